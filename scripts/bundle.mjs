@@ -1,0 +1,16 @@
+// Bundles the action (dist/index.js) and the CLI (dist/cli/index.js) with ncc.
+// dist/ is committed: CI rebuilds it and fails when it differs (scripts/check-dist.sh).
+import { execFileSync } from 'node:child_process';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+
+const ncc = (entry, out, extra = []) =>
+  execFileSync('npx', ['ncc', 'build', entry, '-o', out, '--quiet', '--transpile-only', ...extra], { stdio: 'inherit' });
+
+rmSync('dist', { recursive: true, force: true });
+ncc('src/index.ts', 'dist', ['--license', 'licenses.txt']);
+ncc('src/cli/index.ts', 'dist/cli');
+
+const cli = 'dist/cli/index.js';
+const code = readFileSync(cli, 'utf8');
+if (!code.startsWith('#!')) writeFileSync(cli, `#!/usr/bin/env node\n${code}`);
+chmodSync(cli, 0o755);

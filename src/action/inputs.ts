@@ -1,0 +1,121 @@
+/**
+ * The action's inputs as one typed object. Parsing is pure (it takes a getter) so every input is
+ * tested as a table of `INPUT_*` values, in the way of docker/build-push-action's context.ts.
+ */
+import { SEVERITIES, type Severity } from '../findings.js';
+import { InputError } from '../engine.js';
+
+export type Mode = 'lint' | 'plan' | 'build';
+
+export interface Inputs {
+  spec: string;
+  mode: Mode;
+  importFormat: 'auto' | 'stowage' | 'nextflow' | 'snakemake' | 'cwl';
+  config?: string;
+  failOn: Severity | 'never';
+  registry?: string;
+  username?: string;
+  password?: string;
+  push: 'auto' | 'true' | 'false';
+  builder: 'auto' | 'docker' | 'buildah';
+  platforms: string[];
+  cache: 'auto' | 'gha' | 'registry' | 'inline' | 'none';
+  provenance: boolean;
+  parallel: number;
+  groups: string[];
+  tags: string[];
+  baseImages: Record<string, string>;
+  annotations: boolean;
+  summary: boolean;
+  comment: boolean;
+  sarifFile?: string;
+  exportEngines: string[];
+  githubToken?: string;
+}
+
+type Getter = (name: string) => string;
+
+function oneOf<T extends string>(get: Getter, name: string, allowed: readonly T[], fallback: T): T {
+  const value = get(name).trim() || fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InputError(`input "${name}" is "${value}"; expected one of: ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+function bool(get: Getter, name: string, fallback: boolean): boolean {
+  const value = get(name).trim().toLowerCase();
+  if (value === '') return fallback;
+  if (['true', 'yes', '1', 'on'].includes(value)) return true;
+  if (['false', 'no', '0', 'off'].includes(value)) return false;
+  throw new InputError(`input "${name}" is "${value}"; expected true or false`);
+}
+
+/** Items separated by newlines or commas, trimmed, empty ones dropped. */
+export function list(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** `base-images`: JSON `{"python": "ref"}` or lines of `family=ref`. */
+export function parseBaseImages(value: string): Record<string, string> {
+  const text = value.trim();
+  if (!text) return {};
+  if (text.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new InputError(`input "base-images" is not valid JSON: ${(error as Error).message}`);
+    }
+    const entries = Object.entries(parsed as Record<string, unknown>);
+    if (entries.some(([, v]) => typeof v !== 'string')) throw new InputError('input "base-images": every value must be an image reference string');
+    return Object.fromEntries(entries) as Record<string, string>;
+  }
+  const images: Record<string, string> = {};
+  for (const line of list(text)) {
+    const eq = line.indexOf('=');
+    if (eq <= 0 || eq === line.length - 1) throw new InputError(`input "base-images": expected family=image, got "${line}"`);
+    images[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+  }
+  return images;
+}
+
+export function readInputs(get: Getter): Inputs {
+  const parallel = Number(get('parallel').trim() || '2');
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 32) {
+    throw new InputError(`input "parallel" is "${get('parallel')}"; expected a whole number from 1 to 32`);
+  }
+  const failOn = oneOf(get, 'fail-on', [...SEVERITIES, 'never'] as const, 'error');
+  const optional = (name: string) => get(name).trim() || undefined;
+  return {
+    spec: get('spec').trim() || 'stowage.yml',
+    mode: oneOf(get, 'mode', ['lint', 'plan', 'build'] as const, 'plan'),
+    importFormat: oneOf(get, 'format', ['auto', 'stowage', 'nextflow', 'snakemake', 'cwl'] as const, 'auto'),
+    config: optional('config'),
+    failOn,
+    registry: optional('registry'),
+    username: optional('username'),
+    password: get('password') || undefined,
+    push: oneOf(get, 'push', ['auto', 'true', 'false'] as const, 'auto'),
+    builder: oneOf(get, 'builder', ['auto', 'docker', 'buildah'] as const, 'auto'),
+    platforms: list(get('platforms')),
+    cache: oneOf(get, 'cache', ['auto', 'gha', 'registry', 'inline', 'none'] as const, 'auto'),
+    provenance: bool(get, 'provenance', false),
+    parallel,
+    groups: list(get('groups')),
+    tags: get('tags')
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    baseImages: parseBaseImages(get('base-images')),
+    annotations: bool(get, 'annotations', true),
+    summary: bool(get, 'summary', true),
+    comment: bool(get, 'comment', false),
+    sarifFile: optional('sarif-file'),
+    exportEngines: list(get('export')),
+    githubToken: get('github-token') || undefined,
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The stowage plan: which steps share which container image. Produced by `plan()` (pure,
+ * deterministic), written to `.stowage/plan.json`, consumed by the builders and the reporters.
+ */
+
+/** What kind of runtime a group's image is built around. */
+export type Family = 'conda' | 'python' | 'r' | 'jvm' | 'native' | 'node';
+
+/** A requirement as it will be installed, e.g. `{ ecosystem: 'pip', name: 'numpy', spec: 'numpy==2.0.1' }`. */
+export interface PlannedPackage {
+  ecosystem: 'pip' | 'conda' | 'cran' | 'bioconductor' | 'maven' | 'apt' | 'npm';
+  name: string;
+  /** The requirement as written (validated), e.g. `numpy==2.0.1`. */
+  spec: string;
+  /** Steps of the group that ask for it. */
+  steps: string[];
+}
+
+export interface PlannedGroup {
+  /** Image name within the registry: `python`, `jvm`, `python-gpu`, `python-2`, or a user pin's name. */
+  name: string;
+  family: Family;
+  gpu: boolean;
+  /** True when the group comes from `containers.groups` in the spec. */
+  pinned: boolean;
+  /** Steps in document order. */
+  steps: string[];
+  /** Runtime versions the image provides, e.g. `{ python: '3.12' }`. */
+  runtimes: Record<string, string>;
+  packages: PlannedPackage[];
+  baseImage: string;
+  /** Estimated image size in bytes. */
+  estimatedSize: number;
+  /**
+   * Files to write under `.stowage/<group>/` before a build, by name relative to that folder:
+   * at least `Dockerfile`, plus generated helpers such as the entrypoint script.
+   */
+  generated: Record<string, string>;
+  /** Files copied from the build context (paths relative to the context root, sorted). */
+  contextFiles: string[];
+  /** sha256 (hex) over the Dockerfile, the generated files, the copied files' bytes and the base image. */
+  contentHash: string;
+}
+
+/** A step whose `container` is an image reference: used as is, never built. */
+export interface ExternalStep {
+  step: string;
+  image: string;
+}
+
+export interface Baseline {
+  images: number;
+  estimatedTotalSize: number;
+  /** Conflicting requirement pairs an image of this baseline would contain. */
+  conflicts: number;
+}
+
+export interface Plan {
+  version: 1;
+  /** Workflow name. */
+  workflow: string;
+  /** The build context root, relative to the repository (the spec's directory). */
+  context: string;
+  groups: PlannedGroup[];
+  external: ExternalStep[];
+  /** Size of the largest set of pairwise-conflicting steps found: no plan can use fewer groups. */
+  lowerBound: number;
+  baselines: { perStep: Baseline; monolith: Baseline };
+}

@@ -1,0 +1,131 @@
+/**
+ * Source positions for YAML documents: maps a node path (`['steps', 'train', 'inputs', 0]`) to the
+ * exact span of that node, or of its mapping key, in the file it was read from.
+ */
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node } from 'yaml';
+import type { Span } from '../findings.js';
+import type { Location, NodePath, SourceLocator } from './model.js';
+
+/** Span of the character range [start, end) in a file whose line starts `lineCounter` knows. */
+export function spanOf(lineCounter: LineCounter, start: number, end: number): Span {
+  const from = lineCounter.linePos(start);
+  const to = lineCounter.linePos(Math.max(start, end));
+  return { line: from.line, column: from.col, endLine: to.line, endColumn: to.col };
+}
+
+/** The lines of a text, without their line breaks. */
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+/** A range that ends at the last non-blank character (YAML block ranges include trailing newlines). */
+function trimmedEnd(text: string, start: number, end: number): number {
+  let e = end;
+  while (e > start && /\s/.test(text[e - 1]!)) e -= 1;
+  return e;
+}
+
+export class YamlSource implements SourceLocator {
+  private readonly lines: string[];
+
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    readonly document: Document,
+    readonly lineCounter: LineCounter,
+  ) {
+    this.lines = splitLines(text);
+  }
+
+  locate(path: NodePath, part: 'key' | 'value' = 'value'): Location {
+    let node: unknown = this.document.contents;
+    let key: Node | undefined;
+    for (const segment of path) {
+      const next = this.child(node, segment);
+      if (!next) break;
+      node = next.value;
+      key = next.key;
+    }
+    const target = part === 'key' && key ? key : (node as Node | null);
+    const range = target?.range ?? key?.range;
+    if (!range) return { file: this.file, span: this.documentStart() };
+    let end = trimmedEnd(this.text, range[0], range[1]);
+    if (part === 'key' && !key) {
+      // No key to point at (the document root, a list item): point at the node's first line.
+      const lineEnd = this.text.indexOf('\n', range[0]);
+      if (lineEnd !== -1) end = Math.min(end, trimmedEnd(this.text, range[0], lineEnd));
+    }
+    return { file: this.file, span: spanOf(this.lineCounter, range[0], end) };
+  }
+
+  lineText(file: string, line: number): string | undefined {
+    return file === this.file ? this.lines[line - 1] : undefined;
+  }
+
+  files(): ReadonlyMap<string, string> {
+    return new Map([[this.file, this.text]]);
+  }
+
+  /** The child of a map (by key) or a sequence (by index), with the key node when there is one. */
+  private child(node: unknown, segment: string | number): { key?: Node; value: unknown } | undefined {
+    const resolved = isAlias(node) ? node.resolve(this.document) : node;
+    if (isMap(resolved)) {
+      for (const pair of resolved.items) {
+        if (!isPair(pair)) continue;
+        const k = pair.key;
+        const name = isScalar(k) ? k.value : k;
+        if (String(name) === String(segment)) {
+          const value = pair.value ?? k;
+          return { key: k as Node, value: isAlias(value) ? value.resolve(this.document) : value };
+        }
+      }
+      return undefined;
+    }
+    if (isSeq(resolved) && typeof segment === 'number') {
+      const item = resolved.items[segment];
+      if (item === undefined) return undefined;
+      return { value: isAlias(item) ? item.resolve(this.document) : item };
+    }
+    return undefined;
+  }
+
+  private documentStart(): Span {
+    return { line: 1, column: 1, endLine: 1, endColumn: 1 + (this.lines[0]?.length ?? 0) };
+  }
+}
+
+/**
+ * A locator over several files (importers read a pipeline from many): explicit locations recorded
+ * per path, falling back to the nearest recorded ancestor, then to the main file's first line.
+ */
+export class RecordedSource implements SourceLocator {
+  private readonly recorded = new Map<string, { key?: Location; value: Location }>();
+  private readonly texts = new Map<string, string>();
+
+  constructor(private readonly mainFile: string) {}
+
+  addFile(file: string, text: string): void {
+    this.texts.set(file, text);
+  }
+
+  record(path: NodePath, value: Location, key?: Location): void {
+    this.recorded.set(JSON.stringify(path), { value, key });
+  }
+
+  locate(path: NodePath, part: 'key' | 'value' = 'value'): Location {
+    for (let n = path.length; n >= 0; n -= 1) {
+      const hit = this.recorded.get(JSON.stringify(path.slice(0, n)));
+      if (hit) return part === 'key' ? (hit.key ?? hit.value) : hit.value;
+    }
+    return { file: this.mainFile, span: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
+  }
+
+  lineText(file: string, line: number): string | undefined {
+    const text = this.texts.get(file);
+    return text === undefined ? undefined : splitLines(text)[line - 1];
+  }
+
+  files(): ReadonlyMap<string, string> {
+    return this.texts;
+  }
+}
