@@ -1,0 +1,53 @@
+import { list, parseBaseImages, readInputs } from '../../src/action/inputs.js';
+
+const getter = (values: Record<string, string>) => (name: string) => values[name] ?? '';
+
+describe('readInputs', () => {
+  test('defaults', () => {
+    expect(readInputs(getter({}))).toMatchObject({
+      spec: 'stowage.yml',
+      mode: 'plan',
+      importFormat: 'auto',
+      failOn: 'error',
+      push: 'auto',
+      builder: 'auto',
+      cache: 'auto',
+      parallel: 2,
+      annotations: true,
+      summary: true,
+      comment: false,
+      platforms: [],
+      groups: [],
+      baseImages: {},
+    });
+  });
+
+  test.each([
+    [{ mode: 'build' }, { mode: 'build' }],
+    [{ 'fail-on': 'warning' }, { failOn: 'warning' }],
+    [{ groups: 'python, jvm\nnative' }, { groups: ['python', 'jvm', 'native'] }],
+    [{ platforms: 'linux/amd64,linux/arm64' }, { platforms: ['linux/amd64', 'linux/arm64'] }],
+    [{ comment: 'true', annotations: 'false' }, { comment: true, annotations: false }],
+    [{ tags: 'type=raw,value=stable\ntype=sha' }, { tags: ['type=raw,value=stable', 'type=sha'] }],
+    [{ parallel: '4' }, { parallel: 4 }],
+  ])('%j', (values, expected) => {
+    expect(readInputs(getter(values))).toMatchObject(expected);
+  });
+
+  test.each([
+    [{ mode: 'deploy' }, /input "mode" is "deploy"; expected one of: lint, plan, build/],
+    [{ push: 'maybe' }, /input "push"/],
+    [{ comment: 'sure' }, /input "comment" is "sure"; expected true or false/],
+    [{ parallel: '0' }, /input "parallel"/],
+    [{ 'base-images': '{bad json' }, /not valid JSON/],
+    [{ 'base-images': 'python' }, /expected family=image/],
+  ])('%j is refused', (values, message) => {
+    expect(() => readInputs(getter(values))).toThrow(message);
+  });
+});
+
+test('base-images takes JSON or family=image lines', () => {
+  expect(parseBaseImages('{"python": "127.0.0.1:5000/py:3.12"}')).toEqual({ python: '127.0.0.1:5000/py:3.12' });
+  expect(parseBaseImages('python=127.0.0.1:5000/py:3.12\nnative = debian:12')).toEqual({ python: '127.0.0.1:5000/py:3.12', native: 'debian:12' });
+  expect(list(' a,,b \n c ')).toEqual(['a', 'b', 'c']);
+});

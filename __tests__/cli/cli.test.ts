@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { main, type Io } from '../../src/cli/main.js';
+import { parseCli } from '../../src/cli/args.js';
+import { repoRoot } from '../helpers/run-action.js';
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: Io = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: repoRoot, env: {} };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+describe('stowage lint', () => {
+  test('the issue example: unknown key with a caret under it', async () => {
+    const { code, out } = await cli(['lint', 'examples/broken/unknown-key.yml']);
+    expect(code).toBe(1);
+    expect(out).toContain(
+      'examples/broken/unknown-key.yml:5:5: error: unknown key "rnu" (did you mean "run"?) [STW100]\n 5 |     rnu: echo hello\n   |     ^^^\n',
+    );
+    expect(out).toContain('1 error, 0 warnings, 0 notices');
+  });
+
+  test('json format', async () => {
+    const { code, out } = await cli(['lint', 'examples/broken/unknown-key.yml', '--format', 'json']);
+    expect(code).toBe(1);
+    const doc = JSON.parse(out);
+    expect(doc.counts).toEqual({ error: 1, warning: 0, notice: 0 });
+    expect(doc.findings[0]).toMatchObject({ rule: 'STW100', span: { line: 5, column: 5, endLine: 5, endColumn: 8 } });
+  });
+
+  test('--fail-on never exits 0 with findings', async () => {
+    expect((await cli(['lint', 'examples/broken/unknown-key.yml', '--fail-on', 'never'])).code).toBe(0);
+  });
+
+  test('an unreadable file exits 2 and says what to do', async () => {
+    const { code, err } = await cli(['lint', 'nope.yml']);
+    expect(code).toBe(2);
+    expect(err).toContain('cannot read nope.yml: no such file');
+  });
+
+  test.each([[['frobnicate']], [['lint', '--format', 'xml']], [['lint', '--fail-on', 'always']], [['lint', 'a.yml', 'b.yml']], [['lint', '--bogus']]])(
+    'usage error %j exits 2 with the usage',
+    async (args) => {
+      const { code, err } = await cli(args);
+      expect(code).toBe(2);
+      expect(err).toContain('Usage: stowage');
+    },
+  );
+
+  test('--help and --version', async () => {
+    expect((await cli(['--help'])).out).toContain('Usage: stowage <command>');
+    expect((await cli(['--version'])).out).toMatch(/^stowage \d+\.\d+\.\d+\n$/);
+  });
+});
+
+test('parseCli reads repeatable base images and defaults', () => {
+  const parsed = parseCli(['plan', 'x.yml', '--base-image', 'python=reg/py:1', '--base-image', 'native=reg/deb:12', '--no-push']);
+  expect(parsed).toMatchObject({ kind: 'run', options: { command: 'plan', path: 'x.yml', baseImages: { python: 'reg/py:1', native: 'reg/deb:12' }, push: false, format: 'text' } });
+  expect(parseCli(['lint'])).toMatchObject({ options: { path: 'stowage.yml' } });
+  expect(parseCli(['export', 'nextflow', 'p'])).toMatchObject({ options: { engine: 'nextflow', path: 'p' } });
+  expect(parseCli(['export'])).toMatchObject({ kind: 'error' });
+});
+
+test('the bundled CLI (bin.stowage) runs as npx would run it', () => {
+  const result = spawnSync(process.execPath, [path.join(repoRoot, 'dist/cli/index.js'), 'lint', 'examples/broken/unknown-key.yml', '--no-color'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  expect(result.status).toBe(1);
+  expect(result.stdout).toContain('unknown key "rnu" (did you mean "run"?) [STW100]');
+});
