@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the end-to-end tests drive for real: a Docker engine with BuildKit,
+# buildah, skopeo, a registry (distribution v2), busybox for the test base image, htpasswd.
+# Skips what is already there; needs root (or sudo) only when something is missing.
+set -euo pipefail
+
+packages=(docker.io docker-registry buildah skopeo busybox-static apache2-utils)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages: all present (${packages[*]})"
+  exit 0
+fi
+if ! command -v apt-get >/dev/null; then
+  echo "system packages missing (${missing[*]}) and no apt-get here: the end-to-end tests will be skipped" >&2
+  exit 0
+fi
+sudo=''
+[ "$(id -u)" -eq 0 ] || sudo='sudo'
+echo "installing system packages: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
