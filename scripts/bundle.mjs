@@ -4,7 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const ncc = (entry, out, extra = []) =>
-  execFileSync('npx', ['ncc', 'build', entry, '-o', out, '--quiet', '--transpile-only', ...extra], { stdio: 'inherit' });
+  execFileSync('npx', ['ncc', 'build', entry, '-o', out, '--quiet', '--transpile-only', ...extra], {
+    stdio: 'inherit',
+  });
 
 rmSync('dist', { recursive: true, force: true });
 ncc('src/index.ts', 'dist', ['--license', 'licenses.txt']);

@@ -30,7 +30,9 @@ export class InputError extends Error {}
 export function check(specPath: string, options: CheckOptions): CheckResult {
   const resolved = path.resolve(options.root, specPath);
   if (!existsSync(resolved)) {
-    throw new InputError(`cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml).`);
+    throw new InputError(
+      `cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml).`,
+    );
   }
   let loaded;
   try {
@@ -39,8 +41,13 @@ export function check(specPath: string, options: CheckOptions): CheckResult {
     throw new InputError(`cannot read ${specPath}: ${(error as Error).message}`);
   }
   const sources = new Map<string, string>();
-  if (loaded.workflow) for (const [file, text] of loaded.workflow.source.files()) sources.set(file, text);
-  else sources.set(path.relative(options.root, resolved).split(path.sep).join('/'), readFileSync(resolved, 'utf8'));
+  if (loaded.workflow)
+    for (const [file, text] of loaded.workflow.source.files()) sources.set(file, text);
+  else
+    sources.set(
+      path.relative(options.root, resolved).split(path.sep).join('/'),
+      readFileSync(resolved, 'utf8'),
+    );
   const findings = [...loaded.findings].sort(compareFindings);
   return { workflow: loaded.workflow, findings, sources, configLog: [] };
 }

@@ -21,7 +21,11 @@ describe('node dist/index.js, as a runner runs it', () => {
   });
 
   test('fail-on: never reports but does not fail', () => {
-    const run = runAction({ spec: 'examples/broken/unknown-key.yml', mode: 'lint', 'fail-on': 'never' });
+    const run = runAction({
+      spec: 'examples/broken/unknown-key.yml',
+      mode: 'lint',
+      'fail-on': 'never',
+    });
     expect(run.status).toBe(0);
     expect(run.commands.some((c) => c.startsWith('::error title=STW100'))).toBe(true);
   });

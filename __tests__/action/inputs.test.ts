@@ -27,7 +27,10 @@ describe('readInputs', () => {
     [{ 'fail-on': 'warning' }, { failOn: 'warning' }],
     [{ groups: 'python, jvm\nnative' }, { groups: ['python', 'jvm', 'native'] }],
     [{ platforms: 'linux/amd64,linux/arm64' }, { platforms: ['linux/amd64', 'linux/arm64'] }],
-    [{ comment: 'true', annotations: 'false' }, { comment: true, annotations: false }],
+    [
+      { comment: 'true', annotations: 'false' },
+      { comment: true, annotations: false },
+    ],
     [{ tags: 'type=raw,value=stable\ntype=sha' }, { tags: ['type=raw,value=stable', 'type=sha'] }],
     [{ parallel: '4' }, { parallel: 4 }],
   ])('%j', (values, expected) => {
@@ -47,7 +50,12 @@ describe('readInputs', () => {
 });
 
 test('base-images takes JSON or family=image lines', () => {
-  expect(parseBaseImages('{"python": "127.0.0.1:5000/py:3.12"}')).toEqual({ python: '127.0.0.1:5000/py:3.12' });
-  expect(parseBaseImages('python=127.0.0.1:5000/py:3.12\nnative = debian:12')).toEqual({ python: '127.0.0.1:5000/py:3.12', native: 'debian:12' });
+  expect(parseBaseImages('{"python": "127.0.0.1:5000/py:3.12"}')).toEqual({
+    python: '127.0.0.1:5000/py:3.12',
+  });
+  expect(parseBaseImages('python=127.0.0.1:5000/py:3.12\nnative = debian:12')).toEqual({
+    python: '127.0.0.1:5000/py:3.12',
+    native: 'debian:12',
+  });
   expect(list(' a,,b \n c ')).toEqual(['a', 'b', 'c']);
 });

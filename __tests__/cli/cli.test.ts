@@ -23,15 +23,25 @@ describe('stowage lint', () => {
   });
 
   test('json format', async () => {
-    const { code, out } = await cli(['lint', 'examples/broken/unknown-key.yml', '--format', 'json']);
+    const { code, out } = await cli([
+      'lint',
+      'examples/broken/unknown-key.yml',
+      '--format',
+      'json',
+    ]);
     expect(code).toBe(1);
     const doc = JSON.parse(out);
     expect(doc.counts).toEqual({ error: 1, warning: 0, notice: 0 });
-    expect(doc.findings[0]).toMatchObject({ rule: 'STW100', span: { line: 5, column: 5, endLine: 5, endColumn: 8 } });
+    expect(doc.findings[0]).toMatchObject({
+      rule: 'STW100',
+      span: { line: 5, column: 5, endLine: 5, endColumn: 8 },
+    });
   });
 
   test('--fail-on never exits 0 with findings', async () => {
-    expect((await cli(['lint', 'examples/broken/unknown-key.yml', '--fail-on', 'never'])).code).toBe(0);
+    expect(
+      (await cli(['lint', 'examples/broken/unknown-key.yml', '--fail-on', 'never'])).code,
+    ).toBe(0);
   });
 
   test('an unreadable file exits 2 and says what to do', async () => {
@@ -40,14 +50,17 @@ describe('stowage lint', () => {
     expect(err).toContain('cannot read nope.yml: no such file');
   });
 
-  test.each([[['frobnicate']], [['lint', '--format', 'xml']], [['lint', '--fail-on', 'always']], [['lint', 'a.yml', 'b.yml']], [['lint', '--bogus']]])(
-    'usage error %j exits 2 with the usage',
-    async (args) => {
-      const { code, err } = await cli(args);
-      expect(code).toBe(2);
-      expect(err).toContain('Usage: stowage');
-    },
-  );
+  test.each([
+    [['frobnicate']],
+    [['lint', '--format', 'xml']],
+    [['lint', '--fail-on', 'always']],
+    [['lint', 'a.yml', 'b.yml']],
+    [['lint', '--bogus']],
+  ])('usage error %j exits 2 with the usage', async (args) => {
+    const { code, err } = await cli(args);
+    expect(code).toBe(2);
+    expect(err).toContain('Usage: stowage');
+  });
 
   test('--help and --version', async () => {
     expect((await cli(['--help'])).out).toContain('Usage: stowage <command>');
@@ -56,18 +69,46 @@ describe('stowage lint', () => {
 });
 
 test('parseCli reads repeatable base images and defaults', () => {
-  const parsed = parseCli(['plan', 'x.yml', '--base-image', 'python=reg/py:1', '--base-image', 'native=reg/deb:12', '--no-push']);
-  expect(parsed).toMatchObject({ kind: 'run', options: { command: 'plan', path: 'x.yml', baseImages: { python: 'reg/py:1', native: 'reg/deb:12' }, push: false, format: 'text' } });
+  const parsed = parseCli([
+    'plan',
+    'x.yml',
+    '--base-image',
+    'python=reg/py:1',
+    '--base-image',
+    'native=reg/deb:12',
+    '--no-push',
+  ]);
+  expect(parsed).toMatchObject({
+    kind: 'run',
+    options: {
+      command: 'plan',
+      path: 'x.yml',
+      baseImages: { python: 'reg/py:1', native: 'reg/deb:12' },
+      push: false,
+      format: 'text',
+    },
+  });
   expect(parseCli(['lint'])).toMatchObject({ options: { path: 'stowage.yml' } });
-  expect(parseCli(['export', 'nextflow', 'p'])).toMatchObject({ options: { engine: 'nextflow', path: 'p' } });
+  expect(parseCli(['export', 'nextflow', 'p'])).toMatchObject({
+    options: { engine: 'nextflow', path: 'p' },
+  });
   expect(parseCli(['export'])).toMatchObject({ kind: 'error' });
 });
 
 test('the bundled CLI (bin.stowage) runs as npx would run it', () => {
-  const result = spawnSync(process.execPath, [path.join(repoRoot, 'dist/cli/index.js'), 'lint', 'examples/broken/unknown-key.yml', '--no-color'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [
+      path.join(repoRoot, 'dist/cli/index.js'),
+      'lint',
+      'examples/broken/unknown-key.yml',
+      '--no-color',
+    ],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    },
+  );
   expect(result.status).toBe(1);
   expect(result.stdout).toContain('unknown key "rnu" (did you mean "run"?) [STW100]');
 });

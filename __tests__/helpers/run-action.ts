@@ -38,7 +38,10 @@ export function parseOutputFile(text: string): Record<string, string> {
   return outputs;
 }
 
-export function runAction(inputs: Record<string, string>, options: { workspace?: string; env?: Record<string, string>; timeout?: number } = {}): ActionRun {
+export function runAction(
+  inputs: Record<string, string>,
+  options: { workspace?: string; env?: Record<string, string>; timeout?: number } = {},
+): ActionRun {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'stowage-action-'));
   const outputFile = path.join(dir, 'output');
   const summaryFile = path.join(dir, 'summary');
@@ -58,7 +61,8 @@ export function runAction(inputs: Record<string, string>, options: { workspace?:
     RUNNER_TEMP: dir,
     ...options.env,
   };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  for (const [name, value] of Object.entries(inputs))
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   const result = spawnSync(process.execPath, [path.join(repoRoot, 'dist/index.js')], {
     env,
     cwd: options.workspace ?? repoRoot,

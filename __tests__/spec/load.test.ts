@@ -8,12 +8,15 @@ const at = (f: Finding) => `${f.span.line}:${f.span.column}-${f.span.endLine}:${
 const load = (text: string) => loadSpecText(text, 'stowage.yml');
 
 describe('bundled examples', () => {
-  test.each(['examples/flood/stowage.yml', 'examples/variant-calling/stowage.yml'])('%s loads without findings', (file) => {
-    const { workflow, findings } = loadSpecFile(path.join(root, file), { root });
-    expect(findings).toEqual([]);
-    expect(workflow?.file).toBe(file);
-    expect(workflow?.steps.length).toBeGreaterThanOrEqual(5);
-  });
+  test.each(['examples/flood/stowage.yml', 'examples/variant-calling/stowage.yml'])(
+    '%s loads without findings',
+    (file) => {
+      const { workflow, findings } = loadSpecFile(path.join(root, file), { root });
+      expect(findings).toEqual([]);
+      expect(workflow?.file).toBe(file);
+      expect(workflow?.steps.length).toBeGreaterThanOrEqual(5);
+    },
+  );
 
   test('the flood example normalises durations, sizes and references', () => {
     const { workflow } = loadSpecFile(path.join(root, 'examples/flood/stowage.yml'), { root });
@@ -23,11 +26,28 @@ describe('bundled examples', () => {
     expect(train.software.python).toBe('3.11');
     expect(train.software.pip).toEqual(['tensorflow==2.17.0', 'pandas==2.2.2']);
     expect(train.container).toBe('auto');
-    expect(workflow!.cluster).toEqual({ scheduler: 'slurm', maxCpus: 128, maxMemory: 512e9, maxTime: 48 * 3600, gpus: 4 });
+    expect(workflow!.cluster).toEqual({
+      scheduler: 'slurm',
+      maxCpus: 128,
+      maxMemory: 512e9,
+      maxTime: 48 * 3600,
+      gpus: 4,
+    });
     expect(workflow!.containers.sizeBudget).toBe(4e9);
     expect(workflow!.outputs).toContainEqual({ name: 'model', step: 'train', output: 'model' });
-    expect(workflow!.inputs[0]).toEqual({ name: 'reanalysis', path: 'data/era5/*.nc', size: 120e9 });
-    expect(workflow!.steps.map((s) => s.id)).toEqual(['regrid', 'mesh', 'surge', 'train', 'plot', 'report']);
+    expect(workflow!.inputs[0]).toEqual({
+      name: 'reanalysis',
+      path: 'data/era5/*.nc',
+      size: 120e9,
+    });
+    expect(workflow!.steps.map((s) => s.id)).toEqual([
+      'regrid',
+      'mesh',
+      'surge',
+      'train',
+      'plot',
+      'report',
+    ]);
   });
 
   test('every node of the flood example can be located exactly', () => {
@@ -45,7 +65,9 @@ describe('bundled examples', () => {
     expect(textAt(['outputs', 'model'])).toBe('train.model');
     expect(textAt(['steps', 'regrid', 'duration'])).toBe('40m');
     // A path that does not exist falls back to its nearest ancestor.
-    expect(workflow!.source.locate(['steps', 'train', 'nothing-here'])).toEqual(workflow!.source.locate(['steps', 'train']));
+    expect(workflow!.source.locate(['steps', 'train', 'nothing-here'])).toEqual(
+      workflow!.source.locate(['steps', 'train']),
+    );
   });
 });
 
@@ -56,7 +78,10 @@ describe('broken examples: one finding per problem, at the exact node', () => {
     ['duplicate-key.yml', ['6:5-6:8 YAML syntax error: Map keys must be unique']],
     [
       'missing-required.yml',
-      ['1:1-1:11 the document is missing the required key "name"', '7:3-7:17 unknown key "manual-minutes" (did you mean "manual-minutes-per-run"?)'],
+      [
+        '1:1-1:11 the document is missing the required key "name"',
+        '7:3-7:17 unknown key "manual-minutes" (did you mean "manual-minutes-per-run"?)',
+      ],
     ],
     [
       'bad-values.yml',
@@ -69,20 +94,33 @@ describe('broken examples: one finding per problem, at the exact node', () => {
         '14:14-14:20 "scheduler" cannot be the string "slurmm" (did you mean "slurm"?)',
       ],
     ],
-    ['not-a-mapping.yml', ['1:1-2:13 a spec is a mapping with version, name and steps; this file is a list']],
+    [
+      'not-a-mapping.yml',
+      ['1:1-2:13 a spec is a mapping with version, name and steps; this file is a list'],
+    ],
   ];
 
   test('every broken example has a case here', () => {
-    const files = readdirSync(path.join(root, 'examples/broken')).filter((f) => f.endsWith('.yml') && !f.startsWith('lint-') && !f.startsWith('plan-'));
+    const files = readdirSync(path.join(root, 'examples/broken')).filter(
+      (f) => f.endsWith('.yml') && !f.startsWith('lint-') && !f.startsWith('plan-'),
+    );
     expect(files.sort()).toEqual(cases.map(([f]) => f).sort());
   });
 
   test.each(cases)('%s', (file, expected) => {
     const { findings } = loadSpecFile(path.join(root, 'examples/broken', file), { root });
-    const got = findings.map((f) => `${at(f)} ${f.message}`).sort((a, b) => Number(a.split(':')[0]) - Number(b.split(':')[0]));
+    const got = findings
+      .map((f) => `${at(f)} ${f.message}`)
+      .sort((a, b) => Number(a.split(':')[0]) - Number(b.split(':')[0]));
     expect(got).toHaveLength(expected.length);
     expected.forEach((prefix, i) => expect(got[i]!.startsWith(prefix)).toBe(true));
-    for (const f of findings) expect(f).toMatchObject({ rule: 'STW100', name: 'schema', severity: 'error', file: `examples/broken/${file}` });
+    for (const f of findings)
+      expect(f).toMatchObject({
+        rule: 'STW100',
+        name: 'schema',
+        severity: 'error',
+        file: `examples/broken/${file}`,
+      });
   });
 });
 
@@ -92,7 +130,14 @@ describe('schema rules', () => {
   test('a minimal spec is valid and gets defaults', () => {
     const { workflow, findings } = load(minimal);
     expect(findings).toEqual([]);
-    expect(workflow!.steps[0]).toMatchObject({ id: 'a', run: 'echo', inputs: [], outputs: {}, container: 'auto', service: false });
+    expect(workflow!.steps[0]).toMatchObject({
+      id: 'a',
+      run: 'echo',
+      inputs: [],
+      outputs: {},
+      container: 'auto',
+      service: false,
+    });
     expect(workflow!.containers).toEqual({ baseImages: {}, groups: [], packageSizes: {} });
     expect(workflow!.basedOn).toBeUndefined();
   });
@@ -100,14 +145,46 @@ describe('schema rules', () => {
   test.each([
     ['version: 2\nname: demo\nsteps: { a: { run: echo } }\n', '1:10-1:11', 'version must be 1'],
     ['version: 1\nname: demo\nsteps: {}\n', '3:8-3:10', '"steps" must not be empty'],
-    ['version: 1\nname: demo\nsteps: { a: { run: echo, inputs: [x.y.z] } }\n', '3:35-3:40', 'an input is a workflow input name'],
-    ['version: 1\nname: demo\noutputs: { m: model }\nsteps: { a: { run: echo } }\n', '3:15-3:20', 'write a step output as `step.output`'],
-    ['version: 1\nname: demo\nsteps: { a: { run: echo, service: yes } }\n', '3:35-3:38', '"service" must be true or false'],
-    ['version: 1\nname: demo\ncontainers: { groups: { Py: { steps: [a] } } }\nsteps: { a: { run: echo } }\n', '3:25-3:27', 'invalid name "Py"'],
-    ['version: 1\nname: demo\ncontainers: { groups: { py: { base: x } } }\nsteps: { a: { run: echo } }\n', '3:25-3:27', '"py" is missing the required key "steps"'],
-    ['version: 1\nname: demo\nsteps: { a: { run: echo, resources: { gpus: 1.5 } } }\n', '3:45-3:48', '"gpus" must be a whole number'],
-    ['version: 1\nname: demo\nlint: { rules: { STW202: of } }\nsteps: { a: { run: echo } }\n', '3:26-3:28', '"STW202" cannot be the string "of" (did you mean "off"?)'],
-    ['version: 1\nname: demo\nsteps: { a: { run: echo, software: { pyhton: "3.12" } } }\n', '3:38-3:44', 'unknown key "pyhton" (did you mean "python"?)'],
+    [
+      'version: 1\nname: demo\nsteps: { a: { run: echo, inputs: [x.y.z] } }\n',
+      '3:35-3:40',
+      'an input is a workflow input name',
+    ],
+    [
+      'version: 1\nname: demo\noutputs: { m: model }\nsteps: { a: { run: echo } }\n',
+      '3:15-3:20',
+      'write a step output as `step.output`',
+    ],
+    [
+      'version: 1\nname: demo\nsteps: { a: { run: echo, service: yes } }\n',
+      '3:35-3:38',
+      '"service" must be true or false',
+    ],
+    [
+      'version: 1\nname: demo\ncontainers: { groups: { Py: { steps: [a] } } }\nsteps: { a: { run: echo } }\n',
+      '3:25-3:27',
+      'invalid name "Py"',
+    ],
+    [
+      'version: 1\nname: demo\ncontainers: { groups: { py: { base: x } } }\nsteps: { a: { run: echo } }\n',
+      '3:25-3:27',
+      '"py" is missing the required key "steps"',
+    ],
+    [
+      'version: 1\nname: demo\nsteps: { a: { run: echo, resources: { gpus: 1.5 } } }\n',
+      '3:45-3:48',
+      '"gpus" must be a whole number',
+    ],
+    [
+      'version: 1\nname: demo\nlint: { rules: { STW202: of } }\nsteps: { a: { run: echo } }\n',
+      '3:26-3:28',
+      '"STW202" cannot be the string "of" (did you mean "off"?)',
+    ],
+    [
+      'version: 1\nname: demo\nsteps: { a: { run: echo, software: { pyhton: "3.12" } } }\n',
+      '3:38-3:44',
+      'unknown key "pyhton" (did you mean "python"?)',
+    ],
   ])('%#: %j is reported at %s', (text, span, message) => {
     const { findings } = load(text);
     expect(findings).toHaveLength(1);
@@ -116,19 +193,26 @@ describe('schema rules', () => {
   });
 
   test('a union (anyOf) gives one message, not one per branch', () => {
-    const { findings } = load('version: 1\nname: demo\nsteps: { a: { run: echo, duration: [1] } }\n');
-    expect(findings.map((f) => f.message)).toEqual(['"duration": expected a duration such as 30m, 2h, 1d or 1h30m, or a number of seconds']);
+    const { findings } = load(
+      'version: 1\nname: demo\nsteps: { a: { run: echo, duration: [1] } }\n',
+    );
+    expect(findings.map((f) => f.message)).toEqual([
+      '"duration": expected a duration such as 30m, 2h, 1d or 1h30m, or a number of seconds',
+    ]);
   });
 
   test('anchors and merge keys are resolved', () => {
-    const text = 'version: 1\nname: demo\nsteps:\n  a: &base\n    run: echo\n    duration: 5m\n  b:\n    <<: *base\n    run: echo b\n';
+    const text =
+      'version: 1\nname: demo\nsteps:\n  a: &base\n    run: echo\n    duration: 5m\n  b:\n    <<: *base\n    run: echo b\n';
     const { workflow, findings } = load(text);
     expect(findings).toEqual([]);
     expect(workflow!.steps[1]).toMatchObject({ id: 'b', run: 'echo b', duration: 300 });
   });
 
   test('a bad node is left out of the model but the rest still loads', () => {
-    const { workflow, findings } = load('version: 1\nname: demo\nsteps:\n  a: { run: echo, duration: soon }\n  b: { run: echo, duration: 2m }\n');
+    const { workflow, findings } = load(
+      'version: 1\nname: demo\nsteps:\n  a: { run: echo, duration: soon }\n  b: { run: echo, duration: 2m }\n',
+    );
     expect(findings).toHaveLength(1);
     expect(workflow!.steps.map((s) => [s.id, s.duration])).toEqual([
       ['a', undefined],
@@ -147,6 +231,8 @@ describe('schema rules', () => {
     const schema = JSON.parse(readFileSync(path.join(root, 'src/spec/schema.json'), 'utf8'));
     expect(schema.$id).toMatch(/schema\.json$/);
     const example = readFileSync(path.join(root, 'examples/flood/stowage.yml'), 'utf8');
-    expect(example).toMatch(/^# yaml-language-server: \$schema=\.\.\/\.\.\/src\/spec\/schema\.json/);
+    expect(example).toMatch(
+      /^# yaml-language-server: \$schema=\.\.\/\.\.\/src\/spec\/schema\.json/,
+    );
   });
 });

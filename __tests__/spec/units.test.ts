@@ -17,9 +17,12 @@ describe('parseDuration', () => {
     expect(parseDuration(input)).toBe(seconds);
   });
 
-  test.each([['soon'], ['5'], ['-1h'], ['3x'], ['m'], [''], [null], [-5], [Number.NaN], [{}]])('%p is not a duration', (input) => {
-    expect(parseDuration(input)).toBeUndefined();
-  });
+  test.each([['soon'], ['5'], ['-1h'], ['3x'], ['m'], [''], [null], [-5], [Number.NaN], [{}]])(
+    '%p is not a duration',
+    (input) => {
+      expect(parseDuration(input)).toBeUndefined();
+    },
+  );
 });
 
 describe('parseSize', () => {
@@ -37,9 +40,12 @@ describe('parseSize', () => {
     expect(parseSize(input)).toBe(bytes);
   });
 
-  test.each([['lots'], ['2 GBs'], ['iB'], ['1.2.3GB'], [''], [-1], [true]])('%p is not a size', (input) => {
-    expect(parseSize(input)).toBeUndefined();
-  });
+  test.each([['lots'], ['2 GBs'], ['iB'], ['1.2.3GB'], [''], [-1], [true]])(
+    '%p is not a size',
+    (input) => {
+      expect(parseSize(input)).toBeUndefined();
+    },
+  );
 });
 
 test('formatters read back as people write them', () => {

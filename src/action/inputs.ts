@@ -71,13 +71,15 @@ export function parseBaseImages(value: string): Record<string, string> {
       throw new InputError(`input "base-images" is not valid JSON: ${(error as Error).message}`);
     }
     const entries = Object.entries(parsed as Record<string, unknown>);
-    if (entries.some(([, v]) => typeof v !== 'string')) throw new InputError('input "base-images": every value must be an image reference string');
+    if (entries.some(([, v]) => typeof v !== 'string'))
+      throw new InputError('input "base-images": every value must be an image reference string');
     return Object.fromEntries(entries) as Record<string, string>;
   }
   const images: Record<string, string> = {};
   for (const line of list(text)) {
     const eq = line.indexOf('=');
-    if (eq <= 0 || eq === line.length - 1) throw new InputError(`input "base-images": expected family=image, got "${line}"`);
+    if (eq <= 0 || eq === line.length - 1)
+      throw new InputError(`input "base-images": expected family=image, got "${line}"`);
     images[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
   }
   return images;
@@ -86,14 +88,21 @@ export function parseBaseImages(value: string): Record<string, string> {
 export function readInputs(get: Getter): Inputs {
   const parallel = Number(get('parallel').trim() || '2');
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 32) {
-    throw new InputError(`input "parallel" is "${get('parallel')}"; expected a whole number from 1 to 32`);
+    throw new InputError(
+      `input "parallel" is "${get('parallel')}"; expected a whole number from 1 to 32`,
+    );
   }
   const failOn = oneOf(get, 'fail-on', [...SEVERITIES, 'never'] as const, 'error');
   const optional = (name: string) => get(name).trim() || undefined;
   return {
     spec: get('spec').trim() || 'stowage.yml',
     mode: oneOf(get, 'mode', ['lint', 'plan', 'build'] as const, 'plan'),
-    importFormat: oneOf(get, 'format', ['auto', 'stowage', 'nextflow', 'snakemake', 'cwl'] as const, 'auto'),
+    importFormat: oneOf(
+      get,
+      'format',
+      ['auto', 'stowage', 'nextflow', 'snakemake', 'cwl'] as const,
+      'auto',
+    ),
     config: optional('config'),
     failOn,
     registry: optional('registry'),

@@ -21,23 +21,38 @@ export async function run(): Promise<void> {
     if (inputs.annotations) annotate(result.findings);
     setFindingsOutput(result.findings);
     if (failed(result.findings, inputs)) {
-      core.setFailed(`Stowage found ${describeCounts(result.findings)} in ${inputs.spec} (fail-on: ${inputs.failOn}).`);
+      core.setFailed(
+        `Stowage found ${describeCounts(result.findings)} in ${inputs.spec} (fail-on: ${inputs.failOn}).`,
+      );
     }
   } catch (error) {
     if (error instanceof InputError) core.setFailed(error.message);
-    else core.setFailed(`Stowage failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    else
+      core.setFailed(
+        `Stowage failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
   }
 }
 
 function annotate(findings: readonly Finding[]): void {
   for (const f of findings) {
-    const props = { title: `${f.rule} ${f.name}`, file: f.file, startLine: f.span.line, startColumn: f.span.column, endLine: f.span.endLine, endColumn: f.span.endColumn };
+    const props = {
+      title: `${f.rule} ${f.name}`,
+      file: f.file,
+      startLine: f.span.line,
+      startColumn: f.span.column,
+      endLine: f.span.endLine,
+      endColumn: f.span.endColumn,
+    };
     core[f.severity](f.message, props);
   }
 }
 
 function setFindingsOutput(findings: readonly Finding[]): void {
-  core.setOutput('findings', JSON.stringify({ ...countBySeverity(findings), total: findings.length }));
+  core.setOutput(
+    'findings',
+    JSON.stringify({ ...countBySeverity(findings), total: findings.length }),
+  );
 }
 
 function describeCounts(findings: readonly Finding[]): string {

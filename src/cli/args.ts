@@ -64,7 +64,10 @@ const FORMATS: readonly Format[] = ['text', 'json', 'github', 'sarif'];
 const IMPORTS = ['auto', 'stowage', 'nextflow', 'snakemake', 'cwl'] as const;
 const ENGINES = ['nextflow', 'snakemake', 'cwl', 'slurm'];
 
-export function parseCli(argv: readonly string[], env: Record<string, string | undefined> = {}): ParseResult {
+export function parseCli(
+  argv: readonly string[],
+  env: Record<string, string | undefined> = {},
+): ParseResult {
   let parsed;
   try {
     parsed = parseArgs({
@@ -97,29 +100,40 @@ export function parseCli(argv: readonly string[], env: Record<string, string | u
   const [command, ...rest] = positionals;
   if (!command) return { kind: 'help' };
   if (!(COMMANDS as readonly string[]).includes(command)) {
-    return { kind: 'error', message: `unknown command "${command}"; expected one of: ${COMMANDS.join(', ')}` };
+    return {
+      kind: 'error',
+      message: `unknown command "${command}"; expected one of: ${COMMANDS.join(', ')}`,
+    };
   }
   let engine: string | undefined;
   if (command === 'export') {
     engine = rest.shift();
-    if (!engine || !ENGINES.includes(engine)) return { kind: 'error', message: `export needs an engine: ${ENGINES.join(', ')}` };
+    if (!engine || !ENGINES.includes(engine))
+      return { kind: 'error', message: `export needs an engine: ${ENGINES.join(', ')}` };
   }
-  if (rest.length > 1) return { kind: 'error', message: `expected one path, got: ${rest.join(' ')}` };
+  if (rest.length > 1)
+    return { kind: 'error', message: `expected one path, got: ${rest.join(' ')}` };
 
   const format = (values.format ?? 'text') as Format;
-  if (!FORMATS.includes(format)) return { kind: 'error', message: `--format must be one of: ${FORMATS.join(', ')}` };
+  if (!FORMATS.includes(format))
+    return { kind: 'error', message: `--format must be one of: ${FORMATS.join(', ')}` };
   const failOn = (values['fail-on'] ?? 'error') as Severity | 'never';
-  if (failOn !== 'never' && !SEVERITIES.includes(failOn)) return { kind: 'error', message: '--fail-on must be error, warning, notice or never' };
+  if (failOn !== 'never' && !SEVERITIES.includes(failOn))
+    return { kind: 'error', message: '--fail-on must be error, warning, notice or never' };
   const importFormat = (values.import ?? 'auto') as CliOptions['importFormat'];
-  if (!IMPORTS.includes(importFormat)) return { kind: 'error', message: `--import must be one of: ${IMPORTS.join(', ')}` };
+  if (!IMPORTS.includes(importFormat))
+    return { kind: 'error', message: `--import must be one of: ${IMPORTS.join(', ')}` };
   const builder = (values.builder ?? 'auto') as CliOptions['builder'];
-  if (!['auto', 'docker', 'buildah'].includes(builder)) return { kind: 'error', message: '--builder must be auto, docker or buildah' };
+  if (!['auto', 'docker', 'buildah'].includes(builder))
+    return { kind: 'error', message: '--builder must be auto, docker or buildah' };
   const parallel = Number(values.parallel ?? '2');
-  if (!Number.isInteger(parallel) || parallel < 1) return { kind: 'error', message: '--parallel must be a whole number of at least 1' };
+  if (!Number.isInteger(parallel) || parallel < 1)
+    return { kind: 'error', message: '--parallel must be a whole number of at least 1' };
   const baseImages: Record<string, string> = {};
   for (const pair of values['base-image'] ?? []) {
     const eq = pair.indexOf('=');
-    if (eq <= 0 || eq === pair.length - 1) return { kind: 'error', message: `--base-image takes family=image, got "${pair}"` };
+    if (eq <= 0 || eq === pair.length - 1)
+      return { kind: 'error', message: `--base-image takes family=image, got "${pair}"` };
     baseImages[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return {

@@ -57,6 +57,11 @@ function printFindings(result: CheckResult, options: CliOptions, io: Io): void {
       io.stdout(formatJson(result.findings));
       return;
     default:
-      io.stdout(formatText(result.findings, { sources: result.sources, color: options.color && io.isTTY === true }));
+      io.stdout(
+        formatText(result.findings, {
+          sources: result.sources,
+          color: options.color && io.isTTY === true,
+        }),
+      );
   }
 }

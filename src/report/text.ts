@@ -12,20 +12,31 @@ export interface TextOptions {
   color?: boolean;
 }
 
-const COLORS = { error: '\u001b[31m', warning: '\u001b[33m', notice: '\u001b[36m', reset: '\u001b[0m', bold: '\u001b[1m' };
+const COLORS = {
+  error: '\u001b[31m',
+  warning: '\u001b[33m',
+  notice: '\u001b[36m',
+  reset: '\u001b[0m',
+  bold: '\u001b[1m',
+};
 
 /** Tabs are shown as single spaces so the caret lines up without knowing the terminal's tab width. */
 const untab = (s: string): string => s.replace(/\t/g, ' ');
 
 export function formatFinding(finding: Finding, options: TextOptions = {}): string {
   const { span } = finding;
-  const severity = options.color ? `${COLORS[finding.severity]}${finding.severity}${COLORS.reset}` : finding.severity;
+  const severity = options.color
+    ? `${COLORS[finding.severity]}${finding.severity}${COLORS.reset}`
+    : finding.severity;
   const head = `${finding.file}:${span.line}:${span.column}: ${severity}: ${finding.message} [${finding.rule}]`;
   const text = options.sources?.get(finding.file);
   if (text === undefined) return head;
   const line = splitLines(text)[span.line - 1];
   if (line === undefined) return head;
-  const width = span.endLine === span.line ? Math.max(1, span.endColumn - span.column) : Math.max(1, line.length - span.column + 1);
+  const width =
+    span.endLine === span.line
+      ? Math.max(1, span.endColumn - span.column)
+      : Math.max(1, line.length - span.column + 1);
   const gutter = String(span.line);
   const pad = ' '.repeat(gutter.length);
   const caret = ' '.repeat(Math.max(0, span.column - 1)) + '^'.repeat(width);
@@ -42,5 +53,9 @@ export function formatText(findings: readonly Finding[], options: TextOptions = 
 export function summaryLine(findings: readonly Finding[]): string {
   const counts = countBySeverity(findings);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return [plural(counts.error, 'error'), plural(counts.warning, 'warning'), plural(counts.notice, 'notice')].join(', ');
+  return [
+    plural(counts.error, 'error'),
+    plural(counts.warning, 'warning'),
+    plural(counts.notice, 'notice'),
+  ].join(', ');
 }

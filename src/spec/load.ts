@@ -55,16 +55,22 @@ const YAML_HINTS: Partial<Record<string, string>> = {
   TAB_AS_INDENT: 'YAML indentation must use spaces, not tabs',
   BAD_INDENT: 'the indentation does not line up with the lines around it',
   MISSING_CHAR: 'a closing bracket, brace or quote is missing',
-  MULTILINE_IMPLICIT_KEY: 'a key spans several lines; the line above probably misses a ":" or a quote',
+  MULTILINE_IMPLICIT_KEY:
+    'a key spans several lines; the line above probably misses a ":" or a quote',
 };
 
-function syntaxFinding(error: YAMLError, text: string, file: string, lineCounter: LineCounter): Finding {
+function syntaxFinding(
+  error: YAMLError,
+  text: string,
+  file: string,
+  lineCounter: LineCounter,
+): Finding {
   const [start, reportedEnd] = error.pos;
   // The parser often marks one character; widen it to the token there (e.g. the duplicated key).
   let end = reportedEnd;
   if (end - start <= 1) {
     end = start;
-    while (end < text.length && !/[\s:,\[\]{}]/.test(text[end]!)) end += 1;
+    while (end < text.length && !/[\s:,[\]{}]/.test(text[end]!)) end += 1;
   }
   const first = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   const hint = YAML_HINTS[error.code];
@@ -80,12 +86,18 @@ function syntaxFinding(error: YAMLError, text: string, file: string, lineCounter
 /** Load a spec from its text. `file` is how findings name it (repository-relative is best). */
 export function loadSpecText(text: string, file: string): LoadResult {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, merge: true, prettyErrors: false });
+  const document = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: true,
+    merge: true,
+    prettyErrors: false,
+  });
   if (document.errors.length > 0) {
     // After the first syntax error the parser's further complaints are mostly echoes of it.
     const first = syntaxFinding(document.errors[0]!, text, file, lineCounter);
     const more = document.errors.length - 1;
-    if (more > 0) first.message += `; ${more} more syntax error${more === 1 ? '' : 's'} may follow from it, fix this one first`;
+    if (more > 0)
+      first.message += `; ${more} more syntax error${more === 1 ? '' : 's'} may follow from it, fix this one first`;
     return { findings: [first] };
   }
   const source = new YamlSource(file, text, document, lineCounter);
@@ -94,13 +106,34 @@ export function loadSpecText(text: string, file: string): LoadResult {
     data = document.toJS({ maxAliasCount: 1000 });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { findings: [{ ...SCHEMA_RULE, severity: 'error', message: `cannot read the YAML: ${message}`, file, span: source.locate([]).span }] };
-  }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    const got = data === null || data === undefined ? 'an empty document' : Array.isArray(data) ? 'a list' : 'a single value';
     return {
       findings: [
-        { ...SCHEMA_RULE, severity: 'error', message: `a spec is a mapping with version, name and steps; this file is ${got}`, file, span: source.locate([]).span },
+        {
+          ...SCHEMA_RULE,
+          severity: 'error',
+          message: `cannot read the YAML: ${message}`,
+          file,
+          span: source.locate([]).span,
+        },
+      ],
+    };
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    const got =
+      data === null || data === undefined
+        ? 'an empty document'
+        : Array.isArray(data)
+          ? 'a list'
+          : 'a single value';
+    return {
+      findings: [
+        {
+          ...SCHEMA_RULE,
+          severity: 'error',
+          message: `a spec is a mapping with version, name and steps; this file is ${got}`,
+          file,
+          span: source.locate([]).span,
+        },
       ],
     };
   }
@@ -109,7 +142,13 @@ export function loadSpecText(text: string, file: string): LoadResult {
   if (!check(data)) {
     for (const problem of explainSchemaErrors(check.errors ?? [], data)) {
       const location = source.locate(problem.path, problem.part);
-      findings.push({ ...SCHEMA_RULE, severity: 'error', message: problem.message, file: location.file, span: location.span });
+      findings.push({
+        ...SCHEMA_RULE,
+        severity: 'error',
+        message: problem.message,
+        file: location.file,
+        span: location.span,
+      });
     }
   }
   return { workflow: toWorkflow(data as Record<string, unknown>, file, source), findings };
@@ -127,10 +166,13 @@ export function loadSpecFile(filePath: string, options: { root?: string } = {}):
 
 type Data = Record<string, unknown>;
 
-const isRecord = (v: unknown): v is Data => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Data =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const num = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 const entries = (v: unknown): [string, unknown][] => (isRecord(v) ? Object.entries(v) : []);
 
 /** Drops undefined fields so the model prints and compares cleanly. */
@@ -159,7 +201,12 @@ function toWorkflow(data: Data, file: string, source: YamlSource): Workflow {
 
 function toInput(name: string, v: unknown): WorkflowInput {
   const d = isRecord(v) ? v : {};
-  return compact({ name, path: str(d.path), size: parseSize(d.size), description: str(d.description) });
+  return compact({
+    name,
+    path: str(d.path),
+    size: parseSize(d.size),
+    description: str(d.description),
+  });
 }
 
 function toDesiredOutput(name: string, v: unknown): DesiredOutput[] {
@@ -192,7 +239,8 @@ function toCluster(d: Data): Cluster {
 function toContainers(v: unknown): ContainersConfig {
   const d = isRecord(v) ? v : {};
   const baseImages: Record<string, string> = {};
-  for (const [family, ref] of entries(d['base-images'])) if (typeof ref === 'string') baseImages[family] = ref;
+  for (const [family, ref] of entries(d['base-images']))
+    if (typeof ref === 'string') baseImages[family] = ref;
   const packageSizes: Record<string, number> = {};
   for (const [name, size] of entries(d['package-sizes'])) {
     const bytes = parseSize(size);
@@ -204,7 +252,11 @@ function toContainers(v: unknown): ContainersConfig {
     baseImages,
     packageSizes,
     groups: entries(d.groups).map(([name, g]) =>
-      compact({ name, steps: strings(isRecord(g) ? g.steps : undefined), base: str(isRecord(g) ? g.base : undefined) }),
+      compact({
+        name,
+        steps: strings(isRecord(g) ? g.steps : undefined),
+        base: str(isRecord(g) ? g.base : undefined),
+      }),
     ),
   });
 }
@@ -229,7 +281,12 @@ function toSoftware(v: unknown): Software {
 }
 
 function toResources(d: Data): Resources {
-  return compact({ cpus: num(d.cpus), memory: parseSize(d.memory), time: parseDuration(d.time), gpus: num(d.gpus) });
+  return compact({
+    cpus: num(d.cpus),
+    memory: parseSize(d.memory),
+    time: parseDuration(d.time),
+    gpus: num(d.gpus),
+  });
 }
 
 function toStep(id: string, d: Data): Step {
@@ -254,6 +311,7 @@ const LEVELS: readonly RuleLevel[] = ['off', 'error', 'warning', 'notice'];
 
 function toLintConfig(d: Data): LintConfig {
   const rules: Record<string, RuleLevel> = {};
-  for (const [rule, level] of entries(d.rules)) if (LEVELS.includes(level as RuleLevel)) rules[rule] = level as RuleLevel;
+  for (const [rule, level] of entries(d.rules))
+    if (LEVELS.includes(level as RuleLevel)) rules[rule] = level as RuleLevel;
   return { rules, settings: isRecord(d.settings) ? { ...d.settings } : {} };
 }

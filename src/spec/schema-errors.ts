@@ -85,7 +85,8 @@ function describe(value: unknown): string {
 
 function valueAt(data: unknown, path: NodePath): unknown {
   let node: unknown = data;
-  for (const segment of path) node = (node as Record<string | number, unknown> | undefined)?.[segment];
+  for (const segment of path)
+    node = (node as Record<string | number, unknown> | undefined)?.[segment];
   return node;
 }
 
@@ -95,10 +96,24 @@ function lastKey(path: NodePath): string {
 }
 
 /** Keywords ranked by how directly they tell the user what to fix. */
-const PRIORITY = ['type', 'const', 'enum', 'required', 'minProperties', 'minItems', 'minLength', 'pattern', 'minimum', 'maxLength'];
+const PRIORITY = [
+  'type',
+  'const',
+  'enum',
+  'required',
+  'minProperties',
+  'minItems',
+  'minLength',
+  'pattern',
+  'minimum',
+  'maxLength',
+];
 
 /** One problem per node, in the order the nodes appear in ajv's report. */
-export function explainSchemaErrors(errors: readonly ErrorObject[], data: unknown): SchemaProblem[] {
+export function explainSchemaErrors(
+  errors: readonly ErrorObject[],
+  data: unknown,
+): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
   const byNode = new Map<string, ErrorObject[]>();
   for (const error of errors) {
@@ -112,18 +127,27 @@ export function explainSchemaErrors(errors: readonly ErrorObject[], data: unknow
         part: 'key',
         message:
           `unknown key "${key}"` +
-          (suggestion ? ` (did you mean "${suggestion}"?)` : known.length ? `; expected one of: ${known.join(', ')}` : ''),
+          (suggestion
+            ? ` (did you mean "${suggestion}"?)`
+            : known.length
+              ? `; expected one of: ${known.join(', ')}`
+              : ''),
       });
       continue;
     }
     if (error.keyword === 'propertyNames') continue; // explained by the nested error below
-    const pointer = error.propertyName !== undefined ? `${error.instancePath}\u0000${error.propertyName}` : error.instancePath;
+    const pointer =
+      error.propertyName !== undefined
+        ? `${error.instancePath}\u0000${error.propertyName}`
+        : error.instancePath;
     const list = byNode.get(pointer) ?? [];
     list.push(error);
     byNode.set(pointer, list);
   }
   // Errors inside a union's branches are replaced by the union's own message.
-  const unions = [...byNode.entries()].filter(([, list]) => list.some((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf'));
+  const unions = [...byNode.entries()].filter(([, list]) =>
+    list.some((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf'),
+  );
   for (const [pointer, list] of byNode) {
     const union = list.find((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
     const insideUnion = !union && unions.some(([p]) => pointer.startsWith(p + '/'));
@@ -158,14 +182,22 @@ function problemFor(error: ErrorObject, path: NodePath, data: unknown): SchemaPr
   switch (error.keyword) {
     case 'required': {
       const missing = (error.params as { missingProperty: string }).missingProperty;
-      return { path, part: 'key', message: `${lastKey(path)} is missing the required key "${missing}"` };
+      return {
+        path,
+        part: 'key',
+        message: `${lastKey(path)} is missing the required key "${missing}"`,
+      };
     }
     case 'type': {
       const expected = String((error.params as { type: string }).type)
         .split(',')
         .map((t) => TYPE_NAMES[t] ?? t)
         .join(' or ');
-      return { path, part: 'value', message: `${lastKey(path)} must be ${expected}, not ${describe(value)}${custom ? `: ${custom}` : ''}` };
+      return {
+        path,
+        part: 'value',
+        message: `${lastKey(path)} must be ${expected}, not ${describe(value)}${custom ? `: ${custom}` : ''}`,
+      };
     }
     case 'enum': {
       const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
@@ -173,13 +205,21 @@ function problemFor(error: ErrorObject, path: NodePath, data: unknown): SchemaPr
       return {
         path,
         part: 'value',
-        message: `${lastKey(path)} cannot be ${describe(value)}` + (suggestion ? ` (did you mean "${suggestion}"?)` : `; expected one of: ${allowed.join(', ')}`),
+        message:
+          `${lastKey(path)} cannot be ${describe(value)}` +
+          (suggestion
+            ? ` (did you mean "${suggestion}"?)`
+            : `; expected one of: ${allowed.join(', ')}`),
       };
     }
     case 'minProperties':
     case 'minItems':
       return { path, part: 'value', message: `${lastKey(path)} must not be empty` };
     default:
-      return { path, part: 'value', message: `${lastKey(path)}: ${custom ?? error.message ?? 'is not valid'}` };
+      return {
+        path,
+        part: 'value',
+        message: `${lastKey(path)}: ${custom ?? error.message ?? 'is not valid'}`,
+      };
   }
 }

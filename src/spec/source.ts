@@ -67,7 +67,10 @@ export class YamlSource implements SourceLocator {
   }
 
   /** The child of a map (by key) or a sequence (by index), with the key node when there is one. */
-  private child(node: unknown, segment: string | number): { key?: Node; value: unknown } | undefined {
+  private child(
+    node: unknown,
+    segment: string | number,
+  ): { key?: Node; value: unknown } | undefined {
     const resolved = isAlias(node) ? node.resolve(this.document) : node;
     if (isMap(resolved)) {
       for (const pair of resolved.items) {

@@ -16,7 +16,8 @@ const DURATION_PART = /(\d+(?:\.\d+)?)\s*([a-z]+)/gi;
 /** Seconds in a duration such as `30m`, `2h`, `1d`, `1h30m`; undefined when it is not one. */
 export function parseDuration(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
-  if (typeof value !== 'string' || !/^\s*(\d+(\.\d+)?\s*[a-z]+\s*)+$/i.test(value)) return undefined;
+  if (typeof value !== 'string' || !/^\s*(\d+(\.\d+)?\s*[a-z]+\s*)+$/i.test(value))
+    return undefined;
   let seconds = 0;
   for (const [, amount, unit] of value.matchAll(DURATION_PART)) {
     const factor = SECONDS_PER_UNIT[durationUnit(unit!)];
