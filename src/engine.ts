@@ -1,53 +1,120 @@
 /**
- * The shared pipeline both adapters run: load (or import) a workflow, lint it, and plan it.
+ * The shared pipeline both adapters run: load (or import) a workflow, plan it, lint it.
  * Free of `@actions/*`: the action and the CLI differ only in how they read options and print.
+ *
+ * Plan findings (STW404–406, STW410) go through the lint engine with the loader's, so one
+ * configuration and one set of suppression comments governs every finding.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { compareFindings, type Finding } from './findings.js';
-import { loadSpecFile } from './spec/load.js';
-import type { Workflow } from './spec/model.js';
+import { type Finding } from './findings.js';
+import { lintWorkflow, loadLintConfig } from './lint/index.js';
+import { plan as planWorkflow } from './plan/plan.js';
+import type { Plan } from './plan/types.js';
+import type { LintConfig, Workflow } from './spec/model.js';
+import { importWorkflow, type ImportOrigin } from './spec/importers/index.js';
+
+export type ImportFormat = 'auto' | 'stowage' | 'nextflow' | 'snakemake' | 'cwl';
 
 export interface CheckOptions {
   /** Repository root: file names in findings are relative to it. */
   root: string;
   /** Lint config file; default `.stowage/config.yml` under root when it exists. */
   configPath?: string;
+  importFormat?: ImportFormat;
+  /** Also compute the plan (when the workflow loads without errors). */
+  plan?: boolean;
+  /** Base images per family, over the spec's (from the action input or `--base-image`). */
+  baseImages?: Record<string, string>;
 }
 
 export interface CheckResult {
   workflow?: Workflow;
+  /** Sorted, with configuration and suppressions applied. */
   findings: Finding[];
+  /** Findings silenced by suppression comments (kept for SARIF). */
+  suppressed: Finding[];
   /** Text of every file findings may point into, by the name findings use. */
   sources: Map<string, string>;
   /** Human-readable lines about the lint configuration in force (which file, which rules). */
   configLog: string[];
+  plan?: Plan;
+  /** Why there is no plan although one was asked for. */
+  planSkipped?: string;
+  /** For imported pipelines: step → the image the pipeline declares today. */
+  currentImages: Record<string, string>;
+  origin?: ImportOrigin;
 }
 
+/** Bad input the user must fix (a missing file, a bad option): exit code 2, not a crash. */
 export class InputError extends Error {}
 
-/** Load and lint. Throws InputError when the spec cannot be read at all. */
+const DEFAULT_CONFIG = '.stowage/config.yml';
+
+const toPosix = (p: string) => p.split(path.sep).join('/');
+
 export function check(specPath: string, options: CheckOptions): CheckResult {
   const resolved = path.resolve(options.root, specPath);
   if (!existsSync(resolved)) {
     throw new InputError(
-      `cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml).`,
+      `cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml) or of a pipeline folder.`,
     );
   }
-  let loaded;
-  try {
-    loaded = loadSpecFile(resolved, { root: options.root });
-  } catch (error) {
-    throw new InputError(`cannot read ${specPath}: ${(error as Error).message}`);
+  const imported = importWorkflow(resolved, { format: options.importFormat ?? 'auto', root: options.root });
+  const { config, configFile, findings: configFindings, sources: configSources } = readLintConfig(options);
+  const sources = new Map<string, string>(configSources);
+  const workflow = imported.workflow;
+  if (workflow) for (const [file, text] of workflow.source.files()) sources.set(file, text);
+  else if (!isDirectory(resolved)) sources.set(toPosix(path.relative(options.root, resolved)), readFileSync(resolved, 'utf8'));
+
+  const base = { sources, currentImages: imported.currentImages, origin: imported.origin };
+  if (!workflow) {
+    return { ...base, findings: [...imported.findings, ...configFindings], suppressed: [], configLog: [] };
   }
-  const sources = new Map<string, string>();
-  if (loaded.workflow)
-    for (const [file, text] of loaded.workflow.source.files()) sources.set(file, text);
-  else
-    sources.set(
-      path.relative(options.root, resolved).split(path.sep).join('/'),
-      readFileSync(resolved, 'utf8'),
-    );
-  const findings = [...loaded.findings].sort(compareFindings);
-  return { workflow: loaded.workflow, findings, sources, configLog: [] };
+
+  let plan: Plan | undefined;
+  let planFindings: Finding[] = [];
+  let planSkipped: string | undefined;
+  if (options.plan) {
+    if (imported.findings.some((f) => f.severity === 'error')) {
+      planSkipped = `${workflow.file} has errors; fix them to get a plan.`;
+    } else {
+      const contextDir = path.resolve(options.root, workflow.file === '.' ? '.' : path.dirname(workflow.file));
+      const result = planWorkflow(workflow, {
+        baseImages: options.baseImages,
+        readFile: (file) => readFileSync(path.join(contextDir, file)),
+      });
+      plan = result.plan;
+      planFindings = result.findings;
+    }
+  }
+  const lint = lintWorkflow(workflow, { config, configFile, extra: [...imported.findings, ...configFindings, ...planFindings] });
+  const configLog = [
+    `Lint configuration: ${lint.configSource}`,
+    `Active rules (${lint.activeRules.length}): ${lint.activeRules.join(', ')}`,
+  ];
+  return { ...base, workflow, findings: lint.findings, suppressed: lint.suppressed, configLog, plan, planSkipped };
+}
+
+function isDirectory(p: string): boolean {
+  return statSync(p).isDirectory();
+}
+
+function readLintConfig(options: CheckOptions): {
+  config?: LintConfig;
+  configFile?: string;
+  findings: Finding[];
+  sources: [string, string][];
+} {
+  const explicit = options.configPath !== undefined;
+  const file = options.configPath ?? DEFAULT_CONFIG;
+  const resolved = path.resolve(options.root, file);
+  if (!existsSync(resolved)) {
+    if (explicit) throw new InputError(`cannot read the lint config ${file}: no such file.`);
+    return { findings: [], sources: [] };
+  }
+  const text = readFileSync(resolved, 'utf8');
+  const shown = toPosix(path.relative(options.root, resolved));
+  const { config, findings } = loadLintConfig(text, shown);
+  return { config, configFile: shown, findings, sources: [[shown, text]] };
 }

@@ -4,7 +4,10 @@
  */
 import { atLeast, type Finding } from '../findings.js';
 import { check, InputError, type CheckResult } from '../engine.js';
+import { RULES } from '../lint/index.js';
+import { formatAnnotation } from '../report/annotations.js';
 import { formatJson } from '../report/json.js';
+import { formatSarif } from '../report/sarif.js';
 import { formatText } from '../report/text.js';
 import { parseCli, USAGE, type CliOptions } from './args.js';
 import { VERSION } from '../version.js';
@@ -55,6 +58,19 @@ function printFindings(result: CheckResult, options: CliOptions, io: Io): void {
   switch (options.format) {
     case 'json':
       io.stdout(formatJson(result.findings));
+      return;
+    case 'github':
+      for (const finding of result.findings) io.stdout(`${formatAnnotation(finding)}\n`);
+      return;
+    case 'sarif':
+      io.stdout(
+        formatSarif(result.findings, {
+          rules: RULES,
+          toolVersion: VERSION,
+          srcRoot: io.cwd,
+          suppressed: result.suppressed,
+        }),
+      );
       return;
     default:
       io.stdout(

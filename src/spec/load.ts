@@ -65,13 +65,15 @@ function syntaxFinding(
   file: string,
   lineCounter: LineCounter,
 ): Finding {
-  const [start, reportedEnd] = error.pos;
+  // Errors at the end of the file point past its last character: point at that character.
+  const start = Math.max(0, Math.min(error.pos[0], text.trimEnd().length - 1));
   // The parser often marks one character; widen it to the token there (e.g. the duplicated key).
-  let end = reportedEnd;
+  let end = Math.min(error.pos[1], text.length);
   if (end - start <= 1) {
     end = start;
     while (end < text.length && !/[\s:,[\]{}]/.test(text[end]!)) end += 1;
   }
+  end = Math.min(Math.max(end, start + 1), Math.max(text.length, start));
   const first = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   const hint = YAML_HINTS[error.code];
   return {
@@ -79,7 +81,7 @@ function syntaxFinding(
     severity: 'error',
     message: `YAML syntax error: ${first}${hint ? ` (${hint})` : ''}`,
     file,
-    span: spanOf(lineCounter, start, Math.max(end, start + 1)),
+    span: spanOf(lineCounter, start, end),
   };
 }
 

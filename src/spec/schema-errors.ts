@@ -4,6 +4,7 @@
  * (anyOf/oneOf) instead of one error per branch.
  */
 import type { ErrorObject } from 'ajv';
+import { closest } from '../suggest.js';
 import type { NodePath } from './model.js';
 
 export interface SchemaProblem {
@@ -25,45 +26,6 @@ export function pointerToPath(pointer: string, data: unknown): (string | number)
     node = (node as Record<string | number, unknown> | undefined)?.[key];
   }
   return path;
-}
-
-/**
- * Edit distance counting a swap of two neighbouring letters as one edit (optimal string
- * alignment), so the commonest typos (`rnu` → `run`) are one edit away.
- */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i += 1) {
-    for (let j = 1; j <= b.length; j += 1) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      }
-      d[i]![j] = best;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
-/** The closest candidate within a distance that still reads as a typo, if any. */
-export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  const allowed = Math.max(1, Math.floor(word.length / 3));
-  if (best !== undefined && bestDistance <= allowed) return best;
-  // A truncated key (`manual-minutes` for `manual-minutes-per-run`) reads as the longer one.
-  const lower = word.toLowerCase();
-  return lower.length >= 4 ? candidates.find((c) => c.toLowerCase().startsWith(lower)) : undefined;
 }
 
 const TYPE_NAMES: Record<string, string> = {
@@ -120,7 +82,7 @@ export function explainSchemaErrors(
     if (error.keyword === 'additionalProperties') {
       const key = (error.params as { additionalProperty: string }).additionalProperty;
       const known = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {});
-      const suggestion = didYouMean(key, known);
+      const suggestion = closest(key, known);
       const where = pointerToPath(error.instancePath, data);
       problems.push({
         path: [...where, key],
@@ -201,7 +163,7 @@ function problemFor(error: ErrorObject, path: NodePath, data: unknown): SchemaPr
     }
     case 'enum': {
       const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
-      const suggestion = typeof value === 'string' ? didYouMean(value, allowed) : undefined;
+      const suggestion = typeof value === 'string' ? closest(value, allowed) : undefined;
       return {
         path,
         part: 'value',

@@ -96,39 +96,3 @@ export class YamlSource implements SourceLocator {
     return { line: 1, column: 1, endLine: 1, endColumn: 1 + (this.lines[0]?.length ?? 0) };
   }
 }
-
-/**
- * A locator over several files (importers read a pipeline from many): explicit locations recorded
- * per path, falling back to the nearest recorded ancestor, then to the main file's first line.
- */
-export class RecordedSource implements SourceLocator {
-  private readonly recorded = new Map<string, { key?: Location; value: Location }>();
-  private readonly texts = new Map<string, string>();
-
-  constructor(private readonly mainFile: string) {}
-
-  addFile(file: string, text: string): void {
-    this.texts.set(file, text);
-  }
-
-  record(path: NodePath, value: Location, key?: Location): void {
-    this.recorded.set(JSON.stringify(path), { value, key });
-  }
-
-  locate(path: NodePath, part: 'key' | 'value' = 'value'): Location {
-    for (let n = path.length; n >= 0; n -= 1) {
-      const hit = this.recorded.get(JSON.stringify(path.slice(0, n)));
-      if (hit) return part === 'key' ? (hit.key ?? hit.value) : hit.value;
-    }
-    return { file: this.mainFile, span: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
-  }
-
-  lineText(file: string, line: number): string | undefined {
-    const text = this.texts.get(file);
-    return text === undefined ? undefined : splitLines(text)[line - 1];
-  }
-
-  files(): ReadonlyMap<string, string> {
-    return this.texts;
-  }
-}

@@ -1,0 +1,21 @@
+/** STW401 no-software: a step that declares no software and no container. */
+import { familyOf, pinnedGroupNames } from '../../plan/family.js';
+import { defineRule } from '../rule.js';
+
+export default defineRule('STW401', (ctx) => {
+  const pinned = pinnedGroupNames(ctx.workflow);
+  const pinnedBase = new Map(ctx.workflow.containers.groups.map((g) => [g.name, g.base]));
+  for (const step of ctx.workflow.steps) {
+    if (familyOf(step, pinned).family !== 'none') continue;
+    // A step pinned to a group with its own base image takes its software from that image.
+    if (pinnedBase.get(step.container) !== undefined) continue;
+    const tool = step.run?.trim().split(/\s+/)[0];
+    const hint = tool ? ` (\`run\` calls "${tool}")` : '';
+    ctx.reportMissing(
+      ['steps', step.id, 'software'],
+      `Step "${step.id}" declares no software and no container image, so its image would hold ` +
+        `only the base system${hint}. List what it needs under \`software:\`, or set ` +
+        `\`container:\` to an image that has it.`,
+    );
+  }
+});

@@ -1,0 +1,77 @@
+/**
+ * STW101 unknown-reference: a step input that names no workflow input and no step output, or a
+ * desired output that names no step output. Messages suggest the closest existing name.
+ */
+import { closest } from '../suggest.js';
+import type { DependencyGraph } from '../graph.js';
+import { defineRule } from '../rule.js';
+
+export default defineRule('STW101', (ctx) => {
+  const { graph } = ctx;
+  for (const step of ctx.workflow.steps) {
+    for (const ref of graph.references.get(step.id) ?? []) {
+      if (ref.kind !== 'unknown') continue;
+      const message =
+        ref.reason === 'no-input'
+          ? `names no workflow input and no step output.` +
+            (suggest(ref.raw, [...graph.inputs, ...everyOutput(graph)]) ??
+              ` Declare it under \`inputs:\`, or write <step>.<output> to use a step's result.`)
+          : whatIsMissing(graph, ref.step!, ref.output!, true);
+      ctx.report(
+        ['steps', step.id, 'inputs', ref.index],
+        `Step "${step.id}" input "${ref.raw}" ${message}`,
+      );
+    }
+  }
+  for (const desired of ctx.workflow.outputs) {
+    const producer = graph.steps.get(desired.step);
+    if (producer && Object.hasOwn(producer.outputs, desired.output)) continue;
+    ctx.report(
+      ['outputs', desired.name],
+      `Desired output "${desired.name}" (${desired.step}.${desired.output}) ` +
+        whatIsMissing(graph, desired.step, desired.output, false),
+    );
+  }
+});
+
+/** Why `step.output` resolves to nothing, and the closest name that would. */
+function whatIsMissing(
+  graph: DependencyGraph,
+  step: string,
+  output: string,
+  inputsAllowed: boolean,
+): string {
+  const producer = graph.steps.get(step);
+  if (!producer) {
+    const candidates = [...everyOutput(graph), ...(inputsAllowed ? graph.inputs : [])];
+    return (
+      `names step "${step}", which does not exist.` +
+      (suggest(`${step}.${output}`, candidates) ??
+        suggest(step, graph.steps.keys()) ??
+        ` Name an output of an existing step as <step>.<output>.`)
+    );
+  }
+  const outputs = Object.keys(producer.outputs);
+  const has =
+    outputs.length > 0
+      ? `it has ${outputs.map((o) => `"${o}"`).join(', ')}`
+      : 'it declares no outputs';
+  const near = closest(output, outputs);
+  return (
+    `names output "${output}" of step "${step}", but ${has}.` +
+    (near !== undefined
+      ? ` Did you mean "${step}.${near}"?`
+      : ` Declare "${output}" under the outputs of "${step}".`)
+  );
+}
+
+function everyOutput(graph: DependencyGraph): string[] {
+  return [...graph.steps.values()].flatMap((s) =>
+    Object.keys(s.outputs).map((o) => `${s.id}.${o}`),
+  );
+}
+
+function suggest(word: string, candidates: Iterable<string>): string | undefined {
+  const near = closest(word, candidates);
+  return near === undefined ? undefined : ` Did you mean "${near}"?`;
+}

@@ -1,0 +1,110 @@
+/**
+ * One entry point for every workflow format Stowage reads: a stowage spec or an existing
+ * Nextflow, Snakemake or CWL pipeline. All produce the same Workflow model, so lint, plan and
+ * build work unchanged; importers also return the images the pipeline declares today (for the
+ * comparison with the plan) and the engine-side names the exports need.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { loadSpecFile } from '../load.js';
+import { importCwl, findCwlWorkflow } from './cwl.js';
+import { importError, readTextFile, walkFiles, type ImportResult } from './common.js';
+import { importNextflow } from './nextflow.js';
+import { findSnakefile, importSnakemake } from './snakemake.js';
+
+export type WorkflowFormat = 'stowage' | 'nextflow' | 'snakemake' | 'cwl';
+export const WORKFLOW_FORMATS: readonly WorkflowFormat[] = [
+  'stowage',
+  'nextflow',
+  'snakemake',
+  'cwl',
+];
+
+export type { ImportOrigin, ImportResult } from './common.js';
+export { IMPORT_ERROR, IMPORT_LIMIT } from './common.js';
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The format of the workflow at `path` (a directory or a file), judged from the files present:
+ * `stowage.yml` first (an explicit spec wins), then a Nextflow `main.nf`/`nextflow.config`, a
+ * Snakefile, a CWL document. Undefined when none is there.
+ */
+export function detectFormat(path: string): WorkflowFormat | undefined {
+  if (!isDir(path)) {
+    const name = basename(path);
+    if (/\.ya?ml$/.test(name)) return 'stowage';
+    if (name.endsWith('.nf') || name === 'nextflow.config') return 'nextflow';
+    if (/^snakefile$/i.test(name) || name.endsWith('.smk')) return 'snakemake';
+    if (name.endsWith('.cwl')) return 'cwl';
+    return undefined;
+  }
+  if (existsSync(join(path, 'stowage.yml')) || existsSync(join(path, 'stowage.yaml')))
+    return 'stowage';
+  if (existsSync(join(path, 'main.nf')) || existsSync(join(path, 'nextflow.config')))
+    return 'nextflow';
+  if (findSnakefile(path)) return 'snakemake';
+  if (walkFiles(path, (n) => n.endsWith('.cwl'), 1).length > 0 && findCwlWorkflow(path))
+    return 'cwl';
+  return undefined;
+}
+
+export interface ImportOptions {
+  /** `auto` (default) detects the format from the files present. */
+  format?: WorkflowFormat | 'auto';
+  /** Repository root: reported paths are relative to it (default: the current directory). */
+  root?: string;
+}
+
+/**
+ * Reads the workflow at `pathOrDir` in any supported format. Never throws for bad input: an
+ * unreadable or unparsable file is a finding with a position (STW420), and what a format cannot
+ * express is one notice (STW421).
+ */
+export function importWorkflow(pathOrDir: string, options: ImportOptions = {}): ImportResult {
+  const root = resolve(options.root ?? process.cwd());
+  const path = resolve(root, pathOrDir);
+  const shown = relative(root, path).split('\\').join('/') || '.';
+  const format = !options.format || options.format === 'auto' ? detectFormat(path) : options.format;
+  if (!existsSync(path)) {
+    return { findings: [importError(shown, `${shown} does not exist.`)], currentImages: {} };
+  }
+  switch (format) {
+    case 'stowage': {
+      const file = isDir(path)
+        ? existsSync(join(path, 'stowage.yml'))
+          ? join(path, 'stowage.yml')
+          : join(path, 'stowage.yaml')
+        : path;
+      if (readTextFile(file) === undefined) {
+        return {
+          findings: [importError(shown, `Cannot read the stowage spec ${shown}.`)],
+          currentImages: {},
+        };
+      }
+      return { ...loadSpecFile(file, { root }), currentImages: {} };
+    }
+    case 'nextflow':
+      return importNextflow(isDir(path) ? path : dirname(path), { root });
+    case 'snakemake':
+      return importSnakemake(path, { root });
+    case 'cwl':
+      return importCwl(path, { root });
+    default:
+      return {
+        findings: [
+          importError(
+            shown,
+            `Cannot tell the workflow format of ${shown}: no stowage.yml, main.nf, Snakefile or *.cwl found. Pass the format (${WORKFLOW_FORMATS.join(', ')}) explicitly.`,
+          ),
+        ],
+        currentImages: {},
+      };
+  }
+}
