@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { buildGraph } from '../../src/lint/graph.js';
 import { loadSpecText } from '../../src/spec/load.js';
 import { emptySoftware, type Step, type Workflow } from '../../src/spec/model.js';
-import { RecordedSource } from '../../src/spec/source.js';
+import { RecordedSource } from '../../src/spec/importers/locator.js';
 import { yaml } from './helpers.js';
 
 function graphOf(...steps: string[]) {

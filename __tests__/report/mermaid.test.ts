@@ -1,0 +1,236 @@
+import { escapeLabel, findingsByStep, workflowMermaid } from '../../src/report/mermaid.js';
+import type { Plan, PlannedGroup } from '../../src/plan/types.js';
+import { finding, step, tableLocator, workflow } from './helpers.js';
+import { mermaidError, parseMermaid, stopMermaid } from './mermaid-parse.js';
+
+afterAll(stopMermaid);
+
+/** The flood example in miniature: two inputs, three steps, two desired outputs. */
+function flood() {
+  return workflow({
+    inputs: [{ name: 'reanalysis' }, { name: 'gauges' }],
+    outputs: [
+      { name: 'flood-maps', step: 'plot', output: 'maps' },
+      { name: 'model', step: 'train', output: 'model' },
+    ],
+    steps: [
+      step('regrid', { inputs: ['reanalysis'], outputs: { grid: 'work/grid.zarr' } }),
+      step('train', { inputs: ['regrid.grid', 'gauges'], outputs: { model: 'work/model.keras' } }),
+      step('plot', { inputs: ['train.model', 'regrid.grid'], outputs: { maps: 'results/*.png' } }),
+    ],
+    // Steps as they sit in the file: regrid lines 10-14, train 15-19, plot 20-24.
+    source: tableLocator('stowage.yml', {
+      'steps.regrid#key': { line: 10, column: 3, endLine: 10, endColumn: 9 },
+      'steps.regrid': { line: 11, column: 5, endLine: 14, endColumn: 20 },
+      'steps.train#key': { line: 15, column: 3, endLine: 15, endColumn: 8 },
+      'steps.train': { line: 16, column: 5, endLine: 19, endColumn: 20 },
+      'steps.plot#key': { line: 20, column: 3, endLine: 20, endColumn: 7 },
+      'steps.plot': { line: 21, column: 5, endLine: 24, endColumn: 20 },
+    }),
+  });
+}
+
+function group(name: string, steps: string[], extra: Partial<PlannedGroup> = {}): PlannedGroup {
+  return {
+    name,
+    family: 'python',
+    gpu: false,
+    pinned: false,
+    steps,
+    runtimes: {},
+    packages: [],
+    baseImage: 'python:3.12-slim',
+    estimatedSize: 1,
+    generated: {},
+    contextFiles: [],
+    contentHash: 'x',
+    ...extra,
+  };
+}
+
+function plan(groups: PlannedGroup[], external: Plan['external'] = []): Plan {
+  const baseline = { images: 0, estimatedTotalSize: 0, conflicts: 0 };
+  return {
+    version: 1,
+    workflow: 'coastal-flood-model',
+    context: '.',
+    groups,
+    external,
+    lowerBound: 1,
+    baselines: { perStep: baseline, monolith: baseline },
+  };
+}
+
+describe('workflowMermaid', () => {
+  it('draws inputs, steps, desired outputs and the data between them', async () => {
+    const text = workflowMermaid(flood());
+    expect(text).toBe(
+      [
+        'flowchart LR',
+        '  in_0(["reanalysis"])',
+        '  in_1(["gauges"])',
+        '  step_0["regrid"]',
+        '  step_1["train"]',
+        '  step_2["plot"]',
+        '  result_0[/"flood-maps"/]',
+        '  result_1[/"model"/]',
+        '  in_0 --> step_0',
+        '  step_0 -->|"grid"| step_1',
+        '  in_1 --> step_1',
+        '  step_1 -->|"model"| step_2',
+        '  step_0 -->|"grid"| step_2',
+        '  step_2 -->|"maps"| result_0',
+        '  step_1 -->|"model"| result_1',
+        '  classDef input fill:#eef6ff,stroke:#0969da',
+        '  classDef output fill:#eefbf1,stroke:#1a7f37',
+        '  classDef missing fill:#fff,stroke:#cf222e,stroke-dasharray:4 3',
+        '  classDef error fill:#ffebe9,stroke:#cf222e,stroke-width:2px',
+        '  classDef warning fill:#fff8c5,stroke:#9a6700,stroke-width:2px',
+        '  classDef notice fill:#ddf4ff,stroke:#0969da',
+        '  class in_0,in_1 input',
+        '  class result_0,result_1 output',
+      ].join('\n'),
+    );
+    await parseMermaid(text);
+  });
+
+  it('marks each step with the class of its worst finding and counts them', async () => {
+    const findings = [
+      finding({ severity: 'warning', span: { line: 12, column: 7, endLine: 12, endColumn: 9 } }),
+      finding({ severity: 'error', span: { line: 13, column: 7, endLine: 13, endColumn: 9 } }),
+      finding({ severity: 'notice', span: { line: 20, column: 3, endLine: 20, endColumn: 7 } }),
+      // Outside every step: on the workflow's `outputs`, and in another file.
+      finding({ severity: 'error', span: { line: 3, column: 1, endLine: 3, endColumn: 2 } }),
+      finding({
+        severity: 'error',
+        file: 'other.yml',
+        span: { line: 17, column: 5, endLine: 17, endColumn: 6 },
+      }),
+    ];
+    const text = workflowMermaid(flood(), { findings });
+    expect(text).toContain('  step_0["regrid<br/>1 error, 1 warning"]');
+    expect(text).toContain('  step_1["train"]');
+    expect(text).toContain('  step_2["plot<br/>1 notice"]');
+    expect(text).toContain('  class step_0 error');
+    expect(text).toContain('  class step_2 notice');
+    expect(text).not.toMatch(/class step_1 /);
+    expect(text).not.toContain('class  warning');
+    await parseMermaid(text);
+  });
+
+  it('boxes steps by plan group, external images separately, and leaves the rest outside', async () => {
+    const p = plan(
+      [group('python', ['regrid']), group('python-gpu', ['train'], { gpu: true })],
+      [{ step: 'plot', image: 'ghcr.io/acme/plot:1.0' }],
+    );
+    const text = workflowMermaid(flood(), { plan: p });
+    expect(text).toContain(
+      [
+        '  subgraph group_0["python (python)"]',
+        '    step_0["regrid"]',
+        '  end',
+        '  subgraph group_1["python-gpu (python, GPU)"]',
+        '    step_1["train"]',
+        '  end',
+        '  subgraph group_2["ghcr.io/acme/plot#58;1.0"]',
+        '    step_2["plot"]',
+        '  end',
+      ].join('\n'),
+    );
+    await parseMermaid(text);
+
+    const partial = workflowMermaid(flood(), { plan: plan([group('python', ['plot', 'ghost'])]) });
+    expect(partial).toContain('  subgraph group_0["python (python)"]\n    step_2["plot"]\n  end');
+    expect(partial).toMatch(/ {2}end\n {2}step_0\["regrid"\]\n {2}step_1\["train"\]/);
+    await parseMermaid(partial);
+  });
+
+  it('shows a reference to nothing as a dashed missing node', async () => {
+    const wf = flood();
+    wf.steps[2]!.inputs = ['train.modle', 'nowhere'];
+    wf.outputs.push({ name: 'report', step: 'ghost', output: 'pdf' });
+    const text = workflowMermaid(wf);
+    expect(text).toContain('  missing_0 -.-> step_2');
+    expect(text).toContain('  missing_1 -.-> step_2');
+    expect(text).toContain('  missing_2 -.-> result_2');
+    expect(text).toContain('  missing_0["train.modle (missing)"]');
+    expect(text).toContain('  missing_2["ghost.pdf (missing)"]');
+    expect(text).toContain('  class missing_0,missing_1,missing_2 missing');
+    await parseMermaid(text);
+  });
+
+  it('resolves step ids that contain dots by the longest matching step', () => {
+    const wf = workflow({
+      steps: [
+        step('qc.v2', { outputs: { report: 'r.html' } }),
+        step('use', { inputs: ['qc.v2.report'] }),
+      ],
+    });
+    expect(workflowMermaid(wf)).toContain('  step_0 -->|"report"| step_1');
+  });
+
+  it.each([
+    ['quotes', 'say "hi"'],
+    ['a closing fence', 'x```\n# Heading'],
+    ['HTML', '<img src=x onerror=alert(1)>'],
+    ['Mermaid syntax', 'a]) --> b; end; subgraph c'],
+    ['entity-looking text', '#quot; #35;'],
+    ['non-ASCII', 'Überschwemmung 🌊'],
+  ])('keeps a diagram valid and inert when names hold %s', async (_, name) => {
+    const wf = workflow({
+      inputs: [{ name }],
+      outputs: [{ name, step: name, output: name }],
+      steps: [step(name, { inputs: [name], outputs: { [name]: 'x' } })],
+    });
+    const text = workflowMermaid(wf, {
+      plan: plan([group(name, [name])]),
+    });
+    // Every label is one quoted string holding no quote, angle bracket, backtick or line break.
+    const labels = text.match(/"[^"\n]*"/g) ?? [];
+    expect(labels.length).toBeGreaterThanOrEqual(5);
+    for (const label of labels) expect(label).not.toMatch(/[<>`\n]/);
+    const outsideLabels = text.replace(/"[^"\n]*"/g, '""');
+    expect(outsideLabels).not.toMatch(/[<`]/);
+    expect(outsideLabels.split('\n').every((line) => /^(flowchart LR| {2,4}\S)/.test(line))).toBe(
+      true,
+    );
+    await parseMermaid(text);
+  });
+});
+
+describe('the Mermaid check itself', () => {
+  it('rejects a broken diagram, so the checks above can fail', async () => {
+    expect(await mermaidError('flowchart LR\n  a["x"] -->')).toMatch(/Parse error/);
+    expect(await mermaidError('flowchart LR\n  in_0(["a "b"])')).toMatch(/Parse error|Expecting/);
+  });
+});
+
+describe('escapeLabel', () => {
+  it.each([
+    ['plain-name_1.2', 'plain-name_1.2'],
+    ['a"b', 'a#34;b'],
+    ['<b>', '#60;b#62;'],
+    ['#', '#35;'],
+    ['a\nb', 'a#10;b'],
+    ['`x`', '#96;x#96;'],
+    ['é', '#233;'],
+  ])('%j → %j', (input, expected) => {
+    expect(escapeLabel(input)).toBe(expected);
+  });
+});
+
+describe('findingsByStep', () => {
+  it.each([
+    { name: 'on the step key', line: 10, column: 3, step: 'regrid' },
+    { name: 'inside the step body', line: 13, column: 1, step: 'regrid' },
+    { name: 'on the last character of the body', line: 14, column: 20, step: 'regrid' },
+    { name: 'just before the key', line: 10, column: 2, step: undefined },
+    { name: 'in the next step', line: 16, column: 5, step: 'train' },
+    { name: 'after every step', line: 30, column: 1, step: undefined },
+  ])('places a finding $name', ({ line, column, step: expected }) => {
+    const placed = findingsByStep(flood(), [
+      finding({ span: { line, column, endLine: line, endColumn: column } }),
+    ]);
+    expect([...placed.keys()]).toEqual(expected ? [expected] : []);
+  });
+});

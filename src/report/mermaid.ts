@@ -1,0 +1,285 @@
+/**
+ * A Mermaid flowchart of a workflow: its inputs, its steps and its desired outputs, with the data
+ * flowing between them. Steps with findings carry a class for their worst severity; with a plan,
+ * steps are boxed by the container group (image) they run in.
+ *
+ * Every name in the chart comes from the spec, so node ids are generated (`in_0`, `step_0`, `result_0`, …)
+ * rather than derived from names, and every label is quoted with its unsafe characters written as
+ * Mermaid entity codes (`#35;`), so no name can break the diagram or the Markdown around it.
+ */
+import { SEVERITIES, severityRank } from '../findings.js';
+import type { Finding, Severity } from '../findings.js';
+import type { Plan } from '../plan/types.js';
+import type { Workflow } from '../spec/model.js';
+
+export interface MermaidOptions {
+  findings?: readonly Finding[];
+  plan?: Plan;
+}
+
+export function workflowMermaid(workflow: Workflow, options: MermaidOptions = {}): string {
+  const lines: string[] = ['flowchart LR'];
+  const ids = new NodeIds();
+
+  // Nodes. Inputs are stadiums, steps rectangles, desired outputs parallelograms.
+  for (const input of workflow.inputs) {
+    lines.push(`  ${ids.input(input.name)}${shape('input', input.name)}`);
+  }
+  const byStep = findingsByStep(workflow, options.findings ?? []);
+  const stepLines = new Map<string, string>();
+  for (const step of workflow.steps) {
+    const found = byStep.get(step.id);
+    const extra = found ? `<br/>${countLabel(found.counts)}` : '';
+    stepLines.set(step.id, `${ids.step(step.id)}${shape('step', step.id, extra)}`);
+  }
+  lines.push(...groupedSteps(workflow, stepLines, options.plan));
+  for (const output of workflow.outputs) {
+    lines.push(`  ${ids.output(output.name)}${shape('output', output.name)}`);
+  }
+
+  // Edges: what each step reads, and which step output each desired output is.
+  const outputsByStep = new Map(workflow.steps.map((s) => [s.id, new Set(Object.keys(s.outputs))]));
+  const inputNames = new Set(workflow.inputs.map((i) => i.name));
+  const missing: string[] = [];
+  const edge = (from: string, to: string, label?: string) =>
+    lines.push(`  ${from} -->${label ? `|${quote(label)}|` : ''} ${to}`);
+  for (const step of workflow.steps) {
+    for (const reference of step.inputs) {
+      const producer = producerOf(reference, outputsByStep, inputNames);
+      if (producer.kind === 'input') {
+        edge(ids.input(reference), ids.step(step.id));
+      } else if (producer.kind === 'step') {
+        edge(ids.step(producer.step), ids.step(step.id), producer.output);
+      } else {
+        if (!ids.hasMissing(reference)) missing.push(reference);
+        lines.push(`  ${ids.missing(reference)} -.-> ${ids.step(step.id)}`);
+      }
+    }
+  }
+  for (const output of workflow.outputs) {
+    if (outputsByStep.get(output.step)?.has(output.output)) {
+      edge(ids.step(output.step), ids.output(output.name), output.output);
+    } else {
+      const reference = `${output.step}.${output.output}`;
+      if (!ids.hasMissing(reference)) missing.push(reference);
+      lines.push(`  ${ids.missing(reference)} -.-> ${ids.output(output.name)}`);
+    }
+  }
+  // A reference to nothing gets its own dashed node, so the picture shows the gap.
+  for (const reference of missing) {
+    lines.push(`  ${ids.missing(reference)}${shape('missing', `${reference} (missing)`)}`);
+  }
+
+  // Styling: classes are declared once and assigned by id.
+  lines.push(
+    '  classDef input fill:#eef6ff,stroke:#0969da',
+    '  classDef output fill:#eefbf1,stroke:#1a7f37',
+    '  classDef missing fill:#fff,stroke:#cf222e,stroke-dasharray:4 3',
+    '  classDef error fill:#ffebe9,stroke:#cf222e,stroke-width:2px',
+    '  classDef warning fill:#fff8c5,stroke:#9a6700,stroke-width:2px',
+    '  classDef notice fill:#ddf4ff,stroke:#0969da',
+  );
+  const assign = (cls: string, nodeIds: string[]) => {
+    if (nodeIds.length > 0) lines.push(`  class ${nodeIds.join(',')} ${cls}`);
+  };
+  assign(
+    'input',
+    workflow.inputs.map((i) => ids.input(i.name)),
+  );
+  assign(
+    'output',
+    workflow.outputs.map((o) => ids.output(o.name)),
+  );
+  assign(
+    'missing',
+    missing.map((m) => ids.missing(m)),
+  );
+  for (const severity of SEVERITIES) {
+    assign(
+      severity,
+      workflow.steps
+        .filter((s) => byStep.get(s.id)?.severity === severity)
+        .map((s) => ids.step(s.id)),
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Steps inside one `subgraph` per plan group (and per external image); ungrouped ones after. */
+function groupedSteps(
+  workflow: Workflow,
+  stepLines: Map<string, string>,
+  plan: Plan | undefined,
+): string[] {
+  const lines: string[] = [];
+  const placed = new Set<string>();
+  const boxes: { label: string; steps: string[] }[] = [];
+  if (plan) {
+    for (const group of plan.groups) {
+      boxes.push({
+        label: `${group.name} (${group.family}${group.gpu ? ', GPU' : ''})`,
+        steps: group.steps,
+      });
+    }
+    const byImage = new Map<string, string[]>();
+    for (const external of plan.external) {
+      byImage.set(external.image, [...(byImage.get(external.image) ?? []), external.step]);
+    }
+    for (const [image, steps] of byImage) boxes.push({ label: image, steps });
+  }
+  boxes.forEach((box, index) => {
+    const members = box.steps.filter((s) => stepLines.has(s) && !placed.has(s));
+    if (members.length === 0) return;
+    lines.push(`  subgraph group_${index}${shape('step', box.label)}`);
+    for (const member of members) {
+      lines.push(`    ${stepLines.get(member)}`);
+      placed.add(member);
+    }
+    lines.push('  end');
+  });
+  for (const step of workflow.steps) {
+    if (!placed.has(step.id)) lines.push(`  ${stepLines.get(step.id)}`);
+  }
+  return lines;
+}
+
+type Producer =
+  { kind: 'input' } | { kind: 'step'; step: string; output: string } | { kind: 'missing' };
+
+/**
+ * A step input is a workflow input's name or `<step>.<output>` naming an output the step declares;
+ * step ids may contain dots, so every split is tried.
+ */
+function producerOf(
+  reference: string,
+  outputsByStep: Map<string, Set<string>>,
+  inputNames: Set<string>,
+): Producer {
+  if (inputNames.has(reference)) return { kind: 'input' };
+  for (let dot = reference.lastIndexOf('.'); dot > 0; dot = reference.lastIndexOf('.', dot - 1)) {
+    const step = reference.slice(0, dot);
+    const output = reference.slice(dot + 1);
+    if (outputsByStep.get(step)?.has(output)) return { kind: 'step', step, output };
+  }
+  return { kind: 'missing' };
+}
+
+export interface StepFindings {
+  /** The most severe finding's severity. */
+  severity: Severity;
+  counts: Record<Severity, number>;
+}
+
+/**
+ * The worst severity and number of findings inside each step's part of the spec. A finding belongs
+ * to a step when it starts between the step's key and the end of its value.
+ */
+export function findingsByStep(
+  workflow: Workflow,
+  findings: readonly Finding[],
+): Map<string, StepFindings> {
+  const result = new Map<string, StepFindings>();
+  for (const step of workflow.steps) {
+    const key = workflow.source.locate(['steps', step.id], 'key');
+    const value = workflow.source.locate(['steps', step.id], 'value');
+    if (key.file !== value.file) continue;
+    const from = key.span;
+    const to = value.span;
+    for (const finding of findings) {
+      if (finding.file !== key.file) continue;
+      const { line, column } = finding.span;
+      const afterStart = line > from.line || (line === from.line && column >= from.column);
+      const beforeEnd = line < to.endLine || (line === to.endLine && column <= to.endColumn);
+      if (!afterStart || !beforeEnd) continue;
+      const entry = result.get(step.id) ?? {
+        severity: finding.severity,
+        counts: { error: 0, warning: 0, notice: 0 },
+      };
+      entry.counts[finding.severity] += 1;
+      if (severityRank(finding.severity) < severityRank(entry.severity)) {
+        entry.severity = finding.severity;
+      }
+      result.set(step.id, entry);
+    }
+  }
+  return result;
+}
+
+/** E.g. `1 error, 2 warnings`: our own text, so it may follow an escaped label unescaped. */
+function countLabel(counts: Record<Severity, number>): string {
+  return SEVERITIES.filter((s) => counts[s] > 0)
+    .map((s) => `${counts[s]} ${s}${counts[s] === 1 ? '' : 's'}`)
+    .join(', ');
+}
+
+type Shape = 'input' | 'step' | 'output' | 'missing';
+
+/** The bracketed, quoted label of a node. `trusted` is appended unescaped (our own markup). */
+function shape(kind: Shape, label: string, trusted = ''): string {
+  const text = `"${escapeLabel(label)}${trusted}"`;
+  switch (kind) {
+    case 'input':
+      return `([${text}])`;
+    case 'output':
+      return `[/${text}/]`;
+    case 'missing':
+      return `[${text}]`;
+    case 'step':
+      return `[${text}]`;
+  }
+}
+
+function quote(label: string): string {
+  return `"${escapeLabel(label)}"`;
+}
+
+/**
+ * Writes every character outside a small safe set as a Mermaid entity code (`#34;` for `"`), so a
+ * label cannot close its quotes, start HTML, or close the surrounding ```mermaid fence.
+ */
+export function escapeLabel(text: string): string {
+  let out = '';
+  for (const char of text) {
+    out += /^[A-Za-z0-9 _.\-/+=,()@]$/.test(char) ? char : `#${char.codePointAt(0)};`;
+  }
+  return out;
+}
+
+/**
+ * Generated node ids (`step_0`, …), stable per name and never derived from the name's characters.
+ * None starts with `o` or `x`, which Mermaid could read as an edge's circle or cross end.
+ */
+class NodeIds {
+  private readonly maps: Record<NodeKind, Map<string, string>> = {
+    in: new Map(),
+    step: new Map(),
+    result: new Map(),
+    missing: new Map(),
+  };
+  input(name: string) {
+    return this.id('in', name);
+  }
+  step(name: string) {
+    return this.id('step', name);
+  }
+  output(name: string) {
+    return this.id('result', name);
+  }
+  missing(name: string) {
+    return this.id('missing', name);
+  }
+  hasMissing(name: string) {
+    return this.maps.missing.has(name);
+  }
+  private id(kind: NodeKind, name: string): string {
+    const map = this.maps[kind];
+    let id = map.get(name);
+    if (id === undefined) {
+      id = `${kind}_${map.size}`;
+      map.set(name, id);
+    }
+    return id;
+  }
+}
+
+type NodeKind = 'in' | 'step' | 'result' | 'missing';

@@ -1,0 +1,178 @@
+/**
+ * The job summary (Markdown): counts, a findings table with links to the exact lines, the
+ * findings GitHub's annotation budget left out, a Mermaid picture of the workflow and the plan.
+ *
+ * Every value from the spec or a finding is escaped for a table cell, so a message cannot break the
+ * table, inject HTML, mention someone or link somewhere; link targets are built from encoded parts.
+ */
+import { countBySeverity, SEVERITIES } from '../findings.js';
+import type { Finding, Severity } from '../findings.js';
+import { ruleById } from '../lint/catalogue.js';
+import type { Plan } from '../plan/types.js';
+import type { Workflow } from '../spec/model.js';
+import {
+  bySeverityThenPosition,
+  GITHUB_ANNOTATION_LIMIT,
+  repoRelativePath,
+} from './annotations.js';
+import { workflowMermaid } from './mermaid.js';
+
+export interface SummaryInput {
+  /** Undefined when the spec did not load: the summary then has findings but no diagram. */
+  workflow?: Workflow;
+  findings: readonly Finding[];
+  /** Findings that got no annotation (from `selectAnnotations`). */
+  omittedFromAnnotations?: readonly Finding[];
+  /** `<server>/<owner>/<repo>`, e.g. `https://github.com/acme/flood`: enables line links. */
+  repoUrl?: string;
+  /** The commit the links point at (links need both `repoUrl` and `sha`). */
+  sha?: string;
+  /** Boxes the diagram's steps by container group. */
+  plan?: Plan;
+  /** The plan as Markdown (rendered elsewhere), appended as its own section. */
+  planMarkdown?: string;
+  /** Rows shown in each findings table; the rest are counted. Default 200. */
+  maxRows?: number;
+}
+
+/** Mermaid on GitHub refuses diagrams past these sizes; we say so instead of a broken picture. */
+const MERMAID_MAX_CHARS = 50_000;
+const MERMAID_MAX_EDGES = 500;
+
+const ICON: Record<Severity, string> = { error: '❌', warning: '⚠️', notice: 'ℹ️' };
+
+export function summaryMarkdown(input: SummaryInput): string {
+  const sections: string[] = [];
+  const title = input.workflow ? `Stowage: ${escapeCell(input.workflow.name)}` : 'Stowage';
+  sections.push(`## ${title}`);
+  sections.push(countsLine(input.findings));
+
+  const maxRows = input.maxRows ?? 200;
+  const sorted = [...input.findings].sort(bySeverityThenPosition);
+  if (sorted.length > 0) sections.push(findingsTable(sorted, input, maxRows));
+
+  const omitted = [...(input.omittedFromAnnotations ?? [])].sort(bySeverityThenPosition);
+  if (omitted.length > 0) {
+    const limit = GITHUB_ANNOTATION_LIMIT.error;
+    const sentence =
+      omitted.length === 1
+        ? `1 finding was not annotated (GitHub shows ${limit} per level).`
+        : `${omitted.length} findings were not annotated (GitHub shows ${limit} per level).`;
+    sections.push(
+      [
+        `${sentence} They are in the table above, and listed here:`,
+        `<details><summary>Not annotated (${omitted.length})</summary>`,
+        findingsTable(omitted, input, maxRows),
+        '</details>',
+      ].join('\n\n'),
+    );
+  }
+
+  if (input.workflow) sections.push(`### Workflow\n\n${diagram(input)}`);
+  if (input.planMarkdown?.trim()) sections.push(`### Stowage plan\n\n${input.planMarkdown.trim()}`);
+  return `${sections.join('\n\n')}\n`;
+}
+
+/** `**2 errors** · 1 warning · 0 notices`, with the worst non-zero level in bold. */
+function countsLine(findings: readonly Finding[]): string {
+  if (findings.length === 0) return 'No findings. ✅';
+  const counts = countBySeverity(findings);
+  const worst = SEVERITIES.find((s) => counts[s] > 0);
+  return SEVERITIES.map((s) => {
+    const text = `${counts[s]} ${s}${counts[s] === 1 ? '' : 's'}`;
+    return s === worst ? `**${text}**` : text;
+  }).join(' · ');
+}
+
+function findingsTable(findings: readonly Finding[], input: SummaryInput, maxRows: number): string {
+  const rows = findings.slice(0, maxRows).map((f) => {
+    const cells = [
+      `${ICON[f.severity]} ${f.severity}`,
+      ruleCell(f),
+      locationCell(f, input.repoUrl, input.sha),
+      messageCell(f.message),
+    ];
+    return `| ${cells.join(' | ')} |`;
+  });
+  const lines = ['| Severity | Rule | Where | Message |', '| --- | --- | --- | --- |', ...rows];
+  const rest = findings.length - rows.length;
+  if (rest > 0) {
+    lines.push('', `…and ${rest} more (see the log or the SARIF file).`);
+  }
+  return lines.join('\n');
+}
+
+function ruleCell(finding: Finding): string {
+  const label = `${escapeCell(finding.rule)} ${escapeCell(finding.name)}`;
+  const docs = ruleById(finding.rule)?.docsUrl;
+  return docs && isHttpUrl(docs) ? `[${label}](${docs})` : label;
+}
+
+function locationCell(finding: Finding, repoUrl?: string, sha?: string): string {
+  const file = repoRelativePath(finding.file);
+  const label = escapeCell(`${file}:${finding.span.line}:${finding.span.column}`);
+  const url = lineUrl(finding, repoUrl, sha);
+  return url ? `[${label}](${url})` : label;
+}
+
+/**
+ * `<repoUrl>/blob/<sha>/<path>#L<line>-L<endLine>`, or undefined without a usable repository
+ * URL and commit. Path segments and the commit are percent-encoded.
+ */
+export function lineUrl(finding: Finding, repoUrl?: string, sha?: string): string | undefined {
+  if (!repoUrl || !sha || !isHttpUrl(repoUrl)) return undefined;
+  const base = repoUrl.replace(/\/+$/, '');
+  const path = repoRelativePath(finding.file).split('/').map(encodeURIComponent).join('/');
+  const { line, endLine } = finding.span;
+  return `${base}/blob/${encodeURIComponent(sha)}/${path}#L${line}-L${Math.max(line, endLine)}`;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && !/[\s()<>]/.test(text);
+  } catch {
+    return false;
+  }
+}
+
+function diagram(input: SummaryInput): string {
+  const workflow = input.workflow!;
+  const text = workflowMermaid(workflow, { findings: input.findings, plan: input.plan });
+  const edges = text.split('\n').filter((line) => /-->|-\.->/.test(line)).length;
+  if (text.length > MERMAID_MAX_CHARS || edges > MERMAID_MAX_EDGES) {
+    return (
+      `The workflow has ${workflow.steps.length} steps and ${edges} connections: too large for ` +
+      `GitHub to draw (at most ${MERMAID_MAX_EDGES} connections and ${MERMAID_MAX_CHARS} characters).`
+    );
+  }
+  return `\`\`\`mermaid\n${text}\n\`\`\``;
+}
+
+/**
+ * A message for a table cell: `code` spans (messages quote keys that way) become `<code>` with
+ * escaped contents; everything else, including an unpaired backtick, is escaped as plain text.
+ */
+export function messageCell(message: string): string {
+  return message
+    .split(/(`[^`\r\n]+`)/)
+    .map((part) =>
+      /^`[^`]+`$/.test(part) ? `<code>${escapeCell(part.slice(1, -1))}</code>` : escapeCell(part),
+    )
+    .join('');
+}
+
+/**
+ * Makes text safe inside a Markdown table cell: HTML is escaped, Markdown punctuation is
+ * backslash-escaped (so `|` cannot end the cell and `[x](y)` cannot link), `@` cannot mention,
+ * and line breaks become `<br>`.
+ */
+export function escapeCell(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|~#!]/g, '\\$&')
+    .replace(/@/g, '&#64;')
+    .replace(/\r\n|\r|\n/g, '<br>');
+}
