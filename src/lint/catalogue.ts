@@ -7,7 +7,7 @@
 import type { Severity } from '../findings.js';
 
 /** Which layer reports a rule: lint rules run in `lintWorkflow`; the others arrive as `extra`. */
-export type RuleOwner = 'lint' | 'loader' | 'plan';
+export type RuleOwner = 'lint' | 'loader' | 'plan' | 'importer';
 
 export interface RuleMeta {
   id: string;
@@ -234,6 +234,22 @@ export const RULES: readonly RuleMeta[] = [
     'plan',
     'A software requirement cannot be parsed or would be unsafe to install.',
     'Requirements reach a Dockerfile, so each must be a valid specifier of its ecosystem (e.g. `numpy==2.0.1`, `bioconda::samtools=1.20`, `org.group:artifact:1.0`).',
+  ),
+  rule(
+    'STW420',
+    'import-error',
+    'error',
+    'importer',
+    'A file of an imported pipeline (Nextflow, Snakemake, CWL) cannot be read or parsed.',
+    'The importer could not read this file, so the steps it defines are missing from the plan. Fix the syntax at the position given, or the path of the file it names; the rest of the pipeline is still imported.',
+  ),
+  rule(
+    'STW421',
+    'import-partial',
+    'notice',
+    'importer',
+    'The imported format cannot express something Stowage checks; the affected rules are off.',
+    'Engines such as Nextflow pass channels, not file paths, and record no durations or economics. Rules that cannot apply are turned off for the import and said so once. Add a stowage.yml beside the pipeline for the full checks.',
   ),
   rule(
     'STW501',

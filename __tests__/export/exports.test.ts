@@ -1,0 +1,345 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as cwl from 'cwl-ts-auto';
+import { parse } from 'yaml';
+import { runExportCommand } from '../../src/export/write.js';
+import {
+  exportCwl,
+  exportNextflow,
+  exportSlurm,
+  exportSnakemake,
+  type StepImages,
+} from '../../src/export/index.js';
+import { ConfigCheckError, readNextflowConfig } from '../../src/export/nextflow-config-check.js';
+import { slurmTime } from '../../src/export/slurm.js';
+import { importWorkflow } from '../../src/spec/importers/index.js';
+import { newStep, newWorkflow } from '../../src/spec/importers/common.js';
+import { RecordedSource } from '../../src/spec/importers/locator.js';
+
+const FIX = '__tests__/fixtures';
+const digest = (n: number): string => `sha256:${n.toString(16).padStart(64, '0')}`;
+
+/** Every step gets a digest-pinned image of a group named after its first letter. */
+function imagesFor(steps: readonly { id: string }[]): StepImages {
+  return Object.fromEntries(
+    steps.map((s, i) => [
+      s.id,
+      {
+        ref: `ghcr.io/acme/pipe/g-${s.id[0]!.toLowerCase()}@${digest(i + 1)}`,
+        pinned: 'digest' as const,
+      },
+    ]),
+  );
+}
+
+describe('Nextflow export', () => {
+  const imported = importWorkflow(`${FIX}/nextflow/nf-core-mini`);
+  const workflow = imported.workflow!;
+  const stepImages = imagesFor(workflow.steps);
+  const result = exportNextflow({ workflow, stepImages, origin: imported.origin });
+  const text = result.files['stowage.config']!;
+
+  it('round-trips through a Groovy-config-aware reader: one withName container per process', () => {
+    const settings = readNextflowConfig(text);
+    expect(settings).toHaveLength(13);
+    for (const step of workflow.steps) {
+      expect(settings).toContainEqual({
+        path: ['process', `withName:${step.id}`, 'container'],
+        value: stepImages[step.id]!.ref,
+      });
+    }
+    expect(result.pinning).toBe('digest');
+    expect(text).toContain('pinned by digest');
+  });
+
+  it('escapes quotes, backslashes and regex characters in names', () => {
+    const w = newWorkflow("it's", 'x', 'stowage', new RecordedSource('x'));
+    w.steps.push(newStep('a-b'), newStep('c'));
+    const out = exportNextflow({
+      workflow: w,
+      stepImages: {
+        'a-b': { ref: 'ghcr.io/a/b:1.0', pinned: 'tag' },
+        c: { ref: 'ghcr.io/a/c:1.0', pinned: 'tag' },
+      },
+      origin: { format: 'nextflow', engineNames: { 'a-b': "A'B.C\\D", c: 'C' }, tools: {} },
+    });
+    const settings = readNextflowConfig(out.files['stowage.config']!);
+    expect(settings[0]?.path[1]).toBe("withName:A'B\\.C\\\\D");
+    expect(out.pinning).toBe('tag');
+  });
+
+  it.each([
+    ['an interpolated string', 'process { container = "${x}" }'],
+    ['an unclosed scope', "process {\n  withName: A { container = 'x' }\n"],
+    ['two values on a line', "a = 'x' 'y'"],
+  ])('the reader rejects %s', (_name, bad) => {
+    expect(() => readNextflowConfig(bad)).toThrow(ConfigCheckError);
+  });
+
+  it('skips steps without a valid image and says why', () => {
+    const out = exportNextflow({
+      workflow,
+      stepImages: {
+        ...stepImages,
+        FASTQC: { ref: 'not a ref', pinned: 'tag' },
+        MULTIQC: { ref: 'ghcr.io/a/b:1', pinned: 'digest' },
+      },
+      origin: imported.origin,
+    });
+    expect(out.skipped).toEqual([
+      { step: 'FASTQC', reason: '"not a ref" is not a valid image reference' },
+      { step: 'MULTIQC', reason: '"ghcr.io/a/b:1" is said to be pinned by digest but has none' },
+    ]);
+    expect(readNextflowConfig(out.files['stowage.config']!)).toHaveLength(11);
+  });
+});
+
+describe('Snakemake export', () => {
+  const imported = importWorkflow(`${FIX}/snakemake/calling`);
+  const workflow = imported.workflow!;
+  const stepImages = imagesFor(workflow.steps);
+  stepImages.score_gpu = { ref: 'ghcr.io/acme/variant-scorer:2.0.1', pinned: 'tag' };
+  const result = exportSnakemake({
+    workflow,
+    stepImages,
+    origin: imported.origin,
+    outDir: '.stowage/export/snakemake',
+  });
+  const text = result.files['stowage-images.yaml']!;
+
+  it('parses back as YAML mapping each rule to a docker:// image', () => {
+    const config = parse(text) as {
+      stowage_images: Record<string, string>;
+      stowage_pinning: string;
+    };
+    expect(Object.keys(config.stowage_images)).toEqual(workflow.steps.map((s) => s.id));
+    expect(config.stowage_images.bwa_map).toBe(`docker://${stepImages.bwa_map!.ref}`);
+    expect(config.stowage_pinning).toBe('mixed');
+    expect(result.pinning).toBe('mixed');
+  });
+
+  it('documents the two Snakefile lines, pointing at the config', () => {
+    expect(text).toContain('#   configfile: ".stowage/export/snakemake/stowage-images.yaml"');
+    expect(result.usage.split('\n').slice(1)).toEqual([
+      'configfile: ".stowage/export/snakemake/stowage-images.yaml"',
+      'for _rule in workflow.rules: _rule.container_img = config["stowage_images"].get(_rule.name, _rule.container_img)',
+    ]);
+  });
+
+  const python = spawnSync('python3', ['--version']).status === 0;
+  (python ? it : it.skip)('the loop line is valid Python', () => {
+    const line = result.usage.split('\n')[2]!;
+    const check = spawnSync('python3', ['-c', 'import ast,sys; ast.parse(sys.stdin.read())'], {
+      input: line,
+    });
+    expect(check.status).toBe(0);
+  });
+});
+
+describe('CWL export', () => {
+  const imported = importWorkflow(`${FIX}/cwl/variant`);
+  const workflow = imported.workflow!;
+  const stepImages = imagesFor(workflow.steps);
+  const result = exportCwl({
+    workflow,
+    stepImages,
+    origin: imported.origin,
+    outDir: '.stowage/export/cwl',
+  });
+  const overrides = (
+    parse(result.files['stowage-overrides.yml']!) as Record<string, Record<string, unknown>>
+  )['cwltool:overrides']!;
+
+  it('names each tool relative to the overrides file', () => {
+    expect(Object.keys(overrides)).toEqual([
+      '../../../__tests__/fixtures/cwl/variant/tools/bwa-mem.cwl',
+      '../../../__tests__/fixtures/cwl/variant/tools/samtools-sort.cwl',
+      '../../../__tests__/fixtures/cwl/variant/tools/bcftools-call.cwl',
+      '../../../__tests__/fixtures/cwl/variant/tools/score-gpu.cwl',
+    ]);
+    expect(overrides['../../../__tests__/fixtures/cwl/variant/tools/bwa-mem.cwl']).toEqual({
+      requirements: { DockerRequirement: { dockerPull: stepImages.align!.ref } },
+    });
+  });
+
+  it('gives requirements that the CWL schema accepts (checked with cwl-ts-auto)', async () => {
+    for (const [tool, entry] of Object.entries(overrides)) {
+      const doc = {
+        cwlVersion: 'v1.2',
+        class: 'CommandLineTool',
+        baseCommand: 'true',
+        inputs: [],
+        outputs: [],
+        ...(entry as object),
+      };
+      const loaded = await cwl.loadDocumentByString(
+        JSON.stringify(doc),
+        `file:///check/${encodeURIComponent(tool)}.cwl`,
+      );
+      const docker = (loaded as cwl.CommandLineTool).requirements?.find(
+        (r) => r instanceof cwl.DockerRequirement,
+      ) as cwl.DockerRequirement;
+      expect(docker.dockerPull).toMatch(/@sha256:[0-9a-f]{64}$/);
+    }
+  });
+
+  it('the schema check itself fails on a misspelt field', async () => {
+    const doc = {
+      cwlVersion: 'v1.2',
+      class: 'CommandLineTool',
+      baseCommand: 'true',
+      inputs: [],
+      outputs: [],
+      requirements: { DockerRequirement: { dockerPul: 'x' } },
+    };
+    await expect(
+      cwl.loadDocumentByString(JSON.stringify(doc), 'file:///check/bad.cwl'),
+    ).rejects.toBeDefined();
+  });
+
+  it('keys a packed tool by file#id', () => {
+    const packed = importWorkflow(`${FIX}/cwl/packed/workflow.packed.cwl`);
+    const out = exportCwl({
+      workflow: packed.workflow!,
+      stepImages: imagesFor(packed.workflow!.steps),
+      origin: packed.origin,
+      outDir: `${FIX}/cwl/packed`,
+    });
+    const keys = Object.keys(
+      (parse(out.files['stowage-overrides.yml']!) as Record<string, object>)['cwltool:overrides']!,
+    );
+    expect(keys).toEqual([
+      'workflow.packed.cwl#bwa-mem.cwl',
+      'workflow.packed.cwl#samtools-sort.cwl',
+    ]);
+  });
+
+  it('skips steps of a workflow that did not come from CWL', () => {
+    const nf = importWorkflow(`${FIX}/nextflow/nf-core-mini`);
+    const out = exportCwl({
+      workflow: nf.workflow!,
+      stepImages: imagesFor(nf.workflow!.steps),
+      origin: nf.origin,
+    });
+    expect(out.steps).toEqual([]);
+    expect(out.skipped).toHaveLength(13);
+  });
+});
+
+describe('Slurm export', () => {
+  const w = newWorkflow('flood', 'stowage.yml', 'stowage', new RecordedSource('stowage.yml'));
+  w.inputs.push({ name: 'reanalysis', path: 'data/era5/*.nc' });
+  const regrid = newStep('regrid');
+  regrid.run =
+    "python scripts/regrid.py --in {inputs.reanalysis} --out work/grid.zarr --note 'it''s'";
+  regrid.outputs = { grid: 'work/grid.zarr' };
+  regrid.resources = { cpus: 8, memory: 32 * 1024 ** 3, time: 2 * 3600 + 1 };
+  const train = newStep('train');
+  train.run = 'python train.py --grid {regrid.grid} $(rm -rf /)';
+  train.resources = { gpus: 1, time: 86400 * 2 };
+  w.steps.push(regrid, train);
+  const result = exportSlurm({
+    workflow: w,
+    stepImages: {
+      regrid: { ref: `ghcr.io/acme/flood/python@${digest(1)}`, pinned: 'digest' },
+      train: { ref: 'ghcr.io/acme/flood/gpu:abc', pinned: 'tag' },
+    },
+  });
+
+  it('writes #SBATCH lines from the step resources', () => {
+    const text = result.files['regrid.sbatch']!;
+    expect(text.split('\n').filter((l) => l.startsWith('#SBATCH'))).toEqual([
+      '#SBATCH --job-name=stowage-regrid',
+      '#SBATCH --cpus-per-task=8',
+      '#SBATCH --mem=32768M',
+      '#SBATCH --time=0-02:01:00',
+    ]);
+    expect(result.files['train.sbatch']).toContain('#SBATCH --gres=gpu:1');
+    expect(result.files['train.sbatch']).toContain('apptainer exec --nv "$image"');
+    expect(result.pinning).toBe('mixed');
+  });
+
+  it('runs the command through Apptainer with placeholders resolved and quoting intact', () => {
+    const text = result.files['regrid.sbatch']!;
+    expect(text).toContain(`image='docker://ghcr.io/acme/flood/python@${digest(1)}'`);
+    const check = spawnSync('bash', [
+      '-c',
+      `${text
+        .split('\n')
+        .filter((l) => l.startsWith('apptainer'))
+        .join('\n')
+        .replace('apptainer exec "$image" sh -c', 'printf %s')}`,
+    ]);
+    expect(check.stdout.toString()).toBe(
+      "python scripts/regrid.py --in data/era5/*.nc --out work/grid.zarr --note 'it''s'",
+    );
+    // a command substitution in the spec reaches sh -c as text, not the batch script's shell
+    const trainCheck = spawnSync('bash', ['-n'], { input: result.files['train.sbatch'] });
+    expect(trainCheck.status).toBe(0);
+    expect(result.files['train.sbatch']).toContain(
+      "sh -c 'python train.py --grid work/grid.zarr $(rm -rf /)'",
+    );
+  });
+
+  it.each([
+    [59, '0-00:01:00'],
+    [3600, '0-01:00:00'],
+    [90000, '1-01:00:00'],
+  ])('slurmTime(%d) = %s', (seconds, text) => expect(slurmTime(seconds)).toBe(text));
+
+  it('for an imported pipeline, passes the command through as arguments', () => {
+    const nf = importWorkflow(`${FIX}/nextflow/nf-core-mini`);
+    const out = exportSlurm({ workflow: nf.workflow!, stepImages: imagesFor(nf.workflow!.steps) });
+    expect(out.files['DEEPVARIANT_GPU.sbatch']).toContain('apptainer exec --nv "$image" "$@"');
+    expect(out.files['GATK4_HAPLOTYPECALLER.sbatch']).toContain('#SBATCH --time=1-06:00:00');
+    for (const text of Object.values(out.files))
+      expect(spawnSync('bash', ['-n'], { input: text }).status).toBe(0);
+  });
+});
+
+describe('runExportCommand', () => {
+  it('writes every engine under outDir/<engine> and reports pinning', () => {
+    const root = mkdtempSync(join(tmpdir(), 'stowage-export-'));
+    const imported = importWorkflow(`${FIX}/cwl/variant`);
+    const result = runExportCommand('all', {
+      workflow: imported.workflow!,
+      stepImages: imagesFor(imported.workflow!.steps),
+      origin: imported.origin,
+      outDir: '.stowage/export',
+      root,
+    });
+    expect(result.written).toEqual([
+      '.stowage/export/nextflow/stowage.config',
+      '.stowage/export/snakemake/stowage-images.yaml',
+      '.stowage/export/cwl/stowage-overrides.yml',
+      '.stowage/export/slurm/align.sbatch',
+      '.stowage/export/slurm/sort.sbatch',
+      '.stowage/export/slurm/call.sbatch',
+      '.stowage/export/slurm/score.sbatch',
+    ]);
+    for (const f of result.written) expect(existsSync(join(root, f))).toBe(true);
+    expect(readFileSync(join(root, '.stowage/export/cwl/stowage-overrides.yml'), 'utf8')).toContain(
+      'dockerPull',
+    );
+    expect(result.lines).toContain(
+      'cwl: 4 step(s), images pinned by digest; use: cwltool --overrides .stowage/export/cwl/stowage-overrides.yml <workflow.cwl> <job.yml>',
+    );
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('fails when no step could be exported', () => {
+    const root = mkdtempSync(join(tmpdir(), 'stowage-export-'));
+    const imported = importWorkflow(`${FIX}/snakemake/calling`);
+    const result = runExportCommand('cwl', {
+      workflow: imported.workflow!,
+      stepImages: imagesFor(imported.workflow!.steps),
+      origin: imported.origin,
+      outDir: 'out',
+      root,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.lines.some((l) => l.startsWith('cwl: skipped step bwa_map'))).toBe(true);
+  });
+});

@@ -1,0 +1,172 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { importCwl } from '../../src/spec/importers/cwl.js';
+
+const ROOT = process.cwd();
+const REL = '__tests__/fixtures/cwl/variant';
+const PACKED = '__tests__/fixtures/cwl/packed/workflow.packed.cwl';
+const MIB = 1024 ** 2;
+
+describe('importCwl on a workflow with tools in YAML and JSON, v1.0 to v1.2', () => {
+  const result = importCwl(resolve(REL), { root: ROOT });
+  const workflow = result.workflow!;
+  const step = (id: string) => workflow.steps.find((s) => s.id === id)!;
+
+  it('imports steps, workflow inputs and outputs', () => {
+    expect(workflow).toMatchObject({
+      format: 'cwl',
+      name: 'variant-cwl',
+      file: `${REL}/workflow.cwl`,
+    });
+    expect(workflow.steps.map((s) => s.id)).toEqual(['align', 'sort', 'call', 'score']);
+    expect(workflow.inputs).toEqual([
+      { name: 'reference', path: 'data/genome.fa' },
+      { name: 'reads', description: 'Sequencing reads, FASTQ' },
+      { name: 'unused_panel' },
+    ]);
+    expect(workflow.outputs).toEqual([
+      { name: 'calls', step: 'call', output: 'vcf' },
+      { name: 'scores', step: 'score', output: 'scores' },
+    ]);
+  });
+
+  it('wires in/out connections, with output globs from the tools', () => {
+    expect(step('sort').inputs).toEqual(['align.sam']);
+    expect(step('call').inputs).toEqual(['reference', 'sort.sorted']);
+    expect(step('align').outputs).toEqual({ sam: 'aligned.sam' }); // stdout
+    expect(step('call').outputs).toEqual({ vcf: 'calls.vcf.gz' });
+  });
+
+  it('maps SoftwareRequirement packages by their specs: conda channel or PyPI', () => {
+    expect(step('align').software.conda).toEqual([
+      'bioconda::bwa=0.7.18',
+      'bioconda::samtools=1.17',
+    ]);
+    expect(step('sort').software.conda).toEqual(['bioconda::samtools=1.21']);
+    expect(step('call').software).toMatchObject({
+      conda: ['bioconda::bcftools=1.20'],
+      pip: ['pysam==0.22.1'],
+    });
+  });
+
+  it.each([
+    // tool requirements win over the workflow's
+    ['align', { cpus: 8, memory: 16384 * MIB, time: 7200 }],
+    // workflow requirements win over tool hints (and over a step hint)
+    ['sort', { cpus: 1, memory: 2048 * MIB }],
+    ['call', { cpus: 1, memory: 2048 * MIB }],
+    // cwltool:CUDARequirement
+    ['score', { memory: 24576 * MIB, gpus: 1 }],
+  ])('resolves %s resources with CWL precedence', (id, resources) => {
+    expect(step(id).resources).toEqual(resources);
+  });
+
+  it('keeps DockerRequirement images; an image without software is used as is', () => {
+    expect(result.currentImages).toEqual({
+      align: 'quay.io/biocontainers/bwa:0.7.18--he4a0461_0',
+      sort: 'quay.io/biocontainers/samtools:1.21--h50ea8bc_0',
+      call: 'quay.io/biocontainers/bcftools:1.20--h8b25389_0',
+      score: 'ghcr.io/acme/variant-scorer:2.0.1',
+    });
+    expect(step('score').container).toBe('ghcr.io/acme/variant-scorer:2.0.1');
+    expect(step('align').container).toBe('auto');
+    expect(step('align').run).toBe('bwa mem -t $(runtime.cores)');
+  });
+
+  it('records each step tool for the overrides export', () => {
+    expect(result.origin?.tools).toEqual({
+      align: `${REL}/tools/bwa-mem.cwl`,
+      sort: `${REL}/tools/samtools-sort.cwl`,
+      call: `${REL}/tools/bcftools-call.cwl`,
+      score: `${REL}/tools/score-gpu.cwl`,
+    });
+  });
+
+  it.each([
+    [['steps', 'align', 'software', 'conda', 1], `${REL}/tools/bwa-mem.cwl`, 12],
+    [['steps', 'sort', 'software', 'conda', 0], `${REL}/tools/samtools-sort.cwl`, 11],
+    [['steps', 'call', 'software', 'pip', 0], `${REL}/tools/bcftools-call.cwl`, 10],
+    [['steps', 'align', 'resources', 'time'], `${REL}/tools/bwa-mem.cwl`, 19],
+    [['steps', 'score', 'container'], `${REL}/tools/score-gpu.cwl`, 8],
+    [['steps', 'call'], `${REL}/workflow.cwl`, 34],
+    [['outputs', 'scores'], `${REL}/workflow.cwl`, 55],
+  ] as const)('locates %j', (path, file, line) => {
+    expect(workflow.source.locate(path)).toMatchObject({ file, span: { line } });
+  });
+
+  it('says once what CWL cannot express', () => {
+    expect(result.findings).toEqual([
+      expect.objectContaining({ rule: 'STW421', severity: 'notice' }),
+    ]);
+  });
+});
+
+describe('importCwl on a packed $graph', () => {
+  const result = importCwl(resolve(PACKED), { root: ROOT });
+  const workflow = result.workflow!;
+
+  it('finds #main and resolves #tool runs inside the graph', () => {
+    expect(workflow.steps.map((s) => [s.id, s.inputs])).toEqual([
+      ['align', ['reference', 'reads']],
+      ['sort', ['align.sam']],
+    ]);
+    expect(workflow.outputs).toEqual([{ name: 'sorted', step: 'sort', output: 'sorted' }]);
+    expect(workflow.steps[0]?.software.conda).toEqual(['bioconda::bwa=0.7.18']);
+    expect(result.origin?.tools).toEqual({
+      align: `${PACKED}#bwa-mem.cwl`,
+      sort: `${PACKED}#samtools-sort.cwl`,
+    });
+  });
+});
+
+describe('importCwl on broken documents', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stowage-cwl-'));
+
+  it('reports a syntax error at its position', () => {
+    writeFileSync(join(dir, 'bad.cwl'), 'cwlVersion: v1.2\nclass: Workflow\nsteps: [unclosed\n');
+    const result = importCwl(join(dir, 'bad.cwl'), { root: dir });
+    expect(result.workflow).toBeUndefined();
+    expect(result.findings[0]).toMatchObject({
+      rule: 'STW420',
+      severity: 'error',
+      file: 'bad.cwl',
+      span: { line: 4 },
+    });
+  });
+
+  it('reports a run file it cannot read at the step that names it', () => {
+    writeFileSync(
+      join(dir, 'wf.cwl'),
+      'cwlVersion: v1.2\nclass: Workflow\ninputs: {}\noutputs: {}\nsteps:\n  a:\n    run: missing.cwl\n    in: {}\n    out: []\n',
+    );
+    const result = importCwl(join(dir, 'wf.cwl'), { root: dir });
+    expect(result.findings).toContainEqual(
+      expect.objectContaining({
+        rule: 'STW420',
+        file: 'wf.cwl',
+        span: expect.objectContaining({ line: 7 }),
+      }),
+    );
+    expect(result.workflow?.steps.map((s) => s.id)).toEqual(['a']);
+  });
+
+  it('imports a lone CommandLineTool as a one-step workflow', () => {
+    writeFileSync(
+      join(dir, 'tool.cwl'),
+      'cwlVersion: v1.2\nclass: CommandLineTool\nbaseCommand: echo\nrequirements:\n  ResourceRequirement: { coresMin: "$(inputs.n)" }\ninputs: []\noutputs: []\n',
+    );
+    const result = importCwl(join(dir, 'tool.cwl'), { root: dir });
+    expect(result.workflow?.steps.map((s) => [s.id, s.run])).toEqual([['tool', 'echo']]);
+    expect(result.findings[0]?.message).toContain(
+      '1 resource figure(s) are JavaScript expressions',
+    );
+  });
+});
+
+it('locates a CWL step by its key for messages about the step', () => {
+  const workflow = importCwl(resolve(REL), { root: ROOT }).workflow!;
+  expect(workflow.source.locate(['steps', 'call'], 'key')).toMatchObject({
+    span: { line: 33, column: 3, endColumn: 7 },
+  });
+});

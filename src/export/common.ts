@@ -1,0 +1,55 @@
+import { isImageReference } from '../plan/image-ref.js';
+import type { Step } from '../spec/model.js';
+import type { ExportInput, ExportResult, Pinning, StepImage } from './types.js';
+
+/** Steps that have a valid image, and those left out with the reason. */
+export function exportableSteps(input: ExportInput): {
+  steps: { step: Step; image: StepImage }[];
+  skipped: ExportResult['skipped'];
+} {
+  const steps: { step: Step; image: StepImage }[] = [];
+  const skipped: ExportResult['skipped'] = [];
+  for (const step of input.workflow.steps) {
+    const image = input.stepImages[step.id];
+    if (!image) skipped.push({ step: step.id, reason: 'no image was built or declared for it' });
+    else if (!isImageReference(image.ref)) {
+      skipped.push({ step: step.id, reason: `"${image.ref}" is not a valid image reference` });
+    } else if (image.pinned === 'digest' && !/@sha256:[a-f0-9]{64}$/.test(image.ref)) {
+      skipped.push({
+        step: step.id,
+        reason: `"${image.ref}" is said to be pinned by digest but has none`,
+      });
+    } else steps.push({ step, image });
+  }
+  return { steps, skipped };
+}
+
+export function pinningOf(images: readonly StepImage[]): Pinning {
+  if (images.length === 0) return 'none';
+  const digest = images.filter((i) => i.pinned === 'digest').length;
+  if (digest === images.length) return 'digest';
+  return digest === 0 ? 'tag' : 'mixed';
+}
+
+export function pinningSentence(pinning: Pinning): string {
+  switch (pinning) {
+    case 'digest':
+      return 'Images are pinned by digest: a rerun uses exactly the images that were built.';
+    case 'tag':
+      return 'Images are pinned by tag (no digests were available): a tag can be moved, rebuild with a push to pin by digest.';
+    case 'mixed':
+      return 'Some images are pinned by digest, others only by tag (those that were not pushed).';
+    case 'none':
+      return 'No step has an image yet.';
+  }
+}
+
+/** The engine's name for a step: the process or rule it came from, else the step id. */
+export function engineName(input: ExportInput, stepId: string): string {
+  return input.origin?.engineNames[stepId] ?? stepId;
+}
+
+/** A single-quoted shell word: safe for any text. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}

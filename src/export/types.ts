@@ -1,0 +1,45 @@
+/**
+ * Exports hand the images Stowage built back to the engines that run on clusters. Each export is
+ * a pure function from the workflow and a step → image map to file contents; the CLI writes them.
+ */
+import type { Workflow } from '../spec/model.js';
+import type { ImportOrigin } from '../spec/importers/common.js';
+
+/** The image a step runs in: `ref` is `repo@sha256:…` when pinned by digest, `repo:tag` otherwise. */
+export interface StepImage {
+  ref: string;
+  pinned: 'digest' | 'tag';
+}
+
+export type StepImages = Record<string, StepImage>;
+
+export type ExportEngine = 'nextflow' | 'snakemake' | 'cwl' | 'slurm';
+export const EXPORT_ENGINES: readonly ExportEngine[] = ['nextflow', 'snakemake', 'cwl', 'slurm'];
+
+export interface ExportInput {
+  workflow: Workflow;
+  stepImages: StepImages;
+  /** From the importer: engine names of steps and, for CWL, their tool documents. */
+  origin?: ImportOrigin;
+  /**
+   * Repository-relative folder the engine's files are written to (default
+   * `.stowage/export/<engine>`): CWL overrides name tools relative to it.
+   */
+  outDir?: string;
+}
+
+/** How the images are pinned across the exported steps. */
+export type Pinning = 'digest' | 'tag' | 'mixed' | 'none';
+
+export interface ExportResult {
+  engine: ExportEngine;
+  /** File name (relative to the engine's output folder) → contents. */
+  files: Record<string, string>;
+  pinning: Pinning;
+  /** Steps written to the export, in workflow order. */
+  steps: string[];
+  /** Steps left out, each with the reason (no image, an invalid reference, no engine name). */
+  skipped: { step: string; reason: string }[];
+  /** How to use the files, for the CLI and the job summary. */
+  usage: string;
+}
