@@ -1,6 +1,849 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 9659:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
+exports.getProxyUrl = getProxyUrl;
+exports.isHttps = isHttps;
+const http = __importStar(__nccwpck_require__(8611));
+const https = __importStar(__nccwpck_require__(5692));
+const pm = __importStar(__nccwpck_require__(3335));
+const tunnel = __importStar(__nccwpck_require__(770));
+const undici_1 = __nccwpck_require__(6752);
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (exports.HttpCodes = HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (exports.Headers = Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (exports.MediaTypes = MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+exports.HttpClientError = HttpClientError;
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+exports.HttpClientResponse = HttpClientResponse;
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? https : http;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undici_1.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+exports.HttpClient = HttpClient;
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 3335:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.getProxyUrl = getProxyUrl;
+exports.checkBypass = checkBypass;
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+
+/***/ }),
+
 /***/ 2463:
 /***/ ((module, exports, __nccwpck_require__) => {
 
@@ -49,7 +892,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(3021);
+var validation_error_1 = __nccwpck_require__(5402);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
 var ref_error_1 = __nccwpck_require__(3162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
@@ -226,7 +1069,7 @@ exports.regexpCode = regexpCode;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
 const code_1 = __nccwpck_require__(567);
-const scope_1 = __nccwpck_require__(7788);
+const scope_1 = __nccwpck_require__(5407);
 var code_2 = __nccwpck_require__(567);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
@@ -236,7 +1079,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(7788);
+var scope_2 = __nccwpck_require__(5407);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -922,7 +1765,7 @@ function par(x) {
 
 /***/ }),
 
-/***/ 7788:
+/***/ 5407:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1207,7 +2050,7 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
 const codegen_1 = __nccwpck_require__(1436);
-const validation_error_1 = __nccwpck_require__(3021);
+const validation_error_1 = __nccwpck_require__(5402);
 const names_1 = __nccwpck_require__(630);
 const resolve_1 = __nccwpck_require__(4090);
 const util_1 = __nccwpck_require__(4464);
@@ -2966,7 +3809,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(3021);
+const validation_error_1 = __nccwpck_require__(5402);
 const ref_error_1 = __nccwpck_require__(3162);
 const rules_1 = __nccwpck_require__(7353);
 const compile_1 = __nccwpck_require__(2718);
@@ -3630,7 +4473,7 @@ exports["default"] = uri;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 5402:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4145,7 +4988,7 @@ const anyOf_1 = __nccwpck_require__(9380);
 const oneOf_1 = __nccwpck_require__(2490);
 const allOf_1 = __nccwpck_require__(9205);
 const if_1 = __nccwpck_require__(8584);
-const thenElse_1 = __nccwpck_require__(6829);
+const thenElse_1 = __nccwpck_require__(9210);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -4570,7 +5413,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 9210:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -4726,7 +5569,7 @@ exports.validateUnion = validateUnion;
 
 /***/ }),
 
-/***/ 9872:
+/***/ 7491:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4747,7 +5590,7 @@ exports["default"] = def;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const id_1 = __nccwpck_require__(9872);
+const id_1 = __nccwpck_require__(7491);
 const ref_1 = __nccwpck_require__(2996);
 const core = [
     "$schema",
@@ -5803,6 +6646,3245 @@ function escapeJsonPtr(str) {
 
 /***/ }),
 
+/***/ 9379:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const ANY = Symbol('SemVer ANY')
+// hoisted class for cyclic dependency
+class Comparator {
+  static get ANY () {
+    return ANY
+  }
+
+  constructor (comp, options) {
+    options = parseOptions(options)
+
+    if (comp instanceof Comparator) {
+      if (comp.loose === !!options.loose) {
+        return comp
+      } else {
+        comp = comp.value
+      }
+    }
+
+    comp = comp.trim().split(/\s+/).join(' ')
+    debug('comparator', comp, options)
+    this.options = options
+    this.loose = !!options.loose
+    this.parse(comp)
+
+    if (this.semver === ANY) {
+      this.value = ''
+    } else {
+      this.value = this.operator + this.semver.version
+    }
+
+    debug('comp', this)
+  }
+
+  parse (comp) {
+    const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR]
+    const m = comp.match(r)
+
+    if (!m) {
+      throw new TypeError(`Invalid comparator: ${comp}`)
+    }
+
+    this.operator = m[1] !== undefined ? m[1] : ''
+    if (this.operator === '=') {
+      this.operator = ''
+    }
+
+    // if it literally is just '>' or '' then allow anything.
+    if (!m[2]) {
+      this.semver = ANY
+    } else {
+      this.semver = new SemVer(m[2], this.options.loose)
+    }
+  }
+
+  toString () {
+    return this.value
+  }
+
+  test (version) {
+    debug('Comparator.test', version, this.options.loose)
+
+    if (this.semver === ANY || version === ANY) {
+      return true
+    }
+
+    if (typeof version === 'string') {
+      try {
+        version = new SemVer(version, this.options)
+      } catch (er) {
+        return false
+      }
+    }
+
+    return cmp(version, this.operator, this.semver, this.options)
+  }
+
+  intersects (comp, options) {
+    if (!(comp instanceof Comparator)) {
+      throw new TypeError('a Comparator is required')
+    }
+
+    if (this.operator === '') {
+      if (this.value === '') {
+        return true
+      }
+      return new Range(comp.value, options).test(this.value)
+    } else if (comp.operator === '') {
+      if (comp.value === '') {
+        return true
+      }
+      return new Range(this.value, options).test(comp.semver)
+    }
+
+    options = parseOptions(options)
+
+    // Special cases where nothing can possibly be lower
+    if (options.includePrerelease &&
+      (this.value === '<0.0.0-0' || comp.value === '<0.0.0-0')) {
+      return false
+    }
+    if (!options.includePrerelease &&
+      (this.value.startsWith('<0.0.0') || comp.value.startsWith('<0.0.0'))) {
+      return false
+    }
+
+    // Same direction increasing (> or >=)
+    if (this.operator.startsWith('>') && comp.operator.startsWith('>')) {
+      return true
+    }
+    // Same direction decreasing (< or <=)
+    if (this.operator.startsWith('<') && comp.operator.startsWith('<')) {
+      return true
+    }
+    // same SemVer and both sides are inclusive (<= or >=)
+    if (
+      (this.semver.version === comp.semver.version) &&
+      this.operator.includes('=') && comp.operator.includes('=')) {
+      return true
+    }
+    // opposite directions less than
+    if (cmp(this.semver, '<', comp.semver, options) &&
+      this.operator.startsWith('>') && comp.operator.startsWith('<')) {
+      return true
+    }
+    // opposite directions greater than
+    if (cmp(this.semver, '>', comp.semver, options) &&
+      this.operator.startsWith('<') && comp.operator.startsWith('>')) {
+      return true
+    }
+    return false
+  }
+}
+
+module.exports = Comparator
+
+const parseOptions = __nccwpck_require__(356)
+const { safeRe: re, t } = __nccwpck_require__(5471)
+const cmp = __nccwpck_require__(8646)
+const debug = __nccwpck_require__(1159)
+const SemVer = __nccwpck_require__(7163)
+const Range = __nccwpck_require__(6782)
+
+
+/***/ }),
+
+/***/ 6782:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SPACE_CHARACTERS = /\s+/g
+
+// hoisted class for cyclic dependency
+class Range {
+  constructor (range, options) {
+    options = parseOptions(options)
+
+    if (range instanceof Range) {
+      if (
+        range.loose === !!options.loose &&
+        range.includePrerelease === !!options.includePrerelease
+      ) {
+        return range
+      } else {
+        return new Range(range.raw, options)
+      }
+    }
+
+    if (range instanceof Comparator) {
+      // just put it in the set and return
+      this.raw = range.value
+      this.set = [[range]]
+      this.formatted = undefined
+      return this
+    }
+
+    this.options = options
+    this.loose = !!options.loose
+    this.includePrerelease = !!options.includePrerelease
+
+    // First reduce all whitespace as much as possible so we do not have to rely
+    // on potentially slow regexes like \s*. This is then stored and used for
+    // future error messages as well.
+    this.raw = range.trim().replace(SPACE_CHARACTERS, ' ')
+
+    // First, split on ||
+    this.set = this.raw
+      .split('||')
+      // map the range to a 2d array of comparators
+      .map(r => this.parseRange(r.trim()))
+      // throw out any comparator lists that are empty
+      // this generally means that it was not a valid range, which is allowed
+      // in loose mode, but will still throw if the WHOLE range is invalid.
+      .filter(c => c.length)
+
+    if (!this.set.length) {
+      throw new TypeError(`Invalid SemVer Range: ${this.raw}`)
+    }
+
+    // if we have any that are not the null set, throw out null sets.
+    if (this.set.length > 1) {
+      // keep the first one, in case they're all null sets
+      const first = this.set[0]
+      this.set = this.set.filter(c => !isNullSet(c[0]))
+      if (this.set.length === 0) {
+        this.set = [first]
+      } else if (this.set.length > 1) {
+        // if we have any that are *, then the range is just *
+        for (const c of this.set) {
+          if (c.length === 1 && isAny(c[0])) {
+            this.set = [c]
+            break
+          }
+        }
+      }
+    }
+
+    this.formatted = undefined
+  }
+
+  get range () {
+    if (this.formatted === undefined) {
+      this.formatted = ''
+      for (let i = 0; i < this.set.length; i++) {
+        if (i > 0) {
+          this.formatted += '||'
+        }
+        const comps = this.set[i]
+        for (let k = 0; k < comps.length; k++) {
+          if (k > 0) {
+            this.formatted += ' '
+          }
+          this.formatted += comps[k].toString().trim()
+        }
+      }
+    }
+    return this.formatted
+  }
+
+  format () {
+    return this.range
+  }
+
+  toString () {
+    return this.range
+  }
+
+  parseRange (range) {
+    // strip build metadata so it can't bleed into the version
+    range = range.replace(BUILDSTRIPRE, '')
+
+    // memoize range parsing for performance.
+    // this is a very hot path, and fully deterministic.
+    const memoOpts =
+      (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) |
+      (this.options.loose && FLAG_LOOSE)
+    const memoKey = memoOpts + ':' + range
+    const cached = cache.get(memoKey)
+    if (cached) {
+      return cached
+    }
+
+    const loose = this.options.loose
+    // `1.2.3 - 1.2.4` => `>=1.2.3 <=1.2.4`
+    const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE]
+    range = range.replace(hr, hyphenReplace(this.options.includePrerelease))
+    debug('hyphen replace', range)
+
+    // `> 1.2.3 < 1.2.5` => `>1.2.3 <1.2.5`
+    range = trimComparatorWhitespace(range)
+    debug('comparator trim', range)
+
+    // `~ 1.2.3` => `~1.2.3`
+    range = range.replace(re[t.TILDETRIM], tildeTrimReplace)
+    debug('tilde trim', range)
+
+    // `^ 1.2.3` => `^1.2.3`
+    range = range.replace(re[t.CARETTRIM], caretTrimReplace)
+    debug('caret trim', range)
+
+    // At this point, the range is completely trimmed and
+    // ready to be split into comparators.
+
+    let rangeList = range
+      .split(' ')
+      .map(comp => parseComparator(comp, this.options))
+      .join(' ')
+      .split(/\s+/)
+      // >=0.0.0 is equivalent to *
+      .map(comp => replaceGTE0(comp, this.options))
+
+    if (loose) {
+      // in loose mode, throw out any that are not valid comparators
+      rangeList = rangeList.filter(comp => {
+        debug('loose invalid filter', comp, this.options)
+        return !!comp.match(re[t.COMPARATORLOOSE])
+      })
+    }
+    debug('range list', rangeList)
+
+    // if any comparators are the null set, then replace with JUST null set
+    // if more than one comparator, remove any * comparators
+    // also, don't include the same comparator more than once
+    const rangeMap = new Map()
+    const comparators = rangeList.map(comp => new Comparator(comp, this.options))
+    for (const comp of comparators) {
+      if (isNullSet(comp)) {
+        return [comp]
+      }
+      rangeMap.set(comp.value, comp)
+    }
+    if (rangeMap.size > 1 && rangeMap.has('')) {
+      rangeMap.delete('')
+    }
+
+    const result = [...rangeMap.values()]
+    cache.set(memoKey, result)
+    return result
+  }
+
+  intersects (range, options) {
+    if (!(range instanceof Range)) {
+      throw new TypeError('a Range is required')
+    }
+
+    return this.set.some((thisComparators) => {
+      return (
+        isSatisfiable(thisComparators, options) &&
+        range.set.some((rangeComparators) => {
+          return (
+            isSatisfiable(rangeComparators, options) &&
+            thisComparators.every((thisComparator) => {
+              return rangeComparators.every((rangeComparator) => {
+                return thisComparator.intersects(rangeComparator, options)
+              })
+            })
+          )
+        })
+      )
+    })
+  }
+
+  // if ANY of the sets match ALL of its comparators, then pass
+  test (version) {
+    if (!version) {
+      return false
+    }
+
+    if (typeof version === 'string') {
+      try {
+        version = new SemVer(version, this.options)
+      } catch (er) {
+        return false
+      }
+    }
+
+    for (let i = 0; i < this.set.length; i++) {
+      if (testSet(this.set[i], version, this.options)) {
+        return true
+      }
+    }
+    return false
+  }
+}
+
+module.exports = Range
+
+const LRU = __nccwpck_require__(1383)
+const cache = new LRU()
+
+const parseOptions = __nccwpck_require__(356)
+const Comparator = __nccwpck_require__(9379)
+const debug = __nccwpck_require__(1159)
+const SemVer = __nccwpck_require__(7163)
+const trimComparatorWhitespace = __nccwpck_require__(9737)
+const {
+  safeRe: re,
+  src,
+  t,
+  tildeTrimReplace,
+  caretTrimReplace,
+} = __nccwpck_require__(5471)
+const { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = __nccwpck_require__(5101)
+
+// unbounded global build-metadata stripper used by parseRange
+const BUILDSTRIPRE = new RegExp(src[t.BUILD], 'g')
+
+const isNullSet = c => c.value === '<0.0.0-0'
+const isAny = c => c.value === ''
+
+// take a set of comparators and determine whether there
+// exists a version which can satisfy it
+const isSatisfiable = (comparators, options) => {
+  let result = true
+  const remainingComparators = comparators.slice()
+  let testComparator = remainingComparators.pop()
+
+  while (result && remainingComparators.length) {
+    result = remainingComparators.every((otherComparator) => {
+      return testComparator.intersects(otherComparator, options)
+    })
+
+    testComparator = remainingComparators.pop()
+  }
+
+  return result
+}
+
+// comprised of xranges, tildes, stars, and gtlt's at this point.
+// already replaced the hyphen ranges
+// turn into a set of JUST comparators.
+const parseComparator = (comp, options) => {
+  comp = comp.replace(re[t.BUILD], '')
+  debug('comp', comp, options)
+  comp = replaceCarets(comp, options)
+  debug('caret', comp)
+  comp = replaceTildes(comp, options)
+  debug('tildes', comp)
+  comp = replaceXRanges(comp, options)
+  debug('xrange', comp)
+  comp = replaceStars(comp, options)
+  debug('stars', comp)
+  return comp
+}
+
+const isX = id => !id || id.toLowerCase() === 'x' || id === '*'
+
+const invalidXRangeOrder = (M, m, p) => (
+  (isX(M) && !isX(m)) ||
+  (isX(m) && p && !isX(p))
+)
+
+// ~, ~> --> * (any, kinda silly)
+// ~2, ~2.x, ~2.x.x, ~>2, ~>2.x ~>2.x.x --> >=2.0.0 <3.0.0-0
+// ~2.0, ~2.0.x, ~>2.0, ~>2.0.x --> >=2.0.0 <2.1.0-0
+// ~1.2, ~1.2.x, ~>1.2, ~>1.2.x --> >=1.2.0 <1.3.0-0
+// ~1.2.3, ~>1.2.3 --> >=1.2.3 <1.3.0-0
+// ~1.2.0, ~>1.2.0 --> >=1.2.0 <1.3.0-0
+// ~0.0.1 --> >=0.0.1 <0.1.0-0
+const replaceTildes = (comp, options) => {
+  return comp
+    .trim()
+    .split(/\s+/)
+    .map((c) => replaceTilde(c, options))
+    .join(' ')
+}
+
+const replaceTilde = (comp, options) => {
+  const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE]
+  // if we're including prereleases in the match, then the lower bound is
+  // -0, the lowest possible prerelease value, just like x-ranges and carets.
+  // this keeps `~1.2` equivalent to the `1.2.x` x-range it's documented as.
+  const z = options.includePrerelease ? '-0' : ''
+  return comp.replace(r, (_, M, m, p, pr) => {
+    debug('tilde', comp, _, M, m, p, pr)
+    let ret
+
+    if (isX(M)) {
+      ret = ''
+    } else if (isX(m)) {
+      ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`
+    } else if (isX(p)) {
+      // ~1.2 == >=1.2.0 <1.3.0-0
+      ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`
+    } else if (pr) {
+      debug('replaceTilde pr', pr)
+      ret = `>=${M}.${m}.${p}-${pr
+      } <${M}.${+m + 1}.0-0`
+    } else {
+      // ~1.2.3 == >=1.2.3 <1.3.0-0
+      ret = `>=${M}.${m}.${p
+      } <${M}.${+m + 1}.0-0`
+    }
+
+    debug('tilde return', ret)
+    return ret
+  })
+}
+
+// ^ --> * (any, kinda silly)
+// ^2, ^2.x, ^2.x.x --> >=2.0.0 <3.0.0-0
+// ^2.0, ^2.0.x --> >=2.0.0 <3.0.0-0
+// ^1.2, ^1.2.x --> >=1.2.0 <2.0.0-0
+// ^1.2.3 --> >=1.2.3 <2.0.0-0
+// ^1.2.0 --> >=1.2.0 <2.0.0-0
+// ^0.0.1 --> >=0.0.1 <0.0.2-0
+// ^0.1.0 --> >=0.1.0 <0.2.0-0
+const replaceCarets = (comp, options) => {
+  return comp
+    .trim()
+    .split(/\s+/)
+    .map((c) => replaceCaret(c, options))
+    .join(' ')
+}
+
+const replaceCaret = (comp, options) => {
+  debug('caret', comp, options)
+  const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET]
+  const z = options.includePrerelease ? '-0' : ''
+  return comp.replace(r, (_, M, m, p, pr) => {
+    debug('caret', comp, _, M, m, p, pr)
+    let ret
+
+    if (isX(M)) {
+      ret = ''
+    } else if (isX(m)) {
+      ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`
+    } else if (isX(p)) {
+      if (M === '0') {
+        ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`
+      } else {
+        ret = `>=${M}.${m}.0${z} <${+M + 1}.0.0-0`
+      }
+    } else if (pr) {
+      debug('replaceCaret pr', pr)
+      if (M === '0') {
+        if (m === '0') {
+          ret = `>=${M}.${m}.${p}-${pr
+          } <${M}.${m}.${+p + 1}-0`
+        } else {
+          ret = `>=${M}.${m}.${p}-${pr
+          } <${M}.${+m + 1}.0-0`
+        }
+      } else {
+        ret = `>=${M}.${m}.${p}-${pr
+        } <${+M + 1}.0.0-0`
+      }
+    } else {
+      debug('no pr')
+      if (M === '0') {
+        if (m === '0') {
+          ret = `>=${M}.${m}.${p
+          } <${M}.${m}.${+p + 1}-0`
+        } else {
+          ret = `>=${M}.${m}.${p
+          } <${M}.${+m + 1}.0-0`
+        }
+      } else {
+        ret = `>=${M}.${m}.${p
+        } <${+M + 1}.0.0-0`
+      }
+    }
+
+    debug('caret return', ret)
+    return ret
+  })
+}
+
+const replaceXRanges = (comp, options) => {
+  debug('replaceXRanges', comp, options)
+  return comp
+    .split(/\s+/)
+    .map((c) => replaceXRange(c, options))
+    .join(' ')
+}
+
+const replaceXRange = (comp, options) => {
+  comp = comp.trim()
+  const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE]
+  return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
+    debug('xRange', comp, ret, gtlt, M, m, p, pr)
+    if (invalidXRangeOrder(M, m, p)) {
+      return comp
+    }
+
+    const xM = isX(M)
+    const xm = xM || isX(m)
+    const xp = xm || isX(p)
+    const anyX = xp
+
+    if (gtlt === '=' && anyX) {
+      gtlt = ''
+    }
+
+    // if we're including prereleases in the match, then we need
+    // to fix this to -0, the lowest possible prerelease value
+    pr = options.includePrerelease ? '-0' : ''
+
+    if (xM) {
+      if (gtlt === '>' || gtlt === '<') {
+        // nothing is allowed
+        ret = '<0.0.0-0'
+      } else {
+        // nothing is forbidden
+        ret = '*'
+      }
+    } else if (gtlt && anyX) {
+      // we know patch is an x, because we have any x at all.
+      // replace X with 0
+      if (xm) {
+        m = 0
+      }
+      p = 0
+
+      if (gtlt === '>') {
+        // >1 => >=2.0.0
+        // >1.2 => >=1.3.0
+        gtlt = '>='
+        if (xm) {
+          M = +M + 1
+          m = 0
+          p = 0
+        } else {
+          m = +m + 1
+          p = 0
+        }
+      } else if (gtlt === '<=') {
+        // <=0.7.x is actually <0.8.0, since any 0.7.x should
+        // pass.  Similarly, <=7.x is actually <8.0.0, etc.
+        gtlt = '<'
+        if (xm) {
+          M = +M + 1
+        } else {
+          m = +m + 1
+        }
+      }
+
+      if (gtlt === '<') {
+        pr = '-0'
+      }
+
+      ret = `${gtlt + M}.${m}.${p}${pr}`
+    } else if (xm) {
+      ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`
+    } else if (xp) {
+      ret = `>=${M}.${m}.0${pr
+      } <${M}.${+m + 1}.0-0`
+    }
+
+    debug('xRange return', ret)
+
+    return ret
+  })
+}
+
+// Because * is AND-ed with everything else in the comparator,
+// and '' means "any version", just remove the *s entirely.
+const replaceStars = (comp, options) => {
+  debug('replaceStars', comp, options)
+  // Looseness is ignored here.  star is always as loose as it gets!
+  return comp
+    .trim()
+    .replace(re[t.STAR], '')
+}
+
+const replaceGTE0 = (comp, options) => {
+  debug('replaceGTE0', comp, options)
+  return comp
+    .trim()
+    .replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], '')
+}
+
+// This function is passed to string.replace(re[t.HYPHENRANGE])
+// M, m, patch, prerelease, build
+// 1.2 - 3.4.5 => >=1.2.0 <=3.4.5
+// 1.2.3 - 3.4 => >=1.2.0 <3.5.0-0 Any 3.4.x will do
+// 1.2 - 3.4 => >=1.2.0 <3.5.0-0
+// TODO build?
+const hyphenReplace = incPr => ($0,
+  from, fM, fm, fp, fpr, fb,
+  to, tM, tm, tp, tpr) => {
+  if (isX(fM)) {
+    from = ''
+  } else if (isX(fm)) {
+    from = `>=${fM}.0.0${incPr ? '-0' : ''}`
+  } else if (isX(fp)) {
+    from = `>=${fM}.${fm}.0${incPr ? '-0' : ''}`
+  } else if (fpr) {
+    from = `>=${from}`
+  } else {
+    from = `>=${from}${incPr ? '-0' : ''}`
+  }
+
+  if (isX(tM)) {
+    to = ''
+  } else if (isX(tm)) {
+    to = `<${+tM + 1}.0.0-0`
+  } else if (isX(tp)) {
+    to = `<${tM}.${+tm + 1}.0-0`
+  } else if (tpr) {
+    to = `<=${tM}.${tm}.${tp}-${tpr}`
+  } else if (incPr) {
+    to = `<${tM}.${tm}.${+tp + 1}-0`
+  } else {
+    to = `<=${to}`
+  }
+
+  return `${from} ${to}`.trim()
+}
+
+const testSet = (set, version, options) => {
+  for (let i = 0; i < set.length; i++) {
+    if (!set[i].test(version)) {
+      return false
+    }
+  }
+
+  if (version.prerelease.length && !options.includePrerelease) {
+    // Find the set of versions that are allowed to have prereleases
+    // For example, ^1.2.3-pr.1 desugars to >=1.2.3-pr.1 <2.0.0
+    // That should allow `1.2.3-pr.2` to pass.
+    // However, `1.2.4-alpha.notready` should NOT be allowed,
+    // even though it's within the range set by the comparators.
+    for (let i = 0; i < set.length; i++) {
+      debug(set[i].semver)
+      if (set[i].semver === Comparator.ANY) {
+        continue
+      }
+
+      if (set[i].semver.prerelease.length > 0) {
+        const allowed = set[i].semver
+        if (allowed.major === version.major &&
+            allowed.minor === version.minor &&
+            allowed.patch === version.patch) {
+          return true
+        }
+      }
+    }
+
+    // Version has a -pre, but it's not one of the ones we like.
+    return false
+  }
+
+  return true
+}
+
+
+/***/ }),
+
+/***/ 7163:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const debug = __nccwpck_require__(1159)
+const { MAX_LENGTH, MAX_SAFE_INTEGER } = __nccwpck_require__(5101)
+const { safeRe: re, t } = __nccwpck_require__(5471)
+
+const parseOptions = __nccwpck_require__(356)
+const { compareIdentifiers } = __nccwpck_require__(3348)
+
+const isPrereleaseIdentifier = (prerelease, identifier) => {
+  const identifiers = identifier.split('.')
+  if (identifiers.length > prerelease.length) {
+    return false
+  }
+
+  for (let i = 0; i < identifiers.length; i++) {
+    if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
+      return false
+    }
+  }
+
+  return true
+}
+
+class SemVer {
+  constructor (version, options) {
+    options = parseOptions(options)
+
+    if (version instanceof SemVer) {
+      if (version.loose === !!options.loose &&
+        version.includePrerelease === !!options.includePrerelease) {
+        return version
+      } else {
+        version = version.version
+      }
+    } else if (typeof version !== 'string') {
+      throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version}".`)
+    }
+
+    if (version.length > MAX_LENGTH) {
+      throw new TypeError(
+        `version is longer than ${MAX_LENGTH} characters`
+      )
+    }
+
+    debug('SemVer', version, options)
+    this.options = options
+    this.loose = !!options.loose
+    // this isn't actually relevant for versions, but keep it so that we
+    // don't run into trouble passing this.options around.
+    this.includePrerelease = !!options.includePrerelease
+
+    const m = version.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL])
+
+    if (!m) {
+      throw new TypeError(`Invalid Version: ${version}`)
+    }
+
+    this.raw = version
+
+    // these are actually numbers
+    this.major = +m[1]
+    this.minor = +m[2]
+    this.patch = +m[3]
+
+    if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
+      throw new TypeError('Invalid major version')
+    }
+
+    if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
+      throw new TypeError('Invalid minor version')
+    }
+
+    if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
+      throw new TypeError('Invalid patch version')
+    }
+
+    // numberify any prerelease numeric ids
+    if (!m[4]) {
+      this.prerelease = []
+    } else {
+      this.prerelease = m[4].split('.').map((id) => {
+        if (/^[0-9]+$/.test(id)) {
+          const num = +id
+          if (num >= 0 && num < MAX_SAFE_INTEGER) {
+            return num
+          }
+        }
+        return id
+      })
+    }
+
+    this.build = m[5] ? m[5].split('.') : []
+    this.format()
+  }
+
+  format () {
+    this.version = `${this.major}.${this.minor}.${this.patch}`
+    if (this.prerelease.length) {
+      this.version += `-${this.prerelease.join('.')}`
+    }
+    return this.version
+  }
+
+  toString () {
+    return this.version
+  }
+
+  compare (other) {
+    debug('SemVer.compare', this.version, this.options, other)
+    if (!(other instanceof SemVer)) {
+      if (typeof other === 'string' && other === this.version) {
+        return 0
+      }
+      other = new SemVer(other, this.options)
+    }
+
+    if (other.version === this.version) {
+      return 0
+    }
+
+    return this.compareMain(other) || this.comparePre(other)
+  }
+
+  compareMain (other) {
+    if (!(other instanceof SemVer)) {
+      other = new SemVer(other, this.options)
+    }
+
+    if (this.major < other.major) {
+      return -1
+    }
+    if (this.major > other.major) {
+      return 1
+    }
+    if (this.minor < other.minor) {
+      return -1
+    }
+    if (this.minor > other.minor) {
+      return 1
+    }
+    if (this.patch < other.patch) {
+      return -1
+    }
+    if (this.patch > other.patch) {
+      return 1
+    }
+    return 0
+  }
+
+  comparePre (other) {
+    if (!(other instanceof SemVer)) {
+      other = new SemVer(other, this.options)
+    }
+
+    // NOT having a prerelease is > having one
+    if (this.prerelease.length && !other.prerelease.length) {
+      return -1
+    } else if (!this.prerelease.length && other.prerelease.length) {
+      return 1
+    } else if (!this.prerelease.length && !other.prerelease.length) {
+      return 0
+    }
+
+    let i = 0
+    do {
+      const a = this.prerelease[i]
+      const b = other.prerelease[i]
+      debug('prerelease compare', i, a, b)
+      if (a === undefined && b === undefined) {
+        return 0
+      } else if (b === undefined) {
+        return 1
+      } else if (a === undefined) {
+        return -1
+      } else if (a === b) {
+        continue
+      } else {
+        return compareIdentifiers(a, b)
+      }
+    } while (++i)
+  }
+
+  compareBuild (other) {
+    if (!(other instanceof SemVer)) {
+      other = new SemVer(other, this.options)
+    }
+
+    let i = 0
+    do {
+      const a = this.build[i]
+      const b = other.build[i]
+      debug('build compare', i, a, b)
+      if (a === undefined && b === undefined) {
+        return 0
+      } else if (b === undefined) {
+        return 1
+      } else if (a === undefined) {
+        return -1
+      } else if (a === b) {
+        continue
+      } else {
+        return compareIdentifiers(a, b)
+      }
+    } while (++i)
+  }
+
+  // preminor will bump the version up to the next minor release, and immediately
+  // down to pre-release. premajor and prepatch work the same way.
+  inc (release, identifier, identifierBase) {
+    if (release.startsWith('pre')) {
+      if (!identifier && identifierBase === false) {
+        throw new Error('invalid increment argument: identifier is empty')
+      }
+      // Avoid an invalid semver results
+      if (identifier) {
+        const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE])
+        if (!match || match[1] !== identifier) {
+          throw new Error(`invalid identifier: ${identifier}`)
+        }
+      }
+    }
+
+    switch (release) {
+      case 'premajor':
+        this.prerelease.length = 0
+        this.patch = 0
+        this.minor = 0
+        this.major++
+        this.inc('pre', identifier, identifierBase)
+        break
+      case 'preminor':
+        this.prerelease.length = 0
+        this.patch = 0
+        this.minor++
+        this.inc('pre', identifier, identifierBase)
+        break
+      case 'prepatch':
+        // If this is already a prerelease, it will bump to the next version
+        // drop any prereleases that might already exist, since they are not
+        // relevant at this point.
+        this.prerelease.length = 0
+        this.inc('patch', identifier, identifierBase)
+        this.inc('pre', identifier, identifierBase)
+        break
+      // If the input is a non-prerelease version, this acts the same as
+      // prepatch.
+      case 'prerelease':
+        if (this.prerelease.length === 0) {
+          this.inc('patch', identifier, identifierBase)
+        }
+        this.inc('pre', identifier, identifierBase)
+        break
+      case 'release':
+        if (this.prerelease.length === 0) {
+          throw new Error(`version ${this.raw} is not a prerelease`)
+        }
+        this.prerelease.length = 0
+        break
+
+      case 'major':
+        // If this is a pre-major version, bump up to the same major version.
+        // Otherwise increment major.
+        // 1.0.0-5 bumps to 1.0.0
+        // 1.1.0 bumps to 2.0.0
+        if (
+          this.minor !== 0 ||
+          this.patch !== 0 ||
+          this.prerelease.length === 0
+        ) {
+          this.major++
+        }
+        this.minor = 0
+        this.patch = 0
+        this.prerelease = []
+        break
+      case 'minor':
+        // If this is a pre-minor version, bump up to the same minor version.
+        // Otherwise increment minor.
+        // 1.2.0-5 bumps to 1.2.0
+        // 1.2.1 bumps to 1.3.0
+        if (this.patch !== 0 || this.prerelease.length === 0) {
+          this.minor++
+        }
+        this.patch = 0
+        this.prerelease = []
+        break
+      case 'patch':
+        // If this is not a pre-release version, it will increment the patch.
+        // If it is a pre-release it will bump up to the same patch version.
+        // 1.2.0-5 patches to 1.2.0
+        // 1.2.0 patches to 1.2.1
+        if (this.prerelease.length === 0) {
+          this.patch++
+        }
+        this.prerelease = []
+        break
+      // This probably shouldn't be used publicly.
+      // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
+      case 'pre': {
+        const base = Number(identifierBase) ? 1 : 0
+
+        if (this.prerelease.length === 0) {
+          this.prerelease = [base]
+        } else {
+          let i = this.prerelease.length
+          while (--i >= 0) {
+            if (typeof this.prerelease[i] === 'number') {
+              this.prerelease[i]++
+              i = -2
+            }
+          }
+          if (i === -1) {
+            // didn't increment anything
+            if (identifier === this.prerelease.join('.') && identifierBase === false) {
+              throw new Error('invalid increment argument: identifier already exists')
+            }
+            this.prerelease.push(base)
+          }
+        }
+        if (identifier) {
+          // 1.2.0-beta.1 bumps to 1.2.0-beta.2,
+          // 1.2.0-beta.fooblz or 1.2.0-beta bumps to 1.2.0-beta.0
+          let prerelease = [identifier, base]
+          if (identifierBase === false) {
+            prerelease = [identifier]
+          }
+          if (isPrereleaseIdentifier(this.prerelease, identifier)) {
+            const prereleaseBase = this.prerelease[identifier.split('.').length]
+            if (isNaN(prereleaseBase)) {
+              this.prerelease = prerelease
+            }
+          } else {
+            this.prerelease = prerelease
+          }
+        }
+        break
+      }
+      default:
+        throw new Error(`invalid increment argument: ${release}`)
+    }
+    this.raw = this.format()
+    if (this.build.length) {
+      this.raw += `+${this.build.join('.')}`
+    }
+    return this
+  }
+}
+
+module.exports = SemVer
+
+
+/***/ }),
+
+/***/ 1799:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const parse = __nccwpck_require__(6353)
+const clean = (version, options) => {
+  const s = parse(version.trim().replace(/^[=v]+/, ''), options)
+  return s ? s.version : null
+}
+module.exports = clean
+
+
+/***/ }),
+
+/***/ 8646:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const eq = __nccwpck_require__(5082)
+const neq = __nccwpck_require__(4974)
+const gt = __nccwpck_require__(6599)
+const gte = __nccwpck_require__(1236)
+const lt = __nccwpck_require__(3872)
+const lte = __nccwpck_require__(6717)
+
+const cmp = (a, op, b, loose) => {
+  switch (op) {
+    case '===':
+      if (typeof a === 'object') {
+        a = a.version
+      }
+      if (typeof b === 'object') {
+        b = b.version
+      }
+      return a === b
+
+    case '!==':
+      if (typeof a === 'object') {
+        a = a.version
+      }
+      if (typeof b === 'object') {
+        b = b.version
+      }
+      return a !== b
+
+    case '':
+    case '=':
+    case '==':
+      return eq(a, b, loose)
+
+    case '!=':
+      return neq(a, b, loose)
+
+    case '>':
+      return gt(a, b, loose)
+
+    case '>=':
+      return gte(a, b, loose)
+
+    case '<':
+      return lt(a, b, loose)
+
+    case '<=':
+      return lte(a, b, loose)
+
+    default:
+      throw new TypeError(`Invalid operator: ${op}`)
+  }
+}
+module.exports = cmp
+
+
+/***/ }),
+
+/***/ 5385:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const parse = __nccwpck_require__(6353)
+const { safeRe: re, t } = __nccwpck_require__(5471)
+
+const coerce = (version, options) => {
+  if (version instanceof SemVer) {
+    return version
+  }
+
+  if (typeof version === 'number') {
+    version = String(version)
+  }
+
+  if (typeof version !== 'string') {
+    return null
+  }
+
+  options = options || {}
+
+  let match = null
+  if (!options.rtl) {
+    match = version.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE])
+  } else {
+    // Find the right-most coercible string that does not share
+    // a terminus with a more left-ward coercible string.
+    // Eg, '1.2.3.4' wants to coerce '2.3.4', not '3.4' or '4'
+    // With includePrerelease option set, '1.2.3.4-rc' wants to coerce '2.3.4-rc', not '2.3.4'
+    //
+    // Walk through the string checking with a /g regexp
+    // Manually set the index so as to pick up overlapping matches.
+    // Stop when we get a match that ends at the string end, since no
+    // coercible string can be more right-ward without the same terminus.
+    const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL]
+    let next
+    while ((next = coerceRtlRegex.exec(version)) &&
+        (!match || match.index + match[0].length !== version.length)
+    ) {
+      if (!match ||
+            next.index + next[0].length !== match.index + match[0].length) {
+        match = next
+      }
+      coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length
+    }
+    // leave it in a clean state
+    coerceRtlRegex.lastIndex = -1
+  }
+
+  if (match === null) {
+    return null
+  }
+
+  const major = match[2]
+  const minor = match[3] || '0'
+  const patch = match[4] || '0'
+  const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : ''
+  const build = options.includePrerelease && match[6] ? `+${match[6]}` : ''
+
+  return parse(`${major}.${minor}.${patch}${prerelease}${build}`, options)
+}
+module.exports = coerce
+
+
+/***/ }),
+
+/***/ 7648:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const compareBuild = (a, b, loose) => {
+  const versionA = new SemVer(a, loose)
+  const versionB = new SemVer(b, loose)
+  return versionA.compare(versionB) || versionA.compareBuild(versionB)
+}
+module.exports = compareBuild
+
+
+/***/ }),
+
+/***/ 6874:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const compareLoose = (a, b) => compare(a, b, true)
+module.exports = compareLoose
+
+
+/***/ }),
+
+/***/ 8469:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const compare = (a, b, loose) =>
+  new SemVer(a, loose).compare(new SemVer(b, loose))
+
+module.exports = compare
+
+
+/***/ }),
+
+/***/ 711:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const parse = __nccwpck_require__(6353)
+
+const diff = (version1, version2) => {
+  const v1 = parse(version1, null, true)
+  const v2 = parse(version2, null, true)
+  const comparison = v1.compare(v2)
+
+  if (comparison === 0) {
+    return null
+  }
+
+  const v1Higher = comparison > 0
+  const highVersion = v1Higher ? v1 : v2
+  const lowVersion = v1Higher ? v2 : v1
+  const highHasPre = !!highVersion.prerelease.length
+  const lowHasPre = !!lowVersion.prerelease.length
+
+  if (lowHasPre && !highHasPre) {
+    // Going from prerelease -> no prerelease requires some special casing
+
+    // If the low version has only a major, then it will always be a major
+    // Some examples:
+    // 1.0.0-1 -> 1.0.0
+    // 1.0.0-1 -> 1.1.1
+    // 1.0.0-1 -> 2.0.0
+    if (!lowVersion.patch && !lowVersion.minor) {
+      return 'major'
+    }
+
+    // If the main part has no difference
+    if (lowVersion.compareMain(highVersion) === 0) {
+      if (lowVersion.minor && !lowVersion.patch) {
+        return 'minor'
+      }
+      return 'patch'
+    }
+  }
+
+  // add the `pre` prefix if we are going to a prerelease version
+  const prefix = highHasPre ? 'pre' : ''
+
+  if (v1.major !== v2.major) {
+    return prefix + 'major'
+  }
+
+  if (v1.minor !== v2.minor) {
+    return prefix + 'minor'
+  }
+
+  if (v1.patch !== v2.patch) {
+    return prefix + 'patch'
+  }
+
+  // high and low are prereleases
+  return 'prerelease'
+}
+
+module.exports = diff
+
+
+/***/ }),
+
+/***/ 5082:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const eq = (a, b, loose) => compare(a, b, loose) === 0
+module.exports = eq
+
+
+/***/ }),
+
+/***/ 6599:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const gt = (a, b, loose) => compare(a, b, loose) > 0
+module.exports = gt
+
+
+/***/ }),
+
+/***/ 1236:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const gte = (a, b, loose) => compare(a, b, loose) >= 0
+module.exports = gte
+
+
+/***/ }),
+
+/***/ 2338:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+
+const inc = (version, release, options, identifier, identifierBase) => {
+  if (typeof (options) === 'string') {
+    identifierBase = identifier
+    identifier = options
+    options = undefined
+  }
+
+  try {
+    return new SemVer(
+      version instanceof SemVer ? version.version : version,
+      options
+    ).inc(release, identifier, identifierBase).version
+  } catch (er) {
+    return null
+  }
+}
+module.exports = inc
+
+
+/***/ }),
+
+/***/ 3872:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const lt = (a, b, loose) => compare(a, b, loose) < 0
+module.exports = lt
+
+
+/***/ }),
+
+/***/ 6717:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const lte = (a, b, loose) => compare(a, b, loose) <= 0
+module.exports = lte
+
+
+/***/ }),
+
+/***/ 8511:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const major = (a, loose) => new SemVer(a, loose).major
+module.exports = major
+
+
+/***/ }),
+
+/***/ 2603:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const minor = (a, loose) => new SemVer(a, loose).minor
+module.exports = minor
+
+
+/***/ }),
+
+/***/ 4974:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const neq = (a, b, loose) => compare(a, b, loose) !== 0
+module.exports = neq
+
+
+/***/ }),
+
+/***/ 6353:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const parse = (version, options, throwErrors = false) => {
+  if (version instanceof SemVer) {
+    return version
+  }
+  try {
+    return new SemVer(version, options)
+  } catch (er) {
+    if (!throwErrors) {
+      return null
+    }
+    throw er
+  }
+}
+
+module.exports = parse
+
+
+/***/ }),
+
+/***/ 8756:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const patch = (a, loose) => new SemVer(a, loose).patch
+module.exports = patch
+
+
+/***/ }),
+
+/***/ 5714:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const parse = __nccwpck_require__(6353)
+const prerelease = (version, options) => {
+  const parsed = parse(version, options)
+  return (parsed && parsed.prerelease.length) ? parsed.prerelease : null
+}
+module.exports = prerelease
+
+
+/***/ }),
+
+/***/ 2173:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const rcompare = (a, b, loose) => compare(b, a, loose)
+module.exports = rcompare
+
+
+/***/ }),
+
+/***/ 7192:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compareBuild = __nccwpck_require__(7648)
+const rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose))
+module.exports = rsort
+
+
+/***/ }),
+
+/***/ 8011:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Range = __nccwpck_require__(6782)
+const satisfies = (version, range, options) => {
+  try {
+    range = new Range(range, options)
+  } catch (er) {
+    return false
+  }
+  return range.test(version)
+}
+module.exports = satisfies
+
+
+/***/ }),
+
+/***/ 9872:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compareBuild = __nccwpck_require__(7648)
+const sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose))
+module.exports = sort
+
+
+/***/ }),
+
+/***/ 6114:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const parse = __nccwpck_require__(6353)
+const constants = __nccwpck_require__(5101)
+const SemVer = __nccwpck_require__(7163)
+
+const truncate = (version, truncation, options) => {
+  if (!constants.RELEASE_TYPES.includes(truncation)) {
+    return null
+  }
+
+  const clonedVersion = cloneInputVersion(version, options)
+  return clonedVersion && doTruncation(clonedVersion, truncation)
+}
+
+const cloneInputVersion = (version, options) => {
+  const versionStringToParse = (
+    version instanceof SemVer ? version.version : version
+  )
+
+  return parse(versionStringToParse, options)
+}
+
+const doTruncation = (version, truncation) => {
+  if (isPrerelease(truncation)) {
+    return version.version
+  }
+
+  version.prerelease = []
+
+  switch (truncation) {
+    case 'major':
+      version.minor = 0
+      version.patch = 0
+      break
+    case 'minor':
+      version.patch = 0
+      break
+  }
+
+  return version.format()
+}
+
+const isPrerelease = (type) => {
+  return type.startsWith('pre')
+}
+
+module.exports = truncate
+
+
+/***/ }),
+
+/***/ 8780:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const parse = __nccwpck_require__(6353)
+const valid = (version, options) => {
+  const v = parse(version, options)
+  return v ? v.version : null
+}
+module.exports = valid
+
+
+/***/ }),
+
+/***/ 2088:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+// just pre-load all the stuff that index.js lazily exports
+const internalRe = __nccwpck_require__(5471)
+const constants = __nccwpck_require__(5101)
+const SemVer = __nccwpck_require__(7163)
+const identifiers = __nccwpck_require__(3348)
+const parse = __nccwpck_require__(6353)
+const valid = __nccwpck_require__(8780)
+const clean = __nccwpck_require__(1799)
+const inc = __nccwpck_require__(2338)
+const diff = __nccwpck_require__(711)
+const major = __nccwpck_require__(8511)
+const minor = __nccwpck_require__(2603)
+const patch = __nccwpck_require__(8756)
+const prerelease = __nccwpck_require__(5714)
+const compare = __nccwpck_require__(8469)
+const rcompare = __nccwpck_require__(2173)
+const compareLoose = __nccwpck_require__(6874)
+const compareBuild = __nccwpck_require__(7648)
+const sort = __nccwpck_require__(9872)
+const rsort = __nccwpck_require__(7192)
+const gt = __nccwpck_require__(6599)
+const lt = __nccwpck_require__(3872)
+const eq = __nccwpck_require__(5082)
+const neq = __nccwpck_require__(4974)
+const gte = __nccwpck_require__(1236)
+const lte = __nccwpck_require__(6717)
+const cmp = __nccwpck_require__(8646)
+const coerce = __nccwpck_require__(5385)
+const truncate = __nccwpck_require__(6114)
+const Comparator = __nccwpck_require__(9379)
+const Range = __nccwpck_require__(6782)
+const satisfies = __nccwpck_require__(8011)
+const toComparators = __nccwpck_require__(4750)
+const maxSatisfying = __nccwpck_require__(5574)
+const minSatisfying = __nccwpck_require__(8595)
+const minVersion = __nccwpck_require__(1866)
+const validRange = __nccwpck_require__(4737)
+const outside = __nccwpck_require__(280)
+const gtr = __nccwpck_require__(2276)
+const ltr = __nccwpck_require__(5213)
+const intersects = __nccwpck_require__(3465)
+const simplifyRange = __nccwpck_require__(2028)
+const subset = __nccwpck_require__(1489)
+module.exports = {
+  parse,
+  valid,
+  clean,
+  inc,
+  diff,
+  major,
+  minor,
+  patch,
+  prerelease,
+  compare,
+  rcompare,
+  compareLoose,
+  compareBuild,
+  sort,
+  rsort,
+  gt,
+  lt,
+  eq,
+  neq,
+  gte,
+  lte,
+  cmp,
+  coerce,
+  truncate,
+  Comparator,
+  Range,
+  satisfies,
+  toComparators,
+  maxSatisfying,
+  minSatisfying,
+  minVersion,
+  validRange,
+  outside,
+  gtr,
+  ltr,
+  intersects,
+  simplifyRange,
+  subset,
+  SemVer,
+  re: internalRe.re,
+  src: internalRe.src,
+  tokens: internalRe.t,
+  SEMVER_SPEC_VERSION: constants.SEMVER_SPEC_VERSION,
+  RELEASE_TYPES: constants.RELEASE_TYPES,
+  compareIdentifiers: identifiers.compareIdentifiers,
+  rcompareIdentifiers: identifiers.rcompareIdentifiers,
+}
+
+
+/***/ }),
+
+/***/ 5101:
+/***/ ((module) => {
+
+
+
+// Note: this is the semver.org version of the spec that it implements
+// Not necessarily the package version of this code.
+const SEMVER_SPEC_VERSION = '2.0.0'
+
+const MAX_LENGTH = 256
+const MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER ||
+/* istanbul ignore next */ 9007199254740991
+
+// Max safe segment length for coercion.
+const MAX_SAFE_COMPONENT_LENGTH = 16
+
+// Max safe length for a build identifier. The max length minus 6 characters for
+// the shortest version with a build 0.0.0+BUILD.
+const MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6
+
+// ECMAScript whitespace and line terminators matched by \s.
+const WHITESPACE_CHARACTERS = [
+  '\t',
+  '\n',
+  '\v',
+  '\f',
+  '\r',
+  ' ',
+  '\u00a0',
+  '\u1680',
+  '\u2000',
+  '\u2001',
+  '\u2002',
+  '\u2003',
+  '\u2004',
+  '\u2005',
+  '\u2006',
+  '\u2007',
+  '\u2008',
+  '\u2009',
+  '\u200a',
+  '\u2028',
+  '\u2029',
+  '\u202f',
+  '\u205f',
+  '\u3000',
+  '\ufeff',
+]
+
+const RELEASE_TYPES = [
+  'major',
+  'premajor',
+  'minor',
+  'preminor',
+  'patch',
+  'prepatch',
+  'prerelease',
+]
+
+module.exports = {
+  MAX_LENGTH,
+  MAX_SAFE_COMPONENT_LENGTH,
+  MAX_SAFE_BUILD_LENGTH,
+  MAX_SAFE_INTEGER,
+  WHITESPACE_CHARACTERS,
+  RELEASE_TYPES,
+  SEMVER_SPEC_VERSION,
+  FLAG_INCLUDE_PRERELEASE: 0b001,
+  FLAG_LOOSE: 0b010,
+}
+
+
+/***/ }),
+
+/***/ 1159:
+/***/ ((module) => {
+
+
+
+const debug = (
+  typeof process === 'object' &&
+  process.env &&
+  process.env.NODE_DEBUG &&
+  /\bsemver\b/i.test(process.env.NODE_DEBUG)
+) ? (...args) => console.error('SEMVER', ...args)
+  : () => {}
+
+module.exports = debug
+
+
+/***/ }),
+
+/***/ 3348:
+/***/ ((module) => {
+
+
+
+const numeric = /^[0-9]+$/
+const compareIdentifiers = (a, b) => {
+  if (typeof a === 'number' && typeof b === 'number') {
+    return a === b ? 0 : a < b ? -1 : 1
+  }
+
+  const anum = numeric.test(a)
+  const bnum = numeric.test(b)
+
+  if (anum && bnum) {
+    a = +a
+    b = +b
+  }
+
+  return a === b ? 0
+    : (anum && !bnum) ? -1
+    : (bnum && !anum) ? 1
+    : a < b ? -1
+    : 1
+}
+
+const rcompareIdentifiers = (a, b) => compareIdentifiers(b, a)
+
+module.exports = {
+  compareIdentifiers,
+  rcompareIdentifiers,
+}
+
+
+/***/ }),
+
+/***/ 1383:
+/***/ ((module) => {
+
+
+
+class LRUCache {
+  constructor () {
+    this.max = 1000
+    this.map = new Map()
+  }
+
+  get (key) {
+    const value = this.map.get(key)
+    if (value === undefined) {
+      return undefined
+    } else {
+      // Remove the key from the map and add it to the end
+      this.map.delete(key)
+      this.map.set(key, value)
+      return value
+    }
+  }
+
+  delete (key) {
+    return this.map.delete(key)
+  }
+
+  set (key, value) {
+    const deleted = this.delete(key)
+
+    if (!deleted && value !== undefined) {
+      // If cache is full, delete the least recently used item
+      if (this.map.size >= this.max) {
+        const firstKey = this.map.keys().next().value
+        this.delete(firstKey)
+      }
+
+      this.map.set(key, value)
+    }
+
+    return this
+  }
+}
+
+module.exports = LRUCache
+
+
+/***/ }),
+
+/***/ 356:
+/***/ ((module) => {
+
+
+
+// parse out just the options we care about
+const looseOption = Object.freeze({ loose: true })
+const emptyOpts = Object.freeze({ })
+const parseOptions = options => {
+  if (!options) {
+    return emptyOpts
+  }
+
+  if (typeof options !== 'object') {
+    return looseOption
+  }
+
+  return options
+}
+module.exports = parseOptions
+
+
+/***/ }),
+
+/***/ 5471:
+/***/ ((module, exports, __nccwpck_require__) => {
+
+
+
+const {
+  MAX_SAFE_COMPONENT_LENGTH,
+  MAX_SAFE_BUILD_LENGTH,
+  MAX_LENGTH,
+} = __nccwpck_require__(5101)
+const debug = __nccwpck_require__(1159)
+exports = module.exports = {}
+
+// The actual regexps go on exports.re
+const re = exports.re = []
+const safeRe = exports.safeRe = []
+const src = exports.src = []
+const safeSrc = exports.safeSrc = []
+const t = exports.t = {}
+let R = 0
+
+const LETTERDASHNUMBER = '[a-zA-Z0-9-]'
+
+// Replace some greedy regex tokens to prevent regex dos issues. These regex are
+// used internally via the safeRe object since all inputs in this library get
+// normalized first to trim and collapse all extra whitespace. The original
+// regexes are exported for userland consumption and lower level usage. A
+// future breaking change could export the safer regex only with a note that
+// all input should have extra whitespace removed.
+const safeRegexReplacements = [
+  ['\\s', 1],
+  ['\\d', MAX_LENGTH],
+  [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH],
+]
+
+const makeSafeRegex = (value) => {
+  for (const [token, max] of safeRegexReplacements) {
+    value = value
+      .split(`${token}*`).join(`${token}{0,${max}}`)
+      .split(`${token}+`).join(`${token}{1,${max}}`)
+  }
+  return value
+}
+
+const createToken = (name, value, isGlobal) => {
+  const safe = makeSafeRegex(value)
+  const index = R++
+  debug(name, index, value)
+  t[name] = index
+  src[index] = value
+  safeSrc[index] = safe
+  re[index] = new RegExp(value, isGlobal ? 'g' : undefined)
+  safeRe[index] = new RegExp(safe, isGlobal ? 'g' : undefined)
+}
+
+// The following Regular Expressions can be used for tokenizing,
+// validating, and parsing SemVer version strings.
+
+// ## Numeric Identifier
+// A single `0`, or a non-zero digit followed by zero or more digits.
+
+createToken('NUMERICIDENTIFIER', '0|[1-9]\\d*')
+createToken('NUMERICIDENTIFIERLOOSE', '\\d+')
+
+// ## Non-numeric Identifier
+// Zero or more digits, followed by a letter or hyphen, and then zero or
+// more letters, digits, or hyphens.
+
+createToken('NONNUMERICIDENTIFIER', `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`)
+
+// ## Main Version
+// Three dot-separated numeric identifiers.
+
+createToken('MAINVERSION', `(${src[t.NUMERICIDENTIFIER]})\\.` +
+                   `(${src[t.NUMERICIDENTIFIER]})\\.` +
+                   `(${src[t.NUMERICIDENTIFIER]})`)
+
+createToken('MAINVERSIONLOOSE', `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.` +
+                        `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.` +
+                        `(${src[t.NUMERICIDENTIFIERLOOSE]})`)
+
+// ## Pre-release Version Identifier
+// A numeric identifier, or a non-numeric identifier.
+// Non-numeric identifiers include numeric identifiers but can be longer.
+// Therefore non-numeric identifiers must go first.
+
+createToken('PRERELEASEIDENTIFIER', `(?:${src[t.NONNUMERICIDENTIFIER]
+}|${src[t.NUMERICIDENTIFIER]})`)
+
+createToken('PRERELEASEIDENTIFIERLOOSE', `(?:${src[t.NONNUMERICIDENTIFIER]
+}|${src[t.NUMERICIDENTIFIERLOOSE]})`)
+
+// ## Pre-release Version
+// Hyphen, followed by one or more dot-separated pre-release version
+// identifiers.
+
+createToken('PRERELEASE', `(?:-(${src[t.PRERELEASEIDENTIFIER]
+}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`)
+
+createToken('PRERELEASELOOSE', `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]
+}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`)
+
+// ## Build Metadata Identifier
+// Any combination of digits, letters, or hyphens.
+
+createToken('BUILDIDENTIFIER', `${LETTERDASHNUMBER}+`)
+
+// ## Build Metadata
+// Plus sign, followed by one or more period-separated build metadata
+// identifiers.
+
+createToken('BUILD', `(?:\\+(${src[t.BUILDIDENTIFIER]
+}(?:\\.${src[t.BUILDIDENTIFIER]})*))`)
+
+// ## Full Version String
+// A main version, followed optionally by a pre-release version and
+// build metadata.
+
+// Note that the only major, minor, patch, and pre-release sections of
+// the version string are capturing groups.  The build metadata is not a
+// capturing group, because it should not ever be used in version
+// comparison.
+
+createToken('FULLPLAIN', `v?${src[t.MAINVERSION]
+}${src[t.PRERELEASE]}?${
+  src[t.BUILD]}?`)
+
+createToken('FULL', `^${src[t.FULLPLAIN]}$`)
+
+// like full, but allows v1.2.3 and =1.2.3, which people do sometimes.
+// also, 1.0.0alpha1 (prerelease without the hyphen) which is pretty
+// common in the npm registry.
+createToken('LOOSEPLAIN', `[v=\\s]*${src[t.MAINVERSIONLOOSE]
+}${src[t.PRERELEASELOOSE]}?${
+  src[t.BUILD]}?`)
+
+createToken('LOOSE', `^${src[t.LOOSEPLAIN]}$`)
+
+createToken('GTLT', '((?:<|>)?=?)')
+
+// Something like "2.*" or "1.2.x".
+// Note that "x.x" is a valid xRange identifier, meaning "any version"
+// Only the first item is strictly required.
+createToken('XRANGEIDENTIFIERLOOSE', `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`)
+createToken('XRANGEIDENTIFIER', `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`)
+
+createToken('XRANGEPLAIN', `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})` +
+                   `(?:\\.(${src[t.XRANGEIDENTIFIER]})` +
+                   `(?:\\.(${src[t.XRANGEIDENTIFIER]})` +
+                   `(?:${src[t.PRERELEASE]})?${
+                     src[t.BUILD]}?` +
+                   `)?)?`)
+
+createToken('XRANGEPLAINLOOSE', `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})` +
+                        `(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})` +
+                        `(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})` +
+                        `(?:${src[t.PRERELEASELOOSE]})?${
+                          src[t.BUILD]}?` +
+                        `)?)?`)
+
+createToken('XRANGE', `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`)
+createToken('XRANGELOOSE', `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`)
+
+// Coercion.
+// Extract anything that could conceivably be a part of a valid semver
+createToken('COERCEPLAIN', `${'(^|[^\\d])' +
+              '(\\d{1,'}${MAX_SAFE_COMPONENT_LENGTH}})` +
+              `(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?` +
+              `(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`)
+createToken('COERCE', `${src[t.COERCEPLAIN]}(?:$|[^\\d])`)
+createToken('COERCEFULL', src[t.COERCEPLAIN] +
+              `(?:${src[t.PRERELEASE]})?` +
+              `(?:${src[t.BUILD]})?` +
+              `(?:$|[^\\d])`)
+createToken('COERCERTL', src[t.COERCE], true)
+createToken('COERCERTLFULL', src[t.COERCEFULL], true)
+
+// Tilde ranges.
+// Meaning is "reasonably at or greater than"
+createToken('LONETILDE', '(?:~>?)')
+
+createToken('TILDETRIM', `(\\s*)${src[t.LONETILDE]}\\s+`, true)
+exports.tildeTrimReplace = '$1~'
+
+createToken('TILDE', `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`)
+createToken('TILDELOOSE', `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`)
+
+// Caret ranges.
+// Meaning is "at least and backwards compatible with"
+createToken('LONECARET', '(?:\\^)')
+
+createToken('CARETTRIM', `(\\s*)${src[t.LONECARET]}\\s+`, true)
+exports.caretTrimReplace = '$1^'
+
+createToken('CARET', `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`)
+createToken('CARETLOOSE', `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`)
+
+// A simple gt/lt/eq thing, or just "" to indicate "any version"
+createToken('COMPARATORLOOSE', `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`)
+createToken('COMPARATOR', `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`)
+
+// An expression to strip any whitespace between the gtlt and the thing
+// it modifies, so that `> 1.2.3` ==> `>1.2.3`
+createToken('COMPARATORTRIM', `(\\s*)${src[t.GTLT]
+}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true)
+exports.comparatorTrimReplace = '$1$2$3'
+
+// Something like `1.2.3 - 1.2.4`
+// Note that these all use the loose form, because they'll be
+// checked against either the strict or loose comparator form
+// later.
+createToken('HYPHENRANGE', `^\\s*(${src[t.XRANGEPLAIN]})` +
+                   `\\s+-\\s+` +
+                   `(${src[t.XRANGEPLAIN]})` +
+                   `\\s*$`)
+
+createToken('HYPHENRANGELOOSE', `^\\s*(${src[t.XRANGEPLAINLOOSE]})` +
+                        `\\s+-\\s+` +
+                        `(${src[t.XRANGEPLAINLOOSE]})` +
+                        `\\s*$`)
+
+// Star ranges basically just allow anything at all.
+createToken('STAR', '(<|>)?=?\\s*\\*')
+// >=0.0.0 is like a star
+createToken('GTE0', '^\\s*>=\\s*0\\.0\\.0\\s*$')
+createToken('GTE0PRE', '^\\s*>=\\s*0\\.0\\.0-0\\s*$')
+
+
+/***/ }),
+
+/***/ 9737:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+// @ts-check
+
+
+// Reproduce safeRe[COMPARATORTRIM] replacement boundaries, not version
+// validation. Each end-index finder returns an exclusive end, or its start
+// on no match.
+// Positions count from zero. An end of 3 means characters 0, 1, and 2 were read;
+// range.slice(start, end) gives the matched text, not a converted number.
+const {
+  MAX_LENGTH,
+  MAX_SAFE_BUILD_LENGTH,
+  WHITESPACE_CHARACTERS,
+} = __nccwpck_require__(5101)
+
+/**
+ * Remembers the last two rows of digits so their characters need not be reread.
+ * Positions start at -1 until a row has been found.
+ *
+ * @typedef {object} DigitRunCache
+ * @property {number} start The first character of the most recently found row.
+ * @property {number} end The position after that row's last character.
+ * @property {number} previousStart The first character of the previous row.
+ * @property {number} previousEnd The position after the previous row.
+ */
+
+// One entry per UTF-16 code unit keeps membership checks constant-time.
+const whitespace = new Uint8Array(0x10000)
+for (const char of WHITESPACE_CHARACTERS) {
+  whitespace[char.charCodeAt(0)] = 1
+}
+
+/**
+ * Checks whether a character is whitespace, like a space, tab, or newline.
+ * Looking past the end of the string returns false.
+ *
+ * @param {string|undefined} char One character, or undefined past the string's end.
+ * @returns {boolean} Whether the character is whitespace.
+ * @example isWhitespace(' ') // true
+ * @example isWhitespace('1') // false
+ */
+const isWhitespace = char =>
+  char !== undefined && whitespace[char.charCodeAt(0)] === 1
+
+/**
+ * Checks for v, =, or whitespace before the version number.
+ * These are historical version prefixes, not range operators:
+ * < and > are handled separately, as are tilde and caret ranges.
+ *
+ * @param {string|undefined} char One character to check.
+ * @returns {boolean} Whether the character can belong to a version prefix.
+ * @example isVersionPrefix('=') // true
+ * @example isVersionPrefix('>') // false
+ */
+const isVersionPrefix = char =>
+  char === 'v' ||
+  char === '=' ||
+  isWhitespace(char)
+
+/**
+ * Checks whether a character is one of the digits 0 through 9.
+ *
+ * @param {string|undefined} char One character to check.
+ * @returns {boolean} Whether the character is an ASCII digit.
+ * @example isDigit('7') // true
+ * @example isDigit('.') // false
+ */
+const isDigit = char => char !== undefined && char >= '0' && char <= '9'
+
+/**
+ * Checks whether a character is an English letter, uppercase or lowercase.
+ *
+ * @param {string|undefined} char One character to check.
+ * @returns {boolean} Whether the character is an ASCII letter.
+ * @example isLetter('b') // true
+ * @example isLetter('7') // false
+ */
+const isLetter = char =>
+  char !== undefined && (
+    (char >= 'a' && char <= 'z') ||
+    (char >= 'A' && char <= 'Z')
+  )
+
+/**
+ * Checks for a letter, digit, or hyphen: the characters allowed inside
+ * prerelease and build names such as beta-1.
+ *
+ * @param {string|undefined} char One character to check.
+ * @returns {boolean} Whether the character can be part of an identifier.
+ * @example isIdentifierCharacter('-') // true
+ * @example isIdentifierCharacter('.') // false; dots separate identifiers
+ */
+const isIdentifierCharacter = char => isDigit(char) || isLetter(char) || char === '-'
+
+/**
+ * Checks whether a version component can begin here: with a digit or
+ * a wildcard such as x, X, or *.
+ *
+ * @param {string|undefined} char One character to check.
+ * @returns {boolean} Whether a number or wildcard can start with this character.
+ * @example isVersionStart('x') // true
+ * @example isVersionStart('v') // false; v belongs to the prefix
+ */
+const isVersionStart = char =>
+  isDigit(char) ||
+  char === 'x' ||
+  char === 'X' ||
+  char === '*'
+
+/**
+ * Finds the end of a row of digits, but returns no more than limit digits.
+ * Remembers the last two rows so looking at them again does not reread them.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position of the first character to check.
+ * @param {number} limit The most digit characters the returned match can include.
+ * @param {DigitRunCache} digitRuns Shared cache of digit-run positions, updated in place.
+ * @returns {number} The position after the matched digits, or start if none match.
+ * @example findDigitsEndIndex('123abc', 0, 10, digitRuns) // 3, pointing at a
+ * @example findDigitsEndIndex('123abc', 0, 2, digitRuns) // 2, pointing at the unread 3
+ */
+const findDigitsEndIndex = (range, start, limit, digitRuns) => {
+  if (!isDigit(range[start])) {
+    return start
+  }
+  if (start >= digitRuns.start && start < digitRuns.end) {
+    return Math.min(start + limit, digitRuns.end)
+  }
+  if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
+    return Math.min(start + limit, digitRuns.previousEnd)
+  }
+  let end = start + 1
+  while (isDigit(range[end])) {
+    end++
+  }
+  // A failed full version can rewind from its second run to its first.
+  digitRuns.previousStart = digitRuns.start
+  digitRuns.previousEnd = digitRuns.end
+  digitRuns.start = start
+  digitRuns.end = end
+  return Math.min(start + limit, end)
+}
+
+/**
+ * Reads a number using the old regex's length and leading-zero rules.
+ * Strict mode reads just the first zero in 012; loose mode can read all three.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the number should begin.
+ * @param {boolean} loose Whether to allow leading zeros.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the matched digits, not their numeric value.
+ * @example findVersionNumberEndIndex('012', 0, false, digitRuns) // 1
+ * @example findVersionNumberEndIndex('012', 0, true, digitRuns) // 3
+ */
+const findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
+  if (!loose && range[start] === '0') {
+    return start + 1
+  }
+  // Strict syntax allows an initial nonzero digit plus MAX_LENGTH digits.
+  return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns)
+}
+
+/**
+ * Reads one piece of a prerelease name, such as beta or 1 in beta.1.
+ * Tries the letter-or-hyphen form first, then the number-only form.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the identifier should begin.
+ * @param {boolean} loose Whether numeric identifiers may have leading zeros.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the identifier, or start if none matches.
+ * @example findPrereleaseIdentifierEndIndex('beta.1', 0, false, digitRuns) // 4, at the dot
+ * @example findPrereleaseIdentifierEndIndex('001beta', 0, false, digitRuns) // 7
+ */
+const findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
+  const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns)
+  // The legacy regex tries a nonnumeric identifier before a numeric one.
+  if (isLetter(range[digitsEnd]) || range[digitsEnd] === '-') {
+    let end = digitsEnd + 1
+    const limit = end + MAX_SAFE_BUILD_LENGTH
+    while (end < limit && isIdentifierCharacter(range[end])) {
+      end++
+    }
+    return end
+  }
+  return findVersionNumberEndIndex(range, start, loose, digitRuns)
+}
+
+/**
+ * Reads a prerelease suffix such as -beta.1, one dot-separated piece at a time.
+ * Loose mode also allows the name without its opening hyphen.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the suffix should begin, including -.
+ * @param {boolean} loose Whether the opening hyphen is optional and zeros allowed.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the matched suffix, or start if absent.
+ * @example findPrereleaseEndIndex('-beta.1+sha', 0, false, digitRuns) // 7, at the plus
+ * @example findPrereleaseEndIndex('beta', 0, false, digitRuns) // 0; no opening hyphen
+ */
+const findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
+  const hyphen = range[start] === '-'
+  if (!loose && !hyphen) {
+    return start
+  }
+  const identifierStart = start + (hyphen ? 1 : 0)
+  let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns)
+  if (end === identifierStart) {
+    if (!loose || !hyphen) {
+      return start
+    }
+    // In loose syntax, a lone hyphen can itself be the identifier.
+    end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns)
+  }
+  while (range[end] === '.') {
+    const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns)
+    if (next === end + 1) {
+      break
+    }
+    end = next
+  }
+  return end
+}
+
+/**
+ * Reads one build-name piece, such as sha or 123 in +sha.123.
+ * Stops at a disallowed character or the old regex's length limit.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the identifier should begin.
+ * @returns {number} The position after the identifier, or start if none matches.
+ * @example findBuildIdentifierEndIndex('sha.123', 0) // 3, at the dot
+ * @example findBuildIdentifierEndIndex('001', 0) // 3; leading zeros are allowed
+ */
+const findBuildIdentifierEndIndex = (range, start) => {
+  let end = start
+  while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
+    end++
+  }
+  return end
+}
+
+/**
+ * Reads optional build metadata such as +sha.123.
+ * Leaves the position unchanged if there is no plus sign followed by a name.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the opening + should be.
+ * @returns {number} The position after the matched metadata, or start if absent.
+ * @example findBuildEndIndex('+sha.123 <2', 0) // 8, at the space
+ * @example findBuildEndIndex('+', 0) // 0; a plus sign alone is not a match
+ */
+const findBuildEndIndex = (range, start) => {
+  if (range[start] !== '+') {
+    return start
+  }
+  let end = findBuildIdentifierEndIndex(range, start + 1)
+  if (end === start + 1) {
+    return start
+  }
+  while (range[end] === '.') {
+    const next = findBuildIdentifierEndIndex(range, end + 1)
+    if (next === end + 1) {
+      break
+    }
+    end = next
+  }
+  return end
+}
+
+/**
+ * Reads three numbers separated by dots, then any prerelease and build suffixes.
+ * Uses loose rules, so forms such as 01.02.03beta can match here.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position of the first number, after any prefix.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the version match, or start if none matches.
+ * @example findLooseFullVersionEndIndex('1.2.3-beta+sha <2', 0, digitRuns) // 14
+ * @example findLooseFullVersionEndIndex('1.2', 0, digitRuns) // 0; needs three numbers
+ */
+const findLooseFullVersionEndIndex = (range, start, digitRuns) => {
+  let end = start
+  for (let component = 0; component < 3; component++) {
+    const next = findVersionNumberEndIndex(range, end, true, digitRuns)
+    if (next === end) {
+      return start
+    }
+    end = next
+    if (component < 2) {
+      if (range[end] !== '.') {
+        return start
+      }
+      end++
+    }
+  }
+  const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns)
+  return findBuildEndIndex(range, prereleaseEnd)
+}
+
+/**
+ * Reads one component of a partial or wildcard version, such as 2 or x in 2.x.
+ * Numbers use strict leading-zero rules; wildcards take up one character.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the component should begin.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the component, or start if none matches.
+ * @example findPartialVersionComponentEndIndex('2.x', 0, digitRuns) // 1, at the dot
+ * @example findPartialVersionComponentEndIndex('2.x', 2, digitRuns) // 3, after x
+ */
+const findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
+  if (isDigit(range[start])) {
+    return findVersionNumberEndIndex(range, start, false, digitRuns)
+  }
+  return isVersionStart(range[start]) ? start + 1 : start
+}
+
+/**
+ * Reads up to three components, allowing forms such as 1, 1.2, or 1.x.
+ * After the third component, also reads any strict prerelease and build suffixes.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position of a number or wildcard, after any prefix.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the matched version text.
+ * @example findPartialVersionEndIndex('1.x <2', 0, digitRuns) // 3, at the space
+ * @example findPartialVersionEndIndex('1.', 0, digitRuns) // 1; the trailing dot is unread
+ */
+const findPartialVersionEndIndex = (range, start, digitRuns) => {
+  let end = findPartialVersionComponentEndIndex(range, start, digitRuns)
+  for (let component = 0; component < 2; component++) {
+    if (range[end] !== '.') {
+      return end
+    }
+    const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns)
+    if (next === end + 1) {
+      return end
+    }
+    end = next
+  }
+  const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns)
+  return findBuildEndIndex(range, prereleaseEnd)
+}
+
+/**
+ * Finds where a version match ends, without deciding whether the range is valid.
+ * Tries a loose full version first, then a partial or wildcard version, just
+ * like the old regex's LOOSEPLAIN and XRANGEPLAIN alternatives.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position of a number or wildcard, after any prefix.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position where scanning the next candidate can resume.
+ * @example findVersionEndIndex('1.2.3 <2', 0, digitRuns) // 5, at the space
+ * @example findVersionEndIndex('1.x <2', 0, digitRuns) // 3, at the space
+ */
+const findVersionEndIndex = (range, start, digitRuns) => {
+  const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns)
+  return fullVersionEnd !== start
+    ? fullVersionEnd
+    : findPartialVersionEndIndex(range, start, digitRuns)
+}
+
+/**
+ * Finds the one whitespace character the old replacement would remove.
+ * Keeps leading whitespace, skips an optional operator, and checks immediately
+ * after it. Returns -1 if there is nothing to remove.
+ *
+ * @param {string} range The text containing a candidate already found by the caller.
+ * @param {number} matchStart The candidate's position, including leading whitespace.
+ * @returns {number} The position of the removable whitespace, or -1 if absent.
+ * @example findRemovableWhitespaceIndex(' > 1', 0) // 2; keep the space at position 0
+ * @example findRemovableWhitespaceIndex('>1', 0) // -1
+ */
+const findRemovableWhitespaceIndex = (range, matchStart) => {
+  let position = matchStart
+  if (isWhitespace(range[position])) {
+    position++
+  }
+  if (range[position] === '<' || range[position] === '>') {
+    position++
+  }
+  if (range[position] === '=') {
+    position++
+  }
+  return isWhitespace(range[position]) ? position : -1
+}
+
+/**
+ * Joins an operator to its version, turning > 1.2.3 into >1.2.3.
+ * Copies everything else according to the old regex's matching rules.
+ * Moves forward through prefixes and whole versions to avoid repeatedly
+ * searching the same characters on long inputs.
+ *
+ * @param {string} range The range text to process; the original string is unchanged.
+ * @returns {string} The range with matched operator whitespace removed.
+ * @example trimComparatorWhitespace('> 1.2.3 < 2') // '>1.2.3 <2'
+ * @example trimComparatorWhitespace('> invalid') // '> invalid'
+ */
+const trimComparatorWhitespace = range => {
+  let result = ''
+  let copyFrom = 0
+  let cursor = 0
+  const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 }
+
+  while (cursor < range.length) {
+    const matchStart = cursor
+    if (range[cursor] === '<' || range[cursor] === '>') {
+      cursor++
+    } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
+      cursor++
+      continue
+    }
+
+    // Consume a v/=/whitespace run once, even when no version follows it.
+    while (cursor < range.length && isVersionPrefix(range[cursor])) {
+      cursor++
+    }
+    if (!isVersionStart(range[cursor])) {
+      continue
+    }
+
+    const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart)
+    if (whitespacePosition !== -1) {
+      result += range.slice(copyFrom, whitespacePosition)
+      copyFrom = whitespacePosition + 1
+    }
+
+    // Skip the entire match, so a prerelease's trailing v cannot be
+    // reconsidered as the prefix of another version.
+    cursor = findVersionEndIndex(range, cursor, digitRuns)
+  }
+
+  return result + range.slice(copyFrom)
+}
+
+module.exports = trimComparatorWhitespace
+
+
+/***/ }),
+
+/***/ 2276:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+// Determine if version is greater than all the versions possible in the range.
+const outside = __nccwpck_require__(280)
+const gtr = (version, range, options) => outside(version, range, '>', options)
+module.exports = gtr
+
+
+/***/ }),
+
+/***/ 3465:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Range = __nccwpck_require__(6782)
+const intersects = (r1, r2, options) => {
+  r1 = new Range(r1, options)
+  r2 = new Range(r2, options)
+  return r1.intersects(r2, options)
+}
+module.exports = intersects
+
+
+/***/ }),
+
+/***/ 5213:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const outside = __nccwpck_require__(280)
+// Determine if version is less than all the versions possible in the range
+const ltr = (version, range, options) => outside(version, range, '<', options)
+module.exports = ltr
+
+
+/***/ }),
+
+/***/ 5574:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const Range = __nccwpck_require__(6782)
+
+const maxSatisfying = (versions, range, options) => {
+  let max = null
+  let maxSV = null
+  let rangeObj = null
+  try {
+    rangeObj = new Range(range, options)
+  } catch (er) {
+    return null
+  }
+  versions.forEach((v) => {
+    if (rangeObj.test(v)) {
+      // satisfies(v, range, options)
+      if (!max || maxSV.compare(v) === -1) {
+        // compare(max, v, true)
+        max = v
+        maxSV = new SemVer(max, options)
+      }
+    }
+  })
+  return max
+}
+module.exports = maxSatisfying
+
+
+/***/ }),
+
+/***/ 8595:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const Range = __nccwpck_require__(6782)
+const minSatisfying = (versions, range, options) => {
+  let min = null
+  let minSV = null
+  let rangeObj = null
+  try {
+    rangeObj = new Range(range, options)
+  } catch (er) {
+    return null
+  }
+  versions.forEach((v) => {
+    if (rangeObj.test(v)) {
+      // satisfies(v, range, options)
+      if (!min || minSV.compare(v) === 1) {
+        // compare(min, v, true)
+        min = v
+        minSV = new SemVer(min, options)
+      }
+    }
+  })
+  return min
+}
+module.exports = minSatisfying
+
+
+/***/ }),
+
+/***/ 1866:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const Range = __nccwpck_require__(6782)
+const gt = __nccwpck_require__(6599)
+
+const minVersion = (range, loose) => {
+  range = new Range(range, loose)
+
+  let minver = new SemVer('0.0.0')
+  if (range.test(minver)) {
+    return minver
+  }
+
+  minver = new SemVer('0.0.0-0')
+  if (range.test(minver)) {
+    return minver
+  }
+
+  minver = null
+  for (let i = 0; i < range.set.length; ++i) {
+    const comparators = range.set[i]
+
+    let setMin = null
+    comparators.forEach((comparator) => {
+      // Clone to avoid manipulating the comparator's semver object.
+      const compver = new SemVer(comparator.semver.version)
+      switch (comparator.operator) {
+        case '>':
+          if (compver.prerelease.length === 0) {
+            compver.patch++
+          } else {
+            compver.prerelease.push(0)
+          }
+          compver.raw = compver.format()
+          /* fallthrough */
+        case '':
+        case '>=':
+          if (!setMin || gt(compver, setMin)) {
+            setMin = compver
+          }
+          break
+        case '<':
+        case '<=':
+          /* Ignore maximum versions */
+          break
+        /* istanbul ignore next */
+        default:
+          throw new Error(`Unexpected operation: ${comparator.operator}`)
+      }
+    })
+    if (setMin && (!minver || gt(minver, setMin))) {
+      minver = setMin
+    }
+  }
+
+  if (minver && range.test(minver)) {
+    return minver
+  }
+
+  return null
+}
+module.exports = minVersion
+
+
+/***/ }),
+
+/***/ 280:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const Comparator = __nccwpck_require__(9379)
+const { ANY } = Comparator
+const Range = __nccwpck_require__(6782)
+const satisfies = __nccwpck_require__(8011)
+const gt = __nccwpck_require__(6599)
+const lt = __nccwpck_require__(3872)
+const lte = __nccwpck_require__(6717)
+const gte = __nccwpck_require__(1236)
+
+const outside = (version, range, hilo, options) => {
+  version = new SemVer(version, options)
+  range = new Range(range, options)
+
+  let gtfn, ltefn, ltfn, comp, ecomp
+  switch (hilo) {
+    case '>':
+      gtfn = gt
+      ltefn = lte
+      ltfn = lt
+      comp = '>'
+      ecomp = '>='
+      break
+    case '<':
+      gtfn = lt
+      ltefn = gte
+      ltfn = gt
+      comp = '<'
+      ecomp = '<='
+      break
+    default:
+      throw new TypeError('Must provide a hilo val of "<" or ">"')
+  }
+
+  // If it satisfies the range it is not outside
+  if (satisfies(version, range, options)) {
+    return false
+  }
+
+  // From now on, variable terms are as if we're in "gtr" mode.
+  // but note that everything is flipped for the "ltr" function.
+
+  for (let i = 0; i < range.set.length; ++i) {
+    const comparators = range.set[i]
+
+    let high = null
+    let low = null
+
+    comparators.forEach((comparator) => {
+      if (comparator.semver === ANY) {
+        comparator = new Comparator('>=0.0.0')
+      }
+      high = high || comparator
+      low = low || comparator
+      if (gtfn(comparator.semver, high.semver, options)) {
+        high = comparator
+      } else if (ltfn(comparator.semver, low.semver, options)) {
+        low = comparator
+      }
+    })
+
+    // If the edge version comparator has a operator then our version
+    // isn't outside it
+    if (high.operator === comp || high.operator === ecomp) {
+      return false
+    }
+
+    // If the lowest version comparator has an operator and our version
+    // is less than it then it isn't higher than the range
+    if ((!low.operator || low.operator === comp) &&
+        ltefn(version, low.semver)) {
+      return false
+    } else if (low.operator === ecomp && ltfn(version, low.semver)) {
+      return false
+    }
+  }
+  return true
+}
+
+module.exports = outside
+
+
+/***/ }),
+
+/***/ 2028:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+// given a set of versions and a range, create a "simplified" range
+// that includes the same versions that the original range does
+// If the original range is shorter than the simplified one, return that.
+const satisfies = __nccwpck_require__(8011)
+const compare = __nccwpck_require__(8469)
+module.exports = (versions, range, options) => {
+  const set = []
+  let first = null
+  let prev = null
+  const v = versions.sort((a, b) => compare(a, b, options))
+  for (const version of v) {
+    const included = satisfies(version, range, options)
+    if (included) {
+      prev = version
+      if (!first) {
+        first = version
+      }
+    } else {
+      if (prev) {
+        set.push([first, prev])
+      }
+      prev = null
+      first = null
+    }
+  }
+  if (first) {
+    set.push([first, null])
+  }
+
+  const ranges = []
+  for (const [min, max] of set) {
+    if (min === max) {
+      ranges.push(min)
+    } else if (!max && min === v[0]) {
+      ranges.push('*')
+    } else if (!max) {
+      ranges.push(`>=${min}`)
+    } else if (min === v[0]) {
+      ranges.push(`<=${max}`)
+    } else {
+      ranges.push(`${min} - ${max}`)
+    }
+  }
+  const simplified = ranges.join(' || ')
+  const original = typeof range.raw === 'string' ? range.raw : String(range)
+  return simplified.length < original.length ? simplified : range
+}
+
+
+/***/ }),
+
+/***/ 1489:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Range = __nccwpck_require__(6782)
+const Comparator = __nccwpck_require__(9379)
+const { ANY } = Comparator
+const satisfies = __nccwpck_require__(8011)
+const compare = __nccwpck_require__(8469)
+
+// Complex range `r1 || r2 || ...` is a subset of `R1 || R2 || ...` iff:
+// - Every simple range `r1, r2, ...` is a null set, OR
+// - Every simple range `r1, r2, ...` which is not a null set is a subset of
+//   some `R1, R2, ...`
+//
+// Simple range `c1 c2 ...` is a subset of simple range `C1 C2 ...` iff:
+// - If c is only the ANY comparator
+//   - If C is only the ANY comparator, return true
+//   - Else if in prerelease mode, return false
+//   - else replace c with `[>=0.0.0]`
+// - If C is only the ANY comparator
+//   - if in prerelease mode, return true
+//   - else replace C with `[>=0.0.0]`
+// - Let EQ be the set of = comparators in c
+// - If EQ is more than one, return true (null set)
+// - Let GT be the highest > or >= comparator in c
+// - Let LT be the lowest < or <= comparator in c
+// - If GT and LT, and GT.semver > LT.semver, return true (null set)
+// - If any C is a = range, and GT or LT are set, return false
+// - If EQ
+//   - If GT, and EQ does not satisfy GT, return true (null set)
+//   - If LT, and EQ does not satisfy LT, return true (null set)
+//   - If EQ satisfies every C, return true
+//   - Else return false
+// - If GT
+//   - If GT.semver is lower than any > or >= comp in C, return false
+//   - If GT is >=, and GT.semver does not satisfy every C, return false
+//   - If GT.semver has a prerelease, and not in prerelease mode
+//     - If no C has a prerelease and the GT.semver tuple, return false
+// - If LT
+//   - If LT.semver is greater than any < or <= comp in C, return false
+//   - If LT is <=, and LT.semver does not satisfy every C, return false
+//   - If LT.semver has a prerelease, and not in prerelease mode
+//     - If no C has a prerelease and the LT.semver tuple, return false
+// - Else return true
+
+const subset = (sub, dom, options = {}) => {
+  if (sub === dom) {
+    return true
+  }
+
+  sub = new Range(sub, options)
+  dom = new Range(dom, options)
+  let sawNonNull = false
+
+  OUTER: for (const simpleSub of sub.set) {
+    for (const simpleDom of dom.set) {
+      const isSub = simpleSubset(simpleSub, simpleDom, options)
+      sawNonNull = sawNonNull || isSub !== null
+      if (isSub) {
+        continue OUTER
+      }
+    }
+    // the null set is a subset of everything, but null simple ranges in
+    // a complex range should be ignored.  so if we saw a non-null range,
+    // then we know this isn't a subset, but if EVERY simple range was null,
+    // then it is a subset.
+    if (sawNonNull) {
+      return false
+    }
+  }
+  return true
+}
+
+const minimumVersionWithPreRelease = [new Comparator('>=0.0.0-0')]
+const minimumVersion = [new Comparator('>=0.0.0')]
+
+const simpleSubset = (sub, dom, options) => {
+  if (sub === dom) {
+    return true
+  }
+
+  if (sub.length === 1 && sub[0].semver === ANY) {
+    if (dom.length === 1 && dom[0].semver === ANY) {
+      return true
+    } else if (options.includePrerelease) {
+      sub = minimumVersionWithPreRelease
+    } else {
+      sub = minimumVersion
+    }
+  }
+
+  if (dom.length === 1 && dom[0].semver === ANY) {
+    if (options.includePrerelease) {
+      return true
+    } else {
+      dom = minimumVersion
+    }
+  }
+
+  const eqSet = new Set()
+  let gt, lt
+  for (const c of sub) {
+    if (c.operator === '>' || c.operator === '>=') {
+      gt = higherGT(gt, c, options)
+    } else if (c.operator === '<' || c.operator === '<=') {
+      lt = lowerLT(lt, c, options)
+    } else {
+      eqSet.add(c.semver)
+    }
+  }
+
+  if (eqSet.size > 1) {
+    return null
+  }
+
+  let gtltComp
+  if (gt && lt) {
+    gtltComp = compare(gt.semver, lt.semver, options)
+    if (gtltComp > 0) {
+      return null
+    } else if (gtltComp === 0 && (gt.operator !== '>=' || lt.operator !== '<=')) {
+      return null
+    }
+  }
+
+  // will iterate one or zero times
+  for (const eq of eqSet) {
+    if (gt && !satisfies(eq, String(gt), options)) {
+      return null
+    }
+
+    if (lt && !satisfies(eq, String(lt), options)) {
+      return null
+    }
+
+    for (const c of dom) {
+      if (!satisfies(eq, String(c), options)) {
+        return false
+      }
+    }
+
+    return true
+  }
+
+  let higher, lower
+  let hasDomLT, hasDomGT
+  // if the subset has a prerelease, we need a comparator in the superset
+  // with the same tuple and a prerelease, or it's not a subset
+  let needDomLTPre = lt &&
+    !options.includePrerelease &&
+    lt.semver.prerelease.length ? lt.semver : false
+  let needDomGTPre = gt &&
+    !options.includePrerelease &&
+    gt.semver.prerelease.length ? gt.semver : false
+  // exception: <1.2.3-0 is the same as <1.2.3
+  if (needDomLTPre && needDomLTPre.prerelease.length === 1 &&
+      lt.operator === '<' && needDomLTPre.prerelease[0] === 0) {
+    needDomLTPre = false
+  }
+
+  for (const c of dom) {
+    hasDomGT = hasDomGT || c.operator === '>' || c.operator === '>='
+    hasDomLT = hasDomLT || c.operator === '<' || c.operator === '<='
+    if (gt) {
+      if (needDomGTPre) {
+        if (c.semver.prerelease && c.semver.prerelease.length &&
+            c.semver.major === needDomGTPre.major &&
+            c.semver.minor === needDomGTPre.minor &&
+            c.semver.patch === needDomGTPre.patch) {
+          needDomGTPre = false
+        }
+      }
+      if (c.operator === '>' || c.operator === '>=') {
+        higher = higherGT(gt, c, options)
+        if (higher === c && higher !== gt) {
+          return false
+        }
+      } else if (gt.operator === '>=' && !c.test(gt.semver)) {
+        return false
+      }
+    }
+    if (lt) {
+      if (needDomLTPre) {
+        if (c.semver.prerelease && c.semver.prerelease.length &&
+            c.semver.major === needDomLTPre.major &&
+            c.semver.minor === needDomLTPre.minor &&
+            c.semver.patch === needDomLTPre.patch) {
+          needDomLTPre = false
+        }
+      }
+      if (c.operator === '<' || c.operator === '<=') {
+        lower = lowerLT(lt, c, options)
+        if (lower === c && lower !== lt) {
+          return false
+        }
+      } else if (lt.operator === '<=' && !c.test(lt.semver)) {
+        return false
+      }
+    }
+    if (!c.operator && (lt || gt) && gtltComp !== 0) {
+      return false
+    }
+  }
+
+  // if there was a < or >, and nothing in the dom, then must be false
+  // UNLESS it was limited by another range in the other direction.
+  // Eg, >1.0.0 <1.0.1 is still a subset of <2.0.0
+  if (gt && hasDomLT && !lt && gtltComp !== 0) {
+    return false
+  }
+
+  if (lt && hasDomGT && !gt && gtltComp !== 0) {
+    return false
+  }
+
+  // we needed a prerelease range in a specific tuple, but didn't get one
+  // then this isn't a subset.  eg >=1.2.3-pre is not a subset of >=1.0.0,
+  // because it includes prereleases in the 1.2.3 tuple
+  if (needDomGTPre || needDomLTPre) {
+    return false
+  }
+
+  return true
+}
+
+// >=1.2.3 is lower than >1.2.3
+const higherGT = (a, b, options) => {
+  if (!a) {
+    return b
+  }
+  const comp = compare(a.semver, b.semver, options)
+  return comp > 0 ? a
+    : comp < 0 ? b
+    : b.operator === '>' && a.operator === '>=' ? b
+    : a
+}
+
+// <=1.2.3 is higher than <1.2.3
+const lowerLT = (a, b, options) => {
+  if (!a) {
+    return b
+  }
+  const comp = compare(a.semver, b.semver, options)
+  return comp < 0 ? a
+    : comp > 0 ? b
+    : b.operator === '<' && a.operator === '<=' ? b
+    : a
+}
+
+module.exports = subset
+
+
+/***/ }),
+
+/***/ 4750:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Range = __nccwpck_require__(6782)
+
+// Mostly just for testing and legacy API reasons
+const toComparators = (range, options) =>
+  new Range(range, options).set
+    .map(comp => comp.map(c => c.value).join(' ').trim().split(' '))
+
+module.exports = toComparators
+
+
+/***/ }),
+
+/***/ 4737:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Range = __nccwpck_require__(6782)
+const validRange = (range, options) => {
+  try {
+    // Return '*' instead of '' so that truthiness works.
+    // This will throw if it's invalid anyway
+    return new Range(range, options).range || '*'
+  } catch (er) {
+    return null
+  }
+}
+module.exports = validRange
+
+
+/***/ }),
+
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -5814,7 +9896,6 @@ module.exports = __nccwpck_require__(218);
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -6078,7 +10159,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -6086,7 +10167,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -6114,29 +10194,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-module.exports.kT = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -6190,11 +10270,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -6205,57 +10285,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -34382,6 +38462,785 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
+/***/ 8898:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const { valid, clean, explain, parse } = __nccwpck_require__(4818);
+
+const { lt, le, eq, ne, ge, gt, compare, rcompare } = __nccwpck_require__(2124);
+
+const {
+  filter,
+  maxSatisfying,
+  minSatisfying,
+  RANGE_PATTERN,
+  satisfies,
+  validRange,
+} = __nccwpck_require__(790);
+
+const { major, minor, patch, inc } = __nccwpck_require__(8940);
+
+module.exports = {
+  // version
+  valid,
+  clean,
+  explain,
+  parse,
+
+  // operator
+  lt,
+  le,
+  lte: le,
+  eq,
+  ne,
+  neq: ne,
+  ge,
+  gte: ge,
+  gt,
+  compare,
+  rcompare,
+
+  // range
+  filter,
+  maxSatisfying,
+  minSatisfying,
+  RANGE_PATTERN,
+  satisfies,
+  validRange,
+
+  // semantic
+  major,
+  minor,
+  patch,
+  inc,
+};
+
+
+/***/ }),
+
+/***/ 2124:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const { parse } = __nccwpck_require__(4818);
+
+module.exports = {
+  compare,
+  rcompare,
+  lt,
+  le,
+  eq,
+  ne,
+  ge,
+  gt,
+  '<': lt,
+  '<=': le,
+  '==': eq,
+  '!=': ne,
+  '>=': ge,
+  '>': gt,
+  '===': arbitrary,
+};
+
+function lt(version, other) {
+  return compare(version, other) < 0;
+}
+
+function le(version, other) {
+  return compare(version, other) <= 0;
+}
+
+function eq(version, other) {
+  return compare(version, other) === 0;
+}
+
+function ne(version, other) {
+  return compare(version, other) !== 0;
+}
+
+function ge(version, other) {
+  return compare(version, other) >= 0;
+}
+
+function gt(version, other) {
+  return compare(version, other) > 0;
+}
+
+function arbitrary(version, other) {
+  return version.toLowerCase() === other.toLowerCase();
+}
+
+function compare(version, other) {
+  const parsedVersion = parse(version);
+  const parsedOther = parse(other);
+
+  const keyVersion = calculateKey(parsedVersion);
+  const keyOther = calculateKey(parsedOther);
+
+  return pyCompare(keyVersion, keyOther);
+}
+
+function rcompare(version, other) {
+  return -compare(version, other);
+}
+
+// this logic is buitin in python, but we need to port it to js
+// see https://stackoverflow.com/a/5292332/1438522
+function pyCompare(elemIn, otherIn) {
+  let elem = elemIn;
+  let other = otherIn;
+  if (elem === other) {
+    return 0;
+  }
+  if (Array.isArray(elem) !== Array.isArray(other)) {
+    elem = Array.isArray(elem) ? elem : [elem];
+    other = Array.isArray(other) ? other : [other];
+  }
+  if (Array.isArray(elem)) {
+    const len = Math.min(elem.length, other.length);
+    for (let i = 0; i < len; i += 1) {
+      const res = pyCompare(elem[i], other[i]);
+      if (res !== 0) {
+        return res;
+      }
+    }
+    return elem.length - other.length;
+  }
+  if (elem === -Infinity || other === Infinity) {
+    return -1;
+  }
+  if (elem === Infinity || other === -Infinity) {
+    return 1;
+  }
+  return elem < other ? -1 : 1;
+}
+
+function calculateKey(input) {
+  const { epoch } = input;
+  let { release, pre, post, local, dev } = input;
+  // When we compare a release version, we want to compare it with all of the
+  // trailing zeros removed. So we'll use a reverse the list, drop all the now
+  // leading zeros until we come to something non zero, then take the rest
+  // re-reverse it back into the correct order and make it a tuple and use
+  // that for our sorting key.
+  release = release.concat();
+  release.reverse();
+  while (release.length && release[0] === 0) {
+    release.shift();
+  }
+  release.reverse();
+
+  // We need to "trick" the sorting algorithm to put 1.0.dev0 before 1.0a0.
+  // We'll do this by abusing the pre segment, but we _only_ want to do this
+  // if there is !a pre or a post segment. If we have one of those then
+  // the normal sorting rules will handle this case correctly.
+  if (!pre && !post && dev) pre = -Infinity;
+  // Versions without a pre-release (except as noted above) should sort after
+  // those with one.
+  else if (!pre) pre = Infinity;
+
+  // Versions without a post segment should sort before those with one.
+  if (!post) post = -Infinity;
+
+  // Versions without a development segment should sort after those with one.
+  if (!dev) dev = Infinity;
+
+  if (!local) {
+    // Versions without a local segment should sort before those with one.
+    local = -Infinity;
+  } else {
+    // Versions with a local segment need that segment parsed to implement
+    // the sorting rules in PEP440.
+    // - Alpha numeric segments sort before numeric segments
+    // - Alpha numeric segments sort lexicographically
+    // - Numeric segments sort numerically
+    // - Shorter versions sort before longer versions when the prefixes
+    //   match exactly
+    local = local.map((i) =>
+      Number.isNaN(Number(i)) ? [-Infinity, i] : [Number(i), ''],
+    );
+  }
+
+  return [epoch, release, pre, post, dev, local];
+}
+
+
+/***/ }),
+
+/***/ 8940:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const { explain, parse, stringify } = __nccwpck_require__(4818);
+
+// those notation are borrowed from semver
+module.exports = {
+  major,
+  minor,
+  patch,
+  inc,
+};
+
+function major(input) {
+  const version = explain(input);
+  if (!version) {
+    throw new TypeError('Invalid Version: ' + input);
+  }
+  return version.release[0];
+}
+
+function minor(input) {
+  const version = explain(input);
+  if (!version) {
+    throw new TypeError('Invalid Version: ' + input);
+  }
+  if (version.release.length < 2) {
+    return 0;
+  }
+  return version.release[1];
+}
+
+function patch(input) {
+  const version = explain(input);
+  if (!version) {
+    throw new TypeError('Invalid Version: ' + input);
+  }
+  if (version.release.length < 3) {
+    return 0;
+  }
+  return version.release[2];
+}
+
+function inc(input, release, preReleaseIdentifier) {
+  let identifier = preReleaseIdentifier || `a`;
+  const version = parse(input);
+
+  if (!version) {
+    return null;
+  }
+
+  if (
+    !['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview'].includes(
+      identifier,
+    )
+  ) {
+    return null;
+  }
+
+  switch (release) {
+    case 'premajor':
+      {
+        const [majorVersion] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion + 1;
+      }
+      version.pre = [identifier, 0];
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'preminor':
+      {
+        const [majorVersion, minorVersion = 0] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion + 1;
+      }
+      version.pre = [identifier, 0];
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'prepatch':
+      {
+        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+          version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion;
+        version.release[2] = patchVersion + 1;
+      }
+      version.pre = [identifier, 0];
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'prerelease':
+      if (version.pre === null) {
+        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+          version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion;
+        version.release[2] = patchVersion + 1;
+        version.pre = [identifier, 0];
+      } else {
+        if (preReleaseIdentifier === undefined && version.pre !== null) {
+          [identifier] = version.pre;
+        }
+
+        const [letter, number] = version.pre;
+        if (letter === identifier) {
+          version.pre = [letter, number + 1];
+        } else {
+          version.pre = [identifier, 0];
+        }
+      }
+
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'major':
+      if (
+        version.release.slice(1).some((value) => value !== 0) ||
+        version.pre === null
+      ) {
+        const [majorVersion] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion + 1;
+      }
+      delete version.pre;
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'minor':
+      if (
+        version.release.slice(2).some((value) => value !== 0) ||
+        version.pre === null
+      ) {
+        const [majorVersion, minorVersion = 0] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion + 1;
+      }
+      delete version.pre;
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'patch':
+      if (
+        version.release.slice(3).some((value) => value !== 0) ||
+        version.pre === null
+      ) {
+        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+          version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion;
+        version.release[2] = patchVersion + 1;
+      }
+      delete version.pre;
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    default:
+      return null;
+  }
+
+  return stringify(version);
+}
+
+
+/***/ }),
+
+/***/ 790:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+// This file is dual licensed under the terms of the Apache License, Version
+// 2.0, and the BSD License. See the LICENSE file in the root of this repository
+// for complete details.
+
+const { VERSION_PATTERN, explain: explainVersion } = __nccwpck_require__(4818);
+
+const Operator = __nccwpck_require__(2124);
+
+const RANGE_PATTERN = [
+  '(?<operator>(===|~=|==|!=|<=|>=|<|>))',
+  '\\s*',
+  '(',
+  /*  */ '(?<version>(?:' + VERSION_PATTERN.replace(/\?<\w+>/g, '?:') + '))',
+  /*  */ '(?<prefix>\\.\\*)?',
+  /*  */ '|',
+  /*  */ '(?<legacy>[^,;\\s)]+)',
+  ')',
+].join('');
+
+module.exports = {
+  RANGE_PATTERN,
+  parse,
+  satisfies,
+  filter,
+  validRange,
+  maxSatisfying,
+  minSatisfying,
+};
+
+const isEqualityOperator = (op) => ['==', '!=', '==='].includes(op);
+
+const rangeRegex = new RegExp('^' + RANGE_PATTERN + '$', 'i');
+
+function parse(ranges) {
+  if (!ranges.trim()) {
+    return [];
+  }
+
+  const specifiers = ranges
+    .split(',')
+    .map((range) => rangeRegex.exec(range.trim()) || {})
+    .map(({ groups }) => {
+      if (!groups) {
+        return null;
+      }
+
+      let { ...spec } = groups;
+      const { operator, version, prefix, legacy } = groups;
+
+      if (version) {
+        spec = { ...spec, ...explainVersion(version) };
+        if (operator === '~=') {
+          if (spec.release.length < 2) {
+            return null;
+          }
+        }
+        if (!isEqualityOperator(operator) && spec.local) {
+          return null;
+        }
+
+        if (prefix) {
+          if (!isEqualityOperator(operator) || spec.dev || spec.local) {
+            return null;
+          }
+        }
+      }
+      if (legacy && operator !== '===') {
+        return null;
+      }
+
+      return spec;
+    });
+
+  if (specifiers.filter(Boolean).length !== specifiers.length) {
+    return null;
+  }
+
+  return specifiers;
+}
+
+function filter(versions, specifier, options = {}) {
+  const filtered = pick(versions, specifier, options);
+  if (filtered.length === 0 && options.prereleases === undefined) {
+    return pick(versions, specifier, { prereleases: true });
+  }
+  return filtered;
+}
+
+function maxSatisfying(versions, range, options) {
+  const found = filter(versions, range, options).sort(Operator.compare);
+  return found.length === 0 ? null : found[found.length - 1];
+}
+
+function minSatisfying(versions, range, options) {
+  const found = filter(versions, range, options).sort(Operator.compare);
+  return found.length === 0 ? null : found[0];
+}
+
+function pick(versions, specifier, options) {
+  const parsed = parse(specifier);
+
+  if (!parsed) {
+    return [];
+  }
+
+  return versions.filter((version) => {
+    const explained = explainVersion(version);
+
+    if (!parsed.length) {
+      return explained && !(explained.is_prerelease && !options.prereleases);
+    }
+
+    return parsed.reduce((pass, spec) => {
+      if (!pass) {
+        return false;
+      }
+      return contains({ ...spec, ...options }, { version, explained });
+    }, true);
+  });
+}
+
+function satisfies(version, specifier, options = {}) {
+  const filtered = pick([version], specifier, options);
+
+  return filtered.length === 1;
+}
+
+function arrayStartsWith(array, prefix) {
+  if (prefix.length > array.length) {
+    return false;
+  }
+
+  for (let i = 0; i < prefix.length; i += 1) {
+    if (prefix[i] !== array[i]) {
+      return false;
+    }
+  }
+
+  return true;
+}
+
+function contains(specifier, input) {
+  const { explained } = input;
+  let { version } = input;
+  const { ...spec } = specifier;
+
+  if (spec.prereleases === undefined) {
+    spec.prereleases = spec.is_prerelease;
+  }
+
+  if (explained && explained.is_prerelease && !spec.prereleases) {
+    return false;
+  }
+
+  if (spec.operator === '~=') {
+    let compatiblePrefix = spec.release.slice(0, -1).concat('*').join('.');
+    if (spec.epoch) {
+      compatiblePrefix = spec.epoch + '!' + compatiblePrefix;
+    }
+    return satisfies(version, `>=${spec.version}, ==${compatiblePrefix}`, {
+      prereleases: spec.prereleases,
+    });
+  }
+
+  if (spec.prefix) {
+    const isMatching =
+      explained.epoch === spec.epoch &&
+      arrayStartsWith(explained.release, spec.release);
+    const isEquality = spec.operator !== '!=';
+    return isEquality ? isMatching : !isMatching;
+  }
+
+  if (explained)
+    if (explained.local && spec.version) {
+      version = explained.public;
+      spec.version = explainVersion(spec.version).public;
+    }
+
+  if (spec.operator === '<' || spec.operator === '>') {
+    // simplified version of https://www.python.org/dev/peps/pep-0440/#exclusive-ordered-comparison
+    if (Operator.eq(spec.release.join('.'), explained.release.join('.'))) {
+      return false;
+    }
+  }
+
+  const op = Operator[spec.operator];
+  return op(version, spec.version || spec.legacy);
+}
+
+function validRange(specifier) {
+  return Boolean(parse(specifier));
+}
+
+
+/***/ }),
+
+/***/ 4818:
+/***/ ((module) => {
+
+const VERSION_PATTERN = [
+  'v?',
+  '(?:',
+  /* */ '(?:(?<epoch>[0-9]+)!)?', // epoch
+  /* */ '(?<release>[0-9]+(?:\\.[0-9]+)*)', // release segment
+  /* */ '(?<pre>', // pre-release
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<pre_l>(a|b|c|rc|alpha|beta|pre|preview))',
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<pre_n>[0-9]+)?',
+  /* */ ')?',
+  /* */ '(?<post>', // post release
+  /*    */ '(?:-(?<post_n1>[0-9]+))',
+  /*    */ '|',
+  /*    */ '(?:',
+  /*        */ '[-_\\.]?',
+  /*        */ '(?<post_l>post|rev|r)',
+  /*        */ '[-_\\.]?',
+  /*        */ '(?<post_n2>[0-9]+)?',
+  /*    */ ')',
+  /* */ ')?',
+  /* */ '(?<dev>', // dev release
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<dev_l>dev)',
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<dev_n>[0-9]+)?',
+  /* */ ')?',
+  ')',
+  '(?:\\+(?<local>[a-z0-9]+(?:[-_\\.][a-z0-9]+)*))?', // local version
+].join('');
+
+module.exports = {
+  VERSION_PATTERN,
+  valid,
+  clean,
+  explain,
+  parse,
+  stringify,
+};
+
+const validRegex = new RegExp('^' + VERSION_PATTERN + '$', 'i');
+
+function valid(version) {
+  return validRegex.test(version) ? version : null;
+}
+
+const cleanRegex = new RegExp('^\\s*' + VERSION_PATTERN + '\\s*$', 'i');
+function clean(version) {
+  return stringify(parse(version, cleanRegex));
+}
+
+function parse(version, regex) {
+  // Validate the version and parse it into pieces
+  const { groups } = (regex || validRegex).exec(version) || {};
+  if (!groups) {
+    return null;
+  }
+
+  // Store the parsed out pieces of the version
+  const parsed = {
+    epoch: Number(groups.epoch ? groups.epoch : 0),
+    release: groups.release.split('.').map(Number),
+    pre: normalize_letter_version(groups.pre_l, groups.pre_n),
+    post: normalize_letter_version(
+      groups.post_l,
+      groups.post_n1 || groups.post_n2,
+    ),
+    dev: normalize_letter_version(groups.dev_l, groups.dev_n),
+    local: parse_local_version(groups.local),
+  };
+
+  return parsed;
+}
+
+function stringify(parsed) {
+  if (!parsed) {
+    return null;
+  }
+  const { epoch, release, pre, post, dev, local } = parsed;
+  const parts = [];
+
+  // Epoch
+  if (epoch !== 0) {
+    parts.push(`${epoch}!`);
+  }
+  // Release segment
+  parts.push(release.join('.'));
+
+  // Pre-release
+  if (pre) {
+    parts.push(pre.join(''));
+  }
+  // Post-release
+  if (post) {
+    parts.push('.' + post.join(''));
+  }
+  // Development release
+  if (dev) {
+    parts.push('.' + dev.join(''));
+  }
+  // Local version segment
+  if (local) {
+    parts.push(`+${local}`);
+  }
+  return parts.join('');
+}
+
+function normalize_letter_version(letterIn, numberIn) {
+  let letter = letterIn;
+  let number = numberIn;
+  if (letter) {
+    // We consider there to be an implicit 0 in a pre-release if there is
+    // not a numeral associated with it.
+    if (!number) {
+      number = 0;
+    }
+    // We normalize any letters to their lower case form
+    letter = letter.toLowerCase();
+
+    // We consider some words to be alternate spellings of other words and
+    // in those cases we want to normalize the spellings to our preferred
+    // spelling.
+    if (letter === 'alpha') {
+      letter = 'a';
+    } else if (letter === 'beta') {
+      letter = 'b';
+    } else if (['c', 'pre', 'preview'].includes(letter)) {
+      letter = 'rc';
+    } else if (['rev', 'r'].includes(letter)) {
+      letter = 'post';
+    }
+    return [letter, Number(number)];
+  }
+  if (!letter && number) {
+    // We assume if we are given a number, but we are not given a letter
+    // then this is using the implicit post release syntax (e.g. 1.0-1)
+    letter = 'post';
+
+    return [letter, Number(number)];
+  }
+  return null;
+}
+
+function parse_local_version(local) {
+  /*
+    Takes a string like abc.1.twelve and turns it into("abc", 1, "twelve").
+    */
+  if (local) {
+    return local
+      .split(/[._-]/)
+      .map((part) =>
+        Number.isNaN(Number(part)) ? part.toLowerCase() : Number(part),
+      );
+  }
+  return null;
+}
+
+function explain(version) {
+  const parsed = parse(version);
+  if (!parsed) {
+    return parsed;
+  }
+  const { epoch, release, pre, post, dev, local } = parsed;
+
+  let base_version = '';
+  if (epoch !== 0) {
+    base_version += epoch + '!';
+  }
+  base_version += release.join('.');
+
+  const is_prerelease = Boolean(dev || pre);
+  const is_devrelease = Boolean(dev);
+  const is_postrelease = Boolean(post);
+
+  // return
+
+  return {
+    epoch,
+    release,
+    pre,
+    post: post ? post[1] : post,
+    dev: dev ? dev[1] : dev,
+    local: local ? local.join('.') : local,
+    public: stringify(parsed).split('+', 1)[0],
+    base_version,
+    is_prerelease,
+    is_devrelease,
+    is_postrelease,
+  };
+}
+
+
+/***/ }),
+
 /***/ 4352:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -36287,9 +41146,9 @@ exports.composeCollection = composeCollection;
 
 
 
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var resolveProps = __nccwpck_require__(4631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
@@ -36343,7 +41202,7 @@ var Alias = __nccwpck_require__(4065);
 var identity = __nccwpck_require__(1127);
 var composeCollection = __nccwpck_require__(7349);
 var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
 const CN = { composeNode, composeEmptyNode };
@@ -36555,11 +41414,11 @@ exports.composeScalar = composeScalar;
 
 var node_process = __nccwpck_require__(932);
 var directives = __nccwpck_require__(1342);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var errors = __nccwpck_require__(1464);
 var identity = __nccwpck_require__(1127);
 var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -37168,7 +42027,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 5407:
+/***/ 7788:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -37223,7 +42082,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var resolveProps = __nccwpck_require__(4631);
 var utilContainsNewline = __nccwpck_require__(9499);
 var utilMapIncludes = __nccwpck_require__(1187);
@@ -37436,7 +42295,7 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 
 var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -37944,7 +42803,7 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 5402:
+/***/ 3021:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -37955,7 +42814,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var toJS = __nccwpck_require__(6424);
 var Schema = __nccwpck_require__(5840);
-var stringifyDocument = __nccwpck_require__(9210);
+var stringifyDocument = __nccwpck_require__(6829);
 var anchors = __nccwpck_require__(1596);
 var applyReviver = __nccwpck_require__(3661);
 var createNode = __nccwpck_require__(2404);
@@ -38793,7 +43652,7 @@ var __webpack_unused_export__;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var Schema = __nccwpck_require__(5840);
 var errors = __nccwpck_require__(1464);
 var Alias = __nccwpck_require__(4065);
@@ -38837,7 +43696,7 @@ __webpack_unused_export__ = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
-__webpack_unused_export__ = publicApi.stringify;
+exports.As = publicApi.stringify;
 __webpack_unused_export__ = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
@@ -42027,7 +46886,7 @@ exports.Parser = Parser;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var errors = __nccwpck_require__(1464);
 var log = __nccwpck_require__(7249);
 var identity = __nccwpck_require__(1127);
@@ -43877,7 +48736,7 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 9210:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -44788,7 +49647,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -44914,13 +49773,42 @@ __nccwpck_require__.d(core_namespaceObject, {
   setOutput: () => (setOutput),
   setSecret: () => (setSecret),
   startGroup: () => (startGroup),
-  summary: () => (summary),
+  summary: () => (summary_summary),
   toPlatformPath: () => (toPlatformPath),
   toPosixPath: () => (toPosixPath),
   toWin32Path: () => (toWin32Path),
   warning: () => (warning)
 });
 
+// NAMESPACE OBJECT: ./src/plan/rules/forced-conflict.ts
+var forced_conflict_namespaceObject = {};
+__nccwpck_require__.r(forced_conflict_namespaceObject);
+__nccwpck_require__.d(forced_conflict_namespaceObject, {
+  check: () => (forced_conflict_check),
+  meta: () => (forced_conflict_meta)
+});
+
+// NAMESPACE OBJECT: ./src/plan/rules/over-budget.ts
+var over_budget_namespaceObject = {};
+__nccwpck_require__.r(over_budget_namespaceObject);
+__nccwpck_require__.d(over_budget_namespaceObject, {
+  check: () => (over_budget_check),
+  meta: () => (over_budget_meta)
+});
+
+// NAMESPACE OBJECT: ./src/plan/rules/over-split.ts
+var over_split_namespaceObject = {};
+__nccwpck_require__.r(over_split_namespaceObject);
+__nccwpck_require__.d(over_split_namespaceObject, {
+  check: () => (over_split_check),
+  meta: () => (over_split_meta)
+});
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -45790,7 +50678,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -46319,7 +51207,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = _summary;
-const summary = _summary;
+const summary_summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -47868,6 +52756,5004 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+
+
+class Context {
+    /**
+     * Hydrate the context from the environment
+     */
+    constructor() {
+        var _a, _b, _c;
+        this.payload = {};
+        if (process.env.GITHUB_EVENT_PATH) {
+            if ((0,external_fs_namespaceObject.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_namespaceObject.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            }
+            else {
+                const path = process.env.GITHUB_EVENT_PATH;
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_namespaceObject.EOL}`);
+            }
+        }
+        this.eventName = process.env.GITHUB_EVENT_NAME;
+        this.sha = process.env.GITHUB_SHA;
+        this.ref = process.env.GITHUB_REF;
+        this.workflow = process.env.GITHUB_WORKFLOW;
+        this.action = process.env.GITHUB_ACTION;
+        this.actor = process.env.GITHUB_ACTOR;
+        this.job = process.env.GITHUB_JOB;
+        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+        this.graphqlUrl =
+            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+    }
+    get issue() {
+        const payload = this.payload;
+        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+    }
+    get repo() {
+        if (process.env.GITHUB_REPOSITORY) {
+            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
+            return { owner, repo };
+        }
+        if (this.payload.repository) {
+            return {
+                owner: this.payload.repository.owner.login,
+                repo: this.payload.repository.name
+            };
+        }
+        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+    }
+}
+//# sourceMappingURL=context.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+var lib = __nccwpck_require__(9659);
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
+var utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+function getAuthString(token, options) {
+    if (!token && !options.auth) {
+        throw new Error('Parameter token or opts.auth is required');
+    }
+    else if (token && options.auth) {
+        throw new Error('Parameters token and opts.auth may not both be specified');
+    }
+    return typeof options.auth === 'string' ? options.auth : `token ${token}`;
+}
+function getProxyAgent(destinationUrl) {
+    const hc = new lib.HttpClient();
+    return hc.getAgent(destinationUrl);
+}
+function getProxyAgentDispatcher(destinationUrl) {
+    const hc = new lib.HttpClient();
+    return hc.getAgentDispatcher(destinationUrl);
+}
+function getProxyFetch(destinationUrl) {
+    const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
+    const proxyFetch = (url, opts) => utils_awaiter(this, void 0, void 0, function* () {
+        return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
+    });
+    return proxyFetch;
+}
+function getApiBaseUrl() {
+    return process.env['GITHUB_API_URL'] || 'https://api.github.com';
+}
+function getUserAgentWithOrchestrationId(baseUserAgent) {
+    var _a;
+    const orchId = (_a = process.env['ACTIONS_ORCHESTRATION_ID']) === null || _a === void 0 ? void 0 : _a.trim();
+    if (orchId) {
+        const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+        const tag = `actions_orchestration_id/${sanitizedId}`;
+        if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
+            return baseUserAgent;
+        const ua = baseUserAgent ? `${baseUserAgent} ` : '';
+        return `${ua}${tag}`;
+    }
+    return baseUserAgent;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
+function getUserAgent() {
+  if (typeof navigator === "object" && "userAgent" in navigator) {
+    return navigator.userAgent;
+  }
+
+  if (typeof process === "object" && process.version !== undefined) {
+    return `Node.js/${process.version.substr(1)} (${process.platform}; ${
+      process.arch
+    })`;
+  }
+
+  return "<environment undetectable>";
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
+// @ts-check
+
+function register(state, name, method, options) {
+  if (typeof method !== "function") {
+    throw new Error("method for before hook must be a function");
+  }
+
+  if (!options) {
+    options = {};
+  }
+
+  if (Array.isArray(name)) {
+    return name.reverse().reduce((callback, name) => {
+      return register.bind(null, state, name, callback, options);
+    }, method)();
+  }
+
+  return Promise.resolve().then(() => {
+    if (!state.registry[name]) {
+      return method(options);
+    }
+
+    return state.registry[name].reduce((method, registered) => {
+      return registered.hook.bind(null, method, options);
+    }, method)();
+  });
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
+// @ts-check
+
+function addHook(state, kind, name, hook) {
+  const orig = hook;
+  if (!state.registry[name]) {
+    state.registry[name] = [];
+  }
+
+  if (kind === "before") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(orig.bind(null, options))
+        .then(method.bind(null, options));
+    };
+  }
+
+  if (kind === "after") {
+    hook = (method, options) => {
+      let result;
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .then((result_) => {
+          result = result_;
+          return orig(result, options);
+        })
+        .then(() => {
+          return result;
+        });
+    };
+  }
+
+  if (kind === "error") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .catch((error) => {
+          return orig(error, options);
+        });
+    };
+  }
+
+  state.registry[name].push({
+    hook: hook,
+    orig: orig,
+  });
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
+// @ts-check
+
+function removeHook(state, name, method) {
+  if (!state.registry[name]) {
+    return;
+  }
+
+  const index = state.registry[name]
+    .map((registered) => {
+      return registered.orig;
+    })
+    .indexOf(method);
+
+  if (index === -1) {
+    return;
+  }
+
+  state.registry[name].splice(index, 1);
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
+// @ts-check
+
+
+
+
+
+// bind with array of arguments: https://stackoverflow.com/a/21792913
+const bind = Function.bind;
+const bindable = bind.bind(bind);
+
+function bindApi(hook, state, name) {
+  const removeHookRef = bindable(removeHook, null).apply(
+    null,
+    name ? [state, name] : [state]
+  );
+  hook.api = { remove: removeHookRef };
+  hook.remove = removeHookRef;
+  ["before", "error", "after", "wrap"].forEach((kind) => {
+    const args = name ? [state, kind, name] : [state, kind];
+    hook[kind] = hook.api[kind] = bindable(addHook, null).apply(null, args);
+  });
+}
+
+function Singular() {
+  const singularHookName = Symbol("Singular");
+  const singularHookState = {
+    registry: {},
+  };
+  const singularHook = register.bind(null, singularHookState, singularHookName);
+  bindApi(singularHook, singularHookState, singularHookName);
+  return singularHook;
+}
+
+function Collection() {
+  const state = {
+    registry: {},
+  };
+
+  const hook = register.bind(null, state);
+  bindApi(hook, state);
+
+  return hook;
+}
+
+/* harmony default export */ const before_after_hook = ({ Singular, Collection });
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/defaults.js
+var userAgent = `octokit-endpoint.js/${dist_bundle_VERSION} ${getUserAgent()}`;
+var DEFAULTS = {
+  method: "GET",
+  baseUrl: "https://api.github.com",
+  headers: {
+    accept: "application/vnd.github.v3+json",
+    "user-agent": userAgent
+  },
+  mediaType: {
+    format: ""
+  }
+};
+
+// pkg/dist-src/util/lowercase-keys.js
+function dist_bundle_lowercaseKeys(object) {
+  if (!object) {
+    return {};
+  }
+  return Object.keys(object).reduce((newObj, key) => {
+    newObj[key.toLowerCase()] = object[key];
+    return newObj;
+  }, {});
+}
+
+// pkg/dist-src/util/is-plain-object.js
+function isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/util/merge-deep.js
+function mergeDeep(defaults, options) {
+  const result = Object.assign({}, defaults);
+  Object.keys(options).forEach((key) => {
+    if (isPlainObject(options[key])) {
+      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
+      else result[key] = mergeDeep(defaults[key], options[key]);
+    } else {
+      Object.assign(result, { [key]: options[key] });
+    }
+  });
+  return result;
+}
+
+// pkg/dist-src/util/remove-undefined-properties.js
+function removeUndefinedProperties(obj) {
+  for (const key in obj) {
+    if (obj[key] === void 0) {
+      delete obj[key];
+    }
+  }
+  return obj;
+}
+
+// pkg/dist-src/merge.js
+function merge(defaults, route, options) {
+  if (typeof route === "string") {
+    let [method, url] = route.split(" ");
+    options = Object.assign(url ? { method, url } : { url: method }, options);
+  } else {
+    options = Object.assign({}, route);
+  }
+  options.headers = dist_bundle_lowercaseKeys(options.headers);
+  removeUndefinedProperties(options);
+  removeUndefinedProperties(options.headers);
+  const mergedOptions = mergeDeep(defaults || {}, options);
+  if (options.url === "/graphql") {
+    if (defaults && defaults.mediaType.previews?.length) {
+      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
+        (preview) => !mergedOptions.mediaType.previews.includes(preview)
+      ).concat(mergedOptions.mediaType.previews);
+    }
+    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
+  }
+  return mergedOptions;
+}
+
+// pkg/dist-src/util/add-query-parameters.js
+function addQueryParameters(url, parameters) {
+  const separator = /\?/.test(url) ? "&" : "?";
+  const names = Object.keys(parameters);
+  if (names.length === 0) {
+    return url;
+  }
+  return url + separator + names.map((name) => {
+    if (name === "q") {
+      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
+    }
+    return `${name}=${encodeURIComponent(parameters[name])}`;
+  }).join("&");
+}
+
+// pkg/dist-src/util/extract-url-variable-names.js
+var urlVariableRegex = /\{[^{}}]+\}/g;
+function removeNonChars(variableName) {
+  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
+}
+function extractUrlVariableNames(url) {
+  const matches = url.match(urlVariableRegex);
+  if (!matches) {
+    return [];
+  }
+  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
+}
+
+// pkg/dist-src/util/omit.js
+function omit(object, keysToOmit) {
+  const result = { __proto__: null };
+  for (const key of Object.keys(object)) {
+    if (keysToOmit.indexOf(key) === -1) {
+      result[key] = object[key];
+    }
+  }
+  return result;
+}
+
+// pkg/dist-src/util/url-template.js
+function encodeReserved(str) {
+  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+    if (!/%[0-9A-Fa-f]/.test(part)) {
+      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
+    }
+    return part;
+  }).join("");
+}
+function encodeUnreserved(str) {
+  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+  });
+}
+function encodeValue(operator, value, key) {
+  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
+  if (key) {
+    return encodeUnreserved(key) + "=" + value;
+  } else {
+    return value;
+  }
+}
+function isDefined(value) {
+  return value !== void 0 && value !== null;
+}
+function isKeyOperator(operator) {
+  return operator === ";" || operator === "&" || operator === "?";
+}
+function getValues(context, operator, key, modifier) {
+  var value = context[key], result = [];
+  if (isDefined(value) && value !== "") {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+      value = value.toString();
+      if (modifier && modifier !== "*") {
+        value = value.substring(0, parseInt(modifier, 10));
+      }
+      result.push(
+        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+      );
+    } else {
+      if (modifier === "*") {
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            result.push(
+              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+            );
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              result.push(encodeValue(operator, value[k], k));
+            }
+          });
+        }
+      } else {
+        const tmp = [];
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            tmp.push(encodeValue(operator, value2));
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              tmp.push(encodeUnreserved(k));
+              tmp.push(encodeValue(operator, value[k].toString()));
+            }
+          });
+        }
+        if (isKeyOperator(operator)) {
+          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
+        } else if (tmp.length !== 0) {
+          result.push(tmp.join(","));
+        }
+      }
+    }
+  } else {
+    if (operator === ";") {
+      if (isDefined(value)) {
+        result.push(encodeUnreserved(key));
+      }
+    } else if (value === "" && (operator === "&" || operator === "?")) {
+      result.push(encodeUnreserved(key) + "=");
+    } else if (value === "") {
+      result.push("");
+    }
+  }
+  return result;
+}
+function parseUrl(template) {
+  return {
+    expand: expand.bind(null, template)
+  };
+}
+function expand(template, context) {
+  var operators = ["+", "#", ".", "/", ";", "?", "&"];
+  template = template.replace(
+    /\{([^\{\}]+)\}|([^\{\}]+)/g,
+    function(_, expression, literal) {
+      if (expression) {
+        let operator = "";
+        const values = [];
+        if (operators.indexOf(expression.charAt(0)) !== -1) {
+          operator = expression.charAt(0);
+          expression = expression.substr(1);
+        }
+        expression.split(/,/g).forEach(function(variable) {
+          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
+          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
+        });
+        if (operator && operator !== "+") {
+          var separator = ",";
+          if (operator === "?") {
+            separator = "&";
+          } else if (operator !== "#") {
+            separator = operator;
+          }
+          return (values.length !== 0 ? operator : "") + values.join(separator);
+        } else {
+          return values.join(",");
+        }
+      } else {
+        return encodeReserved(literal);
+      }
+    }
+  );
+  if (template === "/") {
+    return template;
+  } else {
+    return template.replace(/\/$/, "");
+  }
+}
+
+// pkg/dist-src/parse.js
+function parse(options) {
+  let method = options.method.toUpperCase();
+  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
+  let headers = Object.assign({}, options.headers);
+  let body;
+  let parameters = omit(options, [
+    "method",
+    "baseUrl",
+    "url",
+    "headers",
+    "request",
+    "mediaType"
+  ]);
+  const urlVariableNames = extractUrlVariableNames(url);
+  url = parseUrl(url).expand(parameters);
+  if (!/^http/.test(url)) {
+    url = options.baseUrl + url;
+  }
+  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
+  const remainingParameters = omit(parameters, omittedParameters);
+  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
+  if (!isBinaryRequest) {
+    if (options.mediaType.format) {
+      headers.accept = headers.accept.split(/,/).map(
+        (format) => format.replace(
+          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
+          `application/vnd$1$2.${options.mediaType.format}`
+        )
+      ).join(",");
+    }
+    if (url.endsWith("/graphql")) {
+      if (options.mediaType.previews?.length) {
+        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
+        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
+          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format}`;
+        }).join(",");
+      }
+    }
+  }
+  if (["GET", "HEAD"].includes(method)) {
+    url = addQueryParameters(url, remainingParameters);
+  } else {
+    if ("data" in remainingParameters) {
+      body = remainingParameters.data;
+    } else {
+      if (Object.keys(remainingParameters).length) {
+        body = remainingParameters;
+      }
+    }
+  }
+  if (!headers["content-type"] && typeof body !== "undefined") {
+    headers["content-type"] = "application/json; charset=utf-8";
+  }
+  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
+    body = "";
+  }
+  return Object.assign(
+    { method, url, headers },
+    typeof body !== "undefined" ? { body } : null,
+    options.request ? { request: options.request } : null
+  );
+}
+
+// pkg/dist-src/endpoint-with-defaults.js
+function endpointWithDefaults(defaults, route, options) {
+  return parse(merge(defaults, route, options));
+}
+
+// pkg/dist-src/with-defaults.js
+function withDefaults(oldDefaults, newDefaults) {
+  const DEFAULTS2 = merge(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  return Object.assign(endpoint2, {
+    DEFAULTS: DEFAULTS2,
+    defaults: withDefaults.bind(null, DEFAULTS2),
+    merge: merge.bind(null, DEFAULTS2),
+    parse
+  });
+}
+
+// pkg/dist-src/index.js
+var endpoint = withDefaults(null, DEFAULTS);
+
+
+;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
+/*!
+ * content-type
+ * Copyright(c) 2015 Douglas Christopher Wilson
+ * MIT Licensed
+ */
+const SP = 32; // " "
+const HTAB = 9; // "\t"
+const SEMI = 59; // ";"
+const EQ = 61; // "="
+const DQUOTE = 34; // '"'
+const BSLASH = 92; // "\\"
+const COMMA = 44; // ","
+const LOWER_CASE = 1;
+const OWS = 2;
+const SEMI_FLAG = 4;
+const COMMA_FLAG = 8;
+const TOKEN_FLAG = 16;
+const NON_ASCII = 0xff00;
+const CASE_FLAGS = LOWER_CASE | NON_ASCII;
+/**
+ * Character flags used to normalize HTTP field values while scanning.
+ * Out-of-range reads intentionally coerce to zero in bitwise expressions.
+ */
+const CHAR_MAP = new Uint8Array(0x100);
+CHAR_MAP[HTAB] |= OWS;
+CHAR_MAP[SP] |= OWS;
+CHAR_MAP[SEMI] |= SEMI_FLAG;
+CHAR_MAP[COMMA] |= COMMA_FLAG;
+for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
+    CHAR_MAP[code] |= LOWER_CASE;
+}
+for (const char of "!#$%&'*+-.^_`|~") {
+    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
+}
+for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
+    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+}
+for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+/**
+ * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
+ */
+const NullObject = /* @__PURE__ */ (() => {
+    const C = function () { };
+    C.prototype = Object.create(null);
+    return C;
+})();
+/**
+ * Validate a type string against RFC 9110.
+ */
+function isTypeValid(type, start = 0, end = type.length) {
+    let hasSlash = false;
+    for (let index = start; index < end; index++) {
+        const code = type.charCodeAt(index);
+        if (code === 47 /* / */) {
+            if (hasSlash || index === start || index >= end - 1)
+                return false;
+            hasSlash = true;
+        }
+        else if (!isTokenCode(code)) {
+            return false;
+        }
+    }
+    return hasSlash;
+}
+/**
+ * Validate a token against RFC 9110.
+ */
+function isTokenValid(token, start = 0, end = token.length) {
+    if (start >= end)
+        return false;
+    for (let index = start; index < end; index++) {
+        if (!isTokenCode(token.charCodeAt(index)))
+            return false;
+    }
+    return true;
+}
+/**
+ * Check whether a character code belongs to the token production in RFC 9110.
+ */
+function isTokenCode(code) {
+    return (CHAR_MAP[code] & TOKEN_FLAG) !== 0;
+}
+/**
+ * Serialize a parameter value.
+ */
+function parameterValue(str) {
+    const len = str.length;
+    if (len === 0)
+        return '""';
+    let index = 0;
+    while (index < len && isTokenCode(str.charCodeAt(index)))
+        index++;
+    if (index === len)
+        return str;
+    let result = '"';
+    let start = 0;
+    while (index < len) {
+        const code = str.charCodeAt(index);
+        if (code !== HTAB && (code < SP || code === 127 || code > 255)) {
+            throw new TypeError(`Invalid parameter value: ${str}`);
+        }
+        if (code === 34 /* " */ || code === 92 /* \\ */) {
+            result += `${str.slice(start, index)}\\`;
+            start = index;
+        }
+        index++;
+    }
+    return `${result}${str.slice(start)}"`;
+}
+/**
+ * Format an object into a `Content-Type` header.
+ */
+function format(obj) {
+    const { type, parameters } = obj;
+    if (!type || !isTypeValid(type)) {
+        throw new TypeError(`Invalid type: ${type}`);
+    }
+    let result = type;
+    if (parameters) {
+        for (const param of Object.keys(parameters)) {
+            if (!isTokenValid(param)) {
+                throw new TypeError(`Invalid parameter name: ${param}`);
+            }
+            result += `; ${param}=${parameterValue(parameters[param])}`;
+        }
+    }
+    return result;
+}
+/**
+ * Parse a `Content-Type` header.
+ */
+function dist_parse(header, options) {
+    const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
+    const len = header.length;
+    let valueStart = options?.start ?? 0;
+    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+        valueStart++;
+    }
+    let index = valueStart;
+    let typeFlags = 0;
+    let whitespace = -1;
+    let stop = options?.parameters === false ? COMMA_FLAG : 0;
+    while (index < len) {
+        const code = header.charCodeAt(index);
+        const flags = CHAR_MAP[code];
+        if ((flags & stopFlags) !== 0) {
+            stop |= flags & COMMA_FLAG;
+            break;
+        }
+        if ((flags & OWS) !== 0) {
+            if (whitespace === -1)
+                whitespace = index;
+        }
+        else {
+            whitespace = -1;
+        }
+        typeFlags |= (code & NON_ASCII) | flags;
+        index++;
+    }
+    const valueEnd = whitespace === -1 ? index : whitespace;
+    const value = header.slice(valueStart, valueEnd);
+    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+    if (index === len || stop !== 0) {
+        return { type, index, parameters: new NullObject() };
+    }
+    return parseParameters(header, type, index, len, stopFlags);
+}
+/**
+ * Parses the parameters of a `Content-Type` header starting at the given index.
+ */
+function parseParameters(header, type, index, len, stopFlags) {
+    const parameters = new NullObject();
+    parameter: while (index < len) {
+        index++; // Skip over ;
+        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+            index++;
+        }
+        const keyStart = index;
+        let keyFlags = 0;
+        let keyWhitespace = -1;
+        while (index < len) {
+            const code = header.charCodeAt(index);
+            const flags = CHAR_MAP[code];
+            if ((flags & stopFlags) !== 0) {
+                if ((flags & COMMA_FLAG) !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if (code === EQ) {
+                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
+                const value = header.slice(keyStart, keyEnd);
+                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+                index++;
+                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+                    index++;
+                }
+                if (index < len && header.charCodeAt(index) === DQUOTE) {
+                    const quotedStart = ++index;
+                    let escaped = false;
+                    while (index < len) {
+                        const code = header.charCodeAt(index);
+                        if (code === DQUOTE) {
+                            if (parameters[key] === undefined) {
+                                parameters[key] = escaped
+                                    ? unescapeQuotedPairs(header, quotedStart, index)
+                                    : header.slice(quotedStart, index);
+                            }
+                            index++;
+                            let stop = 0;
+                            // Discard characters between quote and delimiter.
+                            while (index < len) {
+                                const code = header.charCodeAt(index);
+                                const flags = CHAR_MAP[code];
+                                if ((flags & stopFlags) !== 0) {
+                                    stop = flags & COMMA_FLAG;
+                                    break;
+                                }
+                                index++;
+                            }
+                            if (stop !== 0)
+                                break parameter;
+                            continue parameter;
+                        }
+                        if (code === BSLASH && index + 1 < len) {
+                            escaped = true;
+                            index += 2;
+                            continue;
+                        }
+                        index++;
+                    }
+                    continue parameter;
+                }
+                const valueStart = index;
+                let stop = 0;
+                let valueWhitespace = -1;
+                while (index < len) {
+                    const code = header.charCodeAt(index);
+                    const flags = CHAR_MAP[code];
+                    if ((flags & stopFlags) !== 0) {
+                        stop = flags & COMMA_FLAG;
+                        break;
+                    }
+                    if ((flags & OWS) !== 0) {
+                        if (valueWhitespace === -1)
+                            valueWhitespace = index;
+                    }
+                    else {
+                        valueWhitespace = -1;
+                    }
+                    index++;
+                }
+                if (parameters[key] === undefined) {
+                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
+                    parameters[key] = header.slice(valueStart, valueEnd);
+                }
+                if (stop !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if ((flags & OWS) !== 0) {
+                if (keyWhitespace === -1)
+                    keyWhitespace = index;
+            }
+            else {
+                keyWhitespace = -1;
+            }
+            keyFlags |= (code & NON_ASCII) | flags;
+            index++;
+        }
+    }
+    return { type, index, parameters };
+}
+/**
+ * Remove backslashes from quoted pairs in a known-terminated quoted string body.
+ */
+function unescapeQuotedPairs(str, start, end) {
+    let result = "";
+    for (let index = start; index < end; index++) {
+        if (str.charCodeAt(index) === BSLASH) {
+            result += str.slice(start, index);
+            start = ++index;
+        }
+    }
+    return result + str.slice(start, end);
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
+const intRegex = /^-?\d+$/;
+const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
+const originalStringify = JSON.stringify;
+const originalParse = JSON.parse;
+const customFormat = /^-?\d+n$/;
+
+const bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
+const noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
+
+/**
+ * @typedef {(this: any, key: string | number | undefined, value: any) => any} Replacer
+ * @typedef {(key: string | number | undefined, value: any, context?: { source: string }) => any} Reviver
+ */
+
+/**
+ * Checks if a value is unstringifiable according to native JSON.stringify rules.
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is undefined, a function, or a symbol.
+ */
+const isUnstringifiable = (val) =>
+  val === undefined || typeof val === "function" || typeof val === "symbol";
+
+/**
+ * Checks if a value is a native JSON.rawJSON object (Node.js 22+).
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is a RawJSON instance.
+ */
+const isRawJSON = (val) =>
+  val !== null &&
+  typeof val === "object" &&
+  val.constructor &&
+  val.constructor.name === "RawJSON";
+
+/**
+ * Iteratively converts a JS value to a JSON string.
+ * Used as a fallback when the native JSON.stringify hits the Maximum Call Stack size.
+ * Fully compliant with JSON formatting (space), replacers, and toJSON behaviors.
+ *
+ * @param {any} rootValue The value to stringify.
+ * @param {Replacer | Array<string | number> | null} [replacer] User's custom replacer function.
+ * @param {string | number} [spaceParam] Indentation for pretty-printing.
+ * @returns {string | undefined} The generated JSON string.
+ */
+const stringifyIteratively = (rootValue, replacer, spaceParam) => {
+  let space = "";
+
+  if (typeof spaceParam === "number") {
+    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
+  } else if (typeof spaceParam === "string") {
+    space = spaceParam.slice(0, 10);
+  }
+
+  const isFunctionReplacer = typeof replacer === "function";
+  const propertyList = Array.isArray(replacer)
+    ? new Set(replacer.map(String))
+    : null;
+
+  /**
+   * Prepares a value for stringification by resolving toJSON, handling BigInts,
+   * applying custom replacers, and unwrapping primitive objects.
+   *
+   * @param {object|Array} parent The parent object or array holding the value.
+   * @param {string} key The key associated with the value.
+   * @param {any} val The raw value to process.
+   * @returns {any} The processed value ready for stringification.
+   */
+  const prepareVal = (parent, key, val) => {
+    const isObject = val !== null && typeof val === "object";
+    const hasToJSON = isObject && typeof val.toJSON === "function";
+
+    if (hasToJSON) {
+      val = val.toJSON(key);
+    }
+
+    const isNoise = typeof val === "string" && noiseValue.test(val);
+
+    if (isNoise) return val + "n";
+
+    const isBigInt = typeof val === "bigint";
+
+    if (isBigInt) {
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return JSON.rawJSON(val.toString());
+
+      return val.toString() + "n";
+    }
+
+    if (isFunctionReplacer) {
+      val = replacer.call(parent, key, val);
+    }
+
+    const isPostReplacerObject = val !== null && typeof val === "object";
+
+    if (isPostReplacerObject) {
+      const isPrimitiveWrapper =
+        val instanceof Number ||
+        val instanceof String ||
+        val instanceof Boolean;
+
+      if (isPrimitiveWrapper) {
+        val = val.valueOf();
+      }
+    }
+
+    return val;
+  };
+
+  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
+
+  if (isUnstringifiable(rootProcessed)) {
+    return undefined;
+  }
+
+  const isRootPrimitive =
+    rootProcessed === null || typeof rootProcessed !== "object";
+  const isRootNativeRawJSON = isRawJSON(rootProcessed);
+
+  if (isRootPrimitive || isRootNativeRawJSON) {
+    return originalStringify(rootProcessed);
+  }
+
+  const chunks = [];
+  let level = 0;
+
+  const stack = [
+    {
+      parent: { "": rootProcessed },
+      key: "",
+      val: rootProcessed,
+      isArray: Array.isArray(rootProcessed),
+      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
+      index: 0,
+      first: true,
+    },
+  ];
+
+  const visited = new WeakSet([rootProcessed]);
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (node.index === 0) {
+      chunks.push(node.isArray ? "[" : "{");
+      level++;
+    }
+
+    let isDone = false;
+
+    if (node.isArray) {
+      if (node.index < node.val.length) {
+        if (!node.first) chunks.push(",");
+
+        if (space) chunks.push("\n" + space.repeat(level));
+
+        const childRaw = node.val[node.index];
+        const childVal = prepareVal(node.val, String(node.index), childRaw);
+
+        if (isUnstringifiable(childVal)) {
+          chunks.push("null");
+          node.first = false;
+          node.index++;
+        } else {
+          const isComplexObject =
+            childVal !== null && typeof childVal === "object";
+          const isNativeRaw = isRawJSON(childVal);
+
+          if (isComplexObject && !isNativeRaw) {
+            if (visited.has(childVal)) {
+              throw new TypeError("Converting circular structure to JSON");
+            }
+
+            visited.add(childVal);
+
+            stack.push({
+              parent: node.val,
+              key: String(node.index),
+              val: childVal,
+              isArray: Array.isArray(childVal),
+              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+              index: 0,
+              first: true,
+            });
+
+            node.first = false;
+            node.index++;
+          } else {
+            chunks.push(originalStringify(childVal));
+            node.first = false;
+            node.index++;
+          }
+        }
+      } else {
+        isDone = true;
+      }
+    } else {
+      while (node.index < node.keys.length) {
+        const k = node.keys[node.index++];
+
+        const isFilteredOutByArray = propertyList && !propertyList.has(k);
+
+        if (isFilteredOutByArray) continue;
+
+        const childRaw = node.val[k];
+        const childVal = prepareVal(node.val, k, childRaw);
+
+        if (isUnstringifiable(childVal)) continue;
+
+        if (!node.first) chunks.push(",");
+
+        if (space) {
+          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+        } else {
+          chunks.push(originalStringify(k) + ":");
+        }
+
+        const isComplexObject =
+          childVal !== null && typeof childVal === "object";
+        const isNativeRaw = isRawJSON(childVal);
+
+        if (isComplexObject && !isNativeRaw) {
+          if (visited.has(childVal)) {
+            throw new TypeError("Converting circular structure to JSON");
+          }
+
+          visited.add(childVal);
+
+          stack.push({
+            parent: node.val,
+            key: k,
+            val: childVal,
+            isArray: Array.isArray(childVal),
+            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+            index: 0,
+            first: true,
+          });
+
+          node.first = false;
+
+          break; // Stop current loop level to process the newly pushed stack node
+        } else {
+          chunks.push(originalStringify(childVal));
+          node.first = false;
+        }
+      }
+
+      const isNodeFullyProcessed =
+        node.index >= node.keys.length && stack[stack.length - 1] === node;
+
+      if (isNodeFullyProcessed) {
+        isDone = true;
+      }
+    }
+
+    if (isDone) {
+      level--;
+
+      if (!node.first && space) chunks.push("\n" + space.repeat(level));
+
+      chunks.push(node.isArray ? "]" : "}");
+      visited.delete(node.val);
+      stack.pop();
+    }
+  }
+
+  return chunks.join("");
+};
+
+/**
+ * Converts a JavaScript value to a JSON string.
+ *
+ * Supports serialization of BigInt values using two strategies:
+ * 1. Custom format "123n" → "123" (universal fallback)
+ * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
+ *
+ * All other values are serialized exactly like native JSON.stringify().
+ *
+ * @param {*} value The value to convert to a JSON string.
+ * @param {Replacer | Array<string | number> | null} [replacer]
+ * A function that alters the behavior of the stringification process,
+ * or an array of strings/numbers to indicate properties to exclude.
+ * @param {string | number} [space]
+ * A string or number to specify indentation or pretty-printing.
+ * @returns {string} The JSON string representation.
+ */
+const JSONStringify = (value, replacer, space) => {
+  try {
+    const supportsRawJSON = "rawJSON" in JSON;
+
+    if (supportsRawJSON) {
+      return originalStringify(
+        value,
+        (key, val) => {
+          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
+
+          const hasFunctionReplacer = typeof replacer === "function";
+
+          if (hasFunctionReplacer) return replacer(key, val);
+
+          const isKeyInArrayReplacer =
+            Array.isArray(replacer) && replacer.includes(key);
+
+          if (isKeyInArrayReplacer) return val;
+
+          return val;
+        },
+        space,
+      );
+    }
+
+    if (!value) return originalStringify(value, replacer, space);
+
+    const convertedToCustomJSON = originalStringify(
+      value,
+      (key, val) => {
+        const isNoise = typeof val === "string" && noiseValue.test(val);
+
+        if (isNoise) return val.toString() + "n"; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+        if (typeof val === "bigint") return val.toString() + "n";
+
+        const hasFunctionReplacer = typeof replacer === "function";
+
+        if (hasFunctionReplacer) return replacer(key, val);
+
+        const isKeyInArrayReplacer =
+          Array.isArray(replacer) && replacer.includes(key);
+
+        if (isKeyInArrayReplacer) return val;
+
+        return val;
+      },
+      space,
+    );
+
+    const processedJSON = convertedToCustomJSON.replace(
+      bigIntsStringify,
+      "$1$2$3",
+    ); // Delete one "n" off the end of every BigInt value
+
+    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3"); // Remove one "n" off the end of every noisy string
+
+    return denoisedJSON;
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const convertedJSON = stringifyIteratively(value, replacer, space);
+
+      if (convertedJSON === undefined) return undefined;
+
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return convertedJSON;
+
+      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
+
+      return processedJSON.replace(noiseStringify, "$1$2$3");
+    }
+
+    throw error;
+  }
+};
+
+const featureCache = new Map();
+
+/**
+ * Detects if the current JSON.parse implementation supports the context.source feature.
+ *
+ * Uses toString() fingerprinting to cache results and automatically detect runtime
+ * replacements of JSON.parse (polyfills, mocks, etc.).
+ *
+ * @returns {boolean} true if context.source is supported, false otherwise.
+ */
+const isContextSourceSupported = () => {
+  const parseFingerprint = JSON.parse.toString();
+
+  if (featureCache.has(parseFingerprint)) {
+    return featureCache.get(parseFingerprint);
+  }
+
+  try {
+    const result = JSON.parse(
+      "1",
+      (_, __, context) => !!context?.source && context.source === "1",
+    );
+    featureCache.set(parseFingerprint, result);
+
+    return result;
+  } catch {
+    featureCache.set(parseFingerprint, false);
+
+    return false;
+  }
+};
+
+/**
+ * Reviver function that converts custom-format BigInt strings back to BigInt values.
+ * Also handles "noise" strings that accidentally match the BigInt format.
+ *
+ * @param {string | number | undefined} key The object key.
+ * @param {*} value The value being parsed.
+ * @param {object} [context] Parse context (if supported by JSON.parse).
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The transformed value.
+ */
+const convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
+  const isCustomFormatBigInt =
+    typeof value === "string" && customFormat.test(value);
+
+  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
+
+  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
+  if (isNoiseValue) return value.slice(0, -1);
+
+  const hasUserReviver = typeof userReviver === "function";
+
+  if (!hasUserReviver) return value;
+
+  return userReviver(key, value, context);
+};
+
+/**
+ * Fast JSON.parse implementation (~2x faster than classic fallback).
+ * Uses JSON.parse's context.source feature to detect integers and convert
+ * large numbers directly to BigInt without string manipulation.
+ *
+ * Does not support legacy custom format from v1 of this library.
+ *
+ * @param {string} text JSON string to parse.
+ * @param {Reviver} [reviver] Transform function to apply to each value.
+ * @returns {any} Parsed JavaScript value.
+ */
+const JSONParseV2 = (text, reviver) => {
+  return JSON.parse(text, (key, value, context) => {
+    const isNumber = typeof value === "number";
+    const isOutOfBounds =
+      value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
+    const isBigNumber = isNumber && isOutOfBounds;
+    const isInt = context && intRegex.test(context.source);
+    const isBigInt = isBigNumber && isInt;
+
+    if (isBigInt) return BigInt(context.source);
+
+    const hasCustomReviver = typeof reviver === "function";
+
+    if (!hasCustomReviver) return value;
+
+    return reviver(key, value, context);
+  });
+};
+
+const MAX_INT = Number.MAX_SAFE_INTEGER.toString();
+const MAX_DIGITS = MAX_INT.length;
+const stringsOrLargeNumbers =
+  /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
+const noiseValueWithQuotes = /^"-?\d+n+"$/; // Noise - strings that match the custom format before being converted to it
+
+/**
+ * Iteratively traverses the parsed object bottom-up (post-order),
+ * emulating the native JSON.parse reviver behavior.
+ * This avoids Call Stack overflows (RangeError) on deeply nested structures.
+ *
+ * @param {any} parsed The natively parsed JSON object.
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The fully processed object.
+ */
+const applyReviverIteratively = (parsed, userReviver) => {
+  const rootHolder = { "": parsed };
+  const stack = [{ parent: rootHolder, key: "", visited: false }];
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (!node.visited) {
+      node.visited = true;
+
+      const value = node.parent[node.key];
+      const isComplexObject = value !== null && typeof value === "object";
+
+      if (isComplexObject) {
+        const keys = Object.keys(value);
+
+        for (let i = keys.length - 1; i >= 0; i--) {
+          stack.push({ parent: value, key: keys[i], visited: false });
+        }
+      }
+    } else {
+      const { parent, key } = node;
+      let value = parent[key];
+
+      if (typeof value === "string") {
+        const isCustomFormatBigInt = customFormat.test(value);
+
+        if (isCustomFormatBigInt) {
+          value = BigInt(value.slice(0, -1));
+        } else {
+          const isNoise = noiseValue.test(value);
+
+          if (isNoise) value = value.slice(0, -1);
+        }
+      }
+
+      const hasUserReviver = typeof userReviver === "function";
+
+      if (hasUserReviver) {
+        value = userReviver.call(parent, key, value);
+      }
+
+      const isDeleted = value === undefined;
+
+      if (isDeleted) {
+        delete parent[key];
+      } else {
+        parent[key] = value;
+      }
+
+      stack.pop();
+    }
+  }
+
+  return rootHolder[""];
+};
+
+/**
+ * Pre-processes the JSON string to mark large numbers with an 'n' suffix.
+ *
+ * @param {string} text The raw JSON string.
+ * @returns {string} The serialized string with marked BigInts.
+ */
+const serializeBigInts = (text) => {
+  return text.replace(
+    stringsOrLargeNumbers,
+    (match, digits, fractional, exponential) => {
+      const isString = match[0] === '"';
+      const isNoise = isString && noiseValueWithQuotes.test(match);
+
+      if (isNoise) return match.substring(0, match.length - 1) + 'n"'; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+      const hasFractionalOrExponential = fractional || exponential;
+
+      // With a fixed number of digits, we can correctly use lexicographical comparison to do a numeric comparison
+      const isLessThanMaxSafeInt =
+        digits &&
+        (digits.length < MAX_DIGITS ||
+          (digits.length === MAX_DIGITS && digits <= MAX_INT));
+
+      const isStandardValue =
+        isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
+
+      if (isStandardValue) return match;
+
+      return '"' + match + 'n"';
+    },
+  );
+};
+
+/**
+ * Converts a JSON string into a JavaScript value.
+ *
+ * Supports parsing of large integers using two strategies:
+ * 1. Classic fallback: Marks large numbers with "123n" format, then converts to BigInt
+ * 2. Fast path (JSONParseV2): Uses context.source feature (~2x faster) when available
+ *
+ * All other JSON values are parsed exactly like native JSON.parse().
+ *
+ * @param {string} text A valid JSON string.
+ * @param {Reviver} [reviver]
+ * A function that transforms the results. This function is called for each member
+ * of the object. If a member contains nested objects, the nested objects are
+ * transformed before the parent object is.
+ * @returns {any} The parsed JavaScript value.
+ * @throws {SyntaxError} If text is not valid JSON.
+ */
+const JSONParse = (text, reviver) => {
+  if (!text) return originalParse(text, reviver);
+
+  try {
+    if (isContextSourceSupported()) return JSONParseV2(text, reviver); // Shortcut to a faster (2x) and simpler version
+
+    // Find and mark big numbers with "n"
+    const serializedData = serializeBigInts(text);
+
+    return originalParse(serializedData, (key, value, context) =>
+      convertMarkedBigIntsReviver(key, value, context, reviver),
+    );
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const serializedData = serializeBigInts(text);
+      const parsed = originalParse(serializedData);
+
+      return applyReviverIteratively(parsed, reviver);
+    }
+
+    throw error;
+  }
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
+class RequestError extends Error {
+  name;
+  /**
+   * http status code
+   */
+  status;
+  /**
+   * Request options that lead to the error.
+   */
+  request;
+  /**
+   * Response object if a response was received
+   */
+  response;
+  constructor(message, statusCode, options) {
+    super(message, { cause: options.cause });
+    this.name = "HttpError";
+    this.status = Number.parseInt(statusCode);
+    if (Number.isNaN(this.status)) {
+      this.status = 0;
+    }
+    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
+    if ("response" in options) {
+      this.response = options.response;
+    }
+    const requestCopy = Object.assign({}, options.request);
+    if (options.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options.request.headers, {
+        authorization: options.request.headers.authorization.replace(
+          /(?<! ) .*$/,
+          " [REDACTED]"
+        )
+      });
+    }
+    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
+    this.request = requestCopy;
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var request_dist_bundle_VERSION = "10.0.16";
+
+// pkg/dist-src/defaults.js
+var defaults_default = {
+  headers: {
+    "user-agent": `octokit-request.js/${request_dist_bundle_VERSION} ${getUserAgent()}`
+  }
+};
+
+// pkg/dist-src/fetch-wrapper.js
+
+
+
+// pkg/dist-src/is-plain-object.js
+function dist_bundle_isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/fetch-wrapper.js
+
+var noop = () => "";
+async function fetchWrapper(requestOptions) {
+  const fetch = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch) {
+    throw new Error(
+      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
+    );
+  }
+  const log = requestOptions.request?.log || console;
+  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
+  const body = dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders = Object.fromEntries(
+    Object.entries(requestOptions.headers).map(([name, value]) => [
+      name,
+      String(value)
+    ])
+  );
+  let fetchResponse;
+  try {
+    fetchResponse = await fetch(requestOptions.url, {
+      method: requestOptions.method,
+      body,
+      redirect: requestOptions.request?.redirect,
+      headers: requestHeaders,
+      signal: requestOptions.request?.signal,
+      // duplex must be set if request.body is ReadableStream or Async Iterables.
+      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
+      ...requestOptions.body && { duplex: "half" }
+    });
+  } catch (error) {
+    let message = "Unknown Error";
+    if (error instanceof Error) {
+      if (error.name === "AbortError") {
+        error.status = 500;
+        throw error;
+      }
+      message = error.message;
+      if (error.name === "TypeError" && "cause" in error) {
+        if (error.cause instanceof Error) {
+          message = error.cause.message;
+        } else if (typeof error.cause === "string") {
+          message = error.cause;
+        }
+      }
+    }
+    const requestError = new RequestError(message, 500, {
+      request: requestOptions
+    });
+    requestError.cause = error;
+    throw requestError;
+  }
+  const status = fetchResponse.status;
+  const url = fetchResponse.url;
+  const responseHeaders = {};
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
+  }
+  const octokitResponse = {
+    url,
+    status,
+    headers: responseHeaders,
+    data: ""
+  };
+  if ("deprecation" in responseHeaders) {
+    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches && matches.pop();
+    log.warn(
+      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
+    );
+  }
+  if (status === 204 || status === 205) {
+    return octokitResponse;
+  }
+  if (requestOptions.method === "HEAD") {
+    if (status < 400) {
+      return octokitResponse;
+    }
+    throw new RequestError(fetchResponse.statusText, status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status === 304) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError("Not modified", status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status >= 400) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
+  return octokitResponse;
+}
+async function getResponseData(response) {
+  const contentType = response.headers.get("content-type");
+  if (!contentType) {
+    return response.text().catch(noop);
+  }
+  const mimetype = dist_parse(contentType);
+  if (isJSONResponse(mimetype)) {
+    let text = "";
+    try {
+      text = await response.text();
+      return JSONParse(text);
+    } catch (err) {
+      return text;
+    }
+  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
+  // (RFC 2046) and must never be decoded as text, even when the response
+  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
+    return response.text().catch(noop);
+  } else {
+    return response.arrayBuffer().catch(
+      /* v8 ignore next -- @preserve */
+      () => new ArrayBuffer(0)
+    );
+  }
+}
+function isJSONResponse(mimetype) {
+  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
+}
+function toErrorMessage(data) {
+  if (typeof data === "string") {
+    return data;
+  }
+  if (data instanceof ArrayBuffer) {
+    return "Unknown error";
+  }
+  if (typeof data === "object" && data !== null && "message" in data) {
+    const objectData = data;
+    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+  }
+  return `Unknown error: ${JSON.stringify(data)}`;
+}
+
+// pkg/dist-src/with-defaults.js
+function dist_bundle_withDefaults(oldEndpoint, newDefaults) {
+  const endpoint2 = oldEndpoint.defaults(newDefaults);
+  const newApi = function(route, parameters) {
+    const endpointOptions = endpoint2.merge(route, parameters);
+    if (!endpointOptions.request || !endpointOptions.request.hook) {
+      return fetchWrapper(endpoint2.parse(endpointOptions));
+    }
+    const request2 = (route2, parameters2) => {
+      return fetchWrapper(
+        endpoint2.parse(endpoint2.merge(route2, parameters2))
+      );
+    };
+    Object.assign(request2, {
+      endpoint: endpoint2,
+      defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+    });
+    return endpointOptions.request.hook(request2, endpointOptions);
+  };
+  return Object.assign(newApi, {
+    endpoint: endpoint2,
+    defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+  });
+}
+
+// pkg/dist-src/index.js
+var request = dist_bundle_withDefaults(endpoint, defaults_default);
+
+/* v8 ignore next -- @preserve */
+/* v8 ignore else -- @preserve */
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+
+// pkg/dist-src/version.js
+var graphql_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/with-defaults.js
+
+
+// pkg/dist-src/graphql.js
+
+
+// pkg/dist-src/error.js
+function _buildMessageForResponseErrors(data) {
+  return `Request failed due to following response errors:
+` + data.errors.map((e) => ` - ${e.message}`).join("\n");
+}
+var GraphqlResponseError = class extends Error {
+  constructor(request2, headers, response) {
+    super(_buildMessageForResponseErrors(response));
+    this.request = request2;
+    this.headers = headers;
+    this.response = response;
+    this.errors = response.errors;
+    this.data = response.data;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  request;
+  headers;
+  response;
+  name = "GraphqlResponseError";
+  errors;
+  data;
+};
+
+// pkg/dist-src/graphql.js
+var NON_VARIABLE_OPTIONS = [
+  "method",
+  "baseUrl",
+  "url",
+  "headers",
+  "request",
+  "query",
+  "mediaType",
+  "operationName"
+];
+var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
+var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
+function graphql(request2, query, options) {
+  if (options) {
+    if (typeof query === "string" && "query" in options) {
+      return Promise.reject(
+        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
+      );
+    }
+    for (const key in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
+      return Promise.reject(
+        new Error(
+          `[@octokit/graphql] "${key}" cannot be used as variable name`
+        )
+      );
+    }
+  }
+  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
+  const requestOptions = Object.keys(
+    parsedOptions
+  ).reduce((result, key) => {
+    if (NON_VARIABLE_OPTIONS.includes(key)) {
+      result[key] = parsedOptions[key];
+      return result;
+    }
+    if (!result.variables) {
+      result.variables = {};
+    }
+    result.variables[key] = parsedOptions[key];
+    return result;
+  }, {});
+  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
+    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
+  }
+  return request2(requestOptions).then((response) => {
+    if (response.data.errors) {
+      const headers = {};
+      for (const key of Object.keys(response.headers)) {
+        headers[key] = response.headers[key];
+      }
+      throw new GraphqlResponseError(
+        requestOptions,
+        headers,
+        response.data
+      );
+    }
+    return response.data.data;
+  });
+}
+
+// pkg/dist-src/with-defaults.js
+function graphql_dist_bundle_withDefaults(request2, newDefaults) {
+  const newRequest = request2.defaults(newDefaults);
+  const newApi = (query, options) => {
+    return graphql(newRequest, query, options);
+  };
+  return Object.assign(newApi, {
+    defaults: graphql_dist_bundle_withDefaults.bind(null, newRequest),
+    endpoint: newRequest.endpoint
+  });
+}
+
+// pkg/dist-src/index.js
+var graphql2 = graphql_dist_bundle_withDefaults(request, {
+  headers: {
+    "user-agent": `octokit-graphql.js/${graphql_dist_bundle_VERSION} ${getUserAgent()}`
+  },
+  method: "POST",
+  url: "/graphql"
+});
+function withCustomRequest(customRequest) {
+  return graphql_dist_bundle_withDefaults(customRequest, {
+    method: "POST",
+    url: "/graphql"
+  });
+}
+
+/* v8 ignore if -- @preserve */
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
+// pkg/dist-src/is-jwt.js
+var b64url = "(?:[a-zA-Z0-9_-]+)";
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var isJWT = jwtRE.test.bind(jwtRE);
+
+// pkg/dist-src/auth.js
+async function auth(token) {
+  const isApp = isJWT(token);
+  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
+  const isUserToServer = token.startsWith("ghu_");
+  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
+  return {
+    type: "token",
+    token,
+    tokenType
+  };
+}
+
+// pkg/dist-src/with-authorization-prefix.js
+function withAuthorizationPrefix(token) {
+  if (token.split(/\./).length === 3) {
+    return `bearer ${token}`;
+  }
+  return `token ${token}`;
+}
+
+// pkg/dist-src/hook.js
+async function hook(token, request, route, parameters) {
+  const endpoint = request.endpoint.merge(
+    route,
+    parameters
+  );
+  endpoint.headers.authorization = withAuthorizationPrefix(token);
+  return request(endpoint);
+}
+
+// pkg/dist-src/index.js
+var createTokenAuth = function createTokenAuth2(token) {
+  if (!token) {
+    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
+  }
+  if (typeof token !== "string") {
+    throw new Error(
+      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
+    );
+  }
+  token = token.replace(/^(token|bearer) +/i, "");
+  return Object.assign(auth.bind(null, token), {
+    hook: hook.bind(null, token)
+  });
+};
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
+const version_VERSION = "7.0.8";
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
+
+
+
+
+
+
+const dist_src_noop = () => {
+};
+const consoleWarn = console.warn.bind(console);
+const consoleError = console.error.bind(console);
+function createLogger(logger = {}) {
+  if (typeof logger.debug !== "function") {
+    logger.debug = dist_src_noop;
+  }
+  if (typeof logger.info !== "function") {
+    logger.info = dist_src_noop;
+  }
+  if (typeof logger.warn !== "function") {
+    logger.warn = consoleWarn;
+  }
+  if (typeof logger.error !== "function") {
+    logger.error = consoleError;
+  }
+  return logger;
+}
+const userAgentTrail = `octokit-core.js/${version_VERSION} ${getUserAgent()}`;
+class Octokit {
+  static VERSION = version_VERSION;
+  static defaults(defaults) {
+    const OctokitWithDefaults = class extends this {
+      constructor(...args) {
+        const options = args[0] || {};
+        if (typeof defaults === "function") {
+          super(defaults(options));
+          return;
+        }
+        super(
+          Object.assign(
+            {},
+            defaults,
+            options,
+            options.userAgent && defaults.userAgent ? {
+              userAgent: `${options.userAgent} ${defaults.userAgent}`
+            } : null
+          )
+        );
+      }
+    };
+    return OctokitWithDefaults;
+  }
+  static plugins = [];
+  /**
+   * Attach a plugin (or many) to your Octokit instance.
+   *
+   * @example
+   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
+   */
+  static plugin(...newPlugins) {
+    const currentPlugins = this.plugins;
+    const NewOctokit = class extends this {
+      static plugins = currentPlugins.concat(
+        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
+      );
+    };
+    return NewOctokit;
+  }
+  constructor(options = {}) {
+    const hook = new before_after_hook.Collection();
+    const requestDefaults = {
+      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      headers: {},
+      request: Object.assign({}, options.request, {
+        // @ts-ignore internal usage only, no need to type
+        hook: hook.bind(null, "request")
+      }),
+      mediaType: {
+        previews: [],
+        format: ""
+      }
+    };
+    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
+    if (options.baseUrl) {
+      requestDefaults.baseUrl = options.baseUrl;
+    }
+    if (options.previews) {
+      requestDefaults.mediaType.previews = options.previews;
+    }
+    if (options.timeZone) {
+      requestDefaults.headers["time-zone"] = options.timeZone;
+    }
+    this.request = request.defaults(requestDefaults);
+    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
+    this.log = createLogger(options.log);
+    this.hook = hook;
+    if (!options.authStrategy) {
+      if (!options.auth) {
+        this.auth = async () => ({
+          type: "unauthenticated"
+        });
+      } else {
+        const auth = createTokenAuth(options.auth);
+        hook.wrap("request", auth.hook);
+        this.auth = auth;
+      }
+    } else {
+      const { authStrategy, ...otherOptions } = options;
+      const auth = authStrategy(
+        Object.assign(
+          {
+            request: this.request,
+            log: this.log,
+            // we pass the current octokit instance as well as its constructor options
+            // to allow for authentication strategies that return a new octokit instance
+            // that shares the same internal state as the current one. The original
+            // requirement for this was the "event-octokit" authentication strategy
+            // of https://github.com/probot/octokit-auth-probot.
+            octokit: this,
+            octokitOptions: otherOptions
+          },
+          options.auth
+        )
+      );
+      hook.wrap("request", auth.hook);
+      this.auth = auth;
+    }
+    const classConstructor = this.constructor;
+    for (let i = 0; i < classConstructor.plugins.length; ++i) {
+      Object.assign(this, classConstructor.plugins[i](this, options));
+    }
+  }
+  // assigned during constructor
+  request;
+  graphql;
+  log;
+  hook;
+  // TODO: type `octokit.auth` based on passed options.authStrategy
+  auth;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+const dist_src_version_VERSION = "17.0.0";
+
+//# sourceMappingURL=version.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+const Endpoints = {
+  actions: {
+    addCustomLabelsToSelfHostedRunnerForOrg: [
+      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    addCustomLabelsToSelfHostedRunnerForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    addRepoAccessToSelfHostedRunnerGroupInOrg: [
+      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    approveWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
+    ],
+    cancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
+    ],
+    createEnvironmentVariable: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
+    createOrUpdateEnvironmentSecret: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
+    createRegistrationTokenForOrg: [
+      "POST /orgs/{org}/actions/runners/registration-token"
+    ],
+    createRegistrationTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
+    ],
+    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
+    createRemoveTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
+    ],
+    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
+    createWorkflowDispatch: [
+      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
+    ],
+    deleteActionsCacheById: [
+      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
+    ],
+    deleteActionsCacheByKey: [
+      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
+    ],
+    deleteArtifact: [
+      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
+    ],
+    deleteCustomImageFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    deleteCustomImageVersionFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    deleteEnvironmentSecret: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    deleteEnvironmentVariable: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    deleteHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
+    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    deleteRepoVariable: [
+      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
+    ],
+    deleteSelfHostedRunnerFromOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}"
+    ],
+    deleteSelfHostedRunnerFromRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    deleteWorkflowRunLogs: [
+      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    disableSelectedRepositoryGithubActionsOrganization: [
+      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    disableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
+    ],
+    downloadArtifact: [
+      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
+    ],
+    downloadJobLogsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
+    ],
+    downloadWorkflowRunAttemptLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
+    ],
+    downloadWorkflowRunLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    enableSelectedRepositoryGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    enableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
+    ],
+    forceCancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
+    ],
+    generateRunnerJitconfigForOrg: [
+      "POST /orgs/{org}/actions/runners/generate-jitconfig"
+    ],
+    generateRunnerJitconfigForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
+    ],
+    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
+    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
+    getActionsCacheUsageByRepoForOrg: [
+      "GET /orgs/{org}/actions/cache/usage-by-repository"
+    ],
+    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
+    getAllowedActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    getAllowedActionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
+    getCustomImageForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    getCustomImageVersionForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    getCustomOidcSubClaimForRepo: [
+      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    getEnvironmentPublicKey: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
+    ],
+    getEnvironmentSecret: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    getEnvironmentVariable: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/workflow"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    getGithubActionsPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions"
+    ],
+    getGithubActionsPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions"
+    ],
+    getHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    getHostedRunnersGithubOwnedImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
+    ],
+    getHostedRunnersLimitsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/limits"
+    ],
+    getHostedRunnersMachineSpecsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
+    ],
+    getHostedRunnersPartnerImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/partner"
+    ],
+    getHostedRunnersPlatformsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/platforms"
+    ],
+    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
+    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
+    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
+    getPendingDeploymentsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    getRepoPermissions: [
+      "GET /repos/{owner}/{repo}/actions/permissions",
+      {},
+      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
+    ],
+    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
+    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
+    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
+    getReviewsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
+    ],
+    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
+    getSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
+    getWorkflowAccessToRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    getWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
+    ],
+    getWorkflowRunUsage: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
+    ],
+    getWorkflowUsage: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
+    ],
+    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
+    listCustomImageVersionsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
+    ],
+    listCustomImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom"
+    ],
+    listEnvironmentSecrets: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
+    ],
+    listEnvironmentVariables: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    listGithubHostedRunnersInGroupForOrg: [
+      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
+    ],
+    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
+    listJobsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
+    ],
+    listJobsForWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
+    ],
+    listLabelsForSelfHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    listLabelsForSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
+    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
+    listRepoOrganizationSecrets: [
+      "GET /repos/{owner}/{repo}/actions/organization-secrets"
+    ],
+    listRepoOrganizationVariables: [
+      "GET /repos/{owner}/{repo}/actions/organization-variables"
+    ],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
+    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
+    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
+    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
+    listRunnerApplicationsForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/downloads"
+    ],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    listSelectedReposForOrgVariable: [
+      "GET /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    listSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/repositories"
+    ],
+    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
+    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
+    listWorkflowRunArtifacts: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
+    ],
+    listWorkflowRuns: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
+    ],
+    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
+    reRunJobForWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
+    ],
+    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
+    reRunWorkflowFailedJobs: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgVariable: [
+      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    reviewCustomGatesForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
+    ],
+    reviewPendingDeploymentsForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    setAllowedActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    setAllowedActionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    setCustomLabelsForSelfHostedRunnerForOrg: [
+      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomLabelsForSelfHostedRunnerForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomOidcSubClaimForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/workflow"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    setGithubActionsPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions"
+    ],
+    setGithubActionsPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    setSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories"
+    ],
+    setWorkflowAccessToRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    updateEnvironmentVariable: [
+      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    updateHostedRunnerForOrg: [
+      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
+    updateRepoVariable: [
+      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
+    ]
+  },
+  activity: {
+    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
+    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
+    deleteThreadSubscription: [
+      "DELETE /notifications/threads/{thread_id}/subscription"
+    ],
+    getFeeds: ["GET /feeds"],
+    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
+    getThread: ["GET /notifications/threads/{thread_id}"],
+    getThreadSubscriptionForAuthenticatedUser: [
+      "GET /notifications/threads/{thread_id}/subscription"
+    ],
+    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
+    listNotificationsForAuthenticatedUser: ["GET /notifications"],
+    listOrgEventsForAuthenticatedUser: [
+      "GET /users/{username}/events/orgs/{org}"
+    ],
+    listPublicEvents: ["GET /events"],
+    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
+    listPublicEventsForUser: ["GET /users/{username}/events/public"],
+    listPublicOrgEvents: ["GET /orgs/{org}/events"],
+    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
+    listReceivedPublicEventsForUser: [
+      "GET /users/{username}/received_events/public"
+    ],
+    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
+    listRepoNotificationsForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/notifications"
+    ],
+    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
+    listReposStarredByUser: ["GET /users/{username}/starred"],
+    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
+    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
+    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
+    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
+    markNotificationsAsRead: ["PUT /notifications"],
+    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
+    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
+    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
+    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
+    setThreadSubscription: [
+      "PUT /notifications/threads/{thread_id}/subscription"
+    ],
+    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
+    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
+  },
+  apps: {
+    addRepoToInstallation: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
+    ],
+    addRepoToInstallationForAuthenticatedUser: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    checkToken: ["POST /applications/{client_id}/token"],
+    createFromManifest: ["POST /app-manifests/{code}/conversions"],
+    createInstallationAccessToken: [
+      "POST /app/installations/{installation_id}/access_tokens"
+    ],
+    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
+    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
+    deleteToken: ["DELETE /applications/{client_id}/token"],
+    getAuthenticated: ["GET /app"],
+    getBySlug: ["GET /apps/{app_slug}"],
+    getInstallation: ["GET /app/installations/{installation_id}"],
+    getOrgInstallation: ["GET /orgs/{org}/installation"],
+    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
+    getSubscriptionPlanForAccount: [
+      "GET /marketplace_listing/accounts/{account_id}"
+    ],
+    getSubscriptionPlanForAccountStubbed: [
+      "GET /marketplace_listing/stubbed/accounts/{account_id}"
+    ],
+    getUserInstallation: ["GET /users/{username}/installation"],
+    getWebhookConfigForApp: ["GET /app/hook/config"],
+    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
+    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
+    listAccountsForPlanStubbed: [
+      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
+    ],
+    listInstallationReposForAuthenticatedUser: [
+      "GET /user/installations/{installation_id}/repositories"
+    ],
+    listInstallationRequestsForAuthenticatedApp: [
+      "GET /app/installation-requests"
+    ],
+    listInstallations: ["GET /app/installations"],
+    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
+    listPlans: ["GET /marketplace_listing/plans"],
+    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
+    listReposAccessibleToInstallation: ["GET /installation/repositories"],
+    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
+    listSubscriptionsForAuthenticatedUserStubbed: [
+      "GET /user/marketplace_purchases/stubbed"
+    ],
+    listWebhookDeliveries: ["GET /app/hook/deliveries"],
+    redeliverWebhookDelivery: [
+      "POST /app/hook/deliveries/{delivery_id}/attempts"
+    ],
+    removeRepoFromInstallation: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
+    ],
+    removeRepoFromInstallationForAuthenticatedUser: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    resetToken: ["PATCH /applications/{client_id}/token"],
+    revokeInstallationAccessToken: ["DELETE /installation/token"],
+    scopeToken: ["POST /applications/{client_id}/token/scoped"],
+    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
+    unsuspendInstallation: [
+      "DELETE /app/installations/{installation_id}/suspended"
+    ],
+    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
+  },
+  billing: {
+    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
+    getGithubActionsBillingUser: [
+      "GET /users/{username}/settings/billing/actions"
+    ],
+    getGithubBillingPremiumRequestUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingPremiumRequestUsageReportUser: [
+      "GET /users/{username}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/usage"
+    ],
+    getGithubBillingUsageReportUser: [
+      "GET /users/{username}/settings/billing/usage"
+    ],
+    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
+    getGithubPackagesBillingUser: [
+      "GET /users/{username}/settings/billing/packages"
+    ],
+    getSharedStorageBillingOrg: [
+      "GET /orgs/{org}/settings/billing/shared-storage"
+    ],
+    getSharedStorageBillingUser: [
+      "GET /users/{username}/settings/billing/shared-storage"
+    ]
+  },
+  campaigns: {
+    createCampaign: ["POST /orgs/{org}/campaigns"],
+    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
+    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
+    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
+    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
+  },
+  checks: {
+    create: ["POST /repos/{owner}/{repo}/check-runs"],
+    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
+    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
+    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
+    listAnnotations: [
+      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
+    ],
+    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
+    listForSuite: [
+      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
+    ],
+    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
+    rerequestRun: [
+      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
+    ],
+    rerequestSuite: [
+      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
+    ],
+    setSuitesPreferences: [
+      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
+  },
+  codeScanning: {
+    commitAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
+    ],
+    createAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    createVariantAnalysis: [
+      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
+    ],
+    deleteAnalysis: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
+    ],
+    deleteCodeqlDatabase: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
+      {},
+      { renamedParameters: { alert_id: "alert_number" } }
+    ],
+    getAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
+    ],
+    getAutofix: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    getCodeqlDatabase: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
+    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
+    getVariantAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
+    ],
+    getVariantAnalysisRepoTask: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
+    ],
+    listAlertInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
+    listAlertsInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+      {},
+      { renamed: ["codeScanning", "listAlertInstances"] }
+    ],
+    listCodeqlDatabases: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
+    ],
+    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
+    ],
+    updateDefaultSetup: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
+    ],
+    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
+  },
+  codeSecurity: {
+    attachConfiguration: [
+      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
+    ],
+    attachEnterpriseConfiguration: [
+      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
+    ],
+    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
+    createConfigurationForEnterprise: [
+      "POST /enterprises/{enterprise}/code-security/configurations"
+    ],
+    deleteConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    deleteConfigurationForEnterprise: [
+      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    detachConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/detach"
+    ],
+    getConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    getConfigurationForRepository: [
+      "GET /repos/{owner}/{repo}/code-security-configuration"
+    ],
+    getConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations"
+    ],
+    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
+    getDefaultConfigurations: [
+      "GET /orgs/{org}/code-security/configurations/defaults"
+    ],
+    getDefaultConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
+    ],
+    getRepositoriesForConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getRepositoriesForEnterpriseConfiguration: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getSingleConfigurationForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    setConfigurationAsDefault: [
+      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    setConfigurationAsDefaultForEnterprise: [
+      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    updateConfiguration: [
+      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    updateEnterpriseConfiguration: [
+      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ]
+  },
+  codesOfConduct: {
+    getAllCodesOfConduct: ["GET /codes_of_conduct"],
+    getConductCode: ["GET /codes_of_conduct/{key}"]
+  },
+  codespaces: {
+    addRepositoryForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    checkPermissionsForDevcontainer: [
+      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
+    ],
+    codespaceMachinesForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/machines"
+    ],
+    createForAuthenticatedUser: ["POST /user/codespaces"],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}"
+    ],
+    createWithPrForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
+    ],
+    createWithRepoForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/codespaces"
+    ],
+    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
+    deleteFromOrganization: [
+      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    deleteSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}"
+    ],
+    exportForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/exports"
+    ],
+    getCodespacesForUserInOrg: [
+      "GET /orgs/{org}/members/{username}/codespaces"
+    ],
+    getExportDetailsForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
+    ],
+    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
+    getPublicKeyForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/public-key"
+    ],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    getSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}"
+    ],
+    listDevcontainersInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
+    ],
+    listForAuthenticatedUser: ["GET /user/codespaces"],
+    listInOrganization: [
+      "GET /orgs/{org}/codespaces",
+      {},
+      { renamedParameters: { org_id: "org" } }
+    ],
+    listInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
+    listRepositoriesForSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    preFlightWithRepoForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/new"
+    ],
+    publishForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/publish"
+    ],
+    removeRepositoryForSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repoMachinesForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/machines"
+    ],
+    setRepositoriesForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
+    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
+    stopInOrganization: [
+      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
+    ],
+    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
+  },
+  copilot: {
+    addCopilotSeatsForTeams: [
+      "POST /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    addCopilotSeatsForUsers: [
+      "POST /orgs/{org}/copilot/billing/selected_users"
+    ],
+    cancelCopilotSeatAssignmentForTeams: [
+      "DELETE /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    cancelCopilotSeatAssignmentForUsers: [
+      "DELETE /orgs/{org}/copilot/billing/selected_users"
+    ],
+    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
+    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
+    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
+    getCopilotSeatDetailsForUser: [
+      "GET /orgs/{org}/members/{username}/copilot"
+    ],
+    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
+  },
+  credentials: { revoke: ["POST /credentials/revoke"] },
+  dependabot: {
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
+    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    listAlertsForEnterprise: [
+      "GET /enterprises/{enterprise}/dependabot/alerts"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
+    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repositoryAccessForOrg: [
+      "GET /organizations/{org}/dependabot/repository-access"
+    ],
+    setRepositoryAccessDefaultLevel: [
+      "PUT /organizations/{org}/dependabot/repository-access/default-level"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
+    ],
+    updateRepositoryAccessForOrg: [
+      "PATCH /organizations/{org}/dependabot/repository-access"
+    ]
+  },
+  dependencyGraph: {
+    createRepositorySnapshot: [
+      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
+    ],
+    diffRange: [
+      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
+    ],
+    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
+  },
+  emojis: { get: ["GET /emojis"] },
+  enterpriseTeamMemberships: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
+    ],
+    get: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
+    remove: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ]
+  },
+  enterpriseTeamOrganizations: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
+    ],
+    delete: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignment: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignments: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
+    ]
+  },
+  enterpriseTeams: {
+    create: ["POST /enterprises/{enterprise}/teams"],
+    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
+    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
+    list: ["GET /enterprises/{enterprise}/teams"],
+    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
+  },
+  gists: {
+    checkIsStarred: ["GET /gists/{gist_id}/star"],
+    create: ["POST /gists"],
+    createComment: ["POST /gists/{gist_id}/comments"],
+    delete: ["DELETE /gists/{gist_id}"],
+    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
+    fork: ["POST /gists/{gist_id}/forks"],
+    get: ["GET /gists/{gist_id}"],
+    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
+    getRevision: ["GET /gists/{gist_id}/{sha}"],
+    list: ["GET /gists"],
+    listComments: ["GET /gists/{gist_id}/comments"],
+    listCommits: ["GET /gists/{gist_id}/commits"],
+    listForUser: ["GET /users/{username}/gists"],
+    listForks: ["GET /gists/{gist_id}/forks"],
+    listPublic: ["GET /gists/public"],
+    listStarred: ["GET /gists/starred"],
+    star: ["PUT /gists/{gist_id}/star"],
+    unstar: ["DELETE /gists/{gist_id}/star"],
+    update: ["PATCH /gists/{gist_id}"],
+    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
+  },
+  git: {
+    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
+    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
+    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
+    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
+    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
+    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
+    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
+    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
+    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
+    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
+    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
+    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
+    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
+  },
+  gitignore: {
+    getAllTemplates: ["GET /gitignore/templates"],
+    getTemplate: ["GET /gitignore/templates/{name}"]
+  },
+  hostedCompute: {
+    createNetworkConfigurationForOrg: [
+      "POST /orgs/{org}/settings/network-configurations"
+    ],
+    deleteNetworkConfigurationFromOrg: [
+      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkConfigurationForOrg: [
+      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkSettingsForOrg: [
+      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
+    ],
+    listNetworkConfigurationsForOrg: [
+      "GET /orgs/{org}/settings/network-configurations"
+    ],
+    updateNetworkConfigurationForOrg: [
+      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ]
+  },
+  interactions: {
+    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
+    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
+    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
+    getRestrictionsForYourPublicRepos: [
+      "GET /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
+    ],
+    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
+    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
+    removeRestrictionsForRepo: [
+      "DELETE /repos/{owner}/{repo}/interaction-limits"
+    ],
+    removeRestrictionsForYourPublicRepos: [
+      "DELETE /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
+    ],
+    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
+    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
+    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
+    setRestrictionsForYourPublicRepos: [
+      "PUT /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
+    ]
+  },
+  issues: {
+    addAssignees: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    addBlockedByDependency: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    addSubIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
+    checkUserCanBeAssignedToIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
+    ],
+    create: ["POST /repos/{owner}/{repo}/issues"],
+    createComment: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
+    ],
+    createLabel: ["POST /repos/{owner}/{repo}/labels"],
+    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
+    deleteComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
+    ],
+    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
+    deleteMilestone: [
+      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ],
+    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
+    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
+    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
+    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
+    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
+    list: ["GET /issues"],
+    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
+    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
+    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
+    listDependenciesBlockedBy: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    listDependenciesBlocking: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
+    ],
+    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
+    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
+    listEventsForTimeline: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
+    ],
+    listForAuthenticatedUser: ["GET /user/issues"],
+    listForOrg: ["GET /orgs/{org}/issues"],
+    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
+    listLabelsForMilestone: [
+      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
+    ],
+    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
+    listLabelsOnIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
+    listSubIssues: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    removeAllLabels: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    removeAssignees: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    removeDependencyBlockedBy: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
+    ],
+    removeLabel: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
+    ],
+    removeSubIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
+    ],
+    reprioritizeSubIssue: [
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
+    ],
+    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
+    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
+    updateMilestone: [
+      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ]
+  },
+  licenses: {
+    get: ["GET /licenses/{license}"],
+    getAllCommonlyUsed: ["GET /licenses"],
+    getForRepo: ["GET /repos/{owner}/{repo}/license"]
+  },
+  markdown: {
+    render: ["POST /markdown"],
+    renderRaw: [
+      "POST /markdown/raw",
+      { headers: { "content-type": "text/plain; charset=utf-8" } }
+    ]
+  },
+  meta: {
+    get: ["GET /meta"],
+    getAllVersions: ["GET /versions"],
+    getOctocat: ["GET /octocat"],
+    getZen: ["GET /zen"],
+    root: ["GET /"]
+  },
+  migrations: {
+    deleteArchiveForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/archive"
+    ],
+    deleteArchiveForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    downloadArchiveForOrg: [
+      "GET /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    getArchiveForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/archive"
+    ],
+    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
+    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
+    listForAuthenticatedUser: ["GET /user/migrations"],
+    listForOrg: ["GET /orgs/{org}/migrations"],
+    listReposForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/repositories"
+    ],
+    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
+    listReposForUser: [
+      "GET /user/migrations/{migration_id}/repositories",
+      {},
+      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
+    ],
+    startForAuthenticatedUser: ["POST /user/migrations"],
+    startForOrg: ["POST /orgs/{org}/migrations"],
+    unlockRepoForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
+    ],
+    unlockRepoForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
+    ]
+  },
+  oidc: {
+    getOidcCustomSubTemplateForOrg: [
+      "GET /orgs/{org}/actions/oidc/customization/sub"
+    ],
+    updateOidcCustomSubTemplateForOrg: [
+      "PUT /orgs/{org}/actions/oidc/customization/sub"
+    ]
+  },
+  orgs: {
+    addSecurityManagerTeam: [
+      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
+      }
+    ],
+    assignTeamToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    assignUserToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
+    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
+    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
+    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
+    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
+    convertMemberToOutsideCollaborator: [
+      "PUT /orgs/{org}/outside_collaborators/{username}"
+    ],
+    createArtifactStorageRecord: [
+      "POST /orgs/{org}/artifacts/metadata/storage-record"
+    ],
+    createInvitation: ["POST /orgs/{org}/invitations"],
+    createIssueType: ["POST /orgs/{org}/issue-types"],
+    createWebhook: ["POST /orgs/{org}/hooks"],
+    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
+      "PATCH /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForOrgsGetOrganizationValues: [
+      "GET /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
+      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
+      "PATCH /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationValues: [
+      "PATCH /orgs/{org}/properties/values"
+    ],
+    customPropertiesForReposDeleteOrganizationDefinition: [
+      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinition: [
+      "GET /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinitions: [
+      "GET /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposGetOrganizationValues: [
+      "GET /orgs/{org}/properties/values"
+    ],
+    delete: ["DELETE /orgs/{org}"],
+    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
+    deleteAttestationsById: [
+      "DELETE /orgs/{org}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
+    ],
+    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
+    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
+    disableSelectedRepositoryImmutableReleasesOrganization: [
+      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    enableSelectedRepositoryImmutableReleasesOrganization: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    get: ["GET /orgs/{org}"],
+    getImmutableReleasesSettings: [
+      "GET /orgs/{org}/settings/immutable-releases"
+    ],
+    getImmutableReleasesSettingsRepositories: [
+      "GET /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
+    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
+    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
+    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
+    getOrgRulesetVersion: [
+      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
+    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
+    getWebhookDelivery: [
+      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    list: ["GET /organizations"],
+    listAppInstallations: ["GET /orgs/{org}/installations"],
+    listArtifactStorageRecords: [
+      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
+    ],
+    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
+    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedUsers: ["GET /orgs/{org}/blocks"],
+    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
+    listForAuthenticatedUser: ["GET /user/orgs"],
+    listForUser: ["GET /users/{username}/orgs"],
+    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
+    listIssueTypes: ["GET /orgs/{org}/issue-types"],
+    listMembers: ["GET /orgs/{org}/members"],
+    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
+    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
+    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
+    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
+    listOrganizationFineGrainedPermissions: [
+      "GET /orgs/{org}/organization-fine-grained-permissions"
+    ],
+    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
+    listPatGrantRepositories: [
+      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
+    ],
+    listPatGrantRequestRepositories: [
+      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
+    ],
+    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
+    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
+    listPendingInvitations: ["GET /orgs/{org}/invitations"],
+    listPublicMembers: ["GET /orgs/{org}/public_members"],
+    listSecurityManagerTeams: [
+      "GET /orgs/{org}/security-managers",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
+      }
+    ],
+    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
+    listWebhooks: ["GET /orgs/{org}/hooks"],
+    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeMember: ["DELETE /orgs/{org}/members/{username}"],
+    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
+    removeOutsideCollaborator: [
+      "DELETE /orgs/{org}/outside_collaborators/{username}"
+    ],
+    removePublicMembershipForAuthenticatedUser: [
+      "DELETE /orgs/{org}/public_members/{username}"
+    ],
+    removeSecurityManagerTeam: [
+      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
+      }
+    ],
+    reviewPatGrantRequest: [
+      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
+    ],
+    reviewPatGrantRequestsInBulk: [
+      "POST /orgs/{org}/personal-access-token-requests"
+    ],
+    revokeAllOrgRolesTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
+    ],
+    revokeAllOrgRolesUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}"
+    ],
+    revokeOrgRoleTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    revokeOrgRoleUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    setImmutableReleasesSettings: [
+      "PUT /orgs/{org}/settings/immutable-releases"
+    ],
+    setImmutableReleasesSettingsRepositories: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
+    setPublicMembershipForAuthenticatedUser: [
+      "PUT /orgs/{org}/public_members/{username}"
+    ],
+    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
+    update: ["PATCH /orgs/{org}"],
+    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
+    updateMembershipForAuthenticatedUser: [
+      "PATCH /user/memberships/orgs/{org}"
+    ],
+    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
+    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
+    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
+    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
+  },
+  packages: {
+    deletePackageForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageVersionForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getAllPackageVersionsForAPackageOwnedByAnOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+      {},
+      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
+    ],
+    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions",
+      {},
+      {
+        renamed: [
+          "packages",
+          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
+        ]
+      }
+    ],
+    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
+    ],
+    getPackageForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}"
+    ],
+    getPackageForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    getPackageForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    getPackageVersionForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
+      "GET /user/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForOrganization: [
+      "GET /orgs/{org}/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForUser: [
+      "GET /users/{username}/docker/conflicts"
+    ],
+    listPackagesForAuthenticatedUser: ["GET /user/packages"],
+    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
+    listPackagesForUser: ["GET /users/{username}/packages"],
+    restorePackageForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageVersionForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ]
+  },
+  privateRegistries: {
+    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
+    deleteOrgPrivateRegistry: [
+      "DELETE /orgs/{org}/private-registries/{secret_name}"
+    ],
+    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
+    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
+    updateOrgPrivateRegistry: [
+      "PATCH /orgs/{org}/private-registries/{secret_name}"
+    ]
+  },
+  projects: {
+    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
+    addItemForUser: [
+      "POST /users/{username}/projectsV2/{project_number}/items"
+    ],
+    deleteItemForOrg: [
+      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    deleteItemForUser: [
+      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    getFieldForOrg: [
+      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getFieldForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
+    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
+    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
+    getUserItem: [
+      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
+    listFieldsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields"
+    ],
+    listForOrg: ["GET /orgs/{org}/projectsV2"],
+    listForUser: ["GET /users/{username}/projectsV2"],
+    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
+    listItemsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/items"
+    ],
+    updateItemForOrg: [
+      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    updateItemForUser: [
+      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ]
+  },
+  pulls: {
+    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    create: ["POST /repos/{owner}/{repo}/pulls"],
+    createReplyForReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
+    ],
+    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    createReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    deletePendingReview: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    deleteReviewComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ],
+    dismissReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
+    ],
+    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
+    getReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
+    list: ["GET /repos/{owner}/{repo}/pulls"],
+    listCommentsForReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
+    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
+    listRequestedReviewers: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    listReviewComments: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
+    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    removeRequestedReviewers: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    requestReviewers: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    submitReview: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
+    updateBranch: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
+    ],
+    updateReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    updateReviewComment: [
+      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ]
+  },
+  rateLimit: { get: ["GET /rate_limit"] },
+  reactions: {
+    createForCommitComment: [
+      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    createForIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
+    ],
+    createForIssueComment: [
+      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    createForPullRequestReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    createForRelease: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    createForTeamDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    createForTeamDiscussionInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ],
+    deleteForCommitComment: [
+      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
+    ],
+    deleteForIssueComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForPullRequestComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForRelease: [
+      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussion: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussionComment: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
+    ],
+    listForCommitComment: [
+      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
+    listForIssueComment: [
+      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    listForPullRequestReviewComment: [
+      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    listForRelease: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    listForTeamDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    listForTeamDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ]
+  },
+  repos: {
+    acceptInvitation: [
+      "PATCH /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
+    ],
+    acceptInvitationForAuthenticatedUser: [
+      "PATCH /user/repository_invitations/{invitation_id}"
+    ],
+    addAppAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
+    addStatusCheckContexts: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    addTeamAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    addUserAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    cancelPagesDeployment: [
+      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
+    ],
+    checkAutomatedSecurityFixes: [
+      "GET /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
+    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
+    checkPrivateVulnerabilityReporting: [
+      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    checkVulnerabilityAlerts: [
+      "GET /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
+    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
+    compareCommitsWithBasehead: [
+      "GET /repos/{owner}/{repo}/compare/{basehead}"
+    ],
+    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
+    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
+    createCommitComment: [
+      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    createCommitSignatureProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
+    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
+    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
+    createDeploymentBranchPolicy: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    createDeploymentProtectionRule: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    createDeploymentStatus: [
+      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
+    createForAuthenticatedUser: ["POST /user/repos"],
+    createFork: ["POST /repos/{owner}/{repo}/forks"],
+    createInOrg: ["POST /orgs/{org}/repos"],
+    createOrUpdateEnvironment: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
+    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
+    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
+    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
+    createRelease: ["POST /repos/{owner}/{repo}/releases"],
+    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
+    createUsingTemplate: [
+      "POST /repos/{template_owner}/{template_repo}/generate"
+    ],
+    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
+    customPropertiesForReposCreateOrUpdateRepositoryValues: [
+      "PATCH /repos/{owner}/{repo}/properties/values"
+    ],
+    customPropertiesForReposGetRepositoryValues: [
+      "GET /repos/{owner}/{repo}/properties/values"
+    ],
+    declineInvitation: [
+      "DELETE /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
+    ],
+    declineInvitationForAuthenticatedUser: [
+      "DELETE /user/repository_invitations/{invitation_id}"
+    ],
+    delete: ["DELETE /repos/{owner}/{repo}"],
+    deleteAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    deleteAdminBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    deleteAnEnvironment: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    deleteBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
+    deleteCommitSignatureProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
+    deleteDeployment: [
+      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
+    ],
+    deleteDeploymentBranchPolicy: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
+    deleteInvitation: [
+      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
+    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
+    deletePullRequestReviewProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
+    deleteReleaseAsset: [
+      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
+    disableAutomatedSecurityFixes: [
+      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    disableDeploymentProtectionRule: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    disableImmutableReleases: [
+      "DELETE /repos/{owner}/{repo}/immutable-releases"
+    ],
+    disablePrivateVulnerabilityReporting: [
+      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    disableVulnerabilityAlerts: [
+      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    downloadArchive: [
+      "GET /repos/{owner}/{repo}/zipball/{ref}",
+      {},
+      { renamed: ["repos", "downloadZipballArchive"] }
+    ],
+    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
+    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
+    enableAutomatedSecurityFixes: [
+      "PUT /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
+    enablePrivateVulnerabilityReporting: [
+      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    enableVulnerabilityAlerts: [
+      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    generateReleaseNotes: [
+      "POST /repos/{owner}/{repo}/releases/generate-notes"
+    ],
+    get: ["GET /repos/{owner}/{repo}"],
+    getAccessRestrictions: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    getAdminBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    getAllDeploymentProtectionRules: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
+    getAllStatusCheckContexts: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
+    ],
+    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
+    getAppsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
+    ],
+    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
+    getBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
+    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
+    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
+    getCollaboratorPermissionLevel: [
+      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
+    ],
+    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
+    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
+    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
+    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
+    getCommitSignatureProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
+    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
+    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
+    getCustomDeploymentProtectionRule: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
+    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
+    getDeploymentBranchPolicy: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    getDeploymentStatus: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
+    ],
+    getEnvironment: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
+    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
+    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
+    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
+    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
+    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
+    getPages: ["GET /repos/{owner}/{repo}/pages"],
+    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
+    getPagesDeployment: [
+      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
+    ],
+    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
+    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
+    getPullRequestReviewProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
+    getReadme: ["GET /repos/{owner}/{repo}/readme"],
+    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
+    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
+    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
+    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
+    getRepoRuleSuite: [
+      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
+    ],
+    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
+    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    getRepoRulesetHistory: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
+    ],
+    getRepoRulesetVersion: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
+    getStatusChecksProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    getTeamsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
+    ],
+    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
+    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
+    getUsersWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
+    ],
+    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
+    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
+    getWebhookConfigForRepo: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    getWebhookDelivery: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    listActivities: ["GET /repos/{owner}/{repo}/activity"],
+    listAttestations: [
+      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
+    ],
+    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
+    listBranches: ["GET /repos/{owner}/{repo}/branches"],
+    listBranchesForHeadCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
+    ],
+    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
+    listCommentsForCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
+    listCommitStatusesForRef: [
+      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/commits"],
+    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
+    listCustomDeploymentRuleIntegrations: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
+    ],
+    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
+    listDeploymentBranchPolicies: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    listDeploymentStatuses: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
+    listForAuthenticatedUser: ["GET /user/repos"],
+    listForOrg: ["GET /orgs/{org}/repos"],
+    listForUser: ["GET /users/{username}/repos"],
+    listForks: ["GET /repos/{owner}/{repo}/forks"],
+    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
+    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
+    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
+    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
+    listPublic: ["GET /repositories"],
+    listPullRequestsAssociatedWithCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
+    ],
+    listReleaseAssets: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
+    ],
+    listReleases: ["GET /repos/{owner}/{repo}/releases"],
+    listTags: ["GET /repos/{owner}/{repo}/tags"],
+    listTeams: ["GET /repos/{owner}/{repo}/teams"],
+    listWebhookDeliveries: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
+    ],
+    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
+    merge: ["POST /repos/{owner}/{repo}/merges"],
+    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
+    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeAppAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    removeCollaborator: [
+      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
+    ],
+    removeStatusCheckContexts: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    removeStatusCheckProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    removeTeamAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    removeUserAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
+    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
+    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
+    setAdminBranchProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    setAppAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    setStatusCheckContexts: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    setTeamAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    setUserAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
+    transfer: ["POST /repos/{owner}/{repo}/transfer"],
+    update: ["PATCH /repos/{owner}/{repo}"],
+    updateBranchProtection: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
+    updateDeploymentBranchPolicy: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
+    updateInvitation: [
+      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
+    updatePullRequestReviewProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
+    updateReleaseAsset: [
+      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    updateStatusCheckPotection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
+      {},
+      { renamed: ["repos", "updateStatusCheckProtection"] }
+    ],
+    updateStatusCheckProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
+    updateWebhookConfigForRepo: [
+      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    uploadReleaseAsset: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
+      { baseUrl: "https://uploads.github.com" }
+    ]
+  },
+  search: {
+    code: ["GET /search/code"],
+    commits: ["GET /search/commits"],
+    issuesAndPullRequests: ["GET /search/issues"],
+    labels: ["GET /search/labels"],
+    repos: ["GET /search/repositories"],
+    topics: ["GET /search/topics"],
+    users: ["GET /search/users"]
+  },
+  secretScanning: {
+    createPushProtectionBypass: [
+      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
+    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
+    listLocationsForAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
+    ],
+    listOrgPatternConfigs: [
+      "GET /orgs/{org}/secret-scanning/pattern-configurations"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    updateOrgPatternConfigs: [
+      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
+    ]
+  },
+  securityAdvisories: {
+    createFork: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
+    ],
+    createPrivateVulnerabilityReport: [
+      "POST /repos/{owner}/{repo}/security-advisories/reports"
+    ],
+    createRepositoryAdvisory: [
+      "POST /repos/{owner}/{repo}/security-advisories"
+    ],
+    createRepositoryAdvisoryCveRequest: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
+    ],
+    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
+    getRepositoryAdvisory: [
+      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ],
+    listGlobalAdvisories: ["GET /advisories"],
+    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
+    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
+    updateRepositoryAdvisory: [
+      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ]
+  },
+  teams: {
+    addOrUpdateMembershipForUserInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    addOrUpdateRepoPermissionsInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    checkPermissionsForRepoInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    create: ["POST /orgs/{org}/teams"],
+    createDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
+    deleteDiscussionCommentInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    deleteDiscussionInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
+    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
+    getDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    getDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    getMembershipForUserInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    list: ["GET /orgs/{org}/teams"],
+    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
+    listDiscussionCommentsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
+    listForAuthenticatedUser: ["GET /user/teams"],
+    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
+    listPendingInvitationsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/invitations"
+    ],
+    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
+    removeMembershipForUserInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    removeRepoInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    updateDiscussionCommentInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    updateDiscussionInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
+  },
+  users: {
+    addEmailForAuthenticated: [
+      "POST /user/emails",
+      {},
+      { renamed: ["users", "addEmailForAuthenticatedUser"] }
+    ],
+    addEmailForAuthenticatedUser: ["POST /user/emails"],
+    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
+    block: ["PUT /user/blocks/{username}"],
+    checkBlocked: ["GET /user/blocks/{username}"],
+    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
+    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
+    createGpgKeyForAuthenticated: [
+      "POST /user/gpg_keys",
+      {},
+      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
+    ],
+    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
+    createPublicSshKeyForAuthenticated: [
+      "POST /user/keys",
+      {},
+      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
+    ],
+    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
+    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
+    deleteAttestationsBulk: [
+      "POST /users/{username}/attestations/delete-request"
+    ],
+    deleteAttestationsById: [
+      "DELETE /users/{username}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /users/{username}/attestations/digest/{subject_digest}"
+    ],
+    deleteEmailForAuthenticated: [
+      "DELETE /user/emails",
+      {},
+      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
+    ],
+    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
+    deleteGpgKeyForAuthenticated: [
+      "DELETE /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
+    ],
+    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
+    deletePublicSshKeyForAuthenticated: [
+      "DELETE /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
+    ],
+    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
+    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
+    deleteSshSigningKeyForAuthenticatedUser: [
+      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    follow: ["PUT /user/following/{username}"],
+    getAuthenticated: ["GET /user"],
+    getById: ["GET /user/{account_id}"],
+    getByUsername: ["GET /users/{username}"],
+    getContextForUser: ["GET /users/{username}/hovercard"],
+    getGpgKeyForAuthenticated: [
+      "GET /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
+    ],
+    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
+    getPublicSshKeyForAuthenticated: [
+      "GET /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
+    ],
+    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
+    getSshSigningKeyForAuthenticatedUser: [
+      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    list: ["GET /users"],
+    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedByAuthenticated: [
+      "GET /user/blocks",
+      {},
+      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
+    ],
+    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
+    listEmailsForAuthenticated: [
+      "GET /user/emails",
+      {},
+      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
+    ],
+    listEmailsForAuthenticatedUser: ["GET /user/emails"],
+    listFollowedByAuthenticated: [
+      "GET /user/following",
+      {},
+      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
+    ],
+    listFollowedByAuthenticatedUser: ["GET /user/following"],
+    listFollowersForAuthenticatedUser: ["GET /user/followers"],
+    listFollowersForUser: ["GET /users/{username}/followers"],
+    listFollowingForUser: ["GET /users/{username}/following"],
+    listGpgKeysForAuthenticated: [
+      "GET /user/gpg_keys",
+      {},
+      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
+    ],
+    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
+    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
+    listPublicEmailsForAuthenticated: [
+      "GET /user/public_emails",
+      {},
+      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
+    ],
+    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
+    listPublicKeysForUser: ["GET /users/{username}/keys"],
+    listPublicSshKeysForAuthenticated: [
+      "GET /user/keys",
+      {},
+      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
+    ],
+    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
+    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
+    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
+    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
+    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
+    setPrimaryEmailVisibilityForAuthenticated: [
+      "PATCH /user/email/visibility",
+      {},
+      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
+    ],
+    setPrimaryEmailVisibilityForAuthenticatedUser: [
+      "PATCH /user/email/visibility"
+    ],
+    unblock: ["DELETE /user/blocks/{username}"],
+    unfollow: ["DELETE /user/following/{username}"],
+    updateAuthenticated: ["PATCH /user"]
+  }
+};
+var endpoints_default = Endpoints;
+
+//# sourceMappingURL=endpoints.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+
+const endpointMethodsMap = /* @__PURE__ */ new Map();
+for (const [scope, endpoints] of Object.entries(endpoints_default)) {
+  for (const [methodName, endpoint] of Object.entries(endpoints)) {
+    const [route, defaults, decorations] = endpoint;
+    const [method, url] = route.split(/ /);
+    const endpointDefaults = Object.assign(
+      {
+        method,
+        url
+      },
+      defaults
+    );
+    if (!endpointMethodsMap.has(scope)) {
+      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
+    }
+    endpointMethodsMap.get(scope).set(methodName, {
+      scope,
+      methodName,
+      endpointDefaults,
+      decorations
+    });
+  }
+}
+const handler = {
+  has({ scope }, methodName) {
+    return endpointMethodsMap.get(scope).has(methodName);
+  },
+  getOwnPropertyDescriptor(target, methodName) {
+    return {
+      value: this.get(target, methodName),
+      // ensures method is in the cache
+      configurable: true,
+      writable: true,
+      enumerable: true
+    };
+  },
+  defineProperty(target, methodName, descriptor) {
+    Object.defineProperty(target.cache, methodName, descriptor);
+    return true;
+  },
+  deleteProperty(target, methodName) {
+    delete target.cache[methodName];
+    return true;
+  },
+  ownKeys({ scope }) {
+    return [...endpointMethodsMap.get(scope).keys()];
+  },
+  set(target, methodName, value) {
+    return target.cache[methodName] = value;
+  },
+  get({ octokit, scope, cache }, methodName) {
+    if (cache[methodName]) {
+      return cache[methodName];
+    }
+    const method = endpointMethodsMap.get(scope).get(methodName);
+    if (!method) {
+      return void 0;
+    }
+    const { endpointDefaults, decorations } = method;
+    if (decorations) {
+      cache[methodName] = decorate(
+        octokit,
+        scope,
+        methodName,
+        endpointDefaults,
+        decorations
+      );
+    } else {
+      cache[methodName] = octokit.request.defaults(endpointDefaults);
+    }
+    return cache[methodName];
+  }
+};
+function endpointsToMethods(octokit) {
+  const newMethods = {};
+  for (const scope of endpointMethodsMap.keys()) {
+    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
+  }
+  return newMethods;
+}
+function decorate(octokit, scope, methodName, defaults, decorations) {
+  const requestWithDefaults = octokit.request.defaults(defaults);
+  function withDecorations(...args) {
+    let options = requestWithDefaults.endpoint.merge(...args);
+    if (decorations.mapToData) {
+      options = Object.assign({}, options, {
+        data: options[decorations.mapToData],
+        [decorations.mapToData]: void 0
+      });
+      return requestWithDefaults(options);
+    }
+    if (decorations.renamed) {
+      const [newScope, newMethodName] = decorations.renamed;
+      octokit.log.warn(
+        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
+      );
+    }
+    if (decorations.deprecated) {
+      octokit.log.warn(decorations.deprecated);
+    }
+    if (decorations.renamedParameters) {
+      const options2 = requestWithDefaults.endpoint.merge(...args);
+      for (const [name, alias] of Object.entries(
+        decorations.renamedParameters
+      )) {
+        if (name in options2) {
+          octokit.log.warn(
+            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+          );
+          if (!(alias in options2)) {
+            options2[alias] = options2[name];
+          }
+          delete options2[name];
+        }
+      }
+      return requestWithDefaults(options2);
+    }
+    return requestWithDefaults(...args);
+  }
+  return Object.assign(withDecorations, requestWithDefaults);
+}
+
+//# sourceMappingURL=endpoints-to-methods.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+
+
+function restEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    rest: api
+  };
+}
+restEndpointMethods.VERSION = dist_src_version_VERSION;
+function legacyRestEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    ...api,
+    rest: api
+  };
+}
+legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
+
+//# sourceMappingURL=index.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// pkg/dist-src/version.js
+var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/normalize-paginated-list-response.js
+function normalizePaginatedListResponse(response) {
+  if (!response.data) {
+    return {
+      ...response,
+      data: []
+    };
+  }
+  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
+  if (!responseNeedsNormalization) return response;
+  const incompleteResults = response.data.incomplete_results;
+  const repositorySelection = response.data.repository_selection;
+  const totalCount = response.data.total_count;
+  const totalCommits = response.data.total_commits;
+  delete response.data.incomplete_results;
+  delete response.data.repository_selection;
+  delete response.data.total_count;
+  delete response.data.total_commits;
+  const namespaceKey = Object.keys(response.data)[0];
+  const data = response.data[namespaceKey];
+  response.data = data;
+  if (typeof incompleteResults !== "undefined") {
+    response.data.incomplete_results = incompleteResults;
+  }
+  if (typeof repositorySelection !== "undefined") {
+    response.data.repository_selection = repositorySelection;
+  }
+  response.data.total_count = totalCount;
+  response.data.total_commits = totalCommits;
+  return response;
+}
+
+// pkg/dist-src/iterator.js
+function iterator(octokit, route, parameters) {
+  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
+  const requestMethod = typeof route === "function" ? route : octokit.request;
+  const method = options.method;
+  const headers = options.headers;
+  let url = options.url;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!url) return { done: true };
+        try {
+          const response = await requestMethod({ method, url, headers });
+          const normalizedResponse = normalizePaginatedListResponse(response);
+          url = ((normalizedResponse.headers.link || "").match(
+            /<([^<>]+)>;\s*rel="next"/
+          ) || [])[1];
+          if (!url && "total_commits" in normalizedResponse.data) {
+            const parsedUrl = new URL(normalizedResponse.url);
+            const params = parsedUrl.searchParams;
+            const page = parseInt(params.get("page") || "1", 10);
+            const per_page = parseInt(params.get("per_page") || "250", 10);
+            if (page * per_page < normalizedResponse.data.total_commits) {
+              params.set("page", String(page + 1));
+              url = parsedUrl.toString();
+            }
+          }
+          return { value: normalizedResponse };
+        } catch (error) {
+          if (error.status !== 409) throw error;
+          url = "";
+          return {
+            value: {
+              status: 200,
+              headers: {},
+              data: []
+            }
+          };
+        }
+      }
+    })
+  };
+}
+
+// pkg/dist-src/paginate.js
+function paginate(octokit, route, parameters, mapFn) {
+  if (typeof parameters === "function") {
+    mapFn = parameters;
+    parameters = void 0;
+  }
+  return gather(
+    octokit,
+    [],
+    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
+    mapFn
+  );
+}
+function gather(octokit, results, iterator2, mapFn) {
+  return iterator2.next().then((result) => {
+    if (result.done) {
+      return results;
+    }
+    let earlyExit = false;
+    function done() {
+      earlyExit = true;
+    }
+    results = results.concat(
+      mapFn ? mapFn(result.value, done) : result.value.data
+    );
+    if (earlyExit) {
+      return results;
+    }
+    return gather(octokit, results, iterator2, mapFn);
+  });
+}
+
+// pkg/dist-src/compose-paginate.js
+var composePaginateRest = Object.assign(paginate, {
+  iterator
+});
+
+// pkg/dist-src/generated/paginating-endpoints.js
+var paginatingEndpoints = (/* unused pure expression or super */ null && ([
+  "GET /advisories",
+  "GET /app/hook/deliveries",
+  "GET /app/installation-requests",
+  "GET /app/installations",
+  "GET /assignments/{assignment_id}/accepted_assignments",
+  "GET /classrooms",
+  "GET /classrooms/{classroom_id}/assignments",
+  "GET /enterprises/{enterprise}/code-security/configurations",
+  "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories",
+  "GET /enterprises/{enterprise}/dependabot/alerts",
+  "GET /enterprises/{enterprise}/teams",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations",
+  "GET /events",
+  "GET /gists",
+  "GET /gists/public",
+  "GET /gists/starred",
+  "GET /gists/{gist_id}/comments",
+  "GET /gists/{gist_id}/commits",
+  "GET /gists/{gist_id}/forks",
+  "GET /installation/repositories",
+  "GET /issues",
+  "GET /licenses",
+  "GET /marketplace_listing/plans",
+  "GET /marketplace_listing/plans/{plan_id}/accounts",
+  "GET /marketplace_listing/stubbed/plans",
+  "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts",
+  "GET /networks/{owner}/{repo}/events",
+  "GET /notifications",
+  "GET /organizations",
+  "GET /organizations/{org}/dependabot/repository-access",
+  "GET /orgs/{org}/actions/cache/usage-by-repository",
+  "GET /orgs/{org}/actions/hosted-runners",
+  "GET /orgs/{org}/actions/permissions/repositories",
+  "GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories",
+  "GET /orgs/{org}/actions/runner-groups",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners",
+  "GET /orgs/{org}/actions/runners",
+  "GET /orgs/{org}/actions/secrets",
+  "GET /orgs/{org}/actions/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/actions/variables",
+  "GET /orgs/{org}/actions/variables/{name}/repositories",
+  "GET /orgs/{org}/attestations/repositories",
+  "GET /orgs/{org}/attestations/{subject_digest}",
+  "GET /orgs/{org}/blocks",
+  "GET /orgs/{org}/campaigns",
+  "GET /orgs/{org}/code-scanning/alerts",
+  "GET /orgs/{org}/code-security/configurations",
+  "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories",
+  "GET /orgs/{org}/codespaces",
+  "GET /orgs/{org}/codespaces/secrets",
+  "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/copilot/billing/seats",
+  "GET /orgs/{org}/copilot/metrics",
+  "GET /orgs/{org}/dependabot/alerts",
+  "GET /orgs/{org}/dependabot/secrets",
+  "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/events",
+  "GET /orgs/{org}/failed_invitations",
+  "GET /orgs/{org}/hooks",
+  "GET /orgs/{org}/hooks/{hook_id}/deliveries",
+  "GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}",
+  "GET /orgs/{org}/insights/api/subject-stats",
+  "GET /orgs/{org}/insights/api/user-stats/{user_id}",
+  "GET /orgs/{org}/installations",
+  "GET /orgs/{org}/invitations",
+  "GET /orgs/{org}/invitations/{invitation_id}/teams",
+  "GET /orgs/{org}/issues",
+  "GET /orgs/{org}/members",
+  "GET /orgs/{org}/members/{username}/codespaces",
+  "GET /orgs/{org}/migrations",
+  "GET /orgs/{org}/migrations/{migration_id}/repositories",
+  "GET /orgs/{org}/organization-roles/{role_id}/teams",
+  "GET /orgs/{org}/organization-roles/{role_id}/users",
+  "GET /orgs/{org}/outside_collaborators",
+  "GET /orgs/{org}/packages",
+  "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+  "GET /orgs/{org}/personal-access-token-requests",
+  "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
+  "GET /orgs/{org}/personal-access-tokens",
+  "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories",
+  "GET /orgs/{org}/private-registries",
+  "GET /orgs/{org}/projects",
+  "GET /orgs/{org}/projectsV2",
+  "GET /orgs/{org}/projectsV2/{project_number}/fields",
+  "GET /orgs/{org}/projectsV2/{project_number}/items",
+  "GET /orgs/{org}/properties/values",
+  "GET /orgs/{org}/public_members",
+  "GET /orgs/{org}/repos",
+  "GET /orgs/{org}/rulesets",
+  "GET /orgs/{org}/rulesets/rule-suites",
+  "GET /orgs/{org}/rulesets/{ruleset_id}/history",
+  "GET /orgs/{org}/secret-scanning/alerts",
+  "GET /orgs/{org}/security-advisories",
+  "GET /orgs/{org}/settings/immutable-releases/repositories",
+  "GET /orgs/{org}/settings/network-configurations",
+  "GET /orgs/{org}/team/{team_slug}/copilot/metrics",
+  "GET /orgs/{org}/teams",
+  "GET /orgs/{org}/teams/{team_slug}/discussions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/invitations",
+  "GET /orgs/{org}/teams/{team_slug}/members",
+  "GET /orgs/{org}/teams/{team_slug}/projects",
+  "GET /orgs/{org}/teams/{team_slug}/repos",
+  "GET /orgs/{org}/teams/{team_slug}/teams",
+  "GET /projects/{project_id}/collaborators",
+  "GET /repos/{owner}/{repo}/actions/artifacts",
+  "GET /repos/{owner}/{repo}/actions/caches",
+  "GET /repos/{owner}/{repo}/actions/organization-secrets",
+  "GET /repos/{owner}/{repo}/actions/organization-variables",
+  "GET /repos/{owner}/{repo}/actions/runners",
+  "GET /repos/{owner}/{repo}/actions/runs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+  "GET /repos/{owner}/{repo}/actions/secrets",
+  "GET /repos/{owner}/{repo}/actions/variables",
+  "GET /repos/{owner}/{repo}/actions/workflows",
+  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+  "GET /repos/{owner}/{repo}/activity",
+  "GET /repos/{owner}/{repo}/assignees",
+  "GET /repos/{owner}/{repo}/attestations/{subject_digest}",
+  "GET /repos/{owner}/{repo}/branches",
+  "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
+  "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+  "GET /repos/{owner}/{repo}/code-scanning/analyses",
+  "GET /repos/{owner}/{repo}/codespaces",
+  "GET /repos/{owner}/{repo}/codespaces/devcontainers",
+  "GET /repos/{owner}/{repo}/codespaces/secrets",
+  "GET /repos/{owner}/{repo}/collaborators",
+  "GET /repos/{owner}/{repo}/comments",
+  "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/commits",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-suites",
+  "GET /repos/{owner}/{repo}/commits/{ref}/status",
+  "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
+  "GET /repos/{owner}/{repo}/compare/{basehead}",
+  "GET /repos/{owner}/{repo}/compare/{base}...{head}",
+  "GET /repos/{owner}/{repo}/contributors",
+  "GET /repos/{owner}/{repo}/dependabot/alerts",
+  "GET /repos/{owner}/{repo}/dependabot/secrets",
+  "GET /repos/{owner}/{repo}/deployments",
+  "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+  "GET /repos/{owner}/{repo}/environments",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/variables",
+  "GET /repos/{owner}/{repo}/events",
+  "GET /repos/{owner}/{repo}/forks",
+  "GET /repos/{owner}/{repo}/hooks",
+  "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
+  "GET /repos/{owner}/{repo}/invitations",
+  "GET /repos/{owner}/{repo}/issues",
+  "GET /repos/{owner}/{repo}/issues/comments",
+  "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/issues/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/labels",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
+  "GET /repos/{owner}/{repo}/keys",
+  "GET /repos/{owner}/{repo}/labels",
+  "GET /repos/{owner}/{repo}/milestones",
+  "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels",
+  "GET /repos/{owner}/{repo}/notifications",
+  "GET /repos/{owner}/{repo}/pages/builds",
+  "GET /repos/{owner}/{repo}/projects",
+  "GET /repos/{owner}/{repo}/pulls",
+  "GET /repos/{owner}/{repo}/pulls/comments",
+  "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
+  "GET /repos/{owner}/{repo}/releases",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/assets",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/reactions",
+  "GET /repos/{owner}/{repo}/rules/branches/{branch}",
+  "GET /repos/{owner}/{repo}/rulesets",
+  "GET /repos/{owner}/{repo}/rulesets/rule-suites",
+  "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations",
+  "GET /repos/{owner}/{repo}/security-advisories",
+  "GET /repos/{owner}/{repo}/stargazers",
+  "GET /repos/{owner}/{repo}/subscribers",
+  "GET /repos/{owner}/{repo}/tags",
+  "GET /repos/{owner}/{repo}/teams",
+  "GET /repos/{owner}/{repo}/topics",
+  "GET /repositories",
+  "GET /search/code",
+  "GET /search/commits",
+  "GET /search/issues",
+  "GET /search/labels",
+  "GET /search/repositories",
+  "GET /search/topics",
+  "GET /search/users",
+  "GET /teams/{team_id}/discussions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/reactions",
+  "GET /teams/{team_id}/invitations",
+  "GET /teams/{team_id}/members",
+  "GET /teams/{team_id}/projects",
+  "GET /teams/{team_id}/repos",
+  "GET /teams/{team_id}/teams",
+  "GET /user/blocks",
+  "GET /user/codespaces",
+  "GET /user/codespaces/secrets",
+  "GET /user/emails",
+  "GET /user/followers",
+  "GET /user/following",
+  "GET /user/gpg_keys",
+  "GET /user/installations",
+  "GET /user/installations/{installation_id}/repositories",
+  "GET /user/issues",
+  "GET /user/keys",
+  "GET /user/marketplace_purchases",
+  "GET /user/marketplace_purchases/stubbed",
+  "GET /user/memberships/orgs",
+  "GET /user/migrations",
+  "GET /user/migrations/{migration_id}/repositories",
+  "GET /user/orgs",
+  "GET /user/packages",
+  "GET /user/packages/{package_type}/{package_name}/versions",
+  "GET /user/public_emails",
+  "GET /user/repos",
+  "GET /user/repository_invitations",
+  "GET /user/social_accounts",
+  "GET /user/ssh_signing_keys",
+  "GET /user/starred",
+  "GET /user/subscriptions",
+  "GET /user/teams",
+  "GET /users",
+  "GET /users/{username}/attestations/{subject_digest}",
+  "GET /users/{username}/events",
+  "GET /users/{username}/events/orgs/{org}",
+  "GET /users/{username}/events/public",
+  "GET /users/{username}/followers",
+  "GET /users/{username}/following",
+  "GET /users/{username}/gists",
+  "GET /users/{username}/gpg_keys",
+  "GET /users/{username}/keys",
+  "GET /users/{username}/orgs",
+  "GET /users/{username}/packages",
+  "GET /users/{username}/projects",
+  "GET /users/{username}/projectsV2",
+  "GET /users/{username}/projectsV2/{project_number}/fields",
+  "GET /users/{username}/projectsV2/{project_number}/items",
+  "GET /users/{username}/received_events",
+  "GET /users/{username}/received_events/public",
+  "GET /users/{username}/repos",
+  "GET /users/{username}/social_accounts",
+  "GET /users/{username}/ssh_signing_keys",
+  "GET /users/{username}/starred",
+  "GET /users/{username}/subscriptions"
+]));
+
+// pkg/dist-src/paginating-endpoints.js
+function isPaginatingEndpoint(arg) {
+  if (typeof arg === "string") {
+    return paginatingEndpoints.includes(arg);
+  } else {
+    return false;
+  }
+}
+
+// pkg/dist-src/index.js
+function paginateRest(octokit) {
+  return {
+    paginate: Object.assign(paginate.bind(null, octokit), {
+      iterator: iterator.bind(null, octokit)
+    })
+  };
+}
+paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
+
+
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
+
+
+// octokit + plugins
+
+
+
+const context = new Context();
+const baseUrl = getApiBaseUrl();
+const defaults = {
+    baseUrl,
+    request: {
+        agent: getProxyAgent(baseUrl),
+        fetch: getProxyFetch(baseUrl)
+    }
+};
+const GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
+
+/**
+ * Convience function to correctly format Octokit Options to pass into the constructor.
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokitOptions(token, options) {
+    const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
+    // Auth
+    const auth = getAuthString(token, opts);
+    if (auth) {
+        opts.auth = auth;
+    }
+    // Orchestration ID
+    const userAgent = getUserAgentWithOrchestrationId(opts.userAgent);
+    if (userAgent) {
+        opts.userAgent = userAgent;
+    }
+    return opts;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
+
+
+const github_context = new Context();
+/**
+ * Returns a hydrated octokit ready to use for GitHub Actions
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokit(token, options, ...additionalPlugins) {
+    const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
+    return new GitHubWithPlugins(getOctokitOptions(token, options));
+}
+//# sourceMappingURL=github.js.map
 ;// CONCATENATED MODULE: ./src/findings.ts
 /**
  * A finding is one thing a user should look at: a schema error, a planning smell, a plan problem.
@@ -47898,190 +57784,64 @@ function findings_countBySeverity(findings) {
     return counts;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var dist_ajv = __nccwpck_require__(2463);
+;// CONCATENATED MODULE: ./src/lint/catalogue.ts
+const DOCS_BASE = 'https://github.com/stowage-dev/stowage/blob/main/docs/rules';
+function rule(id, name, defaultSeverity, owner, description, help) {
+    return { id, name, defaultSeverity, description, docsUrl: `${DOCS_BASE}/${id}.md`, help, owner };
+}
+/** Every rule, in ID order. */
+const catalogue_RULES = [
+    rule('STW001', 'bad-suppression', 'warning', 'lint', 'A stowage-ignore comment has no reason, names an unknown rule, or is misplaced.', 'Write suppressions as `# stowage-ignore STW202 -- reason` on or above the line, or `# stowage-ignore-file STW409 -- reason` at the top of the file. The reason after `--` tells the next reader why the smell is acceptable.'),
+    rule('STW002', 'unused-suppression', 'warning', 'lint', 'A stowage-ignore comment suppresses no finding.', 'A suppression that matches nothing hides future findings for no reason. Remove it, or move it onto (or just above) the line the finding points at.'),
+    rule('STW003', 'bad-config', 'warning', 'lint', 'The lint configuration names an unknown rule or setting, or gives an invalid value.', "Lint configuration (`.stowage/config.yml` or the spec's `lint:` key) takes `rules:` (rule ID or name → off|error|warning|notice) and `settings:` (known setting names). Fix the typo the message points at."),
+    rule('STW100', 'schema', 'error', 'loader', 'The file breaks the spec schema.', 'The spec must follow the version 1 schema. The message names the offending key or value and suggests the closest valid one.'),
+    rule('STW101', 'unknown-reference', 'error', 'lint', 'A step input or desired output names no workflow input and no step output.', "Every entry of a step's `inputs` must name a workflow input or a `<step>.<output>`; every desired output must name an output a step declares. Fix the typo or declare the missing input or output."),
+    rule('STW102', 'cycle', 'error', 'lint', 'Steps depend on each other in a loop.', 'A workflow is a directed acyclic graph: a step cannot (indirectly) consume its own output. Break the loop by splitting a step or by reading the earlier version of the data as a workflow input.'),
+    rule('STW103', 'duplicate-output', 'error', 'lint', 'Two step outputs write the same path.', 'When two outputs write the same path, one overwrites the other and the result depends on scheduling order. Give each output its own path.'),
+    rule('STW104', 'dead-step', 'warning', 'lint', "A step's outputs feed no other step and are no desired output.", 'A step whose results nobody uses costs compute and maintenance for nothing. Add its output to the workflow `outputs`, feed it to a step, or remove the step.'),
+    rule('STW105', 'no-desired-output', 'warning', 'lint', 'The workflow declares no desired outputs.', 'Without `outputs`, nothing says what the workflow is for, and no check can tell whether it produces it. Name the results under `outputs:` as `<name>: <step>.<output>`.'),
+    rule('STW106', 'unused-input', 'warning', 'lint', 'A declared workflow input is used by no step.', "An input nobody reads still has to be staged onto the cluster. Reference it from a step's `inputs` or remove it."),
+    rule('STW201', 'step-too-big', 'warning', 'lint', 'A step mixes runtimes, calls many tools or chains many commands: split it.', 'A step that mixes runtimes forces one container to hold all of them, and a step chaining many tools cannot be rerun, resourced or cached piece by piece. Split it into one step per runtime or tool.'),
+    rule('STW202', 'tiny-chain', 'notice', 'lint', 'A linear chain of short steps that would share a container group: merge them.', 'Each step costs scheduling, container start-up and data staging. A straight chain of short steps in the same image does the same work with less overhead as one step. Merge them, or raise the `tiny-chain-max-duration` setting.'),
+    rule('STW203', 'missing-duration', 'notice', 'lint', 'A step gives no expected processing time.', 'Without `duration`, nobody can tell whether a step is too big, too small or fits the requested time. Add `duration:` with the expected processing time per run (e.g. `40m`).'),
+    rule('STW301', 'missing-economics', 'notice', 'lint', 'The workflow gives no runs or time figures to judge the automation by.', 'The `economics:` block (runs-per-year, manual-minutes-per-run, development-hours, maintenance-hours-per-year, horizon-years) lets Stowage tell whether automating pays off.'),
+    rule('STW302', 'not-worth-automating', 'warning', 'lint', 'Development and maintenance over the horizon exceed the manual time saved.', 'Time saved is runs per year × manual minutes per run × horizon; the cost is development hours + maintenance hours per year × horizon. When the cost is larger, automating does not pay back within the horizon: reduce the scope, or state why it is worth it anyway (reproducibility, errors avoided) in a suppression reason.'),
+    rule('STW401', 'no-software', 'warning', 'lint', 'A step declares no software and no container.', "Without `software` or an image in `container`, a step's image holds only the base system, and the step works only by accident. List what `run` calls under `software`, or set `container:` to an image."),
+    rule('STW402', 'unpinned', 'warning', 'lint', 'A package or runtime has no exact version.', 'Unpinned packages make an image change whenever it is rebuilt, so results are not reproducible and the content hash cannot detect the change. Pin an exact version (`numpy==2.0.1`, `python: "3.12"`).'),
+    rule('STW403', 'mutable-image', 'warning', 'lint', 'An image reference uses `latest` or has no tag or digest.', 'A tag like `latest` (or no tag) points at different images over time, so two runs of the same workflow can use different software. Use a version tag, or better a digest (`@sha256:…`).'),
+    rule('STW404', 'forced-conflict', 'error', 'plan', 'A pinned group holds conflicting requirements.', 'Steps pinned to one group ask for requirements no single image can satisfy. Move one of the steps to another group or align the versions.'),
+    rule('STW405', 'over-budget', 'warning', 'plan', 'A group cannot fit the image size budget.', 'A group estimated above `containers.size-budget` is slow to pull onto every node. Split the group or raise the budget.'),
+    rule('STW406', 'over-split', 'notice', 'plan', 'Pinned groups could merge without conflict.', 'Every extra image is one more thing to pull, scan and keep in step. Merge pinned groups that share a family and do not conflict.'),
+    rule('STW407', 'gpu-mismatch', 'warning', 'lint', 'GPU software without GPU resources, or GPU resources without GPU software.', 'A GPU build without a GPU falls back to the CPU (slowly) or fails; a GPU requested by CPU-only software idles an expensive device. Request `resources.gpus` for GPU software, or drop the GPU request.'),
+    rule('STW408', 'service-without-entrypoint', 'error', 'lint', 'A service step has no entrypoint.', 'A long-running service is started from its image, so the image needs to know the command: give the step an `entrypoint:` (a command array).'),
+    rule('STW409', 'reuse-not-considered', 'notice', 'lint', '`based-on` is missing.', "Before writing a workflow, look for an existing one to adapt (nf-core, WorkflowHub, a colleague's). Record it under `based-on:`, or write `based-on: none` after looking."),
+    rule('STW410', 'invalid-requirement', 'error', 'plan', 'A software requirement cannot be parsed or would be unsafe to install.', 'Requirements reach a Dockerfile, so each must be a valid specifier of its ecosystem (e.g. `numpy==2.0.1`, `bioconda::samtools=1.20`, `org.group:artifact:1.0`).'),
+    rule('STW420', 'import-error', 'error', 'importer', 'A file of an imported pipeline (Nextflow, Snakemake, CWL) cannot be read or parsed.', 'The importer could not read this file, so the steps it defines are missing from the plan. Fix the syntax at the position given, or the path of the file it names; the rest of the pipeline is still imported.'),
+    rule('STW421', 'import-partial', 'notice', 'importer', 'The imported format cannot express something Stowage checks; the affected rules are off.', 'Engines such as Nextflow pass channels, not file paths, and record no durations or economics. Rules that cannot apply are turned off for the import and said so once. Add a stowage.yml beside the pipeline for the full checks.'),
+    rule('STW501', 'missing-resources', 'warning', 'lint', 'A cluster is set but a step requests no (or incomplete) resources.', 'A scheduler gives a job without requests its defaults, which may be too small (the job is killed) or too large (it waits in the queue). Set `resources:` with cpus, memory and time.'),
+    rule('STW502', 'exceeds-cluster', 'error', 'lint', "A resource request exceeds the cluster's node limits or walltime.", 'A job asking for more than one node offers will never be scheduled. Lower the request, split the step, or correct the `cluster:` limits.'),
+    rule('STW503', 'duration-exceeds-time', 'warning', 'lint', 'The expected duration is longer than the requested time.', 'The scheduler kills a job when its requested time runs out. Request more time than the expected duration, with a margin, or split the step.'),
+];
+const BY_ID = new Map(catalogue_RULES.map((r) => [r.id, r]));
+const BY_NAME = new Map(catalogue_RULES.map((r) => [r.name, r]));
+function ruleById(id) {
+    return BY_ID.get(id.toUpperCase());
+}
+/** A rule by ID (`STW202`, any case) or name (`tiny-chain`). */
+function ruleByIdOrName(idOrName) {
+    const key = idOrName.trim();
+    return BY_ID.get(key.toUpperCase()) ?? BY_NAME.get(key.toLowerCase());
+}
+/** Catalogue lookup that must succeed (for rule modules naming their own ID). */
+function requireRule(id) {
+    const meta = ruleById(id);
+    if (!meta)
+        throw new Error(`rule ${id} is not in the catalogue`);
+    return meta;
+}
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/spec/model.ts
-function emptySoftware() {
-    return { pip: [], conda: [], cran: [], bioconductor: [], maven: [], apt: [], npm: [], files: [] };
-}
-
-;// CONCATENATED MODULE: ./src/spec/schema.json
-const schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/stowage-dev/stowage/main/src/spec/schema.json","title":"Stowage workflow spec, version 1","description":"A research workflow: its inputs, desired outputs, steps with their software, and how to package that software into containers. Reference: docs/spec.md","type":"object","additionalProperties":false,"required":["version","name","steps"],"properties":{"$schema":{"type":"string"},"version":{"const":1,"x-message":"version must be 1 (the only spec version so far)"},"name":{"$ref":"#/definitions/name","description":"Short name of the workflow."},"description":{"type":"string"},"based-on":{"type":"string","minLength":1,"description":"An existing workflow this one adapts (URL or name), or `none` after looking for one."},"inputs":{"type":"object","description":"What the workflow needs from outside, by name.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/input"}},"outputs":{"type":"object","description":"The desired results, by name: each names a step output as `step.output`.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/outputReference"}},"economics":{"$ref":"#/definitions/economics"},"cluster":{"$ref":"#/definitions/cluster"},"containers":{"$ref":"#/definitions/containers"},"lint":{"$ref":"#/definitions/lint"},"steps":{"type":"object","description":"The steps of the workflow, by id.","minProperties":1,"propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}}},"definitions":{"identifier":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,62}$","x-message":"names start with a letter and use letters, digits, \'-\' and \'_\' (at most 63 characters)"},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","x-message":"the name uses letters, digits, \'.\', \'-\' and \'_\' and starts with a letter or digit"},"groupName":{"type":"string","pattern":"^[a-z0-9]+(?:[._-][a-z0-9]+)*$","maxLength":63,"x-message":"group names become image names: lowercase letters and digits, separated by \'.\', \'-\' or \'_\'"},"outputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*\\\\.[A-Za-z][A-Za-z0-9_-]*$","x-message":"write a step output as `step.output`, e.g. `train.model`"},"inputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*(\\\\.[A-Za-z][A-Za-z0-9_-]*)?$","x-message":"an input is a workflow input name or a step output as `step.output`"},"version":{"type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9][A-Za-z0-9.*+~:_-]*$","x-message":"write the version as a quoted string, e.g. \\"3.12\\" (unquoted 3.10 is the number 3.1 in YAML)"},"duration":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*(\\\\d+(\\\\.\\\\d+)?\\\\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)\\\\s*)+$"}],"x-message":"expected a duration such as 30m, 2h, 1d or 1h30m, or a number of seconds"},"size":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*\\\\d+(\\\\.\\\\d+)?\\\\s*([kKmMgGtTpP]i?[bB]?|[bB])?\\\\s*$"}],"x-message":"expected a size such as 512MB, 2GB or 1.5TiB, or a number of bytes"},"count":{"type":"integer","minimum":0,"x-message":"expected a whole number"},"positive":{"type":"number","minimum":0,"x-message":"expected a number of at least 0"},"stringList":{"type":"array","items":{"type":"string","minLength":1},"x-message":"expected a list of strings, e.g. [a, b]"},"input":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"size":{"$ref":"#/definitions/size"},"description":{"type":"string"}}},"economics":{"type":"object","additionalProperties":false,"description":"Figures to judge whether automating the workflow pays for itself.","properties":{"runs-per-year":{"$ref":"#/definitions/positive"},"manual-minutes-per-run":{"$ref":"#/definitions/positive"},"development-hours":{"$ref":"#/definitions/positive"},"maintenance-hours-per-year":{"$ref":"#/definitions/positive"},"horizon-years":{"$ref":"#/definitions/positive"}}},"cluster":{"type":"object","additionalProperties":false,"description":"The deployment target\'s per-node limits.","properties":{"scheduler":{"enum":["slurm","pbs","sge","lsf","kubernetes","local","other"]},"max-cpus":{"$ref":"#/definitions/count"},"max-memory":{"$ref":"#/definitions/size"},"max-time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"containers":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$","x-message":"a registry and optional namespace such as ghcr.io/acme/flood or 127.0.0.1:5000/demo (lowercase)"},"size-budget":{"$ref":"#/definitions/size"},"base-images":{"type":"object","description":"Base image per family, overriding the defaults.","propertyNames":{"enum":["python","conda","r","jvm","native","node","gpu","python-gpu","conda-gpu","native-gpu"]},"additionalProperties":{"type":"string","minLength":1}},"package-sizes":{"type":"object","description":"Estimated installed size per package name, overriding the built-in table.","additionalProperties":{"$ref":"#/definitions/size"}},"groups":{"type":"object","description":"Pinned groups: these steps share this image.","propertyNames":{"$ref":"#/definitions/groupName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["steps"],"properties":{"steps":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/identifier"}},"base":{"type":"string","minLength":1}}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Rule ID or name → off | error | warning | notice.","additionalProperties":{"enum":["off","error","warning","notice"]}},"settings":{"type":"object"}}},"software":{"type":"object","additionalProperties":false,"properties":{"python":{"$ref":"#/definitions/version"},"pip":{"$ref":"#/definitions/stringList"},"conda":{"$ref":"#/definitions/stringList"},"r":{"$ref":"#/definitions/version"},"cran":{"$ref":"#/definitions/stringList"},"bioconductor":{"$ref":"#/definitions/stringList"},"java":{"$ref":"#/definitions/version"},"maven":{"$ref":"#/definitions/stringList"},"apt":{"$ref":"#/definitions/stringList"},"npm":{"$ref":"#/definitions/stringList"},"build":{"type":"string","minLength":1},"files":{"$ref":"#/definitions/stringList"}}},"resources":{"type":"object","additionalProperties":false,"properties":{"cpus":{"$ref":"#/definitions/positive"},"memory":{"$ref":"#/definitions/size"},"time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"step":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string"},"run":{"type":"string","minLength":1},"inputs":{"type":"array","items":{"$ref":"#/definitions/inputReference"}},"outputs":{"type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"type":"string","minLength":1}},"software":{"$ref":"#/definitions/software"},"resources":{"$ref":"#/definitions/resources"},"duration":{"$ref":"#/definitions/duration"},"container":{"type":"string","minLength":1,"description":"`auto`, a group name, or an image reference used as is."},"entrypoint":{"$ref":"#/definitions/stringList"},"service":{"type":"boolean"}}}}}');
-;// CONCATENATED MODULE: ./src/spec/schema-errors.ts
-/** JSON pointer (`/steps/a/run`) → path segments; array indexes become numbers. */
-function pointerToPath(pointer, data) {
-    if (!pointer)
-        return [];
-    const path = [];
-    let node = data;
-    for (const raw of pointer.slice(1).split('/')) {
-        const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-        const key = Array.isArray(node) ? Number(segment) : segment;
-        path.push(key);
-        node = node?.[key];
-    }
-    return path;
-}
-/**
- * Edit distance counting a swap of two neighbouring letters as one edit (optimal string
- * alignment), so the commonest typos (`rnu` → `run`) are one edit away.
- */
-function editDistance(a, b) {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-    for (let i = 1; i <= a.length; i += 1) {
-        for (let j = 1; j <= b.length; j += 1) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            let best = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-                best = Math.min(best, d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    return d[a.length][b.length];
-}
-/** The closest candidate within a distance that still reads as a typo, if any. */
-function didYouMean(word, candidates) {
-    let best;
-    let bestDistance = Infinity;
-    for (const candidate of candidates) {
-        const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-        if (distance < bestDistance) {
-            best = candidate;
-            bestDistance = distance;
-        }
-    }
-    const allowed = Math.max(1, Math.floor(word.length / 3));
-    if (best !== undefined && bestDistance <= allowed)
-        return best;
-    // A truncated key (`manual-minutes` for `manual-minutes-per-run`) reads as the longer one.
-    const lower = word.toLowerCase();
-    return lower.length >= 4 ? candidates.find((c) => c.toLowerCase().startsWith(lower)) : undefined;
-}
-const TYPE_NAMES = {
-    object: 'a mapping',
-    array: 'a list',
-    string: 'a string',
-    number: 'a number',
-    integer: 'a whole number',
-    boolean: 'true or false',
-};
-function describe(value) {
-    if (value === null)
-        return 'nothing (null)';
-    if (Array.isArray(value))
-        return 'a list';
-    if (typeof value === 'object')
-        return 'a mapping';
-    if (typeof value === 'string')
-        return `the string "${value}"`;
-    return `${typeof value === 'number' ? 'the number' : ''} ${String(value)}`.trim();
-}
-function valueAt(data, path) {
-    let node = data;
-    for (const segment of path)
-        node = node?.[segment];
-    return node;
-}
-function lastKey(path) {
-    const last = path[path.length - 1];
-    return last === undefined ? 'the document' : `"${String(last)}"`;
-}
-/** Keywords ranked by how directly they tell the user what to fix. */
-const PRIORITY = ['type', 'const', 'enum', 'required', 'minProperties', 'minItems', 'minLength', 'pattern', 'minimum', 'maxLength'];
-/** One problem per node, in the order the nodes appear in ajv's report. */
-function explainSchemaErrors(errors, data) {
-    const problems = [];
-    const byNode = new Map();
-    for (const error of errors) {
-        if (error.keyword === 'additionalProperties') {
-            const key = error.params.additionalProperty;
-            const known = Object.keys(error.parentSchema?.properties ?? {});
-            const suggestion = didYouMean(key, known);
-            const where = pointerToPath(error.instancePath, data);
-            problems.push({
-                path: [...where, key],
-                part: 'key',
-                message: `unknown key "${key}"` +
-                    (suggestion ? ` (did you mean "${suggestion}"?)` : known.length ? `; expected one of: ${known.join(', ')}` : ''),
-            });
-            continue;
-        }
-        if (error.keyword === 'propertyNames')
-            continue; // explained by the nested error below
-        const pointer = error.propertyName !== undefined ? `${error.instancePath}\u0000${error.propertyName}` : error.instancePath;
-        const list = byNode.get(pointer) ?? [];
-        list.push(error);
-        byNode.set(pointer, list);
-    }
-    // Errors inside a union's branches are replaced by the union's own message.
-    const unions = [...byNode.entries()].filter(([, list]) => list.some((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf'));
-    for (const [pointer, list] of byNode) {
-        const union = list.find((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
-        const insideUnion = !union && unions.some(([p]) => pointer.startsWith(p + '/'));
-        if (insideUnion)
-            continue;
-        const [instancePath, propertyName] = pointer.split('\u0000');
-        const path = pointerToPath(instancePath, data);
-        if (propertyName !== undefined) {
-            const error = list[0];
-            const custom = error.parentSchema?.['x-message'];
-            problems.push({
-                path: [...path, propertyName],
-                part: 'key',
-                message: `invalid name "${propertyName}": ${custom ?? error.message ?? 'not allowed'}`,
-            });
-            continue;
-        }
-        const chosen = union ?? [...list].sort((a, b) => rank(a) - rank(b))[0];
-        problems.push(problemFor(chosen, path, data));
-    }
-    return problems;
-}
-function rank(error) {
-    const i = PRIORITY.indexOf(error.keyword);
-    return i === -1 ? PRIORITY.length : i;
-}
-function problemFor(error, path, data) {
-    const schema = error.parentSchema;
-    const custom = schema?.['x-message'];
-    const value = valueAt(data, path);
-    switch (error.keyword) {
-        case 'required': {
-            const missing = error.params.missingProperty;
-            return { path, part: 'key', message: `${lastKey(path)} is missing the required key "${missing}"` };
-        }
-        case 'type': {
-            const expected = String(error.params.type)
-                .split(',')
-                .map((t) => TYPE_NAMES[t] ?? t)
-                .join(' or ');
-            return { path, part: 'value', message: `${lastKey(path)} must be ${expected}, not ${describe(value)}${custom ? `: ${custom}` : ''}` };
-        }
-        case 'enum': {
-            const allowed = error.params.allowedValues.map(String);
-            const suggestion = typeof value === 'string' ? didYouMean(value, allowed) : undefined;
-            return {
-                path,
-                part: 'value',
-                message: `${lastKey(path)} cannot be ${describe(value)}` + (suggestion ? ` (did you mean "${suggestion}"?)` : `; expected one of: ${allowed.join(', ')}`),
-            };
-        }
-        case 'minProperties':
-        case 'minItems':
-            return { path, part: 'value', message: `${lastKey(path)} must not be empty` };
-        default:
-            return { path, part: 'value', message: `${lastKey(path)}: ${custom ?? error.message ?? 'is not valid'}` };
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/spec/source.ts
 /**
  * Source positions for YAML documents: maps a node path (`['steps', 'train', 'inputs', 0]`) to the
@@ -48173,39 +57933,6 @@ class YamlSource {
     }
     documentStart() {
         return { line: 1, column: 1, endLine: 1, endColumn: 1 + (this.lines[0]?.length ?? 0) };
-    }
-}
-/**
- * A locator over several files (importers read a pipeline from many): explicit locations recorded
- * per path, falling back to the nearest recorded ancestor, then to the main file's first line.
- */
-class RecordedSource {
-    mainFile;
-    recorded = new Map();
-    texts = new Map();
-    constructor(mainFile) {
-        this.mainFile = mainFile;
-    }
-    addFile(file, text) {
-        this.texts.set(file, text);
-    }
-    record(path, value, key) {
-        this.recorded.set(JSON.stringify(path), { value, key });
-    }
-    locate(path, part = 'value') {
-        for (let n = path.length; n >= 0; n -= 1) {
-            const hit = this.recorded.get(JSON.stringify(path.slice(0, n)));
-            if (hit)
-                return part === 'key' ? (hit.key ?? hit.value) : hit.value;
-        }
-        return { file: this.mainFile, span: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
-    }
-    lineText(file, line) {
-        const text = this.texts.get(file);
-        return text === undefined ? undefined : source_splitLines(text)[line - 1];
-    }
-    files() {
-        return this.texts;
     }
 }
 
@@ -48305,6 +58032,4019 @@ function formatSize(bytes) {
     return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
+;// CONCATENATED MODULE: ./src/lint/settings.ts
+/**
+ * Rule settings (thresholds) users may change under `settings:` in the lint config. Every setting
+ * is a number once parsed: durations in seconds, counts as integers.
+ */
+
+const SETTINGS = {
+    'tiny-chain-max-duration': {
+        kind: 'duration',
+        default: 300,
+        rule: 'STW202',
+        description: 'A step counts as tiny when its expected duration is at most this.',
+    },
+    'tiny-chain-min-steps': {
+        kind: 'count',
+        default: 2,
+        min: 2,
+        rule: 'STW202',
+        description: 'The fewest tiny steps in a row that are reported as a chain.',
+    },
+    'step-too-big-max-tools': {
+        kind: 'count',
+        default: 3,
+        rule: 'STW201',
+        description: "The most distinct tools one step's run may call.",
+    },
+    'step-too-big-max-commands': {
+        kind: 'count',
+        default: 5,
+        rule: 'STW201',
+        description: "The most commands one step's run may chain with &&, ;, | or new lines.",
+    },
+};
+function isSettingName(name) {
+    return Object.hasOwn(SETTINGS, name);
+}
+function defaultSettings() {
+    const settings = {};
+    for (const name of Object.keys(SETTINGS))
+        settings[name] = SETTINGS[name].default;
+    return settings;
+}
+/** The parsed value, or an explanation of what the setting expects. */
+function parseSetting(name, value) {
+    const meta = SETTINGS[name];
+    if (meta.kind === 'duration') {
+        const seconds = parseDuration(value);
+        return seconds === undefined
+            ? { error: `setting "${name}" expects a duration such as "5m" or "1h"` }
+            : { value: seconds };
+    }
+    const count = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+    const min = meta.min ?? 1;
+    return typeof count === 'number' && Number.isInteger(count) && count >= min
+        ? { value: count }
+        : { error: `setting "${name}" expects a whole number of at least ${min}` };
+}
+/** The value as a user would write it (`5m`, `3`). */
+function formatSetting(name, value) {
+    const meta = SETTINGS[name];
+    return meta.kind === 'duration' ? formatDuration(value) : String(value);
+}
+
+;// CONCATENATED MODULE: ./src/suggest.ts
+/** "Did you mean" suggestions for misspelled names, shared by the loader and the lint rules. */
+/**
+ * Edit distance counting a swap of two neighbouring letters as one edit (optimal string
+ * alignment), so the commonest typos (`rnu` → `run`) are one edit away.
+ */
+function editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i += 1) {
+        for (let j = 1; j <= b.length; j += 1) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let best = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+                best = Math.min(best, d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    return d[a.length][b.length];
+}
+/** The closest candidate within a distance that still reads as a typo, if any. */
+function closest(word, candidates) {
+    let best;
+    let bestDistance = Infinity;
+    for (const candidate of candidates) {
+        const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+        if (distance < bestDistance) {
+            best = candidate;
+            bestDistance = distance;
+        }
+    }
+    const allowed = Math.max(1, Math.floor(word.length / 3));
+    if (best !== undefined && bestDistance <= allowed)
+        return best;
+    // A truncated key (`manual-minutes` for `manual-minutes-per-run`) reads as the longer one.
+    const lower = word.toLowerCase();
+    return lower.length >= 4
+        ? [...candidates].find((c) => c.toLowerCase().startsWith(lower))
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/lint/suggest.ts
+/** "Did you mean" phrases for lint messages, over the shared suggestion search. */
+
+
+/** ` Did you mean "x"?` or the empty string. */
+function didYouMean(word, candidates) {
+    const match = closest(word, candidates);
+    return match === undefined ? '' : ` Did you mean "${match}"?`;
+}
+
+;// CONCATENATED MODULE: ./src/lint/config.ts
+/**
+ * Lint configuration: `.stowage/config.yml` and the spec's `lint:` key, both of the shape
+ *
+ *     rules:    { STW202: off, missing-duration: warning }   # rule ID or name → level
+ *     settings: { tiny-chain-max-duration: 10m }
+ *
+ * The spec's key is closer to the workflow, so it wins over the repository file, key by key.
+ */
+
+
+
+
+
+const LEVELS = ['off', 'error', 'warning', 'notice'];
+function emptyLintConfig() {
+    return { rules: {}, settings: {} };
+}
+/** `override`'s entries win over `base`'s; rule keys are compared by the rule they name. */
+function mergeLintConfig(base, override) {
+    const rules = {};
+    for (const config of [base, override]) {
+        for (const [key, level] of Object.entries(config?.rules ?? {})) {
+            rules[ruleByIdOrName(key)?.id ?? key] = level;
+        }
+    }
+    return { rules, settings: { ...base?.settings, ...override?.settings } };
+}
+/** Unknown keys and bad values are skipped here; `checkLintConfig` reports them. */
+function resolveLintConfig(config) {
+    const levels = new Map(catalogue_RULES.map((r) => [r.id, r.defaultSeverity]));
+    for (const [key, level] of Object.entries(config.rules)) {
+        const meta = ruleByIdOrName(key);
+        if (meta && LEVELS.includes(level))
+            levels.set(meta.id, level);
+    }
+    const settings = defaultSettings();
+    for (const [name, value] of Object.entries(config.settings)) {
+        if (!isSettingName(name))
+            continue;
+        const parsed = parseSetting(name, value);
+        if ('value' in parsed)
+            settings[name] = parsed.value;
+    }
+    return { levels, settings };
+}
+/**
+ * Findings (STW003) for a config's unknown rules, bad levels, unknown settings and bad values.
+ * `locate` maps a path inside the config (`['rules', 'STW202']`) to where it was written.
+ */
+function checkLintConfig(raw, locate, where) {
+    const findings = [];
+    const report = (path, part, message) => {
+        const location = locate(path, part);
+        findings.push(badConfig(location, message));
+    };
+    if (raw === undefined || raw === null)
+        return findings;
+    if (!isRecord(raw)) {
+        report([], 'value', `${where} must be a mapping with \`rules:\` and \`settings:\`.`);
+        return findings;
+    }
+    for (const key of Object.keys(raw)) {
+        if (key !== 'rules' && key !== 'settings') {
+            report([key], 'key', `${where} has an unknown key "${key}"; it takes \`rules:\` and \`settings:\`.${didYouMean(key, ['rules', 'settings'])}`);
+        }
+    }
+    const rules = raw.rules;
+    if (rules !== undefined && rules !== null && !isRecord(rules)) {
+        report(['rules'], 'value', `\`rules:\` must map rule IDs or names to off, error, warning or notice.`);
+    }
+    for (const [key, level] of Object.entries(isRecord(rules) ? rules : {})) {
+        if (!ruleByIdOrName(key)) {
+            const known = catalogue_RULES.flatMap((r) => [r.id, r.name]);
+            report(['rules', key], 'key', `"${key}" is not a Stowage rule ID or name.${didYouMean(key, known) || ' See docs/rules/README.md for the list.'}`);
+        }
+        else if (!LEVELS.includes(level) && level !== false) {
+            report(['rules', key], 'value', `Rule "${key}" is set to ${JSON.stringify(level)}; use one of off, error, warning, notice.${typeof level === 'string' ? didYouMean(level, LEVELS) : ''}`);
+        }
+    }
+    const settings = raw.settings;
+    if (settings !== undefined && settings !== null && !isRecord(settings)) {
+        report(['settings'], 'value', `\`settings:\` must map setting names to values.`);
+    }
+    for (const [name, value] of Object.entries(isRecord(settings) ? settings : {})) {
+        if (!isSettingName(name)) {
+            report(['settings', name], 'key', `"${name}" is not a lint setting.${didYouMean(name, Object.keys(SETTINGS)) || ` Known settings: ${Object.keys(SETTINGS).join(', ')}.`}`);
+            continue;
+        }
+        const parsed = parseSetting(name, value);
+        if ('error' in parsed)
+            report(['settings', name], 'value', `${parsed.error[0].toUpperCase()}${parsed.error.slice(1)}; got ${JSON.stringify(value)}.`);
+    }
+    return findings;
+}
+/** Reads `.stowage/config.yml` (or any file of that shape). Invalid parts are reported and skipped. */
+function loadLintConfig(fileText, file) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const document = (0,dist/* parseDocument */.Tp)(fileText, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    if (document.errors.length > 0) {
+        const error = document.errors[0];
+        const span = spanOf(lineCounter, error.pos[0], Math.max(error.pos[1], error.pos[0] + 1));
+        const message = `The lint config is not valid YAML (${error.message.split('\n')[0]}); it is ignored.`;
+        return { config: emptyLintConfig(), findings: [badConfig({ file, span }, message)] };
+    }
+    const source = new YamlSource(file, fileText, document, lineCounter);
+    let raw;
+    try {
+        raw = document.toJS({ maxAliasCount: 100 });
+    }
+    catch {
+        raw = undefined;
+    }
+    const findings = checkLintConfig(raw, (path, part) => source.locate(path, part), `The lint config ${file}`);
+    return { config: toLintConfig(raw), findings };
+}
+/** The valid part of a raw config. `false` (YAML's `off` in 1.1 habits) means off. */
+function toLintConfig(raw) {
+    const config = emptyLintConfig();
+    if (!isRecord(raw))
+        return config;
+    for (const [key, level] of Object.entries(isRecord(raw.rules) ? raw.rules : {})) {
+        const value = level === false ? 'off' : level;
+        if (ruleByIdOrName(key) && LEVELS.includes(value))
+            config.rules[key] = value;
+    }
+    for (const [name, value] of Object.entries(isRecord(raw.settings) ? raw.settings : {})) {
+        if (isSettingName(name) && 'value' in parseSetting(name, value))
+            config.settings[name] = value;
+    }
+    return config;
+}
+function badConfig(location, message) {
+    const meta = requireRule('STW003');
+    return {
+        rule: meta.id,
+        name: meta.name,
+        severity: meta.defaultSeverity,
+        message,
+        file: location.file,
+        span: location.span,
+    };
+}
+function isRecord(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+;// CONCATENATED MODULE: ./src/lint/graph.ts
+/** `{inputs.name}` placeholders in a step's `run`. */
+const INPUT_PLACEHOLDER = /\{inputs\.([A-Za-z0-9_.-]+)\}/g;
+function outputKey(step, output) {
+    return `${step}.${output}`;
+}
+function buildGraph(workflow) {
+    const steps = new Map(workflow.steps.map((s) => [s.id, s]));
+    const inputs = new Set(workflow.inputs.map((i) => i.name));
+    const references = new Map();
+    const consumersOf = new Map();
+    const readersOf = new Map();
+    const downstream = new Map();
+    const upstream = new Map();
+    for (const step of workflow.steps) {
+        downstream.set(step.id, []);
+        upstream.set(step.id, []);
+    }
+    const addReader = (input, step) => {
+        const readers = readersOf.get(input) ?? [];
+        if (!readers.includes(step))
+            readers.push(step);
+        readersOf.set(input, readers);
+    };
+    for (const step of workflow.steps) {
+        const resolved = step.inputs.map((raw, index) => resolveReference(raw, index, inputs, steps));
+        references.set(step.id, resolved);
+        for (const ref of resolved) {
+            if (ref.kind === 'input')
+                addReader(ref.input, step.id);
+            if (ref.kind !== 'output')
+                continue;
+            const edge = { from: ref.step, to: step.id, output: ref.output, index: ref.index };
+            const key = outputKey(ref.step, ref.output);
+            consumersOf.set(key, [...(consumersOf.get(key) ?? []), edge]);
+            downstream.get(ref.step).push(edge);
+            upstream.get(step.id).push(edge);
+        }
+        for (const [, name] of (step.run ?? '').matchAll(INPUT_PLACEHOLDER)) {
+            if (inputs.has(name))
+                addReader(name, step.id);
+        }
+    }
+    const desired = new Set(workflow.outputs.map((o) => outputKey(o.step, o.output)));
+    const order = workflow.steps.map((s) => s.id);
+    return {
+        steps,
+        inputs,
+        references,
+        consumersOf,
+        readersOf,
+        downstream,
+        upstream,
+        desired,
+        cycles: findCycles(order, downstream),
+    };
+}
+function resolveReference(raw, index, inputs, steps) {
+    if (inputs.has(raw))
+        return { kind: 'input', raw, index, input: raw };
+    const dot = raw.indexOf('.');
+    if (dot < 0)
+        return { kind: 'unknown', raw, index, reason: 'no-input' };
+    const step = raw.slice(0, dot);
+    const output = raw.slice(dot + 1);
+    const producer = steps.get(step);
+    if (!producer)
+        return { kind: 'unknown', raw, index, reason: 'no-step', step, output };
+    if (!Object.hasOwn(producer.outputs, output)) {
+        return { kind: 'unknown', raw, index, reason: 'no-output', step, output };
+    }
+    return { kind: 'output', raw, index, step, output };
+}
+/**
+ * Loops among the steps: Tarjan's strongly connected components, then one loop per component
+ * (a shortest path back to its first step in document order), so a tangle is reported once.
+ */
+function findCycles(order, downstream) {
+    const index = new Map();
+    const low = new Map();
+    const onStack = new Set();
+    const stack = [];
+    const components = [];
+    let counter = 0;
+    // Iterative Tarjan: a recursive one overflows the stack on long generated chains.
+    for (const root of order) {
+        if (index.has(root))
+            continue;
+        const work = [{ node: root, next: 0 }];
+        index.set(root, counter);
+        low.set(root, counter);
+        counter += 1;
+        stack.push(root);
+        onStack.add(root);
+        while (work.length > 0) {
+            const frame = work[work.length - 1];
+            const edges = downstream.get(frame.node) ?? [];
+            if (frame.next < edges.length) {
+                const target = edges[frame.next].to;
+                frame.next += 1;
+                if (!index.has(target)) {
+                    index.set(target, counter);
+                    low.set(target, counter);
+                    counter += 1;
+                    stack.push(target);
+                    onStack.add(target);
+                    work.push({ node: target, next: 0 });
+                }
+                else if (onStack.has(target)) {
+                    low.set(frame.node, Math.min(low.get(frame.node), index.get(target)));
+                }
+                continue;
+            }
+            work.pop();
+            const parent = work[work.length - 1];
+            if (parent)
+                low.set(parent.node, Math.min(low.get(parent.node), low.get(frame.node)));
+            if (low.get(frame.node) === index.get(frame.node)) {
+                const component = [];
+                let member;
+                do {
+                    member = stack.pop();
+                    onStack.delete(member);
+                    component.push(member);
+                } while (member !== frame.node);
+                components.push(component);
+            }
+        }
+    }
+    const position = new Map(order.map((id, i) => [id, i]));
+    const cycles = [];
+    for (const component of components) {
+        const members = new Set(component);
+        const start = [...component].sort((a, b) => position.get(a) - position.get(b))[0];
+        const selfLoop = (downstream.get(start) ?? []).find((e) => e.to === start);
+        if (component.length === 1 && !selfLoop)
+            continue;
+        cycles.push(selfLoop ? [selfLoop] : shortestLoop(start, members, downstream));
+    }
+    return cycles.sort((a, b) => position.get(a[0].from) - position.get(b[0].from));
+}
+/** Breadth-first search from `start` back to itself inside one component. */
+function shortestLoop(start, members, downstream) {
+    const via = new Map();
+    const queue = [start];
+    for (let head = 0; head < queue.length; head += 1) {
+        const node = queue[head];
+        for (const edge of downstream.get(node) ?? []) {
+            if (!members.has(edge.to))
+                continue;
+            if (edge.to === start) {
+                const loop = [edge];
+                for (let at = node; at !== start; at = via.get(at).from)
+                    loop.unshift(via.get(at));
+                return loop;
+            }
+            if (via.has(edge.to))
+                continue;
+            via.set(edge.to, edge);
+            queue.push(edge.to);
+        }
+    }
+    return [];
+}
+
+;// CONCATENATED MODULE: ./src/lint/rule.ts
+
+function defineRule(id, check) {
+    return { meta: requireRule(id), check };
+}
+/** Runs one rule; findings carry the rule's default severity (config is applied later). */
+function runRule(rule, workflow, graph, settings) {
+    const findings = [];
+    const push = (location, message, severity) => {
+        findings.push({
+            rule: rule.meta.id,
+            name: rule.meta.name,
+            severity,
+            message,
+            file: location.file,
+            span: location.span,
+        });
+    };
+    const severity = rule.meta.defaultSeverity;
+    rule.check({
+        workflow,
+        graph,
+        settings,
+        report: (path, message, part = 'value') => push(workflow.source.locate(path, part), message, severity),
+        reportMissing: (path, message) => push(locateMissing(workflow, path), message, severity),
+    });
+    return findings;
+}
+function sameSpan(a, b) {
+    return (a.file === b.file &&
+        a.span.line === b.span.line &&
+        a.span.column === b.span.column &&
+        a.span.endLine === b.span.endLine &&
+        a.span.endColumn === b.span.endColumn);
+}
+/**
+ * A locator answers a missing path with its nearest existing ancestor; at the top level that is
+ * the whole document or its first line, neither of which says where to look, so point at the
+ * `name:` key instead (or `version:`, or the first line).
+ */
+function locateMissing(workflow, path) {
+    const { source } = workflow;
+    const root = [source.locate([], 'value'), source.locate([], 'key')];
+    const atRoot = (at) => root.some((r) => sameSpan(r, at));
+    const here = source.locate(path, 'key');
+    if (!atRoot(here))
+        return here;
+    for (const key of ['name', 'version']) {
+        const at = source.locate([key], 'key');
+        if (!atRoot(at))
+            return at;
+    }
+    return root[1];
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/unknown-reference.ts
+/**
+ * STW101 unknown-reference: a step input that names no workflow input and no step output, or a
+ * desired output that names no step output. Messages suggest the closest existing name.
+ */
+
+
+/* harmony default export */ const unknown_reference = (defineRule('STW101', (ctx) => {
+    const { graph } = ctx;
+    for (const step of ctx.workflow.steps) {
+        for (const ref of graph.references.get(step.id) ?? []) {
+            if (ref.kind !== 'unknown')
+                continue;
+            const message = ref.reason === 'no-input'
+                ? `names no workflow input and no step output.` +
+                    (suggest(ref.raw, [...graph.inputs, ...everyOutput(graph)]) ??
+                        ` Declare it under \`inputs:\`, or write <step>.<output> to use a step's result.`)
+                : whatIsMissing(graph, ref.step, ref.output, true);
+            ctx.report(['steps', step.id, 'inputs', ref.index], `Step "${step.id}" input "${ref.raw}" ${message}`);
+        }
+    }
+    for (const desired of ctx.workflow.outputs) {
+        const producer = graph.steps.get(desired.step);
+        if (producer && Object.hasOwn(producer.outputs, desired.output))
+            continue;
+        ctx.report(['outputs', desired.name], `Desired output "${desired.name}" (${desired.step}.${desired.output}) ` +
+            whatIsMissing(graph, desired.step, desired.output, false));
+    }
+}));
+/** Why `step.output` resolves to nothing, and the closest name that would. */
+function whatIsMissing(graph, step, output, inputsAllowed) {
+    const producer = graph.steps.get(step);
+    if (!producer) {
+        const candidates = [...everyOutput(graph), ...(inputsAllowed ? graph.inputs : [])];
+        return (`names step "${step}", which does not exist.` +
+            (suggest(`${step}.${output}`, candidates) ??
+                suggest(step, graph.steps.keys()) ??
+                ` Name an output of an existing step as <step>.<output>.`));
+    }
+    const outputs = Object.keys(producer.outputs);
+    const has = outputs.length > 0
+        ? `it has ${outputs.map((o) => `"${o}"`).join(', ')}`
+        : 'it declares no outputs';
+    const near = closest(output, outputs);
+    return (`names output "${output}" of step "${step}", but ${has}.` +
+        (near !== undefined
+            ? ` Did you mean "${step}.${near}"?`
+            : ` Declare "${output}" under the outputs of "${step}".`));
+}
+function everyOutput(graph) {
+    return [...graph.steps.values()].flatMap((s) => Object.keys(s.outputs).map((o) => `${s.id}.${o}`));
+}
+function suggest(word, candidates) {
+    const near = closest(word, candidates);
+    return near === undefined ? undefined : ` Did you mean "${near}"?`;
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/cycle.ts
+/** STW102 cycle: steps that depend on each other in a loop. */
+
+/* harmony default export */ const cycle = (defineRule('STW102', (ctx) => {
+    for (const loop of ctx.graph.cycles) {
+        // Point at the input that closes the loop into its first step (in document order).
+        const closing = loop[loop.length - 1];
+        const path = [loop[0].from, ...loop.map((e) => e.to)].map((s) => `"${s}"`).join(' → ');
+        const edges = loop.map((e) => `"${e.to}" reads ${e.from}.${e.output}`).join(', ');
+        const message = loop.length === 1
+            ? `Step "${closing.to}" reads its own output ${closing.from}.${closing.output}, a loop. ` +
+                `Read the earlier data as a workflow input instead.`
+            : `Steps form a loop: ${path} (${edges}). ` +
+                `Break it by splitting a step or reading the earlier data as a workflow input.`;
+        ctx.report(['steps', closing.to, 'inputs', closing.index], message);
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/duplicate-output.ts
+/** STW103 duplicate-output: two step outputs that write the same path. */
+
+/* harmony default export */ const duplicate_output = (defineRule('STW103', (ctx) => {
+    const firstWriter = new Map();
+    for (const step of ctx.workflow.steps) {
+        for (const [output, path] of Object.entries(step.outputs)) {
+            const key = normalizePath(path);
+            const first = firstWriter.get(key);
+            if (!first) {
+                firstWriter.set(key, { step: step.id, output });
+                continue;
+            }
+            const other = first.step === step.id
+                ? `output "${first.output}" of the same step`
+                : `step "${first.step}" (output "${first.output}")`;
+            ctx.report(['steps', step.id, 'outputs', output], `Step "${step.id}" output "${output}" writes ${path}, which ${other} also writes; ` +
+                `one would overwrite the other. Give each output its own path.`);
+        }
+    }
+}));
+/** `./work//grid.zarr/` and `work/grid.zarr` are the same path. */
+function normalizePath(path) {
+    return path
+        .trim()
+        .replace(/\/+/g, '/')
+        .replace(/^(\.\/)+/, '')
+        .replace(/(\/\.)+(?=\/|$)/g, '')
+        .replace(/\/$/, '');
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/dead-step.ts
+/** STW104 dead-step: a step whose outputs feed nothing and are no desired output. */
+
+
+/* harmony default export */ const dead_step = (defineRule('STW104', (ctx) => {
+    const { workflow, graph } = ctx;
+    // Without desired outputs every last step would be "dead"; STW105 reports the real problem.
+    if (workflow.outputs.length === 0)
+        return;
+    for (const step of workflow.steps) {
+        if (step.service)
+            continue;
+        const outputs = Object.keys(step.outputs);
+        const used = outputs.some((o) => {
+            const key = outputKey(step.id, o);
+            return graph.desired.has(key) || (graph.consumersOf.get(key)?.length ?? 0) > 0;
+        });
+        if (used)
+            continue;
+        const message = outputs.length === 0
+            ? `Step "${step.id}" declares no outputs, so nothing can use its work. ` +
+                `Declare what it produces under \`outputs:\` and use it, or remove the step.`
+            : `Step "${step.id}" produces ${outputs.map((o) => `${step.id}.${o}`).join(', ')}, ` +
+                `but no step reads ${outputs.length === 1 ? 'it' : 'them'} and no desired output names ` +
+                `${outputs.length === 1 ? 'it' : 'them'}. Add it to the workflow \`outputs:\`, ` +
+                `feed it to a step, or remove the step.`;
+        ctx.report(['steps', step.id], message, 'key');
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/no-desired-output.ts
+/** STW105 no-desired-output: the workflow declares no outputs. */
+
+/* harmony default export */ const no_desired_output = (defineRule('STW105', (ctx) => {
+    if (ctx.workflow.outputs.length > 0)
+        return;
+    const last = ctx.workflow.steps[ctx.workflow.steps.length - 1];
+    const firstOutput = last ? Object.keys(last.outputs)[0] : undefined;
+    const example = last && firstOutput ? ` (e.g. \`${firstOutput}: ${last.id}.${firstOutput}\`)` : '';
+    ctx.reportMissing(['outputs'], `Workflow "${ctx.workflow.name}" declares no desired outputs, so nothing says what it is for. ` +
+        `Name its results under \`outputs:\` as <name>: <step>.<output>${example}.`);
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/unused-input.ts
+/** STW106 unused-input: a declared workflow input no step reads. */
+
+/* harmony default export */ const unused_input = (defineRule('STW106', (ctx) => {
+    for (const input of ctx.workflow.inputs) {
+        if ((ctx.graph.readersOf.get(input.name)?.length ?? 0) > 0)
+            continue;
+        ctx.report(['inputs', input.name], `Workflow input "${input.name}" is read by no step. ` +
+            `Add "${input.name}" to the \`inputs\` of the step that needs it, or remove it.`, 'key');
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/shell.ts
+/**
+ * A light reading of a step's `run` command: the simple commands it chains and the tools they
+ * call. Not a shell parser: enough to count `&&`, `||`, `;`, `|` and new lines outside quotes.
+ */
+/** Commands that arrange the shell rather than do the work; they do not count as tools. */
+const SHELL_CHORES = new Set([
+    'cd',
+    'echo',
+    'printf',
+    'mkdir',
+    'rm',
+    'cp',
+    'mv',
+    'ln',
+    'touch',
+    'export',
+    'set',
+    'source',
+    '.',
+    'true',
+    'false',
+    'test',
+    '[',
+    'exit',
+    'cat',
+    'ls',
+    'chmod',
+    'sleep',
+    'wait',
+    'trap',
+    'unset',
+    'local',
+    'shift',
+    ':',
+    'pwd',
+    'exec',
+    'eval',
+    'then',
+    'fi',
+    'do',
+    'done',
+    'else',
+    'if',
+    'for',
+    'while',
+    'until',
+    'case',
+    'esac',
+    '{',
+    '}',
+    '(',
+    ')',
+]);
+/** Interpreters whose first argument names the real tool (`python scripts/regrid.py`). */
+const INTERPRETERS = new Set([
+    'python',
+    'python3',
+    'python2',
+    'Rscript',
+    'R',
+    'java',
+    'node',
+    'perl',
+    'ruby',
+    'bash',
+    'sh',
+    'julia',
+]);
+/** Wrappers that run the next word as the command. */
+const WRAPPERS = new Set([
+    'time',
+    'nice',
+    'env',
+    'sudo',
+    'nohup',
+    'srun',
+    'mpirun',
+    'mpiexec',
+    'xargs',
+]);
+/** Split on `&&`, `||`, `;`, `|`, `&` and new lines that are outside quotes; drop comments. */
+function splitCommands(run) {
+    const parts = [];
+    let current = '';
+    let quote;
+    for (let i = 0; i < run.length; i += 1) {
+        const c = run[i];
+        if (quote) {
+            if (c === '\\' && quote === '"') {
+                current += c + (run[i + 1] ?? '');
+                i += 1;
+                continue;
+            }
+            if (c === quote)
+                quote = undefined;
+            current += c;
+            continue;
+        }
+        if (c === '\\' && run[i + 1] === '\n') {
+            i += 1; // a continued line is one command
+            current += ' ';
+            continue;
+        }
+        if (c === "'" || c === '"') {
+            quote = c;
+            current += c;
+            continue;
+        }
+        if (c === '#' && (current === '' || /\s$/.test(current))) {
+            while (i < run.length && run[i] !== '\n')
+                i += 1;
+            parts.push(current);
+            current = '';
+            continue;
+        }
+        if (c === '\n' || c === ';' || c === '|' || c === '&') {
+            parts.push(current);
+            current = '';
+            if ((c === '|' || c === '&') && run[i + 1] === c)
+                i += 1;
+            continue;
+        }
+        current += c;
+    }
+    parts.push(current);
+    return parts
+        .map((p) => p.trim())
+        .filter((p) => p !== '')
+        .map((text) => ({ text, tool: toolOf(text) }));
+}
+function toolOf(command) {
+    const words = command.split(/\s+/).filter((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
+    let i = 0;
+    while (i < words.length && WRAPPERS.has(words[i])) {
+        i += 1;
+        while (i < words.length && words[i].startsWith('-'))
+            i += 1;
+    }
+    const program = words[i];
+    if (program === undefined || SHELL_CHORES.has(program))
+        return undefined;
+    const base = program.replace(/^.*\//, '');
+    if (INTERPRETERS.has(base)) {
+        const script = words.slice(i + 1).find((w) => !w.startsWith('-'));
+        return script ?? base;
+    }
+    return base;
+}
+/** The distinct tools of a command list, in order of first use. */
+function toolsOf(commands) {
+    return [...new Set(commands.flatMap((c) => (c.tool ? [c.tool] : [])))];
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/step-too-big.ts
+
+
+/** Language runtimes and the `software` keys that imply them (apt/build/files go with any). */
+const RUNTIMES = [
+    { runtime: 'Python', keys: ['python', 'pip'] },
+    { runtime: 'R', keys: ['r', 'cran', 'bioconductor'] },
+    { runtime: 'Java', keys: ['java', 'maven'] },
+    { runtime: 'Node.js', keys: ['npm'] },
+];
+/* harmony default export */ const step_too_big = (defineRule('STW201', (ctx) => {
+    const maxTools = ctx.settings['step-too-big-max-tools'];
+    const maxCommands = ctx.settings['step-too-big-max-commands'];
+    for (const step of ctx.workflow.steps) {
+        const runtimes = runtimesOf(step.software);
+        if (runtimes.length > 1) {
+            const parts = runtimes.map((r) => `${r.runtime} (${r.keys.join(', ')})`).join(' and ');
+            const names = runtimes.map((r) => `"${step.id}-${slug(r.runtime)}"`).join(' and ');
+            ctx.report(['steps', step.id, 'software'], `Step "${step.id}" mixes runtimes: ${parts}; one image would have to hold all of them. ` +
+                `Split it into one step per runtime, e.g. ${names}, passing data between them as outputs.`, 'key');
+        }
+        if (step.run === undefined)
+            continue;
+        const commands = splitCommands(step.run);
+        const tools = toolsOf(commands);
+        if (tools.length <= maxTools && commands.length <= maxCommands)
+            continue;
+        const what = tools.length > maxTools
+            ? `calls ${tools.length} tools (${tools.join(', ')}; at most ${maxTools} advised)`
+            : `chains ${commands.length} commands (at most ${maxCommands} advised)`;
+        const split = tools.length > 1
+            ? `Split it into steps with one tool each (${tools.map((t) => `"${t}"`).join(', ')}) ` +
+                `and pass files between them as outputs`
+            : `Move the sequence into a script listed under \`software.files\`, or split it into steps`;
+        ctx.report(['steps', step.id, 'run'], `Step "${step.id}" ${what}. ${split}.`);
+    }
+}));
+function runtimesOf(software) {
+    return RUNTIMES.flatMap(({ runtime, keys }) => {
+        const used = keys.filter((k) => {
+            const value = software[k];
+            return Array.isArray(value) ? value.length > 0 : value !== undefined;
+        });
+        return used.length > 0 ? [{ runtime, keys: used }] : [];
+    });
+}
+function slug(runtime) {
+    return runtime.toLowerCase().replace(/[^a-z0-9]+/g, '');
+}
+
+;// CONCATENATED MODULE: ./src/plan/family.ts
+/**
+ * Package names whose usual builds run on a GPU (pip, conda and apt names, lower case). A prefix
+ * ending in `*` matches any name that starts with it.
+ */
+const GPU_PACKAGES = [
+    'tensorflow',
+    'tensorflow-gpu',
+    'tf-nightly',
+    'torch',
+    'pytorch',
+    'pytorch-cuda',
+    'torchvision',
+    'torchaudio',
+    'jax[cuda*',
+    'jaxlib[cuda*',
+    'cupy',
+    'cupy-cuda*',
+    'cudatoolkit',
+    'cuda-*',
+    'cudnn',
+    'nvidia-*',
+    'libcudnn*',
+    'libnvinfer*',
+    'tensorrt',
+    'rapids*',
+    'cudf*',
+    'cuml*',
+];
+/** The bare package name of a requirement as written, lower case (extras kept for jax[cuda12]). */
+function packageName(text) {
+    const noChannel = text.includes('::') ? text.slice(text.indexOf('::') + 2) : text;
+    const m = /^[A-Za-z0-9_.-]+(?:\[[^\]]*\])?/.exec(noChannel.trim());
+    return (m?.[0] ?? '').toLowerCase().replace(/_/g, '-');
+}
+function isGpuPackage(text) {
+    const name = packageName(text);
+    return GPU_PACKAGES.some((p) => (p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : name === p));
+}
+/** A step needs a GPU when it asks for GPUs or uses GPU builds of its packages. */
+function isGpuStep(step) {
+    if ((step.resources?.gpus ?? 0) > 0)
+        return true;
+    const s = step.software;
+    return [...s.pip, ...s.conda, ...s.apt].some(isGpuPackage);
+}
+/**
+ * The family from the software a step declares. A step mixing runtimes gets the most specific
+ * one, in the order conda > r > python > jvm > node > native (lint STW201 tells users to split).
+ */
+function softwareFamily(step) {
+    const s = step.software;
+    if (s.conda.length > 0)
+        return 'conda';
+    if (s.r !== undefined || s.cran.length > 0 || s.bioconductor.length > 0)
+        return 'r';
+    if (s.python !== undefined || s.pip.length > 0)
+        return 'python';
+    if (s.java !== undefined || s.maven.length > 0)
+        return 'jvm';
+    if (s.npm.length > 0)
+        return 'node';
+    if (s.apt.length > 0 || (s.build !== undefined && s.build.trim() !== '') || s.files.length > 0) {
+        return 'native';
+    }
+    return 'none';
+}
+/**
+ * `groupNames`: the names of the spec's pinned groups (`containers.groups`); a `container` that is
+ * neither `auto` nor one of them is an image reference. Without the set, every non-`auto`
+ * container counts as an image reference.
+ */
+function familyOf(step, groupNames = new Set()) {
+    const gpu = isGpuStep(step);
+    const container = step.container ?? 'auto';
+    if (container !== 'auto' && !groupNames.has(container))
+        return { family: 'external', gpu };
+    return { family: softwareFamily(step), gpu };
+}
+/** The names of the pinned groups of a workflow, for `familyOf`. */
+function pinnedGroupNames(workflow) {
+    return new Set(workflow.containers.groups.map((g) => g.name));
+}
+
+// EXTERNAL MODULE: ./node_modules/@renovatebot/pep440/index.js
+var pep440 = __nccwpck_require__(8898);
+var pep440_default = /*#__PURE__*/__nccwpck_require__.n(pep440);
+// EXTERNAL MODULE: ./node_modules/@renovatebot/pep440/lib/specifier.js
+var lib_specifier = __nccwpck_require__(790);
+var specifier_default = /*#__PURE__*/__nccwpck_require__.n(lib_specifier);
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+;// CONCATENATED MODULE: ./src/plan/ranges.ts
+/**
+ * Version sets as unions of intervals over an ordered version space. Each ecosystem brings its own
+ * comparison; "no version satisfies both" then reduces to "the two unions do not intersect".
+ */
+const ANY = [{}];
+function exactly(version) {
+    return [{ lo: { version, inclusive: true }, hi: { version, inclusive: true } }];
+}
+function ranges_atLeast(version, inclusive) {
+    return [{ lo: { version, inclusive } }];
+}
+function below(version, inclusive) {
+    return [{ hi: { version, inclusive } }];
+}
+function between(lo, hi) {
+    return [{ lo: { version: lo, inclusive: true }, hi: { version: hi, inclusive: false } }];
+}
+/** Everything except one version. */
+function except(version) {
+    return [{ hi: { version, inclusive: false } }, { lo: { version, inclusive: false } }];
+}
+/** Everything except a half-open range [lo, hi). */
+function exceptBetween(lo, hi) {
+    return [{ hi: { version: lo, inclusive: false } }, { lo: { version: hi, inclusive: true } }];
+}
+function maxLo(a, b, cmp) {
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    const c = cmp(a.version, b.version);
+    if (c !== 0)
+        return c > 0 ? a : b;
+    return a.inclusive ? b : a;
+}
+function minHi(a, b, cmp) {
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    const c = cmp(a.version, b.version);
+    if (c !== 0)
+        return c < 0 ? a : b;
+    return a.inclusive ? b : a;
+}
+function nonEmpty(interval, cmp) {
+    if (!interval.lo || !interval.hi)
+        return true;
+    const c = cmp(interval.lo.version, interval.hi.version);
+    return c < 0 || (c === 0 && interval.lo.inclusive && interval.hi.inclusive);
+}
+function intersect(a, b, cmp) {
+    const out = [];
+    for (const x of a) {
+        for (const y of b) {
+            const i = {};
+            const lo = maxLo(x.lo, y.lo, cmp);
+            const hi = minHi(x.hi, y.hi, cmp);
+            if (lo)
+                i.lo = lo;
+            if (hi)
+                i.hi = hi;
+            if (nonEmpty(i, cmp))
+                out.push(i);
+        }
+    }
+    return out;
+}
+function isEmpty(set) {
+    return set.length === 0;
+}
+function contains(set, version, cmp) {
+    return set.some((i) => {
+        if (i.lo) {
+            const c = cmp(version, i.lo.version);
+            if (c < 0 || (c === 0 && !i.lo.inclusive))
+                return false;
+        }
+        if (i.hi) {
+            const c = cmp(version, i.hi.version);
+            if (c > 0 || (c === 0 && !i.hi.inclusive))
+                return false;
+        }
+        return true;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/plan/version-order.ts
+/**
+ * Version orderings per ecosystem. PEP 440 and semver come from their libraries; conda, Debian,
+ * Maven and R orderings are small re-implementations of the documented algorithms.
+ */
+function tokens(part) {
+    return (part.match(/\d+|[a-z]+/g) ?? []).map((t) => (/^\d/.test(t) ? Number(t) : t));
+}
+/**
+ * Conda's VersionOrder: optional `N!` epoch, an optional `+local` part, components split on `.`,
+ * `_` and `-`; each component split into numbers and words. A component that starts with a word
+ * gets a leading 0; `dev` sorts before any word, words before numbers, `post` after everything;
+ * missing items count as 0. So 1.1dev1 < 1.1a1 < 1.1rc1 < 1.1 < 1.1post1.
+ */
+function compareConda(a, b) {
+    const parse = (v) => {
+        const lower = v.toLowerCase();
+        const bang = lower.indexOf('!');
+        const epoch = bang >= 0 ? Number(lower.slice(0, bang)) || 0 : 0;
+        const rest = bang >= 0 ? lower.slice(bang + 1) : lower;
+        const [main = '', local = ''] = rest.split('+', 2);
+        const split = (s) => s
+            .split(/[._-]/)
+            .filter((c) => c !== '')
+            .map((c) => {
+            const t = tokens(c);
+            return typeof t[0] === 'string' ? [0, ...t] : t;
+        });
+        return { epoch, main: split(main), local: split(local) };
+    };
+    const key = (t) => {
+        if (t === undefined)
+            return [2, 0];
+        if (typeof t === 'number')
+            return [2, t];
+        if (t === 'dev')
+            return [0, 0];
+        if (t === 'post')
+            return [3, 0];
+        return [1, t];
+    };
+    const compareParts = (x, y) => {
+        for (let i = 0; i < Math.max(x.length, y.length); i++) {
+            const p = x[i] ?? [0];
+            const q = y[i] ?? [0];
+            for (let j = 0; j < Math.max(p.length, q.length); j++) {
+                const [kr, kv] = key(p[j]);
+                const [lr, lv] = key(q[j]);
+                if (kr !== lr)
+                    return kr - lr;
+                if (kv !== lv)
+                    return kv < lv ? -1 : 1;
+            }
+        }
+        return 0;
+    };
+    const x = parse(a);
+    const y = parse(b);
+    return x.epoch - y.epoch || compareParts(x.main, y.main) || compareParts(x.local, y.local);
+}
+/** dpkg's version comparison (`dpkg --compare-versions`): epoch, upstream, revision; `~` sorts first. */
+function compareDebian(a, b) {
+    const split = (v) => {
+        const colon = v.indexOf(':');
+        const epoch = colon >= 0 ? Number(v.slice(0, colon)) : 0;
+        const rest = colon >= 0 ? v.slice(colon + 1) : v;
+        const dash = rest.lastIndexOf('-');
+        return dash >= 0
+            ? { epoch, upstream: rest.slice(0, dash), revision: rest.slice(dash + 1) }
+            : { epoch, upstream: rest, revision: '0' };
+    };
+    const order = (c) => {
+        if (c === undefined)
+            return 0;
+        if (c === '~')
+            return -1;
+        if (/[A-Za-z]/.test(c))
+            return c.charCodeAt(0);
+        return c.charCodeAt(0) + 256;
+    };
+    const verrevcmp = (x, y) => {
+        let i = 0;
+        let j = 0;
+        while (i < x.length || j < y.length) {
+            let firstDiff = 0;
+            while ((i < x.length && !/\d/.test(x[i])) || (j < y.length && !/\d/.test(y[j]))) {
+                const ac = i < x.length && !/\d/.test(x[i]) ? order(x[i]) : 0;
+                const bc = j < y.length && !/\d/.test(y[j]) ? order(y[j]) : 0;
+                if (ac !== bc)
+                    return ac - bc;
+                i++;
+                j++;
+            }
+            while (x[i] === '0')
+                i++;
+            while (y[j] === '0')
+                j++;
+            while (i < x.length && /\d/.test(x[i]) && j < y.length && /\d/.test(y[j])) {
+                if (!firstDiff)
+                    firstDiff = x.charCodeAt(i) - y.charCodeAt(j);
+                i++;
+                j++;
+            }
+            if (i < x.length && /\d/.test(x[i]))
+                return 1;
+            if (j < y.length && /\d/.test(y[j]))
+                return -1;
+            if (firstDiff)
+                return firstDiff;
+        }
+        return 0;
+    };
+    const x = split(a);
+    const y = split(b);
+    return (x.epoch - y.epoch || verrevcmp(x.upstream, y.upstream) || verrevcmp(x.revision, y.revision));
+}
+const MAVEN_QUALIFIERS = ['alpha', 'beta', 'milestone', 'rc', 'snapshot', '', 'sp'];
+const MAVEN_ALIASES = {
+    a: 'alpha',
+    b: 'beta',
+    m: 'milestone',
+    cr: 'rc',
+    ga: '',
+    final: '',
+    release: '',
+};
+/**
+ * Maven's ComparableVersion, simplified: items split on `.`, `-` and digit/letter changes;
+ * numbers compare numerically and above qualifiers; qualifiers order
+ * alpha < beta < milestone < rc < snapshot < (release) < sp < unknown words (alphabetical).
+ */
+function compareMaven(a, b) {
+    const items = (v) => (v.toLowerCase().match(/\d+|[a-z]+/g) ?? []).map((t) => /^\d/.test(t) ? Number(t) : (MAVEN_ALIASES[t] ?? t));
+    const qualifierRank = (q) => {
+        const i = MAVEN_QUALIFIERS.indexOf(q);
+        return i >= 0 ? i : MAVEN_QUALIFIERS.length;
+    };
+    const x = items(a);
+    const y = items(b);
+    for (let i = 0; i < Math.max(x.length, y.length); i++) {
+        const p = x[i];
+        const q = y[i];
+        // A missing item is 0 against a number and "release" against a qualifier.
+        const pp = p ?? (typeof q === 'number' ? 0 : '');
+        const qq = q ?? (typeof p === 'number' ? 0 : '');
+        if (typeof pp === 'number' && typeof qq === 'number') {
+            if (pp !== qq)
+                return pp - qq;
+        }
+        else if (typeof pp === 'number') {
+            return 1;
+        }
+        else if (typeof qq === 'number') {
+            return -1;
+        }
+        else {
+            const r = qualifierRank(pp) - qualifierRank(qq);
+            if (r !== 0)
+                return r;
+            if (pp !== qq)
+                return pp < qq ? -1 : 1;
+        }
+    }
+    return 0;
+}
+/** R package versions: integers separated by `.` or `-`, compared numerically (`package_version`). */
+function compareR(a, b) {
+    const x = a.split(/[.-]/).map(Number);
+    const y = b.split(/[.-]/).map(Number);
+    for (let i = 0; i < Math.max(x.length, y.length); i++) {
+        const d = (x[i] ?? 0) - (y[i] ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    return 0;
+}
+/**
+ * Runtime versions (`python: "3.12"`, `java: "21"`, `r: "4.4.1"`): numeric components; a shorter
+ * version is a prefix that any longer one with the same leading components satisfies.
+ */
+function compareRuntime(a, b) {
+    return compareR(a, b);
+}
+/** Two runtime requests are compatible when one is a component prefix of the other (3.12 ~ 3.12.4). */
+function runtimesCompatible(a, b) {
+    const x = a.trim().split('.');
+    const y = b.trim().split('.');
+    const n = Math.min(x.length, y.length);
+    for (let i = 0; i < n; i++)
+        if (Number(x[i]) !== Number(y[i]) || x[i] === '')
+            return false;
+    return true;
+}
+/** The more specific of two compatible runtime versions (3.12 and 3.12.4 → 3.12.4). */
+function moreSpecificRuntime(a, b) {
+    return b.split('.').length > a.split('.').length ? b : a;
+}
+
+;// CONCATENATED MODULE: ./src/plan/requirements.ts
+/**
+ * Requirement parsing and conflict detection per ecosystem.
+ *
+ * Every requirement from a spec passes through `parseRequirement` before it can reach a Dockerfile:
+ * names and versions are checked against the ecosystem's grammar, so `numpy; rm -rf /` is refused
+ * with a reason instead of being interpolated into a shell line.
+ *
+ * Accepted forms (see docs/plan.md):
+ * - pip: PEP 508 name, optional `[extras]`, optional PEP 440 specifier (`numpy==2.0.1`,
+ *   `zarr>=2.18,<3`, `pandas~=2.2`, `scipy==1.*`). No environment markers, no URLs.
+ * - conda: match specs `[channel::]name`, `name=1.2` (fuzzy: 1.2.*), `name=1.2=build`,
+ *   `name==1.2`, `name>=1.2,<2`, `name>=1|<0.5`, `name 1.2.* build*`.
+ * - npm: `name`, `@scope/name`, `name@<semver range>` (no dist-tags, no URLs).
+ * - apt: `pkg` or `pkg=<debian version>`.
+ * - maven: `group:artifact` or `group:artifact:version` (a version or a range like `[1.0,2.0)`).
+ * - cran / bioconductor: `name`, `name==1.2.3` or `name>=1.2`.
+ */
+
+// The specifier parser (operators and versions) is not re-exported by the package index.
+
+
+
+
+const ECOSYSTEMS = [
+    'pip',
+    'conda',
+    'cran',
+    'bioconductor',
+    'maven',
+    'apt',
+    'npm',
+];
+function invalid(reason) {
+    return { ok: false, reason };
+}
+const MAX_LENGTH = 300;
+function parseRequirement(ecosystem, text) {
+    if (typeof text !== 'string')
+        return invalid('a requirement must be a string');
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return invalid('the requirement is empty');
+    if (trimmed.length > MAX_LENGTH)
+        return invalid(`the requirement is over ${MAX_LENGTH} characters`);
+    // Control characters would break a Dockerfile line whatever the quoting: refused everywhere.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    if (/[\u0000-\u001f\u007f]/.test(trimmed))
+        return invalid('it contains a line break or control character');
+    if (/['"`$\\;&]/.test(trimmed) && ecosystem !== 'pip' && ecosystem !== 'conda') {
+        return invalid(`it contains a character that is not allowed in a ${ecosystem} requirement`);
+    }
+    switch (ecosystem) {
+        case 'pip':
+            return parsePip(trimmed);
+        case 'conda':
+            return parseConda(trimmed);
+        case 'npm':
+            return parseNpm(trimmed);
+        case 'apt':
+            return parseApt(trimmed);
+        case 'maven':
+            return parseMaven(trimmed);
+        case 'cran':
+        case 'bioconductor':
+            return parseR(ecosystem, trimmed);
+        default:
+            return invalid(`unknown ecosystem ${String(ecosystem)}`);
+    }
+}
+// ---------------------------------------------------------------------------------------------
+// pip (PEP 508 names, PEP 440 specifiers)
+const PIP_NAME = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?\s*(.*)$/;
+/** PEP 503 normalisation: `Foo_Bar.baz` and `foo-bar-baz` are the same project. */
+function normalizePipName(name) {
+    return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+function parsePip(text) {
+    if (text.includes(';'))
+        return invalid('environment markers (`;`) are not supported');
+    if (text.includes('@'))
+        return invalid('direct URL references (`@`) are not supported');
+    const m = PIP_NAME.exec(text);
+    if (!m)
+        return invalid('it does not start with a valid Python project name');
+    const [, name = '', extrasText, rest = ''] = m;
+    const extras = extrasText === undefined ? [] : extrasText.split(',').map((e) => e.trim());
+    if (extras.some((e) => !/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(e))) {
+        return invalid('an extra is not a valid name');
+    }
+    const specifier = rest.trim();
+    if (specifier === '') {
+        return requirement('pip', normalizePipName(name), text, {
+            kind: 'pep440',
+            specifier: '',
+            extras,
+            set: ANY,
+        });
+    }
+    if (!/^[<>=!~]/.test(specifier))
+        return invalid(`"${specifier}" is not a version specifier`);
+    if (!/^[<>=!~0-9A-Za-z.*+,\s]+$/.test(specifier) || !pep440_default().validRange(specifier)) {
+        return invalid(`"${specifier}" is not a valid PEP 440 version specifier`);
+    }
+    const clauses = pep440Clauses(specifier);
+    if (!clauses)
+        return invalid(`"${specifier}" is not a valid PEP 440 version specifier`);
+    let set = ANY;
+    for (const clause of clauses)
+        set = intersect(set, clause.set, (pep440_default()).compare);
+    const pinned = clauses.length === 1 && clauses[0].exact;
+    return requirement('pip', normalizePipName(name), text, {
+        kind: 'pep440',
+        specifier,
+        extras,
+        set,
+    }, pinned);
+}
+/** The next release prefix: [1, 4] → "1.5" (with the epoch kept). */
+function nextRelease(epoch, release) {
+    const next = [...release];
+    next[next.length - 1] = (next[next.length - 1] ?? 0) + 1;
+    return `${epoch ? `${epoch}!` : ''}${next.join('.')}`;
+}
+function prefixOf(epoch, release) {
+    return `${epoch ? `${epoch}!` : ''}${release.join('.')}`;
+}
+/**
+ * PEP 440 clauses as version sets. Pre-releases count as available (an explicit pin may name one),
+ * but `<V` excludes V's own pre-releases, as the standard says: its bound is `V.dev0`.
+ */
+function pep440Clauses(specifier) {
+    const parsed = specifier_default().parse(specifier);
+    if (!parsed || parsed.length === 0)
+        return undefined;
+    const out = [];
+    for (const c of parsed) {
+        const wildcard = c.prefix === '.*';
+        const v = c.version;
+        switch (c.operator) {
+            case '==':
+            case '===':
+                out.push(wildcard
+                    ? {
+                        set: between(`${prefixOf(c.epoch, c.release)}.dev0`, `${nextRelease(c.epoch, c.release)}.dev0`),
+                        exact: false,
+                    }
+                    : { set: exactly(v), exact: true });
+                break;
+            case '!=':
+                out.push({
+                    set: wildcard
+                        ? exceptBetween(`${prefixOf(c.epoch, c.release)}.dev0`, `${nextRelease(c.epoch, c.release)}.dev0`)
+                        : except(v),
+                    exact: false,
+                });
+                break;
+            case '>=':
+                out.push({ set: ranges_atLeast(v, true), exact: false });
+                break;
+            case '>':
+                out.push({ set: ranges_atLeast(v, false), exact: false });
+                break;
+            case '<=':
+                out.push({ set: below(v, true), exact: false });
+                break;
+            case '<':
+                out.push({
+                    set: c.is_prerelease || c.is_postrelease ? below(v, false) : below(`${v}.dev0`, false),
+                    exact: false,
+                });
+                break;
+            case '~=': {
+                if (c.release.length < 2)
+                    return undefined;
+                out.push({
+                    set: between(v, `${nextRelease(c.epoch, c.release.slice(0, -1))}.dev0`),
+                    exact: false,
+                });
+                break;
+            }
+            default:
+                return undefined;
+        }
+    }
+    return out;
+}
+// ---------------------------------------------------------------------------------------------
+// conda match specs
+const CONDA_SPEC = /^(?:([A-Za-z0-9][A-Za-z0-9._/-]*)::)?([A-Za-z0-9_][A-Za-z0-9._-]*)(.*)$/;
+const CONDA_VERSION = /^[0-9A-Za-z][0-9A-Za-z._+!]*(?:\.?\*)?$|^\*$/;
+const CONDA_BUILD = /^[A-Za-z0-9_.*+-]+$/;
+function parseConda(text) {
+    const m = CONDA_SPEC.exec(text);
+    if (!m)
+        return invalid('it is not a conda match spec (`[channel::]name[=version[=build]]`)');
+    const [, channel, rawName = '', rest = ''] = m;
+    const name = rawName.toLowerCase();
+    let versionSpec = '';
+    let build;
+    let fuzzy = false;
+    let space;
+    let eq;
+    if (rest === '') {
+        // unversioned
+    }
+    else if ((space = /^\s+(\S+)(?:\s+(\S+))?$/.exec(rest))) {
+        versionSpec = space[1] ?? '';
+        build = space[2];
+    }
+    else if ((eq = /^=([^=<>!~,|\s][^=\s]*)(?:=(\S+))?$/.exec(rest))) {
+        versionSpec = eq[1] ?? '';
+        build = eq[2];
+        // `name=1.2` is conda's fuzzy form (1.2.*); with a build string the version is exact.
+        fuzzy = build === undefined;
+    }
+    else if (/^(==|>=|<=|>|<|!=|~=)/.test(rest)) {
+        versionSpec = rest;
+    }
+    else {
+        return invalid(`"${rest}" is not a conda version specification`);
+    }
+    if (build !== undefined && !CONDA_BUILD.test(build)) {
+        return invalid(`"${build}" is not a valid conda build string`);
+    }
+    let set = ANY;
+    let pinned = false;
+    if (versionSpec !== '') {
+        const parsed = condaVersionSet(versionSpec, fuzzy);
+        if (!parsed)
+            return invalid(`"${versionSpec}" is not a valid conda version specification`);
+        set = parsed.set;
+        pinned = parsed.pinned;
+    }
+    const constraint = { kind: 'conda', versionSpec, set };
+    if (channel !== undefined)
+        constraint.channel = channel;
+    if (build !== undefined)
+        constraint.build = build;
+    return requirement('conda', name, text, constraint, pinned, versionSpec !== '' || !!build);
+}
+/** Conda's prefix bounds: `1.2.*` covers [1.2, 1.3dev0) (dev builds of 1.2 itself are left out). */
+function condaPrefix(prefix) {
+    const m = /^(.*?)(\d+)$/.exec(prefix);
+    if (!m)
+        return ranges_atLeast(prefix, true);
+    const next = `${m[1]}${Number(m[2]) + 1}`;
+    return between(prefix, `${next}dev0`);
+}
+function condaVersionSet(spec, fuzzy) {
+    const alternatives = spec.split('|');
+    let union = [];
+    let terms = 0;
+    let exactTerms = 0;
+    for (const alternative of alternatives) {
+        let set = ANY;
+        for (const rawTerm of alternative.split(',')) {
+            const term = rawTerm.trim();
+            const m = /^(==|>=|<=|>|<|!=|~=|=)?(.+)$/.exec(term);
+            if (!m)
+                return undefined;
+            const op = m[1] ?? '';
+            const version = m[2] ?? '';
+            if (!CONDA_VERSION.test(version))
+                return undefined;
+            terms++;
+            const star = version.endsWith('*');
+            const base = version.replace(/\.?\*$/, '');
+            let clause;
+            if (version === '*')
+                clause = ANY;
+            else if (op === '' || op === '==' || op === '=') {
+                if (star || (op === '=' && fuzzy) || (op === '' && fuzzy))
+                    clause = condaPrefix(base);
+                else
+                    clause = exactly(version);
+                // `=1.2.3` is conda's usual way to pin: counted as pinned though it also admits 1.2.3.x.
+                if (!star)
+                    exactTerms++;
+            }
+            else if (op === '!=') {
+                if (star) {
+                    const p = condaPrefix(base)[0];
+                    clause = p?.lo && p.hi ? exceptBetween(p.lo.version, p.hi.version) : except(base);
+                }
+                else
+                    clause = except(version);
+            }
+            else if (star)
+                return undefined;
+            else if (op === '>=')
+                clause = ranges_atLeast(version, true);
+            else if (op === '>')
+                clause = ranges_atLeast(version, false);
+            else if (op === '<=')
+                clause = below(version, true);
+            else if (op === '<')
+                clause = below(version, false);
+            else {
+                // ~=1.4.5 → >=1.4.5, 1.4.*
+                const parts = version.split('.');
+                if (parts.length < 2)
+                    return undefined;
+                clause = intersect(ranges_atLeast(version, true), condaPrefix(parts.slice(0, -1).join('.')), compareConda);
+            }
+            set = intersect(set, clause, compareConda);
+        }
+        union = union.concat(set);
+    }
+    return { set: union, pinned: alternatives.length === 1 && terms === 1 && exactTerms === 1 };
+}
+function globToRegExp(glob) {
+    return new RegExp(`^${glob
+        .split('*')
+        .map((s) => s.replace(/[.+]/g, '\\$&'))
+        .join('.*')}$`);
+}
+/** Can one build string satisfy both patterns? Exact for literals; prefix check for two globs. */
+function buildsCompatible(a, b) {
+    const aGlob = a.includes('*');
+    const bGlob = b.includes('*');
+    if (!aGlob && !bGlob)
+        return a === b;
+    if (!aGlob)
+        return globToRegExp(b).test(a);
+    if (!bGlob)
+        return globToRegExp(a).test(b);
+    const pa = a.slice(0, a.indexOf('*'));
+    const pb = b.slice(0, b.indexOf('*'));
+    return pa.startsWith(pb) || pb.startsWith(pa);
+}
+// ---------------------------------------------------------------------------------------------
+// npm (semver)
+const NPM_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+function parseNpm(text) {
+    const at = text.indexOf('@', 1);
+    const name = at > 0 ? text.slice(0, at) : text;
+    const range = at > 0 ? text.slice(at + 1).trim() : '';
+    if (!NPM_NAME.test(name) || name.length > 214)
+        return invalid(`"${name}" is not a valid npm package name`);
+    if (at > 0) {
+        if (!/^[0-9A-Za-z.*^~<>=|+\s-]+$/.test(range) || semver_default().validRange(range) === null) {
+            return invalid(`"${range}" is not a semver range (dist-tags and URLs are not supported)`);
+        }
+    }
+    const pinned = at > 0 && semver_default().valid(range.replace(/^=/, '')) !== null;
+    return requirement('npm', name, text, { kind: 'semver', range: at > 0 ? range : '*' }, pinned, at > 0);
+}
+// ---------------------------------------------------------------------------------------------
+// apt (Debian)
+const APT = /^([a-z0-9][a-z0-9+.-]+)(?:=(.+))?$/;
+const DEBIAN_VERSION = /^(?:\d+:)?[0-9][A-Za-z0-9.+~-]*$/;
+function parseApt(text) {
+    const m = APT.exec(text);
+    if (!m)
+        return invalid('it is not a Debian package name (`pkg` or `pkg=version`)');
+    const [, name = '', version] = m;
+    if (version !== undefined && !DEBIAN_VERSION.test(version)) {
+        return invalid(`"${version}" is not a valid Debian version`);
+    }
+    const constraint = version === undefined
+        ? { kind: 'debian', set: ANY }
+        : { kind: 'debian', version, set: exactly(version) };
+    return requirement('apt', name, text, constraint, version !== undefined);
+}
+// ---------------------------------------------------------------------------------------------
+// maven
+const MAVEN_PART = /^[A-Za-z0-9_.-]+$/;
+const MAVEN_RANGE = /([[(])([^[\]()]*)([\])])/g;
+function parseMaven(text) {
+    const parts = text.split(':');
+    if (parts.length < 2 || parts.length > 3) {
+        return invalid('it is not `group:artifact` or `group:artifact:version`');
+    }
+    const [group = '', artifact = '', version] = parts;
+    if (!MAVEN_PART.test(group) || !MAVEN_PART.test(artifact)) {
+        return invalid(`"${group}:${artifact}" is not a valid Maven group and artifact`);
+    }
+    const base = { kind: 'maven', group, artifact };
+    const name = `${group}:${artifact}`;
+    if (version === undefined)
+        return requirement('maven', name, text, { ...base, set: ANY }, false, false);
+    if (MAVEN_PART.test(version)) {
+        return requirement('maven', name, text, { ...base, version, set: exactly(version) }, true);
+    }
+    // Version ranges: [1.0,2.0), [1.0,), (,1.0], [1.0], and unions of them separated by commas.
+    let union = [];
+    let consumed = '';
+    for (const r of version.matchAll(MAVEN_RANGE)) {
+        const [whole, open, body = '', close] = r;
+        consumed += `${whole},`;
+        const bounds = body.split(',').map((s) => s.trim());
+        if (bounds.some((b) => b !== '' && !MAVEN_PART.test(b)) || bounds.length > 2) {
+            return invalid(`"${version}" is not a valid Maven version range`);
+        }
+        const [lo = '', hi] = bounds;
+        if (hi === undefined) {
+            if (open !== '[' || close !== ']' || lo === '')
+                return invalid(`"${version}" is not a valid Maven version range`);
+            union = union.concat(exactly(lo));
+            continue;
+        }
+        const interval = {};
+        if (lo !== '')
+            interval.lo = { version: lo, inclusive: open === '[' };
+        if (hi !== '')
+            interval.hi = { version: hi, inclusive: close === ']' };
+        union.push(interval);
+    }
+    if (consumed.replace(/,$/, '') !== version.replace(/\s/g, '')) {
+        return invalid(`"${version}" is not a valid Maven version or range`);
+    }
+    return requirement('maven', name, text, { ...base, version, set: union }, false);
+}
+// ---------------------------------------------------------------------------------------------
+// CRAN / Bioconductor
+const R_REQUIREMENT = /^([A-Za-z][A-Za-z0-9.]*[A-Za-z0-9])\s*(?:(==|>=)\s*([0-9]+(?:[.-][0-9]+)+))?$/;
+function parseR(ecosystem, text) {
+    const m = R_REQUIREMENT.exec(text);
+    if (!m)
+        return invalid(`it is not an R package (\`name\`, \`name==1.2.3\` or \`name>=1.2\`)`);
+    const [, name = '', op, version] = m;
+    if (!op || !version) {
+        return requirement(ecosystem, name, text, { kind: 'r', specifier: '', set: ANY }, false, false);
+    }
+    const set = op === '==' ? exactly(version) : ranges_atLeast(version, true);
+    return requirement(ecosystem, name, text, { kind: 'r', specifier: `${op}${version}`, set }, op === '==');
+}
+// ---------------------------------------------------------------------------------------------
+function requirement(ecosystem, name, text, constraint, pinned = false, versioned) {
+    const hasVersion = versioned ??
+        (constraint.kind === 'pep440'
+            ? constraint.specifier !== ''
+            : constraint.kind === 'semver'
+                ? constraint.range !== '*'
+                : true);
+    return { ok: true, ecosystem, name, text, constraint, pinned, versioned: hasVersion };
+}
+const COMPARE = {
+    pep440: (pep440_default()).compare,
+    conda: compareConda,
+    debian: compareDebian,
+    maven: compareMaven,
+    r: compareR,
+};
+/**
+ * True when no version satisfies both requirements. Requirements on different packages never
+ * conflict; neither do unversioned ones. Conda specs also conflict on different explicit channels
+ * or incompatible build strings.
+ */
+function conflicts(a, b) {
+    if (a.name !== b.name || sameFamilyOfNames(a, b) === false)
+        return false;
+    const x = a.constraint;
+    const y = b.constraint;
+    if (x.kind === 'semver' && y.kind === 'semver') {
+        if (x.range === '*' || y.range === '*')
+            return false;
+        return !semver_default().intersects(x.range, y.range);
+    }
+    if (x.kind === 'conda' && y.kind === 'conda') {
+        if (x.channel && y.channel && x.channel !== y.channel)
+            return true;
+        if (x.build && y.build && !buildsCompatible(x.build, y.build))
+            return true;
+    }
+    if (x.kind === 'semver' || y.kind === 'semver' || x.kind !== y.kind)
+        return false;
+    const compare = COMPARE[x.kind];
+    if (!compare)
+        return false;
+    return isEmpty(intersect(x.set, y.set, compare));
+}
+/** CRAN and Bioconductor share one R library, so a name clash across them counts too. */
+function sameFamilyOfNames(a, b) {
+    if (a.ecosystem === b.ecosystem)
+        return true;
+    const r = (e) => e === 'cran' || e === 'bioconductor';
+    return r(a.ecosystem) && r(b.ecosystem);
+}
+/** Runtime versions are 1–3 numeric components (`3.12`, `21`, `4.4.1`). */
+function parseRuntime(kind, text) {
+    const v = String(text).trim();
+    if (!/^\d{1,4}(?:\.\d{1,4}){0,2}$/.test(v)) {
+        return invalid(`"${v}" is not a ${kind} version (use numbers like 3.12 or 21)`);
+    }
+    return { ok: true, version: v };
+}
+
+;// CONCATENATED MODULE: ./src/lint/same-group.ts
+/**
+ * Whether steps would land in the same container group, by the planner's own criteria: same
+ * container setting, same family and GPU flag, compatible runtimes, no conflicting requirements.
+ * Lint runs without a plan, so this is the pairwise test the grouping applies.
+ */
+
+
+
+/** Undefined when the step is never grouped (an image used as is, or no software). */
+function groupKeyOf(step, pinnedGroups) {
+    const { family, gpu } = familyOf(step, pinnedGroups);
+    if (family === 'external' || family === 'none')
+        return undefined;
+    const label = step.container !== 'auto' ? step.container : `${family}${gpu ? '-gpu' : ''}`;
+    return { label, key: `${step.container}\u0000${family}\u0000${gpu}` };
+}
+function requirementsOf(step) {
+    return ECOSYSTEMS.flatMap((eco) => step.software[eco].flatMap((text) => {
+        const parsed = parseRequirement(eco, text);
+        return parsed.ok ? [parsed] : [];
+    }));
+}
+/** True when no runtime or package of `a` rules out one of `b` (GPU and family checked apart). */
+function compatible(a, b) {
+    for (const runtime of ['python', 'r', 'java']) {
+        const x = a.software[runtime];
+        const y = b.software[runtime];
+        if (x !== undefined && y !== undefined && !runtimesCompatible(x, y))
+            return false;
+    }
+    const theirs = requirementsOf(b);
+    return requirementsOf(a).every((mine) => theirs.every((other) => !conflicts(mine, other)));
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/tiny-chain.ts
+/**
+ * STW202 tiny-chain: a straight chain of short steps that would share one container group. Each
+ * step costs scheduling, container start-up and data staging; merged, the chain does the same work
+ * once.
+ */
+
+
+
+
+
+/* harmony default export */ const tiny_chain = (defineRule('STW202', (ctx) => {
+    const { workflow, graph } = ctx;
+    const maxDuration = ctx.settings['tiny-chain-max-duration'];
+    const minSteps = ctx.settings['tiny-chain-min-steps'];
+    const pinned = pinnedGroupNames(workflow);
+    const tiny = (s) => !s.service && s.duration !== undefined && s.duration <= maxDuration;
+    const inChain = new Set();
+    for (const first of workflow.steps) {
+        if (inChain.has(first.id) || !tiny(first))
+            continue;
+        const group = groupKeyOf(first, pinned);
+        if (!group)
+            continue;
+        // Only start at the head: a tiny predecessor in the same group would have started it.
+        const beforeId = onlyNeighbour(graph, first.id, 'upstream');
+        const before = beforeId === undefined ? undefined : graph.steps.get(beforeId);
+        if (before && linked(graph, before.id, first.id) && fits(before, [first]))
+            continue;
+        const chain = [first];
+        for (;;) {
+            const last = chain[chain.length - 1];
+            const nextId = onlyNeighbour(graph, last.id, 'downstream');
+            const next = nextId === undefined ? undefined : graph.steps.get(nextId);
+            if (!next || !linked(graph, last.id, next.id) || !fits(next, chain))
+                break;
+            chain.push(next);
+        }
+        if (chain.length < minSteps)
+            continue;
+        for (const s of chain)
+            inChain.add(s.id);
+        const names = chain.map((s) => `"${s.id}"`).join(' → ');
+        const times = chain.map((s) => formatDuration(s.duration)).join(', ');
+        ctx.report(['steps', first.id], `Steps ${names} form a straight chain of short steps (${times}; each at most ` +
+            `${formatSetting('tiny-chain-max-duration', maxDuration)}) that would share the ` +
+            `"${group.label}" image. Merge them into one step to save scheduling, start-up and ` +
+            `staging of intermediate files.`, 'key');
+    }
+    function fits(candidate, chain) {
+        const key = groupKeyOf(candidate, pinned)?.key;
+        return (tiny(candidate) &&
+            key !== undefined &&
+            chain.every((s) => groupKeyOf(s, pinned)?.key === key && compatible(s, candidate)) &&
+            !chain.some((s) => s.id === candidate.id));
+    }
+}));
+/** The single step on one side of `id`, if all its edges on that side go to one step. */
+function onlyNeighbour(graph, id, side) {
+    const edges = graph[side].get(id) ?? [];
+    const others = new Set(edges.map((e) => (side === 'upstream' ? e.from : e.to)));
+    return others.size === 1 ? [...others][0] : undefined;
+}
+/** `from` feeds only `to`, and `to` reads from no step but `from`: merging loses nothing. */
+function linked(graph, from, to) {
+    return (onlyNeighbour(graph, from, 'downstream') === to && onlyNeighbour(graph, to, 'upstream') === from);
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/missing-duration.ts
+/** STW203 missing-duration: a step with no expected processing time. */
+
+/* harmony default export */ const missing_duration = (defineRule('STW203', (ctx) => {
+    for (const step of ctx.workflow.steps) {
+        // A service runs until stopped: it has no processing time per run.
+        if (step.duration !== undefined || step.service)
+            continue;
+        ctx.reportMissing(['steps', step.id, 'duration'], `Step "${step.id}" gives no expected processing time. Add \`duration:\` (e.g. \`40m\`) ` +
+            `so its size, its requested time and the automation's worth can be judged.`);
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/missing-economics.ts
+
+/** Each figure with its spec key, in the order the docs list them. */
+const ECONOMICS_FIGURES = [
+    { field: 'runsPerYear', key: 'runs-per-year' },
+    { field: 'manualMinutesPerRun', key: 'manual-minutes-per-run' },
+    { field: 'developmentHours', key: 'development-hours' },
+    { field: 'maintenanceHoursPerYear', key: 'maintenance-hours-per-year' },
+    { field: 'horizonYears', key: 'horizon-years' },
+];
+/* harmony default export */ const missing_economics = (defineRule('STW301', (ctx) => {
+    const economics = ctx.workflow.economics;
+    if (!economics) {
+        ctx.reportMissing(['economics'], `Workflow "${ctx.workflow.name}" gives no \`economics:\`, so nobody can tell whether ` +
+            `automating it pays off. Add runs-per-year, manual-minutes-per-run, development-hours, ` +
+            `maintenance-hours-per-year and horizon-years.`);
+        return;
+    }
+    const missing = ECONOMICS_FIGURES.filter(({ field }) => economics[field] === undefined);
+    if (missing.length === 0)
+        return;
+    ctx.report(['economics'], `\`economics:\` lacks ${missing.map((m) => m.key).join(', ')}; without ` +
+        `${missing.length === 1 ? 'it' : 'them'} the time saved cannot be weighed against the ` +
+        `cost of automating. Add ${missing.length === 1 ? 'it' : 'them'}.`, 'key');
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/not-worth-automating.ts
+/**
+ * STW302 not-worth-automating: development + maintenance over the horizon exceed the manual time
+ * the automation saves. The message shows both figures and the break-even number of runs.
+ */
+
+/* harmony default export */ const not_worth_automating = (defineRule('STW302', (ctx) => {
+    const e = ctx.workflow.economics;
+    if (!e ||
+        e.runsPerYear === undefined ||
+        e.manualMinutesPerRun === undefined ||
+        e.developmentHours === undefined) {
+        return; // STW301 asks for the figures
+    }
+    // Missing maintenance means none; a missing horizon is read as one year (STW301 reports both).
+    const maintenance = e.maintenanceHoursPerYear ?? 0;
+    const horizon = e.horizonYears ?? 1;
+    if (horizon <= 0)
+        return;
+    const savedHours = (e.runsPerYear * e.manualMinutesPerRun * horizon) / 60;
+    const costHours = e.developmentHours + maintenance * horizon;
+    if (costHours <= savedHours)
+        return;
+    const saved = `${fmt(e.runsPerYear)} runs/year × ${fmt(e.manualMinutesPerRun)} min × ${fmt(horizon)} ` +
+        `year${horizon === 1 ? '' : 's'} = ${fmt(savedHours)} h saved`;
+    const cost = `${fmt(e.developmentHours)} h development + ${fmt(maintenance)} h/year maintenance × ` +
+        `${fmt(horizon)} = ${fmt(costHours)} h spent`;
+    const breakEven = e.manualMinutesPerRun > 0
+        ? `It breaks even at ${fmt(Math.ceil((costHours * 60) / (e.manualMinutesPerRun * horizon)))} ` +
+            `runs/year (now ${fmt(e.runsPerYear)}).`
+        : `It never breaks even: a run saves no manual minutes.`;
+    ctx.report(['economics'], `Automating does not pay off over the horizon: ${saved}, but ${cost}. ${breakEven} ` +
+        `Cut the scope or the maintenance, or say why it is worth it anyway in a suppression reason.`, 'key');
+}));
+/** At most one decimal, without trailing zeros. */
+function fmt(n) {
+    return String(Math.round(n * 10) / 10);
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/no-software.ts
+/** STW401 no-software: a step that declares no software and no container. */
+
+
+/* harmony default export */ const no_software = (defineRule('STW401', (ctx) => {
+    const pinned = pinnedGroupNames(ctx.workflow);
+    const pinnedBase = new Map(ctx.workflow.containers.groups.map((g) => [g.name, g.base]));
+    for (const step of ctx.workflow.steps) {
+        if (familyOf(step, pinned).family !== 'none')
+            continue;
+        // A step pinned to a group with its own base image takes its software from that image.
+        if (pinnedBase.get(step.container) !== undefined)
+            continue;
+        const tool = step.run?.trim().split(/\s+/)[0];
+        const hint = tool ? ` (\`run\` calls "${tool}")` : '';
+        ctx.reportMissing(['steps', step.id, 'software'], `Step "${step.id}" declares no software and no container image, so its image would hold ` +
+            `only the base system${hint}. List what it needs under \`software:\`, or set ` +
+            `\`container:\` to an image that has it.`);
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/unpinned.ts
+/**
+ * STW402 unpinned: a package or runtime without an exact version. Unpinned software changes
+ * whenever an image is rebuilt, and the content hash cannot notice.
+ */
+
+
+/** Runtimes pinned enough at `major.minor` (Java releases are numbered by major alone). */
+const unpinned_RUNTIMES = [
+    { key: 'python', exact: /^\d+\.\d+(\.\d+)?$/, example: '"3.12"' },
+    { key: 'r', exact: /^\d+\.\d+(\.\d+)?$/, example: '"4.4.1"' },
+    { key: 'java', exact: /^\d+(\.\d+){0,2}$/, example: '"21"' },
+];
+const EXAMPLES = {
+    pip: (n) => `${n}==<version>`,
+    conda: (n) => `${n}=<version>`,
+    cran: (n) => `${n}==<version>`,
+    bioconductor: (n) => `${n}==<version>`,
+    maven: (n) => `${n}:<version>`,
+    apt: (n) => `${n}=<debian version>`,
+    npm: (n) => `${n}@<version>`,
+};
+/* harmony default export */ const unpinned = (defineRule('STW402', (ctx) => {
+    for (const step of ctx.workflow.steps) {
+        for (const { key, exact, example } of unpinned_RUNTIMES) {
+            const version = step.software[key];
+            if (version === undefined || exact.test(version.trim()))
+                continue;
+            ctx.report(['steps', step.id, 'software', key], `Step "${step.id}" asks for ${key} "${version}", which is not an exact version; ` +
+                `the image would change as new releases appear. Pin it, e.g. ${key}: ${example}.`);
+        }
+        for (const ecosystem of ECOSYSTEMS) {
+            step.software[ecosystem].forEach((text, index) => {
+                const parsed = parseRequirement(ecosystem, text);
+                if (!parsed.ok || parsed.pinned)
+                    return; // invalid ones are STW410's
+                const written = parsed.versioned ? ` (${text.trim()})` : '';
+                const name = ecosystem === 'maven' ? text.trim().split(':').slice(0, 2).join(':') : parsed.name;
+                ctx.report(['steps', step.id, 'software', ecosystem, index], `${ecosystem} package "${name}" of step "${step.id}" has no exact version${written}; ` +
+                    `rebuilding the image could silently change it. Pin it, e.g. ${EXAMPLES[ecosystem](name)}.`);
+            });
+        }
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/mutable-image.ts
+
+
+/** Tags that by convention move to newer images. */
+const MOVING_TAGS = new Set(['latest', 'stable', 'edge', 'nightly', 'rolling', 'main', 'master']);
+/* harmony default export */ const mutable_image = (defineRule('STW403', (ctx) => {
+    const { workflow } = ctx;
+    const check = (ref, path, where) => {
+        const problem = mutability(ref);
+        if (!problem)
+            return;
+        ctx.report(path, `${where} names image "${ref}", which ${problem}; rebuilds and reruns may get different ` +
+            `software. Use a version tag (e.g. "${repository(ref)}:<version>") or a digest ` +
+            `("${repository(ref)}@sha256:…").`);
+    };
+    const pinned = pinnedGroupNames(workflow);
+    for (const step of workflow.steps) {
+        if (step.container === 'auto' || pinned.has(step.container))
+            continue;
+        check(step.container, ['steps', step.id, 'container'], `Step "${step.id}"`);
+    }
+    for (const [family, ref] of Object.entries(workflow.containers.baseImages)) {
+        check(ref, ['containers', 'base-images', family], `The ${family} base image`);
+    }
+    for (const group of workflow.containers.groups) {
+        if (group.base === undefined)
+            continue;
+        check(group.base, ['containers', 'groups', group.name, 'base'], `Group "${group.name}"`);
+    }
+}));
+/** Why a reference is mutable, or undefined when it names a fixed tag or digest. */
+function mutability(ref) {
+    const trimmed = ref.trim();
+    if (trimmed.includes('@'))
+        return undefined; // a digest pins the content
+    const tag = tagOf(trimmed);
+    if (tag === undefined)
+        return 'has no tag (Docker reads it as "latest")';
+    if (MOVING_TAGS.has(tag.toLowerCase()))
+        return `uses the moving tag "${tag}"`;
+    return undefined;
+}
+/** The tag: text after the last `:` that comes after the last `/` (a port has a `/` after it). */
+function tagOf(ref) {
+    const slash = ref.lastIndexOf('/');
+    const colon = ref.lastIndexOf(':');
+    return colon > slash ? ref.slice(colon + 1) : undefined;
+}
+function repository(ref) {
+    const trimmed = ref.trim().replace(/@.*$/, '');
+    const tag = tagOf(trimmed);
+    return tag === undefined ? trimmed : trimmed.slice(0, -(tag.length + 1));
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/gpu-mismatch.ts
+/**
+ * STW407 gpu-mismatch: GPU builds of software without a GPU request, or a GPU request with no
+ * software that uses one.
+ */
+
+
+const GPU_ECOSYSTEMS = ['pip', 'conda', 'apt'];
+/** Signs that a native build or a base image brings its own GPU code. */
+const GPU_HINT = /cuda|nvcc|nvidia|gpu|rocm|hip/i;
+/* harmony default export */ const gpu_mismatch = (defineRule('STW407', (ctx) => {
+    const { workflow } = ctx;
+    const pinned = pinnedGroupNames(workflow);
+    const groupBase = new Map(workflow.containers.groups.map((g) => [g.name, g.base ?? '']));
+    for (const step of workflow.steps) {
+        const gpus = step.resources?.gpus ?? 0;
+        const gpuPackage = GPU_ECOSYSTEMS.flatMap((eco) => step.software[eco].map((text, index) => ({ eco, text, index }))).find((p) => isGpuPackage(p.text));
+        if (gpuPackage && gpus <= 0) {
+            ctx.report(['steps', step.id, 'software', gpuPackage.eco, gpuPackage.index], `Step "${step.id}" uses ${gpuPackage.text.trim()}, a GPU build, but requests no GPU; ` +
+                `it would run slowly on the CPU or fail. Add \`resources: { gpus: 1 }\`, or use a ` +
+                `CPU-only build of the package.`);
+        }
+        if (gpus > 0 && !gpuPackage) {
+            const external = familyOf(step, pinned).family === 'external';
+            const hints = [step.software.build ?? '', groupBase.get(step.container) ?? ''];
+            // An image used as is, a native CUDA build or a GPU base image may well use the GPU.
+            if (external || hints.some((h) => GPU_HINT.test(h)))
+                continue;
+            ctx.report(['steps', step.id, 'resources', 'gpus'], `Step "${step.id}" requests ${gpus} GPU${gpus === 1 ? '' : 's'}, but none of its ` +
+                `software uses one, so the device would sit idle. Drop \`gpus\`, or add the GPU ` +
+                `build it needs (e.g. torch, tensorflow, cupy).`);
+        }
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/service-without-entrypoint.ts
+/** STW408 service-without-entrypoint: a service step with no entrypoint. */
+
+/* harmony default export */ const service_without_entrypoint = (defineRule('STW408', (ctx) => {
+    for (const step of ctx.workflow.steps) {
+        if (!step.service || (step.entrypoint?.length ?? 0) > 0)
+            continue;
+        ctx.report(['steps', step.id, 'service'], `Service step "${step.id}" has no entrypoint, so its image cannot be started as a service. ` +
+            `Add \`entrypoint:\` with the command that starts it, as an array ` +
+            `(e.g. [uvicorn, app:api, --port, "8080"]).`);
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/reuse-not-considered.ts
+/** STW409 reuse-not-considered: `based-on` is missing. */
+
+/* harmony default export */ const reuse_not_considered = (defineRule('STW409', (ctx) => {
+    if (ctx.workflow.basedOn !== undefined && ctx.workflow.basedOn.trim() !== '')
+        return;
+    ctx.reportMissing(['based-on'], `Workflow "${ctx.workflow.name}" does not say whether it adapts an existing workflow. ` +
+        `Look for one first (nf-core, WorkflowHub, a colleague's), then record it under ` +
+        `\`based-on:\`, or write \`based-on: none\` after looking.`);
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/missing-resources.ts
+
+const NEEDED = ['cpus', 'memory', 'time'];
+/* harmony default export */ const missing_resources = (defineRule('STW501', (ctx) => {
+    const cluster = ctx.workflow.cluster;
+    if (!cluster)
+        return;
+    const on = cluster.scheduler ? `the ${cluster.scheduler} cluster` : 'the cluster';
+    for (const step of ctx.workflow.steps) {
+        const resources = step.resources;
+        const missing = NEEDED.filter((k) => resources?.[k] === undefined);
+        if (missing.length === 0)
+            continue;
+        const what = resources ? `requests no ${missing.join(', ')}` : 'requests no resources';
+        ctx.reportMissing(['steps', step.id, 'resources'], `Step "${step.id}" ${what} on ${on}; the scheduler's defaults may kill it or leave it ` +
+            `queued. Set \`resources:\` { ${missing.map((k) => `${k}: …`).join(', ')} }.`);
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/exceeds-cluster.ts
+
+
+const LIMITS = [
+    { request: 'cpus', limit: 'maxCpus', label: 'CPUs per node', format: String },
+    { request: 'memory', limit: 'maxMemory', label: 'memory per node', format: formatSize },
+    { request: 'time', limit: 'maxTime', label: 'walltime', format: formatDuration },
+    { request: 'gpus', limit: 'gpus', label: 'GPUs per node', format: String },
+];
+/* harmony default export */ const exceeds_cluster = (defineRule('STW502', (ctx) => {
+    const cluster = ctx.workflow.cluster;
+    if (!cluster)
+        return;
+    for (const step of ctx.workflow.steps) {
+        for (const { request, limit, label, format } of LIMITS) {
+            const asked = step.resources?.[request];
+            const offered = cluster[limit];
+            if (asked === undefined || typeof offered !== 'number' || asked <= offered)
+                continue;
+            ctx.report(['steps', step.id, 'resources', request], `Step "${step.id}" requests ${format(asked)} ${request}, but the cluster offers at most ` +
+                `${format(offered)} ${label}; the job would never start. Lower the request, split the ` +
+                `step, or correct \`cluster:\`.`);
+        }
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/duration-exceeds-time.ts
+/** STW503 duration-exceeds-time: the expected duration is longer than the requested time. */
+
+
+/* harmony default export */ const duration_exceeds_time = (defineRule('STW503', (ctx) => {
+    for (const step of ctx.workflow.steps) {
+        const time = step.resources?.time;
+        if (step.duration === undefined || time === undefined || step.duration <= time)
+            continue;
+        ctx.report(['steps', step.id, 'duration'], `Step "${step.id}" is expected to take ${formatDuration(step.duration)}, longer than its ` +
+            `requested time of ${formatDuration(time)}; the scheduler would kill it before it ends. ` +
+            `Raise \`resources.time\` above ${formatDuration(step.duration)} with a margin, or split the step.`);
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/index.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const LINT_RULES = [
+    unknown_reference,
+    cycle,
+    duplicate_output,
+    dead_step,
+    no_desired_output,
+    unused_input,
+    step_too_big,
+    tiny_chain,
+    missing_duration,
+    missing_economics,
+    not_worth_automating,
+    no_software,
+    unpinned,
+    mutable_image,
+    gpu_mismatch,
+    service_without_entrypoint,
+    reuse_not_considered,
+    missing_resources,
+    exceeds_cluster,
+    duration_exceeds_time,
+];
+
+;// CONCATENATED MODULE: ./src/lint/suppress.ts
+
+
+
+/** The rules a suppression may not silence: findings about suppressions themselves. */
+const UNSUPPRESSIBLE = new Set(['STW001', 'STW002']);
+const DIRECTIVE = /(^|\s)(#\s*stowage-ignore(-file)?)(?=\s|$)(.*)$/;
+/** Every suppression comment of one file. */
+function parseSuppressions(file, text) {
+    const lines = source_splitLines(text);
+    const out = [];
+    let seenContent = false;
+    lines.forEach((lineText, i) => {
+        const line = i + 1;
+        const content = lineText.trim();
+        const match = DIRECTIVE.exec(lineText);
+        const isCommentLine = content === '' || content.startsWith('#') || content === '---';
+        if (match) {
+            const start = match.index + match[1].length;
+            const scope = match[3] ? 'file' : 'line';
+            const body = match[4];
+            const bodyStart = start + match[2].length;
+            const separator = body.indexOf('--');
+            const idsText = separator < 0 ? body : body.slice(0, separator);
+            const reason = separator < 0 ? '' : body.slice(separator + 2).trim();
+            const rules = [];
+            for (const token of idsText.matchAll(/[^\s,]+/g)) {
+                const at = bodyStart + token.index;
+                rules.push({
+                    id: ruleByIdOrName(token[0])?.id,
+                    written: token[0],
+                    span: { line, column: at + 1, endLine: line, endColumn: at + 1 + token[0].length },
+                });
+            }
+            const trailing = lineText.slice(0, start).trim() !== '';
+            out.push({
+                file,
+                scope,
+                target: scope === 'file' ? 0 : trailing ? line : nextContentLine(lines, i + 1),
+                rules,
+                reason,
+                span: { line, column: start + 1, endLine: line, endColumn: lineText.trimEnd().length + 1 },
+                placed: scope === 'line' || !seenContent,
+            });
+        }
+        if (!isCommentLine)
+            seenContent = true;
+    });
+    return out;
+}
+/** The first line from index `from` on (0-based) that is neither blank nor only a comment. */
+function nextContentLine(lines, from) {
+    for (let i = from; i < lines.length; i += 1) {
+        const content = lines[i].trim();
+        if (content !== '' && !content.startsWith('#'))
+            return i + 1;
+    }
+    return lines.length + 1;
+}
+/**
+ * Apply suppressions to findings. `checked(id)` says whether the rule ran in this lint (so a
+ * suppression of it that matches nothing really is unused).
+ */
+function applySuppressions(findings, suppressions, checked) {
+    const used = new Set();
+    const problems = [];
+    const usable = suppressions.filter((s) => s.placed && s.reason !== '');
+    const kept = [];
+    const suppressed = [];
+    for (const finding of findings) {
+        let hit = false;
+        if (!UNSUPPRESSIBLE.has(finding.rule)) {
+            for (const s of usable) {
+                if (s.file !== finding.file)
+                    continue;
+                if (s.scope === 'line' && s.target !== finding.span.line)
+                    continue;
+                for (const r of s.rules) {
+                    if (r.id !== finding.rule)
+                        continue;
+                    used.add(r);
+                    hit = true;
+                }
+            }
+        }
+        (hit ? suppressed : kept).push(finding);
+    }
+    for (const s of suppressions) {
+        const directive = s.scope === 'file' ? 'stowage-ignore-file' : 'stowage-ignore';
+        if (s.rules.length === 0) {
+            problems.push(problem('STW001', s.file, s.span, `\`${directive}\` names no rule. Write \`# ${directive} STW202 -- reason\`.`));
+            continue;
+        }
+        if (!s.placed) {
+            problems.push(problem('STW001', s.file, s.span, `\`stowage-ignore-file\` must come before the first key of the file; it is ignored here. Move it to the top, or use \`stowage-ignore\` on the line.`));
+            continue;
+        }
+        if (s.reason === '') {
+            problems.push(problem('STW001', s.file, s.span, `This suppression gives no reason, so it is ignored. Add one after \`--\`: \`# ${directive} ${s.rules.map((r) => r.written).join(', ')} -- why this is acceptable\`.`));
+        }
+        for (const r of s.rules) {
+            if (r.id === undefined) {
+                const known = catalogue_RULES.flatMap((m) => [m.id, m.name]);
+                problems.push(problem('STW001', s.file, r.span, `\`${r.written}\` is not a Stowage rule ID or name.${didYouMean(r.written, known) || ' See docs/rules/README.md for the list.'}`));
+            }
+            else if (UNSUPPRESSIBLE.has(r.id)) {
+                problems.push(problem('STW001', s.file, r.span, `${r.id} reports suppressions themselves and cannot be suppressed by a comment; turn it off in the lint config if you must.`));
+            }
+            else if (s.reason !== '' && !used.has(r) && checked(r.id)) {
+                const where = s.scope === 'file' ? 'in this file' : `on line ${s.target}`;
+                problems.push(problem('STW002', s.file, r.span, `\`${directive} ${r.written}\` suppresses nothing: there is no ${r.id} finding ${where}. Remove it, or move it onto or just above the line the finding points at.`));
+            }
+        }
+    }
+    return { kept, suppressed, problems };
+}
+function problem(rule, file, span, message) {
+    const meta = requireRule(rule);
+    return { rule, name: meta.name, severity: meta.defaultSeverity, message, file, span };
+}
+
+;// CONCATENATED MODULE: ./src/lint/index.ts
+/**
+ * The lint engine: runs every active rule over a workflow, then applies the configuration
+ * (levels, off) and the suppression comments to those findings and to the findings other layers
+ * hand in (`extra`: the loader's STW100, the plan's STW404–406 and STW410).
+ */
+
+
+
+
+
+
+
+
+
+
+function lintWorkflow(workflow, options = {}) {
+    const config = mergeLintConfig(options.config, workflow.lint);
+    const { levels, settings } = resolveLintConfig(config);
+    const level = (id) => levels.get(id) ?? ruleById(id)?.defaultSeverity ?? 'warning';
+    const active = (id) => level(id) !== 'off';
+    const graph = buildGraph(workflow);
+    const raw = [];
+    for (const rule of LINT_RULES) {
+        if (active(rule.meta.id))
+            raw.push(...runRule(rule, workflow, graph, settings));
+    }
+    if (workflow.lint) {
+        raw.push(...checkLintConfig(workflow.lint, (path, part) => workflow.source.locate(['lint', ...path], part), `The \`lint:\` key of ${workflow.file}`));
+    }
+    raw.push(...(options.extra ?? []));
+    const configured = raw.flatMap((f) => {
+        const l = level(f.rule);
+        return l === 'off' ? [] : [{ ...f, severity: l }];
+    });
+    const suppressions = [...workflow.source.files()].flatMap(([file, text]) => parseSuppressions(file, text));
+    const ranHere = (id) => {
+        const owner = ruleById(id)?.owner;
+        return active(id) && (owner === 'lint' || options.extra !== undefined);
+    };
+    const { kept, suppressed, problems } = applySuppressions(configured, suppressions, ranHere);
+    for (const p of problems) {
+        const l = level(p.rule);
+        if (l !== 'off')
+            kept.push({ ...p, severity: l });
+    }
+    const sources = [
+        ...(options.config ? [options.configFile ?? '.stowage/config.yml'] : []),
+        ...(workflow.lint ? [`${workflow.file} (lint:)`] : []),
+    ];
+    return {
+        findings: kept.sort(compareFindings),
+        suppressed: suppressed.sort(compareFindings),
+        activeRules: catalogue_RULES.filter((r) => active(r.id)).map((r) => r.id),
+        configSource: sources.length > 0 ? sources.join(' + ') : 'defaults',
+    };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/plan/files.ts
+/**
+ * The plan's files on disk: reading the build context for the content hash, and writing
+ * `plan.json` plus a folder per group. Used by the CLI, the action and the engine; the planner
+ * itself stays free of I/O (it takes `readFile` as an option).
+ */
+
+
+
+/**
+ * Reads a context file for the content hash. A folder is read as its sorted listing with each
+ * file's sha256, so a change anywhere inside changes the hash.
+ */
+function contextReader(contextDir) {
+    const read = (abs, rel) => {
+        const st = (0,external_node_fs_namespaceObject.statSync)(abs);
+        if (!st.isDirectory())
+            return (0,external_node_fs_namespaceObject.readFileSync)(abs);
+        const lines = [];
+        const walk = (dir, prefix) => {
+            for (const name of (0,external_node_fs_namespaceObject.readdirSync)(dir).sort()) {
+                const full = (0,external_node_path_namespaceObject.join)(dir, name);
+                const relName = `${prefix}${name}`;
+                if ((0,external_node_fs_namespaceObject.statSync)(full).isDirectory())
+                    walk(full, `${relName}/`);
+                else
+                    lines.push(`${relName} ${(0,external_node_crypto_.createHash)('sha256').update((0,external_node_fs_namespaceObject.readFileSync)(full)).digest('hex')}`);
+            }
+        };
+        walk(abs, `${rel.replace(/\/$/, '')}/`);
+        return lines.join('\n');
+    };
+    return (path) => read((0,external_node_path_namespaceObject.join)(contextDir, path), path);
+}
+/** Writes the plan's files; a blocked group gets only a `BLOCKED.txt` saying why. */
+function files_writePlanFiles(p, outDir) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(outDir, { recursive: true });
+    (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(outDir, 'plan.json'), `${JSON.stringify(p, null, 2)}\n`);
+    for (const g of p.groups) {
+        const dir = (0,external_node_path_namespaceObject.join)(outDir, g.name);
+        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+        if (g.blocked) {
+            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'BLOCKED.txt'), `${g.blocked.join('\n')}\n`);
+            continue;
+        }
+        for (const [name, text] of Object.entries(g.generated))
+            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, name), text);
+        const listing = [
+            `# Build context of group ${g.name}: the spec's folder (${p.context}), these files copied in.`,
+            `# Content hash: ${g.contentHash}`,
+            ...g.contextFiles,
+            '',
+        ];
+        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'context.txt'), listing.join('\n'));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan/image-ref.ts
+/** Image references that may reach a Dockerfile `FROM` line or a `docker run`. */
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?|\\[[0-9a-fA-F:]+\\](?::[0-9]+)?)';
+const REFERENCE = new RegExp(`^(?:${HOST}/)?${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`);
+/** The Docker reference grammar (distribution/reference), without variables or whitespace. */
+function isImageReference(ref) {
+    return ref.length <= 512 && REFERENCE.test(ref);
+}
+/** Group names become image names and folder names: lower case, `[a-z0-9]` with `._-` between. */
+function isGroupName(name) {
+    return /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(name) && name.length <= 63;
+}
+
+;// CONCATENATED MODULE: ./src/plan/rules/invalid-requirement.ts
+const meta = {
+    id: 'STW410',
+    name: 'invalid-requirement',
+    severity: 'error',
+    description: 'A requirement, runtime, file or image reference is not valid for its ecosystem; its group gets no Dockerfile.',
+};
+function finding(file, span, message) {
+    return { rule: meta.id, name: meta.name, severity: meta.severity, message, file, span };
+}
+
+;// CONCATENATED MODULE: ./src/plan/analyze.ts
+
+
+
+
+const RUNTIME_KINDS = ['python', 'r', 'java'];
+/** A `files:` entry: relative, no `..`, no characters that need quoting anywhere. */
+function checkContextPath(path) {
+    if (typeof path !== 'string' || path.trim() === '')
+        return 'the path is empty';
+    if (path.startsWith('/') || /^[A-Za-z]:/.test(path))
+        return 'the path must be relative to the spec folder';
+    if (path.includes('\\'))
+        return 'use `/` to separate folders';
+    if (path.split('/').some((part) => part === '..'))
+        return 'the path must not leave the spec folder (`..`)';
+    if (!/^[A-Za-z0-9._@+=,-]+(?:\/[A-Za-z0-9._@+=,-]+)*\/?$/.test(path)) {
+        return 'only letters, digits and . _ - @ + = , are allowed in paths';
+    }
+    return undefined;
+}
+function normalizeContextPath(path) {
+    return path
+        .split('/')
+        .filter((p) => p !== '' && p !== '.')
+        .join('/');
+}
+function analyzeWorkflow(workflow) {
+    const findings = [];
+    // Large specs repeat the same requirement text many times: parse each once.
+    const parsedCache = new Map();
+    const parse = (eco, text) => {
+        const key = `${eco}\0${text}`;
+        let hit = parsedCache.get(key);
+        if (hit === undefined)
+            parsedCache.set(key, (hit = parseRequirement(eco, text)));
+        return hit;
+    };
+    const pinNames = new Set(workflow.containers.groups.map((g) => g.name));
+    const pinOf = new Map();
+    for (const pin of workflow.containers.groups) {
+        for (const id of pin.steps)
+            if (!pinOf.has(id))
+                pinOf.set(id, pin.name);
+    }
+    const report = (path, message) => {
+        const at = workflow.source.locate(path);
+        findings.push(finding(at.file, at.span, message));
+    };
+    const steps = [];
+    const external = [];
+    workflow.steps.forEach((step, index) => {
+        const { family, gpu } = familyOf(step, pinNames);
+        if (family === 'external') {
+            if (isImageReference(step.container))
+                external.push({ step: step.id, image: step.container });
+            else {
+                report(['steps', step.id, 'container'], `Step "${step.id}": container "${step.container}" is neither \`auto\`, a pinned group, nor a valid image reference.`);
+            }
+            return;
+        }
+        const pin = pinOf.get(step.id) ?? (pinNames.has(step.container) ? step.container : undefined);
+        if (family === 'none' && pin === undefined)
+            return;
+        const analyzed = {
+            step,
+            index,
+            family: family === 'none' ? 'native' : family,
+            gpu,
+            classKey: `${family === 'none' ? 'native' : family}${gpu ? '-gpu' : ''}`,
+            runtimes: {},
+            requirements: [],
+            files: [],
+            invalid: [],
+        };
+        if (pin !== undefined)
+            analyzed.pin = pin;
+        const bad = (path, message) => {
+            analyzed.invalid.push(message);
+            report(path, message);
+        };
+        // Step ids name build scripts and dispatcher cases; the spec schema already restricts them,
+        // but other importers may not.
+        if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(step.id)) {
+            bad(['steps', step.id], `Step "${oneLine(step.id)}": its id may hold only letters, digits and . _ -.`);
+        }
+        for (const kind of RUNTIME_KINDS) {
+            const value = step.software[kind];
+            if (value === undefined)
+                continue;
+            const parsed = parseRuntime(kind, value);
+            if (parsed.ok)
+                analyzed.runtimes[kind] = parsed.version;
+            else
+                bad(['steps', step.id, 'software', kind], `Step "${step.id}": ${parsed.reason}.`);
+        }
+        if (analyzed.family === 'conda') {
+            // In a conda image the runtimes are conda packages, so they take part in the solve.
+            const runtimePackages = { python: 'python', r: 'r-base', java: 'openjdk' };
+            for (const kind of RUNTIME_KINDS) {
+                const version = analyzed.runtimes[kind];
+                if (version === undefined)
+                    continue;
+                const parsed = parse('conda', `${runtimePackages[kind]}=${version}`);
+                if (parsed.ok)
+                    analyzed.requirements.push(parsed);
+            }
+        }
+        for (const eco of ECOSYSTEMS) {
+            step.software[eco].forEach((text, i) => {
+                const parsed = parse(eco, text);
+                if (parsed.ok)
+                    analyzed.requirements.push(parsed);
+                else {
+                    bad(['steps', step.id, 'software', eco, i], `Step "${step.id}": ${eco} requirement "${oneLine(text)}" is refused: ${parsed.reason}. No image is rendered for its group until it is fixed.`);
+                }
+            });
+        }
+        step.software.files.forEach((path, i) => {
+            const problem = checkContextPath(path);
+            if (problem) {
+                bad(['steps', step.id, 'software', 'files', i], `Step "${step.id}": file "${oneLine(path)}" is refused: ${problem}.`);
+            }
+            else
+                analyzed.files.push(normalizeContextPath(path));
+        });
+        steps.push(analyzed);
+    });
+    return { steps, external, findings };
+}
+/** Quote user text in a message on one line, shortened. */
+function oneLine(text) {
+    const flat = String(text).replace(/[\r\n\t]+/g, ' ');
+    return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
+}
+
+;// CONCATENATED MODULE: ./src/plan/data/package-sizes.json
+const package_sizes_namespaceObject = /*#__PURE__*/JSON.parse('{"xk":{"pip":25,"conda":40,"apt":15,"npm":10,"maven":5,"cran":15,"bioconductor":40},"iT":150,"iu":{"D":60,"j":80},"rd":{"python":"python:{python}-slim","python-gpu":"python:{python}-slim","conda":"mambaorg/micromamba:1.5.10","conda-gpu":"mambaorg/micromamba:1.5.10","r":"rocker/r-ver:{r}","jvm":"eclipse-temurin:{java}-jre","native":"debian:bookworm-slim","native-gpu":"nvidia/cuda:12.4.1-runtime-ubuntu22.04","node":"node:22-bookworm-slim","maven-builder":"maven:3.9-eclipse-temurin-21"},"RJ":{"python":"3.12","r":"4.4.1","java":"21"},"a3":{"python":150,"python-gpu":150,"conda":130,"conda-gpu":130,"r":850,"jvm":270,"native":75,"native-gpu":2900,"node":200},"j6":{"pip:tensorflow":2200,"pip:tensorflow-gpu":2200,"pip:tensorflow-cpu":650,"pip:tf-nightly":2200,"pip:torch":4300,"pip:torchvision":30,"pip:torchaudio":20,"pip:jax":6,"pip:jaxlib":300,"pip:cupy-cuda12x":450,"pip:cupy-cuda11x":420,"pip:nvidia-cudnn-cu12":1300,"pip:nvidia-cublas-cu12":800,"pip:numpy":60,"pip:scipy":120,"pip:pandas":70,"pip:polars":120,"pip:pyarrow":180,"pip:scikit-learn":45,"pip:matplotlib":50,"pip:xarray":10,"pip:dask":15,"pip:netcdf4":20,"pip:h5py":25,"pip:zarr":5,"pip:opencv-python":180,"pip:opencv-python-headless":160,"pip:transformers":60,"pip:xgboost":500,"pip:lightgbm":15,"pip:numba":15,"pip:llvmlite":130,"pip:gdal":100,"pip:rasterio":90,"pip:geopandas":10,"pip:shapely":10,"pip:pysam":60,"pip:biopython":25,"conda:tensorflow":2000,"conda:pytorch":3500,"conda:pytorch-cuda":3000,"conda:cudatoolkit":2800,"conda:cuda-toolkit":4000,"conda:cuda-runtime":1500,"conda:cudnn":1000,"conda:python":110,"conda:r-base":300,"conda:numpy":40,"conda:gdal":350,"conda:libgdal":300,"conda:samtools":15,"conda:bcftools":15,"conda:gatk4":500,"conda:bwa":5,"conda:bowtie2":30,"conda:star":20,"conda:salmon":90,"conda:openjdk":330,"conda:mkl":700,"apt:default-jdk":400,"apt:default-jdk-headless":350,"apt:default-jre-headless":220,"apt:openjdk-17-jdk-headless":350,"apt:build-essential":250,"apt:cmake":40,"apt:git":40,"apt:gfortran":40,"apt:libopenmpi-dev":120,"apt:libhdf5-dev":60,"apt:libnetcdf-dev":40,"apt:libgdal-dev":350,"apt:gdal-bin":150,"apt:texlive-full":5500,"apt:cuda-toolkit-12-4":6000,"apt:libcudnn9-cuda-12":1000,"apt:r-base":250,"apt:python3":30,"npm:@mermaid-js/mermaid-cli":400,"npm:puppeteer":350,"npm:typescript":25,"maven:org.apache.spark:spark-core_2.13":60,"maven:org.broadinstitute:gatk":450,"cran:tidyverse":180,"cran:sf":120,"cran:terra":80,"cran:rstan":300,"cran:arrow":150,"bioconductor:DESeq2":200,"bioconductor:edgeR":60,"bioconductor:limma":20,"bioconductor:GenomicRanges":80,"bioconductor:Biostrings":90,"bioconductor:SingleCellExperiment":120,"bioconductor:BSgenome.Hsapiens.UCSC.hg38":900}}');
+;// CONCATENATED MODULE: ./src/plan/dockerfile.ts
+const ENTRYPOINT_SCRIPT = 'stowage-entrypoint.sh';
+/** Where `files:` are copied, the working directory of every step. */
+const APP_DIR = '/opt/stowage';
+const USER = '10001:10001';
+/** POSIX single-quote: the only character that needs care inside '…' is the quote itself. */
+function shellQuote(value) {
+    return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+/** A Dockerfile double-quoted string (LABEL values): no newlines, no variable expansion. */
+function dockerString(value) {
+    return `"${value.replace(/[\r\n]+/g, ' ').replace(/[\\"$]/g, '\\$&')}"`;
+}
+/** Instruction arguments must stay on one line: a newline here would be a bug upstream. */
+function line(text) {
+    if (/[\r\n]/.test(text))
+        throw new Error(`refusing to render a Dockerfile line with a newline: ${text}`);
+    return text;
+}
+function copy(from, to, stage) {
+    return line(`COPY ${stage ? `--from=${stage} ` : ''}${JSON.stringify([from, to])}`);
+}
+/** `{inputs.x}` and `{step.output}` become the declared paths; unknown placeholders stay. */
+function substitutePlaceholders(text, placeholders) {
+    return text.replace(/\{([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\}/g, (whole, key) => Object.hasOwn(placeholders, key) ? placeholders[key] : whole);
+}
+function buildScriptName(stepId) {
+    return `build-${stepId}.sh`;
+}
+/** Packages by ecosystem: those several steps share first (own layer), then the rest; sorted. */
+function layersOf(packages, ecosystem) {
+    const mine = packages.filter((p) => p.ecosystem === ecosystem);
+    const specs = (list) => [...new Set(list.map((p) => p.spec))].sort(byText);
+    const shared = specs(mine.filter((p) => p.steps.length > 1));
+    const own = specs(mine.filter((p) => p.steps.length <= 1)).filter((s) => !shared.includes(s));
+    return [shared, own].filter((l) => l.length > 0);
+}
+function byText(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function aptLayer(specs) {
+    return line(`RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${specs
+        .map(shellQuote)
+        .join(' ')} && rm -rf /var/lib/apt/lists/*`);
+}
+/** Extra apt packages a family's base lacks for an ecosystem it must host. */
+function helperApt(family, packages) {
+    const has = (e) => packages.some((p) => p.ecosystem === e);
+    const extra = [];
+    if (has('pip') && family !== 'python' && family !== 'conda')
+        extra.push('python3', 'python3-pip');
+    if (has('npm') && family !== 'node')
+        extra.push('nodejs', 'npm');
+    if ((has('cran') || has('bioconductor')) && family !== 'r' && family !== 'conda') {
+        extra.push('r-base-core');
+    }
+    if (has('maven') && family !== 'jvm')
+        extra.push('default-jre-headless');
+    return extra;
+}
+function rString(value) {
+    // Names and versions passed the R grammar ([A-Za-z0-9.], digits, `.`/`-`): no quotes inside.
+    return JSON.stringify(value);
+}
+function rInstallLayers(family, packages) {
+    const out = [];
+    const repos = family === 'r' ? '' : ', repos = "https://cloud.r-project.org"';
+    const cran = packages.filter((p) => p.ecosystem === 'cran');
+    const bioc = packages.filter((p) => p.ecosystem === 'bioconductor');
+    const exprs = [];
+    const plain = [...new Set(cran.filter((p) => !/[=<>]/.test(p.spec)).map((p) => p.name))].sort(byText);
+    const versioned = cran.filter((p) => /[=<>]/.test(p.spec)).sort((a, b) => byText(a.spec, b.spec));
+    if (plain.length > 0)
+        exprs.push(`install.packages(c(${plain.map(rString).join(', ')})${repos})`);
+    if (versioned.length > 0) {
+        exprs.push(`if (!requireNamespace("remotes", quietly = TRUE)) install.packages("remotes"${repos})`);
+        for (const p of versioned) {
+            const m = /(==|>=)\s*(.+)$/.exec(p.spec);
+            const version = m?.[1] === '>=' ? `>= ${m[2]}` : (m?.[2] ?? '');
+            exprs.push(`remotes::install_version(${rString(p.name)}, version = ${rString(version)}, upgrade = "never"${repos})`);
+        }
+    }
+    if (bioc.length > 0) {
+        const names = [...new Set(bioc.map((p) => p.name))].sort(byText);
+        exprs.push(`if (!requireNamespace("BiocManager", quietly = TRUE)) install.packages("BiocManager"${repos})`);
+        exprs.push(`BiocManager::install(c(${names.map(rString).join(', ')}), update = FALSE, ask = FALSE)`);
+    }
+    if (exprs.length > 0) {
+        out.push(line(`RUN Rscript ${exprs.map((e) => `-e ${shellQuote(e)}`).join(' ')} && rm -rf /tmp/downloaded_packages /tmp/Rtmp*`));
+    }
+    return out;
+}
+/** The Maven stage's pom: artifacts were validated to [A-Za-z0-9_.-] (plus range brackets). */
+function renderPom(groupName, packages) {
+    const deps = packages
+        .filter((p) => p.ecosystem === 'maven')
+        .map((p) => p.spec.split(':'))
+        .filter((parts) => parts.length === 3)
+        .map(([g, a, v]) => `${g}:${a}:${v}`)
+        .filter((v, i, all) => all.indexOf(v) === i)
+        .sort(byText)
+        .map((coordinates) => {
+        const [g, a, v] = coordinates.split(':');
+        return `    <dependency><groupId>${g}</groupId><artifactId>${a}</artifactId><version>${v}</version></dependency>`;
+    });
+    return [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<!-- Generated by Stowage: the Maven artifacts of this group, resolved into /opt/stowage/lib. -->',
+        '<project xmlns="http://maven.apache.org/POM/4.0.0">',
+        '  <modelVersion>4.0.0</modelVersion>',
+        '  <groupId>io.stowage.generated</groupId>',
+        `  <artifactId>${groupName}</artifactId>`,
+        '  <version>0</version>',
+        '  <packaging>pom</packaging>',
+        '  <dependencies>',
+        ...deps,
+        '  </dependencies>',
+        '</project>',
+        '',
+    ].join('\n');
+}
+/**
+ * The entrypoint dispatcher: `IMAGE <step> [args…]` runs the step's command with the arguments
+ * appended; no step lists the steps. A one-step group runs its step directly (its name as the
+ * first argument is accepted and dropped, so a step→image map can always pass it).
+ */
+function renderEntrypoint(input) {
+    const out = [
+        '#!/bin/sh',
+        `# Generated by Stowage for group ${input.group.name}: runs one step of the workflow.`,
+        'set -eu',
+        '',
+        'list_steps() {',
+        `  echo ${shellQuote(`Steps in this image (group ${input.group.name}):`)}`,
+        ...input.steps.map((s) => `  echo ${shellQuote(`  ${s.id}${s.description ? `  ${s.description.replace(/[\r\n]+/g, ' ')}` : ''}`)}`),
+        `  echo ${shellQuote('Usage: docker run IMAGE <step> [args...]')}`,
+        '}',
+        '',
+    ];
+    const command = (s) => {
+        if (s.entrypoint && s.entrypoint.length > 0) {
+            return [
+                `exec ${s.entrypoint.map((a) => shellQuote(substitutePlaceholders(a, input.placeholders))).join(' ')} "$@"`,
+            ];
+        }
+        if (s.run && s.run.trim() !== '') {
+            const run = substitutePlaceholders(s.run.trim(), input.placeholders);
+            // Extra arguments are appended to a one-line command; a multi-line script or one ending in
+            // an operator gets them as "$@" only (appending there would run them as a command).
+            const appendable = !/[\r\n]/.test(run) && !/[;&|\\]$/.test(run);
+            return [
+                `exec /bin/sh -c ${shellQuote(appendable ? `${run} "$@"` : run)} ${shellQuote(s.id)} "$@"`,
+            ];
+        }
+        return [
+            `echo ${shellQuote(`Step ${s.id} declares no run command or entrypoint.`)} >&2`,
+            'exit 64',
+        ];
+    };
+    const only = input.steps.length === 1 ? input.steps[0] : undefined;
+    if (only) {
+        out.push(`if [ "\${1:-}" = ${shellQuote(only.id)} ]; then shift; fi`, ...command(only), '');
+        return out.join('\n');
+    }
+    out.push('if [ "$#" -eq 0 ]; then', '  list_steps', '  exit 0', 'fi', 'step="$1"', 'shift', 'case "$step" in');
+    for (const s of input.steps) {
+        out.push(`  ${shellQuote(s.id)})`, ...command(s).map((c) => `    ${c}`), '    ;;');
+    }
+    out.push('  -h|--help|help)', '    list_steps', '    ;;', '  *)', `    echo "unknown step: $step" >&2`, '    list_steps >&2', '    exit 64', '    ;;', 'esac', '');
+    return out.join('\n');
+}
+function renderGroup(input) {
+    const { group } = input;
+    const family = group.family;
+    const packages = group.packages;
+    const generated = {};
+    const builds = input.steps.filter((s) => (s.software.build ?? '').trim() !== '');
+    const hasMaven = packages.some((p) => p.ecosystem === 'maven');
+    const aptSpecs = packages.filter((p) => p.ecosystem === 'apt');
+    const helper = helperApt(family, packages).filter((h) => !aptSpecs.some((p) => p.name === h));
+    const aptLayers = layersOf(packages, 'apt');
+    if (helper.length > 0)
+        aptLayers.push(helper.sort(byText));
+    const df = [
+        `# Generated by Stowage for workflow ${input.workflowName.replace(/[\r\n]+/g, ' ')}, group ${group.name}.`,
+        '# Do not edit: change the spec and run `stowage plan` again.',
+        '',
+    ];
+    if (hasMaven) {
+        generated['pom.xml'] = renderPom(group.name, packages);
+        df.push(line(`FROM ${input.mavenImage} AS maven`), copy('pom.xml', '/stowage/pom.xml'), `RUN mvn -q -B -f /stowage/pom.xml dependency:copy-dependencies -DoutputDirectory=${APP_DIR}/lib && rm -rf /root/.m2`, '');
+    }
+    if (builds.length > 0) {
+        df.push(line(`FROM ${group.baseImage} AS builder`), 'USER root');
+        for (const layer of aptLayers)
+            df.push(aptLayer(layer));
+        for (const s of builds) {
+            const name = buildScriptName(s.id);
+            generated[name] = [
+                '#!/bin/sh',
+                `# Generated by Stowage: the build commands of step ${s.id}, run in the builder stage.`,
+                'set -eu',
+                substitutePlaceholders(s.software.build.trim(), input.placeholders),
+                '',
+            ].join('\n');
+            // The step's own files (sources) are there for its build, at the same paths as at run time.
+            for (const f of s.software.files) {
+                const path = input.files.find((x) => x === f.replace(/^\.\//, '').replace(/\/$/, ''));
+                if (path !== undefined)
+                    df.push(copy(path, `${APP_DIR}/${path}`));
+            }
+            df.push(copy(name, `/stowage/${name}`), line(`RUN sh /stowage/${name}`));
+        }
+        df.push('');
+    }
+    df.push(line(`FROM ${group.baseImage}`), 'USER root');
+    if (family === 'conda')
+        df.push('ENV MAMBA_ROOT_PREFIX=/opt/conda PATH=/opt/conda/bin:$PATH');
+    if (packages.some((p) => p.ecosystem === 'pip') && family !== 'python' && family !== 'conda') {
+        // Debian's python3 is "externally managed"; the image is ours, so pip may install system-wide.
+        df.push('ENV PIP_BREAK_SYSTEM_PACKAGES=1');
+    }
+    for (const layer of aptLayers)
+        df.push(aptLayer(layer));
+    if (builds.length > 0)
+        df.push(copy('/usr/local', '/usr/local', 'builder'));
+    const condaLayers = layersOf(packages, 'conda');
+    if (condaLayers.length > 0 && packages.some((p) => p.ecosystem === 'pip')) {
+        if (!packages.some((p) => p.ecosystem === 'conda' && p.name === 'pip'))
+            condaLayers.push(['pip']);
+    }
+    for (const layer of condaLayers) {
+        df.push(line(`RUN micromamba install -y -n base -c conda-forge ${layer.map(shellQuote).join(' ')} && micromamba clean --all --yes`));
+    }
+    for (const layer of layersOf(packages, 'pip')) {
+        const python = family === 'conda' ? '/opt/conda/bin/python' : 'python3';
+        df.push(line(`RUN ${python} -m pip install --no-cache-dir ${layer.map(shellQuote).join(' ')}`));
+    }
+    df.push(...rInstallLayers(family, packages));
+    for (const layer of layersOf(packages, 'npm')) {
+        df.push(line(`RUN npm install -g ${layer.map(shellQuote).join(' ')} && npm cache clean --force`));
+    }
+    if (hasMaven)
+        df.push(copy(`${APP_DIR}/lib`, `${APP_DIR}/lib`, 'maven'), `ENV CLASSPATH=${APP_DIR}/lib/*`);
+    for (const file of input.files)
+        df.push(copy(file, `${APP_DIR}/${file}`));
+    generated[ENTRYPOINT_SCRIPT] = renderEntrypoint(input);
+    df.push(copy(ENTRYPOINT_SCRIPT, `/usr/local/bin/${ENTRYPOINT_SCRIPT}`), `RUN mkdir -p ${APP_DIR} && chown -R ${USER} ${APP_DIR} && chmod 0755 /usr/local/bin/${ENTRYPOINT_SCRIPT}`, 
+    // Label values went through dockerString (no newline, no `$`), so the continuations are ours.
+    `LABEL org.opencontainers.image.title=${dockerString(group.name)} \\\n` +
+        `      org.opencontainers.image.description=${dockerString(`Stowage group ${group.name} of workflow ${input.workflowName}: steps ${group.steps.join(', ')}`)} \\\n` +
+        `      io.stowage.group=${dockerString(group.name)} \\\n` +
+        `      io.stowage.steps=${dockerString(group.steps.join(','))}`, `WORKDIR ${APP_DIR}`, `USER ${USER}`, `ENTRYPOINT ["/bin/sh", "/usr/local/bin/${ENTRYPOINT_SCRIPT}"]`, '');
+    generated['Dockerfile'] = df.join('\n');
+    return Object.fromEntries(Object.entries(generated).sort(([a], [b]) => byText(a, b)));
+}
+
+;// CONCATENATED MODULE: ./src/plan/sizes.ts
+/**
+ * Size estimates: base images per family, a table of known heavy packages, a default per
+ * ecosystem for the rest, and the spec's `containers.package-sizes` overrides.
+ */
+
+const MB = 1_000_000;
+const packagesMB = package_sizes_namespaceObject.j6;
+const defaultMB = package_sizes_namespaceObject.xk;
+const baseMB = package_sizes_namespaceObject.a3;
+const BUILD_STEP_BYTES = package_sizes_namespaceObject.iT * MB;
+const FOREIGN_RUNTIME_BYTES = {
+    pip: package_sizes_namespaceObject.iu.D * MB,
+    npm: package_sizes_namespaceObject.iu.j * MB,
+};
+/**
+ * Estimated installed bytes of one requirement. Overrides are looked up by the requirement as
+ * written, then by its name; the table is keyed `<ecosystem>:<name>`.
+ */
+function packageBytes(req, overrides) {
+    const override = overrides[req.text] ?? overrides[req.name];
+    if (override !== undefined)
+        return override;
+    const known = packagesMB[`${req.ecosystem}:${req.name}`];
+    if (known !== undefined)
+        return known * MB;
+    return (defaultMB[req.ecosystem] ?? 20) * MB;
+}
+/** Estimated bytes of a family's default base image (`python`, `python-gpu`, …). */
+function baseImageBytes(familyKey) {
+    const family = familyKey.replace(/-gpu$/, '');
+    return (baseMB[familyKey] ?? baseMB[family] ?? 100) * MB;
+}
+/** `1.2 GB`, `350 MB`: short, for tables and messages. */
+function sizes_formatBytes(bytes) {
+    if (bytes >= 1e9)
+        return `${(bytes / 1e9).toFixed(1)} GB`;
+    return `${Math.round(bytes / MB)} MB`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/grouping.ts
+
+
+
+
+/** CRAN and Bioconductor share one R library; everything else is per ecosystem. */
+function conflictKey(req) {
+    const eco = req.ecosystem === 'bioconductor' ? 'cran' : req.ecosystem;
+    return `${eco}:${req.name}`;
+}
+function sizeKey(req) {
+    return `${req.ecosystem}:${req.name}`;
+}
+/** Shared, memoised facts for one planning run. */
+class PlanContext {
+    budget;
+    overrides;
+    memo = new Map();
+    sizes = new Map();
+    constructor(budget, overrides) {
+        this.budget = budget;
+        this.overrides = overrides;
+    }
+    conflict(a, b) {
+        if (a.text === b.text && a.ecosystem === b.ecosystem)
+            return false;
+        const key = `${a.ecosystem}\0${a.text}\0${b.ecosystem}\0${b.text}`;
+        let hit = this.memo.get(key);
+        if (hit === undefined) {
+            hit = conflicts(a, b);
+            this.memo.set(key, hit);
+        }
+        return hit;
+    }
+    bytes(req) {
+        let b = this.sizes.get(req);
+        if (b === undefined)
+            this.sizes.set(req, (b = packageBytes(req, this.overrides)));
+        return b;
+    }
+}
+/** A group being filled: what it already holds, so a step's fit is checked without pairs. */
+class GroupState {
+    classKey;
+    baseBytes;
+    members = [];
+    runtimes = {};
+    /** conflictKey → distinct versioned requirements. */
+    requirements = new Map();
+    /** sizeKey → bytes. */
+    packages = new Map();
+    builds = 0;
+    size;
+    constructor(classKey, baseBytes) {
+        this.classKey = classKey;
+        this.baseBytes = baseBytes;
+        this.size = baseBytes;
+    }
+    add(step, ctx) {
+        this.members.push(step);
+        for (const kind of RUNTIME_KINDS) {
+            const v = step.runtimes[kind];
+            if (v === undefined)
+                continue;
+            const mine = this.runtimes[kind];
+            this.runtimes[kind] = mine === undefined ? v : moreSpecificRuntime(mine, v);
+        }
+        for (const req of step.requirements) {
+            if (req.versioned) {
+                const key = conflictKey(req);
+                const list = this.requirements.get(key) ?? [];
+                if (!list.some((r) => r.text === req.text && r.ecosystem === req.ecosystem))
+                    list.push(req);
+                this.requirements.set(key, list);
+            }
+            const k = sizeKey(req);
+            const b = ctx.bytes(req);
+            const had = this.packages.get(k);
+            if (had === undefined || b > had) {
+                this.size += b - (had ?? 0);
+                this.packages.set(k, b);
+            }
+        }
+        if (hasBuild(step)) {
+            this.builds++;
+            this.size += BUILD_STEP_BYTES;
+        }
+    }
+    clone(ctx) {
+        const copy = new GroupState(this.classKey, this.baseBytes);
+        for (const m of this.members)
+            copy.add(m, ctx);
+        return copy;
+    }
+    /** The first requirement pair or runtime that keeps `step` out, or undefined when compatible. */
+    conflictWith(step, ctx) {
+        for (const kind of RUNTIME_KINDS) {
+            const v = step.runtimes[kind];
+            const mine = this.runtimes[kind];
+            if (v !== undefined && mine !== undefined && !runtimesCompatible(v, mine)) {
+                return `${kind} ${mine} vs ${v}`;
+            }
+        }
+        for (const req of step.requirements) {
+            if (!req.versioned)
+                continue;
+            for (const other of this.requirements.get(conflictKey(req)) ?? []) {
+                if (ctx.conflict(req, other))
+                    return `${other.text} vs ${req.text}`;
+            }
+        }
+        return undefined;
+    }
+    /** Bytes the group would grow by with `step`. */
+    addedBytes(step, ctx) {
+        let added = 0;
+        const seen = new Map();
+        for (const req of step.requirements) {
+            const k = sizeKey(req);
+            const b = Math.max(ctx.bytes(req), seen.get(k) ?? 0);
+            const had = Math.max(this.packages.get(k) ?? 0, seen.get(k) ?? 0);
+            if (b > had)
+                added += b - had;
+            seen.set(k, b);
+        }
+        if (hasBuild(step))
+            added += BUILD_STEP_BYTES;
+        return added;
+    }
+    fits(step, ctx) {
+        return this.fitCost(step, ctx) >= 0;
+    }
+    /** The bytes `step` would add, or -1 when it does not fit (class, conflict or budget). */
+    fitCost(step, ctx) {
+        if (step.classKey !== this.classKey || this.conflictWith(step, ctx) !== undefined)
+            return -1;
+        const added = this.addedBytes(step, ctx);
+        return this.size + added <= ctx.budget ? added : -1;
+    }
+}
+function hasBuild(step) {
+    return (step.step.software.build ?? '').trim() !== '';
+}
+/** Estimated size of an image holding just this step. */
+function soloBytes(step, baseBytes, ctx) {
+    const g = new GroupState(step.classKey, baseBytes);
+    g.add(step, ctx);
+    return g.size;
+}
+/** Above this many conflict edges, DSatur's saturation is replaced by a static degree order. */
+const MAX_EDGES = 2_000_000;
+/**
+ * Conflict adjacency among `steps` (indexes into the array), built from a package index. Returns
+ * undefined when the graph would be too dense to store; `degree` is always filled.
+ */
+function conflictGraph(steps, ctx) {
+    // dimension key → distinct value → steps; a dimension is a package or a runtime.
+    const dims = new Map();
+    steps.forEach((s, i) => {
+        const entry = (dim, value, probe) => {
+            let values = dims.get(dim);
+            if (!values)
+                dims.set(dim, (values = new Map()));
+            let v = values.get(value);
+            if (!v)
+                values.set(value, (v = { probe, steps: [] }));
+            if (v.steps[v.steps.length - 1] !== i)
+                v.steps.push(i);
+        };
+        for (const kind of RUNTIME_KINDS) {
+            const v = s.runtimes[kind];
+            if (v !== undefined)
+                entry(`runtime:${kind}`, v, v);
+        }
+        for (const req of s.requirements) {
+            if (req.versioned)
+                entry(conflictKey(req), `${req.ecosystem}\0${req.text}`, req);
+        }
+    });
+    const pairs = [];
+    let edges = 0;
+    const degree = new Array(steps.length).fill(0);
+    for (const [dim, values] of dims) {
+        const list = [...values.values()];
+        for (let a = 0; a < list.length; a++) {
+            for (let b = a + 1; b < list.length; b++) {
+                const x = list[a];
+                const y = list[b];
+                const clash = dim.startsWith('runtime:')
+                    ? !runtimesCompatible(x.probe, y.probe)
+                    : ctx.conflict(x.probe, y.probe);
+                if (!clash)
+                    continue;
+                pairs.push([x.steps, y.steps]);
+                edges += x.steps.length * y.steps.length;
+                for (const i of x.steps)
+                    degree[i] += y.steps.length;
+                for (const j of y.steps)
+                    degree[j] += x.steps.length;
+            }
+        }
+    }
+    if (edges > MAX_EDGES)
+        return { degree };
+    const adjacency = steps.map(() => new Set());
+    for (const [xs, ys] of pairs) {
+        for (const i of xs) {
+            for (const j of ys) {
+                if (i === j)
+                    continue;
+                adjacency[i].add(j);
+                adjacency[j].add(i);
+            }
+        }
+    }
+    return { adjacency, degree: adjacency.map((s) => s.size) };
+}
+/** A binary max-heap on a total order, for DSatur's "most saturated next". */
+class Heap {
+    before;
+    items = [];
+    constructor(before) {
+        this.before = before;
+    }
+    get size() {
+        return this.items.length;
+    }
+    push(item) {
+        const a = this.items;
+        a.push(item);
+        let i = a.length - 1;
+        while (i > 0) {
+            const p = (i - 1) >> 1;
+            if (!this.before(a[i], a[p]))
+                break;
+            [a[i], a[p]] = [a[p], a[i]];
+            i = p;
+        }
+    }
+    pop() {
+        const a = this.items;
+        const top = a[0];
+        const last = a.pop();
+        if (a.length > 0 && last !== undefined) {
+            a[0] = last;
+            let i = 0;
+            for (;;) {
+                const l = 2 * i + 1;
+                const r = l + 1;
+                let m = i;
+                if (l < a.length && this.before(a[l], a[m]))
+                    m = l;
+                if (r < a.length && this.before(a[r], a[m]))
+                    m = r;
+                if (m === i)
+                    break;
+                [a[i], a[m]] = [a[m], a[i]];
+                i = m;
+            }
+        }
+        return top;
+    }
+}
+/**
+ * Splits a class by runtime versions when they partition it: steps that name every runtime the
+ * class uses, with versions that are equal or incompatible (never a prefix of another), fall into
+ * buckets no image can mix; the rest float. Undefined when the versions do not partition
+ * (`3` beside `3.12`). Runtime edges are the densest part of the conflict graph, so colouring
+ * bucket by bucket keeps the graph small, and the buckets' cliques add up for the lower bound.
+ */
+function runtimeBuckets(steps) {
+    const kinds = RUNTIME_KINDS.filter((k) => steps.some((s) => s.runtimes[k] !== undefined));
+    if (kinds.length === 0)
+        return undefined;
+    for (const kind of kinds) {
+        const versions = [
+            ...new Set(steps.map((s) => s.runtimes[kind]).filter((v) => v !== undefined)),
+        ];
+        for (let i = 0; i < versions.length; i++) {
+            for (let j = i + 1; j < versions.length; j++) {
+                if (runtimesCompatible(versions[i], versions[j]))
+                    return undefined;
+            }
+        }
+    }
+    const buckets = new Map();
+    const floating = [];
+    for (const s of steps) {
+        if (kinds.some((k) => s.runtimes[k] === undefined)) {
+            floating.push(s);
+            continue;
+        }
+        const key = kinds.map((k) => s.runtimes[k]).join('\0');
+        const list = buckets.get(key) ?? [];
+        list.push(s);
+        buckets.set(key, list);
+    }
+    if (buckets.size < 2)
+        return undefined;
+    return { fixed: [...buckets.values()], floating };
+}
+/**
+ * Colours one class of steps (all unpinned, same family and GPU flag) into groups.
+ * Deterministic: every tie is broken by document order.
+ */
+function colourClass(steps, baseBytes, ctx) {
+    const buckets = runtimeBuckets(steps);
+    if (!buckets)
+        return improve(dsatur(steps, baseBytes, ctx, []), ctx);
+    let groups = [];
+    for (const bucket of buckets.fixed)
+        groups = dsatur(bucket, baseBytes, ctx, groups);
+    if (buckets.floating.length > 0)
+        groups = dsatur(buckets.floating, baseBytes, ctx, groups);
+    return improve(groups, ctx);
+}
+/**
+ * DSatur over `steps`, placing them among `initial` groups (kept, in order) and new ones: the
+ * most saturated step first, into the fitting group it grows least, else a new group.
+ */
+function dsatur(steps, baseBytes, ctx, initial) {
+    const { adjacency, degree } = conflictGraph(steps, ctx);
+    const solo = steps.map((s) => soloBytes(s, baseBytes, ctx));
+    const saturation = new Array(steps.length).fill(0);
+    const seenGroups = steps.map(() => new Set());
+    const colour = new Array(steps.length).fill(-1);
+    const before = (a, b) => {
+        const [sa, i] = a;
+        const [sb, j] = b;
+        if (sa !== sb)
+            return sa > sb;
+        if (degree[i] !== degree[j])
+            return degree[i] > degree[j];
+        if (solo[i] !== solo[j])
+            return solo[i] > solo[j];
+        return steps[i].index < steps[j].index;
+    };
+    const heap = new Heap(before);
+    steps.forEach((_, i) => heap.push([0, i]));
+    const groups = [...initial];
+    while (heap.size > 0) {
+        const [sat, v] = heap.pop();
+        if (colour[v] !== -1 || sat !== saturation[v])
+            continue;
+        const step = steps[v];
+        let best = -1;
+        let bestAdded = Infinity;
+        groups.forEach((g, gi) => {
+            if (seenGroups[v].has(gi))
+                return;
+            const added = g.fitCost(step, ctx);
+            if (added >= 0 && added < bestAdded) {
+                best = gi;
+                bestAdded = added;
+            }
+        });
+        if (best === -1) {
+            best = groups.length;
+            groups.push(new GroupState(step.classKey, baseBytes));
+        }
+        groups[best].add(step, ctx);
+        colour[v] = best;
+        if (adjacency) {
+            for (const u of adjacency[v]) {
+                if (colour[u] !== -1 || seenGroups[u].has(best))
+                    continue;
+                seenGroups[u].add(best);
+                saturation[u]++;
+                heap.push([saturation[u], u]);
+            }
+        }
+    }
+    return groups;
+}
+/**
+ * Local improvement: try to empty each group (smallest first) into the other groups of its
+ * class; keep the move when every step found a place. Repeats until no group can be emptied.
+ */
+function improve(groups, ctx) {
+    let current = groups;
+    for (let changed = true; changed && current.length > 1;) {
+        changed = false;
+        const order = current
+            .map((g, i) => i)
+            .sort((a, b) => current[a].members.length - current[b].members.length ||
+            current[a].size - current[b].size ||
+            a - b);
+        for (const victim of order) {
+            const trial = new Map();
+            let ok = true;
+            for (const step of current[victim].members) {
+                let best = -1;
+                let bestAdded = Infinity;
+                current.forEach((g, gi) => {
+                    if (gi === victim)
+                        return;
+                    const target = trial.get(gi) ?? g;
+                    const added = target.fitCost(step, ctx);
+                    if (added >= 0 && added < bestAdded) {
+                        best = gi;
+                        bestAdded = added;
+                    }
+                });
+                if (best === -1) {
+                    ok = false;
+                    break;
+                }
+                if (!trial.has(best))
+                    trial.set(best, current[best].clone(ctx));
+                trial.get(best).add(step, ctx);
+            }
+            if (ok) {
+                current = current.flatMap((g, gi) => (gi === victim ? [] : [trial.get(gi) ?? g]));
+                changed = true;
+                break;
+            }
+        }
+    }
+    return current;
+}
+/**
+ * The largest set of pairwise-conflicting steps found (greedy cliques from the highest-degree
+ * steps). Without an adjacency (too dense), the best single-package set is used.
+ */
+function cliqueLowerBound(steps, ctx) {
+    if (steps.length === 0)
+        return 0;
+    // Steps of different runtime buckets all conflict, so the buckets' cliques join into one.
+    const buckets = runtimeBuckets(steps);
+    if (buckets) {
+        const joined = buckets.fixed.reduce((n, b) => n + cliqueLowerBound(b, ctx), 0);
+        return Math.max(joined, greedyClique(steps, ctx));
+    }
+    return greedyClique(steps, ctx);
+}
+function greedyClique(steps, ctx) {
+    const { adjacency, degree } = conflictGraph(steps, ctx);
+    if (!adjacency)
+        return densePackageClique(steps, ctx);
+    const order = steps.map((_, i) => i).sort((a, b) => degree[b] - degree[a] || a - b);
+    let best = 1;
+    for (const start of order.slice(0, 64)) {
+        if (degree[start] + 1 <= best)
+            break;
+        const clique = [start];
+        const candidates = [...adjacency[start]].sort((a, b) => degree[b] - degree[a] || a - b);
+        for (const c of candidates) {
+            if (clique.every((m) => adjacency[m].has(c)))
+                clique.push(c);
+        }
+        best = Math.max(best, clique.length);
+    }
+    return best;
+}
+function densePackageClique(steps, ctx) {
+    const byKey = new Map();
+    for (const s of steps) {
+        for (const r of s.requirements) {
+            if (!r.versioned)
+                continue;
+            const list = byKey.get(conflictKey(r)) ?? [];
+            if (!list.some((x) => x.text === r.text))
+                list.push(r);
+            byKey.set(conflictKey(r), list);
+        }
+    }
+    let best = 1;
+    for (const list of byKey.values()) {
+        const clique = [];
+        for (const r of list)
+            if (clique.every((m) => ctx.conflict(m, r)))
+                clique.push(r);
+        best = Math.max(best, clique.length);
+    }
+    return best;
+}
+
+;// CONCATENATED MODULE: ./src/plan/rules/meta.ts
+function makeFinding(meta, workflow, path, message, part = 'value') {
+    const at = workflow.source.locate(path, part);
+    return {
+        rule: meta.id,
+        name: meta.name,
+        severity: meta.severity,
+        message,
+        file: at.file,
+        span: at.span,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/plan/rules/forced-conflict.ts
+
+
+const forced_conflict_meta = {
+    id: 'STW404',
+    name: 'forced-conflict',
+    severity: 'error',
+    description: 'A pinned group holds steps whose requirements conflict.',
+};
+function forced_conflict_check({ workflow, groups, ctx }) {
+    const findings = [];
+    for (const group of groups) {
+        if (!group.pinned)
+            continue;
+        const pin = workflow.containers.groups.find((g) => g.name === group.name);
+        const members = group.state.members;
+        for (let j = 1; j < members.length; j++) {
+            const later = members[j];
+            for (let i = 0; i < j; i++) {
+                const earlier = members[i];
+                let why;
+                if (earlier.classKey !== later.classKey) {
+                    why = `they need different images (${earlier.classKey} vs ${later.classKey})`;
+                }
+                else {
+                    const solo = new GroupState(earlier.classKey, 0);
+                    solo.add(earlier, ctx);
+                    const clash = solo.conflictWith(later, ctx);
+                    if (clash)
+                        why = `their requirements conflict: ${clash}`;
+                }
+                if (!why)
+                    continue;
+                const index = pin ? pin.steps.indexOf(later.step.id) : -1;
+                const path = index >= 0
+                    ? ['containers', 'groups', group.name, 'steps', index]
+                    : ['steps', later.step.id, 'container'];
+                findings.push(makeFinding(forced_conflict_meta, workflow, path, `Pinned group "${group.name}" holds steps "${earlier.step.id}" and "${later.step.id}", but ${why}. ` +
+                    `Move one of them out of the pin or align the versions.`));
+                break;
+            }
+        }
+    }
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./src/plan/rules/over-budget.ts
+
+
+const over_budget_meta = {
+    id: 'STW405',
+    name: 'over-budget',
+    severity: 'warning',
+    description: 'A group cannot fit the size budget.',
+};
+function over_budget_check({ workflow, groups, ctx }) {
+    if (!Number.isFinite(ctx.budget))
+        return [];
+    const findings = [];
+    for (const group of groups) {
+        const size = group.state.size;
+        if (size <= ctx.budget)
+            continue;
+        const heaviest = [...group.state.packages.entries()]
+            .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+            .slice(0, 3)
+            .map(([k, bytes]) => `${k.replace(/^[a-z]+:/, '')} ${sizes_formatBytes(bytes)}`)
+            .join(', ');
+        const figures = `estimated at ${sizes_formatBytes(size)}, over the size budget of ${sizes_formatBytes(ctx.budget)}${heaviest ? ` (heaviest: ${heaviest})` : ''}`;
+        if (group.pinned) {
+            findings.push(makeFinding(over_budget_meta, workflow, ['containers', 'groups', group.name], `Pinned group "${group.name}" is ${figures}. Split the pin, raise containers.size-budget, or lighten its packages.`, 'key'));
+        }
+        else {
+            const ids = group.state.members.map((m) => m.step.id);
+            findings.push(makeFinding(over_budget_meta, workflow, ['steps', ids[0], 'software'], `Group "${group.name}" (step${ids.length > 1 ? 's' : ''} ${ids.map((i) => `"${i}"`).join(', ')}) is ${figures}; ` +
+                `no grouping can bring it under. Raise containers.size-budget or split the step's software.`, 'key'));
+        }
+    }
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./src/plan/rules/over-split.ts
+
+
+const over_split_meta = {
+    id: 'STW406',
+    name: 'over-split',
+    severity: 'notice',
+    description: 'Pinned groups could merge without conflict.',
+};
+function over_split_check({ workflow, groups, ctx }) {
+    const findings = [];
+    const pinned = groups.filter((g) => g.pinned);
+    const reported = new Set();
+    for (let j = 1; j < pinned.length; j++) {
+        const b = pinned[j];
+        for (let i = 0; i < j; i++) {
+            const a = pinned[i];
+            if (reported.has(a.name) || a.classKey !== b.classKey || a.baseImage !== b.baseImage)
+                continue;
+            const merged = a.state.clone(ctx);
+            if (!b.state.members.every((m) => merged.fits(m, ctx) && (merged.add(m, ctx), true)))
+                continue;
+            const within = Number.isFinite(ctx.budget)
+                ? `, ${sizes_formatBytes(merged.size)} together (budget ${sizes_formatBytes(ctx.budget)})`
+                : '';
+            findings.push(makeFinding(over_split_meta, workflow, ['containers', 'groups', b.name], `Pinned groups "${a.name}" and "${b.name}" could be one image: same family (${a.classKey}), same base, no conflicting requirements${within}. ` +
+                `Merge the pins, or drop them and let the planner group the steps.`, 'key'));
+            reported.add(b.name);
+            break;
+        }
+    }
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./src/plan/plan.ts
+/**
+ * `plan(workflow)`: the stowage plan — which steps share which image, each image's Dockerfile and
+ * content hash, the lower bound and the two baselines. Pure and deterministic: the same workflow
+ * (and the same file bytes from `readFile`) gives byte-identical JSON.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Plan rules, in the order they run; each exports `meta` and `check`. */
+const PLAN_RULES = [forced_conflict_namespaceObject, over_budget_namespaceObject, over_split_namespaceObject];
+const PLAN_RULE_METAS = [
+    forced_conflict_meta,
+    over_budget_meta,
+    over_split_meta,
+    meta,
+];
+const DEFAULT_BASES = package_sizes_namespaceObject.rd;
+const DEFAULT_RUNTIMES = package_sizes_namespaceObject.RJ;
+function plan_byText(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function plan_plan(workflow, options = {}) {
+    const analysis = analyzeWorkflow(workflow);
+    const findings = [...analysis.findings];
+    const budget = workflow.containers.sizeBudget ?? Infinity;
+    const ctx = new PlanContext(budget, workflow.containers.packageSizes ?? {});
+    const classBase = (classKey) => baseImageBytes(classKey);
+    // 1. Pinned groups, in spec order; each holds exactly the steps pinned to it.
+    const drafts = [];
+    for (const pin of workflow.containers.groups) {
+        const members = analysis.steps.filter((s) => s.pin === pin.name);
+        if (members.length === 0)
+            continue;
+        const lead = members.find((m) => hasSoftware(m.step)) ?? members[0];
+        const gpu = members.some((m) => m.gpu);
+        const classKey = `${lead.family}${gpu ? '-gpu' : ''}`;
+        const state = new GroupState(classKey, classBase(classKey));
+        for (const m of members)
+            state.add(m, ctx);
+        drafts.push({
+            name: pin.name,
+            pinned: true,
+            classKey,
+            baseImage: '',
+            state,
+            first: members[0].index,
+        });
+    }
+    // 2. Everything else, class by class (family + GPU flag).
+    const classes = new Map();
+    for (const s of analysis.steps) {
+        if (s.pin !== undefined)
+            continue;
+        const list = classes.get(s.classKey) ?? [];
+        list.push(s);
+        classes.set(s.classKey, list);
+    }
+    const taken = new Set(drafts.map((d) => d.name));
+    for (const [classKey, steps] of classes) {
+        const states = colourClass(steps, classBase(classKey), ctx)
+            .map((state) => ({ state, first: Math.min(...state.members.map((m) => m.index)) }))
+            .sort((a, b) => a.first - b.first);
+        let n = 1;
+        for (const { state, first } of states) {
+            let name = classKey;
+            while (taken.has(name))
+                name = `${classKey}-${++n}`;
+            taken.add(name);
+            drafts.push({ name, pinned: false, classKey, baseImage: '', state, first });
+        }
+    }
+    drafts.sort((a, b) => a.first - b.first || plan_byText(a.name, b.name));
+    // 3. Base images.
+    for (const d of drafts) {
+        const resolved = resolveBaseImage(d, workflow, options);
+        d.baseImage = resolved.image;
+        if (!isImageReference(resolved.image)) {
+            const at = workflow.source.locate(resolved.path);
+            findings.push(finding(at.file, at.span, `Group "${d.name}": base image "${resolved.image.replace(/[\r\n]+/g, ' ')}" is not a valid image reference.`));
+        }
+    }
+    const input = { workflow, groups: drafts, ctx };
+    for (const rule of PLAN_RULES)
+        findings.push(...rule.check(input));
+    // 4. Render.
+    const context = contextOf(workflow.file);
+    const placeholders = placeholdersOf(workflow);
+    const mavenImage = options.baseImages?.['maven-builder'] ??
+        workflow.containers.baseImages['maven-builder'] ??
+        DEFAULT_BASES['maven-builder'];
+    const groups = drafts.map((d) => renderDraft(d, { workflow, options, placeholders, mavenImage, findings }));
+    // 5. Lower bound and baselines.
+    const byClass = new Map();
+    for (const s of analysis.steps) {
+        const list = byClass.get(s.classKey) ?? [];
+        list.push(s);
+        byClass.set(s.classKey, list);
+    }
+    let lowerBound = 0;
+    for (const steps of byClass.values())
+        lowerBound += cliqueLowerBound(steps, ctx);
+    const result = {
+        version: 1,
+        workflow: workflow.name,
+        context,
+        groups,
+        external: [...analysis.external].sort((a, b) => plan_byText(a.step, b.step)),
+        lowerBound,
+        baselines: baselines(analysis.steps, ctx),
+    };
+    return { plan: result, findings: findings.sort(compareFindings) };
+}
+function hasSoftware(step) {
+    const s = step.software;
+    return (s.python !== undefined ||
+        s.r !== undefined ||
+        s.java !== undefined ||
+        s.build !== undefined ||
+        [s.pip, s.conda, s.cran, s.bioconductor, s.maven, s.apt, s.npm, s.files].some((l) => l.length > 0));
+}
+/** The spec's folder, relative to the repository: the build context root. */
+function contextOf(file) {
+    const slash = file.replace(/\\/g, '/').lastIndexOf('/');
+    return slash > 0 ? file.slice(0, slash) : '.';
+}
+/** `inputs.<name>` → its path; `<step>.<output>` → its path (for `run` and `build` text). */
+function placeholdersOf(workflow) {
+    const out = {};
+    for (const i of workflow.inputs)
+        if (i.path !== undefined)
+            out[`inputs.${i.name}`] = i.path;
+    for (const s of workflow.steps) {
+        for (const [name, path] of Object.entries(s.outputs))
+            out[`${s.id}.${name}`] = path;
+    }
+    return out;
+}
+/**
+ * Precedence: options by group name, options by family key, the pin's `base`, the spec by group
+ * name, the spec by family key, the default. Family keys for a GPU group: `python-gpu`, `gpu`,
+ * `python`.
+ */
+function resolveBaseImage(d, workflow, options) {
+    const family = d.classKey.replace(/-gpu$/, '');
+    const keys = d.classKey.endsWith('-gpu') ? [d.classKey, 'gpu', family] : [family];
+    const opt = options.baseImages ?? {};
+    const spec = workflow.containers.baseImages;
+    const pin = d.pinned ? workflow.containers.groups.find((g) => g.name === d.name) : undefined;
+    for (const k of [d.name, ...keys]) {
+        if (opt[k] !== undefined)
+            return { image: opt[k], path: ['containers'] };
+    }
+    if (pin?.base !== undefined)
+        return { image: pin.base, path: ['containers', 'groups', d.name, 'base'] };
+    for (const k of [d.name, ...keys]) {
+        if (spec[k] !== undefined)
+            return { image: spec[k], path: ['containers', 'base-images', k] };
+    }
+    const template = DEFAULT_BASES[d.classKey] ?? DEFAULT_BASES[family] ?? DEFAULT_BASES['native'];
+    const image = template.replace(/\{(python|r|java)\}/g, (_, kind) => {
+        const v = d.state.runtimes[kind] ?? DEFAULT_RUNTIMES[kind];
+        // rocker/r-ver tags are full versions; python and temurin accept short ones.
+        return v;
+    });
+    return { image, path: ['containers'] };
+}
+function plannedPackages(members) {
+    const byKey = new Map();
+    for (const m of members) {
+        for (const req of m.requirements) {
+            const key = `${req.ecosystem}\0${req.text}`;
+            const entry = byKey.get(key) ?? { req, steps: new Set() };
+            entry.steps.add(m.step.id);
+            byKey.set(key, entry);
+        }
+    }
+    const entries = [...byKey.values()];
+    // An unversioned request folds into a versioned one of the same package.
+    const kept = entries.filter((e) => e.req.versioned ||
+        !entries.some((o) => o.req.versioned && o.req.ecosystem === e.req.ecosystem && o.req.name === e.req.name));
+    for (const e of entries) {
+        if (kept.includes(e))
+            continue;
+        const into = kept.find((o) => o.req.ecosystem === e.req.ecosystem && o.req.name === e.req.name);
+        for (const s of e.steps)
+            into.steps.add(s);
+    }
+    const order = new Map(members.map((m, i) => [m.step.id, i]));
+    return kept
+        .map((e) => ({
+        ecosystem: e.req.ecosystem,
+        name: e.req.name,
+        spec: e.req.text,
+        steps: [...e.steps].sort((a, b) => order.get(a) - order.get(b)),
+    }))
+        .sort((a, b) => plan_byText(a.ecosystem, b.ecosystem) || plan_byText(a.name, b.name) || plan_byText(a.spec, b.spec));
+}
+function renderDraft(d, rc) {
+    const members = [...d.state.members].sort((a, b) => a.index - b.index);
+    const family = d.classKey.replace(/-gpu$/, '');
+    const runtimes = {};
+    for (const kind of RUNTIME_KINDS) {
+        const v = d.state.runtimes[kind];
+        if (v !== undefined)
+            runtimes[kind] = v;
+    }
+    const contextFiles = [...new Set(members.flatMap((m) => m.files))].sort(plan_byText);
+    const group = {
+        name: d.name,
+        family,
+        gpu: d.classKey.endsWith('-gpu'),
+        pinned: d.pinned,
+        steps: members.map((m) => m.step.id),
+        runtimes,
+        packages: plannedPackages(members),
+        baseImage: d.baseImage,
+        estimatedSize: d.state.size,
+        generated: {},
+        contextFiles,
+        contentHash: '',
+    };
+    const blocked = members.flatMap((m) => m.invalid);
+    if (!isGroupName(d.name))
+        blocked.push(`the group name "${d.name}" is not a valid image name`);
+    if (!isImageReference(d.baseImage))
+        blocked.push(`base image "${d.baseImage}" is not a valid image reference`);
+    if (!isImageReference(rc.mavenImage) && group.packages.some((p) => p.ecosystem === 'maven')) {
+        blocked.push(`the Maven builder image "${rc.mavenImage}" is not a valid image reference`);
+    }
+    // The bytes of copied files, read now so that a missing file blocks the group with a finding.
+    const fileBytes = new Map();
+    if (rc.options.readFile && blocked.length === 0) {
+        for (const path of contextFiles) {
+            try {
+                fileBytes.set(path, rc.options.readFile(path));
+            }
+            catch {
+                const owner = members.find((m) => m.files.includes(path));
+                const i = owner.step.software.files.findIndex((f) => f.replace(/^\.\//, '') === path);
+                const message = `Step "${owner.step.id}": file "${path}" was not found in the build context (${contextOf(rc.workflow.file)}).`;
+                const at = rc.workflow.source.locate([
+                    'steps',
+                    owner.step.id,
+                    'software',
+                    'files',
+                    Math.max(i, 0),
+                ]);
+                rc.findings.push(finding(at.file, at.span, message));
+                blocked.push(message);
+            }
+        }
+    }
+    if (blocked.length > 0)
+        return { ...group, blocked };
+    group.generated = renderGroup({
+        group,
+        steps: members.map((m) => m.step),
+        placeholders: rc.placeholders,
+        files: contextFiles,
+        mavenImage: rc.mavenImage,
+        workflowName: rc.workflow.name,
+    });
+    group.contentHash = contentHash(group, fileBytes, rc.options.readFile !== undefined);
+    return group;
+}
+/**
+ * sha256 over: a format tag, the base image, every generated file (name and text) and every
+ * copied file (path and bytes), each length-prefixed so no two inputs can collide by concatenation.
+ */
+function contentHash(group, fileBytes, withBytes) {
+    const h = (0,external_node_crypto_.createHash)('sha256');
+    const put = (data) => {
+        const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+        h.update(`${buf.length}:`);
+        h.update(buf);
+    };
+    put('stowage-content-hash-v1');
+    put(group.baseImage);
+    for (const name of Object.keys(group.generated).sort(plan_byText)) {
+        put(name);
+        put(group.generated[name]);
+    }
+    for (const path of group.contextFiles) {
+        put(path);
+        put(withBytes ? (fileBytes.get(path) ?? '') : '<unread>');
+    }
+    return h.digest('hex');
+}
+/** One image per step, and one image for everything, from the same estimates. */
+function baselines(steps, ctx) {
+    const perStep = {
+        images: steps.length,
+        estimatedTotalSize: steps.reduce((n, s) => n + soloBytes(s, baseImageBytes(s.classKey), ctx), 0),
+        conflicts: 0,
+    };
+    const largestBase = Math.max(0, ...steps.map((s) => baseImageBytes(s.classKey)));
+    const all = new GroupState('monolith', largestBase);
+    for (const s of steps)
+        all.add({ ...s, runtimes: {} }, ctx);
+    const monolith = {
+        images: steps.length > 0 ? 1 : 0,
+        estimatedTotalSize: steps.length > 0 ? all.size : 0,
+        conflicts: monolithConflicts(steps, ctx),
+    };
+    return { perStep, monolith };
+}
+/** Distinct conflicting requirement pairs, plus distinct incompatible runtime version pairs. */
+function monolithConflicts(steps, ctx) {
+    const byKey = new Map();
+    const runtimes = new Map();
+    for (const s of steps) {
+        for (const r of s.requirements) {
+            if (!r.versioned)
+                continue;
+            const list = byKey.get(conflictKey(r)) ?? [];
+            if (!list.some((x) => x.text === r.text && x.ecosystem === r.ecosystem))
+                list.push(r);
+            byKey.set(conflictKey(r), list);
+        }
+        for (const kind of RUNTIME_KINDS) {
+            const v = s.runtimes[kind];
+            if (v === undefined)
+                continue;
+            const set = runtimes.get(kind) ?? new Set();
+            set.add(v);
+            runtimes.set(kind, set);
+        }
+    }
+    let n = 0;
+    for (const list of byKey.values()) {
+        for (let i = 0; i < list.length; i++) {
+            for (let j = i + 1; j < list.length; j++)
+                if (ctx.conflict(list[i], list[j]))
+                    n++;
+        }
+    }
+    for (const set of runtimes.values()) {
+        const vs = [...set];
+        for (let i = 0; i < vs.length; i++) {
+            for (let j = i + 1; j < vs.length; j++)
+                if (!runtimesCompatible(vs[i], vs[j]))
+                    n++;
+        }
+    }
+    return n;
+}
+
+// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
+var dist_ajv = __nccwpck_require__(2463);
+;// CONCATENATED MODULE: ./src/spec/model.ts
+function emptySoftware() {
+    return { pip: [], conda: [], cran: [], bioconductor: [], maven: [], apt: [], npm: [], files: [] };
+}
+
+;// CONCATENATED MODULE: ./src/spec/schema.json
+const schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/stowage-dev/stowage/main/src/spec/schema.json","title":"Stowage workflow spec, version 1","description":"A research workflow: its inputs, desired outputs, steps with their software, and how to package that software into containers. Reference: docs/spec.md","type":"object","additionalProperties":false,"required":["version","name","steps"],"properties":{"$schema":{"type":"string"},"version":{"const":1,"x-message":"version must be 1 (the only spec version so far)"},"name":{"$ref":"#/definitions/name","description":"Short name of the workflow."},"description":{"type":"string"},"based-on":{"type":"string","minLength":1,"description":"An existing workflow this one adapts (URL or name), or `none` after looking for one."},"inputs":{"type":"object","description":"What the workflow needs from outside, by name.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/input"}},"outputs":{"type":"object","description":"The desired results, by name: each names a step output as `step.output`.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/outputReference"}},"economics":{"$ref":"#/definitions/economics"},"cluster":{"$ref":"#/definitions/cluster"},"containers":{"$ref":"#/definitions/containers"},"lint":{"$ref":"#/definitions/lint"},"steps":{"type":"object","description":"The steps of the workflow, by id.","minProperties":1,"propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}}},"definitions":{"identifier":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,62}$","x-message":"names start with a letter and use letters, digits, \'-\' and \'_\' (at most 63 characters)"},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","x-message":"the name uses letters, digits, \'.\', \'-\' and \'_\' and starts with a letter or digit"},"groupName":{"type":"string","pattern":"^[a-z0-9]+(?:[._-][a-z0-9]+)*$","maxLength":63,"x-message":"group names become image names: lowercase letters and digits, separated by \'.\', \'-\' or \'_\'"},"outputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*\\\\.[A-Za-z][A-Za-z0-9_-]*$","x-message":"write a step output as `step.output`, e.g. `train.model`"},"inputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*(\\\\.[A-Za-z][A-Za-z0-9_-]*)?$","x-message":"an input is a workflow input name or a step output as `step.output`"},"version":{"type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9][A-Za-z0-9.*+~:_-]*$","x-message":"write the version as a quoted string, e.g. \\"3.12\\" (unquoted 3.10 is the number 3.1 in YAML)"},"duration":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*(\\\\d+(\\\\.\\\\d+)?\\\\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)\\\\s*)+$"}],"x-message":"expected a duration such as 30m, 2h, 1d or 1h30m, or a number of seconds"},"size":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*\\\\d+(\\\\.\\\\d+)?\\\\s*([kKmMgGtTpP]i?[bB]?|[bB])?\\\\s*$"}],"x-message":"expected a size such as 512MB, 2GB or 1.5TiB, or a number of bytes"},"count":{"type":"integer","minimum":0,"x-message":"expected a whole number"},"positive":{"type":"number","minimum":0,"x-message":"expected a number of at least 0"},"stringList":{"type":"array","items":{"type":"string","minLength":1},"x-message":"expected a list of strings, e.g. [a, b]"},"input":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"size":{"$ref":"#/definitions/size"},"description":{"type":"string"}}},"economics":{"type":"object","additionalProperties":false,"description":"Figures to judge whether automating the workflow pays for itself.","properties":{"runs-per-year":{"$ref":"#/definitions/positive"},"manual-minutes-per-run":{"$ref":"#/definitions/positive"},"development-hours":{"$ref":"#/definitions/positive"},"maintenance-hours-per-year":{"$ref":"#/definitions/positive"},"horizon-years":{"$ref":"#/definitions/positive"}}},"cluster":{"type":"object","additionalProperties":false,"description":"The deployment target\'s per-node limits.","properties":{"scheduler":{"enum":["slurm","pbs","sge","lsf","kubernetes","local","other"]},"max-cpus":{"$ref":"#/definitions/count"},"max-memory":{"$ref":"#/definitions/size"},"max-time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"containers":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$","x-message":"a registry and optional namespace such as ghcr.io/acme/flood or 127.0.0.1:5000/demo (lowercase)"},"size-budget":{"$ref":"#/definitions/size"},"base-images":{"type":"object","description":"Base image per family, overriding the defaults.","propertyNames":{"enum":["python","conda","r","jvm","native","node","gpu","python-gpu","conda-gpu","native-gpu"]},"additionalProperties":{"type":"string","minLength":1}},"package-sizes":{"type":"object","description":"Estimated installed size per package name, overriding the built-in table.","additionalProperties":{"$ref":"#/definitions/size"}},"groups":{"type":"object","description":"Pinned groups: these steps share this image.","propertyNames":{"$ref":"#/definitions/groupName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["steps"],"properties":{"steps":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/identifier"}},"base":{"type":"string","minLength":1}}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Rule ID or name → off | error | warning | notice.","additionalProperties":{"enum":["off","error","warning","notice"]}},"settings":{"type":"object"}}},"software":{"type":"object","additionalProperties":false,"properties":{"python":{"$ref":"#/definitions/version"},"pip":{"$ref":"#/definitions/stringList"},"conda":{"$ref":"#/definitions/stringList"},"r":{"$ref":"#/definitions/version"},"cran":{"$ref":"#/definitions/stringList"},"bioconductor":{"$ref":"#/definitions/stringList"},"java":{"$ref":"#/definitions/version"},"maven":{"$ref":"#/definitions/stringList"},"apt":{"$ref":"#/definitions/stringList"},"npm":{"$ref":"#/definitions/stringList"},"build":{"type":"string","minLength":1},"files":{"$ref":"#/definitions/stringList"}}},"resources":{"type":"object","additionalProperties":false,"properties":{"cpus":{"$ref":"#/definitions/positive"},"memory":{"$ref":"#/definitions/size"},"time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"step":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string"},"run":{"type":"string","minLength":1},"inputs":{"type":"array","items":{"$ref":"#/definitions/inputReference"}},"outputs":{"type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"type":"string","minLength":1}},"software":{"$ref":"#/definitions/software"},"resources":{"$ref":"#/definitions/resources"},"duration":{"$ref":"#/definitions/duration"},"container":{"type":"string","minLength":1,"description":"`auto`, a group name, or an image reference used as is."},"entrypoint":{"$ref":"#/definitions/stringList"},"service":{"type":"boolean"}}}}}');
+;// CONCATENATED MODULE: ./src/spec/schema-errors.ts
+
+/** JSON pointer (`/steps/a/run`) → path segments; array indexes become numbers. */
+function pointerToPath(pointer, data) {
+    if (!pointer)
+        return [];
+    const path = [];
+    let node = data;
+    for (const raw of pointer.slice(1).split('/')) {
+        const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+        const key = Array.isArray(node) ? Number(segment) : segment;
+        path.push(key);
+        node = node?.[key];
+    }
+    return path;
+}
+const TYPE_NAMES = {
+    object: 'a mapping',
+    array: 'a list',
+    string: 'a string',
+    number: 'a number',
+    integer: 'a whole number',
+    boolean: 'true or false',
+};
+function describe(value) {
+    if (value === null)
+        return 'nothing (null)';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'a mapping';
+    if (typeof value === 'string')
+        return `the string "${value}"`;
+    return `${typeof value === 'number' ? 'the number' : ''} ${String(value)}`.trim();
+}
+function valueAt(data, path) {
+    let node = data;
+    for (const segment of path)
+        node = node?.[segment];
+    return node;
+}
+function lastKey(path) {
+    const last = path[path.length - 1];
+    return last === undefined ? 'the document' : `"${String(last)}"`;
+}
+/** Keywords ranked by how directly they tell the user what to fix. */
+const PRIORITY = [
+    'type',
+    'const',
+    'enum',
+    'required',
+    'minProperties',
+    'minItems',
+    'minLength',
+    'pattern',
+    'minimum',
+    'maxLength',
+];
+/** One problem per node, in the order the nodes appear in ajv's report. */
+function explainSchemaErrors(errors, data) {
+    const problems = [];
+    const byNode = new Map();
+    for (const error of errors) {
+        if (error.keyword === 'additionalProperties') {
+            const key = error.params.additionalProperty;
+            const known = Object.keys(error.parentSchema?.properties ?? {});
+            const suggestion = closest(key, known);
+            const where = pointerToPath(error.instancePath, data);
+            problems.push({
+                path: [...where, key],
+                part: 'key',
+                message: `unknown key "${key}"` +
+                    (suggestion
+                        ? ` (did you mean "${suggestion}"?)`
+                        : known.length
+                            ? `; expected one of: ${known.join(', ')}`
+                            : ''),
+            });
+            continue;
+        }
+        if (error.keyword === 'propertyNames')
+            continue; // explained by the nested error below
+        const pointer = error.propertyName !== undefined
+            ? `${error.instancePath}\u0000${error.propertyName}`
+            : error.instancePath;
+        const list = byNode.get(pointer) ?? [];
+        list.push(error);
+        byNode.set(pointer, list);
+    }
+    // Errors inside a union's branches are replaced by the union's own message.
+    const unions = [...byNode.entries()].filter(([, list]) => list.some((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf'));
+    for (const [pointer, list] of byNode) {
+        const union = list.find((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+        const insideUnion = !union && unions.some(([p]) => pointer.startsWith(p + '/'));
+        if (insideUnion)
+            continue;
+        const [instancePath, propertyName] = pointer.split('\u0000');
+        const path = pointerToPath(instancePath, data);
+        if (propertyName !== undefined) {
+            const error = list[0];
+            const custom = error.parentSchema?.['x-message'];
+            problems.push({
+                path: [...path, propertyName],
+                part: 'key',
+                message: `invalid name "${propertyName}": ${custom ?? error.message ?? 'not allowed'}`,
+            });
+            continue;
+        }
+        const chosen = union ?? [...list].sort((a, b) => rank(a) - rank(b))[0];
+        problems.push(problemFor(chosen, path, data));
+    }
+    return problems;
+}
+function rank(error) {
+    const i = PRIORITY.indexOf(error.keyword);
+    return i === -1 ? PRIORITY.length : i;
+}
+function problemFor(error, path, data) {
+    const schema = error.parentSchema;
+    const custom = schema?.['x-message'];
+    const value = valueAt(data, path);
+    switch (error.keyword) {
+        case 'required': {
+            const missing = error.params.missingProperty;
+            return {
+                path,
+                part: 'key',
+                message: `${lastKey(path)} is missing the required key "${missing}"`,
+            };
+        }
+        case 'type': {
+            const expected = String(error.params.type)
+                .split(',')
+                .map((t) => TYPE_NAMES[t] ?? t)
+                .join(' or ');
+            return {
+                path,
+                part: 'value',
+                message: `${lastKey(path)} must be ${expected}, not ${describe(value)}${custom ? `: ${custom}` : ''}`,
+            };
+        }
+        case 'enum': {
+            const allowed = error.params.allowedValues.map(String);
+            const suggestion = typeof value === 'string' ? closest(value, allowed) : undefined;
+            return {
+                path,
+                part: 'value',
+                message: `${lastKey(path)} cannot be ${describe(value)}` +
+                    (suggestion
+                        ? ` (did you mean "${suggestion}"?)`
+                        : `; expected one of: ${allowed.join(', ')}`),
+            };
+        }
+        case 'minProperties':
+        case 'minItems':
+            return { path, part: 'value', message: `${lastKey(path)} must not be empty` };
+        default:
+            return {
+                path,
+                part: 'value',
+                message: `${lastKey(path)}: ${custom ?? error.message ?? 'is not valid'}`,
+            };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/spec/load.ts
 /**
  * Loads a Stowage spec: YAML text → syntax findings → schema findings (STW100) → Workflow model.
@@ -48342,14 +62082,16 @@ const YAML_HINTS = {
     MULTILINE_IMPLICIT_KEY: 'a key spans several lines; the line above probably misses a ":" or a quote',
 };
 function syntaxFinding(error, text, file, lineCounter) {
-    const [start, reportedEnd] = error.pos;
+    // Errors at the end of the file point past its last character: point at that character.
+    const start = Math.max(0, Math.min(error.pos[0], text.trimEnd().length - 1));
     // The parser often marks one character; widen it to the token there (e.g. the duplicated key).
-    let end = reportedEnd;
+    let end = Math.min(error.pos[1], text.length);
     if (end - start <= 1) {
         end = start;
-        while (end < text.length && !/[\s:,\[\]{}]/.test(text[end]))
+        while (end < text.length && !/[\s:,[\]{}]/.test(text[end]))
             end += 1;
     }
+    end = Math.min(Math.max(end, start + 1), Math.max(text.length, start));
     const first = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     const hint = YAML_HINTS[error.code];
     return {
@@ -48357,13 +62099,18 @@ function syntaxFinding(error, text, file, lineCounter) {
         severity: 'error',
         message: `YAML syntax error: ${first}${hint ? ` (${hint})` : ''}`,
         file,
-        span: spanOf(lineCounter, start, Math.max(end, start + 1)),
+        span: spanOf(lineCounter, start, end),
     };
 }
 /** Load a spec from its text. `file` is how findings name it (repository-relative is best). */
 function loadSpecText(text, file) {
     const lineCounter = new dist/* LineCounter */.HN();
-    const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: true, merge: true, prettyErrors: false });
+    const document = (0,dist/* parseDocument */.Tp)(text, {
+        lineCounter,
+        uniqueKeys: true,
+        merge: true,
+        prettyErrors: false,
+    });
     if (document.errors.length > 0) {
         // After the first syntax error the parser's further complaints are mostly echoes of it.
         const first = syntaxFinding(document.errors[0], text, file, lineCounter);
@@ -48379,13 +62126,33 @@ function loadSpecText(text, file) {
     }
     catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        return { findings: [{ ...SCHEMA_RULE, severity: 'error', message: `cannot read the YAML: ${message}`, file, span: source.locate([]).span }] };
-    }
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-        const got = data === null || data === undefined ? 'an empty document' : Array.isArray(data) ? 'a list' : 'a single value';
         return {
             findings: [
-                { ...SCHEMA_RULE, severity: 'error', message: `a spec is a mapping with version, name and steps; this file is ${got}`, file, span: source.locate([]).span },
+                {
+                    ...SCHEMA_RULE,
+                    severity: 'error',
+                    message: `cannot read the YAML: ${message}`,
+                    file,
+                    span: source.locate([]).span,
+                },
+            ],
+        };
+    }
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+        const got = data === null || data === undefined
+            ? 'an empty document'
+            : Array.isArray(data)
+                ? 'a list'
+                : 'a single value';
+        return {
+            findings: [
+                {
+                    ...SCHEMA_RULE,
+                    severity: 'error',
+                    message: `a spec is a mapping with version, name and steps; this file is ${got}`,
+                    file,
+                    span: source.locate([]).span,
+                },
             ],
         };
     }
@@ -48394,7 +62161,13 @@ function loadSpecText(text, file) {
     if (!check(data)) {
         for (const problem of explainSchemaErrors(check.errors ?? [], data)) {
             const location = source.locate(problem.path, problem.part);
-            findings.push({ ...SCHEMA_RULE, severity: 'error', message: problem.message, file: location.file, span: location.span });
+            findings.push({
+                ...SCHEMA_RULE,
+                severity: 'error',
+                message: problem.message,
+                file: location.file,
+                span: location.span,
+            });
         }
     }
     return { workflow: toWorkflow(data, file, source), findings };
@@ -48406,11 +62179,11 @@ function loadSpecFile(filePath, options = {}) {
     const relative = external_node_path_default().relative(root, external_node_path_default().resolve(filePath)).split((external_node_path_default()).sep).join('/');
     return loadSpecText(text, relative.startsWith('..') ? filePath : relative);
 }
-const isRecord = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const load_isRecord = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v) => (typeof v === 'string' ? v : undefined);
-const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const strings = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
-const entries = (v) => (isRecord(v) ? Object.entries(v) : []);
+const num = (v) => typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+const strings = (v) => Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
+const entries = (v) => (load_isRecord(v) ? Object.entries(v) : []);
 /** Drops undefined fields so the model prints and compares cleanly. */
 function compact(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
@@ -48423,19 +62196,24 @@ function toWorkflow(data, file, source) {
         basedOn: str(data['based-on']),
         inputs: entries(data.inputs).map(([name, v]) => toInput(name, v)),
         outputs: entries(data.outputs).flatMap(([name, v]) => toDesiredOutput(name, v)),
-        economics: isRecord(data.economics) ? toEconomics(data.economics) : undefined,
-        cluster: isRecord(data.cluster) ? toCluster(data.cluster) : undefined,
+        economics: load_isRecord(data.economics) ? toEconomics(data.economics) : undefined,
+        cluster: load_isRecord(data.cluster) ? toCluster(data.cluster) : undefined,
         containers: toContainers(data.containers),
-        steps: entries(data.steps).map(([id, v]) => toStep(id, isRecord(v) ? v : {})),
-        lint: isRecord(data.lint) ? toLintConfig(data.lint) : undefined,
+        steps: entries(data.steps).map(([id, v]) => toStep(id, load_isRecord(v) ? v : {})),
+        lint: load_isRecord(data.lint) ? load_toLintConfig(data.lint) : undefined,
         file,
         format: 'stowage',
         source,
     });
 }
 function toInput(name, v) {
-    const d = isRecord(v) ? v : {};
-    return compact({ name, path: str(d.path), size: parseSize(d.size), description: str(d.description) });
+    const d = load_isRecord(v) ? v : {};
+    return compact({
+        name,
+        path: str(d.path),
+        size: parseSize(d.size),
+        description: str(d.description),
+    });
 }
 function toDesiredOutput(name, v) {
     const ref = str(v);
@@ -48463,7 +62241,7 @@ function toCluster(d) {
     });
 }
 function toContainers(v) {
-    const d = isRecord(v) ? v : {};
+    const d = load_isRecord(v) ? v : {};
     const baseImages = {};
     for (const [family, ref] of entries(d['base-images']))
         if (typeof ref === 'string')
@@ -48479,11 +62257,15 @@ function toContainers(v) {
         sizeBudget: parseSize(d['size-budget']),
         baseImages,
         packageSizes,
-        groups: entries(d.groups).map(([name, g]) => compact({ name, steps: strings(isRecord(g) ? g.steps : undefined), base: str(isRecord(g) ? g.base : undefined) })),
+        groups: entries(d.groups).map(([name, g]) => compact({
+            name,
+            steps: strings(load_isRecord(g) ? g.steps : undefined),
+            base: str(load_isRecord(g) ? g.base : undefined),
+        })),
     });
 }
 function toSoftware(v) {
-    const d = isRecord(v) ? v : {};
+    const d = load_isRecord(v) ? v : {};
     return compact({
         ...emptySoftware(),
         python: str(d.python),
@@ -48501,7 +62283,12 @@ function toSoftware(v) {
     });
 }
 function toResources(d) {
-    return compact({ cpus: num(d.cpus), memory: parseSize(d.memory), time: parseDuration(d.time), gpus: num(d.gpus) });
+    return compact({
+        cpus: num(d.cpus),
+        memory: parseSize(d.memory),
+        time: parseDuration(d.time),
+        gpus: num(d.gpus),
+    });
 }
 function toStep(id, d) {
     const outputs = {};
@@ -48515,54 +62302,3893 @@ function toStep(id, d) {
         inputs: strings(d.inputs),
         outputs,
         software: toSoftware(d.software),
-        resources: isRecord(d.resources) ? toResources(d.resources) : undefined,
+        resources: load_isRecord(d.resources) ? toResources(d.resources) : undefined,
         duration: parseDuration(d.duration),
         container: str(d.container) ?? 'auto',
         entrypoint: Array.isArray(d.entrypoint) ? strings(d.entrypoint) : undefined,
         service: d.service === true,
     });
 }
-const LEVELS = ['off', 'error', 'warning', 'notice'];
-function toLintConfig(d) {
+const load_LEVELS = ['off', 'error', 'warning', 'notice'];
+function load_toLintConfig(d) {
     const rules = {};
     for (const [rule, level] of entries(d.rules))
-        if (LEVELS.includes(level))
+        if (load_LEVELS.includes(level))
             rules[rule] = level;
-    return { rules, settings: isRecord(d.settings) ? { ...d.settings } : {} };
+    return { rules, settings: load_isRecord(d.settings) ? { ...d.settings } : {} };
 }
 
-;// CONCATENATED MODULE: ./src/engine.ts
+;// CONCATENATED MODULE: ./src/spec/importers/common.ts
 /**
- * The shared pipeline both adapters run: load (or import) a workflow, lint it, and plan it.
- * Free of `@actions/*`: the action and the CLI differ only in how they read options and print.
+ * What every importer shares: the result shape, the import findings, conda environment files
+ * (used by nf-core modules and Snakemake rules alike), and a small file walker.
  */
 
 
 
 
+const IMPORT_ERROR = { rule: 'STW420', name: 'import-error' };
+const IMPORT_LIMIT = { rule: 'STW421', name: 'import-partial' };
+const LINE_ONE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+/** A file the importer could not read or parse, or a part of it it could not understand. */
+function importError(file, message, span = LINE_ONE) {
+    return { ...IMPORT_ERROR, severity: 'error', message, file, span };
+}
+/**
+ * Something imported only in part: what the source format cannot express (reported once per
+ * import, not per step), or an entry the importer skipped.
+ */
+function importLimit(file, message, span = LINE_ONE) {
+    return { ...IMPORT_LIMIT, severity: 'notice', message, file, span };
+}
+function newStep(id) {
+    return {
+        id,
+        inputs: [],
+        outputs: {},
+        software: emptySoftware(),
+        container: 'auto',
+        service: false,
+    };
+}
+function newWorkflow(name, file, format, source) {
+    return {
+        version: 1,
+        name,
+        inputs: [],
+        outputs: [],
+        containers: { baseImages: {}, groups: [], packageSizes: {} },
+        steps: [],
+        file,
+        format,
+        source,
+    };
+}
+/** `a/b` relative to `root`, always with forward slashes. */
+function relPath(root, absolute) {
+    return (0,external_node_path_namespaceObject.relative)(root, absolute).split(external_node_path_namespaceObject.sep).join('/');
+}
+function joinRel(...parts) {
+    return posix.normalize(posix.join(...parts));
+}
+function readTextFile(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+const SKIPPED_DIRS = new Set([
+    '.git',
+    'node_modules',
+    'work',
+    '.nextflow',
+    '.snakemake',
+    'results',
+    '.stowage',
+]);
+/** Files under `dir` (absolute paths, sorted) whose name passes `accept`. */
+function walkFiles(dir, accept, depth = 8) {
+    const found = [];
+    let entries;
+    try {
+        entries = (0,external_node_fs_namespaceObject.readdirSync)(dir).sort();
+    }
+    catch {
+        return found;
+    }
+    for (const name of entries) {
+        const full = (0,external_node_path_namespaceObject.join)(dir, name);
+        let isDir = false;
+        try {
+            isDir = (0,external_node_fs_namespaceObject.statSync)(full).isDirectory();
+        }
+        catch {
+            continue;
+        }
+        if (isDir) {
+            if (depth > 0 && !SKIPPED_DIRS.has(name))
+                found.push(...walkFiles(full, accept, depth - 1));
+        }
+        else if (accept(name)) {
+            found.push(full);
+        }
+    }
+    return found;
+}
+/** A step or input name the stowage model accepts, derived from an engine's name. */
+function safeName(raw, taken, fallback = 'step') {
+    let base = raw
+        .replace(/[^A-Za-z0-9_-]+/g, '-')
+        .replace(/^[^A-Za-z]+/, '')
+        .replace(/-+$/, '');
+    if (base === '')
+        base = fallback;
+    base = base.slice(0, 56);
+    let name = base;
+    for (let n = 2; taken.has(name); n += 1)
+        name = `${base}-${n}`;
+    taken.add(name);
+    return name;
+}
+function yamlSpan(node, counter) {
+    const range = node?.range;
+    if (!range)
+        return undefined;
+    const a = counter.linePos(range[0]);
+    const b = counter.linePos(range[1]);
+    return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+}
+/**
+ * Reads a conda environment file into `step`'s software and records where each dependency is:
+ * `['steps', id, 'software', 'conda', i]` points at the i-th conda dependency's line, `pip` the
+ * same for the `pip:` sub-list. Returns findings for an unreadable file or odd entries.
+ */
+function readCondaEnvironment(text, file, step, source) {
+    const counter = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: counter, prettyErrors: false });
+    source.addFile(file, text);
+    const findings = [];
+    if (doc.errors.length > 0) {
+        for (const e of doc.errors.slice(0, 1)) {
+            const a = counter.linePos(e.pos[0]);
+            const b = counter.linePos(e.pos[1]);
+            findings.push(importError(file, `Cannot read conda environment ${file}: ${e.message.split('\n')[0]}.`, {
+                line: a.line,
+                column: a.col,
+                endLine: b.line,
+                endColumn: b.col,
+            }));
+        }
+        return { findings };
+    }
+    const environment = { channels: [], conda: [], pip: [] };
+    const root = doc.contents;
+    if (!(0,dist/* isMap */.jh)(root)) {
+        findings.push(importError(file, `Conda environment ${file} is not a mapping with dependencies.`));
+        return { findings };
+    }
+    const channels = root.get('channels', true);
+    if ((0,dist/* isSeq */.oP)(channels)) {
+        for (const item of channels.items)
+            if ((0,dist/* isScalar */.jn)(item))
+                environment.channels.push(String(item.value));
+    }
+    const deps = root.get('dependencies', true);
+    if (!(0,dist/* isSeq */.oP)(deps)) {
+        findings.push(importLimit(file, `Conda environment ${file} lists no dependencies.`));
+        return { environment, findings };
+    }
+    const base = ['steps', step.id, 'software'];
+    for (const item of deps.items) {
+        const span = yamlSpan(item, counter);
+        if ((0,dist/* isScalar */.jn)(item)) {
+            const spec = String(item.value).trim();
+            if (spec === '')
+                continue;
+            if (span)
+                source.record([...base, 'conda', step.software.conda.length], { file, span });
+            step.software.conda.push(spec);
+            environment.conda.push(spec);
+        }
+        else if ((0,dist/* isMap */.jh)(item) && (0,dist/* isSeq */.oP)(item.get('pip', true))) {
+            const pipSeq = item.get('pip', true);
+            if (!(0,dist/* isSeq */.oP)(pipSeq))
+                continue;
+            if (span)
+                source.record([...base, 'pip'], { file, span });
+            for (const pipItem of pipSeq.items) {
+                if (!(0,dist/* isScalar */.jn)(pipItem))
+                    continue;
+                const pipSpan = yamlSpan(pipItem, counter);
+                if (pipSpan)
+                    source.record([...base, 'pip', step.software.pip.length], { file, span: pipSpan });
+                step.software.pip.push(String(pipItem.value).trim());
+                environment.pip.push(String(pipItem.value).trim());
+            }
+        }
+        else if (span) {
+            findings.push(importLimit(file, `Unrecognised dependency entry in ${file}; it was skipped.`, span));
+        }
+    }
+    const depsSpan = yamlSpan(deps, counter);
+    if (depsSpan)
+        source.record([...base, 'conda'], { file, span: depsSpan });
+    return { environment, findings };
+}
+/** `docker://x`, `x` → `x`; a Singularity/Apptainer file or https URL → undefined. */
+function dockerImage(raw) {
+    const value = raw.trim().replace(/^docker:\/\//, '');
+    if (value === '' || /^(https?|shub|library|oras|file):\/\//.test(value))
+        return undefined;
+    if (/\.(sif|img|simg)$/.test(value) || value.startsWith('/'))
+        return undefined;
+    return value;
+}
+/** Rules no imported format can feed: engines record neither durations nor economics. */
+const IMPORTED_LIMITS = [
+    { rule: 'STW203', name: 'missing-duration', why: 'expected durations' },
+    { rule: 'STW301', name: 'missing-economics', why: 'the economics of automation' },
+    { rule: 'STW302', name: 'not-worth-automating', why: 'the economics of automation' },
+    {
+        rule: 'STW409',
+        name: 'reuse-not-considered',
+        why: '`based-on` (the pipeline is itself the existing workflow)',
+    },
+];
+/**
+ * Turns off, in the workflow's own lint config, the rules its format cannot feed, and returns the
+ * single notice that says so — instead of one finding per step from each of those rules.
+ */
+function limitRules(workflow, formatName, limits, extra = '') {
+    const rules = { ...workflow.lint?.rules };
+    for (const l of limits)
+        rules[l.rule] = 'off';
+    workflow.lint = { rules, settings: workflow.lint?.settings ?? {} };
+    const whys = [...new Set(limits.map((l) => l.why))];
+    return importLimit(workflow.file, `${formatName} does not record ${whys.join(', ')}, so ${limits.map((l) => `${l.rule} ${l.name}`).join(', ')} ` +
+        `are off for this workflow.${extra ? ` ${extra}` : ''} To get those checks, describe the workflow in a stowage.yml.`);
+}
+
+;// CONCATENATED MODULE: ./src/spec/importers/locator.ts
+function pathKey(path) {
+    return JSON.stringify(path);
+}
+class RecordedSource {
+    mainFile;
+    texts = new Map();
+    lineCache = new Map();
+    nodes = new Map();
+    /** `mainFile` answers for any path nothing more specific was recorded for. */
+    constructor(mainFile) {
+        this.mainFile = mainFile;
+    }
+    addFile(file, text) {
+        this.texts.set(file, text);
+        this.lineCache.delete(file);
+    }
+    /** Records where a node is; `key` is the span of its name (a step's name, a directive). */
+    record(path, value, key) {
+        this.nodes.set(pathKey(path), key ? { value, key } : { value });
+    }
+    /** True when `path` itself (not an ancestor) was recorded. */
+    has(path) {
+        return this.nodes.has(pathKey(path));
+    }
+    locate(path, part = 'value') {
+        for (let n = path.length; n >= 0; n -= 1) {
+            const hit = this.nodes.get(pathKey(path.slice(0, n)));
+            if (hit)
+                return part === 'key' ? (hit.key ?? hit.value) : hit.value;
+        }
+        return { file: this.mainFile, span: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
+    }
+    lineText(file, line) {
+        let lines = this.lineCache.get(file);
+        if (!lines) {
+            const text = this.texts.get(file);
+            if (text === undefined)
+                return undefined;
+            lines = text.split(/\r?\n/);
+            this.lineCache.set(file, lines);
+        }
+        return lines[line - 1];
+    }
+    files() {
+        return this.texts;
+    }
+}
+/** Converts 0-based offsets in `text` to 1-based line/column spans (endColumn exclusive). */
+class OffsetMapper {
+    lineStarts = [0];
+    constructor(text) {
+        for (let i = 0; i < text.length; i += 1)
+            if (text[i] === '\n')
+                this.lineStarts.push(i + 1);
+    }
+    position(offset) {
+        let lo = 0;
+        let hi = this.lineStarts.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if ((this.lineStarts[mid] ?? 0) <= offset)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return { line: lo + 1, column: offset - (this.lineStarts[lo] ?? 0) + 1 };
+    }
+    span(start, end) {
+        const a = this.position(start);
+        const b = this.position(Math.max(start, end));
+        return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/spec/importers/units.ts
+/**
+ * Resource figures as the source engines write them, turned into the model's units (bytes,
+ * seconds). Nextflow's MemoryUnit and CWL's ramMin are binary (1 GB = 1024³ B, ramMin in MiB);
+ * Snakemake's mem_mb is what it hands to Slurm's --mem, which Slurm reads as MiB.
+ */
+const MEMORY_UNITS = {
+    b: 1,
+    kb: 1024,
+    mb: 1024 ** 2,
+    gb: 1024 ** 3,
+    tb: 1024 ** 4,
+    pb: 1024 ** 5,
+};
+const DURATION_UNITS = {
+    ms: 0.001,
+    milli: 0.001,
+    millis: 0.001,
+    s: 1,
+    sec: 1,
+    second: 1,
+    seconds: 1,
+    m: 60,
+    min: 60,
+    mins: 60,
+    minute: 60,
+    minutes: 60,
+    h: 3600,
+    hour: 3600,
+    hours: 3600,
+    d: 86400,
+    day: 86400,
+    days: 86400,
+};
+const MIB = 1024 ** 2;
+function memoryUnit(unit) {
+    return MEMORY_UNITS[unit.toLowerCase()];
+}
+function units_durationUnit(unit) {
+    return DURATION_UNITS[unit.toLowerCase()];
+}
+/** `'8 GB'`, `'8.GB'`, `'512MB'` → bytes; undefined when not a memory figure. */
+function parseMemory(text) {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*\.?\s*([KMGTP]?B)\s*$/i.exec(text);
+    if (!m)
+        return undefined;
+    const unit = memoryUnit(m[2] ?? '');
+    return unit === undefined ? undefined : Math.round(Number(m[1]) * unit);
+}
+/** `'2h'`, `'1d 6h'`, `'90 min'`, `'1.5h'`, `'00:30:00'` → seconds; undefined otherwise. */
+function units_parseDuration(text) {
+    const clock = /^\s*(?:(\d+)-)?(\d+):(\d{1,2})(?::(\d{1,2}))?\s*$/.exec(text);
+    if (clock) {
+        const [, days, a, b, c] = clock;
+        const [h, m, s] = c === undefined ? [0, Number(a), Number(b)] : [Number(a), Number(b), Number(c)];
+        return Number(days ?? 0) * 86400 + h * 3600 + m * 60 + s;
+    }
+    const part = /(\d+(?:\.\d+)?)\s*\.?\s*([A-Za-z]+)/g;
+    let total = 0;
+    let consumed = '';
+    for (const m of text.matchAll(part)) {
+        const unit = units_durationUnit(m[2] ?? '');
+        if (unit === undefined)
+            return undefined;
+        total += Number(m[1]) * unit;
+        consumed += m[0];
+    }
+    if (consumed === '' || consumed.replace(/\s/g, '') !== text.replace(/\s/g, ''))
+        return undefined;
+    return Math.round(total);
+}
+
+;// CONCATENATED MODULE: ./src/spec/importers/cwl.ts
+/**
+ * CWL importer (v1.0–v1.2, YAML or JSON, packed `$graph` too). Each step of the Workflow becomes
+ * a step; its `run` tool's requirements and hints — SoftwareRequirement, DockerRequirement,
+ * ResourceRequirement, ToolTimeLimit, cwltool:CUDARequirement — give software and resources, with
+ * CWL's precedence (tool over step over workflow; requirements over hints). `in`/`out`
+ * connections and the workflow's `outputSource`s wire the model.
+ */
+
+
+
+
+
+/** The workflow file of a directory: workflow.cwl, main.cwl, else the first `class: Workflow`. */
+function findCwlWorkflow(dir) {
+    for (const name of ['workflow.cwl', 'main.cwl'])
+        if (readTextFile((0,external_node_path_namespaceObject.join)(dir, name)) !== undefined)
+            return (0,external_node_path_namespaceObject.join)(dir, name);
+    const candidates = walkFiles(dir, (n) => n.endsWith('.cwl'), 1);
+    return (candidates.find((f) => /["']?class["']?\s*:\s*["']?Workflow\b/.test(readTextFile(f) ?? '')) ??
+        candidates[0]);
+}
+const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A parsed CWL file: its data and a way to find any node's position in it. */
+class CwlFile {
+    file;
+    abs;
+    text;
+    counter = new dist/* LineCounter */.HN();
+    doc;
+    data;
+    aliasError;
+    constructor(file, abs, text) {
+        this.file = file;
+        this.abs = abs;
+        this.text = text;
+        this.doc = (0,dist/* parseDocument */.Tp)(text, {
+            lineCounter: this.counter,
+            prettyErrors: false,
+            uniqueKeys: false,
+        });
+        let data = null;
+        if (this.doc.errors.length === 0) {
+            try {
+                data = this.doc.toJS({ maxAliasCount: 100 });
+            }
+            catch (e) {
+                // An alias without its anchor, or an alias bomb: reported like a syntax error.
+                this.aliasError = e instanceof Error ? e.message : String(e);
+            }
+        }
+        this.data = data;
+    }
+    firstError() {
+        const e = this.doc.errors[0];
+        if (!e && this.aliasError !== undefined) {
+            const span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+            return { message: this.aliasError, location: { file: this.file, span } };
+        }
+        if (!e)
+            return undefined;
+        const a = this.counter.linePos(e.pos[0]);
+        const b = this.counter.linePos(e.pos[1]);
+        return {
+            message: e.message.split('\n')[0] ?? 'syntax error',
+            location: {
+                file: this.file,
+                span: { line: a.line, column: a.col, endLine: b.line, endColumn: b.col },
+            },
+        };
+    }
+    /** Location of the node at `path` (keys and indexes in the file's own structure). */
+    at(path, part = 'value') {
+        const fallback = {
+            file: this.file,
+            span: { line: 1, column: 1, endLine: 1, endColumn: 1 },
+        };
+        if (part === 'key' && path.length > 0) {
+            const parent = this.doc.getIn(path.slice(0, -1), true);
+            const last = path[path.length - 1];
+            const pair = parent && 'items' in parent
+                ? parent.items.find((p) => p.key?.value === last)
+                : undefined;
+            const span = yamlSpan(pair?.key, this.counter);
+            if (span)
+                return { file: this.file, span };
+        }
+        for (let n = path.length; n >= 0; n -= 1) {
+            const node = this.doc.getIn(path.slice(0, n), true);
+            const span = yamlSpan(node, this.counter);
+            if (span)
+                return { file: this.file, span };
+        }
+        return fallback;
+    }
+}
+function importCwl(path, options = {}) {
+    const abs = path.endsWith('.cwl') || readTextFile(path) !== undefined ? path : findCwlWorkflow(path);
+    const root = options.root ?? (abs ? (0,external_node_path_namespaceObject.dirname)(abs) : path);
+    const mainFile = relPath(root, abs ?? (0,external_node_path_namespaceObject.join)(path, 'workflow.cwl'));
+    const source = new RecordedSource(mainFile);
+    const ctx = { root, source, findings: [], files: new Map(), expressions: 0, nested: 0 };
+    if (!abs) {
+        ctx.findings.push(importError(mainFile, `No CWL document (*.cwl) found in ${relPath(root, path) || '.'}.`));
+        return { findings: ctx.findings, currentImages: {} };
+    }
+    const main = loadFile(abs, ctx, undefined);
+    if (!main)
+        return { findings: ctx.findings, currentImages: {} };
+    const top = topProcess(main);
+    if (!top) {
+        ctx.findings.push(importError(main.file, `${main.file} holds no CWL Workflow or CommandLineTool.`));
+        return { findings: ctx.findings, currentImages: {} };
+    }
+    const name = typeof top.data.label === 'string' && /^[\w .-]+$/.test(top.data.label)
+        ? top.data.label
+        : (0,external_node_path_namespaceObject.basename)(abs).replace(/\.cwl$/, '');
+    const workflow = newWorkflow(name, main.file, 'cwl', source);
+    if (typeof top.data.doc === 'string')
+        workflow.description = top.data.doc.trim();
+    const currentImages = {};
+    const engineNames = {};
+    const tools = {};
+    if (top.data.class === 'Workflow') {
+        importWorkflowProcess(top, workflow, ctx, { currentImages, engineNames, tools });
+    }
+    else {
+        // A single tool: a workflow of one step.
+        const id = safeName((0,external_node_path_namespaceObject.basename)(abs).replace(/\.cwl$/, ''), new Set());
+        const step = newStep(id);
+        source.record(['steps', id], top.file.at(top.path));
+        engineNames[id] = id;
+        tools[id] = top.ref;
+        applyTool(step, top, [], ctx, currentImages);
+        workflow.steps.push(step);
+    }
+    const limits = [];
+    if (ctx.expressions > 0)
+        limits.push(`${ctx.expressions} resource figure(s) are JavaScript expressions, which Stowage does not evaluate.`);
+    if (ctx.nested > 0)
+        limits.push(`${ctx.nested} step(s) run a nested Workflow, imported as one step without its tools' software.`);
+    ctx.findings.push(limitRules(workflow, 'CWL', IMPORTED_LIMITS, limits.join(' ')));
+    return {
+        workflow,
+        findings: ctx.findings,
+        currentImages,
+        origin: { format: 'cwl', engineNames, tools },
+    };
+}
+function loadFile(abs, ctx, from) {
+    if (ctx.files.has(abs))
+        return ctx.files.get(abs);
+    const file = relPath(ctx.root, abs);
+    const text = readTextFile(abs);
+    if (text === undefined) {
+        const at = from ?? { file, span: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
+        ctx.findings.push(importError(at.file, `Cannot read CWL document ${file}.`, at.span));
+        ctx.files.set(abs, undefined);
+        return undefined;
+    }
+    ctx.source.addFile(file, text);
+    const parsed = new CwlFile(file, abs, text);
+    const error = parsed.firstError();
+    if (error) {
+        ctx.findings.push(importError(file, `Cannot parse CWL document ${file}: ${error.message}.`, error.location.span));
+        ctx.files.set(abs, undefined);
+        return undefined;
+    }
+    if (!isObj(parsed.data)) {
+        ctx.findings.push(importError(file, `CWL document ${file} is not a mapping.`));
+        ctx.files.set(abs, undefined);
+        return undefined;
+    }
+    ctx.files.set(abs, parsed);
+    return parsed;
+}
+const stripHash = (id) => id.replace(/^#/, '').replace(/^.*#/, '');
+function topProcess(file) {
+    const data = file.data;
+    const graph = data.$graph;
+    if (Array.isArray(graph)) {
+        const index = graph.findIndex((p) => isObj(p) && p.class === 'Workflow' && stripHash(String(p.id ?? '')) === 'main');
+        const k = index >= 0 ? index : graph.findIndex((p) => isObj(p) && p.class === 'Workflow');
+        const entry = graph[k];
+        if (!isObj(entry))
+            return undefined;
+        return {
+            data: entry,
+            file,
+            path: ['$graph', k],
+            ref: `${file.file}#${stripHash(String(entry.id ?? 'main'))}`,
+        };
+    }
+    return typeof data.class === 'string' ? { data, file, path: [], ref: file.file } : undefined;
+}
+/** Resolves a step's `run`: a relative file, a `#id` in the packed graph, or an inline process. */
+function resolveRun(step, stepPath, parent, ctx) {
+    const run = step.run;
+    if (isObj(run))
+        return {
+            data: run,
+            file: parent.file,
+            path: [...stepPath, 'run'],
+            ref: `${parent.file.file}#${String(step.id ?? stepPath[stepPath.length - 1])}`,
+        };
+    if (typeof run !== 'string')
+        return undefined;
+    const where = parent.file.at([...stepPath, 'run']);
+    if (run.startsWith('#')) {
+        const graph = parent.file.data.$graph;
+        const k = Array.isArray(graph)
+            ? graph.findIndex((p) => isObj(p) && stripHash(String(p.id ?? '')) === stripHash(run))
+            : -1;
+        const entry = Array.isArray(graph) ? graph[k] : undefined;
+        if (!isObj(entry)) {
+            ctx.findings.push(importError(where.file, `Step run ${run} names no process in the packed $graph.`, where.span));
+            return undefined;
+        }
+        return {
+            data: entry,
+            file: parent.file,
+            path: ['$graph', k],
+            ref: `${parent.file.file}#${stripHash(run)}`,
+        };
+    }
+    const [filePart, fragment] = run.split('#');
+    const file = loadFile((0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(parent.file.abs), filePart ?? run), ctx, where);
+    if (!file)
+        return undefined;
+    if (fragment !== undefined) {
+        const graph = file.data.$graph;
+        const k = Array.isArray(graph)
+            ? graph.findIndex((p) => isObj(p) && stripHash(String(p.id ?? '')) === fragment)
+            : -1;
+        const entry = Array.isArray(graph) ? graph[k] : undefined;
+        if (isObj(entry))
+            return { data: entry, file, path: ['$graph', k], ref: `${file.file}#${fragment}` };
+    }
+    const top = topProcess(file);
+    return top && top.data.class !== 'Workflow' ? { ...top, ref: file.file } : top;
+}
+/** Entries of a CWL map-or-list field (`inputs`, `steps`, `in`, `out`…) as [id, value, pathKey]. */
+function cwl_entries(field, idKey = 'id') {
+    if (Array.isArray(field)) {
+        return field.map((v, k) => [
+            isObj(v) ? stripId(String(v[idKey] ?? k)) : stripId(String(v)),
+            v,
+            k,
+        ]);
+    }
+    if (isObj(field))
+        return Object.entries(field).map(([k, v]) => [stripId(k), v, k]);
+    return [];
+}
+/** `#main/align/bam` → `align/bam`; `#reads` → `reads`. */
+function stripId(id) {
+    return id.replace(/^.*#/, '').replace(/^main\//, '');
+}
+function importWorkflowProcess(wf, workflow, ctx, out) {
+    const { source } = ctx;
+    for (const [name, value, key] of cwl_entries(wf.data.inputs)) {
+        const def = isObj(value) ? value.default : undefined;
+        const location = isObj(def) && typeof def.location === 'string'
+            ? def.location
+            : isObj(def) && typeof def.path === 'string'
+                ? def.path
+                : undefined;
+        const input = location !== undefined ? { name, path: location } : { name };
+        if (isObj(value) && typeof value.doc === 'string')
+            Object.assign(input, { description: value.doc });
+        workflow.inputs.push(input);
+        source.record(['inputs', name], wf.file.at([...wf.path, 'inputs', key]), wf.file.at([...wf.path, 'inputs', key], 'key'));
+    }
+    const taken = new Set();
+    const stepIds = new Map();
+    const parsedSteps = [];
+    for (const [cwlId, value, key] of cwl_entries(wf.data.steps)) {
+        if (!isObj(value))
+            continue;
+        const id = safeName(cwlId.split('/').pop() ?? cwlId, taken);
+        stepIds.set(cwlId.split('/').pop() ?? cwlId, id);
+        parsedSteps.push({ id, cwlId, data: value, path: [...wf.path, 'steps', key] });
+    }
+    const sourceRef = (src) => {
+        const s = stripId(src);
+        const slash = s.lastIndexOf('/');
+        if (slash < 0)
+            return s;
+        const stepId = stepIds.get(s.slice(0, slash).split('/').pop() ?? '') ?? s.slice(0, slash);
+        return `${stepId}.${s.slice(slash + 1)}`;
+    };
+    for (const s of parsedSteps) {
+        const step = newStep(s.id);
+        source.record(['steps', s.id], wf.file.at(s.path), wf.file.at(s.path, 'key'));
+        out.engineNames[s.id] = s.cwlId.split('/').pop() ?? s.cwlId;
+        for (const [, value, key] of cwl_entries(s.data.in)) {
+            const raw = isObj(value) ? value.source : value;
+            const sources = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
+            for (const src of sources) {
+                if (typeof src !== 'string')
+                    continue;
+                const ref = sourceRef(src);
+                if (step.inputs.includes(ref))
+                    continue;
+                source.record(['steps', s.id, 'inputs', step.inputs.length], wf.file.at([...s.path, 'in', key]));
+                step.inputs.push(ref);
+            }
+        }
+        const tool = resolveRun(s.data, s.path, wf, ctx);
+        for (const [outId, , key] of cwl_entries(s.data.out)) {
+            const outName = outId.split('/').pop() ?? outId;
+            step.outputs[outName] = toolGlob(tool, outName) ?? `${s.id}/${outName}`;
+            source.record(['steps', s.id, 'outputs', outName], wf.file.at([...s.path, 'out', key]));
+        }
+        if (tool) {
+            out.tools[s.id] = tool.ref;
+            if (tool.data.class === 'Workflow')
+                ctx.nested += 1;
+            const inherited = [
+                cwl_layer(wf, 'hints'),
+                { process: { ...wf, data: s.data, path: s.path }, field: 'hints' },
+                cwl_layer(wf, 'requirements'),
+                { process: { ...wf, data: s.data, path: s.path }, field: 'requirements' },
+            ];
+            applyTool(step, tool, inherited, ctx, out.currentImages);
+        }
+        workflow.steps.push(step);
+    }
+    for (const [name, value, key] of cwl_entries(wf.data.outputs)) {
+        const src = isObj(value) ? value.outputSource : undefined;
+        const first = Array.isArray(src) ? src[0] : src;
+        if (typeof first !== 'string')
+            continue;
+        const ref = sourceRef(first);
+        const dot = ref.indexOf('.');
+        if (dot < 0)
+            continue;
+        workflow.outputs.push({ name, step: ref.slice(0, dot), output: ref.slice(dot + 1) });
+        source.record(['outputs', name], wf.file.at([...wf.path, 'outputs', key]), wf.file.at([...wf.path, 'outputs', key], 'key'));
+    }
+}
+function toolGlob(tool, outName) {
+    if (!tool)
+        return undefined;
+    for (const [id, value] of cwl_entries(tool.data.outputs)) {
+        if ((id.split('/').pop() ?? id) !== outName || !isObj(value))
+            continue;
+        if (value.type === 'stdout' && typeof tool.data.stdout === 'string')
+            return tool.data.stdout;
+        const binding = value.outputBinding;
+        if (isObj(binding) && typeof binding.glob === 'string' && !binding.glob.includes('$('))
+            return binding.glob;
+    }
+    return undefined;
+}
+const cwl_layer = (process, field) => ({ process, field });
+/** Requirement class without its namespace: `cwltool:CUDARequirement` → `CUDARequirement`. */
+const className = (cls) => cls.replace(/^.*[:#/]/, '');
+function cwl_requirementsOf(l) {
+    const field = l.process.data[l.field];
+    return cwl_entries(field, 'class').flatMap(([cls, value, key]) => isObj(value)
+        ? [
+            {
+                cls: className(isObj(value) && typeof value.class === 'string' ? value.class : cls),
+                data: value,
+                path: [...l.process.path, l.field, key],
+                file: l.process.file,
+            },
+        ]
+        : []);
+}
+function applyTool(step, tool, inherited, ctx, currentImages) {
+    const base = ['steps', step.id];
+    // Most specific last: it wins.
+    const layers = [
+        ...inherited.filter((l) => l.field === 'hints'),
+        cwl_layer(tool, 'hints'),
+        ...inherited.filter((l) => l.field === 'requirements'),
+        cwl_layer(tool, 'requirements'),
+    ];
+    const winning = new Map();
+    for (const l of layers)
+        for (const r of cwl_requirementsOf(l))
+            winning.set(r.cls, r);
+    const command = [tool.data.baseCommand, tool.data.arguments]
+        .flatMap((v) => (Array.isArray(v) ? v : v === undefined ? [] : [v]))
+        .filter((v) => typeof v === 'string');
+    if (command.length > 0)
+        step.run = command.join(' ');
+    if (typeof tool.data.doc === 'string')
+        step.description = tool.data.doc.trim();
+    const software = winning.get('SoftwareRequirement');
+    if (software) {
+        for (const [pkg, value, key] of cwl_entries(software.data.packages, 'package')) {
+            const spec = softwareSpec(pkg, value);
+            // A map entry (`samtools: {version: …}`) is shown at its key, a list entry as a whole.
+            const location = software.file.at([...software.path, 'packages', key], typeof key === 'string' ? 'key' : 'value');
+            ctx.source.record([...base, 'software', spec.ecosystem, step.software[spec.ecosystem].length], location);
+            step.software[spec.ecosystem].push(spec.spec);
+        }
+    }
+    const docker = winning.get('DockerRequirement');
+    if (docker) {
+        const raw = docker.data.dockerPull ?? docker.data.dockerImageId;
+        const image = typeof raw === 'string' ? dockerImage(raw) : undefined;
+        ctx.source.record([...base, 'container'], docker.file.at([
+            ...docker.path,
+            docker.data.dockerPull !== undefined ? 'dockerPull' : 'dockerImageId',
+        ]));
+        if (image) {
+            currentImages[step.id] = image;
+            if (step.software.conda.length === 0 && step.software.pip.length === 0)
+                step.container = image;
+        }
+    }
+    const resources = {};
+    const figure = (r, keys, scale, field) => {
+        for (const key of keys) {
+            const v = r.data[key];
+            if (typeof v === 'number' && v >= 0) {
+                resources[field] = Math.round(v * scale);
+                ctx.source.record([...base, 'resources', field], r.file.at([...r.path, key]));
+                return;
+            }
+            if (typeof v === 'string' && v.includes('$')) {
+                ctx.expressions += 1;
+                return;
+            }
+        }
+    };
+    const res = winning.get('ResourceRequirement');
+    if (res) {
+        figure(res, ['coresMin', 'coresMax'], 1, 'cpus');
+        figure(res, ['ramMin', 'ramMax'], MIB, 'memory');
+    }
+    const limit = winning.get('ToolTimeLimit');
+    if (limit)
+        figure(limit, ['timelimit'], 1, 'time');
+    const cuda = winning.get('CUDARequirement');
+    if (cuda) {
+        figure(cuda, ['cudaDeviceCountMin', 'cudaDeviceCountMax'], 1, 'gpus');
+        if (resources.gpus === undefined) {
+            resources.gpus = 1;
+            ctx.source.record([...base, 'resources', 'gpus'], cuda.file.at(cuda.path));
+        }
+    }
+    if (Object.keys(resources).length > 0)
+        step.resources = resources;
+}
+/**
+ * A SoftwarePackage as a stowage requirement. Its `specs` URLs say where it comes from: an
+ * anaconda.org channel → conda `channel::name=version`, PyPI → pip `name==version`; without
+ * such a hint it is a conda package, which is how cwltool resolves SoftwareRequirement.
+ */
+function softwareSpec(pkg, value) {
+    const obj = isObj(value) ? value : {};
+    const name = typeof obj.package === 'string' ? obj.package : pkg;
+    const versions = Array.isArray(value) ? value : Array.isArray(obj.version) ? obj.version : [];
+    const version = versions.find((v) => typeof v === 'string' || typeof v === 'number');
+    const specs = (Array.isArray(obj.specs) ? obj.specs : []).filter((s) => typeof s === 'string');
+    const pypi = specs.some((s) => /pypi\.(org|python\.org)\//.test(s));
+    if (pypi)
+        return { ecosystem: 'pip', spec: version !== undefined ? `${name}==${version}` : name };
+    const channel = specs
+        .map((s) => /anaconda\.org\/([^/]+)\//.exec(s)?.[1])
+        .find((c) => c !== undefined);
+    const prefix = channel !== undefined ? `${channel}::` : '';
+    return {
+        ecosystem: 'conda',
+        spec: `${prefix}${name}${version !== undefined ? `=${version}` : ''}`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/spec/importers/groovy.ts
+/**
+ * A small tokenizer for the Groovy that Nextflow scripts and configs are written in. It is not a
+ * Groovy parser: it turns text into tokens with offsets — skipping comments, keeping strings whole
+ * (including GStrings whose `${…}` spans lines and nests quotes) — so the importer can find
+ * processes, directives and config scopes without being fooled by braces inside strings.
+ */
+class groovy_GroovySyntaxError extends Error {
+    offset;
+    constructor(message, offset) {
+        super(message);
+        this.offset = offset;
+    }
+}
+const PUNCT3 = ['...', '?.@', '<=>', '===', '!==', '**='];
+const PUNCT2 = [
+    '==',
+    '!=',
+    '<=',
+    '>=',
+    '&&',
+    '||',
+    '?:',
+    '?.',
+    '*.',
+    '..',
+    '->',
+    '++',
+    '--',
+    '+=',
+    '-=',
+    '*=',
+    '/=',
+    '<<',
+    '>>',
+    '=~',
+    '**',
+];
+const PUNCT1 = '{}()[],:;.=?!<>+-*/%&|^~@$';
+/** Tokenizes `text`; throws GroovySyntaxError on an unterminated string or comment. */
+function groovy_tokenizeGroovy(text) {
+    const tokens = [];
+    let i = 0;
+    if (text.startsWith('#!'))
+        i = text.indexOf('\n') === -1 ? text.length : text.indexOf('\n');
+    while (i < text.length) {
+        const c = text[i] ?? '';
+        if (c === '\n') {
+            tokens.push({ kind: 'newline', value: '\n', start: i, end: i + 1 });
+            i += 1;
+        }
+        else if (c === ' ' || c === '\t' || c === '\r' || c === '\f') {
+            i += 1;
+        }
+        else if (c === '\\' && (text[i + 1] === '\n' || text[i + 1] === '\r')) {
+            // Line continuation: the newline does not end the statement.
+            i += text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 2;
+        }
+        else if (text.startsWith('//', i)) {
+            const nl = text.indexOf('\n', i);
+            i = nl === -1 ? text.length : nl;
+        }
+        else if (text.startsWith('/*', i)) {
+            const close = text.indexOf('*/', i + 2);
+            if (close === -1)
+                throw new groovy_GroovySyntaxError('unterminated /* comment', i);
+            i = close + 2;
+        }
+        else if (c === '"' || c === "'") {
+            const token = readString(text, i);
+            tokens.push(token);
+            i = token.end;
+        }
+        else if (/[A-Za-z_]/.test(c)) {
+            const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i, i + 256));
+            const word = m ? m[0] : c;
+            tokens.push({ kind: 'ident', value: word, start: i, end: i + word.length });
+            i += word.length;
+        }
+        else if (/[0-9]/.test(c)) {
+            const m = /^(0x[0-9a-fA-F_]+|[0-9][0-9_]*(\.[0-9][0-9_]*)?([eE][+-]?[0-9]+)?)[lLgGdDfF]?/.exec(text.slice(i, i + 256));
+            const num = m ? m[0] : c;
+            tokens.push({ kind: 'number', value: num, start: i, end: i + num.length });
+            i += num.length;
+        }
+        else {
+            const p = PUNCT3.find((p) => text.startsWith(p, i)) ??
+                PUNCT2.find((p) => text.startsWith(p, i)) ??
+                (PUNCT1.includes(c) ? c : undefined);
+            if (p === undefined)
+                throw new groovy_GroovySyntaxError(`unexpected character ${JSON.stringify(c)}`, i);
+            tokens.push({ kind: 'punct', value: p, start: i, end: i + p.length });
+            i += p.length;
+        }
+    }
+    return tokens;
+}
+const ESCAPES = {
+    n: '\n',
+    t: '\t',
+    r: '\r',
+    b: '\b',
+    f: '\f',
+    '\\': '\\',
+    "'": "'",
+    '"': '"',
+    $: '$',
+};
+function readString(text, start) {
+    const quote = text[start] ?? '"';
+    const triple = text.startsWith(quote.repeat(3), start);
+    const delim = triple ? quote.repeat(3) : quote;
+    const interpolating = quote === '"';
+    let i = start + delim.length;
+    let value = '';
+    let interpolated = false;
+    while (i < text.length) {
+        if (text.startsWith(delim, i)) {
+            return { kind: 'string', value, start, end: i + delim.length, interpolated, triple };
+        }
+        const c = text[i] ?? '';
+        if (c === '\\') {
+            const next = text[i + 1] ?? '';
+            value += ESCAPES[next] ?? (next === '\n' ? '' : '\\' + next);
+            i += 2;
+        }
+        else if (c === '\n' && !triple) {
+            break;
+        }
+        else if (interpolating && c === '$' && text[i + 1] === '{') {
+            const end = skipInterpolation(text, i + 2);
+            value += text.slice(i, end);
+            interpolated = true;
+            i = end;
+        }
+        else {
+            if (interpolating && c === '$' && /[A-Za-z_]/.test(text[i + 1] ?? ''))
+                interpolated = true;
+            value += c;
+            i += 1;
+        }
+    }
+    throw new groovy_GroovySyntaxError(`unterminated string starting with ${delim}`, start);
+}
+/** From just after `${`, returns the offset just after the matching `}` (nested strings skipped). */
+function skipInterpolation(text, from) {
+    let depth = 1;
+    let i = from;
+    while (i < text.length) {
+        const c = text[i] ?? '';
+        if (c === '"' || c === "'") {
+            i = readString(text, i).end;
+            continue;
+        }
+        if (c === '{')
+            depth += 1;
+        if (c === '}') {
+            depth -= 1;
+            if (depth === 0)
+                return i + 1;
+        }
+        i += 1;
+    }
+    throw new groovy_GroovySyntaxError('unterminated ${ in string', from - 2);
+}
+const OPEN = { '{': '}', '(': ')', '[': ']' };
+/**
+ * Index of the token closing the bracket opened at `openIndex`; throws when brackets do not
+ * balance (a `)` where a `}` was expected, or the end of the text).
+ */
+function matchingClose(tokens, openIndex) {
+    const stack = [];
+    for (let i = openIndex; i < tokens.length; i += 1) {
+        const t = tokens[i];
+        if (!t || t.kind !== 'punct')
+            continue;
+        const close = OPEN[t.value];
+        if (close)
+            stack.push(close);
+        else if (t.value === '}' || t.value === ')' || t.value === ']') {
+            const expected = stack.pop();
+            if (expected !== t.value) {
+                throw new groovy_GroovySyntaxError(`expected ${expected ?? 'nothing'} but found ${t.value}`, t.start);
+            }
+            if (stack.length === 0)
+                return i;
+        }
+    }
+    const open = tokens[openIndex];
+    throw new groovy_GroovySyntaxError(`unclosed ${open?.value ?? 'bracket'}`, open?.start ?? 0);
+}
+/**
+ * Splits tokens[from, to) into statements: a statement ends at a newline or `;` outside any
+ * bracket. Empty statements are dropped.
+ */
+function statements(tokens, from, to) {
+    const result = [];
+    let current = [];
+    let depth = 0;
+    for (let i = from; i < to; i += 1) {
+        const t = tokens[i];
+        if (!t)
+            continue;
+        if (t.kind === 'punct' && OPEN[t.value])
+            depth += 1;
+        if (t.kind === 'punct' && (t.value === '}' || t.value === ')' || t.value === ']'))
+            depth -= 1;
+        const ends = depth === 0 && (t.kind === 'newline' || (t.kind === 'punct' && t.value === ';'));
+        // A line ending in an operator (`?`, `:`, `+`, `,` …) continues on the next line.
+        const last = current[current.length - 1];
+        const continues = t.kind === 'newline' &&
+            last !== undefined &&
+            last.kind === 'punct' &&
+            ['?', ':', '+', '-', '*', '/', ',', '&&', '||', '=', '.', '?:'].includes(last.value);
+        if (ends && !continues) {
+            if (current.length > 0)
+                result.push(current);
+            current = [];
+        }
+        else if (t.kind !== 'newline') {
+            current.push(t);
+        }
+    }
+    if (current.length > 0)
+        result.push(current);
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/spec/importers/nextflow-config.ts
+
+
+const RESOURCE_KEYS = ['cpus', 'memory', 'time', 'accelerator'];
+/** Evaluates a resource expression (a closure body or a plain value) for `task.attempt == 1`. */
+function evaluate(tokens) {
+    let body = tokens.filter((t) => t.kind !== 'newline');
+    if (body[0]?.value === '{' && body[body.length - 1]?.value === '}')
+        body = body.slice(1, -1);
+    body = optimisticBranch(body);
+    const parser = new ExpressionParser(body);
+    const value = parser.expression();
+    return parser.done() ? value : undefined;
+}
+/** For `cond ? a : b` at top level, the tokens of `a` (the setting when the condition holds). */
+function optimisticBranch(tokens) {
+    let depth = 0;
+    let question = -1;
+    for (let i = 0; i < tokens.length; i += 1) {
+        const v = tokens[i]?.kind === 'punct' ? tokens[i]?.value : undefined;
+        if (v === '(' || v === '[' || v === '{')
+            depth += 1;
+        if (v === ')' || v === ']' || v === '}')
+            depth -= 1;
+        if (depth === 0 && v === '?' && question === -1)
+            question = i;
+        if (depth === 0 && v === ':' && question !== -1)
+            return tokens.slice(question + 1, i);
+    }
+    return tokens;
+}
+class ExpressionParser {
+    tokens;
+    i = 0;
+    constructor(tokens) {
+        this.tokens = tokens;
+    }
+    done() {
+        return this.i >= this.tokens.length;
+    }
+    peek(offset = 0) {
+        return this.tokens[this.i + offset];
+    }
+    accept(value) {
+        const t = this.peek();
+        if (t && t.kind === 'punct' && t.value === value) {
+            this.i += 1;
+            return true;
+        }
+        return false;
+    }
+    expression() {
+        let left = this.term();
+        for (;;) {
+            if (this.accept('+'))
+                left = combine(left, this.term(), (a, b) => a + b, 'add');
+            else if (this.accept('-'))
+                left = combine(left, this.term(), (a, b) => a - b, 'add');
+            else
+                return left;
+        }
+    }
+    term() {
+        let left = this.factor();
+        for (;;) {
+            if (this.accept('*'))
+                left = combine(left, this.factor(), (a, b) => a * b, 'scale');
+            else if (this.accept('/'))
+                left = combine(left, this.factor(), (a, b) => a / b, 'scale');
+            else
+                return left;
+        }
+    }
+    factor() {
+        const t = this.peek();
+        if (!t)
+            return undefined;
+        this.i += 1;
+        if (t.kind === 'number') {
+            const n = Number(t.value.replace(/[_lLgGdDfF]$/g, '').replace(/_/g, ''));
+            const dot = this.peek();
+            const unit = this.peek(1);
+            if (dot?.value === '.' && unit?.kind === 'ident') {
+                const mem = memoryUnit(unit.value);
+                const dur = units_durationUnit(unit.value);
+                if (mem !== undefined || dur !== undefined) {
+                    this.i += 2;
+                    return mem !== undefined
+                        ? { kind: 'memory', n: n * mem }
+                        : { kind: 'duration', n: n * (dur ?? 0) };
+                }
+            }
+            return { kind: 'number', n };
+        }
+        if (t.kind === 'string') {
+            if (t.interpolated)
+                return undefined;
+            const mem = parseMemory(t.value);
+            if (mem !== undefined)
+                return { kind: 'memory', n: mem };
+            const dur = units_parseDuration(t.value);
+            if (dur !== undefined)
+                return { kind: 'duration', n: dur };
+            const n = Number(t.value);
+            return Number.isFinite(n) && t.value.trim() !== '' ? { kind: 'number', n } : undefined;
+        }
+        if (t.kind === 'punct' && (t.value === '(' || t.value === '{')) {
+            const close = t.value === '(' ? ')' : '}';
+            const inner = this.expression();
+            return this.accept(close) ? inner : undefined;
+        }
+        if (t.kind === 'ident')
+            return this.identifier(t.value);
+        return undefined;
+    }
+    /** `task.attempt`, `check_max(x, 'memory')`, `Math.min(a, b)`, `Math.max(a, b)`. */
+    identifier(name) {
+        if (name === 'task' && this.accept('.')) {
+            const field = this.peek();
+            this.i += 1;
+            return field?.value === 'attempt' ? { kind: 'number', n: 1 } : undefined;
+        }
+        let fn = name;
+        if (name === 'Math' && this.accept('.')) {
+            fn = `Math.${this.peek()?.value ?? ''}`;
+            this.i += 1;
+        }
+        if (!this.accept('('))
+            return undefined;
+        const args = [this.expression()];
+        while (this.accept(',')) {
+            // Non-numeric arguments (check_max's 'memory') are read and kept as undefined.
+            const start = this.i;
+            args.push(this.expression());
+            if (this.i === start)
+                this.i += 1;
+        }
+        if (!this.accept(')'))
+            return undefined;
+        const [a, b] = args;
+        if (fn === 'check_max')
+            return a;
+        if ((fn === 'Math.min' || fn === 'Math.max') && a && b && a.kind === b.kind) {
+            return { kind: a.kind, n: fn === 'Math.min' ? Math.min(a.n, b.n) : Math.max(a.n, b.n) };
+        }
+        return undefined;
+    }
+}
+function combine(a, b, op, mode) {
+    if (!a || !b)
+        return undefined;
+    if (mode === 'add')
+        return a.kind === b.kind ? { kind: a.kind, n: op(a.n, b.n) } : undefined;
+    if (b.kind === 'number')
+        return { kind: a.kind, n: op(a.n, b.n) };
+    if (a.kind === 'number')
+        return { kind: b.kind, n: op(a.n, b.n) };
+    return undefined;
+}
+/** Converts an evaluated value to the model's unit for one directive. */
+function settingValue(key, value) {
+    if (!value || !Number.isFinite(value.n) || value.n < 0)
+        return undefined;
+    switch (key) {
+        case 'cpus':
+        case 'accelerator':
+            return value.kind === 'number' ? Math.round(value.n) : undefined;
+        case 'memory':
+            return value.kind === 'memory' ? Math.round(value.n) : undefined;
+        case 'time':
+            // A bare number is milliseconds in Nextflow.
+            if (value.kind === 'duration')
+                return Math.round(value.n);
+            return value.kind === 'number' ? Math.round(value.n / 1000) : undefined;
+    }
+}
+/** nf-core's standard label table (the pipeline template's conf/base.config). */
+function nfCoreDefaultConfig() {
+    const GB = 1024 ** 3;
+    const H = 3600;
+    const s = (value) => ({
+        value,
+        file: '',
+        span: { line: 1, column: 1, endLine: 1, endColumn: 1 },
+    });
+    const label = (name, settings) => ({
+        kind: 'label',
+        pattern: new RegExp(`^${name}$`),
+        negate: false,
+        settings,
+    });
+    return {
+        defaults: {},
+        selectors: [
+            label('process_single', { cpus: s(1), memory: s(6 * GB), time: s(4 * H) }),
+            label('process_low', { cpus: s(2), memory: s(12 * GB), time: s(4 * H) }),
+            label('process_medium', { cpus: s(6), memory: s(36 * GB), time: s(8 * H) }),
+            label('process_high', { cpus: s(12), memory: s(72 * GB), time: s(16 * H) }),
+            label('process_long', { time: s(20 * H) }),
+            label('process_high_memory', { memory: s(200 * GB) }),
+            label('process_gpu', { accelerator: s(1) }),
+        ],
+    };
+}
+/** A selector pattern as Nextflow reads it: a full-match regular expression, `!` negates. */
+function selectorPattern(raw) {
+    const negate = raw.startsWith('!');
+    const body = negate ? raw.slice(1) : raw;
+    try {
+        return { pattern: new RegExp(`^(?:${body})$`), negate };
+    }
+    catch {
+        return undefined;
+    }
+}
+function settingsOf(tokens, from, to, file, mapper, selectors) {
+    const settings = {};
+    for (const st of statements(tokens, from, to)) {
+        const head = st[0];
+        if (!head || head.kind !== 'ident')
+            continue;
+        // withLabel:process_low { … } / withName:'FOO|BAR' { … }
+        if ((head.value === 'withLabel' || head.value === 'withName') &&
+            st[1]?.value === ':' &&
+            selectors) {
+            const open = st.findIndex((t) => t.kind === 'punct' && t.value === '{');
+            if (open < 0)
+                continue;
+            const raw = st
+                .slice(2, open)
+                .map((t) => t.value)
+                .join('');
+            const parsed = selectorPattern(raw);
+            const openIndex = tokens.indexOf(st[open]);
+            const closeIndex = tokens.indexOf(st[st.length - 1]);
+            if (!parsed || openIndex < 0 || closeIndex < 0)
+                continue;
+            selectors.push({
+                kind: head.value === 'withLabel' ? 'label' : 'name',
+                ...parsed,
+                settings: settingsOf(tokens, openIndex + 1, closeIndex, file, mapper, undefined),
+            });
+            continue;
+        }
+        const key = head.value;
+        if (!RESOURCE_KEYS.includes(key) || st[1]?.value !== '=')
+            continue;
+        const value = settingValue(key, evaluate(st.slice(2)));
+        const last = st[st.length - 1];
+        if (value !== undefined)
+            settings[key] = { value, file, span: mapper.span(head.start, last.end) };
+    }
+    return settings;
+}
+/**
+ * Reads the `process { … }` scopes of a Nextflow config file. Throws GroovySyntaxError when the
+ * text does not tokenize or its brackets do not balance.
+ */
+function parseProcessConfig(text, file, mapper) {
+    const tokens = groovy_tokenizeGroovy(text);
+    const config = { defaults: {}, selectors: [] };
+    for (let i = 0; i < tokens.length; i += 1) {
+        const t = tokens[i];
+        if (t?.kind === 'ident' && t.value === 'process' && tokens[i + 1]?.value === '{') {
+            const close = matchingClose(tokens, i + 1);
+            Object.assign(config.defaults, settingsOf(tokens, i + 2, close, file, mapper, config.selectors));
+            i = close;
+        }
+    }
+    return config;
+}
+function isGroovySyntaxError(e) {
+    return e instanceof GroovySyntaxError;
+}
+
+;// CONCATENATED MODULE: ./src/spec/importers/nextflow.ts
+/**
+ * nf-core / Nextflow importer. Every `process` in the pipeline's `.nf` files (nf-core modules,
+ * local modules, processes written inline) becomes a step: its conda environment file (or inline
+ * conda spec) gives the software, its labels and directives give the resources (through
+ * `conf/base.config`, else nf-core's standard label table), and the image it declares today is
+ * kept for the comparison with the plan.
+ */
+
+
+
+
+
+const SECTIONS = new Set(['input', 'output', 'when', 'script', 'shell', 'exec', 'stub']);
+/** Imports the Nextflow pipeline in `dir`. Never throws for bad input: problems are findings. */
+function importNextflow(dir, options = {}) {
+    const root = options.root ?? dir;
+    const findings = [];
+    const nfFiles = walkFiles(dir, (name) => name.endsWith('.nf'));
+    const mainAbs = nfFiles.find((f) => f === (0,external_node_path_namespaceObject.join)(dir, 'main.nf')) ?? nfFiles[0];
+    const mainFile = relPath(root, mainAbs ?? (0,external_node_path_namespaceObject.join)(dir, 'main.nf'));
+    const source = new RecordedSource(mainFile);
+    if (!mainAbs) {
+        findings.push(importError(mainFile, `No Nextflow script (*.nf) found in ${relPath(root, dir) || '.'}.`));
+        return { findings, currentImages: {} };
+    }
+    const workflow = newWorkflow(pipelineName(dir), mainFile, 'nextflow', source);
+    const config = loadProcessConfig(dir, root, source, findings);
+    const currentImages = {};
+    const engineNames = {};
+    const taken = new Set();
+    const calls = [];
+    for (const abs of nfFiles) {
+        const file = relPath(root, abs);
+        const text = readTextFile(abs);
+        if (text === undefined) {
+            findings.push(importError(file, `Cannot read ${file}.`));
+            continue;
+        }
+        source.addFile(file, text);
+        const mapper = new OffsetMapper(text);
+        let processes;
+        try {
+            const tokens = groovy_tokenizeGroovy(text);
+            processes = findProcesses(tokens, mapper, file);
+            calls.push(...findOutCalls(tokens));
+        }
+        catch (e) {
+            if (!(e instanceof groovy_GroovySyntaxError))
+                throw e;
+            const span = mapper.span(e.offset, e.offset + 1);
+            findings.push(importError(file, `Cannot parse ${file}: ${e.message}; its processes were not imported.`, span));
+            continue;
+        }
+        for (const proc of processes) {
+            const id = safeName(proc.name, taken);
+            engineNames[id] = proc.name;
+            const step = buildStep(id, proc, abs, dir, root, config, source, findings);
+            workflow.steps.push(step);
+            if (proc.image)
+                currentImages[id] = proc.image;
+        }
+    }
+    wireCalls(workflow.steps, engineNames, calls);
+    // Document order is the order the workflow calls its processes; uncalled ones go last.
+    const firstCall = (step) => {
+        const k = calls.findIndex((c) => c.callee === (engineNames[step.id] ?? step.id));
+        return k < 0 ? Infinity : k;
+    };
+    workflow.steps.sort((a, b) => firstCall(a) - firstCall(b) || 0); // Infinity - Infinity is NaN
+    if (workflow.steps.length > 0) {
+        findings.push(limitRules(workflow, 'Nextflow', [
+            ...IMPORTED_LIMITS,
+            {
+                rule: 'STW104',
+                name: 'dead-step',
+                why: 'desired results (processes exchange channels, not file paths)',
+            },
+            {
+                rule: 'STW105',
+                name: 'no-desired-output',
+                why: 'desired results (processes exchange channels, not file paths)',
+            },
+            { rule: 'STW106', name: 'unused-input', why: 'workflow inputs' },
+        ], 'Steps are wired only where a workflow passes `PROCESS.out.<emit>` to another process.'));
+    }
+    else {
+        findings.push(importError(mainFile, `No Nextflow process found under ${relPath(root, dir) || '.'}.`));
+    }
+    return {
+        workflow,
+        findings,
+        currentImages,
+        origin: { format: 'nextflow', engineNames, tools: {} },
+    };
+}
+function pipelineName(dir) {
+    const config = readTextFile((0,external_node_path_namespaceObject.join)(dir, 'nextflow.config'));
+    const m = config && /manifest\s*\{[^}]*?\bname\s*=\s*['"]([^'"]+)['"]/s.exec(config);
+    return (m?.[1] ?? (0,external_node_path_namespaceObject.basename)(dir)).replace(/^nf-core\//, 'nf-core-');
+}
+function loadProcessConfig(dir, root, source, findings) {
+    const abs = (0,external_node_path_namespaceObject.join)(dir, 'conf', 'base.config');
+    const text = readTextFile(abs);
+    if (text === undefined)
+        return nfCoreDefaultConfig();
+    const file = relPath(root, abs);
+    source.addFile(file, text);
+    const mapper = new OffsetMapper(text);
+    try {
+        return parseProcessConfig(text, file, mapper);
+    }
+    catch (e) {
+        if (!(e instanceof groovy_GroovySyntaxError))
+            throw e;
+        findings.push(importError(file, `Cannot parse ${file}: ${e.message}; nf-core's standard label table is used instead.`, mapper.span(e.offset, e.offset + 1)));
+        return nfCoreDefaultConfig();
+    }
+}
+function findProcesses(tokens, mapper, file) {
+    const found = [];
+    for (let i = 0; i < tokens.length; i += 1) {
+        const t = tokens[i];
+        const name = tokens[i + 1];
+        const open = tokens[i + 2];
+        const atStatementStart = i === 0 ||
+            tokens[i - 1]?.kind === 'newline' ||
+            tokens[i - 1]?.value === ';' ||
+            tokens[i - 1]?.value === '}';
+        if (t?.kind !== 'ident' || t.value !== 'process' || !atStatementStart)
+            continue;
+        if (name?.kind !== 'ident' || open?.value !== '{')
+            continue;
+        const close = matchingClose(tokens, i + 2);
+        const closeToken = tokens[close];
+        found.push(parseProcess(tokens, i + 3, close, {
+            name: name.value,
+            file,
+            nameLocation: { file, span: mapper.span(t.start, name.end) },
+            bodyLocation: { file, span: mapper.span(t.start, closeToken.end) },
+            directives: [],
+            labels: [],
+            outputs: [],
+        }, mapper));
+        i = close;
+    }
+    return found;
+}
+function parseProcess(tokens, from, to, proc, mapper) {
+    let section = 'directives';
+    let outputIndex = 0;
+    for (let st of statements(tokens, from, to)) {
+        const head = st[0];
+        if (head?.kind === 'ident' && SECTIONS.has(head.value) && st[1]?.value === ':') {
+            section = head.value;
+            st = st.slice(2);
+            if (st.length === 0)
+                continue;
+        }
+        const first = st[0];
+        const last = st[st.length - 1];
+        const location = { file: proc.file, span: mapper.span(first.start, last.end) };
+        if (section === 'directives' && first.kind === 'ident') {
+            const args = st.slice(1);
+            proc.directives.push({ name: first.value, args, location });
+            if (first.value === 'label')
+                for (const a of args)
+                    if (a.kind === 'string')
+                        proc.labels.push(a.value);
+            if (first.value === 'container')
+                proc.image = containerImage(args);
+        }
+        else if (section === 'output') {
+            const emitAt = st.findIndex((t, k) => t.value === 'emit' && st[k + 1]?.value === ':');
+            const emit = emitAt >= 0 ? st[emitAt + 2]?.value : undefined;
+            const pathAt = st.findIndex((t) => t.kind === 'ident' && (t.value === 'path' || t.value === 'file'));
+            const pattern = pathAt >= 0 ? st.slice(pathAt + 1).find((t) => t.kind === 'string')?.value : undefined;
+            outputIndex += 1;
+            if (pattern === undefined || emit === 'versions')
+                continue;
+            proc.outputs.push({ name: emit ?? `out${outputIndex}`, pattern, location });
+        }
+        else if ((section === 'script' || section === 'shell') &&
+            first.kind === 'string' &&
+            first.triple) {
+            proc.script = { text: withoutVersionsHeredoc(dedent(first.value)), location };
+        }
+    }
+    return proc;
+}
+/** The docker image of a `container` directive, including nf-core's singularity/docker ternary. */
+function containerImage(args) {
+    const str = args.find((t) => t.kind === 'string');
+    if (!str)
+        return undefined;
+    if (!str.interpolated)
+        return dockerImage(str.value);
+    // "${ cond ? 'https://…/singularity/x' : 'biocontainers/x' }": read the literals inside.
+    const inner = /\$\{([\s\S]*)\}/.exec(str.value)?.[1];
+    if (inner === undefined)
+        return undefined;
+    let literals;
+    try {
+        literals = groovy_tokenizeGroovy(inner).filter((t) => t.kind === 'string' && !t.interpolated);
+    }
+    catch {
+        return undefined;
+    }
+    const images = literals
+        .map((t) => dockerImage(t.value))
+        .filter((v) => v !== undefined && /[:/@]/.test(v));
+    return images[images.length - 1];
+}
+function dedent(text) {
+    const lines = text.replace(/^\n+|\s+$/g, '').split('\n');
+    const indents = lines.filter((l) => l.trim() !== '').map((l) => /^ */.exec(l)?.[0].length ?? 0);
+    const cut = Math.min(...indents, 1000);
+    return lines.map((l) => l.slice(cut)).join('\n');
+}
+function buildStep(id, proc, absFile, pipelineDir, root, config, source, findings) {
+    const step = newStep(id);
+    const base = ['steps', id];
+    source.record(base, proc.bodyLocation, proc.nameLocation);
+    const moduleDir = (0,external_node_path_namespaceObject.dirname)(absFile);
+    const conda = proc.directives.find((d) => d.name === 'conda');
+    const condaArg = conda?.args.find((t) => t.kind === 'string');
+    const envAbs = condaArg ? condaEnvFile(condaArg.value, moduleDir, pipelineDir) : undefined;
+    const fallbackEnv = (0,external_node_path_namespaceObject.join)(moduleDir, 'environment.yml');
+    if (conda && condaArg && !envAbs) {
+        // Old-style inline spec: conda 'bioconda::samtools=1.17 bioconda::htslib=1.17'
+        for (const spec of condaArg.value.split(/\s+/).filter(Boolean)) {
+            source.record([...base, 'software', 'conda', step.software.conda.length], conda.location);
+            step.software.conda.push(spec);
+        }
+    }
+    else {
+        const envPath = envAbs ?? (readTextFile(fallbackEnv) !== undefined ? fallbackEnv : undefined);
+        if (envPath) {
+            const envFile = relPath(root, envPath);
+            const text = readTextFile(envPath);
+            if (text === undefined) {
+                findings.push(importError(proc.file, `Process ${proc.name} names conda environment ${envFile}, which cannot be read.`, conda?.location.span));
+            }
+            else {
+                findings.push(...readCondaEnvironment(text, envFile, step, source).findings);
+            }
+        }
+    }
+    const container = proc.directives.find((d) => d.name === 'container');
+    if (container)
+        source.record([...base, 'container'], container.location);
+    if (proc.image && step.software.conda.length === 0 && step.software.pip.length === 0) {
+        // Nothing to plan from: keep the declared image, used as is.
+        step.container = proc.image;
+    }
+    if (proc.script) {
+        step.run = proc.script.text;
+        source.record([...base, 'run'], proc.script.location);
+    }
+    for (const out of proc.outputs) {
+        // Work directories are per task: prefix the process name so equal patterns do not collide.
+        step.outputs[out.name] = `${proc.name}/${out.pattern}`;
+        source.record([...base, 'outputs', out.name], out.location);
+    }
+    const resources = resolveResources(proc, config);
+    const labelDirective = proc.directives.find((d) => d.name === 'label');
+    if (labelDirective)
+        source.record([...base, 'resources'], labelDirective.location);
+    const model = {};
+    for (const key of RESOURCE_KEYS) {
+        const setting = resources[key];
+        if (!setting)
+            continue;
+        const field = key === 'accelerator' ? 'gpus' : key;
+        model[field] = setting.value;
+        const location = setting.file === '' ? (labelDirective?.location ?? proc.nameLocation) : setting;
+        source.record([...base, 'resources', field], { file: location.file, span: location.span });
+    }
+    if (Object.keys(model).length > 0)
+        step.resources = model;
+    return step;
+}
+/** `"${moduleDir}/environment.yml"` → the absolute file; an inline package spec → undefined. */
+function condaEnvFile(value, moduleDir, pipelineDir) {
+    if (!/\.ya?ml$/.test(value.trim()))
+        return undefined;
+    const path = value
+        .trim()
+        .replace(/\$\{?moduleDir\}?/g, moduleDir)
+        .replace(/\$\{?(projectDir|baseDir)\}?/g, pipelineDir);
+    return path.startsWith('/') ? path : (0,external_node_path_namespaceObject.join)(moduleDir, path);
+}
+/**
+ * Nextflow's precedence: config defaults < the process's own directives < `withLabel`
+ * selectors < `withName` selectors (each in config order).
+ */
+function resolveResources(proc, config) {
+    const result = { ...config.defaults };
+    for (const d of proc.directives) {
+        const key = d.name;
+        if (!RESOURCE_KEYS.includes(key))
+            continue;
+        // `accelerator 2, type: 'nvidia-tesla-v100'`: the count is before the first comma.
+        const comma = d.args.findIndex((t) => t.value === ',');
+        const value = settingValue(key, evaluate(comma >= 0 ? d.args.slice(0, comma) : d.args));
+        if (value !== undefined)
+            result[key] = { value, ...d.location };
+    }
+    for (const kind of ['label', 'name']) {
+        for (const selector of config.selectors) {
+            if (selector.kind !== kind)
+                continue;
+            const candidates = kind === 'label' ? proc.labels : [proc.name];
+            const matches = candidates.some((c) => selector.pattern.test(c)) !== selector.negate;
+            if (matches)
+                Object.assign(result, selector.settings);
+        }
+    }
+    return result;
+}
+function findOutCalls(tokens) {
+    const calls = [];
+    for (let i = 0; i + 1 < tokens.length; i += 1) {
+        const t = tokens[i];
+        if (t?.kind !== 'ident' || tokens[i + 1]?.value !== '(' || tokens[i - 1]?.value === '.')
+            continue;
+        if (!/^[A-Z][A-Z0-9_]*$/.test(t.value))
+            continue;
+        let close;
+        try {
+            close = matchingClose(tokens, i + 1);
+        }
+        catch {
+            continue;
+        }
+        const uses = [];
+        for (let k = i + 2; k + 4 <= close; k += 1) {
+            const [a, dot1, out, dot2, emit] = tokens.slice(k, k + 5);
+            if (a?.kind === 'ident' &&
+                dot1?.value === '.' &&
+                out?.value === 'out' &&
+                dot2?.value === '.' &&
+                emit?.kind === 'ident') {
+                uses.push({ process: a.value, emit: emit.value });
+            }
+        }
+        calls.push({ callee: t.value, uses });
+    }
+    return calls;
+}
+/** Adds `producer.emit` inputs to the steps of called processes (emits it knows only). */
+function wireCalls(steps, engineNames, calls) {
+    const byName = new Map();
+    for (const step of steps)
+        byName.set(engineNames[step.id] ?? step.id, step);
+    for (const call of calls) {
+        const consumer = byName.get(call.callee);
+        if (!consumer)
+            continue;
+        for (const use of call.uses) {
+            const producer = byName.get(use.process);
+            if (!producer || producer === consumer || !(use.emit in producer.outputs))
+                continue;
+            const ref = `${producer.id}.${use.emit}`;
+            if (!consumer.inputs.includes(ref))
+                consumer.inputs.push(ref);
+        }
+    }
+}
+/** nf-core scripts end by writing versions.yml through a heredoc: bookkeeping, not the step's work. */
+function withoutVersionsHeredoc(script) {
+    return script
+        .replace(/^[ \t]*cat\s+<<-?\s*(['"]?)(\w+)\1[^\n]*versions\.yml[^\n]*\n[\s\S]*?^[ \t]*\2[ \t]*$/gm, '')
+        .replace(/\n{3,}/g, '\n\n')
+        .trim();
+}
+
+;// CONCATENATED MODULE: ./src/spec/importers/snakemake.ts
+/**
+ * Snakemake importer. Rules of the `Snakefile` and the `.smk` files it `include:`s become steps:
+ * `conda:` environment files give the software, `threads` and `resources` the resources, and
+ * `input`/`output` file patterns wire the steps together — wildcards are matched against each
+ * other, never evaluated. The first rule is Snakemake's default target: when it only collects
+ * inputs (`rule all`), those inputs become the workflow's desired outputs.
+ */
+
+
+
+
+const SNAKEFILES = ['Snakefile', 'snakefile', 'workflow/Snakefile', 'workflow/snakefile'];
+function findSnakefile(dir) {
+    for (const name of SNAKEFILES)
+        if (readTextFile((0,external_node_path_namespaceObject.join)(dir, name)) !== undefined)
+            return (0,external_node_path_namespaceObject.join)(dir, name);
+    return undefined;
+}
+/** Imports the Snakemake workflow in `dir` (or the Snakefile `path`). Problems are findings. */
+function importSnakemake(path, options = {}) {
+    const snakefile = readTextFile(path) !== undefined && !path.endsWith('/') ? path : findSnakefile(path);
+    const root = options.root ?? (snakefile ? (0,external_node_path_namespaceObject.dirname)(snakefile) : path);
+    const mainFile = relPath(root, snakefile ?? (0,external_node_path_namespaceObject.join)(path, 'Snakefile'));
+    const source = new RecordedSource(mainFile);
+    const findings = [];
+    if (!snakefile) {
+        findings.push(importError(mainFile, `No Snakefile found in ${relPath(root, path) || '.'}.`));
+        return { findings, currentImages: {} };
+    }
+    const dir = (0,external_node_path_namespaceObject.dirname)(snakefile);
+    const name = (0,external_node_path_namespaceObject.basename)(dir) === 'workflow' ? (0,external_node_path_namespaceObject.basename)((0,external_node_path_namespaceObject.dirname)(dir)) : (0,external_node_path_namespaceObject.basename)(dir);
+    const workflow = newWorkflow(name, mainFile, 'snakemake', source);
+    const ctx = {
+        root,
+        source,
+        findings,
+        rules: [],
+        seen: new Set(),
+        unwired: 0,
+        pythonRuns: 0,
+    };
+    readSnakefile(snakefile, ctx, undefined);
+    const taken = new Set();
+    const engineNames = {};
+    const currentImages = {};
+    // The default target: a rule marked `default_target: True`, else the first rule of the main
+    // Snakefile (included files do not override it).
+    const first = ctx.rules.find((r) => r.defaultTarget) ?? ctx.rules.find((r) => r.absFile === snakefile);
+    const target = first && first.outputs.length === 0 && !first.hasAction ? first : undefined;
+    const steps = new Map();
+    for (const rule of ctx.rules) {
+        if (rule === target)
+            continue;
+        const id = safeName(rule.name, taken);
+        engineNames[id] = rule.name;
+        const step = snakemake_buildStep(id, rule, ctx);
+        steps.set(rule, step);
+        workflow.steps.push(step);
+        const image = rule.container ?? ctx.globalContainer;
+        if (image)
+            currentImages[id] = image;
+    }
+    wire(workflow, steps, ctx, target);
+    findings.push(limitRules(workflow, 'Snakemake', IMPORTED_LIMITS, ctx.unwired > 0
+        ? `${ctx.unwired} input(s) computed by Python code (functions, config lookups) could not be wired to the step that makes them.`
+        : ''));
+    if (ctx.pythonRuns > 0) {
+        findings.push(importLimit(mainFile, `${ctx.pythonRuns} rule(s) use \`run:\` Python blocks: their software is what the Snakemake environment provides, which Stowage cannot see.`));
+    }
+    return {
+        workflow,
+        findings,
+        currentImages,
+        origin: { format: 'snakemake', engineNames, tools: {} },
+    };
+}
+function readSnakefile(abs, ctx, includedFrom) {
+    if (ctx.seen.has(abs))
+        return;
+    ctx.seen.add(abs);
+    const file = relPath(ctx.root, abs);
+    const text = readTextFile(abs);
+    if (text === undefined) {
+        const at = includedFrom ?? { file, span: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
+        ctx.findings.push(importError(at.file, `Cannot read Snakemake file ${file}.`, at.span));
+        return;
+    }
+    ctx.source.addFile(file, text);
+    const mapper = new OffsetMapper(text);
+    const lines = snakemake_splitLines(text);
+    for (let i = 0; i < lines.length; i += 1) {
+        const line = lines[i];
+        if (line.indent !== 0 || line.blank)
+            continue;
+        const include = /^include\s*:\s*(.*)$/.exec(line.text);
+        if (include) {
+            const items = parseItems(line.offset + line.text.indexOf(':') + 1, text, line.offset + line.text.length, file, mapper);
+            for (const item of items) {
+                if (item.pattern === undefined)
+                    continue;
+                readSnakefile((0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(abs), item.pattern), ctx, item.location);
+            }
+            continue;
+        }
+        const container = /^container\s*:/.exec(line.text);
+        if (container) {
+            const [item] = parseItems(line.offset + container[0].length, text, line.offset + line.text.length, file, mapper);
+            ctx.globalContainer = item?.pattern !== undefined ? dockerImage(item.pattern) : undefined;
+            continue;
+        }
+        const rule = /^(rule|checkpoint)\s+([A-Za-z_][A-Za-z0-9_]*)\s*:/.exec(line.text);
+        if (!rule)
+            continue;
+        let end = i + 1;
+        while (end < lines.length && (lines[end].blank || lines[end].indent > 0))
+            end += 1;
+        const blockEnd = lastNonBlank(lines, i, end);
+        const parsed = parseRule(rule[2] ?? 'rule', lines, i, end, text, file, abs, mapper, ctx);
+        parsed.blockLocation = { file, span: mapper.span(line.offset, blockEnd) };
+        ctx.rules.push(parsed);
+        i = end - 1;
+    }
+}
+function snakemake_splitLines(text) {
+    const lines = [];
+    let offset = 0;
+    for (const raw of text.split('\n')) {
+        const body = raw.replace(/\r$/, '');
+        const trimmed = body.trim();
+        lines.push({
+            text: body,
+            offset,
+            indent: body.length - body.trimStart().length,
+            blank: trimmed === '' || trimmed.startsWith('#'),
+        });
+        offset += raw.length + 1;
+    }
+    return lines;
+}
+function lastNonBlank(lines, from, to) {
+    for (let k = to - 1; k >= from; k -= 1) {
+        const l = lines[k];
+        if (!l.blank)
+            return l.offset + l.text.length;
+    }
+    return lines[from].offset;
+}
+function parseRule(name, lines, start, end, text, file, absFile, mapper, ctx) {
+    const head = lines[start];
+    const rule = {
+        name,
+        file,
+        absFile,
+        nameLocation: { file, span: mapper.span(head.offset, head.offset + head.text.indexOf(':')) },
+        blockLocation: { file, span: mapper.span(head.offset, head.offset) },
+        inputs: [],
+        outputs: [],
+        outputNames: [],
+        resources: [],
+        hasAction: false,
+        defaultTarget: false,
+    };
+    let directiveIndent = -1;
+    for (let i = start + 1; i < end; i += 1) {
+        const line = lines[i];
+        if (line.blank)
+            continue;
+        if (directiveIndent < 0)
+            directiveIndent = line.indent;
+        if (line.indent !== directiveIndent)
+            continue;
+        const m = /^\s*([A-Za-z_]+)\s*:/.exec(line.text);
+        if (!m)
+            continue;
+        let stop = i + 1;
+        while (stop < end &&
+            (lines[stop].blank || lines[stop].indent > directiveIndent))
+            stop += 1;
+        const from = line.offset + m[0].length;
+        const to = lastNonBlank(lines, i, stop);
+        const directive = m[1] ?? '';
+        const items = () => parseItems(from, text, to, file, mapper);
+        switch (directive) {
+            case 'input':
+                rule.inputs = items();
+                break;
+            case 'output':
+                rule.outputs = items();
+                break;
+            case 'conda':
+                rule.conda = items()[0];
+                break;
+            case 'container':
+            case 'singularity': {
+                const [item] = items();
+                rule.container = item?.pattern !== undefined ? dockerImage(item.pattern) : undefined;
+                rule.containerLocation = item?.location;
+                break;
+            }
+            case 'threads':
+                rule.threads = items()[0];
+                break;
+            case 'resources':
+                rule.resources = items();
+                break;
+            case 'shell':
+                rule.hasAction = true;
+                rule.shell = items()
+                    .map((it) => it.pattern ?? '')
+                    .join('');
+                break;
+            case 'script':
+            case 'notebook':
+                rule.hasAction = true;
+                rule.script = items()[0]?.pattern;
+                break;
+            case 'run':
+                rule.hasAction = true;
+                ctx.pythonRuns += 1;
+                break;
+            case 'default_target':
+                rule.defaultTarget = items()[0]?.text === 'True';
+                break;
+            case 'wrapper':
+            case 'cwl':
+                rule.hasAction = true;
+                break;
+        }
+        i = stop - 1;
+    }
+    const unnamed = rule.outputs.filter((o) => o.name === undefined).length;
+    let n = 0;
+    rule.outputNames = rule.outputs.map((o) => {
+        if (o.name !== undefined)
+            return o.name;
+        n += 1;
+        return unnamed === 1 ? 'out' : `out${n}`;
+    });
+    return rule;
+}
+function tokenizePython(text, from, to) {
+    const tokens = [];
+    let i = from;
+    while (i < to) {
+        const c = text[i] ?? '';
+        if (/\s/.test(c)) {
+            i += 1;
+        }
+        else if (c === '#') {
+            while (i < to && text[i] !== '\n')
+                i += 1;
+        }
+        else if (/[A-Za-z_]/.test(c)) {
+            const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i, Math.min(to, i + 200)));
+            const word = m?.[0] ?? c;
+            const next = text[i + word.length];
+            if (/^[rRbBfFuU]{1,2}$/.test(word) && (next === '"' || next === "'")) {
+                const s = readPyString(text, i + word.length, to);
+                tokens.push({ kind: 'string', value: s.value, start: i, end: s.end });
+                i = s.end;
+            }
+            else {
+                tokens.push({ kind: 'name', value: word, start: i, end: i + word.length });
+                i += word.length;
+            }
+        }
+        else if (c === '"' || c === "'") {
+            const s = readPyString(text, i, to);
+            tokens.push({ kind: 'string', value: s.value, start: i, end: s.end });
+            i = s.end;
+        }
+        else if (/[0-9]/.test(c)) {
+            const m = /^[0-9][0-9_]*(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 100));
+            const num = m?.[0] ?? c;
+            tokens.push({ kind: 'number', value: num, start: i, end: i + num.length });
+            i += num.length;
+        }
+        else {
+            tokens.push({ kind: 'op', value: c, start: i, end: i + 1 });
+            i += 1;
+        }
+    }
+    return tokens;
+}
+function readPyString(text, start, to) {
+    const q = text[start] ?? '"';
+    const triple = text.startsWith(q.repeat(3), start);
+    const delim = triple ? q.repeat(3) : q;
+    let i = start + delim.length;
+    let value = '';
+    while (i < to) {
+        if (text.startsWith(delim, i))
+            return { value, end: i + delim.length };
+        const c = text[i] ?? '';
+        if (c === '\\') {
+            value += text.slice(i, i + 2);
+            i += 2;
+        }
+        else {
+            value += c;
+            i += 1;
+        }
+    }
+    return { value, end: to };
+}
+const snakemake_WRAPPERS = new Set([
+    'temp',
+    'protected',
+    'directory',
+    'ancient',
+    'touch',
+    'pipe',
+    'expand',
+    'ensure',
+    'multiext',
+    'local',
+    'service',
+    'report',
+    'storage',
+]);
+/** Splits a directive's value into comma-separated items, reading names and file patterns. */
+function parseItems(from, text, to, file, mapper) {
+    const tokens = tokenizePython(text, from, to);
+    const groups = [[]];
+    let depth = 0;
+    for (const t of tokens) {
+        if (t.kind === 'op' && '([{'.includes(t.value))
+            depth += 1;
+        if (t.kind === 'op' && ')]}'.includes(t.value))
+            depth -= 1;
+        if (depth === 0 && t.kind === 'op' && t.value === ',')
+            groups.push([]);
+        else
+            groups[groups.length - 1]?.push(t);
+    }
+    const items = [];
+    for (const g of groups) {
+        if (g.length === 0)
+            continue;
+        let body = g;
+        let name;
+        if (g[0]?.kind === 'name' && g[1]?.value === '=' && g[2]?.value !== '=') {
+            name = g[0].value;
+            body = g.slice(2);
+        }
+        const first = g[0];
+        const last = g[g.length - 1];
+        const item = {
+            text: text.slice((body[0] ?? first).start, last.end),
+            location: { file, span: mapper.span(first.start, last.end) },
+        };
+        if (name !== undefined)
+            item.name = name;
+        // "a" "b" (implicit concatenation) or wrapper("a", …)
+        let k = 0;
+        while (body[k]?.kind === 'name' &&
+            snakemake_WRAPPERS.has(body[k]?.value ?? '') &&
+            body[k + 1]?.value === '(')
+            k += 2;
+        if (body[k]?.kind === 'string') {
+            let pattern = '';
+            while (body[k]?.kind === 'string')
+                pattern += body[k++]?.value ?? '';
+            item.pattern = pattern;
+        }
+        else if (body[0]?.value === 'rules' && body[1]?.value === '.' && body[2]?.kind === 'name') {
+            const output = body[4]?.value === 'output' && body[5]?.value === '.' ? body[6]?.value : undefined;
+            item.ref = output !== undefined ? { rule: body[2].value, output } : { rule: body[2].value };
+        }
+        items.push(item);
+    }
+    return items;
+}
+// ---- Model ----
+function snakemake_buildStep(id, rule, ctx) {
+    const step = newStep(id);
+    const base = ['steps', id];
+    ctx.source.record(base, rule.blockLocation, rule.nameLocation);
+    rule.outputs.forEach((out, k) => {
+        const outName = rule.outputNames[k] ?? `out${k + 1}`;
+        if (out.pattern === undefined)
+            return;
+        step.outputs[outName] = out.pattern;
+        ctx.source.record([...base, 'outputs', outName], out.location);
+    });
+    if (rule.shell !== undefined)
+        step.run = rule.shell.trim();
+    else if (rule.script !== undefined) {
+        const interpreter = /\.py$/.test(rule.script)
+            ? 'python '
+            : /\.[rR]$/.test(rule.script)
+                ? 'Rscript '
+                : '';
+        step.run = `${interpreter}${rule.script}`;
+        step.software.files.push(relPath(ctx.root, (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(rule.absFile), rule.script)));
+    }
+    if (rule.conda?.pattern !== undefined) {
+        const envAbs = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(rule.absFile), rule.conda.pattern);
+        const text = /\.ya?ml$/.test(rule.conda.pattern) ? readTextFile(envAbs) : undefined;
+        if (text !== undefined) {
+            ctx.findings.push(...readCondaEnvironment(text, relPath(ctx.root, envAbs), step, ctx.source).findings);
+        }
+        else if (/\.ya?ml$/.test(rule.conda.pattern)) {
+            ctx.findings.push(importError(rule.file, `Rule ${rule.name} names conda environment ${rule.conda.pattern}, which cannot be read.`, rule.conda.location.span));
+        }
+        else {
+            ctx.findings.push(importLimit(rule.file, `Rule ${rule.name} uses the named conda environment "${rule.conda.pattern}"; Stowage can only read environment files.`, rule.conda.location.span));
+        }
+    }
+    if (rule.containerLocation)
+        ctx.source.record([...base, 'container'], rule.containerLocation);
+    const image = rule.container ?? ctx.globalContainer;
+    if (image && step.software.conda.length === 0 && step.software.pip.length === 0)
+        step.container = image;
+    const threads = rule.threads ? Number(rule.threads.text) : NaN;
+    if (Number.isFinite(threads) && threads > 0) {
+        step.resources = { cpus: threads };
+        ctx.source.record([...base, 'resources', 'cpus'], rule.threads.location);
+    }
+    for (const r of rule.resources) {
+        const [field, value] = resourceValue(r);
+        if (!field || value === undefined)
+            continue;
+        step.resources = { ...step.resources, [field]: value };
+        ctx.source.record([...base, 'resources', field], r.location);
+    }
+    return step;
+}
+function resourceValue(item) {
+    const n = Number(item.text);
+    const str = item.pattern;
+    switch (item.name) {
+        case 'mem_mb':
+        case 'mem_mib':
+            return ['memory', Number.isFinite(n) ? Math.round(n * MIB) : undefined];
+        case 'mem_gb':
+            return ['memory', Number.isFinite(n) ? Math.round(n * 1024 * MIB) : undefined];
+        case 'mem':
+            return ['memory', str !== undefined ? parseMemory(str) : undefined];
+        case 'runtime':
+        case 'time_min':
+            // Minutes when a number; Snakemake ≥ 8 also accepts "2h".
+            return [
+                'time',
+                Number.isFinite(n)
+                    ? Math.round(n * 60)
+                    : str !== undefined
+                        ? units_parseDuration(str)
+                        : undefined,
+            ];
+        case 'gpu':
+        case 'gpus':
+        case 'nvidia_gpu':
+            return ['gpus', Number.isFinite(n) ? n : undefined];
+        default:
+            return [];
+    }
+}
+const SENTINEL = '\u0001';
+function wildcardRegex(pattern) {
+    const parts = pattern.split(/\{[^{}]*\}/);
+    return new RegExp(`^${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`, 's');
+}
+/** True when a file matching `a` could be a file matching `b`: wildcards on either side. */
+function patternsMatch(a, b) {
+    const sa = a.replace(/\{[^{}]*\}/g, SENTINEL);
+    const sb = b.replace(/\{[^{}]*\}/g, SENTINEL);
+    return wildcardRegex(b).test(sa) || wildcardRegex(a).test(sb);
+}
+function wire(workflow, steps, ctx, target) {
+    const byRuleName = new Map();
+    for (const [rule, step] of steps)
+        byRuleName.set(rule.name, { rule, step });
+    const producers = (pattern) => {
+        for (const [rule, step] of steps) {
+            const k = rule.outputs.findIndex((o) => o.pattern !== undefined && patternsMatch(pattern, o.pattern));
+            if (k >= 0)
+                return `${step.id}.${rule.outputNames[k]}`;
+        }
+        return undefined;
+    };
+    const inputNames = new Map();
+    const takenInputs = new Set();
+    const resolve = (item) => {
+        if (item.ref) {
+            const p = byRuleName.get(item.ref.rule);
+            if (!p)
+                return undefined;
+            const outName = item.ref.output ?? p.rule.outputNames[0];
+            return outName !== undefined && outName in p.step.outputs
+                ? `${p.step.id}.${outName}`
+                : undefined;
+        }
+        if (item.pattern === undefined)
+            return undefined;
+        return producers(item.pattern);
+    };
+    for (const [rule, step] of steps) {
+        for (const item of rule.inputs) {
+            const ref = resolve(item);
+            if (ref !== undefined) {
+                if (!step.inputs.includes(ref))
+                    step.inputs.push(ref);
+            }
+            else if (item.pattern !== undefined) {
+                let name = inputNames.get(item.pattern);
+                if (name === undefined) {
+                    name = safeName(item.name ?? (0,external_node_path_namespaceObject.basename)(item.pattern).replace(/\{[^}]*\}/g, 'x'), takenInputs, 'input');
+                    inputNames.set(item.pattern, name);
+                    ctx.source.record(['inputs', name], item.location);
+                    workflow.inputs.push({ name, path: item.pattern });
+                }
+                if (!step.inputs.includes(name))
+                    step.inputs.push(name);
+            }
+            else {
+                ctx.unwired += 1;
+                continue;
+            }
+            ctx.source.record(['steps', step.id, 'inputs', step.inputs.length - 1], item.location);
+        }
+    }
+    if (target) {
+        ctx.source.record(['outputs'], target.blockLocation, target.nameLocation);
+        for (const item of target.inputs) {
+            const ref = resolve(item);
+            if (ref === undefined)
+                continue;
+            const [stepId, output] = ref.split('.');
+            const name = safeName(`${stepId}-${output}`, new Set(workflow.outputs.map((o) => o.name)));
+            if (workflow.outputs.some((o) => o.step === stepId && o.output === output))
+                continue;
+            ctx.source.record(['outputs', name], item.location);
+            workflow.outputs.push({ name, step: stepId, output });
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/spec/importers/index.ts
+/**
+ * One entry point for every workflow format Stowage reads: a stowage spec or an existing
+ * Nextflow, Snakemake or CWL pipeline. All produce the same Workflow model, so lint, plan and
+ * build work unchanged; importers also return the images the pipeline declares today (for the
+ * comparison with the plan) and the engine-side names the exports need.
+ */
+
+
+
+
+
+
+
+const WORKFLOW_FORMATS = [
+    'stowage',
+    'nextflow',
+    'snakemake',
+    'cwl',
+];
+
+function isDir(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(path).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The format of the workflow at `path` (a directory or a file), judged from the files present:
+ * `stowage.yml` first (an explicit spec wins), then a Nextflow `main.nf`/`nextflow.config`, a
+ * Snakefile, a CWL document. Undefined when none is there.
+ */
+function detectFormat(path) {
+    if (!isDir(path)) {
+        const name = (0,external_node_path_namespaceObject.basename)(path);
+        if (/\.ya?ml$/.test(name))
+            return 'stowage';
+        if (name.endsWith('.nf') || name === 'nextflow.config')
+            return 'nextflow';
+        if (/^snakefile$/i.test(name) || name.endsWith('.smk'))
+            return 'snakemake';
+        if (name.endsWith('.cwl'))
+            return 'cwl';
+        return undefined;
+    }
+    if ((0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(path, 'stowage.yml')) || (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(path, 'stowage.yaml')))
+        return 'stowage';
+    if ((0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(path, 'main.nf')) || (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(path, 'nextflow.config')))
+        return 'nextflow';
+    if (findSnakefile(path))
+        return 'snakemake';
+    if (walkFiles(path, (n) => n.endsWith('.cwl'), 1).length > 0 && findCwlWorkflow(path))
+        return 'cwl';
+    return undefined;
+}
+/**
+ * Reads the workflow at `pathOrDir` in any supported format. Never throws for bad input: an
+ * unreadable or unparsable file is a finding with a position (STW420), and what a format cannot
+ * express is one notice (STW421).
+ */
+function importWorkflow(pathOrDir, options = {}) {
+    const root = (0,external_node_path_namespaceObject.resolve)(options.root ?? process.cwd());
+    const path = (0,external_node_path_namespaceObject.resolve)(root, pathOrDir);
+    const shown = (0,external_node_path_namespaceObject.relative)(root, path).split('\\').join('/') || '.';
+    const format = !options.format || options.format === 'auto' ? detectFormat(path) : options.format;
+    if (!(0,external_node_fs_namespaceObject.existsSync)(path)) {
+        return { findings: [importError(shown, `${shown} does not exist.`)], currentImages: {} };
+    }
+    switch (format) {
+        case 'stowage': {
+            const file = isDir(path)
+                ? (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(path, 'stowage.yml'))
+                    ? (0,external_node_path_namespaceObject.join)(path, 'stowage.yml')
+                    : (0,external_node_path_namespaceObject.join)(path, 'stowage.yaml')
+                : path;
+            if (readTextFile(file) === undefined) {
+                return {
+                    findings: [importError(shown, `Cannot read the stowage spec ${shown}.`)],
+                    currentImages: {},
+                };
+            }
+            return { ...loadSpecFile(file, { root }), currentImages: {} };
+        }
+        case 'nextflow':
+            return importNextflow(isDir(path) ? path : (0,external_node_path_namespaceObject.dirname)(path), { root });
+        case 'snakemake':
+            return importSnakemake(path, { root });
+        case 'cwl':
+            return importCwl(path, { root });
+        default:
+            return {
+                findings: [
+                    importError(shown, `Cannot tell the workflow format of ${shown}: no stowage.yml, main.nf, Snakefile or *.cwl found. Pass the format (${WORKFLOW_FORMATS.join(', ')}) explicitly.`),
+                ],
+                currentImages: {},
+            };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine.ts
+/**
+ * The shared pipeline both adapters run: load (or import) a workflow, plan it, lint it.
+ * Free of `@actions/*`: the action and the CLI differ only in how they read options and print.
+ *
+ * Plan findings (STW404–406, STW410) go through the lint engine with the loader's, so one
+ * configuration and one set of suppression comments governs every finding.
+ */
+
+
+
+
+
+
+/** Bad input the user must fix (a missing file, a bad option): exit code 2, not a crash. */
 class engine_InputError extends Error {
 }
-/** Load and lint. Throws InputError when the spec cannot be read at all. */
+const DEFAULT_CONFIG = '.stowage/config.yml';
+const toPosix = (p) => p.split((external_node_path_default()).sep).join('/');
 function engine_check(specPath, options) {
     const resolved = external_node_path_default().resolve(options.root, specPath);
     if (!(0,external_node_fs_namespaceObject.existsSync)(resolved)) {
-        throw new engine_InputError(`cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml).`);
+        throw new engine_InputError(`cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml) or of a pipeline folder.`);
     }
-    let loaded;
-    try {
-        loaded = loadSpecFile(resolved, { root: options.root });
-    }
-    catch (error) {
-        throw new engine_InputError(`cannot read ${specPath}: ${error.message}`);
-    }
-    const sources = new Map();
-    if (loaded.workflow)
-        for (const [file, text] of loaded.workflow.source.files())
+    const imported = importWorkflow(resolved, {
+        format: options.importFormat ?? 'auto',
+        root: options.root,
+    });
+    const { config, configFile, findings: configFindings, sources: configSources, } = readLintConfig(options);
+    const sources = new Map(configSources);
+    const workflow = imported.workflow;
+    if (workflow)
+        for (const [file, text] of workflow.source.files())
             sources.set(file, text);
-    else
-        sources.set(external_node_path_default().relative(options.root, resolved).split((external_node_path_default()).sep).join('/'), (0,external_node_fs_namespaceObject.readFileSync)(resolved, 'utf8'));
-    const findings = [...loaded.findings].sort(compareFindings);
-    return { workflow: loaded.workflow, findings, sources, configLog: [] };
+    else if (!engine_isDirectory(resolved))
+        sources.set(toPosix(external_node_path_default().relative(options.root, resolved)), (0,external_node_fs_namespaceObject.readFileSync)(resolved, 'utf8'));
+    const base = { sources, currentImages: imported.currentImages, origin: imported.origin };
+    if (!workflow) {
+        return {
+            ...base,
+            findings: [...imported.findings, ...configFindings],
+            suppressed: [],
+            configLog: [],
+        };
+    }
+    let plan;
+    let planFindings = [];
+    let planSkipped;
+    if (options.plan) {
+        if (imported.findings.some((f) => f.severity === 'error')) {
+            planSkipped = `${workflow.file} has errors; fix them to get a plan.`;
+        }
+        else {
+            const contextDir = external_node_path_default().resolve(options.root, workflow.file === '.' ? '.' : external_node_path_default().dirname(workflow.file));
+            const result = plan_plan(workflow, {
+                baseImages: options.baseImages,
+                readFile: contextReader(contextDir),
+            });
+            plan = result.plan;
+            planFindings = result.findings;
+        }
+    }
+    const lint = lintWorkflow(workflow, {
+        config,
+        configFile,
+        extra: [...imported.findings, ...configFindings, ...planFindings],
+    });
+    const configLog = [
+        `Lint configuration: ${lint.configSource}`,
+        `Active rules (${lint.activeRules.length}): ${lint.activeRules.join(', ')}`,
+    ];
+    return {
+        ...base,
+        workflow,
+        findings: lint.findings,
+        suppressed: lint.suppressed,
+        configLog,
+        plan,
+        planSkipped,
+    };
+}
+function engine_isDirectory(p) {
+    return (0,external_node_fs_namespaceObject.statSync)(p).isDirectory();
+}
+function readLintConfig(options) {
+    const explicit = options.configPath !== undefined;
+    const file = options.configPath ?? DEFAULT_CONFIG;
+    const resolved = external_node_path_default().resolve(options.root, file);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(resolved)) {
+        if (explicit)
+            throw new engine_InputError(`cannot read the lint config ${file}: no such file.`);
+        return { findings: [], sources: [] };
+    }
+    const text = (0,external_node_fs_namespaceObject.readFileSync)(resolved, 'utf8');
+    const shown = toPosix(external_node_path_default().relative(options.root, resolved));
+    const { config, findings } = loadLintConfig(text, shown);
+    return { config, configFile: shown, findings, sources: [[shown, text]] };
+}
+
+;// CONCATENATED MODULE: ./src/build/outputs.ts
+/** `images`: per group, image, tags, digest, status and real size. */
+function outputs_imagesOutput(results) {
+    return results.map((r) => ({
+        group: r.group,
+        image: r.image,
+        tags: r.tags,
+        digest: r.digest ?? null,
+        status: r.status,
+        pushed: r.pushed,
+        size: r.size ?? null,
+        estimatedSize: r.estimatedSize,
+        durationMs: r.durationMs,
+        ...(r.error ? { error: r.error } : {}),
+    }));
+}
+/** `matrix`: `{include:[{group}]}` for `strategy.matrix`, optionally only some groups. */
+function matrixOutput(plan, groups) {
+    const only = groups && groups.length > 0 ? new Set(groups) : undefined;
+    return {
+        include: plan.groups.filter((g) => !only || only.has(g.name)).map((g) => ({ group: g.name })),
+    };
+}
+/**
+ * `step-images`: step → `image@digest` (pinned, for a cluster), for every step whose group has a
+ * digest, plus steps that use an image as is. Steps of failed or unpushed groups are left out.
+ */
+function stepImagesOutput(plan, results) {
+    const out = {};
+    for (const r of results) {
+        if (!r.digest || r.status === 'failed')
+            continue;
+        for (const step of r.steps)
+            out[step] = `${r.image}@${r.digest}`;
+    }
+    for (const ext of plan.external)
+        out[ext.step] = ext.image;
+    return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+function outputs_formatBytes(bytes) {
+    if (bytes === undefined)
+        return '—';
+    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+    let v = bytes;
+    let u = 0;
+    while (v >= 1000 && u < units.length - 1) {
+        v /= 1000;
+        u += 1;
+    }
+    return `${v >= 100 || u === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
+}
+/** Text that cannot break a markdown table cell. */
+function cell(text) {
+    return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;');
+}
+const STATUS_TEXT = {
+    built: '🔨 built',
+    skipped: '⏭️ skipped (unchanged)',
+    failed: '❌ failed',
+};
+/** The job summary's build section: a row per group. */
+function buildSummaryMarkdown(results) {
+    const lines = [
+        '### Images',
+        '',
+        '| group | status | image | digest | size (real / estimated) | duration |',
+        '| --- | --- | --- | --- | --- | --- |',
+    ];
+    for (const r of results) {
+        const digest = r.digest ? `\`${r.digest.slice(0, 19)}…\`` : '—';
+        const status = STATUS_TEXT[r.status] + (r.status !== 'failed' && !r.pushed ? ', not pushed' : '');
+        lines.push(`| ${cell(r.group)} | ${status} | \`${cell(r.image)}\` ${r.tags.map((t) => `\`${cell(t)}\``).join(' ')} | ${digest} | ${outputs_formatBytes(r.size)} / ${outputs_formatBytes(r.estimatedSize)} | ${(r.durationMs / 1000).toFixed(1)} s |`);
+    }
+    const failed = results.filter((r) => r.error);
+    if (failed.length > 0) {
+        lines.push('', '**Failures**', '');
+        for (const r of failed)
+            lines.push(`- **${cell(r.group)}**: ${cell(r.error ?? '')}`);
+    }
+    const counts = (s) => results.filter((r) => r.status === s).length;
+    lines.push('', `${counts('built')} built, ${counts('skipped')} skipped, ${counts('failed')} failed.`);
+    return lines.join('\n') + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/build/reference.ts
+/**
+ * Image references in the docker reference grammar (distribution/reference): the registry host,
+ * the repository path and tags. Every piece of a spec or an input that ends up in a tag, an
+ * argv or a registry URL goes through these checks first.
+ */
+/** A host name or IP, with an optional port: `ghcr.io`, `127.0.0.1:5000`, `[::1]:5000`. */
+const DOMAIN = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/;
+/** One path component of a repository name. */
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+/** A tag: at most 128 characters, never starting with `.` or `-`. */
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const DOCKER_HUB = 'registry-1.docker.io';
+class ImageReferenceError extends Error {
+    name = 'ImageReferenceError';
+}
+function isValidTag(tag) {
+    return TAG.test(tag);
+}
+function isValidDigest(digest) {
+    return DIGEST.test(digest);
+}
+function isValidPathComponent(component) {
+    return PATH_COMPONENT.test(component);
+}
+function assertTag(tag, what = 'tag') {
+    if (!isValidTag(tag)) {
+        throw new ImageReferenceError(`${what} ${JSON.stringify(tag)} is not a valid image tag: use letters, digits, '_', '.' and '-', ` +
+            `start with a letter, digit or '_', at most 128 characters`);
+    }
+    return tag;
+}
+/**
+ * Parses a repository name such as `ghcr.io/acme/flood` or `127.0.0.1:5000/demo/python`. A first
+ * component without `.` or `:` (and not `localhost`) is a Docker Hub path, as the docker CLI
+ * reads it; `library/` is added to one-component Docker Hub names.
+ */
+function parseRepository(name) {
+    const parts = name.split('/');
+    const first = parts[0] ?? '';
+    const hasHost = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    const host = hasHost ? first : DOCKER_HUB;
+    const pathParts = hasHost ? parts.slice(1) : parts;
+    if (hasHost && !DOMAIN.test(host)) {
+        throw new ImageReferenceError(`registry host ${JSON.stringify(host)} in ${JSON.stringify(name)} is not a valid host[:port]`);
+    }
+    if (pathParts.length === 0 || pathParts.some((p) => !PATH_COMPONENT.test(p))) {
+        throw new ImageReferenceError(`repository ${JSON.stringify(name)} is not a valid image name: path components are lower-case ` +
+            `letters and digits separated by '.', '_', '__' or '-' (e.g. ghcr.io/acme/flood)`);
+    }
+    if (!hasHost && pathParts.length === 1)
+        pathParts.unshift('library');
+    return { host, path: pathParts.join('/') };
+}
+/**
+ * The `registry` input as an image name prefix: trailing slashes dropped and the path lower-cased
+ * (GitHub owners and repositories may have capitals, image names may not), the host left alone.
+ */
+function normaliseRegistry(registry) {
+    const trimmed = registry.trim().replace(/\/+$/, '');
+    const parts = trimmed.split('/');
+    const first = parts[0] ?? '';
+    const hasHost = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    return parts.map((p, i) => (hasHost && i === 0 ? p : p.toLowerCase())).join('/');
+}
+/** The repository of a group's image: `<registry>/<group>`. */
+function groupRepository(registry, group) {
+    if (!PATH_COMPONENT.test(group)) {
+        throw new ImageReferenceError(`group name ${JSON.stringify(group)} cannot be an image name component: use lower-case letters, ` +
+            `digits and single '-', '_' or '.' between them`);
+    }
+    return parseRepository(`${registry.replace(/\/+$/, '')}/${group}`);
+}
+/** The name as docker and buildah want it (Docker Hub written as `docker.io`). */
+function repositoryName(repo) {
+    const host = repo.host === DOCKER_HUB ? 'docker.io' : repo.host;
+    return `${host}/${repo.path}`;
+}
+function taggedName(repo, tag) {
+    return `${repositoryName(repo)}:${assertTag(tag)}`;
+}
+/** Loopback registries are plain HTTP by default, as dockerd treats 127.0.0.0/8 as insecure. */
+function isLoopbackHost(host) {
+    const bare = host.replace(/:[0-9]+$/, '').replace(/^\[|\]$/g, '');
+    return bare === 'localhost' || bare === '::1' || /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(bare);
+}
+/** The host a login talks to: docker's `docker.io` alias for Docker Hub. */
+function loginHost(repo) {
+    return repo.host === DOCKER_HUB ? 'docker.io' : repo.host;
+}
+
+;// CONCATENATED MODULE: ./src/build/tags.ts
+/**
+ * Tags, OCI labels and the push policy of a run, computed from the run's context. Pure: the
+ * action adapter turns the GitHub context into a `RunContext`; the CLI makes one by hand.
+ *
+ * Every run tags each group's image with its content-hash tag (what makes an unchanged rerun a
+ * skip) plus the run's tags:
+ *
+ * | when                         | tags                                  | kind   |
+ * | ---------------------------- | ------------------------------------- | ------ |
+ * | a commit is known            | `sha-<7 hex>`                         | fixed  |
+ * | push to a branch             | the branch, sanitised                 | moving |
+ * | push to the default branch   | `latest`                              | moving |
+ * | push of a tag `v1.2.3`       | `1.2.3` (fixed), `1.2`, `1` (moving)  |        |
+ * | push of another tag          | the tag, sanitised                    | moving |
+ * | pull request #N              | `pr-N`                                | moving |
+ * | no event (CLI, local run)    | `latest`                              | moving |
+ *
+ * Moving tags (a name that points at a newer image on a later run) are applied only when every
+ * group of the run succeeded, so `latest` never mixes images of two runs.
+ */
+
+class TagRuleError extends Error {
+    name = 'TagRuleError';
+}
+/** The tag that names an image by the content hash of its inputs. */
+function tags_contentHashTag(contentHash) {
+    if (!/^[a-f0-9]{16,64}$/.test(contentHash)) {
+        throw new TagRuleError(`content hash ${JSON.stringify(contentHash)} is not lower-case hex`);
+    }
+    return `hash-${contentHash.slice(0, 20)}`;
+}
+/**
+ * A git ref name as a tag: characters outside `[A-Za-z0-9_.-]` become `-`, leading `.`/`-` are
+ * dropped, at most 128 characters. `feature/Big thing` → `feature-Big-thing`.
+ */
+function sanitiseTag(name) {
+    const cleaned = name
+        .replace(/[^A-Za-z0-9_.-]+/g, '-')
+        .replace(/^[.-]+/, '')
+        .slice(0, 128)
+        .replace(/[.-]+$/, '');
+    return isValidTag(cleaned) ? cleaned : undefined;
+}
+function refInfo(ctx) {
+    const ref = ctx.ref ?? '';
+    if (ref.startsWith('refs/heads/'))
+        return { branch: ref.slice('refs/heads/'.length) };
+    if (ref.startsWith('refs/tags/'))
+        return { tag: ref.slice('refs/tags/'.length) };
+    const pr = /^refs\/pull\/([0-9]+)\//.exec(ref);
+    if (pr)
+        return { pr: Number(pr[1]) };
+    if (ctx.pullRequest !== undefined)
+        return { pr: ctx.pullRequest };
+    return {};
+}
+/** `v1.2.3`, `1.2.3`, `v1.2.3-rc.1` → parts; anything else → undefined. */
+function parseVersionTag(tag) {
+    const m = /^v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.exec(tag);
+    if (!m)
+        return undefined;
+    const [, major = '', minor = '', patch = '', pre] = m;
+    const version = `${major}.${minor}.${patch}${pre ?? ''}`;
+    return { version, major, minor, patch, prerelease: pre !== undefined };
+}
+const RULE_ATTRS = {
+    raw: ['value'],
+    sha: ['format'],
+    ref: ['event'],
+    semver: ['pattern'],
+    edge: ['branch'],
+    defaults: [],
+};
+const COMMON_ATTRS = ['type', 'prefix', 'suffix', 'enable', 'moving'];
+/**
+ * Parses the `tags` input, one rule per line (blank lines and `#` comments ignored), in the
+ * spirit of docker/metadata-action:
+ *
+ * ```
+ * nightly                             # a bare tag: same as type=raw,value=nightly
+ * type=raw,value=stable
+ * type=sha,format=long                # sha-<40 hex>; format=short (default) gives 7
+ * type=ref,event=branch               # branch | tag | pr
+ * type=semver,pattern={{major}}.{{minor}}   # {{version}} {{major}} {{minor}} {{patch}}, on v-tags
+ * type=edge,branch=develop            # `edge` on that branch (default: the default branch)
+ * type=defaults,enable=false          # drop the default tags (the content-hash tag always stays)
+ * ```
+ *
+ * Every rule also takes `prefix=`, `suffix=`, `enable=true|false` and `moving=true|false`
+ * (default: only sha tags and full versions are fixed).
+ */
+function tags_parseTagRules(text) {
+    const rules = [];
+    for (const rawLine of text.split(/\r?\n/)) {
+        const line = rawLine.replace(/(^|\s)#.*$/, '').trim();
+        if (line === '')
+            continue;
+        if (!line.includes('=')) {
+            rules.push({
+                type: 'raw',
+                attrs: { value: assertTag(line, `tags rule ${line}:`) },
+                text: line,
+            });
+            continue;
+        }
+        const attrs = {};
+        for (const part of line.split(',')) {
+            const eq = part.indexOf('=');
+            if (eq < 0)
+                throw new TagRuleError(`tags rule "${line}": "${part.trim()}" is not key=value`);
+            attrs[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+        }
+        const type = attrs.type;
+        if (!type || !(type in RULE_ATTRS)) {
+            throw new TagRuleError(`tags rule "${line}": type must be one of ${Object.keys(RULE_ATTRS).join(', ')}`);
+        }
+        const allowed = [...COMMON_ATTRS, ...RULE_ATTRS[type]];
+        for (const key of Object.keys(attrs)) {
+            if (!allowed.includes(key)) {
+                throw new TagRuleError(`tags rule "${line}": unknown attribute "${key}" for type=${type} (allowed: ${allowed.join(', ')})`);
+            }
+        }
+        for (const key of ['enable', 'moving']) {
+            if (attrs[key] !== undefined && !['true', 'false'].includes(attrs[key])) {
+                throw new TagRuleError(`tags rule "${line}": ${key} must be true or false`);
+            }
+        }
+        if (type === 'raw' && !attrs.value)
+            throw new TagRuleError(`tags rule "${line}": needs value=`);
+        if (type === 'ref' && !['branch', 'tag', 'pr'].includes(attrs.event ?? '')) {
+            throw new TagRuleError(`tags rule "${line}": event must be branch, tag or pr`);
+        }
+        if (type === 'sha' && attrs.format !== undefined && !['short', 'long'].includes(attrs.format)) {
+            throw new TagRuleError(`tags rule "${line}": format must be short or long`);
+        }
+        if (type === 'semver' && !attrs.pattern) {
+            throw new TagRuleError(`tags rule "${line}": needs pattern=, e.g. {{major}}.{{minor}}`);
+        }
+        rules.push({ type, attrs, text: line });
+    }
+    return rules;
+}
+/** `latest`: on a push to the default branch, and on a local run (no event). */
+const LATEST_RULE = {
+    type: 'raw',
+    attrs: { value: 'latest' },
+    text: 'latest on the default branch',
+};
+/** The git tag itself, unless it is a version (the semver rules cover those). */
+const GIT_TAG_RULE = { type: 'ref', attrs: { event: 'tag' }, text: 'type=ref,event=tag' };
+const DEFAULT_RULES = [
+    ...tags_parseTagRules([
+        'type=sha',
+        'type=ref,event=branch',
+        'type=ref,event=pr',
+        'type=semver,pattern={{version}}',
+        'type=semver,pattern={{major}}.{{minor}}',
+        'type=semver,pattern={{major}}',
+    ].join('\n')),
+    GIT_TAG_RULE,
+    LATEST_RULE,
+];
+/** The tag one rule yields in this context, or undefined when it does not apply. */
+function applyRule(rule, ctx, info) {
+    const a = rule.attrs;
+    if (a.enable === 'false')
+        return undefined;
+    let tag;
+    let moving = true;
+    switch (rule.type) {
+        case 'raw':
+            tag = a.value;
+            break;
+        case 'sha':
+            if (!ctx.sha || !/^[a-f0-9]{7,64}$/.test(ctx.sha))
+                return undefined;
+            tag = `${a.prefix ?? 'sha-'}${a.format === 'long' ? ctx.sha : ctx.sha.slice(0, 7)}`;
+            moving = false;
+            break;
+        case 'ref':
+            if (a.event === 'branch' && info.branch)
+                tag = sanitiseTag(info.branch);
+            else if (a.event === 'tag' && info.tag) {
+                if (rule === GIT_TAG_RULE && parseVersionTag(info.tag))
+                    return undefined;
+                tag = sanitiseTag(info.tag);
+            }
+            else if (a.event === 'pr' && info.pr !== undefined)
+                tag = `pr-${info.pr}`;
+            else
+                return undefined;
+            break;
+        case 'semver': {
+            const v = info.tag !== undefined ? parseVersionTag(info.tag) : undefined;
+            if (!v)
+                return undefined;
+            const pattern = a.pattern ?? '{{version}}';
+            // Like metadata-action: a prerelease only gets its full version, never `1` or `1.2`.
+            if (v.prerelease && pattern !== '{{version}}')
+                return undefined;
+            tag = pattern
+                .replaceAll('{{version}}', v.version)
+                .replaceAll('{{major}}', v.major)
+                .replaceAll('{{minor}}', v.minor)
+                .replaceAll('{{patch}}', v.patch);
+            moving = pattern !== '{{version}}';
+            break;
+        }
+        case 'edge': {
+            const branch = a.branch ?? ctx.defaultBranch;
+            if (!info.branch || info.branch !== branch)
+                return undefined;
+            tag = 'edge';
+            break;
+        }
+        case 'defaults':
+            return undefined;
+    }
+    if (tag === undefined)
+        return undefined;
+    if (rule.type !== 'sha' && a.prefix)
+        tag = a.prefix + tag;
+    if (a.suffix)
+        tag += a.suffix;
+    if (a.moving)
+        moving = a.moving === 'true';
+    return { tag: assertTag(tag, `tags rule "${rule.text}" gives`), moving };
+}
+/**
+ * The run's tags (besides the content-hash tag), in a stable order without duplicates. A tag
+ * given both as fixed and moving counts as moving.
+ */
+function runTags(ctx, extraRules = []) {
+    const info = refInfo(ctx);
+    const dropDefaults = extraRules.some((r) => r.type === 'defaults' && r.attrs.enable === 'false');
+    const rules = dropDefaults ? [...extraRules] : [...DEFAULT_RULES, ...extraRules];
+    const out = new Map();
+    for (const rule of rules) {
+        let result;
+        if (rule === LATEST_RULE) {
+            const local = ctx.eventName === undefined;
+            const onDefault = ctx.eventName === 'push' && info.branch !== undefined && info.branch === ctx.defaultBranch;
+            result = local || onDefault ? { tag: 'latest', moving: true } : undefined;
+        }
+        else {
+            result = applyRule(rule, ctx, info);
+        }
+        if (!result)
+            continue;
+        const seen = out.get(result.tag);
+        out.set(result.tag, { tag: result.tag, moving: result.moving || (seen?.moving ?? false) });
+    }
+    return [...out.values()];
+}
+const PUSH_EVENTS = new Set(['push', 'release', 'workflow_dispatch', 'schedule', 'merge_group']);
+/**
+ * Whether the run pushes. `auto`: yes on pushes, tags, releases, manual and scheduled runs and
+ * local runs; never on pull requests and never for code from a fork (its token cannot write, and
+ * its code must not publish). `true` and `false` are taken as said.
+ */
+function decidePush(mode, ctx) {
+    if (mode === 'true')
+        return { push: true, reason: 'push: true' };
+    if (mode === 'false')
+        return { push: false, reason: 'push: false' };
+    if (ctx.fromFork)
+        return { push: false, reason: 'code from a fork is never pushed (push: auto)' };
+    if (ctx.eventName === undefined)
+        return { push: true, reason: 'local run (push: auto)' };
+    if (ctx.eventName.startsWith('pull_request')) {
+        return { push: false, reason: `${ctx.eventName} event: build only (push: auto)` };
+    }
+    if (PUSH_EVENTS.has(ctx.eventName))
+        return { push: true, reason: `${ctx.eventName} event (push: auto)` };
+    return { push: false, reason: `${ctx.eventName} event is not a publishing event (push: auto)` };
+}
+function parsePushMode(value) {
+    const v = value.trim().toLowerCase() || 'auto';
+    if (v === 'auto' || v === 'true' || v === 'false')
+        return v;
+    throw new TagRuleError(`push must be auto, true or false, not ${JSON.stringify(value)}`);
+}
+/** Removes what must not be in a label value (control characters) and bounds its length. */
+function labelValue(value) {
+    // eslint-disable-next-line no-control-regex
+    return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 1000);
+}
+/** OCI annotations (as image labels) plus Stowage's own: the group, its steps, the content hash. */
+function ociLabels(ctx, opts) {
+    const info = refInfo(ctx);
+    const version = info.tag
+        ? (parseVersionTag(info.tag)?.version ?? info.tag)
+        : ctx.sha
+            ? `sha-${ctx.sha.slice(0, 7)}`
+            : tags_contentHashTag(opts.contentHash);
+    const labels = {
+        'org.opencontainers.image.title': `${opts.workflow}/${opts.group}`,
+        'org.opencontainers.image.description': opts.description ?? `${opts.workflow}: image for steps ${opts.steps.join(', ')}`,
+        'org.opencontainers.image.created': opts.created.toISOString(),
+        'org.opencontainers.image.version': version,
+        'io.stowage.group': opts.group,
+        'io.stowage.steps': opts.steps.join(','),
+        'io.stowage.content-hash': opts.contentHash,
+    };
+    if (ctx.repository && /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(ctx.repository)) {
+        const server = (ctx.serverUrl ?? 'https://github.com').replace(/\/+$/, '');
+        labels['org.opencontainers.image.source'] = `${server}/${ctx.repository}`;
+    }
+    if (ctx.sha)
+        labels['org.opencontainers.image.revision'] = ctx.sha;
+    if (ctx.license)
+        labels['org.opencontainers.image.licenses'] = ctx.license;
+    return Object.fromEntries(Object.entries(labels)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, labelValue(v)]));
+}
+
+;// CONCATENATED MODULE: ./src/export/common.ts
+
+/** Steps that have a valid image, and those left out with the reason. */
+function exportableSteps(input) {
+    const steps = [];
+    const skipped = [];
+    for (const step of input.workflow.steps) {
+        const image = input.stepImages[step.id];
+        if (!image)
+            skipped.push({ step: step.id, reason: 'no image was built or declared for it' });
+        else if (!isImageReference(image.ref)) {
+            skipped.push({ step: step.id, reason: `"${image.ref}" is not a valid image reference` });
+        }
+        else if (image.pinned === 'digest' && !/@sha256:[a-f0-9]{64}$/.test(image.ref)) {
+            skipped.push({
+                step: step.id,
+                reason: `"${image.ref}" is said to be pinned by digest but has none`,
+            });
+        }
+        else
+            steps.push({ step, image });
+    }
+    return { steps, skipped };
+}
+function pinningOf(images) {
+    if (images.length === 0)
+        return 'none';
+    const digest = images.filter((i) => i.pinned === 'digest').length;
+    if (digest === images.length)
+        return 'digest';
+    return digest === 0 ? 'tag' : 'mixed';
+}
+function pinningSentence(pinning) {
+    switch (pinning) {
+        case 'digest':
+            return 'Images are pinned by digest: a rerun uses exactly the images that were built.';
+        case 'tag':
+            return 'Images are pinned by tag (no digests were available): a tag can be moved, rebuild with a push to pin by digest.';
+        case 'mixed':
+            return 'Some images are pinned by digest, others only by tag (those that were not pushed).';
+        case 'none':
+            return 'No step has an image yet.';
+    }
+}
+/** The engine's name for a step: the process or rule it came from, else the step id. */
+function engineName(input, stepId) {
+    return input.origin?.engineNames[stepId] ?? stepId;
+}
+/** A single-quoted shell word: safe for any text. */
+function common_shellQuote(value) {
+    return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+;// CONCATENATED MODULE: ./src/export/cwl.ts
+/**
+ * CWL export: an overrides file for `cwltool --overrides`, setting `DockerRequirement.dockerPull`
+ * of each step's tool. Tools are named relative to the overrides file, with `#id` for a tool in a
+ * packed `$graph`, as cwltool resolves them.
+ */
+
+
+
+const CWL_OVERRIDES_FILE = 'stowage-overrides.yml';
+function exportCwl(input) {
+    const { steps, skipped } = exportableSteps(input);
+    const outDir = input.outDir ?? '.stowage/export/cwl';
+    const overrides = {};
+    const exported = [];
+    for (const entry of steps) {
+        const tool = input.origin?.tools[entry.step.id];
+        if (tool === undefined) {
+            skipped.push({
+                step: entry.step.id,
+                reason: 'no CWL tool is known for it (the workflow was not imported from CWL)',
+            });
+            continue;
+        }
+        const [file = tool, fragment] = tool.split('#');
+        const key = external_node_path_namespaceObject.posix.relative(outDir, file) + (fragment !== undefined ? `#${fragment}` : '');
+        const existing = overrides[key];
+        if (existing && existing.requirements.DockerRequirement.dockerPull !== entry.image.ref) {
+            skipped.push({
+                step: entry.step.id,
+                reason: `its tool ${tool} is shared with another step that runs a different image`,
+            });
+            continue;
+        }
+        overrides[key] = { requirements: { DockerRequirement: { dockerPull: entry.image.ref } } };
+        exported.push(entry);
+    }
+    const pinning = pinningOf(exported.map((s) => s.image));
+    const header = [
+        `Generated by Stowage for workflow ${JSON.stringify(input.workflow.name)}: the image of each step's tool.`,
+        pinningSentence(pinning),
+        `Use: cwltool --overrides ${outDir}/${CWL_OVERRIDES_FILE} <workflow.cwl> <job.yml>`,
+    ];
+    const body = (0,dist/* stringify */.As)({ 'cwltool:overrides': overrides }, { lineWidth: 0 });
+    return {
+        engine: 'cwl',
+        files: { [CWL_OVERRIDES_FILE]: `${header.map((l) => `# ${l}`).join('\n')}\n${body}` },
+        pinning,
+        steps: exported.map((s) => s.step.id),
+        skipped,
+        usage: `cwltool --overrides ${outDir}/${CWL_OVERRIDES_FILE} <workflow.cwl> <job.yml>`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/export/nextflow.ts
+/**
+ * Nextflow export: a config file that sets each process's container to the image Stowage built,
+ * `process { withName: 'NAME' { container = 'image@digest' } }`, used with `nextflow run … -c`.
+ */
+
+const NEXTFLOW_CONFIG_FILE = 'stowage.config';
+/** A Groovy single-quoted string literal. */
+function groovyString(value) {
+    return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
+}
+/** `withName` selectors are regular expressions: match the name literally. */
+function literalSelector(name) {
+    return name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+function exportNextflow(input) {
+    const { steps, skipped } = exportableSteps(input);
+    const pinning = pinningOf(steps.map((s) => s.image));
+    const lines = [
+        `// Generated by Stowage for workflow ${JSON.stringify(input.workflow.name)}: the container of each process.`,
+        `// ${pinningSentence(pinning)}`,
+        `// Use: nextflow run <pipeline> -c ${NEXTFLOW_CONFIG_FILE}`,
+        'process {',
+    ];
+    for (const { step, image } of steps) {
+        lines.push(`    withName: ${groovyString(literalSelector(engineName(input, step.id)))} {`);
+        lines.push(`        container = ${groovyString(image.ref)}`);
+        lines.push('    }');
+    }
+    lines.push('}', '');
+    return {
+        engine: 'nextflow',
+        files: { [NEXTFLOW_CONFIG_FILE]: lines.join('\n') },
+        pinning,
+        steps: steps.map((s) => s.step.id),
+        skipped,
+        usage: `nextflow run <pipeline> -c ${NEXTFLOW_CONFIG_FILE} (add -profile singularity/apptainer on clusters without Docker)`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/export/slurm.ts
+
+const slurm_MIB = 1024 ** 2;
+/** Slurm's `--time`: `D-HH:MM:SS`, rounded up to the minute. */
+function slurmTime(seconds) {
+    const minutes = Math.max(1, Math.ceil(seconds / 60));
+    const d = Math.floor(minutes / 1440);
+    const h = Math.floor((minutes % 1440) / 60);
+    const m = minutes % 60;
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${d}-${pad(h)}:${pad(m)}:00`;
+}
+const positiveInt = (n) => n !== undefined && Number.isFinite(n) && n > 0;
+function sbatchDirectives(step) {
+    const r = step.resources ?? {};
+    const lines = [`#SBATCH --job-name=${jobName(step.id)}`];
+    if (positiveInt(r.cpus))
+        lines.push(`#SBATCH --cpus-per-task=${Math.ceil(r.cpus)}`);
+    if (positiveInt(r.memory))
+        lines.push(`#SBATCH --mem=${Math.ceil(r.memory / slurm_MIB)}M`);
+    if (positiveInt(r.time))
+        lines.push(`#SBATCH --time=${slurmTime(r.time)}`);
+    if (positiveInt(r.gpus))
+        lines.push(`#SBATCH --gres=gpu:${Math.ceil(r.gpus)}`);
+    return lines;
+}
+function jobName(id) {
+    return `stowage-${id.replace(/[^A-Za-z0-9_.-]/g, '_')}`.slice(0, 64);
+}
+/** A stowage step's command with `{inputs.x}` and `{step.output}` replaced by their paths. */
+function resolvedRun(workflow, step) {
+    if (step.run === undefined)
+        return undefined;
+    return step.run.replace(/\{([A-Za-z][A-Za-z0-9_-]*)\.([A-Za-z][A-Za-z0-9_-]*)\}/g, (whole, a, b) => {
+        if (a === 'inputs')
+            return workflow.inputs.find((i) => i.name === b)?.path ?? whole;
+        return workflow.steps.find((s) => s.id === a)?.outputs[b] ?? whole;
+    });
+}
+function exportSlurm(input) {
+    const { steps, skipped } = exportableSteps(input);
+    const pinning = pinningOf(steps.map((s) => s.image));
+    const files = {};
+    for (const { step, image } of steps) {
+        const gpu = positiveInt(step.resources?.gpus);
+        const exec = `apptainer exec${gpu ? ' --nv' : ''} "$image"`;
+        // Only a stowage spec's `run` is a plain shell command; an engine's script needs its engine.
+        const run = input.workflow.format === 'stowage' ? resolvedRun(input.workflow, step) : undefined;
+        const body = [
+            '#!/usr/bin/env bash',
+            ...sbatchDirectives(step),
+            `# Generated by Stowage: step ${JSON.stringify(step.id)} of workflow ${JSON.stringify(input.workflow.name)} in its image.`,
+            `# ${image.pinned === 'digest' ? 'Pinned by digest.' : 'Pinned by tag only (no digest was available).'}`,
+            'set -euo pipefail',
+            `image=${common_shellQuote(`docker://${image.ref}`)}`,
+            run !== undefined
+                ? `${exec} sh -c ${common_shellQuote(run)}`
+                : `# Pass the step's command as arguments: sbatch ${jobName(step.id)}.sbatch <command> [args…]\n${exec} "$@"`,
+            '',
+        ];
+        files[`${step.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.sbatch`] = body.join('\n');
+    }
+    return {
+        engine: 'slurm',
+        files,
+        pinning,
+        steps: steps.map((s) => s.step.id),
+        skipped,
+        usage: `sbatch <step>.sbatch — ${pinningSentence(pinning)}`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/export/snakemake.ts
+/**
+ * Snakemake export: a YAML config mapping each rule to its image (`docker://…`, the form
+ * Snakemake's `container:` directive and Apptainer take), plus the two lines a Snakefile needs
+ * to apply it. YAML is written by the yaml library, so every value is quoted as YAML requires.
+ */
+
+
+const SNAKEMAKE_CONFIG_FILE = 'stowage-images.yaml';
+const SNAKEMAKE_CONFIG_KEY = 'stowage_images';
+/** The two lines to append to the Snakefile (after its rules), given the config's path from it. */
+function snakefileLines(configPath) {
+    return [
+        `configfile: ${JSON.stringify(configPath)}`,
+        `for _rule in workflow.rules: _rule.container_img = config[${JSON.stringify(SNAKEMAKE_CONFIG_KEY)}].get(_rule.name, _rule.container_img)`,
+    ];
+}
+function exportSnakemake(input) {
+    const { steps, skipped } = exportableSteps(input);
+    const pinning = pinningOf(steps.map((s) => s.image));
+    const images = {};
+    for (const { step, image } of steps) {
+        const rule = engineName(input, step.id);
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(rule)) {
+            skipped.push({ step: step.id, reason: `"${rule}" is not a Snakemake rule name` });
+            continue;
+        }
+        images[rule] = `docker://${image.ref}`;
+    }
+    const configPath = `${input.outDir ?? '.stowage/export/snakemake'}/${SNAKEMAKE_CONFIG_FILE}`;
+    const header = [
+        `Generated by Stowage for workflow ${JSON.stringify(input.workflow.name)}: the image of each rule.`,
+        pinningSentence(pinning),
+        'Append these two lines to the Snakefile, then run snakemake --use-singularity (or --sdm apptainer):',
+        ...snakefileLines(configPath).map((l) => `  ${l}`),
+    ];
+    const body = (0,dist/* stringify */.As)({ stowage_pinning: pinning, [SNAKEMAKE_CONFIG_KEY]: images }, { lineWidth: 0 });
+    return {
+        engine: 'snakemake',
+        files: { [SNAKEMAKE_CONFIG_FILE]: `${header.map((l) => `# ${l}`).join('\n')}\n${body}` },
+        pinning,
+        steps: steps.map((s) => s.step.id).filter((id) => engineName(input, id) in images),
+        skipped,
+        usage: `append to the Snakefile:\n${snakefileLines(configPath).join('\n')}`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/export/types.ts
+const EXPORT_ENGINES = ['nextflow', 'snakemake', 'cwl', 'slurm'];
+
+;// CONCATENATED MODULE: ./src/export/compare.ts
+
+function compare_compareImages(workflow, currentImages, plan, options = {}) {
+    const imageSizes = options.imageSizes ?? {};
+    const groupSizes = options.groupSizes ?? {};
+    // Without a measured size, a current image is as big as the plan's average one-image-per-step image.
+    const perStep = plan.baselines.perStep;
+    const averageImage = perStep.images > 0 ? Math.round(perStep.estimatedTotalSize / perStep.images) : 0;
+    const current = [...new Set(Object.values(currentImages))].sort();
+    let beforeEstimated = false;
+    const beforeBytes = current.reduce((sum, ref) => {
+        const size = imageSizes[ref];
+        if (size === undefined)
+            beforeEstimated = true;
+        return sum + (size ?? averageImage);
+    }, 0);
+    const plannedByStep = new Map();
+    const registry = workflow.containers.registry;
+    for (const g of plan.groups)
+        for (const s of g.steps)
+            plannedByStep.set(s, registry ? `${registry}/${g.name}` : g.name);
+    for (const e of plan.external)
+        plannedByStep.set(e.step, e.image);
+    let afterEstimated = false;
+    let afterBytes = 0;
+    for (const g of plan.groups) {
+        const size = groupSizes[g.name];
+        if (size === undefined)
+            afterEstimated = true;
+        afterBytes += size ?? g.estimatedSize;
+    }
+    const external = [...new Set(plan.external.map((e) => e.image))];
+    for (const ref of external) {
+        const size = imageSizes[ref];
+        if (size === undefined)
+            afterEstimated = true;
+        afterBytes += size ?? averageImage;
+    }
+    return {
+        before: {
+            images: current.length,
+            bytes: beforeBytes,
+            estimated: beforeEstimated,
+            stepsWithoutImage: workflow.steps
+                .filter((s) => currentImages[s.id] === undefined)
+                .map((s) => s.id),
+        },
+        after: {
+            images: plan.groups.length + external.length,
+            bytes: afterBytes,
+            estimated: afterEstimated,
+        },
+        conflicts: plan.baselines.monolith.conflicts,
+        lowerBound: plan.lowerBound,
+        steps: workflow.steps.map((s) => {
+            const row = { step: s.id };
+            const cur = currentImages[s.id];
+            const planned = plannedByStep.get(s.id);
+            if (cur !== undefined)
+                row.current = cur;
+            if (planned !== undefined)
+                row.planned = planned;
+            return row;
+        }),
+    };
+}
+/** Markdown table cells: a pipe or a newline would break the table. */
+function compare_cell(text) {
+    return text
+        .replace(/\\/g, '\\\\')
+        .replace(/\|/g, '\\|')
+        .replace(/[\r\n]+/g, ' ');
+}
+function bytes(side) {
+    return `${side.estimated ? '~' : ''}${formatSize(side.bytes)}`;
+}
+/** The comparison as markdown: a summary table, then one row per step. */
+function comparisonMarkdown(c) {
+    const lines = [
+        '| | images pulled per run | bytes pulled per run |',
+        '| --- | ---: | ---: |',
+        `| current containers | ${c.before.images} | ${bytes(c.before)} |`,
+        `| stowage plan | ${c.after.images} | ${bytes(c.after)} |`,
+        `| lower bound | ${c.lowerBound} | |`,
+        '',
+        `Conflicting requirement pairs the plan keeps in separate images: ${c.conflicts}.` +
+            (c.before.estimated || c.after.estimated
+                ? ' `~` marks estimated sizes (shared layers not subtracted).'
+                : ''),
+    ];
+    if (c.before.stepsWithoutImage.length > 0) {
+        lines.push(`Steps without a declared image today: ${c.before.stepsWithoutImage.map((s) => `\`${compare_cell(s)}\``).join(', ')}.`);
+    }
+    lines.push('', '| step | current image | planned image |', '| --- | --- | --- |');
+    for (const row of c.steps) {
+        lines.push(`| ${compare_cell(row.step)} | ${row.current ? `\`${compare_cell(row.current)}\`` : '—'} | ${row.planned ? `\`${compare_cell(row.planned)}\`` : '—'} |`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** The same comparison as plain text for the terminal. */
+function compare_comparisonText(c) {
+    const rows = [
+        ['', 'images', 'bytes per run'],
+        ['current containers', String(c.before.images), bytes(c.before)],
+        ['stowage plan', String(c.after.images), bytes(c.after)],
+        ['lower bound', String(c.lowerBound), ''],
+    ];
+    const w0 = Math.max(...rows.map((r) => r[0].length));
+    const w1 = Math.max(...rows.map((r) => r[1].length));
+    const table = rows.map(([a, b, d]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${d}`.trimEnd());
+    return `${table.join('\n')}\nconflicting requirement pairs kept apart: ${c.conflicts}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/export/step-images.ts
+/**
+ * The step → image map the exports take: each step of a group gets the group's image, by
+ * digest when the build produced one; steps with an image reference in the spec keep it.
+ */
+function step_images_stepImagesFromPlan(plan, built) {
+    const images = {};
+    for (const group of plan.groups) {
+        const image = built[group.name];
+        if (!image)
+            continue;
+        const repository = repositoryOf(image.ref);
+        const entry = image.digest && /^sha256:[a-f0-9]{64}$/.test(image.digest)
+            ? { ref: `${repository}@${image.digest}`, pinned: 'digest' }
+            : { ref: image.ref, pinned: 'tag' };
+        for (const step of group.steps)
+            images[step] = entry;
+    }
+    for (const ext of plan.external) {
+        images[ext.step] = {
+            ref: ext.image,
+            pinned: /@sha256:[a-f0-9]{64}$/.test(ext.image) ? 'digest' : 'tag',
+        };
+    }
+    return images;
+}
+/** `host:5000/a/b:tag@sha256:…` → `host:5000/a/b`: a `:` after the last `/` starts the tag. */
+function repositoryOf(ref) {
+    const noDigest = ref.split('@')[0] ?? ref;
+    const slash = noDigest.lastIndexOf('/');
+    const colon = noDigest.lastIndexOf(':');
+    return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+
+;// CONCATENATED MODULE: ./src/export/nextflow-config-check.ts
+/**
+ * Reads back a Nextflow config written in the plain subset Stowage generates — scopes
+ * (`process { … }`), selectors (`withName: 'X' { … }`) and `name = literal` settings — on top of
+ * the Groovy tokenizer, so a test (or a cautious user) can check that an exported config is valid
+ * Groovy config syntax and says what was meant. Anything outside the subset is an error with the
+ * offset where it was found.
+ */
+
+class ConfigCheckError extends Error {
+    offset;
+    constructor(message, offset) {
+        super(message);
+        this.offset = offset;
+    }
+}
+function readNextflowConfig(text) {
+    let tokens;
+    try {
+        tokens = tokenizeGroovy(text).filter((t) => t.value !== ';');
+    }
+    catch (e) {
+        if (e instanceof GroovySyntaxError)
+            throw new ConfigCheckError(e.message, e.offset);
+        throw e;
+    }
+    const settings = [];
+    let i = 0;
+    const skipNewlines = () => {
+        while (tokens[i]?.kind === 'newline')
+            i += 1;
+    };
+    const fail = (what) => {
+        const t = tokens[i];
+        throw new ConfigCheckError(`${what}, found ${t ? JSON.stringify(t.value) : 'the end of the file'}`, t?.start ?? text.length);
+    };
+    const expect = (value) => {
+        if (tokens[i]?.value !== value)
+            fail(`expected ${JSON.stringify(value)}`);
+        i += 1;
+    };
+    const block = (scope, closing) => {
+        for (;;) {
+            skipNewlines();
+            const t = tokens[i];
+            if (!t) {
+                if (closing)
+                    fail('expected "}"');
+                return;
+            }
+            if (t.value === '}' && t.kind === 'punct') {
+                if (!closing)
+                    fail('unexpected "}"');
+                i += 1;
+                return;
+            }
+            if (t.kind !== 'ident')
+                fail('expected a setting or scope name');
+            i += 1;
+            if ((t.value === 'withName' || t.value === 'withLabel') && tokens[i]?.value === ':') {
+                i += 1;
+                const selector = tokens[i];
+                if (!selector ||
+                    (selector.kind !== 'string' && selector.kind !== 'ident') ||
+                    selector.interpolated) {
+                    fail('expected a selector name or string');
+                }
+                i += 1;
+                expect('{');
+                block([...scope, `${t.value}:${selector.value}`], true);
+                continue;
+            }
+            const path = [t.value];
+            while (tokens[i]?.value === '.' && tokens[i + 1]?.kind === 'ident') {
+                path.push(tokens[i + 1].value);
+                i += 2;
+            }
+            if (tokens[i]?.value === '{') {
+                i += 1;
+                block([...scope, ...path], true);
+                continue;
+            }
+            expect('=');
+            settings.push({ path: [...scope, ...path], value: literal() });
+            const end = tokens[i];
+            if (end && end.kind !== 'newline' && !(end.kind === 'punct' && end.value === '}'))
+                fail('expected the end of the line');
+        }
+    };
+    const literal = () => {
+        const t = tokens[i];
+        i += 1;
+        if (t?.kind === 'string' && !t.interpolated)
+            return t.value;
+        if (t?.kind === 'number')
+            return Number(t.value);
+        if (t?.kind === 'ident' && (t.value === 'true' || t.value === 'false'))
+            return t.value === 'true';
+        i -= 1;
+        return fail('expected a plain string, number or boolean');
+    };
+    block([], false);
+    return settings;
+}
+
+;// CONCATENATED MODULE: ./src/export/index.ts
+/** The exports, by engine. Each is pure: the workflow and its step images in, file contents out. */
+
+
+
+
+
+
+
+const EXPORTERS = {
+    nextflow: exportNextflow,
+    snakemake: exportSnakemake,
+    cwl: exportCwl,
+    slurm: exportSlurm,
+};
+function exportFor(engine, input) {
+    return EXPORTERS[engine](input);
+}
+
+
+
+;// CONCATENATED MODULE: ./src/export/write.ts
+/**
+ * Writes the files that hand the built images to a workflow engine,
+ * under `<outDir>/<engine>/`. The lead's CLI parses arguments and prints `lines`.
+ */
+
+
+
+function write_isExportEngine(value) {
+    return EXPORT_ENGINES.includes(value);
+}
+function write_runExportCommand(engine, options) {
+    const root = (0,external_node_path_namespaceObject.resolve)(options.root ?? process.cwd());
+    const engines = engine === 'all' ? EXPORT_ENGINES : [engine];
+    const results = [];
+    const written = [];
+    const lines = [];
+    let exitCode = 0;
+    for (const e of engines) {
+        const dir = (0,external_node_path_namespaceObject.resolve)(root, options.outDir, e);
+        const outDir = (0,external_node_path_namespaceObject.relative)(root, dir).split('\\').join('/') || '.';
+        const result = exportFor(e, {
+            workflow: options.workflow,
+            stepImages: options.stepImages,
+            origin: options.origin,
+            outDir,
+        });
+        results.push(result);
+        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+        for (const [name, content] of Object.entries(result.files)) {
+            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, name), content);
+            written.push(`${outDir}/${name}`);
+            lines.push(`wrote ${outDir}/${name}`);
+        }
+        lines.push(`${e}: ${result.steps.length} step(s), images pinned by ${result.pinning}; use: ${result.usage}`);
+        for (const s of result.skipped)
+            lines.push(`${e}: skipped step ${s.step}: ${s.reason}`);
+        if (result.steps.length === 0 && options.workflow.steps.length > 0)
+            exitCode = 1;
+    }
+    return { results, written, lines, exitCode };
+}
+/** Writes the exports for several engines (the action's `export` input); returns the lines to log. */
+function writeExports(engines, options) {
+    const lines = [];
+    for (const engine of engines) {
+        if (!write_isExportEngine(engine)) {
+            lines.push(`export: unknown engine "${engine}"; expected one of: ${EXPORT_ENGINES.join(', ')}`);
+            continue;
+        }
+        lines.push(...write_runExportCommand(engine, options).lines);
+    }
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/plan/markdown.ts
+/**
+ * The plan for people: a fixed-width table for terminals and Markdown for the job summary, each
+ * with the lower bound and the two baselines (one image per step, one image for everything).
+ */
+
+function packagesOf(g) {
+    return g.packages.map((p) => p.spec).join(', ') || '-';
+}
+function hashOf(g) {
+    if (g.blocked)
+        return 'blocked';
+    return g.contentHash.slice(0, 12);
+}
+function markdown_familyOf(g) {
+    return `${g.family}${g.gpu ? ' (GPU)' : ''}${g.pinned ? ', pinned' : ''}`;
+}
+function shorten(text, max) {
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+function summaryLines(plan) {
+    const images = plan.groups.length;
+    const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
+    const { perStep, monolith } = plan.baselines;
+    return [
+        `Plan: ${images} image${images === 1 ? '' : 's'}, ${formatBytes(total)} in total; lower bound ${plan.lowerBound} (no plan can use fewer images).`,
+        `One image per step: ${perStep.images} images, ${formatBytes(perStep.estimatedTotalSize)}.`,
+        `One image for everything: ${monolith.images} image, ${formatBytes(monolith.estimatedTotalSize)}, ${monolith.conflicts} conflict${monolith.conflicts === 1 ? '' : 's'} inside.`,
+    ];
+}
+/** A plain-text table: group, family, steps, packages, estimated size, content hash. */
+function markdown_planTable(plan) {
+    const header = ['GROUP', 'FAMILY', 'STEPS', 'PACKAGES', 'EST. SIZE', 'HASH'];
+    const rows = plan.groups.map((g) => [
+        g.name,
+        markdown_familyOf(g),
+        g.steps.join(', '),
+        shorten(packagesOf(g), 60),
+        formatBytes(g.estimatedSize),
+        hashOf(g),
+    ]);
+    for (const e of plan.external)
+        rows.push([e.step, 'external', e.step, e.image, '-', '-']);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const format = (r) => r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd();
+    return [format(header), ...rows.map(format), '', ...summaryLines(plan), ''].join('\n');
+}
+/** Markdown-escape a table cell: pipes, backslashes, angle brackets, backticks, newlines. */
+function markdown_cell(text) {
+    return text
+        .replace(/\\/g, '\\\\')
+        .replace(/\|/g, '\\|')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/`/g, '\\`')
+        .replace(/[\r\n]+/g, ' ');
+}
+/** The plan table and the baseline comparison, for a job summary or a PR comment. */
+function planMarkdown(plan) {
+    const out = [
+        '### Stowage plan',
+        '',
+        '| Group | Family | Steps | Packages | Est. size | Content hash |',
+        '| --- | --- | --- | --- | ---: | --- |',
+    ];
+    for (const g of plan.groups) {
+        out.push(`| ${markdown_cell(g.name)} | ${markdown_cell(markdown_familyOf(g))} | ${markdown_cell(g.steps.join(', '))} | ${markdown_cell(packagesOf(g))} | ${sizes_formatBytes(g.estimatedSize)} | ${g.blocked ? '**blocked**' : `\`${hashOf(g)}\``} |`);
+    }
+    for (const e of plan.external) {
+        out.push(`| ${markdown_cell(e.step)} | external | ${markdown_cell(e.step)} | ${markdown_cell(e.image)} | - | - |`);
+    }
+    const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
+    const { perStep, monolith } = plan.baselines;
+    out.push('', `Lower bound: **${plan.lowerBound}** image${plan.lowerBound === 1 ? '' : 's'} (the largest set of steps that conflict pairwise, per family).`, '', '| | Images | Est. total size | Conflicts inside |', '| --- | ---: | ---: | ---: |', `| This plan | ${plan.groups.length} | ${sizes_formatBytes(total)} | 0 |`, `| One image per step | ${perStep.images} | ${sizes_formatBytes(perStep.estimatedTotalSize)} | ${perStep.conflicts} |`, `| One image for everything | ${monolith.images} | ${sizes_formatBytes(monolith.estimatedTotalSize)} | ${monolith.conflicts} |`, '');
+    const blocked = plan.groups.filter((g) => g.blocked);
+    if (blocked.length > 0) {
+        out.push(`Not rendered: ${blocked.map((g) => `\`${g.name}\``).join(', ')} (see the findings).`, '');
+    }
+    return out.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+/**
+ * GitHub annotations: which findings get one, and the exact workflow-command line for each.
+ *
+ * GitHub shows at most 10 annotations of each level (error, warning, notice) per step and drops the
+ * rest silently, so we choose which ones to spend the budget on: within a level, the first finding
+ * of every rule before a second finding of any rule, so one noisy rule cannot hide the others.
+ * The findings left out are returned so the job summary can list them.
+ */
+
+/** How many annotations of each level GitHub shows per step. */
+const GITHUB_ANNOTATION_LIMIT = {
+    error: 10,
+    warning: 10,
+    notice: 10,
+};
+function selectAnnotations(findings, budget = GITHUB_ANNOTATION_LIMIT) {
+    const annotated = [];
+    const omitted = [];
+    for (const severity of findings_SEVERITIES) {
+        const limit = Math.max(0, budget[severity] ?? GITHUB_ANNOTATION_LIMIT[severity]);
+        const ranked = roundRobinByRule(findings.filter((f) => f.severity === severity));
+        annotated.push(...ranked.slice(0, limit));
+        omitted.push(...ranked.slice(limit).sort(compareFindings));
+    }
+    return { annotated, omitted };
+}
+/**
+ * Orders findings so that the first finding (by position) of every rule comes before the second
+ * finding of any rule, and so on. Rules take turns in ID order.
+ */
+function roundRobinByRule(findings) {
+    const byRule = new Map();
+    for (const finding of [...findings].sort(compareFindings)) {
+        const queue = byRule.get(finding.rule);
+        if (queue)
+            queue.push(finding);
+        else
+            byRule.set(finding.rule, [finding]);
+    }
+    const queues = [...byRule.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, queue]) => queue);
+    const ranked = [];
+    for (let round = 0; ranked.length < findings.length; round += 1) {
+        for (const queue of queues) {
+            const finding = queue[round];
+            if (finding)
+                ranked.push(finding);
+        }
+    }
+    return ranked;
+}
+function annotationProperties(finding) {
+    const { line, column, endLine, endColumn } = finding.span;
+    const props = {
+        title: `${finding.rule} ${finding.name}`,
+        file: repoRelativePath(finding.file),
+        startLine: line,
+        endLine,
+    };
+    if (line === endLine) {
+        props.startColumn = column;
+        props.endColumn = endColumn;
+    }
+    return props;
+}
+/**
+ * The workflow-command line GitHub turns into an annotation, e.g.
+ * `::error file=stowage.yml,line=3,col=5,endLine=3,endColumn=9,title=STW101 unknown-reference::…`.
+ * Escaping matches `@actions/core` (`escapeData` / `escapeProperty` in its command.js).
+ */
+function annotations_formatAnnotation(finding) {
+    const props = annotationProperties(finding);
+    const pairs = [
+        ['file', props.file],
+        ['line', props.startLine],
+        ['col', props.startColumn],
+        ['endLine', props.endLine],
+        ['endColumn', props.endColumn],
+        ['title', props.title],
+    ];
+    const properties = pairs
+        .filter((pair) => pair[1] !== undefined && pair[1] !== '')
+        .map(([key, value]) => `${key}=${annotations_escapeProperty(String(value))}`)
+        .join(',');
+    // The command names are our severities: error, warning, notice.
+    return `::${finding.severity} ${properties}::${annotations_escapeData(finding.message)}`;
+}
+/** Escapes a command's message: `%`, CR and LF would otherwise end or corrupt the command. */
+function annotations_escapeData(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** Escapes a command property value: as data, plus `:` and `,` which separate properties. */
+function annotations_escapeProperty(text) {
+    return annotations_escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+/** GitHub resolves annotation files against the repository root with forward slashes. */
+function repoRelativePath(file) {
+    return file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+}
+/** Most severe first; exported for reporters that list findings in annotation order. */
+function bySeverityThenPosition(a, b) {
+    return severityRank(a.severity) - severityRank(b.severity) || compareFindings(a, b);
+}
+
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/report/sarif.ts
+/**
+ * SARIF 2.1.0 for GitHub code scanning (and any SARIF viewer): the rule catalogue as the driver's
+ * rules, each finding as a result pointing at its exact region of the spec.
+ *
+ * Paths are repository-relative URIs under the `%SRCROOT%` base, so code scanning matches them to
+ * files in the repository; `srcRoot` (the checkout's absolute path) may be given to resolve them.
+ */
+
+
+const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const TOOL_NAME = 'stowage';
+const TOOL_INFORMATION_URI = 'https://github.com/stowage-dev/stowage';
+const LEVEL = {
+    error: 'error',
+    warning: 'warning',
+    notice: 'note',
+};
+function toSarif(findings, options) {
+    const suppressed = options.suppressed ?? [];
+    const rules = ruleList([...findings, ...suppressed], options.rules);
+    const index = new Map(rules.map((rule, i) => [rule.id, i]));
+    const result = (finding) => ({
+        ruleId: finding.rule,
+        ruleIndex: index.get(finding.rule),
+        level: LEVEL[finding.severity],
+        message: { text: finding.message },
+        locations: [
+            {
+                physicalLocation: {
+                    artifactLocation: { uri: relativeUri(finding.file), uriBaseId: '%SRCROOT%' },
+                    region: {
+                        startLine: finding.span.line,
+                        startColumn: finding.span.column,
+                        endLine: finding.span.endLine,
+                        endColumn: finding.span.endColumn,
+                    },
+                },
+            },
+        ],
+    });
+    const results = [
+        ...findings.map(result),
+        ...suppressed.map((finding) => ({
+            ...result(finding),
+            suppressions: [{ kind: 'inSource' }],
+        })),
+    ];
+    return {
+        $schema: SARIF_SCHEMA_URI,
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: TOOL_NAME,
+                        version: options.toolVersion,
+                        informationUri: TOOL_INFORMATION_URI,
+                        rules: rules.map(descriptor),
+                    },
+                },
+                ...(options.srcRoot
+                    ? { originalUriBaseIds: { '%SRCROOT%': { uri: directoryUri(options.srcRoot) } } }
+                    : {}),
+                // Our columns count UTF-16 code units (JavaScript string indexes of the YAML text).
+                columnKind: 'utf16CodeUnits',
+                results,
+            },
+        ],
+    };
+}
+/** The SARIF document as the text of a `.sarif` file. */
+function sarif_formatSarif(findings, options) {
+    return `${JSON.stringify(toSarif(findings, options), null, 2)}\n`;
+}
+/** The catalogue in its order, plus any rule a finding names that the catalogue lacks. */
+function ruleList(findings, catalogue) {
+    const rules = [...catalogue];
+    const known = new Set(rules.map((r) => r.id));
+    for (const finding of findings) {
+        if (known.has(finding.rule))
+            continue;
+        known.add(finding.rule);
+        rules.push({
+            id: finding.rule,
+            name: finding.name,
+            defaultSeverity: finding.severity,
+            description: finding.name,
+            help: finding.name,
+            docsUrl: '',
+        });
+    }
+    return rules;
+}
+function descriptor(rule) {
+    const docs = rule.docsUrl ? `\n\nSee ${rule.docsUrl}` : '';
+    const docsMarkdown = rule.docsUrl ? `\n\n[${rule.id} ${rule.name}](${rule.docsUrl})` : '';
+    return {
+        id: rule.id,
+        name: rule.name,
+        shortDescription: { text: rule.description },
+        fullDescription: { text: `${rule.description} ${rule.help}` },
+        help: { text: `${rule.help}${docs}`, markdown: `${rule.help}${docsMarkdown}` },
+        ...(rule.docsUrl ? { helpUri: rule.docsUrl } : {}),
+        defaultConfiguration: { level: LEVEL[rule.defaultSeverity] },
+        properties: { tags: ['stowage', 'workflow-planning'] },
+    };
+}
+/** A repository-relative path as a relative URI reference: each segment percent-encoded. */
+function relativeUri(file) {
+    return repoRelativePath(file).split('/').map(encodeURIComponent).join('/');
+}
+/** SARIF base URIs must be absolute and end with a slash to act as directories. */
+function directoryUri(path) {
+    const uri = (0,external_node_url_.pathToFileURL)(path).href;
+    return uri.endsWith('/') ? uri : `${uri}/`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/text.ts
@@ -48618,6 +66244,13 @@ function summaryLine(findings) {
     ].join(', ');
 }
 
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./src/version.ts
+
+/** The package version, bundled in so the CLI and action report what they are. */
+const src_version_VERSION = package_namespaceObject.rE;
+
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/cli/args.ts
@@ -48643,6 +66276,10 @@ Options:
   --registry <ref>        push images to <ref>/<group> (default: containers.registry of the spec)
   --builder <b>           auto | docker | buildah (default: auto)
   --no-push               build without pushing
+  --tag <tag>             extra tag or tag rule for every image (repeatable)
+  --username <user>       registry user; the password comes from --password-stdin or
+                          the STOWAGE_REGISTRY_PASSWORD environment variable, never from argv
+  --password-stdin        read the registry password from standard input
   --group <name>          only this group (repeatable)
   --parallel <n>          builds at once (default: 2)
   --no-color              plain text output
@@ -48671,6 +66308,9 @@ function args_parseCli(argv, env = {}) {
                 registry: { type: 'string' },
                 builder: { type: 'string' },
                 'no-push': { type: 'boolean' },
+                tag: { type: 'string', multiple: true },
+                username: { type: 'string' },
+                'password-stdin': { type: 'boolean' },
                 group: { type: 'string', multiple: true },
                 parallel: { type: 'string' },
                 'no-color': { type: 'boolean' },
@@ -48691,7 +66331,10 @@ function args_parseCli(argv, env = {}) {
     if (!command)
         return { kind: 'help' };
     if (!COMMANDS.includes(command)) {
-        return { kind: 'error', message: `unknown command "${command}"; expected one of: ${COMMANDS.join(', ')}` };
+        return {
+            kind: 'error',
+            message: `unknown command "${command}"; expected one of: ${COMMANDS.join(', ')}`,
+        };
     }
     let engine;
     if (command === 'export') {
@@ -48739,24 +66382,1135 @@ function args_parseCli(argv, env = {}) {
             push: !values['no-push'],
             groups: values.group ?? [],
             parallel,
+            tags: values.tag ?? [],
+            username: values.username,
+            passwordStdin: values['password-stdin'] === true,
             engine,
             importFormat,
         },
     };
 }
 
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"0.1.0"};
-;// CONCATENATED MODULE: ./src/version.ts
+;// CONCATENATED MODULE: ./src/build/builder.ts
+/**
+ * The builder interface: what the build layer asks of docker or buildah. A backend builds one
+ * Dockerfile into an image with the given tags and labels and pushes it when asked; choosing the
+ * tags, skipping unchanged groups and retagging belong to `run.ts`.
+ *
+ * Commands run through an `ExecFn` so tests can check argv exactly; the real one wraps
+ * `@actions/exec` (no shell: every argument reaches the tool as one argv entry).
+ */
 
-/** The package version, bundled in so the CLI and action report what they are. */
-const version_VERSION = package_namespaceObject.rE;
+/** Thrown when a tool cannot be started at all (not installed). */
+class ToolMissingError extends Error {
+    name = 'ToolMissingError';
+}
+class builder_BuildError extends Error {
+    name = 'BuildError';
+}
+/** The real ExecFn: `@actions/exec`, silent (output goes to `onLine`), never throwing on exit codes. */
+const execTool = async (command, args, options = {}) => {
+    const env = options.env
+        ? { ...process.env, ...options.env }
+        : undefined;
+    let partial = '';
+    const feed = (data) => {
+        if (!options.onLine)
+            return;
+        const text = partial + data.toString('utf8');
+        const lines = text.split(/\r?\n/);
+        partial = lines.pop() ?? '';
+        for (const line of lines)
+            options.onLine(line);
+    };
+    try {
+        const result = await getExecOutput(command, [...args], {
+            input: options.input,
+            env,
+            cwd: options.cwd,
+            silent: true,
+            ignoreReturnCode: true,
+            listeners: { stdout: feed, stderr: feed },
+        });
+        if (partial && options.onLine)
+            options.onLine(partial);
+        return result;
+    }
+    catch (err) {
+        // @actions/exec throws when the executable cannot be found or started.
+        throw new ToolMissingError(`cannot run ${command}: ${err.message}`);
+    }
+};
+/** Runs a tool and throws a BuildError with the tail of its output when it fails. */
+async function runOrThrow(exec, what, command, args, options = {}) {
+    const result = await exec(command, args, options);
+    if (result.exitCode !== 0) {
+        const tail = `${result.stdout}\n${result.stderr}`
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean)
+            .slice(-8)
+            .join('\n  ');
+        throw new builder_BuildError(`${what} failed (exit ${result.exitCode}):\n  ${tail}`);
+    }
+    return result;
+}
+/** The digest in `docker push` / `buildah push` output: `latest: digest: sha256:… size: 527`. */
+function digestFromPushOutput(output) {
+    const matches = [...output.matchAll(/digest: (sha256:[a-f0-9]{64})/g)];
+    return matches.at(-1)?.[1];
+}
+
+;// CONCATENATED MODULE: ./src/build/registry.ts
+/**
+ * A small client for the registry HTTP API v2 (the distribution spec), enough for the build layer:
+ * ask whether a tag exists, read a manifest and its config (labels, size), and add tags to an
+ * existing image by putting its manifest under a new tag — no layer is pulled or pushed.
+ *
+ * Auth follows the registry's challenge: `WWW-Authenticate: Bearer realm=…,service=…,scope=…`
+ * (GHCR, Docker Hub) gets a token from the realm, with basic credentials when given; `Basic`
+ * gets the credentials directly. Transient failures (connection resets, 408, 429, 5xx) are
+ * retried with bounded exponential backoff, honouring `Retry-After`.
+ */
+
+
+const MEDIA_TYPES = {
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+};
+const ACCEPT = [
+    MEDIA_TYPES.ociManifest,
+    MEDIA_TYPES.ociIndex,
+    MEDIA_TYPES.dockerManifest,
+    MEDIA_TYPES.dockerList,
+].join(', ');
+class RegistryError extends Error {
+    status;
+    name = 'RegistryError';
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+    }
+}
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_CLOSED',
+]);
+function isTransientStatus(status) {
+    return status === 408 || status === 429 || (status >= 500 && status <= 599);
+}
+/** The network error code of a failed fetch (undici wraps it in `cause`). */
+function errorCode(err) {
+    let e = err;
+    for (let i = 0; i < 4 && e && typeof e === 'object'; i++) {
+        const code = e.code;
+        if (typeof code === 'string')
+            return code;
+        e = e.cause;
+    }
+    return undefined;
+}
+function isTransientError(err) {
+    const code = errorCode(err);
+    if (code && TRANSIENT_CODES.has(code))
+        return true;
+    const name = err?.name;
+    // A per-attempt timeout, or undici's "other side closed" without a code.
+    return name === 'TimeoutError' || /other side closed|socket hang up/i.test(String(err));
+}
+/** `Retry-After` in ms: delta-seconds or an HTTP date. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (!value)
+        return undefined;
+    if (/^[0-9]+$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const at = Date.parse(value);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+/** Parses `Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:a/b:pull"`. */
+function parseChallenge(header) {
+    if (!header)
+        return undefined;
+    const m = /^\s*([A-Za-z]+)\s*(.*)$/.exec(header);
+    if (!m)
+        return undefined;
+    const params = {};
+    const re = /([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g;
+    for (let p = re.exec(m[2] ?? ''); p; p = re.exec(m[2] ?? '')) {
+        params[(p[1] ?? '').toLowerCase()] = (p[2] ?? p[3] ?? '').replace(/\\(.)/g, '$1');
+    }
+    return { scheme: (m[1] ?? '').toLowerCase(), params };
+}
+/** The `errors[].message` of a registry error body, when there is one. */
+function registryMessage(body) {
+    try {
+        const parsed = JSON.parse(body);
+        const parts = (parsed.errors ?? []).map((e) => [e.code, e.message].filter(Boolean).join(': '));
+        if (parts.length > 0)
+            return parts.join('; ');
+    }
+    catch {
+        // not JSON: fall through
+    }
+    return body.trim().slice(0, 200);
+}
+function digestOf(bytes) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+function checkRef(ref) {
+    if (!isValidTag(ref) && !isValidDigest(ref)) {
+        throw new RegistryError(`${JSON.stringify(ref)} is neither a valid tag nor a sha256 digest`);
+    }
+    return ref;
+}
+class RegistryClient {
+    host;
+    base;
+    opts;
+    fetchImpl;
+    sleep;
+    /** Authorization header per scope (`path|action`), once the registry asked for one. */
+    auth = new Map();
+    /** The scheme the registry challenged with last, reused before asking again. */
+    challenge;
+    /** Content addressed, so never stale: manifests and blobs by `path@digest`. */
+    manifestCache = new Map();
+    blobCache = new Map();
+    constructor(host, options = {}) {
+        this.host = host;
+        const insecure = options.insecure ?? isLoopbackHost(host);
+        const apiHost = host === 'docker.io' ? 'registry-1.docker.io' : host;
+        this.base = `${insecure ? 'http' : 'https'}://${apiHost}`;
+        this.opts = { retries: 5, backoffMs: 250, maxBackoffMs: 10_000, timeoutMs: 60_000, ...options };
+        this.fetchImpl = options.fetch ?? fetch;
+        this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    }
+    /** The manifest a tag or digest points at, or undefined when there is none. */
+    async headManifest(path, ref) {
+        const res = await this.request('HEAD', path, `manifests/${checkRef(ref)}`, 'pull', {
+            headers: { accept: ACCEPT },
+            missingOk: true,
+        });
+        if (!res)
+            return undefined;
+        const digest = res.headers.get('docker-content-digest');
+        if (!digest) {
+            // Some registries omit the digest on HEAD: read the manifest instead.
+            return (await this.getManifest(path, ref)) ?? undefined;
+        }
+        return {
+            digest,
+            mediaType: (res.headers.get('content-type') ?? '').split(';')[0] ?? '',
+            size: Number(res.headers.get('content-length') ?? 0),
+        };
+    }
+    async getManifest(path, ref) {
+        const cached = this.manifestCache.get(`${path}@${ref}`);
+        if (cached)
+            return cached;
+        const res = await this.request('GET', path, `manifests/${checkRef(ref)}`, 'pull', {
+            headers: { accept: ACCEPT },
+            missingOk: true,
+        });
+        if (!res)
+            return undefined;
+        const bytes = res.body;
+        const json = JSON.parse(bytes.toString('utf8'));
+        const digest = digestOf(bytes);
+        const mediaType = json.mediaType ??
+            (res.headers.get('content-type') ?? '').split(';')[0] ??
+            MEDIA_TYPES.ociManifest;
+        const manifest = { digest, mediaType, size: bytes.length, bytes, json };
+        if (isValidDigest(ref) && ref !== digest) {
+            throw new RegistryError(`registry ${this.host} sent a manifest for ${path}@${ref} with digest ${digest}`);
+        }
+        this.manifestCache.set(`${path}@${digest}`, manifest);
+        return manifest;
+    }
+    /** Puts a manifest under a tag; returns its digest. The blobs it names must be in `path`. */
+    async putManifest(path, tag, manifest) {
+        if (!isValidTag(tag))
+            throw new RegistryError(`${JSON.stringify(tag)} is not a valid tag`);
+        const res = await this.request('PUT', path, `manifests/${tag}`, 'pull,push', {
+            headers: { 'content-type': manifest.mediaType },
+            body: manifest.bytes,
+        });
+        return res?.headers.get('docker-content-digest') ?? digestOf(manifest.bytes);
+    }
+    /**
+     * Points each tag at the manifest `from` (a tag or digest) names, by putting a copy of the
+     * manifest under the tag: the layers stay where they are, nothing is pulled. Returns its digest.
+     */
+    async addTags(path, from, tags) {
+        const manifest = await this.getManifest(path, from);
+        if (!manifest) {
+            throw new RegistryError(`${this.host}/${path}:${from} does not exist, so it cannot be retagged`, 404);
+        }
+        // A PUT of the same manifest is idempotent, so no HEAD first: one request per tag.
+        for (const tag of tags)
+            await this.putManifest(path, tag, manifest);
+        return manifest.digest;
+    }
+    async getBlob(path, digest) {
+        if (!isValidDigest(digest))
+            throw new RegistryError(`${JSON.stringify(digest)} is not a sha256 digest`);
+        const res = await this.request('GET', path, `blobs/${digest}`, 'pull', {});
+        if (!res)
+            throw new RegistryError(`blob ${digest} of ${path} is missing`, 404);
+        if (digestOf(res.body) !== digest) {
+            throw new RegistryError(`blob ${digest} of ${this.host}/${path} does not match its digest`);
+        }
+        this.blobCache.set(`${path}@${digest}`, res.body);
+        return res.body;
+    }
+    async listTags(path) {
+        const res = await this.request('GET', path, 'tags/list', 'pull', { missingOk: true });
+        if (!res)
+            return [];
+        const parsed = JSON.parse(res.body.toString('utf8'));
+        return [...(parsed.tags ?? [])].sort();
+    }
+    /** Digest, pull size and labels of the image a tag names (linux/amd64 of an index). */
+    async imageInfo(path, ref) {
+        const top = await this.getManifest(path, ref);
+        if (!top)
+            return undefined;
+        let image = top;
+        if (top.json.manifests) {
+            const children = top.json.manifests.filter((m) => m.platform?.os !== 'unknown');
+            const pick = children.find((m) => m.platform?.os === 'linux' && m.platform.architecture === 'amd64') ??
+                children[0];
+            if (!pick)
+                throw new RegistryError(`${this.host}/${path}:${ref} is an empty image index`);
+            const child = await this.getManifest(path, pick.digest);
+            if (!child)
+                throw new RegistryError(`${this.host}/${path}@${pick.digest} is missing`, 404);
+            image = child;
+        }
+        const config = image.json.config;
+        if (!config)
+            throw new RegistryError(`${this.host}/${path}:${ref} has no image config`);
+        const size = config.size + (image.json.layers ?? []).reduce((sum, l) => sum + l.size, 0);
+        const parsed = JSON.parse((await this.getBlob(path, config.digest)).toString('utf8'));
+        return {
+            digest: top.digest,
+            mediaType: top.mediaType,
+            size,
+            labels: parsed.config?.Labels ?? {},
+            created: parsed.created,
+        };
+    }
+    /**
+     * One API call with auth and retries. Returns undefined for 404 when `missingOk`; throws a
+     * RegistryError that says what to fix for any other failure.
+     */
+    async request(method, path, suffix, action, init) {
+        const url = `${this.base}/v2/${path}/${suffix}`;
+        const scopeKey = `${path}|${action}`;
+        let authTried = false;
+        for (;;) {
+            const headers = { ...init.headers };
+            const authorization = this.auth.get(scopeKey) ?? (await this.preemptiveAuth(path, action, scopeKey));
+            if (authorization)
+                headers.authorization = authorization;
+            const res = await this.fetchWithRetry(method, url, headers, init.body);
+            if (res.status === 401 && !authTried) {
+                authTried = true;
+                const challenge = parseChallenge(res.headers.get('www-authenticate'));
+                if (!challenge)
+                    throw this.statusError(res.status, method, path, action, res.body);
+                this.challenge = challenge;
+                this.auth.set(scopeKey, await this.authorize(challenge, path, action));
+                continue;
+            }
+            if (res.status === 404 && init.missingOk)
+                return undefined;
+            if (res.status >= 200 && res.status < 300)
+                return res;
+            throw this.statusError(res.status, method, path, action, res.body);
+        }
+    }
+    /** After one challenge, other scopes get their auth before the first request (saves a 401). */
+    async preemptiveAuth(path, action, key) {
+        if (!this.challenge)
+            return undefined;
+        const authorization = await this.authorize(this.challenge, path, action);
+        this.auth.set(key, authorization);
+        return authorization;
+    }
+    async authorize(challenge, path, action) {
+        const creds = this.opts.credentials;
+        if (challenge.scheme === 'basic') {
+            if (!creds) {
+                throw new RegistryError(`registry ${this.host} needs a login for ${path}: set the username and password inputs`, 401);
+            }
+            return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+        }
+        if (challenge.scheme !== 'bearer' || !challenge.params.realm) {
+            throw new RegistryError(`registry ${this.host} asked for unsupported auth "${challenge.scheme}"`, 401);
+        }
+        let realm;
+        try {
+            realm = new URL(challenge.params.realm);
+        }
+        catch {
+            throw new RegistryError(`registry ${this.host} sent an invalid token realm`, 401);
+        }
+        if (realm.protocol !== 'https:' &&
+            !(realm.protocol === 'http:' && isLoopbackHost(realm.host))) {
+            throw new RegistryError(`registry ${this.host} sent a token realm that is not https: ${realm.origin}`, 401);
+        }
+        if (challenge.params.service)
+            realm.searchParams.set('service', challenge.params.service);
+        realm.searchParams.set('scope', `repository:${path}:${action}`);
+        const headers = {};
+        if (creds) {
+            headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+        }
+        const res = await this.fetchWithRetry('GET', realm.toString(), headers, undefined);
+        if (res.status === 401 || res.status === 403) {
+            throw new RegistryError(creds
+                ? `registry ${this.host} refused the credentials of "${creds.username}" (${res.status} from the token service): check the username and password (a token needs permission to ${action === 'pull' ? 'read' : 'write'} ${path})`
+                : `registry ${this.host} needs a login to ${action === 'pull' ? 'read' : 'push to'} ${path}: set the username and password inputs`, res.status);
+        }
+        if (res.status < 200 || res.status >= 300) {
+            throw new RegistryError(`token service of ${this.host} answered ${res.status}: ${registryMessage(res.body.toString('utf8'))}`, res.status);
+        }
+        const body = JSON.parse(res.body.toString('utf8'));
+        const token = body.token ?? body.access_token;
+        if (!token)
+            throw new RegistryError(`token service of ${this.host} returned no token`, 401);
+        return `Bearer ${token}`;
+    }
+    statusError(status, method, path, action, body) {
+        const detail = registryMessage(body.toString('utf8'));
+        const what = `${method} ${this.host}/${path}`;
+        const creds = this.opts.credentials;
+        switch (status) {
+            case 401:
+                return new RegistryError(creds
+                    ? `registry ${this.host} refused the credentials of "${creds.username}" for ${path} (401): check the username and password`
+                    : `registry ${this.host} needs a login to ${action === 'pull' ? 'read' : 'push to'} ${path} (401): set the username and password inputs`, status);
+            case 403:
+                return new RegistryError(`registry ${this.host} denied ${action === 'pull' ? 'reading' : 'pushing to'} ${path} (403): give the credentials ${action === 'pull' ? 'read' : 'write'} access to the repository (on GHCR: permissions: packages: write)${detail ? ` — ${detail}` : ''}`, status);
+            case 404:
+                return new RegistryError(`${what}: not found (404)${detail ? ` — ${detail}` : ''}`, status);
+            default:
+                return new RegistryError(`${what} failed with ${status}${detail ? `: ${detail}` : ''}`, status);
+        }
+    }
+    /** fetch with a timeout, retrying transient failures with bounded exponential backoff. */
+    async fetchWithRetry(method, url, headers, body) {
+        const { retries, backoffMs, maxBackoffMs, timeoutMs } = this.opts;
+        for (let attempt = 0;; attempt++) {
+            let reason;
+            let retryAfter;
+            try {
+                const res = await this.fetchImpl(url, {
+                    method,
+                    headers,
+                    body: body ? new Uint8Array(body) : undefined,
+                    redirect: 'follow',
+                    signal: AbortSignal.timeout(timeoutMs),
+                });
+                const bytes = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await res.arrayBuffer());
+                if (!isTransientStatus(res.status) || attempt >= retries) {
+                    return { status: res.status, headers: res.headers, body: bytes };
+                }
+                reason = `${res.status}`;
+                retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+            }
+            catch (err) {
+                if (!isTransientError(err)) {
+                    throw new RegistryError(`${method} ${url}: ${errorCode(err) ?? String(err)}`);
+                }
+                if (attempt >= retries) {
+                    throw new RegistryError(`${method} ${url} failed after ${retries + 1} attempts: ${errorCode(err) ?? String(err)}`);
+                }
+                reason = errorCode(err) ?? err.name;
+            }
+            const exponential = backoffMs * 2 ** attempt;
+            const jittered = exponential / 2 + Math.random() * (exponential / 2);
+            const delay = Math.min(maxBackoffMs, retryAfter ?? jittered);
+            this.opts.onRetry?.(`${method} ${this.host}: ${reason}, retry ${attempt + 1}/${retries} in ${Math.round(delay)} ms`);
+            await this.sleep(delay);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/build/run.ts
+/**
+ * Builds a plan: for each group, write its generated files, ask the registry whether the
+ * content-hash tag exists (then only add the run's tags: `skipped`), else build and push. Groups
+ * run concurrently up to `parallel`; one group's failure never hides the others' results; moving
+ * tags (`latest`, the branch) are applied only when every group succeeded.
+ *
+ * Each group builds in its own staged context, `<spec dir>/.stowage/<group>/`: the generated files
+ * plus copies of the context files the Dockerfile copies (see `stageBuildContext`).
+ */
+
+
+
+
+
+
+const quietLog = {
+    info: () => undefined,
+    warning: () => undefined,
+    group: () => undefined,
+};
+/** `dir/name`, refusing names that are absolute or climb out of `dir`. */
+function inside(dir, name, what) {
+    const target = (0,external_node_path_namespaceObject.resolve)(dir, name);
+    const rel = (0,external_node_path_namespaceObject.relative)(dir, target);
+    if ((0,external_node_path_namespaceObject.isAbsolute)(name) || rel === '' || rel.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(rel)) {
+        throw new builder_BuildError(`${what} ${JSON.stringify(name)} leaves ${dir}`);
+    }
+    return target;
+}
+/**
+ * Stages a group's build context in `<contextRoot>/.stowage/<group>/`: its generated files
+ * (Dockerfile, entrypoint, build scripts) beside copies of the context files it copies in, at
+ * their paths relative to the context root — the layout the plan's Dockerfile expects. A small
+ * context of exactly the group's inputs also keeps the rest of the repository out of the build.
+ */
+function stageBuildContext(contextRoot, group) {
+    if (group.blocked && group.blocked.length > 0) {
+        throw new builder_BuildError(`group ${group.name} cannot be built: ${group.blocked.join('; ')}`);
+    }
+    if (!group.generated.Dockerfile) {
+        throw new builder_BuildError(`group ${group.name} has no generated Dockerfile`);
+    }
+    const dir = inside((0,external_node_path_namespaceObject.join)(contextRoot, '.stowage'), group.name, 'group name');
+    (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+    for (const [name, content] of Object.entries(group.generated)) {
+        const target = inside(dir, name, `group ${group.name}: generated file`);
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
+        (0,external_node_fs_namespaceObject.writeFileSync)(target, content, { mode: name.endsWith('.sh') ? 0o755 : 0o644 });
+    }
+    for (const path of group.contextFiles) {
+        if (Object.hasOwn(group.generated, path)) {
+            throw new builder_BuildError(`group ${group.name}: context file ${path} has the name of a generated file`);
+        }
+        const source = inside(contextRoot, path, `group ${group.name}: context file`);
+        const target = inside(dir, path, `group ${group.name}: context file`);
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
+        try {
+            (0,external_node_fs_namespaceObject.cpSync)(source, target, { recursive: true, dereference: false });
+        }
+        catch (err) {
+            throw new builder_BuildError(`group ${group.name}: cannot copy context file ${path}: ${err.message}`);
+        }
+    }
+    return { contextDir: dir, dockerfile: (0,external_node_path_namespaceObject.join)(dir, 'Dockerfile') };
+}
+/** Runs `tasks` with at most `limit` at once; results in input order. */
+async function pool(items, limit, task) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await task(items[i], i);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return results;
+}
+function selectGroups(plan, filter) {
+    if (!filter || filter.length === 0)
+        return plan.groups;
+    const known = new Set(plan.groups.map((g) => g.name));
+    const unknown = filter.filter((g) => !known.has(g));
+    if (unknown.length > 0) {
+        throw new builder_BuildError(`groups ${unknown.join(', ')} not in the plan (its groups: ${[...known].join(', ') || 'none'})`);
+    }
+    return plan.groups.filter((g) => filter.includes(g.name));
+}
+function errorText(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+/** Builds (or skips) every selected group of the plan. Throws only for bad options; group failures are results. */
+async function run_buildPlan(plan, options) {
+    const log = options.log ?? quietLog;
+    const registry = normaliseRegistry(options.registry);
+    const registryRepo = parseRepository(registry);
+    if (registry !== options.registry.trim().replace(/\/+$/, '')) {
+        log.info(`registry ${options.registry} written as ${registry} (image names are lower case)`);
+    }
+    const groups = selectGroups(plan, options.groups);
+    const tags = runTags(options.context, options.tagRules ?? []);
+    const fixed = tags.filter((t) => !t.moving).map((t) => t.tag);
+    const moving = tags.filter((t) => t.moving).map((t) => t.tag);
+    const insecure = options.registryOptions?.insecure ?? isLoopbackHost(registryRepo.host);
+    const client = new RegistryClient(registryRepo.host, {
+        ...options.registryOptions,
+        insecure,
+        credentials: options.credentials,
+        onRetry: options.registryOptions?.onRetry ?? ((m) => log.info(`retrying: ${m}`)),
+    });
+    const contextRoot = (0,external_node_path_namespaceObject.resolve)(options.workspace, plan.context);
+    const created = options.created ?? new Date();
+    const cache = options.cache ?? 'inline';
+    log.info(`${options.push ? 'pushing' : 'not pushing'} ${groups.length} group(s) to ${repositoryName(registryRepo)}; ` +
+        `run tags: ${tags.map((t) => t.tag + (t.moving ? ' (moving)' : '')).join(', ') || 'none'}`);
+    // The builder is resolved and logged in once, at the first group that needs a build.
+    let ready;
+    const builder = () => (ready ??= (async () => {
+        const b = typeof options.builder === 'function' ? await options.builder() : options.builder;
+        log.info(`builder: ${b.description}`);
+        if (options.credentials) {
+            await b.login(registryRepo.host === 'registry-1.docker.io' ? 'docker.io' : registryRepo.host, options.credentials.username, options.credentials.password, insecure);
+        }
+        return b;
+    })());
+    let done = 0;
+    const results = await pool(groups, options.parallel ?? 2, async (group) => {
+        const started = Date.now();
+        const lines = [];
+        const repo = groupRepository(registry, group.name);
+        const result = await buildGroup(group, repo, lines).catch((err) => {
+            lines.push(`error: ${errorText(err)}`);
+            return {
+                ...baseResult(group, repo),
+                status: 'failed',
+                error: errorText(err),
+            };
+        });
+        result.durationMs = Date.now() - started;
+        done += 1;
+        log.info(`[${done}/${groups.length}] ${group.name}: ${result.status}` +
+            (result.digest ? ` ${result.digest.slice(0, 19)}` : '') +
+            ` in ${(result.durationMs / 1000).toFixed(1)} s` +
+            (result.error ? ` — ${result.error.split('\n')[0]}` : ''));
+        log.group(`${group.name}: ${result.status}`, lines);
+        return result;
+    });
+    const failed = results.filter((r) => r.status === 'failed');
+    if (moving.length > 0 && options.push) {
+        if (failed.length > 0) {
+            log.warning(`moving tags ${moving.join(', ')} were not applied because ${failed.map((r) => r.group).join(', ')} failed`);
+        }
+        else {
+            for (const r of results) {
+                const repo = parseRepository(r.image);
+                try {
+                    await client.addTags(repo.path, r.digest ?? tags_contentHashTag(groupOf(plan, r.group).contentHash), moving);
+                    r.tags.push(...moving);
+                }
+                catch (err) {
+                    r.status = 'failed';
+                    r.error = `adding tags ${moving.join(', ')}: ${errorText(err)}`;
+                    log.warning(`${r.group}: ${r.error}`);
+                }
+            }
+        }
+    }
+    else if (!options.push) {
+        for (const r of results)
+            if (r.status !== 'failed')
+                r.tags.push(...moving);
+    }
+    return results;
+    function baseResult(group, repo) {
+        return {
+            group: group.name,
+            steps: [...group.steps],
+            image: repositoryName(repo),
+            tags: [],
+            status: 'failed',
+            pushed: false,
+            estimatedSize: group.estimatedSize,
+            durationMs: 0,
+        };
+    }
+    async function buildGroup(group, repo, lines) {
+        const { contextDir, dockerfile } = stageBuildContext(contextRoot, group);
+        const hashTag = tags_contentHashTag(group.contentHash);
+        const image = repositoryName(repo);
+        const result = baseResult(group, repo);
+        let existing;
+        try {
+            existing = (await client.headManifest(repo.path, hashTag))?.digest;
+        }
+        catch (err) {
+            // Without push a PR may lack read access: build to check the Dockerfile anyway.
+            if (options.push)
+                throw err;
+            lines.push(`registry check failed, building anyway: ${errorText(err)}`);
+        }
+        if (existing) {
+            lines.push(`${image}:${hashTag} exists (${existing}): unchanged, not rebuilt`);
+            result.status = 'skipped';
+            result.digest = existing;
+        }
+        else {
+            const cacheFrom = [];
+            if (cache === 'inline') {
+                // Earlier images of this group share layers; only refs that exist (a missing one fails some engines).
+                for (const tag of ['latest', ...moving.filter((t) => t !== 'latest')]) {
+                    const found = await client.headManifest(repo.path, tag).catch(() => undefined);
+                    if (found)
+                        cacheFrom.push(`${image}:${tag}`);
+                }
+            }
+            lines.push(`building ${image}:${hashTag}`);
+            const output = await (await builder()).build({
+                group: group.name,
+                contextDir,
+                dockerfile,
+                image,
+                tags: [`${image}:${hashTag}`],
+                labels: ociLabels(options.context, {
+                    workflow: plan.workflow,
+                    group: group.name,
+                    steps: group.steps,
+                    contentHash: group.contentHash,
+                    created,
+                }),
+                push: options.push,
+                platforms: options.platforms ?? [],
+                cache,
+                cacheFrom,
+                insecureRegistry: insecure || isLoopbackHost(baseImageHost(group.baseImage)),
+                log: (line) => lines.push(line),
+            });
+            result.status = 'built';
+            result.size = output.localSize;
+            if (options.push) {
+                // The registry's digest is the truth (a tool's report may name a local manifest).
+                const pushed = await client.headManifest(repo.path, hashTag);
+                if (!pushed)
+                    throw new builder_BuildError(`${image}:${hashTag} was pushed but the registry does not have it`);
+                if (output.digest && output.digest !== pushed.digest) {
+                    lines.push(`note: the builder reported ${output.digest}, the registry has ${pushed.digest}`);
+                }
+                result.digest = pushed.digest;
+            }
+        }
+        result.tags = [hashTag, ...fixed];
+        // By digest from here on: the client has that manifest cached, so tagging is PUTs only.
+        const ref = result.digest ?? hashTag;
+        if (options.push) {
+            await client.addTags(repo.path, ref, fixed);
+            result.pushed = true;
+            const info = await client.imageInfo(repo.path, ref);
+            if (info)
+                result.size = info.size;
+        }
+        else if (existing) {
+            result.size = (await client.imageInfo(repo.path, ref).catch(() => undefined))?.size;
+        }
+        return result;
+    }
+}
+function groupOf(plan, name) {
+    const g = plan.groups.find((x) => x.name === name);
+    if (!g)
+        throw new builder_BuildError(`group ${name} is not in the plan`);
+    return g;
+}
+/** The registry host of a base image reference (`docker.io` when it names none). */
+function baseImageHost(ref) {
+    const first = ref.split('/')[0] ?? '';
+    return ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')
+        ? first
+        : 'docker.io';
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/build/buildah.ts
+/**
+ * The buildah backend, for runners without a daemon: `buildah bud --isolation chroot` (works
+ * unprivileged in containers without nested namespaces) and `buildah push --digestfile` per tag.
+ */
+
+
+
+
+async function buildahAvailable(exec, binary, env) {
+    try {
+        return (await exec(binary, ['version'], { env })).exitCode === 0;
+    }
+    catch {
+        return false;
+    }
+}
+/** argv of `buildah bud` for a request (pure, for tests). */
+function budArgs(req) {
+    if (req.platforms.length > 1) {
+        throw new builder_BuildError(`building ${req.group} for several platforms at once needs docker buildx`);
+    }
+    const args = ['bud', '--isolation', 'chroot', '--layers', '--file', req.dockerfile];
+    for (const tag of req.tags)
+        args.push('--tag', tag);
+    for (const [k, v] of Object.entries(req.labels))
+        args.push('--label', `${k}=${v}`);
+    if (req.platforms.length === 1)
+        args.push('--platform', req.platforms[0] ?? '');
+    if (req.insecureRegistry)
+        args.push('--tls-verify=false');
+    args.push(req.contextDir);
+    return args;
+}
+function pushArgs(tag, digestFile, insecure) {
+    const args = ['push', '--digestfile', digestFile];
+    if (insecure)
+        args.push('--tls-verify=false');
+    args.push(tag, `docker://${tag}`);
+    return args;
+}
+class BuildahBuilder {
+    opts;
+    kind = 'buildah';
+    description = 'buildah bud (daemonless, chroot isolation)';
+    binary;
+    constructor(opts) {
+        this.opts = opts;
+        this.binary = opts.binary ?? 'buildah';
+    }
+    async login(host, username, password, insecure) {
+        const args = ['login', '--username', username, '--password-stdin'];
+        if (insecure)
+            args.push('--tls-verify=false');
+        args.push(host);
+        await runOrThrow(this.opts.exec, `buildah login to ${host} as ${username}`, this.binary, args, {
+            input: Buffer.from(password),
+            env: this.opts.env,
+        });
+    }
+    async build(req) {
+        await runOrThrow(this.opts.exec, `buildah bud of ${req.group}`, this.binary, budArgs(req), {
+            env: this.opts.env,
+            onLine: req.log,
+        });
+        if (!req.push)
+            return {};
+        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'stowage-digest-'));
+        try {
+            let digest;
+            for (const tag of req.tags) {
+                const file = (0,external_node_path_namespaceObject.join)(dir, 'digest');
+                await runOrThrow(this.opts.exec, `buildah push of ${tag}`, this.binary, pushArgs(tag, file, req.insecureRegistry), {
+                    env: this.opts.env,
+                    onLine: req.log,
+                });
+                digest = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8').trim() || digest;
+            }
+            return { digest };
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/build/docker.ts
+/**
+ * The docker backend. Two paths, detected rather than assumed:
+ * - buildx present (GitHub runners): `docker buildx build` with cache export (`gha`, `registry`,
+ *   `inline`), `--platform`, `--metadata-file` for the digest and a provenance option;
+ * - only an engine with built-in BuildKit (e.g. Debian's dockerd 20.10): `DOCKER_BUILDKIT=1
+ *   docker build` with inline cache, then `docker push` per tag.
+ */
+
+
+
+
+/** True when a docker daemon answers. */
+async function dockerDaemonAnswers(exec, binary, env) {
+    try {
+        const r = await exec(binary, ['version', '--format', '{{.Server.Version}}'], { env });
+        return r.exitCode === 0 && r.stdout.trim() !== '';
+    }
+    catch {
+        return false;
+    }
+}
+/** The buildx version, or undefined when buildx is not installed. */
+async function detectBuildx(exec, binary, env) {
+    try {
+        const r = await exec(binary, ['buildx', 'version'], { env });
+        if (r.exitCode !== 0)
+            return undefined;
+        return /v?([0-9]+\.[0-9]+(?:\.[0-9]+)?)/.exec(r.stdout)?.[1] ?? r.stdout.trim();
+    }
+    catch {
+        return undefined;
+    }
+}
+function labelArgs(labels) {
+    return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+}
+/** argv of `docker buildx build` for a request (pure, for tests). */
+function buildxArgs(req, metadataFile, provenance) {
+    const args = ['buildx', 'build', '--file', req.dockerfile];
+    for (const tag of req.tags)
+        args.push('--tag', tag);
+    args.push(...labelArgs(req.labels));
+    if (req.platforms.length > 0)
+        args.push('--platform', req.platforms.join(','));
+    switch (req.cache) {
+        case 'gha':
+            args.push('--cache-from', `type=gha,scope=${req.group}`);
+            if (req.push)
+                args.push('--cache-to', `type=gha,mode=max,scope=${req.group}`);
+            break;
+        case 'registry':
+            args.push('--cache-from', `type=registry,ref=${req.image}:buildcache`);
+            if (req.push)
+                args.push('--cache-to', `type=registry,ref=${req.image}:buildcache,mode=max`);
+            break;
+        case 'inline':
+            for (const ref of req.cacheFrom)
+                args.push('--cache-from', `type=registry,ref=${ref}`);
+            args.push('--cache-to', 'type=inline');
+            break;
+        case 'none':
+            break;
+    }
+    args.push('--metadata-file', metadataFile);
+    args.push(`--provenance=${provenance === 'false' ? 'false' : `mode=${provenance}`}`);
+    if (req.push)
+        args.push('--push');
+    else if (req.platforms.length <= 1)
+        args.push('--load');
+    args.push(req.contextDir);
+    return args;
+}
+/** argv of the plain engine's `docker build` (BuildKit via DOCKER_BUILDKIT=1; pure, for tests). */
+function engineBuildArgs(req) {
+    if (req.platforms.length > 1) {
+        throw new builder_BuildError(`building ${req.group} for ${req.platforms.join(', ')} needs docker buildx; this engine builds one platform`);
+    }
+    const args = ['build', '--file', req.dockerfile];
+    for (const tag of req.tags)
+        args.push('--tag', tag);
+    args.push(...labelArgs(req.labels));
+    if (req.platforms.length === 1)
+        args.push('--platform', req.platforms[0] ?? '');
+    if (req.cache !== 'none') {
+        // The engine can only export inline cache; gha/registry need buildx.
+        args.push('--build-arg', 'BUILDKIT_INLINE_CACHE=1');
+        for (const ref of req.cacheFrom)
+            args.push('--cache-from', ref);
+    }
+    args.push(req.contextDir);
+    return args;
+}
+class DockerBuilder {
+    opts;
+    buildx;
+    kind = 'docker';
+    description;
+    constructor(opts, buildx) {
+        this.opts = opts;
+        this.buildx = buildx;
+        this.description = buildx
+            ? `docker buildx ${buildx} (BuildKit: cache export, platforms, metadata file)`
+            : 'docker engine with built-in BuildKit (DOCKER_BUILDKIT=1, no buildx: inline cache, docker push)';
+    }
+    static async create(options) {
+        const opts = { binary: 'docker', provenance: 'false', ...options };
+        const buildx = await detectBuildx(opts.exec, opts.binary, opts.env);
+        return new DockerBuilder(opts, buildx);
+    }
+    get usesBuildx() {
+        return this.buildx !== undefined;
+    }
+    async login(host, username, password) {
+        await runOrThrow(this.opts.exec, `docker login to ${host} as ${username}`, this.opts.binary, ['login', '--username', username, '--password-stdin', host], { input: Buffer.from(password), env: this.opts.env });
+    }
+    async build(req) {
+        return this.buildx ? this.buildWithBuildx(req) : this.buildWithEngine(req);
+    }
+    async buildWithBuildx(req) {
+        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'stowage-meta-'));
+        try {
+            const metadataFile = (0,external_node_path_namespaceObject.join)(dir, 'metadata.json');
+            await runOrThrow(this.opts.exec, `docker buildx build of ${req.group}`, this.opts.binary, buildxArgs(req, metadataFile, this.opts.provenance), {
+                env: this.opts.env,
+                onLine: req.log,
+            });
+            let digest;
+            try {
+                const meta = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(metadataFile, 'utf8'));
+                const d = meta['containerimage.digest'];
+                digest = typeof d === 'string' ? d : undefined;
+            }
+            catch {
+                digest = undefined;
+            }
+            return { digest, localSize: req.push ? undefined : await this.localSize(req.tags[0]) };
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        }
+    }
+    async buildWithEngine(req) {
+        const env = { ...this.opts.env, DOCKER_BUILDKIT: '1' };
+        await runOrThrow(this.opts.exec, `docker build of ${req.group}`, this.opts.binary, engineBuildArgs(req), {
+            env,
+            onLine: req.log,
+        });
+        let digest;
+        if (req.push) {
+            for (const tag of req.tags) {
+                const r = await runOrThrow(this.opts.exec, `docker push of ${tag}`, this.opts.binary, ['push', tag], {
+                    env,
+                    onLine: req.log,
+                });
+                digest = digestFromPushOutput(r.stdout) ?? digest;
+            }
+        }
+        return { digest, localSize: await this.localSize(req.tags[0]) };
+    }
+    async localSize(ref) {
+        if (!ref)
+            return undefined;
+        const r = await this.opts.exec(this.opts.binary, ['image', 'inspect', '--format', '{{.Size}}', ref], {
+            env: this.opts.env,
+        });
+        const n = Number(r.stdout.trim());
+        return r.exitCode === 0 && Number.isFinite(n) && n > 0 ? n : undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/build/select.ts
+/** Chooses the builder backend: the `builder` input (`auto|docker|buildah`). */
+
+
+
+function parseBuilderKind(value) {
+    const v = value.trim().toLowerCase() || 'auto';
+    if (v === 'auto' || v === 'docker' || v === 'buildah')
+        return v;
+    throw new BuildError(`builder must be auto, docker or buildah, not ${JSON.stringify(value)}`);
+}
+/**
+ * `docker`: a daemon must answer. `buildah`: buildah must run. `auto`: docker when a daemon
+ * answers, else buildah, else an error that says what to install.
+ */
+async function select_selectBuilder(kind, options = {}) {
+    const exec = options.exec ?? execTool;
+    const dockerBinary = options.dockerBinary ?? 'docker';
+    const buildahBinary = options.buildahBinary ?? 'buildah';
+    const docker = () => DockerBuilder.create({
+        exec,
+        binary: dockerBinary,
+        provenance: options.provenance,
+        env: options.env,
+    });
+    const buildah = () => new BuildahBuilder({ exec, binary: buildahBinary, env: options.env });
+    if (kind !== 'buildah' && (await dockerDaemonAnswers(exec, dockerBinary, options.env)))
+        return docker();
+    if (kind === 'docker') {
+        throw new builder_BuildError(`builder: docker, but no docker daemon answers to "${dockerBinary} version": start dockerd ` +
+            `(Debian: apt-get install docker.io) or set builder: buildah`);
+    }
+    if (await buildahAvailable(exec, buildahBinary, options.env))
+        return buildah();
+    throw new builder_BuildError(kind === 'buildah'
+        ? `builder: buildah, but "${buildahBinary} version" does not run: install buildah (Debian/Ubuntu: apt-get install buildah)`
+        : 'no builder found: no docker daemon answers and buildah is not installed. Start a Docker ' +
+            'daemon (apt-get install docker.io) or install buildah (apt-get install buildah)');
+}
+
+;// CONCATENATED MODULE: ./src/cli/build.ts
+
+
+
+
+/** Builds the plan; prints progress and a table; returns the process exit code (1 when a group failed). */
+async function build_runBuildCommand(plan, opts) {
+    const out = opts.out ?? ((l) => process.stdout.write(l + '\n'));
+    const err = opts.err ?? ((l) => process.stderr.write(l + '\n'));
+    const registry = opts.registry ?? opts.specRegistry;
+    if (!registry) {
+        err('stowage build: no registry: pass --registry host[:port]/path or set containers.registry in the spec');
+        return { exitCode: 2, results: [] };
+    }
+    const rules = parseTagRules((opts.tags ?? []).join('\n'));
+    if (opts.noDefaultTags)
+        rules.push(...parseTagRules('type=defaults,enable=false'));
+    const context = {};
+    const log = {
+        info: (m) => out(m),
+        warning: (m) => err(`warning: ${m}`),
+        group: (title, lines) => {
+            if (lines.length === 0)
+                return;
+            out(`── ${title}`);
+            for (const l of lines)
+                out(`   ${l}`);
+        },
+    };
+    try {
+        const builder = () => selectBuilder(opts.builder ?? 'auto', {
+            dockerBinary: opts.dockerBinary ?? process.env.STOWAGE_DOCKER,
+        });
+        const results = await buildPlan(plan, {
+            registry,
+            builder,
+            workspace: opts.workspace ?? process.cwd(),
+            context,
+            push: opts.push ?? true,
+            tagRules: rules,
+            credentials: opts.username && opts.password
+                ? { username: opts.username, password: opts.password }
+                : undefined,
+            parallel: opts.parallel,
+            groups: opts.groups,
+            cache: opts.cache,
+            platforms: opts.platforms,
+            log,
+        });
+        if (opts.json) {
+            out(JSON.stringify(imagesOutput(results), null, 2));
+        }
+        else {
+            for (const r of results) {
+                out(`${r.status.padEnd(7)} ${r.group.padEnd(16)} ${r.digest ? `${r.image}@${r.digest}` : r.image}  ${formatBytes(r.size)}` +
+                    (r.error ? `\n        ${r.error.split('\n').join('\n        ')}` : ''));
+            }
+        }
+        return { exitCode: results.some((r) => r.status === 'failed') ? 1 : 0, results };
+    }
+    catch (e) {
+        err(`stowage build: ${e.message}`);
+        return { exitCode: 1, results: [] };
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/cli/main.ts
 /**
  * `stowage` command line: parses arguments, runs the shared engine, prints like a compiler.
  * Returns the exit code instead of exiting, so tests drive it in-process.
  */
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 
@@ -48779,9 +67533,25 @@ async function main(argv, io) {
     }
     const options = parsed.options;
     try {
-        const result = check(options.path, { root: io.cwd, configPath: options.config });
-        printFindings(result, options, io);
-        return failed(result.findings, options) ? EXIT.findings : EXIT.clean;
+        const result = check(options.path, {
+            root: io.cwd,
+            configPath: options.config,
+            importFormat: options.importFormat,
+            plan: options.command !== 'lint',
+            baseImages: options.baseImages,
+        });
+        const findingsFailed = failed(result.findings, options);
+        switch (options.command) {
+            case 'lint':
+                printFindings(result, options, io, io.stdout);
+                return findingsFailed ? EXIT.findings : EXIT.clean;
+            case 'plan':
+                return planCommand(result, options, io, findingsFailed);
+            case 'build':
+                return await buildCommand(result, options, io, findingsFailed);
+            case 'export':
+                return exportCommand(result, options, io);
+        }
     }
     catch (error) {
         if (error instanceof InputError) {
@@ -48795,14 +67565,744 @@ function failed(findings, options) {
     const failOn = options.failOn;
     return failOn !== 'never' && findings.some((f) => atLeast(f.severity, failOn));
 }
-function printFindings(result, options, io) {
+function printFindings(result, options, io, write) {
     switch (options.format) {
         case 'json':
-            io.stdout(formatJson(result.findings));
+            write(formatJson(result.findings));
+            return;
+        case 'github':
+            for (const finding of result.findings)
+                write(`${formatAnnotation(finding)}\n`);
+            return;
+        case 'sarif':
+            write(formatSarif(result.findings, {
+                rules: RULES,
+                toolVersion: VERSION,
+                srcRoot: io.cwd,
+                suppressed: result.suppressed,
+            }));
             return;
         default:
-            io.stdout(formatText(result.findings, { sources: result.sources, color: options.color && io.isTTY === true }));
+            write(formatText(result.findings, {
+                sources: result.sources,
+                color: options.color && io.isTTY === true,
+            }));
     }
+}
+/** Plans print findings to stderr when stdout carries the plan JSON, so both can be piped. */
+function planCommand(result, options, io, findingsFailed) {
+    const json = options.format === 'json';
+    if (!json || result.findings.length > 0)
+        printFindings(result, { ...options, format: json ? 'text' : options.format }, io, json ? io.stderr : io.stdout);
+    const plan = writtenPlan(result, options, io);
+    if (!plan)
+        return EXIT.findings;
+    if (json)
+        io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
+    else {
+        io.stdout(`\n${planTable(plan)}`);
+        if (result.workflow && Object.keys(result.currentImages).length > 0) {
+            io.stdout(`\nCurrent containers against the plan:\n${comparisonText(compareImages(result.workflow, result.currentImages, plan))}\n`);
+        }
+        io.stdout(`Wrote ${path.join(options.outDir, 'plan.json')} and a Dockerfile per group under ${options.outDir}/.\n`);
+    }
+    return findingsFailed ? EXIT.findings : EXIT.clean;
+}
+function writtenPlan(result, options, io) {
+    if (!result.plan) {
+        io.stderr(`stowage: no plan: ${result.planSkipped ?? 'the workflow did not load'}\n`);
+        return undefined;
+    }
+    writePlanFiles(result.plan, path.resolve(io.cwd, options.outDir));
+    return result.plan;
+}
+async function buildCommand(result, options, io, findingsFailed) {
+    printFindings(result, options.format === 'json' ? { ...options, format: 'text' } : options, io, io.stderr);
+    const plan = writtenPlan(result, options, io);
+    if (!plan)
+        return EXIT.findings;
+    let password = io.env.STOWAGE_REGISTRY_PASSWORD;
+    if (options.passwordStdin) {
+        if (!io.readStdin)
+            throw new InputError('--password-stdin: no standard input to read');
+        password = (await io.readStdin()).replace(/\r?\n$/, '');
+    }
+    const { exitCode, results } = await runBuildCommand(plan, {
+        registry: options.registry,
+        specRegistry: result.workflow?.containers.registry,
+        workspace: io.cwd,
+        builder: options.builder,
+        push: options.push,
+        tags: options.tags,
+        username: options.username,
+        password,
+        parallel: options.parallel,
+        groups: options.groups,
+        json: options.format === 'json',
+        out: (line) => io.stdout(`${line}\n`),
+        err: (line) => io.stderr(`${line}\n`),
+    });
+    if (results.length > 0) {
+        const file = path.resolve(io.cwd, options.outDir, 'images.json');
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, `${JSON.stringify(imagesOutput(results), null, 2)}\n`);
+    }
+    if (exitCode !== 0)
+        return exitCode;
+    return findingsFailed ? EXIT.findings : EXIT.clean;
+}
+/**
+ * Step → image for an engine: the digests of the last `stowage build` (`<out-dir>/images.json`)
+ * when there is one, else the content-hash tags the plan will be pushed under.
+ */
+function exportCommand(result, options, io) {
+    printFindings(result, { ...options, format: 'text' }, io, io.stderr);
+    const plan = result.plan;
+    if (!plan || !result.workflow) {
+        io.stderr(`stowage: no plan to export: ${result.planSkipped ?? 'the workflow did not load'}\n`);
+        return EXIT.findings;
+    }
+    const engine = options.engine;
+    if (!isExportEngine(engine))
+        throw new InputError(`unknown engine "${engine}"`);
+    const built = {};
+    const imagesFile = path.resolve(io.cwd, options.outDir, 'images.json');
+    if (existsSync(imagesFile)) {
+        const images = JSON.parse(readFileSync(imagesFile, 'utf8'));
+        for (const image of images) {
+            if (image.status !== 'failed')
+                built[image.group] = {
+                    ref: `${image.image}:${image.tags[0] ?? 'latest'}`,
+                    digest: image.digest ?? undefined,
+                };
+        }
+        io.stderr(`Using the images of the last build (${path.relative(io.cwd, imagesFile)}).\n`);
+    }
+    else {
+        const registry = options.registry ?? result.workflow.containers.registry;
+        if (!registry)
+            throw new InputError("no images to export: run `stowage build` first, or pass --registry so the plan's tags can be used");
+        for (const group of plan.groups) {
+            if (group.contentHash)
+                built[group.name] = {
+                    ref: `${registry}/${group.name}:${contentHashTag(group.contentHash)}`,
+                };
+        }
+        io.stderr('No build results found: exporting the content-hash tags the plan will be pushed under.\n');
+    }
+    const { lines, exitCode } = runExportCommand(engine, {
+        workflow: result.workflow,
+        stepImages: stepImagesFromPlan(plan, built),
+        outDir: path.join(options.outDir, 'export'),
+        origin: result.origin,
+        root: io.cwd,
+    });
+    for (const line of lines)
+        io.stdout(`${line}\n`);
+    return exitCode;
+}
+
+;// CONCATENATED MODULE: ./src/report/mermaid.ts
+/**
+ * A Mermaid flowchart of a workflow: its inputs, its steps and its desired outputs, with the data
+ * flowing between them. Steps with findings carry a class for their worst severity; with a plan,
+ * steps are boxed by the container group (image) they run in.
+ *
+ * Every name in the chart comes from the spec, so node ids are generated (`in_0`, `step_0`, `result_0`, …)
+ * rather than derived from names, and every label is quoted with its unsafe characters written as
+ * Mermaid entity codes (`#35;`), so no name can break the diagram or the Markdown around it.
+ */
+
+function workflowMermaid(workflow, options = {}) {
+    const lines = ['flowchart LR'];
+    const ids = new NodeIds();
+    // Nodes. Inputs are stadiums, steps rectangles, desired outputs parallelograms.
+    for (const input of workflow.inputs) {
+        lines.push(`  ${ids.input(input.name)}${shape('input', input.name)}`);
+    }
+    const byStep = findingsByStep(workflow, options.findings ?? []);
+    const stepLines = new Map();
+    for (const step of workflow.steps) {
+        const found = byStep.get(step.id);
+        const extra = found ? `<br/>${countLabel(found.counts)}` : '';
+        stepLines.set(step.id, `${ids.step(step.id)}${shape('step', step.id, extra)}`);
+    }
+    lines.push(...groupedSteps(workflow, stepLines, options.plan));
+    for (const output of workflow.outputs) {
+        lines.push(`  ${ids.output(output.name)}${shape('output', output.name)}`);
+    }
+    // Edges: what each step reads, and which step output each desired output is.
+    const outputsByStep = new Map(workflow.steps.map((s) => [s.id, new Set(Object.keys(s.outputs))]));
+    const inputNames = new Set(workflow.inputs.map((i) => i.name));
+    const missing = [];
+    const edge = (from, to, label) => lines.push(`  ${from} -->${label ? `|${quote(label)}|` : ''} ${to}`);
+    for (const step of workflow.steps) {
+        for (const reference of step.inputs) {
+            const producer = producerOf(reference, outputsByStep, inputNames);
+            if (producer.kind === 'input') {
+                edge(ids.input(reference), ids.step(step.id));
+            }
+            else if (producer.kind === 'step') {
+                edge(ids.step(producer.step), ids.step(step.id), producer.output);
+            }
+            else {
+                if (!ids.hasMissing(reference))
+                    missing.push(reference);
+                lines.push(`  ${ids.missing(reference)} -.-> ${ids.step(step.id)}`);
+            }
+        }
+    }
+    for (const output of workflow.outputs) {
+        if (outputsByStep.get(output.step)?.has(output.output)) {
+            edge(ids.step(output.step), ids.output(output.name), output.output);
+        }
+        else {
+            const reference = `${output.step}.${output.output}`;
+            if (!ids.hasMissing(reference))
+                missing.push(reference);
+            lines.push(`  ${ids.missing(reference)} -.-> ${ids.output(output.name)}`);
+        }
+    }
+    // A reference to nothing gets its own dashed node, so the picture shows the gap.
+    for (const reference of missing) {
+        lines.push(`  ${ids.missing(reference)}${shape('missing', `${reference} (missing)`)}`);
+    }
+    // Styling: classes are declared once and assigned by id.
+    lines.push('  classDef input fill:#eef6ff,stroke:#0969da', '  classDef output fill:#eefbf1,stroke:#1a7f37', '  classDef missing fill:#fff,stroke:#cf222e,stroke-dasharray:4 3', '  classDef error fill:#ffebe9,stroke:#cf222e,stroke-width:2px', '  classDef warning fill:#fff8c5,stroke:#9a6700,stroke-width:2px', '  classDef notice fill:#ddf4ff,stroke:#0969da');
+    const assign = (cls, nodeIds) => {
+        if (nodeIds.length > 0)
+            lines.push(`  class ${nodeIds.join(',')} ${cls}`);
+    };
+    assign('input', workflow.inputs.map((i) => ids.input(i.name)));
+    assign('output', workflow.outputs.map((o) => ids.output(o.name)));
+    assign('missing', missing.map((m) => ids.missing(m)));
+    for (const severity of findings_SEVERITIES) {
+        assign(severity, workflow.steps
+            .filter((s) => byStep.get(s.id)?.severity === severity)
+            .map((s) => ids.step(s.id)));
+    }
+    return lines.join('\n');
+}
+/** Steps inside one `subgraph` per plan group (and per external image); ungrouped ones after. */
+function groupedSteps(workflow, stepLines, plan) {
+    const lines = [];
+    const placed = new Set();
+    const boxes = [];
+    if (plan) {
+        for (const group of plan.groups) {
+            boxes.push({
+                label: `${group.name} (${group.family}${group.gpu ? ', GPU' : ''})`,
+                steps: group.steps,
+            });
+        }
+        const byImage = new Map();
+        for (const external of plan.external) {
+            byImage.set(external.image, [...(byImage.get(external.image) ?? []), external.step]);
+        }
+        for (const [image, steps] of byImage)
+            boxes.push({ label: image, steps });
+    }
+    boxes.forEach((box, index) => {
+        const members = box.steps.filter((s) => stepLines.has(s) && !placed.has(s));
+        if (members.length === 0)
+            return;
+        lines.push(`  subgraph group_${index}${shape('step', box.label)}`);
+        for (const member of members) {
+            lines.push(`    ${stepLines.get(member)}`);
+            placed.add(member);
+        }
+        lines.push('  end');
+    });
+    for (const step of workflow.steps) {
+        if (!placed.has(step.id))
+            lines.push(`  ${stepLines.get(step.id)}`);
+    }
+    return lines;
+}
+/**
+ * A step input is a workflow input's name or `<step>.<output>` naming an output the step declares;
+ * step ids may contain dots, so every split is tried.
+ */
+function producerOf(reference, outputsByStep, inputNames) {
+    if (inputNames.has(reference))
+        return { kind: 'input' };
+    for (let dot = reference.lastIndexOf('.'); dot > 0; dot = reference.lastIndexOf('.', dot - 1)) {
+        const step = reference.slice(0, dot);
+        const output = reference.slice(dot + 1);
+        if (outputsByStep.get(step)?.has(output))
+            return { kind: 'step', step, output };
+    }
+    return { kind: 'missing' };
+}
+/**
+ * The worst severity and number of findings inside each step's part of the spec. A finding belongs
+ * to a step when it starts between the step's key and the end of its value.
+ */
+function findingsByStep(workflow, findings) {
+    const result = new Map();
+    for (const step of workflow.steps) {
+        const key = workflow.source.locate(['steps', step.id], 'key');
+        const value = workflow.source.locate(['steps', step.id], 'value');
+        if (key.file !== value.file)
+            continue;
+        const from = key.span;
+        const to = value.span;
+        for (const finding of findings) {
+            if (finding.file !== key.file)
+                continue;
+            const { line, column } = finding.span;
+            const afterStart = line > from.line || (line === from.line && column >= from.column);
+            const beforeEnd = line < to.endLine || (line === to.endLine && column <= to.endColumn);
+            if (!afterStart || !beforeEnd)
+                continue;
+            const entry = result.get(step.id) ?? {
+                severity: finding.severity,
+                counts: { error: 0, warning: 0, notice: 0 },
+            };
+            entry.counts[finding.severity] += 1;
+            if (severityRank(finding.severity) < severityRank(entry.severity)) {
+                entry.severity = finding.severity;
+            }
+            result.set(step.id, entry);
+        }
+    }
+    return result;
+}
+/** E.g. `1 error, 2 warnings`: our own text, so it may follow an escaped label unescaped. */
+function countLabel(counts) {
+    return findings_SEVERITIES.filter((s) => counts[s] > 0)
+        .map((s) => `${counts[s]} ${s}${counts[s] === 1 ? '' : 's'}`)
+        .join(', ');
+}
+/** The bracketed, quoted label of a node. `trusted` is appended unescaped (our own markup). */
+function shape(kind, label, trusted = '') {
+    const text = `"${escapeLabel(label)}${trusted}"`;
+    switch (kind) {
+        case 'input':
+            return `([${text}])`;
+        case 'output':
+            return `[/${text}/]`;
+        case 'missing':
+            return `[${text}]`;
+        case 'step':
+            return `[${text}]`;
+    }
+}
+function quote(label) {
+    return `"${escapeLabel(label)}"`;
+}
+/**
+ * Writes every character outside a small safe set as a Mermaid entity code (`#34;` for `"`), so a
+ * label cannot close its quotes, start HTML, or close the surrounding ```mermaid fence.
+ */
+function escapeLabel(text) {
+    let out = '';
+    for (const char of text) {
+        out += /^[A-Za-z0-9 _.\-/+=,()@]$/.test(char) ? char : `#${char.codePointAt(0)};`;
+    }
+    return out;
+}
+/**
+ * Generated node ids (`step_0`, …), stable per name and never derived from the name's characters.
+ * None starts with `o` or `x`, which Mermaid could read as an edge's circle or cross end.
+ */
+class NodeIds {
+    maps = {
+        in: new Map(),
+        step: new Map(),
+        result: new Map(),
+        missing: new Map(),
+    };
+    input(name) {
+        return this.id('in', name);
+    }
+    step(name) {
+        return this.id('step', name);
+    }
+    output(name) {
+        return this.id('result', name);
+    }
+    missing(name) {
+        return this.id('missing', name);
+    }
+    hasMissing(name) {
+        return this.maps.missing.has(name);
+    }
+    id(kind, name) {
+        const map = this.maps[kind];
+        let id = map.get(name);
+        if (id === undefined) {
+            id = `${kind}_${map.size}`;
+            map.set(name, id);
+        }
+        return id;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/**
+ * The job summary (Markdown): counts, a findings table with links to the exact lines, the
+ * findings GitHub's annotation budget left out, a Mermaid picture of the workflow and the plan.
+ *
+ * Every value from the spec or a finding is escaped for a table cell, so a message cannot break the
+ * table, inject HTML, mention someone or link somewhere; link targets are built from encoded parts.
+ */
+
+
+
+
+/** Mermaid on GitHub refuses diagrams past these sizes; we say so instead of a broken picture. */
+const MERMAID_MAX_CHARS = 50_000;
+const MERMAID_MAX_EDGES = 500;
+const ICON = { error: '❌', warning: '⚠️', notice: 'ℹ️' };
+function summaryMarkdown(input) {
+    const sections = [];
+    const title = input.workflow ? `Stowage: ${escapeCell(input.workflow.name)}` : 'Stowage';
+    sections.push(`## ${title}`);
+    sections.push(countsLine(input.findings));
+    const maxRows = input.maxRows ?? 200;
+    const sorted = [...input.findings].sort(bySeverityThenPosition);
+    if (sorted.length > 0)
+        sections.push(findingsTable(sorted, input, maxRows));
+    const omitted = [...(input.omittedFromAnnotations ?? [])].sort(bySeverityThenPosition);
+    if (omitted.length > 0) {
+        const limit = GITHUB_ANNOTATION_LIMIT.error;
+        const sentence = omitted.length === 1
+            ? `1 finding was not annotated (GitHub shows ${limit} per level).`
+            : `${omitted.length} findings were not annotated (GitHub shows ${limit} per level).`;
+        sections.push([
+            `${sentence} They are in the table above, and listed here:`,
+            `<details><summary>Not annotated (${omitted.length})</summary>`,
+            findingsTable(omitted, input, maxRows),
+            '</details>',
+        ].join('\n\n'));
+    }
+    if (input.workflow)
+        sections.push(`### Workflow\n\n${diagram(input)}`);
+    if (input.planMarkdown?.trim())
+        sections.push(`### Stowage plan\n\n${input.planMarkdown.trim()}`);
+    return `${sections.join('\n\n')}\n`;
+}
+/** `**2 errors** · 1 warning · 0 notices`, with the worst non-zero level in bold. */
+function countsLine(findings) {
+    if (findings.length === 0)
+        return 'No findings. ✅';
+    const counts = findings_countBySeverity(findings);
+    const worst = findings_SEVERITIES.find((s) => counts[s] > 0);
+    return findings_SEVERITIES.map((s) => {
+        const text = `${counts[s]} ${s}${counts[s] === 1 ? '' : 's'}`;
+        return s === worst ? `**${text}**` : text;
+    }).join(' · ');
+}
+function findingsTable(findings, input, maxRows) {
+    const rows = findings.slice(0, maxRows).map((f) => {
+        const cells = [
+            `${ICON[f.severity]} ${f.severity}`,
+            ruleCell(f),
+            locationCell(f, input.repoUrl, input.sha),
+            messageCell(f.message),
+        ];
+        return `| ${cells.join(' | ')} |`;
+    });
+    const lines = ['| Severity | Rule | Where | Message |', '| --- | --- | --- | --- |', ...rows];
+    const rest = findings.length - rows.length;
+    if (rest > 0) {
+        lines.push('', `…and ${rest} more (see the log or the SARIF file).`);
+    }
+    return lines.join('\n');
+}
+function ruleCell(finding) {
+    const label = `${escapeCell(finding.rule)} ${escapeCell(finding.name)}`;
+    const docs = ruleById(finding.rule)?.docsUrl;
+    return docs && isHttpUrl(docs) ? `[${label}](${docs})` : label;
+}
+function locationCell(finding, repoUrl, sha) {
+    const file = repoRelativePath(finding.file);
+    const label = escapeCell(`${file}:${finding.span.line}:${finding.span.column}`);
+    const url = lineUrl(finding, repoUrl, sha);
+    return url ? `[${label}](${url})` : label;
+}
+/**
+ * `<repoUrl>/blob/<sha>/<path>#L<line>-L<endLine>`, or undefined without a usable repository
+ * URL and commit. Path segments and the commit are percent-encoded.
+ */
+function lineUrl(finding, repoUrl, sha) {
+    if (!repoUrl || !sha || !isHttpUrl(repoUrl))
+        return undefined;
+    const base = repoUrl.replace(/\/+$/, '');
+    const path = repoRelativePath(finding.file).split('/').map(encodeURIComponent).join('/');
+    const { line, endLine } = finding.span;
+    return `${base}/blob/${encodeURIComponent(sha)}/${path}#L${line}-L${Math.max(line, endLine)}`;
+}
+function isHttpUrl(text) {
+    try {
+        const url = new URL(text);
+        return (url.protocol === 'https:' || url.protocol === 'http:') && !/[\s()<>]/.test(text);
+    }
+    catch {
+        return false;
+    }
+}
+function diagram(input) {
+    const workflow = input.workflow;
+    const text = workflowMermaid(workflow, { findings: input.findings, plan: input.plan });
+    const edges = text.split('\n').filter((line) => /-->|-\.->/.test(line)).length;
+    if (text.length > MERMAID_MAX_CHARS || edges > MERMAID_MAX_EDGES) {
+        return (`The workflow has ${workflow.steps.length} steps and ${edges} connections: too large for ` +
+            `GitHub to draw (at most ${MERMAID_MAX_EDGES} connections and ${MERMAID_MAX_CHARS} characters).`);
+    }
+    return `\`\`\`mermaid\n${text}\n\`\`\``;
+}
+/**
+ * A message for a table cell: `code` spans (messages quote keys that way) become `<code>` with
+ * escaped contents; everything else, including an unpaired backtick, is escaped as plain text.
+ */
+function messageCell(message) {
+    return message
+        .split(/(`[^`\r\n]+`)/)
+        .map((part) => /^`[^`]+`$/.test(part) ? `<code>${escapeCell(part.slice(1, -1))}</code>` : escapeCell(part))
+        .join('');
+}
+/**
+ * Makes text safe inside a Markdown table cell: HTML is escaped, Markdown punctuation is
+ * backslash-escaped (so `|` cannot end the cell and `[x](y)` cannot link), `@` cannot mention,
+ * and line breaks become `<br>`.
+ */
+function escapeCell(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\\`*_[\]|~#!]/g, '\\$&')
+        .replace(/@/g, '&#64;')
+        .replace(/\r\n|\r|\n/g, '<br>');
+}
+
+;// CONCATENATED MODULE: ./src/action/build.ts
+/**
+ * `mode: build` of the action: read the build inputs, decide whether to push, pick a builder,
+ * build the plan, and publish `images`, `matrix` and `step-images` plus a job-summary section.
+ */
+
+
+
+
+
+/** `auto` cache: the GitHub Actions cache when the runtime token is there (JS actions get it), else inline. */
+function resolveCacheMode(cache, env = process.env) {
+    if (cache !== 'auto')
+        return cache;
+    return env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL)
+        ? 'gha'
+        : 'inline';
+}
+function provenanceMode(value) {
+    if (value === true)
+        return 'min';
+    if (value === false)
+        return 'false';
+    return value;
+}
+function runContextFromGithub(ctx) {
+    const repository = `${ctx.repo.owner}/${ctx.repo.repo}`;
+    const head = ctx.payload.pull_request?.head?.repo;
+    const fromFork = head !== undefined && (head === null || head.fork === true || head.full_name !== repository);
+    const spdx = ctx.payload.repository?.license?.spdx_id;
+    return {
+        eventName: ctx.eventName || undefined,
+        ref: ctx.ref || undefined,
+        sha: ctx.sha || undefined,
+        defaultBranch: ctx.payload.repository?.default_branch,
+        repository,
+        serverUrl: ctx.serverUrl,
+        fromFork,
+        pullRequest: ctx.payload.pull_request?.number,
+        license: spdx && spdx !== 'NOASSERTION' ? spdx : undefined,
+    };
+}
+/** Build output in collapsible log groups; progress lines outside them. */
+const actionLog = {
+    info: (m) => info(m),
+    warning: (m) => warning(m),
+    group: (title, lines) => {
+        startGroup(title);
+        for (const line of lines)
+            info(line);
+        endGroup();
+    },
+};
+/**
+ * Builds the plan as the inputs say and sets the outputs `images`, `matrix`, `step-images` and
+ * `pushed`. Throws after setting the outputs when a group failed (the caller's catch fails the step).
+ */
+async function runBuildMode(plan, inputs, github, options) {
+    const context = 'payload' in github ? runContextFromGithub(github) : github;
+    const registry = inputs.registry || options.specRegistry;
+    if (!registry) {
+        throw new Error('no registry: set the registry input or containers.registry in the spec');
+    }
+    if (inputs.password)
+        setSecret(inputs.password);
+    if (inputs.password && !inputs.username)
+        throw new Error('password is set but username is empty');
+    const decision = decidePush(inputs.push, context);
+    info(`push: ${decision.push ? 'yes' : 'no'} (${decision.reason})`);
+    const builder = () => select_selectBuilder(inputs.builder, {
+        dockerBinary: inputs.dockerBinary ?? process.env.STOWAGE_DOCKER,
+        provenance: provenanceMode(inputs.provenance),
+    });
+    const results = await run_buildPlan(plan, {
+        registry,
+        builder,
+        workspace: options.workspace,
+        context,
+        push: decision.push,
+        tagRules: tags_parseTagRules(Array.isArray(inputs.tags) ? inputs.tags.join('\n') : inputs.tags),
+        credentials: inputs.username && inputs.password
+            ? { username: inputs.username, password: inputs.password }
+            : undefined,
+        parallel: inputs.parallel,
+        groups: inputs.groups,
+        cache: resolveCacheMode(inputs.cache),
+        platforms: inputs.platforms,
+        log: actionLog,
+    });
+    setOutput('images', JSON.stringify(outputs_imagesOutput(results)));
+    setOutput('matrix', JSON.stringify(matrixOutput(plan, inputs.groups)));
+    setOutput('step-images', JSON.stringify(stepImagesOutput(plan, results)));
+    setOutput('pushed', String(decision.push));
+    if (options.summary ?? true) {
+        await summary_summary.addRaw(buildSummaryMarkdown(results)).write();
+    }
+    const failed = results.filter((r) => r.status === 'failed');
+    if (failed.length > 0) {
+        throw new Error(`${failed.length} of ${results.length} group(s) failed: ` +
+            failed.map((r) => `${r.group} (${(r.error ?? '').split('\n')[0]})`).join('; '));
+    }
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/action/comment.ts
+/**
+ * The sticky pull-request comment: one Stowage comment per pull request, found again by an HTML
+ * marker at the start of its body and updated in place on every push.
+ *
+ * Commenting is a courtesy, never a reason to fail the step: without a token, on a fork (whose
+ * workflow token cannot write), or when GitHub answers 401/403/404, it logs a notice and skips;
+ * any other error is logged as a warning. It never throws.
+ */
+
+
+
+const DEFAULT_MARKER = '<!-- stowage -->';
+/** GitHub rejects issue comments longer than this many characters. */
+const MAX_COMMENT_LENGTH = 65_536;
+const coreLog = { info: info, notice: notice, warning: warning };
+async function upsertStickyComment(options) {
+    const log = options.log ?? coreLog;
+    const marker = options.marker ?? DEFAULT_MARKER;
+    const skip = (reason, quiet = false) => {
+        (quiet ? log.info : log.notice)(`Stowage did not comment on the pull request: ${reason}.`);
+        return { status: 'skipped', reason };
+    };
+    let target;
+    try {
+        target = options.target ?? pullRequestFromEnv();
+    }
+    catch (error) {
+        return skip(`the event could not be read (${errorMessage(error)})`);
+    }
+    if (!target)
+        return skip('this run is not for a pull request', true);
+    if (target.fork) {
+        return skip(`pull request #${target.number} comes from a fork, whose workflow token cannot write ` +
+            'comments (the job summary has the same report)');
+    }
+    if (!options.token)
+        return skip('no token was given (set the `github-token` input)');
+    const body = commentBody(options.body, marker);
+    const apiUrl = options.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com';
+    const where = `${target.owner}/${target.repo}#${target.number}`;
+    try {
+        const octokit = getOctokit(options.token, { baseUrl: apiUrl.replace(/\/+$/, '') });
+        const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+            owner: target.owner,
+            repo: target.repo,
+            issue_number: target.number,
+            per_page: 100,
+        });
+        const previous = comments.find((c) => (c.body ?? '').trimStart().startsWith(marker));
+        if (previous) {
+            const { data } = await octokit.rest.issues.updateComment({
+                owner: target.owner,
+                repo: target.repo,
+                comment_id: previous.id,
+                body,
+            });
+            log.info(`Updated the Stowage comment on ${where}: ${data.html_url}`);
+            return { status: 'updated', id: data.id, url: data.html_url };
+        }
+        const { data } = await octokit.rest.issues.createComment({
+            owner: target.owner,
+            repo: target.repo,
+            issue_number: target.number,
+            body,
+        });
+        log.info(`Commented on ${where}: ${data.html_url}`);
+        return { status: 'created', id: data.id, url: data.html_url };
+    }
+    catch (error) {
+        const status = httpStatus(error);
+        if (status === 401 || status === 403 || status === 404) {
+            return skip(`GitHub answered ${status} for ${where}: the token may lack \`pull-requests: write\` ` +
+                `(${errorMessage(error)})`);
+        }
+        const reason = `commenting on ${where} failed: ${errorMessage(error)}`;
+        log.warning(`Stowage: ${reason}`);
+        return { status: 'failed', reason };
+    }
+}
+/** The marker first (so the comment is found again), then the body, cut to GitHub's limit. */
+function commentBody(body, marker = DEFAULT_MARKER) {
+    const full = `${marker}\n${body}`;
+    if (full.length <= MAX_COMMENT_LENGTH)
+        return full;
+    const note = '\n\n…(cut to fit GitHub’s comment size limit: see the job summary for the rest)';
+    return full.slice(0, MAX_COMMENT_LENGTH - note.length) + note;
+}
+/**
+ * The pull request this run is for, from the runner's event payload; undefined for other events.
+ * A `pull_request` event from a fork is marked `fork` (its token is read-only);
+ * `pull_request_target` runs with a writable token, so it is not.
+ */
+function pullRequestFromEnv(env = process.env) {
+    const eventPath = env.GITHUB_EVENT_PATH;
+    if (!eventPath)
+        return undefined;
+    const payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
+    const pr = payload.pull_request;
+    if (!pr || typeof pr.number !== 'number')
+        return undefined;
+    const base = pr.base?.repo?.full_name ?? env.GITHUB_REPOSITORY ?? '';
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? base).split('/');
+    if (!owner || !repo)
+        return undefined;
+    const head = pr.head?.repo?.full_name;
+    // A deleted fork leaves head.repo null: treat it as a fork too.
+    const fromFork = head !== base;
+    return {
+        owner,
+        repo,
+        number: pr.number,
+        fork: fromFork && env.GITHUB_EVENT_NAME !== 'pull_request_target',
+    };
+}
+function httpStatus(error) {
+    const status = error?.status;
+    return typeof status === 'number' ? status : undefined;
+}
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
@@ -48910,20 +68410,88 @@ function readInputs(get) {
 
 
 
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Where the plan's files go inside the workspace, for later steps (and the build) to use. */
+const PLAN_DIR = '.stowage';
 async function run() {
     try {
         const inputs = readInputs((name) => getInput(name));
         const root = process.env.GITHUB_WORKSPACE || process.cwd();
-        const result = await group(`Lint ${inputs.spec}`, async () => {
-            const checked = engine_check(inputs.spec, { root, configPath: inputs.config });
+        const wantPlan = inputs.mode !== 'lint';
+        const result = await group(`Lint${wantPlan ? ' and plan' : ''} ${inputs.spec}`, async () => {
+            const checked = engine_check(inputs.spec, {
+                root,
+                configPath: inputs.config,
+                importFormat: inputs.importFormat,
+                plan: wantPlan,
+                baseImages: inputs.baseImages,
+            });
             for (const line of checked.configLog)
                 info(line);
-            info(`${checked.findings.length} finding(s)`);
+            const c = findings_countBySeverity(checked.findings);
+            info(`${checked.findings.length} finding(s): ${c.error} error(s), ${c.warning} warning(s), ${c.notice} notice(s)`);
             return checked;
         });
-        if (inputs.annotations)
-            annotate(result.findings);
-        setFindingsOutput(result.findings);
+        const omitted = inputs.annotations ? annotate(result.findings) : [];
+        setOutput('findings', JSON.stringify({ ...findings_countBySeverity(result.findings), total: result.findings.length }));
+        if (inputs.sarifFile)
+            writeSarif(inputs.sarifFile, result, root);
+        const plan = result.plan;
+        if (wantPlan && !plan)
+            warning(result.planSkipped ?? 'No plan was computed.');
+        if (plan) {
+            files_writePlanFiles(plan, external_node_path_default().join(root, PLAN_DIR));
+            info(`Plan: ${plan.groups.length} group(s) (lower bound ${plan.lowerBound}); files in ${PLAN_DIR}/`);
+            setOutput('plan', JSON.stringify(plan));
+            setOutput('matrix', JSON.stringify(matrixOutput(plan, inputs.groups)));
+        }
+        const summary = summaryMarkdown({
+            workflow: result.workflow,
+            findings: result.findings,
+            omittedFromAnnotations: omitted,
+            repoUrl: repositoryUrl(),
+            sha: process.env.GITHUB_SHA,
+            plan,
+            planMarkdown: plan ? planSection(plan, result) : undefined,
+        });
+        if (inputs.summary)
+            await summary_summary.addRaw(summary).write();
+        if (inputs.comment)
+            await comment(inputs, summary);
+        let builds;
+        let buildError;
+        if (inputs.mode === 'build' && plan) {
+            try {
+                builds = await runBuildMode(plan, inputs, github_context, {
+                    workspace: root,
+                    specRegistry: result.workflow?.containers.registry,
+                    summary: inputs.summary,
+                });
+            }
+            catch (error) {
+                buildError = error;
+            }
+        }
+        if (plan && result.workflow && inputs.exportEngines.length > 0) {
+            exportImages(inputs, result, stepImages(plan, builds, inputs, result), root);
+        }
+        if (buildError)
+            throw buildError;
         if (failed(result.findings, inputs)) {
             setFailed(`Stowage found ${describeCounts(result.findings)} in ${inputs.spec} (fail-on: ${inputs.failOn}).`);
         }
@@ -48932,17 +68500,70 @@ async function run() {
         if (error instanceof engine_InputError)
             setFailed(error.message);
         else
-            setFailed(`Stowage failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+            setFailed(error instanceof Error ? error.message : String(error));
+        if (error instanceof Error && !(error instanceof engine_InputError) && error.stack)
+            debug(error.stack);
     }
 }
+/** Annotates the findings GitHub will show; returns the ones left out of its budget. */
 function annotate(findings) {
-    for (const f of findings) {
-        const props = { title: `${f.rule} ${f.name}`, file: f.file, startLine: f.span.line, startColumn: f.span.column, endLine: f.span.endLine, endColumn: f.span.endColumn };
-        core_namespaceObject[f.severity](f.message, props);
+    const { annotated, omitted } = selectAnnotations(findings);
+    for (const f of annotated)
+        core_namespaceObject[f.severity](f.message, annotationProperties(f));
+    if (omitted.length > 0)
+        info(`${omitted.length} finding(s) beyond GitHub's annotation budget are listed in the job summary.`);
+    return omitted;
+}
+function writeSarif(file, result, root) {
+    const target = external_node_path_default().resolve(root, file);
+    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(target), { recursive: true });
+    (0,external_node_fs_namespaceObject.writeFileSync)(target, sarif_formatSarif(result.findings, {
+        rules: catalogue_RULES,
+        toolVersion: src_version_VERSION,
+        srcRoot: root,
+        suppressed: result.suppressed,
+    }));
+    setOutput('sarif-file', file);
+    info(`SARIF written to ${file}`);
+}
+function planSection(plan, result) {
+    let text = planMarkdown(plan);
+    if (result.workflow && Object.keys(result.currentImages).length > 0) {
+        text += `\n### Current containers against the plan\n\n${comparisonMarkdown(compare_compareImages(result.workflow, result.currentImages, plan))}\n`;
+    }
+    return text;
+}
+/** Step → image: digests from this run's build, else the content-hash tags the plan implies. */
+function stepImages(plan, builds, inputs, result) {
+    const registry = inputs.registry || result.workflow?.containers.registry;
+    const built = {};
+    for (const group of plan.groups) {
+        const build = builds?.find((b) => b.group === group.name && b.status !== 'failed');
+        if (build)
+            built[group.name] = { ref: build.image, digest: build.digest };
+        else if (registry && group.contentHash)
+            built[group.name] = { ref: `${registry}/${group.name}:${tags_contentHashTag(group.contentHash)}` };
+    }
+    return step_images_stepImagesFromPlan(plan, built);
+}
+function exportImages(inputs, result, images, root) {
+    for (const line of writeExports(inputs.exportEngines, {
+        workflow: result.workflow,
+        stepImages: images,
+        origin: result.origin,
+        outDir: external_node_path_default().join(PLAN_DIR, 'export'),
+        root,
+    })) {
+        info(line);
     }
 }
-function setFindingsOutput(findings) {
-    setOutput('findings', JSON.stringify({ ...findings_countBySeverity(findings), total: findings.length }));
+async function comment(inputs, body) {
+    const outcome = await upsertStickyComment({ token: inputs.githubToken, body });
+    info(`Pull-request comment: ${outcome.status}${'reason' in outcome ? ` (${outcome.reason})` : ''}`);
+}
+function repositoryUrl() {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository } = process.env;
+    return server && repository ? `${server}/${repository}` : undefined;
 }
 function describeCounts(findings) {
     const c = findings_countBySeverity(findings);

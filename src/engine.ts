@@ -9,6 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type Finding } from './findings.js';
 import { lintWorkflow, loadLintConfig } from './lint/index.js';
+import { contextReader } from './plan/files.js';
 import { plan as planWorkflow } from './plan/plan.js';
 import type { Plan } from './plan/types.js';
 import type { LintConfig, Workflow } from './spec/model.js';
@@ -60,16 +61,30 @@ export function check(specPath: string, options: CheckOptions): CheckResult {
       `cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml) or of a pipeline folder.`,
     );
   }
-  const imported = importWorkflow(resolved, { format: options.importFormat ?? 'auto', root: options.root });
-  const { config, configFile, findings: configFindings, sources: configSources } = readLintConfig(options);
+  const imported = importWorkflow(resolved, {
+    format: options.importFormat ?? 'auto',
+    root: options.root,
+  });
+  const {
+    config,
+    configFile,
+    findings: configFindings,
+    sources: configSources,
+  } = readLintConfig(options);
   const sources = new Map<string, string>(configSources);
   const workflow = imported.workflow;
   if (workflow) for (const [file, text] of workflow.source.files()) sources.set(file, text);
-  else if (!isDirectory(resolved)) sources.set(toPosix(path.relative(options.root, resolved)), readFileSync(resolved, 'utf8'));
+  else if (!isDirectory(resolved))
+    sources.set(toPosix(path.relative(options.root, resolved)), readFileSync(resolved, 'utf8'));
 
   const base = { sources, currentImages: imported.currentImages, origin: imported.origin };
   if (!workflow) {
-    return { ...base, findings: [...imported.findings, ...configFindings], suppressed: [], configLog: [] };
+    return {
+      ...base,
+      findings: [...imported.findings, ...configFindings],
+      suppressed: [],
+      configLog: [],
+    };
   }
 
   let plan: Plan | undefined;
@@ -79,21 +94,36 @@ export function check(specPath: string, options: CheckOptions): CheckResult {
     if (imported.findings.some((f) => f.severity === 'error')) {
       planSkipped = `${workflow.file} has errors; fix them to get a plan.`;
     } else {
-      const contextDir = path.resolve(options.root, workflow.file === '.' ? '.' : path.dirname(workflow.file));
+      const contextDir = path.resolve(
+        options.root,
+        workflow.file === '.' ? '.' : path.dirname(workflow.file),
+      );
       const result = planWorkflow(workflow, {
         baseImages: options.baseImages,
-        readFile: (file) => readFileSync(path.join(contextDir, file)),
+        readFile: contextReader(contextDir),
       });
       plan = result.plan;
       planFindings = result.findings;
     }
   }
-  const lint = lintWorkflow(workflow, { config, configFile, extra: [...imported.findings, ...configFindings, ...planFindings] });
+  const lint = lintWorkflow(workflow, {
+    config,
+    configFile,
+    extra: [...imported.findings, ...configFindings, ...planFindings],
+  });
   const configLog = [
     `Lint configuration: ${lint.configSource}`,
     `Active rules (${lint.activeRules.length}): ${lint.activeRules.join(', ')}`,
   ];
-  return { ...base, workflow, findings: lint.findings, suppressed: lint.suppressed, configLog, plan, planSkipped };
+  return {
+    ...base,
+    workflow,
+    findings: lint.findings,
+    suppressed: lint.suppressed,
+    configLog,
+    plan,
+    planSkipped,
+  };
 }
 
 function isDirectory(p: string): boolean {

@@ -50,7 +50,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(3021);
+var validation_error_1 = __nccwpck_require__(5402);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
 var ref_error_1 = __nccwpck_require__(3162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
@@ -227,7 +227,7 @@ exports.regexpCode = regexpCode;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
 const code_1 = __nccwpck_require__(567);
-const scope_1 = __nccwpck_require__(7788);
+const scope_1 = __nccwpck_require__(5407);
 var code_2 = __nccwpck_require__(567);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
@@ -237,7 +237,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(7788);
+var scope_2 = __nccwpck_require__(5407);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -923,7 +923,7 @@ function par(x) {
 
 /***/ }),
 
-/***/ 7788:
+/***/ 5407:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1208,7 +1208,7 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
 const codegen_1 = __nccwpck_require__(1436);
-const validation_error_1 = __nccwpck_require__(3021);
+const validation_error_1 = __nccwpck_require__(5402);
 const names_1 = __nccwpck_require__(630);
 const resolve_1 = __nccwpck_require__(4090);
 const util_1 = __nccwpck_require__(4464);
@@ -2967,7 +2967,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(3021);
+const validation_error_1 = __nccwpck_require__(5402);
 const ref_error_1 = __nccwpck_require__(3162);
 const rules_1 = __nccwpck_require__(7353);
 const compile_1 = __nccwpck_require__(2718);
@@ -3631,7 +3631,7 @@ exports["default"] = uri;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 5402:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4146,7 +4146,7 @@ const anyOf_1 = __nccwpck_require__(9380);
 const oneOf_1 = __nccwpck_require__(2490);
 const allOf_1 = __nccwpck_require__(9205);
 const if_1 = __nccwpck_require__(8584);
-const thenElse_1 = __nccwpck_require__(6829);
+const thenElse_1 = __nccwpck_require__(9210);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -4571,7 +4571,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 9210:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -4727,7 +4727,7 @@ exports.validateUnion = validateUnion;
 
 /***/ }),
 
-/***/ 9872:
+/***/ 7491:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4748,7 +4748,7 @@ exports["default"] = def;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const id_1 = __nccwpck_require__(9872);
+const id_1 = __nccwpck_require__(7491);
 const ref_1 = __nccwpck_require__(2996);
 const core = [
     "$schema",
@@ -5804,6 +5804,3245 @@ function escapeJsonPtr(str) {
 
 /***/ }),
 
+/***/ 9379:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const ANY = Symbol('SemVer ANY')
+// hoisted class for cyclic dependency
+class Comparator {
+  static get ANY () {
+    return ANY
+  }
+
+  constructor (comp, options) {
+    options = parseOptions(options)
+
+    if (comp instanceof Comparator) {
+      if (comp.loose === !!options.loose) {
+        return comp
+      } else {
+        comp = comp.value
+      }
+    }
+
+    comp = comp.trim().split(/\s+/).join(' ')
+    debug('comparator', comp, options)
+    this.options = options
+    this.loose = !!options.loose
+    this.parse(comp)
+
+    if (this.semver === ANY) {
+      this.value = ''
+    } else {
+      this.value = this.operator + this.semver.version
+    }
+
+    debug('comp', this)
+  }
+
+  parse (comp) {
+    const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR]
+    const m = comp.match(r)
+
+    if (!m) {
+      throw new TypeError(`Invalid comparator: ${comp}`)
+    }
+
+    this.operator = m[1] !== undefined ? m[1] : ''
+    if (this.operator === '=') {
+      this.operator = ''
+    }
+
+    // if it literally is just '>' or '' then allow anything.
+    if (!m[2]) {
+      this.semver = ANY
+    } else {
+      this.semver = new SemVer(m[2], this.options.loose)
+    }
+  }
+
+  toString () {
+    return this.value
+  }
+
+  test (version) {
+    debug('Comparator.test', version, this.options.loose)
+
+    if (this.semver === ANY || version === ANY) {
+      return true
+    }
+
+    if (typeof version === 'string') {
+      try {
+        version = new SemVer(version, this.options)
+      } catch (er) {
+        return false
+      }
+    }
+
+    return cmp(version, this.operator, this.semver, this.options)
+  }
+
+  intersects (comp, options) {
+    if (!(comp instanceof Comparator)) {
+      throw new TypeError('a Comparator is required')
+    }
+
+    if (this.operator === '') {
+      if (this.value === '') {
+        return true
+      }
+      return new Range(comp.value, options).test(this.value)
+    } else if (comp.operator === '') {
+      if (comp.value === '') {
+        return true
+      }
+      return new Range(this.value, options).test(comp.semver)
+    }
+
+    options = parseOptions(options)
+
+    // Special cases where nothing can possibly be lower
+    if (options.includePrerelease &&
+      (this.value === '<0.0.0-0' || comp.value === '<0.0.0-0')) {
+      return false
+    }
+    if (!options.includePrerelease &&
+      (this.value.startsWith('<0.0.0') || comp.value.startsWith('<0.0.0'))) {
+      return false
+    }
+
+    // Same direction increasing (> or >=)
+    if (this.operator.startsWith('>') && comp.operator.startsWith('>')) {
+      return true
+    }
+    // Same direction decreasing (< or <=)
+    if (this.operator.startsWith('<') && comp.operator.startsWith('<')) {
+      return true
+    }
+    // same SemVer and both sides are inclusive (<= or >=)
+    if (
+      (this.semver.version === comp.semver.version) &&
+      this.operator.includes('=') && comp.operator.includes('=')) {
+      return true
+    }
+    // opposite directions less than
+    if (cmp(this.semver, '<', comp.semver, options) &&
+      this.operator.startsWith('>') && comp.operator.startsWith('<')) {
+      return true
+    }
+    // opposite directions greater than
+    if (cmp(this.semver, '>', comp.semver, options) &&
+      this.operator.startsWith('<') && comp.operator.startsWith('>')) {
+      return true
+    }
+    return false
+  }
+}
+
+module.exports = Comparator
+
+const parseOptions = __nccwpck_require__(356)
+const { safeRe: re, t } = __nccwpck_require__(5471)
+const cmp = __nccwpck_require__(8646)
+const debug = __nccwpck_require__(1159)
+const SemVer = __nccwpck_require__(7163)
+const Range = __nccwpck_require__(6782)
+
+
+/***/ }),
+
+/***/ 6782:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SPACE_CHARACTERS = /\s+/g
+
+// hoisted class for cyclic dependency
+class Range {
+  constructor (range, options) {
+    options = parseOptions(options)
+
+    if (range instanceof Range) {
+      if (
+        range.loose === !!options.loose &&
+        range.includePrerelease === !!options.includePrerelease
+      ) {
+        return range
+      } else {
+        return new Range(range.raw, options)
+      }
+    }
+
+    if (range instanceof Comparator) {
+      // just put it in the set and return
+      this.raw = range.value
+      this.set = [[range]]
+      this.formatted = undefined
+      return this
+    }
+
+    this.options = options
+    this.loose = !!options.loose
+    this.includePrerelease = !!options.includePrerelease
+
+    // First reduce all whitespace as much as possible so we do not have to rely
+    // on potentially slow regexes like \s*. This is then stored and used for
+    // future error messages as well.
+    this.raw = range.trim().replace(SPACE_CHARACTERS, ' ')
+
+    // First, split on ||
+    this.set = this.raw
+      .split('||')
+      // map the range to a 2d array of comparators
+      .map(r => this.parseRange(r.trim()))
+      // throw out any comparator lists that are empty
+      // this generally means that it was not a valid range, which is allowed
+      // in loose mode, but will still throw if the WHOLE range is invalid.
+      .filter(c => c.length)
+
+    if (!this.set.length) {
+      throw new TypeError(`Invalid SemVer Range: ${this.raw}`)
+    }
+
+    // if we have any that are not the null set, throw out null sets.
+    if (this.set.length > 1) {
+      // keep the first one, in case they're all null sets
+      const first = this.set[0]
+      this.set = this.set.filter(c => !isNullSet(c[0]))
+      if (this.set.length === 0) {
+        this.set = [first]
+      } else if (this.set.length > 1) {
+        // if we have any that are *, then the range is just *
+        for (const c of this.set) {
+          if (c.length === 1 && isAny(c[0])) {
+            this.set = [c]
+            break
+          }
+        }
+      }
+    }
+
+    this.formatted = undefined
+  }
+
+  get range () {
+    if (this.formatted === undefined) {
+      this.formatted = ''
+      for (let i = 0; i < this.set.length; i++) {
+        if (i > 0) {
+          this.formatted += '||'
+        }
+        const comps = this.set[i]
+        for (let k = 0; k < comps.length; k++) {
+          if (k > 0) {
+            this.formatted += ' '
+          }
+          this.formatted += comps[k].toString().trim()
+        }
+      }
+    }
+    return this.formatted
+  }
+
+  format () {
+    return this.range
+  }
+
+  toString () {
+    return this.range
+  }
+
+  parseRange (range) {
+    // strip build metadata so it can't bleed into the version
+    range = range.replace(BUILDSTRIPRE, '')
+
+    // memoize range parsing for performance.
+    // this is a very hot path, and fully deterministic.
+    const memoOpts =
+      (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) |
+      (this.options.loose && FLAG_LOOSE)
+    const memoKey = memoOpts + ':' + range
+    const cached = cache.get(memoKey)
+    if (cached) {
+      return cached
+    }
+
+    const loose = this.options.loose
+    // `1.2.3 - 1.2.4` => `>=1.2.3 <=1.2.4`
+    const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE]
+    range = range.replace(hr, hyphenReplace(this.options.includePrerelease))
+    debug('hyphen replace', range)
+
+    // `> 1.2.3 < 1.2.5` => `>1.2.3 <1.2.5`
+    range = trimComparatorWhitespace(range)
+    debug('comparator trim', range)
+
+    // `~ 1.2.3` => `~1.2.3`
+    range = range.replace(re[t.TILDETRIM], tildeTrimReplace)
+    debug('tilde trim', range)
+
+    // `^ 1.2.3` => `^1.2.3`
+    range = range.replace(re[t.CARETTRIM], caretTrimReplace)
+    debug('caret trim', range)
+
+    // At this point, the range is completely trimmed and
+    // ready to be split into comparators.
+
+    let rangeList = range
+      .split(' ')
+      .map(comp => parseComparator(comp, this.options))
+      .join(' ')
+      .split(/\s+/)
+      // >=0.0.0 is equivalent to *
+      .map(comp => replaceGTE0(comp, this.options))
+
+    if (loose) {
+      // in loose mode, throw out any that are not valid comparators
+      rangeList = rangeList.filter(comp => {
+        debug('loose invalid filter', comp, this.options)
+        return !!comp.match(re[t.COMPARATORLOOSE])
+      })
+    }
+    debug('range list', rangeList)
+
+    // if any comparators are the null set, then replace with JUST null set
+    // if more than one comparator, remove any * comparators
+    // also, don't include the same comparator more than once
+    const rangeMap = new Map()
+    const comparators = rangeList.map(comp => new Comparator(comp, this.options))
+    for (const comp of comparators) {
+      if (isNullSet(comp)) {
+        return [comp]
+      }
+      rangeMap.set(comp.value, comp)
+    }
+    if (rangeMap.size > 1 && rangeMap.has('')) {
+      rangeMap.delete('')
+    }
+
+    const result = [...rangeMap.values()]
+    cache.set(memoKey, result)
+    return result
+  }
+
+  intersects (range, options) {
+    if (!(range instanceof Range)) {
+      throw new TypeError('a Range is required')
+    }
+
+    return this.set.some((thisComparators) => {
+      return (
+        isSatisfiable(thisComparators, options) &&
+        range.set.some((rangeComparators) => {
+          return (
+            isSatisfiable(rangeComparators, options) &&
+            thisComparators.every((thisComparator) => {
+              return rangeComparators.every((rangeComparator) => {
+                return thisComparator.intersects(rangeComparator, options)
+              })
+            })
+          )
+        })
+      )
+    })
+  }
+
+  // if ANY of the sets match ALL of its comparators, then pass
+  test (version) {
+    if (!version) {
+      return false
+    }
+
+    if (typeof version === 'string') {
+      try {
+        version = new SemVer(version, this.options)
+      } catch (er) {
+        return false
+      }
+    }
+
+    for (let i = 0; i < this.set.length; i++) {
+      if (testSet(this.set[i], version, this.options)) {
+        return true
+      }
+    }
+    return false
+  }
+}
+
+module.exports = Range
+
+const LRU = __nccwpck_require__(1383)
+const cache = new LRU()
+
+const parseOptions = __nccwpck_require__(356)
+const Comparator = __nccwpck_require__(9379)
+const debug = __nccwpck_require__(1159)
+const SemVer = __nccwpck_require__(7163)
+const trimComparatorWhitespace = __nccwpck_require__(9737)
+const {
+  safeRe: re,
+  src,
+  t,
+  tildeTrimReplace,
+  caretTrimReplace,
+} = __nccwpck_require__(5471)
+const { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = __nccwpck_require__(5101)
+
+// unbounded global build-metadata stripper used by parseRange
+const BUILDSTRIPRE = new RegExp(src[t.BUILD], 'g')
+
+const isNullSet = c => c.value === '<0.0.0-0'
+const isAny = c => c.value === ''
+
+// take a set of comparators and determine whether there
+// exists a version which can satisfy it
+const isSatisfiable = (comparators, options) => {
+  let result = true
+  const remainingComparators = comparators.slice()
+  let testComparator = remainingComparators.pop()
+
+  while (result && remainingComparators.length) {
+    result = remainingComparators.every((otherComparator) => {
+      return testComparator.intersects(otherComparator, options)
+    })
+
+    testComparator = remainingComparators.pop()
+  }
+
+  return result
+}
+
+// comprised of xranges, tildes, stars, and gtlt's at this point.
+// already replaced the hyphen ranges
+// turn into a set of JUST comparators.
+const parseComparator = (comp, options) => {
+  comp = comp.replace(re[t.BUILD], '')
+  debug('comp', comp, options)
+  comp = replaceCarets(comp, options)
+  debug('caret', comp)
+  comp = replaceTildes(comp, options)
+  debug('tildes', comp)
+  comp = replaceXRanges(comp, options)
+  debug('xrange', comp)
+  comp = replaceStars(comp, options)
+  debug('stars', comp)
+  return comp
+}
+
+const isX = id => !id || id.toLowerCase() === 'x' || id === '*'
+
+const invalidXRangeOrder = (M, m, p) => (
+  (isX(M) && !isX(m)) ||
+  (isX(m) && p && !isX(p))
+)
+
+// ~, ~> --> * (any, kinda silly)
+// ~2, ~2.x, ~2.x.x, ~>2, ~>2.x ~>2.x.x --> >=2.0.0 <3.0.0-0
+// ~2.0, ~2.0.x, ~>2.0, ~>2.0.x --> >=2.0.0 <2.1.0-0
+// ~1.2, ~1.2.x, ~>1.2, ~>1.2.x --> >=1.2.0 <1.3.0-0
+// ~1.2.3, ~>1.2.3 --> >=1.2.3 <1.3.0-0
+// ~1.2.0, ~>1.2.0 --> >=1.2.0 <1.3.0-0
+// ~0.0.1 --> >=0.0.1 <0.1.0-0
+const replaceTildes = (comp, options) => {
+  return comp
+    .trim()
+    .split(/\s+/)
+    .map((c) => replaceTilde(c, options))
+    .join(' ')
+}
+
+const replaceTilde = (comp, options) => {
+  const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE]
+  // if we're including prereleases in the match, then the lower bound is
+  // -0, the lowest possible prerelease value, just like x-ranges and carets.
+  // this keeps `~1.2` equivalent to the `1.2.x` x-range it's documented as.
+  const z = options.includePrerelease ? '-0' : ''
+  return comp.replace(r, (_, M, m, p, pr) => {
+    debug('tilde', comp, _, M, m, p, pr)
+    let ret
+
+    if (isX(M)) {
+      ret = ''
+    } else if (isX(m)) {
+      ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`
+    } else if (isX(p)) {
+      // ~1.2 == >=1.2.0 <1.3.0-0
+      ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`
+    } else if (pr) {
+      debug('replaceTilde pr', pr)
+      ret = `>=${M}.${m}.${p}-${pr
+      } <${M}.${+m + 1}.0-0`
+    } else {
+      // ~1.2.3 == >=1.2.3 <1.3.0-0
+      ret = `>=${M}.${m}.${p
+      } <${M}.${+m + 1}.0-0`
+    }
+
+    debug('tilde return', ret)
+    return ret
+  })
+}
+
+// ^ --> * (any, kinda silly)
+// ^2, ^2.x, ^2.x.x --> >=2.0.0 <3.0.0-0
+// ^2.0, ^2.0.x --> >=2.0.0 <3.0.0-0
+// ^1.2, ^1.2.x --> >=1.2.0 <2.0.0-0
+// ^1.2.3 --> >=1.2.3 <2.0.0-0
+// ^1.2.0 --> >=1.2.0 <2.0.0-0
+// ^0.0.1 --> >=0.0.1 <0.0.2-0
+// ^0.1.0 --> >=0.1.0 <0.2.0-0
+const replaceCarets = (comp, options) => {
+  return comp
+    .trim()
+    .split(/\s+/)
+    .map((c) => replaceCaret(c, options))
+    .join(' ')
+}
+
+const replaceCaret = (comp, options) => {
+  debug('caret', comp, options)
+  const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET]
+  const z = options.includePrerelease ? '-0' : ''
+  return comp.replace(r, (_, M, m, p, pr) => {
+    debug('caret', comp, _, M, m, p, pr)
+    let ret
+
+    if (isX(M)) {
+      ret = ''
+    } else if (isX(m)) {
+      ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`
+    } else if (isX(p)) {
+      if (M === '0') {
+        ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`
+      } else {
+        ret = `>=${M}.${m}.0${z} <${+M + 1}.0.0-0`
+      }
+    } else if (pr) {
+      debug('replaceCaret pr', pr)
+      if (M === '0') {
+        if (m === '0') {
+          ret = `>=${M}.${m}.${p}-${pr
+          } <${M}.${m}.${+p + 1}-0`
+        } else {
+          ret = `>=${M}.${m}.${p}-${pr
+          } <${M}.${+m + 1}.0-0`
+        }
+      } else {
+        ret = `>=${M}.${m}.${p}-${pr
+        } <${+M + 1}.0.0-0`
+      }
+    } else {
+      debug('no pr')
+      if (M === '0') {
+        if (m === '0') {
+          ret = `>=${M}.${m}.${p
+          } <${M}.${m}.${+p + 1}-0`
+        } else {
+          ret = `>=${M}.${m}.${p
+          } <${M}.${+m + 1}.0-0`
+        }
+      } else {
+        ret = `>=${M}.${m}.${p
+        } <${+M + 1}.0.0-0`
+      }
+    }
+
+    debug('caret return', ret)
+    return ret
+  })
+}
+
+const replaceXRanges = (comp, options) => {
+  debug('replaceXRanges', comp, options)
+  return comp
+    .split(/\s+/)
+    .map((c) => replaceXRange(c, options))
+    .join(' ')
+}
+
+const replaceXRange = (comp, options) => {
+  comp = comp.trim()
+  const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE]
+  return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
+    debug('xRange', comp, ret, gtlt, M, m, p, pr)
+    if (invalidXRangeOrder(M, m, p)) {
+      return comp
+    }
+
+    const xM = isX(M)
+    const xm = xM || isX(m)
+    const xp = xm || isX(p)
+    const anyX = xp
+
+    if (gtlt === '=' && anyX) {
+      gtlt = ''
+    }
+
+    // if we're including prereleases in the match, then we need
+    // to fix this to -0, the lowest possible prerelease value
+    pr = options.includePrerelease ? '-0' : ''
+
+    if (xM) {
+      if (gtlt === '>' || gtlt === '<') {
+        // nothing is allowed
+        ret = '<0.0.0-0'
+      } else {
+        // nothing is forbidden
+        ret = '*'
+      }
+    } else if (gtlt && anyX) {
+      // we know patch is an x, because we have any x at all.
+      // replace X with 0
+      if (xm) {
+        m = 0
+      }
+      p = 0
+
+      if (gtlt === '>') {
+        // >1 => >=2.0.0
+        // >1.2 => >=1.3.0
+        gtlt = '>='
+        if (xm) {
+          M = +M + 1
+          m = 0
+          p = 0
+        } else {
+          m = +m + 1
+          p = 0
+        }
+      } else if (gtlt === '<=') {
+        // <=0.7.x is actually <0.8.0, since any 0.7.x should
+        // pass.  Similarly, <=7.x is actually <8.0.0, etc.
+        gtlt = '<'
+        if (xm) {
+          M = +M + 1
+        } else {
+          m = +m + 1
+        }
+      }
+
+      if (gtlt === '<') {
+        pr = '-0'
+      }
+
+      ret = `${gtlt + M}.${m}.${p}${pr}`
+    } else if (xm) {
+      ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`
+    } else if (xp) {
+      ret = `>=${M}.${m}.0${pr
+      } <${M}.${+m + 1}.0-0`
+    }
+
+    debug('xRange return', ret)
+
+    return ret
+  })
+}
+
+// Because * is AND-ed with everything else in the comparator,
+// and '' means "any version", just remove the *s entirely.
+const replaceStars = (comp, options) => {
+  debug('replaceStars', comp, options)
+  // Looseness is ignored here.  star is always as loose as it gets!
+  return comp
+    .trim()
+    .replace(re[t.STAR], '')
+}
+
+const replaceGTE0 = (comp, options) => {
+  debug('replaceGTE0', comp, options)
+  return comp
+    .trim()
+    .replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], '')
+}
+
+// This function is passed to string.replace(re[t.HYPHENRANGE])
+// M, m, patch, prerelease, build
+// 1.2 - 3.4.5 => >=1.2.0 <=3.4.5
+// 1.2.3 - 3.4 => >=1.2.0 <3.5.0-0 Any 3.4.x will do
+// 1.2 - 3.4 => >=1.2.0 <3.5.0-0
+// TODO build?
+const hyphenReplace = incPr => ($0,
+  from, fM, fm, fp, fpr, fb,
+  to, tM, tm, tp, tpr) => {
+  if (isX(fM)) {
+    from = ''
+  } else if (isX(fm)) {
+    from = `>=${fM}.0.0${incPr ? '-0' : ''}`
+  } else if (isX(fp)) {
+    from = `>=${fM}.${fm}.0${incPr ? '-0' : ''}`
+  } else if (fpr) {
+    from = `>=${from}`
+  } else {
+    from = `>=${from}${incPr ? '-0' : ''}`
+  }
+
+  if (isX(tM)) {
+    to = ''
+  } else if (isX(tm)) {
+    to = `<${+tM + 1}.0.0-0`
+  } else if (isX(tp)) {
+    to = `<${tM}.${+tm + 1}.0-0`
+  } else if (tpr) {
+    to = `<=${tM}.${tm}.${tp}-${tpr}`
+  } else if (incPr) {
+    to = `<${tM}.${tm}.${+tp + 1}-0`
+  } else {
+    to = `<=${to}`
+  }
+
+  return `${from} ${to}`.trim()
+}
+
+const testSet = (set, version, options) => {
+  for (let i = 0; i < set.length; i++) {
+    if (!set[i].test(version)) {
+      return false
+    }
+  }
+
+  if (version.prerelease.length && !options.includePrerelease) {
+    // Find the set of versions that are allowed to have prereleases
+    // For example, ^1.2.3-pr.1 desugars to >=1.2.3-pr.1 <2.0.0
+    // That should allow `1.2.3-pr.2` to pass.
+    // However, `1.2.4-alpha.notready` should NOT be allowed,
+    // even though it's within the range set by the comparators.
+    for (let i = 0; i < set.length; i++) {
+      debug(set[i].semver)
+      if (set[i].semver === Comparator.ANY) {
+        continue
+      }
+
+      if (set[i].semver.prerelease.length > 0) {
+        const allowed = set[i].semver
+        if (allowed.major === version.major &&
+            allowed.minor === version.minor &&
+            allowed.patch === version.patch) {
+          return true
+        }
+      }
+    }
+
+    // Version has a -pre, but it's not one of the ones we like.
+    return false
+  }
+
+  return true
+}
+
+
+/***/ }),
+
+/***/ 7163:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const debug = __nccwpck_require__(1159)
+const { MAX_LENGTH, MAX_SAFE_INTEGER } = __nccwpck_require__(5101)
+const { safeRe: re, t } = __nccwpck_require__(5471)
+
+const parseOptions = __nccwpck_require__(356)
+const { compareIdentifiers } = __nccwpck_require__(3348)
+
+const isPrereleaseIdentifier = (prerelease, identifier) => {
+  const identifiers = identifier.split('.')
+  if (identifiers.length > prerelease.length) {
+    return false
+  }
+
+  for (let i = 0; i < identifiers.length; i++) {
+    if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
+      return false
+    }
+  }
+
+  return true
+}
+
+class SemVer {
+  constructor (version, options) {
+    options = parseOptions(options)
+
+    if (version instanceof SemVer) {
+      if (version.loose === !!options.loose &&
+        version.includePrerelease === !!options.includePrerelease) {
+        return version
+      } else {
+        version = version.version
+      }
+    } else if (typeof version !== 'string') {
+      throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version}".`)
+    }
+
+    if (version.length > MAX_LENGTH) {
+      throw new TypeError(
+        `version is longer than ${MAX_LENGTH} characters`
+      )
+    }
+
+    debug('SemVer', version, options)
+    this.options = options
+    this.loose = !!options.loose
+    // this isn't actually relevant for versions, but keep it so that we
+    // don't run into trouble passing this.options around.
+    this.includePrerelease = !!options.includePrerelease
+
+    const m = version.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL])
+
+    if (!m) {
+      throw new TypeError(`Invalid Version: ${version}`)
+    }
+
+    this.raw = version
+
+    // these are actually numbers
+    this.major = +m[1]
+    this.minor = +m[2]
+    this.patch = +m[3]
+
+    if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
+      throw new TypeError('Invalid major version')
+    }
+
+    if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
+      throw new TypeError('Invalid minor version')
+    }
+
+    if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
+      throw new TypeError('Invalid patch version')
+    }
+
+    // numberify any prerelease numeric ids
+    if (!m[4]) {
+      this.prerelease = []
+    } else {
+      this.prerelease = m[4].split('.').map((id) => {
+        if (/^[0-9]+$/.test(id)) {
+          const num = +id
+          if (num >= 0 && num < MAX_SAFE_INTEGER) {
+            return num
+          }
+        }
+        return id
+      })
+    }
+
+    this.build = m[5] ? m[5].split('.') : []
+    this.format()
+  }
+
+  format () {
+    this.version = `${this.major}.${this.minor}.${this.patch}`
+    if (this.prerelease.length) {
+      this.version += `-${this.prerelease.join('.')}`
+    }
+    return this.version
+  }
+
+  toString () {
+    return this.version
+  }
+
+  compare (other) {
+    debug('SemVer.compare', this.version, this.options, other)
+    if (!(other instanceof SemVer)) {
+      if (typeof other === 'string' && other === this.version) {
+        return 0
+      }
+      other = new SemVer(other, this.options)
+    }
+
+    if (other.version === this.version) {
+      return 0
+    }
+
+    return this.compareMain(other) || this.comparePre(other)
+  }
+
+  compareMain (other) {
+    if (!(other instanceof SemVer)) {
+      other = new SemVer(other, this.options)
+    }
+
+    if (this.major < other.major) {
+      return -1
+    }
+    if (this.major > other.major) {
+      return 1
+    }
+    if (this.minor < other.minor) {
+      return -1
+    }
+    if (this.minor > other.minor) {
+      return 1
+    }
+    if (this.patch < other.patch) {
+      return -1
+    }
+    if (this.patch > other.patch) {
+      return 1
+    }
+    return 0
+  }
+
+  comparePre (other) {
+    if (!(other instanceof SemVer)) {
+      other = new SemVer(other, this.options)
+    }
+
+    // NOT having a prerelease is > having one
+    if (this.prerelease.length && !other.prerelease.length) {
+      return -1
+    } else if (!this.prerelease.length && other.prerelease.length) {
+      return 1
+    } else if (!this.prerelease.length && !other.prerelease.length) {
+      return 0
+    }
+
+    let i = 0
+    do {
+      const a = this.prerelease[i]
+      const b = other.prerelease[i]
+      debug('prerelease compare', i, a, b)
+      if (a === undefined && b === undefined) {
+        return 0
+      } else if (b === undefined) {
+        return 1
+      } else if (a === undefined) {
+        return -1
+      } else if (a === b) {
+        continue
+      } else {
+        return compareIdentifiers(a, b)
+      }
+    } while (++i)
+  }
+
+  compareBuild (other) {
+    if (!(other instanceof SemVer)) {
+      other = new SemVer(other, this.options)
+    }
+
+    let i = 0
+    do {
+      const a = this.build[i]
+      const b = other.build[i]
+      debug('build compare', i, a, b)
+      if (a === undefined && b === undefined) {
+        return 0
+      } else if (b === undefined) {
+        return 1
+      } else if (a === undefined) {
+        return -1
+      } else if (a === b) {
+        continue
+      } else {
+        return compareIdentifiers(a, b)
+      }
+    } while (++i)
+  }
+
+  // preminor will bump the version up to the next minor release, and immediately
+  // down to pre-release. premajor and prepatch work the same way.
+  inc (release, identifier, identifierBase) {
+    if (release.startsWith('pre')) {
+      if (!identifier && identifierBase === false) {
+        throw new Error('invalid increment argument: identifier is empty')
+      }
+      // Avoid an invalid semver results
+      if (identifier) {
+        const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE])
+        if (!match || match[1] !== identifier) {
+          throw new Error(`invalid identifier: ${identifier}`)
+        }
+      }
+    }
+
+    switch (release) {
+      case 'premajor':
+        this.prerelease.length = 0
+        this.patch = 0
+        this.minor = 0
+        this.major++
+        this.inc('pre', identifier, identifierBase)
+        break
+      case 'preminor':
+        this.prerelease.length = 0
+        this.patch = 0
+        this.minor++
+        this.inc('pre', identifier, identifierBase)
+        break
+      case 'prepatch':
+        // If this is already a prerelease, it will bump to the next version
+        // drop any prereleases that might already exist, since they are not
+        // relevant at this point.
+        this.prerelease.length = 0
+        this.inc('patch', identifier, identifierBase)
+        this.inc('pre', identifier, identifierBase)
+        break
+      // If the input is a non-prerelease version, this acts the same as
+      // prepatch.
+      case 'prerelease':
+        if (this.prerelease.length === 0) {
+          this.inc('patch', identifier, identifierBase)
+        }
+        this.inc('pre', identifier, identifierBase)
+        break
+      case 'release':
+        if (this.prerelease.length === 0) {
+          throw new Error(`version ${this.raw} is not a prerelease`)
+        }
+        this.prerelease.length = 0
+        break
+
+      case 'major':
+        // If this is a pre-major version, bump up to the same major version.
+        // Otherwise increment major.
+        // 1.0.0-5 bumps to 1.0.0
+        // 1.1.0 bumps to 2.0.0
+        if (
+          this.minor !== 0 ||
+          this.patch !== 0 ||
+          this.prerelease.length === 0
+        ) {
+          this.major++
+        }
+        this.minor = 0
+        this.patch = 0
+        this.prerelease = []
+        break
+      case 'minor':
+        // If this is a pre-minor version, bump up to the same minor version.
+        // Otherwise increment minor.
+        // 1.2.0-5 bumps to 1.2.0
+        // 1.2.1 bumps to 1.3.0
+        if (this.patch !== 0 || this.prerelease.length === 0) {
+          this.minor++
+        }
+        this.patch = 0
+        this.prerelease = []
+        break
+      case 'patch':
+        // If this is not a pre-release version, it will increment the patch.
+        // If it is a pre-release it will bump up to the same patch version.
+        // 1.2.0-5 patches to 1.2.0
+        // 1.2.0 patches to 1.2.1
+        if (this.prerelease.length === 0) {
+          this.patch++
+        }
+        this.prerelease = []
+        break
+      // This probably shouldn't be used publicly.
+      // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
+      case 'pre': {
+        const base = Number(identifierBase) ? 1 : 0
+
+        if (this.prerelease.length === 0) {
+          this.prerelease = [base]
+        } else {
+          let i = this.prerelease.length
+          while (--i >= 0) {
+            if (typeof this.prerelease[i] === 'number') {
+              this.prerelease[i]++
+              i = -2
+            }
+          }
+          if (i === -1) {
+            // didn't increment anything
+            if (identifier === this.prerelease.join('.') && identifierBase === false) {
+              throw new Error('invalid increment argument: identifier already exists')
+            }
+            this.prerelease.push(base)
+          }
+        }
+        if (identifier) {
+          // 1.2.0-beta.1 bumps to 1.2.0-beta.2,
+          // 1.2.0-beta.fooblz or 1.2.0-beta bumps to 1.2.0-beta.0
+          let prerelease = [identifier, base]
+          if (identifierBase === false) {
+            prerelease = [identifier]
+          }
+          if (isPrereleaseIdentifier(this.prerelease, identifier)) {
+            const prereleaseBase = this.prerelease[identifier.split('.').length]
+            if (isNaN(prereleaseBase)) {
+              this.prerelease = prerelease
+            }
+          } else {
+            this.prerelease = prerelease
+          }
+        }
+        break
+      }
+      default:
+        throw new Error(`invalid increment argument: ${release}`)
+    }
+    this.raw = this.format()
+    if (this.build.length) {
+      this.raw += `+${this.build.join('.')}`
+    }
+    return this
+  }
+}
+
+module.exports = SemVer
+
+
+/***/ }),
+
+/***/ 1799:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const parse = __nccwpck_require__(6353)
+const clean = (version, options) => {
+  const s = parse(version.trim().replace(/^[=v]+/, ''), options)
+  return s ? s.version : null
+}
+module.exports = clean
+
+
+/***/ }),
+
+/***/ 8646:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const eq = __nccwpck_require__(5082)
+const neq = __nccwpck_require__(4974)
+const gt = __nccwpck_require__(6599)
+const gte = __nccwpck_require__(1236)
+const lt = __nccwpck_require__(3872)
+const lte = __nccwpck_require__(6717)
+
+const cmp = (a, op, b, loose) => {
+  switch (op) {
+    case '===':
+      if (typeof a === 'object') {
+        a = a.version
+      }
+      if (typeof b === 'object') {
+        b = b.version
+      }
+      return a === b
+
+    case '!==':
+      if (typeof a === 'object') {
+        a = a.version
+      }
+      if (typeof b === 'object') {
+        b = b.version
+      }
+      return a !== b
+
+    case '':
+    case '=':
+    case '==':
+      return eq(a, b, loose)
+
+    case '!=':
+      return neq(a, b, loose)
+
+    case '>':
+      return gt(a, b, loose)
+
+    case '>=':
+      return gte(a, b, loose)
+
+    case '<':
+      return lt(a, b, loose)
+
+    case '<=':
+      return lte(a, b, loose)
+
+    default:
+      throw new TypeError(`Invalid operator: ${op}`)
+  }
+}
+module.exports = cmp
+
+
+/***/ }),
+
+/***/ 5385:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const parse = __nccwpck_require__(6353)
+const { safeRe: re, t } = __nccwpck_require__(5471)
+
+const coerce = (version, options) => {
+  if (version instanceof SemVer) {
+    return version
+  }
+
+  if (typeof version === 'number') {
+    version = String(version)
+  }
+
+  if (typeof version !== 'string') {
+    return null
+  }
+
+  options = options || {}
+
+  let match = null
+  if (!options.rtl) {
+    match = version.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE])
+  } else {
+    // Find the right-most coercible string that does not share
+    // a terminus with a more left-ward coercible string.
+    // Eg, '1.2.3.4' wants to coerce '2.3.4', not '3.4' or '4'
+    // With includePrerelease option set, '1.2.3.4-rc' wants to coerce '2.3.4-rc', not '2.3.4'
+    //
+    // Walk through the string checking with a /g regexp
+    // Manually set the index so as to pick up overlapping matches.
+    // Stop when we get a match that ends at the string end, since no
+    // coercible string can be more right-ward without the same terminus.
+    const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL]
+    let next
+    while ((next = coerceRtlRegex.exec(version)) &&
+        (!match || match.index + match[0].length !== version.length)
+    ) {
+      if (!match ||
+            next.index + next[0].length !== match.index + match[0].length) {
+        match = next
+      }
+      coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length
+    }
+    // leave it in a clean state
+    coerceRtlRegex.lastIndex = -1
+  }
+
+  if (match === null) {
+    return null
+  }
+
+  const major = match[2]
+  const minor = match[3] || '0'
+  const patch = match[4] || '0'
+  const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : ''
+  const build = options.includePrerelease && match[6] ? `+${match[6]}` : ''
+
+  return parse(`${major}.${minor}.${patch}${prerelease}${build}`, options)
+}
+module.exports = coerce
+
+
+/***/ }),
+
+/***/ 7648:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const compareBuild = (a, b, loose) => {
+  const versionA = new SemVer(a, loose)
+  const versionB = new SemVer(b, loose)
+  return versionA.compare(versionB) || versionA.compareBuild(versionB)
+}
+module.exports = compareBuild
+
+
+/***/ }),
+
+/***/ 6874:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const compareLoose = (a, b) => compare(a, b, true)
+module.exports = compareLoose
+
+
+/***/ }),
+
+/***/ 8469:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const compare = (a, b, loose) =>
+  new SemVer(a, loose).compare(new SemVer(b, loose))
+
+module.exports = compare
+
+
+/***/ }),
+
+/***/ 711:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const parse = __nccwpck_require__(6353)
+
+const diff = (version1, version2) => {
+  const v1 = parse(version1, null, true)
+  const v2 = parse(version2, null, true)
+  const comparison = v1.compare(v2)
+
+  if (comparison === 0) {
+    return null
+  }
+
+  const v1Higher = comparison > 0
+  const highVersion = v1Higher ? v1 : v2
+  const lowVersion = v1Higher ? v2 : v1
+  const highHasPre = !!highVersion.prerelease.length
+  const lowHasPre = !!lowVersion.prerelease.length
+
+  if (lowHasPre && !highHasPre) {
+    // Going from prerelease -> no prerelease requires some special casing
+
+    // If the low version has only a major, then it will always be a major
+    // Some examples:
+    // 1.0.0-1 -> 1.0.0
+    // 1.0.0-1 -> 1.1.1
+    // 1.0.0-1 -> 2.0.0
+    if (!lowVersion.patch && !lowVersion.minor) {
+      return 'major'
+    }
+
+    // If the main part has no difference
+    if (lowVersion.compareMain(highVersion) === 0) {
+      if (lowVersion.minor && !lowVersion.patch) {
+        return 'minor'
+      }
+      return 'patch'
+    }
+  }
+
+  // add the `pre` prefix if we are going to a prerelease version
+  const prefix = highHasPre ? 'pre' : ''
+
+  if (v1.major !== v2.major) {
+    return prefix + 'major'
+  }
+
+  if (v1.minor !== v2.minor) {
+    return prefix + 'minor'
+  }
+
+  if (v1.patch !== v2.patch) {
+    return prefix + 'patch'
+  }
+
+  // high and low are prereleases
+  return 'prerelease'
+}
+
+module.exports = diff
+
+
+/***/ }),
+
+/***/ 5082:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const eq = (a, b, loose) => compare(a, b, loose) === 0
+module.exports = eq
+
+
+/***/ }),
+
+/***/ 6599:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const gt = (a, b, loose) => compare(a, b, loose) > 0
+module.exports = gt
+
+
+/***/ }),
+
+/***/ 1236:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const gte = (a, b, loose) => compare(a, b, loose) >= 0
+module.exports = gte
+
+
+/***/ }),
+
+/***/ 2338:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+
+const inc = (version, release, options, identifier, identifierBase) => {
+  if (typeof (options) === 'string') {
+    identifierBase = identifier
+    identifier = options
+    options = undefined
+  }
+
+  try {
+    return new SemVer(
+      version instanceof SemVer ? version.version : version,
+      options
+    ).inc(release, identifier, identifierBase).version
+  } catch (er) {
+    return null
+  }
+}
+module.exports = inc
+
+
+/***/ }),
+
+/***/ 3872:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const lt = (a, b, loose) => compare(a, b, loose) < 0
+module.exports = lt
+
+
+/***/ }),
+
+/***/ 6717:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const lte = (a, b, loose) => compare(a, b, loose) <= 0
+module.exports = lte
+
+
+/***/ }),
+
+/***/ 8511:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const major = (a, loose) => new SemVer(a, loose).major
+module.exports = major
+
+
+/***/ }),
+
+/***/ 2603:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const minor = (a, loose) => new SemVer(a, loose).minor
+module.exports = minor
+
+
+/***/ }),
+
+/***/ 4974:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const neq = (a, b, loose) => compare(a, b, loose) !== 0
+module.exports = neq
+
+
+/***/ }),
+
+/***/ 6353:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const parse = (version, options, throwErrors = false) => {
+  if (version instanceof SemVer) {
+    return version
+  }
+  try {
+    return new SemVer(version, options)
+  } catch (er) {
+    if (!throwErrors) {
+      return null
+    }
+    throw er
+  }
+}
+
+module.exports = parse
+
+
+/***/ }),
+
+/***/ 8756:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const patch = (a, loose) => new SemVer(a, loose).patch
+module.exports = patch
+
+
+/***/ }),
+
+/***/ 5714:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const parse = __nccwpck_require__(6353)
+const prerelease = (version, options) => {
+  const parsed = parse(version, options)
+  return (parsed && parsed.prerelease.length) ? parsed.prerelease : null
+}
+module.exports = prerelease
+
+
+/***/ }),
+
+/***/ 2173:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compare = __nccwpck_require__(8469)
+const rcompare = (a, b, loose) => compare(b, a, loose)
+module.exports = rcompare
+
+
+/***/ }),
+
+/***/ 7192:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compareBuild = __nccwpck_require__(7648)
+const rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose))
+module.exports = rsort
+
+
+/***/ }),
+
+/***/ 8011:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Range = __nccwpck_require__(6782)
+const satisfies = (version, range, options) => {
+  try {
+    range = new Range(range, options)
+  } catch (er) {
+    return false
+  }
+  return range.test(version)
+}
+module.exports = satisfies
+
+
+/***/ }),
+
+/***/ 9872:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const compareBuild = __nccwpck_require__(7648)
+const sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose))
+module.exports = sort
+
+
+/***/ }),
+
+/***/ 6114:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const parse = __nccwpck_require__(6353)
+const constants = __nccwpck_require__(5101)
+const SemVer = __nccwpck_require__(7163)
+
+const truncate = (version, truncation, options) => {
+  if (!constants.RELEASE_TYPES.includes(truncation)) {
+    return null
+  }
+
+  const clonedVersion = cloneInputVersion(version, options)
+  return clonedVersion && doTruncation(clonedVersion, truncation)
+}
+
+const cloneInputVersion = (version, options) => {
+  const versionStringToParse = (
+    version instanceof SemVer ? version.version : version
+  )
+
+  return parse(versionStringToParse, options)
+}
+
+const doTruncation = (version, truncation) => {
+  if (isPrerelease(truncation)) {
+    return version.version
+  }
+
+  version.prerelease = []
+
+  switch (truncation) {
+    case 'major':
+      version.minor = 0
+      version.patch = 0
+      break
+    case 'minor':
+      version.patch = 0
+      break
+  }
+
+  return version.format()
+}
+
+const isPrerelease = (type) => {
+  return type.startsWith('pre')
+}
+
+module.exports = truncate
+
+
+/***/ }),
+
+/***/ 8780:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const parse = __nccwpck_require__(6353)
+const valid = (version, options) => {
+  const v = parse(version, options)
+  return v ? v.version : null
+}
+module.exports = valid
+
+
+/***/ }),
+
+/***/ 2088:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+// just pre-load all the stuff that index.js lazily exports
+const internalRe = __nccwpck_require__(5471)
+const constants = __nccwpck_require__(5101)
+const SemVer = __nccwpck_require__(7163)
+const identifiers = __nccwpck_require__(3348)
+const parse = __nccwpck_require__(6353)
+const valid = __nccwpck_require__(8780)
+const clean = __nccwpck_require__(1799)
+const inc = __nccwpck_require__(2338)
+const diff = __nccwpck_require__(711)
+const major = __nccwpck_require__(8511)
+const minor = __nccwpck_require__(2603)
+const patch = __nccwpck_require__(8756)
+const prerelease = __nccwpck_require__(5714)
+const compare = __nccwpck_require__(8469)
+const rcompare = __nccwpck_require__(2173)
+const compareLoose = __nccwpck_require__(6874)
+const compareBuild = __nccwpck_require__(7648)
+const sort = __nccwpck_require__(9872)
+const rsort = __nccwpck_require__(7192)
+const gt = __nccwpck_require__(6599)
+const lt = __nccwpck_require__(3872)
+const eq = __nccwpck_require__(5082)
+const neq = __nccwpck_require__(4974)
+const gte = __nccwpck_require__(1236)
+const lte = __nccwpck_require__(6717)
+const cmp = __nccwpck_require__(8646)
+const coerce = __nccwpck_require__(5385)
+const truncate = __nccwpck_require__(6114)
+const Comparator = __nccwpck_require__(9379)
+const Range = __nccwpck_require__(6782)
+const satisfies = __nccwpck_require__(8011)
+const toComparators = __nccwpck_require__(4750)
+const maxSatisfying = __nccwpck_require__(3193)
+const minSatisfying = __nccwpck_require__(8595)
+const minVersion = __nccwpck_require__(1866)
+const validRange = __nccwpck_require__(4737)
+const outside = __nccwpck_require__(280)
+const gtr = __nccwpck_require__(2276)
+const ltr = __nccwpck_require__(5213)
+const intersects = __nccwpck_require__(3465)
+const simplifyRange = __nccwpck_require__(2028)
+const subset = __nccwpck_require__(1489)
+module.exports = {
+  parse,
+  valid,
+  clean,
+  inc,
+  diff,
+  major,
+  minor,
+  patch,
+  prerelease,
+  compare,
+  rcompare,
+  compareLoose,
+  compareBuild,
+  sort,
+  rsort,
+  gt,
+  lt,
+  eq,
+  neq,
+  gte,
+  lte,
+  cmp,
+  coerce,
+  truncate,
+  Comparator,
+  Range,
+  satisfies,
+  toComparators,
+  maxSatisfying,
+  minSatisfying,
+  minVersion,
+  validRange,
+  outside,
+  gtr,
+  ltr,
+  intersects,
+  simplifyRange,
+  subset,
+  SemVer,
+  re: internalRe.re,
+  src: internalRe.src,
+  tokens: internalRe.t,
+  SEMVER_SPEC_VERSION: constants.SEMVER_SPEC_VERSION,
+  RELEASE_TYPES: constants.RELEASE_TYPES,
+  compareIdentifiers: identifiers.compareIdentifiers,
+  rcompareIdentifiers: identifiers.rcompareIdentifiers,
+}
+
+
+/***/ }),
+
+/***/ 5101:
+/***/ ((module) => {
+
+
+
+// Note: this is the semver.org version of the spec that it implements
+// Not necessarily the package version of this code.
+const SEMVER_SPEC_VERSION = '2.0.0'
+
+const MAX_LENGTH = 256
+const MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER ||
+/* istanbul ignore next */ 9007199254740991
+
+// Max safe segment length for coercion.
+const MAX_SAFE_COMPONENT_LENGTH = 16
+
+// Max safe length for a build identifier. The max length minus 6 characters for
+// the shortest version with a build 0.0.0+BUILD.
+const MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6
+
+// ECMAScript whitespace and line terminators matched by \s.
+const WHITESPACE_CHARACTERS = [
+  '\t',
+  '\n',
+  '\v',
+  '\f',
+  '\r',
+  ' ',
+  '\u00a0',
+  '\u1680',
+  '\u2000',
+  '\u2001',
+  '\u2002',
+  '\u2003',
+  '\u2004',
+  '\u2005',
+  '\u2006',
+  '\u2007',
+  '\u2008',
+  '\u2009',
+  '\u200a',
+  '\u2028',
+  '\u2029',
+  '\u202f',
+  '\u205f',
+  '\u3000',
+  '\ufeff',
+]
+
+const RELEASE_TYPES = [
+  'major',
+  'premajor',
+  'minor',
+  'preminor',
+  'patch',
+  'prepatch',
+  'prerelease',
+]
+
+module.exports = {
+  MAX_LENGTH,
+  MAX_SAFE_COMPONENT_LENGTH,
+  MAX_SAFE_BUILD_LENGTH,
+  MAX_SAFE_INTEGER,
+  WHITESPACE_CHARACTERS,
+  RELEASE_TYPES,
+  SEMVER_SPEC_VERSION,
+  FLAG_INCLUDE_PRERELEASE: 0b001,
+  FLAG_LOOSE: 0b010,
+}
+
+
+/***/ }),
+
+/***/ 1159:
+/***/ ((module) => {
+
+
+
+const debug = (
+  typeof process === 'object' &&
+  process.env &&
+  process.env.NODE_DEBUG &&
+  /\bsemver\b/i.test(process.env.NODE_DEBUG)
+) ? (...args) => console.error('SEMVER', ...args)
+  : () => {}
+
+module.exports = debug
+
+
+/***/ }),
+
+/***/ 3348:
+/***/ ((module) => {
+
+
+
+const numeric = /^[0-9]+$/
+const compareIdentifiers = (a, b) => {
+  if (typeof a === 'number' && typeof b === 'number') {
+    return a === b ? 0 : a < b ? -1 : 1
+  }
+
+  const anum = numeric.test(a)
+  const bnum = numeric.test(b)
+
+  if (anum && bnum) {
+    a = +a
+    b = +b
+  }
+
+  return a === b ? 0
+    : (anum && !bnum) ? -1
+    : (bnum && !anum) ? 1
+    : a < b ? -1
+    : 1
+}
+
+const rcompareIdentifiers = (a, b) => compareIdentifiers(b, a)
+
+module.exports = {
+  compareIdentifiers,
+  rcompareIdentifiers,
+}
+
+
+/***/ }),
+
+/***/ 1383:
+/***/ ((module) => {
+
+
+
+class LRUCache {
+  constructor () {
+    this.max = 1000
+    this.map = new Map()
+  }
+
+  get (key) {
+    const value = this.map.get(key)
+    if (value === undefined) {
+      return undefined
+    } else {
+      // Remove the key from the map and add it to the end
+      this.map.delete(key)
+      this.map.set(key, value)
+      return value
+    }
+  }
+
+  delete (key) {
+    return this.map.delete(key)
+  }
+
+  set (key, value) {
+    const deleted = this.delete(key)
+
+    if (!deleted && value !== undefined) {
+      // If cache is full, delete the least recently used item
+      if (this.map.size >= this.max) {
+        const firstKey = this.map.keys().next().value
+        this.delete(firstKey)
+      }
+
+      this.map.set(key, value)
+    }
+
+    return this
+  }
+}
+
+module.exports = LRUCache
+
+
+/***/ }),
+
+/***/ 356:
+/***/ ((module) => {
+
+
+
+// parse out just the options we care about
+const looseOption = Object.freeze({ loose: true })
+const emptyOpts = Object.freeze({ })
+const parseOptions = options => {
+  if (!options) {
+    return emptyOpts
+  }
+
+  if (typeof options !== 'object') {
+    return looseOption
+  }
+
+  return options
+}
+module.exports = parseOptions
+
+
+/***/ }),
+
+/***/ 5471:
+/***/ ((module, exports, __nccwpck_require__) => {
+
+
+
+const {
+  MAX_SAFE_COMPONENT_LENGTH,
+  MAX_SAFE_BUILD_LENGTH,
+  MAX_LENGTH,
+} = __nccwpck_require__(5101)
+const debug = __nccwpck_require__(1159)
+exports = module.exports = {}
+
+// The actual regexps go on exports.re
+const re = exports.re = []
+const safeRe = exports.safeRe = []
+const src = exports.src = []
+const safeSrc = exports.safeSrc = []
+const t = exports.t = {}
+let R = 0
+
+const LETTERDASHNUMBER = '[a-zA-Z0-9-]'
+
+// Replace some greedy regex tokens to prevent regex dos issues. These regex are
+// used internally via the safeRe object since all inputs in this library get
+// normalized first to trim and collapse all extra whitespace. The original
+// regexes are exported for userland consumption and lower level usage. A
+// future breaking change could export the safer regex only with a note that
+// all input should have extra whitespace removed.
+const safeRegexReplacements = [
+  ['\\s', 1],
+  ['\\d', MAX_LENGTH],
+  [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH],
+]
+
+const makeSafeRegex = (value) => {
+  for (const [token, max] of safeRegexReplacements) {
+    value = value
+      .split(`${token}*`).join(`${token}{0,${max}}`)
+      .split(`${token}+`).join(`${token}{1,${max}}`)
+  }
+  return value
+}
+
+const createToken = (name, value, isGlobal) => {
+  const safe = makeSafeRegex(value)
+  const index = R++
+  debug(name, index, value)
+  t[name] = index
+  src[index] = value
+  safeSrc[index] = safe
+  re[index] = new RegExp(value, isGlobal ? 'g' : undefined)
+  safeRe[index] = new RegExp(safe, isGlobal ? 'g' : undefined)
+}
+
+// The following Regular Expressions can be used for tokenizing,
+// validating, and parsing SemVer version strings.
+
+// ## Numeric Identifier
+// A single `0`, or a non-zero digit followed by zero or more digits.
+
+createToken('NUMERICIDENTIFIER', '0|[1-9]\\d*')
+createToken('NUMERICIDENTIFIERLOOSE', '\\d+')
+
+// ## Non-numeric Identifier
+// Zero or more digits, followed by a letter or hyphen, and then zero or
+// more letters, digits, or hyphens.
+
+createToken('NONNUMERICIDENTIFIER', `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`)
+
+// ## Main Version
+// Three dot-separated numeric identifiers.
+
+createToken('MAINVERSION', `(${src[t.NUMERICIDENTIFIER]})\\.` +
+                   `(${src[t.NUMERICIDENTIFIER]})\\.` +
+                   `(${src[t.NUMERICIDENTIFIER]})`)
+
+createToken('MAINVERSIONLOOSE', `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.` +
+                        `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.` +
+                        `(${src[t.NUMERICIDENTIFIERLOOSE]})`)
+
+// ## Pre-release Version Identifier
+// A numeric identifier, or a non-numeric identifier.
+// Non-numeric identifiers include numeric identifiers but can be longer.
+// Therefore non-numeric identifiers must go first.
+
+createToken('PRERELEASEIDENTIFIER', `(?:${src[t.NONNUMERICIDENTIFIER]
+}|${src[t.NUMERICIDENTIFIER]})`)
+
+createToken('PRERELEASEIDENTIFIERLOOSE', `(?:${src[t.NONNUMERICIDENTIFIER]
+}|${src[t.NUMERICIDENTIFIERLOOSE]})`)
+
+// ## Pre-release Version
+// Hyphen, followed by one or more dot-separated pre-release version
+// identifiers.
+
+createToken('PRERELEASE', `(?:-(${src[t.PRERELEASEIDENTIFIER]
+}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`)
+
+createToken('PRERELEASELOOSE', `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]
+}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`)
+
+// ## Build Metadata Identifier
+// Any combination of digits, letters, or hyphens.
+
+createToken('BUILDIDENTIFIER', `${LETTERDASHNUMBER}+`)
+
+// ## Build Metadata
+// Plus sign, followed by one or more period-separated build metadata
+// identifiers.
+
+createToken('BUILD', `(?:\\+(${src[t.BUILDIDENTIFIER]
+}(?:\\.${src[t.BUILDIDENTIFIER]})*))`)
+
+// ## Full Version String
+// A main version, followed optionally by a pre-release version and
+// build metadata.
+
+// Note that the only major, minor, patch, and pre-release sections of
+// the version string are capturing groups.  The build metadata is not a
+// capturing group, because it should not ever be used in version
+// comparison.
+
+createToken('FULLPLAIN', `v?${src[t.MAINVERSION]
+}${src[t.PRERELEASE]}?${
+  src[t.BUILD]}?`)
+
+createToken('FULL', `^${src[t.FULLPLAIN]}$`)
+
+// like full, but allows v1.2.3 and =1.2.3, which people do sometimes.
+// also, 1.0.0alpha1 (prerelease without the hyphen) which is pretty
+// common in the npm registry.
+createToken('LOOSEPLAIN', `[v=\\s]*${src[t.MAINVERSIONLOOSE]
+}${src[t.PRERELEASELOOSE]}?${
+  src[t.BUILD]}?`)
+
+createToken('LOOSE', `^${src[t.LOOSEPLAIN]}$`)
+
+createToken('GTLT', '((?:<|>)?=?)')
+
+// Something like "2.*" or "1.2.x".
+// Note that "x.x" is a valid xRange identifier, meaning "any version"
+// Only the first item is strictly required.
+createToken('XRANGEIDENTIFIERLOOSE', `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`)
+createToken('XRANGEIDENTIFIER', `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`)
+
+createToken('XRANGEPLAIN', `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})` +
+                   `(?:\\.(${src[t.XRANGEIDENTIFIER]})` +
+                   `(?:\\.(${src[t.XRANGEIDENTIFIER]})` +
+                   `(?:${src[t.PRERELEASE]})?${
+                     src[t.BUILD]}?` +
+                   `)?)?`)
+
+createToken('XRANGEPLAINLOOSE', `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})` +
+                        `(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})` +
+                        `(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})` +
+                        `(?:${src[t.PRERELEASELOOSE]})?${
+                          src[t.BUILD]}?` +
+                        `)?)?`)
+
+createToken('XRANGE', `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`)
+createToken('XRANGELOOSE', `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`)
+
+// Coercion.
+// Extract anything that could conceivably be a part of a valid semver
+createToken('COERCEPLAIN', `${'(^|[^\\d])' +
+              '(\\d{1,'}${MAX_SAFE_COMPONENT_LENGTH}})` +
+              `(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?` +
+              `(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`)
+createToken('COERCE', `${src[t.COERCEPLAIN]}(?:$|[^\\d])`)
+createToken('COERCEFULL', src[t.COERCEPLAIN] +
+              `(?:${src[t.PRERELEASE]})?` +
+              `(?:${src[t.BUILD]})?` +
+              `(?:$|[^\\d])`)
+createToken('COERCERTL', src[t.COERCE], true)
+createToken('COERCERTLFULL', src[t.COERCEFULL], true)
+
+// Tilde ranges.
+// Meaning is "reasonably at or greater than"
+createToken('LONETILDE', '(?:~>?)')
+
+createToken('TILDETRIM', `(\\s*)${src[t.LONETILDE]}\\s+`, true)
+exports.tildeTrimReplace = '$1~'
+
+createToken('TILDE', `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`)
+createToken('TILDELOOSE', `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`)
+
+// Caret ranges.
+// Meaning is "at least and backwards compatible with"
+createToken('LONECARET', '(?:\\^)')
+
+createToken('CARETTRIM', `(\\s*)${src[t.LONECARET]}\\s+`, true)
+exports.caretTrimReplace = '$1^'
+
+createToken('CARET', `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`)
+createToken('CARETLOOSE', `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`)
+
+// A simple gt/lt/eq thing, or just "" to indicate "any version"
+createToken('COMPARATORLOOSE', `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`)
+createToken('COMPARATOR', `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`)
+
+// An expression to strip any whitespace between the gtlt and the thing
+// it modifies, so that `> 1.2.3` ==> `>1.2.3`
+createToken('COMPARATORTRIM', `(\\s*)${src[t.GTLT]
+}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true)
+exports.comparatorTrimReplace = '$1$2$3'
+
+// Something like `1.2.3 - 1.2.4`
+// Note that these all use the loose form, because they'll be
+// checked against either the strict or loose comparator form
+// later.
+createToken('HYPHENRANGE', `^\\s*(${src[t.XRANGEPLAIN]})` +
+                   `\\s+-\\s+` +
+                   `(${src[t.XRANGEPLAIN]})` +
+                   `\\s*$`)
+
+createToken('HYPHENRANGELOOSE', `^\\s*(${src[t.XRANGEPLAINLOOSE]})` +
+                        `\\s+-\\s+` +
+                        `(${src[t.XRANGEPLAINLOOSE]})` +
+                        `\\s*$`)
+
+// Star ranges basically just allow anything at all.
+createToken('STAR', '(<|>)?=?\\s*\\*')
+// >=0.0.0 is like a star
+createToken('GTE0', '^\\s*>=\\s*0\\.0\\.0\\s*$')
+createToken('GTE0PRE', '^\\s*>=\\s*0\\.0\\.0-0\\s*$')
+
+
+/***/ }),
+
+/***/ 9737:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+// @ts-check
+
+
+// Reproduce safeRe[COMPARATORTRIM] replacement boundaries, not version
+// validation. Each end-index finder returns an exclusive end, or its start
+// on no match.
+// Positions count from zero. An end of 3 means characters 0, 1, and 2 were read;
+// range.slice(start, end) gives the matched text, not a converted number.
+const {
+  MAX_LENGTH,
+  MAX_SAFE_BUILD_LENGTH,
+  WHITESPACE_CHARACTERS,
+} = __nccwpck_require__(5101)
+
+/**
+ * Remembers the last two rows of digits so their characters need not be reread.
+ * Positions start at -1 until a row has been found.
+ *
+ * @typedef {object} DigitRunCache
+ * @property {number} start The first character of the most recently found row.
+ * @property {number} end The position after that row's last character.
+ * @property {number} previousStart The first character of the previous row.
+ * @property {number} previousEnd The position after the previous row.
+ */
+
+// One entry per UTF-16 code unit keeps membership checks constant-time.
+const whitespace = new Uint8Array(0x10000)
+for (const char of WHITESPACE_CHARACTERS) {
+  whitespace[char.charCodeAt(0)] = 1
+}
+
+/**
+ * Checks whether a character is whitespace, like a space, tab, or newline.
+ * Looking past the end of the string returns false.
+ *
+ * @param {string|undefined} char One character, or undefined past the string's end.
+ * @returns {boolean} Whether the character is whitespace.
+ * @example isWhitespace(' ') // true
+ * @example isWhitespace('1') // false
+ */
+const isWhitespace = char =>
+  char !== undefined && whitespace[char.charCodeAt(0)] === 1
+
+/**
+ * Checks for v, =, or whitespace before the version number.
+ * These are historical version prefixes, not range operators:
+ * < and > are handled separately, as are tilde and caret ranges.
+ *
+ * @param {string|undefined} char One character to check.
+ * @returns {boolean} Whether the character can belong to a version prefix.
+ * @example isVersionPrefix('=') // true
+ * @example isVersionPrefix('>') // false
+ */
+const isVersionPrefix = char =>
+  char === 'v' ||
+  char === '=' ||
+  isWhitespace(char)
+
+/**
+ * Checks whether a character is one of the digits 0 through 9.
+ *
+ * @param {string|undefined} char One character to check.
+ * @returns {boolean} Whether the character is an ASCII digit.
+ * @example isDigit('7') // true
+ * @example isDigit('.') // false
+ */
+const isDigit = char => char !== undefined && char >= '0' && char <= '9'
+
+/**
+ * Checks whether a character is an English letter, uppercase or lowercase.
+ *
+ * @param {string|undefined} char One character to check.
+ * @returns {boolean} Whether the character is an ASCII letter.
+ * @example isLetter('b') // true
+ * @example isLetter('7') // false
+ */
+const isLetter = char =>
+  char !== undefined && (
+    (char >= 'a' && char <= 'z') ||
+    (char >= 'A' && char <= 'Z')
+  )
+
+/**
+ * Checks for a letter, digit, or hyphen: the characters allowed inside
+ * prerelease and build names such as beta-1.
+ *
+ * @param {string|undefined} char One character to check.
+ * @returns {boolean} Whether the character can be part of an identifier.
+ * @example isIdentifierCharacter('-') // true
+ * @example isIdentifierCharacter('.') // false; dots separate identifiers
+ */
+const isIdentifierCharacter = char => isDigit(char) || isLetter(char) || char === '-'
+
+/**
+ * Checks whether a version component can begin here: with a digit or
+ * a wildcard such as x, X, or *.
+ *
+ * @param {string|undefined} char One character to check.
+ * @returns {boolean} Whether a number or wildcard can start with this character.
+ * @example isVersionStart('x') // true
+ * @example isVersionStart('v') // false; v belongs to the prefix
+ */
+const isVersionStart = char =>
+  isDigit(char) ||
+  char === 'x' ||
+  char === 'X' ||
+  char === '*'
+
+/**
+ * Finds the end of a row of digits, but returns no more than limit digits.
+ * Remembers the last two rows so looking at them again does not reread them.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position of the first character to check.
+ * @param {number} limit The most digit characters the returned match can include.
+ * @param {DigitRunCache} digitRuns Shared cache of digit-run positions, updated in place.
+ * @returns {number} The position after the matched digits, or start if none match.
+ * @example findDigitsEndIndex('123abc', 0, 10, digitRuns) // 3, pointing at a
+ * @example findDigitsEndIndex('123abc', 0, 2, digitRuns) // 2, pointing at the unread 3
+ */
+const findDigitsEndIndex = (range, start, limit, digitRuns) => {
+  if (!isDigit(range[start])) {
+    return start
+  }
+  if (start >= digitRuns.start && start < digitRuns.end) {
+    return Math.min(start + limit, digitRuns.end)
+  }
+  if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
+    return Math.min(start + limit, digitRuns.previousEnd)
+  }
+  let end = start + 1
+  while (isDigit(range[end])) {
+    end++
+  }
+  // A failed full version can rewind from its second run to its first.
+  digitRuns.previousStart = digitRuns.start
+  digitRuns.previousEnd = digitRuns.end
+  digitRuns.start = start
+  digitRuns.end = end
+  return Math.min(start + limit, end)
+}
+
+/**
+ * Reads a number using the old regex's length and leading-zero rules.
+ * Strict mode reads just the first zero in 012; loose mode can read all three.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the number should begin.
+ * @param {boolean} loose Whether to allow leading zeros.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the matched digits, not their numeric value.
+ * @example findVersionNumberEndIndex('012', 0, false, digitRuns) // 1
+ * @example findVersionNumberEndIndex('012', 0, true, digitRuns) // 3
+ */
+const findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
+  if (!loose && range[start] === '0') {
+    return start + 1
+  }
+  // Strict syntax allows an initial nonzero digit plus MAX_LENGTH digits.
+  return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns)
+}
+
+/**
+ * Reads one piece of a prerelease name, such as beta or 1 in beta.1.
+ * Tries the letter-or-hyphen form first, then the number-only form.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the identifier should begin.
+ * @param {boolean} loose Whether numeric identifiers may have leading zeros.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the identifier, or start if none matches.
+ * @example findPrereleaseIdentifierEndIndex('beta.1', 0, false, digitRuns) // 4, at the dot
+ * @example findPrereleaseIdentifierEndIndex('001beta', 0, false, digitRuns) // 7
+ */
+const findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
+  const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns)
+  // The legacy regex tries a nonnumeric identifier before a numeric one.
+  if (isLetter(range[digitsEnd]) || range[digitsEnd] === '-') {
+    let end = digitsEnd + 1
+    const limit = end + MAX_SAFE_BUILD_LENGTH
+    while (end < limit && isIdentifierCharacter(range[end])) {
+      end++
+    }
+    return end
+  }
+  return findVersionNumberEndIndex(range, start, loose, digitRuns)
+}
+
+/**
+ * Reads a prerelease suffix such as -beta.1, one dot-separated piece at a time.
+ * Loose mode also allows the name without its opening hyphen.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the suffix should begin, including -.
+ * @param {boolean} loose Whether the opening hyphen is optional and zeros allowed.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the matched suffix, or start if absent.
+ * @example findPrereleaseEndIndex('-beta.1+sha', 0, false, digitRuns) // 7, at the plus
+ * @example findPrereleaseEndIndex('beta', 0, false, digitRuns) // 0; no opening hyphen
+ */
+const findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
+  const hyphen = range[start] === '-'
+  if (!loose && !hyphen) {
+    return start
+  }
+  const identifierStart = start + (hyphen ? 1 : 0)
+  let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns)
+  if (end === identifierStart) {
+    if (!loose || !hyphen) {
+      return start
+    }
+    // In loose syntax, a lone hyphen can itself be the identifier.
+    end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns)
+  }
+  while (range[end] === '.') {
+    const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns)
+    if (next === end + 1) {
+      break
+    }
+    end = next
+  }
+  return end
+}
+
+/**
+ * Reads one build-name piece, such as sha or 123 in +sha.123.
+ * Stops at a disallowed character or the old regex's length limit.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the identifier should begin.
+ * @returns {number} The position after the identifier, or start if none matches.
+ * @example findBuildIdentifierEndIndex('sha.123', 0) // 3, at the dot
+ * @example findBuildIdentifierEndIndex('001', 0) // 3; leading zeros are allowed
+ */
+const findBuildIdentifierEndIndex = (range, start) => {
+  let end = start
+  while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
+    end++
+  }
+  return end
+}
+
+/**
+ * Reads optional build metadata such as +sha.123.
+ * Leaves the position unchanged if there is no plus sign followed by a name.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the opening + should be.
+ * @returns {number} The position after the matched metadata, or start if absent.
+ * @example findBuildEndIndex('+sha.123 <2', 0) // 8, at the space
+ * @example findBuildEndIndex('+', 0) // 0; a plus sign alone is not a match
+ */
+const findBuildEndIndex = (range, start) => {
+  if (range[start] !== '+') {
+    return start
+  }
+  let end = findBuildIdentifierEndIndex(range, start + 1)
+  if (end === start + 1) {
+    return start
+  }
+  while (range[end] === '.') {
+    const next = findBuildIdentifierEndIndex(range, end + 1)
+    if (next === end + 1) {
+      break
+    }
+    end = next
+  }
+  return end
+}
+
+/**
+ * Reads three numbers separated by dots, then any prerelease and build suffixes.
+ * Uses loose rules, so forms such as 01.02.03beta can match here.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position of the first number, after any prefix.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the version match, or start if none matches.
+ * @example findLooseFullVersionEndIndex('1.2.3-beta+sha <2', 0, digitRuns) // 14
+ * @example findLooseFullVersionEndIndex('1.2', 0, digitRuns) // 0; needs three numbers
+ */
+const findLooseFullVersionEndIndex = (range, start, digitRuns) => {
+  let end = start
+  for (let component = 0; component < 3; component++) {
+    const next = findVersionNumberEndIndex(range, end, true, digitRuns)
+    if (next === end) {
+      return start
+    }
+    end = next
+    if (component < 2) {
+      if (range[end] !== '.') {
+        return start
+      }
+      end++
+    }
+  }
+  const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns)
+  return findBuildEndIndex(range, prereleaseEnd)
+}
+
+/**
+ * Reads one component of a partial or wildcard version, such as 2 or x in 2.x.
+ * Numbers use strict leading-zero rules; wildcards take up one character.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position where the component should begin.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the component, or start if none matches.
+ * @example findPartialVersionComponentEndIndex('2.x', 0, digitRuns) // 1, at the dot
+ * @example findPartialVersionComponentEndIndex('2.x', 2, digitRuns) // 3, after x
+ */
+const findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
+  if (isDigit(range[start])) {
+    return findVersionNumberEndIndex(range, start, false, digitRuns)
+  }
+  return isVersionStart(range[start]) ? start + 1 : start
+}
+
+/**
+ * Reads up to three components, allowing forms such as 1, 1.2, or 1.x.
+ * After the third component, also reads any strict prerelease and build suffixes.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position of a number or wildcard, after any prefix.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position after the matched version text.
+ * @example findPartialVersionEndIndex('1.x <2', 0, digitRuns) // 3, at the space
+ * @example findPartialVersionEndIndex('1.', 0, digitRuns) // 1; the trailing dot is unread
+ */
+const findPartialVersionEndIndex = (range, start, digitRuns) => {
+  let end = findPartialVersionComponentEndIndex(range, start, digitRuns)
+  for (let component = 0; component < 2; component++) {
+    if (range[end] !== '.') {
+      return end
+    }
+    const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns)
+    if (next === end + 1) {
+      return end
+    }
+    end = next
+  }
+  const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns)
+  return findBuildEndIndex(range, prereleaseEnd)
+}
+
+/**
+ * Finds where a version match ends, without deciding whether the range is valid.
+ * Tries a loose full version first, then a partial or wildcard version, just
+ * like the old regex's LOOSEPLAIN and XRANGEPLAIN alternatives.
+ *
+ * @param {string} range The text to read; it is not changed.
+ * @param {number} start The position of a number or wildcard, after any prefix.
+ * @param {DigitRunCache} digitRuns Shared digit-run cache, updated as needed.
+ * @returns {number} The position where scanning the next candidate can resume.
+ * @example findVersionEndIndex('1.2.3 <2', 0, digitRuns) // 5, at the space
+ * @example findVersionEndIndex('1.x <2', 0, digitRuns) // 3, at the space
+ */
+const findVersionEndIndex = (range, start, digitRuns) => {
+  const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns)
+  return fullVersionEnd !== start
+    ? fullVersionEnd
+    : findPartialVersionEndIndex(range, start, digitRuns)
+}
+
+/**
+ * Finds the one whitespace character the old replacement would remove.
+ * Keeps leading whitespace, skips an optional operator, and checks immediately
+ * after it. Returns -1 if there is nothing to remove.
+ *
+ * @param {string} range The text containing a candidate already found by the caller.
+ * @param {number} matchStart The candidate's position, including leading whitespace.
+ * @returns {number} The position of the removable whitespace, or -1 if absent.
+ * @example findRemovableWhitespaceIndex(' > 1', 0) // 2; keep the space at position 0
+ * @example findRemovableWhitespaceIndex('>1', 0) // -1
+ */
+const findRemovableWhitespaceIndex = (range, matchStart) => {
+  let position = matchStart
+  if (isWhitespace(range[position])) {
+    position++
+  }
+  if (range[position] === '<' || range[position] === '>') {
+    position++
+  }
+  if (range[position] === '=') {
+    position++
+  }
+  return isWhitespace(range[position]) ? position : -1
+}
+
+/**
+ * Joins an operator to its version, turning > 1.2.3 into >1.2.3.
+ * Copies everything else according to the old regex's matching rules.
+ * Moves forward through prefixes and whole versions to avoid repeatedly
+ * searching the same characters on long inputs.
+ *
+ * @param {string} range The range text to process; the original string is unchanged.
+ * @returns {string} The range with matched operator whitespace removed.
+ * @example trimComparatorWhitespace('> 1.2.3 < 2') // '>1.2.3 <2'
+ * @example trimComparatorWhitespace('> invalid') // '> invalid'
+ */
+const trimComparatorWhitespace = range => {
+  let result = ''
+  let copyFrom = 0
+  let cursor = 0
+  const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 }
+
+  while (cursor < range.length) {
+    const matchStart = cursor
+    if (range[cursor] === '<' || range[cursor] === '>') {
+      cursor++
+    } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
+      cursor++
+      continue
+    }
+
+    // Consume a v/=/whitespace run once, even when no version follows it.
+    while (cursor < range.length && isVersionPrefix(range[cursor])) {
+      cursor++
+    }
+    if (!isVersionStart(range[cursor])) {
+      continue
+    }
+
+    const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart)
+    if (whitespacePosition !== -1) {
+      result += range.slice(copyFrom, whitespacePosition)
+      copyFrom = whitespacePosition + 1
+    }
+
+    // Skip the entire match, so a prerelease's trailing v cannot be
+    // reconsidered as the prefix of another version.
+    cursor = findVersionEndIndex(range, cursor, digitRuns)
+  }
+
+  return result + range.slice(copyFrom)
+}
+
+module.exports = trimComparatorWhitespace
+
+
+/***/ }),
+
+/***/ 2276:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+// Determine if version is greater than all the versions possible in the range.
+const outside = __nccwpck_require__(280)
+const gtr = (version, range, options) => outside(version, range, '>', options)
+module.exports = gtr
+
+
+/***/ }),
+
+/***/ 3465:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Range = __nccwpck_require__(6782)
+const intersects = (r1, r2, options) => {
+  r1 = new Range(r1, options)
+  r2 = new Range(r2, options)
+  return r1.intersects(r2, options)
+}
+module.exports = intersects
+
+
+/***/ }),
+
+/***/ 5213:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const outside = __nccwpck_require__(280)
+// Determine if version is less than all the versions possible in the range
+const ltr = (version, range, options) => outside(version, range, '<', options)
+module.exports = ltr
+
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const Range = __nccwpck_require__(6782)
+
+const maxSatisfying = (versions, range, options) => {
+  let max = null
+  let maxSV = null
+  let rangeObj = null
+  try {
+    rangeObj = new Range(range, options)
+  } catch (er) {
+    return null
+  }
+  versions.forEach((v) => {
+    if (rangeObj.test(v)) {
+      // satisfies(v, range, options)
+      if (!max || maxSV.compare(v) === -1) {
+        // compare(max, v, true)
+        max = v
+        maxSV = new SemVer(max, options)
+      }
+    }
+  })
+  return max
+}
+module.exports = maxSatisfying
+
+
+/***/ }),
+
+/***/ 8595:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const Range = __nccwpck_require__(6782)
+const minSatisfying = (versions, range, options) => {
+  let min = null
+  let minSV = null
+  let rangeObj = null
+  try {
+    rangeObj = new Range(range, options)
+  } catch (er) {
+    return null
+  }
+  versions.forEach((v) => {
+    if (rangeObj.test(v)) {
+      // satisfies(v, range, options)
+      if (!min || minSV.compare(v) === 1) {
+        // compare(min, v, true)
+        min = v
+        minSV = new SemVer(min, options)
+      }
+    }
+  })
+  return min
+}
+module.exports = minSatisfying
+
+
+/***/ }),
+
+/***/ 1866:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const Range = __nccwpck_require__(6782)
+const gt = __nccwpck_require__(6599)
+
+const minVersion = (range, loose) => {
+  range = new Range(range, loose)
+
+  let minver = new SemVer('0.0.0')
+  if (range.test(minver)) {
+    return minver
+  }
+
+  minver = new SemVer('0.0.0-0')
+  if (range.test(minver)) {
+    return minver
+  }
+
+  minver = null
+  for (let i = 0; i < range.set.length; ++i) {
+    const comparators = range.set[i]
+
+    let setMin = null
+    comparators.forEach((comparator) => {
+      // Clone to avoid manipulating the comparator's semver object.
+      const compver = new SemVer(comparator.semver.version)
+      switch (comparator.operator) {
+        case '>':
+          if (compver.prerelease.length === 0) {
+            compver.patch++
+          } else {
+            compver.prerelease.push(0)
+          }
+          compver.raw = compver.format()
+          /* fallthrough */
+        case '':
+        case '>=':
+          if (!setMin || gt(compver, setMin)) {
+            setMin = compver
+          }
+          break
+        case '<':
+        case '<=':
+          /* Ignore maximum versions */
+          break
+        /* istanbul ignore next */
+        default:
+          throw new Error(`Unexpected operation: ${comparator.operator}`)
+      }
+    })
+    if (setMin && (!minver || gt(minver, setMin))) {
+      minver = setMin
+    }
+  }
+
+  if (minver && range.test(minver)) {
+    return minver
+  }
+
+  return null
+}
+module.exports = minVersion
+
+
+/***/ }),
+
+/***/ 280:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const SemVer = __nccwpck_require__(7163)
+const Comparator = __nccwpck_require__(9379)
+const { ANY } = Comparator
+const Range = __nccwpck_require__(6782)
+const satisfies = __nccwpck_require__(8011)
+const gt = __nccwpck_require__(6599)
+const lt = __nccwpck_require__(3872)
+const lte = __nccwpck_require__(6717)
+const gte = __nccwpck_require__(1236)
+
+const outside = (version, range, hilo, options) => {
+  version = new SemVer(version, options)
+  range = new Range(range, options)
+
+  let gtfn, ltefn, ltfn, comp, ecomp
+  switch (hilo) {
+    case '>':
+      gtfn = gt
+      ltefn = lte
+      ltfn = lt
+      comp = '>'
+      ecomp = '>='
+      break
+    case '<':
+      gtfn = lt
+      ltefn = gte
+      ltfn = gt
+      comp = '<'
+      ecomp = '<='
+      break
+    default:
+      throw new TypeError('Must provide a hilo val of "<" or ">"')
+  }
+
+  // If it satisfies the range it is not outside
+  if (satisfies(version, range, options)) {
+    return false
+  }
+
+  // From now on, variable terms are as if we're in "gtr" mode.
+  // but note that everything is flipped for the "ltr" function.
+
+  for (let i = 0; i < range.set.length; ++i) {
+    const comparators = range.set[i]
+
+    let high = null
+    let low = null
+
+    comparators.forEach((comparator) => {
+      if (comparator.semver === ANY) {
+        comparator = new Comparator('>=0.0.0')
+      }
+      high = high || comparator
+      low = low || comparator
+      if (gtfn(comparator.semver, high.semver, options)) {
+        high = comparator
+      } else if (ltfn(comparator.semver, low.semver, options)) {
+        low = comparator
+      }
+    })
+
+    // If the edge version comparator has a operator then our version
+    // isn't outside it
+    if (high.operator === comp || high.operator === ecomp) {
+      return false
+    }
+
+    // If the lowest version comparator has an operator and our version
+    // is less than it then it isn't higher than the range
+    if ((!low.operator || low.operator === comp) &&
+        ltefn(version, low.semver)) {
+      return false
+    } else if (low.operator === ecomp && ltfn(version, low.semver)) {
+      return false
+    }
+  }
+  return true
+}
+
+module.exports = outside
+
+
+/***/ }),
+
+/***/ 2028:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+// given a set of versions and a range, create a "simplified" range
+// that includes the same versions that the original range does
+// If the original range is shorter than the simplified one, return that.
+const satisfies = __nccwpck_require__(8011)
+const compare = __nccwpck_require__(8469)
+module.exports = (versions, range, options) => {
+  const set = []
+  let first = null
+  let prev = null
+  const v = versions.sort((a, b) => compare(a, b, options))
+  for (const version of v) {
+    const included = satisfies(version, range, options)
+    if (included) {
+      prev = version
+      if (!first) {
+        first = version
+      }
+    } else {
+      if (prev) {
+        set.push([first, prev])
+      }
+      prev = null
+      first = null
+    }
+  }
+  if (first) {
+    set.push([first, null])
+  }
+
+  const ranges = []
+  for (const [min, max] of set) {
+    if (min === max) {
+      ranges.push(min)
+    } else if (!max && min === v[0]) {
+      ranges.push('*')
+    } else if (!max) {
+      ranges.push(`>=${min}`)
+    } else if (min === v[0]) {
+      ranges.push(`<=${max}`)
+    } else {
+      ranges.push(`${min} - ${max}`)
+    }
+  }
+  const simplified = ranges.join(' || ')
+  const original = typeof range.raw === 'string' ? range.raw : String(range)
+  return simplified.length < original.length ? simplified : range
+}
+
+
+/***/ }),
+
+/***/ 1489:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Range = __nccwpck_require__(6782)
+const Comparator = __nccwpck_require__(9379)
+const { ANY } = Comparator
+const satisfies = __nccwpck_require__(8011)
+const compare = __nccwpck_require__(8469)
+
+// Complex range `r1 || r2 || ...` is a subset of `R1 || R2 || ...` iff:
+// - Every simple range `r1, r2, ...` is a null set, OR
+// - Every simple range `r1, r2, ...` which is not a null set is a subset of
+//   some `R1, R2, ...`
+//
+// Simple range `c1 c2 ...` is a subset of simple range `C1 C2 ...` iff:
+// - If c is only the ANY comparator
+//   - If C is only the ANY comparator, return true
+//   - Else if in prerelease mode, return false
+//   - else replace c with `[>=0.0.0]`
+// - If C is only the ANY comparator
+//   - if in prerelease mode, return true
+//   - else replace C with `[>=0.0.0]`
+// - Let EQ be the set of = comparators in c
+// - If EQ is more than one, return true (null set)
+// - Let GT be the highest > or >= comparator in c
+// - Let LT be the lowest < or <= comparator in c
+// - If GT and LT, and GT.semver > LT.semver, return true (null set)
+// - If any C is a = range, and GT or LT are set, return false
+// - If EQ
+//   - If GT, and EQ does not satisfy GT, return true (null set)
+//   - If LT, and EQ does not satisfy LT, return true (null set)
+//   - If EQ satisfies every C, return true
+//   - Else return false
+// - If GT
+//   - If GT.semver is lower than any > or >= comp in C, return false
+//   - If GT is >=, and GT.semver does not satisfy every C, return false
+//   - If GT.semver has a prerelease, and not in prerelease mode
+//     - If no C has a prerelease and the GT.semver tuple, return false
+// - If LT
+//   - If LT.semver is greater than any < or <= comp in C, return false
+//   - If LT is <=, and LT.semver does not satisfy every C, return false
+//   - If LT.semver has a prerelease, and not in prerelease mode
+//     - If no C has a prerelease and the LT.semver tuple, return false
+// - Else return true
+
+const subset = (sub, dom, options = {}) => {
+  if (sub === dom) {
+    return true
+  }
+
+  sub = new Range(sub, options)
+  dom = new Range(dom, options)
+  let sawNonNull = false
+
+  OUTER: for (const simpleSub of sub.set) {
+    for (const simpleDom of dom.set) {
+      const isSub = simpleSubset(simpleSub, simpleDom, options)
+      sawNonNull = sawNonNull || isSub !== null
+      if (isSub) {
+        continue OUTER
+      }
+    }
+    // the null set is a subset of everything, but null simple ranges in
+    // a complex range should be ignored.  so if we saw a non-null range,
+    // then we know this isn't a subset, but if EVERY simple range was null,
+    // then it is a subset.
+    if (sawNonNull) {
+      return false
+    }
+  }
+  return true
+}
+
+const minimumVersionWithPreRelease = [new Comparator('>=0.0.0-0')]
+const minimumVersion = [new Comparator('>=0.0.0')]
+
+const simpleSubset = (sub, dom, options) => {
+  if (sub === dom) {
+    return true
+  }
+
+  if (sub.length === 1 && sub[0].semver === ANY) {
+    if (dom.length === 1 && dom[0].semver === ANY) {
+      return true
+    } else if (options.includePrerelease) {
+      sub = minimumVersionWithPreRelease
+    } else {
+      sub = minimumVersion
+    }
+  }
+
+  if (dom.length === 1 && dom[0].semver === ANY) {
+    if (options.includePrerelease) {
+      return true
+    } else {
+      dom = minimumVersion
+    }
+  }
+
+  const eqSet = new Set()
+  let gt, lt
+  for (const c of sub) {
+    if (c.operator === '>' || c.operator === '>=') {
+      gt = higherGT(gt, c, options)
+    } else if (c.operator === '<' || c.operator === '<=') {
+      lt = lowerLT(lt, c, options)
+    } else {
+      eqSet.add(c.semver)
+    }
+  }
+
+  if (eqSet.size > 1) {
+    return null
+  }
+
+  let gtltComp
+  if (gt && lt) {
+    gtltComp = compare(gt.semver, lt.semver, options)
+    if (gtltComp > 0) {
+      return null
+    } else if (gtltComp === 0 && (gt.operator !== '>=' || lt.operator !== '<=')) {
+      return null
+    }
+  }
+
+  // will iterate one or zero times
+  for (const eq of eqSet) {
+    if (gt && !satisfies(eq, String(gt), options)) {
+      return null
+    }
+
+    if (lt && !satisfies(eq, String(lt), options)) {
+      return null
+    }
+
+    for (const c of dom) {
+      if (!satisfies(eq, String(c), options)) {
+        return false
+      }
+    }
+
+    return true
+  }
+
+  let higher, lower
+  let hasDomLT, hasDomGT
+  // if the subset has a prerelease, we need a comparator in the superset
+  // with the same tuple and a prerelease, or it's not a subset
+  let needDomLTPre = lt &&
+    !options.includePrerelease &&
+    lt.semver.prerelease.length ? lt.semver : false
+  let needDomGTPre = gt &&
+    !options.includePrerelease &&
+    gt.semver.prerelease.length ? gt.semver : false
+  // exception: <1.2.3-0 is the same as <1.2.3
+  if (needDomLTPre && needDomLTPre.prerelease.length === 1 &&
+      lt.operator === '<' && needDomLTPre.prerelease[0] === 0) {
+    needDomLTPre = false
+  }
+
+  for (const c of dom) {
+    hasDomGT = hasDomGT || c.operator === '>' || c.operator === '>='
+    hasDomLT = hasDomLT || c.operator === '<' || c.operator === '<='
+    if (gt) {
+      if (needDomGTPre) {
+        if (c.semver.prerelease && c.semver.prerelease.length &&
+            c.semver.major === needDomGTPre.major &&
+            c.semver.minor === needDomGTPre.minor &&
+            c.semver.patch === needDomGTPre.patch) {
+          needDomGTPre = false
+        }
+      }
+      if (c.operator === '>' || c.operator === '>=') {
+        higher = higherGT(gt, c, options)
+        if (higher === c && higher !== gt) {
+          return false
+        }
+      } else if (gt.operator === '>=' && !c.test(gt.semver)) {
+        return false
+      }
+    }
+    if (lt) {
+      if (needDomLTPre) {
+        if (c.semver.prerelease && c.semver.prerelease.length &&
+            c.semver.major === needDomLTPre.major &&
+            c.semver.minor === needDomLTPre.minor &&
+            c.semver.patch === needDomLTPre.patch) {
+          needDomLTPre = false
+        }
+      }
+      if (c.operator === '<' || c.operator === '<=') {
+        lower = lowerLT(lt, c, options)
+        if (lower === c && lower !== lt) {
+          return false
+        }
+      } else if (lt.operator === '<=' && !c.test(lt.semver)) {
+        return false
+      }
+    }
+    if (!c.operator && (lt || gt) && gtltComp !== 0) {
+      return false
+    }
+  }
+
+  // if there was a < or >, and nothing in the dom, then must be false
+  // UNLESS it was limited by another range in the other direction.
+  // Eg, >1.0.0 <1.0.1 is still a subset of <2.0.0
+  if (gt && hasDomLT && !lt && gtltComp !== 0) {
+    return false
+  }
+
+  if (lt && hasDomGT && !gt && gtltComp !== 0) {
+    return false
+  }
+
+  // we needed a prerelease range in a specific tuple, but didn't get one
+  // then this isn't a subset.  eg >=1.2.3-pre is not a subset of >=1.0.0,
+  // because it includes prereleases in the 1.2.3 tuple
+  if (needDomGTPre || needDomLTPre) {
+    return false
+  }
+
+  return true
+}
+
+// >=1.2.3 is lower than >1.2.3
+const higherGT = (a, b, options) => {
+  if (!a) {
+    return b
+  }
+  const comp = compare(a.semver, b.semver, options)
+  return comp > 0 ? a
+    : comp < 0 ? b
+    : b.operator === '>' && a.operator === '>=' ? b
+    : a
+}
+
+// <=1.2.3 is higher than <1.2.3
+const lowerLT = (a, b, options) => {
+  if (!a) {
+    return b
+  }
+  const comp = compare(a.semver, b.semver, options)
+  return comp < 0 ? a
+    : comp > 0 ? b
+    : b.operator === '<' && a.operator === '<=' ? b
+    : a
+}
+
+module.exports = subset
+
+
+/***/ }),
+
+/***/ 4750:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Range = __nccwpck_require__(6782)
+
+// Mostly just for testing and legacy API reasons
+const toComparators = (range, options) =>
+  new Range(range, options).set
+    .map(comp => comp.map(c => c.value).join(' ').trim().split(' '))
+
+module.exports = toComparators
+
+
+/***/ }),
+
+/***/ 4737:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+const Range = __nccwpck_require__(6782)
+const validRange = (range, options) => {
+  try {
+    // Return '*' instead of '' so that truthiness works.
+    // This will throw if it's invalid anyway
+    return new Range(range, options).range || '*'
+  } catch (er) {
+    return null
+  }
+}
+module.exports = validRange
+
+
+/***/ }),
+
 /***/ 181:
 /***/ ((module) => {
 
@@ -5815,6 +9054,785 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 8898:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const { valid, clean, explain, parse } = __nccwpck_require__(4818);
+
+const { lt, le, eq, ne, ge, gt, compare, rcompare } = __nccwpck_require__(2124);
+
+const {
+  filter,
+  maxSatisfying,
+  minSatisfying,
+  RANGE_PATTERN,
+  satisfies,
+  validRange,
+} = __nccwpck_require__(790);
+
+const { major, minor, patch, inc } = __nccwpck_require__(8940);
+
+module.exports = {
+  // version
+  valid,
+  clean,
+  explain,
+  parse,
+
+  // operator
+  lt,
+  le,
+  lte: le,
+  eq,
+  ne,
+  neq: ne,
+  ge,
+  gte: ge,
+  gt,
+  compare,
+  rcompare,
+
+  // range
+  filter,
+  maxSatisfying,
+  minSatisfying,
+  RANGE_PATTERN,
+  satisfies,
+  validRange,
+
+  // semantic
+  major,
+  minor,
+  patch,
+  inc,
+};
+
+
+/***/ }),
+
+/***/ 2124:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const { parse } = __nccwpck_require__(4818);
+
+module.exports = {
+  compare,
+  rcompare,
+  lt,
+  le,
+  eq,
+  ne,
+  ge,
+  gt,
+  '<': lt,
+  '<=': le,
+  '==': eq,
+  '!=': ne,
+  '>=': ge,
+  '>': gt,
+  '===': arbitrary,
+};
+
+function lt(version, other) {
+  return compare(version, other) < 0;
+}
+
+function le(version, other) {
+  return compare(version, other) <= 0;
+}
+
+function eq(version, other) {
+  return compare(version, other) === 0;
+}
+
+function ne(version, other) {
+  return compare(version, other) !== 0;
+}
+
+function ge(version, other) {
+  return compare(version, other) >= 0;
+}
+
+function gt(version, other) {
+  return compare(version, other) > 0;
+}
+
+function arbitrary(version, other) {
+  return version.toLowerCase() === other.toLowerCase();
+}
+
+function compare(version, other) {
+  const parsedVersion = parse(version);
+  const parsedOther = parse(other);
+
+  const keyVersion = calculateKey(parsedVersion);
+  const keyOther = calculateKey(parsedOther);
+
+  return pyCompare(keyVersion, keyOther);
+}
+
+function rcompare(version, other) {
+  return -compare(version, other);
+}
+
+// this logic is buitin in python, but we need to port it to js
+// see https://stackoverflow.com/a/5292332/1438522
+function pyCompare(elemIn, otherIn) {
+  let elem = elemIn;
+  let other = otherIn;
+  if (elem === other) {
+    return 0;
+  }
+  if (Array.isArray(elem) !== Array.isArray(other)) {
+    elem = Array.isArray(elem) ? elem : [elem];
+    other = Array.isArray(other) ? other : [other];
+  }
+  if (Array.isArray(elem)) {
+    const len = Math.min(elem.length, other.length);
+    for (let i = 0; i < len; i += 1) {
+      const res = pyCompare(elem[i], other[i]);
+      if (res !== 0) {
+        return res;
+      }
+    }
+    return elem.length - other.length;
+  }
+  if (elem === -Infinity || other === Infinity) {
+    return -1;
+  }
+  if (elem === Infinity || other === -Infinity) {
+    return 1;
+  }
+  return elem < other ? -1 : 1;
+}
+
+function calculateKey(input) {
+  const { epoch } = input;
+  let { release, pre, post, local, dev } = input;
+  // When we compare a release version, we want to compare it with all of the
+  // trailing zeros removed. So we'll use a reverse the list, drop all the now
+  // leading zeros until we come to something non zero, then take the rest
+  // re-reverse it back into the correct order and make it a tuple and use
+  // that for our sorting key.
+  release = release.concat();
+  release.reverse();
+  while (release.length && release[0] === 0) {
+    release.shift();
+  }
+  release.reverse();
+
+  // We need to "trick" the sorting algorithm to put 1.0.dev0 before 1.0a0.
+  // We'll do this by abusing the pre segment, but we _only_ want to do this
+  // if there is !a pre or a post segment. If we have one of those then
+  // the normal sorting rules will handle this case correctly.
+  if (!pre && !post && dev) pre = -Infinity;
+  // Versions without a pre-release (except as noted above) should sort after
+  // those with one.
+  else if (!pre) pre = Infinity;
+
+  // Versions without a post segment should sort before those with one.
+  if (!post) post = -Infinity;
+
+  // Versions without a development segment should sort after those with one.
+  if (!dev) dev = Infinity;
+
+  if (!local) {
+    // Versions without a local segment should sort before those with one.
+    local = -Infinity;
+  } else {
+    // Versions with a local segment need that segment parsed to implement
+    // the sorting rules in PEP440.
+    // - Alpha numeric segments sort before numeric segments
+    // - Alpha numeric segments sort lexicographically
+    // - Numeric segments sort numerically
+    // - Shorter versions sort before longer versions when the prefixes
+    //   match exactly
+    local = local.map((i) =>
+      Number.isNaN(Number(i)) ? [-Infinity, i] : [Number(i), ''],
+    );
+  }
+
+  return [epoch, release, pre, post, dev, local];
+}
+
+
+/***/ }),
+
+/***/ 8940:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+const { explain, parse, stringify } = __nccwpck_require__(4818);
+
+// those notation are borrowed from semver
+module.exports = {
+  major,
+  minor,
+  patch,
+  inc,
+};
+
+function major(input) {
+  const version = explain(input);
+  if (!version) {
+    throw new TypeError('Invalid Version: ' + input);
+  }
+  return version.release[0];
+}
+
+function minor(input) {
+  const version = explain(input);
+  if (!version) {
+    throw new TypeError('Invalid Version: ' + input);
+  }
+  if (version.release.length < 2) {
+    return 0;
+  }
+  return version.release[1];
+}
+
+function patch(input) {
+  const version = explain(input);
+  if (!version) {
+    throw new TypeError('Invalid Version: ' + input);
+  }
+  if (version.release.length < 3) {
+    return 0;
+  }
+  return version.release[2];
+}
+
+function inc(input, release, preReleaseIdentifier) {
+  let identifier = preReleaseIdentifier || `a`;
+  const version = parse(input);
+
+  if (!version) {
+    return null;
+  }
+
+  if (
+    !['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview'].includes(
+      identifier,
+    )
+  ) {
+    return null;
+  }
+
+  switch (release) {
+    case 'premajor':
+      {
+        const [majorVersion] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion + 1;
+      }
+      version.pre = [identifier, 0];
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'preminor':
+      {
+        const [majorVersion, minorVersion = 0] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion + 1;
+      }
+      version.pre = [identifier, 0];
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'prepatch':
+      {
+        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+          version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion;
+        version.release[2] = patchVersion + 1;
+      }
+      version.pre = [identifier, 0];
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'prerelease':
+      if (version.pre === null) {
+        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+          version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion;
+        version.release[2] = patchVersion + 1;
+        version.pre = [identifier, 0];
+      } else {
+        if (preReleaseIdentifier === undefined && version.pre !== null) {
+          [identifier] = version.pre;
+        }
+
+        const [letter, number] = version.pre;
+        if (letter === identifier) {
+          version.pre = [letter, number + 1];
+        } else {
+          version.pre = [identifier, 0];
+        }
+      }
+
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'major':
+      if (
+        version.release.slice(1).some((value) => value !== 0) ||
+        version.pre === null
+      ) {
+        const [majorVersion] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion + 1;
+      }
+      delete version.pre;
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'minor':
+      if (
+        version.release.slice(2).some((value) => value !== 0) ||
+        version.pre === null
+      ) {
+        const [majorVersion, minorVersion = 0] = version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion + 1;
+      }
+      delete version.pre;
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    case 'patch':
+      if (
+        version.release.slice(3).some((value) => value !== 0) ||
+        version.pre === null
+      ) {
+        const [majorVersion, minorVersion = 0, patchVersion = 0] =
+          version.release;
+        version.release.fill(0);
+        version.release[0] = majorVersion;
+        version.release[1] = minorVersion;
+        version.release[2] = patchVersion + 1;
+      }
+      delete version.pre;
+      delete version.post;
+      delete version.dev;
+      delete version.local;
+      break;
+    default:
+      return null;
+  }
+
+  return stringify(version);
+}
+
+
+/***/ }),
+
+/***/ 790:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+// This file is dual licensed under the terms of the Apache License, Version
+// 2.0, and the BSD License. See the LICENSE file in the root of this repository
+// for complete details.
+
+const { VERSION_PATTERN, explain: explainVersion } = __nccwpck_require__(4818);
+
+const Operator = __nccwpck_require__(2124);
+
+const RANGE_PATTERN = [
+  '(?<operator>(===|~=|==|!=|<=|>=|<|>))',
+  '\\s*',
+  '(',
+  /*  */ '(?<version>(?:' + VERSION_PATTERN.replace(/\?<\w+>/g, '?:') + '))',
+  /*  */ '(?<prefix>\\.\\*)?',
+  /*  */ '|',
+  /*  */ '(?<legacy>[^,;\\s)]+)',
+  ')',
+].join('');
+
+module.exports = {
+  RANGE_PATTERN,
+  parse,
+  satisfies,
+  filter,
+  validRange,
+  maxSatisfying,
+  minSatisfying,
+};
+
+const isEqualityOperator = (op) => ['==', '!=', '==='].includes(op);
+
+const rangeRegex = new RegExp('^' + RANGE_PATTERN + '$', 'i');
+
+function parse(ranges) {
+  if (!ranges.trim()) {
+    return [];
+  }
+
+  const specifiers = ranges
+    .split(',')
+    .map((range) => rangeRegex.exec(range.trim()) || {})
+    .map(({ groups }) => {
+      if (!groups) {
+        return null;
+      }
+
+      let { ...spec } = groups;
+      const { operator, version, prefix, legacy } = groups;
+
+      if (version) {
+        spec = { ...spec, ...explainVersion(version) };
+        if (operator === '~=') {
+          if (spec.release.length < 2) {
+            return null;
+          }
+        }
+        if (!isEqualityOperator(operator) && spec.local) {
+          return null;
+        }
+
+        if (prefix) {
+          if (!isEqualityOperator(operator) || spec.dev || spec.local) {
+            return null;
+          }
+        }
+      }
+      if (legacy && operator !== '===') {
+        return null;
+      }
+
+      return spec;
+    });
+
+  if (specifiers.filter(Boolean).length !== specifiers.length) {
+    return null;
+  }
+
+  return specifiers;
+}
+
+function filter(versions, specifier, options = {}) {
+  const filtered = pick(versions, specifier, options);
+  if (filtered.length === 0 && options.prereleases === undefined) {
+    return pick(versions, specifier, { prereleases: true });
+  }
+  return filtered;
+}
+
+function maxSatisfying(versions, range, options) {
+  const found = filter(versions, range, options).sort(Operator.compare);
+  return found.length === 0 ? null : found[found.length - 1];
+}
+
+function minSatisfying(versions, range, options) {
+  const found = filter(versions, range, options).sort(Operator.compare);
+  return found.length === 0 ? null : found[0];
+}
+
+function pick(versions, specifier, options) {
+  const parsed = parse(specifier);
+
+  if (!parsed) {
+    return [];
+  }
+
+  return versions.filter((version) => {
+    const explained = explainVersion(version);
+
+    if (!parsed.length) {
+      return explained && !(explained.is_prerelease && !options.prereleases);
+    }
+
+    return parsed.reduce((pass, spec) => {
+      if (!pass) {
+        return false;
+      }
+      return contains({ ...spec, ...options }, { version, explained });
+    }, true);
+  });
+}
+
+function satisfies(version, specifier, options = {}) {
+  const filtered = pick([version], specifier, options);
+
+  return filtered.length === 1;
+}
+
+function arrayStartsWith(array, prefix) {
+  if (prefix.length > array.length) {
+    return false;
+  }
+
+  for (let i = 0; i < prefix.length; i += 1) {
+    if (prefix[i] !== array[i]) {
+      return false;
+    }
+  }
+
+  return true;
+}
+
+function contains(specifier, input) {
+  const { explained } = input;
+  let { version } = input;
+  const { ...spec } = specifier;
+
+  if (spec.prereleases === undefined) {
+    spec.prereleases = spec.is_prerelease;
+  }
+
+  if (explained && explained.is_prerelease && !spec.prereleases) {
+    return false;
+  }
+
+  if (spec.operator === '~=') {
+    let compatiblePrefix = spec.release.slice(0, -1).concat('*').join('.');
+    if (spec.epoch) {
+      compatiblePrefix = spec.epoch + '!' + compatiblePrefix;
+    }
+    return satisfies(version, `>=${spec.version}, ==${compatiblePrefix}`, {
+      prereleases: spec.prereleases,
+    });
+  }
+
+  if (spec.prefix) {
+    const isMatching =
+      explained.epoch === spec.epoch &&
+      arrayStartsWith(explained.release, spec.release);
+    const isEquality = spec.operator !== '!=';
+    return isEquality ? isMatching : !isMatching;
+  }
+
+  if (explained)
+    if (explained.local && spec.version) {
+      version = explained.public;
+      spec.version = explainVersion(spec.version).public;
+    }
+
+  if (spec.operator === '<' || spec.operator === '>') {
+    // simplified version of https://www.python.org/dev/peps/pep-0440/#exclusive-ordered-comparison
+    if (Operator.eq(spec.release.join('.'), explained.release.join('.'))) {
+      return false;
+    }
+  }
+
+  const op = Operator[spec.operator];
+  return op(version, spec.version || spec.legacy);
+}
+
+function validRange(specifier) {
+  return Boolean(parse(specifier));
+}
+
+
+/***/ }),
+
+/***/ 4818:
+/***/ ((module) => {
+
+const VERSION_PATTERN = [
+  'v?',
+  '(?:',
+  /* */ '(?:(?<epoch>[0-9]+)!)?', // epoch
+  /* */ '(?<release>[0-9]+(?:\\.[0-9]+)*)', // release segment
+  /* */ '(?<pre>', // pre-release
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<pre_l>(a|b|c|rc|alpha|beta|pre|preview))',
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<pre_n>[0-9]+)?',
+  /* */ ')?',
+  /* */ '(?<post>', // post release
+  /*    */ '(?:-(?<post_n1>[0-9]+))',
+  /*    */ '|',
+  /*    */ '(?:',
+  /*        */ '[-_\\.]?',
+  /*        */ '(?<post_l>post|rev|r)',
+  /*        */ '[-_\\.]?',
+  /*        */ '(?<post_n2>[0-9]+)?',
+  /*    */ ')',
+  /* */ ')?',
+  /* */ '(?<dev>', // dev release
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<dev_l>dev)',
+  /*    */ '[-_\\.]?',
+  /*    */ '(?<dev_n>[0-9]+)?',
+  /* */ ')?',
+  ')',
+  '(?:\\+(?<local>[a-z0-9]+(?:[-_\\.][a-z0-9]+)*))?', // local version
+].join('');
+
+module.exports = {
+  VERSION_PATTERN,
+  valid,
+  clean,
+  explain,
+  parse,
+  stringify,
+};
+
+const validRegex = new RegExp('^' + VERSION_PATTERN + '$', 'i');
+
+function valid(version) {
+  return validRegex.test(version) ? version : null;
+}
+
+const cleanRegex = new RegExp('^\\s*' + VERSION_PATTERN + '\\s*$', 'i');
+function clean(version) {
+  return stringify(parse(version, cleanRegex));
+}
+
+function parse(version, regex) {
+  // Validate the version and parse it into pieces
+  const { groups } = (regex || validRegex).exec(version) || {};
+  if (!groups) {
+    return null;
+  }
+
+  // Store the parsed out pieces of the version
+  const parsed = {
+    epoch: Number(groups.epoch ? groups.epoch : 0),
+    release: groups.release.split('.').map(Number),
+    pre: normalize_letter_version(groups.pre_l, groups.pre_n),
+    post: normalize_letter_version(
+      groups.post_l,
+      groups.post_n1 || groups.post_n2,
+    ),
+    dev: normalize_letter_version(groups.dev_l, groups.dev_n),
+    local: parse_local_version(groups.local),
+  };
+
+  return parsed;
+}
+
+function stringify(parsed) {
+  if (!parsed) {
+    return null;
+  }
+  const { epoch, release, pre, post, dev, local } = parsed;
+  const parts = [];
+
+  // Epoch
+  if (epoch !== 0) {
+    parts.push(`${epoch}!`);
+  }
+  // Release segment
+  parts.push(release.join('.'));
+
+  // Pre-release
+  if (pre) {
+    parts.push(pre.join(''));
+  }
+  // Post-release
+  if (post) {
+    parts.push('.' + post.join(''));
+  }
+  // Development release
+  if (dev) {
+    parts.push('.' + dev.join(''));
+  }
+  // Local version segment
+  if (local) {
+    parts.push(`+${local}`);
+  }
+  return parts.join('');
+}
+
+function normalize_letter_version(letterIn, numberIn) {
+  let letter = letterIn;
+  let number = numberIn;
+  if (letter) {
+    // We consider there to be an implicit 0 in a pre-release if there is
+    // not a numeral associated with it.
+    if (!number) {
+      number = 0;
+    }
+    // We normalize any letters to their lower case form
+    letter = letter.toLowerCase();
+
+    // We consider some words to be alternate spellings of other words and
+    // in those cases we want to normalize the spellings to our preferred
+    // spelling.
+    if (letter === 'alpha') {
+      letter = 'a';
+    } else if (letter === 'beta') {
+      letter = 'b';
+    } else if (['c', 'pre', 'preview'].includes(letter)) {
+      letter = 'rc';
+    } else if (['rev', 'r'].includes(letter)) {
+      letter = 'post';
+    }
+    return [letter, Number(number)];
+  }
+  if (!letter && number) {
+    // We assume if we are given a number, but we are not given a letter
+    // then this is using the implicit post release syntax (e.g. 1.0-1)
+    letter = 'post';
+
+    return [letter, Number(number)];
+  }
+  return null;
+}
+
+function parse_local_version(local) {
+  /*
+    Takes a string like abc.1.twelve and turns it into("abc", 1, "twelve").
+    */
+  if (local) {
+    return local
+      .split(/[._-]/)
+      .map((part) =>
+        Number.isNaN(Number(part)) ? part.toLowerCase() : Number(part),
+      );
+  }
+  return null;
+}
+
+function explain(version) {
+  const parsed = parse(version);
+  if (!parsed) {
+    return parsed;
+  }
+  const { epoch, release, pre, post, dev, local } = parsed;
+
+  let base_version = '';
+  if (epoch !== 0) {
+    base_version += epoch + '!';
+  }
+  base_version += release.join('.');
+
+  const is_prerelease = Boolean(dev || pre);
+  const is_devrelease = Boolean(dev);
+  const is_postrelease = Boolean(post);
+
+  // return
+
+  return {
+    epoch,
+    release,
+    pre,
+    post: post ? post[1] : post,
+    dev: dev ? dev[1] : dev,
+    local: local ? local.join('.') : local,
+    public: stringify(parsed).split('+', 1)[0],
+    base_version,
+    is_prerelease,
+    is_devrelease,
+    is_postrelease,
+  };
+}
+
 
 /***/ }),
 
@@ -7723,9 +11741,9 @@ exports.composeCollection = composeCollection;
 
 
 
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var resolveProps = __nccwpck_require__(4631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
@@ -7779,7 +11797,7 @@ var Alias = __nccwpck_require__(4065);
 var identity = __nccwpck_require__(1127);
 var composeCollection = __nccwpck_require__(7349);
 var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
 const CN = { composeNode, composeEmptyNode };
@@ -7991,11 +12009,11 @@ exports.composeScalar = composeScalar;
 
 var node_process = __nccwpck_require__(932);
 var directives = __nccwpck_require__(1342);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var errors = __nccwpck_require__(1464);
 var identity = __nccwpck_require__(1127);
 var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -8604,7 +12622,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 5407:
+/***/ 7788:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -8659,7 +12677,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var resolveProps = __nccwpck_require__(4631);
 var utilContainsNewline = __nccwpck_require__(9499);
 var utilMapIncludes = __nccwpck_require__(1187);
@@ -8872,7 +12890,7 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 
 var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -9380,7 +13398,7 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 5402:
+/***/ 3021:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -9391,7 +13409,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var toJS = __nccwpck_require__(4043);
 var Schema = __nccwpck_require__(5840);
-var stringifyDocument = __nccwpck_require__(9210);
+var stringifyDocument = __nccwpck_require__(6829);
 var anchors = __nccwpck_require__(1596);
 var applyReviver = __nccwpck_require__(3661);
 var createNode = __nccwpck_require__(2404);
@@ -10229,7 +14247,7 @@ var __webpack_unused_export__;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var Schema = __nccwpck_require__(5840);
 var errors = __nccwpck_require__(1464);
 var Alias = __nccwpck_require__(4065);
@@ -10273,7 +14291,7 @@ __webpack_unused_export__ = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
-__webpack_unused_export__ = publicApi.stringify;
+exports.As = publicApi.stringify;
 __webpack_unused_export__ = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
@@ -13463,7 +17481,7 @@ exports.Parser = Parser;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var errors = __nccwpck_require__(1464);
 var log = __nccwpck_require__(7249);
 var identity = __nccwpck_require__(1127);
@@ -15313,7 +19331,7 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 9210:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -16267,9 +20285,49 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
 /************************************************************************/
 var __webpack_exports__ = {};
 
+// NAMESPACE OBJECT: ./src/plan/rules/forced-conflict.ts
+var forced_conflict_namespaceObject = {};
+__nccwpck_require__.r(forced_conflict_namespaceObject);
+__nccwpck_require__.d(forced_conflict_namespaceObject, {
+  check: () => (check),
+  meta: () => (forced_conflict_meta)
+});
+
+// NAMESPACE OBJECT: ./src/plan/rules/over-budget.ts
+var over_budget_namespaceObject = {};
+__nccwpck_require__.r(over_budget_namespaceObject);
+__nccwpck_require__.d(over_budget_namespaceObject, {
+  check: () => (over_budget_check),
+  meta: () => (over_budget_meta)
+});
+
+// NAMESPACE OBJECT: ./src/plan/rules/over-split.ts
+var over_split_namespaceObject = {};
+__nccwpck_require__.r(over_split_namespaceObject);
+__nccwpck_require__.d(over_split_namespaceObject, {
+  check: () => (over_split_check),
+  meta: () => (over_split_meta)
+});
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/findings.ts
 /**
  * A finding is one thing a user should look at: a schema error, a planning smell, a plan problem.
@@ -16277,16 +20335,16 @@ var __webpack_exports__ = {};
  * reporters (text, JSON, SARIF, annotations, summary) never care where a finding came from.
  */
 /** Severities from most to least severe; index order is used for ranking and `fail-on`. */
-const SEVERITIES = ['error', 'warning', 'notice'];
-function severityRank(severity) {
-    return SEVERITIES.indexOf(severity);
+const findings_SEVERITIES = ['error', 'warning', 'notice'];
+function findings_severityRank(severity) {
+    return findings_SEVERITIES.indexOf(severity);
 }
 /** True when `severity` is at least as severe as `threshold`. */
 function atLeast(severity, threshold) {
-    return severityRank(severity) <= severityRank(threshold);
+    return findings_severityRank(severity) <= findings_severityRank(threshold);
 }
 /** Stable order: file, line, column, rule, message. */
-function compareFindings(a, b) {
+function findings_compareFindings(a, b) {
     return (a.file.localeCompare(b.file) ||
         a.span.line - b.span.line ||
         a.span.column - b.span.column ||
@@ -16300,190 +20358,64 @@ function countBySeverity(findings) {
     return counts;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var dist_ajv = __nccwpck_require__(2463);
+;// CONCATENATED MODULE: ./src/lint/catalogue.ts
+const DOCS_BASE = 'https://github.com/stowage-dev/stowage/blob/main/docs/rules';
+function rule(id, name, defaultSeverity, owner, description, help) {
+    return { id, name, defaultSeverity, description, docsUrl: `${DOCS_BASE}/${id}.md`, help, owner };
+}
+/** Every rule, in ID order. */
+const RULES = [
+    rule('STW001', 'bad-suppression', 'warning', 'lint', 'A stowage-ignore comment has no reason, names an unknown rule, or is misplaced.', 'Write suppressions as `# stowage-ignore STW202 -- reason` on or above the line, or `# stowage-ignore-file STW409 -- reason` at the top of the file. The reason after `--` tells the next reader why the smell is acceptable.'),
+    rule('STW002', 'unused-suppression', 'warning', 'lint', 'A stowage-ignore comment suppresses no finding.', 'A suppression that matches nothing hides future findings for no reason. Remove it, or move it onto (or just above) the line the finding points at.'),
+    rule('STW003', 'bad-config', 'warning', 'lint', 'The lint configuration names an unknown rule or setting, or gives an invalid value.', "Lint configuration (`.stowage/config.yml` or the spec's `lint:` key) takes `rules:` (rule ID or name → off|error|warning|notice) and `settings:` (known setting names). Fix the typo the message points at."),
+    rule('STW100', 'schema', 'error', 'loader', 'The file breaks the spec schema.', 'The spec must follow the version 1 schema. The message names the offending key or value and suggests the closest valid one.'),
+    rule('STW101', 'unknown-reference', 'error', 'lint', 'A step input or desired output names no workflow input and no step output.', "Every entry of a step's `inputs` must name a workflow input or a `<step>.<output>`; every desired output must name an output a step declares. Fix the typo or declare the missing input or output."),
+    rule('STW102', 'cycle', 'error', 'lint', 'Steps depend on each other in a loop.', 'A workflow is a directed acyclic graph: a step cannot (indirectly) consume its own output. Break the loop by splitting a step or by reading the earlier version of the data as a workflow input.'),
+    rule('STW103', 'duplicate-output', 'error', 'lint', 'Two step outputs write the same path.', 'When two outputs write the same path, one overwrites the other and the result depends on scheduling order. Give each output its own path.'),
+    rule('STW104', 'dead-step', 'warning', 'lint', "A step's outputs feed no other step and are no desired output.", 'A step whose results nobody uses costs compute and maintenance for nothing. Add its output to the workflow `outputs`, feed it to a step, or remove the step.'),
+    rule('STW105', 'no-desired-output', 'warning', 'lint', 'The workflow declares no desired outputs.', 'Without `outputs`, nothing says what the workflow is for, and no check can tell whether it produces it. Name the results under `outputs:` as `<name>: <step>.<output>`.'),
+    rule('STW106', 'unused-input', 'warning', 'lint', 'A declared workflow input is used by no step.', "An input nobody reads still has to be staged onto the cluster. Reference it from a step's `inputs` or remove it."),
+    rule('STW201', 'step-too-big', 'warning', 'lint', 'A step mixes runtimes, calls many tools or chains many commands: split it.', 'A step that mixes runtimes forces one container to hold all of them, and a step chaining many tools cannot be rerun, resourced or cached piece by piece. Split it into one step per runtime or tool.'),
+    rule('STW202', 'tiny-chain', 'notice', 'lint', 'A linear chain of short steps that would share a container group: merge them.', 'Each step costs scheduling, container start-up and data staging. A straight chain of short steps in the same image does the same work with less overhead as one step. Merge them, or raise the `tiny-chain-max-duration` setting.'),
+    rule('STW203', 'missing-duration', 'notice', 'lint', 'A step gives no expected processing time.', 'Without `duration`, nobody can tell whether a step is too big, too small or fits the requested time. Add `duration:` with the expected processing time per run (e.g. `40m`).'),
+    rule('STW301', 'missing-economics', 'notice', 'lint', 'The workflow gives no runs or time figures to judge the automation by.', 'The `economics:` block (runs-per-year, manual-minutes-per-run, development-hours, maintenance-hours-per-year, horizon-years) lets Stowage tell whether automating pays off.'),
+    rule('STW302', 'not-worth-automating', 'warning', 'lint', 'Development and maintenance over the horizon exceed the manual time saved.', 'Time saved is runs per year × manual minutes per run × horizon; the cost is development hours + maintenance hours per year × horizon. When the cost is larger, automating does not pay back within the horizon: reduce the scope, or state why it is worth it anyway (reproducibility, errors avoided) in a suppression reason.'),
+    rule('STW401', 'no-software', 'warning', 'lint', 'A step declares no software and no container.', "Without `software` or an image in `container`, a step's image holds only the base system, and the step works only by accident. List what `run` calls under `software`, or set `container:` to an image."),
+    rule('STW402', 'unpinned', 'warning', 'lint', 'A package or runtime has no exact version.', 'Unpinned packages make an image change whenever it is rebuilt, so results are not reproducible and the content hash cannot detect the change. Pin an exact version (`numpy==2.0.1`, `python: "3.12"`).'),
+    rule('STW403', 'mutable-image', 'warning', 'lint', 'An image reference uses `latest` or has no tag or digest.', 'A tag like `latest` (or no tag) points at different images over time, so two runs of the same workflow can use different software. Use a version tag, or better a digest (`@sha256:…`).'),
+    rule('STW404', 'forced-conflict', 'error', 'plan', 'A pinned group holds conflicting requirements.', 'Steps pinned to one group ask for requirements no single image can satisfy. Move one of the steps to another group or align the versions.'),
+    rule('STW405', 'over-budget', 'warning', 'plan', 'A group cannot fit the image size budget.', 'A group estimated above `containers.size-budget` is slow to pull onto every node. Split the group or raise the budget.'),
+    rule('STW406', 'over-split', 'notice', 'plan', 'Pinned groups could merge without conflict.', 'Every extra image is one more thing to pull, scan and keep in step. Merge pinned groups that share a family and do not conflict.'),
+    rule('STW407', 'gpu-mismatch', 'warning', 'lint', 'GPU software without GPU resources, or GPU resources without GPU software.', 'A GPU build without a GPU falls back to the CPU (slowly) or fails; a GPU requested by CPU-only software idles an expensive device. Request `resources.gpus` for GPU software, or drop the GPU request.'),
+    rule('STW408', 'service-without-entrypoint', 'error', 'lint', 'A service step has no entrypoint.', 'A long-running service is started from its image, so the image needs to know the command: give the step an `entrypoint:` (a command array).'),
+    rule('STW409', 'reuse-not-considered', 'notice', 'lint', '`based-on` is missing.', "Before writing a workflow, look for an existing one to adapt (nf-core, WorkflowHub, a colleague's). Record it under `based-on:`, or write `based-on: none` after looking."),
+    rule('STW410', 'invalid-requirement', 'error', 'plan', 'A software requirement cannot be parsed or would be unsafe to install.', 'Requirements reach a Dockerfile, so each must be a valid specifier of its ecosystem (e.g. `numpy==2.0.1`, `bioconda::samtools=1.20`, `org.group:artifact:1.0`).'),
+    rule('STW420', 'import-error', 'error', 'importer', 'A file of an imported pipeline (Nextflow, Snakemake, CWL) cannot be read or parsed.', 'The importer could not read this file, so the steps it defines are missing from the plan. Fix the syntax at the position given, or the path of the file it names; the rest of the pipeline is still imported.'),
+    rule('STW421', 'import-partial', 'notice', 'importer', 'The imported format cannot express something Stowage checks; the affected rules are off.', 'Engines such as Nextflow pass channels, not file paths, and record no durations or economics. Rules that cannot apply are turned off for the import and said so once. Add a stowage.yml beside the pipeline for the full checks.'),
+    rule('STW501', 'missing-resources', 'warning', 'lint', 'A cluster is set but a step requests no (or incomplete) resources.', 'A scheduler gives a job without requests its defaults, which may be too small (the job is killed) or too large (it waits in the queue). Set `resources:` with cpus, memory and time.'),
+    rule('STW502', 'exceeds-cluster', 'error', 'lint', "A resource request exceeds the cluster's node limits or walltime.", 'A job asking for more than one node offers will never be scheduled. Lower the request, split the step, or correct the `cluster:` limits.'),
+    rule('STW503', 'duration-exceeds-time', 'warning', 'lint', 'The expected duration is longer than the requested time.', 'The scheduler kills a job when its requested time runs out. Request more time than the expected duration, with a margin, or split the step.'),
+];
+const BY_ID = new Map(RULES.map((r) => [r.id, r]));
+const BY_NAME = new Map(RULES.map((r) => [r.name, r]));
+function ruleById(id) {
+    return BY_ID.get(id.toUpperCase());
+}
+/** A rule by ID (`STW202`, any case) or name (`tiny-chain`). */
+function ruleByIdOrName(idOrName) {
+    const key = idOrName.trim();
+    return BY_ID.get(key.toUpperCase()) ?? BY_NAME.get(key.toLowerCase());
+}
+/** Catalogue lookup that must succeed (for rule modules naming their own ID). */
+function requireRule(id) {
+    const meta = ruleById(id);
+    if (!meta)
+        throw new Error(`rule ${id} is not in the catalogue`);
+    return meta;
+}
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/spec/model.ts
-function emptySoftware() {
-    return { pip: [], conda: [], cran: [], bioconductor: [], maven: [], apt: [], npm: [], files: [] };
-}
-
-;// CONCATENATED MODULE: ./src/spec/schema.json
-const schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/stowage-dev/stowage/main/src/spec/schema.json","title":"Stowage workflow spec, version 1","description":"A research workflow: its inputs, desired outputs, steps with their software, and how to package that software into containers. Reference: docs/spec.md","type":"object","additionalProperties":false,"required":["version","name","steps"],"properties":{"$schema":{"type":"string"},"version":{"const":1,"x-message":"version must be 1 (the only spec version so far)"},"name":{"$ref":"#/definitions/name","description":"Short name of the workflow."},"description":{"type":"string"},"based-on":{"type":"string","minLength":1,"description":"An existing workflow this one adapts (URL or name), or `none` after looking for one."},"inputs":{"type":"object","description":"What the workflow needs from outside, by name.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/input"}},"outputs":{"type":"object","description":"The desired results, by name: each names a step output as `step.output`.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/outputReference"}},"economics":{"$ref":"#/definitions/economics"},"cluster":{"$ref":"#/definitions/cluster"},"containers":{"$ref":"#/definitions/containers"},"lint":{"$ref":"#/definitions/lint"},"steps":{"type":"object","description":"The steps of the workflow, by id.","minProperties":1,"propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}}},"definitions":{"identifier":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,62}$","x-message":"names start with a letter and use letters, digits, \'-\' and \'_\' (at most 63 characters)"},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","x-message":"the name uses letters, digits, \'.\', \'-\' and \'_\' and starts with a letter or digit"},"groupName":{"type":"string","pattern":"^[a-z0-9]+(?:[._-][a-z0-9]+)*$","maxLength":63,"x-message":"group names become image names: lowercase letters and digits, separated by \'.\', \'-\' or \'_\'"},"outputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*\\\\.[A-Za-z][A-Za-z0-9_-]*$","x-message":"write a step output as `step.output`, e.g. `train.model`"},"inputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*(\\\\.[A-Za-z][A-Za-z0-9_-]*)?$","x-message":"an input is a workflow input name or a step output as `step.output`"},"version":{"type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9][A-Za-z0-9.*+~:_-]*$","x-message":"write the version as a quoted string, e.g. \\"3.12\\" (unquoted 3.10 is the number 3.1 in YAML)"},"duration":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*(\\\\d+(\\\\.\\\\d+)?\\\\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)\\\\s*)+$"}],"x-message":"expected a duration such as 30m, 2h, 1d or 1h30m, or a number of seconds"},"size":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*\\\\d+(\\\\.\\\\d+)?\\\\s*([kKmMgGtTpP]i?[bB]?|[bB])?\\\\s*$"}],"x-message":"expected a size such as 512MB, 2GB or 1.5TiB, or a number of bytes"},"count":{"type":"integer","minimum":0,"x-message":"expected a whole number"},"positive":{"type":"number","minimum":0,"x-message":"expected a number of at least 0"},"stringList":{"type":"array","items":{"type":"string","minLength":1},"x-message":"expected a list of strings, e.g. [a, b]"},"input":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"size":{"$ref":"#/definitions/size"},"description":{"type":"string"}}},"economics":{"type":"object","additionalProperties":false,"description":"Figures to judge whether automating the workflow pays for itself.","properties":{"runs-per-year":{"$ref":"#/definitions/positive"},"manual-minutes-per-run":{"$ref":"#/definitions/positive"},"development-hours":{"$ref":"#/definitions/positive"},"maintenance-hours-per-year":{"$ref":"#/definitions/positive"},"horizon-years":{"$ref":"#/definitions/positive"}}},"cluster":{"type":"object","additionalProperties":false,"description":"The deployment target\'s per-node limits.","properties":{"scheduler":{"enum":["slurm","pbs","sge","lsf","kubernetes","local","other"]},"max-cpus":{"$ref":"#/definitions/count"},"max-memory":{"$ref":"#/definitions/size"},"max-time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"containers":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$","x-message":"a registry and optional namespace such as ghcr.io/acme/flood or 127.0.0.1:5000/demo (lowercase)"},"size-budget":{"$ref":"#/definitions/size"},"base-images":{"type":"object","description":"Base image per family, overriding the defaults.","propertyNames":{"enum":["python","conda","r","jvm","native","node","gpu","python-gpu","conda-gpu","native-gpu"]},"additionalProperties":{"type":"string","minLength":1}},"package-sizes":{"type":"object","description":"Estimated installed size per package name, overriding the built-in table.","additionalProperties":{"$ref":"#/definitions/size"}},"groups":{"type":"object","description":"Pinned groups: these steps share this image.","propertyNames":{"$ref":"#/definitions/groupName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["steps"],"properties":{"steps":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/identifier"}},"base":{"type":"string","minLength":1}}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Rule ID or name → off | error | warning | notice.","additionalProperties":{"enum":["off","error","warning","notice"]}},"settings":{"type":"object"}}},"software":{"type":"object","additionalProperties":false,"properties":{"python":{"$ref":"#/definitions/version"},"pip":{"$ref":"#/definitions/stringList"},"conda":{"$ref":"#/definitions/stringList"},"r":{"$ref":"#/definitions/version"},"cran":{"$ref":"#/definitions/stringList"},"bioconductor":{"$ref":"#/definitions/stringList"},"java":{"$ref":"#/definitions/version"},"maven":{"$ref":"#/definitions/stringList"},"apt":{"$ref":"#/definitions/stringList"},"npm":{"$ref":"#/definitions/stringList"},"build":{"type":"string","minLength":1},"files":{"$ref":"#/definitions/stringList"}}},"resources":{"type":"object","additionalProperties":false,"properties":{"cpus":{"$ref":"#/definitions/positive"},"memory":{"$ref":"#/definitions/size"},"time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"step":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string"},"run":{"type":"string","minLength":1},"inputs":{"type":"array","items":{"$ref":"#/definitions/inputReference"}},"outputs":{"type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"type":"string","minLength":1}},"software":{"$ref":"#/definitions/software"},"resources":{"$ref":"#/definitions/resources"},"duration":{"$ref":"#/definitions/duration"},"container":{"type":"string","minLength":1,"description":"`auto`, a group name, or an image reference used as is."},"entrypoint":{"$ref":"#/definitions/stringList"},"service":{"type":"boolean"}}}}}');
-;// CONCATENATED MODULE: ./src/spec/schema-errors.ts
-/** JSON pointer (`/steps/a/run`) → path segments; array indexes become numbers. */
-function pointerToPath(pointer, data) {
-    if (!pointer)
-        return [];
-    const path = [];
-    let node = data;
-    for (const raw of pointer.slice(1).split('/')) {
-        const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-        const key = Array.isArray(node) ? Number(segment) : segment;
-        path.push(key);
-        node = node?.[key];
-    }
-    return path;
-}
-/**
- * Edit distance counting a swap of two neighbouring letters as one edit (optimal string
- * alignment), so the commonest typos (`rnu` → `run`) are one edit away.
- */
-function editDistance(a, b) {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-    for (let i = 1; i <= a.length; i += 1) {
-        for (let j = 1; j <= b.length; j += 1) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            let best = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-                best = Math.min(best, d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    return d[a.length][b.length];
-}
-/** The closest candidate within a distance that still reads as a typo, if any. */
-function didYouMean(word, candidates) {
-    let best;
-    let bestDistance = Infinity;
-    for (const candidate of candidates) {
-        const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-        if (distance < bestDistance) {
-            best = candidate;
-            bestDistance = distance;
-        }
-    }
-    const allowed = Math.max(1, Math.floor(word.length / 3));
-    if (best !== undefined && bestDistance <= allowed)
-        return best;
-    // A truncated key (`manual-minutes` for `manual-minutes-per-run`) reads as the longer one.
-    const lower = word.toLowerCase();
-    return lower.length >= 4 ? candidates.find((c) => c.toLowerCase().startsWith(lower)) : undefined;
-}
-const TYPE_NAMES = {
-    object: 'a mapping',
-    array: 'a list',
-    string: 'a string',
-    number: 'a number',
-    integer: 'a whole number',
-    boolean: 'true or false',
-};
-function describe(value) {
-    if (value === null)
-        return 'nothing (null)';
-    if (Array.isArray(value))
-        return 'a list';
-    if (typeof value === 'object')
-        return 'a mapping';
-    if (typeof value === 'string')
-        return `the string "${value}"`;
-    return `${typeof value === 'number' ? 'the number' : ''} ${String(value)}`.trim();
-}
-function valueAt(data, path) {
-    let node = data;
-    for (const segment of path)
-        node = node?.[segment];
-    return node;
-}
-function lastKey(path) {
-    const last = path[path.length - 1];
-    return last === undefined ? 'the document' : `"${String(last)}"`;
-}
-/** Keywords ranked by how directly they tell the user what to fix. */
-const PRIORITY = ['type', 'const', 'enum', 'required', 'minProperties', 'minItems', 'minLength', 'pattern', 'minimum', 'maxLength'];
-/** One problem per node, in the order the nodes appear in ajv's report. */
-function explainSchemaErrors(errors, data) {
-    const problems = [];
-    const byNode = new Map();
-    for (const error of errors) {
-        if (error.keyword === 'additionalProperties') {
-            const key = error.params.additionalProperty;
-            const known = Object.keys(error.parentSchema?.properties ?? {});
-            const suggestion = didYouMean(key, known);
-            const where = pointerToPath(error.instancePath, data);
-            problems.push({
-                path: [...where, key],
-                part: 'key',
-                message: `unknown key "${key}"` +
-                    (suggestion ? ` (did you mean "${suggestion}"?)` : known.length ? `; expected one of: ${known.join(', ')}` : ''),
-            });
-            continue;
-        }
-        if (error.keyword === 'propertyNames')
-            continue; // explained by the nested error below
-        const pointer = error.propertyName !== undefined ? `${error.instancePath}\u0000${error.propertyName}` : error.instancePath;
-        const list = byNode.get(pointer) ?? [];
-        list.push(error);
-        byNode.set(pointer, list);
-    }
-    // Errors inside a union's branches are replaced by the union's own message.
-    const unions = [...byNode.entries()].filter(([, list]) => list.some((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf'));
-    for (const [pointer, list] of byNode) {
-        const union = list.find((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
-        const insideUnion = !union && unions.some(([p]) => pointer.startsWith(p + '/'));
-        if (insideUnion)
-            continue;
-        const [instancePath, propertyName] = pointer.split('\u0000');
-        const path = pointerToPath(instancePath, data);
-        if (propertyName !== undefined) {
-            const error = list[0];
-            const custom = error.parentSchema?.['x-message'];
-            problems.push({
-                path: [...path, propertyName],
-                part: 'key',
-                message: `invalid name "${propertyName}": ${custom ?? error.message ?? 'not allowed'}`,
-            });
-            continue;
-        }
-        const chosen = union ?? [...list].sort((a, b) => rank(a) - rank(b))[0];
-        problems.push(problemFor(chosen, path, data));
-    }
-    return problems;
-}
-function rank(error) {
-    const i = PRIORITY.indexOf(error.keyword);
-    return i === -1 ? PRIORITY.length : i;
-}
-function problemFor(error, path, data) {
-    const schema = error.parentSchema;
-    const custom = schema?.['x-message'];
-    const value = valueAt(data, path);
-    switch (error.keyword) {
-        case 'required': {
-            const missing = error.params.missingProperty;
-            return { path, part: 'key', message: `${lastKey(path)} is missing the required key "${missing}"` };
-        }
-        case 'type': {
-            const expected = String(error.params.type)
-                .split(',')
-                .map((t) => TYPE_NAMES[t] ?? t)
-                .join(' or ');
-            return { path, part: 'value', message: `${lastKey(path)} must be ${expected}, not ${describe(value)}${custom ? `: ${custom}` : ''}` };
-        }
-        case 'enum': {
-            const allowed = error.params.allowedValues.map(String);
-            const suggestion = typeof value === 'string' ? didYouMean(value, allowed) : undefined;
-            return {
-                path,
-                part: 'value',
-                message: `${lastKey(path)} cannot be ${describe(value)}` + (suggestion ? ` (did you mean "${suggestion}"?)` : `; expected one of: ${allowed.join(', ')}`),
-            };
-        }
-        case 'minProperties':
-        case 'minItems':
-            return { path, part: 'value', message: `${lastKey(path)} must not be empty` };
-        default:
-            return { path, part: 'value', message: `${lastKey(path)}: ${custom ?? error.message ?? 'is not valid'}` };
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/spec/source.ts
 /**
  * Source positions for YAML documents: maps a node path (`['steps', 'train', 'inputs', 0]`) to the
@@ -16575,39 +20507,6 @@ class YamlSource {
     }
     documentStart() {
         return { line: 1, column: 1, endLine: 1, endColumn: 1 + (this.lines[0]?.length ?? 0) };
-    }
-}
-/**
- * A locator over several files (importers read a pipeline from many): explicit locations recorded
- * per path, falling back to the nearest recorded ancestor, then to the main file's first line.
- */
-class RecordedSource {
-    mainFile;
-    recorded = new Map();
-    texts = new Map();
-    constructor(mainFile) {
-        this.mainFile = mainFile;
-    }
-    addFile(file, text) {
-        this.texts.set(file, text);
-    }
-    record(path, value, key) {
-        this.recorded.set(JSON.stringify(path), { value, key });
-    }
-    locate(path, part = 'value') {
-        for (let n = path.length; n >= 0; n -= 1) {
-            const hit = this.recorded.get(JSON.stringify(path.slice(0, n)));
-            if (hit)
-                return part === 'key' ? (hit.key ?? hit.value) : hit.value;
-        }
-        return { file: this.mainFile, span: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
-    }
-    lineText(file, line) {
-        const text = this.texts.get(file);
-        return text === undefined ? undefined : splitLines(text)[line - 1];
-    }
-    files() {
-        return this.texts;
     }
 }
 
@@ -16707,6 +20606,4019 @@ function formatSize(bytes) {
     return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
+;// CONCATENATED MODULE: ./src/lint/settings.ts
+/**
+ * Rule settings (thresholds) users may change under `settings:` in the lint config. Every setting
+ * is a number once parsed: durations in seconds, counts as integers.
+ */
+
+const SETTINGS = {
+    'tiny-chain-max-duration': {
+        kind: 'duration',
+        default: 300,
+        rule: 'STW202',
+        description: 'A step counts as tiny when its expected duration is at most this.',
+    },
+    'tiny-chain-min-steps': {
+        kind: 'count',
+        default: 2,
+        min: 2,
+        rule: 'STW202',
+        description: 'The fewest tiny steps in a row that are reported as a chain.',
+    },
+    'step-too-big-max-tools': {
+        kind: 'count',
+        default: 3,
+        rule: 'STW201',
+        description: "The most distinct tools one step's run may call.",
+    },
+    'step-too-big-max-commands': {
+        kind: 'count',
+        default: 5,
+        rule: 'STW201',
+        description: "The most commands one step's run may chain with &&, ;, | or new lines.",
+    },
+};
+function isSettingName(name) {
+    return Object.hasOwn(SETTINGS, name);
+}
+function defaultSettings() {
+    const settings = {};
+    for (const name of Object.keys(SETTINGS))
+        settings[name] = SETTINGS[name].default;
+    return settings;
+}
+/** The parsed value, or an explanation of what the setting expects. */
+function parseSetting(name, value) {
+    const meta = SETTINGS[name];
+    if (meta.kind === 'duration') {
+        const seconds = parseDuration(value);
+        return seconds === undefined
+            ? { error: `setting "${name}" expects a duration such as "5m" or "1h"` }
+            : { value: seconds };
+    }
+    const count = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+    const min = meta.min ?? 1;
+    return typeof count === 'number' && Number.isInteger(count) && count >= min
+        ? { value: count }
+        : { error: `setting "${name}" expects a whole number of at least ${min}` };
+}
+/** The value as a user would write it (`5m`, `3`). */
+function formatSetting(name, value) {
+    const meta = SETTINGS[name];
+    return meta.kind === 'duration' ? formatDuration(value) : String(value);
+}
+
+;// CONCATENATED MODULE: ./src/suggest.ts
+/** "Did you mean" suggestions for misspelled names, shared by the loader and the lint rules. */
+/**
+ * Edit distance counting a swap of two neighbouring letters as one edit (optimal string
+ * alignment), so the commonest typos (`rnu` → `run`) are one edit away.
+ */
+function editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i += 1) {
+        for (let j = 1; j <= b.length; j += 1) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let best = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+                best = Math.min(best, d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    return d[a.length][b.length];
+}
+/** The closest candidate within a distance that still reads as a typo, if any. */
+function closest(word, candidates) {
+    let best;
+    let bestDistance = Infinity;
+    for (const candidate of candidates) {
+        const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+        if (distance < bestDistance) {
+            best = candidate;
+            bestDistance = distance;
+        }
+    }
+    const allowed = Math.max(1, Math.floor(word.length / 3));
+    if (best !== undefined && bestDistance <= allowed)
+        return best;
+    // A truncated key (`manual-minutes` for `manual-minutes-per-run`) reads as the longer one.
+    const lower = word.toLowerCase();
+    return lower.length >= 4
+        ? [...candidates].find((c) => c.toLowerCase().startsWith(lower))
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/lint/suggest.ts
+/** "Did you mean" phrases for lint messages, over the shared suggestion search. */
+
+
+/** ` Did you mean "x"?` or the empty string. */
+function didYouMean(word, candidates) {
+    const match = closest(word, candidates);
+    return match === undefined ? '' : ` Did you mean "${match}"?`;
+}
+
+;// CONCATENATED MODULE: ./src/lint/config.ts
+/**
+ * Lint configuration: `.stowage/config.yml` and the spec's `lint:` key, both of the shape
+ *
+ *     rules:    { STW202: off, missing-duration: warning }   # rule ID or name → level
+ *     settings: { tiny-chain-max-duration: 10m }
+ *
+ * The spec's key is closer to the workflow, so it wins over the repository file, key by key.
+ */
+
+
+
+
+
+const LEVELS = ['off', 'error', 'warning', 'notice'];
+function emptyLintConfig() {
+    return { rules: {}, settings: {} };
+}
+/** `override`'s entries win over `base`'s; rule keys are compared by the rule they name. */
+function mergeLintConfig(base, override) {
+    const rules = {};
+    for (const config of [base, override]) {
+        for (const [key, level] of Object.entries(config?.rules ?? {})) {
+            rules[ruleByIdOrName(key)?.id ?? key] = level;
+        }
+    }
+    return { rules, settings: { ...base?.settings, ...override?.settings } };
+}
+/** Unknown keys and bad values are skipped here; `checkLintConfig` reports them. */
+function resolveLintConfig(config) {
+    const levels = new Map(RULES.map((r) => [r.id, r.defaultSeverity]));
+    for (const [key, level] of Object.entries(config.rules)) {
+        const meta = ruleByIdOrName(key);
+        if (meta && LEVELS.includes(level))
+            levels.set(meta.id, level);
+    }
+    const settings = defaultSettings();
+    for (const [name, value] of Object.entries(config.settings)) {
+        if (!isSettingName(name))
+            continue;
+        const parsed = parseSetting(name, value);
+        if ('value' in parsed)
+            settings[name] = parsed.value;
+    }
+    return { levels, settings };
+}
+/**
+ * Findings (STW003) for a config's unknown rules, bad levels, unknown settings and bad values.
+ * `locate` maps a path inside the config (`['rules', 'STW202']`) to where it was written.
+ */
+function checkLintConfig(raw, locate, where) {
+    const findings = [];
+    const report = (path, part, message) => {
+        const location = locate(path, part);
+        findings.push(badConfig(location, message));
+    };
+    if (raw === undefined || raw === null)
+        return findings;
+    if (!isRecord(raw)) {
+        report([], 'value', `${where} must be a mapping with \`rules:\` and \`settings:\`.`);
+        return findings;
+    }
+    for (const key of Object.keys(raw)) {
+        if (key !== 'rules' && key !== 'settings') {
+            report([key], 'key', `${where} has an unknown key "${key}"; it takes \`rules:\` and \`settings:\`.${didYouMean(key, ['rules', 'settings'])}`);
+        }
+    }
+    const rules = raw.rules;
+    if (rules !== undefined && rules !== null && !isRecord(rules)) {
+        report(['rules'], 'value', `\`rules:\` must map rule IDs or names to off, error, warning or notice.`);
+    }
+    for (const [key, level] of Object.entries(isRecord(rules) ? rules : {})) {
+        if (!ruleByIdOrName(key)) {
+            const known = RULES.flatMap((r) => [r.id, r.name]);
+            report(['rules', key], 'key', `"${key}" is not a Stowage rule ID or name.${didYouMean(key, known) || ' See docs/rules/README.md for the list.'}`);
+        }
+        else if (!LEVELS.includes(level) && level !== false) {
+            report(['rules', key], 'value', `Rule "${key}" is set to ${JSON.stringify(level)}; use one of off, error, warning, notice.${typeof level === 'string' ? didYouMean(level, LEVELS) : ''}`);
+        }
+    }
+    const settings = raw.settings;
+    if (settings !== undefined && settings !== null && !isRecord(settings)) {
+        report(['settings'], 'value', `\`settings:\` must map setting names to values.`);
+    }
+    for (const [name, value] of Object.entries(isRecord(settings) ? settings : {})) {
+        if (!isSettingName(name)) {
+            report(['settings', name], 'key', `"${name}" is not a lint setting.${didYouMean(name, Object.keys(SETTINGS)) || ` Known settings: ${Object.keys(SETTINGS).join(', ')}.`}`);
+            continue;
+        }
+        const parsed = parseSetting(name, value);
+        if ('error' in parsed)
+            report(['settings', name], 'value', `${parsed.error[0].toUpperCase()}${parsed.error.slice(1)}; got ${JSON.stringify(value)}.`);
+    }
+    return findings;
+}
+/** Reads `.stowage/config.yml` (or any file of that shape). Invalid parts are reported and skipped. */
+function loadLintConfig(fileText, file) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const document = (0,dist/* parseDocument */.Tp)(fileText, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    if (document.errors.length > 0) {
+        const error = document.errors[0];
+        const span = spanOf(lineCounter, error.pos[0], Math.max(error.pos[1], error.pos[0] + 1));
+        const message = `The lint config is not valid YAML (${error.message.split('\n')[0]}); it is ignored.`;
+        return { config: emptyLintConfig(), findings: [badConfig({ file, span }, message)] };
+    }
+    const source = new YamlSource(file, fileText, document, lineCounter);
+    let raw;
+    try {
+        raw = document.toJS({ maxAliasCount: 100 });
+    }
+    catch {
+        raw = undefined;
+    }
+    const findings = checkLintConfig(raw, (path, part) => source.locate(path, part), `The lint config ${file}`);
+    return { config: toLintConfig(raw), findings };
+}
+/** The valid part of a raw config. `false` (YAML's `off` in 1.1 habits) means off. */
+function toLintConfig(raw) {
+    const config = emptyLintConfig();
+    if (!isRecord(raw))
+        return config;
+    for (const [key, level] of Object.entries(isRecord(raw.rules) ? raw.rules : {})) {
+        const value = level === false ? 'off' : level;
+        if (ruleByIdOrName(key) && LEVELS.includes(value))
+            config.rules[key] = value;
+    }
+    for (const [name, value] of Object.entries(isRecord(raw.settings) ? raw.settings : {})) {
+        if (isSettingName(name) && 'value' in parseSetting(name, value))
+            config.settings[name] = value;
+    }
+    return config;
+}
+function badConfig(location, message) {
+    const meta = requireRule('STW003');
+    return {
+        rule: meta.id,
+        name: meta.name,
+        severity: meta.defaultSeverity,
+        message,
+        file: location.file,
+        span: location.span,
+    };
+}
+function isRecord(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+;// CONCATENATED MODULE: ./src/lint/graph.ts
+/** `{inputs.name}` placeholders in a step's `run`. */
+const INPUT_PLACEHOLDER = /\{inputs\.([A-Za-z0-9_.-]+)\}/g;
+function outputKey(step, output) {
+    return `${step}.${output}`;
+}
+function buildGraph(workflow) {
+    const steps = new Map(workflow.steps.map((s) => [s.id, s]));
+    const inputs = new Set(workflow.inputs.map((i) => i.name));
+    const references = new Map();
+    const consumersOf = new Map();
+    const readersOf = new Map();
+    const downstream = new Map();
+    const upstream = new Map();
+    for (const step of workflow.steps) {
+        downstream.set(step.id, []);
+        upstream.set(step.id, []);
+    }
+    const addReader = (input, step) => {
+        const readers = readersOf.get(input) ?? [];
+        if (!readers.includes(step))
+            readers.push(step);
+        readersOf.set(input, readers);
+    };
+    for (const step of workflow.steps) {
+        const resolved = step.inputs.map((raw, index) => resolveReference(raw, index, inputs, steps));
+        references.set(step.id, resolved);
+        for (const ref of resolved) {
+            if (ref.kind === 'input')
+                addReader(ref.input, step.id);
+            if (ref.kind !== 'output')
+                continue;
+            const edge = { from: ref.step, to: step.id, output: ref.output, index: ref.index };
+            const key = outputKey(ref.step, ref.output);
+            consumersOf.set(key, [...(consumersOf.get(key) ?? []), edge]);
+            downstream.get(ref.step).push(edge);
+            upstream.get(step.id).push(edge);
+        }
+        for (const [, name] of (step.run ?? '').matchAll(INPUT_PLACEHOLDER)) {
+            if (inputs.has(name))
+                addReader(name, step.id);
+        }
+    }
+    const desired = new Set(workflow.outputs.map((o) => outputKey(o.step, o.output)));
+    const order = workflow.steps.map((s) => s.id);
+    return {
+        steps,
+        inputs,
+        references,
+        consumersOf,
+        readersOf,
+        downstream,
+        upstream,
+        desired,
+        cycles: findCycles(order, downstream),
+    };
+}
+function resolveReference(raw, index, inputs, steps) {
+    if (inputs.has(raw))
+        return { kind: 'input', raw, index, input: raw };
+    const dot = raw.indexOf('.');
+    if (dot < 0)
+        return { kind: 'unknown', raw, index, reason: 'no-input' };
+    const step = raw.slice(0, dot);
+    const output = raw.slice(dot + 1);
+    const producer = steps.get(step);
+    if (!producer)
+        return { kind: 'unknown', raw, index, reason: 'no-step', step, output };
+    if (!Object.hasOwn(producer.outputs, output)) {
+        return { kind: 'unknown', raw, index, reason: 'no-output', step, output };
+    }
+    return { kind: 'output', raw, index, step, output };
+}
+/**
+ * Loops among the steps: Tarjan's strongly connected components, then one loop per component
+ * (a shortest path back to its first step in document order), so a tangle is reported once.
+ */
+function findCycles(order, downstream) {
+    const index = new Map();
+    const low = new Map();
+    const onStack = new Set();
+    const stack = [];
+    const components = [];
+    let counter = 0;
+    // Iterative Tarjan: a recursive one overflows the stack on long generated chains.
+    for (const root of order) {
+        if (index.has(root))
+            continue;
+        const work = [{ node: root, next: 0 }];
+        index.set(root, counter);
+        low.set(root, counter);
+        counter += 1;
+        stack.push(root);
+        onStack.add(root);
+        while (work.length > 0) {
+            const frame = work[work.length - 1];
+            const edges = downstream.get(frame.node) ?? [];
+            if (frame.next < edges.length) {
+                const target = edges[frame.next].to;
+                frame.next += 1;
+                if (!index.has(target)) {
+                    index.set(target, counter);
+                    low.set(target, counter);
+                    counter += 1;
+                    stack.push(target);
+                    onStack.add(target);
+                    work.push({ node: target, next: 0 });
+                }
+                else if (onStack.has(target)) {
+                    low.set(frame.node, Math.min(low.get(frame.node), index.get(target)));
+                }
+                continue;
+            }
+            work.pop();
+            const parent = work[work.length - 1];
+            if (parent)
+                low.set(parent.node, Math.min(low.get(parent.node), low.get(frame.node)));
+            if (low.get(frame.node) === index.get(frame.node)) {
+                const component = [];
+                let member;
+                do {
+                    member = stack.pop();
+                    onStack.delete(member);
+                    component.push(member);
+                } while (member !== frame.node);
+                components.push(component);
+            }
+        }
+    }
+    const position = new Map(order.map((id, i) => [id, i]));
+    const cycles = [];
+    for (const component of components) {
+        const members = new Set(component);
+        const start = [...component].sort((a, b) => position.get(a) - position.get(b))[0];
+        const selfLoop = (downstream.get(start) ?? []).find((e) => e.to === start);
+        if (component.length === 1 && !selfLoop)
+            continue;
+        cycles.push(selfLoop ? [selfLoop] : shortestLoop(start, members, downstream));
+    }
+    return cycles.sort((a, b) => position.get(a[0].from) - position.get(b[0].from));
+}
+/** Breadth-first search from `start` back to itself inside one component. */
+function shortestLoop(start, members, downstream) {
+    const via = new Map();
+    const queue = [start];
+    for (let head = 0; head < queue.length; head += 1) {
+        const node = queue[head];
+        for (const edge of downstream.get(node) ?? []) {
+            if (!members.has(edge.to))
+                continue;
+            if (edge.to === start) {
+                const loop = [edge];
+                for (let at = node; at !== start; at = via.get(at).from)
+                    loop.unshift(via.get(at));
+                return loop;
+            }
+            if (via.has(edge.to))
+                continue;
+            via.set(edge.to, edge);
+            queue.push(edge.to);
+        }
+    }
+    return [];
+}
+
+;// CONCATENATED MODULE: ./src/lint/rule.ts
+
+function defineRule(id, check) {
+    return { meta: requireRule(id), check };
+}
+/** Runs one rule; findings carry the rule's default severity (config is applied later). */
+function runRule(rule, workflow, graph, settings) {
+    const findings = [];
+    const push = (location, message, severity) => {
+        findings.push({
+            rule: rule.meta.id,
+            name: rule.meta.name,
+            severity,
+            message,
+            file: location.file,
+            span: location.span,
+        });
+    };
+    const severity = rule.meta.defaultSeverity;
+    rule.check({
+        workflow,
+        graph,
+        settings,
+        report: (path, message, part = 'value') => push(workflow.source.locate(path, part), message, severity),
+        reportMissing: (path, message) => push(locateMissing(workflow, path), message, severity),
+    });
+    return findings;
+}
+function sameSpan(a, b) {
+    return (a.file === b.file &&
+        a.span.line === b.span.line &&
+        a.span.column === b.span.column &&
+        a.span.endLine === b.span.endLine &&
+        a.span.endColumn === b.span.endColumn);
+}
+/**
+ * A locator answers a missing path with its nearest existing ancestor; at the top level that is
+ * the whole document or its first line, neither of which says where to look, so point at the
+ * `name:` key instead (or `version:`, or the first line).
+ */
+function locateMissing(workflow, path) {
+    const { source } = workflow;
+    const root = [source.locate([], 'value'), source.locate([], 'key')];
+    const atRoot = (at) => root.some((r) => sameSpan(r, at));
+    const here = source.locate(path, 'key');
+    if (!atRoot(here))
+        return here;
+    for (const key of ['name', 'version']) {
+        const at = source.locate([key], 'key');
+        if (!atRoot(at))
+            return at;
+    }
+    return root[1];
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/unknown-reference.ts
+/**
+ * STW101 unknown-reference: a step input that names no workflow input and no step output, or a
+ * desired output that names no step output. Messages suggest the closest existing name.
+ */
+
+
+/* harmony default export */ const unknown_reference = (defineRule('STW101', (ctx) => {
+    const { graph } = ctx;
+    for (const step of ctx.workflow.steps) {
+        for (const ref of graph.references.get(step.id) ?? []) {
+            if (ref.kind !== 'unknown')
+                continue;
+            const message = ref.reason === 'no-input'
+                ? `names no workflow input and no step output.` +
+                    (suggest(ref.raw, [...graph.inputs, ...everyOutput(graph)]) ??
+                        ` Declare it under \`inputs:\`, or write <step>.<output> to use a step's result.`)
+                : whatIsMissing(graph, ref.step, ref.output, true);
+            ctx.report(['steps', step.id, 'inputs', ref.index], `Step "${step.id}" input "${ref.raw}" ${message}`);
+        }
+    }
+    for (const desired of ctx.workflow.outputs) {
+        const producer = graph.steps.get(desired.step);
+        if (producer && Object.hasOwn(producer.outputs, desired.output))
+            continue;
+        ctx.report(['outputs', desired.name], `Desired output "${desired.name}" (${desired.step}.${desired.output}) ` +
+            whatIsMissing(graph, desired.step, desired.output, false));
+    }
+}));
+/** Why `step.output` resolves to nothing, and the closest name that would. */
+function whatIsMissing(graph, step, output, inputsAllowed) {
+    const producer = graph.steps.get(step);
+    if (!producer) {
+        const candidates = [...everyOutput(graph), ...(inputsAllowed ? graph.inputs : [])];
+        return (`names step "${step}", which does not exist.` +
+            (suggest(`${step}.${output}`, candidates) ??
+                suggest(step, graph.steps.keys()) ??
+                ` Name an output of an existing step as <step>.<output>.`));
+    }
+    const outputs = Object.keys(producer.outputs);
+    const has = outputs.length > 0
+        ? `it has ${outputs.map((o) => `"${o}"`).join(', ')}`
+        : 'it declares no outputs';
+    const near = closest(output, outputs);
+    return (`names output "${output}" of step "${step}", but ${has}.` +
+        (near !== undefined
+            ? ` Did you mean "${step}.${near}"?`
+            : ` Declare "${output}" under the outputs of "${step}".`));
+}
+function everyOutput(graph) {
+    return [...graph.steps.values()].flatMap((s) => Object.keys(s.outputs).map((o) => `${s.id}.${o}`));
+}
+function suggest(word, candidates) {
+    const near = closest(word, candidates);
+    return near === undefined ? undefined : ` Did you mean "${near}"?`;
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/cycle.ts
+/** STW102 cycle: steps that depend on each other in a loop. */
+
+/* harmony default export */ const cycle = (defineRule('STW102', (ctx) => {
+    for (const loop of ctx.graph.cycles) {
+        // Point at the input that closes the loop into its first step (in document order).
+        const closing = loop[loop.length - 1];
+        const path = [loop[0].from, ...loop.map((e) => e.to)].map((s) => `"${s}"`).join(' → ');
+        const edges = loop.map((e) => `"${e.to}" reads ${e.from}.${e.output}`).join(', ');
+        const message = loop.length === 1
+            ? `Step "${closing.to}" reads its own output ${closing.from}.${closing.output}, a loop. ` +
+                `Read the earlier data as a workflow input instead.`
+            : `Steps form a loop: ${path} (${edges}). ` +
+                `Break it by splitting a step or reading the earlier data as a workflow input.`;
+        ctx.report(['steps', closing.to, 'inputs', closing.index], message);
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/duplicate-output.ts
+/** STW103 duplicate-output: two step outputs that write the same path. */
+
+/* harmony default export */ const duplicate_output = (defineRule('STW103', (ctx) => {
+    const firstWriter = new Map();
+    for (const step of ctx.workflow.steps) {
+        for (const [output, path] of Object.entries(step.outputs)) {
+            const key = normalizePath(path);
+            const first = firstWriter.get(key);
+            if (!first) {
+                firstWriter.set(key, { step: step.id, output });
+                continue;
+            }
+            const other = first.step === step.id
+                ? `output "${first.output}" of the same step`
+                : `step "${first.step}" (output "${first.output}")`;
+            ctx.report(['steps', step.id, 'outputs', output], `Step "${step.id}" output "${output}" writes ${path}, which ${other} also writes; ` +
+                `one would overwrite the other. Give each output its own path.`);
+        }
+    }
+}));
+/** `./work//grid.zarr/` and `work/grid.zarr` are the same path. */
+function normalizePath(path) {
+    return path
+        .trim()
+        .replace(/\/+/g, '/')
+        .replace(/^(\.\/)+/, '')
+        .replace(/(\/\.)+(?=\/|$)/g, '')
+        .replace(/\/$/, '');
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/dead-step.ts
+/** STW104 dead-step: a step whose outputs feed nothing and are no desired output. */
+
+
+/* harmony default export */ const dead_step = (defineRule('STW104', (ctx) => {
+    const { workflow, graph } = ctx;
+    // Without desired outputs every last step would be "dead"; STW105 reports the real problem.
+    if (workflow.outputs.length === 0)
+        return;
+    for (const step of workflow.steps) {
+        if (step.service)
+            continue;
+        const outputs = Object.keys(step.outputs);
+        const used = outputs.some((o) => {
+            const key = outputKey(step.id, o);
+            return graph.desired.has(key) || (graph.consumersOf.get(key)?.length ?? 0) > 0;
+        });
+        if (used)
+            continue;
+        const message = outputs.length === 0
+            ? `Step "${step.id}" declares no outputs, so nothing can use its work. ` +
+                `Declare what it produces under \`outputs:\` and use it, or remove the step.`
+            : `Step "${step.id}" produces ${outputs.map((o) => `${step.id}.${o}`).join(', ')}, ` +
+                `but no step reads ${outputs.length === 1 ? 'it' : 'them'} and no desired output names ` +
+                `${outputs.length === 1 ? 'it' : 'them'}. Add it to the workflow \`outputs:\`, ` +
+                `feed it to a step, or remove the step.`;
+        ctx.report(['steps', step.id], message, 'key');
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/no-desired-output.ts
+/** STW105 no-desired-output: the workflow declares no outputs. */
+
+/* harmony default export */ const no_desired_output = (defineRule('STW105', (ctx) => {
+    if (ctx.workflow.outputs.length > 0)
+        return;
+    const last = ctx.workflow.steps[ctx.workflow.steps.length - 1];
+    const firstOutput = last ? Object.keys(last.outputs)[0] : undefined;
+    const example = last && firstOutput ? ` (e.g. \`${firstOutput}: ${last.id}.${firstOutput}\`)` : '';
+    ctx.reportMissing(['outputs'], `Workflow "${ctx.workflow.name}" declares no desired outputs, so nothing says what it is for. ` +
+        `Name its results under \`outputs:\` as <name>: <step>.<output>${example}.`);
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/unused-input.ts
+/** STW106 unused-input: a declared workflow input no step reads. */
+
+/* harmony default export */ const unused_input = (defineRule('STW106', (ctx) => {
+    for (const input of ctx.workflow.inputs) {
+        if ((ctx.graph.readersOf.get(input.name)?.length ?? 0) > 0)
+            continue;
+        ctx.report(['inputs', input.name], `Workflow input "${input.name}" is read by no step. ` +
+            `Add "${input.name}" to the \`inputs\` of the step that needs it, or remove it.`, 'key');
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/shell.ts
+/**
+ * A light reading of a step's `run` command: the simple commands it chains and the tools they
+ * call. Not a shell parser: enough to count `&&`, `||`, `;`, `|` and new lines outside quotes.
+ */
+/** Commands that arrange the shell rather than do the work; they do not count as tools. */
+const SHELL_CHORES = new Set([
+    'cd',
+    'echo',
+    'printf',
+    'mkdir',
+    'rm',
+    'cp',
+    'mv',
+    'ln',
+    'touch',
+    'export',
+    'set',
+    'source',
+    '.',
+    'true',
+    'false',
+    'test',
+    '[',
+    'exit',
+    'cat',
+    'ls',
+    'chmod',
+    'sleep',
+    'wait',
+    'trap',
+    'unset',
+    'local',
+    'shift',
+    ':',
+    'pwd',
+    'exec',
+    'eval',
+    'then',
+    'fi',
+    'do',
+    'done',
+    'else',
+    'if',
+    'for',
+    'while',
+    'until',
+    'case',
+    'esac',
+    '{',
+    '}',
+    '(',
+    ')',
+]);
+/** Interpreters whose first argument names the real tool (`python scripts/regrid.py`). */
+const INTERPRETERS = new Set([
+    'python',
+    'python3',
+    'python2',
+    'Rscript',
+    'R',
+    'java',
+    'node',
+    'perl',
+    'ruby',
+    'bash',
+    'sh',
+    'julia',
+]);
+/** Wrappers that run the next word as the command. */
+const WRAPPERS = new Set([
+    'time',
+    'nice',
+    'env',
+    'sudo',
+    'nohup',
+    'srun',
+    'mpirun',
+    'mpiexec',
+    'xargs',
+]);
+/** Split on `&&`, `||`, `;`, `|`, `&` and new lines that are outside quotes; drop comments. */
+function splitCommands(run) {
+    const parts = [];
+    let current = '';
+    let quote;
+    for (let i = 0; i < run.length; i += 1) {
+        const c = run[i];
+        if (quote) {
+            if (c === '\\' && quote === '"') {
+                current += c + (run[i + 1] ?? '');
+                i += 1;
+                continue;
+            }
+            if (c === quote)
+                quote = undefined;
+            current += c;
+            continue;
+        }
+        if (c === '\\' && run[i + 1] === '\n') {
+            i += 1; // a continued line is one command
+            current += ' ';
+            continue;
+        }
+        if (c === "'" || c === '"') {
+            quote = c;
+            current += c;
+            continue;
+        }
+        if (c === '#' && (current === '' || /\s$/.test(current))) {
+            while (i < run.length && run[i] !== '\n')
+                i += 1;
+            parts.push(current);
+            current = '';
+            continue;
+        }
+        if (c === '\n' || c === ';' || c === '|' || c === '&') {
+            parts.push(current);
+            current = '';
+            if ((c === '|' || c === '&') && run[i + 1] === c)
+                i += 1;
+            continue;
+        }
+        current += c;
+    }
+    parts.push(current);
+    return parts
+        .map((p) => p.trim())
+        .filter((p) => p !== '')
+        .map((text) => ({ text, tool: toolOf(text) }));
+}
+function toolOf(command) {
+    const words = command.split(/\s+/).filter((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
+    let i = 0;
+    while (i < words.length && WRAPPERS.has(words[i])) {
+        i += 1;
+        while (i < words.length && words[i].startsWith('-'))
+            i += 1;
+    }
+    const program = words[i];
+    if (program === undefined || SHELL_CHORES.has(program))
+        return undefined;
+    const base = program.replace(/^.*\//, '');
+    if (INTERPRETERS.has(base)) {
+        const script = words.slice(i + 1).find((w) => !w.startsWith('-'));
+        return script ?? base;
+    }
+    return base;
+}
+/** The distinct tools of a command list, in order of first use. */
+function toolsOf(commands) {
+    return [...new Set(commands.flatMap((c) => (c.tool ? [c.tool] : [])))];
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/step-too-big.ts
+
+
+/** Language runtimes and the `software` keys that imply them (apt/build/files go with any). */
+const RUNTIMES = [
+    { runtime: 'Python', keys: ['python', 'pip'] },
+    { runtime: 'R', keys: ['r', 'cran', 'bioconductor'] },
+    { runtime: 'Java', keys: ['java', 'maven'] },
+    { runtime: 'Node.js', keys: ['npm'] },
+];
+/* harmony default export */ const step_too_big = (defineRule('STW201', (ctx) => {
+    const maxTools = ctx.settings['step-too-big-max-tools'];
+    const maxCommands = ctx.settings['step-too-big-max-commands'];
+    for (const step of ctx.workflow.steps) {
+        const runtimes = runtimesOf(step.software);
+        if (runtimes.length > 1) {
+            const parts = runtimes.map((r) => `${r.runtime} (${r.keys.join(', ')})`).join(' and ');
+            const names = runtimes.map((r) => `"${step.id}-${slug(r.runtime)}"`).join(' and ');
+            ctx.report(['steps', step.id, 'software'], `Step "${step.id}" mixes runtimes: ${parts}; one image would have to hold all of them. ` +
+                `Split it into one step per runtime, e.g. ${names}, passing data between them as outputs.`, 'key');
+        }
+        if (step.run === undefined)
+            continue;
+        const commands = splitCommands(step.run);
+        const tools = toolsOf(commands);
+        if (tools.length <= maxTools && commands.length <= maxCommands)
+            continue;
+        const what = tools.length > maxTools
+            ? `calls ${tools.length} tools (${tools.join(', ')}; at most ${maxTools} advised)`
+            : `chains ${commands.length} commands (at most ${maxCommands} advised)`;
+        const split = tools.length > 1
+            ? `Split it into steps with one tool each (${tools.map((t) => `"${t}"`).join(', ')}) ` +
+                `and pass files between them as outputs`
+            : `Move the sequence into a script listed under \`software.files\`, or split it into steps`;
+        ctx.report(['steps', step.id, 'run'], `Step "${step.id}" ${what}. ${split}.`);
+    }
+}));
+function runtimesOf(software) {
+    return RUNTIMES.flatMap(({ runtime, keys }) => {
+        const used = keys.filter((k) => {
+            const value = software[k];
+            return Array.isArray(value) ? value.length > 0 : value !== undefined;
+        });
+        return used.length > 0 ? [{ runtime, keys: used }] : [];
+    });
+}
+function slug(runtime) {
+    return runtime.toLowerCase().replace(/[^a-z0-9]+/g, '');
+}
+
+;// CONCATENATED MODULE: ./src/plan/family.ts
+/**
+ * Package names whose usual builds run on a GPU (pip, conda and apt names, lower case). A prefix
+ * ending in `*` matches any name that starts with it.
+ */
+const GPU_PACKAGES = [
+    'tensorflow',
+    'tensorflow-gpu',
+    'tf-nightly',
+    'torch',
+    'pytorch',
+    'pytorch-cuda',
+    'torchvision',
+    'torchaudio',
+    'jax[cuda*',
+    'jaxlib[cuda*',
+    'cupy',
+    'cupy-cuda*',
+    'cudatoolkit',
+    'cuda-*',
+    'cudnn',
+    'nvidia-*',
+    'libcudnn*',
+    'libnvinfer*',
+    'tensorrt',
+    'rapids*',
+    'cudf*',
+    'cuml*',
+];
+/** The bare package name of a requirement as written, lower case (extras kept for jax[cuda12]). */
+function packageName(text) {
+    const noChannel = text.includes('::') ? text.slice(text.indexOf('::') + 2) : text;
+    const m = /^[A-Za-z0-9_.-]+(?:\[[^\]]*\])?/.exec(noChannel.trim());
+    return (m?.[0] ?? '').toLowerCase().replace(/_/g, '-');
+}
+function isGpuPackage(text) {
+    const name = packageName(text);
+    return GPU_PACKAGES.some((p) => (p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : name === p));
+}
+/** A step needs a GPU when it asks for GPUs or uses GPU builds of its packages. */
+function isGpuStep(step) {
+    if ((step.resources?.gpus ?? 0) > 0)
+        return true;
+    const s = step.software;
+    return [...s.pip, ...s.conda, ...s.apt].some(isGpuPackage);
+}
+/**
+ * The family from the software a step declares. A step mixing runtimes gets the most specific
+ * one, in the order conda > r > python > jvm > node > native (lint STW201 tells users to split).
+ */
+function softwareFamily(step) {
+    const s = step.software;
+    if (s.conda.length > 0)
+        return 'conda';
+    if (s.r !== undefined || s.cran.length > 0 || s.bioconductor.length > 0)
+        return 'r';
+    if (s.python !== undefined || s.pip.length > 0)
+        return 'python';
+    if (s.java !== undefined || s.maven.length > 0)
+        return 'jvm';
+    if (s.npm.length > 0)
+        return 'node';
+    if (s.apt.length > 0 || (s.build !== undefined && s.build.trim() !== '') || s.files.length > 0) {
+        return 'native';
+    }
+    return 'none';
+}
+/**
+ * `groupNames`: the names of the spec's pinned groups (`containers.groups`); a `container` that is
+ * neither `auto` nor one of them is an image reference. Without the set, every non-`auto`
+ * container counts as an image reference.
+ */
+function familyOf(step, groupNames = new Set()) {
+    const gpu = isGpuStep(step);
+    const container = step.container ?? 'auto';
+    if (container !== 'auto' && !groupNames.has(container))
+        return { family: 'external', gpu };
+    return { family: softwareFamily(step), gpu };
+}
+/** The names of the pinned groups of a workflow, for `familyOf`. */
+function pinnedGroupNames(workflow) {
+    return new Set(workflow.containers.groups.map((g) => g.name));
+}
+
+// EXTERNAL MODULE: ./node_modules/@renovatebot/pep440/index.js
+var pep440 = __nccwpck_require__(8898);
+var pep440_default = /*#__PURE__*/__nccwpck_require__.n(pep440);
+// EXTERNAL MODULE: ./node_modules/@renovatebot/pep440/lib/specifier.js
+var lib_specifier = __nccwpck_require__(790);
+var specifier_default = /*#__PURE__*/__nccwpck_require__.n(lib_specifier);
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+;// CONCATENATED MODULE: ./src/plan/ranges.ts
+/**
+ * Version sets as unions of intervals over an ordered version space. Each ecosystem brings its own
+ * comparison; "no version satisfies both" then reduces to "the two unions do not intersect".
+ */
+const ANY = [{}];
+function exactly(version) {
+    return [{ lo: { version, inclusive: true }, hi: { version, inclusive: true } }];
+}
+function ranges_atLeast(version, inclusive) {
+    return [{ lo: { version, inclusive } }];
+}
+function below(version, inclusive) {
+    return [{ hi: { version, inclusive } }];
+}
+function between(lo, hi) {
+    return [{ lo: { version: lo, inclusive: true }, hi: { version: hi, inclusive: false } }];
+}
+/** Everything except one version. */
+function except(version) {
+    return [{ hi: { version, inclusive: false } }, { lo: { version, inclusive: false } }];
+}
+/** Everything except a half-open range [lo, hi). */
+function exceptBetween(lo, hi) {
+    return [{ hi: { version: lo, inclusive: false } }, { lo: { version: hi, inclusive: true } }];
+}
+function maxLo(a, b, cmp) {
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    const c = cmp(a.version, b.version);
+    if (c !== 0)
+        return c > 0 ? a : b;
+    return a.inclusive ? b : a;
+}
+function minHi(a, b, cmp) {
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    const c = cmp(a.version, b.version);
+    if (c !== 0)
+        return c < 0 ? a : b;
+    return a.inclusive ? b : a;
+}
+function nonEmpty(interval, cmp) {
+    if (!interval.lo || !interval.hi)
+        return true;
+    const c = cmp(interval.lo.version, interval.hi.version);
+    return c < 0 || (c === 0 && interval.lo.inclusive && interval.hi.inclusive);
+}
+function intersect(a, b, cmp) {
+    const out = [];
+    for (const x of a) {
+        for (const y of b) {
+            const i = {};
+            const lo = maxLo(x.lo, y.lo, cmp);
+            const hi = minHi(x.hi, y.hi, cmp);
+            if (lo)
+                i.lo = lo;
+            if (hi)
+                i.hi = hi;
+            if (nonEmpty(i, cmp))
+                out.push(i);
+        }
+    }
+    return out;
+}
+function isEmpty(set) {
+    return set.length === 0;
+}
+function contains(set, version, cmp) {
+    return set.some((i) => {
+        if (i.lo) {
+            const c = cmp(version, i.lo.version);
+            if (c < 0 || (c === 0 && !i.lo.inclusive))
+                return false;
+        }
+        if (i.hi) {
+            const c = cmp(version, i.hi.version);
+            if (c > 0 || (c === 0 && !i.hi.inclusive))
+                return false;
+        }
+        return true;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/plan/version-order.ts
+/**
+ * Version orderings per ecosystem. PEP 440 and semver come from their libraries; conda, Debian,
+ * Maven and R orderings are small re-implementations of the documented algorithms.
+ */
+function tokens(part) {
+    return (part.match(/\d+|[a-z]+/g) ?? []).map((t) => (/^\d/.test(t) ? Number(t) : t));
+}
+/**
+ * Conda's VersionOrder: optional `N!` epoch, an optional `+local` part, components split on `.`,
+ * `_` and `-`; each component split into numbers and words. A component that starts with a word
+ * gets a leading 0; `dev` sorts before any word, words before numbers, `post` after everything;
+ * missing items count as 0. So 1.1dev1 < 1.1a1 < 1.1rc1 < 1.1 < 1.1post1.
+ */
+function compareConda(a, b) {
+    const parse = (v) => {
+        const lower = v.toLowerCase();
+        const bang = lower.indexOf('!');
+        const epoch = bang >= 0 ? Number(lower.slice(0, bang)) || 0 : 0;
+        const rest = bang >= 0 ? lower.slice(bang + 1) : lower;
+        const [main = '', local = ''] = rest.split('+', 2);
+        const split = (s) => s
+            .split(/[._-]/)
+            .filter((c) => c !== '')
+            .map((c) => {
+            const t = tokens(c);
+            return typeof t[0] === 'string' ? [0, ...t] : t;
+        });
+        return { epoch, main: split(main), local: split(local) };
+    };
+    const key = (t) => {
+        if (t === undefined)
+            return [2, 0];
+        if (typeof t === 'number')
+            return [2, t];
+        if (t === 'dev')
+            return [0, 0];
+        if (t === 'post')
+            return [3, 0];
+        return [1, t];
+    };
+    const compareParts = (x, y) => {
+        for (let i = 0; i < Math.max(x.length, y.length); i++) {
+            const p = x[i] ?? [0];
+            const q = y[i] ?? [0];
+            for (let j = 0; j < Math.max(p.length, q.length); j++) {
+                const [kr, kv] = key(p[j]);
+                const [lr, lv] = key(q[j]);
+                if (kr !== lr)
+                    return kr - lr;
+                if (kv !== lv)
+                    return kv < lv ? -1 : 1;
+            }
+        }
+        return 0;
+    };
+    const x = parse(a);
+    const y = parse(b);
+    return x.epoch - y.epoch || compareParts(x.main, y.main) || compareParts(x.local, y.local);
+}
+/** dpkg's version comparison (`dpkg --compare-versions`): epoch, upstream, revision; `~` sorts first. */
+function compareDebian(a, b) {
+    const split = (v) => {
+        const colon = v.indexOf(':');
+        const epoch = colon >= 0 ? Number(v.slice(0, colon)) : 0;
+        const rest = colon >= 0 ? v.slice(colon + 1) : v;
+        const dash = rest.lastIndexOf('-');
+        return dash >= 0
+            ? { epoch, upstream: rest.slice(0, dash), revision: rest.slice(dash + 1) }
+            : { epoch, upstream: rest, revision: '0' };
+    };
+    const order = (c) => {
+        if (c === undefined)
+            return 0;
+        if (c === '~')
+            return -1;
+        if (/[A-Za-z]/.test(c))
+            return c.charCodeAt(0);
+        return c.charCodeAt(0) + 256;
+    };
+    const verrevcmp = (x, y) => {
+        let i = 0;
+        let j = 0;
+        while (i < x.length || j < y.length) {
+            let firstDiff = 0;
+            while ((i < x.length && !/\d/.test(x[i])) || (j < y.length && !/\d/.test(y[j]))) {
+                const ac = i < x.length && !/\d/.test(x[i]) ? order(x[i]) : 0;
+                const bc = j < y.length && !/\d/.test(y[j]) ? order(y[j]) : 0;
+                if (ac !== bc)
+                    return ac - bc;
+                i++;
+                j++;
+            }
+            while (x[i] === '0')
+                i++;
+            while (y[j] === '0')
+                j++;
+            while (i < x.length && /\d/.test(x[i]) && j < y.length && /\d/.test(y[j])) {
+                if (!firstDiff)
+                    firstDiff = x.charCodeAt(i) - y.charCodeAt(j);
+                i++;
+                j++;
+            }
+            if (i < x.length && /\d/.test(x[i]))
+                return 1;
+            if (j < y.length && /\d/.test(y[j]))
+                return -1;
+            if (firstDiff)
+                return firstDiff;
+        }
+        return 0;
+    };
+    const x = split(a);
+    const y = split(b);
+    return (x.epoch - y.epoch || verrevcmp(x.upstream, y.upstream) || verrevcmp(x.revision, y.revision));
+}
+const MAVEN_QUALIFIERS = ['alpha', 'beta', 'milestone', 'rc', 'snapshot', '', 'sp'];
+const MAVEN_ALIASES = {
+    a: 'alpha',
+    b: 'beta',
+    m: 'milestone',
+    cr: 'rc',
+    ga: '',
+    final: '',
+    release: '',
+};
+/**
+ * Maven's ComparableVersion, simplified: items split on `.`, `-` and digit/letter changes;
+ * numbers compare numerically and above qualifiers; qualifiers order
+ * alpha < beta < milestone < rc < snapshot < (release) < sp < unknown words (alphabetical).
+ */
+function compareMaven(a, b) {
+    const items = (v) => (v.toLowerCase().match(/\d+|[a-z]+/g) ?? []).map((t) => /^\d/.test(t) ? Number(t) : (MAVEN_ALIASES[t] ?? t));
+    const qualifierRank = (q) => {
+        const i = MAVEN_QUALIFIERS.indexOf(q);
+        return i >= 0 ? i : MAVEN_QUALIFIERS.length;
+    };
+    const x = items(a);
+    const y = items(b);
+    for (let i = 0; i < Math.max(x.length, y.length); i++) {
+        const p = x[i];
+        const q = y[i];
+        // A missing item is 0 against a number and "release" against a qualifier.
+        const pp = p ?? (typeof q === 'number' ? 0 : '');
+        const qq = q ?? (typeof p === 'number' ? 0 : '');
+        if (typeof pp === 'number' && typeof qq === 'number') {
+            if (pp !== qq)
+                return pp - qq;
+        }
+        else if (typeof pp === 'number') {
+            return 1;
+        }
+        else if (typeof qq === 'number') {
+            return -1;
+        }
+        else {
+            const r = qualifierRank(pp) - qualifierRank(qq);
+            if (r !== 0)
+                return r;
+            if (pp !== qq)
+                return pp < qq ? -1 : 1;
+        }
+    }
+    return 0;
+}
+/** R package versions: integers separated by `.` or `-`, compared numerically (`package_version`). */
+function compareR(a, b) {
+    const x = a.split(/[.-]/).map(Number);
+    const y = b.split(/[.-]/).map(Number);
+    for (let i = 0; i < Math.max(x.length, y.length); i++) {
+        const d = (x[i] ?? 0) - (y[i] ?? 0);
+        if (d !== 0)
+            return d;
+    }
+    return 0;
+}
+/**
+ * Runtime versions (`python: "3.12"`, `java: "21"`, `r: "4.4.1"`): numeric components; a shorter
+ * version is a prefix that any longer one with the same leading components satisfies.
+ */
+function compareRuntime(a, b) {
+    return compareR(a, b);
+}
+/** Two runtime requests are compatible when one is a component prefix of the other (3.12 ~ 3.12.4). */
+function runtimesCompatible(a, b) {
+    const x = a.trim().split('.');
+    const y = b.trim().split('.');
+    const n = Math.min(x.length, y.length);
+    for (let i = 0; i < n; i++)
+        if (Number(x[i]) !== Number(y[i]) || x[i] === '')
+            return false;
+    return true;
+}
+/** The more specific of two compatible runtime versions (3.12 and 3.12.4 → 3.12.4). */
+function moreSpecificRuntime(a, b) {
+    return b.split('.').length > a.split('.').length ? b : a;
+}
+
+;// CONCATENATED MODULE: ./src/plan/requirements.ts
+/**
+ * Requirement parsing and conflict detection per ecosystem.
+ *
+ * Every requirement from a spec passes through `parseRequirement` before it can reach a Dockerfile:
+ * names and versions are checked against the ecosystem's grammar, so `numpy; rm -rf /` is refused
+ * with a reason instead of being interpolated into a shell line.
+ *
+ * Accepted forms (see docs/plan.md):
+ * - pip: PEP 508 name, optional `[extras]`, optional PEP 440 specifier (`numpy==2.0.1`,
+ *   `zarr>=2.18,<3`, `pandas~=2.2`, `scipy==1.*`). No environment markers, no URLs.
+ * - conda: match specs `[channel::]name`, `name=1.2` (fuzzy: 1.2.*), `name=1.2=build`,
+ *   `name==1.2`, `name>=1.2,<2`, `name>=1|<0.5`, `name 1.2.* build*`.
+ * - npm: `name`, `@scope/name`, `name@<semver range>` (no dist-tags, no URLs).
+ * - apt: `pkg` or `pkg=<debian version>`.
+ * - maven: `group:artifact` or `group:artifact:version` (a version or a range like `[1.0,2.0)`).
+ * - cran / bioconductor: `name`, `name==1.2.3` or `name>=1.2`.
+ */
+
+// The specifier parser (operators and versions) is not re-exported by the package index.
+
+
+
+
+const ECOSYSTEMS = [
+    'pip',
+    'conda',
+    'cran',
+    'bioconductor',
+    'maven',
+    'apt',
+    'npm',
+];
+function invalid(reason) {
+    return { ok: false, reason };
+}
+const MAX_LENGTH = 300;
+function parseRequirement(ecosystem, text) {
+    if (typeof text !== 'string')
+        return invalid('a requirement must be a string');
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return invalid('the requirement is empty');
+    if (trimmed.length > MAX_LENGTH)
+        return invalid(`the requirement is over ${MAX_LENGTH} characters`);
+    // Control characters would break a Dockerfile line whatever the quoting: refused everywhere.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    if (/[\u0000-\u001f\u007f]/.test(trimmed))
+        return invalid('it contains a line break or control character');
+    if (/['"`$\\;&]/.test(trimmed) && ecosystem !== 'pip' && ecosystem !== 'conda') {
+        return invalid(`it contains a character that is not allowed in a ${ecosystem} requirement`);
+    }
+    switch (ecosystem) {
+        case 'pip':
+            return parsePip(trimmed);
+        case 'conda':
+            return parseConda(trimmed);
+        case 'npm':
+            return parseNpm(trimmed);
+        case 'apt':
+            return parseApt(trimmed);
+        case 'maven':
+            return parseMaven(trimmed);
+        case 'cran':
+        case 'bioconductor':
+            return parseR(ecosystem, trimmed);
+        default:
+            return invalid(`unknown ecosystem ${String(ecosystem)}`);
+    }
+}
+// ---------------------------------------------------------------------------------------------
+// pip (PEP 508 names, PEP 440 specifiers)
+const PIP_NAME = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?\s*(.*)$/;
+/** PEP 503 normalisation: `Foo_Bar.baz` and `foo-bar-baz` are the same project. */
+function normalizePipName(name) {
+    return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+function parsePip(text) {
+    if (text.includes(';'))
+        return invalid('environment markers (`;`) are not supported');
+    if (text.includes('@'))
+        return invalid('direct URL references (`@`) are not supported');
+    const m = PIP_NAME.exec(text);
+    if (!m)
+        return invalid('it does not start with a valid Python project name');
+    const [, name = '', extrasText, rest = ''] = m;
+    const extras = extrasText === undefined ? [] : extrasText.split(',').map((e) => e.trim());
+    if (extras.some((e) => !/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(e))) {
+        return invalid('an extra is not a valid name');
+    }
+    const specifier = rest.trim();
+    if (specifier === '') {
+        return requirement('pip', normalizePipName(name), text, {
+            kind: 'pep440',
+            specifier: '',
+            extras,
+            set: ANY,
+        });
+    }
+    if (!/^[<>=!~]/.test(specifier))
+        return invalid(`"${specifier}" is not a version specifier`);
+    if (!/^[<>=!~0-9A-Za-z.*+,\s]+$/.test(specifier) || !pep440_default().validRange(specifier)) {
+        return invalid(`"${specifier}" is not a valid PEP 440 version specifier`);
+    }
+    const clauses = pep440Clauses(specifier);
+    if (!clauses)
+        return invalid(`"${specifier}" is not a valid PEP 440 version specifier`);
+    let set = ANY;
+    for (const clause of clauses)
+        set = intersect(set, clause.set, (pep440_default()).compare);
+    const pinned = clauses.length === 1 && clauses[0].exact;
+    return requirement('pip', normalizePipName(name), text, {
+        kind: 'pep440',
+        specifier,
+        extras,
+        set,
+    }, pinned);
+}
+/** The next release prefix: [1, 4] → "1.5" (with the epoch kept). */
+function nextRelease(epoch, release) {
+    const next = [...release];
+    next[next.length - 1] = (next[next.length - 1] ?? 0) + 1;
+    return `${epoch ? `${epoch}!` : ''}${next.join('.')}`;
+}
+function prefixOf(epoch, release) {
+    return `${epoch ? `${epoch}!` : ''}${release.join('.')}`;
+}
+/**
+ * PEP 440 clauses as version sets. Pre-releases count as available (an explicit pin may name one),
+ * but `<V` excludes V's own pre-releases, as the standard says: its bound is `V.dev0`.
+ */
+function pep440Clauses(specifier) {
+    const parsed = specifier_default().parse(specifier);
+    if (!parsed || parsed.length === 0)
+        return undefined;
+    const out = [];
+    for (const c of parsed) {
+        const wildcard = c.prefix === '.*';
+        const v = c.version;
+        switch (c.operator) {
+            case '==':
+            case '===':
+                out.push(wildcard
+                    ? {
+                        set: between(`${prefixOf(c.epoch, c.release)}.dev0`, `${nextRelease(c.epoch, c.release)}.dev0`),
+                        exact: false,
+                    }
+                    : { set: exactly(v), exact: true });
+                break;
+            case '!=':
+                out.push({
+                    set: wildcard
+                        ? exceptBetween(`${prefixOf(c.epoch, c.release)}.dev0`, `${nextRelease(c.epoch, c.release)}.dev0`)
+                        : except(v),
+                    exact: false,
+                });
+                break;
+            case '>=':
+                out.push({ set: ranges_atLeast(v, true), exact: false });
+                break;
+            case '>':
+                out.push({ set: ranges_atLeast(v, false), exact: false });
+                break;
+            case '<=':
+                out.push({ set: below(v, true), exact: false });
+                break;
+            case '<':
+                out.push({
+                    set: c.is_prerelease || c.is_postrelease ? below(v, false) : below(`${v}.dev0`, false),
+                    exact: false,
+                });
+                break;
+            case '~=': {
+                if (c.release.length < 2)
+                    return undefined;
+                out.push({
+                    set: between(v, `${nextRelease(c.epoch, c.release.slice(0, -1))}.dev0`),
+                    exact: false,
+                });
+                break;
+            }
+            default:
+                return undefined;
+        }
+    }
+    return out;
+}
+// ---------------------------------------------------------------------------------------------
+// conda match specs
+const CONDA_SPEC = /^(?:([A-Za-z0-9][A-Za-z0-9._/-]*)::)?([A-Za-z0-9_][A-Za-z0-9._-]*)(.*)$/;
+const CONDA_VERSION = /^[0-9A-Za-z][0-9A-Za-z._+!]*(?:\.?\*)?$|^\*$/;
+const CONDA_BUILD = /^[A-Za-z0-9_.*+-]+$/;
+function parseConda(text) {
+    const m = CONDA_SPEC.exec(text);
+    if (!m)
+        return invalid('it is not a conda match spec (`[channel::]name[=version[=build]]`)');
+    const [, channel, rawName = '', rest = ''] = m;
+    const name = rawName.toLowerCase();
+    let versionSpec = '';
+    let build;
+    let fuzzy = false;
+    let space;
+    let eq;
+    if (rest === '') {
+        // unversioned
+    }
+    else if ((space = /^\s+(\S+)(?:\s+(\S+))?$/.exec(rest))) {
+        versionSpec = space[1] ?? '';
+        build = space[2];
+    }
+    else if ((eq = /^=([^=<>!~,|\s][^=\s]*)(?:=(\S+))?$/.exec(rest))) {
+        versionSpec = eq[1] ?? '';
+        build = eq[2];
+        // `name=1.2` is conda's fuzzy form (1.2.*); with a build string the version is exact.
+        fuzzy = build === undefined;
+    }
+    else if (/^(==|>=|<=|>|<|!=|~=)/.test(rest)) {
+        versionSpec = rest;
+    }
+    else {
+        return invalid(`"${rest}" is not a conda version specification`);
+    }
+    if (build !== undefined && !CONDA_BUILD.test(build)) {
+        return invalid(`"${build}" is not a valid conda build string`);
+    }
+    let set = ANY;
+    let pinned = false;
+    if (versionSpec !== '') {
+        const parsed = condaVersionSet(versionSpec, fuzzy);
+        if (!parsed)
+            return invalid(`"${versionSpec}" is not a valid conda version specification`);
+        set = parsed.set;
+        pinned = parsed.pinned;
+    }
+    const constraint = { kind: 'conda', versionSpec, set };
+    if (channel !== undefined)
+        constraint.channel = channel;
+    if (build !== undefined)
+        constraint.build = build;
+    return requirement('conda', name, text, constraint, pinned, versionSpec !== '' || !!build);
+}
+/** Conda's prefix bounds: `1.2.*` covers [1.2, 1.3dev0) (dev builds of 1.2 itself are left out). */
+function condaPrefix(prefix) {
+    const m = /^(.*?)(\d+)$/.exec(prefix);
+    if (!m)
+        return ranges_atLeast(prefix, true);
+    const next = `${m[1]}${Number(m[2]) + 1}`;
+    return between(prefix, `${next}dev0`);
+}
+function condaVersionSet(spec, fuzzy) {
+    const alternatives = spec.split('|');
+    let union = [];
+    let terms = 0;
+    let exactTerms = 0;
+    for (const alternative of alternatives) {
+        let set = ANY;
+        for (const rawTerm of alternative.split(',')) {
+            const term = rawTerm.trim();
+            const m = /^(==|>=|<=|>|<|!=|~=|=)?(.+)$/.exec(term);
+            if (!m)
+                return undefined;
+            const op = m[1] ?? '';
+            const version = m[2] ?? '';
+            if (!CONDA_VERSION.test(version))
+                return undefined;
+            terms++;
+            const star = version.endsWith('*');
+            const base = version.replace(/\.?\*$/, '');
+            let clause;
+            if (version === '*')
+                clause = ANY;
+            else if (op === '' || op === '==' || op === '=') {
+                if (star || (op === '=' && fuzzy) || (op === '' && fuzzy))
+                    clause = condaPrefix(base);
+                else
+                    clause = exactly(version);
+                // `=1.2.3` is conda's usual way to pin: counted as pinned though it also admits 1.2.3.x.
+                if (!star)
+                    exactTerms++;
+            }
+            else if (op === '!=') {
+                if (star) {
+                    const p = condaPrefix(base)[0];
+                    clause = p?.lo && p.hi ? exceptBetween(p.lo.version, p.hi.version) : except(base);
+                }
+                else
+                    clause = except(version);
+            }
+            else if (star)
+                return undefined;
+            else if (op === '>=')
+                clause = ranges_atLeast(version, true);
+            else if (op === '>')
+                clause = ranges_atLeast(version, false);
+            else if (op === '<=')
+                clause = below(version, true);
+            else if (op === '<')
+                clause = below(version, false);
+            else {
+                // ~=1.4.5 → >=1.4.5, 1.4.*
+                const parts = version.split('.');
+                if (parts.length < 2)
+                    return undefined;
+                clause = intersect(ranges_atLeast(version, true), condaPrefix(parts.slice(0, -1).join('.')), compareConda);
+            }
+            set = intersect(set, clause, compareConda);
+        }
+        union = union.concat(set);
+    }
+    return { set: union, pinned: alternatives.length === 1 && terms === 1 && exactTerms === 1 };
+}
+function globToRegExp(glob) {
+    return new RegExp(`^${glob
+        .split('*')
+        .map((s) => s.replace(/[.+]/g, '\\$&'))
+        .join('.*')}$`);
+}
+/** Can one build string satisfy both patterns? Exact for literals; prefix check for two globs. */
+function buildsCompatible(a, b) {
+    const aGlob = a.includes('*');
+    const bGlob = b.includes('*');
+    if (!aGlob && !bGlob)
+        return a === b;
+    if (!aGlob)
+        return globToRegExp(b).test(a);
+    if (!bGlob)
+        return globToRegExp(a).test(b);
+    const pa = a.slice(0, a.indexOf('*'));
+    const pb = b.slice(0, b.indexOf('*'));
+    return pa.startsWith(pb) || pb.startsWith(pa);
+}
+// ---------------------------------------------------------------------------------------------
+// npm (semver)
+const NPM_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+function parseNpm(text) {
+    const at = text.indexOf('@', 1);
+    const name = at > 0 ? text.slice(0, at) : text;
+    const range = at > 0 ? text.slice(at + 1).trim() : '';
+    if (!NPM_NAME.test(name) || name.length > 214)
+        return invalid(`"${name}" is not a valid npm package name`);
+    if (at > 0) {
+        if (!/^[0-9A-Za-z.*^~<>=|+\s-]+$/.test(range) || semver_default().validRange(range) === null) {
+            return invalid(`"${range}" is not a semver range (dist-tags and URLs are not supported)`);
+        }
+    }
+    const pinned = at > 0 && semver_default().valid(range.replace(/^=/, '')) !== null;
+    return requirement('npm', name, text, { kind: 'semver', range: at > 0 ? range : '*' }, pinned, at > 0);
+}
+// ---------------------------------------------------------------------------------------------
+// apt (Debian)
+const APT = /^([a-z0-9][a-z0-9+.-]+)(?:=(.+))?$/;
+const DEBIAN_VERSION = /^(?:\d+:)?[0-9][A-Za-z0-9.+~-]*$/;
+function parseApt(text) {
+    const m = APT.exec(text);
+    if (!m)
+        return invalid('it is not a Debian package name (`pkg` or `pkg=version`)');
+    const [, name = '', version] = m;
+    if (version !== undefined && !DEBIAN_VERSION.test(version)) {
+        return invalid(`"${version}" is not a valid Debian version`);
+    }
+    const constraint = version === undefined
+        ? { kind: 'debian', set: ANY }
+        : { kind: 'debian', version, set: exactly(version) };
+    return requirement('apt', name, text, constraint, version !== undefined);
+}
+// ---------------------------------------------------------------------------------------------
+// maven
+const MAVEN_PART = /^[A-Za-z0-9_.-]+$/;
+const MAVEN_RANGE = /([[(])([^[\]()]*)([\])])/g;
+function parseMaven(text) {
+    const parts = text.split(':');
+    if (parts.length < 2 || parts.length > 3) {
+        return invalid('it is not `group:artifact` or `group:artifact:version`');
+    }
+    const [group = '', artifact = '', version] = parts;
+    if (!MAVEN_PART.test(group) || !MAVEN_PART.test(artifact)) {
+        return invalid(`"${group}:${artifact}" is not a valid Maven group and artifact`);
+    }
+    const base = { kind: 'maven', group, artifact };
+    const name = `${group}:${artifact}`;
+    if (version === undefined)
+        return requirement('maven', name, text, { ...base, set: ANY }, false, false);
+    if (MAVEN_PART.test(version)) {
+        return requirement('maven', name, text, { ...base, version, set: exactly(version) }, true);
+    }
+    // Version ranges: [1.0,2.0), [1.0,), (,1.0], [1.0], and unions of them separated by commas.
+    let union = [];
+    let consumed = '';
+    for (const r of version.matchAll(MAVEN_RANGE)) {
+        const [whole, open, body = '', close] = r;
+        consumed += `${whole},`;
+        const bounds = body.split(',').map((s) => s.trim());
+        if (bounds.some((b) => b !== '' && !MAVEN_PART.test(b)) || bounds.length > 2) {
+            return invalid(`"${version}" is not a valid Maven version range`);
+        }
+        const [lo = '', hi] = bounds;
+        if (hi === undefined) {
+            if (open !== '[' || close !== ']' || lo === '')
+                return invalid(`"${version}" is not a valid Maven version range`);
+            union = union.concat(exactly(lo));
+            continue;
+        }
+        const interval = {};
+        if (lo !== '')
+            interval.lo = { version: lo, inclusive: open === '[' };
+        if (hi !== '')
+            interval.hi = { version: hi, inclusive: close === ']' };
+        union.push(interval);
+    }
+    if (consumed.replace(/,$/, '') !== version.replace(/\s/g, '')) {
+        return invalid(`"${version}" is not a valid Maven version or range`);
+    }
+    return requirement('maven', name, text, { ...base, version, set: union }, false);
+}
+// ---------------------------------------------------------------------------------------------
+// CRAN / Bioconductor
+const R_REQUIREMENT = /^([A-Za-z][A-Za-z0-9.]*[A-Za-z0-9])\s*(?:(==|>=)\s*([0-9]+(?:[.-][0-9]+)+))?$/;
+function parseR(ecosystem, text) {
+    const m = R_REQUIREMENT.exec(text);
+    if (!m)
+        return invalid(`it is not an R package (\`name\`, \`name==1.2.3\` or \`name>=1.2\`)`);
+    const [, name = '', op, version] = m;
+    if (!op || !version) {
+        return requirement(ecosystem, name, text, { kind: 'r', specifier: '', set: ANY }, false, false);
+    }
+    const set = op === '==' ? exactly(version) : ranges_atLeast(version, true);
+    return requirement(ecosystem, name, text, { kind: 'r', specifier: `${op}${version}`, set }, op === '==');
+}
+// ---------------------------------------------------------------------------------------------
+function requirement(ecosystem, name, text, constraint, pinned = false, versioned) {
+    const hasVersion = versioned ??
+        (constraint.kind === 'pep440'
+            ? constraint.specifier !== ''
+            : constraint.kind === 'semver'
+                ? constraint.range !== '*'
+                : true);
+    return { ok: true, ecosystem, name, text, constraint, pinned, versioned: hasVersion };
+}
+const COMPARE = {
+    pep440: (pep440_default()).compare,
+    conda: compareConda,
+    debian: compareDebian,
+    maven: compareMaven,
+    r: compareR,
+};
+/**
+ * True when no version satisfies both requirements. Requirements on different packages never
+ * conflict; neither do unversioned ones. Conda specs also conflict on different explicit channels
+ * or incompatible build strings.
+ */
+function conflicts(a, b) {
+    if (a.name !== b.name || sameFamilyOfNames(a, b) === false)
+        return false;
+    const x = a.constraint;
+    const y = b.constraint;
+    if (x.kind === 'semver' && y.kind === 'semver') {
+        if (x.range === '*' || y.range === '*')
+            return false;
+        return !semver_default().intersects(x.range, y.range);
+    }
+    if (x.kind === 'conda' && y.kind === 'conda') {
+        if (x.channel && y.channel && x.channel !== y.channel)
+            return true;
+        if (x.build && y.build && !buildsCompatible(x.build, y.build))
+            return true;
+    }
+    if (x.kind === 'semver' || y.kind === 'semver' || x.kind !== y.kind)
+        return false;
+    const compare = COMPARE[x.kind];
+    if (!compare)
+        return false;
+    return isEmpty(intersect(x.set, y.set, compare));
+}
+/** CRAN and Bioconductor share one R library, so a name clash across them counts too. */
+function sameFamilyOfNames(a, b) {
+    if (a.ecosystem === b.ecosystem)
+        return true;
+    const r = (e) => e === 'cran' || e === 'bioconductor';
+    return r(a.ecosystem) && r(b.ecosystem);
+}
+/** Runtime versions are 1–3 numeric components (`3.12`, `21`, `4.4.1`). */
+function parseRuntime(kind, text) {
+    const v = String(text).trim();
+    if (!/^\d{1,4}(?:\.\d{1,4}){0,2}$/.test(v)) {
+        return invalid(`"${v}" is not a ${kind} version (use numbers like 3.12 or 21)`);
+    }
+    return { ok: true, version: v };
+}
+
+;// CONCATENATED MODULE: ./src/lint/same-group.ts
+/**
+ * Whether steps would land in the same container group, by the planner's own criteria: same
+ * container setting, same family and GPU flag, compatible runtimes, no conflicting requirements.
+ * Lint runs without a plan, so this is the pairwise test the grouping applies.
+ */
+
+
+
+/** Undefined when the step is never grouped (an image used as is, or no software). */
+function groupKeyOf(step, pinnedGroups) {
+    const { family, gpu } = familyOf(step, pinnedGroups);
+    if (family === 'external' || family === 'none')
+        return undefined;
+    const label = step.container !== 'auto' ? step.container : `${family}${gpu ? '-gpu' : ''}`;
+    return { label, key: `${step.container}\u0000${family}\u0000${gpu}` };
+}
+function requirementsOf(step) {
+    return ECOSYSTEMS.flatMap((eco) => step.software[eco].flatMap((text) => {
+        const parsed = parseRequirement(eco, text);
+        return parsed.ok ? [parsed] : [];
+    }));
+}
+/** True when no runtime or package of `a` rules out one of `b` (GPU and family checked apart). */
+function compatible(a, b) {
+    for (const runtime of ['python', 'r', 'java']) {
+        const x = a.software[runtime];
+        const y = b.software[runtime];
+        if (x !== undefined && y !== undefined && !runtimesCompatible(x, y))
+            return false;
+    }
+    const theirs = requirementsOf(b);
+    return requirementsOf(a).every((mine) => theirs.every((other) => !conflicts(mine, other)));
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/tiny-chain.ts
+/**
+ * STW202 tiny-chain: a straight chain of short steps that would share one container group. Each
+ * step costs scheduling, container start-up and data staging; merged, the chain does the same work
+ * once.
+ */
+
+
+
+
+
+/* harmony default export */ const tiny_chain = (defineRule('STW202', (ctx) => {
+    const { workflow, graph } = ctx;
+    const maxDuration = ctx.settings['tiny-chain-max-duration'];
+    const minSteps = ctx.settings['tiny-chain-min-steps'];
+    const pinned = pinnedGroupNames(workflow);
+    const tiny = (s) => !s.service && s.duration !== undefined && s.duration <= maxDuration;
+    const inChain = new Set();
+    for (const first of workflow.steps) {
+        if (inChain.has(first.id) || !tiny(first))
+            continue;
+        const group = groupKeyOf(first, pinned);
+        if (!group)
+            continue;
+        // Only start at the head: a tiny predecessor in the same group would have started it.
+        const beforeId = onlyNeighbour(graph, first.id, 'upstream');
+        const before = beforeId === undefined ? undefined : graph.steps.get(beforeId);
+        if (before && linked(graph, before.id, first.id) && fits(before, [first]))
+            continue;
+        const chain = [first];
+        for (;;) {
+            const last = chain[chain.length - 1];
+            const nextId = onlyNeighbour(graph, last.id, 'downstream');
+            const next = nextId === undefined ? undefined : graph.steps.get(nextId);
+            if (!next || !linked(graph, last.id, next.id) || !fits(next, chain))
+                break;
+            chain.push(next);
+        }
+        if (chain.length < minSteps)
+            continue;
+        for (const s of chain)
+            inChain.add(s.id);
+        const names = chain.map((s) => `"${s.id}"`).join(' → ');
+        const times = chain.map((s) => formatDuration(s.duration)).join(', ');
+        ctx.report(['steps', first.id], `Steps ${names} form a straight chain of short steps (${times}; each at most ` +
+            `${formatSetting('tiny-chain-max-duration', maxDuration)}) that would share the ` +
+            `"${group.label}" image. Merge them into one step to save scheduling, start-up and ` +
+            `staging of intermediate files.`, 'key');
+    }
+    function fits(candidate, chain) {
+        const key = groupKeyOf(candidate, pinned)?.key;
+        return (tiny(candidate) &&
+            key !== undefined &&
+            chain.every((s) => groupKeyOf(s, pinned)?.key === key && compatible(s, candidate)) &&
+            !chain.some((s) => s.id === candidate.id));
+    }
+}));
+/** The single step on one side of `id`, if all its edges on that side go to one step. */
+function onlyNeighbour(graph, id, side) {
+    const edges = graph[side].get(id) ?? [];
+    const others = new Set(edges.map((e) => (side === 'upstream' ? e.from : e.to)));
+    return others.size === 1 ? [...others][0] : undefined;
+}
+/** `from` feeds only `to`, and `to` reads from no step but `from`: merging loses nothing. */
+function linked(graph, from, to) {
+    return (onlyNeighbour(graph, from, 'downstream') === to && onlyNeighbour(graph, to, 'upstream') === from);
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/missing-duration.ts
+/** STW203 missing-duration: a step with no expected processing time. */
+
+/* harmony default export */ const missing_duration = (defineRule('STW203', (ctx) => {
+    for (const step of ctx.workflow.steps) {
+        // A service runs until stopped: it has no processing time per run.
+        if (step.duration !== undefined || step.service)
+            continue;
+        ctx.reportMissing(['steps', step.id, 'duration'], `Step "${step.id}" gives no expected processing time. Add \`duration:\` (e.g. \`40m\`) ` +
+            `so its size, its requested time and the automation's worth can be judged.`);
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/missing-economics.ts
+
+/** Each figure with its spec key, in the order the docs list them. */
+const ECONOMICS_FIGURES = [
+    { field: 'runsPerYear', key: 'runs-per-year' },
+    { field: 'manualMinutesPerRun', key: 'manual-minutes-per-run' },
+    { field: 'developmentHours', key: 'development-hours' },
+    { field: 'maintenanceHoursPerYear', key: 'maintenance-hours-per-year' },
+    { field: 'horizonYears', key: 'horizon-years' },
+];
+/* harmony default export */ const missing_economics = (defineRule('STW301', (ctx) => {
+    const economics = ctx.workflow.economics;
+    if (!economics) {
+        ctx.reportMissing(['economics'], `Workflow "${ctx.workflow.name}" gives no \`economics:\`, so nobody can tell whether ` +
+            `automating it pays off. Add runs-per-year, manual-minutes-per-run, development-hours, ` +
+            `maintenance-hours-per-year and horizon-years.`);
+        return;
+    }
+    const missing = ECONOMICS_FIGURES.filter(({ field }) => economics[field] === undefined);
+    if (missing.length === 0)
+        return;
+    ctx.report(['economics'], `\`economics:\` lacks ${missing.map((m) => m.key).join(', ')}; without ` +
+        `${missing.length === 1 ? 'it' : 'them'} the time saved cannot be weighed against the ` +
+        `cost of automating. Add ${missing.length === 1 ? 'it' : 'them'}.`, 'key');
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/not-worth-automating.ts
+/**
+ * STW302 not-worth-automating: development + maintenance over the horizon exceed the manual time
+ * the automation saves. The message shows both figures and the break-even number of runs.
+ */
+
+/* harmony default export */ const not_worth_automating = (defineRule('STW302', (ctx) => {
+    const e = ctx.workflow.economics;
+    if (!e ||
+        e.runsPerYear === undefined ||
+        e.manualMinutesPerRun === undefined ||
+        e.developmentHours === undefined) {
+        return; // STW301 asks for the figures
+    }
+    // Missing maintenance means none; a missing horizon is read as one year (STW301 reports both).
+    const maintenance = e.maintenanceHoursPerYear ?? 0;
+    const horizon = e.horizonYears ?? 1;
+    if (horizon <= 0)
+        return;
+    const savedHours = (e.runsPerYear * e.manualMinutesPerRun * horizon) / 60;
+    const costHours = e.developmentHours + maintenance * horizon;
+    if (costHours <= savedHours)
+        return;
+    const saved = `${fmt(e.runsPerYear)} runs/year × ${fmt(e.manualMinutesPerRun)} min × ${fmt(horizon)} ` +
+        `year${horizon === 1 ? '' : 's'} = ${fmt(savedHours)} h saved`;
+    const cost = `${fmt(e.developmentHours)} h development + ${fmt(maintenance)} h/year maintenance × ` +
+        `${fmt(horizon)} = ${fmt(costHours)} h spent`;
+    const breakEven = e.manualMinutesPerRun > 0
+        ? `It breaks even at ${fmt(Math.ceil((costHours * 60) / (e.manualMinutesPerRun * horizon)))} ` +
+            `runs/year (now ${fmt(e.runsPerYear)}).`
+        : `It never breaks even: a run saves no manual minutes.`;
+    ctx.report(['economics'], `Automating does not pay off over the horizon: ${saved}, but ${cost}. ${breakEven} ` +
+        `Cut the scope or the maintenance, or say why it is worth it anyway in a suppression reason.`, 'key');
+}));
+/** At most one decimal, without trailing zeros. */
+function fmt(n) {
+    return String(Math.round(n * 10) / 10);
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/no-software.ts
+/** STW401 no-software: a step that declares no software and no container. */
+
+
+/* harmony default export */ const no_software = (defineRule('STW401', (ctx) => {
+    const pinned = pinnedGroupNames(ctx.workflow);
+    const pinnedBase = new Map(ctx.workflow.containers.groups.map((g) => [g.name, g.base]));
+    for (const step of ctx.workflow.steps) {
+        if (familyOf(step, pinned).family !== 'none')
+            continue;
+        // A step pinned to a group with its own base image takes its software from that image.
+        if (pinnedBase.get(step.container) !== undefined)
+            continue;
+        const tool = step.run?.trim().split(/\s+/)[0];
+        const hint = tool ? ` (\`run\` calls "${tool}")` : '';
+        ctx.reportMissing(['steps', step.id, 'software'], `Step "${step.id}" declares no software and no container image, so its image would hold ` +
+            `only the base system${hint}. List what it needs under \`software:\`, or set ` +
+            `\`container:\` to an image that has it.`);
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/unpinned.ts
+/**
+ * STW402 unpinned: a package or runtime without an exact version. Unpinned software changes
+ * whenever an image is rebuilt, and the content hash cannot notice.
+ */
+
+
+/** Runtimes pinned enough at `major.minor` (Java releases are numbered by major alone). */
+const unpinned_RUNTIMES = [
+    { key: 'python', exact: /^\d+\.\d+(\.\d+)?$/, example: '"3.12"' },
+    { key: 'r', exact: /^\d+\.\d+(\.\d+)?$/, example: '"4.4.1"' },
+    { key: 'java', exact: /^\d+(\.\d+){0,2}$/, example: '"21"' },
+];
+const EXAMPLES = {
+    pip: (n) => `${n}==<version>`,
+    conda: (n) => `${n}=<version>`,
+    cran: (n) => `${n}==<version>`,
+    bioconductor: (n) => `${n}==<version>`,
+    maven: (n) => `${n}:<version>`,
+    apt: (n) => `${n}=<debian version>`,
+    npm: (n) => `${n}@<version>`,
+};
+/* harmony default export */ const unpinned = (defineRule('STW402', (ctx) => {
+    for (const step of ctx.workflow.steps) {
+        for (const { key, exact, example } of unpinned_RUNTIMES) {
+            const version = step.software[key];
+            if (version === undefined || exact.test(version.trim()))
+                continue;
+            ctx.report(['steps', step.id, 'software', key], `Step "${step.id}" asks for ${key} "${version}", which is not an exact version; ` +
+                `the image would change as new releases appear. Pin it, e.g. ${key}: ${example}.`);
+        }
+        for (const ecosystem of ECOSYSTEMS) {
+            step.software[ecosystem].forEach((text, index) => {
+                const parsed = parseRequirement(ecosystem, text);
+                if (!parsed.ok || parsed.pinned)
+                    return; // invalid ones are STW410's
+                const written = parsed.versioned ? ` (${text.trim()})` : '';
+                const name = ecosystem === 'maven' ? text.trim().split(':').slice(0, 2).join(':') : parsed.name;
+                ctx.report(['steps', step.id, 'software', ecosystem, index], `${ecosystem} package "${name}" of step "${step.id}" has no exact version${written}; ` +
+                    `rebuilding the image could silently change it. Pin it, e.g. ${EXAMPLES[ecosystem](name)}.`);
+            });
+        }
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/mutable-image.ts
+
+
+/** Tags that by convention move to newer images. */
+const MOVING_TAGS = new Set(['latest', 'stable', 'edge', 'nightly', 'rolling', 'main', 'master']);
+/* harmony default export */ const mutable_image = (defineRule('STW403', (ctx) => {
+    const { workflow } = ctx;
+    const check = (ref, path, where) => {
+        const problem = mutability(ref);
+        if (!problem)
+            return;
+        ctx.report(path, `${where} names image "${ref}", which ${problem}; rebuilds and reruns may get different ` +
+            `software. Use a version tag (e.g. "${repository(ref)}:<version>") or a digest ` +
+            `("${repository(ref)}@sha256:…").`);
+    };
+    const pinned = pinnedGroupNames(workflow);
+    for (const step of workflow.steps) {
+        if (step.container === 'auto' || pinned.has(step.container))
+            continue;
+        check(step.container, ['steps', step.id, 'container'], `Step "${step.id}"`);
+    }
+    for (const [family, ref] of Object.entries(workflow.containers.baseImages)) {
+        check(ref, ['containers', 'base-images', family], `The ${family} base image`);
+    }
+    for (const group of workflow.containers.groups) {
+        if (group.base === undefined)
+            continue;
+        check(group.base, ['containers', 'groups', group.name, 'base'], `Group "${group.name}"`);
+    }
+}));
+/** Why a reference is mutable, or undefined when it names a fixed tag or digest. */
+function mutability(ref) {
+    const trimmed = ref.trim();
+    if (trimmed.includes('@'))
+        return undefined; // a digest pins the content
+    const tag = tagOf(trimmed);
+    if (tag === undefined)
+        return 'has no tag (Docker reads it as "latest")';
+    if (MOVING_TAGS.has(tag.toLowerCase()))
+        return `uses the moving tag "${tag}"`;
+    return undefined;
+}
+/** The tag: text after the last `:` that comes after the last `/` (a port has a `/` after it). */
+function tagOf(ref) {
+    const slash = ref.lastIndexOf('/');
+    const colon = ref.lastIndexOf(':');
+    return colon > slash ? ref.slice(colon + 1) : undefined;
+}
+function repository(ref) {
+    const trimmed = ref.trim().replace(/@.*$/, '');
+    const tag = tagOf(trimmed);
+    return tag === undefined ? trimmed : trimmed.slice(0, -(tag.length + 1));
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/gpu-mismatch.ts
+/**
+ * STW407 gpu-mismatch: GPU builds of software without a GPU request, or a GPU request with no
+ * software that uses one.
+ */
+
+
+const GPU_ECOSYSTEMS = ['pip', 'conda', 'apt'];
+/** Signs that a native build or a base image brings its own GPU code. */
+const GPU_HINT = /cuda|nvcc|nvidia|gpu|rocm|hip/i;
+/* harmony default export */ const gpu_mismatch = (defineRule('STW407', (ctx) => {
+    const { workflow } = ctx;
+    const pinned = pinnedGroupNames(workflow);
+    const groupBase = new Map(workflow.containers.groups.map((g) => [g.name, g.base ?? '']));
+    for (const step of workflow.steps) {
+        const gpus = step.resources?.gpus ?? 0;
+        const gpuPackage = GPU_ECOSYSTEMS.flatMap((eco) => step.software[eco].map((text, index) => ({ eco, text, index }))).find((p) => isGpuPackage(p.text));
+        if (gpuPackage && gpus <= 0) {
+            ctx.report(['steps', step.id, 'software', gpuPackage.eco, gpuPackage.index], `Step "${step.id}" uses ${gpuPackage.text.trim()}, a GPU build, but requests no GPU; ` +
+                `it would run slowly on the CPU or fail. Add \`resources: { gpus: 1 }\`, or use a ` +
+                `CPU-only build of the package.`);
+        }
+        if (gpus > 0 && !gpuPackage) {
+            const external = familyOf(step, pinned).family === 'external';
+            const hints = [step.software.build ?? '', groupBase.get(step.container) ?? ''];
+            // An image used as is, a native CUDA build or a GPU base image may well use the GPU.
+            if (external || hints.some((h) => GPU_HINT.test(h)))
+                continue;
+            ctx.report(['steps', step.id, 'resources', 'gpus'], `Step "${step.id}" requests ${gpus} GPU${gpus === 1 ? '' : 's'}, but none of its ` +
+                `software uses one, so the device would sit idle. Drop \`gpus\`, or add the GPU ` +
+                `build it needs (e.g. torch, tensorflow, cupy).`);
+        }
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/service-without-entrypoint.ts
+/** STW408 service-without-entrypoint: a service step with no entrypoint. */
+
+/* harmony default export */ const service_without_entrypoint = (defineRule('STW408', (ctx) => {
+    for (const step of ctx.workflow.steps) {
+        if (!step.service || (step.entrypoint?.length ?? 0) > 0)
+            continue;
+        ctx.report(['steps', step.id, 'service'], `Service step "${step.id}" has no entrypoint, so its image cannot be started as a service. ` +
+            `Add \`entrypoint:\` with the command that starts it, as an array ` +
+            `(e.g. [uvicorn, app:api, --port, "8080"]).`);
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/reuse-not-considered.ts
+/** STW409 reuse-not-considered: `based-on` is missing. */
+
+/* harmony default export */ const reuse_not_considered = (defineRule('STW409', (ctx) => {
+    if (ctx.workflow.basedOn !== undefined && ctx.workflow.basedOn.trim() !== '')
+        return;
+    ctx.reportMissing(['based-on'], `Workflow "${ctx.workflow.name}" does not say whether it adapts an existing workflow. ` +
+        `Look for one first (nf-core, WorkflowHub, a colleague's), then record it under ` +
+        `\`based-on:\`, or write \`based-on: none\` after looking.`);
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/missing-resources.ts
+
+const NEEDED = ['cpus', 'memory', 'time'];
+/* harmony default export */ const missing_resources = (defineRule('STW501', (ctx) => {
+    const cluster = ctx.workflow.cluster;
+    if (!cluster)
+        return;
+    const on = cluster.scheduler ? `the ${cluster.scheduler} cluster` : 'the cluster';
+    for (const step of ctx.workflow.steps) {
+        const resources = step.resources;
+        const missing = NEEDED.filter((k) => resources?.[k] === undefined);
+        if (missing.length === 0)
+            continue;
+        const what = resources ? `requests no ${missing.join(', ')}` : 'requests no resources';
+        ctx.reportMissing(['steps', step.id, 'resources'], `Step "${step.id}" ${what} on ${on}; the scheduler's defaults may kill it or leave it ` +
+            `queued. Set \`resources:\` { ${missing.map((k) => `${k}: …`).join(', ')} }.`);
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/exceeds-cluster.ts
+
+
+const LIMITS = [
+    { request: 'cpus', limit: 'maxCpus', label: 'CPUs per node', format: String },
+    { request: 'memory', limit: 'maxMemory', label: 'memory per node', format: formatSize },
+    { request: 'time', limit: 'maxTime', label: 'walltime', format: formatDuration },
+    { request: 'gpus', limit: 'gpus', label: 'GPUs per node', format: String },
+];
+/* harmony default export */ const exceeds_cluster = (defineRule('STW502', (ctx) => {
+    const cluster = ctx.workflow.cluster;
+    if (!cluster)
+        return;
+    for (const step of ctx.workflow.steps) {
+        for (const { request, limit, label, format } of LIMITS) {
+            const asked = step.resources?.[request];
+            const offered = cluster[limit];
+            if (asked === undefined || typeof offered !== 'number' || asked <= offered)
+                continue;
+            ctx.report(['steps', step.id, 'resources', request], `Step "${step.id}" requests ${format(asked)} ${request}, but the cluster offers at most ` +
+                `${format(offered)} ${label}; the job would never start. Lower the request, split the ` +
+                `step, or correct \`cluster:\`.`);
+        }
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/duration-exceeds-time.ts
+/** STW503 duration-exceeds-time: the expected duration is longer than the requested time. */
+
+
+/* harmony default export */ const duration_exceeds_time = (defineRule('STW503', (ctx) => {
+    for (const step of ctx.workflow.steps) {
+        const time = step.resources?.time;
+        if (step.duration === undefined || time === undefined || step.duration <= time)
+            continue;
+        ctx.report(['steps', step.id, 'duration'], `Step "${step.id}" is expected to take ${formatDuration(step.duration)}, longer than its ` +
+            `requested time of ${formatDuration(time)}; the scheduler would kill it before it ends. ` +
+            `Raise \`resources.time\` above ${formatDuration(step.duration)} with a margin, or split the step.`);
+    }
+}));
+
+;// CONCATENATED MODULE: ./src/lint/rules/index.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const LINT_RULES = [
+    unknown_reference,
+    cycle,
+    duplicate_output,
+    dead_step,
+    no_desired_output,
+    unused_input,
+    step_too_big,
+    tiny_chain,
+    missing_duration,
+    missing_economics,
+    not_worth_automating,
+    no_software,
+    unpinned,
+    mutable_image,
+    gpu_mismatch,
+    service_without_entrypoint,
+    reuse_not_considered,
+    missing_resources,
+    exceeds_cluster,
+    duration_exceeds_time,
+];
+
+;// CONCATENATED MODULE: ./src/lint/suppress.ts
+
+
+
+/** The rules a suppression may not silence: findings about suppressions themselves. */
+const UNSUPPRESSIBLE = new Set(['STW001', 'STW002']);
+const DIRECTIVE = /(^|\s)(#\s*stowage-ignore(-file)?)(?=\s|$)(.*)$/;
+/** Every suppression comment of one file. */
+function parseSuppressions(file, text) {
+    const lines = splitLines(text);
+    const out = [];
+    let seenContent = false;
+    lines.forEach((lineText, i) => {
+        const line = i + 1;
+        const content = lineText.trim();
+        const match = DIRECTIVE.exec(lineText);
+        const isCommentLine = content === '' || content.startsWith('#') || content === '---';
+        if (match) {
+            const start = match.index + match[1].length;
+            const scope = match[3] ? 'file' : 'line';
+            const body = match[4];
+            const bodyStart = start + match[2].length;
+            const separator = body.indexOf('--');
+            const idsText = separator < 0 ? body : body.slice(0, separator);
+            const reason = separator < 0 ? '' : body.slice(separator + 2).trim();
+            const rules = [];
+            for (const token of idsText.matchAll(/[^\s,]+/g)) {
+                const at = bodyStart + token.index;
+                rules.push({
+                    id: ruleByIdOrName(token[0])?.id,
+                    written: token[0],
+                    span: { line, column: at + 1, endLine: line, endColumn: at + 1 + token[0].length },
+                });
+            }
+            const trailing = lineText.slice(0, start).trim() !== '';
+            out.push({
+                file,
+                scope,
+                target: scope === 'file' ? 0 : trailing ? line : nextContentLine(lines, i + 1),
+                rules,
+                reason,
+                span: { line, column: start + 1, endLine: line, endColumn: lineText.trimEnd().length + 1 },
+                placed: scope === 'line' || !seenContent,
+            });
+        }
+        if (!isCommentLine)
+            seenContent = true;
+    });
+    return out;
+}
+/** The first line from index `from` on (0-based) that is neither blank nor only a comment. */
+function nextContentLine(lines, from) {
+    for (let i = from; i < lines.length; i += 1) {
+        const content = lines[i].trim();
+        if (content !== '' && !content.startsWith('#'))
+            return i + 1;
+    }
+    return lines.length + 1;
+}
+/**
+ * Apply suppressions to findings. `checked(id)` says whether the rule ran in this lint (so a
+ * suppression of it that matches nothing really is unused).
+ */
+function applySuppressions(findings, suppressions, checked) {
+    const used = new Set();
+    const problems = [];
+    const usable = suppressions.filter((s) => s.placed && s.reason !== '');
+    const kept = [];
+    const suppressed = [];
+    for (const finding of findings) {
+        let hit = false;
+        if (!UNSUPPRESSIBLE.has(finding.rule)) {
+            for (const s of usable) {
+                if (s.file !== finding.file)
+                    continue;
+                if (s.scope === 'line' && s.target !== finding.span.line)
+                    continue;
+                for (const r of s.rules) {
+                    if (r.id !== finding.rule)
+                        continue;
+                    used.add(r);
+                    hit = true;
+                }
+            }
+        }
+        (hit ? suppressed : kept).push(finding);
+    }
+    for (const s of suppressions) {
+        const directive = s.scope === 'file' ? 'stowage-ignore-file' : 'stowage-ignore';
+        if (s.rules.length === 0) {
+            problems.push(problem('STW001', s.file, s.span, `\`${directive}\` names no rule. Write \`# ${directive} STW202 -- reason\`.`));
+            continue;
+        }
+        if (!s.placed) {
+            problems.push(problem('STW001', s.file, s.span, `\`stowage-ignore-file\` must come before the first key of the file; it is ignored here. Move it to the top, or use \`stowage-ignore\` on the line.`));
+            continue;
+        }
+        if (s.reason === '') {
+            problems.push(problem('STW001', s.file, s.span, `This suppression gives no reason, so it is ignored. Add one after \`--\`: \`# ${directive} ${s.rules.map((r) => r.written).join(', ')} -- why this is acceptable\`.`));
+        }
+        for (const r of s.rules) {
+            if (r.id === undefined) {
+                const known = RULES.flatMap((m) => [m.id, m.name]);
+                problems.push(problem('STW001', s.file, r.span, `\`${r.written}\` is not a Stowage rule ID or name.${didYouMean(r.written, known) || ' See docs/rules/README.md for the list.'}`));
+            }
+            else if (UNSUPPRESSIBLE.has(r.id)) {
+                problems.push(problem('STW001', s.file, r.span, `${r.id} reports suppressions themselves and cannot be suppressed by a comment; turn it off in the lint config if you must.`));
+            }
+            else if (s.reason !== '' && !used.has(r) && checked(r.id)) {
+                const where = s.scope === 'file' ? 'in this file' : `on line ${s.target}`;
+                problems.push(problem('STW002', s.file, r.span, `\`${directive} ${r.written}\` suppresses nothing: there is no ${r.id} finding ${where}. Remove it, or move it onto or just above the line the finding points at.`));
+            }
+        }
+    }
+    return { kept, suppressed, problems };
+}
+function problem(rule, file, span, message) {
+    const meta = requireRule(rule);
+    return { rule, name: meta.name, severity: meta.defaultSeverity, message, file, span };
+}
+
+;// CONCATENATED MODULE: ./src/lint/index.ts
+/**
+ * The lint engine: runs every active rule over a workflow, then applies the configuration
+ * (levels, off) and the suppression comments to those findings and to the findings other layers
+ * hand in (`extra`: the loader's STW100, the plan's STW404–406 and STW410).
+ */
+
+
+
+
+
+
+
+
+
+
+function lintWorkflow(workflow, options = {}) {
+    const config = mergeLintConfig(options.config, workflow.lint);
+    const { levels, settings } = resolveLintConfig(config);
+    const level = (id) => levels.get(id) ?? ruleById(id)?.defaultSeverity ?? 'warning';
+    const active = (id) => level(id) !== 'off';
+    const graph = buildGraph(workflow);
+    const raw = [];
+    for (const rule of LINT_RULES) {
+        if (active(rule.meta.id))
+            raw.push(...runRule(rule, workflow, graph, settings));
+    }
+    if (workflow.lint) {
+        raw.push(...checkLintConfig(workflow.lint, (path, part) => workflow.source.locate(['lint', ...path], part), `The \`lint:\` key of ${workflow.file}`));
+    }
+    raw.push(...(options.extra ?? []));
+    const configured = raw.flatMap((f) => {
+        const l = level(f.rule);
+        return l === 'off' ? [] : [{ ...f, severity: l }];
+    });
+    const suppressions = [...workflow.source.files()].flatMap(([file, text]) => parseSuppressions(file, text));
+    const ranHere = (id) => {
+        const owner = ruleById(id)?.owner;
+        return active(id) && (owner === 'lint' || options.extra !== undefined);
+    };
+    const { kept, suppressed, problems } = applySuppressions(configured, suppressions, ranHere);
+    for (const p of problems) {
+        const l = level(p.rule);
+        if (l !== 'off')
+            kept.push({ ...p, severity: l });
+    }
+    const sources = [
+        ...(options.config ? [options.configFile ?? '.stowage/config.yml'] : []),
+        ...(workflow.lint ? [`${workflow.file} (lint:)`] : []),
+    ];
+    return {
+        findings: kept.sort(findings_compareFindings),
+        suppressed: suppressed.sort(findings_compareFindings),
+        activeRules: RULES.filter((r) => active(r.id)).map((r) => r.id),
+        configSource: sources.length > 0 ? sources.join(' + ') : 'defaults',
+    };
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/plan/files.ts
+/**
+ * The plan's files on disk: reading the build context for the content hash, and writing
+ * `plan.json` plus a folder per group. Used by the CLI, the action and the engine; the planner
+ * itself stays free of I/O (it takes `readFile` as an option).
+ */
+
+
+
+/**
+ * Reads a context file for the content hash. A folder is read as its sorted listing with each
+ * file's sha256, so a change anywhere inside changes the hash.
+ */
+function contextReader(contextDir) {
+    const read = (abs, rel) => {
+        const st = (0,external_node_fs_namespaceObject.statSync)(abs);
+        if (!st.isDirectory())
+            return (0,external_node_fs_namespaceObject.readFileSync)(abs);
+        const lines = [];
+        const walk = (dir, prefix) => {
+            for (const name of (0,external_node_fs_namespaceObject.readdirSync)(dir).sort()) {
+                const full = (0,external_node_path_namespaceObject.join)(dir, name);
+                const relName = `${prefix}${name}`;
+                if ((0,external_node_fs_namespaceObject.statSync)(full).isDirectory())
+                    walk(full, `${relName}/`);
+                else
+                    lines.push(`${relName} ${(0,external_node_crypto_namespaceObject.createHash)('sha256').update((0,external_node_fs_namespaceObject.readFileSync)(full)).digest('hex')}`);
+            }
+        };
+        walk(abs, `${rel.replace(/\/$/, '')}/`);
+        return lines.join('\n');
+    };
+    return (path) => read((0,external_node_path_namespaceObject.join)(contextDir, path), path);
+}
+/** Writes the plan's files; a blocked group gets only a `BLOCKED.txt` saying why. */
+function writePlanFiles(p, outDir) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(outDir, { recursive: true });
+    (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(outDir, 'plan.json'), `${JSON.stringify(p, null, 2)}\n`);
+    for (const g of p.groups) {
+        const dir = (0,external_node_path_namespaceObject.join)(outDir, g.name);
+        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+        if (g.blocked) {
+            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'BLOCKED.txt'), `${g.blocked.join('\n')}\n`);
+            continue;
+        }
+        for (const [name, text] of Object.entries(g.generated))
+            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, name), text);
+        const listing = [
+            `# Build context of group ${g.name}: the spec's folder (${p.context}), these files copied in.`,
+            `# Content hash: ${g.contentHash}`,
+            ...g.contextFiles,
+            '',
+        ];
+        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'context.txt'), listing.join('\n'));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan/image-ref.ts
+/** Image references that may reach a Dockerfile `FROM` line or a `docker run`. */
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?|\\[[0-9a-fA-F:]+\\](?::[0-9]+)?)';
+const REFERENCE = new RegExp(`^(?:${HOST}/)?${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`);
+/** The Docker reference grammar (distribution/reference), without variables or whitespace. */
+function isImageReference(ref) {
+    return ref.length <= 512 && REFERENCE.test(ref);
+}
+/** Group names become image names and folder names: lower case, `[a-z0-9]` with `._-` between. */
+function isGroupName(name) {
+    return /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(name) && name.length <= 63;
+}
+
+;// CONCATENATED MODULE: ./src/plan/rules/invalid-requirement.ts
+const meta = {
+    id: 'STW410',
+    name: 'invalid-requirement',
+    severity: 'error',
+    description: 'A requirement, runtime, file or image reference is not valid for its ecosystem; its group gets no Dockerfile.',
+};
+function finding(file, span, message) {
+    return { rule: meta.id, name: meta.name, severity: meta.severity, message, file, span };
+}
+
+;// CONCATENATED MODULE: ./src/plan/analyze.ts
+
+
+
+
+const RUNTIME_KINDS = ['python', 'r', 'java'];
+/** A `files:` entry: relative, no `..`, no characters that need quoting anywhere. */
+function checkContextPath(path) {
+    if (typeof path !== 'string' || path.trim() === '')
+        return 'the path is empty';
+    if (path.startsWith('/') || /^[A-Za-z]:/.test(path))
+        return 'the path must be relative to the spec folder';
+    if (path.includes('\\'))
+        return 'use `/` to separate folders';
+    if (path.split('/').some((part) => part === '..'))
+        return 'the path must not leave the spec folder (`..`)';
+    if (!/^[A-Za-z0-9._@+=,-]+(?:\/[A-Za-z0-9._@+=,-]+)*\/?$/.test(path)) {
+        return 'only letters, digits and . _ - @ + = , are allowed in paths';
+    }
+    return undefined;
+}
+function normalizeContextPath(path) {
+    return path
+        .split('/')
+        .filter((p) => p !== '' && p !== '.')
+        .join('/');
+}
+function analyzeWorkflow(workflow) {
+    const findings = [];
+    // Large specs repeat the same requirement text many times: parse each once.
+    const parsedCache = new Map();
+    const parse = (eco, text) => {
+        const key = `${eco}\0${text}`;
+        let hit = parsedCache.get(key);
+        if (hit === undefined)
+            parsedCache.set(key, (hit = parseRequirement(eco, text)));
+        return hit;
+    };
+    const pinNames = new Set(workflow.containers.groups.map((g) => g.name));
+    const pinOf = new Map();
+    for (const pin of workflow.containers.groups) {
+        for (const id of pin.steps)
+            if (!pinOf.has(id))
+                pinOf.set(id, pin.name);
+    }
+    const report = (path, message) => {
+        const at = workflow.source.locate(path);
+        findings.push(finding(at.file, at.span, message));
+    };
+    const steps = [];
+    const external = [];
+    workflow.steps.forEach((step, index) => {
+        const { family, gpu } = familyOf(step, pinNames);
+        if (family === 'external') {
+            if (isImageReference(step.container))
+                external.push({ step: step.id, image: step.container });
+            else {
+                report(['steps', step.id, 'container'], `Step "${step.id}": container "${step.container}" is neither \`auto\`, a pinned group, nor a valid image reference.`);
+            }
+            return;
+        }
+        const pin = pinOf.get(step.id) ?? (pinNames.has(step.container) ? step.container : undefined);
+        if (family === 'none' && pin === undefined)
+            return;
+        const analyzed = {
+            step,
+            index,
+            family: family === 'none' ? 'native' : family,
+            gpu,
+            classKey: `${family === 'none' ? 'native' : family}${gpu ? '-gpu' : ''}`,
+            runtimes: {},
+            requirements: [],
+            files: [],
+            invalid: [],
+        };
+        if (pin !== undefined)
+            analyzed.pin = pin;
+        const bad = (path, message) => {
+            analyzed.invalid.push(message);
+            report(path, message);
+        };
+        // Step ids name build scripts and dispatcher cases; the spec schema already restricts them,
+        // but other importers may not.
+        if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(step.id)) {
+            bad(['steps', step.id], `Step "${oneLine(step.id)}": its id may hold only letters, digits and . _ -.`);
+        }
+        for (const kind of RUNTIME_KINDS) {
+            const value = step.software[kind];
+            if (value === undefined)
+                continue;
+            const parsed = parseRuntime(kind, value);
+            if (parsed.ok)
+                analyzed.runtimes[kind] = parsed.version;
+            else
+                bad(['steps', step.id, 'software', kind], `Step "${step.id}": ${parsed.reason}.`);
+        }
+        if (analyzed.family === 'conda') {
+            // In a conda image the runtimes are conda packages, so they take part in the solve.
+            const runtimePackages = { python: 'python', r: 'r-base', java: 'openjdk' };
+            for (const kind of RUNTIME_KINDS) {
+                const version = analyzed.runtimes[kind];
+                if (version === undefined)
+                    continue;
+                const parsed = parse('conda', `${runtimePackages[kind]}=${version}`);
+                if (parsed.ok)
+                    analyzed.requirements.push(parsed);
+            }
+        }
+        for (const eco of ECOSYSTEMS) {
+            step.software[eco].forEach((text, i) => {
+                const parsed = parse(eco, text);
+                if (parsed.ok)
+                    analyzed.requirements.push(parsed);
+                else {
+                    bad(['steps', step.id, 'software', eco, i], `Step "${step.id}": ${eco} requirement "${oneLine(text)}" is refused: ${parsed.reason}. No image is rendered for its group until it is fixed.`);
+                }
+            });
+        }
+        step.software.files.forEach((path, i) => {
+            const problem = checkContextPath(path);
+            if (problem) {
+                bad(['steps', step.id, 'software', 'files', i], `Step "${step.id}": file "${oneLine(path)}" is refused: ${problem}.`);
+            }
+            else
+                analyzed.files.push(normalizeContextPath(path));
+        });
+        steps.push(analyzed);
+    });
+    return { steps, external, findings };
+}
+/** Quote user text in a message on one line, shortened. */
+function oneLine(text) {
+    const flat = String(text).replace(/[\r\n\t]+/g, ' ');
+    return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
+}
+
+;// CONCATENATED MODULE: ./src/plan/data/package-sizes.json
+const package_sizes_namespaceObject = /*#__PURE__*/JSON.parse('{"xk":{"pip":25,"conda":40,"apt":15,"npm":10,"maven":5,"cran":15,"bioconductor":40},"iT":150,"iu":{"D":60,"j":80},"rd":{"python":"python:{python}-slim","python-gpu":"python:{python}-slim","conda":"mambaorg/micromamba:1.5.10","conda-gpu":"mambaorg/micromamba:1.5.10","r":"rocker/r-ver:{r}","jvm":"eclipse-temurin:{java}-jre","native":"debian:bookworm-slim","native-gpu":"nvidia/cuda:12.4.1-runtime-ubuntu22.04","node":"node:22-bookworm-slim","maven-builder":"maven:3.9-eclipse-temurin-21"},"RJ":{"python":"3.12","r":"4.4.1","java":"21"},"a3":{"python":150,"python-gpu":150,"conda":130,"conda-gpu":130,"r":850,"jvm":270,"native":75,"native-gpu":2900,"node":200},"j6":{"pip:tensorflow":2200,"pip:tensorflow-gpu":2200,"pip:tensorflow-cpu":650,"pip:tf-nightly":2200,"pip:torch":4300,"pip:torchvision":30,"pip:torchaudio":20,"pip:jax":6,"pip:jaxlib":300,"pip:cupy-cuda12x":450,"pip:cupy-cuda11x":420,"pip:nvidia-cudnn-cu12":1300,"pip:nvidia-cublas-cu12":800,"pip:numpy":60,"pip:scipy":120,"pip:pandas":70,"pip:polars":120,"pip:pyarrow":180,"pip:scikit-learn":45,"pip:matplotlib":50,"pip:xarray":10,"pip:dask":15,"pip:netcdf4":20,"pip:h5py":25,"pip:zarr":5,"pip:opencv-python":180,"pip:opencv-python-headless":160,"pip:transformers":60,"pip:xgboost":500,"pip:lightgbm":15,"pip:numba":15,"pip:llvmlite":130,"pip:gdal":100,"pip:rasterio":90,"pip:geopandas":10,"pip:shapely":10,"pip:pysam":60,"pip:biopython":25,"conda:tensorflow":2000,"conda:pytorch":3500,"conda:pytorch-cuda":3000,"conda:cudatoolkit":2800,"conda:cuda-toolkit":4000,"conda:cuda-runtime":1500,"conda:cudnn":1000,"conda:python":110,"conda:r-base":300,"conda:numpy":40,"conda:gdal":350,"conda:libgdal":300,"conda:samtools":15,"conda:bcftools":15,"conda:gatk4":500,"conda:bwa":5,"conda:bowtie2":30,"conda:star":20,"conda:salmon":90,"conda:openjdk":330,"conda:mkl":700,"apt:default-jdk":400,"apt:default-jdk-headless":350,"apt:default-jre-headless":220,"apt:openjdk-17-jdk-headless":350,"apt:build-essential":250,"apt:cmake":40,"apt:git":40,"apt:gfortran":40,"apt:libopenmpi-dev":120,"apt:libhdf5-dev":60,"apt:libnetcdf-dev":40,"apt:libgdal-dev":350,"apt:gdal-bin":150,"apt:texlive-full":5500,"apt:cuda-toolkit-12-4":6000,"apt:libcudnn9-cuda-12":1000,"apt:r-base":250,"apt:python3":30,"npm:@mermaid-js/mermaid-cli":400,"npm:puppeteer":350,"npm:typescript":25,"maven:org.apache.spark:spark-core_2.13":60,"maven:org.broadinstitute:gatk":450,"cran:tidyverse":180,"cran:sf":120,"cran:terra":80,"cran:rstan":300,"cran:arrow":150,"bioconductor:DESeq2":200,"bioconductor:edgeR":60,"bioconductor:limma":20,"bioconductor:GenomicRanges":80,"bioconductor:Biostrings":90,"bioconductor:SingleCellExperiment":120,"bioconductor:BSgenome.Hsapiens.UCSC.hg38":900}}');
+;// CONCATENATED MODULE: ./src/plan/dockerfile.ts
+const ENTRYPOINT_SCRIPT = 'stowage-entrypoint.sh';
+/** Where `files:` are copied, the working directory of every step. */
+const APP_DIR = '/opt/stowage';
+const USER = '10001:10001';
+/** POSIX single-quote: the only character that needs care inside '…' is the quote itself. */
+function shellQuote(value) {
+    return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+/** A Dockerfile double-quoted string (LABEL values): no newlines, no variable expansion. */
+function dockerString(value) {
+    return `"${value.replace(/[\r\n]+/g, ' ').replace(/[\\"$]/g, '\\$&')}"`;
+}
+/** Instruction arguments must stay on one line: a newline here would be a bug upstream. */
+function line(text) {
+    if (/[\r\n]/.test(text))
+        throw new Error(`refusing to render a Dockerfile line with a newline: ${text}`);
+    return text;
+}
+function copy(from, to, stage) {
+    return line(`COPY ${stage ? `--from=${stage} ` : ''}${JSON.stringify([from, to])}`);
+}
+/** `{inputs.x}` and `{step.output}` become the declared paths; unknown placeholders stay. */
+function substitutePlaceholders(text, placeholders) {
+    return text.replace(/\{([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\}/g, (whole, key) => Object.hasOwn(placeholders, key) ? placeholders[key] : whole);
+}
+function buildScriptName(stepId) {
+    return `build-${stepId}.sh`;
+}
+/** Packages by ecosystem: those several steps share first (own layer), then the rest; sorted. */
+function layersOf(packages, ecosystem) {
+    const mine = packages.filter((p) => p.ecosystem === ecosystem);
+    const specs = (list) => [...new Set(list.map((p) => p.spec))].sort(byText);
+    const shared = specs(mine.filter((p) => p.steps.length > 1));
+    const own = specs(mine.filter((p) => p.steps.length <= 1)).filter((s) => !shared.includes(s));
+    return [shared, own].filter((l) => l.length > 0);
+}
+function byText(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function aptLayer(specs) {
+    return line(`RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${specs
+        .map(shellQuote)
+        .join(' ')} && rm -rf /var/lib/apt/lists/*`);
+}
+/** Extra apt packages a family's base lacks for an ecosystem it must host. */
+function helperApt(family, packages) {
+    const has = (e) => packages.some((p) => p.ecosystem === e);
+    const extra = [];
+    if (has('pip') && family !== 'python' && family !== 'conda')
+        extra.push('python3', 'python3-pip');
+    if (has('npm') && family !== 'node')
+        extra.push('nodejs', 'npm');
+    if ((has('cran') || has('bioconductor')) && family !== 'r' && family !== 'conda') {
+        extra.push('r-base-core');
+    }
+    if (has('maven') && family !== 'jvm')
+        extra.push('default-jre-headless');
+    return extra;
+}
+function rString(value) {
+    // Names and versions passed the R grammar ([A-Za-z0-9.], digits, `.`/`-`): no quotes inside.
+    return JSON.stringify(value);
+}
+function rInstallLayers(family, packages) {
+    const out = [];
+    const repos = family === 'r' ? '' : ', repos = "https://cloud.r-project.org"';
+    const cran = packages.filter((p) => p.ecosystem === 'cran');
+    const bioc = packages.filter((p) => p.ecosystem === 'bioconductor');
+    const exprs = [];
+    const plain = [...new Set(cran.filter((p) => !/[=<>]/.test(p.spec)).map((p) => p.name))].sort(byText);
+    const versioned = cran.filter((p) => /[=<>]/.test(p.spec)).sort((a, b) => byText(a.spec, b.spec));
+    if (plain.length > 0)
+        exprs.push(`install.packages(c(${plain.map(rString).join(', ')})${repos})`);
+    if (versioned.length > 0) {
+        exprs.push(`if (!requireNamespace("remotes", quietly = TRUE)) install.packages("remotes"${repos})`);
+        for (const p of versioned) {
+            const m = /(==|>=)\s*(.+)$/.exec(p.spec);
+            const version = m?.[1] === '>=' ? `>= ${m[2]}` : (m?.[2] ?? '');
+            exprs.push(`remotes::install_version(${rString(p.name)}, version = ${rString(version)}, upgrade = "never"${repos})`);
+        }
+    }
+    if (bioc.length > 0) {
+        const names = [...new Set(bioc.map((p) => p.name))].sort(byText);
+        exprs.push(`if (!requireNamespace("BiocManager", quietly = TRUE)) install.packages("BiocManager"${repos})`);
+        exprs.push(`BiocManager::install(c(${names.map(rString).join(', ')}), update = FALSE, ask = FALSE)`);
+    }
+    if (exprs.length > 0) {
+        out.push(line(`RUN Rscript ${exprs.map((e) => `-e ${shellQuote(e)}`).join(' ')} && rm -rf /tmp/downloaded_packages /tmp/Rtmp*`));
+    }
+    return out;
+}
+/** The Maven stage's pom: artifacts were validated to [A-Za-z0-9_.-] (plus range brackets). */
+function renderPom(groupName, packages) {
+    const deps = packages
+        .filter((p) => p.ecosystem === 'maven')
+        .map((p) => p.spec.split(':'))
+        .filter((parts) => parts.length === 3)
+        .map(([g, a, v]) => `${g}:${a}:${v}`)
+        .filter((v, i, all) => all.indexOf(v) === i)
+        .sort(byText)
+        .map((coordinates) => {
+        const [g, a, v] = coordinates.split(':');
+        return `    <dependency><groupId>${g}</groupId><artifactId>${a}</artifactId><version>${v}</version></dependency>`;
+    });
+    return [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<!-- Generated by Stowage: the Maven artifacts of this group, resolved into /opt/stowage/lib. -->',
+        '<project xmlns="http://maven.apache.org/POM/4.0.0">',
+        '  <modelVersion>4.0.0</modelVersion>',
+        '  <groupId>io.stowage.generated</groupId>',
+        `  <artifactId>${groupName}</artifactId>`,
+        '  <version>0</version>',
+        '  <packaging>pom</packaging>',
+        '  <dependencies>',
+        ...deps,
+        '  </dependencies>',
+        '</project>',
+        '',
+    ].join('\n');
+}
+/**
+ * The entrypoint dispatcher: `IMAGE <step> [args…]` runs the step's command with the arguments
+ * appended; no step lists the steps. A one-step group runs its step directly (its name as the
+ * first argument is accepted and dropped, so a step→image map can always pass it).
+ */
+function renderEntrypoint(input) {
+    const out = [
+        '#!/bin/sh',
+        `# Generated by Stowage for group ${input.group.name}: runs one step of the workflow.`,
+        'set -eu',
+        '',
+        'list_steps() {',
+        `  echo ${shellQuote(`Steps in this image (group ${input.group.name}):`)}`,
+        ...input.steps.map((s) => `  echo ${shellQuote(`  ${s.id}${s.description ? `  ${s.description.replace(/[\r\n]+/g, ' ')}` : ''}`)}`),
+        `  echo ${shellQuote('Usage: docker run IMAGE <step> [args...]')}`,
+        '}',
+        '',
+    ];
+    const command = (s) => {
+        if (s.entrypoint && s.entrypoint.length > 0) {
+            return [
+                `exec ${s.entrypoint.map((a) => shellQuote(substitutePlaceholders(a, input.placeholders))).join(' ')} "$@"`,
+            ];
+        }
+        if (s.run && s.run.trim() !== '') {
+            const run = substitutePlaceholders(s.run.trim(), input.placeholders);
+            // Extra arguments are appended to a one-line command; a multi-line script or one ending in
+            // an operator gets them as "$@" only (appending there would run them as a command).
+            const appendable = !/[\r\n]/.test(run) && !/[;&|\\]$/.test(run);
+            return [
+                `exec /bin/sh -c ${shellQuote(appendable ? `${run} "$@"` : run)} ${shellQuote(s.id)} "$@"`,
+            ];
+        }
+        return [
+            `echo ${shellQuote(`Step ${s.id} declares no run command or entrypoint.`)} >&2`,
+            'exit 64',
+        ];
+    };
+    const only = input.steps.length === 1 ? input.steps[0] : undefined;
+    if (only) {
+        out.push(`if [ "\${1:-}" = ${shellQuote(only.id)} ]; then shift; fi`, ...command(only), '');
+        return out.join('\n');
+    }
+    out.push('if [ "$#" -eq 0 ]; then', '  list_steps', '  exit 0', 'fi', 'step="$1"', 'shift', 'case "$step" in');
+    for (const s of input.steps) {
+        out.push(`  ${shellQuote(s.id)})`, ...command(s).map((c) => `    ${c}`), '    ;;');
+    }
+    out.push('  -h|--help|help)', '    list_steps', '    ;;', '  *)', `    echo "unknown step: $step" >&2`, '    list_steps >&2', '    exit 64', '    ;;', 'esac', '');
+    return out.join('\n');
+}
+function renderGroup(input) {
+    const { group } = input;
+    const family = group.family;
+    const packages = group.packages;
+    const generated = {};
+    const builds = input.steps.filter((s) => (s.software.build ?? '').trim() !== '');
+    const hasMaven = packages.some((p) => p.ecosystem === 'maven');
+    const aptSpecs = packages.filter((p) => p.ecosystem === 'apt');
+    const helper = helperApt(family, packages).filter((h) => !aptSpecs.some((p) => p.name === h));
+    const aptLayers = layersOf(packages, 'apt');
+    if (helper.length > 0)
+        aptLayers.push(helper.sort(byText));
+    const df = [
+        `# Generated by Stowage for workflow ${input.workflowName.replace(/[\r\n]+/g, ' ')}, group ${group.name}.`,
+        '# Do not edit: change the spec and run `stowage plan` again.',
+        '',
+    ];
+    if (hasMaven) {
+        generated['pom.xml'] = renderPom(group.name, packages);
+        df.push(line(`FROM ${input.mavenImage} AS maven`), copy('pom.xml', '/stowage/pom.xml'), `RUN mvn -q -B -f /stowage/pom.xml dependency:copy-dependencies -DoutputDirectory=${APP_DIR}/lib && rm -rf /root/.m2`, '');
+    }
+    if (builds.length > 0) {
+        df.push(line(`FROM ${group.baseImage} AS builder`), 'USER root');
+        for (const layer of aptLayers)
+            df.push(aptLayer(layer));
+        for (const s of builds) {
+            const name = buildScriptName(s.id);
+            generated[name] = [
+                '#!/bin/sh',
+                `# Generated by Stowage: the build commands of step ${s.id}, run in the builder stage.`,
+                'set -eu',
+                substitutePlaceholders(s.software.build.trim(), input.placeholders),
+                '',
+            ].join('\n');
+            // The step's own files (sources) are there for its build, at the same paths as at run time.
+            for (const f of s.software.files) {
+                const path = input.files.find((x) => x === f.replace(/^\.\//, '').replace(/\/$/, ''));
+                if (path !== undefined)
+                    df.push(copy(path, `${APP_DIR}/${path}`));
+            }
+            df.push(copy(name, `/stowage/${name}`), line(`RUN sh /stowage/${name}`));
+        }
+        df.push('');
+    }
+    df.push(line(`FROM ${group.baseImage}`), 'USER root');
+    if (family === 'conda')
+        df.push('ENV MAMBA_ROOT_PREFIX=/opt/conda PATH=/opt/conda/bin:$PATH');
+    if (packages.some((p) => p.ecosystem === 'pip') && family !== 'python' && family !== 'conda') {
+        // Debian's python3 is "externally managed"; the image is ours, so pip may install system-wide.
+        df.push('ENV PIP_BREAK_SYSTEM_PACKAGES=1');
+    }
+    for (const layer of aptLayers)
+        df.push(aptLayer(layer));
+    if (builds.length > 0)
+        df.push(copy('/usr/local', '/usr/local', 'builder'));
+    const condaLayers = layersOf(packages, 'conda');
+    if (condaLayers.length > 0 && packages.some((p) => p.ecosystem === 'pip')) {
+        if (!packages.some((p) => p.ecosystem === 'conda' && p.name === 'pip'))
+            condaLayers.push(['pip']);
+    }
+    for (const layer of condaLayers) {
+        df.push(line(`RUN micromamba install -y -n base -c conda-forge ${layer.map(shellQuote).join(' ')} && micromamba clean --all --yes`));
+    }
+    for (const layer of layersOf(packages, 'pip')) {
+        const python = family === 'conda' ? '/opt/conda/bin/python' : 'python3';
+        df.push(line(`RUN ${python} -m pip install --no-cache-dir ${layer.map(shellQuote).join(' ')}`));
+    }
+    df.push(...rInstallLayers(family, packages));
+    for (const layer of layersOf(packages, 'npm')) {
+        df.push(line(`RUN npm install -g ${layer.map(shellQuote).join(' ')} && npm cache clean --force`));
+    }
+    if (hasMaven)
+        df.push(copy(`${APP_DIR}/lib`, `${APP_DIR}/lib`, 'maven'), `ENV CLASSPATH=${APP_DIR}/lib/*`);
+    for (const file of input.files)
+        df.push(copy(file, `${APP_DIR}/${file}`));
+    generated[ENTRYPOINT_SCRIPT] = renderEntrypoint(input);
+    df.push(copy(ENTRYPOINT_SCRIPT, `/usr/local/bin/${ENTRYPOINT_SCRIPT}`), `RUN mkdir -p ${APP_DIR} && chown -R ${USER} ${APP_DIR} && chmod 0755 /usr/local/bin/${ENTRYPOINT_SCRIPT}`, 
+    // Label values went through dockerString (no newline, no `$`), so the continuations are ours.
+    `LABEL org.opencontainers.image.title=${dockerString(group.name)} \\\n` +
+        `      org.opencontainers.image.description=${dockerString(`Stowage group ${group.name} of workflow ${input.workflowName}: steps ${group.steps.join(', ')}`)} \\\n` +
+        `      io.stowage.group=${dockerString(group.name)} \\\n` +
+        `      io.stowage.steps=${dockerString(group.steps.join(','))}`, `WORKDIR ${APP_DIR}`, `USER ${USER}`, `ENTRYPOINT ["/bin/sh", "/usr/local/bin/${ENTRYPOINT_SCRIPT}"]`, '');
+    generated['Dockerfile'] = df.join('\n');
+    return Object.fromEntries(Object.entries(generated).sort(([a], [b]) => byText(a, b)));
+}
+
+;// CONCATENATED MODULE: ./src/plan/sizes.ts
+/**
+ * Size estimates: base images per family, a table of known heavy packages, a default per
+ * ecosystem for the rest, and the spec's `containers.package-sizes` overrides.
+ */
+
+const MB = 1_000_000;
+const packagesMB = package_sizes_namespaceObject.j6;
+const defaultMB = package_sizes_namespaceObject.xk;
+const baseMB = package_sizes_namespaceObject.a3;
+const BUILD_STEP_BYTES = package_sizes_namespaceObject.iT * MB;
+const FOREIGN_RUNTIME_BYTES = {
+    pip: package_sizes_namespaceObject.iu.D * MB,
+    npm: package_sizes_namespaceObject.iu.j * MB,
+};
+/**
+ * Estimated installed bytes of one requirement. Overrides are looked up by the requirement as
+ * written, then by its name; the table is keyed `<ecosystem>:<name>`.
+ */
+function packageBytes(req, overrides) {
+    const override = overrides[req.text] ?? overrides[req.name];
+    if (override !== undefined)
+        return override;
+    const known = packagesMB[`${req.ecosystem}:${req.name}`];
+    if (known !== undefined)
+        return known * MB;
+    return (defaultMB[req.ecosystem] ?? 20) * MB;
+}
+/** Estimated bytes of a family's default base image (`python`, `python-gpu`, …). */
+function baseImageBytes(familyKey) {
+    const family = familyKey.replace(/-gpu$/, '');
+    return (baseMB[familyKey] ?? baseMB[family] ?? 100) * MB;
+}
+/** `1.2 GB`, `350 MB`: short, for tables and messages. */
+function sizes_formatBytes(bytes) {
+    if (bytes >= 1e9)
+        return `${(bytes / 1e9).toFixed(1)} GB`;
+    return `${Math.round(bytes / MB)} MB`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/grouping.ts
+
+
+
+
+/** CRAN and Bioconductor share one R library; everything else is per ecosystem. */
+function conflictKey(req) {
+    const eco = req.ecosystem === 'bioconductor' ? 'cran' : req.ecosystem;
+    return `${eco}:${req.name}`;
+}
+function sizeKey(req) {
+    return `${req.ecosystem}:${req.name}`;
+}
+/** Shared, memoised facts for one planning run. */
+class PlanContext {
+    budget;
+    overrides;
+    memo = new Map();
+    sizes = new Map();
+    constructor(budget, overrides) {
+        this.budget = budget;
+        this.overrides = overrides;
+    }
+    conflict(a, b) {
+        if (a.text === b.text && a.ecosystem === b.ecosystem)
+            return false;
+        const key = `${a.ecosystem}\0${a.text}\0${b.ecosystem}\0${b.text}`;
+        let hit = this.memo.get(key);
+        if (hit === undefined) {
+            hit = conflicts(a, b);
+            this.memo.set(key, hit);
+        }
+        return hit;
+    }
+    bytes(req) {
+        let b = this.sizes.get(req);
+        if (b === undefined)
+            this.sizes.set(req, (b = packageBytes(req, this.overrides)));
+        return b;
+    }
+}
+/** A group being filled: what it already holds, so a step's fit is checked without pairs. */
+class GroupState {
+    classKey;
+    baseBytes;
+    members = [];
+    runtimes = {};
+    /** conflictKey → distinct versioned requirements. */
+    requirements = new Map();
+    /** sizeKey → bytes. */
+    packages = new Map();
+    builds = 0;
+    size;
+    constructor(classKey, baseBytes) {
+        this.classKey = classKey;
+        this.baseBytes = baseBytes;
+        this.size = baseBytes;
+    }
+    add(step, ctx) {
+        this.members.push(step);
+        for (const kind of RUNTIME_KINDS) {
+            const v = step.runtimes[kind];
+            if (v === undefined)
+                continue;
+            const mine = this.runtimes[kind];
+            this.runtimes[kind] = mine === undefined ? v : moreSpecificRuntime(mine, v);
+        }
+        for (const req of step.requirements) {
+            if (req.versioned) {
+                const key = conflictKey(req);
+                const list = this.requirements.get(key) ?? [];
+                if (!list.some((r) => r.text === req.text && r.ecosystem === req.ecosystem))
+                    list.push(req);
+                this.requirements.set(key, list);
+            }
+            const k = sizeKey(req);
+            const b = ctx.bytes(req);
+            const had = this.packages.get(k);
+            if (had === undefined || b > had) {
+                this.size += b - (had ?? 0);
+                this.packages.set(k, b);
+            }
+        }
+        if (hasBuild(step)) {
+            this.builds++;
+            this.size += BUILD_STEP_BYTES;
+        }
+    }
+    clone(ctx) {
+        const copy = new GroupState(this.classKey, this.baseBytes);
+        for (const m of this.members)
+            copy.add(m, ctx);
+        return copy;
+    }
+    /** The first requirement pair or runtime that keeps `step` out, or undefined when compatible. */
+    conflictWith(step, ctx) {
+        for (const kind of RUNTIME_KINDS) {
+            const v = step.runtimes[kind];
+            const mine = this.runtimes[kind];
+            if (v !== undefined && mine !== undefined && !runtimesCompatible(v, mine)) {
+                return `${kind} ${mine} vs ${v}`;
+            }
+        }
+        for (const req of step.requirements) {
+            if (!req.versioned)
+                continue;
+            for (const other of this.requirements.get(conflictKey(req)) ?? []) {
+                if (ctx.conflict(req, other))
+                    return `${other.text} vs ${req.text}`;
+            }
+        }
+        return undefined;
+    }
+    /** Bytes the group would grow by with `step`. */
+    addedBytes(step, ctx) {
+        let added = 0;
+        const seen = new Map();
+        for (const req of step.requirements) {
+            const k = sizeKey(req);
+            const b = Math.max(ctx.bytes(req), seen.get(k) ?? 0);
+            const had = Math.max(this.packages.get(k) ?? 0, seen.get(k) ?? 0);
+            if (b > had)
+                added += b - had;
+            seen.set(k, b);
+        }
+        if (hasBuild(step))
+            added += BUILD_STEP_BYTES;
+        return added;
+    }
+    fits(step, ctx) {
+        return this.fitCost(step, ctx) >= 0;
+    }
+    /** The bytes `step` would add, or -1 when it does not fit (class, conflict or budget). */
+    fitCost(step, ctx) {
+        if (step.classKey !== this.classKey || this.conflictWith(step, ctx) !== undefined)
+            return -1;
+        const added = this.addedBytes(step, ctx);
+        return this.size + added <= ctx.budget ? added : -1;
+    }
+}
+function hasBuild(step) {
+    return (step.step.software.build ?? '').trim() !== '';
+}
+/** Estimated size of an image holding just this step. */
+function soloBytes(step, baseBytes, ctx) {
+    const g = new GroupState(step.classKey, baseBytes);
+    g.add(step, ctx);
+    return g.size;
+}
+/** Above this many conflict edges, DSatur's saturation is replaced by a static degree order. */
+const MAX_EDGES = 2_000_000;
+/**
+ * Conflict adjacency among `steps` (indexes into the array), built from a package index. Returns
+ * undefined when the graph would be too dense to store; `degree` is always filled.
+ */
+function conflictGraph(steps, ctx) {
+    // dimension key → distinct value → steps; a dimension is a package or a runtime.
+    const dims = new Map();
+    steps.forEach((s, i) => {
+        const entry = (dim, value, probe) => {
+            let values = dims.get(dim);
+            if (!values)
+                dims.set(dim, (values = new Map()));
+            let v = values.get(value);
+            if (!v)
+                values.set(value, (v = { probe, steps: [] }));
+            if (v.steps[v.steps.length - 1] !== i)
+                v.steps.push(i);
+        };
+        for (const kind of RUNTIME_KINDS) {
+            const v = s.runtimes[kind];
+            if (v !== undefined)
+                entry(`runtime:${kind}`, v, v);
+        }
+        for (const req of s.requirements) {
+            if (req.versioned)
+                entry(conflictKey(req), `${req.ecosystem}\0${req.text}`, req);
+        }
+    });
+    const pairs = [];
+    let edges = 0;
+    const degree = new Array(steps.length).fill(0);
+    for (const [dim, values] of dims) {
+        const list = [...values.values()];
+        for (let a = 0; a < list.length; a++) {
+            for (let b = a + 1; b < list.length; b++) {
+                const x = list[a];
+                const y = list[b];
+                const clash = dim.startsWith('runtime:')
+                    ? !runtimesCompatible(x.probe, y.probe)
+                    : ctx.conflict(x.probe, y.probe);
+                if (!clash)
+                    continue;
+                pairs.push([x.steps, y.steps]);
+                edges += x.steps.length * y.steps.length;
+                for (const i of x.steps)
+                    degree[i] += y.steps.length;
+                for (const j of y.steps)
+                    degree[j] += x.steps.length;
+            }
+        }
+    }
+    if (edges > MAX_EDGES)
+        return { degree };
+    const adjacency = steps.map(() => new Set());
+    for (const [xs, ys] of pairs) {
+        for (const i of xs) {
+            for (const j of ys) {
+                if (i === j)
+                    continue;
+                adjacency[i].add(j);
+                adjacency[j].add(i);
+            }
+        }
+    }
+    return { adjacency, degree: adjacency.map((s) => s.size) };
+}
+/** A binary max-heap on a total order, for DSatur's "most saturated next". */
+class Heap {
+    before;
+    items = [];
+    constructor(before) {
+        this.before = before;
+    }
+    get size() {
+        return this.items.length;
+    }
+    push(item) {
+        const a = this.items;
+        a.push(item);
+        let i = a.length - 1;
+        while (i > 0) {
+            const p = (i - 1) >> 1;
+            if (!this.before(a[i], a[p]))
+                break;
+            [a[i], a[p]] = [a[p], a[i]];
+            i = p;
+        }
+    }
+    pop() {
+        const a = this.items;
+        const top = a[0];
+        const last = a.pop();
+        if (a.length > 0 && last !== undefined) {
+            a[0] = last;
+            let i = 0;
+            for (;;) {
+                const l = 2 * i + 1;
+                const r = l + 1;
+                let m = i;
+                if (l < a.length && this.before(a[l], a[m]))
+                    m = l;
+                if (r < a.length && this.before(a[r], a[m]))
+                    m = r;
+                if (m === i)
+                    break;
+                [a[i], a[m]] = [a[m], a[i]];
+                i = m;
+            }
+        }
+        return top;
+    }
+}
+/**
+ * Splits a class by runtime versions when they partition it: steps that name every runtime the
+ * class uses, with versions that are equal or incompatible (never a prefix of another), fall into
+ * buckets no image can mix; the rest float. Undefined when the versions do not partition
+ * (`3` beside `3.12`). Runtime edges are the densest part of the conflict graph, so colouring
+ * bucket by bucket keeps the graph small, and the buckets' cliques add up for the lower bound.
+ */
+function runtimeBuckets(steps) {
+    const kinds = RUNTIME_KINDS.filter((k) => steps.some((s) => s.runtimes[k] !== undefined));
+    if (kinds.length === 0)
+        return undefined;
+    for (const kind of kinds) {
+        const versions = [
+            ...new Set(steps.map((s) => s.runtimes[kind]).filter((v) => v !== undefined)),
+        ];
+        for (let i = 0; i < versions.length; i++) {
+            for (let j = i + 1; j < versions.length; j++) {
+                if (runtimesCompatible(versions[i], versions[j]))
+                    return undefined;
+            }
+        }
+    }
+    const buckets = new Map();
+    const floating = [];
+    for (const s of steps) {
+        if (kinds.some((k) => s.runtimes[k] === undefined)) {
+            floating.push(s);
+            continue;
+        }
+        const key = kinds.map((k) => s.runtimes[k]).join('\0');
+        const list = buckets.get(key) ?? [];
+        list.push(s);
+        buckets.set(key, list);
+    }
+    if (buckets.size < 2)
+        return undefined;
+    return { fixed: [...buckets.values()], floating };
+}
+/**
+ * Colours one class of steps (all unpinned, same family and GPU flag) into groups.
+ * Deterministic: every tie is broken by document order.
+ */
+function colourClass(steps, baseBytes, ctx) {
+    const buckets = runtimeBuckets(steps);
+    if (!buckets)
+        return improve(dsatur(steps, baseBytes, ctx, []), ctx);
+    let groups = [];
+    for (const bucket of buckets.fixed)
+        groups = dsatur(bucket, baseBytes, ctx, groups);
+    if (buckets.floating.length > 0)
+        groups = dsatur(buckets.floating, baseBytes, ctx, groups);
+    return improve(groups, ctx);
+}
+/**
+ * DSatur over `steps`, placing them among `initial` groups (kept, in order) and new ones: the
+ * most saturated step first, into the fitting group it grows least, else a new group.
+ */
+function dsatur(steps, baseBytes, ctx, initial) {
+    const { adjacency, degree } = conflictGraph(steps, ctx);
+    const solo = steps.map((s) => soloBytes(s, baseBytes, ctx));
+    const saturation = new Array(steps.length).fill(0);
+    const seenGroups = steps.map(() => new Set());
+    const colour = new Array(steps.length).fill(-1);
+    const before = (a, b) => {
+        const [sa, i] = a;
+        const [sb, j] = b;
+        if (sa !== sb)
+            return sa > sb;
+        if (degree[i] !== degree[j])
+            return degree[i] > degree[j];
+        if (solo[i] !== solo[j])
+            return solo[i] > solo[j];
+        return steps[i].index < steps[j].index;
+    };
+    const heap = new Heap(before);
+    steps.forEach((_, i) => heap.push([0, i]));
+    const groups = [...initial];
+    while (heap.size > 0) {
+        const [sat, v] = heap.pop();
+        if (colour[v] !== -1 || sat !== saturation[v])
+            continue;
+        const step = steps[v];
+        let best = -1;
+        let bestAdded = Infinity;
+        groups.forEach((g, gi) => {
+            if (seenGroups[v].has(gi))
+                return;
+            const added = g.fitCost(step, ctx);
+            if (added >= 0 && added < bestAdded) {
+                best = gi;
+                bestAdded = added;
+            }
+        });
+        if (best === -1) {
+            best = groups.length;
+            groups.push(new GroupState(step.classKey, baseBytes));
+        }
+        groups[best].add(step, ctx);
+        colour[v] = best;
+        if (adjacency) {
+            for (const u of adjacency[v]) {
+                if (colour[u] !== -1 || seenGroups[u].has(best))
+                    continue;
+                seenGroups[u].add(best);
+                saturation[u]++;
+                heap.push([saturation[u], u]);
+            }
+        }
+    }
+    return groups;
+}
+/**
+ * Local improvement: try to empty each group (smallest first) into the other groups of its
+ * class; keep the move when every step found a place. Repeats until no group can be emptied.
+ */
+function improve(groups, ctx) {
+    let current = groups;
+    for (let changed = true; changed && current.length > 1;) {
+        changed = false;
+        const order = current
+            .map((g, i) => i)
+            .sort((a, b) => current[a].members.length - current[b].members.length ||
+            current[a].size - current[b].size ||
+            a - b);
+        for (const victim of order) {
+            const trial = new Map();
+            let ok = true;
+            for (const step of current[victim].members) {
+                let best = -1;
+                let bestAdded = Infinity;
+                current.forEach((g, gi) => {
+                    if (gi === victim)
+                        return;
+                    const target = trial.get(gi) ?? g;
+                    const added = target.fitCost(step, ctx);
+                    if (added >= 0 && added < bestAdded) {
+                        best = gi;
+                        bestAdded = added;
+                    }
+                });
+                if (best === -1) {
+                    ok = false;
+                    break;
+                }
+                if (!trial.has(best))
+                    trial.set(best, current[best].clone(ctx));
+                trial.get(best).add(step, ctx);
+            }
+            if (ok) {
+                current = current.flatMap((g, gi) => (gi === victim ? [] : [trial.get(gi) ?? g]));
+                changed = true;
+                break;
+            }
+        }
+    }
+    return current;
+}
+/**
+ * The largest set of pairwise-conflicting steps found (greedy cliques from the highest-degree
+ * steps). Without an adjacency (too dense), the best single-package set is used.
+ */
+function cliqueLowerBound(steps, ctx) {
+    if (steps.length === 0)
+        return 0;
+    // Steps of different runtime buckets all conflict, so the buckets' cliques join into one.
+    const buckets = runtimeBuckets(steps);
+    if (buckets) {
+        const joined = buckets.fixed.reduce((n, b) => n + cliqueLowerBound(b, ctx), 0);
+        return Math.max(joined, greedyClique(steps, ctx));
+    }
+    return greedyClique(steps, ctx);
+}
+function greedyClique(steps, ctx) {
+    const { adjacency, degree } = conflictGraph(steps, ctx);
+    if (!adjacency)
+        return densePackageClique(steps, ctx);
+    const order = steps.map((_, i) => i).sort((a, b) => degree[b] - degree[a] || a - b);
+    let best = 1;
+    for (const start of order.slice(0, 64)) {
+        if (degree[start] + 1 <= best)
+            break;
+        const clique = [start];
+        const candidates = [...adjacency[start]].sort((a, b) => degree[b] - degree[a] || a - b);
+        for (const c of candidates) {
+            if (clique.every((m) => adjacency[m].has(c)))
+                clique.push(c);
+        }
+        best = Math.max(best, clique.length);
+    }
+    return best;
+}
+function densePackageClique(steps, ctx) {
+    const byKey = new Map();
+    for (const s of steps) {
+        for (const r of s.requirements) {
+            if (!r.versioned)
+                continue;
+            const list = byKey.get(conflictKey(r)) ?? [];
+            if (!list.some((x) => x.text === r.text))
+                list.push(r);
+            byKey.set(conflictKey(r), list);
+        }
+    }
+    let best = 1;
+    for (const list of byKey.values()) {
+        const clique = [];
+        for (const r of list)
+            if (clique.every((m) => ctx.conflict(m, r)))
+                clique.push(r);
+        best = Math.max(best, clique.length);
+    }
+    return best;
+}
+
+;// CONCATENATED MODULE: ./src/plan/rules/meta.ts
+function makeFinding(meta, workflow, path, message, part = 'value') {
+    const at = workflow.source.locate(path, part);
+    return {
+        rule: meta.id,
+        name: meta.name,
+        severity: meta.severity,
+        message,
+        file: at.file,
+        span: at.span,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/plan/rules/forced-conflict.ts
+
+
+const forced_conflict_meta = {
+    id: 'STW404',
+    name: 'forced-conflict',
+    severity: 'error',
+    description: 'A pinned group holds steps whose requirements conflict.',
+};
+function check({ workflow, groups, ctx }) {
+    const findings = [];
+    for (const group of groups) {
+        if (!group.pinned)
+            continue;
+        const pin = workflow.containers.groups.find((g) => g.name === group.name);
+        const members = group.state.members;
+        for (let j = 1; j < members.length; j++) {
+            const later = members[j];
+            for (let i = 0; i < j; i++) {
+                const earlier = members[i];
+                let why;
+                if (earlier.classKey !== later.classKey) {
+                    why = `they need different images (${earlier.classKey} vs ${later.classKey})`;
+                }
+                else {
+                    const solo = new GroupState(earlier.classKey, 0);
+                    solo.add(earlier, ctx);
+                    const clash = solo.conflictWith(later, ctx);
+                    if (clash)
+                        why = `their requirements conflict: ${clash}`;
+                }
+                if (!why)
+                    continue;
+                const index = pin ? pin.steps.indexOf(later.step.id) : -1;
+                const path = index >= 0
+                    ? ['containers', 'groups', group.name, 'steps', index]
+                    : ['steps', later.step.id, 'container'];
+                findings.push(makeFinding(forced_conflict_meta, workflow, path, `Pinned group "${group.name}" holds steps "${earlier.step.id}" and "${later.step.id}", but ${why}. ` +
+                    `Move one of them out of the pin or align the versions.`));
+                break;
+            }
+        }
+    }
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./src/plan/rules/over-budget.ts
+
+
+const over_budget_meta = {
+    id: 'STW405',
+    name: 'over-budget',
+    severity: 'warning',
+    description: 'A group cannot fit the size budget.',
+};
+function over_budget_check({ workflow, groups, ctx }) {
+    if (!Number.isFinite(ctx.budget))
+        return [];
+    const findings = [];
+    for (const group of groups) {
+        const size = group.state.size;
+        if (size <= ctx.budget)
+            continue;
+        const heaviest = [...group.state.packages.entries()]
+            .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+            .slice(0, 3)
+            .map(([k, bytes]) => `${k.replace(/^[a-z]+:/, '')} ${sizes_formatBytes(bytes)}`)
+            .join(', ');
+        const figures = `estimated at ${sizes_formatBytes(size)}, over the size budget of ${sizes_formatBytes(ctx.budget)}${heaviest ? ` (heaviest: ${heaviest})` : ''}`;
+        if (group.pinned) {
+            findings.push(makeFinding(over_budget_meta, workflow, ['containers', 'groups', group.name], `Pinned group "${group.name}" is ${figures}. Split the pin, raise containers.size-budget, or lighten its packages.`, 'key'));
+        }
+        else {
+            const ids = group.state.members.map((m) => m.step.id);
+            findings.push(makeFinding(over_budget_meta, workflow, ['steps', ids[0], 'software'], `Group "${group.name}" (step${ids.length > 1 ? 's' : ''} ${ids.map((i) => `"${i}"`).join(', ')}) is ${figures}; ` +
+                `no grouping can bring it under. Raise containers.size-budget or split the step's software.`, 'key'));
+        }
+    }
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./src/plan/rules/over-split.ts
+
+
+const over_split_meta = {
+    id: 'STW406',
+    name: 'over-split',
+    severity: 'notice',
+    description: 'Pinned groups could merge without conflict.',
+};
+function over_split_check({ workflow, groups, ctx }) {
+    const findings = [];
+    const pinned = groups.filter((g) => g.pinned);
+    const reported = new Set();
+    for (let j = 1; j < pinned.length; j++) {
+        const b = pinned[j];
+        for (let i = 0; i < j; i++) {
+            const a = pinned[i];
+            if (reported.has(a.name) || a.classKey !== b.classKey || a.baseImage !== b.baseImage)
+                continue;
+            const merged = a.state.clone(ctx);
+            if (!b.state.members.every((m) => merged.fits(m, ctx) && (merged.add(m, ctx), true)))
+                continue;
+            const within = Number.isFinite(ctx.budget)
+                ? `, ${sizes_formatBytes(merged.size)} together (budget ${sizes_formatBytes(ctx.budget)})`
+                : '';
+            findings.push(makeFinding(over_split_meta, workflow, ['containers', 'groups', b.name], `Pinned groups "${a.name}" and "${b.name}" could be one image: same family (${a.classKey}), same base, no conflicting requirements${within}. ` +
+                `Merge the pins, or drop them and let the planner group the steps.`, 'key'));
+            reported.add(b.name);
+            break;
+        }
+    }
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./src/plan/plan.ts
+/**
+ * `plan(workflow)`: the stowage plan — which steps share which image, each image's Dockerfile and
+ * content hash, the lower bound and the two baselines. Pure and deterministic: the same workflow
+ * (and the same file bytes from `readFile`) gives byte-identical JSON.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Plan rules, in the order they run; each exports `meta` and `check`. */
+const PLAN_RULES = [forced_conflict_namespaceObject, over_budget_namespaceObject, over_split_namespaceObject];
+const PLAN_RULE_METAS = [
+    forced_conflict_meta,
+    over_budget_meta,
+    over_split_meta,
+    meta,
+];
+const DEFAULT_BASES = package_sizes_namespaceObject.rd;
+const DEFAULT_RUNTIMES = package_sizes_namespaceObject.RJ;
+function plan_byText(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function plan_plan(workflow, options = {}) {
+    const analysis = analyzeWorkflow(workflow);
+    const findings = [...analysis.findings];
+    const budget = workflow.containers.sizeBudget ?? Infinity;
+    const ctx = new PlanContext(budget, workflow.containers.packageSizes ?? {});
+    const classBase = (classKey) => baseImageBytes(classKey);
+    // 1. Pinned groups, in spec order; each holds exactly the steps pinned to it.
+    const drafts = [];
+    for (const pin of workflow.containers.groups) {
+        const members = analysis.steps.filter((s) => s.pin === pin.name);
+        if (members.length === 0)
+            continue;
+        const lead = members.find((m) => hasSoftware(m.step)) ?? members[0];
+        const gpu = members.some((m) => m.gpu);
+        const classKey = `${lead.family}${gpu ? '-gpu' : ''}`;
+        const state = new GroupState(classKey, classBase(classKey));
+        for (const m of members)
+            state.add(m, ctx);
+        drafts.push({
+            name: pin.name,
+            pinned: true,
+            classKey,
+            baseImage: '',
+            state,
+            first: members[0].index,
+        });
+    }
+    // 2. Everything else, class by class (family + GPU flag).
+    const classes = new Map();
+    for (const s of analysis.steps) {
+        if (s.pin !== undefined)
+            continue;
+        const list = classes.get(s.classKey) ?? [];
+        list.push(s);
+        classes.set(s.classKey, list);
+    }
+    const taken = new Set(drafts.map((d) => d.name));
+    for (const [classKey, steps] of classes) {
+        const states = colourClass(steps, classBase(classKey), ctx)
+            .map((state) => ({ state, first: Math.min(...state.members.map((m) => m.index)) }))
+            .sort((a, b) => a.first - b.first);
+        let n = 1;
+        for (const { state, first } of states) {
+            let name = classKey;
+            while (taken.has(name))
+                name = `${classKey}-${++n}`;
+            taken.add(name);
+            drafts.push({ name, pinned: false, classKey, baseImage: '', state, first });
+        }
+    }
+    drafts.sort((a, b) => a.first - b.first || plan_byText(a.name, b.name));
+    // 3. Base images.
+    for (const d of drafts) {
+        const resolved = resolveBaseImage(d, workflow, options);
+        d.baseImage = resolved.image;
+        if (!isImageReference(resolved.image)) {
+            const at = workflow.source.locate(resolved.path);
+            findings.push(finding(at.file, at.span, `Group "${d.name}": base image "${resolved.image.replace(/[\r\n]+/g, ' ')}" is not a valid image reference.`));
+        }
+    }
+    const input = { workflow, groups: drafts, ctx };
+    for (const rule of PLAN_RULES)
+        findings.push(...rule.check(input));
+    // 4. Render.
+    const context = contextOf(workflow.file);
+    const placeholders = placeholdersOf(workflow);
+    const mavenImage = options.baseImages?.['maven-builder'] ??
+        workflow.containers.baseImages['maven-builder'] ??
+        DEFAULT_BASES['maven-builder'];
+    const groups = drafts.map((d) => renderDraft(d, { workflow, options, placeholders, mavenImage, findings }));
+    // 5. Lower bound and baselines.
+    const byClass = new Map();
+    for (const s of analysis.steps) {
+        const list = byClass.get(s.classKey) ?? [];
+        list.push(s);
+        byClass.set(s.classKey, list);
+    }
+    let lowerBound = 0;
+    for (const steps of byClass.values())
+        lowerBound += cliqueLowerBound(steps, ctx);
+    const result = {
+        version: 1,
+        workflow: workflow.name,
+        context,
+        groups,
+        external: [...analysis.external].sort((a, b) => plan_byText(a.step, b.step)),
+        lowerBound,
+        baselines: baselines(analysis.steps, ctx),
+    };
+    return { plan: result, findings: findings.sort(findings_compareFindings) };
+}
+function hasSoftware(step) {
+    const s = step.software;
+    return (s.python !== undefined ||
+        s.r !== undefined ||
+        s.java !== undefined ||
+        s.build !== undefined ||
+        [s.pip, s.conda, s.cran, s.bioconductor, s.maven, s.apt, s.npm, s.files].some((l) => l.length > 0));
+}
+/** The spec's folder, relative to the repository: the build context root. */
+function contextOf(file) {
+    const slash = file.replace(/\\/g, '/').lastIndexOf('/');
+    return slash > 0 ? file.slice(0, slash) : '.';
+}
+/** `inputs.<name>` → its path; `<step>.<output>` → its path (for `run` and `build` text). */
+function placeholdersOf(workflow) {
+    const out = {};
+    for (const i of workflow.inputs)
+        if (i.path !== undefined)
+            out[`inputs.${i.name}`] = i.path;
+    for (const s of workflow.steps) {
+        for (const [name, path] of Object.entries(s.outputs))
+            out[`${s.id}.${name}`] = path;
+    }
+    return out;
+}
+/**
+ * Precedence: options by group name, options by family key, the pin's `base`, the spec by group
+ * name, the spec by family key, the default. Family keys for a GPU group: `python-gpu`, `gpu`,
+ * `python`.
+ */
+function resolveBaseImage(d, workflow, options) {
+    const family = d.classKey.replace(/-gpu$/, '');
+    const keys = d.classKey.endsWith('-gpu') ? [d.classKey, 'gpu', family] : [family];
+    const opt = options.baseImages ?? {};
+    const spec = workflow.containers.baseImages;
+    const pin = d.pinned ? workflow.containers.groups.find((g) => g.name === d.name) : undefined;
+    for (const k of [d.name, ...keys]) {
+        if (opt[k] !== undefined)
+            return { image: opt[k], path: ['containers'] };
+    }
+    if (pin?.base !== undefined)
+        return { image: pin.base, path: ['containers', 'groups', d.name, 'base'] };
+    for (const k of [d.name, ...keys]) {
+        if (spec[k] !== undefined)
+            return { image: spec[k], path: ['containers', 'base-images', k] };
+    }
+    const template = DEFAULT_BASES[d.classKey] ?? DEFAULT_BASES[family] ?? DEFAULT_BASES['native'];
+    const image = template.replace(/\{(python|r|java)\}/g, (_, kind) => {
+        const v = d.state.runtimes[kind] ?? DEFAULT_RUNTIMES[kind];
+        // rocker/r-ver tags are full versions; python and temurin accept short ones.
+        return v;
+    });
+    return { image, path: ['containers'] };
+}
+function plannedPackages(members) {
+    const byKey = new Map();
+    for (const m of members) {
+        for (const req of m.requirements) {
+            const key = `${req.ecosystem}\0${req.text}`;
+            const entry = byKey.get(key) ?? { req, steps: new Set() };
+            entry.steps.add(m.step.id);
+            byKey.set(key, entry);
+        }
+    }
+    const entries = [...byKey.values()];
+    // An unversioned request folds into a versioned one of the same package.
+    const kept = entries.filter((e) => e.req.versioned ||
+        !entries.some((o) => o.req.versioned && o.req.ecosystem === e.req.ecosystem && o.req.name === e.req.name));
+    for (const e of entries) {
+        if (kept.includes(e))
+            continue;
+        const into = kept.find((o) => o.req.ecosystem === e.req.ecosystem && o.req.name === e.req.name);
+        for (const s of e.steps)
+            into.steps.add(s);
+    }
+    const order = new Map(members.map((m, i) => [m.step.id, i]));
+    return kept
+        .map((e) => ({
+        ecosystem: e.req.ecosystem,
+        name: e.req.name,
+        spec: e.req.text,
+        steps: [...e.steps].sort((a, b) => order.get(a) - order.get(b)),
+    }))
+        .sort((a, b) => plan_byText(a.ecosystem, b.ecosystem) || plan_byText(a.name, b.name) || plan_byText(a.spec, b.spec));
+}
+function renderDraft(d, rc) {
+    const members = [...d.state.members].sort((a, b) => a.index - b.index);
+    const family = d.classKey.replace(/-gpu$/, '');
+    const runtimes = {};
+    for (const kind of RUNTIME_KINDS) {
+        const v = d.state.runtimes[kind];
+        if (v !== undefined)
+            runtimes[kind] = v;
+    }
+    const contextFiles = [...new Set(members.flatMap((m) => m.files))].sort(plan_byText);
+    const group = {
+        name: d.name,
+        family,
+        gpu: d.classKey.endsWith('-gpu'),
+        pinned: d.pinned,
+        steps: members.map((m) => m.step.id),
+        runtimes,
+        packages: plannedPackages(members),
+        baseImage: d.baseImage,
+        estimatedSize: d.state.size,
+        generated: {},
+        contextFiles,
+        contentHash: '',
+    };
+    const blocked = members.flatMap((m) => m.invalid);
+    if (!isGroupName(d.name))
+        blocked.push(`the group name "${d.name}" is not a valid image name`);
+    if (!isImageReference(d.baseImage))
+        blocked.push(`base image "${d.baseImage}" is not a valid image reference`);
+    if (!isImageReference(rc.mavenImage) && group.packages.some((p) => p.ecosystem === 'maven')) {
+        blocked.push(`the Maven builder image "${rc.mavenImage}" is not a valid image reference`);
+    }
+    // The bytes of copied files, read now so that a missing file blocks the group with a finding.
+    const fileBytes = new Map();
+    if (rc.options.readFile && blocked.length === 0) {
+        for (const path of contextFiles) {
+            try {
+                fileBytes.set(path, rc.options.readFile(path));
+            }
+            catch {
+                const owner = members.find((m) => m.files.includes(path));
+                const i = owner.step.software.files.findIndex((f) => f.replace(/^\.\//, '') === path);
+                const message = `Step "${owner.step.id}": file "${path}" was not found in the build context (${contextOf(rc.workflow.file)}).`;
+                const at = rc.workflow.source.locate([
+                    'steps',
+                    owner.step.id,
+                    'software',
+                    'files',
+                    Math.max(i, 0),
+                ]);
+                rc.findings.push(finding(at.file, at.span, message));
+                blocked.push(message);
+            }
+        }
+    }
+    if (blocked.length > 0)
+        return { ...group, blocked };
+    group.generated = renderGroup({
+        group,
+        steps: members.map((m) => m.step),
+        placeholders: rc.placeholders,
+        files: contextFiles,
+        mavenImage: rc.mavenImage,
+        workflowName: rc.workflow.name,
+    });
+    group.contentHash = contentHash(group, fileBytes, rc.options.readFile !== undefined);
+    return group;
+}
+/**
+ * sha256 over: a format tag, the base image, every generated file (name and text) and every
+ * copied file (path and bytes), each length-prefixed so no two inputs can collide by concatenation.
+ */
+function contentHash(group, fileBytes, withBytes) {
+    const h = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+    const put = (data) => {
+        const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+        h.update(`${buf.length}:`);
+        h.update(buf);
+    };
+    put('stowage-content-hash-v1');
+    put(group.baseImage);
+    for (const name of Object.keys(group.generated).sort(plan_byText)) {
+        put(name);
+        put(group.generated[name]);
+    }
+    for (const path of group.contextFiles) {
+        put(path);
+        put(withBytes ? (fileBytes.get(path) ?? '') : '<unread>');
+    }
+    return h.digest('hex');
+}
+/** One image per step, and one image for everything, from the same estimates. */
+function baselines(steps, ctx) {
+    const perStep = {
+        images: steps.length,
+        estimatedTotalSize: steps.reduce((n, s) => n + soloBytes(s, baseImageBytes(s.classKey), ctx), 0),
+        conflicts: 0,
+    };
+    const largestBase = Math.max(0, ...steps.map((s) => baseImageBytes(s.classKey)));
+    const all = new GroupState('monolith', largestBase);
+    for (const s of steps)
+        all.add({ ...s, runtimes: {} }, ctx);
+    const monolith = {
+        images: steps.length > 0 ? 1 : 0,
+        estimatedTotalSize: steps.length > 0 ? all.size : 0,
+        conflicts: monolithConflicts(steps, ctx),
+    };
+    return { perStep, monolith };
+}
+/** Distinct conflicting requirement pairs, plus distinct incompatible runtime version pairs. */
+function monolithConflicts(steps, ctx) {
+    const byKey = new Map();
+    const runtimes = new Map();
+    for (const s of steps) {
+        for (const r of s.requirements) {
+            if (!r.versioned)
+                continue;
+            const list = byKey.get(conflictKey(r)) ?? [];
+            if (!list.some((x) => x.text === r.text && x.ecosystem === r.ecosystem))
+                list.push(r);
+            byKey.set(conflictKey(r), list);
+        }
+        for (const kind of RUNTIME_KINDS) {
+            const v = s.runtimes[kind];
+            if (v === undefined)
+                continue;
+            const set = runtimes.get(kind) ?? new Set();
+            set.add(v);
+            runtimes.set(kind, set);
+        }
+    }
+    let n = 0;
+    for (const list of byKey.values()) {
+        for (let i = 0; i < list.length; i++) {
+            for (let j = i + 1; j < list.length; j++)
+                if (ctx.conflict(list[i], list[j]))
+                    n++;
+        }
+    }
+    for (const set of runtimes.values()) {
+        const vs = [...set];
+        for (let i = 0; i < vs.length; i++) {
+            for (let j = i + 1; j < vs.length; j++)
+                if (!runtimesCompatible(vs[i], vs[j]))
+                    n++;
+        }
+    }
+    return n;
+}
+
+// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
+var dist_ajv = __nccwpck_require__(2463);
+;// CONCATENATED MODULE: ./src/spec/model.ts
+function emptySoftware() {
+    return { pip: [], conda: [], cran: [], bioconductor: [], maven: [], apt: [], npm: [], files: [] };
+}
+
+;// CONCATENATED MODULE: ./src/spec/schema.json
+const schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/stowage-dev/stowage/main/src/spec/schema.json","title":"Stowage workflow spec, version 1","description":"A research workflow: its inputs, desired outputs, steps with their software, and how to package that software into containers. Reference: docs/spec.md","type":"object","additionalProperties":false,"required":["version","name","steps"],"properties":{"$schema":{"type":"string"},"version":{"const":1,"x-message":"version must be 1 (the only spec version so far)"},"name":{"$ref":"#/definitions/name","description":"Short name of the workflow."},"description":{"type":"string"},"based-on":{"type":"string","minLength":1,"description":"An existing workflow this one adapts (URL or name), or `none` after looking for one."},"inputs":{"type":"object","description":"What the workflow needs from outside, by name.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/input"}},"outputs":{"type":"object","description":"The desired results, by name: each names a step output as `step.output`.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/outputReference"}},"economics":{"$ref":"#/definitions/economics"},"cluster":{"$ref":"#/definitions/cluster"},"containers":{"$ref":"#/definitions/containers"},"lint":{"$ref":"#/definitions/lint"},"steps":{"type":"object","description":"The steps of the workflow, by id.","minProperties":1,"propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}}},"definitions":{"identifier":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,62}$","x-message":"names start with a letter and use letters, digits, \'-\' and \'_\' (at most 63 characters)"},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","x-message":"the name uses letters, digits, \'.\', \'-\' and \'_\' and starts with a letter or digit"},"groupName":{"type":"string","pattern":"^[a-z0-9]+(?:[._-][a-z0-9]+)*$","maxLength":63,"x-message":"group names become image names: lowercase letters and digits, separated by \'.\', \'-\' or \'_\'"},"outputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*\\\\.[A-Za-z][A-Za-z0-9_-]*$","x-message":"write a step output as `step.output`, e.g. `train.model`"},"inputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*(\\\\.[A-Za-z][A-Za-z0-9_-]*)?$","x-message":"an input is a workflow input name or a step output as `step.output`"},"version":{"type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9][A-Za-z0-9.*+~:_-]*$","x-message":"write the version as a quoted string, e.g. \\"3.12\\" (unquoted 3.10 is the number 3.1 in YAML)"},"duration":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*(\\\\d+(\\\\.\\\\d+)?\\\\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)\\\\s*)+$"}],"x-message":"expected a duration such as 30m, 2h, 1d or 1h30m, or a number of seconds"},"size":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*\\\\d+(\\\\.\\\\d+)?\\\\s*([kKmMgGtTpP]i?[bB]?|[bB])?\\\\s*$"}],"x-message":"expected a size such as 512MB, 2GB or 1.5TiB, or a number of bytes"},"count":{"type":"integer","minimum":0,"x-message":"expected a whole number"},"positive":{"type":"number","minimum":0,"x-message":"expected a number of at least 0"},"stringList":{"type":"array","items":{"type":"string","minLength":1},"x-message":"expected a list of strings, e.g. [a, b]"},"input":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"size":{"$ref":"#/definitions/size"},"description":{"type":"string"}}},"economics":{"type":"object","additionalProperties":false,"description":"Figures to judge whether automating the workflow pays for itself.","properties":{"runs-per-year":{"$ref":"#/definitions/positive"},"manual-minutes-per-run":{"$ref":"#/definitions/positive"},"development-hours":{"$ref":"#/definitions/positive"},"maintenance-hours-per-year":{"$ref":"#/definitions/positive"},"horizon-years":{"$ref":"#/definitions/positive"}}},"cluster":{"type":"object","additionalProperties":false,"description":"The deployment target\'s per-node limits.","properties":{"scheduler":{"enum":["slurm","pbs","sge","lsf","kubernetes","local","other"]},"max-cpus":{"$ref":"#/definitions/count"},"max-memory":{"$ref":"#/definitions/size"},"max-time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"containers":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$","x-message":"a registry and optional namespace such as ghcr.io/acme/flood or 127.0.0.1:5000/demo (lowercase)"},"size-budget":{"$ref":"#/definitions/size"},"base-images":{"type":"object","description":"Base image per family, overriding the defaults.","propertyNames":{"enum":["python","conda","r","jvm","native","node","gpu","python-gpu","conda-gpu","native-gpu"]},"additionalProperties":{"type":"string","minLength":1}},"package-sizes":{"type":"object","description":"Estimated installed size per package name, overriding the built-in table.","additionalProperties":{"$ref":"#/definitions/size"}},"groups":{"type":"object","description":"Pinned groups: these steps share this image.","propertyNames":{"$ref":"#/definitions/groupName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["steps"],"properties":{"steps":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/identifier"}},"base":{"type":"string","minLength":1}}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Rule ID or name → off | error | warning | notice.","additionalProperties":{"enum":["off","error","warning","notice"]}},"settings":{"type":"object"}}},"software":{"type":"object","additionalProperties":false,"properties":{"python":{"$ref":"#/definitions/version"},"pip":{"$ref":"#/definitions/stringList"},"conda":{"$ref":"#/definitions/stringList"},"r":{"$ref":"#/definitions/version"},"cran":{"$ref":"#/definitions/stringList"},"bioconductor":{"$ref":"#/definitions/stringList"},"java":{"$ref":"#/definitions/version"},"maven":{"$ref":"#/definitions/stringList"},"apt":{"$ref":"#/definitions/stringList"},"npm":{"$ref":"#/definitions/stringList"},"build":{"type":"string","minLength":1},"files":{"$ref":"#/definitions/stringList"}}},"resources":{"type":"object","additionalProperties":false,"properties":{"cpus":{"$ref":"#/definitions/positive"},"memory":{"$ref":"#/definitions/size"},"time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"step":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string"},"run":{"type":"string","minLength":1},"inputs":{"type":"array","items":{"$ref":"#/definitions/inputReference"}},"outputs":{"type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"type":"string","minLength":1}},"software":{"$ref":"#/definitions/software"},"resources":{"$ref":"#/definitions/resources"},"duration":{"$ref":"#/definitions/duration"},"container":{"type":"string","minLength":1,"description":"`auto`, a group name, or an image reference used as is."},"entrypoint":{"$ref":"#/definitions/stringList"},"service":{"type":"boolean"}}}}}');
+;// CONCATENATED MODULE: ./src/spec/schema-errors.ts
+
+/** JSON pointer (`/steps/a/run`) → path segments; array indexes become numbers. */
+function pointerToPath(pointer, data) {
+    if (!pointer)
+        return [];
+    const path = [];
+    let node = data;
+    for (const raw of pointer.slice(1).split('/')) {
+        const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+        const key = Array.isArray(node) ? Number(segment) : segment;
+        path.push(key);
+        node = node?.[key];
+    }
+    return path;
+}
+const TYPE_NAMES = {
+    object: 'a mapping',
+    array: 'a list',
+    string: 'a string',
+    number: 'a number',
+    integer: 'a whole number',
+    boolean: 'true or false',
+};
+function describe(value) {
+    if (value === null)
+        return 'nothing (null)';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'a mapping';
+    if (typeof value === 'string')
+        return `the string "${value}"`;
+    return `${typeof value === 'number' ? 'the number' : ''} ${String(value)}`.trim();
+}
+function valueAt(data, path) {
+    let node = data;
+    for (const segment of path)
+        node = node?.[segment];
+    return node;
+}
+function lastKey(path) {
+    const last = path[path.length - 1];
+    return last === undefined ? 'the document' : `"${String(last)}"`;
+}
+/** Keywords ranked by how directly they tell the user what to fix. */
+const PRIORITY = [
+    'type',
+    'const',
+    'enum',
+    'required',
+    'minProperties',
+    'minItems',
+    'minLength',
+    'pattern',
+    'minimum',
+    'maxLength',
+];
+/** One problem per node, in the order the nodes appear in ajv's report. */
+function explainSchemaErrors(errors, data) {
+    const problems = [];
+    const byNode = new Map();
+    for (const error of errors) {
+        if (error.keyword === 'additionalProperties') {
+            const key = error.params.additionalProperty;
+            const known = Object.keys(error.parentSchema?.properties ?? {});
+            const suggestion = closest(key, known);
+            const where = pointerToPath(error.instancePath, data);
+            problems.push({
+                path: [...where, key],
+                part: 'key',
+                message: `unknown key "${key}"` +
+                    (suggestion
+                        ? ` (did you mean "${suggestion}"?)`
+                        : known.length
+                            ? `; expected one of: ${known.join(', ')}`
+                            : ''),
+            });
+            continue;
+        }
+        if (error.keyword === 'propertyNames')
+            continue; // explained by the nested error below
+        const pointer = error.propertyName !== undefined
+            ? `${error.instancePath}\u0000${error.propertyName}`
+            : error.instancePath;
+        const list = byNode.get(pointer) ?? [];
+        list.push(error);
+        byNode.set(pointer, list);
+    }
+    // Errors inside a union's branches are replaced by the union's own message.
+    const unions = [...byNode.entries()].filter(([, list]) => list.some((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf'));
+    for (const [pointer, list] of byNode) {
+        const union = list.find((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+        const insideUnion = !union && unions.some(([p]) => pointer.startsWith(p + '/'));
+        if (insideUnion)
+            continue;
+        const [instancePath, propertyName] = pointer.split('\u0000');
+        const path = pointerToPath(instancePath, data);
+        if (propertyName !== undefined) {
+            const error = list[0];
+            const custom = error.parentSchema?.['x-message'];
+            problems.push({
+                path: [...path, propertyName],
+                part: 'key',
+                message: `invalid name "${propertyName}": ${custom ?? error.message ?? 'not allowed'}`,
+            });
+            continue;
+        }
+        const chosen = union ?? [...list].sort((a, b) => rank(a) - rank(b))[0];
+        problems.push(problemFor(chosen, path, data));
+    }
+    return problems;
+}
+function rank(error) {
+    const i = PRIORITY.indexOf(error.keyword);
+    return i === -1 ? PRIORITY.length : i;
+}
+function problemFor(error, path, data) {
+    const schema = error.parentSchema;
+    const custom = schema?.['x-message'];
+    const value = valueAt(data, path);
+    switch (error.keyword) {
+        case 'required': {
+            const missing = error.params.missingProperty;
+            return {
+                path,
+                part: 'key',
+                message: `${lastKey(path)} is missing the required key "${missing}"`,
+            };
+        }
+        case 'type': {
+            const expected = String(error.params.type)
+                .split(',')
+                .map((t) => TYPE_NAMES[t] ?? t)
+                .join(' or ');
+            return {
+                path,
+                part: 'value',
+                message: `${lastKey(path)} must be ${expected}, not ${describe(value)}${custom ? `: ${custom}` : ''}`,
+            };
+        }
+        case 'enum': {
+            const allowed = error.params.allowedValues.map(String);
+            const suggestion = typeof value === 'string' ? closest(value, allowed) : undefined;
+            return {
+                path,
+                part: 'value',
+                message: `${lastKey(path)} cannot be ${describe(value)}` +
+                    (suggestion
+                        ? ` (did you mean "${suggestion}"?)`
+                        : `; expected one of: ${allowed.join(', ')}`),
+            };
+        }
+        case 'minProperties':
+        case 'minItems':
+            return { path, part: 'value', message: `${lastKey(path)} must not be empty` };
+        default:
+            return {
+                path,
+                part: 'value',
+                message: `${lastKey(path)}: ${custom ?? error.message ?? 'is not valid'}`,
+            };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/spec/load.ts
 /**
  * Loads a Stowage spec: YAML text → syntax findings → schema findings (STW100) → Workflow model.
@@ -16744,14 +24656,16 @@ const YAML_HINTS = {
     MULTILINE_IMPLICIT_KEY: 'a key spans several lines; the line above probably misses a ":" or a quote',
 };
 function syntaxFinding(error, text, file, lineCounter) {
-    const [start, reportedEnd] = error.pos;
+    // Errors at the end of the file point past its last character: point at that character.
+    const start = Math.max(0, Math.min(error.pos[0], text.trimEnd().length - 1));
     // The parser often marks one character; widen it to the token there (e.g. the duplicated key).
-    let end = reportedEnd;
+    let end = Math.min(error.pos[1], text.length);
     if (end - start <= 1) {
         end = start;
-        while (end < text.length && !/[\s:,\[\]{}]/.test(text[end]))
+        while (end < text.length && !/[\s:,[\]{}]/.test(text[end]))
             end += 1;
     }
+    end = Math.min(Math.max(end, start + 1), Math.max(text.length, start));
     const first = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     const hint = YAML_HINTS[error.code];
     return {
@@ -16759,13 +24673,18 @@ function syntaxFinding(error, text, file, lineCounter) {
         severity: 'error',
         message: `YAML syntax error: ${first}${hint ? ` (${hint})` : ''}`,
         file,
-        span: spanOf(lineCounter, start, Math.max(end, start + 1)),
+        span: spanOf(lineCounter, start, end),
     };
 }
 /** Load a spec from its text. `file` is how findings name it (repository-relative is best). */
 function loadSpecText(text, file) {
     const lineCounter = new dist/* LineCounter */.HN();
-    const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: true, merge: true, prettyErrors: false });
+    const document = (0,dist/* parseDocument */.Tp)(text, {
+        lineCounter,
+        uniqueKeys: true,
+        merge: true,
+        prettyErrors: false,
+    });
     if (document.errors.length > 0) {
         // After the first syntax error the parser's further complaints are mostly echoes of it.
         const first = syntaxFinding(document.errors[0], text, file, lineCounter);
@@ -16781,13 +24700,33 @@ function loadSpecText(text, file) {
     }
     catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        return { findings: [{ ...SCHEMA_RULE, severity: 'error', message: `cannot read the YAML: ${message}`, file, span: source.locate([]).span }] };
-    }
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-        const got = data === null || data === undefined ? 'an empty document' : Array.isArray(data) ? 'a list' : 'a single value';
         return {
             findings: [
-                { ...SCHEMA_RULE, severity: 'error', message: `a spec is a mapping with version, name and steps; this file is ${got}`, file, span: source.locate([]).span },
+                {
+                    ...SCHEMA_RULE,
+                    severity: 'error',
+                    message: `cannot read the YAML: ${message}`,
+                    file,
+                    span: source.locate([]).span,
+                },
+            ],
+        };
+    }
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+        const got = data === null || data === undefined
+            ? 'an empty document'
+            : Array.isArray(data)
+                ? 'a list'
+                : 'a single value';
+        return {
+            findings: [
+                {
+                    ...SCHEMA_RULE,
+                    severity: 'error',
+                    message: `a spec is a mapping with version, name and steps; this file is ${got}`,
+                    file,
+                    span: source.locate([]).span,
+                },
             ],
         };
     }
@@ -16796,7 +24735,13 @@ function loadSpecText(text, file) {
     if (!check(data)) {
         for (const problem of explainSchemaErrors(check.errors ?? [], data)) {
             const location = source.locate(problem.path, problem.part);
-            findings.push({ ...SCHEMA_RULE, severity: 'error', message: problem.message, file: location.file, span: location.span });
+            findings.push({
+                ...SCHEMA_RULE,
+                severity: 'error',
+                message: problem.message,
+                file: location.file,
+                span: location.span,
+            });
         }
     }
     return { workflow: toWorkflow(data, file, source), findings };
@@ -16808,11 +24753,11 @@ function loadSpecFile(filePath, options = {}) {
     const relative = external_node_path_default().relative(root, external_node_path_default().resolve(filePath)).split((external_node_path_default()).sep).join('/');
     return loadSpecText(text, relative.startsWith('..') ? filePath : relative);
 }
-const isRecord = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const load_isRecord = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v) => (typeof v === 'string' ? v : undefined);
-const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const strings = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
-const entries = (v) => (isRecord(v) ? Object.entries(v) : []);
+const num = (v) => typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+const strings = (v) => Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
+const entries = (v) => (load_isRecord(v) ? Object.entries(v) : []);
 /** Drops undefined fields so the model prints and compares cleanly. */
 function compact(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
@@ -16825,19 +24770,24 @@ function toWorkflow(data, file, source) {
         basedOn: str(data['based-on']),
         inputs: entries(data.inputs).map(([name, v]) => toInput(name, v)),
         outputs: entries(data.outputs).flatMap(([name, v]) => toDesiredOutput(name, v)),
-        economics: isRecord(data.economics) ? toEconomics(data.economics) : undefined,
-        cluster: isRecord(data.cluster) ? toCluster(data.cluster) : undefined,
+        economics: load_isRecord(data.economics) ? toEconomics(data.economics) : undefined,
+        cluster: load_isRecord(data.cluster) ? toCluster(data.cluster) : undefined,
         containers: toContainers(data.containers),
-        steps: entries(data.steps).map(([id, v]) => toStep(id, isRecord(v) ? v : {})),
-        lint: isRecord(data.lint) ? toLintConfig(data.lint) : undefined,
+        steps: entries(data.steps).map(([id, v]) => toStep(id, load_isRecord(v) ? v : {})),
+        lint: load_isRecord(data.lint) ? load_toLintConfig(data.lint) : undefined,
         file,
         format: 'stowage',
         source,
     });
 }
 function toInput(name, v) {
-    const d = isRecord(v) ? v : {};
-    return compact({ name, path: str(d.path), size: parseSize(d.size), description: str(d.description) });
+    const d = load_isRecord(v) ? v : {};
+    return compact({
+        name,
+        path: str(d.path),
+        size: parseSize(d.size),
+        description: str(d.description),
+    });
 }
 function toDesiredOutput(name, v) {
     const ref = str(v);
@@ -16865,7 +24815,7 @@ function toCluster(d) {
     });
 }
 function toContainers(v) {
-    const d = isRecord(v) ? v : {};
+    const d = load_isRecord(v) ? v : {};
     const baseImages = {};
     for (const [family, ref] of entries(d['base-images']))
         if (typeof ref === 'string')
@@ -16881,11 +24831,15 @@ function toContainers(v) {
         sizeBudget: parseSize(d['size-budget']),
         baseImages,
         packageSizes,
-        groups: entries(d.groups).map(([name, g]) => compact({ name, steps: strings(isRecord(g) ? g.steps : undefined), base: str(isRecord(g) ? g.base : undefined) })),
+        groups: entries(d.groups).map(([name, g]) => compact({
+            name,
+            steps: strings(load_isRecord(g) ? g.steps : undefined),
+            base: str(load_isRecord(g) ? g.base : undefined),
+        })),
     });
 }
 function toSoftware(v) {
-    const d = isRecord(v) ? v : {};
+    const d = load_isRecord(v) ? v : {};
     return compact({
         ...emptySoftware(),
         python: str(d.python),
@@ -16903,7 +24857,12 @@ function toSoftware(v) {
     });
 }
 function toResources(d) {
-    return compact({ cpus: num(d.cpus), memory: parseSize(d.memory), time: parseDuration(d.time), gpus: num(d.gpus) });
+    return compact({
+        cpus: num(d.cpus),
+        memory: parseSize(d.memory),
+        time: parseDuration(d.time),
+        gpus: num(d.gpus),
+    });
 }
 function toStep(id, d) {
     const outputs = {};
@@ -16917,54 +24876,3773 @@ function toStep(id, d) {
         inputs: strings(d.inputs),
         outputs,
         software: toSoftware(d.software),
-        resources: isRecord(d.resources) ? toResources(d.resources) : undefined,
+        resources: load_isRecord(d.resources) ? toResources(d.resources) : undefined,
         duration: parseDuration(d.duration),
         container: str(d.container) ?? 'auto',
         entrypoint: Array.isArray(d.entrypoint) ? strings(d.entrypoint) : undefined,
         service: d.service === true,
     });
 }
-const LEVELS = ['off', 'error', 'warning', 'notice'];
-function toLintConfig(d) {
+const load_LEVELS = ['off', 'error', 'warning', 'notice'];
+function load_toLintConfig(d) {
     const rules = {};
     for (const [rule, level] of entries(d.rules))
-        if (LEVELS.includes(level))
+        if (load_LEVELS.includes(level))
             rules[rule] = level;
-    return { rules, settings: isRecord(d.settings) ? { ...d.settings } : {} };
+    return { rules, settings: load_isRecord(d.settings) ? { ...d.settings } : {} };
 }
 
-;// CONCATENATED MODULE: ./src/engine.ts
+;// CONCATENATED MODULE: ./src/spec/importers/common.ts
 /**
- * The shared pipeline both adapters run: load (or import) a workflow, lint it, and plan it.
- * Free of `@actions/*`: the action and the CLI differ only in how they read options and print.
+ * What every importer shares: the result shape, the import findings, conda environment files
+ * (used by nf-core modules and Snakemake rules alike), and a small file walker.
  */
 
 
 
 
+const IMPORT_ERROR = { rule: 'STW420', name: 'import-error' };
+const IMPORT_LIMIT = { rule: 'STW421', name: 'import-partial' };
+const LINE_ONE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+/** A file the importer could not read or parse, or a part of it it could not understand. */
+function importError(file, message, span = LINE_ONE) {
+    return { ...IMPORT_ERROR, severity: 'error', message, file, span };
+}
+/**
+ * Something imported only in part: what the source format cannot express (reported once per
+ * import, not per step), or an entry the importer skipped.
+ */
+function importLimit(file, message, span = LINE_ONE) {
+    return { ...IMPORT_LIMIT, severity: 'notice', message, file, span };
+}
+function newStep(id) {
+    return {
+        id,
+        inputs: [],
+        outputs: {},
+        software: emptySoftware(),
+        container: 'auto',
+        service: false,
+    };
+}
+function newWorkflow(name, file, format, source) {
+    return {
+        version: 1,
+        name,
+        inputs: [],
+        outputs: [],
+        containers: { baseImages: {}, groups: [], packageSizes: {} },
+        steps: [],
+        file,
+        format,
+        source,
+    };
+}
+/** `a/b` relative to `root`, always with forward slashes. */
+function relPath(root, absolute) {
+    return (0,external_node_path_namespaceObject.relative)(root, absolute).split(external_node_path_namespaceObject.sep).join('/');
+}
+function joinRel(...parts) {
+    return posix.normalize(posix.join(...parts));
+}
+function readTextFile(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+const SKIPPED_DIRS = new Set([
+    '.git',
+    'node_modules',
+    'work',
+    '.nextflow',
+    '.snakemake',
+    'results',
+    '.stowage',
+]);
+/** Files under `dir` (absolute paths, sorted) whose name passes `accept`. */
+function walkFiles(dir, accept, depth = 8) {
+    const found = [];
+    let entries;
+    try {
+        entries = (0,external_node_fs_namespaceObject.readdirSync)(dir).sort();
+    }
+    catch {
+        return found;
+    }
+    for (const name of entries) {
+        const full = (0,external_node_path_namespaceObject.join)(dir, name);
+        let isDir = false;
+        try {
+            isDir = (0,external_node_fs_namespaceObject.statSync)(full).isDirectory();
+        }
+        catch {
+            continue;
+        }
+        if (isDir) {
+            if (depth > 0 && !SKIPPED_DIRS.has(name))
+                found.push(...walkFiles(full, accept, depth - 1));
+        }
+        else if (accept(name)) {
+            found.push(full);
+        }
+    }
+    return found;
+}
+/** A step or input name the stowage model accepts, derived from an engine's name. */
+function safeName(raw, taken, fallback = 'step') {
+    let base = raw
+        .replace(/[^A-Za-z0-9_-]+/g, '-')
+        .replace(/^[^A-Za-z]+/, '')
+        .replace(/-+$/, '');
+    if (base === '')
+        base = fallback;
+    base = base.slice(0, 56);
+    let name = base;
+    for (let n = 2; taken.has(name); n += 1)
+        name = `${base}-${n}`;
+    taken.add(name);
+    return name;
+}
+function yamlSpan(node, counter) {
+    const range = node?.range;
+    if (!range)
+        return undefined;
+    const a = counter.linePos(range[0]);
+    const b = counter.linePos(range[1]);
+    return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+}
+/**
+ * Reads a conda environment file into `step`'s software and records where each dependency is:
+ * `['steps', id, 'software', 'conda', i]` points at the i-th conda dependency's line, `pip` the
+ * same for the `pip:` sub-list. Returns findings for an unreadable file or odd entries.
+ */
+function readCondaEnvironment(text, file, step, source) {
+    const counter = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: counter, prettyErrors: false });
+    source.addFile(file, text);
+    const findings = [];
+    if (doc.errors.length > 0) {
+        for (const e of doc.errors.slice(0, 1)) {
+            const a = counter.linePos(e.pos[0]);
+            const b = counter.linePos(e.pos[1]);
+            findings.push(importError(file, `Cannot read conda environment ${file}: ${e.message.split('\n')[0]}.`, {
+                line: a.line,
+                column: a.col,
+                endLine: b.line,
+                endColumn: b.col,
+            }));
+        }
+        return { findings };
+    }
+    const environment = { channels: [], conda: [], pip: [] };
+    const root = doc.contents;
+    if (!(0,dist/* isMap */.jh)(root)) {
+        findings.push(importError(file, `Conda environment ${file} is not a mapping with dependencies.`));
+        return { findings };
+    }
+    const channels = root.get('channels', true);
+    if ((0,dist/* isSeq */.oP)(channels)) {
+        for (const item of channels.items)
+            if ((0,dist/* isScalar */.jn)(item))
+                environment.channels.push(String(item.value));
+    }
+    const deps = root.get('dependencies', true);
+    if (!(0,dist/* isSeq */.oP)(deps)) {
+        findings.push(importLimit(file, `Conda environment ${file} lists no dependencies.`));
+        return { environment, findings };
+    }
+    const base = ['steps', step.id, 'software'];
+    for (const item of deps.items) {
+        const span = yamlSpan(item, counter);
+        if ((0,dist/* isScalar */.jn)(item)) {
+            const spec = String(item.value).trim();
+            if (spec === '')
+                continue;
+            if (span)
+                source.record([...base, 'conda', step.software.conda.length], { file, span });
+            step.software.conda.push(spec);
+            environment.conda.push(spec);
+        }
+        else if ((0,dist/* isMap */.jh)(item) && (0,dist/* isSeq */.oP)(item.get('pip', true))) {
+            const pipSeq = item.get('pip', true);
+            if (!(0,dist/* isSeq */.oP)(pipSeq))
+                continue;
+            if (span)
+                source.record([...base, 'pip'], { file, span });
+            for (const pipItem of pipSeq.items) {
+                if (!(0,dist/* isScalar */.jn)(pipItem))
+                    continue;
+                const pipSpan = yamlSpan(pipItem, counter);
+                if (pipSpan)
+                    source.record([...base, 'pip', step.software.pip.length], { file, span: pipSpan });
+                step.software.pip.push(String(pipItem.value).trim());
+                environment.pip.push(String(pipItem.value).trim());
+            }
+        }
+        else if (span) {
+            findings.push(importLimit(file, `Unrecognised dependency entry in ${file}; it was skipped.`, span));
+        }
+    }
+    const depsSpan = yamlSpan(deps, counter);
+    if (depsSpan)
+        source.record([...base, 'conda'], { file, span: depsSpan });
+    return { environment, findings };
+}
+/** `docker://x`, `x` → `x`; a Singularity/Apptainer file or https URL → undefined. */
+function dockerImage(raw) {
+    const value = raw.trim().replace(/^docker:\/\//, '');
+    if (value === '' || /^(https?|shub|library|oras|file):\/\//.test(value))
+        return undefined;
+    if (/\.(sif|img|simg)$/.test(value) || value.startsWith('/'))
+        return undefined;
+    return value;
+}
+/** Rules no imported format can feed: engines record neither durations nor economics. */
+const IMPORTED_LIMITS = [
+    { rule: 'STW203', name: 'missing-duration', why: 'expected durations' },
+    { rule: 'STW301', name: 'missing-economics', why: 'the economics of automation' },
+    { rule: 'STW302', name: 'not-worth-automating', why: 'the economics of automation' },
+    {
+        rule: 'STW409',
+        name: 'reuse-not-considered',
+        why: '`based-on` (the pipeline is itself the existing workflow)',
+    },
+];
+/**
+ * Turns off, in the workflow's own lint config, the rules its format cannot feed, and returns the
+ * single notice that says so — instead of one finding per step from each of those rules.
+ */
+function limitRules(workflow, formatName, limits, extra = '') {
+    const rules = { ...workflow.lint?.rules };
+    for (const l of limits)
+        rules[l.rule] = 'off';
+    workflow.lint = { rules, settings: workflow.lint?.settings ?? {} };
+    const whys = [...new Set(limits.map((l) => l.why))];
+    return importLimit(workflow.file, `${formatName} does not record ${whys.join(', ')}, so ${limits.map((l) => `${l.rule} ${l.name}`).join(', ')} ` +
+        `are off for this workflow.${extra ? ` ${extra}` : ''} To get those checks, describe the workflow in a stowage.yml.`);
+}
+
+;// CONCATENATED MODULE: ./src/spec/importers/locator.ts
+function pathKey(path) {
+    return JSON.stringify(path);
+}
+class RecordedSource {
+    mainFile;
+    texts = new Map();
+    lineCache = new Map();
+    nodes = new Map();
+    /** `mainFile` answers for any path nothing more specific was recorded for. */
+    constructor(mainFile) {
+        this.mainFile = mainFile;
+    }
+    addFile(file, text) {
+        this.texts.set(file, text);
+        this.lineCache.delete(file);
+    }
+    /** Records where a node is; `key` is the span of its name (a step's name, a directive). */
+    record(path, value, key) {
+        this.nodes.set(pathKey(path), key ? { value, key } : { value });
+    }
+    /** True when `path` itself (not an ancestor) was recorded. */
+    has(path) {
+        return this.nodes.has(pathKey(path));
+    }
+    locate(path, part = 'value') {
+        for (let n = path.length; n >= 0; n -= 1) {
+            const hit = this.nodes.get(pathKey(path.slice(0, n)));
+            if (hit)
+                return part === 'key' ? (hit.key ?? hit.value) : hit.value;
+        }
+        return { file: this.mainFile, span: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
+    }
+    lineText(file, line) {
+        let lines = this.lineCache.get(file);
+        if (!lines) {
+            const text = this.texts.get(file);
+            if (text === undefined)
+                return undefined;
+            lines = text.split(/\r?\n/);
+            this.lineCache.set(file, lines);
+        }
+        return lines[line - 1];
+    }
+    files() {
+        return this.texts;
+    }
+}
+/** Converts 0-based offsets in `text` to 1-based line/column spans (endColumn exclusive). */
+class OffsetMapper {
+    lineStarts = [0];
+    constructor(text) {
+        for (let i = 0; i < text.length; i += 1)
+            if (text[i] === '\n')
+                this.lineStarts.push(i + 1);
+    }
+    position(offset) {
+        let lo = 0;
+        let hi = this.lineStarts.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if ((this.lineStarts[mid] ?? 0) <= offset)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return { line: lo + 1, column: offset - (this.lineStarts[lo] ?? 0) + 1 };
+    }
+    span(start, end) {
+        const a = this.position(start);
+        const b = this.position(Math.max(start, end));
+        return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/spec/importers/units.ts
+/**
+ * Resource figures as the source engines write them, turned into the model's units (bytes,
+ * seconds). Nextflow's MemoryUnit and CWL's ramMin are binary (1 GB = 1024³ B, ramMin in MiB);
+ * Snakemake's mem_mb is what it hands to Slurm's --mem, which Slurm reads as MiB.
+ */
+const MEMORY_UNITS = {
+    b: 1,
+    kb: 1024,
+    mb: 1024 ** 2,
+    gb: 1024 ** 3,
+    tb: 1024 ** 4,
+    pb: 1024 ** 5,
+};
+const DURATION_UNITS = {
+    ms: 0.001,
+    milli: 0.001,
+    millis: 0.001,
+    s: 1,
+    sec: 1,
+    second: 1,
+    seconds: 1,
+    m: 60,
+    min: 60,
+    mins: 60,
+    minute: 60,
+    minutes: 60,
+    h: 3600,
+    hour: 3600,
+    hours: 3600,
+    d: 86400,
+    day: 86400,
+    days: 86400,
+};
+const MIB = 1024 ** 2;
+function memoryUnit(unit) {
+    return MEMORY_UNITS[unit.toLowerCase()];
+}
+function units_durationUnit(unit) {
+    return DURATION_UNITS[unit.toLowerCase()];
+}
+/** `'8 GB'`, `'8.GB'`, `'512MB'` → bytes; undefined when not a memory figure. */
+function parseMemory(text) {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*\.?\s*([KMGTP]?B)\s*$/i.exec(text);
+    if (!m)
+        return undefined;
+    const unit = memoryUnit(m[2] ?? '');
+    return unit === undefined ? undefined : Math.round(Number(m[1]) * unit);
+}
+/** `'2h'`, `'1d 6h'`, `'90 min'`, `'1.5h'`, `'00:30:00'` → seconds; undefined otherwise. */
+function units_parseDuration(text) {
+    const clock = /^\s*(?:(\d+)-)?(\d+):(\d{1,2})(?::(\d{1,2}))?\s*$/.exec(text);
+    if (clock) {
+        const [, days, a, b, c] = clock;
+        const [h, m, s] = c === undefined ? [0, Number(a), Number(b)] : [Number(a), Number(b), Number(c)];
+        return Number(days ?? 0) * 86400 + h * 3600 + m * 60 + s;
+    }
+    const part = /(\d+(?:\.\d+)?)\s*\.?\s*([A-Za-z]+)/g;
+    let total = 0;
+    let consumed = '';
+    for (const m of text.matchAll(part)) {
+        const unit = units_durationUnit(m[2] ?? '');
+        if (unit === undefined)
+            return undefined;
+        total += Number(m[1]) * unit;
+        consumed += m[0];
+    }
+    if (consumed === '' || consumed.replace(/\s/g, '') !== text.replace(/\s/g, ''))
+        return undefined;
+    return Math.round(total);
+}
+
+;// CONCATENATED MODULE: ./src/spec/importers/cwl.ts
+/**
+ * CWL importer (v1.0–v1.2, YAML or JSON, packed `$graph` too). Each step of the Workflow becomes
+ * a step; its `run` tool's requirements and hints — SoftwareRequirement, DockerRequirement,
+ * ResourceRequirement, ToolTimeLimit, cwltool:CUDARequirement — give software and resources, with
+ * CWL's precedence (tool over step over workflow; requirements over hints). `in`/`out`
+ * connections and the workflow's `outputSource`s wire the model.
+ */
+
+
+
+
+
+/** The workflow file of a directory: workflow.cwl, main.cwl, else the first `class: Workflow`. */
+function findCwlWorkflow(dir) {
+    for (const name of ['workflow.cwl', 'main.cwl'])
+        if (readTextFile((0,external_node_path_namespaceObject.join)(dir, name)) !== undefined)
+            return (0,external_node_path_namespaceObject.join)(dir, name);
+    const candidates = walkFiles(dir, (n) => n.endsWith('.cwl'), 1);
+    return (candidates.find((f) => /["']?class["']?\s*:\s*["']?Workflow\b/.test(readTextFile(f) ?? '')) ??
+        candidates[0]);
+}
+const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A parsed CWL file: its data and a way to find any node's position in it. */
+class CwlFile {
+    file;
+    abs;
+    text;
+    counter = new dist/* LineCounter */.HN();
+    doc;
+    data;
+    aliasError;
+    constructor(file, abs, text) {
+        this.file = file;
+        this.abs = abs;
+        this.text = text;
+        this.doc = (0,dist/* parseDocument */.Tp)(text, {
+            lineCounter: this.counter,
+            prettyErrors: false,
+            uniqueKeys: false,
+        });
+        let data = null;
+        if (this.doc.errors.length === 0) {
+            try {
+                data = this.doc.toJS({ maxAliasCount: 100 });
+            }
+            catch (e) {
+                // An alias without its anchor, or an alias bomb: reported like a syntax error.
+                this.aliasError = e instanceof Error ? e.message : String(e);
+            }
+        }
+        this.data = data;
+    }
+    firstError() {
+        const e = this.doc.errors[0];
+        if (!e && this.aliasError !== undefined) {
+            const span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+            return { message: this.aliasError, location: { file: this.file, span } };
+        }
+        if (!e)
+            return undefined;
+        const a = this.counter.linePos(e.pos[0]);
+        const b = this.counter.linePos(e.pos[1]);
+        return {
+            message: e.message.split('\n')[0] ?? 'syntax error',
+            location: {
+                file: this.file,
+                span: { line: a.line, column: a.col, endLine: b.line, endColumn: b.col },
+            },
+        };
+    }
+    /** Location of the node at `path` (keys and indexes in the file's own structure). */
+    at(path, part = 'value') {
+        const fallback = {
+            file: this.file,
+            span: { line: 1, column: 1, endLine: 1, endColumn: 1 },
+        };
+        if (part === 'key' && path.length > 0) {
+            const parent = this.doc.getIn(path.slice(0, -1), true);
+            const last = path[path.length - 1];
+            const pair = parent && 'items' in parent
+                ? parent.items.find((p) => p.key?.value === last)
+                : undefined;
+            const span = yamlSpan(pair?.key, this.counter);
+            if (span)
+                return { file: this.file, span };
+        }
+        for (let n = path.length; n >= 0; n -= 1) {
+            const node = this.doc.getIn(path.slice(0, n), true);
+            const span = yamlSpan(node, this.counter);
+            if (span)
+                return { file: this.file, span };
+        }
+        return fallback;
+    }
+}
+function importCwl(path, options = {}) {
+    const abs = path.endsWith('.cwl') || readTextFile(path) !== undefined ? path : findCwlWorkflow(path);
+    const root = options.root ?? (abs ? (0,external_node_path_namespaceObject.dirname)(abs) : path);
+    const mainFile = relPath(root, abs ?? (0,external_node_path_namespaceObject.join)(path, 'workflow.cwl'));
+    const source = new RecordedSource(mainFile);
+    const ctx = { root, source, findings: [], files: new Map(), expressions: 0, nested: 0 };
+    if (!abs) {
+        ctx.findings.push(importError(mainFile, `No CWL document (*.cwl) found in ${relPath(root, path) || '.'}.`));
+        return { findings: ctx.findings, currentImages: {} };
+    }
+    const main = loadFile(abs, ctx, undefined);
+    if (!main)
+        return { findings: ctx.findings, currentImages: {} };
+    const top = topProcess(main);
+    if (!top) {
+        ctx.findings.push(importError(main.file, `${main.file} holds no CWL Workflow or CommandLineTool.`));
+        return { findings: ctx.findings, currentImages: {} };
+    }
+    const name = typeof top.data.label === 'string' && /^[\w .-]+$/.test(top.data.label)
+        ? top.data.label
+        : (0,external_node_path_namespaceObject.basename)(abs).replace(/\.cwl$/, '');
+    const workflow = newWorkflow(name, main.file, 'cwl', source);
+    if (typeof top.data.doc === 'string')
+        workflow.description = top.data.doc.trim();
+    const currentImages = {};
+    const engineNames = {};
+    const tools = {};
+    if (top.data.class === 'Workflow') {
+        importWorkflowProcess(top, workflow, ctx, { currentImages, engineNames, tools });
+    }
+    else {
+        // A single tool: a workflow of one step.
+        const id = safeName((0,external_node_path_namespaceObject.basename)(abs).replace(/\.cwl$/, ''), new Set());
+        const step = newStep(id);
+        source.record(['steps', id], top.file.at(top.path));
+        engineNames[id] = id;
+        tools[id] = top.ref;
+        applyTool(step, top, [], ctx, currentImages);
+        workflow.steps.push(step);
+    }
+    const limits = [];
+    if (ctx.expressions > 0)
+        limits.push(`${ctx.expressions} resource figure(s) are JavaScript expressions, which Stowage does not evaluate.`);
+    if (ctx.nested > 0)
+        limits.push(`${ctx.nested} step(s) run a nested Workflow, imported as one step without its tools' software.`);
+    ctx.findings.push(limitRules(workflow, 'CWL', IMPORTED_LIMITS, limits.join(' ')));
+    return {
+        workflow,
+        findings: ctx.findings,
+        currentImages,
+        origin: { format: 'cwl', engineNames, tools },
+    };
+}
+function loadFile(abs, ctx, from) {
+    if (ctx.files.has(abs))
+        return ctx.files.get(abs);
+    const file = relPath(ctx.root, abs);
+    const text = readTextFile(abs);
+    if (text === undefined) {
+        const at = from ?? { file, span: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
+        ctx.findings.push(importError(at.file, `Cannot read CWL document ${file}.`, at.span));
+        ctx.files.set(abs, undefined);
+        return undefined;
+    }
+    ctx.source.addFile(file, text);
+    const parsed = new CwlFile(file, abs, text);
+    const error = parsed.firstError();
+    if (error) {
+        ctx.findings.push(importError(file, `Cannot parse CWL document ${file}: ${error.message}.`, error.location.span));
+        ctx.files.set(abs, undefined);
+        return undefined;
+    }
+    if (!isObj(parsed.data)) {
+        ctx.findings.push(importError(file, `CWL document ${file} is not a mapping.`));
+        ctx.files.set(abs, undefined);
+        return undefined;
+    }
+    ctx.files.set(abs, parsed);
+    return parsed;
+}
+const stripHash = (id) => id.replace(/^#/, '').replace(/^.*#/, '');
+function topProcess(file) {
+    const data = file.data;
+    const graph = data.$graph;
+    if (Array.isArray(graph)) {
+        const index = graph.findIndex((p) => isObj(p) && p.class === 'Workflow' && stripHash(String(p.id ?? '')) === 'main');
+        const k = index >= 0 ? index : graph.findIndex((p) => isObj(p) && p.class === 'Workflow');
+        const entry = graph[k];
+        if (!isObj(entry))
+            return undefined;
+        return {
+            data: entry,
+            file,
+            path: ['$graph', k],
+            ref: `${file.file}#${stripHash(String(entry.id ?? 'main'))}`,
+        };
+    }
+    return typeof data.class === 'string' ? { data, file, path: [], ref: file.file } : undefined;
+}
+/** Resolves a step's `run`: a relative file, a `#id` in the packed graph, or an inline process. */
+function resolveRun(step, stepPath, parent, ctx) {
+    const run = step.run;
+    if (isObj(run))
+        return {
+            data: run,
+            file: parent.file,
+            path: [...stepPath, 'run'],
+            ref: `${parent.file.file}#${String(step.id ?? stepPath[stepPath.length - 1])}`,
+        };
+    if (typeof run !== 'string')
+        return undefined;
+    const where = parent.file.at([...stepPath, 'run']);
+    if (run.startsWith('#')) {
+        const graph = parent.file.data.$graph;
+        const k = Array.isArray(graph)
+            ? graph.findIndex((p) => isObj(p) && stripHash(String(p.id ?? '')) === stripHash(run))
+            : -1;
+        const entry = Array.isArray(graph) ? graph[k] : undefined;
+        if (!isObj(entry)) {
+            ctx.findings.push(importError(where.file, `Step run ${run} names no process in the packed $graph.`, where.span));
+            return undefined;
+        }
+        return {
+            data: entry,
+            file: parent.file,
+            path: ['$graph', k],
+            ref: `${parent.file.file}#${stripHash(run)}`,
+        };
+    }
+    const [filePart, fragment] = run.split('#');
+    const file = loadFile((0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(parent.file.abs), filePart ?? run), ctx, where);
+    if (!file)
+        return undefined;
+    if (fragment !== undefined) {
+        const graph = file.data.$graph;
+        const k = Array.isArray(graph)
+            ? graph.findIndex((p) => isObj(p) && stripHash(String(p.id ?? '')) === fragment)
+            : -1;
+        const entry = Array.isArray(graph) ? graph[k] : undefined;
+        if (isObj(entry))
+            return { data: entry, file, path: ['$graph', k], ref: `${file.file}#${fragment}` };
+    }
+    const top = topProcess(file);
+    return top && top.data.class !== 'Workflow' ? { ...top, ref: file.file } : top;
+}
+/** Entries of a CWL map-or-list field (`inputs`, `steps`, `in`, `out`…) as [id, value, pathKey]. */
+function cwl_entries(field, idKey = 'id') {
+    if (Array.isArray(field)) {
+        return field.map((v, k) => [
+            isObj(v) ? stripId(String(v[idKey] ?? k)) : stripId(String(v)),
+            v,
+            k,
+        ]);
+    }
+    if (isObj(field))
+        return Object.entries(field).map(([k, v]) => [stripId(k), v, k]);
+    return [];
+}
+/** `#main/align/bam` → `align/bam`; `#reads` → `reads`. */
+function stripId(id) {
+    return id.replace(/^.*#/, '').replace(/^main\//, '');
+}
+function importWorkflowProcess(wf, workflow, ctx, out) {
+    const { source } = ctx;
+    for (const [name, value, key] of cwl_entries(wf.data.inputs)) {
+        const def = isObj(value) ? value.default : undefined;
+        const location = isObj(def) && typeof def.location === 'string'
+            ? def.location
+            : isObj(def) && typeof def.path === 'string'
+                ? def.path
+                : undefined;
+        const input = location !== undefined ? { name, path: location } : { name };
+        if (isObj(value) && typeof value.doc === 'string')
+            Object.assign(input, { description: value.doc });
+        workflow.inputs.push(input);
+        source.record(['inputs', name], wf.file.at([...wf.path, 'inputs', key]), wf.file.at([...wf.path, 'inputs', key], 'key'));
+    }
+    const taken = new Set();
+    const stepIds = new Map();
+    const parsedSteps = [];
+    for (const [cwlId, value, key] of cwl_entries(wf.data.steps)) {
+        if (!isObj(value))
+            continue;
+        const id = safeName(cwlId.split('/').pop() ?? cwlId, taken);
+        stepIds.set(cwlId.split('/').pop() ?? cwlId, id);
+        parsedSteps.push({ id, cwlId, data: value, path: [...wf.path, 'steps', key] });
+    }
+    const sourceRef = (src) => {
+        const s = stripId(src);
+        const slash = s.lastIndexOf('/');
+        if (slash < 0)
+            return s;
+        const stepId = stepIds.get(s.slice(0, slash).split('/').pop() ?? '') ?? s.slice(0, slash);
+        return `${stepId}.${s.slice(slash + 1)}`;
+    };
+    for (const s of parsedSteps) {
+        const step = newStep(s.id);
+        source.record(['steps', s.id], wf.file.at(s.path), wf.file.at(s.path, 'key'));
+        out.engineNames[s.id] = s.cwlId.split('/').pop() ?? s.cwlId;
+        for (const [, value, key] of cwl_entries(s.data.in)) {
+            const raw = isObj(value) ? value.source : value;
+            const sources = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
+            for (const src of sources) {
+                if (typeof src !== 'string')
+                    continue;
+                const ref = sourceRef(src);
+                if (step.inputs.includes(ref))
+                    continue;
+                source.record(['steps', s.id, 'inputs', step.inputs.length], wf.file.at([...s.path, 'in', key]));
+                step.inputs.push(ref);
+            }
+        }
+        const tool = resolveRun(s.data, s.path, wf, ctx);
+        for (const [outId, , key] of cwl_entries(s.data.out)) {
+            const outName = outId.split('/').pop() ?? outId;
+            step.outputs[outName] = toolGlob(tool, outName) ?? `${s.id}/${outName}`;
+            source.record(['steps', s.id, 'outputs', outName], wf.file.at([...s.path, 'out', key]));
+        }
+        if (tool) {
+            out.tools[s.id] = tool.ref;
+            if (tool.data.class === 'Workflow')
+                ctx.nested += 1;
+            const inherited = [
+                cwl_layer(wf, 'hints'),
+                { process: { ...wf, data: s.data, path: s.path }, field: 'hints' },
+                cwl_layer(wf, 'requirements'),
+                { process: { ...wf, data: s.data, path: s.path }, field: 'requirements' },
+            ];
+            applyTool(step, tool, inherited, ctx, out.currentImages);
+        }
+        workflow.steps.push(step);
+    }
+    for (const [name, value, key] of cwl_entries(wf.data.outputs)) {
+        const src = isObj(value) ? value.outputSource : undefined;
+        const first = Array.isArray(src) ? src[0] : src;
+        if (typeof first !== 'string')
+            continue;
+        const ref = sourceRef(first);
+        const dot = ref.indexOf('.');
+        if (dot < 0)
+            continue;
+        workflow.outputs.push({ name, step: ref.slice(0, dot), output: ref.slice(dot + 1) });
+        source.record(['outputs', name], wf.file.at([...wf.path, 'outputs', key]), wf.file.at([...wf.path, 'outputs', key], 'key'));
+    }
+}
+function toolGlob(tool, outName) {
+    if (!tool)
+        return undefined;
+    for (const [id, value] of cwl_entries(tool.data.outputs)) {
+        if ((id.split('/').pop() ?? id) !== outName || !isObj(value))
+            continue;
+        if (value.type === 'stdout' && typeof tool.data.stdout === 'string')
+            return tool.data.stdout;
+        const binding = value.outputBinding;
+        if (isObj(binding) && typeof binding.glob === 'string' && !binding.glob.includes('$('))
+            return binding.glob;
+    }
+    return undefined;
+}
+const cwl_layer = (process, field) => ({ process, field });
+/** Requirement class without its namespace: `cwltool:CUDARequirement` → `CUDARequirement`. */
+const className = (cls) => cls.replace(/^.*[:#/]/, '');
+function cwl_requirementsOf(l) {
+    const field = l.process.data[l.field];
+    return cwl_entries(field, 'class').flatMap(([cls, value, key]) => isObj(value)
+        ? [
+            {
+                cls: className(isObj(value) && typeof value.class === 'string' ? value.class : cls),
+                data: value,
+                path: [...l.process.path, l.field, key],
+                file: l.process.file,
+            },
+        ]
+        : []);
+}
+function applyTool(step, tool, inherited, ctx, currentImages) {
+    const base = ['steps', step.id];
+    // Most specific last: it wins.
+    const layers = [
+        ...inherited.filter((l) => l.field === 'hints'),
+        cwl_layer(tool, 'hints'),
+        ...inherited.filter((l) => l.field === 'requirements'),
+        cwl_layer(tool, 'requirements'),
+    ];
+    const winning = new Map();
+    for (const l of layers)
+        for (const r of cwl_requirementsOf(l))
+            winning.set(r.cls, r);
+    const command = [tool.data.baseCommand, tool.data.arguments]
+        .flatMap((v) => (Array.isArray(v) ? v : v === undefined ? [] : [v]))
+        .filter((v) => typeof v === 'string');
+    if (command.length > 0)
+        step.run = command.join(' ');
+    if (typeof tool.data.doc === 'string')
+        step.description = tool.data.doc.trim();
+    const software = winning.get('SoftwareRequirement');
+    if (software) {
+        for (const [pkg, value, key] of cwl_entries(software.data.packages, 'package')) {
+            const spec = softwareSpec(pkg, value);
+            // A map entry (`samtools: {version: …}`) is shown at its key, a list entry as a whole.
+            const location = software.file.at([...software.path, 'packages', key], typeof key === 'string' ? 'key' : 'value');
+            ctx.source.record([...base, 'software', spec.ecosystem, step.software[spec.ecosystem].length], location);
+            step.software[spec.ecosystem].push(spec.spec);
+        }
+    }
+    const docker = winning.get('DockerRequirement');
+    if (docker) {
+        const raw = docker.data.dockerPull ?? docker.data.dockerImageId;
+        const image = typeof raw === 'string' ? dockerImage(raw) : undefined;
+        ctx.source.record([...base, 'container'], docker.file.at([
+            ...docker.path,
+            docker.data.dockerPull !== undefined ? 'dockerPull' : 'dockerImageId',
+        ]));
+        if (image) {
+            currentImages[step.id] = image;
+            if (step.software.conda.length === 0 && step.software.pip.length === 0)
+                step.container = image;
+        }
+    }
+    const resources = {};
+    const figure = (r, keys, scale, field) => {
+        for (const key of keys) {
+            const v = r.data[key];
+            if (typeof v === 'number' && v >= 0) {
+                resources[field] = Math.round(v * scale);
+                ctx.source.record([...base, 'resources', field], r.file.at([...r.path, key]));
+                return;
+            }
+            if (typeof v === 'string' && v.includes('$')) {
+                ctx.expressions += 1;
+                return;
+            }
+        }
+    };
+    const res = winning.get('ResourceRequirement');
+    if (res) {
+        figure(res, ['coresMin', 'coresMax'], 1, 'cpus');
+        figure(res, ['ramMin', 'ramMax'], MIB, 'memory');
+    }
+    const limit = winning.get('ToolTimeLimit');
+    if (limit)
+        figure(limit, ['timelimit'], 1, 'time');
+    const cuda = winning.get('CUDARequirement');
+    if (cuda) {
+        figure(cuda, ['cudaDeviceCountMin', 'cudaDeviceCountMax'], 1, 'gpus');
+        if (resources.gpus === undefined) {
+            resources.gpus = 1;
+            ctx.source.record([...base, 'resources', 'gpus'], cuda.file.at(cuda.path));
+        }
+    }
+    if (Object.keys(resources).length > 0)
+        step.resources = resources;
+}
+/**
+ * A SoftwarePackage as a stowage requirement. Its `specs` URLs say where it comes from: an
+ * anaconda.org channel → conda `channel::name=version`, PyPI → pip `name==version`; without
+ * such a hint it is a conda package, which is how cwltool resolves SoftwareRequirement.
+ */
+function softwareSpec(pkg, value) {
+    const obj = isObj(value) ? value : {};
+    const name = typeof obj.package === 'string' ? obj.package : pkg;
+    const versions = Array.isArray(value) ? value : Array.isArray(obj.version) ? obj.version : [];
+    const version = versions.find((v) => typeof v === 'string' || typeof v === 'number');
+    const specs = (Array.isArray(obj.specs) ? obj.specs : []).filter((s) => typeof s === 'string');
+    const pypi = specs.some((s) => /pypi\.(org|python\.org)\//.test(s));
+    if (pypi)
+        return { ecosystem: 'pip', spec: version !== undefined ? `${name}==${version}` : name };
+    const channel = specs
+        .map((s) => /anaconda\.org\/([^/]+)\//.exec(s)?.[1])
+        .find((c) => c !== undefined);
+    const prefix = channel !== undefined ? `${channel}::` : '';
+    return {
+        ecosystem: 'conda',
+        spec: `${prefix}${name}${version !== undefined ? `=${version}` : ''}`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/spec/importers/groovy.ts
+/**
+ * A small tokenizer for the Groovy that Nextflow scripts and configs are written in. It is not a
+ * Groovy parser: it turns text into tokens with offsets — skipping comments, keeping strings whole
+ * (including GStrings whose `${…}` spans lines and nests quotes) — so the importer can find
+ * processes, directives and config scopes without being fooled by braces inside strings.
+ */
+class groovy_GroovySyntaxError extends Error {
+    offset;
+    constructor(message, offset) {
+        super(message);
+        this.offset = offset;
+    }
+}
+const PUNCT3 = ['...', '?.@', '<=>', '===', '!==', '**='];
+const PUNCT2 = [
+    '==',
+    '!=',
+    '<=',
+    '>=',
+    '&&',
+    '||',
+    '?:',
+    '?.',
+    '*.',
+    '..',
+    '->',
+    '++',
+    '--',
+    '+=',
+    '-=',
+    '*=',
+    '/=',
+    '<<',
+    '>>',
+    '=~',
+    '**',
+];
+const PUNCT1 = '{}()[],:;.=?!<>+-*/%&|^~@$';
+/** Tokenizes `text`; throws GroovySyntaxError on an unterminated string or comment. */
+function groovy_tokenizeGroovy(text) {
+    const tokens = [];
+    let i = 0;
+    if (text.startsWith('#!'))
+        i = text.indexOf('\n') === -1 ? text.length : text.indexOf('\n');
+    while (i < text.length) {
+        const c = text[i] ?? '';
+        if (c === '\n') {
+            tokens.push({ kind: 'newline', value: '\n', start: i, end: i + 1 });
+            i += 1;
+        }
+        else if (c === ' ' || c === '\t' || c === '\r' || c === '\f') {
+            i += 1;
+        }
+        else if (c === '\\' && (text[i + 1] === '\n' || text[i + 1] === '\r')) {
+            // Line continuation: the newline does not end the statement.
+            i += text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 2;
+        }
+        else if (text.startsWith('//', i)) {
+            const nl = text.indexOf('\n', i);
+            i = nl === -1 ? text.length : nl;
+        }
+        else if (text.startsWith('/*', i)) {
+            const close = text.indexOf('*/', i + 2);
+            if (close === -1)
+                throw new groovy_GroovySyntaxError('unterminated /* comment', i);
+            i = close + 2;
+        }
+        else if (c === '"' || c === "'") {
+            const token = readString(text, i);
+            tokens.push(token);
+            i = token.end;
+        }
+        else if (/[A-Za-z_]/.test(c)) {
+            const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i, i + 256));
+            const word = m ? m[0] : c;
+            tokens.push({ kind: 'ident', value: word, start: i, end: i + word.length });
+            i += word.length;
+        }
+        else if (/[0-9]/.test(c)) {
+            const m = /^(0x[0-9a-fA-F_]+|[0-9][0-9_]*(\.[0-9][0-9_]*)?([eE][+-]?[0-9]+)?)[lLgGdDfF]?/.exec(text.slice(i, i + 256));
+            const num = m ? m[0] : c;
+            tokens.push({ kind: 'number', value: num, start: i, end: i + num.length });
+            i += num.length;
+        }
+        else {
+            const p = PUNCT3.find((p) => text.startsWith(p, i)) ??
+                PUNCT2.find((p) => text.startsWith(p, i)) ??
+                (PUNCT1.includes(c) ? c : undefined);
+            if (p === undefined)
+                throw new groovy_GroovySyntaxError(`unexpected character ${JSON.stringify(c)}`, i);
+            tokens.push({ kind: 'punct', value: p, start: i, end: i + p.length });
+            i += p.length;
+        }
+    }
+    return tokens;
+}
+const ESCAPES = {
+    n: '\n',
+    t: '\t',
+    r: '\r',
+    b: '\b',
+    f: '\f',
+    '\\': '\\',
+    "'": "'",
+    '"': '"',
+    $: '$',
+};
+function readString(text, start) {
+    const quote = text[start] ?? '"';
+    const triple = text.startsWith(quote.repeat(3), start);
+    const delim = triple ? quote.repeat(3) : quote;
+    const interpolating = quote === '"';
+    let i = start + delim.length;
+    let value = '';
+    let interpolated = false;
+    while (i < text.length) {
+        if (text.startsWith(delim, i)) {
+            return { kind: 'string', value, start, end: i + delim.length, interpolated, triple };
+        }
+        const c = text[i] ?? '';
+        if (c === '\\') {
+            const next = text[i + 1] ?? '';
+            value += ESCAPES[next] ?? (next === '\n' ? '' : '\\' + next);
+            i += 2;
+        }
+        else if (c === '\n' && !triple) {
+            break;
+        }
+        else if (interpolating && c === '$' && text[i + 1] === '{') {
+            const end = skipInterpolation(text, i + 2);
+            value += text.slice(i, end);
+            interpolated = true;
+            i = end;
+        }
+        else {
+            if (interpolating && c === '$' && /[A-Za-z_]/.test(text[i + 1] ?? ''))
+                interpolated = true;
+            value += c;
+            i += 1;
+        }
+    }
+    throw new groovy_GroovySyntaxError(`unterminated string starting with ${delim}`, start);
+}
+/** From just after `${`, returns the offset just after the matching `}` (nested strings skipped). */
+function skipInterpolation(text, from) {
+    let depth = 1;
+    let i = from;
+    while (i < text.length) {
+        const c = text[i] ?? '';
+        if (c === '"' || c === "'") {
+            i = readString(text, i).end;
+            continue;
+        }
+        if (c === '{')
+            depth += 1;
+        if (c === '}') {
+            depth -= 1;
+            if (depth === 0)
+                return i + 1;
+        }
+        i += 1;
+    }
+    throw new groovy_GroovySyntaxError('unterminated ${ in string', from - 2);
+}
+const OPEN = { '{': '}', '(': ')', '[': ']' };
+/**
+ * Index of the token closing the bracket opened at `openIndex`; throws when brackets do not
+ * balance (a `)` where a `}` was expected, or the end of the text).
+ */
+function matchingClose(tokens, openIndex) {
+    const stack = [];
+    for (let i = openIndex; i < tokens.length; i += 1) {
+        const t = tokens[i];
+        if (!t || t.kind !== 'punct')
+            continue;
+        const close = OPEN[t.value];
+        if (close)
+            stack.push(close);
+        else if (t.value === '}' || t.value === ')' || t.value === ']') {
+            const expected = stack.pop();
+            if (expected !== t.value) {
+                throw new groovy_GroovySyntaxError(`expected ${expected ?? 'nothing'} but found ${t.value}`, t.start);
+            }
+            if (stack.length === 0)
+                return i;
+        }
+    }
+    const open = tokens[openIndex];
+    throw new groovy_GroovySyntaxError(`unclosed ${open?.value ?? 'bracket'}`, open?.start ?? 0);
+}
+/**
+ * Splits tokens[from, to) into statements: a statement ends at a newline or `;` outside any
+ * bracket. Empty statements are dropped.
+ */
+function statements(tokens, from, to) {
+    const result = [];
+    let current = [];
+    let depth = 0;
+    for (let i = from; i < to; i += 1) {
+        const t = tokens[i];
+        if (!t)
+            continue;
+        if (t.kind === 'punct' && OPEN[t.value])
+            depth += 1;
+        if (t.kind === 'punct' && (t.value === '}' || t.value === ')' || t.value === ']'))
+            depth -= 1;
+        const ends = depth === 0 && (t.kind === 'newline' || (t.kind === 'punct' && t.value === ';'));
+        // A line ending in an operator (`?`, `:`, `+`, `,` …) continues on the next line.
+        const last = current[current.length - 1];
+        const continues = t.kind === 'newline' &&
+            last !== undefined &&
+            last.kind === 'punct' &&
+            ['?', ':', '+', '-', '*', '/', ',', '&&', '||', '=', '.', '?:'].includes(last.value);
+        if (ends && !continues) {
+            if (current.length > 0)
+                result.push(current);
+            current = [];
+        }
+        else if (t.kind !== 'newline') {
+            current.push(t);
+        }
+    }
+    if (current.length > 0)
+        result.push(current);
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/spec/importers/nextflow-config.ts
+
+
+const RESOURCE_KEYS = ['cpus', 'memory', 'time', 'accelerator'];
+/** Evaluates a resource expression (a closure body or a plain value) for `task.attempt == 1`. */
+function evaluate(tokens) {
+    let body = tokens.filter((t) => t.kind !== 'newline');
+    if (body[0]?.value === '{' && body[body.length - 1]?.value === '}')
+        body = body.slice(1, -1);
+    body = optimisticBranch(body);
+    const parser = new ExpressionParser(body);
+    const value = parser.expression();
+    return parser.done() ? value : undefined;
+}
+/** For `cond ? a : b` at top level, the tokens of `a` (the setting when the condition holds). */
+function optimisticBranch(tokens) {
+    let depth = 0;
+    let question = -1;
+    for (let i = 0; i < tokens.length; i += 1) {
+        const v = tokens[i]?.kind === 'punct' ? tokens[i]?.value : undefined;
+        if (v === '(' || v === '[' || v === '{')
+            depth += 1;
+        if (v === ')' || v === ']' || v === '}')
+            depth -= 1;
+        if (depth === 0 && v === '?' && question === -1)
+            question = i;
+        if (depth === 0 && v === ':' && question !== -1)
+            return tokens.slice(question + 1, i);
+    }
+    return tokens;
+}
+class ExpressionParser {
+    tokens;
+    i = 0;
+    constructor(tokens) {
+        this.tokens = tokens;
+    }
+    done() {
+        return this.i >= this.tokens.length;
+    }
+    peek(offset = 0) {
+        return this.tokens[this.i + offset];
+    }
+    accept(value) {
+        const t = this.peek();
+        if (t && t.kind === 'punct' && t.value === value) {
+            this.i += 1;
+            return true;
+        }
+        return false;
+    }
+    expression() {
+        let left = this.term();
+        for (;;) {
+            if (this.accept('+'))
+                left = combine(left, this.term(), (a, b) => a + b, 'add');
+            else if (this.accept('-'))
+                left = combine(left, this.term(), (a, b) => a - b, 'add');
+            else
+                return left;
+        }
+    }
+    term() {
+        let left = this.factor();
+        for (;;) {
+            if (this.accept('*'))
+                left = combine(left, this.factor(), (a, b) => a * b, 'scale');
+            else if (this.accept('/'))
+                left = combine(left, this.factor(), (a, b) => a / b, 'scale');
+            else
+                return left;
+        }
+    }
+    factor() {
+        const t = this.peek();
+        if (!t)
+            return undefined;
+        this.i += 1;
+        if (t.kind === 'number') {
+            const n = Number(t.value.replace(/[_lLgGdDfF]$/g, '').replace(/_/g, ''));
+            const dot = this.peek();
+            const unit = this.peek(1);
+            if (dot?.value === '.' && unit?.kind === 'ident') {
+                const mem = memoryUnit(unit.value);
+                const dur = units_durationUnit(unit.value);
+                if (mem !== undefined || dur !== undefined) {
+                    this.i += 2;
+                    return mem !== undefined
+                        ? { kind: 'memory', n: n * mem }
+                        : { kind: 'duration', n: n * (dur ?? 0) };
+                }
+            }
+            return { kind: 'number', n };
+        }
+        if (t.kind === 'string') {
+            if (t.interpolated)
+                return undefined;
+            const mem = parseMemory(t.value);
+            if (mem !== undefined)
+                return { kind: 'memory', n: mem };
+            const dur = units_parseDuration(t.value);
+            if (dur !== undefined)
+                return { kind: 'duration', n: dur };
+            const n = Number(t.value);
+            return Number.isFinite(n) && t.value.trim() !== '' ? { kind: 'number', n } : undefined;
+        }
+        if (t.kind === 'punct' && (t.value === '(' || t.value === '{')) {
+            const close = t.value === '(' ? ')' : '}';
+            const inner = this.expression();
+            return this.accept(close) ? inner : undefined;
+        }
+        if (t.kind === 'ident')
+            return this.identifier(t.value);
+        return undefined;
+    }
+    /** `task.attempt`, `check_max(x, 'memory')`, `Math.min(a, b)`, `Math.max(a, b)`. */
+    identifier(name) {
+        if (name === 'task' && this.accept('.')) {
+            const field = this.peek();
+            this.i += 1;
+            return field?.value === 'attempt' ? { kind: 'number', n: 1 } : undefined;
+        }
+        let fn = name;
+        if (name === 'Math' && this.accept('.')) {
+            fn = `Math.${this.peek()?.value ?? ''}`;
+            this.i += 1;
+        }
+        if (!this.accept('('))
+            return undefined;
+        const args = [this.expression()];
+        while (this.accept(',')) {
+            // Non-numeric arguments (check_max's 'memory') are read and kept as undefined.
+            const start = this.i;
+            args.push(this.expression());
+            if (this.i === start)
+                this.i += 1;
+        }
+        if (!this.accept(')'))
+            return undefined;
+        const [a, b] = args;
+        if (fn === 'check_max')
+            return a;
+        if ((fn === 'Math.min' || fn === 'Math.max') && a && b && a.kind === b.kind) {
+            return { kind: a.kind, n: fn === 'Math.min' ? Math.min(a.n, b.n) : Math.max(a.n, b.n) };
+        }
+        return undefined;
+    }
+}
+function combine(a, b, op, mode) {
+    if (!a || !b)
+        return undefined;
+    if (mode === 'add')
+        return a.kind === b.kind ? { kind: a.kind, n: op(a.n, b.n) } : undefined;
+    if (b.kind === 'number')
+        return { kind: a.kind, n: op(a.n, b.n) };
+    if (a.kind === 'number')
+        return { kind: b.kind, n: op(a.n, b.n) };
+    return undefined;
+}
+/** Converts an evaluated value to the model's unit for one directive. */
+function settingValue(key, value) {
+    if (!value || !Number.isFinite(value.n) || value.n < 0)
+        return undefined;
+    switch (key) {
+        case 'cpus':
+        case 'accelerator':
+            return value.kind === 'number' ? Math.round(value.n) : undefined;
+        case 'memory':
+            return value.kind === 'memory' ? Math.round(value.n) : undefined;
+        case 'time':
+            // A bare number is milliseconds in Nextflow.
+            if (value.kind === 'duration')
+                return Math.round(value.n);
+            return value.kind === 'number' ? Math.round(value.n / 1000) : undefined;
+    }
+}
+/** nf-core's standard label table (the pipeline template's conf/base.config). */
+function nfCoreDefaultConfig() {
+    const GB = 1024 ** 3;
+    const H = 3600;
+    const s = (value) => ({
+        value,
+        file: '',
+        span: { line: 1, column: 1, endLine: 1, endColumn: 1 },
+    });
+    const label = (name, settings) => ({
+        kind: 'label',
+        pattern: new RegExp(`^${name}$`),
+        negate: false,
+        settings,
+    });
+    return {
+        defaults: {},
+        selectors: [
+            label('process_single', { cpus: s(1), memory: s(6 * GB), time: s(4 * H) }),
+            label('process_low', { cpus: s(2), memory: s(12 * GB), time: s(4 * H) }),
+            label('process_medium', { cpus: s(6), memory: s(36 * GB), time: s(8 * H) }),
+            label('process_high', { cpus: s(12), memory: s(72 * GB), time: s(16 * H) }),
+            label('process_long', { time: s(20 * H) }),
+            label('process_high_memory', { memory: s(200 * GB) }),
+            label('process_gpu', { accelerator: s(1) }),
+        ],
+    };
+}
+/** A selector pattern as Nextflow reads it: a full-match regular expression, `!` negates. */
+function selectorPattern(raw) {
+    const negate = raw.startsWith('!');
+    const body = negate ? raw.slice(1) : raw;
+    try {
+        return { pattern: new RegExp(`^(?:${body})$`), negate };
+    }
+    catch {
+        return undefined;
+    }
+}
+function settingsOf(tokens, from, to, file, mapper, selectors) {
+    const settings = {};
+    for (const st of statements(tokens, from, to)) {
+        const head = st[0];
+        if (!head || head.kind !== 'ident')
+            continue;
+        // withLabel:process_low { … } / withName:'FOO|BAR' { … }
+        if ((head.value === 'withLabel' || head.value === 'withName') &&
+            st[1]?.value === ':' &&
+            selectors) {
+            const open = st.findIndex((t) => t.kind === 'punct' && t.value === '{');
+            if (open < 0)
+                continue;
+            const raw = st
+                .slice(2, open)
+                .map((t) => t.value)
+                .join('');
+            const parsed = selectorPattern(raw);
+            const openIndex = tokens.indexOf(st[open]);
+            const closeIndex = tokens.indexOf(st[st.length - 1]);
+            if (!parsed || openIndex < 0 || closeIndex < 0)
+                continue;
+            selectors.push({
+                kind: head.value === 'withLabel' ? 'label' : 'name',
+                ...parsed,
+                settings: settingsOf(tokens, openIndex + 1, closeIndex, file, mapper, undefined),
+            });
+            continue;
+        }
+        const key = head.value;
+        if (!RESOURCE_KEYS.includes(key) || st[1]?.value !== '=')
+            continue;
+        const value = settingValue(key, evaluate(st.slice(2)));
+        const last = st[st.length - 1];
+        if (value !== undefined)
+            settings[key] = { value, file, span: mapper.span(head.start, last.end) };
+    }
+    return settings;
+}
+/**
+ * Reads the `process { … }` scopes of a Nextflow config file. Throws GroovySyntaxError when the
+ * text does not tokenize or its brackets do not balance.
+ */
+function parseProcessConfig(text, file, mapper) {
+    const tokens = groovy_tokenizeGroovy(text);
+    const config = { defaults: {}, selectors: [] };
+    for (let i = 0; i < tokens.length; i += 1) {
+        const t = tokens[i];
+        if (t?.kind === 'ident' && t.value === 'process' && tokens[i + 1]?.value === '{') {
+            const close = matchingClose(tokens, i + 1);
+            Object.assign(config.defaults, settingsOf(tokens, i + 2, close, file, mapper, config.selectors));
+            i = close;
+        }
+    }
+    return config;
+}
+function isGroovySyntaxError(e) {
+    return e instanceof GroovySyntaxError;
+}
+
+;// CONCATENATED MODULE: ./src/spec/importers/nextflow.ts
+/**
+ * nf-core / Nextflow importer. Every `process` in the pipeline's `.nf` files (nf-core modules,
+ * local modules, processes written inline) becomes a step: its conda environment file (or inline
+ * conda spec) gives the software, its labels and directives give the resources (through
+ * `conf/base.config`, else nf-core's standard label table), and the image it declares today is
+ * kept for the comparison with the plan.
+ */
+
+
+
+
+
+const SECTIONS = new Set(['input', 'output', 'when', 'script', 'shell', 'exec', 'stub']);
+/** Imports the Nextflow pipeline in `dir`. Never throws for bad input: problems are findings. */
+function importNextflow(dir, options = {}) {
+    const root = options.root ?? dir;
+    const findings = [];
+    const nfFiles = walkFiles(dir, (name) => name.endsWith('.nf'));
+    const mainAbs = nfFiles.find((f) => f === (0,external_node_path_namespaceObject.join)(dir, 'main.nf')) ?? nfFiles[0];
+    const mainFile = relPath(root, mainAbs ?? (0,external_node_path_namespaceObject.join)(dir, 'main.nf'));
+    const source = new RecordedSource(mainFile);
+    if (!mainAbs) {
+        findings.push(importError(mainFile, `No Nextflow script (*.nf) found in ${relPath(root, dir) || '.'}.`));
+        return { findings, currentImages: {} };
+    }
+    const workflow = newWorkflow(pipelineName(dir), mainFile, 'nextflow', source);
+    const config = loadProcessConfig(dir, root, source, findings);
+    const currentImages = {};
+    const engineNames = {};
+    const taken = new Set();
+    const calls = [];
+    for (const abs of nfFiles) {
+        const file = relPath(root, abs);
+        const text = readTextFile(abs);
+        if (text === undefined) {
+            findings.push(importError(file, `Cannot read ${file}.`));
+            continue;
+        }
+        source.addFile(file, text);
+        const mapper = new OffsetMapper(text);
+        let processes;
+        try {
+            const tokens = groovy_tokenizeGroovy(text);
+            processes = findProcesses(tokens, mapper, file);
+            calls.push(...findOutCalls(tokens));
+        }
+        catch (e) {
+            if (!(e instanceof groovy_GroovySyntaxError))
+                throw e;
+            const span = mapper.span(e.offset, e.offset + 1);
+            findings.push(importError(file, `Cannot parse ${file}: ${e.message}; its processes were not imported.`, span));
+            continue;
+        }
+        for (const proc of processes) {
+            const id = safeName(proc.name, taken);
+            engineNames[id] = proc.name;
+            const step = buildStep(id, proc, abs, dir, root, config, source, findings);
+            workflow.steps.push(step);
+            if (proc.image)
+                currentImages[id] = proc.image;
+        }
+    }
+    wireCalls(workflow.steps, engineNames, calls);
+    // Document order is the order the workflow calls its processes; uncalled ones go last.
+    const firstCall = (step) => {
+        const k = calls.findIndex((c) => c.callee === (engineNames[step.id] ?? step.id));
+        return k < 0 ? Infinity : k;
+    };
+    workflow.steps.sort((a, b) => firstCall(a) - firstCall(b) || 0); // Infinity - Infinity is NaN
+    if (workflow.steps.length > 0) {
+        findings.push(limitRules(workflow, 'Nextflow', [
+            ...IMPORTED_LIMITS,
+            {
+                rule: 'STW104',
+                name: 'dead-step',
+                why: 'desired results (processes exchange channels, not file paths)',
+            },
+            {
+                rule: 'STW105',
+                name: 'no-desired-output',
+                why: 'desired results (processes exchange channels, not file paths)',
+            },
+            { rule: 'STW106', name: 'unused-input', why: 'workflow inputs' },
+        ], 'Steps are wired only where a workflow passes `PROCESS.out.<emit>` to another process.'));
+    }
+    else {
+        findings.push(importError(mainFile, `No Nextflow process found under ${relPath(root, dir) || '.'}.`));
+    }
+    return {
+        workflow,
+        findings,
+        currentImages,
+        origin: { format: 'nextflow', engineNames, tools: {} },
+    };
+}
+function pipelineName(dir) {
+    const config = readTextFile((0,external_node_path_namespaceObject.join)(dir, 'nextflow.config'));
+    const m = config && /manifest\s*\{[^}]*?\bname\s*=\s*['"]([^'"]+)['"]/s.exec(config);
+    return (m?.[1] ?? (0,external_node_path_namespaceObject.basename)(dir)).replace(/^nf-core\//, 'nf-core-');
+}
+function loadProcessConfig(dir, root, source, findings) {
+    const abs = (0,external_node_path_namespaceObject.join)(dir, 'conf', 'base.config');
+    const text = readTextFile(abs);
+    if (text === undefined)
+        return nfCoreDefaultConfig();
+    const file = relPath(root, abs);
+    source.addFile(file, text);
+    const mapper = new OffsetMapper(text);
+    try {
+        return parseProcessConfig(text, file, mapper);
+    }
+    catch (e) {
+        if (!(e instanceof groovy_GroovySyntaxError))
+            throw e;
+        findings.push(importError(file, `Cannot parse ${file}: ${e.message}; nf-core's standard label table is used instead.`, mapper.span(e.offset, e.offset + 1)));
+        return nfCoreDefaultConfig();
+    }
+}
+function findProcesses(tokens, mapper, file) {
+    const found = [];
+    for (let i = 0; i < tokens.length; i += 1) {
+        const t = tokens[i];
+        const name = tokens[i + 1];
+        const open = tokens[i + 2];
+        const atStatementStart = i === 0 ||
+            tokens[i - 1]?.kind === 'newline' ||
+            tokens[i - 1]?.value === ';' ||
+            tokens[i - 1]?.value === '}';
+        if (t?.kind !== 'ident' || t.value !== 'process' || !atStatementStart)
+            continue;
+        if (name?.kind !== 'ident' || open?.value !== '{')
+            continue;
+        const close = matchingClose(tokens, i + 2);
+        const closeToken = tokens[close];
+        found.push(parseProcess(tokens, i + 3, close, {
+            name: name.value,
+            file,
+            nameLocation: { file, span: mapper.span(t.start, name.end) },
+            bodyLocation: { file, span: mapper.span(t.start, closeToken.end) },
+            directives: [],
+            labels: [],
+            outputs: [],
+        }, mapper));
+        i = close;
+    }
+    return found;
+}
+function parseProcess(tokens, from, to, proc, mapper) {
+    let section = 'directives';
+    let outputIndex = 0;
+    for (let st of statements(tokens, from, to)) {
+        const head = st[0];
+        if (head?.kind === 'ident' && SECTIONS.has(head.value) && st[1]?.value === ':') {
+            section = head.value;
+            st = st.slice(2);
+            if (st.length === 0)
+                continue;
+        }
+        const first = st[0];
+        const last = st[st.length - 1];
+        const location = { file: proc.file, span: mapper.span(first.start, last.end) };
+        if (section === 'directives' && first.kind === 'ident') {
+            const args = st.slice(1);
+            proc.directives.push({ name: first.value, args, location });
+            if (first.value === 'label')
+                for (const a of args)
+                    if (a.kind === 'string')
+                        proc.labels.push(a.value);
+            if (first.value === 'container')
+                proc.image = containerImage(args);
+        }
+        else if (section === 'output') {
+            const emitAt = st.findIndex((t, k) => t.value === 'emit' && st[k + 1]?.value === ':');
+            const emit = emitAt >= 0 ? st[emitAt + 2]?.value : undefined;
+            const pathAt = st.findIndex((t) => t.kind === 'ident' && (t.value === 'path' || t.value === 'file'));
+            const pattern = pathAt >= 0 ? st.slice(pathAt + 1).find((t) => t.kind === 'string')?.value : undefined;
+            outputIndex += 1;
+            if (pattern === undefined || emit === 'versions')
+                continue;
+            proc.outputs.push({ name: emit ?? `out${outputIndex}`, pattern, location });
+        }
+        else if ((section === 'script' || section === 'shell') &&
+            first.kind === 'string' &&
+            first.triple) {
+            proc.script = { text: withoutVersionsHeredoc(dedent(first.value)), location };
+        }
+    }
+    return proc;
+}
+/** The docker image of a `container` directive, including nf-core's singularity/docker ternary. */
+function containerImage(args) {
+    const str = args.find((t) => t.kind === 'string');
+    if (!str)
+        return undefined;
+    if (!str.interpolated)
+        return dockerImage(str.value);
+    // "${ cond ? 'https://…/singularity/x' : 'biocontainers/x' }": read the literals inside.
+    const inner = /\$\{([\s\S]*)\}/.exec(str.value)?.[1];
+    if (inner === undefined)
+        return undefined;
+    let literals;
+    try {
+        literals = groovy_tokenizeGroovy(inner).filter((t) => t.kind === 'string' && !t.interpolated);
+    }
+    catch {
+        return undefined;
+    }
+    const images = literals
+        .map((t) => dockerImage(t.value))
+        .filter((v) => v !== undefined && /[:/@]/.test(v));
+    return images[images.length - 1];
+}
+function dedent(text) {
+    const lines = text.replace(/^\n+|\s+$/g, '').split('\n');
+    const indents = lines.filter((l) => l.trim() !== '').map((l) => /^ */.exec(l)?.[0].length ?? 0);
+    const cut = Math.min(...indents, 1000);
+    return lines.map((l) => l.slice(cut)).join('\n');
+}
+function buildStep(id, proc, absFile, pipelineDir, root, config, source, findings) {
+    const step = newStep(id);
+    const base = ['steps', id];
+    source.record(base, proc.bodyLocation, proc.nameLocation);
+    const moduleDir = (0,external_node_path_namespaceObject.dirname)(absFile);
+    const conda = proc.directives.find((d) => d.name === 'conda');
+    const condaArg = conda?.args.find((t) => t.kind === 'string');
+    const envAbs = condaArg ? condaEnvFile(condaArg.value, moduleDir, pipelineDir) : undefined;
+    const fallbackEnv = (0,external_node_path_namespaceObject.join)(moduleDir, 'environment.yml');
+    if (conda && condaArg && !envAbs) {
+        // Old-style inline spec: conda 'bioconda::samtools=1.17 bioconda::htslib=1.17'
+        for (const spec of condaArg.value.split(/\s+/).filter(Boolean)) {
+            source.record([...base, 'software', 'conda', step.software.conda.length], conda.location);
+            step.software.conda.push(spec);
+        }
+    }
+    else {
+        const envPath = envAbs ?? (readTextFile(fallbackEnv) !== undefined ? fallbackEnv : undefined);
+        if (envPath) {
+            const envFile = relPath(root, envPath);
+            const text = readTextFile(envPath);
+            if (text === undefined) {
+                findings.push(importError(proc.file, `Process ${proc.name} names conda environment ${envFile}, which cannot be read.`, conda?.location.span));
+            }
+            else {
+                findings.push(...readCondaEnvironment(text, envFile, step, source).findings);
+            }
+        }
+    }
+    const container = proc.directives.find((d) => d.name === 'container');
+    if (container)
+        source.record([...base, 'container'], container.location);
+    if (proc.image && step.software.conda.length === 0 && step.software.pip.length === 0) {
+        // Nothing to plan from: keep the declared image, used as is.
+        step.container = proc.image;
+    }
+    if (proc.script) {
+        step.run = proc.script.text;
+        source.record([...base, 'run'], proc.script.location);
+    }
+    for (const out of proc.outputs) {
+        // Work directories are per task: prefix the process name so equal patterns do not collide.
+        step.outputs[out.name] = `${proc.name}/${out.pattern}`;
+        source.record([...base, 'outputs', out.name], out.location);
+    }
+    const resources = resolveResources(proc, config);
+    const labelDirective = proc.directives.find((d) => d.name === 'label');
+    if (labelDirective)
+        source.record([...base, 'resources'], labelDirective.location);
+    const model = {};
+    for (const key of RESOURCE_KEYS) {
+        const setting = resources[key];
+        if (!setting)
+            continue;
+        const field = key === 'accelerator' ? 'gpus' : key;
+        model[field] = setting.value;
+        const location = setting.file === '' ? (labelDirective?.location ?? proc.nameLocation) : setting;
+        source.record([...base, 'resources', field], { file: location.file, span: location.span });
+    }
+    if (Object.keys(model).length > 0)
+        step.resources = model;
+    return step;
+}
+/** `"${moduleDir}/environment.yml"` → the absolute file; an inline package spec → undefined. */
+function condaEnvFile(value, moduleDir, pipelineDir) {
+    if (!/\.ya?ml$/.test(value.trim()))
+        return undefined;
+    const path = value
+        .trim()
+        .replace(/\$\{?moduleDir\}?/g, moduleDir)
+        .replace(/\$\{?(projectDir|baseDir)\}?/g, pipelineDir);
+    return path.startsWith('/') ? path : (0,external_node_path_namespaceObject.join)(moduleDir, path);
+}
+/**
+ * Nextflow's precedence: config defaults < the process's own directives < `withLabel`
+ * selectors < `withName` selectors (each in config order).
+ */
+function resolveResources(proc, config) {
+    const result = { ...config.defaults };
+    for (const d of proc.directives) {
+        const key = d.name;
+        if (!RESOURCE_KEYS.includes(key))
+            continue;
+        // `accelerator 2, type: 'nvidia-tesla-v100'`: the count is before the first comma.
+        const comma = d.args.findIndex((t) => t.value === ',');
+        const value = settingValue(key, evaluate(comma >= 0 ? d.args.slice(0, comma) : d.args));
+        if (value !== undefined)
+            result[key] = { value, ...d.location };
+    }
+    for (const kind of ['label', 'name']) {
+        for (const selector of config.selectors) {
+            if (selector.kind !== kind)
+                continue;
+            const candidates = kind === 'label' ? proc.labels : [proc.name];
+            const matches = candidates.some((c) => selector.pattern.test(c)) !== selector.negate;
+            if (matches)
+                Object.assign(result, selector.settings);
+        }
+    }
+    return result;
+}
+function findOutCalls(tokens) {
+    const calls = [];
+    for (let i = 0; i + 1 < tokens.length; i += 1) {
+        const t = tokens[i];
+        if (t?.kind !== 'ident' || tokens[i + 1]?.value !== '(' || tokens[i - 1]?.value === '.')
+            continue;
+        if (!/^[A-Z][A-Z0-9_]*$/.test(t.value))
+            continue;
+        let close;
+        try {
+            close = matchingClose(tokens, i + 1);
+        }
+        catch {
+            continue;
+        }
+        const uses = [];
+        for (let k = i + 2; k + 4 <= close; k += 1) {
+            const [a, dot1, out, dot2, emit] = tokens.slice(k, k + 5);
+            if (a?.kind === 'ident' &&
+                dot1?.value === '.' &&
+                out?.value === 'out' &&
+                dot2?.value === '.' &&
+                emit?.kind === 'ident') {
+                uses.push({ process: a.value, emit: emit.value });
+            }
+        }
+        calls.push({ callee: t.value, uses });
+    }
+    return calls;
+}
+/** Adds `producer.emit` inputs to the steps of called processes (emits it knows only). */
+function wireCalls(steps, engineNames, calls) {
+    const byName = new Map();
+    for (const step of steps)
+        byName.set(engineNames[step.id] ?? step.id, step);
+    for (const call of calls) {
+        const consumer = byName.get(call.callee);
+        if (!consumer)
+            continue;
+        for (const use of call.uses) {
+            const producer = byName.get(use.process);
+            if (!producer || producer === consumer || !(use.emit in producer.outputs))
+                continue;
+            const ref = `${producer.id}.${use.emit}`;
+            if (!consumer.inputs.includes(ref))
+                consumer.inputs.push(ref);
+        }
+    }
+}
+/** nf-core scripts end by writing versions.yml through a heredoc: bookkeeping, not the step's work. */
+function withoutVersionsHeredoc(script) {
+    return script
+        .replace(/^[ \t]*cat\s+<<-?\s*(['"]?)(\w+)\1[^\n]*versions\.yml[^\n]*\n[\s\S]*?^[ \t]*\2[ \t]*$/gm, '')
+        .replace(/\n{3,}/g, '\n\n')
+        .trim();
+}
+
+;// CONCATENATED MODULE: ./src/spec/importers/snakemake.ts
+/**
+ * Snakemake importer. Rules of the `Snakefile` and the `.smk` files it `include:`s become steps:
+ * `conda:` environment files give the software, `threads` and `resources` the resources, and
+ * `input`/`output` file patterns wire the steps together — wildcards are matched against each
+ * other, never evaluated. The first rule is Snakemake's default target: when it only collects
+ * inputs (`rule all`), those inputs become the workflow's desired outputs.
+ */
+
+
+
+
+const SNAKEFILES = ['Snakefile', 'snakefile', 'workflow/Snakefile', 'workflow/snakefile'];
+function findSnakefile(dir) {
+    for (const name of SNAKEFILES)
+        if (readTextFile((0,external_node_path_namespaceObject.join)(dir, name)) !== undefined)
+            return (0,external_node_path_namespaceObject.join)(dir, name);
+    return undefined;
+}
+/** Imports the Snakemake workflow in `dir` (or the Snakefile `path`). Problems are findings. */
+function importSnakemake(path, options = {}) {
+    const snakefile = readTextFile(path) !== undefined && !path.endsWith('/') ? path : findSnakefile(path);
+    const root = options.root ?? (snakefile ? (0,external_node_path_namespaceObject.dirname)(snakefile) : path);
+    const mainFile = relPath(root, snakefile ?? (0,external_node_path_namespaceObject.join)(path, 'Snakefile'));
+    const source = new RecordedSource(mainFile);
+    const findings = [];
+    if (!snakefile) {
+        findings.push(importError(mainFile, `No Snakefile found in ${relPath(root, path) || '.'}.`));
+        return { findings, currentImages: {} };
+    }
+    const dir = (0,external_node_path_namespaceObject.dirname)(snakefile);
+    const name = (0,external_node_path_namespaceObject.basename)(dir) === 'workflow' ? (0,external_node_path_namespaceObject.basename)((0,external_node_path_namespaceObject.dirname)(dir)) : (0,external_node_path_namespaceObject.basename)(dir);
+    const workflow = newWorkflow(name, mainFile, 'snakemake', source);
+    const ctx = {
+        root,
+        source,
+        findings,
+        rules: [],
+        seen: new Set(),
+        unwired: 0,
+        pythonRuns: 0,
+    };
+    readSnakefile(snakefile, ctx, undefined);
+    const taken = new Set();
+    const engineNames = {};
+    const currentImages = {};
+    // The default target: a rule marked `default_target: True`, else the first rule of the main
+    // Snakefile (included files do not override it).
+    const first = ctx.rules.find((r) => r.defaultTarget) ?? ctx.rules.find((r) => r.absFile === snakefile);
+    const target = first && first.outputs.length === 0 && !first.hasAction ? first : undefined;
+    const steps = new Map();
+    for (const rule of ctx.rules) {
+        if (rule === target)
+            continue;
+        const id = safeName(rule.name, taken);
+        engineNames[id] = rule.name;
+        const step = snakemake_buildStep(id, rule, ctx);
+        steps.set(rule, step);
+        workflow.steps.push(step);
+        const image = rule.container ?? ctx.globalContainer;
+        if (image)
+            currentImages[id] = image;
+    }
+    wire(workflow, steps, ctx, target);
+    findings.push(limitRules(workflow, 'Snakemake', IMPORTED_LIMITS, ctx.unwired > 0
+        ? `${ctx.unwired} input(s) computed by Python code (functions, config lookups) could not be wired to the step that makes them.`
+        : ''));
+    if (ctx.pythonRuns > 0) {
+        findings.push(importLimit(mainFile, `${ctx.pythonRuns} rule(s) use \`run:\` Python blocks: their software is what the Snakemake environment provides, which Stowage cannot see.`));
+    }
+    return {
+        workflow,
+        findings,
+        currentImages,
+        origin: { format: 'snakemake', engineNames, tools: {} },
+    };
+}
+function readSnakefile(abs, ctx, includedFrom) {
+    if (ctx.seen.has(abs))
+        return;
+    ctx.seen.add(abs);
+    const file = relPath(ctx.root, abs);
+    const text = readTextFile(abs);
+    if (text === undefined) {
+        const at = includedFrom ?? { file, span: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
+        ctx.findings.push(importError(at.file, `Cannot read Snakemake file ${file}.`, at.span));
+        return;
+    }
+    ctx.source.addFile(file, text);
+    const mapper = new OffsetMapper(text);
+    const lines = snakemake_splitLines(text);
+    for (let i = 0; i < lines.length; i += 1) {
+        const line = lines[i];
+        if (line.indent !== 0 || line.blank)
+            continue;
+        const include = /^include\s*:\s*(.*)$/.exec(line.text);
+        if (include) {
+            const items = parseItems(line.offset + line.text.indexOf(':') + 1, text, line.offset + line.text.length, file, mapper);
+            for (const item of items) {
+                if (item.pattern === undefined)
+                    continue;
+                readSnakefile((0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(abs), item.pattern), ctx, item.location);
+            }
+            continue;
+        }
+        const container = /^container\s*:/.exec(line.text);
+        if (container) {
+            const [item] = parseItems(line.offset + container[0].length, text, line.offset + line.text.length, file, mapper);
+            ctx.globalContainer = item?.pattern !== undefined ? dockerImage(item.pattern) : undefined;
+            continue;
+        }
+        const rule = /^(rule|checkpoint)\s+([A-Za-z_][A-Za-z0-9_]*)\s*:/.exec(line.text);
+        if (!rule)
+            continue;
+        let end = i + 1;
+        while (end < lines.length && (lines[end].blank || lines[end].indent > 0))
+            end += 1;
+        const blockEnd = lastNonBlank(lines, i, end);
+        const parsed = parseRule(rule[2] ?? 'rule', lines, i, end, text, file, abs, mapper, ctx);
+        parsed.blockLocation = { file, span: mapper.span(line.offset, blockEnd) };
+        ctx.rules.push(parsed);
+        i = end - 1;
+    }
+}
+function snakemake_splitLines(text) {
+    const lines = [];
+    let offset = 0;
+    for (const raw of text.split('\n')) {
+        const body = raw.replace(/\r$/, '');
+        const trimmed = body.trim();
+        lines.push({
+            text: body,
+            offset,
+            indent: body.length - body.trimStart().length,
+            blank: trimmed === '' || trimmed.startsWith('#'),
+        });
+        offset += raw.length + 1;
+    }
+    return lines;
+}
+function lastNonBlank(lines, from, to) {
+    for (let k = to - 1; k >= from; k -= 1) {
+        const l = lines[k];
+        if (!l.blank)
+            return l.offset + l.text.length;
+    }
+    return lines[from].offset;
+}
+function parseRule(name, lines, start, end, text, file, absFile, mapper, ctx) {
+    const head = lines[start];
+    const rule = {
+        name,
+        file,
+        absFile,
+        nameLocation: { file, span: mapper.span(head.offset, head.offset + head.text.indexOf(':')) },
+        blockLocation: { file, span: mapper.span(head.offset, head.offset) },
+        inputs: [],
+        outputs: [],
+        outputNames: [],
+        resources: [],
+        hasAction: false,
+        defaultTarget: false,
+    };
+    let directiveIndent = -1;
+    for (let i = start + 1; i < end; i += 1) {
+        const line = lines[i];
+        if (line.blank)
+            continue;
+        if (directiveIndent < 0)
+            directiveIndent = line.indent;
+        if (line.indent !== directiveIndent)
+            continue;
+        const m = /^\s*([A-Za-z_]+)\s*:/.exec(line.text);
+        if (!m)
+            continue;
+        let stop = i + 1;
+        while (stop < end &&
+            (lines[stop].blank || lines[stop].indent > directiveIndent))
+            stop += 1;
+        const from = line.offset + m[0].length;
+        const to = lastNonBlank(lines, i, stop);
+        const directive = m[1] ?? '';
+        const items = () => parseItems(from, text, to, file, mapper);
+        switch (directive) {
+            case 'input':
+                rule.inputs = items();
+                break;
+            case 'output':
+                rule.outputs = items();
+                break;
+            case 'conda':
+                rule.conda = items()[0];
+                break;
+            case 'container':
+            case 'singularity': {
+                const [item] = items();
+                rule.container = item?.pattern !== undefined ? dockerImage(item.pattern) : undefined;
+                rule.containerLocation = item?.location;
+                break;
+            }
+            case 'threads':
+                rule.threads = items()[0];
+                break;
+            case 'resources':
+                rule.resources = items();
+                break;
+            case 'shell':
+                rule.hasAction = true;
+                rule.shell = items()
+                    .map((it) => it.pattern ?? '')
+                    .join('');
+                break;
+            case 'script':
+            case 'notebook':
+                rule.hasAction = true;
+                rule.script = items()[0]?.pattern;
+                break;
+            case 'run':
+                rule.hasAction = true;
+                ctx.pythonRuns += 1;
+                break;
+            case 'default_target':
+                rule.defaultTarget = items()[0]?.text === 'True';
+                break;
+            case 'wrapper':
+            case 'cwl':
+                rule.hasAction = true;
+                break;
+        }
+        i = stop - 1;
+    }
+    const unnamed = rule.outputs.filter((o) => o.name === undefined).length;
+    let n = 0;
+    rule.outputNames = rule.outputs.map((o) => {
+        if (o.name !== undefined)
+            return o.name;
+        n += 1;
+        return unnamed === 1 ? 'out' : `out${n}`;
+    });
+    return rule;
+}
+function tokenizePython(text, from, to) {
+    const tokens = [];
+    let i = from;
+    while (i < to) {
+        const c = text[i] ?? '';
+        if (/\s/.test(c)) {
+            i += 1;
+        }
+        else if (c === '#') {
+            while (i < to && text[i] !== '\n')
+                i += 1;
+        }
+        else if (/[A-Za-z_]/.test(c)) {
+            const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i, Math.min(to, i + 200)));
+            const word = m?.[0] ?? c;
+            const next = text[i + word.length];
+            if (/^[rRbBfFuU]{1,2}$/.test(word) && (next === '"' || next === "'")) {
+                const s = readPyString(text, i + word.length, to);
+                tokens.push({ kind: 'string', value: s.value, start: i, end: s.end });
+                i = s.end;
+            }
+            else {
+                tokens.push({ kind: 'name', value: word, start: i, end: i + word.length });
+                i += word.length;
+            }
+        }
+        else if (c === '"' || c === "'") {
+            const s = readPyString(text, i, to);
+            tokens.push({ kind: 'string', value: s.value, start: i, end: s.end });
+            i = s.end;
+        }
+        else if (/[0-9]/.test(c)) {
+            const m = /^[0-9][0-9_]*(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 100));
+            const num = m?.[0] ?? c;
+            tokens.push({ kind: 'number', value: num, start: i, end: i + num.length });
+            i += num.length;
+        }
+        else {
+            tokens.push({ kind: 'op', value: c, start: i, end: i + 1 });
+            i += 1;
+        }
+    }
+    return tokens;
+}
+function readPyString(text, start, to) {
+    const q = text[start] ?? '"';
+    const triple = text.startsWith(q.repeat(3), start);
+    const delim = triple ? q.repeat(3) : q;
+    let i = start + delim.length;
+    let value = '';
+    while (i < to) {
+        if (text.startsWith(delim, i))
+            return { value, end: i + delim.length };
+        const c = text[i] ?? '';
+        if (c === '\\') {
+            value += text.slice(i, i + 2);
+            i += 2;
+        }
+        else {
+            value += c;
+            i += 1;
+        }
+    }
+    return { value, end: to };
+}
+const snakemake_WRAPPERS = new Set([
+    'temp',
+    'protected',
+    'directory',
+    'ancient',
+    'touch',
+    'pipe',
+    'expand',
+    'ensure',
+    'multiext',
+    'local',
+    'service',
+    'report',
+    'storage',
+]);
+/** Splits a directive's value into comma-separated items, reading names and file patterns. */
+function parseItems(from, text, to, file, mapper) {
+    const tokens = tokenizePython(text, from, to);
+    const groups = [[]];
+    let depth = 0;
+    for (const t of tokens) {
+        if (t.kind === 'op' && '([{'.includes(t.value))
+            depth += 1;
+        if (t.kind === 'op' && ')]}'.includes(t.value))
+            depth -= 1;
+        if (depth === 0 && t.kind === 'op' && t.value === ',')
+            groups.push([]);
+        else
+            groups[groups.length - 1]?.push(t);
+    }
+    const items = [];
+    for (const g of groups) {
+        if (g.length === 0)
+            continue;
+        let body = g;
+        let name;
+        if (g[0]?.kind === 'name' && g[1]?.value === '=' && g[2]?.value !== '=') {
+            name = g[0].value;
+            body = g.slice(2);
+        }
+        const first = g[0];
+        const last = g[g.length - 1];
+        const item = {
+            text: text.slice((body[0] ?? first).start, last.end),
+            location: { file, span: mapper.span(first.start, last.end) },
+        };
+        if (name !== undefined)
+            item.name = name;
+        // "a" "b" (implicit concatenation) or wrapper("a", …)
+        let k = 0;
+        while (body[k]?.kind === 'name' &&
+            snakemake_WRAPPERS.has(body[k]?.value ?? '') &&
+            body[k + 1]?.value === '(')
+            k += 2;
+        if (body[k]?.kind === 'string') {
+            let pattern = '';
+            while (body[k]?.kind === 'string')
+                pattern += body[k++]?.value ?? '';
+            item.pattern = pattern;
+        }
+        else if (body[0]?.value === 'rules' && body[1]?.value === '.' && body[2]?.kind === 'name') {
+            const output = body[4]?.value === 'output' && body[5]?.value === '.' ? body[6]?.value : undefined;
+            item.ref = output !== undefined ? { rule: body[2].value, output } : { rule: body[2].value };
+        }
+        items.push(item);
+    }
+    return items;
+}
+// ---- Model ----
+function snakemake_buildStep(id, rule, ctx) {
+    const step = newStep(id);
+    const base = ['steps', id];
+    ctx.source.record(base, rule.blockLocation, rule.nameLocation);
+    rule.outputs.forEach((out, k) => {
+        const outName = rule.outputNames[k] ?? `out${k + 1}`;
+        if (out.pattern === undefined)
+            return;
+        step.outputs[outName] = out.pattern;
+        ctx.source.record([...base, 'outputs', outName], out.location);
+    });
+    if (rule.shell !== undefined)
+        step.run = rule.shell.trim();
+    else if (rule.script !== undefined) {
+        const interpreter = /\.py$/.test(rule.script)
+            ? 'python '
+            : /\.[rR]$/.test(rule.script)
+                ? 'Rscript '
+                : '';
+        step.run = `${interpreter}${rule.script}`;
+        step.software.files.push(relPath(ctx.root, (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(rule.absFile), rule.script)));
+    }
+    if (rule.conda?.pattern !== undefined) {
+        const envAbs = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(rule.absFile), rule.conda.pattern);
+        const text = /\.ya?ml$/.test(rule.conda.pattern) ? readTextFile(envAbs) : undefined;
+        if (text !== undefined) {
+            ctx.findings.push(...readCondaEnvironment(text, relPath(ctx.root, envAbs), step, ctx.source).findings);
+        }
+        else if (/\.ya?ml$/.test(rule.conda.pattern)) {
+            ctx.findings.push(importError(rule.file, `Rule ${rule.name} names conda environment ${rule.conda.pattern}, which cannot be read.`, rule.conda.location.span));
+        }
+        else {
+            ctx.findings.push(importLimit(rule.file, `Rule ${rule.name} uses the named conda environment "${rule.conda.pattern}"; Stowage can only read environment files.`, rule.conda.location.span));
+        }
+    }
+    if (rule.containerLocation)
+        ctx.source.record([...base, 'container'], rule.containerLocation);
+    const image = rule.container ?? ctx.globalContainer;
+    if (image && step.software.conda.length === 0 && step.software.pip.length === 0)
+        step.container = image;
+    const threads = rule.threads ? Number(rule.threads.text) : NaN;
+    if (Number.isFinite(threads) && threads > 0) {
+        step.resources = { cpus: threads };
+        ctx.source.record([...base, 'resources', 'cpus'], rule.threads.location);
+    }
+    for (const r of rule.resources) {
+        const [field, value] = resourceValue(r);
+        if (!field || value === undefined)
+            continue;
+        step.resources = { ...step.resources, [field]: value };
+        ctx.source.record([...base, 'resources', field], r.location);
+    }
+    return step;
+}
+function resourceValue(item) {
+    const n = Number(item.text);
+    const str = item.pattern;
+    switch (item.name) {
+        case 'mem_mb':
+        case 'mem_mib':
+            return ['memory', Number.isFinite(n) ? Math.round(n * MIB) : undefined];
+        case 'mem_gb':
+            return ['memory', Number.isFinite(n) ? Math.round(n * 1024 * MIB) : undefined];
+        case 'mem':
+            return ['memory', str !== undefined ? parseMemory(str) : undefined];
+        case 'runtime':
+        case 'time_min':
+            // Minutes when a number; Snakemake ≥ 8 also accepts "2h".
+            return [
+                'time',
+                Number.isFinite(n)
+                    ? Math.round(n * 60)
+                    : str !== undefined
+                        ? units_parseDuration(str)
+                        : undefined,
+            ];
+        case 'gpu':
+        case 'gpus':
+        case 'nvidia_gpu':
+            return ['gpus', Number.isFinite(n) ? n : undefined];
+        default:
+            return [];
+    }
+}
+const SENTINEL = '\u0001';
+function wildcardRegex(pattern) {
+    const parts = pattern.split(/\{[^{}]*\}/);
+    return new RegExp(`^${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`, 's');
+}
+/** True when a file matching `a` could be a file matching `b`: wildcards on either side. */
+function patternsMatch(a, b) {
+    const sa = a.replace(/\{[^{}]*\}/g, SENTINEL);
+    const sb = b.replace(/\{[^{}]*\}/g, SENTINEL);
+    return wildcardRegex(b).test(sa) || wildcardRegex(a).test(sb);
+}
+function wire(workflow, steps, ctx, target) {
+    const byRuleName = new Map();
+    for (const [rule, step] of steps)
+        byRuleName.set(rule.name, { rule, step });
+    const producers = (pattern) => {
+        for (const [rule, step] of steps) {
+            const k = rule.outputs.findIndex((o) => o.pattern !== undefined && patternsMatch(pattern, o.pattern));
+            if (k >= 0)
+                return `${step.id}.${rule.outputNames[k]}`;
+        }
+        return undefined;
+    };
+    const inputNames = new Map();
+    const takenInputs = new Set();
+    const resolve = (item) => {
+        if (item.ref) {
+            const p = byRuleName.get(item.ref.rule);
+            if (!p)
+                return undefined;
+            const outName = item.ref.output ?? p.rule.outputNames[0];
+            return outName !== undefined && outName in p.step.outputs
+                ? `${p.step.id}.${outName}`
+                : undefined;
+        }
+        if (item.pattern === undefined)
+            return undefined;
+        return producers(item.pattern);
+    };
+    for (const [rule, step] of steps) {
+        for (const item of rule.inputs) {
+            const ref = resolve(item);
+            if (ref !== undefined) {
+                if (!step.inputs.includes(ref))
+                    step.inputs.push(ref);
+            }
+            else if (item.pattern !== undefined) {
+                let name = inputNames.get(item.pattern);
+                if (name === undefined) {
+                    name = safeName(item.name ?? (0,external_node_path_namespaceObject.basename)(item.pattern).replace(/\{[^}]*\}/g, 'x'), takenInputs, 'input');
+                    inputNames.set(item.pattern, name);
+                    ctx.source.record(['inputs', name], item.location);
+                    workflow.inputs.push({ name, path: item.pattern });
+                }
+                if (!step.inputs.includes(name))
+                    step.inputs.push(name);
+            }
+            else {
+                ctx.unwired += 1;
+                continue;
+            }
+            ctx.source.record(['steps', step.id, 'inputs', step.inputs.length - 1], item.location);
+        }
+    }
+    if (target) {
+        ctx.source.record(['outputs'], target.blockLocation, target.nameLocation);
+        for (const item of target.inputs) {
+            const ref = resolve(item);
+            if (ref === undefined)
+                continue;
+            const [stepId, output] = ref.split('.');
+            const name = safeName(`${stepId}-${output}`, new Set(workflow.outputs.map((o) => o.name)));
+            if (workflow.outputs.some((o) => o.step === stepId && o.output === output))
+                continue;
+            ctx.source.record(['outputs', name], item.location);
+            workflow.outputs.push({ name, step: stepId, output });
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/spec/importers/index.ts
+/**
+ * One entry point for every workflow format Stowage reads: a stowage spec or an existing
+ * Nextflow, Snakemake or CWL pipeline. All produce the same Workflow model, so lint, plan and
+ * build work unchanged; importers also return the images the pipeline declares today (for the
+ * comparison with the plan) and the engine-side names the exports need.
+ */
+
+
+
+
+
+
+
+const WORKFLOW_FORMATS = [
+    'stowage',
+    'nextflow',
+    'snakemake',
+    'cwl',
+];
+
+function isDir(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(path).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The format of the workflow at `path` (a directory or a file), judged from the files present:
+ * `stowage.yml` first (an explicit spec wins), then a Nextflow `main.nf`/`nextflow.config`, a
+ * Snakefile, a CWL document. Undefined when none is there.
+ */
+function detectFormat(path) {
+    if (!isDir(path)) {
+        const name = (0,external_node_path_namespaceObject.basename)(path);
+        if (/\.ya?ml$/.test(name))
+            return 'stowage';
+        if (name.endsWith('.nf') || name === 'nextflow.config')
+            return 'nextflow';
+        if (/^snakefile$/i.test(name) || name.endsWith('.smk'))
+            return 'snakemake';
+        if (name.endsWith('.cwl'))
+            return 'cwl';
+        return undefined;
+    }
+    if ((0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(path, 'stowage.yml')) || (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(path, 'stowage.yaml')))
+        return 'stowage';
+    if ((0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(path, 'main.nf')) || (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(path, 'nextflow.config')))
+        return 'nextflow';
+    if (findSnakefile(path))
+        return 'snakemake';
+    if (walkFiles(path, (n) => n.endsWith('.cwl'), 1).length > 0 && findCwlWorkflow(path))
+        return 'cwl';
+    return undefined;
+}
+/**
+ * Reads the workflow at `pathOrDir` in any supported format. Never throws for bad input: an
+ * unreadable or unparsable file is a finding with a position (STW420), and what a format cannot
+ * express is one notice (STW421).
+ */
+function importWorkflow(pathOrDir, options = {}) {
+    const root = (0,external_node_path_namespaceObject.resolve)(options.root ?? process.cwd());
+    const path = (0,external_node_path_namespaceObject.resolve)(root, pathOrDir);
+    const shown = (0,external_node_path_namespaceObject.relative)(root, path).split('\\').join('/') || '.';
+    const format = !options.format || options.format === 'auto' ? detectFormat(path) : options.format;
+    if (!(0,external_node_fs_namespaceObject.existsSync)(path)) {
+        return { findings: [importError(shown, `${shown} does not exist.`)], currentImages: {} };
+    }
+    switch (format) {
+        case 'stowage': {
+            const file = isDir(path)
+                ? (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(path, 'stowage.yml'))
+                    ? (0,external_node_path_namespaceObject.join)(path, 'stowage.yml')
+                    : (0,external_node_path_namespaceObject.join)(path, 'stowage.yaml')
+                : path;
+            if (readTextFile(file) === undefined) {
+                return {
+                    findings: [importError(shown, `Cannot read the stowage spec ${shown}.`)],
+                    currentImages: {},
+                };
+            }
+            return { ...loadSpecFile(file, { root }), currentImages: {} };
+        }
+        case 'nextflow':
+            return importNextflow(isDir(path) ? path : (0,external_node_path_namespaceObject.dirname)(path), { root });
+        case 'snakemake':
+            return importSnakemake(path, { root });
+        case 'cwl':
+            return importCwl(path, { root });
+        default:
+            return {
+                findings: [
+                    importError(shown, `Cannot tell the workflow format of ${shown}: no stowage.yml, main.nf, Snakefile or *.cwl found. Pass the format (${WORKFLOW_FORMATS.join(', ')}) explicitly.`),
+                ],
+                currentImages: {},
+            };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine.ts
+/**
+ * The shared pipeline both adapters run: load (or import) a workflow, plan it, lint it.
+ * Free of `@actions/*`: the action and the CLI differ only in how they read options and print.
+ *
+ * Plan findings (STW404–406, STW410) go through the lint engine with the loader's, so one
+ * configuration and one set of suppression comments governs every finding.
+ */
+
+
+
+
+
+
+/** Bad input the user must fix (a missing file, a bad option): exit code 2, not a crash. */
 class InputError extends Error {
 }
-/** Load and lint. Throws InputError when the spec cannot be read at all. */
-function check(specPath, options) {
+const DEFAULT_CONFIG = '.stowage/config.yml';
+const toPosix = (p) => p.split((external_node_path_default()).sep).join('/');
+function engine_check(specPath, options) {
     const resolved = external_node_path_default().resolve(options.root, specPath);
     if (!(0,external_node_fs_namespaceObject.existsSync)(resolved)) {
-        throw new InputError(`cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml).`);
+        throw new InputError(`cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml) or of a pipeline folder.`);
     }
-    let loaded;
-    try {
-        loaded = loadSpecFile(resolved, { root: options.root });
-    }
-    catch (error) {
-        throw new InputError(`cannot read ${specPath}: ${error.message}`);
-    }
-    const sources = new Map();
-    if (loaded.workflow)
-        for (const [file, text] of loaded.workflow.source.files())
+    const imported = importWorkflow(resolved, {
+        format: options.importFormat ?? 'auto',
+        root: options.root,
+    });
+    const { config, configFile, findings: configFindings, sources: configSources, } = readLintConfig(options);
+    const sources = new Map(configSources);
+    const workflow = imported.workflow;
+    if (workflow)
+        for (const [file, text] of workflow.source.files())
             sources.set(file, text);
-    else
-        sources.set(external_node_path_default().relative(options.root, resolved).split((external_node_path_default()).sep).join('/'), (0,external_node_fs_namespaceObject.readFileSync)(resolved, 'utf8'));
-    const findings = [...loaded.findings].sort(compareFindings);
-    return { workflow: loaded.workflow, findings, sources, configLog: [] };
+    else if (!isDirectory(resolved))
+        sources.set(toPosix(external_node_path_default().relative(options.root, resolved)), (0,external_node_fs_namespaceObject.readFileSync)(resolved, 'utf8'));
+    const base = { sources, currentImages: imported.currentImages, origin: imported.origin };
+    if (!workflow) {
+        return {
+            ...base,
+            findings: [...imported.findings, ...configFindings],
+            suppressed: [],
+            configLog: [],
+        };
+    }
+    let plan;
+    let planFindings = [];
+    let planSkipped;
+    if (options.plan) {
+        if (imported.findings.some((f) => f.severity === 'error')) {
+            planSkipped = `${workflow.file} has errors; fix them to get a plan.`;
+        }
+        else {
+            const contextDir = external_node_path_default().resolve(options.root, workflow.file === '.' ? '.' : external_node_path_default().dirname(workflow.file));
+            const result = plan_plan(workflow, {
+                baseImages: options.baseImages,
+                readFile: contextReader(contextDir),
+            });
+            plan = result.plan;
+            planFindings = result.findings;
+        }
+    }
+    const lint = lintWorkflow(workflow, {
+        config,
+        configFile,
+        extra: [...imported.findings, ...configFindings, ...planFindings],
+    });
+    const configLog = [
+        `Lint configuration: ${lint.configSource}`,
+        `Active rules (${lint.activeRules.length}): ${lint.activeRules.join(', ')}`,
+    ];
+    return {
+        ...base,
+        workflow,
+        findings: lint.findings,
+        suppressed: lint.suppressed,
+        configLog,
+        plan,
+        planSkipped,
+    };
+}
+function isDirectory(p) {
+    return (0,external_node_fs_namespaceObject.statSync)(p).isDirectory();
+}
+function readLintConfig(options) {
+    const explicit = options.configPath !== undefined;
+    const file = options.configPath ?? DEFAULT_CONFIG;
+    const resolved = external_node_path_default().resolve(options.root, file);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(resolved)) {
+        if (explicit)
+            throw new InputError(`cannot read the lint config ${file}: no such file.`);
+        return { findings: [], sources: [] };
+    }
+    const text = (0,external_node_fs_namespaceObject.readFileSync)(resolved, 'utf8');
+    const shown = toPosix(external_node_path_default().relative(options.root, resolved));
+    const { config, findings } = loadLintConfig(text, shown);
+    return { config, configFile: shown, findings, sources: [[shown, text]] };
+}
+
+;// CONCATENATED MODULE: ./src/build/outputs.ts
+/** `images`: per group, image, tags, digest, status and real size. */
+function imagesOutput(results) {
+    return results.map((r) => ({
+        group: r.group,
+        image: r.image,
+        tags: r.tags,
+        digest: r.digest ?? null,
+        status: r.status,
+        pushed: r.pushed,
+        size: r.size ?? null,
+        estimatedSize: r.estimatedSize,
+        durationMs: r.durationMs,
+        ...(r.error ? { error: r.error } : {}),
+    }));
+}
+/** `matrix`: `{include:[{group}]}` for `strategy.matrix`, optionally only some groups. */
+function matrixOutput(plan, groups) {
+    const only = groups && groups.length > 0 ? new Set(groups) : undefined;
+    return {
+        include: plan.groups.filter((g) => !only || only.has(g.name)).map((g) => ({ group: g.name })),
+    };
+}
+/**
+ * `step-images`: step → `image@digest` (pinned, for a cluster), for every step whose group has a
+ * digest, plus steps that use an image as is. Steps of failed or unpushed groups are left out.
+ */
+function stepImagesOutput(plan, results) {
+    const out = {};
+    for (const r of results) {
+        if (!r.digest || r.status === 'failed')
+            continue;
+        for (const step of r.steps)
+            out[step] = `${r.image}@${r.digest}`;
+    }
+    for (const ext of plan.external)
+        out[ext.step] = ext.image;
+    return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+function outputs_formatBytes(bytes) {
+    if (bytes === undefined)
+        return '—';
+    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+    let v = bytes;
+    let u = 0;
+    while (v >= 1000 && u < units.length - 1) {
+        v /= 1000;
+        u += 1;
+    }
+    return `${v >= 100 || u === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
+}
+/** Text that cannot break a markdown table cell. */
+function cell(text) {
+    return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;');
+}
+const STATUS_TEXT = {
+    built: '🔨 built',
+    skipped: '⏭️ skipped (unchanged)',
+    failed: '❌ failed',
+};
+/** The job summary's build section: a row per group. */
+function buildSummaryMarkdown(results) {
+    const lines = [
+        '### Images',
+        '',
+        '| group | status | image | digest | size (real / estimated) | duration |',
+        '| --- | --- | --- | --- | --- | --- |',
+    ];
+    for (const r of results) {
+        const digest = r.digest ? `\`${r.digest.slice(0, 19)}…\`` : '—';
+        const status = STATUS_TEXT[r.status] + (r.status !== 'failed' && !r.pushed ? ', not pushed' : '');
+        lines.push(`| ${cell(r.group)} | ${status} | \`${cell(r.image)}\` ${r.tags.map((t) => `\`${cell(t)}\``).join(' ')} | ${digest} | ${outputs_formatBytes(r.size)} / ${outputs_formatBytes(r.estimatedSize)} | ${(r.durationMs / 1000).toFixed(1)} s |`);
+    }
+    const failed = results.filter((r) => r.error);
+    if (failed.length > 0) {
+        lines.push('', '**Failures**', '');
+        for (const r of failed)
+            lines.push(`- **${cell(r.group)}**: ${cell(r.error ?? '')}`);
+    }
+    const counts = (s) => results.filter((r) => r.status === s).length;
+    lines.push('', `${counts('built')} built, ${counts('skipped')} skipped, ${counts('failed')} failed.`);
+    return lines.join('\n') + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/build/reference.ts
+/**
+ * Image references in the docker reference grammar (distribution/reference): the registry host,
+ * the repository path and tags. Every piece of a spec or an input that ends up in a tag, an
+ * argv or a registry URL goes through these checks first.
+ */
+/** A host name or IP, with an optional port: `ghcr.io`, `127.0.0.1:5000`, `[::1]:5000`. */
+const DOMAIN = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/;
+/** One path component of a repository name. */
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+/** A tag: at most 128 characters, never starting with `.` or `-`. */
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const DOCKER_HUB = 'registry-1.docker.io';
+class ImageReferenceError extends Error {
+    name = 'ImageReferenceError';
+}
+function isValidTag(tag) {
+    return TAG.test(tag);
+}
+function isValidDigest(digest) {
+    return DIGEST.test(digest);
+}
+function isValidPathComponent(component) {
+    return PATH_COMPONENT.test(component);
+}
+function assertTag(tag, what = 'tag') {
+    if (!isValidTag(tag)) {
+        throw new ImageReferenceError(`${what} ${JSON.stringify(tag)} is not a valid image tag: use letters, digits, '_', '.' and '-', ` +
+            `start with a letter, digit or '_', at most 128 characters`);
+    }
+    return tag;
+}
+/**
+ * Parses a repository name such as `ghcr.io/acme/flood` or `127.0.0.1:5000/demo/python`. A first
+ * component without `.` or `:` (and not `localhost`) is a Docker Hub path, as the docker CLI
+ * reads it; `library/` is added to one-component Docker Hub names.
+ */
+function parseRepository(name) {
+    const parts = name.split('/');
+    const first = parts[0] ?? '';
+    const hasHost = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    const host = hasHost ? first : DOCKER_HUB;
+    const pathParts = hasHost ? parts.slice(1) : parts;
+    if (hasHost && !DOMAIN.test(host)) {
+        throw new ImageReferenceError(`registry host ${JSON.stringify(host)} in ${JSON.stringify(name)} is not a valid host[:port]`);
+    }
+    if (pathParts.length === 0 || pathParts.some((p) => !PATH_COMPONENT.test(p))) {
+        throw new ImageReferenceError(`repository ${JSON.stringify(name)} is not a valid image name: path components are lower-case ` +
+            `letters and digits separated by '.', '_', '__' or '-' (e.g. ghcr.io/acme/flood)`);
+    }
+    if (!hasHost && pathParts.length === 1)
+        pathParts.unshift('library');
+    return { host, path: pathParts.join('/') };
+}
+/**
+ * The `registry` input as an image name prefix: trailing slashes dropped and the path lower-cased
+ * (GitHub owners and repositories may have capitals, image names may not), the host left alone.
+ */
+function normaliseRegistry(registry) {
+    const trimmed = registry.trim().replace(/\/+$/, '');
+    const parts = trimmed.split('/');
+    const first = parts[0] ?? '';
+    const hasHost = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    return parts.map((p, i) => (hasHost && i === 0 ? p : p.toLowerCase())).join('/');
+}
+/** The repository of a group's image: `<registry>/<group>`. */
+function groupRepository(registry, group) {
+    if (!PATH_COMPONENT.test(group)) {
+        throw new ImageReferenceError(`group name ${JSON.stringify(group)} cannot be an image name component: use lower-case letters, ` +
+            `digits and single '-', '_' or '.' between them`);
+    }
+    return parseRepository(`${registry.replace(/\/+$/, '')}/${group}`);
+}
+/** The name as docker and buildah want it (Docker Hub written as `docker.io`). */
+function repositoryName(repo) {
+    const host = repo.host === DOCKER_HUB ? 'docker.io' : repo.host;
+    return `${host}/${repo.path}`;
+}
+function taggedName(repo, tag) {
+    return `${repositoryName(repo)}:${assertTag(tag)}`;
+}
+/** Loopback registries are plain HTTP by default, as dockerd treats 127.0.0.0/8 as insecure. */
+function isLoopbackHost(host) {
+    const bare = host.replace(/:[0-9]+$/, '').replace(/^\[|\]$/g, '');
+    return bare === 'localhost' || bare === '::1' || /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(bare);
+}
+/** The host a login talks to: docker's `docker.io` alias for Docker Hub. */
+function loginHost(repo) {
+    return repo.host === DOCKER_HUB ? 'docker.io' : repo.host;
+}
+
+;// CONCATENATED MODULE: ./src/build/tags.ts
+/**
+ * Tags, OCI labels and the push policy of a run, computed from the run's context. Pure: the
+ * action adapter turns the GitHub context into a `RunContext`; the CLI makes one by hand.
+ *
+ * Every run tags each group's image with its content-hash tag (what makes an unchanged rerun a
+ * skip) plus the run's tags:
+ *
+ * | when                         | tags                                  | kind   |
+ * | ---------------------------- | ------------------------------------- | ------ |
+ * | a commit is known            | `sha-<7 hex>`                         | fixed  |
+ * | push to a branch             | the branch, sanitised                 | moving |
+ * | push to the default branch   | `latest`                              | moving |
+ * | push of a tag `v1.2.3`       | `1.2.3` (fixed), `1.2`, `1` (moving)  |        |
+ * | push of another tag          | the tag, sanitised                    | moving |
+ * | pull request #N              | `pr-N`                                | moving |
+ * | no event (CLI, local run)    | `latest`                              | moving |
+ *
+ * Moving tags (a name that points at a newer image on a later run) are applied only when every
+ * group of the run succeeded, so `latest` never mixes images of two runs.
+ */
+
+class TagRuleError extends Error {
+    name = 'TagRuleError';
+}
+/** The tag that names an image by the content hash of its inputs. */
+function contentHashTag(contentHash) {
+    if (!/^[a-f0-9]{16,64}$/.test(contentHash)) {
+        throw new TagRuleError(`content hash ${JSON.stringify(contentHash)} is not lower-case hex`);
+    }
+    return `hash-${contentHash.slice(0, 20)}`;
+}
+/**
+ * A git ref name as a tag: characters outside `[A-Za-z0-9_.-]` become `-`, leading `.`/`-` are
+ * dropped, at most 128 characters. `feature/Big thing` → `feature-Big-thing`.
+ */
+function sanitiseTag(name) {
+    const cleaned = name
+        .replace(/[^A-Za-z0-9_.-]+/g, '-')
+        .replace(/^[.-]+/, '')
+        .slice(0, 128)
+        .replace(/[.-]+$/, '');
+    return isValidTag(cleaned) ? cleaned : undefined;
+}
+function refInfo(ctx) {
+    const ref = ctx.ref ?? '';
+    if (ref.startsWith('refs/heads/'))
+        return { branch: ref.slice('refs/heads/'.length) };
+    if (ref.startsWith('refs/tags/'))
+        return { tag: ref.slice('refs/tags/'.length) };
+    const pr = /^refs\/pull\/([0-9]+)\//.exec(ref);
+    if (pr)
+        return { pr: Number(pr[1]) };
+    if (ctx.pullRequest !== undefined)
+        return { pr: ctx.pullRequest };
+    return {};
+}
+/** `v1.2.3`, `1.2.3`, `v1.2.3-rc.1` → parts; anything else → undefined. */
+function parseVersionTag(tag) {
+    const m = /^v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.exec(tag);
+    if (!m)
+        return undefined;
+    const [, major = '', minor = '', patch = '', pre] = m;
+    const version = `${major}.${minor}.${patch}${pre ?? ''}`;
+    return { version, major, minor, patch, prerelease: pre !== undefined };
+}
+const RULE_ATTRS = {
+    raw: ['value'],
+    sha: ['format'],
+    ref: ['event'],
+    semver: ['pattern'],
+    edge: ['branch'],
+    defaults: [],
+};
+const COMMON_ATTRS = ['type', 'prefix', 'suffix', 'enable', 'moving'];
+/**
+ * Parses the `tags` input, one rule per line (blank lines and `#` comments ignored), in the
+ * spirit of docker/metadata-action:
+ *
+ * ```
+ * nightly                             # a bare tag: same as type=raw,value=nightly
+ * type=raw,value=stable
+ * type=sha,format=long                # sha-<40 hex>; format=short (default) gives 7
+ * type=ref,event=branch               # branch | tag | pr
+ * type=semver,pattern={{major}}.{{minor}}   # {{version}} {{major}} {{minor}} {{patch}}, on v-tags
+ * type=edge,branch=develop            # `edge` on that branch (default: the default branch)
+ * type=defaults,enable=false          # drop the default tags (the content-hash tag always stays)
+ * ```
+ *
+ * Every rule also takes `prefix=`, `suffix=`, `enable=true|false` and `moving=true|false`
+ * (default: only sha tags and full versions are fixed).
+ */
+function parseTagRules(text) {
+    const rules = [];
+    for (const rawLine of text.split(/\r?\n/)) {
+        const line = rawLine.replace(/(^|\s)#.*$/, '').trim();
+        if (line === '')
+            continue;
+        if (!line.includes('=')) {
+            rules.push({
+                type: 'raw',
+                attrs: { value: assertTag(line, `tags rule ${line}:`) },
+                text: line,
+            });
+            continue;
+        }
+        const attrs = {};
+        for (const part of line.split(',')) {
+            const eq = part.indexOf('=');
+            if (eq < 0)
+                throw new TagRuleError(`tags rule "${line}": "${part.trim()}" is not key=value`);
+            attrs[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+        }
+        const type = attrs.type;
+        if (!type || !(type in RULE_ATTRS)) {
+            throw new TagRuleError(`tags rule "${line}": type must be one of ${Object.keys(RULE_ATTRS).join(', ')}`);
+        }
+        const allowed = [...COMMON_ATTRS, ...RULE_ATTRS[type]];
+        for (const key of Object.keys(attrs)) {
+            if (!allowed.includes(key)) {
+                throw new TagRuleError(`tags rule "${line}": unknown attribute "${key}" for type=${type} (allowed: ${allowed.join(', ')})`);
+            }
+        }
+        for (const key of ['enable', 'moving']) {
+            if (attrs[key] !== undefined && !['true', 'false'].includes(attrs[key])) {
+                throw new TagRuleError(`tags rule "${line}": ${key} must be true or false`);
+            }
+        }
+        if (type === 'raw' && !attrs.value)
+            throw new TagRuleError(`tags rule "${line}": needs value=`);
+        if (type === 'ref' && !['branch', 'tag', 'pr'].includes(attrs.event ?? '')) {
+            throw new TagRuleError(`tags rule "${line}": event must be branch, tag or pr`);
+        }
+        if (type === 'sha' && attrs.format !== undefined && !['short', 'long'].includes(attrs.format)) {
+            throw new TagRuleError(`tags rule "${line}": format must be short or long`);
+        }
+        if (type === 'semver' && !attrs.pattern) {
+            throw new TagRuleError(`tags rule "${line}": needs pattern=, e.g. {{major}}.{{minor}}`);
+        }
+        rules.push({ type, attrs, text: line });
+    }
+    return rules;
+}
+/** `latest`: on a push to the default branch, and on a local run (no event). */
+const LATEST_RULE = {
+    type: 'raw',
+    attrs: { value: 'latest' },
+    text: 'latest on the default branch',
+};
+/** The git tag itself, unless it is a version (the semver rules cover those). */
+const GIT_TAG_RULE = { type: 'ref', attrs: { event: 'tag' }, text: 'type=ref,event=tag' };
+const DEFAULT_RULES = [
+    ...parseTagRules([
+        'type=sha',
+        'type=ref,event=branch',
+        'type=ref,event=pr',
+        'type=semver,pattern={{version}}',
+        'type=semver,pattern={{major}}.{{minor}}',
+        'type=semver,pattern={{major}}',
+    ].join('\n')),
+    GIT_TAG_RULE,
+    LATEST_RULE,
+];
+/** The tag one rule yields in this context, or undefined when it does not apply. */
+function applyRule(rule, ctx, info) {
+    const a = rule.attrs;
+    if (a.enable === 'false')
+        return undefined;
+    let tag;
+    let moving = true;
+    switch (rule.type) {
+        case 'raw':
+            tag = a.value;
+            break;
+        case 'sha':
+            if (!ctx.sha || !/^[a-f0-9]{7,64}$/.test(ctx.sha))
+                return undefined;
+            tag = `${a.prefix ?? 'sha-'}${a.format === 'long' ? ctx.sha : ctx.sha.slice(0, 7)}`;
+            moving = false;
+            break;
+        case 'ref':
+            if (a.event === 'branch' && info.branch)
+                tag = sanitiseTag(info.branch);
+            else if (a.event === 'tag' && info.tag) {
+                if (rule === GIT_TAG_RULE && parseVersionTag(info.tag))
+                    return undefined;
+                tag = sanitiseTag(info.tag);
+            }
+            else if (a.event === 'pr' && info.pr !== undefined)
+                tag = `pr-${info.pr}`;
+            else
+                return undefined;
+            break;
+        case 'semver': {
+            const v = info.tag !== undefined ? parseVersionTag(info.tag) : undefined;
+            if (!v)
+                return undefined;
+            const pattern = a.pattern ?? '{{version}}';
+            // Like metadata-action: a prerelease only gets its full version, never `1` or `1.2`.
+            if (v.prerelease && pattern !== '{{version}}')
+                return undefined;
+            tag = pattern
+                .replaceAll('{{version}}', v.version)
+                .replaceAll('{{major}}', v.major)
+                .replaceAll('{{minor}}', v.minor)
+                .replaceAll('{{patch}}', v.patch);
+            moving = pattern !== '{{version}}';
+            break;
+        }
+        case 'edge': {
+            const branch = a.branch ?? ctx.defaultBranch;
+            if (!info.branch || info.branch !== branch)
+                return undefined;
+            tag = 'edge';
+            break;
+        }
+        case 'defaults':
+            return undefined;
+    }
+    if (tag === undefined)
+        return undefined;
+    if (rule.type !== 'sha' && a.prefix)
+        tag = a.prefix + tag;
+    if (a.suffix)
+        tag += a.suffix;
+    if (a.moving)
+        moving = a.moving === 'true';
+    return { tag: assertTag(tag, `tags rule "${rule.text}" gives`), moving };
+}
+/**
+ * The run's tags (besides the content-hash tag), in a stable order without duplicates. A tag
+ * given both as fixed and moving counts as moving.
+ */
+function runTags(ctx, extraRules = []) {
+    const info = refInfo(ctx);
+    const dropDefaults = extraRules.some((r) => r.type === 'defaults' && r.attrs.enable === 'false');
+    const rules = dropDefaults ? [...extraRules] : [...DEFAULT_RULES, ...extraRules];
+    const out = new Map();
+    for (const rule of rules) {
+        let result;
+        if (rule === LATEST_RULE) {
+            const local = ctx.eventName === undefined;
+            const onDefault = ctx.eventName === 'push' && info.branch !== undefined && info.branch === ctx.defaultBranch;
+            result = local || onDefault ? { tag: 'latest', moving: true } : undefined;
+        }
+        else {
+            result = applyRule(rule, ctx, info);
+        }
+        if (!result)
+            continue;
+        const seen = out.get(result.tag);
+        out.set(result.tag, { tag: result.tag, moving: result.moving || (seen?.moving ?? false) });
+    }
+    return [...out.values()];
+}
+const PUSH_EVENTS = new Set(['push', 'release', 'workflow_dispatch', 'schedule', 'merge_group']);
+/**
+ * Whether the run pushes. `auto`: yes on pushes, tags, releases, manual and scheduled runs and
+ * local runs; never on pull requests and never for code from a fork (its token cannot write, and
+ * its code must not publish). `true` and `false` are taken as said.
+ */
+function decidePush(mode, ctx) {
+    if (mode === 'true')
+        return { push: true, reason: 'push: true' };
+    if (mode === 'false')
+        return { push: false, reason: 'push: false' };
+    if (ctx.fromFork)
+        return { push: false, reason: 'code from a fork is never pushed (push: auto)' };
+    if (ctx.eventName === undefined)
+        return { push: true, reason: 'local run (push: auto)' };
+    if (ctx.eventName.startsWith('pull_request')) {
+        return { push: false, reason: `${ctx.eventName} event: build only (push: auto)` };
+    }
+    if (PUSH_EVENTS.has(ctx.eventName))
+        return { push: true, reason: `${ctx.eventName} event (push: auto)` };
+    return { push: false, reason: `${ctx.eventName} event is not a publishing event (push: auto)` };
+}
+function parsePushMode(value) {
+    const v = value.trim().toLowerCase() || 'auto';
+    if (v === 'auto' || v === 'true' || v === 'false')
+        return v;
+    throw new TagRuleError(`push must be auto, true or false, not ${JSON.stringify(value)}`);
+}
+/** Removes what must not be in a label value (control characters) and bounds its length. */
+function labelValue(value) {
+    // eslint-disable-next-line no-control-regex
+    return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 1000);
+}
+/** OCI annotations (as image labels) plus Stowage's own: the group, its steps, the content hash. */
+function ociLabels(ctx, opts) {
+    const info = refInfo(ctx);
+    const version = info.tag
+        ? (parseVersionTag(info.tag)?.version ?? info.tag)
+        : ctx.sha
+            ? `sha-${ctx.sha.slice(0, 7)}`
+            : contentHashTag(opts.contentHash);
+    const labels = {
+        'org.opencontainers.image.title': `${opts.workflow}/${opts.group}`,
+        'org.opencontainers.image.description': opts.description ?? `${opts.workflow}: image for steps ${opts.steps.join(', ')}`,
+        'org.opencontainers.image.created': opts.created.toISOString(),
+        'org.opencontainers.image.version': version,
+        'io.stowage.group': opts.group,
+        'io.stowage.steps': opts.steps.join(','),
+        'io.stowage.content-hash': opts.contentHash,
+    };
+    if (ctx.repository && /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(ctx.repository)) {
+        const server = (ctx.serverUrl ?? 'https://github.com').replace(/\/+$/, '');
+        labels['org.opencontainers.image.source'] = `${server}/${ctx.repository}`;
+    }
+    if (ctx.sha)
+        labels['org.opencontainers.image.revision'] = ctx.sha;
+    if (ctx.license)
+        labels['org.opencontainers.image.licenses'] = ctx.license;
+    return Object.fromEntries(Object.entries(labels)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, labelValue(v)]));
+}
+
+;// CONCATENATED MODULE: ./src/export/common.ts
+
+/** Steps that have a valid image, and those left out with the reason. */
+function exportableSteps(input) {
+    const steps = [];
+    const skipped = [];
+    for (const step of input.workflow.steps) {
+        const image = input.stepImages[step.id];
+        if (!image)
+            skipped.push({ step: step.id, reason: 'no image was built or declared for it' });
+        else if (!isImageReference(image.ref)) {
+            skipped.push({ step: step.id, reason: `"${image.ref}" is not a valid image reference` });
+        }
+        else if (image.pinned === 'digest' && !/@sha256:[a-f0-9]{64}$/.test(image.ref)) {
+            skipped.push({
+                step: step.id,
+                reason: `"${image.ref}" is said to be pinned by digest but has none`,
+            });
+        }
+        else
+            steps.push({ step, image });
+    }
+    return { steps, skipped };
+}
+function pinningOf(images) {
+    if (images.length === 0)
+        return 'none';
+    const digest = images.filter((i) => i.pinned === 'digest').length;
+    if (digest === images.length)
+        return 'digest';
+    return digest === 0 ? 'tag' : 'mixed';
+}
+function pinningSentence(pinning) {
+    switch (pinning) {
+        case 'digest':
+            return 'Images are pinned by digest: a rerun uses exactly the images that were built.';
+        case 'tag':
+            return 'Images are pinned by tag (no digests were available): a tag can be moved, rebuild with a push to pin by digest.';
+        case 'mixed':
+            return 'Some images are pinned by digest, others only by tag (those that were not pushed).';
+        case 'none':
+            return 'No step has an image yet.';
+    }
+}
+/** The engine's name for a step: the process or rule it came from, else the step id. */
+function engineName(input, stepId) {
+    return input.origin?.engineNames[stepId] ?? stepId;
+}
+/** A single-quoted shell word: safe for any text. */
+function common_shellQuote(value) {
+    return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+;// CONCATENATED MODULE: ./src/export/cwl.ts
+/**
+ * CWL export: an overrides file for `cwltool --overrides`, setting `DockerRequirement.dockerPull`
+ * of each step's tool. Tools are named relative to the overrides file, with `#id` for a tool in a
+ * packed `$graph`, as cwltool resolves them.
+ */
+
+
+
+const CWL_OVERRIDES_FILE = 'stowage-overrides.yml';
+function exportCwl(input) {
+    const { steps, skipped } = exportableSteps(input);
+    const outDir = input.outDir ?? '.stowage/export/cwl';
+    const overrides = {};
+    const exported = [];
+    for (const entry of steps) {
+        const tool = input.origin?.tools[entry.step.id];
+        if (tool === undefined) {
+            skipped.push({
+                step: entry.step.id,
+                reason: 'no CWL tool is known for it (the workflow was not imported from CWL)',
+            });
+            continue;
+        }
+        const [file = tool, fragment] = tool.split('#');
+        const key = external_node_path_namespaceObject.posix.relative(outDir, file) + (fragment !== undefined ? `#${fragment}` : '');
+        const existing = overrides[key];
+        if (existing && existing.requirements.DockerRequirement.dockerPull !== entry.image.ref) {
+            skipped.push({
+                step: entry.step.id,
+                reason: `its tool ${tool} is shared with another step that runs a different image`,
+            });
+            continue;
+        }
+        overrides[key] = { requirements: { DockerRequirement: { dockerPull: entry.image.ref } } };
+        exported.push(entry);
+    }
+    const pinning = pinningOf(exported.map((s) => s.image));
+    const header = [
+        `Generated by Stowage for workflow ${JSON.stringify(input.workflow.name)}: the image of each step's tool.`,
+        pinningSentence(pinning),
+        `Use: cwltool --overrides ${outDir}/${CWL_OVERRIDES_FILE} <workflow.cwl> <job.yml>`,
+    ];
+    const body = (0,dist/* stringify */.As)({ 'cwltool:overrides': overrides }, { lineWidth: 0 });
+    return {
+        engine: 'cwl',
+        files: { [CWL_OVERRIDES_FILE]: `${header.map((l) => `# ${l}`).join('\n')}\n${body}` },
+        pinning,
+        steps: exported.map((s) => s.step.id),
+        skipped,
+        usage: `cwltool --overrides ${outDir}/${CWL_OVERRIDES_FILE} <workflow.cwl> <job.yml>`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/export/nextflow.ts
+/**
+ * Nextflow export: a config file that sets each process's container to the image Stowage built,
+ * `process { withName: 'NAME' { container = 'image@digest' } }`, used with `nextflow run … -c`.
+ */
+
+const NEXTFLOW_CONFIG_FILE = 'stowage.config';
+/** A Groovy single-quoted string literal. */
+function groovyString(value) {
+    return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
+}
+/** `withName` selectors are regular expressions: match the name literally. */
+function literalSelector(name) {
+    return name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+function exportNextflow(input) {
+    const { steps, skipped } = exportableSteps(input);
+    const pinning = pinningOf(steps.map((s) => s.image));
+    const lines = [
+        `// Generated by Stowage for workflow ${JSON.stringify(input.workflow.name)}: the container of each process.`,
+        `// ${pinningSentence(pinning)}`,
+        `// Use: nextflow run <pipeline> -c ${NEXTFLOW_CONFIG_FILE}`,
+        'process {',
+    ];
+    for (const { step, image } of steps) {
+        lines.push(`    withName: ${groovyString(literalSelector(engineName(input, step.id)))} {`);
+        lines.push(`        container = ${groovyString(image.ref)}`);
+        lines.push('    }');
+    }
+    lines.push('}', '');
+    return {
+        engine: 'nextflow',
+        files: { [NEXTFLOW_CONFIG_FILE]: lines.join('\n') },
+        pinning,
+        steps: steps.map((s) => s.step.id),
+        skipped,
+        usage: `nextflow run <pipeline> -c ${NEXTFLOW_CONFIG_FILE} (add -profile singularity/apptainer on clusters without Docker)`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/export/slurm.ts
+
+const slurm_MIB = 1024 ** 2;
+/** Slurm's `--time`: `D-HH:MM:SS`, rounded up to the minute. */
+function slurmTime(seconds) {
+    const minutes = Math.max(1, Math.ceil(seconds / 60));
+    const d = Math.floor(minutes / 1440);
+    const h = Math.floor((minutes % 1440) / 60);
+    const m = minutes % 60;
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${d}-${pad(h)}:${pad(m)}:00`;
+}
+const positiveInt = (n) => n !== undefined && Number.isFinite(n) && n > 0;
+function sbatchDirectives(step) {
+    const r = step.resources ?? {};
+    const lines = [`#SBATCH --job-name=${jobName(step.id)}`];
+    if (positiveInt(r.cpus))
+        lines.push(`#SBATCH --cpus-per-task=${Math.ceil(r.cpus)}`);
+    if (positiveInt(r.memory))
+        lines.push(`#SBATCH --mem=${Math.ceil(r.memory / slurm_MIB)}M`);
+    if (positiveInt(r.time))
+        lines.push(`#SBATCH --time=${slurmTime(r.time)}`);
+    if (positiveInt(r.gpus))
+        lines.push(`#SBATCH --gres=gpu:${Math.ceil(r.gpus)}`);
+    return lines;
+}
+function jobName(id) {
+    return `stowage-${id.replace(/[^A-Za-z0-9_.-]/g, '_')}`.slice(0, 64);
+}
+/** A stowage step's command with `{inputs.x}` and `{step.output}` replaced by their paths. */
+function resolvedRun(workflow, step) {
+    if (step.run === undefined)
+        return undefined;
+    return step.run.replace(/\{([A-Za-z][A-Za-z0-9_-]*)\.([A-Za-z][A-Za-z0-9_-]*)\}/g, (whole, a, b) => {
+        if (a === 'inputs')
+            return workflow.inputs.find((i) => i.name === b)?.path ?? whole;
+        return workflow.steps.find((s) => s.id === a)?.outputs[b] ?? whole;
+    });
+}
+function exportSlurm(input) {
+    const { steps, skipped } = exportableSteps(input);
+    const pinning = pinningOf(steps.map((s) => s.image));
+    const files = {};
+    for (const { step, image } of steps) {
+        const gpu = positiveInt(step.resources?.gpus);
+        const exec = `apptainer exec${gpu ? ' --nv' : ''} "$image"`;
+        // Only a stowage spec's `run` is a plain shell command; an engine's script needs its engine.
+        const run = input.workflow.format === 'stowage' ? resolvedRun(input.workflow, step) : undefined;
+        const body = [
+            '#!/usr/bin/env bash',
+            ...sbatchDirectives(step),
+            `# Generated by Stowage: step ${JSON.stringify(step.id)} of workflow ${JSON.stringify(input.workflow.name)} in its image.`,
+            `# ${image.pinned === 'digest' ? 'Pinned by digest.' : 'Pinned by tag only (no digest was available).'}`,
+            'set -euo pipefail',
+            `image=${common_shellQuote(`docker://${image.ref}`)}`,
+            run !== undefined
+                ? `${exec} sh -c ${common_shellQuote(run)}`
+                : `# Pass the step's command as arguments: sbatch ${jobName(step.id)}.sbatch <command> [args…]\n${exec} "$@"`,
+            '',
+        ];
+        files[`${step.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.sbatch`] = body.join('\n');
+    }
+    return {
+        engine: 'slurm',
+        files,
+        pinning,
+        steps: steps.map((s) => s.step.id),
+        skipped,
+        usage: `sbatch <step>.sbatch — ${pinningSentence(pinning)}`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/export/snakemake.ts
+/**
+ * Snakemake export: a YAML config mapping each rule to its image (`docker://…`, the form
+ * Snakemake's `container:` directive and Apptainer take), plus the two lines a Snakefile needs
+ * to apply it. YAML is written by the yaml library, so every value is quoted as YAML requires.
+ */
+
+
+const SNAKEMAKE_CONFIG_FILE = 'stowage-images.yaml';
+const SNAKEMAKE_CONFIG_KEY = 'stowage_images';
+/** The two lines to append to the Snakefile (after its rules), given the config's path from it. */
+function snakefileLines(configPath) {
+    return [
+        `configfile: ${JSON.stringify(configPath)}`,
+        `for _rule in workflow.rules: _rule.container_img = config[${JSON.stringify(SNAKEMAKE_CONFIG_KEY)}].get(_rule.name, _rule.container_img)`,
+    ];
+}
+function exportSnakemake(input) {
+    const { steps, skipped } = exportableSteps(input);
+    const pinning = pinningOf(steps.map((s) => s.image));
+    const images = {};
+    for (const { step, image } of steps) {
+        const rule = engineName(input, step.id);
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(rule)) {
+            skipped.push({ step: step.id, reason: `"${rule}" is not a Snakemake rule name` });
+            continue;
+        }
+        images[rule] = `docker://${image.ref}`;
+    }
+    const configPath = `${input.outDir ?? '.stowage/export/snakemake'}/${SNAKEMAKE_CONFIG_FILE}`;
+    const header = [
+        `Generated by Stowage for workflow ${JSON.stringify(input.workflow.name)}: the image of each rule.`,
+        pinningSentence(pinning),
+        'Append these two lines to the Snakefile, then run snakemake --use-singularity (or --sdm apptainer):',
+        ...snakefileLines(configPath).map((l) => `  ${l}`),
+    ];
+    const body = (0,dist/* stringify */.As)({ stowage_pinning: pinning, [SNAKEMAKE_CONFIG_KEY]: images }, { lineWidth: 0 });
+    return {
+        engine: 'snakemake',
+        files: { [SNAKEMAKE_CONFIG_FILE]: `${header.map((l) => `# ${l}`).join('\n')}\n${body}` },
+        pinning,
+        steps: steps.map((s) => s.step.id).filter((id) => engineName(input, id) in images),
+        skipped,
+        usage: `append to the Snakefile:\n${snakefileLines(configPath).join('\n')}`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/export/types.ts
+const types_EXPORT_ENGINES = ['nextflow', 'snakemake', 'cwl', 'slurm'];
+
+;// CONCATENATED MODULE: ./src/export/compare.ts
+
+function compareImages(workflow, currentImages, plan, options = {}) {
+    const imageSizes = options.imageSizes ?? {};
+    const groupSizes = options.groupSizes ?? {};
+    // Without a measured size, a current image is as big as the plan's average one-image-per-step image.
+    const perStep = plan.baselines.perStep;
+    const averageImage = perStep.images > 0 ? Math.round(perStep.estimatedTotalSize / perStep.images) : 0;
+    const current = [...new Set(Object.values(currentImages))].sort();
+    let beforeEstimated = false;
+    const beforeBytes = current.reduce((sum, ref) => {
+        const size = imageSizes[ref];
+        if (size === undefined)
+            beforeEstimated = true;
+        return sum + (size ?? averageImage);
+    }, 0);
+    const plannedByStep = new Map();
+    const registry = workflow.containers.registry;
+    for (const g of plan.groups)
+        for (const s of g.steps)
+            plannedByStep.set(s, registry ? `${registry}/${g.name}` : g.name);
+    for (const e of plan.external)
+        plannedByStep.set(e.step, e.image);
+    let afterEstimated = false;
+    let afterBytes = 0;
+    for (const g of plan.groups) {
+        const size = groupSizes[g.name];
+        if (size === undefined)
+            afterEstimated = true;
+        afterBytes += size ?? g.estimatedSize;
+    }
+    const external = [...new Set(plan.external.map((e) => e.image))];
+    for (const ref of external) {
+        const size = imageSizes[ref];
+        if (size === undefined)
+            afterEstimated = true;
+        afterBytes += size ?? averageImage;
+    }
+    return {
+        before: {
+            images: current.length,
+            bytes: beforeBytes,
+            estimated: beforeEstimated,
+            stepsWithoutImage: workflow.steps
+                .filter((s) => currentImages[s.id] === undefined)
+                .map((s) => s.id),
+        },
+        after: {
+            images: plan.groups.length + external.length,
+            bytes: afterBytes,
+            estimated: afterEstimated,
+        },
+        conflicts: plan.baselines.monolith.conflicts,
+        lowerBound: plan.lowerBound,
+        steps: workflow.steps.map((s) => {
+            const row = { step: s.id };
+            const cur = currentImages[s.id];
+            const planned = plannedByStep.get(s.id);
+            if (cur !== undefined)
+                row.current = cur;
+            if (planned !== undefined)
+                row.planned = planned;
+            return row;
+        }),
+    };
+}
+/** Markdown table cells: a pipe or a newline would break the table. */
+function compare_cell(text) {
+    return text
+        .replace(/\\/g, '\\\\')
+        .replace(/\|/g, '\\|')
+        .replace(/[\r\n]+/g, ' ');
+}
+function bytes(side) {
+    return `${side.estimated ? '~' : ''}${formatSize(side.bytes)}`;
+}
+/** The comparison as markdown: a summary table, then one row per step. */
+function comparisonMarkdown(c) {
+    const lines = [
+        '| | images pulled per run | bytes pulled per run |',
+        '| --- | ---: | ---: |',
+        `| current containers | ${c.before.images} | ${bytes(c.before)} |`,
+        `| stowage plan | ${c.after.images} | ${bytes(c.after)} |`,
+        `| lower bound | ${c.lowerBound} | |`,
+        '',
+        `Conflicting requirement pairs the plan keeps in separate images: ${c.conflicts}.` +
+            (c.before.estimated || c.after.estimated
+                ? ' `~` marks estimated sizes (shared layers not subtracted).'
+                : ''),
+    ];
+    if (c.before.stepsWithoutImage.length > 0) {
+        lines.push(`Steps without a declared image today: ${c.before.stepsWithoutImage.map((s) => `\`${compare_cell(s)}\``).join(', ')}.`);
+    }
+    lines.push('', '| step | current image | planned image |', '| --- | --- | --- |');
+    for (const row of c.steps) {
+        lines.push(`| ${compare_cell(row.step)} | ${row.current ? `\`${compare_cell(row.current)}\`` : '—'} | ${row.planned ? `\`${compare_cell(row.planned)}\`` : '—'} |`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** The same comparison as plain text for the terminal. */
+function comparisonText(c) {
+    const rows = [
+        ['', 'images', 'bytes per run'],
+        ['current containers', String(c.before.images), bytes(c.before)],
+        ['stowage plan', String(c.after.images), bytes(c.after)],
+        ['lower bound', String(c.lowerBound), ''],
+    ];
+    const w0 = Math.max(...rows.map((r) => r[0].length));
+    const w1 = Math.max(...rows.map((r) => r[1].length));
+    const table = rows.map(([a, b, d]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${d}`.trimEnd());
+    return `${table.join('\n')}\nconflicting requirement pairs kept apart: ${c.conflicts}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/export/step-images.ts
+/**
+ * The step → image map the exports take: each step of a group gets the group's image, by
+ * digest when the build produced one; steps with an image reference in the spec keep it.
+ */
+function stepImagesFromPlan(plan, built) {
+    const images = {};
+    for (const group of plan.groups) {
+        const image = built[group.name];
+        if (!image)
+            continue;
+        const repository = repositoryOf(image.ref);
+        const entry = image.digest && /^sha256:[a-f0-9]{64}$/.test(image.digest)
+            ? { ref: `${repository}@${image.digest}`, pinned: 'digest' }
+            : { ref: image.ref, pinned: 'tag' };
+        for (const step of group.steps)
+            images[step] = entry;
+    }
+    for (const ext of plan.external) {
+        images[ext.step] = {
+            ref: ext.image,
+            pinned: /@sha256:[a-f0-9]{64}$/.test(ext.image) ? 'digest' : 'tag',
+        };
+    }
+    return images;
+}
+/** `host:5000/a/b:tag@sha256:…` → `host:5000/a/b`: a `:` after the last `/` starts the tag. */
+function repositoryOf(ref) {
+    const noDigest = ref.split('@')[0] ?? ref;
+    const slash = noDigest.lastIndexOf('/');
+    const colon = noDigest.lastIndexOf(':');
+    return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+
+;// CONCATENATED MODULE: ./src/export/nextflow-config-check.ts
+/**
+ * Reads back a Nextflow config written in the plain subset Stowage generates — scopes
+ * (`process { … }`), selectors (`withName: 'X' { … }`) and `name = literal` settings — on top of
+ * the Groovy tokenizer, so a test (or a cautious user) can check that an exported config is valid
+ * Groovy config syntax and says what was meant. Anything outside the subset is an error with the
+ * offset where it was found.
+ */
+
+class ConfigCheckError extends Error {
+    offset;
+    constructor(message, offset) {
+        super(message);
+        this.offset = offset;
+    }
+}
+function readNextflowConfig(text) {
+    let tokens;
+    try {
+        tokens = tokenizeGroovy(text).filter((t) => t.value !== ';');
+    }
+    catch (e) {
+        if (e instanceof GroovySyntaxError)
+            throw new ConfigCheckError(e.message, e.offset);
+        throw e;
+    }
+    const settings = [];
+    let i = 0;
+    const skipNewlines = () => {
+        while (tokens[i]?.kind === 'newline')
+            i += 1;
+    };
+    const fail = (what) => {
+        const t = tokens[i];
+        throw new ConfigCheckError(`${what}, found ${t ? JSON.stringify(t.value) : 'the end of the file'}`, t?.start ?? text.length);
+    };
+    const expect = (value) => {
+        if (tokens[i]?.value !== value)
+            fail(`expected ${JSON.stringify(value)}`);
+        i += 1;
+    };
+    const block = (scope, closing) => {
+        for (;;) {
+            skipNewlines();
+            const t = tokens[i];
+            if (!t) {
+                if (closing)
+                    fail('expected "}"');
+                return;
+            }
+            if (t.value === '}' && t.kind === 'punct') {
+                if (!closing)
+                    fail('unexpected "}"');
+                i += 1;
+                return;
+            }
+            if (t.kind !== 'ident')
+                fail('expected a setting or scope name');
+            i += 1;
+            if ((t.value === 'withName' || t.value === 'withLabel') && tokens[i]?.value === ':') {
+                i += 1;
+                const selector = tokens[i];
+                if (!selector ||
+                    (selector.kind !== 'string' && selector.kind !== 'ident') ||
+                    selector.interpolated) {
+                    fail('expected a selector name or string');
+                }
+                i += 1;
+                expect('{');
+                block([...scope, `${t.value}:${selector.value}`], true);
+                continue;
+            }
+            const path = [t.value];
+            while (tokens[i]?.value === '.' && tokens[i + 1]?.kind === 'ident') {
+                path.push(tokens[i + 1].value);
+                i += 2;
+            }
+            if (tokens[i]?.value === '{') {
+                i += 1;
+                block([...scope, ...path], true);
+                continue;
+            }
+            expect('=');
+            settings.push({ path: [...scope, ...path], value: literal() });
+            const end = tokens[i];
+            if (end && end.kind !== 'newline' && !(end.kind === 'punct' && end.value === '}'))
+                fail('expected the end of the line');
+        }
+    };
+    const literal = () => {
+        const t = tokens[i];
+        i += 1;
+        if (t?.kind === 'string' && !t.interpolated)
+            return t.value;
+        if (t?.kind === 'number')
+            return Number(t.value);
+        if (t?.kind === 'ident' && (t.value === 'true' || t.value === 'false'))
+            return t.value === 'true';
+        i -= 1;
+        return fail('expected a plain string, number or boolean');
+    };
+    block([], false);
+    return settings;
+}
+
+;// CONCATENATED MODULE: ./src/export/index.ts
+/** The exports, by engine. Each is pure: the workflow and its step images in, file contents out. */
+
+
+
+
+
+
+
+const EXPORTERS = {
+    nextflow: exportNextflow,
+    snakemake: exportSnakemake,
+    cwl: exportCwl,
+    slurm: exportSlurm,
+};
+function exportFor(engine, input) {
+    return EXPORTERS[engine](input);
+}
+
+
+
+;// CONCATENATED MODULE: ./src/export/write.ts
+/**
+ * Writes the files that hand the built images to a workflow engine,
+ * under `<outDir>/<engine>/`. The lead's CLI parses arguments and prints `lines`.
+ */
+
+
+
+function isExportEngine(value) {
+    return types_EXPORT_ENGINES.includes(value);
+}
+function runExportCommand(engine, options) {
+    const root = (0,external_node_path_namespaceObject.resolve)(options.root ?? process.cwd());
+    const engines = engine === 'all' ? types_EXPORT_ENGINES : [engine];
+    const results = [];
+    const written = [];
+    const lines = [];
+    let exitCode = 0;
+    for (const e of engines) {
+        const dir = (0,external_node_path_namespaceObject.resolve)(root, options.outDir, e);
+        const outDir = (0,external_node_path_namespaceObject.relative)(root, dir).split('\\').join('/') || '.';
+        const result = exportFor(e, {
+            workflow: options.workflow,
+            stepImages: options.stepImages,
+            origin: options.origin,
+            outDir,
+        });
+        results.push(result);
+        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+        for (const [name, content] of Object.entries(result.files)) {
+            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, name), content);
+            written.push(`${outDir}/${name}`);
+            lines.push(`wrote ${outDir}/${name}`);
+        }
+        lines.push(`${e}: ${result.steps.length} step(s), images pinned by ${result.pinning}; use: ${result.usage}`);
+        for (const s of result.skipped)
+            lines.push(`${e}: skipped step ${s.step}: ${s.reason}`);
+        if (result.steps.length === 0 && options.workflow.steps.length > 0)
+            exitCode = 1;
+    }
+    return { results, written, lines, exitCode };
+}
+/** Writes the exports for several engines (the action's `export` input); returns the lines to log. */
+function writeExports(engines, options) {
+    const lines = [];
+    for (const engine of engines) {
+        if (!isExportEngine(engine)) {
+            lines.push(`export: unknown engine "${engine}"; expected one of: ${EXPORT_ENGINES.join(', ')}`);
+            continue;
+        }
+        lines.push(...runExportCommand(engine, options).lines);
+    }
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/plan/markdown.ts
+/**
+ * The plan for people: a fixed-width table for terminals and Markdown for the job summary, each
+ * with the lower bound and the two baselines (one image per step, one image for everything).
+ */
+
+function packagesOf(g) {
+    return g.packages.map((p) => p.spec).join(', ') || '-';
+}
+function hashOf(g) {
+    if (g.blocked)
+        return 'blocked';
+    return g.contentHash.slice(0, 12);
+}
+function markdown_familyOf(g) {
+    return `${g.family}${g.gpu ? ' (GPU)' : ''}${g.pinned ? ', pinned' : ''}`;
+}
+function shorten(text, max) {
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+function summaryLines(plan) {
+    const images = plan.groups.length;
+    const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
+    const { perStep, monolith } = plan.baselines;
+    return [
+        `Plan: ${images} image${images === 1 ? '' : 's'}, ${sizes_formatBytes(total)} in total; lower bound ${plan.lowerBound} (no plan can use fewer images).`,
+        `One image per step: ${perStep.images} images, ${sizes_formatBytes(perStep.estimatedTotalSize)}.`,
+        `One image for everything: ${monolith.images} image, ${sizes_formatBytes(monolith.estimatedTotalSize)}, ${monolith.conflicts} conflict${monolith.conflicts === 1 ? '' : 's'} inside.`,
+    ];
+}
+/** A plain-text table: group, family, steps, packages, estimated size, content hash. */
+function planTable(plan) {
+    const header = ['GROUP', 'FAMILY', 'STEPS', 'PACKAGES', 'EST. SIZE', 'HASH'];
+    const rows = plan.groups.map((g) => [
+        g.name,
+        markdown_familyOf(g),
+        g.steps.join(', '),
+        shorten(packagesOf(g), 60),
+        sizes_formatBytes(g.estimatedSize),
+        hashOf(g),
+    ]);
+    for (const e of plan.external)
+        rows.push([e.step, 'external', e.step, e.image, '-', '-']);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const format = (r) => r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd();
+    return [format(header), ...rows.map(format), '', ...summaryLines(plan), ''].join('\n');
+}
+/** Markdown-escape a table cell: pipes, backslashes, angle brackets, backticks, newlines. */
+function markdown_cell(text) {
+    return text
+        .replace(/\\/g, '\\\\')
+        .replace(/\|/g, '\\|')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/`/g, '\\`')
+        .replace(/[\r\n]+/g, ' ');
+}
+/** The plan table and the baseline comparison, for a job summary or a PR comment. */
+function planMarkdown(plan) {
+    const out = [
+        '### Stowage plan',
+        '',
+        '| Group | Family | Steps | Packages | Est. size | Content hash |',
+        '| --- | --- | --- | --- | ---: | --- |',
+    ];
+    for (const g of plan.groups) {
+        out.push(`| ${markdown_cell(g.name)} | ${markdown_cell(markdown_familyOf(g))} | ${markdown_cell(g.steps.join(', '))} | ${markdown_cell(packagesOf(g))} | ${formatBytes(g.estimatedSize)} | ${g.blocked ? '**blocked**' : `\`${hashOf(g)}\``} |`);
+    }
+    for (const e of plan.external) {
+        out.push(`| ${markdown_cell(e.step)} | external | ${markdown_cell(e.step)} | ${markdown_cell(e.image)} | - | - |`);
+    }
+    const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
+    const { perStep, monolith } = plan.baselines;
+    out.push('', `Lower bound: **${plan.lowerBound}** image${plan.lowerBound === 1 ? '' : 's'} (the largest set of steps that conflict pairwise, per family).`, '', '| | Images | Est. total size | Conflicts inside |', '| --- | ---: | ---: | ---: |', `| This plan | ${plan.groups.length} | ${formatBytes(total)} | 0 |`, `| One image per step | ${perStep.images} | ${formatBytes(perStep.estimatedTotalSize)} | ${perStep.conflicts} |`, `| One image for everything | ${monolith.images} | ${formatBytes(monolith.estimatedTotalSize)} | ${monolith.conflicts} |`, '');
+    const blocked = plan.groups.filter((g) => g.blocked);
+    if (blocked.length > 0) {
+        out.push(`Not rendered: ${blocked.map((g) => `\`${g.name}\``).join(', ')} (see the findings).`, '');
+    }
+    return out.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+/**
+ * GitHub annotations: which findings get one, and the exact workflow-command line for each.
+ *
+ * GitHub shows at most 10 annotations of each level (error, warning, notice) per step and drops the
+ * rest silently, so we choose which ones to spend the budget on: within a level, the first finding
+ * of every rule before a second finding of any rule, so one noisy rule cannot hide the others.
+ * The findings left out are returned so the job summary can list them.
+ */
+
+/** How many annotations of each level GitHub shows per step. */
+const GITHUB_ANNOTATION_LIMIT = {
+    error: 10,
+    warning: 10,
+    notice: 10,
+};
+function selectAnnotations(findings, budget = GITHUB_ANNOTATION_LIMIT) {
+    const annotated = [];
+    const omitted = [];
+    for (const severity of SEVERITIES) {
+        const limit = Math.max(0, budget[severity] ?? GITHUB_ANNOTATION_LIMIT[severity]);
+        const ranked = roundRobinByRule(findings.filter((f) => f.severity === severity));
+        annotated.push(...ranked.slice(0, limit));
+        omitted.push(...ranked.slice(limit).sort(compareFindings));
+    }
+    return { annotated, omitted };
+}
+/**
+ * Orders findings so that the first finding (by position) of every rule comes before the second
+ * finding of any rule, and so on. Rules take turns in ID order.
+ */
+function roundRobinByRule(findings) {
+    const byRule = new Map();
+    for (const finding of [...findings].sort(compareFindings)) {
+        const queue = byRule.get(finding.rule);
+        if (queue)
+            queue.push(finding);
+        else
+            byRule.set(finding.rule, [finding]);
+    }
+    const queues = [...byRule.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, queue]) => queue);
+    const ranked = [];
+    for (let round = 0; ranked.length < findings.length; round += 1) {
+        for (const queue of queues) {
+            const finding = queue[round];
+            if (finding)
+                ranked.push(finding);
+        }
+    }
+    return ranked;
+}
+function annotationProperties(finding) {
+    const { line, column, endLine, endColumn } = finding.span;
+    const props = {
+        title: `${finding.rule} ${finding.name}`,
+        file: repoRelativePath(finding.file),
+        startLine: line,
+        endLine,
+    };
+    if (line === endLine) {
+        props.startColumn = column;
+        props.endColumn = endColumn;
+    }
+    return props;
+}
+/**
+ * The workflow-command line GitHub turns into an annotation, e.g.
+ * `::error file=stowage.yml,line=3,col=5,endLine=3,endColumn=9,title=STW101 unknown-reference::…`.
+ * Escaping matches `@actions/core` (`escapeData` / `escapeProperty` in its command.js).
+ */
+function formatAnnotation(finding) {
+    const props = annotationProperties(finding);
+    const pairs = [
+        ['file', props.file],
+        ['line', props.startLine],
+        ['col', props.startColumn],
+        ['endLine', props.endLine],
+        ['endColumn', props.endColumn],
+        ['title', props.title],
+    ];
+    const properties = pairs
+        .filter((pair) => pair[1] !== undefined && pair[1] !== '')
+        .map(([key, value]) => `${key}=${escapeProperty(String(value))}`)
+        .join(',');
+    // The command names are our severities: error, warning, notice.
+    return `::${finding.severity} ${properties}::${escapeData(finding.message)}`;
+}
+/** Escapes a command's message: `%`, CR and LF would otherwise end or corrupt the command. */
+function escapeData(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** Escapes a command property value: as data, plus `:` and `,` which separate properties. */
+function escapeProperty(text) {
+    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+/** GitHub resolves annotation files against the repository root with forward slashes. */
+function repoRelativePath(file) {
+    return file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+}
+/** Most severe first; exported for reporters that list findings in annotation order. */
+function bySeverityThenPosition(a, b) {
+    return severityRank(a.severity) - severityRank(b.severity) || compareFindings(a, b);
 }
 
 ;// CONCATENATED MODULE: ./src/report/json.ts
@@ -16975,6 +28653,126 @@ function findingsDocument(findings) {
 }
 function formatJson(findings) {
     return `${JSON.stringify(findingsDocument(findings), null, 2)}\n`;
+}
+
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: ./src/report/sarif.ts
+/**
+ * SARIF 2.1.0 for GitHub code scanning (and any SARIF viewer): the rule catalogue as the driver's
+ * rules, each finding as a result pointing at its exact region of the spec.
+ *
+ * Paths are repository-relative URIs under the `%SRCROOT%` base, so code scanning matches them to
+ * files in the repository; `srcRoot` (the checkout's absolute path) may be given to resolve them.
+ */
+
+
+const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const TOOL_NAME = 'stowage';
+const TOOL_INFORMATION_URI = 'https://github.com/stowage-dev/stowage';
+const LEVEL = {
+    error: 'error',
+    warning: 'warning',
+    notice: 'note',
+};
+function toSarif(findings, options) {
+    const suppressed = options.suppressed ?? [];
+    const rules = ruleList([...findings, ...suppressed], options.rules);
+    const index = new Map(rules.map((rule, i) => [rule.id, i]));
+    const result = (finding) => ({
+        ruleId: finding.rule,
+        ruleIndex: index.get(finding.rule),
+        level: LEVEL[finding.severity],
+        message: { text: finding.message },
+        locations: [
+            {
+                physicalLocation: {
+                    artifactLocation: { uri: relativeUri(finding.file), uriBaseId: '%SRCROOT%' },
+                    region: {
+                        startLine: finding.span.line,
+                        startColumn: finding.span.column,
+                        endLine: finding.span.endLine,
+                        endColumn: finding.span.endColumn,
+                    },
+                },
+            },
+        ],
+    });
+    const results = [
+        ...findings.map(result),
+        ...suppressed.map((finding) => ({
+            ...result(finding),
+            suppressions: [{ kind: 'inSource' }],
+        })),
+    ];
+    return {
+        $schema: SARIF_SCHEMA_URI,
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: TOOL_NAME,
+                        version: options.toolVersion,
+                        informationUri: TOOL_INFORMATION_URI,
+                        rules: rules.map(descriptor),
+                    },
+                },
+                ...(options.srcRoot
+                    ? { originalUriBaseIds: { '%SRCROOT%': { uri: directoryUri(options.srcRoot) } } }
+                    : {}),
+                // Our columns count UTF-16 code units (JavaScript string indexes of the YAML text).
+                columnKind: 'utf16CodeUnits',
+                results,
+            },
+        ],
+    };
+}
+/** The SARIF document as the text of a `.sarif` file. */
+function formatSarif(findings, options) {
+    return `${JSON.stringify(toSarif(findings, options), null, 2)}\n`;
+}
+/** The catalogue in its order, plus any rule a finding names that the catalogue lacks. */
+function ruleList(findings, catalogue) {
+    const rules = [...catalogue];
+    const known = new Set(rules.map((r) => r.id));
+    for (const finding of findings) {
+        if (known.has(finding.rule))
+            continue;
+        known.add(finding.rule);
+        rules.push({
+            id: finding.rule,
+            name: finding.name,
+            defaultSeverity: finding.severity,
+            description: finding.name,
+            help: finding.name,
+            docsUrl: '',
+        });
+    }
+    return rules;
+}
+function descriptor(rule) {
+    const docs = rule.docsUrl ? `\n\nSee ${rule.docsUrl}` : '';
+    const docsMarkdown = rule.docsUrl ? `\n\n[${rule.id} ${rule.name}](${rule.docsUrl})` : '';
+    return {
+        id: rule.id,
+        name: rule.name,
+        shortDescription: { text: rule.description },
+        fullDescription: { text: `${rule.description} ${rule.help}` },
+        help: { text: `${rule.help}${docs}`, markdown: `${rule.help}${docsMarkdown}` },
+        ...(rule.docsUrl ? { helpUri: rule.docsUrl } : {}),
+        defaultConfiguration: { level: LEVEL[rule.defaultSeverity] },
+        properties: { tags: ['stowage', 'workflow-planning'] },
+    };
+}
+/** A repository-relative path as a relative URI reference: each segment percent-encoded. */
+function relativeUri(file) {
+    return repoRelativePath(file).split('/').map(encodeURIComponent).join('/');
+}
+/** SARIF base URIs must be absolute and end with a slash to act as directories. */
+function directoryUri(path) {
+    const uri = (0,external_node_url_namespaceObject.pathToFileURL)(path).href;
+    return uri.endsWith('/') ? uri : `${uri}/`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/text.ts
@@ -17030,6 +28828,13 @@ function summaryLine(findings) {
     ].join(', ');
 }
 
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./src/version.ts
+
+/** The package version, bundled in so the CLI and action report what they are. */
+const VERSION = package_namespaceObject.rE;
+
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: ./src/cli/args.ts
@@ -17055,6 +28860,10 @@ Options:
   --registry <ref>        push images to <ref>/<group> (default: containers.registry of the spec)
   --builder <b>           auto | docker | buildah (default: auto)
   --no-push               build without pushing
+  --tag <tag>             extra tag or tag rule for every image (repeatable)
+  --username <user>       registry user; the password comes from --password-stdin or
+                          the STOWAGE_REGISTRY_PASSWORD environment variable, never from argv
+  --password-stdin        read the registry password from standard input
   --group <name>          only this group (repeatable)
   --parallel <n>          builds at once (default: 2)
   --no-color              plain text output
@@ -17083,6 +28892,9 @@ function parseCli(argv, env = {}) {
                 registry: { type: 'string' },
                 builder: { type: 'string' },
                 'no-push': { type: 'boolean' },
+                tag: { type: 'string', multiple: true },
+                username: { type: 'string' },
+                'password-stdin': { type: 'boolean' },
                 group: { type: 'string', multiple: true },
                 parallel: { type: 'string' },
                 'no-color': { type: 'boolean' },
@@ -17103,7 +28915,10 @@ function parseCli(argv, env = {}) {
     if (!command)
         return { kind: 'help' };
     if (!COMMANDS.includes(command)) {
-        return { kind: 'error', message: `unknown command "${command}"; expected one of: ${COMMANDS.join(', ')}` };
+        return {
+            kind: 'error',
+            message: `unknown command "${command}"; expected one of: ${COMMANDS.join(', ')}`,
+        };
     }
     let engine;
     if (command === 'export') {
@@ -17117,7 +28932,7 @@ function parseCli(argv, env = {}) {
     if (!FORMATS.includes(format))
         return { kind: 'error', message: `--format must be one of: ${FORMATS.join(', ')}` };
     const failOn = (values['fail-on'] ?? 'error');
-    if (failOn !== 'never' && !SEVERITIES.includes(failOn))
+    if (failOn !== 'never' && !findings_SEVERITIES.includes(failOn))
         return { kind: 'error', message: '--fail-on must be error, warning, notice or never' };
     const importFormat = (values.import ?? 'auto');
     if (!IMPORTS.includes(importFormat))
@@ -17151,24 +28966,2271 @@ function parseCli(argv, env = {}) {
             push: !values['no-push'],
             groups: values.group ?? [],
             parallel,
+            tags: values.tag ?? [],
+            username: values.username,
+            passwordStdin: values['password-stdin'] === true,
             engine,
             importFormat,
         },
     };
 }
 
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"0.1.0"};
-;// CONCATENATED MODULE: ./src/version.ts
+;// CONCATENATED MODULE: external "string_decoder"
+const external_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+;// CONCATENATED MODULE: external "events"
+const external_events_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+;// CONCATENATED MODULE: external "assert"
+const external_assert_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+;// CONCATENATED MODULE: external "fs"
+const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
 
-/** The package version, bundled in so the CLI and action report what they are. */
-const VERSION = package_namespaceObject.rE;
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+function exists(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function io_util_isDirectory(fsPath_1) {
+    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return __awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_namespaceObject.dirname(filePath);
+                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_namespaceObject.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_namespaceObject.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_namespaceObject.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_namespaceObject.EOL.length);
+                n = s.indexOf(external_os_namespaceObject.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_namespaceObject.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new external_string_decoder_namespaceObject.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_namespaceObject.StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./src/build/builder.ts
+/**
+ * The builder interface: what the build layer asks of docker or buildah. A backend builds one
+ * Dockerfile into an image with the given tags and labels and pushes it when asked; choosing the
+ * tags, skipping unchanged groups and retagging belong to `run.ts`.
+ *
+ * Commands run through an `ExecFn` so tests can check argv exactly; the real one wraps
+ * `@actions/exec` (no shell: every argument reaches the tool as one argv entry).
+ */
+
+/** Thrown when a tool cannot be started at all (not installed). */
+class ToolMissingError extends Error {
+    name = 'ToolMissingError';
+}
+class builder_BuildError extends Error {
+    name = 'BuildError';
+}
+/** The real ExecFn: `@actions/exec`, silent (output goes to `onLine`), never throwing on exit codes. */
+const execTool = async (command, args, options = {}) => {
+    const env = options.env
+        ? { ...process.env, ...options.env }
+        : undefined;
+    let partial = '';
+    const feed = (data) => {
+        if (!options.onLine)
+            return;
+        const text = partial + data.toString('utf8');
+        const lines = text.split(/\r?\n/);
+        partial = lines.pop() ?? '';
+        for (const line of lines)
+            options.onLine(line);
+    };
+    try {
+        const result = await getExecOutput(command, [...args], {
+            input: options.input,
+            env,
+            cwd: options.cwd,
+            silent: true,
+            ignoreReturnCode: true,
+            listeners: { stdout: feed, stderr: feed },
+        });
+        if (partial && options.onLine)
+            options.onLine(partial);
+        return result;
+    }
+    catch (err) {
+        // @actions/exec throws when the executable cannot be found or started.
+        throw new ToolMissingError(`cannot run ${command}: ${err.message}`);
+    }
+};
+/** Runs a tool and throws a BuildError with the tail of its output when it fails. */
+async function runOrThrow(exec, what, command, args, options = {}) {
+    const result = await exec(command, args, options);
+    if (result.exitCode !== 0) {
+        const tail = `${result.stdout}\n${result.stderr}`
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean)
+            .slice(-8)
+            .join('\n  ');
+        throw new builder_BuildError(`${what} failed (exit ${result.exitCode}):\n  ${tail}`);
+    }
+    return result;
+}
+/** The digest in `docker push` / `buildah push` output: `latest: digest: sha256:… size: 527`. */
+function digestFromPushOutput(output) {
+    const matches = [...output.matchAll(/digest: (sha256:[a-f0-9]{64})/g)];
+    return matches.at(-1)?.[1];
+}
+
+;// CONCATENATED MODULE: ./src/build/registry.ts
+/**
+ * A small client for the registry HTTP API v2 (the distribution spec), enough for the build layer:
+ * ask whether a tag exists, read a manifest and its config (labels, size), and add tags to an
+ * existing image by putting its manifest under a new tag — no layer is pulled or pushed.
+ *
+ * Auth follows the registry's challenge: `WWW-Authenticate: Bearer realm=…,service=…,scope=…`
+ * (GHCR, Docker Hub) gets a token from the realm, with basic credentials when given; `Basic`
+ * gets the credentials directly. Transient failures (connection resets, 408, 429, 5xx) are
+ * retried with bounded exponential backoff, honouring `Retry-After`.
+ */
+
+
+const MEDIA_TYPES = {
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+};
+const ACCEPT = [
+    MEDIA_TYPES.ociManifest,
+    MEDIA_TYPES.ociIndex,
+    MEDIA_TYPES.dockerManifest,
+    MEDIA_TYPES.dockerList,
+].join(', ');
+class RegistryError extends Error {
+    status;
+    name = 'RegistryError';
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+    }
+}
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_CLOSED',
+]);
+function isTransientStatus(status) {
+    return status === 408 || status === 429 || (status >= 500 && status <= 599);
+}
+/** The network error code of a failed fetch (undici wraps it in `cause`). */
+function errorCode(err) {
+    let e = err;
+    for (let i = 0; i < 4 && e && typeof e === 'object'; i++) {
+        const code = e.code;
+        if (typeof code === 'string')
+            return code;
+        e = e.cause;
+    }
+    return undefined;
+}
+function isTransientError(err) {
+    const code = errorCode(err);
+    if (code && TRANSIENT_CODES.has(code))
+        return true;
+    const name = err?.name;
+    // A per-attempt timeout, or undici's "other side closed" without a code.
+    return name === 'TimeoutError' || /other side closed|socket hang up/i.test(String(err));
+}
+/** `Retry-After` in ms: delta-seconds or an HTTP date. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (!value)
+        return undefined;
+    if (/^[0-9]+$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const at = Date.parse(value);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+/** Parses `Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:a/b:pull"`. */
+function parseChallenge(header) {
+    if (!header)
+        return undefined;
+    const m = /^\s*([A-Za-z]+)\s*(.*)$/.exec(header);
+    if (!m)
+        return undefined;
+    const params = {};
+    const re = /([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g;
+    for (let p = re.exec(m[2] ?? ''); p; p = re.exec(m[2] ?? '')) {
+        params[(p[1] ?? '').toLowerCase()] = (p[2] ?? p[3] ?? '').replace(/\\(.)/g, '$1');
+    }
+    return { scheme: (m[1] ?? '').toLowerCase(), params };
+}
+/** The `errors[].message` of a registry error body, when there is one. */
+function registryMessage(body) {
+    try {
+        const parsed = JSON.parse(body);
+        const parts = (parsed.errors ?? []).map((e) => [e.code, e.message].filter(Boolean).join(': '));
+        if (parts.length > 0)
+            return parts.join('; ');
+    }
+    catch {
+        // not JSON: fall through
+    }
+    return body.trim().slice(0, 200);
+}
+function digestOf(bytes) {
+    return `sha256:${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+function checkRef(ref) {
+    if (!isValidTag(ref) && !isValidDigest(ref)) {
+        throw new RegistryError(`${JSON.stringify(ref)} is neither a valid tag nor a sha256 digest`);
+    }
+    return ref;
+}
+class RegistryClient {
+    host;
+    base;
+    opts;
+    fetchImpl;
+    sleep;
+    /** Authorization header per scope (`path|action`), once the registry asked for one. */
+    auth = new Map();
+    /** The scheme the registry challenged with last, reused before asking again. */
+    challenge;
+    /** Content addressed, so never stale: manifests and blobs by `path@digest`. */
+    manifestCache = new Map();
+    blobCache = new Map();
+    constructor(host, options = {}) {
+        this.host = host;
+        const insecure = options.insecure ?? isLoopbackHost(host);
+        const apiHost = host === 'docker.io' ? 'registry-1.docker.io' : host;
+        this.base = `${insecure ? 'http' : 'https'}://${apiHost}`;
+        this.opts = { retries: 5, backoffMs: 250, maxBackoffMs: 10_000, timeoutMs: 60_000, ...options };
+        this.fetchImpl = options.fetch ?? fetch;
+        this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    }
+    /** The manifest a tag or digest points at, or undefined when there is none. */
+    async headManifest(path, ref) {
+        const res = await this.request('HEAD', path, `manifests/${checkRef(ref)}`, 'pull', {
+            headers: { accept: ACCEPT },
+            missingOk: true,
+        });
+        if (!res)
+            return undefined;
+        const digest = res.headers.get('docker-content-digest');
+        if (!digest) {
+            // Some registries omit the digest on HEAD: read the manifest instead.
+            return (await this.getManifest(path, ref)) ?? undefined;
+        }
+        return {
+            digest,
+            mediaType: (res.headers.get('content-type') ?? '').split(';')[0] ?? '',
+            size: Number(res.headers.get('content-length') ?? 0),
+        };
+    }
+    async getManifest(path, ref) {
+        const cached = this.manifestCache.get(`${path}@${ref}`);
+        if (cached)
+            return cached;
+        const res = await this.request('GET', path, `manifests/${checkRef(ref)}`, 'pull', {
+            headers: { accept: ACCEPT },
+            missingOk: true,
+        });
+        if (!res)
+            return undefined;
+        const bytes = res.body;
+        const json = JSON.parse(bytes.toString('utf8'));
+        const digest = digestOf(bytes);
+        const mediaType = json.mediaType ??
+            (res.headers.get('content-type') ?? '').split(';')[0] ??
+            MEDIA_TYPES.ociManifest;
+        const manifest = { digest, mediaType, size: bytes.length, bytes, json };
+        if (isValidDigest(ref) && ref !== digest) {
+            throw new RegistryError(`registry ${this.host} sent a manifest for ${path}@${ref} with digest ${digest}`);
+        }
+        this.manifestCache.set(`${path}@${digest}`, manifest);
+        return manifest;
+    }
+    /** Puts a manifest under a tag; returns its digest. The blobs it names must be in `path`. */
+    async putManifest(path, tag, manifest) {
+        if (!isValidTag(tag))
+            throw new RegistryError(`${JSON.stringify(tag)} is not a valid tag`);
+        const res = await this.request('PUT', path, `manifests/${tag}`, 'pull,push', {
+            headers: { 'content-type': manifest.mediaType },
+            body: manifest.bytes,
+        });
+        return res?.headers.get('docker-content-digest') ?? digestOf(manifest.bytes);
+    }
+    /**
+     * Points each tag at the manifest `from` (a tag or digest) names, by putting a copy of the
+     * manifest under the tag: the layers stay where they are, nothing is pulled. Returns its digest.
+     */
+    async addTags(path, from, tags) {
+        const manifest = await this.getManifest(path, from);
+        if (!manifest) {
+            throw new RegistryError(`${this.host}/${path}:${from} does not exist, so it cannot be retagged`, 404);
+        }
+        // A PUT of the same manifest is idempotent, so no HEAD first: one request per tag.
+        for (const tag of tags)
+            await this.putManifest(path, tag, manifest);
+        return manifest.digest;
+    }
+    async getBlob(path, digest) {
+        if (!isValidDigest(digest))
+            throw new RegistryError(`${JSON.stringify(digest)} is not a sha256 digest`);
+        const res = await this.request('GET', path, `blobs/${digest}`, 'pull', {});
+        if (!res)
+            throw new RegistryError(`blob ${digest} of ${path} is missing`, 404);
+        if (digestOf(res.body) !== digest) {
+            throw new RegistryError(`blob ${digest} of ${this.host}/${path} does not match its digest`);
+        }
+        this.blobCache.set(`${path}@${digest}`, res.body);
+        return res.body;
+    }
+    async listTags(path) {
+        const res = await this.request('GET', path, 'tags/list', 'pull', { missingOk: true });
+        if (!res)
+            return [];
+        const parsed = JSON.parse(res.body.toString('utf8'));
+        return [...(parsed.tags ?? [])].sort();
+    }
+    /** Digest, pull size and labels of the image a tag names (linux/amd64 of an index). */
+    async imageInfo(path, ref) {
+        const top = await this.getManifest(path, ref);
+        if (!top)
+            return undefined;
+        let image = top;
+        if (top.json.manifests) {
+            const children = top.json.manifests.filter((m) => m.platform?.os !== 'unknown');
+            const pick = children.find((m) => m.platform?.os === 'linux' && m.platform.architecture === 'amd64') ??
+                children[0];
+            if (!pick)
+                throw new RegistryError(`${this.host}/${path}:${ref} is an empty image index`);
+            const child = await this.getManifest(path, pick.digest);
+            if (!child)
+                throw new RegistryError(`${this.host}/${path}@${pick.digest} is missing`, 404);
+            image = child;
+        }
+        const config = image.json.config;
+        if (!config)
+            throw new RegistryError(`${this.host}/${path}:${ref} has no image config`);
+        const size = config.size + (image.json.layers ?? []).reduce((sum, l) => sum + l.size, 0);
+        const parsed = JSON.parse((await this.getBlob(path, config.digest)).toString('utf8'));
+        return {
+            digest: top.digest,
+            mediaType: top.mediaType,
+            size,
+            labels: parsed.config?.Labels ?? {},
+            created: parsed.created,
+        };
+    }
+    /**
+     * One API call with auth and retries. Returns undefined for 404 when `missingOk`; throws a
+     * RegistryError that says what to fix for any other failure.
+     */
+    async request(method, path, suffix, action, init) {
+        const url = `${this.base}/v2/${path}/${suffix}`;
+        const scopeKey = `${path}|${action}`;
+        let authTried = false;
+        for (;;) {
+            const headers = { ...init.headers };
+            const authorization = this.auth.get(scopeKey) ?? (await this.preemptiveAuth(path, action, scopeKey));
+            if (authorization)
+                headers.authorization = authorization;
+            const res = await this.fetchWithRetry(method, url, headers, init.body);
+            if (res.status === 401 && !authTried) {
+                authTried = true;
+                const challenge = parseChallenge(res.headers.get('www-authenticate'));
+                if (!challenge)
+                    throw this.statusError(res.status, method, path, action, res.body);
+                this.challenge = challenge;
+                this.auth.set(scopeKey, await this.authorize(challenge, path, action));
+                continue;
+            }
+            if (res.status === 404 && init.missingOk)
+                return undefined;
+            if (res.status >= 200 && res.status < 300)
+                return res;
+            throw this.statusError(res.status, method, path, action, res.body);
+        }
+    }
+    /** After one challenge, other scopes get their auth before the first request (saves a 401). */
+    async preemptiveAuth(path, action, key) {
+        if (!this.challenge)
+            return undefined;
+        const authorization = await this.authorize(this.challenge, path, action);
+        this.auth.set(key, authorization);
+        return authorization;
+    }
+    async authorize(challenge, path, action) {
+        const creds = this.opts.credentials;
+        if (challenge.scheme === 'basic') {
+            if (!creds) {
+                throw new RegistryError(`registry ${this.host} needs a login for ${path}: set the username and password inputs`, 401);
+            }
+            return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+        }
+        if (challenge.scheme !== 'bearer' || !challenge.params.realm) {
+            throw new RegistryError(`registry ${this.host} asked for unsupported auth "${challenge.scheme}"`, 401);
+        }
+        let realm;
+        try {
+            realm = new URL(challenge.params.realm);
+        }
+        catch {
+            throw new RegistryError(`registry ${this.host} sent an invalid token realm`, 401);
+        }
+        if (realm.protocol !== 'https:' &&
+            !(realm.protocol === 'http:' && isLoopbackHost(realm.host))) {
+            throw new RegistryError(`registry ${this.host} sent a token realm that is not https: ${realm.origin}`, 401);
+        }
+        if (challenge.params.service)
+            realm.searchParams.set('service', challenge.params.service);
+        realm.searchParams.set('scope', `repository:${path}:${action}`);
+        const headers = {};
+        if (creds) {
+            headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+        }
+        const res = await this.fetchWithRetry('GET', realm.toString(), headers, undefined);
+        if (res.status === 401 || res.status === 403) {
+            throw new RegistryError(creds
+                ? `registry ${this.host} refused the credentials of "${creds.username}" (${res.status} from the token service): check the username and password (a token needs permission to ${action === 'pull' ? 'read' : 'write'} ${path})`
+                : `registry ${this.host} needs a login to ${action === 'pull' ? 'read' : 'push to'} ${path}: set the username and password inputs`, res.status);
+        }
+        if (res.status < 200 || res.status >= 300) {
+            throw new RegistryError(`token service of ${this.host} answered ${res.status}: ${registryMessage(res.body.toString('utf8'))}`, res.status);
+        }
+        const body = JSON.parse(res.body.toString('utf8'));
+        const token = body.token ?? body.access_token;
+        if (!token)
+            throw new RegistryError(`token service of ${this.host} returned no token`, 401);
+        return `Bearer ${token}`;
+    }
+    statusError(status, method, path, action, body) {
+        const detail = registryMessage(body.toString('utf8'));
+        const what = `${method} ${this.host}/${path}`;
+        const creds = this.opts.credentials;
+        switch (status) {
+            case 401:
+                return new RegistryError(creds
+                    ? `registry ${this.host} refused the credentials of "${creds.username}" for ${path} (401): check the username and password`
+                    : `registry ${this.host} needs a login to ${action === 'pull' ? 'read' : 'push to'} ${path} (401): set the username and password inputs`, status);
+            case 403:
+                return new RegistryError(`registry ${this.host} denied ${action === 'pull' ? 'reading' : 'pushing to'} ${path} (403): give the credentials ${action === 'pull' ? 'read' : 'write'} access to the repository (on GHCR: permissions: packages: write)${detail ? ` — ${detail}` : ''}`, status);
+            case 404:
+                return new RegistryError(`${what}: not found (404)${detail ? ` — ${detail}` : ''}`, status);
+            default:
+                return new RegistryError(`${what} failed with ${status}${detail ? `: ${detail}` : ''}`, status);
+        }
+    }
+    /** fetch with a timeout, retrying transient failures with bounded exponential backoff. */
+    async fetchWithRetry(method, url, headers, body) {
+        const { retries, backoffMs, maxBackoffMs, timeoutMs } = this.opts;
+        for (let attempt = 0;; attempt++) {
+            let reason;
+            let retryAfter;
+            try {
+                const res = await this.fetchImpl(url, {
+                    method,
+                    headers,
+                    body: body ? new Uint8Array(body) : undefined,
+                    redirect: 'follow',
+                    signal: AbortSignal.timeout(timeoutMs),
+                });
+                const bytes = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await res.arrayBuffer());
+                if (!isTransientStatus(res.status) || attempt >= retries) {
+                    return { status: res.status, headers: res.headers, body: bytes };
+                }
+                reason = `${res.status}`;
+                retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+            }
+            catch (err) {
+                if (!isTransientError(err)) {
+                    throw new RegistryError(`${method} ${url}: ${errorCode(err) ?? String(err)}`);
+                }
+                if (attempt >= retries) {
+                    throw new RegistryError(`${method} ${url} failed after ${retries + 1} attempts: ${errorCode(err) ?? String(err)}`);
+                }
+                reason = errorCode(err) ?? err.name;
+            }
+            const exponential = backoffMs * 2 ** attempt;
+            const jittered = exponential / 2 + Math.random() * (exponential / 2);
+            const delay = Math.min(maxBackoffMs, retryAfter ?? jittered);
+            this.opts.onRetry?.(`${method} ${this.host}: ${reason}, retry ${attempt + 1}/${retries} in ${Math.round(delay)} ms`);
+            await this.sleep(delay);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/build/run.ts
+/**
+ * Builds a plan: for each group, write its generated files, ask the registry whether the
+ * content-hash tag exists (then only add the run's tags: `skipped`), else build and push. Groups
+ * run concurrently up to `parallel`; one group's failure never hides the others' results; moving
+ * tags (`latest`, the branch) are applied only when every group succeeded.
+ *
+ * Each group builds in its own staged context, `<spec dir>/.stowage/<group>/`: the generated files
+ * plus copies of the context files the Dockerfile copies (see `stageBuildContext`).
+ */
+
+
+
+
+
+
+const quietLog = {
+    info: () => undefined,
+    warning: () => undefined,
+    group: () => undefined,
+};
+/** `dir/name`, refusing names that are absolute or climb out of `dir`. */
+function inside(dir, name, what) {
+    const target = (0,external_node_path_namespaceObject.resolve)(dir, name);
+    const rel = (0,external_node_path_namespaceObject.relative)(dir, target);
+    if ((0,external_node_path_namespaceObject.isAbsolute)(name) || rel === '' || rel.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(rel)) {
+        throw new builder_BuildError(`${what} ${JSON.stringify(name)} leaves ${dir}`);
+    }
+    return target;
+}
+/**
+ * Stages a group's build context in `<contextRoot>/.stowage/<group>/`: its generated files
+ * (Dockerfile, entrypoint, build scripts) beside copies of the context files it copies in, at
+ * their paths relative to the context root — the layout the plan's Dockerfile expects. A small
+ * context of exactly the group's inputs also keeps the rest of the repository out of the build.
+ */
+function stageBuildContext(contextRoot, group) {
+    if (group.blocked && group.blocked.length > 0) {
+        throw new builder_BuildError(`group ${group.name} cannot be built: ${group.blocked.join('; ')}`);
+    }
+    if (!group.generated.Dockerfile) {
+        throw new builder_BuildError(`group ${group.name} has no generated Dockerfile`);
+    }
+    const dir = inside((0,external_node_path_namespaceObject.join)(contextRoot, '.stowage'), group.name, 'group name');
+    (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+    for (const [name, content] of Object.entries(group.generated)) {
+        const target = inside(dir, name, `group ${group.name}: generated file`);
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
+        (0,external_node_fs_namespaceObject.writeFileSync)(target, content, { mode: name.endsWith('.sh') ? 0o755 : 0o644 });
+    }
+    for (const path of group.contextFiles) {
+        if (Object.hasOwn(group.generated, path)) {
+            throw new builder_BuildError(`group ${group.name}: context file ${path} has the name of a generated file`);
+        }
+        const source = inside(contextRoot, path, `group ${group.name}: context file`);
+        const target = inside(dir, path, `group ${group.name}: context file`);
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
+        try {
+            (0,external_node_fs_namespaceObject.cpSync)(source, target, { recursive: true, dereference: false });
+        }
+        catch (err) {
+            throw new builder_BuildError(`group ${group.name}: cannot copy context file ${path}: ${err.message}`);
+        }
+    }
+    return { contextDir: dir, dockerfile: (0,external_node_path_namespaceObject.join)(dir, 'Dockerfile') };
+}
+/** Runs `tasks` with at most `limit` at once; results in input order. */
+async function pool(items, limit, task) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await task(items[i], i);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return results;
+}
+function selectGroups(plan, filter) {
+    if (!filter || filter.length === 0)
+        return plan.groups;
+    const known = new Set(plan.groups.map((g) => g.name));
+    const unknown = filter.filter((g) => !known.has(g));
+    if (unknown.length > 0) {
+        throw new builder_BuildError(`groups ${unknown.join(', ')} not in the plan (its groups: ${[...known].join(', ') || 'none'})`);
+    }
+    return plan.groups.filter((g) => filter.includes(g.name));
+}
+function errorText(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+/** Builds (or skips) every selected group of the plan. Throws only for bad options; group failures are results. */
+async function buildPlan(plan, options) {
+    const log = options.log ?? quietLog;
+    const registry = normaliseRegistry(options.registry);
+    const registryRepo = parseRepository(registry);
+    if (registry !== options.registry.trim().replace(/\/+$/, '')) {
+        log.info(`registry ${options.registry} written as ${registry} (image names are lower case)`);
+    }
+    const groups = selectGroups(plan, options.groups);
+    const tags = runTags(options.context, options.tagRules ?? []);
+    const fixed = tags.filter((t) => !t.moving).map((t) => t.tag);
+    const moving = tags.filter((t) => t.moving).map((t) => t.tag);
+    const insecure = options.registryOptions?.insecure ?? isLoopbackHost(registryRepo.host);
+    const client = new RegistryClient(registryRepo.host, {
+        ...options.registryOptions,
+        insecure,
+        credentials: options.credentials,
+        onRetry: options.registryOptions?.onRetry ?? ((m) => log.info(`retrying: ${m}`)),
+    });
+    const contextRoot = (0,external_node_path_namespaceObject.resolve)(options.workspace, plan.context);
+    const created = options.created ?? new Date();
+    const cache = options.cache ?? 'inline';
+    log.info(`${options.push ? 'pushing' : 'not pushing'} ${groups.length} group(s) to ${repositoryName(registryRepo)}; ` +
+        `run tags: ${tags.map((t) => t.tag + (t.moving ? ' (moving)' : '')).join(', ') || 'none'}`);
+    // The builder is resolved and logged in once, at the first group that needs a build.
+    let ready;
+    const builder = () => (ready ??= (async () => {
+        const b = typeof options.builder === 'function' ? await options.builder() : options.builder;
+        log.info(`builder: ${b.description}`);
+        if (options.credentials) {
+            await b.login(registryRepo.host === 'registry-1.docker.io' ? 'docker.io' : registryRepo.host, options.credentials.username, options.credentials.password, insecure);
+        }
+        return b;
+    })());
+    let done = 0;
+    const results = await pool(groups, options.parallel ?? 2, async (group) => {
+        const started = Date.now();
+        const lines = [];
+        const repo = groupRepository(registry, group.name);
+        const result = await buildGroup(group, repo, lines).catch((err) => {
+            lines.push(`error: ${errorText(err)}`);
+            return {
+                ...baseResult(group, repo),
+                status: 'failed',
+                error: errorText(err),
+            };
+        });
+        result.durationMs = Date.now() - started;
+        done += 1;
+        log.info(`[${done}/${groups.length}] ${group.name}: ${result.status}` +
+            (result.digest ? ` ${result.digest.slice(0, 19)}` : '') +
+            ` in ${(result.durationMs / 1000).toFixed(1)} s` +
+            (result.error ? ` — ${result.error.split('\n')[0]}` : ''));
+        log.group(`${group.name}: ${result.status}`, lines);
+        return result;
+    });
+    const failed = results.filter((r) => r.status === 'failed');
+    if (moving.length > 0 && options.push) {
+        if (failed.length > 0) {
+            log.warning(`moving tags ${moving.join(', ')} were not applied because ${failed.map((r) => r.group).join(', ')} failed`);
+        }
+        else {
+            for (const r of results) {
+                const repo = parseRepository(r.image);
+                try {
+                    await client.addTags(repo.path, r.digest ?? contentHashTag(groupOf(plan, r.group).contentHash), moving);
+                    r.tags.push(...moving);
+                }
+                catch (err) {
+                    r.status = 'failed';
+                    r.error = `adding tags ${moving.join(', ')}: ${errorText(err)}`;
+                    log.warning(`${r.group}: ${r.error}`);
+                }
+            }
+        }
+    }
+    else if (!options.push) {
+        for (const r of results)
+            if (r.status !== 'failed')
+                r.tags.push(...moving);
+    }
+    return results;
+    function baseResult(group, repo) {
+        return {
+            group: group.name,
+            steps: [...group.steps],
+            image: repositoryName(repo),
+            tags: [],
+            status: 'failed',
+            pushed: false,
+            estimatedSize: group.estimatedSize,
+            durationMs: 0,
+        };
+    }
+    async function buildGroup(group, repo, lines) {
+        const { contextDir, dockerfile } = stageBuildContext(contextRoot, group);
+        const hashTag = contentHashTag(group.contentHash);
+        const image = repositoryName(repo);
+        const result = baseResult(group, repo);
+        let existing;
+        try {
+            existing = (await client.headManifest(repo.path, hashTag))?.digest;
+        }
+        catch (err) {
+            // Without push a PR may lack read access: build to check the Dockerfile anyway.
+            if (options.push)
+                throw err;
+            lines.push(`registry check failed, building anyway: ${errorText(err)}`);
+        }
+        if (existing) {
+            lines.push(`${image}:${hashTag} exists (${existing}): unchanged, not rebuilt`);
+            result.status = 'skipped';
+            result.digest = existing;
+        }
+        else {
+            const cacheFrom = [];
+            if (cache === 'inline') {
+                // Earlier images of this group share layers; only refs that exist (a missing one fails some engines).
+                for (const tag of ['latest', ...moving.filter((t) => t !== 'latest')]) {
+                    const found = await client.headManifest(repo.path, tag).catch(() => undefined);
+                    if (found)
+                        cacheFrom.push(`${image}:${tag}`);
+                }
+            }
+            lines.push(`building ${image}:${hashTag}`);
+            const output = await (await builder()).build({
+                group: group.name,
+                contextDir,
+                dockerfile,
+                image,
+                tags: [`${image}:${hashTag}`],
+                labels: ociLabels(options.context, {
+                    workflow: plan.workflow,
+                    group: group.name,
+                    steps: group.steps,
+                    contentHash: group.contentHash,
+                    created,
+                }),
+                push: options.push,
+                platforms: options.platforms ?? [],
+                cache,
+                cacheFrom,
+                insecureRegistry: insecure || isLoopbackHost(baseImageHost(group.baseImage)),
+                log: (line) => lines.push(line),
+            });
+            result.status = 'built';
+            result.size = output.localSize;
+            if (options.push) {
+                // The registry's digest is the truth (a tool's report may name a local manifest).
+                const pushed = await client.headManifest(repo.path, hashTag);
+                if (!pushed)
+                    throw new builder_BuildError(`${image}:${hashTag} was pushed but the registry does not have it`);
+                if (output.digest && output.digest !== pushed.digest) {
+                    lines.push(`note: the builder reported ${output.digest}, the registry has ${pushed.digest}`);
+                }
+                result.digest = pushed.digest;
+            }
+        }
+        result.tags = [hashTag, ...fixed];
+        // By digest from here on: the client has that manifest cached, so tagging is PUTs only.
+        const ref = result.digest ?? hashTag;
+        if (options.push) {
+            await client.addTags(repo.path, ref, fixed);
+            result.pushed = true;
+            const info = await client.imageInfo(repo.path, ref);
+            if (info)
+                result.size = info.size;
+        }
+        else if (existing) {
+            result.size = (await client.imageInfo(repo.path, ref).catch(() => undefined))?.size;
+        }
+        return result;
+    }
+}
+function groupOf(plan, name) {
+    const g = plan.groups.find((x) => x.name === name);
+    if (!g)
+        throw new builder_BuildError(`group ${name} is not in the plan`);
+    return g;
+}
+/** The registry host of a base image reference (`docker.io` when it names none). */
+function baseImageHost(ref) {
+    const first = ref.split('/')[0] ?? '';
+    return ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')
+        ? first
+        : 'docker.io';
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/build/buildah.ts
+/**
+ * The buildah backend, for runners without a daemon: `buildah bud --isolation chroot` (works
+ * unprivileged in containers without nested namespaces) and `buildah push --digestfile` per tag.
+ */
+
+
+
+
+async function buildahAvailable(exec, binary, env) {
+    try {
+        return (await exec(binary, ['version'], { env })).exitCode === 0;
+    }
+    catch {
+        return false;
+    }
+}
+/** argv of `buildah bud` for a request (pure, for tests). */
+function budArgs(req) {
+    if (req.platforms.length > 1) {
+        throw new builder_BuildError(`building ${req.group} for several platforms at once needs docker buildx`);
+    }
+    const args = ['bud', '--isolation', 'chroot', '--layers', '--file', req.dockerfile];
+    for (const tag of req.tags)
+        args.push('--tag', tag);
+    for (const [k, v] of Object.entries(req.labels))
+        args.push('--label', `${k}=${v}`);
+    if (req.platforms.length === 1)
+        args.push('--platform', req.platforms[0] ?? '');
+    if (req.insecureRegistry)
+        args.push('--tls-verify=false');
+    args.push(req.contextDir);
+    return args;
+}
+function pushArgs(tag, digestFile, insecure) {
+    const args = ['push', '--digestfile', digestFile];
+    if (insecure)
+        args.push('--tls-verify=false');
+    args.push(tag, `docker://${tag}`);
+    return args;
+}
+class BuildahBuilder {
+    opts;
+    kind = 'buildah';
+    description = 'buildah bud (daemonless, chroot isolation)';
+    binary;
+    constructor(opts) {
+        this.opts = opts;
+        this.binary = opts.binary ?? 'buildah';
+    }
+    async login(host, username, password, insecure) {
+        const args = ['login', '--username', username, '--password-stdin'];
+        if (insecure)
+            args.push('--tls-verify=false');
+        args.push(host);
+        await runOrThrow(this.opts.exec, `buildah login to ${host} as ${username}`, this.binary, args, {
+            input: Buffer.from(password),
+            env: this.opts.env,
+        });
+    }
+    async build(req) {
+        await runOrThrow(this.opts.exec, `buildah bud of ${req.group}`, this.binary, budArgs(req), {
+            env: this.opts.env,
+            onLine: req.log,
+        });
+        if (!req.push)
+            return {};
+        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'stowage-digest-'));
+        try {
+            let digest;
+            for (const tag of req.tags) {
+                const file = (0,external_node_path_namespaceObject.join)(dir, 'digest');
+                await runOrThrow(this.opts.exec, `buildah push of ${tag}`, this.binary, pushArgs(tag, file, req.insecureRegistry), {
+                    env: this.opts.env,
+                    onLine: req.log,
+                });
+                digest = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8').trim() || digest;
+            }
+            return { digest };
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/build/docker.ts
+/**
+ * The docker backend. Two paths, detected rather than assumed:
+ * - buildx present (GitHub runners): `docker buildx build` with cache export (`gha`, `registry`,
+ *   `inline`), `--platform`, `--metadata-file` for the digest and a provenance option;
+ * - only an engine with built-in BuildKit (e.g. Debian's dockerd 20.10): `DOCKER_BUILDKIT=1
+ *   docker build` with inline cache, then `docker push` per tag.
+ */
+
+
+
+
+/** True when a docker daemon answers. */
+async function dockerDaemonAnswers(exec, binary, env) {
+    try {
+        const r = await exec(binary, ['version', '--format', '{{.Server.Version}}'], { env });
+        return r.exitCode === 0 && r.stdout.trim() !== '';
+    }
+    catch {
+        return false;
+    }
+}
+/** The buildx version, or undefined when buildx is not installed. */
+async function detectBuildx(exec, binary, env) {
+    try {
+        const r = await exec(binary, ['buildx', 'version'], { env });
+        if (r.exitCode !== 0)
+            return undefined;
+        return /v?([0-9]+\.[0-9]+(?:\.[0-9]+)?)/.exec(r.stdout)?.[1] ?? r.stdout.trim();
+    }
+    catch {
+        return undefined;
+    }
+}
+function labelArgs(labels) {
+    return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+}
+/** argv of `docker buildx build` for a request (pure, for tests). */
+function buildxArgs(req, metadataFile, provenance) {
+    const args = ['buildx', 'build', '--file', req.dockerfile];
+    for (const tag of req.tags)
+        args.push('--tag', tag);
+    args.push(...labelArgs(req.labels));
+    if (req.platforms.length > 0)
+        args.push('--platform', req.platforms.join(','));
+    switch (req.cache) {
+        case 'gha':
+            args.push('--cache-from', `type=gha,scope=${req.group}`);
+            if (req.push)
+                args.push('--cache-to', `type=gha,mode=max,scope=${req.group}`);
+            break;
+        case 'registry':
+            args.push('--cache-from', `type=registry,ref=${req.image}:buildcache`);
+            if (req.push)
+                args.push('--cache-to', `type=registry,ref=${req.image}:buildcache,mode=max`);
+            break;
+        case 'inline':
+            for (const ref of req.cacheFrom)
+                args.push('--cache-from', `type=registry,ref=${ref}`);
+            args.push('--cache-to', 'type=inline');
+            break;
+        case 'none':
+            break;
+    }
+    args.push('--metadata-file', metadataFile);
+    args.push(`--provenance=${provenance === 'false' ? 'false' : `mode=${provenance}`}`);
+    if (req.push)
+        args.push('--push');
+    else if (req.platforms.length <= 1)
+        args.push('--load');
+    args.push(req.contextDir);
+    return args;
+}
+/** argv of the plain engine's `docker build` (BuildKit via DOCKER_BUILDKIT=1; pure, for tests). */
+function engineBuildArgs(req) {
+    if (req.platforms.length > 1) {
+        throw new builder_BuildError(`building ${req.group} for ${req.platforms.join(', ')} needs docker buildx; this engine builds one platform`);
+    }
+    const args = ['build', '--file', req.dockerfile];
+    for (const tag of req.tags)
+        args.push('--tag', tag);
+    args.push(...labelArgs(req.labels));
+    if (req.platforms.length === 1)
+        args.push('--platform', req.platforms[0] ?? '');
+    if (req.cache !== 'none') {
+        // The engine can only export inline cache; gha/registry need buildx.
+        args.push('--build-arg', 'BUILDKIT_INLINE_CACHE=1');
+        for (const ref of req.cacheFrom)
+            args.push('--cache-from', ref);
+    }
+    args.push(req.contextDir);
+    return args;
+}
+class DockerBuilder {
+    opts;
+    buildx;
+    kind = 'docker';
+    description;
+    constructor(opts, buildx) {
+        this.opts = opts;
+        this.buildx = buildx;
+        this.description = buildx
+            ? `docker buildx ${buildx} (BuildKit: cache export, platforms, metadata file)`
+            : 'docker engine with built-in BuildKit (DOCKER_BUILDKIT=1, no buildx: inline cache, docker push)';
+    }
+    static async create(options) {
+        const opts = { binary: 'docker', provenance: 'false', ...options };
+        const buildx = await detectBuildx(opts.exec, opts.binary, opts.env);
+        return new DockerBuilder(opts, buildx);
+    }
+    get usesBuildx() {
+        return this.buildx !== undefined;
+    }
+    async login(host, username, password) {
+        await runOrThrow(this.opts.exec, `docker login to ${host} as ${username}`, this.opts.binary, ['login', '--username', username, '--password-stdin', host], { input: Buffer.from(password), env: this.opts.env });
+    }
+    async build(req) {
+        return this.buildx ? this.buildWithBuildx(req) : this.buildWithEngine(req);
+    }
+    async buildWithBuildx(req) {
+        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'stowage-meta-'));
+        try {
+            const metadataFile = (0,external_node_path_namespaceObject.join)(dir, 'metadata.json');
+            await runOrThrow(this.opts.exec, `docker buildx build of ${req.group}`, this.opts.binary, buildxArgs(req, metadataFile, this.opts.provenance), {
+                env: this.opts.env,
+                onLine: req.log,
+            });
+            let digest;
+            try {
+                const meta = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(metadataFile, 'utf8'));
+                const d = meta['containerimage.digest'];
+                digest = typeof d === 'string' ? d : undefined;
+            }
+            catch {
+                digest = undefined;
+            }
+            return { digest, localSize: req.push ? undefined : await this.localSize(req.tags[0]) };
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        }
+    }
+    async buildWithEngine(req) {
+        const env = { ...this.opts.env, DOCKER_BUILDKIT: '1' };
+        await runOrThrow(this.opts.exec, `docker build of ${req.group}`, this.opts.binary, engineBuildArgs(req), {
+            env,
+            onLine: req.log,
+        });
+        let digest;
+        if (req.push) {
+            for (const tag of req.tags) {
+                const r = await runOrThrow(this.opts.exec, `docker push of ${tag}`, this.opts.binary, ['push', tag], {
+                    env,
+                    onLine: req.log,
+                });
+                digest = digestFromPushOutput(r.stdout) ?? digest;
+            }
+        }
+        return { digest, localSize: await this.localSize(req.tags[0]) };
+    }
+    async localSize(ref) {
+        if (!ref)
+            return undefined;
+        const r = await this.opts.exec(this.opts.binary, ['image', 'inspect', '--format', '{{.Size}}', ref], {
+            env: this.opts.env,
+        });
+        const n = Number(r.stdout.trim());
+        return r.exitCode === 0 && Number.isFinite(n) && n > 0 ? n : undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/build/select.ts
+/** Chooses the builder backend: the `builder` input (`auto|docker|buildah`). */
+
+
+
+function parseBuilderKind(value) {
+    const v = value.trim().toLowerCase() || 'auto';
+    if (v === 'auto' || v === 'docker' || v === 'buildah')
+        return v;
+    throw new BuildError(`builder must be auto, docker or buildah, not ${JSON.stringify(value)}`);
+}
+/**
+ * `docker`: a daemon must answer. `buildah`: buildah must run. `auto`: docker when a daemon
+ * answers, else buildah, else an error that says what to install.
+ */
+async function selectBuilder(kind, options = {}) {
+    const exec = options.exec ?? execTool;
+    const dockerBinary = options.dockerBinary ?? 'docker';
+    const buildahBinary = options.buildahBinary ?? 'buildah';
+    const docker = () => DockerBuilder.create({
+        exec,
+        binary: dockerBinary,
+        provenance: options.provenance,
+        env: options.env,
+    });
+    const buildah = () => new BuildahBuilder({ exec, binary: buildahBinary, env: options.env });
+    if (kind !== 'buildah' && (await dockerDaemonAnswers(exec, dockerBinary, options.env)))
+        return docker();
+    if (kind === 'docker') {
+        throw new builder_BuildError(`builder: docker, but no docker daemon answers to "${dockerBinary} version": start dockerd ` +
+            `(Debian: apt-get install docker.io) or set builder: buildah`);
+    }
+    if (await buildahAvailable(exec, buildahBinary, options.env))
+        return buildah();
+    throw new builder_BuildError(kind === 'buildah'
+        ? `builder: buildah, but "${buildahBinary} version" does not run: install buildah (Debian/Ubuntu: apt-get install buildah)`
+        : 'no builder found: no docker daemon answers and buildah is not installed. Start a Docker ' +
+            'daemon (apt-get install docker.io) or install buildah (apt-get install buildah)');
+}
+
+;// CONCATENATED MODULE: ./src/cli/build.ts
+
+
+
+
+/** Builds the plan; prints progress and a table; returns the process exit code (1 when a group failed). */
+async function runBuildCommand(plan, opts) {
+    const out = opts.out ?? ((l) => process.stdout.write(l + '\n'));
+    const err = opts.err ?? ((l) => process.stderr.write(l + '\n'));
+    const registry = opts.registry ?? opts.specRegistry;
+    if (!registry) {
+        err('stowage build: no registry: pass --registry host[:port]/path or set containers.registry in the spec');
+        return { exitCode: 2, results: [] };
+    }
+    const rules = parseTagRules((opts.tags ?? []).join('\n'));
+    if (opts.noDefaultTags)
+        rules.push(...parseTagRules('type=defaults,enable=false'));
+    const context = {};
+    const log = {
+        info: (m) => out(m),
+        warning: (m) => err(`warning: ${m}`),
+        group: (title, lines) => {
+            if (lines.length === 0)
+                return;
+            out(`── ${title}`);
+            for (const l of lines)
+                out(`   ${l}`);
+        },
+    };
+    try {
+        const builder = () => selectBuilder(opts.builder ?? 'auto', {
+            dockerBinary: opts.dockerBinary ?? process.env.STOWAGE_DOCKER,
+        });
+        const results = await buildPlan(plan, {
+            registry,
+            builder,
+            workspace: opts.workspace ?? process.cwd(),
+            context,
+            push: opts.push ?? true,
+            tagRules: rules,
+            credentials: opts.username && opts.password
+                ? { username: opts.username, password: opts.password }
+                : undefined,
+            parallel: opts.parallel,
+            groups: opts.groups,
+            cache: opts.cache,
+            platforms: opts.platforms,
+            log,
+        });
+        if (opts.json) {
+            out(JSON.stringify(imagesOutput(results), null, 2));
+        }
+        else {
+            for (const r of results) {
+                out(`${r.status.padEnd(7)} ${r.group.padEnd(16)} ${r.digest ? `${r.image}@${r.digest}` : r.image}  ${outputs_formatBytes(r.size)}` +
+                    (r.error ? `\n        ${r.error.split('\n').join('\n        ')}` : ''));
+            }
+        }
+        return { exitCode: results.some((r) => r.status === 'failed') ? 1 : 0, results };
+    }
+    catch (e) {
+        err(`stowage build: ${e.message}`);
+        return { exitCode: 1, results: [] };
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/cli/main.ts
 /**
  * `stowage` command line: parses arguments, runs the shared engine, prints like a compiler.
  * Returns the exit code instead of exiting, so tests drive it in-process.
  */
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 
@@ -17191,9 +31253,25 @@ async function main(argv, io) {
     }
     const options = parsed.options;
     try {
-        const result = check(options.path, { root: io.cwd, configPath: options.config });
-        printFindings(result, options, io);
-        return failed(result.findings, options) ? EXIT.findings : EXIT.clean;
+        const result = engine_check(options.path, {
+            root: io.cwd,
+            configPath: options.config,
+            importFormat: options.importFormat,
+            plan: options.command !== 'lint',
+            baseImages: options.baseImages,
+        });
+        const findingsFailed = failed(result.findings, options);
+        switch (options.command) {
+            case 'lint':
+                printFindings(result, options, io, io.stdout);
+                return findingsFailed ? EXIT.findings : EXIT.clean;
+            case 'plan':
+                return planCommand(result, options, io, findingsFailed);
+            case 'build':
+                return await buildCommand(result, options, io, findingsFailed);
+            case 'export':
+                return exportCommand(result, options, io);
+        }
     }
     catch (error) {
         if (error instanceof InputError) {
@@ -17207,14 +31285,141 @@ function failed(findings, options) {
     const failOn = options.failOn;
     return failOn !== 'never' && findings.some((f) => atLeast(f.severity, failOn));
 }
-function printFindings(result, options, io) {
+function printFindings(result, options, io, write) {
     switch (options.format) {
         case 'json':
-            io.stdout(formatJson(result.findings));
+            write(formatJson(result.findings));
+            return;
+        case 'github':
+            for (const finding of result.findings)
+                write(`${formatAnnotation(finding)}\n`);
+            return;
+        case 'sarif':
+            write(formatSarif(result.findings, {
+                rules: RULES,
+                toolVersion: VERSION,
+                srcRoot: io.cwd,
+                suppressed: result.suppressed,
+            }));
             return;
         default:
-            io.stdout(formatText(result.findings, { sources: result.sources, color: options.color && io.isTTY === true }));
+            write(formatText(result.findings, {
+                sources: result.sources,
+                color: options.color && io.isTTY === true,
+            }));
     }
+}
+/** Plans print findings to stderr when stdout carries the plan JSON, so both can be piped. */
+function planCommand(result, options, io, findingsFailed) {
+    const json = options.format === 'json';
+    if (!json || result.findings.length > 0)
+        printFindings(result, { ...options, format: json ? 'text' : options.format }, io, json ? io.stderr : io.stdout);
+    const plan = writtenPlan(result, options, io);
+    if (!plan)
+        return EXIT.findings;
+    if (json)
+        io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
+    else {
+        io.stdout(`\n${planTable(plan)}`);
+        if (result.workflow && Object.keys(result.currentImages).length > 0) {
+            io.stdout(`\nCurrent containers against the plan:\n${comparisonText(compareImages(result.workflow, result.currentImages, plan))}\n`);
+        }
+        io.stdout(`Wrote ${external_node_path_default().join(options.outDir, 'plan.json')} and a Dockerfile per group under ${options.outDir}/.\n`);
+    }
+    return findingsFailed ? EXIT.findings : EXIT.clean;
+}
+function writtenPlan(result, options, io) {
+    if (!result.plan) {
+        io.stderr(`stowage: no plan: ${result.planSkipped ?? 'the workflow did not load'}\n`);
+        return undefined;
+    }
+    writePlanFiles(result.plan, external_node_path_default().resolve(io.cwd, options.outDir));
+    return result.plan;
+}
+async function buildCommand(result, options, io, findingsFailed) {
+    printFindings(result, options.format === 'json' ? { ...options, format: 'text' } : options, io, io.stderr);
+    const plan = writtenPlan(result, options, io);
+    if (!plan)
+        return EXIT.findings;
+    let password = io.env.STOWAGE_REGISTRY_PASSWORD;
+    if (options.passwordStdin) {
+        if (!io.readStdin)
+            throw new InputError('--password-stdin: no standard input to read');
+        password = (await io.readStdin()).replace(/\r?\n$/, '');
+    }
+    const { exitCode, results } = await runBuildCommand(plan, {
+        registry: options.registry,
+        specRegistry: result.workflow?.containers.registry,
+        workspace: io.cwd,
+        builder: options.builder,
+        push: options.push,
+        tags: options.tags,
+        username: options.username,
+        password,
+        parallel: options.parallel,
+        groups: options.groups,
+        json: options.format === 'json',
+        out: (line) => io.stdout(`${line}\n`),
+        err: (line) => io.stderr(`${line}\n`),
+    });
+    if (results.length > 0) {
+        const file = external_node_path_default().resolve(io.cwd, options.outDir, 'images.json');
+        (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
+        (0,external_node_fs_namespaceObject.writeFileSync)(file, `${JSON.stringify(imagesOutput(results), null, 2)}\n`);
+    }
+    if (exitCode !== 0)
+        return exitCode;
+    return findingsFailed ? EXIT.findings : EXIT.clean;
+}
+/**
+ * Step → image for an engine: the digests of the last `stowage build` (`<out-dir>/images.json`)
+ * when there is one, else the content-hash tags the plan will be pushed under.
+ */
+function exportCommand(result, options, io) {
+    printFindings(result, { ...options, format: 'text' }, io, io.stderr);
+    const plan = result.plan;
+    if (!plan || !result.workflow) {
+        io.stderr(`stowage: no plan to export: ${result.planSkipped ?? 'the workflow did not load'}\n`);
+        return EXIT.findings;
+    }
+    const engine = options.engine;
+    if (!isExportEngine(engine))
+        throw new InputError(`unknown engine "${engine}"`);
+    const built = {};
+    const imagesFile = external_node_path_default().resolve(io.cwd, options.outDir, 'images.json');
+    if ((0,external_node_fs_namespaceObject.existsSync)(imagesFile)) {
+        const images = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(imagesFile, 'utf8'));
+        for (const image of images) {
+            if (image.status !== 'failed')
+                built[image.group] = {
+                    ref: `${image.image}:${image.tags[0] ?? 'latest'}`,
+                    digest: image.digest ?? undefined,
+                };
+        }
+        io.stderr(`Using the images of the last build (${external_node_path_default().relative(io.cwd, imagesFile)}).\n`);
+    }
+    else {
+        const registry = options.registry ?? result.workflow.containers.registry;
+        if (!registry)
+            throw new InputError("no images to export: run `stowage build` first, or pass --registry so the plan's tags can be used");
+        for (const group of plan.groups) {
+            if (group.contentHash)
+                built[group.name] = {
+                    ref: `${registry}/${group.name}:${contentHashTag(group.contentHash)}`,
+                };
+        }
+        io.stderr('No build results found: exporting the content-hash tags the plan will be pushed under.\n');
+    }
+    const { lines, exitCode } = runExportCommand(engine, {
+        workflow: result.workflow,
+        stepImages: stepImagesFromPlan(plan, built),
+        outDir: external_node_path_default().join(options.outDir, 'export'),
+        origin: result.origin,
+        root: io.cwd,
+    });
+    for (const line of lines)
+        io.stdout(`${line}\n`);
+    return exitCode;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/index.ts
@@ -17225,6 +31430,12 @@ main(process.argv.slice(2), {
     cwd: process.cwd(),
     env: process.env,
     isTTY: process.stdout.isTTY,
+    readStdin: async () => {
+        const chunks = [];
+        for await (const chunk of process.stdin)
+            chunks.push(chunk);
+        return Buffer.concat(chunks).toString('utf8');
+    },
 }).then((code) => {
     process.exitCode = code;
 }, (error) => {

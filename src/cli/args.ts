@@ -22,6 +22,9 @@ export interface CliOptions {
   push: boolean;
   groups: string[];
   parallel: number;
+  tags: string[];
+  username?: string;
+  passwordStdin: boolean;
   /** `export <engine>`: nextflow, snakemake, cwl, slurm. */
   engine?: string;
   importFormat: 'auto' | 'stowage' | 'nextflow' | 'snakemake' | 'cwl';
@@ -51,6 +54,10 @@ Options:
   --registry <ref>        push images to <ref>/<group> (default: containers.registry of the spec)
   --builder <b>           auto | docker | buildah (default: auto)
   --no-push               build without pushing
+  --tag <tag>             extra tag or tag rule for every image (repeatable)
+  --username <user>       registry user; the password comes from --password-stdin or
+                          the STOWAGE_REGISTRY_PASSWORD environment variable, never from argv
+  --password-stdin        read the registry password from standard input
   --group <name>          only this group (repeatable)
   --parallel <n>          builds at once (default: 2)
   --no-color              plain text output
@@ -84,6 +91,9 @@ export function parseCli(
         registry: { type: 'string' },
         builder: { type: 'string' },
         'no-push': { type: 'boolean' },
+        tag: { type: 'string', multiple: true },
+        username: { type: 'string' },
+        'password-stdin': { type: 'boolean' },
         group: { type: 'string', multiple: true },
         parallel: { type: 'string' },
         'no-color': { type: 'boolean' },
@@ -152,6 +162,9 @@ export function parseCli(
       push: !values['no-push'],
       groups: values.group ?? [],
       parallel,
+      tags: values.tag ?? [],
+      username: values.username,
+      passwordStdin: values['password-stdin'] === true,
       engine,
       importFormat,
     },

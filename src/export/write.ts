@@ -78,7 +78,9 @@ export function writeExports(engines: readonly string[], options: ExportCommandO
   const lines: string[] = [];
   for (const engine of engines) {
     if (!isExportEngine(engine)) {
-      lines.push(`export: unknown engine "${engine}"; expected one of: ${EXPORT_ENGINES.join(', ')}`);
+      lines.push(
+        `export: unknown engine "${engine}"; expected one of: ${EXPORT_ENGINES.join(', ')}`,
+      );
       continue;
     }
     lines.push(...runExportCommand(engine, options).lines);

@@ -40,6 +40,11 @@ export interface PlannedGroup {
   contextFiles: string[];
   /** sha256 (hex) over the Dockerfile, the generated files, the copied files' bytes and the base image. */
   contentHash: string;
+  /**
+   * Present when the group must not be built: why (an invalid requirement, file or image reference
+   * — each also reported as a finding). A blocked group has `generated: {}` and `contentHash: ''`.
+   */
+  blocked?: string[];
 }
 
 /** A step whose `container` is an image reference: used as is, never built. */

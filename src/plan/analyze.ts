@@ -1,0 +1,178 @@
+/**
+ * Per-step facts the grouping needs: family, GPU flag, runtimes, parsed requirements, files and
+ * the findings for anything that fails validation (rule STW410, at the exact list item).
+ */
+import type { Finding } from '../findings.js';
+import type { NodePath, Step, Workflow } from '../spec/model.js';
+import { familyOf } from './family.js';
+import { isImageReference } from './image-ref.js';
+import {
+  ECOSYSTEMS,
+  parseRequirement,
+  parseRuntime,
+  type Ecosystem,
+  type ParsedRequirement,
+  type Requirement,
+  type RuntimeKind,
+} from './requirements.js';
+import type { Family } from './types.js';
+import * as invalidRequirement from './rules/invalid-requirement.js';
+
+export const RUNTIME_KINDS: readonly RuntimeKind[] = ['python', 'r', 'java'];
+
+export interface AnalyzedStep {
+  step: Step;
+  /** Document order. */
+  index: number;
+  family: Family;
+  gpu: boolean;
+  /** `python`, `python-gpu`, …: steps of different classes never share an image. */
+  classKey: string;
+  /** The pinned group the step belongs to, if any. */
+  pin?: string;
+  runtimes: Partial<Record<RuntimeKind, string>>;
+  /** Valid requirements, in spec order (conda steps also get `python=`/`r-base=` from runtimes). */
+  requirements: Requirement[];
+  /** Validated `files:` paths, relative to the context root. */
+  files: string[];
+  /** Why this step cannot be rendered (invalid requirement, file path …); empty when fine. */
+  invalid: string[];
+}
+
+export interface Analysis {
+  steps: AnalyzedStep[];
+  external: { step: string; image: string }[];
+  findings: Finding[];
+}
+
+/** A `files:` entry: relative, no `..`, no characters that need quoting anywhere. */
+export function checkContextPath(path: string): string | undefined {
+  if (typeof path !== 'string' || path.trim() === '') return 'the path is empty';
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path))
+    return 'the path must be relative to the spec folder';
+  if (path.includes('\\')) return 'use `/` to separate folders';
+  if (path.split('/').some((part) => part === '..'))
+    return 'the path must not leave the spec folder (`..`)';
+  if (!/^[A-Za-z0-9._@+=,-]+(?:\/[A-Za-z0-9._@+=,-]+)*\/?$/.test(path)) {
+    return 'only letters, digits and . _ - @ + = , are allowed in paths';
+  }
+  return undefined;
+}
+
+export function normalizeContextPath(path: string): string {
+  return path
+    .split('/')
+    .filter((p) => p !== '' && p !== '.')
+    .join('/');
+}
+
+export function analyzeWorkflow(workflow: Workflow): Analysis {
+  const findings: Finding[] = [];
+  // Large specs repeat the same requirement text many times: parse each once.
+  const parsedCache = new Map<string, ParsedRequirement>();
+  const parse = (eco: Ecosystem, text: string): ParsedRequirement => {
+    const key = `${eco}\0${text}`;
+    let hit = parsedCache.get(key);
+    if (hit === undefined) parsedCache.set(key, (hit = parseRequirement(eco, text)));
+    return hit;
+  };
+  const pinNames = new Set(workflow.containers.groups.map((g) => g.name));
+  const pinOf = new Map<string, string>();
+  for (const pin of workflow.containers.groups) {
+    for (const id of pin.steps) if (!pinOf.has(id)) pinOf.set(id, pin.name);
+  }
+  const report = (path: NodePath, message: string) => {
+    const at = workflow.source.locate(path);
+    findings.push(invalidRequirement.finding(at.file, at.span, message));
+  };
+
+  const steps: AnalyzedStep[] = [];
+  const external: { step: string; image: string }[] = [];
+  workflow.steps.forEach((step, index) => {
+    const { family, gpu } = familyOf(step, pinNames);
+    if (family === 'external') {
+      if (isImageReference(step.container)) external.push({ step: step.id, image: step.container });
+      else {
+        report(
+          ['steps', step.id, 'container'],
+          `Step "${step.id}": container "${step.container}" is neither \`auto\`, a pinned group, nor a valid image reference.`,
+        );
+      }
+      return;
+    }
+    const pin = pinOf.get(step.id) ?? (pinNames.has(step.container) ? step.container : undefined);
+    if (family === 'none' && pin === undefined) return;
+
+    const analyzed: AnalyzedStep = {
+      step,
+      index,
+      family: family === 'none' ? 'native' : family,
+      gpu,
+      classKey: `${family === 'none' ? 'native' : family}${gpu ? '-gpu' : ''}`,
+      runtimes: {},
+      requirements: [],
+      files: [],
+      invalid: [],
+    };
+    if (pin !== undefined) analyzed.pin = pin;
+    const bad = (path: NodePath, message: string) => {
+      analyzed.invalid.push(message);
+      report(path, message);
+    };
+
+    // Step ids name build scripts and dispatcher cases; the spec schema already restricts them,
+    // but other importers may not.
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(step.id)) {
+      bad(
+        ['steps', step.id],
+        `Step "${oneLine(step.id)}": its id may hold only letters, digits and . _ -.`,
+      );
+    }
+    for (const kind of RUNTIME_KINDS) {
+      const value = step.software[kind];
+      if (value === undefined) continue;
+      const parsed = parseRuntime(kind, value);
+      if (parsed.ok) analyzed.runtimes[kind] = parsed.version;
+      else bad(['steps', step.id, 'software', kind], `Step "${step.id}": ${parsed.reason}.`);
+    }
+    if (analyzed.family === 'conda') {
+      // In a conda image the runtimes are conda packages, so they take part in the solve.
+      const runtimePackages = { python: 'python', r: 'r-base', java: 'openjdk' } as const;
+      for (const kind of RUNTIME_KINDS) {
+        const version = analyzed.runtimes[kind];
+        if (version === undefined) continue;
+        const parsed = parse('conda', `${runtimePackages[kind]}=${version}`);
+        if (parsed.ok) analyzed.requirements.push(parsed);
+      }
+    }
+    for (const eco of ECOSYSTEMS) {
+      step.software[eco].forEach((text, i) => {
+        const parsed = parse(eco, text);
+        if (parsed.ok) analyzed.requirements.push(parsed);
+        else {
+          bad(
+            ['steps', step.id, 'software', eco, i],
+            `Step "${step.id}": ${eco} requirement "${oneLine(text)}" is refused: ${parsed.reason}. No image is rendered for its group until it is fixed.`,
+          );
+        }
+      });
+    }
+    step.software.files.forEach((path, i) => {
+      const problem = checkContextPath(path);
+      if (problem) {
+        bad(
+          ['steps', step.id, 'software', 'files', i],
+          `Step "${step.id}": file "${oneLine(path)}" is refused: ${problem}.`,
+        );
+      } else analyzed.files.push(normalizeContextPath(path));
+    });
+    steps.push(analyzed);
+  });
+  return { steps, external, findings };
+}
+
+/** Quote user text in a message on one line, shortened. */
+export function oneLine(text: string): string {
+  const flat = String(text).replace(/[\r\n\t]+/g, ' ');
+  return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
+}

@@ -1,0 +1,353 @@
+/**
+ * Renders one group's Dockerfile and the files generated beside it, deterministically.
+ *
+ * Safety: every value that reaches a shell line is a requirement that passed its ecosystem's
+ * grammar (`requirements.ts`) and is also single-quoted; file paths passed `checkContextPath` and
+ * go into JSON-array `COPY`; label values are escaped; a step's `run` text never enters the
+ * Dockerfile — it goes into the generated `stowage-entrypoint.sh`, single-quoted. No heredocs, so
+ * any builder (classic docker, BuildKit, buildah) accepts the file.
+ */
+import type { Step } from '../spec/model.js';
+import type { Family, PlannedGroup, PlannedPackage } from './types.js';
+
+export const ENTRYPOINT_SCRIPT = 'stowage-entrypoint.sh';
+/** Where `files:` are copied, the working directory of every step. */
+export const APP_DIR = '/opt/stowage';
+export const USER = '10001:10001';
+
+export interface RenderInput {
+  group: Pick<PlannedGroup, 'name' | 'family' | 'gpu' | 'steps' | 'packages' | 'baseImage'>;
+  /** The group's steps, in document order. */
+  steps: readonly Step[];
+  /** `inputs.reanalysis` → `data/era5/*.nc`, `regrid.grid` → `work/grid.zarr`. */
+  placeholders: Readonly<Record<string, string>>;
+  /** Validated, sorted paths relative to the context root. */
+  files: readonly string[];
+  /** Image for the Maven stage that resolves `maven:` artifacts. */
+  mavenImage: string;
+  workflowName: string;
+}
+
+/** POSIX single-quote: the only character that needs care inside '…' is the quote itself. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A Dockerfile double-quoted string (LABEL values): no newlines, no variable expansion. */
+export function dockerString(value: string): string {
+  return `"${value.replace(/[\r\n]+/g, ' ').replace(/[\\"$]/g, '\\$&')}"`;
+}
+
+/** Instruction arguments must stay on one line: a newline here would be a bug upstream. */
+function line(text: string): string {
+  if (/[\r\n]/.test(text))
+    throw new Error(`refusing to render a Dockerfile line with a newline: ${text}`);
+  return text;
+}
+
+function copy(from: string, to: string, stage?: string): string {
+  return line(`COPY ${stage ? `--from=${stage} ` : ''}${JSON.stringify([from, to])}`);
+}
+
+/** `{inputs.x}` and `{step.output}` become the declared paths; unknown placeholders stay. */
+export function substitutePlaceholders(
+  text: string,
+  placeholders: Readonly<Record<string, string>>,
+): string {
+  return text.replace(/\{([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\}/g, (whole, key: string) =>
+    Object.hasOwn(placeholders, key) ? placeholders[key]! : whole,
+  );
+}
+
+export function buildScriptName(stepId: string): string {
+  return `build-${stepId}.sh`;
+}
+
+/** Packages by ecosystem: those several steps share first (own layer), then the rest; sorted. */
+function layersOf(packages: readonly PlannedPackage[], ecosystem: PlannedPackage['ecosystem']) {
+  const mine = packages.filter((p) => p.ecosystem === ecosystem);
+  const specs = (list: PlannedPackage[]) => [...new Set(list.map((p) => p.spec))].sort(byText);
+  const shared = specs(mine.filter((p) => p.steps.length > 1));
+  const own = specs(mine.filter((p) => p.steps.length <= 1)).filter((s) => !shared.includes(s));
+  return [shared, own].filter((l) => l.length > 0);
+}
+
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function aptLayer(specs: readonly string[]): string {
+  return line(
+    `RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${specs
+      .map(shellQuote)
+      .join(' ')} && rm -rf /var/lib/apt/lists/*`,
+  );
+}
+
+/** Extra apt packages a family's base lacks for an ecosystem it must host. */
+function helperApt(family: Family, packages: readonly PlannedPackage[]): string[] {
+  const has = (e: PlannedPackage['ecosystem']) => packages.some((p) => p.ecosystem === e);
+  const extra: string[] = [];
+  if (has('pip') && family !== 'python' && family !== 'conda') extra.push('python3', 'python3-pip');
+  if (has('npm') && family !== 'node') extra.push('nodejs', 'npm');
+  if ((has('cran') || has('bioconductor')) && family !== 'r' && family !== 'conda') {
+    extra.push('r-base-core');
+  }
+  if (has('maven') && family !== 'jvm') extra.push('default-jre-headless');
+  return extra;
+}
+
+function rString(value: string): string {
+  // Names and versions passed the R grammar ([A-Za-z0-9.], digits, `.`/`-`): no quotes inside.
+  return JSON.stringify(value);
+}
+
+function rInstallLayers(family: Family, packages: readonly PlannedPackage[]): string[] {
+  const out: string[] = [];
+  const repos = family === 'r' ? '' : ', repos = "https://cloud.r-project.org"';
+  const cran = packages.filter((p) => p.ecosystem === 'cran');
+  const bioc = packages.filter((p) => p.ecosystem === 'bioconductor');
+  const exprs: string[] = [];
+  const plain = [...new Set(cran.filter((p) => !/[=<>]/.test(p.spec)).map((p) => p.name))].sort(
+    byText,
+  );
+  const versioned = cran.filter((p) => /[=<>]/.test(p.spec)).sort((a, b) => byText(a.spec, b.spec));
+  if (plain.length > 0) exprs.push(`install.packages(c(${plain.map(rString).join(', ')})${repos})`);
+  if (versioned.length > 0) {
+    exprs.push(
+      `if (!requireNamespace("remotes", quietly = TRUE)) install.packages("remotes"${repos})`,
+    );
+    for (const p of versioned) {
+      const m = /(==|>=)\s*(.+)$/.exec(p.spec);
+      const version = m?.[1] === '>=' ? `>= ${m[2]}` : (m?.[2] ?? '');
+      exprs.push(
+        `remotes::install_version(${rString(p.name)}, version = ${rString(version)}, upgrade = "never"${repos})`,
+      );
+    }
+  }
+  if (bioc.length > 0) {
+    const names = [...new Set(bioc.map((p) => p.name))].sort(byText);
+    exprs.push(
+      `if (!requireNamespace("BiocManager", quietly = TRUE)) install.packages("BiocManager"${repos})`,
+    );
+    exprs.push(
+      `BiocManager::install(c(${names.map(rString).join(', ')}), update = FALSE, ask = FALSE)`,
+    );
+  }
+  if (exprs.length > 0) {
+    out.push(
+      line(
+        `RUN Rscript ${exprs.map((e) => `-e ${shellQuote(e)}`).join(' ')} && rm -rf /tmp/downloaded_packages /tmp/Rtmp*`,
+      ),
+    );
+  }
+  return out;
+}
+
+/** The Maven stage's pom: artifacts were validated to [A-Za-z0-9_.-] (plus range brackets). */
+export function renderPom(groupName: string, packages: readonly PlannedPackage[]): string {
+  const deps = packages
+    .filter((p) => p.ecosystem === 'maven')
+    .map((p) => p.spec.split(':'))
+    .filter((parts) => parts.length === 3)
+    .map(([g, a, v]) => `${g}:${a}:${v}`)
+    .filter((v, i, all) => all.indexOf(v) === i)
+    .sort(byText)
+    .map((coordinates) => {
+      const [g, a, v] = coordinates.split(':');
+      return `    <dependency><groupId>${g}</groupId><artifactId>${a}</artifactId><version>${v}</version></dependency>`;
+    });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<!-- Generated by Stowage: the Maven artifacts of this group, resolved into /opt/stowage/lib. -->',
+    '<project xmlns="http://maven.apache.org/POM/4.0.0">',
+    '  <modelVersion>4.0.0</modelVersion>',
+    '  <groupId>io.stowage.generated</groupId>',
+    `  <artifactId>${groupName}</artifactId>`,
+    '  <version>0</version>',
+    '  <packaging>pom</packaging>',
+    '  <dependencies>',
+    ...deps,
+    '  </dependencies>',
+    '</project>',
+    '',
+  ].join('\n');
+}
+
+/**
+ * The entrypoint dispatcher: `IMAGE <step> [args…]` runs the step's command with the arguments
+ * appended; no step lists the steps. A one-step group runs its step directly (its name as the
+ * first argument is accepted and dropped, so a step→image map can always pass it).
+ */
+export function renderEntrypoint(input: RenderInput): string {
+  const out = [
+    '#!/bin/sh',
+    `# Generated by Stowage for group ${input.group.name}: runs one step of the workflow.`,
+    'set -eu',
+    '',
+    'list_steps() {',
+    `  echo ${shellQuote(`Steps in this image (group ${input.group.name}):`)}`,
+    ...input.steps.map(
+      (s) =>
+        `  echo ${shellQuote(`  ${s.id}${s.description ? `  ${s.description.replace(/[\r\n]+/g, ' ')}` : ''}`)}`,
+    ),
+    `  echo ${shellQuote('Usage: docker run IMAGE <step> [args...]')}`,
+    '}',
+    '',
+  ];
+  const command = (s: Step): string[] => {
+    if (s.entrypoint && s.entrypoint.length > 0) {
+      return [
+        `exec ${s.entrypoint.map((a) => shellQuote(substitutePlaceholders(a, input.placeholders))).join(' ')} "$@"`,
+      ];
+    }
+    if (s.run && s.run.trim() !== '') {
+      const run = substitutePlaceholders(s.run.trim(), input.placeholders);
+      // Extra arguments are appended to a one-line command; a multi-line script or one ending in
+      // an operator gets them as "$@" only (appending there would run them as a command).
+      const appendable = !/[\r\n]/.test(run) && !/[;&|\\]$/.test(run);
+      return [
+        `exec /bin/sh -c ${shellQuote(appendable ? `${run} "$@"` : run)} ${shellQuote(s.id)} "$@"`,
+      ];
+    }
+    return [
+      `echo ${shellQuote(`Step ${s.id} declares no run command or entrypoint.`)} >&2`,
+      'exit 64',
+    ];
+  };
+  const only = input.steps.length === 1 ? input.steps[0] : undefined;
+  if (only) {
+    out.push(`if [ "\${1:-}" = ${shellQuote(only.id)} ]; then shift; fi`, ...command(only), '');
+    return out.join('\n');
+  }
+  out.push(
+    'if [ "$#" -eq 0 ]; then',
+    '  list_steps',
+    '  exit 0',
+    'fi',
+    'step="$1"',
+    'shift',
+    'case "$step" in',
+  );
+  for (const s of input.steps) {
+    out.push(`  ${shellQuote(s.id)})`, ...command(s).map((c) => `    ${c}`), '    ;;');
+  }
+  out.push(
+    '  -h|--help|help)',
+    '    list_steps',
+    '    ;;',
+    '  *)',
+    `    echo "unknown step: $step" >&2`,
+    '    list_steps >&2',
+    '    exit 64',
+    '    ;;',
+    'esac',
+    '',
+  );
+  return out.join('\n');
+}
+
+export function renderGroup(input: RenderInput): Record<string, string> {
+  const { group } = input;
+  const family = group.family;
+  const packages = group.packages;
+  const generated: Record<string, string> = {};
+  const builds = input.steps.filter((s) => (s.software.build ?? '').trim() !== '');
+  const hasMaven = packages.some((p) => p.ecosystem === 'maven');
+  const aptSpecs = packages.filter((p) => p.ecosystem === 'apt');
+  const helper = helperApt(family, packages).filter((h) => !aptSpecs.some((p) => p.name === h));
+  const aptLayers = layersOf(packages, 'apt');
+  if (helper.length > 0) aptLayers.push(helper.sort(byText));
+
+  const df: string[] = [
+    `# Generated by Stowage for workflow ${input.workflowName.replace(/[\r\n]+/g, ' ')}, group ${group.name}.`,
+    '# Do not edit: change the spec and run `stowage plan` again.',
+    '',
+  ];
+
+  if (hasMaven) {
+    generated['pom.xml'] = renderPom(group.name, packages);
+    df.push(
+      line(`FROM ${input.mavenImage} AS maven`),
+      copy('pom.xml', '/stowage/pom.xml'),
+      `RUN mvn -q -B -f /stowage/pom.xml dependency:copy-dependencies -DoutputDirectory=${APP_DIR}/lib && rm -rf /root/.m2`,
+      '',
+    );
+  }
+
+  if (builds.length > 0) {
+    df.push(line(`FROM ${group.baseImage} AS builder`), 'USER root');
+    for (const layer of aptLayers) df.push(aptLayer(layer));
+    for (const s of builds) {
+      const name = buildScriptName(s.id);
+      generated[name] = [
+        '#!/bin/sh',
+        `# Generated by Stowage: the build commands of step ${s.id}, run in the builder stage.`,
+        'set -eu',
+        substitutePlaceholders(s.software.build!.trim(), input.placeholders),
+        '',
+      ].join('\n');
+      // The step's own files (sources) are there for its build, at the same paths as at run time.
+      for (const f of s.software.files) {
+        const path = input.files.find((x) => x === f.replace(/^\.\//, '').replace(/\/$/, ''));
+        if (path !== undefined) df.push(copy(path, `${APP_DIR}/${path}`));
+      }
+      df.push(copy(name, `/stowage/${name}`), line(`RUN sh /stowage/${name}`));
+    }
+    df.push('');
+  }
+
+  df.push(line(`FROM ${group.baseImage}`), 'USER root');
+  if (family === 'conda') df.push('ENV MAMBA_ROOT_PREFIX=/opt/conda PATH=/opt/conda/bin:$PATH');
+  if (packages.some((p) => p.ecosystem === 'pip') && family !== 'python' && family !== 'conda') {
+    // Debian's python3 is "externally managed"; the image is ours, so pip may install system-wide.
+    df.push('ENV PIP_BREAK_SYSTEM_PACKAGES=1');
+  }
+  for (const layer of aptLayers) df.push(aptLayer(layer));
+  if (builds.length > 0) df.push(copy('/usr/local', '/usr/local', 'builder'));
+
+  const condaLayers = layersOf(packages, 'conda');
+  if (condaLayers.length > 0 && packages.some((p) => p.ecosystem === 'pip')) {
+    if (!packages.some((p) => p.ecosystem === 'conda' && p.name === 'pip'))
+      condaLayers.push(['pip']);
+  }
+  for (const layer of condaLayers) {
+    df.push(
+      line(
+        `RUN micromamba install -y -n base -c conda-forge ${layer.map(shellQuote).join(' ')} && micromamba clean --all --yes`,
+      ),
+    );
+  }
+  for (const layer of layersOf(packages, 'pip')) {
+    const python = family === 'conda' ? '/opt/conda/bin/python' : 'python3';
+    df.push(line(`RUN ${python} -m pip install --no-cache-dir ${layer.map(shellQuote).join(' ')}`));
+  }
+  df.push(...rInstallLayers(family, packages));
+  for (const layer of layersOf(packages, 'npm')) {
+    df.push(
+      line(`RUN npm install -g ${layer.map(shellQuote).join(' ')} && npm cache clean --force`),
+    );
+  }
+  if (hasMaven)
+    df.push(copy(`${APP_DIR}/lib`, `${APP_DIR}/lib`, 'maven'), `ENV CLASSPATH=${APP_DIR}/lib/*`);
+
+  for (const file of input.files) df.push(copy(file, `${APP_DIR}/${file}`));
+  generated[ENTRYPOINT_SCRIPT] = renderEntrypoint(input);
+  df.push(
+    copy(ENTRYPOINT_SCRIPT, `/usr/local/bin/${ENTRYPOINT_SCRIPT}`),
+    `RUN mkdir -p ${APP_DIR} && chown -R ${USER} ${APP_DIR} && chmod 0755 /usr/local/bin/${ENTRYPOINT_SCRIPT}`,
+    // Label values went through dockerString (no newline, no `$`), so the continuations are ours.
+    `LABEL org.opencontainers.image.title=${dockerString(group.name)} \\\n` +
+      `      org.opencontainers.image.description=${dockerString(
+        `Stowage group ${group.name} of workflow ${input.workflowName}: steps ${group.steps.join(', ')}`,
+      )} \\\n` +
+      `      io.stowage.group=${dockerString(group.name)} \\\n` +
+      `      io.stowage.steps=${dockerString(group.steps.join(','))}`,
+    `WORKDIR ${APP_DIR}`,
+    `USER ${USER}`,
+    `ENTRYPOINT ["/bin/sh", "/usr/local/bin/${ENTRYPOINT_SCRIPT}"]`,
+    '',
+  );
+  generated['Dockerfile'] = df.join('\n');
+  return Object.fromEntries(Object.entries(generated).sort(([a], [b]) => byText(a, b)));
+}

@@ -1,0 +1,422 @@
+/**
+ * `plan(workflow)`: the stowage plan — which steps share which image, each image's Dockerfile and
+ * content hash, the lower bound and the two baselines. Pure and deterministic: the same workflow
+ * (and the same file bytes from `readFile`) gives byte-identical JSON.
+ */
+import { createHash } from 'node:crypto';
+import { compareFindings, type Finding } from '../findings.js';
+import type { Step, Workflow } from '../spec/model.js';
+import { analyzeWorkflow, RUNTIME_KINDS, type AnalyzedStep } from './analyze.js';
+import table from './data/package-sizes.json' with { type: 'json' };
+import { renderGroup } from './dockerfile.js';
+import {
+  cliqueLowerBound,
+  colourClass,
+  conflictKey,
+  GroupState,
+  PlanContext,
+  soloBytes,
+} from './grouping.js';
+import { isGroupName, isImageReference } from './image-ref.js';
+import type { Requirement } from './requirements.js';
+import * as forcedConflict from './rules/forced-conflict.js';
+import * as invalidRequirement from './rules/invalid-requirement.js';
+import type { DraftGroup, PlanRuleInput } from './rules/meta.js';
+import * as overBudget from './rules/over-budget.js';
+import * as overSplit from './rules/over-split.js';
+import { baseImageBytes } from './sizes.js';
+import type { Baseline, Family, Plan, PlannedGroup, PlannedPackage } from './types.js';
+import { runtimesCompatible } from './version-order.js';
+
+export interface PlanOptions {
+  /**
+   * Base image per family or group name (`python`, `python-gpu`, `gpu`, `maven-builder`, a pinned
+   * group's name). Wins over the spec's `containers.base-images` and pins' `base`.
+   */
+  baseImages?: Record<string, string>;
+  /**
+   * Reads a file of the build context (path relative to the context root, i.e. the spec's
+   * folder). Its bytes go into the content hash. Without it, only the paths are hashed.
+   */
+  readFile?: (path: string) => Uint8Array | string;
+}
+
+export interface PlanResult {
+  plan: Plan;
+  findings: Finding[];
+}
+
+/** Plan rules, in the order they run; each exports `meta` and `check`. */
+export const PLAN_RULES = [forcedConflict, overBudget, overSplit] as const;
+export const PLAN_RULE_METAS = [
+  forcedConflict.meta,
+  overBudget.meta,
+  overSplit.meta,
+  invalidRequirement.meta,
+];
+
+const DEFAULT_BASES: Record<string, string> = table.defaultBaseImages;
+const DEFAULT_RUNTIMES: Record<string, string> = table.defaultRuntimes;
+
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function plan(workflow: Workflow, options: PlanOptions = {}): PlanResult {
+  const analysis = analyzeWorkflow(workflow);
+  const findings = [...analysis.findings];
+  const budget = workflow.containers.sizeBudget ?? Infinity;
+  const ctx = new PlanContext(budget, workflow.containers.packageSizes ?? {});
+  const classBase = (classKey: string) => baseImageBytes(classKey);
+
+  // 1. Pinned groups, in spec order; each holds exactly the steps pinned to it.
+  const drafts: (DraftGroup & { first: number })[] = [];
+  for (const pin of workflow.containers.groups) {
+    const members = analysis.steps.filter((s) => s.pin === pin.name);
+    if (members.length === 0) continue;
+    const lead = members.find((m) => hasSoftware(m.step)) ?? members[0]!;
+    const gpu = members.some((m) => m.gpu);
+    const classKey = `${lead.family}${gpu ? '-gpu' : ''}`;
+    const state = new GroupState(classKey, classBase(classKey));
+    for (const m of members) state.add(m, ctx);
+    drafts.push({
+      name: pin.name,
+      pinned: true,
+      classKey,
+      baseImage: '',
+      state,
+      first: members[0]!.index,
+    });
+  }
+
+  // 2. Everything else, class by class (family + GPU flag).
+  const classes = new Map<string, AnalyzedStep[]>();
+  for (const s of analysis.steps) {
+    if (s.pin !== undefined) continue;
+    const list = classes.get(s.classKey) ?? [];
+    list.push(s);
+    classes.set(s.classKey, list);
+  }
+  const taken = new Set(drafts.map((d) => d.name));
+  for (const [classKey, steps] of classes) {
+    const states = colourClass(steps, classBase(classKey), ctx)
+      .map((state) => ({ state, first: Math.min(...state.members.map((m) => m.index)) }))
+      .sort((a, b) => a.first - b.first);
+    let n = 1;
+    for (const { state, first } of states) {
+      let name = classKey;
+      while (taken.has(name)) name = `${classKey}-${++n}`;
+      taken.add(name);
+      drafts.push({ name, pinned: false, classKey, baseImage: '', state, first });
+    }
+  }
+  drafts.sort((a, b) => a.first - b.first || byText(a.name, b.name));
+
+  // 3. Base images.
+  for (const d of drafts) {
+    const resolved = resolveBaseImage(d, workflow, options);
+    d.baseImage = resolved.image;
+    if (!isImageReference(resolved.image)) {
+      const at = workflow.source.locate(resolved.path);
+      findings.push(
+        invalidRequirement.finding(
+          at.file,
+          at.span,
+          `Group "${d.name}": base image "${resolved.image.replace(/[\r\n]+/g, ' ')}" is not a valid image reference.`,
+        ),
+      );
+    }
+  }
+
+  const input: PlanRuleInput = { workflow, groups: drafts, ctx };
+  for (const rule of PLAN_RULES) findings.push(...rule.check(input));
+
+  // 4. Render.
+  const context = contextOf(workflow.file);
+  const placeholders = placeholdersOf(workflow);
+  const mavenImage =
+    options.baseImages?.['maven-builder'] ??
+    workflow.containers.baseImages['maven-builder'] ??
+    DEFAULT_BASES['maven-builder']!;
+  const groups: PlannedGroup[] = drafts.map((d) =>
+    renderDraft(d, { workflow, options, placeholders, mavenImage, findings }),
+  );
+
+  // 5. Lower bound and baselines.
+  const byClass = new Map<string, AnalyzedStep[]>();
+  for (const s of analysis.steps) {
+    const list = byClass.get(s.classKey) ?? [];
+    list.push(s);
+    byClass.set(s.classKey, list);
+  }
+  let lowerBound = 0;
+  for (const steps of byClass.values()) lowerBound += cliqueLowerBound(steps, ctx);
+
+  const result: Plan = {
+    version: 1,
+    workflow: workflow.name,
+    context,
+    groups,
+    external: [...analysis.external].sort((a, b) => byText(a.step, b.step)),
+    lowerBound,
+    baselines: baselines(analysis.steps, ctx),
+  };
+  return { plan: result, findings: findings.sort(compareFindings) };
+}
+
+function hasSoftware(step: Step): boolean {
+  const s = step.software;
+  return (
+    s.python !== undefined ||
+    s.r !== undefined ||
+    s.java !== undefined ||
+    s.build !== undefined ||
+    [s.pip, s.conda, s.cran, s.bioconductor, s.maven, s.apt, s.npm, s.files].some(
+      (l) => l.length > 0,
+    )
+  );
+}
+
+/** The spec's folder, relative to the repository: the build context root. */
+export function contextOf(file: string): string {
+  const slash = file.replace(/\\/g, '/').lastIndexOf('/');
+  return slash > 0 ? file.slice(0, slash) : '.';
+}
+
+/** `inputs.<name>` → its path; `<step>.<output>` → its path (for `run` and `build` text). */
+export function placeholdersOf(workflow: Workflow): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const i of workflow.inputs) if (i.path !== undefined) out[`inputs.${i.name}`] = i.path;
+  for (const s of workflow.steps) {
+    for (const [name, path] of Object.entries(s.outputs)) out[`${s.id}.${name}`] = path;
+  }
+  return out;
+}
+
+/**
+ * Precedence: options by group name, options by family key, the pin's `base`, the spec by group
+ * name, the spec by family key, the default. Family keys for a GPU group: `python-gpu`, `gpu`,
+ * `python`.
+ */
+export function resolveBaseImage(
+  d: Pick<DraftGroup, 'name' | 'pinned' | 'classKey' | 'state'>,
+  workflow: Workflow,
+  options: PlanOptions,
+): { image: string; path: (string | number)[] } {
+  const family = d.classKey.replace(/-gpu$/, '');
+  const keys = d.classKey.endsWith('-gpu') ? [d.classKey, 'gpu', family] : [family];
+  const opt = options.baseImages ?? {};
+  const spec = workflow.containers.baseImages;
+  const pin = d.pinned ? workflow.containers.groups.find((g) => g.name === d.name) : undefined;
+  for (const k of [d.name, ...keys]) {
+    if (opt[k] !== undefined) return { image: opt[k]!, path: ['containers'] };
+  }
+  if (pin?.base !== undefined)
+    return { image: pin.base, path: ['containers', 'groups', d.name, 'base'] };
+  for (const k of [d.name, ...keys]) {
+    if (spec[k] !== undefined) return { image: spec[k]!, path: ['containers', 'base-images', k] };
+  }
+  const template = DEFAULT_BASES[d.classKey] ?? DEFAULT_BASES[family] ?? DEFAULT_BASES['native']!;
+  const image = template.replace(/\{(python|r|java)\}/g, (_, kind: string) => {
+    const v = d.state.runtimes[kind as 'python' | 'r' | 'java'] ?? DEFAULT_RUNTIMES[kind]!;
+    // rocker/r-ver tags are full versions; python and temurin accept short ones.
+    return v;
+  });
+  return { image, path: ['containers'] };
+}
+
+interface RenderContext {
+  workflow: Workflow;
+  options: PlanOptions;
+  placeholders: Record<string, string>;
+  mavenImage: string;
+  findings: Finding[];
+}
+
+function plannedPackages(members: readonly AnalyzedStep[]): PlannedPackage[] {
+  const byKey = new Map<string, { req: Requirement; steps: Set<string> }>();
+  for (const m of members) {
+    for (const req of m.requirements) {
+      const key = `${req.ecosystem}\0${req.text}`;
+      const entry = byKey.get(key) ?? { req, steps: new Set<string>() };
+      entry.steps.add(m.step.id);
+      byKey.set(key, entry);
+    }
+  }
+  const entries = [...byKey.values()];
+  // An unversioned request folds into a versioned one of the same package.
+  const kept = entries.filter(
+    (e) =>
+      e.req.versioned ||
+      !entries.some(
+        (o) => o.req.versioned && o.req.ecosystem === e.req.ecosystem && o.req.name === e.req.name,
+      ),
+  );
+  for (const e of entries) {
+    if (kept.includes(e)) continue;
+    const into = kept.find(
+      (o) => o.req.ecosystem === e.req.ecosystem && o.req.name === e.req.name,
+    )!;
+    for (const s of e.steps) into.steps.add(s);
+  }
+  const order = new Map(members.map((m, i) => [m.step.id, i]));
+  return kept
+    .map((e) => ({
+      ecosystem: e.req.ecosystem,
+      name: e.req.name,
+      spec: e.req.text,
+      steps: [...e.steps].sort((a, b) => order.get(a)! - order.get(b)!),
+    }))
+    .sort(
+      (a, b) =>
+        byText(a.ecosystem, b.ecosystem) || byText(a.name, b.name) || byText(a.spec, b.spec),
+    );
+}
+
+function renderDraft(d: DraftGroup, rc: RenderContext): PlannedGroup {
+  const members = [...d.state.members].sort((a, b) => a.index - b.index);
+  const family = d.classKey.replace(/-gpu$/, '') as Family;
+  const runtimes: Record<string, string> = {};
+  for (const kind of RUNTIME_KINDS) {
+    const v = d.state.runtimes[kind];
+    if (v !== undefined) runtimes[kind] = v;
+  }
+  const contextFiles = [...new Set(members.flatMap((m) => m.files))].sort(byText);
+  const group: PlannedGroup = {
+    name: d.name,
+    family,
+    gpu: d.classKey.endsWith('-gpu'),
+    pinned: d.pinned,
+    steps: members.map((m) => m.step.id),
+    runtimes,
+    packages: plannedPackages(members),
+    baseImage: d.baseImage,
+    estimatedSize: d.state.size,
+    generated: {},
+    contextFiles,
+    contentHash: '',
+  };
+  const blocked = members.flatMap((m) => m.invalid);
+  if (!isGroupName(d.name)) blocked.push(`the group name "${d.name}" is not a valid image name`);
+  if (!isImageReference(d.baseImage))
+    blocked.push(`base image "${d.baseImage}" is not a valid image reference`);
+  if (!isImageReference(rc.mavenImage) && group.packages.some((p) => p.ecosystem === 'maven')) {
+    blocked.push(`the Maven builder image "${rc.mavenImage}" is not a valid image reference`);
+  }
+  // The bytes of copied files, read now so that a missing file blocks the group with a finding.
+  const fileBytes = new Map<string, Uint8Array | string>();
+  if (rc.options.readFile && blocked.length === 0) {
+    for (const path of contextFiles) {
+      try {
+        fileBytes.set(path, rc.options.readFile(path));
+      } catch {
+        const owner = members.find((m) => m.files.includes(path))!;
+        const i = owner.step.software.files.findIndex((f) => f.replace(/^\.\//, '') === path);
+        const message = `Step "${owner.step.id}": file "${path}" was not found in the build context (${contextOf(rc.workflow.file)}).`;
+        const at = rc.workflow.source.locate([
+          'steps',
+          owner.step.id,
+          'software',
+          'files',
+          Math.max(i, 0),
+        ]);
+        rc.findings.push(invalidRequirement.finding(at.file, at.span, message));
+        blocked.push(message);
+      }
+    }
+  }
+  if (blocked.length > 0) return { ...group, blocked };
+  group.generated = renderGroup({
+    group,
+    steps: members.map((m) => m.step),
+    placeholders: rc.placeholders,
+    files: contextFiles,
+    mavenImage: rc.mavenImage,
+    workflowName: rc.workflow.name,
+  });
+  group.contentHash = contentHash(group, fileBytes, rc.options.readFile !== undefined);
+  return group;
+}
+
+/**
+ * sha256 over: a format tag, the base image, every generated file (name and text) and every
+ * copied file (path and bytes), each length-prefixed so no two inputs can collide by concatenation.
+ */
+export function contentHash(
+  group: Pick<PlannedGroup, 'baseImage' | 'generated' | 'contextFiles'>,
+  fileBytes: ReadonlyMap<string, Uint8Array | string>,
+  withBytes: boolean,
+): string {
+  const h = createHash('sha256');
+  const put = (data: Uint8Array | string) => {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    h.update(`${buf.length}:`);
+    h.update(buf);
+  };
+  put('stowage-content-hash-v1');
+  put(group.baseImage);
+  for (const name of Object.keys(group.generated).sort(byText)) {
+    put(name);
+    put(group.generated[name]!);
+  }
+  for (const path of group.contextFiles) {
+    put(path);
+    put(withBytes ? (fileBytes.get(path) ?? '') : '<unread>');
+  }
+  return h.digest('hex');
+}
+
+/** One image per step, and one image for everything, from the same estimates. */
+function baselines(steps: readonly AnalyzedStep[], ctx: PlanContext): Plan['baselines'] {
+  const perStep: Baseline = {
+    images: steps.length,
+    estimatedTotalSize: steps.reduce(
+      (n, s) => n + soloBytes(s, baseImageBytes(s.classKey), ctx),
+      0,
+    ),
+    conflicts: 0,
+  };
+  const largestBase = Math.max(0, ...steps.map((s) => baseImageBytes(s.classKey)));
+  const all = new GroupState('monolith', largestBase);
+  for (const s of steps) all.add({ ...s, runtimes: {} }, ctx);
+  const monolith: Baseline = {
+    images: steps.length > 0 ? 1 : 0,
+    estimatedTotalSize: steps.length > 0 ? all.size : 0,
+    conflicts: monolithConflicts(steps, ctx),
+  };
+  return { perStep, monolith };
+}
+
+/** Distinct conflicting requirement pairs, plus distinct incompatible runtime version pairs. */
+function monolithConflicts(steps: readonly AnalyzedStep[], ctx: PlanContext): number {
+  const byKey = new Map<string, Requirement[]>();
+  const runtimes = new Map<string, Set<string>>();
+  for (const s of steps) {
+    for (const r of s.requirements) {
+      if (!r.versioned) continue;
+      const list = byKey.get(conflictKey(r)) ?? [];
+      if (!list.some((x) => x.text === r.text && x.ecosystem === r.ecosystem)) list.push(r);
+      byKey.set(conflictKey(r), list);
+    }
+    for (const kind of RUNTIME_KINDS) {
+      const v = s.runtimes[kind];
+      if (v === undefined) continue;
+      const set = runtimes.get(kind) ?? new Set<string>();
+      set.add(v);
+      runtimes.set(kind, set);
+    }
+  }
+  let n = 0;
+  for (const list of byKey.values()) {
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) if (ctx.conflict(list[i]!, list[j]!)) n++;
+    }
+  }
+  for (const set of runtimes.values()) {
+    const vs = [...set];
+    for (let i = 0; i < vs.length; i++) {
+      for (let j = i + 1; j < vs.length; j++) if (!runtimesCompatible(vs[i]!, vs[j]!)) n++;
+    }
+  }
+  return n;
+}

@@ -1,0 +1,55 @@
+/**
+ * STW404 forced-conflict: a pinned group (`containers.groups`) holds steps that cannot share an
+ * image — conflicting package versions, different runtime versions, or different families / GPU.
+ */
+import type { Finding } from '../../findings.js';
+import { GroupState } from '../grouping.js';
+import { makeFinding, type PlanRuleInput, type PlanRuleMeta } from './meta.js';
+
+export const meta: PlanRuleMeta = {
+  id: 'STW404',
+  name: 'forced-conflict',
+  severity: 'error',
+  description: 'A pinned group holds steps whose requirements conflict.',
+};
+
+export function check({ workflow, groups, ctx }: PlanRuleInput): Finding[] {
+  const findings: Finding[] = [];
+  for (const group of groups) {
+    if (!group.pinned) continue;
+    const pin = workflow.containers.groups.find((g) => g.name === group.name);
+    const members = group.state.members;
+    for (let j = 1; j < members.length; j++) {
+      const later = members[j]!;
+      for (let i = 0; i < j; i++) {
+        const earlier = members[i]!;
+        let why: string | undefined;
+        if (earlier.classKey !== later.classKey) {
+          why = `they need different images (${earlier.classKey} vs ${later.classKey})`;
+        } else {
+          const solo = new GroupState(earlier.classKey, 0);
+          solo.add(earlier, ctx);
+          const clash = solo.conflictWith(later, ctx);
+          if (clash) why = `their requirements conflict: ${clash}`;
+        }
+        if (!why) continue;
+        const index = pin ? pin.steps.indexOf(later.step.id) : -1;
+        const path =
+          index >= 0
+            ? ['containers', 'groups', group.name, 'steps', index]
+            : ['steps', later.step.id, 'container'];
+        findings.push(
+          makeFinding(
+            meta,
+            workflow,
+            path,
+            `Pinned group "${group.name}" holds steps "${earlier.step.id}" and "${later.step.id}", but ${why}. ` +
+              `Move one of them out of the pin or align the versions.`,
+          ),
+        );
+        break;
+      }
+    }
+  }
+  return findings;
+}
