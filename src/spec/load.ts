@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { Finding } from '../findings.js';
 import {
   emptySoftware,
@@ -85,15 +85,54 @@ function syntaxFinding(
   };
 }
 
+/** The first key that repeats within one mapping (merge keys `<<` aside), with its range. */
+function duplicateKey(document: Document): { key: string; range: [number, number] } | undefined {
+  let found: { key: string; range: [number, number] } | undefined;
+  visit(document, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (key === '<<') continue;
+        if (seen.has(key) && isScalar(pair.key) && pair.key.range) {
+          found = { key: String(key), range: [pair.key.range[0], pair.key.range[1]] };
+          return visit.BREAK;
+        }
+        seen.add(key);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 /** Load a spec from its text. `file` is how findings name it (repository-relative is best). */
 export function loadSpecText(text: string, file: string): LoadResult {
   const lineCounter = new LineCounter();
+  // The parser's own duplicate-key check compares every key with every other (quadratic in a
+  // 10,000-step `steps:` map); `duplicateKeys` does the same in one pass with a set per map.
   const document = parseDocument(text, {
     lineCounter,
-    uniqueKeys: true,
+    uniqueKeys: false,
     merge: true,
     prettyErrors: false,
   });
+  if (document.errors.length === 0) {
+    const duplicate = duplicateKey(document);
+    if (duplicate) {
+      return {
+        findings: [
+          {
+            ...SCHEMA_RULE,
+            severity: 'error',
+            message: `YAML syntax error: the key "${duplicate.key}" appears twice in the same mapping (${YAML_HINTS.DUPLICATE_KEY})`,
+            file,
+            span: spanOf(lineCounter, duplicate.range[0], duplicate.range[1]),
+          },
+        ],
+      };
+    }
+  }
   if (document.errors.length > 0) {
     // After the first syntax error the parser's further complaints are mostly echoes of it.
     const first = syntaxFinding(document.errors[0]!, text, file, lineCounter);

@@ -2,7 +2,18 @@
  * Source positions for YAML documents: maps a node path (`['steps', 'train', 'inputs', 0]`) to the
  * exact span of that node, or of its mapping key, in the file it was read from.
  */
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node } from 'yaml';
+import {
+  Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 import type { Span } from '../findings.js';
 import type { Location, NodePath, SourceLocator } from './model.js';
 
@@ -27,6 +38,7 @@ function trimmedEnd(text: string, start: number, end: number): number {
 
 export class YamlSource implements SourceLocator {
   private readonly lines: string[];
+  private readonly pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
 
   constructor(
     readonly file: string,
@@ -73,16 +85,11 @@ export class YamlSource implements SourceLocator {
   ): { key?: Node; value: unknown } | undefined {
     const resolved = isAlias(node) ? node.resolve(this.document) : node;
     if (isMap(resolved)) {
-      for (const pair of resolved.items) {
-        if (!isPair(pair)) continue;
-        const k = pair.key;
-        const name = isScalar(k) ? k.value : k;
-        if (String(name) === String(segment)) {
-          const value = pair.value ?? k;
-          return { key: k as Node, value: isAlias(value) ? value.resolve(this.document) : value };
-        }
-      }
-      return undefined;
+      const pair = this.pairsOf(resolved).get(String(segment));
+      if (!pair) return undefined;
+      const k = pair.key as Node;
+      const value = pair.value ?? k;
+      return { key: k, value: isAlias(value) ? value.resolve(this.document) : value };
     }
     if (isSeq(resolved) && typeof segment === 'number') {
       const item = resolved.items[segment];
@@ -90,6 +97,24 @@ export class YamlSource implements SourceLocator {
       return { value: isAlias(item) ? item.resolve(this.document) : item };
     }
     return undefined;
+  }
+
+  /**
+   * A mapping's pairs by key, built once per mapping: rules locate thousands of nodes, and a
+   * linear scan of a 10,000-step `steps:` map per lookup would make reporting quadratic.
+   */
+  private pairsOf(map: YAMLMap): Map<string, Pair> {
+    let index = this.pairIndex.get(map);
+    if (!index) {
+      index = new Map();
+      for (const pair of map.items) {
+        if (!isPair(pair)) continue;
+        const name = String(isScalar(pair.key) ? pair.key.value : pair.key);
+        if (!index.has(name)) index.set(name, pair);
+      }
+      this.pairIndex.set(map, index);
+    }
+    return index;
   }
 
   private documentStart(): Span {
