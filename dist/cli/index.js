@@ -14292,7 +14292,7 @@ __webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 exports.As = publicApi.stringify;
-__webpack_unused_export__ = visit.visit;
+exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
 
@@ -20445,6 +20445,7 @@ class YamlSource {
     document;
     lineCounter;
     lines;
+    pairIndex = new WeakMap();
     constructor(file, text, document, lineCounter) {
         this.file = file;
         this.text = text;
@@ -20485,17 +20486,12 @@ class YamlSource {
     child(node, segment) {
         const resolved = (0,dist/* isAlias */.Vj)(node) ? node.resolve(this.document) : node;
         if ((0,dist/* isMap */.jh)(resolved)) {
-            for (const pair of resolved.items) {
-                if (!(0,dist/* isPair */.tO)(pair))
-                    continue;
-                const k = pair.key;
-                const name = (0,dist/* isScalar */.jn)(k) ? k.value : k;
-                if (String(name) === String(segment)) {
-                    const value = pair.value ?? k;
-                    return { key: k, value: (0,dist/* isAlias */.Vj)(value) ? value.resolve(this.document) : value };
-                }
-            }
-            return undefined;
+            const pair = this.pairsOf(resolved).get(String(segment));
+            if (!pair)
+                return undefined;
+            const k = pair.key;
+            const value = pair.value ?? k;
+            return { key: k, value: (0,dist/* isAlias */.Vj)(value) ? value.resolve(this.document) : value };
         }
         if ((0,dist/* isSeq */.oP)(resolved) && typeof segment === 'number') {
             const item = resolved.items[segment];
@@ -20504,6 +20500,25 @@ class YamlSource {
             return { value: (0,dist/* isAlias */.Vj)(item) ? item.resolve(this.document) : item };
         }
         return undefined;
+    }
+    /**
+     * A mapping's pairs by key, built once per mapping: rules locate thousands of nodes, and a
+     * linear scan of a 10,000-step `steps:` map per lookup would make reporting quadratic.
+     */
+    pairsOf(map) {
+        let index = this.pairIndex.get(map);
+        if (!index) {
+            index = new Map();
+            for (const pair of map.items) {
+                if (!(0,dist/* isPair */.tO)(pair))
+                    continue;
+                const name = String((0,dist/* isScalar */.jn)(pair.key) ? pair.key.value : pair.key);
+                if (!index.has(name))
+                    index.set(name, pair);
+            }
+            this.pairIndex.set(map, index);
+        }
+        return index;
     }
     documentStart() {
         return { line: 1, column: 1, endLine: 1, endColumn: 1 + (this.lines[0]?.length ?? 0) };
@@ -24676,15 +24691,54 @@ function syntaxFinding(error, text, file, lineCounter) {
         span: spanOf(lineCounter, start, end),
     };
 }
+/** The first key that repeats within one mapping (merge keys `<<` aside), with its range. */
+function duplicateKey(document) {
+    let found;
+    (0,dist/* visit */.YR)(document, {
+        Map(_, map) {
+            const seen = new Set();
+            for (const pair of map.items) {
+                const key = (0,dist/* isScalar */.jn)(pair.key) ? pair.key.value : pair.key;
+                if (key === '<<')
+                    continue;
+                if (seen.has(key) && (0,dist/* isScalar */.jn)(pair.key) && pair.key.range) {
+                    found = { key: String(key), range: [pair.key.range[0], pair.key.range[1]] };
+                    return dist/* visit */.YR.BREAK;
+                }
+                seen.add(key);
+            }
+            return undefined;
+        },
+    });
+    return found;
+}
 /** Load a spec from its text. `file` is how findings name it (repository-relative is best). */
 function loadSpecText(text, file) {
     const lineCounter = new dist/* LineCounter */.HN();
+    // The parser's own duplicate-key check compares every key with every other (quadratic in a
+    // 10,000-step `steps:` map); `duplicateKeys` does the same in one pass with a set per map.
     const document = (0,dist/* parseDocument */.Tp)(text, {
         lineCounter,
-        uniqueKeys: true,
+        uniqueKeys: false,
         merge: true,
         prettyErrors: false,
     });
+    if (document.errors.length === 0) {
+        const duplicate = duplicateKey(document);
+        if (duplicate) {
+            return {
+                findings: [
+                    {
+                        ...SCHEMA_RULE,
+                        severity: 'error',
+                        message: `YAML syntax error: the key "${duplicate.key}" appears twice in the same mapping (${YAML_HINTS.DUPLICATE_KEY})`,
+                        file,
+                        span: spanOf(lineCounter, duplicate.range[0], duplicate.range[1]),
+                    },
+                ],
+            };
+        }
+    }
     if (document.errors.length > 0) {
         // After the first syntax error the parser's further complaints are mostly echoes of it.
         const first = syntaxFinding(document.errors[0], text, file, lineCounter);
@@ -31113,6 +31167,31 @@ class DockerBuilder {
 
 
 
+/** Docker 23+ clients hand BuildKit builds to buildx; older ones run them in the engine. */
+async function canBuildKit(exec, binary, env) {
+    if (await detectBuildx(exec, binary, env))
+        return true;
+    try {
+        const r = await exec(binary, ['version', '--format', '{{.Client.Version}}'], { env });
+        const major = Number(/^(\d+)\./.exec(r.stdout.trim())?.[1]);
+        return r.exitCode === 0 && major > 0 && major < 23;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The docker client to use when none is named: `docker` from PATH, unless it is a client that
+ * cannot run BuildKit builds here (23+ without buildx) and the engine's own `/usr/bin/docker` can.
+ */
+async function findDockerClient(exec, env) {
+    for (const candidate of ['docker', '/usr/bin/docker']) {
+        if ((await dockerDaemonAnswers(exec, candidate, env)) && (await canBuildKit(exec, candidate, env))) {
+            return candidate;
+        }
+    }
+    return 'docker';
+}
 function parseBuilderKind(value) {
     const v = value.trim().toLowerCase() || 'auto';
     if (v === 'auto' || v === 'docker' || v === 'buildah')
@@ -31125,7 +31204,7 @@ function parseBuilderKind(value) {
  */
 async function selectBuilder(kind, options = {}) {
     const exec = options.exec ?? execTool;
-    const dockerBinary = options.dockerBinary ?? 'docker';
+    const dockerBinary = options.dockerBinary ?? (await findDockerClient(exec, options.env));
     const buildahBinary = options.buildahBinary ?? 'buildah';
     const docker = () => DockerBuilder.create({
         exec,

@@ -8,7 +8,7 @@ import {
   type ExecFn,
   type Provenance,
 } from './builder.js';
-import { DockerBuilder, dockerDaemonAnswers } from './docker.js';
+import { DockerBuilder, detectBuildx, dockerDaemonAnswers } from './docker.js';
 
 export interface SelectBuilderOptions {
   exec?: ExecFn;
@@ -18,6 +18,31 @@ export interface SelectBuilderOptions {
   provenance?: Provenance;
   /** Extra environment for every tool call. */
   env?: Record<string, string>;
+}
+
+/** Docker 23+ clients hand BuildKit builds to buildx; older ones run them in the engine. */
+async function canBuildKit(exec: ExecFn, binary: string, env?: Record<string, string>): Promise<boolean> {
+  if (await detectBuildx(exec, binary, env)) return true;
+  try {
+    const r = await exec(binary, ['version', '--format', '{{.Client.Version}}'], { env });
+    const major = Number(/^(\d+)\./.exec(r.stdout.trim())?.[1]);
+    return r.exitCode === 0 && major > 0 && major < 23;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The docker client to use when none is named: `docker` from PATH, unless it is a client that
+ * cannot run BuildKit builds here (23+ without buildx) and the engine's own `/usr/bin/docker` can.
+ */
+export async function findDockerClient(exec: ExecFn, env?: Record<string, string>): Promise<string> {
+  for (const candidate of ['docker', '/usr/bin/docker']) {
+    if ((await dockerDaemonAnswers(exec, candidate, env)) && (await canBuildKit(exec, candidate, env))) {
+      return candidate;
+    }
+  }
+  return 'docker';
 }
 
 export function parseBuilderKind(value: string): BuilderKind {
@@ -35,7 +60,7 @@ export async function selectBuilder(
   options: SelectBuilderOptions = {},
 ): Promise<Builder> {
   const exec = options.exec ?? execTool;
-  const dockerBinary = options.dockerBinary ?? 'docker';
+  const dockerBinary = options.dockerBinary ?? (await findDockerClient(exec, options.env));
   const buildahBinary = options.buildahBinary ?? 'buildah';
   const docker = (): Promise<DockerBuilder> =>
     DockerBuilder.create({
