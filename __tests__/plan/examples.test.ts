@@ -28,7 +28,7 @@ describe('the examples', () => {
     expect(p.lowerBound).toBe(p.groups.length);
     expect(p.groups.every((g) => !g.blocked && /^[0-9a-f]{64}$/.test(g.contentHash))).toBe(true);
     expect(p.groups.find((g) => g.name === 'native')!.generated['Dockerfile']).toContain(
-      'FROM debian:bookworm-slim AS builder',
+      'FROM docker.io/library/debian:bookworm-slim AS builder',
     );
   });
 

@@ -106,8 +106,8 @@ describe('grouping: cases with a known optimum', () => {
     );
     expect(groupsOf(p)).toEqual({ python: ['a', 'b'], 'python-2': ['c'] });
     expect(p.groups[0]!.runtimes).toEqual({ python: '3.12.4' });
-    expect(p.groups[0]!.baseImage).toBe('python:3.12.4-slim');
-    expect(p.groups[1]!.baseImage).toBe('python:3.11-slim');
+    expect(p.groups[0]!.baseImage).toBe('docker.io/library/python:3.12.4-slim');
+    expect(p.groups[1]!.baseImage).toBe('docker.io/library/python:3.11-slim');
   });
 
   it('colours runtime buckets apart and lets steps without a runtime float into them', () => {
