@@ -75,7 +75,10 @@ describe('broken examples: one finding per problem, at the exact node', () => {
   const cases: [string, string[]][] = [
     ['unknown-key.yml', ['5:5-5:8 unknown key "rnu" (did you mean "run"?)']],
     ['tab-indent.yml', ['5:1-5:2 YAML syntax error: Tabs are not allowed as indentation']],
-    ['duplicate-key.yml', ['6:5-6:8 YAML syntax error: the key "run" appears twice in the same mapping']],
+    [
+      'duplicate-key.yml',
+      ['6:5-6:8 YAML syntax error: the key "run" appears twice in the same mapping'],
+    ],
     [
       'missing-required.yml',
       [

@@ -31186,7 +31186,8 @@ async function canBuildKit(exec, binary, env) {
  */
 async function findDockerClient(exec, env) {
     for (const candidate of ['docker', '/usr/bin/docker']) {
-        if ((await dockerDaemonAnswers(exec, candidate, env)) && (await canBuildKit(exec, candidate, env))) {
+        if ((await dockerDaemonAnswers(exec, candidate, env)) &&
+            (await canBuildKit(exec, candidate, env))) {
             return candidate;
         }
     }

@@ -21,7 +21,11 @@ export interface SelectBuilderOptions {
 }
 
 /** Docker 23+ clients hand BuildKit builds to buildx; older ones run them in the engine. */
-async function canBuildKit(exec: ExecFn, binary: string, env?: Record<string, string>): Promise<boolean> {
+async function canBuildKit(
+  exec: ExecFn,
+  binary: string,
+  env?: Record<string, string>,
+): Promise<boolean> {
   if (await detectBuildx(exec, binary, env)) return true;
   try {
     const r = await exec(binary, ['version', '--format', '{{.Client.Version}}'], { env });
@@ -36,9 +40,15 @@ async function canBuildKit(exec: ExecFn, binary: string, env?: Record<string, st
  * The docker client to use when none is named: `docker` from PATH, unless it is a client that
  * cannot run BuildKit builds here (23+ without buildx) and the engine's own `/usr/bin/docker` can.
  */
-export async function findDockerClient(exec: ExecFn, env?: Record<string, string>): Promise<string> {
+export async function findDockerClient(
+  exec: ExecFn,
+  env?: Record<string, string>,
+): Promise<string> {
   for (const candidate of ['docker', '/usr/bin/docker']) {
-    if ((await dockerDaemonAnswers(exec, candidate, env)) && (await canBuildKit(exec, candidate, env))) {
+    if (
+      (await dockerDaemonAnswers(exec, candidate, env)) &&
+      (await canBuildKit(exec, candidate, env))
+    ) {
       return candidate;
     }
   }

@@ -1,0 +1,144 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main, type Io } from '../../src/cli/main.js';
+import { repoRoot } from '../helpers/run-action.js';
+
+/** A throwaway copy of the examples: plan and export write into the working directory. */
+function workspace(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'stowage-cli-'));
+  cpSync(path.join(repoRoot, 'examples'), path.join(dir, 'examples'), { recursive: true });
+  return dir;
+}
+
+async function cli(
+  cwd: string,
+  args: string[],
+): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: Io = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd, env: {} };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+describe('stowage plan', () => {
+  test('writes plan.json and a Dockerfile per group, prints the table', async () => {
+    const ws = workspace();
+    const { code, out } = await cli(ws, ['plan', 'examples/flood/stowage.yml']);
+    expect(code).toBe(0);
+    expect(out).toContain('No findings.');
+    expect(out).toMatch(/^python-gpu\s+python \(GPU\)\s+train/m);
+    expect(out).toContain('One image per step: 6 images');
+    const plan = JSON.parse(readFileSync(path.join(ws, '.stowage/plan.json'), 'utf8'));
+    for (const group of plan.groups) {
+      expect(readFileSync(path.join(ws, '.stowage', group.name, 'Dockerfile'), 'utf8')).toBe(
+        group.generated.Dockerfile,
+      );
+    }
+  });
+
+  test('--format json prints the plan alone on stdout, deterministic across runs', async () => {
+    const ws = workspace();
+    const first = await cli(ws, [
+      'plan',
+      'examples/variant-calling/stowage.yml',
+      '--format',
+      'json',
+      '--out-dir',
+      'a',
+    ]);
+    const second = await cli(ws, [
+      'plan',
+      'examples/variant-calling/stowage.yml',
+      '--format',
+      'json',
+      '--out-dir',
+      'b',
+    ]);
+    expect(first.code).toBe(0);
+    expect(first.out).toBe(second.out);
+    expect(
+      JSON.parse(first.out)
+        .groups.map((g: { family: string }) => g.family)
+        .sort(),
+    ).toEqual(['conda', 'python', 'r']);
+  });
+
+  test('--base-image points a family at another registry (air-gapped runners)', async () => {
+    const ws = workspace();
+    const { code } = await cli(ws, [
+      'plan',
+      'examples/flood/stowage.yml',
+      '--base-image',
+      'native=127.0.0.1:5000/debian:12',
+    ]);
+    expect(code).toBe(0);
+    expect(readFileSync(path.join(ws, '.stowage/native/Dockerfile'), 'utf8')).toMatch(
+      /^FROM 127\.0\.0\.1:5000\/debian:12$/m,
+    );
+  });
+
+  test('an injection attempt gets a finding and no Dockerfile', async () => {
+    const ws = workspace();
+    writeFileSync(
+      path.join(ws, 'evil.yml'),
+      'version: 1\nname: evil\nsteps:\n  a:\n    run: python a.py\n    software: { python: "3.12", pip: ["numpy; rm -rf /"] }\n',
+    );
+    const { code, out } = await cli(ws, ['plan', 'evil.yml']);
+    expect(code).toBe(1);
+    expect(out).toMatch(/evil\.yml:6:\d+: error: .*\[STW410\]/);
+    expect(existsSync(path.join(ws, '.stowage/python/Dockerfile'))).toBe(false);
+    expect(readFileSync(path.join(ws, '.stowage/python/BLOCKED.txt'), 'utf8')).toContain(
+      'numpy; rm -rf /',
+    );
+  });
+
+  test('a spec with errors gets no plan and exit 1', async () => {
+    const { code, err } = await cli(repoRoot, [
+      'plan',
+      'examples/broken/unknown-key.yml',
+      '--out-dir',
+      os.tmpdir(),
+    ]);
+    expect(code).toBe(1);
+    expect(err).toContain('no plan: examples/broken/unknown-key.yml has errors');
+  });
+});
+
+describe('stowage export', () => {
+  test('without a build, exports the content-hash tags the plan will be pushed under', async () => {
+    const ws = workspace();
+    const { code, out, err } = await cli(ws, ['export', 'nextflow', 'examples/flood/stowage.yml']);
+    expect(code).toBe(0);
+    expect(err).toContain('No build results found');
+    expect(out).toContain('images pinned by tag');
+    const config = readFileSync(path.join(ws, '.stowage/export/nextflow/stowage.config'), 'utf8');
+    expect(config).toMatch(
+      /withName: 'train' \{\s*container = 'ghcr\.io\/acme\/flood\/python-gpu:hash-[0-9a-f]{20}'/,
+    );
+  });
+
+  test('after a build, exports the digests from images.json', async () => {
+    const ws = workspace();
+    const digest = `sha256:${'a'.repeat(64)}`;
+    await cli(ws, ['plan', 'examples/flood/stowage.yml']);
+    const plan = JSON.parse(readFileSync(path.join(ws, '.stowage/plan.json'), 'utf8'));
+    const images = plan.groups.map((g: { name: string }) => ({
+      group: g.name,
+      image: `ghcr.io/acme/flood/${g.name}`,
+      tags: ['latest'],
+      digest,
+      status: 'built',
+    }));
+    writeFileSync(path.join(ws, '.stowage/images.json'), JSON.stringify(images));
+    const { code, out } = await cli(ws, ['export', 'slurm', 'examples/flood/stowage.yml']);
+    expect(code).toBe(0);
+    expect(out).toContain('images pinned by digest');
+    const files = out.match(/wrote (\S+)/g)!.map((l) => l.slice(6));
+    const train = files.find((f) => f.includes('train'))!;
+    expect(readFileSync(path.join(ws, train), 'utf8')).toContain(
+      `docker://ghcr.io/acme/flood/python-gpu@${digest}`,
+    );
+  });
+});
