@@ -5,6 +5,7 @@
  */
 import { jest } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RegistryClient } from '../../src/build/registry.js';
 import { contentHashTag } from '../../src/build/tags.js';
@@ -249,6 +250,35 @@ describeWithTools(['dockerd', 'docker', 'docker-registry', 'busybox', 'htpasswd'
       } finally {
         await authRegistry.stop();
       }
+    });
+
+    test('the CLI: stowage build --registry <local>/cli, then export with the digests', () => {
+      const cli = (...args: string[]) =>
+        spawnSync(process.execPath, [join(process.cwd(), 'dist/cli/index.js'), ...args], {
+          cwd: workspace,
+          env: { ...process.env, ...dockerd?.env, STOWAGE_DOCKER: DOCKER, NO_COLOR: '1' },
+          encoding: 'utf8',
+        });
+      const images = Object.entries(baseImagesFor(base)).flatMap(([f, ref]) => [
+        '--base-image',
+        `${f}=${ref}`,
+      ]);
+      const built = cli('build', 'stowage.yml', '--registry', `${registry?.host}/cli`, ...images);
+      expect([built.status, built.stderr]).toEqual([0, expect.any(String)]);
+      expect(built.stdout).toMatch(/^built\s+native\s+\S+\/cli\/native@sha256:[0-9a-f]{64}/m);
+      const exported = cli('export', 'nextflow', 'stowage.yml', ...images);
+      expect(exported.status).toBe(0);
+      expect(exported.stdout).toContain('images pinned by digest');
+      return client()
+        .headManifest('cli/native', 'latest')
+        .then((head) => {
+          expect(head?.digest).toMatch(/^sha256:/);
+          const config = readFileSync(
+            join(workspace, '.stowage/export/nextflow/stowage.config'),
+            'utf8',
+          );
+          expect(config).toContain(`${registry?.host}/cli/native@${head?.digest}`);
+        });
     });
   },
 );

@@ -8,15 +8,16 @@ const at = (f: Finding) => `${f.span.line}:${f.span.column}-${f.span.endLine}:${
 const load = (text: string) => loadSpecText(text, 'stowage.yml');
 
 describe('bundled examples', () => {
-  test.each(['examples/flood/stowage.yml', 'examples/variant-calling/stowage.yml'])(
-    '%s loads without findings',
-    (file) => {
-      const { workflow, findings } = loadSpecFile(path.join(root, file), { root });
-      expect(findings).toEqual([]);
-      expect(workflow?.file).toBe(file);
-      expect(workflow?.steps.length).toBeGreaterThanOrEqual(5);
-    },
-  );
+  test.each([
+    'examples/flood/stowage.yml',
+    'examples/variant-calling/stowage.yml',
+    'examples/word-count/stowage.yml',
+  ])('%s loads without findings', (file) => {
+    const { workflow, findings } = loadSpecFile(path.join(root, file), { root });
+    expect(findings).toEqual([]);
+    expect(workflow?.file).toBe(file);
+    expect(workflow?.steps.length).toBeGreaterThanOrEqual(5);
+  });
 
   test('the flood example normalises durations, sizes and references', () => {
     const { workflow } = loadSpecFile(path.join(root, 'examples/flood/stowage.yml'), { root });
