@@ -67870,8 +67870,9 @@ function groupedSteps(workflow, stepLines, plan) {
     const boxes = [];
     if (plan) {
         for (const group of plan.groups) {
+            const kind = `${group.family}${group.gpu ? ', GPU' : ''}`;
             boxes.push({
-                label: `${group.name} (${group.family}${group.gpu ? ', GPU' : ''})`,
+                label: kind === group.name ? group.name : `${group.name} (${kind})`,
                 steps: group.steps,
             });
         }
@@ -68059,8 +68060,10 @@ function summaryMarkdown(input) {
     }
     if (input.workflow)
         sections.push(`### Workflow\n\n${diagram(input)}`);
-    if (input.planMarkdown?.trim())
-        sections.push(`### Stowage plan\n\n${input.planMarkdown.trim()}`);
+    const planText = input.planMarkdown?.trim();
+    // The plan's own Markdown usually brings its heading; add one only when it does not.
+    if (planText)
+        sections.push(planText.startsWith('#') ? planText : `### Stowage plan\n\n${planText}`);
     return `${sections.join('\n\n')}\n`;
 }
 /** `**2 errors** · 1 warning · 0 notices`, with the worst non-zero level in bold. */

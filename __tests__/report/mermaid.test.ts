@@ -126,7 +126,7 @@ describe('workflowMermaid', () => {
     const text = workflowMermaid(flood(), { plan: p });
     expect(text).toContain(
       [
-        '  subgraph group_0["python (python)"]',
+        '  subgraph group_0["python"]',
         '    step_0["regrid"]',
         '  end',
         '  subgraph group_1["python-gpu (python, GPU)"]',
@@ -140,7 +140,7 @@ describe('workflowMermaid', () => {
     await parseMermaid(text);
 
     const partial = workflowMermaid(flood(), { plan: plan([group('python', ['plot', 'ghost'])]) });
-    expect(partial).toContain('  subgraph group_0["python (python)"]\n    step_2["plot"]\n  end');
+    expect(partial).toContain('  subgraph group_0["python"]\n    step_2["plot"]\n  end');
     expect(partial).toMatch(/ {2}end\n {2}step_0\["regrid"\]\n {2}step_1\["train"\]/);
     await parseMermaid(partial);
   });

@@ -165,7 +165,7 @@ describe('summaryMarkdown', () => {
       planMarkdown: '| group | steps |\n| --- | --- |\n| python | regrid, plot |\n',
     });
     const diagram = mermaidBlock(md)!;
-    expect(diagram).toContain('subgraph group_0["python (python)"]');
+    expect(diagram).toContain('subgraph group_0["python"]');
     await parseMermaid(diagram);
     expect(md.indexOf('### Workflow')).toBeLessThan(md.indexOf('### Stowage plan'));
     expect(md).toContain('### Stowage plan\n\n| group | steps |');

@@ -116,8 +116,9 @@ function groupedSteps(
   const boxes: { label: string; steps: string[] }[] = [];
   if (plan) {
     for (const group of plan.groups) {
+      const kind = `${group.family}${group.gpu ? ', GPU' : ''}`;
       boxes.push({
-        label: `${group.name} (${group.family}${group.gpu ? ', GPU' : ''})`,
+        label: kind === group.name ? group.name : `${group.name} (${kind})`,
         steps: group.steps,
       });
     }

@@ -69,7 +69,10 @@ export function summaryMarkdown(input: SummaryInput): string {
   }
 
   if (input.workflow) sections.push(`### Workflow\n\n${diagram(input)}`);
-  if (input.planMarkdown?.trim()) sections.push(`### Stowage plan\n\n${input.planMarkdown.trim()}`);
+  const planText = input.planMarkdown?.trim();
+  // The plan's own Markdown usually brings its heading; add one only when it does not.
+  if (planText)
+    sections.push(planText.startsWith('#') ? planText : `### Stowage plan\n\n${planText}`);
   return `${sections.join('\n\n')}\n`;
 }
 
