@@ -7,6 +7,9 @@ set -euo pipefail
 packages=(docker.io docker-registry buildah skopeo busybox-static apache2-utils)
 missing=()
 for p in "${packages[@]}"; do
+  # A Docker engine from another package (GitHub's runners ship moby/docker-ce) serves as well, and
+  # installing docker.io beside it would conflict.
+  [ "$p" = docker.io ] && command -v dockerd >/dev/null && continue
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
