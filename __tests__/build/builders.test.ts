@@ -231,6 +231,18 @@ describe('buildah argv', () => {
       '/ws',
     ]);
   });
+  test('a loopback base image turns TLS checks off for the pull, never for the push', async () => {
+    expect(budArgs(request({ insecureBase: true }))).toContain('--tls-verify=false');
+    const calls: Call[] = [];
+    const exec: ExecFn = async (command, args, options) => {
+      calls.push({ command, args: [...args], options });
+      if (args[0] === 'push') writeFileSync(args[2] ?? '', `sha256:${'c'.repeat(64)}\n`);
+      return { exitCode: 0, stdout: '', stderr: '' };
+    };
+    await new BuildahBuilder({ exec }).build(request({ insecureBase: true, push: true }));
+    const push = calls.find((c) => c.args[0] === 'push');
+    expect(push?.args).not.toContain('--tls-verify=false');
+  });
   test('push writes a digest file', () => {
     expect(pushArgs('r/p:t', '/tmp/d', false)).toEqual([
       'push',

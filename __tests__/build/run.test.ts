@@ -11,6 +11,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -195,22 +196,52 @@ describe('buildPlan', () => {
     );
   });
 
-  test('stages generated and context files in .stowage/<group>/ and builds there', async () => {
-    const { builder, options, workspace } = await setup();
+  test('stages generated and context files in a temporary folder per group and builds there', async () => {
+    const { options, workspace } = await setup();
     mkdirSync(join(workspace, 'wf/scripts'), { recursive: true });
     writeFileSync(join(workspace, 'wf/scripts/regrid.py'), 'print(1)\n');
     writeFileSync(join(workspace, 'wf/secret.env'), 'TOKEN=x\n');
     const g = { ...group('python', 'a'), contextFiles: ['scripts/regrid.py'] };
-    await buildPlan(plan([g]), options);
-    const dir = join(workspace, 'wf/.stowage/python');
-    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toContain('FROM python:3.12-slim');
-    expect(statSync(join(dir, 'entrypoint.sh')).mode & 0o111).not.toBe(0);
-    expect(readFileSync(join(dir, 'scripts/regrid.py'), 'utf8')).toBe('print(1)\n');
-    expect(existsSync(join(dir, 'secret.env'))).toBe(false);
-    expect(builder.requests[0]).toMatchObject({
-      contextDir: dir,
-      dockerfile: join(dir, 'Dockerfile'),
+    const staged: Record<string, string> = {};
+    const seen: { contextDir?: string; dockerfile?: string } = {};
+    const recording = {
+      description: 'staging check',
+      login: async () => {},
+      build: async (req: { contextDir: string; dockerfile: string }) => {
+        Object.assign(seen, req);
+        staged.dockerfile = readFileSync(join(req.contextDir, 'Dockerfile'), 'utf8');
+        staged.script = readFileSync(join(req.contextDir, 'scripts/regrid.py'), 'utf8');
+        staged.executable = String(
+          (statSync(join(req.contextDir, 'entrypoint.sh')).mode & 0o111) !== 0,
+        );
+        staged.secret = String(existsSync(join(req.contextDir, 'secret.env')));
+        return { digest: undefined, localSize: 1 };
+      },
+    };
+    await buildPlan(plan([g]), { ...options, builder: recording as never, push: false });
+    expect(staged).toEqual({
+      dockerfile: expect.stringContaining('FROM python:3.12-slim'),
+      script: 'print(1)\n',
+      executable: 'true',
+      secret: 'false',
     });
+    expect(seen.contextDir!.startsWith(join(workspace, 'wf'))).toBe(false);
+    expect(seen.dockerfile).toBe(join(seen.contextDir!, 'Dockerfile'));
+    expect(existsSync(seen.contextDir!)).toBe(false); // cleaned up after the build
+    expect(existsSync(join(workspace, 'wf/.stowage'))).toBe(false);
+  });
+
+  test('a context file that links outside the repository is refused', async () => {
+    const { options, workspace } = await setup();
+    const outside = mkdtempSync(join(tmpdir(), 'stowage-outside-'));
+    dirs.push(outside);
+    writeFileSync(join(outside, 'secret.txt'), 'host secret\n');
+    mkdirSync(join(workspace, 'wf'), { recursive: true });
+    symlinkSync(outside, join(workspace, 'wf/h'));
+    const g = { ...group('python', 'a'), contextFiles: ['h/secret.txt'] };
+    const results = await buildPlan(plan([g]), options);
+    expect(results[0]?.status).toBe('failed');
+    expect(results[0]?.error).toMatch(/h\/secret\.txt resolves outside the repository/);
   });
 
   test('a blocked group fails with its reasons and builds nothing', async () => {
@@ -257,8 +288,8 @@ test.each([
   const g = group('python', 'a');
   if (kind === 'generated') g.generated = { Dockerfile: 'FROM x\n', [name]: 'x' };
   else g.contextFiles = [name];
-  expect(() => stageBuildContext(dir, g)).toThrow(/leaves /);
-  expect(existsSync(join(dir, '.stowage/escape'))).toBe(false);
+  expect(() => stageBuildContext(dir, g, join(dir, 'staging'))).toThrow(/leaves /);
+  expect(existsSync(join(dir, 'escape'))).toBe(false);
 });
 
 describe('outputs', () => {

@@ -183,6 +183,7 @@ describe('decidePush', () => {
     ['auto on issue_comment', 'auto', { eventName: 'issue_comment' }, false],
     ['auto locally', 'auto', {}, true],
     ['true on pull_request', 'true', { eventName: 'pull_request' }, true],
+    ['true from a fork: never', 'true', { eventName: 'pull_request', fromFork: true }, false],
     ['false on push', 'false', push('refs/heads/main'), false],
   ])('%s', (_name, mode, ctx, expected) => {
     expect(decidePush(mode, ctx).push).toBe(expected);

@@ -2,6 +2,7 @@
  * `mode: build` of the action: read the build inputs, decide whether to push, pick a builder,
  * build the plan, and publish `images`, `matrix` and `step-images` plus a job-summary section.
  */
+import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
 import type { Plan } from '../plan/types.js';
 import { selectBuilder } from '../build/select.js';
@@ -101,7 +102,12 @@ export const actionLog: BuildLog = {
   warning: (m) => core.warning(m),
   group: (title, lines) => {
     core.startGroup(title);
-    for (const line of lines) core.info(line);
+    // Build output is the project's, not ours: stop the runner from reading `::…::` lines in it
+    // as workflow commands (a RUN step could otherwise annotate, mask or set state).
+    const token = randomUUID();
+    core.info(`::stop-commands::${token}`);
+    for (const line of lines) for (const part of line.split(/\r?\n/)) core.info(part);
+    core.info(`::${token}::`);
     core.endGroup();
   },
 };
@@ -146,8 +152,10 @@ export async function runBuildMode(
     context,
     push: decision.push,
     tagRules: parseTagRules(Array.isArray(inputs.tags) ? inputs.tags.join('\n') : inputs.tags),
+    // Credentials go only to a registry the workflow names, or when pushing: a pull request could
+    // otherwise point `containers.registry` of the spec at a host that collects them.
     credentials:
-      inputs.username && inputs.password
+      inputs.username && inputs.password && (inputs.registry || decision.push)
         ? { username: inputs.username, password: inputs.password }
         : undefined,
     parallel: inputs.parallel,

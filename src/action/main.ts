@@ -69,7 +69,7 @@ export async function run(): Promise<void> {
     const plan = result.plan;
     if (wantPlan && !plan) core.warning(result.planSkipped ?? 'No plan was computed.');
     if (plan) {
-      writePlanFiles(plan, path.join(root, PLAN_DIR));
+      writePlanFiles(plan, path.join(root, PLAN_DIR), root);
       core.info(
         `Plan: ${plan.groups.length} group(s) (lower bound ${plan.lowerBound}); files in ${PLAN_DIR}/`,
       );

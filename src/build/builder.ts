@@ -91,8 +91,13 @@ export interface BuildRequest {
   cache: CacheMode;
   /** Earlier images of the same group to take inline cache from (may not exist). */
   cacheFrom: readonly string[];
-  /** Talk plain HTTP / skip TLS checks to the registries (loopback registries in tests). */
+  /** Talk plain HTTP / skip TLS checks to the target registry (a loopback registry). */
   insecureRegistry: boolean;
+  /**
+   * The base image comes from a loopback registry (tests, local mirrors): skip TLS checks when
+   * pulling it — and only then; the push keeps `insecureRegistry`'s answer.
+   */
+  insecureBase?: boolean;
   /** Where build output goes, line by line. */
   log: (line: string) => void;
 }

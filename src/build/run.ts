@@ -7,9 +7,11 @@
  * Each group builds in its own staged context, `<spec dir>/.stowage/<group>/`: the generated files
  * plus copies of the context files the Dockerfile copies (see `stageBuildContext`).
  */
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Plan, PlannedGroup } from '../plan/types.js';
+import { realPathInside } from '../safe-paths.js';
 import { BuildError, type Builder, type CacheMode } from './builder.js';
 import {
   groupRepository,
@@ -100,14 +102,17 @@ function inside(dir: string, name: string, what: string): string {
 }
 
 /**
- * Stages a group's build context in `<contextRoot>/.stowage/<group>/`: its generated files
- * (Dockerfile, entrypoint, build scripts) beside copies of the context files it copies in, at
- * their paths relative to the context root — the layout the plan's Dockerfile expects. A small
- * context of exactly the group's inputs also keeps the rest of the repository out of the build.
+ * Stages a group's build context in `<stagingRoot>/<group>/`: its generated files (Dockerfile,
+ * entrypoint, build scripts) beside copies of the context files it copies in, at their paths
+ * relative to the context root — the layout the plan's Dockerfile expects. A small context of
+ * exactly the group's inputs keeps the rest of the repository out of the build. The staging root
+ * is a fresh temporary folder, never a path inside the repository, so a committed symbolic link
+ * cannot send these writes elsewhere; copied files must resolve inside the repository.
  */
 export function stageBuildContext(
   contextRoot: string,
   group: PlannedGroup,
+  stagingRoot: string,
 ): { contextDir: string; dockerfile: string } {
   if (group.blocked && group.blocked.length > 0) {
     throw new BuildError(`group ${group.name} cannot be built: ${group.blocked.join('; ')}`);
@@ -115,7 +120,7 @@ export function stageBuildContext(
   if (!group.generated.Dockerfile) {
     throw new BuildError(`group ${group.name} has no generated Dockerfile`);
   }
-  const dir = inside(join(contextRoot, '.stowage'), group.name, 'group name');
+  const dir = inside(stagingRoot, group.name, 'group name');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const [name, content] of Object.entries(group.generated)) {
@@ -129,11 +134,21 @@ export function stageBuildContext(
         `group ${group.name}: context file ${path} has the name of a generated file`,
       );
     }
-    const source = inside(contextRoot, path, `group ${group.name}: context file`);
+    inside(contextRoot, path, `group ${group.name}: context file`);
     const target = inside(dir, path, `group ${group.name}: context file`);
     mkdirSync(dirname(target), { recursive: true });
     try {
-      cpSync(source, target, { recursive: true, dereference: false });
+      const source = realPathInside(contextRoot, path);
+      cpSync(source, target, {
+        recursive: true,
+        dereference: false,
+        // A link inside a copied folder must not reach outside the repository either.
+        filter: (from) => {
+          if (lstatSync(from).isSymbolicLink())
+            realPathInside(contextRoot, relative(contextRoot, from));
+          return true;
+        },
+      });
     } catch (err) {
       throw new BuildError(
         `group ${group.name}: cannot copy context file ${path}: ${(err as Error).message}`,
@@ -222,6 +237,7 @@ export async function buildPlan(plan: Plan, options: BuildOptions): Promise<Buil
     })());
 
   let done = 0;
+  const stagingRoot = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'stowage-build-'));
   const results = await pool(groups, options.parallel ?? 2, async (group) => {
     const started = Date.now();
     const lines: string[] = [];
@@ -272,6 +288,7 @@ export async function buildPlan(plan: Plan, options: BuildOptions): Promise<Buil
   } else if (!options.push) {
     for (const r of results) if (r.status !== 'failed') r.tags.push(...moving);
   }
+  rmSync(stagingRoot, { recursive: true, force: true });
   return results;
 
   function baseResult(group: PlannedGroup, repo: Repository): BuildResult {
@@ -292,7 +309,7 @@ export async function buildPlan(plan: Plan, options: BuildOptions): Promise<Buil
     repo: Repository,
     lines: string[],
   ): Promise<BuildResult> {
-    const { contextDir, dockerfile } = stageBuildContext(contextRoot, group);
+    const { contextDir, dockerfile } = stageBuildContext(contextRoot, group, stagingRoot);
     const hashTag = contentHashTag(group.contentHash);
     const image = repositoryName(repo);
     const result = baseResult(group, repo);
@@ -339,7 +356,8 @@ export async function buildPlan(plan: Plan, options: BuildOptions): Promise<Buil
         platforms: options.platforms ?? [],
         cache,
         cacheFrom,
-        insecureRegistry: insecure || isLoopbackHost(baseImageHost(group.baseImage)),
+        insecureRegistry: insecure,
+        insecureBase: isLoopbackHost(baseImageHost(group.baseImage)),
         log: (line) => lines.push(line),
       });
       result.status = 'built';

@@ -314,9 +314,10 @@ const PUSH_EVENTS = new Set(['push', 'release', 'workflow_dispatch', 'schedule',
  * its code must not publish). `true` and `false` are taken as said.
  */
 export function decidePush(mode: PushMode, ctx: RunContext): PushDecision {
-  if (mode === 'true') return { push: true, reason: 'push: true' };
   if (mode === 'false') return { push: false, reason: 'push: false' };
-  if (ctx.fromFork) return { push: false, reason: 'code from a fork is never pushed (push: auto)' };
+  // Even `push: true` does not publish a fork's code: its hash tag would later be reused as is.
+  if (ctx.fromFork) return { push: false, reason: 'code from a fork is never pushed' };
+  if (mode === 'true') return { push: true, reason: 'push: true' };
   if (ctx.eventName === undefined) return { push: true, reason: 'local run (push: auto)' };
   if (ctx.eventName.startsWith('pull_request')) {
     return { push: false, reason: `${ctx.eventName} event: build only (push: auto)` };

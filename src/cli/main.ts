@@ -157,7 +157,7 @@ function writtenPlan(result: CheckResult, options: CliOptions, io: Io): Plan | u
     io.stderr(`stowage: no plan: ${result.planSkipped ?? 'the workflow did not load'}\n`);
     return undefined;
   }
-  writePlanFiles(result.plan, path.resolve(io.cwd, options.outDir));
+  writePlanFiles(result.plan, path.resolve(io.cwd, options.outDir), io.cwd);
   return result.plan;
 }
 

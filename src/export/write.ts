@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { assertNoLinkOnTheWay } from '../safe-paths.js';
 import {
   EXPORT_ENGINES,
   exportFor,
@@ -58,6 +59,7 @@ export function runExportCommand(
       outDir,
     });
     results.push(result);
+    assertNoLinkOnTheWay(root, dir);
     mkdirSync(dir, { recursive: true });
     for (const [name, content] of Object.entries(result.files)) {
       writeFileSync(join(dir, name), content);

@@ -4,8 +4,9 @@
  * itself stays free of I/O (it takes `readFile` as an option).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { assertNoLinkOnTheWay, realPathInside } from '../safe-paths.js';
 import type { Plan } from './types.js';
 
 /**
@@ -21,6 +22,8 @@ export function contextReader(contextDir: string): (path: string) => Uint8Array 
       for (const name of readdirSync(dir).sort()) {
         const full = join(dir, name);
         const relName = `${prefix}${name}`;
+        if (lstatSync(full).isSymbolicLink())
+          realPathInside(contextDir, relative(contextDir, full));
         if (statSync(full).isDirectory()) walk(full, `${relName}/`);
         else
           lines.push(`${relName} ${createHash('sha256').update(readFileSync(full)).digest('hex')}`);
@@ -29,11 +32,15 @@ export function contextReader(contextDir: string): (path: string) => Uint8Array 
     walk(abs, `${rel.replace(/\/$/, '')}/`);
     return lines.join('\n');
   };
-  return (path) => read(join(contextDir, path), path);
+  return (path) => read(realPathInside(contextDir, path), path);
 }
 
-/** Writes the plan's files; a blocked group gets only a `BLOCKED.txt` saying why. */
-export function writePlanFiles(p: Plan, outDir: string): void {
+/**
+ * Writes the plan's files; a blocked group gets only a `BLOCKED.txt` saying why. With `root`, a
+ * symbolic link between it and `outDir` is refused (see safe-paths).
+ */
+export function writePlanFiles(p: Plan, outDir: string, root?: string): void {
+  if (root) assertNoLinkOnTheWay(root, outDir);
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'plan.json'), `${JSON.stringify(p, null, 2)}\n`);
   for (const g of p.groups) {

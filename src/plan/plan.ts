@@ -309,10 +309,13 @@ function renderDraft(d: DraftGroup, rc: RenderContext): PlannedGroup {
     for (const path of contextFiles) {
       try {
         fileBytes.set(path, rc.options.readFile(path));
-      } catch {
+      } catch (error) {
         const owner = members.find((m) => m.files.includes(path))!;
         const i = owner.step.software.files.findIndex((f) => f.replace(/^\.\//, '') === path);
-        const message = `Step "${owner.step.id}": file "${path}" was not found in the build context (${contextOf(rc.workflow.file)}).`;
+        const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+        const message = missing
+          ? `Step "${owner.step.id}": file "${path}" was not found in the build context (${contextOf(rc.workflow.file)}).`
+          : `Step "${owner.step.id}": file "${path}" cannot be copied: ${(error as Error).message}.`;
         const at = rc.workflow.source.locate([
           'steps',
           owner.step.id,
