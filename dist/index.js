@@ -60406,12 +60406,58 @@ function lintWorkflow(workflow, options = {}) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/safe-paths.ts
+/**
+ * Paths a spec names must stay inside the repository, also through symbolic links: a pull request
+ * can commit a link (`.stowage -> /somewhere`, `data -> /home/runner`) that plain path checks miss.
+ */
+
+
+class UnsafePathError extends Error {
+}
+/**
+ * The real location of `relative` under `root`, which must be a regular file or folder inside
+ * root's real location. Links inside the repository pointing inside it are fine.
+ */
+function realPathInside(root, relative) {
+    const realRoot = (0,external_node_fs_namespaceObject.realpathSync)(root);
+    const real = (0,external_node_fs_namespaceObject.realpathSync)(external_node_path_default().resolve(root, relative));
+    const rel = external_node_path_default().relative(realRoot, real);
+    if (rel.startsWith('..') || external_node_path_default().isAbsolute(rel)) {
+        throw new UnsafePathError(`${relative} resolves outside the repository (to ${real}); links must stay inside it`);
+    }
+    const stat = (0,external_node_fs_namespaceObject.statSync)(real);
+    if (!stat.isFile() && !stat.isDirectory()) {
+        throw new UnsafePathError(`${relative} is neither a file nor a folder`);
+    }
+    return real;
+}
+/**
+ * Refuses to write into `dir` when it, or a folder between `root` and it, is a symbolic link, so
+ * output folders such as `.stowage/` cannot be redirected outside the repository.
+ */
+function assertNoLinkOnTheWay(root, dir) {
+    const rel = external_node_path_default().relative(root, dir);
+    if (rel.startsWith('..') || external_node_path_default().isAbsolute(rel))
+        return; // not under the repository: the user chose it
+    let current = root;
+    for (const part of rel.split((external_node_path_default()).sep).filter(Boolean)) {
+        current = external_node_path_default().join(current, part);
+        if (!(0,external_node_fs_namespaceObject.existsSync)(current))
+            return;
+        if ((0,external_node_fs_namespaceObject.lstatSync)(current).isSymbolicLink()) {
+            throw new UnsafePathError(`${external_node_path_default().relative(root, current)} is a symbolic link; Stowage writes only into real folders of the repository`);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/plan/files.ts
 /**
  * The plan's files on disk: reading the build context for the content hash, and writing
  * `plan.json` plus a folder per group. Used by the CLI, the action and the engine; the planner
  * itself stays free of I/O (it takes `readFile` as an option).
  */
+
 
 
 
@@ -60429,6 +60475,8 @@ function contextReader(contextDir) {
             for (const name of (0,external_node_fs_namespaceObject.readdirSync)(dir).sort()) {
                 const full = (0,external_node_path_namespaceObject.join)(dir, name);
                 const relName = `${prefix}${name}`;
+                if ((0,external_node_fs_namespaceObject.lstatSync)(full).isSymbolicLink())
+                    realPathInside(contextDir, (0,external_node_path_namespaceObject.relative)(contextDir, full));
                 if ((0,external_node_fs_namespaceObject.statSync)(full).isDirectory())
                     walk(full, `${relName}/`);
                 else
@@ -60438,10 +60486,15 @@ function contextReader(contextDir) {
         walk(abs, `${rel.replace(/\/$/, '')}/`);
         return lines.join('\n');
     };
-    return (path) => read((0,external_node_path_namespaceObject.join)(contextDir, path), path);
+    return (path) => read(realPathInside(contextDir, path), path);
 }
-/** Writes the plan's files; a blocked group gets only a `BLOCKED.txt` saying why. */
-function files_writePlanFiles(p, outDir) {
+/**
+ * Writes the plan's files; a blocked group gets only a `BLOCKED.txt` saying why. With `root`, a
+ * symbolic link between it and `outDir` is refused (see safe-paths).
+ */
+function files_writePlanFiles(p, outDir, root) {
+    if (root)
+        assertNoLinkOnTheWay(root, outDir);
     (0,external_node_fs_namespaceObject.mkdirSync)(outDir, { recursive: true });
     (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(outDir, 'plan.json'), `${JSON.stringify(p, null, 2)}\n`);
     for (const g of p.groups) {
@@ -60504,6 +60557,8 @@ function checkContextPath(path) {
         return 'use `/` to separate folders';
     if (path.split('/').some((part) => part === '..'))
         return 'the path must not leave the spec folder (`..`)';
+    if (path.split('/').some((part) => part === '.git' || part === '.stowage'))
+        return 'files under .git (it may hold the job token) or .stowage are never copied into an image';
     if (!/^[A-Za-z0-9._@+=,-]+(?:\/[A-Za-z0-9._@+=,-]+)*\/?$/.test(path)) {
         return 'only letters, digits and . _ - @ + = , are allowed in paths';
     }
@@ -60618,9 +60673,13 @@ function analyzeWorkflow(workflow) {
     });
     return { steps, external, findings };
 }
-/** Quote user text in a message on one line, shortened. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+/** Quote user text in a message on one line, shortened; control characters shown as `\xNN`. */
 function oneLine(text) {
-    const flat = String(text).replace(/[\r\n\t]+/g, ' ');
+    const flat = String(text)
+        .replace(/[\r\n\t]+/g, ' ')
+        .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
     return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
 }
 
@@ -60785,16 +60844,23 @@ function renderEntrypoint(input) {
             'exit 64',
         ];
     };
+    // Workflow engines (Nextflow, cwltool, Snakemake) run `docker run IMAGE <their command>`:
+    // a first argument that is no step but a command on PATH is run as it is.
+    const passThrough = [
+        'if [ "$#" -gt 0 ] && command -v "$1" >/dev/null 2>&1; then',
+        '  exec "$@"',
+        'fi',
+    ];
     const only = input.steps.length === 1 ? input.steps[0] : undefined;
     if (only) {
-        out.push(`if [ "\${1:-}" = ${shellQuote(only.id)} ]; then shift; fi`, ...command(only), '');
+        out.push(`if [ "\${1:-}" = ${shellQuote(only.id)} ]; then shift; fi`, ...passThrough, ...command(only), '');
         return out.join('\n');
     }
-    out.push('if [ "$#" -eq 0 ]; then', '  list_steps', '  exit 0', 'fi', 'step="$1"', 'shift', 'case "$step" in');
+    out.push('if [ "$#" -eq 0 ]; then', '  list_steps', '  exit 0', 'fi', 'step="$1"', 'case "$step" in');
     for (const s of input.steps) {
-        out.push(`  ${shellQuote(s.id)})`, ...command(s).map((c) => `    ${c}`), '    ;;');
+        out.push(`  ${shellQuote(s.id)})`, '    shift', ...command(s).map((c) => `    ${c}`), '    ;;');
     }
-    out.push('  -h|--help|help)', '    list_steps', '    ;;', '  *)', `    echo "unknown step: $step" >&2`, '    list_steps >&2', '    exit 64', '    ;;', 'esac', '');
+    out.push('  -h|--help|help)', '    list_steps', '    ;;', '  *)', ...passThrough.map((l) => `    ${l}`), `    echo "unknown step: $step" >&2`, '    list_steps >&2', '    exit 64', '    ;;', 'esac', '');
     return out.join('\n');
 }
 function renderGroup(input) {
@@ -61667,15 +61733,22 @@ function contextOf(file) {
 /** `inputs.<name>` → its path; `<step>.<output>` → its path (for `run` and `build` text). */
 function placeholdersOf(workflow) {
     const out = {};
+    // Paths are pasted into shell commands unquoted (globs must still expand), so only paths of
+    // the schema's safe grammar are substituted; imported ones that are not stay as placeholders.
+    const add = (key, path) => {
+        if (path !== undefined && SAFE_DATA_PATH.test(path))
+            out[key] = path;
+    };
     for (const i of workflow.inputs)
-        if (i.path !== undefined)
-            out[`inputs.${i.name}`] = i.path;
+        add(`inputs.${i.name}`, i.path);
     for (const s of workflow.steps) {
         for (const [name, path] of Object.entries(s.outputs))
-            out[`${s.id}.${name}`] = path;
+            add(`${s.id}.${name}`, path);
     }
     return out;
 }
+/** The spec schema's `dataPath`: no spaces, quotes or shell characters. */
+const SAFE_DATA_PATH = /^[A-Za-z0-9._@+=,/*?[\]{}~:%-]+$/;
 /**
  * Precedence: options by group name, options by family key, the pin's `base`, the spec by group
  * name, the spec by family key, the default. Family keys for a GPU group: `python-gpu`, `gpu`,
@@ -61775,10 +61848,13 @@ function renderDraft(d, rc) {
             try {
                 fileBytes.set(path, rc.options.readFile(path));
             }
-            catch {
+            catch (error) {
                 const owner = members.find((m) => m.files.includes(path));
                 const i = owner.step.software.files.findIndex((f) => f.replace(/^\.\//, '') === path);
-                const message = `Step "${owner.step.id}": file "${path}" was not found in the build context (${contextOf(rc.workflow.file)}).`;
+                const missing = error.code === 'ENOENT';
+                const message = missing
+                    ? `Step "${owner.step.id}": file "${path}" was not found in the build context (${contextOf(rc.workflow.file)}).`
+                    : `Step "${owner.step.id}": file "${path}" cannot be copied: ${error.message}.`;
                 const at = rc.workflow.source.locate([
                     'steps',
                     owner.step.id,
@@ -61894,7 +61970,7 @@ function emptySoftware() {
 }
 
 ;// CONCATENATED MODULE: ./src/spec/schema.json
-const schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/stowage-dev/stowage/main/src/spec/schema.json","title":"Stowage workflow spec, version 1","description":"A research workflow: its inputs, desired outputs, steps with their software, and how to package that software into containers. Reference: docs/spec.md","type":"object","additionalProperties":false,"required":["version","name","steps"],"properties":{"$schema":{"type":"string"},"version":{"const":1,"x-message":"version must be 1 (the only spec version so far)"},"name":{"$ref":"#/definitions/name","description":"Short name of the workflow."},"description":{"type":"string"},"based-on":{"type":"string","minLength":1,"description":"An existing workflow this one adapts (URL or name), or `none` after looking for one."},"inputs":{"type":"object","description":"What the workflow needs from outside, by name.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/input"}},"outputs":{"type":"object","description":"The desired results, by name: each names a step output as `step.output`.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/outputReference"}},"economics":{"$ref":"#/definitions/economics"},"cluster":{"$ref":"#/definitions/cluster"},"containers":{"$ref":"#/definitions/containers"},"lint":{"$ref":"#/definitions/lint"},"steps":{"type":"object","description":"The steps of the workflow, by id.","minProperties":1,"propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}}},"definitions":{"identifier":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,62}$","x-message":"names start with a letter and use letters, digits, \'-\' and \'_\' (at most 63 characters)"},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","x-message":"the name uses letters, digits, \'.\', \'-\' and \'_\' and starts with a letter or digit"},"groupName":{"type":"string","pattern":"^[a-z0-9]+(?:[._-][a-z0-9]+)*$","maxLength":63,"x-message":"group names become image names: lowercase letters and digits, separated by \'.\', \'-\' or \'_\'"},"outputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*\\\\.[A-Za-z][A-Za-z0-9_-]*$","x-message":"write a step output as `step.output`, e.g. `train.model`"},"inputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*(\\\\.[A-Za-z][A-Za-z0-9_-]*)?$","x-message":"an input is a workflow input name or a step output as `step.output`"},"version":{"type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9][A-Za-z0-9.*+~:_-]*$","x-message":"write the version as a quoted string, e.g. \\"3.12\\" (unquoted 3.10 is the number 3.1 in YAML)"},"duration":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*(\\\\d+(\\\\.\\\\d+)?\\\\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)\\\\s*)+$"}],"x-message":"expected a duration such as 30m, 2h, 1d or 1h30m, or a number of seconds"},"size":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*\\\\d+(\\\\.\\\\d+)?\\\\s*([kKmMgGtTpP]i?[bB]?|[bB])?\\\\s*$"}],"x-message":"expected a size such as 512MB, 2GB or 1.5TiB, or a number of bytes"},"count":{"type":"integer","minimum":0,"x-message":"expected a whole number"},"positive":{"type":"number","minimum":0,"x-message":"expected a number of at least 0"},"stringList":{"type":"array","items":{"type":"string","minLength":1},"x-message":"expected a list of strings, e.g. [a, b]"},"input":{"type":"object","additionalProperties":false,"properties":{"path":{"type":"string","minLength":1},"size":{"$ref":"#/definitions/size"},"description":{"type":"string"}}},"economics":{"type":"object","additionalProperties":false,"description":"Figures to judge whether automating the workflow pays for itself.","properties":{"runs-per-year":{"$ref":"#/definitions/positive"},"manual-minutes-per-run":{"$ref":"#/definitions/positive"},"development-hours":{"$ref":"#/definitions/positive"},"maintenance-hours-per-year":{"$ref":"#/definitions/positive"},"horizon-years":{"$ref":"#/definitions/positive"}}},"cluster":{"type":"object","additionalProperties":false,"description":"The deployment target\'s per-node limits.","properties":{"scheduler":{"enum":["slurm","pbs","sge","lsf","kubernetes","local","other"]},"max-cpus":{"$ref":"#/definitions/count"},"max-memory":{"$ref":"#/definitions/size"},"max-time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"containers":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$","x-message":"a registry and optional namespace such as ghcr.io/acme/flood or 127.0.0.1:5000/demo (lowercase)"},"size-budget":{"$ref":"#/definitions/size"},"base-images":{"type":"object","description":"Base image per family, overriding the defaults.","propertyNames":{"enum":["python","conda","r","jvm","native","node","gpu","python-gpu","conda-gpu","native-gpu"]},"additionalProperties":{"type":"string","minLength":1}},"package-sizes":{"type":"object","description":"Estimated installed size per package name, overriding the built-in table.","additionalProperties":{"$ref":"#/definitions/size"}},"groups":{"type":"object","description":"Pinned groups: these steps share this image.","propertyNames":{"$ref":"#/definitions/groupName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["steps"],"properties":{"steps":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/identifier"}},"base":{"type":"string","minLength":1}}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Rule ID or name → off | error | warning | notice.","additionalProperties":{"enum":["off","error","warning","notice"]}},"settings":{"type":"object"}}},"software":{"type":"object","additionalProperties":false,"properties":{"python":{"$ref":"#/definitions/version"},"pip":{"$ref":"#/definitions/stringList"},"conda":{"$ref":"#/definitions/stringList"},"r":{"$ref":"#/definitions/version"},"cran":{"$ref":"#/definitions/stringList"},"bioconductor":{"$ref":"#/definitions/stringList"},"java":{"$ref":"#/definitions/version"},"maven":{"$ref":"#/definitions/stringList"},"apt":{"$ref":"#/definitions/stringList"},"npm":{"$ref":"#/definitions/stringList"},"build":{"type":"string","minLength":1},"files":{"$ref":"#/definitions/stringList"}}},"resources":{"type":"object","additionalProperties":false,"properties":{"cpus":{"$ref":"#/definitions/positive"},"memory":{"$ref":"#/definitions/size"},"time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"step":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string"},"run":{"type":"string","minLength":1},"inputs":{"type":"array","items":{"$ref":"#/definitions/inputReference"}},"outputs":{"type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"type":"string","minLength":1}},"software":{"$ref":"#/definitions/software"},"resources":{"$ref":"#/definitions/resources"},"duration":{"$ref":"#/definitions/duration"},"container":{"type":"string","minLength":1,"description":"`auto`, a group name, or an image reference used as is."},"entrypoint":{"$ref":"#/definitions/stringList"},"service":{"type":"boolean"}}}}}');
+const schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/stowage-dev/stowage/main/src/spec/schema.json","title":"Stowage workflow spec, version 1","description":"A research workflow: its inputs, desired outputs, steps with their software, and how to package that software into containers. Reference: docs/spec.md","type":"object","additionalProperties":false,"required":["version","name","steps"],"properties":{"$schema":{"type":"string"},"version":{"const":1,"x-message":"version must be 1 (the only spec version so far)"},"name":{"$ref":"#/definitions/name","description":"Short name of the workflow."},"description":{"type":"string"},"based-on":{"type":"string","minLength":1,"description":"An existing workflow this one adapts (URL or name), or `none` after looking for one."},"inputs":{"type":"object","description":"What the workflow needs from outside, by name.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/input"}},"outputs":{"type":"object","description":"The desired results, by name: each names a step output as `step.output`.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/outputReference"}},"economics":{"$ref":"#/definitions/economics"},"cluster":{"$ref":"#/definitions/cluster"},"containers":{"$ref":"#/definitions/containers"},"lint":{"$ref":"#/definitions/lint"},"steps":{"type":"object","description":"The steps of the workflow, by id.","minProperties":1,"propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}}},"definitions":{"identifier":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,62}$","x-message":"names start with a letter and use letters, digits, \'-\' and \'_\' (at most 63 characters)"},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","x-message":"the name uses letters, digits, \'.\', \'-\' and \'_\' and starts with a letter or digit"},"groupName":{"type":"string","pattern":"^[a-z0-9]+(?:[._-][a-z0-9]+)*$","maxLength":63,"x-message":"group names become image names: lowercase letters and digits, separated by \'.\', \'-\' or \'_\'"},"outputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*\\\\.[A-Za-z][A-Za-z0-9_-]*$","x-message":"write a step output as `step.output`, e.g. `train.model`"},"inputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*(\\\\.[A-Za-z][A-Za-z0-9_-]*)?$","x-message":"an input is a workflow input name or a step output as `step.output`"},"version":{"type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9][A-Za-z0-9.*+~:_-]*$","x-message":"write the version as a quoted string, e.g. \\"3.12\\" (unquoted 3.10 is the number 3.1 in YAML)"},"duration":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*(\\\\d+(\\\\.\\\\d+)?\\\\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)\\\\s*)+$"}],"x-message":"expected a duration such as 30m, 2h, 1d or 1h30m, or a number of seconds"},"size":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*\\\\d+(\\\\.\\\\d+)?\\\\s*([kKmMgGtTpP]i?[bB]?|[bB])?\\\\s*$"}],"x-message":"expected a size such as 512MB, 2GB or 1.5TiB, or a number of bytes"},"count":{"type":"integer","minimum":0,"x-message":"expected a whole number"},"positive":{"type":"number","minimum":0,"x-message":"expected a number of at least 0"},"stringList":{"type":"array","items":{"type":"string","minLength":1},"x-message":"expected a list of strings, e.g. [a, b]"},"input":{"type":"object","additionalProperties":false,"properties":{"path":{"$ref":"#/definitions/dataPath"},"size":{"$ref":"#/definitions/size"},"description":{"type":"string"}}},"economics":{"type":"object","additionalProperties":false,"description":"Figures to judge whether automating the workflow pays for itself.","properties":{"runs-per-year":{"$ref":"#/definitions/positive"},"manual-minutes-per-run":{"$ref":"#/definitions/positive"},"development-hours":{"$ref":"#/definitions/positive"},"maintenance-hours-per-year":{"$ref":"#/definitions/positive"},"horizon-years":{"$ref":"#/definitions/positive"}}},"cluster":{"type":"object","additionalProperties":false,"description":"The deployment target\'s per-node limits.","properties":{"scheduler":{"enum":["slurm","pbs","sge","lsf","kubernetes","local","other"]},"max-cpus":{"$ref":"#/definitions/count"},"max-memory":{"$ref":"#/definitions/size"},"max-time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"containers":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$","x-message":"a registry and optional namespace such as ghcr.io/acme/flood or 127.0.0.1:5000/demo (lowercase)"},"size-budget":{"$ref":"#/definitions/size"},"base-images":{"type":"object","description":"Base image per family, overriding the defaults.","propertyNames":{"enum":["python","conda","r","jvm","native","node","gpu","python-gpu","conda-gpu","native-gpu"]},"additionalProperties":{"type":"string","minLength":1}},"package-sizes":{"type":"object","description":"Estimated installed size per package name, overriding the built-in table.","additionalProperties":{"$ref":"#/definitions/size"}},"groups":{"type":"object","description":"Pinned groups: these steps share this image.","propertyNames":{"$ref":"#/definitions/groupName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["steps"],"properties":{"steps":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/identifier"}},"base":{"type":"string","minLength":1}}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Rule ID or name → off | error | warning | notice.","additionalProperties":{"enum":["off","error","warning","notice"]}},"settings":{"type":"object"}}},"software":{"type":"object","additionalProperties":false,"properties":{"python":{"$ref":"#/definitions/version"},"pip":{"$ref":"#/definitions/stringList"},"conda":{"$ref":"#/definitions/stringList"},"r":{"$ref":"#/definitions/version"},"cran":{"$ref":"#/definitions/stringList"},"bioconductor":{"$ref":"#/definitions/stringList"},"java":{"$ref":"#/definitions/version"},"maven":{"$ref":"#/definitions/stringList"},"apt":{"$ref":"#/definitions/stringList"},"npm":{"$ref":"#/definitions/stringList"},"build":{"type":"string","minLength":1},"files":{"$ref":"#/definitions/stringList"}}},"resources":{"type":"object","additionalProperties":false,"properties":{"cpus":{"$ref":"#/definitions/positive"},"memory":{"$ref":"#/definitions/size"},"time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"step":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string"},"run":{"type":"string","minLength":1},"inputs":{"type":"array","items":{"$ref":"#/definitions/inputReference"}},"outputs":{"type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/dataPath"}},"software":{"$ref":"#/definitions/software"},"resources":{"$ref":"#/definitions/resources"},"duration":{"$ref":"#/definitions/duration"},"container":{"type":"string","minLength":1,"description":"`auto`, a group name, or an image reference used as is."},"entrypoint":{"$ref":"#/definitions/stringList"},"service":{"type":"boolean"}}},"dataPath":{"type":"string","pattern":"^[A-Za-z0-9._@+=,/*?\\\\[\\\\]{}~:%-]+$","x-message":"paths reach shell commands: use letters, digits, / . _ - @ + = , : ~ % and the glob characters * ? [ ] { } (no spaces, quotes or $)"}}}');
 ;// CONCATENATED MODULE: ./src/spec/schema-errors.ts
 
 /** JSON pointer (`/steps/a/run`) → path segments; array indexes become numbers. */
@@ -65282,12 +65358,13 @@ const PUSH_EVENTS = new Set(['push', 'release', 'workflow_dispatch', 'schedule',
  * its code must not publish). `true` and `false` are taken as said.
  */
 function decidePush(mode, ctx) {
-    if (mode === 'true')
-        return { push: true, reason: 'push: true' };
     if (mode === 'false')
         return { push: false, reason: 'push: false' };
+    // Even `push: true` does not publish a fork's code: its hash tag would later be reused as is.
     if (ctx.fromFork)
-        return { push: false, reason: 'code from a fork is never pushed (push: auto)' };
+        return { push: false, reason: 'code from a fork is never pushed' };
+    if (mode === 'true')
+        return { push: true, reason: 'push: true' };
     if (ctx.eventName === undefined)
         return { push: true, reason: 'local run (push: auto)' };
     if (ctx.eventName.startsWith('pull_request')) {
@@ -65888,6 +65965,7 @@ function exportFor(engine, input) {
 
 
 
+
 function write_isExportEngine(value) {
     return EXPORT_ENGINES.includes(value);
 }
@@ -65908,6 +65986,7 @@ function write_runExportCommand(engine, options) {
             outDir,
         });
         results.push(result);
+        assertNoLinkOnTheWay(root, dir);
         (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
         for (const [name, content] of Object.entries(result.files)) {
             (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, name), content);
@@ -65935,11 +66014,29 @@ function writeExports(engines, options) {
     return lines;
 }
 
+;// CONCATENATED MODULE: ./src/report/escape.ts
+/** Escaping for text that lands in Markdown a person reads on GitHub. */
+/**
+ * Makes text safe inside a Markdown table cell: HTML is escaped, Markdown punctuation is
+ * backslash-escaped (so `|` cannot end the cell and `[x](y)` cannot link), `@` cannot mention,
+ * and line breaks become `<br>`.
+ */
+function escapeCell(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\\`*_[\]|~#!]/g, '\\$&')
+        .replace(/@/g, '&#64;')
+        .replace(/\r\n|\r|\n/g, '<br>');
+}
+
 ;// CONCATENATED MODULE: ./src/plan/markdown.ts
 /**
  * The plan for people: a fixed-width table for terminals and Markdown for the job summary, each
  * with the lower bound and the two baselines (one image per step, one image for everything).
  */
+
 
 function packagesOf(g) {
     return g.packages.map((p) => p.spec).join(', ') || '-';
@@ -65985,16 +66082,8 @@ function markdown_planTable(plan) {
         .trimEnd();
     return [format(header), ...rows.map(format), '', ...summaryLines(plan), ''].join('\n');
 }
-/** Markdown-escape a table cell: pipes, backslashes, angle brackets, backticks, newlines. */
-function markdown_cell(text) {
-    return text
-        .replace(/\\/g, '\\\\')
-        .replace(/\|/g, '\\|')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/`/g, '\\`')
-        .replace(/[\r\n]+/g, ' ');
-}
+/** Markdown-escape a table cell (npm scopes must not @-mention anyone in a PR comment). */
+const markdown_cell = escapeCell;
 /** The plan table and the baseline comparison, for a job summary or a PR comment. */
 function planMarkdown(plan) {
     const out = [
@@ -66259,14 +66348,21 @@ const COLORS = {
     reset: '\u001b[0m',
     bold: '\u001b[1m',
 };
-/** Tabs are shown as single spaces so the caret lines up without knowing the terminal's tab width. */
-const untab = (s) => s.replace(/\t/g, ' ');
+/**
+ * Tabs are shown as single spaces so the caret lines up without knowing the terminal's tab width;
+ * other control characters (a spec could carry terminal escape sequences) as `?`, one column each.
+ */
+const untab = (s) => s.replace(/\t/g, ' ').replace(text_CONTROL, '?');
+// eslint-disable-next-line no-control-regex
+const text_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/** Control characters in a message become visible `\xNN` escapes. */
+const visible = (s) => s.replace(text_CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 function formatFinding(finding, options = {}) {
     const { span } = finding;
     const severity = options.color
         ? `${COLORS[finding.severity]}${finding.severity}${COLORS.reset}`
         : finding.severity;
-    const head = `${finding.file}:${span.line}:${span.column}: ${severity}: ${finding.message} [${finding.rule}]`;
+    const head = `${visible(finding.file)}:${span.line}:${span.column}: ${severity}: ${visible(finding.message)} [${finding.rule}]`;
     const text = options.sources?.get(finding.file);
     if (text === undefined)
         return head;
@@ -66445,6 +66541,8 @@ function args_parseCli(argv, env = {}) {
     };
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/build/builder.ts
 /**
  * The builder interface: what the build layer asks of docker or buildah. A backend builds one
@@ -66918,6 +67016,8 @@ class RegistryClient {
 
 
 
+
+
 const quietLog = {
     info: () => undefined,
     warning: () => undefined,
@@ -66933,19 +67033,21 @@ function inside(dir, name, what) {
     return target;
 }
 /**
- * Stages a group's build context in `<contextRoot>/.stowage/<group>/`: its generated files
- * (Dockerfile, entrypoint, build scripts) beside copies of the context files it copies in, at
- * their paths relative to the context root — the layout the plan's Dockerfile expects. A small
- * context of exactly the group's inputs also keeps the rest of the repository out of the build.
+ * Stages a group's build context in `<stagingRoot>/<group>/`: its generated files (Dockerfile,
+ * entrypoint, build scripts) beside copies of the context files it copies in, at their paths
+ * relative to the context root — the layout the plan's Dockerfile expects. A small context of
+ * exactly the group's inputs keeps the rest of the repository out of the build. The staging root
+ * is a fresh temporary folder, never a path inside the repository, so a committed symbolic link
+ * cannot send these writes elsewhere; copied files must resolve inside the repository.
  */
-function stageBuildContext(contextRoot, group) {
+function stageBuildContext(contextRoot, group, stagingRoot) {
     if (group.blocked && group.blocked.length > 0) {
         throw new builder_BuildError(`group ${group.name} cannot be built: ${group.blocked.join('; ')}`);
     }
     if (!group.generated.Dockerfile) {
         throw new builder_BuildError(`group ${group.name} has no generated Dockerfile`);
     }
-    const dir = inside((0,external_node_path_namespaceObject.join)(contextRoot, '.stowage'), group.name, 'group name');
+    const dir = inside(stagingRoot, group.name, 'group name');
     (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
     (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
     for (const [name, content] of Object.entries(group.generated)) {
@@ -66957,11 +67059,21 @@ function stageBuildContext(contextRoot, group) {
         if (Object.hasOwn(group.generated, path)) {
             throw new builder_BuildError(`group ${group.name}: context file ${path} has the name of a generated file`);
         }
-        const source = inside(contextRoot, path, `group ${group.name}: context file`);
+        inside(contextRoot, path, `group ${group.name}: context file`);
         const target = inside(dir, path, `group ${group.name}: context file`);
         (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
         try {
-            (0,external_node_fs_namespaceObject.cpSync)(source, target, { recursive: true, dereference: false });
+            const source = realPathInside(contextRoot, path);
+            (0,external_node_fs_namespaceObject.cpSync)(source, target, {
+                recursive: true,
+                dereference: false,
+                // A link inside a copied folder must not reach outside the repository either.
+                filter: (from) => {
+                    if ((0,external_node_fs_namespaceObject.lstatSync)(from).isSymbolicLink())
+                        realPathInside(contextRoot, (0,external_node_path_namespaceObject.relative)(contextRoot, from));
+                    return true;
+                },
+            });
         }
         catch (err) {
             throw new builder_BuildError(`group ${group.name}: cannot copy context file ${path}: ${err.message}`);
@@ -67030,6 +67142,7 @@ async function run_buildPlan(plan, options) {
         return b;
     })());
     let done = 0;
+    const stagingRoot = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'stowage-build-'));
     const results = await pool(groups, options.parallel ?? 2, async (group) => {
         const started = Date.now();
         const lines = [];
@@ -67076,6 +67189,7 @@ async function run_buildPlan(plan, options) {
             if (r.status !== 'failed')
                 r.tags.push(...moving);
     }
+    (0,external_node_fs_namespaceObject.rmSync)(stagingRoot, { recursive: true, force: true });
     return results;
     function baseResult(group, repo) {
         return {
@@ -67090,7 +67204,7 @@ async function run_buildPlan(plan, options) {
         };
     }
     async function buildGroup(group, repo, lines) {
-        const { contextDir, dockerfile } = stageBuildContext(contextRoot, group);
+        const { contextDir, dockerfile } = stageBuildContext(contextRoot, group, stagingRoot);
         const hashTag = tags_contentHashTag(group.contentHash);
         const image = repositoryName(repo);
         const result = baseResult(group, repo);
@@ -67137,7 +67251,8 @@ async function run_buildPlan(plan, options) {
                 platforms: options.platforms ?? [],
                 cache,
                 cacheFrom,
-                insecureRegistry: insecure || isLoopbackHost(baseImageHost(group.baseImage)),
+                insecureRegistry: insecure,
+                insecureBase: isLoopbackHost(baseImageHost(group.baseImage)),
                 log: (line) => lines.push(line),
             });
             result.status = 'built';
@@ -67183,8 +67298,6 @@ function baseImageHost(ref) {
         : 'docker.io';
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/build/buildah.ts
 /**
  * The buildah backend, for runners without a daemon: `buildah bud --isolation chroot` (works
@@ -67214,7 +67327,7 @@ function budArgs(req) {
         args.push('--label', `${k}=${v}`);
     if (req.platforms.length === 1)
         args.push('--platform', req.platforms[0] ?? '');
-    if (req.insecureRegistry)
+    if (req.insecureRegistry || req.insecureBase)
         args.push('--tls-verify=false');
     args.push(req.contextDir);
     return args;
@@ -67693,7 +67806,7 @@ function writtenPlan(result, options, io) {
         io.stderr(`stowage: no plan: ${result.planSkipped ?? 'the workflow did not load'}\n`);
         return undefined;
     }
-    writePlanFiles(result.plan, path.resolve(io.cwd, options.outDir));
+    writePlanFiles(result.plan, path.resolve(io.cwd, options.outDir), io.cwd);
     return result.plan;
 }
 async function buildCommand(result, options, io, findingsFailed) {
@@ -68032,6 +68145,8 @@ class NodeIds {
 
 
 
+
+
 /** Mermaid on GitHub refuses diagrams past these sizes; we say so instead of a broken picture. */
 const MERMAID_MAX_CHARS = 50_000;
 const MERMAID_MAX_EDGES = 500;
@@ -68146,26 +68261,13 @@ function messageCell(message) {
         .map((part) => /^`[^`]+`$/.test(part) ? `<code>${escapeCell(part.slice(1, -1))}</code>` : escapeCell(part))
         .join('');
 }
-/**
- * Makes text safe inside a Markdown table cell: HTML is escaped, Markdown punctuation is
- * backslash-escaped (so `|` cannot end the cell and `[x](y)` cannot link), `@` cannot mention,
- * and line breaks become `<br>`.
- */
-function escapeCell(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/[\\`*_[\]|~#!]/g, '\\$&')
-        .replace(/@/g, '&#64;')
-        .replace(/\r\n|\r|\n/g, '<br>');
-}
 
 ;// CONCATENATED MODULE: ./src/action/build.ts
 /**
  * `mode: build` of the action: read the build inputs, decide whether to push, pick a builder,
  * build the plan, and publish `images`, `matrix` and `step-images` plus a job-summary section.
  */
+
 
 
 
@@ -68209,8 +68311,14 @@ const actionLog = {
     warning: (m) => warning(m),
     group: (title, lines) => {
         startGroup(title);
+        // Build output is the project's, not ours: stop the runner from reading `::…::` lines in it
+        // as workflow commands (a RUN step could otherwise annotate, mask or set state).
+        const token = (0,external_node_crypto_.randomUUID)();
+        info(`::stop-commands::${token}`);
         for (const line of lines)
-            info(line);
+            for (const part of line.split(/\r?\n/))
+                info(part);
+        info(`::${token}::`);
         endGroup();
     },
 };
@@ -68241,7 +68349,9 @@ async function runBuildMode(plan, inputs, github, options) {
         context,
         push: decision.push,
         tagRules: tags_parseTagRules(Array.isArray(inputs.tags) ? inputs.tags.join('\n') : inputs.tags),
-        credentials: inputs.username && inputs.password
+        // Credentials go only to a registry the workflow names, or when pushing: a pull request could
+        // otherwise point `containers.registry` of the spec at a host that collects them.
+        credentials: inputs.username && inputs.password && (inputs.registry || decision.push)
             ? { username: inputs.username, password: inputs.password }
             : undefined,
         parallel: inputs.parallel,
@@ -68538,7 +68648,7 @@ async function run() {
         if (wantPlan && !plan)
             warning(result.planSkipped ?? 'No plan was computed.');
         if (plan) {
-            files_writePlanFiles(plan, external_node_path_default().join(root, PLAN_DIR));
+            files_writePlanFiles(plan, external_node_path_default().join(root, PLAN_DIR), root);
             info(`Plan: ${plan.groups.length} group(s) (lower bound ${plan.lowerBound}); files in ${PLAN_DIR}/`);
             setOutput('plan', JSON.stringify(plan));
             setOutput('matrix', JSON.stringify(matrixOutput(plan, inputs.groups)));

@@ -302,7 +302,13 @@ export function removeDir(dir: string | undefined): void {
 
 // --- the workflow under test --------------------------------------------------------------------
 
-export const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'word-count');
+export const FIXTURE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'examples',
+  'word-count',
+);
 
 /** A fresh copy of the tiny fixture workflow (spec + scripts) as a repository at `dir`. */
 export function copyFixture(dir: string): string {

@@ -53,6 +53,8 @@ export function checkContextPath(path: string): string | undefined {
   if (path.includes('\\')) return 'use `/` to separate folders';
   if (path.split('/').some((part) => part === '..'))
     return 'the path must not leave the spec folder (`..`)';
+  if (path.split('/').some((part) => part === '.git' || part === '.stowage'))
+    return 'files under .git (it may hold the job token) or .stowage are never copied into an image';
   if (!/^[A-Za-z0-9._@+=,-]+(?:\/[A-Za-z0-9._@+=,-]+)*\/?$/.test(path)) {
     return 'only letters, digits and . _ - @ + = , are allowed in paths';
   }
@@ -171,8 +173,13 @@ export function analyzeWorkflow(workflow: Workflow): Analysis {
   return { steps, external, findings };
 }
 
-/** Quote user text in a message on one line, shortened. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** Quote user text in a message on one line, shortened; control characters shown as `\xNN`. */
 export function oneLine(text: string): string {
-  const flat = String(text).replace(/[\r\n\t]+/g, ' ');
+  const flat = String(text)
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
 }

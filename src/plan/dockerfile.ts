@@ -215,9 +215,21 @@ export function renderEntrypoint(input: RenderInput): string {
       'exit 64',
     ];
   };
+  // Workflow engines (Nextflow, cwltool, Snakemake) run `docker run IMAGE <their command>`:
+  // a first argument that is no step but a command on PATH is run as it is.
+  const passThrough = [
+    'if [ "$#" -gt 0 ] && command -v "$1" >/dev/null 2>&1; then',
+    '  exec "$@"',
+    'fi',
+  ];
   const only = input.steps.length === 1 ? input.steps[0] : undefined;
   if (only) {
-    out.push(`if [ "\${1:-}" = ${shellQuote(only.id)} ]; then shift; fi`, ...command(only), '');
+    out.push(
+      `if [ "\${1:-}" = ${shellQuote(only.id)} ]; then shift; fi`,
+      ...passThrough,
+      ...command(only),
+      '',
+    );
     return out.join('\n');
   }
   out.push(
@@ -226,17 +238,17 @@ export function renderEntrypoint(input: RenderInput): string {
     '  exit 0',
     'fi',
     'step="$1"',
-    'shift',
     'case "$step" in',
   );
   for (const s of input.steps) {
-    out.push(`  ${shellQuote(s.id)})`, ...command(s).map((c) => `    ${c}`), '    ;;');
+    out.push(`  ${shellQuote(s.id)})`, '    shift', ...command(s).map((c) => `    ${c}`), '    ;;');
   }
   out.push(
     '  -h|--help|help)',
     '    list_steps',
     '    ;;',
     '  *)',
+    ...passThrough.map((l) => `    ${l}`),
     `    echo "unknown step: $step" >&2`,
     '    list_steps >&2',
     '    exit 64',

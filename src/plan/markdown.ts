@@ -2,6 +2,7 @@
  * The plan for people: a fixed-width table for terminals and Markdown for the job summary, each
  * with the lower bound and the two baselines (one image per step, one image for everything).
  */
+import { escapeCell } from '../report/escape.js';
 import { formatBytes } from './sizes.js';
 import type { Plan, PlannedGroup } from './types.js';
 
@@ -54,16 +55,8 @@ export function planTable(plan: Plan): string {
   return [format(header), ...rows.map(format), '', ...summaryLines(plan), ''].join('\n');
 }
 
-/** Markdown-escape a table cell: pipes, backslashes, angle brackets, backticks, newlines. */
-function cell(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/`/g, '\\`')
-    .replace(/[\r\n]+/g, ' ');
-}
+/** Markdown-escape a table cell (npm scopes must not @-mention anyone in a PR comment). */
+const cell = escapeCell;
 
 /** The plan table and the baseline comparison, for a job summary or a PR comment. */
 export function planMarkdown(plan: Plan): string {

@@ -186,12 +186,20 @@ export function contextOf(file: string): string {
 /** `inputs.<name>` → its path; `<step>.<output>` → its path (for `run` and `build` text). */
 export function placeholdersOf(workflow: Workflow): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const i of workflow.inputs) if (i.path !== undefined) out[`inputs.${i.name}`] = i.path;
+  // Paths are pasted into shell commands unquoted (globs must still expand), so only paths of
+  // the schema's safe grammar are substituted; imported ones that are not stay as placeholders.
+  const add = (key: string, path: string | undefined) => {
+    if (path !== undefined && SAFE_DATA_PATH.test(path)) out[key] = path;
+  };
+  for (const i of workflow.inputs) add(`inputs.${i.name}`, i.path);
   for (const s of workflow.steps) {
-    for (const [name, path] of Object.entries(s.outputs)) out[`${s.id}.${name}`] = path;
+    for (const [name, path] of Object.entries(s.outputs)) add(`${s.id}.${name}`, path);
   }
   return out;
 }
+
+/** The spec schema's `dataPath`: no spaces, quotes or shell characters. */
+const SAFE_DATA_PATH = /^[A-Za-z0-9._@+=,/*?[\]{}~:%-]+$/;
 
 /**
  * Precedence: options by group name, options by family key, the pin's `base`, the spec by group

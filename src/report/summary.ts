@@ -15,7 +15,10 @@ import {
   GITHUB_ANNOTATION_LIMIT,
   repoRelativePath,
 } from './annotations.js';
+import { escapeCell } from './escape.js';
 import { workflowMermaid } from './mermaid.js';
+
+export { escapeCell };
 
 export interface SummaryInput {
   /** Undefined when the spec did not load: the summary then has findings but no diagram. */
@@ -163,19 +166,4 @@ export function messageCell(message: string): string {
       /^`[^`]+`$/.test(part) ? `<code>${escapeCell(part.slice(1, -1))}</code>` : escapeCell(part),
     )
     .join('');
-}
-
-/**
- * Makes text safe inside a Markdown table cell: HTML is escaped, Markdown punctuation is
- * backslash-escaped (so `|` cannot end the cell and `[x](y)` cannot link), `@` cannot mention,
- * and line breaks become `<br>`.
- */
-export function escapeCell(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]|~#!]/g, '\\$&')
-    .replace(/@/g, '&#64;')
-    .replace(/\r\n|\r|\n/g, '<br>');
 }

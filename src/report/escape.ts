@@ -1,0 +1,16 @@
+/** Escaping for text that lands in Markdown a person reads on GitHub. */
+
+/**
+ * Makes text safe inside a Markdown table cell: HTML is escaped, Markdown punctuation is
+ * backslash-escaped (so `|` cannot end the cell and `[x](y)` cannot link), `@` cannot mention,
+ * and line breaks become `<br>`.
+ */
+export function escapeCell(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|~#!]/g, '\\$&')
+    .replace(/@/g, '&#64;')
+    .replace(/\r\n|\r|\n/g, '<br>');
+}
