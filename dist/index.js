@@ -64216,6 +64216,7 @@ function importSnakemake(path, options = {}) {
     const workflow = newWorkflow(name, mainFile, 'snakemake', source);
     const ctx = {
         root,
+        contextDir: dir,
         source,
         findings,
         rules: [],
@@ -64576,7 +64577,7 @@ function snakemake_buildStep(id, rule, ctx) {
                 ? 'Rscript '
                 : '';
         step.run = `${interpreter}${rule.script}`;
-        step.software.files.push(relPath(ctx.root, (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(rule.absFile), rule.script)));
+        step.software.files.push(relPath(ctx.contextDir, (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(rule.absFile), rule.script)));
     }
     if (rule.conda?.pattern !== undefined) {
         const envAbs = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(rule.absFile), rule.conda.pattern);
@@ -64845,10 +64846,11 @@ function engine_check(specPath, options) {
     if (!(0,external_node_fs_namespaceObject.existsSync)(resolved)) {
         throw new engine_InputError(`cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml) or of a pipeline folder.`);
     }
-    const imported = importWorkflow(resolved, {
-        format: options.importFormat ?? 'auto',
-        root: options.root,
-    });
+    const format = options.importFormat ?? 'auto';
+    if (format === 'auto' && engine_isDirectory(resolved) && !detectFormat(resolved)) {
+        throw new engine_InputError(`cannot tell the workflow format of ${specPath}: no stowage.yml, main.nf, Snakefile or *.cwl in it. Pass the spec file, or the format (--import, or the action's format input).`);
+    }
+    const imported = importWorkflow(resolved, { format, root: options.root });
     const { config, configFile, findings: configFindings, sources: configSources, } = readLintConfig(options);
     const sources = new Map(configSources);
     const workflow = imported.workflow;
@@ -67782,22 +67784,33 @@ function printFindings(result, options, io, write) {
             }));
     }
 }
-/** Plans print findings to stderr when stdout carries the plan JSON, so both can be piped. */
+/**
+ * `plan` prints the findings and the plan table. With `--format json` stdout carries the plan
+ * alone (findings go to stderr); with `sarif` or `github` it carries the findings alone (the
+ * table goes to stderr), so each can be piped into a file or another tool.
+ */
 function planCommand(result, options, io, findingsFailed) {
-    const json = options.format === 'json';
-    if (!json || result.findings.length > 0)
-        printFindings(result, { ...options, format: json ? 'text' : options.format }, io, json ? io.stderr : io.stdout);
+    const format = options.format;
+    const table = format === 'text' ? io.stdout : io.stderr;
+    if (format === 'json')
+        printFindings(result, { ...options, format: 'text' }, io, io.stderr);
+    else
+        printFindings(result, options, io, io.stdout);
     const plan = writtenPlan(result, options, io);
     if (!plan)
         return EXIT.findings;
-    if (json)
+    if (format === 'json')
         io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
     else {
-        io.stdout(`\n${planTable(plan)}`);
+        table(`\n${planTable(plan)}`);
         if (result.workflow && Object.keys(result.currentImages).length > 0) {
-            io.stdout(`\nCurrent containers against the plan:\n${comparisonText(compareImages(result.workflow, result.currentImages, plan))}\n`);
+            table(`\nCurrent containers against the plan:\n${comparisonText(compareImages(result.workflow, result.currentImages, plan))}\n`);
         }
-        io.stdout(`Wrote ${path.join(options.outDir, 'plan.json')} and a Dockerfile per group under ${options.outDir}/.\n`);
+        const blocked = plan.groups.filter((g) => g.blocked).map((g) => g.name);
+        table(`Wrote ${path.join(options.outDir, 'plan.json')} and a folder per group under ${options.outDir}/` +
+            (blocked.length > 0
+                ? ` (no Dockerfile for ${blocked.join(', ')}: see the findings).\n`
+                : '.\n'));
     }
     return findingsFailed ? EXIT.findings : EXIT.clean;
 }

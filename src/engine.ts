@@ -13,7 +13,7 @@ import { contextReader } from './plan/files.js';
 import { plan as planWorkflow } from './plan/plan.js';
 import type { Plan } from './plan/types.js';
 import type { LintConfig, Workflow } from './spec/model.js';
-import { importWorkflow, type ImportOrigin } from './spec/importers/index.js';
+import { detectFormat, importWorkflow, type ImportOrigin } from './spec/importers/index.js';
 
 export type ImportFormat = 'auto' | 'stowage' | 'nextflow' | 'snakemake' | 'cwl';
 
@@ -61,10 +61,13 @@ export function check(specPath: string, options: CheckOptions): CheckResult {
       `cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml) or of a pipeline folder.`,
     );
   }
-  const imported = importWorkflow(resolved, {
-    format: options.importFormat ?? 'auto',
-    root: options.root,
-  });
+  const format = options.importFormat ?? 'auto';
+  if (format === 'auto' && isDirectory(resolved) && !detectFormat(resolved)) {
+    throw new InputError(
+      `cannot tell the workflow format of ${specPath}: no stowage.yml, main.nf, Snakefile or *.cwl in it. Pass the spec file, or the format (--import, or the action's format input).`,
+    );
+  }
+  const imported = importWorkflow(resolved, { format, root: options.root });
   const {
     config,
     configFile,

@@ -142,3 +142,41 @@ describe('stowage export', () => {
     );
   });
 });
+
+describe('stowage plan on imported pipelines and odd inputs', () => {
+  test.each([
+    '__tests__/fixtures/nextflow/nf-core-mini',
+    '__tests__/fixtures/snakemake/calling',
+    '__tests__/fixtures/cwl/variant',
+    '__tests__/fixtures/cwl/packed',
+  ])('%s plans without errors, every group with a Dockerfile', async (pipeline) => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'stowage-import-'));
+    const { code, out: printed } = await cli(repoRoot, ['plan', pipeline, '--out-dir', out]);
+    expect(printed).toMatch(/^0 errors, /m);
+    expect(code).toBe(0);
+    const plan = JSON.parse(readFileSync(path.join(out, 'plan.json'), 'utf8'));
+    for (const group of plan.groups) {
+      expect(existsSync(path.join(out, group.name, 'Dockerfile'))).toBe(true);
+    }
+  });
+
+  test('--format sarif prints the SARIF log alone on stdout', async () => {
+    const ws = workspace();
+    const { code, out, err } = await cli(ws, [
+      'plan',
+      'examples/flood/stowage.yml',
+      '--format',
+      'sarif',
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(out).version).toBe('2.1.0');
+    expect(err).toContain('python-gpu');
+  });
+
+  test('a folder of no known format is a usage error (exit 2)', async () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'stowage-empty-'));
+    const { code, err } = await cli(empty, ['lint', '.']);
+    expect(code).toBe(2);
+    expect(err).toContain('cannot tell the workflow format of .');
+  });
+});

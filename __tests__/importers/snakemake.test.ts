@@ -76,7 +76,7 @@ describe('importSnakemake on a workflow with includes, envs and wildcards', () =
     expect(step('plot_quals').software).toMatchObject({
       conda: ['conda-forge::python=3.12.4', 'conda-forge::matplotlib-base=3.9.1'],
       pip: ['pysam==0.22.1'],
-      files: [`${REL}/scripts/plot-quals.py`],
+      files: ['scripts/plot-quals.py'], // relative to the Snakefile's folder, the build context
     });
     expect(step('call_variants').software.conda).toContain('conda-forge::python=3.10.14');
   });

@@ -120,33 +120,37 @@ function printFindings(
   }
 }
 
-/** Plans print findings to stderr when stdout carries the plan JSON, so both can be piped. */
+/**
+ * `plan` prints the findings and the plan table. With `--format json` stdout carries the plan
+ * alone (findings go to stderr); with `sarif` or `github` it carries the findings alone (the
+ * table goes to stderr), so each can be piped into a file or another tool.
+ */
 function planCommand(
   result: CheckResult,
   options: CliOptions,
   io: Io,
   findingsFailed: boolean,
 ): number {
-  const json = options.format === 'json';
-  if (!json || result.findings.length > 0)
-    printFindings(
-      result,
-      { ...options, format: json ? 'text' : options.format },
-      io,
-      json ? io.stderr : io.stdout,
-    );
+  const format = options.format;
+  const table = format === 'text' ? io.stdout : io.stderr;
+  if (format === 'json') printFindings(result, { ...options, format: 'text' }, io, io.stderr);
+  else printFindings(result, options, io, io.stdout);
   const plan = writtenPlan(result, options, io);
   if (!plan) return EXIT.findings;
-  if (json) io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
+  if (format === 'json') io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
   else {
-    io.stdout(`\n${planTable(plan)}`);
+    table(`\n${planTable(plan)}`);
     if (result.workflow && Object.keys(result.currentImages).length > 0) {
-      io.stdout(
+      table(
         `\nCurrent containers against the plan:\n${comparisonText(compareImages(result.workflow, result.currentImages, plan))}\n`,
       );
     }
-    io.stdout(
-      `Wrote ${path.join(options.outDir, 'plan.json')} and a Dockerfile per group under ${options.outDir}/.\n`,
+    const blocked = plan.groups.filter((g) => g.blocked).map((g) => g.name);
+    table(
+      `Wrote ${path.join(options.outDir, 'plan.json')} and a folder per group under ${options.outDir}/` +
+        (blocked.length > 0
+          ? ` (no Dockerfile for ${blocked.join(', ')}: see the findings).\n`
+          : '.\n'),
     );
   }
   return findingsFailed ? EXIT.findings : EXIT.clean;

@@ -54,6 +54,7 @@ export function importSnakemake(path: string, options: SnakemakeOptions = {}): I
   const workflow = newWorkflow(name, mainFile, 'snakemake', source);
   const ctx: Context = {
     root,
+    contextDir: dir,
     source,
     findings,
     rules: [],
@@ -144,6 +145,8 @@ interface ParsedRule {
 
 interface Context {
   root: string;
+  /** The Snakefile's folder: the build context, so `files:` are relative to it. */
+  contextDir: string;
   source: RecordedSource;
   findings: Finding[];
   rules: ParsedRule[];
@@ -501,7 +504,7 @@ function buildStep(id: string, rule: ParsedRule, ctx: Context): Step {
         ? 'Rscript '
         : '';
     step.run = `${interpreter}${rule.script}`;
-    step.software.files.push(relPath(ctx.root, join(dirname(rule.absFile), rule.script)));
+    step.software.files.push(relPath(ctx.contextDir, join(dirname(rule.absFile), rule.script)));
   }
 
   if (rule.conda?.pattern !== undefined) {
