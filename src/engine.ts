@@ -8,6 +8,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type Finding } from './findings.js';
+import schema from './spec/schema.json' with { type: 'json' };
+import { closest } from './suggest.js';
 import { lintWorkflow, loadLintConfig } from './lint/index.js';
 import { contextReader } from './plan/files.js';
 import { plan as planWorkflow } from './plan/plan.js';
@@ -90,6 +92,7 @@ export function check(specPath: string, options: CheckOptions): CheckResult {
     };
   }
 
+  if (options.baseImages) checkBaseImageKeys(options.baseImages, workflow);
   let plan: Plan | undefined;
   let planFindings: Finding[] = [];
   let planSkipped: string | undefined;
@@ -127,6 +130,22 @@ export function check(specPath: string, options: CheckOptions): CheckResult {
     plan,
     planSkipped,
   };
+}
+
+/** The keys `base-images` takes: families, GPU classes, the Maven stage, and pinned groups. */
+export const BASE_IMAGE_KEYS = schema.definitions.containers.properties['base-images'].propertyNames
+  .enum as string[];
+
+/** A misspelt family in `--base-image` / the `base-images` input would be ignored silently: refuse it. */
+function checkBaseImageKeys(baseImages: Record<string, string>, workflow: Workflow): void {
+  const known = [...BASE_IMAGE_KEYS, ...workflow.containers.groups.map((g) => g.name)];
+  for (const key of Object.keys(baseImages)) {
+    if (known.includes(key)) continue;
+    const near = closest(key, known);
+    throw new InputError(
+      `base image for "${key}": no such family or pinned group${near ? ` (did you mean "${near}"?)` : ''}; use one of: ${known.join(', ')}`,
+    );
+  }
 }
 
 function isDirectory(p: string): boolean {

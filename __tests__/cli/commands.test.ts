@@ -180,3 +180,35 @@ describe('stowage plan on imported pipelines and odd inputs', () => {
     expect(err).toContain('cannot tell the workflow format of .');
   });
 });
+
+test('a misspelt family in --base-image is a usage error with a suggestion', async () => {
+  const ws = workspace();
+  const { code, err } = await cli(ws, [
+    'plan',
+    'examples/flood/stowage.yml',
+    '--base-image',
+    'pyhton=python:3.13',
+  ]);
+  expect(code).toBe(2);
+  expect(err).toContain(
+    'base image for "pyhton": no such family or pinned group (did you mean "python"?)',
+  );
+});
+
+test('re-planning removes the folder of a group that no longer exists', async () => {
+  const ws = workspace();
+  await cli(ws, ['plan', 'examples/flood/stowage.yml']);
+  expect(existsSync(path.join(ws, '.stowage/python-gpu/Dockerfile'))).toBe(true);
+  const spec = path.join(ws, 'examples/flood/stowage.yml');
+  writeFileSync(
+    spec,
+    readFileSync(spec, 'utf8').replace(
+      '  size-budget: 4GB\n',
+      '  size-budget: 4GB\n  groups:\n    gpu: { steps: [train] }\n',
+    ),
+  );
+  const { code } = await cli(ws, ['plan', 'examples/flood/stowage.yml']);
+  expect(code).toBe(0);
+  expect(existsSync(path.join(ws, '.stowage/gpu/Dockerfile'))).toBe(true);
+  expect(existsSync(path.join(ws, '.stowage/python-gpu'))).toBe(false);
+});

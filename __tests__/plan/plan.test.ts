@@ -209,6 +209,10 @@ describe('pins', () => {
     });
     expect(findings[0]!.message).toContain('"old" and "new"');
     expect(findings[0]!.message).toContain('numpy==1.26.4 vs numpy==2.0.1');
+    // Installing both numpy versions in one image would fail or lie: the group is not rendered.
+    const ml = p.groups.find((g) => g.name === 'ml')!;
+    expect(ml.blocked).toEqual([findings[0]!.message]);
+    expect(ml.generated).toEqual({});
   });
 
   it('reports a pinned group that mixes families (STW404)', () => {

@@ -20358,6 +20358,49 @@ function countBySeverity(findings) {
     return counts;
 }
 
+;// CONCATENATED MODULE: ./src/spec/schema.json
+const schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/stowage-dev/stowage/main/src/spec/schema.json","title":"Stowage workflow spec, version 1","description":"A research workflow: its inputs, desired outputs, steps with their software, and how to package that software into containers. Reference: docs/spec.md","type":"object","additionalProperties":false,"required":["version","name","steps"],"properties":{"$schema":{"type":"string"},"version":{"const":1,"x-message":"version must be 1 (the only spec version so far)"},"name":{"$ref":"#/definitions/name","description":"Short name of the workflow."},"description":{"type":"string"},"based-on":{"type":"string","minLength":1,"description":"An existing workflow this one adapts (URL or name), or `none` after looking for one."},"inputs":{"type":"object","description":"What the workflow needs from outside, by name.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/input"}},"outputs":{"type":"object","description":"The desired results, by name: each names a step output as `step.output`.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/outputReference"}},"economics":{"$ref":"#/definitions/economics"},"cluster":{"$ref":"#/definitions/cluster"},"containers":{"$ref":"#/definitions/containers"},"lint":{"$ref":"#/definitions/lint"},"steps":{"type":"object","description":"The steps of the workflow, by id.","minProperties":1,"propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}}},"definitions":{"identifier":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,62}$","x-message":"names start with a letter and use letters, digits, \'-\' and \'_\' (at most 63 characters)"},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","x-message":"the name uses letters, digits, \'.\', \'-\' and \'_\' and starts with a letter or digit"},"groupName":{"type":"string","pattern":"^[a-z0-9]+(?:[._-][a-z0-9]+)*$","maxLength":63,"x-message":"group names become image names: lowercase letters and digits, separated by \'.\', \'-\' or \'_\'"},"outputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*\\\\.[A-Za-z][A-Za-z0-9_-]*$","x-message":"write a step output as `step.output`, e.g. `train.model`"},"inputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*(\\\\.[A-Za-z][A-Za-z0-9_-]*)?$","x-message":"an input is a workflow input name or a step output as `step.output`"},"version":{"type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9][A-Za-z0-9.*+~:_-]*$","x-message":"write the version as a quoted string, e.g. \\"3.12\\" (unquoted 3.10 is the number 3.1 in YAML)"},"duration":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*(\\\\d+(\\\\.\\\\d+)?\\\\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)\\\\s*)+$"}],"x-message":"expected a duration such as 30m, 2h, 1d or 1h30m, or a number of seconds"},"size":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*\\\\d+(\\\\.\\\\d+)?\\\\s*([kKmMgGtTpP]i?[bB]?|[bB])?\\\\s*$"}],"x-message":"expected a size such as 512MB, 2GB or 1.5TiB, or a number of bytes"},"count":{"type":"integer","minimum":0,"x-message":"expected a whole number"},"positive":{"type":"number","minimum":0,"x-message":"expected a number of at least 0"},"stringList":{"type":"array","items":{"type":"string","minLength":1},"x-message":"expected a list of strings, e.g. [a, b]"},"input":{"type":"object","additionalProperties":false,"properties":{"path":{"$ref":"#/definitions/dataPath"},"size":{"$ref":"#/definitions/size"},"description":{"type":"string"}}},"economics":{"type":"object","additionalProperties":false,"description":"Figures to judge whether automating the workflow pays for itself.","properties":{"runs-per-year":{"$ref":"#/definitions/positive"},"manual-minutes-per-run":{"$ref":"#/definitions/positive"},"development-hours":{"$ref":"#/definitions/positive"},"maintenance-hours-per-year":{"$ref":"#/definitions/positive"},"horizon-years":{"$ref":"#/definitions/positive"}}},"cluster":{"type":"object","additionalProperties":false,"description":"The deployment target\'s per-node limits.","properties":{"scheduler":{"enum":["slurm","pbs","sge","lsf","kubernetes","local","other"]},"max-cpus":{"$ref":"#/definitions/count"},"max-memory":{"$ref":"#/definitions/size"},"max-time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"containers":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$","x-message":"a registry and optional namespace such as ghcr.io/acme/flood or 127.0.0.1:5000/demo (lowercase)"},"size-budget":{"$ref":"#/definitions/size"},"base-images":{"type":"object","description":"Base image per family (or GPU class, or `maven-builder` for the stage that fetches Maven artifacts), overriding the defaults.","propertyNames":{"enum":["python","conda","r","jvm","native","node","gpu","python-gpu","conda-gpu","r-gpu","jvm-gpu","native-gpu","node-gpu","maven-builder"]},"additionalProperties":{"type":"string","minLength":1}},"package-sizes":{"type":"object","description":"Estimated installed size per package name, overriding the built-in table.","additionalProperties":{"$ref":"#/definitions/size"}},"groups":{"type":"object","description":"Pinned groups: these steps share this image.","propertyNames":{"$ref":"#/definitions/groupName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["steps"],"properties":{"steps":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/identifier"}},"base":{"type":"string","minLength":1}}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Rule ID or name → off | error | warning | notice.","additionalProperties":{"enum":["off","error","warning","notice"]}},"settings":{"type":"object"}}},"software":{"type":"object","additionalProperties":false,"properties":{"python":{"$ref":"#/definitions/version"},"pip":{"$ref":"#/definitions/stringList"},"conda":{"$ref":"#/definitions/stringList"},"r":{"$ref":"#/definitions/version"},"cran":{"$ref":"#/definitions/stringList"},"bioconductor":{"$ref":"#/definitions/stringList"},"java":{"$ref":"#/definitions/version"},"maven":{"$ref":"#/definitions/stringList"},"apt":{"$ref":"#/definitions/stringList"},"npm":{"$ref":"#/definitions/stringList"},"build":{"type":"string","minLength":1},"files":{"$ref":"#/definitions/stringList"}}},"resources":{"type":"object","additionalProperties":false,"properties":{"cpus":{"$ref":"#/definitions/positive"},"memory":{"$ref":"#/definitions/size"},"time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"step":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string"},"run":{"type":"string","minLength":1},"inputs":{"type":"array","items":{"$ref":"#/definitions/inputReference"}},"outputs":{"type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/dataPath"}},"software":{"$ref":"#/definitions/software"},"resources":{"$ref":"#/definitions/resources"},"duration":{"$ref":"#/definitions/duration"},"container":{"type":"string","minLength":1,"description":"`auto`, a group name, or an image reference used as is."},"entrypoint":{"$ref":"#/definitions/stringList"},"service":{"type":"boolean"}}},"dataPath":{"type":"string","pattern":"^[A-Za-z0-9._@+=,/*?\\\\[\\\\]{}~:%-]+$","x-message":"paths reach shell commands: use letters, digits, / . _ - @ + = , : ~ % and the glob characters * ? [ ] { } (no spaces, quotes or $)"}}}');
+;// CONCATENATED MODULE: ./src/suggest.ts
+/** "Did you mean" suggestions for misspelled names, shared by the loader and the lint rules. */
+/**
+ * Edit distance counting a swap of two neighbouring letters as one edit (optimal string
+ * alignment), so the commonest typos (`rnu` → `run`) are one edit away.
+ */
+function editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i += 1) {
+        for (let j = 1; j <= b.length; j += 1) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let best = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+                best = Math.min(best, d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    return d[a.length][b.length];
+}
+/** The closest candidate within a distance that still reads as a typo, if any. */
+function closest(word, candidates) {
+    let best;
+    let bestDistance = Infinity;
+    for (const candidate of candidates) {
+        const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+        if (distance < bestDistance) {
+            best = candidate;
+            bestDistance = distance;
+        }
+    }
+    const allowed = Math.max(1, Math.floor(word.length / 3));
+    if (best !== undefined && bestDistance <= allowed)
+        return best;
+    // A truncated key (`manual-minutes` for `manual-minutes-per-run`) reads as the longer one.
+    const lower = word.toLowerCase();
+    return lower.length >= 4
+        ? [...candidates].find((c) => c.toLowerCase().startsWith(lower))
+        : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/lint/catalogue.ts
 const DOCS_BASE = 'https://github.com/stowage-dev/stowage/blob/main/docs/rules';
 function rule(id, name, defaultSeverity, owner, description, help) {
@@ -20682,47 +20725,6 @@ function parseSetting(name, value) {
 function formatSetting(name, value) {
     const meta = SETTINGS[name];
     return meta.kind === 'duration' ? formatDuration(value) : String(value);
-}
-
-;// CONCATENATED MODULE: ./src/suggest.ts
-/** "Did you mean" suggestions for misspelled names, shared by the loader and the lint rules. */
-/**
- * Edit distance counting a swap of two neighbouring letters as one edit (optimal string
- * alignment), so the commonest typos (`rnu` → `run`) are one edit away.
- */
-function editDistance(a, b) {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-    for (let i = 1; i <= a.length; i += 1) {
-        for (let j = 1; j <= b.length; j += 1) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            let best = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-                best = Math.min(best, d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    return d[a.length][b.length];
-}
-/** The closest candidate within a distance that still reads as a typo, if any. */
-function closest(word, candidates) {
-    let best;
-    let bestDistance = Infinity;
-    for (const candidate of candidates) {
-        const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-        if (distance < bestDistance) {
-            best = candidate;
-            bestDistance = distance;
-        }
-    }
-    const allowed = Math.max(1, Math.floor(word.length / 3));
-    if (best !== undefined && bestDistance <= allowed)
-        return best;
-    // A truncated key (`manual-minutes` for `manual-minutes-per-run`) reads as the longer one.
-    const lower = word.toLowerCase();
-    return lower.length >= 4
-        ? [...candidates].find((c) => c.toLowerCase().startsWith(lower))
-        : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/lint/suggest.ts
@@ -23063,6 +23065,31 @@ function contextReader(contextDir) {
     return (path) => read(realPathInside(contextDir, path), path);
 }
 /**
+ * Folders of groups the previous plan had and this one has not (a renamed or merged group) would
+ * otherwise wait there to be built by mistake. Only names of the previous `plan.json` that are
+ * valid group names are removed.
+ */
+function removeStaleGroups(p, outDir) {
+    const previousFile = (0,external_node_path_namespaceObject.join)(outDir, 'plan.json');
+    if (!(0,external_node_fs_namespaceObject.existsSync)(previousFile))
+        return;
+    let previous;
+    try {
+        previous = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(previousFile, 'utf8'));
+    }
+    catch {
+        return;
+    }
+    const current = new Set(p.groups.map((g) => g.name));
+    for (const group of previous.groups ?? []) {
+        const name = group.name;
+        if (typeof name === 'string' && GROUP_NAME.test(name) && !current.has(name)) {
+            (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(outDir, name), { recursive: true, force: true });
+        }
+    }
+}
+const GROUP_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+/**
  * Writes the plan's files; a blocked group gets only a `BLOCKED.txt` saying why. With `root`, a
  * symbolic link between it and `outDir` is refused (see safe-paths).
  */
@@ -23070,6 +23097,7 @@ function writePlanFiles(p, outDir, root) {
     if (root)
         assertNoLinkOnTheWay(root, outDir);
     (0,external_node_fs_namespaceObject.mkdirSync)(outDir, { recursive: true });
+    removeStaleGroups(p, outDir);
     (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(outDir, 'plan.json'), `${JSON.stringify(p, null, 2)}\n`);
     for (const g of p.groups) {
         const dir = (0,external_node_path_namespaceObject.join)(outDir, g.name);
@@ -24090,8 +24118,11 @@ function check({ workflow, groups, ctx }) {
                 const path = index >= 0
                     ? ['containers', 'groups', group.name, 'steps', index]
                     : ['steps', later.step.id, 'container'];
-                findings.push(makeFinding(forced_conflict_meta, workflow, path, `Pinned group "${group.name}" holds steps "${earlier.step.id}" and "${later.step.id}", but ${why}. ` +
-                    `Move one of them out of the pin or align the versions.`));
+                const message = `Pinned group "${group.name}" holds steps "${earlier.step.id}" and "${later.step.id}", but ${why}. ` +
+                    `Move one of them out of the pin or align the versions.`;
+                findings.push(makeFinding(forced_conflict_meta, workflow, path, message));
+                // An image that installs both sides of a conflict would fail (or lie): do not render it.
+                group.blockedBy = [...(group.blockedBy ?? []), message];
                 break;
             }
         }
@@ -24407,7 +24438,7 @@ function renderDraft(d, rc) {
         contextFiles,
         contentHash: '',
     };
-    const blocked = members.flatMap((m) => m.invalid);
+    const blocked = [...members.flatMap((m) => m.invalid), ...(d.blockedBy ?? [])];
     if (!isGroupName(d.name))
         blocked.push(`the group name "${d.name}" is not a valid image name`);
     if (!isImageReference(d.baseImage))
@@ -24543,8 +24574,6 @@ function emptySoftware() {
     return { pip: [], conda: [], cran: [], bioconductor: [], maven: [], apt: [], npm: [], files: [] };
 }
 
-;// CONCATENATED MODULE: ./src/spec/schema.json
-const schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/stowage-dev/stowage/main/src/spec/schema.json","title":"Stowage workflow spec, version 1","description":"A research workflow: its inputs, desired outputs, steps with their software, and how to package that software into containers. Reference: docs/spec.md","type":"object","additionalProperties":false,"required":["version","name","steps"],"properties":{"$schema":{"type":"string"},"version":{"const":1,"x-message":"version must be 1 (the only spec version so far)"},"name":{"$ref":"#/definitions/name","description":"Short name of the workflow."},"description":{"type":"string"},"based-on":{"type":"string","minLength":1,"description":"An existing workflow this one adapts (URL or name), or `none` after looking for one."},"inputs":{"type":"object","description":"What the workflow needs from outside, by name.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/input"}},"outputs":{"type":"object","description":"The desired results, by name: each names a step output as `step.output`.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/outputReference"}},"economics":{"$ref":"#/definitions/economics"},"cluster":{"$ref":"#/definitions/cluster"},"containers":{"$ref":"#/definitions/containers"},"lint":{"$ref":"#/definitions/lint"},"steps":{"type":"object","description":"The steps of the workflow, by id.","minProperties":1,"propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}}},"definitions":{"identifier":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,62}$","x-message":"names start with a letter and use letters, digits, \'-\' and \'_\' (at most 63 characters)"},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","x-message":"the name uses letters, digits, \'.\', \'-\' and \'_\' and starts with a letter or digit"},"groupName":{"type":"string","pattern":"^[a-z0-9]+(?:[._-][a-z0-9]+)*$","maxLength":63,"x-message":"group names become image names: lowercase letters and digits, separated by \'.\', \'-\' or \'_\'"},"outputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*\\\\.[A-Za-z][A-Za-z0-9_-]*$","x-message":"write a step output as `step.output`, e.g. `train.model`"},"inputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*(\\\\.[A-Za-z][A-Za-z0-9_-]*)?$","x-message":"an input is a workflow input name or a step output as `step.output`"},"version":{"type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9][A-Za-z0-9.*+~:_-]*$","x-message":"write the version as a quoted string, e.g. \\"3.12\\" (unquoted 3.10 is the number 3.1 in YAML)"},"duration":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*(\\\\d+(\\\\.\\\\d+)?\\\\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)\\\\s*)+$"}],"x-message":"expected a duration such as 30m, 2h, 1d or 1h30m, or a number of seconds"},"size":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*\\\\d+(\\\\.\\\\d+)?\\\\s*([kKmMgGtTpP]i?[bB]?|[bB])?\\\\s*$"}],"x-message":"expected a size such as 512MB, 2GB or 1.5TiB, or a number of bytes"},"count":{"type":"integer","minimum":0,"x-message":"expected a whole number"},"positive":{"type":"number","minimum":0,"x-message":"expected a number of at least 0"},"stringList":{"type":"array","items":{"type":"string","minLength":1},"x-message":"expected a list of strings, e.g. [a, b]"},"input":{"type":"object","additionalProperties":false,"properties":{"path":{"$ref":"#/definitions/dataPath"},"size":{"$ref":"#/definitions/size"},"description":{"type":"string"}}},"economics":{"type":"object","additionalProperties":false,"description":"Figures to judge whether automating the workflow pays for itself.","properties":{"runs-per-year":{"$ref":"#/definitions/positive"},"manual-minutes-per-run":{"$ref":"#/definitions/positive"},"development-hours":{"$ref":"#/definitions/positive"},"maintenance-hours-per-year":{"$ref":"#/definitions/positive"},"horizon-years":{"$ref":"#/definitions/positive"}}},"cluster":{"type":"object","additionalProperties":false,"description":"The deployment target\'s per-node limits.","properties":{"scheduler":{"enum":["slurm","pbs","sge","lsf","kubernetes","local","other"]},"max-cpus":{"$ref":"#/definitions/count"},"max-memory":{"$ref":"#/definitions/size"},"max-time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"containers":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$","x-message":"a registry and optional namespace such as ghcr.io/acme/flood or 127.0.0.1:5000/demo (lowercase)"},"size-budget":{"$ref":"#/definitions/size"},"base-images":{"type":"object","description":"Base image per family, overriding the defaults.","propertyNames":{"enum":["python","conda","r","jvm","native","node","gpu","python-gpu","conda-gpu","native-gpu"]},"additionalProperties":{"type":"string","minLength":1}},"package-sizes":{"type":"object","description":"Estimated installed size per package name, overriding the built-in table.","additionalProperties":{"$ref":"#/definitions/size"}},"groups":{"type":"object","description":"Pinned groups: these steps share this image.","propertyNames":{"$ref":"#/definitions/groupName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["steps"],"properties":{"steps":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/identifier"}},"base":{"type":"string","minLength":1}}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Rule ID or name → off | error | warning | notice.","additionalProperties":{"enum":["off","error","warning","notice"]}},"settings":{"type":"object"}}},"software":{"type":"object","additionalProperties":false,"properties":{"python":{"$ref":"#/definitions/version"},"pip":{"$ref":"#/definitions/stringList"},"conda":{"$ref":"#/definitions/stringList"},"r":{"$ref":"#/definitions/version"},"cran":{"$ref":"#/definitions/stringList"},"bioconductor":{"$ref":"#/definitions/stringList"},"java":{"$ref":"#/definitions/version"},"maven":{"$ref":"#/definitions/stringList"},"apt":{"$ref":"#/definitions/stringList"},"npm":{"$ref":"#/definitions/stringList"},"build":{"type":"string","minLength":1},"files":{"$ref":"#/definitions/stringList"}}},"resources":{"type":"object","additionalProperties":false,"properties":{"cpus":{"$ref":"#/definitions/positive"},"memory":{"$ref":"#/definitions/size"},"time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"step":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string"},"run":{"type":"string","minLength":1},"inputs":{"type":"array","items":{"$ref":"#/definitions/inputReference"}},"outputs":{"type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/dataPath"}},"software":{"$ref":"#/definitions/software"},"resources":{"$ref":"#/definitions/resources"},"duration":{"$ref":"#/definitions/duration"},"container":{"type":"string","minLength":1,"description":"`auto`, a group name, or an image reference used as is."},"entrypoint":{"$ref":"#/definitions/stringList"},"service":{"type":"boolean"}}},"dataPath":{"type":"string","pattern":"^[A-Za-z0-9._@+=,/*?\\\\[\\\\]{}~:%-]+$","x-message":"paths reach shell commands: use letters, digits, / . _ - @ + = , : ~ % and the glob characters * ? [ ] { } (no spaces, quotes or $)"}}}');
 ;// CONCATENATED MODULE: ./src/spec/schema-errors.ts
 
 /** JSON pointer (`/steps/a/run`) → path segments; array indexes become numbers. */
@@ -27410,6 +27439,8 @@ function importWorkflow(pathOrDir, options = {}) {
 
 
 
+
+
 /** Bad input the user must fix (a missing file, a bad option): exit code 2, not a crash. */
 class InputError extends Error {
 }
@@ -27442,6 +27473,8 @@ function engine_check(specPath, options) {
             configLog: [],
         };
     }
+    if (options.baseImages)
+        checkBaseImageKeys(options.baseImages, workflow);
     let plan;
     let planFindings = [];
     let planSkipped;
@@ -27477,6 +27510,18 @@ function engine_check(specPath, options) {
         plan,
         planSkipped,
     };
+}
+/** The keys `base-images` takes: families, GPU classes, the Maven stage, and pinned groups. */
+const BASE_IMAGE_KEYS = schema_namespaceObject.definitions.containers.properties["base-images"].propertyNames["enum"];
+/** A misspelt family in `--base-image` / the `base-images` input would be ignored silently: refuse it. */
+function checkBaseImageKeys(baseImages, workflow) {
+    const known = [...BASE_IMAGE_KEYS, ...workflow.containers.groups.map((g) => g.name)];
+    for (const key of Object.keys(baseImages)) {
+        if (known.includes(key))
+            continue;
+        const near = closest(key, known);
+        throw new InputError(`base image for "${key}": no such family or pinned group${near ? ` (did you mean "${near}"?)` : ''}; use one of: ${known.join(', ')}`);
+    }
 }
 function isDirectory(p) {
     return (0,external_node_fs_namespaceObject.statSync)(p).isDirectory();

@@ -4,7 +4,16 @@
  * itself stays free of I/O (it takes `readFile` as an option).
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { assertNoLinkOnTheWay, realPathInside } from '../safe-paths.js';
 import type { Plan } from './types.js';
@@ -36,12 +45,38 @@ export function contextReader(contextDir: string): (path: string) => Uint8Array 
 }
 
 /**
+ * Folders of groups the previous plan had and this one has not (a renamed or merged group) would
+ * otherwise wait there to be built by mistake. Only names of the previous `plan.json` that are
+ * valid group names are removed.
+ */
+function removeStaleGroups(p: Plan, outDir: string): void {
+  const previousFile = join(outDir, 'plan.json');
+  if (!existsSync(previousFile)) return;
+  let previous: { groups?: { name?: unknown }[] };
+  try {
+    previous = JSON.parse(readFileSync(previousFile, 'utf8')) as typeof previous;
+  } catch {
+    return;
+  }
+  const current = new Set(p.groups.map((g) => g.name));
+  for (const group of previous.groups ?? []) {
+    const name = group.name;
+    if (typeof name === 'string' && GROUP_NAME.test(name) && !current.has(name)) {
+      rmSync(join(outDir, name), { recursive: true, force: true });
+    }
+  }
+}
+
+const GROUP_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+/**
  * Writes the plan's files; a blocked group gets only a `BLOCKED.txt` saying why. With `root`, a
  * symbolic link between it and `outDir` is refused (see safe-paths).
  */
 export function writePlanFiles(p: Plan, outDir: string, root?: string): void {
   if (root) assertNoLinkOnTheWay(root, outDir);
   mkdirSync(outDir, { recursive: true });
+  removeStaleGroups(p, outDir);
   writeFileSync(join(outDir, 'plan.json'), `${JSON.stringify(p, null, 2)}\n`);
   for (const g of p.groups) {
     const dir = join(outDir, g.name);

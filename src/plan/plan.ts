@@ -304,7 +304,7 @@ function renderDraft(d: DraftGroup, rc: RenderContext): PlannedGroup {
     contextFiles,
     contentHash: '',
   };
-  const blocked = members.flatMap((m) => m.invalid);
+  const blocked = [...members.flatMap((m) => m.invalid), ...(d.blockedBy ?? [])];
   if (!isGroupName(d.name)) blocked.push(`the group name "${d.name}" is not a valid image name`);
   if (!isImageReference(d.baseImage))
     blocked.push(`base image "${d.baseImage}" is not a valid image reference`);

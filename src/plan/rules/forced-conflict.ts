@@ -38,15 +38,12 @@ export function check({ workflow, groups, ctx }: PlanRuleInput): Finding[] {
           index >= 0
             ? ['containers', 'groups', group.name, 'steps', index]
             : ['steps', later.step.id, 'container'];
-        findings.push(
-          makeFinding(
-            meta,
-            workflow,
-            path,
-            `Pinned group "${group.name}" holds steps "${earlier.step.id}" and "${later.step.id}", but ${why}. ` +
-              `Move one of them out of the pin or align the versions.`,
-          ),
-        );
+        const message =
+          `Pinned group "${group.name}" holds steps "${earlier.step.id}" and "${later.step.id}", but ${why}. ` +
+          `Move one of them out of the pin or align the versions.`;
+        findings.push(makeFinding(meta, workflow, path, message));
+        // An image that installs both sides of a conflict would fail (or lie): do not render it.
+        group.blockedBy = [...(group.blockedBy ?? []), message];
         break;
       }
     }

@@ -18,6 +18,8 @@ export interface DraftGroup {
   classKey: string;
   baseImage: string;
   state: GroupState;
+  /** Reasons a rule found that this group must not be built (rendering then blocks it). */
+  blockedBy?: string[];
 }
 
 export interface PlanRuleInput {
