@@ -58551,6 +58551,25 @@ function locateMissing(workflow, path) {
             ctx.report(['steps', step.id, 'inputs', ref.index], `Step "${step.id}" input "${ref.raw}" ${message}`);
         }
     }
+    // `{inputs.x}` and `{step.output}` in a command are replaced by the declared paths when the
+    // image is planned; one that names nothing would reach the shell as literal text. (Imported
+    // commands use their engine's own placeholders, such as Snakemake's `{input.reads}`.)
+    const ownCommands = ctx.workflow.format === 'stowage' ? ctx.workflow.steps : [];
+    for (const step of ownCommands) {
+        for (const [, name, output] of (step.run ?? '').matchAll(PLACEHOLDER)) {
+            const message = name === 'inputs'
+                ? graph.inputs.has(output)
+                    ? undefined
+                    : `names no workflow input "${output}".` +
+                        (suggest(output, graph.inputs) ?? ` Declare it under \`inputs:\`.`)
+                : graph.steps.get(name) && Object.hasOwn(graph.steps.get(name).outputs, output)
+                    ? undefined
+                    : whatIsMissing(graph, name, output, false);
+            if (message) {
+                ctx.report(['steps', step.id, 'run'], `Step "${step.id}" command placeholder "{${name}.${output}}" ${message}`);
+            }
+        }
+    }
     for (const desired of ctx.workflow.outputs) {
         const producer = graph.steps.get(desired.step);
         if (producer && Object.hasOwn(producer.outputs, desired.output))
@@ -58559,6 +58578,7 @@ function locateMissing(workflow, path) {
             whatIsMissing(graph, desired.step, desired.output, false));
     }
 }));
+const PLACEHOLDER = /\{([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\}/g;
 /** Why `step.output` resolves to nothing, and the closest name that would. */
 function whatIsMissing(graph, step, output, inputsAllowed) {
     const producer = graph.steps.get(step);

@@ -93,6 +93,33 @@ const CASES: Record<string, RuleCases> = {
         at: { text: 'cal.vcf' },
         says: [/names step "cal"/, /Did you mean "call.vcf"\?/],
       },
+      {
+        title: 'a command placeholder naming an output the step does not have',
+        spec: yaml(
+          ...head(
+            'steps:',
+            '  fit:',
+            '    outputs: { model: m.pkl }',
+            '  report:',
+            '    run: python report.py {fit.modle}',
+          ),
+        ),
+        at: { text: 'python report.py {fit.modle}' },
+        says: [/command placeholder "\{fit.modle\}"/, /Did you mean "fit.model"\?/],
+      },
+      {
+        title: 'a command placeholder naming no workflow input',
+        spec: yaml(
+          ...head(
+            'inputs: { reads: { path: r.fq } }',
+            'steps:',
+            '  qc:',
+            '    run: fastqc {inputs.read}',
+          ),
+        ),
+        at: { text: 'fastqc {inputs.read}' },
+        says: [/names no workflow input "read"/, /Did you mean "reads"\?/],
+      },
     ],
     quiet: [
       {
@@ -108,6 +135,19 @@ const CASES: Record<string, RuleCases> = {
             '  call:',
             '    inputs: [align.bam, reads]',
             '    outputs: { vcf: c.vcf }',
+          ),
+        ),
+      },
+      {
+        title: 'command placeholders that resolve, and braces that are no placeholder',
+        spec: yaml(
+          ...head(
+            'inputs: { reads: { path: r.fq } }',
+            'steps:',
+            '  align:',
+            '    run: bwa mem {inputs.reads} > {align.bam}; echo ${HOME} {x}',
+            '    inputs: [reads]',
+            '    outputs: { bam: a.bam }',
           ),
         ),
       },
