@@ -60821,6 +60821,11 @@ function rInstallLayers(family, packages) {
         exprs.push(`BiocManager::install(c(${names.map(rString).join(', ')}), update = FALSE, ask = FALSE)`);
     }
     if (exprs.length > 0) {
+        // R only warns when a package fails to install, and the image would build without it:
+        // turn warnings into errors, and check that every package loads.
+        const all = [...new Set([...cran, ...bioc].map((p) => p.name))].sort(byText);
+        exprs.unshift('options(warn = 2)');
+        exprs.push(`for (p in c(${all.map(rString).join(', ')})) if (!requireNamespace(p, quietly = TRUE)) stop("package ", p, " did not install")`);
         out.push(line(`RUN Rscript ${exprs.map((e) => `-e ${shellQuote(e)}`).join(' ')} && rm -rf /tmp/downloaded_packages /tmp/Rtmp*`));
     }
     return out;
@@ -60972,7 +60977,7 @@ function renderGroup(input) {
             condaLayers.push(['pip']);
     }
     for (const layer of condaLayers) {
-        df.push(line(`RUN micromamba install -y -n base -c conda-forge ${layer.map(shellQuote).join(' ')} && micromamba clean --all --yes`));
+        df.push(line(`RUN micromamba install -y -n base -c conda-forge -c bioconda ${layer.map(shellQuote).join(' ')} && micromamba clean --all --yes`));
     }
     for (const layer of layersOf(packages, 'pip')) {
         const python = family === 'conda' ? '/opt/conda/bin/python' : 'python3';

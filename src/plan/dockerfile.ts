@@ -135,6 +135,13 @@ function rInstallLayers(family: Family, packages: readonly PlannedPackage[]): st
     );
   }
   if (exprs.length > 0) {
+    // R only warns when a package fails to install, and the image would build without it:
+    // turn warnings into errors, and check that every package loads.
+    const all = [...new Set([...cran, ...bioc].map((p) => p.name))].sort(byText);
+    exprs.unshift('options(warn = 2)');
+    exprs.push(
+      `for (p in c(${all.map(rString).join(', ')})) if (!requireNamespace(p, quietly = TRUE)) stop("package ", p, " did not install")`,
+    );
     out.push(
       line(
         `RUN Rscript ${exprs.map((e) => `-e ${shellQuote(e)}`).join(' ')} && rm -rf /tmp/downloaded_packages /tmp/Rtmp*`,
@@ -326,7 +333,7 @@ export function renderGroup(input: RenderInput): Record<string, string> {
   for (const layer of condaLayers) {
     df.push(
       line(
-        `RUN micromamba install -y -n base -c conda-forge ${layer.map(shellQuote).join(' ')} && micromamba clean --all --yes`,
+        `RUN micromamba install -y -n base -c conda-forge -c bioconda ${layer.map(shellQuote).join(' ')} && micromamba clean --all --yes`,
       ),
     );
   }
