@@ -859,12 +859,33 @@ const CASES: Record<string, RuleCases> = {
         at: { text: '2', after: 'gpus: ' },
         says: [/requests 2 GPUs, but none of its software uses one/],
       },
+      {
+        title: "pip's plain tensorflow wheel on a GPU step",
+        spec: yaml(
+          ...head(
+            'steps:',
+            '  t: { software: { pip: [tensorflow==2.17.0] }, resources: { gpus: 1 } }',
+          ),
+        ),
+        at: { text: 'tensorflow==2.17.0' },
+        says: [/wheel has no CUDA libraries/, /Write tensorflow\[and-cuda\]==2.17.0/],
+      },
     ],
     quiet: [
       {
-        title: 'tensorflow with a GPU',
+        title: 'tensorflow with its CUDA extra and a GPU',
         spec: yaml(
           ...head(
+            'steps:',
+            `  t: { software: { pip: ['tensorflow[and-cuda]==2.17.0'] }, resources: { gpus: 1 } }`,
+          ),
+        ),
+      },
+      {
+        title: 'plain tensorflow on a CUDA base image',
+        spec: yaml(
+          ...head(
+            'containers: { base-images: { python-gpu: "tensorflow/tensorflow:2.17.0-gpu" } }',
             'steps:',
             '  t: { software: { pip: [tensorflow==2.17.0] }, resources: { gpus: 1 } }',
           ),

@@ -33,6 +33,7 @@ describe('familyOf', () => {
 describe('GPU detection', () => {
   it.each([
     ['tensorflow==2.17.0', true],
+    ['tensorflow[and-cuda]==2.17.0', true],
     ['torch>=2.3', true],
     ['jax[cuda12]==0.4.30', true],
     ['jax==0.4.30', false],

@@ -25,7 +25,7 @@ describe('bundled examples', () => {
     expect(train.duration).toBe(3 * 3600);
     expect(train.resources).toEqual({ cpus: 8, memory: 64e9, time: 8 * 3600, gpus: 1 });
     expect(train.software.python).toBe('3.11');
-    expect(train.software.pip).toEqual(['tensorflow==2.17.0', 'pandas==2.2.2']);
+    expect(train.software.pip).toEqual(['tensorflow[and-cuda]==2.17.0', 'pandas==2.2.2']);
     expect(train.container).toBe('auto');
     expect(workflow!.cluster).toEqual({
       scheduler: 'slurm',
@@ -61,7 +61,7 @@ describe('bundled examples', () => {
     };
     expect(textAt(['steps', 'train'], 'key')).toBe('train');
     expect(textAt(['steps', 'train', 'inputs', 1])).toBe('gauges');
-    expect(textAt(['steps', 'train', 'software', 'pip', 0])).toBe('tensorflow==2.17.0');
+    expect(textAt(['steps', 'train', 'software', 'pip', 0])).toBe("'tensorflow[and-cuda]==2.17.0'");
     expect(textAt(['steps', 'train', 'resources', 'gpus'])).toBe('1');
     expect(textAt(['outputs', 'model'])).toBe('train.model');
     expect(textAt(['steps', 'regrid', 'duration'])).toBe('40m');

@@ -21526,7 +21526,8 @@ function packageName(text) {
 }
 function isGpuPackage(text) {
     const name = packageName(text);
-    return GPU_PACKAGES.some((p) => (p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : name === p));
+    const bare = name.replace(/\[.*$/, ''); // `tensorflow[and-cuda]` is tensorflow too
+    return GPU_PACKAGES.some((p) => p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : name === p || bare === p);
 }
 /** A step needs a GPU when it asks for GPUs or uses GPU builds of its packages. */
 function isGpuStep(step) {
@@ -22679,6 +22680,17 @@ const GPU_HINT = /cuda|nvcc|nvidia|gpu|rocm|hip/i;
             ctx.report(['steps', step.id, 'software', gpuPackage.eco, gpuPackage.index], `Step "${step.id}" uses ${gpuPackage.text.trim()}, a GPU build, but requests no GPU; ` +
                 `it would run slowly on the CPU or fail. Add \`resources: { gpus: 1 }\`, or use a ` +
                 `CPU-only build of the package.`);
+        }
+        // pip's plain tensorflow wheel carries no CUDA libraries: on a CPU base it never sees the GPU.
+        const cpuTensorflow = step.software.pip.findIndex((t) => /^\s*tensorflow\s*(?:[=<>~!]|$)/i.test(t));
+        const gpuBase = workflow.containers.baseImages['python-gpu'] ??
+            workflow.containers.baseImages.gpu ??
+            groupBase.get(step.container);
+        if (gpus > 0 && cpuTensorflow >= 0 && !(gpuBase && GPU_HINT.test(gpuBase))) {
+            const text = step.software.pip[cpuTensorflow].trim();
+            ctx.report(['steps', step.id, 'software', 'pip', cpuTensorflow], `Step "${step.id}" requests a GPU but installs ${text} from pip, whose wheel has no CUDA ` +
+                `libraries, so TensorFlow would run on the CPU. Write ${text.replace(/^tensorflow/i, 'tensorflow[and-cuda]')}, ` +
+                `or set \`containers.base-images.python-gpu\` to a CUDA image.`);
         }
         if (gpus > 0 && !gpuPackage) {
             const external = familyOf(step, pinned).family === 'external';

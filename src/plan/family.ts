@@ -48,7 +48,10 @@ function packageName(text: string): string {
 
 export function isGpuPackage(text: string): boolean {
   const name = packageName(text);
-  return GPU_PACKAGES.some((p) => (p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : name === p));
+  const bare = name.replace(/\[.*$/, ''); // `tensorflow[and-cuda]` is tensorflow too
+  return GPU_PACKAGES.some((p) =>
+    p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : name === p || bare === p,
+  );
 }
 
 /** A step needs a GPU when it asks for GPUs or uses GPU builds of its packages. */

@@ -28,6 +28,23 @@ export default defineRule('STW407', (ctx) => {
           `CPU-only build of the package.`,
       );
     }
+    // pip's plain tensorflow wheel carries no CUDA libraries: on a CPU base it never sees the GPU.
+    const cpuTensorflow = step.software.pip.findIndex((t) =>
+      /^\s*tensorflow\s*(?:[=<>~!]|$)/i.test(t),
+    );
+    const gpuBase =
+      workflow.containers.baseImages['python-gpu'] ??
+      workflow.containers.baseImages.gpu ??
+      groupBase.get(step.container);
+    if (gpus > 0 && cpuTensorflow >= 0 && !(gpuBase && GPU_HINT.test(gpuBase))) {
+      const text = step.software.pip[cpuTensorflow]!.trim();
+      ctx.report(
+        ['steps', step.id, 'software', 'pip', cpuTensorflow],
+        `Step "${step.id}" requests a GPU but installs ${text} from pip, whose wheel has no CUDA ` +
+          `libraries, so TensorFlow would run on the CPU. Write ${text.replace(/^tensorflow/i, 'tensorflow[and-cuda]')}, ` +
+          `or set \`containers.base-images.python-gpu\` to a CUDA image.`,
+      );
+    }
     if (gpus > 0 && !gpuPackage) {
       const external = familyOf(step, pinned).family === 'external';
       const hints = [step.software.build ?? '', groupBase.get(step.container) ?? ''];
