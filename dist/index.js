@@ -65694,6 +65694,7 @@ function exportSlurm(input) {
         const exec = `apptainer exec${gpu ? ' --nv' : ''} "$image"`;
         // Only a stowage spec's `run` is a plain shell command; an engine's script needs its engine.
         const run = input.workflow.format === 'stowage' ? resolvedRun(input.workflow, step) : undefined;
+        const fileName = `${step.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.sbatch`;
         const body = [
             '#!/usr/bin/env bash',
             ...sbatchDirectives(step),
@@ -65703,10 +65704,10 @@ function exportSlurm(input) {
             `image=${common_shellQuote(`docker://${image.ref}`)}`,
             run !== undefined
                 ? `${exec} sh -c ${common_shellQuote(run)}`
-                : `# Pass the step's command as arguments: sbatch ${jobName(step.id)}.sbatch <command> [args…]\n${exec} "$@"`,
+                : `# Pass the step's command as arguments: sbatch ${fileName} <command> [args…]\n${exec} "$@"`,
             '',
         ];
-        files[`${step.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.sbatch`] = body.join('\n');
+        files[fileName] = body.join('\n');
     }
     return {
         engine: 'slurm',
@@ -66141,7 +66142,7 @@ function summaryLines(plan) {
     const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
     const { perStep, monolith } = plan.baselines;
     return [
-        `Plan: ${images} image${images === 1 ? '' : 's'}, ${formatBytes(total)} in total; lower bound ${plan.lowerBound} (no plan can use fewer images).`,
+        `Plan: ${images} image${images === 1 ? '' : 's'}, ${formatBytes(total)} in total; lower bound ${plan.lowerBound} (steps that conflict pairwise, counted per family: no plan can use fewer images).`,
         `One image per step: ${perStep.images} images, ${formatBytes(perStep.estimatedTotalSize)}.`,
         `One image for everything: ${monolith.images} image, ${formatBytes(monolith.estimatedTotalSize)}, ${monolith.conflicts} conflict${monolith.conflicts === 1 ? '' : 's'} inside.`,
     ];

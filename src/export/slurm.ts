@@ -58,6 +58,7 @@ export function exportSlurm(input: ExportInput): ExportResult {
     const exec = `apptainer exec${gpu ? ' --nv' : ''} "$image"`;
     // Only a stowage spec's `run` is a plain shell command; an engine's script needs its engine.
     const run = input.workflow.format === 'stowage' ? resolvedRun(input.workflow, step) : undefined;
+    const fileName = `${step.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.sbatch`;
     const body = [
       '#!/usr/bin/env bash',
       ...sbatchDirectives(step),
@@ -67,10 +68,10 @@ export function exportSlurm(input: ExportInput): ExportResult {
       `image=${shellQuote(`docker://${image.ref}`)}`,
       run !== undefined
         ? `${exec} sh -c ${shellQuote(run)}`
-        : `# Pass the step's command as arguments: sbatch ${jobName(step.id)}.sbatch <command> [args…]\n${exec} "$@"`,
+        : `# Pass the step's command as arguments: sbatch ${fileName} <command> [args…]\n${exec} "$@"`,
       '',
     ];
-    files[`${step.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.sbatch`] = body.join('\n');
+    files[fileName] = body.join('\n');
   }
   return {
     engine: 'slurm',

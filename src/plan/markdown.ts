@@ -28,7 +28,7 @@ function summaryLines(plan: Plan): string[] {
   const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
   const { perStep, monolith } = plan.baselines;
   return [
-    `Plan: ${images} image${images === 1 ? '' : 's'}, ${formatBytes(total)} in total; lower bound ${plan.lowerBound} (no plan can use fewer images).`,
+    `Plan: ${images} image${images === 1 ? '' : 's'}, ${formatBytes(total)} in total; lower bound ${plan.lowerBound} (steps that conflict pairwise, counted per family: no plan can use fewer images).`,
     `One image per step: ${perStep.images} images, ${formatBytes(perStep.estimatedTotalSize)}.`,
     `One image for everything: ${monolith.images} image, ${formatBytes(monolith.estimatedTotalSize)}, ${monolith.conflicts} conflict${monolith.conflicts === 1 ? '' : 's'} inside.`,
   ];
