@@ -1,16 +1,29 @@
-// Bundles the action (dist/index.js) and the CLI (dist/cli/index.js) with ncc.
-// dist/ is committed: CI rebuilds it and fails when it differs (scripts/check-dist.sh).
-import { execFileSync } from 'node:child_process';
+// Bundles the action (dist/index.js) and the CLI (dist/cli/index.js) with ncc, both at once (each
+// ncc run uses one core). dist/ is committed: CI rebuilds it and fails when it differs
+// (scripts/check-dist.sh).
+import { spawn } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const ncc = (entry, out, extra = []) =>
-  execFileSync('npx', ['ncc', 'build', entry, '-o', out, '--quiet', '--transpile-only', ...extra], {
-    stdio: 'inherit',
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      'npx',
+      ['ncc', 'build', entry, '-o', out, '--quiet', '--transpile-only', ...extra],
+      {
+        stdio: 'inherit',
+      },
+    );
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`ncc ${entry} exited with ${code}`)),
+    );
   });
 
 rmSync('dist', { recursive: true, force: true });
-ncc('src/index.ts', 'dist', ['--license', 'licenses.txt']);
-ncc('src/cli/index.ts', 'dist/cli');
+await Promise.all([
+  ncc('src/index.ts', 'dist', ['--license', 'licenses.txt']),
+  ncc('src/cli/index.ts', 'dist/cli'),
+]);
 
 const cli = 'dist/cli/index.js';
 const code = readFileSync(cli, 'utf8');

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh machine: system packages, npm packages, then jest.
+# The whole test suite on a fresh machine: system packages, npm packages, then `npm test` (jest).
 # Prints a closing "N passed, N failed" line for CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +8,7 @@ bash scripts/install-system-deps.sh
 npm ci --no-audit --no-fund
 results="$(mktemp)"
 status=0
-NODE_OPTIONS=--experimental-vm-modules npx jest --json --outputFile="$results" "$@" || status=$?
+npm test -- --json --outputFile="$results" "$@" || status=$?
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
