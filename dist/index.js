@@ -49784,7 +49784,7 @@ __nccwpck_require__.d(core_namespaceObject, {
 var forced_conflict_namespaceObject = {};
 __nccwpck_require__.r(forced_conflict_namespaceObject);
 __nccwpck_require__.d(forced_conflict_namespaceObject, {
-  check: () => (forced_conflict_check),
+  check: () => (check),
   meta: () => (forced_conflict_meta)
 });
 
@@ -53029,10 +53029,10 @@ function Collection() {
 
 
 // pkg/dist-src/version.js
-var dist_bundle_VERSION = "0.0.0-development";
+var VERSION = "0.0.0-development";
 
 // pkg/dist-src/defaults.js
-var userAgent = `octokit-endpoint.js/${dist_bundle_VERSION} ${getUserAgent()}`;
+var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
 var DEFAULTS = {
   method: "GET",
   baseUrl: "https://api.github.com",
@@ -54312,12 +54312,12 @@ class RequestError extends Error {
 
 
 // pkg/dist-src/version.js
-var request_dist_bundle_VERSION = "10.0.16";
+var dist_bundle_VERSION = "10.0.16";
 
 // pkg/dist-src/defaults.js
 var defaults_default = {
   headers: {
-    "user-agent": `octokit-request.js/${request_dist_bundle_VERSION} ${getUserAgent()}`
+    "user-agent": `octokit-request.js/${dist_bundle_VERSION} ${getUserAgent()}`
   }
 };
 
@@ -57761,13 +57761,17 @@ function getOctokit(token, options, ...additionalPlugins) {
  * reporters (text, JSON, SARIF, annotations, summary) never care where a finding came from.
  */
 /** Severities from most to least severe; index order is used for ranking and `fail-on`. */
-const findings_SEVERITIES = ['error', 'warning', 'notice'];
+const SEVERITIES = ['error', 'warning', 'notice'];
 function severityRank(severity) {
-    return findings_SEVERITIES.indexOf(severity);
+    return SEVERITIES.indexOf(severity);
 }
 /** True when `severity` is at least as severe as `threshold`. */
 function atLeast(severity, threshold) {
     return severityRank(severity) <= severityRank(threshold);
+}
+/** The `fail-on` decision shared by the CLI and the action: any finding at or above the level. */
+function failsAt(findings, failOn) {
+    return failOn !== 'never' && findings.some((f) => atLeast(f.severity, failOn));
 }
 /** Stable order: file, line, column, rule, message. */
 function compareFindings(a, b) {
@@ -57777,7 +57781,7 @@ function compareFindings(a, b) {
         a.rule.localeCompare(b.rule) ||
         a.message.localeCompare(b.message));
 }
-function findings_countBySeverity(findings) {
+function countBySeverity(findings) {
     const counts = { error: 0, warning: 0, notice: 0 };
     for (const f of findings)
         counts[f.severity] += 1;
@@ -57833,7 +57837,7 @@ function rule(id, name, defaultSeverity, owner, description, help) {
     return { id, name, defaultSeverity, description, docsUrl: `${DOCS_BASE}/${id}.md`, help, owner };
 }
 /** Every rule, in ID order. */
-const catalogue_RULES = [
+const RULES = [
     rule('STW001', 'bad-suppression', 'warning', 'lint', 'A stowage-ignore comment has no reason, names an unknown rule, or is misplaced.', 'Write suppressions as `# stowage-ignore STW202 -- reason` on or above the line, or `# stowage-ignore-file STW409 -- reason` at the top of the file. The reason after `--` tells the next reader why the smell is acceptable.'),
     rule('STW002', 'unused-suppression', 'warning', 'lint', 'A stowage-ignore comment suppresses no finding.', 'A suppression that matches nothing hides future findings for no reason. Remove it, or move it onto (or just above) the line the finding points at.'),
     rule('STW003', 'bad-config', 'warning', 'lint', 'The lint configuration names an unknown rule or setting, or gives an invalid value.', "Lint configuration (`.stowage/config.yml` or the spec's `lint:` key) takes `rules:` (rule ID or name → off|error|warning|notice) and `settings:` (known setting names). Fix the typo the message points at."),
@@ -57865,8 +57869,8 @@ const catalogue_RULES = [
     rule('STW502', 'exceeds-cluster', 'error', 'lint', "A resource request exceeds the cluster's node limits or walltime.", 'A job asking for more than one node offers will never be scheduled. Lower the request, split the step, or correct the `cluster:` limits.'),
     rule('STW503', 'duration-exceeds-time', 'warning', 'lint', 'The expected duration is longer than the requested time.', 'The scheduler kills a job when its requested time runs out. Request more time than the expected duration, with a margin, or split the step.'),
 ];
-const BY_ID = new Map(catalogue_RULES.map((r) => [r.id, r]));
-const BY_NAME = new Map(catalogue_RULES.map((r) => [r.name, r]));
+const BY_ID = new Map(RULES.map((r) => [r.id, r]));
+const BY_NAME = new Map(RULES.map((r) => [r.name, r]));
 function ruleById(id) {
     return BY_ID.get(id.toUpperCase());
 }
@@ -57898,7 +57902,7 @@ function spanOf(lineCounter, start, end) {
     return { line: from.line, column: from.col, endLine: to.line, endColumn: to.col };
 }
 /** The lines of a text, without their line breaks. */
-function source_splitLines(text) {
+function splitLines(text) {
     return text.split(/\r\n|\r|\n/);
 }
 /** A range that ends at the last non-blank character (YAML block ranges include trailing newlines). */
@@ -57920,7 +57924,7 @@ class YamlSource {
         this.text = text;
         this.document = document;
         this.lineCounter = lineCounter;
-        this.lines = source_splitLines(text);
+        this.lines = splitLines(text);
     }
     locate(path, part = 'value') {
         let node = this.document.contents;
@@ -58193,7 +58197,7 @@ function mergeLintConfig(base, override) {
 }
 /** Unknown keys and bad values are skipped here; `checkLintConfig` reports them. */
 function resolveLintConfig(config) {
-    const levels = new Map(catalogue_RULES.map((r) => [r.id, r.defaultSeverity]));
+    const levels = new Map(RULES.map((r) => [r.id, r.defaultSeverity]));
     for (const [key, level] of Object.entries(config.rules)) {
         const meta = ruleByIdOrName(key);
         if (meta && LEVELS.includes(level))
@@ -58236,7 +58240,7 @@ function checkLintConfig(raw, locate, where) {
     }
     for (const [key, level] of Object.entries(isRecord(rules) ? rules : {})) {
         if (!ruleByIdOrName(key)) {
-            const known = catalogue_RULES.flatMap((r) => [r.id, r.name]);
+            const known = RULES.flatMap((r) => [r.id, r.name]);
             report(['rules', key], 'key', `"${key}" is not a Stowage rule ID or name.${didYouMean(key, known) || ' See docs/rules/README.md for the list.'}`);
         }
         else if (!LEVELS.includes(level) && level !== false) {
@@ -60268,7 +60272,7 @@ const UNSUPPRESSIBLE = new Set(['STW001', 'STW002']);
 const DIRECTIVE = /(^|\s)(#\s*stowage-ignore(-file)?)(?=\s|$)(.*)$/;
 /** Every suppression comment of one file. */
 function parseSuppressions(file, text) {
-    const lines = source_splitLines(text);
+    const lines = splitLines(text);
     const out = [];
     let seenContent = false;
     lines.forEach((lineText, i) => {
@@ -60361,7 +60365,7 @@ function applySuppressions(findings, suppressions, checked) {
         }
         for (const r of s.rules) {
             if (r.id === undefined) {
-                const known = catalogue_RULES.flatMap((m) => [m.id, m.name]);
+                const known = RULES.flatMap((m) => [m.id, m.name]);
                 problems.push(problem('STW001', s.file, r.span, `\`${r.written}\` is not a Stowage rule ID or name.${didYouMean(r.written, known) || ' See docs/rules/README.md for the list.'}`));
             }
             else if (UNSUPPRESSIBLE.has(r.id)) {
@@ -60433,7 +60437,7 @@ function lintWorkflow(workflow, options = {}) {
     return {
         findings: kept.sort(compareFindings),
         suppressed: suppressed.sort(compareFindings),
-        activeRules: catalogue_RULES.filter((r) => active(r.id)).map((r) => r.id),
+        activeRules: RULES.filter((r) => active(r.id)).map((r) => r.id),
         configSource: sources.length > 0 ? sources.join(' + ') : 'defaults',
     };
 }
@@ -60485,12 +60489,27 @@ function assertNoLinkOnTheWay(root, dir) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/plan/image-ref.ts
+/** Image references that may reach a Dockerfile `FROM` line or a `docker run`. */
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?|\\[[0-9a-fA-F:]+\\](?::[0-9]+)?)';
+const REFERENCE = new RegExp(`^(?:${HOST}/)?${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`);
+/** The Docker reference grammar (distribution/reference), without variables or whitespace. */
+function isImageReference(ref) {
+    return ref.length <= 512 && REFERENCE.test(ref);
+}
+/** Group names become image names and folder names: lower case, `[a-z0-9]` with `._-` between. */
+function isGroupName(name) {
+    return /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(name) && name.length <= 63;
+}
+
 ;// CONCATENATED MODULE: ./src/plan/files.ts
 /**
  * The plan's files on disk: reading the build context for the content hash, and writing
  * `plan.json` plus a folder per group. Used by the CLI, the action and the engine; the planner
  * itself stays free of I/O (it takes `readFile` as an option).
  */
+
 
 
 
@@ -60541,17 +60560,16 @@ function removeStaleGroups(p, outDir) {
     const current = new Set(p.groups.map((g) => g.name));
     for (const group of previous.groups ?? []) {
         const name = group.name;
-        if (typeof name === 'string' && GROUP_NAME.test(name) && !current.has(name)) {
+        if (typeof name === 'string' && isGroupName(name) && !current.has(name)) {
             (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(outDir, name), { recursive: true, force: true });
         }
     }
 }
-const GROUP_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 /**
  * Writes the plan's files; a blocked group gets only a `BLOCKED.txt` saying why. With `root`, a
  * symbolic link between it and `outDir` is refused (see safe-paths).
  */
-function files_writePlanFiles(p, outDir, root) {
+function writePlanFiles(p, outDir, root) {
     if (root)
         assertNoLinkOnTheWay(root, outDir);
     (0,external_node_fs_namespaceObject.mkdirSync)(outDir, { recursive: true });
@@ -60576,18 +60594,28 @@ function files_writePlanFiles(p, outDir, root) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/plan/image-ref.ts
-/** Image references that may reach a Dockerfile `FROM` line or a `docker run`. */
-const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?|\\[[0-9a-fA-F:]+\\](?::[0-9]+)?)';
-const REFERENCE = new RegExp(`^(?:${HOST}/)?${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`);
-/** The Docker reference grammar (distribution/reference), without variables or whitespace. */
-function isImageReference(ref) {
-    return ref.length <= 512 && REFERENCE.test(ref);
+;// CONCATENATED MODULE: ./src/report/escape.ts
+/** Escaping for text that lands in Markdown a person reads on GitHub. */
+/**
+ * Makes text safe inside a Markdown table cell: HTML is escaped, Markdown punctuation is
+ * backslash-escaped (so `|` cannot end the cell and `[x](y)` cannot link), `@` cannot mention,
+ * and line breaks become `<br>`.
+ */
+function escapeCell(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\\`*_[\]|~#!]/g, '\\$&')
+        .replace(/@/g, '&#64;')
+        .replace(/\r\n|\r|\n/g, '<br>');
 }
-/** Group names become image names and folder names: lower case, `[a-z0-9]` with `._-` between. */
-function isGroupName(name) {
-    return /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(name) && name.length <= 63;
+/** C0 and C1 control characters except tab and line feed (a spec may carry terminal escapes). */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/** Control characters shown as visible `\xNN` escapes, so text cannot drive a terminal. */
+function showControlCharacters(text) {
+    return text.replace(CONTROL_CHARACTERS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 ;// CONCATENATED MODULE: ./src/plan/rules/invalid-requirement.ts
@@ -60602,6 +60630,11 @@ function finding(file, span, message) {
 }
 
 ;// CONCATENATED MODULE: ./src/plan/analyze.ts
+/**
+ * Per-step facts the grouping needs: family, GPU flag, runtimes, parsed requirements, files and
+ * the findings for anything that fails validation (rule STW410, at the exact list item).
+ */
+
 
 
 
@@ -60733,13 +60766,9 @@ function analyzeWorkflow(workflow) {
     });
     return { steps, external, findings };
 }
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 /** Quote user text in a message on one line, shortened; control characters shown as `\xNN`. */
 function oneLine(text) {
-    const flat = String(text)
-        .replace(/[\r\n\t]+/g, ' ')
-        .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    const flat = showControlCharacters(String(text).replace(/[\r\n\t]+/g, ' '));
     return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
 }
 
@@ -61553,7 +61582,7 @@ const forced_conflict_meta = {
     severity: 'error',
     description: 'A pinned group holds steps whose requirements conflict.',
 };
-function forced_conflict_check({ workflow, groups, ctx }) {
+function check({ workflow, groups, ctx }) {
     const findings = [];
     for (const group of groups) {
         if (!group.pinned)
@@ -62030,13 +62059,246 @@ function monolithConflicts(steps, ctx) {
     return n;
 }
 
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var dist_ajv = __nccwpck_require__(2463);
 ;// CONCATENATED MODULE: ./src/spec/model.ts
 function emptySoftware() {
     return { pip: [], conda: [], cran: [], bioconductor: [], maven: [], apt: [], npm: [], files: [] };
 }
 
+;// CONCATENATED MODULE: ./src/spec/importers/common.ts
+/**
+ * What every importer shares: the result shape, the import findings, conda environment files
+ * (used by nf-core modules and Snakemake rules alike), and a small file walker.
+ */
+
+
+
+
+const IMPORT_ERROR = { rule: 'STW420', name: 'import-error' };
+const IMPORT_LIMIT = { rule: 'STW421', name: 'import-partial' };
+const LINE_ONE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+/** A file the importer could not read or parse, or a part of it it could not understand. */
+function importError(file, message, span = LINE_ONE) {
+    return { ...IMPORT_ERROR, severity: 'error', message, file, span };
+}
+/**
+ * Something imported only in part: what the source format cannot express (reported once per
+ * import, not per step), or an entry the importer skipped.
+ */
+function importLimit(file, message, span = LINE_ONE) {
+    return { ...IMPORT_LIMIT, severity: 'notice', message, file, span };
+}
+function newStep(id) {
+    return {
+        id,
+        inputs: [],
+        outputs: {},
+        software: emptySoftware(),
+        container: 'auto',
+        service: false,
+    };
+}
+function newWorkflow(name, file, format, source) {
+    return {
+        version: 1,
+        name,
+        inputs: [],
+        outputs: [],
+        containers: { baseImages: {}, groups: [], packageSizes: {} },
+        steps: [],
+        file,
+        format,
+        source,
+    };
+}
+/** `a/b` relative to `root`, always with forward slashes. */
+function relPath(root, absolute) {
+    return (0,external_node_path_namespaceObject.relative)(root, absolute).split(external_node_path_namespaceObject.sep).join('/');
+}
+function joinRel(...parts) {
+    return posix.normalize(posix.join(...parts));
+}
+function readTextFile(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+const SKIPPED_DIRS = new Set([
+    '.git',
+    'node_modules',
+    'work',
+    '.nextflow',
+    '.snakemake',
+    'results',
+    '.stowage',
+]);
+/** Files under `dir` (absolute paths, sorted) whose name passes `accept`. */
+function walkFiles(dir, accept, depth = 8) {
+    const found = [];
+    let entries;
+    try {
+        entries = (0,external_node_fs_namespaceObject.readdirSync)(dir).sort();
+    }
+    catch {
+        return found;
+    }
+    for (const name of entries) {
+        const full = (0,external_node_path_namespaceObject.join)(dir, name);
+        let isDir = false;
+        try {
+            isDir = (0,external_node_fs_namespaceObject.statSync)(full).isDirectory();
+        }
+        catch {
+            continue;
+        }
+        if (isDir) {
+            if (depth > 0 && !SKIPPED_DIRS.has(name))
+                found.push(...walkFiles(full, accept, depth - 1));
+        }
+        else if (accept(name)) {
+            found.push(full);
+        }
+    }
+    return found;
+}
+/** A step or input name the stowage model accepts, derived from an engine's name. */
+function safeName(raw, taken, fallback = 'step') {
+    let base = raw
+        .replace(/[^A-Za-z0-9_-]+/g, '-')
+        .replace(/^[^A-Za-z]+/, '')
+        .replace(/-+$/, '');
+    if (base === '')
+        base = fallback;
+    base = base.slice(0, 56);
+    let name = base;
+    for (let n = 2; taken.has(name); n += 1)
+        name = `${base}-${n}`;
+    taken.add(name);
+    return name;
+}
+function yamlSpan(node, counter) {
+    const range = node?.range;
+    if (!range)
+        return undefined;
+    const a = counter.linePos(range[0]);
+    const b = counter.linePos(range[1]);
+    return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+}
+/**
+ * Reads a conda environment file into `step`'s software and records where each dependency is:
+ * `['steps', id, 'software', 'conda', i]` points at the i-th conda dependency's line, `pip` the
+ * same for the `pip:` sub-list. Returns findings for an unreadable file or odd entries.
+ */
+function readCondaEnvironment(text, file, step, source) {
+    const counter = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: counter, prettyErrors: false });
+    source.addFile(file, text);
+    const findings = [];
+    if (doc.errors.length > 0) {
+        for (const e of doc.errors.slice(0, 1)) {
+            const a = counter.linePos(e.pos[0]);
+            const b = counter.linePos(e.pos[1]);
+            findings.push(importError(file, `Cannot read conda environment ${file}: ${e.message.split('\n')[0]}.`, {
+                line: a.line,
+                column: a.col,
+                endLine: b.line,
+                endColumn: b.col,
+            }));
+        }
+        return { findings };
+    }
+    const environment = { channels: [], conda: [], pip: [] };
+    const root = doc.contents;
+    if (!(0,dist/* isMap */.jh)(root)) {
+        findings.push(importError(file, `Conda environment ${file} is not a mapping with dependencies.`));
+        return { findings };
+    }
+    const channels = root.get('channels', true);
+    if ((0,dist/* isSeq */.oP)(channels)) {
+        for (const item of channels.items)
+            if ((0,dist/* isScalar */.jn)(item))
+                environment.channels.push(String(item.value));
+    }
+    const deps = root.get('dependencies', true);
+    if (!(0,dist/* isSeq */.oP)(deps)) {
+        findings.push(importLimit(file, `Conda environment ${file} lists no dependencies.`));
+        return { environment, findings };
+    }
+    const base = ['steps', step.id, 'software'];
+    for (const item of deps.items) {
+        const span = yamlSpan(item, counter);
+        if ((0,dist/* isScalar */.jn)(item)) {
+            const spec = String(item.value).trim();
+            if (spec === '')
+                continue;
+            if (span)
+                source.record([...base, 'conda', step.software.conda.length], { file, span });
+            step.software.conda.push(spec);
+            environment.conda.push(spec);
+        }
+        else if ((0,dist/* isMap */.jh)(item) && (0,dist/* isSeq */.oP)(item.get('pip', true))) {
+            const pipSeq = item.get('pip', true);
+            if (!(0,dist/* isSeq */.oP)(pipSeq))
+                continue;
+            if (span)
+                source.record([...base, 'pip'], { file, span });
+            for (const pipItem of pipSeq.items) {
+                if (!(0,dist/* isScalar */.jn)(pipItem))
+                    continue;
+                const pipSpan = yamlSpan(pipItem, counter);
+                if (pipSpan)
+                    source.record([...base, 'pip', step.software.pip.length], { file, span: pipSpan });
+                step.software.pip.push(String(pipItem.value).trim());
+                environment.pip.push(String(pipItem.value).trim());
+            }
+        }
+        else if (span) {
+            findings.push(importLimit(file, `Unrecognised dependency entry in ${file}; it was skipped.`, span));
+        }
+    }
+    const depsSpan = yamlSpan(deps, counter);
+    if (depsSpan)
+        source.record([...base, 'conda'], { file, span: depsSpan });
+    return { environment, findings };
+}
+/** `docker://x`, `x` → `x`; a Singularity/Apptainer file or https URL → undefined. */
+function dockerImage(raw) {
+    const value = raw.trim().replace(/^docker:\/\//, '');
+    if (value === '' || /^(https?|shub|library|oras|file):\/\//.test(value))
+        return undefined;
+    if (/\.(sif|img|simg)$/.test(value) || value.startsWith('/'))
+        return undefined;
+    return value;
+}
+/** Rules no imported format can feed: engines record neither durations nor economics. */
+const IMPORTED_LIMITS = [
+    { rule: 'STW203', name: 'missing-duration', why: 'expected durations' },
+    { rule: 'STW301', name: 'missing-economics', why: 'the economics of automation' },
+    { rule: 'STW302', name: 'not-worth-automating', why: 'the economics of automation' },
+    {
+        rule: 'STW409',
+        name: 'reuse-not-considered',
+        why: '`based-on` (the pipeline is itself the existing workflow)',
+    },
+];
+/**
+ * Turns off, in the workflow's own lint config, the rules its format cannot feed, and returns the
+ * single notice that says so — instead of one finding per step from each of those rules.
+ */
+function limitRules(workflow, formatName, limits, extra = '') {
+    const rules = { ...workflow.lint?.rules };
+    for (const l of limits)
+        rules[l.rule] = 'off';
+    workflow.lint = { rules, settings: workflow.lint?.settings ?? {} };
+    const whys = [...new Set(limits.map((l) => l.why))];
+    return importLimit(workflow.file, `${formatName} does not record ${whys.join(', ')}, so ${limits.map((l) => `${l.rule} ${l.name}`).join(', ')} ` +
+        `are off for this workflow.${extra ? ` ${extra}` : ''} To get those checks, describe the workflow in a stowage.yml.`);
+}
+
+// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
+var dist_ajv = __nccwpck_require__(2463);
 ;// CONCATENATED MODULE: ./src/spec/schema-errors.ts
 
 /** JSON pointer (`/steps/a/run`) → path segments; array indexes become numbers. */
@@ -62512,239 +62774,6 @@ function load_toLintConfig(d) {
         if (load_LEVELS.includes(level))
             rules[rule] = level;
     return { rules, settings: load_isRecord(d.settings) ? { ...d.settings } : {} };
-}
-
-;// CONCATENATED MODULE: ./src/spec/importers/common.ts
-/**
- * What every importer shares: the result shape, the import findings, conda environment files
- * (used by nf-core modules and Snakemake rules alike), and a small file walker.
- */
-
-
-
-
-const IMPORT_ERROR = { rule: 'STW420', name: 'import-error' };
-const IMPORT_LIMIT = { rule: 'STW421', name: 'import-partial' };
-const LINE_ONE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
-/** A file the importer could not read or parse, or a part of it it could not understand. */
-function importError(file, message, span = LINE_ONE) {
-    return { ...IMPORT_ERROR, severity: 'error', message, file, span };
-}
-/**
- * Something imported only in part: what the source format cannot express (reported once per
- * import, not per step), or an entry the importer skipped.
- */
-function importLimit(file, message, span = LINE_ONE) {
-    return { ...IMPORT_LIMIT, severity: 'notice', message, file, span };
-}
-function newStep(id) {
-    return {
-        id,
-        inputs: [],
-        outputs: {},
-        software: emptySoftware(),
-        container: 'auto',
-        service: false,
-    };
-}
-function newWorkflow(name, file, format, source) {
-    return {
-        version: 1,
-        name,
-        inputs: [],
-        outputs: [],
-        containers: { baseImages: {}, groups: [], packageSizes: {} },
-        steps: [],
-        file,
-        format,
-        source,
-    };
-}
-/** `a/b` relative to `root`, always with forward slashes. */
-function relPath(root, absolute) {
-    return (0,external_node_path_namespaceObject.relative)(root, absolute).split(external_node_path_namespaceObject.sep).join('/');
-}
-function joinRel(...parts) {
-    return posix.normalize(posix.join(...parts));
-}
-function readTextFile(path) {
-    try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
-}
-const SKIPPED_DIRS = new Set([
-    '.git',
-    'node_modules',
-    'work',
-    '.nextflow',
-    '.snakemake',
-    'results',
-    '.stowage',
-]);
-/** Files under `dir` (absolute paths, sorted) whose name passes `accept`. */
-function walkFiles(dir, accept, depth = 8) {
-    const found = [];
-    let entries;
-    try {
-        entries = (0,external_node_fs_namespaceObject.readdirSync)(dir).sort();
-    }
-    catch {
-        return found;
-    }
-    for (const name of entries) {
-        const full = (0,external_node_path_namespaceObject.join)(dir, name);
-        let isDir = false;
-        try {
-            isDir = (0,external_node_fs_namespaceObject.statSync)(full).isDirectory();
-        }
-        catch {
-            continue;
-        }
-        if (isDir) {
-            if (depth > 0 && !SKIPPED_DIRS.has(name))
-                found.push(...walkFiles(full, accept, depth - 1));
-        }
-        else if (accept(name)) {
-            found.push(full);
-        }
-    }
-    return found;
-}
-/** A step or input name the stowage model accepts, derived from an engine's name. */
-function safeName(raw, taken, fallback = 'step') {
-    let base = raw
-        .replace(/[^A-Za-z0-9_-]+/g, '-')
-        .replace(/^[^A-Za-z]+/, '')
-        .replace(/-+$/, '');
-    if (base === '')
-        base = fallback;
-    base = base.slice(0, 56);
-    let name = base;
-    for (let n = 2; taken.has(name); n += 1)
-        name = `${base}-${n}`;
-    taken.add(name);
-    return name;
-}
-function yamlSpan(node, counter) {
-    const range = node?.range;
-    if (!range)
-        return undefined;
-    const a = counter.linePos(range[0]);
-    const b = counter.linePos(range[1]);
-    return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
-}
-/**
- * Reads a conda environment file into `step`'s software and records where each dependency is:
- * `['steps', id, 'software', 'conda', i]` points at the i-th conda dependency's line, `pip` the
- * same for the `pip:` sub-list. Returns findings for an unreadable file or odd entries.
- */
-function readCondaEnvironment(text, file, step, source) {
-    const counter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: counter, prettyErrors: false });
-    source.addFile(file, text);
-    const findings = [];
-    if (doc.errors.length > 0) {
-        for (const e of doc.errors.slice(0, 1)) {
-            const a = counter.linePos(e.pos[0]);
-            const b = counter.linePos(e.pos[1]);
-            findings.push(importError(file, `Cannot read conda environment ${file}: ${e.message.split('\n')[0]}.`, {
-                line: a.line,
-                column: a.col,
-                endLine: b.line,
-                endColumn: b.col,
-            }));
-        }
-        return { findings };
-    }
-    const environment = { channels: [], conda: [], pip: [] };
-    const root = doc.contents;
-    if (!(0,dist/* isMap */.jh)(root)) {
-        findings.push(importError(file, `Conda environment ${file} is not a mapping with dependencies.`));
-        return { findings };
-    }
-    const channels = root.get('channels', true);
-    if ((0,dist/* isSeq */.oP)(channels)) {
-        for (const item of channels.items)
-            if ((0,dist/* isScalar */.jn)(item))
-                environment.channels.push(String(item.value));
-    }
-    const deps = root.get('dependencies', true);
-    if (!(0,dist/* isSeq */.oP)(deps)) {
-        findings.push(importLimit(file, `Conda environment ${file} lists no dependencies.`));
-        return { environment, findings };
-    }
-    const base = ['steps', step.id, 'software'];
-    for (const item of deps.items) {
-        const span = yamlSpan(item, counter);
-        if ((0,dist/* isScalar */.jn)(item)) {
-            const spec = String(item.value).trim();
-            if (spec === '')
-                continue;
-            if (span)
-                source.record([...base, 'conda', step.software.conda.length], { file, span });
-            step.software.conda.push(spec);
-            environment.conda.push(spec);
-        }
-        else if ((0,dist/* isMap */.jh)(item) && (0,dist/* isSeq */.oP)(item.get('pip', true))) {
-            const pipSeq = item.get('pip', true);
-            if (!(0,dist/* isSeq */.oP)(pipSeq))
-                continue;
-            if (span)
-                source.record([...base, 'pip'], { file, span });
-            for (const pipItem of pipSeq.items) {
-                if (!(0,dist/* isScalar */.jn)(pipItem))
-                    continue;
-                const pipSpan = yamlSpan(pipItem, counter);
-                if (pipSpan)
-                    source.record([...base, 'pip', step.software.pip.length], { file, span: pipSpan });
-                step.software.pip.push(String(pipItem.value).trim());
-                environment.pip.push(String(pipItem.value).trim());
-            }
-        }
-        else if (span) {
-            findings.push(importLimit(file, `Unrecognised dependency entry in ${file}; it was skipped.`, span));
-        }
-    }
-    const depsSpan = yamlSpan(deps, counter);
-    if (depsSpan)
-        source.record([...base, 'conda'], { file, span: depsSpan });
-    return { environment, findings };
-}
-/** `docker://x`, `x` → `x`; a Singularity/Apptainer file or https URL → undefined. */
-function dockerImage(raw) {
-    const value = raw.trim().replace(/^docker:\/\//, '');
-    if (value === '' || /^(https?|shub|library|oras|file):\/\//.test(value))
-        return undefined;
-    if (/\.(sif|img|simg)$/.test(value) || value.startsWith('/'))
-        return undefined;
-    return value;
-}
-/** Rules no imported format can feed: engines record neither durations nor economics. */
-const IMPORTED_LIMITS = [
-    { rule: 'STW203', name: 'missing-duration', why: 'expected durations' },
-    { rule: 'STW301', name: 'missing-economics', why: 'the economics of automation' },
-    { rule: 'STW302', name: 'not-worth-automating', why: 'the economics of automation' },
-    {
-        rule: 'STW409',
-        name: 'reuse-not-considered',
-        why: '`based-on` (the pipeline is itself the existing workflow)',
-    },
-];
-/**
- * Turns off, in the workflow's own lint config, the rules its format cannot feed, and returns the
- * single notice that says so — instead of one finding per step from each of those rules.
- */
-function limitRules(workflow, formatName, limits, extra = '') {
-    const rules = { ...workflow.lint?.rules };
-    for (const l of limits)
-        rules[l.rule] = 'off';
-    workflow.lint = { rules, settings: workflow.lint?.settings ?? {} };
-    const whys = [...new Set(limits.map((l) => l.why))];
-    return importLimit(workflow.file, `${formatName} does not record ${whys.join(', ')}, so ${limits.map((l) => `${l.rule} ${l.name}`).join(', ')} ` +
-        `are off for this workflow.${extra ? ` ${extra}` : ''} To get those checks, describe the workflow in a stowage.yml.`);
 }
 
 ;// CONCATENATED MODULE: ./src/spec/importers/locator.ts
@@ -64904,19 +64933,26 @@ function importWorkflow(pathOrDir, options = {}) {
 
 
 
+
 /** Bad input the user must fix (a missing file, a bad option): exit code 2, not a crash. */
-class engine_InputError extends Error {
+class InputError extends Error {
 }
 const DEFAULT_CONFIG = '.stowage/config.yml';
-const toPosix = (p) => p.split((external_node_path_default()).sep).join('/');
 function engine_check(specPath, options) {
     const resolved = external_node_path_default().resolve(options.root, specPath);
     if (!(0,external_node_fs_namespaceObject.existsSync)(resolved)) {
-        throw new engine_InputError(`cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml) or of a pipeline folder.`);
+        throw new InputError(`cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml) or of a pipeline folder.`);
     }
-    const format = options.importFormat ?? 'auto';
-    if (format === 'auto' && engine_isDirectory(resolved) && !detectFormat(resolved)) {
-        throw new engine_InputError(`cannot tell the workflow format of ${specPath}: no stowage.yml, main.nf, Snakefile or *.cwl in it. Pass the spec file, or the format (--import, or the action's format input).`);
+    const isFolder = (0,external_node_fs_namespaceObject.statSync)(resolved).isDirectory();
+    // A folder's format is detected here, once, so an unknown one is a usage error; the importer
+    // then reads it in the format found.
+    let format = options.importFormat ?? 'auto';
+    if (format === 'auto' && isFolder) {
+        const detected = detectFormat(resolved);
+        if (!detected) {
+            throw new InputError(`cannot tell the workflow format of ${specPath}: no stowage.yml, main.nf, Snakefile or *.cwl in it. Pass the spec file, or the format (--import, or the action's format input).`);
+        }
+        format = detected;
     }
     const imported = importWorkflow(resolved, { format, root: options.root });
     const { config, configFile, findings: configFindings, sources: configSources, } = readLintConfig(options);
@@ -64925,8 +64961,8 @@ function engine_check(specPath, options) {
     if (workflow)
         for (const [file, text] of workflow.source.files())
             sources.set(file, text);
-    else if (!engine_isDirectory(resolved))
-        sources.set(toPosix(external_node_path_default().relative(options.root, resolved)), (0,external_node_fs_namespaceObject.readFileSync)(resolved, 'utf8'));
+    else if (!isFolder)
+        sources.set(relPath(options.root, resolved), (0,external_node_fs_namespaceObject.readFileSync)(resolved, 'utf8'));
     const base = { sources, currentImages: imported.currentImages, origin: imported.origin };
     if (!workflow) {
         return {
@@ -64983,11 +65019,8 @@ function checkBaseImageKeys(baseImages, workflow) {
         if (known.includes(key))
             continue;
         const near = closest(key, known);
-        throw new engine_InputError(`base image for "${key}": no such family or pinned group${near ? ` (did you mean "${near}"?)` : ''}; use one of: ${known.join(', ')}`);
+        throw new InputError(`base image for "${key}": no such family or pinned group${near ? ` (did you mean "${near}"?)` : ''}; use one of: ${known.join(', ')}`);
     }
-}
-function engine_isDirectory(p) {
-    return (0,external_node_fs_namespaceObject.statSync)(p).isDirectory();
 }
 function readLintConfig(options) {
     const explicit = options.configPath !== undefined;
@@ -64995,511 +65028,687 @@ function readLintConfig(options) {
     const resolved = external_node_path_default().resolve(options.root, file);
     if (!(0,external_node_fs_namespaceObject.existsSync)(resolved)) {
         if (explicit)
-            throw new engine_InputError(`cannot read the lint config ${file}: no such file.`);
+            throw new InputError(`cannot read the lint config ${file}: no such file.`);
         return { findings: [], sources: [] };
     }
     const text = (0,external_node_fs_namespaceObject.readFileSync)(resolved, 'utf8');
-    const shown = toPosix(external_node_path_default().relative(options.root, resolved));
+    const shown = relPath(options.root, resolved);
     const { config, findings } = loadLintConfig(text, shown);
     return { config, configFile: shown, findings, sources: [[shown, text]] };
 }
 
-;// CONCATENATED MODULE: ./src/build/outputs.ts
-/** `images`: per group, image, tags, digest, status and real size. */
-function outputs_imagesOutput(results) {
-    return results.map((r) => ({
-        group: r.group,
-        image: r.image,
-        tags: r.tags,
-        digest: r.digest ?? null,
-        status: r.status,
-        pushed: r.pushed,
-        size: r.size ?? null,
-        estimatedSize: r.estimatedSize,
-        durationMs: r.durationMs,
-        ...(r.error ? { error: r.error } : {}),
-    }));
+;// CONCATENATED MODULE: ./src/plan/markdown.ts
+/**
+ * The plan for people: a fixed-width table for terminals and Markdown for the job summary, each
+ * with the lower bound and the two baselines (one image per step, one image for everything).
+ */
+
+
+function packagesOf(g) {
+    return g.packages.map((p) => p.spec).join(', ') || '-';
 }
-/** `matrix`: `{include:[{group}]}` for `strategy.matrix`, optionally only some groups. */
-function matrixOutput(plan, groups) {
-    const only = groups && groups.length > 0 ? new Set(groups) : undefined;
+function hashOf(g) {
+    if (g.blocked)
+        return 'blocked';
+    return g.contentHash.slice(0, 12);
+}
+function markdown_familyOf(g) {
+    return `${g.family}${g.gpu ? ' (GPU)' : ''}${g.pinned ? ', pinned' : ''}`;
+}
+function shorten(text, max) {
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+function summaryLines(plan) {
+    const images = plan.groups.length;
+    const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
+    const { perStep, monolith } = plan.baselines;
+    return [
+        `Plan: ${images} image${images === 1 ? '' : 's'}, ${formatBytes(total)} in total; lower bound ${plan.lowerBound} (steps that conflict pairwise, counted per family: no plan can use fewer images).`,
+        `One image per step: ${perStep.images} images, ${formatBytes(perStep.estimatedTotalSize)}.`,
+        `One image for everything: ${monolith.images} image, ${formatBytes(monolith.estimatedTotalSize)}, ${monolith.conflicts} conflict${monolith.conflicts === 1 ? '' : 's'} inside.`,
+    ];
+}
+/** A plain-text table: group, family, steps, packages, estimated size, content hash. */
+function planTable(plan) {
+    const header = ['GROUP', 'FAMILY', 'STEPS', 'PACKAGES', 'EST. SIZE', 'HASH'];
+    const rows = plan.groups.map((g) => [
+        g.name,
+        markdown_familyOf(g),
+        g.steps.join(', '),
+        shorten(packagesOf(g), 60),
+        formatBytes(g.estimatedSize),
+        hashOf(g),
+    ]);
+    for (const e of plan.external)
+        rows.push([e.step, 'external', e.step, e.image, '-', '-']);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const format = (r) => r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd();
+    return [format(header), ...rows.map(format), '', ...summaryLines(plan), ''].join('\n');
+}
+/** Markdown-escape a table cell (npm scopes must not @-mention anyone in a PR comment). */
+const cell = escapeCell;
+/** The plan table and the baseline comparison, for a job summary or a PR comment. */
+function planMarkdown(plan) {
+    const out = [
+        '### Stowage plan',
+        '',
+        '| Group | Family | Steps | Packages | Est. size | Content hash |',
+        '| --- | --- | --- | --- | ---: | --- |',
+    ];
+    for (const g of plan.groups) {
+        out.push(`| ${cell(g.name)} | ${cell(markdown_familyOf(g))} | ${cell(g.steps.join(', '))} | ${cell(packagesOf(g))} | ${sizes_formatBytes(g.estimatedSize)} | ${g.blocked ? '**blocked**' : `\`${hashOf(g)}\``} |`);
+    }
+    for (const e of plan.external) {
+        out.push(`| ${cell(e.step)} | external | ${cell(e.step)} | ${cell(e.image)} | - | - |`);
+    }
+    const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
+    const { perStep, monolith } = plan.baselines;
+    out.push('', `Lower bound: **${plan.lowerBound}** image${plan.lowerBound === 1 ? '' : 's'} (the largest set of steps that conflict pairwise, per family).`, '', '| | Images | Est. total size | Conflicts inside |', '| --- | ---: | ---: | ---: |', `| This plan | ${plan.groups.length} | ${sizes_formatBytes(total)} | 0 |`, `| One image per step | ${perStep.images} | ${sizes_formatBytes(perStep.estimatedTotalSize)} | ${perStep.conflicts} |`, `| One image for everything | ${monolith.images} | ${sizes_formatBytes(monolith.estimatedTotalSize)} | ${monolith.conflicts} |`, '');
+    const blocked = plan.groups.filter((g) => g.blocked);
+    if (blocked.length > 0) {
+        out.push(`Not rendered: ${blocked.map((g) => `\`${g.name}\``).join(', ')} (see the findings).`, '');
+    }
+    return out.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+/**
+ * GitHub annotations: which findings get one, and the exact workflow-command line for each.
+ *
+ * GitHub shows at most 10 annotations of each level (error, warning, notice) per step and drops the
+ * rest silently, so we choose which ones to spend the budget on: within a level, the first finding
+ * of every rule before a second finding of any rule, so one noisy rule cannot hide the others.
+ * The findings left out are returned so the job summary can list them.
+ */
+
+/** How many annotations of each level GitHub shows per step. */
+const GITHUB_ANNOTATION_LIMIT = {
+    error: 10,
+    warning: 10,
+    notice: 10,
+};
+function selectAnnotations(findings, budget = GITHUB_ANNOTATION_LIMIT) {
+    const annotated = [];
+    const omitted = [];
+    for (const severity of SEVERITIES) {
+        const limit = Math.max(0, budget[severity] ?? GITHUB_ANNOTATION_LIMIT[severity]);
+        const ranked = roundRobinByRule(findings.filter((f) => f.severity === severity));
+        annotated.push(...ranked.slice(0, limit));
+        omitted.push(...ranked.slice(limit).sort(compareFindings));
+    }
+    return { annotated, omitted };
+}
+/**
+ * Orders findings so that the first finding (by position) of every rule comes before the second
+ * finding of any rule, and so on. Rules take turns in ID order.
+ */
+function roundRobinByRule(findings) {
+    const byRule = new Map();
+    for (const finding of [...findings].sort(compareFindings)) {
+        const queue = byRule.get(finding.rule);
+        if (queue)
+            queue.push(finding);
+        else
+            byRule.set(finding.rule, [finding]);
+    }
+    const queues = [...byRule.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, queue]) => queue);
+    const ranked = [];
+    for (let round = 0; ranked.length < findings.length; round += 1) {
+        for (const queue of queues) {
+            const finding = queue[round];
+            if (finding)
+                ranked.push(finding);
+        }
+    }
+    return ranked;
+}
+function annotationProperties(finding) {
+    const { line, column, endLine, endColumn } = finding.span;
+    const props = {
+        title: `${finding.rule} ${finding.name}`,
+        file: repoRelativePath(finding.file),
+        startLine: line,
+        endLine,
+    };
+    if (line === endLine) {
+        props.startColumn = column;
+        props.endColumn = endColumn;
+    }
+    return props;
+}
+/**
+ * The workflow-command line GitHub turns into an annotation, e.g.
+ * `::error file=stowage.yml,line=3,col=5,endLine=3,endColumn=9,title=STW101 unknown-reference::…`.
+ * Escaping matches `@actions/core` (`escapeData` / `escapeProperty` in its command.js).
+ */
+function formatAnnotation(finding) {
+    const props = annotationProperties(finding);
+    const pairs = [
+        ['file', props.file],
+        ['line', props.startLine],
+        ['col', props.startColumn],
+        ['endLine', props.endLine],
+        ['endColumn', props.endColumn],
+        ['title', props.title],
+    ];
+    const properties = pairs
+        .filter((pair) => pair[1] !== undefined && pair[1] !== '')
+        .map(([key, value]) => `${key}=${annotations_escapeProperty(String(value))}`)
+        .join(',');
+    // The command names are our severities: error, warning, notice.
+    return `::${finding.severity} ${properties}::${annotations_escapeData(finding.message)}`;
+}
+/** Escapes a command's message: `%`, CR and LF would otherwise end or corrupt the command. */
+function annotations_escapeData(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** Escapes a command property value: as data, plus `:` and `,` which separate properties. */
+function annotations_escapeProperty(text) {
+    return annotations_escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+/** GitHub resolves annotation files against the repository root with forward slashes. */
+function repoRelativePath(file) {
+    return file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+}
+/** Most severe first; exported for reporters that list findings in annotation order. */
+function bySeverityThenPosition(a, b) {
+    return severityRank(a.severity) - severityRank(b.severity) || compareFindings(a, b);
+}
+
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/report/sarif.ts
+/**
+ * SARIF 2.1.0 for GitHub code scanning (and any SARIF viewer): the rule catalogue as the driver's
+ * rules, each finding as a result pointing at its exact region of the spec.
+ *
+ * Paths are repository-relative URIs under the `%SRCROOT%` base, so code scanning matches them to
+ * files in the repository; `srcRoot` (the checkout's absolute path) may be given to resolve them.
+ */
+
+
+const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const TOOL_NAME = 'stowage';
+const TOOL_INFORMATION_URI = 'https://github.com/stowage-dev/stowage';
+const LEVEL = {
+    error: 'error',
+    warning: 'warning',
+    notice: 'note',
+};
+function toSarif(findings, options) {
+    const suppressed = options.suppressed ?? [];
+    const rules = ruleList([...findings, ...suppressed], options.rules);
+    const index = new Map(rules.map((rule, i) => [rule.id, i]));
+    const result = (finding) => ({
+        ruleId: finding.rule,
+        ruleIndex: index.get(finding.rule),
+        level: LEVEL[finding.severity],
+        message: { text: finding.message },
+        locations: [
+            {
+                physicalLocation: {
+                    artifactLocation: { uri: relativeUri(finding.file), uriBaseId: '%SRCROOT%' },
+                    region: {
+                        startLine: finding.span.line,
+                        startColumn: finding.span.column,
+                        endLine: finding.span.endLine,
+                        endColumn: finding.span.endColumn,
+                    },
+                },
+            },
+        ],
+    });
+    const results = [
+        ...findings.map(result),
+        ...suppressed.map((finding) => ({
+            ...result(finding),
+            suppressions: [{ kind: 'inSource' }],
+        })),
+    ];
     return {
-        include: plan.groups.filter((g) => !only || only.has(g.name)).map((g) => ({ group: g.name })),
+        $schema: SARIF_SCHEMA_URI,
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: TOOL_NAME,
+                        version: options.toolVersion,
+                        informationUri: TOOL_INFORMATION_URI,
+                        rules: rules.map(descriptor),
+                    },
+                },
+                ...(options.srcRoot
+                    ? { originalUriBaseIds: { '%SRCROOT%': { uri: directoryUri(options.srcRoot) } } }
+                    : {}),
+                // Our columns count UTF-16 code units (JavaScript string indexes of the YAML text).
+                columnKind: 'utf16CodeUnits',
+                results,
+            },
+        ],
     };
 }
-/**
- * `step-images`: step → `image@digest` (pinned, for a cluster), for every step whose group has a
- * digest, plus steps that use an image as is. Steps of failed or unpushed groups are left out.
- */
-function stepImagesOutput(plan, results) {
-    const out = {};
-    for (const r of results) {
-        if (!r.digest || r.status === 'failed')
+/** The SARIF document as the text of a `.sarif` file. */
+function formatSarif(findings, options) {
+    return `${JSON.stringify(toSarif(findings, options), null, 2)}\n`;
+}
+/** The catalogue in its order, plus any rule a finding names that the catalogue lacks. */
+function ruleList(findings, catalogue) {
+    const rules = [...catalogue];
+    const known = new Set(rules.map((r) => r.id));
+    for (const finding of findings) {
+        if (known.has(finding.rule))
             continue;
-        for (const step of r.steps)
-            out[step] = `${r.image}@${r.digest}`;
-    }
-    for (const ext of plan.external)
-        out[ext.step] = ext.image;
-    return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
-}
-function outputs_formatBytes(bytes) {
-    if (bytes === undefined)
-        return '—';
-    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-    let v = bytes;
-    let u = 0;
-    while (v >= 1000 && u < units.length - 1) {
-        v /= 1000;
-        u += 1;
-    }
-    return `${v >= 100 || u === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
-}
-/** Text that cannot break a markdown table cell. */
-function cell(text) {
-    return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;');
-}
-const STATUS_TEXT = {
-    built: '🔨 built',
-    skipped: '⏭️ skipped (unchanged)',
-    failed: '❌ failed',
-};
-/** The job summary's build section: a row per group. */
-function buildSummaryMarkdown(results) {
-    const lines = [
-        '### Images',
-        '',
-        '| group | status | image | digest | size (real / estimated) | duration |',
-        '| --- | --- | --- | --- | --- | --- |',
-    ];
-    for (const r of results) {
-        const digest = r.digest ? `\`${r.digest.slice(0, 19)}…\`` : '—';
-        const status = STATUS_TEXT[r.status] + (r.status !== 'failed' && !r.pushed ? ', not pushed' : '');
-        lines.push(`| ${cell(r.group)} | ${status} | \`${cell(r.image)}\` ${r.tags.map((t) => `\`${cell(t)}\``).join(' ')} | ${digest} | ${outputs_formatBytes(r.size)} / ${outputs_formatBytes(r.estimatedSize)} | ${(r.durationMs / 1000).toFixed(1)} s |`);
-    }
-    const failed = results.filter((r) => r.error);
-    if (failed.length > 0) {
-        lines.push('', '**Failures**', '');
-        for (const r of failed)
-            lines.push(`- **${cell(r.group)}**: ${cell(r.error ?? '')}`);
-    }
-    const counts = (s) => results.filter((r) => r.status === s).length;
-    lines.push('', `${counts('built')} built, ${counts('skipped')} skipped, ${counts('failed')} failed.`);
-    return lines.join('\n') + '\n';
-}
-
-;// CONCATENATED MODULE: ./src/build/reference.ts
-/**
- * Image references in the docker reference grammar (distribution/reference): the registry host,
- * the repository path and tags. Every piece of a spec or an input that ends up in a tag, an
- * argv or a registry URL goes through these checks first.
- */
-/** A host name or IP, with an optional port: `ghcr.io`, `127.0.0.1:5000`, `[::1]:5000`. */
-const DOMAIN = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/;
-/** One path component of a repository name. */
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-/** A tag: at most 128 characters, never starting with `.` or `-`. */
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const DOCKER_HUB = 'registry-1.docker.io';
-class ImageReferenceError extends Error {
-    name = 'ImageReferenceError';
-}
-function isValidTag(tag) {
-    return TAG.test(tag);
-}
-function isValidDigest(digest) {
-    return DIGEST.test(digest);
-}
-function isValidPathComponent(component) {
-    return PATH_COMPONENT.test(component);
-}
-function assertTag(tag, what = 'tag') {
-    if (!isValidTag(tag)) {
-        throw new ImageReferenceError(`${what} ${JSON.stringify(tag)} is not a valid image tag: use letters, digits, '_', '.' and '-', ` +
-            `start with a letter, digit or '_', at most 128 characters`);
-    }
-    return tag;
-}
-/**
- * Parses a repository name such as `ghcr.io/acme/flood` or `127.0.0.1:5000/demo/python`. A first
- * component without `.` or `:` (and not `localhost`) is a Docker Hub path, as the docker CLI
- * reads it; `library/` is added to one-component Docker Hub names.
- */
-function parseRepository(name) {
-    const parts = name.split('/');
-    const first = parts[0] ?? '';
-    const hasHost = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
-    const host = hasHost ? first : DOCKER_HUB;
-    const pathParts = hasHost ? parts.slice(1) : parts;
-    if (hasHost && !DOMAIN.test(host)) {
-        throw new ImageReferenceError(`registry host ${JSON.stringify(host)} in ${JSON.stringify(name)} is not a valid host[:port]`);
-    }
-    if (pathParts.length === 0 || pathParts.some((p) => !PATH_COMPONENT.test(p))) {
-        throw new ImageReferenceError(`repository ${JSON.stringify(name)} is not a valid image name: path components are lower-case ` +
-            `letters and digits separated by '.', '_', '__' or '-' (e.g. ghcr.io/acme/flood)`);
-    }
-    if (!hasHost && pathParts.length === 1)
-        pathParts.unshift('library');
-    return { host, path: pathParts.join('/') };
-}
-/**
- * The `registry` input as an image name prefix: trailing slashes dropped and the path lower-cased
- * (GitHub owners and repositories may have capitals, image names may not), the host left alone.
- */
-function normaliseRegistry(registry) {
-    const trimmed = registry.trim().replace(/\/+$/, '');
-    const parts = trimmed.split('/');
-    const first = parts[0] ?? '';
-    const hasHost = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
-    return parts.map((p, i) => (hasHost && i === 0 ? p : p.toLowerCase())).join('/');
-}
-/** The repository of a group's image: `<registry>/<group>`. */
-function groupRepository(registry, group) {
-    if (!PATH_COMPONENT.test(group)) {
-        throw new ImageReferenceError(`group name ${JSON.stringify(group)} cannot be an image name component: use lower-case letters, ` +
-            `digits and single '-', '_' or '.' between them`);
-    }
-    return parseRepository(`${registry.replace(/\/+$/, '')}/${group}`);
-}
-/** The name as docker and buildah want it (Docker Hub written as `docker.io`). */
-function repositoryName(repo) {
-    const host = repo.host === DOCKER_HUB ? 'docker.io' : repo.host;
-    return `${host}/${repo.path}`;
-}
-function taggedName(repo, tag) {
-    return `${repositoryName(repo)}:${assertTag(tag)}`;
-}
-/** Loopback registries are plain HTTP by default, as dockerd treats 127.0.0.0/8 as insecure. */
-function isLoopbackHost(host) {
-    const bare = host.replace(/:[0-9]+$/, '').replace(/^\[|\]$/g, '');
-    return bare === 'localhost' || bare === '::1' || /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(bare);
-}
-/** The host a login talks to: docker's `docker.io` alias for Docker Hub. */
-function loginHost(repo) {
-    return repo.host === DOCKER_HUB ? 'docker.io' : repo.host;
-}
-
-;// CONCATENATED MODULE: ./src/build/tags.ts
-/**
- * Tags, OCI labels and the push policy of a run, computed from the run's context. Pure: the
- * action adapter turns the GitHub context into a `RunContext`; the CLI makes one by hand.
- *
- * Every run tags each group's image with its content-hash tag (what makes an unchanged rerun a
- * skip) plus the run's tags:
- *
- * | when                         | tags                                  | kind   |
- * | ---------------------------- | ------------------------------------- | ------ |
- * | a commit is known            | `sha-<7 hex>`                         | fixed  |
- * | push to a branch             | the branch, sanitised                 | moving |
- * | push to the default branch   | `latest`                              | moving |
- * | push of a tag `v1.2.3`       | `1.2.3` (fixed), `1.2`, `1` (moving)  |        |
- * | push of another tag          | the tag, sanitised                    | moving |
- * | pull request #N              | `pr-N`                                | moving |
- * | no event (CLI, local run)    | `latest`                              | moving |
- *
- * Moving tags (a name that points at a newer image on a later run) are applied only when every
- * group of the run succeeded, so `latest` never mixes images of two runs.
- */
-
-class TagRuleError extends Error {
-    name = 'TagRuleError';
-}
-/** The tag that names an image by the content hash of its inputs. */
-function tags_contentHashTag(contentHash) {
-    if (!/^[a-f0-9]{16,64}$/.test(contentHash)) {
-        throw new TagRuleError(`content hash ${JSON.stringify(contentHash)} is not lower-case hex`);
-    }
-    return `hash-${contentHash.slice(0, 20)}`;
-}
-/**
- * A git ref name as a tag: characters outside `[A-Za-z0-9_.-]` become `-`, leading `.`/`-` are
- * dropped, at most 128 characters. `feature/Big thing` → `feature-Big-thing`.
- */
-function sanitiseTag(name) {
-    const cleaned = name
-        .replace(/[^A-Za-z0-9_.-]+/g, '-')
-        .replace(/^[.-]+/, '')
-        .slice(0, 128)
-        .replace(/[.-]+$/, '');
-    return isValidTag(cleaned) ? cleaned : undefined;
-}
-function refInfo(ctx) {
-    const ref = ctx.ref ?? '';
-    if (ref.startsWith('refs/heads/'))
-        return { branch: ref.slice('refs/heads/'.length) };
-    if (ref.startsWith('refs/tags/'))
-        return { tag: ref.slice('refs/tags/'.length) };
-    const pr = /^refs\/pull\/([0-9]+)\//.exec(ref);
-    if (pr)
-        return { pr: Number(pr[1]) };
-    if (ctx.pullRequest !== undefined)
-        return { pr: ctx.pullRequest };
-    return {};
-}
-/** `v1.2.3`, `1.2.3`, `v1.2.3-rc.1` → parts; anything else → undefined. */
-function parseVersionTag(tag) {
-    const m = /^v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.exec(tag);
-    if (!m)
-        return undefined;
-    const [, major = '', minor = '', patch = '', pre] = m;
-    const version = `${major}.${minor}.${patch}${pre ?? ''}`;
-    return { version, major, minor, patch, prerelease: pre !== undefined };
-}
-const RULE_ATTRS = {
-    raw: ['value'],
-    sha: ['format'],
-    ref: ['event'],
-    semver: ['pattern'],
-    edge: ['branch'],
-    defaults: [],
-};
-const COMMON_ATTRS = ['type', 'prefix', 'suffix', 'enable', 'moving'];
-/**
- * Parses the `tags` input, one rule per line (blank lines and `#` comments ignored), in the
- * spirit of docker/metadata-action:
- *
- * ```
- * nightly                             # a bare tag: same as type=raw,value=nightly
- * type=raw,value=stable
- * type=sha,format=long                # sha-<40 hex>; format=short (default) gives 7
- * type=ref,event=branch               # branch | tag | pr
- * type=semver,pattern={{major}}.{{minor}}   # {{version}} {{major}} {{minor}} {{patch}}, on v-tags
- * type=edge,branch=develop            # `edge` on that branch (default: the default branch)
- * type=defaults,enable=false          # drop the default tags (the content-hash tag always stays)
- * ```
- *
- * Every rule also takes `prefix=`, `suffix=`, `enable=true|false` and `moving=true|false`
- * (default: only sha tags and full versions are fixed).
- */
-function tags_parseTagRules(text) {
-    const rules = [];
-    for (const rawLine of text.split(/\r?\n/)) {
-        const line = rawLine.replace(/(^|\s)#.*$/, '').trim();
-        if (line === '')
-            continue;
-        if (!line.includes('=')) {
-            rules.push({
-                type: 'raw',
-                attrs: { value: assertTag(line, `tags rule ${line}:`) },
-                text: line,
-            });
-            continue;
-        }
-        const attrs = {};
-        for (const part of line.split(',')) {
-            const eq = part.indexOf('=');
-            if (eq < 0)
-                throw new TagRuleError(`tags rule "${line}": "${part.trim()}" is not key=value`);
-            attrs[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
-        }
-        const type = attrs.type;
-        if (!type || !(type in RULE_ATTRS)) {
-            throw new TagRuleError(`tags rule "${line}": type must be one of ${Object.keys(RULE_ATTRS).join(', ')}`);
-        }
-        const allowed = [...COMMON_ATTRS, ...RULE_ATTRS[type]];
-        for (const key of Object.keys(attrs)) {
-            if (!allowed.includes(key)) {
-                throw new TagRuleError(`tags rule "${line}": unknown attribute "${key}" for type=${type} (allowed: ${allowed.join(', ')})`);
-            }
-        }
-        for (const key of ['enable', 'moving']) {
-            if (attrs[key] !== undefined && !['true', 'false'].includes(attrs[key])) {
-                throw new TagRuleError(`tags rule "${line}": ${key} must be true or false`);
-            }
-        }
-        if (type === 'raw' && !attrs.value)
-            throw new TagRuleError(`tags rule "${line}": needs value=`);
-        if (type === 'ref' && !['branch', 'tag', 'pr'].includes(attrs.event ?? '')) {
-            throw new TagRuleError(`tags rule "${line}": event must be branch, tag or pr`);
-        }
-        if (type === 'sha' && attrs.format !== undefined && !['short', 'long'].includes(attrs.format)) {
-            throw new TagRuleError(`tags rule "${line}": format must be short or long`);
-        }
-        if (type === 'semver' && !attrs.pattern) {
-            throw new TagRuleError(`tags rule "${line}": needs pattern=, e.g. {{major}}.{{minor}}`);
-        }
-        rules.push({ type, attrs, text: line });
+        known.add(finding.rule);
+        rules.push({
+            id: finding.rule,
+            name: finding.name,
+            defaultSeverity: finding.severity,
+            description: finding.name,
+            help: finding.name,
+            docsUrl: '',
+        });
     }
     return rules;
 }
-/** `latest`: on a push to the default branch, and on a local run (no event). */
-const LATEST_RULE = {
-    type: 'raw',
-    attrs: { value: 'latest' },
-    text: 'latest on the default branch',
-};
-/** The git tag itself, unless it is a version (the semver rules cover those). */
-const GIT_TAG_RULE = { type: 'ref', attrs: { event: 'tag' }, text: 'type=ref,event=tag' };
-const DEFAULT_RULES = [
-    ...tags_parseTagRules([
-        'type=sha',
-        'type=ref,event=branch',
-        'type=ref,event=pr',
-        'type=semver,pattern={{version}}',
-        'type=semver,pattern={{major}}.{{minor}}',
-        'type=semver,pattern={{major}}',
-    ].join('\n')),
-    GIT_TAG_RULE,
-    LATEST_RULE,
-];
-/** The tag one rule yields in this context, or undefined when it does not apply. */
-function applyRule(rule, ctx, info) {
-    const a = rule.attrs;
-    if (a.enable === 'false')
-        return undefined;
-    let tag;
-    let moving = true;
-    switch (rule.type) {
-        case 'raw':
-            tag = a.value;
-            break;
-        case 'sha':
-            if (!ctx.sha || !/^[a-f0-9]{7,64}$/.test(ctx.sha))
-                return undefined;
-            tag = `${a.prefix ?? 'sha-'}${a.format === 'long' ? ctx.sha : ctx.sha.slice(0, 7)}`;
-            moving = false;
-            break;
-        case 'ref':
-            if (a.event === 'branch' && info.branch)
-                tag = sanitiseTag(info.branch);
-            else if (a.event === 'tag' && info.tag) {
-                if (rule === GIT_TAG_RULE && parseVersionTag(info.tag))
-                    return undefined;
-                tag = sanitiseTag(info.tag);
-            }
-            else if (a.event === 'pr' && info.pr !== undefined)
-                tag = `pr-${info.pr}`;
-            else
-                return undefined;
-            break;
-        case 'semver': {
-            const v = info.tag !== undefined ? parseVersionTag(info.tag) : undefined;
-            if (!v)
-                return undefined;
-            const pattern = a.pattern ?? '{{version}}';
-            // Like metadata-action: a prerelease only gets its full version, never `1` or `1.2`.
-            if (v.prerelease && pattern !== '{{version}}')
-                return undefined;
-            tag = pattern
-                .replaceAll('{{version}}', v.version)
-                .replaceAll('{{major}}', v.major)
-                .replaceAll('{{minor}}', v.minor)
-                .replaceAll('{{patch}}', v.patch);
-            moving = pattern !== '{{version}}';
-            break;
-        }
-        case 'edge': {
-            const branch = a.branch ?? ctx.defaultBranch;
-            if (!info.branch || info.branch !== branch)
-                return undefined;
-            tag = 'edge';
-            break;
-        }
-        case 'defaults':
-            return undefined;
-    }
-    if (tag === undefined)
-        return undefined;
-    if (rule.type !== 'sha' && a.prefix)
-        tag = a.prefix + tag;
-    if (a.suffix)
-        tag += a.suffix;
-    if (a.moving)
-        moving = a.moving === 'true';
-    return { tag: assertTag(tag, `tags rule "${rule.text}" gives`), moving };
+function descriptor(rule) {
+    const docs = rule.docsUrl ? `\n\nSee ${rule.docsUrl}` : '';
+    const docsMarkdown = rule.docsUrl ? `\n\n[${rule.id} ${rule.name}](${rule.docsUrl})` : '';
+    return {
+        id: rule.id,
+        name: rule.name,
+        shortDescription: { text: rule.description },
+        fullDescription: { text: `${rule.description} ${rule.help}` },
+        help: { text: `${rule.help}${docs}`, markdown: `${rule.help}${docsMarkdown}` },
+        ...(rule.docsUrl ? { helpUri: rule.docsUrl } : {}),
+        defaultConfiguration: { level: LEVEL[rule.defaultSeverity] },
+        properties: { tags: ['stowage', 'workflow-planning'] },
+    };
 }
+/** A repository-relative path as a relative URI reference: each segment percent-encoded. */
+function relativeUri(file) {
+    return repoRelativePath(file).split('/').map(encodeURIComponent).join('/');
+}
+/** SARIF base URIs must be absolute and end with a slash to act as directories. */
+function directoryUri(path) {
+    const uri = (0,external_node_url_.pathToFileURL)(path).href;
+    return uri.endsWith('/') ? uri : `${uri}/`;
+}
+
+;// CONCATENATED MODULE: ./src/report/mermaid.ts
 /**
- * The run's tags (besides the content-hash tag), in a stable order without duplicates. A tag
- * given both as fixed and moving counts as moving.
+ * A Mermaid flowchart of a workflow: its inputs, its steps and its desired outputs, with the data
+ * flowing between them. Steps with findings carry a class for their worst severity; with a plan,
+ * steps are boxed by the container group (image) they run in.
+ *
+ * Every name in the chart comes from the spec, so node ids are generated (`in_0`, `step_0`, `result_0`, …)
+ * rather than derived from names, and every label is quoted with its unsafe characters written as
+ * Mermaid entity codes (`#35;`), so no name can break the diagram or the Markdown around it.
  */
-function runTags(ctx, extraRules = []) {
-    const info = refInfo(ctx);
-    const dropDefaults = extraRules.some((r) => r.type === 'defaults' && r.attrs.enable === 'false');
-    const rules = dropDefaults ? [...extraRules] : [...DEFAULT_RULES, ...extraRules];
-    const out = new Map();
-    for (const rule of rules) {
-        let result;
-        if (rule === LATEST_RULE) {
-            const local = ctx.eventName === undefined;
-            const onDefault = ctx.eventName === 'push' && info.branch !== undefined && info.branch === ctx.defaultBranch;
-            result = local || onDefault ? { tag: 'latest', moving: true } : undefined;
+
+function workflowMermaid(workflow, options = {}) {
+    const lines = ['flowchart LR'];
+    const ids = new NodeIds();
+    // Nodes. Inputs are stadiums, steps rectangles, desired outputs parallelograms.
+    for (const input of workflow.inputs) {
+        lines.push(`  ${ids.input(input.name)}${shape('input', input.name)}`);
+    }
+    const byStep = findingsByStep(workflow, options.findings ?? []);
+    const stepLines = new Map();
+    for (const step of workflow.steps) {
+        const found = byStep.get(step.id);
+        const extra = found ? `<br/>${countLabel(found.counts)}` : '';
+        stepLines.set(step.id, `${ids.step(step.id)}${shape('step', step.id, extra)}`);
+    }
+    lines.push(...groupedSteps(workflow, stepLines, options.plan));
+    for (const output of workflow.outputs) {
+        lines.push(`  ${ids.output(output.name)}${shape('output', output.name)}`);
+    }
+    // Edges: what each step reads, and which step output each desired output is.
+    const outputsByStep = new Map(workflow.steps.map((s) => [s.id, new Set(Object.keys(s.outputs))]));
+    const inputNames = new Set(workflow.inputs.map((i) => i.name));
+    const missing = [];
+    const edge = (from, to, label) => lines.push(`  ${from} -->${label ? `|${quote(label)}|` : ''} ${to}`);
+    for (const step of workflow.steps) {
+        for (const reference of step.inputs) {
+            const producer = producerOf(reference, outputsByStep, inputNames);
+            if (producer.kind === 'input') {
+                edge(ids.input(reference), ids.step(step.id));
+            }
+            else if (producer.kind === 'step') {
+                edge(ids.step(producer.step), ids.step(step.id), producer.output);
+            }
+            else {
+                if (!ids.hasMissing(reference))
+                    missing.push(reference);
+                lines.push(`  ${ids.missing(reference)} -.-> ${ids.step(step.id)}`);
+            }
+        }
+    }
+    for (const output of workflow.outputs) {
+        if (outputsByStep.get(output.step)?.has(output.output)) {
+            edge(ids.step(output.step), ids.output(output.name), output.output);
         }
         else {
-            result = applyRule(rule, ctx, info);
+            const reference = `${output.step}.${output.output}`;
+            if (!ids.hasMissing(reference))
+                missing.push(reference);
+            lines.push(`  ${ids.missing(reference)} -.-> ${ids.output(output.name)}`);
         }
-        if (!result)
-            continue;
-        const seen = out.get(result.tag);
-        out.set(result.tag, { tag: result.tag, moving: result.moving || (seen?.moving ?? false) });
     }
-    return [...out.values()];
-}
-const PUSH_EVENTS = new Set(['push', 'release', 'workflow_dispatch', 'schedule', 'merge_group']);
-/**
- * Whether the run pushes. `auto`: yes on pushes, tags, releases, manual and scheduled runs and
- * local runs; never on pull requests and never for code from a fork (its token cannot write, and
- * its code must not publish). `true` and `false` are taken as said.
- */
-function decidePush(mode, ctx) {
-    if (mode === 'false')
-        return { push: false, reason: 'push: false' };
-    // Even `push: true` does not publish a fork's code: its hash tag would later be reused as is.
-    if (ctx.fromFork)
-        return { push: false, reason: 'code from a fork is never pushed' };
-    if (mode === 'true')
-        return { push: true, reason: 'push: true' };
-    if (ctx.eventName === undefined)
-        return { push: true, reason: 'local run (push: auto)' };
-    if (ctx.eventName.startsWith('pull_request')) {
-        return { push: false, reason: `${ctx.eventName} event: build only (push: auto)` };
+    // A reference to nothing gets its own dashed node, so the picture shows the gap.
+    for (const reference of missing) {
+        lines.push(`  ${ids.missing(reference)}${shape('missing', `${reference} (missing)`)}`);
     }
-    if (PUSH_EVENTS.has(ctx.eventName))
-        return { push: true, reason: `${ctx.eventName} event (push: auto)` };
-    return { push: false, reason: `${ctx.eventName} event is not a publishing event (push: auto)` };
-}
-function parsePushMode(value) {
-    const v = value.trim().toLowerCase() || 'auto';
-    if (v === 'auto' || v === 'true' || v === 'false')
-        return v;
-    throw new TagRuleError(`push must be auto, true or false, not ${JSON.stringify(value)}`);
-}
-/** Removes what must not be in a label value (control characters) and bounds its length. */
-function labelValue(value) {
-    // eslint-disable-next-line no-control-regex
-    return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 1000);
-}
-/** OCI annotations (as image labels) plus Stowage's own: the group, its steps, the content hash. */
-function ociLabels(ctx, opts) {
-    const info = refInfo(ctx);
-    const version = info.tag
-        ? (parseVersionTag(info.tag)?.version ?? info.tag)
-        : ctx.sha
-            ? `sha-${ctx.sha.slice(0, 7)}`
-            : tags_contentHashTag(opts.contentHash);
-    const labels = {
-        'org.opencontainers.image.title': `${opts.workflow}/${opts.group}`,
-        'org.opencontainers.image.description': opts.description ?? `${opts.workflow}: image for steps ${opts.steps.join(', ')}`,
-        'org.opencontainers.image.created': opts.created.toISOString(),
-        'org.opencontainers.image.version': version,
-        'io.stowage.group': opts.group,
-        'io.stowage.steps': opts.steps.join(','),
-        'io.stowage.content-hash': opts.contentHash,
+    // Styling: classes are declared once and assigned by id.
+    lines.push('  classDef input fill:#eef6ff,stroke:#0969da', '  classDef output fill:#eefbf1,stroke:#1a7f37', '  classDef missing fill:#fff,stroke:#cf222e,stroke-dasharray:4 3', '  classDef error fill:#ffebe9,stroke:#cf222e,stroke-width:2px', '  classDef warning fill:#fff8c5,stroke:#9a6700,stroke-width:2px', '  classDef notice fill:#ddf4ff,stroke:#0969da');
+    const assign = (cls, nodeIds) => {
+        if (nodeIds.length > 0)
+            lines.push(`  class ${nodeIds.join(',')} ${cls}`);
     };
-    if (ctx.repository && /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(ctx.repository)) {
-        const server = (ctx.serverUrl ?? 'https://github.com').replace(/\/+$/, '');
-        labels['org.opencontainers.image.source'] = `${server}/${ctx.repository}`;
+    assign('input', workflow.inputs.map((i) => ids.input(i.name)));
+    assign('output', workflow.outputs.map((o) => ids.output(o.name)));
+    assign('missing', missing.map((m) => ids.missing(m)));
+    for (const severity of SEVERITIES) {
+        assign(severity, workflow.steps
+            .filter((s) => byStep.get(s.id)?.severity === severity)
+            .map((s) => ids.step(s.id)));
     }
-    if (ctx.sha)
-        labels['org.opencontainers.image.revision'] = ctx.sha;
-    if (ctx.license)
-        labels['org.opencontainers.image.licenses'] = ctx.license;
-    return Object.fromEntries(Object.entries(labels)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, v]) => [k, labelValue(v)]));
+    return lines.join('\n');
+}
+/** Steps inside one `subgraph` per plan group (and per external image); ungrouped ones after. */
+function groupedSteps(workflow, stepLines, plan) {
+    const lines = [];
+    const placed = new Set();
+    const boxes = [];
+    if (plan) {
+        for (const group of plan.groups) {
+            const kind = `${group.family}${group.gpu ? ', GPU' : ''}`;
+            boxes.push({
+                label: kind === group.name ? group.name : `${group.name} (${kind})`,
+                steps: group.steps,
+            });
+        }
+        const byImage = new Map();
+        for (const external of plan.external) {
+            byImage.set(external.image, [...(byImage.get(external.image) ?? []), external.step]);
+        }
+        for (const [image, steps] of byImage)
+            boxes.push({ label: image, steps });
+    }
+    boxes.forEach((box, index) => {
+        const members = box.steps.filter((s) => stepLines.has(s) && !placed.has(s));
+        if (members.length === 0)
+            return;
+        lines.push(`  subgraph group_${index}${shape('step', box.label)}`);
+        for (const member of members) {
+            lines.push(`    ${stepLines.get(member)}`);
+            placed.add(member);
+        }
+        lines.push('  end');
+    });
+    for (const step of workflow.steps) {
+        if (!placed.has(step.id))
+            lines.push(`  ${stepLines.get(step.id)}`);
+    }
+    return lines;
+}
+/**
+ * A step input is a workflow input's name or `<step>.<output>` naming an output the step declares;
+ * step ids may contain dots, so every split is tried.
+ */
+function producerOf(reference, outputsByStep, inputNames) {
+    if (inputNames.has(reference))
+        return { kind: 'input' };
+    for (let dot = reference.lastIndexOf('.'); dot > 0; dot = reference.lastIndexOf('.', dot - 1)) {
+        const step = reference.slice(0, dot);
+        const output = reference.slice(dot + 1);
+        if (outputsByStep.get(step)?.has(output))
+            return { kind: 'step', step, output };
+    }
+    return { kind: 'missing' };
+}
+/**
+ * The worst severity and number of findings inside each step's part of the spec. A finding belongs
+ * to a step when it starts between the step's key and the end of its value.
+ */
+function findingsByStep(workflow, findings) {
+    const result = new Map();
+    for (const step of workflow.steps) {
+        const key = workflow.source.locate(['steps', step.id], 'key');
+        const value = workflow.source.locate(['steps', step.id], 'value');
+        if (key.file !== value.file)
+            continue;
+        const from = key.span;
+        const to = value.span;
+        for (const finding of findings) {
+            if (finding.file !== key.file)
+                continue;
+            const { line, column } = finding.span;
+            const afterStart = line > from.line || (line === from.line && column >= from.column);
+            const beforeEnd = line < to.endLine || (line === to.endLine && column <= to.endColumn);
+            if (!afterStart || !beforeEnd)
+                continue;
+            const entry = result.get(step.id) ?? {
+                severity: finding.severity,
+                counts: { error: 0, warning: 0, notice: 0 },
+            };
+            entry.counts[finding.severity] += 1;
+            if (severityRank(finding.severity) < severityRank(entry.severity)) {
+                entry.severity = finding.severity;
+            }
+            result.set(step.id, entry);
+        }
+    }
+    return result;
+}
+/** E.g. `1 error, 2 warnings`: our own text, so it may follow an escaped label unescaped. */
+function countLabel(counts) {
+    return SEVERITIES.filter((s) => counts[s] > 0)
+        .map((s) => `${counts[s]} ${s}${counts[s] === 1 ? '' : 's'}`)
+        .join(', ');
+}
+/** The bracketed, quoted label of a node. `trusted` is appended unescaped (our own markup). */
+function shape(kind, label, trusted = '') {
+    const text = `"${escapeLabel(label)}${trusted}"`;
+    switch (kind) {
+        case 'input':
+            return `([${text}])`;
+        case 'output':
+            return `[/${text}/]`;
+        case 'missing':
+            return `[${text}]`;
+        case 'step':
+            return `[${text}]`;
+    }
+}
+function quote(label) {
+    return `"${escapeLabel(label)}"`;
+}
+/**
+ * Writes every character outside a small safe set as a Mermaid entity code (`#34;` for `"`), so a
+ * label cannot close its quotes, start HTML, or close the surrounding ```mermaid fence.
+ */
+function escapeLabel(text) {
+    let out = '';
+    for (const char of text) {
+        out += /^[A-Za-z0-9 _.\-/+=,()@]$/.test(char) ? char : `#${char.codePointAt(0)};`;
+    }
+    return out;
+}
+/**
+ * Generated node ids (`step_0`, …), stable per name and never derived from the name's characters.
+ * None starts with `o` or `x`, which Mermaid could read as an edge's circle or cross end.
+ */
+class NodeIds {
+    maps = {
+        in: new Map(),
+        step: new Map(),
+        result: new Map(),
+        missing: new Map(),
+    };
+    input(name) {
+        return this.id('in', name);
+    }
+    step(name) {
+        return this.id('step', name);
+    }
+    output(name) {
+        return this.id('result', name);
+    }
+    missing(name) {
+        return this.id('missing', name);
+    }
+    hasMissing(name) {
+        return this.maps.missing.has(name);
+    }
+    id(kind, name) {
+        const map = this.maps[kind];
+        let id = map.get(name);
+        if (id === undefined) {
+            id = `${kind}_${map.size}`;
+            map.set(name, id);
+        }
+        return id;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/**
+ * The job summary (Markdown): counts, a findings table with links to the exact lines, the
+ * findings GitHub's annotation budget left out, a Mermaid picture of the workflow and the plan.
+ *
+ * Every value from the spec or a finding is escaped for a table cell, so a message cannot break the
+ * table, inject HTML, mention someone or link somewhere; link targets are built from encoded parts.
+ */
+
+
+
+
+
+
+/** Mermaid on GitHub refuses diagrams past these sizes; we say so instead of a broken picture. */
+const MERMAID_MAX_CHARS = 50_000;
+const MERMAID_MAX_EDGES = 500;
+const ICON = { error: '❌', warning: '⚠️', notice: 'ℹ️' };
+function summaryMarkdown(input) {
+    const sections = [];
+    const title = input.workflow ? `Stowage: ${escapeCell(input.workflow.name)}` : 'Stowage';
+    sections.push(`## ${title}`);
+    sections.push(countsLine(input.findings));
+    const maxRows = input.maxRows ?? 200;
+    const sorted = [...input.findings].sort(bySeverityThenPosition);
+    if (sorted.length > 0)
+        sections.push(findingsTable(sorted, input, maxRows));
+    const omitted = [...(input.omittedFromAnnotations ?? [])].sort(bySeverityThenPosition);
+    if (omitted.length > 0) {
+        const limit = GITHUB_ANNOTATION_LIMIT.error;
+        const sentence = omitted.length === 1
+            ? `1 finding was not annotated (GitHub shows ${limit} per level).`
+            : `${omitted.length} findings were not annotated (GitHub shows ${limit} per level).`;
+        sections.push([
+            `${sentence} They are in the table above, and listed here:`,
+            `<details><summary>Not annotated (${omitted.length})</summary>`,
+            findingsTable(omitted, input, maxRows),
+            '</details>',
+        ].join('\n\n'));
+    }
+    if (input.workflow)
+        sections.push(`### Workflow\n\n${diagram(input)}`);
+    const planText = input.planMarkdown?.trim();
+    // The plan's own Markdown usually brings its heading; add one only when it does not.
+    if (planText)
+        sections.push(planText.startsWith('#') ? planText : `### Stowage plan\n\n${planText}`);
+    return `${sections.join('\n\n')}\n`;
+}
+/** `**2 errors** · 1 warning · 0 notices`, with the worst non-zero level in bold. */
+function countsLine(findings) {
+    if (findings.length === 0)
+        return 'No findings. ✅';
+    const counts = countBySeverity(findings);
+    const worst = SEVERITIES.find((s) => counts[s] > 0);
+    return SEVERITIES.map((s) => {
+        const text = `${counts[s]} ${s}${counts[s] === 1 ? '' : 's'}`;
+        return s === worst ? `**${text}**` : text;
+    }).join(' · ');
+}
+function findingsTable(findings, input, maxRows) {
+    const rows = findings.slice(0, maxRows).map((f) => {
+        const cells = [
+            `${ICON[f.severity]} ${f.severity}`,
+            ruleCell(f),
+            locationCell(f, input.repoUrl, input.sha),
+            messageCell(f.message),
+        ];
+        return `| ${cells.join(' | ')} |`;
+    });
+    const lines = ['| Severity | Rule | Where | Message |', '| --- | --- | --- | --- |', ...rows];
+    const rest = findings.length - rows.length;
+    if (rest > 0) {
+        lines.push('', `…and ${rest} more (see the log or the SARIF file).`);
+    }
+    return lines.join('\n');
+}
+function ruleCell(finding) {
+    const label = `${escapeCell(finding.rule)} ${escapeCell(finding.name)}`;
+    const docs = ruleById(finding.rule)?.docsUrl;
+    return docs && isHttpUrl(docs) ? `[${label}](${docs})` : label;
+}
+function locationCell(finding, repoUrl, sha) {
+    const file = repoRelativePath(finding.file);
+    const label = escapeCell(`${file}:${finding.span.line}:${finding.span.column}`);
+    const url = lineUrl(finding, repoUrl, sha);
+    return url ? `[${label}](${url})` : label;
+}
+/**
+ * `<repoUrl>/blob/<sha>/<path>#L<line>-L<endLine>`, or undefined without a usable repository
+ * URL and commit. Path segments and the commit are percent-encoded.
+ */
+function lineUrl(finding, repoUrl, sha) {
+    if (!repoUrl || !sha || !isHttpUrl(repoUrl))
+        return undefined;
+    const base = repoUrl.replace(/\/+$/, '');
+    const path = repoRelativePath(finding.file).split('/').map(encodeURIComponent).join('/');
+    const { line, endLine } = finding.span;
+    return `${base}/blob/${encodeURIComponent(sha)}/${path}#L${line}-L${Math.max(line, endLine)}`;
+}
+function isHttpUrl(text) {
+    try {
+        const url = new URL(text);
+        return (url.protocol === 'https:' || url.protocol === 'http:') && !/[\s()<>]/.test(text);
+    }
+    catch {
+        return false;
+    }
+}
+function diagram(input) {
+    const workflow = input.workflow;
+    const text = workflowMermaid(workflow, { findings: input.findings, plan: input.plan });
+    const edges = text.split('\n').filter((line) => /-->|-\.->/.test(line)).length;
+    if (text.length > MERMAID_MAX_CHARS || edges > MERMAID_MAX_EDGES) {
+        return (`The workflow has ${workflow.steps.length} steps and ${edges} connections: too large for ` +
+            `GitHub to draw (at most ${MERMAID_MAX_EDGES} connections and ${MERMAID_MAX_CHARS} characters).`);
+    }
+    return `\`\`\`mermaid\n${text}\n\`\`\``;
+}
+/**
+ * A message for a table cell: `code` spans (messages quote keys that way) become `<code>` with
+ * escaped contents; everything else, including an unpaired backtick, is escaped as plain text.
+ */
+function messageCell(message) {
+    return message
+        .split(/(`[^`\r\n]+`)/)
+        .map((part) => /^`[^`]+`$/.test(part) ? `<code>${escapeCell(part.slice(1, -1))}</code>` : escapeCell(part))
+        .join('');
 }
 
 ;// CONCATENATED MODULE: ./src/export/common.ts
+
 
 /** Steps that have a valid image, and those left out with the reason. */
 function exportableSteps(input) {
@@ -65546,10 +65755,6 @@ function pinningSentence(pinning) {
 /** The engine's name for a step: the process or rule it came from, else the step id. */
 function engineName(input, stepId) {
     return input.origin?.engineNames[stepId] ?? stepId;
-}
-/** A single-quoted shell word: safe for any text. */
-function common_shellQuote(value) {
-    return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 ;// CONCATENATED MODULE: ./src/export/cwl.ts
@@ -65701,9 +65906,9 @@ function exportSlurm(input) {
             `# Generated by Stowage: step ${JSON.stringify(step.id)} of workflow ${JSON.stringify(input.workflow.name)} in its image.`,
             `# ${image.pinned === 'digest' ? 'Pinned by digest.' : 'Pinned by tag only (no digest was available).'}`,
             'set -euo pipefail',
-            `image=${common_shellQuote(`docker://${image.ref}`)}`,
+            `image=${shellQuote(`docker://${image.ref}`)}`,
             run !== undefined
-                ? `${exec} sh -c ${common_shellQuote(run)}`
+                ? `${exec} sh -c ${shellQuote(run)}`
                 : `# Pass the step's command as arguments: sbatch ${fileName} <command> [args…]\n${exec} "$@"`,
             '',
         ];
@@ -65771,7 +65976,7 @@ const EXPORT_ENGINES = ['nextflow', 'snakemake', 'cwl', 'slurm'];
 
 ;// CONCATENATED MODULE: ./src/export/compare.ts
 
-function compare_compareImages(workflow, currentImages, plan, options = {}) {
+function compareImages(workflow, currentImages, plan, options = {}) {
     const imageSizes = options.imageSizes ?? {};
     const groupSizes = options.groupSizes ?? {};
     // Without a measured size, a current image is as big as the plan's average one-image-per-step image.
@@ -65869,7 +66074,7 @@ function comparisonMarkdown(c) {
     return `${lines.join('\n')}\n`;
 }
 /** The same comparison as plain text for the terminal. */
-function compare_comparisonText(c) {
+function comparisonText(c) {
     const rows = [
         ['', 'images', 'bytes per run'],
         ['current containers', String(c.before.images), bytes(c.before)],
@@ -65882,12 +66087,424 @@ function compare_comparisonText(c) {
     return `${table.join('\n')}\nconflicting requirement pairs kept apart: ${c.conflicts}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/build/reference.ts
+/**
+ * Image references in the docker reference grammar (distribution/reference): the registry host,
+ * the repository path and tags. Every piece of a spec or an input that ends up in a tag, an
+ * argv or a registry URL goes through these checks first.
+ */
+/** A host name or IP, with an optional port: `ghcr.io`, `127.0.0.1:5000`, `[::1]:5000`. */
+const DOMAIN = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/;
+/** One path component of a repository name. */
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+/** A tag: at most 128 characters, never starting with `.` or `-`. */
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const DOCKER_HUB = 'registry-1.docker.io';
+class ImageReferenceError extends Error {
+    name = 'ImageReferenceError';
+}
+function isValidTag(tag) {
+    return TAG.test(tag);
+}
+function isValidDigest(digest) {
+    return DIGEST.test(digest);
+}
+function isValidPathComponent(component) {
+    return PATH_COMPONENT.test(component);
+}
+function assertTag(tag, what = 'tag') {
+    if (!isValidTag(tag)) {
+        throw new ImageReferenceError(`${what} ${JSON.stringify(tag)} is not a valid image tag: use letters, digits, '_', '.' and '-', ` +
+            `start with a letter, digit or '_', at most 128 characters`);
+    }
+    return tag;
+}
+/**
+ * Parses a repository name such as `ghcr.io/acme/flood` or `127.0.0.1:5000/demo/python`. A first
+ * component without `.` or `:` (and not `localhost`) is a Docker Hub path, as the docker CLI
+ * reads it; `library/` is added to one-component Docker Hub names.
+ */
+function parseRepository(name) {
+    const parts = name.split('/');
+    const first = parts[0] ?? '';
+    const hasHost = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    const host = hasHost ? first : DOCKER_HUB;
+    const pathParts = hasHost ? parts.slice(1) : parts;
+    if (hasHost && !DOMAIN.test(host)) {
+        throw new ImageReferenceError(`registry host ${JSON.stringify(host)} in ${JSON.stringify(name)} is not a valid host[:port]`);
+    }
+    if (pathParts.length === 0 || pathParts.some((p) => !PATH_COMPONENT.test(p))) {
+        throw new ImageReferenceError(`repository ${JSON.stringify(name)} is not a valid image name: path components are lower-case ` +
+            `letters and digits separated by '.', '_', '__' or '-' (e.g. ghcr.io/acme/flood)`);
+    }
+    if (!hasHost && pathParts.length === 1)
+        pathParts.unshift('library');
+    return { host, path: pathParts.join('/') };
+}
+/**
+ * The `registry` input as an image name prefix: trailing slashes dropped and the path lower-cased
+ * (GitHub owners and repositories may have capitals, image names may not), the host left alone.
+ */
+function normaliseRegistry(registry) {
+    const trimmed = registry.trim().replace(/\/+$/, '');
+    const parts = trimmed.split('/');
+    const first = parts[0] ?? '';
+    const hasHost = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    return parts.map((p, i) => (hasHost && i === 0 ? p : p.toLowerCase())).join('/');
+}
+/** The repository of a group's image: `<registry>/<group>`. */
+function groupRepository(registry, group) {
+    if (!PATH_COMPONENT.test(group)) {
+        throw new ImageReferenceError(`group name ${JSON.stringify(group)} cannot be an image name component: use lower-case letters, ` +
+            `digits and single '-', '_' or '.' between them`);
+    }
+    return parseRepository(`${registry.replace(/\/+$/, '')}/${group}`);
+}
+/** The name as docker and buildah want it (Docker Hub written as `docker.io`). */
+function repositoryName(repo) {
+    const host = repo.host === DOCKER_HUB ? 'docker.io' : repo.host;
+    return `${host}/${repo.path}`;
+}
+function taggedName(repo, tag) {
+    return `${repositoryName(repo)}:${assertTag(tag)}`;
+}
+/** Loopback registries are plain HTTP by default, as dockerd treats 127.0.0.0/8 as insecure. */
+function isLoopbackHost(host) {
+    const bare = host.replace(/:[0-9]+$/, '').replace(/^\[|\]$/g, '');
+    return bare === 'localhost' || bare === '::1' || /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(bare);
+}
+/** The host a login talks to: docker's `docker.io` alias for Docker Hub. */
+function loginHost(repo) {
+    return repo.host === DOCKER_HUB ? 'docker.io' : repo.host;
+}
+
+;// CONCATENATED MODULE: ./src/build/tags.ts
+/**
+ * Tags, OCI labels and the push policy of a run, computed from the run's context. Pure: the
+ * action adapter turns the GitHub context into a `RunContext`; the CLI makes one by hand.
+ *
+ * Every run tags each group's image with its content-hash tag (what makes an unchanged rerun a
+ * skip) plus the run's tags:
+ *
+ * | when                         | tags                                  | kind   |
+ * | ---------------------------- | ------------------------------------- | ------ |
+ * | a commit is known            | `sha-<7 hex>`                         | fixed  |
+ * | push to a branch             | the branch, sanitised                 | moving |
+ * | push to the default branch   | `latest`                              | moving |
+ * | push of a tag `v1.2.3`       | `1.2.3` (fixed), `1.2`, `1` (moving)  |        |
+ * | push of another tag          | the tag, sanitised                    | moving |
+ * | pull request #N              | `pr-N`                                | moving |
+ * | no event (CLI, local run)    | `latest`                              | moving |
+ *
+ * Moving tags (a name that points at a newer image on a later run) are applied only when every
+ * group of the run succeeded, so `latest` never mixes images of two runs.
+ */
+
+class TagRuleError extends Error {
+    name = 'TagRuleError';
+}
+/** The tag that names an image by the content hash of its inputs. */
+function contentHashTag(contentHash) {
+    if (!/^[a-f0-9]{16,64}$/.test(contentHash)) {
+        throw new TagRuleError(`content hash ${JSON.stringify(contentHash)} is not lower-case hex`);
+    }
+    return `hash-${contentHash.slice(0, 20)}`;
+}
+/**
+ * A git ref name as a tag: characters outside `[A-Za-z0-9_.-]` become `-`, leading `.`/`-` are
+ * dropped, at most 128 characters. `feature/Big thing` → `feature-Big-thing`.
+ */
+function sanitiseTag(name) {
+    const cleaned = name
+        .replace(/[^A-Za-z0-9_.-]+/g, '-')
+        .replace(/^[.-]+/, '')
+        .slice(0, 128)
+        .replace(/[.-]+$/, '');
+    return isValidTag(cleaned) ? cleaned : undefined;
+}
+function refInfo(ctx) {
+    const ref = ctx.ref ?? '';
+    if (ref.startsWith('refs/heads/'))
+        return { branch: ref.slice('refs/heads/'.length) };
+    if (ref.startsWith('refs/tags/'))
+        return { tag: ref.slice('refs/tags/'.length) };
+    const pr = /^refs\/pull\/([0-9]+)\//.exec(ref);
+    if (pr)
+        return { pr: Number(pr[1]) };
+    if (ctx.pullRequest !== undefined)
+        return { pr: ctx.pullRequest };
+    return {};
+}
+/** `v1.2.3`, `1.2.3`, `v1.2.3-rc.1` → parts; anything else → undefined. */
+function parseVersionTag(tag) {
+    const m = /^v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.exec(tag);
+    if (!m)
+        return undefined;
+    const [, major = '', minor = '', patch = '', pre] = m;
+    const version = `${major}.${minor}.${patch}${pre ?? ''}`;
+    return { version, major, minor, patch, prerelease: pre !== undefined };
+}
+const RULE_ATTRS = {
+    raw: ['value'],
+    sha: ['format'],
+    ref: ['event'],
+    semver: ['pattern'],
+    edge: ['branch'],
+    defaults: [],
+};
+const COMMON_ATTRS = ['type', 'prefix', 'suffix', 'enable', 'moving'];
+/**
+ * Parses the `tags` input, one rule per line (blank lines and `#` comments ignored), in the
+ * spirit of docker/metadata-action:
+ *
+ * ```
+ * nightly                             # a bare tag: same as type=raw,value=nightly
+ * type=raw,value=stable
+ * type=sha,format=long                # sha-<40 hex>; format=short (default) gives 7
+ * type=ref,event=branch               # branch | tag | pr
+ * type=semver,pattern={{major}}.{{minor}}   # {{version}} {{major}} {{minor}} {{patch}}, on v-tags
+ * type=edge,branch=develop            # `edge` on that branch (default: the default branch)
+ * type=defaults,enable=false          # drop the default tags (the content-hash tag always stays)
+ * ```
+ *
+ * Every rule also takes `prefix=`, `suffix=`, `enable=true|false` and `moving=true|false`
+ * (default: only sha tags and full versions are fixed).
+ */
+function parseTagRules(text) {
+    const rules = [];
+    for (const rawLine of text.split(/\r?\n/)) {
+        const line = rawLine.replace(/(^|\s)#.*$/, '').trim();
+        if (line === '')
+            continue;
+        if (!line.includes('=')) {
+            rules.push({
+                type: 'raw',
+                attrs: { value: assertTag(line, `tags rule ${line}:`) },
+                text: line,
+            });
+            continue;
+        }
+        const attrs = {};
+        for (const part of line.split(',')) {
+            const eq = part.indexOf('=');
+            if (eq < 0)
+                throw new TagRuleError(`tags rule "${line}": "${part.trim()}" is not key=value`);
+            attrs[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+        }
+        const type = attrs.type;
+        if (!type || !(type in RULE_ATTRS)) {
+            throw new TagRuleError(`tags rule "${line}": type must be one of ${Object.keys(RULE_ATTRS).join(', ')}`);
+        }
+        const allowed = [...COMMON_ATTRS, ...RULE_ATTRS[type]];
+        for (const key of Object.keys(attrs)) {
+            if (!allowed.includes(key)) {
+                throw new TagRuleError(`tags rule "${line}": unknown attribute "${key}" for type=${type} (allowed: ${allowed.join(', ')})`);
+            }
+        }
+        for (const key of ['enable', 'moving']) {
+            if (attrs[key] !== undefined && !['true', 'false'].includes(attrs[key])) {
+                throw new TagRuleError(`tags rule "${line}": ${key} must be true or false`);
+            }
+        }
+        if (type === 'raw' && !attrs.value)
+            throw new TagRuleError(`tags rule "${line}": needs value=`);
+        if (type === 'ref' && !['branch', 'tag', 'pr'].includes(attrs.event ?? '')) {
+            throw new TagRuleError(`tags rule "${line}": event must be branch, tag or pr`);
+        }
+        if (type === 'sha' && attrs.format !== undefined && !['short', 'long'].includes(attrs.format)) {
+            throw new TagRuleError(`tags rule "${line}": format must be short or long`);
+        }
+        if (type === 'semver' && !attrs.pattern) {
+            throw new TagRuleError(`tags rule "${line}": needs pattern=, e.g. {{major}}.{{minor}}`);
+        }
+        rules.push({ type, attrs, text: line });
+    }
+    return rules;
+}
+/** `latest`: on a push to the default branch, and on a local run (no event). */
+const LATEST_RULE = {
+    type: 'raw',
+    attrs: { value: 'latest' },
+    text: 'latest on the default branch',
+};
+/** The git tag itself, unless it is a version (the semver rules cover those). */
+const GIT_TAG_RULE = { type: 'ref', attrs: { event: 'tag' }, text: 'type=ref,event=tag' };
+const DEFAULT_RULES = [
+    ...parseTagRules([
+        'type=sha',
+        'type=ref,event=branch',
+        'type=ref,event=pr',
+        'type=semver,pattern={{version}}',
+        'type=semver,pattern={{major}}.{{minor}}',
+        'type=semver,pattern={{major}}',
+    ].join('\n')),
+    GIT_TAG_RULE,
+    LATEST_RULE,
+];
+/** The tag one rule yields in this context, or undefined when it does not apply. */
+function applyRule(rule, ctx, info) {
+    const a = rule.attrs;
+    if (a.enable === 'false')
+        return undefined;
+    let tag;
+    let moving = true;
+    switch (rule.type) {
+        case 'raw':
+            tag = a.value;
+            break;
+        case 'sha':
+            if (!ctx.sha || !/^[a-f0-9]{7,64}$/.test(ctx.sha))
+                return undefined;
+            tag = `${a.prefix ?? 'sha-'}${a.format === 'long' ? ctx.sha : ctx.sha.slice(0, 7)}`;
+            moving = false;
+            break;
+        case 'ref':
+            if (a.event === 'branch' && info.branch)
+                tag = sanitiseTag(info.branch);
+            else if (a.event === 'tag' && info.tag) {
+                if (rule === GIT_TAG_RULE && parseVersionTag(info.tag))
+                    return undefined;
+                tag = sanitiseTag(info.tag);
+            }
+            else if (a.event === 'pr' && info.pr !== undefined)
+                tag = `pr-${info.pr}`;
+            else
+                return undefined;
+            break;
+        case 'semver': {
+            const v = info.tag !== undefined ? parseVersionTag(info.tag) : undefined;
+            if (!v)
+                return undefined;
+            const pattern = a.pattern ?? '{{version}}';
+            // Like metadata-action: a prerelease only gets its full version, never `1` or `1.2`.
+            if (v.prerelease && pattern !== '{{version}}')
+                return undefined;
+            tag = pattern
+                .replaceAll('{{version}}', v.version)
+                .replaceAll('{{major}}', v.major)
+                .replaceAll('{{minor}}', v.minor)
+                .replaceAll('{{patch}}', v.patch);
+            moving = pattern !== '{{version}}';
+            break;
+        }
+        case 'edge': {
+            const branch = a.branch ?? ctx.defaultBranch;
+            if (!info.branch || info.branch !== branch)
+                return undefined;
+            tag = 'edge';
+            break;
+        }
+        case 'defaults':
+            return undefined;
+    }
+    if (tag === undefined)
+        return undefined;
+    if (rule.type !== 'sha' && a.prefix)
+        tag = a.prefix + tag;
+    if (a.suffix)
+        tag += a.suffix;
+    if (a.moving)
+        moving = a.moving === 'true';
+    return { tag: assertTag(tag, `tags rule "${rule.text}" gives`), moving };
+}
+/**
+ * The run's tags (besides the content-hash tag), in a stable order without duplicates. A tag
+ * given both as fixed and moving counts as moving.
+ */
+function runTags(ctx, extraRules = []) {
+    const info = refInfo(ctx);
+    const dropDefaults = extraRules.some((r) => r.type === 'defaults' && r.attrs.enable === 'false');
+    const rules = dropDefaults ? [...extraRules] : [...DEFAULT_RULES, ...extraRules];
+    const out = new Map();
+    for (const rule of rules) {
+        let result;
+        if (rule === LATEST_RULE) {
+            const local = ctx.eventName === undefined;
+            const onDefault = ctx.eventName === 'push' && info.branch !== undefined && info.branch === ctx.defaultBranch;
+            result = local || onDefault ? { tag: 'latest', moving: true } : undefined;
+        }
+        else {
+            result = applyRule(rule, ctx, info);
+        }
+        if (!result)
+            continue;
+        const seen = out.get(result.tag);
+        out.set(result.tag, { tag: result.tag, moving: result.moving || (seen?.moving ?? false) });
+    }
+    return [...out.values()];
+}
+const PUSH_EVENTS = new Set(['push', 'release', 'workflow_dispatch', 'schedule', 'merge_group']);
+/**
+ * Whether the run pushes. `auto`: yes on pushes, tags, releases, manual and scheduled runs and
+ * local runs; never on pull requests and never for code from a fork (its token cannot write, and
+ * its code must not publish). `true` and `false` are taken as said.
+ */
+function decidePush(mode, ctx) {
+    if (mode === 'false')
+        return { push: false, reason: 'push: false' };
+    // Even `push: true` does not publish a fork's code: its hash tag would later be reused as is.
+    if (ctx.fromFork)
+        return { push: false, reason: 'code from a fork is never pushed' };
+    if (mode === 'true')
+        return { push: true, reason: 'push: true' };
+    if (ctx.eventName === undefined)
+        return { push: true, reason: 'local run (push: auto)' };
+    if (ctx.eventName.startsWith('pull_request')) {
+        return { push: false, reason: `${ctx.eventName} event: build only (push: auto)` };
+    }
+    if (PUSH_EVENTS.has(ctx.eventName))
+        return { push: true, reason: `${ctx.eventName} event (push: auto)` };
+    return { push: false, reason: `${ctx.eventName} event is not a publishing event (push: auto)` };
+}
+function parsePushMode(value) {
+    const v = value.trim().toLowerCase() || 'auto';
+    if (v === 'auto' || v === 'true' || v === 'false')
+        return v;
+    throw new TagRuleError(`push must be auto, true or false, not ${JSON.stringify(value)}`);
+}
+/** Removes what must not be in a label value (control characters) and bounds its length. */
+function labelValue(value) {
+    // eslint-disable-next-line no-control-regex
+    return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 1000);
+}
+/** OCI annotations (as image labels) plus Stowage's own: the group, its steps, the content hash. */
+function ociLabels(ctx, opts) {
+    const info = refInfo(ctx);
+    const version = info.tag
+        ? (parseVersionTag(info.tag)?.version ?? info.tag)
+        : ctx.sha
+            ? `sha-${ctx.sha.slice(0, 7)}`
+            : contentHashTag(opts.contentHash);
+    const labels = {
+        'org.opencontainers.image.title': `${opts.workflow}/${opts.group}`,
+        'org.opencontainers.image.description': opts.description ?? `${opts.workflow}: image for steps ${opts.steps.join(', ')}`,
+        'org.opencontainers.image.created': opts.created.toISOString(),
+        'org.opencontainers.image.version': version,
+        'io.stowage.group': opts.group,
+        'io.stowage.steps': opts.steps.join(','),
+        'io.stowage.content-hash': opts.contentHash,
+    };
+    if (ctx.repository && /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(ctx.repository)) {
+        const server = (ctx.serverUrl ?? 'https://github.com').replace(/\/+$/, '');
+        labels['org.opencontainers.image.source'] = `${server}/${ctx.repository}`;
+    }
+    if (ctx.sha)
+        labels['org.opencontainers.image.revision'] = ctx.sha;
+    if (ctx.license)
+        labels['org.opencontainers.image.licenses'] = ctx.license;
+    return Object.fromEntries(Object.entries(labels)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, labelValue(v)]));
+}
+
 ;// CONCATENATED MODULE: ./src/export/step-images.ts
+
 /**
  * The step → image map the exports take: each step of a group gets the group's image, by
  * digest when the build produced one; steps with an image reference in the spec keep it.
  */
-function step_images_stepImagesFromPlan(plan, built) {
+function stepImagesFromPlan(plan, built) {
     const images = {};
     for (const group of plan.groups) {
         const image = built[group.name];
@@ -65914,6 +66531,21 @@ function repositoryOf(ref) {
     const slash = noDigest.lastIndexOf('/');
     const colon = noDigest.lastIndexOf(':');
     return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+/**
+ * The image each group will be pushed under before any build has run: `<registry>/<group>` at its
+ * content-hash tag. Blocked groups (no content hash) have none.
+ */
+function plannedImages(plan, registry) {
+    const images = {};
+    for (const group of plan.groups) {
+        if (group.contentHash) {
+            images[group.name] = {
+                ref: `${registry}/${group.name}:${contentHashTag(group.contentHash)}`,
+            };
+        }
+    }
+    return images;
 }
 
 ;// CONCATENATED MODULE: ./src/export/nextflow-config-check.ts
@@ -66051,10 +66683,10 @@ function exportFor(engine, input) {
 
 
 
-function write_isExportEngine(value) {
+function isExportEngine(value) {
     return EXPORT_ENGINES.includes(value);
 }
-function write_runExportCommand(engine, options) {
+function runExportCommand(engine, options) {
     const root = (0,external_node_path_namespaceObject.resolve)(options.root ?? process.cwd());
     const engines = engine === 'all' ? EXPORT_ENGINES : [engine];
     const results = [];
@@ -66090,393 +66722,97 @@ function write_runExportCommand(engine, options) {
 function writeExports(engines, options) {
     const lines = [];
     for (const engine of engines) {
-        if (!write_isExportEngine(engine)) {
+        if (!isExportEngine(engine)) {
             lines.push(`export: unknown engine "${engine}"; expected one of: ${EXPORT_ENGINES.join(', ')}`);
             continue;
         }
-        lines.push(...write_runExportCommand(engine, options).lines);
+        lines.push(...runExportCommand(engine, options).lines);
     }
     return lines;
 }
 
-;// CONCATENATED MODULE: ./src/report/escape.ts
-/** Escaping for text that lands in Markdown a person reads on GitHub. */
-/**
- * Makes text safe inside a Markdown table cell: HTML is escaped, Markdown punctuation is
- * backslash-escaped (so `|` cannot end the cell and `[x](y)` cannot link), `@` cannot mention,
- * and line breaks become `<br>`.
- */
-function escapeCell(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/[\\`*_[\]|~#!]/g, '\\$&')
-        .replace(/@/g, '&#64;')
-        .replace(/\r\n|\r|\n/g, '<br>');
+;// CONCATENATED MODULE: ./src/build/outputs.ts
+/** `images`: per group, image, tags, digest, status and real size. */
+function imagesOutput(results) {
+    return results.map((r) => ({
+        group: r.group,
+        image: r.image,
+        tags: r.tags,
+        digest: r.digest ?? null,
+        status: r.status,
+        pushed: r.pushed,
+        size: r.size ?? null,
+        estimatedSize: r.estimatedSize,
+        durationMs: r.durationMs,
+        ...(r.error ? { error: r.error } : {}),
+    }));
 }
-
-;// CONCATENATED MODULE: ./src/plan/markdown.ts
-/**
- * The plan for people: a fixed-width table for terminals and Markdown for the job summary, each
- * with the lower bound and the two baselines (one image per step, one image for everything).
- */
-
-
-function packagesOf(g) {
-    return g.packages.map((p) => p.spec).join(', ') || '-';
-}
-function hashOf(g) {
-    if (g.blocked)
-        return 'blocked';
-    return g.contentHash.slice(0, 12);
-}
-function markdown_familyOf(g) {
-    return `${g.family}${g.gpu ? ' (GPU)' : ''}${g.pinned ? ', pinned' : ''}`;
-}
-function shorten(text, max) {
-    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-function summaryLines(plan) {
-    const images = plan.groups.length;
-    const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
-    const { perStep, monolith } = plan.baselines;
-    return [
-        `Plan: ${images} image${images === 1 ? '' : 's'}, ${formatBytes(total)} in total; lower bound ${plan.lowerBound} (steps that conflict pairwise, counted per family: no plan can use fewer images).`,
-        `One image per step: ${perStep.images} images, ${formatBytes(perStep.estimatedTotalSize)}.`,
-        `One image for everything: ${monolith.images} image, ${formatBytes(monolith.estimatedTotalSize)}, ${monolith.conflicts} conflict${monolith.conflicts === 1 ? '' : 's'} inside.`,
-    ];
-}
-/** A plain-text table: group, family, steps, packages, estimated size, content hash. */
-function markdown_planTable(plan) {
-    const header = ['GROUP', 'FAMILY', 'STEPS', 'PACKAGES', 'EST. SIZE', 'HASH'];
-    const rows = plan.groups.map((g) => [
-        g.name,
-        markdown_familyOf(g),
-        g.steps.join(', '),
-        shorten(packagesOf(g), 60),
-        formatBytes(g.estimatedSize),
-        hashOf(g),
-    ]);
-    for (const e of plan.external)
-        rows.push([e.step, 'external', e.step, e.image, '-', '-']);
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const format = (r) => r
-        .map((c, i) => c.padEnd(widths[i]))
-        .join('  ')
-        .trimEnd();
-    return [format(header), ...rows.map(format), '', ...summaryLines(plan), ''].join('\n');
-}
-/** Markdown-escape a table cell (npm scopes must not @-mention anyone in a PR comment). */
-const markdown_cell = escapeCell;
-/** The plan table and the baseline comparison, for a job summary or a PR comment. */
-function planMarkdown(plan) {
-    const out = [
-        '### Stowage plan',
-        '',
-        '| Group | Family | Steps | Packages | Est. size | Content hash |',
-        '| --- | --- | --- | --- | ---: | --- |',
-    ];
-    for (const g of plan.groups) {
-        out.push(`| ${markdown_cell(g.name)} | ${markdown_cell(markdown_familyOf(g))} | ${markdown_cell(g.steps.join(', '))} | ${markdown_cell(packagesOf(g))} | ${sizes_formatBytes(g.estimatedSize)} | ${g.blocked ? '**blocked**' : `\`${hashOf(g)}\``} |`);
-    }
-    for (const e of plan.external) {
-        out.push(`| ${markdown_cell(e.step)} | external | ${markdown_cell(e.step)} | ${markdown_cell(e.image)} | - | - |`);
-    }
-    const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
-    const { perStep, monolith } = plan.baselines;
-    out.push('', `Lower bound: **${plan.lowerBound}** image${plan.lowerBound === 1 ? '' : 's'} (the largest set of steps that conflict pairwise, per family).`, '', '| | Images | Est. total size | Conflicts inside |', '| --- | ---: | ---: | ---: |', `| This plan | ${plan.groups.length} | ${sizes_formatBytes(total)} | 0 |`, `| One image per step | ${perStep.images} | ${sizes_formatBytes(perStep.estimatedTotalSize)} | ${perStep.conflicts} |`, `| One image for everything | ${monolith.images} | ${sizes_formatBytes(monolith.estimatedTotalSize)} | ${monolith.conflicts} |`, '');
-    const blocked = plan.groups.filter((g) => g.blocked);
-    if (blocked.length > 0) {
-        out.push(`Not rendered: ${blocked.map((g) => `\`${g.name}\``).join(', ')} (see the findings).`, '');
-    }
-    return out.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/report/annotations.ts
-/**
- * GitHub annotations: which findings get one, and the exact workflow-command line for each.
- *
- * GitHub shows at most 10 annotations of each level (error, warning, notice) per step and drops the
- * rest silently, so we choose which ones to spend the budget on: within a level, the first finding
- * of every rule before a second finding of any rule, so one noisy rule cannot hide the others.
- * The findings left out are returned so the job summary can list them.
- */
-
-/** How many annotations of each level GitHub shows per step. */
-const GITHUB_ANNOTATION_LIMIT = {
-    error: 10,
-    warning: 10,
-    notice: 10,
-};
-function selectAnnotations(findings, budget = GITHUB_ANNOTATION_LIMIT) {
-    const annotated = [];
-    const omitted = [];
-    for (const severity of findings_SEVERITIES) {
-        const limit = Math.max(0, budget[severity] ?? GITHUB_ANNOTATION_LIMIT[severity]);
-        const ranked = roundRobinByRule(findings.filter((f) => f.severity === severity));
-        annotated.push(...ranked.slice(0, limit));
-        omitted.push(...ranked.slice(limit).sort(compareFindings));
-    }
-    return { annotated, omitted };
-}
-/**
- * Orders findings so that the first finding (by position) of every rule comes before the second
- * finding of any rule, and so on. Rules take turns in ID order.
- */
-function roundRobinByRule(findings) {
-    const byRule = new Map();
-    for (const finding of [...findings].sort(compareFindings)) {
-        const queue = byRule.get(finding.rule);
-        if (queue)
-            queue.push(finding);
-        else
-            byRule.set(finding.rule, [finding]);
-    }
-    const queues = [...byRule.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([, queue]) => queue);
-    const ranked = [];
-    for (let round = 0; ranked.length < findings.length; round += 1) {
-        for (const queue of queues) {
-            const finding = queue[round];
-            if (finding)
-                ranked.push(finding);
-        }
-    }
-    return ranked;
-}
-function annotationProperties(finding) {
-    const { line, column, endLine, endColumn } = finding.span;
-    const props = {
-        title: `${finding.rule} ${finding.name}`,
-        file: repoRelativePath(finding.file),
-        startLine: line,
-        endLine,
-    };
-    if (line === endLine) {
-        props.startColumn = column;
-        props.endColumn = endColumn;
-    }
-    return props;
-}
-/**
- * The workflow-command line GitHub turns into an annotation, e.g.
- * `::error file=stowage.yml,line=3,col=5,endLine=3,endColumn=9,title=STW101 unknown-reference::…`.
- * Escaping matches `@actions/core` (`escapeData` / `escapeProperty` in its command.js).
- */
-function annotations_formatAnnotation(finding) {
-    const props = annotationProperties(finding);
-    const pairs = [
-        ['file', props.file],
-        ['line', props.startLine],
-        ['col', props.startColumn],
-        ['endLine', props.endLine],
-        ['endColumn', props.endColumn],
-        ['title', props.title],
-    ];
-    const properties = pairs
-        .filter((pair) => pair[1] !== undefined && pair[1] !== '')
-        .map(([key, value]) => `${key}=${annotations_escapeProperty(String(value))}`)
-        .join(',');
-    // The command names are our severities: error, warning, notice.
-    return `::${finding.severity} ${properties}::${annotations_escapeData(finding.message)}`;
-}
-/** Escapes a command's message: `%`, CR and LF would otherwise end or corrupt the command. */
-function annotations_escapeData(text) {
-    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-/** Escapes a command property value: as data, plus `:` and `,` which separate properties. */
-function annotations_escapeProperty(text) {
-    return annotations_escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-/** GitHub resolves annotation files against the repository root with forward slashes. */
-function repoRelativePath(file) {
-    return file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
-}
-/** Most severe first; exported for reporters that list findings in annotation order. */
-function bySeverityThenPosition(a, b) {
-    return severityRank(a.severity) - severityRank(b.severity) || compareFindings(a, b);
-}
-
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./src/report/sarif.ts
-/**
- * SARIF 2.1.0 for GitHub code scanning (and any SARIF viewer): the rule catalogue as the driver's
- * rules, each finding as a result pointing at its exact region of the spec.
- *
- * Paths are repository-relative URIs under the `%SRCROOT%` base, so code scanning matches them to
- * files in the repository; `srcRoot` (the checkout's absolute path) may be given to resolve them.
- */
-
-
-const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
-const TOOL_NAME = 'stowage';
-const TOOL_INFORMATION_URI = 'https://github.com/stowage-dev/stowage';
-const LEVEL = {
-    error: 'error',
-    warning: 'warning',
-    notice: 'note',
-};
-function toSarif(findings, options) {
-    const suppressed = options.suppressed ?? [];
-    const rules = ruleList([...findings, ...suppressed], options.rules);
-    const index = new Map(rules.map((rule, i) => [rule.id, i]));
-    const result = (finding) => ({
-        ruleId: finding.rule,
-        ruleIndex: index.get(finding.rule),
-        level: LEVEL[finding.severity],
-        message: { text: finding.message },
-        locations: [
-            {
-                physicalLocation: {
-                    artifactLocation: { uri: relativeUri(finding.file), uriBaseId: '%SRCROOT%' },
-                    region: {
-                        startLine: finding.span.line,
-                        startColumn: finding.span.column,
-                        endLine: finding.span.endLine,
-                        endColumn: finding.span.endColumn,
-                    },
-                },
-            },
-        ],
-    });
-    const results = [
-        ...findings.map(result),
-        ...suppressed.map((finding) => ({
-            ...result(finding),
-            suppressions: [{ kind: 'inSource' }],
-        })),
-    ];
+/** `matrix`: `{include:[{group}]}` for `strategy.matrix`, optionally only some groups. */
+function matrixOutput(plan, groups) {
+    const only = groups && groups.length > 0 ? new Set(groups) : undefined;
     return {
-        $schema: SARIF_SCHEMA_URI,
-        version: '2.1.0',
-        runs: [
-            {
-                tool: {
-                    driver: {
-                        name: TOOL_NAME,
-                        version: options.toolVersion,
-                        informationUri: TOOL_INFORMATION_URI,
-                        rules: rules.map(descriptor),
-                    },
-                },
-                ...(options.srcRoot
-                    ? { originalUriBaseIds: { '%SRCROOT%': { uri: directoryUri(options.srcRoot) } } }
-                    : {}),
-                // Our columns count UTF-16 code units (JavaScript string indexes of the YAML text).
-                columnKind: 'utf16CodeUnits',
-                results,
-            },
-        ],
+        include: plan.groups.filter((g) => !only || only.has(g.name)).map((g) => ({ group: g.name })),
     };
 }
-/** The SARIF document as the text of a `.sarif` file. */
-function sarif_formatSarif(findings, options) {
-    return `${JSON.stringify(toSarif(findings, options), null, 2)}\n`;
-}
-/** The catalogue in its order, plus any rule a finding names that the catalogue lacks. */
-function ruleList(findings, catalogue) {
-    const rules = [...catalogue];
-    const known = new Set(rules.map((r) => r.id));
-    for (const finding of findings) {
-        if (known.has(finding.rule))
+/**
+ * `step-images`: step → `image@digest` (pinned, for a cluster), for every step whose group has a
+ * digest, plus steps that use an image as is. Steps of failed or unpushed groups are left out.
+ */
+function stepImagesOutput(plan, results) {
+    const out = {};
+    for (const r of results) {
+        if (!r.digest || r.status === 'failed')
             continue;
-        known.add(finding.rule);
-        rules.push({
-            id: finding.rule,
-            name: finding.name,
-            defaultSeverity: finding.severity,
-            description: finding.name,
-            help: finding.name,
-            docsUrl: '',
-        });
+        for (const step of r.steps)
+            out[step] = `${r.image}@${r.digest}`;
     }
-    return rules;
+    for (const ext of plan.external)
+        out[ext.step] = ext.image;
+    return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
-function descriptor(rule) {
-    const docs = rule.docsUrl ? `\n\nSee ${rule.docsUrl}` : '';
-    const docsMarkdown = rule.docsUrl ? `\n\n[${rule.id} ${rule.name}](${rule.docsUrl})` : '';
-    return {
-        id: rule.id,
-        name: rule.name,
-        shortDescription: { text: rule.description },
-        fullDescription: { text: `${rule.description} ${rule.help}` },
-        help: { text: `${rule.help}${docs}`, markdown: `${rule.help}${docsMarkdown}` },
-        ...(rule.docsUrl ? { helpUri: rule.docsUrl } : {}),
-        defaultConfiguration: { level: LEVEL[rule.defaultSeverity] },
-        properties: { tags: ['stowage', 'workflow-planning'] },
-    };
+function outputs_formatBytes(bytes) {
+    if (bytes === undefined)
+        return '—';
+    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+    let v = bytes;
+    let u = 0;
+    while (v >= 1000 && u < units.length - 1) {
+        v /= 1000;
+        u += 1;
+    }
+    return `${v >= 100 || u === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
 }
-/** A repository-relative path as a relative URI reference: each segment percent-encoded. */
-function relativeUri(file) {
-    return repoRelativePath(file).split('/').map(encodeURIComponent).join('/');
+/** Text that cannot break a markdown table cell. */
+function outputs_cell(text) {
+    return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;');
 }
-/** SARIF base URIs must be absolute and end with a slash to act as directories. */
-function directoryUri(path) {
-    const uri = (0,external_node_url_.pathToFileURL)(path).href;
-    return uri.endsWith('/') ? uri : `${uri}/`;
-}
-
-;// CONCATENATED MODULE: ./src/report/text.ts
-/**
- * Compiler-style text output: `file:line:col: severity: message [ID]`, then the source line and a
- * caret under the span, as actionlint and C compilers print.
- */
-
-
-const COLORS = {
-    error: '\u001b[31m',
-    warning: '\u001b[33m',
-    notice: '\u001b[36m',
-    reset: '\u001b[0m',
-    bold: '\u001b[1m',
+const STATUS_TEXT = {
+    built: '🔨 built',
+    skipped: '⏭️ skipped (unchanged)',
+    failed: '❌ failed',
 };
-/**
- * Tabs are shown as single spaces so the caret lines up without knowing the terminal's tab width;
- * other control characters (a spec could carry terminal escape sequences) as `?`, one column each.
- */
-const untab = (s) => s.replace(/\t/g, ' ').replace(text_CONTROL, '?');
-// eslint-disable-next-line no-control-regex
-const text_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-/** Control characters in a message become visible `\xNN` escapes. */
-const visible = (s) => s.replace(text_CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-function formatFinding(finding, options = {}) {
-    const { span } = finding;
-    const severity = options.color
-        ? `${COLORS[finding.severity]}${finding.severity}${COLORS.reset}`
-        : finding.severity;
-    const head = `${visible(finding.file)}:${span.line}:${span.column}: ${severity}: ${visible(finding.message)} [${finding.rule}]`;
-    const text = options.sources?.get(finding.file);
-    if (text === undefined)
-        return head;
-    const line = splitLines(text)[span.line - 1];
-    if (line === undefined)
-        return head;
-    const width = span.endLine === span.line
-        ? Math.max(1, span.endColumn - span.column)
-        : Math.max(1, line.length - span.column + 1);
-    const gutter = String(span.line);
-    const pad = ' '.repeat(gutter.length);
-    const caret = ' '.repeat(Math.max(0, span.column - 1)) + '^'.repeat(width);
-    return `${head}\n ${gutter} | ${untab(line)}\n ${pad} | ${caret}`;
-}
-function text_formatText(findings, options = {}) {
-    if (findings.length === 0)
-        return 'No findings.\n';
-    const body = findings.map((f) => formatFinding(f, options)).join('\n\n');
-    return `${body}\n\n${summaryLine(findings)}\n`;
-}
-/** `2 errors, 1 warning, 0 notices` */
-function summaryLine(findings) {
-    const counts = countBySeverity(findings);
-    const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-    return [
-        plural(counts.error, 'error'),
-        plural(counts.warning, 'warning'),
-        plural(counts.notice, 'notice'),
-    ].join(', ');
+/** The job summary's build section: a row per group. */
+function buildSummaryMarkdown(results) {
+    const lines = [
+        '### Images',
+        '',
+        '| group | status | image | digest | size (real / estimated) | duration |',
+        '| --- | --- | --- | --- | --- | --- |',
+    ];
+    for (const r of results) {
+        const digest = r.digest ? `\`${r.digest.slice(0, 19)}…\`` : '—';
+        const status = STATUS_TEXT[r.status] + (r.status !== 'failed' && !r.pushed ? ', not pushed' : '');
+        lines.push(`| ${outputs_cell(r.group)} | ${status} | \`${outputs_cell(r.image)}\` ${r.tags.map((t) => `\`${outputs_cell(t)}\``).join(' ')} | ${digest} | ${outputs_formatBytes(r.size)} / ${outputs_formatBytes(r.estimatedSize)} | ${(r.durationMs / 1000).toFixed(1)} s |`);
+    }
+    const failed = results.filter((r) => r.error);
+    if (failed.length > 0) {
+        lines.push('', '**Failures**', '');
+        for (const r of failed)
+            lines.push(`- **${outputs_cell(r.group)}**: ${outputs_cell(r.error ?? '')}`);
+    }
+    const counts = (s) => results.filter((r) => r.status === s).length;
+    lines.push('', `${counts('built')} built, ${counts('skipped')} skipped, ${counts('failed')} failed.`);
+    return lines.join('\n') + '\n';
 }
 
 ;// CONCATENATED MODULE: ./package.json
@@ -66485,146 +66821,6 @@ const package_namespaceObject = {"rE":"0.1.0"};
 
 /** The package version, bundled in so the CLI and action report what they are. */
 const src_version_VERSION = package_namespaceObject.rE;
-
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./src/cli/args.ts
-/** Command-line parsing for `stowage`, kept apart from running so it is tested as a table. */
-
-
-const COMMANDS = (/* unused pure expression or super */ null && (['lint', 'plan', 'build', 'export']));
-const args_USAGE = (/* unused pure expression or super */ null && (`Usage: stowage <command> [path] [options]
-
-Commands:
-  lint [path]             check a workflow spec for planning smells (default path: stowage.yml)
-  plan [path]             lint, then write the container plan and a Dockerfile per group
-  build [path]            plan, then build and push the images of every group
-  export <engine> [path]  write the step → image map for nextflow | snakemake | cwl | slurm
-
-Options:
-  --format <f>            text | json | github | sarif (default: text)
-  --fail-on <level>       error | warning | notice | never: exit 1 at or above it (default: error)
-  --config <file>         lint config (default: .stowage/config.yml when present)
-  --import <format>       auto | stowage | nextflow | snakemake | cwl (default: auto)
-  --out-dir <dir>         where plan.json and the Dockerfiles go (default: .stowage)
-  --base-image <f=ref>    base image for a family, e.g. python=127.0.0.1:5000/python:3.12 (repeatable)
-  --registry <ref>        push images to <ref>/<group> (default: containers.registry of the spec)
-  --builder <b>           auto | docker | buildah (default: auto)
-  --no-push               build without pushing
-  --tag <tag>             extra tag or tag rule for every image (repeatable)
-  --username <user>       registry user; the password comes from --password-stdin or
-                          the STOWAGE_REGISTRY_PASSWORD environment variable, never from argv
-  --password-stdin        read the registry password from standard input
-  --group <name>          only this group (repeatable)
-  --parallel <n>          builds at once (default: 2)
-  --no-color              plain text output
-  -h, --help              show this help
-  -v, --version           show the version
-
-Exit codes: 0 clean, 1 findings at or above --fail-on (or a failed build), 2 usage or unreadable input.
-`));
-const FORMATS = (/* unused pure expression or super */ null && (['text', 'json', 'github', 'sarif']));
-const IMPORTS = (/* unused pure expression or super */ null && (['auto', 'stowage', 'nextflow', 'snakemake', 'cwl']));
-const ENGINES = (/* unused pure expression or super */ null && (['nextflow', 'snakemake', 'cwl', 'slurm']));
-function args_parseCli(argv, env = {}) {
-    let parsed;
-    try {
-        parsed = parseArgs({
-            args: [...argv],
-            allowPositionals: true,
-            strict: true,
-            options: {
-                format: { type: 'string' },
-                'fail-on': { type: 'string' },
-                config: { type: 'string' },
-                import: { type: 'string' },
-                'out-dir': { type: 'string' },
-                'base-image': { type: 'string', multiple: true },
-                registry: { type: 'string' },
-                builder: { type: 'string' },
-                'no-push': { type: 'boolean' },
-                tag: { type: 'string', multiple: true },
-                username: { type: 'string' },
-                'password-stdin': { type: 'boolean' },
-                group: { type: 'string', multiple: true },
-                parallel: { type: 'string' },
-                'no-color': { type: 'boolean' },
-                help: { type: 'boolean', short: 'h' },
-                version: { type: 'boolean', short: 'v' },
-            },
-        });
-    }
-    catch (error) {
-        return { kind: 'error', message: error.message };
-    }
-    const { values, positionals } = parsed;
-    if (values.help)
-        return { kind: 'help' };
-    if (values.version)
-        return { kind: 'version' };
-    const [command, ...rest] = positionals;
-    if (!command)
-        return { kind: 'help' };
-    if (!COMMANDS.includes(command)) {
-        return {
-            kind: 'error',
-            message: `unknown command "${command}"; expected one of: ${COMMANDS.join(', ')}`,
-        };
-    }
-    let engine;
-    if (command === 'export') {
-        engine = rest.shift();
-        if (!engine || !ENGINES.includes(engine))
-            return { kind: 'error', message: `export needs an engine: ${ENGINES.join(', ')}` };
-    }
-    if (rest.length > 1)
-        return { kind: 'error', message: `expected one path, got: ${rest.join(' ')}` };
-    const format = (values.format ?? 'text');
-    if (!FORMATS.includes(format))
-        return { kind: 'error', message: `--format must be one of: ${FORMATS.join(', ')}` };
-    const failOn = (values['fail-on'] ?? 'error');
-    if (failOn !== 'never' && !SEVERITIES.includes(failOn))
-        return { kind: 'error', message: '--fail-on must be error, warning, notice or never' };
-    const importFormat = (values.import ?? 'auto');
-    if (!IMPORTS.includes(importFormat))
-        return { kind: 'error', message: `--import must be one of: ${IMPORTS.join(', ')}` };
-    const builder = (values.builder ?? 'auto');
-    if (!['auto', 'docker', 'buildah'].includes(builder))
-        return { kind: 'error', message: '--builder must be auto, docker or buildah' };
-    const parallel = Number(values.parallel ?? '2');
-    if (!Number.isInteger(parallel) || parallel < 1)
-        return { kind: 'error', message: '--parallel must be a whole number of at least 1' };
-    const baseImages = {};
-    for (const pair of values['base-image'] ?? []) {
-        const eq = pair.indexOf('=');
-        if (eq <= 0 || eq === pair.length - 1)
-            return { kind: 'error', message: `--base-image takes family=image, got "${pair}"` };
-        baseImages[pair.slice(0, eq)] = pair.slice(eq + 1);
-    }
-    return {
-        kind: 'run',
-        options: {
-            command: command,
-            path: rest[0] ?? 'stowage.yml',
-            format,
-            failOn,
-            config: values.config,
-            color: !values['no-color'] && env.NO_COLOR === undefined && env.FORCE_COLOR !== '0',
-            outDir: values['out-dir'] ?? '.stowage',
-            baseImages,
-            registry: values.registry,
-            builder,
-            push: !values['no-push'],
-            groups: values.group ?? [],
-            parallel,
-            tags: values.tag ?? [],
-            username: values.username,
-            passwordStdin: values['password-stdin'] === true,
-            engine,
-            importFormat,
-        },
-    };
-}
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
@@ -66696,6 +66892,329 @@ async function runOrThrow(exec, what, command, args, options = {}) {
 function digestFromPushOutput(output) {
     const matches = [...output.matchAll(/digest: (sha256:[a-f0-9]{64})/g)];
     return matches.at(-1)?.[1];
+}
+
+;// CONCATENATED MODULE: ./src/build/buildah.ts
+/**
+ * The buildah backend, for runners without a daemon: `buildah bud --isolation chroot` (works
+ * unprivileged in containers without nested namespaces) and `buildah push --digestfile` per tag.
+ */
+
+
+
+
+async function buildahAvailable(exec, binary, env) {
+    try {
+        return (await exec(binary, ['version'], { env })).exitCode === 0;
+    }
+    catch {
+        return false;
+    }
+}
+/** argv of `buildah bud` for a request (pure, for tests). */
+function budArgs(req) {
+    if (req.platforms.length > 1) {
+        throw new builder_BuildError(`building ${req.group} for several platforms at once needs docker buildx`);
+    }
+    const args = ['bud', '--isolation', 'chroot', '--layers', '--file', req.dockerfile];
+    for (const tag of req.tags)
+        args.push('--tag', tag);
+    for (const [k, v] of Object.entries(req.labels))
+        args.push('--label', `${k}=${v}`);
+    if (req.platforms.length === 1)
+        args.push('--platform', req.platforms[0] ?? '');
+    if (req.insecureRegistry || req.insecureBase)
+        args.push('--tls-verify=false');
+    args.push(req.contextDir);
+    return args;
+}
+function pushArgs(tag, digestFile, insecure) {
+    const args = ['push', '--digestfile', digestFile];
+    if (insecure)
+        args.push('--tls-verify=false');
+    args.push(tag, `docker://${tag}`);
+    return args;
+}
+class BuildahBuilder {
+    opts;
+    kind = 'buildah';
+    description = 'buildah bud (daemonless, chroot isolation)';
+    binary;
+    constructor(opts) {
+        this.opts = opts;
+        this.binary = opts.binary ?? 'buildah';
+    }
+    async login(host, username, password, insecure) {
+        const args = ['login', '--username', username, '--password-stdin'];
+        if (insecure)
+            args.push('--tls-verify=false');
+        args.push(host);
+        await runOrThrow(this.opts.exec, `buildah login to ${host} as ${username}`, this.binary, args, {
+            input: Buffer.from(password),
+            env: this.opts.env,
+        });
+    }
+    async build(req) {
+        await runOrThrow(this.opts.exec, `buildah bud of ${req.group}`, this.binary, budArgs(req), {
+            env: this.opts.env,
+            onLine: req.log,
+        });
+        if (!req.push)
+            return {};
+        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'stowage-digest-'));
+        try {
+            let digest;
+            for (const tag of req.tags) {
+                const file = (0,external_node_path_namespaceObject.join)(dir, 'digest');
+                await runOrThrow(this.opts.exec, `buildah push of ${tag}`, this.binary, pushArgs(tag, file, req.insecureRegistry), {
+                    env: this.opts.env,
+                    onLine: req.log,
+                });
+                digest = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8').trim() || digest;
+            }
+            return { digest };
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/build/docker.ts
+/**
+ * The docker backend. Two paths, detected rather than assumed:
+ * - buildx present (GitHub runners): `docker buildx build` with cache export (`gha`, `registry`,
+ *   `inline`), `--platform`, `--metadata-file` for the digest and a provenance option;
+ * - only an engine with built-in BuildKit (e.g. Debian's dockerd 20.10): `DOCKER_BUILDKIT=1
+ *   docker build` with inline cache, then `docker push` per tag.
+ */
+
+
+
+
+/** True when a docker daemon answers. */
+async function dockerDaemonAnswers(exec, binary, env) {
+    try {
+        const r = await exec(binary, ['version', '--format', '{{.Server.Version}}'], { env });
+        return r.exitCode === 0 && r.stdout.trim() !== '';
+    }
+    catch {
+        return false;
+    }
+}
+/** The buildx version, or undefined when buildx is not installed. */
+async function detectBuildx(exec, binary, env) {
+    try {
+        const r = await exec(binary, ['buildx', 'version'], { env });
+        if (r.exitCode !== 0)
+            return undefined;
+        return /v?([0-9]+\.[0-9]+(?:\.[0-9]+)?)/.exec(r.stdout)?.[1] ?? r.stdout.trim();
+    }
+    catch {
+        return undefined;
+    }
+}
+function labelArgs(labels) {
+    return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+}
+/** argv of `docker buildx build` for a request (pure, for tests). */
+function buildxArgs(req, metadataFile, provenance) {
+    const args = ['buildx', 'build', '--file', req.dockerfile];
+    for (const tag of req.tags)
+        args.push('--tag', tag);
+    args.push(...labelArgs(req.labels));
+    if (req.platforms.length > 0)
+        args.push('--platform', req.platforms.join(','));
+    switch (req.cache) {
+        case 'gha':
+            args.push('--cache-from', `type=gha,scope=${req.group}`);
+            if (req.push)
+                args.push('--cache-to', `type=gha,mode=max,scope=${req.group}`);
+            break;
+        case 'registry':
+            args.push('--cache-from', `type=registry,ref=${req.image}:buildcache`);
+            if (req.push)
+                args.push('--cache-to', `type=registry,ref=${req.image}:buildcache,mode=max`);
+            break;
+        case 'inline':
+            for (const ref of req.cacheFrom)
+                args.push('--cache-from', `type=registry,ref=${ref}`);
+            args.push('--cache-to', 'type=inline');
+            break;
+        case 'none':
+            break;
+    }
+    args.push('--metadata-file', metadataFile);
+    args.push(`--provenance=${provenance === 'false' ? 'false' : `mode=${provenance}`}`);
+    if (req.push)
+        args.push('--push');
+    else if (req.platforms.length <= 1)
+        args.push('--load');
+    args.push(req.contextDir);
+    return args;
+}
+/** argv of the plain engine's `docker build` (BuildKit via DOCKER_BUILDKIT=1; pure, for tests). */
+function engineBuildArgs(req) {
+    if (req.platforms.length > 1) {
+        throw new builder_BuildError(`building ${req.group} for ${req.platforms.join(', ')} needs docker buildx; this engine builds one platform`);
+    }
+    const args = ['build', '--file', req.dockerfile];
+    for (const tag of req.tags)
+        args.push('--tag', tag);
+    args.push(...labelArgs(req.labels));
+    if (req.platforms.length === 1)
+        args.push('--platform', req.platforms[0] ?? '');
+    if (req.cache !== 'none') {
+        // The engine can only export inline cache; gha/registry need buildx.
+        args.push('--build-arg', 'BUILDKIT_INLINE_CACHE=1');
+        for (const ref of req.cacheFrom)
+            args.push('--cache-from', ref);
+    }
+    args.push(req.contextDir);
+    return args;
+}
+class DockerBuilder {
+    opts;
+    buildx;
+    kind = 'docker';
+    description;
+    constructor(opts, buildx) {
+        this.opts = opts;
+        this.buildx = buildx;
+        this.description = buildx
+            ? `docker buildx ${buildx} (BuildKit: cache export, platforms, metadata file)`
+            : 'docker engine with built-in BuildKit (DOCKER_BUILDKIT=1, no buildx: inline cache, docker push)';
+    }
+    static async create(options) {
+        const opts = { binary: 'docker', provenance: 'false', ...options };
+        const buildx = await detectBuildx(opts.exec, opts.binary, opts.env);
+        return new DockerBuilder(opts, buildx);
+    }
+    get usesBuildx() {
+        return this.buildx !== undefined;
+    }
+    async login(host, username, password) {
+        await runOrThrow(this.opts.exec, `docker login to ${host} as ${username}`, this.opts.binary, ['login', '--username', username, '--password-stdin', host], { input: Buffer.from(password), env: this.opts.env });
+    }
+    async build(req) {
+        return this.buildx ? this.buildWithBuildx(req) : this.buildWithEngine(req);
+    }
+    async buildWithBuildx(req) {
+        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'stowage-meta-'));
+        try {
+            const metadataFile = (0,external_node_path_namespaceObject.join)(dir, 'metadata.json');
+            await runOrThrow(this.opts.exec, `docker buildx build of ${req.group}`, this.opts.binary, buildxArgs(req, metadataFile, this.opts.provenance), {
+                env: this.opts.env,
+                onLine: req.log,
+            });
+            let digest;
+            try {
+                const meta = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(metadataFile, 'utf8'));
+                const d = meta['containerimage.digest'];
+                digest = typeof d === 'string' ? d : undefined;
+            }
+            catch {
+                digest = undefined;
+            }
+            return { digest, localSize: req.push ? undefined : await this.localSize(req.tags[0]) };
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        }
+    }
+    async buildWithEngine(req) {
+        const env = { ...this.opts.env, DOCKER_BUILDKIT: '1' };
+        await runOrThrow(this.opts.exec, `docker build of ${req.group}`, this.opts.binary, engineBuildArgs(req), {
+            env,
+            onLine: req.log,
+        });
+        let digest;
+        if (req.push) {
+            for (const tag of req.tags) {
+                const r = await runOrThrow(this.opts.exec, `docker push of ${tag}`, this.opts.binary, ['push', tag], {
+                    env,
+                    onLine: req.log,
+                });
+                digest = digestFromPushOutput(r.stdout) ?? digest;
+            }
+        }
+        return { digest, localSize: await this.localSize(req.tags[0]) };
+    }
+    async localSize(ref) {
+        if (!ref)
+            return undefined;
+        const r = await this.opts.exec(this.opts.binary, ['image', 'inspect', '--format', '{{.Size}}', ref], {
+            env: this.opts.env,
+        });
+        const n = Number(r.stdout.trim());
+        return r.exitCode === 0 && Number.isFinite(n) && n > 0 ? n : undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/build/select.ts
+/** Chooses the builder backend: the `builder` input (`auto|docker|buildah`). */
+
+
+
+/** Docker 23+ clients hand BuildKit builds to buildx; older ones run them in the engine. */
+async function canBuildKit(exec, binary, env) {
+    if (await detectBuildx(exec, binary, env))
+        return true;
+    try {
+        const r = await exec(binary, ['version', '--format', '{{.Client.Version}}'], { env });
+        const major = Number(/^(\d+)\./.exec(r.stdout.trim())?.[1]);
+        return r.exitCode === 0 && major > 0 && major < 23;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The docker client to use when none is named: `docker` from PATH, unless it is a client that
+ * cannot run BuildKit builds here (23+ without buildx) and the engine's own `/usr/bin/docker` can.
+ */
+async function findDockerClient(exec, env) {
+    for (const candidate of ['docker', '/usr/bin/docker']) {
+        if ((await dockerDaemonAnswers(exec, candidate, env)) &&
+            (await canBuildKit(exec, candidate, env))) {
+            return candidate;
+        }
+    }
+    return 'docker';
+}
+function parseBuilderKind(value) {
+    const v = value.trim().toLowerCase() || 'auto';
+    if (v === 'auto' || v === 'docker' || v === 'buildah')
+        return v;
+    throw new BuildError(`builder must be auto, docker or buildah, not ${JSON.stringify(value)}`);
+}
+/**
+ * `docker`: a daemon must answer. `buildah`: buildah must run. `auto`: docker when a daemon
+ * answers, else buildah, else an error that says what to install.
+ */
+async function selectBuilder(kind, options = {}) {
+    const exec = options.exec ?? execTool;
+    const dockerBinary = options.dockerBinary ?? (await findDockerClient(exec, options.env));
+    const buildahBinary = options.buildahBinary ?? 'buildah';
+    const docker = () => DockerBuilder.create({
+        exec,
+        binary: dockerBinary,
+        provenance: options.provenance,
+        env: options.env,
+    });
+    const buildah = () => new BuildahBuilder({ exec, binary: buildahBinary, env: options.env });
+    if (kind !== 'buildah' && (await dockerDaemonAnswers(exec, dockerBinary, options.env)))
+        return docker();
+    if (kind === 'docker') {
+        throw new builder_BuildError(`builder: docker, but no docker daemon answers to "${dockerBinary} version": start dockerd ` +
+            `(Debian: apt-get install docker.io) or set builder: buildah`);
+    }
+    if (await buildahAvailable(exec, buildahBinary, options.env))
+        return buildah();
+    throw new builder_BuildError(kind === 'buildah'
+        ? `builder: buildah, but "${buildahBinary} version" does not run: install buildah (Debian/Ubuntu: apt-get install buildah)`
+        : 'no builder found: no docker daemon answers and buildah is not installed. Start a Docker ' +
+            'daemon (apt-get install docker.io) or install buildah (apt-get install buildah)');
 }
 
 ;// CONCATENATED MODULE: ./src/build/registry.ts
@@ -67193,7 +67712,7 @@ function errorText(err) {
     return err instanceof Error ? err.message : String(err);
 }
 /** Builds (or skips) every selected group of the plan. Throws only for bad options; group failures are results. */
-async function run_buildPlan(plan, options) {
+async function buildPlan(plan, options) {
     const log = options.log ?? quietLog;
     const registry = normaliseRegistry(options.registry);
     const registryRepo = parseRepository(registry);
@@ -67258,7 +67777,7 @@ async function run_buildPlan(plan, options) {
             for (const r of results) {
                 const repo = parseRepository(r.image);
                 try {
-                    await client.addTags(repo.path, r.digest ?? tags_contentHashTag(groupOf(plan, r.group).contentHash), moving);
+                    await client.addTags(repo.path, r.digest ?? contentHashTag(groupOf(plan, r.group).contentHash), moving);
                     r.tags.push(...moving);
                 }
                 catch (err) {
@@ -67290,7 +67809,7 @@ async function run_buildPlan(plan, options) {
     }
     async function buildGroup(group, repo, lines) {
         const { contextDir, dockerfile } = stageBuildContext(contextRoot, group, stagingRoot);
-        const hashTag = tags_contentHashTag(group.contentHash);
+        const hashTag = contentHashTag(group.contentHash);
         const image = repositoryName(repo);
         const result = baseResult(group, repo);
         let existing;
@@ -67383,981 +67902,6 @@ function baseImageHost(ref) {
         : 'docker.io';
 }
 
-;// CONCATENATED MODULE: ./src/build/buildah.ts
-/**
- * The buildah backend, for runners without a daemon: `buildah bud --isolation chroot` (works
- * unprivileged in containers without nested namespaces) and `buildah push --digestfile` per tag.
- */
-
-
-
-
-async function buildahAvailable(exec, binary, env) {
-    try {
-        return (await exec(binary, ['version'], { env })).exitCode === 0;
-    }
-    catch {
-        return false;
-    }
-}
-/** argv of `buildah bud` for a request (pure, for tests). */
-function budArgs(req) {
-    if (req.platforms.length > 1) {
-        throw new builder_BuildError(`building ${req.group} for several platforms at once needs docker buildx`);
-    }
-    const args = ['bud', '--isolation', 'chroot', '--layers', '--file', req.dockerfile];
-    for (const tag of req.tags)
-        args.push('--tag', tag);
-    for (const [k, v] of Object.entries(req.labels))
-        args.push('--label', `${k}=${v}`);
-    if (req.platforms.length === 1)
-        args.push('--platform', req.platforms[0] ?? '');
-    if (req.insecureRegistry || req.insecureBase)
-        args.push('--tls-verify=false');
-    args.push(req.contextDir);
-    return args;
-}
-function pushArgs(tag, digestFile, insecure) {
-    const args = ['push', '--digestfile', digestFile];
-    if (insecure)
-        args.push('--tls-verify=false');
-    args.push(tag, `docker://${tag}`);
-    return args;
-}
-class BuildahBuilder {
-    opts;
-    kind = 'buildah';
-    description = 'buildah bud (daemonless, chroot isolation)';
-    binary;
-    constructor(opts) {
-        this.opts = opts;
-        this.binary = opts.binary ?? 'buildah';
-    }
-    async login(host, username, password, insecure) {
-        const args = ['login', '--username', username, '--password-stdin'];
-        if (insecure)
-            args.push('--tls-verify=false');
-        args.push(host);
-        await runOrThrow(this.opts.exec, `buildah login to ${host} as ${username}`, this.binary, args, {
-            input: Buffer.from(password),
-            env: this.opts.env,
-        });
-    }
-    async build(req) {
-        await runOrThrow(this.opts.exec, `buildah bud of ${req.group}`, this.binary, budArgs(req), {
-            env: this.opts.env,
-            onLine: req.log,
-        });
-        if (!req.push)
-            return {};
-        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'stowage-digest-'));
-        try {
-            let digest;
-            for (const tag of req.tags) {
-                const file = (0,external_node_path_namespaceObject.join)(dir, 'digest');
-                await runOrThrow(this.opts.exec, `buildah push of ${tag}`, this.binary, pushArgs(tag, file, req.insecureRegistry), {
-                    env: this.opts.env,
-                    onLine: req.log,
-                });
-                digest = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8').trim() || digest;
-            }
-            return { digest };
-        }
-        finally {
-            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/build/docker.ts
-/**
- * The docker backend. Two paths, detected rather than assumed:
- * - buildx present (GitHub runners): `docker buildx build` with cache export (`gha`, `registry`,
- *   `inline`), `--platform`, `--metadata-file` for the digest and a provenance option;
- * - only an engine with built-in BuildKit (e.g. Debian's dockerd 20.10): `DOCKER_BUILDKIT=1
- *   docker build` with inline cache, then `docker push` per tag.
- */
-
-
-
-
-/** True when a docker daemon answers. */
-async function dockerDaemonAnswers(exec, binary, env) {
-    try {
-        const r = await exec(binary, ['version', '--format', '{{.Server.Version}}'], { env });
-        return r.exitCode === 0 && r.stdout.trim() !== '';
-    }
-    catch {
-        return false;
-    }
-}
-/** The buildx version, or undefined when buildx is not installed. */
-async function detectBuildx(exec, binary, env) {
-    try {
-        const r = await exec(binary, ['buildx', 'version'], { env });
-        if (r.exitCode !== 0)
-            return undefined;
-        return /v?([0-9]+\.[0-9]+(?:\.[0-9]+)?)/.exec(r.stdout)?.[1] ?? r.stdout.trim();
-    }
-    catch {
-        return undefined;
-    }
-}
-function labelArgs(labels) {
-    return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
-}
-/** argv of `docker buildx build` for a request (pure, for tests). */
-function buildxArgs(req, metadataFile, provenance) {
-    const args = ['buildx', 'build', '--file', req.dockerfile];
-    for (const tag of req.tags)
-        args.push('--tag', tag);
-    args.push(...labelArgs(req.labels));
-    if (req.platforms.length > 0)
-        args.push('--platform', req.platforms.join(','));
-    switch (req.cache) {
-        case 'gha':
-            args.push('--cache-from', `type=gha,scope=${req.group}`);
-            if (req.push)
-                args.push('--cache-to', `type=gha,mode=max,scope=${req.group}`);
-            break;
-        case 'registry':
-            args.push('--cache-from', `type=registry,ref=${req.image}:buildcache`);
-            if (req.push)
-                args.push('--cache-to', `type=registry,ref=${req.image}:buildcache,mode=max`);
-            break;
-        case 'inline':
-            for (const ref of req.cacheFrom)
-                args.push('--cache-from', `type=registry,ref=${ref}`);
-            args.push('--cache-to', 'type=inline');
-            break;
-        case 'none':
-            break;
-    }
-    args.push('--metadata-file', metadataFile);
-    args.push(`--provenance=${provenance === 'false' ? 'false' : `mode=${provenance}`}`);
-    if (req.push)
-        args.push('--push');
-    else if (req.platforms.length <= 1)
-        args.push('--load');
-    args.push(req.contextDir);
-    return args;
-}
-/** argv of the plain engine's `docker build` (BuildKit via DOCKER_BUILDKIT=1; pure, for tests). */
-function engineBuildArgs(req) {
-    if (req.platforms.length > 1) {
-        throw new builder_BuildError(`building ${req.group} for ${req.platforms.join(', ')} needs docker buildx; this engine builds one platform`);
-    }
-    const args = ['build', '--file', req.dockerfile];
-    for (const tag of req.tags)
-        args.push('--tag', tag);
-    args.push(...labelArgs(req.labels));
-    if (req.platforms.length === 1)
-        args.push('--platform', req.platforms[0] ?? '');
-    if (req.cache !== 'none') {
-        // The engine can only export inline cache; gha/registry need buildx.
-        args.push('--build-arg', 'BUILDKIT_INLINE_CACHE=1');
-        for (const ref of req.cacheFrom)
-            args.push('--cache-from', ref);
-    }
-    args.push(req.contextDir);
-    return args;
-}
-class DockerBuilder {
-    opts;
-    buildx;
-    kind = 'docker';
-    description;
-    constructor(opts, buildx) {
-        this.opts = opts;
-        this.buildx = buildx;
-        this.description = buildx
-            ? `docker buildx ${buildx} (BuildKit: cache export, platforms, metadata file)`
-            : 'docker engine with built-in BuildKit (DOCKER_BUILDKIT=1, no buildx: inline cache, docker push)';
-    }
-    static async create(options) {
-        const opts = { binary: 'docker', provenance: 'false', ...options };
-        const buildx = await detectBuildx(opts.exec, opts.binary, opts.env);
-        return new DockerBuilder(opts, buildx);
-    }
-    get usesBuildx() {
-        return this.buildx !== undefined;
-    }
-    async login(host, username, password) {
-        await runOrThrow(this.opts.exec, `docker login to ${host} as ${username}`, this.opts.binary, ['login', '--username', username, '--password-stdin', host], { input: Buffer.from(password), env: this.opts.env });
-    }
-    async build(req) {
-        return this.buildx ? this.buildWithBuildx(req) : this.buildWithEngine(req);
-    }
-    async buildWithBuildx(req) {
-        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'stowage-meta-'));
-        try {
-            const metadataFile = (0,external_node_path_namespaceObject.join)(dir, 'metadata.json');
-            await runOrThrow(this.opts.exec, `docker buildx build of ${req.group}`, this.opts.binary, buildxArgs(req, metadataFile, this.opts.provenance), {
-                env: this.opts.env,
-                onLine: req.log,
-            });
-            let digest;
-            try {
-                const meta = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(metadataFile, 'utf8'));
-                const d = meta['containerimage.digest'];
-                digest = typeof d === 'string' ? d : undefined;
-            }
-            catch {
-                digest = undefined;
-            }
-            return { digest, localSize: req.push ? undefined : await this.localSize(req.tags[0]) };
-        }
-        finally {
-            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
-        }
-    }
-    async buildWithEngine(req) {
-        const env = { ...this.opts.env, DOCKER_BUILDKIT: '1' };
-        await runOrThrow(this.opts.exec, `docker build of ${req.group}`, this.opts.binary, engineBuildArgs(req), {
-            env,
-            onLine: req.log,
-        });
-        let digest;
-        if (req.push) {
-            for (const tag of req.tags) {
-                const r = await runOrThrow(this.opts.exec, `docker push of ${tag}`, this.opts.binary, ['push', tag], {
-                    env,
-                    onLine: req.log,
-                });
-                digest = digestFromPushOutput(r.stdout) ?? digest;
-            }
-        }
-        return { digest, localSize: await this.localSize(req.tags[0]) };
-    }
-    async localSize(ref) {
-        if (!ref)
-            return undefined;
-        const r = await this.opts.exec(this.opts.binary, ['image', 'inspect', '--format', '{{.Size}}', ref], {
-            env: this.opts.env,
-        });
-        const n = Number(r.stdout.trim());
-        return r.exitCode === 0 && Number.isFinite(n) && n > 0 ? n : undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/build/select.ts
-/** Chooses the builder backend: the `builder` input (`auto|docker|buildah`). */
-
-
-
-/** Docker 23+ clients hand BuildKit builds to buildx; older ones run them in the engine. */
-async function canBuildKit(exec, binary, env) {
-    if (await detectBuildx(exec, binary, env))
-        return true;
-    try {
-        const r = await exec(binary, ['version', '--format', '{{.Client.Version}}'], { env });
-        const major = Number(/^(\d+)\./.exec(r.stdout.trim())?.[1]);
-        return r.exitCode === 0 && major > 0 && major < 23;
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * The docker client to use when none is named: `docker` from PATH, unless it is a client that
- * cannot run BuildKit builds here (23+ without buildx) and the engine's own `/usr/bin/docker` can.
- */
-async function findDockerClient(exec, env) {
-    for (const candidate of ['docker', '/usr/bin/docker']) {
-        if ((await dockerDaemonAnswers(exec, candidate, env)) &&
-            (await canBuildKit(exec, candidate, env))) {
-            return candidate;
-        }
-    }
-    return 'docker';
-}
-function parseBuilderKind(value) {
-    const v = value.trim().toLowerCase() || 'auto';
-    if (v === 'auto' || v === 'docker' || v === 'buildah')
-        return v;
-    throw new BuildError(`builder must be auto, docker or buildah, not ${JSON.stringify(value)}`);
-}
-/**
- * `docker`: a daemon must answer. `buildah`: buildah must run. `auto`: docker when a daemon
- * answers, else buildah, else an error that says what to install.
- */
-async function select_selectBuilder(kind, options = {}) {
-    const exec = options.exec ?? execTool;
-    const dockerBinary = options.dockerBinary ?? (await findDockerClient(exec, options.env));
-    const buildahBinary = options.buildahBinary ?? 'buildah';
-    const docker = () => DockerBuilder.create({
-        exec,
-        binary: dockerBinary,
-        provenance: options.provenance,
-        env: options.env,
-    });
-    const buildah = () => new BuildahBuilder({ exec, binary: buildahBinary, env: options.env });
-    if (kind !== 'buildah' && (await dockerDaemonAnswers(exec, dockerBinary, options.env)))
-        return docker();
-    if (kind === 'docker') {
-        throw new builder_BuildError(`builder: docker, but no docker daemon answers to "${dockerBinary} version": start dockerd ` +
-            `(Debian: apt-get install docker.io) or set builder: buildah`);
-    }
-    if (await buildahAvailable(exec, buildahBinary, options.env))
-        return buildah();
-    throw new builder_BuildError(kind === 'buildah'
-        ? `builder: buildah, but "${buildahBinary} version" does not run: install buildah (Debian/Ubuntu: apt-get install buildah)`
-        : 'no builder found: no docker daemon answers and buildah is not installed. Start a Docker ' +
-            'daemon (apt-get install docker.io) or install buildah (apt-get install buildah)');
-}
-
-;// CONCATENATED MODULE: ./src/cli/build.ts
-
-
-
-
-/** Builds the plan; prints progress and a table; returns the process exit code (1 when a group failed). */
-async function build_runBuildCommand(plan, opts) {
-    const out = opts.out ?? ((l) => process.stdout.write(l + '\n'));
-    const err = opts.err ?? ((l) => process.stderr.write(l + '\n'));
-    const registry = opts.registry ?? opts.specRegistry;
-    if (!registry) {
-        err('stowage build: no registry: pass --registry host[:port]/path or set containers.registry in the spec');
-        return { exitCode: 2, results: [] };
-    }
-    const rules = parseTagRules((opts.tags ?? []).join('\n'));
-    if (opts.noDefaultTags)
-        rules.push(...parseTagRules('type=defaults,enable=false'));
-    const context = {};
-    const log = {
-        info: (m) => out(m),
-        warning: (m) => err(`warning: ${m}`),
-        group: (title, lines) => {
-            if (lines.length === 0)
-                return;
-            out(`── ${title}`);
-            for (const l of lines)
-                out(`   ${l}`);
-        },
-    };
-    try {
-        const builder = () => selectBuilder(opts.builder ?? 'auto', {
-            dockerBinary: opts.dockerBinary ?? process.env.STOWAGE_DOCKER,
-        });
-        const results = await buildPlan(plan, {
-            registry,
-            builder,
-            workspace: opts.workspace ?? process.cwd(),
-            context,
-            push: opts.push ?? true,
-            tagRules: rules,
-            credentials: opts.username && opts.password
-                ? { username: opts.username, password: opts.password }
-                : undefined,
-            parallel: opts.parallel,
-            groups: opts.groups,
-            cache: opts.cache,
-            platforms: opts.platforms,
-            log,
-        });
-        if (opts.json) {
-            out(JSON.stringify(imagesOutput(results), null, 2));
-        }
-        else {
-            for (const r of results) {
-                out(`${r.status.padEnd(7)} ${r.group.padEnd(16)} ${r.digest ? `${r.image}@${r.digest}` : r.image}  ${formatBytes(r.size)}` +
-                    (r.error ? `\n        ${r.error.split('\n').join('\n        ')}` : ''));
-            }
-        }
-        return { exitCode: results.some((r) => r.status === 'failed') ? 1 : 0, results };
-    }
-    catch (e) {
-        err(`stowage build: ${e.message}`);
-        return { exitCode: 1, results: [] };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cli/main.ts
-/**
- * `stowage` command line: parses arguments, runs the shared engine, prints like a compiler.
- * Returns the exit code instead of exiting, so tests drive it in-process.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const EXIT = { clean: 0, findings: 1, usage: 2 };
-async function main(argv, io) {
-    const parsed = parseCli(argv, io.env);
-    switch (parsed.kind) {
-        case 'help':
-            io.stdout(USAGE);
-            return EXIT.clean;
-        case 'version':
-            io.stdout(`stowage ${VERSION}\n`);
-            return EXIT.clean;
-        case 'error':
-            io.stderr(`stowage: ${parsed.message}\n\n${USAGE}`);
-            return EXIT.usage;
-    }
-    const options = parsed.options;
-    try {
-        const result = check(options.path, {
-            root: io.cwd,
-            configPath: options.config,
-            importFormat: options.importFormat,
-            plan: options.command !== 'lint',
-            baseImages: options.baseImages,
-        });
-        const findingsFailed = failed(result.findings, options);
-        switch (options.command) {
-            case 'lint':
-                printFindings(result, options, io, io.stdout);
-                return findingsFailed ? EXIT.findings : EXIT.clean;
-            case 'plan':
-                return planCommand(result, options, io, findingsFailed);
-            case 'build':
-                return await buildCommand(result, options, io, findingsFailed);
-            case 'export':
-                return exportCommand(result, options, io);
-        }
-    }
-    catch (error) {
-        if (error instanceof InputError) {
-            io.stderr(`stowage: ${error.message}\n`);
-            return EXIT.usage;
-        }
-        throw error;
-    }
-}
-function failed(findings, options) {
-    const failOn = options.failOn;
-    return failOn !== 'never' && findings.some((f) => atLeast(f.severity, failOn));
-}
-function printFindings(result, options, io, write) {
-    switch (options.format) {
-        case 'json':
-            write(formatJson(result.findings));
-            return;
-        case 'github':
-            for (const finding of result.findings)
-                write(`${formatAnnotation(finding)}\n`);
-            return;
-        case 'sarif':
-            write(formatSarif(result.findings, {
-                rules: RULES,
-                toolVersion: VERSION,
-                srcRoot: io.cwd,
-                suppressed: result.suppressed,
-            }));
-            return;
-        default:
-            write(formatText(result.findings, {
-                sources: result.sources,
-                color: options.color && io.isTTY === true,
-            }));
-    }
-}
-/**
- * `plan` prints the findings and the plan table. With `--format json` stdout carries the plan
- * alone (findings go to stderr); with `sarif` or `github` it carries the findings alone (the
- * table goes to stderr), so each can be piped into a file or another tool.
- */
-function planCommand(result, options, io, findingsFailed) {
-    const format = options.format;
-    const table = format === 'text' ? io.stdout : io.stderr;
-    if (format === 'json')
-        printFindings(result, { ...options, format: 'text' }, io, io.stderr);
-    else
-        printFindings(result, options, io, io.stdout);
-    const plan = writtenPlan(result, options, io);
-    if (!plan)
-        return EXIT.findings;
-    if (format === 'json')
-        io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
-    else {
-        table(`\n${planTable(plan)}`);
-        if (result.workflow && Object.keys(result.currentImages).length > 0) {
-            table(`\nCurrent containers against the plan:\n${comparisonText(compareImages(result.workflow, result.currentImages, plan))}\n`);
-        }
-        const blocked = plan.groups.filter((g) => g.blocked).map((g) => g.name);
-        table(`Wrote ${path.join(options.outDir, 'plan.json')} and a folder per group under ${options.outDir}/` +
-            (blocked.length > 0
-                ? ` (no Dockerfile for ${blocked.join(', ')}: see the findings).\n`
-                : '.\n'));
-    }
-    return findingsFailed ? EXIT.findings : EXIT.clean;
-}
-function writtenPlan(result, options, io) {
-    if (!result.plan) {
-        io.stderr(`stowage: no plan: ${result.planSkipped ?? 'the workflow did not load'}\n`);
-        return undefined;
-    }
-    writePlanFiles(result.plan, path.resolve(io.cwd, options.outDir), io.cwd);
-    return result.plan;
-}
-async function buildCommand(result, options, io, findingsFailed) {
-    printFindings(result, options.format === 'json' ? { ...options, format: 'text' } : options, io, io.stderr);
-    const plan = writtenPlan(result, options, io);
-    if (!plan)
-        return EXIT.findings;
-    let password = io.env.STOWAGE_REGISTRY_PASSWORD;
-    if (options.passwordStdin) {
-        if (!io.readStdin)
-            throw new InputError('--password-stdin: no standard input to read');
-        password = (await io.readStdin()).replace(/\r?\n$/, '');
-    }
-    const { exitCode, results } = await runBuildCommand(plan, {
-        registry: options.registry,
-        specRegistry: result.workflow?.containers.registry,
-        workspace: io.cwd,
-        builder: options.builder,
-        push: options.push,
-        tags: options.tags,
-        username: options.username,
-        password,
-        parallel: options.parallel,
-        groups: options.groups,
-        json: options.format === 'json',
-        out: (line) => io.stdout(`${line}\n`),
-        err: (line) => io.stderr(`${line}\n`),
-    });
-    if (results.length > 0) {
-        const file = path.resolve(io.cwd, options.outDir, 'images.json');
-        mkdirSync(path.dirname(file), { recursive: true });
-        writeFileSync(file, `${JSON.stringify(imagesOutput(results), null, 2)}\n`);
-    }
-    if (exitCode !== 0)
-        return exitCode;
-    return findingsFailed ? EXIT.findings : EXIT.clean;
-}
-/**
- * Step → image for an engine: the digests of the last `stowage build` (`<out-dir>/images.json`)
- * when there is one, else the content-hash tags the plan will be pushed under.
- */
-function exportCommand(result, options, io) {
-    printFindings(result, { ...options, format: 'text' }, io, io.stderr);
-    const plan = result.plan;
-    if (!plan || !result.workflow) {
-        io.stderr(`stowage: no plan to export: ${result.planSkipped ?? 'the workflow did not load'}\n`);
-        return EXIT.findings;
-    }
-    const engine = options.engine;
-    if (!isExportEngine(engine))
-        throw new InputError(`unknown engine "${engine}"`);
-    const built = {};
-    const imagesFile = path.resolve(io.cwd, options.outDir, 'images.json');
-    if (existsSync(imagesFile)) {
-        const images = JSON.parse(readFileSync(imagesFile, 'utf8'));
-        for (const image of images) {
-            if (image.status !== 'failed')
-                built[image.group] = {
-                    ref: `${image.image}:${image.tags[0] ?? 'latest'}`,
-                    digest: image.digest ?? undefined,
-                };
-        }
-        io.stderr(`Using the images of the last build (${path.relative(io.cwd, imagesFile)}).\n`);
-    }
-    else {
-        const registry = options.registry ?? result.workflow.containers.registry;
-        if (!registry)
-            throw new InputError("no images to export: run `stowage build` first, or pass --registry so the plan's tags can be used");
-        for (const group of plan.groups) {
-            if (group.contentHash)
-                built[group.name] = {
-                    ref: `${registry}/${group.name}:${contentHashTag(group.contentHash)}`,
-                };
-        }
-        io.stderr('No build results found: exporting the content-hash tags the plan will be pushed under.\n');
-    }
-    const { lines, exitCode } = runExportCommand(engine, {
-        workflow: result.workflow,
-        stepImages: stepImagesFromPlan(plan, built),
-        outDir: path.join(options.outDir, 'export'),
-        origin: result.origin,
-        root: io.cwd,
-    });
-    for (const line of lines)
-        io.stdout(`${line}\n`);
-    return exitCode;
-}
-
-;// CONCATENATED MODULE: ./src/report/mermaid.ts
-/**
- * A Mermaid flowchart of a workflow: its inputs, its steps and its desired outputs, with the data
- * flowing between them. Steps with findings carry a class for their worst severity; with a plan,
- * steps are boxed by the container group (image) they run in.
- *
- * Every name in the chart comes from the spec, so node ids are generated (`in_0`, `step_0`, `result_0`, …)
- * rather than derived from names, and every label is quoted with its unsafe characters written as
- * Mermaid entity codes (`#35;`), so no name can break the diagram or the Markdown around it.
- */
-
-function workflowMermaid(workflow, options = {}) {
-    const lines = ['flowchart LR'];
-    const ids = new NodeIds();
-    // Nodes. Inputs are stadiums, steps rectangles, desired outputs parallelograms.
-    for (const input of workflow.inputs) {
-        lines.push(`  ${ids.input(input.name)}${shape('input', input.name)}`);
-    }
-    const byStep = findingsByStep(workflow, options.findings ?? []);
-    const stepLines = new Map();
-    for (const step of workflow.steps) {
-        const found = byStep.get(step.id);
-        const extra = found ? `<br/>${countLabel(found.counts)}` : '';
-        stepLines.set(step.id, `${ids.step(step.id)}${shape('step', step.id, extra)}`);
-    }
-    lines.push(...groupedSteps(workflow, stepLines, options.plan));
-    for (const output of workflow.outputs) {
-        lines.push(`  ${ids.output(output.name)}${shape('output', output.name)}`);
-    }
-    // Edges: what each step reads, and which step output each desired output is.
-    const outputsByStep = new Map(workflow.steps.map((s) => [s.id, new Set(Object.keys(s.outputs))]));
-    const inputNames = new Set(workflow.inputs.map((i) => i.name));
-    const missing = [];
-    const edge = (from, to, label) => lines.push(`  ${from} -->${label ? `|${quote(label)}|` : ''} ${to}`);
-    for (const step of workflow.steps) {
-        for (const reference of step.inputs) {
-            const producer = producerOf(reference, outputsByStep, inputNames);
-            if (producer.kind === 'input') {
-                edge(ids.input(reference), ids.step(step.id));
-            }
-            else if (producer.kind === 'step') {
-                edge(ids.step(producer.step), ids.step(step.id), producer.output);
-            }
-            else {
-                if (!ids.hasMissing(reference))
-                    missing.push(reference);
-                lines.push(`  ${ids.missing(reference)} -.-> ${ids.step(step.id)}`);
-            }
-        }
-    }
-    for (const output of workflow.outputs) {
-        if (outputsByStep.get(output.step)?.has(output.output)) {
-            edge(ids.step(output.step), ids.output(output.name), output.output);
-        }
-        else {
-            const reference = `${output.step}.${output.output}`;
-            if (!ids.hasMissing(reference))
-                missing.push(reference);
-            lines.push(`  ${ids.missing(reference)} -.-> ${ids.output(output.name)}`);
-        }
-    }
-    // A reference to nothing gets its own dashed node, so the picture shows the gap.
-    for (const reference of missing) {
-        lines.push(`  ${ids.missing(reference)}${shape('missing', `${reference} (missing)`)}`);
-    }
-    // Styling: classes are declared once and assigned by id.
-    lines.push('  classDef input fill:#eef6ff,stroke:#0969da', '  classDef output fill:#eefbf1,stroke:#1a7f37', '  classDef missing fill:#fff,stroke:#cf222e,stroke-dasharray:4 3', '  classDef error fill:#ffebe9,stroke:#cf222e,stroke-width:2px', '  classDef warning fill:#fff8c5,stroke:#9a6700,stroke-width:2px', '  classDef notice fill:#ddf4ff,stroke:#0969da');
-    const assign = (cls, nodeIds) => {
-        if (nodeIds.length > 0)
-            lines.push(`  class ${nodeIds.join(',')} ${cls}`);
-    };
-    assign('input', workflow.inputs.map((i) => ids.input(i.name)));
-    assign('output', workflow.outputs.map((o) => ids.output(o.name)));
-    assign('missing', missing.map((m) => ids.missing(m)));
-    for (const severity of findings_SEVERITIES) {
-        assign(severity, workflow.steps
-            .filter((s) => byStep.get(s.id)?.severity === severity)
-            .map((s) => ids.step(s.id)));
-    }
-    return lines.join('\n');
-}
-/** Steps inside one `subgraph` per plan group (and per external image); ungrouped ones after. */
-function groupedSteps(workflow, stepLines, plan) {
-    const lines = [];
-    const placed = new Set();
-    const boxes = [];
-    if (plan) {
-        for (const group of plan.groups) {
-            const kind = `${group.family}${group.gpu ? ', GPU' : ''}`;
-            boxes.push({
-                label: kind === group.name ? group.name : `${group.name} (${kind})`,
-                steps: group.steps,
-            });
-        }
-        const byImage = new Map();
-        for (const external of plan.external) {
-            byImage.set(external.image, [...(byImage.get(external.image) ?? []), external.step]);
-        }
-        for (const [image, steps] of byImage)
-            boxes.push({ label: image, steps });
-    }
-    boxes.forEach((box, index) => {
-        const members = box.steps.filter((s) => stepLines.has(s) && !placed.has(s));
-        if (members.length === 0)
-            return;
-        lines.push(`  subgraph group_${index}${shape('step', box.label)}`);
-        for (const member of members) {
-            lines.push(`    ${stepLines.get(member)}`);
-            placed.add(member);
-        }
-        lines.push('  end');
-    });
-    for (const step of workflow.steps) {
-        if (!placed.has(step.id))
-            lines.push(`  ${stepLines.get(step.id)}`);
-    }
-    return lines;
-}
-/**
- * A step input is a workflow input's name or `<step>.<output>` naming an output the step declares;
- * step ids may contain dots, so every split is tried.
- */
-function producerOf(reference, outputsByStep, inputNames) {
-    if (inputNames.has(reference))
-        return { kind: 'input' };
-    for (let dot = reference.lastIndexOf('.'); dot > 0; dot = reference.lastIndexOf('.', dot - 1)) {
-        const step = reference.slice(0, dot);
-        const output = reference.slice(dot + 1);
-        if (outputsByStep.get(step)?.has(output))
-            return { kind: 'step', step, output };
-    }
-    return { kind: 'missing' };
-}
-/**
- * The worst severity and number of findings inside each step's part of the spec. A finding belongs
- * to a step when it starts between the step's key and the end of its value.
- */
-function findingsByStep(workflow, findings) {
-    const result = new Map();
-    for (const step of workflow.steps) {
-        const key = workflow.source.locate(['steps', step.id], 'key');
-        const value = workflow.source.locate(['steps', step.id], 'value');
-        if (key.file !== value.file)
-            continue;
-        const from = key.span;
-        const to = value.span;
-        for (const finding of findings) {
-            if (finding.file !== key.file)
-                continue;
-            const { line, column } = finding.span;
-            const afterStart = line > from.line || (line === from.line && column >= from.column);
-            const beforeEnd = line < to.endLine || (line === to.endLine && column <= to.endColumn);
-            if (!afterStart || !beforeEnd)
-                continue;
-            const entry = result.get(step.id) ?? {
-                severity: finding.severity,
-                counts: { error: 0, warning: 0, notice: 0 },
-            };
-            entry.counts[finding.severity] += 1;
-            if (severityRank(finding.severity) < severityRank(entry.severity)) {
-                entry.severity = finding.severity;
-            }
-            result.set(step.id, entry);
-        }
-    }
-    return result;
-}
-/** E.g. `1 error, 2 warnings`: our own text, so it may follow an escaped label unescaped. */
-function countLabel(counts) {
-    return findings_SEVERITIES.filter((s) => counts[s] > 0)
-        .map((s) => `${counts[s]} ${s}${counts[s] === 1 ? '' : 's'}`)
-        .join(', ');
-}
-/** The bracketed, quoted label of a node. `trusted` is appended unescaped (our own markup). */
-function shape(kind, label, trusted = '') {
-    const text = `"${escapeLabel(label)}${trusted}"`;
-    switch (kind) {
-        case 'input':
-            return `([${text}])`;
-        case 'output':
-            return `[/${text}/]`;
-        case 'missing':
-            return `[${text}]`;
-        case 'step':
-            return `[${text}]`;
-    }
-}
-function quote(label) {
-    return `"${escapeLabel(label)}"`;
-}
-/**
- * Writes every character outside a small safe set as a Mermaid entity code (`#34;` for `"`), so a
- * label cannot close its quotes, start HTML, or close the surrounding ```mermaid fence.
- */
-function escapeLabel(text) {
-    let out = '';
-    for (const char of text) {
-        out += /^[A-Za-z0-9 _.\-/+=,()@]$/.test(char) ? char : `#${char.codePointAt(0)};`;
-    }
-    return out;
-}
-/**
- * Generated node ids (`step_0`, …), stable per name and never derived from the name's characters.
- * None starts with `o` or `x`, which Mermaid could read as an edge's circle or cross end.
- */
-class NodeIds {
-    maps = {
-        in: new Map(),
-        step: new Map(),
-        result: new Map(),
-        missing: new Map(),
-    };
-    input(name) {
-        return this.id('in', name);
-    }
-    step(name) {
-        return this.id('step', name);
-    }
-    output(name) {
-        return this.id('result', name);
-    }
-    missing(name) {
-        return this.id('missing', name);
-    }
-    hasMissing(name) {
-        return this.maps.missing.has(name);
-    }
-    id(kind, name) {
-        const map = this.maps[kind];
-        let id = map.get(name);
-        if (id === undefined) {
-            id = `${kind}_${map.size}`;
-            map.set(name, id);
-        }
-        return id;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-/**
- * The job summary (Markdown): counts, a findings table with links to the exact lines, the
- * findings GitHub's annotation budget left out, a Mermaid picture of the workflow and the plan.
- *
- * Every value from the spec or a finding is escaped for a table cell, so a message cannot break the
- * table, inject HTML, mention someone or link somewhere; link targets are built from encoded parts.
- */
-
-
-
-
-
-
-/** Mermaid on GitHub refuses diagrams past these sizes; we say so instead of a broken picture. */
-const MERMAID_MAX_CHARS = 50_000;
-const MERMAID_MAX_EDGES = 500;
-const ICON = { error: '❌', warning: '⚠️', notice: 'ℹ️' };
-function summaryMarkdown(input) {
-    const sections = [];
-    const title = input.workflow ? `Stowage: ${escapeCell(input.workflow.name)}` : 'Stowage';
-    sections.push(`## ${title}`);
-    sections.push(countsLine(input.findings));
-    const maxRows = input.maxRows ?? 200;
-    const sorted = [...input.findings].sort(bySeverityThenPosition);
-    if (sorted.length > 0)
-        sections.push(findingsTable(sorted, input, maxRows));
-    const omitted = [...(input.omittedFromAnnotations ?? [])].sort(bySeverityThenPosition);
-    if (omitted.length > 0) {
-        const limit = GITHUB_ANNOTATION_LIMIT.error;
-        const sentence = omitted.length === 1
-            ? `1 finding was not annotated (GitHub shows ${limit} per level).`
-            : `${omitted.length} findings were not annotated (GitHub shows ${limit} per level).`;
-        sections.push([
-            `${sentence} They are in the table above, and listed here:`,
-            `<details><summary>Not annotated (${omitted.length})</summary>`,
-            findingsTable(omitted, input, maxRows),
-            '</details>',
-        ].join('\n\n'));
-    }
-    if (input.workflow)
-        sections.push(`### Workflow\n\n${diagram(input)}`);
-    const planText = input.planMarkdown?.trim();
-    // The plan's own Markdown usually brings its heading; add one only when it does not.
-    if (planText)
-        sections.push(planText.startsWith('#') ? planText : `### Stowage plan\n\n${planText}`);
-    return `${sections.join('\n\n')}\n`;
-}
-/** `**2 errors** · 1 warning · 0 notices`, with the worst non-zero level in bold. */
-function countsLine(findings) {
-    if (findings.length === 0)
-        return 'No findings. ✅';
-    const counts = findings_countBySeverity(findings);
-    const worst = findings_SEVERITIES.find((s) => counts[s] > 0);
-    return findings_SEVERITIES.map((s) => {
-        const text = `${counts[s]} ${s}${counts[s] === 1 ? '' : 's'}`;
-        return s === worst ? `**${text}**` : text;
-    }).join(' · ');
-}
-function findingsTable(findings, input, maxRows) {
-    const rows = findings.slice(0, maxRows).map((f) => {
-        const cells = [
-            `${ICON[f.severity]} ${f.severity}`,
-            ruleCell(f),
-            locationCell(f, input.repoUrl, input.sha),
-            messageCell(f.message),
-        ];
-        return `| ${cells.join(' | ')} |`;
-    });
-    const lines = ['| Severity | Rule | Where | Message |', '| --- | --- | --- | --- |', ...rows];
-    const rest = findings.length - rows.length;
-    if (rest > 0) {
-        lines.push('', `…and ${rest} more (see the log or the SARIF file).`);
-    }
-    return lines.join('\n');
-}
-function ruleCell(finding) {
-    const label = `${escapeCell(finding.rule)} ${escapeCell(finding.name)}`;
-    const docs = ruleById(finding.rule)?.docsUrl;
-    return docs && isHttpUrl(docs) ? `[${label}](${docs})` : label;
-}
-function locationCell(finding, repoUrl, sha) {
-    const file = repoRelativePath(finding.file);
-    const label = escapeCell(`${file}:${finding.span.line}:${finding.span.column}`);
-    const url = lineUrl(finding, repoUrl, sha);
-    return url ? `[${label}](${url})` : label;
-}
-/**
- * `<repoUrl>/blob/<sha>/<path>#L<line>-L<endLine>`, or undefined without a usable repository
- * URL and commit. Path segments and the commit are percent-encoded.
- */
-function lineUrl(finding, repoUrl, sha) {
-    if (!repoUrl || !sha || !isHttpUrl(repoUrl))
-        return undefined;
-    const base = repoUrl.replace(/\/+$/, '');
-    const path = repoRelativePath(finding.file).split('/').map(encodeURIComponent).join('/');
-    const { line, endLine } = finding.span;
-    return `${base}/blob/${encodeURIComponent(sha)}/${path}#L${line}-L${Math.max(line, endLine)}`;
-}
-function isHttpUrl(text) {
-    try {
-        const url = new URL(text);
-        return (url.protocol === 'https:' || url.protocol === 'http:') && !/[\s()<>]/.test(text);
-    }
-    catch {
-        return false;
-    }
-}
-function diagram(input) {
-    const workflow = input.workflow;
-    const text = workflowMermaid(workflow, { findings: input.findings, plan: input.plan });
-    const edges = text.split('\n').filter((line) => /-->|-\.->/.test(line)).length;
-    if (text.length > MERMAID_MAX_CHARS || edges > MERMAID_MAX_EDGES) {
-        return (`The workflow has ${workflow.steps.length} steps and ${edges} connections: too large for ` +
-            `GitHub to draw (at most ${MERMAID_MAX_EDGES} connections and ${MERMAID_MAX_CHARS} characters).`);
-    }
-    return `\`\`\`mermaid\n${text}\n\`\`\``;
-}
-/**
- * A message for a table cell: `code` spans (messages quote keys that way) become `<code>` with
- * escaped contents; everything else, including an unpaired backtick, is escaped as plain text.
- */
-function messageCell(message) {
-    return message
-        .split(/(`[^`\r\n]+`)/)
-        .map((part) => /^`[^`]+`$/.test(part) ? `<code>${escapeCell(part.slice(1, -1))}</code>` : escapeCell(part))
-        .join('');
-}
-
 ;// CONCATENATED MODULE: ./src/action/build.ts
 /**
  * `mode: build` of the action: read the build inputs, decide whether to push, pick a builder,
@@ -68434,17 +67978,17 @@ async function runBuildMode(plan, inputs, github, options) {
         throw new Error('password is set but username is empty');
     const decision = decidePush(inputs.push, context);
     info(`push: ${decision.push ? 'yes' : 'no'} (${decision.reason})`);
-    const builder = () => select_selectBuilder(inputs.builder, {
+    const builder = () => selectBuilder(inputs.builder, {
         dockerBinary: inputs.dockerBinary ?? process.env.STOWAGE_DOCKER,
         provenance: provenanceMode(inputs.provenance),
     });
-    const results = await run_buildPlan(plan, {
+    const results = await buildPlan(plan, {
         registry,
         builder,
         workspace: options.workspace,
         context,
         push: decision.push,
-        tagRules: tags_parseTagRules(Array.isArray(inputs.tags) ? inputs.tags.join('\n') : inputs.tags),
+        tagRules: parseTagRules(Array.isArray(inputs.tags) ? inputs.tags.join('\n') : inputs.tags),
         // Credentials go only to a registry the workflow names, or when pushing: a pull request could
         // otherwise point `containers.registry` of the spec at a host that collects them.
         credentials: inputs.username && inputs.password && (inputs.registry || decision.push)
@@ -68456,7 +68000,7 @@ async function runBuildMode(plan, inputs, github, options) {
         platforms: inputs.platforms,
         log: actionLog,
     });
-    setOutput('images', JSON.stringify(outputs_imagesOutput(results)));
+    setOutput('images', JSON.stringify(imagesOutput(results)));
     setOutput('matrix', JSON.stringify(matrixOutput(plan, inputs.groups)));
     setOutput('step-images', JSON.stringify(stepImagesOutput(plan, results)));
     setOutput('pushed', String(decision.push));
@@ -68604,7 +68148,7 @@ function errorMessage(error) {
 function oneOf(get, name, allowed, fallback) {
     const value = get(name).trim() || fallback;
     if (!allowed.includes(value)) {
-        throw new engine_InputError(`input "${name}" is "${value}"; expected one of: ${allowed.join(', ')}`);
+        throw new InputError(`input "${name}" is "${value}"; expected one of: ${allowed.join(', ')}`);
     }
     return value;
 }
@@ -68616,7 +68160,7 @@ function bool(get, name, fallback) {
         return true;
     if (['false', 'no', '0', 'off'].includes(value))
         return false;
-    throw new engine_InputError(`input "${name}" is "${value}"; expected true or false`);
+    throw new InputError(`input "${name}" is "${value}"; expected true or false`);
 }
 /** Items separated by newlines or commas, trimmed, empty ones dropped. */
 function list(value) {
@@ -68636,18 +68180,18 @@ function parseBaseImages(value) {
             parsed = JSON.parse(text);
         }
         catch (error) {
-            throw new engine_InputError(`input "base-images" is not valid JSON: ${error.message}`);
+            throw new InputError(`input "base-images" is not valid JSON: ${error.message}`);
         }
         const entries = Object.entries(parsed);
         if (entries.some(([, v]) => typeof v !== 'string'))
-            throw new engine_InputError('input "base-images": every value must be an image reference string');
+            throw new InputError('input "base-images": every value must be an image reference string');
         return Object.fromEntries(entries);
     }
     const images = {};
     for (const line of list(text)) {
         const eq = line.indexOf('=');
         if (eq <= 0 || eq === line.length - 1)
-            throw new engine_InputError(`input "base-images": expected family=image, got "${line}"`);
+            throw new InputError(`input "base-images": expected family=image, got "${line}"`);
         images[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
     }
     return images;
@@ -68655,9 +68199,9 @@ function parseBaseImages(value) {
 function readInputs(get) {
     const parallel = Number(get('parallel').trim() || '2');
     if (!Number.isInteger(parallel) || parallel < 1 || parallel > 32) {
-        throw new engine_InputError(`input "parallel" is "${get('parallel')}"; expected a whole number from 1 to 32`);
+        throw new InputError(`input "parallel" is "${get('parallel')}"; expected a whole number from 1 to 32`);
     }
-    const failOn = oneOf(get, 'fail-on', [...findings_SEVERITIES, 'never'], 'error');
+    const failOn = oneOf(get, 'fail-on', [...SEVERITIES, 'never'], 'error');
     const optional = (name) => get(name).trim() || undefined;
     return {
         spec: get('spec').trim() || 'stowage.yml',
@@ -68713,8 +68257,6 @@ function readInputs(get) {
 
 
 
-
-
 /** Where the plan's files go inside the workspace, for later steps (and the build) to use. */
 const PLAN_DIR = '.stowage';
 async function run() {
@@ -68732,19 +68274,19 @@ async function run() {
             });
             for (const line of checked.configLog)
                 info(line);
-            const c = findings_countBySeverity(checked.findings);
+            const c = countBySeverity(checked.findings);
             info(`${checked.findings.length} finding(s): ${c.error} error(s), ${c.warning} warning(s), ${c.notice} notice(s)`);
             return checked;
         });
         const omitted = inputs.annotations ? annotate(result.findings) : [];
-        setOutput('findings', JSON.stringify({ ...findings_countBySeverity(result.findings), total: result.findings.length }));
+        setOutput('findings', JSON.stringify({ ...countBySeverity(result.findings), total: result.findings.length }));
         if (inputs.sarifFile)
             writeSarif(inputs.sarifFile, result, root);
         const plan = result.plan;
         if (wantPlan && !plan)
             warning(result.planSkipped ?? 'No plan was computed.');
         if (plan) {
-            files_writePlanFiles(plan, external_node_path_default().join(root, PLAN_DIR), root);
+            writePlanFiles(plan, external_node_path_default().join(root, PLAN_DIR), root);
             info(`Plan: ${plan.groups.length} group(s) (lower bound ${plan.lowerBound}); files in ${PLAN_DIR}/`);
             setOutput('plan', JSON.stringify(plan));
             setOutput('matrix', JSON.stringify(matrixOutput(plan, inputs.groups)));
@@ -68781,16 +68323,16 @@ async function run() {
         }
         if (buildError)
             throw buildError;
-        if (failed(result.findings, inputs)) {
+        if (failsAt(result.findings, inputs.failOn)) {
             setFailed(`Stowage found ${describeCounts(result.findings)} in ${inputs.spec} (fail-on: ${inputs.failOn}).`);
         }
     }
     catch (error) {
-        if (error instanceof engine_InputError)
+        if (error instanceof InputError)
             setFailed(error.message);
         else
             setFailed(error instanceof Error ? error.message : String(error));
-        if (error instanceof Error && !(error instanceof engine_InputError) && error.stack)
+        if (error instanceof Error && !(error instanceof InputError) && error.stack)
             debug(error.stack);
     }
 }
@@ -68806,8 +68348,8 @@ function annotate(findings) {
 function writeSarif(file, result, root) {
     const target = external_node_path_default().resolve(root, file);
     (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(target), { recursive: true });
-    (0,external_node_fs_namespaceObject.writeFileSync)(target, sarif_formatSarif(result.findings, {
-        rules: catalogue_RULES,
+    (0,external_node_fs_namespaceObject.writeFileSync)(target, formatSarif(result.findings, {
+        rules: RULES,
         toolVersion: src_version_VERSION,
         srcRoot: root,
         suppressed: result.suppressed,
@@ -68818,22 +68360,19 @@ function writeSarif(file, result, root) {
 function planSection(plan, result) {
     let text = planMarkdown(plan);
     if (result.workflow && Object.keys(result.currentImages).length > 0) {
-        text += `\n### Current containers against the plan\n\n${comparisonMarkdown(compare_compareImages(result.workflow, result.currentImages, plan))}\n`;
+        text += `\n### Current containers against the plan\n\n${comparisonMarkdown(compareImages(result.workflow, result.currentImages, plan))}\n`;
     }
     return text;
 }
 /** Step → image: digests from this run's build, else the content-hash tags the plan implies. */
 function stepImages(plan, builds, inputs, result) {
     const registry = inputs.registry || result.workflow?.containers.registry;
-    const built = {};
-    for (const group of plan.groups) {
-        const build = builds?.find((b) => b.group === group.name && b.status !== 'failed');
-        if (build)
-            built[group.name] = { ref: build.image, digest: build.digest };
-        else if (registry && group.contentHash)
-            built[group.name] = { ref: `${registry}/${group.name}:${tags_contentHashTag(group.contentHash)}` };
+    const built = registry ? plannedImages(plan, registry) : {};
+    for (const build of builds ?? []) {
+        if (build.status !== 'failed')
+            built[build.group] = { ref: build.image, digest: build.digest };
     }
-    return step_images_stepImagesFromPlan(plan, built);
+    return stepImagesFromPlan(plan, built);
 }
 function exportImages(inputs, result, images, root) {
     for (const line of writeExports(inputs.exportEngines, {
@@ -68855,7 +68394,7 @@ function repositoryUrl() {
     return server && repository ? `${server}/${repository}` : undefined;
 }
 function describeCounts(findings) {
-    const c = findings_countBySeverity(findings);
+    const c = countBySeverity(findings);
     return `${c.error} error(s), ${c.warning} warning(s), ${c.notice} notice(s)`;
 }
 

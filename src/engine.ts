@@ -15,6 +15,7 @@ import { contextReader } from './plan/files.js';
 import { plan as planWorkflow } from './plan/plan.js';
 import type { Plan } from './plan/types.js';
 import type { LintConfig, Workflow } from './spec/model.js';
+import { relPath } from './spec/importers/common.js';
 import { detectFormat, importWorkflow, type ImportOrigin } from './spec/importers/index.js';
 
 export type ImportFormat = 'auto' | 'stowage' | 'nextflow' | 'snakemake' | 'cwl';
@@ -54,8 +55,6 @@ export class InputError extends Error {}
 
 const DEFAULT_CONFIG = '.stowage/config.yml';
 
-const toPosix = (p: string) => p.split(path.sep).join('/');
-
 export function check(specPath: string, options: CheckOptions): CheckResult {
   const resolved = path.resolve(options.root, specPath);
   if (!existsSync(resolved)) {
@@ -63,11 +62,18 @@ export function check(specPath: string, options: CheckOptions): CheckResult {
       `cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml) or of a pipeline folder.`,
     );
   }
-  const format = options.importFormat ?? 'auto';
-  if (format === 'auto' && isDirectory(resolved) && !detectFormat(resolved)) {
-    throw new InputError(
-      `cannot tell the workflow format of ${specPath}: no stowage.yml, main.nf, Snakefile or *.cwl in it. Pass the spec file, or the format (--import, or the action's format input).`,
-    );
+  const isFolder = statSync(resolved).isDirectory();
+  // A folder's format is detected here, once, so an unknown one is a usage error; the importer
+  // then reads it in the format found.
+  let format = options.importFormat ?? 'auto';
+  if (format === 'auto' && isFolder) {
+    const detected = detectFormat(resolved);
+    if (!detected) {
+      throw new InputError(
+        `cannot tell the workflow format of ${specPath}: no stowage.yml, main.nf, Snakefile or *.cwl in it. Pass the spec file, or the format (--import, or the action's format input).`,
+      );
+    }
+    format = detected;
   }
   const imported = importWorkflow(resolved, { format, root: options.root });
   const {
@@ -79,8 +85,7 @@ export function check(specPath: string, options: CheckOptions): CheckResult {
   const sources = new Map<string, string>(configSources);
   const workflow = imported.workflow;
   if (workflow) for (const [file, text] of workflow.source.files()) sources.set(file, text);
-  else if (!isDirectory(resolved))
-    sources.set(toPosix(path.relative(options.root, resolved)), readFileSync(resolved, 'utf8'));
+  else if (!isFolder) sources.set(relPath(options.root, resolved), readFileSync(resolved, 'utf8'));
 
   const base = { sources, currentImages: imported.currentImages, origin: imported.origin };
   if (!workflow) {
@@ -148,10 +153,6 @@ function checkBaseImageKeys(baseImages: Record<string, string>, workflow: Workfl
   }
 }
 
-function isDirectory(p: string): boolean {
-  return statSync(p).isDirectory();
-}
-
 function readLintConfig(options: CheckOptions): {
   config?: LintConfig;
   configFile?: string;
@@ -166,7 +167,7 @@ function readLintConfig(options: CheckOptions): {
     return { findings: [], sources: [] };
   }
   const text = readFileSync(resolved, 'utf8');
-  const shown = toPosix(path.relative(options.root, resolved));
+  const shown = relPath(options.root, resolved);
   const { config, findings } = loadLintConfig(text, shown);
   return { config, configFile: shown, findings, sources: [[shown, text]] };
 }

@@ -42,6 +42,11 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
   return severityRank(severity) <= severityRank(threshold);
 }
 
+/** The `fail-on` decision shared by the CLI and the action: any finding at or above the level. */
+export function failsAt(findings: readonly Finding[], failOn: Severity | 'never'): boolean {
+  return failOn !== 'never' && findings.some((f) => atLeast(f.severity, failOn));
+}
+
 /** Stable order: file, line, column, rule, message. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (

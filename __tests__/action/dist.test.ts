@@ -1,15 +1,7 @@
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot, runAction } from '../helpers/run-action.js';
+import { copyExamples, runAction } from '../helpers/run-action.js';
 import { sarifValidator } from '../helpers/sarif.js';
-
-/** A throwaway copy of the examples, so runs that write `.stowage/` leave the checkout alone. */
-function workspace(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'stowage-ws-'));
-  cpSync(path.join(repoRoot, 'examples'), path.join(dir, 'examples'), { recursive: true });
-  return dir;
-}
 
 // These run the committed bundle, as GitHub runs it; `npm run bundle` refreshes it.
 describe('node dist/index.js, as a runner runs it', () => {
@@ -47,7 +39,7 @@ describe('node dist/index.js, as a runner runs it', () => {
   });
 
   test('plan mode: plan, matrix, Dockerfiles in the workspace and the summary with both diagrams', () => {
-    const ws = workspace();
+    const ws = copyExamples();
     const run = runAction({ spec: 'examples/flood/stowage.yml', mode: 'plan' }, { workspace: ws });
     expect(run.status).toBe(0);
     const plan = JSON.parse(run.outputs.plan!);
@@ -74,7 +66,7 @@ describe('node dist/index.js, as a runner runs it', () => {
   });
 
   test('broken examples: annotations within the budget, summary with Mermaid, valid SARIF', () => {
-    const ws = workspace();
+    const ws = copyExamples();
     const run = runAction(
       {
         spec: 'examples/broken/lint-smells.yml',

@@ -1,15 +1,8 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main, type Io } from '../../src/cli/main.js';
-import { repoRoot } from '../helpers/run-action.js';
-
-/** A throwaway copy of the examples: plan and export write into the working directory. */
-function workspace(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'stowage-cli-'));
-  cpSync(path.join(repoRoot, 'examples'), path.join(dir, 'examples'), { recursive: true });
-  return dir;
-}
+import { copyExamples, repoRoot } from '../helpers/run-action.js';
 
 async function cli(
   cwd: string,
@@ -24,7 +17,7 @@ async function cli(
 
 describe('stowage plan', () => {
   test('writes plan.json and a Dockerfile per group, prints the table', async () => {
-    const ws = workspace();
+    const ws = copyExamples();
     const { code, out } = await cli(ws, ['plan', 'examples/flood/stowage.yml']);
     expect(code).toBe(0);
     expect(out).toContain('No findings.');
@@ -39,7 +32,7 @@ describe('stowage plan', () => {
   });
 
   test('--format json prints the plan alone on stdout, deterministic across runs', async () => {
-    const ws = workspace();
+    const ws = copyExamples();
     const first = await cli(ws, [
       'plan',
       'examples/variant-calling/stowage.yml',
@@ -66,7 +59,7 @@ describe('stowage plan', () => {
   });
 
   test('--base-image points a family at another registry (air-gapped runners)', async () => {
-    const ws = workspace();
+    const ws = copyExamples();
     const { code } = await cli(ws, [
       'plan',
       'examples/flood/stowage.yml',
@@ -80,7 +73,7 @@ describe('stowage plan', () => {
   });
 
   test('an injection attempt gets a finding and no Dockerfile', async () => {
-    const ws = workspace();
+    const ws = copyExamples();
     writeFileSync(
       path.join(ws, 'evil.yml'),
       'version: 1\nname: evil\nsteps:\n  a:\n    run: python a.py\n    software: { python: "3.12", pip: ["numpy; rm -rf /"] }\n',
@@ -108,7 +101,7 @@ describe('stowage plan', () => {
 
 describe('stowage export', () => {
   test('without a build, exports the content-hash tags the plan will be pushed under', async () => {
-    const ws = workspace();
+    const ws = copyExamples();
     const { code, out, err } = await cli(ws, ['export', 'nextflow', 'examples/flood/stowage.yml']);
     expect(code).toBe(0);
     expect(err).toContain('No build results found');
@@ -120,7 +113,7 @@ describe('stowage export', () => {
   });
 
   test('after a build, exports the digests from images.json', async () => {
-    const ws = workspace();
+    const ws = copyExamples();
     const digest = `sha256:${'a'.repeat(64)}`;
     await cli(ws, ['plan', 'examples/flood/stowage.yml']);
     const plan = JSON.parse(readFileSync(path.join(ws, '.stowage/plan.json'), 'utf8'));
@@ -161,7 +154,7 @@ describe('stowage plan on imported pipelines and odd inputs', () => {
   });
 
   test('--format sarif prints the SARIF log alone on stdout', async () => {
-    const ws = workspace();
+    const ws = copyExamples();
     const { code, out, err } = await cli(ws, [
       'plan',
       'examples/flood/stowage.yml',
@@ -182,7 +175,7 @@ describe('stowage plan on imported pipelines and odd inputs', () => {
 });
 
 test('a misspelt family in --base-image is a usage error with a suggestion', async () => {
-  const ws = workspace();
+  const ws = copyExamples();
   const { code, err } = await cli(ws, [
     'plan',
     'examples/flood/stowage.yml',
@@ -196,7 +189,7 @@ test('a misspelt family in --base-image is a usage error with a suggestion', asy
 });
 
 test('re-planning removes the folder of a group that no longer exists', async () => {
-  const ws = workspace();
+  const ws = copyExamples();
   await cli(ws, ['plan', 'examples/flood/stowage.yml']);
   expect(existsSync(path.join(ws, '.stowage/python-gpu/Dockerfile'))).toBe(true);
   const spec = path.join(ws, 'examples/flood/stowage.yml');

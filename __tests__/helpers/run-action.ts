@@ -3,11 +3,18 @@
  * environment variables, outputs and the job summary through the files GitHub provides.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+/** A throwaway copy of the examples, so runs that write `.stowage/` leave the checkout alone. */
+export function copyExamples(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'stowage-ws-'));
+  cpSync(path.join(repoRoot, 'examples'), path.join(dir, 'examples'), { recursive: true });
+  return dir;
+}
 
 export interface ActionRun {
   status: number | null;

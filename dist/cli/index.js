@@ -20343,6 +20343,10 @@ function findings_severityRank(severity) {
 function atLeast(severity, threshold) {
     return findings_severityRank(severity) <= findings_severityRank(threshold);
 }
+/** The `fail-on` decision shared by the CLI and the action: any finding at or above the level. */
+function failsAt(findings, failOn) {
+    return failOn !== 'never' && findings.some((f) => atLeast(f.severity, failOn));
+}
 /** Stable order: file, line, column, rule, message. */
 function findings_compareFindings(a, b) {
     return (a.file.localeCompare(b.file) ||
@@ -23059,12 +23063,27 @@ function assertNoLinkOnTheWay(root, dir) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/plan/image-ref.ts
+/** Image references that may reach a Dockerfile `FROM` line or a `docker run`. */
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?|\\[[0-9a-fA-F:]+\\](?::[0-9]+)?)';
+const REFERENCE = new RegExp(`^(?:${HOST}/)?${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`);
+/** The Docker reference grammar (distribution/reference), without variables or whitespace. */
+function isImageReference(ref) {
+    return ref.length <= 512 && REFERENCE.test(ref);
+}
+/** Group names become image names and folder names: lower case, `[a-z0-9]` with `._-` between. */
+function isGroupName(name) {
+    return /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(name) && name.length <= 63;
+}
+
 ;// CONCATENATED MODULE: ./src/plan/files.ts
 /**
  * The plan's files on disk: reading the build context for the content hash, and writing
  * `plan.json` plus a folder per group. Used by the CLI, the action and the engine; the planner
  * itself stays free of I/O (it takes `readFile` as an option).
  */
+
 
 
 
@@ -23115,12 +23134,11 @@ function removeStaleGroups(p, outDir) {
     const current = new Set(p.groups.map((g) => g.name));
     for (const group of previous.groups ?? []) {
         const name = group.name;
-        if (typeof name === 'string' && GROUP_NAME.test(name) && !current.has(name)) {
+        if (typeof name === 'string' && isGroupName(name) && !current.has(name)) {
             (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(outDir, name), { recursive: true, force: true });
         }
     }
 }
-const GROUP_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 /**
  * Writes the plan's files; a blocked group gets only a `BLOCKED.txt` saying why. With `root`, a
  * symbolic link between it and `outDir` is refused (see safe-paths).
@@ -23150,18 +23168,28 @@ function writePlanFiles(p, outDir, root) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/plan/image-ref.ts
-/** Image references that may reach a Dockerfile `FROM` line or a `docker run`. */
-const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?|\\[[0-9a-fA-F:]+\\](?::[0-9]+)?)';
-const REFERENCE = new RegExp(`^(?:${HOST}/)?${COMPONENT}(?:/${COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`);
-/** The Docker reference grammar (distribution/reference), without variables or whitespace. */
-function isImageReference(ref) {
-    return ref.length <= 512 && REFERENCE.test(ref);
+;// CONCATENATED MODULE: ./src/report/escape.ts
+/** Escaping for text that lands in Markdown a person reads on GitHub. */
+/**
+ * Makes text safe inside a Markdown table cell: HTML is escaped, Markdown punctuation is
+ * backslash-escaped (so `|` cannot end the cell and `[x](y)` cannot link), `@` cannot mention,
+ * and line breaks become `<br>`.
+ */
+function escape_escapeCell(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\\`*_[\]|~#!]/g, '\\$&')
+        .replace(/@/g, '&#64;')
+        .replace(/\r\n|\r|\n/g, '<br>');
 }
-/** Group names become image names and folder names: lower case, `[a-z0-9]` with `._-` between. */
-function isGroupName(name) {
-    return /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(name) && name.length <= 63;
+/** C0 and C1 control characters except tab and line feed (a spec may carry terminal escapes). */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/** Control characters shown as visible `\xNN` escapes, so text cannot drive a terminal. */
+function showControlCharacters(text) {
+    return text.replace(CONTROL_CHARACTERS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 ;// CONCATENATED MODULE: ./src/plan/rules/invalid-requirement.ts
@@ -23176,6 +23204,11 @@ function finding(file, span, message) {
 }
 
 ;// CONCATENATED MODULE: ./src/plan/analyze.ts
+/**
+ * Per-step facts the grouping needs: family, GPU flag, runtimes, parsed requirements, files and
+ * the findings for anything that fails validation (rule STW410, at the exact list item).
+ */
+
 
 
 
@@ -23307,13 +23340,9 @@ function analyzeWorkflow(workflow) {
     });
     return { steps, external, findings };
 }
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 /** Quote user text in a message on one line, shortened; control characters shown as `\xNN`. */
 function oneLine(text) {
-    const flat = String(text)
-        .replace(/[\r\n\t]+/g, ' ')
-        .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    const flat = showControlCharacters(String(text).replace(/[\r\n\t]+/g, ' '));
     return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
 }
 
@@ -24604,13 +24633,246 @@ function monolithConflicts(steps, ctx) {
     return n;
 }
 
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var dist_ajv = __nccwpck_require__(2463);
 ;// CONCATENATED MODULE: ./src/spec/model.ts
 function emptySoftware() {
     return { pip: [], conda: [], cran: [], bioconductor: [], maven: [], apt: [], npm: [], files: [] };
 }
 
+;// CONCATENATED MODULE: ./src/spec/importers/common.ts
+/**
+ * What every importer shares: the result shape, the import findings, conda environment files
+ * (used by nf-core modules and Snakemake rules alike), and a small file walker.
+ */
+
+
+
+
+const IMPORT_ERROR = { rule: 'STW420', name: 'import-error' };
+const IMPORT_LIMIT = { rule: 'STW421', name: 'import-partial' };
+const LINE_ONE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+/** A file the importer could not read or parse, or a part of it it could not understand. */
+function importError(file, message, span = LINE_ONE) {
+    return { ...IMPORT_ERROR, severity: 'error', message, file, span };
+}
+/**
+ * Something imported only in part: what the source format cannot express (reported once per
+ * import, not per step), or an entry the importer skipped.
+ */
+function importLimit(file, message, span = LINE_ONE) {
+    return { ...IMPORT_LIMIT, severity: 'notice', message, file, span };
+}
+function newStep(id) {
+    return {
+        id,
+        inputs: [],
+        outputs: {},
+        software: emptySoftware(),
+        container: 'auto',
+        service: false,
+    };
+}
+function newWorkflow(name, file, format, source) {
+    return {
+        version: 1,
+        name,
+        inputs: [],
+        outputs: [],
+        containers: { baseImages: {}, groups: [], packageSizes: {} },
+        steps: [],
+        file,
+        format,
+        source,
+    };
+}
+/** `a/b` relative to `root`, always with forward slashes. */
+function relPath(root, absolute) {
+    return (0,external_node_path_namespaceObject.relative)(root, absolute).split(external_node_path_namespaceObject.sep).join('/');
+}
+function joinRel(...parts) {
+    return posix.normalize(posix.join(...parts));
+}
+function readTextFile(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+const SKIPPED_DIRS = new Set([
+    '.git',
+    'node_modules',
+    'work',
+    '.nextflow',
+    '.snakemake',
+    'results',
+    '.stowage',
+]);
+/** Files under `dir` (absolute paths, sorted) whose name passes `accept`. */
+function walkFiles(dir, accept, depth = 8) {
+    const found = [];
+    let entries;
+    try {
+        entries = (0,external_node_fs_namespaceObject.readdirSync)(dir).sort();
+    }
+    catch {
+        return found;
+    }
+    for (const name of entries) {
+        const full = (0,external_node_path_namespaceObject.join)(dir, name);
+        let isDir = false;
+        try {
+            isDir = (0,external_node_fs_namespaceObject.statSync)(full).isDirectory();
+        }
+        catch {
+            continue;
+        }
+        if (isDir) {
+            if (depth > 0 && !SKIPPED_DIRS.has(name))
+                found.push(...walkFiles(full, accept, depth - 1));
+        }
+        else if (accept(name)) {
+            found.push(full);
+        }
+    }
+    return found;
+}
+/** A step or input name the stowage model accepts, derived from an engine's name. */
+function safeName(raw, taken, fallback = 'step') {
+    let base = raw
+        .replace(/[^A-Za-z0-9_-]+/g, '-')
+        .replace(/^[^A-Za-z]+/, '')
+        .replace(/-+$/, '');
+    if (base === '')
+        base = fallback;
+    base = base.slice(0, 56);
+    let name = base;
+    for (let n = 2; taken.has(name); n += 1)
+        name = `${base}-${n}`;
+    taken.add(name);
+    return name;
+}
+function yamlSpan(node, counter) {
+    const range = node?.range;
+    if (!range)
+        return undefined;
+    const a = counter.linePos(range[0]);
+    const b = counter.linePos(range[1]);
+    return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+}
+/**
+ * Reads a conda environment file into `step`'s software and records where each dependency is:
+ * `['steps', id, 'software', 'conda', i]` points at the i-th conda dependency's line, `pip` the
+ * same for the `pip:` sub-list. Returns findings for an unreadable file or odd entries.
+ */
+function readCondaEnvironment(text, file, step, source) {
+    const counter = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: counter, prettyErrors: false });
+    source.addFile(file, text);
+    const findings = [];
+    if (doc.errors.length > 0) {
+        for (const e of doc.errors.slice(0, 1)) {
+            const a = counter.linePos(e.pos[0]);
+            const b = counter.linePos(e.pos[1]);
+            findings.push(importError(file, `Cannot read conda environment ${file}: ${e.message.split('\n')[0]}.`, {
+                line: a.line,
+                column: a.col,
+                endLine: b.line,
+                endColumn: b.col,
+            }));
+        }
+        return { findings };
+    }
+    const environment = { channels: [], conda: [], pip: [] };
+    const root = doc.contents;
+    if (!(0,dist/* isMap */.jh)(root)) {
+        findings.push(importError(file, `Conda environment ${file} is not a mapping with dependencies.`));
+        return { findings };
+    }
+    const channels = root.get('channels', true);
+    if ((0,dist/* isSeq */.oP)(channels)) {
+        for (const item of channels.items)
+            if ((0,dist/* isScalar */.jn)(item))
+                environment.channels.push(String(item.value));
+    }
+    const deps = root.get('dependencies', true);
+    if (!(0,dist/* isSeq */.oP)(deps)) {
+        findings.push(importLimit(file, `Conda environment ${file} lists no dependencies.`));
+        return { environment, findings };
+    }
+    const base = ['steps', step.id, 'software'];
+    for (const item of deps.items) {
+        const span = yamlSpan(item, counter);
+        if ((0,dist/* isScalar */.jn)(item)) {
+            const spec = String(item.value).trim();
+            if (spec === '')
+                continue;
+            if (span)
+                source.record([...base, 'conda', step.software.conda.length], { file, span });
+            step.software.conda.push(spec);
+            environment.conda.push(spec);
+        }
+        else if ((0,dist/* isMap */.jh)(item) && (0,dist/* isSeq */.oP)(item.get('pip', true))) {
+            const pipSeq = item.get('pip', true);
+            if (!(0,dist/* isSeq */.oP)(pipSeq))
+                continue;
+            if (span)
+                source.record([...base, 'pip'], { file, span });
+            for (const pipItem of pipSeq.items) {
+                if (!(0,dist/* isScalar */.jn)(pipItem))
+                    continue;
+                const pipSpan = yamlSpan(pipItem, counter);
+                if (pipSpan)
+                    source.record([...base, 'pip', step.software.pip.length], { file, span: pipSpan });
+                step.software.pip.push(String(pipItem.value).trim());
+                environment.pip.push(String(pipItem.value).trim());
+            }
+        }
+        else if (span) {
+            findings.push(importLimit(file, `Unrecognised dependency entry in ${file}; it was skipped.`, span));
+        }
+    }
+    const depsSpan = yamlSpan(deps, counter);
+    if (depsSpan)
+        source.record([...base, 'conda'], { file, span: depsSpan });
+    return { environment, findings };
+}
+/** `docker://x`, `x` → `x`; a Singularity/Apptainer file or https URL → undefined. */
+function dockerImage(raw) {
+    const value = raw.trim().replace(/^docker:\/\//, '');
+    if (value === '' || /^(https?|shub|library|oras|file):\/\//.test(value))
+        return undefined;
+    if (/\.(sif|img|simg)$/.test(value) || value.startsWith('/'))
+        return undefined;
+    return value;
+}
+/** Rules no imported format can feed: engines record neither durations nor economics. */
+const IMPORTED_LIMITS = [
+    { rule: 'STW203', name: 'missing-duration', why: 'expected durations' },
+    { rule: 'STW301', name: 'missing-economics', why: 'the economics of automation' },
+    { rule: 'STW302', name: 'not-worth-automating', why: 'the economics of automation' },
+    {
+        rule: 'STW409',
+        name: 'reuse-not-considered',
+        why: '`based-on` (the pipeline is itself the existing workflow)',
+    },
+];
+/**
+ * Turns off, in the workflow's own lint config, the rules its format cannot feed, and returns the
+ * single notice that says so — instead of one finding per step from each of those rules.
+ */
+function limitRules(workflow, formatName, limits, extra = '') {
+    const rules = { ...workflow.lint?.rules };
+    for (const l of limits)
+        rules[l.rule] = 'off';
+    workflow.lint = { rules, settings: workflow.lint?.settings ?? {} };
+    const whys = [...new Set(limits.map((l) => l.why))];
+    return importLimit(workflow.file, `${formatName} does not record ${whys.join(', ')}, so ${limits.map((l) => `${l.rule} ${l.name}`).join(', ')} ` +
+        `are off for this workflow.${extra ? ` ${extra}` : ''} To get those checks, describe the workflow in a stowage.yml.`);
+}
+
+// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
+var dist_ajv = __nccwpck_require__(2463);
 ;// CONCATENATED MODULE: ./src/spec/schema-errors.ts
 
 /** JSON pointer (`/steps/a/run`) → path segments; array indexes become numbers. */
@@ -25086,239 +25348,6 @@ function load_toLintConfig(d) {
         if (load_LEVELS.includes(level))
             rules[rule] = level;
     return { rules, settings: load_isRecord(d.settings) ? { ...d.settings } : {} };
-}
-
-;// CONCATENATED MODULE: ./src/spec/importers/common.ts
-/**
- * What every importer shares: the result shape, the import findings, conda environment files
- * (used by nf-core modules and Snakemake rules alike), and a small file walker.
- */
-
-
-
-
-const IMPORT_ERROR = { rule: 'STW420', name: 'import-error' };
-const IMPORT_LIMIT = { rule: 'STW421', name: 'import-partial' };
-const LINE_ONE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
-/** A file the importer could not read or parse, or a part of it it could not understand. */
-function importError(file, message, span = LINE_ONE) {
-    return { ...IMPORT_ERROR, severity: 'error', message, file, span };
-}
-/**
- * Something imported only in part: what the source format cannot express (reported once per
- * import, not per step), or an entry the importer skipped.
- */
-function importLimit(file, message, span = LINE_ONE) {
-    return { ...IMPORT_LIMIT, severity: 'notice', message, file, span };
-}
-function newStep(id) {
-    return {
-        id,
-        inputs: [],
-        outputs: {},
-        software: emptySoftware(),
-        container: 'auto',
-        service: false,
-    };
-}
-function newWorkflow(name, file, format, source) {
-    return {
-        version: 1,
-        name,
-        inputs: [],
-        outputs: [],
-        containers: { baseImages: {}, groups: [], packageSizes: {} },
-        steps: [],
-        file,
-        format,
-        source,
-    };
-}
-/** `a/b` relative to `root`, always with forward slashes. */
-function relPath(root, absolute) {
-    return (0,external_node_path_namespaceObject.relative)(root, absolute).split(external_node_path_namespaceObject.sep).join('/');
-}
-function joinRel(...parts) {
-    return posix.normalize(posix.join(...parts));
-}
-function readTextFile(path) {
-    try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
-}
-const SKIPPED_DIRS = new Set([
-    '.git',
-    'node_modules',
-    'work',
-    '.nextflow',
-    '.snakemake',
-    'results',
-    '.stowage',
-]);
-/** Files under `dir` (absolute paths, sorted) whose name passes `accept`. */
-function walkFiles(dir, accept, depth = 8) {
-    const found = [];
-    let entries;
-    try {
-        entries = (0,external_node_fs_namespaceObject.readdirSync)(dir).sort();
-    }
-    catch {
-        return found;
-    }
-    for (const name of entries) {
-        const full = (0,external_node_path_namespaceObject.join)(dir, name);
-        let isDir = false;
-        try {
-            isDir = (0,external_node_fs_namespaceObject.statSync)(full).isDirectory();
-        }
-        catch {
-            continue;
-        }
-        if (isDir) {
-            if (depth > 0 && !SKIPPED_DIRS.has(name))
-                found.push(...walkFiles(full, accept, depth - 1));
-        }
-        else if (accept(name)) {
-            found.push(full);
-        }
-    }
-    return found;
-}
-/** A step or input name the stowage model accepts, derived from an engine's name. */
-function safeName(raw, taken, fallback = 'step') {
-    let base = raw
-        .replace(/[^A-Za-z0-9_-]+/g, '-')
-        .replace(/^[^A-Za-z]+/, '')
-        .replace(/-+$/, '');
-    if (base === '')
-        base = fallback;
-    base = base.slice(0, 56);
-    let name = base;
-    for (let n = 2; taken.has(name); n += 1)
-        name = `${base}-${n}`;
-    taken.add(name);
-    return name;
-}
-function yamlSpan(node, counter) {
-    const range = node?.range;
-    if (!range)
-        return undefined;
-    const a = counter.linePos(range[0]);
-    const b = counter.linePos(range[1]);
-    return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
-}
-/**
- * Reads a conda environment file into `step`'s software and records where each dependency is:
- * `['steps', id, 'software', 'conda', i]` points at the i-th conda dependency's line, `pip` the
- * same for the `pip:` sub-list. Returns findings for an unreadable file or odd entries.
- */
-function readCondaEnvironment(text, file, step, source) {
-    const counter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: counter, prettyErrors: false });
-    source.addFile(file, text);
-    const findings = [];
-    if (doc.errors.length > 0) {
-        for (const e of doc.errors.slice(0, 1)) {
-            const a = counter.linePos(e.pos[0]);
-            const b = counter.linePos(e.pos[1]);
-            findings.push(importError(file, `Cannot read conda environment ${file}: ${e.message.split('\n')[0]}.`, {
-                line: a.line,
-                column: a.col,
-                endLine: b.line,
-                endColumn: b.col,
-            }));
-        }
-        return { findings };
-    }
-    const environment = { channels: [], conda: [], pip: [] };
-    const root = doc.contents;
-    if (!(0,dist/* isMap */.jh)(root)) {
-        findings.push(importError(file, `Conda environment ${file} is not a mapping with dependencies.`));
-        return { findings };
-    }
-    const channels = root.get('channels', true);
-    if ((0,dist/* isSeq */.oP)(channels)) {
-        for (const item of channels.items)
-            if ((0,dist/* isScalar */.jn)(item))
-                environment.channels.push(String(item.value));
-    }
-    const deps = root.get('dependencies', true);
-    if (!(0,dist/* isSeq */.oP)(deps)) {
-        findings.push(importLimit(file, `Conda environment ${file} lists no dependencies.`));
-        return { environment, findings };
-    }
-    const base = ['steps', step.id, 'software'];
-    for (const item of deps.items) {
-        const span = yamlSpan(item, counter);
-        if ((0,dist/* isScalar */.jn)(item)) {
-            const spec = String(item.value).trim();
-            if (spec === '')
-                continue;
-            if (span)
-                source.record([...base, 'conda', step.software.conda.length], { file, span });
-            step.software.conda.push(spec);
-            environment.conda.push(spec);
-        }
-        else if ((0,dist/* isMap */.jh)(item) && (0,dist/* isSeq */.oP)(item.get('pip', true))) {
-            const pipSeq = item.get('pip', true);
-            if (!(0,dist/* isSeq */.oP)(pipSeq))
-                continue;
-            if (span)
-                source.record([...base, 'pip'], { file, span });
-            for (const pipItem of pipSeq.items) {
-                if (!(0,dist/* isScalar */.jn)(pipItem))
-                    continue;
-                const pipSpan = yamlSpan(pipItem, counter);
-                if (pipSpan)
-                    source.record([...base, 'pip', step.software.pip.length], { file, span: pipSpan });
-                step.software.pip.push(String(pipItem.value).trim());
-                environment.pip.push(String(pipItem.value).trim());
-            }
-        }
-        else if (span) {
-            findings.push(importLimit(file, `Unrecognised dependency entry in ${file}; it was skipped.`, span));
-        }
-    }
-    const depsSpan = yamlSpan(deps, counter);
-    if (depsSpan)
-        source.record([...base, 'conda'], { file, span: depsSpan });
-    return { environment, findings };
-}
-/** `docker://x`, `x` → `x`; a Singularity/Apptainer file or https URL → undefined. */
-function dockerImage(raw) {
-    const value = raw.trim().replace(/^docker:\/\//, '');
-    if (value === '' || /^(https?|shub|library|oras|file):\/\//.test(value))
-        return undefined;
-    if (/\.(sif|img|simg)$/.test(value) || value.startsWith('/'))
-        return undefined;
-    return value;
-}
-/** Rules no imported format can feed: engines record neither durations nor economics. */
-const IMPORTED_LIMITS = [
-    { rule: 'STW203', name: 'missing-duration', why: 'expected durations' },
-    { rule: 'STW301', name: 'missing-economics', why: 'the economics of automation' },
-    { rule: 'STW302', name: 'not-worth-automating', why: 'the economics of automation' },
-    {
-        rule: 'STW409',
-        name: 'reuse-not-considered',
-        why: '`based-on` (the pipeline is itself the existing workflow)',
-    },
-];
-/**
- * Turns off, in the workflow's own lint config, the rules its format cannot feed, and returns the
- * single notice that says so — instead of one finding per step from each of those rules.
- */
-function limitRules(workflow, formatName, limits, extra = '') {
-    const rules = { ...workflow.lint?.rules };
-    for (const l of limits)
-        rules[l.rule] = 'off';
-    workflow.lint = { rules, settings: workflow.lint?.settings ?? {} };
-    const whys = [...new Set(limits.map((l) => l.why))];
-    return importLimit(workflow.file, `${formatName} does not record ${whys.join(', ')}, so ${limits.map((l) => `${l.rule} ${l.name}`).join(', ')} ` +
-        `are off for this workflow.${extra ? ` ${extra}` : ''} To get those checks, describe the workflow in a stowage.yml.`);
 }
 
 ;// CONCATENATED MODULE: ./src/spec/importers/locator.ts
@@ -27478,19 +27507,26 @@ function importWorkflow(pathOrDir, options = {}) {
 
 
 
+
 /** Bad input the user must fix (a missing file, a bad option): exit code 2, not a crash. */
 class InputError extends Error {
 }
 const DEFAULT_CONFIG = '.stowage/config.yml';
-const toPosix = (p) => p.split((external_node_path_default()).sep).join('/');
 function engine_check(specPath, options) {
     const resolved = external_node_path_default().resolve(options.root, specPath);
     if (!(0,external_node_fs_namespaceObject.existsSync)(resolved)) {
         throw new InputError(`cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml) or of a pipeline folder.`);
     }
-    const format = options.importFormat ?? 'auto';
-    if (format === 'auto' && isDirectory(resolved) && !detectFormat(resolved)) {
-        throw new InputError(`cannot tell the workflow format of ${specPath}: no stowage.yml, main.nf, Snakefile or *.cwl in it. Pass the spec file, or the format (--import, or the action's format input).`);
+    const isFolder = (0,external_node_fs_namespaceObject.statSync)(resolved).isDirectory();
+    // A folder's format is detected here, once, so an unknown one is a usage error; the importer
+    // then reads it in the format found.
+    let format = options.importFormat ?? 'auto';
+    if (format === 'auto' && isFolder) {
+        const detected = detectFormat(resolved);
+        if (!detected) {
+            throw new InputError(`cannot tell the workflow format of ${specPath}: no stowage.yml, main.nf, Snakefile or *.cwl in it. Pass the spec file, or the format (--import, or the action's format input).`);
+        }
+        format = detected;
     }
     const imported = importWorkflow(resolved, { format, root: options.root });
     const { config, configFile, findings: configFindings, sources: configSources, } = readLintConfig(options);
@@ -27499,8 +27535,8 @@ function engine_check(specPath, options) {
     if (workflow)
         for (const [file, text] of workflow.source.files())
             sources.set(file, text);
-    else if (!isDirectory(resolved))
-        sources.set(toPosix(external_node_path_default().relative(options.root, resolved)), (0,external_node_fs_namespaceObject.readFileSync)(resolved, 'utf8'));
+    else if (!isFolder)
+        sources.set(relPath(options.root, resolved), (0,external_node_fs_namespaceObject.readFileSync)(resolved, 'utf8'));
     const base = { sources, currentImages: imported.currentImages, origin: imported.origin };
     if (!workflow) {
         return {
@@ -27560,9 +27596,6 @@ function checkBaseImageKeys(baseImages, workflow) {
         throw new InputError(`base image for "${key}": no such family or pinned group${near ? ` (did you mean "${near}"?)` : ''}; use one of: ${known.join(', ')}`);
     }
 }
-function isDirectory(p) {
-    return (0,external_node_fs_namespaceObject.statSync)(p).isDirectory();
-}
 function readLintConfig(options) {
     const explicit = options.configPath !== undefined;
     const file = options.configPath ?? DEFAULT_CONFIG;
@@ -27573,7 +27606,7 @@ function readLintConfig(options) {
         return { findings: [], sources: [] };
     }
     const text = (0,external_node_fs_namespaceObject.readFileSync)(resolved, 'utf8');
-    const shown = toPosix(external_node_path_default().relative(options.root, resolved));
+    const shown = relPath(options.root, resolved);
     const { config, findings } = loadLintConfig(text, shown);
     return { config, configFile: shown, findings, sources: [[shown, text]] };
 }
@@ -27660,6 +27693,386 @@ function buildSummaryMarkdown(results) {
     const counts = (s) => results.filter((r) => r.status === s).length;
     lines.push('', `${counts('built')} built, ${counts('skipped')} skipped, ${counts('failed')} failed.`);
     return lines.join('\n') + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/export/common.ts
+
+
+/** Steps that have a valid image, and those left out with the reason. */
+function exportableSteps(input) {
+    const steps = [];
+    const skipped = [];
+    for (const step of input.workflow.steps) {
+        const image = input.stepImages[step.id];
+        if (!image)
+            skipped.push({ step: step.id, reason: 'no image was built or declared for it' });
+        else if (!isImageReference(image.ref)) {
+            skipped.push({ step: step.id, reason: `"${image.ref}" is not a valid image reference` });
+        }
+        else if (image.pinned === 'digest' && !/@sha256:[a-f0-9]{64}$/.test(image.ref)) {
+            skipped.push({
+                step: step.id,
+                reason: `"${image.ref}" is said to be pinned by digest but has none`,
+            });
+        }
+        else
+            steps.push({ step, image });
+    }
+    return { steps, skipped };
+}
+function pinningOf(images) {
+    if (images.length === 0)
+        return 'none';
+    const digest = images.filter((i) => i.pinned === 'digest').length;
+    if (digest === images.length)
+        return 'digest';
+    return digest === 0 ? 'tag' : 'mixed';
+}
+function pinningSentence(pinning) {
+    switch (pinning) {
+        case 'digest':
+            return 'Images are pinned by digest: a rerun uses exactly the images that were built.';
+        case 'tag':
+            return 'Images are pinned by tag (no digests were available): a tag can be moved, rebuild with a push to pin by digest.';
+        case 'mixed':
+            return 'Some images are pinned by digest, others only by tag (those that were not pushed).';
+        case 'none':
+            return 'No step has an image yet.';
+    }
+}
+/** The engine's name for a step: the process or rule it came from, else the step id. */
+function engineName(input, stepId) {
+    return input.origin?.engineNames[stepId] ?? stepId;
+}
+
+;// CONCATENATED MODULE: ./src/export/cwl.ts
+/**
+ * CWL export: an overrides file for `cwltool --overrides`, setting `DockerRequirement.dockerPull`
+ * of each step's tool. Tools are named relative to the overrides file, with `#id` for a tool in a
+ * packed `$graph`, as cwltool resolves them.
+ */
+
+
+
+const CWL_OVERRIDES_FILE = 'stowage-overrides.yml';
+function exportCwl(input) {
+    const { steps, skipped } = exportableSteps(input);
+    const outDir = input.outDir ?? '.stowage/export/cwl';
+    const overrides = {};
+    const exported = [];
+    for (const entry of steps) {
+        const tool = input.origin?.tools[entry.step.id];
+        if (tool === undefined) {
+            skipped.push({
+                step: entry.step.id,
+                reason: 'no CWL tool is known for it (the workflow was not imported from CWL)',
+            });
+            continue;
+        }
+        const [file = tool, fragment] = tool.split('#');
+        const key = external_node_path_namespaceObject.posix.relative(outDir, file) + (fragment !== undefined ? `#${fragment}` : '');
+        const existing = overrides[key];
+        if (existing && existing.requirements.DockerRequirement.dockerPull !== entry.image.ref) {
+            skipped.push({
+                step: entry.step.id,
+                reason: `its tool ${tool} is shared with another step that runs a different image`,
+            });
+            continue;
+        }
+        overrides[key] = { requirements: { DockerRequirement: { dockerPull: entry.image.ref } } };
+        exported.push(entry);
+    }
+    const pinning = pinningOf(exported.map((s) => s.image));
+    const header = [
+        `Generated by Stowage for workflow ${JSON.stringify(input.workflow.name)}: the image of each step's tool.`,
+        pinningSentence(pinning),
+        `Use: cwltool --overrides ${outDir}/${CWL_OVERRIDES_FILE} <workflow.cwl> <job.yml>`,
+    ];
+    const body = (0,dist/* stringify */.As)({ 'cwltool:overrides': overrides }, { lineWidth: 0 });
+    return {
+        engine: 'cwl',
+        files: { [CWL_OVERRIDES_FILE]: `${header.map((l) => `# ${l}`).join('\n')}\n${body}` },
+        pinning,
+        steps: exported.map((s) => s.step.id),
+        skipped,
+        usage: `cwltool --overrides ${outDir}/${CWL_OVERRIDES_FILE} <workflow.cwl> <job.yml>`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/export/nextflow.ts
+/**
+ * Nextflow export: a config file that sets each process's container to the image Stowage built,
+ * `process { withName: 'NAME' { container = 'image@digest' } }`, used with `nextflow run … -c`.
+ */
+
+const NEXTFLOW_CONFIG_FILE = 'stowage.config';
+/** A Groovy single-quoted string literal. */
+function groovyString(value) {
+    return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
+}
+/** `withName` selectors are regular expressions: match the name literally. */
+function literalSelector(name) {
+    return name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+function exportNextflow(input) {
+    const { steps, skipped } = exportableSteps(input);
+    const pinning = pinningOf(steps.map((s) => s.image));
+    const lines = [
+        `// Generated by Stowage for workflow ${JSON.stringify(input.workflow.name)}: the container of each process.`,
+        `// ${pinningSentence(pinning)}`,
+        `// Use: nextflow run <pipeline> -c ${NEXTFLOW_CONFIG_FILE}`,
+        'process {',
+    ];
+    for (const { step, image } of steps) {
+        lines.push(`    withName: ${groovyString(literalSelector(engineName(input, step.id)))} {`);
+        lines.push(`        container = ${groovyString(image.ref)}`);
+        lines.push('    }');
+    }
+    lines.push('}', '');
+    return {
+        engine: 'nextflow',
+        files: { [NEXTFLOW_CONFIG_FILE]: lines.join('\n') },
+        pinning,
+        steps: steps.map((s) => s.step.id),
+        skipped,
+        usage: `nextflow run <pipeline> -c ${NEXTFLOW_CONFIG_FILE} (add -profile singularity/apptainer on clusters without Docker)`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/export/slurm.ts
+
+const slurm_MIB = 1024 ** 2;
+/** Slurm's `--time`: `D-HH:MM:SS`, rounded up to the minute. */
+function slurmTime(seconds) {
+    const minutes = Math.max(1, Math.ceil(seconds / 60));
+    const d = Math.floor(minutes / 1440);
+    const h = Math.floor((minutes % 1440) / 60);
+    const m = minutes % 60;
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${d}-${pad(h)}:${pad(m)}:00`;
+}
+const positiveInt = (n) => n !== undefined && Number.isFinite(n) && n > 0;
+function sbatchDirectives(step) {
+    const r = step.resources ?? {};
+    const lines = [`#SBATCH --job-name=${jobName(step.id)}`];
+    if (positiveInt(r.cpus))
+        lines.push(`#SBATCH --cpus-per-task=${Math.ceil(r.cpus)}`);
+    if (positiveInt(r.memory))
+        lines.push(`#SBATCH --mem=${Math.ceil(r.memory / slurm_MIB)}M`);
+    if (positiveInt(r.time))
+        lines.push(`#SBATCH --time=${slurmTime(r.time)}`);
+    if (positiveInt(r.gpus))
+        lines.push(`#SBATCH --gres=gpu:${Math.ceil(r.gpus)}`);
+    return lines;
+}
+function jobName(id) {
+    return `stowage-${id.replace(/[^A-Za-z0-9_.-]/g, '_')}`.slice(0, 64);
+}
+/** A stowage step's command with `{inputs.x}` and `{step.output}` replaced by their paths. */
+function resolvedRun(workflow, step) {
+    if (step.run === undefined)
+        return undefined;
+    return step.run.replace(/\{([A-Za-z][A-Za-z0-9_-]*)\.([A-Za-z][A-Za-z0-9_-]*)\}/g, (whole, a, b) => {
+        if (a === 'inputs')
+            return workflow.inputs.find((i) => i.name === b)?.path ?? whole;
+        return workflow.steps.find((s) => s.id === a)?.outputs[b] ?? whole;
+    });
+}
+function exportSlurm(input) {
+    const { steps, skipped } = exportableSteps(input);
+    const pinning = pinningOf(steps.map((s) => s.image));
+    const files = {};
+    for (const { step, image } of steps) {
+        const gpu = positiveInt(step.resources?.gpus);
+        const exec = `apptainer exec${gpu ? ' --nv' : ''} "$image"`;
+        // Only a stowage spec's `run` is a plain shell command; an engine's script needs its engine.
+        const run = input.workflow.format === 'stowage' ? resolvedRun(input.workflow, step) : undefined;
+        const fileName = `${step.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.sbatch`;
+        const body = [
+            '#!/usr/bin/env bash',
+            ...sbatchDirectives(step),
+            `# Generated by Stowage: step ${JSON.stringify(step.id)} of workflow ${JSON.stringify(input.workflow.name)} in its image.`,
+            `# ${image.pinned === 'digest' ? 'Pinned by digest.' : 'Pinned by tag only (no digest was available).'}`,
+            'set -euo pipefail',
+            `image=${shellQuote(`docker://${image.ref}`)}`,
+            run !== undefined
+                ? `${exec} sh -c ${shellQuote(run)}`
+                : `# Pass the step's command as arguments: sbatch ${fileName} <command> [args…]\n${exec} "$@"`,
+            '',
+        ];
+        files[fileName] = body.join('\n');
+    }
+    return {
+        engine: 'slurm',
+        files,
+        pinning,
+        steps: steps.map((s) => s.step.id),
+        skipped,
+        usage: `sbatch <step>.sbatch — ${pinningSentence(pinning)}`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/export/snakemake.ts
+/**
+ * Snakemake export: a YAML config mapping each rule to its image (`docker://…`, the form
+ * Snakemake's `container:` directive and Apptainer take), plus the two lines a Snakefile needs
+ * to apply it. YAML is written by the yaml library, so every value is quoted as YAML requires.
+ */
+
+
+const SNAKEMAKE_CONFIG_FILE = 'stowage-images.yaml';
+const SNAKEMAKE_CONFIG_KEY = 'stowage_images';
+/** The two lines to append to the Snakefile (after its rules), given the config's path from it. */
+function snakefileLines(configPath) {
+    return [
+        `configfile: ${JSON.stringify(configPath)}`,
+        `for _rule in workflow.rules: _rule.container_img = config[${JSON.stringify(SNAKEMAKE_CONFIG_KEY)}].get(_rule.name, _rule.container_img)`,
+    ];
+}
+function exportSnakemake(input) {
+    const { steps, skipped } = exportableSteps(input);
+    const pinning = pinningOf(steps.map((s) => s.image));
+    const images = {};
+    for (const { step, image } of steps) {
+        const rule = engineName(input, step.id);
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(rule)) {
+            skipped.push({ step: step.id, reason: `"${rule}" is not a Snakemake rule name` });
+            continue;
+        }
+        images[rule] = `docker://${image.ref}`;
+    }
+    const configPath = `${input.outDir ?? '.stowage/export/snakemake'}/${SNAKEMAKE_CONFIG_FILE}`;
+    const header = [
+        `Generated by Stowage for workflow ${JSON.stringify(input.workflow.name)}: the image of each rule.`,
+        pinningSentence(pinning),
+        'Append these two lines to the Snakefile, then run snakemake --use-singularity (or --sdm apptainer):',
+        ...snakefileLines(configPath).map((l) => `  ${l}`),
+    ];
+    const body = (0,dist/* stringify */.As)({ stowage_pinning: pinning, [SNAKEMAKE_CONFIG_KEY]: images }, { lineWidth: 0 });
+    return {
+        engine: 'snakemake',
+        files: { [SNAKEMAKE_CONFIG_FILE]: `${header.map((l) => `# ${l}`).join('\n')}\n${body}` },
+        pinning,
+        steps: steps.map((s) => s.step.id).filter((id) => engineName(input, id) in images),
+        skipped,
+        usage: `append to the Snakefile:\n${snakefileLines(configPath).join('\n')}`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/export/types.ts
+const types_EXPORT_ENGINES = ['nextflow', 'snakemake', 'cwl', 'slurm'];
+
+;// CONCATENATED MODULE: ./src/export/compare.ts
+
+function compareImages(workflow, currentImages, plan, options = {}) {
+    const imageSizes = options.imageSizes ?? {};
+    const groupSizes = options.groupSizes ?? {};
+    // Without a measured size, a current image is as big as the plan's average one-image-per-step image.
+    const perStep = plan.baselines.perStep;
+    const averageImage = perStep.images > 0 ? Math.round(perStep.estimatedTotalSize / perStep.images) : 0;
+    const current = [...new Set(Object.values(currentImages))].sort();
+    let beforeEstimated = false;
+    const beforeBytes = current.reduce((sum, ref) => {
+        const size = imageSizes[ref];
+        if (size === undefined)
+            beforeEstimated = true;
+        return sum + (size ?? averageImage);
+    }, 0);
+    const plannedByStep = new Map();
+    const registry = workflow.containers.registry;
+    for (const g of plan.groups)
+        for (const s of g.steps)
+            plannedByStep.set(s, registry ? `${registry}/${g.name}` : g.name);
+    for (const e of plan.external)
+        plannedByStep.set(e.step, e.image);
+    let afterEstimated = false;
+    let afterBytes = 0;
+    for (const g of plan.groups) {
+        const size = groupSizes[g.name];
+        if (size === undefined)
+            afterEstimated = true;
+        afterBytes += size ?? g.estimatedSize;
+    }
+    const external = [...new Set(plan.external.map((e) => e.image))];
+    for (const ref of external) {
+        const size = imageSizes[ref];
+        if (size === undefined)
+            afterEstimated = true;
+        afterBytes += size ?? averageImage;
+    }
+    return {
+        before: {
+            images: current.length,
+            bytes: beforeBytes,
+            estimated: beforeEstimated,
+            stepsWithoutImage: workflow.steps
+                .filter((s) => currentImages[s.id] === undefined)
+                .map((s) => s.id),
+        },
+        after: {
+            images: plan.groups.length + external.length,
+            bytes: afterBytes,
+            estimated: afterEstimated,
+        },
+        conflicts: plan.baselines.monolith.conflicts,
+        lowerBound: plan.lowerBound,
+        steps: workflow.steps.map((s) => {
+            const row = { step: s.id };
+            const cur = currentImages[s.id];
+            const planned = plannedByStep.get(s.id);
+            if (cur !== undefined)
+                row.current = cur;
+            if (planned !== undefined)
+                row.planned = planned;
+            return row;
+        }),
+    };
+}
+/** Markdown table cells: a pipe or a newline would break the table. */
+function compare_cell(text) {
+    return text
+        .replace(/\\/g, '\\\\')
+        .replace(/\|/g, '\\|')
+        .replace(/[\r\n]+/g, ' ');
+}
+function bytes(side) {
+    return `${side.estimated ? '~' : ''}${formatSize(side.bytes)}`;
+}
+/** The comparison as markdown: a summary table, then one row per step. */
+function comparisonMarkdown(c) {
+    const lines = [
+        '| | images pulled per run | bytes pulled per run |',
+        '| --- | ---: | ---: |',
+        `| current containers | ${c.before.images} | ${bytes(c.before)} |`,
+        `| stowage plan | ${c.after.images} | ${bytes(c.after)} |`,
+        `| lower bound | ${c.lowerBound} | |`,
+        '',
+        `Conflicting requirement pairs the plan keeps in separate images: ${c.conflicts}.` +
+            (c.before.estimated || c.after.estimated
+                ? ' `~` marks estimated sizes (shared layers not subtracted).'
+                : ''),
+    ];
+    if (c.before.stepsWithoutImage.length > 0) {
+        lines.push(`Steps without a declared image today: ${c.before.stepsWithoutImage.map((s) => `\`${compare_cell(s)}\``).join(', ')}.`);
+    }
+    lines.push('', '| step | current image | planned image |', '| --- | --- | --- |');
+    for (const row of c.steps) {
+        lines.push(`| ${compare_cell(row.step)} | ${row.current ? `\`${compare_cell(row.current)}\`` : '—'} | ${row.planned ? `\`${compare_cell(row.planned)}\`` : '—'} |`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** The same comparison as plain text for the terminal. */
+function comparisonText(c) {
+    const rows = [
+        ['', 'images', 'bytes per run'],
+        ['current containers', String(c.before.images), bytes(c.before)],
+        ['stowage plan', String(c.after.images), bytes(c.after)],
+        ['lower bound', String(c.lowerBound), ''],
+    ];
+    const w0 = Math.max(...rows.map((r) => r[0].length));
+    const w1 = Math.max(...rows.map((r) => r[1].length));
+    const table = rows.map(([a, b, d]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${d}`.trimEnd());
+    return `${table.join('\n')}\nconflicting requirement pairs kept apart: ${c.conflicts}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/build/reference.ts
@@ -28073,390 +28486,8 @@ function ociLabels(ctx, opts) {
         .map(([k, v]) => [k, labelValue(v)]));
 }
 
-;// CONCATENATED MODULE: ./src/export/common.ts
-
-/** Steps that have a valid image, and those left out with the reason. */
-function exportableSteps(input) {
-    const steps = [];
-    const skipped = [];
-    for (const step of input.workflow.steps) {
-        const image = input.stepImages[step.id];
-        if (!image)
-            skipped.push({ step: step.id, reason: 'no image was built or declared for it' });
-        else if (!isImageReference(image.ref)) {
-            skipped.push({ step: step.id, reason: `"${image.ref}" is not a valid image reference` });
-        }
-        else if (image.pinned === 'digest' && !/@sha256:[a-f0-9]{64}$/.test(image.ref)) {
-            skipped.push({
-                step: step.id,
-                reason: `"${image.ref}" is said to be pinned by digest but has none`,
-            });
-        }
-        else
-            steps.push({ step, image });
-    }
-    return { steps, skipped };
-}
-function pinningOf(images) {
-    if (images.length === 0)
-        return 'none';
-    const digest = images.filter((i) => i.pinned === 'digest').length;
-    if (digest === images.length)
-        return 'digest';
-    return digest === 0 ? 'tag' : 'mixed';
-}
-function pinningSentence(pinning) {
-    switch (pinning) {
-        case 'digest':
-            return 'Images are pinned by digest: a rerun uses exactly the images that were built.';
-        case 'tag':
-            return 'Images are pinned by tag (no digests were available): a tag can be moved, rebuild with a push to pin by digest.';
-        case 'mixed':
-            return 'Some images are pinned by digest, others only by tag (those that were not pushed).';
-        case 'none':
-            return 'No step has an image yet.';
-    }
-}
-/** The engine's name for a step: the process or rule it came from, else the step id. */
-function engineName(input, stepId) {
-    return input.origin?.engineNames[stepId] ?? stepId;
-}
-/** A single-quoted shell word: safe for any text. */
-function common_shellQuote(value) {
-    return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
-;// CONCATENATED MODULE: ./src/export/cwl.ts
-/**
- * CWL export: an overrides file for `cwltool --overrides`, setting `DockerRequirement.dockerPull`
- * of each step's tool. Tools are named relative to the overrides file, with `#id` for a tool in a
- * packed `$graph`, as cwltool resolves them.
- */
-
-
-
-const CWL_OVERRIDES_FILE = 'stowage-overrides.yml';
-function exportCwl(input) {
-    const { steps, skipped } = exportableSteps(input);
-    const outDir = input.outDir ?? '.stowage/export/cwl';
-    const overrides = {};
-    const exported = [];
-    for (const entry of steps) {
-        const tool = input.origin?.tools[entry.step.id];
-        if (tool === undefined) {
-            skipped.push({
-                step: entry.step.id,
-                reason: 'no CWL tool is known for it (the workflow was not imported from CWL)',
-            });
-            continue;
-        }
-        const [file = tool, fragment] = tool.split('#');
-        const key = external_node_path_namespaceObject.posix.relative(outDir, file) + (fragment !== undefined ? `#${fragment}` : '');
-        const existing = overrides[key];
-        if (existing && existing.requirements.DockerRequirement.dockerPull !== entry.image.ref) {
-            skipped.push({
-                step: entry.step.id,
-                reason: `its tool ${tool} is shared with another step that runs a different image`,
-            });
-            continue;
-        }
-        overrides[key] = { requirements: { DockerRequirement: { dockerPull: entry.image.ref } } };
-        exported.push(entry);
-    }
-    const pinning = pinningOf(exported.map((s) => s.image));
-    const header = [
-        `Generated by Stowage for workflow ${JSON.stringify(input.workflow.name)}: the image of each step's tool.`,
-        pinningSentence(pinning),
-        `Use: cwltool --overrides ${outDir}/${CWL_OVERRIDES_FILE} <workflow.cwl> <job.yml>`,
-    ];
-    const body = (0,dist/* stringify */.As)({ 'cwltool:overrides': overrides }, { lineWidth: 0 });
-    return {
-        engine: 'cwl',
-        files: { [CWL_OVERRIDES_FILE]: `${header.map((l) => `# ${l}`).join('\n')}\n${body}` },
-        pinning,
-        steps: exported.map((s) => s.step.id),
-        skipped,
-        usage: `cwltool --overrides ${outDir}/${CWL_OVERRIDES_FILE} <workflow.cwl> <job.yml>`,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/export/nextflow.ts
-/**
- * Nextflow export: a config file that sets each process's container to the image Stowage built,
- * `process { withName: 'NAME' { container = 'image@digest' } }`, used with `nextflow run … -c`.
- */
-
-const NEXTFLOW_CONFIG_FILE = 'stowage.config';
-/** A Groovy single-quoted string literal. */
-function groovyString(value) {
-    return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
-}
-/** `withName` selectors are regular expressions: match the name literally. */
-function literalSelector(name) {
-    return name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-function exportNextflow(input) {
-    const { steps, skipped } = exportableSteps(input);
-    const pinning = pinningOf(steps.map((s) => s.image));
-    const lines = [
-        `// Generated by Stowage for workflow ${JSON.stringify(input.workflow.name)}: the container of each process.`,
-        `// ${pinningSentence(pinning)}`,
-        `// Use: nextflow run <pipeline> -c ${NEXTFLOW_CONFIG_FILE}`,
-        'process {',
-    ];
-    for (const { step, image } of steps) {
-        lines.push(`    withName: ${groovyString(literalSelector(engineName(input, step.id)))} {`);
-        lines.push(`        container = ${groovyString(image.ref)}`);
-        lines.push('    }');
-    }
-    lines.push('}', '');
-    return {
-        engine: 'nextflow',
-        files: { [NEXTFLOW_CONFIG_FILE]: lines.join('\n') },
-        pinning,
-        steps: steps.map((s) => s.step.id),
-        skipped,
-        usage: `nextflow run <pipeline> -c ${NEXTFLOW_CONFIG_FILE} (add -profile singularity/apptainer on clusters without Docker)`,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/export/slurm.ts
-
-const slurm_MIB = 1024 ** 2;
-/** Slurm's `--time`: `D-HH:MM:SS`, rounded up to the minute. */
-function slurmTime(seconds) {
-    const minutes = Math.max(1, Math.ceil(seconds / 60));
-    const d = Math.floor(minutes / 1440);
-    const h = Math.floor((minutes % 1440) / 60);
-    const m = minutes % 60;
-    const pad = (n) => String(n).padStart(2, '0');
-    return `${d}-${pad(h)}:${pad(m)}:00`;
-}
-const positiveInt = (n) => n !== undefined && Number.isFinite(n) && n > 0;
-function sbatchDirectives(step) {
-    const r = step.resources ?? {};
-    const lines = [`#SBATCH --job-name=${jobName(step.id)}`];
-    if (positiveInt(r.cpus))
-        lines.push(`#SBATCH --cpus-per-task=${Math.ceil(r.cpus)}`);
-    if (positiveInt(r.memory))
-        lines.push(`#SBATCH --mem=${Math.ceil(r.memory / slurm_MIB)}M`);
-    if (positiveInt(r.time))
-        lines.push(`#SBATCH --time=${slurmTime(r.time)}`);
-    if (positiveInt(r.gpus))
-        lines.push(`#SBATCH --gres=gpu:${Math.ceil(r.gpus)}`);
-    return lines;
-}
-function jobName(id) {
-    return `stowage-${id.replace(/[^A-Za-z0-9_.-]/g, '_')}`.slice(0, 64);
-}
-/** A stowage step's command with `{inputs.x}` and `{step.output}` replaced by their paths. */
-function resolvedRun(workflow, step) {
-    if (step.run === undefined)
-        return undefined;
-    return step.run.replace(/\{([A-Za-z][A-Za-z0-9_-]*)\.([A-Za-z][A-Za-z0-9_-]*)\}/g, (whole, a, b) => {
-        if (a === 'inputs')
-            return workflow.inputs.find((i) => i.name === b)?.path ?? whole;
-        return workflow.steps.find((s) => s.id === a)?.outputs[b] ?? whole;
-    });
-}
-function exportSlurm(input) {
-    const { steps, skipped } = exportableSteps(input);
-    const pinning = pinningOf(steps.map((s) => s.image));
-    const files = {};
-    for (const { step, image } of steps) {
-        const gpu = positiveInt(step.resources?.gpus);
-        const exec = `apptainer exec${gpu ? ' --nv' : ''} "$image"`;
-        // Only a stowage spec's `run` is a plain shell command; an engine's script needs its engine.
-        const run = input.workflow.format === 'stowage' ? resolvedRun(input.workflow, step) : undefined;
-        const fileName = `${step.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.sbatch`;
-        const body = [
-            '#!/usr/bin/env bash',
-            ...sbatchDirectives(step),
-            `# Generated by Stowage: step ${JSON.stringify(step.id)} of workflow ${JSON.stringify(input.workflow.name)} in its image.`,
-            `# ${image.pinned === 'digest' ? 'Pinned by digest.' : 'Pinned by tag only (no digest was available).'}`,
-            'set -euo pipefail',
-            `image=${common_shellQuote(`docker://${image.ref}`)}`,
-            run !== undefined
-                ? `${exec} sh -c ${common_shellQuote(run)}`
-                : `# Pass the step's command as arguments: sbatch ${fileName} <command> [args…]\n${exec} "$@"`,
-            '',
-        ];
-        files[fileName] = body.join('\n');
-    }
-    return {
-        engine: 'slurm',
-        files,
-        pinning,
-        steps: steps.map((s) => s.step.id),
-        skipped,
-        usage: `sbatch <step>.sbatch — ${pinningSentence(pinning)}`,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/export/snakemake.ts
-/**
- * Snakemake export: a YAML config mapping each rule to its image (`docker://…`, the form
- * Snakemake's `container:` directive and Apptainer take), plus the two lines a Snakefile needs
- * to apply it. YAML is written by the yaml library, so every value is quoted as YAML requires.
- */
-
-
-const SNAKEMAKE_CONFIG_FILE = 'stowage-images.yaml';
-const SNAKEMAKE_CONFIG_KEY = 'stowage_images';
-/** The two lines to append to the Snakefile (after its rules), given the config's path from it. */
-function snakefileLines(configPath) {
-    return [
-        `configfile: ${JSON.stringify(configPath)}`,
-        `for _rule in workflow.rules: _rule.container_img = config[${JSON.stringify(SNAKEMAKE_CONFIG_KEY)}].get(_rule.name, _rule.container_img)`,
-    ];
-}
-function exportSnakemake(input) {
-    const { steps, skipped } = exportableSteps(input);
-    const pinning = pinningOf(steps.map((s) => s.image));
-    const images = {};
-    for (const { step, image } of steps) {
-        const rule = engineName(input, step.id);
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(rule)) {
-            skipped.push({ step: step.id, reason: `"${rule}" is not a Snakemake rule name` });
-            continue;
-        }
-        images[rule] = `docker://${image.ref}`;
-    }
-    const configPath = `${input.outDir ?? '.stowage/export/snakemake'}/${SNAKEMAKE_CONFIG_FILE}`;
-    const header = [
-        `Generated by Stowage for workflow ${JSON.stringify(input.workflow.name)}: the image of each rule.`,
-        pinningSentence(pinning),
-        'Append these two lines to the Snakefile, then run snakemake --use-singularity (or --sdm apptainer):',
-        ...snakefileLines(configPath).map((l) => `  ${l}`),
-    ];
-    const body = (0,dist/* stringify */.As)({ stowage_pinning: pinning, [SNAKEMAKE_CONFIG_KEY]: images }, { lineWidth: 0 });
-    return {
-        engine: 'snakemake',
-        files: { [SNAKEMAKE_CONFIG_FILE]: `${header.map((l) => `# ${l}`).join('\n')}\n${body}` },
-        pinning,
-        steps: steps.map((s) => s.step.id).filter((id) => engineName(input, id) in images),
-        skipped,
-        usage: `append to the Snakefile:\n${snakefileLines(configPath).join('\n')}`,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/export/types.ts
-const types_EXPORT_ENGINES = ['nextflow', 'snakemake', 'cwl', 'slurm'];
-
-;// CONCATENATED MODULE: ./src/export/compare.ts
-
-function compareImages(workflow, currentImages, plan, options = {}) {
-    const imageSizes = options.imageSizes ?? {};
-    const groupSizes = options.groupSizes ?? {};
-    // Without a measured size, a current image is as big as the plan's average one-image-per-step image.
-    const perStep = plan.baselines.perStep;
-    const averageImage = perStep.images > 0 ? Math.round(perStep.estimatedTotalSize / perStep.images) : 0;
-    const current = [...new Set(Object.values(currentImages))].sort();
-    let beforeEstimated = false;
-    const beforeBytes = current.reduce((sum, ref) => {
-        const size = imageSizes[ref];
-        if (size === undefined)
-            beforeEstimated = true;
-        return sum + (size ?? averageImage);
-    }, 0);
-    const plannedByStep = new Map();
-    const registry = workflow.containers.registry;
-    for (const g of plan.groups)
-        for (const s of g.steps)
-            plannedByStep.set(s, registry ? `${registry}/${g.name}` : g.name);
-    for (const e of plan.external)
-        plannedByStep.set(e.step, e.image);
-    let afterEstimated = false;
-    let afterBytes = 0;
-    for (const g of plan.groups) {
-        const size = groupSizes[g.name];
-        if (size === undefined)
-            afterEstimated = true;
-        afterBytes += size ?? g.estimatedSize;
-    }
-    const external = [...new Set(plan.external.map((e) => e.image))];
-    for (const ref of external) {
-        const size = imageSizes[ref];
-        if (size === undefined)
-            afterEstimated = true;
-        afterBytes += size ?? averageImage;
-    }
-    return {
-        before: {
-            images: current.length,
-            bytes: beforeBytes,
-            estimated: beforeEstimated,
-            stepsWithoutImage: workflow.steps
-                .filter((s) => currentImages[s.id] === undefined)
-                .map((s) => s.id),
-        },
-        after: {
-            images: plan.groups.length + external.length,
-            bytes: afterBytes,
-            estimated: afterEstimated,
-        },
-        conflicts: plan.baselines.monolith.conflicts,
-        lowerBound: plan.lowerBound,
-        steps: workflow.steps.map((s) => {
-            const row = { step: s.id };
-            const cur = currentImages[s.id];
-            const planned = plannedByStep.get(s.id);
-            if (cur !== undefined)
-                row.current = cur;
-            if (planned !== undefined)
-                row.planned = planned;
-            return row;
-        }),
-    };
-}
-/** Markdown table cells: a pipe or a newline would break the table. */
-function compare_cell(text) {
-    return text
-        .replace(/\\/g, '\\\\')
-        .replace(/\|/g, '\\|')
-        .replace(/[\r\n]+/g, ' ');
-}
-function bytes(side) {
-    return `${side.estimated ? '~' : ''}${formatSize(side.bytes)}`;
-}
-/** The comparison as markdown: a summary table, then one row per step. */
-function comparisonMarkdown(c) {
-    const lines = [
-        '| | images pulled per run | bytes pulled per run |',
-        '| --- | ---: | ---: |',
-        `| current containers | ${c.before.images} | ${bytes(c.before)} |`,
-        `| stowage plan | ${c.after.images} | ${bytes(c.after)} |`,
-        `| lower bound | ${c.lowerBound} | |`,
-        '',
-        `Conflicting requirement pairs the plan keeps in separate images: ${c.conflicts}.` +
-            (c.before.estimated || c.after.estimated
-                ? ' `~` marks estimated sizes (shared layers not subtracted).'
-                : ''),
-    ];
-    if (c.before.stepsWithoutImage.length > 0) {
-        lines.push(`Steps without a declared image today: ${c.before.stepsWithoutImage.map((s) => `\`${compare_cell(s)}\``).join(', ')}.`);
-    }
-    lines.push('', '| step | current image | planned image |', '| --- | --- | --- |');
-    for (const row of c.steps) {
-        lines.push(`| ${compare_cell(row.step)} | ${row.current ? `\`${compare_cell(row.current)}\`` : '—'} | ${row.planned ? `\`${compare_cell(row.planned)}\`` : '—'} |`);
-    }
-    return `${lines.join('\n')}\n`;
-}
-/** The same comparison as plain text for the terminal. */
-function comparisonText(c) {
-    const rows = [
-        ['', 'images', 'bytes per run'],
-        ['current containers', String(c.before.images), bytes(c.before)],
-        ['stowage plan', String(c.after.images), bytes(c.after)],
-        ['lower bound', String(c.lowerBound), ''],
-    ];
-    const w0 = Math.max(...rows.map((r) => r[0].length));
-    const w1 = Math.max(...rows.map((r) => r[1].length));
-    const table = rows.map(([a, b, d]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${d}`.trimEnd());
-    return `${table.join('\n')}\nconflicting requirement pairs kept apart: ${c.conflicts}\n`;
-}
-
 ;// CONCATENATED MODULE: ./src/export/step-images.ts
+
 /**
  * The step → image map the exports take: each step of a group gets the group's image, by
  * digest when the build produced one; steps with an image reference in the spec keep it.
@@ -28488,6 +28519,21 @@ function repositoryOf(ref) {
     const slash = noDigest.lastIndexOf('/');
     const colon = noDigest.lastIndexOf(':');
     return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+/**
+ * The image each group will be pushed under before any build has run: `<registry>/<group>` at its
+ * content-hash tag. Blocked groups (no content hash) have none.
+ */
+function plannedImages(plan, registry) {
+    const images = {};
+    for (const group of plan.groups) {
+        if (group.contentHash) {
+            images[group.name] = {
+                ref: `${registry}/${group.name}:${contentHashTag(group.contentHash)}`,
+            };
+        }
+    }
+    return images;
 }
 
 ;// CONCATENATED MODULE: ./src/export/nextflow-config-check.ts
@@ -28993,6 +29039,7 @@ function directoryUri(path) {
  */
 
 
+
 const COLORS = {
     error: '\u001b[31m',
     warning: '\u001b[33m',
@@ -29004,17 +29051,13 @@ const COLORS = {
  * Tabs are shown as single spaces so the caret lines up without knowing the terminal's tab width;
  * other control characters (a spec could carry terminal escape sequences) as `?`, one column each.
  */
-const untab = (s) => s.replace(/\t/g, ' ').replace(text_CONTROL, '?');
-// eslint-disable-next-line no-control-regex
-const text_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-/** Control characters in a message become visible `\xNN` escapes. */
-const visible = (s) => s.replace(text_CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+const untab = (s) => s.replace(/\t/g, ' ').replace(CONTROL_CHARACTERS, '?');
 function formatFinding(finding, options = {}) {
     const { span } = finding;
     const severity = options.color
         ? `${COLORS[finding.severity]}${finding.severity}${COLORS.reset}`
         : finding.severity;
-    const head = `${visible(finding.file)}:${span.line}:${span.column}: ${severity}: ${visible(finding.message)} [${finding.rule}]`;
+    const head = `${showControlCharacters(finding.file)}:${span.line}:${span.column}: ${severity}: ${showControlCharacters(finding.message)} [${finding.rule}]`;
     const text = options.sources?.get(finding.file);
     if (text === undefined)
         return head;
@@ -29263,7 +29306,7 @@ function exists(fsPath) {
         return true;
     });
 }
-function io_util_isDirectory(fsPath_1) {
+function isDirectory(fsPath_1) {
     return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
         const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
@@ -31497,7 +31540,6 @@ async function runBuildCommand(plan, opts) {
 
 
 
-
 const EXIT = { clean: 0, findings: 1, usage: 2 };
 async function main(argv, io) {
     const parsed = parseCli(argv, io.env);
@@ -31521,7 +31563,7 @@ async function main(argv, io) {
             plan: options.command !== 'lint',
             baseImages: options.baseImages,
         });
-        const findingsFailed = failed(result.findings, options);
+        const findingsFailed = failsAt(result.findings, options.failOn);
         switch (options.command) {
             case 'lint':
                 printFindings(result, options, io, io.stdout);
@@ -31541,10 +31583,6 @@ async function main(argv, io) {
         }
         throw error;
     }
-}
-function failed(findings, options) {
-    const failOn = options.failOn;
-    return failOn !== 'never' && findings.some((f) => atLeast(f.severity, failOn));
 }
 function printFindings(result, options, io, write) {
     switch (options.format) {
@@ -31674,12 +31712,7 @@ function exportCommand(result, options, io) {
         const registry = options.registry ?? result.workflow.containers.registry;
         if (!registry)
             throw new InputError("no images to export: run `stowage build` first, or pass --registry so the plan's tags can be used");
-        for (const group of plan.groups) {
-            if (group.contentHash)
-                built[group.name] = {
-                    ref: `${registry}/${group.name}:${contentHashTag(group.contentHash)}`,
-                };
-        }
+        Object.assign(built, plannedImages(plan, registry));
         io.stderr('No build results found: exporting the content-hash tags the plan will be pushed under.\n');
     }
     const { lines, exitCode } = runExportCommand(engine, {

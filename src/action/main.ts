@@ -6,9 +6,8 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { countBySeverity, type Finding } from '../findings.js';
+import { countBySeverity, failsAt, type Finding } from '../findings.js';
 import { check, InputError, type CheckResult } from '../engine.js';
-import { failed } from '../cli/main.js';
 import { RULES } from '../lint/index.js';
 import { planMarkdown } from '../plan/markdown.js';
 import { writePlanFiles } from '../plan/files.js';
@@ -19,12 +18,12 @@ import { summaryMarkdown } from '../report/summary.js';
 import {
   compareImages,
   comparisonMarkdown,
+  plannedImages,
   stepImagesFromPlan,
   type StepImages,
 } from '../export/index.js';
 import { writeExports } from '../export/write.js';
 import { matrixOutput } from '../build/outputs.js';
-import { contentHashTag } from '../build/tags.js';
 import type { BuildResult } from '../build/run.js';
 import { VERSION } from '../version.js';
 import { runBuildMode } from './build.js';
@@ -106,7 +105,7 @@ export async function run(): Promise<void> {
       exportImages(inputs, result, stepImages(plan, builds, inputs, result), root);
     }
     if (buildError) throw buildError;
-    if (failed(result.findings, inputs)) {
+    if (failsAt(result.findings, inputs.failOn)) {
       core.setFailed(
         `Stowage found ${describeCounts(result.findings)} in ${inputs.spec} (fail-on: ${inputs.failOn}).`,
       );
@@ -162,12 +161,9 @@ function stepImages(
   result: CheckResult,
 ): StepImages {
   const registry = inputs.registry || result.workflow?.containers.registry;
-  const built: Record<string, { ref: string; digest?: string }> = {};
-  for (const group of plan.groups) {
-    const build = builds?.find((b) => b.group === group.name && b.status !== 'failed');
-    if (build) built[group.name] = { ref: build.image, digest: build.digest };
-    else if (registry && group.contentHash)
-      built[group.name] = { ref: `${registry}/${group.name}:${contentHashTag(group.contentHash)}` };
+  const built = registry ? plannedImages(plan, registry) : {};
+  for (const build of builds ?? []) {
+    if (build.status !== 'failed') built[build.group] = { ref: build.image, digest: build.digest };
   }
   return stepImagesFromPlan(plan, built);
 }

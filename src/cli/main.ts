@@ -4,14 +4,14 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { atLeast, type Finding } from '../findings.js';
+import { failsAt } from '../findings.js';
 import { check, InputError, type CheckResult } from '../engine.js';
 import { imagesOutput, type ImageOutput } from '../build/outputs.js';
-import { contentHashTag } from '../build/tags.js';
 import {
   compareImages,
   comparisonText,
   stepImagesFromPlan,
+  plannedImages,
   type GroupImage,
 } from '../export/index.js';
 import { runExportCommand, isExportEngine } from '../export/write.js';
@@ -61,7 +61,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       plan: options.command !== 'lint',
       baseImages: options.baseImages,
     });
-    const findingsFailed = failed(result.findings, options);
+    const findingsFailed = failsAt(result.findings, options.failOn);
     switch (options.command) {
       case 'lint':
         printFindings(result, options, io, io.stdout);
@@ -80,11 +80,6 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     throw error;
   }
-}
-
-export function failed(findings: readonly Finding[], options: Pick<CliOptions, 'failOn'>): boolean {
-  const failOn = options.failOn;
-  return failOn !== 'never' && findings.some((f) => atLeast(f.severity, failOn));
 }
 
 function printFindings(
@@ -239,12 +234,7 @@ function exportCommand(result: CheckResult, options: CliOptions, io: Io): number
       throw new InputError(
         "no images to export: run `stowage build` first, or pass --registry so the plan's tags can be used",
       );
-    for (const group of plan.groups) {
-      if (group.contentHash)
-        built[group.name] = {
-          ref: `${registry}/${group.name}:${contentHashTag(group.contentHash)}`,
-        };
-    }
+    Object.assign(built, plannedImages(plan, registry));
     io.stderr(
       'No build results found: exporting the content-hash tags the plan will be pushed under.\n',
     );

@@ -1,4 +1,5 @@
 import { isImageReference } from '../plan/image-ref.js';
+export { shellQuote } from '../plan/dockerfile.js';
 import type { Step } from '../spec/model.js';
 import type { ExportInput, ExportResult, Pinning, StepImage } from './types.js';
 
@@ -47,9 +48,4 @@ export function pinningSentence(pinning: Pinning): string {
 /** The engine's name for a step: the process or rule it came from, else the step id. */
 export function engineName(input: ExportInput, stepId: string): string {
   return input.origin?.engineNames[stepId] ?? stepId;
-}
-
-/** A single-quoted shell word: safe for any text. */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -19,7 +19,7 @@ const EXPORTERS: Record<ExportEngine, (input: ExportInput) => ExportResult> = {
 export function exportFor(engine: ExportEngine, input: ExportInput): ExportResult {
   return EXPORTERS[engine](input);
 }
-export { stepImagesFromPlan, type GroupImage } from './step-images.js';
+export { plannedImages, stepImagesFromPlan, type GroupImage } from './step-images.js';
 export {
   readNextflowConfig,
   ConfigCheckError,

@@ -1,3 +1,4 @@
+import { contentHashTag } from '../build/tags.js';
 import type { Plan } from '../plan/types.js';
 import type { StepImages } from './types.js';
 
@@ -40,4 +41,20 @@ export function repositoryOf(ref: string): string {
   const slash = noDigest.lastIndexOf('/');
   const colon = noDigest.lastIndexOf(':');
   return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+
+/**
+ * The image each group will be pushed under before any build has run: `<registry>/<group>` at its
+ * content-hash tag. Blocked groups (no content hash) have none.
+ */
+export function plannedImages(plan: Plan, registry: string): Record<string, GroupImage> {
+  const images: Record<string, GroupImage> = {};
+  for (const group of plan.groups) {
+    if (group.contentHash) {
+      images[group.name] = {
+        ref: `${registry}/${group.name}:${contentHashTag(group.contentHash)}`,
+      };
+    }
+  }
+  return images;
 }

@@ -2,6 +2,7 @@
  * Per-step facts the grouping needs: family, GPU flag, runtimes, parsed requirements, files and
  * the findings for anything that fails validation (rule STW410, at the exact list item).
  */
+import { showControlCharacters } from '../report/escape.js';
 import type { Finding } from '../findings.js';
 import type { NodePath, Step, Workflow } from '../spec/model.js';
 import { familyOf } from './family.js';
@@ -173,13 +174,8 @@ export function analyzeWorkflow(workflow: Workflow): Analysis {
   return { steps, external, findings };
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
 /** Quote user text in a message on one line, shortened; control characters shown as `\xNN`. */
 export function oneLine(text: string): string {
-  const flat = String(text)
-    .replace(/[\r\n\t]+/g, ' ')
-    .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const flat = showControlCharacters(String(text).replace(/[\r\n\t]+/g, ' '));
   return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
 }

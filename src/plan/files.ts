@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import { join, relative } from 'node:path';
 import { assertNoLinkOnTheWay, realPathInside } from '../safe-paths.js';
+import { isGroupName } from './image-ref.js';
 import type { Plan } from './types.js';
 
 /**
@@ -61,13 +62,11 @@ function removeStaleGroups(p: Plan, outDir: string): void {
   const current = new Set(p.groups.map((g) => g.name));
   for (const group of previous.groups ?? []) {
     const name = group.name;
-    if (typeof name === 'string' && GROUP_NAME.test(name) && !current.has(name)) {
+    if (typeof name === 'string' && isGroupName(name) && !current.has(name)) {
       rmSync(join(outDir, name), { recursive: true, force: true });
     }
   }
 }
-
-const GROUP_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
 /**
  * Writes the plan's files; a blocked group gets only a `BLOCKED.txt` saying why. With `root`, a

@@ -4,6 +4,7 @@
  */
 import { countBySeverity, type Finding } from '../findings.js';
 import { splitLines } from '../spec/source.js';
+import { CONTROL_CHARACTERS, showControlCharacters } from './escape.js';
 
 export interface TextOptions {
   /** File text by the file name findings use; lines of files not given are not shown. */
@@ -24,21 +25,14 @@ const COLORS = {
  * Tabs are shown as single spaces so the caret lines up without knowing the terminal's tab width;
  * other control characters (a spec could carry terminal escape sequences) as `?`, one column each.
  */
-const untab = (s: string): string => s.replace(/\t/g, ' ').replace(CONTROL, '?');
-
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
-/** Control characters in a message become visible `\xNN` escapes. */
-const visible = (s: string): string =>
-  s.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+const untab = (s: string): string => s.replace(/\t/g, ' ').replace(CONTROL_CHARACTERS, '?');
 
 export function formatFinding(finding: Finding, options: TextOptions = {}): string {
   const { span } = finding;
   const severity = options.color
     ? `${COLORS[finding.severity]}${finding.severity}${COLORS.reset}`
     : finding.severity;
-  const head = `${visible(finding.file)}:${span.line}:${span.column}: ${severity}: ${visible(finding.message)} [${finding.rule}]`;
+  const head = `${showControlCharacters(finding.file)}:${span.line}:${span.column}: ${severity}: ${showControlCharacters(finding.message)} [${finding.rule}]`;
   const text = options.sources?.get(finding.file);
   if (text === undefined) return head;
   const line = splitLines(text)[span.line - 1];
