@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { parse } from 'yaml';
 import { plan } from '../src/plan/plan.js';
-import { loadSpecText } from '../src/spec/load.js';
+import { loadSpecText } from '../src/workflow/load.js';
 import { generateSpec } from './generate.js';
 
 type Lint = (workflow: NonNullable<ReturnType<typeof loadSpecText>['workflow']>) => unknown;

@@ -57754,7 +57754,7 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-;// CONCATENATED MODULE: ./src/findings.ts
+;// CONCATENATED MODULE: ./src/common/findings.ts
 /**
  * A finding is one thing a user should look at: a schema error, a planning smell, a plan problem.
  * Every layer of the core (spec, lint, plan, importers) reports through this one shape, so the
@@ -57788,9 +57788,9 @@ function countBySeverity(findings) {
     return counts;
 }
 
-;// CONCATENATED MODULE: ./src/spec/schema.json
-const schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/stowage-dev/stowage/main/src/spec/schema.json","title":"Stowage workflow spec, version 1","description":"A research workflow: its inputs, desired outputs, steps with their software, and how to package that software into containers. Reference: docs/spec.md","type":"object","additionalProperties":false,"required":["version","name","steps"],"properties":{"$schema":{"type":"string"},"version":{"const":1,"x-message":"version must be 1 (the only spec version so far)"},"name":{"$ref":"#/definitions/name","description":"Short name of the workflow."},"description":{"type":"string"},"based-on":{"type":"string","minLength":1,"description":"An existing workflow this one adapts (URL or name), or `none` after looking for one."},"inputs":{"type":"object","description":"What the workflow needs from outside, by name.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/input"}},"outputs":{"type":"object","description":"The desired results, by name: each names a step output as `step.output`.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/outputReference"}},"economics":{"$ref":"#/definitions/economics"},"cluster":{"$ref":"#/definitions/cluster"},"containers":{"$ref":"#/definitions/containers"},"lint":{"$ref":"#/definitions/lint"},"steps":{"type":"object","description":"The steps of the workflow, by id.","minProperties":1,"propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}}},"definitions":{"identifier":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,62}$","x-message":"names start with a letter and use letters, digits, \'-\' and \'_\' (at most 63 characters)"},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","x-message":"the name uses letters, digits, \'.\', \'-\' and \'_\' and starts with a letter or digit"},"groupName":{"type":"string","pattern":"^[a-z0-9]+(?:[._-][a-z0-9]+)*$","maxLength":63,"x-message":"group names become image names: lowercase letters and digits, separated by \'.\', \'-\' or \'_\'"},"outputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*\\\\.[A-Za-z][A-Za-z0-9_-]*$","x-message":"write a step output as `step.output`, e.g. `train.model`"},"inputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*(\\\\.[A-Za-z][A-Za-z0-9_-]*)?$","x-message":"an input is a workflow input name or a step output as `step.output`"},"version":{"type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9][A-Za-z0-9.*+~:_-]*$","x-message":"write the version as a quoted string, e.g. \\"3.12\\" (unquoted 3.10 is the number 3.1 in YAML)"},"duration":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*(\\\\d+(\\\\.\\\\d+)?\\\\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)\\\\s*)+$"}],"x-message":"expected a duration such as 30m, 2h, 1d or 1h30m, or a number of seconds"},"size":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*\\\\d+(\\\\.\\\\d+)?\\\\s*([kKmMgGtTpP]i?[bB]?|[bB])?\\\\s*$"}],"x-message":"expected a size such as 512MB, 2GB or 1.5TiB, or a number of bytes"},"count":{"type":"integer","minimum":0,"x-message":"expected a whole number"},"positive":{"type":"number","minimum":0,"x-message":"expected a number of at least 0"},"stringList":{"type":"array","items":{"type":"string","minLength":1},"x-message":"expected a list of strings, e.g. [a, b]"},"input":{"type":"object","additionalProperties":false,"properties":{"path":{"$ref":"#/definitions/dataPath"},"size":{"$ref":"#/definitions/size"},"description":{"type":"string"}}},"economics":{"type":"object","additionalProperties":false,"description":"Figures to judge whether automating the workflow pays for itself.","properties":{"runs-per-year":{"$ref":"#/definitions/positive"},"manual-minutes-per-run":{"$ref":"#/definitions/positive"},"development-hours":{"$ref":"#/definitions/positive"},"maintenance-hours-per-year":{"$ref":"#/definitions/positive"},"horizon-years":{"$ref":"#/definitions/positive"}}},"cluster":{"type":"object","additionalProperties":false,"description":"The deployment target\'s per-node limits.","properties":{"scheduler":{"enum":["slurm","pbs","sge","lsf","kubernetes","local","other"]},"max-cpus":{"$ref":"#/definitions/count"},"max-memory":{"$ref":"#/definitions/size"},"max-time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"containers":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$","x-message":"a registry and optional namespace such as ghcr.io/acme/flood or 127.0.0.1:5000/demo (lowercase)"},"size-budget":{"$ref":"#/definitions/size"},"base-images":{"type":"object","description":"Base image per family (or GPU class, or `maven-builder` for the stage that fetches Maven artifacts), overriding the defaults.","propertyNames":{"enum":["python","conda","r","jvm","native","node","gpu","python-gpu","conda-gpu","r-gpu","jvm-gpu","native-gpu","node-gpu","maven-builder"]},"additionalProperties":{"type":"string","minLength":1}},"package-sizes":{"type":"object","description":"Estimated installed size per package name, overriding the built-in table.","additionalProperties":{"$ref":"#/definitions/size"}},"groups":{"type":"object","description":"Pinned groups: these steps share this image.","propertyNames":{"$ref":"#/definitions/groupName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["steps"],"properties":{"steps":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/identifier"}},"base":{"type":"string","minLength":1}}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Rule ID or name → off | error | warning | notice.","additionalProperties":{"enum":["off","error","warning","notice"]}},"settings":{"type":"object"}}},"software":{"type":"object","additionalProperties":false,"properties":{"python":{"$ref":"#/definitions/version"},"pip":{"$ref":"#/definitions/stringList"},"conda":{"$ref":"#/definitions/stringList"},"r":{"$ref":"#/definitions/version"},"cran":{"$ref":"#/definitions/stringList"},"bioconductor":{"$ref":"#/definitions/stringList"},"java":{"$ref":"#/definitions/version"},"maven":{"$ref":"#/definitions/stringList"},"apt":{"$ref":"#/definitions/stringList"},"npm":{"$ref":"#/definitions/stringList"},"build":{"type":"string","minLength":1},"files":{"$ref":"#/definitions/stringList"}}},"resources":{"type":"object","additionalProperties":false,"properties":{"cpus":{"$ref":"#/definitions/positive"},"memory":{"$ref":"#/definitions/size"},"time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"step":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string"},"run":{"type":"string","minLength":1},"inputs":{"type":"array","items":{"$ref":"#/definitions/inputReference"}},"outputs":{"type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/dataPath"}},"software":{"$ref":"#/definitions/software"},"resources":{"$ref":"#/definitions/resources"},"duration":{"$ref":"#/definitions/duration"},"container":{"type":"string","minLength":1,"description":"`auto`, a group name, or an image reference used as is."},"entrypoint":{"$ref":"#/definitions/stringList"},"service":{"type":"boolean"}}},"dataPath":{"type":"string","pattern":"^[A-Za-z0-9._@+=,/*?\\\\[\\\\]{}~:%-]+$","x-message":"paths reach shell commands: use letters, digits, / . _ - @ + = , : ~ % and the glob characters * ? [ ] { } (no spaces, quotes or $)"}}}');
-;// CONCATENATED MODULE: ./src/suggest.ts
+;// CONCATENATED MODULE: ./src/workflow/schema.json
+const schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/stowage-dev/stowage/main/src/workflow/schema.json","title":"Stowage workflow spec, version 1","description":"A research workflow: its inputs, desired outputs, steps with their software, and how to package that software into containers. Reference: docs/spec.md","type":"object","additionalProperties":false,"required":["version","name","steps"],"properties":{"$schema":{"type":"string"},"version":{"const":1,"x-message":"version must be 1 (the only spec version so far)"},"name":{"$ref":"#/definitions/name","description":"Short name of the workflow."},"description":{"type":"string"},"based-on":{"type":"string","minLength":1,"description":"An existing workflow this one adapts (URL or name), or `none` after looking for one."},"inputs":{"type":"object","description":"What the workflow needs from outside, by name.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/input"}},"outputs":{"type":"object","description":"The desired results, by name: each names a step output as `step.output`.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/outputReference"}},"economics":{"$ref":"#/definitions/economics"},"cluster":{"$ref":"#/definitions/cluster"},"containers":{"$ref":"#/definitions/containers"},"lint":{"$ref":"#/definitions/lint"},"steps":{"type":"object","description":"The steps of the workflow, by id.","minProperties":1,"propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}}},"definitions":{"identifier":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,62}$","x-message":"names start with a letter and use letters, digits, \'-\' and \'_\' (at most 63 characters)"},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","x-message":"the name uses letters, digits, \'.\', \'-\' and \'_\' and starts with a letter or digit"},"groupName":{"type":"string","pattern":"^[a-z0-9]+(?:[._-][a-z0-9]+)*$","maxLength":63,"x-message":"group names become image names: lowercase letters and digits, separated by \'.\', \'-\' or \'_\'"},"outputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*\\\\.[A-Za-z][A-Za-z0-9_-]*$","x-message":"write a step output as `step.output`, e.g. `train.model`"},"inputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*(\\\\.[A-Za-z][A-Za-z0-9_-]*)?$","x-message":"an input is a workflow input name or a step output as `step.output`"},"version":{"type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9][A-Za-z0-9.*+~:_-]*$","x-message":"write the version as a quoted string, e.g. \\"3.12\\" (unquoted 3.10 is the number 3.1 in YAML)"},"duration":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*(\\\\d+(\\\\.\\\\d+)?\\\\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)\\\\s*)+$"}],"x-message":"expected a duration such as 30m, 2h, 1d or 1h30m, or a number of seconds"},"size":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*\\\\d+(\\\\.\\\\d+)?\\\\s*([kKmMgGtTpP]i?[bB]?|[bB])?\\\\s*$"}],"x-message":"expected a size such as 512MB, 2GB or 1.5TiB, or a number of bytes"},"count":{"type":"integer","minimum":0,"x-message":"expected a whole number"},"positive":{"type":"number","minimum":0,"x-message":"expected a number of at least 0"},"stringList":{"type":"array","items":{"type":"string","minLength":1},"x-message":"expected a list of strings, e.g. [a, b]"},"input":{"type":"object","additionalProperties":false,"properties":{"path":{"$ref":"#/definitions/dataPath"},"size":{"$ref":"#/definitions/size"},"description":{"type":"string"}}},"economics":{"type":"object","additionalProperties":false,"description":"Figures to judge whether automating the workflow pays for itself.","properties":{"runs-per-year":{"$ref":"#/definitions/positive"},"manual-minutes-per-run":{"$ref":"#/definitions/positive"},"development-hours":{"$ref":"#/definitions/positive"},"maintenance-hours-per-year":{"$ref":"#/definitions/positive"},"horizon-years":{"$ref":"#/definitions/positive"}}},"cluster":{"type":"object","additionalProperties":false,"description":"The deployment target\'s per-node limits.","properties":{"scheduler":{"enum":["slurm","pbs","sge","lsf","kubernetes","local","other"]},"max-cpus":{"$ref":"#/definitions/count"},"max-memory":{"$ref":"#/definitions/size"},"max-time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"containers":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$","x-message":"a registry and optional namespace such as ghcr.io/acme/flood or 127.0.0.1:5000/demo (lowercase)"},"size-budget":{"$ref":"#/definitions/size"},"base-images":{"type":"object","description":"Base image per family (or GPU class, or `maven-builder` for the stage that fetches Maven artifacts), overriding the defaults.","propertyNames":{"enum":["python","conda","r","jvm","native","node","gpu","python-gpu","conda-gpu","r-gpu","jvm-gpu","native-gpu","node-gpu","maven-builder"]},"additionalProperties":{"type":"string","minLength":1}},"package-sizes":{"type":"object","description":"Estimated installed size per package name, overriding the built-in table.","additionalProperties":{"$ref":"#/definitions/size"}},"groups":{"type":"object","description":"Pinned groups: these steps share this image.","propertyNames":{"$ref":"#/definitions/groupName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["steps"],"properties":{"steps":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/identifier"}},"base":{"type":"string","minLength":1}}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Rule ID or name → off | error | warning | notice.","additionalProperties":{"enum":["off","error","warning","notice"]}},"settings":{"type":"object"}}},"software":{"type":"object","additionalProperties":false,"properties":{"python":{"$ref":"#/definitions/version"},"pip":{"$ref":"#/definitions/stringList"},"conda":{"$ref":"#/definitions/stringList"},"r":{"$ref":"#/definitions/version"},"cran":{"$ref":"#/definitions/stringList"},"bioconductor":{"$ref":"#/definitions/stringList"},"java":{"$ref":"#/definitions/version"},"maven":{"$ref":"#/definitions/stringList"},"apt":{"$ref":"#/definitions/stringList"},"npm":{"$ref":"#/definitions/stringList"},"build":{"type":"string","minLength":1},"files":{"$ref":"#/definitions/stringList"}}},"resources":{"type":"object","additionalProperties":false,"properties":{"cpus":{"$ref":"#/definitions/positive"},"memory":{"$ref":"#/definitions/size"},"time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"step":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string"},"run":{"type":"string","minLength":1},"inputs":{"type":"array","items":{"$ref":"#/definitions/inputReference"}},"outputs":{"type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/dataPath"}},"software":{"$ref":"#/definitions/software"},"resources":{"$ref":"#/definitions/resources"},"duration":{"$ref":"#/definitions/duration"},"container":{"type":"string","minLength":1,"description":"`auto`, a group name, or an image reference used as is."},"entrypoint":{"$ref":"#/definitions/stringList"},"service":{"type":"boolean"}}},"dataPath":{"type":"string","pattern":"^[A-Za-z0-9._@+=,/*?\\\\[\\\\]{}~:%-]+$","x-message":"paths reach shell commands: use letters, digits, / . _ - @ + = , : ~ % and the glob characters * ? [ ] { } (no spaces, quotes or $)"}}}');
+;// CONCATENATED MODULE: ./src/common/suggest.ts
 /** "Did you mean" suggestions for misspelled names, shared by the loader and the lint rules. */
 /**
  * Edit distance counting a swap of two neighbouring letters as one edit (optimal string
@@ -57831,7 +57831,7 @@ function closest(word, candidates) {
         : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/lint/catalogue.ts
+;// CONCATENATED MODULE: ./src/common/rules.ts
 const DOCS_BASE = 'https://github.com/stowage-dev/stowage/blob/main/docs/rules';
 function rule(id, name, defaultSeverity, owner, description, help) {
     return { id, name, defaultSeverity, description, docsUrl: `${DOCS_BASE}/${id}.md`, help, owner };
@@ -57889,7 +57889,7 @@ function requireRule(id) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/spec/source.ts
+;// CONCATENATED MODULE: ./src/workflow/source.ts
 /**
  * Source positions for YAML documents: maps a node path (`['steps', 'train', 'inputs', 0]`) to the
  * exact span of that node, or of its mapping key, in the file it was read from.
@@ -57998,7 +57998,7 @@ class YamlSource {
     }
 }
 
-;// CONCATENATED MODULE: ./src/spec/units.ts
+;// CONCATENATED MODULE: ./src/common/units.ts
 /**
  * Durations and sizes as people write them in a spec (`30m`, `1h30m`, `2GB`), normalised to
  * seconds and bytes. Plain numbers are already seconds or bytes.
@@ -58919,7 +58919,7 @@ function slug(runtime) {
     return runtime.toLowerCase().replace(/[^a-z0-9]+/g, '');
 }
 
-;// CONCATENATED MODULE: ./src/plan/family.ts
+;// CONCATENATED MODULE: ./src/software/family.ts
 /**
  * Package names whose usual builds run on a GPU (pip, conda and apt names, lower case). A prefix
  * ending in `*` matches any name that starts with it.
@@ -59013,7 +59013,7 @@ var specifier_default = /*#__PURE__*/__nccwpck_require__.n(lib_specifier);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
-;// CONCATENATED MODULE: ./src/plan/ranges.ts
+;// CONCATENATED MODULE: ./src/software/ranges.ts
 /**
  * Version sets as unions of intervals over an ordered version space. Each ecosystem brings its own
  * comparison; "no version satisfies both" then reduces to "the two unions do not intersect".
@@ -59101,7 +59101,7 @@ function contains(set, version, cmp) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/plan/version-order.ts
+;// CONCATENATED MODULE: ./src/software/version-order.ts
 /**
  * Version orderings per ecosystem. PEP 440 and semver come from their libraries; conda, Debian,
  * Maven and R orderings are small re-implementations of the documented algorithms.
@@ -59299,7 +59299,7 @@ function moreSpecificRuntime(a, b) {
     return b.split('.').length > a.split('.').length ? b : a;
 }
 
-;// CONCATENATED MODULE: ./src/plan/requirements.ts
+;// CONCATENATED MODULE: ./src/software/requirements.ts
 /**
  * Requirement parsing and conflict detection per ecosystem.
  *
@@ -60444,7 +60444,7 @@ function lintWorkflow(workflow, options = {}) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/safe-paths.ts
+;// CONCATENATED MODULE: ./src/common/paths.ts
 /**
  * Paths a spec names must stay inside the repository, also through symbolic links: a pull request
  * can commit a link (`.stowage -> /somewhere`, `data -> /home/runner`) that plain path checks miss.
@@ -60489,7 +60489,7 @@ function assertNoLinkOnTheWay(root, dir) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/plan/image-ref.ts
+;// CONCATENATED MODULE: ./src/software/image-ref.ts
 /** Image references that may reach a Dockerfile `FROM` line or a `docker run`. */
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?|\\[[0-9a-fA-F:]+\\](?::[0-9]+)?)';
@@ -60503,7 +60503,7 @@ function isGroupName(name) {
     return /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(name) && name.length <= 63;
 }
 
-;// CONCATENATED MODULE: ./src/plan/files.ts
+;// CONCATENATED MODULE: ./src/app/plan-files.ts
 /**
  * The plan's files on disk: reading the build context for the content hash, and writing
  * `plan.json` plus a folder per group. Used by the CLI, the action and the engine; the planner
@@ -60567,7 +60567,7 @@ function removeStaleGroups(p, outDir) {
 }
 /**
  * Writes the plan's files; a blocked group gets only a `BLOCKED.txt` saying why. With `root`, a
- * symbolic link between it and `outDir` is refused (see safe-paths).
+ * symbolic link between it and `outDir` is refused (see common/paths).
  */
 function writePlanFiles(p, outDir, root) {
     if (root)
@@ -62059,12 +62059,12 @@ function monolithConflicts(steps, ctx) {
     return n;
 }
 
-;// CONCATENATED MODULE: ./src/spec/model.ts
+;// CONCATENATED MODULE: ./src/workflow/model.ts
 function emptySoftware() {
     return { pip: [], conda: [], cran: [], bioconductor: [], maven: [], apt: [], npm: [], files: [] };
 }
 
-;// CONCATENATED MODULE: ./src/spec/importers/common.ts
+;// CONCATENATED MODULE: ./src/workflow/importers/common.ts
 /**
  * What every importer shares: the result shape, the import findings, conda environment files
  * (used by nf-core modules and Snakemake rules alike), and a small file walker.
@@ -62299,7 +62299,7 @@ function limitRules(workflow, formatName, limits, extra = '') {
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var dist_ajv = __nccwpck_require__(2463);
-;// CONCATENATED MODULE: ./src/spec/schema-errors.ts
+;// CONCATENATED MODULE: ./src/workflow/schema-errors.ts
 
 /** JSON pointer (`/steps/a/run`) → path segments; array indexes become numbers. */
 function pointerToPath(pointer, data) {
@@ -62464,7 +62464,7 @@ function problemFor(error, path, data) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/spec/load.ts
+;// CONCATENATED MODULE: ./src/workflow/load.ts
 /**
  * Loads a Stowage spec: YAML text → syntax findings → schema findings (STW100) → Workflow model.
  *
@@ -62776,7 +62776,7 @@ function load_toLintConfig(d) {
     return { rules, settings: load_isRecord(d.settings) ? { ...d.settings } : {} };
 }
 
-;// CONCATENATED MODULE: ./src/spec/importers/locator.ts
+;// CONCATENATED MODULE: ./src/workflow/importers/locator.ts
 function pathKey(path) {
     return JSON.stringify(path);
 }
@@ -62851,7 +62851,7 @@ class OffsetMapper {
     }
 }
 
-;// CONCATENATED MODULE: ./src/spec/importers/units.ts
+;// CONCATENATED MODULE: ./src/workflow/importers/units.ts
 /**
  * Resource figures as the source engines write them, turned into the model's units (bytes,
  * seconds). Nextflow's MemoryUnit and CWL's ramMin are binary (1 GB = 1024³ B, ramMin in MiB);
@@ -62923,7 +62923,7 @@ function units_parseDuration(text) {
     return Math.round(total);
 }
 
-;// CONCATENATED MODULE: ./src/spec/importers/cwl.ts
+;// CONCATENATED MODULE: ./src/workflow/importers/cwl.ts
 /**
  * CWL importer (v1.0–v1.2, YAML or JSON, packed `$graph` too). Each step of the Workflow becomes
  * a step; its `run` tool's requirements and hints — SoftwareRequirement, DockerRequirement,
@@ -63396,7 +63396,7 @@ function softwareSpec(pkg, value) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/spec/importers/groovy.ts
+;// CONCATENATED MODULE: ./src/workflow/importers/groovy.ts
 /**
  * A small tokenizer for the Groovy that Nextflow scripts and configs are written in. It is not a
  * Groovy parser: it turns text into tokens with offsets — skipping comments, keeping strings whole
@@ -63624,7 +63624,7 @@ function statements(tokens, from, to) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/spec/importers/nextflow-config.ts
+;// CONCATENATED MODULE: ./src/workflow/importers/nextflow-config.ts
 
 
 const RESOURCE_KEYS = ['cpus', 'memory', 'time', 'accelerator'];
@@ -63899,7 +63899,7 @@ function isGroovySyntaxError(e) {
     return e instanceof GroovySyntaxError;
 }
 
-;// CONCATENATED MODULE: ./src/spec/importers/nextflow.ts
+;// CONCATENATED MODULE: ./src/workflow/importers/nextflow.ts
 /**
  * nf-core / Nextflow importer. Every `process` in the pipeline's `.nf` files (nf-core modules,
  * local modules, processes written inline) becomes a step: its conda environment file (or inline
@@ -64276,7 +64276,7 @@ function withoutVersionsHeredoc(script) {
         .trim();
 }
 
-;// CONCATENATED MODULE: ./src/spec/importers/snakemake.ts
+;// CONCATENATED MODULE: ./src/workflow/importers/snakemake.ts
 /**
  * Snakemake importer. Rules of the `Snakefile` and the `.smk` files it `include:`s become steps:
  * `conda:` environment files give the software, `threads` and `resources` the resources, and
@@ -64816,7 +64816,7 @@ function wire(workflow, steps, ctx, target) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/spec/importers/index.ts
+;// CONCATENATED MODULE: ./src/workflow/importers/index.ts
 /**
  * One entry point for every workflow format Stowage reads: a stowage spec or an existing
  * Nextflow, Snakemake or CWL pipeline. All produce the same Workflow model, so lint, plan and
@@ -64917,7 +64917,7 @@ function importWorkflow(pathOrDir, options = {}) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine.ts
+;// CONCATENATED MODULE: ./src/app/check.ts
 /**
  * The shared pipeline both adapters run: load (or import) a workflow, plan it, lint it.
  * Free of `@actions/*`: the action and the CLI differ only in how they read options and print.
@@ -64938,7 +64938,7 @@ function importWorkflow(pathOrDir, options = {}) {
 class InputError extends Error {
 }
 const DEFAULT_CONFIG = '.stowage/config.yml';
-function engine_check(specPath, options) {
+function check_check(specPath, options) {
     const resolved = external_node_path_default().resolve(options.root, specPath);
     if (!(0,external_node_fs_namespaceObject.existsSync)(resolved)) {
         throw new InputError(`cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml) or of a pipeline folder.`);
@@ -65037,7 +65037,7 @@ function readLintConfig(options) {
     return { config, configFile: shown, findings, sources: [[shown, text]] };
 }
 
-;// CONCATENATED MODULE: ./src/plan/markdown.ts
+;// CONCATENATED MODULE: ./src/report/plan.ts
 /**
  * The plan for people: a fixed-width table for terminals and Markdown for the job summary, each
  * with the lower bound and the two baselines (one image per step, one image for everything).
@@ -65052,7 +65052,7 @@ function hashOf(g) {
         return 'blocked';
     return g.contentHash.slice(0, 12);
 }
-function markdown_familyOf(g) {
+function plan_familyOf(g) {
     return `${g.family}${g.gpu ? ' (GPU)' : ''}${g.pinned ? ', pinned' : ''}`;
 }
 function shorten(text, max) {
@@ -65073,7 +65073,7 @@ function planTable(plan) {
     const header = ['GROUP', 'FAMILY', 'STEPS', 'PACKAGES', 'EST. SIZE', 'HASH'];
     const rows = plan.groups.map((g) => [
         g.name,
-        markdown_familyOf(g),
+        plan_familyOf(g),
         g.steps.join(', '),
         shorten(packagesOf(g), 60),
         formatBytes(g.estimatedSize),
@@ -65099,7 +65099,7 @@ function planMarkdown(plan) {
         '| --- | --- | --- | --- | ---: | --- |',
     ];
     for (const g of plan.groups) {
-        out.push(`| ${cell(g.name)} | ${cell(markdown_familyOf(g))} | ${cell(g.steps.join(', '))} | ${cell(packagesOf(g))} | ${sizes_formatBytes(g.estimatedSize)} | ${g.blocked ? '**blocked**' : `\`${hashOf(g)}\``} |`);
+        out.push(`| ${cell(g.name)} | ${cell(plan_familyOf(g))} | ${cell(g.steps.join(', '))} | ${cell(packagesOf(g))} | ${sizes_formatBytes(g.estimatedSize)} | ${g.blocked ? '**blocked**' : `\`${hashOf(g)}\``} |`);
     }
     for (const e of plan.external) {
         out.push(`| ${cell(e.step)} | external | ${cell(e.step)} | ${cell(e.image)} | - | - |`);
@@ -65974,7 +65974,7 @@ function exportSnakemake(input) {
 ;// CONCATENATED MODULE: ./src/export/types.ts
 const EXPORT_ENGINES = ['nextflow', 'snakemake', 'cwl', 'slurm'];
 
-;// CONCATENATED MODULE: ./src/export/compare.ts
+;// CONCATENATED MODULE: ./src/report/comparison.ts
 
 function compareImages(workflow, currentImages, plan, options = {}) {
     const imageSizes = options.imageSizes ?? {};
@@ -66041,7 +66041,7 @@ function compareImages(workflow, currentImages, plan, options = {}) {
     };
 }
 /** Markdown table cells: a pipe or a newline would break the table. */
-function compare_cell(text) {
+function comparison_cell(text) {
     return text
         .replace(/\\/g, '\\\\')
         .replace(/\|/g, '\\|')
@@ -66065,11 +66065,11 @@ function comparisonMarkdown(c) {
                 : ''),
     ];
     if (c.before.stepsWithoutImage.length > 0) {
-        lines.push(`Steps without a declared image today: ${c.before.stepsWithoutImage.map((s) => `\`${compare_cell(s)}\``).join(', ')}.`);
+        lines.push(`Steps without a declared image today: ${c.before.stepsWithoutImage.map((s) => `\`${comparison_cell(s)}\``).join(', ')}.`);
     }
     lines.push('', '| step | current image | planned image |', '| --- | --- | --- |');
     for (const row of c.steps) {
-        lines.push(`| ${compare_cell(row.step)} | ${row.current ? `\`${compare_cell(row.current)}\`` : '—'} | ${row.planned ? `\`${compare_cell(row.planned)}\`` : '—'} |`);
+        lines.push(`| ${comparison_cell(row.step)} | ${row.current ? `\`${comparison_cell(row.current)}\`` : '—'} | ${row.planned ? `\`${comparison_cell(row.planned)}\`` : '—'} |`);
     }
     return `${lines.join('\n')}\n`;
 }
@@ -66087,7 +66087,7 @@ function comparisonText(c) {
     return `${table.join('\n')}\nconflicting requirement pairs kept apart: ${c.conflicts}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/build/reference.ts
+;// CONCATENATED MODULE: ./src/images/reference.ts
 /**
  * Image references in the docker reference grammar (distribution/reference): the registry host,
  * the repository path and tags. Every piece of a spec or an input that ends up in a tag, an
@@ -66179,7 +66179,7 @@ function loginHost(repo) {
     return repo.host === DOCKER_HUB ? 'docker.io' : repo.host;
 }
 
-;// CONCATENATED MODULE: ./src/build/tags.ts
+;// CONCATENATED MODULE: ./src/images/tags.ts
 /**
  * Tags, OCI labels and the push policy of a run, computed from the run's context. Pure: the
  * action adapter turns the GitHub context into a `RunContext`; the CLI makes one by hand.
@@ -66498,7 +66498,7 @@ function ociLabels(ctx, opts) {
         .map(([k, v]) => [k, labelValue(v)]));
 }
 
-;// CONCATENATED MODULE: ./src/export/step-images.ts
+;// CONCATENATED MODULE: ./src/app/step-images.ts
 
 /**
  * The step → image map the exports take: each step of a group gets the group's image, by
@@ -66548,7 +66548,7 @@ function plannedImages(plan, registry) {
     return images;
 }
 
-;// CONCATENATED MODULE: ./src/export/nextflow-config-check.ts
+;// CONCATENATED MODULE: ./__tests__/helpers/nextflow-config.ts
 /**
  * Reads back a Nextflow config written in the plain subset Stowage generates — scopes
  * (`process { … }`), selectors (`withName: 'X' { … }`) and `name = literal` settings — on top of
@@ -66674,7 +66674,7 @@ function exportFor(engine, input) {
 
 
 
-;// CONCATENATED MODULE: ./src/export/write.ts
+;// CONCATENATED MODULE: ./src/app/export.ts
 /**
  * Writes the files that hand the built images to a workflow engine,
  * under `<outDir>/<engine>/`. The lead's CLI parses arguments and prints `lines`.
@@ -66731,7 +66731,7 @@ function writeExports(engines, options) {
     return lines;
 }
 
-;// CONCATENATED MODULE: ./src/build/outputs.ts
+;// CONCATENATED MODULE: ./src/images/outputs.ts
 /** `images`: per group, image, tags, digest, status and real size. */
 function imagesOutput(results) {
     return results.map((r) => ({
@@ -66824,7 +66824,7 @@ const src_version_VERSION = package_namespaceObject.rE;
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/build/builder.ts
+;// CONCATENATED MODULE: ./src/images/builder.ts
 /**
  * The builder interface: what the build layer asks of docker or buildah. A backend builds one
  * Dockerfile into an image with the given tags and labels and pushes it when asked; choosing the
@@ -66894,7 +66894,7 @@ function digestFromPushOutput(output) {
     return matches.at(-1)?.[1];
 }
 
-;// CONCATENATED MODULE: ./src/build/buildah.ts
+;// CONCATENATED MODULE: ./src/images/buildah.ts
 /**
  * The buildah backend, for runners without a daemon: `buildah bud --isolation chroot` (works
  * unprivileged in containers without nested namespaces) and `buildah push --digestfile` per tag.
@@ -66980,7 +66980,7 @@ class BuildahBuilder {
     }
 }
 
-;// CONCATENATED MODULE: ./src/build/docker.ts
+;// CONCATENATED MODULE: ./src/images/docker.ts
 /**
  * The docker backend. Two paths, detected rather than assumed:
  * - buildx present (GitHub runners): `docker buildx build` with cache export (`gha`, `registry`,
@@ -67151,7 +67151,7 @@ class DockerBuilder {
     }
 }
 
-;// CONCATENATED MODULE: ./src/build/select.ts
+;// CONCATENATED MODULE: ./src/images/select.ts
 /** Chooses the builder backend: the `builder` input (`auto|docker|buildah`). */
 
 
@@ -67217,7 +67217,7 @@ async function selectBuilder(kind, options = {}) {
             'daemon (apt-get install docker.io) or install buildah (apt-get install buildah)');
 }
 
-;// CONCATENATED MODULE: ./src/build/registry.ts
+;// CONCATENATED MODULE: ./src/images/registry.ts
 /**
  * A small client for the registry HTTP API v2 (the distribution spec), enough for the build layer:
  * ask whether a tag exists, read a manifest and its config (labels, size), and add tags to an
@@ -67604,7 +67604,7 @@ class RegistryClient {
     }
 }
 
-;// CONCATENATED MODULE: ./src/build/run.ts
+;// CONCATENATED MODULE: ./src/images/build.ts
 /**
  * Builds a plan: for each group, write its generated files, ask the registry whether the
  * content-hash tag exists (then only add the run's tags: `skipped`), else build and push. Groups
@@ -68265,7 +68265,7 @@ async function run() {
         const root = process.env.GITHUB_WORKSPACE || process.cwd();
         const wantPlan = inputs.mode !== 'lint';
         const result = await group(`Lint${wantPlan ? ' and plan' : ''} ${inputs.spec}`, async () => {
-            const checked = engine_check(inputs.spec, {
+            const checked = check_check(inputs.spec, {
                 root,
                 configPath: inputs.config,
                 importFormat: inputs.importFormat,

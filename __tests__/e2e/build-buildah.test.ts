@@ -4,8 +4,8 @@
  */
 import { jest } from '@jest/globals';
 import { join } from 'node:path';
-import { RegistryClient } from '../../src/build/registry.js';
-import { contentHashTag } from '../../src/build/tags.js';
+import { RegistryClient } from '../../src/images/registry.js';
+import { contentHashTag } from '../../src/images/tags.js';
 import { drive, type DriveRequest } from './drive.js';
 import {
   baseImagesFor,

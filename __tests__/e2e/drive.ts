@@ -9,11 +9,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { execTool, type BuilderKind } from '../../src/build/builder.js';
-import { imagesOutput, stepImagesOutput, type ImageOutput } from '../../src/build/outputs.js';
-import { buildPlan, type BuildLog } from '../../src/build/run.js';
-import { selectBuilder } from '../../src/build/select.js';
-import { decidePush, parseTagRules, type RunContext } from '../../src/build/tags.js';
+import { execTool, type BuilderKind } from '../../src/images/builder.js';
+import { imagesOutput, stepImagesOutput, type ImageOutput } from '../../src/images/outputs.js';
+import { buildPlan, type BuildLog } from '../../src/images/build.js';
+import { selectBuilder } from '../../src/images/select.js';
+import { decidePush, parseTagRules, type RunContext } from '../../src/images/tags.js';
 import { DOCKER, planWorkspace } from './harness.js';
 
 /**

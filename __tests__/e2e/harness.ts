@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { plan } from '../../src/plan/plan.js';
-import { loadSpecFile } from '../../src/spec/load.js';
+import { loadSpecFile } from '../../src/workflow/load.js';
 import type { Plan } from '../../src/plan/types.js';
 
 export const DOCKER = process.env.STOWAGE_DOCKER_BINARY ?? '/usr/bin/docker';

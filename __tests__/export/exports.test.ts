@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as cwl from 'cwl-ts-auto';
 import { parse } from 'yaml';
-import { runExportCommand } from '../../src/export/write.js';
+import { runExportCommand } from '../../src/app/export.js';
 import {
   exportCwl,
   exportNextflow,
@@ -12,11 +12,11 @@ import {
   exportSnakemake,
   type StepImages,
 } from '../../src/export/index.js';
-import { ConfigCheckError, readNextflowConfig } from '../../src/export/nextflow-config-check.js';
+import { ConfigCheckError, readNextflowConfig } from '../helpers/nextflow-config.js';
 import { slurmTime } from '../../src/export/slurm.js';
-import { importWorkflow } from '../../src/spec/importers/index.js';
-import { newStep, newWorkflow } from '../../src/spec/importers/common.js';
-import { RecordedSource } from '../../src/spec/importers/locator.js';
+import { importWorkflow } from '../../src/workflow/importers/index.js';
+import { newStep, newWorkflow } from '../../src/workflow/importers/common.js';
+import { RecordedSource } from '../../src/workflow/importers/locator.js';
 
 const FIX = '__tests__/fixtures';
 const digest = (n: number): string => `sha256:${n.toString(16).padStart(64, '0')}`;

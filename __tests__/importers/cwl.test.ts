@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { importCwl } from '../../src/spec/importers/cwl.js';
+import { importCwl } from '../../src/workflow/importers/cwl.js';
 
 const ROOT = process.cwd();
 const REL = '__tests__/fixtures/cwl/variant';

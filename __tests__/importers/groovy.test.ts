@@ -1,6 +1,6 @@
-import { GroovySyntaxError, statements, tokenizeGroovy } from '../../src/spec/importers/groovy.js';
-import { evaluate, settingValue } from '../../src/spec/importers/nextflow-config.js';
-import { parseDuration, parseMemory } from '../../src/spec/importers/units.js';
+import { GroovySyntaxError, statements, tokenizeGroovy } from '../../src/workflow/importers/groovy.js';
+import { evaluate, settingValue } from '../../src/workflow/importers/nextflow-config.js';
+import { parseDuration, parseMemory } from '../../src/workflow/importers/units.js';
 
 const GB = 1024 ** 3;
 

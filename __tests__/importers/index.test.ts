@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectFormat, importWorkflow } from '../../src/spec/importers/index.js';
+import { detectFormat, importWorkflow } from '../../src/workflow/importers/index.js';
 
 const FIX = '__tests__/fixtures';
 

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { importNextflow } from '../../src/spec/importers/nextflow.js';
+import { importNextflow } from '../../src/workflow/importers/nextflow.js';
 
 const ROOT = process.cwd();
 const PIPELINE = resolve('__tests__/fixtures/nextflow/nf-core-mini');

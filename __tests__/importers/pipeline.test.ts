@@ -2,10 +2,10 @@
  * Imported pipelines go through the real lint and plan unchanged: the version clashes of the
  * fixtures end up in separate images, and the rules a format cannot feed say so once.
  */
-import { compareImages, comparisonMarkdown } from '../../src/export/compare.js';
+import { compareImages, comparisonMarkdown } from '../../src/report/comparison.js';
 import { lintWorkflow } from '../../src/lint/index.js';
 import { plan } from '../../src/plan/plan.js';
-import { importWorkflow } from '../../src/spec/importers/index.js';
+import { importWorkflow } from '../../src/workflow/importers/index.js';
 
 const FIX = '__tests__/fixtures';
 

@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { GroovySyntaxError, tokenizeGroovy } from '../../src/spec/importers/groovy.js';
-import { importWorkflow } from '../../src/spec/importers/index.js';
+import { GroovySyntaxError, tokenizeGroovy } from '../../src/workflow/importers/groovy.js';
+import { importWorkflow } from '../../src/workflow/importers/index.js';
 
 /** Text made of the characters that matter to the parsers, so the fuzzer hits their edges. */
 const sourceText = fc

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { importSnakemake, patternsMatch } from '../../src/spec/importers/snakemake.js';
+import { importSnakemake, patternsMatch } from '../../src/workflow/importers/snakemake.js';
 
 const ROOT = process.cwd();
 const REL = '__tests__/fixtures/snakemake/calling/workflow';

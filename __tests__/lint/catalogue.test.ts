@@ -1,7 +1,7 @@
 /** The rule catalogue: complete, consistent, and every rule documented. */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { RULES, ruleById, ruleByIdOrName } from '../../src/lint/catalogue.js';
+import { RULES, ruleById, ruleByIdOrName } from '../../src/common/rules.js';
 import { LINT_RULES } from '../../src/lint/rules/index.js';
 
 const DESIGN_IDS = [

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { RULES } from '../../src/lint/catalogue.js';
+import { RULES } from '../../src/common/rules.js';
 import { lint } from './helpers.js';
 
 /** Fragments on the pages leave out what the example does not need; fill in the required keys. */

@@ -1,7 +1,7 @@
 /** The example workflows: the real ones lint clean, the broken ones show each smell where noted. */
 import { describe, expect, it } from '@jest/globals';
 import { lintWorkflow } from '../../src/lint/index.js';
-import { loadSpecFile } from '../../src/spec/load.js';
+import { loadSpecFile } from '../../src/workflow/load.js';
 
 function lintFile(path: string): string[] {
   const loaded = loadSpecFile(path);

@@ -1,9 +1,9 @@
 /** The shared dependency graph: references, producers and consumers, and loops. */
 import { describe, expect, it } from '@jest/globals';
 import { buildGraph } from '../../src/lint/graph.js';
-import { loadSpecText } from '../../src/spec/load.js';
-import { emptySoftware, type Step, type Workflow } from '../../src/spec/model.js';
-import { RecordedSource } from '../../src/spec/importers/locator.js';
+import { loadSpecText } from '../../src/workflow/load.js';
+import { emptySoftware, type Step, type Workflow } from '../../src/workflow/model.js';
+import { RecordedSource } from '../../src/workflow/importers/locator.js';
 import { yaml } from './helpers.js';
 
 function graphOf(...steps: string[]) {

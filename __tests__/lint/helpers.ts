@@ -1,8 +1,8 @@
 /** Shared helpers for the lint tests: load a spec from text, lint it, and find spans by text. */
 import { expect } from '@jest/globals';
-import type { Finding, Span } from '../../src/findings.js';
+import type { Finding, Span } from '../../src/common/findings.js';
 import { lintWorkflow, type LintOptions, type LintResult } from '../../src/lint/index.js';
-import { loadSpecText } from '../../src/spec/load.js';
+import { loadSpecText } from '../../src/workflow/load.js';
 
 export const FILE = 'stowage.yml';
 

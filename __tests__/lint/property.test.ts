@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import type { Finding } from '../../src/findings.js';
+import type { Finding } from '../../src/common/findings.js';
 import { lintWorkflow } from '../../src/lint/index.js';
-import { loadSpecText } from '../../src/spec/load.js';
-import { splitLines } from '../../src/spec/source.js';
+import { loadSpecText } from '../../src/workflow/load.js';
+import { splitLines } from '../../src/workflow/source.js';
 
 /** Load and lint; returns the findings and the texts of the files they may name. */
 function loadAndLint(text: string): { findings: Finding[]; files: ReadonlyMap<string, string> } {

@@ -2,11 +2,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dirname } from 'node:path';
-import { contextReader, writePlanFiles } from '../../src/plan/files.js';
-import { planMarkdown, planTable } from '../../src/plan/markdown.js';
+import { contextReader, writePlanFiles } from '../../src/app/plan-files.js';
+import { planMarkdown, planTable } from '../../src/report/plan.js';
 import { plan } from '../../src/plan/plan.js';
 import type { Plan } from '../../src/plan/types.js';
-import type { Workflow } from '../../src/spec/model.js';
+import type { Workflow } from '../../src/workflow/model.js';
 
 /** What `stowage plan` does with a loaded workflow: plan with the context's bytes, write, print. */
 function runPlanCommand(

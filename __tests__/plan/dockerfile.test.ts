@@ -17,7 +17,7 @@ import {
   substitutePlaceholders,
 } from '../../src/plan/dockerfile.js';
 import { plan } from '../../src/plan/plan.js';
-import { loadSpecText } from '../../src/spec/load.js';
+import { loadSpecText } from '../../src/workflow/load.js';
 import { step } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

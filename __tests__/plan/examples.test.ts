@@ -1,8 +1,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { contextReader } from '../../src/plan/files.js';
+import { contextReader } from '../../src/app/plan-files.js';
 import { plan } from '../../src/plan/plan.js';
-import { loadSpecFile } from '../../src/spec/load.js';
+import { loadSpecFile } from '../../src/workflow/load.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

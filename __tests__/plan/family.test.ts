@@ -1,4 +1,4 @@
-import { familyOf, isGpuPackage, isGpuStep } from '../../src/plan/family.js';
+import { familyOf, isGpuPackage, isGpuStep } from '../../src/software/family.js';
 import { step } from './helpers.js';
 
 describe('familyOf', () => {

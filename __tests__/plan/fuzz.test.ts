@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { plan } from '../../src/plan/plan.js';
-import type { Software } from '../../src/spec/model.js';
+import type { Software } from '../../src/workflow/model.js';
 import { step, workflow } from './helpers.js';
 
 const INSTRUCTION = /^(FROM|USER|ENV|RUN|COPY|LABEL|WORKDIR|ENTRYPOINT) |^ {6}\S|^#|^$/;

@@ -1,6 +1,6 @@
 /** Hand-made model objects for plan tests (no loader needed). */
-import type { NodePath, Software, Step, Workflow } from '../../src/spec/model.js';
-import { emptySoftware } from '../../src/spec/model.js';
+import type { NodePath, Software, Step, Workflow } from '../../src/workflow/model.js';
+import { emptySoftware } from '../../src/workflow/model.js';
 
 export function software(s: Partial<Software> = {}): Software {
   return { ...emptySoftware(), ...s };

@@ -1,6 +1,6 @@
 import { plan } from '../../src/plan/plan.js';
 import type { Plan } from '../../src/plan/types.js';
-import type { GroupPin, Step } from '../../src/spec/model.js';
+import type { GroupPin, Step } from '../../src/workflow/model.js';
 import { step, workflow } from './helpers.js';
 
 const GB = 1_000_000_000;

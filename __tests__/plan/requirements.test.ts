@@ -6,14 +6,14 @@ import {
   parseRuntime,
   type Ecosystem,
   type Requirement,
-} from '../../src/plan/requirements.js';
-import { contains } from '../../src/plan/ranges.js';
+} from '../../src/software/requirements.js';
+import { contains } from '../../src/software/ranges.js';
 import {
   compareConda,
   compareDebian,
   compareMaven,
   runtimesCompatible,
-} from '../../src/plan/version-order.js';
+} from '../../src/software/version-order.js';
 
 function req(ecosystem: Ecosystem, text: string): Requirement {
   const r = parseRequirement(ecosystem, text);

@@ -6,7 +6,7 @@ import {
   GITHUB_ANNOTATION_LIMIT,
   selectAnnotations,
 } from '../../src/report/annotations.js';
-import type { Finding, Severity } from '../../src/findings.js';
+import type { Finding, Severity } from '../../src/common/findings.js';
 import { finding } from './helpers.js';
 
 describe('formatAnnotation', () => {

@@ -12,7 +12,7 @@ import { formatAnnotation, selectAnnotations } from '../../src/report/annotation
 import { findingsByStep } from '../../src/report/mermaid.js';
 import { toSarif } from '../../src/report/sarif.js';
 import { summaryMarkdown } from '../../src/report/summary.js';
-import { loadSpecFile } from '../../src/spec/load.js';
+import { loadSpecFile } from '../../src/workflow/load.js';
 import { parseMermaid, stopMermaid } from './mermaid-parse.js';
 
 afterAll(stopMermaid);

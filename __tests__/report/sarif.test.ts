@@ -1,5 +1,5 @@
-import type { Finding } from '../../src/findings.js';
-import { RULES } from '../../src/lint/catalogue.js';
+import type { Finding } from '../../src/common/findings.js';
+import { RULES } from '../../src/common/rules.js';
 import { formatSarif, relativeUri, toSarif, type SarifRule } from '../../src/report/sarif.js';
 import { finding } from './helpers.js';
 import { sarifValidator } from '../helpers/sarif.js';

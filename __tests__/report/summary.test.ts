@@ -1,5 +1,5 @@
 import { marked } from 'marked';
-import type { Finding } from '../../src/findings.js';
+import type { Finding } from '../../src/common/findings.js';
 import { selectAnnotations } from '../../src/report/annotations.js';
 import { escapeCell, lineUrl, messageCell, summaryMarkdown } from '../../src/report/summary.js';
 import { finding, step, workflow } from './helpers.js';

@@ -5,16 +5,16 @@
 import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
 import type { Plan } from '../plan/types.js';
-import { selectBuilder } from '../build/select.js';
-import type { BuilderKind, CacheMode, Provenance } from '../build/builder.js';
-import { buildPlan, type BuildLog, type BuildResult } from '../build/run.js';
+import { selectBuilder } from '../images/select.js';
+import type { BuilderKind, CacheMode, Provenance } from '../images/builder.js';
+import { buildPlan, type BuildLog, type BuildResult } from '../images/build.js';
 import {
   buildSummaryMarkdown,
   imagesOutput,
   matrixOutput,
   stepImagesOutput,
-} from '../build/outputs.js';
-import { decidePush, parseTagRules, type PushMode, type RunContext } from '../build/tags.js';
+} from '../images/outputs.js';
+import { decidePush, parseTagRules, type PushMode, type RunContext } from '../images/tags.js';
 
 /**
  * The inputs `mode: build` reads. Structurally a subset of the action's `Inputs`
@@ -34,7 +34,7 @@ export interface BuildInputs {
   provenance: boolean | Provenance;
   parallel: number;
   groups: string[];
-  /** The `tags` input: extra tag rules, one per line (see src/build/tags.ts). */
+  /** The `tags` input: extra tag rules, one per line (see src/images/tags.ts). */
   tags: string[] | string;
   /** The docker client binary; default `docker` (or the STOWAGE_DOCKER environment variable). */
   dockerBinary?: string;

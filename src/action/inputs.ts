@@ -2,8 +2,8 @@
  * The action's inputs as one typed object. Parsing is pure (it takes a getter) so every input is
  * tested as a table of `INPUT_*` values, in the way of docker/build-push-action's context.ts.
  */
-import { SEVERITIES, type Severity } from '../findings.js';
-import { InputError } from '../engine.js';
+import { SEVERITIES, type Severity } from '../common/findings.js';
+import { InputError } from '../app/check.js';
 
 export type Mode = 'lint' | 'plan' | 'build';
 

@@ -6,11 +6,11 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { countBySeverity, failsAt, type Finding } from '../findings.js';
-import { check, InputError, type CheckResult } from '../engine.js';
+import { countBySeverity, failsAt, type Finding } from '../common/findings.js';
+import { check, InputError, type CheckResult } from '../app/check.js';
 import { RULES } from '../lint/index.js';
-import { planMarkdown } from '../plan/markdown.js';
-import { writePlanFiles } from '../plan/files.js';
+import { planMarkdown } from '../report/plan.js';
+import { writePlanFiles } from '../app/plan-files.js';
 import type { Plan } from '../plan/types.js';
 import { annotationProperties, selectAnnotations } from '../report/annotations.js';
 import { formatSarif } from '../report/sarif.js';
@@ -22,9 +22,9 @@ import {
   stepImagesFromPlan,
   type StepImages,
 } from '../export/index.js';
-import { writeExports } from '../export/write.js';
-import { matrixOutput } from '../build/outputs.js';
-import type { BuildResult } from '../build/run.js';
+import { writeExports } from '../app/export.js';
+import { matrixOutput } from '../images/outputs.js';
+import type { BuildResult } from '../images/build.js';
 import { VERSION } from '../version.js';
 import { runBuildMode } from './build.js';
 import { upsertStickyComment } from './comment.js';

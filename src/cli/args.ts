@@ -1,6 +1,6 @@
 /** Command-line parsing for `stowage`, kept apart from running so it is tested as a table. */
 import { parseArgs } from 'node:util';
-import { SEVERITIES, type Severity } from '../findings.js';
+import { SEVERITIES, type Severity } from '../common/findings.js';
 
 export const COMMANDS = ['lint', 'plan', 'build', 'export'] as const;
 export type Command = (typeof COMMANDS)[number];

@@ -4,9 +4,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { failsAt } from '../findings.js';
-import { check, InputError, type CheckResult } from '../engine.js';
-import { imagesOutput, type ImageOutput } from '../build/outputs.js';
+import { failsAt } from '../common/findings.js';
+import { check, InputError, type CheckResult } from '../app/check.js';
+import { imagesOutput, type ImageOutput } from '../images/outputs.js';
 import {
   compareImages,
   comparisonText,
@@ -14,10 +14,10 @@ import {
   plannedImages,
   type GroupImage,
 } from '../export/index.js';
-import { runExportCommand, isExportEngine } from '../export/write.js';
+import { runExportCommand, isExportEngine } from '../app/export.js';
 import { RULES } from '../lint/index.js';
-import { writePlanFiles } from '../plan/files.js';
-import { planTable } from '../plan/markdown.js';
+import { writePlanFiles } from '../app/plan-files.js';
+import { planTable } from '../report/plan.js';
 import type { Plan } from '../plan/types.js';
 import { formatAnnotation } from '../report/annotations.js';
 import { formatJson } from '../report/json.js';
@@ -25,7 +25,7 @@ import { formatSarif } from '../report/sarif.js';
 import { formatText } from '../report/text.js';
 import { VERSION } from '../version.js';
 import { parseCli, USAGE, type CliOptions } from './args.js';
-import { runBuildCommand } from './build.js';
+import { runBuildCommand } from '../app/build.js';
 
 export interface Io {
   stdout(text: string): void;

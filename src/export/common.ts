@@ -1,6 +1,6 @@
-import { isImageReference } from '../plan/image-ref.js';
+import { isImageReference } from '../software/image-ref.js';
 export { shellQuote } from '../plan/dockerfile.js';
-import type { Step } from '../spec/model.js';
+import type { Step } from '../workflow/model.js';
 import type { ExportInput, ExportResult, Pinning, StepImage } from './types.js';
 
 /** Steps that have a valid image, and those left out with the reason. */

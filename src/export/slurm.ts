@@ -4,7 +4,7 @@
  * `#SBATCH` lines are not shell: only validated numbers and a sanitised job name reach them;
  * everything else reaches the shell single-quoted.
  */
-import type { Step, Workflow } from '../spec/model.js';
+import type { Step, Workflow } from '../workflow/model.js';
 import { exportableSteps, pinningOf, pinningSentence, shellQuote } from './common.js';
 import type { ExportInput, ExportResult } from './types.js';
 

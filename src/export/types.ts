@@ -2,8 +2,8 @@
  * Exports hand the images Stowage built back to the engines that run on clusters. Each export is
  * a pure function from the workflow and a step → image map to file contents; the CLI writes them.
  */
-import type { Workflow } from '../spec/model.js';
-import type { ImportOrigin } from '../spec/importers/common.js';
+import type { Workflow } from '../workflow/model.js';
+import type { ImportOrigin } from '../workflow/importers/common.js';
 
 /** The image a step runs in: `ref` is `repo@sha256:…` when pinned by digest, `repo:tag` otherwise. */
 export interface StepImage {

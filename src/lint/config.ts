@@ -7,10 +7,10 @@
  * The spec's key is closer to the workflow, so it wins over the repository file, key by key.
  */
 import { LineCounter, parseDocument } from 'yaml';
-import type { Finding, Severity } from '../findings.js';
-import type { LintConfig, Location, NodePath, RuleLevel } from '../spec/model.js';
-import { spanOf, YamlSource } from '../spec/source.js';
-import { requireRule, RULES, ruleByIdOrName } from './catalogue.js';
+import type { Finding, Severity } from '../common/findings.js';
+import type { LintConfig, Location, NodePath, RuleLevel } from '../workflow/model.js';
+import { spanOf, YamlSource } from '../workflow/source.js';
+import { requireRule, RULES, ruleByIdOrName } from '../common/rules.js';
 import {
   defaultSettings,
   isSettingName,

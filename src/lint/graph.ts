@@ -3,7 +3,7 @@
  * step input refers to, who produces and who consumes each output, the step-to-step edges, and
  * the loops among them.
  */
-import type { Step, Workflow } from '../spec/model.js';
+import type { Step, Workflow } from '../workflow/model.js';
 
 /** What one entry of a step's `inputs` resolved to. */
 export type Reference =

@@ -3,16 +3,16 @@
  * (levels, off) and the suppression comments to those findings and to the findings other layers
  * hand in (`extra`: the loader's STW100, the plan's STW404–406 and STW410).
  */
-import { compareFindings, type Finding } from '../findings.js';
-import type { LintConfig, RuleLevel, Workflow } from '../spec/model.js';
-import { RULES, ruleById } from './catalogue.js';
+import { compareFindings, type Finding } from '../common/findings.js';
+import type { LintConfig, RuleLevel, Workflow } from '../workflow/model.js';
+import { RULES, ruleById } from '../common/rules.js';
 import { checkLintConfig, mergeLintConfig, resolveLintConfig } from './config.js';
 import { buildGraph } from './graph.js';
 import { runRule } from './rule.js';
 import { LINT_RULES } from './rules/index.js';
 import { applySuppressions, parseSuppressions } from './suppress.js';
 
-export { RULES, ruleById, ruleByIdOrName, type RuleMeta } from './catalogue.js';
+export { RULES, ruleById, ruleByIdOrName, type RuleMeta } from '../common/rules.js';
 export { loadLintConfig, mergeLintConfig } from './config.js';
 export { SETTINGS, type SettingName } from './settings.js';
 

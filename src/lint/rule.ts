@@ -2,9 +2,9 @@
  * The shape of a lint rule, after ESLint and actionlint: catalogue metadata plus a `check` that
  * reads the workflow (and the shared dependency graph) and reports findings at exact spans.
  */
-import type { Finding, Severity } from '../findings.js';
-import type { Location, NodePath, Workflow } from '../spec/model.js';
-import { requireRule, type RuleMeta } from './catalogue.js';
+import type { Finding, Severity } from '../common/findings.js';
+import type { Location, NodePath, Workflow } from '../workflow/model.js';
+import { requireRule, type RuleMeta } from '../common/rules.js';
 import type { DependencyGraph } from './graph.js';
 import type { Settings } from './settings.js';
 

@@ -3,10 +3,10 @@
  * container setting, same family and GPU flag, compatible runtimes, no conflicting requirements.
  * Lint runs without a plan, so this is the pairwise test the grouping applies.
  */
-import { familyOf } from '../plan/family.js';
-import { conflicts, ECOSYSTEMS, parseRequirement, type Requirement } from '../plan/requirements.js';
-import { runtimesCompatible } from '../plan/version-order.js';
-import type { Step } from '../spec/model.js';
+import { familyOf } from '../software/family.js';
+import { conflicts, ECOSYSTEMS, parseRequirement, type Requirement } from '../software/requirements.js';
+import { runtimesCompatible } from '../software/version-order.js';
+import type { Step } from '../workflow/model.js';
 
 export interface GroupKey {
   /** A printable name of the group: `python`, `python-gpu`, a pinned group's name. */

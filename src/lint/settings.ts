@@ -2,7 +2,7 @@
  * Rule settings (thresholds) users may change under `settings:` in the lint config. Every setting
  * is a number once parsed: durations in seconds, counts as integers.
  */
-import { formatDuration, parseDuration } from '../spec/units.js';
+import { formatDuration, parseDuration } from '../common/units.js';
 
 type SettingKind = 'duration' | 'count';
 

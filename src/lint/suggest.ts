@@ -1,5 +1,5 @@
 /** "Did you mean" phrases for lint messages, over the shared suggestion search. */
-import { closest } from '../suggest.js';
+import { closest } from '../common/suggest.js';
 
 export { closest };
 

@@ -4,9 +4,9 @@
  * (or rule names) may be given, separated by commas. A suppression without a reason, naming an
  * unknown rule, misplaced, or matching no finding is itself reported (STW001, STW002).
  */
-import type { Finding, Span } from '../findings.js';
-import { splitLines } from '../spec/source.js';
-import { requireRule, RULES, ruleByIdOrName } from './catalogue.js';
+import type { Finding, Span } from '../common/findings.js';
+import { splitLines } from '../workflow/source.js';
+import { requireRule, RULES, ruleByIdOrName } from '../common/rules.js';
 import { didYouMean } from './suggest.js';
 
 /** One rule named in a suppression comment. */

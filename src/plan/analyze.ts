@@ -3,10 +3,10 @@
  * the findings for anything that fails validation (rule STW410, at the exact list item).
  */
 import { showControlCharacters } from '../report/escape.js';
-import type { Finding } from '../findings.js';
-import type { NodePath, Step, Workflow } from '../spec/model.js';
-import { familyOf } from './family.js';
-import { isImageReference } from './image-ref.js';
+import type { Finding } from '../common/findings.js';
+import type { NodePath, Step, Workflow } from '../workflow/model.js';
+import { familyOf } from '../software/family.js';
+import { isImageReference } from '../software/image-ref.js';
 import {
   ECOSYSTEMS,
   parseRequirement,
@@ -15,7 +15,7 @@ import {
   type ParsedRequirement,
   type Requirement,
   type RuntimeKind,
-} from './requirements.js';
+} from '../software/requirements.js';
 import type { Family } from './types.js';
 import * as invalidRequirement from './rules/invalid-requirement.js';
 

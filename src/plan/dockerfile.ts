@@ -7,7 +7,7 @@
  * Dockerfile — it goes into the generated `stowage-entrypoint.sh`, single-quoted. No heredocs, so
  * any builder (classic docker, BuildKit, buildah) accepts the file.
  */
-import type { Step } from '../spec/model.js';
+import type { Step } from '../workflow/model.js';
 import type { Family, PlannedGroup, PlannedPackage } from './types.js';
 
 export const ENTRYPOINT_SCRIPT = 'stowage-entrypoint.sh';

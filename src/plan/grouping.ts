@@ -10,9 +10,9 @@
  */
 import type { AnalyzedStep } from './analyze.js';
 import { RUNTIME_KINDS } from './analyze.js';
-import { conflicts, type Requirement, type RuntimeKind } from './requirements.js';
+import { conflicts, type Requirement, type RuntimeKind } from '../software/requirements.js';
 import { BUILD_STEP_BYTES, packageBytes } from './sizes.js';
-import { moreSpecificRuntime, runtimesCompatible } from './version-order.js';
+import { moreSpecificRuntime, runtimesCompatible } from '../software/version-order.js';
 
 /** CRAN and Bioconductor share one R library; everything else is per ecosystem. */
 export function conflictKey(req: Requirement): string {

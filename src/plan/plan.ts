@@ -4,8 +4,8 @@
  * (and the same file bytes from `readFile`) gives byte-identical JSON.
  */
 import { createHash } from 'node:crypto';
-import { compareFindings, type Finding } from '../findings.js';
-import type { Step, Workflow } from '../spec/model.js';
+import { compareFindings, type Finding } from '../common/findings.js';
+import type { Step, Workflow } from '../workflow/model.js';
 import { analyzeWorkflow, RUNTIME_KINDS, type AnalyzedStep } from './analyze.js';
 import table from './data/package-sizes.json' with { type: 'json' };
 import { renderGroup } from './dockerfile.js';
@@ -17,8 +17,8 @@ import {
   PlanContext,
   soloBytes,
 } from './grouping.js';
-import { isGroupName, isImageReference } from './image-ref.js';
-import type { Requirement } from './requirements.js';
+import { isGroupName, isImageReference } from '../software/image-ref.js';
+import type { Requirement } from '../software/requirements.js';
 import * as forcedConflict from './rules/forced-conflict.js';
 import * as invalidRequirement from './rules/invalid-requirement.js';
 import type { DraftGroup, PlanRuleInput } from './rules/meta.js';
@@ -26,7 +26,7 @@ import * as overBudget from './rules/over-budget.js';
 import * as overSplit from './rules/over-split.js';
 import { baseImageBytes } from './sizes.js';
 import type { Baseline, Family, Plan, PlannedGroup, PlannedPackage } from './types.js';
-import { runtimesCompatible } from './version-order.js';
+import { runtimesCompatible } from '../software/version-order.js';
 
 export interface PlanOptions {
   /**

@@ -3,7 +3,7 @@
  * ecosystem for the rest, and the spec's `containers.package-sizes` overrides.
  */
 import table from './data/package-sizes.json' with { type: 'json' };
-import type { Requirement } from './requirements.js';
+import type { Requirement } from '../software/requirements.js';
 
 export const MB = 1_000_000;
 

@@ -6,8 +6,8 @@
  * of every rule before a second finding of any rule, so one noisy rule cannot hide the others.
  * The findings left out are returned so the job summary can list them.
  */
-import { compareFindings, severityRank, SEVERITIES } from '../findings.js';
-import type { Finding, Severity } from '../findings.js';
+import { compareFindings, severityRank, SEVERITIES } from '../common/findings.js';
+import type { Finding, Severity } from '../common/findings.js';
 
 /** How many annotations of each level GitHub shows per step. */
 export const GITHUB_ANNOTATION_LIMIT: Readonly<Record<Severity, number>> = {

@@ -1,5 +1,5 @@
 /** Machine-readable findings: a stable JSON document for scripts and other tools. */
-import { countBySeverity, type Finding } from '../findings.js';
+import { countBySeverity, type Finding } from '../common/findings.js';
 
 export interface FindingsDocument {
   version: 1;

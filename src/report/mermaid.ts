@@ -7,10 +7,10 @@
  * rather than derived from names, and every label is quoted with its unsafe characters written as
  * Mermaid entity codes (`#35;`), so no name can break the diagram or the Markdown around it.
  */
-import { SEVERITIES, severityRank } from '../findings.js';
-import type { Finding, Severity } from '../findings.js';
+import { SEVERITIES, severityRank } from '../common/findings.js';
+import type { Finding, Severity } from '../common/findings.js';
 import type { Plan } from '../plan/types.js';
-import type { Workflow } from '../spec/model.js';
+import type { Workflow } from '../workflow/model.js';
 
 export interface MermaidOptions {
   findings?: readonly Finding[];

@@ -7,8 +7,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
-import type { Finding, Severity } from '../findings.js';
-import type { RuleMeta } from '../lint/catalogue.js';
+import type { Finding, Severity } from '../common/findings.js';
+import type { RuleMeta } from '../common/rules.js';
 import { repoRelativePath } from './annotations.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';

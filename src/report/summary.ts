@@ -5,11 +5,11 @@
  * Every value from the spec or a finding is escaped for a table cell, so a message cannot break the
  * table, inject HTML, mention someone or link somewhere; link targets are built from encoded parts.
  */
-import { countBySeverity, SEVERITIES } from '../findings.js';
-import type { Finding, Severity } from '../findings.js';
-import { ruleById } from '../lint/catalogue.js';
+import { countBySeverity, SEVERITIES } from '../common/findings.js';
+import type { Finding, Severity } from '../common/findings.js';
+import { ruleById } from '../common/rules.js';
 import type { Plan } from '../plan/types.js';
-import type { Workflow } from '../spec/model.js';
+import type { Workflow } from '../workflow/model.js';
 import {
   bySeverityThenPosition,
   GITHUB_ANNOTATION_LIMIT,

@@ -2,8 +2,8 @@
  * Compiler-style text output: `file:line:col: severity: message [ID]`, then the source line and a
  * caret under the span, as actionlint and C compilers print.
  */
-import { countBySeverity, type Finding } from '../findings.js';
-import { splitLines } from '../spec/source.js';
+import { countBySeverity, type Finding } from '../common/findings.js';
+import { splitLines } from '../workflow/source.js';
 import { CONTROL_CHARACTERS, showControlCharacters } from './escape.js';
 
 export interface TextOptions {

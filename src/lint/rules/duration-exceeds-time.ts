@@ -1,5 +1,5 @@
 /** STW503 duration-exceeds-time: the expected duration is longer than the requested time. */
-import { formatDuration } from '../../spec/units.js';
+import { formatDuration } from '../../common/units.js';
 import { defineRule } from '../rule.js';
 
 export default defineRule('STW503', (ctx) => {

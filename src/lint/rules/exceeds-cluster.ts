@@ -1,6 +1,6 @@
 /** STW502 exceeds-cluster: a request beyond the cluster's node limits or walltime. */
-import type { Cluster, Resources } from '../../spec/model.js';
-import { formatDuration, formatSize } from '../../spec/units.js';
+import type { Cluster, Resources } from '../../workflow/model.js';
+import { formatDuration, formatSize } from '../../common/units.js';
 import { defineRule } from '../rule.js';
 
 const LIMITS: readonly {

@@ -2,7 +2,7 @@
  * STW407 gpu-mismatch: GPU builds of software without a GPU request, or a GPU request with no
  * software that uses one.
  */
-import { familyOf, isGpuPackage, pinnedGroupNames } from '../../plan/family.js';
+import { familyOf, isGpuPackage, pinnedGroupNames } from '../../software/family.js';
 import { defineRule } from '../rule.js';
 
 const GPU_ECOSYSTEMS = ['pip', 'conda', 'apt'] as const;

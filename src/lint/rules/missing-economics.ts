@@ -1,5 +1,5 @@
 /** STW301 missing-economics: no runs/time figures to judge the automation by. */
-import type { Economics } from '../../spec/model.js';
+import type { Economics } from '../../workflow/model.js';
 import { defineRule } from '../rule.js';
 
 /** Each figure with its spec key, in the order the docs list them. */

@@ -1,5 +1,5 @@
 /** STW501 missing-resources: a cluster is set but a step requests no (or incomplete) resources. */
-import type { Resources } from '../../spec/model.js';
+import type { Resources } from '../../workflow/model.js';
 import { defineRule } from '../rule.js';
 
 const NEEDED: readonly (keyof Resources)[] = ['cpus', 'memory', 'time'];

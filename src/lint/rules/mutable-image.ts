@@ -3,8 +3,8 @@
  * Checked where images enter a plan: a step's `container`, `containers.base-images` and the `base`
  * of pinned groups.
  */
-import type { NodePath } from '../../spec/model.js';
-import { pinnedGroupNames } from '../../plan/family.js';
+import type { NodePath } from '../../workflow/model.js';
+import { pinnedGroupNames } from '../../software/family.js';
 import { defineRule } from '../rule.js';
 
 /** Tags that by convention move to newer images. */

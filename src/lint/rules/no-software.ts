@@ -1,5 +1,5 @@
 /** STW401 no-software: a step that declares no software and no container. */
-import { familyOf, pinnedGroupNames } from '../../plan/family.js';
+import { familyOf, pinnedGroupNames } from '../../software/family.js';
 import { defineRule } from '../rule.js';
 
 export default defineRule('STW401', (ctx) => {

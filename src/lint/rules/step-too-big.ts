@@ -3,7 +3,7 @@
  * commands. Such a step forces one image to hold everything and cannot be rerun, resourced or
  * cached piece by piece.
  */
-import type { Software } from '../../spec/model.js';
+import type { Software } from '../../workflow/model.js';
 import { defineRule } from '../rule.js';
 import { splitCommands, toolsOf } from '../shell.js';
 

@@ -3,9 +3,9 @@
  * step costs scheduling, container start-up and data staging; merged, the chain does the same work
  * once.
  */
-import { formatDuration } from '../../spec/units.js';
-import type { Step } from '../../spec/model.js';
-import { pinnedGroupNames } from '../../plan/family.js';
+import { formatDuration } from '../../common/units.js';
+import type { Step } from '../../workflow/model.js';
+import { pinnedGroupNames } from '../../software/family.js';
 import type { DependencyGraph } from '../graph.js';
 import { defineRule } from '../rule.js';
 import { compatible, groupKeyOf } from '../same-group.js';

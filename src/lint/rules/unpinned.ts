@@ -2,7 +2,7 @@
  * STW402 unpinned: a package or runtime without an exact version. Unpinned software changes
  * whenever an image is rebuilt, and the content hash cannot notice.
  */
-import { ECOSYSTEMS, parseRequirement } from '../../plan/requirements.js';
+import { ECOSYSTEMS, parseRequirement } from '../../software/requirements.js';
 import { defineRule } from '../rule.js';
 
 /** Runtimes pinned enough at `major.minor` (Java releases are numbered by major alone). */

@@ -2,7 +2,7 @@
  * STW404 forced-conflict: a pinned group (`containers.groups`) holds steps that cannot share an
  * image — conflicting package versions, different runtime versions, or different families / GPU.
  */
-import type { Finding } from '../../findings.js';
+import type { Finding } from '../../common/findings.js';
 import { GroupState } from '../grouping.js';
 import { makeFinding, type PlanRuleInput, type PlanRuleMeta } from './meta.js';
 

@@ -2,7 +2,7 @@
  * STW410 invalid-requirement: a package, runtime, file path or image reference that fails its
  * grammar. It never reaches a Dockerfile; the group it belongs to is marked `blocked`.
  */
-import type { Finding, Span } from '../../findings.js';
+import type { Finding, Span } from '../../common/findings.js';
 import type { PlanRuleMeta } from './meta.js';
 
 export const meta: PlanRuleMeta = {

@@ -1,5 +1,5 @@
-import type { Finding, Severity } from '../../findings.js';
-import type { Workflow } from '../../spec/model.js';
+import type { Finding, Severity } from '../../common/findings.js';
+import type { Workflow } from '../../workflow/model.js';
 import type { GroupState, PlanContext } from '../grouping.js';
 
 /** What every plan rule exports beside its check. */

@@ -2,7 +2,7 @@
  * STW405 over-budget: a group's estimated image size exceeds `containers.size-budget` — a pinned
  * group that is too big, or a single step that is too big even on its own.
  */
-import type { Finding } from '../../findings.js';
+import type { Finding } from '../../common/findings.js';
 import { formatBytes } from '../sizes.js';
 import { makeFinding, type PlanRuleInput, type PlanRuleMeta } from './meta.js';
 

@@ -2,7 +2,7 @@
  * STW406 over-split: two pinned groups that could be one image — same family and GPU flag, same
  * base, no conflicting requirements, and together within the size budget.
  */
-import type { Finding } from '../../findings.js';
+import type { Finding } from '../../common/findings.js';
 import { formatBytes } from '../sizes.js';
 import { makeFinding, type PlanRuleInput, type PlanRuleMeta } from './meta.js';
 

@@ -1,0 +1,118 @@
+import { compareImages, comparisonMarkdown, comparisonText } from '../../src/report/comparison.js';
+import { repositoryOf, stepImagesFromPlan } from '../../src/app/step-images.js';
+import type { Plan, PlannedGroup } from '../../src/plan/types.js';
+import { newStep, newWorkflow } from '../../src/workflow/importers/common.js';
+import { RecordedSource } from '../../src/workflow/importers/locator.js';
+
+const digest = `sha256:${'a'.repeat(64)}`;
+
+function group(name: string, steps: string[], estimatedSize: number): PlannedGroup {
+  return {
+    name,
+    family: 'conda',
+    gpu: false,
+    pinned: false,
+    steps,
+    runtimes: {},
+    packages: [],
+    baseImage: 'mambaorg/micromamba:1.5.10',
+    estimatedSize,
+    generated: {},
+    contextFiles: [],
+    contentHash: 'x',
+  };
+}
+
+const plan: Plan = {
+  version: 1,
+  workflow: 'w',
+  context: '.',
+  groups: [group('conda', ['a', 'b'], 300), group('conda-2', ['c'], 200)],
+  external: [{ step: 'd', image: 'google/deepvariant:1.6.1-gpu' }],
+  lowerBound: 2,
+  baselines: {
+    perStep: { images: 3, estimatedTotalSize: 600, conflicts: 0 },
+    monolith: { images: 1, estimatedTotalSize: 450, conflicts: 2 },
+  },
+};
+
+const workflow = newWorkflow('w', 'w', 'nextflow', new RecordedSource('w'));
+workflow.containers.registry = 'ghcr.io/acme/w';
+for (const id of ['a', 'b', 'c', 'd', 'e|x']) workflow.steps.push(newStep(id));
+
+const current = {
+  a: 'biocontainers/a:1',
+  b: 'biocontainers/b:1',
+  c: 'biocontainers/b:1',
+  d: 'google/deepvariant:1.6.1-gpu',
+};
+
+describe('compareImages', () => {
+  it('counts distinct images and estimates bytes from the per-step baseline', () => {
+    const c = compareImages(workflow, current, plan);
+    // 3 distinct current images, each ~600/3 = 200 bytes
+    expect(c.before).toEqual({
+      images: 3,
+      bytes: 600,
+      estimated: true,
+      stepsWithoutImage: ['e|x'],
+    });
+    // two groups (300 + 200) and the external image (~200)
+    expect(c.after).toEqual({ images: 3, bytes: 700, estimated: true });
+    expect(c.conflicts).toBe(2);
+    expect(c.lowerBound).toBe(2);
+    expect(c.steps[0]).toEqual({
+      step: 'a',
+      current: 'biocontainers/a:1',
+      planned: 'ghcr.io/acme/w/conda',
+    });
+  });
+
+  it('uses measured sizes when given', () => {
+    const c = compareImages(workflow, current, plan, {
+      imageSizes: {
+        'biocontainers/a:1': 1000,
+        'biocontainers/b:1': 2000,
+        'google/deepvariant:1.6.1-gpu': 5000,
+      },
+      groupSizes: { conda: 400, 'conda-2': 100 },
+    });
+    expect(c.before).toMatchObject({ bytes: 8000, estimated: false });
+    expect(c.after).toMatchObject({ bytes: 5500, estimated: false });
+    expect(comparisonMarkdown(c)).not.toContain('~');
+  });
+
+  it('renders markdown with table-safe cells and a plain-text table', () => {
+    const md = comparisonMarkdown(compareImages(workflow, current, plan));
+    expect(md).toContain('| current containers | 3 | ~600 B |');
+    expect(md).toContain('| stowage plan | 3 | ~700 B |');
+    expect(md).toContain('| lower bound | 2 | |');
+    expect(md).toContain('| e\\|x | — | — |');
+    expect(comparisonText(compareImages(workflow, current, plan)).split('\n')[1]).toBe(
+      'current containers       3  ~600 B',
+    );
+  });
+});
+
+describe('stepImagesFromPlan', () => {
+  it('pins by digest when the build returned one, else by tag; external images as written', () => {
+    const images = stepImagesFromPlan(plan, {
+      conda: { ref: 'ghcr.io/acme/w/conda:abc123', digest },
+      'conda-2': { ref: 'localhost:5000/acme/w/conda-2:abc123' },
+    });
+    expect(images).toEqual({
+      a: { ref: `ghcr.io/acme/w/conda@${digest}`, pinned: 'digest' },
+      b: { ref: `ghcr.io/acme/w/conda@${digest}`, pinned: 'digest' },
+      c: { ref: 'localhost:5000/acme/w/conda-2:abc123', pinned: 'tag' },
+      d: { ref: 'google/deepvariant:1.6.1-gpu', pinned: 'tag' },
+    });
+  });
+
+  it.each([
+    ['ghcr.io/a/b:1.0', 'ghcr.io/a/b'],
+    ['localhost:5000/a/b', 'localhost:5000/a/b'],
+    ['localhost:5000/a/b:tag', 'localhost:5000/a/b'],
+    [`a/b:1@${digest}`, 'a/b'],
+    ['ubuntu', 'ubuntu'],
+  ])('repositoryOf(%s) = %s', (ref, repo) => expect(repositoryOf(ref)).toBe(repo));
+});

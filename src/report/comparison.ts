@@ -1,0 +1,156 @@
+/**
+ * The pipeline's current containers against the stowage plan: how many images a cluster node
+ * pulls for one run before and after, the conflicts the plan had to keep apart, and the lower
+ * bound on the number of images. Pure; the summary and `stowage plan` print its table.
+ */
+import type { Plan } from '../plan/types.js';
+import type { Workflow } from '../workflow/model.js';
+import { formatSize } from '../common/units.js';
+
+export interface ComparisonSide {
+  /** Distinct images a node pulls for one run. */
+  images: number;
+  /** Bytes pulled for one run (sum over distinct images; shared layers not subtracted). */
+  bytes: number;
+  /** True when any size in `bytes` is an estimate rather than a measured size. */
+  estimated: boolean;
+}
+
+export interface Comparison {
+  before: ComparisonSide & { stepsWithoutImage: string[] };
+  after: ComparisonSide;
+  /** Conflicting requirement pairs across the pipeline (what one image for all would hold). */
+  conflicts: number;
+  /** No plan can use fewer built images than this. */
+  lowerBound: number;
+  /** Per step: the image it uses today and the image the plan gives it. */
+  steps: { step: string; current?: string; planned?: string }[];
+}
+
+export interface CompareOptions {
+  /** Measured sizes of current images, by reference (e.g. from a registry manifest). */
+  imageSizes?: Record<string, number>;
+  /** Real sizes of built groups, by group name; replace the plan's estimates. */
+  groupSizes?: Record<string, number>;
+}
+
+export function compareImages(
+  workflow: Workflow,
+  currentImages: Record<string, string>,
+  plan: Plan,
+  options: CompareOptions = {},
+): Comparison {
+  const imageSizes = options.imageSizes ?? {};
+  const groupSizes = options.groupSizes ?? {};
+  // Without a measured size, a current image is as big as the plan's average one-image-per-step image.
+  const perStep = plan.baselines.perStep;
+  const averageImage =
+    perStep.images > 0 ? Math.round(perStep.estimatedTotalSize / perStep.images) : 0;
+
+  const current = [...new Set(Object.values(currentImages))].sort();
+  let beforeEstimated = false;
+  const beforeBytes = current.reduce((sum, ref) => {
+    const size = imageSizes[ref];
+    if (size === undefined) beforeEstimated = true;
+    return sum + (size ?? averageImage);
+  }, 0);
+
+  const plannedByStep = new Map<string, string>();
+  const registry = workflow.containers.registry;
+  for (const g of plan.groups)
+    for (const s of g.steps) plannedByStep.set(s, registry ? `${registry}/${g.name}` : g.name);
+  for (const e of plan.external) plannedByStep.set(e.step, e.image);
+  let afterEstimated = false;
+  let afterBytes = 0;
+  for (const g of plan.groups) {
+    const size = groupSizes[g.name];
+    if (size === undefined) afterEstimated = true;
+    afterBytes += size ?? g.estimatedSize;
+  }
+  const external = [...new Set(plan.external.map((e) => e.image))];
+  for (const ref of external) {
+    const size = imageSizes[ref];
+    if (size === undefined) afterEstimated = true;
+    afterBytes += size ?? averageImage;
+  }
+
+  return {
+    before: {
+      images: current.length,
+      bytes: beforeBytes,
+      estimated: beforeEstimated,
+      stepsWithoutImage: workflow.steps
+        .filter((s) => currentImages[s.id] === undefined)
+        .map((s) => s.id),
+    },
+    after: {
+      images: plan.groups.length + external.length,
+      bytes: afterBytes,
+      estimated: afterEstimated,
+    },
+    conflicts: plan.baselines.monolith.conflicts,
+    lowerBound: plan.lowerBound,
+    steps: workflow.steps.map((s) => {
+      const row: Comparison['steps'][number] = { step: s.id };
+      const cur = currentImages[s.id];
+      const planned = plannedByStep.get(s.id);
+      if (cur !== undefined) row.current = cur;
+      if (planned !== undefined) row.planned = planned;
+      return row;
+    }),
+  };
+}
+
+/** Markdown table cells: a pipe or a newline would break the table. */
+function cell(text: string): string {
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ');
+}
+
+function bytes(side: ComparisonSide): string {
+  return `${side.estimated ? '~' : ''}${formatSize(side.bytes)}`;
+}
+
+/** The comparison as markdown: a summary table, then one row per step. */
+export function comparisonMarkdown(c: Comparison): string {
+  const lines = [
+    '| | images pulled per run | bytes pulled per run |',
+    '| --- | ---: | ---: |',
+    `| current containers | ${c.before.images} | ${bytes(c.before)} |`,
+    `| stowage plan | ${c.after.images} | ${bytes(c.after)} |`,
+    `| lower bound | ${c.lowerBound} | |`,
+    '',
+    `Conflicting requirement pairs the plan keeps in separate images: ${c.conflicts}.` +
+      (c.before.estimated || c.after.estimated
+        ? ' `~` marks estimated sizes (shared layers not subtracted).'
+        : ''),
+  ];
+  if (c.before.stepsWithoutImage.length > 0) {
+    lines.push(
+      `Steps without a declared image today: ${c.before.stepsWithoutImage.map((s) => `\`${cell(s)}\``).join(', ')}.`,
+    );
+  }
+  lines.push('', '| step | current image | planned image |', '| --- | --- | --- |');
+  for (const row of c.steps) {
+    lines.push(
+      `| ${cell(row.step)} | ${row.current ? `\`${cell(row.current)}\`` : '—'} | ${row.planned ? `\`${cell(row.planned)}\`` : '—'} |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The same comparison as plain text for the terminal. */
+export function comparisonText(c: Comparison): string {
+  const rows: [string, string, string][] = [
+    ['', 'images', 'bytes per run'],
+    ['current containers', String(c.before.images), bytes(c.before)],
+    ['stowage plan', String(c.after.images), bytes(c.after)],
+    ['lower bound', String(c.lowerBound), ''],
+  ];
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  const table = rows.map(([a, b, d]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${d}`.trimEnd());
+  return `${table.join('\n')}\nconflicting requirement pairs kept apart: ${c.conflicts}\n`;
+}

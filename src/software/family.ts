@@ -1,0 +1,96 @@
+/**
+ * The family of a step: which kind of base image its software needs, and whether it needs a GPU.
+ */
+import type { Step, Workflow } from '../workflow/model.js';
+import type { Family } from '../plan/types.js';
+
+export interface StepFamily {
+  /** `external`: the step names an image used as is; `none`: it declares no software at all. */
+  family: Family | 'external' | 'none';
+  gpu: boolean;
+}
+
+/**
+ * Package names whose usual builds run on a GPU (pip, conda and apt names, lower case). A prefix
+ * ending in `*` matches any name that starts with it.
+ */
+const GPU_PACKAGES = [
+  'tensorflow',
+  'tensorflow-gpu',
+  'tf-nightly',
+  'torch',
+  'pytorch',
+  'pytorch-cuda',
+  'torchvision',
+  'torchaudio',
+  'jax[cuda*',
+  'jaxlib[cuda*',
+  'cupy',
+  'cupy-cuda*',
+  'cudatoolkit',
+  'cuda-*',
+  'cudnn',
+  'nvidia-*',
+  'libcudnn*',
+  'libnvinfer*',
+  'tensorrt',
+  'rapids*',
+  'cudf*',
+  'cuml*',
+];
+
+/** The bare package name of a requirement as written, lower case (extras kept for jax[cuda12]). */
+function packageName(text: string): string {
+  const noChannel = text.includes('::') ? text.slice(text.indexOf('::') + 2) : text;
+  const m = /^[A-Za-z0-9_.-]+(?:\[[^\]]*\])?/.exec(noChannel.trim());
+  return (m?.[0] ?? '').toLowerCase().replace(/_/g, '-');
+}
+
+export function isGpuPackage(text: string): boolean {
+  const name = packageName(text);
+  const bare = name.replace(/\[.*$/, ''); // `tensorflow[and-cuda]` is tensorflow too
+  return GPU_PACKAGES.some((p) =>
+    p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : name === p || bare === p,
+  );
+}
+
+/** A step needs a GPU when it asks for GPUs or uses GPU builds of its packages. */
+export function isGpuStep(step: Step): boolean {
+  if ((step.resources?.gpus ?? 0) > 0) return true;
+  const s = step.software;
+  return [...s.pip, ...s.conda, ...s.apt].some(isGpuPackage);
+}
+
+/**
+ * The family from the software a step declares. A step mixing runtimes gets the most specific
+ * one, in the order conda > r > python > jvm > node > native (lint STW201 tells users to split).
+ */
+export function softwareFamily(step: Step): Family | 'none' {
+  const s = step.software;
+  if (s.conda.length > 0) return 'conda';
+  if (s.r !== undefined || s.cran.length > 0 || s.bioconductor.length > 0) return 'r';
+  if (s.python !== undefined || s.pip.length > 0) return 'python';
+  if (s.java !== undefined || s.maven.length > 0) return 'jvm';
+  if (s.npm.length > 0) return 'node';
+  if (s.apt.length > 0 || (s.build !== undefined && s.build.trim() !== '') || s.files.length > 0) {
+    return 'native';
+  }
+  return 'none';
+}
+
+/**
+ * `groupNames`: the names of the spec's pinned groups (`containers.groups`); a `container` that is
+ * neither `auto` nor one of them is an image reference. Without the set, every non-`auto`
+ * container counts as an image reference.
+ */
+export function familyOf(step: Step, groupNames: ReadonlySet<string> = new Set()): StepFamily {
+  const gpu = isGpuStep(step);
+  const container = step.container ?? 'auto';
+  if (container !== 'auto' && !groupNames.has(container)) return { family: 'external', gpu };
+  return { family: softwareFamily(step), gpu };
+}
+
+/** The names of the pinned groups of a workflow, for `familyOf`. */
+export function pinnedGroupNames(workflow: Workflow): ReadonlySet<string> {
+  return new Set(workflow.containers.groups.map((g) => g.name));
+}

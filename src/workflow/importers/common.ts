@@ -1,0 +1,293 @@
+/**
+ * What every importer shares: the result shape, the import findings, conda environment files
+ * (used by nf-core modules and Snakemake rules alike), and a small file walker.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, posix, relative, sep } from 'node:path';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import type { Finding, Span } from '../../common/findings.js';
+import type { NodePath, RuleLevel, Step, Workflow } from '../model.js';
+import { emptySoftware } from '../model.js';
+import type { RecordedSource } from './locator.js';
+
+export type ImportFormat = 'nextflow' | 'snakemake' | 'cwl';
+
+/** Engine-side facts the exports need to address a step in its own engine. */
+export interface ImportOrigin {
+  format: ImportFormat;
+  /** Step id → the engine's name for it: process name, rule name, CWL step id. */
+  engineNames: Record<string, string>;
+  /**
+   * CWL only: step id → the tool document it runs (repository-relative path, with `#id` for a
+   * tool inside a packed `$graph` or inline in the workflow). Overrides are keyed by it.
+   */
+  tools: Record<string, string>;
+}
+
+export interface ImportResult {
+  workflow?: Workflow;
+  findings: Finding[];
+  /** Step id → the image the pipeline declares today (docker form), for the comparison. */
+  currentImages: Record<string, string>;
+  origin?: ImportOrigin;
+}
+
+export const IMPORT_ERROR = { rule: 'STW420', name: 'import-error' } as const;
+export const IMPORT_LIMIT = { rule: 'STW421', name: 'import-partial' } as const;
+
+const LINE_ONE: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+
+/** A file the importer could not read or parse, or a part of it it could not understand. */
+export function importError(file: string, message: string, span: Span = LINE_ONE): Finding {
+  return { ...IMPORT_ERROR, severity: 'error', message, file, span };
+}
+
+/**
+ * Something imported only in part: what the source format cannot express (reported once per
+ * import, not per step), or an entry the importer skipped.
+ */
+export function importLimit(file: string, message: string, span: Span = LINE_ONE): Finding {
+  return { ...IMPORT_LIMIT, severity: 'notice', message, file, span };
+}
+
+export function newStep(id: string): Step {
+  return {
+    id,
+    inputs: [],
+    outputs: {},
+    software: emptySoftware(),
+    container: 'auto',
+    service: false,
+  };
+}
+
+export function newWorkflow(
+  name: string,
+  file: string,
+  format: Workflow['format'],
+  source: RecordedSource,
+): Workflow {
+  return {
+    version: 1,
+    name,
+    inputs: [],
+    outputs: [],
+    containers: { baseImages: {}, groups: [], packageSizes: {} },
+    steps: [],
+    file,
+    format,
+    source,
+  };
+}
+
+/** `a/b` relative to `root`, always with forward slashes. */
+export function relPath(root: string, absolute: string): string {
+  return relative(root, absolute).split(sep).join('/');
+}
+
+export function joinRel(...parts: string[]): string {
+  return posix.normalize(posix.join(...parts));
+}
+
+export function readTextFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+const SKIPPED_DIRS = new Set([
+  '.git',
+  'node_modules',
+  'work',
+  '.nextflow',
+  '.snakemake',
+  'results',
+  '.stowage',
+]);
+
+/** Files under `dir` (absolute paths, sorted) whose name passes `accept`. */
+export function walkFiles(dir: string, accept: (name: string) => boolean, depth = 8): string[] {
+  const found: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).sort();
+  } catch {
+    return found;
+  }
+  for (const name of entries) {
+    const full = join(dir, name);
+    let isDir = false;
+    try {
+      isDir = statSync(full).isDirectory();
+    } catch {
+      continue;
+    }
+    if (isDir) {
+      if (depth > 0 && !SKIPPED_DIRS.has(name)) found.push(...walkFiles(full, accept, depth - 1));
+    } else if (accept(name)) {
+      found.push(full);
+    }
+  }
+  return found;
+}
+
+/** A step or input name the stowage model accepts, derived from an engine's name. */
+export function safeName(raw: string, taken: Set<string>, fallback = 'step'): string {
+  let base = raw
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^[^A-Za-z]+/, '')
+    .replace(/-+$/, '');
+  if (base === '') base = fallback;
+  base = base.slice(0, 56);
+  let name = base;
+  for (let n = 2; taken.has(name); n += 1) name = `${base}-${n}`;
+  taken.add(name);
+  return name;
+}
+
+export function yamlSpan(
+  node: YamlNode | null | undefined,
+  counter: LineCounter,
+): Span | undefined {
+  const range = node?.range;
+  if (!range) return undefined;
+  const a = counter.linePos(range[0]);
+  const b = counter.linePos(range[1]);
+  return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+}
+
+export interface CondaEnvironment {
+  channels: string[];
+  conda: string[];
+  pip: string[];
+}
+
+/**
+ * Reads a conda environment file into `step`'s software and records where each dependency is:
+ * `['steps', id, 'software', 'conda', i]` points at the i-th conda dependency's line, `pip` the
+ * same for the `pip:` sub-list. Returns findings for an unreadable file or odd entries.
+ */
+export function readCondaEnvironment(
+  text: string,
+  file: string,
+  step: Step,
+  source: RecordedSource,
+): { environment?: CondaEnvironment; findings: Finding[] } {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
+  source.addFile(file, text);
+  const findings: Finding[] = [];
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors.slice(0, 1)) {
+      const a = counter.linePos(e.pos[0]);
+      const b = counter.linePos(e.pos[1]);
+      findings.push(
+        importError(file, `Cannot read conda environment ${file}: ${e.message.split('\n')[0]}.`, {
+          line: a.line,
+          column: a.col,
+          endLine: b.line,
+          endColumn: b.col,
+        }),
+      );
+    }
+    return { findings };
+  }
+  const environment: CondaEnvironment = { channels: [], conda: [], pip: [] };
+  const root = doc.contents;
+  if (!isMap(root)) {
+    findings.push(
+      importError(file, `Conda environment ${file} is not a mapping with dependencies.`),
+    );
+    return { findings };
+  }
+  const channels = root.get('channels', true);
+  if (isSeq(channels)) {
+    for (const item of channels.items)
+      if (isScalar(item)) environment.channels.push(String(item.value));
+  }
+  const deps = root.get('dependencies', true);
+  if (!isSeq(deps)) {
+    findings.push(importLimit(file, `Conda environment ${file} lists no dependencies.`));
+    return { environment, findings };
+  }
+  const base: NodePath = ['steps', step.id, 'software'];
+  for (const item of deps.items) {
+    const span = yamlSpan(item as YamlNode, counter);
+    if (isScalar(item)) {
+      const spec = String(item.value).trim();
+      if (spec === '') continue;
+      if (span) source.record([...base, 'conda', step.software.conda.length], { file, span });
+      step.software.conda.push(spec);
+      environment.conda.push(spec);
+    } else if (isMap(item) && isSeq(item.get('pip', true))) {
+      const pipSeq = item.get('pip', true);
+      if (!isSeq(pipSeq)) continue;
+      if (span) source.record([...base, 'pip'], { file, span });
+      for (const pipItem of pipSeq.items) {
+        if (!isScalar(pipItem)) continue;
+        const pipSpan = yamlSpan(pipItem as YamlNode, counter);
+        if (pipSpan)
+          source.record([...base, 'pip', step.software.pip.length], { file, span: pipSpan });
+        step.software.pip.push(String(pipItem.value).trim());
+        environment.pip.push(String(pipItem.value).trim());
+      }
+    } else if (span) {
+      findings.push(
+        importLimit(file, `Unrecognised dependency entry in ${file}; it was skipped.`, span),
+      );
+    }
+  }
+  const depsSpan = yamlSpan(deps, counter);
+  if (depsSpan) source.record([...base, 'conda'], { file, span: depsSpan });
+  return { environment, findings };
+}
+
+/** `docker://x`, `x` → `x`; a Singularity/Apptainer file or https URL → undefined. */
+export function dockerImage(raw: string): string | undefined {
+  const value = raw.trim().replace(/^docker:\/\//, '');
+  if (value === '' || /^(https?|shub|library|oras|file):\/\//.test(value)) return undefined;
+  if (/\.(sif|img|simg)$/.test(value) || value.startsWith('/')) return undefined;
+  return value;
+}
+
+/** A lint rule that cannot apply to a workflow read from some format, and why. */
+export interface RuleLimit {
+  rule: string;
+  name: string;
+  why: string;
+}
+
+/** Rules no imported format can feed: engines record neither durations nor economics. */
+export const IMPORTED_LIMITS: readonly RuleLimit[] = [
+  { rule: 'STW203', name: 'missing-duration', why: 'expected durations' },
+  { rule: 'STW301', name: 'missing-economics', why: 'the economics of automation' },
+  { rule: 'STW302', name: 'not-worth-automating', why: 'the economics of automation' },
+  {
+    rule: 'STW409',
+    name: 'reuse-not-considered',
+    why: '`based-on` (the pipeline is itself the existing workflow)',
+  },
+];
+
+/**
+ * Turns off, in the workflow's own lint config, the rules its format cannot feed, and returns the
+ * single notice that says so — instead of one finding per step from each of those rules.
+ */
+export function limitRules(
+  workflow: Workflow,
+  formatName: string,
+  limits: readonly RuleLimit[],
+  extra = '',
+): Finding {
+  const rules: Record<string, RuleLevel> = { ...workflow.lint?.rules };
+  for (const l of limits) rules[l.rule] = 'off';
+  workflow.lint = { rules, settings: workflow.lint?.settings ?? {} };
+  const whys = [...new Set(limits.map((l) => l.why))];
+  return importLimit(
+    workflow.file,
+    `${formatName} does not record ${whys.join(', ')}, so ${limits.map((l) => `${l.rule} ${l.name}`).join(', ')} ` +
+      `are off for this workflow.${extra ? ` ${extra}` : ''} To get those checks, describe the workflow in a stowage.yml.`,
+  );
+}

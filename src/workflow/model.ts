@@ -1,0 +1,158 @@
+/**
+ * The Workflow model: what every importer produces and what lint and plan consume.
+ *
+ * The model is plain data. Source positions live beside it in `workflow.source`, addressed by the
+ * path of the node in the original document (e.g. `['steps', 'train', 'software', 'pip', 0]`),
+ * so rules can point at any node without the model carrying positions on every field.
+ */
+import type { Span } from '../common/findings.js';
+
+/** A path to a node in the source document: mapping keys and sequence indexes. */
+export type NodePath = readonly (string | number)[];
+
+export interface Location {
+  file: string;
+  span: Span;
+}
+
+/**
+ * Finds where a node came from. `part: 'key'` asks for the mapping key of the node (useful for
+ * "unknown key" or "this step"), `'value'` (default) for the node itself. A path that does not
+ * exist resolves to its nearest existing ancestor, so a locator always answers.
+ */
+export interface SourceLocator {
+  locate(path: NodePath, part?: 'key' | 'value'): Location;
+  /** The text of a 1-based line of `file` (for carets and suppression comments). */
+  lineText(file: string, line: number): string | undefined;
+  /** Every file this workflow was read from, with its text. */
+  files(): ReadonlyMap<string, string>;
+}
+
+export interface WorkflowInput {
+  name: string;
+  path?: string;
+  /** Bytes. */
+  size?: number;
+  description?: string;
+}
+
+/** A desired result of the workflow: names `step.output`. */
+export interface DesiredOutput {
+  name: string;
+  step: string;
+  output: string;
+}
+
+export interface Economics {
+  runsPerYear?: number;
+  manualMinutesPerRun?: number;
+  developmentHours?: number;
+  maintenanceHoursPerYear?: number;
+  horizonYears?: number;
+}
+
+export interface Cluster {
+  scheduler?: string;
+  maxCpus?: number;
+  /** Bytes. */
+  maxMemory?: number;
+  /** Seconds. */
+  maxTime?: number;
+  gpus?: number;
+}
+
+export interface GroupPin {
+  name: string;
+  steps: string[];
+  base?: string;
+}
+
+export interface ContainersConfig {
+  /** Images are `<registry>/<group>`. */
+  registry?: string;
+  /** Bytes per image. */
+  sizeBudget?: number;
+  /** Family → base image reference. */
+  baseImages: Record<string, string>;
+  groups: GroupPin[];
+  /** Package name (as written in `software`) → estimated installed bytes. */
+  packageSizes: Record<string, number>;
+}
+
+export interface Software {
+  python?: string;
+  pip: string[];
+  conda: string[];
+  r?: string;
+  cran: string[];
+  bioconductor: string[];
+  java?: string;
+  maven: string[];
+  apt: string[];
+  npm: string[];
+  /** Shell run in a builder stage; its results are copied into the image. */
+  build?: string;
+  /** Paths (relative to the spec's directory) copied into the image. */
+  files: string[];
+}
+
+export interface Resources {
+  cpus?: number;
+  /** Bytes. */
+  memory?: number;
+  /** Seconds. */
+  time?: number;
+  gpus?: number;
+}
+
+export interface Step {
+  id: string;
+  description?: string;
+  run?: string;
+  /** Workflow input names or `step.output` references, as written. */
+  inputs: string[];
+  /** Output name → path (may hold globs). */
+  outputs: Record<string, string>;
+  software: Software;
+  resources?: Resources;
+  /** Expected processing time per run, seconds. */
+  duration?: number;
+  /** `auto`, a group name, or an image reference used as is. */
+  container: string;
+  entrypoint?: string[];
+  service: boolean;
+}
+
+export type RuleLevel = 'off' | 'error' | 'warning' | 'notice';
+
+export interface LintConfig {
+  /** Rule ID or name → level. */
+  rules: Record<string, RuleLevel>;
+  /** Rule settings (thresholds), by setting name. */
+  settings: Record<string, unknown>;
+}
+
+export interface Workflow {
+  version: 1;
+  name: string;
+  description?: string;
+  /** An existing workflow this adapts, or `none`; undefined when the key is missing. */
+  basedOn?: string;
+  inputs: WorkflowInput[];
+  outputs: DesiredOutput[];
+  economics?: Economics;
+  cluster?: Cluster;
+  containers: ContainersConfig;
+  /** In document order. */
+  steps: Step[];
+  lint?: LintConfig;
+  /** The main file the workflow was read from (repository-relative when known). */
+  file: string;
+  /** The format it was read from. */
+  format: 'stowage' | 'nextflow' | 'snakemake' | 'cwl';
+  source: SourceLocator;
+}
+
+export function emptySoftware(): Software {
+  return { pip: [], conda: [], cran: [], bioconductor: [], maven: [], apt: [], npm: [], files: [] };
+}
