@@ -49780,35 +49780,11 @@ __nccwpck_require__.d(core_namespaceObject, {
   warning: () => (warning)
 });
 
-// NAMESPACE OBJECT: ./src/plan/rules/forced-conflict.ts
-var forced_conflict_namespaceObject = {};
-__nccwpck_require__.r(forced_conflict_namespaceObject);
-__nccwpck_require__.d(forced_conflict_namespaceObject, {
-  check: () => (check),
-  meta: () => (forced_conflict_meta)
-});
-
-// NAMESPACE OBJECT: ./src/plan/rules/over-budget.ts
-var over_budget_namespaceObject = {};
-__nccwpck_require__.r(over_budget_namespaceObject);
-__nccwpck_require__.d(over_budget_namespaceObject, {
-  check: () => (over_budget_check),
-  meta: () => (over_budget_meta)
-});
-
-// NAMESPACE OBJECT: ./src/plan/rules/over-split.ts
-var over_split_namespaceObject = {};
-__nccwpck_require__.r(over_split_namespaceObject);
-__nccwpck_require__.d(over_split_namespaceObject, {
-  check: () => (over_split_check),
-  meta: () => (over_split_meta)
-});
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -57754,42 +57730,1764 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-;// CONCATENATED MODULE: ./src/common/findings.ts
-/**
- * A finding is one thing a user should look at: a schema error, a planning smell, a plan problem.
- * Every layer of the core (spec, lint, plan, importers) reports through this one shape, so the
- * reporters (text, JSON, SARIF, annotations, summary) never care where a finding came from.
- */
-/** Severities from most to least severe; index order is used for ranking and `fail-on`. */
-const SEVERITIES = ['error', 'warning', 'notice'];
-function severityRank(severity) {
-    return SEVERITIES.indexOf(severity);
-}
-/** True when `severity` is at least as severe as `threshold`. */
-function atLeast(severity, threshold) {
-    return severityRank(severity) <= severityRank(threshold);
-}
-/** The `fail-on` decision shared by the CLI and the action: any finding at or above the level. */
-function failsAt(findings, failOn) {
-    return failOn !== 'never' && findings.some((f) => atLeast(f.severity, failOn));
-}
-/** Stable order: file, line, column, rule, message. */
-function compareFindings(a, b) {
-    return (a.file.localeCompare(b.file) ||
-        a.span.line - b.span.line ||
-        a.span.column - b.span.column ||
-        a.rule.localeCompare(b.rule) ||
-        a.message.localeCompare(b.message));
-}
-function countBySeverity(findings) {
-    const counts = { error: 0, warning: 0, notice: 0 };
-    for (const f of findings)
-        counts[f.severity] += 1;
-    return counts;
+;// CONCATENATED MODULE: ./src/common/errors.ts
+/** Bad input the user must fix (a missing file, a bad option): exit code 2 or a failed step, not a crash. */
+class InputError extends Error {
+    name = 'InputError';
 }
 
-;// CONCATENATED MODULE: ./src/workflow/schema.json
-const schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/stowage-dev/stowage/main/src/workflow/schema.json","title":"Stowage workflow spec, version 1","description":"A research workflow: its inputs, desired outputs, steps with their software, and how to package that software into containers. Reference: docs/spec.md","type":"object","additionalProperties":false,"required":["version","name","steps"],"properties":{"$schema":{"type":"string"},"version":{"const":1,"x-message":"version must be 1 (the only spec version so far)"},"name":{"$ref":"#/definitions/name","description":"Short name of the workflow."},"description":{"type":"string"},"based-on":{"type":"string","minLength":1,"description":"An existing workflow this one adapts (URL or name), or `none` after looking for one."},"inputs":{"type":"object","description":"What the workflow needs from outside, by name.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/input"}},"outputs":{"type":"object","description":"The desired results, by name: each names a step output as `step.output`.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/outputReference"}},"economics":{"$ref":"#/definitions/economics"},"cluster":{"$ref":"#/definitions/cluster"},"containers":{"$ref":"#/definitions/containers"},"lint":{"$ref":"#/definitions/lint"},"steps":{"type":"object","description":"The steps of the workflow, by id.","minProperties":1,"propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}}},"definitions":{"identifier":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,62}$","x-message":"names start with a letter and use letters, digits, \'-\' and \'_\' (at most 63 characters)"},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","x-message":"the name uses letters, digits, \'.\', \'-\' and \'_\' and starts with a letter or digit"},"groupName":{"type":"string","pattern":"^[a-z0-9]+(?:[._-][a-z0-9]+)*$","maxLength":63,"x-message":"group names become image names: lowercase letters and digits, separated by \'.\', \'-\' or \'_\'"},"outputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*\\\\.[A-Za-z][A-Za-z0-9_-]*$","x-message":"write a step output as `step.output`, e.g. `train.model`"},"inputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*(\\\\.[A-Za-z][A-Za-z0-9_-]*)?$","x-message":"an input is a workflow input name or a step output as `step.output`"},"version":{"type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9][A-Za-z0-9.*+~:_-]*$","x-message":"write the version as a quoted string, e.g. \\"3.12\\" (unquoted 3.10 is the number 3.1 in YAML)"},"duration":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*(\\\\d+(\\\\.\\\\d+)?\\\\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)\\\\s*)+$"}],"x-message":"expected a duration such as 30m, 2h, 1d or 1h30m, or a number of seconds"},"size":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*\\\\d+(\\\\.\\\\d+)?\\\\s*([kKmMgGtTpP]i?[bB]?|[bB])?\\\\s*$"}],"x-message":"expected a size such as 512MB, 2GB or 1.5TiB, or a number of bytes"},"count":{"type":"integer","minimum":0,"x-message":"expected a whole number"},"positive":{"type":"number","minimum":0,"x-message":"expected a number of at least 0"},"stringList":{"type":"array","items":{"type":"string","minLength":1},"x-message":"expected a list of strings, e.g. [a, b]"},"input":{"type":"object","additionalProperties":false,"properties":{"path":{"$ref":"#/definitions/dataPath"},"size":{"$ref":"#/definitions/size"},"description":{"type":"string"}}},"economics":{"type":"object","additionalProperties":false,"description":"Figures to judge whether automating the workflow pays for itself.","properties":{"runs-per-year":{"$ref":"#/definitions/positive"},"manual-minutes-per-run":{"$ref":"#/definitions/positive"},"development-hours":{"$ref":"#/definitions/positive"},"maintenance-hours-per-year":{"$ref":"#/definitions/positive"},"horizon-years":{"$ref":"#/definitions/positive"}}},"cluster":{"type":"object","additionalProperties":false,"description":"The deployment target\'s per-node limits.","properties":{"scheduler":{"enum":["slurm","pbs","sge","lsf","kubernetes","local","other"]},"max-cpus":{"$ref":"#/definitions/count"},"max-memory":{"$ref":"#/definitions/size"},"max-time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"containers":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$","x-message":"a registry and optional namespace such as ghcr.io/acme/flood or 127.0.0.1:5000/demo (lowercase)"},"size-budget":{"$ref":"#/definitions/size"},"base-images":{"type":"object","description":"Base image per family (or GPU class, or `maven-builder` for the stage that fetches Maven artifacts), overriding the defaults.","propertyNames":{"enum":["python","conda","r","jvm","native","node","gpu","python-gpu","conda-gpu","r-gpu","jvm-gpu","native-gpu","node-gpu","maven-builder"]},"additionalProperties":{"type":"string","minLength":1}},"package-sizes":{"type":"object","description":"Estimated installed size per package name, overriding the built-in table.","additionalProperties":{"$ref":"#/definitions/size"}},"groups":{"type":"object","description":"Pinned groups: these steps share this image.","propertyNames":{"$ref":"#/definitions/groupName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["steps"],"properties":{"steps":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/identifier"}},"base":{"type":"string","minLength":1}}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Rule ID or name → off | error | warning | notice.","additionalProperties":{"enum":["off","error","warning","notice"]}},"settings":{"type":"object"}}},"software":{"type":"object","additionalProperties":false,"properties":{"python":{"$ref":"#/definitions/version"},"pip":{"$ref":"#/definitions/stringList"},"conda":{"$ref":"#/definitions/stringList"},"r":{"$ref":"#/definitions/version"},"cran":{"$ref":"#/definitions/stringList"},"bioconductor":{"$ref":"#/definitions/stringList"},"java":{"$ref":"#/definitions/version"},"maven":{"$ref":"#/definitions/stringList"},"apt":{"$ref":"#/definitions/stringList"},"npm":{"$ref":"#/definitions/stringList"},"build":{"type":"string","minLength":1},"files":{"$ref":"#/definitions/stringList"}}},"resources":{"type":"object","additionalProperties":false,"properties":{"cpus":{"$ref":"#/definitions/positive"},"memory":{"$ref":"#/definitions/size"},"time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"step":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string"},"run":{"type":"string","minLength":1},"inputs":{"type":"array","items":{"$ref":"#/definitions/inputReference"}},"outputs":{"type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/dataPath"}},"software":{"$ref":"#/definitions/software"},"resources":{"$ref":"#/definitions/resources"},"duration":{"$ref":"#/definitions/duration"},"container":{"type":"string","minLength":1,"description":"`auto`, a group name, or an image reference used as is."},"entrypoint":{"$ref":"#/definitions/stringList"},"service":{"type":"boolean"}}},"dataPath":{"type":"string","pattern":"^[A-Za-z0-9._@+=,/*?\\\\[\\\\]{}~:%-]+$","x-message":"paths reach shell commands: use letters, digits, / . _ - @ + = , : ~ % and the glob characters * ? [ ] { } (no spaces, quotes or $)"}}}');
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/common/paths.ts
+/**
+ * Paths a spec names must stay inside the repository, also through symbolic links: a pull request
+ * can commit a link (`.stowage -> /somewhere`, `data -> /home/runner`) that plain path checks miss.
+ */
+
+
+class UnsafePathError extends Error {
+}
+/**
+ * The real location of `relative` under `root`, which must be a regular file or folder inside
+ * root's real location. Links inside the repository pointing inside it are fine.
+ */
+function realPathInside(root, relative) {
+    const realRoot = (0,external_node_fs_namespaceObject.realpathSync)(root);
+    const real = (0,external_node_fs_namespaceObject.realpathSync)(external_node_path_default().resolve(root, relative));
+    const rel = external_node_path_default().relative(realRoot, real);
+    if (rel.startsWith('..') || external_node_path_default().isAbsolute(rel)) {
+        throw new UnsafePathError(`${relative} resolves outside the repository (to ${real}); links must stay inside it`);
+    }
+    const stat = (0,external_node_fs_namespaceObject.statSync)(real);
+    if (!stat.isFile() && !stat.isDirectory()) {
+        throw new UnsafePathError(`${relative} is neither a file nor a folder`);
+    }
+    return real;
+}
+/**
+ * Refuses to write into `dir` when it, or a folder between `root` and it, is a symbolic link, so
+ * output folders such as `.stowage/` cannot be redirected outside the repository.
+ */
+function assertNoLinkOnTheWay(root, dir) {
+    const rel = external_node_path_default().relative(root, dir);
+    if (rel.startsWith('..') || external_node_path_default().isAbsolute(rel))
+        return; // not under the repository: the user chose it
+    let current = root;
+    for (const part of rel.split((external_node_path_default()).sep).filter(Boolean)) {
+        current = external_node_path_default().join(current, part);
+        if (!(0,external_node_fs_namespaceObject.existsSync)(current))
+            return;
+        if ((0,external_node_fs_namespaceObject.lstatSync)(current).isSymbolicLink()) {
+            throw new UnsafePathError(`${external_node_path_default().relative(root, current)} is a symbolic link; Stowage writes only into real folders of the repository`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/images/builder.ts
+/** Thrown when a tool cannot be started at all (not installed). */
+class ToolMissingError extends Error {
+    name = 'ToolMissingError';
+}
+class BuildError extends Error {
+    name = 'BuildError';
+}
+const CACHE_MODES = ['gha', 'registry', 'inline', 'none'];
+const BUILDER_KINDS = ['auto', 'docker', 'buildah'];
+/** Runs a tool and throws a BuildError that leads with the reason, then the tail of its output. */
+async function runOrThrow(exec, what, command, args, options = {}) {
+    const result = await exec(command, args, options);
+    if (result.exitCode !== 0) {
+        const lines = `${result.stdout}\n${result.stderr}`
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean);
+        const reason = reasonLine(lines) ?? `exit ${result.exitCode}`;
+        throw new BuildError(`${what} failed: ${reason}\n  (exit ${result.exitCode}; last lines:)\n  ${lines.slice(-8).join('\n  ')}`);
+    }
+    return result;
+}
+/** Causes worth naming before the generic "failed to solve" wrapper that follows them. */
+const ROOT_CAUSES = [
+    /temporary failure resolving|could not resolve|name resolution|no such host|network is unreachable|connection refused|timed out/i,
+    /unable to locate package|no matching distribution|could not find a version|package .* has no installation candidate|not found|no such file|manifest unknown/i,
+    /denied|unauthorized|forbidden|permission/i,
+    /^E: |error:|fatal:/i,
+];
+/**
+ * The line of a tool's output that says why it failed: the first line naming a root cause (a
+ * name-resolution failure, a missing package, a refused login…), else the last line saying
+ * "error", else undefined. Build-step prefixes (`#5 0.52 `) are dropped.
+ */
+function reasonLine(lines) {
+    const clean = lines.map((l) => l.replace(/^#\d+\s+(?:\d+\.\d+\s+)?/, '').trim()).filter(Boolean);
+    for (const pattern of ROOT_CAUSES) {
+        const hit = clean.find((l) => pattern.test(l) && !/^ERROR: failed to solve/i.test(l));
+        if (hit)
+            return hit.length > 240 ? `${hit.slice(0, 239)}…` : hit;
+    }
+    const last = [...clean].reverse().find((l) => /error/i.test(l));
+    return last && last.length > 240 ? `${last.slice(0, 239)}…` : last;
+}
+/** The digest in `docker push` / `buildah push` output: `latest: digest: sha256:… size: 527`. */
+function digestFromPushOutput(output) {
+    const matches = [...output.matchAll(/digest: (sha256:[a-f0-9]{64})/g)];
+    return matches.at(-1)?.[1];
+}
+
+;// CONCATENATED MODULE: ./src/images/reference.ts
+/**
+ * Image references in the docker reference grammar (distribution/reference): the registry host,
+ * the repository path and tags. Every piece of a spec or an input that ends up in a tag, an
+ * argv or a registry URL goes through these checks first.
+ */
+/** A host name or IP, with an optional port: `ghcr.io`, `127.0.0.1:5000`, `[::1]:5000`. */
+const DOMAIN = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/;
+/** One path component of a repository name. */
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+/** A tag: at most 128 characters, never starting with `.` or `-`. */
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const DOCKER_HUB = 'registry-1.docker.io';
+class ImageReferenceError extends Error {
+    name = 'ImageReferenceError';
+}
+function isValidTag(tag) {
+    return TAG.test(tag);
+}
+function isValidDigest(digest) {
+    return DIGEST.test(digest);
+}
+function isValidPathComponent(component) {
+    return PATH_COMPONENT.test(component);
+}
+function assertTag(tag, what = 'tag') {
+    if (!isValidTag(tag)) {
+        throw new ImageReferenceError(`${what} ${JSON.stringify(tag)} is not a valid image tag: use letters, digits, '_', '.' and '-', ` +
+            `start with a letter, digit or '_', at most 128 characters`);
+    }
+    return tag;
+}
+/**
+ * Parses a repository name such as `ghcr.io/acme/flood` or `127.0.0.1:5000/demo/python`. A first
+ * component without `.` or `:` (and not `localhost`) is a Docker Hub path, as the docker CLI
+ * reads it; `library/` is added to one-component Docker Hub names.
+ */
+function parseRepository(name) {
+    const parts = name.split('/');
+    const first = parts[0] ?? '';
+    const hasHost = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    const host = hasHost ? first : DOCKER_HUB;
+    const pathParts = hasHost ? parts.slice(1) : parts;
+    if (hasHost && !DOMAIN.test(host)) {
+        throw new ImageReferenceError(`registry host ${JSON.stringify(host)} in ${JSON.stringify(name)} is not a valid host[:port]`);
+    }
+    if (pathParts.length === 0 || pathParts.some((p) => !PATH_COMPONENT.test(p))) {
+        throw new ImageReferenceError(`repository ${JSON.stringify(name)} is not a valid image name: path components are lower-case ` +
+            `letters and digits separated by '.', '_', '__' or '-' (e.g. ghcr.io/acme/flood)`);
+    }
+    if (!hasHost && pathParts.length === 1)
+        pathParts.unshift('library');
+    return { host, path: pathParts.join('/') };
+}
+/**
+ * The `registry` input as an image name prefix: trailing slashes dropped and the path lower-cased
+ * (GitHub owners and repositories may have capitals, image names may not), the host left alone.
+ */
+function normaliseRegistry(registry) {
+    const trimmed = registry.trim().replace(/\/+$/, '');
+    const parts = trimmed.split('/');
+    const first = parts[0] ?? '';
+    const hasHost = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    return parts.map((p, i) => (hasHost && i === 0 ? p : p.toLowerCase())).join('/');
+}
+/** The repository of a group's image: `<registry>/<group>`. */
+function groupRepository(registry, group) {
+    if (!PATH_COMPONENT.test(group)) {
+        throw new ImageReferenceError(`group name ${JSON.stringify(group)} cannot be an image name component: use lower-case letters, ` +
+            `digits and single '-', '_' or '.' between them`);
+    }
+    return parseRepository(`${registry.replace(/\/+$/, '')}/${group}`);
+}
+/** The name as docker and buildah want it (Docker Hub written as `docker.io`). */
+function repositoryName(repo) {
+    const host = repo.host === DOCKER_HUB ? 'docker.io' : repo.host;
+    return `${host}/${repo.path}`;
+}
+function taggedName(repo, tag) {
+    return `${repositoryName(repo)}:${assertTag(tag)}`;
+}
+/** Loopback registries are plain HTTP by default, as dockerd treats 127.0.0.0/8 as insecure. */
+function isLoopbackHost(host) {
+    const bare = host.replace(/:[0-9]+$/, '').replace(/^\[|\]$/g, '');
+    return bare === 'localhost' || bare === '::1' || /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(bare);
+}
+/** The host a login talks to: docker's `docker.io` alias for Docker Hub. */
+function loginHost(repo) {
+    return repo.host === DOCKER_HUB ? 'docker.io' : repo.host;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/images/registry.ts
+/**
+ * A small client for the registry HTTP API v2 (the distribution spec), enough for the build layer:
+ * ask whether a tag exists, read a manifest and its config (labels, size), and add tags to an
+ * existing image by putting its manifest under a new tag — no layer is pulled or pushed.
+ *
+ * Auth follows the registry's challenge: `WWW-Authenticate: Bearer realm=…,service=…,scope=…`
+ * (GHCR, Docker Hub) gets a token from the realm, with basic credentials when given; `Basic`
+ * gets the credentials directly. Transient failures (connection resets, 408, 429, 5xx) are
+ * retried with bounded exponential backoff, honouring `Retry-After`.
+ */
+
+
+const MEDIA_TYPES = {
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+};
+const ACCEPT = [
+    MEDIA_TYPES.ociManifest,
+    MEDIA_TYPES.ociIndex,
+    MEDIA_TYPES.dockerManifest,
+    MEDIA_TYPES.dockerList,
+].join(', ');
+class RegistryError extends Error {
+    status;
+    name = 'RegistryError';
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+    }
+}
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_CLOSED',
+]);
+function isTransientStatus(status) {
+    return status === 408 || status === 429 || (status >= 500 && status <= 599);
+}
+/** The network error code of a failed fetch (undici wraps it in `cause`). */
+function errorCode(err) {
+    let e = err;
+    for (let i = 0; i < 4 && e && typeof e === 'object'; i++) {
+        const code = e.code;
+        if (typeof code === 'string')
+            return code;
+        e = e.cause;
+    }
+    return undefined;
+}
+function isTransientError(err) {
+    const code = errorCode(err);
+    if (code && TRANSIENT_CODES.has(code))
+        return true;
+    const name = err?.name;
+    // A per-attempt timeout, or undici's "other side closed" without a code.
+    return name === 'TimeoutError' || /other side closed|socket hang up/i.test(String(err));
+}
+/** `Retry-After` in ms: delta-seconds or an HTTP date. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (!value)
+        return undefined;
+    if (/^[0-9]+$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const at = Date.parse(value);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+/** Parses `Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:a/b:pull"`. */
+function parseChallenge(header) {
+    if (!header)
+        return undefined;
+    const m = /^\s*([A-Za-z]+)\s*(.*)$/.exec(header);
+    if (!m)
+        return undefined;
+    const params = {};
+    const re = /([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g;
+    for (let p = re.exec(m[2] ?? ''); p; p = re.exec(m[2] ?? '')) {
+        params[(p[1] ?? '').toLowerCase()] = (p[2] ?? p[3] ?? '').replace(/\\(.)/g, '$1');
+    }
+    return { scheme: (m[1] ?? '').toLowerCase(), params };
+}
+/** The `errors[].message` of a registry error body, when there is one. */
+function registryMessage(body) {
+    try {
+        const parsed = JSON.parse(body);
+        const parts = (parsed.errors ?? []).map((e) => [e.code, e.message].filter(Boolean).join(': '));
+        if (parts.length > 0)
+            return parts.join('; ');
+    }
+    catch {
+        // not JSON: fall through
+    }
+    return body.trim().slice(0, 200);
+}
+function digestOf(bytes) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+function checkRef(ref) {
+    if (!isValidTag(ref) && !isValidDigest(ref)) {
+        throw new RegistryError(`${JSON.stringify(ref)} is neither a valid tag nor a sha256 digest`);
+    }
+    return ref;
+}
+class RegistryClient {
+    host;
+    base;
+    opts;
+    fetchImpl;
+    sleep;
+    /** Authorization header per scope (`path|action`), once the registry asked for one. */
+    auth = new Map();
+    /** The scheme the registry challenged with last, reused before asking again. */
+    challenge;
+    /** Content addressed, so never stale: manifests and blobs by `path@digest`. */
+    manifestCache = new Map();
+    blobCache = new Map();
+    constructor(host, options = {}) {
+        this.host = host;
+        const insecure = options.insecure ?? isLoopbackHost(host);
+        const apiHost = host === 'docker.io' ? 'registry-1.docker.io' : host;
+        this.base = `${insecure ? 'http' : 'https'}://${apiHost}`;
+        this.opts = { retries: 5, backoffMs: 250, maxBackoffMs: 10_000, timeoutMs: 60_000, ...options };
+        this.fetchImpl = options.fetch ?? fetch;
+        this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    }
+    /** The manifest a tag or digest points at, or undefined when there is none. */
+    async headManifest(path, ref) {
+        const res = await this.request('HEAD', path, `manifests/${checkRef(ref)}`, 'pull', {
+            headers: { accept: ACCEPT },
+            missingOk: true,
+        });
+        if (!res)
+            return undefined;
+        const digest = res.headers.get('docker-content-digest');
+        if (!digest) {
+            // Some registries omit the digest on HEAD: read the manifest instead.
+            return (await this.getManifest(path, ref)) ?? undefined;
+        }
+        return {
+            digest,
+            mediaType: (res.headers.get('content-type') ?? '').split(';')[0] ?? '',
+            size: Number(res.headers.get('content-length') ?? 0),
+        };
+    }
+    async getManifest(path, ref) {
+        const cached = this.manifestCache.get(`${path}@${ref}`);
+        if (cached)
+            return cached;
+        const res = await this.request('GET', path, `manifests/${checkRef(ref)}`, 'pull', {
+            headers: { accept: ACCEPT },
+            missingOk: true,
+        });
+        if (!res)
+            return undefined;
+        const bytes = res.body;
+        const json = JSON.parse(bytes.toString('utf8'));
+        const digest = digestOf(bytes);
+        const mediaType = json.mediaType ??
+            (res.headers.get('content-type') ?? '').split(';')[0] ??
+            MEDIA_TYPES.ociManifest;
+        const manifest = { digest, mediaType, size: bytes.length, bytes, json };
+        if (isValidDigest(ref) && ref !== digest) {
+            throw new RegistryError(`registry ${this.host} sent a manifest for ${path}@${ref} with digest ${digest}`);
+        }
+        this.manifestCache.set(`${path}@${digest}`, manifest);
+        return manifest;
+    }
+    /** Puts a manifest under a tag; returns its digest. The blobs it names must be in `path`. */
+    async putManifest(path, tag, manifest) {
+        if (!isValidTag(tag))
+            throw new RegistryError(`${JSON.stringify(tag)} is not a valid tag`);
+        const res = await this.request('PUT', path, `manifests/${tag}`, 'pull,push', {
+            headers: { 'content-type': manifest.mediaType },
+            body: manifest.bytes,
+        });
+        return res?.headers.get('docker-content-digest') ?? digestOf(manifest.bytes);
+    }
+    /**
+     * Points each tag at the manifest `from` (a tag or digest) names, by putting a copy of the
+     * manifest under the tag: the layers stay where they are, nothing is pulled. Returns its digest.
+     */
+    async addTags(path, from, tags) {
+        const manifest = await this.getManifest(path, from);
+        if (!manifest) {
+            throw new RegistryError(`${this.host}/${path}:${from} does not exist, so it cannot be retagged`, 404);
+        }
+        // A PUT of the same manifest is idempotent, so no HEAD first: one request per tag.
+        for (const tag of tags)
+            await this.putManifest(path, tag, manifest);
+        return manifest.digest;
+    }
+    async getBlob(path, digest) {
+        if (!isValidDigest(digest))
+            throw new RegistryError(`${JSON.stringify(digest)} is not a sha256 digest`);
+        const res = await this.request('GET', path, `blobs/${digest}`, 'pull', {});
+        if (!res)
+            throw new RegistryError(`blob ${digest} of ${path} is missing`, 404);
+        if (digestOf(res.body) !== digest) {
+            throw new RegistryError(`blob ${digest} of ${this.host}/${path} does not match its digest`);
+        }
+        this.blobCache.set(`${path}@${digest}`, res.body);
+        return res.body;
+    }
+    async listTags(path) {
+        const res = await this.request('GET', path, 'tags/list', 'pull', { missingOk: true });
+        if (!res)
+            return [];
+        const parsed = JSON.parse(res.body.toString('utf8'));
+        return [...(parsed.tags ?? [])].sort();
+    }
+    /** Digest, pull size and labels of the image a tag names (linux/amd64 of an index). */
+    async imageInfo(path, ref) {
+        const top = await this.getManifest(path, ref);
+        if (!top)
+            return undefined;
+        let image = top;
+        if (top.json.manifests) {
+            const children = top.json.manifests.filter((m) => m.platform?.os !== 'unknown');
+            const pick = children.find((m) => m.platform?.os === 'linux' && m.platform.architecture === 'amd64') ??
+                children[0];
+            if (!pick)
+                throw new RegistryError(`${this.host}/${path}:${ref} is an empty image index`);
+            const child = await this.getManifest(path, pick.digest);
+            if (!child)
+                throw new RegistryError(`${this.host}/${path}@${pick.digest} is missing`, 404);
+            image = child;
+        }
+        const config = image.json.config;
+        if (!config)
+            throw new RegistryError(`${this.host}/${path}:${ref} has no image config`);
+        const size = config.size + (image.json.layers ?? []).reduce((sum, l) => sum + l.size, 0);
+        const parsed = JSON.parse((await this.getBlob(path, config.digest)).toString('utf8'));
+        return {
+            digest: top.digest,
+            mediaType: top.mediaType,
+            size,
+            labels: parsed.config?.Labels ?? {},
+            created: parsed.created,
+        };
+    }
+    /**
+     * One API call with auth and retries. Returns undefined for 404 when `missingOk`; throws a
+     * RegistryError that says what to fix for any other failure.
+     */
+    async request(method, path, suffix, action, init) {
+        const url = `${this.base}/v2/${path}/${suffix}`;
+        const scopeKey = `${path}|${action}`;
+        let authTried = false;
+        for (;;) {
+            const headers = { ...init.headers };
+            const authorization = this.auth.get(scopeKey) ?? (await this.preemptiveAuth(path, action, scopeKey));
+            if (authorization)
+                headers.authorization = authorization;
+            const res = await this.fetchWithRetry(method, url, headers, init.body);
+            if (res.status === 401 && !authTried) {
+                authTried = true;
+                const challenge = parseChallenge(res.headers.get('www-authenticate'));
+                if (!challenge)
+                    throw this.statusError(res.status, method, path, action, res.body);
+                this.challenge = challenge;
+                this.auth.set(scopeKey, await this.authorize(challenge, path, action));
+                continue;
+            }
+            if (res.status === 404 && init.missingOk)
+                return undefined;
+            if (res.status >= 200 && res.status < 300)
+                return res;
+            throw this.statusError(res.status, method, path, action, res.body);
+        }
+    }
+    /** After one challenge, other scopes get their auth before the first request (saves a 401). */
+    async preemptiveAuth(path, action, key) {
+        if (!this.challenge)
+            return undefined;
+        const authorization = await this.authorize(this.challenge, path, action);
+        this.auth.set(key, authorization);
+        return authorization;
+    }
+    async authorize(challenge, path, action) {
+        const creds = this.opts.credentials;
+        if (challenge.scheme === 'basic') {
+            if (!creds) {
+                throw new RegistryError(`registry ${this.host} needs a login for ${path}: set the username and password inputs`, 401);
+            }
+            return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+        }
+        if (challenge.scheme !== 'bearer' || !challenge.params.realm) {
+            throw new RegistryError(`registry ${this.host} asked for unsupported auth "${challenge.scheme}"`, 401);
+        }
+        let realm;
+        try {
+            realm = new URL(challenge.params.realm);
+        }
+        catch {
+            throw new RegistryError(`registry ${this.host} sent an invalid token realm`, 401);
+        }
+        if (realm.protocol !== 'https:' &&
+            !(realm.protocol === 'http:' && isLoopbackHost(realm.host))) {
+            throw new RegistryError(`registry ${this.host} sent a token realm that is not https: ${realm.origin}`, 401);
+        }
+        if (challenge.params.service)
+            realm.searchParams.set('service', challenge.params.service);
+        realm.searchParams.set('scope', `repository:${path}:${action}`);
+        const headers = {};
+        if (creds) {
+            headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+        }
+        const res = await this.fetchWithRetry('GET', realm.toString(), headers, undefined);
+        if (res.status === 401 || res.status === 403) {
+            throw new RegistryError(creds
+                ? `registry ${this.host} refused the credentials of "${creds.username}" (${res.status} from the token service): check the username and password (a token needs permission to ${action === 'pull' ? 'read' : 'write'} ${path})`
+                : `registry ${this.host} needs a login to ${action === 'pull' ? 'read' : 'push to'} ${path}: set the username and password inputs`, res.status);
+        }
+        if (res.status < 200 || res.status >= 300) {
+            throw new RegistryError(`token service of ${this.host} answered ${res.status}: ${registryMessage(res.body.toString('utf8'))}`, res.status);
+        }
+        const body = JSON.parse(res.body.toString('utf8'));
+        const token = body.token ?? body.access_token;
+        if (!token)
+            throw new RegistryError(`token service of ${this.host} returned no token`, 401);
+        return `Bearer ${token}`;
+    }
+    statusError(status, method, path, action, body) {
+        const detail = registryMessage(body.toString('utf8'));
+        const what = `${method} ${this.host}/${path}`;
+        const creds = this.opts.credentials;
+        switch (status) {
+            case 401:
+                return new RegistryError(creds
+                    ? `registry ${this.host} refused the credentials of "${creds.username}" for ${path} (401): check the username and password`
+                    : `registry ${this.host} needs a login to ${action === 'pull' ? 'read' : 'push to'} ${path} (401): set the username and password inputs`, status);
+            case 403:
+                return new RegistryError(`registry ${this.host} denied ${action === 'pull' ? 'reading' : 'pushing to'} ${path} (403): give the credentials ${action === 'pull' ? 'read' : 'write'} access to the repository (on GHCR: permissions: packages: write)${detail ? ` — ${detail}` : ''}`, status);
+            case 404:
+                return new RegistryError(`${what}: not found (404)${detail ? ` — ${detail}` : ''}`, status);
+            default:
+                return new RegistryError(`${what} failed with ${status}${detail ? `: ${detail}` : ''}`, status);
+        }
+    }
+    /** fetch with a timeout, retrying transient failures with bounded exponential backoff. */
+    async fetchWithRetry(method, url, headers, body) {
+        const { retries, backoffMs, maxBackoffMs, timeoutMs } = this.opts;
+        for (let attempt = 0;; attempt++) {
+            let reason;
+            let retryAfter;
+            try {
+                const res = await this.fetchImpl(url, {
+                    method,
+                    headers,
+                    body: body ? new Uint8Array(body) : undefined,
+                    redirect: 'follow',
+                    signal: AbortSignal.timeout(timeoutMs),
+                });
+                const bytes = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await res.arrayBuffer());
+                if (!isTransientStatus(res.status) || attempt >= retries) {
+                    return { status: res.status, headers: res.headers, body: bytes };
+                }
+                reason = `${res.status}`;
+                retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+            }
+            catch (err) {
+                if (!isTransientError(err)) {
+                    throw new RegistryError(`${method} ${url}: ${errorCode(err) ?? String(err)}`);
+                }
+                if (attempt >= retries) {
+                    throw new RegistryError(`${method} ${url} failed after ${retries + 1} attempts: ${errorCode(err) ?? String(err)}`);
+                }
+                reason = errorCode(err) ?? err.name;
+            }
+            const exponential = backoffMs * 2 ** attempt;
+            const jittered = exponential / 2 + Math.random() * (exponential / 2);
+            const delay = Math.min(maxBackoffMs, retryAfter ?? jittered);
+            this.opts.onRetry?.(`${method} ${this.host}: ${reason}, retry ${attempt + 1}/${retries} in ${Math.round(delay)} ms`);
+            await this.sleep(delay);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/images/tags.ts
+/**
+ * Tags, OCI labels and the push policy of a run, computed from the run's context. Pure: the
+ * action adapter turns the GitHub context into a `RunContext`; the CLI makes one by hand.
+ *
+ * Every run tags each group's image with its content-hash tag (what makes an unchanged rerun a
+ * skip) plus the run's tags:
+ *
+ * | when                         | tags                                  | kind   |
+ * | ---------------------------- | ------------------------------------- | ------ |
+ * | a commit is known            | `sha-<7 hex>`                         | fixed  |
+ * | push to a branch             | the branch, sanitised                 | moving |
+ * | push to the default branch   | `latest`                              | moving |
+ * | push of a tag `v1.2.3`       | `1.2.3` (fixed), `1.2`, `1` (moving)  |        |
+ * | push of another tag          | the tag, sanitised                    | moving |
+ * | pull request #N              | `pr-N`                                | moving |
+ * | no event (CLI, local run)    | `latest`                              | moving |
+ *
+ * Moving tags (a name that points at a newer image on a later run) are applied only when every
+ * group of the run succeeded, so `latest` never mixes images of two runs.
+ */
+
+class TagRuleError extends Error {
+    name = 'TagRuleError';
+}
+/** The tag that names an image by the content hash of its inputs. */
+function contentHashTag(contentHash) {
+    if (!/^[a-f0-9]{16,64}$/.test(contentHash)) {
+        throw new TagRuleError(`content hash ${JSON.stringify(contentHash)} is not lower-case hex`);
+    }
+    return `hash-${contentHash.slice(0, 20)}`;
+}
+/**
+ * A git ref name as a tag: characters outside `[A-Za-z0-9_.-]` become `-`, leading `.`/`-` are
+ * dropped, at most 128 characters. `feature/Big thing` → `feature-Big-thing`.
+ */
+function sanitiseTag(name) {
+    const cleaned = name
+        .replace(/[^A-Za-z0-9_.-]+/g, '-')
+        .replace(/^[.-]+/, '')
+        .slice(0, 128)
+        .replace(/[.-]+$/, '');
+    return isValidTag(cleaned) ? cleaned : undefined;
+}
+function refInfo(ctx) {
+    const ref = ctx.ref ?? '';
+    if (ref.startsWith('refs/heads/'))
+        return { branch: ref.slice('refs/heads/'.length) };
+    if (ref.startsWith('refs/tags/'))
+        return { tag: ref.slice('refs/tags/'.length) };
+    const pr = /^refs\/pull\/([0-9]+)\//.exec(ref);
+    if (pr)
+        return { pr: Number(pr[1]) };
+    if (ctx.pullRequest !== undefined)
+        return { pr: ctx.pullRequest };
+    return {};
+}
+/** `v1.2.3`, `1.2.3`, `v1.2.3-rc.1` → parts; anything else → undefined. */
+function parseVersionTag(tag) {
+    const m = /^v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.exec(tag);
+    if (!m)
+        return undefined;
+    const [, major = '', minor = '', patch = '', pre] = m;
+    const version = `${major}.${minor}.${patch}${pre ?? ''}`;
+    return { version, major, minor, patch, prerelease: pre !== undefined };
+}
+const RULE_ATTRS = {
+    raw: ['value'],
+    sha: ['format'],
+    ref: ['event'],
+    semver: ['pattern'],
+    edge: ['branch'],
+    defaults: [],
+};
+const COMMON_ATTRS = ['type', 'prefix', 'suffix', 'enable', 'moving'];
+/**
+ * Parses the `tags` input, one rule per line (blank lines and `#` comments ignored), in the
+ * spirit of docker/metadata-action:
+ *
+ * ```
+ * nightly                             # a bare tag: same as type=raw,value=nightly
+ * type=raw,value=stable
+ * type=sha,format=long                # sha-<40 hex>; format=short (default) gives 7
+ * type=ref,event=branch               # branch | tag | pr
+ * type=semver,pattern={{major}}.{{minor}}   # {{version}} {{major}} {{minor}} {{patch}}, on v-tags
+ * type=edge,branch=develop            # `edge` on that branch (default: the default branch)
+ * type=defaults,enable=false          # drop the default tags (the content-hash tag always stays)
+ * ```
+ *
+ * Every rule also takes `prefix=`, `suffix=`, `enable=true|false` and `moving=true|false`
+ * (default: only sha tags and full versions are fixed).
+ */
+function parseTagRules(text) {
+    const rules = [];
+    for (const rawLine of text.split(/\r?\n/)) {
+        const line = rawLine.replace(/(^|\s)#.*$/, '').trim();
+        if (line === '')
+            continue;
+        if (!line.includes('=')) {
+            rules.push({
+                type: 'raw',
+                attrs: { value: assertTag(line, `tags rule ${line}:`) },
+                text: line,
+            });
+            continue;
+        }
+        const attrs = {};
+        for (const part of line.split(',')) {
+            const eq = part.indexOf('=');
+            if (eq < 0)
+                throw new TagRuleError(`tags rule "${line}": "${part.trim()}" is not key=value`);
+            attrs[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+        }
+        const type = attrs.type;
+        if (!type || !(type in RULE_ATTRS)) {
+            throw new TagRuleError(`tags rule "${line}": type must be one of ${Object.keys(RULE_ATTRS).join(', ')}`);
+        }
+        const allowed = [...COMMON_ATTRS, ...RULE_ATTRS[type]];
+        for (const key of Object.keys(attrs)) {
+            if (!allowed.includes(key)) {
+                throw new TagRuleError(`tags rule "${line}": unknown attribute "${key}" for type=${type} (allowed: ${allowed.join(', ')})`);
+            }
+        }
+        for (const key of ['enable', 'moving']) {
+            if (attrs[key] !== undefined && !['true', 'false'].includes(attrs[key])) {
+                throw new TagRuleError(`tags rule "${line}": ${key} must be true or false`);
+            }
+        }
+        if (type === 'raw' && !attrs.value)
+            throw new TagRuleError(`tags rule "${line}": needs value=`);
+        if (type === 'ref' && !['branch', 'tag', 'pr'].includes(attrs.event ?? '')) {
+            throw new TagRuleError(`tags rule "${line}": event must be branch, tag or pr`);
+        }
+        if (type === 'sha' && attrs.format !== undefined && !['short', 'long'].includes(attrs.format)) {
+            throw new TagRuleError(`tags rule "${line}": format must be short or long`);
+        }
+        if (type === 'semver' && !attrs.pattern) {
+            throw new TagRuleError(`tags rule "${line}": needs pattern=, e.g. {{major}}.{{minor}}`);
+        }
+        rules.push({ type, attrs, text: line });
+    }
+    return rules;
+}
+/** `latest`: on a push to the default branch, and on a local run (no event). */
+const LATEST_RULE = {
+    type: 'raw',
+    attrs: { value: 'latest' },
+    text: 'latest on the default branch',
+};
+/** The git tag itself, unless it is a version (the semver rules cover those). */
+const GIT_TAG_RULE = { type: 'ref', attrs: { event: 'tag' }, text: 'type=ref,event=tag' };
+const DEFAULT_RULES = [
+    ...parseTagRules([
+        'type=sha',
+        'type=ref,event=branch',
+        'type=ref,event=pr',
+        'type=semver,pattern={{version}}',
+        'type=semver,pattern={{major}}.{{minor}}',
+        'type=semver,pattern={{major}}',
+    ].join('\n')),
+    GIT_TAG_RULE,
+    LATEST_RULE,
+];
+/** The tag one rule yields in this context, or undefined when it does not apply. */
+function applyRule(rule, ctx, info) {
+    const a = rule.attrs;
+    if (a.enable === 'false')
+        return undefined;
+    let tag;
+    let moving = true;
+    switch (rule.type) {
+        case 'raw':
+            tag = a.value;
+            break;
+        case 'sha':
+            if (!ctx.sha || !/^[a-f0-9]{7,64}$/.test(ctx.sha))
+                return undefined;
+            tag = `${a.prefix ?? 'sha-'}${a.format === 'long' ? ctx.sha : ctx.sha.slice(0, 7)}`;
+            moving = false;
+            break;
+        case 'ref':
+            if (a.event === 'branch' && info.branch)
+                tag = sanitiseTag(info.branch);
+            else if (a.event === 'tag' && info.tag) {
+                if (rule === GIT_TAG_RULE && parseVersionTag(info.tag))
+                    return undefined;
+                tag = sanitiseTag(info.tag);
+            }
+            else if (a.event === 'pr' && info.pr !== undefined)
+                tag = `pr-${info.pr}`;
+            else
+                return undefined;
+            break;
+        case 'semver': {
+            const v = info.tag !== undefined ? parseVersionTag(info.tag) : undefined;
+            if (!v)
+                return undefined;
+            const pattern = a.pattern ?? '{{version}}';
+            // Like metadata-action: a prerelease only gets its full version, never `1` or `1.2`.
+            if (v.prerelease && pattern !== '{{version}}')
+                return undefined;
+            tag = pattern
+                .replaceAll('{{version}}', v.version)
+                .replaceAll('{{major}}', v.major)
+                .replaceAll('{{minor}}', v.minor)
+                .replaceAll('{{patch}}', v.patch);
+            moving = pattern !== '{{version}}';
+            break;
+        }
+        case 'edge': {
+            const branch = a.branch ?? ctx.defaultBranch;
+            if (!info.branch || info.branch !== branch)
+                return undefined;
+            tag = 'edge';
+            break;
+        }
+        case 'defaults':
+            return undefined;
+    }
+    if (tag === undefined)
+        return undefined;
+    if (rule.type !== 'sha' && a.prefix)
+        tag = a.prefix + tag;
+    if (a.suffix)
+        tag += a.suffix;
+    if (a.moving)
+        moving = a.moving === 'true';
+    return { tag: assertTag(tag, `tags rule "${rule.text}" gives`), moving };
+}
+/**
+ * The run's tags (besides the content-hash tag), in a stable order without duplicates. A tag
+ * given both as fixed and moving counts as moving.
+ */
+function runTags(ctx, extraRules = []) {
+    const info = refInfo(ctx);
+    const dropDefaults = extraRules.some((r) => r.type === 'defaults' && r.attrs.enable === 'false');
+    const rules = dropDefaults ? [...extraRules] : [...DEFAULT_RULES, ...extraRules];
+    const out = new Map();
+    for (const rule of rules) {
+        let result;
+        if (rule === LATEST_RULE) {
+            const local = ctx.eventName === undefined;
+            const onDefault = ctx.eventName === 'push' && info.branch !== undefined && info.branch === ctx.defaultBranch;
+            result = local || onDefault ? { tag: 'latest', moving: true } : undefined;
+        }
+        else {
+            result = applyRule(rule, ctx, info);
+        }
+        if (!result)
+            continue;
+        const seen = out.get(result.tag);
+        out.set(result.tag, { tag: result.tag, moving: result.moving || (seen?.moving ?? false) });
+    }
+    return [...out.values()];
+}
+const PUSH_MODES = ['auto', 'true', 'false'];
+const PUSH_EVENTS = new Set(['push', 'release', 'workflow_dispatch', 'schedule', 'merge_group']);
+/**
+ * Whether the run pushes. `auto`: yes on pushes, tags, releases, manual and scheduled runs and
+ * local runs; never on pull requests and never for code from a fork (its token cannot write, and
+ * its code must not publish). `true` and `false` are taken as said.
+ */
+function decidePush(mode, ctx) {
+    if (mode === 'false')
+        return { push: false, reason: 'push: false' };
+    // Even `push: true` does not publish a fork's code: its hash tag would later be reused as is.
+    if (ctx.fromFork)
+        return { push: false, reason: 'code from a fork is never pushed' };
+    if (mode === 'true')
+        return { push: true, reason: 'push: true' };
+    if (ctx.eventName === undefined)
+        return { push: true, reason: 'local run (push: auto)' };
+    if (ctx.eventName.startsWith('pull_request')) {
+        return { push: false, reason: `${ctx.eventName} event: build only (push: auto)` };
+    }
+    if (PUSH_EVENTS.has(ctx.eventName))
+        return { push: true, reason: `${ctx.eventName} event (push: auto)` };
+    return { push: false, reason: `${ctx.eventName} event is not a publishing event (push: auto)` };
+}
+/** Removes what must not be in a label value (control characters) and bounds its length. */
+function labelValue(value) {
+    // eslint-disable-next-line no-control-regex
+    return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 1000);
+}
+/** OCI annotations (as image labels) plus Stowage's own: the group, its steps, the content hash. */
+function ociLabels(ctx, opts) {
+    const info = refInfo(ctx);
+    const version = info.tag
+        ? (parseVersionTag(info.tag)?.version ?? info.tag)
+        : ctx.sha
+            ? `sha-${ctx.sha.slice(0, 7)}`
+            : contentHashTag(opts.contentHash);
+    const labels = {
+        'org.opencontainers.image.title': `${opts.workflow}/${opts.group}`,
+        'org.opencontainers.image.description': opts.description ?? `${opts.workflow}: image for steps ${opts.steps.join(', ')}`,
+        'org.opencontainers.image.created': opts.created.toISOString(),
+        'org.opencontainers.image.version': version,
+        'io.stowage.group': opts.group,
+        'io.stowage.steps': opts.steps.join(','),
+        'io.stowage.content-hash': opts.contentHash,
+    };
+    if (ctx.repository && /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(ctx.repository)) {
+        const server = (ctx.serverUrl ?? 'https://github.com').replace(/\/+$/, '');
+        labels['org.opencontainers.image.source'] = `${server}/${ctx.repository}`;
+    }
+    if (ctx.sha)
+        labels['org.opencontainers.image.revision'] = ctx.sha;
+    if (ctx.license)
+        labels['org.opencontainers.image.licenses'] = ctx.license;
+    return Object.fromEntries(Object.entries(labels)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, labelValue(v)]));
+}
+
+;// CONCATENATED MODULE: ./src/images/build.ts
+/**
+ * Builds a plan: find a builder, then for each group stage its context, ask the registry whether
+ * the content-hash tag exists (then only add the run's tags: `skipped`), else build and push.
+ * Groups run concurrently up to `parallel`; one group's failure never hides the others' results;
+ * moving tags (`latest`, the branch) are applied only when every group succeeded.
+ *
+ * Without a registry the images are local (`localhost/stowage/<group>:<content-hash tag>`): no
+ * registry is asked and nothing is pushed.
+ *
+ * Each group builds in its own staged context in a fresh temporary folder: the generated files
+ * plus copies of the context files the Dockerfile copies (see `stageBuildContext`).
+ */
+
+
+
+
+
+
+
+
+/** Where images go when no registry is given: named as buildah and podman name local images. */
+const LOCAL_REGISTRY = 'localhost/stowage';
+const quietLog = {
+    info: () => undefined,
+    warning: () => undefined,
+    group: () => undefined,
+};
+/** `dir/name`, refusing names that are absolute or climb out of `dir`. */
+function inside(dir, name, what) {
+    const target = (0,external_node_path_namespaceObject.resolve)(dir, name);
+    const rel = (0,external_node_path_namespaceObject.relative)(dir, target);
+    if ((0,external_node_path_namespaceObject.isAbsolute)(name) || rel === '' || rel.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(rel)) {
+        throw new BuildError(`${what} ${JSON.stringify(name)} leaves ${dir}`);
+    }
+    return target;
+}
+/**
+ * Stages a group's build context in `<stagingRoot>/<group>/`: its generated files (Dockerfile,
+ * entrypoint, build scripts) beside copies of the context files it copies in, at their paths
+ * relative to the context root — the layout the plan's Dockerfile expects. A small context of
+ * exactly the group's inputs keeps the rest of the repository out of the build. The staging root
+ * is a fresh temporary folder, never a path inside the repository, so a committed symbolic link
+ * cannot send these writes elsewhere; copied files must resolve inside the repository.
+ */
+function stageBuildContext(contextRoot, group, stagingRoot) {
+    if (group.blocked && group.blocked.length > 0) {
+        throw new BuildError(`group ${group.name} cannot be built: ${group.blocked.join('; ')}`);
+    }
+    if (!group.generated.Dockerfile) {
+        throw new BuildError(`group ${group.name} has no generated Dockerfile`);
+    }
+    const dir = inside(stagingRoot, group.name, 'group name');
+    (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+    for (const [name, content] of Object.entries(group.generated)) {
+        const target = inside(dir, name, `group ${group.name}: generated file`);
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
+        (0,external_node_fs_namespaceObject.writeFileSync)(target, content, { mode: name.endsWith('.sh') ? 0o755 : 0o644 });
+    }
+    for (const path of group.contextFiles) {
+        if (Object.hasOwn(group.generated, path)) {
+            throw new BuildError(`group ${group.name}: context file ${path} has the name of a generated file`);
+        }
+        inside(contextRoot, path, `group ${group.name}: context file`);
+        const target = inside(dir, path, `group ${group.name}: context file`);
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
+        try {
+            const source = realPathInside(contextRoot, path);
+            (0,external_node_fs_namespaceObject.cpSync)(source, target, {
+                recursive: true,
+                dereference: false,
+                // A link inside a copied folder must not reach outside the repository either.
+                filter: (from) => {
+                    if ((0,external_node_fs_namespaceObject.lstatSync)(from).isSymbolicLink())
+                        realPathInside(contextRoot, (0,external_node_path_namespaceObject.relative)(contextRoot, from));
+                    return true;
+                },
+            });
+        }
+        catch (err) {
+            throw new BuildError(`group ${group.name}: cannot copy context file ${path}: ${err.message}`);
+        }
+    }
+    return { contextDir: dir, dockerfile: (0,external_node_path_namespaceObject.join)(dir, 'Dockerfile') };
+}
+/** Runs `tasks` with at most `limit` at once; results in input order. */
+async function pool(items, limit, task) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await task(items[i], i);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return results;
+}
+function selectGroups(plan, filter) {
+    if (!filter || filter.length === 0)
+        return plan.groups;
+    const known = new Set(plan.groups.map((g) => g.name));
+    const unknown = filter.filter((g) => !known.has(g));
+    if (unknown.length > 0) {
+        throw new BuildError(`groups ${unknown.join(', ')} not in the plan (its groups: ${[...known].join(', ') || 'none'})`);
+    }
+    return plan.groups.filter((g) => filter.includes(g.name));
+}
+function errorText(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+/** Builds (or skips) every selected group of the plan. Throws only for bad options or no builder
+ * when one is needed; group failures are results. */
+async function buildPlan(plan, options) {
+    const run = new PlanBuild(plan, options);
+    try {
+        return await run.execute();
+    }
+    finally {
+        run.cleanup();
+    }
+}
+/** One run of `buildPlan`: the settings every group shares, and the steps in order. */
+class PlanBuild {
+    plan;
+    options;
+    log;
+    local;
+    registry;
+    host;
+    groups;
+    tags;
+    fixed;
+    moving;
+    insecure;
+    client;
+    contextRoot;
+    created;
+    cache;
+    stagingRoot;
+    /** The builder, or why there is none; found before any registry is asked. */
+    builder;
+    constructor(plan, options) {
+        this.plan = plan;
+        this.options = options;
+        this.log = options.log ?? quietLog;
+        this.local = !options.registry?.trim();
+        if (this.local && options.push) {
+            throw new BuildError('nothing to push to: give a registry (host[:port]/path), or build without pushing');
+        }
+        this.registry = this.local ? LOCAL_REGISTRY : normaliseRegistry(options.registry);
+        if (!this.local && this.registry !== options.registry.trim().replace(/\/+$/, '')) {
+            this.log.info(`registry ${options.registry} written as ${this.registry} (image names are lower case)`);
+        }
+        this.host = parseRepository(this.registry).host;
+        this.groups = selectGroups(plan, options.groups);
+        this.tags = runTags(options.context, options.tagRules ?? []);
+        this.fixed = this.tags.filter((t) => !t.moving).map((t) => t.tag);
+        this.moving = this.tags.filter((t) => t.moving).map((t) => t.tag);
+        this.insecure = options.registryOptions?.insecure ?? isLoopbackHost(this.host);
+        if (!this.local) {
+            this.client = new RegistryClient(this.host, {
+                ...options.registryOptions,
+                insecure: this.insecure,
+                credentials: options.credentials,
+                onRetry: options.registryOptions?.onRetry ?? ((m) => this.log.info(`retrying: ${m}`)),
+            });
+        }
+        this.contextRoot = (0,external_node_path_namespaceObject.resolve)(options.workspace, plan.context);
+        this.created = options.created ?? new Date();
+        this.cache = options.cache ?? 'inline';
+        this.stagingRoot = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'stowage-build-'));
+    }
+    cleanup() {
+        (0,external_node_fs_namespaceObject.rmSync)(this.stagingRoot, { recursive: true, force: true });
+    }
+    async execute() {
+        const where = this.local
+            ? 'local images (no registry)'
+            : repositoryName(parseRepository(this.registry));
+        this.log.info(`${this.options.push ? 'pushing' : 'not pushing'} ${this.groups.length} group(s) to ${where}; ` +
+            `run tags: ${this.tags.map((t) => t.tag + (t.moving ? ' (moving)' : '')).join(', ') || 'none'}`);
+        await this.findBuilder();
+        let done = 0;
+        const results = await pool(this.groups, this.options.parallel ?? 2, async (group) => {
+            const result = await this.buildGroupLogged(group);
+            done += 1;
+            this.log.info(`[${done}/${this.groups.length}] ${group.name}: ${result.status}` +
+                (result.digest ? ` ${result.digest.slice(0, 19)}` : '') +
+                ` in ${(result.durationMs / 1000).toFixed(1)} s` +
+                (result.error ? ` — ${result.error.split('\n')[0]}` : ''));
+            return result;
+        });
+        await this.applyMovingTags(results);
+        return results;
+    }
+    /**
+     * The builder comes first, so a machine without one says so at once. A run that pushes may
+     * still retag unchanged groups without a builder; one that does not push has nothing to do.
+     */
+    async findBuilder() {
+        const { builder } = this.options;
+        try {
+            const b = typeof builder === 'function' ? await builder() : builder;
+            this.log.info(`builder: ${b.description}`);
+            this.builder = b;
+        }
+        catch (err) {
+            if (!this.options.push)
+                throw err;
+            this.builder = err instanceof Error ? err : new Error(String(err));
+            this.log.warning(`no builder: ${this.builder.message}; groups that need a build will fail`);
+        }
+    }
+    loggedIn;
+    /** The builder, logged in to the registry once when pushing with credentials. */
+    async readyBuilder() {
+        if (!this.builder || this.builder instanceof Error)
+            throw this.builder ?? new BuildError('no builder');
+        const b = this.builder;
+        const credentials = this.options.credentials;
+        if (credentials && this.options.push) {
+            this.loggedIn ??= b.login(this.host === 'registry-1.docker.io' ? 'docker.io' : this.host, credentials.username, credentials.password, this.insecure);
+            await this.loggedIn;
+        }
+        return b;
+    }
+    async buildGroupLogged(group) {
+        const started = Date.now();
+        const lines = [];
+        const repo = groupRepository(this.registry, group.name);
+        const result = await this.buildGroup(group, repo, lines).catch((err) => {
+            lines.push(`error: ${errorText(err)}`);
+            return { ...this.baseResult(group, repo), status: 'failed', error: errorText(err) };
+        });
+        result.durationMs = Date.now() - started;
+        this.log.group(`${group.name}: ${result.status}`, lines, result.status !== 'failed');
+        return result;
+    }
+    baseResult(group, repo) {
+        return {
+            group: group.name,
+            steps: [...group.steps],
+            image: repositoryName(repo),
+            tags: [],
+            status: 'failed',
+            pushed: false,
+            estimatedSize: group.estimatedSize,
+            durationMs: 0,
+        };
+    }
+    async buildGroup(group, repo, lines) {
+        const staged = stageBuildContext(this.contextRoot, group, this.stagingRoot);
+        const hashTag = contentHashTag(group.contentHash);
+        const image = repositoryName(repo);
+        const result = this.baseResult(group, repo);
+        const existing = await this.existingDigest(repo, hashTag, lines);
+        if (existing) {
+            lines.push(`${image}:${hashTag} exists (${existing}): unchanged, not rebuilt`);
+            result.status = 'skipped';
+            result.digest = existing;
+        }
+        else {
+            const built = await this.buildImage(group, repo, hashTag, staged, lines);
+            result.status = 'built';
+            result.size = built.size;
+            result.digest = built.digest;
+        }
+        result.tags = [hashTag, ...this.fixed];
+        await this.addFixedTags(repo, result, existing !== undefined);
+        return result;
+    }
+    /** The digest of the content-hash tag when the registry has it already. */
+    async existingDigest(repo, hashTag, lines) {
+        if (!this.client)
+            return undefined;
+        try {
+            return (await this.client.headManifest(repo.path, hashTag))?.digest;
+        }
+        catch (err) {
+            // Without push a PR may lack read access: build to check the Dockerfile anyway.
+            if (this.options.push)
+                throw err;
+            lines.push(`registry check failed, building anyway: ${errorText(err)}`);
+            return undefined;
+        }
+    }
+    async buildImage(group, repo, hashTag, staged, lines) {
+        const image = repositoryName(repo);
+        const builder = await this.readyBuilder();
+        lines.push(`building ${image}:${hashTag}`);
+        const output = await builder.build({
+            group: group.name,
+            contextDir: staged.contextDir,
+            dockerfile: staged.dockerfile,
+            image,
+            tags: [`${image}:${hashTag}`],
+            labels: ociLabels(this.options.context, {
+                workflow: this.plan.workflow,
+                group: group.name,
+                steps: group.steps,
+                contentHash: group.contentHash,
+                created: this.created,
+            }),
+            push: this.options.push,
+            platforms: this.options.platforms ?? [],
+            cache: this.cache,
+            cacheFrom: await this.cacheFrom(repo),
+            insecureRegistry: this.insecure,
+            insecureBase: isLoopbackHost(baseImageHost(group.baseImage)),
+            log: (line) => lines.push(line),
+        });
+        if (!this.options.push || !this.client)
+            return { size: output.localSize };
+        // The registry's digest is the truth (a tool's report may name a local manifest).
+        const pushed = await this.client.headManifest(repo.path, hashTag);
+        if (!pushed)
+            throw new BuildError(`${image}:${hashTag} was pushed but the registry does not have it`);
+        if (output.digest && output.digest !== pushed.digest) {
+            lines.push(`note: the builder reported ${output.digest}, the registry has ${pushed.digest}`);
+        }
+        return { size: output.localSize, digest: pushed.digest };
+    }
+    /** Earlier images of this group share layers; only refs that exist (a missing one fails some engines). */
+    async cacheFrom(repo) {
+        if (this.cache !== 'inline' || !this.client)
+            return [];
+        const refs = [];
+        for (const tag of ['latest', ...this.moving.filter((t) => t !== 'latest')]) {
+            const found = await this.client.headManifest(repo.path, tag).catch(() => undefined);
+            if (found)
+                refs.push(`${repositoryName(repo)}:${tag}`);
+        }
+        return refs;
+    }
+    /** The run's fixed tags (`sha-…`, a version) on the image, and its real size from the registry. */
+    async addFixedTags(repo, result, existed) {
+        if (!this.client)
+            return;
+        // By digest from here on: the client has that manifest cached, so tagging is PUTs only.
+        const ref = result.digest ?? contentHashTag(groupOf(this.plan, result.group).contentHash);
+        if (this.options.push) {
+            await this.client.addTags(repo.path, ref, this.fixed);
+            result.pushed = true;
+            const info = await this.client.imageInfo(repo.path, ref);
+            if (info)
+                result.size = info.size;
+        }
+        else if (existed) {
+            result.size = (await this.client.imageInfo(repo.path, ref).catch(() => undefined))?.size;
+        }
+    }
+    /** Moving tags only when every group of the run succeeded, so they never mix two runs. */
+    async applyMovingTags(results) {
+        if (this.moving.length === 0)
+            return;
+        if (!this.options.push || !this.client) {
+            for (const r of results)
+                if (r.status !== 'failed')
+                    r.tags.push(...this.moving);
+            return;
+        }
+        const failed = results.filter((r) => r.status === 'failed');
+        if (failed.length > 0) {
+            this.log.warning(`moving tags ${this.moving.join(', ')} were not applied because ${failed.map((r) => r.group).join(', ')} failed`);
+            return;
+        }
+        for (const r of results) {
+            const repo = parseRepository(r.image);
+            try {
+                await this.client.addTags(repo.path, r.digest ?? contentHashTag(groupOf(this.plan, r.group).contentHash), this.moving);
+                r.tags.push(...this.moving);
+            }
+            catch (err) {
+                r.status = 'failed';
+                r.error = `adding tags ${this.moving.join(', ')}: ${errorText(err)}`;
+                this.log.warning(`${r.group}: ${r.error}`);
+            }
+        }
+    }
+}
+function groupOf(plan, name) {
+    const g = plan.groups.find((x) => x.name === name);
+    if (!g)
+        throw new BuildError(`group ${name} is not in the plan`);
+    return g;
+}
+/** The registry host of a base image reference (`docker.io` when it names none). */
+function baseImageHost(ref) {
+    const first = ref.split('/')[0] ?? '';
+    return ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')
+        ? first
+        : 'docker.io';
+}
+
+;// CONCATENATED MODULE: ./src/images/outputs.ts
+/** `images`: per group, image, tags, digest, status and real size. */
+function imagesOutput(results) {
+    return results.map((r) => ({
+        group: r.group,
+        image: r.image,
+        tags: r.tags,
+        digest: r.digest ?? null,
+        status: r.status,
+        pushed: r.pushed,
+        size: r.size ?? null,
+        estimatedSize: r.estimatedSize,
+        durationMs: r.durationMs,
+        ...(r.error ? { error: r.error } : {}),
+    }));
+}
+/** `matrix`: `{include:[{group}]}` for `strategy.matrix`, optionally only some groups. */
+function matrixOutput(plan, groups) {
+    const only = groups && groups.length > 0 ? new Set(groups) : undefined;
+    return {
+        include: plan.groups.filter((g) => !only || only.has(g.name)).map((g) => ({ group: g.name })),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/images/buildah.ts
+/**
+ * The buildah backend, for runners without a daemon: `buildah bud --isolation chroot` (works
+ * unprivileged in containers without nested namespaces) and `buildah push --digestfile` per tag.
+ */
+
+
+
+
+async function buildahAvailable(exec, binary, env) {
+    try {
+        return (await exec(binary, ['version'], { env })).exitCode === 0;
+    }
+    catch {
+        return false;
+    }
+}
+/** argv of `buildah bud` for a request (pure, for tests). */
+function budArgs(req) {
+    if (req.platforms.length > 1) {
+        throw new BuildError(`building ${req.group} for several platforms at once needs docker buildx`);
+    }
+    const args = ['bud', '--isolation', 'chroot', '--layers', '--file', req.dockerfile];
+    for (const tag of req.tags)
+        args.push('--tag', tag);
+    for (const [k, v] of Object.entries(req.labels))
+        args.push('--label', `${k}=${v}`);
+    if (req.platforms.length === 1)
+        args.push('--platform', req.platforms[0] ?? '');
+    if (req.insecureRegistry || req.insecureBase)
+        args.push('--tls-verify=false');
+    args.push(req.contextDir);
+    return args;
+}
+function pushArgs(tag, digestFile, insecure) {
+    const args = ['push', '--digestfile', digestFile];
+    if (insecure)
+        args.push('--tls-verify=false');
+    args.push(tag, `docker://${tag}`);
+    return args;
+}
+class BuildahBuilder {
+    opts;
+    kind = 'buildah';
+    description = 'buildah bud (daemonless, chroot isolation)';
+    binary;
+    constructor(opts) {
+        this.opts = opts;
+        this.binary = opts.binary ?? 'buildah';
+    }
+    async login(host, username, password, insecure) {
+        const args = ['login', '--username', username, '--password-stdin'];
+        if (insecure)
+            args.push('--tls-verify=false');
+        args.push(host);
+        await runOrThrow(this.opts.exec, `buildah login to ${host} as ${username}`, this.binary, args, {
+            input: Buffer.from(password),
+            env: this.opts.env,
+        });
+    }
+    async build(req) {
+        await runOrThrow(this.opts.exec, `buildah bud of ${req.group}`, this.binary, budArgs(req), {
+            env: this.opts.env,
+            onLine: req.log,
+        });
+        if (!req.push)
+            return {};
+        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'stowage-digest-'));
+        try {
+            let digest;
+            for (const tag of req.tags) {
+                const file = (0,external_node_path_namespaceObject.join)(dir, 'digest');
+                await runOrThrow(this.opts.exec, `buildah push of ${tag}`, this.binary, pushArgs(tag, file, req.insecureRegistry), {
+                    env: this.opts.env,
+                    onLine: req.log,
+                });
+                digest = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8').trim() || digest;
+            }
+            return { digest };
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/images/docker.ts
+/**
+ * The docker backend. Two paths, detected rather than assumed:
+ * - buildx present (GitHub runners): `docker buildx build` with cache export (`gha`, `registry`,
+ *   `inline`), `--platform`, `--metadata-file` for the digest and a provenance option;
+ * - only an engine with built-in BuildKit (e.g. Debian's dockerd 20.10): `DOCKER_BUILDKIT=1
+ *   docker build` with inline cache, then `docker push` per tag.
+ */
+
+
+
+
+/** True when a docker daemon answers. */
+async function dockerDaemonAnswers(exec, binary, env) {
+    try {
+        const r = await exec(binary, ['version', '--format', '{{.Server.Version}}'], { env });
+        return r.exitCode === 0 && r.stdout.trim() !== '';
+    }
+    catch {
+        return false;
+    }
+}
+/** The buildx version, or undefined when buildx is not installed. */
+async function detectBuildx(exec, binary, env) {
+    try {
+        const r = await exec(binary, ['buildx', 'version'], { env });
+        if (r.exitCode !== 0)
+            return undefined;
+        return /v?([0-9]+\.[0-9]+(?:\.[0-9]+)?)/.exec(r.stdout)?.[1] ?? r.stdout.trim();
+    }
+    catch {
+        return undefined;
+    }
+}
+function labelArgs(labels) {
+    return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+}
+/** argv of `docker buildx build` for a request (pure, for tests). */
+function buildxArgs(req, metadataFile, provenance) {
+    const args = ['buildx', 'build', '--file', req.dockerfile];
+    for (const tag of req.tags)
+        args.push('--tag', tag);
+    args.push(...labelArgs(req.labels));
+    if (req.platforms.length > 0)
+        args.push('--platform', req.platforms.join(','));
+    switch (req.cache) {
+        case 'gha':
+            args.push('--cache-from', `type=gha,scope=${req.group}`);
+            if (req.push)
+                args.push('--cache-to', `type=gha,mode=max,scope=${req.group}`);
+            break;
+        case 'registry':
+            args.push('--cache-from', `type=registry,ref=${req.image}:buildcache`);
+            if (req.push)
+                args.push('--cache-to', `type=registry,ref=${req.image}:buildcache,mode=max`);
+            break;
+        case 'inline':
+            for (const ref of req.cacheFrom)
+                args.push('--cache-from', `type=registry,ref=${ref}`);
+            args.push('--cache-to', 'type=inline');
+            break;
+        case 'none':
+            break;
+    }
+    args.push('--metadata-file', metadataFile);
+    args.push(`--provenance=${provenance === 'false' ? 'false' : `mode=${provenance}`}`);
+    if (req.push)
+        args.push('--push');
+    else if (req.platforms.length <= 1)
+        args.push('--load');
+    args.push(req.contextDir);
+    return args;
+}
+/** argv of the plain engine's `docker build` (BuildKit via DOCKER_BUILDKIT=1; pure, for tests). */
+function engineBuildArgs(req) {
+    if (req.platforms.length > 1) {
+        throw new BuildError(`building ${req.group} for ${req.platforms.join(', ')} needs docker buildx; this engine builds one platform`);
+    }
+    const args = ['build', '--file', req.dockerfile];
+    for (const tag of req.tags)
+        args.push('--tag', tag);
+    args.push(...labelArgs(req.labels));
+    if (req.platforms.length === 1)
+        args.push('--platform', req.platforms[0] ?? '');
+    if (req.cache !== 'none') {
+        // The engine can only export inline cache; gha/registry need buildx.
+        args.push('--build-arg', 'BUILDKIT_INLINE_CACHE=1');
+        for (const ref of req.cacheFrom)
+            args.push('--cache-from', ref);
+    }
+    args.push(req.contextDir);
+    return args;
+}
+class DockerBuilder {
+    opts;
+    buildx;
+    kind = 'docker';
+    description;
+    constructor(opts, buildx) {
+        this.opts = opts;
+        this.buildx = buildx;
+        this.description = buildx
+            ? `docker buildx ${buildx} (BuildKit: cache export, platforms, metadata file)`
+            : 'docker engine with built-in BuildKit (DOCKER_BUILDKIT=1, no buildx: inline cache, docker push)';
+    }
+    static async create(options) {
+        const opts = { binary: 'docker', provenance: 'false', ...options };
+        const buildx = await detectBuildx(opts.exec, opts.binary, opts.env);
+        return new DockerBuilder(opts, buildx);
+    }
+    get usesBuildx() {
+        return this.buildx !== undefined;
+    }
+    async login(host, username, password) {
+        await runOrThrow(this.opts.exec, `docker login to ${host} as ${username}`, this.opts.binary, ['login', '--username', username, '--password-stdin', host], { input: Buffer.from(password), env: this.opts.env });
+    }
+    async build(req) {
+        return this.buildx ? this.buildWithBuildx(req) : this.buildWithEngine(req);
+    }
+    async buildWithBuildx(req) {
+        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'stowage-meta-'));
+        try {
+            const metadataFile = (0,external_node_path_namespaceObject.join)(dir, 'metadata.json');
+            await runOrThrow(this.opts.exec, `docker buildx build of ${req.group}`, this.opts.binary, buildxArgs(req, metadataFile, this.opts.provenance), {
+                env: this.opts.env,
+                onLine: req.log,
+            });
+            let digest;
+            try {
+                const meta = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(metadataFile, 'utf8'));
+                const d = meta['containerimage.digest'];
+                digest = typeof d === 'string' ? d : undefined;
+            }
+            catch {
+                digest = undefined;
+            }
+            return { digest, localSize: req.push ? undefined : await this.localSize(req.tags[0]) };
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        }
+    }
+    async buildWithEngine(req) {
+        const env = { ...this.opts.env, DOCKER_BUILDKIT: '1' };
+        await runOrThrow(this.opts.exec, `docker build of ${req.group}`, this.opts.binary, engineBuildArgs(req), {
+            env,
+            onLine: req.log,
+        });
+        let digest;
+        if (req.push) {
+            for (const tag of req.tags) {
+                const r = await runOrThrow(this.opts.exec, `docker push of ${tag}`, this.opts.binary, ['push', tag], {
+                    env,
+                    onLine: req.log,
+                });
+                digest = digestFromPushOutput(r.stdout) ?? digest;
+            }
+        }
+        return { digest, localSize: await this.localSize(req.tags[0]) };
+    }
+    async localSize(ref) {
+        if (!ref)
+            return undefined;
+        const r = await this.opts.exec(this.opts.binary, ['image', 'inspect', '--format', '{{.Size}}', ref], {
+            env: this.opts.env,
+        });
+        const n = Number(r.stdout.trim());
+        return r.exitCode === 0 && Number.isFinite(n) && n > 0 ? n : undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/images/select.ts
+/** Chooses the builder backend: the `builder` input (`auto|docker|buildah`). */
+
+
+
+/** Docker 23+ clients hand BuildKit builds to buildx; older ones run them in the engine. */
+async function canBuildKit(exec, binary, env) {
+    if (await detectBuildx(exec, binary, env))
+        return true;
+    try {
+        const r = await exec(binary, ['version', '--format', '{{.Client.Version}}'], { env });
+        const major = Number(/^(\d+)\./.exec(r.stdout.trim())?.[1]);
+        return r.exitCode === 0 && major > 0 && major < 23;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The docker client to use when none is named: `docker` from PATH, unless it is a client that
+ * cannot run BuildKit builds here (23+ without buildx) and the engine's own `/usr/bin/docker` can.
+ */
+async function findDockerClient(exec, env) {
+    for (const candidate of ['docker', '/usr/bin/docker']) {
+        if ((await dockerDaemonAnswers(exec, candidate, env)) &&
+            (await canBuildKit(exec, candidate, env))) {
+            return candidate;
+        }
+    }
+    return 'docker';
+}
+/**
+ * `docker`: a daemon must answer. `buildah`: buildah must run. `auto`: docker when a daemon
+ * answers, else buildah, else an error that says what to install.
+ */
+async function selectBuilder(kind, options) {
+    const exec = options.exec;
+    const dockerBinary = options.dockerBinary ?? (await findDockerClient(exec, options.env));
+    const buildahBinary = options.buildahBinary ?? 'buildah';
+    const docker = () => DockerBuilder.create({
+        exec,
+        binary: dockerBinary,
+        provenance: options.provenance,
+        env: options.env,
+    });
+    const buildah = () => new BuildahBuilder({ exec, binary: buildahBinary, env: options.env });
+    if (kind !== 'buildah' && (await dockerDaemonAnswers(exec, dockerBinary, options.env)))
+        return docker();
+    if (kind === 'docker') {
+        throw new BuildError(`builder: docker, but no docker daemon answers to "${dockerBinary} version": start dockerd ` +
+            `(Debian: apt-get install docker.io) or set builder: buildah`);
+    }
+    if (await buildahAvailable(exec, buildahBinary, options.env))
+        return buildah();
+    throw new BuildError(kind === 'buildah'
+        ? `builder: buildah, but "${buildahBinary} version" does not run: install buildah (Debian/Ubuntu: apt-get install buildah)`
+        : 'no builder found: no docker daemon answers and buildah is not installed. Start a Docker ' +
+            'daemon (apt-get install docker.io) or install buildah (apt-get install buildah)');
+}
+
+;// CONCATENATED MODULE: ./src/app/step-images.ts
+/**
+ * The step → image map every consumer takes (the `step-images` output, the exports for engines):
+ * one function, so a pushed, an unpushed, a skipped and a failed build each give the same answer
+ * wherever the map is read.
+ *
+ * | the group's build this run        | the step's image                                  |
+ * | --------------------------------- | ------------------------------------------------- |
+ * | pushed, or skipped as unchanged   | `<registry>/<group>@sha256:…` (pinned by digest)  |
+ * | built, not pushed (a PR, local)   | `<image>:<content-hash tag>` (in the local store) |
+ * | failed, or no build this run      | `<registry>/<group>:<content-hash tag>`, the tag  |
+ * |                                   | a successful build pushes (by tag; not yet there) |
+ * | no build and no registry          | left out, with the reason                         |
+ *
+ * Steps whose `container` is an image reference keep it as is.
+ */
+
+const step_images_DIGEST = /^sha256:[a-f0-9]{64}$/;
+function stepImageMap(plan, sources) {
+    const images = {};
+    const missing = [];
+    const builds = new Map((sources.builds ?? []).map((b) => [b.group, b]));
+    const registry = sources.registry?.trim().replace(/\/+$/, '');
+    for (const group of plan.groups) {
+        const image = groupImage(group.name, group.contentHash, builds.get(group.name), registry, sources.digests?.[group.name]);
+        if ('reason' in image)
+            missing.push({ group: group.name, reason: image.reason });
+        else
+            for (const step of group.steps)
+                images[step] = image;
+    }
+    for (const ext of plan.external) {
+        images[ext.step] = {
+            ref: ext.image,
+            pinned: /@sha256:[a-f0-9]{64}$/.test(ext.image) ? 'digest' : 'tag',
+        };
+    }
+    return { images, missing };
+}
+function groupImage(name, contentHash, build, registry, digest) {
+    if (!contentHash)
+        return { reason: 'the group is blocked (see the findings)' };
+    const hashTag = contentHashTag(contentHash);
+    if (build && build.status !== 'failed') {
+        if (build.digest && step_images_DIGEST.test(build.digest))
+            return { ref: `${build.image}@${build.digest}`, pinned: 'digest' };
+        return { ref: `${build.image}:${hashTag}`, pinned: 'tag' };
+    }
+    if (!registry) {
+        return {
+            reason: build
+                ? `its build failed: ${(build.error ?? '').split('\n')[0]}`
+                : 'no registry to name its image (give --registry, or set containers.registry)',
+        };
+    }
+    const repository = `${registry}/${name}`;
+    if (digest && step_images_DIGEST.test(digest))
+        return { ref: `${repository}@${digest}`, pinned: 'digest' };
+    return { ref: `${repository}:${hashTag}`, pinned: 'tag' };
+}
+/** The `step-images` output: step → reference, sorted by step. */
+function stepImagesOutput(map) {
+    return Object.fromEntries(Object.entries(map.images)
+        .map(([step, image]) => [step, image.ref])
+        .sort(([a], [b]) => a.localeCompare(b)));
+}
+
+;// CONCATENATED MODULE: ./src/app/build.ts
+/**
+ * The build use case both adapters call: pick the builder, build (or skip) every group of the
+ * plan, record the results in `<out-dir>/images.json`, and compute what later steps take — the
+ * `images`, `matrix` and `step-images` outputs. Commands run through the injected `exec`.
+ */
+
+
+
+
+
+
+
+async function buildImages(plan, options, deps) {
+    const registry = options.registry?.trim() || undefined;
+    if (options.push && !registry) {
+        throw new InputError('nothing to push to: give a registry (host[:port]/path, the registry input or --registry, or containers.registry in the spec), or build without pushing');
+    }
+    const results = await buildPlan(plan, {
+        registry,
+        builder: () => selectBuilder(options.builder ?? 'auto', {
+            exec: deps.exec,
+            dockerBinary: options.dockerBinary,
+            provenance: options.provenance,
+        }),
+        workspace: options.workspace,
+        context: options.context,
+        push: options.push,
+        tagRules: options.tagRules,
+        credentials: options.credentials,
+        parallel: options.parallel,
+        groups: options.groups,
+        cache: options.cache,
+        platforms: options.platforms,
+        log: deps.log,
+    });
+    const images = imagesOutput(results);
+    if (options.outDir) {
+        const file = external_node_path_default().resolve(options.workspace, options.outDir, 'images.json');
+        (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
+        (0,external_node_fs_namespaceObject.writeFileSync)(file, `${JSON.stringify(images, null, 2)}\n`);
+    }
+    const stepImages = stepImageMap(plan, { registry, builds: results });
+    const failed = results.filter((r) => r.status === 'failed');
+    return {
+        results,
+        images,
+        matrix: matrixOutput(plan, options.groups),
+        stepImages,
+        stepImagesOutput: stepImagesOutput(stepImages),
+        failed,
+        pushed: failed.length === 0 && results.some((r) => r.pushed),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/common/suggest.ts
 /** "Did you mean" suggestions for misspelled names, shared by the loader and the lint rules. */
 /**
@@ -57830,47 +59528,282 @@ function closest(word, candidates) {
         ? [...candidates].find((c) => c.toLowerCase().startsWith(lower))
         : undefined;
 }
+/** ` Did you mean "x"?` or the empty string. */
+function didYouMean(word, candidates) {
+    const match = closest(word, candidates);
+    return match === undefined ? '' : ` Did you mean "${match}"?`;
+}
+
+;// CONCATENATED MODULE: ./src/common/findings.ts
+/**
+ * A finding is one thing a user should look at: a schema error, a planning smell, a plan problem.
+ * Every layer of the core (spec, lint, plan, importers) reports through this one shape, so the
+ * reporters (text, JSON, SARIF, annotations, summary) never care where a finding came from.
+ */
+/** Severities from most to least severe; index order is used for ranking and `fail-on`. */
+const SEVERITIES = ['error', 'warning', 'notice'];
+function severityRank(severity) {
+    return SEVERITIES.indexOf(severity);
+}
+/** True when `severity` is at least as severe as `threshold`. */
+function atLeast(severity, threshold) {
+    return severityRank(severity) <= severityRank(threshold);
+}
+/** The `fail-on` decision shared by the CLI and the action: any finding at or above the level. */
+function failsAt(findings, failOn) {
+    return failOn !== 'never' && findings.some((f) => atLeast(f.severity, failOn));
+}
+/** Stable order: file, line, column, rule, message. */
+function compareFindings(a, b) {
+    return (a.file.localeCompare(b.file) ||
+        a.span.line - b.span.line ||
+        a.span.column - b.span.column ||
+        a.rule.localeCompare(b.rule) ||
+        a.message.localeCompare(b.message));
+}
+function countBySeverity(findings) {
+    const counts = { error: 0, warning: 0, notice: 0 };
+    for (const f of findings)
+        counts[f.severity] += 1;
+    return counts;
+}
 
 ;// CONCATENATED MODULE: ./src/common/rules.ts
+const CATALOGUE = {
+    STW001: {
+        name: 'bad-suppression',
+        severity: 'warning',
+        owner: 'lint',
+        description: 'A stowage-ignore comment has no reason, names an unknown rule, or is misplaced.',
+        help: 'Write suppressions as `# stowage-ignore STW202 -- reason` on or above the line, or `# stowage-ignore-file STW409 -- reason` at the top of the file. The reason after `--` tells the next reader why the smell is acceptable.',
+    },
+    STW002: {
+        name: 'unused-suppression',
+        severity: 'warning',
+        owner: 'lint',
+        description: 'A stowage-ignore comment suppresses no finding.',
+        help: 'A suppression that matches nothing hides future findings for no reason. Remove it, or move it onto (or just above) the line the finding points at.',
+    },
+    STW003: {
+        name: 'bad-config',
+        severity: 'warning',
+        owner: 'lint',
+        description: 'The lint configuration names an unknown rule or setting, or gives an invalid value.',
+        help: "Lint configuration (`.stowage/config.yml` or the spec's `lint:` key) takes `rules:` (rule ID or name → off|error|warning|notice) and `settings:` (known setting names). Fix the typo the message points at.",
+    },
+    STW100: {
+        name: 'schema',
+        severity: 'error',
+        owner: 'loader',
+        description: 'The file breaks the spec schema.',
+        help: 'The spec must follow the version 1 schema. The message names the offending key or value and suggests the closest valid one.',
+    },
+    STW101: {
+        name: 'unknown-reference',
+        severity: 'error',
+        owner: 'lint',
+        description: 'A step input or desired output names no workflow input and no step output.',
+        help: "Every entry of a step's `inputs` must name a workflow input or a `<step>.<output>`; every desired output must name an output a step declares. Fix the typo or declare the missing input or output.",
+    },
+    STW102: {
+        name: 'cycle',
+        severity: 'error',
+        owner: 'lint',
+        description: 'Steps depend on each other in a loop.',
+        help: 'A workflow is a directed acyclic graph: a step cannot (indirectly) consume its own output. Break the loop by splitting a step or by reading the earlier version of the data as a workflow input.',
+    },
+    STW103: {
+        name: 'duplicate-output',
+        severity: 'error',
+        owner: 'lint',
+        description: 'Two step outputs write the same path.',
+        help: 'When two outputs write the same path, one overwrites the other and the result depends on scheduling order. Give each output its own path.',
+    },
+    STW104: {
+        name: 'dead-step',
+        severity: 'warning',
+        owner: 'lint',
+        description: "A step's outputs feed no other step and are no desired output.",
+        help: 'A step whose results nobody uses costs compute and maintenance for nothing. Add its output to the workflow `outputs`, feed it to a step, or remove the step.',
+    },
+    STW105: {
+        name: 'no-desired-output',
+        severity: 'warning',
+        owner: 'lint',
+        description: 'The workflow declares no desired outputs.',
+        help: 'Without `outputs`, nothing says what the workflow is for, and no check can tell whether it produces it. Name the results under `outputs:` as `<name>: <step>.<output>`.',
+    },
+    STW106: {
+        name: 'unused-input',
+        severity: 'warning',
+        owner: 'lint',
+        description: 'A declared workflow input is used by no step.',
+        help: "An input nobody reads still has to be staged onto the cluster. Reference it from a step's `inputs` or remove it.",
+    },
+    STW201: {
+        name: 'step-too-big',
+        severity: 'warning',
+        owner: 'lint',
+        description: 'A step mixes runtimes, calls many tools or chains many commands: split it.',
+        help: 'A step that mixes runtimes forces one container to hold all of them, and a step chaining many tools cannot be rerun, resourced or cached piece by piece. Split it into one step per runtime or tool.',
+    },
+    STW202: {
+        name: 'tiny-chain',
+        severity: 'notice',
+        owner: 'lint',
+        description: 'A linear chain of short steps that would share a container group: merge them.',
+        help: 'Each step costs scheduling, container start-up and data staging. A straight chain of short steps in the same image does the same work with less overhead as one step. Merge them, or raise the `tiny-chain-max-duration` setting.',
+    },
+    STW203: {
+        name: 'missing-duration',
+        severity: 'notice',
+        owner: 'lint',
+        description: 'A step gives no expected processing time.',
+        help: 'Without `duration`, nobody can tell whether a step is too big, too small or fits the requested time. Add `duration:` with the expected processing time per run (e.g. `40m`).',
+    },
+    STW301: {
+        name: 'missing-economics',
+        severity: 'notice',
+        owner: 'lint',
+        description: 'The workflow gives no runs or time figures to judge the automation by.',
+        help: 'The `economics:` block (runs-per-year, manual-minutes-per-run, development-hours, maintenance-hours-per-year, horizon-years) lets Stowage tell whether automating pays off.',
+    },
+    STW302: {
+        name: 'not-worth-automating',
+        severity: 'warning',
+        owner: 'lint',
+        description: 'Development and maintenance over the horizon exceed the manual time saved.',
+        help: 'Time saved is runs per year × manual minutes per run × horizon; the cost is development hours + maintenance hours per year × horizon. When the cost is larger, automating does not pay back within the horizon: reduce the scope, or state why it is worth it anyway (reproducibility, errors avoided) in a suppression reason.',
+    },
+    STW401: {
+        name: 'no-software',
+        severity: 'warning',
+        owner: 'lint',
+        description: 'A step declares no software and no container.',
+        help: "Without `software` or an image in `container`, a step's image holds only the base system, and the step works only by accident. List what `run` calls under `software`, or set `container:` to an image.",
+    },
+    STW402: {
+        name: 'unpinned',
+        severity: 'warning',
+        owner: 'lint',
+        description: 'A package or runtime has no exact version.',
+        help: 'Unpinned packages make an image change whenever it is rebuilt, so results are not reproducible and the content hash cannot detect the change. Pin an exact version (`numpy==2.0.1`, `python: "3.12"`).',
+    },
+    STW403: {
+        name: 'mutable-image',
+        severity: 'warning',
+        owner: 'lint',
+        description: 'An image reference uses `latest` or has no tag or digest.',
+        help: 'A tag like `latest` (or no tag) points at different images over time, so two runs of the same workflow can use different software. Use a version tag, or better a digest (`@sha256:…`).',
+    },
+    STW404: {
+        name: 'forced-conflict',
+        severity: 'error',
+        owner: 'plan',
+        description: 'A pinned group holds conflicting requirements.',
+        help: 'Steps pinned to one group ask for requirements no single image can satisfy. Move one of the steps to another group or align the versions.',
+    },
+    STW405: {
+        name: 'over-budget',
+        severity: 'warning',
+        owner: 'plan',
+        description: 'A group cannot fit the image size budget.',
+        help: 'A group estimated above `containers.size-budget` is slow to pull onto every node. Split the group or raise the budget.',
+    },
+    STW406: {
+        name: 'over-split',
+        severity: 'notice',
+        owner: 'plan',
+        description: 'Pinned groups could merge without conflict.',
+        help: 'Every extra image is one more thing to pull, scan and keep in step. Merge pinned groups that share a family and do not conflict.',
+    },
+    STW407: {
+        name: 'gpu-mismatch',
+        severity: 'warning',
+        owner: 'lint',
+        description: 'GPU software without GPU resources, or GPU resources without GPU software.',
+        help: 'A GPU build without a GPU falls back to the CPU (slowly) or fails; a GPU requested by CPU-only software idles an expensive device. Request `resources.gpus` for GPU software, or drop the GPU request.',
+    },
+    STW408: {
+        name: 'service-without-entrypoint',
+        severity: 'error',
+        owner: 'lint',
+        description: 'A service step has no entrypoint.',
+        help: 'A long-running service is started from its image, so the image needs to know the command: give the step an `entrypoint:` (a command array).',
+    },
+    STW409: {
+        name: 'reuse-not-considered',
+        severity: 'notice',
+        owner: 'lint',
+        description: '`based-on` is missing.',
+        help: "Before writing a workflow, look for an existing one to adapt (nf-core, WorkflowHub, a colleague's). Record it under `based-on:`, or write `based-on: none` after looking.",
+    },
+    STW410: {
+        name: 'invalid-requirement',
+        severity: 'error',
+        owner: 'plan',
+        description: 'A software requirement cannot be parsed or would be unsafe to install.',
+        help: 'Requirements reach a Dockerfile, so each must be a valid specifier of its ecosystem (e.g. `numpy==2.0.1`, `bioconda::samtools=1.20`, `org.group:artifact:1.0`).',
+    },
+    STW420: {
+        name: 'import-error',
+        severity: 'error',
+        owner: 'importer',
+        description: 'A file of an imported pipeline (Nextflow, Snakemake, CWL) cannot be read or parsed.',
+        help: 'The importer could not read this file, so the steps it defines are missing from the plan. Fix the syntax at the position given, or the path of the file it names; the rest of the pipeline is still imported.',
+    },
+    STW421: {
+        name: 'import-partial',
+        severity: 'notice',
+        owner: 'importer',
+        description: 'The imported format cannot express something Stowage checks; the affected rules are off.',
+        help: 'Engines such as Nextflow pass channels, not file paths, and record no durations or economics. Rules that cannot apply are turned off for the import and said so once. Add a stowage.yml beside the pipeline for the full checks.',
+    },
+    STW501: {
+        name: 'missing-resources',
+        severity: 'warning',
+        owner: 'lint',
+        description: 'A cluster is set but a step requests no (or incomplete) resources.',
+        help: 'A scheduler gives a job without requests its defaults, which may be too small (the job is killed) or too large (it waits in the queue). Set `resources:` with cpus, memory and time.',
+    },
+    STW502: {
+        name: 'exceeds-cluster',
+        severity: 'error',
+        owner: 'lint',
+        description: "A resource request exceeds the cluster's node limits or walltime.",
+        help: 'A job asking for more than one node offers will never be scheduled. Lower the request, split the step, or correct the `cluster:` limits.',
+    },
+    STW503: {
+        name: 'duration-exceeds-time',
+        severity: 'warning',
+        owner: 'lint',
+        description: 'The expected duration is longer than the requested time.',
+        help: 'The scheduler kills a job when its requested time runs out. Request more time than the expected duration, with a margin, or split the step.',
+    },
+};
 const DOCS_BASE = 'https://github.com/stowage-dev/stowage/blob/main/docs/rules';
-function rule(id, name, defaultSeverity, owner, description, help) {
-    return { id, name, defaultSeverity, description, docsUrl: `${DOCS_BASE}/${id}.md`, help, owner };
-}
 /** Every rule, in ID order. */
-const RULES = [
-    rule('STW001', 'bad-suppression', 'warning', 'lint', 'A stowage-ignore comment has no reason, names an unknown rule, or is misplaced.', 'Write suppressions as `# stowage-ignore STW202 -- reason` on or above the line, or `# stowage-ignore-file STW409 -- reason` at the top of the file. The reason after `--` tells the next reader why the smell is acceptable.'),
-    rule('STW002', 'unused-suppression', 'warning', 'lint', 'A stowage-ignore comment suppresses no finding.', 'A suppression that matches nothing hides future findings for no reason. Remove it, or move it onto (or just above) the line the finding points at.'),
-    rule('STW003', 'bad-config', 'warning', 'lint', 'The lint configuration names an unknown rule or setting, or gives an invalid value.', "Lint configuration (`.stowage/config.yml` or the spec's `lint:` key) takes `rules:` (rule ID or name → off|error|warning|notice) and `settings:` (known setting names). Fix the typo the message points at."),
-    rule('STW100', 'schema', 'error', 'loader', 'The file breaks the spec schema.', 'The spec must follow the version 1 schema. The message names the offending key or value and suggests the closest valid one.'),
-    rule('STW101', 'unknown-reference', 'error', 'lint', 'A step input or desired output names no workflow input and no step output.', "Every entry of a step's `inputs` must name a workflow input or a `<step>.<output>`; every desired output must name an output a step declares. Fix the typo or declare the missing input or output."),
-    rule('STW102', 'cycle', 'error', 'lint', 'Steps depend on each other in a loop.', 'A workflow is a directed acyclic graph: a step cannot (indirectly) consume its own output. Break the loop by splitting a step or by reading the earlier version of the data as a workflow input.'),
-    rule('STW103', 'duplicate-output', 'error', 'lint', 'Two step outputs write the same path.', 'When two outputs write the same path, one overwrites the other and the result depends on scheduling order. Give each output its own path.'),
-    rule('STW104', 'dead-step', 'warning', 'lint', "A step's outputs feed no other step and are no desired output.", 'A step whose results nobody uses costs compute and maintenance for nothing. Add its output to the workflow `outputs`, feed it to a step, or remove the step.'),
-    rule('STW105', 'no-desired-output', 'warning', 'lint', 'The workflow declares no desired outputs.', 'Without `outputs`, nothing says what the workflow is for, and no check can tell whether it produces it. Name the results under `outputs:` as `<name>: <step>.<output>`.'),
-    rule('STW106', 'unused-input', 'warning', 'lint', 'A declared workflow input is used by no step.', "An input nobody reads still has to be staged onto the cluster. Reference it from a step's `inputs` or remove it."),
-    rule('STW201', 'step-too-big', 'warning', 'lint', 'A step mixes runtimes, calls many tools or chains many commands: split it.', 'A step that mixes runtimes forces one container to hold all of them, and a step chaining many tools cannot be rerun, resourced or cached piece by piece. Split it into one step per runtime or tool.'),
-    rule('STW202', 'tiny-chain', 'notice', 'lint', 'A linear chain of short steps that would share a container group: merge them.', 'Each step costs scheduling, container start-up and data staging. A straight chain of short steps in the same image does the same work with less overhead as one step. Merge them, or raise the `tiny-chain-max-duration` setting.'),
-    rule('STW203', 'missing-duration', 'notice', 'lint', 'A step gives no expected processing time.', 'Without `duration`, nobody can tell whether a step is too big, too small or fits the requested time. Add `duration:` with the expected processing time per run (e.g. `40m`).'),
-    rule('STW301', 'missing-economics', 'notice', 'lint', 'The workflow gives no runs or time figures to judge the automation by.', 'The `economics:` block (runs-per-year, manual-minutes-per-run, development-hours, maintenance-hours-per-year, horizon-years) lets Stowage tell whether automating pays off.'),
-    rule('STW302', 'not-worth-automating', 'warning', 'lint', 'Development and maintenance over the horizon exceed the manual time saved.', 'Time saved is runs per year × manual minutes per run × horizon; the cost is development hours + maintenance hours per year × horizon. When the cost is larger, automating does not pay back within the horizon: reduce the scope, or state why it is worth it anyway (reproducibility, errors avoided) in a suppression reason.'),
-    rule('STW401', 'no-software', 'warning', 'lint', 'A step declares no software and no container.', "Without `software` or an image in `container`, a step's image holds only the base system, and the step works only by accident. List what `run` calls under `software`, or set `container:` to an image."),
-    rule('STW402', 'unpinned', 'warning', 'lint', 'A package or runtime has no exact version.', 'Unpinned packages make an image change whenever it is rebuilt, so results are not reproducible and the content hash cannot detect the change. Pin an exact version (`numpy==2.0.1`, `python: "3.12"`).'),
-    rule('STW403', 'mutable-image', 'warning', 'lint', 'An image reference uses `latest` or has no tag or digest.', 'A tag like `latest` (or no tag) points at different images over time, so two runs of the same workflow can use different software. Use a version tag, or better a digest (`@sha256:…`).'),
-    rule('STW404', 'forced-conflict', 'error', 'plan', 'A pinned group holds conflicting requirements.', 'Steps pinned to one group ask for requirements no single image can satisfy. Move one of the steps to another group or align the versions.'),
-    rule('STW405', 'over-budget', 'warning', 'plan', 'A group cannot fit the image size budget.', 'A group estimated above `containers.size-budget` is slow to pull onto every node. Split the group or raise the budget.'),
-    rule('STW406', 'over-split', 'notice', 'plan', 'Pinned groups could merge without conflict.', 'Every extra image is one more thing to pull, scan and keep in step. Merge pinned groups that share a family and do not conflict.'),
-    rule('STW407', 'gpu-mismatch', 'warning', 'lint', 'GPU software without GPU resources, or GPU resources without GPU software.', 'A GPU build without a GPU falls back to the CPU (slowly) or fails; a GPU requested by CPU-only software idles an expensive device. Request `resources.gpus` for GPU software, or drop the GPU request.'),
-    rule('STW408', 'service-without-entrypoint', 'error', 'lint', 'A service step has no entrypoint.', 'A long-running service is started from its image, so the image needs to know the command: give the step an `entrypoint:` (a command array).'),
-    rule('STW409', 'reuse-not-considered', 'notice', 'lint', '`based-on` is missing.', "Before writing a workflow, look for an existing one to adapt (nf-core, WorkflowHub, a colleague's). Record it under `based-on:`, or write `based-on: none` after looking."),
-    rule('STW410', 'invalid-requirement', 'error', 'plan', 'A software requirement cannot be parsed or would be unsafe to install.', 'Requirements reach a Dockerfile, so each must be a valid specifier of its ecosystem (e.g. `numpy==2.0.1`, `bioconda::samtools=1.20`, `org.group:artifact:1.0`).'),
-    rule('STW420', 'import-error', 'error', 'importer', 'A file of an imported pipeline (Nextflow, Snakemake, CWL) cannot be read or parsed.', 'The importer could not read this file, so the steps it defines are missing from the plan. Fix the syntax at the position given, or the path of the file it names; the rest of the pipeline is still imported.'),
-    rule('STW421', 'import-partial', 'notice', 'importer', 'The imported format cannot express something Stowage checks; the affected rules are off.', 'Engines such as Nextflow pass channels, not file paths, and record no durations or economics. Rules that cannot apply are turned off for the import and said so once. Add a stowage.yml beside the pipeline for the full checks.'),
-    rule('STW501', 'missing-resources', 'warning', 'lint', 'A cluster is set but a step requests no (or incomplete) resources.', 'A scheduler gives a job without requests its defaults, which may be too small (the job is killed) or too large (it waits in the queue). Set `resources:` with cpus, memory and time.'),
-    rule('STW502', 'exceeds-cluster', 'error', 'lint', "A resource request exceeds the cluster's node limits or walltime.", 'A job asking for more than one node offers will never be scheduled. Lower the request, split the step, or correct the `cluster:` limits.'),
-    rule('STW503', 'duration-exceeds-time', 'warning', 'lint', 'The expected duration is longer than the requested time.', 'The scheduler kills a job when its requested time runs out. Request more time than the expected duration, with a margin, or split the step.'),
-];
+const RULES = Object.keys(CATALOGUE).sort().map((id) => {
+    const entry = CATALOGUE[id];
+    return {
+        id,
+        name: entry.name,
+        defaultSeverity: entry.severity,
+        description: entry.description,
+        docsUrl: `${DOCS_BASE}/${id}.md`,
+        help: entry.help,
+        owner: entry.owner,
+    };
+});
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));
 const BY_NAME = new Map(RULES.map((r) => [r.name, r]));
+function isRuleId(value) {
+    return BY_ID.has(value);
+}
+/** The metadata of a known rule. */
+function ruleMeta(id) {
+    return BY_ID.get(id);
+}
 function ruleById(id) {
     return BY_ID.get(id.toUpperCase());
 }
@@ -57879,12 +59812,20 @@ function ruleByIdOrName(idOrName) {
     const key = idOrName.trim();
     return BY_ID.get(key.toUpperCase()) ?? BY_NAME.get(key.toLowerCase());
 }
-/** Catalogue lookup that must succeed (for rule modules naming their own ID). */
-function requireRule(id) {
-    const meta = ruleById(id);
-    if (!meta)
-        throw new Error(`rule ${id} is not in the catalogue`);
-    return meta;
+/**
+ * A finding of rule `id` at `at`, with the rule's name and default severity (configuration may
+ * change the severity later).
+ */
+function finding(id, at, message, severity) {
+    const meta = ruleMeta(id);
+    return {
+        rule: id,
+        name: meta.name,
+        severity: severity ?? meta.defaultSeverity,
+        message,
+        file: at.file,
+        span: at.span,
+    };
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -58000,46 +59941,70 @@ class YamlSource {
 
 ;// CONCATENATED MODULE: ./src/common/units.ts
 /**
- * Durations and sizes as people write them in a spec (`30m`, `1h30m`, `2GB`), normalised to
- * seconds and bytes. Plain numbers are already seconds or bytes.
+ * Durations and sizes as people and engines write them (`30m`, `1h30m`, `2 hours`, `00:30:00`,
+ * `2GB`), normalised to seconds and bytes, and the one formatter of each for messages and tables.
+ * Plain numbers are already seconds or bytes. The spec's schema narrows what a stowage.yml may
+ * write (docs/spec.md); importers pass what their engine wrote.
  */
 const SECONDS_PER_UNIT = {
+    ms: 0.001,
     s: 1,
     m: 60,
     h: 3600,
     d: 86400,
     w: 604800,
 };
-const DURATION_PART = /(\d+(?:\.\d+)?)\s*([a-z]+)/gi;
-/** Seconds in a duration such as `30m`, `2h`, `1d`, `1h30m`; undefined when it is not one. */
+/** Seconds in one duration unit as written (`min`, `hours`, `d`, `ms`…); undefined when not one. */
+function durationUnit(unit) {
+    const u = unit.toLowerCase();
+    if (/^(ms|milli|millis|milliseconds?)$/.test(u))
+        return SECONDS_PER_UNIT.ms;
+    if (/^(s|sec|secs|seconds?)$/.test(u))
+        return SECONDS_PER_UNIT.s;
+    if (/^(m|min|mins|minutes?)$/.test(u))
+        return SECONDS_PER_UNIT.m;
+    if (/^(h|hr|hrs|hours?)$/.test(u))
+        return SECONDS_PER_UNIT.h;
+    if (/^(d|days?)$/.test(u))
+        return SECONDS_PER_UNIT.d;
+    if (/^(w|weeks?)$/.test(u))
+        return SECONDS_PER_UNIT.w;
+    return undefined;
+}
+const CLOCK = /^\s*(?:(\d+)-)?(\d+):(\d{1,2})(?::(\d{1,2}))?\s*$/;
+const AMOUNTS = /^\s*(\d+(?:\.\d+)?\s*\.?\s*[a-z]+\s*)+$/i;
+const AMOUNT = /(\d+(?:\.\d+)?)\s*\.?\s*([a-z]+)/gi;
+/**
+ * Seconds in a duration: a number of seconds, amounts with units (`30m`, `1.5h`, `2 hours`,
+ * `1d 6h`, `90 min`, Groovy's `2.h`), or a clock as Slurm writes walltimes (`MM:SS`,
+ * `HH:MM:SS`, `D-HH:MM`, `D-HH:MM:SS`). Undefined when it is none of these.
+ */
 function parseDuration(value) {
     if (typeof value === 'number')
         return Number.isFinite(value) && value >= 0 ? value : undefined;
-    if (typeof value !== 'string' || !/^\s*(\d+(\.\d+)?\s*[a-z]+\s*)+$/i.test(value))
+    if (typeof value !== 'string')
+        return undefined;
+    const clock = CLOCK.exec(value);
+    if (clock) {
+        const [, days, a, b, c] = clock;
+        // Slurm's forms: `MM:SS`, `HH:MM:SS`, `D-HH:MM`, `D-HH:MM:SS`.
+        const [h, m, s] = c !== undefined
+            ? [Number(a), Number(b), Number(c)]
+            : days !== undefined
+                ? [Number(a), Number(b), 0]
+                : [0, Number(a), Number(b)];
+        return Number(days ?? 0) * 86400 + h * 3600 + m * 60 + s;
+    }
+    if (!AMOUNTS.test(value))
         return undefined;
     let seconds = 0;
-    for (const [, amount, unit] of value.matchAll(DURATION_PART)) {
-        const factor = SECONDS_PER_UNIT[durationUnit(unit)];
+    for (const [, amount, unit] of value.matchAll(AMOUNT)) {
+        const factor = durationUnit(unit);
         if (factor === undefined)
             return undefined;
         seconds += Number(amount) * factor;
     }
     return seconds;
-}
-/** `min`, `mins`, `minutes` → `m`; `hr`, `hours` → `h`; … (`ms` is not a unit here). */
-function durationUnit(unit) {
-    const u = unit.toLowerCase();
-    if (/^(s|sec|secs|seconds?)$/.test(u))
-        return 's';
-    if (/^(m|min|mins|minutes?)$/.test(u))
-        return 'm';
-    if (/^(h|hr|hrs|hours?)$/.test(u))
-        return 'h';
-    if (/^(d|days?)$/.test(u))
-        return 'd';
-    if (/^(w|weeks?)$/.test(u))
-        return 'w';
-    return '?';
 }
 const SIZE = /^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(i?)(b?)\s*$/i;
 const POWERS = 'kmgtp';
@@ -58082,16 +60047,21 @@ function formatDuration(seconds) {
         parts.push(`${rest}s`);
     return parts.join('');
 }
-/** `2_000_000_000` → `2.0 GB`: decimal units, as registries and Docker report sizes. */
-function formatSize(bytes) {
-    const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+/**
+ * `260 MB`, `2.4 GB`, `999 B`: decimal units, as registries and Docker report sizes; one decimal
+ * below 10 of a unit, none above. The one byte formatter of every table and message.
+ */
+function units_formatBytes(bytes) {
     let value = bytes;
     let unit = 0;
-    while (value >= 1000 && unit < units.length - 1) {
+    while (value >= 1000 && unit < BYTE_UNITS.length - 1) {
         value /= 1000;
         unit += 1;
     }
-    return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit]}`;
+    // 9.96 rounds to "10.0": print it without a decimal, as any other figure of 10 or more.
+    const text = unit > 0 && value < 9.95 ? value.toFixed(1) : Math.round(value).toString();
+    return `${text} ${BYTE_UNITS[unit]}`;
 }
 
 ;// CONCATENATED MODULE: ./src/lint/settings.ts
@@ -58155,16 +60125,6 @@ function parseSetting(name, value) {
 function formatSetting(name, value) {
     const meta = SETTINGS[name];
     return meta.kind === 'duration' ? formatDuration(value) : String(value);
-}
-
-;// CONCATENATED MODULE: ./src/lint/suggest.ts
-/** "Did you mean" phrases for lint messages, over the shared suggestion search. */
-
-
-/** ` Did you mean "x"?` or the empty string. */
-function didYouMean(word, candidates) {
-    const match = closest(word, candidates);
-    return match === undefined ? '' : ` Did you mean "${match}"?`;
 }
 
 ;// CONCATENATED MODULE: ./src/lint/config.ts
@@ -58300,15 +60260,7 @@ function toLintConfig(raw) {
     return config;
 }
 function badConfig(location, message) {
-    const meta = requireRule('STW003');
-    return {
-        rule: meta.id,
-        name: meta.name,
-        severity: meta.defaultSeverity,
-        message,
-        file: location.file,
-        span: location.span,
-    };
+    return finding('STW003', location, message);
 }
 function isRecord(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -58482,7 +60434,7 @@ function shortestLoop(start, members, downstream) {
 ;// CONCATENATED MODULE: ./src/lint/rule.ts
 
 function defineRule(id, check) {
-    return { meta: requireRule(id), check };
+    return { meta: ruleMeta(id), check };
 }
 /** Runs one rule; findings carry the rule's default severity (config is applied later). */
 function runRule(rule, workflow, graph, settings) {
@@ -60183,7 +62135,7 @@ const NEEDED = ['cpus', 'memory', 'time'];
 
 const LIMITS = [
     { request: 'cpus', limit: 'maxCpus', label: 'CPUs per node', format: String },
-    { request: 'memory', limit: 'maxMemory', label: 'memory per node', format: formatSize },
+    { request: 'memory', limit: 'maxMemory', label: 'memory per node', format: units_formatBytes },
     { request: 'time', limit: 'maxTime', label: 'walltime', format: formatDuration },
     { request: 'gpus', limit: 'gpus', label: 'GPUs per node', format: String },
 ];
@@ -60380,8 +62332,7 @@ function applySuppressions(findings, suppressions, checked) {
     return { kept, suppressed, problems };
 }
 function problem(rule, file, span, message) {
-    const meta = requireRule(rule);
-    return { rule, name: meta.name, severity: meta.defaultSeverity, message, file, span };
+    return finding(rule, { file, span }, message);
 }
 
 ;// CONCATENATED MODULE: ./src/lint/index.ts
@@ -60442,51 +62393,22 @@ function lintWorkflow(workflow, options = {}) {
     };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/common/paths.ts
+;// CONCATENATED MODULE: ./src/common/text.ts
 /**
- * Paths a spec names must stay inside the repository, also through symbolic links: a pull request
- * can commit a link (`.stowage -> /somewhere`, `data -> /home/runner`) that plain path checks miss.
+ * User text (names from a workflow, paths, registry answers) quoted in messages: control
+ * characters made visible, so a finding or a log line cannot drive a terminal.
  */
-
-
-class UnsafePathError extends Error {
+/** C0 and C1 control characters except tab and line feed (a spec may carry terminal escapes). */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/** Control characters shown as visible `\xNN` escapes, so text cannot drive a terminal. */
+function showControlCharacters(text) {
+    return text.replace(CONTROL_CHARACTERS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
-/**
- * The real location of `relative` under `root`, which must be a regular file or folder inside
- * root's real location. Links inside the repository pointing inside it are fine.
- */
-function realPathInside(root, relative) {
-    const realRoot = (0,external_node_fs_namespaceObject.realpathSync)(root);
-    const real = (0,external_node_fs_namespaceObject.realpathSync)(external_node_path_default().resolve(root, relative));
-    const rel = external_node_path_default().relative(realRoot, real);
-    if (rel.startsWith('..') || external_node_path_default().isAbsolute(rel)) {
-        throw new UnsafePathError(`${relative} resolves outside the repository (to ${real}); links must stay inside it`);
-    }
-    const stat = (0,external_node_fs_namespaceObject.statSync)(real);
-    if (!stat.isFile() && !stat.isDirectory()) {
-        throw new UnsafePathError(`${relative} is neither a file nor a folder`);
-    }
-    return real;
-}
-/**
- * Refuses to write into `dir` when it, or a folder between `root` and it, is a symbolic link, so
- * output folders such as `.stowage/` cannot be redirected outside the repository.
- */
-function assertNoLinkOnTheWay(root, dir) {
-    const rel = external_node_path_default().relative(root, dir);
-    if (rel.startsWith('..') || external_node_path_default().isAbsolute(rel))
-        return; // not under the repository: the user chose it
-    let current = root;
-    for (const part of rel.split((external_node_path_default()).sep).filter(Boolean)) {
-        current = external_node_path_default().join(current, part);
-        if (!(0,external_node_fs_namespaceObject.existsSync)(current))
-            return;
-        if ((0,external_node_fs_namespaceObject.lstatSync)(current).isSymbolicLink()) {
-            throw new UnsafePathError(`${external_node_path_default().relative(root, current)} is a symbolic link; Stowage writes only into real folders of the repository`);
-        }
-    }
+/** Quote user text in a message on one line, shortened; control characters shown as `\xNN`. */
+function oneLine(text) {
+    const flat = showControlCharacters(String(text).replace(/[\r\n\t]+/g, ' '));
+    return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
 }
 
 ;// CONCATENATED MODULE: ./src/software/image-ref.ts
@@ -60501,132 +62423,6 @@ function isImageReference(ref) {
 /** Group names become image names and folder names: lower case, `[a-z0-9]` with `._-` between. */
 function isGroupName(name) {
     return /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(name) && name.length <= 63;
-}
-
-;// CONCATENATED MODULE: ./src/app/plan-files.ts
-/**
- * The plan's files on disk: reading the build context for the content hash, and writing
- * `plan.json` plus a folder per group. Used by the CLI, the action and the engine; the planner
- * itself stays free of I/O (it takes `readFile` as an option).
- */
-
-
-
-
-
-/**
- * Reads a context file for the content hash. A folder is read as its sorted listing with each
- * file's sha256, so a change anywhere inside changes the hash.
- */
-function contextReader(contextDir) {
-    const read = (abs, rel) => {
-        const st = (0,external_node_fs_namespaceObject.statSync)(abs);
-        if (!st.isDirectory())
-            return (0,external_node_fs_namespaceObject.readFileSync)(abs);
-        const lines = [];
-        const walk = (dir, prefix) => {
-            for (const name of (0,external_node_fs_namespaceObject.readdirSync)(dir).sort()) {
-                const full = (0,external_node_path_namespaceObject.join)(dir, name);
-                const relName = `${prefix}${name}`;
-                if ((0,external_node_fs_namespaceObject.lstatSync)(full).isSymbolicLink())
-                    realPathInside(contextDir, (0,external_node_path_namespaceObject.relative)(contextDir, full));
-                if ((0,external_node_fs_namespaceObject.statSync)(full).isDirectory())
-                    walk(full, `${relName}/`);
-                else
-                    lines.push(`${relName} ${(0,external_node_crypto_.createHash)('sha256').update((0,external_node_fs_namespaceObject.readFileSync)(full)).digest('hex')}`);
-            }
-        };
-        walk(abs, `${rel.replace(/\/$/, '')}/`);
-        return lines.join('\n');
-    };
-    return (path) => read(realPathInside(contextDir, path), path);
-}
-/**
- * Folders of groups the previous plan had and this one has not (a renamed or merged group) would
- * otherwise wait there to be built by mistake. Only names of the previous `plan.json` that are
- * valid group names are removed.
- */
-function removeStaleGroups(p, outDir) {
-    const previousFile = (0,external_node_path_namespaceObject.join)(outDir, 'plan.json');
-    if (!(0,external_node_fs_namespaceObject.existsSync)(previousFile))
-        return;
-    let previous;
-    try {
-        previous = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(previousFile, 'utf8'));
-    }
-    catch {
-        return;
-    }
-    const current = new Set(p.groups.map((g) => g.name));
-    for (const group of previous.groups ?? []) {
-        const name = group.name;
-        if (typeof name === 'string' && isGroupName(name) && !current.has(name)) {
-            (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(outDir, name), { recursive: true, force: true });
-        }
-    }
-}
-/**
- * Writes the plan's files; a blocked group gets only a `BLOCKED.txt` saying why. With `root`, a
- * symbolic link between it and `outDir` is refused (see common/paths).
- */
-function writePlanFiles(p, outDir, root) {
-    if (root)
-        assertNoLinkOnTheWay(root, outDir);
-    (0,external_node_fs_namespaceObject.mkdirSync)(outDir, { recursive: true });
-    removeStaleGroups(p, outDir);
-    (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(outDir, 'plan.json'), `${JSON.stringify(p, null, 2)}\n`);
-    for (const g of p.groups) {
-        const dir = (0,external_node_path_namespaceObject.join)(outDir, g.name);
-        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
-        if (g.blocked) {
-            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'BLOCKED.txt'), `${g.blocked.join('\n')}\n`);
-            continue;
-        }
-        for (const [name, text] of Object.entries(g.generated))
-            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, name), text);
-        const listing = [
-            `# Build context of group ${g.name}: the spec's folder (${p.context}), these files copied in.`,
-            `# Content hash: ${g.contentHash}`,
-            ...g.contextFiles,
-            '',
-        ];
-        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'context.txt'), listing.join('\n'));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/escape.ts
-/** Escaping for text that lands in Markdown a person reads on GitHub. */
-/**
- * Makes text safe inside a Markdown table cell: HTML is escaped, Markdown punctuation is
- * backslash-escaped (so `|` cannot end the cell and `[x](y)` cannot link), `@` cannot mention,
- * and line breaks become `<br>`.
- */
-function escapeCell(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/[\\`*_[\]|~#!]/g, '\\$&')
-        .replace(/@/g, '&#64;')
-        .replace(/\r\n|\r|\n/g, '<br>');
-}
-/** C0 and C1 control characters except tab and line feed (a spec may carry terminal escapes). */
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-/** Control characters shown as visible `\xNN` escapes, so text cannot drive a terminal. */
-function showControlCharacters(text) {
-    return text.replace(CONTROL_CHARACTERS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
-;// CONCATENATED MODULE: ./src/plan/rules/invalid-requirement.ts
-const meta = {
-    id: 'STW410',
-    name: 'invalid-requirement',
-    severity: 'error',
-    description: 'A requirement, runtime, file or image reference is not valid for its ecosystem; its group gets no Dockerfile.',
-};
-function finding(file, span, message) {
-    return { rule: meta.id, name: meta.name, severity: meta.severity, message, file, span };
 }
 
 ;// CONCATENATED MODULE: ./src/plan/analyze.ts
@@ -60683,7 +62479,7 @@ function analyzeWorkflow(workflow) {
     }
     const report = (path, message) => {
         const at = workflow.source.locate(path);
-        findings.push(finding(at.file, at.span, message));
+        findings.push(finding('STW410', at, message));
     };
     const steps = [];
     const external = [];
@@ -60765,11 +62561,6 @@ function analyzeWorkflow(workflow) {
         steps.push(analyzed);
     });
     return { steps, external, findings };
-}
-/** Quote user text in a message on one line, shortened; control characters shown as `\xNN`. */
-function oneLine(text) {
-    const flat = showControlCharacters(String(text).replace(/[\r\n\t]+/g, ' '));
-    return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
 }
 
 ;// CONCATENATED MODULE: ./src/plan/data/package-sizes.json
@@ -61075,12 +62866,6 @@ function packageBytes(req, overrides) {
 function baseImageBytes(familyKey) {
     const family = familyKey.replace(/-gpu$/, '');
     return (baseMB[familyKey] ?? baseMB[family] ?? 100) * MB;
-}
-/** `1.2 GB`, `350 MB`: short, for tables and messages. */
-function sizes_formatBytes(bytes) {
-    if (bytes >= 1e9)
-        return `${(bytes / 1e9).toFixed(1)} GB`;
-    return `${Math.round(bytes / MB)} MB`;
 }
 
 ;// CONCATENATED MODULE: ./src/plan/grouping.ts
@@ -61560,28 +63345,17 @@ function densePackageClique(steps, ctx) {
     return best;
 }
 
-;// CONCATENATED MODULE: ./src/plan/rules/meta.ts
-function makeFinding(meta, workflow, path, message, part = 'value') {
-    const at = workflow.source.locate(path, part);
-    return {
-        rule: meta.id,
-        name: meta.name,
-        severity: meta.severity,
-        message,
-        file: at.file,
-        span: at.span,
-    };
+;// CONCATENATED MODULE: ./src/plan/rules/rule.ts
+
+/** A finding of `id` at a node of the spec. */
+function reportAt(id, workflow, path, message, part = 'value') {
+    return finding(id, workflow.source.locate(path, part), message);
 }
 
 ;// CONCATENATED MODULE: ./src/plan/rules/forced-conflict.ts
 
 
-const forced_conflict_meta = {
-    id: 'STW404',
-    name: 'forced-conflict',
-    severity: 'error',
-    description: 'A pinned group holds steps whose requirements conflict.',
-};
+const rule = { id: 'STW404', check };
 function check({ workflow, groups, ctx }) {
     const findings = [];
     for (const group of groups) {
@@ -61612,7 +63386,7 @@ function check({ workflow, groups, ctx }) {
                     : ['steps', later.step.id, 'container'];
                 const message = `Pinned group "${group.name}" holds steps "${earlier.step.id}" and "${later.step.id}", but ${why}. ` +
                     `Move one of them out of the pin or align the versions.`;
-                findings.push(makeFinding(forced_conflict_meta, workflow, path, message));
+                findings.push(reportAt(rule.id, workflow, path, message));
                 // An image that installs both sides of a conflict would fail (or lie): do not render it.
                 group.blockedBy = [...(group.blockedBy ?? []), message];
                 break;
@@ -61625,12 +63399,7 @@ function check({ workflow, groups, ctx }) {
 ;// CONCATENATED MODULE: ./src/plan/rules/over-budget.ts
 
 
-const over_budget_meta = {
-    id: 'STW405',
-    name: 'over-budget',
-    severity: 'warning',
-    description: 'A group cannot fit the size budget.',
-};
+const over_budget_rule = { id: 'STW405', check: over_budget_check };
 function over_budget_check({ workflow, groups, ctx }) {
     if (!Number.isFinite(ctx.budget))
         return [];
@@ -61642,15 +63411,15 @@ function over_budget_check({ workflow, groups, ctx }) {
         const heaviest = [...group.state.packages.entries()]
             .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
             .slice(0, 3)
-            .map(([k, bytes]) => `${k.replace(/^[a-z]+:/, '')} ${sizes_formatBytes(bytes)}`)
+            .map(([k, bytes]) => `${k.replace(/^[a-z]+:/, '')} ${units_formatBytes(bytes)}`)
             .join(', ');
-        const figures = `estimated at ${sizes_formatBytes(size)}, over the size budget of ${sizes_formatBytes(ctx.budget)}${heaviest ? ` (heaviest: ${heaviest})` : ''}`;
+        const figures = `estimated at ${units_formatBytes(size)}, over the size budget of ${units_formatBytes(ctx.budget)}${heaviest ? ` (heaviest: ${heaviest})` : ''}`;
         if (group.pinned) {
-            findings.push(makeFinding(over_budget_meta, workflow, ['containers', 'groups', group.name], `Pinned group "${group.name}" is ${figures}. Split the pin, raise containers.size-budget, or lighten its packages.`, 'key'));
+            findings.push(reportAt(over_budget_rule.id, workflow, ['containers', 'groups', group.name], `Pinned group "${group.name}" is ${figures}. Split the pin, raise containers.size-budget, or lighten its packages.`, 'key'));
         }
         else {
             const ids = group.state.members.map((m) => m.step.id);
-            findings.push(makeFinding(over_budget_meta, workflow, ['steps', ids[0], 'software'], `Group "${group.name}" (step${ids.length > 1 ? 's' : ''} ${ids.map((i) => `"${i}"`).join(', ')}) is ${figures}; ` +
+            findings.push(reportAt(over_budget_rule.id, workflow, ['steps', ids[0], 'software'], `Group "${group.name}" (step${ids.length > 1 ? 's' : ''} ${ids.map((i) => `"${i}"`).join(', ')}) is ${figures}; ` +
                 `no grouping can bring it under. Raise containers.size-budget or split the step's software.`, 'key'));
         }
     }
@@ -61660,12 +63429,7 @@ function over_budget_check({ workflow, groups, ctx }) {
 ;// CONCATENATED MODULE: ./src/plan/rules/over-split.ts
 
 
-const over_split_meta = {
-    id: 'STW406',
-    name: 'over-split',
-    severity: 'notice',
-    description: 'Pinned groups could merge without conflict.',
-};
+const over_split_rule = { id: 'STW406', check: over_split_check };
 function over_split_check({ workflow, groups, ctx }) {
     const findings = [];
     const pinned = groups.filter((g) => g.pinned);
@@ -61680,9 +63444,9 @@ function over_split_check({ workflow, groups, ctx }) {
             if (!b.state.members.every((m) => merged.fits(m, ctx) && (merged.add(m, ctx), true)))
                 continue;
             const within = Number.isFinite(ctx.budget)
-                ? `, ${sizes_formatBytes(merged.size)} together (budget ${sizes_formatBytes(ctx.budget)})`
+                ? `, ${units_formatBytes(merged.size)} together (budget ${units_formatBytes(ctx.budget)})`
                 : '';
-            findings.push(makeFinding(over_split_meta, workflow, ['containers', 'groups', b.name], `Pinned groups "${a.name}" and "${b.name}" could be one image: same family (${a.classKey}), same base, no conflicting requirements${within}. ` +
+            findings.push(reportAt(over_split_rule.id, workflow, ['containers', 'groups', b.name], `Pinned groups "${a.name}" and "${b.name}" could be one image: same family (${a.classKey}), same base, no conflicting requirements${within}. ` +
                 `Merge the pins, or drop them and let the planner group the steps.`, 'key'));
             reported.add(b.name);
             break;
@@ -61710,20 +63474,14 @@ function over_split_check({ workflow, groups, ctx }) {
 
 
 
-/** Plan rules, in the order they run; each exports `meta` and `check`. */
-const PLAN_RULES = [forced_conflict_namespaceObject, over_budget_namespaceObject, over_split_namespaceObject];
-const PLAN_RULE_METAS = [
-    forced_conflict_meta,
-    over_budget_meta,
-    over_split_meta,
-    meta,
-];
+/** Plan rules, in the order they run. */
+const PLAN_RULES = [rule, over_budget_rule, over_split_rule];
 const DEFAULT_BASES = package_sizes_namespaceObject.rd;
 const DEFAULT_RUNTIMES = package_sizes_namespaceObject.RJ;
 function plan_byText(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
-function plan_plan(workflow, options = {}) {
+function plan(workflow, options = {}) {
     const analysis = analyzeWorkflow(workflow);
     const findings = [...analysis.findings];
     const budget = workflow.containers.sizeBudget ?? Infinity;
@@ -61780,7 +63538,7 @@ function plan_plan(workflow, options = {}) {
         d.baseImage = resolved.image;
         if (!isImageReference(resolved.image)) {
             const at = workflow.source.locate(resolved.path);
-            findings.push(finding(at.file, at.span, `Group "${d.name}": base image "${resolved.image.replace(/[\r\n]+/g, ' ')}" is not a valid image reference.`));
+            findings.push(finding('STW410', at, `Group "${d.name}": base image "${resolved.image.replace(/[\r\n]+/g, ' ')}" is not a valid image reference.`));
         }
     }
     const input = { workflow, groups: drafts, ctx };
@@ -61959,7 +63717,7 @@ function renderDraft(d, rc) {
                     'files',
                     Math.max(i, 0),
                 ]);
-                rc.findings.push(finding(at.file, at.span, message));
+                rc.findings.push(finding('STW410', at, message));
                 blocked.push(message);
             }
         }
@@ -62060,6 +63818,8 @@ function monolithConflicts(steps, ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/workflow/model.ts
+/** The formats Stowage reads: its own spec and the pipelines it imports. */
+const WORKFLOW_FORMATS = ['stowage', 'nextflow', 'snakemake', 'cwl'];
 function emptySoftware() {
     return { pip: [], conda: [], cran: [], bioconductor: [], maven: [], apt: [], npm: [], files: [] };
 }
@@ -62073,19 +63833,18 @@ function emptySoftware() {
 
 
 
-const IMPORT_ERROR = { rule: 'STW420', name: 'import-error' };
-const IMPORT_LIMIT = { rule: 'STW421', name: 'import-partial' };
+
 const LINE_ONE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
 /** A file the importer could not read or parse, or a part of it it could not understand. */
 function importError(file, message, span = LINE_ONE) {
-    return { ...IMPORT_ERROR, severity: 'error', message, file, span };
+    return finding('STW420', { file, span }, message);
 }
 /**
  * Something imported only in part: what the source format cannot express (reported once per
  * import, not per step), or an entry the importer skipped.
  */
 function importLimit(file, message, span = LINE_ONE) {
-    return { ...IMPORT_LIMIT, severity: 'notice', message, file, span };
+    return finding('STW421', { file, span }, message);
 }
 function newStep(id) {
     return {
@@ -62274,12 +64033,11 @@ function dockerImage(raw) {
 }
 /** Rules no imported format can feed: engines record neither durations nor economics. */
 const IMPORTED_LIMITS = [
-    { rule: 'STW203', name: 'missing-duration', why: 'expected durations' },
-    { rule: 'STW301', name: 'missing-economics', why: 'the economics of automation' },
-    { rule: 'STW302', name: 'not-worth-automating', why: 'the economics of automation' },
+    { rule: 'STW203', why: 'expected durations' },
+    { rule: 'STW301', why: 'the economics of automation' },
+    { rule: 'STW302', why: 'the economics of automation' },
     {
         rule: 'STW409',
-        name: 'reuse-not-considered',
         why: '`based-on` (the pipeline is itself the existing workflow)',
     },
 ];
@@ -62293,12 +64051,14 @@ function limitRules(workflow, formatName, limits, extra = '') {
         rules[l.rule] = 'off';
     workflow.lint = { rules, settings: workflow.lint?.settings ?? {} };
     const whys = [...new Set(limits.map((l) => l.why))];
-    return importLimit(workflow.file, `${formatName} does not record ${whys.join(', ')}, so ${limits.map((l) => `${l.rule} ${l.name}`).join(', ')} ` +
+    return importLimit(workflow.file, `${formatName} does not record ${whys.join(', ')}, so ${limits.map((l) => `${l.rule} ${ruleMeta(l.rule).name}`).join(', ')} ` +
         `are off for this workflow.${extra ? ` ${extra}` : ''} To get those checks, describe the workflow in a stowage.yml.`);
 }
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var dist_ajv = __nccwpck_require__(2463);
+;// CONCATENATED MODULE: ./src/workflow/schema.json
+const schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/stowage-dev/stowage/main/src/workflow/schema.json","title":"Stowage workflow spec, version 1","description":"A research workflow: its inputs, desired outputs, steps with their software, and how to package that software into containers. Reference: docs/spec.md","type":"object","additionalProperties":false,"required":["version","name","steps"],"properties":{"$schema":{"type":"string"},"version":{"const":1,"x-message":"version must be 1 (the only spec version so far)"},"name":{"$ref":"#/definitions/name","description":"Short name of the workflow."},"description":{"type":"string"},"based-on":{"type":"string","minLength":1,"description":"An existing workflow this one adapts (URL or name), or `none` after looking for one."},"inputs":{"type":"object","description":"What the workflow needs from outside, by name.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/input"}},"outputs":{"type":"object","description":"The desired results, by name: each names a step output as `step.output`.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/outputReference"}},"economics":{"$ref":"#/definitions/economics"},"cluster":{"$ref":"#/definitions/cluster"},"containers":{"$ref":"#/definitions/containers"},"lint":{"$ref":"#/definitions/lint"},"steps":{"type":"object","description":"The steps of the workflow, by id.","minProperties":1,"propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}}},"definitions":{"identifier":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,62}$","x-message":"names start with a letter and use letters, digits, \'-\' and \'_\' (at most 63 characters)"},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","x-message":"the name uses letters, digits, \'.\', \'-\' and \'_\' and starts with a letter or digit"},"groupName":{"type":"string","pattern":"^[a-z0-9]+(?:[._-][a-z0-9]+)*$","maxLength":63,"x-message":"group names become image names: lowercase letters and digits, separated by \'.\', \'-\' or \'_\'"},"outputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*\\\\.[A-Za-z][A-Za-z0-9_-]*$","x-message":"write a step output as `step.output`, e.g. `train.model`"},"inputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*(\\\\.[A-Za-z][A-Za-z0-9_-]*)?$","x-message":"an input is a workflow input name or a step output as `step.output`"},"version":{"type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9][A-Za-z0-9.*+~:_-]*$","x-message":"write the version as a quoted string, e.g. \\"3.12\\" (unquoted 3.10 is the number 3.1 in YAML)"},"duration":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*(\\\\d+(\\\\.\\\\d+)?\\\\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)\\\\s*)+$"}],"x-message":"expected a duration such as 30m, 2h, 1d or 1h30m, or a number of seconds"},"size":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*\\\\d+(\\\\.\\\\d+)?\\\\s*([kKmMgGtTpP]i?[bB]?|[bB])?\\\\s*$"}],"x-message":"expected a size such as 512MB, 2GB or 1.5TiB, or a number of bytes"},"count":{"type":"integer","minimum":0,"x-message":"expected a whole number"},"positive":{"type":"number","minimum":0,"x-message":"expected a number of at least 0"},"stringList":{"type":"array","items":{"type":"string","minLength":1},"x-message":"expected a list of strings, e.g. [a, b]"},"input":{"type":"object","additionalProperties":false,"properties":{"path":{"$ref":"#/definitions/dataPath"},"size":{"$ref":"#/definitions/size"},"description":{"type":"string"}}},"economics":{"type":"object","additionalProperties":false,"description":"Figures to judge whether automating the workflow pays for itself.","properties":{"runs-per-year":{"$ref":"#/definitions/positive"},"manual-minutes-per-run":{"$ref":"#/definitions/positive"},"development-hours":{"$ref":"#/definitions/positive"},"maintenance-hours-per-year":{"$ref":"#/definitions/positive"},"horizon-years":{"$ref":"#/definitions/positive"}}},"cluster":{"type":"object","additionalProperties":false,"description":"The deployment target\'s per-node limits.","properties":{"scheduler":{"enum":["slurm","pbs","sge","lsf","kubernetes","local","other"]},"max-cpus":{"$ref":"#/definitions/count"},"max-memory":{"$ref":"#/definitions/size"},"max-time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"containers":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$","x-message":"a registry and optional namespace such as ghcr.io/acme/flood or 127.0.0.1:5000/demo (lowercase)"},"size-budget":{"$ref":"#/definitions/size"},"base-images":{"type":"object","description":"Base image per family (or GPU class, or `maven-builder` for the stage that fetches Maven artifacts), overriding the defaults.","propertyNames":{"enum":["python","conda","r","jvm","native","node","gpu","python-gpu","conda-gpu","r-gpu","jvm-gpu","native-gpu","node-gpu","maven-builder"]},"additionalProperties":{"type":"string","minLength":1}},"package-sizes":{"type":"object","description":"Estimated installed size per package name, overriding the built-in table.","additionalProperties":{"$ref":"#/definitions/size"}},"groups":{"type":"object","description":"Pinned groups: these steps share this image.","propertyNames":{"$ref":"#/definitions/groupName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["steps"],"properties":{"steps":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/identifier"}},"base":{"type":"string","minLength":1}}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Rule ID or name → off | error | warning | notice.","additionalProperties":{"enum":["off","error","warning","notice"]}},"settings":{"type":"object"}}},"software":{"type":"object","additionalProperties":false,"properties":{"python":{"$ref":"#/definitions/version"},"pip":{"$ref":"#/definitions/stringList"},"conda":{"$ref":"#/definitions/stringList"},"r":{"$ref":"#/definitions/version"},"cran":{"$ref":"#/definitions/stringList"},"bioconductor":{"$ref":"#/definitions/stringList"},"java":{"$ref":"#/definitions/version"},"maven":{"$ref":"#/definitions/stringList"},"apt":{"$ref":"#/definitions/stringList"},"npm":{"$ref":"#/definitions/stringList"},"build":{"type":"string","minLength":1},"files":{"$ref":"#/definitions/stringList"}}},"resources":{"type":"object","additionalProperties":false,"properties":{"cpus":{"$ref":"#/definitions/positive"},"memory":{"$ref":"#/definitions/size"},"time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"step":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string"},"run":{"type":"string","minLength":1},"inputs":{"type":"array","items":{"$ref":"#/definitions/inputReference"}},"outputs":{"type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/dataPath"}},"software":{"$ref":"#/definitions/software"},"resources":{"$ref":"#/definitions/resources"},"duration":{"$ref":"#/definitions/duration"},"container":{"type":"string","minLength":1,"description":"`auto`, a group name, or an image reference used as is."},"entrypoint":{"$ref":"#/definitions/stringList"},"service":{"type":"boolean"}}},"dataPath":{"type":"string","pattern":"^[A-Za-z0-9._@+=,/*?\\\\[\\\\]{}~:%-]+$","x-message":"paths reach shell commands: use letters, digits, / . _ - @ + = , : ~ % and the glob characters * ? [ ] { } (no spaces, quotes or $)"}}}');
 ;// CONCATENATED MODULE: ./src/workflow/schema-errors.ts
 
 /** JSON pointer (`/steps/a/run`) → path segments; array indexes become numbers. */
@@ -62481,7 +64241,10 @@ function problemFor(error, path, data) {
 
 
 
-const SCHEMA_RULE = { rule: 'STW100', name: 'schema' };
+
+function schemaFinding(file, span, message) {
+    return finding('STW100', { file, span }, message);
+}
 let validator;
 /** The compiled schema, built once per process (compiling dominates a small load). */
 function validate() {
@@ -62513,13 +64276,7 @@ function syntaxFinding(error, text, file, lineCounter) {
     end = Math.min(Math.max(end, start + 1), Math.max(text.length, start));
     const first = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     const hint = YAML_HINTS[error.code];
-    return {
-        ...SCHEMA_RULE,
-        severity: 'error',
-        message: `YAML syntax error: ${first}${hint ? ` (${hint})` : ''}`,
-        file,
-        span: spanOf(lineCounter, start, end),
-    };
+    return schemaFinding(file, spanOf(lineCounter, start, end), `YAML syntax error: ${first}${hint ? ` (${hint})` : ''}`);
 }
 /** The first key that repeats within one mapping (merge keys `<<` aside), with its range. */
 function duplicateKey(document) {
@@ -62558,13 +64315,7 @@ function loadSpecText(text, file) {
         if (duplicate) {
             return {
                 findings: [
-                    {
-                        ...SCHEMA_RULE,
-                        severity: 'error',
-                        message: `YAML syntax error: the key "${duplicate.key}" appears twice in the same mapping (${YAML_HINTS.DUPLICATE_KEY})`,
-                        file,
-                        span: spanOf(lineCounter, duplicate.range[0], duplicate.range[1]),
-                    },
+                    schemaFinding(file, spanOf(lineCounter, duplicate.range[0], duplicate.range[1]), `YAML syntax error: the key "${duplicate.key}" appears twice in the same mapping (${YAML_HINTS.DUPLICATE_KEY})`),
                 ],
             };
         }
@@ -62585,15 +64336,7 @@ function loadSpecText(text, file) {
     catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         return {
-            findings: [
-                {
-                    ...SCHEMA_RULE,
-                    severity: 'error',
-                    message: `cannot read the YAML: ${message}`,
-                    file,
-                    span: source.locate([]).span,
-                },
-            ],
+            findings: [schemaFinding(file, source.locate([]).span, `cannot read the YAML: ${message}`)],
         };
     }
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
@@ -62604,13 +64347,7 @@ function loadSpecText(text, file) {
                 : 'a single value';
         return {
             findings: [
-                {
-                    ...SCHEMA_RULE,
-                    severity: 'error',
-                    message: `a spec is a mapping with version, name and steps; this file is ${got}`,
-                    file,
-                    span: source.locate([]).span,
-                },
+                schemaFinding(file, source.locate([]).span, `a spec is a mapping with version, name and steps; this file is ${got}`),
             ],
         };
     }
@@ -62619,13 +64356,7 @@ function loadSpecText(text, file) {
     if (!check(data)) {
         for (const problem of explainSchemaErrors(check.errors ?? [], data)) {
             const location = source.locate(problem.path, problem.part);
-            findings.push({
-                ...SCHEMA_RULE,
-                severity: 'error',
-                message: problem.message,
-                file: location.file,
-                span: location.span,
-            });
+            findings.push(finding('STW100', location, problem.message));
         }
     }
     return { workflow: toWorkflow(data, file, source), findings };
@@ -62853,9 +64584,10 @@ class OffsetMapper {
 
 ;// CONCATENATED MODULE: ./src/workflow/importers/units.ts
 /**
- * Resource figures as the source engines write them, turned into the model's units (bytes,
- * seconds). Nextflow's MemoryUnit and CWL's ramMin are binary (1 GB = 1024³ B, ramMin in MiB);
- * Snakemake's mem_mb is what it hands to Slurm's --mem, which Slurm reads as MiB.
+ * Memory figures as the source engines write them, in bytes. Nextflow's MemoryUnit and CWL's
+ * ramMin are binary (1 GB = 1024³ B, ramMin in MiB); Snakemake's mem_mb is what it hands to
+ * Slurm's --mem, which Slurm reads as MiB. (A stowage spec's sizes are SI: see common/units.)
+ * Durations are read by common/units `parseDuration`.
  */
 const MEMORY_UNITS = {
     b: 1,
@@ -62865,32 +64597,9 @@ const MEMORY_UNITS = {
     tb: 1024 ** 4,
     pb: 1024 ** 5,
 };
-const DURATION_UNITS = {
-    ms: 0.001,
-    milli: 0.001,
-    millis: 0.001,
-    s: 1,
-    sec: 1,
-    second: 1,
-    seconds: 1,
-    m: 60,
-    min: 60,
-    mins: 60,
-    minute: 60,
-    minutes: 60,
-    h: 3600,
-    hour: 3600,
-    hours: 3600,
-    d: 86400,
-    day: 86400,
-    days: 86400,
-};
 const MIB = 1024 ** 2;
 function memoryUnit(unit) {
     return MEMORY_UNITS[unit.toLowerCase()];
-}
-function units_durationUnit(unit) {
-    return DURATION_UNITS[unit.toLowerCase()];
 }
 /** `'8 GB'`, `'8.GB'`, `'512MB'` → bytes; undefined when not a memory figure. */
 function parseMemory(text) {
@@ -62899,28 +64608,6 @@ function parseMemory(text) {
         return undefined;
     const unit = memoryUnit(m[2] ?? '');
     return unit === undefined ? undefined : Math.round(Number(m[1]) * unit);
-}
-/** `'2h'`, `'1d 6h'`, `'90 min'`, `'1.5h'`, `'00:30:00'` → seconds; undefined otherwise. */
-function units_parseDuration(text) {
-    const clock = /^\s*(?:(\d+)-)?(\d+):(\d{1,2})(?::(\d{1,2}))?\s*$/.exec(text);
-    if (clock) {
-        const [, days, a, b, c] = clock;
-        const [h, m, s] = c === undefined ? [0, Number(a), Number(b)] : [Number(a), Number(b), Number(c)];
-        return Number(days ?? 0) * 86400 + h * 3600 + m * 60 + s;
-    }
-    const part = /(\d+(?:\.\d+)?)\s*\.?\s*([A-Za-z]+)/g;
-    let total = 0;
-    let consumed = '';
-    for (const m of text.matchAll(part)) {
-        const unit = units_durationUnit(m[2] ?? '');
-        if (unit === undefined)
-            return undefined;
-        total += Number(m[1]) * unit;
-        consumed += m[0];
-    }
-    if (consumed === '' || consumed.replace(/\s/g, '') !== text.replace(/\s/g, ''))
-        return undefined;
-    return Math.round(total);
 }
 
 ;// CONCATENATED MODULE: ./src/workflow/importers/cwl.ts
@@ -63436,7 +65123,7 @@ const PUNCT2 = [
 ];
 const PUNCT1 = '{}()[],:;.=?!<>+-*/%&|^~@$';
 /** Tokenizes `text`; throws GroovySyntaxError on an unterminated string or comment. */
-function groovy_tokenizeGroovy(text) {
+function tokenizeGroovy(text) {
     const tokens = [];
     let i = 0;
     if (text.startsWith('#!'))
@@ -63627,6 +65314,7 @@ function statements(tokens, from, to) {
 ;// CONCATENATED MODULE: ./src/workflow/importers/nextflow-config.ts
 
 
+
 const RESOURCE_KEYS = ['cpus', 'memory', 'time', 'accelerator'];
 /** Evaluates a resource expression (a closure body or a plain value) for `task.attempt == 1`. */
 function evaluate(tokens) {
@@ -63708,7 +65396,7 @@ class ExpressionParser {
             const unit = this.peek(1);
             if (dot?.value === '.' && unit?.kind === 'ident') {
                 const mem = memoryUnit(unit.value);
-                const dur = units_durationUnit(unit.value);
+                const dur = durationUnit(unit.value);
                 if (mem !== undefined || dur !== undefined) {
                     this.i += 2;
                     return mem !== undefined
@@ -63724,7 +65412,7 @@ class ExpressionParser {
             const mem = parseMemory(t.value);
             if (mem !== undefined)
                 return { kind: 'memory', n: mem };
-            const dur = units_parseDuration(t.value);
+            const dur = parseDuration(t.value);
             if (dur !== undefined)
                 return { kind: 'duration', n: dur };
             const n = Number(t.value);
@@ -63883,7 +65571,7 @@ function settingsOf(tokens, from, to, file, mapper, selectors) {
  * text does not tokenize or its brackets do not balance.
  */
 function parseProcessConfig(text, file, mapper) {
-    const tokens = groovy_tokenizeGroovy(text);
+    const tokens = tokenizeGroovy(text);
     const config = { defaults: {}, selectors: [] };
     for (let i = 0; i < tokens.length; i += 1) {
         const t = tokens[i];
@@ -63942,7 +65630,7 @@ function importNextflow(dir, options = {}) {
         const mapper = new OffsetMapper(text);
         let processes;
         try {
-            const tokens = groovy_tokenizeGroovy(text);
+            const tokens = tokenizeGroovy(text);
             processes = findProcesses(tokens, mapper, file);
             calls.push(...findOutCalls(tokens));
         }
@@ -63974,15 +65662,13 @@ function importNextflow(dir, options = {}) {
             ...IMPORTED_LIMITS,
             {
                 rule: 'STW104',
-                name: 'dead-step',
                 why: 'desired results (processes exchange channels, not file paths)',
             },
             {
                 rule: 'STW105',
-                name: 'no-desired-output',
                 why: 'desired results (processes exchange channels, not file paths)',
             },
-            { rule: 'STW106', name: 'unused-input', why: 'workflow inputs' },
+            { rule: 'STW106', why: 'workflow inputs' },
         ], 'Steps are wired only where a workflow passes `PROCESS.out.<emit>` to another process.'));
     }
     else {
@@ -64102,7 +65788,7 @@ function containerImage(args) {
         return undefined;
     let literals;
     try {
-        literals = groovy_tokenizeGroovy(inner).filter((t) => t.kind === 'string' && !t.interpolated);
+        literals = tokenizeGroovy(inner).filter((t) => t.kind === 'string' && !t.interpolated);
     }
     catch {
         return undefined;
@@ -64284,6 +65970,7 @@ function withoutVersionsHeredoc(script) {
  * other, never evaluated. The first rule is Snakemake's default target: when it only collects
  * inputs (`rule all`), those inputs become the workflow's desired outputs.
  */
+
 
 
 
@@ -64725,7 +66412,7 @@ function resourceValue(item) {
                 Number.isFinite(n)
                     ? Math.round(n * 60)
                     : str !== undefined
-                        ? units_parseDuration(str)
+                        ? parseDuration(str)
                         : undefined,
             ];
         case 'gpu':
@@ -64830,12 +66517,7 @@ function wire(workflow, steps, ctx, target) {
 
 
 
-const WORKFLOW_FORMATS = [
-    'stowage',
-    'nextflow',
-    'snakemake',
-    'cwl',
-];
+
 
 function isDir(path) {
     try {
@@ -64917,13 +66599,103 @@ function importWorkflow(pathOrDir, options = {}) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/app/plan-files.ts
+/**
+ * The plan's files on disk: reading the build context for the content hash, and writing
+ * `plan.json` plus a folder per group. Used by the CLI, the action and the engine; the planner
+ * itself stays free of I/O (it takes `readFile` as an option).
+ */
+
+
+
+
+
+/**
+ * Reads a context file for the content hash. A folder is read as its sorted listing with each
+ * file's sha256, so a change anywhere inside changes the hash.
+ */
+function contextReader(contextDir) {
+    const read = (abs, rel) => {
+        const st = (0,external_node_fs_namespaceObject.statSync)(abs);
+        if (!st.isDirectory())
+            return (0,external_node_fs_namespaceObject.readFileSync)(abs);
+        const lines = [];
+        const walk = (dir, prefix) => {
+            for (const name of (0,external_node_fs_namespaceObject.readdirSync)(dir).sort()) {
+                const full = (0,external_node_path_namespaceObject.join)(dir, name);
+                const relName = `${prefix}${name}`;
+                if ((0,external_node_fs_namespaceObject.lstatSync)(full).isSymbolicLink())
+                    realPathInside(contextDir, (0,external_node_path_namespaceObject.relative)(contextDir, full));
+                if ((0,external_node_fs_namespaceObject.statSync)(full).isDirectory())
+                    walk(full, `${relName}/`);
+                else
+                    lines.push(`${relName} ${(0,external_node_crypto_.createHash)('sha256').update((0,external_node_fs_namespaceObject.readFileSync)(full)).digest('hex')}`);
+            }
+        };
+        walk(abs, `${rel.replace(/\/$/, '')}/`);
+        return lines.join('\n');
+    };
+    return (path) => read(realPathInside(contextDir, path), path);
+}
+/**
+ * Folders of groups the previous plan had and this one has not (a renamed or merged group) would
+ * otherwise wait there to be built by mistake. Only names of the previous `plan.json` that are
+ * valid group names are removed.
+ */
+function removeStaleGroups(p, outDir) {
+    const previousFile = (0,external_node_path_namespaceObject.join)(outDir, 'plan.json');
+    if (!(0,external_node_fs_namespaceObject.existsSync)(previousFile))
+        return;
+    let previous;
+    try {
+        previous = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(previousFile, 'utf8'));
+    }
+    catch {
+        return;
+    }
+    const current = new Set(p.groups.map((g) => g.name));
+    for (const group of previous.groups ?? []) {
+        const name = group.name;
+        if (typeof name === 'string' && isGroupName(name) && !current.has(name)) {
+            (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(outDir, name), { recursive: true, force: true });
+        }
+    }
+}
+/**
+ * Writes the plan's files; a blocked group gets only a `BLOCKED.txt` saying why. With `root`, a
+ * symbolic link between it and `outDir` is refused (see common/paths).
+ */
+function writePlanFiles(p, outDir, root) {
+    if (root)
+        assertNoLinkOnTheWay(root, outDir);
+    (0,external_node_fs_namespaceObject.mkdirSync)(outDir, { recursive: true });
+    removeStaleGroups(p, outDir);
+    (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(outDir, 'plan.json'), `${JSON.stringify(p, null, 2)}\n`);
+    for (const g of p.groups) {
+        const dir = (0,external_node_path_namespaceObject.join)(outDir, g.name);
+        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+        if (g.blocked) {
+            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'BLOCKED.txt'), `${g.blocked.join('\n')}\n`);
+            continue;
+        }
+        for (const [name, text] of Object.entries(g.generated))
+            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, name), text);
+        const listing = [
+            `# Build context of group ${g.name}: the spec's folder (${p.context}), these files copied in.`,
+            `# Content hash: ${g.contentHash}`,
+            ...g.contextFiles,
+            '',
+        ];
+        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'context.txt'), listing.join('\n'));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/app/check.ts
 /**
- * The shared pipeline both adapters run: load (or import) a workflow, plan it, lint it.
- * Free of `@actions/*`: the action and the CLI differ only in how they read options and print.
- *
- * Plan findings (STW404–406, STW410) go through the lint engine with the loader's, so one
- * configuration and one set of suppression comments governs every finding.
+ * The check use case both adapters start with: load (or import) a workflow, validate its software,
+ * plan it when asked, and lint it. Plan findings (STW404–406, STW410) go through the lint engine
+ * with the loader's and the importers', so one configuration and one set of suppression comments
+ * governs every finding. Reads files; writes nothing (see `writePlan`).
  */
 
 
@@ -64934,29 +66706,14 @@ function importWorkflow(pathOrDir, options = {}) {
 
 
 
-/** Bad input the user must fix (a missing file, a bad option): exit code 2, not a crash. */
-class InputError extends Error {
-}
+
+
 const DEFAULT_CONFIG = '.stowage/config.yml';
 function check_check(specPath, options) {
-    const resolved = external_node_path_default().resolve(options.root, specPath);
-    if (!(0,external_node_fs_namespaceObject.existsSync)(resolved)) {
-        throw new InputError(`cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml) or of a pipeline folder.`);
-    }
-    const isFolder = (0,external_node_fs_namespaceObject.statSync)(resolved).isDirectory();
-    // A folder's format is detected here, once, so an unknown one is a usage error; the importer
-    // then reads it in the format found.
-    let format = options.importFormat ?? 'auto';
-    if (format === 'auto' && isFolder) {
-        const detected = detectFormat(resolved);
-        if (!detected) {
-            throw new InputError(`cannot tell the workflow format of ${specPath}: no stowage.yml, main.nf, Snakefile or *.cwl in it. Pass the spec file, or the format (--import, or the action's format input).`);
-        }
-        format = detected;
-    }
+    const { resolved, isFolder, format } = resolveInput(specPath, options);
     const imported = importWorkflow(resolved, { format, root: options.root });
-    const { config, configFile, findings: configFindings, sources: configSources, } = readLintConfig(options);
-    const sources = new Map(configSources);
+    const lintConfig = readLintConfig(options);
+    const sources = new Map(lintConfig.sources);
     const workflow = imported.workflow;
     if (workflow)
         for (const [file, text] of workflow.source.files())
@@ -64967,48 +66724,63 @@ function check_check(specPath, options) {
     if (!workflow) {
         return {
             ...base,
-            findings: [...imported.findings, ...configFindings],
+            findings: [...imported.findings, ...lintConfig.findings],
             suppressed: [],
             configLog: [],
         };
     }
     if (options.baseImages)
         checkBaseImageKeys(options.baseImages, workflow);
-    let plan;
-    let planFindings = [];
-    let planSkipped;
-    if (options.plan) {
-        if (imported.findings.some((f) => f.severity === 'error')) {
-            planSkipped = `${workflow.file} has errors; fix them to get a plan.`;
-        }
-        else {
-            const contextDir = external_node_path_default().resolve(options.root, workflow.file === '.' ? '.' : external_node_path_default().dirname(workflow.file));
-            const result = plan_plan(workflow, {
-                baseImages: options.baseImages,
-                readFile: contextReader(contextDir),
-            });
-            plan = result.plan;
-            planFindings = result.findings;
-        }
-    }
+    const planned = options.plan ? planIfLoaded(workflow, imported, options) : undefined;
+    // Software that fails its grammar is reported by lint too (STW410), not only by `plan`.
+    const softwareFindings = planned ? planned.findings : analyzeWorkflow(workflow).findings;
     const lint = lintWorkflow(workflow, {
-        config,
-        configFile,
-        extra: [...imported.findings, ...configFindings, ...planFindings],
+        config: lintConfig.config,
+        configFile: lintConfig.configFile,
+        extra: [...imported.findings, ...lintConfig.findings, ...softwareFindings],
     });
-    const configLog = [
-        `Lint configuration: ${lint.configSource}`,
-        `Active rules (${lint.activeRules.length}): ${lint.activeRules.join(', ')}`,
-    ];
     return {
         ...base,
         workflow,
         findings: lint.findings,
         suppressed: lint.suppressed,
-        configLog,
-        plan,
-        planSkipped,
+        configLog: [
+            `Lint configuration: ${lint.configSource}`,
+            `Active rules (${lint.activeRules.length}): ${lint.activeRules.join(', ')}`,
+        ],
+        plan: planned?.plan,
+        planSkipped: planned?.skipped,
     };
+}
+/**
+ * The spec file or pipeline folder, and its format. A folder's format is detected here, once, so
+ * an unknown one is a usage error; the importer then reads it in the format found.
+ */
+function resolveInput(specPath, options) {
+    const resolved = external_node_path_default().resolve(options.root, specPath);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(resolved)) {
+        throw new InputError(`cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml) or of a pipeline folder.`);
+    }
+    const isFolder = (0,external_node_fs_namespaceObject.statSync)(resolved).isDirectory();
+    const format = options.importFormat ?? 'auto';
+    if (format !== 'auto' || !isFolder)
+        return { resolved, isFolder, format };
+    const detected = detectFormat(resolved);
+    if (!detected) {
+        throw new InputError(`cannot tell the workflow format of ${specPath}: no stowage.yml, main.nf, Snakefile or *.cwl in it. Pass the spec file, or the format (--import, or the action's format input).`);
+    }
+    return { resolved, isFolder, format: detected };
+}
+/** The plan, unless the import itself failed: a plan of half a file would mislead. */
+function planIfLoaded(workflow, imported, options) {
+    if (imported.findings.some((f) => f.severity === 'error')) {
+        return { skipped: `${workflow.file} has errors; fix them to get a plan.`, findings: [] };
+    }
+    const contextDir = external_node_path_default().resolve(options.root, workflow.file === '.' ? '.' : external_node_path_default().dirname(workflow.file));
+    return plan(workflow, {
+        baseImages: options.baseImages,
+        readFile: contextReader(contextDir),
+    });
 }
 /** The keys `base-images` takes: families, GPU classes, the Maven stage, and pinned groups. */
 const BASE_IMAGE_KEYS = schema_namespaceObject.definitions.containers.properties["base-images"].propertyNames["enum"];
@@ -65037,82 +66809,439 @@ function readLintConfig(options) {
     return { config, configFile: shown, findings, sources: [[shown, text]] };
 }
 
-;// CONCATENATED MODULE: ./src/report/plan.ts
+;// CONCATENATED MODULE: ./src/export/common.ts
+
+
+/** Steps that have a valid image, and those left out with the reason. */
+function exportableSteps(input) {
+    const steps = [];
+    const skipped = [];
+    for (const step of input.workflow.steps) {
+        const image = input.stepImages[step.id];
+        if (!image)
+            skipped.push({ step: step.id, reason: 'no image was built or declared for it' });
+        else if (!isImageReference(image.ref)) {
+            skipped.push({ step: step.id, reason: `"${image.ref}" is not a valid image reference` });
+        }
+        else if (image.pinned === 'digest' && !/@sha256:[a-f0-9]{64}$/.test(image.ref)) {
+            skipped.push({
+                step: step.id,
+                reason: `"${image.ref}" is said to be pinned by digest but has none`,
+            });
+        }
+        else
+            steps.push({ step, image });
+    }
+    return { steps, skipped };
+}
+function pinningOf(images) {
+    if (images.length === 0)
+        return 'none';
+    const digest = images.filter((i) => i.pinned === 'digest').length;
+    if (digest === images.length)
+        return 'digest';
+    return digest === 0 ? 'tag' : 'mixed';
+}
+function pinningSentence(pinning) {
+    switch (pinning) {
+        case 'digest':
+            return 'Images are pinned by digest: a rerun uses exactly the images that were built.';
+        case 'tag':
+            return 'Images are pinned by tag (no digests were available): a tag can be moved, rebuild with a push to pin by digest.';
+        case 'mixed':
+            return 'Some images are pinned by digest, others only by tag (those that were not pushed).';
+        case 'none':
+            return 'No step has an image yet.';
+    }
+}
+/** The engine's name for a step: the process or rule it came from, else the step id. */
+function engineName(input, stepId) {
+    return input.origin?.engineNames[stepId] ?? stepId;
+}
+
+;// CONCATENATED MODULE: ./src/export/cwl.ts
 /**
- * The plan for people: a fixed-width table for terminals and Markdown for the job summary, each
- * with the lower bound and the two baselines (one image per step, one image for everything).
+ * CWL export: an overrides file for `cwltool --overrides`, setting `DockerRequirement.dockerPull`
+ * of each step's tool. Tools are named relative to the overrides file, with `#id` for a tool in a
+ * packed `$graph`, as cwltool resolves them.
  */
 
 
-function packagesOf(g) {
-    return g.packages.map((p) => p.spec).join(', ') || '-';
+
+const CWL_OVERRIDES_FILE = 'stowage-overrides.yml';
+function exportCwl(input) {
+    const { steps, skipped } = exportableSteps(input);
+    const outDir = input.outDir ?? '.stowage/export/cwl';
+    const overrides = {};
+    const exported = [];
+    for (const entry of steps) {
+        const tool = input.origin?.tools[entry.step.id];
+        if (tool === undefined) {
+            skipped.push({
+                step: entry.step.id,
+                reason: 'no CWL tool is known for it (the workflow was not imported from CWL)',
+            });
+            continue;
+        }
+        const [file = tool, fragment] = tool.split('#');
+        const key = external_node_path_namespaceObject.posix.relative(outDir, file) + (fragment !== undefined ? `#${fragment}` : '');
+        const existing = overrides[key];
+        if (existing && existing.requirements.DockerRequirement.dockerPull !== entry.image.ref) {
+            skipped.push({
+                step: entry.step.id,
+                reason: `its tool ${tool} is shared with another step that runs a different image`,
+            });
+            continue;
+        }
+        overrides[key] = { requirements: { DockerRequirement: { dockerPull: entry.image.ref } } };
+        exported.push(entry);
+    }
+    const pinning = pinningOf(exported.map((s) => s.image));
+    const header = [
+        `Generated by Stowage for workflow ${JSON.stringify(input.workflow.name)}: the image of each step's tool.`,
+        pinningSentence(pinning),
+        `Use: cwltool --overrides ${outDir}/${CWL_OVERRIDES_FILE} <workflow.cwl> <job.yml>`,
+    ];
+    const body = (0,dist/* stringify */.As)({ 'cwltool:overrides': overrides }, { lineWidth: 0 });
+    return {
+        engine: 'cwl',
+        files: { [CWL_OVERRIDES_FILE]: `${header.map((l) => `# ${l}`).join('\n')}\n${body}` },
+        pinning,
+        steps: exported.map((s) => s.step.id),
+        skipped,
+        usage: `cwltool --overrides ${outDir}/${CWL_OVERRIDES_FILE} <workflow.cwl> <job.yml>`,
+    };
 }
-function hashOf(g) {
-    if (g.blocked)
-        return 'blocked';
-    return g.contentHash.slice(0, 12);
+
+;// CONCATENATED MODULE: ./src/export/nextflow.ts
+/**
+ * Nextflow export: a config file that sets each process's container to the image Stowage built,
+ * `process { withName: 'NAME' { container = 'image@digest' } }`, used with `nextflow run … -c`.
+ */
+
+const NEXTFLOW_CONFIG_FILE = 'stowage.config';
+/** A Groovy single-quoted string literal. */
+function groovyString(value) {
+    return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
 }
-function plan_familyOf(g) {
-    return `${g.family}${g.gpu ? ' (GPU)' : ''}${g.pinned ? ', pinned' : ''}`;
+/** `withName` selectors are regular expressions: match the name literally. */
+function literalSelector(name) {
+    return name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
-function shorten(text, max) {
-    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+function exportNextflow(input) {
+    const { steps, skipped } = exportableSteps(input);
+    const pinning = pinningOf(steps.map((s) => s.image));
+    const lines = [
+        `// Generated by Stowage for workflow ${JSON.stringify(input.workflow.name)}: the container of each process.`,
+        `// ${pinningSentence(pinning)}`,
+        `// Use: nextflow run <pipeline> -c ${NEXTFLOW_CONFIG_FILE}`,
+        'process {',
+    ];
+    for (const { step, image } of steps) {
+        lines.push(`    withName: ${groovyString(literalSelector(engineName(input, step.id)))} {`);
+        lines.push(`        container = ${groovyString(image.ref)}`);
+        lines.push('    }');
+    }
+    lines.push('}', '');
+    return {
+        engine: 'nextflow',
+        files: { [NEXTFLOW_CONFIG_FILE]: lines.join('\n') },
+        pinning,
+        steps: steps.map((s) => s.step.id),
+        skipped,
+        usage: `nextflow run <pipeline> -c ${NEXTFLOW_CONFIG_FILE} (add -profile singularity/apptainer on clusters without Docker)`,
+    };
 }
-function summaryLines(plan) {
-    const images = plan.groups.length;
-    const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
-    const { perStep, monolith } = plan.baselines;
+
+;// CONCATENATED MODULE: ./src/export/slurm.ts
+
+const slurm_MIB = 1024 ** 2;
+/** Slurm's `--time`: `D-HH:MM:SS`, rounded up to the minute. */
+function slurmTime(seconds) {
+    const minutes = Math.max(1, Math.ceil(seconds / 60));
+    const d = Math.floor(minutes / 1440);
+    const h = Math.floor((minutes % 1440) / 60);
+    const m = minutes % 60;
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${d}-${pad(h)}:${pad(m)}:00`;
+}
+const positiveInt = (n) => n !== undefined && Number.isFinite(n) && n > 0;
+function sbatchDirectives(step) {
+    const r = step.resources ?? {};
+    const lines = [`#SBATCH --job-name=${jobName(step.id)}`];
+    if (positiveInt(r.cpus))
+        lines.push(`#SBATCH --cpus-per-task=${Math.ceil(r.cpus)}`);
+    if (positiveInt(r.memory))
+        lines.push(`#SBATCH --mem=${Math.ceil(r.memory / slurm_MIB)}M`);
+    if (positiveInt(r.time))
+        lines.push(`#SBATCH --time=${slurmTime(r.time)}`);
+    if (positiveInt(r.gpus))
+        lines.push(`#SBATCH --gres=gpu:${Math.ceil(r.gpus)}`);
+    return lines;
+}
+function jobName(id) {
+    return `stowage-${id.replace(/[^A-Za-z0-9_.-]/g, '_')}`.slice(0, 64);
+}
+/** A stowage step's command with `{inputs.x}` and `{step.output}` replaced by their paths. */
+function resolvedRun(workflow, step) {
+    if (step.run === undefined)
+        return undefined;
+    return step.run.replace(/\{([A-Za-z][A-Za-z0-9_-]*)\.([A-Za-z][A-Za-z0-9_-]*)\}/g, (whole, a, b) => {
+        if (a === 'inputs')
+            return workflow.inputs.find((i) => i.name === b)?.path ?? whole;
+        return workflow.steps.find((s) => s.id === a)?.outputs[b] ?? whole;
+    });
+}
+function exportSlurm(input) {
+    const { steps, skipped } = exportableSteps(input);
+    const pinning = pinningOf(steps.map((s) => s.image));
+    const files = {};
+    for (const { step, image } of steps) {
+        const gpu = positiveInt(step.resources?.gpus);
+        const exec = `apptainer exec${gpu ? ' --nv' : ''} "$image"`;
+        // Only a stowage spec's `run` is a plain shell command; an engine's script needs its engine.
+        const run = input.workflow.format === 'stowage' ? resolvedRun(input.workflow, step) : undefined;
+        const fileName = `${step.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.sbatch`;
+        const body = [
+            '#!/usr/bin/env bash',
+            ...sbatchDirectives(step),
+            `# Generated by Stowage: step ${JSON.stringify(step.id)} of workflow ${JSON.stringify(input.workflow.name)} in its image.`,
+            `# ${image.pinned === 'digest' ? 'Pinned by digest.' : 'Pinned by tag only (no digest was available).'}`,
+            'set -euo pipefail',
+            `image=${shellQuote(`docker://${image.ref}`)}`,
+            run !== undefined
+                ? `${exec} sh -c ${shellQuote(run)}`
+                : `# Pass the step's command as arguments: sbatch ${fileName} <command> [args…]\n${exec} "$@"`,
+            '',
+        ];
+        files[fileName] = body.join('\n');
+    }
+    return {
+        engine: 'slurm',
+        files,
+        pinning,
+        steps: steps.map((s) => s.step.id),
+        skipped,
+        usage: `sbatch <step>.sbatch — ${pinningSentence(pinning)}`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/export/snakemake.ts
+/**
+ * Snakemake export: a YAML config mapping each rule to its image (`docker://…`, the form
+ * Snakemake's `container:` directive and Apptainer take), plus the two lines a Snakefile needs
+ * to apply it. YAML is written by the yaml library, so every value is quoted as YAML requires.
+ */
+
+
+const SNAKEMAKE_CONFIG_FILE = 'stowage-images.yaml';
+const SNAKEMAKE_CONFIG_KEY = 'stowage_images';
+/** The two lines to append to the Snakefile (after its rules), given the config's path from it. */
+function snakefileLines(configPath) {
     return [
-        `Plan: ${images} image${images === 1 ? '' : 's'}, ${formatBytes(total)} in total; lower bound ${plan.lowerBound} (steps that conflict pairwise, counted per family: no plan can use fewer images).`,
-        `One image per step: ${perStep.images} images, ${formatBytes(perStep.estimatedTotalSize)}.`,
-        `One image for everything: ${monolith.images} image, ${formatBytes(monolith.estimatedTotalSize)}, ${monolith.conflicts} conflict${monolith.conflicts === 1 ? '' : 's'} inside.`,
+        `configfile: ${JSON.stringify(configPath)}`,
+        `for _rule in workflow.rules: _rule.container_img = config[${JSON.stringify(SNAKEMAKE_CONFIG_KEY)}].get(_rule.name, _rule.container_img)`,
     ];
 }
-/** A plain-text table: group, family, steps, packages, estimated size, content hash. */
-function planTable(plan) {
-    const header = ['GROUP', 'FAMILY', 'STEPS', 'PACKAGES', 'EST. SIZE', 'HASH'];
-    const rows = plan.groups.map((g) => [
-        g.name,
-        plan_familyOf(g),
-        g.steps.join(', '),
-        shorten(packagesOf(g), 60),
-        formatBytes(g.estimatedSize),
-        hashOf(g),
-    ]);
-    for (const e of plan.external)
-        rows.push([e.step, 'external', e.step, e.image, '-', '-']);
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const format = (r) => r
-        .map((c, i) => c.padEnd(widths[i]))
-        .join('  ')
-        .trimEnd();
-    return [format(header), ...rows.map(format), '', ...summaryLines(plan), ''].join('\n');
-}
-/** Markdown-escape a table cell (npm scopes must not @-mention anyone in a PR comment). */
-const cell = escapeCell;
-/** The plan table and the baseline comparison, for a job summary or a PR comment. */
-function planMarkdown(plan) {
-    const out = [
-        '### Stowage plan',
-        '',
-        '| Group | Family | Steps | Packages | Est. size | Content hash |',
-        '| --- | --- | --- | --- | ---: | --- |',
+function exportSnakemake(input) {
+    const { steps, skipped } = exportableSteps(input);
+    const pinning = pinningOf(steps.map((s) => s.image));
+    const images = {};
+    for (const { step, image } of steps) {
+        const rule = engineName(input, step.id);
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(rule)) {
+            skipped.push({ step: step.id, reason: `"${rule}" is not a Snakemake rule name` });
+            continue;
+        }
+        images[rule] = `docker://${image.ref}`;
+    }
+    const configPath = `${input.outDir ?? '.stowage/export/snakemake'}/${SNAKEMAKE_CONFIG_FILE}`;
+    const header = [
+        `Generated by Stowage for workflow ${JSON.stringify(input.workflow.name)}: the image of each rule.`,
+        pinningSentence(pinning),
+        'Append these two lines to the Snakefile, then run snakemake --use-singularity (or --sdm apptainer):',
+        ...snakefileLines(configPath).map((l) => `  ${l}`),
     ];
-    for (const g of plan.groups) {
-        out.push(`| ${cell(g.name)} | ${cell(plan_familyOf(g))} | ${cell(g.steps.join(', '))} | ${cell(packagesOf(g))} | ${sizes_formatBytes(g.estimatedSize)} | ${g.blocked ? '**blocked**' : `\`${hashOf(g)}\``} |`);
-    }
-    for (const e of plan.external) {
-        out.push(`| ${cell(e.step)} | external | ${cell(e.step)} | ${cell(e.image)} | - | - |`);
-    }
-    const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
-    const { perStep, monolith } = plan.baselines;
-    out.push('', `Lower bound: **${plan.lowerBound}** image${plan.lowerBound === 1 ? '' : 's'} (the largest set of steps that conflict pairwise, per family).`, '', '| | Images | Est. total size | Conflicts inside |', '| --- | ---: | ---: | ---: |', `| This plan | ${plan.groups.length} | ${sizes_formatBytes(total)} | 0 |`, `| One image per step | ${perStep.images} | ${sizes_formatBytes(perStep.estimatedTotalSize)} | ${perStep.conflicts} |`, `| One image for everything | ${monolith.images} | ${sizes_formatBytes(monolith.estimatedTotalSize)} | ${monolith.conflicts} |`, '');
-    const blocked = plan.groups.filter((g) => g.blocked);
-    if (blocked.length > 0) {
-        out.push(`Not rendered: ${blocked.map((g) => `\`${g.name}\``).join(', ')} (see the findings).`, '');
-    }
-    return out.join('\n');
+    const body = (0,dist/* stringify */.As)({ stowage_pinning: pinning, [SNAKEMAKE_CONFIG_KEY]: images }, { lineWidth: 0 });
+    return {
+        engine: 'snakemake',
+        files: { [SNAKEMAKE_CONFIG_FILE]: `${header.map((l) => `# ${l}`).join('\n')}\n${body}` },
+        pinning,
+        steps: steps.map((s) => s.step.id).filter((id) => engineName(input, id) in images),
+        skipped,
+        usage: `append to the Snakefile:\n${snakefileLines(configPath).join('\n')}`,
+    };
 }
+
+;// CONCATENATED MODULE: ./src/export/types.ts
+const EXPORT_ENGINES = ['nextflow', 'snakemake', 'cwl', 'slurm'];
+
+;// CONCATENATED MODULE: ./src/export/index.ts
+/** The exports, by engine. Each is pure: the workflow and its step images in, file contents out. */
+
+
+
+
+
+
+const EXPORTERS = {
+    nextflow: exportNextflow,
+    snakemake: exportSnakemake,
+    cwl: exportCwl,
+    slurm: exportSlurm,
+};
+function exportFor(engine, input) {
+    return EXPORTERS[engine](input);
+}
+
+;// CONCATENATED MODULE: ./src/app/export.ts
+/**
+ * The export use case both adapters call: find each step's image (from this run's build, else
+ * from the registry by the plan's content-hash tags), then write the files that hand the images
+ * to workflow engines under `<outDir>/<engine>/`. Never reads a committed record of a past build:
+ * a pull request could point it anywhere.
+ */
+
+
+
+
+
+
+
+
+
+
+function isExportEngine(value) {
+    return EXPORT_ENGINES.includes(value);
+}
+/** The engines of the `export` input or argument; an unknown one is a usage error. */
+function parseExportEngines(values) {
+    const engines = [];
+    for (const value of values) {
+        const engine = value.trim().toLowerCase();
+        if (engine === 'all')
+            engines.push(...EXPORT_ENGINES);
+        else if (isExportEngine(engine))
+            engines.push(engine);
+        else
+            throw new InputError(`unknown export engine "${value}"; expected one of: ${EXPORT_ENGINES.join(', ')}, all`);
+    }
+    return [...new Set(engines)];
+}
+/**
+ * Each step's image: this run's builds first; for the other groups, the registry's digest of the
+ * plan's content-hash tag when it has one (pinned by digest), else that tag. Notes say what was
+ * not found, for the adapter to print.
+ */
+async function findStepImages(plan, options) {
+    const notes = [];
+    const given = options.registry?.trim() || undefined;
+    if (!given && !options.builds) {
+        notes.push(`no registry: exporting the local images \`stowage build --no-push\` makes (${LOCAL_REGISTRY}/<group>)`);
+    }
+    const registry = given ?? (options.builds ? undefined : LOCAL_REGISTRY);
+    const built = new Set((options.builds ?? []).filter((b) => b.status !== 'failed').map((b) => b.group));
+    const digests = {};
+    const wanted = plan.groups.filter((g) => g.contentHash && !built.has(g.name));
+    if (given && wanted.length > 0 && options.lookUp !== false) {
+        const client = new RegistryClient(parseRepository(`${given}/x`).host, {
+            retries: 2,
+            timeoutMs: 10_000,
+            ...options.registryOptions,
+        });
+        const absent = [];
+        for (const group of wanted) {
+            const repo = groupRepository(given, group.name);
+            try {
+                const found = await client.headManifest(repo.path, contentHashTag(group.contentHash));
+                if (found)
+                    digests[group.name] = found.digest;
+                else
+                    absent.push(group.name);
+            }
+            catch (error) {
+                notes.push(`cannot ask ${given} for the images (${error.message}): using the plan's content-hash tags, not digests`);
+                break;
+            }
+        }
+        if (absent.length > 0)
+            notes.push(`not in ${given} yet (build and push them first): ${absent.join(', ')}; exported by the tag a build will push`);
+    }
+    const map = stepImageMap(plan, { registry, builds: options.builds, digests });
+    for (const m of map.missing)
+        notes.push(`group ${m.group}: no image: ${m.reason}`);
+    return { map, notes };
+}
+function exportImages(options) {
+    const root = (0,external_node_path_namespaceObject.resolve)(options.root);
+    const outcome = { results: [], written: [], lines: [], ok: true };
+    for (const engine of options.engines) {
+        const dir = (0,external_node_path_namespaceObject.resolve)(root, options.outDir, engine);
+        const outDir = (0,external_node_path_namespaceObject.relative)(root, dir).split('\\').join('/') || '.';
+        const result = exportFor(engine, {
+            workflow: options.workflow,
+            stepImages: options.stepImages,
+            origin: options.origin,
+            outDir,
+        });
+        outcome.results.push(result);
+        assertNoLinkOnTheWay(root, dir);
+        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
+        for (const [name, content] of Object.entries(result.files)) {
+            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, name), content);
+            outcome.written.push(`${outDir}/${name}`);
+            outcome.lines.push(`wrote ${outDir}/${name}`);
+        }
+        outcome.lines.push(`${engine}: ${result.steps.length} step(s), images pinned by ${result.pinning}; use: ${result.usage}`);
+        for (const s of result.skipped)
+            outcome.lines.push(`${engine}: skipped step ${s.step}: ${s.reason}`);
+        if (result.steps.length === 0 && options.workflow.steps.length > 0)
+            outcome.ok = false;
+    }
+    return outcome;
+}
+
+;// CONCATENATED MODULE: ./src/host/exec.ts
+/**
+ * The real command runner the adapters hand to the use cases: `@actions/exec` (no shell: every
+ * argument reaches the tool as one argv entry), silent, with output streamed line by line.
+ * The core only knows the `ExecFn` type, so tests inject their own.
+ */
+
+
+/** The real ExecFn: `@actions/exec`, silent (output goes to `onLine`), never throwing on exit codes. */
+const execTool = async (command, args, options = {}) => {
+    const env = options.env
+        ? { ...process.env, ...options.env }
+        : undefined;
+    let partial = '';
+    const feed = (data) => {
+        if (!options.onLine)
+            return;
+        const text = partial + data.toString('utf8');
+        const lines = text.split(/\r?\n/);
+        partial = lines.pop() ?? '';
+        for (const line of lines)
+            options.onLine(line);
+    };
+    try {
+        const result = await getExecOutput(command, [...args], {
+            input: options.input,
+            env,
+            cwd: options.cwd,
+            silent: true,
+            ignoreReturnCode: true,
+            listeners: { stdout: feed, stderr: feed },
+        });
+        if (partial && options.onLine)
+            options.onLine(partial);
+        return result;
+    }
+    catch (err) {
+        // @actions/exec throws when the executable cannot be found or started.
+        throw new ToolMissingError(`cannot run ${command}: ${err.message}`);
+    }
+};
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
 /**
@@ -65218,6 +67347,278 @@ function repoRelativePath(file) {
 /** Most severe first; exported for reporters that list findings in annotation order. */
 function bySeverityThenPosition(a, b) {
     return severityRank(a.severity) - severityRank(b.severity) || compareFindings(a, b);
+}
+
+;// CONCATENATED MODULE: ./src/report/escape.ts
+/** Escaping for text that lands in Markdown a person reads on GitHub. */
+/**
+ * Makes text safe inside a Markdown table cell: HTML is escaped, Markdown punctuation is
+ * backslash-escaped (so `|` cannot end the cell and `[x](y)` cannot link), `@` cannot mention,
+ * and line breaks become `<br>`.
+ */
+function escapeCell(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\\`*_[\]|~#!]/g, '\\$&')
+        .replace(/@/g, '&#64;')
+        .replace(/\r\n|\r|\n/g, '<br>');
+}
+/**
+ * Text shown as code inside a table cell. A Markdown code span would show the escapes literally,
+ * so this is an HTML `<code>` element around escaped text.
+ */
+function codeCell(text) {
+    return `<code>${escapeCell(text)}</code>`;
+}
+
+;// CONCATENATED MODULE: ./src/report/build.ts
+/**
+ * A build run for people: the closing table in a terminal and the job summary's "Images" section.
+ * One line per group; a failed group shows the one line of its error that says why (the whole
+ * tool output is in the group's log above it, printed once).
+ */
+
+
+const STATUS_TEXT = {
+    built: '🔨 built',
+    skipped: '⏭️ skipped (unchanged)',
+    failed: '❌ failed',
+};
+function size(bytes) {
+    return bytes === undefined ? '—' : units_formatBytes(bytes);
+}
+/** The first line of an error: the reason (see `BuildError`). */
+function reasonOf(error) {
+    return (error ?? '').split('\n')[0].trim();
+}
+function counts(results) {
+    const n = (s) => results.filter((r) => r.status === s).length;
+    return `${n('built')} built, ${n('skipped')} skipped, ${n('failed')} failed.`;
+}
+/** The terminal's closing table: status, group, image reference, real size; a reason for failures. */
+function buildTable(results) {
+    const lines = [];
+    for (const r of results) {
+        const ref = r.digest
+            ? `${r.image}@${r.digest}`
+            : r.tags[0]
+                ? `${r.image}:${r.tags[0]}`
+                : r.image;
+        lines.push(`${r.status.padEnd(7)} ${r.group.padEnd(16)} ${ref}  ${size(r.size)}`.trimEnd());
+        if (r.status === 'failed')
+            lines.push(`        ${reasonOf(r.error)}`);
+    }
+    lines.push(counts(results));
+    return `${lines.join('\n')}\n`;
+}
+/** The job summary's build section: a row per group, then the reasons of failures. */
+function buildSummaryMarkdown(results) {
+    const lines = [
+        '### Images',
+        '',
+        '| group | status | image | digest | size (real / estimated) | duration |',
+        '| --- | --- | --- | --- | --- | --- |',
+    ];
+    for (const r of results) {
+        const digest = r.digest ? `\`${r.digest.slice(0, 19)}…\`` : '—';
+        const status = STATUS_TEXT[r.status] + (r.status !== 'failed' && !r.pushed ? ', not pushed' : '');
+        const tags = r.tags.map((t) => codeCell(t)).join(' ');
+        lines.push(`| ${escapeCell(r.group)} | ${status} | ${codeCell(r.image)} ${tags} | ${digest} | ${size(r.size)} / ${size(r.estimatedSize)} | ${(r.durationMs / 1000).toFixed(1)} s |`);
+    }
+    const failed = results.filter((r) => r.error);
+    if (failed.length > 0) {
+        lines.push('', '**Failures**', '');
+        for (const r of failed)
+            lines.push(`- **${escapeCell(r.group)}**: ${escapeCell(reasonOf(r.error))}`);
+    }
+    lines.push('', counts(results));
+    return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report/comparison.ts
+
+
+function compareImages(workflow, currentImages, plan, options = {}) {
+    const imageSizes = options.imageSizes ?? {};
+    const groupSizes = options.groupSizes ?? {};
+    // Without a measured size, a current image is as big as the plan's average one-image-per-step image.
+    const perStep = plan.baselines.perStep;
+    const averageImage = perStep.images > 0 ? Math.round(perStep.estimatedTotalSize / perStep.images) : 0;
+    const current = [...new Set(Object.values(currentImages))].sort();
+    let beforeEstimated = false;
+    const beforeBytes = current.reduce((sum, ref) => {
+        const size = imageSizes[ref];
+        if (size === undefined)
+            beforeEstimated = true;
+        return sum + (size ?? averageImage);
+    }, 0);
+    const plannedByStep = new Map();
+    const registry = workflow.containers.registry;
+    for (const g of plan.groups)
+        for (const s of g.steps)
+            plannedByStep.set(s, registry ? `${registry}/${g.name}` : g.name);
+    for (const e of plan.external)
+        plannedByStep.set(e.step, e.image);
+    let afterEstimated = false;
+    let afterBytes = 0;
+    for (const g of plan.groups) {
+        const size = groupSizes[g.name];
+        if (size === undefined)
+            afterEstimated = true;
+        afterBytes += size ?? g.estimatedSize;
+    }
+    const external = [...new Set(plan.external.map((e) => e.image))];
+    for (const ref of external) {
+        const size = imageSizes[ref];
+        if (size === undefined)
+            afterEstimated = true;
+        afterBytes += size ?? averageImage;
+    }
+    return {
+        before: {
+            images: current.length,
+            bytes: beforeBytes,
+            estimated: beforeEstimated,
+            stepsWithoutImage: workflow.steps
+                .filter((s) => currentImages[s.id] === undefined)
+                .map((s) => s.id),
+        },
+        after: {
+            images: plan.groups.length + external.length,
+            bytes: afterBytes,
+            estimated: afterEstimated,
+        },
+        conflicts: plan.baselines.monolith.conflicts,
+        lowerBound: plan.lowerBound,
+        steps: workflow.steps.map((s) => {
+            const row = { step: s.id };
+            const cur = currentImages[s.id];
+            const planned = plannedByStep.get(s.id);
+            if (cur !== undefined)
+                row.current = cur;
+            if (planned !== undefined)
+                row.planned = planned;
+            return row;
+        }),
+    };
+}
+function bytes(side) {
+    return `${side.estimated ? '~' : ''}${units_formatBytes(side.bytes)}`;
+}
+/** The comparison as markdown: a summary table, then one row per step. */
+function comparisonMarkdown(c) {
+    const lines = [
+        '| | images pulled per run | bytes pulled per run |',
+        '| --- | ---: | ---: |',
+        `| current containers | ${c.before.images} | ${bytes(c.before)} |`,
+        `| stowage plan | ${c.after.images} | ${bytes(c.after)} |`,
+        `| lower bound | ${c.lowerBound} | |`,
+        '',
+        `Conflicting requirement pairs the plan keeps in separate images: ${c.conflicts}.` +
+            (c.before.estimated || c.after.estimated
+                ? ' `~` marks estimated sizes (shared layers not subtracted).'
+                : ''),
+    ];
+    if (c.before.stepsWithoutImage.length > 0) {
+        lines.push(`Steps without a declared image today: ${c.before.stepsWithoutImage.map((s) => codeCell(s)).join(', ')}.`);
+    }
+    lines.push('', '| step | current image | planned image |', '| --- | --- | --- |');
+    for (const row of c.steps) {
+        lines.push(`| ${escapeCell(row.step)} | ${row.current ? codeCell(row.current) : '—'} | ${row.planned ? codeCell(row.planned) : '—'} |`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** The same comparison as plain text for the terminal. */
+function comparisonText(c) {
+    const rows = [
+        ['', 'images', 'bytes per run'],
+        ['current containers', String(c.before.images), bytes(c.before)],
+        ['stowage plan', String(c.after.images), bytes(c.after)],
+        ['lower bound', String(c.lowerBound), ''],
+    ];
+    const w0 = Math.max(...rows.map((r) => r[0].length));
+    const w1 = Math.max(...rows.map((r) => r[1].length));
+    const table = rows.map(([a, b, d]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${d}`.trimEnd());
+    return `${table.join('\n')}\nconflicting requirement pairs kept apart: ${c.conflicts}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report/plan.ts
+/**
+ * The plan for people: a fixed-width table for terminals and Markdown for the job summary, each
+ * with the lower bound and the two baselines (one image per step, one image for everything).
+ */
+
+
+function packagesOf(g) {
+    return g.packages.map((p) => p.spec).join(', ') || '-';
+}
+function hashOf(g) {
+    if (g.blocked)
+        return 'blocked';
+    return g.contentHash.slice(0, 12);
+}
+function plan_familyOf(g) {
+    return `${g.family}${g.gpu ? ' (GPU)' : ''}${g.pinned ? ', pinned' : ''}`;
+}
+function shorten(text, max) {
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+function summaryLines(plan) {
+    const images = plan.groups.length;
+    const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
+    const { perStep, monolith } = plan.baselines;
+    return [
+        `Plan: ${images} image${images === 1 ? '' : 's'}, ${formatBytes(total)} in total; lower bound ${plan.lowerBound} (steps that conflict pairwise, counted per family: no plan can use fewer images).`,
+        `One image per step: ${perStep.images} images, ${formatBytes(perStep.estimatedTotalSize)}.`,
+        `One image for everything: ${monolith.images} image, ${formatBytes(monolith.estimatedTotalSize)}, ${monolith.conflicts} conflict${monolith.conflicts === 1 ? '' : 's'} inside.`,
+    ];
+}
+/** A plain-text table: group, family, steps, packages, estimated size, content hash. */
+function planTable(plan) {
+    const header = ['GROUP', 'FAMILY', 'STEPS', 'PACKAGES', 'EST. SIZE', 'HASH'];
+    const rows = plan.groups.map((g) => [
+        g.name,
+        plan_familyOf(g),
+        g.steps.join(', '),
+        shorten(packagesOf(g), 60),
+        formatBytes(g.estimatedSize),
+        hashOf(g),
+    ]);
+    for (const e of plan.external)
+        rows.push([e.step, 'external', e.step, e.image, '-', '-']);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const format = (r) => r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd();
+    return [format(header), ...rows.map(format), '', ...summaryLines(plan), ''].join('\n');
+}
+/** Markdown-escape a table cell (npm scopes must not @-mention anyone in a PR comment). */
+const cell = escapeCell;
+/** The plan table and the baseline comparison, for a job summary or a PR comment. */
+function planMarkdown(plan) {
+    const out = [
+        '### Stowage plan',
+        '',
+        '| Group | Family | Steps | Packages | Est. size | Content hash |',
+        '| --- | --- | --- | --- | ---: | --- |',
+    ];
+    for (const g of plan.groups) {
+        out.push(`| ${cell(g.name)} | ${cell(plan_familyOf(g))} | ${cell(g.steps.join(', '))} | ${cell(packagesOf(g))} | ${units_formatBytes(g.estimatedSize)} | ${g.blocked ? '**blocked**' : `\`${hashOf(g)}\``} |`);
+    }
+    for (const e of plan.external) {
+        out.push(`| ${cell(e.step)} | external | ${cell(e.step)} | ${cell(e.image)} | - | - |`);
+    }
+    const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
+    const { perStep, monolith } = plan.baselines;
+    out.push('', `Lower bound: **${plan.lowerBound}** image${plan.lowerBound === 1 ? '' : 's'} (the largest set of steps that conflict pairwise, per family).`, '', '| | Images | Est. total size | Conflicts inside |', '| --- | ---: | ---: | ---: |', `| This plan | ${plan.groups.length} | ${units_formatBytes(total)} | 0 |`, `| One image per step | ${perStep.images} | ${units_formatBytes(perStep.estimatedTotalSize)} | ${perStep.conflicts} |`, `| One image for everything | ${monolith.images} | ${units_formatBytes(monolith.estimatedTotalSize)} | ${monolith.conflicts} |`, '');
+    const blocked = plan.groups.filter((g) => g.blocked);
+    if (blocked.length > 0) {
+        out.push(`Not rendered: ${blocked.map((g) => `\`${g.name}\``).join(', ')} (see the findings).`, '');
+    }
+    return out.join('\n');
 }
 
 // EXTERNAL MODULE: external "node:url"
@@ -65707,2313 +68108,12 @@ function messageCell(message) {
         .join('');
 }
 
-;// CONCATENATED MODULE: ./src/export/common.ts
-
-
-/** Steps that have a valid image, and those left out with the reason. */
-function exportableSteps(input) {
-    const steps = [];
-    const skipped = [];
-    for (const step of input.workflow.steps) {
-        const image = input.stepImages[step.id];
-        if (!image)
-            skipped.push({ step: step.id, reason: 'no image was built or declared for it' });
-        else if (!isImageReference(image.ref)) {
-            skipped.push({ step: step.id, reason: `"${image.ref}" is not a valid image reference` });
-        }
-        else if (image.pinned === 'digest' && !/@sha256:[a-f0-9]{64}$/.test(image.ref)) {
-            skipped.push({
-                step: step.id,
-                reason: `"${image.ref}" is said to be pinned by digest but has none`,
-            });
-        }
-        else
-            steps.push({ step, image });
-    }
-    return { steps, skipped };
-}
-function pinningOf(images) {
-    if (images.length === 0)
-        return 'none';
-    const digest = images.filter((i) => i.pinned === 'digest').length;
-    if (digest === images.length)
-        return 'digest';
-    return digest === 0 ? 'tag' : 'mixed';
-}
-function pinningSentence(pinning) {
-    switch (pinning) {
-        case 'digest':
-            return 'Images are pinned by digest: a rerun uses exactly the images that were built.';
-        case 'tag':
-            return 'Images are pinned by tag (no digests were available): a tag can be moved, rebuild with a push to pin by digest.';
-        case 'mixed':
-            return 'Some images are pinned by digest, others only by tag (those that were not pushed).';
-        case 'none':
-            return 'No step has an image yet.';
-    }
-}
-/** The engine's name for a step: the process or rule it came from, else the step id. */
-function engineName(input, stepId) {
-    return input.origin?.engineNames[stepId] ?? stepId;
-}
-
-;// CONCATENATED MODULE: ./src/export/cwl.ts
-/**
- * CWL export: an overrides file for `cwltool --overrides`, setting `DockerRequirement.dockerPull`
- * of each step's tool. Tools are named relative to the overrides file, with `#id` for a tool in a
- * packed `$graph`, as cwltool resolves them.
- */
-
-
-
-const CWL_OVERRIDES_FILE = 'stowage-overrides.yml';
-function exportCwl(input) {
-    const { steps, skipped } = exportableSteps(input);
-    const outDir = input.outDir ?? '.stowage/export/cwl';
-    const overrides = {};
-    const exported = [];
-    for (const entry of steps) {
-        const tool = input.origin?.tools[entry.step.id];
-        if (tool === undefined) {
-            skipped.push({
-                step: entry.step.id,
-                reason: 'no CWL tool is known for it (the workflow was not imported from CWL)',
-            });
-            continue;
-        }
-        const [file = tool, fragment] = tool.split('#');
-        const key = external_node_path_namespaceObject.posix.relative(outDir, file) + (fragment !== undefined ? `#${fragment}` : '');
-        const existing = overrides[key];
-        if (existing && existing.requirements.DockerRequirement.dockerPull !== entry.image.ref) {
-            skipped.push({
-                step: entry.step.id,
-                reason: `its tool ${tool} is shared with another step that runs a different image`,
-            });
-            continue;
-        }
-        overrides[key] = { requirements: { DockerRequirement: { dockerPull: entry.image.ref } } };
-        exported.push(entry);
-    }
-    const pinning = pinningOf(exported.map((s) => s.image));
-    const header = [
-        `Generated by Stowage for workflow ${JSON.stringify(input.workflow.name)}: the image of each step's tool.`,
-        pinningSentence(pinning),
-        `Use: cwltool --overrides ${outDir}/${CWL_OVERRIDES_FILE} <workflow.cwl> <job.yml>`,
-    ];
-    const body = (0,dist/* stringify */.As)({ 'cwltool:overrides': overrides }, { lineWidth: 0 });
-    return {
-        engine: 'cwl',
-        files: { [CWL_OVERRIDES_FILE]: `${header.map((l) => `# ${l}`).join('\n')}\n${body}` },
-        pinning,
-        steps: exported.map((s) => s.step.id),
-        skipped,
-        usage: `cwltool --overrides ${outDir}/${CWL_OVERRIDES_FILE} <workflow.cwl> <job.yml>`,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/export/nextflow.ts
-/**
- * Nextflow export: a config file that sets each process's container to the image Stowage built,
- * `process { withName: 'NAME' { container = 'image@digest' } }`, used with `nextflow run … -c`.
- */
-
-const NEXTFLOW_CONFIG_FILE = 'stowage.config';
-/** A Groovy single-quoted string literal. */
-function groovyString(value) {
-    return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
-}
-/** `withName` selectors are regular expressions: match the name literally. */
-function literalSelector(name) {
-    return name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-function exportNextflow(input) {
-    const { steps, skipped } = exportableSteps(input);
-    const pinning = pinningOf(steps.map((s) => s.image));
-    const lines = [
-        `// Generated by Stowage for workflow ${JSON.stringify(input.workflow.name)}: the container of each process.`,
-        `// ${pinningSentence(pinning)}`,
-        `// Use: nextflow run <pipeline> -c ${NEXTFLOW_CONFIG_FILE}`,
-        'process {',
-    ];
-    for (const { step, image } of steps) {
-        lines.push(`    withName: ${groovyString(literalSelector(engineName(input, step.id)))} {`);
-        lines.push(`        container = ${groovyString(image.ref)}`);
-        lines.push('    }');
-    }
-    lines.push('}', '');
-    return {
-        engine: 'nextflow',
-        files: { [NEXTFLOW_CONFIG_FILE]: lines.join('\n') },
-        pinning,
-        steps: steps.map((s) => s.step.id),
-        skipped,
-        usage: `nextflow run <pipeline> -c ${NEXTFLOW_CONFIG_FILE} (add -profile singularity/apptainer on clusters without Docker)`,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/export/slurm.ts
-
-const slurm_MIB = 1024 ** 2;
-/** Slurm's `--time`: `D-HH:MM:SS`, rounded up to the minute. */
-function slurmTime(seconds) {
-    const minutes = Math.max(1, Math.ceil(seconds / 60));
-    const d = Math.floor(minutes / 1440);
-    const h = Math.floor((minutes % 1440) / 60);
-    const m = minutes % 60;
-    const pad = (n) => String(n).padStart(2, '0');
-    return `${d}-${pad(h)}:${pad(m)}:00`;
-}
-const positiveInt = (n) => n !== undefined && Number.isFinite(n) && n > 0;
-function sbatchDirectives(step) {
-    const r = step.resources ?? {};
-    const lines = [`#SBATCH --job-name=${jobName(step.id)}`];
-    if (positiveInt(r.cpus))
-        lines.push(`#SBATCH --cpus-per-task=${Math.ceil(r.cpus)}`);
-    if (positiveInt(r.memory))
-        lines.push(`#SBATCH --mem=${Math.ceil(r.memory / slurm_MIB)}M`);
-    if (positiveInt(r.time))
-        lines.push(`#SBATCH --time=${slurmTime(r.time)}`);
-    if (positiveInt(r.gpus))
-        lines.push(`#SBATCH --gres=gpu:${Math.ceil(r.gpus)}`);
-    return lines;
-}
-function jobName(id) {
-    return `stowage-${id.replace(/[^A-Za-z0-9_.-]/g, '_')}`.slice(0, 64);
-}
-/** A stowage step's command with `{inputs.x}` and `{step.output}` replaced by their paths. */
-function resolvedRun(workflow, step) {
-    if (step.run === undefined)
-        return undefined;
-    return step.run.replace(/\{([A-Za-z][A-Za-z0-9_-]*)\.([A-Za-z][A-Za-z0-9_-]*)\}/g, (whole, a, b) => {
-        if (a === 'inputs')
-            return workflow.inputs.find((i) => i.name === b)?.path ?? whole;
-        return workflow.steps.find((s) => s.id === a)?.outputs[b] ?? whole;
-    });
-}
-function exportSlurm(input) {
-    const { steps, skipped } = exportableSteps(input);
-    const pinning = pinningOf(steps.map((s) => s.image));
-    const files = {};
-    for (const { step, image } of steps) {
-        const gpu = positiveInt(step.resources?.gpus);
-        const exec = `apptainer exec${gpu ? ' --nv' : ''} "$image"`;
-        // Only a stowage spec's `run` is a plain shell command; an engine's script needs its engine.
-        const run = input.workflow.format === 'stowage' ? resolvedRun(input.workflow, step) : undefined;
-        const fileName = `${step.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.sbatch`;
-        const body = [
-            '#!/usr/bin/env bash',
-            ...sbatchDirectives(step),
-            `# Generated by Stowage: step ${JSON.stringify(step.id)} of workflow ${JSON.stringify(input.workflow.name)} in its image.`,
-            `# ${image.pinned === 'digest' ? 'Pinned by digest.' : 'Pinned by tag only (no digest was available).'}`,
-            'set -euo pipefail',
-            `image=${shellQuote(`docker://${image.ref}`)}`,
-            run !== undefined
-                ? `${exec} sh -c ${shellQuote(run)}`
-                : `# Pass the step's command as arguments: sbatch ${fileName} <command> [args…]\n${exec} "$@"`,
-            '',
-        ];
-        files[fileName] = body.join('\n');
-    }
-    return {
-        engine: 'slurm',
-        files,
-        pinning,
-        steps: steps.map((s) => s.step.id),
-        skipped,
-        usage: `sbatch <step>.sbatch — ${pinningSentence(pinning)}`,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/export/snakemake.ts
-/**
- * Snakemake export: a YAML config mapping each rule to its image (`docker://…`, the form
- * Snakemake's `container:` directive and Apptainer take), plus the two lines a Snakefile needs
- * to apply it. YAML is written by the yaml library, so every value is quoted as YAML requires.
- */
-
-
-const SNAKEMAKE_CONFIG_FILE = 'stowage-images.yaml';
-const SNAKEMAKE_CONFIG_KEY = 'stowage_images';
-/** The two lines to append to the Snakefile (after its rules), given the config's path from it. */
-function snakefileLines(configPath) {
-    return [
-        `configfile: ${JSON.stringify(configPath)}`,
-        `for _rule in workflow.rules: _rule.container_img = config[${JSON.stringify(SNAKEMAKE_CONFIG_KEY)}].get(_rule.name, _rule.container_img)`,
-    ];
-}
-function exportSnakemake(input) {
-    const { steps, skipped } = exportableSteps(input);
-    const pinning = pinningOf(steps.map((s) => s.image));
-    const images = {};
-    for (const { step, image } of steps) {
-        const rule = engineName(input, step.id);
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(rule)) {
-            skipped.push({ step: step.id, reason: `"${rule}" is not a Snakemake rule name` });
-            continue;
-        }
-        images[rule] = `docker://${image.ref}`;
-    }
-    const configPath = `${input.outDir ?? '.stowage/export/snakemake'}/${SNAKEMAKE_CONFIG_FILE}`;
-    const header = [
-        `Generated by Stowage for workflow ${JSON.stringify(input.workflow.name)}: the image of each rule.`,
-        pinningSentence(pinning),
-        'Append these two lines to the Snakefile, then run snakemake --use-singularity (or --sdm apptainer):',
-        ...snakefileLines(configPath).map((l) => `  ${l}`),
-    ];
-    const body = (0,dist/* stringify */.As)({ stowage_pinning: pinning, [SNAKEMAKE_CONFIG_KEY]: images }, { lineWidth: 0 });
-    return {
-        engine: 'snakemake',
-        files: { [SNAKEMAKE_CONFIG_FILE]: `${header.map((l) => `# ${l}`).join('\n')}\n${body}` },
-        pinning,
-        steps: steps.map((s) => s.step.id).filter((id) => engineName(input, id) in images),
-        skipped,
-        usage: `append to the Snakefile:\n${snakefileLines(configPath).join('\n')}`,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/export/types.ts
-const EXPORT_ENGINES = ['nextflow', 'snakemake', 'cwl', 'slurm'];
-
-;// CONCATENATED MODULE: ./src/report/comparison.ts
-
-function compareImages(workflow, currentImages, plan, options = {}) {
-    const imageSizes = options.imageSizes ?? {};
-    const groupSizes = options.groupSizes ?? {};
-    // Without a measured size, a current image is as big as the plan's average one-image-per-step image.
-    const perStep = plan.baselines.perStep;
-    const averageImage = perStep.images > 0 ? Math.round(perStep.estimatedTotalSize / perStep.images) : 0;
-    const current = [...new Set(Object.values(currentImages))].sort();
-    let beforeEstimated = false;
-    const beforeBytes = current.reduce((sum, ref) => {
-        const size = imageSizes[ref];
-        if (size === undefined)
-            beforeEstimated = true;
-        return sum + (size ?? averageImage);
-    }, 0);
-    const plannedByStep = new Map();
-    const registry = workflow.containers.registry;
-    for (const g of plan.groups)
-        for (const s of g.steps)
-            plannedByStep.set(s, registry ? `${registry}/${g.name}` : g.name);
-    for (const e of plan.external)
-        plannedByStep.set(e.step, e.image);
-    let afterEstimated = false;
-    let afterBytes = 0;
-    for (const g of plan.groups) {
-        const size = groupSizes[g.name];
-        if (size === undefined)
-            afterEstimated = true;
-        afterBytes += size ?? g.estimatedSize;
-    }
-    const external = [...new Set(plan.external.map((e) => e.image))];
-    for (const ref of external) {
-        const size = imageSizes[ref];
-        if (size === undefined)
-            afterEstimated = true;
-        afterBytes += size ?? averageImage;
-    }
-    return {
-        before: {
-            images: current.length,
-            bytes: beforeBytes,
-            estimated: beforeEstimated,
-            stepsWithoutImage: workflow.steps
-                .filter((s) => currentImages[s.id] === undefined)
-                .map((s) => s.id),
-        },
-        after: {
-            images: plan.groups.length + external.length,
-            bytes: afterBytes,
-            estimated: afterEstimated,
-        },
-        conflicts: plan.baselines.monolith.conflicts,
-        lowerBound: plan.lowerBound,
-        steps: workflow.steps.map((s) => {
-            const row = { step: s.id };
-            const cur = currentImages[s.id];
-            const planned = plannedByStep.get(s.id);
-            if (cur !== undefined)
-                row.current = cur;
-            if (planned !== undefined)
-                row.planned = planned;
-            return row;
-        }),
-    };
-}
-/** Markdown table cells: a pipe or a newline would break the table. */
-function comparison_cell(text) {
-    return text
-        .replace(/\\/g, '\\\\')
-        .replace(/\|/g, '\\|')
-        .replace(/[\r\n]+/g, ' ');
-}
-function bytes(side) {
-    return `${side.estimated ? '~' : ''}${formatSize(side.bytes)}`;
-}
-/** The comparison as markdown: a summary table, then one row per step. */
-function comparisonMarkdown(c) {
-    const lines = [
-        '| | images pulled per run | bytes pulled per run |',
-        '| --- | ---: | ---: |',
-        `| current containers | ${c.before.images} | ${bytes(c.before)} |`,
-        `| stowage plan | ${c.after.images} | ${bytes(c.after)} |`,
-        `| lower bound | ${c.lowerBound} | |`,
-        '',
-        `Conflicting requirement pairs the plan keeps in separate images: ${c.conflicts}.` +
-            (c.before.estimated || c.after.estimated
-                ? ' `~` marks estimated sizes (shared layers not subtracted).'
-                : ''),
-    ];
-    if (c.before.stepsWithoutImage.length > 0) {
-        lines.push(`Steps without a declared image today: ${c.before.stepsWithoutImage.map((s) => `\`${comparison_cell(s)}\``).join(', ')}.`);
-    }
-    lines.push('', '| step | current image | planned image |', '| --- | --- | --- |');
-    for (const row of c.steps) {
-        lines.push(`| ${comparison_cell(row.step)} | ${row.current ? `\`${comparison_cell(row.current)}\`` : '—'} | ${row.planned ? `\`${comparison_cell(row.planned)}\`` : '—'} |`);
-    }
-    return `${lines.join('\n')}\n`;
-}
-/** The same comparison as plain text for the terminal. */
-function comparisonText(c) {
-    const rows = [
-        ['', 'images', 'bytes per run'],
-        ['current containers', String(c.before.images), bytes(c.before)],
-        ['stowage plan', String(c.after.images), bytes(c.after)],
-        ['lower bound', String(c.lowerBound), ''],
-    ];
-    const w0 = Math.max(...rows.map((r) => r[0].length));
-    const w1 = Math.max(...rows.map((r) => r[1].length));
-    const table = rows.map(([a, b, d]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${d}`.trimEnd());
-    return `${table.join('\n')}\nconflicting requirement pairs kept apart: ${c.conflicts}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/images/reference.ts
-/**
- * Image references in the docker reference grammar (distribution/reference): the registry host,
- * the repository path and tags. Every piece of a spec or an input that ends up in a tag, an
- * argv or a registry URL goes through these checks first.
- */
-/** A host name or IP, with an optional port: `ghcr.io`, `127.0.0.1:5000`, `[::1]:5000`. */
-const DOMAIN = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/;
-/** One path component of a repository name. */
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-/** A tag: at most 128 characters, never starting with `.` or `-`. */
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const DOCKER_HUB = 'registry-1.docker.io';
-class ImageReferenceError extends Error {
-    name = 'ImageReferenceError';
-}
-function isValidTag(tag) {
-    return TAG.test(tag);
-}
-function isValidDigest(digest) {
-    return DIGEST.test(digest);
-}
-function isValidPathComponent(component) {
-    return PATH_COMPONENT.test(component);
-}
-function assertTag(tag, what = 'tag') {
-    if (!isValidTag(tag)) {
-        throw new ImageReferenceError(`${what} ${JSON.stringify(tag)} is not a valid image tag: use letters, digits, '_', '.' and '-', ` +
-            `start with a letter, digit or '_', at most 128 characters`);
-    }
-    return tag;
-}
-/**
- * Parses a repository name such as `ghcr.io/acme/flood` or `127.0.0.1:5000/demo/python`. A first
- * component without `.` or `:` (and not `localhost`) is a Docker Hub path, as the docker CLI
- * reads it; `library/` is added to one-component Docker Hub names.
- */
-function parseRepository(name) {
-    const parts = name.split('/');
-    const first = parts[0] ?? '';
-    const hasHost = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
-    const host = hasHost ? first : DOCKER_HUB;
-    const pathParts = hasHost ? parts.slice(1) : parts;
-    if (hasHost && !DOMAIN.test(host)) {
-        throw new ImageReferenceError(`registry host ${JSON.stringify(host)} in ${JSON.stringify(name)} is not a valid host[:port]`);
-    }
-    if (pathParts.length === 0 || pathParts.some((p) => !PATH_COMPONENT.test(p))) {
-        throw new ImageReferenceError(`repository ${JSON.stringify(name)} is not a valid image name: path components are lower-case ` +
-            `letters and digits separated by '.', '_', '__' or '-' (e.g. ghcr.io/acme/flood)`);
-    }
-    if (!hasHost && pathParts.length === 1)
-        pathParts.unshift('library');
-    return { host, path: pathParts.join('/') };
-}
-/**
- * The `registry` input as an image name prefix: trailing slashes dropped and the path lower-cased
- * (GitHub owners and repositories may have capitals, image names may not), the host left alone.
- */
-function normaliseRegistry(registry) {
-    const trimmed = registry.trim().replace(/\/+$/, '');
-    const parts = trimmed.split('/');
-    const first = parts[0] ?? '';
-    const hasHost = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
-    return parts.map((p, i) => (hasHost && i === 0 ? p : p.toLowerCase())).join('/');
-}
-/** The repository of a group's image: `<registry>/<group>`. */
-function groupRepository(registry, group) {
-    if (!PATH_COMPONENT.test(group)) {
-        throw new ImageReferenceError(`group name ${JSON.stringify(group)} cannot be an image name component: use lower-case letters, ` +
-            `digits and single '-', '_' or '.' between them`);
-    }
-    return parseRepository(`${registry.replace(/\/+$/, '')}/${group}`);
-}
-/** The name as docker and buildah want it (Docker Hub written as `docker.io`). */
-function repositoryName(repo) {
-    const host = repo.host === DOCKER_HUB ? 'docker.io' : repo.host;
-    return `${host}/${repo.path}`;
-}
-function taggedName(repo, tag) {
-    return `${repositoryName(repo)}:${assertTag(tag)}`;
-}
-/** Loopback registries are plain HTTP by default, as dockerd treats 127.0.0.0/8 as insecure. */
-function isLoopbackHost(host) {
-    const bare = host.replace(/:[0-9]+$/, '').replace(/^\[|\]$/g, '');
-    return bare === 'localhost' || bare === '::1' || /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(bare);
-}
-/** The host a login talks to: docker's `docker.io` alias for Docker Hub. */
-function loginHost(repo) {
-    return repo.host === DOCKER_HUB ? 'docker.io' : repo.host;
-}
-
-;// CONCATENATED MODULE: ./src/images/tags.ts
-/**
- * Tags, OCI labels and the push policy of a run, computed from the run's context. Pure: the
- * action adapter turns the GitHub context into a `RunContext`; the CLI makes one by hand.
- *
- * Every run tags each group's image with its content-hash tag (what makes an unchanged rerun a
- * skip) plus the run's tags:
- *
- * | when                         | tags                                  | kind   |
- * | ---------------------------- | ------------------------------------- | ------ |
- * | a commit is known            | `sha-<7 hex>`                         | fixed  |
- * | push to a branch             | the branch, sanitised                 | moving |
- * | push to the default branch   | `latest`                              | moving |
- * | push of a tag `v1.2.3`       | `1.2.3` (fixed), `1.2`, `1` (moving)  |        |
- * | push of another tag          | the tag, sanitised                    | moving |
- * | pull request #N              | `pr-N`                                | moving |
- * | no event (CLI, local run)    | `latest`                              | moving |
- *
- * Moving tags (a name that points at a newer image on a later run) are applied only when every
- * group of the run succeeded, so `latest` never mixes images of two runs.
- */
-
-class TagRuleError extends Error {
-    name = 'TagRuleError';
-}
-/** The tag that names an image by the content hash of its inputs. */
-function contentHashTag(contentHash) {
-    if (!/^[a-f0-9]{16,64}$/.test(contentHash)) {
-        throw new TagRuleError(`content hash ${JSON.stringify(contentHash)} is not lower-case hex`);
-    }
-    return `hash-${contentHash.slice(0, 20)}`;
-}
-/**
- * A git ref name as a tag: characters outside `[A-Za-z0-9_.-]` become `-`, leading `.`/`-` are
- * dropped, at most 128 characters. `feature/Big thing` → `feature-Big-thing`.
- */
-function sanitiseTag(name) {
-    const cleaned = name
-        .replace(/[^A-Za-z0-9_.-]+/g, '-')
-        .replace(/^[.-]+/, '')
-        .slice(0, 128)
-        .replace(/[.-]+$/, '');
-    return isValidTag(cleaned) ? cleaned : undefined;
-}
-function refInfo(ctx) {
-    const ref = ctx.ref ?? '';
-    if (ref.startsWith('refs/heads/'))
-        return { branch: ref.slice('refs/heads/'.length) };
-    if (ref.startsWith('refs/tags/'))
-        return { tag: ref.slice('refs/tags/'.length) };
-    const pr = /^refs\/pull\/([0-9]+)\//.exec(ref);
-    if (pr)
-        return { pr: Number(pr[1]) };
-    if (ctx.pullRequest !== undefined)
-        return { pr: ctx.pullRequest };
-    return {};
-}
-/** `v1.2.3`, `1.2.3`, `v1.2.3-rc.1` → parts; anything else → undefined. */
-function parseVersionTag(tag) {
-    const m = /^v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.exec(tag);
-    if (!m)
-        return undefined;
-    const [, major = '', minor = '', patch = '', pre] = m;
-    const version = `${major}.${minor}.${patch}${pre ?? ''}`;
-    return { version, major, minor, patch, prerelease: pre !== undefined };
-}
-const RULE_ATTRS = {
-    raw: ['value'],
-    sha: ['format'],
-    ref: ['event'],
-    semver: ['pattern'],
-    edge: ['branch'],
-    defaults: [],
-};
-const COMMON_ATTRS = ['type', 'prefix', 'suffix', 'enable', 'moving'];
-/**
- * Parses the `tags` input, one rule per line (blank lines and `#` comments ignored), in the
- * spirit of docker/metadata-action:
- *
- * ```
- * nightly                             # a bare tag: same as type=raw,value=nightly
- * type=raw,value=stable
- * type=sha,format=long                # sha-<40 hex>; format=short (default) gives 7
- * type=ref,event=branch               # branch | tag | pr
- * type=semver,pattern={{major}}.{{minor}}   # {{version}} {{major}} {{minor}} {{patch}}, on v-tags
- * type=edge,branch=develop            # `edge` on that branch (default: the default branch)
- * type=defaults,enable=false          # drop the default tags (the content-hash tag always stays)
- * ```
- *
- * Every rule also takes `prefix=`, `suffix=`, `enable=true|false` and `moving=true|false`
- * (default: only sha tags and full versions are fixed).
- */
-function parseTagRules(text) {
-    const rules = [];
-    for (const rawLine of text.split(/\r?\n/)) {
-        const line = rawLine.replace(/(^|\s)#.*$/, '').trim();
-        if (line === '')
-            continue;
-        if (!line.includes('=')) {
-            rules.push({
-                type: 'raw',
-                attrs: { value: assertTag(line, `tags rule ${line}:`) },
-                text: line,
-            });
-            continue;
-        }
-        const attrs = {};
-        for (const part of line.split(',')) {
-            const eq = part.indexOf('=');
-            if (eq < 0)
-                throw new TagRuleError(`tags rule "${line}": "${part.trim()}" is not key=value`);
-            attrs[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
-        }
-        const type = attrs.type;
-        if (!type || !(type in RULE_ATTRS)) {
-            throw new TagRuleError(`tags rule "${line}": type must be one of ${Object.keys(RULE_ATTRS).join(', ')}`);
-        }
-        const allowed = [...COMMON_ATTRS, ...RULE_ATTRS[type]];
-        for (const key of Object.keys(attrs)) {
-            if (!allowed.includes(key)) {
-                throw new TagRuleError(`tags rule "${line}": unknown attribute "${key}" for type=${type} (allowed: ${allowed.join(', ')})`);
-            }
-        }
-        for (const key of ['enable', 'moving']) {
-            if (attrs[key] !== undefined && !['true', 'false'].includes(attrs[key])) {
-                throw new TagRuleError(`tags rule "${line}": ${key} must be true or false`);
-            }
-        }
-        if (type === 'raw' && !attrs.value)
-            throw new TagRuleError(`tags rule "${line}": needs value=`);
-        if (type === 'ref' && !['branch', 'tag', 'pr'].includes(attrs.event ?? '')) {
-            throw new TagRuleError(`tags rule "${line}": event must be branch, tag or pr`);
-        }
-        if (type === 'sha' && attrs.format !== undefined && !['short', 'long'].includes(attrs.format)) {
-            throw new TagRuleError(`tags rule "${line}": format must be short or long`);
-        }
-        if (type === 'semver' && !attrs.pattern) {
-            throw new TagRuleError(`tags rule "${line}": needs pattern=, e.g. {{major}}.{{minor}}`);
-        }
-        rules.push({ type, attrs, text: line });
-    }
-    return rules;
-}
-/** `latest`: on a push to the default branch, and on a local run (no event). */
-const LATEST_RULE = {
-    type: 'raw',
-    attrs: { value: 'latest' },
-    text: 'latest on the default branch',
-};
-/** The git tag itself, unless it is a version (the semver rules cover those). */
-const GIT_TAG_RULE = { type: 'ref', attrs: { event: 'tag' }, text: 'type=ref,event=tag' };
-const DEFAULT_RULES = [
-    ...parseTagRules([
-        'type=sha',
-        'type=ref,event=branch',
-        'type=ref,event=pr',
-        'type=semver,pattern={{version}}',
-        'type=semver,pattern={{major}}.{{minor}}',
-        'type=semver,pattern={{major}}',
-    ].join('\n')),
-    GIT_TAG_RULE,
-    LATEST_RULE,
-];
-/** The tag one rule yields in this context, or undefined when it does not apply. */
-function applyRule(rule, ctx, info) {
-    const a = rule.attrs;
-    if (a.enable === 'false')
-        return undefined;
-    let tag;
-    let moving = true;
-    switch (rule.type) {
-        case 'raw':
-            tag = a.value;
-            break;
-        case 'sha':
-            if (!ctx.sha || !/^[a-f0-9]{7,64}$/.test(ctx.sha))
-                return undefined;
-            tag = `${a.prefix ?? 'sha-'}${a.format === 'long' ? ctx.sha : ctx.sha.slice(0, 7)}`;
-            moving = false;
-            break;
-        case 'ref':
-            if (a.event === 'branch' && info.branch)
-                tag = sanitiseTag(info.branch);
-            else if (a.event === 'tag' && info.tag) {
-                if (rule === GIT_TAG_RULE && parseVersionTag(info.tag))
-                    return undefined;
-                tag = sanitiseTag(info.tag);
-            }
-            else if (a.event === 'pr' && info.pr !== undefined)
-                tag = `pr-${info.pr}`;
-            else
-                return undefined;
-            break;
-        case 'semver': {
-            const v = info.tag !== undefined ? parseVersionTag(info.tag) : undefined;
-            if (!v)
-                return undefined;
-            const pattern = a.pattern ?? '{{version}}';
-            // Like metadata-action: a prerelease only gets its full version, never `1` or `1.2`.
-            if (v.prerelease && pattern !== '{{version}}')
-                return undefined;
-            tag = pattern
-                .replaceAll('{{version}}', v.version)
-                .replaceAll('{{major}}', v.major)
-                .replaceAll('{{minor}}', v.minor)
-                .replaceAll('{{patch}}', v.patch);
-            moving = pattern !== '{{version}}';
-            break;
-        }
-        case 'edge': {
-            const branch = a.branch ?? ctx.defaultBranch;
-            if (!info.branch || info.branch !== branch)
-                return undefined;
-            tag = 'edge';
-            break;
-        }
-        case 'defaults':
-            return undefined;
-    }
-    if (tag === undefined)
-        return undefined;
-    if (rule.type !== 'sha' && a.prefix)
-        tag = a.prefix + tag;
-    if (a.suffix)
-        tag += a.suffix;
-    if (a.moving)
-        moving = a.moving === 'true';
-    return { tag: assertTag(tag, `tags rule "${rule.text}" gives`), moving };
-}
-/**
- * The run's tags (besides the content-hash tag), in a stable order without duplicates. A tag
- * given both as fixed and moving counts as moving.
- */
-function runTags(ctx, extraRules = []) {
-    const info = refInfo(ctx);
-    const dropDefaults = extraRules.some((r) => r.type === 'defaults' && r.attrs.enable === 'false');
-    const rules = dropDefaults ? [...extraRules] : [...DEFAULT_RULES, ...extraRules];
-    const out = new Map();
-    for (const rule of rules) {
-        let result;
-        if (rule === LATEST_RULE) {
-            const local = ctx.eventName === undefined;
-            const onDefault = ctx.eventName === 'push' && info.branch !== undefined && info.branch === ctx.defaultBranch;
-            result = local || onDefault ? { tag: 'latest', moving: true } : undefined;
-        }
-        else {
-            result = applyRule(rule, ctx, info);
-        }
-        if (!result)
-            continue;
-        const seen = out.get(result.tag);
-        out.set(result.tag, { tag: result.tag, moving: result.moving || (seen?.moving ?? false) });
-    }
-    return [...out.values()];
-}
-const PUSH_EVENTS = new Set(['push', 'release', 'workflow_dispatch', 'schedule', 'merge_group']);
-/**
- * Whether the run pushes. `auto`: yes on pushes, tags, releases, manual and scheduled runs and
- * local runs; never on pull requests and never for code from a fork (its token cannot write, and
- * its code must not publish). `true` and `false` are taken as said.
- */
-function decidePush(mode, ctx) {
-    if (mode === 'false')
-        return { push: false, reason: 'push: false' };
-    // Even `push: true` does not publish a fork's code: its hash tag would later be reused as is.
-    if (ctx.fromFork)
-        return { push: false, reason: 'code from a fork is never pushed' };
-    if (mode === 'true')
-        return { push: true, reason: 'push: true' };
-    if (ctx.eventName === undefined)
-        return { push: true, reason: 'local run (push: auto)' };
-    if (ctx.eventName.startsWith('pull_request')) {
-        return { push: false, reason: `${ctx.eventName} event: build only (push: auto)` };
-    }
-    if (PUSH_EVENTS.has(ctx.eventName))
-        return { push: true, reason: `${ctx.eventName} event (push: auto)` };
-    return { push: false, reason: `${ctx.eventName} event is not a publishing event (push: auto)` };
-}
-function parsePushMode(value) {
-    const v = value.trim().toLowerCase() || 'auto';
-    if (v === 'auto' || v === 'true' || v === 'false')
-        return v;
-    throw new TagRuleError(`push must be auto, true or false, not ${JSON.stringify(value)}`);
-}
-/** Removes what must not be in a label value (control characters) and bounds its length. */
-function labelValue(value) {
-    // eslint-disable-next-line no-control-regex
-    return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 1000);
-}
-/** OCI annotations (as image labels) plus Stowage's own: the group, its steps, the content hash. */
-function ociLabels(ctx, opts) {
-    const info = refInfo(ctx);
-    const version = info.tag
-        ? (parseVersionTag(info.tag)?.version ?? info.tag)
-        : ctx.sha
-            ? `sha-${ctx.sha.slice(0, 7)}`
-            : contentHashTag(opts.contentHash);
-    const labels = {
-        'org.opencontainers.image.title': `${opts.workflow}/${opts.group}`,
-        'org.opencontainers.image.description': opts.description ?? `${opts.workflow}: image for steps ${opts.steps.join(', ')}`,
-        'org.opencontainers.image.created': opts.created.toISOString(),
-        'org.opencontainers.image.version': version,
-        'io.stowage.group': opts.group,
-        'io.stowage.steps': opts.steps.join(','),
-        'io.stowage.content-hash': opts.contentHash,
-    };
-    if (ctx.repository && /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(ctx.repository)) {
-        const server = (ctx.serverUrl ?? 'https://github.com').replace(/\/+$/, '');
-        labels['org.opencontainers.image.source'] = `${server}/${ctx.repository}`;
-    }
-    if (ctx.sha)
-        labels['org.opencontainers.image.revision'] = ctx.sha;
-    if (ctx.license)
-        labels['org.opencontainers.image.licenses'] = ctx.license;
-    return Object.fromEntries(Object.entries(labels)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, v]) => [k, labelValue(v)]));
-}
-
-;// CONCATENATED MODULE: ./src/app/step-images.ts
-
-/**
- * The step → image map the exports take: each step of a group gets the group's image, by
- * digest when the build produced one; steps with an image reference in the spec keep it.
- */
-function stepImagesFromPlan(plan, built) {
-    const images = {};
-    for (const group of plan.groups) {
-        const image = built[group.name];
-        if (!image)
-            continue;
-        const repository = repositoryOf(image.ref);
-        const entry = image.digest && /^sha256:[a-f0-9]{64}$/.test(image.digest)
-            ? { ref: `${repository}@${image.digest}`, pinned: 'digest' }
-            : { ref: image.ref, pinned: 'tag' };
-        for (const step of group.steps)
-            images[step] = entry;
-    }
-    for (const ext of plan.external) {
-        images[ext.step] = {
-            ref: ext.image,
-            pinned: /@sha256:[a-f0-9]{64}$/.test(ext.image) ? 'digest' : 'tag',
-        };
-    }
-    return images;
-}
-/** `host:5000/a/b:tag@sha256:…` → `host:5000/a/b`: a `:` after the last `/` starts the tag. */
-function repositoryOf(ref) {
-    const noDigest = ref.split('@')[0] ?? ref;
-    const slash = noDigest.lastIndexOf('/');
-    const colon = noDigest.lastIndexOf(':');
-    return colon > slash ? noDigest.slice(0, colon) : noDigest;
-}
-/**
- * The image each group will be pushed under before any build has run: `<registry>/<group>` at its
- * content-hash tag. Blocked groups (no content hash) have none.
- */
-function plannedImages(plan, registry) {
-    const images = {};
-    for (const group of plan.groups) {
-        if (group.contentHash) {
-            images[group.name] = {
-                ref: `${registry}/${group.name}:${contentHashTag(group.contentHash)}`,
-            };
-        }
-    }
-    return images;
-}
-
-;// CONCATENATED MODULE: ./__tests__/helpers/nextflow-config.ts
-/**
- * Reads back a Nextflow config written in the plain subset Stowage generates — scopes
- * (`process { … }`), selectors (`withName: 'X' { … }`) and `name = literal` settings — on top of
- * the Groovy tokenizer, so a test (or a cautious user) can check that an exported config is valid
- * Groovy config syntax and says what was meant. Anything outside the subset is an error with the
- * offset where it was found.
- */
-
-class ConfigCheckError extends Error {
-    offset;
-    constructor(message, offset) {
-        super(message);
-        this.offset = offset;
-    }
-}
-function readNextflowConfig(text) {
-    let tokens;
-    try {
-        tokens = tokenizeGroovy(text).filter((t) => t.value !== ';');
-    }
-    catch (e) {
-        if (e instanceof GroovySyntaxError)
-            throw new ConfigCheckError(e.message, e.offset);
-        throw e;
-    }
-    const settings = [];
-    let i = 0;
-    const skipNewlines = () => {
-        while (tokens[i]?.kind === 'newline')
-            i += 1;
-    };
-    const fail = (what) => {
-        const t = tokens[i];
-        throw new ConfigCheckError(`${what}, found ${t ? JSON.stringify(t.value) : 'the end of the file'}`, t?.start ?? text.length);
-    };
-    const expect = (value) => {
-        if (tokens[i]?.value !== value)
-            fail(`expected ${JSON.stringify(value)}`);
-        i += 1;
-    };
-    const block = (scope, closing) => {
-        for (;;) {
-            skipNewlines();
-            const t = tokens[i];
-            if (!t) {
-                if (closing)
-                    fail('expected "}"');
-                return;
-            }
-            if (t.value === '}' && t.kind === 'punct') {
-                if (!closing)
-                    fail('unexpected "}"');
-                i += 1;
-                return;
-            }
-            if (t.kind !== 'ident')
-                fail('expected a setting or scope name');
-            i += 1;
-            if ((t.value === 'withName' || t.value === 'withLabel') && tokens[i]?.value === ':') {
-                i += 1;
-                const selector = tokens[i];
-                if (!selector ||
-                    (selector.kind !== 'string' && selector.kind !== 'ident') ||
-                    selector.interpolated) {
-                    fail('expected a selector name or string');
-                }
-                i += 1;
-                expect('{');
-                block([...scope, `${t.value}:${selector.value}`], true);
-                continue;
-            }
-            const path = [t.value];
-            while (tokens[i]?.value === '.' && tokens[i + 1]?.kind === 'ident') {
-                path.push(tokens[i + 1].value);
-                i += 2;
-            }
-            if (tokens[i]?.value === '{') {
-                i += 1;
-                block([...scope, ...path], true);
-                continue;
-            }
-            expect('=');
-            settings.push({ path: [...scope, ...path], value: literal() });
-            const end = tokens[i];
-            if (end && end.kind !== 'newline' && !(end.kind === 'punct' && end.value === '}'))
-                fail('expected the end of the line');
-        }
-    };
-    const literal = () => {
-        const t = tokens[i];
-        i += 1;
-        if (t?.kind === 'string' && !t.interpolated)
-            return t.value;
-        if (t?.kind === 'number')
-            return Number(t.value);
-        if (t?.kind === 'ident' && (t.value === 'true' || t.value === 'false'))
-            return t.value === 'true';
-        i -= 1;
-        return fail('expected a plain string, number or boolean');
-    };
-    block([], false);
-    return settings;
-}
-
-;// CONCATENATED MODULE: ./src/export/index.ts
-/** The exports, by engine. Each is pure: the workflow and its step images in, file contents out. */
-
-
-
-
-
-
-
-const EXPORTERS = {
-    nextflow: exportNextflow,
-    snakemake: exportSnakemake,
-    cwl: exportCwl,
-    slurm: exportSlurm,
-};
-function exportFor(engine, input) {
-    return EXPORTERS[engine](input);
-}
-
-
-
-;// CONCATENATED MODULE: ./src/app/export.ts
-/**
- * Writes the files that hand the built images to a workflow engine,
- * under `<outDir>/<engine>/`. The lead's CLI parses arguments and prints `lines`.
- */
-
-
-
-
-function isExportEngine(value) {
-    return EXPORT_ENGINES.includes(value);
-}
-function runExportCommand(engine, options) {
-    const root = (0,external_node_path_namespaceObject.resolve)(options.root ?? process.cwd());
-    const engines = engine === 'all' ? EXPORT_ENGINES : [engine];
-    const results = [];
-    const written = [];
-    const lines = [];
-    let exitCode = 0;
-    for (const e of engines) {
-        const dir = (0,external_node_path_namespaceObject.resolve)(root, options.outDir, e);
-        const outDir = (0,external_node_path_namespaceObject.relative)(root, dir).split('\\').join('/') || '.';
-        const result = exportFor(e, {
-            workflow: options.workflow,
-            stepImages: options.stepImages,
-            origin: options.origin,
-            outDir,
-        });
-        results.push(result);
-        assertNoLinkOnTheWay(root, dir);
-        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
-        for (const [name, content] of Object.entries(result.files)) {
-            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, name), content);
-            written.push(`${outDir}/${name}`);
-            lines.push(`wrote ${outDir}/${name}`);
-        }
-        lines.push(`${e}: ${result.steps.length} step(s), images pinned by ${result.pinning}; use: ${result.usage}`);
-        for (const s of result.skipped)
-            lines.push(`${e}: skipped step ${s.step}: ${s.reason}`);
-        if (result.steps.length === 0 && options.workflow.steps.length > 0)
-            exitCode = 1;
-    }
-    return { results, written, lines, exitCode };
-}
-/** Writes the exports for several engines (the action's `export` input); returns the lines to log. */
-function writeExports(engines, options) {
-    const lines = [];
-    for (const engine of engines) {
-        if (!isExportEngine(engine)) {
-            lines.push(`export: unknown engine "${engine}"; expected one of: ${EXPORT_ENGINES.join(', ')}`);
-            continue;
-        }
-        lines.push(...runExportCommand(engine, options).lines);
-    }
-    return lines;
-}
-
-;// CONCATENATED MODULE: ./src/images/outputs.ts
-/** `images`: per group, image, tags, digest, status and real size. */
-function imagesOutput(results) {
-    return results.map((r) => ({
-        group: r.group,
-        image: r.image,
-        tags: r.tags,
-        digest: r.digest ?? null,
-        status: r.status,
-        pushed: r.pushed,
-        size: r.size ?? null,
-        estimatedSize: r.estimatedSize,
-        durationMs: r.durationMs,
-        ...(r.error ? { error: r.error } : {}),
-    }));
-}
-/** `matrix`: `{include:[{group}]}` for `strategy.matrix`, optionally only some groups. */
-function matrixOutput(plan, groups) {
-    const only = groups && groups.length > 0 ? new Set(groups) : undefined;
-    return {
-        include: plan.groups.filter((g) => !only || only.has(g.name)).map((g) => ({ group: g.name })),
-    };
-}
-/**
- * `step-images`: step → `image@digest` (pinned, for a cluster), for every step whose group has a
- * digest, plus steps that use an image as is. Steps of failed or unpushed groups are left out.
- */
-function stepImagesOutput(plan, results) {
-    const out = {};
-    for (const r of results) {
-        if (!r.digest || r.status === 'failed')
-            continue;
-        for (const step of r.steps)
-            out[step] = `${r.image}@${r.digest}`;
-    }
-    for (const ext of plan.external)
-        out[ext.step] = ext.image;
-    return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
-}
-function outputs_formatBytes(bytes) {
-    if (bytes === undefined)
-        return '—';
-    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-    let v = bytes;
-    let u = 0;
-    while (v >= 1000 && u < units.length - 1) {
-        v /= 1000;
-        u += 1;
-    }
-    return `${v >= 100 || u === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
-}
-/** Text that cannot break a markdown table cell. */
-function outputs_cell(text) {
-    return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;');
-}
-const STATUS_TEXT = {
-    built: '🔨 built',
-    skipped: '⏭️ skipped (unchanged)',
-    failed: '❌ failed',
-};
-/** The job summary's build section: a row per group. */
-function buildSummaryMarkdown(results) {
-    const lines = [
-        '### Images',
-        '',
-        '| group | status | image | digest | size (real / estimated) | duration |',
-        '| --- | --- | --- | --- | --- | --- |',
-    ];
-    for (const r of results) {
-        const digest = r.digest ? `\`${r.digest.slice(0, 19)}…\`` : '—';
-        const status = STATUS_TEXT[r.status] + (r.status !== 'failed' && !r.pushed ? ', not pushed' : '');
-        lines.push(`| ${outputs_cell(r.group)} | ${status} | \`${outputs_cell(r.image)}\` ${r.tags.map((t) => `\`${outputs_cell(t)}\``).join(' ')} | ${digest} | ${outputs_formatBytes(r.size)} / ${outputs_formatBytes(r.estimatedSize)} | ${(r.durationMs / 1000).toFixed(1)} s |`);
-    }
-    const failed = results.filter((r) => r.error);
-    if (failed.length > 0) {
-        lines.push('', '**Failures**', '');
-        for (const r of failed)
-            lines.push(`- **${outputs_cell(r.group)}**: ${outputs_cell(r.error ?? '')}`);
-    }
-    const counts = (s) => results.filter((r) => r.status === s).length;
-    lines.push('', `${counts('built')} built, ${counts('skipped')} skipped, ${counts('failed')} failed.`);
-    return lines.join('\n') + '\n';
-}
-
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = {"rE":"0.1.0"};
 ;// CONCATENATED MODULE: ./src/version.ts
 
 /** The package version, bundled in so the CLI and action report what they are. */
 const src_version_VERSION = package_namespaceObject.rE;
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/images/builder.ts
-/**
- * The builder interface: what the build layer asks of docker or buildah. A backend builds one
- * Dockerfile into an image with the given tags and labels and pushes it when asked; choosing the
- * tags, skipping unchanged groups and retagging belong to `run.ts`.
- *
- * Commands run through an `ExecFn` so tests can check argv exactly; the real one wraps
- * `@actions/exec` (no shell: every argument reaches the tool as one argv entry).
- */
-
-/** Thrown when a tool cannot be started at all (not installed). */
-class ToolMissingError extends Error {
-    name = 'ToolMissingError';
-}
-class builder_BuildError extends Error {
-    name = 'BuildError';
-}
-/** The real ExecFn: `@actions/exec`, silent (output goes to `onLine`), never throwing on exit codes. */
-const execTool = async (command, args, options = {}) => {
-    const env = options.env
-        ? { ...process.env, ...options.env }
-        : undefined;
-    let partial = '';
-    const feed = (data) => {
-        if (!options.onLine)
-            return;
-        const text = partial + data.toString('utf8');
-        const lines = text.split(/\r?\n/);
-        partial = lines.pop() ?? '';
-        for (const line of lines)
-            options.onLine(line);
-    };
-    try {
-        const result = await getExecOutput(command, [...args], {
-            input: options.input,
-            env,
-            cwd: options.cwd,
-            silent: true,
-            ignoreReturnCode: true,
-            listeners: { stdout: feed, stderr: feed },
-        });
-        if (partial && options.onLine)
-            options.onLine(partial);
-        return result;
-    }
-    catch (err) {
-        // @actions/exec throws when the executable cannot be found or started.
-        throw new ToolMissingError(`cannot run ${command}: ${err.message}`);
-    }
-};
-/** Runs a tool and throws a BuildError with the tail of its output when it fails. */
-async function runOrThrow(exec, what, command, args, options = {}) {
-    const result = await exec(command, args, options);
-    if (result.exitCode !== 0) {
-        const tail = `${result.stdout}\n${result.stderr}`
-            .split('\n')
-            .map((l) => l.trim())
-            .filter(Boolean)
-            .slice(-8)
-            .join('\n  ');
-        throw new builder_BuildError(`${what} failed (exit ${result.exitCode}):\n  ${tail}`);
-    }
-    return result;
-}
-/** The digest in `docker push` / `buildah push` output: `latest: digest: sha256:… size: 527`. */
-function digestFromPushOutput(output) {
-    const matches = [...output.matchAll(/digest: (sha256:[a-f0-9]{64})/g)];
-    return matches.at(-1)?.[1];
-}
-
-;// CONCATENATED MODULE: ./src/images/buildah.ts
-/**
- * The buildah backend, for runners without a daemon: `buildah bud --isolation chroot` (works
- * unprivileged in containers without nested namespaces) and `buildah push --digestfile` per tag.
- */
-
-
-
-
-async function buildahAvailable(exec, binary, env) {
-    try {
-        return (await exec(binary, ['version'], { env })).exitCode === 0;
-    }
-    catch {
-        return false;
-    }
-}
-/** argv of `buildah bud` for a request (pure, for tests). */
-function budArgs(req) {
-    if (req.platforms.length > 1) {
-        throw new builder_BuildError(`building ${req.group} for several platforms at once needs docker buildx`);
-    }
-    const args = ['bud', '--isolation', 'chroot', '--layers', '--file', req.dockerfile];
-    for (const tag of req.tags)
-        args.push('--tag', tag);
-    for (const [k, v] of Object.entries(req.labels))
-        args.push('--label', `${k}=${v}`);
-    if (req.platforms.length === 1)
-        args.push('--platform', req.platforms[0] ?? '');
-    if (req.insecureRegistry || req.insecureBase)
-        args.push('--tls-verify=false');
-    args.push(req.contextDir);
-    return args;
-}
-function pushArgs(tag, digestFile, insecure) {
-    const args = ['push', '--digestfile', digestFile];
-    if (insecure)
-        args.push('--tls-verify=false');
-    args.push(tag, `docker://${tag}`);
-    return args;
-}
-class BuildahBuilder {
-    opts;
-    kind = 'buildah';
-    description = 'buildah bud (daemonless, chroot isolation)';
-    binary;
-    constructor(opts) {
-        this.opts = opts;
-        this.binary = opts.binary ?? 'buildah';
-    }
-    async login(host, username, password, insecure) {
-        const args = ['login', '--username', username, '--password-stdin'];
-        if (insecure)
-            args.push('--tls-verify=false');
-        args.push(host);
-        await runOrThrow(this.opts.exec, `buildah login to ${host} as ${username}`, this.binary, args, {
-            input: Buffer.from(password),
-            env: this.opts.env,
-        });
-    }
-    async build(req) {
-        await runOrThrow(this.opts.exec, `buildah bud of ${req.group}`, this.binary, budArgs(req), {
-            env: this.opts.env,
-            onLine: req.log,
-        });
-        if (!req.push)
-            return {};
-        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'stowage-digest-'));
-        try {
-            let digest;
-            for (const tag of req.tags) {
-                const file = (0,external_node_path_namespaceObject.join)(dir, 'digest');
-                await runOrThrow(this.opts.exec, `buildah push of ${tag}`, this.binary, pushArgs(tag, file, req.insecureRegistry), {
-                    env: this.opts.env,
-                    onLine: req.log,
-                });
-                digest = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8').trim() || digest;
-            }
-            return { digest };
-        }
-        finally {
-            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/images/docker.ts
-/**
- * The docker backend. Two paths, detected rather than assumed:
- * - buildx present (GitHub runners): `docker buildx build` with cache export (`gha`, `registry`,
- *   `inline`), `--platform`, `--metadata-file` for the digest and a provenance option;
- * - only an engine with built-in BuildKit (e.g. Debian's dockerd 20.10): `DOCKER_BUILDKIT=1
- *   docker build` with inline cache, then `docker push` per tag.
- */
-
-
-
-
-/** True when a docker daemon answers. */
-async function dockerDaemonAnswers(exec, binary, env) {
-    try {
-        const r = await exec(binary, ['version', '--format', '{{.Server.Version}}'], { env });
-        return r.exitCode === 0 && r.stdout.trim() !== '';
-    }
-    catch {
-        return false;
-    }
-}
-/** The buildx version, or undefined when buildx is not installed. */
-async function detectBuildx(exec, binary, env) {
-    try {
-        const r = await exec(binary, ['buildx', 'version'], { env });
-        if (r.exitCode !== 0)
-            return undefined;
-        return /v?([0-9]+\.[0-9]+(?:\.[0-9]+)?)/.exec(r.stdout)?.[1] ?? r.stdout.trim();
-    }
-    catch {
-        return undefined;
-    }
-}
-function labelArgs(labels) {
-    return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
-}
-/** argv of `docker buildx build` for a request (pure, for tests). */
-function buildxArgs(req, metadataFile, provenance) {
-    const args = ['buildx', 'build', '--file', req.dockerfile];
-    for (const tag of req.tags)
-        args.push('--tag', tag);
-    args.push(...labelArgs(req.labels));
-    if (req.platforms.length > 0)
-        args.push('--platform', req.platforms.join(','));
-    switch (req.cache) {
-        case 'gha':
-            args.push('--cache-from', `type=gha,scope=${req.group}`);
-            if (req.push)
-                args.push('--cache-to', `type=gha,mode=max,scope=${req.group}`);
-            break;
-        case 'registry':
-            args.push('--cache-from', `type=registry,ref=${req.image}:buildcache`);
-            if (req.push)
-                args.push('--cache-to', `type=registry,ref=${req.image}:buildcache,mode=max`);
-            break;
-        case 'inline':
-            for (const ref of req.cacheFrom)
-                args.push('--cache-from', `type=registry,ref=${ref}`);
-            args.push('--cache-to', 'type=inline');
-            break;
-        case 'none':
-            break;
-    }
-    args.push('--metadata-file', metadataFile);
-    args.push(`--provenance=${provenance === 'false' ? 'false' : `mode=${provenance}`}`);
-    if (req.push)
-        args.push('--push');
-    else if (req.platforms.length <= 1)
-        args.push('--load');
-    args.push(req.contextDir);
-    return args;
-}
-/** argv of the plain engine's `docker build` (BuildKit via DOCKER_BUILDKIT=1; pure, for tests). */
-function engineBuildArgs(req) {
-    if (req.platforms.length > 1) {
-        throw new builder_BuildError(`building ${req.group} for ${req.platforms.join(', ')} needs docker buildx; this engine builds one platform`);
-    }
-    const args = ['build', '--file', req.dockerfile];
-    for (const tag of req.tags)
-        args.push('--tag', tag);
-    args.push(...labelArgs(req.labels));
-    if (req.platforms.length === 1)
-        args.push('--platform', req.platforms[0] ?? '');
-    if (req.cache !== 'none') {
-        // The engine can only export inline cache; gha/registry need buildx.
-        args.push('--build-arg', 'BUILDKIT_INLINE_CACHE=1');
-        for (const ref of req.cacheFrom)
-            args.push('--cache-from', ref);
-    }
-    args.push(req.contextDir);
-    return args;
-}
-class DockerBuilder {
-    opts;
-    buildx;
-    kind = 'docker';
-    description;
-    constructor(opts, buildx) {
-        this.opts = opts;
-        this.buildx = buildx;
-        this.description = buildx
-            ? `docker buildx ${buildx} (BuildKit: cache export, platforms, metadata file)`
-            : 'docker engine with built-in BuildKit (DOCKER_BUILDKIT=1, no buildx: inline cache, docker push)';
-    }
-    static async create(options) {
-        const opts = { binary: 'docker', provenance: 'false', ...options };
-        const buildx = await detectBuildx(opts.exec, opts.binary, opts.env);
-        return new DockerBuilder(opts, buildx);
-    }
-    get usesBuildx() {
-        return this.buildx !== undefined;
-    }
-    async login(host, username, password) {
-        await runOrThrow(this.opts.exec, `docker login to ${host} as ${username}`, this.opts.binary, ['login', '--username', username, '--password-stdin', host], { input: Buffer.from(password), env: this.opts.env });
-    }
-    async build(req) {
-        return this.buildx ? this.buildWithBuildx(req) : this.buildWithEngine(req);
-    }
-    async buildWithBuildx(req) {
-        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'stowage-meta-'));
-        try {
-            const metadataFile = (0,external_node_path_namespaceObject.join)(dir, 'metadata.json');
-            await runOrThrow(this.opts.exec, `docker buildx build of ${req.group}`, this.opts.binary, buildxArgs(req, metadataFile, this.opts.provenance), {
-                env: this.opts.env,
-                onLine: req.log,
-            });
-            let digest;
-            try {
-                const meta = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(metadataFile, 'utf8'));
-                const d = meta['containerimage.digest'];
-                digest = typeof d === 'string' ? d : undefined;
-            }
-            catch {
-                digest = undefined;
-            }
-            return { digest, localSize: req.push ? undefined : await this.localSize(req.tags[0]) };
-        }
-        finally {
-            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
-        }
-    }
-    async buildWithEngine(req) {
-        const env = { ...this.opts.env, DOCKER_BUILDKIT: '1' };
-        await runOrThrow(this.opts.exec, `docker build of ${req.group}`, this.opts.binary, engineBuildArgs(req), {
-            env,
-            onLine: req.log,
-        });
-        let digest;
-        if (req.push) {
-            for (const tag of req.tags) {
-                const r = await runOrThrow(this.opts.exec, `docker push of ${tag}`, this.opts.binary, ['push', tag], {
-                    env,
-                    onLine: req.log,
-                });
-                digest = digestFromPushOutput(r.stdout) ?? digest;
-            }
-        }
-        return { digest, localSize: await this.localSize(req.tags[0]) };
-    }
-    async localSize(ref) {
-        if (!ref)
-            return undefined;
-        const r = await this.opts.exec(this.opts.binary, ['image', 'inspect', '--format', '{{.Size}}', ref], {
-            env: this.opts.env,
-        });
-        const n = Number(r.stdout.trim());
-        return r.exitCode === 0 && Number.isFinite(n) && n > 0 ? n : undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/images/select.ts
-/** Chooses the builder backend: the `builder` input (`auto|docker|buildah`). */
-
-
-
-/** Docker 23+ clients hand BuildKit builds to buildx; older ones run them in the engine. */
-async function canBuildKit(exec, binary, env) {
-    if (await detectBuildx(exec, binary, env))
-        return true;
-    try {
-        const r = await exec(binary, ['version', '--format', '{{.Client.Version}}'], { env });
-        const major = Number(/^(\d+)\./.exec(r.stdout.trim())?.[1]);
-        return r.exitCode === 0 && major > 0 && major < 23;
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * The docker client to use when none is named: `docker` from PATH, unless it is a client that
- * cannot run BuildKit builds here (23+ without buildx) and the engine's own `/usr/bin/docker` can.
- */
-async function findDockerClient(exec, env) {
-    for (const candidate of ['docker', '/usr/bin/docker']) {
-        if ((await dockerDaemonAnswers(exec, candidate, env)) &&
-            (await canBuildKit(exec, candidate, env))) {
-            return candidate;
-        }
-    }
-    return 'docker';
-}
-function parseBuilderKind(value) {
-    const v = value.trim().toLowerCase() || 'auto';
-    if (v === 'auto' || v === 'docker' || v === 'buildah')
-        return v;
-    throw new BuildError(`builder must be auto, docker or buildah, not ${JSON.stringify(value)}`);
-}
-/**
- * `docker`: a daemon must answer. `buildah`: buildah must run. `auto`: docker when a daemon
- * answers, else buildah, else an error that says what to install.
- */
-async function selectBuilder(kind, options = {}) {
-    const exec = options.exec ?? execTool;
-    const dockerBinary = options.dockerBinary ?? (await findDockerClient(exec, options.env));
-    const buildahBinary = options.buildahBinary ?? 'buildah';
-    const docker = () => DockerBuilder.create({
-        exec,
-        binary: dockerBinary,
-        provenance: options.provenance,
-        env: options.env,
-    });
-    const buildah = () => new BuildahBuilder({ exec, binary: buildahBinary, env: options.env });
-    if (kind !== 'buildah' && (await dockerDaemonAnswers(exec, dockerBinary, options.env)))
-        return docker();
-    if (kind === 'docker') {
-        throw new builder_BuildError(`builder: docker, but no docker daemon answers to "${dockerBinary} version": start dockerd ` +
-            `(Debian: apt-get install docker.io) or set builder: buildah`);
-    }
-    if (await buildahAvailable(exec, buildahBinary, options.env))
-        return buildah();
-    throw new builder_BuildError(kind === 'buildah'
-        ? `builder: buildah, but "${buildahBinary} version" does not run: install buildah (Debian/Ubuntu: apt-get install buildah)`
-        : 'no builder found: no docker daemon answers and buildah is not installed. Start a Docker ' +
-            'daemon (apt-get install docker.io) or install buildah (apt-get install buildah)');
-}
-
-;// CONCATENATED MODULE: ./src/images/registry.ts
-/**
- * A small client for the registry HTTP API v2 (the distribution spec), enough for the build layer:
- * ask whether a tag exists, read a manifest and its config (labels, size), and add tags to an
- * existing image by putting its manifest under a new tag — no layer is pulled or pushed.
- *
- * Auth follows the registry's challenge: `WWW-Authenticate: Bearer realm=…,service=…,scope=…`
- * (GHCR, Docker Hub) gets a token from the realm, with basic credentials when given; `Basic`
- * gets the credentials directly. Transient failures (connection resets, 408, 429, 5xx) are
- * retried with bounded exponential backoff, honouring `Retry-After`.
- */
-
-
-const MEDIA_TYPES = {
-    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-    ociIndex: 'application/vnd.oci.image.index.v1+json',
-    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-};
-const ACCEPT = [
-    MEDIA_TYPES.ociManifest,
-    MEDIA_TYPES.ociIndex,
-    MEDIA_TYPES.dockerManifest,
-    MEDIA_TYPES.dockerList,
-].join(', ');
-class RegistryError extends Error {
-    status;
-    name = 'RegistryError';
-    constructor(message, status) {
-        super(message);
-        this.status = status;
-    }
-}
-const TRANSIENT_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'EAI_AGAIN',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-    'UND_ERR_CLOSED',
-]);
-function isTransientStatus(status) {
-    return status === 408 || status === 429 || (status >= 500 && status <= 599);
-}
-/** The network error code of a failed fetch (undici wraps it in `cause`). */
-function errorCode(err) {
-    let e = err;
-    for (let i = 0; i < 4 && e && typeof e === 'object'; i++) {
-        const code = e.code;
-        if (typeof code === 'string')
-            return code;
-        e = e.cause;
-    }
-    return undefined;
-}
-function isTransientError(err) {
-    const code = errorCode(err);
-    if (code && TRANSIENT_CODES.has(code))
-        return true;
-    const name = err?.name;
-    // A per-attempt timeout, or undici's "other side closed" without a code.
-    return name === 'TimeoutError' || /other side closed|socket hang up/i.test(String(err));
-}
-/** `Retry-After` in ms: delta-seconds or an HTTP date. */
-function parseRetryAfter(value, now = Date.now()) {
-    if (!value)
-        return undefined;
-    if (/^[0-9]+$/.test(value.trim()))
-        return Number(value.trim()) * 1000;
-    const at = Date.parse(value);
-    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-/** Parses `Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:a/b:pull"`. */
-function parseChallenge(header) {
-    if (!header)
-        return undefined;
-    const m = /^\s*([A-Za-z]+)\s*(.*)$/.exec(header);
-    if (!m)
-        return undefined;
-    const params = {};
-    const re = /([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g;
-    for (let p = re.exec(m[2] ?? ''); p; p = re.exec(m[2] ?? '')) {
-        params[(p[1] ?? '').toLowerCase()] = (p[2] ?? p[3] ?? '').replace(/\\(.)/g, '$1');
-    }
-    return { scheme: (m[1] ?? '').toLowerCase(), params };
-}
-/** The `errors[].message` of a registry error body, when there is one. */
-function registryMessage(body) {
-    try {
-        const parsed = JSON.parse(body);
-        const parts = (parsed.errors ?? []).map((e) => [e.code, e.message].filter(Boolean).join(': '));
-        if (parts.length > 0)
-            return parts.join('; ');
-    }
-    catch {
-        // not JSON: fall through
-    }
-    return body.trim().slice(0, 200);
-}
-function digestOf(bytes) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
-}
-function checkRef(ref) {
-    if (!isValidTag(ref) && !isValidDigest(ref)) {
-        throw new RegistryError(`${JSON.stringify(ref)} is neither a valid tag nor a sha256 digest`);
-    }
-    return ref;
-}
-class RegistryClient {
-    host;
-    base;
-    opts;
-    fetchImpl;
-    sleep;
-    /** Authorization header per scope (`path|action`), once the registry asked for one. */
-    auth = new Map();
-    /** The scheme the registry challenged with last, reused before asking again. */
-    challenge;
-    /** Content addressed, so never stale: manifests and blobs by `path@digest`. */
-    manifestCache = new Map();
-    blobCache = new Map();
-    constructor(host, options = {}) {
-        this.host = host;
-        const insecure = options.insecure ?? isLoopbackHost(host);
-        const apiHost = host === 'docker.io' ? 'registry-1.docker.io' : host;
-        this.base = `${insecure ? 'http' : 'https'}://${apiHost}`;
-        this.opts = { retries: 5, backoffMs: 250, maxBackoffMs: 10_000, timeoutMs: 60_000, ...options };
-        this.fetchImpl = options.fetch ?? fetch;
-        this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    }
-    /** The manifest a tag or digest points at, or undefined when there is none. */
-    async headManifest(path, ref) {
-        const res = await this.request('HEAD', path, `manifests/${checkRef(ref)}`, 'pull', {
-            headers: { accept: ACCEPT },
-            missingOk: true,
-        });
-        if (!res)
-            return undefined;
-        const digest = res.headers.get('docker-content-digest');
-        if (!digest) {
-            // Some registries omit the digest on HEAD: read the manifest instead.
-            return (await this.getManifest(path, ref)) ?? undefined;
-        }
-        return {
-            digest,
-            mediaType: (res.headers.get('content-type') ?? '').split(';')[0] ?? '',
-            size: Number(res.headers.get('content-length') ?? 0),
-        };
-    }
-    async getManifest(path, ref) {
-        const cached = this.manifestCache.get(`${path}@${ref}`);
-        if (cached)
-            return cached;
-        const res = await this.request('GET', path, `manifests/${checkRef(ref)}`, 'pull', {
-            headers: { accept: ACCEPT },
-            missingOk: true,
-        });
-        if (!res)
-            return undefined;
-        const bytes = res.body;
-        const json = JSON.parse(bytes.toString('utf8'));
-        const digest = digestOf(bytes);
-        const mediaType = json.mediaType ??
-            (res.headers.get('content-type') ?? '').split(';')[0] ??
-            MEDIA_TYPES.ociManifest;
-        const manifest = { digest, mediaType, size: bytes.length, bytes, json };
-        if (isValidDigest(ref) && ref !== digest) {
-            throw new RegistryError(`registry ${this.host} sent a manifest for ${path}@${ref} with digest ${digest}`);
-        }
-        this.manifestCache.set(`${path}@${digest}`, manifest);
-        return manifest;
-    }
-    /** Puts a manifest under a tag; returns its digest. The blobs it names must be in `path`. */
-    async putManifest(path, tag, manifest) {
-        if (!isValidTag(tag))
-            throw new RegistryError(`${JSON.stringify(tag)} is not a valid tag`);
-        const res = await this.request('PUT', path, `manifests/${tag}`, 'pull,push', {
-            headers: { 'content-type': manifest.mediaType },
-            body: manifest.bytes,
-        });
-        return res?.headers.get('docker-content-digest') ?? digestOf(manifest.bytes);
-    }
-    /**
-     * Points each tag at the manifest `from` (a tag or digest) names, by putting a copy of the
-     * manifest under the tag: the layers stay where they are, nothing is pulled. Returns its digest.
-     */
-    async addTags(path, from, tags) {
-        const manifest = await this.getManifest(path, from);
-        if (!manifest) {
-            throw new RegistryError(`${this.host}/${path}:${from} does not exist, so it cannot be retagged`, 404);
-        }
-        // A PUT of the same manifest is idempotent, so no HEAD first: one request per tag.
-        for (const tag of tags)
-            await this.putManifest(path, tag, manifest);
-        return manifest.digest;
-    }
-    async getBlob(path, digest) {
-        if (!isValidDigest(digest))
-            throw new RegistryError(`${JSON.stringify(digest)} is not a sha256 digest`);
-        const res = await this.request('GET', path, `blobs/${digest}`, 'pull', {});
-        if (!res)
-            throw new RegistryError(`blob ${digest} of ${path} is missing`, 404);
-        if (digestOf(res.body) !== digest) {
-            throw new RegistryError(`blob ${digest} of ${this.host}/${path} does not match its digest`);
-        }
-        this.blobCache.set(`${path}@${digest}`, res.body);
-        return res.body;
-    }
-    async listTags(path) {
-        const res = await this.request('GET', path, 'tags/list', 'pull', { missingOk: true });
-        if (!res)
-            return [];
-        const parsed = JSON.parse(res.body.toString('utf8'));
-        return [...(parsed.tags ?? [])].sort();
-    }
-    /** Digest, pull size and labels of the image a tag names (linux/amd64 of an index). */
-    async imageInfo(path, ref) {
-        const top = await this.getManifest(path, ref);
-        if (!top)
-            return undefined;
-        let image = top;
-        if (top.json.manifests) {
-            const children = top.json.manifests.filter((m) => m.platform?.os !== 'unknown');
-            const pick = children.find((m) => m.platform?.os === 'linux' && m.platform.architecture === 'amd64') ??
-                children[0];
-            if (!pick)
-                throw new RegistryError(`${this.host}/${path}:${ref} is an empty image index`);
-            const child = await this.getManifest(path, pick.digest);
-            if (!child)
-                throw new RegistryError(`${this.host}/${path}@${pick.digest} is missing`, 404);
-            image = child;
-        }
-        const config = image.json.config;
-        if (!config)
-            throw new RegistryError(`${this.host}/${path}:${ref} has no image config`);
-        const size = config.size + (image.json.layers ?? []).reduce((sum, l) => sum + l.size, 0);
-        const parsed = JSON.parse((await this.getBlob(path, config.digest)).toString('utf8'));
-        return {
-            digest: top.digest,
-            mediaType: top.mediaType,
-            size,
-            labels: parsed.config?.Labels ?? {},
-            created: parsed.created,
-        };
-    }
-    /**
-     * One API call with auth and retries. Returns undefined for 404 when `missingOk`; throws a
-     * RegistryError that says what to fix for any other failure.
-     */
-    async request(method, path, suffix, action, init) {
-        const url = `${this.base}/v2/${path}/${suffix}`;
-        const scopeKey = `${path}|${action}`;
-        let authTried = false;
-        for (;;) {
-            const headers = { ...init.headers };
-            const authorization = this.auth.get(scopeKey) ?? (await this.preemptiveAuth(path, action, scopeKey));
-            if (authorization)
-                headers.authorization = authorization;
-            const res = await this.fetchWithRetry(method, url, headers, init.body);
-            if (res.status === 401 && !authTried) {
-                authTried = true;
-                const challenge = parseChallenge(res.headers.get('www-authenticate'));
-                if (!challenge)
-                    throw this.statusError(res.status, method, path, action, res.body);
-                this.challenge = challenge;
-                this.auth.set(scopeKey, await this.authorize(challenge, path, action));
-                continue;
-            }
-            if (res.status === 404 && init.missingOk)
-                return undefined;
-            if (res.status >= 200 && res.status < 300)
-                return res;
-            throw this.statusError(res.status, method, path, action, res.body);
-        }
-    }
-    /** After one challenge, other scopes get their auth before the first request (saves a 401). */
-    async preemptiveAuth(path, action, key) {
-        if (!this.challenge)
-            return undefined;
-        const authorization = await this.authorize(this.challenge, path, action);
-        this.auth.set(key, authorization);
-        return authorization;
-    }
-    async authorize(challenge, path, action) {
-        const creds = this.opts.credentials;
-        if (challenge.scheme === 'basic') {
-            if (!creds) {
-                throw new RegistryError(`registry ${this.host} needs a login for ${path}: set the username and password inputs`, 401);
-            }
-            return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
-        }
-        if (challenge.scheme !== 'bearer' || !challenge.params.realm) {
-            throw new RegistryError(`registry ${this.host} asked for unsupported auth "${challenge.scheme}"`, 401);
-        }
-        let realm;
-        try {
-            realm = new URL(challenge.params.realm);
-        }
-        catch {
-            throw new RegistryError(`registry ${this.host} sent an invalid token realm`, 401);
-        }
-        if (realm.protocol !== 'https:' &&
-            !(realm.protocol === 'http:' && isLoopbackHost(realm.host))) {
-            throw new RegistryError(`registry ${this.host} sent a token realm that is not https: ${realm.origin}`, 401);
-        }
-        if (challenge.params.service)
-            realm.searchParams.set('service', challenge.params.service);
-        realm.searchParams.set('scope', `repository:${path}:${action}`);
-        const headers = {};
-        if (creds) {
-            headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
-        }
-        const res = await this.fetchWithRetry('GET', realm.toString(), headers, undefined);
-        if (res.status === 401 || res.status === 403) {
-            throw new RegistryError(creds
-                ? `registry ${this.host} refused the credentials of "${creds.username}" (${res.status} from the token service): check the username and password (a token needs permission to ${action === 'pull' ? 'read' : 'write'} ${path})`
-                : `registry ${this.host} needs a login to ${action === 'pull' ? 'read' : 'push to'} ${path}: set the username and password inputs`, res.status);
-        }
-        if (res.status < 200 || res.status >= 300) {
-            throw new RegistryError(`token service of ${this.host} answered ${res.status}: ${registryMessage(res.body.toString('utf8'))}`, res.status);
-        }
-        const body = JSON.parse(res.body.toString('utf8'));
-        const token = body.token ?? body.access_token;
-        if (!token)
-            throw new RegistryError(`token service of ${this.host} returned no token`, 401);
-        return `Bearer ${token}`;
-    }
-    statusError(status, method, path, action, body) {
-        const detail = registryMessage(body.toString('utf8'));
-        const what = `${method} ${this.host}/${path}`;
-        const creds = this.opts.credentials;
-        switch (status) {
-            case 401:
-                return new RegistryError(creds
-                    ? `registry ${this.host} refused the credentials of "${creds.username}" for ${path} (401): check the username and password`
-                    : `registry ${this.host} needs a login to ${action === 'pull' ? 'read' : 'push to'} ${path} (401): set the username and password inputs`, status);
-            case 403:
-                return new RegistryError(`registry ${this.host} denied ${action === 'pull' ? 'reading' : 'pushing to'} ${path} (403): give the credentials ${action === 'pull' ? 'read' : 'write'} access to the repository (on GHCR: permissions: packages: write)${detail ? ` — ${detail}` : ''}`, status);
-            case 404:
-                return new RegistryError(`${what}: not found (404)${detail ? ` — ${detail}` : ''}`, status);
-            default:
-                return new RegistryError(`${what} failed with ${status}${detail ? `: ${detail}` : ''}`, status);
-        }
-    }
-    /** fetch with a timeout, retrying transient failures with bounded exponential backoff. */
-    async fetchWithRetry(method, url, headers, body) {
-        const { retries, backoffMs, maxBackoffMs, timeoutMs } = this.opts;
-        for (let attempt = 0;; attempt++) {
-            let reason;
-            let retryAfter;
-            try {
-                const res = await this.fetchImpl(url, {
-                    method,
-                    headers,
-                    body: body ? new Uint8Array(body) : undefined,
-                    redirect: 'follow',
-                    signal: AbortSignal.timeout(timeoutMs),
-                });
-                const bytes = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await res.arrayBuffer());
-                if (!isTransientStatus(res.status) || attempt >= retries) {
-                    return { status: res.status, headers: res.headers, body: bytes };
-                }
-                reason = `${res.status}`;
-                retryAfter = parseRetryAfter(res.headers.get('retry-after'));
-            }
-            catch (err) {
-                if (!isTransientError(err)) {
-                    throw new RegistryError(`${method} ${url}: ${errorCode(err) ?? String(err)}`);
-                }
-                if (attempt >= retries) {
-                    throw new RegistryError(`${method} ${url} failed after ${retries + 1} attempts: ${errorCode(err) ?? String(err)}`);
-                }
-                reason = errorCode(err) ?? err.name;
-            }
-            const exponential = backoffMs * 2 ** attempt;
-            const jittered = exponential / 2 + Math.random() * (exponential / 2);
-            const delay = Math.min(maxBackoffMs, retryAfter ?? jittered);
-            this.opts.onRetry?.(`${method} ${this.host}: ${reason}, retry ${attempt + 1}/${retries} in ${Math.round(delay)} ms`);
-            await this.sleep(delay);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/images/build.ts
-/**
- * Builds a plan: for each group, write its generated files, ask the registry whether the
- * content-hash tag exists (then only add the run's tags: `skipped`), else build and push. Groups
- * run concurrently up to `parallel`; one group's failure never hides the others' results; moving
- * tags (`latest`, the branch) are applied only when every group succeeded.
- *
- * Each group builds in its own staged context, `<spec dir>/.stowage/<group>/`: the generated files
- * plus copies of the context files the Dockerfile copies (see `stageBuildContext`).
- */
-
-
-
-
-
-
-
-
-const quietLog = {
-    info: () => undefined,
-    warning: () => undefined,
-    group: () => undefined,
-};
-/** `dir/name`, refusing names that are absolute or climb out of `dir`. */
-function inside(dir, name, what) {
-    const target = (0,external_node_path_namespaceObject.resolve)(dir, name);
-    const rel = (0,external_node_path_namespaceObject.relative)(dir, target);
-    if ((0,external_node_path_namespaceObject.isAbsolute)(name) || rel === '' || rel.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(rel)) {
-        throw new builder_BuildError(`${what} ${JSON.stringify(name)} leaves ${dir}`);
-    }
-    return target;
-}
-/**
- * Stages a group's build context in `<stagingRoot>/<group>/`: its generated files (Dockerfile,
- * entrypoint, build scripts) beside copies of the context files it copies in, at their paths
- * relative to the context root — the layout the plan's Dockerfile expects. A small context of
- * exactly the group's inputs keeps the rest of the repository out of the build. The staging root
- * is a fresh temporary folder, never a path inside the repository, so a committed symbolic link
- * cannot send these writes elsewhere; copied files must resolve inside the repository.
- */
-function stageBuildContext(contextRoot, group, stagingRoot) {
-    if (group.blocked && group.blocked.length > 0) {
-        throw new builder_BuildError(`group ${group.name} cannot be built: ${group.blocked.join('; ')}`);
-    }
-    if (!group.generated.Dockerfile) {
-        throw new builder_BuildError(`group ${group.name} has no generated Dockerfile`);
-    }
-    const dir = inside(stagingRoot, group.name, 'group name');
-    (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
-    (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
-    for (const [name, content] of Object.entries(group.generated)) {
-        const target = inside(dir, name, `group ${group.name}: generated file`);
-        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
-        (0,external_node_fs_namespaceObject.writeFileSync)(target, content, { mode: name.endsWith('.sh') ? 0o755 : 0o644 });
-    }
-    for (const path of group.contextFiles) {
-        if (Object.hasOwn(group.generated, path)) {
-            throw new builder_BuildError(`group ${group.name}: context file ${path} has the name of a generated file`);
-        }
-        inside(contextRoot, path, `group ${group.name}: context file`);
-        const target = inside(dir, path, `group ${group.name}: context file`);
-        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
-        try {
-            const source = realPathInside(contextRoot, path);
-            (0,external_node_fs_namespaceObject.cpSync)(source, target, {
-                recursive: true,
-                dereference: false,
-                // A link inside a copied folder must not reach outside the repository either.
-                filter: (from) => {
-                    if ((0,external_node_fs_namespaceObject.lstatSync)(from).isSymbolicLink())
-                        realPathInside(contextRoot, (0,external_node_path_namespaceObject.relative)(contextRoot, from));
-                    return true;
-                },
-            });
-        }
-        catch (err) {
-            throw new builder_BuildError(`group ${group.name}: cannot copy context file ${path}: ${err.message}`);
-        }
-    }
-    return { contextDir: dir, dockerfile: (0,external_node_path_namespaceObject.join)(dir, 'Dockerfile') };
-}
-/** Runs `tasks` with at most `limit` at once; results in input order. */
-async function pool(items, limit, task) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await task(items[i], i);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    return results;
-}
-function selectGroups(plan, filter) {
-    if (!filter || filter.length === 0)
-        return plan.groups;
-    const known = new Set(plan.groups.map((g) => g.name));
-    const unknown = filter.filter((g) => !known.has(g));
-    if (unknown.length > 0) {
-        throw new builder_BuildError(`groups ${unknown.join(', ')} not in the plan (its groups: ${[...known].join(', ') || 'none'})`);
-    }
-    return plan.groups.filter((g) => filter.includes(g.name));
-}
-function errorText(err) {
-    return err instanceof Error ? err.message : String(err);
-}
-/** Builds (or skips) every selected group of the plan. Throws only for bad options; group failures are results. */
-async function buildPlan(plan, options) {
-    const log = options.log ?? quietLog;
-    const registry = normaliseRegistry(options.registry);
-    const registryRepo = parseRepository(registry);
-    if (registry !== options.registry.trim().replace(/\/+$/, '')) {
-        log.info(`registry ${options.registry} written as ${registry} (image names are lower case)`);
-    }
-    const groups = selectGroups(plan, options.groups);
-    const tags = runTags(options.context, options.tagRules ?? []);
-    const fixed = tags.filter((t) => !t.moving).map((t) => t.tag);
-    const moving = tags.filter((t) => t.moving).map((t) => t.tag);
-    const insecure = options.registryOptions?.insecure ?? isLoopbackHost(registryRepo.host);
-    const client = new RegistryClient(registryRepo.host, {
-        ...options.registryOptions,
-        insecure,
-        credentials: options.credentials,
-        onRetry: options.registryOptions?.onRetry ?? ((m) => log.info(`retrying: ${m}`)),
-    });
-    const contextRoot = (0,external_node_path_namespaceObject.resolve)(options.workspace, plan.context);
-    const created = options.created ?? new Date();
-    const cache = options.cache ?? 'inline';
-    log.info(`${options.push ? 'pushing' : 'not pushing'} ${groups.length} group(s) to ${repositoryName(registryRepo)}; ` +
-        `run tags: ${tags.map((t) => t.tag + (t.moving ? ' (moving)' : '')).join(', ') || 'none'}`);
-    // The builder is resolved and logged in once, at the first group that needs a build.
-    let ready;
-    const builder = () => (ready ??= (async () => {
-        const b = typeof options.builder === 'function' ? await options.builder() : options.builder;
-        log.info(`builder: ${b.description}`);
-        if (options.credentials) {
-            await b.login(registryRepo.host === 'registry-1.docker.io' ? 'docker.io' : registryRepo.host, options.credentials.username, options.credentials.password, insecure);
-        }
-        return b;
-    })());
-    let done = 0;
-    const stagingRoot = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'stowage-build-'));
-    const results = await pool(groups, options.parallel ?? 2, async (group) => {
-        const started = Date.now();
-        const lines = [];
-        const repo = groupRepository(registry, group.name);
-        const result = await buildGroup(group, repo, lines).catch((err) => {
-            lines.push(`error: ${errorText(err)}`);
-            return {
-                ...baseResult(group, repo),
-                status: 'failed',
-                error: errorText(err),
-            };
-        });
-        result.durationMs = Date.now() - started;
-        done += 1;
-        log.info(`[${done}/${groups.length}] ${group.name}: ${result.status}` +
-            (result.digest ? ` ${result.digest.slice(0, 19)}` : '') +
-            ` in ${(result.durationMs / 1000).toFixed(1)} s` +
-            (result.error ? ` — ${result.error.split('\n')[0]}` : ''));
-        log.group(`${group.name}: ${result.status}`, lines);
-        return result;
-    });
-    const failed = results.filter((r) => r.status === 'failed');
-    if (moving.length > 0 && options.push) {
-        if (failed.length > 0) {
-            log.warning(`moving tags ${moving.join(', ')} were not applied because ${failed.map((r) => r.group).join(', ')} failed`);
-        }
-        else {
-            for (const r of results) {
-                const repo = parseRepository(r.image);
-                try {
-                    await client.addTags(repo.path, r.digest ?? contentHashTag(groupOf(plan, r.group).contentHash), moving);
-                    r.tags.push(...moving);
-                }
-                catch (err) {
-                    r.status = 'failed';
-                    r.error = `adding tags ${moving.join(', ')}: ${errorText(err)}`;
-                    log.warning(`${r.group}: ${r.error}`);
-                }
-            }
-        }
-    }
-    else if (!options.push) {
-        for (const r of results)
-            if (r.status !== 'failed')
-                r.tags.push(...moving);
-    }
-    (0,external_node_fs_namespaceObject.rmSync)(stagingRoot, { recursive: true, force: true });
-    return results;
-    function baseResult(group, repo) {
-        return {
-            group: group.name,
-            steps: [...group.steps],
-            image: repositoryName(repo),
-            tags: [],
-            status: 'failed',
-            pushed: false,
-            estimatedSize: group.estimatedSize,
-            durationMs: 0,
-        };
-    }
-    async function buildGroup(group, repo, lines) {
-        const { contextDir, dockerfile } = stageBuildContext(contextRoot, group, stagingRoot);
-        const hashTag = contentHashTag(group.contentHash);
-        const image = repositoryName(repo);
-        const result = baseResult(group, repo);
-        let existing;
-        try {
-            existing = (await client.headManifest(repo.path, hashTag))?.digest;
-        }
-        catch (err) {
-            // Without push a PR may lack read access: build to check the Dockerfile anyway.
-            if (options.push)
-                throw err;
-            lines.push(`registry check failed, building anyway: ${errorText(err)}`);
-        }
-        if (existing) {
-            lines.push(`${image}:${hashTag} exists (${existing}): unchanged, not rebuilt`);
-            result.status = 'skipped';
-            result.digest = existing;
-        }
-        else {
-            const cacheFrom = [];
-            if (cache === 'inline') {
-                // Earlier images of this group share layers; only refs that exist (a missing one fails some engines).
-                for (const tag of ['latest', ...moving.filter((t) => t !== 'latest')]) {
-                    const found = await client.headManifest(repo.path, tag).catch(() => undefined);
-                    if (found)
-                        cacheFrom.push(`${image}:${tag}`);
-                }
-            }
-            lines.push(`building ${image}:${hashTag}`);
-            const output = await (await builder()).build({
-                group: group.name,
-                contextDir,
-                dockerfile,
-                image,
-                tags: [`${image}:${hashTag}`],
-                labels: ociLabels(options.context, {
-                    workflow: plan.workflow,
-                    group: group.name,
-                    steps: group.steps,
-                    contentHash: group.contentHash,
-                    created,
-                }),
-                push: options.push,
-                platforms: options.platforms ?? [],
-                cache,
-                cacheFrom,
-                insecureRegistry: insecure,
-                insecureBase: isLoopbackHost(baseImageHost(group.baseImage)),
-                log: (line) => lines.push(line),
-            });
-            result.status = 'built';
-            result.size = output.localSize;
-            if (options.push) {
-                // The registry's digest is the truth (a tool's report may name a local manifest).
-                const pushed = await client.headManifest(repo.path, hashTag);
-                if (!pushed)
-                    throw new builder_BuildError(`${image}:${hashTag} was pushed but the registry does not have it`);
-                if (output.digest && output.digest !== pushed.digest) {
-                    lines.push(`note: the builder reported ${output.digest}, the registry has ${pushed.digest}`);
-                }
-                result.digest = pushed.digest;
-            }
-        }
-        result.tags = [hashTag, ...fixed];
-        // By digest from here on: the client has that manifest cached, so tagging is PUTs only.
-        const ref = result.digest ?? hashTag;
-        if (options.push) {
-            await client.addTags(repo.path, ref, fixed);
-            result.pushed = true;
-            const info = await client.imageInfo(repo.path, ref);
-            if (info)
-                result.size = info.size;
-        }
-        else if (existing) {
-            result.size = (await client.imageInfo(repo.path, ref).catch(() => undefined))?.size;
-        }
-        return result;
-    }
-}
-function groupOf(plan, name) {
-    const g = plan.groups.find((x) => x.name === name);
-    if (!g)
-        throw new builder_BuildError(`group ${name} is not in the plan`);
-    return g;
-}
-/** The registry host of a base image reference (`docker.io` when it names none). */
-function baseImageHost(ref) {
-    const first = ref.split('/')[0] ?? '';
-    return ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')
-        ? first
-        : 'docker.io';
-}
-
-;// CONCATENATED MODULE: ./src/action/build.ts
-/**
- * `mode: build` of the action: read the build inputs, decide whether to push, pick a builder,
- * build the plan, and publish `images`, `matrix` and `step-images` plus a job-summary section.
- */
-
-
-
-
-
-
-/** `auto` cache: the GitHub Actions cache when the runtime token is there (JS actions get it), else inline. */
-function resolveCacheMode(cache, env = process.env) {
-    if (cache !== 'auto')
-        return cache;
-    return env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL)
-        ? 'gha'
-        : 'inline';
-}
-function provenanceMode(value) {
-    if (value === true)
-        return 'min';
-    if (value === false)
-        return 'false';
-    return value;
-}
-function runContextFromGithub(ctx) {
-    const repository = `${ctx.repo.owner}/${ctx.repo.repo}`;
-    const head = ctx.payload.pull_request?.head?.repo;
-    const fromFork = head !== undefined && (head === null || head.fork === true || head.full_name !== repository);
-    const spdx = ctx.payload.repository?.license?.spdx_id;
-    return {
-        eventName: ctx.eventName || undefined,
-        ref: ctx.ref || undefined,
-        sha: ctx.sha || undefined,
-        defaultBranch: ctx.payload.repository?.default_branch,
-        repository,
-        serverUrl: ctx.serverUrl,
-        fromFork,
-        pullRequest: ctx.payload.pull_request?.number,
-        license: spdx && spdx !== 'NOASSERTION' ? spdx : undefined,
-    };
-}
-/** Build output in collapsible log groups; progress lines outside them. */
-const actionLog = {
-    info: (m) => info(m),
-    warning: (m) => warning(m),
-    group: (title, lines) => {
-        startGroup(title);
-        // Build output is the project's, not ours: stop the runner from reading `::…::` lines in it
-        // as workflow commands (a RUN step could otherwise annotate, mask or set state).
-        const token = (0,external_node_crypto_.randomUUID)();
-        info(`::stop-commands::${token}`);
-        for (const line of lines)
-            for (const part of line.split(/\r?\n/))
-                info(part);
-        info(`::${token}::`);
-        endGroup();
-    },
-};
-/**
- * Builds the plan as the inputs say and sets the outputs `images`, `matrix`, `step-images` and
- * `pushed`. Throws after setting the outputs when a group failed (the caller's catch fails the step).
- */
-async function runBuildMode(plan, inputs, github, options) {
-    const context = 'payload' in github ? runContextFromGithub(github) : github;
-    const registry = inputs.registry || options.specRegistry;
-    if (!registry) {
-        throw new Error('no registry: set the registry input or containers.registry in the spec');
-    }
-    if (inputs.password)
-        setSecret(inputs.password);
-    if (inputs.password && !inputs.username)
-        throw new Error('password is set but username is empty');
-    const decision = decidePush(inputs.push, context);
-    info(`push: ${decision.push ? 'yes' : 'no'} (${decision.reason})`);
-    const builder = () => selectBuilder(inputs.builder, {
-        dockerBinary: inputs.dockerBinary ?? process.env.STOWAGE_DOCKER,
-        provenance: provenanceMode(inputs.provenance),
-    });
-    const results = await buildPlan(plan, {
-        registry,
-        builder,
-        workspace: options.workspace,
-        context,
-        push: decision.push,
-        tagRules: parseTagRules(Array.isArray(inputs.tags) ? inputs.tags.join('\n') : inputs.tags),
-        // Credentials go only to a registry the workflow names, or when pushing: a pull request could
-        // otherwise point `containers.registry` of the spec at a host that collects them.
-        credentials: inputs.username && inputs.password && (inputs.registry || decision.push)
-            ? { username: inputs.username, password: inputs.password }
-            : undefined,
-        parallel: inputs.parallel,
-        groups: inputs.groups,
-        cache: resolveCacheMode(inputs.cache),
-        platforms: inputs.platforms,
-        log: actionLog,
-    });
-    setOutput('images', JSON.stringify(imagesOutput(results)));
-    setOutput('matrix', JSON.stringify(matrixOutput(plan, inputs.groups)));
-    setOutput('step-images', JSON.stringify(stepImagesOutput(plan, results)));
-    setOutput('pushed', String(decision.push));
-    if (options.summary ?? true) {
-        await summary_summary.addRaw(buildSummaryMarkdown(results)).write();
-    }
-    const failed = results.filter((r) => r.status === 'failed');
-    if (failed.length > 0) {
-        throw new Error(`${failed.length} of ${results.length} group(s) failed: ` +
-            failed.map((r) => `${r.group} (${(r.error ?? '').split('\n')[0]})`).join('; '));
-    }
-    return results;
-}
 
 ;// CONCATENATED MODULE: ./src/action/comment.ts
 /**
@@ -68138,6 +68238,56 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+;// CONCATENATED MODULE: ./src/action/context.ts
+/**
+ * What the build reads from the runner: the GitHub context as a `RunContext`, the cache mode the
+ * runner supports, and a build log that writes collapsible groups.
+ */
+
+
+/** `auto` cache: the GitHub Actions cache when the runtime token is there (JS actions get it), else inline. */
+function resolveCacheMode(cache, env = process.env) {
+    if (cache !== 'auto')
+        return cache;
+    return env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL)
+        ? 'gha'
+        : 'inline';
+}
+function runContextFromGithub(ctx) {
+    const repository = `${ctx.repo.owner}/${ctx.repo.repo}`;
+    const head = ctx.payload.pull_request?.head?.repo;
+    const fromFork = head !== undefined && (head === null || head.fork === true || head.full_name !== repository);
+    const spdx = ctx.payload.repository?.license?.spdx_id;
+    return {
+        eventName: ctx.eventName || undefined,
+        ref: ctx.ref || undefined,
+        sha: ctx.sha || undefined,
+        defaultBranch: ctx.payload.repository?.default_branch,
+        repository,
+        serverUrl: ctx.serverUrl,
+        fromFork,
+        pullRequest: ctx.payload.pull_request?.number,
+        license: spdx && spdx !== 'NOASSERTION' ? spdx : undefined,
+    };
+}
+/** Build output in collapsible log groups; progress lines outside them. */
+const actionLog = {
+    info: (m) => info(m),
+    warning: (m) => warning(m),
+    group: (title, lines) => {
+        startGroup(title);
+        // Build output is the project's, not ours: stop the runner from reading `::…::` lines in it
+        // as workflow commands (a RUN step could otherwise annotate, mask or set state).
+        const token = (0,external_node_crypto_.randomUUID)();
+        info(`::stop-commands::${token}`);
+        for (const line of lines)
+            for (const part of line.split(/\r?\n/))
+                info(part);
+        info(`::${token}::`);
+        endGroup();
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
 /**
  * The action's inputs as one typed object. Parsing is pure (it takes a getter) so every input is
@@ -68145,6 +68295,11 @@ function errorMessage(error) {
  */
 
 
+
+
+
+
+const MODES = ['lint', 'plan', 'build'];
 function oneOf(get, name, allowed, fallback) {
     const value = get(name).trim() || fallback;
     if (!allowed.includes(value)) {
@@ -68205,17 +68360,17 @@ function readInputs(get) {
     const optional = (name) => get(name).trim() || undefined;
     return {
         spec: get('spec').trim() || 'stowage.yml',
-        mode: oneOf(get, 'mode', ['lint', 'plan', 'build'], 'plan'),
-        importFormat: oneOf(get, 'format', ['auto', 'stowage', 'nextflow', 'snakemake', 'cwl'], 'auto'),
+        mode: oneOf(get, 'mode', MODES, 'plan'),
+        importFormat: oneOf(get, 'format', ['auto', ...WORKFLOW_FORMATS], 'auto'),
         config: optional('config'),
         failOn,
         registry: optional('registry'),
         username: optional('username'),
         password: get('password') || undefined,
-        push: oneOf(get, 'push', ['auto', 'true', 'false'], 'auto'),
-        builder: oneOf(get, 'builder', ['auto', 'docker', 'buildah'], 'auto'),
+        push: oneOf(get, 'push', PUSH_MODES, 'auto'),
+        builder: oneOf(get, 'builder', BUILDER_KINDS, 'auto'),
         platforms: list(get('platforms')),
-        cache: oneOf(get, 'cache', ['auto', 'gha', 'registry', 'inline', 'none'], 'auto'),
+        cache: oneOf(get, 'cache', ['auto', ...CACHE_MODES], 'auto'),
         provenance: bool(get, 'provenance', false),
         parallel,
         groups: list(get('groups')),
@@ -68228,16 +68383,23 @@ function readInputs(get) {
         summary: bool(get, 'summary', true),
         comment: bool(get, 'comment', false),
         sarifFile: optional('sarif-file'),
-        exportEngines: list(get('export')),
+        exportEngines: parseExportEngines(list(get('export'))),
         githubToken: get('github-token') || undefined,
     };
 }
 
 ;// CONCATENATED MODULE: ./src/action/main.ts
 /**
- * The GitHub Action: read inputs, run the shared engine, report to the runner, set outputs.
- * Everything that decides something lives in the core; this file only orders the work.
+ * The GitHub Action: read inputs, call the use cases (check, plan files, build, export), report to
+ * the runner and set outputs. Everything that decides something lives below; this file orders the
+ * work and prints.
  */
+
+
+
+
+
+
 
 
 
@@ -68263,78 +68425,47 @@ async function run() {
     try {
         const inputs = readInputs((name) => getInput(name));
         const root = process.env.GITHUB_WORKSPACE || process.cwd();
-        const wantPlan = inputs.mode !== 'lint';
-        const result = await group(`Lint${wantPlan ? ' and plan' : ''} ${inputs.spec}`, async () => {
-            const checked = check_check(inputs.spec, {
-                root,
-                configPath: inputs.config,
-                importFormat: inputs.importFormat,
-                plan: wantPlan,
-                baseImages: inputs.baseImages,
-            });
-            for (const line of checked.configLog)
-                info(line);
-            const c = countBySeverity(checked.findings);
-            info(`${checked.findings.length} finding(s): ${c.error} error(s), ${c.warning} warning(s), ${c.notice} notice(s)`);
-            return checked;
-        });
+        const result = await group(`Lint${inputs.mode !== 'lint' ? ' and plan' : ''} ${inputs.spec}`, async () => checkAndLog(inputs, root));
         const omitted = inputs.annotations ? annotate(result.findings) : [];
         setOutput('findings', JSON.stringify({ ...countBySeverity(result.findings), total: result.findings.length }));
         if (inputs.sarifFile)
             writeSarif(inputs.sarifFile, result, root);
         const plan = result.plan;
-        if (wantPlan && !plan)
+        if (inputs.mode !== 'lint' && !plan)
             warning(result.planSkipped ?? 'No plan was computed.');
-        if (plan) {
-            writePlanFiles(plan, external_node_path_default().join(root, PLAN_DIR), root);
-            info(`Plan: ${plan.groups.length} group(s) (lower bound ${plan.lowerBound}); files in ${PLAN_DIR}/`);
-            setOutput('plan', JSON.stringify(plan));
-            setOutput('matrix', JSON.stringify(matrixOutput(plan, inputs.groups)));
-        }
-        const summary = summaryMarkdown({
-            workflow: result.workflow,
-            findings: result.findings,
-            omittedFromAnnotations: omitted,
-            repoUrl: repositoryUrl(),
-            sha: process.env.GITHUB_SHA,
-            plan,
-            planMarkdown: plan ? planSection(plan, result) : undefined,
-        });
-        if (inputs.summary)
-            await summary_summary.addRaw(summary).write();
-        if (inputs.comment)
-            await comment(inputs, summary);
-        let builds;
-        let buildError;
-        if (inputs.mode === 'build' && plan) {
-            try {
-                builds = await runBuildMode(plan, inputs, github_context, {
-                    workspace: root,
-                    specRegistry: result.workflow?.containers.registry,
-                    summary: inputs.summary,
-                });
-            }
-            catch (error) {
-                buildError = error;
-            }
-        }
+        if (plan)
+            publishPlan(plan, inputs, root);
+        await report(inputs, result, omitted);
+        const build = inputs.mode === 'build' && plan ? await main_buildStep(plan, inputs, result, root) : undefined;
         if (plan && result.workflow && inputs.exportEngines.length > 0) {
-            exportImages(inputs, result, stepImages(plan, builds, inputs, result), root);
+            await exportForEngines(inputs, result, plan, build, root);
         }
-        if (buildError)
-            throw buildError;
+        if (build && build.failed.length > 0) {
+            throw new Error(`${build.failed.length} of ${build.results.length} group(s) failed: ` +
+                build.failed.map((r) => `${r.group} (${reasonOf(r.error)})`).join('; '));
+        }
         if (failsAt(result.findings, inputs.failOn)) {
             setFailed(`Stowage found ${describeCounts(result.findings)} in ${inputs.spec} (fail-on: ${inputs.failOn}).`);
         }
     }
     catch (error) {
-        if (error instanceof InputError)
-            setFailed(error.message);
-        else
-            setFailed(error instanceof Error ? error.message : String(error));
+        setFailed(error instanceof Error ? error.message : String(error));
         if (error instanceof Error && !(error instanceof InputError) && error.stack)
             debug(error.stack);
     }
+}
+function checkAndLog(inputs, root) {
+    const checked = check_check(inputs.spec, {
+        root,
+        configPath: inputs.config,
+        importFormat: inputs.importFormat,
+        plan: inputs.mode !== 'lint',
+        baseImages: inputs.baseImages,
+    });
+    for (const line of checked.configLog)
+        info(line);
+    info(`${checked.findings.length} finding(s): ${describeCounts(checked.findings)}`);
+    return checked;
 }
 /** Annotates the findings GitHub will show; returns the ones left out of its budget. */
 function annotate(findings) {
@@ -68357,6 +68488,29 @@ function writeSarif(file, result, root) {
     setOutput('sarif-file', file);
     info(`SARIF written to ${file}`);
 }
+function publishPlan(plan, inputs, root) {
+    writePlanFiles(plan, external_node_path_default().join(root, PLAN_DIR), root);
+    info(`Plan: ${plan.groups.length} group(s) (lower bound ${plan.lowerBound}); files in ${PLAN_DIR}/`);
+    setOutput('plan', JSON.stringify(plan));
+    setOutput('matrix', JSON.stringify(matrixOutput(plan, inputs.groups)));
+}
+async function report(inputs, result, omitted) {
+    const summary = summaryMarkdown({
+        workflow: result.workflow,
+        findings: result.findings,
+        omittedFromAnnotations: omitted,
+        repoUrl: repositoryUrl(),
+        sha: process.env.GITHUB_SHA,
+        plan: result.plan,
+        planMarkdown: result.plan ? planSection(result.plan, result) : undefined,
+    });
+    if (inputs.summary)
+        await summary_summary.addRaw(summary).write();
+    if (inputs.comment) {
+        const outcome = await upsertStickyComment({ token: inputs.githubToken, body: summary });
+        info(`Pull-request comment: ${outcome.status}${'reason' in outcome ? ` (${outcome.reason})` : ''}`);
+    }
+}
 function planSection(plan, result) {
     let text = planMarkdown(plan);
     if (result.workflow && Object.keys(result.currentImages).length > 0) {
@@ -68364,30 +68518,64 @@ function planSection(plan, result) {
     }
     return text;
 }
-/** Step → image: digests from this run's build, else the content-hash tags the plan implies. */
-function stepImages(plan, builds, inputs, result) {
+/** `mode: build`: the push decision, then the build use case; sets `images`, `step-images`, `pushed`. */
+async function main_buildStep(plan, inputs, result, root) {
+    const context = runContextFromGithub(github_context);
+    if (inputs.password)
+        setSecret(inputs.password);
+    if (inputs.password && !inputs.username)
+        throw new InputError('password is set but username is empty');
+    const decision = decidePush(inputs.push, context);
+    info(`push: ${decision.push ? 'yes' : 'no'} (${decision.reason})`);
     const registry = inputs.registry || result.workflow?.containers.registry;
-    const built = registry ? plannedImages(plan, registry) : {};
-    for (const build of builds ?? []) {
-        if (build.status !== 'failed')
-            built[build.group] = { ref: build.image, digest: build.digest };
-    }
-    return stepImagesFromPlan(plan, built);
+    const outcome = await buildImages(plan, {
+        workspace: root,
+        registry,
+        push: decision.push,
+        context,
+        tagRules: parseTagRules(inputs.tags.join('\n')),
+        // Credentials go only to a registry the workflow names, or when pushing: a pull request
+        // could otherwise point `containers.registry` of the spec at a host that collects them.
+        credentials: inputs.username && inputs.password && (inputs.registry || decision.push)
+            ? { username: inputs.username, password: inputs.password }
+            : undefined,
+        builder: inputs.builder,
+        dockerBinary: process.env.STOWAGE_DOCKER,
+        provenance: inputs.provenance ? 'min' : 'false',
+        platforms: inputs.platforms,
+        cache: resolveCacheMode(inputs.cache),
+        parallel: inputs.parallel,
+        groups: inputs.groups,
+        outDir: PLAN_DIR,
+    }, { exec: execTool, log: actionLog });
+    setOutput('images', JSON.stringify(outcome.images));
+    setOutput('matrix', JSON.stringify(outcome.matrix));
+    setOutput('step-images', JSON.stringify(outcome.stepImagesOutput));
+    setOutput('pushed', String(outcome.pushed));
+    if (inputs.summary)
+        await summary_summary.addRaw(buildSummaryMarkdown(outcome.results)).write();
+    return outcome;
 }
-function exportImages(inputs, result, images, root) {
-    for (const line of writeExports(inputs.exportEngines, {
+async function exportForEngines(inputs, result, plan, build, root) {
+    const { map, notes } = build
+        ? { map: build.stepImages, notes: [] }
+        : await findStepImages(plan, {
+            registry: inputs.registry || result.workflow?.containers.registry,
+        });
+    for (const note of notes)
+        notice(note);
+    if (!build)
+        setOutput('step-images', JSON.stringify(stepImagesOutput(map)));
+    const outcome = exportImages({
+        engines: inputs.exportEngines,
         workflow: result.workflow,
-        stepImages: images,
+        stepImages: map.images,
         origin: result.origin,
         outDir: external_node_path_default().join(PLAN_DIR, 'export'),
         root,
-    })) {
+    });
+    for (const line of outcome.lines)
         info(line);
-    }
-}
-async function comment(inputs, body) {
-    const outcome = await upsertStickyComment({ token: inputs.githubToken, body });
-    info(`Pull-request comment: ${outcome.status}${'reason' in outcome ? ` (${outcome.reason})` : ''}`);
 }
 function repositoryUrl() {
     const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository } = process.env;

@@ -1,7 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main, type Io } from '../../src/cli/main.js';
+import { contentHashTag } from '../../src/images/tags.js';
+import { FakeRegistry } from '../images/fake-registry.js';
 import { copyExamples, repoRoot } from '../helpers/run-action.js';
 
 async function cli(
@@ -31,7 +33,7 @@ describe('stowage plan', () => {
     }
   });
 
-  test('--format json prints the plan alone on stdout, deterministic across runs', async () => {
+  test('--format json prints one object, findings and plan, deterministic across runs', async () => {
     const ws = copyExamples();
     const first = await cli(ws, [
       'plan',
@@ -51,11 +53,13 @@ describe('stowage plan', () => {
     ]);
     expect(first.code).toBe(0);
     expect(first.out).toBe(second.out);
-    expect(
-      JSON.parse(first.out)
-        .groups.map((g: { family: string }) => g.family)
-        .sort(),
-    ).toEqual(['conda', 'python', 'r']);
+    const json = JSON.parse(first.out);
+    expect(Array.isArray(json.findings)).toBe(true);
+    expect(json.plan.groups.map((g: { family: string }) => g.family).sort()).toEqual([
+      'conda',
+      'python',
+      'r',
+    ]);
   });
 
   test('--base-image points a family at another registry (air-gapped runners)', async () => {
@@ -100,38 +104,93 @@ describe('stowage plan', () => {
 });
 
 describe('stowage export', () => {
-  test('without a build, exports the content-hash tags the plan will be pushed under', async () => {
+  const registries: FakeRegistry[] = [];
+  afterEach(async () => {
+    await Promise.all(registries.splice(0).map((r) => r.stop()));
+  });
+
+  test("asks the registry for the digests of the plan's content-hash tags; the rest by tag", async () => {
     const ws = copyExamples();
-    const { code, out, err } = await cli(ws, ['export', 'nextflow', 'examples/flood/stowage.yml']);
+    await cli(ws, ['plan', 'examples/flood/stowage.yml']);
+    const plan = JSON.parse(readFileSync(path.join(ws, '.stowage/plan.json'), 'utf8'));
+    const gpu = plan.groups.find((g: { name: string }) => g.name === 'python-gpu');
+    const registry = await new FakeRegistry().start();
+    registries.push(registry);
+    const digest = registry.addImage('flood/python-gpu', contentHashTag(gpu.contentHash));
+    const { code, out, err } = await cli(ws, [
+      'export',
+      'nextflow',
+      'examples/flood/stowage.yml',
+      '--registry',
+      `${registry.host}/flood`,
+    ]);
     expect(code).toBe(0);
-    expect(err).toContain('No build results found');
-    expect(out).toContain('images pinned by tag');
+    expect(out).toContain('images pinned by mixed');
+    expect(err).toMatch(
+      /not in 127\.0\.0\.1:\d+\/flood yet \(build and push them first\): python, jvm, native/,
+    );
     const config = readFileSync(path.join(ws, '.stowage/export/nextflow/stowage.config'), 'utf8');
+    expect(config).toContain(
+      `withName: 'train' {\n        container = '${registry.host}/flood/python-gpu@${digest}'`,
+    );
     expect(config).toMatch(
-      /withName: 'train' \{\s*container = 'ghcr\.io\/acme\/flood\/python-gpu:hash-[0-9a-f]{20}'/,
+      /withName: 'regrid' \{\s*container = '127\.0\.0\.1:\d+\/flood\/python:hash-[0-9a-f]{20}'/,
     );
   });
 
-  test('after a build, exports the digests from images.json', async () => {
+  test('a committed images.json is never trusted', async () => {
     const ws = copyExamples();
-    const digest = `sha256:${'a'.repeat(64)}`;
-    await cli(ws, ['plan', 'examples/flood/stowage.yml']);
-    const plan = JSON.parse(readFileSync(path.join(ws, '.stowage/plan.json'), 'utf8'));
-    const images = plan.groups.map((g: { name: string }) => ({
-      group: g.name,
-      image: `ghcr.io/acme/flood/${g.name}`,
+    mkdirSync(path.join(ws, '.stowage'), { recursive: true });
+    const images = ['python', 'python-gpu', 'jvm', 'native'].map((group) => ({
+      group,
+      image: 'docker.io/mallory/backdoor',
       tags: ['latest'],
-      digest,
+      digest: `sha256:${'b'.repeat(64)}`,
       status: 'built',
     }));
     writeFileSync(path.join(ws, '.stowage/images.json'), JSON.stringify(images));
-    const { code, out } = await cli(ws, ['export', 'slurm', 'examples/flood/stowage.yml']);
+    const { out } = await cli(ws, [
+      'export',
+      'slurm',
+      'examples/flood/stowage.yml',
+      '--registry',
+      '127.0.0.1:9/flood',
+    ]);
+    const written = out
+      .match(/wrote (\S+)/g)!
+      .map((l) => readFileSync(path.join(ws, l.slice(6)), 'utf8'));
+    expect(written.join('\n')).not.toContain('mallory');
+  });
+
+  test("an unreachable registry: one notice, the plan's tags", async () => {
+    const ws = copyExamples();
+    const { code, err, out } = await cli(ws, [
+      'export',
+      'cwl',
+      'examples/variant-calling/stowage.yml',
+      '--registry',
+      '127.0.0.1:9/vc',
+    ]);
+    expect(err.match(/cannot ask 127\.0\.0\.1:9\/vc for the images/g)).toHaveLength(1);
+    expect(out).toMatch(/cwl: 0 step\(s\)/);
+    expect(code).toBe(1); // a stowage spec has no CWL tools to override
+  });
+
+  test('without a registry: the local images of `build --no-push`', async () => {
+    const ws = copyExamples();
+    writeFileSync(
+      path.join(ws, 'examples/word-count/nore.yml'),
+      readFileSync(path.join(ws, 'examples/word-count/stowage.yml'), 'utf8').replace(
+        'containers:\n  registry: 127.0.0.1:5000/demo\n',
+        '',
+      ),
+    );
+    const { code, err, out } = await cli(ws, ['export', 'slurm', 'examples/word-count/nore.yml']);
+    expect(err).toContain('no registry: exporting the local images');
     expect(code).toBe(0);
-    expect(out).toContain('images pinned by digest');
-    const files = out.match(/wrote (\S+)/g)!.map((l) => l.slice(6));
-    const train = files.find((f) => f.includes('train'))!;
-    expect(readFileSync(path.join(ws, train), 'utf8')).toContain(
-      `docker://ghcr.io/acme/flood/python-gpu@${digest}`,
+    const file = out.match(/wrote (\S+)/)![1]!;
+    expect(readFileSync(path.join(ws, file), 'utf8')).toMatch(
+      /docker:\/\/localhost\/stowage\/[a-z-]+:hash-[0-9a-f]{20}/,
     );
   });
 });

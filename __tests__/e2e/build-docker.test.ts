@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RegistryClient } from '../../src/images/registry.js';
 import { contentHashTag } from '../../src/images/tags.js';
-import { drive, type DriveRequest } from './drive.js';
+import { DRIVER, drive, type DriveRequest } from './drive.js';
 import {
   DOCKER,
   baseImagesFor,
@@ -175,6 +175,7 @@ describeWithTools(['dockerd', 'docker', 'docker-registry', 'busybox', 'htpasswd'
           eventName: 'pull_request',
           ref: 'refs/pull/7/merge',
           sha: SHA3.replace(/3/g, '4'),
+          export: 'nextflow',
         }),
       );
       expect(run.error).toBeUndefined();
@@ -182,6 +183,22 @@ describeWithTools(['dockerd', 'docker', 'docker-registry', 'busybox', 'htpasswd'
         ['native', 'skipped', false],
         ['python', 'built', false],
       ]);
+      // Unchanged groups by digest; the unpushed build by its content-hash tag, never a bare name.
+      const nativeDigest = run.images[0]?.digest;
+      expect(nativeDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      for (const [step, ref] of Object.entries(run.stepImages)) {
+        expect(ref).toMatch(/@sha256:[0-9a-f]{64}$|:hash-[0-9a-f]{20}$/);
+        if (plan.groups[1]?.steps.includes(step))
+          expect(ref).toBe(`${registry?.host}/demo/python:${hashTag}`);
+      }
+      if (DRIVER === 'dist') {
+        const config = readFileSync(
+          join(workspace, '.stowage/export/nextflow/stowage.config'),
+          'utf8',
+        );
+        expect(config).toContain(`container = '${registry?.host}/demo/python:${hashTag}'`);
+        expect(config).toContain(`container = '${registry?.host}/demo/native@${nativeDigest}'`);
+      }
       expect(await client().headManifest('demo/python', hashTag)).toBeUndefined();
       expect(await client().listTags('demo/python')).toEqual(before);
       expect(await client().listTags('demo/native')).not.toContain('pr-7');
@@ -252,7 +269,7 @@ describeWithTools(['dockerd', 'docker', 'docker-registry', 'busybox', 'htpasswd'
       }
     });
 
-    test('the CLI: stowage build --registry <local>/cli, then export with the digests', () => {
+    test("the CLI: stowage build --registry <local>/cli, then export with the registry's digests", () => {
       const cli = (...args: string[]) =>
         spawnSync(process.execPath, [join(process.cwd(), 'dist/cli/index.js'), ...args], {
           cwd: workspace,
@@ -266,7 +283,15 @@ describeWithTools(['dockerd', 'docker', 'docker-registry', 'busybox', 'htpasswd'
       const built = cli('build', 'stowage.yml', '--registry', `${registry?.host}/cli`, ...images);
       expect([built.status, built.stderr]).toEqual([0, expect.any(String)]);
       expect(built.stdout).toMatch(/^built\s+native\s+\S+\/cli\/native@sha256:[0-9a-f]{64}/m);
-      const exported = cli('export', 'nextflow', 'stowage.yml', ...images);
+      // The registry, not a file of the last build, says which image is current.
+      const exported = cli(
+        'export',
+        'nextflow',
+        'stowage.yml',
+        '--registry',
+        `${registry?.host}/cli`,
+        ...images,
+      );
       expect(exported.status).toBe(0);
       expect(exported.stdout).toContain('images pinned by digest');
       return client()

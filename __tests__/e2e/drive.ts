@@ -9,8 +9,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { execTool, type BuilderKind } from '../../src/images/builder.js';
-import { imagesOutput, stepImagesOutput, type ImageOutput } from '../../src/images/outputs.js';
+import type { BuilderKind } from '../../src/images/builder.js';
+import { execTool } from '../../src/host/exec.js';
+import { imagesOutput, type ImageOutput } from '../../src/images/outputs.js';
+import { stepImageMap, stepImagesOutput } from '../../src/app/step-images.js';
 import { buildPlan, type BuildLog } from '../../src/images/build.js';
 import { selectBuilder } from '../../src/images/select.js';
 import { decidePush, parseTagRules, type RunContext } from '../../src/images/tags.js';
@@ -46,6 +48,8 @@ export interface DriveRequest {
   tags?: string;
   /** Registry client retry tuning, so the fault tests stay fast. */
   backoffMs?: number;
+  /** The action's `export` input (the dist driver only). */
+  export?: string;
 }
 
 export interface DriveResult {
@@ -95,7 +99,7 @@ async function driveDirect(req: DriveRequest): Promise<DriveResult> {
     });
     return {
       images: imagesOutput(results),
-      stepImages: stepImagesOutput(plan, results),
+      stepImages: stepImagesOutput(stepImageMap(plan, { registry: req.registry, builds: results })),
       log: lines.join('\n'),
     };
   } catch (err) {
@@ -149,6 +153,7 @@ async function driveDist(req: DriveRequest): Promise<DriveResult> {
     INPUT_TAGS: req.tags ?? '',
     INPUT_USERNAME: req.username ?? '',
     INPUT_PASSWORD: req.password ?? '',
+    INPUT_EXPORT: req.export ?? '',
     STOWAGE_DOCKER: DOCKER,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as cwl from 'cwl-ts-auto';
 import { parse } from 'yaml';
-import { runExportCommand } from '../../src/app/export.js';
+import { exportImages } from '../../src/app/export.js';
 import {
+  EXPORT_ENGINES,
   exportCwl,
   exportNextflow,
   exportSlurm,
@@ -299,11 +300,12 @@ describe('Slurm export', () => {
   });
 });
 
-describe('runExportCommand', () => {
+describe('exportImages', () => {
   it('writes every engine under outDir/<engine> and reports pinning', () => {
     const root = mkdtempSync(join(tmpdir(), 'stowage-export-'));
     const imported = importWorkflow(`${FIX}/cwl/variant`);
-    const result = runExportCommand('all', {
+    const result = exportImages({
+      engines: EXPORT_ENGINES,
       workflow: imported.workflow!,
       stepImages: imagesFor(imported.workflow!.steps),
       origin: imported.origin,
@@ -326,20 +328,21 @@ describe('runExportCommand', () => {
     expect(result.lines).toContain(
       'cwl: 4 step(s), images pinned by digest; use: cwltool --overrides .stowage/export/cwl/stowage-overrides.yml <workflow.cwl> <job.yml>',
     );
-    expect(result.exitCode).toBe(0);
+    expect(result.ok).toBe(true);
   });
 
   it('fails when no step could be exported', () => {
     const root = mkdtempSync(join(tmpdir(), 'stowage-export-'));
     const imported = importWorkflow(`${FIX}/snakemake/calling`);
-    const result = runExportCommand('cwl', {
+    const result = exportImages({
+      engines: ['cwl'],
       workflow: imported.workflow!,
       stepImages: imagesFor(imported.workflow!.steps),
       origin: imported.origin,
       outDir: 'out',
       root,
     });
-    expect(result.exitCode).toBe(1);
+    expect(result.ok).toBe(false);
     expect(result.lines.some((l) => l.startsWith('cwl: skipped step bwa_map'))).toBe(true);
   });
 });

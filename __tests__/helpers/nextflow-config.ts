@@ -5,7 +5,11 @@
  * Groovy config syntax and says what was meant. Anything outside the subset is an error with the
  * offset where it was found.
  */
-import { GroovySyntaxError, tokenizeGroovy, type Token } from '../../src/workflow/importers/groovy.js';
+import {
+  GroovySyntaxError,
+  tokenizeGroovy,
+  type Token,
+} from '../../src/workflow/importers/groovy.js';
 
 export interface ConfigSetting {
   /** Scopes and selectors down to the setting, e.g. `['process', "withName:SAMTOOLS_SORT", 'container']`. */

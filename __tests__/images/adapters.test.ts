@@ -3,8 +3,9 @@ import {
   resolveCacheMode,
   runContextFromGithub,
   type GithubContextLike,
-} from '../../src/action/build.js';
-import { runBuildCommand } from '../../src/app/build.js';
+} from '../../src/action/context.js';
+import { buildImages } from '../../src/app/build.js';
+import { InputError } from '../../src/common/errors.js';
 import type { Plan } from '../../src/plan/types.js';
 
 const github = (over: Partial<GithubContextLike>): GithubContextLike => ({
@@ -73,13 +74,21 @@ test.each<[string, Parameters<typeof resolveCacheMode>[0], NodeJS.ProcessEnv, st
   expect(resolveCacheMode(cache, env)).toBe(expected);
 });
 
-test('stowage build without a registry says how to give one', async () => {
-  const errors: string[] = [];
+test('pushing without a registry is refused, saying how to give one, before any tool runs', async () => {
   const plan = { groups: [], external: [] } as unknown as Plan;
-  const { exitCode } = await runBuildCommand(plan, {
-    out: () => undefined,
-    err: (l) => errors.push(l),
-  });
-  expect(exitCode).toBe(2);
-  expect(errors[0]).toMatch(/pass --registry host\[:port\]\/path/);
+  const ran: string[] = [];
+  const attempt = buildImages(
+    plan,
+    { workspace: '.', push: true, context: {} },
+    {
+      exec: async (command) => {
+        ran.push(command);
+        return { exitCode: 0, stdout: '', stderr: '' };
+      },
+      log: { info: () => undefined, warning: () => undefined, group: () => undefined },
+    },
+  );
+  await expect(attempt).rejects.toThrow(InputError);
+  await expect(attempt).rejects.toThrow(/give a registry \(host\[:port\]\/path/);
+  expect(ran).toEqual([]);
 });

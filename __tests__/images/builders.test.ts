@@ -173,7 +173,7 @@ describe('DockerBuilder', () => {
     ]);
   });
 
-  test('a failed build says which group and shows the tail of the output', async () => {
+  test('a failed build says which group, leads with the reason, and shows the tail', async () => {
     const { exec } = recorder({
       'docker buildx': { exitCode: 1 },
       'docker build': {
@@ -183,7 +183,7 @@ describe('DockerBuilder', () => {
     });
     const builder = await DockerBuilder.create({ exec });
     await expect(builder.build(request())).rejects.toThrow(
-      /docker build of python failed \(exit 1\):[\s\S]*numpy==9/,
+      /^docker build of python failed: ERROR: failed to solve: pip install numpy==9: exit code 1\n {2}\(exit 1; last lines:\)\n {2}step 3\/5/,
     );
   });
 

@@ -1,6 +1,11 @@
-import { GroovySyntaxError, statements, tokenizeGroovy } from '../../src/workflow/importers/groovy.js';
+import {
+  GroovySyntaxError,
+  statements,
+  tokenizeGroovy,
+} from '../../src/workflow/importers/groovy.js';
 import { evaluate, settingValue } from '../../src/workflow/importers/nextflow-config.js';
-import { parseDuration, parseMemory } from '../../src/workflow/importers/units.js';
+import { parseDuration } from '../../src/common/units.js';
+import { parseMemory } from '../../src/workflow/importers/units.js';
 
 const GB = 1024 ** 3;
 

@@ -1007,7 +1007,7 @@ const CASES: Record<string, RuleCases> = {
           ),
         ),
         at: { text: '256GB' },
-        says: [/256.0 GB memory, but the cluster offers at most 128.0 GB memory per node/],
+        says: [/256 GB memory, but the cluster offers at most 128 GB memory per node/],
       },
       {
         title: 'beyond the walltime',

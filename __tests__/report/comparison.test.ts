@@ -1,10 +1,7 @@
 import { compareImages, comparisonMarkdown, comparisonText } from '../../src/report/comparison.js';
-import { repositoryOf, stepImagesFromPlan } from '../../src/app/step-images.js';
 import type { Plan, PlannedGroup } from '../../src/plan/types.js';
 import { newStep, newWorkflow } from '../../src/workflow/importers/common.js';
 import { RecordedSource } from '../../src/workflow/importers/locator.js';
-
-const digest = `sha256:${'a'.repeat(64)}`;
 
 function group(name: string, steps: string[], estimatedSize: number): PlannedGroup {
   return {
@@ -92,27 +89,4 @@ describe('compareImages', () => {
       'current containers       3  ~600 B',
     );
   });
-});
-
-describe('stepImagesFromPlan', () => {
-  it('pins by digest when the build returned one, else by tag; external images as written', () => {
-    const images = stepImagesFromPlan(plan, {
-      conda: { ref: 'ghcr.io/acme/w/conda:abc123', digest },
-      'conda-2': { ref: 'localhost:5000/acme/w/conda-2:abc123' },
-    });
-    expect(images).toEqual({
-      a: { ref: `ghcr.io/acme/w/conda@${digest}`, pinned: 'digest' },
-      b: { ref: `ghcr.io/acme/w/conda@${digest}`, pinned: 'digest' },
-      c: { ref: 'localhost:5000/acme/w/conda-2:abc123', pinned: 'tag' },
-      d: { ref: 'google/deepvariant:1.6.1-gpu', pinned: 'tag' },
-    });
-  });
-
-  it.each([
-    ['ghcr.io/a/b:1.0', 'ghcr.io/a/b'],
-    ['localhost:5000/a/b', 'localhost:5000/a/b'],
-    ['localhost:5000/a/b:tag', 'localhost:5000/a/b'],
-    [`a/b:1@${digest}`, 'a/b'],
-    ['ubuntu', 'ubuntu'],
-  ])('repositoryOf(%s) = %s', (ref, repo) => expect(repositoryOf(ref)).toBe(repo));
 });

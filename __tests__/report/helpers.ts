@@ -1,7 +1,13 @@
 /** Small builders for report tests: findings and workflows written by hand, no loader needed. */
 import type { Finding, Severity, Span } from '../../src/common/findings.js';
 import { emptySoftware } from '../../src/workflow/model.js';
-import type { Location, NodePath, SourceLocator, Step, Workflow } from '../../src/workflow/model.js';
+import type {
+  Location,
+  NodePath,
+  SourceLocator,
+  Step,
+  Workflow,
+} from '../../src/workflow/model.js';
 
 export function finding(
   overrides: Omit<Partial<Finding>, 'span'> & { span?: Partial<Span> } = {},

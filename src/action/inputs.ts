@@ -2,24 +2,30 @@
  * The action's inputs as one typed object. Parsing is pure (it takes a getter) so every input is
  * tested as a table of `INPUT_*` values, in the way of docker/build-push-action's context.ts.
  */
+import { parseExportEngines } from '../app/export.js';
+import { InputError } from '../common/errors.js';
 import { SEVERITIES, type Severity } from '../common/findings.js';
-import { InputError } from '../app/check.js';
+import type { ExportEngine } from '../export/types.js';
+import { BUILDER_KINDS, CACHE_MODES, type BuilderKind, type CacheMode } from '../images/builder.js';
+import { PUSH_MODES, type PushMode } from '../images/tags.js';
+import { WORKFLOW_FORMATS, type WorkflowFormat } from '../workflow/model.js';
 
-export type Mode = 'lint' | 'plan' | 'build';
+export const MODES = ['lint', 'plan', 'build'] as const;
+export type Mode = (typeof MODES)[number];
 
 export interface Inputs {
   spec: string;
   mode: Mode;
-  importFormat: 'auto' | 'stowage' | 'nextflow' | 'snakemake' | 'cwl';
+  importFormat: WorkflowFormat | 'auto';
   config?: string;
   failOn: Severity | 'never';
   registry?: string;
   username?: string;
   password?: string;
-  push: 'auto' | 'true' | 'false';
-  builder: 'auto' | 'docker' | 'buildah';
+  push: PushMode;
+  builder: BuilderKind;
   platforms: string[];
-  cache: 'auto' | 'gha' | 'registry' | 'inline' | 'none';
+  cache: CacheMode | 'auto';
   provenance: boolean;
   parallel: number;
   groups: string[];
@@ -29,7 +35,7 @@ export interface Inputs {
   summary: boolean;
   comment: boolean;
   sarifFile?: string;
-  exportEngines: string[];
+  exportEngines: ExportEngine[];
   githubToken?: string;
 }
 
@@ -96,22 +102,17 @@ export function readInputs(get: Getter): Inputs {
   const optional = (name: string) => get(name).trim() || undefined;
   return {
     spec: get('spec').trim() || 'stowage.yml',
-    mode: oneOf(get, 'mode', ['lint', 'plan', 'build'] as const, 'plan'),
-    importFormat: oneOf(
-      get,
-      'format',
-      ['auto', 'stowage', 'nextflow', 'snakemake', 'cwl'] as const,
-      'auto',
-    ),
+    mode: oneOf(get, 'mode', MODES, 'plan'),
+    importFormat: oneOf(get, 'format', ['auto', ...WORKFLOW_FORMATS] as const, 'auto'),
     config: optional('config'),
     failOn,
     registry: optional('registry'),
     username: optional('username'),
     password: get('password') || undefined,
-    push: oneOf(get, 'push', ['auto', 'true', 'false'] as const, 'auto'),
-    builder: oneOf(get, 'builder', ['auto', 'docker', 'buildah'] as const, 'auto'),
+    push: oneOf(get, 'push', PUSH_MODES, 'auto'),
+    builder: oneOf(get, 'builder', BUILDER_KINDS, 'auto'),
     platforms: list(get('platforms')),
-    cache: oneOf(get, 'cache', ['auto', 'gha', 'registry', 'inline', 'none'] as const, 'auto'),
+    cache: oneOf(get, 'cache', ['auto', ...CACHE_MODES] as const, 'auto'),
     provenance: bool(get, 'provenance', false),
     parallel,
     groups: list(get('groups')),
@@ -124,7 +125,7 @@ export function readInputs(get: Getter): Inputs {
     summary: bool(get, 'summary', true),
     comment: bool(get, 'comment', false),
     sarifFile: optional('sarif-file'),
-    exportEngines: list(get('export')),
+    exportEngines: parseExportEngines(list(get('export'))),
     githubToken: get('github-token') || undefined,
   };
 }

@@ -1,104 +1,104 @@
 /**
- * `stowage build`: builds and pushes a plan from a terminal. With no GitHub context the images get
- * the content-hash tag and `latest` (plus any `--tag`), and are pushed unless `--no-push`.
+ * The build use case both adapters call: pick the builder, build (or skip) every group of the
+ * plan, record the results in `<out-dir>/images.json`, and compute what later steps take — the
+ * `images`, `matrix` and `step-images` outputs. Commands run through the injected `exec`.
  */
-import type { Plan } from '../plan/types.js';
-import type { BuilderKind, CacheMode } from '../images/builder.js';
-import { imagesOutput, formatBytes } from '../images/outputs.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../common/errors.js';
 import { buildPlan, type BuildLog, type BuildResult } from '../images/build.js';
+import type { BuilderKind, CacheMode, ExecFn, Provenance } from '../images/builder.js';
+import { imagesOutput, matrixOutput, type ImageOutput } from '../images/outputs.js';
+import type { Credentials } from '../images/registry.js';
 import { selectBuilder } from '../images/select.js';
-import { parseTagRules, type RunContext, type TagRule } from '../images/tags.js';
+import type { RunContext, TagRule } from '../images/tags.js';
+import type { Plan } from '../plan/types.js';
+import { stepImageMap, stepImagesOutput, type StepImageMap } from './step-images.js';
 
-export interface BuildCommandOptions {
-  /** `--registry 127.0.0.1:5000/demo`; falls back to the spec's `containers.registry`. */
+export interface BuildImagesOptions {
+  /** The repository root; the plan's context is relative to it. */
+  workspace: string;
+  /** `<registry>` of `<registry>/<group>`; none: local images, never pushed. */
   registry?: string;
-  specRegistry?: string;
-  /** The repository root; the plan's context is relative to it. Default: the current directory. */
-  workspace?: string;
+  /** Decided by the adapter (the action's push policy, the CLI's `--no-push`). */
+  push: boolean;
+  context: RunContext;
+  tagRules?: readonly TagRule[];
+  credentials?: Credentials;
   builder?: BuilderKind;
-  /** Default true. */
-  push?: boolean;
-  /** Extra tags (`--tag nightly`), each a bare tag or a tags rule line. */
-  tags?: readonly string[];
-  /** Drop `latest` and the other default tags (`--no-default-tags`). */
-  noDefaultTags?: boolean;
-  username?: string;
-  /** Read by the caller from stdin or STOWAGE_REGISTRY_PASSWORD, never from argv. */
-  password?: string;
+  /** The docker client; default: `docker` from PATH when it can run BuildKit builds, else `/usr/bin/docker`. */
+  dockerBinary?: string;
+  provenance?: Provenance;
+  platforms?: readonly string[];
+  cache?: CacheMode;
   parallel?: number;
   groups?: readonly string[];
-  cache?: CacheMode;
-  platforms?: readonly string[];
-  /** The docker client (`--docker`, or STOWAGE_DOCKER). */
-  dockerBinary?: string;
-  /** `--json`: print the images output instead of the table. */
-  json?: boolean;
-  /** Where lines go. Default: stdout/stderr. */
-  out?: (line: string) => void;
-  err?: (line: string) => void;
+  /** Where `images.json` is written, relative to the workspace (e.g. `.stowage`); none: not written. */
+  outDir?: string;
 }
 
-/** Builds the plan; prints progress and a table; returns the process exit code (1 when a group failed). */
-export async function runBuildCommand(
+export interface BuildImagesDeps {
+  exec: ExecFn;
+  log: BuildLog;
+}
+
+export interface BuildOutcome {
+  results: BuildResult[];
+  images: ImageOutput[];
+  matrix: { include: { group: string }[] };
+  stepImages: StepImageMap;
+  /** The `step-images` output: step → reference. */
+  stepImagesOutput: Record<string, string>;
+  failed: BuildResult[];
+  /** True when the run's tags reached the registry for at least one group and none failed. */
+  pushed: boolean;
+}
+
+export async function buildImages(
   plan: Plan,
-  opts: BuildCommandOptions,
-): Promise<{ exitCode: number; results: BuildResult[] }> {
-  const out = opts.out ?? ((l: string) => process.stdout.write(l + '\n'));
-  const err = opts.err ?? ((l: string) => process.stderr.write(l + '\n'));
-  const registry = opts.registry ?? opts.specRegistry;
-  if (!registry) {
-    err(
-      'stowage build: no registry: pass --registry host[:port]/path or set containers.registry in the spec',
+  options: BuildImagesOptions,
+  deps: BuildImagesDeps,
+): Promise<BuildOutcome> {
+  const registry = options.registry?.trim() || undefined;
+  if (options.push && !registry) {
+    throw new InputError(
+      'nothing to push to: give a registry (host[:port]/path, the registry input or --registry, or containers.registry in the spec), or build without pushing',
     );
-    return { exitCode: 2, results: [] };
   }
-  const rules: TagRule[] = parseTagRules((opts.tags ?? []).join('\n'));
-  if (opts.noDefaultTags) rules.push(...parseTagRules('type=defaults,enable=false'));
-  const context: RunContext = {};
-  const log: BuildLog = {
-    info: (m) => out(m),
-    warning: (m) => err(`warning: ${m}`),
-    group: (title, lines) => {
-      if (lines.length === 0) return;
-      out(`── ${title}`);
-      for (const l of lines) out(`   ${l}`);
-    },
+  const results = await buildPlan(plan, {
+    registry,
+    builder: () =>
+      selectBuilder(options.builder ?? 'auto', {
+        exec: deps.exec,
+        dockerBinary: options.dockerBinary,
+        provenance: options.provenance,
+      }),
+    workspace: options.workspace,
+    context: options.context,
+    push: options.push,
+    tagRules: options.tagRules,
+    credentials: options.credentials,
+    parallel: options.parallel,
+    groups: options.groups,
+    cache: options.cache,
+    platforms: options.platforms,
+    log: deps.log,
+  });
+  const images = imagesOutput(results);
+  if (options.outDir) {
+    const file = path.resolve(options.workspace, options.outDir, 'images.json');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(images, null, 2)}\n`);
+  }
+  const stepImages = stepImageMap(plan, { registry, builds: results });
+  const failed = results.filter((r) => r.status === 'failed');
+  return {
+    results,
+    images,
+    matrix: matrixOutput(plan, options.groups),
+    stepImages,
+    stepImagesOutput: stepImagesOutput(stepImages),
+    failed,
+    pushed: failed.length === 0 && results.some((r) => r.pushed),
   };
-  try {
-    const builder = (): ReturnType<typeof selectBuilder> =>
-      selectBuilder(opts.builder ?? 'auto', {
-        dockerBinary: opts.dockerBinary ?? process.env.STOWAGE_DOCKER,
-      });
-    const results = await buildPlan(plan, {
-      registry,
-      builder,
-      workspace: opts.workspace ?? process.cwd(),
-      context,
-      push: opts.push ?? true,
-      tagRules: rules,
-      credentials:
-        opts.username && opts.password
-          ? { username: opts.username, password: opts.password }
-          : undefined,
-      parallel: opts.parallel,
-      groups: opts.groups,
-      cache: opts.cache,
-      platforms: opts.platforms,
-      log,
-    });
-    if (opts.json) {
-      out(JSON.stringify(imagesOutput(results), null, 2));
-    } else {
-      for (const r of results) {
-        out(
-          `${r.status.padEnd(7)} ${r.group.padEnd(16)} ${r.digest ? `${r.image}@${r.digest}` : r.image}  ${formatBytes(r.size)}` +
-            (r.error ? `\n        ${r.error.split('\n').join('\n        ')}` : ''),
-        );
-      }
-    }
-    return { exitCode: results.some((r) => r.status === 'failed') ? 1 : 0, results };
-  } catch (e) {
-    err(`stowage build: ${(e as Error).message}`);
-    return { exitCode: 1, results: [] };
-  }
 }

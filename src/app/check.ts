@@ -1,31 +1,35 @@
 /**
- * The shared pipeline both adapters run: load (or import) a workflow, plan it, lint it.
- * Free of `@actions/*`: the action and the CLI differ only in how they read options and print.
- *
- * Plan findings (STW404–406, STW410) go through the lint engine with the loader's, so one
- * configuration and one set of suppression comments governs every finding.
+ * The check use case both adapters start with: load (or import) a workflow, validate its software,
+ * plan it when asked, and lint it. Plan findings (STW404–406, STW410) go through the lint engine
+ * with the loader's and the importers', so one configuration and one set of suppression comments
+ * governs every finding. Reads files; writes nothing (see `writePlan`).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { InputError } from '../common/errors.js';
 import { type Finding } from '../common/findings.js';
-import schema from '../workflow/schema.json' with { type: 'json' };
 import { closest } from '../common/suggest.js';
 import { lintWorkflow, loadLintConfig } from '../lint/index.js';
-import { contextReader } from './plan-files.js';
+import { analyzeWorkflow } from '../plan/analyze.js';
 import { plan as planWorkflow } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
-import type { LintConfig, Workflow } from '../workflow/model.js';
 import { relPath } from '../workflow/importers/common.js';
-import { detectFormat, importWorkflow, type ImportOrigin } from '../workflow/importers/index.js';
-
-export type ImportFormat = 'auto' | 'stowage' | 'nextflow' | 'snakemake' | 'cwl';
+import {
+  detectFormat,
+  importWorkflow,
+  type ImportOrigin,
+  type ImportResult,
+} from '../workflow/importers/index.js';
+import type { LintConfig, Workflow, WorkflowFormat } from '../workflow/model.js';
+import schema from '../workflow/schema.json' with { type: 'json' };
+import { contextReader } from './plan-files.js';
 
 export interface CheckOptions {
   /** Repository root: file names in findings are relative to it. */
   root: string;
   /** Lint config file; default `.stowage/config.yml` under root when it exists. */
   configPath?: string;
-  importFormat?: ImportFormat;
+  importFormat?: WorkflowFormat | 'auto';
   /** Also compute the plan (when the workflow loads without errors). */
   plan?: boolean;
   /** Base images per family, over the spec's (from the action input or `--base-image`). */
@@ -50,39 +54,13 @@ export interface CheckResult {
   origin?: ImportOrigin;
 }
 
-/** Bad input the user must fix (a missing file, a bad option): exit code 2, not a crash. */
-export class InputError extends Error {}
-
 const DEFAULT_CONFIG = '.stowage/config.yml';
 
 export function check(specPath: string, options: CheckOptions): CheckResult {
-  const resolved = path.resolve(options.root, specPath);
-  if (!existsSync(resolved)) {
-    throw new InputError(
-      `cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml) or of a pipeline folder.`,
-    );
-  }
-  const isFolder = statSync(resolved).isDirectory();
-  // A folder's format is detected here, once, so an unknown one is a usage error; the importer
-  // then reads it in the format found.
-  let format = options.importFormat ?? 'auto';
-  if (format === 'auto' && isFolder) {
-    const detected = detectFormat(resolved);
-    if (!detected) {
-      throw new InputError(
-        `cannot tell the workflow format of ${specPath}: no stowage.yml, main.nf, Snakefile or *.cwl in it. Pass the spec file, or the format (--import, or the action's format input).`,
-      );
-    }
-    format = detected;
-  }
+  const { resolved, isFolder, format } = resolveInput(specPath, options);
   const imported = importWorkflow(resolved, { format, root: options.root });
-  const {
-    config,
-    configFile,
-    findings: configFindings,
-    sources: configSources,
-  } = readLintConfig(options);
-  const sources = new Map<string, string>(configSources);
+  const lintConfig = readLintConfig(options);
+  const sources = new Map<string, string>(lintConfig.sources);
   const workflow = imported.workflow;
   if (workflow) for (const [file, text] of workflow.source.files()) sources.set(file, text);
   else if (!isFolder) sources.set(relPath(options.root, resolved), readFileSync(resolved, 'utf8'));
@@ -91,50 +69,77 @@ export function check(specPath: string, options: CheckOptions): CheckResult {
   if (!workflow) {
     return {
       ...base,
-      findings: [...imported.findings, ...configFindings],
+      findings: [...imported.findings, ...lintConfig.findings],
       suppressed: [],
       configLog: [],
     };
   }
-
   if (options.baseImages) checkBaseImageKeys(options.baseImages, workflow);
-  let plan: Plan | undefined;
-  let planFindings: Finding[] = [];
-  let planSkipped: string | undefined;
-  if (options.plan) {
-    if (imported.findings.some((f) => f.severity === 'error')) {
-      planSkipped = `${workflow.file} has errors; fix them to get a plan.`;
-    } else {
-      const contextDir = path.resolve(
-        options.root,
-        workflow.file === '.' ? '.' : path.dirname(workflow.file),
-      );
-      const result = planWorkflow(workflow, {
-        baseImages: options.baseImages,
-        readFile: contextReader(contextDir),
-      });
-      plan = result.plan;
-      planFindings = result.findings;
-    }
-  }
+  const planned = options.plan ? planIfLoaded(workflow, imported, options) : undefined;
+  // Software that fails its grammar is reported by lint too (STW410), not only by `plan`.
+  const softwareFindings = planned ? planned.findings : analyzeWorkflow(workflow).findings;
   const lint = lintWorkflow(workflow, {
-    config,
-    configFile,
-    extra: [...imported.findings, ...configFindings, ...planFindings],
+    config: lintConfig.config,
+    configFile: lintConfig.configFile,
+    extra: [...imported.findings, ...lintConfig.findings, ...softwareFindings],
   });
-  const configLog = [
-    `Lint configuration: ${lint.configSource}`,
-    `Active rules (${lint.activeRules.length}): ${lint.activeRules.join(', ')}`,
-  ];
   return {
     ...base,
     workflow,
     findings: lint.findings,
     suppressed: lint.suppressed,
-    configLog,
-    plan,
-    planSkipped,
+    configLog: [
+      `Lint configuration: ${lint.configSource}`,
+      `Active rules (${lint.activeRules.length}): ${lint.activeRules.join(', ')}`,
+    ],
+    plan: planned?.plan,
+    planSkipped: planned?.skipped,
   };
+}
+
+/**
+ * The spec file or pipeline folder, and its format. A folder's format is detected here, once, so
+ * an unknown one is a usage error; the importer then reads it in the format found.
+ */
+function resolveInput(
+  specPath: string,
+  options: CheckOptions,
+): { resolved: string; isFolder: boolean; format: WorkflowFormat | 'auto' } {
+  const resolved = path.resolve(options.root, specPath);
+  if (!existsSync(resolved)) {
+    throw new InputError(
+      `cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml) or of a pipeline folder.`,
+    );
+  }
+  const isFolder = statSync(resolved).isDirectory();
+  const format = options.importFormat ?? 'auto';
+  if (format !== 'auto' || !isFolder) return { resolved, isFolder, format };
+  const detected = detectFormat(resolved);
+  if (!detected) {
+    throw new InputError(
+      `cannot tell the workflow format of ${specPath}: no stowage.yml, main.nf, Snakefile or *.cwl in it. Pass the spec file, or the format (--import, or the action's format input).`,
+    );
+  }
+  return { resolved, isFolder, format: detected };
+}
+
+/** The plan, unless the import itself failed: a plan of half a file would mislead. */
+function planIfLoaded(
+  workflow: Workflow,
+  imported: ImportResult,
+  options: CheckOptions,
+): { plan?: Plan; skipped?: string; findings: Finding[] } {
+  if (imported.findings.some((f) => f.severity === 'error')) {
+    return { skipped: `${workflow.file} has errors; fix them to get a plan.`, findings: [] };
+  }
+  const contextDir = path.resolve(
+    options.root,
+    workflow.file === '.' ? '.' : path.dirname(workflow.file),
+  );
+  return planWorkflow(workflow, {
+    baseImages: options.baseImages,
+    readFile: contextReader(contextDir),
+  });
 }
 
 /** The keys `base-images` takes: families, GPU classes, the Maven stage, and pinned groups. */

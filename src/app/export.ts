@@ -1,9 +1,12 @@
 /**
- * Writes the files that hand the built images to a workflow engine,
- * under `<outDir>/<engine>/`. The lead's CLI parses arguments and prints `lines`.
+ * The export use case both adapters call: find each step's image (from this run's build, else
+ * from the registry by the plan's content-hash tags), then write the files that hand the images
+ * to workflow engines under `<outDir>/<engine>/`. Never reads a committed record of a past build:
+ * a pull request could point it anywhere.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { InputError } from '../common/errors.js';
 import { assertNoLinkOnTheWay } from '../common/paths.js';
 import {
   EXPORT_ENGINES,
@@ -12,80 +15,143 @@ import {
   type ExportResult,
   type StepImages,
 } from '../export/index.js';
+import { LOCAL_REGISTRY, type BuildResult } from '../images/build.js';
+import { groupRepository, parseRepository } from '../images/reference.js';
+import { RegistryClient, type RegistryOptions } from '../images/registry.js';
+import { contentHashTag } from '../images/tags.js';
+import type { Plan } from '../plan/types.js';
 import type { ImportOrigin } from '../workflow/importers/common.js';
 import type { Workflow } from '../workflow/model.js';
-
-export interface ExportCommandOptions {
-  workflow: Workflow;
-  stepImages: StepImages;
-  /** Folder for the exports, relative to `root` (e.g. `.stowage/export`). */
-  outDir: string;
-  origin?: ImportOrigin;
-  /** Repository root (default: the current directory). */
-  root?: string;
-}
-
-export interface ExportCommandResult {
-  results: ExportResult[];
-  /** Repository-relative paths of the files written. */
-  written: string[];
-  /** What to print, one line each. */
-  lines: string[];
-  /** 0 when every requested engine exported at least one step (or the workflow has none). */
-  exitCode: number;
-}
+import { stepImageMap, type StepImageMap } from './step-images.js';
 
 export function isExportEngine(value: string): value is ExportEngine {
   return (EXPORT_ENGINES as readonly string[]).includes(value);
 }
 
-export function runExportCommand(
-  engine: ExportEngine | 'all',
-  options: ExportCommandOptions,
-): ExportCommandResult {
-  const root = resolve(options.root ?? process.cwd());
-  const engines = engine === 'all' ? EXPORT_ENGINES : [engine];
-  const results: ExportResult[] = [];
-  const written: string[] = [];
-  const lines: string[] = [];
-  let exitCode = 0;
-  for (const e of engines) {
-    const dir = resolve(root, options.outDir, e);
+/** The engines of the `export` input or argument; an unknown one is a usage error. */
+export function parseExportEngines(values: readonly string[]): ExportEngine[] {
+  const engines: ExportEngine[] = [];
+  for (const value of values) {
+    const engine = value.trim().toLowerCase();
+    if (engine === 'all') engines.push(...EXPORT_ENGINES);
+    else if (isExportEngine(engine)) engines.push(engine);
+    else
+      throw new InputError(
+        `unknown export engine "${value}"; expected one of: ${EXPORT_ENGINES.join(', ')}, all`,
+      );
+  }
+  return [...new Set(engines)];
+}
+
+export interface FindImagesOptions {
+  /** `<registry>` of `<registry>/<group>`. */
+  registry?: string;
+  /** This run's build results, when it built. */
+  builds?: readonly BuildResult[];
+  /** Ask the registry for the digests of groups this run did not build (default true). */
+  lookUp?: boolean;
+  registryOptions?: RegistryOptions;
+}
+
+/**
+ * Each step's image: this run's builds first; for the other groups, the registry's digest of the
+ * plan's content-hash tag when it has one (pinned by digest), else that tag. Notes say what was
+ * not found, for the adapter to print.
+ */
+export async function findStepImages(
+  plan: Plan,
+  options: FindImagesOptions,
+): Promise<{ map: StepImageMap; notes: string[] }> {
+  const notes: string[] = [];
+  const given = options.registry?.trim() || undefined;
+  if (!given && !options.builds) {
+    notes.push(
+      `no registry: exporting the local images \`stowage build --no-push\` makes (${LOCAL_REGISTRY}/<group>)`,
+    );
+  }
+  const registry = given ?? (options.builds ? undefined : LOCAL_REGISTRY);
+  const built = new Set(
+    (options.builds ?? []).filter((b) => b.status !== 'failed').map((b) => b.group),
+  );
+  const digests: Record<string, string> = {};
+  const wanted = plan.groups.filter((g) => g.contentHash && !built.has(g.name));
+  if (given && wanted.length > 0 && options.lookUp !== false) {
+    const client = new RegistryClient(parseRepository(`${given}/x`).host, {
+      retries: 2,
+      timeoutMs: 10_000,
+      ...options.registryOptions,
+    });
+    const absent: string[] = [];
+    for (const group of wanted) {
+      const repo = groupRepository(given, group.name);
+      try {
+        const found = await client.headManifest(repo.path, contentHashTag(group.contentHash));
+        if (found) digests[group.name] = found.digest;
+        else absent.push(group.name);
+      } catch (error) {
+        notes.push(
+          `cannot ask ${given} for the images (${(error as Error).message}): using the plan's content-hash tags, not digests`,
+        );
+        break;
+      }
+    }
+    if (absent.length > 0)
+      notes.push(
+        `not in ${given} yet (build and push them first): ${absent.join(', ')}; exported by the tag a build will push`,
+      );
+  }
+  const map = stepImageMap(plan, { registry, builds: options.builds, digests });
+  for (const m of map.missing) notes.push(`group ${m.group}: no image: ${m.reason}`);
+  return { map, notes };
+}
+
+export interface ExportImagesOptions {
+  engines: readonly ExportEngine[];
+  workflow: Workflow;
+  stepImages: StepImages;
+  /** Folder for the exports, relative to `root` (e.g. `.stowage/export`). */
+  outDir: string;
+  origin?: ImportOrigin;
+  /** Repository root. */
+  root: string;
+}
+
+export interface ExportOutcome {
+  results: ExportResult[];
+  /** Repository-relative paths of the files written. */
+  written: string[];
+  /** What to print, one line each. */
+  lines: string[];
+  /** False when an engine exported no step of a workflow that has steps. */
+  ok: boolean;
+}
+
+export function exportImages(options: ExportImagesOptions): ExportOutcome {
+  const root = resolve(options.root);
+  const outcome: ExportOutcome = { results: [], written: [], lines: [], ok: true };
+  for (const engine of options.engines) {
+    const dir = resolve(root, options.outDir, engine);
     const outDir = relative(root, dir).split('\\').join('/') || '.';
-    const result = exportFor(e, {
+    const result = exportFor(engine, {
       workflow: options.workflow,
       stepImages: options.stepImages,
       origin: options.origin,
       outDir,
     });
-    results.push(result);
+    outcome.results.push(result);
     assertNoLinkOnTheWay(root, dir);
     mkdirSync(dir, { recursive: true });
     for (const [name, content] of Object.entries(result.files)) {
       writeFileSync(join(dir, name), content);
-      written.push(`${outDir}/${name}`);
-      lines.push(`wrote ${outDir}/${name}`);
+      outcome.written.push(`${outDir}/${name}`);
+      outcome.lines.push(`wrote ${outDir}/${name}`);
     }
-    lines.push(
-      `${e}: ${result.steps.length} step(s), images pinned by ${result.pinning}; use: ${result.usage}`,
+    outcome.lines.push(
+      `${engine}: ${result.steps.length} step(s), images pinned by ${result.pinning}; use: ${result.usage}`,
     );
-    for (const s of result.skipped) lines.push(`${e}: skipped step ${s.step}: ${s.reason}`);
-    if (result.steps.length === 0 && options.workflow.steps.length > 0) exitCode = 1;
+    for (const s of result.skipped)
+      outcome.lines.push(`${engine}: skipped step ${s.step}: ${s.reason}`);
+    if (result.steps.length === 0 && options.workflow.steps.length > 0) outcome.ok = false;
   }
-  return { results, written, lines, exitCode };
-}
-
-/** Writes the exports for several engines (the action's `export` input); returns the lines to log. */
-export function writeExports(engines: readonly string[], options: ExportCommandOptions): string[] {
-  const lines: string[] = [];
-  for (const engine of engines) {
-    if (!isExportEngine(engine)) {
-      lines.push(
-        `export: unknown engine "${engine}"; expected one of: ${EXPORT_ENGINES.join(', ')}`,
-      );
-      continue;
-    }
-    lines.push(...runExportCommand(engine, options).lines);
-  }
-  return lines;
+  return outcome;
 }

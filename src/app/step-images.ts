@@ -1,30 +1,55 @@
+/**
+ * The step → image map every consumer takes (the `step-images` output, the exports for engines):
+ * one function, so a pushed, an unpushed, a skipped and a failed build each give the same answer
+ * wherever the map is read.
+ *
+ * | the group's build this run        | the step's image                                  |
+ * | --------------------------------- | ------------------------------------------------- |
+ * | pushed, or skipped as unchanged   | `<registry>/<group>@sha256:…` (pinned by digest)  |
+ * | built, not pushed (a PR, local)   | `<image>:<content-hash tag>` (in the local store) |
+ * | failed, or no build this run      | `<registry>/<group>:<content-hash tag>`, the tag  |
+ * |                                   | a successful build pushes (by tag; not yet there) |
+ * | no build and no registry          | left out, with the reason                         |
+ *
+ * Steps whose `container` is an image reference keep it as is.
+ */
 import { contentHashTag } from '../images/tags.js';
+import type { BuildResult } from '../images/build.js';
 import type { Plan } from '../plan/types.js';
-import type { StepImages } from '../export/types.js';
+import type { StepImage, StepImages } from '../export/types.js';
 
-/** What a build produced for one group: the pushed reference and, when pushed, its digest. */
-export interface GroupImage {
-  /** `registry/name:tag`. */
-  ref: string;
-  /** `sha256:…` when the registry returned one. */
-  digest?: string;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+export interface StepImageSources {
+  /** `<registry>` of `<registry>/<group>`, for groups this run did not build. */
+  registry?: string;
+  /** This run's build results (any status). */
+  builds?: readonly BuildResult[];
+  /** Digests read from the registry for the plan's content-hash tags (by group). */
+  digests?: Readonly<Record<string, string>>;
 }
 
-/**
- * The step → image map the exports take: each step of a group gets the group's image, by
- * digest when the build produced one; steps with an image reference in the spec keep it.
- */
-export function stepImagesFromPlan(plan: Plan, built: Record<string, GroupImage>): StepImages {
+export interface StepImageMap {
+  images: StepImages;
+  /** Groups that got no image, with the reason. */
+  missing: { group: string; reason: string }[];
+}
+
+export function stepImageMap(plan: Plan, sources: StepImageSources): StepImageMap {
   const images: StepImages = {};
+  const missing: StepImageMap['missing'] = [];
+  const builds = new Map((sources.builds ?? []).map((b) => [b.group, b]));
+  const registry = sources.registry?.trim().replace(/\/+$/, '');
   for (const group of plan.groups) {
-    const image = built[group.name];
-    if (!image) continue;
-    const repository = repositoryOf(image.ref);
-    const entry =
-      image.digest && /^sha256:[a-f0-9]{64}$/.test(image.digest)
-        ? { ref: `${repository}@${image.digest}`, pinned: 'digest' as const }
-        : { ref: image.ref, pinned: 'tag' as const };
-    for (const step of group.steps) images[step] = entry;
+    const image = groupImage(
+      group.name,
+      group.contentHash,
+      builds.get(group.name),
+      registry,
+      sources.digests?.[group.name],
+    );
+    if ('reason' in image) missing.push({ group: group.name, reason: image.reason });
+    else for (const step of group.steps) images[step] = image;
   }
   for (const ext of plan.external) {
     images[ext.step] = {
@@ -32,29 +57,40 @@ export function stepImagesFromPlan(plan: Plan, built: Record<string, GroupImage>
       pinned: /@sha256:[a-f0-9]{64}$/.test(ext.image) ? 'digest' : 'tag',
     };
   }
-  return images;
+  return { images, missing };
 }
 
-/** `host:5000/a/b:tag@sha256:…` → `host:5000/a/b`: a `:` after the last `/` starts the tag. */
-export function repositoryOf(ref: string): string {
-  const noDigest = ref.split('@')[0] ?? ref;
-  const slash = noDigest.lastIndexOf('/');
-  const colon = noDigest.lastIndexOf(':');
-  return colon > slash ? noDigest.slice(0, colon) : noDigest;
-}
-
-/**
- * The image each group will be pushed under before any build has run: `<registry>/<group>` at its
- * content-hash tag. Blocked groups (no content hash) have none.
- */
-export function plannedImages(plan: Plan, registry: string): Record<string, GroupImage> {
-  const images: Record<string, GroupImage> = {};
-  for (const group of plan.groups) {
-    if (group.contentHash) {
-      images[group.name] = {
-        ref: `${registry}/${group.name}:${contentHashTag(group.contentHash)}`,
-      };
-    }
+function groupImage(
+  name: string,
+  contentHash: string,
+  build: BuildResult | undefined,
+  registry: string | undefined,
+  digest: string | undefined,
+): StepImage | { reason: string } {
+  if (!contentHash) return { reason: 'the group is blocked (see the findings)' };
+  const hashTag = contentHashTag(contentHash);
+  if (build && build.status !== 'failed') {
+    if (build.digest && DIGEST.test(build.digest))
+      return { ref: `${build.image}@${build.digest}`, pinned: 'digest' };
+    return { ref: `${build.image}:${hashTag}`, pinned: 'tag' };
   }
-  return images;
+  if (!registry) {
+    return {
+      reason: build
+        ? `its build failed: ${(build.error ?? '').split('\n')[0]}`
+        : 'no registry to name its image (give --registry, or set containers.registry)',
+    };
+  }
+  const repository = `${registry}/${name}`;
+  if (digest && DIGEST.test(digest)) return { ref: `${repository}@${digest}`, pinned: 'digest' };
+  return { ref: `${repository}:${hashTag}`, pinned: 'tag' };
+}
+
+/** The `step-images` output: step → reference, sorted by step. */
+export function stepImagesOutput(map: StepImageMap): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(map.images)
+      .map(([step, image]) => [step, image.ref] as const)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }

@@ -1,13 +1,20 @@
-/** Command-line parsing for `stowage`, kept apart from running so it is tested as a table. */
+/**
+ * Command-line parsing for `stowage`, kept apart from running so it is tested as a table. The
+ * lists of choices (formats, builders, engines) come from the modules that own them.
+ */
 import { parseArgs } from 'node:util';
 import { SEVERITIES, type Severity } from '../common/findings.js';
+import { EXPORT_ENGINES, type ExportEngine } from '../export/types.js';
+import { BUILDER_KINDS, type BuilderKind } from '../images/builder.js';
+import { WORKFLOW_FORMATS, type WorkflowFormat } from '../workflow/model.js';
 
-export const COMMANDS = ['lint', 'plan', 'build', 'export'] as const;
+export const COMMANDS = ['lint', 'plan', 'build', 'export', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
-export type Format = 'text' | 'json' | 'github' | 'sarif';
+export const FORMATS = ['text', 'json', 'github', 'sarif'] as const;
+export type Format = (typeof FORMATS)[number];
 
 export interface CliOptions {
-  command: Command;
+  command: Exclude<Command, 'help'>;
   /** Spec file, or a pipeline folder for importers. */
   path: string;
   format: Format;
@@ -18,58 +25,151 @@ export interface CliOptions {
   /** `family=image` pairs. */
   baseImages: Record<string, string>;
   registry?: string;
-  builder: 'auto' | 'docker' | 'buildah';
+  builder: BuilderKind;
   push: boolean;
   groups: string[];
   parallel: number;
   tags: string[];
   username?: string;
   passwordStdin: boolean;
-  /** `export <engine>`: nextflow, snakemake, cwl, slurm. */
-  engine?: string;
-  importFormat: 'auto' | 'stowage' | 'nextflow' | 'snakemake' | 'cwl';
+  /** Print every group's build output, not only the failed ones'. */
+  verbose: boolean;
+  /** `export <engine>`. */
+  engine?: ExportEngine;
+  importFormat: WorkflowFormat | 'auto';
 }
 
 export type ParseResult =
   | { kind: 'run'; options: CliOptions }
-  | { kind: 'help' }
+  | { kind: 'help'; command?: Exclude<Command, 'help'> }
   | { kind: 'version' }
   | { kind: 'error'; message: string };
 
-export const USAGE = `Usage: stowage <command> [path] [options]
+interface OptionHelp {
+  flag: string;
+  text: string;
+  /** Commands that take it; all when absent. */
+  commands?: readonly Exclude<Command, 'help'>[];
+}
 
-Commands:
-  lint [path]             check a workflow spec for planning smells (default path: stowage.yml)
-  plan [path]             lint, then write the container plan and a Dockerfile per group
-  build [path]            plan, then build and push the images of every group
-  export <engine> [path]  write the step → image map for nextflow | snakemake | cwl | slurm
+const OPTIONS: readonly OptionHelp[] = [
+  { flag: '--format <f>', text: `${FORMATS.join(' | ')} (default: text)` },
+  {
+    flag: '--fail-on <level>',
+    text: `${[...SEVERITIES, 'never'].join(' | ')}: exit 1 at or above it (default: error)`,
+  },
+  { flag: '--config <file>', text: 'lint config (default: .stowage/config.yml when present)' },
+  { flag: '--import <format>', text: `auto | ${WORKFLOW_FORMATS.join(' | ')} (default: auto)` },
+  {
+    flag: '--out-dir <dir>',
+    text: 'where plan.json, the Dockerfiles and the exports go (default: .stowage)',
+    commands: ['plan', 'build', 'export'],
+  },
+  {
+    flag: '--base-image <f=ref>',
+    text: 'base image for a family, e.g. python=127.0.0.1:5000/python:3.12 (repeatable)',
+    commands: ['plan', 'build', 'export'],
+  },
+  {
+    flag: '--registry <ref>',
+    text: 'images are <ref>/<group> (default: containers.registry of the spec; build without one: local images)',
+    commands: ['build', 'export'],
+  },
+  {
+    flag: '--builder <b>',
+    text: `${BUILDER_KINDS.join(' | ')} (default: auto)`,
+    commands: ['build'],
+  },
+  { flag: '--no-push', text: 'build without pushing', commands: ['build'] },
+  {
+    flag: '--tag <tag>',
+    text: 'extra tag or tag rule for every image (repeatable)',
+    commands: ['build'],
+  },
+  {
+    flag: '--username <user>',
+    text: 'registry user; the password comes from --password-stdin or STOWAGE_REGISTRY_PASSWORD, never from argv',
+    commands: ['build'],
+  },
+  {
+    flag: '--password-stdin',
+    text: 'read the registry password from standard input',
+    commands: ['build'],
+  },
+  { flag: '--group <name>', text: 'only this group (repeatable)', commands: ['build'] },
+  { flag: '--parallel <n>', text: 'builds at once (default: 2)', commands: ['build'] },
+  {
+    flag: '--verbose',
+    text: "print every group's build output, not only failed ones",
+    commands: ['build'],
+  },
+  { flag: '--no-color', text: 'plain text output' },
+];
 
-Options:
-  --format <f>            text | json | github | sarif (default: text)
-  --fail-on <level>       error | warning | notice | never: exit 1 at or above it (default: error)
-  --config <file>         lint config (default: .stowage/config.yml when present)
-  --import <format>       auto | stowage | nextflow | snakemake | cwl (default: auto)
-  --out-dir <dir>         where plan.json and the Dockerfiles go (default: .stowage)
-  --base-image <f=ref>    base image for a family, e.g. python=127.0.0.1:5000/python:3.12 (repeatable)
-  --registry <ref>        push images to <ref>/<group> (default: containers.registry of the spec)
-  --builder <b>           auto | docker | buildah (default: auto)
-  --no-push               build without pushing
-  --tag <tag>             extra tag or tag rule for every image (repeatable)
-  --username <user>       registry user; the password comes from --password-stdin or
-                          the STOWAGE_REGISTRY_PASSWORD environment variable, never from argv
-  --password-stdin        read the registry password from standard input
-  --group <name>          only this group (repeatable)
-  --parallel <n>          builds at once (default: 2)
-  --no-color              plain text output
-  -h, --help              show this help
-  -v, --version           show the version
+const SUMMARIES: Record<Exclude<Command, 'help'>, string> = {
+  lint: 'lint [path]             check a workflow spec or pipeline for planning smells (default path: stowage.yml)',
+  plan: 'plan [path]             lint, then write the container plan and a Dockerfile per group',
+  build: 'build [path]            plan, then build (and push) the image of every group',
+  export: `export <engine> [path]  write the step → image map for ${EXPORT_ENGINES.join(' | ')}`,
+};
 
-Exit codes: 0 clean, 1 findings at or above --fail-on (or a failed build), 2 usage or unreadable input.
-`;
+const EXIT_CODES =
+  'Exit codes: 0 clean, 1 findings at or above --fail-on (or a failed build), 2 usage or unreadable input.\n';
 
-const FORMATS: readonly Format[] = ['text', 'json', 'github', 'sarif'];
-const IMPORTS = ['auto', 'stowage', 'nextflow', 'snakemake', 'cwl'] as const;
-const ENGINES = ['nextflow', 'snakemake', 'cwl', 'slurm'];
+function optionLines(command?: Exclude<Command, 'help'>): string[] {
+  const lines: string[] = [];
+  for (const o of OPTIONS) {
+    if (command && o.commands && !o.commands.includes(command)) continue;
+    lines.push(`  ${o.flag.padEnd(22)}  ${o.text}`);
+  }
+  return lines;
+}
+
+/** `stowage help` and `stowage --help`: every command and option. */
+export const USAGE = [
+  'Usage: stowage <command> [path] [options]',
+  '',
+  'Commands:',
+  ...Object.values(SUMMARIES).map((s) => `  ${s}`),
+  "  help [command]          show this help, or one command's",
+  '',
+  'Options:',
+  ...optionLines(),
+  '  -h, --help                show this help',
+  '  -v, --version             show the version',
+  '',
+  EXIT_CODES,
+].join('\n');
+
+/** `stowage help plan`, `stowage plan --help`: one command and the options it takes. */
+export function commandUsage(command: Exclude<Command, 'help'>): string {
+  return [
+    `Usage: stowage ${SUMMARIES[command].split(/\s{2,}/)[0]} [options]`,
+    '',
+    `  ${SUMMARIES[command].split(/\s{2,}/)[1]}`,
+    '',
+    'Options:',
+    ...optionLines(command),
+    '',
+    EXIT_CODES,
+  ].join('\n');
+}
+
+function isCommand(value: string): value is Exclude<Command, 'help'> {
+  return value !== 'help' && (COMMANDS as readonly string[]).includes(value);
+}
+
+function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+  flag: string,
+): T | { error: string } {
+  const v = value ?? fallback;
+  return (allowed as readonly string[]).includes(v)
+    ? (v as T)
+    : { error: `${flag} must be one of: ${allowed.join(', ')}` };
+}
 
 export function parseCli(
   argv: readonly string[],
@@ -96,6 +196,7 @@ export function parseCli(
         'password-stdin': { type: 'boolean' },
         group: { type: 'string', multiple: true },
         parallel: { type: 'string' },
+        verbose: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -105,37 +206,45 @@ export function parseCli(
     return { kind: 'error', message: (error as Error).message };
   }
   const { values, positionals } = parsed;
-  if (values.help) return { kind: 'help' };
-  if (values.version) return { kind: 'version' };
   const [command, ...rest] = positionals;
+  if (values.version) return { kind: 'version' };
+  if (command === 'help') {
+    const topic = rest[0];
+    if (topic === undefined) return { kind: 'help' };
+    return isCommand(topic)
+      ? { kind: 'help', command: topic }
+      : { kind: 'error', message: `no help for "${topic}"; commands: ${COMMANDS.join(', ')}` };
+  }
+  if (values.help)
+    return command && isCommand(command) ? { kind: 'help', command } : { kind: 'help' };
   if (!command) return { kind: 'help' };
-  if (!(COMMANDS as readonly string[]).includes(command)) {
+  if (!isCommand(command)) {
     return {
       kind: 'error',
       message: `unknown command "${command}"; expected one of: ${COMMANDS.join(', ')}`,
     };
   }
-  let engine: string | undefined;
+  let engine: ExportEngine | undefined;
   if (command === 'export') {
-    engine = rest.shift();
-    if (!engine || !ENGINES.includes(engine))
-      return { kind: 'error', message: `export needs an engine: ${ENGINES.join(', ')}` };
+    const name = rest.shift();
+    if (!name || !(EXPORT_ENGINES as readonly string[]).includes(name))
+      return { kind: 'error', message: `export needs an engine: ${EXPORT_ENGINES.join(', ')}` };
+    engine = name as ExportEngine;
   }
   if (rest.length > 1)
     return { kind: 'error', message: `expected one path, got: ${rest.join(' ')}` };
 
-  const format = (values.format ?? 'text') as Format;
-  if (!FORMATS.includes(format))
-    return { kind: 'error', message: `--format must be one of: ${FORMATS.join(', ')}` };
-  const failOn = (values['fail-on'] ?? 'error') as Severity | 'never';
-  if (failOn !== 'never' && !SEVERITIES.includes(failOn))
-    return { kind: 'error', message: '--fail-on must be error, warning, notice or never' };
-  const importFormat = (values.import ?? 'auto') as CliOptions['importFormat'];
-  if (!IMPORTS.includes(importFormat))
-    return { kind: 'error', message: `--import must be one of: ${IMPORTS.join(', ')}` };
-  const builder = (values.builder ?? 'auto') as CliOptions['builder'];
-  if (!['auto', 'docker', 'buildah'].includes(builder))
-    return { kind: 'error', message: '--builder must be auto, docker or buildah' };
+  const format = oneOf(values.format, FORMATS, 'text', '--format');
+  const failOn = oneOf(values['fail-on'], [...SEVERITIES, 'never'] as const, 'error', '--fail-on');
+  const importFormat = oneOf(
+    values.import,
+    ['auto', ...WORKFLOW_FORMATS] as const,
+    'auto',
+    '--import',
+  );
+  const builder = oneOf(values.builder, BUILDER_KINDS, 'auto', '--builder');
+  for (const v of [format, failOn, importFormat, builder])
+    if (typeof v === 'object') return { kind: 'error', message: v.error };
   const parallel = Number(values.parallel ?? '2');
   if (!Number.isInteger(parallel) || parallel < 1)
     return { kind: 'error', message: '--parallel must be a whole number of at least 1' };
@@ -149,24 +258,25 @@ export function parseCli(
   return {
     kind: 'run',
     options: {
-      command: command as Command,
+      command,
       path: rest[0] ?? 'stowage.yml',
-      format,
-      failOn,
+      format: format as Format,
+      failOn: failOn as Severity | 'never',
       config: values.config,
       color: !values['no-color'] && env.NO_COLOR === undefined && env.FORCE_COLOR !== '0',
       outDir: values['out-dir'] ?? '.stowage',
       baseImages,
       registry: values.registry,
-      builder,
+      builder: builder as BuilderKind,
       push: !values['no-push'],
       groups: values.group ?? [],
       parallel,
       tags: values.tag ?? [],
       username: values.username,
       passwordStdin: values['password-stdin'] === true,
+      verbose: values.verbose === true,
       engine,
-      importFormat,
+      importFormat: importFormat as WorkflowFormat | 'auto',
     },
   };
 }

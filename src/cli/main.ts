@@ -1,31 +1,29 @@
 /**
- * `stowage` command line: parses arguments, runs the shared engine, prints like a compiler.
- * Returns the exit code instead of exiting, so tests drive it in-process.
+ * `stowage` command line: parse arguments, call the use cases, print like a compiler. Returns the
+ * exit code instead of exiting, so tests drive it in-process.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { failsAt } from '../common/findings.js';
-import { check, InputError, type CheckResult } from '../app/check.js';
-import { imagesOutput, type ImageOutput } from '../images/outputs.js';
-import {
-  compareImages,
-  comparisonText,
-  stepImagesFromPlan,
-  plannedImages,
-  type GroupImage,
-} from '../export/index.js';
-import { runExportCommand, isExportEngine } from '../app/export.js';
-import { RULES } from '../lint/index.js';
+import { buildImages } from '../app/build.js';
+import { check, type CheckResult } from '../app/check.js';
+import { exportImages, findStepImages } from '../app/export.js';
 import { writePlanFiles } from '../app/plan-files.js';
-import { planTable } from '../report/plan.js';
+import { InputError } from '../common/errors.js';
+import { failsAt } from '../common/findings.js';
+import { RULES } from '../common/rules.js';
+import { execTool } from '../host/exec.js';
+import type { BuildLog } from '../images/build.js';
+import type { ExecFn } from '../images/builder.js';
+import { parseTagRules } from '../images/tags.js';
 import type { Plan } from '../plan/types.js';
 import { formatAnnotation } from '../report/annotations.js';
-import { formatJson } from '../report/json.js';
+import { buildTable } from '../report/build.js';
+import { compareImages, comparisonText } from '../report/comparison.js';
+import { findingsDocument, formatJson } from '../report/json.js';
+import { planTable } from '../report/plan.js';
 import { formatSarif } from '../report/sarif.js';
 import { formatText } from '../report/text.js';
 import { VERSION } from '../version.js';
-import { parseCli, USAGE, type CliOptions } from './args.js';
-import { runBuildCommand } from '../app/build.js';
+import { commandUsage, parseCli, USAGE, type CliOptions } from './args.js';
 
 export interface Io {
   stdout(text: string): void;
@@ -35,6 +33,8 @@ export interface Io {
   isTTY?: boolean;
   /** Reads all of standard input (for `--password-stdin`). */
   readStdin?: () => Promise<string>;
+  /** Runs build tools; default: the real one. */
+  exec?: ExecFn;
 }
 
 export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
@@ -43,7 +43,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const parsed = parseCli(argv, io.env);
   switch (parsed.kind) {
     case 'help':
-      io.stdout(USAGE);
+      io.stdout(parsed.command ? commandUsage(parsed.command) : USAGE);
       return EXIT.clean;
     case 'version':
       io.stdout(`stowage ${VERSION}\n`);
@@ -61,17 +61,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       plan: options.command !== 'lint',
       baseImages: options.baseImages,
     });
-    const findingsFailed = failsAt(result.findings, options.failOn);
+    const findingsFail = failsAt(result.findings, options.failOn);
     switch (options.command) {
       case 'lint':
-        printFindings(result, options, io, io.stdout);
-        return findingsFailed ? EXIT.findings : EXIT.clean;
+        io.stdout(findingsText(result, options, io));
+        return findingsFail ? EXIT.findings : EXIT.clean;
       case 'plan':
-        return planCommand(result, options, io, findingsFailed);
+        return planCommand(result, options, io, findingsFail);
       case 'build':
-        return await buildCommand(result, options, io, findingsFailed);
+        return await buildCommand(result, options, io, findingsFail);
       case 'export':
-        return exportCommand(result, options, io);
+        return await exportCommand(result, options, io);
     }
   } catch (error) {
     if (error instanceof InputError) {
@@ -82,76 +82,74 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-function printFindings(
-  result: CheckResult,
-  options: CliOptions,
-  io: Io,
-  write: (text: string) => void,
-): void {
+/** The findings in the chosen format (`text` when the format is for the plan). */
+function findingsText(result: CheckResult, options: CliOptions, io: Io): string {
   switch (options.format) {
     case 'json':
-      write(formatJson(result.findings));
-      return;
+      return formatJson(result.findings);
     case 'github':
-      for (const finding of result.findings) write(`${formatAnnotation(finding)}\n`);
-      return;
+      return result.findings.map((f) => `${formatAnnotation(f)}\n`).join('');
     case 'sarif':
-      write(
-        formatSarif(result.findings, {
-          rules: RULES,
-          toolVersion: VERSION,
-          srcRoot: io.cwd,
-          suppressed: result.suppressed,
-        }),
-      );
-      return;
+      return formatSarif(result.findings, {
+        rules: RULES,
+        toolVersion: VERSION,
+        srcRoot: io.cwd,
+        suppressed: result.suppressed,
+      });
     default:
-      write(
-        formatText(result.findings, {
-          sources: result.sources,
-          color: options.color && io.isTTY === true,
-        }),
-      );
+      return formatText(result.findings, {
+        sources: result.sources,
+        color: options.color && io.isTTY === true,
+      });
   }
 }
 
 /**
- * `plan` prints the findings and the plan table. With `--format json` stdout carries the plan
- * alone (findings go to stderr); with `sarif` or `github` it carries the findings alone (the
- * table goes to stderr), so each can be piped into a file or another tool.
+ * `plan` prints the findings and the plan table. With `--format json` stdout carries one JSON
+ * object, the findings document (`version`, `counts`, `findings`) with `plan` (or null), always; with `sarif` or `github` it carries
+ * the findings alone (the table goes to stderr), so each can be piped into a file or a tool.
  */
 function planCommand(
   result: CheckResult,
   options: CliOptions,
   io: Io,
-  findingsFailed: boolean,
+  findingsFail: boolean,
 ): number {
-  const format = options.format;
-  const table = format === 'text' ? io.stdout : io.stderr;
-  if (format === 'json') printFindings(result, { ...options, format: 'text' }, io, io.stderr);
-  else printFindings(result, options, io, io.stdout);
-  const plan = writtenPlan(result, options, io);
-  if (!plan) return EXIT.findings;
-  if (format === 'json') io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
-  else {
-    table(`\n${planTable(plan)}`);
-    if (result.workflow && Object.keys(result.currentImages).length > 0) {
-      table(
-        `\nCurrent containers against the plan:\n${comparisonText(compareImages(result.workflow, result.currentImages, plan))}\n`,
-      );
-    }
-    const blocked = plan.groups.filter((g) => g.blocked).map((g) => g.name);
-    table(
-      `Wrote ${path.join(options.outDir, 'plan.json')} and a folder per group under ${options.outDir}/` +
-        (blocked.length > 0
-          ? ` (no Dockerfile for ${blocked.join(', ')}: see the findings).\n`
-          : '.\n'),
-    );
+  const plan = result.plan;
+  if (plan) writePlanFiles(plan, path.resolve(io.cwd, options.outDir), io.cwd);
+  if (options.format === 'json') {
+    const out = {
+      ...findingsDocument(result.findings),
+      plan: plan ?? null,
+      ...(plan ? {} : { planSkipped: result.planSkipped ?? 'the workflow did not load' }),
+    };
+    io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+    return findingsFail || !plan ? EXIT.findings : EXIT.clean;
   }
-  return findingsFailed ? EXIT.findings : EXIT.clean;
+  io.stdout(findingsText(result, options, io));
+  if (!plan) {
+    io.stderr(`stowage: no plan: ${result.planSkipped ?? 'the workflow did not load'}\n`);
+    return EXIT.findings;
+  }
+  const table = options.format === 'text' ? io.stdout : io.stderr;
+  table(`\n${planTable(plan)}`);
+  if (result.workflow && Object.keys(result.currentImages).length > 0) {
+    const comparison = compareImages(result.workflow, result.currentImages, plan);
+    table(`\nCurrent containers against the plan:\n${comparisonText(comparison)}\n`);
+  }
+  const blocked = plan.groups.filter((g) => g.blocked).map((g) => g.name);
+  table(
+    `Wrote ${path.join(options.outDir, 'plan.json')} and a folder per group under ${options.outDir}/` +
+      (blocked.length > 0
+        ? ` (no Dockerfile for ${blocked.join(', ')}: see the findings).\n`
+        : '.\n'),
+  );
+  return findingsFail ? EXIT.findings : EXIT.clean;
 }
 
-function writtenPlan(result: CheckResult, options: CliOptions, io: Io): Plan | undefined {
+/** The findings on stderr (stdout is for the build's progress and table), then the plan. */
+function plannedForBuild(result: CheckResult, options: CliOptions, io: Io): Plan | undefined {
+  io.stderr(findingsText(result, { ...options, format: 'text' }, io));
   if (!result.plan) {
     io.stderr(`stowage: no plan: ${result.planSkipped ?? 'the workflow did not load'}\n`);
     return undefined;
@@ -164,88 +162,86 @@ async function buildCommand(
   result: CheckResult,
   options: CliOptions,
   io: Io,
-  findingsFailed: boolean,
+  findingsFail: boolean,
 ): Promise<number> {
-  printFindings(
-    result,
-    options.format === 'json' ? { ...options, format: 'text' } : options,
-    io,
-    io.stderr,
-  );
-  const plan = writtenPlan(result, options, io);
+  const plan = plannedForBuild(result, options, io);
   if (!plan) return EXIT.findings;
   let password = io.env.STOWAGE_REGISTRY_PASSWORD;
   if (options.passwordStdin) {
     if (!io.readStdin) throw new InputError('--password-stdin: no standard input to read');
     password = (await io.readStdin()).replace(/\r?\n$/, '');
   }
-  const { exitCode, results } = await runBuildCommand(plan, {
-    registry: options.registry,
-    specRegistry: result.workflow?.containers.registry,
-    workspace: io.cwd,
-    builder: options.builder,
-    push: options.push,
-    tags: options.tags,
-    username: options.username,
-    password,
-    parallel: options.parallel,
-    groups: options.groups,
-    json: options.format === 'json',
-    out: (line) => io.stdout(`${line}\n`),
-    err: (line) => io.stderr(`${line}\n`),
-  });
-  if (results.length > 0) {
-    const file = path.resolve(io.cwd, options.outDir, 'images.json');
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(imagesOutput(results), null, 2)}\n`);
+  const registry = options.registry ?? result.workflow?.containers.registry;
+  if (options.push && !registry) {
+    throw new InputError(
+      'nothing to push to: pass --registry host[:port]/path or set containers.registry in the spec; or build local images with --no-push',
+    );
   }
-  if (exitCode !== 0) return exitCode;
-  return findingsFailed ? EXIT.findings : EXIT.clean;
+  let outcome;
+  try {
+    outcome = await buildImages(
+      plan,
+      {
+        workspace: io.cwd,
+        registry,
+        push: options.push,
+        context: {},
+        tagRules: parseTagRules(options.tags.join('\n')),
+        credentials:
+          options.username && password ? { username: options.username, password } : undefined,
+        builder: options.builder,
+        dockerBinary: io.env.STOWAGE_DOCKER,
+        parallel: options.parallel,
+        groups: options.groups,
+        outDir: options.outDir,
+      },
+      { exec: io.exec ?? execTool, log: terminalLog(io, options.verbose) },
+    );
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    io.stderr(`stowage build: ${(error as Error).message}\n`);
+    return EXIT.findings;
+  }
+  if (options.format === 'json') io.stdout(`${JSON.stringify(outcome.images, null, 2)}\n`);
+  else io.stdout(buildTable(outcome.results));
+  if (outcome.failed.length > 0) return EXIT.findings;
+  return findingsFail ? EXIT.findings : EXIT.clean;
+}
+
+/** Progress on stdout; a group's build output only when it failed (all of it with --verbose). */
+function terminalLog(io: Io, verbose: boolean): BuildLog {
+  return {
+    info: (m) => io.stdout(`${m}\n`),
+    warning: (m) => io.stderr(`warning: ${m}\n`),
+    group: (title, lines, ok) => {
+      if (lines.length === 0 || (ok && !verbose)) return;
+      io.stdout(`── ${title}\n${lines.map((l) => `   ${l}\n`).join('')}`);
+    },
+  };
 }
 
 /**
- * Step → image for an engine: the digests of the last `stowage build` (`<out-dir>/images.json`)
- * when there is one, else the content-hash tags the plan will be pushed under.
+ * Step → image for an engine: the registry's digests of the plan's content-hash tags when it has
+ * them, else those tags (a build pushes them); local images when there is no registry.
  */
-function exportCommand(result: CheckResult, options: CliOptions, io: Io): number {
-  printFindings(result, { ...options, format: 'text' }, io, io.stderr);
+async function exportCommand(result: CheckResult, options: CliOptions, io: Io): Promise<number> {
+  io.stderr(findingsText(result, { ...options, format: 'text' }, io));
   const plan = result.plan;
   if (!plan || !result.workflow) {
     io.stderr(`stowage: no plan to export: ${result.planSkipped ?? 'the workflow did not load'}\n`);
     return EXIT.findings;
   }
-  const engine = options.engine!;
-  if (!isExportEngine(engine)) throw new InputError(`unknown engine "${engine}"`);
-  const built: Record<string, GroupImage> = {};
-  const imagesFile = path.resolve(io.cwd, options.outDir, 'images.json');
-  if (existsSync(imagesFile)) {
-    const images = JSON.parse(readFileSync(imagesFile, 'utf8')) as ImageOutput[];
-    for (const image of images) {
-      if (image.status !== 'failed')
-        built[image.group] = {
-          ref: `${image.image}:${image.tags[0] ?? 'latest'}`,
-          digest: image.digest ?? undefined,
-        };
-    }
-    io.stderr(`Using the images of the last build (${path.relative(io.cwd, imagesFile)}).\n`);
-  } else {
-    const registry = options.registry ?? result.workflow.containers.registry;
-    if (!registry)
-      throw new InputError(
-        "no images to export: run `stowage build` first, or pass --registry so the plan's tags can be used",
-      );
-    Object.assign(built, plannedImages(plan, registry));
-    io.stderr(
-      'No build results found: exporting the content-hash tags the plan will be pushed under.\n',
-    );
-  }
-  const { lines, exitCode } = runExportCommand(engine, {
+  const registry = options.registry ?? result.workflow.containers.registry;
+  const { map, notes } = await findStepImages(plan, { registry });
+  for (const note of notes) io.stderr(`${note}\n`);
+  const outcome = exportImages({
+    engines: [options.engine!],
     workflow: result.workflow,
-    stepImages: stepImagesFromPlan(plan, built),
+    stepImages: map.images,
     outDir: path.join(options.outDir, 'export'),
     origin: result.origin,
     root: io.cwd,
   });
-  for (const line of lines) io.stdout(`${line}\n`);
-  return exitCode;
+  for (const line of outcome.lines) io.stdout(`${line}\n`);
+  return outcome.ok ? EXIT.clean : EXIT.findings;
 }

@@ -20,6 +20,12 @@ export interface Span {
   endColumn: number;
 }
 
+/** Where something is: a file (relative to the repository root when known) and a span in it. */
+export interface Location {
+  file: string;
+  span: Span;
+}
+
 export interface Finding {
   /** Stable rule ID, e.g. `STW100`. */
   rule: string;

@@ -40,3 +40,9 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     ? [...candidates].find((c) => c.toLowerCase().startsWith(lower))
     : undefined;
 }
+
+/** ` Did you mean "x"?` or the empty string. */
+export function didYouMean(word: string, candidates: Iterable<string>): string {
+  const match = closest(word, candidates);
+  return match === undefined ? '' : ` Did you mean "${match}"?`;
+}

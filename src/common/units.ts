@@ -1,9 +1,12 @@
 /**
- * Durations and sizes as people write them in a spec (`30m`, `1h30m`, `2GB`), normalised to
- * seconds and bytes. Plain numbers are already seconds or bytes.
+ * Durations and sizes as people and engines write them (`30m`, `1h30m`, `2 hours`, `00:30:00`,
+ * `2GB`), normalised to seconds and bytes, and the one formatter of each for messages and tables.
+ * Plain numbers are already seconds or bytes. The spec's schema narrows what a stowage.yml may
+ * write (docs/spec.md); importers pass what their engine wrote.
  */
 
 const SECONDS_PER_UNIT: Record<string, number> = {
+  ms: 0.001,
   s: 1,
   m: 60,
   h: 3600,
@@ -11,31 +14,50 @@ const SECONDS_PER_UNIT: Record<string, number> = {
   w: 604800,
 };
 
-const DURATION_PART = /(\d+(?:\.\d+)?)\s*([a-z]+)/gi;
+/** Seconds in one duration unit as written (`min`, `hours`, `d`, `ms`…); undefined when not one. */
+export function durationUnit(unit: string): number | undefined {
+  const u = unit.toLowerCase();
+  if (/^(ms|milli|millis|milliseconds?)$/.test(u)) return SECONDS_PER_UNIT.ms;
+  if (/^(s|sec|secs|seconds?)$/.test(u)) return SECONDS_PER_UNIT.s;
+  if (/^(m|min|mins|minutes?)$/.test(u)) return SECONDS_PER_UNIT.m;
+  if (/^(h|hr|hrs|hours?)$/.test(u)) return SECONDS_PER_UNIT.h;
+  if (/^(d|days?)$/.test(u)) return SECONDS_PER_UNIT.d;
+  if (/^(w|weeks?)$/.test(u)) return SECONDS_PER_UNIT.w;
+  return undefined;
+}
 
-/** Seconds in a duration such as `30m`, `2h`, `1d`, `1h30m`; undefined when it is not one. */
+const CLOCK = /^\s*(?:(\d+)-)?(\d+):(\d{1,2})(?::(\d{1,2}))?\s*$/;
+const AMOUNTS = /^\s*(\d+(?:\.\d+)?\s*\.?\s*[a-z]+\s*)+$/i;
+const AMOUNT = /(\d+(?:\.\d+)?)\s*\.?\s*([a-z]+)/gi;
+
+/**
+ * Seconds in a duration: a number of seconds, amounts with units (`30m`, `1.5h`, `2 hours`,
+ * `1d 6h`, `90 min`, Groovy's `2.h`), or a clock as Slurm writes walltimes (`MM:SS`,
+ * `HH:MM:SS`, `D-HH:MM`, `D-HH:MM:SS`). Undefined when it is none of these.
+ */
 export function parseDuration(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
-  if (typeof value !== 'string' || !/^\s*(\d+(\.\d+)?\s*[a-z]+\s*)+$/i.test(value))
-    return undefined;
+  if (typeof value !== 'string') return undefined;
+  const clock = CLOCK.exec(value);
+  if (clock) {
+    const [, days, a, b, c] = clock;
+    // Slurm's forms: `MM:SS`, `HH:MM:SS`, `D-HH:MM`, `D-HH:MM:SS`.
+    const [h, m, s] =
+      c !== undefined
+        ? [Number(a), Number(b), Number(c)]
+        : days !== undefined
+          ? [Number(a), Number(b), 0]
+          : [0, Number(a), Number(b)];
+    return Number(days ?? 0) * 86400 + h * 3600 + m * 60 + s;
+  }
+  if (!AMOUNTS.test(value)) return undefined;
   let seconds = 0;
-  for (const [, amount, unit] of value.matchAll(DURATION_PART)) {
-    const factor = SECONDS_PER_UNIT[durationUnit(unit!)];
+  for (const [, amount, unit] of value.matchAll(AMOUNT)) {
+    const factor = durationUnit(unit!);
     if (factor === undefined) return undefined;
     seconds += Number(amount) * factor;
   }
   return seconds;
-}
-
-/** `min`, `mins`, `minutes` → `m`; `hr`, `hours` → `h`; … (`ms` is not a unit here). */
-function durationUnit(unit: string): string {
-  const u = unit.toLowerCase();
-  if (/^(s|sec|secs|seconds?)$/.test(u)) return 's';
-  if (/^(m|min|mins|minutes?)$/.test(u)) return 'm';
-  if (/^(h|hr|hrs|hours?)$/.test(u)) return 'h';
-  if (/^(d|days?)$/.test(u)) return 'd';
-  if (/^(w|weeks?)$/.test(u)) return 'w';
-  return '?';
 }
 
 const SIZE = /^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(i?)(b?)\s*$/i;
@@ -75,14 +97,20 @@ export function formatDuration(seconds: number): string {
   return parts.join('');
 }
 
-/** `2_000_000_000` → `2.0 GB`: decimal units, as registries and Docker report sizes. */
-export function formatSize(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+
+/**
+ * `260 MB`, `2.4 GB`, `999 B`: decimal units, as registries and Docker report sizes; one decimal
+ * below 10 of a unit, none above. The one byte formatter of every table and message.
+ */
+export function formatBytes(bytes: number): string {
   let value = bytes;
   let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
+  while (value >= 1000 && unit < BYTE_UNITS.length - 1) {
     value /= 1000;
     unit += 1;
   }
-  return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit]}`;
+  // 9.96 rounds to "10.0": print it without a decimal, as any other figure of 10 or more.
+  const text = unit > 0 && value < 9.95 ? value.toFixed(1) : Math.round(value).toString();
+  return `${text} ${BYTE_UNITS[unit]}`;
 }

@@ -7,7 +7,6 @@ import type { ExportEngine, ExportInput, ExportResult } from './types.js';
 
 export * from './types.js';
 export { exportCwl, exportNextflow, exportSlurm, exportSnakemake };
-export { compareImages, comparisonMarkdown, comparisonText, type Comparison } from '../report/comparison.js';
 
 const EXPORTERS: Record<ExportEngine, (input: ExportInput) => ExportResult> = {
   nextflow: exportNextflow,
@@ -19,9 +18,3 @@ const EXPORTERS: Record<ExportEngine, (input: ExportInput) => ExportResult> = {
 export function exportFor(engine: ExportEngine, input: ExportInput): ExportResult {
   return EXPORTERS[engine](input);
 }
-export { plannedImages, stepImagesFromPlan, type GroupImage } from '../app/step-images.js';
-export {
-  readNextflowConfig,
-  ConfigCheckError,
-  type ConfigSetting,
-} from '../../__tests__/helpers/nextflow-config.js';

@@ -13,8 +13,8 @@ export interface StepImage {
 
 export type StepImages = Record<string, StepImage>;
 
-export type ExportEngine = 'nextflow' | 'snakemake' | 'cwl' | 'slurm';
-export const EXPORT_ENGINES: readonly ExportEngine[] = ['nextflow', 'snakemake', 'cwl', 'slurm'];
+export const EXPORT_ENGINES = ['nextflow', 'snakemake', 'cwl', 'slurm'] as const;
+export type ExportEngine = (typeof EXPORT_ENGINES)[number];
 
 export interface ExportInput {
   workflow: Workflow;

@@ -1,10 +1,13 @@
 /**
- * Builds a plan: for each group, write its generated files, ask the registry whether the
- * content-hash tag exists (then only add the run's tags: `skipped`), else build and push. Groups
- * run concurrently up to `parallel`; one group's failure never hides the others' results; moving
- * tags (`latest`, the branch) are applied only when every group succeeded.
+ * Builds a plan: find a builder, then for each group stage its context, ask the registry whether
+ * the content-hash tag exists (then only add the run's tags: `skipped`), else build and push.
+ * Groups run concurrently up to `parallel`; one group's failure never hides the others' results;
+ * moving tags (`latest`, the branch) are applied only when every group succeeded.
  *
- * Each group builds in its own staged context, `<spec dir>/.stowage/<group>/`: the generated files
+ * Without a registry the images are local (`localhost/stowage/<group>:<content-hash tag>`): no
+ * registry is asked and nothing is pushed.
+ *
+ * Each group builds in its own staged context in a fresh temporary folder: the generated files
  * plus copies of the context files the Dockerfile copies (see `stageBuildContext`).
  */
 import { cpSync, lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,13 +59,16 @@ export interface BuildResult {
 export interface BuildLog {
   info(message: string): void;
   warning(message: string): void;
-  /** A finished group's output, collapsed under a title. */
-  group(title: string, lines: readonly string[]): void;
+  /** A finished group's output under a title; `ok` is false when the group failed. */
+  group(title: string, lines: readonly string[], ok: boolean): void;
 }
 
 export interface BuildOptions {
-  /** Images are `<registry>/<group>`, e.g. `ghcr.io/acme/flood` or `127.0.0.1:5000/demo`. */
-  registry: string;
+  /**
+   * Images are `<registry>/<group>`, e.g. `ghcr.io/acme/flood` or `127.0.0.1:5000/demo`. Without
+   * one, images are local (`LOCAL_REGISTRY`) and `push` must be false.
+   */
+  registry?: string;
   /** The backend, or a function that picks it: called only when a group must be built, so an
    * unchanged rerun never starts a tool. */
   builder: Builder | (() => Promise<Builder>);
@@ -84,6 +90,9 @@ export interface BuildOptions {
   /** Retries, backoff, a fetch for tests. */
   registryOptions?: Omit<RegistryOptions, 'credentials'>;
 }
+
+/** Where images go when no registry is given: named as buildah and podman name local images. */
+export const LOCAL_REGISTRY = 'localhost/stowage';
 
 const quietLog: BuildLog = {
   info: () => undefined,
@@ -192,106 +201,153 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Builds (or skips) every selected group of the plan. Throws only for bad options; group failures are results. */
+/** Builds (or skips) every selected group of the plan. Throws only for bad options or no builder
+ * when one is needed; group failures are results. */
 export async function buildPlan(plan: Plan, options: BuildOptions): Promise<BuildResult[]> {
-  const log = options.log ?? quietLog;
-  const registry = normaliseRegistry(options.registry);
-  const registryRepo = parseRepository(registry);
-  if (registry !== options.registry.trim().replace(/\/+$/, '')) {
-    log.info(`registry ${options.registry} written as ${registry} (image names are lower case)`);
+  const run = new PlanBuild(plan, options);
+  try {
+    return await run.execute();
+  } finally {
+    run.cleanup();
   }
-  const groups = selectGroups(plan, options.groups);
-  const tags = runTags(options.context, options.tagRules ?? []);
-  const fixed = tags.filter((t) => !t.moving).map((t) => t.tag);
-  const moving = tags.filter((t) => t.moving).map((t) => t.tag);
-  const insecure = options.registryOptions?.insecure ?? isLoopbackHost(registryRepo.host);
-  const client = new RegistryClient(registryRepo.host, {
-    ...options.registryOptions,
-    insecure,
-    credentials: options.credentials,
-    onRetry: options.registryOptions?.onRetry ?? ((m) => log.info(`retrying: ${m}`)),
-  });
-  const contextRoot = resolve(options.workspace, plan.context);
-  const created = options.created ?? new Date();
-  const cache = options.cache ?? 'inline';
+}
 
-  log.info(
-    `${options.push ? 'pushing' : 'not pushing'} ${groups.length} group(s) to ${repositoryName(registryRepo)}; ` +
-      `run tags: ${tags.map((t) => t.tag + (t.moving ? ' (moving)' : '')).join(', ') || 'none'}`,
-  );
-  // The builder is resolved and logged in once, at the first group that needs a build.
-  let ready: Promise<Builder> | undefined;
-  const builder = (): Promise<Builder> =>
-    (ready ??= (async () => {
-      const b = typeof options.builder === 'function' ? await options.builder() : options.builder;
-      log.info(`builder: ${b.description}`);
-      if (options.credentials) {
-        await b.login(
-          registryRepo.host === 'registry-1.docker.io' ? 'docker.io' : registryRepo.host,
-          options.credentials.username,
-          options.credentials.password,
-          insecure,
-        );
-      }
-      return b;
-    })());
+/** One run of `buildPlan`: the settings every group shares, and the steps in order. */
+class PlanBuild {
+  private readonly log: BuildLog;
+  private readonly local: boolean;
+  private readonly registry: string;
+  private readonly host: string;
+  private readonly groups: PlannedGroup[];
+  private readonly tags: RunTag[];
+  private readonly fixed: string[];
+  private readonly moving: string[];
+  private readonly insecure: boolean;
+  private readonly client?: RegistryClient;
+  private readonly contextRoot: string;
+  private readonly created: Date;
+  private readonly cache: CacheMode;
+  private readonly stagingRoot: string;
+  /** The builder, or why there is none; found before any registry is asked. */
+  private builder?: Builder | Error;
 
-  let done = 0;
-  const stagingRoot = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'stowage-build-'));
-  const results = await pool(groups, options.parallel ?? 2, async (group) => {
+  constructor(
+    private readonly plan: Plan,
+    private readonly options: BuildOptions,
+  ) {
+    this.log = options.log ?? quietLog;
+    this.local = !options.registry?.trim();
+    if (this.local && options.push) {
+      throw new BuildError(
+        'nothing to push to: give a registry (host[:port]/path), or build without pushing',
+      );
+    }
+    this.registry = this.local ? LOCAL_REGISTRY : normaliseRegistry(options.registry!);
+    if (!this.local && this.registry !== options.registry!.trim().replace(/\/+$/, '')) {
+      this.log.info(
+        `registry ${options.registry} written as ${this.registry} (image names are lower case)`,
+      );
+    }
+    this.host = parseRepository(this.registry).host;
+    this.groups = selectGroups(plan, options.groups);
+    this.tags = runTags(options.context, options.tagRules ?? []);
+    this.fixed = this.tags.filter((t) => !t.moving).map((t) => t.tag);
+    this.moving = this.tags.filter((t) => t.moving).map((t) => t.tag);
+    this.insecure = options.registryOptions?.insecure ?? isLoopbackHost(this.host);
+    if (!this.local) {
+      this.client = new RegistryClient(this.host, {
+        ...options.registryOptions,
+        insecure: this.insecure,
+        credentials: options.credentials,
+        onRetry: options.registryOptions?.onRetry ?? ((m) => this.log.info(`retrying: ${m}`)),
+      });
+    }
+    this.contextRoot = resolve(options.workspace, plan.context);
+    this.created = options.created ?? new Date();
+    this.cache = options.cache ?? 'inline';
+    this.stagingRoot = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'stowage-build-'));
+  }
+
+  cleanup(): void {
+    rmSync(this.stagingRoot, { recursive: true, force: true });
+  }
+
+  async execute(): Promise<BuildResult[]> {
+    const where = this.local
+      ? 'local images (no registry)'
+      : repositoryName(parseRepository(this.registry));
+    this.log.info(
+      `${this.options.push ? 'pushing' : 'not pushing'} ${this.groups.length} group(s) to ${where}; ` +
+        `run tags: ${this.tags.map((t) => t.tag + (t.moving ? ' (moving)' : '')).join(', ') || 'none'}`,
+    );
+    await this.findBuilder();
+    let done = 0;
+    const results = await pool(this.groups, this.options.parallel ?? 2, async (group) => {
+      const result = await this.buildGroupLogged(group);
+      done += 1;
+      this.log.info(
+        `[${done}/${this.groups.length}] ${group.name}: ${result.status}` +
+          (result.digest ? ` ${result.digest.slice(0, 19)}` : '') +
+          ` in ${(result.durationMs / 1000).toFixed(1)} s` +
+          (result.error ? ` — ${result.error.split('\n')[0]}` : ''),
+      );
+      return result;
+    });
+    await this.applyMovingTags(results);
+    return results;
+  }
+
+  /**
+   * The builder comes first, so a machine without one says so at once. A run that pushes may
+   * still retag unchanged groups without a builder; one that does not push has nothing to do.
+   */
+  private async findBuilder(): Promise<void> {
+    const { builder } = this.options;
+    try {
+      const b = typeof builder === 'function' ? await builder() : builder;
+      this.log.info(`builder: ${b.description}`);
+      this.builder = b;
+    } catch (err) {
+      if (!this.options.push) throw err;
+      this.builder = err instanceof Error ? err : new Error(String(err));
+      this.log.warning(`no builder: ${this.builder.message}; groups that need a build will fail`);
+    }
+  }
+
+  private loggedIn?: Promise<void>;
+
+  /** The builder, logged in to the registry once when pushing with credentials. */
+  private async readyBuilder(): Promise<Builder> {
+    if (!this.builder || this.builder instanceof Error)
+      throw this.builder ?? new BuildError('no builder');
+    const b = this.builder;
+    const credentials = this.options.credentials;
+    if (credentials && this.options.push) {
+      this.loggedIn ??= b.login(
+        this.host === 'registry-1.docker.io' ? 'docker.io' : this.host,
+        credentials.username,
+        credentials.password,
+        this.insecure,
+      );
+      await this.loggedIn;
+    }
+    return b;
+  }
+
+  private async buildGroupLogged(group: PlannedGroup): Promise<BuildResult> {
     const started = Date.now();
     const lines: string[] = [];
-    const repo = groupRepository(registry, group.name);
-    const result = await buildGroup(group, repo, lines).catch((err: unknown): BuildResult => {
+    const repo = groupRepository(this.registry, group.name);
+    const result = await this.buildGroup(group, repo, lines).catch((err: unknown): BuildResult => {
       lines.push(`error: ${errorText(err)}`);
-      return {
-        ...baseResult(group, repo),
-        status: 'failed',
-        error: errorText(err),
-      };
+      return { ...this.baseResult(group, repo), status: 'failed', error: errorText(err) };
     });
     result.durationMs = Date.now() - started;
-    done += 1;
-    log.info(
-      `[${done}/${groups.length}] ${group.name}: ${result.status}` +
-        (result.digest ? ` ${result.digest.slice(0, 19)}` : '') +
-        ` in ${(result.durationMs / 1000).toFixed(1)} s` +
-        (result.error ? ` — ${result.error.split('\n')[0]}` : ''),
-    );
-    log.group(`${group.name}: ${result.status}`, lines);
+    this.log.group(`${group.name}: ${result.status}`, lines, result.status !== 'failed');
     return result;
-  });
-
-  const failed = results.filter((r) => r.status === 'failed');
-  if (moving.length > 0 && options.push) {
-    if (failed.length > 0) {
-      log.warning(
-        `moving tags ${moving.join(', ')} were not applied because ${failed.map((r) => r.group).join(', ')} failed`,
-      );
-    } else {
-      for (const r of results) {
-        const repo = parseRepository(r.image);
-        try {
-          await client.addTags(
-            repo.path,
-            r.digest ?? contentHashTag(groupOf(plan, r.group).contentHash),
-            moving,
-          );
-          r.tags.push(...moving);
-        } catch (err) {
-          r.status = 'failed';
-          r.error = `adding tags ${moving.join(', ')}: ${errorText(err)}`;
-          log.warning(`${r.group}: ${r.error}`);
-        }
-      }
-    }
-  } else if (!options.push) {
-    for (const r of results) if (r.status !== 'failed') r.tags.push(...moving);
   }
-  rmSync(stagingRoot, { recursive: true, force: true });
-  return results;
 
-  function baseResult(group: PlannedGroup, repo: Repository): BuildResult {
+  private baseResult(group: PlannedGroup, repo: Repository): BuildResult {
     return {
       group: group.name,
       steps: [...group.steps],
@@ -304,90 +360,150 @@ export async function buildPlan(plan: Plan, options: BuildOptions): Promise<Buil
     };
   }
 
-  async function buildGroup(
+  private async buildGroup(
     group: PlannedGroup,
     repo: Repository,
     lines: string[],
   ): Promise<BuildResult> {
-    const { contextDir, dockerfile } = stageBuildContext(contextRoot, group, stagingRoot);
+    const staged = stageBuildContext(this.contextRoot, group, this.stagingRoot);
     const hashTag = contentHashTag(group.contentHash);
     const image = repositoryName(repo);
-    const result = baseResult(group, repo);
+    const result = this.baseResult(group, repo);
 
-    let existing: string | undefined;
-    try {
-      existing = (await client.headManifest(repo.path, hashTag))?.digest;
-    } catch (err) {
-      // Without push a PR may lack read access: build to check the Dockerfile anyway.
-      if (options.push) throw err;
-      lines.push(`registry check failed, building anyway: ${errorText(err)}`);
-    }
-
+    const existing = await this.existingDigest(repo, hashTag, lines);
     if (existing) {
       lines.push(`${image}:${hashTag} exists (${existing}): unchanged, not rebuilt`);
       result.status = 'skipped';
       result.digest = existing;
     } else {
-      const cacheFrom: string[] = [];
-      if (cache === 'inline') {
-        // Earlier images of this group share layers; only refs that exist (a missing one fails some engines).
-        for (const tag of ['latest', ...moving.filter((t) => t !== 'latest')]) {
-          const found = await client.headManifest(repo.path, tag).catch(() => undefined);
-          if (found) cacheFrom.push(`${image}:${tag}`);
-        }
-      }
-      lines.push(`building ${image}:${hashTag}`);
-      const output = await (
-        await builder()
-      ).build({
-        group: group.name,
-        contextDir,
-        dockerfile,
-        image,
-        tags: [`${image}:${hashTag}`],
-        labels: ociLabels(options.context, {
-          workflow: plan.workflow,
-          group: group.name,
-          steps: group.steps,
-          contentHash: group.contentHash,
-          created,
-        }),
-        push: options.push,
-        platforms: options.platforms ?? [],
-        cache,
-        cacheFrom,
-        insecureRegistry: insecure,
-        insecureBase: isLoopbackHost(baseImageHost(group.baseImage)),
-        log: (line) => lines.push(line),
-      });
+      const built = await this.buildImage(group, repo, hashTag, staged, lines);
       result.status = 'built';
-      result.size = output.localSize;
-      if (options.push) {
-        // The registry's digest is the truth (a tool's report may name a local manifest).
-        const pushed = await client.headManifest(repo.path, hashTag);
-        if (!pushed)
-          throw new BuildError(`${image}:${hashTag} was pushed but the registry does not have it`);
-        if (output.digest && output.digest !== pushed.digest) {
-          lines.push(
-            `note: the builder reported ${output.digest}, the registry has ${pushed.digest}`,
-          );
-        }
-        result.digest = pushed.digest;
+      result.size = built.size;
+      result.digest = built.digest;
+    }
+    result.tags = [hashTag, ...this.fixed];
+    await this.addFixedTags(repo, result, existing !== undefined);
+    return result;
+  }
+
+  /** The digest of the content-hash tag when the registry has it already. */
+  private async existingDigest(
+    repo: Repository,
+    hashTag: string,
+    lines: string[],
+  ): Promise<string | undefined> {
+    if (!this.client) return undefined;
+    try {
+      return (await this.client.headManifest(repo.path, hashTag))?.digest;
+    } catch (err) {
+      // Without push a PR may lack read access: build to check the Dockerfile anyway.
+      if (this.options.push) throw err;
+      lines.push(`registry check failed, building anyway: ${errorText(err)}`);
+      return undefined;
+    }
+  }
+
+  private async buildImage(
+    group: PlannedGroup,
+    repo: Repository,
+    hashTag: string,
+    staged: { contextDir: string; dockerfile: string },
+    lines: string[],
+  ): Promise<{ size?: number; digest?: string }> {
+    const image = repositoryName(repo);
+    const builder = await this.readyBuilder();
+    lines.push(`building ${image}:${hashTag}`);
+    const output = await builder.build({
+      group: group.name,
+      contextDir: staged.contextDir,
+      dockerfile: staged.dockerfile,
+      image,
+      tags: [`${image}:${hashTag}`],
+      labels: ociLabels(this.options.context, {
+        workflow: this.plan.workflow,
+        group: group.name,
+        steps: group.steps,
+        contentHash: group.contentHash,
+        created: this.created,
+      }),
+      push: this.options.push,
+      platforms: this.options.platforms ?? [],
+      cache: this.cache,
+      cacheFrom: await this.cacheFrom(repo),
+      insecureRegistry: this.insecure,
+      insecureBase: isLoopbackHost(baseImageHost(group.baseImage)),
+      log: (line) => lines.push(line),
+    });
+    if (!this.options.push || !this.client) return { size: output.localSize };
+    // The registry's digest is the truth (a tool's report may name a local manifest).
+    const pushed = await this.client.headManifest(repo.path, hashTag);
+    if (!pushed)
+      throw new BuildError(`${image}:${hashTag} was pushed but the registry does not have it`);
+    if (output.digest && output.digest !== pushed.digest) {
+      lines.push(`note: the builder reported ${output.digest}, the registry has ${pushed.digest}`);
+    }
+    return { size: output.localSize, digest: pushed.digest };
+  }
+
+  /** Earlier images of this group share layers; only refs that exist (a missing one fails some engines). */
+  private async cacheFrom(repo: Repository): Promise<string[]> {
+    if (this.cache !== 'inline' || !this.client) return [];
+    const refs: string[] = [];
+    for (const tag of ['latest', ...this.moving.filter((t) => t !== 'latest')]) {
+      const found = await this.client.headManifest(repo.path, tag).catch(() => undefined);
+      if (found) refs.push(`${repositoryName(repo)}:${tag}`);
+    }
+    return refs;
+  }
+
+  /** The run's fixed tags (`sha-…`, a version) on the image, and its real size from the registry. */
+  private async addFixedTags(
+    repo: Repository,
+    result: BuildResult,
+    existed: boolean,
+  ): Promise<void> {
+    if (!this.client) return;
+    // By digest from here on: the client has that manifest cached, so tagging is PUTs only.
+    const ref = result.digest ?? contentHashTag(groupOf(this.plan, result.group).contentHash);
+    if (this.options.push) {
+      await this.client.addTags(repo.path, ref, this.fixed);
+      result.pushed = true;
+      const info = await this.client.imageInfo(repo.path, ref);
+      if (info) result.size = info.size;
+    } else if (existed) {
+      result.size = (await this.client.imageInfo(repo.path, ref).catch(() => undefined))?.size;
+    }
+  }
+
+  /** Moving tags only when every group of the run succeeded, so they never mix two runs. */
+  private async applyMovingTags(results: BuildResult[]): Promise<void> {
+    if (this.moving.length === 0) return;
+    if (!this.options.push || !this.client) {
+      for (const r of results) if (r.status !== 'failed') r.tags.push(...this.moving);
+      return;
+    }
+    const failed = results.filter((r) => r.status === 'failed');
+    if (failed.length > 0) {
+      this.log.warning(
+        `moving tags ${this.moving.join(', ')} were not applied because ${failed.map((r) => r.group).join(', ')} failed`,
+      );
+      return;
+    }
+    for (const r of results) {
+      const repo = parseRepository(r.image);
+      try {
+        await this.client.addTags(
+          repo.path,
+          r.digest ?? contentHashTag(groupOf(this.plan, r.group).contentHash),
+          this.moving,
+        );
+        r.tags.push(...this.moving);
+      } catch (err) {
+        r.status = 'failed';
+        r.error = `adding tags ${this.moving.join(', ')}: ${errorText(err)}`;
+        this.log.warning(`${r.group}: ${r.error}`);
       }
     }
-
-    result.tags = [hashTag, ...fixed];
-    // By digest from here on: the client has that manifest cached, so tagging is PUTs only.
-    const ref = result.digest ?? hashTag;
-    if (options.push) {
-      await client.addTags(repo.path, ref, fixed);
-      result.pushed = true;
-      const info = await client.imageInfo(repo.path, ref);
-      if (info) result.size = info.size;
-    } else if (existing) {
-      result.size = (await client.imageInfo(repo.path, ref).catch(() => undefined))?.size;
-    }
-    return result;
   }
 }
 

@@ -3,11 +3,9 @@
  * Dockerfile into an image with the given tags and labels and pushes it when asked; choosing the
  * tags, skipping unchanged groups and retagging belong to `run.ts`.
  *
- * Commands run through an `ExecFn` so tests can check argv exactly; the real one wraps
- * `@actions/exec` (no shell: every argument reaches the tool as one argv entry).
+ * Commands run through an injected `ExecFn`, so tests can check argv exactly; the adapters pass
+ * the real one (src/host/exec.ts: no shell, every argument reaches the tool as one argv entry).
  */
-import * as actionsExec from '@actions/exec';
-
 export interface ExecOptions {
   /** Bytes for the child's stdin (secrets go here, never in argv). */
   input?: Buffer;
@@ -39,38 +37,10 @@ export class BuildError extends Error {
   override name = 'BuildError';
 }
 
-/** The real ExecFn: `@actions/exec`, silent (output goes to `onLine`), never throwing on exit codes. */
-export const execTool: ExecFn = async (command, args, options = {}) => {
-  const env = options.env
-    ? ({ ...process.env, ...options.env } as Record<string, string>)
-    : undefined;
-  let partial = '';
-  const feed = (data: Buffer): void => {
-    if (!options.onLine) return;
-    const text = partial + data.toString('utf8');
-    const lines = text.split(/\r?\n/);
-    partial = lines.pop() ?? '';
-    for (const line of lines) options.onLine(line);
-  };
-  try {
-    const result = await actionsExec.getExecOutput(command, [...args], {
-      input: options.input,
-      env,
-      cwd: options.cwd,
-      silent: true,
-      ignoreReturnCode: true,
-      listeners: { stdout: feed, stderr: feed },
-    });
-    if (partial && options.onLine) options.onLine(partial);
-    return result;
-  } catch (err) {
-    // @actions/exec throws when the executable cannot be found or started.
-    throw new ToolMissingError(`cannot run ${command}: ${(err as Error).message}`);
-  }
-};
-
-export type CacheMode = 'gha' | 'registry' | 'inline' | 'none';
-export type BuilderKind = 'auto' | 'docker' | 'buildah';
+export const CACHE_MODES = ['gha', 'registry', 'inline', 'none'] as const;
+export type CacheMode = (typeof CACHE_MODES)[number];
+export const BUILDER_KINDS = ['auto', 'docker', 'buildah'] as const;
+export type BuilderKind = (typeof BUILDER_KINDS)[number];
 export type Provenance = 'false' | 'min' | 'max';
 
 export interface BuildRequest {
@@ -118,7 +88,7 @@ export interface Builder {
   build(request: BuildRequest): Promise<BuildOutput>;
 }
 
-/** Runs a tool and throws a BuildError with the tail of its output when it fails. */
+/** Runs a tool and throws a BuildError that leads with the reason, then the tail of its output. */
 export async function runOrThrow(
   exec: ExecFn,
   what: string,
@@ -128,15 +98,39 @@ export async function runOrThrow(
 ): Promise<ExecResult> {
   const result = await exec(command, args, options);
   if (result.exitCode !== 0) {
-    const tail = `${result.stdout}\n${result.stderr}`
+    const lines = `${result.stdout}\n${result.stderr}`
       .split('\n')
       .map((l) => l.trim())
-      .filter(Boolean)
-      .slice(-8)
-      .join('\n  ');
-    throw new BuildError(`${what} failed (exit ${result.exitCode}):\n  ${tail}`);
+      .filter(Boolean);
+    const reason = reasonLine(lines) ?? `exit ${result.exitCode}`;
+    throw new BuildError(
+      `${what} failed: ${reason}\n  (exit ${result.exitCode}; last lines:)\n  ${lines.slice(-8).join('\n  ')}`,
+    );
   }
   return result;
+}
+
+/** Causes worth naming before the generic "failed to solve" wrapper that follows them. */
+const ROOT_CAUSES = [
+  /temporary failure resolving|could not resolve|name resolution|no such host|network is unreachable|connection refused|timed out/i,
+  /unable to locate package|no matching distribution|could not find a version|package .* has no installation candidate|not found|no such file|manifest unknown/i,
+  /denied|unauthorized|forbidden|permission/i,
+  /^E: |error:|fatal:/i,
+];
+
+/**
+ * The line of a tool's output that says why it failed: the first line naming a root cause (a
+ * name-resolution failure, a missing package, a refused login…), else the last line saying
+ * "error", else undefined. Build-step prefixes (`#5 0.52 `) are dropped.
+ */
+export function reasonLine(lines: readonly string[]): string | undefined {
+  const clean = lines.map((l) => l.replace(/^#\d+\s+(?:\d+\.\d+\s+)?/, '').trim()).filter(Boolean);
+  for (const pattern of ROOT_CAUSES) {
+    const hit = clean.find((l) => pattern.test(l) && !/^ERROR: failed to solve/i.test(l));
+    if (hit) return hit.length > 240 ? `${hit.slice(0, 239)}…` : hit;
+  }
+  const last = [...clean].reverse().find((l) => /error/i.test(l));
+  return last && last.length > 240 ? `${last.slice(0, 239)}…` : last;
 }
 
 /** The digest in `docker push` / `buildah push` output: `latest: digest: sha256:… size: 527`. */

@@ -2,7 +2,6 @@
 import { BuildahBuilder, buildahAvailable } from './buildah.js';
 import {
   BuildError,
-  execTool,
   type Builder,
   type BuilderKind,
   type ExecFn,
@@ -11,7 +10,8 @@ import {
 import { DockerBuilder, detectBuildx, dockerDaemonAnswers } from './docker.js';
 
 export interface SelectBuilderOptions {
-  exec?: ExecFn;
+  /** Runs the tools (the adapters pass src/host/exec.ts). */
+  exec: ExecFn;
   /** The docker client (default `docker`; on hosts with an old client first on PATH, `/usr/bin/docker`). */
   dockerBinary?: string;
   buildahBinary?: string;
@@ -55,21 +55,15 @@ export async function findDockerClient(
   return 'docker';
 }
 
-export function parseBuilderKind(value: string): BuilderKind {
-  const v = value.trim().toLowerCase() || 'auto';
-  if (v === 'auto' || v === 'docker' || v === 'buildah') return v;
-  throw new BuildError(`builder must be auto, docker or buildah, not ${JSON.stringify(value)}`);
-}
-
 /**
  * `docker`: a daemon must answer. `buildah`: buildah must run. `auto`: docker when a daemon
  * answers, else buildah, else an error that says what to install.
  */
 export async function selectBuilder(
   kind: BuilderKind,
-  options: SelectBuilderOptions = {},
+  options: SelectBuilderOptions,
 ): Promise<Builder> {
-  const exec = options.exec ?? execTool;
+  const exec = options.exec;
   const dockerBinary = options.dockerBinary ?? (await findDockerClient(exec, options.env));
   const buildahBinary = options.buildahBinary ?? 'buildah';
   const docker = (): Promise<DockerBuilder> =>

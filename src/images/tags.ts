@@ -299,7 +299,8 @@ export function runTags(ctx: RunContext, extraRules: readonly TagRule[] = []): R
   return [...out.values()];
 }
 
-export type PushMode = 'auto' | 'true' | 'false';
+export const PUSH_MODES = ['auto', 'true', 'false'] as const;
+export type PushMode = (typeof PUSH_MODES)[number];
 
 export interface PushDecision {
   push: boolean;
@@ -325,12 +326,6 @@ export function decidePush(mode: PushMode, ctx: RunContext): PushDecision {
   if (PUSH_EVENTS.has(ctx.eventName))
     return { push: true, reason: `${ctx.eventName} event (push: auto)` };
   return { push: false, reason: `${ctx.eventName} event is not a publishing event (push: auto)` };
-}
-
-export function parsePushMode(value: string): PushMode {
-  const v = value.trim().toLowerCase() || 'auto';
-  if (v === 'auto' || v === 'true' || v === 'false') return v;
-  throw new TagRuleError(`push must be auto, true or false, not ${JSON.stringify(value)}`);
 }
 
 export interface LabelOptions {

@@ -7,10 +7,10 @@
  * The spec's key is closer to the workflow, so it wins over the repository file, key by key.
  */
 import { LineCounter, parseDocument } from 'yaml';
-import type { Finding, Severity } from '../common/findings.js';
+import type { Finding } from '../common/findings.js';
 import type { LintConfig, Location, NodePath, RuleLevel } from '../workflow/model.js';
 import { spanOf, YamlSource } from '../workflow/source.js';
-import { requireRule, RULES, ruleByIdOrName } from '../common/rules.js';
+import { finding, RULES, ruleByIdOrName } from '../common/rules.js';
 import {
   defaultSettings,
   isSettingName,
@@ -18,7 +18,7 @@ import {
   SETTINGS,
   type Settings,
 } from './settings.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../common/suggest.js';
 
 export const LEVELS: readonly RuleLevel[] = ['off', 'error', 'warning', 'notice'];
 
@@ -179,15 +179,7 @@ function toLintConfig(raw: unknown): LintConfig {
 }
 
 function badConfig(location: Location, message: string): Finding {
-  const meta = requireRule('STW003');
-  return {
-    rule: meta.id,
-    name: meta.name,
-    severity: meta.defaultSeverity as Severity,
-    message,
-    file: location.file,
-    span: location.span,
-  };
+  return finding('STW003', location, message);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

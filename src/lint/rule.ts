@@ -4,7 +4,7 @@
  */
 import type { Finding, Severity } from '../common/findings.js';
 import type { Location, NodePath, Workflow } from '../workflow/model.js';
-import { requireRule, type RuleMeta } from '../common/rules.js';
+import { ruleMeta, type RuleId, type RuleMeta } from '../common/rules.js';
 import type { DependencyGraph } from './graph.js';
 import type { Settings } from './settings.js';
 
@@ -26,8 +26,8 @@ export interface LintRule {
   check(context: RuleContext): void;
 }
 
-export function defineRule(id: string, check: (context: RuleContext) => void): LintRule {
-  return { meta: requireRule(id), check };
+export function defineRule(id: RuleId, check: (context: RuleContext) => void): LintRule {
+  return { meta: ruleMeta(id), check };
 }
 
 /** Runs one rule; findings carry the rule's default severity (config is applied later). */

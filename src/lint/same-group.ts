@@ -4,7 +4,12 @@
  * Lint runs without a plan, so this is the pairwise test the grouping applies.
  */
 import { familyOf } from '../software/family.js';
-import { conflicts, ECOSYSTEMS, parseRequirement, type Requirement } from '../software/requirements.js';
+import {
+  conflicts,
+  ECOSYSTEMS,
+  parseRequirement,
+  type Requirement,
+} from '../software/requirements.js';
 import { runtimesCompatible } from '../software/version-order.js';
 import type { Step } from '../workflow/model.js';
 

@@ -6,8 +6,8 @@
  */
 import type { Finding, Span } from '../common/findings.js';
 import { splitLines } from '../workflow/source.js';
-import { requireRule, RULES, ruleByIdOrName } from '../common/rules.js';
-import { didYouMean } from './suggest.js';
+import { finding as ruleFinding, RULES, ruleByIdOrName } from '../common/rules.js';
+import { didYouMean } from '../common/suggest.js';
 
 /** One rule named in a suppression comment. */
 export interface SuppressedRule {
@@ -197,6 +197,5 @@ export function applySuppressions(
 }
 
 function problem(rule: 'STW001' | 'STW002', file: string, span: Span, message: string): Finding {
-  const meta = requireRule(rule);
-  return { rule, name: meta.name, severity: meta.defaultSeverity, message, file, span };
+  return ruleFinding(rule, { file, span }, message);
 }

@@ -2,8 +2,9 @@
  * Per-step facts the grouping needs: family, GPU flag, runtimes, parsed requirements, files and
  * the findings for anything that fails validation (rule STW410, at the exact list item).
  */
-import { showControlCharacters } from '../report/escape.js';
+import { oneLine } from '../common/text.js';
 import type { Finding } from '../common/findings.js';
+import { finding } from '../common/rules.js';
 import type { NodePath, Step, Workflow } from '../workflow/model.js';
 import { familyOf } from '../software/family.js';
 import { isImageReference } from '../software/image-ref.js';
@@ -17,7 +18,6 @@ import {
   type RuntimeKind,
 } from '../software/requirements.js';
 import type { Family } from './types.js';
-import * as invalidRequirement from './rules/invalid-requirement.js';
 
 export const RUNTIME_KINDS: readonly RuntimeKind[] = ['python', 'r', 'java'];
 
@@ -86,7 +86,7 @@ export function analyzeWorkflow(workflow: Workflow): Analysis {
   }
   const report = (path: NodePath, message: string) => {
     const at = workflow.source.locate(path);
-    findings.push(invalidRequirement.finding(at.file, at.span, message));
+    findings.push(finding('STW410', at, message));
   };
 
   const steps: AnalyzedStep[] = [];
@@ -172,10 +172,4 @@ export function analyzeWorkflow(workflow: Workflow): Analysis {
     steps.push(analyzed);
   });
   return { steps, external, findings };
-}
-
-/** Quote user text in a message on one line, shortened; control characters shown as `\xNN`. */
-export function oneLine(text: string): string {
-  const flat = showControlCharacters(String(text).replace(/[\r\n\t]+/g, ' '));
-  return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
 }

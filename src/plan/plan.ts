@@ -19,11 +19,11 @@ import {
 } from './grouping.js';
 import { isGroupName, isImageReference } from '../software/image-ref.js';
 import type { Requirement } from '../software/requirements.js';
-import * as forcedConflict from './rules/forced-conflict.js';
-import * as invalidRequirement from './rules/invalid-requirement.js';
-import type { DraftGroup, PlanRuleInput } from './rules/meta.js';
-import * as overBudget from './rules/over-budget.js';
-import * as overSplit from './rules/over-split.js';
+import { finding } from '../common/rules.js';
+import { rule as forcedConflict } from './rules/forced-conflict.js';
+import { rule as overBudget } from './rules/over-budget.js';
+import { rule as overSplit } from './rules/over-split.js';
+import type { DraftGroup, PlanRuleInput } from './rules/rule.js';
 import { baseImageBytes } from './sizes.js';
 import type { Baseline, Family, Plan, PlannedGroup, PlannedPackage } from './types.js';
 import { runtimesCompatible } from '../software/version-order.js';
@@ -46,14 +46,8 @@ export interface PlanResult {
   findings: Finding[];
 }
 
-/** Plan rules, in the order they run; each exports `meta` and `check`. */
+/** Plan rules, in the order they run. */
 export const PLAN_RULES = [forcedConflict, overBudget, overSplit] as const;
-export const PLAN_RULE_METAS = [
-  forcedConflict.meta,
-  overBudget.meta,
-  overSplit.meta,
-  invalidRequirement.meta,
-];
 
 const DEFAULT_BASES: Record<string, string> = table.defaultBaseImages;
 const DEFAULT_RUNTIMES: Record<string, string> = table.defaultRuntimes;
@@ -119,9 +113,9 @@ export function plan(workflow: Workflow, options: PlanOptions = {}): PlanResult 
     if (!isImageReference(resolved.image)) {
       const at = workflow.source.locate(resolved.path);
       findings.push(
-        invalidRequirement.finding(
-          at.file,
-          at.span,
+        finding(
+          'STW410',
+          at,
           `Group "${d.name}": base image "${resolved.image.replace(/[\r\n]+/g, ' ')}" is not a valid image reference.`,
         ),
       );
@@ -331,7 +325,7 @@ function renderDraft(d: DraftGroup, rc: RenderContext): PlannedGroup {
           'files',
           Math.max(i, 0),
         ]);
-        rc.findings.push(invalidRequirement.finding(at.file, at.span, message));
+        rc.findings.push(finding('STW410', at, message));
         blocked.push(message);
       }
     }

@@ -37,9 +37,3 @@ export function baseImageBytes(familyKey: string): number {
   const family = familyKey.replace(/-gpu$/, '');
   return (baseMB[familyKey] ?? baseMB[family] ?? 100) * MB;
 }
-
-/** `1.2 GB`, `350 MB`: short, for tables and messages. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
-  return `${Math.round(bytes / MB)} MB`;
-}

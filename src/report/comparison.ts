@@ -5,7 +5,8 @@
  */
 import type { Plan } from '../plan/types.js';
 import type { Workflow } from '../workflow/model.js';
-import { formatSize } from '../common/units.js';
+import { formatBytes } from '../common/units.js';
+import { codeCell, escapeCell } from './escape.js';
 
 export interface ComparisonSide {
   /** Distinct images a node pulls for one run. */
@@ -101,16 +102,8 @@ export function compareImages(
   };
 }
 
-/** Markdown table cells: a pipe or a newline would break the table. */
-function cell(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/[\r\n]+/g, ' ');
-}
-
 function bytes(side: ComparisonSide): string {
-  return `${side.estimated ? '~' : ''}${formatSize(side.bytes)}`;
+  return `${side.estimated ? '~' : ''}${formatBytes(side.bytes)}`;
 }
 
 /** The comparison as markdown: a summary table, then one row per step. */
@@ -129,13 +122,13 @@ export function comparisonMarkdown(c: Comparison): string {
   ];
   if (c.before.stepsWithoutImage.length > 0) {
     lines.push(
-      `Steps without a declared image today: ${c.before.stepsWithoutImage.map((s) => `\`${cell(s)}\``).join(', ')}.`,
+      `Steps without a declared image today: ${c.before.stepsWithoutImage.map((s) => codeCell(s)).join(', ')}.`,
     );
   }
   lines.push('', '| step | current image | planned image |', '| --- | --- | --- |');
   for (const row of c.steps) {
     lines.push(
-      `| ${cell(row.step)} | ${row.current ? `\`${cell(row.current)}\`` : '—'} | ${row.planned ? `\`${cell(row.planned)}\`` : '—'} |`,
+      `| ${escapeCell(row.step)} | ${row.current ? codeCell(row.current) : '—'} | ${row.planned ? codeCell(row.planned) : '—'} |`,
     );
   }
   return `${lines.join('\n')}\n`;

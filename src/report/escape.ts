@@ -15,14 +15,10 @@ export function escapeCell(text: string): string {
     .replace(/\r\n|\r|\n/g, '<br>');
 }
 
-/** C0 and C1 control characters except tab and line feed (a spec may carry terminal escapes). */
-// eslint-disable-next-line no-control-regex
-export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
-/** Control characters shown as visible `\xNN` escapes, so text cannot drive a terminal. */
-export function showControlCharacters(text: string): string {
-  return text.replace(
-    CONTROL_CHARACTERS,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+/**
+ * Text shown as code inside a table cell. A Markdown code span would show the escapes literally,
+ * so this is an HTML `<code>` element around escaped text.
+ */
+export function codeCell(text: string): string {
+  return `<code>${escapeCell(text)}</code>`;
 }

@@ -3,7 +3,7 @@
  * with the lower bound and the two baselines (one image per step, one image for everything).
  */
 import { escapeCell } from './escape.js';
-import { formatBytes } from '../plan/sizes.js';
+import { formatBytes } from '../common/units.js';
 import type { Plan, PlannedGroup } from '../plan/types.js';
 
 function packagesOf(g: PlannedGroup): string {

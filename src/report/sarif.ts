@@ -16,10 +16,10 @@ export const TOOL_NAME = 'stowage';
 export const TOOL_INFORMATION_URI = 'https://github.com/stowage-dev/stowage';
 
 /** What SARIF needs of a rule: the catalogue's `RuleMeta` fits. */
-export type SarifRule = Pick<
-  RuleMeta,
-  'id' | 'name' | 'defaultSeverity' | 'description' | 'help' | 'docsUrl'
->;
+export type SarifRule = Omit<
+  Pick<RuleMeta, 'id' | 'name' | 'defaultSeverity' | 'description' | 'help' | 'docsUrl'>,
+  'id'
+> & { id: string };
 
 export interface SarifOptions {
   /** The rule catalogue (`RULES`); rules that findings use but the list lacks are added. */

@@ -4,7 +4,7 @@
  */
 import { countBySeverity, type Finding } from '../common/findings.js';
 import { splitLines } from '../workflow/source.js';
-import { CONTROL_CHARACTERS, showControlCharacters } from './escape.js';
+import { CONTROL_CHARACTERS, showControlCharacters } from '../common/text.js';
 
 export interface TextOptions {
   /** File text by the file name findings use; lines of files not given are not shown. */

@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
-import type { Finding } from '../common/findings.js';
+import type { Finding, Span } from '../common/findings.js';
+import { finding } from '../common/rules.js';
 import {
   emptySoftware,
   type Cluster,
@@ -35,7 +36,9 @@ export interface LoadResult {
   findings: Finding[];
 }
 
-export const SCHEMA_RULE = { rule: 'STW100', name: 'schema' } as const;
+function schemaFinding(file: string, span: Span, message: string): Finding {
+  return finding('STW100', { file, span }, message);
+}
 
 let validator: ValidateFunction | undefined;
 
@@ -76,13 +79,11 @@ function syntaxFinding(
   end = Math.min(Math.max(end, start + 1), Math.max(text.length, start));
   const first = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   const hint = YAML_HINTS[error.code];
-  return {
-    ...SCHEMA_RULE,
-    severity: 'error',
-    message: `YAML syntax error: ${first}${hint ? ` (${hint})` : ''}`,
+  return schemaFinding(
     file,
-    span: spanOf(lineCounter, start, end),
-  };
+    spanOf(lineCounter, start, end),
+    `YAML syntax error: ${first}${hint ? ` (${hint})` : ''}`,
+  );
 }
 
 /** The first key that repeats within one mapping (merge keys `<<` aside), with its range. */
@@ -122,13 +123,11 @@ export function loadSpecText(text: string, file: string): LoadResult {
     if (duplicate) {
       return {
         findings: [
-          {
-            ...SCHEMA_RULE,
-            severity: 'error',
-            message: `YAML syntax error: the key "${duplicate.key}" appears twice in the same mapping (${YAML_HINTS.DUPLICATE_KEY})`,
+          schemaFinding(
             file,
-            span: spanOf(lineCounter, duplicate.range[0], duplicate.range[1]),
-          },
+            spanOf(lineCounter, duplicate.range[0], duplicate.range[1]),
+            `YAML syntax error: the key "${duplicate.key}" appears twice in the same mapping (${YAML_HINTS.DUPLICATE_KEY})`,
+          ),
         ],
       };
     }
@@ -148,15 +147,7 @@ export function loadSpecText(text: string, file: string): LoadResult {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {
-      findings: [
-        {
-          ...SCHEMA_RULE,
-          severity: 'error',
-          message: `cannot read the YAML: ${message}`,
-          file,
-          span: source.locate([]).span,
-        },
-      ],
+      findings: [schemaFinding(file, source.locate([]).span, `cannot read the YAML: ${message}`)],
     };
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
@@ -168,13 +159,11 @@ export function loadSpecText(text: string, file: string): LoadResult {
           : 'a single value';
     return {
       findings: [
-        {
-          ...SCHEMA_RULE,
-          severity: 'error',
-          message: `a spec is a mapping with version, name and steps; this file is ${got}`,
+        schemaFinding(
           file,
-          span: source.locate([]).span,
-        },
+          source.locate([]).span,
+          `a spec is a mapping with version, name and steps; this file is ${got}`,
+        ),
       ],
     };
   }
@@ -183,13 +172,7 @@ export function loadSpecText(text: string, file: string): LoadResult {
   if (!check(data)) {
     for (const problem of explainSchemaErrors(check.errors ?? [], data)) {
       const location = source.locate(problem.path, problem.part);
-      findings.push({
-        ...SCHEMA_RULE,
-        severity: 'error',
-        message: problem.message,
-        file: location.file,
-        span: location.span,
-      });
+      findings.push(finding('STW100', location, problem.message));
     }
   }
   return { workflow: toWorkflow(data as Record<string, unknown>, file, source), findings };

@@ -5,15 +5,16 @@
  * path of the node in the original document (e.g. `['steps', 'train', 'software', 'pip', 0]`),
  * so rules can point at any node without the model carrying positions on every field.
  */
-import type { Span } from '../common/findings.js';
+import type { Location } from '../common/findings.js';
+
+export type { Location };
+
+/** The formats Stowage reads: its own spec and the pipelines it imports. */
+export const WORKFLOW_FORMATS = ['stowage', 'nextflow', 'snakemake', 'cwl'] as const;
+export type WorkflowFormat = (typeof WORKFLOW_FORMATS)[number];
 
 /** A path to a node in the source document: mapping keys and sequence indexes. */
 export type NodePath = readonly (string | number)[];
-
-export interface Location {
-  file: string;
-  span: Span;
-}
 
 /**
  * Finds where a node came from. `part: 'key'` asks for the mapping key of the node (useful for
@@ -149,7 +150,7 @@ export interface Workflow {
   /** The main file the workflow was read from (repository-relative when known). */
   file: string;
   /** The format it was read from. */
-  format: 'stowage' | 'nextflow' | 'snakemake' | 'cwl';
+  format: WorkflowFormat;
   source: SourceLocator;
 }
 

@@ -1,6 +1,6 @@
 /** STW502 exceeds-cluster: a request beyond the cluster's node limits or walltime. */
 import type { Cluster, Resources } from '../../workflow/model.js';
-import { formatDuration, formatSize } from '../../common/units.js';
+import { formatDuration, formatBytes } from '../../common/units.js';
 import { defineRule } from '../rule.js';
 
 const LIMITS: readonly {
@@ -10,7 +10,7 @@ const LIMITS: readonly {
   format: (n: number) => string;
 }[] = [
   { request: 'cpus', limit: 'maxCpus', label: 'CPUs per node', format: String },
-  { request: 'memory', limit: 'maxMemory', label: 'memory per node', format: formatSize },
+  { request: 'memory', limit: 'maxMemory', label: 'memory per node', format: formatBytes },
   { request: 'time', limit: 'maxTime', label: 'walltime', format: formatDuration },
   { request: 'gpus', limit: 'gpus', label: 'GPUs per node', format: String },
 ];

@@ -2,7 +2,7 @@
  * STW101 unknown-reference: a step input that names no workflow input and no step output, or a
  * desired output that names no step output. Messages suggest the closest existing name.
  */
-import { closest } from '../suggest.js';
+import { closest } from '../../common/suggest.js';
 import type { DependencyGraph } from '../graph.js';
 import { defineRule } from '../rule.js';
 

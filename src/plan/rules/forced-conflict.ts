@@ -4,16 +4,11 @@
  */
 import type { Finding } from '../../common/findings.js';
 import { GroupState } from '../grouping.js';
-import { makeFinding, type PlanRuleInput, type PlanRuleMeta } from './meta.js';
+import { reportAt, type PlanRule, type PlanRuleInput } from './rule.js';
 
-export const meta: PlanRuleMeta = {
-  id: 'STW404',
-  name: 'forced-conflict',
-  severity: 'error',
-  description: 'A pinned group holds steps whose requirements conflict.',
-};
+export const rule: PlanRule = { id: 'STW404', check };
 
-export function check({ workflow, groups, ctx }: PlanRuleInput): Finding[] {
+function check({ workflow, groups, ctx }: PlanRuleInput): Finding[] {
   const findings: Finding[] = [];
   for (const group of groups) {
     if (!group.pinned) continue;
@@ -41,7 +36,7 @@ export function check({ workflow, groups, ctx }: PlanRuleInput): Finding[] {
         const message =
           `Pinned group "${group.name}" holds steps "${earlier.step.id}" and "${later.step.id}", but ${why}. ` +
           `Move one of them out of the pin or align the versions.`;
-        findings.push(makeFinding(meta, workflow, path, message));
+        findings.push(reportAt(rule.id, workflow, path, message));
         // An image that installs both sides of a conflict would fail (or lie): do not render it.
         group.blockedBy = [...(group.blockedBy ?? []), message];
         break;

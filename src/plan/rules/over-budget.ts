@@ -3,17 +3,12 @@
  * group that is too big, or a single step that is too big even on its own.
  */
 import type { Finding } from '../../common/findings.js';
-import { formatBytes } from '../sizes.js';
-import { makeFinding, type PlanRuleInput, type PlanRuleMeta } from './meta.js';
+import { formatBytes } from '../../common/units.js';
+import { reportAt, type PlanRule, type PlanRuleInput } from './rule.js';
 
-export const meta: PlanRuleMeta = {
-  id: 'STW405',
-  name: 'over-budget',
-  severity: 'warning',
-  description: 'A group cannot fit the size budget.',
-};
+export const rule: PlanRule = { id: 'STW405', check };
 
-export function check({ workflow, groups, ctx }: PlanRuleInput): Finding[] {
+function check({ workflow, groups, ctx }: PlanRuleInput): Finding[] {
   if (!Number.isFinite(ctx.budget)) return [];
   const findings: Finding[] = [];
   for (const group of groups) {
@@ -27,8 +22,8 @@ export function check({ workflow, groups, ctx }: PlanRuleInput): Finding[] {
     const figures = `estimated at ${formatBytes(size)}, over the size budget of ${formatBytes(ctx.budget)}${heaviest ? ` (heaviest: ${heaviest})` : ''}`;
     if (group.pinned) {
       findings.push(
-        makeFinding(
-          meta,
+        reportAt(
+          rule.id,
           workflow,
           ['containers', 'groups', group.name],
           `Pinned group "${group.name}" is ${figures}. Split the pin, raise containers.size-budget, or lighten its packages.`,
@@ -38,8 +33,8 @@ export function check({ workflow, groups, ctx }: PlanRuleInput): Finding[] {
     } else {
       const ids = group.state.members.map((m) => m.step.id);
       findings.push(
-        makeFinding(
-          meta,
+        reportAt(
+          rule.id,
           workflow,
           ['steps', ids[0]!, 'software'],
           `Group "${group.name}" (step${ids.length > 1 ? 's' : ''} ${ids.map((i) => `"${i}"`).join(', ')}) is ${figures}; ` +

@@ -3,17 +3,12 @@
  * base, no conflicting requirements, and together within the size budget.
  */
 import type { Finding } from '../../common/findings.js';
-import { formatBytes } from '../sizes.js';
-import { makeFinding, type PlanRuleInput, type PlanRuleMeta } from './meta.js';
+import { formatBytes } from '../../common/units.js';
+import { reportAt, type PlanRule, type PlanRuleInput } from './rule.js';
 
-export const meta: PlanRuleMeta = {
-  id: 'STW406',
-  name: 'over-split',
-  severity: 'notice',
-  description: 'Pinned groups could merge without conflict.',
-};
+export const rule: PlanRule = { id: 'STW406', check };
 
-export function check({ workflow, groups, ctx }: PlanRuleInput): Finding[] {
+function check({ workflow, groups, ctx }: PlanRuleInput): Finding[] {
   const findings: Finding[] = [];
   const pinned = groups.filter((g) => g.pinned);
   const reported = new Set<string>();
@@ -30,8 +25,8 @@ export function check({ workflow, groups, ctx }: PlanRuleInput): Finding[] {
         ? `, ${formatBytes(merged.size)} together (budget ${formatBytes(ctx.budget)})`
         : '';
       findings.push(
-        makeFinding(
-          meta,
+        reportAt(
+          rule.id,
           workflow,
           ['containers', 'groups', b.name],
           `Pinned groups "${a.name}" and "${b.name}" could be one image: same family (${a.classKey}), same base, no conflicting requirements${within}. ` +

@@ -6,11 +6,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Finding, Span } from '../../common/findings.js';
-import type { NodePath, RuleLevel, Step, Workflow } from '../model.js';
+import { finding, ruleMeta, type RuleId } from '../../common/rules.js';
+import type { NodePath, RuleLevel, Step, Workflow, WorkflowFormat } from '../model.js';
 import { emptySoftware } from '../model.js';
 import type { RecordedSource } from './locator.js';
 
-export type ImportFormat = 'nextflow' | 'snakemake' | 'cwl';
+/** A format read by an importer (every one but Stowage's own spec). */
+export type ImportFormat = Exclude<WorkflowFormat, 'stowage'>;
 
 /** Engine-side facts the exports need to address a step in its own engine. */
 export interface ImportOrigin {
@@ -32,14 +34,11 @@ export interface ImportResult {
   origin?: ImportOrigin;
 }
 
-export const IMPORT_ERROR = { rule: 'STW420', name: 'import-error' } as const;
-export const IMPORT_LIMIT = { rule: 'STW421', name: 'import-partial' } as const;
-
 const LINE_ONE: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
 
 /** A file the importer could not read or parse, or a part of it it could not understand. */
 export function importError(file: string, message: string, span: Span = LINE_ONE): Finding {
-  return { ...IMPORT_ERROR, severity: 'error', message, file, span };
+  return finding('STW420', { file, span }, message);
 }
 
 /**
@@ -47,7 +46,7 @@ export function importError(file: string, message: string, span: Span = LINE_ONE
  * import, not per step), or an entry the importer skipped.
  */
 export function importLimit(file: string, message: string, span: Span = LINE_ONE): Finding {
-  return { ...IMPORT_LIMIT, severity: 'notice', message, file, span };
+  return finding('STW421', { file, span }, message);
 }
 
 export function newStep(id: string): Step {
@@ -254,19 +253,17 @@ export function dockerImage(raw: string): string | undefined {
 
 /** A lint rule that cannot apply to a workflow read from some format, and why. */
 export interface RuleLimit {
-  rule: string;
-  name: string;
+  rule: RuleId;
   why: string;
 }
 
 /** Rules no imported format can feed: engines record neither durations nor economics. */
 export const IMPORTED_LIMITS: readonly RuleLimit[] = [
-  { rule: 'STW203', name: 'missing-duration', why: 'expected durations' },
-  { rule: 'STW301', name: 'missing-economics', why: 'the economics of automation' },
-  { rule: 'STW302', name: 'not-worth-automating', why: 'the economics of automation' },
+  { rule: 'STW203', why: 'expected durations' },
+  { rule: 'STW301', why: 'the economics of automation' },
+  { rule: 'STW302', why: 'the economics of automation' },
   {
     rule: 'STW409',
-    name: 'reuse-not-considered',
     why: '`based-on` (the pipeline is itself the existing workflow)',
   },
 ];
@@ -287,7 +284,7 @@ export function limitRules(
   const whys = [...new Set(limits.map((l) => l.why))];
   return importLimit(
     workflow.file,
-    `${formatName} does not record ${whys.join(', ')}, so ${limits.map((l) => `${l.rule} ${l.name}`).join(', ')} ` +
+    `${formatName} does not record ${whys.join(', ')}, so ${limits.map((l) => `${l.rule} ${ruleMeta(l.rule).name}`).join(', ')} ` +
       `are off for this workflow.${extra ? ` ${extra}` : ''} To get those checks, describe the workflow in a stowage.yml.`,
   );
 }

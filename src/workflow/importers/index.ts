@@ -12,16 +12,11 @@ import { importError, readTextFile, walkFiles, type ImportResult } from './commo
 import { importNextflow } from './nextflow.js';
 import { findSnakefile, importSnakemake } from './snakemake.js';
 
-export type WorkflowFormat = 'stowage' | 'nextflow' | 'snakemake' | 'cwl';
-export const WORKFLOW_FORMATS: readonly WorkflowFormat[] = [
-  'stowage',
-  'nextflow',
-  'snakemake',
-  'cwl',
-];
+import { WORKFLOW_FORMATS, type WorkflowFormat } from '../model.js';
+
+export { WORKFLOW_FORMATS, type WorkflowFormat };
 
 export type { ImportOrigin, ImportResult } from './common.js';
-export { IMPORT_ERROR, IMPORT_LIMIT } from './common.js';
 
 function isDir(path: string): boolean {
   try {

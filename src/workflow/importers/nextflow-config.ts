@@ -12,7 +12,8 @@ import {
   tokenizeGroovy,
   type Token,
 } from './groovy.js';
-import { durationUnit, memoryUnit, parseDuration, parseMemory } from './units.js';
+import { durationUnit, parseDuration } from '../../common/units.js';
+import { memoryUnit, parseMemory } from './units.js';
 import type { OffsetMapper } from './locator.js';
 
 export type ResourceKey = 'cpus' | 'memory' | 'time' | 'accelerator';

@@ -121,15 +121,13 @@ export function importNextflow(dir: string, options: NextflowOptions = {}): Impo
           ...IMPORTED_LIMITS,
           {
             rule: 'STW104',
-            name: 'dead-step',
             why: 'desired results (processes exchange channels, not file paths)',
           },
           {
             rule: 'STW105',
-            name: 'no-desired-output',
             why: 'desired results (processes exchange channels, not file paths)',
           },
-          { rule: 'STW106', name: 'unused-input', why: 'workflow inputs' },
+          { rule: 'STW106', why: 'workflow inputs' },
         ],
         'Steps are wired only where a workflow passes `PROCESS.out.<emit>` to another process.',
       ),

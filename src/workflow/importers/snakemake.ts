@@ -23,7 +23,8 @@ import {
   type ImportResult,
 } from './common.js';
 import { OffsetMapper, RecordedSource } from './locator.js';
-import { MIB, parseDuration, parseMemory } from './units.js';
+import { parseDuration } from '../../common/units.js';
+import { MIB, parseMemory } from './units.js';
 
 export interface SnakemakeOptions {
   root?: string;

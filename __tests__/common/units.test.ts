@@ -1,4 +1,4 @@
-import { formatDuration, formatSize, parseDuration, parseSize } from '../../src/common/units.js';
+import { formatDuration, formatBytes, parseDuration, parseSize } from '../../src/common/units.js';
 
 describe('parseDuration', () => {
   test.each([
@@ -11,6 +11,13 @@ describe('parseDuration', () => {
     ['2 hours', 7200],
     ['10min', 600],
     ['1w', 604800],
+    ['1d 6h', 108000],
+    ['2.h', 7200],
+    ['500ms', 0.5],
+    ['30:00', 1800],
+    ['02:30:00', 9000],
+    ['1-12:00', 129600],
+    ['1-00:00:30', 86430],
     [45, 45],
     [0, 0],
   ])('%p is %p seconds', (input, seconds) => {
@@ -52,7 +59,18 @@ test('formatters read back as people write them', () => {
   expect(formatDuration(5400)).toBe('1h30m');
   expect(formatDuration(45)).toBe('45s');
   expect(formatDuration(90061)).toBe('1d1h1m');
-  expect(formatSize(2e9)).toBe('2.0 GB');
-  expect(formatSize(999)).toBe('999 B');
-  expect(parseSize(formatSize(3.5e9).replace(' ', ''))).toBe(3.5e9);
+  expect(parseSize(formatBytes(3.5e9).replace(' ', ''))).toBe(3.5e9);
+});
+
+test.each([
+  [0, '0 B'],
+  [999, '999 B'],
+  [1500, '1.5 KB'],
+  [260e6, '260 MB'],
+  [9.96e6, '10 MB'],
+  [2e9, '2.0 GB'],
+  [2.44e9, '2.4 GB'],
+  [12.3e9, '12 GB'],
+])('formatBytes(%p) is %p', (bytes, text) => {
+  expect(formatBytes(bytes)).toBe(text);
 });

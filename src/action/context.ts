@@ -1,0 +1,75 @@
+/**
+ * What the build reads from the runner: the GitHub context as a `RunContext`, the cache mode the
+ * runner supports, and a build log that writes collapsible groups.
+ */
+import { randomUUID } from 'node:crypto';
+import * as core from '@actions/core';
+import type { BuildLog } from '../images/build.js';
+import type { CacheMode } from '../images/builder.js';
+import type { RunContext } from '../images/tags.js';
+
+/** `auto` cache: the GitHub Actions cache when the runtime token is there (JS actions get it), else inline. */
+export function resolveCacheMode(
+  cache: CacheMode | 'auto',
+  env: NodeJS.ProcessEnv = process.env,
+): CacheMode {
+  if (cache !== 'auto') return cache;
+  return env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL)
+    ? 'gha'
+    : 'inline';
+}
+
+/** The parts of `@actions/github`'s `context` the build reads. */
+export interface GithubContextLike {
+  eventName: string;
+  ref: string;
+  sha: string;
+  serverUrl?: string;
+  repo: { owner: string; repo: string };
+  payload: {
+    repository?: {
+      default_branch?: string;
+      full_name?: string;
+      license?: { spdx_id?: string } | null;
+    };
+    pull_request?: {
+      number?: number;
+      head?: { repo?: { full_name?: string; fork?: boolean } | null };
+    };
+  };
+}
+
+export function runContextFromGithub(ctx: GithubContextLike): RunContext {
+  const repository = `${ctx.repo.owner}/${ctx.repo.repo}`;
+  const head = ctx.payload.pull_request?.head?.repo;
+  const fromFork =
+    head !== undefined && (head === null || head.fork === true || head.full_name !== repository);
+  const spdx = ctx.payload.repository?.license?.spdx_id;
+  return {
+    eventName: ctx.eventName || undefined,
+    ref: ctx.ref || undefined,
+    sha: ctx.sha || undefined,
+    defaultBranch: ctx.payload.repository?.default_branch,
+    repository,
+    serverUrl: ctx.serverUrl,
+    fromFork,
+    pullRequest: ctx.payload.pull_request?.number,
+    license: spdx && spdx !== 'NOASSERTION' ? spdx : undefined,
+  };
+}
+
+/** Build output in collapsible log groups; progress lines outside them. */
+export const actionLog: BuildLog = {
+  info: (m) => core.info(m),
+  warning: (m) => core.warning(m),
+  group: (title, lines) => {
+    core.startGroup(title);
+    // Build output is the project's, not ours: stop the runner from reading `::…::` lines in it
+    // as workflow commands (a RUN step could otherwise annotate, mask or set state).
+    const token = randomUUID();
+    core.info(`::stop-commands::${token}`);
+    for (const line of lines) for (const part of line.split(/\r?\n/)) core.info(part);
+    core.info(`::${token}::`);
+    core.endGroup();
+  },
+};

@@ -1,0 +1,71 @@
+/**
+ * A build run for people: the closing table in a terminal and the job summary's "Images" section.
+ * One line per group; a failed group shows the one line of its error that says why (the whole
+ * tool output is in the group's log above it, printed once).
+ */
+import { formatBytes } from '../common/units.js';
+import type { BuildResult } from '../images/build.js';
+import { codeCell, escapeCell } from './escape.js';
+
+const STATUS_TEXT: Record<BuildResult['status'], string> = {
+  built: '🔨 built',
+  skipped: '⏭️ skipped (unchanged)',
+  failed: '❌ failed',
+};
+
+function size(bytes: number | undefined): string {
+  return bytes === undefined ? '—' : formatBytes(bytes);
+}
+
+/** The first line of an error: the reason (see `BuildError`). */
+export function reasonOf(error: string | undefined): string {
+  return (error ?? '').split('\n')[0]!.trim();
+}
+
+function counts(results: readonly BuildResult[]): string {
+  const n = (s: BuildResult['status']): number => results.filter((r) => r.status === s).length;
+  return `${n('built')} built, ${n('skipped')} skipped, ${n('failed')} failed.`;
+}
+
+/** The terminal's closing table: status, group, image reference, real size; a reason for failures. */
+export function buildTable(results: readonly BuildResult[]): string {
+  const lines: string[] = [];
+  for (const r of results) {
+    const ref = r.digest
+      ? `${r.image}@${r.digest}`
+      : r.tags[0]
+        ? `${r.image}:${r.tags[0]}`
+        : r.image;
+    lines.push(`${r.status.padEnd(7)} ${r.group.padEnd(16)} ${ref}  ${size(r.size)}`.trimEnd());
+    if (r.status === 'failed') lines.push(`        ${reasonOf(r.error)}`);
+  }
+  lines.push(counts(results));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The job summary's build section: a row per group, then the reasons of failures. */
+export function buildSummaryMarkdown(results: readonly BuildResult[]): string {
+  const lines = [
+    '### Images',
+    '',
+    '| group | status | image | digest | size (real / estimated) | duration |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of results) {
+    const digest = r.digest ? `\`${r.digest.slice(0, 19)}…\`` : '—';
+    const status =
+      STATUS_TEXT[r.status] + (r.status !== 'failed' && !r.pushed ? ', not pushed' : '');
+    const tags = r.tags.map((t) => codeCell(t)).join(' ');
+    lines.push(
+      `| ${escapeCell(r.group)} | ${status} | ${codeCell(r.image)} ${tags} | ${digest} | ${size(r.size)} / ${size(r.estimatedSize)} | ${(r.durationMs / 1000).toFixed(1)} s |`,
+    );
+  }
+  const failed = results.filter((r) => r.error);
+  if (failed.length > 0) {
+    lines.push('', '**Failures**', '');
+    for (const r of failed)
+      lines.push(`- **${escapeCell(r.group)}**: ${escapeCell(reasonOf(r.error))}`);
+  }
+  lines.push('', counts(results));
+  return `${lines.join('\n')}\n`;
+}
