@@ -9,4 +9,9 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 30000,
+  // Temporary folders go with their test file; the run fails when any is left in /tmp.
+  setupFilesAfterEnv: ['<rootDir>/__tests__/helpers/cleanup.ts'],
+  globalSetup: '<rootDir>/__tests__/helpers/tmp-before.mjs',
+  globalTeardown: '<rootDir>/__tests__/helpers/tmp-after.mjs',
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
 };

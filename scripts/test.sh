@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-system-deps.sh
 npm ci --no-audit --no-fund
 results="$(mktemp)"
+trap 'rm -f "$results"' EXIT
 status=0
 npm test -- --json --outputFile="$results" "$@" || status=$?
 node -e '

@@ -1,10 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+
 import path from 'node:path';
+
 import { main, type Io } from '../../src/cli/main.js';
 import { contentHashTag } from '../../src/images/tags.js';
 import { FakeRegistry } from '../images/fake-registry.js';
 import { copyExamples, repoRoot } from '../helpers/run-action.js';
+import { tempDir } from '../helpers/temp.js';
 
 async function cli(
   cwd: string,
@@ -202,7 +205,7 @@ describe('stowage plan on imported pipelines and odd inputs', () => {
     '__tests__/fixtures/cwl/variant',
     '__tests__/fixtures/cwl/packed',
   ])('%s plans without errors, every group with a Dockerfile', async (pipeline) => {
-    const out = mkdtempSync(path.join(os.tmpdir(), 'stowage-import-'));
+    const out = tempDir('import');
     const { code, out: printed } = await cli(repoRoot, ['plan', pipeline, '--out-dir', out]);
     expect(printed).toMatch(/^0 errors, /m);
     expect(code).toBe(0);
@@ -226,7 +229,7 @@ describe('stowage plan on imported pipelines and odd inputs', () => {
   });
 
   test('a folder of no known format is a usage error (exit 2)', async () => {
-    const empty = mkdtempSync(path.join(os.tmpdir(), 'stowage-empty-'));
+    const empty = tempDir('empty');
     const { code, err } = await cli(empty, ['lint', '.']);
     expect(code).toBe(2);
     expect(err).toContain('cannot tell the workflow format of .');

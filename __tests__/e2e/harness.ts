@@ -8,7 +8,6 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -16,12 +15,12 @@ import {
   copyFileSync,
 } from 'node:fs';
 import { createServer, Socket, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { plan } from '../../src/plan/plan.js';
 import { loadSpecFile } from '../../src/workflow/load.js';
 import type { Plan } from '../../src/plan/types.js';
+import { tempDir as newTempDir } from '../helpers/temp.js';
 
 export const DOCKER = process.env.STOWAGE_DOCKER_BINARY ?? '/usr/bin/docker';
 export const BUSYBOX =
@@ -64,7 +63,7 @@ export async function freePort(): Promise<number> {
 }
 
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `stowage-e2e-${prefix}-`));
+  return newTempDir(`e2e-${prefix}`);
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

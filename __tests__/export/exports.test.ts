@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as cwl from 'cwl-ts-auto';
 import { parse } from 'yaml';
@@ -18,6 +17,7 @@ import { slurmTime } from '../../src/export/slurm.js';
 import { importWorkflow } from '../../src/workflow/importers/index.js';
 import { newStep, newWorkflow } from '../../src/workflow/importers/common.js';
 import { RecordedSource } from '../../src/workflow/importers/locator.js';
+import { tempDir } from '../helpers/temp.js';
 
 const FIX = '__tests__/fixtures';
 const digest = (n: number): string => `sha256:${n.toString(16).padStart(64, '0')}`;
@@ -302,7 +302,7 @@ describe('Slurm export', () => {
 
 describe('exportImages', () => {
   it('writes every engine under outDir/<engine> and reports pinning', () => {
-    const root = mkdtempSync(join(tmpdir(), 'stowage-export-'));
+    const root = tempDir('export');
     const imported = importWorkflow(`${FIX}/cwl/variant`);
     const result = exportImages({
       engines: EXPORT_ENGINES,
@@ -332,7 +332,7 @@ describe('exportImages', () => {
   });
 
   it('fails when no step could be exported', () => {
-    const root = mkdtempSync(join(tmpdir(), 'stowage-export-'));
+    const root = tempDir('export');
     const imported = importWorkflow(`${FIX}/snakemake/calling`);
     const result = exportImages({
       engines: ['cwl'],

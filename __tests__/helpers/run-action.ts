@@ -3,15 +3,16 @@
  * environment variables, outputs and the job summary through the files GitHub provides.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+
+import { tempDir } from './temp.js';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 
 /** A throwaway copy of the examples, so runs that write `.stowage/` leave the checkout alone. */
 export function copyExamples(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'stowage-ws-'));
+  const dir = tempDir('ws');
   cpSync(path.join(repoRoot, 'examples'), path.join(dir, 'examples'), { recursive: true });
   return dir;
 }
@@ -49,7 +50,7 @@ export function runAction(
   inputs: Record<string, string>,
   options: { workspace?: string; env?: Record<string, string>; timeout?: number } = {},
 ): ActionRun {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'stowage-action-'));
+  const dir = tempDir('action');
   const outputFile = path.join(dir, 'output');
   const summaryFile = path.join(dir, 'summary');
   writeFileSync(outputFile, '');

@@ -7,14 +7,12 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import {
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildRequest, Builder } from '../../src/images/builder.js';
 import { imagesOutput, matrixOutput } from '../../src/images/outputs.js';
@@ -23,6 +21,7 @@ import { buildPlan, stageBuildContext, type BuildOptions } from '../../src/image
 import { contentHashTag, type RunContext } from '../../src/images/tags.js';
 import type { Plan, PlannedGroup } from '../../src/plan/types.js';
 import { FakeRegistry } from './fake-registry.js';
+import { tempDir } from '../helpers/temp.js';
 
 const dirs: string[] = [];
 const registries: FakeRegistry[] = [];
@@ -109,7 +108,7 @@ async function setup(failGroups: string[] = []): Promise<{
 }> {
   const reg = await new FakeRegistry().start();
   registries.push(reg);
-  const workspace = mkdtempSync(join(tmpdir(), 'stowage-run-'));
+  const workspace = tempDir('run');
   dirs.push(workspace);
   const builder = new RecordingBuilder(reg, failGroups);
   return {
@@ -229,7 +228,7 @@ describe('buildPlan', () => {
 
   test('a context file that links outside the repository is refused', async () => {
     const { options, workspace } = await setup();
-    const outside = mkdtempSync(join(tmpdir(), 'stowage-outside-'));
+    const outside = tempDir('outside');
     dirs.push(outside);
     writeFileSync(join(outside, 'secret.txt'), 'host secret\n');
     mkdirSync(join(workspace, 'wf'), { recursive: true });
@@ -279,7 +278,7 @@ test.each([
   ['context', '../outside.txt'],
   ['context', '/etc/passwd'],
 ])('stageBuildContext refuses a %s file %j', (kind, name) => {
-  const dir = mkdtempSync(join(tmpdir(), 'stowage-gen-'));
+  const dir = tempDir('gen');
   dirs.push(dir);
   const g = group('python', 'a');
   if (kind === 'generated') g.generated = { Dockerfile: 'FROM x\n', [name]: 'x' };

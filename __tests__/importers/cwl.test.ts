@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { importCwl } from '../../src/workflow/importers/cwl.js';
+import { tempDir } from '../helpers/temp.js';
 
 const ROOT = process.cwd();
 const REL = '__tests__/fixtures/cwl/variant';
@@ -121,7 +121,7 @@ describe('importCwl on a packed $graph', () => {
 });
 
 describe('importCwl on broken documents', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'stowage-cwl-'));
+  const dir = tempDir('cwl');
 
   it('reports a syntax error at its position', () => {
     writeFileSync(join(dir, 'bad.cwl'), 'cwlVersion: v1.2\nclass: Workflow\nsteps: [unclosed\n');

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectFormat, importWorkflow } from '../../src/workflow/importers/index.js';
+import { tempDir } from '../helpers/temp.js';
 
 const FIX = '__tests__/fixtures';
 
@@ -67,7 +67,7 @@ describe('importWorkflow', () => {
   });
 
   it('makes paths relative to the given root', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stowage-import-'));
+    const dir = tempDir('import');
     writeFileSync(
       join(dir, 'Snakefile'),
       'rule a:\n    output: "a.txt"\n    shell: "touch {output}"\n',

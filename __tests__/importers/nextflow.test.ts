@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { importNextflow } from '../../src/workflow/importers/nextflow.js';
+import { tempDir } from '../helpers/temp.js';
 
 const ROOT = process.cwd();
 const PIPELINE = resolve('__tests__/fixtures/nextflow/nf-core-mini');
@@ -9,7 +9,7 @@ const REL = '__tests__/fixtures/nextflow/nf-core-mini';
 const GB = 1024 ** 3;
 
 function tempPipeline(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'stowage-nf-'));
+  const dir = tempDir('nf');
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), text);

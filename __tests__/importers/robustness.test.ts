@@ -1,10 +1,11 @@
 /** Importers read files users did not write for Stowage: any text gives findings, never a crash. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
+
 import { GroovySyntaxError, tokenizeGroovy } from '../../src/workflow/importers/groovy.js';
 import { importWorkflow } from '../../src/workflow/importers/index.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** Text made of the characters that matter to the parsers, so the fuzzer hits their edges. */
 const sourceText = fc
@@ -78,7 +79,7 @@ describe('robustness', () => {
     ['snakemake', 'Snakefile'],
     ['cwl', 'workflow.cwl'],
   ] as const)('the %s importer turns any %s into a result', (format, name) => {
-    const dir = mkdtempSync(join(tmpdir(), `stowage-fuzz-${format}-`));
+    const dir = tempDir(`fuzz-${format}`);
     fc.assert(
       fc.property(sourceText, (text) => {
         writeFileSync(join(dir, name), text);

@@ -1,14 +1,14 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { importSnakemake, patternsMatch } from '../../src/workflow/importers/snakemake.js';
+import { tempDir } from '../helpers/temp.js';
 
 const ROOT = process.cwd();
 const REL = '__tests__/fixtures/snakemake/calling/workflow';
 const MIB = 1024 ** 2;
 
 function tempWorkflow(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'stowage-smk-'));
+  const dir = tempDir('smk');
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), text);

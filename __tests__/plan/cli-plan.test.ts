@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dirname } from 'node:path';
 import { contextReader, writePlanFiles } from '../../src/app/plan-files.js';
@@ -24,9 +23,10 @@ function runPlanCommand(
   return result;
 }
 import { step, workflow } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 function project() {
-  const root = mkdtempSync(join(tmpdir(), 'stowage-plan-'));
+  const root = tempDir('plan');
   mkdirSync(join(root, 'flow', 'scripts', 'lib'), { recursive: true });
   writeFileSync(join(root, 'flow', 'scripts', 'a.py'), 'print(1)\n');
   writeFileSync(join(root, 'flow', 'scripts', 'lib', 'util.py'), 'X = 1\n');

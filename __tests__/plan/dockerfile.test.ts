@@ -1,24 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shellQuote } from '../../src/common/shell.js';
 import {
   dockerString,
   renderEntrypoint,
-  shellQuote,
   substitutePlaceholders,
 } from '../../src/plan/dockerfile.js';
 import { plan } from '../../src/plan/plan.js';
 import { loadSpecText } from '../../src/workflow/load.js';
 import { step } from './helpers.js';
+import { tempDir } from '../helpers/temp.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixture = join(here, '..', 'fixtures', 'plan', 'golden');
@@ -93,7 +86,7 @@ describe('golden Dockerfiles', () => {
 });
 
 describe('the entrypoint dispatcher, run for real with sh', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'stowage-entry-'));
+  const dir = tempDir('entry');
   const write = (name: string, text: string) => {
     const path = join(dir, name);
     writeFileSync(path, text);

@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
 import {
   commentBody,
   DEFAULT_MARKER,
@@ -11,6 +12,7 @@ import {
   type PullRequestTarget,
 } from '../../src/action/comment.js';
 import { FakeGitHub } from './github-api-fake.js';
+import { tempDir } from '../helpers/temp.js';
 
 const github = new FakeGitHub();
 beforeAll(() => github.start());
@@ -244,7 +246,7 @@ function prEvent(head: string | null, base: string, number: number) {
 }
 
 function writeEvent(payload: unknown): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'stowage-event-'));
+  const dir = tempDir('event');
   const file = path.join(dir, 'event.json');
   writeFileSync(file, JSON.stringify(payload));
   return file;

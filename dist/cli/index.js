@@ -20526,7 +20526,6 @@ class RegistryError extends Error {
 }
 const TRANSIENT_CODES = new Set([
     'ECONNRESET',
-    'ECONNREFUSED',
     'EPIPE',
     'ETIMEDOUT',
     'EAI_AGAIN',
@@ -25023,120 +25022,142 @@ function normalizeContextPath(path) {
         .join('/');
 }
 function analyzeWorkflow(workflow) {
-    const findings = [];
-    // Large specs repeat the same requirement text many times: parse each once.
-    const parsedCache = new Map();
-    const parse = (eco, text) => {
-        const key = `${eco}\0${text}`;
-        let hit = parsedCache.get(key);
-        if (hit === undefined)
-            parsedCache.set(key, (hit = parseRequirement(eco, text)));
-        return hit;
-    };
-    const pinNames = new Set(workflow.containers.groups.map((g) => g.name));
-    const pinOf = new Map();
-    for (const pin of workflow.containers.groups) {
-        for (const id of pin.steps)
-            if (!pinOf.has(id))
-                pinOf.set(id, pin.name);
-    }
-    const report = (path, message) => {
-        const at = workflow.source.locate(path);
-        findings.push(finding('STW410', at, message));
-    };
+    const ctx = new AnalysisContext(workflow);
     const steps = [];
     const external = [];
     workflow.steps.forEach((step, index) => {
-        const { family, gpu } = familyOf(step, pinNames);
+        const { family, gpu } = familyOf(step, ctx.pinNames);
         if (family === 'external') {
             if (isImageReference(step.container))
                 external.push({ step: step.id, image: step.container });
-            else {
-                report(['steps', step.id, 'container'], `Step "${step.id}": container "${step.container}" is neither \`auto\`, a pinned group, nor a valid image reference.`);
-            }
+            else
+                ctx.report(['steps', step.id, 'container'], `Step "${step.id}": container "${step.container}" is neither \`auto\`, a pinned group, nor a valid image reference.`);
             return;
         }
-        const pin = pinOf.get(step.id) ?? (pinNames.has(step.container) ? step.container : undefined);
+        const pin = ctx.pinOf.get(step.id) ?? (ctx.pinNames.has(step.container) ? step.container : undefined);
         if (family === 'none' && pin === undefined)
             return;
-        const analyzed = {
-            step,
-            index,
-            family: family === 'none' ? 'native' : family,
-            gpu,
-            classKey: `${family === 'none' ? 'native' : family}${gpu ? '-gpu' : ''}`,
-            runtimes: {},
-            requirements: [],
-            files: [],
-            invalid: [],
-        };
-        if (pin !== undefined)
-            analyzed.pin = pin;
-        const bad = (path, message) => {
-            analyzed.invalid.push(message);
-            report(path, message);
-        };
-        // Step ids name build scripts and dispatcher cases; the spec schema already restricts them,
-        // but other importers may not.
-        if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(step.id)) {
-            bad(['steps', step.id], `Step "${oneLine(step.id)}": its id may hold only letters, digits and . _ -.`);
-        }
-        for (const kind of RUNTIME_KINDS) {
-            const value = step.software[kind];
-            if (value === undefined)
-                continue;
-            const parsed = parseRuntime(kind, value);
-            if (parsed.ok)
-                analyzed.runtimes[kind] = parsed.version;
-            else
-                bad(['steps', step.id, 'software', kind], `Step "${step.id}": ${parsed.reason}.`);
-        }
-        if (analyzed.family === 'conda') {
-            // In a conda image the runtimes are conda packages, so they take part in the solve.
-            const runtimePackages = { python: 'python', r: 'r-base', java: 'openjdk' };
-            for (const kind of RUNTIME_KINDS) {
-                const version = analyzed.runtimes[kind];
-                if (version === undefined)
-                    continue;
-                const parsed = parse('conda', `${runtimePackages[kind]}=${version}`);
-                if (parsed.ok)
-                    analyzed.requirements.push(parsed);
-            }
-        }
-        for (const eco of ECOSYSTEMS) {
-            step.software[eco].forEach((text, i) => {
-                const parsed = parse(eco, text);
-                if (parsed.ok)
-                    analyzed.requirements.push(parsed);
-                else {
-                    bad(['steps', step.id, 'software', eco, i], `Step "${step.id}": ${eco} requirement "${oneLine(text)}" is refused: ${parsed.reason}. No image is rendered for its group until it is fixed.`);
-                }
-            });
-        }
-        step.software.files.forEach((path, i) => {
-            const problem = checkContextPath(path);
-            if (problem) {
-                bad(['steps', step.id, 'software', 'files', i], `Step "${step.id}": file "${oneLine(path)}" is refused: ${problem}.`);
-            }
-            else
-                analyzed.files.push(normalizeContextPath(path));
-        });
-        steps.push(analyzed);
+        const base = family === 'none' ? 'native' : family;
+        steps.push(analyzeStep(ctx, step, index, { family: base, gpu, pin }));
     });
-    return { steps, external, findings };
+    return { steps, external, findings: ctx.findings };
+}
+/** What every step's analysis shares: pins, one parse per distinct requirement, the findings. */
+class AnalysisContext {
+    workflow;
+    findings = [];
+    pinNames;
+    pinOf = new Map();
+    // Large specs repeat the same requirement text many times: parse each once.
+    parsed = new Map();
+    constructor(workflow) {
+        this.workflow = workflow;
+        this.pinNames = new Set(workflow.containers.groups.map((g) => g.name));
+        for (const pin of workflow.containers.groups) {
+            for (const id of pin.steps)
+                if (!this.pinOf.has(id))
+                    this.pinOf.set(id, pin.name);
+        }
+    }
+    parse(eco, text) {
+        const key = `${eco}\0${text}`;
+        let hit = this.parsed.get(key);
+        if (hit === undefined)
+            this.parsed.set(key, (hit = parseRequirement(eco, text)));
+        return hit;
+    }
+    report(path, message) {
+        this.findings.push(finding('STW410', this.workflow.source.locate(path), message));
+    }
+}
+/** One step's runtimes, requirements and files, each validated against its grammar. */
+function analyzeStep(ctx, step, index, kind) {
+    const analyzed = {
+        step,
+        index,
+        family: kind.family,
+        gpu: kind.gpu,
+        classKey: `${kind.family}${kind.gpu ? '-gpu' : ''}`,
+        runtimes: {},
+        requirements: [],
+        files: [],
+        invalid: [],
+    };
+    if (kind.pin !== undefined)
+        analyzed.pin = kind.pin;
+    const bad = (path, message) => {
+        analyzed.invalid.push(message);
+        ctx.report(path, message);
+    };
+    // Step ids name build scripts and dispatcher cases; the spec schema already restricts them,
+    // but other importers may not.
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(step.id)) {
+        bad(['steps', step.id], `Step "${oneLine(step.id)}": its id may hold only letters, digits and . _ -.`);
+    }
+    for (const kindName of RUNTIME_KINDS) {
+        const value = step.software[kindName];
+        if (value === undefined)
+            continue;
+        const parsed = parseRuntime(kindName, value);
+        if (parsed.ok)
+            analyzed.runtimes[kindName] = parsed.version;
+        else
+            bad(['steps', step.id, 'software', kindName], `Step "${step.id}": ${parsed.reason}.`);
+    }
+    if (analyzed.family === 'conda') {
+        // In a conda image the runtimes are conda packages, so they take part in the solve.
+        const runtimePackages = { python: 'python', r: 'r-base', java: 'openjdk' };
+        for (const kindName of RUNTIME_KINDS) {
+            const version = analyzed.runtimes[kindName];
+            if (version === undefined)
+                continue;
+            const parsed = ctx.parse('conda', `${runtimePackages[kindName]}=${version}`);
+            if (parsed.ok)
+                analyzed.requirements.push(parsed);
+        }
+    }
+    for (const eco of ECOSYSTEMS) {
+        step.software[eco].forEach((text, i) => {
+            const parsed = ctx.parse(eco, text);
+            if (parsed.ok)
+                analyzed.requirements.push(parsed);
+            else
+                bad(['steps', step.id, 'software', eco, i], `Step "${step.id}": ${eco} requirement "${oneLine(text)}" is refused: ${parsed.reason}. No image is rendered for its group until it is fixed.`);
+        });
+    }
+    step.software.files.forEach((path, i) => {
+        const problem = checkContextPath(path);
+        if (problem)
+            bad(['steps', step.id, 'software', 'files', i], `Step "${step.id}": file "${oneLine(path)}" is refused: ${problem}.`);
+        else
+            analyzed.files.push(normalizeContextPath(path));
+    });
+    return analyzed;
 }
 
 ;// CONCATENATED MODULE: ./src/plan/data/package-sizes.json
 const package_sizes_namespaceObject = /*#__PURE__*/JSON.parse('{"xk":{"pip":25,"conda":40,"apt":15,"npm":10,"maven":5,"cran":15,"bioconductor":40},"iT":150,"iu":{"D":60,"j":80},"rd":{"python":"docker.io/library/python:{python}-slim","python-gpu":"docker.io/library/python:{python}-slim","conda":"docker.io/mambaorg/micromamba:1.5.10","conda-gpu":"docker.io/mambaorg/micromamba:1.5.10","r":"docker.io/rocker/r-ver:{r}","jvm":"docker.io/library/eclipse-temurin:{java}-jre","native":"docker.io/library/debian:bookworm-slim","native-gpu":"docker.io/nvidia/cuda:12.4.1-runtime-ubuntu22.04","node":"docker.io/library/node:22-bookworm-slim","maven-builder":"docker.io/library/maven:3.9-eclipse-temurin-21"},"RJ":{"python":"3.12","r":"4.4.1","java":"21"},"a3":{"python":150,"python-gpu":150,"conda":130,"conda-gpu":130,"r":850,"jvm":270,"native":75,"native-gpu":2900,"node":200},"j6":{"pip:tensorflow":2200,"pip:tensorflow-gpu":2200,"pip:tensorflow-cpu":650,"pip:tf-nightly":2200,"pip:torch":4300,"pip:torchvision":30,"pip:torchaudio":20,"pip:jax":6,"pip:jaxlib":300,"pip:cupy-cuda12x":450,"pip:cupy-cuda11x":420,"pip:nvidia-cudnn-cu12":1300,"pip:nvidia-cublas-cu12":800,"pip:numpy":60,"pip:scipy":120,"pip:pandas":70,"pip:polars":120,"pip:pyarrow":180,"pip:scikit-learn":45,"pip:matplotlib":50,"pip:xarray":10,"pip:dask":15,"pip:netcdf4":20,"pip:h5py":25,"pip:zarr":5,"pip:opencv-python":180,"pip:opencv-python-headless":160,"pip:transformers":60,"pip:xgboost":500,"pip:lightgbm":15,"pip:numba":15,"pip:llvmlite":130,"pip:gdal":100,"pip:rasterio":90,"pip:geopandas":10,"pip:shapely":10,"pip:pysam":60,"pip:biopython":25,"conda:tensorflow":2000,"conda:pytorch":3500,"conda:pytorch-cuda":3000,"conda:cudatoolkit":2800,"conda:cuda-toolkit":4000,"conda:cuda-runtime":1500,"conda:cudnn":1000,"conda:python":110,"conda:r-base":300,"conda:numpy":40,"conda:gdal":350,"conda:libgdal":300,"conda:samtools":15,"conda:bcftools":15,"conda:gatk4":500,"conda:bwa":5,"conda:bowtie2":30,"conda:star":20,"conda:salmon":90,"conda:openjdk":330,"conda:mkl":700,"apt:default-jdk":400,"apt:default-jdk-headless":350,"apt:default-jre-headless":220,"apt:openjdk-17-jdk-headless":350,"apt:build-essential":250,"apt:cmake":40,"apt:git":40,"apt:gfortran":40,"apt:libopenmpi-dev":120,"apt:libhdf5-dev":60,"apt:libnetcdf-dev":40,"apt:libgdal-dev":350,"apt:gdal-bin":150,"apt:texlive-full":5500,"apt:cuda-toolkit-12-4":6000,"apt:libcudnn9-cuda-12":1000,"apt:r-base":250,"apt:python3":30,"npm:@mermaid-js/mermaid-cli":400,"npm:puppeteer":350,"npm:typescript":25,"maven:org.apache.spark:spark-core_2.13":60,"maven:org.broadinstitute:gatk":450,"cran:tidyverse":180,"cran:sf":120,"cran:terra":80,"cran:rstan":300,"cran:arrow":150,"bioconductor:DESeq2":200,"bioconductor:edgeR":60,"bioconductor:limma":20,"bioconductor:GenomicRanges":80,"bioconductor:Biostrings":90,"bioconductor:SingleCellExperiment":120,"bioconductor:BSgenome.Hsapiens.UCSC.hg38":900}}');
-;// CONCATENATED MODULE: ./src/plan/dockerfile.ts
-const ENTRYPOINT_SCRIPT = 'stowage-entrypoint.sh';
-/** Where `files:` are copied, the working directory of every step. */
-const APP_DIR = '/opt/stowage';
-const USER = '10001:10001';
+;// CONCATENATED MODULE: ./src/common/shell.ts
 /** POSIX single-quote: the only character that needs care inside '…' is the quote itself. */
 function shellQuote(value) {
     return `'${value.replace(/'/g, `'\\''`)}'`;
 }
+
+;// CONCATENATED MODULE: ./src/plan/dockerfile.ts
+/**
+ * Renders one group's Dockerfile and the files generated beside it, deterministically.
+ *
+ * Safety: every value that reaches a shell line is a requirement that passed its ecosystem's
+ * grammar (`requirements.ts`) and is also single-quoted; file paths passed `checkContextPath` and
+ * go into JSON-array `COPY`; label values are escaped; a step's `run` text never enters the
+ * Dockerfile — it goes into the generated `stowage-entrypoint.sh`, single-quoted. No heredocs, so
+ * any builder (classic docker, BuildKit, buildah) accepts the file.
+ */
+
+const ENTRYPOINT_SCRIPT = 'stowage-entrypoint.sh';
+/** Where `files:` are copied, the working directory of every step. */
+const APP_DIR = '/opt/stowage';
+const USER = '10001:10001';
 /** A Dockerfile double-quoted string (LABEL values): no newlines, no variable expansion. */
 function dockerString(value) {
     return `"${value.replace(/[\r\n]+/g, ' ').replace(/[\\"$]/g, '\\$&')}"`;
@@ -25311,51 +25332,80 @@ function renderEntrypoint(input) {
     out.push('  -h|--help|help)', '    list_steps', '    ;;', '  *)', ...passThrough.map((l) => `    ${l}`), `    echo "unknown step: $step" >&2`, '    list_steps >&2', '    exit 64', '    ;;', 'esac', '');
     return out.join('\n');
 }
+/**
+ * The group's Dockerfile and the files it copies in (entrypoint, build scripts, pom.xml): the
+ * Maven stage, the builder stage, then the image itself — system packages, language packages,
+ * the steps' files, the entrypoint, labels and a non-root user.
+ */
 function renderGroup(input) {
-    const { group } = input;
-    const family = group.family;
-    const packages = group.packages;
     const generated = {};
-    const builds = input.steps.filter((s) => (s.software.build ?? '').trim() !== '');
-    const hasMaven = packages.some((p) => p.ecosystem === 'maven');
-    const aptSpecs = packages.filter((p) => p.ecosystem === 'apt');
-    const helper = helperApt(family, packages).filter((h) => !aptSpecs.some((p) => p.name === h));
-    const aptLayers = layersOf(packages, 'apt');
-    if (helper.length > 0)
-        aptLayers.push(helper.sort(byText));
+    const aptLayers = systemLayers(input.group);
     const df = [
-        `# Generated by Stowage for workflow ${input.workflowName.replace(/[\r\n]+/g, ' ')}, group ${group.name}.`,
+        `# Generated by Stowage for workflow ${input.workflowName.replace(/[\r\n]+/g, ' ')}, group ${input.group.name}.`,
         '# Do not edit: change the spec and run `stowage plan` again.',
         '',
+        ...mavenStage(input, generated),
+        ...builderStage(input, aptLayers, generated),
+        ...runtimeBase(input, aptLayers),
+        ...packageLayers(input.group),
+        ...finalLayers(input, generated),
     ];
-    if (hasMaven) {
-        generated['pom.xml'] = renderPom(group.name, packages);
-        df.push(line(`FROM ${input.mavenImage} AS maven`), copy('pom.xml', '/stowage/pom.xml'), `RUN mvn -q -B -f /stowage/pom.xml dependency:copy-dependencies -DoutputDirectory=${APP_DIR}/lib && rm -rf /root/.m2`, '');
-    }
-    if (builds.length > 0) {
-        df.push(line(`FROM ${group.baseImage} AS builder`), 'USER root');
-        for (const layer of aptLayers)
-            df.push(aptLayer(layer));
-        for (const s of builds) {
-            const name = buildScriptName(s.id);
-            generated[name] = [
-                '#!/bin/sh',
-                `# Generated by Stowage: the build commands of step ${s.id}, run in the builder stage.`,
-                'set -eu',
-                substitutePlaceholders(s.software.build.trim(), input.placeholders),
-                '',
-            ].join('\n');
-            // The step's own files (sources) are there for its build, at the same paths as at run time.
-            for (const f of s.software.files) {
-                const path = input.files.find((x) => x === f.replace(/^\.\//, '').replace(/\/$/, ''));
-                if (path !== undefined)
-                    df.push(copy(path, `${APP_DIR}/${path}`));
-            }
-            df.push(copy(name, `/stowage/${name}`), line(`RUN sh /stowage/${name}`));
+    generated['Dockerfile'] = df.join('\n');
+    return Object.fromEntries(Object.entries(generated).sort(([a], [b]) => byText(a, b)));
+}
+/** apt packages in layers (shared first), plus what the family's base lacks for its ecosystems. */
+function systemLayers(group) {
+    const aptSpecs = group.packages.filter((p) => p.ecosystem === 'apt');
+    const helper = helperApt(group.family, group.packages).filter((h) => !aptSpecs.some((p) => p.name === h));
+    const layers = layersOf(group.packages, 'apt');
+    if (helper.length > 0)
+        layers.push(helper.sort(byText));
+    return layers;
+}
+/** A stage that resolves the `maven:` artifacts into a folder the image copies. */
+function mavenStage(input, generated) {
+    if (!input.group.packages.some((p) => p.ecosystem === 'maven'))
+        return [];
+    generated['pom.xml'] = renderPom(input.group.name, input.group.packages);
+    return [
+        line(`FROM ${input.mavenImage} AS maven`),
+        copy('pom.xml', '/stowage/pom.xml'),
+        `RUN mvn -q -B -f /stowage/pom.xml dependency:copy-dependencies -DoutputDirectory=${APP_DIR}/lib && rm -rf /root/.m2`,
+        '',
+    ];
+}
+/** A stage that runs each step's `build:` script; the image copies its /usr/local. */
+function builderStage(input, aptLayers, generated) {
+    const builds = input.steps.filter((s) => (s.software.build ?? '').trim() !== '');
+    if (builds.length === 0)
+        return [];
+    const df = [line(`FROM ${input.group.baseImage} AS builder`), 'USER root'];
+    for (const layer of aptLayers)
+        df.push(aptLayer(layer));
+    for (const s of builds) {
+        const name = buildScriptName(s.id);
+        generated[name] = [
+            '#!/bin/sh',
+            `# Generated by Stowage: the build commands of step ${s.id}, run in the builder stage.`,
+            'set -eu',
+            substitutePlaceholders(s.software.build.trim(), input.placeholders),
+            '',
+        ].join('\n');
+        // The step's own files (sources) are there for its build, at the same paths as at run time.
+        for (const f of s.software.files) {
+            const path = input.files.find((x) => x === f.replace(/^\.\//, '').replace(/\/$/, ''));
+            if (path !== undefined)
+                df.push(copy(path, `${APP_DIR}/${path}`));
         }
-        df.push('');
+        df.push(copy(name, `/stowage/${name}`), line(`RUN sh /stowage/${name}`));
     }
-    df.push(line(`FROM ${group.baseImage}`), 'USER root');
+    df.push('');
+    return df;
+}
+/** The image's base, its environment and system packages, and what the builder stage made. */
+function runtimeBase(input, aptLayers) {
+    const { family, packages } = input.group;
+    const df = [line(`FROM ${input.group.baseImage}`), 'USER root'];
     if (family === 'conda')
         df.push('ENV MAMBA_ROOT_PREFIX=/opt/conda PATH=/opt/conda/bin:$PATH');
     if (packages.some((p) => p.ecosystem === 'pip') && family !== 'python' && family !== 'conda') {
@@ -25364,8 +25414,14 @@ function renderGroup(input) {
     }
     for (const layer of aptLayers)
         df.push(aptLayer(layer));
-    if (builds.length > 0)
+    if (input.steps.some((s) => (s.software.build ?? '').trim() !== ''))
         df.push(copy('/usr/local', '/usr/local', 'builder'));
+    return df;
+}
+/** conda, pip, R, npm and Maven packages, each ecosystem's shared packages first. */
+function packageLayers(group) {
+    const { family, packages } = group;
+    const df = [];
     const condaLayers = layersOf(packages, 'conda');
     if (condaLayers.length > 0 && packages.some((p) => p.ecosystem === 'pip')) {
         if (!packages.some((p) => p.ecosystem === 'conda' && p.name === 'pip'))
@@ -25382,19 +25438,28 @@ function renderGroup(input) {
     for (const layer of layersOf(packages, 'npm')) {
         df.push(line(`RUN npm install -g ${layer.map(shellQuote).join(' ')} && npm cache clean --force`));
     }
-    if (hasMaven)
+    if (packages.some((p) => p.ecosystem === 'maven'))
         df.push(copy(`${APP_DIR}/lib`, `${APP_DIR}/lib`, 'maven'), `ENV CLASSPATH=${APP_DIR}/lib/*`);
-    for (const file of input.files)
-        df.push(copy(file, `${APP_DIR}/${file}`));
+    return df;
+}
+/** The steps' files, the entrypoint, the labels, the working folder and the non-root user. */
+function finalLayers(input, generated) {
+    const { group } = input;
     generated[ENTRYPOINT_SCRIPT] = renderEntrypoint(input);
-    df.push(copy(ENTRYPOINT_SCRIPT, `/usr/local/bin/${ENTRYPOINT_SCRIPT}`), `RUN mkdir -p ${APP_DIR} && chown -R ${USER} ${APP_DIR} && chmod 0755 /usr/local/bin/${ENTRYPOINT_SCRIPT}`, 
-    // Label values went through dockerString (no newline, no `$`), so the continuations are ours.
-    `LABEL org.opencontainers.image.title=${dockerString(group.name)} \\\n` +
-        `      org.opencontainers.image.description=${dockerString(`Stowage group ${group.name} of workflow ${input.workflowName}: steps ${group.steps.join(', ')}`)} \\\n` +
-        `      io.stowage.group=${dockerString(group.name)} \\\n` +
-        `      io.stowage.steps=${dockerString(group.steps.join(','))}`, `WORKDIR ${APP_DIR}`, `USER ${USER}`, `ENTRYPOINT ["/bin/sh", "/usr/local/bin/${ENTRYPOINT_SCRIPT}"]`, '');
-    generated['Dockerfile'] = df.join('\n');
-    return Object.fromEntries(Object.entries(generated).sort(([a], [b]) => byText(a, b)));
+    return [
+        ...input.files.map((file) => copy(file, `${APP_DIR}/${file}`)),
+        copy(ENTRYPOINT_SCRIPT, `/usr/local/bin/${ENTRYPOINT_SCRIPT}`),
+        `RUN mkdir -p ${APP_DIR} && chown -R ${USER} ${APP_DIR} && chmod 0755 /usr/local/bin/${ENTRYPOINT_SCRIPT}`,
+        // Label values went through dockerString (no newline, no `$`), so the continuations are ours.
+        `LABEL org.opencontainers.image.title=${dockerString(group.name)} \\\n` +
+            `      org.opencontainers.image.description=${dockerString(`Stowage group ${group.name} of workflow ${input.workflowName}: steps ${group.steps.join(', ')}`)} \\\n` +
+            `      io.stowage.group=${dockerString(group.name)} \\\n` +
+            `      io.stowage.steps=${dockerString(group.steps.join(','))}`,
+        `WORKDIR ${APP_DIR}`,
+        `USER ${USER}`,
+        `ENTRYPOINT ["/bin/sh", "/usr/local/bin/${ENTRYPOINT_SCRIPT}"]`,
+        '',
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/plan/sizes.ts
@@ -26047,19 +26112,45 @@ function plan_byText(a, b) {
 function plan(workflow, options = {}) {
     const analysis = analyzeWorkflow(workflow);
     const findings = [...analysis.findings];
-    const budget = workflow.containers.sizeBudget ?? Infinity;
-    const ctx = new PlanContext(budget, workflow.containers.packageSizes ?? {});
-    const classBase = (classKey) => baseImageBytes(classKey);
-    // 1. Pinned groups, in spec order; each holds exactly the steps pinned to it.
+    const ctx = new PlanContext(workflow.containers.sizeBudget ?? Infinity, workflow.containers.packageSizes ?? {});
+    const drafts = [...pinnedDrafts(workflow, analysis.steps, ctx)];
+    drafts.push(...colouredDrafts(analysis.steps, ctx, new Set(drafts.map((d) => d.name))));
+    drafts.sort((a, b) => a.first - b.first || plan_byText(a.name, b.name));
+    findings.push(...assignBaseImages(drafts, workflow, options));
+    const input = { workflow, groups: drafts, ctx };
+    for (const rule of PLAN_RULES)
+        findings.push(...rule.check(input));
+    const rc = {
+        workflow,
+        options,
+        placeholders: placeholdersOf(workflow),
+        mavenImage: options.baseImages?.['maven-builder'] ??
+            workflow.containers.baseImages['maven-builder'] ??
+            DEFAULT_BASES['maven-builder'],
+        findings,
+    };
+    const result = {
+        version: 1,
+        workflow: workflow.name,
+        context: contextOf(workflow.file),
+        groups: drafts.map((d) => renderDraft(d, rc)),
+        external: [...analysis.external].sort((a, b) => plan_byText(a.step, b.step)),
+        lowerBound: lowerBound(analysis.steps, ctx),
+        baselines: baselines(analysis.steps, ctx),
+    };
+    return { plan: result, findings: findings.sort(findings_compareFindings) };
+}
+/** Pinned groups, in spec order; each holds exactly the steps pinned to it. */
+function pinnedDrafts(workflow, steps, ctx) {
     const drafts = [];
     for (const pin of workflow.containers.groups) {
-        const members = analysis.steps.filter((s) => s.pin === pin.name);
+        const members = steps.filter((s) => s.pin === pin.name);
         if (members.length === 0)
             continue;
         const lead = members.find((m) => hasSoftware(m.step)) ?? members[0];
         const gpu = members.some((m) => m.gpu);
         const classKey = `${lead.family}${gpu ? '-gpu' : ''}`;
-        const state = new GroupState(classKey, classBase(classKey));
+        const state = new GroupState(classKey, baseImageBytes(classKey));
         for (const m of members)
             state.add(m, ctx);
         drafts.push({
@@ -26071,18 +26162,13 @@ function plan(workflow, options = {}) {
             first: members[0].index,
         });
     }
-    // 2. Everything else, class by class (family + GPU flag).
-    const classes = new Map();
-    for (const s of analysis.steps) {
-        if (s.pin !== undefined)
-            continue;
-        const list = classes.get(s.classKey) ?? [];
-        list.push(s);
-        classes.set(s.classKey, list);
-    }
-    const taken = new Set(drafts.map((d) => d.name));
-    for (const [classKey, steps] of classes) {
-        const states = colourClass(steps, classBase(classKey), ctx)
+    return drafts;
+}
+/** Every other step, class by class (family + GPU flag), coloured into groups; names not taken. */
+function colouredDrafts(steps, ctx, taken) {
+    const drafts = [];
+    for (const [classKey, members] of byClass(steps.filter((s) => s.pin === undefined))) {
+        const states = colourClass(members, baseImageBytes(classKey), ctx)
             .map((state) => ({ state, first: Math.min(...state.members.map((m) => m.index)) }))
             .sort((a, b) => a.first - b.first);
         let n = 1;
@@ -26094,46 +26180,35 @@ function plan(workflow, options = {}) {
             drafts.push({ name, pinned: false, classKey, baseImage: '', state, first });
         }
     }
-    drafts.sort((a, b) => a.first - b.first || plan_byText(a.name, b.name));
-    // 3. Base images.
+    return drafts;
+}
+function byClass(steps) {
+    const classes = new Map();
+    for (const s of steps) {
+        const list = classes.get(s.classKey) ?? [];
+        list.push(s);
+        classes.set(s.classKey, list);
+    }
+    return classes;
+}
+/** Each draft's base image; an invalid reference is a finding (the group is blocked later). */
+function assignBaseImages(drafts, workflow, options) {
+    const findings = [];
     for (const d of drafts) {
         const resolved = resolveBaseImage(d, workflow, options);
         d.baseImage = resolved.image;
         if (!isImageReference(resolved.image)) {
-            const at = workflow.source.locate(resolved.path);
-            findings.push(finding('STW410', at, `Group "${d.name}": base image "${resolved.image.replace(/[\r\n]+/g, ' ')}" is not a valid image reference.`));
+            findings.push(finding('STW410', workflow.source.locate(resolved.path), `Group "${d.name}": base image "${resolved.image.replace(/[\r\n]+/g, ' ')}" is not a valid image reference.`));
         }
     }
-    const input = { workflow, groups: drafts, ctx };
-    for (const rule of PLAN_RULES)
-        findings.push(...rule.check(input));
-    // 4. Render.
-    const context = contextOf(workflow.file);
-    const placeholders = placeholdersOf(workflow);
-    const mavenImage = options.baseImages?.['maven-builder'] ??
-        workflow.containers.baseImages['maven-builder'] ??
-        DEFAULT_BASES['maven-builder'];
-    const groups = drafts.map((d) => renderDraft(d, { workflow, options, placeholders, mavenImage, findings }));
-    // 5. Lower bound and baselines.
-    const byClass = new Map();
-    for (const s of analysis.steps) {
-        const list = byClass.get(s.classKey) ?? [];
-        list.push(s);
-        byClass.set(s.classKey, list);
-    }
-    let lowerBound = 0;
-    for (const steps of byClass.values())
-        lowerBound += cliqueLowerBound(steps, ctx);
-    const result = {
-        version: 1,
-        workflow: workflow.name,
-        context,
-        groups,
-        external: [...analysis.external].sort((a, b) => plan_byText(a.step, b.step)),
-        lowerBound,
-        baselines: baselines(analysis.steps, ctx),
-    };
-    return { plan: result, findings: findings.sort(findings_compareFindings) };
+    return findings;
+}
+/** The clique bound per class: classes never share an image, so their bounds add up. */
+function lowerBound(steps, ctx) {
+    let bound = 0;
+    for (const members of byClass(steps).values())
+        bound += cliqueLowerBound(members, ctx);
+    return bound;
 }
 function hasSoftware(step) {
     const s = step.software;
@@ -28645,7 +28720,7 @@ function readSnakefile(abs, ctx, includedFrom) {
         while (end < lines.length && (lines[end].blank || lines[end].indent > 0))
             end += 1;
         const blockEnd = lastNonBlank(lines, i, end);
-        const parsed = parseRule(rule[2] ?? 'rule', lines, i, end, text, file, abs, mapper, ctx);
+        const parsed = parseRule(rule[2] ?? 'rule', { file, absFile: abs, text, lines, mapper }, i, end, ctx);
         parsed.blockLocation = { file, span: mapper.span(line.offset, blockEnd) };
         ctx.rules.push(parsed);
         i = end - 1;
@@ -28675,7 +28750,9 @@ function lastNonBlank(lines, from, to) {
     }
     return lines[from].offset;
 }
-function parseRule(name, lines, start, end, text, file, absFile, mapper, ctx) {
+/** The rule whose header is `lines[start]`, its block ending before `lines[end]`. */
+function parseRule(name, src, start, end, ctx) {
+    const { lines, text, file, absFile, mapper } = src;
     const head = lines[start];
     const rule = {
         name,

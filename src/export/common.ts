@@ -1,5 +1,5 @@
 import { isImageReference } from '../software/image-ref.js';
-export { shellQuote } from '../plan/dockerfile.js';
+export { shellQuote } from '../common/shell.js';
 import type { Step } from '../workflow/model.js';
 import type { ExportInput, ExportResult, Pinning, StepImage } from './types.js';
 

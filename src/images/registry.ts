@@ -98,7 +98,6 @@ type Action = 'pull' | 'pull,push';
 
 const TRANSIENT_CODES = new Set([
   'ECONNRESET',
-  'ECONNREFUSED',
   'EPIPE',
   'ETIMEDOUT',
   'EAI_AGAIN',

@@ -70,106 +70,123 @@ export function normalizeContextPath(path: string): string {
 }
 
 export function analyzeWorkflow(workflow: Workflow): Analysis {
-  const findings: Finding[] = [];
-  // Large specs repeat the same requirement text many times: parse each once.
-  const parsedCache = new Map<string, ParsedRequirement>();
-  const parse = (eco: Ecosystem, text: string): ParsedRequirement => {
-    const key = `${eco}\0${text}`;
-    let hit = parsedCache.get(key);
-    if (hit === undefined) parsedCache.set(key, (hit = parseRequirement(eco, text)));
-    return hit;
-  };
-  const pinNames = new Set(workflow.containers.groups.map((g) => g.name));
-  const pinOf = new Map<string, string>();
-  for (const pin of workflow.containers.groups) {
-    for (const id of pin.steps) if (!pinOf.has(id)) pinOf.set(id, pin.name);
-  }
-  const report = (path: NodePath, message: string) => {
-    const at = workflow.source.locate(path);
-    findings.push(finding('STW410', at, message));
-  };
-
+  const ctx = new AnalysisContext(workflow);
   const steps: AnalyzedStep[] = [];
   const external: { step: string; image: string }[] = [];
   workflow.steps.forEach((step, index) => {
-    const { family, gpu } = familyOf(step, pinNames);
+    const { family, gpu } = familyOf(step, ctx.pinNames);
     if (family === 'external') {
       if (isImageReference(step.container)) external.push({ step: step.id, image: step.container });
-      else {
-        report(
+      else
+        ctx.report(
           ['steps', step.id, 'container'],
           `Step "${step.id}": container "${step.container}" is neither \`auto\`, a pinned group, nor a valid image reference.`,
         );
-      }
       return;
     }
-    const pin = pinOf.get(step.id) ?? (pinNames.has(step.container) ? step.container : undefined);
+    const pin =
+      ctx.pinOf.get(step.id) ?? (ctx.pinNames.has(step.container) ? step.container : undefined);
     if (family === 'none' && pin === undefined) return;
-
-    const analyzed: AnalyzedStep = {
-      step,
-      index,
-      family: family === 'none' ? 'native' : family,
-      gpu,
-      classKey: `${family === 'none' ? 'native' : family}${gpu ? '-gpu' : ''}`,
-      runtimes: {},
-      requirements: [],
-      files: [],
-      invalid: [],
-    };
-    if (pin !== undefined) analyzed.pin = pin;
-    const bad = (path: NodePath, message: string) => {
-      analyzed.invalid.push(message);
-      report(path, message);
-    };
-
-    // Step ids name build scripts and dispatcher cases; the spec schema already restricts them,
-    // but other importers may not.
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(step.id)) {
-      bad(
-        ['steps', step.id],
-        `Step "${oneLine(step.id)}": its id may hold only letters, digits and . _ -.`,
-      );
-    }
-    for (const kind of RUNTIME_KINDS) {
-      const value = step.software[kind];
-      if (value === undefined) continue;
-      const parsed = parseRuntime(kind, value);
-      if (parsed.ok) analyzed.runtimes[kind] = parsed.version;
-      else bad(['steps', step.id, 'software', kind], `Step "${step.id}": ${parsed.reason}.`);
-    }
-    if (analyzed.family === 'conda') {
-      // In a conda image the runtimes are conda packages, so they take part in the solve.
-      const runtimePackages = { python: 'python', r: 'r-base', java: 'openjdk' } as const;
-      for (const kind of RUNTIME_KINDS) {
-        const version = analyzed.runtimes[kind];
-        if (version === undefined) continue;
-        const parsed = parse('conda', `${runtimePackages[kind]}=${version}`);
-        if (parsed.ok) analyzed.requirements.push(parsed);
-      }
-    }
-    for (const eco of ECOSYSTEMS) {
-      step.software[eco].forEach((text, i) => {
-        const parsed = parse(eco, text);
-        if (parsed.ok) analyzed.requirements.push(parsed);
-        else {
-          bad(
-            ['steps', step.id, 'software', eco, i],
-            `Step "${step.id}": ${eco} requirement "${oneLine(text)}" is refused: ${parsed.reason}. No image is rendered for its group until it is fixed.`,
-          );
-        }
-      });
-    }
-    step.software.files.forEach((path, i) => {
-      const problem = checkContextPath(path);
-      if (problem) {
-        bad(
-          ['steps', step.id, 'software', 'files', i],
-          `Step "${step.id}": file "${oneLine(path)}" is refused: ${problem}.`,
-        );
-      } else analyzed.files.push(normalizeContextPath(path));
-    });
-    steps.push(analyzed);
+    const base = family === 'none' ? 'native' : family;
+    steps.push(analyzeStep(ctx, step, index, { family: base, gpu, pin }));
   });
-  return { steps, external, findings };
+  return { steps, external, findings: ctx.findings };
+}
+
+/** What every step's analysis shares: pins, one parse per distinct requirement, the findings. */
+class AnalysisContext {
+  readonly findings: Finding[] = [];
+  readonly pinNames: Set<string>;
+  readonly pinOf = new Map<string, string>();
+  // Large specs repeat the same requirement text many times: parse each once.
+  private readonly parsed = new Map<string, ParsedRequirement>();
+
+  constructor(readonly workflow: Workflow) {
+    this.pinNames = new Set(workflow.containers.groups.map((g) => g.name));
+    for (const pin of workflow.containers.groups) {
+      for (const id of pin.steps) if (!this.pinOf.has(id)) this.pinOf.set(id, pin.name);
+    }
+  }
+
+  parse(eco: Ecosystem, text: string): ParsedRequirement {
+    const key = `${eco}\0${text}`;
+    let hit = this.parsed.get(key);
+    if (hit === undefined) this.parsed.set(key, (hit = parseRequirement(eco, text)));
+    return hit;
+  }
+
+  report(path: NodePath, message: string): void {
+    this.findings.push(finding('STW410', this.workflow.source.locate(path), message));
+  }
+}
+
+/** One step's runtimes, requirements and files, each validated against its grammar. */
+function analyzeStep(
+  ctx: AnalysisContext,
+  step: Step,
+  index: number,
+  kind: { family: Family; gpu: boolean; pin?: string },
+): AnalyzedStep {
+  const analyzed: AnalyzedStep = {
+    step,
+    index,
+    family: kind.family,
+    gpu: kind.gpu,
+    classKey: `${kind.family}${kind.gpu ? '-gpu' : ''}`,
+    runtimes: {},
+    requirements: [],
+    files: [],
+    invalid: [],
+  };
+  if (kind.pin !== undefined) analyzed.pin = kind.pin;
+  const bad = (path: NodePath, message: string) => {
+    analyzed.invalid.push(message);
+    ctx.report(path, message);
+  };
+  // Step ids name build scripts and dispatcher cases; the spec schema already restricts them,
+  // but other importers may not.
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(step.id)) {
+    bad(
+      ['steps', step.id],
+      `Step "${oneLine(step.id)}": its id may hold only letters, digits and . _ -.`,
+    );
+  }
+  for (const kindName of RUNTIME_KINDS) {
+    const value = step.software[kindName];
+    if (value === undefined) continue;
+    const parsed = parseRuntime(kindName, value);
+    if (parsed.ok) analyzed.runtimes[kindName] = parsed.version;
+    else bad(['steps', step.id, 'software', kindName], `Step "${step.id}": ${parsed.reason}.`);
+  }
+  if (analyzed.family === 'conda') {
+    // In a conda image the runtimes are conda packages, so they take part in the solve.
+    const runtimePackages = { python: 'python', r: 'r-base', java: 'openjdk' } as const;
+    for (const kindName of RUNTIME_KINDS) {
+      const version = analyzed.runtimes[kindName];
+      if (version === undefined) continue;
+      const parsed = ctx.parse('conda', `${runtimePackages[kindName]}=${version}`);
+      if (parsed.ok) analyzed.requirements.push(parsed);
+    }
+  }
+  for (const eco of ECOSYSTEMS) {
+    step.software[eco].forEach((text, i) => {
+      const parsed = ctx.parse(eco, text);
+      if (parsed.ok) analyzed.requirements.push(parsed);
+      else
+        bad(
+          ['steps', step.id, 'software', eco, i],
+          `Step "${step.id}": ${eco} requirement "${oneLine(text)}" is refused: ${parsed.reason}. No image is rendered for its group until it is fixed.`,
+        );
+    });
+  }
+  step.software.files.forEach((path, i) => {
+    const problem = checkContextPath(path);
+    if (problem)
+      bad(
+        ['steps', step.id, 'software', 'files', i],
+        `Step "${step.id}": file "${oneLine(path)}" is refused: ${problem}.`,
+      );
+    else analyzed.files.push(normalizeContextPath(path));
+  });
+  return analyzed;
 }

@@ -59,19 +59,56 @@ function byText(a: string, b: string): number {
 export function plan(workflow: Workflow, options: PlanOptions = {}): PlanResult {
   const analysis = analyzeWorkflow(workflow);
   const findings = [...analysis.findings];
-  const budget = workflow.containers.sizeBudget ?? Infinity;
-  const ctx = new PlanContext(budget, workflow.containers.packageSizes ?? {});
-  const classBase = (classKey: string) => baseImageBytes(classKey);
+  const ctx = new PlanContext(
+    workflow.containers.sizeBudget ?? Infinity,
+    workflow.containers.packageSizes ?? {},
+  );
+  const drafts = [...pinnedDrafts(workflow, analysis.steps, ctx)];
+  drafts.push(...colouredDrafts(analysis.steps, ctx, new Set(drafts.map((d) => d.name))));
+  drafts.sort((a, b) => a.first - b.first || byText(a.name, b.name));
+  findings.push(...assignBaseImages(drafts, workflow, options));
 
-  // 1. Pinned groups, in spec order; each holds exactly the steps pinned to it.
-  const drafts: (DraftGroup & { first: number })[] = [];
+  const input: PlanRuleInput = { workflow, groups: drafts, ctx };
+  for (const rule of PLAN_RULES) findings.push(...rule.check(input));
+
+  const rc: RenderContext = {
+    workflow,
+    options,
+    placeholders: placeholdersOf(workflow),
+    mavenImage:
+      options.baseImages?.['maven-builder'] ??
+      workflow.containers.baseImages['maven-builder'] ??
+      DEFAULT_BASES['maven-builder']!,
+    findings,
+  };
+  const result: Plan = {
+    version: 1,
+    workflow: workflow.name,
+    context: contextOf(workflow.file),
+    groups: drafts.map((d) => renderDraft(d, rc)),
+    external: [...analysis.external].sort((a, b) => byText(a.step, b.step)),
+    lowerBound: lowerBound(analysis.steps, ctx),
+    baselines: baselines(analysis.steps, ctx),
+  };
+  return { plan: result, findings: findings.sort(compareFindings) };
+}
+
+type OrderedDraft = DraftGroup & { first: number };
+
+/** Pinned groups, in spec order; each holds exactly the steps pinned to it. */
+function pinnedDrafts(
+  workflow: Workflow,
+  steps: readonly AnalyzedStep[],
+  ctx: PlanContext,
+): OrderedDraft[] {
+  const drafts: OrderedDraft[] = [];
   for (const pin of workflow.containers.groups) {
-    const members = analysis.steps.filter((s) => s.pin === pin.name);
+    const members = steps.filter((s) => s.pin === pin.name);
     if (members.length === 0) continue;
     const lead = members.find((m) => hasSoftware(m.step)) ?? members[0]!;
     const gpu = members.some((m) => m.gpu);
     const classKey = `${lead.family}${gpu ? '-gpu' : ''}`;
-    const state = new GroupState(classKey, classBase(classKey));
+    const state = new GroupState(classKey, baseImageBytes(classKey));
     for (const m of members) state.add(m, ctx);
     drafts.push({
       name: pin.name,
@@ -82,18 +119,18 @@ export function plan(workflow: Workflow, options: PlanOptions = {}): PlanResult 
       first: members[0]!.index,
     });
   }
+  return drafts;
+}
 
-  // 2. Everything else, class by class (family + GPU flag).
-  const classes = new Map<string, AnalyzedStep[]>();
-  for (const s of analysis.steps) {
-    if (s.pin !== undefined) continue;
-    const list = classes.get(s.classKey) ?? [];
-    list.push(s);
-    classes.set(s.classKey, list);
-  }
-  const taken = new Set(drafts.map((d) => d.name));
-  for (const [classKey, steps] of classes) {
-    const states = colourClass(steps, classBase(classKey), ctx)
+/** Every other step, class by class (family + GPU flag), coloured into groups; names not taken. */
+function colouredDrafts(
+  steps: readonly AnalyzedStep[],
+  ctx: PlanContext,
+  taken: Set<string>,
+): OrderedDraft[] {
+  const drafts: OrderedDraft[] = [];
+  for (const [classKey, members] of byClass(steps.filter((s) => s.pin === undefined))) {
+    const states = colourClass(members, baseImageBytes(classKey), ctx)
       .map((state) => ({ state, first: Math.min(...state.members.map((m) => m.index)) }))
       .sort((a, b) => a.first - b.first);
     let n = 1;
@@ -104,58 +141,47 @@ export function plan(workflow: Workflow, options: PlanOptions = {}): PlanResult 
       drafts.push({ name, pinned: false, classKey, baseImage: '', state, first });
     }
   }
-  drafts.sort((a, b) => a.first - b.first || byText(a.name, b.name));
+  return drafts;
+}
 
-  // 3. Base images.
+function byClass(steps: readonly AnalyzedStep[]): Map<string, AnalyzedStep[]> {
+  const classes = new Map<string, AnalyzedStep[]>();
+  for (const s of steps) {
+    const list = classes.get(s.classKey) ?? [];
+    list.push(s);
+    classes.set(s.classKey, list);
+  }
+  return classes;
+}
+
+/** Each draft's base image; an invalid reference is a finding (the group is blocked later). */
+function assignBaseImages(
+  drafts: DraftGroup[],
+  workflow: Workflow,
+  options: PlanOptions,
+): Finding[] {
+  const findings: Finding[] = [];
   for (const d of drafts) {
     const resolved = resolveBaseImage(d, workflow, options);
     d.baseImage = resolved.image;
     if (!isImageReference(resolved.image)) {
-      const at = workflow.source.locate(resolved.path);
       findings.push(
         finding(
           'STW410',
-          at,
+          workflow.source.locate(resolved.path),
           `Group "${d.name}": base image "${resolved.image.replace(/[\r\n]+/g, ' ')}" is not a valid image reference.`,
         ),
       );
     }
   }
+  return findings;
+}
 
-  const input: PlanRuleInput = { workflow, groups: drafts, ctx };
-  for (const rule of PLAN_RULES) findings.push(...rule.check(input));
-
-  // 4. Render.
-  const context = contextOf(workflow.file);
-  const placeholders = placeholdersOf(workflow);
-  const mavenImage =
-    options.baseImages?.['maven-builder'] ??
-    workflow.containers.baseImages['maven-builder'] ??
-    DEFAULT_BASES['maven-builder']!;
-  const groups: PlannedGroup[] = drafts.map((d) =>
-    renderDraft(d, { workflow, options, placeholders, mavenImage, findings }),
-  );
-
-  // 5. Lower bound and baselines.
-  const byClass = new Map<string, AnalyzedStep[]>();
-  for (const s of analysis.steps) {
-    const list = byClass.get(s.classKey) ?? [];
-    list.push(s);
-    byClass.set(s.classKey, list);
-  }
-  let lowerBound = 0;
-  for (const steps of byClass.values()) lowerBound += cliqueLowerBound(steps, ctx);
-
-  const result: Plan = {
-    version: 1,
-    workflow: workflow.name,
-    context,
-    groups,
-    external: [...analysis.external].sort((a, b) => byText(a.step, b.step)),
-    lowerBound,
-    baselines: baselines(analysis.steps, ctx),
-  };
-  return { plan: result, findings: findings.sort(compareFindings) };
+/** The clique bound per class: classes never share an image, so their bounds add up. */
+function lowerBound(steps: readonly AnalyzedStep[], ctx: PlanContext): number {
+  let bound = 0;
+  for (const members of byClass(steps).values()) bound += cliqueLowerBound(members, ctx);
+  return bound;
 }
 
 function hasSoftware(step: Step): boolean {

@@ -3,12 +3,14 @@
  * deterministic), written to `.stowage/plan.json`, consumed by the builders and the reporters.
  */
 
-/** What kind of runtime a group's image is built around. */
-export type Family = 'conda' | 'python' | 'r' | 'jvm' | 'native' | 'node';
+import type { Family } from '../software/family.js';
+import type { Ecosystem } from '../software/requirements.js';
+
+export type { Family };
 
 /** A requirement as it will be installed, e.g. `{ ecosystem: 'pip', name: 'numpy', spec: 'numpy==2.0.1' }`. */
 export interface PlannedPackage {
-  ecosystem: 'pip' | 'conda' | 'cran' | 'bioconductor' | 'maven' | 'apt' | 'npm';
+  ecosystem: Ecosystem;
   name: string;
   /** The requirement as written (validated), e.g. `numpy==2.0.1`. */
   spec: string;

@@ -2,7 +2,8 @@
  * The family of a step: which kind of base image its software needs, and whether it needs a GPU.
  */
 import type { Step, Workflow } from '../workflow/model.js';
-import type { Family } from '../plan/types.js';
+/** What kind of runtime a group's image is built around. */
+export type Family = 'conda' | 'python' | 'r' | 'jvm' | 'native' | 'node';
 
 export interface StepFamily {
   /** `external`: the step names an image used as is; `none`: it declares no software at all. */

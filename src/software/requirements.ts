@@ -19,7 +19,6 @@ import pep440 from '@renovatebot/pep440';
 // The specifier parser (operators and versions) is not re-exported by the package index.
 import pep440Specifier from '@renovatebot/pep440/lib/specifier.js';
 import semver from 'semver';
-import type { PlannedPackage } from '../plan/types.js';
 import {
   ANY,
   type Compare,
@@ -35,7 +34,8 @@ import {
 } from './ranges.js';
 import { compareConda, compareDebian, compareMaven, compareR } from './version-order.js';
 
-export type Ecosystem = PlannedPackage['ecosystem'];
+/** The package ecosystems a step's `software` lists. */
+export type Ecosystem = 'pip' | 'conda' | 'cran' | 'bioconductor' | 'maven' | 'apt' | 'npm';
 
 export const ECOSYSTEMS: readonly Ecosystem[] = [
   'pip',

@@ -207,7 +207,13 @@ function readSnakefile(abs: string, ctx: Context, includedFrom: Location | undef
     while (end < lines.length && ((lines[end] as Line).blank || (lines[end] as Line).indent > 0))
       end += 1;
     const blockEnd = lastNonBlank(lines, i, end);
-    const parsed = parseRule(rule[2] ?? 'rule', lines, i, end, text, file, abs, mapper, ctx);
+    const parsed = parseRule(
+      rule[2] ?? 'rule',
+      { file, absFile: abs, text, lines, mapper },
+      i,
+      end,
+      ctx,
+    );
     parsed.blockLocation = { file, span: mapper.span(line.offset, blockEnd) };
     ctx.rules.push(parsed);
     i = end - 1;
@@ -246,17 +252,25 @@ function lastNonBlank(lines: Line[], from: number, to: number): number {
   return (lines[from] as Line).offset;
 }
 
+/** One Snakefile as the parser reads it: its text, lines and offsets, by both of its names. */
+interface SourceText {
+  /** Repository-relative name (findings use it). */
+  file: string;
+  absFile: string;
+  text: string;
+  lines: Line[];
+  mapper: OffsetMapper;
+}
+
+/** The rule whose header is `lines[start]`, its block ending before `lines[end]`. */
 function parseRule(
   name: string,
-  lines: Line[],
+  src: SourceText,
   start: number,
   end: number,
-  text: string,
-  file: string,
-  absFile: string,
-  mapper: OffsetMapper,
   ctx: Context,
 ): ParsedRule {
+  const { lines, text, file, absFile, mapper } = src;
   const head = lines[start] as Line;
   const rule: ParsedRule = {
     name,
