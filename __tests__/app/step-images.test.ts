@@ -33,6 +33,7 @@ const plan: Plan = {
   groups: [group('python', ['a', 'b'])],
   external: [{ step: 'ext', image: 'google/deepvariant:1.6.1' }],
   lowerBound: 1,
+  lowerBoundByKind: [{ kind: 'python', bound: 1 }],
   baselines: {
     perStep: { images: 2, estimatedTotalSize: 2, conflicts: 0 },
     monolith: { images: 1, estimatedTotalSize: 1, conflicts: 0 },

@@ -59,6 +59,7 @@ function plan(groups: PlannedGroup[]): Plan {
     groups,
     external: [{ step: 'ext', image: 'ghcr.io/x/y:1@sha256:' + 'c'.repeat(64) }],
     lowerBound: 1,
+    lowerBoundByKind: [{ kind: 'python', bound: 1 }],
     baselines: { perStep: b, monolith: b },
   };
 }

@@ -68,7 +68,10 @@ describe('runPlanCommand', () => {
     expect(existsSync(join(out, 'native', 'Dockerfile'))).toBe(false);
     expect(readFileSync(join(out, 'native', 'BLOCKED.txt'), 'utf8')).toContain('curl; id');
     expect(printed).toMatch(/^GROUP\s+FAMILY\s+STEPS\s+PACKAGES\s+EST\. SIZE\s+HASH/);
-    expect(printed).toContain('lower bound 3');
+    expect(printed).toContain('Lower bound: 3 images (python 2, native 1)');
+    expect(printed).toContain(
+      'python-2 apart from python: numpy==2.0.1 in "a" vs numpy==1.26.4 in "b"',
+    );
     expect(printed).toContain('alpine:3.20');
   });
 
@@ -106,7 +109,10 @@ describe('planMarkdown', () => {
     expect(md).toContain('numpy&gt;=2\\|&lt;1.20');
     expect(md).toContain('| One image for everything | 1 |');
     expect(md).toMatch(/\| One image for everything \| 1 \| \d+ MB \| 1 \|/);
-    expect(md).toContain('Lower bound: **2** images');
+    expect(md).toContain('Lower bound: 2 images (conda 2): no plan can use fewer.');
+    expect(md).toContain(
+      '- conda-2 apart from conda: numpy&gt;=2\\|&lt;1.20 in "a" vs numpy==1.26 in "b"',
+    );
     expect(planTable(p).split('\n')[0]).toMatch(/^GROUP/);
   });
 });

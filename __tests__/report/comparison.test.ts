@@ -27,6 +27,7 @@ const plan: Plan = {
   groups: [group('conda', ['a', 'b'], 300), group('conda-2', ['c'], 200)],
   external: [{ step: 'd', image: 'google/deepvariant:1.6.1-gpu' }],
   lowerBound: 2,
+  lowerBoundByKind: [{ kind: 'python', bound: 2 }],
   baselines: {
     perStep: { images: 3, estimatedTotalSize: 600, conflicts: 0 },
     monolith: { images: 1, estimatedTotalSize: 450, conflicts: 2 },

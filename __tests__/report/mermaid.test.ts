@@ -57,6 +57,7 @@ function plan(groups: PlannedGroup[], external: Plan['external'] = []): Plan {
     groups,
     external,
     lowerBound: 1,
+    lowerBoundByKind: [{ kind: 'python', bound: 1 }],
     baselines: { perStep: baseline, monolith: baseline },
   };
 }

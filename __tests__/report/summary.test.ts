@@ -157,6 +157,7 @@ describe('summaryMarkdown', () => {
         ],
         external: [],
         lowerBound: 1,
+        lowerBoundByKind: [{ kind: 'python', bound: 1 }],
         baselines: {
           perStep: { images: 2, estimatedTotalSize: 2, conflicts: 0 },
           monolith: { images: 1, estimatedTotalSize: 1, conflicts: 0 },

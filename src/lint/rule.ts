@@ -16,9 +16,12 @@ export interface RuleContext {
   report(path: NodePath, message: string, part?: 'key' | 'value'): void;
   /**
    * Report about a key that is missing: at the key when it exists after all, else at its
-   * parent's key (the step's name), else at the top of the document (the `name:` line).
+   * parent's key (the step's name), else at the top of the document (the `name:` line). Quiet
+   * when the key is written but invalid (`isInvalid`): its STW100 finding says what is wrong.
    */
   reportMissing(path: NodePath, message: string): void;
+  /** True when the loader found the field at `path` written but invalid, or misspelt. */
+  isInvalid(path: NodePath): boolean;
 }
 
 export interface LintRule {
@@ -49,15 +52,24 @@ export function runRule(
     });
   };
   const severity = rule.meta.defaultSeverity;
+  const invalid = new Set((workflow.invalid ?? []).map(pathKey));
+  const isInvalid = (path: NodePath): boolean => invalid.has(pathKey(path));
   rule.check({
     workflow,
     graph,
     settings,
     report: (path, message, part = 'value') =>
       push(workflow.source.locate(path, part), message, severity),
-    reportMissing: (path, message) => push(locateMissing(workflow, path), message, severity),
+    reportMissing: (path, message) => {
+      if (!isInvalid(path)) push(locateMissing(workflow, path), message, severity);
+    },
+    isInvalid,
   });
   return findings;
+}
+
+function pathKey(path: NodePath): string {
+  return path.join('\u0000');
 }
 
 function sameSpan(a: Location, b: Location): boolean {

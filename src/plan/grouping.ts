@@ -110,7 +110,7 @@ export class GroupState {
       const v = step.runtimes[kind];
       const mine = this.runtimes[kind];
       if (v !== undefined && mine !== undefined && !runtimesCompatible(v, mine)) {
-        return `${kind} ${mine} vs ${v}`;
+        return `${kind} ${mine} vs ${kind} ${v}`;
       }
     }
     for (const req of step.requirements) {

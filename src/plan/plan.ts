@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { compareFindings, type Finding } from '../common/findings.js';
+import { formatBytes } from '../common/units.js';
 import type { Step, Workflow } from '../workflow/model.js';
 import { analyzeWorkflow, RUNTIME_KINDS, type AnalyzedStep } from './analyze.js';
 import table from './data/package-sizes.json' with { type: 'json' };
@@ -81,13 +82,20 @@ export function plan(workflow: Workflow, options: PlanOptions = {}): PlanResult 
       DEFAULT_BASES['maven-builder']!,
     findings,
   };
+  const byKind = lowerBoundByKind(analysis.steps, ctx);
+  const apart = splitReasons(drafts, ctx);
   const result: Plan = {
     version: 1,
     workflow: workflow.name,
     context: contextOf(workflow.file),
-    groups: drafts.map((d) => renderDraft(d, rc)),
+    groups: drafts.map((d) => {
+      const group = renderDraft(d, rc);
+      const reasons = apart.get(d.name);
+      return reasons ? { ...group, apart: reasons } : group;
+    }),
     external: [...analysis.external].sort((a, b) => byText(a.step, b.step)),
-    lowerBound: lowerBound(analysis.steps, ctx),
+    lowerBound: byKind.reduce((n, k) => n + k.bound, 0),
+    lowerBoundByKind: byKind,
     baselines: baselines(analysis.steps, ctx),
   };
   return { plan: result, findings: findings.sort(compareFindings) };
@@ -177,11 +185,62 @@ function assignBaseImages(
   return findings;
 }
 
-/** The clique bound per class: classes never share an image, so their bounds add up. */
-function lowerBound(steps: readonly AnalyzedStep[], ctx: PlanContext): number {
-  let bound = 0;
-  for (const members of byClass(steps).values()) bound += cliqueLowerBound(members, ctx);
-  return bound;
+/**
+ * The clique bound per kind of image (family + GPU flag), in document order: kinds never share an
+ * image (each has its own base), so their bounds add up.
+ */
+function lowerBoundByKind(
+  steps: readonly AnalyzedStep[],
+  ctx: PlanContext,
+): { kind: string; bound: number }[] {
+  return [...byClass(steps)].map(([kind, members]) => ({
+    kind,
+    bound: cliqueLowerBound(members, ctx),
+  }));
+}
+
+/** Step pairs looked at per pair of groups before giving up on naming the conflict. */
+const SPLIT_PAIRS_LIMIT = 10_000;
+
+/**
+ * For each later coloured group of a kind, why it is not one with each earlier group of that kind:
+ * the first conflicting pair of requirements, in the steps that ask for them, or the size budget.
+ */
+function splitReasons(
+  drafts: readonly DraftGroup[],
+  ctx: PlanContext,
+): Map<string, { from: string; reason: string }[]> {
+  const out = new Map<string, { from: string; reason: string }[]>();
+  const coloured = drafts.filter((d) => !d.pinned);
+  coloured.forEach((later, j) => {
+    for (const earlier of coloured.slice(0, j)) {
+      if (earlier.classKey !== later.classKey) continue;
+      const list = out.get(later.name) ?? [];
+      list.push({ from: earlier.name, reason: whyApart(earlier.state, later.state, ctx) });
+      out.set(later.name, list);
+    }
+  });
+  return out;
+}
+
+function whyApart(earlier: GroupState, later: GroupState, ctx: PlanContext): string {
+  let pairs = 0;
+  for (const a of earlier.members) {
+    const solo = new GroupState(a.classKey, 0);
+    solo.add(a, ctx);
+    for (const b of later.members) {
+      if (++pairs > SPLIT_PAIRS_LIMIT)
+        return 'conflicting requirements (too many steps to name one pair)';
+      const clash = solo.conflictWith(b, ctx);
+      if (clash) {
+        const [theirs, ours] = clash.split(' vs ');
+        return `${theirs} in "${a.step.id}" vs ${ours} in "${b.step.id}"`;
+      }
+    }
+  }
+  const together = earlier.clone(ctx);
+  for (const m of later.members) together.add(m, ctx);
+  return `together they would exceed the size budget (${formatBytes(together.size)} over ${formatBytes(ctx.budget)})`;
 }
 
 function hasSoftware(step: Step): boolean {
@@ -414,6 +473,7 @@ function baselines(steps: readonly AnalyzedStep[], ctx: PlanContext): Plan['base
     images: steps.length > 0 ? 1 : 0,
     estimatedTotalSize: steps.length > 0 ? all.size : 0,
     conflicts: monolithConflicts(steps, ctx),
+    kinds: [...byClass(steps).keys()],
   };
   return { perStep, monolith };
 }

@@ -47,6 +47,12 @@ export interface PlannedGroup {
    * — each also reported as a finding). A blocked group has `generated: {}` and `contentHash: ''`.
    */
   blocked?: string[];
+  /**
+   * Why this group is not merged into an earlier group of the same kind of image (a later group of
+   * a family only): the requirements that conflict, in the steps that ask for them, or the size
+   * budget. Absent for pinned groups (the user chose them).
+   */
+  apart?: { from: string; reason: string }[];
 }
 
 /** A step whose `container` is an image reference: used as is, never built. */
@@ -60,6 +66,8 @@ export interface Baseline {
   estimatedTotalSize: number;
   /** Conflicting requirement pairs an image of this baseline would contain. */
   conflicts: number;
+  /** Kinds of image (family + GPU) an image of this baseline would mix (the monolith only). */
+  kinds?: string[];
 }
 
 export interface Plan {
@@ -70,7 +78,12 @@ export interface Plan {
   context: string;
   groups: PlannedGroup[];
   external: ExternalStep[];
-  /** Size of the largest set of pairwise-conflicting steps found: no plan can use fewer groups. */
+  /**
+   * No plan can use fewer built images: one per kind of image (family + GPU flag, each with its
+   * own base image) at least, and within a kind the largest set of steps found that conflict
+   * pairwise. `lowerBoundByKind` gives each kind's part, in document order.
+   */
   lowerBound: number;
+  lowerBoundByKind: { kind: string; bound: number }[];
   baselines: { perStep: Baseline; monolith: Baseline };
 }

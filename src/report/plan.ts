@@ -23,14 +23,57 @@ function shorten(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** `python-gpu` → `python (GPU)`: a kind of image as people read it. */
+function kindName(kind: string): string {
+  return kind.endsWith('-gpu') ? `${kind.slice(0, -4)} (GPU)` : kind;
+}
+
+/**
+ * What the lower bound counts: one image per kind (family + GPU build: each has its own base
+ * image, so kinds never share one), more where steps of a kind conflict pairwise.
+ */
+export function lowerBoundSentence(plan: Plan): string {
+  const parts = plan.lowerBoundByKind.map((k) => `${kindName(k.kind)} ${k.bound}`);
+  const s = plan.lowerBound === 1 ? '' : 's';
+  return (
+    `Lower bound: ${plan.lowerBound} image${s} (${parts.join(', ') || 'no steps to build'}): ` +
+    'no plan can use fewer. Each family and GPU build needs an image of its own, from its own ' +
+    'base (a Python, a JVM, an R, a conda image…); within one, the largest set of steps whose ' +
+    'requirements conflict pairwise needs that many.'
+  );
+}
+
+/** For each split inside a kind of image, the requirements that forced it. */
+export function splitLines(plan: Plan): string[] {
+  return plan.groups.flatMap((g) =>
+    (g.apart ?? []).map((a) => `${g.name} apart from ${a.from}: ${a.reason}`),
+  );
+}
+
+function monolithSentence(plan: Plan): string {
+  const { monolith } = plan.baselines;
+  const kinds = monolith.kinds ?? [];
+  const mixing =
+    kinds.length > 1
+      ? `mixing ${kinds.length} kinds of image (${kinds.map(kindName).join(', ')}) and `
+      : '';
+  return (
+    `One image for everything: ${monolith.images} image, ${formatBytes(monolith.estimatedTotalSize)}, ` +
+    `${mixing}${monolith.conflicts} conflict${monolith.conflicts === 1 ? '' : 's'} inside.`
+  );
+}
+
 function summaryLines(plan: Plan): string[] {
   const images = plan.groups.length;
   const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
-  const { perStep, monolith } = plan.baselines;
+  const { perStep } = plan.baselines;
+  const splits = splitLines(plan);
   return [
-    `Plan: ${images} image${images === 1 ? '' : 's'}, ${formatBytes(total)} in total; lower bound ${plan.lowerBound} (steps that conflict pairwise, counted per family: no plan can use fewer images).`,
+    `Plan: ${images} image${images === 1 ? '' : 's'}, ${formatBytes(total)} in total.`,
+    lowerBoundSentence(plan),
+    ...(splits.length > 0 ? ['Split inside a kind of image:', ...splits.map((l) => `  ${l}`)] : []),
     `One image per step: ${perStep.images} images, ${formatBytes(perStep.estimatedTotalSize)}.`,
-    `One image for everything: ${monolith.images} image, ${formatBytes(monolith.estimatedTotalSize)}, ${monolith.conflicts} conflict${monolith.conflicts === 1 ? '' : 's'} inside.`,
+    monolithSentence(plan),
   ];
 }
 
@@ -76,15 +119,19 @@ export function planMarkdown(plan: Plan): string {
   }
   const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
   const { perStep, monolith } = plan.baselines;
+  const splits = splitLines(plan);
   out.push(
     '',
-    `Lower bound: **${plan.lowerBound}** image${plan.lowerBound === 1 ? '' : 's'} (the largest set of steps that conflict pairwise, per family).`,
+    escapeCell(lowerBoundSentence(plan)),
+    ...(splits.length > 0
+      ? ['', '**Split inside a kind of image:**', '', ...splits.map((l) => `- ${escapeCell(l)}`)]
+      : []),
     '',
     '| | Images | Est. total size | Conflicts inside |',
     '| --- | ---: | ---: | ---: |',
     `| This plan | ${plan.groups.length} | ${formatBytes(total)} | 0 |`,
     `| One image per step | ${perStep.images} | ${formatBytes(perStep.estimatedTotalSize)} | ${perStep.conflicts} |`,
-    `| One image for everything | ${monolith.images} | ${formatBytes(monolith.estimatedTotalSize)} | ${monolith.conflicts} |`,
+    `| One image for everything | ${monolith.images} | ${formatBytes(monolith.estimatedTotalSize)} | ${monolith.conflicts}${(monolith.kinds ?? []).length > 1 ? `, and ${monolith.kinds!.length} kinds of image mixed` : ''} |`,
     '',
   );
   const blocked = plan.groups.filter((g) => g.blocked);

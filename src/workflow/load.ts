@@ -18,6 +18,7 @@ import {
   type DesiredOutput,
   type Economics,
   type LintConfig,
+  type NodePath,
   type Resources,
   type RuleLevel,
   type Software,
@@ -169,13 +170,17 @@ export function loadSpecText(text: string, file: string): LoadResult {
   }
   const findings: Finding[] = [];
   const check = validate();
+  const invalid: NodePath[] = [];
   if (!check(data)) {
     for (const problem of explainSchemaErrors(check.errors ?? [], data)) {
       const location = source.locate(problem.path, problem.part);
       findings.push(finding('STW100', location, problem.message));
+      invalid.push(problem.covers ?? problem.path);
     }
   }
-  return { workflow: toWorkflow(data as Record<string, unknown>, file, source), findings };
+  const workflow = toWorkflow(data as Record<string, unknown>, file, source);
+  if (invalid.length > 0) workflow.invalid = invalid;
+  return { workflow, findings };
 }
 
 /** Load a spec file; `root` (default: the current directory) makes the reported path relative. */

@@ -151,6 +151,11 @@ export interface Workflow {
   file: string;
   /** The format it was read from. */
   format: WorkflowFormat;
+  /**
+   * Fields that are written but invalid (each already an STW100 finding), including the field a
+   * misspelt key was meant to be. Rules that report a missing field stay quiet about these.
+   */
+  invalid?: NodePath[];
   source: SourceLocator;
 }
 

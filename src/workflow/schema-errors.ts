@@ -12,6 +12,11 @@ export interface SchemaProblem {
   /** Point at the mapping key (unknown or badly named keys, missing children) or at the value. */
   part: 'key' | 'value';
   message: string;
+  /**
+   * The field this problem stands for: the node itself, or for a misspelt key the key it was
+   * meant to be (`sofware` → `software`). Rules that report a missing field stay quiet there.
+   */
+  covers?: NodePath;
 }
 
 /** JSON pointer (`/steps/a/run`) → path segments; array indexes become numbers. */
@@ -86,6 +91,7 @@ export function explainSchemaErrors(
       const where = pointerToPath(error.instancePath, data);
       problems.push({
         path: [...where, key],
+        ...(suggestion ? { covers: [...where, suggestion] } : {}),
         part: 'key',
         message:
           `unknown key "${key}"` +

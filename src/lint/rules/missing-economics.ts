@@ -22,7 +22,9 @@ export default defineRule('STW301', (ctx) => {
     );
     return;
   }
-  const missing = ECONOMICS_FIGURES.filter(({ field }) => economics[field] === undefined);
+  const missing = ECONOMICS_FIGURES.filter(
+    ({ field, key }) => economics[field] === undefined && !ctx.isInvalid(['economics', key]),
+  );
   if (missing.length === 0) return;
   ctx.report(
     ['economics'],

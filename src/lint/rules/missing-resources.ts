@@ -10,7 +10,11 @@ export default defineRule('STW501', (ctx) => {
   const on = cluster.scheduler ? `the ${cluster.scheduler} cluster` : 'the cluster';
   for (const step of ctx.workflow.steps) {
     const resources = step.resources;
-    const missing = NEEDED.filter((k) => resources?.[k] === undefined);
+    // A request written but invalid (`memory: lots`) is the schema's finding, not a missing one.
+    const missing = NEEDED.filter(
+      (k) =>
+        resources?.[k] === undefined && !ctx.isInvalid(['steps', step.id, 'resources', k]),
+    );
     if (missing.length === 0) continue;
     const what = resources ? `requests no ${missing.join(', ')}` : 'requests no resources';
     ctx.reportMissing(
