@@ -12,8 +12,7 @@ export default defineRule('STW501', (ctx) => {
     const resources = step.resources;
     // A request written but invalid (`memory: lots`) is the schema's finding, not a missing one.
     const missing = NEEDED.filter(
-      (k) =>
-        resources?.[k] === undefined && !ctx.isInvalid(['steps', step.id, 'resources', k]),
+      (k) => resources?.[k] === undefined && !ctx.isInvalid(['steps', step.id, 'resources', k]),
     );
     if (missing.length === 0) continue;
     const what = resources ? `requests no ${missing.join(', ')}` : 'requests no resources';
