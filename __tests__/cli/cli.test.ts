@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { main, type Io } from '../../src/cli/main.js';
 import { parseCli } from '../../src/cli/args.js';
 import { repoRoot } from '../helpers/run-action.js';
+import { tempDir } from '../helpers/temp.js';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -38,6 +40,25 @@ describe('stowage lint', () => {
     });
   });
 
+  test('an invalid requirement is reported by lint, not only by plan (STW410)', async () => {
+    const dir = tempDir('lint410');
+    writeFileSync(
+      path.join(dir, 'stowage.yml'),
+      'version: 1\nname: w\nsteps:\n  a:\n    run: python a.py\n    software: { python: "3.12", pip: [pandas=2.2.2] }\n',
+    );
+    let out = '';
+    const code = await main(['lint', 'stowage.yml', '--no-color'], {
+      stdout: (t) => (out += t),
+      stderr: () => undefined,
+      cwd: dir,
+      env: {},
+    });
+    expect(code).toBe(1);
+    expect(out).toMatch(
+      /stowage\.yml:6:\d+: error: Step "a": pip requirement "pandas=2\.2\.2" is refused: .*\[STW410\]/,
+    );
+  });
+
   test('--fail-on never exits 0 with findings', async () => {
     expect(
       (await cli(['lint', 'examples/broken/unknown-key.yml', '--fail-on', 'never'])).code,
@@ -65,6 +86,24 @@ describe('stowage lint', () => {
   test('--help and --version', async () => {
     expect((await cli(['--help'])).out).toContain('Usage: stowage <command>');
     expect((await cli(['--version'])).out).toMatch(/^stowage \d+\.\d+\.\d+\n$/);
+  });
+
+  test.each([[['help', 'build']], [['build', '--help']], [['help', 'build', 'x']]])(
+    '%j shows the build command and only its options',
+    async (args) => {
+      const { code, out } = await cli(args);
+      expect(code).toBe(0);
+      expect(out).toMatch(/^Usage: stowage build \[path\] \[options\]/);
+      expect(out).toContain('--no-push');
+      expect(out).not.toContain('Commands:');
+      expect(out).not.toContain('export <engine>');
+    },
+  );
+
+  test('help for a command that does not exist is a usage error', async () => {
+    const { code, err } = await cli(['help', 'frobnicate']);
+    expect(code).toBe(2);
+    expect(err).toContain('no help for "frobnicate"');
   });
 });
 

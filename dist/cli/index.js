@@ -23012,14 +23012,23 @@ function runRule(rule, workflow, graph, settings) {
         });
     };
     const severity = rule.meta.defaultSeverity;
+    const invalid = new Set((workflow.invalid ?? []).map(pathKey));
+    const isInvalid = (path) => invalid.has(pathKey(path));
     rule.check({
         workflow,
         graph,
         settings,
         report: (path, message, part = 'value') => push(workflow.source.locate(path, part), message, severity),
-        reportMissing: (path, message) => push(locateMissing(workflow, path), message, severity),
+        reportMissing: (path, message) => {
+            if (!isInvalid(path))
+                push(locateMissing(workflow, path), message, severity);
+        },
+        isInvalid,
     });
     return findings;
+}
+function pathKey(path) {
+    return path.join('\u0000');
 }
 function sameSpan(a, b) {
     return (a.file === b.file &&
@@ -24436,7 +24445,7 @@ const ECONOMICS_FIGURES = [
             `maintenance-hours-per-year and horizon-years.`);
         return;
     }
-    const missing = ECONOMICS_FIGURES.filter(({ field }) => economics[field] === undefined);
+    const missing = ECONOMICS_FIGURES.filter(({ field, key }) => economics[field] === undefined && !ctx.isInvalid(['economics', key]));
     if (missing.length === 0)
         return;
     ctx.report(['economics'], `\`economics:\` lacks ${missing.map((m) => m.key).join(', ')}; without ` +
@@ -24683,7 +24692,8 @@ const NEEDED = ['cpus', 'memory', 'time'];
     const on = cluster.scheduler ? `the ${cluster.scheduler} cluster` : 'the cluster';
     for (const step of ctx.workflow.steps) {
         const resources = step.resources;
-        const missing = NEEDED.filter((k) => resources?.[k] === undefined);
+        // A request written but invalid (`memory: lots`) is the schema's finding, not a missing one.
+        const missing = NEEDED.filter((k) => resources?.[k] === undefined && !ctx.isInvalid(['steps', step.id, 'resources', k]));
         if (missing.length === 0)
             continue;
         const what = resources ? `requests no ${missing.join(', ')}` : 'requests no resources';
@@ -25596,7 +25606,7 @@ class GroupState {
             const v = step.runtimes[kind];
             const mine = this.runtimes[kind];
             if (v !== undefined && mine !== undefined && !runtimesCompatible(v, mine)) {
-                return `${kind} ${mine} vs ${v}`;
+                return `${kind} ${mine} vs ${kind} ${v}`;
             }
         }
         for (const req of step.requirements) {
@@ -26102,6 +26112,7 @@ function over_split_check({ workflow, groups, ctx }) {
 
 
 
+
 /** Plan rules, in the order they run. */
 const PLAN_RULES = [rule, over_budget_rule, over_split_rule];
 const DEFAULT_BASES = package_sizes_namespaceObject.rd;
@@ -26129,13 +26140,20 @@ function plan(workflow, options = {}) {
             DEFAULT_BASES['maven-builder'],
         findings,
     };
+    const byKind = lowerBoundByKind(analysis.steps, ctx);
+    const apart = splitReasons(drafts, ctx);
     const result = {
         version: 1,
         workflow: workflow.name,
         context: contextOf(workflow.file),
-        groups: drafts.map((d) => renderDraft(d, rc)),
+        groups: drafts.map((d) => {
+            const group = renderDraft(d, rc);
+            const reasons = apart.get(d.name);
+            return reasons ? { ...group, apart: reasons } : group;
+        }),
         external: [...analysis.external].sort((a, b) => plan_byText(a.step, b.step)),
-        lowerBound: lowerBound(analysis.steps, ctx),
+        lowerBound: byKind.reduce((n, k) => n + k.bound, 0),
+        lowerBoundByKind: byKind,
         baselines: baselines(analysis.steps, ctx),
     };
     return { plan: result, findings: findings.sort(findings_compareFindings) };
@@ -26203,12 +26221,55 @@ function assignBaseImages(drafts, workflow, options) {
     }
     return findings;
 }
-/** The clique bound per class: classes never share an image, so their bounds add up. */
-function lowerBound(steps, ctx) {
-    let bound = 0;
-    for (const members of byClass(steps).values())
-        bound += cliqueLowerBound(members, ctx);
-    return bound;
+/**
+ * The clique bound per kind of image (family + GPU flag), in document order: kinds never share an
+ * image (each has its own base), so their bounds add up.
+ */
+function lowerBoundByKind(steps, ctx) {
+    return [...byClass(steps)].map(([kind, members]) => ({
+        kind,
+        bound: cliqueLowerBound(members, ctx),
+    }));
+}
+/** Step pairs looked at per pair of groups before giving up on naming the conflict. */
+const SPLIT_PAIRS_LIMIT = 10_000;
+/**
+ * For each later coloured group of a kind, why it is not one with each earlier group of that kind:
+ * the first conflicting pair of requirements, in the steps that ask for them, or the size budget.
+ */
+function splitReasons(drafts, ctx) {
+    const out = new Map();
+    const coloured = drafts.filter((d) => !d.pinned);
+    coloured.forEach((later, j) => {
+        for (const earlier of coloured.slice(0, j)) {
+            if (earlier.classKey !== later.classKey)
+                continue;
+            const list = out.get(later.name) ?? [];
+            list.push({ from: earlier.name, reason: whyApart(earlier.state, later.state, ctx) });
+            out.set(later.name, list);
+        }
+    });
+    return out;
+}
+function whyApart(earlier, later, ctx) {
+    let pairs = 0;
+    for (const a of earlier.members) {
+        const solo = new GroupState(a.classKey, 0);
+        solo.add(a, ctx);
+        for (const b of later.members) {
+            if (++pairs > SPLIT_PAIRS_LIMIT)
+                return 'conflicting requirements (too many steps to name one pair)';
+            const clash = solo.conflictWith(b, ctx);
+            if (clash) {
+                const [theirs, ours] = clash.split(' vs ');
+                return `${theirs} in "${a.step.id}" vs ${ours} in "${b.step.id}"`;
+            }
+        }
+    }
+    const together = earlier.clone(ctx);
+    for (const m of later.members)
+        together.add(m, ctx);
+    return `together they would exceed the size budget (${units_formatBytes(together.size)} over ${units_formatBytes(ctx.budget)})`;
 }
 function hasSoftware(step) {
     const s = step.software;
@@ -26411,6 +26472,7 @@ function baselines(steps, ctx) {
         images: steps.length > 0 ? 1 : 0,
         estimatedTotalSize: steps.length > 0 ? all.size : 0,
         conflicts: monolithConflicts(steps, ctx),
+        kinds: [...byClass(steps).keys()],
     };
     return { perStep, monolith };
 }
@@ -26767,6 +26829,7 @@ function explainSchemaErrors(errors, data) {
             const where = pointerToPath(error.instancePath, data);
             problems.push({
                 path: [...where, key],
+                ...(suggestion ? { covers: [...where, suggestion] } : {}),
                 part: 'key',
                 message: `unknown key "${key}"` +
                     (suggestion
@@ -26991,13 +27054,18 @@ function loadSpecText(text, file) {
     }
     const findings = [];
     const check = validate();
+    const invalid = [];
     if (!check(data)) {
         for (const problem of explainSchemaErrors(check.errors ?? [], data)) {
             const location = source.locate(problem.path, problem.part);
             findings.push(finding('STW100', location, problem.message));
+            invalid.push(problem.covers ?? problem.path);
         }
     }
-    return { workflow: toWorkflow(data, file, source), findings };
+    const workflow = toWorkflow(data, file, source);
+    if (invalid.length > 0)
+        workflow.invalid = invalid;
+    return { workflow, findings };
 }
 /** Load a spec file; `root` (default: the current directory) makes the reported path relative. */
 function loadSpecFile(filePath, options = {}) {
@@ -27146,7 +27214,7 @@ function load_toLintConfig(d) {
 }
 
 ;// CONCATENATED MODULE: ./src/workflow/importers/locator.ts
-function pathKey(path) {
+function locator_pathKey(path) {
     return JSON.stringify(path);
 }
 class RecordedSource {
@@ -27164,15 +27232,15 @@ class RecordedSource {
     }
     /** Records where a node is; `key` is the span of its name (a step's name, a directive). */
     record(path, value, key) {
-        this.nodes.set(pathKey(path), key ? { value, key } : { value });
+        this.nodes.set(locator_pathKey(path), key ? { value, key } : { value });
     }
     /** True when `path` itself (not an ancestor) was recorded. */
     has(path) {
-        return this.nodes.has(pathKey(path));
+        return this.nodes.has(locator_pathKey(path));
     }
     locate(path, part = 'value') {
         for (let n = path.length; n >= 0; n -= 1) {
-            const hit = this.nodes.get(pathKey(path.slice(0, n)));
+            const hit = this.nodes.get(locator_pathKey(path.slice(0, n)));
             if (hit)
                 return part === 'key' ? (hit.key ?? hit.value) : hit.value;
         }
@@ -31324,14 +31392,46 @@ function plan_familyOf(g) {
 function shorten(text, max) {
     return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+/** `python-gpu` → `python (GPU)`: a kind of image as people read it. */
+function kindName(kind) {
+    return kind.endsWith('-gpu') ? `${kind.slice(0, -4)} (GPU)` : kind;
+}
+/**
+ * What the lower bound counts: one image per kind (family + GPU build: each has its own base
+ * image, so kinds never share one), more where steps of a kind conflict pairwise.
+ */
+function lowerBoundSentence(plan) {
+    const parts = plan.lowerBoundByKind.map((k) => `${kindName(k.kind)} ${k.bound}`);
+    const s = plan.lowerBound === 1 ? '' : 's';
+    return (`Lower bound: ${plan.lowerBound} image${s} (${parts.join(', ') || 'no steps to build'}): ` +
+        'no plan can use fewer. Each family and GPU build needs an image of its own, from its own ' +
+        'base (a Python, a JVM, an R, a conda image…); within one, the largest set of steps whose ' +
+        'requirements conflict pairwise needs that many.');
+}
+/** For each split inside a kind of image, the requirements that forced it. */
+function plan_splitLines(plan) {
+    return plan.groups.flatMap((g) => (g.apart ?? []).map((a) => `${g.name} apart from ${a.from}: ${a.reason}`));
+}
+function monolithSentence(plan) {
+    const { monolith } = plan.baselines;
+    const kinds = monolith.kinds ?? [];
+    const mixing = kinds.length > 1
+        ? `mixing ${kinds.length} kinds of image (${kinds.map(kindName).join(', ')}) and `
+        : '';
+    return (`One image for everything: ${monolith.images} image, ${units_formatBytes(monolith.estimatedTotalSize)}, ` +
+        `${mixing}${monolith.conflicts} conflict${monolith.conflicts === 1 ? '' : 's'} inside.`);
+}
 function summaryLines(plan) {
     const images = plan.groups.length;
     const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
-    const { perStep, monolith } = plan.baselines;
+    const { perStep } = plan.baselines;
+    const splits = plan_splitLines(plan);
     return [
-        `Plan: ${images} image${images === 1 ? '' : 's'}, ${units_formatBytes(total)} in total; lower bound ${plan.lowerBound} (steps that conflict pairwise, counted per family: no plan can use fewer images).`,
+        `Plan: ${images} image${images === 1 ? '' : 's'}, ${units_formatBytes(total)} in total.`,
+        lowerBoundSentence(plan),
+        ...(splits.length > 0 ? ['Split inside a kind of image:', ...splits.map((l) => `  ${l}`)] : []),
         `One image per step: ${perStep.images} images, ${units_formatBytes(perStep.estimatedTotalSize)}.`,
-        `One image for everything: ${monolith.images} image, ${units_formatBytes(monolith.estimatedTotalSize)}, ${monolith.conflicts} conflict${monolith.conflicts === 1 ? '' : 's'} inside.`,
+        monolithSentence(plan),
     ];
 }
 /** A plain-text table: group, family, steps, packages, estimated size, content hash. */
@@ -31372,7 +31472,10 @@ function planMarkdown(plan) {
     }
     const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
     const { perStep, monolith } = plan.baselines;
-    out.push('', `Lower bound: **${plan.lowerBound}** image${plan.lowerBound === 1 ? '' : 's'} (the largest set of steps that conflict pairwise, per family).`, '', '| | Images | Est. total size | Conflicts inside |', '| --- | ---: | ---: | ---: |', `| This plan | ${plan.groups.length} | ${formatBytes(total)} | 0 |`, `| One image per step | ${perStep.images} | ${formatBytes(perStep.estimatedTotalSize)} | ${perStep.conflicts} |`, `| One image for everything | ${monolith.images} | ${formatBytes(monolith.estimatedTotalSize)} | ${monolith.conflicts} |`, '');
+    const splits = plan_splitLines(plan);
+    out.push('', escapeCell(lowerBoundSentence(plan)), ...(splits.length > 0
+        ? ['', '**Split inside a kind of image:**', '', ...splits.map((l) => `- ${escapeCell(l)}`)]
+        : []), '', '| | Images | Est. total size | Conflicts inside |', '| --- | ---: | ---: | ---: |', `| This plan | ${plan.groups.length} | ${formatBytes(total)} | 0 |`, `| One image per step | ${perStep.images} | ${formatBytes(perStep.estimatedTotalSize)} | ${perStep.conflicts} |`, `| One image for everything | ${monolith.images} | ${formatBytes(monolith.estimatedTotalSize)} | ${monolith.conflicts}${(monolith.kinds ?? []).length > 1 ? `, and ${monolith.kinds.length} kinds of image mixed` : ''} |`, '');
     const blocked = plan.groups.filter((g) => g.blocked);
     if (blocked.length > 0) {
         out.push(`Not rendered: ${blocked.map((g) => `\`${g.name}\``).join(', ')} (see the findings).`, '');
@@ -31656,12 +31759,12 @@ const USAGE = [
     '',
     'Commands:',
     ...Object.values(SUMMARIES).map((s) => `  ${s}`),
-    "  help [command]          show this help, or one command's",
+    `  ${'help [command]'.padEnd(22)}  show this help, or one command's`,
     '',
     'Options:',
     ...optionLines(),
-    '  -h, --help                show this help',
-    '  -v, --version             show the version',
+    `  ${'-h, --help'.padEnd(22)}  show this help`,
+    `  ${'-v, --version'.padEnd(22)}  show the version`,
     '',
     EXIT_CODES,
 ].join('\n');
@@ -31918,9 +32021,17 @@ function planCommand(result, options, io, findingsFail) {
             : '.\n'));
     return findingsFail ? EXIT.findings : EXIT.clean;
 }
-/** The findings on stderr (stdout is for the build's progress and table), then the plan. */
+/**
+ * Findings before a build or an export go to stderr (stdout is for their own results), and only
+ * when there are some: "No findings." belongs to `lint` and `plan`.
+ */
+function findingsBeforeResults(result, options, io) {
+    if (result.findings.length > 0)
+        io.stderr(findingsText(result, { ...options, format: 'text' }, io));
+}
+/** The findings (see above), then the plan, written to `--out-dir`. */
 function plannedForBuild(result, options, io) {
-    io.stderr(findingsText(result, { ...options, format: 'text' }, io));
+    findingsBeforeResults(result, options, io);
     if (!result.plan) {
         io.stderr(`stowage: no plan: ${result.planSkipped ?? 'the workflow did not load'}\n`);
         return undefined;
@@ -31989,7 +32100,7 @@ function terminalLog(io, verbose) {
  * them, else those tags (a build pushes them); local images when there is no registry.
  */
 async function exportCommand(result, options, io) {
-    io.stderr(findingsText(result, { ...options, format: 'text' }, io));
+    findingsBeforeResults(result, options, io);
     const plan = result.plan;
     if (!plan || !result.workflow) {
         io.stderr(`stowage: no plan to export: ${result.planSkipped ?? 'the workflow did not load'}\n`);

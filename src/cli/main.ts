@@ -147,9 +147,17 @@ function planCommand(
   return findingsFail ? EXIT.findings : EXIT.clean;
 }
 
-/** The findings on stderr (stdout is for the build's progress and table), then the plan. */
+/**
+ * Findings before a build or an export go to stderr (stdout is for their own results), and only
+ * when there are some: "No findings." belongs to `lint` and `plan`.
+ */
+function findingsBeforeResults(result: CheckResult, options: CliOptions, io: Io): void {
+  if (result.findings.length > 0) io.stderr(findingsText(result, { ...options, format: 'text' }, io));
+}
+
+/** The findings (see above), then the plan, written to `--out-dir`. */
 function plannedForBuild(result: CheckResult, options: CliOptions, io: Io): Plan | undefined {
-  io.stderr(findingsText(result, { ...options, format: 'text' }, io));
+  findingsBeforeResults(result, options, io);
   if (!result.plan) {
     io.stderr(`stowage: no plan: ${result.planSkipped ?? 'the workflow did not load'}\n`);
     return undefined;
@@ -225,7 +233,7 @@ function terminalLog(io: Io, verbose: boolean): BuildLog {
  * them, else those tags (a build pushes them); local images when there is no registry.
  */
 async function exportCommand(result: CheckResult, options: CliOptions, io: Io): Promise<number> {
-  io.stderr(findingsText(result, { ...options, format: 'text' }, io));
+  findingsBeforeResults(result, options, io);
   const plan = result.plan;
   if (!plan || !result.workflow) {
     io.stderr(`stowage: no plan to export: ${result.planSkipped ?? 'the workflow did not load'}\n`);

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Plan, PlannedGroup } from '../plan/types.js';
 import { realPathInside } from '../common/paths.js';
-import { BuildError, type Builder, type CacheMode } from './builder.js';
+import { BuildError, ToolFailure, type Builder, type CacheMode } from './builder.js';
 import {
   groupRepository,
   normaliseRegistry,
@@ -288,8 +288,7 @@ class PlanBuild {
       this.log.info(
         `[${done}/${this.groups.length}] ${group.name}: ${result.status}` +
           (result.digest ? ` ${result.digest.slice(0, 19)}` : '') +
-          ` in ${(result.durationMs / 1000).toFixed(1)} s` +
-          (result.error ? ` — ${result.error.split('\n')[0]}` : ''),
+          ` in ${(result.durationMs / 1000).toFixed(1)} s`,
       );
       return result;
     });
@@ -339,7 +338,8 @@ class PlanBuild {
     const lines: string[] = [];
     const repo = groupRepository(this.registry, group.name);
     const result = await this.buildGroup(group, repo, lines).catch((err: unknown): BuildResult => {
-      lines.push(`error: ${errorText(err)}`);
+      // A tool's output is in the log already; other errors (registry, staging) are said here.
+      if (!(err instanceof ToolFailure)) lines.push(`error: ${errorText(err)}`);
       return { ...this.baseResult(group, repo), status: 'failed', error: errorText(err) };
     });
     result.durationMs = Date.now() - started;

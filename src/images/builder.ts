@@ -37,6 +37,11 @@ export class BuildError extends Error {
   override name = 'BuildError';
 }
 
+/** A tool that ran and failed: its output is already in the group's log, the message leads with why. */
+export class ToolFailure extends BuildError {
+  override name = 'ToolFailure';
+}
+
 export const CACHE_MODES = ['gha', 'registry', 'inline', 'none'] as const;
 export type CacheMode = (typeof CACHE_MODES)[number];
 export const BUILDER_KINDS = ['auto', 'docker', 'buildah'] as const;
@@ -103,7 +108,7 @@ export async function runOrThrow(
       .map((l) => l.trim())
       .filter(Boolean);
     const reason = reasonLine(lines) ?? `exit ${result.exitCode}`;
-    throw new BuildError(
+    throw new ToolFailure(
       `${what} failed: ${reason}\n  (exit ${result.exitCode}; last lines:)\n  ${lines.slice(-8).join('\n  ')}`,
     );
   }
