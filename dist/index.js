@@ -57791,6 +57791,10 @@ class ToolMissingError extends Error {
 class BuildError extends Error {
     name = 'BuildError';
 }
+/** A tool that ran and failed: its output is already in the group's log, the message leads with why. */
+class ToolFailure extends BuildError {
+    name = 'ToolFailure';
+}
 const CACHE_MODES = ['gha', 'registry', 'inline', 'none'];
 const BUILDER_KINDS = ['auto', 'docker', 'buildah'];
 /** Runs a tool and throws a BuildError that leads with the reason, then the tail of its output. */
@@ -57802,7 +57806,7 @@ async function runOrThrow(exec, what, command, args, options = {}) {
             .map((l) => l.trim())
             .filter(Boolean);
         const reason = reasonLine(lines) ?? `exit ${result.exitCode}`;
-        throw new BuildError(`${what} failed: ${reason}\n  (exit ${result.exitCode}; last lines:)\n  ${lines.slice(-8).join('\n  ')}`);
+        throw new ToolFailure(`${what} failed: ${reason}\n  (exit ${result.exitCode}; last lines:)\n  ${lines.slice(-8).join('\n  ')}`);
     }
     return result;
 }
@@ -57985,6 +57989,21 @@ function errorCode(err) {
         e = e.cause;
     }
     return undefined;
+}
+/** What went wrong on the network, as the innermost cause says it (`connect ECONNREFUSED …`). */
+function networkErrorText(err) {
+    let e = err;
+    let text = String(err);
+    for (let i = 0; i < 4 && e && typeof e === 'object'; i++) {
+        const message = e.message;
+        if (typeof message === 'string' && message !== '')
+            text = message;
+        e = e.cause;
+    }
+    const code = errorCode(err);
+    return code === 'ECONNREFUSED'
+        ? `${text} (nothing listens there: is the registry running?)`
+        : text;
 }
 function isTransientError(err) {
     const code = errorCode(err);
@@ -58298,7 +58317,7 @@ class RegistryClient {
             }
             catch (err) {
                 if (!isTransientError(err)) {
-                    throw new RegistryError(`${method} ${url}: ${errorCode(err) ?? String(err)}`);
+                    throw new RegistryError(`${method} ${url}: ${networkErrorText(err)}`);
                 }
                 if (attempt >= retries) {
                     throw new RegistryError(`${method} ${url} failed after ${retries + 1} attempts: ${errorCode(err) ?? String(err)}`);
@@ -58818,8 +58837,7 @@ class PlanBuild {
             done += 1;
             this.log.info(`[${done}/${this.groups.length}] ${group.name}: ${result.status}` +
                 (result.digest ? ` ${result.digest.slice(0, 19)}` : '') +
-                ` in ${(result.durationMs / 1000).toFixed(1)} s` +
-                (result.error ? ` — ${result.error.split('\n')[0]}` : ''));
+                ` in ${(result.durationMs / 1000).toFixed(1)} s`);
             return result;
         });
         await this.applyMovingTags(results);
@@ -58861,7 +58879,9 @@ class PlanBuild {
         const lines = [];
         const repo = groupRepository(this.registry, group.name);
         const result = await this.buildGroup(group, repo, lines).catch((err) => {
-            lines.push(`error: ${errorText(err)}`);
+            // A tool's output is in the log already; other errors (registry, staging) are said here.
+            if (!(err instanceof ToolFailure))
+                lines.push(`error: ${errorText(err)}`);
             return { ...this.baseResult(group, repo), status: 'failed', error: errorText(err) };
         });
         result.durationMs = Date.now() - started;

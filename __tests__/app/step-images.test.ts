@@ -3,42 +3,16 @@ import { describe, expect, test } from '@jest/globals';
 import { stepImageMap, stepImagesOutput } from '../../src/app/step-images.js';
 import type { BuildResult } from '../../src/images/build.js';
 import { contentHashTag } from '../../src/images/tags.js';
-import type { Plan, PlannedGroup } from '../../src/plan/types.js';
+import type { Plan } from '../../src/plan/types.js';
+import { testGroup, testPlan } from '../helpers/plans.js';
 
 const digest = `sha256:${'d'.repeat(64)}`;
 const hash = 'a'.repeat(64);
 const tag = contentHashTag(hash);
 
-function group(name: string, steps: string[], contentHash = hash): PlannedGroup {
-  return {
-    name,
-    family: 'python',
-    gpu: false,
-    pinned: false,
-    steps,
-    runtimes: {},
-    packages: [],
-    baseImage: 'python:3.12-slim',
-    estimatedSize: 1,
-    generated: {},
-    contextFiles: [],
-    contentHash,
-  };
-}
-
-const plan: Plan = {
-  version: 1,
-  workflow: 'w',
-  context: '.',
-  groups: [group('python', ['a', 'b'])],
+const plan: Plan = testPlan([testGroup('python', ['a', 'b'], { contentHash: hash })], {
   external: [{ step: 'ext', image: 'google/deepvariant:1.6.1' }],
-  lowerBound: 1,
-  lowerBoundByKind: [{ kind: 'python', bound: 1 }],
-  baselines: {
-    perStep: { images: 2, estimatedTotalSize: 2, conflicts: 0 },
-    monolith: { images: 1, estimatedTotalSize: 1, conflicts: 0 },
-  },
-};
+});
 
 function build(over: Partial<BuildResult>): BuildResult {
   return {
@@ -110,7 +84,7 @@ describe('stepImageMap', () => {
   });
 
   test('a blocked group is missing, with the reason', () => {
-    const blocked = { ...plan, groups: [group('python', ['a'], '')] };
+    const blocked = { ...plan, groups: [testGroup('python', ['a'], { contentHash: '' })] };
     expect(stepImageMap(blocked, { registry: 'r.io/w' }).missing).toEqual([
       { group: 'python', reason: 'the group is blocked (see the findings)' },
     ]);

@@ -129,7 +129,7 @@ test('parseCli reads repeatable base images and defaults', () => {
   });
   expect(parseCli(['lint'])).toMatchObject({ options: { path: 'stowage.yml' } });
   expect(parseCli(['export', 'nextflow', 'p'])).toMatchObject({
-    options: { engine: 'nextflow', path: 'p' },
+    options: { engines: ['nextflow'], path: 'p' },
   });
   expect(parseCli(['export'])).toMatchObject({ kind: 'error' });
 });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { main, type Io } from '../../src/cli/main.js';
 import { contentHashTag } from '../../src/images/tags.js';
 import { FakeRegistry } from '../images/fake-registry.js';
+import { closedPort } from '../helpers/ports.js';
 import { copyExamples, repoRoot } from '../helpers/run-action.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -157,7 +158,7 @@ describe('stowage export', () => {
       'slurm',
       'examples/flood/stowage.yml',
       '--registry',
-      '127.0.0.1:9/flood',
+      `127.0.0.1:${await closedPort()}/flood`,
     ]);
     const written = out
       .match(/wrote (\S+)/g)!
@@ -167,14 +168,17 @@ describe('stowage export', () => {
 
   test("an unreachable registry: one notice, the plan's tags", async () => {
     const ws = copyExamples();
+    const vcHost = `127.0.0.1:${await closedPort()}`;
     const { code, err, out } = await cli(ws, [
       'export',
       'cwl',
       'examples/variant-calling/stowage.yml',
       '--registry',
-      '127.0.0.1:9/vc',
+      `${vcHost}/vc`,
     ]);
-    expect(err.match(/cannot ask 127\.0\.0\.1:9\/vc for the images/g)).toHaveLength(1);
+    expect(
+      err.match(/cannot ask 127\.0\.0\.1:\d+\/vc for the images \(.*ECONNREFUSED/g),
+    ).toHaveLength(1);
     expect(out).toMatch(/cwl: 0 step\(s\)/);
     expect(code).toBe(1); // a stowage spec has no CWL tools to override
   });

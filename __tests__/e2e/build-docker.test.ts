@@ -5,7 +5,7 @@
  */
 import { jest } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RegistryClient } from '../../src/images/registry.js';
 import { contentHashTag } from '../../src/images/tags.js';
@@ -304,6 +304,41 @@ describeWithTools(['dockerd', 'docker', 'docker-registry', 'busybox', 'htpasswd'
           );
           expect(config).toContain(`${registry?.host}/cli/native@${head?.digest}`);
         });
+    });
+
+    test('the CLI without any registry: build --no-push makes local images, export names them', () => {
+      const cli = (...args: string[]) =>
+        spawnSync(process.execPath, [join(process.cwd(), 'dist/cli/index.js'), ...args], {
+          cwd: workspace,
+          env: { ...process.env, ...dockerd?.env, STOWAGE_DOCKER: DOCKER, NO_COLOR: '1' },
+          encoding: 'utf8',
+        });
+      const spec = readFileSync(join(workspace, 'stowage.yml'), 'utf8').replace(
+        /^containers:\n(?: {2}registry: .*\n)/m,
+        '',
+      );
+      expect(spec).not.toMatch(/registry:/);
+      writeFileSync(join(workspace, 'local.yml'), spec);
+      const images = Object.entries(baseImagesFor(base)).flatMap(([f, ref]) => [
+        '--base-image',
+        `${f}=${ref}`,
+      ]);
+      const built = cli('build', 'local.yml', '--no-push', '--out-dir', '.local', ...images);
+      expect([built.status, built.stderr]).toEqual([0, expect.any(String)]);
+      expect(built.stdout).toMatch(/not pushing 2 group\(s\) to local images \(no registry\)/);
+      const tag = /^built\s+native\s+(localhost\/stowage\/native:hash-[0-9a-f]{20})/m.exec(
+        built.stdout,
+      )?.[1];
+      expect(tag).toBeDefined();
+      expect(docker('image', 'inspect', '--format', '{{.Id}}', tag!)).toMatch(/^sha256:/);
+      const exported = cli('export', 'slurm', 'local.yml', '--out-dir', '.local', ...images);
+      expect(exported.status).toBe(0);
+      expect(exported.stderr).toContain('no registry: exporting the local images');
+      const script = /wrote (\S+native\S*\.sbatch|\S+\.sbatch)/.exec(exported.stdout)?.[1];
+      expect(script).toBeDefined();
+      expect(
+        readFileSync(join(workspace, '.local/export/slurm', script!.split('/').pop()!), 'utf8'),
+      ).toContain('localhost/stowage/');
     });
   },
 );

@@ -5,6 +5,7 @@ import {
   RegistryClient,
   type RegistryOptions,
 } from '../../src/images/registry.js';
+import { closedPort } from '../helpers/ports.js';
 import { FakeRegistry, sha256 } from './fake-registry.js';
 
 const registries: FakeRegistry[] = [];
@@ -220,6 +221,15 @@ describe('retries', () => {
     expect(delays[1]).toBeGreaterThanOrEqual(100);
     expect(delays[1]).toBeLessThanOrEqual(200);
     expect(retries[0]).toMatch(/retry 1\/5/);
+  });
+
+  test('a refused connection (nothing listens) fails at once, without retries', async () => {
+    const host = `127.0.0.1:${await closedPort()}`;
+    const { client, delays } = clientFor({ host } as FakeRegistry);
+    await expect(client.headManifest('demo/tools', 'hash-1')).rejects.toThrow(
+      /connect ECONNREFUSED 127\.0\.0\.1:\d+ \(nothing listens there: is the registry running\?\)/,
+    );
+    expect(delays).toEqual([]);
   });
 
   test('429 waits as long as Retry-After says, capped by maxBackoffMs', async () => {

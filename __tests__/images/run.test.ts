@@ -21,6 +21,7 @@ import { buildPlan, stageBuildContext, type BuildOptions } from '../../src/image
 import { contentHashTag, type RunContext } from '../../src/images/tags.js';
 import type { Plan, PlannedGroup } from '../../src/plan/types.js';
 import { FakeRegistry } from './fake-registry.js';
+import { testGroup, testPlan } from '../helpers/plans.js';
 import { tempDir } from '../helpers/temp.js';
 
 const dirs: string[] = [];
@@ -31,37 +32,25 @@ afterEach(async () => {
 });
 
 function group(name: string, hashChar: string, steps = [name]): PlannedGroup {
-  return {
-    name,
-    family: 'python',
-    gpu: false,
-    pinned: false,
-    steps,
+  return testGroup(name, steps, {
     runtimes: { python: '3.12' },
-    packages: [],
-    baseImage: 'python:3.12-slim',
     estimatedSize: 100_000_000,
     generated: {
       Dockerfile: `FROM python:3.12-slim\n# ${name}\n`,
       'entrypoint.sh': '#!/bin/sh\nexec "$@"\n',
     },
-    contextFiles: [],
     contentHash: hashChar.repeat(64),
-  };
+  });
 }
 
 function plan(groups: PlannedGroup[]): Plan {
   const b = { images: 1, estimatedTotalSize: 0, conflicts: 0 };
-  return {
-    version: 1,
+  return testPlan(groups, {
     workflow: 'flood',
     context: 'wf',
-    groups,
     external: [{ step: 'ext', image: 'ghcr.io/x/y:1@sha256:' + 'c'.repeat(64) }],
-    lowerBound: 1,
-    lowerBoundByKind: [{ kind: 'python', bound: 1 }],
     baselines: { perStep: b, monolith: b },
-  };
+  });
 }
 
 /** A builder that records requests and stores an image in the fake registry when pushing. */

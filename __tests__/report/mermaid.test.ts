@@ -1,4 +1,5 @@
 import { escapeLabel, findingsByStep, workflowMermaid } from '../../src/report/mermaid.js';
+import { testGroup, testPlan } from '../helpers/plans.js';
 import type { Plan, PlannedGroup } from '../../src/plan/types.js';
 import { finding, step, tableLocator, workflow } from './helpers.js';
 import { mermaidError, parseMermaid, stopMermaid } from './mermaid-parse.js';
@@ -31,35 +32,11 @@ function flood() {
 }
 
 function group(name: string, steps: string[], extra: Partial<PlannedGroup> = {}): PlannedGroup {
-  return {
-    name,
-    family: 'python',
-    gpu: false,
-    pinned: false,
-    steps,
-    runtimes: {},
-    packages: [],
-    baseImage: 'python:3.12-slim',
-    estimatedSize: 1,
-    generated: {},
-    contextFiles: [],
-    contentHash: 'x',
-    ...extra,
-  };
+  return testGroup(name, steps, { contentHash: 'x', ...extra });
 }
 
 function plan(groups: PlannedGroup[], external: Plan['external'] = []): Plan {
-  const baseline = { images: 0, estimatedTotalSize: 0, conflicts: 0 };
-  return {
-    version: 1,
-    workflow: 'coastal-flood-model',
-    context: '.',
-    groups,
-    external,
-    lowerBound: 1,
-    lowerBoundByKind: [{ kind: 'python', bound: 1 }],
-    baselines: { perStep: baseline, monolith: baseline },
-  };
+  return testPlan(groups, { workflow: 'coastal-flood-model', external });
 }
 
 describe('workflowMermaid', () => {

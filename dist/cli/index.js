@@ -20354,6 +20354,10 @@ class ToolMissingError extends Error {
 class BuildError extends Error {
     name = 'BuildError';
 }
+/** A tool that ran and failed: its output is already in the group's log, the message leads with why. */
+class ToolFailure extends BuildError {
+    name = 'ToolFailure';
+}
 const CACHE_MODES = (/* unused pure expression or super */ null && (['gha', 'registry', 'inline', 'none']));
 const BUILDER_KINDS = ['auto', 'docker', 'buildah'];
 /** Runs a tool and throws a BuildError that leads with the reason, then the tail of its output. */
@@ -20365,7 +20369,7 @@ async function runOrThrow(exec, what, command, args, options = {}) {
             .map((l) => l.trim())
             .filter(Boolean);
         const reason = reasonLine(lines) ?? `exit ${result.exitCode}`;
-        throw new BuildError(`${what} failed: ${reason}\n  (exit ${result.exitCode}; last lines:)\n  ${lines.slice(-8).join('\n  ')}`);
+        throw new ToolFailure(`${what} failed: ${reason}\n  (exit ${result.exitCode}; last lines:)\n  ${lines.slice(-8).join('\n  ')}`);
     }
     return result;
 }
@@ -20548,6 +20552,21 @@ function errorCode(err) {
         e = e.cause;
     }
     return undefined;
+}
+/** What went wrong on the network, as the innermost cause says it (`connect ECONNREFUSED …`). */
+function networkErrorText(err) {
+    let e = err;
+    let text = String(err);
+    for (let i = 0; i < 4 && e && typeof e === 'object'; i++) {
+        const message = e.message;
+        if (typeof message === 'string' && message !== '')
+            text = message;
+        e = e.cause;
+    }
+    const code = errorCode(err);
+    return code === 'ECONNREFUSED'
+        ? `${text} (nothing listens there: is the registry running?)`
+        : text;
 }
 function isTransientError(err) {
     const code = errorCode(err);
@@ -20861,7 +20880,7 @@ class RegistryClient {
             }
             catch (err) {
                 if (!isTransientError(err)) {
-                    throw new RegistryError(`${method} ${url}: ${errorCode(err) ?? String(err)}`);
+                    throw new RegistryError(`${method} ${url}: ${networkErrorText(err)}`);
                 }
                 if (attempt >= retries) {
                     throw new RegistryError(`${method} ${url} failed after ${retries + 1} attempts: ${errorCode(err) ?? String(err)}`);
@@ -21381,8 +21400,7 @@ class PlanBuild {
             done += 1;
             this.log.info(`[${done}/${this.groups.length}] ${group.name}: ${result.status}` +
                 (result.digest ? ` ${result.digest.slice(0, 19)}` : '') +
-                ` in ${(result.durationMs / 1000).toFixed(1)} s` +
-                (result.error ? ` — ${result.error.split('\n')[0]}` : ''));
+                ` in ${(result.durationMs / 1000).toFixed(1)} s`);
             return result;
         });
         await this.applyMovingTags(results);
@@ -21424,7 +21442,9 @@ class PlanBuild {
         const lines = [];
         const repo = groupRepository(this.registry, group.name);
         const result = await this.buildGroup(group, repo, lines).catch((err) => {
-            lines.push(`error: ${errorText(err)}`);
+            // A tool's output is in the log already; other errors (registry, staging) are said here.
+            if (!(err instanceof ToolFailure))
+                lines.push(`error: ${errorText(err)}`);
             return { ...this.baseResult(group, repo), status: 'failed', error: errorText(err) };
         });
         result.durationMs = Date.now() - started;
@@ -31741,7 +31761,7 @@ const SUMMARIES = {
     lint: 'lint [path]             check a workflow spec or pipeline for planning smells (default path: stowage.yml)',
     plan: 'plan [path]             lint, then write the container plan and a Dockerfile per group',
     build: 'build [path]            plan, then build (and push) the image of every group',
-    export: `export <engine> [path]  write the step → image map for ${types_EXPORT_ENGINES.join(' | ')}`,
+    export: `export <engine> [path]  write the step → image map for ${types_EXPORT_ENGINES.join(' | ')} | all`,
 };
 const EXIT_CODES = 'Exit codes: 0 clean, 1 findings at or above --fail-on (or a failed build), 2 usage or unreadable input.\n';
 function optionLines(command) {
@@ -31844,12 +31864,18 @@ function parseCli(argv, env = {}) {
             message: `unknown command "${command}"; expected one of: ${COMMANDS.join(', ')}`,
         };
     }
-    let engine;
+    let engines = [];
     if (command === 'export') {
         const name = rest.shift();
-        if (!name || !types_EXPORT_ENGINES.includes(name))
-            return { kind: 'error', message: `export needs an engine: ${types_EXPORT_ENGINES.join(', ')}` };
-        engine = name;
+        if (name === 'all')
+            engines = [...types_EXPORT_ENGINES];
+        else if (name && types_EXPORT_ENGINES.includes(name))
+            engines = [name];
+        else
+            return {
+                kind: 'error',
+                message: `export needs an engine: ${types_EXPORT_ENGINES.join(', ')} or all`,
+            };
     }
     if (rest.length > 1)
         return { kind: 'error', message: `expected one path, got: ${rest.join(' ')}` };
@@ -31890,7 +31916,7 @@ function parseCli(argv, env = {}) {
             username: values.username,
             passwordStdin: values['password-stdin'] === true,
             verbose: values.verbose === true,
-            engine,
+            engines,
             importFormat: importFormat,
         },
     };
@@ -32111,7 +32137,7 @@ async function exportCommand(result, options, io) {
     for (const note of notes)
         io.stderr(`${note}\n`);
     const outcome = exportImages({
-        engines: [options.engine],
+        engines: options.engines,
         workflow: result.workflow,
         stepImages: map.images,
         outDir: external_node_path_default().join(options.outDir, 'export'),

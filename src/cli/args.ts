@@ -34,8 +34,8 @@ export interface CliOptions {
   passwordStdin: boolean;
   /** Print every group's build output, not only the failed ones'. */
   verbose: boolean;
-  /** `export <engine>`. */
-  engine?: ExportEngine;
+  /** `export <engine>`: one engine, or every one for `all`. */
+  engines: ExportEngine[];
   importFormat: WorkflowFormat | 'auto';
 }
 
@@ -110,7 +110,7 @@ const SUMMARIES: Record<Exclude<Command, 'help'>, string> = {
   lint: 'lint [path]             check a workflow spec or pipeline for planning smells (default path: stowage.yml)',
   plan: 'plan [path]             lint, then write the container plan and a Dockerfile per group',
   build: 'build [path]            plan, then build (and push) the image of every group',
-  export: `export <engine> [path]  write the step → image map for ${EXPORT_ENGINES.join(' | ')}`,
+  export: `export <engine> [path]  write the step → image map for ${EXPORT_ENGINES.join(' | ')} | all`,
 };
 
 const EXIT_CODES =
@@ -224,12 +224,17 @@ export function parseCli(
       message: `unknown command "${command}"; expected one of: ${COMMANDS.join(', ')}`,
     };
   }
-  let engine: ExportEngine | undefined;
+  let engines: ExportEngine[] = [];
   if (command === 'export') {
     const name = rest.shift();
-    if (!name || !(EXPORT_ENGINES as readonly string[]).includes(name))
-      return { kind: 'error', message: `export needs an engine: ${EXPORT_ENGINES.join(', ')}` };
-    engine = name as ExportEngine;
+    if (name === 'all') engines = [...EXPORT_ENGINES];
+    else if (name && (EXPORT_ENGINES as readonly string[]).includes(name))
+      engines = [name as ExportEngine];
+    else
+      return {
+        kind: 'error',
+        message: `export needs an engine: ${EXPORT_ENGINES.join(', ')} or all`,
+      };
   }
   if (rest.length > 1)
     return { kind: 'error', message: `expected one path, got: ${rest.join(' ')}` };
@@ -275,7 +280,7 @@ export function parseCli(
       username: values.username,
       passwordStdin: values['password-stdin'] === true,
       verbose: values.verbose === true,
-      engine,
+      engines,
       importFormat: importFormat as WorkflowFormat | 'auto',
     },
   };

@@ -152,7 +152,8 @@ function planCommand(
  * when there are some: "No findings." belongs to `lint` and `plan`.
  */
 function findingsBeforeResults(result: CheckResult, options: CliOptions, io: Io): void {
-  if (result.findings.length > 0) io.stderr(findingsText(result, { ...options, format: 'text' }, io));
+  if (result.findings.length > 0)
+    io.stderr(findingsText(result, { ...options, format: 'text' }, io));
 }
 
 /** The findings (see above), then the plan, written to `--out-dir`. */
@@ -243,7 +244,7 @@ async function exportCommand(result: CheckResult, options: CliOptions, io: Io): 
   const { map, notes } = await findStepImages(plan, { registry });
   for (const note of notes) io.stderr(`${note}\n`);
   const outcome = exportImages({
-    engines: [options.engine!],
+    engines: options.engines,
     workflow: result.workflow,
     stepImages: map.images,
     outDir: path.join(options.outDir, 'export'),

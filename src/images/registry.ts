@@ -123,6 +123,21 @@ function errorCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** What went wrong on the network, as the innermost cause says it (`connect ECONNREFUSED …`). */
+function networkErrorText(err: unknown): string {
+  let e: unknown = err;
+  let text = String(err);
+  for (let i = 0; i < 4 && e && typeof e === 'object'; i++) {
+    const message = (e as { message?: unknown }).message;
+    if (typeof message === 'string' && message !== '') text = message;
+    e = (e as { cause?: unknown }).cause;
+  }
+  const code = errorCode(err);
+  return code === 'ECONNREFUSED'
+    ? `${text} (nothing listens there: is the registry running?)`
+    : text;
+}
+
 function isTransientError(err: unknown): boolean {
   const code = errorCode(err);
   if (code && TRANSIENT_CODES.has(code)) return true;
@@ -499,7 +514,7 @@ export class RegistryClient {
         retryAfter = parseRetryAfter(res.headers.get('retry-after'));
       } catch (err) {
         if (!isTransientError(err)) {
-          throw new RegistryError(`${method} ${url}: ${errorCode(err) ?? String(err)}`);
+          throw new RegistryError(`${method} ${url}: ${networkErrorText(err)}`);
         }
         if (attempt >= retries) {
           throw new RegistryError(
