@@ -57796,6 +57796,11 @@ class ToolFailure extends BuildError {
     name = 'ToolFailure';
 }
 const CACHE_MODES = ['gha', 'registry', 'inline', 'none'];
+/**
+ * The network of the build's RUN steps: the engine's `default` (a bridge), the `host`'s (where
+ * the bridge has no route out, e.g. a dockerd without iptables), or `none`.
+ */
+const BUILD_NETWORKS = ['default', 'host', 'none'];
 const BUILDER_KINDS = ['auto', 'docker', 'buildah'];
 /** Runs a tool and throws a BuildError that leads with the reason, then the tail of its output. */
 async function runOrThrow(exec, what, command, args, options = {}) {
@@ -58957,6 +58962,7 @@ class PlanBuild {
             platforms: this.options.platforms ?? [],
             cache: this.cache,
             cacheFrom: await this.cacheFrom(repo),
+            network: this.options.network,
             insecureRegistry: this.insecure,
             insecureBase: isLoopbackHost(baseImageHost(group.baseImage)),
             log: (line) => lines.push(line),
@@ -59099,6 +59105,8 @@ function budArgs(req) {
         args.push('--platform', req.platforms[0] ?? '');
     if (req.insecureRegistry || req.insecureBase)
         args.push('--tls-verify=false');
+    if (req.network && req.network !== 'default')
+        args.push('--network', req.network);
     args.push(req.contextDir);
     return args;
 }
@@ -59218,6 +59226,11 @@ function buildxArgs(req, metadataFile, provenance) {
         case 'none':
             break;
     }
+    if (req.network && req.network !== 'default') {
+        args.push('--network', req.network);
+        if (req.network === 'host')
+            args.push('--allow', 'network.host');
+    }
     args.push('--metadata-file', metadataFile);
     args.push(`--provenance=${provenance === 'false' ? 'false' : `mode=${provenance}`}`);
     if (req.push)
@@ -59238,6 +59251,8 @@ function engineBuildArgs(req) {
     args.push(...labelArgs(req.labels));
     if (req.platforms.length === 1)
         args.push('--platform', req.platforms[0] ?? '');
+    if (req.network && req.network !== 'default')
+        args.push('--network', req.network);
     if (req.cache !== 'none') {
         // The engine can only export inline cache; gha/registry need buildx.
         args.push('--build-arg', 'BUILDKIT_INLINE_CACHE=1');
@@ -59486,6 +59501,7 @@ async function buildImages(plan, options, deps) {
         groups: options.groups,
         cache: options.cache,
         platforms: options.platforms,
+        network: options.network,
         log: deps.log,
     });
     const images = imagesOutput(results);
@@ -68569,6 +68585,7 @@ function readInputs(get) {
         password: get('password') || undefined,
         push: oneOf(get, 'push', PUSH_MODES, 'auto'),
         builder: oneOf(get, 'builder', BUILDER_KINDS, 'auto'),
+        network: oneOf(get, 'network', BUILD_NETWORKS, 'default'),
         platforms: list(get('platforms')),
         cache: oneOf(get, 'cache', ['auto', ...CACHE_MODES], 'auto'),
         provenance: bool(get, 'provenance', false),
@@ -68740,6 +68757,7 @@ async function main_buildStep(plan, inputs, result, root) {
             ? { username: inputs.username, password: inputs.password }
             : undefined,
         builder: inputs.builder,
+        network: inputs.network,
         dockerBinary: process.env.STOWAGE_DOCKER,
         provenance: inputs.provenance ? 'min' : 'false',
         platforms: inputs.platforms,

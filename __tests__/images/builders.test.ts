@@ -315,3 +315,30 @@ test('digestFromPushOutput takes the last digest', () => {
   expect(digestFromPushOutput(`a: digest: ${d1} size: 1\nb: digest: ${d2} size: 2`)).toBe(d2);
   expect(digestFromPushOutput('nothing')).toBeUndefined();
 });
+
+describe('the build network', () => {
+  const after = (args: string[], flag: string): string | undefined => args[args.indexOf(flag) + 1];
+  test.each(['host', 'none'] as const)('%s reaches every builder as --network', (network) => {
+    for (const args of [
+      buildxArgs(request({ network }), '/m', 'false'),
+      engineBuildArgs(request({ network })),
+      budArgs(request({ network })),
+    ]) {
+      expect(after(args, '--network')).toBe(network);
+      expect(args.at(-1)).toBe('/ws');
+    }
+  });
+  test('buildx is allowed the host network it asks for', () => {
+    expect(after(buildxArgs(request({ network: 'host' }), '/m', 'false'), '--allow')).toBe(
+      'network.host',
+    );
+  });
+  test.each([undefined, 'default'] as const)('%s adds no flag', (network) => {
+    for (const args of [
+      buildxArgs(request({ network }), '/m', 'false'),
+      engineBuildArgs(request({ network })),
+      budArgs(request({ network })),
+    ])
+      expect(args).not.toContain('--network');
+  });
+});

@@ -20359,6 +20359,11 @@ class ToolFailure extends BuildError {
     name = 'ToolFailure';
 }
 const CACHE_MODES = (/* unused pure expression or super */ null && (['gha', 'registry', 'inline', 'none']));
+/**
+ * The network of the build's RUN steps: the engine's `default` (a bridge), the `host`'s (where
+ * the bridge has no route out, e.g. a dockerd without iptables), or `none`.
+ */
+const BUILD_NETWORKS = ['default', 'host', 'none'];
 const BUILDER_KINDS = ['auto', 'docker', 'buildah'];
 /** Runs a tool and throws a BuildError that leads with the reason, then the tail of its output. */
 async function runOrThrow(exec, what, command, args, options = {}) {
@@ -21520,6 +21525,7 @@ class PlanBuild {
             platforms: this.options.platforms ?? [],
             cache: this.cache,
             cacheFrom: await this.cacheFrom(repo),
+            network: this.options.network,
             insecureRegistry: this.insecure,
             insecureBase: isLoopbackHost(baseImageHost(group.baseImage)),
             log: (line) => lines.push(line),
@@ -21662,6 +21668,8 @@ function budArgs(req) {
         args.push('--platform', req.platforms[0] ?? '');
     if (req.insecureRegistry || req.insecureBase)
         args.push('--tls-verify=false');
+    if (req.network && req.network !== 'default')
+        args.push('--network', req.network);
     args.push(req.contextDir);
     return args;
 }
@@ -21781,6 +21789,11 @@ function buildxArgs(req, metadataFile, provenance) {
         case 'none':
             break;
     }
+    if (req.network && req.network !== 'default') {
+        args.push('--network', req.network);
+        if (req.network === 'host')
+            args.push('--allow', 'network.host');
+    }
     args.push('--metadata-file', metadataFile);
     args.push(`--provenance=${provenance === 'false' ? 'false' : `mode=${provenance}`}`);
     if (req.push)
@@ -21801,6 +21814,8 @@ function engineBuildArgs(req) {
     args.push(...labelArgs(req.labels));
     if (req.platforms.length === 1)
         args.push('--platform', req.platforms[0] ?? '');
+    if (req.network && req.network !== 'default')
+        args.push('--network', req.network);
     if (req.cache !== 'none') {
         // The engine can only export inline cache; gha/registry need buildx.
         args.push('--build-arg', 'BUILDKIT_INLINE_CACHE=1');
@@ -22049,6 +22064,7 @@ async function buildImages(plan, options, deps) {
         groups: options.groups,
         cache: options.cache,
         platforms: options.platforms,
+        network: options.network,
         log: deps.log,
     });
     const images = imagesOutput(results);
@@ -31732,6 +31748,11 @@ const OPTIONS = [
         text: `${BUILDER_KINDS.join(' | ')} (default: auto)`,
         commands: ['build'],
     },
+    {
+        flag: '--network <n>',
+        text: `${BUILD_NETWORKS.join(' | ')}: the network of RUN steps (host where the engine's bridge has no route out; default: default)`,
+        commands: ['build'],
+    },
     { flag: '--no-push', text: 'build without pushing', commands: ['build'] },
     {
         flag: '--tag <tag>',
@@ -31826,6 +31847,7 @@ function parseCli(argv, env = {}) {
                 'base-image': { type: 'string', multiple: true },
                 registry: { type: 'string' },
                 builder: { type: 'string' },
+                network: { type: 'string' },
                 'no-push': { type: 'boolean' },
                 tag: { type: 'string', multiple: true },
                 username: { type: 'string' },
@@ -31883,7 +31905,8 @@ function parseCli(argv, env = {}) {
     const failOn = oneOf(values['fail-on'], [...findings_SEVERITIES, 'never'], 'error', '--fail-on');
     const importFormat = oneOf(values.import, ['auto', ...WORKFLOW_FORMATS], 'auto', '--import');
     const builder = oneOf(values.builder, BUILDER_KINDS, 'auto', '--builder');
-    for (const v of [format, failOn, importFormat, builder])
+    const network = oneOf(values.network, BUILD_NETWORKS, 'default', '--network');
+    for (const v of [format, failOn, importFormat, builder, network])
         if (typeof v === 'object')
             return { kind: 'error', message: v.error };
     const parallel = Number(values.parallel ?? '2');
@@ -31909,6 +31932,7 @@ function parseCli(argv, env = {}) {
             baseImages,
             registry: values.registry,
             builder: builder,
+            network: network,
             push: !values['no-push'],
             groups: values.group ?? [],
             parallel,
@@ -32089,6 +32113,7 @@ async function buildCommand(result, options, io, findingsFail) {
             tagRules: parseTagRules(options.tags.join('\n')),
             credentials: options.username && password ? { username: options.username, password } : undefined,
             builder: options.builder,
+            network: options.network,
             dockerBinary: io.env.STOWAGE_DOCKER,
             parallel: options.parallel,
             groups: options.groups,

@@ -6,7 +6,14 @@ import { parseExportEngines } from '../app/export.js';
 import { InputError } from '../common/errors.js';
 import { SEVERITIES, type Severity } from '../common/findings.js';
 import type { ExportEngine } from '../export/types.js';
-import { BUILDER_KINDS, CACHE_MODES, type BuilderKind, type CacheMode } from '../images/builder.js';
+import {
+  BUILD_NETWORKS,
+  BUILDER_KINDS,
+  CACHE_MODES,
+  type BuilderKind,
+  type BuildNetwork,
+  type CacheMode,
+} from '../images/builder.js';
 import { PUSH_MODES, type PushMode } from '../images/tags.js';
 import { WORKFLOW_FORMATS, type WorkflowFormat } from '../workflow/model.js';
 
@@ -24,6 +31,7 @@ export interface Inputs {
   password?: string;
   push: PushMode;
   builder: BuilderKind;
+  network: BuildNetwork;
   platforms: string[];
   cache: CacheMode | 'auto';
   provenance: boolean;
@@ -111,6 +119,7 @@ export function readInputs(get: Getter): Inputs {
     password: get('password') || undefined,
     push: oneOf(get, 'push', PUSH_MODES, 'auto'),
     builder: oneOf(get, 'builder', BUILDER_KINDS, 'auto'),
+    network: oneOf(get, 'network', BUILD_NETWORKS, 'default'),
     platforms: list(get('platforms')),
     cache: oneOf(get, 'cache', ['auto', ...CACHE_MODES] as const, 'auto'),
     provenance: bool(get, 'provenance', false),

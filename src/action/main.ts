@@ -182,6 +182,7 @@ async function buildStep(
           ? { username: inputs.username, password: inputs.password }
           : undefined,
       builder: inputs.builder,
+      network: inputs.network,
       dockerBinary: process.env.STOWAGE_DOCKER,
       provenance: inputs.provenance ? 'min' : 'false',
       platforms: inputs.platforms,

@@ -7,7 +7,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../common/errors.js';
 import { buildPlan, type BuildLog, type BuildResult } from '../images/build.js';
-import type { BuilderKind, CacheMode, ExecFn, Provenance } from '../images/builder.js';
+import type {
+  BuilderKind,
+  BuildNetwork,
+  CacheMode,
+  ExecFn,
+  Provenance,
+} from '../images/builder.js';
 import { imagesOutput, matrixOutput, type ImageOutput } from '../images/outputs.js';
 import type { Credentials } from '../images/registry.js';
 import { selectBuilder } from '../images/select.js';
@@ -31,6 +37,7 @@ export interface BuildImagesOptions {
   provenance?: Provenance;
   platforms?: readonly string[];
   cache?: CacheMode;
+  network?: BuildNetwork;
   parallel?: number;
   groups?: readonly string[];
   /** Where `images.json` is written, relative to the workspace (e.g. `.stowage`); none: not written. */
@@ -82,6 +89,7 @@ export async function buildImages(
     groups: options.groups,
     cache: options.cache,
     platforms: options.platforms,
+    network: options.network,
     log: deps.log,
   });
   const images = imagesOutput(results);

@@ -5,7 +5,12 @@
 import { parseArgs } from 'node:util';
 import { SEVERITIES, type Severity } from '../common/findings.js';
 import { EXPORT_ENGINES, type ExportEngine } from '../export/types.js';
-import { BUILDER_KINDS, type BuilderKind } from '../images/builder.js';
+import {
+  BUILD_NETWORKS,
+  BUILDER_KINDS,
+  type BuilderKind,
+  type BuildNetwork,
+} from '../images/builder.js';
 import { WORKFLOW_FORMATS, type WorkflowFormat } from '../workflow/model.js';
 
 export const COMMANDS = ['lint', 'plan', 'build', 'export', 'help'] as const;
@@ -26,6 +31,7 @@ export interface CliOptions {
   baseImages: Record<string, string>;
   registry?: string;
   builder: BuilderKind;
+  network: BuildNetwork;
   push: boolean;
   groups: string[];
   parallel: number;
@@ -78,6 +84,11 @@ const OPTIONS: readonly OptionHelp[] = [
   {
     flag: '--builder <b>',
     text: `${BUILDER_KINDS.join(' | ')} (default: auto)`,
+    commands: ['build'],
+  },
+  {
+    flag: '--network <n>',
+    text: `${BUILD_NETWORKS.join(' | ')}: the network of RUN steps (host where the engine's bridge has no route out; default: default)`,
     commands: ['build'],
   },
   { flag: '--no-push', text: 'build without pushing', commands: ['build'] },
@@ -190,6 +201,7 @@ export function parseCli(
         'base-image': { type: 'string', multiple: true },
         registry: { type: 'string' },
         builder: { type: 'string' },
+        network: { type: 'string' },
         'no-push': { type: 'boolean' },
         tag: { type: 'string', multiple: true },
         username: { type: 'string' },
@@ -248,7 +260,8 @@ export function parseCli(
     '--import',
   );
   const builder = oneOf(values.builder, BUILDER_KINDS, 'auto', '--builder');
-  for (const v of [format, failOn, importFormat, builder])
+  const network = oneOf(values.network, BUILD_NETWORKS, 'default', '--network');
+  for (const v of [format, failOn, importFormat, builder, network])
     if (typeof v === 'object') return { kind: 'error', message: v.error };
   const parallel = Number(values.parallel ?? '2');
   if (!Number.isInteger(parallel) || parallel < 1)
@@ -273,6 +286,7 @@ export function parseCli(
       baseImages,
       registry: values.registry,
       builder: builder as BuilderKind,
+      network: network as BuildNetwork,
       push: !values['no-push'],
       groups: values.group ?? [],
       parallel,

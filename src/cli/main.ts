@@ -199,6 +199,7 @@ async function buildCommand(
         credentials:
           options.username && password ? { username: options.username, password } : undefined,
         builder: options.builder,
+        network: options.network,
         dockerBinary: io.env.STOWAGE_DOCKER,
         parallel: options.parallel,
         groups: options.groups,

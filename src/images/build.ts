@@ -15,7 +15,13 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Plan, PlannedGroup } from '../plan/types.js';
 import { realPathInside } from '../common/paths.js';
-import { BuildError, ToolFailure, type Builder, type CacheMode } from './builder.js';
+import {
+  BuildError,
+  ToolFailure,
+  type Builder,
+  type BuildNetwork,
+  type CacheMode,
+} from './builder.js';
 import {
   groupRepository,
   normaliseRegistry,
@@ -84,6 +90,8 @@ export interface BuildOptions {
   groups?: readonly string[];
   cache?: CacheMode;
   platforms?: readonly string[];
+  /** The network of RUN steps (`host` where the engine's bridge has no route out). */
+  network?: BuildNetwork;
   /** The `created` label. Default: now. */
   created?: Date;
   log?: BuildLog;
@@ -430,6 +438,7 @@ class PlanBuild {
       platforms: this.options.platforms ?? [],
       cache: this.cache,
       cacheFrom: await this.cacheFrom(repo),
+      network: this.options.network,
       insecureRegistry: this.insecure,
       insecureBase: isLoopbackHost(baseImageHost(group.baseImage)),
       log: (line) => lines.push(line),

@@ -44,6 +44,7 @@ export function budArgs(req: BuildRequest): string[] {
   for (const [k, v] of Object.entries(req.labels)) args.push('--label', `${k}=${v}`);
   if (req.platforms.length === 1) args.push('--platform', req.platforms[0] ?? '');
   if (req.insecureRegistry || req.insecureBase) args.push('--tls-verify=false');
+  if (req.network && req.network !== 'default') args.push('--network', req.network);
   args.push(req.contextDir);
   return args;
 }

@@ -43,6 +43,12 @@ export class ToolFailure extends BuildError {
 }
 
 export const CACHE_MODES = ['gha', 'registry', 'inline', 'none'] as const;
+/**
+ * The network of the build's RUN steps: the engine's `default` (a bridge), the `host`'s (where
+ * the bridge has no route out, e.g. a dockerd without iptables), or `none`.
+ */
+export const BUILD_NETWORKS = ['default', 'host', 'none'] as const;
+export type BuildNetwork = (typeof BUILD_NETWORKS)[number];
 export type CacheMode = (typeof CACHE_MODES)[number];
 export const BUILDER_KINDS = ['auto', 'docker', 'buildah'] as const;
 export type BuilderKind = (typeof BUILDER_KINDS)[number];
@@ -66,6 +72,8 @@ export interface BuildRequest {
   cache: CacheMode;
   /** Earlier images of the same group to take inline cache from (may not exist). */
   cacheFrom: readonly string[];
+  /** The network of RUN steps; default: the engine's default. */
+  network?: BuildNetwork;
   /** Talk plain HTTP / skip TLS checks to the target registry (a loopback registry). */
   insecureRegistry: boolean;
   /**

@@ -87,6 +87,10 @@ export function buildxArgs(
     case 'none':
       break;
   }
+  if (req.network && req.network !== 'default') {
+    args.push('--network', req.network);
+    if (req.network === 'host') args.push('--allow', 'network.host');
+  }
   args.push('--metadata-file', metadataFile);
   args.push(`--provenance=${provenance === 'false' ? 'false' : `mode=${provenance}`}`);
   if (req.push) args.push('--push');
@@ -106,6 +110,7 @@ export function engineBuildArgs(req: BuildRequest): string[] {
   for (const tag of req.tags) args.push('--tag', tag);
   args.push(...labelArgs(req.labels));
   if (req.platforms.length === 1) args.push('--platform', req.platforms[0] ?? '');
+  if (req.network && req.network !== 'default') args.push('--network', req.network);
   if (req.cache !== 'none') {
     // The engine can only export inline cache; gha/registry need buildx.
     args.push('--build-arg', 'BUILDKIT_INLINE_CACHE=1');
