@@ -60301,7 +60301,7 @@ function isRecord(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-;// CONCATENATED MODULE: ./src/lint/graph.ts
+;// CONCATENATED MODULE: ./src/workflow/graph.ts
 /** `{inputs.name}` placeholders in a step's `run`. */
 const INPUT_PLACEHOLDER = /\{inputs\.([A-Za-z0-9_.-]+)\}/g;
 function outputKey(step, output) {
@@ -67135,8 +67135,25 @@ function exportNextflow(input) {
 }
 
 ;// CONCATENATED MODULE: ./src/export/slurm.ts
+/**
+ * Slurm export: one `sbatch` script per step, which runs the step in its image through a
+ * container runtime (Apptainer by default; Docker, Podman or Charliecloud), and `submit.sh`,
+ * which submits every step in dependency order (`--dependency=afterok:…`).
+ *
+ * Each job runs in the workflow's folder (`submit.sh` passes `--chdir`), with that folder bound
+ * into the container at the same path and set as its working directory, so the step's inputs and
+ * outputs are where the spec says; it runs as the submitting user (never root, never the image's
+ * uid 10001), so the files it writes are that user's. `#SBATCH` lines are not shell: only
+ * validated numbers and a sanitised job name reach them; everything else reaches the shell
+ * single-quoted.
+ */
+
+
 
 const slurm_MIB = 1024 ** 2;
+const SUBMIT_SCRIPT = 'submit.sh';
+/** Where the images' entrypoint lives (see src/plan/dockerfile.ts). */
+const ENTRYPOINT = '/usr/local/bin/stowage-entrypoint.sh';
 /** Slurm's `--time`: `D-HH:MM:SS`, rounded up to the minute. */
 function slurmTime(seconds) {
     const minutes = Math.max(1, Math.ceil(seconds / 60));
@@ -67163,39 +67180,163 @@ function sbatchDirectives(step) {
 function jobName(id) {
     return `stowage-${id.replace(/[^A-Za-z0-9_.-]/g, '_')}`.slice(0, 64);
 }
-/** A stowage step's command with `{inputs.x}` and `{step.output}` replaced by their paths. */
-function resolvedRun(workflow, step) {
-    if (step.run === undefined)
-        return undefined;
-    return step.run.replace(/\{([A-Za-z][A-Za-z0-9_-]*)\.([A-Za-z][A-Za-z0-9_-]*)\}/g, (whole, a, b) => {
-        if (a === 'inputs')
-            return workflow.inputs.find((i) => i.name === b)?.path ?? whole;
-        return workflow.steps.find((s) => s.id === a)?.outputs[b] ?? whole;
-    });
+function scriptName(id) {
+    return `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.sbatch`;
+}
+/** Output folders a step writes into (created before it runs); only plain relative paths. */
+function outputFolders(step) {
+    const folders = new Set();
+    for (const path of Object.values(step.outputs)) {
+        if (!/^[A-Za-z0-9._@+=,/*?[\]{}~:%-]+$/.test(path) || path.startsWith('/'))
+            continue;
+        const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+        if (parts.includes('..'))
+            continue;
+        // A glob's folder is the part before the first wildcard.
+        const wild = parts.findIndex((p) => /[*?[{]/.test(p));
+        const dir = wild >= 0 ? parts.slice(0, wild) : parts.slice(0, -1);
+        if (dir.length > 0)
+            folders.add(dir.join('/'));
+    }
+    return [...folders].sort();
+}
+/**
+ * The command line that starts the step in its image with the runtime, from the workflow's folder
+ * (`$workdir`) and as the submitting user; `args` are the words after the image (the step's name
+ * for the images' entrypoint, or the job's own arguments).
+ */
+function runtimeCommand(runtime, gpu, args) {
+    switch (runtime) {
+        case 'apptainer':
+            // `run` starts the image's entrypoint; Apptainer runs as the calling user and binds here.
+            return [
+                `exec apptainer run${gpu ? ' --nv' : ''} --bind "$workdir" --pwd "$workdir" $STOWAGE_RUNTIME_OPTS "docker://$image" ${args}`,
+            ];
+        case 'docker':
+            return [
+                `exec docker run --rm${gpu ? ' --gpus all' : ''} --user "$(id -u):$(id -g)" --volume "$workdir:$workdir" --workdir "$workdir" $STOWAGE_RUNTIME_OPTS "$image" ${args}`,
+            ];
+        case 'podman':
+            return [
+                // Rootless Podman maps the user in with keep-id; as root, the user is named outright.
+                'if [ "$(id -u)" -eq 0 ]; then who=(--user 0:0); else who=(--userns=keep-id); fi',
+                `exec podman run --rm${gpu ? ' --device nvidia.com/gpu=all' : ''} "\${who[@]}" --volume "$workdir:$workdir" --workdir "$workdir" $STOWAGE_RUNTIME_OPTS "$image" ${args}`,
+            ];
+        case 'charliecloud':
+            // ch-run starts no entrypoint and pulls nothing: pull into the storage, then call it.
+            return [
+                'ch-image pull "$image" >/dev/null',
+                `exec ch-run --bind "$workdir:$workdir" --cd "$workdir" $STOWAGE_RUNTIME_OPTS "$image" -- /bin/sh ${ENTRYPOINT} ${args}`,
+            ];
+    }
+}
+function sbatchScript(input, step, image, runtime) {
+    const gpu = positiveInt(step.resources?.gpus);
+    // A stowage step runs through the entrypoint by name; an engine's step needs its own command.
+    const stowage = input.workflow.format === 'stowage';
+    const args = stowage ? `${shellQuote(step.id)} "$@"` : '"$@"';
+    const folders = outputFolders(step);
+    return [
+        '#!/usr/bin/env bash',
+        ...sbatchDirectives(step),
+        `# Generated by Stowage: step ${JSON.stringify(step.id)} of workflow ${JSON.stringify(input.workflow.name)} in its image, with ${runtime}.`,
+        `# ${image.pinned === 'digest' ? 'Pinned by digest.' : 'Pinned by tag only (no digest was available).'}`,
+        stowage
+            ? `# Submit with ${SUBMIT_SCRIPT} (it orders the steps and sets the working folder), or: sbatch --chdir <workflow folder> ${scriptName(step.id)}`
+            : `# Pass the step's command as arguments: sbatch --chdir <workflow folder> ${scriptName(step.id)} <command> [args…]`,
+        '# Extra runtime options (e.g. binds for data outside the workflow folder): STOWAGE_RUNTIME_OPTS.',
+        'set -euo pipefail',
+        `image=${shellQuote(image.ref)}`,
+        'workdir="$PWD"',
+        ': "${STOWAGE_RUNTIME_OPTS:=}"',
+        ...(folders.length > 0 ? [`mkdir -p ${folders.map(shellQuote).join(' ')}`] : []),
+        '# shellcheck disable=SC2086 # STOWAGE_RUNTIME_OPTS is split into words on purpose',
+        ...runtimeCommand(runtime, gpu, args),
+        '',
+    ].join('\n');
+}
+/**
+ * Steps in an order where each comes after the steps whose outputs it reads (document order
+ * else); undefined with the loop when they depend on each other in one.
+ */
+function dependencyOrder(workflow) {
+    const graph = buildGraph(workflow);
+    if (graph.cycles.length > 0) {
+        return { loop: graph.cycles[0].map((e) => e.from).join(' → ') };
+    }
+    const after = new Map();
+    for (const step of workflow.steps) {
+        after.set(step.id, [...new Set((graph.upstream.get(step.id) ?? []).map((e) => e.from))]);
+    }
+    const done = new Set();
+    const order = [];
+    const visit = (step) => {
+        if (done.has(step.id))
+            return;
+        done.add(step.id);
+        for (const dep of after.get(step.id) ?? [])
+            visit(graph.steps.get(dep));
+        order.push(step);
+    };
+    for (const step of workflow.steps)
+        visit(step);
+    return { order, after };
+}
+function submitScript(input, steps, after, outDir) {
+    const workflowDir = external_node_path_namespaceObject.posix.dirname(input.workflow.file.replace(/\\/g, '/'));
+    const relative = external_node_path_namespaceObject.posix.relative(outDir, workflowDir === '' ? '.' : workflowDir) || '.';
+    const variable = new Map(steps.map((s, i) => [s.id, `job_${i + 1}`]));
+    const lines = [
+        '#!/usr/bin/env bash',
+        `# Generated by Stowage: submits every step of workflow ${JSON.stringify(input.workflow.name)} to Slurm in dependency order.`,
+        `# Use: bash ${external_node_path_namespaceObject.posix.join(outDir, SUBMIT_SCRIPT)}   (from anywhere; STOWAGE_WORKDIR overrides the workflow's folder,`,
+        "# e.g. its path on the cluster's shared file system). Extra sbatch options: STOWAGE_SBATCH_OPTS.",
+        'set -euo pipefail',
+        'here="$(cd "$(dirname "$0")" && pwd)"',
+        `workdir="\${STOWAGE_WORKDIR:-$(cd "$here"/${shellQuote(relative)} && pwd)}"`,
+        ': "${STOWAGE_SBATCH_OPTS:=}"',
+        '# A job whose dependency failed is cancelled, not left pending for ever.',
+        '# shellcheck disable=SC2086 # STOWAGE_SBATCH_OPTS is split into words on purpose',
+        'submit() { sbatch --parsable --kill-on-invalid-dep=yes --chdir "$workdir" $STOWAGE_SBATCH_OPTS "$@" | cut -d";" -f1; }',
+    ];
+    for (const step of steps) {
+        const deps = (after.get(step.id) ?? []).filter((d) => variable.has(d));
+        const dependency = deps.length > 0
+            ? `--dependency=afterok:${deps.map((d) => `$${variable.get(d)}`).join(':')} `
+            : '';
+        lines.push(`${variable.get(step.id)}=$(submit ${dependency}"$here"/${shellQuote(scriptName(step.id))})  # ${step.id.replace(/[\r\n]/g, ' ')}`);
+    }
+    lines.push(`echo "submitted ${steps.length} job(s): ${steps.map((s) => `${s.id.replace(/[^A-Za-z0-9_.-]/g, '_')}=$${variable.get(s.id)}`).join(' ')}"`, '');
+    return lines.join('\n');
 }
 function exportSlurm(input) {
     const { steps, skipped } = exportableSteps(input);
+    const runtime = input.slurmRuntime ?? 'apptainer';
+    const outDir = input.outDir ?? '.stowage/export/slurm';
     const pinning = pinningOf(steps.map((s) => s.image));
     const files = {};
-    for (const { step, image } of steps) {
-        const gpu = positiveInt(step.resources?.gpus);
-        const exec = `apptainer exec${gpu ? ' --nv' : ''} "$image"`;
-        // Only a stowage spec's `run` is a plain shell command; an engine's script needs its engine.
-        const run = input.workflow.format === 'stowage' ? resolvedRun(input.workflow, step) : undefined;
-        const fileName = `${step.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.sbatch`;
-        const body = [
-            '#!/usr/bin/env bash',
-            ...sbatchDirectives(step),
-            `# Generated by Stowage: step ${JSON.stringify(step.id)} of workflow ${JSON.stringify(input.workflow.name)} in its image.`,
-            `# ${image.pinned === 'digest' ? 'Pinned by digest.' : 'Pinned by tag only (no digest was available).'}`,
-            'set -euo pipefail',
-            `image=${shellQuote(`docker://${image.ref}`)}`,
-            run !== undefined
-                ? `${exec} sh -c ${shellQuote(run)}`
-                : `# Pass the step's command as arguments: sbatch ${fileName} <command> [args…]\n${exec} "$@"`,
-            '',
-        ];
-        files[fileName] = body.join('\n');
+    for (const { step, image } of steps)
+        files[scriptName(step.id)] = sbatchScript(input, step, image, runtime);
+    const exported = new Set(steps.map((s) => s.step.id));
+    const stowage = input.workflow.format === 'stowage';
+    if (stowage && steps.length > 0) {
+        const ordered = dependencyOrder(input.workflow);
+        const missing = 'loop' in ordered ? [] : ordered.order.filter((s) => !exported.has(s.id)).map((s) => s.id);
+        if ('loop' in ordered) {
+            skipped.push({
+                step: ordered.loop,
+                reason: `no ${SUBMIT_SCRIPT}: these steps depend on each other in a loop (see STW102)`,
+            });
+        }
+        else if (missing.length === 0) {
+            files[SUBMIT_SCRIPT] = submitScript(input, ordered.order, ordered.after, outDir);
+        }
+        else {
+            skipped.push({
+                step: missing.join(', '),
+                reason: `no ${SUBMIT_SCRIPT}: these steps have no image, so the workflow cannot run whole`,
+            });
+        }
     }
     return {
         engine: 'slurm',
@@ -67203,7 +67344,9 @@ function exportSlurm(input) {
         pinning,
         steps: steps.map((s) => s.step.id),
         skipped,
-        usage: `sbatch <step>.sbatch — ${pinningSentence(pinning)}`,
+        usage: files[SUBMIT_SCRIPT]
+            ? `bash ${external_node_path_namespaceObject.posix.join(outDir, SUBMIT_SCRIPT)} (${runtime}) — ${pinningSentence(pinning)}`
+            : `sbatch --chdir <workflow folder> <step>.sbatch <command> (${runtime}) — ${pinningSentence(pinning)}`,
     };
 }
 
@@ -67256,6 +67399,8 @@ function exportSnakemake(input) {
 
 ;// CONCATENATED MODULE: ./src/export/types.ts
 const EXPORT_ENGINES = ['nextflow', 'snakemake', 'cwl', 'slurm'];
+/** The container runtimes a Slurm job can start an image with (Apptainer is the clusters' usual). */
+const SLURM_RUNTIMES = ['apptainer', 'docker', 'podman', 'charliecloud'];
 
 ;// CONCATENATED MODULE: ./src/export/index.ts
 /** The exports, by engine. Each is pure: the workflow and its step images in, file contents out. */
@@ -67364,6 +67509,7 @@ function exportImages(options) {
             stepImages: options.stepImages,
             origin: options.origin,
             outDir,
+            slurmRuntime: options.slurmRuntime,
         });
         outcome.results.push(result);
         assertNoLinkOnTheWay(root, dir);
@@ -68515,6 +68661,7 @@ const actionLog = {
 
 
 
+
 const MODES = ['lint', 'plan', 'build'];
 function oneOf(get, name, allowed, fallback) {
     const value = get(name).trim() || fallback;
@@ -68601,6 +68748,7 @@ function readInputs(get) {
         comment: bool(get, 'comment', false),
         sarifFile: optional('sarif-file'),
         exportEngines: parseExportEngines(list(get('export'))),
+        slurmRuntime: oneOf(get, 'slurm-runtime', SLURM_RUNTIMES, 'apptainer'),
         githubToken: get('github-token') || undefined,
     };
 }
@@ -68791,6 +68939,7 @@ async function exportForEngines(inputs, result, plan, build, root) {
         origin: result.origin,
         outDir: external_node_path_default().join(PLAN_DIR, 'export'),
         root,
+        slurmRuntime: inputs.slurmRuntime,
     });
     for (const line of outcome.lines)
         info(line);

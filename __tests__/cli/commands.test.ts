@@ -195,9 +195,9 @@ describe('stowage export', () => {
     const { code, err, out } = await cli(ws, ['export', 'slurm', 'examples/word-count/nore.yml']);
     expect(err).toContain('no registry: exporting the local images');
     expect(code).toBe(0);
-    const file = out.match(/wrote (\S+)/)![1]!;
+    const file = out.match(/wrote (\S+\.sbatch)/)![1]!;
     expect(readFileSync(path.join(ws, file), 'utf8')).toMatch(
-      /docker:\/\/localhost\/stowage\/[a-z-]+:hash-[0-9a-f]{20}/,
+      /image='localhost\/stowage\/[a-z-]+:hash-[0-9a-f]{20}'/,
     );
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as cwl from 'cwl-ts-auto';
 import { parse } from 'yaml';
@@ -14,6 +14,7 @@ import {
 } from '../../src/export/index.js';
 import { ConfigCheckError, readNextflowConfig } from '../helpers/nextflow-config.js';
 import { slurmTime } from '../../src/export/slurm.js';
+import type { SlurmRuntime } from '../../src/export/types.js';
 import { importWorkflow } from '../../src/workflow/importers/index.js';
 import { newStep, newWorkflow } from '../../src/workflow/importers/common.js';
 import { RecordedSource } from '../../src/workflow/importers/locator.js';
@@ -230,73 +231,212 @@ describe('CWL export', () => {
 });
 
 describe('Slurm export', () => {
-  const w = newWorkflow('flood', 'stowage.yml', 'stowage', new RecordedSource('stowage.yml'));
+  const w = newWorkflow('flood', 'wf/stowage.yml', 'stowage', new RecordedSource('wf/stowage.yml'));
   w.inputs.push({ name: 'reanalysis', path: 'data/era5/*.nc' });
   const regrid = newStep('regrid');
-  regrid.run =
-    "python scripts/regrid.py --in {inputs.reanalysis} --out work/grid.zarr --note 'it''s'";
-  regrid.outputs = { grid: 'work/grid.zarr' };
+  regrid.run = 'python scripts/regrid.py --in {inputs.reanalysis} --out work/grid.zarr';
+  regrid.inputs = ['reanalysis'];
+  regrid.outputs = { grid: 'work/grid/out.zarr' };
   regrid.resources = { cpus: 8, memory: 32 * 1024 ** 3, time: 2 * 3600 + 1 };
   const train = newStep('train');
   train.run = 'python train.py --grid {regrid.grid} $(rm -rf /)';
+  train.inputs = ['regrid.grid'];
+  train.outputs = { model: 'results/*.keras' };
   train.resources = { gpus: 1, time: 86400 * 2 };
-  w.steps.push(regrid, train);
-  const result = exportSlurm({
-    workflow: w,
-    stepImages: {
-      regrid: { ref: `ghcr.io/acme/flood/python@${digest(1)}`, pinned: 'digest' },
-      train: { ref: 'ghcr.io/acme/flood/gpu:abc', pinned: 'tag' },
-    },
-  });
+  const plot = newStep("plot's");
+  plot.inputs = ['regrid.grid', 'train.model'];
+  // Out of order in the document: the submit script still runs it last.
+  w.steps.push(plot, train, regrid);
+  const stepImages: StepImages = {
+    regrid: { ref: `ghcr.io/acme/flood/python@${digest(1)}`, pinned: 'digest' },
+    train: { ref: 'ghcr.io/acme/flood/gpu:abc', pinned: 'tag' },
+    "plot's": { ref: `ghcr.io/acme/flood/python@${digest(1)}`, pinned: 'digest' },
+  };
+  const exported = (slurmRuntime?: SlurmRuntime) =>
+    exportSlurm({ workflow: w, stepImages, slurmRuntime, outDir: '.stowage/export/slurm' });
 
   it('writes #SBATCH lines from the step resources', () => {
-    const text = result.files['regrid.sbatch']!;
-    expect(text.split('\n').filter((l) => l.startsWith('#SBATCH'))).toEqual([
+    const result = exported();
+    expect(
+      result.files['regrid.sbatch']!.split('\n').filter((l) => l.startsWith('#SBATCH')),
+    ).toEqual([
       '#SBATCH --job-name=stowage-regrid',
       '#SBATCH --cpus-per-task=8',
       '#SBATCH --mem=32768M',
       '#SBATCH --time=0-02:01:00',
     ]);
     expect(result.files['train.sbatch']).toContain('#SBATCH --gres=gpu:1');
-    expect(result.files['train.sbatch']).toContain('apptainer exec --nv "$image"');
     expect(result.pinning).toBe('mixed');
   });
 
-  it('runs the command through Apptainer with placeholders resolved and quoting intact', () => {
-    const text = result.files['regrid.sbatch']!;
-    expect(text).toContain(`image='docker://ghcr.io/acme/flood/python@${digest(1)}'`);
-    const check = spawnSync('bash', [
-      '-c',
-      `${text
-        .split('\n')
-        .filter((l) => l.startsWith('apptainer'))
-        .join('\n')
-        .replace('apptainer exec "$image" sh -c', 'printf %s')}`,
-    ]);
-    expect(check.stdout.toString()).toBe(
-      "python scripts/regrid.py --in data/era5/*.nc --out work/grid.zarr --note 'it''s'",
-    );
-    // a command substitution in the spec reaches sh -c as text, not the batch script's shell
-    const trainCheck = spawnSync('bash', ['-n'], { input: result.files['train.sbatch'] });
-    expect(trainCheck.status).toBe(0);
-    expect(result.files['train.sbatch']).toContain(
-      "sh -c 'python train.py --grid work/grid.zarr $(rm -rf /)'",
-    );
+  /** Runs a script with a recording stand-in for `tool` on PATH; returns the argv it got. */
+  function runWith(
+    script: string,
+    tools: string[],
+    cwd: string,
+    args: string[] = [],
+    env: Record<string, string> = {},
+  ): string[][] {
+    const bin = join(cwd, '.bin');
+    mkdirSync(bin, { recursive: true });
+    const log = join(cwd, 'calls.txt');
+    for (const tool of tools) {
+      writeFileSync(
+        join(bin, tool),
+        `#!/bin/sh\nprintf '%s\\0' ${JSON.stringify(tool)} "$@" >> ${JSON.stringify(log)}\nprintf '\\n' >> ${JSON.stringify(log)}\n[ "$1" = --parsable ] || exit 0\necho "$$;cluster"\n`,
+        { mode: 0o755 },
+      );
+    }
+    const file = join(cwd, 'script.sh');
+    writeFileSync(file, script);
+    const run = spawnSync('bash', [file, ...args], {
+      cwd,
+      env: { PATH: `${bin}:${process.env.PATH}`, HOME: cwd, ...env },
+      encoding: 'utf8',
+    });
+    expect([run.status, run.stderr]).toEqual([0, '']);
+    return readFileSync(log, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\0').filter(Boolean));
+  }
+
+  const uid = `${process.getuid?.()}:${process.getgid?.()}`;
+  it.each<[SlurmRuntime, (cwd: string) => string[]]>([
+    [
+      'apptainer',
+      (cwd) => [
+        'apptainer',
+        'run',
+        '--bind',
+        cwd,
+        '--pwd',
+        cwd,
+        `docker://ghcr.io/acme/flood/python@${digest(1)}`,
+        'regrid',
+        'extra arg',
+      ],
+    ],
+    [
+      'docker',
+      (cwd) => [
+        'docker',
+        'run',
+        '--rm',
+        '--user',
+        uid,
+        '--volume',
+        `${cwd}:${cwd}`,
+        '--workdir',
+        cwd,
+        `ghcr.io/acme/flood/python@${digest(1)}`,
+        'regrid',
+        'extra arg',
+      ],
+    ],
+    [
+      'podman',
+      (cwd) => [
+        'podman',
+        'run',
+        '--rm',
+        ...(process.getuid?.() === 0 ? ['--user', '0:0'] : ['--userns=keep-id']),
+        '--volume',
+        `${cwd}:${cwd}`,
+        '--workdir',
+        cwd,
+        `ghcr.io/acme/flood/python@${digest(1)}`,
+        'regrid',
+        'extra arg',
+      ],
+    ],
+    [
+      'charliecloud',
+      (cwd) => [
+        'ch-run',
+        '--bind',
+        `${cwd}:${cwd}`,
+        '--cd',
+        cwd,
+        `ghcr.io/acme/flood/python@${digest(1)}`,
+        '--',
+        '/bin/sh',
+        '/usr/local/bin/stowage-entrypoint.sh',
+        'regrid',
+        'extra arg',
+      ],
+    ],
+  ])(
+    '%s: runs the step by name in its image, in the workflow folder, as the user',
+    (runtime, argv) => {
+      const cwd = tempDir('slurm-runtime');
+      const tools = ['apptainer', 'docker', 'podman', 'ch-image', 'ch-run'];
+      const calls = runWith(exported(runtime).files['regrid.sbatch']!, tools, cwd, ['extra arg']);
+      expect(calls.at(-1)).toEqual(argv(cwd));
+      if (runtime === 'charliecloud')
+        expect(calls[0]).toEqual(['ch-image', 'pull', `ghcr.io/acme/flood/python@${digest(1)}`]);
+      expect(existsSync(join(cwd, 'work/grid'))).toBe(true); // the output folder, made before the run
+    },
+  );
+
+  it("GPU steps get the runtime's GPU flag", () => {
+    expect(exported('apptainer').files['train.sbatch']).toContain('apptainer run --nv');
+    expect(exported('docker').files['train.sbatch']).toContain('docker run --rm --gpus all');
+    expect(exported('podman').files['train.sbatch']).toContain('--device nvidia.com/gpu=all');
+    // a glob's folder is made, not the glob
+    const cwd = tempDir('slurm-glob');
+    runWith(exported('docker').files['train.sbatch']!, ['docker'], cwd);
+    expect(existsSync(join(cwd, 'results'))).toBe(true);
   });
 
-  it.each([
-    [59, '0-00:01:00'],
-    [3600, '0-01:00:00'],
-    [90000, '1-01:00:00'],
-  ])('slurmTime(%d) = %s', (seconds, text) => expect(slurmTime(seconds)).toBe(text));
+  it('submit.sh submits in dependency order from the workflow folder, each after what it reads', () => {
+    const cwd = tempDir('slurm-submit');
+    const result = exported();
+    const calls = runWith(result.files['submit.sh']!, ['sbatch'], cwd, [], {
+      STOWAGE_WORKDIR: cwd,
+    });
+    const names = calls.map((c) => c.at(-1)!.split('/').pop());
+    expect(names).toEqual(['regrid.sbatch', 'train.sbatch', 'plot_s.sbatch']);
+    for (const call of calls) {
+      expect(call.slice(1, 5)).toEqual(['--parsable', '--kill-on-invalid-dep=yes', '--chdir', cwd]);
+    }
+    const ids = calls.map(() => undefined);
+    expect(ids).toHaveLength(3);
+    expect(calls[1]).toContainEqual(expect.stringMatching(/^--dependency=afterok:\d+$/));
+    expect(calls[2]).toContainEqual(expect.stringMatching(/^--dependency=afterok:\d+:\d+$/));
+    expect(result.files['submit.sh']).toContain(`$(cd "$here"/'../../../wf' && pwd)`);
+  });
 
-  it('for an imported pipeline, passes the command through as arguments', () => {
+  it('every script is valid bash, and a command substitution in a spec stays text', () => {
+    for (const runtime of ['apptainer', 'docker', 'podman', 'charliecloud'] as const) {
+      for (const text of Object.values(exported(runtime).files))
+        expect(spawnSync('bash', ['-n'], { input: text }).status).toBe(0);
+    }
+    expect(JSON.stringify(exported().files)).not.toContain('rm -rf');
+  });
+
+  it('for an imported pipeline, passes the command through as arguments and writes no submit.sh', () => {
     const nf = importWorkflow(`${FIX}/nextflow/nf-core-mini`);
     const out = exportSlurm({ workflow: nf.workflow!, stepImages: imagesFor(nf.workflow!.steps) });
-    expect(out.files['DEEPVARIANT_GPU.sbatch']).toContain('apptainer exec --nv "$image" "$@"');
+    expect(out.files['DEEPVARIANT_GPU.sbatch']).toContain('apptainer run --nv');
+    expect(out.files['DEEPVARIANT_GPU.sbatch']).toMatch(/"docker:\/\/\$image" "\$@"$/m);
     expect(out.files['GATK4_HAPLOTYPECALLER.sbatch']).toContain('#SBATCH --time=1-06:00:00');
-    for (const text of Object.values(out.files))
-      expect(spawnSync('bash', ['-n'], { input: text }).status).toBe(0);
+    expect(out.files['submit.sh']).toBeUndefined();
+  });
+
+  it('a loop gets no submit script, and says why', () => {
+    const loop = newWorkflow('loop', 'stowage.yml', 'stowage', new RecordedSource('stowage.yml'));
+    const a = newStep('a');
+    const b = newStep('b');
+    a.inputs = ['b.o'];
+    a.outputs = { o: 'a.txt' };
+    b.inputs = ['a.o'];
+    b.outputs = { o: 'b.txt' };
+    loop.steps.push(a, b);
+    const image = { ref: `r/x@${digest(2)}`, pinned: 'digest' as const };
+    const out = exportSlurm({ workflow: loop, stepImages: { a: image, b: image } });
+    expect(out.files['submit.sh']).toBeUndefined();
+    expect(out.skipped).toContainEqual({ step: 'a → b', reason: expect.stringContaining('loop') });
   });
 });
 

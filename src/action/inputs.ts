@@ -5,7 +5,7 @@
 import { parseExportEngines } from '../app/export.js';
 import { InputError } from '../common/errors.js';
 import { SEVERITIES, type Severity } from '../common/findings.js';
-import type { ExportEngine } from '../export/types.js';
+import { SLURM_RUNTIMES, type ExportEngine, type SlurmRuntime } from '../export/types.js';
 import {
   BUILD_NETWORKS,
   BUILDER_KINDS,
@@ -44,6 +44,7 @@ export interface Inputs {
   comment: boolean;
   sarifFile?: string;
   exportEngines: ExportEngine[];
+  slurmRuntime: SlurmRuntime;
   githubToken?: string;
 }
 
@@ -135,6 +136,7 @@ export function readInputs(get: Getter): Inputs {
     comment: bool(get, 'comment', false),
     sarifFile: optional('sarif-file'),
     exportEngines: parseExportEngines(list(get('export'))),
+    slurmRuntime: oneOf(get, 'slurm-runtime', SLURM_RUNTIMES, 'apptainer'),
     githubToken: get('github-token') || undefined,
   };
 }

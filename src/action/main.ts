@@ -222,6 +222,7 @@ async function exportForEngines(
     origin: result.origin,
     outDir: path.join(PLAN_DIR, 'export'),
     root,
+    slurmRuntime: inputs.slurmRuntime,
   });
   for (const line of outcome.lines) core.info(line);
 }

@@ -13,6 +13,7 @@ import {
   exportFor,
   type ExportEngine,
   type ExportResult,
+  type SlurmRuntime,
   type StepImages,
 } from '../export/index.js';
 import { LOCAL_REGISTRY, type BuildResult } from '../images/build.js';
@@ -114,6 +115,7 @@ export interface ExportImagesOptions {
   origin?: ImportOrigin;
   /** Repository root. */
   root: string;
+  slurmRuntime?: SlurmRuntime;
 }
 
 export interface ExportOutcome {
@@ -137,6 +139,7 @@ export function exportImages(options: ExportImagesOptions): ExportOutcome {
       stepImages: options.stepImages,
       origin: options.origin,
       outDir,
+      slurmRuntime: options.slurmRuntime,
     });
     outcome.results.push(result);
     assertNoLinkOnTheWay(root, dir);

@@ -4,7 +4,12 @@
  */
 import { parseArgs } from 'node:util';
 import { SEVERITIES, type Severity } from '../common/findings.js';
-import { EXPORT_ENGINES, type ExportEngine } from '../export/types.js';
+import {
+  EXPORT_ENGINES,
+  SLURM_RUNTIMES,
+  type ExportEngine,
+  type SlurmRuntime,
+} from '../export/types.js';
 import {
   BUILD_NETWORKS,
   BUILDER_KINDS,
@@ -42,6 +47,8 @@ export interface CliOptions {
   verbose: boolean;
   /** `export <engine>`: one engine, or every one for `all`. */
   engines: ExportEngine[];
+  /** `export slurm --runtime`: what the jobs start images with. */
+  runtime: SlurmRuntime;
   importFormat: WorkflowFormat | 'auto';
 }
 
@@ -113,6 +120,11 @@ const OPTIONS: readonly OptionHelp[] = [
     flag: '--verbose',
     text: "print every group's build output, not only failed ones",
     commands: ['build'],
+  },
+  {
+    flag: '--runtime <r>',
+    text: `${SLURM_RUNTIMES.join(' | ')}: what Slurm jobs start images with (default: apptainer)`,
+    commands: ['export'],
   },
   { flag: '--no-color', text: 'plain text output' },
 ];
@@ -202,6 +214,7 @@ export function parseCli(
         registry: { type: 'string' },
         builder: { type: 'string' },
         network: { type: 'string' },
+        runtime: { type: 'string' },
         'no-push': { type: 'boolean' },
         tag: { type: 'string', multiple: true },
         username: { type: 'string' },
@@ -261,7 +274,8 @@ export function parseCli(
   );
   const builder = oneOf(values.builder, BUILDER_KINDS, 'auto', '--builder');
   const network = oneOf(values.network, BUILD_NETWORKS, 'default', '--network');
-  for (const v of [format, failOn, importFormat, builder, network])
+  const runtime = oneOf(values.runtime, SLURM_RUNTIMES, 'apptainer', '--runtime');
+  for (const v of [format, failOn, importFormat, builder, network, runtime])
     if (typeof v === 'object') return { kind: 'error', message: v.error };
   const parallel = Number(values.parallel ?? '2');
   if (!Number.isInteger(parallel) || parallel < 1)
@@ -295,6 +309,7 @@ export function parseCli(
       passwordStdin: values['password-stdin'] === true,
       verbose: values.verbose === true,
       engines,
+      runtime: runtime as SlurmRuntime,
       importFormat: importFormat as WorkflowFormat | 'auto',
     },
   };

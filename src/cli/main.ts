@@ -246,6 +246,7 @@ async function exportCommand(result: CheckResult, options: CliOptions, io: Io): 
   for (const note of notes) io.stderr(`${note}\n`);
   const outcome = exportImages({
     engines: options.engines,
+    slurmRuntime: options.runtime,
     workflow: result.workflow,
     stepImages: map.images,
     outDir: path.join(options.outDir, 'export'),

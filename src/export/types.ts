@@ -16,6 +16,10 @@ export type StepImages = Record<string, StepImage>;
 export const EXPORT_ENGINES = ['nextflow', 'snakemake', 'cwl', 'slurm'] as const;
 export type ExportEngine = (typeof EXPORT_ENGINES)[number];
 
+/** The container runtimes a Slurm job can start an image with (Apptainer is the clusters' usual). */
+export const SLURM_RUNTIMES = ['apptainer', 'docker', 'podman', 'charliecloud'] as const;
+export type SlurmRuntime = (typeof SLURM_RUNTIMES)[number];
+
 export interface ExportInput {
   workflow: Workflow;
   stepImages: StepImages;
@@ -23,9 +27,12 @@ export interface ExportInput {
   origin?: ImportOrigin;
   /**
    * Repository-relative folder the engine's files are written to (default
-   * `.stowage/export/<engine>`): CWL overrides name tools relative to it.
+   * `.stowage/export/<engine>`): CWL overrides name tools relative to it; the Slurm submit
+   * script finds the workflow's folder from it.
    */
   outDir?: string;
+  /** The runtime the Slurm scripts start images with (default apptainer). */
+  slurmRuntime?: SlurmRuntime;
 }
 
 /** How the images are pinned across the exported steps. */

@@ -7,7 +7,7 @@ import { compareFindings, type Finding } from '../common/findings.js';
 import type { LintConfig, RuleLevel, Workflow } from '../workflow/model.js';
 import { RULES, ruleById } from '../common/rules.js';
 import { checkLintConfig, mergeLintConfig, resolveLintConfig } from './config.js';
-import { buildGraph } from './graph.js';
+import { buildGraph } from '../workflow/graph.js';
 import { runRule } from './rule.js';
 import { LINT_RULES } from './rules/index.js';
 import { applySuppressions, parseSuppressions } from './suppress.js';

@@ -5,7 +5,7 @@
 import type { Finding, Severity } from '../common/findings.js';
 import type { Location, NodePath, Workflow } from '../workflow/model.js';
 import { ruleMeta, type RuleId, type RuleMeta } from '../common/rules.js';
-import type { DependencyGraph } from './graph.js';
+import type { DependencyGraph } from '../workflow/graph.js';
 import type { Settings } from './settings.js';
 
 export interface RuleContext {

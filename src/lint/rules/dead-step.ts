@@ -1,5 +1,5 @@
 /** STW104 dead-step: a step whose outputs feed nothing and are no desired output. */
-import { outputKey } from '../graph.js';
+import { outputKey } from '../../workflow/graph.js';
 import { defineRule } from '../rule.js';
 
 export default defineRule('STW104', (ctx) => {

@@ -6,7 +6,7 @@
 import { formatDuration } from '../../common/units.js';
 import type { Step } from '../../workflow/model.js';
 import { pinnedGroupNames } from '../../software/family.js';
-import type { DependencyGraph } from '../graph.js';
+import type { DependencyGraph } from '../../workflow/graph.js';
 import { defineRule } from '../rule.js';
 import { compatible, groupKeyOf } from '../same-group.js';
 import { formatSetting } from '../settings.js';

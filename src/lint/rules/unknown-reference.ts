@@ -3,7 +3,7 @@
  * desired output that names no step output. Messages suggest the closest existing name.
  */
 import { closest } from '../../common/suggest.js';
-import type { DependencyGraph } from '../graph.js';
+import type { DependencyGraph } from '../../workflow/graph.js';
 import { defineRule } from '../rule.js';
 
 export default defineRule('STW101', (ctx) => {

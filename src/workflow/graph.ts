@@ -1,9 +1,9 @@
 /**
- * The dependency graph of a workflow, built once per lint run and shared by the rules: what each
- * step input refers to, who produces and who consumes each output, the step-to-step edges, and
- * the loops among them.
+ * The dependency graph of a workflow: what each step input refers to, who produces and who
+ * consumes each output, the step-to-step edges, and the loops among them. Built once per lint run
+ * and shared by the rules; exports use it to order steps.
  */
-import type { Step, Workflow } from '../workflow/model.js';
+import type { Step, Workflow } from './model.js';
 
 /** What one entry of a step's `inputs` resolved to. */
 export type Reference =

@@ -1,10 +1,10 @@
 /** The shared dependency graph: references, producers and consumers, and loops. */
 import { describe, expect, it } from '@jest/globals';
-import { buildGraph } from '../../src/lint/graph.js';
+import { buildGraph } from '../../src/workflow/graph.js';
 import { loadSpecText } from '../../src/workflow/load.js';
 import { emptySoftware, type Step, type Workflow } from '../../src/workflow/model.js';
 import { RecordedSource } from '../../src/workflow/importers/locator.js';
-import { yaml } from './helpers.js';
+import { yaml } from '../lint/helpers.js';
 
 function graphOf(...steps: string[]) {
   const text = yaml(
