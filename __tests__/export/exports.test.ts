@@ -424,6 +424,12 @@ describe('Slurm export', () => {
     expect(out.files['submit.sh']).toBeUndefined();
   });
 
+  it.each([
+    [59, '0-00:01:00'],
+    [3600, '0-01:00:00'],
+    [90000, '1-01:00:00'],
+  ])('slurmTime(%d) = %s', (seconds, text) => expect(slurmTime(seconds)).toBe(text));
+
   it('a loop gets no submit script, and says why', () => {
     const loop = newWorkflow('loop', 'stowage.yml', 'stowage', new RecordedSource('stowage.yml'));
     const a = newStep('a');
