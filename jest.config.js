@@ -3,6 +3,8 @@ export default {
   preset: 'ts-jest/presets/default-esm',
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
+  // The engine suite runs apart: npm run test:engines (jest.engines.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/engines/'],
   testMatch: ['**/*.test.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {

@@ -66,9 +66,9 @@ export function tempDir(prefix: string): string {
   return newTempDir(`e2e-${prefix}`);
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(
+export async function waitFor(
   what: string,
   check: () => Promise<boolean> | boolean,
   timeoutMs = 20_000,
@@ -82,7 +82,7 @@ async function waitFor(
 }
 
 /** Stops a child we started: SIGTERM, then SIGKILL after a grace period; waits for its exit. */
-async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   process.kill(child.pid, 'SIGTERM');
