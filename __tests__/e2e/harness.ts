@@ -105,21 +105,38 @@ export interface RegistryDaemon extends Daemon {
   log(): string;
 }
 
-/** A distribution registry on loopback; with `auth`, htpasswd basic auth for that one user. */
+export interface RegistryOptions {
+  /** htpasswd basic auth for this one user. */
+  auth?: { username: string; password: string };
+  /** HTTPS with this certificate (Charliecloud pulls over HTTPS only). */
+  tls?: { certificate: string; key: string };
+  /** Serve this storage (another registry's `data` folder) instead of a new one. */
+  dataDir?: string;
+}
+
+/** A distribution registry on loopback (plain HTTP unless `tls`); see RegistryOptions. */
 export async function startRegistry(
   dir: string,
-  auth?: { username: string; password: string },
+  authOrOptions?: { username: string; password: string } | RegistryOptions,
 ): Promise<RegistryDaemon> {
+  const options: RegistryOptions =
+    authOrOptions && 'username' in authOrOptions ? { auth: authOrOptions } : (authOrOptions ?? {});
+  const auth = options.auth;
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const lines = [
     'version: 0.1',
     'log: { level: warn }',
     'storage:',
-    `  filesystem: { rootdirectory: ${JSON.stringify(join(dir, 'data'))} }`,
+    `  filesystem: { rootdirectory: ${JSON.stringify(options.dataDir ?? join(dir, 'data'))} }`,
     '  delete: { enabled: true }',
     'http:',
     `  addr: 127.0.0.1:${port}`,
+    ...(options.tls
+      ? [
+          `  tls: { certificate: ${JSON.stringify(options.tls.certificate)}, key: ${JSON.stringify(options.tls.key)} }`,
+        ]
+      : []),
   ];
   if (auth) {
     const htpasswd = join(dir, 'htpasswd');
@@ -153,6 +170,7 @@ export async function startRegistry(
   try {
     await waitFor(`registry on ${host}`, async () => {
       if (child.exitCode !== null) throw new Error(`registry exited: ${output}`);
+      if (options.tls) return /listening on/i.test(output) || (await portOpen(port));
       try {
         const res = await fetch(`http://${host}/v2/`);
         return res.status === 200 || res.status === 401;
@@ -165,6 +183,43 @@ export async function startRegistry(
     throw err;
   }
   return daemon;
+}
+
+async function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolveP) => {
+    const socket = new Socket();
+    socket.once('connect', () => {
+      socket.destroy();
+      resolveP(true);
+    });
+    socket.once('error', () => resolveP(false));
+    socket.connect(port, '127.0.0.1');
+  });
+}
+
+/** A self-signed certificate for 127.0.0.1 (openssl), for a registry served over HTTPS. */
+export function selfSignedCertificate(dir: string): { certificate: string; key: string } {
+  mkdirSync(dir, { recursive: true });
+  const certificate = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    certificate,
+    '-days',
+    '2',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  ]);
+  return { certificate, key };
 }
 
 export interface DockerDaemon extends Daemon {
