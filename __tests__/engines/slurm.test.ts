@@ -110,6 +110,12 @@ describe('Slurm runs the workflow in Stowage images through submit.sh', () => {
     const ids = [...submitted.stdout.matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1]!, m[2]!] as const);
     expect(ids.map(([step]) => step)).toEqual(['clean', 'tally', 'summarise']);
     const states = await slurm!.waitForJobs(ids.map(([, id]) => id));
+    // A job's output, to read when a test fails: Slurm writes it in the job's folder.
+    for (const [step, id] of ids) {
+      const log = join(workspace, `slurm-${id}.out`);
+      if (states[id] !== 'COMPLETED' && existsSync(log))
+        console.log(`${runtime} ${step} (${states[id]}):\n${readFileSync(log, 'utf8')}`);
+    }
     return {
       states: Object.fromEntries(ids.map(([step, id]) => [step, states[id]!])),
       out: outDir,
