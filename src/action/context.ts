@@ -4,9 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
+import { escapeText } from '../common/text.js';
 import type { BuildLog } from '../images/build.js';
 import type { CacheMode } from '../images/builder.js';
 import type { RunContext } from '../images/tags.js';
+import { log } from './log.js';
 
 /** `auto` cache: the GitHub Actions cache when the runtime token is there (JS actions get it), else inline. */
 export function resolveCacheMode(
@@ -60,10 +62,10 @@ export function runContextFromGithub(ctx: GithubContextLike): RunContext {
 
 /** Build output in collapsible log groups; progress lines outside them. */
 export const actionLog: BuildLog = {
-  info: (m) => core.info(m),
-  warning: (m) => core.warning(m),
+  info: (m) => log.info(m),
+  warning: (m) => log.warning(m),
   group: (title, lines) => {
-    core.startGroup(title);
+    core.startGroup(escapeText(title));
     // Build output is the project's, not ours: stop the runner from reading `::…::` lines in it
     // as workflow commands (a RUN step could otherwise annotate, mask or set state).
     const token = randomUUID();

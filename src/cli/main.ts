@@ -10,6 +10,7 @@ import { writePlanFiles } from '../app/plan-files.js';
 import { InputError } from '../common/errors.js';
 import { failsAt } from '../common/findings.js';
 import { RULES } from '../common/rules.js';
+import { escapeText } from '../common/text.js';
 import { execTool } from '../host/exec.js';
 import type { BuildLog } from '../images/build.js';
 import type { ExecFn } from '../images/builder.js';
@@ -49,7 +50,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stdout(`stowage ${VERSION}\n`);
       return EXIT.clean;
     case 'error':
-      io.stderr(`stowage: ${parsed.message}\n\n${USAGE}`);
+      io.stderr(`stowage: ${escapeText(parsed.message)}\n\n${USAGE}`);
       return EXIT.usage;
   }
   const options = parsed.options;
@@ -75,7 +76,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
   } catch (error) {
     if (error instanceof InputError) {
-      io.stderr(`stowage: ${error.message}\n`);
+      io.stderr(`stowage: ${escapeLines(error.message)}\n`);
       return EXIT.usage;
     }
     throw error;
@@ -128,7 +129,9 @@ function planCommand(
   }
   io.stdout(findingsText(result, options, io));
   if (!plan) {
-    io.stderr(`stowage: no plan: ${result.planSkipped ?? 'the workflow did not load'}\n`);
+    io.stderr(
+      `stowage: no plan: ${escapeText(result.planSkipped ?? 'the workflow did not load')}\n`,
+    );
     return EXIT.findings;
   }
   const table = options.format === 'text' ? io.stdout : io.stderr;
@@ -151,7 +154,9 @@ function planCommand(
 function plannedForBuild(result: CheckResult, options: CliOptions, io: Io): Plan | undefined {
   io.stderr(findingsText(result, { ...options, format: 'text' }, io));
   if (!result.plan) {
-    io.stderr(`stowage: no plan: ${result.planSkipped ?? 'the workflow did not load'}\n`);
+    io.stderr(
+      `stowage: no plan: ${escapeText(result.planSkipped ?? 'the workflow did not load')}\n`,
+    );
     return undefined;
   }
   writePlanFiles(result.plan, path.resolve(io.cwd, options.outDir), io.cwd);
@@ -199,7 +204,7 @@ async function buildCommand(
     );
   } catch (error) {
     if (error instanceof InputError) throw error;
-    io.stderr(`stowage build: ${(error as Error).message}\n`);
+    io.stderr(`stowage build: ${escapeLines((error as Error).message)}\n`);
     return EXIT.findings;
   }
   if (options.format === 'json') io.stdout(`${JSON.stringify(outcome.images, null, 2)}\n`);
@@ -211,11 +216,12 @@ async function buildCommand(
 /** Progress on stdout; a group's build output only when it failed (all of it with --verbose). */
 function terminalLog(io: Io, verbose: boolean): BuildLog {
   return {
-    info: (m) => io.stdout(`${m}\n`),
-    warning: (m) => io.stderr(`warning: ${m}\n`),
+    info: (m) => io.stdout(`${escapeText(m)}\n`),
+    warning: (m) => io.stderr(`warning: ${escapeLines(m)}\n`),
     group: (title, lines, ok) => {
       if (lines.length === 0 || (ok && !verbose)) return;
-      io.stdout(`── ${title}\n${lines.map((l) => `   ${l}\n`).join('')}`);
+      // A build's output is the project's: it must not drive the terminal either.
+      io.stdout(`── ${escapeText(title)}\n${lines.map((l) => `   ${escapeText(l)}\n`).join('')}`);
     },
   };
 }
@@ -228,12 +234,14 @@ async function exportCommand(result: CheckResult, options: CliOptions, io: Io): 
   io.stderr(findingsText(result, { ...options, format: 'text' }, io));
   const plan = result.plan;
   if (!plan || !result.workflow) {
-    io.stderr(`stowage: no plan to export: ${result.planSkipped ?? 'the workflow did not load'}\n`);
+    io.stderr(
+      `stowage: no plan to export: ${escapeText(result.planSkipped ?? 'the workflow did not load')}\n`,
+    );
     return EXIT.findings;
   }
   const registry = options.registry ?? result.workflow.containers.registry;
   const { map, notes } = await findStepImages(plan, { registry });
-  for (const note of notes) io.stderr(`${note}\n`);
+  for (const note of notes) io.stderr(`${escapeText(note)}\n`);
   const outcome = exportImages({
     engines: [options.engine!],
     workflow: result.workflow,
@@ -242,6 +250,14 @@ async function exportCommand(result: CheckResult, options: CliOptions, io: Io): 
     origin: result.origin,
     root: io.cwd,
   });
-  for (const line of outcome.lines) io.stdout(`${line}\n`);
+  for (const line of outcome.lines) io.stdout(`${escapeText(line)}\n`);
   return outcome.ok ? EXIT.clean : EXIT.findings;
+}
+
+/** Our own multi-line text with foreign parts: each line escaped on its own. */
+function escapeLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => escapeText(line))
+    .join('\n');
 }
