@@ -4,15 +4,15 @@
  * work and prints.
  */
 import path from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { buildImages, type BuildOutcome } from '../app/build.js';
 import { check, type CheckResult } from '../app/check.js';
 import { exportImages, findStepImages } from '../app/export.js';
-import { writePlanFiles } from '../app/plan-files.js';
+import { checkOutputs, writePlanFiles } from '../app/plan-files.js';
 import { stepImagesOutput } from '../app/step-images.js';
-import { InputError } from '../common/errors.js';
+import { InputError, writeFailure } from '../common/errors.js';
+import { assertWritable, isInside, writeFileAtomic } from '../common/paths.js';
 import { countBySeverity, failsAt, type Finding } from '../common/findings.js';
 import { RULES } from '../common/rules.js';
 import { execTool } from '../host/exec.js';
@@ -46,6 +46,13 @@ export async function run(): Promise<void> {
       `Lint${inputs.mode !== 'lint' ? ' and plan' : ''} ${inputs.spec}`,
       async () => checkAndLog(inputs, root),
     );
+    // Every place this run writes is checked before the first write: a committed link is refused.
+    checkOutputs(root, PLAN_DIR, {
+      plan: result.plan,
+      engines: inputs.exportEngines,
+      images: inputs.mode === 'build',
+      files: inputs.sarifFile ? [inputs.sarifFile] : [],
+    });
     const omitted = inputs.annotations ? annotate(result.findings) : [];
     core.setOutput(
       'findings',
@@ -105,18 +112,29 @@ function annotate(findings: readonly Finding[]): Finding[] {
   return omitted;
 }
 
+/**
+ * The SARIF file: inside the workspace (links followed), never written through a link, atomically.
+ */
 function writeSarif(file: string, result: CheckResult, root: string): void {
   const target = path.resolve(root, file);
-  mkdirSync(path.dirname(target), { recursive: true });
-  writeFileSync(
-    target,
-    formatSarif(result.findings, {
-      rules: RULES,
-      toolVersion: VERSION,
-      srcRoot: root,
-      suppressed: result.suppressed,
-    }),
-  );
+  try {
+    if (!isInside(root, target))
+      throw new InputError(
+        `sarif-file ${file} is outside the workspace (links followed); give a path inside it`,
+      );
+    assertWritable(root, target, file);
+    writeFileAtomic(
+      target,
+      formatSarif(result.findings, {
+        rules: RULES,
+        toolVersion: VERSION,
+        srcRoot: root,
+        suppressed: result.suppressed,
+      }),
+    );
+  } catch (error) {
+    throw writeFailure(error, `the SARIF file ${file}`);
+  }
   core.setOutput('sarif-file', file);
   log.info(`SARIF written to ${file}`);
 }

@@ -3,9 +3,9 @@
  * plan, record the results in `<out-dir>/images.json`, and compute what later steps take — the
  * `images`, `matrix` and `step-images` outputs. Commands run through the injected `exec`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../common/errors.js';
+import { InputError, writeFailure } from '../common/errors.js';
+import { assertWritable, writeFileAtomic } from '../common/paths.js';
 import { buildPlan, type BuildLog, type BuildResult } from '../images/build.js';
 import type { BuilderKind, CacheMode, ExecFn, Provenance } from '../images/builder.js';
 import { imagesOutput, matrixOutput, type ImageOutput } from '../images/outputs.js';
@@ -85,11 +85,7 @@ export async function buildImages(
     log: deps.log,
   });
   const images = imagesOutput(results);
-  if (options.outDir) {
-    const file = path.resolve(options.workspace, options.outDir, 'images.json');
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(images, null, 2)}\n`);
-  }
+  if (options.outDir) writeImagesJson(options.workspace, options.outDir, images);
   const stepImages = stepImageMap(plan, { registry, builds: results });
   const failed = results.filter((r) => r.status === 'failed');
   return {
@@ -101,4 +97,15 @@ export async function buildImages(
     failed,
     pushed: failed.length === 0 && results.some((r) => r.pushed),
   };
+}
+
+/** `<outDir>/images.json`, atomically and never through a link. */
+function writeImagesJson(workspace: string, outDir: string, images: ImageOutput[]): void {
+  const file = path.resolve(workspace, outDir, 'images.json');
+  try {
+    assertWritable(workspace, file, path.join(outDir, 'images.json'));
+    writeFileAtomic(file, `${JSON.stringify(images, null, 2)}\n`);
+  } catch (error) {
+    throw writeFailure(error, path.join(outDir, 'images.json'));
+  }
 }

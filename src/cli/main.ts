@@ -6,7 +6,7 @@ import path from 'node:path';
 import { buildImages } from '../app/build.js';
 import { check, type CheckResult } from '../app/check.js';
 import { exportImages, findStepImages } from '../app/export.js';
-import { writePlanFiles } from '../app/plan-files.js';
+import { checkOutputs, writePlanFiles } from '../app/plan-files.js';
 import { InputError } from '../common/errors.js';
 import { failsAt } from '../common/findings.js';
 import { RULES } from '../common/rules.js';
@@ -63,6 +63,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       baseImages: options.baseImages,
     });
     const findingsFail = failsAt(result.findings, options.failOn);
+    if (options.command !== 'lint') {
+      // Every place this command writes is checked before the first write.
+      checkOutputs(io.cwd, options.outDir, {
+        plan: result.plan,
+        engines: options.engine ? [options.engine] : [],
+        images: options.command === 'build',
+      });
+    }
     switch (options.command) {
       case 'lint':
         io.stdout(findingsText(result, options, io));

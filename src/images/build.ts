@@ -12,7 +12,7 @@
  */
 import { cpSync, lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Plan, PlannedGroup } from '../plan/types.js';
 import { realPathInside } from '../common/paths.js';
 import { BuildError, type Builder, type CacheMode } from './builder.js';
@@ -151,8 +151,10 @@ export function stageBuildContext(
       cpSync(source, target, {
         recursive: true,
         dereference: false,
-        // A link inside a copied folder must not reach outside the repository either.
+        // A link inside a copied folder must not reach outside the repository either, and no
+        // `.git` folder (at any depth: a vendored tool's clone) enters an image: it may hold a token.
         filter: (from) => {
+          if (basename(from) === '.git') return false;
           if (lstatSync(from).isSymbolicLink())
             realPathInside(contextRoot, relative(contextRoot, from));
           return true;
