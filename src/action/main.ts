@@ -212,6 +212,8 @@ async function buildStep(
       parallel: inputs.parallel,
       groups: inputs.groups,
       outDir: PLAN_DIR,
+      registryTimeoutMs: inputs.registryTimeoutMs,
+      authHosts: inputs.registryAuthHosts,
     },
     { exec: execTool, log: actionLog },
   );
@@ -234,6 +236,7 @@ async function exportForEngines(
     ? { map: build.stepImages, notes: [] }
     : await findStepImages(plan, {
         registry: inputs.registry || result.workflow?.containers.registry,
+        registryOptions: { budgetMs: inputs.registryTimeoutMs },
       });
   for (const note of notes) log.notice(note);
   if (!build) core.setOutput('step-images', JSON.stringify(stepImagesOutput(map)));

@@ -79,6 +79,7 @@ export async function findStepImages(
     const client = new RegistryClient(parseRepository(`${given}/x`).host, {
       retries: 2,
       timeoutMs: 10_000,
+      budgetMs: 60_000,
       ...options.registryOptions,
     });
     const absent: string[] = [];

@@ -207,6 +207,8 @@ async function buildCommand(
         parallel: options.parallel,
         groups: options.groups,
         outDir: options.outDir,
+        registryTimeoutMs: options.registryTimeoutMs,
+        authHosts: options.authHosts,
       },
       { exec: io.exec ?? execTool, log: terminalLog(io, options.verbose) },
     );
@@ -248,7 +250,10 @@ async function exportCommand(result: CheckResult, options: CliOptions, io: Io): 
     return EXIT.findings;
   }
   const registry = options.registry ?? result.workflow.containers.registry;
-  const { map, notes } = await findStepImages(plan, { registry });
+  const { map, notes } = await findStepImages(plan, {
+    registry,
+    registryOptions: { budgetMs: options.registryTimeoutMs },
+  });
   for (const note of notes) io.stderr(`${escapeText(note)}\n`);
   const outcome = exportImages({
     engines: [options.engine!],
