@@ -12,7 +12,7 @@ import { privateAuthFiles } from '../../src/app/build.js';
 import { buildPlan, type BuildLog } from '../../src/images/build.js';
 import type { BuildRequest, Builder } from '../../src/images/builder.js';
 import { RegistryClient } from '../../src/images/registry.js';
-import { contentHashTag, type RunContext } from '../../src/images/tags.js';
+import type { RunContext } from '../../src/images/tags.js';
 import type { Plan, PlannedGroup } from '../../src/plan/types.js';
 import { tempDir } from '../helpers/temp.js';
 import { FakeRegistry, type FakeRegistryOptions } from './fake-registry.js';
