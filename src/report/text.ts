@@ -41,7 +41,9 @@ export function formatFinding(finding: Finding, options: TextOptions = {}): stri
   const severity = options.color
     ? `${COLORS[finding.severity]}${finding.severity}${COLORS.reset}`
     : finding.severity;
-  const head = `${escapeText(finding.file)}:${span.line}:${span.column}: ${severity}: ${escapeText(finding.message)} [${finding.rule}]`;
+  // The position is escaped with the file name, so `:` + `:3:5` cannot start a line with `::`.
+  const where = escapeText(`${finding.file}:${span.line}:${span.column}: `);
+  const head = `${where}${severity}: ${escapeText(finding.message)} [${finding.rule}]`;
   const line = sourceLine(finding.file, span.line, options);
   if (line === undefined) return head;
   const width =
