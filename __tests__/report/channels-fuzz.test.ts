@@ -23,8 +23,8 @@ const hostile = fc.string({
   maxLength: 30,
 });
 
-// eslint-disable-next-line no-control-regex
 const RAW =
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /** No raw unsafe character; no line starts a command unless it is the one we wrote. */
