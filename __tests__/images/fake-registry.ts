@@ -14,6 +14,10 @@ export interface FakeRegistryOptions {
   password?: string;
   /** Paths (repositories) the user may only pull from (push gets 403). */
   readOnly?: string[];
+  /** The token realm to announce (default: this server's `/token` on its own host). */
+  realm?: (host: string) => string;
+  /** Answers a request with a fault before the registry sees it (e.g. a 500 on one tag's PUT). */
+  intercept?: (request: { method: string; path: string }) => Fault | undefined;
 }
 
 export interface RecordedRequest {
@@ -151,7 +155,9 @@ export class FakeRegistry {
       url: url.pathname,
       authorization: req.headers.authorization,
     });
-    const fault = this.faults.shift();
+    const fault =
+      this.faults.shift() ??
+      this.opts.intercept?.({ method: req.method ?? '', path: url.pathname });
     if (fault) {
       if ('reset' in fault) {
         req.socket.resetAndDestroy();
@@ -168,7 +174,7 @@ export class FakeRegistry {
       const challenge =
         this.opts.auth === 'basic'
           ? 'Basic realm="fake"'
-          : `Bearer realm="http://${this.host}/token",service="fake-registry",scope="repository:${path}:pull"`;
+          : `Bearer realm="${this.opts.realm?.(this.host) ?? `http://${this.host}/token`}",service="fake-registry",scope="repository:${path}:pull"`;
       return this.send(
         res,
         401,

@@ -189,7 +189,7 @@ describe('escapeLabel', () => {
     ['a"b', 'a#34;b'],
     ['<b>', '#60;b#62;'],
     ['#', '#35;'],
-    ['a\nb', 'a#10;b'],
+    ['a\nb', 'a#92;nb'], // a line break is shown as \n, not drawn,
     ['`x`', '#96;x#96;'],
     ['é', '#233;'],
   ])('%j → %j', (input, expected) => {

@@ -44,12 +44,19 @@ it('an annotation is one line whose properties and message read back exactly', (
         }),
       );
       expect(Object.keys(props)).toEqual(['file', 'line', 'col', 'endLine', 'endColumn', 'title']);
-      expect(props.file).toBe(file.replace(/\\/g, '/').replace(/^(\.\/)+/, ''));
+      // Leading `./` dropped; the root itself (`./`) stays `.`, never an empty (dropped) property.
+      const relative = file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+      expect(props.file).toBe(relative === '' ? '.' : relative);
       expect(props.title).toBe(`STW101 ${name}`);
       expect(unescape(match![2]!)).toBe(message);
     }),
     { numRuns: 300 },
   );
+});
+
+it('a finding whose file is the root keeps its file property (seed -960934833)', () => {
+  const line = formatAnnotation(finding({ file: './', message: 'a', name: 'a' }));
+  expect(line).toMatch(/^::error file=\.,line=/);
 });
 
 it('a findings row keeps four cells and renders no markup but <br> and <code>', () => {

@@ -20293,22 +20293,106 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/common/errors.ts
 /** Bad input the user must fix (a missing file, a bad option): exit code 2 or a failed step, not a crash. */
 class errors_InputError extends Error {
     name = 'InputError';
 }
+const FS_REASONS = {
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space left on the device',
+    EEXIST: 'something is already there',
+    EISDIR: 'it is a folder',
+    ENOENT: 'no such file or folder',
+};
+/**
+ * A file-system failure while writing results, as an InputError the user can act on (the path and
+ * the reason), not an internal error with a stack trace. Other errors are returned unchanged.
+ */
+function writeFailure(error, what) {
+    const code = error?.code;
+    if (error instanceof errors_InputError || !code || !(code in FS_REASONS))
+        return error;
+    return new errors_InputError(`cannot write ${what}: ${FS_REASONS[code]} (${code}). Choose another folder (--out-dir) or fix its permissions.`);
+}
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/common/paths.ts
 /**
- * Paths a spec names must stay inside the repository, also through symbolic links: a pull request
- * can commit a link (`.stowage -> /somewhere`, `data -> /home/runner`) that plain path checks miss.
+ * Files Stowage reads and writes stay inside the workspace (or the output folder the user named),
+ * also through symbolic links: a pull request can commit a link (`.stowage/plan.json -> ~/.bashrc`,
+ * `stowage.yml -> /proc/self/environ`, `data -> /home/runner`) that plain path checks miss.
+ *
+ * - Reads: `realPathInside` resolves every link and refuses a path whose real location leaves the
+ *   root; `isInside` answers the same question without throwing.
+ * - Writes: nothing is written through an existing link. A file is written to a fresh temporary
+ *   sibling (created exclusively, `wx`) and renamed over its target; a folder is filled as a fresh
+ *   temporary sibling and swapped in by rename (`replaceFolder`). `rename` replaces a link itself,
+ *   never its target, and an interrupted run leaves the old file or folder, or none — never half.
+ *   A link where Stowage writes is refused before anything is written (`assertWritable`).
  */
 
 
-class UnsafePathError extends Error {
+
+/** A path that leaves the workspace, or a link where Stowage would write: the user must fix it. */
+class UnsafePathError extends errors_InputError {
+    name = 'UnsafePathError';
+}
+/** True when `child` is `parent` or below it (both absolute and normalised). */
+function within(parent, child) {
+    const rel = external_node_path_default().relative(parent, child);
+    return rel === '' || (!rel.startsWith('..') && !external_node_path_default().isAbsolute(rel));
+}
+/**
+ * The real location of `target` (absolute, or relative to root) with every link resolved. For a
+ * path that does not exist yet, its nearest existing ancestor is resolved and the rest appended.
+ */
+function realLocation(root, target) {
+    let existing = external_node_path_default().resolve(root, target);
+    const rest = [];
+    while (!(0,external_node_fs_namespaceObject.existsSync)(existing) && !isLink(existing)) {
+        const parent = external_node_path_default().dirname(existing);
+        if (parent === existing)
+            break;
+        rest.unshift(external_node_path_default().basename(existing));
+        existing = parent;
+    }
+    let real;
+    try {
+        real = (0,external_node_fs_namespaceObject.realpathSync)(existing);
+    }
+    catch {
+        // A dangling link: where it points, resolved against its folder.
+        real = external_node_path_default().resolve(external_node_path_default().dirname(existing), (0,external_node_fs_namespaceObject.readlinkSync)(existing));
+    }
+    return external_node_path_default().join(real, ...rest);
+}
+function isLink(p) {
+    try {
+        return (0,external_node_fs_namespaceObject.lstatSync)(p).isSymbolicLink();
+    }
+    catch {
+        return false;
+    }
+}
+/** True when `target`, links followed, is inside root's real location. */
+function isInside(root, target) {
+    return within((0,external_node_fs_namespaceObject.realpathSync)(root), realLocation(root, target));
+}
+/**
+ * Refuses to read `target` when it is in the workspace by name but, through a link, somewhere
+ * else (`stowage.yml -> /proc/self/environ`). A path named outside the workspace (a CLI argument)
+ * is the user's own choice and is read as given.
+ */
+function assertReadable(root, target, shown = target) {
+    const absolute = external_node_path_default().resolve(root, target);
+    if (!within(external_node_path_default().resolve(root), absolute) || isInside(root, absolute))
+        return;
+    throw new UnsafePathError(`${shown} is a link to ${realLocation(root, absolute)}, outside the repository; Stowage reads nothing there`);
 }
 /**
  * The real location of `relative` under `root`, which must be a regular file or folder inside
@@ -20317,8 +20401,7 @@ class UnsafePathError extends Error {
 function realPathInside(root, relative) {
     const realRoot = (0,external_node_fs_namespaceObject.realpathSync)(root);
     const real = (0,external_node_fs_namespaceObject.realpathSync)(external_node_path_default().resolve(root, relative));
-    const rel = external_node_path_default().relative(realRoot, real);
-    if (rel.startsWith('..') || external_node_path_default().isAbsolute(rel)) {
+    if (!within(realRoot, real)) {
         throw new UnsafePathError(`${relative} resolves outside the repository (to ${real}); links must stay inside it`);
     }
     const stat = (0,external_node_fs_namespaceObject.statSync)(real);
@@ -20328,22 +20411,69 @@ function realPathInside(root, relative) {
     return real;
 }
 /**
- * Refuses to write into `dir` when it, or a folder between `root` and it, is a symbolic link, so
- * output folders such as `.stowage/` cannot be redirected outside the repository.
+ * Refuses to write at `target` when it, or a folder between `root` and it, is a symbolic link;
+ * `shown` names it in the message. A target outside root (an output folder the user named) is
+ * checked from its own folder down only.
  */
-function assertNoLinkOnTheWay(root, dir) {
-    const rel = external_node_path_default().relative(root, dir);
-    if (rel.startsWith('..') || external_node_path_default().isAbsolute(rel))
-        return; // not under the repository: the user chose it
-    let current = root;
-    for (const part of rel.split((external_node_path_default()).sep).filter(Boolean)) {
+function assertWritable(root, target, shown = target) {
+    const absolute = external_node_path_default().resolve(root, target);
+    const base = within(external_node_path_default().resolve(root), absolute) ? external_node_path_default().resolve(root) : external_node_path_default().dirname(absolute);
+    let current = base;
+    for (const part of external_node_path_default().relative(base, absolute).split((external_node_path_default()).sep).filter(Boolean)) {
         current = external_node_path_default().join(current, part);
+        if (isLink(current)) {
+            const to = (0,external_node_fs_namespaceObject.readlinkSync)(current);
+            throw new UnsafePathError(`${current === absolute ? shown : external_node_path_default().relative(root, current) || current} is a symbolic link (to ${to}); ` +
+                'Stowage writes only real files and folders it makes. Remove the link (and do not commit one there)');
+        }
         if (!(0,external_node_fs_namespaceObject.existsSync)(current))
             return;
-        if ((0,external_node_fs_namespaceObject.lstatSync)(current).isSymbolicLink()) {
-            throw new UnsafePathError(`${external_node_path_default().relative(root, current)} is a symbolic link; Stowage writes only into real folders of the repository`);
-        }
     }
+}
+/** The old name kept for callers that check folders: no link from root down to `dir`. */
+function assertNoLinkOnTheWay(root, dir) {
+    assertWritable(root, dir);
+}
+/**
+ * Writes `content` to `target` atomically, never through a link: a fresh temporary sibling is
+ * created exclusively and renamed over the target. The caller checked the folders on the way.
+ */
+function writeFileAtomic(target, content, mode = 0o644) {
+    (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(target), { recursive: true });
+    const temp = external_node_path_default().join(external_node_path_default().dirname(target), `.${external_node_path_default().basename(target)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+    try {
+        (0,external_node_fs_namespaceObject.writeFileSync)(temp, content, { flag: 'wx', mode });
+        (0,external_node_fs_namespaceObject.renameSync)(temp, target);
+    }
+    catch (error) {
+        (0,external_node_fs_namespaceObject.rmSync)(temp, { force: true });
+        throw error;
+    }
+}
+/**
+ * Replaces the folder `target` with one `fill` writes into: filled in a fresh temporary sibling
+ * (nothing of an old folder or link is followed), then swapped in by rename; the old one is
+ * removed after. Interrupted, it leaves the old folder or the new one, and at most a temporary
+ * sibling named `.<name>.new-*` or `.<name>.old-*`.
+ */
+function replaceFolder(target, fill) {
+    const parent = external_node_path_default().dirname(target);
+    const name = external_node_path_default().basename(target);
+    (0,external_node_fs_namespaceObject.mkdirSync)(parent, { recursive: true });
+    const fresh = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(parent, `.${name}.new-`));
+    try {
+        fill(fresh);
+    }
+    catch (error) {
+        (0,external_node_fs_namespaceObject.rmSync)(fresh, { recursive: true, force: true });
+        throw error;
+    }
+    const old = (0,external_node_fs_namespaceObject.existsSync)(target) || isLink(target) ? `${fresh.replace('.new-', '.old-')}` : '';
+    if (old)
+        (0,external_node_fs_namespaceObject.renameSync)(target, old);
+    (0,external_node_fs_namespaceObject.renameSync)(fresh, target);
+    if (old)
+        (0,external_node_fs_namespaceObject.rmSync)(old, { recursive: true, force: true });
 }
 
 ;// CONCATENATED MODULE: ./src/images/builder.ts
@@ -20533,6 +20663,10 @@ class RegistryError extends Error {
         this.status = status;
     }
 }
+/** Token services registries are known to use on another host of their own. */
+const KNOWN_AUTH_HOSTS = {
+    'registry-1.docker.io': ['auth.docker.io'],
+};
 const TRANSIENT_CODES = new Set([
     'ECONNRESET',
     'EPIPE',
@@ -20636,6 +20770,8 @@ class RegistryClient {
     auth = new Map();
     /** The scheme the registry challenged with last, reused before asking again. */
     challenge;
+    /** Milliseconds of registry work so far, against `budgetMs`. */
+    spentMs = 0;
     /** Content addressed, so never stale: manifests and blobs by `path@digest`. */
     manifestCache = new Map();
     blobCache = new Map();
@@ -20776,7 +20912,7 @@ class RegistryClient {
             const authorization = this.auth.get(scopeKey) ?? (await this.preemptiveAuth(path, action, scopeKey));
             if (authorization)
                 headers.authorization = authorization;
-            const res = await this.fetchWithRetry(method, url, headers, init.body);
+            const res = await this.followRedirects(method, url, headers, init.body, suffix);
             if (res.status === 401 && !authTried) {
                 authTried = true;
                 const challenge = parseChallenge(res.headers.get('www-authenticate'));
@@ -20786,7 +20922,8 @@ class RegistryClient {
                 this.auth.set(scopeKey, await this.authorize(challenge, path, action));
                 continue;
             }
-            if (res.status === 404 && init.missingOk)
+            // A 404 where the registry sent us is no answer about the tag: not "not built yet".
+            if (res.status === 404 && init.missingOk && !res.redirected)
                 return undefined;
             if (res.status >= 200 && res.status < 300)
                 return res;
@@ -20822,6 +20959,10 @@ class RegistryClient {
         if (realm.protocol !== 'https:' &&
             !(realm.protocol === 'http:' && isLoopbackHost(realm.host))) {
             throw new RegistryError(`registry ${this.host} sent a token realm that is not https: ${realm.origin}`, 401);
+        }
+        if (creds && !this.mayReceiveCredentials(realm.hostname, realm.host)) {
+            throw new RegistryError(`registry ${this.host} sent its token service at ${realm.host}, another host: the credentials are not sent there. ` +
+                "If that host is the registry's own token service, add it to registry-auth-hosts (--registry-auth-host)", 401);
         }
         if (challenge.params.service)
             realm.searchParams.set('service', challenge.params.service);
@@ -20862,19 +21003,72 @@ class RegistryClient {
                 return new RegistryError(`${what} failed with ${status}${detail ? `: ${detail}` : ''}`, status);
         }
     }
+    /** The registry's own host, a known token service of it, or a host the user listed. */
+    mayReceiveCredentials(hostname, host) {
+        const own = new URL(this.base);
+        const allowed = [
+            own.host,
+            own.hostname,
+            ...(KNOWN_AUTH_HOSTS[own.hostname] ?? []),
+            ...(this.opts.authHosts ?? []),
+        ].map((h) => h.toLowerCase());
+        return allowed.includes(host.toLowerCase()) || allowed.includes(hostname.toLowerCase());
+    }
+    /**
+     * One request, following redirects by hand: on the same origin as asked; to another host only
+     * for a blob (content-addressed, its digest is checked), and then without the credentials.
+     * Any other cross-host redirect is refused: it would carry the credentials elsewhere, and its
+     * answer (a 404, say) says nothing about this registry.
+     */
+    async followRedirects(method, url, headers, body, suffix) {
+        let current = url;
+        let sent = headers;
+        for (let hops = 0;; hops += 1) {
+            const res = await this.fetchWithRetry(method, current, sent, body);
+            if (res.status < 300 || res.status > 399 || res.status === 304) {
+                return { ...res, redirected: hops > 0 };
+            }
+            const location = res.headers.get('location');
+            if (!location || hops >= 5) {
+                throw new RegistryError(`${method} ${this.host}: ${location ? 'too many redirects' : `${res.status} without a location`}`, res.status);
+            }
+            const next = new URL(location, current);
+            if (next.origin !== new URL(current).origin) {
+                const blob = method === 'GET' && suffix.startsWith('blobs/');
+                if (!blob) {
+                    throw new RegistryError(`registry ${this.host} redirected ${method} ${suffix} to another host (${next.host}): refused, the request carries credentials and the answer would not be the registry's`, res.status);
+                }
+                const { authorization: _dropped, ...rest } = sent;
+                sent = rest;
+            }
+            current = next.toString();
+        }
+    }
+    /** Milliseconds left of the registry time budget; a RegistryError when none is left. */
+    remainingMs(method, url) {
+        const budget = this.opts.budgetMs;
+        if (budget === undefined)
+            return Number.MAX_SAFE_INTEGER;
+        const left = budget - this.spentMs;
+        if (left <= 0) {
+            throw new RegistryError(`${method} ${url}: registry work took longer than its time limit (${Math.round(budget / 1000)} s, registry-timeout); the registry is slow or not answering`);
+        }
+        return left;
+    }
     /** fetch with a timeout, retrying transient failures with bounded exponential backoff. */
     async fetchWithRetry(method, url, headers, body) {
         const { retries, backoffMs, maxBackoffMs, timeoutMs } = this.opts;
         for (let attempt = 0;; attempt++) {
             let reason;
             let retryAfter;
+            const started = Date.now();
             try {
                 const res = await this.fetchImpl(url, {
                     method,
                     headers,
                     body: body ? new Uint8Array(body) : undefined,
-                    redirect: 'follow',
-                    signal: AbortSignal.timeout(timeoutMs),
+                    redirect: 'manual',
+                    signal: AbortSignal.timeout(Math.max(1, Math.floor(Math.min(timeoutMs, this.remainingMs(method, url))))),
                 });
                 const bytes = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await res.arrayBuffer());
                 if (!isTransientStatus(res.status) || attempt >= retries) {
@@ -20884,6 +21078,8 @@ class RegistryClient {
                 retryAfter = parseRetryAfter(res.headers.get('retry-after'));
             }
             catch (err) {
+                if (err instanceof RegistryError)
+                    throw err;
                 if (!isTransientError(err)) {
                     throw new RegistryError(`${method} ${url}: ${networkErrorText(err)}`);
                 }
@@ -20892,11 +21088,15 @@ class RegistryClient {
                 }
                 reason = errorCode(err) ?? err.name;
             }
+            finally {
+                this.spentMs += Date.now() - started;
+            }
             const exponential = backoffMs * 2 ** attempt;
             const jittered = exponential / 2 + Math.random() * (exponential / 2);
-            const delay = Math.min(maxBackoffMs, retryAfter ?? jittered);
+            const delay = Math.min(maxBackoffMs, retryAfter ?? jittered, this.remainingMs(method, url));
             this.opts.onRetry?.(`${method} ${this.host}: ${reason}, retry ${attempt + 1}/${retries} in ${Math.round(delay)} ms`);
             await this.sleep(delay);
+            this.spentMs += delay;
         }
     }
 }
@@ -21287,8 +21487,11 @@ function stageBuildContext(contextRoot, group, stagingRoot) {
             (0,external_node_fs_namespaceObject.cpSync)(source, target, {
                 recursive: true,
                 dereference: false,
-                // A link inside a copied folder must not reach outside the repository either.
+                // A link inside a copied folder must not reach outside the repository either, and no
+                // `.git` folder (at any depth: a vendored tool's clone) enters an image: it may hold a token.
                 filter: (from) => {
+                    if ((0,external_node_path_namespaceObject.basename)(from) === '.git')
+                        return false;
                     if ((0,external_node_fs_namespaceObject.lstatSync)(from).isSymbolicLink())
                         realPathInside(contextRoot, (0,external_node_path_namespaceObject.relative)(contextRoot, from));
                     return true;
@@ -21570,7 +21773,12 @@ class PlanBuild {
             result.size = (await this.client.imageInfo(repo.path, ref).catch(() => undefined))?.size;
         }
     }
-    /** Moving tags only when every group of the run succeeded, so they never mix two runs. */
+    /**
+     * Moving tags only when every group of the run succeeded, so they never mix two runs — and all
+     * or nothing: every group's image and the tags' current targets are read first; if putting a tag
+     * then fails for one group, the tags already moved are put back where they were. The log says
+     * what happened either way.
+     */
     async applyMovingTags(results) {
         if (this.moving.length === 0)
             return;
@@ -21585,18 +21793,83 @@ class PlanBuild {
             this.log.warning(`moving tags ${this.moving.join(', ')} were not applied because ${failed.map((r) => r.group).join(', ')} failed`);
             return;
         }
-        for (const r of results) {
-            const repo = parseRepository(r.image);
-            try {
-                await this.client.addTags(repo.path, r.digest ?? contentHashTag(groupOf(this.plan, r.group).contentHash), this.moving);
-                r.tags.push(...this.moving);
-            }
-            catch (err) {
-                r.status = 'failed';
-                r.error = `adding tags ${this.moving.join(', ')}: ${errorText(err)}`;
-                this.log.warning(`${r.group}: ${r.error}`);
+        const client = this.client;
+        const moves = [];
+        try {
+            for (const r of results) {
+                const path = parseRepository(r.image).path;
+                const ref = r.digest ?? contentHashTag(groupOf(this.plan, r.group).contentHash);
+                if (!(await client.getManifest(path, ref)))
+                    throw new BuildError(`${r.image}:${ref} is not in the registry`);
+                const before = new Map();
+                for (const tag of this.moving) {
+                    const current = await client.headManifest(path, tag);
+                    if (current)
+                        before.set(tag, current.digest);
+                }
+                moves.push({ r, path, ref, before });
             }
         }
+        catch (err) {
+            this.failMovingTags(results, undefined, `checking the images first: ${errorText(err)}`, []);
+            return;
+        }
+        const moved = [];
+        for (const move of moves) {
+            try {
+                await client.addTags(move.path, move.ref, this.moving);
+                moved.push(move);
+            }
+            catch (err) {
+                const restored = await this.restoreMovingTags([...moved, move]);
+                this.failMovingTags(results, move.r, errorText(err), restored);
+                return;
+            }
+        }
+        for (const { r } of moves)
+            r.tags.push(...this.moving);
+    }
+    /** Puts each moved tag back on the image it named before this run; says what it could not. */
+    async restoreMovingTags(moved) {
+        const notes = [];
+        for (const { r, path, before } of moved) {
+            for (const tag of this.moving) {
+                const previous = before.get(tag);
+                try {
+                    const current = (await this.client.headManifest(path, tag))?.digest;
+                    if (current === previous)
+                        continue; // never moved
+                    if (previous) {
+                        await this.client.addTags(path, previous, [tag]);
+                        notes.push(`${r.group}:${tag} back on ${previous.slice(0, 19)}`);
+                    }
+                    else {
+                        notes.push(`${r.group}:${tag} is new and cannot be taken back (registries do not delete tags)`);
+                    }
+                }
+                catch (err) {
+                    notes.push(`${r.group}:${tag} could not be put back: ${errorText(err)}`);
+                }
+            }
+        }
+        return notes;
+    }
+    /** The run failed to move its tags: the group that failed (if one did) is failed, all say why. */
+    failMovingTags(results, culprit, reason, restored) {
+        const tags = this.moving.join(', ');
+        const error = `adding the moving tags ${tags}: ${reason}`;
+        if (culprit) {
+            culprit.status = 'failed';
+            culprit.error = error;
+        }
+        else {
+            for (const r of results) {
+                r.status = 'failed';
+                r.error = error;
+            }
+        }
+        this.log.warning(`moving tags ${tags} were applied to no group (all or nothing): ${error}` +
+            (restored.length > 0 ? `; restored: ${restored.join('; ')}` : ''));
     }
 }
 function groupOf(plan, name) {
@@ -22043,36 +22316,50 @@ function stepImagesOutput(map) {
 
 
 
+
+
+/** The default of `registry-timeout`: every registry wait is bounded, and all of them together. */
+const DEFAULT_REGISTRY_TIMEOUT_MS = 5 * 60_000;
 async function buildImages(plan, options, deps) {
     const registry = options.registry?.trim() || undefined;
     if (options.push && !registry) {
         throw new errors_InputError('nothing to push to: give a registry (host[:port]/path, the registry input or --registry, or containers.registry in the spec), or build without pushing');
     }
-    const results = await buildPlan(plan, {
-        registry,
-        builder: () => selectBuilder(options.builder ?? 'auto', {
-            exec: deps.exec,
-            dockerBinary: options.dockerBinary,
-            provenance: options.provenance,
-        }),
-        workspace: options.workspace,
-        context: options.context,
-        push: options.push,
-        tagRules: options.tagRules,
-        credentials: options.credentials,
-        parallel: options.parallel,
-        groups: options.groups,
-        cache: options.cache,
-        platforms: options.platforms,
-        network: options.network,
-        log: deps.log,
-    });
-    const images = imagesOutput(results);
-    if (options.outDir) {
-        const file = external_node_path_default().resolve(options.workspace, options.outDir, 'images.json');
-        (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
-        (0,external_node_fs_namespaceObject.writeFileSync)(file, `${JSON.stringify(images, null, 2)}\n`);
+    // A login writes the credentials to the tool's file: keep that file private to this run.
+    const auth = options.push && options.credentials ? privateAuthFiles() : undefined;
+    let results;
+    try {
+        results = await buildPlan(plan, {
+            registry,
+            builder: () => selectBuilder(options.builder ?? 'auto', {
+                exec: deps.exec,
+                dockerBinary: options.dockerBinary,
+                provenance: options.provenance,
+                env: auth?.env,
+            }),
+            workspace: options.workspace,
+            context: options.context,
+            push: options.push,
+            tagRules: options.tagRules,
+            credentials: options.credentials,
+            parallel: options.parallel,
+            groups: options.groups,
+            cache: options.cache,
+            platforms: options.platforms,
+            network: options.network,
+            log: deps.log,
+            registryOptions: {
+                budgetMs: options.registryTimeoutMs ?? DEFAULT_REGISTRY_TIMEOUT_MS,
+                authHosts: options.authHosts,
+            },
+        });
     }
+    finally {
+        auth?.remove();
+    }
+    const images = imagesOutput(results);
+    if (options.outDir)
+        writeImagesJson(options.workspace, options.outDir, images);
     const stepImages = stepImageMap(plan, { registry, builds: results });
     const failed = results.filter((r) => r.status === 'failed');
     return {
@@ -22082,7 +22369,45 @@ async function buildImages(plan, options, deps) {
         stepImages,
         stepImagesOutput: stepImagesOutput(stepImages),
         failed,
-        pushed: failed.length === 0 && results.some((r) => r.pushed),
+        pushed: results.some((r) => r.pushed),
+    };
+}
+/** `<outDir>/images.json`, atomically and never through a link. */
+function writeImagesJson(workspace, outDir, images) {
+    const file = external_node_path_default().resolve(workspace, outDir, 'images.json');
+    try {
+        assertWritable(workspace, file, external_node_path_default().join(outDir, 'images.json'));
+        writeFileAtomic(file, `${JSON.stringify(images, null, 2)}\n`);
+    }
+    catch (error) {
+        throw writeFailure(error, external_node_path_default().join(outDir, 'images.json'));
+    }
+}
+/**
+ * A private, temporary home for the credentials a login writes: `DOCKER_CONFIG` (docker) and
+ * `REGISTRY_AUTH_FILE` (buildah) point into it, seeded with a copy of the user's own files (so
+ * base images from registries they logged in to still pull) and with docker's plugins linked
+ * (buildx). Removed when the build ends: the password never stays on the runner's disk.
+ */
+function privateAuthFiles() {
+    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'stowage-auth-'));
+    const home = process.env.HOME ?? (0,external_node_os_namespaceObject.homedir)();
+    const dockerConfig = process.env.DOCKER_CONFIG || external_node_path_default().join(home, '.docker');
+    const seed = (from, to) => {
+        if ((0,external_node_fs_namespaceObject.existsSync)(from))
+            (0,external_node_fs_namespaceObject.copyFileSync)(from, to);
+    };
+    seed(external_node_path_default().join(dockerConfig, 'config.json'), external_node_path_default().join(dir, 'config.json'));
+    const plugins = external_node_path_default().join(dockerConfig, 'cli-plugins');
+    if ((0,external_node_fs_namespaceObject.existsSync)(plugins))
+        (0,external_node_fs_namespaceObject.symlinkSync)(plugins, external_node_path_default().join(dir, 'cli-plugins'));
+    const authFile = external_node_path_default().join(dir, 'auth.json');
+    const runtime = process.env.XDG_RUNTIME_DIR;
+    seed(process.env.REGISTRY_AUTH_FILE ||
+        (runtime ? external_node_path_default().join(runtime, 'containers', 'auth.json') : external_node_path_default().join(dir, 'none')), authFile);
+    return {
+        env: { DOCKER_CONFIG: dir, REGISTRY_AUTH_FILE: authFile },
+        remove: () => (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true }),
     };
 }
 
@@ -24364,22 +24689,63 @@ function groupKeyOf(step, pinnedGroups) {
     const label = step.container !== 'auto' ? step.container : `${family}${gpu ? '-gpu' : ''}`;
     return { label, key: `${step.container}\u0000${family}\u0000${gpu}` };
 }
+/** A step's parsed requirements, parsed once per step (rules ask about a step many times). */
+const parsedRequirements = new WeakMap();
 function requirementsOf(step) {
-    return ECOSYSTEMS.flatMap((eco) => step.software[eco].flatMap((text) => {
-        const parsed = parseRequirement(eco, text);
-        return parsed.ok ? [parsed] : [];
-    }));
-}
-/** True when no runtime or package of `a` rules out one of `b` (GPU and family checked apart). */
-function compatible(a, b) {
-    for (const runtime of ['python', 'r', 'java']) {
-        const x = a.software[runtime];
-        const y = b.software[runtime];
-        if (x !== undefined && y !== undefined && !runtimesCompatible(x, y))
-            return false;
+    let list = parsedRequirements.get(step);
+    if (!list) {
+        list = ECOSYSTEMS.flatMap((eco) => step.software[eco].flatMap((text) => {
+            const parsed = parseRequirement(eco, text);
+            return parsed.ok ? [parsed] : [];
+        }));
+        parsedRequirements.set(step, list);
     }
-    const theirs = requirementsOf(b);
-    return requirementsOf(a).every((mine) => theirs.every((other) => !conflicts(mine, other)));
+    return list;
+}
+const same_group_RUNTIMES = ['python', 'r', 'java'];
+/**
+ * Steps that are pairwise compatible, kept as the distinct runtimes and requirements they hold:
+ * `accepts(step)` is true when the step is compatible with every member. Members that repeat a
+ * requirement add nothing, so a chain of 10,000 steps with the same software is checked against
+ * a handful of requirements, not 10,000 steps.
+ */
+class CompatibleSet {
+    runtimes = new Map();
+    /** Package name → its distinct requirements. */
+    requirements = new Map();
+    add(step) {
+        for (const runtime of same_group_RUNTIMES) {
+            const version = step.software[runtime];
+            if (version === undefined)
+                continue;
+            const seen = this.runtimes.get(runtime) ?? new Set();
+            seen.add(version);
+            this.runtimes.set(runtime, seen);
+        }
+        for (const req of requirementsOf(step)) {
+            const byText = this.requirements.get(req.name) ?? new Map();
+            byText.set(`${req.ecosystem}\u0000${req.text}`, req);
+            this.requirements.set(req.name, byText);
+        }
+    }
+    accepts(step) {
+        for (const runtime of same_group_RUNTIMES) {
+            const version = step.software[runtime];
+            if (version === undefined)
+                continue;
+            for (const other of this.runtimes.get(runtime) ?? []) {
+                if (!runtimesCompatible(other, version))
+                    return false;
+            }
+        }
+        for (const req of requirementsOf(step)) {
+            for (const other of this.requirements.get(req.name)?.values() ?? []) {
+                if (conflicts(other, req))
+                    return false;
+            }
+        }
+        return true;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/lint/rules/tiny-chain.ts
@@ -24399,46 +24765,86 @@ function compatible(a, b) {
     const minSteps = ctx.settings['tiny-chain-min-steps'];
     const pinned = pinnedGroupNames(workflow);
     const tiny = (s) => !s.service && s.duration !== undefined && s.duration <= maxDuration;
+    const keys = new Map();
+    const keyOf = (s) => {
+        if (!keys.has(s))
+            keys.set(s, groupKeyOf(s, pinned));
+        return keys.get(s);
+    };
     const inChain = new Set();
     for (const first of workflow.steps) {
         if (inChain.has(first.id) || !tiny(first))
             continue;
-        const group = groupKeyOf(first, pinned);
+        const group = keyOf(first);
         if (!group)
             continue;
         // Only start at the head: a tiny predecessor in the same group would have started it.
         const beforeId = onlyNeighbour(graph, first.id, 'upstream');
         const before = beforeId === undefined ? undefined : graph.steps.get(beforeId);
-        if (before && linked(graph, before.id, first.id) && fits(before, [first]))
+        if (before && linked(graph, before.id, first.id) && joins(first, chainOf([before])))
             continue;
-        const chain = [first];
+        // The chain grows one step at a time; each step is checked against what the chain holds
+        // (its group key, its distinct software), never against every member: linear in its length.
+        const chain = chainOf([first]);
         for (;;) {
-            const last = chain[chain.length - 1];
+            const last = chain.steps[chain.steps.length - 1];
             const nextId = onlyNeighbour(graph, last.id, 'downstream');
             const next = nextId === undefined ? undefined : graph.steps.get(nextId);
-            if (!next || !linked(graph, last.id, next.id) || !fits(next, chain))
+            if (!next || !linked(graph, last.id, next.id) || !joins(next, chain))
                 break;
             chain.push(next);
         }
-        if (chain.length < minSteps)
+        if (chain.steps.length < minSteps)
             continue;
-        for (const s of chain)
+        for (const s of chain.steps)
             inChain.add(s.id);
-        const names = chain.map((s) => `"${s.id}"`).join(' → ');
-        const times = chain.map((s) => formatDuration(s.duration)).join(', ');
-        ctx.report(['steps', first.id], `Steps ${names} form a straight chain of short steps (${times}; each at most ` +
+        ctx.report(['steps', first.id], `Steps ${chainNames(chain.steps)} form a straight chain of short steps (${chainTimes(chain.steps)}; each at most ` +
             `${formatSetting('tiny-chain-max-duration', maxDuration)}) that would share the ` +
             `"${group.label}" image. Merge them into one step to save scheduling, start-up and ` +
             `staging of intermediate files.`, 'key');
     }
-    function fits(candidate, chain) {
-        const key = groupKeyOf(candidate, pinned)?.key;
+    /** A chain: its steps, their ids, and the software they hold together. */
+    function chainOf(steps) {
+        const chain = {
+            steps: [],
+            ids: new Set(),
+            key: keyOf(steps[0])?.key,
+            software: new CompatibleSet(),
+            push(step) {
+                chain.steps.push(step);
+                chain.ids.add(step.id);
+                chain.software.add(step);
+            },
+        };
+        for (const s of steps)
+            chain.push(s);
+        return chain;
+    }
+    function joins(candidate, chain) {
         return (tiny(candidate) &&
-            key !== undefined &&
-            chain.every((s) => groupKeyOf(s, pinned)?.key === key && compatible(s, candidate)) &&
-            !chain.some((s) => s.id === candidate.id));
+            !chain.ids.has(candidate.id) &&
+            keyOf(candidate)?.key === chain.key &&
+            chain.key !== undefined &&
+            chain.software.accepts(candidate));
     }
 }));
+/** At most this many steps are named in a message; a 10,000-step chain names its ends. */
+const NAMED_STEPS = 8;
+/** `"a" → "b" → "c"`, or the first and last steps around `…(9,990 more)…` for a long chain. */
+function chainNames(steps) {
+    const quoted = (list) => list.map((s) => `"${s.id}"`);
+    if (steps.length <= NAMED_STEPS)
+        return quoted(steps).join(' → ');
+    const head = quoted(steps.slice(0, NAMED_STEPS - 2));
+    const tail = quoted(steps.slice(-2));
+    return [...head, `…(${steps.length - NAMED_STEPS} more)…`, ...tail].join(' → ');
+}
+function chainTimes(steps) {
+    if (steps.length <= NAMED_STEPS)
+        return steps.map((s) => formatDuration(s.duration)).join(', ');
+    const total = steps.reduce((sum, s) => sum + s.duration, 0);
+    return `${steps.length} steps, ${formatDuration(total)} in all`;
+}
 /** The single step on one side of `id`, if all its edges on that side go to one step. */
 function onlyNeighbour(graph, id, side) {
     const edges = graph[side].get(id) ?? [];
@@ -25003,19 +25409,50 @@ function lintWorkflow(workflow, options = {}) {
 
 ;// CONCATENATED MODULE: ./src/common/text.ts
 /**
- * User text (names from a workflow, paths, registry answers) quoted in messages: control
- * characters made visible, so a finding or a log line cannot drive a terminal.
+ * The one escaper for text Stowage did not write — names from a workflow, file names, registry
+ * answers — on its way to a log, an annotation, the job summary or a terminal. Such text must not
+ * be able to:
+ *
+ * - start a line of its own (LF, CR, NEL, U+2028/2029): on a runner's log a new line that starts
+ *   with `::` is a workflow command (`::error …`, `::add-mask::`, `::stop-commands::`);
+ * - be a workflow command where it is printed first on a line (a leading `::`);
+ * - drive a terminal (ANSI escape sequences: ESC, CSI and other C0/C1 controls);
+ * - reorder what a reader sees (bidirectional controls, the "Trojan Source" characters).
+ *
+ * Every such character is shown as a visible escape (`\n`, `\x1b`, `\u202e`), so the text stays
+ * readable and a reader sees that something odd was there.
  */
-/** C0 and C1 control characters except tab and line feed (a spec may carry terminal escapes). */
+/** C0 and C1 control characters but tab, LF and CR (shown as `\xNN`). */
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-/** Control characters shown as visible `\xNN` escapes, so text cannot drive a terminal. */
-function showControlCharacters(text) {
-    return text.replace(CONTROL_CHARACTERS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+/** Bidirectional controls and line/paragraph separators (shown as `\uNNNN`). */
+const INVISIBLE = /[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const NAMED = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+function hex(c) {
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
 }
-/** Quote user text in a message on one line, shortened; control characters shown as `\xNN`. */
+function unicode(c) {
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+/**
+ * `text` made safe for any output channel: controls, bidirectional and separator characters shown
+ * as escapes, and line breaks too unless `lineBreaks` (then the channel encodes them itself, so no
+ * line of the log can start inside the text). On one line, a leading `::` is written `\x3a:`:
+ * printed first on a log line, the text still cannot be a workflow command. Idempotent.
+ */
+function text_escapeText(text, options = {}) {
+    const out = String(text).replace(CONTROL_CHARACTERS, hex).replace(INVISIBLE, unicode);
+    if (options.lineBreaks)
+        return out;
+    return out.replace(/[\n\r\t]/g, (c) => NAMED[c]).replace(/^(\s*):(?=:)/, '$1\\x3a');
+}
+/** Control characters shown as visible escapes, line breaks kept (the old name of a common use). */
+function showControlCharacters(text) {
+    return text_escapeText(text, { lineBreaks: true });
+}
+/** Quote user text in a message on one line, shortened; anything unsafe shown escaped. */
 function oneLine(text) {
-    const flat = showControlCharacters(String(text).replace(/[\r\n\t]+/g, ' '));
+    const flat = text_escapeText(String(text).replace(/[\r\n\t]+/g, ' '));
     return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
 }
 
@@ -25116,6 +25553,16 @@ class AnalysisContext {
         this.findings.push(finding('STW410', this.workflow.source.locate(path), message));
     }
 }
+/** The step's texts that reach a generated shell script, by where they are in the spec. */
+function commandTexts(step) {
+    const texts = [];
+    if (step.run !== undefined)
+        texts.push([['run'], step.run]);
+    if (step.software.build !== undefined)
+        texts.push([['software', 'build'], step.software.build]);
+    (step.entrypoint ?? []).forEach((arg, i) => texts.push([['entrypoint', i], arg]));
+    return texts;
+}
 /** One step's runtimes, requirements and files, each validated against its grammar. */
 function analyzeStep(ctx, step, index, kind) {
     const analyzed = {
@@ -25170,6 +25617,12 @@ function analyzeStep(ctx, step, index, kind) {
             else
                 bad(['steps', step.id, 'software', eco, i], `Step "${step.id}": ${eco} requirement "${oneLine(text)}" is refused: ${parsed.reason}. No image is rendered for its group until it is fixed.`);
         });
+    }
+    // A NUL cannot be in a shell script (sh stops reading the line there): refuse it, rather than
+    // write a script that runs something other than what the spec says.
+    for (const [field, text] of commandTexts(step)) {
+        if (text.includes('\u0000'))
+            bad(['steps', step.id, ...field], `Step "${step.id}": its ${field.join('.')} holds a NUL character, which no shell script can carry. Remove it.`);
     }
     step.software.files.forEach((path, i) => {
         const problem = checkContextPath(path);
@@ -25322,61 +25775,135 @@ function renderPom(groupName, packages) {
     ].join('\n');
 }
 /**
- * The entrypoint dispatcher: `IMAGE <step> [args…]` runs the step's command with the arguments
- * appended; no step lists the steps. A one-step group runs its step directly (its name as the
- * first argument is accepted and dropped, so a step→image map can always pass it).
+ * The entrypoint dispatcher. Its rule (docs/build.md, "The entrypoint"):
+ *
+ * 1. `IMAGE` with no arguments: a one-step group runs its step; otherwise the steps are listed.
+ * 2. `IMAGE <step> [args…]`: the step's command runs with the arguments appended, as arguments —
+ *    never as a command. When they already start with the step's own arguments, an engine (cwltool
+ *    never overrides ENTRYPOINT) passed the step's whole command line, named like the step: it
+ *    runs as given, once, so no argument is repeated (`prefetch -O . SRR1`, not `… -O . -O . SRR1`).
+ * 3. `IMAGE <command> [args…]`, where the command is no step but is on PATH: an engine's own
+ *    command (Nextflow, Snakemake, cwltool), run whole, once.
+ * 4. Anything else: a one-step group runs its step with all the arguments; otherwise
+ *    "unknown step or command" and exit 64.
  */
 function renderEntrypoint(input) {
     const out = [
         '#!/bin/sh',
-        `# Generated by Stowage for group ${input.group.name}: runs one step of the workflow.`,
+        `# Generated by Stowage for group ${input.group.name}: runs a step of the workflow, or an`,
+        "# engine's own command. `IMAGE <step> [args...]` runs the step with the arguments appended;",
+        '# `IMAGE <command> [args...]` runs a command that is not a step as given (docs/build.md).',
         'set -eu',
         '',
         'list_steps() {',
         `  echo ${shellQuote(`Steps in this image (group ${input.group.name}):`)}`,
         ...input.steps.map((s) => `  echo ${shellQuote(`  ${s.id}${s.description ? `  ${s.description.replace(/[\r\n]+/g, ' ')}` : ''}`)}`),
-        `  echo ${shellQuote('Usage: docker run IMAGE <step> [args...]')}`,
+        `  echo ${shellQuote('Usage: docker run IMAGE <step> [args...]  |  IMAGE <command> [args...]')}`,
         '}',
         '',
     ];
-    const command = (s) => {
-        if (s.entrypoint && s.entrypoint.length > 0) {
-            return [
-                `exec ${s.entrypoint.map((a) => shellQuote(substitutePlaceholders(a, input.placeholders))).join(' ')} "$@"`,
-            ];
-        }
-        if (s.run && s.run.trim() !== '') {
-            const run = substitutePlaceholders(s.run.trim(), input.placeholders);
-            // Extra arguments are appended to a one-line command; a multi-line script or one ending in
-            // an operator gets them as "$@" only (appending there would run them as a command).
-            const appendable = !/[\r\n]/.test(run) && !/[;&|\\]$/.test(run);
-            return [
-                `exec /bin/sh -c ${shellQuote(appendable ? `${run} "$@"` : run)} ${shellQuote(s.id)} "$@"`,
-            ];
-        }
-        return [
-            `echo ${shellQuote(`Step ${s.id} declares no run command or entrypoint.`)} >&2`,
-            'exit 64',
-        ];
-    };
-    // Workflow engines (Nextflow, cwltool, Snakemake) run `docker run IMAGE <their command>`:
-    // a first argument that is no step but a command on PATH is run as it is.
-    const passThrough = [
-        'if [ "$#" -gt 0 ] && command -v "$1" >/dev/null 2>&1; then',
-        '  exec "$@"',
-        'fi',
-    ];
     const only = input.steps.length === 1 ? input.steps[0] : undefined;
-    if (only) {
-        out.push(`if [ "\${1:-}" = ${shellQuote(only.id)} ]; then shift; fi`, ...passThrough, ...command(only), '');
-        return out.join('\n');
-    }
-    out.push('if [ "$#" -eq 0 ]; then', '  list_steps', '  exit 0', 'fi', 'step="$1"', 'case "$step" in');
+    out.push('if [ "$#" -eq 0 ]; then');
+    if (only)
+        out.push(...stepCommand(only, input).map((c) => `  ${c}`));
+    else
+        out.push('  list_steps', '  exit 0');
+    out.push('fi', 'case "$1" in');
     for (const s of input.steps) {
-        out.push(`  ${shellQuote(s.id)})`, '    shift', ...command(s).map((c) => `    ${c}`), '    ;;');
+        out.push(`  ${shellQuote(s.id)})`, ...wholeCommandLine(s, input).map((c) => `    ${c}`), '    shift', ...stepCommand(s, input).map((c) => `    ${c}`), '    ;;');
     }
-    out.push('  -h|--help|help)', '    list_steps', '    ;;', '  *)', ...passThrough.map((l) => `    ${l}`), `    echo "unknown step: $step" >&2`, '    list_steps >&2', '    exit 64', '    ;;', 'esac', '');
+    out.push('  -h|--help|help)', '    list_steps', '    exit 0', '    ;;', 'esac', "# Not a step: an engine's own command, run whole.", 'if command -v "$1" >/dev/null 2>&1; then', '  exec "$@"', 'fi');
+    if (only)
+        out.push(...stepCommand(only, input));
+    else
+        out.push(`echo "unknown step or command: $1" >&2`, 'list_steps >&2', 'exit 64');
+    out.push('');
     return out.join('\n');
+}
+/**
+ * The step's command with the script's arguments appended. A one-line command gets them after a
+ * trailing comment is dropped (`run: x # note` must not swallow them); a multi-line script, or one
+ * ending in an operator, sees them as "$@" only: appended there they would be run as a command.
+ */
+function stepCommand(s, input) {
+    if (s.entrypoint && s.entrypoint.length > 0) {
+        return [
+            `exec ${s.entrypoint.map((a) => shellQuote(substitutePlaceholders(a, input.placeholders))).join(' ')} "$@"`,
+        ];
+    }
+    const run = runText(s, input);
+    if (run !== undefined) {
+        const appendable = !/[\r\n]/.test(run) && !/[;&|\\]$/.test(run);
+        return [
+            `exec /bin/sh -c ${shellQuote(appendable ? `${run} "$@"` : run)} ${shellQuote(s.id)} "$@"`,
+        ];
+    }
+    return [
+        `echo ${shellQuote(`Step ${s.id} declares no run command or entrypoint.`)} >&2`,
+        'exit 64',
+    ];
+}
+/** The step's `run` with placeholders filled and a one-line command's trailing comment dropped. */
+function runText(s, input) {
+    if (!s.run || s.run.trim() === '')
+        return undefined;
+    const run = substitutePlaceholders(s.run.trim(), input.placeholders);
+    return /[\r\n]/.test(run) ? run : withoutComment(run).trimEnd();
+}
+/**
+ * Rule 2's exception: when the step's command is a plain line whose first word is the step's name
+ * (`prefetch -O .` for step `prefetch`), arguments that start with its other words are that command
+ * line passed whole by an engine: run them as given. Empty when the command is not such a line.
+ */
+function wholeCommandLine(s, input) {
+    if (s.entrypoint && s.entrypoint.length > 0)
+        return [];
+    const run = runText(s, input);
+    if (run === undefined || /[\r\n]/.test(run))
+        return [];
+    const words = plainWords(run);
+    if (!words || words[0] !== s.id || words.length === 1)
+        return [];
+    const rest = words.slice(1);
+    const tests = [
+        `[ "$#" -gt ${rest.length} ]`,
+        ...rest.map((w, i) => `[ "$${i + 2}" = ${shellQuote(w)} ]`),
+    ];
+    return [`if ${tests.join(' && ')}; then exec "$@"; fi`];
+}
+/** The words of a command made only of plain words (no quotes, variables or operators), else undefined. */
+function plainWords(command) {
+    const words = command.split(/[ \t]+/).filter(Boolean);
+    return words.every((w) => /^[A-Za-z0-9_./=:,+@%-]+$/.test(w)) ? words : undefined;
+}
+/**
+ * A one-line shell command without its comment: the first `#` that starts a word outside quotes
+ * (`echo '#'`, `echo a#b` and `${#x}` keep theirs). A comment runs to the end of the line, so this
+ * is what the shell itself would ignore.
+ */
+function withoutComment(line) {
+    let quote;
+    for (let i = 0; i < line.length; i += 1) {
+        const c = line[i];
+        if (quote === "'") {
+            if (c === "'")
+                quote = undefined;
+        }
+        else if (c === '\\') {
+            i += 1;
+        }
+        else if (quote === '"') {
+            if (c === '"')
+                quote = undefined;
+        }
+        else if (c === "'" || c === '"') {
+            quote = c;
+        }
+        else if (c === '#' && (i === 0 || /[\s;&|()<>]/.test(line[i - 1]))) {
+            return line.slice(0, i);
+        }
+    }
+    return line;
 }
 /**
  * The group's Dockerfile and the files it copies in (entrypoint, build scripts, pom.xml): the
@@ -26570,6 +27097,7 @@ function emptySoftware() {
 
 
 
+
 const LINE_ONE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
 /** A file the importer could not read or parse, or a part of it it could not understand. */
 function importError(file, message, span = LINE_ONE) {
@@ -26612,12 +27140,30 @@ function relPath(root, absolute) {
 function joinRel(...parts) {
     return posix.normalize(posix.join(...parts));
 }
-function readTextFile(path) {
+/**
+ * The text of a file the workflow names, or undefined when it cannot be read — or when it lies
+ * outside `root` (by name or through a link): a pipeline's reference (`run: ../secret`) must not
+ * make Stowage read, and so quote, a file outside the repository.
+ */
+function readTextFile(path, root) {
     try {
+        if (!isInside(root, path))
+            return undefined;
         return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
     }
     catch {
         return undefined;
+    }
+}
+/** Why `readTextFile` gave nothing, for the finding: empty, or that the file is outside root. */
+function unreadable(path, root) {
+    try {
+        return isInside(root, path)
+            ? ''
+            : ' (it is outside the repository: Stowage reads nothing there)';
+    }
+    catch {
+        return '';
     }
 }
 const SKIPPED_DIRS = new Set([
@@ -27368,11 +27914,10 @@ function parseMemory(text) {
 /** The workflow file of a directory: workflow.cwl, main.cwl, else the first `class: Workflow`. */
 function findCwlWorkflow(dir) {
     for (const name of ['workflow.cwl', 'main.cwl'])
-        if (readTextFile((0,external_node_path_namespaceObject.join)(dir, name)) !== undefined)
+        if (readTextFile((0,external_node_path_namespaceObject.join)(dir, name), dir) !== undefined)
             return (0,external_node_path_namespaceObject.join)(dir, name);
     const candidates = walkFiles(dir, (n) => n.endsWith('.cwl'), 1);
-    return (candidates.find((f) => /["']?class["']?\s*:\s*["']?Workflow\b/.test(readTextFile(f) ?? '')) ??
-        candidates[0]);
+    return (candidates.find((f) => /["']?class["']?\s*:\s*["']?Workflow\b/.test(readTextFile(f, dir) ?? '')) ?? candidates[0]);
 }
 const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** A parsed CWL file: its data and a way to find any node's position in it. */
@@ -27449,7 +27994,9 @@ class CwlFile {
     }
 }
 function importCwl(path, options = {}) {
-    const abs = path.endsWith('.cwl') || readTextFile(path) !== undefined ? path : findCwlWorkflow(path);
+    const abs = path.endsWith('.cwl') || readTextFile(path, options.root ?? (0,external_node_path_namespaceObject.dirname)(path)) !== undefined
+        ? path
+        : findCwlWorkflow(path);
     const root = options.root ?? (abs ? (0,external_node_path_namespaceObject.dirname)(abs) : path);
     const mainFile = relPath(root, abs ?? (0,external_node_path_namespaceObject.join)(path, 'workflow.cwl'));
     const source = new RecordedSource(mainFile);
@@ -27505,10 +28052,10 @@ function loadFile(abs, ctx, from) {
     if (ctx.files.has(abs))
         return ctx.files.get(abs);
     const file = relPath(ctx.root, abs);
-    const text = readTextFile(abs);
+    const text = readTextFile(abs, ctx.root);
     if (text === undefined) {
         const at = from ?? { file, span: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
-        ctx.findings.push(importError(at.file, `Cannot read CWL document ${file}.`, at.span));
+        ctx.findings.push(importError(at.file, `Cannot read CWL document ${file}${unreadable(abs, ctx.root)}.`, at.span));
         ctx.files.set(abs, undefined);
         return undefined;
     }
@@ -28363,9 +28910,9 @@ function importNextflow(dir, options = {}) {
     const calls = [];
     for (const abs of nfFiles) {
         const file = relPath(root, abs);
-        const text = readTextFile(abs);
+        const text = readTextFile(abs, root);
         if (text === undefined) {
-            findings.push(importError(file, `Cannot read ${file}.`));
+            findings.push(importError(file, `Cannot read ${file}${unreadable(abs, root)}.`));
             continue;
         }
         source.addFile(file, text);
@@ -28424,13 +28971,13 @@ function importNextflow(dir, options = {}) {
     };
 }
 function pipelineName(dir) {
-    const config = readTextFile((0,external_node_path_namespaceObject.join)(dir, 'nextflow.config'));
+    const config = readTextFile((0,external_node_path_namespaceObject.join)(dir, 'nextflow.config'), dir);
     const m = config && /manifest\s*\{[^}]*?\bname\s*=\s*['"]([^'"]+)['"]/s.exec(config);
     return (m?.[1] ?? (0,external_node_path_namespaceObject.basename)(dir)).replace(/^nf-core\//, 'nf-core-');
 }
 function loadProcessConfig(dir, root, source, findings) {
     const abs = (0,external_node_path_namespaceObject.join)(dir, 'conf', 'base.config');
-    const text = readTextFile(abs);
+    const text = readTextFile(abs, root);
     if (text === undefined)
         return nfCoreDefaultConfig();
     const file = relPath(root, abs);
@@ -28563,12 +29110,12 @@ function buildStep(id, proc, absFile, pipelineDir, root, config, source, finding
         }
     }
     else {
-        const envPath = envAbs ?? (readTextFile(fallbackEnv) !== undefined ? fallbackEnv : undefined);
+        const envPath = envAbs ?? (readTextFile(fallbackEnv, root) !== undefined ? fallbackEnv : undefined);
         if (envPath) {
             const envFile = relPath(root, envPath);
-            const text = readTextFile(envPath);
+            const text = readTextFile(envPath, root);
             if (text === undefined) {
-                findings.push(importError(proc.file, `Process ${proc.name} names conda environment ${envFile}, which cannot be read.`, conda?.location.span));
+                findings.push(importError(proc.file, `Process ${proc.name} names conda environment ${envFile}, which cannot be read${unreadable(envPath, root)}.`, conda?.location.span));
             }
             else {
                 findings.push(...readCondaEnvironment(text, envFile, step, source).findings);
@@ -28720,13 +29267,15 @@ function withoutVersionsHeredoc(script) {
 const SNAKEFILES = ['Snakefile', 'snakefile', 'workflow/Snakefile', 'workflow/snakefile'];
 function findSnakefile(dir) {
     for (const name of SNAKEFILES)
-        if (readTextFile((0,external_node_path_namespaceObject.join)(dir, name)) !== undefined)
+        if (readTextFile((0,external_node_path_namespaceObject.join)(dir, name), dir) !== undefined)
             return (0,external_node_path_namespaceObject.join)(dir, name);
     return undefined;
 }
 /** Imports the Snakemake workflow in `dir` (or the Snakefile `path`). Problems are findings. */
 function importSnakemake(path, options = {}) {
-    const snakefile = readTextFile(path) !== undefined && !path.endsWith('/') ? path : findSnakefile(path);
+    const snakefile = readTextFile(path, options.root ?? (0,external_node_path_namespaceObject.dirname)(path)) !== undefined && !path.endsWith('/')
+        ? path
+        : findSnakefile(path);
     const root = options.root ?? (snakefile ? (0,external_node_path_namespaceObject.dirname)(snakefile) : path);
     const mainFile = relPath(root, snakefile ?? (0,external_node_path_namespaceObject.join)(path, 'Snakefile'));
     const source = new RecordedSource(mainFile);
@@ -28788,10 +29337,10 @@ function readSnakefile(abs, ctx, includedFrom) {
         return;
     ctx.seen.add(abs);
     const file = relPath(ctx.root, abs);
-    const text = readTextFile(abs);
+    const text = readTextFile(abs, ctx.root);
     if (text === undefined) {
         const at = includedFrom ?? { file, span: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
-        ctx.findings.push(importError(at.file, `Cannot read Snakemake file ${file}.`, at.span));
+        ctx.findings.push(importError(at.file, `Cannot read Snakemake file ${file}${unreadable(abs, ctx.root)}.`, at.span));
         return;
     }
     ctx.source.addFile(file, text);
@@ -29107,12 +29656,12 @@ function snakemake_buildStep(id, rule, ctx) {
     }
     if (rule.conda?.pattern !== undefined) {
         const envAbs = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(rule.absFile), rule.conda.pattern);
-        const text = /\.ya?ml$/.test(rule.conda.pattern) ? readTextFile(envAbs) : undefined;
+        const text = /\.ya?ml$/.test(rule.conda.pattern) ? readTextFile(envAbs, ctx.root) : undefined;
         if (text !== undefined) {
             ctx.findings.push(...readCondaEnvironment(text, relPath(ctx.root, envAbs), step, ctx.source).findings);
         }
         else if (/\.ya?ml$/.test(rule.conda.pattern)) {
-            ctx.findings.push(importError(rule.file, `Rule ${rule.name} names conda environment ${rule.conda.pattern}, which cannot be read.`, rule.conda.location.span));
+            ctx.findings.push(importError(rule.file, `Rule ${rule.name} names conda environment ${rule.conda.pattern}, which cannot be read${unreadable(envAbs, ctx.root)}.`, rule.conda.location.span));
         }
         else {
             ctx.findings.push(importLimit(rule.file, `Rule ${rule.name} uses the named conda environment "${rule.conda.pattern}"; Stowage can only read environment files.`, rule.conda.location.span));
@@ -29300,6 +29849,16 @@ function detectFormat(path) {
     return undefined;
 }
 /**
+ * The folder a pipeline's references must stay in: the repository when the pipeline is in it, else
+ * (a pipeline named outside it, on the command line) the pipeline's own folder.
+ */
+function readRoot(root, path) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
+    if (!rel.startsWith('..') && !(0,external_node_path_namespaceObject.isAbsolute)(rel))
+        return root;
+    return isDir(path) ? path : (0,external_node_path_namespaceObject.dirname)(path);
+}
+/**
  * Reads the workflow at `pathOrDir` in any supported format. Never throws for bad input: an
  * unreadable or unparsable file is a finding with a position (STW420), and what a format cannot
  * express is one notice (STW421).
@@ -29319,7 +29878,7 @@ function importWorkflow(pathOrDir, options = {}) {
                     ? (0,external_node_path_namespaceObject.join)(path, 'stowage.yml')
                     : (0,external_node_path_namespaceObject.join)(path, 'stowage.yaml')
                 : path;
-            if (readTextFile(file) === undefined) {
+            if (readTextFile(file, (0,external_node_path_namespaceObject.dirname)(file)) === undefined) {
                 return {
                     findings: [importError(shown, `Cannot read the stowage spec ${shown}.`)],
                     currentImages: {},
@@ -29328,11 +29887,11 @@ function importWorkflow(pathOrDir, options = {}) {
             return { ...loadSpecFile(file, { root }), currentImages: {} };
         }
         case 'nextflow':
-            return importNextflow(isDir(path) ? path : (0,external_node_path_namespaceObject.dirname)(path), { root });
+            return importNextflow(isDir(path) ? path : (0,external_node_path_namespaceObject.dirname)(path), { root: readRoot(root, path) });
         case 'snakemake':
-            return importSnakemake(path, { root });
+            return importSnakemake(path, { root: readRoot(root, path) });
         case 'cwl':
-            return importCwl(path, { root });
+            return importCwl(path, { root: readRoot(root, path) });
         default:
             return {
                 findings: [
@@ -29354,6 +29913,7 @@ function importWorkflow(pathOrDir, options = {}) {
 
 
 
+
 /**
  * Reads a context file for the content hash. A folder is read as its sorted listing with each
  * file's sha256, so a change anywhere inside changes the hash.
@@ -29366,6 +29926,9 @@ function contextReader(contextDir) {
         const lines = [];
         const walk = (dir, prefix) => {
             for (const name of (0,external_node_fs_namespaceObject.readdirSync)(dir).sort()) {
+                // `.git` folders (at any depth) never enter a build context: they may hold the job token.
+                if (name === '.git')
+                    continue;
                 const full = (0,external_node_path_namespaceObject.join)(dir, name);
                 const relName = `${prefix}${name}`;
                 if ((0,external_node_fs_namespaceObject.lstatSync)(full).isSymbolicLink())
@@ -29382,56 +29945,119 @@ function contextReader(contextDir) {
     return (path) => read(realPathInside(contextDir, path), path);
 }
 /**
- * Folders of groups the previous plan had and this one has not (a renamed or merged group) would
- * otherwise wait there to be built by mistake. Only names of the previous `plan.json` that are
- * valid group names are removed.
+ * Group names of the previous `plan.json`, to remove folders of groups the new plan no longer has
+ * (a renamed or merged group would otherwise wait there to be built by mistake). Only names that
+ * are valid group names count.
  */
-function removeStaleGroups(p, outDir) {
-    const previousFile = (0,external_node_path_namespaceObject.join)(outDir, 'plan.json');
-    if (!(0,external_node_fs_namespaceObject.existsSync)(previousFile))
-        return;
-    let previous;
+function previousGroups(planFile) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(planFile))
+        return [];
     try {
-        previous = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(previousFile, 'utf8'));
+        const previous = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(planFile, 'utf8'));
+        return (previous.groups ?? [])
+            .map((g) => g.name)
+            .filter((name) => typeof name === 'string' && isGroupName(name));
     }
     catch {
-        return;
-    }
-    const current = new Set(p.groups.map((g) => g.name));
-    for (const group of previous.groups ?? []) {
-        const name = group.name;
-        if (typeof name === 'string' && isGroupName(name) && !current.has(name)) {
-            (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(outDir, name), { recursive: true, force: true });
-        }
+        return [];
     }
 }
 /**
- * Writes the plan's files; a blocked group gets only a `BLOCKED.txt` saying why. With `root`, a
- * symbolic link between it and `outDir` is refused (see common/paths).
+ * Refuses, before anything is written, a symbolic link at any place this run will write (the
+ * output folder, `plan.json`, each group's folder, the export folders, `images.json`, the SARIF
+ * file) or on the way to it. What is inside those folders is replaced whole, never followed.
+ */
+function checkOutputs(root, outDir, outputs) {
+    const out = external_node_path_default().resolve(root, outDir);
+    const targets = [out];
+    if (outputs.plan) {
+        targets.push((0,external_node_path_namespaceObject.join)(out, 'plan.json'));
+        const names = [
+            ...outputs.plan.groups.map((g) => g.name),
+            ...previousGroups((0,external_node_path_namespaceObject.join)(out, 'plan.json')),
+        ];
+        for (const name of names)
+            targets.push((0,external_node_path_namespaceObject.join)(out, name));
+    }
+    for (const engine of outputs.engines ?? [])
+        targets.push((0,external_node_path_namespaceObject.join)(out, 'export', engine));
+    if (outputs.images)
+        targets.push((0,external_node_path_namespaceObject.join)(out, 'images.json'));
+    for (const file of outputs.files ?? [])
+        targets.push(external_node_path_default().resolve(root, file));
+    for (const target of targets) {
+        const shown = (0,external_node_path_namespaceObject.relative)(root, target) || target;
+        assertWritable(root, target, shown);
+        // Folders are replaced whole, so a link inside one is never written through; it is still a
+        // sign of tampering, and refused before anything is written.
+        if (target !== out && isFolder(target)) {
+            for (const name of (0,external_node_fs_namespaceObject.readdirSync)(target))
+                assertWritable(root, (0,external_node_path_namespaceObject.join)(target, name), `${shown}/${name}`);
+        }
+    }
+}
+function isFolder(p) {
+    try {
+        return (0,external_node_fs_namespaceObject.lstatSync)(p).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Writes the plan's files: `plan.json` and a folder per group (a blocked group gets only a
+ * `BLOCKED.txt` saying why). A symbolic link at any of them, or on the way from `root` (default:
+ * `outDir` itself) to them, is refused before anything is written.
+ *
+ * Atomic as a whole: the old `plan.json` is removed first, each group folder is replaced whole
+ * (filled as a temporary sibling, swapped in by rename), and the new `plan.json` is renamed into
+ * place last. An interrupted run leaves the previous results or no `plan.json` — never a plan
+ * that disagrees with its folders.
  */
 function writePlanFiles(p, outDir, root) {
-    if (root)
-        assertNoLinkOnTheWay(root, outDir);
-    (0,external_node_fs_namespaceObject.mkdirSync)(outDir, { recursive: true });
-    removeStaleGroups(p, outDir);
-    (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(outDir, 'plan.json'), `${JSON.stringify(p, null, 2)}\n`);
-    for (const g of p.groups) {
-        const dir = (0,external_node_path_namespaceObject.join)(outDir, g.name);
-        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
-        if (g.blocked) {
-            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'BLOCKED.txt'), `${g.blocked.join('\n')}\n`);
-            continue;
-        }
-        for (const [name, text] of Object.entries(g.generated))
-            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, name), text);
-        const listing = [
-            `# Build context of group ${g.name}: the spec's folder (${p.context}), these files copied in.`,
-            `# Content hash: ${g.contentHash}`,
-            ...g.contextFiles,
-            '',
-        ];
-        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'context.txt'), listing.join('\n'));
+    try {
+        writeAll(p, outDir, root);
     }
+    catch (error) {
+        throw writeFailure(error, `the plan to ${outDir}`);
+    }
+}
+function writeAll(p, outDir, root) {
+    const base = root ?? external_node_path_default().dirname(outDir);
+    const planFile = (0,external_node_path_namespaceObject.join)(outDir, 'plan.json');
+    const previous = previousGroups(planFile);
+    const stale = previous.filter((name) => !p.groups.some((g) => g.name === name));
+    for (const entry of [
+        outDir,
+        planFile,
+        ...[...p.groups.map((g) => g.name), ...stale].map((n) => (0,external_node_path_namespaceObject.join)(outDir, n)),
+    ]) {
+        assertWritable(base, entry, (0,external_node_path_namespaceObject.relative)(base, entry) || entry);
+    }
+    (0,external_node_fs_namespaceObject.mkdirSync)(outDir, { recursive: true });
+    (0,external_node_fs_namespaceObject.rmSync)(planFile, { force: true });
+    for (const g of p.groups)
+        replaceFolder((0,external_node_path_namespaceObject.join)(outDir, g.name), (dir) => writeGroup(dir, g, p));
+    for (const name of stale)
+        (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(outDir, name), { recursive: true, force: true });
+    writeFileAtomic(planFile, `${JSON.stringify(p, null, 2)}\n`);
+}
+/** One group's files into its (fresh) folder. */
+function writeGroup(dir, g, p) {
+    if (g.blocked) {
+        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'BLOCKED.txt'), `${g.blocked.join('\n')}\n`);
+        return;
+    }
+    for (const [name, text] of Object.entries(g.generated)) {
+        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, name), text, { flag: 'wx' });
+    }
+    const listing = [
+        `# Build context of group ${g.name}: the spec's folder (${p.context}), these files copied in.`,
+        `# Content hash: ${g.contentHash}`,
+        ...g.contextFiles,
+        '',
+    ];
+    (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'context.txt'), listing.join('\n'), { flag: 'wx' });
 }
 
 ;// CONCATENATED MODULE: ./src/app/check.ts
@@ -29441,6 +30067,7 @@ function writePlanFiles(p, outDir, root) {
  * with the loader's and the importers', so one configuration and one set of suppression comments
  * governs every finding. Reads files; writes nothing (see `writePlan`).
  */
+
 
 
 
@@ -29505,6 +30132,7 @@ function resolveInput(specPath, options) {
     if (!(0,external_node_fs_namespaceObject.existsSync)(resolved)) {
         throw new errors_InputError(`cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml) or of a pipeline folder.`);
     }
+    assertReadable(options.root, resolved, specPath);
     const isFolder = (0,external_node_fs_namespaceObject.statSync)(resolved).isDirectory();
     const format = options.importFormat ?? 'auto';
     if (format !== 'auto' || !isFolder)
@@ -29547,6 +30175,7 @@ function readLintConfig(options) {
             throw new errors_InputError(`cannot read the lint config ${file}: no such file.`);
         return { findings: [], sources: [] };
     }
+    assertReadable(options.root, resolved, file);
     const text = (0,external_node_fs_namespaceObject.readFileSync)(resolved, 'utf8');
     const shown = relPath(options.root, resolved);
     const { config, findings } = loadLintConfig(text, shown);
@@ -29727,8 +30356,26 @@ function slurmTime(seconds) {
     return `${d}-${pad(h)}:${pad(m)}:00`;
 }
 const positiveInt = (n) => n !== undefined && Number.isFinite(n) && n > 0;
+/**
+ * The largest values Slurm takes: CPUs per task and GPUs are 16-bit counts, `--mem` is in MiB
+ * (64-bit, kept to what a double holds exactly), `--time` is 32-bit minutes.
+ */
+const SLURM_LIMITS = {
+    cpus: 65_535,
+    gpus: 65_535,
+    memory: Number.MAX_SAFE_INTEGER * slurm_MIB,
+    time: 4_294_967_294 * 60,
+};
+/** A request Slurm cannot take (`cpus: 1e308`): the step is left out of the export, with why. */
+class SlurmRangeError extends Error {
+}
 function sbatchDirectives(step) {
     const r = step.resources ?? {};
+    for (const key of ['cpus', 'gpus', 'memory', 'time']) {
+        const value = r[key];
+        if (value !== undefined && (!Number.isFinite(value) || value < 0 || value > SLURM_LIMITS[key]))
+            throw new SlurmRangeError(`resources.${key} ${value} is outside what Slurm accepts (0 to ${SLURM_LIMITS[key]}${key === 'memory' ? ' bytes' : key === 'time' ? ' seconds' : ''})`);
+    }
     const lines = [`#SBATCH --job-name=${jobName(step.id)}`];
     if (positiveInt(r.cpus))
         lines.push(`#SBATCH --cpus-per-task=${Math.ceil(r.cpus)}`);
@@ -29873,7 +30520,19 @@ function submitScript(input, steps, after, outDir) {
     return lines.join('\n');
 }
 function exportSlurm(input) {
-    const { steps, skipped } = exportableSteps(input);
+    const { steps: candidates, skipped } = exportableSteps(input);
+    const steps = candidates.filter((c) => {
+        try {
+            sbatchDirectives(c.step);
+            return true;
+        }
+        catch (error) {
+            if (!(error instanceof SlurmRangeError))
+                throw error;
+            skipped.push({ step: c.step.id, reason: error.message });
+            return false;
+        }
+    });
     const runtime = input.slurmRuntime ?? 'apptainer';
     const outDir = input.outDir ?? '.stowage/export/slurm';
     const pinning = pinningOf(steps.map((s) => s.image));
@@ -29897,7 +30556,7 @@ function exportSlurm(input) {
         else {
             skipped.push({
                 step: missing.join(', '),
-                reason: `no ${SUBMIT_SCRIPT}: these steps have no image, so the workflow cannot run whole`,
+                reason: `no ${SUBMIT_SCRIPT}: these steps are not exported (see their reasons), so the workflow cannot run whole`,
             });
         }
     }
@@ -30031,6 +30690,7 @@ async function findStepImages(plan, options) {
         const client = new RegistryClient(parseRepository(`${given}/x`).host, {
             retries: 2,
             timeoutMs: 10_000,
+            budgetMs: 60_000,
             ...options.registryOptions,
         });
         const absent = [];
@@ -30070,20 +30730,41 @@ function exportImages(options) {
             slurmRuntime: options.slurmRuntime,
         });
         outcome.results.push(result);
-        assertNoLinkOnTheWay(root, dir);
-        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { recursive: true });
-        for (const [name, content] of Object.entries(result.files)) {
-            (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, name), content);
+        writeExport(root, dir, outDir, result.files);
+        for (const name of Object.keys(result.files)) {
             outcome.written.push(`${outDir}/${name}`);
             outcome.lines.push(`wrote ${outDir}/${name}`);
         }
-        outcome.lines.push(`${engine}: ${result.steps.length} step(s), images pinned by ${result.pinning}; use: ${result.usage}`);
+        // A usage of several lines (the Snakefile's two) is printed a line each, each escaped alone.
+        const [usage, ...more] = result.usage.split('\n');
+        outcome.lines.push(`${engine}: ${result.steps.length} step(s), images pinned by ${result.pinning}; use: ${usage}`, ...more);
         for (const s of result.skipped)
             outcome.lines.push(`${engine}: skipped step ${s.step}: ${s.reason}`);
         if (result.steps.length === 0 && options.workflow.steps.length > 0)
             outcome.ok = false;
     }
     return outcome;
+}
+/**
+ * One engine's files, replacing its folder whole (see `replaceFolder`): a link at the folder, on the
+ * way to it or at a file of it is refused first, and nothing is ever written through one.
+ */
+function writeExport(root, dir, shown, files) {
+    try {
+        assertWritable(root, dir, shown);
+        for (const name of Object.keys(files)) {
+            if ((0,external_node_path_namespaceObject.basename)(name) !== name || name.startsWith('.'))
+                throw new errors_InputError(`export file name ${JSON.stringify(name)} is not a plain file name`);
+            assertWritable(root, (0,external_node_path_namespaceObject.join)(dir, name), `${shown}/${name}`);
+        }
+        replaceFolder(dir, (fresh) => {
+            for (const [name, content] of Object.entries(files))
+                (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(fresh, name), content, { flag: 'wx' });
+        });
+    }
+    catch (error) {
+        throw writeFailure(error, `the ${(0,external_node_path_namespaceObject.basename)(dir)} export to ${shown}`);
+    }
 }
 
 ;// CONCATENATED MODULE: external "string_decoder"
@@ -31274,6 +31955,7 @@ const execTool = async (command, args, options = {}) => {
  * The findings left out are returned so the job summary can list them.
  */
 
+
 /** How many annotations of each level GitHub shows per step. */
 const GITHUB_ANNOTATION_LIMIT = {
     error: 10,
@@ -31320,8 +32002,8 @@ function roundRobinByRule(findings) {
 function annotationProperties(finding) {
     const { line, column, endLine, endColumn } = finding.span;
     const props = {
-        title: `${finding.rule} ${finding.name}`,
-        file: repoRelativePath(finding.file),
+        title: text_escapeText(`${finding.rule} ${finding.name}`, { lineBreaks: true }),
+        file: text_escapeText(repoRelativePath(finding.file), { lineBreaks: true }),
         startLine: line,
         endLine,
     };
@@ -31351,7 +32033,14 @@ function formatAnnotation(finding) {
         .map(([key, value]) => `${key}=${escapeProperty(String(value))}`)
         .join(',');
     // The command names are our severities: error, warning, notice.
-    return `::${finding.severity} ${properties}::${escapeData(finding.message)}`;
+    return `::${finding.severity} ${properties}::${escapeData(annotationMessage(finding))}`;
+}
+/**
+ * The message of a finding's annotation: control, bidirectional and separator characters shown
+ * as escapes; line breaks stay (the command encodes them as `%0A`, and GitHub shows them).
+ */
+function annotationMessage(finding) {
+    return text_escapeText(finding.message, { lineBreaks: true });
 }
 /** Escapes a command's message: `%`, CR and LF would otherwise end or corrupt the command. */
 function escapeData(text) {
@@ -31361,13 +32050,43 @@ function escapeData(text) {
 function escapeProperty(text) {
     return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
-/** GitHub resolves annotation files against the repository root with forward slashes. */
+/**
+ * GitHub resolves annotation files against the repository root with forward slashes. A leading
+ * `./` is dropped; the root itself (`.`, `./`) stays `.`, so a finding about the whole folder keeps
+ * its `file` property.
+ */
 function repoRelativePath(file) {
-    return file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+    const relative = file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+    return relative === '' && file !== '' ? '.' : relative;
 }
 /** Most severe first; exported for reporters that list findings in annotation order. */
 function bySeverityThenPosition(a, b) {
     return severityRank(a.severity) - severityRank(b.severity) || compareFindings(a, b);
+}
+
+;// CONCATENATED MODULE: ./src/report/escape.ts
+/** Escaping for text that lands in Markdown a person reads on GitHub. */
+
+/**
+ * Makes text safe inside a Markdown table cell: HTML is escaped, Markdown punctuation is
+ * backslash-escaped (so `|` cannot end the cell and `[x](y)` cannot link), `@` cannot mention,
+ * line breaks become `<br>`, and control and bidirectional characters are shown escaped.
+ */
+function escape_escapeCell(text) {
+    return escapeText(text, { lineBreaks: true })
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\\`*_[\]|~#!]/g, '\\$&')
+        .replace(/@/g, '&#64;')
+        .replace(/\r\n|\r|\n/g, '<br>');
+}
+/**
+ * Text shown as code inside a table cell. A Markdown code span would show the escapes literally,
+ * so this is an HTML `<code>` element around escaped text.
+ */
+function escape_codeCell(text) {
+    return `<code>${escape_escapeCell(text)}</code>`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/build.ts
@@ -31376,6 +32095,7 @@ function bySeverityThenPosition(a, b) {
  * One line per group; a failed group shows the one line of its error that says why (the whole
  * tool output is in the group's log above it, printed once).
  */
+
 
 
 const STATUS_TEXT = {
@@ -31403,9 +32123,9 @@ function buildTable(results) {
             : r.tags[0]
                 ? `${r.image}:${r.tags[0]}`
                 : r.image;
-        lines.push(`${r.status.padEnd(7)} ${r.group.padEnd(16)} ${ref}  ${size(r.size)}`.trimEnd());
+        lines.push(`${r.status.padEnd(7)} ${text_escapeText(r.group).padEnd(16)} ${text_escapeText(ref)}  ${size(r.size)}`.trimEnd());
         if (r.status === 'failed')
-            lines.push(`        ${reasonOf(r.error)}`);
+            lines.push(`        ${text_escapeText(reasonOf(r.error))}`);
     }
     lines.push(counts(results));
     return `${lines.join('\n')}\n`;
@@ -31558,6 +32278,7 @@ function formatJson(findings) {
  */
 
 
+
 function packagesOf(g) {
     return g.packages.map((p) => p.spec).join(', ') || '-';
 }
@@ -31627,6 +32348,9 @@ function planTable(plan) {
     ]);
     for (const e of plan.external)
         rows.push([e.step, 'external', e.step, e.image, '-', '-']);
+    // Cells hold workflow text: shown escaped, so a name cannot drive the terminal.
+    for (const row of rows)
+        row.forEach((c, i) => (row[i] = text_escapeText(c)));
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const format = (r) => r
         .map((c, i) => c.padEnd(widths[i]))
@@ -31636,6 +32360,14 @@ function planTable(plan) {
 }
 /** Markdown-escape a table cell (npm scopes must not @-mention anyone in a PR comment). */
 const cell = (/* unused pure expression or super */ null && (escapeCell));
+/** Items shown in one cell of the summary; a group of 20,000 steps lists the first ones. */
+const MAX_CELL_ITEMS = 50;
+/** `a, b, c` or `a, b, …and 980 more`: a cell stays readable and the summary small. */
+function listCell(items) {
+    const shown = items.slice(0, MAX_CELL_ITEMS).join(', ');
+    const more = items.length - MAX_CELL_ITEMS;
+    return cell(more > 0 ? `${shown}, …and ${more} more` : shown || '-');
+}
 /** The plan table and the baseline comparison, for a job summary or a PR comment. */
 function planMarkdown(plan) {
     const out = [
@@ -31645,10 +32377,13 @@ function planMarkdown(plan) {
         '| --- | --- | --- | --- | ---: | --- |',
     ];
     for (const g of plan.groups) {
-        out.push(`| ${cell(g.name)} | ${cell(plan_familyOf(g))} | ${cell(g.steps.join(', '))} | ${cell(packagesOf(g))} | ${formatBytes(g.estimatedSize)} | ${g.blocked ? '**blocked**' : `\`${hashOf(g)}\``} |`);
+        out.push(`| ${cell(g.name)} | ${cell(plan_familyOf(g))} | ${listCell(g.steps)} | ${listCell(g.packages.map((p) => p.spec))} | ${formatBytes(g.estimatedSize)} | ${g.blocked ? '**blocked**' : `\`${hashOf(g)}\``} |`);
     }
-    for (const e of plan.external) {
+    for (const e of plan.external.slice(0, MAX_CELL_ITEMS)) {
         out.push(`| ${cell(e.step)} | external | ${cell(e.step)} | ${cell(e.image)} | - | - |`);
+    }
+    if (plan.external.length > MAX_CELL_ITEMS) {
+        out.push(`| …and ${plan.external.length - MAX_CELL_ITEMS} more steps with their own image | | | | | |`);
     }
     const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
     const { perStep, monolith } = plan.baselines;
@@ -31802,17 +32537,19 @@ const COLORS = {
  * Tabs are shown as single spaces so the caret lines up without knowing the terminal's tab width;
  * other control characters (a spec could carry terminal escape sequences) as `?`, one column each.
  */
-const untab = (s) => s.replace(/\t/g, ' ').replace(CONTROL_CHARACTERS, '?');
+const untab = (s) => s
+    .replace(/\t/g, ' ')
+    .replace(CONTROL_CHARACTERS, '?')
+    .replace(/[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
 function formatFinding(finding, options = {}) {
     const { span } = finding;
     const severity = options.color
         ? `${COLORS[finding.severity]}${finding.severity}${COLORS.reset}`
         : finding.severity;
-    const head = `${showControlCharacters(finding.file)}:${span.line}:${span.column}: ${severity}: ${showControlCharacters(finding.message)} [${finding.rule}]`;
-    const text = options.sources?.get(finding.file);
-    if (text === undefined)
-        return head;
-    const line = splitLines(text)[span.line - 1];
+    // The position is escaped with the file name, so `:` + `:3:5` cannot start a line with `::`.
+    const where = text_escapeText(`${finding.file}:${span.line}:${span.column}: `);
+    const head = `${where}${severity}: ${text_escapeText(finding.message)} [${finding.rule}]`;
+    const line = sourceLine(finding.file, span.line, options);
     if (line === undefined)
         return head;
     const width = span.endLine === span.line
@@ -31823,10 +32560,23 @@ function formatFinding(finding, options = {}) {
     const caret = ' '.repeat(Math.max(0, span.column - 1)) + '^'.repeat(width);
     return `${head}\n ${gutter} | ${untab(line)}\n ${pad} | ${caret}`;
 }
+/** Line `n` of `file`, from the lines cache (split on first use) or the file's text. */
+function sourceLine(file, n, options) {
+    let lines = options.lines?.get(file);
+    if (!lines) {
+        const text = options.sources?.get(file);
+        if (text === undefined)
+            return undefined;
+        lines = splitLines(text);
+        options.lines?.set(file, lines);
+    }
+    return lines[n - 1];
+}
 function formatText(findings, options = {}) {
     if (findings.length === 0)
         return 'No findings.\n';
-    const body = findings.map((f) => formatFinding(f, options)).join('\n\n');
+    const indexed = { ...options, lines: options.lines ?? new Map() };
+    const body = findings.map((f) => formatFinding(f, indexed)).join('\n\n');
     return `${body}\n\n${summaryLine(findings)}\n`;
 }
 /** `2 errors, 1 warning, 0 notices` */
@@ -31859,6 +32609,7 @@ const SLURM_RUNTIMES = ['apptainer', 'docker', 'podman', 'charliecloud'];
  * Command-line parsing for `stowage`, kept apart from running so it is tested as a table. The
  * lists of choices (formats, builders, engines) come from the modules that own them.
  */
+
 
 
 
@@ -31913,6 +32664,16 @@ const OPTIONS = [
     {
         flag: '--password-stdin',
         text: 'read the registry password from standard input',
+        commands: ['build'],
+    },
+    {
+        flag: '--registry-timeout <d>',
+        text: 'time limit for all registry work together, e.g. 90s (default: 5m)',
+        commands: ['build', 'export'],
+    },
+    {
+        flag: '--registry-auth-host <h>',
+        text: "a host besides the registry's that may receive the credentials as its token service (repeatable)",
         commands: ['build'],
     },
     { flag: '--group <name>', text: 'only this group (repeatable)', commands: ['build'] },
@@ -32004,6 +32765,8 @@ function parseCli(argv, env = {}) {
                 tag: { type: 'string', multiple: true },
                 username: { type: 'string' },
                 'password-stdin': { type: 'boolean' },
+                'registry-timeout': { type: 'string' },
+                'registry-auth-host': { type: 'string', multiple: true },
                 group: { type: 'string', multiple: true },
                 parallel: { type: 'string' },
                 verbose: { type: 'boolean' },
@@ -32065,6 +32828,12 @@ function parseCli(argv, env = {}) {
     const parallel = Number(values.parallel ?? '2');
     if (!Number.isInteger(parallel) || parallel < 1)
         return { kind: 'error', message: '--parallel must be a whole number of at least 1' };
+    const timeout = parseDuration(values['registry-timeout'] ?? '5m');
+    if (timeout === undefined || timeout < 1 || timeout > 86_400)
+        return {
+            kind: 'error',
+            message: '--registry-timeout takes a duration from 1s to 1d, e.g. 90s or 5m',
+        };
     const baseImages = {};
     for (const pair of values['base-image'] ?? []) {
         const eq = pair.indexOf('=');
@@ -32092,6 +32861,8 @@ function parseCli(argv, env = {}) {
             tags: values.tag ?? [],
             username: values.username,
             passwordStdin: values['password-stdin'] === true,
+            registryTimeoutMs: Math.round(timeout * 1000),
+            authHosts: values['registry-auth-host'] ?? [],
             verbose: values.verbose === true,
             engines,
             runtime: runtime,
@@ -32124,6 +32895,7 @@ function parseCli(argv, env = {}) {
 
 
 
+
 const EXIT = { clean: 0, findings: 1, usage: 2 };
 async function main(argv, io) {
     const parsed = parseCli(argv, io.env);
@@ -32135,7 +32907,7 @@ async function main(argv, io) {
             io.stdout(`stowage ${VERSION}\n`);
             return EXIT.clean;
         case 'error':
-            io.stderr(`stowage: ${parsed.message}\n\n${USAGE}`);
+            io.stderr(`stowage: ${text_escapeText(parsed.message)}\n\n${USAGE}`);
             return EXIT.usage;
     }
     const options = parsed.options;
@@ -32148,6 +32920,14 @@ async function main(argv, io) {
             baseImages: options.baseImages,
         });
         const findingsFail = failsAt(result.findings, options.failOn);
+        if (options.command !== 'lint') {
+            // Every place this command writes is checked before the first write.
+            checkOutputs(io.cwd, options.outDir, {
+                plan: result.plan,
+                engines: options.engines,
+                images: options.command === 'build',
+            });
+        }
         switch (options.command) {
             case 'lint':
                 io.stdout(findingsText(result, options, io));
@@ -32162,7 +32942,7 @@ async function main(argv, io) {
     }
     catch (error) {
         if (error instanceof errors_InputError) {
-            io.stderr(`stowage: ${error.message}\n`);
+            io.stderr(`stowage: ${escapeLines(error.message)}\n`);
             return EXIT.usage;
         }
         throw error;
@@ -32209,7 +32989,7 @@ function planCommand(result, options, io, findingsFail) {
     }
     io.stdout(findingsText(result, options, io));
     if (!plan) {
-        io.stderr(`stowage: no plan: ${result.planSkipped ?? 'the workflow did not load'}\n`);
+        io.stderr(`stowage: no plan: ${text_escapeText(result.planSkipped ?? 'the workflow did not load')}\n`);
         return EXIT.findings;
     }
     const table = options.format === 'text' ? io.stdout : io.stderr;
@@ -32237,7 +33017,7 @@ function findingsBeforeResults(result, options, io) {
 function plannedForBuild(result, options, io) {
     findingsBeforeResults(result, options, io);
     if (!result.plan) {
-        io.stderr(`stowage: no plan: ${result.planSkipped ?? 'the workflow did not load'}\n`);
+        io.stderr(`stowage: no plan: ${text_escapeText(result.planSkipped ?? 'the workflow did not load')}\n`);
         return undefined;
     }
     writePlanFiles(result.plan, external_node_path_default().resolve(io.cwd, options.outDir), io.cwd);
@@ -32272,12 +33052,14 @@ async function buildCommand(result, options, io, findingsFail) {
             parallel: options.parallel,
             groups: options.groups,
             outDir: options.outDir,
+            registryTimeoutMs: options.registryTimeoutMs,
+            authHosts: options.authHosts,
         }, { exec: io.exec ?? execTool, log: terminalLog(io, options.verbose) });
     }
     catch (error) {
         if (error instanceof errors_InputError)
             throw error;
-        io.stderr(`stowage build: ${error.message}\n`);
+        io.stderr(`stowage build: ${escapeLines(error.message)}\n`);
         return EXIT.findings;
     }
     if (options.format === 'json')
@@ -32291,12 +33073,13 @@ async function buildCommand(result, options, io, findingsFail) {
 /** Progress on stdout; a group's build output only when it failed (all of it with --verbose). */
 function terminalLog(io, verbose) {
     return {
-        info: (m) => io.stdout(`${m}\n`),
-        warning: (m) => io.stderr(`warning: ${m}\n`),
+        info: (m) => io.stdout(`${text_escapeText(m)}\n`),
+        warning: (m) => io.stderr(`warning: ${escapeLines(m)}\n`),
         group: (title, lines, ok) => {
             if (lines.length === 0 || (ok && !verbose))
                 return;
-            io.stdout(`── ${title}\n${lines.map((l) => `   ${l}\n`).join('')}`);
+            // A build's output is the project's: it must not drive the terminal either.
+            io.stdout(`── ${text_escapeText(title)}\n${lines.map((l) => `   ${text_escapeText(l)}\n`).join('')}`);
         },
     };
 }
@@ -32308,13 +33091,16 @@ async function exportCommand(result, options, io) {
     findingsBeforeResults(result, options, io);
     const plan = result.plan;
     if (!plan || !result.workflow) {
-        io.stderr(`stowage: no plan to export: ${result.planSkipped ?? 'the workflow did not load'}\n`);
+        io.stderr(`stowage: no plan to export: ${text_escapeText(result.planSkipped ?? 'the workflow did not load')}\n`);
         return EXIT.findings;
     }
     const registry = options.registry ?? result.workflow.containers.registry;
-    const { map, notes } = await findStepImages(plan, { registry });
+    const { map, notes } = await findStepImages(plan, {
+        registry,
+        registryOptions: { budgetMs: options.registryTimeoutMs },
+    });
     for (const note of notes)
-        io.stderr(`${note}\n`);
+        io.stderr(`${text_escapeText(note)}\n`);
     const outcome = exportImages({
         engines: options.engines,
         slurmRuntime: options.runtime,
@@ -32325,8 +33111,15 @@ async function exportCommand(result, options, io) {
         root: io.cwd,
     });
     for (const line of outcome.lines)
-        io.stdout(`${line}\n`);
+        io.stdout(`${text_escapeText(line)}\n`);
     return outcome.ok ? EXIT.clean : EXIT.findings;
+}
+/** Our own multi-line text with foreign parts: each line escaped on its own. */
+function escapeLines(text) {
+    return text
+        .split('\n')
+        .map((line) => text_escapeText(line))
+        .join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/cli/index.ts

@@ -7,8 +7,8 @@
  * any other error is logged as a warning. It never throws.
  */
 import { readFileSync } from 'node:fs';
-import * as core from '@actions/core';
 import * as github from '@actions/github';
+import { log as printed } from './log.js';
 
 export const DEFAULT_MARKER = '<!-- stowage -->';
 
@@ -45,7 +45,11 @@ export type UpsertResult =
   | { status: 'created' | 'updated'; id: number; url: string }
   | { status: 'skipped' | 'failed'; reason: string };
 
-const coreLog: CommentLog = { info: core.info, notice: core.notice, warning: core.warning };
+const coreLog: CommentLog = {
+  info: printed.info,
+  notice: printed.notice,
+  warning: printed.warning,
+};
 
 export async function upsertStickyComment(options: UpsertOptions): Promise<UpsertResult> {
   const log = options.log ?? coreLog;

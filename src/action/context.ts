@@ -4,9 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
+import { escapeText } from '../common/text.js';
 import type { BuildLog } from '../images/build.js';
 import type { CacheMode } from '../images/builder.js';
 import type { RunContext } from '../images/tags.js';
+import { log } from './log.js';
 
 /** `auto` cache: the GitHub Actions cache when the runtime token is there (JS actions get it), else inline. */
 export function resolveCacheMode(
@@ -36,14 +38,37 @@ export interface GithubContextLike {
       number?: number;
       head?: { repo?: { full_name?: string; fork?: boolean } | null };
     };
+    /** `workflow_run`: the run that triggered this one, and where its code came from. */
+    workflow_run?: {
+      event?: string;
+      head_repository?: { full_name?: string; fork?: boolean } | null;
+      pull_requests?: { number?: number }[];
+    };
   };
+}
+
+/**
+ * Whether the run's code comes from a fork: a pull request (`pull_request`, and
+ * `pull_request_target`, which runs with a writable token but checks out what the workflow says)
+ * whose head repository is another one, or deleted; or a `workflow_run` triggered by such a run.
+ */
+export function codeFromFork(ctx: GithubContextLike): boolean {
+  const repository = `${ctx.repo.owner}/${ctx.repo.repo}`;
+  const foreign = (repo: { full_name?: string; fork?: boolean } | null | undefined) =>
+    repo === null || repo?.fork === true || (repo !== undefined && repo.full_name !== repository);
+  const pr = ctx.payload.pull_request;
+  if (pr) return pr.head === undefined || foreign(pr.head.repo);
+  const run = ctx.payload.workflow_run;
+  if (ctx.eventName === 'workflow_run' || run) {
+    // No head repository named: unknown origin, treated as a fork (never pushed, never logged in).
+    return run === undefined || run.head_repository === undefined || foreign(run.head_repository);
+  }
+  return false;
 }
 
 export function runContextFromGithub(ctx: GithubContextLike): RunContext {
   const repository = `${ctx.repo.owner}/${ctx.repo.repo}`;
-  const head = ctx.payload.pull_request?.head?.repo;
-  const fromFork =
-    head !== undefined && (head === null || head.fork === true || head.full_name !== repository);
+  const fromFork = codeFromFork(ctx);
   const spdx = ctx.payload.repository?.license?.spdx_id;
   return {
     eventName: ctx.eventName || undefined,
@@ -60,10 +85,10 @@ export function runContextFromGithub(ctx: GithubContextLike): RunContext {
 
 /** Build output in collapsible log groups; progress lines outside them. */
 export const actionLog: BuildLog = {
-  info: (m) => core.info(m),
-  warning: (m) => core.warning(m),
+  info: (m) => log.info(m),
+  warning: (m) => log.warning(m),
   group: (title, lines) => {
-    core.startGroup(title);
+    core.startGroup(escapeText(title));
     // Build output is the project's, not ours: stop the runner from reading `::…::` lines in it
     // as workflow commands (a RUN step could otherwise annotate, mask or set state).
     const token = randomUUID();

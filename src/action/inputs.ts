@@ -5,6 +5,7 @@
 import { parseExportEngines } from '../app/export.js';
 import { InputError } from '../common/errors.js';
 import { SEVERITIES, type Severity } from '../common/findings.js';
+import { parseDuration } from '../common/units.js';
 import { SLURM_RUNTIMES, type ExportEngine, type SlurmRuntime } from '../export/types.js';
 import {
   BUILD_NETWORKS,
@@ -29,6 +30,10 @@ export interface Inputs {
   registry?: string;
   username?: string;
   password?: string;
+  /** Hosts besides the registry that may receive the credentials as its token service. */
+  registryAuthHosts: string[];
+  /** All registry work of the run within this many ms. */
+  registryTimeoutMs: number;
   push: PushMode;
   builder: BuilderKind;
   network: BuildNetwork;
@@ -100,6 +105,18 @@ export function parseBaseImages(value: string): Record<string, string> {
   return images;
 }
 
+/** `registry-timeout`: a duration (`5m`, `90s`, `1h`), at least a second, at most a day. */
+export function registryTimeout(value: string): number {
+  const text = value.trim() || '5m';
+  const seconds = parseDuration(text);
+  if (seconds === undefined || seconds < 1 || seconds > 86_400) {
+    throw new InputError(
+      `input "registry-timeout" is "${value}"; expected a duration from 1s to 1d, e.g. 5m or 90s`,
+    );
+  }
+  return Math.round(seconds * 1000);
+}
+
 export function readInputs(get: Getter): Inputs {
   const parallel = Number(get('parallel').trim() || '2');
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 32) {
@@ -118,6 +135,8 @@ export function readInputs(get: Getter): Inputs {
     registry: optional('registry'),
     username: optional('username'),
     password: get('password') || undefined,
+    registryAuthHosts: list(get('registry-auth-hosts')),
+    registryTimeoutMs: registryTimeout(get('registry-timeout')),
     push: oneOf(get, 'push', PUSH_MODES, 'auto'),
     builder: oneOf(get, 'builder', BUILDER_KINDS, 'auto'),
     network: oneOf(get, 'network', BUILD_NETWORKS, 'default'),

@@ -4,31 +4,36 @@
  * work and prints.
  */
 import path from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { buildImages, type BuildOutcome } from '../app/build.js';
 import { check, type CheckResult } from '../app/check.js';
 import { exportImages, findStepImages } from '../app/export.js';
-import { writePlanFiles } from '../app/plan-files.js';
+import { checkOutputs, writePlanFiles } from '../app/plan-files.js';
 import { stepImagesOutput } from '../app/step-images.js';
-import { InputError } from '../common/errors.js';
+import { InputError, writeFailure } from '../common/errors.js';
+import { assertWritable, isInside, writeFileAtomic } from '../common/paths.js';
 import { countBySeverity, failsAt, type Finding } from '../common/findings.js';
 import { RULES } from '../common/rules.js';
 import { execTool } from '../host/exec.js';
 import { matrixOutput } from '../images/outputs.js';
 import { decidePush, parseTagRules } from '../images/tags.js';
 import type { Plan } from '../plan/types.js';
-import { annotationProperties, selectAnnotations } from '../report/annotations.js';
+import {
+  annotationMessage,
+  annotationProperties,
+  selectAnnotations,
+} from '../report/annotations.js';
 import { buildSummaryMarkdown, reasonOf } from '../report/build.js';
 import { compareImages, comparisonMarkdown } from '../report/comparison.js';
 import { planMarkdown } from '../report/plan.js';
 import { formatSarif } from '../report/sarif.js';
-import { summaryMarkdown } from '../report/summary.js';
+import { capMarkdown, SUMMARY_MAX_BYTES, summaryMarkdown } from '../report/summary.js';
 import { VERSION } from '../version.js';
 import { upsertStickyComment } from './comment.js';
 import { actionLog, resolveCacheMode, runContextFromGithub } from './context.js';
 import { readInputs, type Inputs } from './inputs.js';
+import { log } from './log.js';
 
 /** Where the plan's files go inside the workspace, for later steps (and the build) to use. */
 const PLAN_DIR = '.stowage';
@@ -37,10 +42,17 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs((name) => core.getInput(name));
     const root = process.env.GITHUB_WORKSPACE || process.cwd();
-    const result = await core.group(
+    const result = await log.group(
       `Lint${inputs.mode !== 'lint' ? ' and plan' : ''} ${inputs.spec}`,
       async () => checkAndLog(inputs, root),
     );
+    // Every place this run writes is checked before the first write: a committed link is refused.
+    checkOutputs(root, PLAN_DIR, {
+      plan: result.plan,
+      engines: inputs.exportEngines,
+      images: inputs.mode === 'build',
+      files: inputs.sarifFile ? [inputs.sarifFile] : [],
+    });
     const omitted = inputs.annotations ? annotate(result.findings) : [];
     core.setOutput(
       'findings',
@@ -49,8 +61,7 @@ export async function run(): Promise<void> {
     if (inputs.sarifFile) writeSarif(inputs.sarifFile, result, root);
 
     const plan = result.plan;
-    if (inputs.mode !== 'lint' && !plan)
-      core.warning(result.planSkipped ?? 'No plan was computed.');
+    if (inputs.mode !== 'lint' && !plan) log.warning(result.planSkipped ?? 'No plan was computed.');
     if (plan) publishPlan(plan, inputs, root);
     await report(inputs, result, omitted);
 
@@ -66,12 +77,12 @@ export async function run(): Promise<void> {
       );
     }
     if (failsAt(result.findings, inputs.failOn)) {
-      core.setFailed(
+      log.failed(
         `Stowage found ${describeCounts(result.findings)} in ${inputs.spec} (fail-on: ${inputs.failOn}).`,
       );
     }
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    log.failed(error instanceof Error ? error.message : String(error));
     if (error instanceof Error && !(error instanceof InputError) && error.stack)
       core.debug(error.stack);
   }
@@ -85,41 +96,52 @@ function checkAndLog(inputs: Inputs, root: string): CheckResult {
     plan: inputs.mode !== 'lint',
     baseImages: inputs.baseImages,
   });
-  for (const line of checked.configLog) core.info(line);
-  core.info(`${checked.findings.length} finding(s): ${describeCounts(checked.findings)}`);
+  for (const line of checked.configLog) log.info(line);
+  log.info(`${checked.findings.length} finding(s): ${describeCounts(checked.findings)}`);
   return checked;
 }
 
 /** Annotates the findings GitHub will show; returns the ones left out of its budget. */
 function annotate(findings: readonly Finding[]): Finding[] {
   const { annotated, omitted } = selectAnnotations(findings);
-  for (const f of annotated) core[f.severity](f.message, annotationProperties(f));
+  for (const f of annotated) core[f.severity](annotationMessage(f), annotationProperties(f));
   if (omitted.length > 0)
-    core.info(
+    log.info(
       `${omitted.length} finding(s) beyond GitHub's annotation budget are listed in the job summary.`,
     );
   return omitted;
 }
 
+/**
+ * The SARIF file: inside the workspace (links followed), never written through a link, atomically.
+ */
 function writeSarif(file: string, result: CheckResult, root: string): void {
   const target = path.resolve(root, file);
-  mkdirSync(path.dirname(target), { recursive: true });
-  writeFileSync(
-    target,
-    formatSarif(result.findings, {
-      rules: RULES,
-      toolVersion: VERSION,
-      srcRoot: root,
-      suppressed: result.suppressed,
-    }),
-  );
+  try {
+    if (!isInside(root, target))
+      throw new InputError(
+        `sarif-file ${file} is outside the workspace (links followed); give a path inside it`,
+      );
+    assertWritable(root, target, file);
+    writeFileAtomic(
+      target,
+      formatSarif(result.findings, {
+        rules: RULES,
+        toolVersion: VERSION,
+        srcRoot: root,
+        suppressed: result.suppressed,
+      }),
+    );
+  } catch (error) {
+    throw writeFailure(error, `the SARIF file ${file}`);
+  }
   core.setOutput('sarif-file', file);
-  core.info(`SARIF written to ${file}`);
+  log.info(`SARIF written to ${file}`);
 }
 
 function publishPlan(plan: Plan, inputs: Inputs, root: string): void {
   writePlanFiles(plan, path.join(root, PLAN_DIR), root);
-  core.info(
+  log.info(
     `Plan: ${plan.groups.length} group(s) (lower bound ${plan.lowerBound}); files in ${PLAN_DIR}/`,
   );
   core.setOutput('plan', JSON.stringify(plan));
@@ -136,10 +158,11 @@ async function report(inputs: Inputs, result: CheckResult, omitted: Finding[]): 
     plan: result.plan,
     planMarkdown: result.plan ? planSection(result.plan, result) : undefined,
   });
-  if (inputs.summary) await core.summary.addRaw(summary).write();
+  // In build mode the images table comes after: keep room for it.
+  if (inputs.summary) await writeSummary(summary, inputs.mode === 'build' ? 100_000 : 0);
   if (inputs.comment) {
     const outcome = await upsertStickyComment({ token: inputs.githubToken, body: summary });
-    core.info(
+    log.info(
       `Pull-request comment: ${outcome.status}${'reason' in outcome ? ` (${outcome.reason})` : ''}`,
     );
   }
@@ -165,7 +188,7 @@ async function buildStep(
   if (inputs.password && !inputs.username)
     throw new InputError('password is set but username is empty');
   const decision = decidePush(inputs.push, context);
-  core.info(`push: ${decision.push ? 'yes' : 'no'} (${decision.reason})`);
+  log.info(`push: ${decision.push ? 'yes' : 'no'} (${decision.reason})`);
   const registry = inputs.registry || result.workflow?.containers.registry;
   const outcome = await buildImages(
     plan,
@@ -190,6 +213,8 @@ async function buildStep(
       parallel: inputs.parallel,
       groups: inputs.groups,
       outDir: PLAN_DIR,
+      registryTimeoutMs: inputs.registryTimeoutMs,
+      authHosts: inputs.registryAuthHosts,
     },
     { exec: execTool, log: actionLog },
   );
@@ -197,7 +222,7 @@ async function buildStep(
   core.setOutput('matrix', JSON.stringify(outcome.matrix));
   core.setOutput('step-images', JSON.stringify(outcome.stepImagesOutput));
   core.setOutput('pushed', String(outcome.pushed));
-  if (inputs.summary) await core.summary.addRaw(buildSummaryMarkdown(outcome.results)).write();
+  if (inputs.summary) await writeSummary(buildSummaryMarkdown(outcome.results));
   return outcome;
 }
 
@@ -212,8 +237,9 @@ async function exportForEngines(
     ? { map: build.stepImages, notes: [] }
     : await findStepImages(plan, {
         registry: inputs.registry || result.workflow?.containers.registry,
+        registryOptions: { budgetMs: inputs.registryTimeoutMs },
       });
-  for (const note of notes) core.notice(note);
+  for (const note of notes) log.notice(note);
   if (!build) core.setOutput('step-images', JSON.stringify(stepImagesOutput(map)));
   const outcome = exportImages({
     engines: inputs.exportEngines,
@@ -224,7 +250,23 @@ async function exportForEngines(
     root,
     slurmRuntime: inputs.slurmRuntime,
   });
-  for (const line of outcome.lines) core.info(line);
+  for (const line of outcome.lines) log.info(line);
+}
+
+/** Bytes this run has written to the job summary: GitHub refuses a step's summary over 1 MiB. */
+let summaryBytes = 0;
+
+/** Appends to the job summary within the limit; what does not fit points at the plan artifact. */
+async function writeSummary(markdown: string, keep = 0): Promise<void> {
+  const room = SUMMARY_MAX_BYTES - summaryBytes - keep;
+  if (room <= 0) return;
+  const text = capMarkdown(
+    markdown,
+    room,
+    `the full plan is in ${PLAN_DIR}/plan.json and the \`plan\` output`,
+  );
+  summaryBytes += Buffer.byteLength(text);
+  await core.summary.addRaw(text).write();
 }
 
 function repositoryUrl(): string | undefined {

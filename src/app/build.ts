@@ -3,9 +3,11 @@
  * plan, record the results in `<out-dir>/images.json`, and compute what later steps take — the
  * `images`, `matrix` and `step-images` outputs. Commands run through the injected `exec`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
-import { InputError } from '../common/errors.js';
+import { InputError, writeFailure } from '../common/errors.js';
+import { assertWritable, writeFileAtomic } from '../common/paths.js';
 import { buildPlan, type BuildLog, type BuildResult } from '../images/build.js';
 import type {
   BuilderKind,
@@ -42,7 +44,14 @@ export interface BuildImagesOptions {
   groups?: readonly string[];
   /** Where `images.json` is written, relative to the workspace (e.g. `.stowage`); none: not written. */
   outDir?: string;
+  /** All registry work must end within this many ms (the `registry-timeout` input). Default 5 min. */
+  registryTimeoutMs?: number;
+  /** Hosts besides the registry that may receive the credentials as its token service. */
+  authHosts?: readonly string[];
 }
+
+/** The default of `registry-timeout`: every registry wait is bounded, and all of them together. */
+export const DEFAULT_REGISTRY_TIMEOUT_MS = 5 * 60_000;
 
 export interface BuildImagesDeps {
   exec: ExecFn;
@@ -57,7 +66,7 @@ export interface BuildOutcome {
   /** The `step-images` output: step → reference. */
   stepImagesOutput: Record<string, string>;
   failed: BuildResult[];
-  /** True when the run's tags reached the registry for at least one group and none failed. */
+  /** True when this run wrote an image or a tag to the registry (for any group). */
   pushed: boolean;
 }
 
@@ -72,32 +81,40 @@ export async function buildImages(
       'nothing to push to: give a registry (host[:port]/path, the registry input or --registry, or containers.registry in the spec), or build without pushing',
     );
   }
-  const results = await buildPlan(plan, {
-    registry,
-    builder: () =>
-      selectBuilder(options.builder ?? 'auto', {
-        exec: deps.exec,
-        dockerBinary: options.dockerBinary,
-        provenance: options.provenance,
-      }),
-    workspace: options.workspace,
-    context: options.context,
-    push: options.push,
-    tagRules: options.tagRules,
-    credentials: options.credentials,
-    parallel: options.parallel,
-    groups: options.groups,
-    cache: options.cache,
-    platforms: options.platforms,
-    network: options.network,
-    log: deps.log,
-  });
-  const images = imagesOutput(results);
-  if (options.outDir) {
-    const file = path.resolve(options.workspace, options.outDir, 'images.json');
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(images, null, 2)}\n`);
+  // A login writes the credentials to the tool's file: keep that file private to this run.
+  const auth = options.push && options.credentials ? privateAuthFiles() : undefined;
+  let results;
+  try {
+    results = await buildPlan(plan, {
+      registry,
+      builder: () =>
+        selectBuilder(options.builder ?? 'auto', {
+          exec: deps.exec,
+          dockerBinary: options.dockerBinary,
+          provenance: options.provenance,
+          env: auth?.env,
+        }),
+      workspace: options.workspace,
+      context: options.context,
+      push: options.push,
+      tagRules: options.tagRules,
+      credentials: options.credentials,
+      parallel: options.parallel,
+      groups: options.groups,
+      cache: options.cache,
+      platforms: options.platforms,
+      network: options.network,
+      log: deps.log,
+      registryOptions: {
+        budgetMs: options.registryTimeoutMs ?? DEFAULT_REGISTRY_TIMEOUT_MS,
+        authHosts: options.authHosts,
+      },
+    });
+  } finally {
+    auth?.remove();
   }
+  const images = imagesOutput(results);
+  if (options.outDir) writeImagesJson(options.workspace, options.outDir, images);
   const stepImages = stepImageMap(plan, { registry, builds: results });
   const failed = results.filter((r) => r.status === 'failed');
   return {
@@ -107,6 +124,46 @@ export async function buildImages(
     stepImages,
     stepImagesOutput: stepImagesOutput(stepImages),
     failed,
-    pushed: failed.length === 0 && results.some((r) => r.pushed),
+    pushed: results.some((r) => r.pushed),
+  };
+}
+
+/** `<outDir>/images.json`, atomically and never through a link. */
+function writeImagesJson(workspace: string, outDir: string, images: ImageOutput[]): void {
+  const file = path.resolve(workspace, outDir, 'images.json');
+  try {
+    assertWritable(workspace, file, path.join(outDir, 'images.json'));
+    writeFileAtomic(file, `${JSON.stringify(images, null, 2)}\n`);
+  } catch (error) {
+    throw writeFailure(error, path.join(outDir, 'images.json'));
+  }
+}
+
+/**
+ * A private, temporary home for the credentials a login writes: `DOCKER_CONFIG` (docker) and
+ * `REGISTRY_AUTH_FILE` (buildah) point into it, seeded with a copy of the user's own files (so
+ * base images from registries they logged in to still pull) and with docker's plugins linked
+ * (buildx). Removed when the build ends: the password never stays on the runner's disk.
+ */
+export function privateAuthFiles(): { env: Record<string, string>; remove: () => void } {
+  const dir = mkdtempSync(path.join(process.env.RUNNER_TEMP || tmpdir(), 'stowage-auth-'));
+  const home = process.env.HOME ?? homedir();
+  const dockerConfig = process.env.DOCKER_CONFIG || path.join(home, '.docker');
+  const seed = (from: string, to: string) => {
+    if (existsSync(from)) copyFileSync(from, to);
+  };
+  seed(path.join(dockerConfig, 'config.json'), path.join(dir, 'config.json'));
+  const plugins = path.join(dockerConfig, 'cli-plugins');
+  if (existsSync(plugins)) symlinkSync(plugins, path.join(dir, 'cli-plugins'));
+  const authFile = path.join(dir, 'auth.json');
+  const runtime = process.env.XDG_RUNTIME_DIR;
+  seed(
+    process.env.REGISTRY_AUTH_FILE ||
+      (runtime ? path.join(runtime, 'containers', 'auth.json') : path.join(dir, 'none')),
+    authFile,
+  );
+  return {
+    env: { DOCKER_CONFIG: dir, REGISTRY_AUTH_FILE: authFile },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../common/errors.js';
+import { assertReadable } from '../common/paths.js';
 import { type Finding } from '../common/findings.js';
 import { closest } from '../common/suggest.js';
 import { lintWorkflow, loadLintConfig } from '../lint/index.js';
@@ -111,6 +112,7 @@ function resolveInput(
       `cannot read ${specPath}: no such file. Pass the path of your workflow spec (default: stowage.yml) or of a pipeline folder.`,
     );
   }
+  assertReadable(options.root, resolved, specPath);
   const isFolder = statSync(resolved).isDirectory();
   const format = options.importFormat ?? 'auto';
   if (format !== 'auto' || !isFolder) return { resolved, isFolder, format };
@@ -171,6 +173,7 @@ function readLintConfig(options: CheckOptions): {
     if (explicit) throw new InputError(`cannot read the lint config ${file}: no such file.`);
     return { findings: [], sources: [] };
   }
+  assertReadable(options.root, resolved, file);
   const text = readFileSync(resolved, 'utf8');
   const shown = relPath(options.root, resolved);
   const { config, findings } = loadLintConfig(text, shown);

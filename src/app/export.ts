@@ -4,10 +4,10 @@
  * to workflow engines under `<outDir>/<engine>/`. Never reads a committed record of a past build:
  * a pull request could point it anywhere.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { InputError } from '../common/errors.js';
-import { assertNoLinkOnTheWay } from '../common/paths.js';
+import { writeFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { InputError, writeFailure } from '../common/errors.js';
+import { assertWritable, replaceFolder } from '../common/paths.js';
 import {
   EXPORT_ENGINES,
   exportFor,
@@ -80,6 +80,7 @@ export async function findStepImages(
     const client = new RegistryClient(parseRepository(`${given}/x`).host, {
       retries: 2,
       timeoutMs: 10_000,
+      budgetMs: 60_000,
       ...options.registryOptions,
     });
     const absent: string[] = [];
@@ -142,19 +143,46 @@ export function exportImages(options: ExportImagesOptions): ExportOutcome {
       slurmRuntime: options.slurmRuntime,
     });
     outcome.results.push(result);
-    assertNoLinkOnTheWay(root, dir);
-    mkdirSync(dir, { recursive: true });
-    for (const [name, content] of Object.entries(result.files)) {
-      writeFileSync(join(dir, name), content);
+    writeExport(root, dir, outDir, result.files);
+    for (const name of Object.keys(result.files)) {
       outcome.written.push(`${outDir}/${name}`);
       outcome.lines.push(`wrote ${outDir}/${name}`);
     }
+    // A usage of several lines (the Snakefile's two) is printed a line each, each escaped alone.
+    const [usage, ...more] = result.usage.split('\n');
     outcome.lines.push(
-      `${engine}: ${result.steps.length} step(s), images pinned by ${result.pinning}; use: ${result.usage}`,
+      `${engine}: ${result.steps.length} step(s), images pinned by ${result.pinning}; use: ${usage}`,
+      ...more,
     );
     for (const s of result.skipped)
       outcome.lines.push(`${engine}: skipped step ${s.step}: ${s.reason}`);
     if (result.steps.length === 0 && options.workflow.steps.length > 0) outcome.ok = false;
   }
   return outcome;
+}
+
+/**
+ * One engine's files, replacing its folder whole (see `replaceFolder`): a link at the folder, on the
+ * way to it or at a file of it is refused first, and nothing is ever written through one.
+ */
+function writeExport(
+  root: string,
+  dir: string,
+  shown: string,
+  files: Readonly<Record<string, string>>,
+): void {
+  try {
+    assertWritable(root, dir, shown);
+    for (const name of Object.keys(files)) {
+      if (basename(name) !== name || name.startsWith('.'))
+        throw new InputError(`export file name ${JSON.stringify(name)} is not a plain file name`);
+      assertWritable(root, join(dir, name), `${shown}/${name}`);
+    }
+    replaceFolder(dir, (fresh) => {
+      for (const [name, content] of Object.entries(files))
+        writeFileSync(join(fresh, name), content, { flag: 'wx' });
+    });
+  } catch (error) {
+    throw writeFailure(error, `the ${basename(dir)} export to ${shown}`);
+  }
 }

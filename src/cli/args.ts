@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { SEVERITIES, type Severity } from '../common/findings.js';
+import { parseDuration } from '../common/units.js';
 import {
   EXPORT_ENGINES,
   SLURM_RUNTIMES,
@@ -43,6 +44,10 @@ export interface CliOptions {
   tags: string[];
   username?: string;
   passwordStdin: boolean;
+  /** All registry work within this many ms (`--registry-timeout`, default 5 minutes). */
+  registryTimeoutMs: number;
+  /** Hosts besides the registry that may receive the credentials (`--registry-auth-host`). */
+  authHosts: string[];
   /** Print every group's build output, not only the failed ones'. */
   verbose: boolean;
   /** `export <engine>`: one engine, or every one for `all`. */
@@ -112,6 +117,16 @@ const OPTIONS: readonly OptionHelp[] = [
   {
     flag: '--password-stdin',
     text: 'read the registry password from standard input',
+    commands: ['build'],
+  },
+  {
+    flag: '--registry-timeout <d>',
+    text: 'time limit for all registry work together, e.g. 90s (default: 5m)',
+    commands: ['build', 'export'],
+  },
+  {
+    flag: '--registry-auth-host <h>',
+    text: "a host besides the registry's that may receive the credentials as its token service (repeatable)",
     commands: ['build'],
   },
   { flag: '--group <name>', text: 'only this group (repeatable)', commands: ['build'] },
@@ -219,6 +234,8 @@ export function parseCli(
         tag: { type: 'string', multiple: true },
         username: { type: 'string' },
         'password-stdin': { type: 'boolean' },
+        'registry-timeout': { type: 'string' },
+        'registry-auth-host': { type: 'string', multiple: true },
         group: { type: 'string', multiple: true },
         parallel: { type: 'string' },
         verbose: { type: 'boolean' },
@@ -280,6 +297,12 @@ export function parseCli(
   const parallel = Number(values.parallel ?? '2');
   if (!Number.isInteger(parallel) || parallel < 1)
     return { kind: 'error', message: '--parallel must be a whole number of at least 1' };
+  const timeout = parseDuration(values['registry-timeout'] ?? '5m');
+  if (timeout === undefined || timeout < 1 || timeout > 86_400)
+    return {
+      kind: 'error',
+      message: '--registry-timeout takes a duration from 1s to 1d, e.g. 90s or 5m',
+    };
   const baseImages: Record<string, string> = {};
   for (const pair of values['base-image'] ?? []) {
     const eq = pair.indexOf('=');
@@ -307,6 +330,8 @@ export function parseCli(
       tags: values.tag ?? [],
       username: values.username,
       passwordStdin: values['password-stdin'] === true,
+      registryTimeoutMs: Math.round(timeout * 1000),
+      authHosts: values['registry-auth-host'] ?? [],
       verbose: values.verbose === true,
       engines,
       runtime: runtime as SlurmRuntime,

@@ -6,10 +6,11 @@ import path from 'node:path';
 import { buildImages } from '../app/build.js';
 import { check, type CheckResult } from '../app/check.js';
 import { exportImages, findStepImages } from '../app/export.js';
-import { writePlanFiles } from '../app/plan-files.js';
+import { checkOutputs, writePlanFiles } from '../app/plan-files.js';
 import { InputError } from '../common/errors.js';
 import { failsAt } from '../common/findings.js';
 import { RULES } from '../common/rules.js';
+import { escapeText } from '../common/text.js';
 import { execTool } from '../host/exec.js';
 import type { BuildLog } from '../images/build.js';
 import type { ExecFn } from '../images/builder.js';
@@ -49,7 +50,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stdout(`stowage ${VERSION}\n`);
       return EXIT.clean;
     case 'error':
-      io.stderr(`stowage: ${parsed.message}\n\n${USAGE}`);
+      io.stderr(`stowage: ${escapeText(parsed.message)}\n\n${USAGE}`);
       return EXIT.usage;
   }
   const options = parsed.options;
@@ -62,6 +63,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       baseImages: options.baseImages,
     });
     const findingsFail = failsAt(result.findings, options.failOn);
+    if (options.command !== 'lint') {
+      // Every place this command writes is checked before the first write.
+      checkOutputs(io.cwd, options.outDir, {
+        plan: result.plan,
+        engines: options.engines,
+        images: options.command === 'build',
+      });
+    }
     switch (options.command) {
       case 'lint':
         io.stdout(findingsText(result, options, io));
@@ -75,7 +84,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
   } catch (error) {
     if (error instanceof InputError) {
-      io.stderr(`stowage: ${error.message}\n`);
+      io.stderr(`stowage: ${escapeLines(error.message)}\n`);
       return EXIT.usage;
     }
     throw error;
@@ -128,7 +137,9 @@ function planCommand(
   }
   io.stdout(findingsText(result, options, io));
   if (!plan) {
-    io.stderr(`stowage: no plan: ${result.planSkipped ?? 'the workflow did not load'}\n`);
+    io.stderr(
+      `stowage: no plan: ${escapeText(result.planSkipped ?? 'the workflow did not load')}\n`,
+    );
     return EXIT.findings;
   }
   const table = options.format === 'text' ? io.stdout : io.stderr;
@@ -160,7 +171,9 @@ function findingsBeforeResults(result: CheckResult, options: CliOptions, io: Io)
 function plannedForBuild(result: CheckResult, options: CliOptions, io: Io): Plan | undefined {
   findingsBeforeResults(result, options, io);
   if (!result.plan) {
-    io.stderr(`stowage: no plan: ${result.planSkipped ?? 'the workflow did not load'}\n`);
+    io.stderr(
+      `stowage: no plan: ${escapeText(result.planSkipped ?? 'the workflow did not load')}\n`,
+    );
     return undefined;
   }
   writePlanFiles(result.plan, path.resolve(io.cwd, options.outDir), io.cwd);
@@ -204,12 +217,14 @@ async function buildCommand(
         parallel: options.parallel,
         groups: options.groups,
         outDir: options.outDir,
+        registryTimeoutMs: options.registryTimeoutMs,
+        authHosts: options.authHosts,
       },
       { exec: io.exec ?? execTool, log: terminalLog(io, options.verbose) },
     );
   } catch (error) {
     if (error instanceof InputError) throw error;
-    io.stderr(`stowage build: ${(error as Error).message}\n`);
+    io.stderr(`stowage build: ${escapeLines((error as Error).message)}\n`);
     return EXIT.findings;
   }
   if (options.format === 'json') io.stdout(`${JSON.stringify(outcome.images, null, 2)}\n`);
@@ -221,11 +236,12 @@ async function buildCommand(
 /** Progress on stdout; a group's build output only when it failed (all of it with --verbose). */
 function terminalLog(io: Io, verbose: boolean): BuildLog {
   return {
-    info: (m) => io.stdout(`${m}\n`),
-    warning: (m) => io.stderr(`warning: ${m}\n`),
+    info: (m) => io.stdout(`${escapeText(m)}\n`),
+    warning: (m) => io.stderr(`warning: ${escapeLines(m)}\n`),
     group: (title, lines, ok) => {
       if (lines.length === 0 || (ok && !verbose)) return;
-      io.stdout(`── ${title}\n${lines.map((l) => `   ${l}\n`).join('')}`);
+      // A build's output is the project's: it must not drive the terminal either.
+      io.stdout(`── ${escapeText(title)}\n${lines.map((l) => `   ${escapeText(l)}\n`).join('')}`);
     },
   };
 }
@@ -238,12 +254,17 @@ async function exportCommand(result: CheckResult, options: CliOptions, io: Io): 
   findingsBeforeResults(result, options, io);
   const plan = result.plan;
   if (!plan || !result.workflow) {
-    io.stderr(`stowage: no plan to export: ${result.planSkipped ?? 'the workflow did not load'}\n`);
+    io.stderr(
+      `stowage: no plan to export: ${escapeText(result.planSkipped ?? 'the workflow did not load')}\n`,
+    );
     return EXIT.findings;
   }
   const registry = options.registry ?? result.workflow.containers.registry;
-  const { map, notes } = await findStepImages(plan, { registry });
-  for (const note of notes) io.stderr(`${note}\n`);
+  const { map, notes } = await findStepImages(plan, {
+    registry,
+    registryOptions: { budgetMs: options.registryTimeoutMs },
+  });
+  for (const note of notes) io.stderr(`${escapeText(note)}\n`);
   const outcome = exportImages({
     engines: options.engines,
     slurmRuntime: options.runtime,
@@ -253,6 +274,14 @@ async function exportCommand(result: CheckResult, options: CliOptions, io: Io): 
     origin: result.origin,
     root: io.cwd,
   });
-  for (const line of outcome.lines) io.stdout(`${line}\n`);
+  for (const line of outcome.lines) io.stdout(`${escapeText(line)}\n`);
   return outcome.ok ? EXIT.clean : EXIT.findings;
+}
+
+/** Our own multi-line text with foreign parts: each line escaped on its own. */
+function escapeLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => escapeText(line))
+    .join('\n');
 }

@@ -1,22 +1,62 @@
 /**
- * User text (names from a workflow, paths, registry answers) quoted in messages: control
- * characters made visible, so a finding or a log line cannot drive a terminal.
+ * The one escaper for text Stowage did not write — names from a workflow, file names, registry
+ * answers — on its way to a log, an annotation, the job summary or a terminal. Such text must not
+ * be able to:
+ *
+ * - start a line of its own (LF, CR, NEL, U+2028/2029): on a runner's log a new line that starts
+ *   with `::` is a workflow command (`::error …`, `::add-mask::`, `::stop-commands::`);
+ * - be a workflow command where it is printed first on a line (a leading `::`);
+ * - drive a terminal (ANSI escape sequences: ESC, CSI and other C0/C1 controls);
+ * - reorder what a reader sees (bidirectional controls, the "Trojan Source" characters).
+ *
+ * Every such character is shown as a visible escape (`\n`, `\x1b`, `\u202e`), so the text stays
+ * readable and a reader sees that something odd was there.
  */
 
-/** C0 and C1 control characters except tab and line feed (a spec may carry terminal escapes). */
+/** C0 and C1 control characters but tab, LF and CR (shown as `\xNN`). */
 // eslint-disable-next-line no-control-regex
-export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
-/** Control characters shown as visible `\xNN` escapes, so text cannot drive a terminal. */
-export function showControlCharacters(text: string): string {
-  return text.replace(
-    CONTROL_CHARACTERS,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+/** Bidirectional controls and line/paragraph separators (shown as `\uNNNN`). */
+const INVISIBLE = /[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function hex(c: string): string {
+  return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
 }
 
-/** Quote user text in a message on one line, shortened; control characters shown as `\xNN`. */
+function unicode(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+export interface EscapeOptions {
+  /**
+   * Keep LF and CR (and tabs): for channels that encode line breaks themselves (an annotation's
+   * `%0A`, a Markdown `<br>`). Default false: they are shown as `\n`, `\r`.
+   */
+  lineBreaks?: boolean;
+}
+
+/**
+ * `text` made safe for any output channel: controls, bidirectional and separator characters shown
+ * as escapes, and line breaks too unless `lineBreaks` (then the channel encodes them itself, so no
+ * line of the log can start inside the text). On one line, a leading `::` is written `\x3a:`:
+ * printed first on a log line, the text still cannot be a workflow command. Idempotent.
+ */
+export function escapeText(text: string, options: EscapeOptions = {}): string {
+  const out = String(text).replace(CONTROL_CHARACTERS, hex).replace(INVISIBLE, unicode);
+  if (options.lineBreaks) return out;
+  return out.replace(/[\n\r\t]/g, (c) => NAMED[c]!).replace(/^(\s*):(?=:)/, '$1\\x3a');
+}
+
+/** Control characters shown as visible escapes, line breaks kept (the old name of a common use). */
+export function showControlCharacters(text: string): string {
+  return escapeText(text, { lineBreaks: true });
+}
+
+/** Quote user text in a message on one line, shortened; anything unsafe shown escaped. */
 export function oneLine(text: string): string {
-  const flat = showControlCharacters(String(text).replace(/[\r\n\t]+/g, ' '));
+  const flat = escapeText(String(text).replace(/[\r\n\t]+/g, ' '));
   return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
 }

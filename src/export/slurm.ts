@@ -34,8 +34,29 @@ export function slurmTime(seconds: number): string {
 const positiveInt = (n: number | undefined): n is number =>
   n !== undefined && Number.isFinite(n) && n > 0;
 
+/**
+ * The largest values Slurm takes: CPUs per task and GPUs are 16-bit counts, `--mem` is in MiB
+ * (64-bit, kept to what a double holds exactly), `--time` is 32-bit minutes.
+ */
+export const SLURM_LIMITS = {
+  cpus: 65_535,
+  gpus: 65_535,
+  memory: Number.MAX_SAFE_INTEGER * MIB,
+  time: 4_294_967_294 * 60,
+} as const;
+
+/** A request Slurm cannot take (`cpus: 1e308`): the step is left out of the export, with why. */
+export class SlurmRangeError extends Error {}
+
 export function sbatchDirectives(step: Step): string[] {
   const r = step.resources ?? {};
+  for (const key of ['cpus', 'gpus', 'memory', 'time'] as const) {
+    const value = r[key];
+    if (value !== undefined && (!Number.isFinite(value) || value < 0 || value > SLURM_LIMITS[key]))
+      throw new SlurmRangeError(
+        `resources.${key} ${value} is outside what Slurm accepts (0 to ${SLURM_LIMITS[key]}${key === 'memory' ? ' bytes' : key === 'time' ? ' seconds' : ''})`,
+      );
+  }
   const lines = [`#SBATCH --job-name=${jobName(step.id)}`];
   if (positiveInt(r.cpus)) lines.push(`#SBATCH --cpus-per-task=${Math.ceil(r.cpus)}`);
   if (positiveInt(r.memory)) lines.push(`#SBATCH --mem=${Math.ceil(r.memory / MIB)}M`);
@@ -196,7 +217,17 @@ function submitScript(
 }
 
 export function exportSlurm(input: ExportInput): ExportResult {
-  const { steps, skipped } = exportableSteps(input);
+  const { steps: candidates, skipped } = exportableSteps(input);
+  const steps = candidates.filter((c) => {
+    try {
+      sbatchDirectives(c.step);
+      return true;
+    } catch (error) {
+      if (!(error instanceof SlurmRangeError)) throw error;
+      skipped.push({ step: c.step.id, reason: error.message });
+      return false;
+    }
+  });
   const runtime = input.slurmRuntime ?? 'apptainer';
   const outDir = input.outDir ?? '.stowage/export/slurm';
   const pinning = pinningOf(steps.map((s) => s.image));
@@ -219,7 +250,7 @@ export function exportSlurm(input: ExportInput): ExportResult {
     } else {
       skipped.push({
         step: missing.join(', '),
-        reason: `no ${SUBMIT_SCRIPT}: these steps have no image, so the workflow cannot run whole`,
+        reason: `no ${SUBMIT_SCRIPT}: these steps are not exported (see their reasons), so the workflow cannot run whole`,
       });
     }
   }

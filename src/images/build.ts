@@ -12,7 +12,7 @@
  */
 import { cpSync, lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Plan, PlannedGroup } from '../plan/types.js';
 import { realPathInside } from '../common/paths.js';
 import {
@@ -159,8 +159,10 @@ export function stageBuildContext(
       cpSync(source, target, {
         recursive: true,
         dereference: false,
-        // A link inside a copied folder must not reach outside the repository either.
+        // A link inside a copied folder must not reach outside the repository either, and no
+        // `.git` folder (at any depth: a vendored tool's clone) enters an image: it may hold a token.
         filter: (from) => {
+          if (basename(from) === '.git') return false;
           if (lstatSync(from).isSymbolicLink())
             realPathInside(contextRoot, relative(contextRoot, from));
           return true;
@@ -484,7 +486,12 @@ class PlanBuild {
     }
   }
 
-  /** Moving tags only when every group of the run succeeded, so they never mix two runs. */
+  /**
+   * Moving tags only when every group of the run succeeded, so they never mix two runs — and all
+   * or nothing: every group's image and the tags' current targets are read first; if putting a tag
+   * then fails for one group, the tags already moved are put back where they were. The log says
+   * what happened either way.
+   */
   private async applyMovingTags(results: BuildResult[]): Promise<void> {
     if (this.moving.length === 0) return;
     if (!this.options.push || !this.client) {
@@ -498,21 +505,88 @@ class PlanBuild {
       );
       return;
     }
-    for (const r of results) {
-      const repo = parseRepository(r.image);
+    const client = this.client;
+    const moves: { r: BuildResult; path: string; ref: string; before: Map<string, string> }[] = [];
+    try {
+      for (const r of results) {
+        const path = parseRepository(r.image).path;
+        const ref = r.digest ?? contentHashTag(groupOf(this.plan, r.group).contentHash);
+        if (!(await client.getManifest(path, ref)))
+          throw new BuildError(`${r.image}:${ref} is not in the registry`);
+        const before = new Map<string, string>();
+        for (const tag of this.moving) {
+          const current = await client.headManifest(path, tag);
+          if (current) before.set(tag, current.digest);
+        }
+        moves.push({ r, path, ref, before });
+      }
+    } catch (err) {
+      this.failMovingTags(results, undefined, `checking the images first: ${errorText(err)}`, []);
+      return;
+    }
+    const moved: typeof moves = [];
+    for (const move of moves) {
       try {
-        await this.client.addTags(
-          repo.path,
-          r.digest ?? contentHashTag(groupOf(this.plan, r.group).contentHash),
-          this.moving,
-        );
-        r.tags.push(...this.moving);
+        await client.addTags(move.path, move.ref, this.moving);
+        moved.push(move);
       } catch (err) {
-        r.status = 'failed';
-        r.error = `adding tags ${this.moving.join(', ')}: ${errorText(err)}`;
-        this.log.warning(`${r.group}: ${r.error}`);
+        const restored = await this.restoreMovingTags([...moved, move]);
+        this.failMovingTags(results, move.r, errorText(err), restored);
+        return;
       }
     }
+    for (const { r } of moves) r.tags.push(...this.moving);
+  }
+
+  /** Puts each moved tag back on the image it named before this run; says what it could not. */
+  private async restoreMovingTags(
+    moved: { r: BuildResult; path: string; before: Map<string, string> }[],
+  ): Promise<string[]> {
+    const notes: string[] = [];
+    for (const { r, path, before } of moved) {
+      for (const tag of this.moving) {
+        const previous = before.get(tag);
+        try {
+          const current = (await this.client!.headManifest(path, tag))?.digest;
+          if (current === previous) continue; // never moved
+          if (previous) {
+            await this.client!.addTags(path, previous, [tag]);
+            notes.push(`${r.group}:${tag} back on ${previous.slice(0, 19)}`);
+          } else {
+            notes.push(
+              `${r.group}:${tag} is new and cannot be taken back (registries do not delete tags)`,
+            );
+          }
+        } catch (err) {
+          notes.push(`${r.group}:${tag} could not be put back: ${errorText(err)}`);
+        }
+      }
+    }
+    return notes;
+  }
+
+  /** The run failed to move its tags: the group that failed (if one did) is failed, all say why. */
+  private failMovingTags(
+    results: BuildResult[],
+    culprit: BuildResult | undefined,
+    reason: string,
+    restored: string[],
+  ): void {
+    const tags = this.moving.join(', ');
+    const error = `adding the moving tags ${tags}: ${reason}`;
+    if (culprit) {
+      culprit.status = 'failed';
+      culprit.error = error;
+    } else {
+      for (const r of results) {
+        r.status = 'failed';
+        r.error = error;
+      }
+    }
+    this.log.warning(
+      `moving tags ${tags} were applied to no group (all or nothing): ${error}` +
+        (restored.length > 0 ? `; restored: ${restored.join('; ')}` : ''),
+    );
   }
 }
 

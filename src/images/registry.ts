@@ -42,6 +42,16 @@ export interface RegistryOptions {
   maxBackoffMs?: number;
   /** Per-request timeout. Default 60 s. */
   timeoutMs?: number;
+  /**
+   * All registry work of this client (requests, retries, waits) must end within this many ms;
+   * past it a request fails at once. Default: unbounded (each request still times out).
+   */
+  budgetMs?: number;
+  /**
+   * Hosts besides the registry's own that may receive the credentials as its token service
+   * (`Bearer realm=https://auth.example/token`). Docker Hub's `auth.docker.io` is known.
+   */
+  authHosts?: readonly string[];
   /** Called for each retry, with a message saying why. */
   onRetry?: (message: string) => void;
   fetch?: typeof fetch;
@@ -95,6 +105,11 @@ export interface ImageInfo {
 }
 
 type Action = 'pull' | 'pull,push';
+
+/** Token services registries are known to use on another host of their own. */
+const KNOWN_AUTH_HOSTS: Record<string, readonly string[]> = {
+  'registry-1.docker.io': ['auth.docker.io'],
+};
 
 const TRANSIENT_CODES = new Set([
   'ECONNRESET',
@@ -208,6 +223,8 @@ export class RegistryClient {
   private readonly auth = new Map<string, string>();
   /** The scheme the registry challenged with last, reused before asking again. */
   private challenge: Challenge | undefined;
+  /** Milliseconds of registry work so far, against `budgetMs`. */
+  private spentMs = 0;
   /** Content addressed, so never stale: manifests and blobs by `path@digest`. */
   private readonly manifestCache = new Map<string, Manifest>();
   private readonly blobCache = new Map<string, Buffer>();
@@ -368,7 +385,7 @@ export class RegistryClient {
       const authorization =
         this.auth.get(scopeKey) ?? (await this.preemptiveAuth(path, action, scopeKey));
       if (authorization) headers.authorization = authorization;
-      const res = await this.fetchWithRetry(method, url, headers, init.body);
+      const res = await this.followRedirects(method, url, headers, init.body, suffix);
       if (res.status === 401 && !authTried) {
         authTried = true;
         const challenge = parseChallenge(res.headers.get('www-authenticate'));
@@ -377,7 +394,8 @@ export class RegistryClient {
         this.auth.set(scopeKey, await this.authorize(challenge, path, action));
         continue;
       }
-      if (res.status === 404 && init.missingOk) return undefined;
+      // A 404 where the registry sent us is no answer about the tag: not "not built yet".
+      if (res.status === 404 && init.missingOk && !res.redirected) return undefined;
       if (res.status >= 200 && res.status < 300) return res;
       throw this.statusError(res.status, method, path, action, res.body);
     }
@@ -424,6 +442,13 @@ export class RegistryClient {
     ) {
       throw new RegistryError(
         `registry ${this.host} sent a token realm that is not https: ${realm.origin}`,
+        401,
+      );
+    }
+    if (creds && !this.mayReceiveCredentials(realm.hostname, realm.host)) {
+      throw new RegistryError(
+        `registry ${this.host} sent its token service at ${realm.host}, another host: the credentials are not sent there. ` +
+          "If that host is the registry's own token service, add it to registry-auth-hosts (--registry-auth-host)",
         401,
       );
     }
@@ -487,6 +512,74 @@ export class RegistryClient {
     }
   }
 
+  /** The registry's own host, a known token service of it, or a host the user listed. */
+  private mayReceiveCredentials(hostname: string, host: string): boolean {
+    const own = new URL(this.base);
+    const allowed = [
+      own.host,
+      own.hostname,
+      ...(KNOWN_AUTH_HOSTS[own.hostname] ?? []),
+      ...(this.opts.authHosts ?? []),
+    ].map((h) => h.toLowerCase());
+    return allowed.includes(host.toLowerCase()) || allowed.includes(hostname.toLowerCase());
+  }
+
+  /**
+   * One request, following redirects by hand: on the same origin as asked; to another host only
+   * for a blob (content-addressed, its digest is checked), and then without the credentials.
+   * Any other cross-host redirect is refused: it would carry the credentials elsewhere, and its
+   * answer (a 404, say) says nothing about this registry.
+   */
+  private async followRedirects(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body: Buffer | undefined,
+    suffix: string,
+  ): Promise<{ status: number; headers: Headers; body: Buffer; redirected: boolean }> {
+    let current = url;
+    let sent = headers;
+    for (let hops = 0; ; hops += 1) {
+      const res = await this.fetchWithRetry(method, current, sent, body);
+      if (res.status < 300 || res.status > 399 || res.status === 304) {
+        return { ...res, redirected: hops > 0 };
+      }
+      const location = res.headers.get('location');
+      if (!location || hops >= 5) {
+        throw new RegistryError(
+          `${method} ${this.host}: ${location ? 'too many redirects' : `${res.status} without a location`}`,
+          res.status,
+        );
+      }
+      const next = new URL(location, current);
+      if (next.origin !== new URL(current).origin) {
+        const blob = method === 'GET' && suffix.startsWith('blobs/');
+        if (!blob) {
+          throw new RegistryError(
+            `registry ${this.host} redirected ${method} ${suffix} to another host (${next.host}): refused, the request carries credentials and the answer would not be the registry's`,
+            res.status,
+          );
+        }
+        const { authorization: _dropped, ...rest } = sent;
+        sent = rest;
+      }
+      current = next.toString();
+    }
+  }
+
+  /** Milliseconds left of the registry time budget; a RegistryError when none is left. */
+  private remainingMs(method: string, url: string): number {
+    const budget = this.opts.budgetMs;
+    if (budget === undefined) return Number.MAX_SAFE_INTEGER;
+    const left = budget - this.spentMs;
+    if (left <= 0) {
+      throw new RegistryError(
+        `${method} ${url}: registry work took longer than its time limit (${Math.round(budget / 1000)} s, registry-timeout); the registry is slow or not answering`,
+      );
+    }
+    return left;
+  }
+
   /** fetch with a timeout, retrying transient failures with bounded exponential backoff. */
   private async fetchWithRetry(
     method: string,
@@ -498,13 +591,16 @@ export class RegistryClient {
     for (let attempt = 0; ; attempt++) {
       let reason: string;
       let retryAfter: number | undefined;
+      const started = Date.now();
       try {
         const res = await this.fetchImpl(url, {
           method,
           headers,
           body: body ? new Uint8Array(body) : undefined,
-          redirect: 'follow',
-          signal: AbortSignal.timeout(timeoutMs),
+          redirect: 'manual',
+          signal: AbortSignal.timeout(
+            Math.max(1, Math.floor(Math.min(timeoutMs, this.remainingMs(method, url)))),
+          ),
         });
         const bytes = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await res.arrayBuffer());
         if (!isTransientStatus(res.status) || attempt >= retries) {
@@ -513,6 +609,7 @@ export class RegistryClient {
         reason = `${res.status}`;
         retryAfter = parseRetryAfter(res.headers.get('retry-after'));
       } catch (err) {
+        if (err instanceof RegistryError) throw err;
         if (!isTransientError(err)) {
           throw new RegistryError(`${method} ${url}: ${networkErrorText(err)}`);
         }
@@ -522,14 +619,17 @@ export class RegistryClient {
           );
         }
         reason = errorCode(err) ?? (err as Error).name;
+      } finally {
+        this.spentMs += Date.now() - started;
       }
       const exponential = backoffMs * 2 ** attempt;
       const jittered = exponential / 2 + Math.random() * (exponential / 2);
-      const delay = Math.min(maxBackoffMs, retryAfter ?? jittered);
+      const delay = Math.min(maxBackoffMs, retryAfter ?? jittered, this.remainingMs(method, url));
       this.opts.onRetry?.(
         `${method} ${this.host}: ${reason}, retry ${attempt + 1}/${retries} in ${Math.round(delay)} ms`,
       );
       await this.sleep(delay);
+      this.spentMs += delay;
     }
   }
 }

@@ -28,22 +28,64 @@ export function groupKeyOf(step: Step, pinnedGroups: ReadonlySet<string>): Group
   return { label, key: `${step.container}\u0000${family}\u0000${gpu}` };
 }
 
+/** A step's parsed requirements, parsed once per step (rules ask about a step many times). */
+const parsedRequirements = new WeakMap<Step, Requirement[]>();
+
 function requirementsOf(step: Step): Requirement[] {
-  return ECOSYSTEMS.flatMap((eco) =>
-    step.software[eco].flatMap((text) => {
-      const parsed = parseRequirement(eco, text);
-      return parsed.ok ? [parsed] : [];
-    }),
-  );
+  let list = parsedRequirements.get(step);
+  if (!list) {
+    list = ECOSYSTEMS.flatMap((eco) =>
+      step.software[eco].flatMap((text) => {
+        const parsed = parseRequirement(eco, text);
+        return parsed.ok ? [parsed] : [];
+      }),
+    );
+    parsedRequirements.set(step, list);
+  }
+  return list;
 }
 
-/** True when no runtime or package of `a` rules out one of `b` (GPU and family checked apart). */
-export function compatible(a: Step, b: Step): boolean {
-  for (const runtime of ['python', 'r', 'java'] as const) {
-    const x = a.software[runtime];
-    const y = b.software[runtime];
-    if (x !== undefined && y !== undefined && !runtimesCompatible(x, y)) return false;
+const RUNTIMES = ['python', 'r', 'java'] as const;
+
+/**
+ * Steps that are pairwise compatible, kept as the distinct runtimes and requirements they hold:
+ * `accepts(step)` is true when the step is compatible with every member. Members that repeat a
+ * requirement add nothing, so a chain of 10,000 steps with the same software is checked against
+ * a handful of requirements, not 10,000 steps.
+ */
+export class CompatibleSet {
+  private readonly runtimes = new Map<(typeof RUNTIMES)[number], Set<string>>();
+  /** Package name → its distinct requirements. */
+  private readonly requirements = new Map<string, Map<string, Requirement>>();
+
+  add(step: Step): void {
+    for (const runtime of RUNTIMES) {
+      const version = step.software[runtime];
+      if (version === undefined) continue;
+      const seen = this.runtimes.get(runtime) ?? new Set<string>();
+      seen.add(version);
+      this.runtimes.set(runtime, seen);
+    }
+    for (const req of requirementsOf(step)) {
+      const byText = this.requirements.get(req.name) ?? new Map<string, Requirement>();
+      byText.set(`${req.ecosystem}\u0000${req.text}`, req);
+      this.requirements.set(req.name, byText);
+    }
   }
-  const theirs = requirementsOf(b);
-  return requirementsOf(a).every((mine) => theirs.every((other) => !conflicts(mine, other)));
+
+  accepts(step: Step): boolean {
+    for (const runtime of RUNTIMES) {
+      const version = step.software[runtime];
+      if (version === undefined) continue;
+      for (const other of this.runtimes.get(runtime) ?? []) {
+        if (!runtimesCompatible(other, version)) return false;
+      }
+    }
+    for (const req of requirementsOf(step)) {
+      for (const other of this.requirements.get(req.name)?.values() ?? []) {
+        if (conflicts(other, req)) return false;
+      }
+    }
+    return true;
+  }
 }

@@ -120,6 +120,15 @@ class AnalysisContext {
   }
 }
 
+/** The step's texts that reach a generated shell script, by where they are in the spec. */
+function commandTexts(step: Step): [NodePath, string][] {
+  const texts: [NodePath, string][] = [];
+  if (step.run !== undefined) texts.push([['run'], step.run]);
+  if (step.software.build !== undefined) texts.push([['software', 'build'], step.software.build]);
+  (step.entrypoint ?? []).forEach((arg, i) => texts.push([['entrypoint', i], arg]));
+  return texts;
+}
+
 /** One step's runtimes, requirements and files, each validated against its grammar. */
 function analyzeStep(
   ctx: AnalysisContext,
@@ -178,6 +187,15 @@ function analyzeStep(
           `Step "${step.id}": ${eco} requirement "${oneLine(text)}" is refused: ${parsed.reason}. No image is rendered for its group until it is fixed.`,
         );
     });
+  }
+  // A NUL cannot be in a shell script (sh stops reading the line there): refuse it, rather than
+  // write a script that runs something other than what the spec says.
+  for (const [field, text] of commandTexts(step)) {
+    if (text.includes('\u0000'))
+      bad(
+        ['steps', step.id, ...field],
+        `Step "${step.id}": its ${field.join('.')} holds a NUL character, which no shell script can carry. Remove it.`,
+      );
   }
   step.software.files.forEach((path, i) => {
     const problem = checkContextPath(path);

@@ -8,6 +8,7 @@
  */
 import { compareFindings, severityRank, SEVERITIES } from '../common/findings.js';
 import type { Finding, Severity } from '../common/findings.js';
+import { escapeText } from '../common/text.js';
 
 /** How many annotations of each level GitHub shows per step. */
 export const GITHUB_ANNOTATION_LIMIT: Readonly<Record<Severity, number>> = {
@@ -80,8 +81,8 @@ export interface AnnotationProps {
 export function annotationProperties(finding: Finding): AnnotationProps {
   const { line, column, endLine, endColumn } = finding.span;
   const props: AnnotationProps = {
-    title: `${finding.rule} ${finding.name}`,
-    file: repoRelativePath(finding.file),
+    title: escapeText(`${finding.rule} ${finding.name}`, { lineBreaks: true }),
+    file: escapeText(repoRelativePath(finding.file), { lineBreaks: true }),
     startLine: line,
     endLine,
   };
@@ -112,7 +113,15 @@ export function formatAnnotation(finding: Finding): string {
     .map(([key, value]) => `${key}=${escapeProperty(String(value))}`)
     .join(',');
   // The command names are our severities: error, warning, notice.
-  return `::${finding.severity} ${properties}::${escapeData(finding.message)}`;
+  return `::${finding.severity} ${properties}::${escapeData(annotationMessage(finding))}`;
+}
+
+/**
+ * The message of a finding's annotation: control, bidirectional and separator characters shown
+ * as escapes; line breaks stay (the command encodes them as `%0A`, and GitHub shows them).
+ */
+export function annotationMessage(finding: Finding): string {
+  return escapeText(finding.message, { lineBreaks: true });
 }
 
 /** Escapes a command's message: `%`, CR and LF would otherwise end or corrupt the command. */
@@ -125,9 +134,14 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** GitHub resolves annotation files against the repository root with forward slashes. */
+/**
+ * GitHub resolves annotation files against the repository root with forward slashes. A leading
+ * `./` is dropped; the root itself (`.`, `./`) stays `.`, so a finding about the whole folder keeps
+ * its `file` property.
+ */
 export function repoRelativePath(file: string): string {
-  return file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+  const relative = file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+  return relative === '' && file !== '' ? '.' : relative;
 }
 
 /** Most severe first; exported for reporters that list findings in annotation order. */

@@ -6,6 +6,7 @@
 import { formatBytes } from '../common/units.js';
 import type { BuildResult } from '../images/build.js';
 import { codeCell, escapeCell } from './escape.js';
+import { escapeText } from '../common/text.js';
 
 const STATUS_TEXT: Record<BuildResult['status'], string> = {
   built: '🔨 built',
@@ -36,8 +37,10 @@ export function buildTable(results: readonly BuildResult[]): string {
       : r.tags[0]
         ? `${r.image}:${r.tags[0]}`
         : r.image;
-    lines.push(`${r.status.padEnd(7)} ${r.group.padEnd(16)} ${ref}  ${size(r.size)}`.trimEnd());
-    if (r.status === 'failed') lines.push(`        ${reasonOf(r.error)}`);
+    lines.push(
+      `${r.status.padEnd(7)} ${escapeText(r.group).padEnd(16)} ${escapeText(ref)}  ${size(r.size)}`.trimEnd(),
+    );
+    if (r.status === 'failed') lines.push(`        ${escapeText(reasonOf(r.error))}`);
   }
   lines.push(counts(results));
   return `${lines.join('\n')}\n`;

@@ -1,12 +1,13 @@
 /** Escaping for text that lands in Markdown a person reads on GitHub. */
+import { escapeText } from '../common/text.js';
 
 /**
  * Makes text safe inside a Markdown table cell: HTML is escaped, Markdown punctuation is
  * backslash-escaped (so `|` cannot end the cell and `[x](y)` cannot link), `@` cannot mention,
- * and line breaks become `<br>`.
+ * line breaks become `<br>`, and control and bidirectional characters are shown escaped.
  */
 export function escapeCell(text: string): string {
-  return text
+  return escapeText(text, { lineBreaks: true })
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

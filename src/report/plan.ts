@@ -3,6 +3,7 @@
  * with the lower bound and the two baselines (one image per step, one image for everything).
  */
 import { escapeCell } from './escape.js';
+import { escapeText } from '../common/text.js';
 import { formatBytes } from '../common/units.js';
 import type { Plan, PlannedGroup } from '../plan/types.js';
 
@@ -89,6 +90,8 @@ export function planTable(plan: Plan): string {
     hashOf(g),
   ]);
   for (const e of plan.external) rows.push([e.step, 'external', e.step, e.image, '-', '-']);
+  // Cells hold workflow text: shown escaped, so a name cannot drive the terminal.
+  for (const row of rows) row.forEach((c, i) => (row[i] = escapeText(c)));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const format = (r: string[]) =>
     r
@@ -101,6 +104,16 @@ export function planTable(plan: Plan): string {
 /** Markdown-escape a table cell (npm scopes must not @-mention anyone in a PR comment). */
 const cell = escapeCell;
 
+/** Items shown in one cell of the summary; a group of 20,000 steps lists the first ones. */
+const MAX_CELL_ITEMS = 50;
+
+/** `a, b, c` or `a, b, …and 980 more`: a cell stays readable and the summary small. */
+function listCell(items: readonly string[]): string {
+  const shown = items.slice(0, MAX_CELL_ITEMS).join(', ');
+  const more = items.length - MAX_CELL_ITEMS;
+  return cell(more > 0 ? `${shown}, …and ${more} more` : shown || '-');
+}
+
 /** The plan table and the baseline comparison, for a job summary or a PR comment. */
 export function planMarkdown(plan: Plan): string {
   const out = [
@@ -111,11 +124,16 @@ export function planMarkdown(plan: Plan): string {
   ];
   for (const g of plan.groups) {
     out.push(
-      `| ${cell(g.name)} | ${cell(familyOf(g))} | ${cell(g.steps.join(', '))} | ${cell(packagesOf(g))} | ${formatBytes(g.estimatedSize)} | ${g.blocked ? '**blocked**' : `\`${hashOf(g)}\``} |`,
+      `| ${cell(g.name)} | ${cell(familyOf(g))} | ${listCell(g.steps)} | ${listCell(g.packages.map((p) => p.spec))} | ${formatBytes(g.estimatedSize)} | ${g.blocked ? '**blocked**' : `\`${hashOf(g)}\``} |`,
     );
   }
-  for (const e of plan.external) {
+  for (const e of plan.external.slice(0, MAX_CELL_ITEMS)) {
     out.push(`| ${cell(e.step)} | external | ${cell(e.step)} | ${cell(e.image)} | - | - |`);
+  }
+  if (plan.external.length > MAX_CELL_ITEMS) {
+    out.push(
+      `| …and ${plan.external.length - MAX_CELL_ITEMS} more steps with their own image | | | | | |`,
+    );
   }
   const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
   const { perStep, monolith } = plan.baselines;

@@ -79,6 +79,34 @@ export function summaryMarkdown(input: SummaryInput): string {
   return `${sections.join('\n\n')}\n`;
 }
 
+/** GitHub refuses a step summary over 1 MiB; Stowage keeps its own below this. */
+export const SUMMARY_MAX_BYTES = 1_000_000;
+
+/**
+ * `markdown` cut at a line boundary to at most `maxBytes` (UTF-8), with a closing note that says
+ * where the rest is. Unchanged when it fits.
+ */
+export function capMarkdown(markdown: string, maxBytes: number, rest: string): string {
+  if (Buffer.byteLength(markdown) <= maxBytes) return markdown;
+  const note = `\n\n…(cut to stay within GitHub's 1 MiB job summary limit: ${rest})\n`;
+  const room = Math.max(0, maxBytes - Buffer.byteLength(note));
+  // Bytes of UTF-8 are at most 3 per UTF-16 unit here (4 per surrogate pair): start from a safe
+  // length in characters and extend line by line while it fits.
+  let cut = markdown.slice(0, Math.floor(room / 3));
+  cut = cut.slice(0, Math.max(0, cut.lastIndexOf('\n')));
+  let used = Buffer.byteLength(cut);
+  for (let at = cut.length; at < markdown.length;) {
+    const next = markdown.indexOf('\n', at + 1);
+    const line = markdown.slice(at, next === -1 ? markdown.length : next);
+    const bytes = Buffer.byteLength(line);
+    if (used + bytes > room) break;
+    cut += line;
+    used += bytes;
+    at += line.length;
+  }
+  return `${cut}${note}`;
+}
+
 /** `**2 errors** · 1 warning · 0 notices`, with the worst non-zero level in bold. */
 function countsLine(findings: readonly Finding[]): string {
   if (findings.length === 0) return 'No findings. ✅';
@@ -144,14 +172,17 @@ function isHttpUrl(text: string): boolean {
 
 function diagram(input: SummaryInput): string {
   const workflow = input.workflow!;
+  // Count the connections first: a diagram GitHub will not draw is never built (at 100,000 steps
+  // building it cost more than a gigabyte).
+  const connections =
+    workflow.steps.reduce((n, s) => n + s.inputs.length, 0) + workflow.outputs.length;
+  const tooLarge = (edges: number) =>
+    `The workflow has ${workflow.steps.length} steps and ${edges} connections: too large for ` +
+    `GitHub to draw (at most ${MERMAID_MAX_EDGES} connections and ${MERMAID_MAX_CHARS} characters).`;
+  if (connections > MERMAID_MAX_EDGES) return tooLarge(connections);
   const text = workflowMermaid(workflow, { findings: input.findings, plan: input.plan });
   const edges = text.split('\n').filter((line) => /-->|-\.->/.test(line)).length;
-  if (text.length > MERMAID_MAX_CHARS || edges > MERMAID_MAX_EDGES) {
-    return (
-      `The workflow has ${workflow.steps.length} steps and ${edges} connections: too large for ` +
-      `GitHub to draw (at most ${MERMAID_MAX_EDGES} connections and ${MERMAID_MAX_CHARS} characters).`
-    );
-  }
+  if (text.length > MERMAID_MAX_CHARS || edges > MERMAID_MAX_EDGES) return tooLarge(edges);
   return `\`\`\`mermaid\n${text}\n\`\`\``;
 }
 

@@ -4,11 +4,16 @@
  */
 import { countBySeverity, type Finding } from '../common/findings.js';
 import { splitLines } from '../workflow/source.js';
-import { CONTROL_CHARACTERS, showControlCharacters } from '../common/text.js';
+import { CONTROL_CHARACTERS, escapeText } from '../common/text.js';
 
 export interface TextOptions {
   /** File text by the file name findings use; lines of files not given are not shown. */
   sources?: ReadonlyMap<string, string>;
+  /**
+   * The lines of each file, split once: `formatText` fills it, so formatting many findings reads
+   * each file once rather than once per finding.
+   */
+  lines?: Map<string, readonly string[]>;
   /** Wrap severities in ANSI colours (for terminals). */
   color?: boolean;
 }
@@ -25,17 +30,21 @@ const COLORS = {
  * Tabs are shown as single spaces so the caret lines up without knowing the terminal's tab width;
  * other control characters (a spec could carry terminal escape sequences) as `?`, one column each.
  */
-const untab = (s: string): string => s.replace(/\t/g, ' ').replace(CONTROL_CHARACTERS, '?');
+const untab = (s: string): string =>
+  s
+    .replace(/\t/g, ' ')
+    .replace(CONTROL_CHARACTERS, '?')
+    .replace(/[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
 
 export function formatFinding(finding: Finding, options: TextOptions = {}): string {
   const { span } = finding;
   const severity = options.color
     ? `${COLORS[finding.severity]}${finding.severity}${COLORS.reset}`
     : finding.severity;
-  const head = `${showControlCharacters(finding.file)}:${span.line}:${span.column}: ${severity}: ${showControlCharacters(finding.message)} [${finding.rule}]`;
-  const text = options.sources?.get(finding.file);
-  if (text === undefined) return head;
-  const line = splitLines(text)[span.line - 1];
+  // The position is escaped with the file name, so `:` + `:3:5` cannot start a line with `::`.
+  const where = escapeText(`${finding.file}:${span.line}:${span.column}: `);
+  const head = `${where}${severity}: ${escapeText(finding.message)} [${finding.rule}]`;
+  const line = sourceLine(finding.file, span.line, options);
   if (line === undefined) return head;
   const width =
     span.endLine === span.line
@@ -47,9 +56,22 @@ export function formatFinding(finding: Finding, options: TextOptions = {}): stri
   return `${head}\n ${gutter} | ${untab(line)}\n ${pad} | ${caret}`;
 }
 
+/** Line `n` of `file`, from the lines cache (split on first use) or the file's text. */
+function sourceLine(file: string, n: number, options: TextOptions): string | undefined {
+  let lines = options.lines?.get(file);
+  if (!lines) {
+    const text = options.sources?.get(file);
+    if (text === undefined) return undefined;
+    lines = splitLines(text);
+    options.lines?.set(file, lines);
+  }
+  return lines[n - 1];
+}
+
 export function formatText(findings: readonly Finding[], options: TextOptions = {}): string {
   if (findings.length === 0) return 'No findings.\n';
-  const body = findings.map((f) => formatFinding(f, options)).join('\n\n');
+  const indexed = { ...options, lines: options.lines ?? new Map<string, readonly string[]>() };
+  const body = findings.map((f) => formatFinding(f, indexed)).join('\n\n');
   return `${body}\n\n${summaryLine(findings)}\n`;
 }
 

@@ -10,6 +10,7 @@ import { finding, ruleMeta, type RuleId } from '../../common/rules.js';
 import type { NodePath, RuleLevel, Step, Workflow, WorkflowFormat } from '../model.js';
 import { emptySoftware } from '../model.js';
 import type { RecordedSource } from './locator.js';
+import { isInside } from '../../common/paths.js';
 
 /** A format read by an importer (every one but Stowage's own spec). */
 export type ImportFormat = Exclude<WorkflowFormat, 'stowage'>;
@@ -88,11 +89,28 @@ export function joinRel(...parts: string[]): string {
   return posix.normalize(posix.join(...parts));
 }
 
-export function readTextFile(path: string): string | undefined {
+/**
+ * The text of a file the workflow names, or undefined when it cannot be read — or when it lies
+ * outside `root` (by name or through a link): a pipeline's reference (`run: ../secret`) must not
+ * make Stowage read, and so quote, a file outside the repository.
+ */
+export function readTextFile(path: string, root: string): string | undefined {
   try {
+    if (!isInside(root, path)) return undefined;
     return readFileSync(path, 'utf8');
   } catch {
     return undefined;
+  }
+}
+
+/** Why `readTextFile` gave nothing, for the finding: empty, or that the file is outside root. */
+export function unreadable(path: string, root: string): string {
+  try {
+    return isInside(root, path)
+      ? ''
+      : ' (it is outside the repository: Stowage reads nothing there)';
+  } catch {
+    return '';
   }
 }
 

@@ -17,6 +17,7 @@ import {
   newStep,
   newWorkflow,
   readTextFile,
+  unreadable,
   relPath,
   safeName,
   walkFiles,
@@ -33,11 +34,12 @@ export interface CwlOptions {
 /** The workflow file of a directory: workflow.cwl, main.cwl, else the first `class: Workflow`. */
 export function findCwlWorkflow(dir: string): string | undefined {
   for (const name of ['workflow.cwl', 'main.cwl'])
-    if (readTextFile(join(dir, name)) !== undefined) return join(dir, name);
+    if (readTextFile(join(dir, name), dir) !== undefined) return join(dir, name);
   const candidates = walkFiles(dir, (n) => n.endsWith('.cwl'), 1);
   return (
-    candidates.find((f) => /["']?class["']?\s*:\s*["']?Workflow\b/.test(readTextFile(f) ?? '')) ??
-    candidates[0]
+    candidates.find((f) =>
+      /["']?class["']?\s*:\s*["']?Workflow\b/.test(readTextFile(f, dir) ?? ''),
+    ) ?? candidates[0]
   );
 }
 
@@ -141,7 +143,9 @@ interface Context {
 
 export function importCwl(path: string, options: CwlOptions = {}): ImportResult {
   const abs =
-    path.endsWith('.cwl') || readTextFile(path) !== undefined ? path : findCwlWorkflow(path);
+    path.endsWith('.cwl') || readTextFile(path, options.root ?? dirname(path)) !== undefined
+      ? path
+      : findCwlWorkflow(path);
   const root = options.root ?? (abs ? dirname(abs) : path);
   const mainFile = relPath(root, abs ?? join(path, 'workflow.cwl'));
   const source = new RecordedSource(mainFile);
@@ -206,10 +210,16 @@ export function importCwl(path: string, options: CwlOptions = {}): ImportResult 
 function loadFile(abs: string, ctx: Context, from: Location | undefined): CwlFile | undefined {
   if (ctx.files.has(abs)) return ctx.files.get(abs);
   const file = relPath(ctx.root, abs);
-  const text = readTextFile(abs);
+  const text = readTextFile(abs, ctx.root);
   if (text === undefined) {
     const at = from ?? { file, span: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
-    ctx.findings.push(importError(at.file, `Cannot read CWL document ${file}.`, at.span));
+    ctx.findings.push(
+      importError(
+        at.file,
+        `Cannot read CWL document ${file}${unreadable(abs, ctx.root)}.`,
+        at.span,
+      ),
+    );
     ctx.files.set(abs, undefined);
     return undefined;
   }

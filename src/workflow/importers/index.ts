@@ -5,7 +5,7 @@
  * comparison with the plan) and the engine-side names the exports need.
  */
 import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { loadSpecFile } from '../load.js';
 import { importCwl, findCwlWorkflow } from './cwl.js';
 import { importError, readTextFile, walkFiles, type ImportResult } from './common.js';
@@ -50,6 +50,16 @@ export function detectFormat(path: string): WorkflowFormat | undefined {
   return undefined;
 }
 
+/**
+ * The folder a pipeline's references must stay in: the repository when the pipeline is in it, else
+ * (a pipeline named outside it, on the command line) the pipeline's own folder.
+ */
+function readRoot(root: string, path: string): string {
+  const rel = relative(root, path);
+  if (!rel.startsWith('..') && !isAbsolute(rel)) return root;
+  return isDir(path) ? path : dirname(path);
+}
+
 export interface ImportOptions {
   /** `auto` (default) detects the format from the files present. */
   format?: WorkflowFormat | 'auto';
@@ -77,7 +87,7 @@ export function importWorkflow(pathOrDir: string, options: ImportOptions = {}): 
           ? join(path, 'stowage.yml')
           : join(path, 'stowage.yaml')
         : path;
-      if (readTextFile(file) === undefined) {
+      if (readTextFile(file, dirname(file)) === undefined) {
         return {
           findings: [importError(shown, `Cannot read the stowage spec ${shown}.`)],
           currentImages: {},
@@ -86,11 +96,11 @@ export function importWorkflow(pathOrDir: string, options: ImportOptions = {}): 
       return { ...loadSpecFile(file, { root }), currentImages: {} };
     }
     case 'nextflow':
-      return importNextflow(isDir(path) ? path : dirname(path), { root });
+      return importNextflow(isDir(path) ? path : dirname(path), { root: readRoot(root, path) });
     case 'snakemake':
-      return importSnakemake(path, { root });
+      return importSnakemake(path, { root: readRoot(root, path) });
     case 'cwl':
-      return importCwl(path, { root });
+      return importCwl(path, { root: readRoot(root, path) });
     default:
       return {
         findings: [

@@ -17,6 +17,7 @@ import {
   newWorkflow,
   readCondaEnvironment,
   readTextFile,
+  unreadable,
   relPath,
   safeName,
   walkFiles,
@@ -72,9 +73,9 @@ export function importNextflow(dir: string, options: NextflowOptions = {}): Impo
 
   for (const abs of nfFiles) {
     const file = relPath(root, abs);
-    const text = readTextFile(abs);
+    const text = readTextFile(abs, root);
     if (text === undefined) {
-      findings.push(importError(file, `Cannot read ${file}.`));
+      findings.push(importError(file, `Cannot read ${file}${unreadable(abs, root)}.`));
       continue;
     }
     source.addFile(file, text);
@@ -146,7 +147,7 @@ export function importNextflow(dir: string, options: NextflowOptions = {}): Impo
 }
 
 function pipelineName(dir: string): string {
-  const config = readTextFile(join(dir, 'nextflow.config'));
+  const config = readTextFile(join(dir, 'nextflow.config'), dir);
   const m = config && /manifest\s*\{[^}]*?\bname\s*=\s*['"]([^'"]+)['"]/s.exec(config);
   return (m?.[1] ?? basename(dir)).replace(/^nf-core\//, 'nf-core-');
 }
@@ -158,7 +159,7 @@ function loadProcessConfig(
   findings: Finding[],
 ): ProcessConfig {
   const abs = join(dir, 'conf', 'base.config');
-  const text = readTextFile(abs);
+  const text = readTextFile(abs, root);
   if (text === undefined) return nfCoreDefaultConfig();
   const file = relPath(root, abs);
   source.addFile(file, text);
@@ -333,15 +334,16 @@ function buildStep(
       step.software.conda.push(spec);
     }
   } else {
-    const envPath = envAbs ?? (readTextFile(fallbackEnv) !== undefined ? fallbackEnv : undefined);
+    const envPath =
+      envAbs ?? (readTextFile(fallbackEnv, root) !== undefined ? fallbackEnv : undefined);
     if (envPath) {
       const envFile = relPath(root, envPath);
-      const text = readTextFile(envPath);
+      const text = readTextFile(envPath, root);
       if (text === undefined) {
         findings.push(
           importError(
             proc.file,
-            `Process ${proc.name} names conda environment ${envFile}, which cannot be read.`,
+            `Process ${proc.name} names conda environment ${envFile}, which cannot be read${unreadable(envPath, root)}.`,
             conda?.location.span,
           ),
         );

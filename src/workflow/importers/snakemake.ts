@@ -18,6 +18,7 @@ import {
   newWorkflow,
   readCondaEnvironment,
   readTextFile,
+  unreadable,
   relPath,
   safeName,
   type ImportResult,
@@ -34,14 +35,16 @@ const SNAKEFILES = ['Snakefile', 'snakefile', 'workflow/Snakefile', 'workflow/sn
 
 export function findSnakefile(dir: string): string | undefined {
   for (const name of SNAKEFILES)
-    if (readTextFile(join(dir, name)) !== undefined) return join(dir, name);
+    if (readTextFile(join(dir, name), dir) !== undefined) return join(dir, name);
   return undefined;
 }
 
 /** Imports the Snakemake workflow in `dir` (or the Snakefile `path`). Problems are findings. */
 export function importSnakemake(path: string, options: SnakemakeOptions = {}): ImportResult {
   const snakefile =
-    readTextFile(path) !== undefined && !path.endsWith('/') ? path : findSnakefile(path);
+    readTextFile(path, options.root ?? dirname(path)) !== undefined && !path.endsWith('/')
+      ? path
+      : findSnakefile(path);
   const root = options.root ?? (snakefile ? dirname(snakefile) : path);
   const mainFile = relPath(root, snakefile ?? join(path, 'Snakefile'));
   const source = new RecordedSource(mainFile);
@@ -162,10 +165,16 @@ function readSnakefile(abs: string, ctx: Context, includedFrom: Location | undef
   if (ctx.seen.has(abs)) return;
   ctx.seen.add(abs);
   const file = relPath(ctx.root, abs);
-  const text = readTextFile(abs);
+  const text = readTextFile(abs, ctx.root);
   if (text === undefined) {
     const at = includedFrom ?? { file, span: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
-    ctx.findings.push(importError(at.file, `Cannot read Snakemake file ${file}.`, at.span));
+    ctx.findings.push(
+      importError(
+        at.file,
+        `Cannot read Snakemake file ${file}${unreadable(abs, ctx.root)}.`,
+        at.span,
+      ),
+    );
     return;
   }
   ctx.source.addFile(file, text);
@@ -524,7 +533,7 @@ function buildStep(id: string, rule: ParsedRule, ctx: Context): Step {
 
   if (rule.conda?.pattern !== undefined) {
     const envAbs = join(dirname(rule.absFile), rule.conda.pattern);
-    const text = /\.ya?ml$/.test(rule.conda.pattern) ? readTextFile(envAbs) : undefined;
+    const text = /\.ya?ml$/.test(rule.conda.pattern) ? readTextFile(envAbs, ctx.root) : undefined;
     if (text !== undefined) {
       ctx.findings.push(
         ...readCondaEnvironment(text, relPath(ctx.root, envAbs), step, ctx.source).findings,
@@ -533,7 +542,7 @@ function buildStep(id: string, rule: ParsedRule, ctx: Context): Step {
       ctx.findings.push(
         importError(
           rule.file,
-          `Rule ${rule.name} names conda environment ${rule.conda.pattern}, which cannot be read.`,
+          `Rule ${rule.name} names conda environment ${rule.conda.pattern}, which cannot be read${unreadable(envAbs, ctx.root)}.`,
           rule.conda.location.span,
         ),
       );
