@@ -1,13 +1,20 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { main, type Io } from '../../src/cli/main.js';
+import { offline } from '../helpers/offline.js';
 import { parseCli } from '../../src/cli/args.js';
 import { repoRoot } from '../helpers/run-action.js';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: Io = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: repoRoot, env: {} };
+  const io: Io = {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    cwd: repoRoot,
+    env: {},
+    ...offline,
+  };
   const code = await main(args, io);
   return { code, out, err };
 }

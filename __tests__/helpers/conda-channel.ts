@@ -29,8 +29,17 @@ export function writeChannel(dir: string, records: readonly CondaRecord[]): void
     ['linux-aarch64', {}],
     ['noarch', {}],
   ]);
-  for (const r of records) {
-    const subdir = r.subdir ?? 'linux-64';
+  // A record without a subdir is built for both Linux architectures.
+  const placed = records.flatMap((r) =>
+    r.subdir
+      ? [{ ...r }]
+      : [
+          { ...r, subdir: 'linux-64' as const },
+          { ...r, subdir: 'linux-aarch64' as const },
+        ],
+  );
+  for (const r of placed) {
+    const subdir = r.subdir!;
     const build = r.build ?? 'h0_0';
     const file = fileName(r);
     bySubdir.get(subdir)![file] = {

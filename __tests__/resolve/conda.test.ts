@@ -56,11 +56,12 @@ function workflowOf(steps: Record<string, string[]>, extra = ''): Workflow {
   return workflow;
 }
 
+const realFetch = fetch; // the solver swaps the global during a solve
 const counting =
   (calls: string[]): FetchFn =>
   (input, init) => {
     calls.push(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-    return fetch(input, init);
+    return realFetch(input, init);
   };
 
 const PLANTED_STEPS = {
@@ -171,5 +172,185 @@ describe('conflicts through dependencies', () => {
     expect(JSON.stringify(asSolved) === JSON.stringify(first.plan.groups)).toBe(true);
     expect(again.plan.groups.every((g) => g.resolution?.fromLock)).toBe(true);
     expect(again.findings).toEqual(first.findings);
+  });
+});
+
+describe('when the solver says no, or cannot be asked', () => {
+  test('a step whose own packages conflict stands alone and is reported, the others still solve', async () => {
+    const workflow = workflowOf({
+      both: ['bioconda::samtools=1.17', 'bioconda::bcftools=1.20'],
+      qc: ['bioconda::fastqc=0.12.1'],
+      align: ['bioconda::samtools=1.20'],
+    });
+    const result = await resolvePlan(workflow, {}, settings, new LockStore(), {
+      fetch,
+      run: runTool,
+    });
+    const both = groupOf(result.plan, 'both');
+    expect(both.steps).toEqual(['both']);
+    expect(both.resolution?.status).toBe('unsolvable');
+    expect(both.blocked?.[0]).toMatch(
+      /cannot install bioconda::bcftools=1\.20, bioconda::samtools=1\.17 together/,
+    );
+    expect(groupOf(result.plan, 'qc').resolution?.status).toBe('solved');
+    expect(groupOf(result.plan, 'qc').steps).toEqual(['qc', 'align']);
+    const unsolvable = result.findings.filter((f) => f.rule === 'STW431');
+    expect(unsolvable).toHaveLength(1);
+    expect(unsolvable[0]!.message).toMatch(
+      /^Step "both": its software does not solve, even in an image of its own/,
+    );
+  });
+
+  test('a version the channel does not have is unsolvable, named by the solver', async () => {
+    const result = await resolvePlan(
+      workflowOf({ old: ['bioconda::samtools=0.1'] }),
+      {},
+      settings,
+      new LockStore(),
+      {
+        fetch,
+        run: runTool,
+      },
+    );
+    expect(result.plan.groups[0]!.resolution?.status).toBe('unsolvable');
+    expect(result.findings.find((f) => f.rule === 'STW431')?.message).toContain(
+      'No candidates were found for samtools 0.1.*',
+    );
+  });
+
+  test('a pinned group is not split: the conflict is reported at the pin (STW404)', async () => {
+    const workflow = workflowOf(
+      { align: ['bioconda::samtools=1.17'], call: ['bioconda::bcftools=1.20'] },
+      'containers:\n  groups:\n    tools: { steps: [align, call] }\n',
+    );
+    const result = await resolvePlan(workflow, {}, settings, new LockStore(), {
+      fetch,
+      run: runTool,
+    });
+    expect(result.plan.groups.map((g) => g.name)).toEqual(['tools']);
+    expect(result.plan.groups[0]!.blocked).toBeDefined();
+    const pin = result.findings.find((f) => f.rule === 'STW404')!;
+    expect(pin.message).toContain(
+      'bioconda::bcftools=1.20 vs bioconda::samtools=1.17 (the conda solver)',
+    );
+    expect(result.findings.some((f) => f.rule === 'STW430')).toBe(false);
+  });
+
+  test('arm64 is solved and locked separately; the Dockerfile picks the lock by TARGETARCH', async () => {
+    const result = await resolvePlan(
+      workflowOf({ qc: ['bioconda::fastqc=0.12.1'] }),
+      {},
+      { ...settings, arches: ['amd64', 'arm64'] },
+      new LockStore(),
+      { fetch, run: runTool },
+    );
+    const g = result.plan.groups[0]!;
+    expect(g.resolution?.arches).toEqual(['amd64', 'arm64']);
+    expect(g.generated['conda-arm64.lock']).toContain('# platform: linux-aarch64');
+    expect(g.generated['conda-arm64.lock']).toContain(
+      '/conda-forge/linux-aarch64/openjdk-17.0.11-h0_0.conda#sha256:',
+    );
+    expect(g.generated['Dockerfile']).toContain(
+      'ARG TARGETARCH\nCOPY ["conda-amd64.lock","conda-arm64.lock","/usr/local/share/stowage/"]\nRUN micromamba install -y -n base --file /usr/local/share/stowage/conda-$TARGETARCH.lock',
+    );
+  });
+
+  test('an unreachable channel: a bounded wait, one notice, the name-level plan marked unverified', async () => {
+    const hang: FetchFn = (_input, init) =>
+      new Promise((_resolve, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))),
+      );
+    const started = Date.now();
+    const result = await resolvePlan(
+      workflowOf(PLANTED_STEPS),
+      {},
+      {
+        ...settings,
+        channelUrls: {
+          'conda-forge': 'http://192.0.2.1/conda-forge',
+          bioconda: 'http://192.0.2.1/bioconda',
+        },
+      },
+      new LockStore(),
+      { fetch: hang, run: runTool, limits: { budgetMs: 1500, requestMs: 1000, bodyMs: 1000 } },
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result.plan.groups).toHaveLength(1); // the name-level plan: one conda group
+    expect(result.plan.groups[0]!.resolution).toMatchObject({ status: 'unverified', packages: [] });
+    expect(result.plan.groups[0]!.generated['Dockerfile']).toContain(
+      'micromamba install -y -n base -c conda-forge',
+    );
+    expect(result.notes).toHaveLength(1);
+    expect(result.notes[0]).toMatch(
+      /^Not solved: http:\/\/192\.0\.2\.1 cannot be reached: no answer within 1 s/,
+    );
+    expect(result.notes[0]).toContain('Group conda keeps the name-level plan (unverified');
+  });
+
+  test('offline: the lock file only; a group without an entry stays unverified', async () => {
+    const calls: string[] = [];
+    const result = await resolvePlan(
+      workflowOf({ qc: ['bioconda::fastqc=0.12.1'] }),
+      {},
+      { ...settings, mode: 'offline' },
+      new LockStore(),
+      {
+        fetch: counting(calls),
+        run: runTool,
+      },
+    );
+    expect(calls).toEqual([]);
+    expect(result.plan.groups[0]!.resolution?.status).toBe('unverified');
+    expect(result.notes[0]).toContain('offline: the lock file has no answer');
+  });
+
+  test('update: solves again although the lock file has the answers', async () => {
+    const store = new LockStore();
+    const workflow = workflowOf({ qc: ['bioconda::fastqc=0.12.1'] });
+    await resolvePlan(workflow, {}, settings, store, { fetch, run: runTool });
+    const again = await resolvePlan(workflow, {}, { ...settings, mode: 'update' }, store, {
+      fetch,
+      run: runTool,
+    });
+    expect(again.stats.solverCalls).toBe(1);
+    expect(again.plan.groups[0]!.resolution?.fromLock).toBe(false);
+  });
+});
+
+describe('the lock file', () => {
+  test('refuses entries that could smuggle text into a lock or Dockerfile', () => {
+    const entry = (pkg: Record<string, string>) =>
+      JSON.stringify({
+        lockfileVersion: 1,
+        solves: {
+          k: {
+            ecosystem: 'conda',
+            arch: 'amd64',
+            specs: ['x'],
+            sources: ['https://c'],
+            result: 'solved',
+            packages: [pkg],
+          },
+        },
+      });
+    const ok = {
+      name: 'x',
+      version: '1',
+      build: 'h0',
+      source: 'https://c',
+      url: 'https://c/linux-64/x-1-h0.conda',
+      sha256: 'a'.repeat(64),
+    };
+    expect(() => LockStore.parse(entry(ok), 'stowage.lock')).not.toThrow();
+    expect(() =>
+      LockStore.parse(entry({ ...ok, url: 'https://c/x.conda\nRUN curl evil' }), 'stowage.lock'),
+    ).toThrow(/stowage\.lock: entry k, package 1: url .* is not a plain http\(s\) URL/);
+    expect(() => LockStore.parse(entry({ ...ok, sha256: 'zz' }), 'stowage.lock')).toThrow(
+      /sha256 "zz" is not valid/,
+    );
+    expect(() => LockStore.parse('{"lockfileVersion": 7}', 'stowage.lock')).toThrow(
+      /not a Stowage lock file of version 1/,
+    );
+    expect(() => LockStore.parse('{', 'stowage.lock')).toThrow(/stowage\.lock is not valid JSON/);
   });
 });

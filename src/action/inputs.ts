@@ -8,6 +8,8 @@ import { SEVERITIES, type Severity } from '../common/findings.js';
 import type { ExportEngine } from '../export/types.js';
 import { BUILDER_KINDS, CACHE_MODES, type BuilderKind, type CacheMode } from '../images/builder.js';
 import { PUSH_MODES, type PushMode } from '../images/tags.js';
+import { checkedSourceUrl, parseChannelUrls } from '../resolve/sources.js';
+import { RESOLVE_MODES, type ResolveMode } from '../resolve/types.js';
 import { WORKFLOW_FORMATS, type WorkflowFormat } from '../workflow/model.js';
 
 export const MODES = ['lint', 'plan', 'build'] as const;
@@ -37,6 +39,11 @@ export interface Inputs {
   sarifFile?: string;
   exportEngines: ExportEngine[];
   githubToken?: string;
+  resolve: ResolveMode;
+  /** Channel name → URL, from `NAME=URL` lines. */
+  channelUrls: Record<string, string>;
+  pipIndexUrl?: string;
+  npmRegistry?: string;
 }
 
 type Getter = (name: string) => string;
@@ -91,6 +98,11 @@ export function parseBaseImages(value: string): Record<string, string> {
   return images;
 }
 
+function sourceUrl(get: Getter, name: string): string | undefined {
+  const value = get(name).trim();
+  return value ? checkedSourceUrl(value, `input "${name}"`) : undefined;
+}
+
 export function readInputs(get: Getter): Inputs {
   const parallel = Number(get('parallel').trim() || '2');
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 32) {
@@ -127,5 +139,9 @@ export function readInputs(get: Getter): Inputs {
     sarifFile: optional('sarif-file'),
     exportEngines: parseExportEngines(list(get('export'))),
     githubToken: get('github-token') || undefined,
+    resolve: oneOf(get, 'resolve', RESOLVE_MODES, 'auto'),
+    channelUrls: parseChannelUrls(get('channel-urls').split('\n'), 'input "channel-urls"'),
+    pipIndexUrl: sourceUrl(get, 'pip-index-url'),
+    npmRegistry: sourceUrl(get, 'npm-registry'),
   };
 }

@@ -11,11 +11,13 @@ import { buildImages, type BuildOutcome } from '../app/build.js';
 import { check, type CheckResult } from '../app/check.js';
 import { exportImages, findStepImages } from '../app/export.js';
 import { writePlanFiles } from '../app/plan-files.js';
+import { writeLockFile } from '../app/resolve.js';
 import { stepImagesOutput } from '../app/step-images.js';
 import { InputError } from '../common/errors.js';
 import { countBySeverity, failsAt, type Finding } from '../common/findings.js';
 import { RULES } from '../common/rules.js';
 import { execTool } from '../host/exec.js';
+import { runTool } from '../host/run.js';
 import { matrixOutput } from '../images/outputs.js';
 import { decidePush, parseTagRules } from '../images/tags.js';
 import type { Plan } from '../plan/types.js';
@@ -39,7 +41,7 @@ export async function run(): Promise<void> {
     const root = process.env.GITHUB_WORKSPACE || process.cwd();
     const result = await core.group(
       `Lint${inputs.mode !== 'lint' ? ' and plan' : ''} ${inputs.spec}`,
-      async () => checkAndLog(inputs, root),
+      () => checkAndLog(inputs, root),
     );
     const omitted = inputs.annotations ? annotate(result.findings) : [];
     core.setOutput(
@@ -52,6 +54,11 @@ export async function run(): Promise<void> {
     if (inputs.mode !== 'lint' && !plan)
       core.warning(result.planSkipped ?? 'No plan was computed.');
     if (plan) publishPlan(plan, inputs, root);
+    const lockFile = writeLockFile(result.resolved, root);
+    if (lockFile)
+      core.info(
+        `Wrote ${path.relative(root, lockFile)}: commit it, so later runs reuse its answers.`,
+      );
     await report(inputs, result, omitted);
 
     const build =
@@ -77,15 +84,31 @@ export async function run(): Promise<void> {
   }
 }
 
-function checkAndLog(inputs: Inputs, root: string): CheckResult {
-  const checked = check(inputs.spec, {
+async function checkAndLog(inputs: Inputs, root: string): Promise<CheckResult> {
+  const checked = await check(inputs.spec, {
     root,
     configPath: inputs.config,
     importFormat: inputs.importFormat,
     plan: inputs.mode !== 'lint',
     baseImages: inputs.baseImages,
+    resolve: {
+      mode: inputs.resolve,
+      channelUrls: inputs.channelUrls,
+      pipIndexUrl: inputs.pipIndexUrl,
+      npmRegistry: inputs.npmRegistry,
+      platforms: inputs.platforms,
+      python: process.env.STOWAGE_PYTHON,
+      fetch,
+      run: runTool,
+    },
   });
   for (const line of checked.configLog) core.info(line);
+  const stats = checked.resolved?.stats;
+  if (stats)
+    core.info(
+      `Resolve: ${stats.solverCalls} solver call(s), ${stats.fromLock} answer(s) from the lock file, ${stats.rounds} round(s)`,
+    );
+  for (const note of checked.resolved?.notes ?? []) core.notice(note);
   core.info(`${checked.findings.length} finding(s): ${describeCounts(checked.findings)}`);
   return checked;
 }

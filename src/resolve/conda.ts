@@ -5,7 +5,8 @@
  *
  * The bindings fetch repodata with the global `fetch`. For the length of a solve it is the run's
  * `Network.fetch` (bounded waits, one attempt per unreachable host, repodata kept in memory
- * between groups); solves run one at a time, so nothing else sees the swap.
+ * between groups); solves run one at a time, so nothing else sees the swap. (So the fetch given
+ * to the Network must be a function object, not a lookup of the global `fetch` at call time.)
  */
 import type { Arch, ResolvedPackage } from '../plan/types.js';
 import type { Network } from './network.js';

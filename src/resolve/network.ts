@@ -47,14 +47,16 @@ function bounded<T>(work: Promise<T>, ms: number, abort: () => void, what: strin
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      abort();
+      // Reject first: aborting makes the work reject too, with a vaguer reason.
       reject(new Unreachable(`no answer within ${Math.round(ms / 1000)} s (${what})`));
+      abort();
     }, ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 function describe(error: unknown): string {
+  if (error instanceof Unreachable) return error.message;
   const e = error as { cause?: { code?: string; message?: string }; message?: string };
   return e.cause?.code ?? e.cause?.message ?? e.message ?? String(error);
 }

@@ -21,9 +21,11 @@ export function npmDependencies(specs: readonly string[]): Record<string, string
   return Object.fromEntries(Object.entries(deps).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-export function npmArgs(registry: string): string[] {
+export function npmArgs(registry: string, cache: string): string[] {
   return [
     'install',
+    // A cache of its own: nothing of the user's is changed, nothing stale is read.
+    `--cache=${cache}`,
     '--package-lock-only',
     '--ignore-scripts',
     '--no-audit',
@@ -55,7 +57,7 @@ export async function solveNpm(
     writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     let result;
     try {
-      result = await run(npm, npmArgs(request.sources[0]!), {
+      result = await run(npm, npmArgs(request.sources[0]!, path.join(dir, 'cache')), {
         cwd: dir,
         timeoutMs: NPM_TIMEOUT_MS,
       });
