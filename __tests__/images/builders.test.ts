@@ -315,3 +315,10 @@ test('digestFromPushOutput takes the last digest', () => {
   expect(digestFromPushOutput(`a: digest: ${d1} size: 1\nb: digest: ${d2} size: 2`)).toBe(d2);
   expect(digestFromPushOutput('nothing')).toBeUndefined();
 });
+
+test('--network host reaches every builder (a package mirror on the loopback)', () => {
+  const host = request({ network: 'host' });
+  for (const args of [budArgs(host), engineBuildArgs(host), buildxArgs(host, '/m', 'false')])
+    expect(args.join(' ')).toContain('--network host');
+  expect(budArgs(request()).join(' ')).not.toContain('--network');
+});

@@ -30,6 +30,8 @@ export interface BuildImagesOptions {
   dockerBinary?: string;
   provenance?: Provenance;
   platforms?: readonly string[];
+  /** `host`: RUN steps use the host's network (a package mirror on its loopback). */
+  network?: 'host';
   cache?: CacheMode;
   parallel?: number;
   groups?: readonly string[];
@@ -82,6 +84,7 @@ export async function buildImages(
     groups: options.groups,
     cache: options.cache,
     platforms: options.platforms,
+    ...(options.network ? { network: options.network } : {}),
     log: deps.log,
   });
   const images = imagesOutput(results);

@@ -46,6 +46,8 @@ export interface CliOptions {
   npmRegistry?: string;
   /** `--platform`: what to lock (and build) for. */
   platforms: string[];
+  /** `--network host`: builds use the host's network. */
+  network?: 'host';
 }
 
 export type ParseResult =
@@ -115,6 +117,11 @@ const OPTIONS: readonly OptionHelp[] = [
     commands: ['build'],
   },
   { flag: '--no-push', text: 'build without pushing', commands: ['build'] },
+  {
+    flag: '--network host',
+    text: "RUN steps use this machine's network (a package mirror on its loopback)",
+    commands: ['build'],
+  },
   {
     flag: '--tag <tag>',
     text: 'extra tag or tag rule for every image (repeatable)',
@@ -237,6 +244,7 @@ export function parseCli(
         'pip-index-url': { type: 'string' },
         'npm-registry': { type: 'string' },
         platform: { type: 'string', multiple: true },
+        network: { type: 'string' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -284,7 +292,11 @@ export function parseCli(
   );
   const builder = oneOf(values.builder, BUILDER_KINDS, 'auto', '--builder');
   const resolve = oneOf(values.resolve, RESOLVE_MODES, 'auto', '--resolve');
-  for (const v of [format, failOn, importFormat, builder, resolve])
+  const network =
+    values.network === undefined
+      ? undefined
+      : oneOf(values.network, ['host'] as const, 'host', '--network');
+  for (const v of [format, failOn, importFormat, builder, resolve, network])
     if (typeof v === 'object') return { kind: 'error', message: v.error };
   const parallel = Number(values.parallel ?? '2');
   if (!Number.isInteger(parallel) || parallel < 1)
@@ -323,6 +335,7 @@ export function parseCli(
       pipIndexUrl: values['pip-index-url'],
       npmRegistry: values['npm-registry'],
       platforms: values.platform ?? [],
+      ...(network ? { network: network as 'host' } : {}),
     },
   };
 }

@@ -219,6 +219,7 @@ async function buildCommand(
         groups: options.groups,
         outDir: options.outDir,
         platforms: options.platforms,
+        ...(options.network ? { network: options.network } : {}),
       },
       { exec: io.exec ?? execTool, log: terminalLog(io, options.verbose) },
     );

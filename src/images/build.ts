@@ -84,6 +84,8 @@ export interface BuildOptions {
   groups?: readonly string[];
   cache?: CacheMode;
   platforms?: readonly string[];
+  /** `host`: builds use the host's network (see BuildRequest). */
+  network?: 'host';
   /** The `created` label. Default: now. */
   created?: Date;
   log?: BuildLog;
@@ -428,6 +430,7 @@ class PlanBuild {
       }),
       push: this.options.push,
       platforms: this.options.platforms ?? [],
+      ...(this.options.network ? { network: this.options.network } : {}),
       cache: this.cache,
       cacheFrom: await this.cacheFrom(repo),
       insecureRegistry: this.insecure,

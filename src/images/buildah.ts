@@ -43,6 +43,7 @@ export function budArgs(req: BuildRequest): string[] {
   for (const tag of req.tags) args.push('--tag', tag);
   for (const [k, v] of Object.entries(req.labels)) args.push('--label', `${k}=${v}`);
   if (req.platforms.length === 1) args.push('--platform', req.platforms[0] ?? '');
+  if (req.network) args.push('--network', req.network);
   if (req.insecureRegistry || req.insecureBase) args.push('--tls-verify=false');
   args.push(req.contextDir);
   return args;

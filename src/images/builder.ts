@@ -68,6 +68,11 @@ export interface BuildRequest {
    * pulling it — and only then; the push keeps `insecureRegistry`'s answer.
    */
   insecureBase?: boolean;
+  /**
+   * `host`: RUN steps use the host's network, so they reach services on its loopback (a local
+   * package index or mirror) and, with a daemon started without NAT, the outside.
+   */
+  network?: 'host';
   /** Where build output goes, line by line. */
   log: (line: string) => void;
 }

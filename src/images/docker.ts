@@ -71,6 +71,7 @@ export function buildxArgs(
   for (const tag of req.tags) args.push('--tag', tag);
   args.push(...labelArgs(req.labels));
   if (req.platforms.length > 0) args.push('--platform', req.platforms.join(','));
+  if (req.network) args.push('--network', req.network);
   switch (req.cache) {
     case 'gha':
       args.push('--cache-from', `type=gha,scope=${req.group}`);
@@ -106,6 +107,7 @@ export function engineBuildArgs(req: BuildRequest): string[] {
   for (const tag of req.tags) args.push('--tag', tag);
   args.push(...labelArgs(req.labels));
   if (req.platforms.length === 1) args.push('--platform', req.platforms[0] ?? '');
+  if (req.network) args.push('--network', req.network);
   if (req.cache !== 'none') {
     // The engine can only export inline cache; gha/registry need buildx.
     args.push('--build-arg', 'BUILDKIT_INLINE_CACHE=1');

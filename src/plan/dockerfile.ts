@@ -345,8 +345,9 @@ function runtimeBase(input: RenderInput, aptLayers: readonly string[][]): string
   const { family, packages } = input.group;
   const df = [line(`FROM ${input.group.baseImage}`), 'USER root'];
   if (family === 'conda') df.push('ENV MAMBA_ROOT_PREFIX=/opt/conda PATH=/opt/conda/bin:$PATH');
-  if (packages.some((p) => p.ecosystem === 'pip') && family !== 'python' && family !== 'conda') {
-    // Debian's python3 is "externally managed"; the image is ours, so pip may install system-wide.
+  if (packages.some((p) => p.ecosystem === 'pip') && family !== 'conda') {
+    // Debian's python3 is "externally managed" (also under a python group whose base is plain
+    // Debian); the image is ours, so pip may install system-wide. python:* images ignore it.
     df.push('ENV PIP_BREAK_SYSTEM_PACKAGES=1');
   }
   for (const layer of aptLayers) df.push(aptLayer(layer));
