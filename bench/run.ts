@@ -1,2 +1,3 @@
-/** `npm run bench`: every benchmark in this folder (today: the plan benchmark). */
+/** `npm run bench`: every benchmark in this folder — the plan, then the resolve stage. */
 import './plan.js';
+import './resolve.js';

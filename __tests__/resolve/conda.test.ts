@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import path from 'node:path';
 import { runTool } from '../../src/host/run.js';
 import type { Plan, PlannedGroup } from '../../src/plan/types.js';
+import { planTable } from '../../src/report/plan.js';
 import { resolvePlan, type ResolveSettings } from '../../src/resolve/resolve.js';
 import { LockStore } from '../../src/resolve/store.js';
 import type { FetchFn } from '../../src/resolve/types.js';
@@ -107,6 +108,18 @@ describe('conflicts through dependencies', () => {
         ['bioconda::manta=1.6.0', 'multiqc=1.25'],
         ['bioconductor-deseq2=1.46.0', 'bioconductor-tximeta=1.20.1'],
       ]),
+    );
+  });
+
+  test('the baselines and the table say what they count', () => {
+    // One image for everything would hold the three conflicts the solver found (none by name).
+    expect(first.plan.baselines.monolith.conflicts).toBe(3);
+    expect(first.plan.baselines.perStep.conflicts).toBe(0);
+    const table = planTable(first.plan);
+    expect(table).toMatch(/^GROUP\s+FAMILY\s+STEPS\s+PACKAGES\s+EST\. SIZE\s+HASH\s+SOLVED$/m);
+    expect(table).toMatch(/^conda-2\s+conda\s+call, report, tx\s.*\ssolved$/m);
+    expect(table).toContain(
+      'lower bound 2 (steps that conflict pairwise, by name or through dependencies (3 conflicts found by the solvers)',
     );
   });
 

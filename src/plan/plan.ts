@@ -439,7 +439,8 @@ function baselines(steps: readonly AnalyzedStep[], ctx: PlanContext): Plan['base
       (n, s) => n + soloBytes(s, baseImageBytes(s.classKey), ctx),
       0,
     ),
-    conflicts: 0,
+    // A step whose own software does not solve is a conflict even in an image of its own.
+    conflicts: ctx.isolated.size,
   };
   const largestBase = Math.max(0, ...steps.map((s) => baseImageBytes(s.classKey)));
   const all = new GroupState('monolith', largestBase);
@@ -447,7 +448,8 @@ function baselines(steps: readonly AnalyzedStep[], ctx: PlanContext): Plan['base
   const monolith: Baseline = {
     images: steps.length > 0 ? 1 : 0,
     estimatedTotalSize: steps.length > 0 ? all.size : 0,
-    conflicts: monolithConflicts(steps, ctx),
+    // Name-level pairs and runtimes, and every conflict the solvers found through dependencies.
+    conflicts: monolithConflicts(steps, ctx) + ctx.solverConflicts.size,
   };
   return { perStep, monolith };
 }
