@@ -10,7 +10,7 @@
  * steps carry the planted conflicts. Deterministic for the seed.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -190,8 +190,9 @@ async function main(): Promise<void> {
       JSON.stringify(cold.plan.groups.map((g) => g.contentHash));
     const solved = cold.plan.groups.filter((g) => g.resolution?.status === 'solved').length;
     const peakMb = process.resourceUsage().maxRSS / 1024;
+    const bytes = statSync(path.join(root, 'channel/linux-64/repodata.json')).size;
     console.log(
-      `channel: ${recs.length.toLocaleString('en')} records, repodata ${(JSON.stringify(recs).length / 1e6).toFixed(0)} MB-ish; spec: 60 conda steps`,
+      `channel: ${recs.length.toLocaleString('en')} records (linux-64 repodata.json ${(bytes / 1e6).toFixed(0)} MB); spec: 60 conda steps`,
     );
     console.log(
       `cold resolve:     ${(coldMs / 1000).toFixed(2)} s — ${cold.plan.groups.length} groups (${solved} solved, lower bound ${cold.plan.lowerBound}), ${cold.stats.solverCalls} solver calls in ${cold.stats.rounds} rounds, ${cold.plan.solverConflicts?.length ?? 0} conflicts learned`,
@@ -199,6 +200,7 @@ async function main(): Promise<void> {
     console.log(
       `rerun with locks: ${(warmMs / 1000).toFixed(3)} s — ${again.stats.fromLock} answers from the lock file, 0 fetches, same plan: ${same}`,
     );
+    for (const note of cold.notes) console.log(`notice: ${note}`);
     console.log(`ratio rerun/cold: ${(warmMs / coldMs).toFixed(3)} (target ≤ 0.1)`);
     console.log(
       `peak memory (max RSS of the process): ${peakMb.toFixed(0)} MB; lock file ${(lockText.length / 1024).toFixed(0)} KB`,

@@ -68,7 +68,7 @@ export function archesOf(platforms: readonly string[] | undefined): Arch[] {
     const arch = /^linux\/(amd64|arm64)(?:\/v\d+)?$/.exec(p.trim())?.[1] as Arch | undefined;
     if (!arch)
       throw new InputError(
-        `platform "${p}": packages are solved and locked for linux/amd64 and linux/arm64 only`,
+        `platform "${p}": packages are solved and locked for linux/amd64 and linux/arm64 only; plan by name for other platforms (resolve: off, --resolve off)`,
       );
     arches.add(arch);
   }
