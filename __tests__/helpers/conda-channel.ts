@@ -99,4 +99,5 @@ export const PLANTED: CondaRecord[] = [
   { name: 'bioconductor-deseq2', version: '1.46.0', depends: ['r-base >=4.4,<4.5'] },
   { name: 'bioconductor-tximeta', version: '1.20.1', depends: ['r-base >=4.3,<4.4'] },
   { name: 'bioconductor-tximport', version: '1.34.0', subdir: 'noarch', depends: ['r-base >=4.3'] },
+  { name: 'cudaaligner', version: '1.0', depends: ['__cuda >=12', '__glibc >=2.17'] },
 ];

@@ -300,6 +300,39 @@ describe('when the solver says no, or cannot be asked', () => {
     expect(result.notes[0]).toContain('Group conda keeps the name-level plan (unverified');
   });
 
+  test('GPU groups solve with the __cuda virtual package, and are locked apart from CPU groups', async () => {
+    const text = (gpus: number) =>
+      `version: 1\nname: g\nsteps:\n  a:\n    run: a\n    resources: { gpus: ${gpus} }\n    software: { conda: [cudaaligner=1.0] }\n`;
+    const store = new LockStore();
+    const gpu = await resolvePlan(
+      loadSpecText(text(1), 'stowage.yml').workflow!,
+      {},
+      settings,
+      store,
+      {
+        fetch,
+        run: runTool,
+      },
+    );
+    expect(gpu.plan.groups[0]).toMatchObject({
+      name: 'conda-gpu',
+      resolution: { status: 'solved' },
+    });
+    const cpu = await resolvePlan(
+      loadSpecText(text(0), 'stowage.yml').workflow!,
+      {},
+      settings,
+      store,
+      {
+        fetch,
+        run: runTool,
+      },
+    );
+    expect(cpu.plan.groups[0]!.resolution?.status).toBe('unsolvable');
+    expect(cpu.findings.find((f) => f.rule === 'STW431')?.message).toContain('__cuda');
+    expect(store.serialize()).toContain('"gpu": true');
+  });
+
   test('offline: the lock file only; a group without an entry stays unverified', async () => {
     const calls: string[] = [];
     const result = await resolvePlan(

@@ -102,17 +102,18 @@ export function channelOf(text: string): string | undefined {
   return i > 0 ? text.slice(0, i) : undefined;
 }
 
-export async function solveConda(
-  request: SolveRequest,
-  network: Network,
-  gpu: boolean,
-): Promise<SolveOutcome> {
+export async function solveConda(request: SolveRequest, network: Network): Promise<SolveOutcome> {
   const simpleSolve = await loadSolver();
   const platforms = [CONDA_SUBDIR[request.arch], 'noarch'];
   let records: SolvedRecord[];
   try {
     records = await withGlobalFetch(network.fetch as typeof globalThis.fetch, () =>
-      simpleSolve(request.specs, request.sources, platforms, virtualPackages(request.arch, gpu)),
+      simpleSolve(
+        request.specs,
+        request.sources,
+        platforms,
+        virtualPackages(request.arch, request.gpu === true),
+      ),
     );
   } catch (error) {
     const text = String((error as Error)?.message ?? error);

@@ -81,10 +81,12 @@ export async function resolvePlan(
   const isolated: string[] = [];
   let locks: Record<string, GroupLock> = {};
   let rounds = 0;
-  for (let learned = true; learned && rounds < MAX_ROUNDS;) {
+  for (let learned = true; learned;) {
     rounds++;
     learned = false;
     locks = {};
+    // The last round may not learn: the final plan must group exactly as this draft does.
+    const frozen = rounds >= MAX_ROUNDS;
     const draft = planWorkflow(workflow, { ...options, solverConflicts: conflicts, isolated });
     for (const group of draft.plan.groups) {
       if (group.blocked) continue;
@@ -93,7 +95,7 @@ export async function resolvePlan(
         locks[group.name] = result.lock;
         continue;
       }
-      const lesson = await resolver.learn(group, result.conflict, conflicts, isolated);
+      const lesson = await resolver.learn(group, result.conflict, conflicts, isolated, frozen);
       if (lesson === 'learned') learned = true;
       else locks[group.name] = lesson;
     }
@@ -159,7 +161,7 @@ class Resolver {
     let fromLock = true;
     let npmLockfile: string | undefined;
     const step = async (request: SolveRequest): Promise<GroupResult | undefined> => {
-      const { outcome, fromLock: hit } = await this.solve(request, group.gpu);
+      const { outcome, fromLock: hit } = await this.solve(request);
       fromLock &&= hit;
       if (outcome.kind === 'solved') {
         packages.push(...outcome.packages);
@@ -217,7 +219,13 @@ class Resolver {
     const channels = [...new Set([...DEFAULT_CHANNELS, ...named])].map((c) =>
       channelUrl(c, this.settings.channelUrls),
     );
-    return { ecosystem: 'conda', arch, specs: [...specs].sort(), sources: [...new Set(channels)] };
+    return {
+      ecosystem: 'conda',
+      arch,
+      specs: [...specs].sort(),
+      sources: [...new Set(channels)],
+      ...(group.gpu ? { gpu: true as const } : {}),
+    };
   }
 
   private request(
@@ -240,17 +248,17 @@ class Resolver {
   }
 
   /** One solver call: this run's memory, then the lock file, then the solver itself. */
-  solve(request: SolveRequest, gpu: boolean): Promise<Solved> {
-    const key = JSON.stringify([request, gpu]);
+  solve(request: SolveRequest): Promise<Solved> {
+    const key = JSON.stringify(request);
     let hit = this.memo.get(key);
     if (!hit) {
-      hit = this.solveOnce(request, gpu);
+      hit = this.solveOnce(request);
       this.memo.set(key, hit);
     }
     return hit;
   }
 
-  private async solveOnce(request: SolveRequest, gpu: boolean): Promise<Solved> {
+  private async solveOnce(request: SolveRequest): Promise<Solved> {
     if (this.settings.mode !== 'update') {
       const stored = this.store.get(request);
       if (stored) {
@@ -264,13 +272,13 @@ class Resolver {
       return { outcome: { kind: 'unreachable', reason }, fromLock: false };
     }
     this.calls++;
-    const outcome = await this.callSolver(request, gpu);
+    const outcome = await this.callSolver(request);
     if (outcome.kind !== 'unreachable') this.store.set(request, outcome);
     return { outcome, fromLock: false };
   }
 
-  private async callSolver(request: SolveRequest, gpu: boolean): Promise<SolveOutcome> {
-    if (request.ecosystem === 'conda') return solveConda(request, this.network, gpu);
+  private async callSolver(request: SolveRequest): Promise<SolveOutcome> {
+    if (request.ecosystem === 'conda') return solveConda(request, this.network);
     // pip and npm fetch by themselves: ask the source once first, within the run's limits.
     const source = request.sources[0]!;
     const first = request.specs[0]!;
@@ -295,8 +303,14 @@ class Resolver {
     failure: Extract<GroupResult, { conflict: unknown }>['conflict'],
     conflicts: SolverConflict[],
     isolated: string[],
+    frozen: boolean,
   ): Promise<'learned' | GroupLock> {
     const { ecosystem, request, outcome } = failure;
+    const solver = `the ${ecosystem} solver${this.settings.arches.length > 1 ? ` (${request.arch})` : ''}`;
+    if (frozen) {
+      const reason = `${solver} still finds conflicts after ${MAX_ROUNDS} rounds of splitting: ${summary(outcome.explanation, 3).join(' ')}`;
+      return unsolvable(this.settings, reason);
+    }
     const mine = group.packages.filter((p) => p.ecosystem === ecosystem);
     const all = [...new Set(mine.map((p) => p.spec))].sort();
     let texts = [
@@ -307,7 +321,7 @@ class Resolver {
     else if (texts.length < all.length) {
       // The named requirements alone must fail too, or the conflict needs more of the group.
       const specs = ecosystem === 'conda' ? texts.map(matchSpecOf) : texts;
-      const core = await this.solve({ ...request, specs: [...new Set(specs)].sort() }, group.gpu);
+      const core = await this.solve({ ...request, specs: [...new Set(specs)].sort() });
       if (core.outcome.kind === 'unreachable')
         return unverified(group, this.settings, core.outcome.reason);
       if (core.outcome.kind === 'solved') texts = all;
@@ -329,17 +343,8 @@ class Resolver {
       conflicts.push({ ecosystem, requirements: texts, explanation });
       return 'learned';
     }
-    return {
-      resolution: {
-        status: 'unsolvable',
-        fromLock: false,
-        solved: [],
-        nameLevel: [],
-        arches: [...this.settings.arches],
-        reason: `the ${ecosystem} solver cannot install ${texts.join(', ')} together: ${summary(explanation, 3).join(' ')}`,
-        packages: [],
-      },
-    };
+    const reason = `${solver} cannot install ${texts.join(', ')} together: ${summary(explanation, 3).join(' ')}`;
+    return unsolvable(this.settings, reason);
   }
 
   /** One notice per reason (a source down, a tool missing), naming the groups left unverified. */
@@ -355,6 +360,11 @@ class Resolver {
         `Not solved: ${reason}. Group${groups.length === 1 ? '' : 's'} ${groups.join(', ')} keep${groups.length === 1 ? 's' : ''} the name-level plan (unverified, installs not locked). Run again when the source answers, point Stowage at a mirror (--channel-url NAME=URL, --pip-index-url URL), or commit a lock file made where it answers (stowage lock).`,
     );
   }
+}
+
+function unsolvable(settings: ResolveSettings, reason: string): GroupLock {
+  const resolution = { status: 'unsolvable' as const, fromLock: false, solved: [], nameLevel: [] };
+  return { resolution: { ...resolution, arches: [...settings.arches], reason, packages: [] } };
 }
 
 function unverified(group: PlannedGroup, settings: ResolveSettings, reason: string): GroupLock {

@@ -31,6 +31,8 @@ export function requestKey(request: SolveRequest): string {
     [...request.specs].sort(),
     request.sources,
     request.python ?? null,
+    // Absent for CPU groups, so their keys are what they were before GPU groups had one.
+    ...(request.gpu ? ['gpu'] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 24);
 }
@@ -75,6 +77,7 @@ export class LockStore {
         specs: [...request.specs].sort(),
         sources: request.sources,
         ...(request.python !== undefined ? { python: request.python } : {}),
+        ...(request.gpu ? { gpu: true } : {}),
       };
       const fields = Object.entries(head).map(
         ([k, v]) => `      ${JSON.stringify(k)}: ${JSON.stringify(v)}`,
@@ -169,6 +172,10 @@ function readEntry(raw: unknown, where: string): Entry {
     if (typeof e.python !== 'string' || !/^\d+(?:\.\d+){0,2}$/.test(e.python))
       bad('python must be a version');
     request.python = e.python as string;
+  }
+  if (e.gpu !== undefined) {
+    if (e.gpu !== true) bad('gpu must be true when present');
+    request.gpu = true;
   }
   if (e.result === 'conflict') {
     if (typeof e.explanation !== 'string') bad('a conflict needs its explanation');

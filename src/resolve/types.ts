@@ -40,6 +40,8 @@ export interface SolveRequest {
   sources: string[];
   /** pip: the Python version wheels are chosen for. */
   python?: string;
+  /** conda: solved with the GPU's virtual package (`__cuda`). */
+  gpu?: true;
 }
 
 export type SolveOutcome =
