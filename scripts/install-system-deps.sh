@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the end-to-end tests drive for real: a Docker engine with BuildKit,
-# buildah, skopeo, a registry (distribution v2), busybox for the test base image, htpasswd.
+# buildah, skopeo, a registry (distribution v2), busybox for the test base image, htpasswd,
+# debootstrap for a real Debian base image, and pip with setuptools and wheel (the resolve tests
+# build wheels for a local index and run pip's resolver).
 # Skips what is already there; needs root (or sudo) only when something is missing.
 set -euo pipefail
 
-packages=(docker.io docker-registry buildah skopeo busybox-static apache2-utils)
+packages=(docker.io docker-registry buildah skopeo busybox-static apache2-utils debootstrap python3-pip python3-setuptools python3-wheel)
 missing=()
 for p in "${packages[@]}"; do
   # A Docker engine from another package (GitHub's runners ship moby/docker-ce) serves as well, and
