@@ -4,7 +4,7 @@
  * gives the same plan from it, `lock` solves again, and `--format json` says per group whether
  * it was solved.
  */
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { main, type Io } from '../../src/cli/main.js';
@@ -14,6 +14,9 @@ import { PLANTED, writeChannel } from '../helpers/conda-channel.js';
 import { offline } from '../helpers/offline.js';
 import { serveDir, type Served } from '../helpers/serve.js';
 import { tempDir } from '../helpers/temp.js';
+
+// Each solve starts the solver (and npm or pip runs a process): slow on a busy 2-core runner.
+jest.setTimeout(90_000);
 
 let server: Served;
 let ws: string;

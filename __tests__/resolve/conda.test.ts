@@ -3,7 +3,7 @@
  * and rattler's real solver: conflicts that show only through dependencies split the group, each
  * group gets an explicit lock its Dockerfile installs from, and a rerun needs no channel.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import path from 'node:path';
 import { runTool } from '../../src/host/run.js';
 import type { Plan, PlannedGroup } from '../../src/plan/types.js';
@@ -16,6 +16,9 @@ import type { Workflow } from '../../src/workflow/model.js';
 import { PLANTED, writeChannel, type CondaRecord } from '../helpers/conda-channel.js';
 import { serveDir, type Served } from '../helpers/serve.js';
 import { tempDir } from '../helpers/temp.js';
+
+// Each solve starts the solver (and npm or pip runs a process): slow on a busy 2-core runner.
+jest.setTimeout(90_000);
 
 const FORGE = new Set(['python', 'pip', 'libzlib', 'openjdk', 'r-base']);
 let server: Served;

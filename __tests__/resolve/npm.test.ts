@@ -3,7 +3,7 @@
  * package documents served on 127.0.0.1: the lock npm writes is the group's lock, and the
  * Dockerfile runs `npm ci` from it.
  */
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +13,9 @@ import { LockStore } from '../../src/resolve/store.js';
 import { loadSpecText } from '../../src/workflow/load.js';
 import { serveDir, type Served } from '../helpers/serve.js';
 import { tempDir } from '../helpers/temp.js';
+
+// Each solve starts the solver (and npm or pip runs a process): slow on a busy 2-core runner.
+jest.setTimeout(90_000);
 
 let server: Served;
 let settings: ResolveSettings;

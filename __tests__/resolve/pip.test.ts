@@ -3,7 +3,7 @@
  * served on 127.0.0.1: a conflict through dependencies splits the group, and the lock pins each
  * file by URL and sha256 so that `pip install --require-hashes` installs exactly it.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runTool } from '../../src/host/run.js';
@@ -14,6 +14,9 @@ import type { Workflow } from '../../src/workflow/model.js';
 import { wheelBuilder, writePipIndex } from '../helpers/pip-index.js';
 import { serveDir, type Served } from '../helpers/serve.js';
 import { tempDir } from '../helpers/temp.js';
+
+// pip starts a Python per resolve (about a second each, several on a busy runner).
+jest.setTimeout(120_000);
 
 const run = wheelBuilder() ? describe : describe.skip;
 let server: Served;
@@ -40,7 +43,7 @@ beforeAll(async () => {
     python: 'python3',
     npm: 'npm',
   };
-}, 60_000);
+}, 120_000);
 
 afterAll(() => server?.close());
 
@@ -74,7 +77,7 @@ run('pip', () => {
       new LockStore(),
       { fetch, run: runTool },
     );
-  }, 60_000);
+  }, 120_000);
 
   test("a conflict through dependencies splits the python group, with pip's explanation", () => {
     const groups = result.plan.groups.map((g) => g.steps);
