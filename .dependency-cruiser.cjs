@@ -3,13 +3,15 @@
  * down to the core. `npm run lint` runs it; `npm run deps:graph` draws the structure.
  *
  * Layers, lowest first (a layer may import only the layers before it):
- *   common → workflow → software → lint | plan → images | export → report → app → host → action | cli
+ *   common → workflow → software → lint | plan → resolve → images | export → report → app → host
+ *   → action | cli
  */
 const LAYERS = [
   ['common'],
   ['workflow'],
   ['software'],
   ['lint', 'plan'],
+  ['resolve'],
   ['images', 'export'],
   ['report'],
   ['app'],

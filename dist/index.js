@@ -49657,6 +49657,9 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 	return module.exports;
 /******/ }
 /******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
@@ -49715,6 +49718,28 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -49729,6 +49754,69 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/
@@ -59163,6 +59251,7 @@ class PlanBuild {
             }),
             push: this.options.push,
             platforms: this.options.platforms ?? [],
+            ...(this.options.network ? { network: this.options.network } : {}),
             cache: this.cache,
             cacheFrom: await this.cacheFrom(repo),
             network: this.options.network,
@@ -60118,6 +60207,20 @@ const CATALOGUE = {
         owner: 'importer',
         description: 'The imported format cannot express something Stowage checks; the affected rules are off.',
         help: 'Engines such as Nextflow pass channels, not file paths, and record no durations or economics. Rules that cannot apply are turned off for the import and said so once. Add a stowage.yml beside the pipeline for the full checks.',
+    },
+    STW430: {
+        name: 'solver-split',
+        severity: 'notice',
+        owner: 'resolve',
+        description: 'Steps whose packages conflict through their dependencies were put into different images.',
+        help: "The packages a step names can be compatible by name and still not install together: samtools 1.17 and bcftools 1.20 need different htslib; manta needs Python 2.7, multiqc Python 3. The ecosystem's own solver (conda's, pip's, npm's) said so, and the plan keeps the steps apart. Align the versions to share one image, or accept the extra image.",
+    },
+    STW431: {
+        name: 'unsolvable',
+        severity: 'error',
+        owner: 'resolve',
+        description: "A step's (or a pinned group's) packages do not solve at all.",
+        help: 'The solver found no set of packages that satisfies the requirements, even with the step alone in its image: a version that does not exist, or requirements of the step that exclude each other. The group is not rendered; change the versions the message names.',
     },
     STW501: {
         name: 'missing-resources',
@@ -63079,6 +63182,76 @@ function shellQuote(value) {
     return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+;// CONCATENATED MODULE: ./src/plan/locks.ts
+/** Where the locks are copied inside the image (kept: the image carries its own record). */
+const LOCK_DIR = '/usr/local/share/stowage';
+/** Conda's name for the platform of an architecture. */
+const CONDA_PLATFORM = { amd64: 'linux-64', arm64: 'linux-aarch64' };
+function lockFileName(ecosystem, arch) {
+    return `${ecosystem}-${arch}.lock`;
+}
+function packagesOf(lock, ecosystem, arch) {
+    return lock.resolution.packages.filter((p) => p.ecosystem === ecosystem && p.arch === arch);
+}
+/** A URL goes on one line of a lock file: no whitespace, no `#` but the hash separator. */
+function checkedUrl(url) {
+    if (!/^https?:\/\/[^\s#]+$/.test(url))
+        throw new Error(`refusing to write a lock line for the URL "${url}"`);
+    return url;
+}
+/** `@EXPLICIT` list in install order; sha256 when the channel gives it, else md5. */
+function condaExplicitLock(group, lock, arch) {
+    const lines = [
+        `# Generated by Stowage for group ${group}: the conda packages the solver chose for ${CONDA_PLATFORM[arch]}.`,
+        `# Installed without solving: micromamba install -y -n base --file ${lockFileName('conda', arch)}`,
+        `# platform: ${CONDA_PLATFORM[arch]}`,
+        '@EXPLICIT',
+    ];
+    for (const p of packagesOf(lock, 'conda', arch)) {
+        const hash = p.sha256 ? `sha256:${p.sha256}` : (p.md5 ?? '');
+        lines.push(`${checkedUrl(p.url)}${hash ? `#${hash}` : ''}`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** One requirement per file: `name @ URL --hash=sha256:…`; pip then installs exactly that file. */
+function pipRequirementsLock(group, lock, arch) {
+    const lines = [
+        `# Generated by Stowage for group ${group}: the packages pip's resolver chose for ${arch}.`,
+        `# Installed with: pip install --no-deps --require-hashes -r ${lockFileName('pip', arch)}`,
+    ];
+    for (const p of packagesOf(lock, 'pip', arch)) {
+        if (!p.sha256 || !/^[0-9a-f]{64}$/.test(p.sha256))
+            throw new Error(`no sha256 for ${p.name} ${p.version}: cannot write a hash-checked lock`);
+        if (!/^[A-Za-z0-9._-]+$/.test(p.name))
+            throw new Error(`invalid pip name "${p.name}"`);
+        lines.push(`${p.name} @ ${checkedUrl(p.url)} \\`, `    --hash=sha256:${p.sha256}`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+/** `package.json` for `npm ci`: the group's direct npm requirements, as npm wrote them at resolve time. */
+function npmManifest(group, lockfile) {
+    const parsed = JSON.parse(lockfile);
+    const dependencies = parsed.packages?.['']?.dependencies ?? {};
+    return `${JSON.stringify({ name: `stowage-${group}`, private: true, dependencies }, null, 2)}\n`;
+}
+/** The lock files of a group, by file name (empty when it was not solved). */
+function lockFiles(group, lock) {
+    if (!lock || lock.resolution.status !== 'solved')
+        return {};
+    const files = {};
+    for (const arch of lock.resolution.arches) {
+        if (packagesOf(lock, 'conda', arch).length > 0)
+            files[lockFileName('conda', arch)] = condaExplicitLock(group, lock, arch);
+        if (packagesOf(lock, 'pip', arch).length > 0)
+            files[lockFileName('pip', arch)] = pipRequirementsLock(group, lock, arch);
+    }
+    if (lock.npmLockfile !== undefined) {
+        files['package-lock.json'] = lock.npmLockfile;
+        files['package.json'] = npmManifest(group, lock.npmLockfile);
+    }
+    return files;
+}
+
 ;// CONCATENATED MODULE: ./src/plan/dockerfile.ts
 /**
  * Renders one group's Dockerfile and the files generated beside it, deterministically.
@@ -63089,6 +63262,7 @@ function shellQuote(value) {
  * Dockerfile — it goes into the generated `stowage-entrypoint.sh`, single-quoted. No heredocs, so
  * any builder (classic docker, BuildKit, buildah) accepts the file.
  */
+
 
 const ENTRYPOINT_SCRIPT = 'stowage-entrypoint.sh';
 /** Where `files:` are copied, the working directory of every step. */
@@ -63357,7 +63531,7 @@ function renderGroup(input) {
         ...mavenStage(input, generated),
         ...builderStage(input, aptLayers, generated),
         ...runtimeBase(input, aptLayers),
-        ...packageLayers(input.group),
+        ...packageLayers(input.group, locked(input, generated)),
         ...finalLayers(input, generated),
     ];
     generated['Dockerfile'] = df.join('\n');
@@ -63418,8 +63592,9 @@ function runtimeBase(input, aptLayers) {
     const df = [line(`FROM ${input.group.baseImage}`), 'USER root'];
     if (family === 'conda')
         df.push('ENV MAMBA_ROOT_PREFIX=/opt/conda PATH=/opt/conda/bin:$PATH');
-    if (packages.some((p) => p.ecosystem === 'pip') && family !== 'python' && family !== 'conda') {
-        // Debian's python3 is "externally managed"; the image is ours, so pip may install system-wide.
+    if (packages.some((p) => p.ecosystem === 'pip') && family !== 'conda') {
+        // Debian's python3 is "externally managed" (also under a python group whose base is plain
+        // Debian); the image is ours, so pip may install system-wide. python:* images ignore it.
         df.push('ENV PIP_BREAK_SYSTEM_PACKAGES=1');
     }
     for (const layer of aptLayers)
@@ -63428,29 +63603,69 @@ function runtimeBase(input, aptLayers) {
         df.push(copy('/usr/local', '/usr/local', 'builder'));
     return df;
 }
-/** conda, pip, R, npm and Maven packages, each ecosystem's shared packages first. */
-function packageLayers(group) {
+function locked(input, generated) {
+    const files = lockFiles(input.group.name, input.lock);
+    Object.assign(generated, files);
+    return { files: new Set(Object.keys(files)), arches: input.lock?.resolution.arches ?? [] };
+}
+/**
+ * The lock of an ecosystem, copied into the image and named for the install command: the file
+ * itself for one architecture, `<eco>-$TARGETARCH.lock` (all of them copied) for several.
+ */
+function lockSteps(ecosystem, lock) {
+    const names = lock.arches.map((a) => `${ecosystem}-${a}.lock`).filter((n) => lock.files.has(n));
+    const copyLine = line(`COPY ${JSON.stringify([...names, `${LOCK_DIR}/`])}`);
+    if (names.length === 1)
+        return { copy: [copyLine], path: `${LOCK_DIR}/${names[0]}` };
+    return { copy: ['ARG TARGETARCH', copyLine], path: `${LOCK_DIR}/${ecosystem}-$TARGETARCH.lock` };
+}
+/**
+ * conda, pip, R, npm and Maven packages. A solved ecosystem installs from its lock in one step,
+ * without solving again; the others install by name, each ecosystem's shared packages first.
+ */
+function packageLayers(group, lock) {
     const { family, packages } = group;
     const df = [];
-    const condaLayers = layersOf(packages, 'conda');
-    if (condaLayers.length > 0 && packages.some((p) => p.ecosystem === 'pip')) {
-        if (!packages.some((p) => p.ecosystem === 'conda' && p.name === 'pip'))
-            condaLayers.push(['pip']);
+    const has = (prefix) => [...lock.files].some((f) => f.startsWith(prefix));
+    if (has('conda-')) {
+        const { copy: copyLines, path } = lockSteps('conda', lock);
+        df.push(...copyLines, line(`RUN micromamba install -y -n base --file ${path} && micromamba clean --all --yes`));
     }
-    for (const layer of condaLayers) {
-        df.push(line(`RUN micromamba install -y -n base -c conda-forge -c bioconda ${layer.map(shellQuote).join(' ')} && micromamba clean --all --yes`));
+    else
+        df.push(...condaLayers(packages));
+    const python = family === 'conda' ? '/opt/conda/bin/python' : 'python3';
+    if (has('pip-')) {
+        const { copy: copyLines, path } = lockSteps('pip', lock);
+        df.push(...copyLines, line(`RUN ${python} -m pip install --no-cache-dir --no-deps --require-hashes -r ${path}`));
     }
-    for (const layer of layersOf(packages, 'pip')) {
-        const python = family === 'conda' ? '/opt/conda/bin/python' : 'python3';
-        df.push(line(`RUN ${python} -m pip install --no-cache-dir ${layer.map(shellQuote).join(' ')}`));
+    else {
+        for (const layer of layersOf(packages, 'pip')) {
+            df.push(line(`RUN ${python} -m pip install --no-cache-dir ${layer.map(shellQuote).join(' ')}`));
+        }
     }
     df.push(...rInstallLayers(family, packages));
-    for (const layer of layersOf(packages, 'npm')) {
-        df.push(line(`RUN npm install -g ${layer.map(shellQuote).join(' ')} && npm cache clean --force`));
+    if (lock.files.has('package-lock.json')) {
+        df.push(copy('package.json', `${NPM_DIR}/package.json`), copy('package-lock.json', `${NPM_DIR}/package-lock.json`), line(`RUN cd ${NPM_DIR} && npm ci --omit=dev --no-audit --no-fund && npm cache clean --force`), `ENV PATH=${NPM_DIR}/node_modules/.bin:$PATH NODE_PATH=${NPM_DIR}/node_modules`);
+    }
+    else {
+        for (const layer of layersOf(packages, 'npm')) {
+            df.push(line(`RUN npm install -g ${layer.map(shellQuote).join(' ')} && npm cache clean --force`));
+        }
     }
     if (packages.some((p) => p.ecosystem === 'maven'))
         df.push(copy(`${APP_DIR}/lib`, `${APP_DIR}/lib`, 'maven'), `ENV CLASSPATH=${APP_DIR}/lib/*`);
     return df;
+}
+/** Where a locked group's npm packages are installed (`npm ci` needs a project folder). */
+const NPM_DIR = '/opt/stowage-node';
+/** conda by name (an unresolved group): shared packages first, pip added when pip packages follow. */
+function condaLayers(packages) {
+    const layers = layersOf(packages, 'conda');
+    if (layers.length > 0 && packages.some((p) => p.ecosystem === 'pip')) {
+        if (!packages.some((p) => p.ecosystem === 'conda' && p.name === 'pip'))
+            layers.push(['pip']);
+    }
+    return layers.map((layer) => line(`RUN micromamba install -y -n base -c conda-forge -c bioconda ${layer.map(shellQuote).join(' ')} && micromamba clean --all --yes`));
 }
 /** The steps' files, the entrypoint, the labels, the working folder and the non-root user. */
 function finalLayers(input, generated) {
@@ -63519,15 +63734,66 @@ function conflictKey(req) {
 function sizeKey(req) {
     return `${req.ecosystem}:${req.name}`;
 }
+/** A requirement as a solver conflict names it: ecosystem and text as written. */
+function requirementKey(req) {
+    return `${req.ecosystem}\0${req.text}`;
+}
+/**
+ * The solvers' conflicts, indexed by requirement: a group that would hold every requirement of
+ * one conflict does not fit. Empty for a name-level plan.
+ */
+class SolverConflicts {
+    byRequirement = new Map();
+    sets;
+    constructor(conflicts = []) {
+        this.sets = conflicts.map((conflict) => ({
+            conflict,
+            keys: [...new Set(conflict.requirements)].map((text) => requirementKey({ ecosystem: conflict.ecosystem, text })),
+        }));
+        this.sets.forEach(({ keys }, i) => {
+            for (const k of keys) {
+                const list = this.byRequirement.get(k) ?? [];
+                list.push(i);
+                this.byRequirement.set(k, list);
+            }
+        });
+    }
+    get size() {
+        return this.sets.length;
+    }
+    /** The first conflict that `held` plus `step` would complete, if any. */
+    completedBy(step, held) {
+        for (const req of step.requirements) {
+            for (const i of this.byRequirement.get(requirementKey(req)) ?? []) {
+                const { keys, conflict } = this.sets[i];
+                if (keys.every((k) => held.has(k) || step.requirements.some((r) => requirementKey(r) === k)))
+                    return conflict;
+            }
+        }
+        return undefined;
+    }
+    /** Conflicts between exactly two requirements: pairwise edges for DSatur and the lower bound. */
+    pairs() {
+        return this.sets.filter((s) => s.keys.length === 2).map((s) => [s.keys[0], s.keys[1]]);
+    }
+}
 /** Shared, memoised facts for one planning run. */
 class PlanContext {
     budget;
     overrides;
+    solverConflicts;
+    isolated;
     memo = new Map();
     sizes = new Map();
-    constructor(budget, overrides) {
+    constructor(budget, overrides, 
+    /** Conflicts the solvers found (resolve stage); none for a name-level plan. */
+    solverConflicts = new SolverConflicts(), 
+    /** Steps whose own software does not solve: each gets an image of its own. */
+    isolated = new Set()) {
         this.budget = budget;
         this.overrides = overrides;
+        this.solverConflicts = solverConflicts;
+        this.isolated = isolated;
     }
     conflict(a, b) {
         if (a.text === b.text && a.ecosystem === b.ecosystem)
@@ -63557,6 +63823,8 @@ class GroupState {
     requirements = new Map();
     /** sizeKey → bytes. */
     packages = new Map();
+    /** requirementKey → how many members ask for it (for the solvers' conflicts). */
+    held = new Map();
     builds = 0;
     size;
     constructor(classKey, baseBytes) {
@@ -63574,6 +63842,8 @@ class GroupState {
             this.runtimes[kind] = mine === undefined ? v : moreSpecificRuntime(mine, v);
         }
         for (const req of step.requirements) {
+            const rk = requirementKey(req);
+            this.held.set(rk, (this.held.get(rk) ?? 0) + 1);
             if (req.versioned) {
                 const key = conflictKey(req);
                 const list = this.requirements.get(key) ?? [];
@@ -63602,6 +63872,11 @@ class GroupState {
     }
     /** The first requirement pair or runtime that keeps `step` out, or undefined when compatible. */
     conflictWith(step, ctx) {
+        if (ctx.isolated.size > 0 && this.members.length > 0) {
+            const alone = [step, ...this.members].find((m) => ctx.isolated.has(m.step.id));
+            if (alone)
+                return `the software of step "${alone.step.id}" does not solve on its own`;
+        }
         for (const kind of RUNTIME_KINDS) {
             const v = step.runtimes[kind];
             const mine = this.runtimes[kind];
@@ -63616,6 +63891,11 @@ class GroupState {
                 if (ctx.conflict(req, other))
                     return `${other.text} vs ${req.text}`;
             }
+        }
+        if (ctx.solverConflicts.size > 0) {
+            const hit = ctx.solverConflicts.completedBy(step, this.held);
+            if (hit)
+                return `${hit.requirements.join(' vs ')} (the ${hit.ecosystem} solver)`;
         }
         return undefined;
     }
@@ -63708,6 +63988,7 @@ function conflictGraph(steps, ctx) {
             }
         }
     }
+    edges += solverPairs(steps, ctx, pairs, degree);
     if (edges > MAX_EDGES)
         return { degree };
     const adjacency = steps.map(() => new Set());
@@ -63722,6 +64003,40 @@ function conflictGraph(steps, ctx) {
         }
     }
     return { adjacency, degree: adjacency.map((s) => s.size) };
+}
+/**
+ * Adds the solvers' two-requirement conflicts to `pairs` (steps holding one side against steps
+ * holding the other; a step holding both does not solve alone and is isolated elsewhere).
+ * Returns the number of edges added.
+ */
+function solverPairs(steps, ctx, pairs, degree) {
+    if (ctx.solverConflicts.size === 0)
+        return 0;
+    const holders = new Map();
+    steps.forEach((s, i) => {
+        for (const req of s.requirements) {
+            const list = holders.get(requirementKey(req)) ?? [];
+            if (list[list.length - 1] !== i)
+                list.push(i);
+            holders.set(requirementKey(req), list);
+        }
+    });
+    let edges = 0;
+    for (const [a, b] of ctx.solverConflicts.pairs()) {
+        const xs = holders.get(a) ?? [];
+        const ys = holders.get(b) ?? [];
+        const only = (list, other) => list.filter((i) => !other.includes(i));
+        const [x, y] = [only(xs, ys), only(ys, xs)];
+        if (x.length === 0 || y.length === 0)
+            continue;
+        pairs.push([x, y]);
+        edges += x.length * y.length;
+        for (const i of x)
+            degree[i] += y.length;
+        for (const j of y)
+            degree[j] += x.length;
+    }
+    return edges;
 }
 /** A binary max-heap on a total order, for DSatur's "most saturated next". */
 class Heap {
@@ -64117,13 +64432,17 @@ function over_split_check({ workflow, groups, ctx }) {
 const PLAN_RULES = [rule, over_budget_rule, over_split_rule];
 const DEFAULT_BASES = package_sizes_namespaceObject.rd;
 const DEFAULT_RUNTIMES = package_sizes_namespaceObject.RJ;
+/** The runtime version a group gets when its steps name none (`python` → `3.12`). */
+function defaultRuntime(kind) {
+    return DEFAULT_RUNTIMES[kind];
+}
 function plan_byText(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
-function plan(workflow, options = {}) {
+function plan_plan(workflow, options = {}) {
     const analysis = analyzeWorkflow(workflow);
     const findings = [...analysis.findings];
-    const ctx = new PlanContext(workflow.containers.sizeBudget ?? Infinity, workflow.containers.packageSizes ?? {});
+    const ctx = new PlanContext(workflow.containers.sizeBudget ?? Infinity, workflow.containers.packageSizes ?? {}, new SolverConflicts(options.solverConflicts), new Set(options.isolated));
     const drafts = [...pinnedDrafts(workflow, analysis.steps, ctx)];
     drafts.push(...colouredDrafts(analysis.steps, ctx, new Set(drafts.map((d) => d.name))));
     drafts.sort((a, b) => a.first - b.first || plan_byText(a.name, b.name));
@@ -64154,6 +64473,7 @@ function plan(workflow, options = {}) {
         external: [...analysis.external].sort((a, b) => plan_byText(a.step, b.step)),
         lowerBound: byKind.reduce((n, k) => n + k.bound, 0),
         lowerBoundByKind: byKind,
+        ...(options.solverConflicts ? { solverConflicts: [...options.solverConflicts] } : {}),
         baselines: baselines(analysis.steps, ctx),
     };
     return { plan: result, findings: findings.sort(compareFindings) };
@@ -64421,6 +64741,11 @@ function renderDraft(d, rc) {
             }
         }
     }
+    const lock = rc.options.locks?.[d.name];
+    if (lock)
+        group.resolution = lock.resolution;
+    if (lock?.resolution.status === 'unsolvable')
+        blocked.push(lock.resolution.reason ?? 'it does not solve');
     if (blocked.length > 0)
         return { ...group, blocked };
     group.generated = renderGroup({
@@ -64430,6 +64755,7 @@ function renderDraft(d, rc) {
         files: contextFiles,
         mavenImage: rc.mavenImage,
         workflowName: rc.workflow.name,
+        ...(lock ? { lock } : {}),
     });
     group.contentHash = contentHash(group, fileBytes, rc.options.readFile !== undefined);
     return group;
@@ -64462,7 +64788,8 @@ function baselines(steps, ctx) {
     const perStep = {
         images: steps.length,
         estimatedTotalSize: steps.reduce((n, s) => n + soloBytes(s, baseImageBytes(s.classKey), ctx), 0),
-        conflicts: 0,
+        // A step whose own software does not solve is a conflict even in an image of its own.
+        conflicts: ctx.isolated.size,
     };
     const largestBase = Math.max(0, ...steps.map((s) => baseImageBytes(s.classKey)));
     const all = new GroupState('monolith', largestBase);
@@ -64471,7 +64798,8 @@ function baselines(steps, ctx) {
     const monolith = {
         images: steps.length > 0 ? 1 : 0,
         estimatedTotalSize: steps.length > 0 ? all.size : 0,
-        conflicts: monolithConflicts(steps, ctx),
+        // Name-level pairs and runtimes, and every conflict the solvers found through dependencies.
+        conflicts: monolithConflicts(steps, ctx) + ctx.solverConflicts.size,
         kinds: [...byClass(steps).keys()],
     };
     return { perStep, monolith };
@@ -64777,7 +65105,7 @@ function limitRules(workflow, formatName, limits, extra = '') {
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var dist_ajv = __nccwpck_require__(2463);
 ;// CONCATENATED MODULE: ./src/workflow/schema.json
-const schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/stowage-dev/stowage/main/src/workflow/schema.json","title":"Stowage workflow spec, version 1","description":"A research workflow: its inputs, desired outputs, steps with their software, and how to package that software into containers. Reference: docs/spec.md","type":"object","additionalProperties":false,"required":["version","name","steps"],"properties":{"$schema":{"type":"string"},"version":{"const":1,"x-message":"version must be 1 (the only spec version so far)"},"name":{"$ref":"#/definitions/name","description":"Short name of the workflow."},"description":{"type":"string"},"based-on":{"type":"string","minLength":1,"description":"An existing workflow this one adapts (URL or name), or `none` after looking for one."},"inputs":{"type":"object","description":"What the workflow needs from outside, by name.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/input"}},"outputs":{"type":"object","description":"The desired results, by name: each names a step output as `step.output`.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/outputReference"}},"economics":{"$ref":"#/definitions/economics"},"cluster":{"$ref":"#/definitions/cluster"},"containers":{"$ref":"#/definitions/containers"},"lint":{"$ref":"#/definitions/lint"},"steps":{"type":"object","description":"The steps of the workflow, by id.","minProperties":1,"propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}}},"definitions":{"identifier":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,62}$","x-message":"names start with a letter and use letters, digits, \'-\' and \'_\' (at most 63 characters)"},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","x-message":"the name uses letters, digits, \'.\', \'-\' and \'_\' and starts with a letter or digit"},"groupName":{"type":"string","pattern":"^[a-z0-9]+(?:[._-][a-z0-9]+)*$","maxLength":63,"x-message":"group names become image names: lowercase letters and digits, separated by \'.\', \'-\' or \'_\'"},"outputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*\\\\.[A-Za-z][A-Za-z0-9_-]*$","x-message":"write a step output as `step.output`, e.g. `train.model`"},"inputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*(\\\\.[A-Za-z][A-Za-z0-9_-]*)?$","x-message":"an input is a workflow input name or a step output as `step.output`"},"version":{"type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9][A-Za-z0-9.*+~:_-]*$","x-message":"write the version as a quoted string, e.g. \\"3.12\\" (unquoted 3.10 is the number 3.1 in YAML)"},"duration":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*(\\\\d+(\\\\.\\\\d+)?\\\\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)\\\\s*)+$"}],"x-message":"expected a duration such as 30m, 2h, 1d or 1h30m, or a number of seconds"},"size":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*\\\\d+(\\\\.\\\\d+)?\\\\s*([kKmMgGtTpP]i?[bB]?|[bB])?\\\\s*$"}],"x-message":"expected a size such as 512MB, 2GB or 1.5TiB, or a number of bytes"},"count":{"type":"integer","minimum":0,"x-message":"expected a whole number"},"positive":{"type":"number","minimum":0,"x-message":"expected a number of at least 0"},"stringList":{"type":"array","items":{"type":"string","minLength":1},"x-message":"expected a list of strings, e.g. [a, b]"},"input":{"type":"object","additionalProperties":false,"properties":{"path":{"$ref":"#/definitions/dataPath"},"size":{"$ref":"#/definitions/size"},"description":{"type":"string"}}},"economics":{"type":"object","additionalProperties":false,"description":"Figures to judge whether automating the workflow pays for itself.","properties":{"runs-per-year":{"$ref":"#/definitions/positive"},"manual-minutes-per-run":{"$ref":"#/definitions/positive"},"development-hours":{"$ref":"#/definitions/positive"},"maintenance-hours-per-year":{"$ref":"#/definitions/positive"},"horizon-years":{"$ref":"#/definitions/positive"}}},"cluster":{"type":"object","additionalProperties":false,"description":"The deployment target\'s per-node limits.","properties":{"scheduler":{"enum":["slurm","pbs","sge","lsf","kubernetes","local","other"]},"max-cpus":{"$ref":"#/definitions/count"},"max-memory":{"$ref":"#/definitions/size"},"max-time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"containers":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$","x-message":"a registry and optional namespace such as ghcr.io/acme/flood or 127.0.0.1:5000/demo (lowercase)"},"size-budget":{"$ref":"#/definitions/size"},"base-images":{"type":"object","description":"Base image per family (or GPU class, or `maven-builder` for the stage that fetches Maven artifacts), overriding the defaults.","propertyNames":{"enum":["python","conda","r","jvm","native","node","gpu","python-gpu","conda-gpu","r-gpu","jvm-gpu","native-gpu","node-gpu","maven-builder"]},"additionalProperties":{"type":"string","minLength":1}},"package-sizes":{"type":"object","description":"Estimated installed size per package name, overriding the built-in table.","additionalProperties":{"$ref":"#/definitions/size"}},"groups":{"type":"object","description":"Pinned groups: these steps share this image.","propertyNames":{"$ref":"#/definitions/groupName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["steps"],"properties":{"steps":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/identifier"}},"base":{"type":"string","minLength":1}}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Rule ID or name → off | error | warning | notice.","additionalProperties":{"enum":["off","error","warning","notice"]}},"settings":{"type":"object"}}},"software":{"type":"object","additionalProperties":false,"properties":{"python":{"$ref":"#/definitions/version"},"pip":{"$ref":"#/definitions/stringList"},"conda":{"$ref":"#/definitions/stringList"},"r":{"$ref":"#/definitions/version"},"cran":{"$ref":"#/definitions/stringList"},"bioconductor":{"$ref":"#/definitions/stringList"},"java":{"$ref":"#/definitions/version"},"maven":{"$ref":"#/definitions/stringList"},"apt":{"$ref":"#/definitions/stringList"},"npm":{"$ref":"#/definitions/stringList"},"build":{"type":"string","minLength":1},"files":{"$ref":"#/definitions/stringList"}}},"resources":{"type":"object","additionalProperties":false,"properties":{"cpus":{"$ref":"#/definitions/positive"},"memory":{"$ref":"#/definitions/size"},"time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"step":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string"},"run":{"type":"string","minLength":1},"inputs":{"type":"array","items":{"$ref":"#/definitions/inputReference"}},"outputs":{"type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/dataPath"}},"software":{"$ref":"#/definitions/software"},"resources":{"$ref":"#/definitions/resources"},"duration":{"$ref":"#/definitions/duration"},"container":{"type":"string","minLength":1,"description":"`auto`, a group name, or an image reference used as is."},"entrypoint":{"$ref":"#/definitions/stringList"},"service":{"type":"boolean"}}},"dataPath":{"type":"string","pattern":"^[A-Za-z0-9._@+=,/*?\\\\[\\\\]{}~:%-]+$","x-message":"paths reach shell commands: use letters, digits, / . _ - @ + = , : ~ % and the glob characters * ? [ ] { } (no spaces, quotes or $)"}}}');
+const schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/stowage-dev/stowage/main/src/workflow/schema.json","title":"Stowage workflow spec, version 1","description":"A research workflow: its inputs, desired outputs, steps with their software, and how to package that software into containers. Reference: docs/spec.md","type":"object","additionalProperties":false,"required":["version","name","steps"],"properties":{"$schema":{"type":"string"},"version":{"const":1,"x-message":"version must be 1 (the only spec version so far)"},"name":{"$ref":"#/definitions/name","description":"Short name of the workflow."},"description":{"type":"string"},"based-on":{"type":"string","minLength":1,"description":"An existing workflow this one adapts (URL or name), or `none` after looking for one."},"inputs":{"type":"object","description":"What the workflow needs from outside, by name.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/input"}},"outputs":{"type":"object","description":"The desired results, by name: each names a step output as `step.output`.","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/outputReference"}},"economics":{"$ref":"#/definitions/economics"},"cluster":{"$ref":"#/definitions/cluster"},"containers":{"$ref":"#/definitions/containers"},"lint":{"$ref":"#/definitions/lint"},"steps":{"type":"object","description":"The steps of the workflow, by id.","minProperties":1,"propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/step"}}},"definitions":{"identifier":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,62}$","x-message":"names start with a letter and use letters, digits, \'-\' and \'_\' (at most 63 characters)"},"name":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$","x-message":"the name uses letters, digits, \'.\', \'-\' and \'_\' and starts with a letter or digit"},"groupName":{"type":"string","pattern":"^[a-z0-9]+(?:[._-][a-z0-9]+)*$","maxLength":63,"x-message":"group names become image names: lowercase letters and digits, separated by \'.\', \'-\' or \'_\'"},"outputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*\\\\.[A-Za-z][A-Za-z0-9_-]*$","x-message":"write a step output as `step.output`, e.g. `train.model`"},"inputReference":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]*(\\\\.[A-Za-z][A-Za-z0-9_-]*)?$","x-message":"an input is a workflow input name or a step output as `step.output`"},"version":{"type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9][A-Za-z0-9.*+~:_-]*$","x-message":"write the version as a quoted string, e.g. \\"3.12\\" (unquoted 3.10 is the number 3.1 in YAML)"},"duration":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*(\\\\d+(\\\\.\\\\d+)?\\\\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)\\\\s*)+$"}],"x-message":"expected a duration such as 30m, 2h, 1d or 1h30m, or a number of seconds"},"size":{"anyOf":[{"type":"number","minimum":0},{"type":"string","pattern":"^\\\\s*\\\\d+(\\\\.\\\\d+)?\\\\s*([kKmMgGtTpP]i?[bB]?|[bB])?\\\\s*$"}],"x-message":"expected a size such as 512MB, 2GB or 1.5TiB, or a number of bytes"},"count":{"type":"integer","minimum":0,"x-message":"expected a whole number"},"positive":{"type":"number","minimum":0,"x-message":"expected a number of at least 0"},"stringList":{"type":"array","items":{"type":"string","minLength":1},"x-message":"expected a list of strings, e.g. [a, b]"},"input":{"type":"object","additionalProperties":false,"properties":{"path":{"$ref":"#/definitions/dataPath"},"size":{"$ref":"#/definitions/size"},"description":{"type":"string"}}},"economics":{"type":"object","additionalProperties":false,"description":"Figures to judge whether automating the workflow pays for itself.","properties":{"runs-per-year":{"$ref":"#/definitions/positive"},"manual-minutes-per-run":{"$ref":"#/definitions/positive"},"development-hours":{"$ref":"#/definitions/positive"},"maintenance-hours-per-year":{"$ref":"#/definitions/positive"},"horizon-years":{"$ref":"#/definitions/positive"}}},"cluster":{"type":"object","additionalProperties":false,"description":"The deployment target\'s per-node limits.","properties":{"scheduler":{"enum":["slurm","pbs","sge","lsf","kubernetes","local","other"]},"max-cpus":{"$ref":"#/definitions/count"},"max-memory":{"$ref":"#/definitions/size"},"max-time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"containers":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$","x-message":"a registry and optional namespace such as ghcr.io/acme/flood or 127.0.0.1:5000/demo (lowercase)"},"size-budget":{"$ref":"#/definitions/size"},"base-images":{"type":"object","description":"Base image per family (or GPU class, or `maven-builder` for the stage that fetches Maven artifacts), overriding the defaults.","propertyNames":{"enum":["python","conda","r","jvm","native","node","gpu","python-gpu","conda-gpu","r-gpu","jvm-gpu","native-gpu","node-gpu","maven-builder"]},"additionalProperties":{"type":"string","minLength":1}},"package-sizes":{"type":"object","description":"Estimated installed size per package name, overriding the built-in table.","additionalProperties":{"$ref":"#/definitions/size"}},"channel-urls":{"type":"object","description":"conda channel name → URL, for mirrors and private channels (e.g. conda-forge: https://mirror.example/conda-forge). Channels without one live under https://conda.anaconda.org.","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9._-]+)*$","x-message":"a conda channel name such as conda-forge or bioconda"},"additionalProperties":{"$ref":"#/definitions/sourceUrl"}},"pip-index-url":{"$ref":"#/definitions/sourceUrl","description":"The PEP 503 index pip resolves against and the lock points at (default https://pypi.org/simple)."},"npm-registry":{"$ref":"#/definitions/sourceUrl","description":"The npm registry npm resolves against (default https://registry.npmjs.org)."},"groups":{"type":"object","description":"Pinned groups: these steps share this image.","propertyNames":{"$ref":"#/definitions/groupName"},"additionalProperties":{"type":"object","additionalProperties":false,"required":["steps"],"properties":{"steps":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/identifier"}},"base":{"type":"string","minLength":1}}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"rules":{"type":"object","description":"Rule ID or name → off | error | warning | notice.","additionalProperties":{"enum":["off","error","warning","notice"]}},"settings":{"type":"object"}}},"software":{"type":"object","additionalProperties":false,"properties":{"python":{"$ref":"#/definitions/version"},"pip":{"$ref":"#/definitions/stringList"},"conda":{"$ref":"#/definitions/stringList"},"r":{"$ref":"#/definitions/version"},"cran":{"$ref":"#/definitions/stringList"},"bioconductor":{"$ref":"#/definitions/stringList"},"java":{"$ref":"#/definitions/version"},"maven":{"$ref":"#/definitions/stringList"},"apt":{"$ref":"#/definitions/stringList"},"npm":{"$ref":"#/definitions/stringList"},"build":{"type":"string","minLength":1},"files":{"$ref":"#/definitions/stringList"}}},"resources":{"type":"object","additionalProperties":false,"properties":{"cpus":{"$ref":"#/definitions/positive"},"memory":{"$ref":"#/definitions/size"},"time":{"$ref":"#/definitions/duration"},"gpus":{"$ref":"#/definitions/count"}}},"step":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string"},"run":{"type":"string","minLength":1},"inputs":{"type":"array","items":{"$ref":"#/definitions/inputReference"}},"outputs":{"type":"object","propertyNames":{"$ref":"#/definitions/identifier"},"additionalProperties":{"$ref":"#/definitions/dataPath"}},"software":{"$ref":"#/definitions/software"},"resources":{"$ref":"#/definitions/resources"},"duration":{"$ref":"#/definitions/duration"},"container":{"type":"string","minLength":1,"description":"`auto`, a group name, or an image reference used as is."},"entrypoint":{"$ref":"#/definitions/stringList"},"service":{"type":"boolean"}}},"dataPath":{"type":"string","pattern":"^[A-Za-z0-9._@+=,/*?\\\\[\\\\]{}~:%-]+$","x-message":"paths reach shell commands: use letters, digits, / . _ - @ + = , : ~ % and the glob characters * ? [ ] { } (no spaces, quotes or $)"},"sourceUrl":{"type":"string","pattern":"^https?://[^\\\\s#?@]+$","x-message":"an http:// or https:// URL without credentials, query or fragment, e.g. https://mirror.example/conda-forge"}}}');
 ;// CONCATENATED MODULE: ./src/workflow/schema-errors.ts
 
 /** JSON pointer (`/steps/a/run`) → path segments; array indexes become numbers. */
@@ -65166,11 +65494,18 @@ function toContainers(v) {
         if (bytes !== undefined)
             packageSizes[name] = bytes;
     }
+    const channelUrls = {};
+    for (const [name, url] of entries(d['channel-urls']))
+        if (typeof url === 'string')
+            channelUrls[name] = url;
     return compact({
         registry: str(d.registry),
         sizeBudget: parseSize(d['size-budget']),
         baseImages,
         packageSizes,
+        channelUrls: Object.keys(channelUrls).length > 0 ? channelUrls : undefined,
+        pipIndexUrl: str(d['pip-index-url']),
+        npmRegistry: str(d['npm-registry']),
         groups: entries(d.groups).map(([name, g]) => compact({
             name,
             steps: strings(load_isRecord(g) ? g.steps : undefined),
@@ -67497,6 +67832,1302 @@ function writeGroup(dir, g, p) {
     (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'context.txt'), listing.join('\n'), { flag: 'wx' });
 }
 
+;// CONCATENATED MODULE: ./src/plan/types.ts
+/**
+ * The stowage plan: which steps share which container image. Produced by `plan()` (pure,
+ * deterministic), written to `.stowage/plan.json`, consumed by the builders and the reporters.
+ */
+/** Ecosystems with a real solver in the resolve stage; the others stay name-level. */
+const SOLVED_ECOSYSTEMS = ['conda', 'pip', 'npm'];
+
+;// CONCATENATED MODULE: ./src/resolve/sources.ts
+/**
+ * Where packages come from: conda channel names mapped to URLs (a mirror for `conda-forge`, a
+ * private channel), pip's index and npm's registry. The command line, the action and the spec
+ * each can name them; the first that names one wins.
+ */
+
+/** The channels every conda group solves against (a `channel::name` spec adds its own). */
+const DEFAULT_CHANNELS = ['conda-forge', 'bioconda'];
+/** A channel name without a URL of its own lives here, as conda's `channel_alias` says. */
+const CHANNEL_ALIAS = 'https://conda.anaconda.org';
+const DEFAULT_PIP_INDEX = 'https://pypi.org/simple';
+const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org';
+/** A channel name as conda writes it: `conda-forge`, `bioconda`, `conda-forge/label/rc`. */
+const CHANNEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*(?:\/[A-Za-z0-9._-]+)*$/;
+/** Why `url` cannot be a package source, or undefined. Credentials in it would end up in locks. */
+function sourceUrlProblem(url) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return `"${url}" is not a URL`;
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+        return `"${url}" must be an http:// or https:// URL`;
+    if (parsed.username || parsed.password)
+        return `"${parsed.host}": credentials in the URL would be written into the lock files; use a mirror that needs none`;
+    if (parsed.search || parsed.hash)
+        return `"${url}" must not have a query or fragment`;
+    return undefined;
+}
+/** Without the trailing slash, so `…/conda-forge` and `…/conda-forge/` are one channel. */
+function normalizeUrl(url) {
+    return url.replace(/\/+$/, '');
+}
+/** `NAME=URL` entries (command line, action input) → a map; a bad entry is a usage error. */
+function parseChannelUrls(entries, what) {
+    const urls = {};
+    for (const raw of entries) {
+        const entry = raw.trim();
+        if (entry === '' || entry.startsWith('#'))
+            continue;
+        const eq = entry.indexOf('=');
+        const name = entry.slice(0, Math.max(eq, 0)).trim();
+        const url = entry.slice(eq + 1).trim();
+        if (eq <= 0 || url === '')
+            throw new InputError(`${what} takes NAME=URL (e.g. conda-forge=https://mirror.example/conda-forge), got "${entry}"`);
+        if (!CHANNEL_NAME.test(name))
+            throw new InputError(`${what}: "${name}" is not a channel name`);
+        const problem = sourceUrlProblem(url);
+        if (problem)
+            throw new InputError(`${what}: ${problem}`);
+        urls[name] = normalizeUrl(url);
+    }
+    return urls;
+}
+/** One package source URL from an option; a bad one is a usage error. */
+function checkedSourceUrl(url, what) {
+    const problem = sourceUrlProblem(url.trim());
+    if (problem)
+        throw new InputError(`${what}: ${problem}`);
+    return normalizeUrl(url.trim());
+}
+/** The URL of a channel: its mapping, else under conda's channel alias. */
+function channelUrl(name, urls) {
+    return urls[name] ?? `${CHANNEL_ALIAS}/${name}`;
+}
+
+;// CONCATENATED MODULE: ./src/resolve/conda.ts
+
+const CONDA_SUBDIR = {
+    amd64: 'linux-64',
+    arm64: 'linux-aarch64',
+};
+/**
+ * The virtual packages of the target: Linux with the glibc of the default micromamba image
+ * (Debian bookworm), a conservative cluster kernel, and a CUDA driver for GPU groups.
+ */
+function virtualPackages(arch, gpu) {
+    const subdir = CONDA_SUBDIR[arch];
+    const v = (name, version, build = '0') => ({
+        url: `https://virtual.invalid/${subdir}/${name}-${version}-${build}.conda`,
+        packageName: name,
+        build,
+        buildNumber: 0,
+        version,
+        filename: `${name}-${version}-${build}.conda`,
+        subdir,
+        depends: [],
+    });
+    const list = [
+        v('__unix', '0'),
+        v('__linux', '4.18'),
+        v('__glibc', '2.36'),
+        v('__archspec', '1', arch === 'amd64' ? 'x86_64' : 'aarch64'),
+    ];
+    if (gpu)
+        list.push(v('__cuda', '12.4'));
+    return list;
+}
+let solver;
+/** The bindings load on first use (a few MB of WebAssembly), never for a name-level plan. */
+function loadSolver() {
+    solver ??= __nccwpck_require__.e(/* import() */ 852).then(__nccwpck_require__.bind(__nccwpck_require__, 5852)).then((m) => m.simpleSolve);
+    return solver;
+}
+let queue = Promise.resolve();
+/** Runs `work` with `fetch` as the global fetch, one at a time. */
+function withGlobalFetch(fetchFn, work) {
+    const run = queue.then(async () => {
+        const saved = globalThis.fetch;
+        globalThis.fetch = fetchFn;
+        try {
+            return await work();
+        }
+        finally {
+            globalThis.fetch = saved;
+        }
+    });
+    queue = run.catch(() => undefined);
+    return run;
+}
+/**
+ * A conda requirement as the solver takes it. The channel prefix goes: the channel is in the
+ * channel list (and the bindings cannot parse `channel::name` without a file system).
+ */
+function matchSpecOf(text) {
+    const i = text.indexOf('::');
+    return i >= 0 ? text.slice(i + 2) : text;
+}
+/** The channel a requirement names (`bioconda::samtools=1.20` → `bioconda`). */
+function channelOf(text) {
+    const i = text.indexOf('::');
+    return i > 0 ? text.slice(0, i) : undefined;
+}
+async function solveConda(request, network) {
+    const simpleSolve = await loadSolver();
+    const platforms = [CONDA_SUBDIR[request.arch], 'noarch'];
+    let records;
+    try {
+        records = await withGlobalFetch(network.fetch, () => simpleSolve(request.specs, request.sources, platforms, virtualPackages(request.arch, request.gpu === true)));
+    }
+    catch (error) {
+        const text = String(error?.message ?? error);
+        const down = request.sources
+            .map((url) => [...network.down.entries()].find(([origin]) => url.startsWith(origin)))
+            .find((hit) => hit !== undefined);
+        if (down)
+            return { kind: 'unreachable', reason: down[1] };
+        if (!/Cannot solve the request/.test(text))
+            return { kind: 'unreachable', reason: `the conda solver failed: ${text.split('\n')[0]}` };
+        return { kind: 'conflict', explanation: explanationOf(text), names: namesInExplanation(text) };
+    }
+    const packages = installOrder(records.filter((r) => !r.packageName.startsWith('__'))).map((r) => ({
+        ecosystem: 'conda',
+        name: r.packageName,
+        version: r.version,
+        build: r.build,
+        source: sourceOf(r, request.sources),
+        url: r.url,
+        ...(r.sha256 ? { sha256: r.sha256 } : {}),
+        ...(r.md5 ? { md5: r.md5 } : {}),
+        arch: request.arch,
+    }));
+    return { kind: 'solved', packages };
+}
+/** The configured channel URL a record came from (the solver reports it with a trailing slash). */
+function sourceOf(record, channels) {
+    const repo = normalizeUrl(record.repoName ?? '');
+    return channels.find((c) => normalizeUrl(c) === repo || record.url.startsWith(`${c}/`)) ?? repo;
+}
+/**
+ * Dependencies before the packages that need them (python before the noarch packages compiled
+ * against it), ties by name: the order conda's explicit files use.
+ */
+function installOrder(records) {
+    const byName = new Map(records.map((r) => [r.packageName, r]));
+    const sorted = [];
+    const state = new Map();
+    const visit = (r) => {
+        if (state.has(r.packageName))
+            return; // done, or a cycle (conda allows them): break it here
+        state.set(r.packageName, 'visiting');
+        const deps = (r.depends ?? []).map((d) => d.split(/[\s=<>!~]/)[0]).sort();
+        for (const name of deps) {
+            const dep = byName.get(name);
+            if (dep)
+                visit(dep);
+        }
+        state.set(r.packageName, 'done');
+        sorted.push(r);
+    };
+    for (const r of [...records].sort((a, b) => (a.packageName < b.packageName ? -1 : 1)))
+        visit(r);
+    return sorted;
+}
+/** The requested packages an explanation starts from: the tree's top-level entries. */
+function namesInExplanation(text) {
+    const names = new Set();
+    for (const line of text.split('\n')) {
+        const top = /^[├└]─ (\S+)/.exec(line) ?? /because of: (\S+) \S+ cannot be installed/.exec(line);
+        if (top)
+            names.add(top[1].toLowerCase());
+        const none = /No candidates were found for (\S+)/.exec(line);
+        if (none)
+            names.add(none[1].toLowerCase());
+    }
+    return [...names].sort();
+}
+/** The explanation without its preamble, as the solver wrote it. */
+function explanationOf(text) {
+    return text.replace(/^Cannot solve the request because of:\s*/, '').trim();
+}
+
+;// CONCATENATED MODULE: ./src/resolve/network.ts
+const DEFAULT_LIMITS = {
+    budgetMs: 30_000,
+    requestMs: 15_000,
+    bodyMs: 300_000,
+};
+class Unreachable extends Error {
+    name = 'Unreachable';
+}
+/** The part of a URL an outage is recorded by (`scheme://host:port`). */
+function originOf(url) {
+    try {
+        return new URL(url).origin;
+    }
+    catch {
+        return url;
+    }
+}
+/** Rejects after `ms` even when the work ignores its abort signal. */
+function bounded(work, ms, abort, what) {
+    let timer;
+    const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => {
+            // Reject first: aborting makes the work reject too, with a vaguer reason.
+            reject(new Unreachable(`no answer within ${Math.round(ms / 1000)} s (${what})`));
+            abort();
+        }, ms);
+    });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+function network_describe(error) {
+    if (error instanceof Unreachable)
+        return error.message;
+    const e = error;
+    return e.cause?.code ?? e.cause?.message ?? e.message ?? String(error);
+}
+class Network {
+    fetchFn;
+    limits;
+    now;
+    /** origin → why it is down. */
+    down = new Map();
+    spentMs = 0;
+    cache = new Map();
+    constructor(fetchFn, limits = DEFAULT_LIMITS, now = Date.now) {
+        this.fetchFn = fetchFn;
+        this.limits = limits;
+        this.now = now;
+    }
+    /** A GET, answered from this run's memory after the first time (errors are remembered too). */
+    get(url) {
+        let hit = this.cache.get(url);
+        if (!hit) {
+            hit = this.request(url);
+            this.cache.set(url, hit);
+        }
+        return hit;
+    }
+    /** Why `url`'s host cannot be reached, or undefined when it answers (any HTTP status). */
+    async probe(url) {
+        try {
+            await this.get(url);
+            return undefined;
+        }
+        catch (error) {
+            return error.message;
+        }
+    }
+    async request(url) {
+        const origin = originOf(url);
+        const known = this.down.get(origin);
+        if (known !== undefined)
+            throw new Unreachable(known);
+        const left = this.limits.budgetMs - this.spentMs;
+        if (left <= 0) {
+            const reason = `the ${Math.round(this.limits.budgetMs / 1000)} s allowed for unreachable hosts is spent`;
+            this.down.set(origin, reason);
+            throw new Unreachable(reason);
+        }
+        const started = this.now();
+        const controller = new AbortController();
+        try {
+            const response = await bounded(this.fetchFn(url, { signal: controller.signal, redirect: 'follow' }), Math.min(this.limits.requestMs, left), () => controller.abort(), origin);
+            const body = await bounded(response.arrayBuffer(), this.limits.bodyMs, () => controller.abort(), `reading ${url}`);
+            // The body is already decoded: its encoding and length headers no longer apply.
+            const headers = [...response.headers].filter(([k]) => k !== 'content-encoding' && k !== 'content-length');
+            return {
+                url: response.url || url,
+                status: response.status,
+                headers,
+                body: new Uint8Array(body),
+            };
+        }
+        catch (error) {
+            this.spentMs += this.now() - started;
+            const reason = `${origin} cannot be reached: ${network_describe(error)}`;
+            this.down.set(origin, reason);
+            throw new Unreachable(reason);
+        }
+    }
+    /** A `fetch` over this network's memory and limits, for a solver that fetches by itself. */
+    fetch = async (input) => {
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        const r = await this.get(url);
+        const empty = r.status === 204 || r.status === 304;
+        const response = new Response(empty ? null : r.body, { status: r.status, headers: r.headers });
+        // A made-up Response has no URL; the solver resolves relative links against it.
+        Object.defineProperty(response, 'url', { value: r.url });
+        return response;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/resolve/npm.ts
+/**
+ * npm groups solved by npm itself: `npm install --package-lock-only` in a temporary project whose
+ * `package.json` lists the group's packages. Only metadata is fetched, nothing installed or run;
+ * the `package-lock.json` it writes is the group's lock (`npm ci` installs from it).
+ */
+
+
+
+const NPM_TIMEOUT_MS = 300_000;
+/** `name@range` (the spec grammar) → package.json's `dependencies`. */
+function npmDependencies(specs) {
+    const deps = {};
+    for (const spec of specs) {
+        const at = spec.indexOf('@', 1);
+        deps[at > 0 ? spec.slice(0, at) : spec] = at > 0 ? spec.slice(at + 1).trim() : '*';
+    }
+    return Object.fromEntries(Object.entries(deps).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+function npmArgs(registry, cache) {
+    return [
+        'install',
+        // A cache of its own: nothing of the user's is changed, nothing stale is read.
+        `--cache=${cache}`,
+        '--package-lock-only',
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        '--no-update-notifier',
+        '--omit-lockfile-registry-resolved=false',
+        '--fetch-timeout=10000',
+        '--fetch-retries=1',
+        `--registry=${registry}/`,
+    ];
+}
+async function solveNpm(request, run, npm) {
+    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join((0,external_node_os_namespaceObject.tmpdir)(), 'stowage-npm-'));
+    try {
+        const manifest = {
+            name: 'stowage-resolve',
+            private: true,
+            dependencies: npmDependencies(request.specs),
+        };
+        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_default().join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+        let result;
+        try {
+            result = await run(npm, npmArgs(request.sources[0], external_node_path_default().join(dir, 'cache')), {
+                cwd: dir,
+                timeoutMs: NPM_TIMEOUT_MS,
+            });
+        }
+        catch (error) {
+            return { kind: 'unreachable', reason: `cannot run npm: ${error.message}` };
+        }
+        if (result.timedOut)
+            return {
+                kind: 'unreachable',
+                reason: `npm did not finish within ${NPM_TIMEOUT_MS / 1000} s`,
+            };
+        if (result.exitCode !== 0)
+            return failureOf(`${result.stdout}\n${result.stderr}`);
+        const text = (0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(dir, 'package-lock.json'), 'utf8');
+        return {
+            kind: 'solved',
+            packages: npm_packagesOf(JSON.parse(text), request),
+            npmLockfile: text,
+        };
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+    }
+}
+function npm_packagesOf(lock, request) {
+    const out = [];
+    for (const [where, entry] of Object.entries(lock.packages ?? {})) {
+        if (where === '' || !entry.version)
+            continue;
+        const name = where.slice(where.lastIndexOf('node_modules/') + 'node_modules/'.length);
+        out.push({
+            ecosystem: 'npm',
+            name,
+            version: entry.version,
+            source: request.sources[0],
+            url: entry.resolved ??
+                `${request.sources[0]}/${name}/-/${name.split('/').pop()}-${entry.version}.tgz`,
+            ...(entry.integrity ? { integrity: entry.integrity } : {}),
+            arch: request.arch,
+        });
+    }
+    return out.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : 1);
+}
+function failureOf(output) {
+    const lines = output.split('\n').map((l) => l.replace(/^npm (?:error|ERR!) /, '').trim());
+    const code = /^code (\S+)/.exec(lines.find((l) => l.startsWith('code ')) ?? '')?.[1];
+    const names = new Set();
+    for (const l of lines) {
+        const m = /No matching version found for ((?:@[^/\s]+\/)?[^@\s]+)@/.exec(l) ??
+            /404 Not Found - GET \S+\/((?:@[^/\s]+\/)?[^/\s]+) /.exec(l) ??
+            /peer (?:dep )?((?:@[^/\s]+\/)?[^@\s]+)@/.exec(l);
+        if (m)
+            names.add(decodeURIComponent(m[1]));
+    }
+    const fetchFailed = /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|ECONNRESET|network/i;
+    if (code === undefined ||
+        (fetchFailed.test(code) && names.size === 0) ||
+        (code !== 'ETARGET' && code !== 'E404' && code !== 'ERESOLVE'))
+        return {
+            kind: 'unreachable',
+            reason: `npm failed: ${lines.filter(Boolean).slice(0, 3).join(' ')}`,
+        };
+    const explanation = lines
+        .filter((l) => l !== '' && !/complete log|^code /.test(l))
+        .slice(0, 8)
+        .join('\n');
+    return { kind: 'conflict', explanation, names: [...names].sort() };
+}
+
+;// CONCATENATED MODULE: ./src/resolve/pip.ts
+/**
+ * pip groups solved by pip's own resolver, for the image's Python and platform rather than the
+ * runner's: `pip install --dry-run --report` with `--python-version`, `--platform manylinux…` and
+ * `--only-binary=:all:` (wheels only, so nothing is built to find the answer). The report names
+ * every file with its sha256; a conflict comes back as pip's "The conflict is caused by" text.
+ */
+
+
+
+
+const MACHINE = { amd64: 'x86_64', arm64: 'aarch64' };
+/**
+ * Wheel platforms an image of Debian bookworm (the default bases) runs: manylinux 2.17 (alias
+ * manylinux2014, which pip widens to 2010 and 1) up to glibc 2.28, the widely built targets.
+ */
+function pipPlatforms(arch) {
+    const m = MACHINE[arch];
+    const platforms = [`manylinux2014_${m}`];
+    for (let minor = 17; minor <= 28; minor++)
+        platforms.push(`manylinux_2_${minor}_${m}`);
+    return platforms;
+}
+/** Waiting on one pip run; pip's own `--timeout` bounds each connection inside it. */
+const PIP_TIMEOUT_MS = 300_000;
+/** argv of pip's dry run for a request (pure, for tests). */
+function pipArgs(request, reportFile, targetDir) {
+    return [
+        '-m',
+        'pip',
+        'install',
+        '--isolated',
+        '--no-input',
+        '--disable-pip-version-check',
+        '--progress-bar',
+        'off',
+        '--dry-run',
+        '--ignore-installed',
+        '--report',
+        reportFile,
+        '--target',
+        targetDir,
+        '--timeout',
+        '10',
+        '--retries',
+        '1',
+        '--python-version',
+        request.python ?? '3.12',
+        '--implementation',
+        'cp',
+        ...pipPlatforms(request.arch).flatMap((p) => ['--platform', p]),
+        '--only-binary=:all:',
+        '--index-url',
+        request.sources[0],
+        ...request.specs,
+    ];
+}
+async function solvePip(request, run, settings) {
+    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join((0,external_node_os_namespaceObject.tmpdir)(), 'stowage-pip-'));
+    try {
+        const reportFile = external_node_path_default().join(dir, 'report.json');
+        let result;
+        try {
+            result = await run(settings.python, pipArgs(request, reportFile, external_node_path_default().join(dir, 'target')), {
+                timeoutMs: PIP_TIMEOUT_MS,
+            });
+        }
+        catch (error) {
+            return { kind: 'unreachable', reason: `cannot run pip: ${error.message}` };
+        }
+        if (result.timedOut)
+            return {
+                kind: 'unreachable',
+                reason: `pip did not finish within ${PIP_TIMEOUT_MS / 1000} s`,
+            };
+        if (result.exitCode === 0)
+            return { kind: 'solved', packages: pip_packagesOf(reportFile, request) };
+        return pip_failureOf(`${result.stdout}\n${result.stderr}`, request);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+    }
+}
+function pip_packagesOf(reportFile, request) {
+    const report = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(reportFile, 'utf8'));
+    return (report.install ?? [])
+        .map((item) => {
+        const info = item.download_info ?? {};
+        const sha256 = info.archive_info?.hashes?.sha256 ??
+            /^sha256=(\w+)$/.exec(info.archive_info?.hash ?? '')?.[1];
+        return {
+            ecosystem: 'pip',
+            name: normalizePipName(item.metadata?.name ?? ''),
+            version: item.metadata?.version ?? '',
+            source: request.sources[0],
+            url: info.url ?? '',
+            ...(sha256 ? { sha256 } : {}),
+            arch: request.arch,
+        };
+    })
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+/** A conflict or a missing release (with the names pip blames), else an error of the tool. */
+function pip_failureOf(output, request) {
+    const lines = output.split('\n').map((l) => l.replace(/^ERROR: /, '').trimEnd());
+    const cannot = lines.find((l) => /^Cannot install .* because/.test(l));
+    const cause = lines.indexOf('The conflict is caused by:');
+    const missing = lines.filter((l) => /^(Could not find a version|No matching distribution)/.test(l));
+    if (cannot || cause >= 0) {
+        const causes = [];
+        for (let i = cause + 1; cause >= 0 && i < lines.length && /^\s+\S/.test(lines[i]); i++)
+            causes.push(lines[i].trim());
+        const names = new Set();
+        const listed = /^Cannot install (.*) because/.exec(cannot ?? '')?.[1] ?? '';
+        for (const req of listed.split(/, | and /))
+            names.add(nameOf(req));
+        for (const c of causes) {
+            const requested = /^The user requested (\S+)/.exec(c);
+            if (requested)
+                names.add(nameOf(requested[1]));
+        }
+        names.delete('');
+        return {
+            kind: 'conflict',
+            explanation: [cannot, ...causes].filter(Boolean).join('\n'),
+            names: [...names].sort(),
+        };
+    }
+    if (missing.length > 0) {
+        const names = missing
+            .map((l) => /requirement (\S+)|found for (\S+)/.exec(l))
+            .map((m) => nameOf(m?.[1] ?? m?.[2] ?? ''))
+            .filter(Boolean);
+        return {
+            kind: 'conflict',
+            explanation: `${missing.join('\n')}\n(on ${request.sources[0]} for Python ${request.python}, ${request.arch})`,
+            names: [...new Set(names)].sort(),
+        };
+    }
+    const reason = lines
+        .filter((l) => l.trim() !== '')
+        .slice(-3)
+        .join(' ');
+    return { kind: 'unreachable', reason: `pip failed: ${reason || 'no output'}` };
+}
+function nameOf(requirement) {
+    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(requirement.trim());
+    return m ? normalizePipName(m[1]) : '';
+}
+
+;// CONCATENATED MODULE: ./src/resolve/resolve.ts
+
+
+
+
+
+
+
+
+
+/** Plenty for real pipelines (each round learns at least one conflict); a guard against loops. */
+const MAX_ROUNDS = 200;
+async function resolvePlan(workflow, options, settings, store, deps) {
+    const resolver = new Resolver(settings, store, deps);
+    const conflicts = [];
+    const isolated = [];
+    let locks = {};
+    let rounds = 0;
+    for (let learned = true; learned;) {
+        rounds++;
+        learned = false;
+        locks = {};
+        // The last round may not learn: the final plan must group exactly as this draft does.
+        const frozen = rounds >= MAX_ROUNDS;
+        const draft = plan_plan(workflow, { ...options, solverConflicts: conflicts, isolated });
+        for (const group of draft.plan.groups) {
+            if (group.blocked)
+                continue;
+            const result = await resolver.group(group);
+            if ('lock' in result) {
+                locks[group.name] = result.lock;
+                continue;
+            }
+            const lesson = await resolver.learn(group, result.conflict, conflicts, isolated, frozen);
+            if (lesson === 'learned')
+                learned = true;
+            else
+                locks[group.name] = lesson;
+        }
+    }
+    const final = plan_plan(workflow, { ...options, solverConflicts: conflicts, isolated, locks });
+    return {
+        plan: final.plan,
+        findings: [
+            ...final.findings,
+            ...splitFindings(workflow, final.plan, conflicts),
+            ...unsolvableFindings(workflow, final.plan, isolated),
+        ],
+        notes: resolver.notes(final.plan),
+        stats: { solverCalls: resolver.calls, fromLock: resolver.hits, rounds },
+    };
+}
+class Resolver {
+    settings;
+    store;
+    deps;
+    network;
+    memo = new Map();
+    calls = 0;
+    hits = 0;
+    constructor(settings, store, deps) {
+        this.settings = settings;
+        this.store = store;
+        this.deps = deps;
+        this.network = new Network(deps.fetch, deps.limits ?? DEFAULT_LIMITS);
+    }
+    /** Solves every ecosystem of a group that has a solver, per architecture. */
+    async group(group) {
+        const present = [...new Set(group.packages.map((p) => p.ecosystem))].sort();
+        const solvable = SOLVED_ECOSYSTEMS.filter((e) => present.includes(e) &&
+            (e !== 'pip' || group.family === 'python' || group.family === 'conda'));
+        const base = {
+            solved: [...solvable],
+            nameLevel: present.filter((e) => !solvable.includes(e)),
+            arches: [...this.settings.arches],
+        };
+        if (solvable.length === 0) {
+            return {
+                lock: {
+                    resolution: { status: 'name-level', fromLock: false, ...base, solved: [], packages: [] },
+                },
+            };
+        }
+        const packages = [];
+        let fromLock = true;
+        let npmLockfile;
+        const step = async (request) => {
+            const { outcome, fromLock: hit } = await this.solve(request);
+            fromLock &&= hit;
+            if (outcome.kind === 'solved') {
+                packages.push(...outcome.packages);
+                if (outcome.npmLockfile !== undefined)
+                    npmLockfile = outcome.npmLockfile;
+                return undefined;
+            }
+            if (outcome.kind === 'conflict')
+                return { conflict: { ecosystem: request.ecosystem, request, outcome } };
+            const resolution = {
+                status: 'unverified',
+                fromLock: false,
+                ...base,
+                solved: [],
+                reason: outcome.reason,
+                packages: [],
+            };
+            return { lock: { resolution } };
+        };
+        for (const arch of this.settings.arches) {
+            if (solvable.includes('conda')) {
+                const stop = await step(this.condaRequest(group, arch));
+                if (stop)
+                    return stop;
+            }
+            if (solvable.includes('pip')) {
+                const python = group.family === 'conda'
+                    ? condaPython(packages, arch)
+                    : (group.runtimes.python ?? defaultRuntime('python'));
+                const stop = await step(this.request(group, 'pip', arch, python));
+                if (stop)
+                    return stop;
+            }
+        }
+        if (solvable.includes('npm')) {
+            const stop = await step(this.request(group, 'npm', this.settings.arches[0]));
+            if (stop)
+                return stop;
+        }
+        const lock = { resolution: { status: 'solved', fromLock, ...base, packages } };
+        if (npmLockfile !== undefined)
+            lock.npmLockfile = npmLockfile;
+        return { lock };
+    }
+    condaRequest(group, arch) {
+        const texts = group.packages.filter((p) => p.ecosystem === 'conda').map((p) => p.spec);
+        const specs = new Set(texts.map(matchSpecOf));
+        // pip installs into the conda environment: it must be part of the solve.
+        if (group.packages.some((p) => p.ecosystem === 'pip') &&
+            !group.packages.some((p) => p.ecosystem === 'conda' && p.name === 'pip'))
+            specs.add('pip');
+        const named = texts
+            .map(channelOf)
+            .filter((c) => c !== undefined)
+            .sort();
+        const channels = [...new Set([...DEFAULT_CHANNELS, ...named])].map((c) => channelUrl(c, this.settings.channelUrls));
+        return {
+            ecosystem: 'conda',
+            arch,
+            specs: [...specs].sort(),
+            sources: [...new Set(channels)],
+            ...(group.gpu ? { gpu: true } : {}),
+        };
+    }
+    request(group, ecosystem, arch, python) {
+        const specs = [
+            ...new Set(group.packages.filter((p) => p.ecosystem === ecosystem).map((p) => p.spec)),
+        ].sort();
+        const source = ecosystem === 'pip' ? this.settings.pipIndexUrl : this.settings.npmRegistry;
+        return {
+            ecosystem,
+            arch,
+            specs,
+            sources: [source],
+            ...(python !== undefined ? { python } : {}),
+        };
+    }
+    /** One solver call: this run's memory, then the lock file, then the solver itself. */
+    solve(request) {
+        const key = JSON.stringify(request);
+        let hit = this.memo.get(key);
+        if (!hit) {
+            hit = this.solveOnce(request);
+            this.memo.set(key, hit);
+        }
+        return hit;
+    }
+    async solveOnce(request) {
+        if (this.settings.mode !== 'update') {
+            const stored = this.store.get(request);
+            if (stored) {
+                this.hits++;
+                return { outcome: stored, fromLock: true };
+            }
+        }
+        if (this.settings.mode === 'offline') {
+            const reason = 'offline: the lock file has no answer for this group (run `stowage lock` where the sources are reachable)';
+            return { outcome: { kind: 'unreachable', reason }, fromLock: false };
+        }
+        this.calls++;
+        const outcome = await this.callSolver(request);
+        if (outcome.kind !== 'unreachable')
+            this.store.set(request, outcome);
+        return { outcome, fromLock: false };
+    }
+    async callSolver(request) {
+        if (request.ecosystem === 'conda')
+            return solveConda(request, this.network);
+        // pip and npm fetch by themselves: ask the source once first, within the run's limits.
+        const source = request.sources[0];
+        const first = request.specs[0];
+        const probe = request.ecosystem === 'pip'
+            ? `${source}/${normalizePipName(first.split(/[\s[<>=!~,]/)[0])}/`
+            : `${source}/${encodeURIComponent(first.slice(0, first.indexOf('@', 1) > 0 ? first.indexOf('@', 1) : undefined)).replace('%40', '@')}`;
+        const down = await this.network.probe(probe);
+        if (down)
+            return { kind: 'unreachable', reason: down };
+        return request.ecosystem === 'pip'
+            ? solvePip(request, this.deps.run, { python: this.settings.python })
+            : solveNpm(request, this.deps.run, this.settings.npm);
+    }
+    /**
+     * What a failed group teaches: a conflict between the requirements the solver names (checked by
+     * solving just them), or a step to isolate when one step holds them all. Returns the group's
+     * lock when nothing new can be learned (it cannot be split further).
+     */
+    async learn(group, failure, conflicts, isolated, frozen) {
+        const { ecosystem, request, outcome } = failure;
+        const solver = `the ${ecosystem} solver${this.settings.arches.length > 1 ? ` (${request.arch})` : ''}`;
+        if (frozen) {
+            const reason = `${solver} still finds conflicts after ${MAX_ROUNDS} rounds of splitting: ${resolve_summary(outcome.explanation, 3).join(' ')}`;
+            return unsolvable(this.settings, reason);
+        }
+        const mine = group.packages.filter((p) => p.ecosystem === ecosystem);
+        const all = [...new Set(mine.map((p) => p.spec))].sort();
+        let texts = [
+            ...new Set(mine.filter((p) => outcome.names.includes(p.name)).map((p) => p.spec)),
+        ].sort();
+        let explanation = outcome.explanation;
+        if (texts.length === 0)
+            texts = all;
+        else if (texts.length < all.length) {
+            // The named requirements alone must fail too, or the conflict needs more of the group.
+            const specs = ecosystem === 'conda' ? texts.map(matchSpecOf) : texts;
+            const core = await this.solve({ ...request, specs: [...new Set(specs)].sort() });
+            if (core.outcome.kind === 'unreachable')
+                return unverified(group, this.settings, core.outcome.reason);
+            if (core.outcome.kind === 'solved')
+                texts = all;
+            else
+                explanation = core.outcome.explanation;
+        }
+        const holders = group.steps.filter((s) => texts.every((t) => mine.some((p) => p.spec === t && p.steps.includes(s))));
+        const alone = holders[0];
+        if (alone !== undefined && !isolated.includes(alone) && group.steps.length > 1) {
+            isolated.push(alone);
+            return 'learned';
+        }
+        const known = conflicts.some((c) => c.ecosystem === ecosystem && c.requirements.join('\n') === texts.join('\n'));
+        if (alone === undefined && !known) {
+            // Pinned groups are not split, but the conflict still counts: STW404 then names the pin.
+            conflicts.push({ ecosystem, requirements: texts, explanation });
+            return 'learned';
+        }
+        const reason = `${solver} cannot install ${texts.join(', ')} together: ${resolve_summary(explanation, 3).join(' ')}`;
+        return unsolvable(this.settings, reason);
+    }
+    /** One notice per reason (a source down, a tool missing), naming the groups left unverified. */
+    notes(plan) {
+        const byReason = new Map();
+        for (const g of plan.groups) {
+            if (g.resolution?.status !== 'unverified')
+                continue;
+            const reason = g.resolution.reason ?? 'unknown';
+            byReason.set(reason, [...(byReason.get(reason) ?? []), g.name]);
+        }
+        return [...byReason].map(([reason, groups]) => `Not solved: ${reason}. Group${groups.length === 1 ? '' : 's'} ${groups.join(', ')} keep${groups.length === 1 ? 's' : ''} the name-level plan (unverified, installs not locked). Run again when the source answers, point Stowage at a mirror (--channel-url NAME=URL, --pip-index-url URL), or commit a lock file made where it answers (stowage lock).`);
+    }
+}
+function unsolvable(settings, reason) {
+    const resolution = { status: 'unsolvable', fromLock: false, solved: [], nameLevel: [] };
+    return { resolution: { ...resolution, arches: [...settings.arches], reason, packages: [] } };
+}
+function unverified(group, settings, reason) {
+    const present = [...new Set(group.packages.map((p) => p.ecosystem))].sort();
+    return {
+        resolution: {
+            status: 'unverified',
+            fromLock: false,
+            solved: [],
+            nameLevel: present.filter((e) => !SOLVED_ECOSYSTEMS.includes(e)),
+            arches: [...settings.arches],
+            reason,
+            packages: [],
+        },
+    };
+}
+/** `3.12` from the solved `python` package of one architecture. */
+function condaPython(packages, arch) {
+    const python = packages.find((p) => p.ecosystem === 'conda' && p.arch === arch && p.name === 'python');
+    return python ? python.version.split('.').slice(0, 2).join('.') : defaultRuntime('python');
+}
+/**
+ * The lines of an explanation that carry the reason, at most `max`: for conda's tree, each
+ * "X would require" joined with what it requires, and the clash; for pip and npm, their own
+ * "depends on" / "requested" / "not found" lines.
+ */
+function resolve_summary(explanation, max = 6) {
+    const lines = explanation
+        .split('\n')
+        .map((l) => l.replace(/^[\s│├└─]+/, '').trimEnd())
+        .filter((l) => l !== '');
+    const out = [];
+    lines.forEach((line, i) => {
+        if (/ would require$/.test(line) && lines[i + 1] !== undefined) {
+            out.push(`${line} ${lines[i + 1].replace(/, (?:which|for which) .*$/, '')}`);
+        }
+        else if (/conflicts with|no candidates|depends on|requested|cannot install|no matching|could not find|peer|not found/i.test(line)) {
+            out.push(line);
+        }
+    });
+    return (out.length > 0 ? out : lines)
+        .filter((l, i, all) => all.indexOf(l) === i)
+        .slice(0, max)
+        .map((l) => (l.length > 160 ? `${l.slice(0, 159)}…` : l));
+}
+const RUNTIME_PACKAGES = {
+    python: 'python',
+    'r-base': 'r',
+    openjdk: 'java',
+};
+/** Where a requirement of a step is written: its list item, or the runtime it came from. */
+function requirementPath(workflow, stepId, ecosystem, text) {
+    const step = workflow.steps.find((s) => s.id === stepId);
+    const i = step?.software[ecosystem].indexOf(text) ?? -1;
+    if (i >= 0)
+        return ['steps', stepId, 'software', ecosystem, i];
+    const runtime = RUNTIME_PACKAGES[text.split(/[=<>\s]/)[0]];
+    if (runtime && step?.software[runtime] !== undefined)
+        return ['steps', stepId, 'software', runtime];
+    return ['steps', stepId, 'software'];
+}
+function listSteps(ids) {
+    const quoted = ids.slice(0, 4).map((s) => `"${s}"`);
+    const more = ids.length > 4 ? ` and ${ids.length - 4} more` : '';
+    return `step${ids.length === 1 ? '' : 's'} ${quoted.join(', ')}${more}`;
+}
+/** STW430 at every step a solver conflict kept apart from others. */
+function splitFindings(workflow, plan, conflicts) {
+    const findings = [];
+    const groupOf = new Map(plan.groups.flatMap((g) => g.steps.map((s) => [s, g])));
+    for (const c of conflicts) {
+        const holders = c.requirements.map((text) => plan.groups.flatMap((g) => g.packages
+            .filter((p) => p.ecosystem === c.ecosystem && p.spec === text)
+            .flatMap((p) => p.steps)));
+        const involved = [...new Set(holders.flat())];
+        if (involved.some((s) => groupOf.get(s)?.pinned))
+            continue; // STW404 reports pins
+        const explanation = resolve_summary(c.explanation)
+            .map((l) => `    ${l}`)
+            .join('\n');
+        const held = (step) => c.requirements.filter((_, i) => holders[i].includes(step));
+        for (const step of involved) {
+            const own = held(step);
+            // The steps holding a requirement of the conflict this step does not hold.
+            const others = involved.filter((o) => o !== step && held(o).some((t) => !own.includes(t)));
+            if (others.length === 0)
+                continue;
+            const groups = [...new Set([step, ...others].map((s) => groupOf.get(s)?.name ?? '?'))];
+            const message = `Step "${step}" (${own.join(', ')}) cannot share an image with ${listSteps(others)}: the ${c.ecosystem} solver cannot install ` +
+                `${c.requirements.join(' with ')} — they conflict through their dependencies — so the plan keeps them in different groups (${groups.join(', ')}). ` +
+                `The solver says:\n${explanation}`;
+            findings.push(finding('STW430', workflow.source.locate(requirementPath(workflow, step, c.ecosystem, own[0])), message));
+        }
+    }
+    return findings;
+}
+/** STW431 at a step whose software does not solve on its own, and at a pin that does not solve. */
+function unsolvableFindings(workflow, plan, isolated) {
+    const findings = [];
+    for (const g of plan.groups) {
+        if (g.resolution?.status !== 'unsolvable')
+            continue;
+        const reason = g.resolution.reason ?? 'the solver says no';
+        const alone = g.steps.length === 1 ? g.steps[0] : undefined;
+        if (alone !== undefined && (isolated.includes(alone) || !g.pinned)) {
+            findings.push(finding('STW431', workflow.source.locate(['steps', alone, 'software']), `Step "${alone}": its software does not solve, even in an image of its own, so group "${g.name}" is not rendered: ${reason}. Change the versions it asks for.`));
+        }
+        else if (g.pinned) {
+            findings.push(finding('STW431', workflow.source.locate(['containers', 'groups', g.name]), `Pinned group "${g.name}" does not solve, so it is not rendered: ${reason}. Take a step out of the pin or align the versions.`));
+        }
+    }
+    return findings;
+}
+
+;// CONCATENATED MODULE: ./src/resolve/store.ts
+/**
+ * The lock file (`stowage.lock`, committed beside the spec): every solver call of the last
+ * resolve, keyed by exactly what was asked (ecosystem, architecture, requirements, sources, Python
+ * version), with what the solver answered — the packages it chose, or the conflict it explained.
+ * A rerun asks the same questions, finds the answers here and needs neither network nor solver;
+ * a changed group asks a new question and only that one is solved.
+ *
+ * The file is read as untrusted input: every URL, hash and name is checked before it can reach a
+ * lock file or a Dockerfile. It is written in a stable order, one package a line, so a change of
+ * the spec shows as a readable diff.
+ */
+
+
+const LOCKFILE_VERSION = 1;
+/** The key of a request: sha256 over its canonical JSON, 24 hex digits. */
+function requestKey(request) {
+    const canonical = JSON.stringify([
+        request.ecosystem,
+        request.arch,
+        [...request.specs].sort(),
+        request.sources,
+        request.python ?? null,
+        // Absent for CPU groups, so their keys are what they were before GPU groups had one.
+        ...(request.gpu ? ['gpu'] : []),
+    ]);
+    return (0,external_node_crypto_.createHash)('sha256').update(canonical).digest('hex').slice(0, 24);
+}
+class LockStore {
+    entries = new Map();
+    /** Keys asked for in this run: only they are written back. */
+    used = new Set();
+    /** The stored answer to `request`, if any (marks it used). */
+    get(request) {
+        const key = requestKey(request);
+        const hit = this.entries.get(key);
+        if (hit)
+            this.used.add(key);
+        return hit?.outcome;
+    }
+    set(request, outcome) {
+        const key = requestKey(request);
+        this.entries.set(key, { request, outcome });
+        this.used.add(key);
+    }
+    get size() {
+        return this.entries.size;
+    }
+    /** The file: the entries this run used, sorted by key. */
+    serialize() {
+        const keys = [...this.used].filter((k) => this.entries.has(k)).sort();
+        const out = [
+            '{',
+            `  "lockfileVersion": ${LOCKFILE_VERSION},`,
+            '  "comment": "Generated by Stowage: the solver results the plan was made from. Commit it; refresh with `stowage lock`.",',
+            '  "solves": {',
+        ];
+        keys.forEach((key, i) => {
+            const { request, outcome } = this.entries.get(key);
+            const head = {
+                ecosystem: request.ecosystem,
+                arch: request.arch,
+                specs: [...request.specs].sort(),
+                sources: request.sources,
+                ...(request.python !== undefined ? { python: request.python } : {}),
+                ...(request.gpu ? { gpu: true } : {}),
+            };
+            const fields = Object.entries(head).map(([k, v]) => `      ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+            if (outcome.kind === 'solved') {
+                fields.push('      "result": "solved"');
+                const lines = outcome.packages.map((p) => `        ${JSON.stringify(storedPackage(p))}`);
+                fields.push(`      "packages": [\n${lines.join(',\n')}\n      ]`);
+                if (outcome.npmLockfile !== undefined)
+                    fields.push(`      "npmLockfile": ${JSON.stringify(outcome.npmLockfile)}`);
+            }
+            else {
+                fields.push('      "result": "conflict"');
+                fields.push(`      "names": ${JSON.stringify(outcome.names)}`);
+                fields.push(`      "explanation": ${JSON.stringify(outcome.explanation)}`);
+            }
+            out.push(`    ${JSON.stringify(key)}: {\n${fields.join(',\n')}\n    }${i < keys.length - 1 ? ',' : ''}`);
+        });
+        out.push('  }', '}', '');
+        return out.join('\n');
+    }
+    /** Reads a lock file; anything malformed is an InputError that names the file and the entry. */
+    static parse(text, file) {
+        const store = new LockStore();
+        let doc;
+        try {
+            doc = JSON.parse(text);
+        }
+        catch (error) {
+            throw new InputError(`${file} is not valid JSON (${error.message}); fix it or delete it and run \`stowage lock\``);
+        }
+        const d = doc;
+        if (d.lockfileVersion !== LOCKFILE_VERSION || typeof d.solves !== 'object' || d.solves === null)
+            throw new InputError(`${file}: not a Stowage lock file of version ${LOCKFILE_VERSION}; delete it and run \`stowage lock\``);
+        for (const [key, raw] of Object.entries(d.solves)) {
+            const entry = readEntry(raw, `${file}: entry ${key}`);
+            store.entries.set(requestKey(entry.request), entry);
+        }
+        return store;
+    }
+}
+/** What a line of the file holds: the entry says the ecosystem and architecture. */
+function storedPackage(p) {
+    const out = { name: p.name, version: p.version };
+    if (p.build !== undefined)
+        out.build = p.build;
+    out.source = p.source;
+    out.url = p.url;
+    if (p.sha256)
+        out.sha256 = p.sha256;
+    if (p.md5)
+        out.md5 = p.md5;
+    if (p.integrity)
+        out.integrity = p.integrity;
+    return out;
+}
+const store_ECOSYSTEMS = ['conda', 'pip', 'npm'];
+const ARCHES = ['amd64', 'arm64'];
+const URL_LINE = /^https?:\/\/[^\s#"'\\]+$/;
+const CHECKS = {
+    name: /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[A-Za-z0-9_][A-Za-z0-9._~-]*$/,
+    version: /^[A-Za-z0-9][A-Za-z0-9._+!~-]*$/,
+    build: /^[A-Za-z0-9_.+-]*$/,
+    sha256: /^[0-9a-f]{64}$/,
+    md5: /^[0-9a-f]{32}$/,
+    integrity: /^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+(?: sha(?:1|256|384|512)-[A-Za-z0-9+/=]+)*$/,
+};
+function readEntry(raw, where) {
+    const bad = (what) => {
+        throw new InputError(`${where}: ${what}; fix it or delete the entry and run \`stowage lock\``);
+    };
+    if (typeof raw !== 'object' || raw === null)
+        return bad('not an object');
+    const e = raw;
+    const strings = (v, what) => Array.isArray(v) && v.every((x) => typeof x === 'string')
+        ? v
+        : bad(`${what} must be a list of strings`);
+    if (!store_ECOSYSTEMS.includes(e.ecosystem))
+        bad(`unknown ecosystem ${String(e.ecosystem)}`);
+    if (!ARCHES.includes(e.arch))
+        bad(`unknown arch ${String(e.arch)}`);
+    const request = {
+        ecosystem: e.ecosystem,
+        arch: e.arch,
+        specs: strings(e.specs, 'specs'),
+        sources: strings(e.sources, 'sources'),
+    };
+    if (e.python !== undefined) {
+        if (typeof e.python !== 'string' || !/^\d+(?:\.\d+){0,2}$/.test(e.python))
+            bad('python must be a version');
+        request.python = e.python;
+    }
+    if (e.gpu !== undefined) {
+        if (e.gpu !== true)
+            bad('gpu must be true when present');
+        request.gpu = true;
+    }
+    if (e.result === 'conflict') {
+        if (typeof e.explanation !== 'string')
+            bad('a conflict needs its explanation');
+        return {
+            request,
+            outcome: {
+                kind: 'conflict',
+                explanation: e.explanation,
+                names: strings(e.names, 'names'),
+            },
+        };
+    }
+    if (e.result !== 'solved' || !Array.isArray(e.packages))
+        return bad('result must be "solved" (with packages) or "conflict"');
+    const packages = e.packages.map((p, i) => readPackage(p, request, `${where}, package ${i + 1}`));
+    const outcome = { kind: 'solved', packages };
+    if (e.npmLockfile !== undefined) {
+        if (typeof e.npmLockfile !== 'string')
+            bad('npmLockfile must be a string');
+        try {
+            JSON.parse(e.npmLockfile);
+        }
+        catch {
+            bad('npmLockfile is not JSON');
+        }
+        outcome.npmLockfile = e.npmLockfile;
+    }
+    return { request, outcome };
+}
+function readPackage(raw, request, where) {
+    const bad = (what) => {
+        throw new InputError(`${where}: ${what}; fix it or delete the entry and run \`stowage lock\``);
+    };
+    if (typeof raw !== 'object' || raw === null)
+        return bad('not an object');
+    const p = raw;
+    for (const [field, pattern] of Object.entries(CHECKS)) {
+        const v = p[field];
+        if (v === undefined && field !== 'name' && field !== 'version')
+            continue;
+        if (typeof v !== 'string' || !pattern.test(v))
+            bad(`${field} ${JSON.stringify(v)} is not valid`);
+    }
+    for (const field of ['url', 'source']) {
+        if (typeof p[field] !== 'string' || !URL_LINE.test(p[field]))
+            bad(`${field} ${JSON.stringify(p[field])} is not a plain http(s) URL`);
+    }
+    if (request.ecosystem === 'pip' && p.sha256 === undefined)
+        bad('a pip package needs its sha256');
+    // The order the solvers write, so a plan from the lock file is byte for byte the solver's.
+    const out = {
+        ecosystem: request.ecosystem,
+        name: p.name,
+        version: p.version,
+        ...(p.build !== undefined ? { build: p.build } : {}),
+        source: p.source,
+        url: p.url,
+        ...(p.sha256 !== undefined ? { sha256: p.sha256 } : {}),
+        ...(p.md5 !== undefined ? { md5: p.md5 } : {}),
+        ...(p.integrity !== undefined ? { integrity: p.integrity } : {}),
+        arch: request.arch,
+    };
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/app/resolve.ts
+/**
+ * The resolve use case both adapters reach through `check`: where the lock file lives, which
+ * sources and architectures to solve for (options over the spec over the defaults), and the
+ * resolve stage itself. Reads the lock file; `writeLockFile` writes it back.
+ *
+ * The lock file sits beside the spec (`stowage.yml` → `stowage.lock`; a pipeline folder →
+ * `<folder>/stowage.lock`), not in the output folder: it is an input of the next plan, like
+ * `package-lock.json` beside `package.json`. Committed, it travels with the spec through pull
+ * requests (a changed group shows as a diff of its packages), and every checkout — a CI runner,
+ * an air-gapped cluster — finds it without the `--out-dir` it was made with. The out-dir holds
+ * what is generated from it and may be thrown away.
+ */
+
+
+
+
+
+
+
+/** `stowage.yml` → `stowage.lock`; another file or a folder → `stowage.lock` in its folder. */
+function lockFilePath(specPath, isFolder) {
+    if (isFolder)
+        return external_node_path_default().join(specPath, 'stowage.lock');
+    if (/\.ya?ml$/i.test(specPath))
+        return specPath.replace(/\.ya?ml$/i, '.lock');
+    return external_node_path_default().join(external_node_path_default().dirname(specPath), 'stowage.lock');
+}
+/** `linux/amd64`, `linux/arm64/v8` → the architectures to lock for. */
+function archesOf(platforms) {
+    if (!platforms || platforms.length === 0)
+        return [process.arch === 'arm64' ? 'arm64' : 'amd64'];
+    const arches = new Set();
+    for (const p of platforms) {
+        const arch = /^linux\/(amd64|arm64)(?:\/v\d+)?$/.exec(p.trim())?.[1];
+        if (!arch)
+            throw new InputError(`platform "${p}": packages are solved and locked for linux/amd64 and linux/arm64 only; plan by name for other platforms (resolve: off, --resolve off)`);
+        arches.add(arch);
+    }
+    return ['amd64', 'arm64'].filter((a) => arches.has(a));
+}
+async function resolveWorkflow(workflow, planOptions, lockPath, options) {
+    if (options.mode === 'off')
+        throw new Error('resolveWorkflow: mode off means a name-level plan');
+    const mode = options.mode;
+    const shown = external_node_path_default().basename(lockPath);
+    const before = (0,external_node_fs_namespaceObject.existsSync)(lockPath) ? (0,external_node_fs_namespaceObject.readFileSync)(lockPath, 'utf8') : undefined;
+    const store = before === undefined ? new LockStore() : LockStore.parse(before, shown);
+    const spec = workflow.containers;
+    const result = await resolvePlan(workflow, planOptions, {
+        mode,
+        channelUrls: {
+            ...parseChannelUrls(Object.entries(spec.channelUrls ?? {}).map(([n, u]) => `${n}=${u}`), 'containers.channel-urls'),
+            ...options.channelUrls,
+        },
+        pipIndexUrl: checkedSourceUrl(options.pipIndexUrl ?? spec.pipIndexUrl ?? DEFAULT_PIP_INDEX, 'pip index'),
+        npmRegistry: checkedSourceUrl(options.npmRegistry ?? spec.npmRegistry ?? DEFAULT_NPM_REGISTRY, 'npm registry'),
+        arches: archesOf(options.platforms),
+        python: options.python ?? 'python3',
+        npm: options.npm ?? 'npm',
+    }, store, { fetch: options.fetch, run: options.run, limits: options.limits });
+    const text = store.serialize();
+    const changed = store.size > 0 && text !== before && mode !== 'offline';
+    return {
+        plan: result.plan,
+        findings: result.findings,
+        outcome: {
+            notes: result.notes,
+            stats: result.stats,
+            ...(changed ? { lockFile: { path: lockPath, text } } : {}),
+        },
+    };
+}
+/** Writes the lock file when the resolve changed it; refuses a link between `root` and it. */
+function writeLockFile(outcome, root) {
+    if (!outcome?.lockFile)
+        return undefined;
+    const file = outcome.lockFile.path;
+    assertNoLinkOnTheWay(root, external_node_path_default().dirname(file));
+    if ((0,external_node_fs_namespaceObject.existsSync)(file) && (0,external_node_fs_namespaceObject.lstatSync)(file).isSymbolicLink())
+        throw new UnsafePathError(`${external_node_path_default().relative(root, file)} is a symbolic link; Stowage writes only real files of the repository`);
+    (0,external_node_fs_namespaceObject.writeFileSync)(outcome.lockFile.path, outcome.lockFile.text);
+    return outcome.lockFile.path;
+}
+
 ;// CONCATENATED MODULE: ./src/app/check.ts
 /**
  * The check use case both adapters start with: load (or import) a workflow, validate its software,
@@ -67516,8 +69147,9 @@ function writeGroup(dir, g, p) {
 
 
 
+
 const DEFAULT_CONFIG = '.stowage/config.yml';
-function check_check(specPath, options) {
+async function check_check(specPath, options) {
     const { resolved, isFolder, format } = resolveInput(specPath, options);
     const imported = importWorkflow(resolved, { format, root: options.root });
     const lintConfig = readLintConfig(options);
@@ -67539,7 +69171,9 @@ function check_check(specPath, options) {
     }
     if (options.baseImages)
         checkBaseImageKeys(options.baseImages, workflow);
-    const planned = options.plan ? planIfLoaded(workflow, imported, options) : undefined;
+    const planned = options.plan
+        ? await planIfLoaded(workflow, imported, options, lockFilePath(resolved, isFolder))
+        : undefined;
     // Software that fails its grammar is reported by lint too (STW410), not only by `plan`.
     const softwareFindings = planned ? planned.findings : analyzeWorkflow(workflow).findings;
     const lint = lintWorkflow(workflow, {
@@ -67558,6 +69192,7 @@ function check_check(specPath, options) {
         ],
         plan: planned?.plan,
         planSkipped: planned?.skipped,
+        ...(planned?.resolved ? { resolved: planned.resolved } : {}),
     };
 }
 /**
@@ -67580,16 +69215,20 @@ function resolveInput(specPath, options) {
     }
     return { resolved, isFolder, format: detected };
 }
-/** The plan, unless the import itself failed: a plan of half a file would mislead. */
-function planIfLoaded(workflow, imported, options) {
+/**
+ * The plan, unless the import itself failed: a plan of half a file would mislead. Resolved by
+ * the ecosystems' solvers when asked (the lock file beside the spec answers what it can).
+ */
+async function planIfLoaded(workflow, imported, options, lockPath) {
     if (imported.findings.some((f) => f.severity === 'error')) {
         return { skipped: `${workflow.file} has errors; fix them to get a plan.`, findings: [] };
     }
     const contextDir = external_node_path_default().resolve(options.root, workflow.file === '.' ? '.' : external_node_path_default().dirname(workflow.file));
-    return plan(workflow, {
-        baseImages: options.baseImages,
-        readFile: contextReader(contextDir),
-    });
+    const planOptions = { baseImages: options.baseImages, readFile: contextReader(contextDir) };
+    if (!options.resolve || options.resolve.mode === 'off')
+        return plan_plan(workflow, planOptions);
+    const { plan, findings, outcome } = await resolveWorkflow(workflow, planOptions, lockPath, options.resolve);
+    return { plan, findings, resolved: outcome };
 }
 /** The keys `base-images` takes: families, GPU classes, the Maven stage, and pinned groups. */
 const BASE_IMAGE_KEYS = schema_namespaceObject.definitions.containers.properties["base-images"].propertyNames["enum"];
@@ -68251,6 +69890,44 @@ const execTool = async (command, args, options = {}) => {
     }
 };
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/host/run.ts
+/**
+ * The real `RunFn` the resolve stage gets: `child_process.spawn` without a shell, output
+ * collected, and the child killed (SIGKILL) when it outlives its timeout.
+ */
+
+const runTool = (command, args, options) => new Promise((resolve, reject) => {
+    const child = (0,external_node_child_process_namespaceObject.spawn)(command, [...args], {
+        cwd: options.cwd,
+        env: options.env ? { ...process.env, ...options.env } : process.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out = [];
+    const err = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+    }, options.timeoutMs);
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => err.push(d));
+    child.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+    });
+    child.once('close', (code) => {
+        clearTimeout(timer);
+        resolve({
+            exitCode: code ?? -1,
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: Buffer.concat(err).toString('utf8'),
+            ...(timedOut ? { timedOut } : {}),
+        });
+    });
+});
+
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
 /**
  * GitHub annotations: which findings get one, and the exact workflow-command line for each.
@@ -68575,7 +70252,7 @@ function comparisonText(c) {
 
 
 
-function packagesOf(g) {
+function plan_packagesOf(g) {
     return g.packages.map((p) => p.spec).join(', ') || '-';
 }
 function hashOf(g) {
@@ -68588,6 +70265,15 @@ function plan_familyOf(g) {
 }
 function shorten(text, max) {
     return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+/** Whether a group's packages were solved: `solved`, `locked` (from the lock file), `unverified`, … */
+function resolutionOf(g) {
+    const r = g.resolution;
+    if (!r)
+        return '-';
+    if (r.status === 'solved')
+        return r.fromLock ? 'locked' : 'solved';
+    return r.status;
 }
 /** `python-gpu` → `python (GPU)`: a kind of image as people read it. */
 function kindName(kind) {
@@ -68603,7 +70289,14 @@ function lowerBoundSentence(plan) {
     return (`Lower bound: ${plan.lowerBound} image${s} (${parts.join(', ') || 'no steps to build'}): ` +
         'no plan can use fewer. Each family and GPU build needs an image of its own, from its own ' +
         'base (a Python, a JVM, an R, a conda image…); within one, the largest set of steps whose ' +
-        'requirements conflict pairwise needs that many.');
+        `requirements conflict pairwise needs that many (${conflictBasis(plan)}).`);
+}
+/** What counts as a conflict: names and versions, and the solvers' findings when resolved. */
+function conflictBasis(plan) {
+    if (!plan.solverConflicts)
+        return 'by name and version';
+    const n = plan.solverConflicts.length;
+    return `by name and version, or through dependencies: ${n} conflict${n === 1 ? '' : 's'} found by the solvers`;
 }
 /** For each split inside a kind of image, the requirements that forced it. */
 function plan_splitLines(plan) {
@@ -68623,27 +70316,46 @@ function summaryLines(plan) {
     const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
     const { perStep } = plan.baselines;
     const splits = plan_splitLines(plan);
+    const unverified = plan.groups.filter((g) => g.resolution?.status === 'unverified').length;
     return [
         `Plan: ${images} image${images === 1 ? '' : 's'}, ${formatBytes(total)} in total.`,
+        ...(unverified > 0
+            ? [
+                `${unverified} group${unverified === 1 ? ' was' : 's were'} not solved (a source could not be reached): ${unverified === 1 ? 'its' : 'their'} grouping is by name only and ${unverified === 1 ? 'its' : 'their'} installs are not locked.`,
+            ]
+            : []),
         lowerBoundSentence(plan),
         ...(splits.length > 0 ? ['Split inside a kind of image:', ...splits.map((l) => `  ${l}`)] : []),
         `One image per step: ${perStep.images} images, ${formatBytes(perStep.estimatedTotalSize)}.`,
         monolithSentence(plan),
     ];
 }
-/** A plain-text table: group, family, steps, packages, estimated size, content hash. */
+/**
+ * A plain-text table: group, family, steps, packages, estimated size, content hash, and for a
+ * resolved plan whether each group was solved.
+ */
 function planTable(plan) {
-    const header = ['GROUP', 'FAMILY', 'STEPS', 'PACKAGES', 'EST. SIZE', 'HASH'];
+    const resolved = plan.solverConflicts !== undefined;
+    const header = [
+        'GROUP',
+        'FAMILY',
+        'STEPS',
+        'PACKAGES',
+        'EST. SIZE',
+        'HASH',
+        ...(resolved ? ['SOLVED'] : []),
+    ];
     const rows = plan.groups.map((g) => [
         g.name,
         plan_familyOf(g),
         g.steps.join(', '),
-        shorten(packagesOf(g), 60),
+        shorten(plan_packagesOf(g), 60),
         formatBytes(g.estimatedSize),
         hashOf(g),
+        ...(resolved ? [resolutionOf(g)] : []),
     ]);
     for (const e of plan.external)
-        rows.push([e.step, 'external', e.step, e.image, '-', '-']);
+        rows.push([e.step, 'external', e.step, e.image, '-', '-', ...(resolved ? ['-'] : [])]);
     // Cells hold workflow text: shown escaped, so a name cannot drive the terminal.
     for (const row of rows)
         row.forEach((c, i) => (row[i] = escapeText(c)));
@@ -68666,20 +70378,21 @@ function listCell(items) {
 }
 /** The plan table and the baseline comparison, for a job summary or a PR comment. */
 function planMarkdown(plan) {
+    const resolved = plan.solverConflicts !== undefined;
     const out = [
         '### Stowage plan',
         '',
-        '| Group | Family | Steps | Packages | Est. size | Content hash |',
-        '| --- | --- | --- | --- | ---: | --- |',
+        `| Group | Family | Steps | Packages | Est. size | Content hash |${resolved ? ' Solved |' : ''}`,
+        `| --- | --- | --- | --- | ---: | --- |${resolved ? ' --- |' : ''}`,
     ];
     for (const g of plan.groups) {
-        out.push(`| ${cell(g.name)} | ${cell(plan_familyOf(g))} | ${listCell(g.steps)} | ${listCell(g.packages.map((p) => p.spec))} | ${units_formatBytes(g.estimatedSize)} | ${g.blocked ? '**blocked**' : `\`${hashOf(g)}\``} |`);
+        out.push(`| ${cell(g.name)} | ${cell(plan_familyOf(g))} | ${listCell(g.steps)} | ${listCell(g.packages.map((p) => p.spec))} | ${units_formatBytes(g.estimatedSize)} | ${g.blocked ? '**blocked**' : `\`${hashOf(g)}\``} |${resolved ? ` ${resolutionOf(g)} |` : ''}`);
     }
     for (const e of plan.external.slice(0, MAX_CELL_ITEMS)) {
-        out.push(`| ${cell(e.step)} | external | ${cell(e.step)} | ${cell(e.image)} | - | - |`);
+        out.push(`| ${cell(e.step)} | external | ${cell(e.step)} | ${cell(e.image)} | - | - |${resolved ? ' - |' : ''}`);
     }
     if (plan.external.length > MAX_CELL_ITEMS) {
-        out.push(`| …and ${plan.external.length - MAX_CELL_ITEMS} more steps with their own image | | | | | |`);
+        out.push(`| …and ${plan.external.length - MAX_CELL_ITEMS} more steps with their own image | | | | | |${resolved ? ' |' : ''}`);
     }
     const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
     const { perStep, monolith } = plan.baselines;
@@ -69480,11 +71193,17 @@ const actionLog = {
     },
 };
 
+;// CONCATENATED MODULE: ./src/resolve/types.ts
+/** How far to resolve. */
+const RESOLVE_MODES = ['auto', 'update', 'offline', 'off'];
+
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
 /**
  * The action's inputs as one typed object. Parsing is pure (it takes a getter) so every input is
  * tested as a table of `INPUT_*` values, in the way of docker/build-push-action's context.ts.
  */
+
+
 
 
 
@@ -69554,6 +71273,10 @@ function registryTimeout(value) {
     }
     return Math.round(seconds * 1000);
 }
+function sourceUrl(get, name) {
+    const value = get(name).trim();
+    return value ? checkedSourceUrl(value, `input "${name}"`) : undefined;
+}
 function readInputs(get) {
     const parallel = Number(get('parallel').trim() || '2');
     if (!Number.isInteger(parallel) || parallel < 1 || parallel > 32) {
@@ -69592,6 +71315,10 @@ function readInputs(get) {
         exportEngines: parseExportEngines(list(get('export'))),
         slurmRuntime: oneOf(get, 'slurm-runtime', SLURM_RUNTIMES, 'apptainer'),
         githubToken: get('github-token') || undefined,
+        resolve: oneOf(get, 'resolve', RESOLVE_MODES, 'auto'),
+        channelUrls: parseChannelUrls(get('channel-urls').split('\n'), 'input "channel-urls"'),
+        pipIndexUrl: sourceUrl(get, 'pip-index-url'),
+        npmRegistry: sourceUrl(get, 'npm-registry'),
     };
 }
 
@@ -69627,13 +71354,15 @@ function readInputs(get) {
 
 
 
+
+
 /** Where the plan's files go inside the workspace, for later steps (and the build) to use. */
 const PLAN_DIR = '.stowage';
 async function run() {
     try {
         const inputs = readInputs((name) => getInput(name));
         const root = process.env.GITHUB_WORKSPACE || process.cwd();
-        const result = await log.group(`Lint${inputs.mode !== 'lint' ? ' and plan' : ''} ${inputs.spec}`, async () => checkAndLog(inputs, root));
+        const result = await log.group(`Lint${inputs.mode !== 'lint' ? ' and plan' : ''} ${inputs.spec}`, () => checkAndLog(inputs, root));
         // Every place this run writes is checked before the first write: a committed link is refused.
         checkOutputs(root, PLAN_DIR, {
             plan: result.plan,
@@ -69650,6 +71379,9 @@ async function run() {
             log.warning(result.planSkipped ?? 'No plan was computed.');
         if (plan)
             publishPlan(plan, inputs, root);
+        const lockFile = writeLockFile(result.resolved, root);
+        if (lockFile)
+            info(`Wrote ${external_node_path_default().relative(root, lockFile)}: commit it, so later runs reuse its answers.`);
         await report(inputs, result, omitted);
         const build = inputs.mode === 'build' && plan ? await main_buildStep(plan, inputs, result, root) : undefined;
         if (plan && result.workflow && inputs.exportEngines.length > 0) {
@@ -69669,16 +71401,31 @@ async function run() {
             debug(error.stack);
     }
 }
-function checkAndLog(inputs, root) {
-    const checked = check_check(inputs.spec, {
+async function checkAndLog(inputs, root) {
+    const checked = await check_check(inputs.spec, {
         root,
         configPath: inputs.config,
         importFormat: inputs.importFormat,
         plan: inputs.mode !== 'lint',
         baseImages: inputs.baseImages,
+        resolve: {
+            mode: inputs.resolve,
+            channelUrls: inputs.channelUrls,
+            pipIndexUrl: inputs.pipIndexUrl,
+            npmRegistry: inputs.npmRegistry,
+            platforms: inputs.platforms,
+            python: process.env.STOWAGE_PYTHON,
+            fetch,
+            run: runTool,
+        },
     });
     for (const line of checked.configLog)
         log.info(line);
+    const stats = checked.resolved?.stats;
+    if (stats)
+        log.info(`Resolve: ${stats.solverCalls} solver call(s), ${stats.fromLock} answer(s) from the lock file, ${stats.rounds} round(s)`);
+    for (const note of checked.resolved?.notes ?? [])
+        log.notice(note);
     log.info(`${checked.findings.length} finding(s): ${describeCounts(checked.findings)}`);
     return checked;
 }

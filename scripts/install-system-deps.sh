@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the end-to-end and engine tests drive for real: a Docker engine with
 # BuildKit, buildah, skopeo, a registry (distribution v2), busybox for the test base image,
-# htpasswd; debootstrap for a Debian base image; and the engines and scheduler the images must
-# run under: cwltool, Toil, Snakemake, a one-node Slurm (slurm-wlm, munge), Podman, Charliecloud.
+# htpasswd; debootstrap for a real Debian base image; pip with setuptools and wheel (the resolve
+# tests build wheels for a local index and run pip's resolver); and the engines and scheduler the
+# images must run under: cwltool, Toil, Snakemake, a one-node Slurm (slurm-wlm, munge), Podman,
+# Charliecloud.
 # Skips what is already there; needs root (or sudo) only when something is missing.
 set -euo pipefail
 
 packages=(docker.io docker-registry buildah skopeo busybox-static apache2-utils debootstrap
+  python3-pip python3-setuptools python3-wheel
   cwltool toil snakemake slurm-wlm munge podman charliecloud)
 missing=()
 for p in "${packages[@]}"; do

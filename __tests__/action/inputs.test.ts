@@ -33,6 +33,25 @@ describe('readInputs', () => {
     ],
     [{ tags: 'type=raw,value=stable\ntype=sha' }, { tags: ['type=raw,value=stable', 'type=sha'] }],
     [{ parallel: '4' }, { parallel: 4 }],
+    [{}, { resolve: 'auto', channelUrls: {} }],
+    [{ resolve: 'offline' }, { resolve: 'offline' }],
+    [
+      {
+        'channel-urls':
+          'conda-forge=https://mirror.example/cf/\n# a comment\nbioconda = http://10.0.0.5/bioconda',
+      },
+      {
+        channelUrls: {
+          'conda-forge': 'https://mirror.example/cf',
+          bioconda: 'http://10.0.0.5/bioconda',
+        },
+      },
+    ],
+    [
+      { 'pip-index-url': 'https://pypi.example/simple/' },
+      { pipIndexUrl: 'https://pypi.example/simple' },
+    ],
+    [{ 'npm-registry': 'https://npm.example' }, { npmRegistry: 'https://npm.example' }],
   ])('%j', (values, expected) => {
     expect(readInputs(getter(values))).toMatchObject(expected);
   });
@@ -44,6 +63,13 @@ describe('readInputs', () => {
     [{ parallel: '0' }, /input "parallel"/],
     [{ 'base-images': '{bad json' }, /not valid JSON/],
     [{ 'base-images': 'python' }, /expected family=image/],
+    [
+      { resolve: 'maybe' },
+      /input "resolve" is "maybe"; expected one of: auto, update, offline, off/,
+    ],
+    [{ 'channel-urls': 'conda-forge' }, /input "channel-urls" takes NAME=URL/],
+    [{ 'channel-urls': 'conda-forge=ftp://x/cf' }, /must be an http:\/\/ or https:\/\/ URL/],
+    [{ 'pip-index-url': 'https://user:secret@pypi.example/simple' }, /credentials in the URL/],
   ])('%j is refused', (values, message) => {
     expect(() => readInputs(getter(values))).toThrow(message);
   });

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { main, type Io } from '../../src/cli/main.js';
+import { offline } from '../helpers/offline.js';
 import { parseCli } from '../../src/cli/args.js';
 import { repoRoot } from '../helpers/run-action.js';
 import { tempDir } from '../helpers/temp.js';
@@ -9,7 +10,13 @@ import { tempDir } from '../helpers/temp.js';
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: Io = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: repoRoot, env: {} };
+  const io: Io = {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    cwd: repoRoot,
+    env: {},
+    ...offline,
+  };
   const code = await main(args, io);
   return { code, out, err };
 }

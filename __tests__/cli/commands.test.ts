@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { main, type Io } from '../../src/cli/main.js';
+import { offline } from '../helpers/offline.js';
 import { contentHashTag } from '../../src/images/tags.js';
 import { FakeRegistry } from '../images/fake-registry.js';
 import { closedPort } from '../helpers/ports.js';
@@ -16,7 +17,7 @@ async function cli(
 ): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: Io = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd, env: {} };
+  const io: Io = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd, env: {}, ...offline };
   const code = await main(args, io);
   return { code, out, err };
 }

@@ -69,7 +69,9 @@ export function runAction(
     RUNNER_TEMP: dir,
     ...options.env,
   };
-  for (const [name, value] of Object.entries(inputs))
+  // Name-level plans unless a test asks: the action must not reach conda-forge or PyPI from CI.
+  const withDefaults = { resolve: 'off', ...inputs };
+  for (const [name, value] of Object.entries(withDefaults))
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   const result = spawnSync(process.execPath, [path.join(repoRoot, 'dist/index.js')], {
     env,

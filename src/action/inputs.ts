@@ -16,6 +16,8 @@ import {
   type CacheMode,
 } from '../images/builder.js';
 import { PUSH_MODES, type PushMode } from '../images/tags.js';
+import { checkedSourceUrl, parseChannelUrls } from '../resolve/sources.js';
+import { RESOLVE_MODES, type ResolveMode } from '../resolve/types.js';
 import { WORKFLOW_FORMATS, type WorkflowFormat } from '../workflow/model.js';
 
 export const MODES = ['lint', 'plan', 'build'] as const;
@@ -51,6 +53,11 @@ export interface Inputs {
   exportEngines: ExportEngine[];
   slurmRuntime: SlurmRuntime;
   githubToken?: string;
+  resolve: ResolveMode;
+  /** Channel name → URL, from `NAME=URL` lines. */
+  channelUrls: Record<string, string>;
+  pipIndexUrl?: string;
+  npmRegistry?: string;
 }
 
 type Getter = (name: string) => string;
@@ -117,6 +124,11 @@ export function registryTimeout(value: string): number {
   return Math.round(seconds * 1000);
 }
 
+function sourceUrl(get: Getter, name: string): string | undefined {
+  const value = get(name).trim();
+  return value ? checkedSourceUrl(value, `input "${name}"`) : undefined;
+}
+
 export function readInputs(get: Getter): Inputs {
   const parallel = Number(get('parallel').trim() || '2');
   if (!Number.isInteger(parallel) || parallel < 1 || parallel > 32) {
@@ -157,5 +169,9 @@ export function readInputs(get: Getter): Inputs {
     exportEngines: parseExportEngines(list(get('export'))),
     slurmRuntime: oneOf(get, 'slurm-runtime', SLURM_RUNTIMES, 'apptainer'),
     githubToken: get('github-token') || undefined,
+    resolve: oneOf(get, 'resolve', RESOLVE_MODES, 'auto'),
+    channelUrls: parseChannelUrls(get('channel-urls').split('\n'), 'input "channel-urls"'),
+    pipIndexUrl: sourceUrl(get, 'pip-index-url'),
+    npmRegistry: sourceUrl(get, 'npm-registry'),
   };
 }

@@ -10,12 +10,14 @@ import { buildImages, type BuildOutcome } from '../app/build.js';
 import { check, type CheckResult } from '../app/check.js';
 import { exportImages, findStepImages } from '../app/export.js';
 import { checkOutputs, writePlanFiles } from '../app/plan-files.js';
+import { writeLockFile } from '../app/resolve.js';
 import { stepImagesOutput } from '../app/step-images.js';
 import { InputError, writeFailure } from '../common/errors.js';
 import { assertWritable, isInside, writeFileAtomic } from '../common/paths.js';
 import { countBySeverity, failsAt, type Finding } from '../common/findings.js';
 import { RULES } from '../common/rules.js';
 import { execTool } from '../host/exec.js';
+import { runTool } from '../host/run.js';
 import { matrixOutput } from '../images/outputs.js';
 import { decidePush, parseTagRules } from '../images/tags.js';
 import type { Plan } from '../plan/types.js';
@@ -44,7 +46,7 @@ export async function run(): Promise<void> {
     const root = process.env.GITHUB_WORKSPACE || process.cwd();
     const result = await log.group(
       `Lint${inputs.mode !== 'lint' ? ' and plan' : ''} ${inputs.spec}`,
-      async () => checkAndLog(inputs, root),
+      () => checkAndLog(inputs, root),
     );
     // Every place this run writes is checked before the first write: a committed link is refused.
     checkOutputs(root, PLAN_DIR, {
@@ -63,6 +65,11 @@ export async function run(): Promise<void> {
     const plan = result.plan;
     if (inputs.mode !== 'lint' && !plan) log.warning(result.planSkipped ?? 'No plan was computed.');
     if (plan) publishPlan(plan, inputs, root);
+    const lockFile = writeLockFile(result.resolved, root);
+    if (lockFile)
+      core.info(
+        `Wrote ${path.relative(root, lockFile)}: commit it, so later runs reuse its answers.`,
+      );
     await report(inputs, result, omitted);
 
     const build =
@@ -88,15 +95,31 @@ export async function run(): Promise<void> {
   }
 }
 
-function checkAndLog(inputs: Inputs, root: string): CheckResult {
-  const checked = check(inputs.spec, {
+async function checkAndLog(inputs: Inputs, root: string): Promise<CheckResult> {
+  const checked = await check(inputs.spec, {
     root,
     configPath: inputs.config,
     importFormat: inputs.importFormat,
     plan: inputs.mode !== 'lint',
     baseImages: inputs.baseImages,
+    resolve: {
+      mode: inputs.resolve,
+      channelUrls: inputs.channelUrls,
+      pipIndexUrl: inputs.pipIndexUrl,
+      npmRegistry: inputs.npmRegistry,
+      platforms: inputs.platforms,
+      python: process.env.STOWAGE_PYTHON,
+      fetch,
+      run: runTool,
+    },
   });
   for (const line of checked.configLog) log.info(line);
+  const stats = checked.resolved?.stats;
+  if (stats)
+    log.info(
+      `Resolve: ${stats.solverCalls} solver call(s), ${stats.fromLock} answer(s) from the lock file, ${stats.rounds} round(s)`,
+    );
+  for (const note of checked.resolved?.notes ?? []) log.notice(note);
   log.info(`${checked.findings.length} finding(s): ${describeCounts(checked.findings)}`);
   return checked;
 }

@@ -24,6 +24,12 @@ import {
 import type { LintConfig, Workflow, WorkflowFormat } from '../workflow/model.js';
 import schema from '../workflow/schema.json' with { type: 'json' };
 import { contextReader } from './plan-files.js';
+import {
+  lockFilePath,
+  resolveWorkflow,
+  type ResolveOptions,
+  type ResolveOutcome,
+} from './resolve.js';
 
 export interface CheckOptions {
   /** Repository root: file names in findings are relative to it. */
@@ -35,6 +41,11 @@ export interface CheckOptions {
   plan?: boolean;
   /** Base images per family, over the spec's (from the action input or `--base-image`). */
   baseImages?: Record<string, string>;
+  /**
+   * Check the plan's groups with the ecosystems' solvers and lock them (see app/resolve.ts);
+   * without it, or with mode `off`, the plan is name-level.
+   */
+  resolve?: ResolveOptions;
 }
 
 export interface CheckResult {
@@ -50,6 +61,8 @@ export interface CheckResult {
   plan?: Plan;
   /** Why there is no plan although one was asked for. */
   planSkipped?: string;
+  /** What the resolve stage found (notes to show, the lock file to write). */
+  resolved?: ResolveOutcome;
   /** For imported pipelines: step → the image the pipeline declares today. */
   currentImages: Record<string, string>;
   origin?: ImportOrigin;
@@ -57,7 +70,7 @@ export interface CheckResult {
 
 const DEFAULT_CONFIG = '.stowage/config.yml';
 
-export function check(specPath: string, options: CheckOptions): CheckResult {
+export async function check(specPath: string, options: CheckOptions): Promise<CheckResult> {
   const { resolved, isFolder, format } = resolveInput(specPath, options);
   const imported = importWorkflow(resolved, { format, root: options.root });
   const lintConfig = readLintConfig(options);
@@ -76,7 +89,9 @@ export function check(specPath: string, options: CheckOptions): CheckResult {
     };
   }
   if (options.baseImages) checkBaseImageKeys(options.baseImages, workflow);
-  const planned = options.plan ? planIfLoaded(workflow, imported, options) : undefined;
+  const planned = options.plan
+    ? await planIfLoaded(workflow, imported, options, lockFilePath(resolved, isFolder))
+    : undefined;
   // Software that fails its grammar is reported by lint too (STW410), not only by `plan`.
   const softwareFindings = planned ? planned.findings : analyzeWorkflow(workflow).findings;
   const lint = lintWorkflow(workflow, {
@@ -95,6 +110,7 @@ export function check(specPath: string, options: CheckOptions): CheckResult {
     ],
     plan: planned?.plan,
     planSkipped: planned?.skipped,
+    ...(planned?.resolved ? { resolved: planned.resolved } : {}),
   };
 }
 
@@ -125,12 +141,16 @@ function resolveInput(
   return { resolved, isFolder, format: detected };
 }
 
-/** The plan, unless the import itself failed: a plan of half a file would mislead. */
-function planIfLoaded(
+/**
+ * The plan, unless the import itself failed: a plan of half a file would mislead. Resolved by
+ * the ecosystems' solvers when asked (the lock file beside the spec answers what it can).
+ */
+async function planIfLoaded(
   workflow: Workflow,
   imported: ImportResult,
   options: CheckOptions,
-): { plan?: Plan; skipped?: string; findings: Finding[] } {
+  lockPath: string,
+): Promise<{ plan?: Plan; skipped?: string; findings: Finding[]; resolved?: ResolveOutcome }> {
   if (imported.findings.some((f) => f.severity === 'error')) {
     return { skipped: `${workflow.file} has errors; fix them to get a plan.`, findings: [] };
   }
@@ -138,10 +158,16 @@ function planIfLoaded(
     options.root,
     workflow.file === '.' ? '.' : path.dirname(workflow.file),
   );
-  return planWorkflow(workflow, {
-    baseImages: options.baseImages,
-    readFile: contextReader(contextDir),
-  });
+  const planOptions = { baseImages: options.baseImages, readFile: contextReader(contextDir) };
+  if (!options.resolve || options.resolve.mode === 'off')
+    return planWorkflow(workflow, planOptions);
+  const { plan, findings, outcome } = await resolveWorkflow(
+    workflow,
+    planOptions,
+    lockPath,
+    options.resolve,
+  );
+  return { plan, findings, resolved: outcome };
 }
 
 /** The keys `base-images` takes: families, GPU classes, the Maven stage, and pinned groups. */

@@ -17,9 +17,10 @@ import {
   type BuilderKind,
   type BuildNetwork,
 } from '../images/builder.js';
+import { RESOLVE_MODES, type ResolveMode } from '../resolve/types.js';
 import { WORKFLOW_FORMATS, type WorkflowFormat } from '../workflow/model.js';
 
-export const COMMANDS = ['lint', 'plan', 'build', 'export', 'help'] as const;
+export const COMMANDS = ['lint', 'plan', 'lock', 'build', 'export', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 export const FORMATS = ['text', 'json', 'github', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -55,6 +56,14 @@ export interface CliOptions {
   /** `export slurm --runtime`: what the jobs start images with. */
   runtime: SlurmRuntime;
   importFormat: WorkflowFormat | 'auto';
+  /** How far to solve the plan's groups (`lock` always solves again: `update`). */
+  resolve: ResolveMode;
+  /** `NAME=URL` entries of `--channel-url`. */
+  channelUrls: string[];
+  pipIndexUrl?: string;
+  npmRegistry?: string;
+  /** `--platform`: what to lock (and build) for. */
+  platforms: string[];
 }
 
 export type ParseResult =
@@ -81,12 +90,37 @@ const OPTIONS: readonly OptionHelp[] = [
   {
     flag: '--out-dir <dir>',
     text: 'where plan.json, the Dockerfiles and the exports go (default: .stowage)',
-    commands: ['plan', 'build', 'export'],
+    commands: ['plan', 'lock', 'build', 'export'],
   },
   {
     flag: '--base-image <f=ref>',
     text: 'base image for a family, e.g. python=127.0.0.1:5000/python:3.12 (repeatable)',
+    commands: ['plan', 'lock', 'build', 'export'],
+  },
+  {
+    flag: '--resolve <mode>',
+    text: `${RESOLVE_MODES.join(' | ')}: solve each group with conda's, pip's and npm's solvers, answers from stowage.lock first (auto); solve all again (update); the lock file only (offline); names only (off) (default: auto)`,
     commands: ['plan', 'build', 'export'],
+  },
+  {
+    flag: '--channel-url <n=url>',
+    text: 'a conda channel by another URL, e.g. conda-forge=https://mirror.example/conda-forge (repeatable)',
+    commands: ['plan', 'lock', 'build', 'export'],
+  },
+  {
+    flag: '--pip-index-url <url>',
+    text: 'the index pip resolves against (default: containers.pip-index-url, else https://pypi.org/simple)',
+    commands: ['plan', 'lock', 'build', 'export'],
+  },
+  {
+    flag: '--npm-registry <url>',
+    text: 'the registry npm resolves against (default: containers.npm-registry, else https://registry.npmjs.org)',
+    commands: ['plan', 'lock', 'build', 'export'],
+  },
+  {
+    flag: '--platform <p>',
+    text: "linux/amd64 or linux/arm64: lock (and build) for it (repeatable; default: this machine's)",
+    commands: ['plan', 'lock', 'build', 'export'],
   },
   {
     flag: '--registry <ref>',
@@ -147,6 +181,7 @@ const OPTIONS: readonly OptionHelp[] = [
 const SUMMARIES: Record<Exclude<Command, 'help'>, string> = {
   lint: 'lint [path]             check a workflow spec or pipeline for planning smells (default path: stowage.yml)',
   plan: 'plan [path]             lint, then write the container plan and a Dockerfile per group',
+  lock: 'lock [path]             solve every group again and rewrite stowage.lock (then plan)',
   build: 'build [path]            plan, then build (and push) the image of every group',
   export: `export <engine> [path]  write the step → image map for ${EXPORT_ENGINES.join(' | ')} | all`,
 };
@@ -239,6 +274,11 @@ export function parseCli(
         group: { type: 'string', multiple: true },
         parallel: { type: 'string' },
         verbose: { type: 'boolean' },
+        resolve: { type: 'string' },
+        'channel-url': { type: 'string', multiple: true },
+        'pip-index-url': { type: 'string' },
+        'npm-registry': { type: 'string' },
+        platform: { type: 'string', multiple: true },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -292,7 +332,8 @@ export function parseCli(
   const builder = oneOf(values.builder, BUILDER_KINDS, 'auto', '--builder');
   const network = oneOf(values.network, BUILD_NETWORKS, 'default', '--network');
   const runtime = oneOf(values.runtime, SLURM_RUNTIMES, 'apptainer', '--runtime');
-  for (const v of [format, failOn, importFormat, builder, network, runtime])
+  const resolve = oneOf(values.resolve, RESOLVE_MODES, 'auto', '--resolve');
+  for (const v of [format, failOn, importFormat, builder, network, runtime, resolve])
     if (typeof v === 'object') return { kind: 'error', message: v.error };
   const parallel = Number(values.parallel ?? '2');
   if (!Number.isInteger(parallel) || parallel < 1)
@@ -336,6 +377,11 @@ export function parseCli(
       engines,
       runtime: runtime as SlurmRuntime,
       importFormat: importFormat as WorkflowFormat | 'auto',
+      resolve: command === 'lock' ? 'update' : (resolve as ResolveMode),
+      channelUrls: values['channel-url'] ?? [],
+      pipIndexUrl: values['pip-index-url'],
+      npmRegistry: values['npm-registry'],
+      platforms: values.platform ?? [],
     },
   };
 }

@@ -7,15 +7,19 @@ import { buildImages } from '../app/build.js';
 import { check, type CheckResult } from '../app/check.js';
 import { exportImages, findStepImages } from '../app/export.js';
 import { checkOutputs, writePlanFiles } from '../app/plan-files.js';
+import { writeLockFile } from '../app/resolve.js';
 import { InputError } from '../common/errors.js';
 import { failsAt } from '../common/findings.js';
 import { RULES } from '../common/rules.js';
 import { escapeText } from '../common/text.js';
 import { execTool } from '../host/exec.js';
+import { runTool } from '../host/run.js';
 import type { BuildLog } from '../images/build.js';
 import type { ExecFn } from '../images/builder.js';
 import { parseTagRules } from '../images/tags.js';
 import type { Plan } from '../plan/types.js';
+import { parseChannelUrls } from '../resolve/sources.js';
+import type { FetchFn, RunFn } from '../resolve/types.js';
 import { formatAnnotation } from '../report/annotations.js';
 import { buildTable } from '../report/build.js';
 import { compareImages, comparisonText } from '../report/comparison.js';
@@ -36,6 +40,9 @@ export interface Io {
   readStdin?: () => Promise<string>;
   /** Runs build tools; default: the real one. */
   exec?: ExecFn;
+  /** The network and the programs (pip, npm) the resolve stage uses; default: the real ones. */
+  fetch?: FetchFn;
+  run?: RunFn;
 }
 
 export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
@@ -55,13 +62,24 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   const options = parsed.options;
   try {
-    const result = check(options.path, {
+    const result = await check(options.path, {
       root: io.cwd,
       configPath: options.config,
       importFormat: options.importFormat,
       plan: options.command !== 'lint',
       baseImages: options.baseImages,
+      resolve: {
+        mode: options.resolve,
+        channelUrls: parseChannelUrls(options.channelUrls, '--channel-url'),
+        pipIndexUrl: options.pipIndexUrl,
+        npmRegistry: options.npmRegistry,
+        platforms: options.platforms,
+        python: io.env.STOWAGE_PYTHON,
+        fetch: io.fetch ?? fetch,
+        run: io.run ?? runTool,
+      },
     });
+    for (const note of result.resolved?.notes ?? []) io.stderr(`stowage: notice: ${note}\n`);
     const findingsFail = failsAt(result.findings, options.failOn);
     if (options.command !== 'lint') {
       // Every place this command writes is checked before the first write.
@@ -76,6 +94,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         io.stdout(findingsText(result, options, io));
         return findingsFail ? EXIT.findings : EXIT.clean;
       case 'plan':
+      case 'lock':
         return planCommand(result, options, io, findingsFail);
       case 'build':
         return await buildCommand(result, options, io, findingsFail);
@@ -126,9 +145,11 @@ function planCommand(
 ): number {
   const plan = result.plan;
   if (plan) writePlanFiles(plan, path.resolve(io.cwd, options.outDir), io.cwd);
+  const lockFile = writeLockFile(result.resolved, io.cwd);
   if (options.format === 'json') {
     const out = {
       ...findingsDocument(result.findings),
+      ...(result.resolved?.notes.length ? { notices: result.resolved.notes } : {}),
       plan: plan ?? null,
       ...(plan ? {} : { planSkipped: result.planSkipped ?? 'the workflow did not load' }),
     };
@@ -149,6 +170,8 @@ function planCommand(
     table(`\nCurrent containers against the plan:\n${comparisonText(comparison)}\n`);
   }
   const blocked = plan.groups.filter((g) => g.blocked).map((g) => g.name);
+  if (lockFile)
+    table(`Wrote ${path.relative(io.cwd, lockFile)}: commit it, so reruns reuse its answers.\n`);
   table(
     `Wrote ${path.join(options.outDir, 'plan.json')} and a folder per group under ${options.outDir}/` +
       (blocked.length > 0
@@ -177,6 +200,7 @@ function plannedForBuild(result: CheckResult, options: CliOptions, io: Io): Plan
     return undefined;
   }
   writePlanFiles(result.plan, path.resolve(io.cwd, options.outDir), io.cwd);
+  writeLockFile(result.resolved, io.cwd);
   return result.plan;
 }
 
@@ -213,6 +237,7 @@ async function buildCommand(
           options.username && password ? { username: options.username, password } : undefined,
         builder: options.builder,
         network: options.network,
+        platforms: options.platforms,
         dockerBinary: io.env.STOWAGE_DOCKER,
         parallel: options.parallel,
         groups: options.groups,

@@ -11,7 +11,7 @@
 import type { Finding, Location, Severity } from './findings.js';
 
 /** Which layer reports a rule: lint rules run in `lintWorkflow`; the others arrive as `extra`. */
-export type RuleOwner = 'lint' | 'loader' | 'plan' | 'importer';
+export type RuleOwner = 'lint' | 'loader' | 'plan' | 'importer' | 'resolve';
 
 interface RuleEntry {
   name: string;
@@ -213,6 +213,21 @@ const CATALOGUE = {
     description:
       'The imported format cannot express something Stowage checks; the affected rules are off.',
     help: 'Engines such as Nextflow pass channels, not file paths, and record no durations or economics. Rules that cannot apply are turned off for the import and said so once. Add a stowage.yml beside the pipeline for the full checks.',
+  },
+  STW430: {
+    name: 'solver-split',
+    severity: 'notice',
+    owner: 'resolve',
+    description:
+      'Steps whose packages conflict through their dependencies were put into different images.',
+    help: "The packages a step names can be compatible by name and still not install together: samtools 1.17 and bcftools 1.20 need different htslib; manta needs Python 2.7, multiqc Python 3. The ecosystem's own solver (conda's, pip's, npm's) said so, and the plan keeps the steps apart. Align the versions to share one image, or accept the extra image.",
+  },
+  STW431: {
+    name: 'unsolvable',
+    severity: 'error',
+    owner: 'resolve',
+    description: "A step's (or a pinned group's) packages do not solve at all.",
+    help: 'The solver found no set of packages that satisfies the requirements, even with the step alone in its image: a version that does not exist, or requirements of the step that exclude each other. The group is not rendered; change the versions the message names.',
   },
   STW501: {
     name: 'missing-resources',

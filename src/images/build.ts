@@ -438,6 +438,7 @@ class PlanBuild {
       }),
       push: this.options.push,
       platforms: this.options.platforms ?? [],
+      ...(this.options.network ? { network: this.options.network } : {}),
       cache: this.cache,
       cacheFrom: await this.cacheFrom(repo),
       network: this.options.network,

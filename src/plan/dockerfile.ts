@@ -9,7 +9,8 @@
  */
 import { shellQuote } from '../common/shell.js';
 import type { Step } from '../workflow/model.js';
-import type { Family, PlannedGroup, PlannedPackage } from './types.js';
+import { LOCK_DIR, lockFiles } from './locks.js';
+import type { Arch, Family, GroupLock, PlannedGroup, PlannedPackage } from './types.js';
 
 export const ENTRYPOINT_SCRIPT = 'stowage-entrypoint.sh';
 /** Where `files:` are copied, the working directory of every step. */
@@ -27,6 +28,8 @@ export interface RenderInput {
   /** Image for the Maven stage that resolves `maven:` artifacts. */
   mavenImage: string;
   workflowName: string;
+  /** The resolve stage's locks: a solved group installs its conda, pip and npm packages from them. */
+  lock?: GroupLock;
 }
 
 /** A Dockerfile double-quoted string (LABEL values): no newlines, no variable expansion. */
@@ -334,7 +337,7 @@ export function renderGroup(input: RenderInput): Record<string, string> {
     ...mavenStage(input, generated),
     ...builderStage(input, aptLayers, generated),
     ...runtimeBase(input, aptLayers),
-    ...packageLayers(input.group),
+    ...packageLayers(input.group, locked(input, generated)),
     ...finalLayers(input, generated),
   ];
   generated['Dockerfile'] = df.join('\n');
@@ -399,8 +402,9 @@ function runtimeBase(input: RenderInput, aptLayers: readonly string[][]): string
   const { family, packages } = input.group;
   const df = [line(`FROM ${input.group.baseImage}`), 'USER root'];
   if (family === 'conda') df.push('ENV MAMBA_ROOT_PREFIX=/opt/conda PATH=/opt/conda/bin:$PATH');
-  if (packages.some((p) => p.ecosystem === 'pip') && family !== 'python' && family !== 'conda') {
-    // Debian's python3 is "externally managed"; the image is ours, so pip may install system-wide.
+  if (packages.some((p) => p.ecosystem === 'pip') && family !== 'conda') {
+    // Debian's python3 is "externally managed" (also under a python group whose base is plain
+    // Debian); the image is ours, so pip may install system-wide. python:* images ignore it.
     df.push('ENV PIP_BREAK_SYSTEM_PACKAGES=1');
   }
   for (const layer of aptLayers) df.push(aptLayer(layer));
@@ -409,35 +413,94 @@ function runtimeBase(input: RenderInput, aptLayers: readonly string[][]): string
   return df;
 }
 
-/** conda, pip, R, npm and Maven packages, each ecosystem's shared packages first. */
-function packageLayers(group: RenderInput['group']): string[] {
+/** The group's lock files, added to `generated`; what the install layers need to know of them. */
+interface Locked {
+  files: ReadonlySet<string>;
+  arches: readonly Arch[];
+}
+
+function locked(input: RenderInput, generated: Record<string, string>): Locked {
+  const files = lockFiles(input.group.name, input.lock);
+  Object.assign(generated, files);
+  return { files: new Set(Object.keys(files)), arches: input.lock?.resolution.arches ?? [] };
+}
+
+/**
+ * The lock of an ecosystem, copied into the image and named for the install command: the file
+ * itself for one architecture, `<eco>-$TARGETARCH.lock` (all of them copied) for several.
+ */
+function lockSteps(ecosystem: 'conda' | 'pip', lock: Locked): { copy: string[]; path: string } {
+  const names = lock.arches.map((a) => `${ecosystem}-${a}.lock`).filter((n) => lock.files.has(n));
+  const copyLine = line(`COPY ${JSON.stringify([...names, `${LOCK_DIR}/`])}`);
+  if (names.length === 1) return { copy: [copyLine], path: `${LOCK_DIR}/${names[0]}` };
+  return { copy: ['ARG TARGETARCH', copyLine], path: `${LOCK_DIR}/${ecosystem}-$TARGETARCH.lock` };
+}
+
+/**
+ * conda, pip, R, npm and Maven packages. A solved ecosystem installs from its lock in one step,
+ * without solving again; the others install by name, each ecosystem's shared packages first.
+ */
+function packageLayers(group: RenderInput['group'], lock: Locked): string[] {
   const { family, packages } = group;
   const df: string[] = [];
-  const condaLayers = layersOf(packages, 'conda');
-  if (condaLayers.length > 0 && packages.some((p) => p.ecosystem === 'pip')) {
-    if (!packages.some((p) => p.ecosystem === 'conda' && p.name === 'pip'))
-      condaLayers.push(['pip']);
-  }
-  for (const layer of condaLayers) {
+  const has = (prefix: string) => [...lock.files].some((f) => f.startsWith(prefix));
+  if (has('conda-')) {
+    const { copy: copyLines, path } = lockSteps('conda', lock);
     df.push(
-      line(
-        `RUN micromamba install -y -n base -c conda-forge -c bioconda ${layer.map(shellQuote).join(' ')} && micromamba clean --all --yes`,
-      ),
+      ...copyLines,
+      line(`RUN micromamba install -y -n base --file ${path} && micromamba clean --all --yes`),
     );
-  }
-  for (const layer of layersOf(packages, 'pip')) {
-    const python = family === 'conda' ? '/opt/conda/bin/python' : 'python3';
-    df.push(line(`RUN ${python} -m pip install --no-cache-dir ${layer.map(shellQuote).join(' ')}`));
+  } else df.push(...condaLayers(packages));
+  const python = family === 'conda' ? '/opt/conda/bin/python' : 'python3';
+  if (has('pip-')) {
+    const { copy: copyLines, path } = lockSteps('pip', lock);
+    df.push(
+      ...copyLines,
+      line(`RUN ${python} -m pip install --no-cache-dir --no-deps --require-hashes -r ${path}`),
+    );
+  } else {
+    for (const layer of layersOf(packages, 'pip')) {
+      df.push(
+        line(`RUN ${python} -m pip install --no-cache-dir ${layer.map(shellQuote).join(' ')}`),
+      );
+    }
   }
   df.push(...rInstallLayers(family, packages));
-  for (const layer of layersOf(packages, 'npm')) {
+  if (lock.files.has('package-lock.json')) {
     df.push(
-      line(`RUN npm install -g ${layer.map(shellQuote).join(' ')} && npm cache clean --force`),
+      copy('package.json', `${NPM_DIR}/package.json`),
+      copy('package-lock.json', `${NPM_DIR}/package-lock.json`),
+      line(
+        `RUN cd ${NPM_DIR} && npm ci --omit=dev --no-audit --no-fund && npm cache clean --force`,
+      ),
+      `ENV PATH=${NPM_DIR}/node_modules/.bin:$PATH NODE_PATH=${NPM_DIR}/node_modules`,
     );
+  } else {
+    for (const layer of layersOf(packages, 'npm')) {
+      df.push(
+        line(`RUN npm install -g ${layer.map(shellQuote).join(' ')} && npm cache clean --force`),
+      );
+    }
   }
   if (packages.some((p) => p.ecosystem === 'maven'))
     df.push(copy(`${APP_DIR}/lib`, `${APP_DIR}/lib`, 'maven'), `ENV CLASSPATH=${APP_DIR}/lib/*`);
   return df;
+}
+
+/** Where a locked group's npm packages are installed (`npm ci` needs a project folder). */
+const NPM_DIR = '/opt/stowage-node';
+
+/** conda by name (an unresolved group): shared packages first, pip added when pip packages follow. */
+function condaLayers(packages: readonly PlannedPackage[]): string[] {
+  const layers = layersOf(packages, 'conda');
+  if (layers.length > 0 && packages.some((p) => p.ecosystem === 'pip')) {
+    if (!packages.some((p) => p.ecosystem === 'conda' && p.name === 'pip')) layers.push(['pip']);
+  }
+  return layers.map((layer) =>
+    line(
+      `RUN micromamba install -y -n base -c conda-forge -c bioconda ${layer.map(shellQuote).join(' ')} && micromamba clean --all --yes`,
+    ),
+  );
 }
 
 /** The steps' files, the entrypoint, the labels, the working folder and the non-root user. */

@@ -12,6 +12,7 @@ import type { AnalyzedStep } from './analyze.js';
 import { RUNTIME_KINDS } from './analyze.js';
 import { conflicts, type Requirement, type RuntimeKind } from '../software/requirements.js';
 import { BUILD_STEP_BYTES, packageBytes } from './sizes.js';
+import type { SolverConflict } from './types.js';
 import { moreSpecificRuntime, runtimesCompatible } from '../software/version-order.js';
 
 /** CRAN and Bioconductor share one R library; everything else is per ecosystem. */
@@ -24,6 +25,59 @@ export function sizeKey(req: Requirement): string {
   return `${req.ecosystem}:${req.name}`;
 }
 
+/** A requirement as a solver conflict names it: ecosystem and text as written. */
+export function requirementKey(req: Pick<Requirement, 'ecosystem' | 'text'>): string {
+  return `${req.ecosystem}\0${req.text}`;
+}
+
+/**
+ * The solvers' conflicts, indexed by requirement: a group that would hold every requirement of
+ * one conflict does not fit. Empty for a name-level plan.
+ */
+export class SolverConflicts {
+  private readonly byRequirement = new Map<string, number[]>();
+  readonly sets: { keys: string[]; conflict: SolverConflict }[];
+
+  constructor(conflicts: readonly SolverConflict[] = []) {
+    this.sets = conflicts.map((conflict) => ({
+      conflict,
+      keys: [...new Set(conflict.requirements)].map((text) =>
+        requirementKey({ ecosystem: conflict.ecosystem, text }),
+      ),
+    }));
+    this.sets.forEach(({ keys }, i) => {
+      for (const k of keys) {
+        const list = this.byRequirement.get(k) ?? [];
+        list.push(i);
+        this.byRequirement.set(k, list);
+      }
+    });
+  }
+
+  get size(): number {
+    return this.sets.length;
+  }
+
+  /** The first conflict that `held` plus `step` would complete, if any. */
+  completedBy(step: AnalyzedStep, held: ReadonlyMap<string, number>): SolverConflict | undefined {
+    for (const req of step.requirements) {
+      for (const i of this.byRequirement.get(requirementKey(req)) ?? []) {
+        const { keys, conflict } = this.sets[i]!;
+        if (
+          keys.every((k) => held.has(k) || step.requirements.some((r) => requirementKey(r) === k))
+        )
+          return conflict;
+      }
+    }
+    return undefined;
+  }
+
+  /** Conflicts between exactly two requirements: pairwise edges for DSatur and the lower bound. */
+  pairs(): [string, string][] {
+    return this.sets.filter((s) => s.keys.length === 2).map((s) => [s.keys[0]!, s.keys[1]!]);
+  }
+}
+
 /** Shared, memoised facts for one planning run. */
 export class PlanContext {
   private readonly memo = new Map<string, boolean>();
@@ -31,6 +85,10 @@ export class PlanContext {
   constructor(
     readonly budget: number,
     readonly overrides: Readonly<Record<string, number>>,
+    /** Conflicts the solvers found (resolve stage); none for a name-level plan. */
+    readonly solverConflicts: SolverConflicts = new SolverConflicts(),
+    /** Steps whose own software does not solve: each gets an image of its own. */
+    readonly isolated: ReadonlySet<string> = new Set(),
   ) {}
 
   conflict(a: Requirement, b: Requirement): boolean {
@@ -59,6 +117,8 @@ export class GroupState {
   readonly requirements = new Map<string, Requirement[]>();
   /** sizeKey → bytes. */
   readonly packages = new Map<string, number>();
+  /** requirementKey → how many members ask for it (for the solvers' conflicts). */
+  readonly held = new Map<string, number>();
   builds = 0;
   size: number;
 
@@ -78,6 +138,8 @@ export class GroupState {
       this.runtimes[kind] = mine === undefined ? v : moreSpecificRuntime(mine, v);
     }
     for (const req of step.requirements) {
+      const rk = requirementKey(req);
+      this.held.set(rk, (this.held.get(rk) ?? 0) + 1);
       if (req.versioned) {
         const key = conflictKey(req);
         const list = this.requirements.get(key) ?? [];
@@ -106,6 +168,10 @@ export class GroupState {
 
   /** The first requirement pair or runtime that keeps `step` out, or undefined when compatible. */
   conflictWith(step: AnalyzedStep, ctx: PlanContext): string | undefined {
+    if (ctx.isolated.size > 0 && this.members.length > 0) {
+      const alone = [step, ...this.members].find((m) => ctx.isolated.has(m.step.id));
+      if (alone) return `the software of step "${alone.step.id}" does not solve on its own`;
+    }
     for (const kind of RUNTIME_KINDS) {
       const v = step.runtimes[kind];
       const mine = this.runtimes[kind];
@@ -118,6 +184,10 @@ export class GroupState {
       for (const other of this.requirements.get(conflictKey(req)) ?? []) {
         if (ctx.conflict(req, other)) return `${other.text} vs ${req.text}`;
       }
+    }
+    if (ctx.solverConflicts.size > 0) {
+      const hit = ctx.solverConflicts.completedBy(step, this.held);
+      if (hit) return `${hit.requirements.join(' vs ')} (the ${hit.ecosystem} solver)`;
     }
     return undefined;
   }
@@ -209,6 +279,7 @@ export function conflictGraph(
       }
     }
   }
+  edges += solverPairs(steps, ctx, pairs, degree);
   if (edges > MAX_EDGES) return { degree };
   const adjacency = steps.map(() => new Set<number>());
   for (const [xs, ys] of pairs) {
@@ -221,6 +292,41 @@ export function conflictGraph(
     }
   }
   return { adjacency, degree: adjacency.map((s) => s.size) };
+}
+
+/**
+ * Adds the solvers' two-requirement conflicts to `pairs` (steps holding one side against steps
+ * holding the other; a step holding both does not solve alone and is isolated elsewhere).
+ * Returns the number of edges added.
+ */
+function solverPairs(
+  steps: readonly AnalyzedStep[],
+  ctx: PlanContext,
+  pairs: [number[], number[]][],
+  degree: number[],
+): number {
+  if (ctx.solverConflicts.size === 0) return 0;
+  const holders = new Map<string, number[]>();
+  steps.forEach((s, i) => {
+    for (const req of s.requirements) {
+      const list = holders.get(requirementKey(req)) ?? [];
+      if (list[list.length - 1] !== i) list.push(i);
+      holders.set(requirementKey(req), list);
+    }
+  });
+  let edges = 0;
+  for (const [a, b] of ctx.solverConflicts.pairs()) {
+    const xs = holders.get(a) ?? [];
+    const ys = holders.get(b) ?? [];
+    const only = (list: number[], other: number[]) => list.filter((i) => !other.includes(i));
+    const [x, y] = [only(xs, ys), only(ys, xs)];
+    if (x.length === 0 || y.length === 0) continue;
+    pairs.push([x, y]);
+    edges += x.length * y.length;
+    for (const i of x) degree[i]! += y.length;
+    for (const j of y) degree[j]! += x.length;
+  }
+  return edges;
 }
 
 /** A binary max-heap on a total order, for DSatur's "most saturated next". */

@@ -16,6 +16,7 @@ import {
   conflictKey,
   GroupState,
   PlanContext,
+  SolverConflicts,
   soloBytes,
 } from './grouping.js';
 import { isGroupName, isImageReference } from '../software/image-ref.js';
@@ -26,7 +27,15 @@ import { rule as overBudget } from './rules/over-budget.js';
 import { rule as overSplit } from './rules/over-split.js';
 import type { DraftGroup, PlanRuleInput } from './rules/rule.js';
 import { baseImageBytes } from './sizes.js';
-import type { Baseline, Family, Plan, PlannedGroup, PlannedPackage } from './types.js';
+import type {
+  Baseline,
+  Family,
+  GroupLock,
+  Plan,
+  PlannedGroup,
+  PlannedPackage,
+  SolverConflict,
+} from './types.js';
 import { runtimesCompatible } from '../software/version-order.js';
 
 export interface PlanOptions {
@@ -40,6 +49,18 @@ export interface PlanOptions {
    * folder). Its bytes go into the content hash. Without it, only the paths are hashed.
    */
   readFile?: (path: string) => Uint8Array | string;
+  /**
+   * Conflicts the solvers found (from the resolve stage): groups are formed so that none holds
+   * every requirement of one of them.
+   */
+  solverConflicts?: readonly SolverConflict[];
+  /** Steps whose own software does not solve: each is placed in a group of its own. */
+  isolated?: readonly string[];
+  /**
+   * The resolve stage's outcome per group name: the resolution goes into the plan, and the
+   * Dockerfile installs from the locks it carries.
+   */
+  locks?: Readonly<Record<string, GroupLock>>;
 }
 
 export interface PlanResult {
@@ -53,6 +74,11 @@ export const PLAN_RULES = [forcedConflict, overBudget, overSplit] as const;
 const DEFAULT_BASES: Record<string, string> = table.defaultBaseImages;
 const DEFAULT_RUNTIMES: Record<string, string> = table.defaultRuntimes;
 
+/** The runtime version a group gets when its steps name none (`python` → `3.12`). */
+export function defaultRuntime(kind: 'python' | 'r' | 'java'): string {
+  return DEFAULT_RUNTIMES[kind]!;
+}
+
 function byText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -63,6 +89,8 @@ export function plan(workflow: Workflow, options: PlanOptions = {}): PlanResult 
   const ctx = new PlanContext(
     workflow.containers.sizeBudget ?? Infinity,
     workflow.containers.packageSizes ?? {},
+    new SolverConflicts(options.solverConflicts),
+    new Set(options.isolated),
   );
   const drafts = [...pinnedDrafts(workflow, analysis.steps, ctx)];
   drafts.push(...colouredDrafts(analysis.steps, ctx, new Set(drafts.map((d) => d.name))));
@@ -96,6 +124,7 @@ export function plan(workflow: Workflow, options: PlanOptions = {}): PlanResult 
     external: [...analysis.external].sort((a, b) => byText(a.step, b.step)),
     lowerBound: byKind.reduce((n, k) => n + k.bound, 0),
     lowerBoundByKind: byKind,
+    ...(options.solverConflicts ? { solverConflicts: [...options.solverConflicts] } : {}),
     baselines: baselines(analysis.steps, ctx),
   };
   return { plan: result, findings: findings.sort(compareFindings) };
@@ -415,6 +444,10 @@ function renderDraft(d: DraftGroup, rc: RenderContext): PlannedGroup {
       }
     }
   }
+  const lock = rc.options.locks?.[d.name];
+  if (lock) group.resolution = lock.resolution;
+  if (lock?.resolution.status === 'unsolvable')
+    blocked.push(lock.resolution.reason ?? 'it does not solve');
   if (blocked.length > 0) return { ...group, blocked };
   group.generated = renderGroup({
     group,
@@ -423,6 +456,7 @@ function renderDraft(d: DraftGroup, rc: RenderContext): PlannedGroup {
     files: contextFiles,
     mavenImage: rc.mavenImage,
     workflowName: rc.workflow.name,
+    ...(lock ? { lock } : {}),
   });
   group.contentHash = contentHash(group, fileBytes, rc.options.readFile !== undefined);
   return group;
@@ -464,7 +498,8 @@ function baselines(steps: readonly AnalyzedStep[], ctx: PlanContext): Plan['base
       (n, s) => n + soloBytes(s, baseImageBytes(s.classKey), ctx),
       0,
     ),
-    conflicts: 0,
+    // A step whose own software does not solve is a conflict even in an image of its own.
+    conflicts: ctx.isolated.size,
   };
   const largestBase = Math.max(0, ...steps.map((s) => baseImageBytes(s.classKey)));
   const all = new GroupState('monolith', largestBase);
@@ -472,7 +507,8 @@ function baselines(steps: readonly AnalyzedStep[], ctx: PlanContext): Plan['base
   const monolith: Baseline = {
     images: steps.length > 0 ? 1 : 0,
     estimatedTotalSize: steps.length > 0 ? all.size : 0,
-    conflicts: monolithConflicts(steps, ctx),
+    // Name-level pairs and runtimes, and every conflict the solvers found through dependencies.
+    conflicts: monolithConflicts(steps, ctx) + ctx.solverConflicts.size,
     kinds: [...byClass(steps).keys()],
   };
   return { perStep, monolith };

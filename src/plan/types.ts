@@ -53,6 +53,84 @@ export interface PlannedGroup {
    * budget. Absent for pinned groups (the user chose them).
    */
   apart?: { from: string; reason: string }[];
+  /**
+   * What the resolve stage found (absent when the plan was not resolved): whether the group's
+   * packages were solved by their ecosystem's own solver, and the exact packages its lock pins.
+   */
+  resolution?: GroupResolution;
+}
+
+/** Ecosystems with a real solver in the resolve stage; the others stay name-level. */
+export const SOLVED_ECOSYSTEMS = ['conda', 'pip', 'npm'] as const;
+export type SolvedEcosystem = (typeof SOLVED_ECOSYSTEMS)[number];
+
+/** CPU architectures a lock is made for, named as Docker's `TARGETARCH`. */
+export type Arch = 'amd64' | 'arm64';
+
+/** One package a lock pins: what the solver chose, where from, and how to check the download. */
+export interface ResolvedPackage {
+  ecosystem: SolvedEcosystem;
+  name: string;
+  version: string;
+  /** conda: the build string. */
+  build?: string;
+  /** The conda channel, pip index or npm registry URL it came from. */
+  source: string;
+  url: string;
+  sha256?: string;
+  md5?: string;
+  /** npm: the `integrity` (SRI) string. */
+  integrity?: string;
+  arch: Arch;
+}
+
+/**
+ * - `solved`: every ecosystem of the group that has a solver was solved (now or before: see
+ *   `fromLock`) and the Dockerfile installs from the locks;
+ * - `unverified`: a channel or index could not be reached (or a solver is missing) and no lock
+ *   was recorded: the group is the name-level plan's, its installs unpinned;
+ * - `unsolvable`: the solver says no even for a group that cannot be split further (see the
+ *   findings); the group is blocked;
+ * - `name-level`: the group has only ecosystems without a solver here (apt, CRAN, Bioconductor,
+ *   Maven).
+ */
+export type ResolutionStatus = 'solved' | 'unverified' | 'unsolvable' | 'name-level';
+
+export interface GroupResolution {
+  status: ResolutionStatus;
+  /** True when every solve was read from the lock file, without asking a solver. */
+  fromLock: boolean;
+  /** Ecosystems solved, e.g. `['conda', 'pip']`. */
+  solved: SolvedEcosystem[];
+  /** Ecosystems of the group left name-level by design (apt, cran, bioconductor, maven). */
+  nameLevel: string[];
+  /** Why the group is unverified or unsolvable. */
+  reason?: string;
+  /** Architectures the locks were made for. */
+  arches: Arch[];
+  /** Every package the locks pin, sorted by ecosystem, arch and name. */
+  packages: ResolvedPackage[];
+}
+
+/**
+ * What the resolve stage hands the planner for one group (by name): the resolution, and npm's
+ * own lock file text when the group has npm packages (the Dockerfile runs `npm ci` from it).
+ */
+export interface GroupLock {
+  resolution: GroupResolution;
+  npmLockfile?: string;
+}
+
+/**
+ * A set of requirements (texts as written in the spec, one ecosystem) that a solver showed cannot
+ * be installed together: a group holding all of them does not solve. Found by the resolve stage
+ * and fed back to the planner, which keeps them apart like a name-level conflict.
+ */
+export interface SolverConflict {
+  ecosystem: SolvedEcosystem;
+  requirements: string[];
+  /** The solver's explanation, a few lines. */
+  explanation: string;
 }
 
 /** A step whose `container` is an image reference: used as is, never built. */
@@ -81,9 +159,15 @@ export interface Plan {
   /**
    * No plan can use fewer built images: one per kind of image (family + GPU flag, each with its
    * own base image) at least, and within a kind the largest set of steps found that conflict
-   * pairwise. `lowerBoundByKind` gives each kind's part, in document order.
+   * pairwise — by name-level conflicts, and the solvers' when the plan was resolved.
+   * `lowerBoundByKind` gives each kind's part, in document order.
    */
   lowerBound: number;
   lowerBoundByKind: { kind: string; bound: number }[];
+  /**
+   * Conflicts the solvers found through dependencies (present when the plan was resolved): the
+   * grouping keeps them apart, and the lower bound counts those between two requirements.
+   */
+  solverConflicts?: SolverConflict[];
   baselines: { perStep: Baseline; monolith: Baseline };
 }

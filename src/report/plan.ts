@@ -24,6 +24,14 @@ function shorten(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** Whether a group's packages were solved: `solved`, `locked` (from the lock file), `unverified`, … */
+export function resolutionOf(g: PlannedGroup): string {
+  const r = g.resolution;
+  if (!r) return '-';
+  if (r.status === 'solved') return r.fromLock ? 'locked' : 'solved';
+  return r.status;
+}
+
 /** `python-gpu` → `python (GPU)`: a kind of image as people read it. */
 function kindName(kind: string): string {
   return kind.endsWith('-gpu') ? `${kind.slice(0, -4)} (GPU)` : kind;
@@ -40,8 +48,15 @@ export function lowerBoundSentence(plan: Plan): string {
     `Lower bound: ${plan.lowerBound} image${s} (${parts.join(', ') || 'no steps to build'}): ` +
     'no plan can use fewer. Each family and GPU build needs an image of its own, from its own ' +
     'base (a Python, a JVM, an R, a conda image…); within one, the largest set of steps whose ' +
-    'requirements conflict pairwise needs that many.'
+    `requirements conflict pairwise needs that many (${conflictBasis(plan)}).`
   );
+}
+
+/** What counts as a conflict: names and versions, and the solvers' findings when resolved. */
+function conflictBasis(plan: Plan): string {
+  if (!plan.solverConflicts) return 'by name and version';
+  const n = plan.solverConflicts.length;
+  return `by name and version, or through dependencies: ${n} conflict${n === 1 ? '' : 's'} found by the solvers`;
 }
 
 /** For each split inside a kind of image, the requirements that forced it. */
@@ -69,8 +84,14 @@ function summaryLines(plan: Plan): string[] {
   const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
   const { perStep } = plan.baselines;
   const splits = splitLines(plan);
+  const unverified = plan.groups.filter((g) => g.resolution?.status === 'unverified').length;
   return [
     `Plan: ${images} image${images === 1 ? '' : 's'}, ${formatBytes(total)} in total.`,
+    ...(unverified > 0
+      ? [
+          `${unverified} group${unverified === 1 ? ' was' : 's were'} not solved (a source could not be reached): ${unverified === 1 ? 'its' : 'their'} grouping is by name only and ${unverified === 1 ? 'its' : 'their'} installs are not locked.`,
+        ]
+      : []),
     lowerBoundSentence(plan),
     ...(splits.length > 0 ? ['Split inside a kind of image:', ...splits.map((l) => `  ${l}`)] : []),
     `One image per step: ${perStep.images} images, ${formatBytes(perStep.estimatedTotalSize)}.`,
@@ -78,9 +99,21 @@ function summaryLines(plan: Plan): string[] {
   ];
 }
 
-/** A plain-text table: group, family, steps, packages, estimated size, content hash. */
+/**
+ * A plain-text table: group, family, steps, packages, estimated size, content hash, and for a
+ * resolved plan whether each group was solved.
+ */
 export function planTable(plan: Plan): string {
-  const header = ['GROUP', 'FAMILY', 'STEPS', 'PACKAGES', 'EST. SIZE', 'HASH'];
+  const resolved = plan.solverConflicts !== undefined;
+  const header = [
+    'GROUP',
+    'FAMILY',
+    'STEPS',
+    'PACKAGES',
+    'EST. SIZE',
+    'HASH',
+    ...(resolved ? ['SOLVED'] : []),
+  ];
   const rows = plan.groups.map((g) => [
     g.name,
     familyOf(g),
@@ -88,8 +121,10 @@ export function planTable(plan: Plan): string {
     shorten(packagesOf(g), 60),
     formatBytes(g.estimatedSize),
     hashOf(g),
+    ...(resolved ? [resolutionOf(g)] : []),
   ]);
-  for (const e of plan.external) rows.push([e.step, 'external', e.step, e.image, '-', '-']);
+  for (const e of plan.external)
+    rows.push([e.step, 'external', e.step, e.image, '-', '-', ...(resolved ? ['-'] : [])]);
   // Cells hold workflow text: shown escaped, so a name cannot drive the terminal.
   for (const row of rows) row.forEach((c, i) => (row[i] = escapeText(c)));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -116,23 +151,26 @@ function listCell(items: readonly string[]): string {
 
 /** The plan table and the baseline comparison, for a job summary or a PR comment. */
 export function planMarkdown(plan: Plan): string {
+  const resolved = plan.solverConflicts !== undefined;
   const out = [
     '### Stowage plan',
     '',
-    '| Group | Family | Steps | Packages | Est. size | Content hash |',
-    '| --- | --- | --- | --- | ---: | --- |',
+    `| Group | Family | Steps | Packages | Est. size | Content hash |${resolved ? ' Solved |' : ''}`,
+    `| --- | --- | --- | --- | ---: | --- |${resolved ? ' --- |' : ''}`,
   ];
   for (const g of plan.groups) {
     out.push(
-      `| ${cell(g.name)} | ${cell(familyOf(g))} | ${listCell(g.steps)} | ${listCell(g.packages.map((p) => p.spec))} | ${formatBytes(g.estimatedSize)} | ${g.blocked ? '**blocked**' : `\`${hashOf(g)}\``} |`,
+      `| ${cell(g.name)} | ${cell(familyOf(g))} | ${listCell(g.steps)} | ${listCell(g.packages.map((p) => p.spec))} | ${formatBytes(g.estimatedSize)} | ${g.blocked ? '**blocked**' : `\`${hashOf(g)}\``} |${resolved ? ` ${resolutionOf(g)} |` : ''}`,
     );
   }
   for (const e of plan.external.slice(0, MAX_CELL_ITEMS)) {
-    out.push(`| ${cell(e.step)} | external | ${cell(e.step)} | ${cell(e.image)} | - | - |`);
+    out.push(
+      `| ${cell(e.step)} | external | ${cell(e.step)} | ${cell(e.image)} | - | - |${resolved ? ' - |' : ''}`,
+    );
   }
   if (plan.external.length > MAX_CELL_ITEMS) {
     out.push(
-      `| …and ${plan.external.length - MAX_CELL_ITEMS} more steps with their own image | | | | | |`,
+      `| …and ${plan.external.length - MAX_CELL_ITEMS} more steps with their own image | | | | | |${resolved ? ' |' : ''}`,
     );
   }
   const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);

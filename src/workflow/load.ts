@@ -275,11 +275,17 @@ function toContainers(v: unknown): ContainersConfig {
     const bytes = parseSize(size);
     if (bytes !== undefined) packageSizes[name] = bytes;
   }
+  const channelUrls: Record<string, string> = {};
+  for (const [name, url] of entries(d['channel-urls']))
+    if (typeof url === 'string') channelUrls[name] = url;
   return compact({
     registry: str(d.registry),
     sizeBudget: parseSize(d['size-budget']),
     baseImages,
     packageSizes,
+    channelUrls: Object.keys(channelUrls).length > 0 ? channelUrls : undefined,
+    pipIndexUrl: str(d['pip-index-url']),
+    npmRegistry: str(d['npm-registry']),
     groups: entries(d.groups).map(([name, g]) =>
       compact({
         name,

@@ -78,6 +78,12 @@ export interface ContainersConfig {
   groups: GroupPin[];
   /** Package name (as written in `software`) → estimated installed bytes. */
   packageSizes: Record<string, number>;
+  /** conda channel name → URL (mirrors, private channels), for the resolve stage. */
+  channelUrls?: Record<string, string>;
+  /** The PEP 503 index pip resolves against. */
+  pipIndexUrl?: string;
+  /** The npm registry npm resolves against. */
+  npmRegistry?: string;
 }
 
 export interface Software {

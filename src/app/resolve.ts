@@ -1,0 +1,144 @@
+/**
+ * The resolve use case both adapters reach through `check`: where the lock file lives, which
+ * sources and architectures to solve for (options over the spec over the defaults), and the
+ * resolve stage itself. Reads the lock file; `writeLockFile` writes it back.
+ *
+ * The lock file sits beside the spec (`stowage.yml` → `stowage.lock`; a pipeline folder →
+ * `<folder>/stowage.lock`), not in the output folder: it is an input of the next plan, like
+ * `package-lock.json` beside `package.json`. Committed, it travels with the spec through pull
+ * requests (a changed group shows as a diff of its packages), and every checkout — a CI runner,
+ * an air-gapped cluster — finds it without the `--out-dir` it was made with. The out-dir holds
+ * what is generated from it and may be thrown away.
+ */
+import { existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../common/errors.js';
+import type { Finding } from '../common/findings.js';
+import { assertNoLinkOnTheWay, UnsafePathError } from '../common/paths.js';
+import type { PlanOptions } from '../plan/plan.js';
+import type { Arch, Plan } from '../plan/types.js';
+import type { NetworkLimits } from '../resolve/network.js';
+import { resolvePlan, type ResolveResult } from '../resolve/resolve.js';
+import {
+  checkedSourceUrl,
+  DEFAULT_NPM_REGISTRY,
+  DEFAULT_PIP_INDEX,
+  parseChannelUrls,
+} from '../resolve/sources.js';
+import { LockStore } from '../resolve/store.js';
+import type { FetchFn, ResolveMode, RunFn } from '../resolve/types.js';
+import type { Workflow } from '../workflow/model.js';
+
+export interface ResolveOptions {
+  mode: ResolveMode;
+  /** Channel name → URL from the command line or the action (over the spec's `channel-urls`). */
+  channelUrls?: Readonly<Record<string, string>>;
+  pipIndexUrl?: string;
+  npmRegistry?: string;
+  /** Build platforms (`linux/amd64`, `linux/arm64`); none: this machine's. */
+  platforms?: readonly string[];
+  /** Commands: the Python that runs pip (default `python3`), and npm (default `npm`). */
+  python?: string;
+  npm?: string;
+  fetch: FetchFn;
+  run: RunFn;
+  limits?: NetworkLimits;
+}
+
+export interface ResolveOutcome {
+  /** One line per source that could not be reached; print each as a notice. */
+  notes: string[];
+  stats: ResolveResult['stats'];
+  /** The lock file to write (absolute path and text), when it changed. */
+  lockFile?: { path: string; text: string };
+}
+
+/** `stowage.yml` → `stowage.lock`; another file or a folder → `stowage.lock` in its folder. */
+export function lockFilePath(specPath: string, isFolder: boolean): string {
+  if (isFolder) return path.join(specPath, 'stowage.lock');
+  if (/\.ya?ml$/i.test(specPath)) return specPath.replace(/\.ya?ml$/i, '.lock');
+  return path.join(path.dirname(specPath), 'stowage.lock');
+}
+
+/** `linux/amd64`, `linux/arm64/v8` → the architectures to lock for. */
+export function archesOf(platforms: readonly string[] | undefined): Arch[] {
+  if (!platforms || platforms.length === 0) return [process.arch === 'arm64' ? 'arm64' : 'amd64'];
+  const arches = new Set<Arch>();
+  for (const p of platforms) {
+    const arch = /^linux\/(amd64|arm64)(?:\/v\d+)?$/.exec(p.trim())?.[1] as Arch | undefined;
+    if (!arch)
+      throw new InputError(
+        `platform "${p}": packages are solved and locked for linux/amd64 and linux/arm64 only; plan by name for other platforms (resolve: off, --resolve off)`,
+      );
+    arches.add(arch);
+  }
+  return (['amd64', 'arm64'] as const).filter((a) => arches.has(a));
+}
+
+export async function resolveWorkflow(
+  workflow: Workflow,
+  planOptions: PlanOptions,
+  lockPath: string,
+  options: ResolveOptions,
+): Promise<{ plan: Plan; findings: Finding[]; outcome: ResolveOutcome }> {
+  if (options.mode === 'off') throw new Error('resolveWorkflow: mode off means a name-level plan');
+  const mode = options.mode;
+  const shown = path.basename(lockPath);
+  const before = existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : undefined;
+  const store = before === undefined ? new LockStore() : LockStore.parse(before, shown);
+  const spec = workflow.containers;
+  const result = await resolvePlan(
+    workflow,
+    planOptions,
+    {
+      mode,
+      channelUrls: {
+        ...parseChannelUrls(
+          Object.entries(spec.channelUrls ?? {}).map(([n, u]) => `${n}=${u}`),
+          'containers.channel-urls',
+        ),
+        ...options.channelUrls,
+      },
+      pipIndexUrl: checkedSourceUrl(
+        options.pipIndexUrl ?? spec.pipIndexUrl ?? DEFAULT_PIP_INDEX,
+        'pip index',
+      ),
+      npmRegistry: checkedSourceUrl(
+        options.npmRegistry ?? spec.npmRegistry ?? DEFAULT_NPM_REGISTRY,
+        'npm registry',
+      ),
+      arches: archesOf(options.platforms),
+      python: options.python ?? 'python3',
+      npm: options.npm ?? 'npm',
+    },
+    store,
+    { fetch: options.fetch, run: options.run, limits: options.limits },
+  );
+  const text = store.serialize();
+  const changed = store.size > 0 && text !== before && mode !== 'offline';
+  return {
+    plan: result.plan,
+    findings: result.findings,
+    outcome: {
+      notes: result.notes,
+      stats: result.stats,
+      ...(changed ? { lockFile: { path: lockPath, text } } : {}),
+    },
+  };
+}
+
+/** Writes the lock file when the resolve changed it; refuses a link between `root` and it. */
+export function writeLockFile(
+  outcome: ResolveOutcome | undefined,
+  root: string,
+): string | undefined {
+  if (!outcome?.lockFile) return undefined;
+  const file = outcome.lockFile.path;
+  assertNoLinkOnTheWay(root, path.dirname(file));
+  if (existsSync(file) && lstatSync(file).isSymbolicLink())
+    throw new UnsafePathError(
+      `${path.relative(root, file)} is a symbolic link; Stowage writes only real files of the repository`,
+    );
+  writeFileSync(outcome.lockFile.path, outcome.lockFile.text);
+  return outcome.lockFile.path;
+}

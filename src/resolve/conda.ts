@@ -1,0 +1,188 @@
+/**
+ * conda groups solved by rattler's solver (resolvo), through its WebAssembly bindings
+ * `@conda-org/rattler`: the same repodata, match specs and explanations conda users know, with no
+ * conda installation on the runner.
+ *
+ * The bindings fetch repodata with the global `fetch`. For the length of a solve it is the run's
+ * `Network.fetch` (bounded waits, one attempt per unreachable host, repodata kept in memory
+ * between groups); solves run one at a time, so nothing else sees the swap. (So the fetch given
+ * to the Network must be a function object, not a lookup of the global `fetch` at call time.)
+ */
+import type { Arch, ResolvedPackage } from '../plan/types.js';
+import type { Network } from './network.js';
+import { normalizeUrl } from './sources.js';
+import type { SolveOutcome, SolveRequest } from './types.js';
+
+export const CONDA_SUBDIR: Record<Arch, 'linux-64' | 'linux-aarch64'> = {
+  amd64: 'linux-64',
+  arm64: 'linux-aarch64',
+};
+
+/**
+ * The virtual packages of the target: Linux with the glibc of the default micromamba image
+ * (Debian bookworm), a conservative cluster kernel, and a CUDA driver for GPU groups.
+ */
+export function virtualPackages(arch: Arch, gpu: boolean): Record<string, unknown>[] {
+  const subdir = CONDA_SUBDIR[arch];
+  const v = (name: string, version: string, build = '0') => ({
+    url: `https://virtual.invalid/${subdir}/${name}-${version}-${build}.conda`,
+    packageName: name,
+    build,
+    buildNumber: 0,
+    version,
+    filename: `${name}-${version}-${build}.conda`,
+    subdir,
+    depends: [],
+  });
+  const list = [
+    v('__unix', '0'),
+    v('__linux', '4.18'),
+    v('__glibc', '2.36'),
+    v('__archspec', '1', arch === 'amd64' ? 'x86_64' : 'aarch64'),
+  ];
+  if (gpu) list.push(v('__cuda', '12.4'));
+  return list;
+}
+
+interface SolvedRecord {
+  url: string;
+  packageName: string;
+  build: string;
+  version: string;
+  repoName?: string;
+  md5?: string;
+  sha256?: string;
+  depends?: string[];
+}
+
+type SimpleSolve = (
+  specs: string[],
+  channels: string[],
+  platforms: string[],
+  locked: unknown,
+) => Promise<SolvedRecord[]>;
+
+let solver: Promise<SimpleSolve> | undefined;
+
+/** The bindings load on first use (a few MB of WebAssembly), never for a name-level plan. */
+function loadSolver(): Promise<SimpleSolve> {
+  solver ??= import('@conda-org/rattler').then((m) => m.simpleSolve as unknown as SimpleSolve);
+  return solver;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Runs `work` with `fetch` as the global fetch, one at a time. */
+function withGlobalFetch<T>(fetchFn: typeof globalThis.fetch, work: () => Promise<T>): Promise<T> {
+  const run = queue.then(async () => {
+    const saved = globalThis.fetch;
+    globalThis.fetch = fetchFn;
+    try {
+      return await work();
+    } finally {
+      globalThis.fetch = saved;
+    }
+  });
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+/**
+ * A conda requirement as the solver takes it. The channel prefix goes: the channel is in the
+ * channel list (and the bindings cannot parse `channel::name` without a file system).
+ */
+export function matchSpecOf(text: string): string {
+  const i = text.indexOf('::');
+  return i >= 0 ? text.slice(i + 2) : text;
+}
+
+/** The channel a requirement names (`bioconda::samtools=1.20` → `bioconda`). */
+export function channelOf(text: string): string | undefined {
+  const i = text.indexOf('::');
+  return i > 0 ? text.slice(0, i) : undefined;
+}
+
+export async function solveConda(request: SolveRequest, network: Network): Promise<SolveOutcome> {
+  const simpleSolve = await loadSolver();
+  const platforms = [CONDA_SUBDIR[request.arch], 'noarch'];
+  let records: SolvedRecord[];
+  try {
+    records = await withGlobalFetch(network.fetch as typeof globalThis.fetch, () =>
+      simpleSolve(
+        request.specs,
+        request.sources,
+        platforms,
+        virtualPackages(request.arch, request.gpu === true),
+      ),
+    );
+  } catch (error) {
+    const text = String((error as Error)?.message ?? error);
+    const down = request.sources
+      .map((url) => [...network.down.entries()].find(([origin]) => url.startsWith(origin)))
+      .find((hit) => hit !== undefined);
+    if (down) return { kind: 'unreachable', reason: down[1] };
+    if (!/Cannot solve the request/.test(text))
+      return { kind: 'unreachable', reason: `the conda solver failed: ${text.split('\n')[0]}` };
+    return { kind: 'conflict', explanation: explanationOf(text), names: namesInExplanation(text) };
+  }
+  const packages = installOrder(records.filter((r) => !r.packageName.startsWith('__'))).map(
+    (r): ResolvedPackage => ({
+      ecosystem: 'conda',
+      name: r.packageName,
+      version: r.version,
+      build: r.build,
+      source: sourceOf(r, request.sources),
+      url: r.url,
+      ...(r.sha256 ? { sha256: r.sha256 } : {}),
+      ...(r.md5 ? { md5: r.md5 } : {}),
+      arch: request.arch,
+    }),
+  );
+  return { kind: 'solved', packages };
+}
+
+/** The configured channel URL a record came from (the solver reports it with a trailing slash). */
+function sourceOf(record: SolvedRecord, channels: readonly string[]): string {
+  const repo = normalizeUrl(record.repoName ?? '');
+  return channels.find((c) => normalizeUrl(c) === repo || record.url.startsWith(`${c}/`)) ?? repo;
+}
+
+/**
+ * Dependencies before the packages that need them (python before the noarch packages compiled
+ * against it), ties by name: the order conda's explicit files use.
+ */
+export function installOrder(records: readonly SolvedRecord[]): SolvedRecord[] {
+  const byName = new Map(records.map((r) => [r.packageName, r]));
+  const sorted: SolvedRecord[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (r: SolvedRecord) => {
+    if (state.has(r.packageName)) return; // done, or a cycle (conda allows them): break it here
+    state.set(r.packageName, 'visiting');
+    const deps = (r.depends ?? []).map((d) => d.split(/[\s=<>!~]/)[0]!).sort();
+    for (const name of deps) {
+      const dep = byName.get(name);
+      if (dep) visit(dep);
+    }
+    state.set(r.packageName, 'done');
+    sorted.push(r);
+  };
+  for (const r of [...records].sort((a, b) => (a.packageName < b.packageName ? -1 : 1))) visit(r);
+  return sorted;
+}
+
+/** The requested packages an explanation starts from: the tree's top-level entries. */
+export function namesInExplanation(text: string): string[] {
+  const names = new Set<string>();
+  for (const line of text.split('\n')) {
+    const top = /^[├└]─ (\S+)/.exec(line) ?? /because of: (\S+) \S+ cannot be installed/.exec(line);
+    if (top) names.add(top[1]!.toLowerCase());
+    const none = /No candidates were found for (\S+)/.exec(line);
+    if (none) names.add(none[1]!.toLowerCase());
+  }
+  return [...names].sort();
+}
+
+/** The explanation without its preamble, as the solver wrote it. */
+function explanationOf(text: string): string {
+  return text.replace(/^Cannot solve the request because of:\s*/, '').trim();
+}

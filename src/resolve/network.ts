@@ -1,0 +1,149 @@
+/**
+ * The network as one resolve run sees it: every request bounded, an unreachable host asked once,
+ * and all the waiting on unreachable hosts together capped (about 30 s), so a channel that is
+ * down costs one clear notice, never a hang. Responses are kept for the run: the solver fetches
+ * the same repodata for every group it solves, and gets it from memory after the first time.
+ */
+import type { FetchFn } from './types.js';
+
+export interface NetworkLimits {
+  /** All the time spent on requests that failed, together. */
+  budgetMs: number;
+  /** Until the response headers arrive. */
+  requestMs: number;
+  /** Reading one response body (repodata can be large). */
+  bodyMs: number;
+}
+
+export const DEFAULT_LIMITS: NetworkLimits = {
+  budgetMs: 30_000,
+  requestMs: 15_000,
+  bodyMs: 300_000,
+};
+
+export interface CachedResponse {
+  /** After redirects. */
+  url: string;
+  status: number;
+  headers: [string, string][];
+  body: Uint8Array;
+}
+
+export class Unreachable extends Error {
+  override name = 'Unreachable';
+}
+
+/** The part of a URL an outage is recorded by (`scheme://host:port`). */
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/** Rejects after `ms` even when the work ignores its abort signal. */
+function bounded<T>(work: Promise<T>, ms: number, abort: () => void, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      // Reject first: aborting makes the work reject too, with a vaguer reason.
+      reject(new Unreachable(`no answer within ${Math.round(ms / 1000)} s (${what})`));
+      abort();
+    }, ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Unreachable) return error.message;
+  const e = error as { cause?: { code?: string; message?: string }; message?: string };
+  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(error);
+}
+
+export class Network {
+  /** origin → why it is down. */
+  readonly down = new Map<string, string>();
+  private spentMs = 0;
+  private readonly cache = new Map<string, Promise<CachedResponse>>();
+
+  constructor(
+    private readonly fetchFn: FetchFn,
+    readonly limits: NetworkLimits = DEFAULT_LIMITS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A GET, answered from this run's memory after the first time (errors are remembered too). */
+  get(url: string): Promise<CachedResponse> {
+    let hit = this.cache.get(url);
+    if (!hit) {
+      hit = this.request(url);
+      this.cache.set(url, hit);
+    }
+    return hit;
+  }
+
+  /** Why `url`'s host cannot be reached, or undefined when it answers (any HTTP status). */
+  async probe(url: string): Promise<string | undefined> {
+    try {
+      await this.get(url);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
+  private async request(url: string): Promise<CachedResponse> {
+    const origin = originOf(url);
+    const known = this.down.get(origin);
+    if (known !== undefined) throw new Unreachable(known);
+    const left = this.limits.budgetMs - this.spentMs;
+    if (left <= 0) {
+      const reason = `the ${Math.round(this.limits.budgetMs / 1000)} s allowed for unreachable hosts is spent`;
+      this.down.set(origin, reason);
+      throw new Unreachable(reason);
+    }
+    const started = this.now();
+    const controller = new AbortController();
+    try {
+      const response = await bounded(
+        this.fetchFn(url, { signal: controller.signal, redirect: 'follow' }),
+        Math.min(this.limits.requestMs, left),
+        () => controller.abort(),
+        origin,
+      );
+      const body = await bounded(
+        response.arrayBuffer(),
+        this.limits.bodyMs,
+        () => controller.abort(),
+        `reading ${url}`,
+      );
+      // The body is already decoded: its encoding and length headers no longer apply.
+      const headers = [...response.headers].filter(
+        ([k]) => k !== 'content-encoding' && k !== 'content-length',
+      );
+      return {
+        url: response.url || url,
+        status: response.status,
+        headers,
+        body: new Uint8Array(body),
+      };
+    } catch (error) {
+      this.spentMs += this.now() - started;
+      const reason = `${origin} cannot be reached: ${describe(error)}`;
+      this.down.set(origin, reason);
+      throw new Unreachable(reason);
+    }
+  }
+
+  /** A `fetch` over this network's memory and limits, for a solver that fetches by itself. */
+  readonly fetch: FetchFn = async (input) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const r = await this.get(url);
+    const empty = r.status === 204 || r.status === 304;
+    const response = new Response(empty ? null : r.body, { status: r.status, headers: r.headers });
+    // A made-up Response has no URL; the solver resolves relative links against it.
+    Object.defineProperty(response, 'url', { value: r.url });
+    return response;
+  };
+}

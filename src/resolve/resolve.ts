@@ -1,0 +1,523 @@
+/**
+ * The resolve stage: the name-level plan's groups, checked by each ecosystem's own solver.
+ *
+ * 1. Plan (pure) with the conflicts the solvers found so far.
+ * 2. Solve every group: conda with rattler, pip with pip's resolver for the image's Python and
+ *    platform, npm with `npm install --package-lock-only`; answers come from the lock file first.
+ * 3. A group that does not solve teaches the planner a conflict: the requested packages the
+ *    solver names (checked by solving just them), or — when one step holds them all — a step
+ *    that must stand alone. Plan again; repeat until every group solves or cannot be split.
+ * 4. Plan once more with the locks: each solved group's Dockerfile installs from them.
+ *
+ * Each split and each group that cannot solve is a finding at the steps' requirements, with the
+ * solver's explanation. A source that cannot be reached leaves its groups name-level, marked
+ * unverified, with one notice per source.
+ */
+import type { Finding } from '../common/findings.js';
+import { finding } from '../common/rules.js';
+import { defaultRuntime, plan as planWorkflow, type PlanOptions } from '../plan/plan.js';
+import {
+  SOLVED_ECOSYSTEMS,
+  type Arch,
+  type GroupLock,
+  type Plan,
+  type PlannedGroup,
+  type ResolvedPackage,
+  type SolvedEcosystem,
+  type SolverConflict,
+} from '../plan/types.js';
+import { normalizePipName } from '../software/requirements.js';
+import type { NodePath, Workflow } from '../workflow/model.js';
+import { channelOf, matchSpecOf, solveConda } from './conda.js';
+import { DEFAULT_LIMITS, Network, type NetworkLimits } from './network.js';
+import { solveNpm } from './npm.js';
+import { solvePip } from './pip.js';
+import { channelUrl, DEFAULT_CHANNELS } from './sources.js';
+import { LockStore } from './store.js';
+import type { FetchFn, RunFn, SolveOutcome, SolveRequest } from './types.js';
+
+export interface ResolveSettings {
+  /** `auto`: answers from the lock file, the solvers for the rest; `update`: solve everything; `offline`: the lock file only. */
+  mode: 'auto' | 'update' | 'offline';
+  /** Channel name → URL (mirrors); unnamed channels live under conda.anaconda.org. */
+  channelUrls: Readonly<Record<string, string>>;
+  pipIndexUrl: string;
+  npmRegistry: string;
+  /** Architectures to lock for: `amd64`, and `arm64` when the build targets it. */
+  arches: readonly Arch[];
+  /** Commands: the Python that runs pip, and npm. */
+  python: string;
+  npm: string;
+}
+
+export interface ResolveDeps {
+  fetch: FetchFn;
+  run: RunFn;
+  limits?: NetworkLimits;
+}
+
+export interface ResolveResult {
+  plan: Plan;
+  findings: Finding[];
+  /** One line per source that could not be reached (or tool that could not run). */
+  notes: string[];
+  stats: { solverCalls: number; fromLock: number; rounds: number };
+}
+
+/** Plenty for real pipelines (each round learns at least one conflict); a guard against loops. */
+const MAX_ROUNDS = 200;
+
+type Solved = { outcome: SolveOutcome; fromLock: boolean };
+
+export async function resolvePlan(
+  workflow: Workflow,
+  options: PlanOptions,
+  settings: ResolveSettings,
+  store: LockStore,
+  deps: ResolveDeps,
+): Promise<ResolveResult> {
+  const resolver = new Resolver(settings, store, deps);
+  const conflicts: SolverConflict[] = [];
+  const isolated: string[] = [];
+  let locks: Record<string, GroupLock> = {};
+  let rounds = 0;
+  for (let learned = true; learned;) {
+    rounds++;
+    learned = false;
+    locks = {};
+    // The last round may not learn: the final plan must group exactly as this draft does.
+    const frozen = rounds >= MAX_ROUNDS;
+    const draft = planWorkflow(workflow, { ...options, solverConflicts: conflicts, isolated });
+    for (const group of draft.plan.groups) {
+      if (group.blocked) continue;
+      const result = await resolver.group(group);
+      if ('lock' in result) {
+        locks[group.name] = result.lock;
+        continue;
+      }
+      const lesson = await resolver.learn(group, result.conflict, conflicts, isolated, frozen);
+      if (lesson === 'learned') learned = true;
+      else locks[group.name] = lesson;
+    }
+  }
+  const final = planWorkflow(workflow, { ...options, solverConflicts: conflicts, isolated, locks });
+  return {
+    plan: final.plan,
+    findings: [
+      ...final.findings,
+      ...splitFindings(workflow, final.plan, conflicts),
+      ...unsolvableFindings(workflow, final.plan, isolated),
+    ],
+    notes: resolver.notes(final.plan),
+    stats: { solverCalls: resolver.calls, fromLock: resolver.hits, rounds },
+  };
+}
+
+type GroupResult =
+  | { lock: GroupLock }
+  | {
+      conflict: {
+        ecosystem: SolvedEcosystem;
+        request: SolveRequest;
+        outcome: Extract<SolveOutcome, { kind: 'conflict' }>;
+      };
+    };
+
+class Resolver {
+  readonly network: Network;
+  private readonly memo = new Map<string, Promise<Solved>>();
+  calls = 0;
+  hits = 0;
+
+  constructor(
+    private readonly settings: ResolveSettings,
+    private readonly store: LockStore,
+    private readonly deps: ResolveDeps,
+  ) {
+    this.network = new Network(deps.fetch, deps.limits ?? DEFAULT_LIMITS);
+  }
+
+  /** Solves every ecosystem of a group that has a solver, per architecture. */
+  async group(group: PlannedGroup): Promise<GroupResult> {
+    const present = [...new Set(group.packages.map((p) => p.ecosystem as string))].sort();
+    const solvable = SOLVED_ECOSYSTEMS.filter(
+      (e) =>
+        present.includes(e) &&
+        (e !== 'pip' || group.family === 'python' || group.family === 'conda'),
+    );
+    const base = {
+      solved: [...solvable],
+      nameLevel: present.filter((e) => !(solvable as string[]).includes(e)),
+      arches: [...this.settings.arches],
+    };
+    if (solvable.length === 0) {
+      return {
+        lock: {
+          resolution: { status: 'name-level', fromLock: false, ...base, solved: [], packages: [] },
+        },
+      };
+    }
+    const packages: ResolvedPackage[] = [];
+    let fromLock = true;
+    let npmLockfile: string | undefined;
+    const step = async (request: SolveRequest): Promise<GroupResult | undefined> => {
+      const { outcome, fromLock: hit } = await this.solve(request);
+      fromLock &&= hit;
+      if (outcome.kind === 'solved') {
+        packages.push(...outcome.packages);
+        if (outcome.npmLockfile !== undefined) npmLockfile = outcome.npmLockfile;
+        return undefined;
+      }
+      if (outcome.kind === 'conflict')
+        return { conflict: { ecosystem: request.ecosystem, request, outcome } };
+      const resolution = {
+        status: 'unverified' as const,
+        fromLock: false,
+        ...base,
+        solved: [],
+        reason: outcome.reason,
+        packages: [],
+      };
+      return { lock: { resolution } };
+    };
+    for (const arch of this.settings.arches) {
+      if (solvable.includes('conda')) {
+        const stop = await step(this.condaRequest(group, arch));
+        if (stop) return stop;
+      }
+      if (solvable.includes('pip')) {
+        const python =
+          group.family === 'conda'
+            ? condaPython(packages, arch)
+            : (group.runtimes.python ?? defaultRuntime('python'));
+        const stop = await step(this.request(group, 'pip', arch, python));
+        if (stop) return stop;
+      }
+    }
+    if (solvable.includes('npm')) {
+      const stop = await step(this.request(group, 'npm', this.settings.arches[0]!));
+      if (stop) return stop;
+    }
+    const lock: GroupLock = { resolution: { status: 'solved', fromLock, ...base, packages } };
+    if (npmLockfile !== undefined) lock.npmLockfile = npmLockfile;
+    return { lock };
+  }
+
+  private condaRequest(group: PlannedGroup, arch: Arch): SolveRequest {
+    const texts = group.packages.filter((p) => p.ecosystem === 'conda').map((p) => p.spec);
+    const specs = new Set(texts.map(matchSpecOf));
+    // pip installs into the conda environment: it must be part of the solve.
+    if (
+      group.packages.some((p) => p.ecosystem === 'pip') &&
+      !group.packages.some((p) => p.ecosystem === 'conda' && p.name === 'pip')
+    )
+      specs.add('pip');
+    const named = texts
+      .map(channelOf)
+      .filter((c): c is string => c !== undefined)
+      .sort();
+    const channels = [...new Set([...DEFAULT_CHANNELS, ...named])].map((c) =>
+      channelUrl(c, this.settings.channelUrls),
+    );
+    return {
+      ecosystem: 'conda',
+      arch,
+      specs: [...specs].sort(),
+      sources: [...new Set(channels)],
+      ...(group.gpu ? { gpu: true as const } : {}),
+    };
+  }
+
+  private request(
+    group: PlannedGroup,
+    ecosystem: 'pip' | 'npm',
+    arch: Arch,
+    python?: string,
+  ): SolveRequest {
+    const specs = [
+      ...new Set(group.packages.filter((p) => p.ecosystem === ecosystem).map((p) => p.spec)),
+    ].sort();
+    const source = ecosystem === 'pip' ? this.settings.pipIndexUrl : this.settings.npmRegistry;
+    return {
+      ecosystem,
+      arch,
+      specs,
+      sources: [source],
+      ...(python !== undefined ? { python } : {}),
+    };
+  }
+
+  /** One solver call: this run's memory, then the lock file, then the solver itself. */
+  solve(request: SolveRequest): Promise<Solved> {
+    const key = JSON.stringify(request);
+    let hit = this.memo.get(key);
+    if (!hit) {
+      hit = this.solveOnce(request);
+      this.memo.set(key, hit);
+    }
+    return hit;
+  }
+
+  private async solveOnce(request: SolveRequest): Promise<Solved> {
+    if (this.settings.mode !== 'update') {
+      const stored = this.store.get(request);
+      if (stored) {
+        this.hits++;
+        return { outcome: stored, fromLock: true };
+      }
+    }
+    if (this.settings.mode === 'offline') {
+      const reason =
+        'offline: the lock file has no answer for this group (run `stowage lock` where the sources are reachable)';
+      return { outcome: { kind: 'unreachable', reason }, fromLock: false };
+    }
+    this.calls++;
+    const outcome = await this.callSolver(request);
+    if (outcome.kind !== 'unreachable') this.store.set(request, outcome);
+    return { outcome, fromLock: false };
+  }
+
+  private async callSolver(request: SolveRequest): Promise<SolveOutcome> {
+    if (request.ecosystem === 'conda') return solveConda(request, this.network);
+    // pip and npm fetch by themselves: ask the source once first, within the run's limits.
+    const source = request.sources[0]!;
+    const first = request.specs[0]!;
+    const probe =
+      request.ecosystem === 'pip'
+        ? `${source}/${normalizePipName(first.split(/[\s[<>=!~,]/)[0]!)}/`
+        : `${source}/${encodeURIComponent(first.slice(0, first.indexOf('@', 1) > 0 ? first.indexOf('@', 1) : undefined)).replace('%40', '@')}`;
+    const down = await this.network.probe(probe);
+    if (down) return { kind: 'unreachable', reason: down };
+    return request.ecosystem === 'pip'
+      ? solvePip(request, this.deps.run, { python: this.settings.python })
+      : solveNpm(request, this.deps.run, this.settings.npm);
+  }
+
+  /**
+   * What a failed group teaches: a conflict between the requirements the solver names (checked by
+   * solving just them), or a step to isolate when one step holds them all. Returns the group's
+   * lock when nothing new can be learned (it cannot be split further).
+   */
+  async learn(
+    group: PlannedGroup,
+    failure: Extract<GroupResult, { conflict: unknown }>['conflict'],
+    conflicts: SolverConflict[],
+    isolated: string[],
+    frozen: boolean,
+  ): Promise<'learned' | GroupLock> {
+    const { ecosystem, request, outcome } = failure;
+    const solver = `the ${ecosystem} solver${this.settings.arches.length > 1 ? ` (${request.arch})` : ''}`;
+    if (frozen) {
+      const reason = `${solver} still finds conflicts after ${MAX_ROUNDS} rounds of splitting: ${summary(outcome.explanation, 3).join(' ')}`;
+      return unsolvable(this.settings, reason);
+    }
+    const mine = group.packages.filter((p) => p.ecosystem === ecosystem);
+    const all = [...new Set(mine.map((p) => p.spec))].sort();
+    let texts = [
+      ...new Set(mine.filter((p) => outcome.names.includes(p.name)).map((p) => p.spec)),
+    ].sort();
+    let explanation = outcome.explanation;
+    if (texts.length === 0) texts = all;
+    else if (texts.length < all.length) {
+      // The named requirements alone must fail too, or the conflict needs more of the group.
+      const specs = ecosystem === 'conda' ? texts.map(matchSpecOf) : texts;
+      const core = await this.solve({ ...request, specs: [...new Set(specs)].sort() });
+      if (core.outcome.kind === 'unreachable')
+        return unverified(group, this.settings, core.outcome.reason);
+      if (core.outcome.kind === 'solved') texts = all;
+      else explanation = core.outcome.explanation;
+    }
+    const holders = group.steps.filter((s) =>
+      texts.every((t) => mine.some((p) => p.spec === t && p.steps.includes(s))),
+    );
+    const alone = holders[0];
+    if (alone !== undefined && !isolated.includes(alone) && group.steps.length > 1) {
+      isolated.push(alone);
+      return 'learned';
+    }
+    const known = conflicts.some(
+      (c) => c.ecosystem === ecosystem && c.requirements.join('\n') === texts.join('\n'),
+    );
+    if (alone === undefined && !known) {
+      // Pinned groups are not split, but the conflict still counts: STW404 then names the pin.
+      conflicts.push({ ecosystem, requirements: texts, explanation });
+      return 'learned';
+    }
+    const reason = `${solver} cannot install ${texts.join(', ')} together: ${summary(explanation, 3).join(' ')}`;
+    return unsolvable(this.settings, reason);
+  }
+
+  /** One notice per reason (a source down, a tool missing), naming the groups left unverified. */
+  notes(plan: Plan): string[] {
+    const byReason = new Map<string, string[]>();
+    for (const g of plan.groups) {
+      if (g.resolution?.status !== 'unverified') continue;
+      const reason = g.resolution.reason ?? 'unknown';
+      byReason.set(reason, [...(byReason.get(reason) ?? []), g.name]);
+    }
+    return [...byReason].map(
+      ([reason, groups]) =>
+        `Not solved: ${reason}. Group${groups.length === 1 ? '' : 's'} ${groups.join(', ')} keep${groups.length === 1 ? 's' : ''} the name-level plan (unverified, installs not locked). Run again when the source answers, point Stowage at a mirror (--channel-url NAME=URL, --pip-index-url URL), or commit a lock file made where it answers (stowage lock).`,
+    );
+  }
+}
+
+function unsolvable(settings: ResolveSettings, reason: string): GroupLock {
+  const resolution = { status: 'unsolvable' as const, fromLock: false, solved: [], nameLevel: [] };
+  return { resolution: { ...resolution, arches: [...settings.arches], reason, packages: [] } };
+}
+
+function unverified(group: PlannedGroup, settings: ResolveSettings, reason: string): GroupLock {
+  const present = [...new Set(group.packages.map((p) => p.ecosystem as string))].sort();
+  return {
+    resolution: {
+      status: 'unverified',
+      fromLock: false,
+      solved: [],
+      nameLevel: present.filter((e) => !(SOLVED_ECOSYSTEMS as readonly string[]).includes(e)),
+      arches: [...settings.arches],
+      reason,
+      packages: [],
+    },
+  };
+}
+
+/** `3.12` from the solved `python` package of one architecture. */
+function condaPython(packages: readonly ResolvedPackage[], arch: Arch): string {
+  const python = packages.find(
+    (p) => p.ecosystem === 'conda' && p.arch === arch && p.name === 'python',
+  );
+  return python ? python.version.split('.').slice(0, 2).join('.') : defaultRuntime('python');
+}
+
+/**
+ * The lines of an explanation that carry the reason, at most `max`: for conda's tree, each
+ * "X would require" joined with what it requires, and the clash; for pip and npm, their own
+ * "depends on" / "requested" / "not found" lines.
+ */
+export function summary(explanation: string, max = 6): string[] {
+  const lines = explanation
+    .split('\n')
+    .map((l) => l.replace(/^[\s│├└─]+/, '').trimEnd())
+    .filter((l) => l !== '');
+  const out: string[] = [];
+  lines.forEach((line, i) => {
+    if (/ would require$/.test(line) && lines[i + 1] !== undefined) {
+      out.push(`${line} ${lines[i + 1]!.replace(/, (?:which|for which) .*$/, '')}`);
+    } else if (
+      /conflicts with|no candidates|depends on|requested|cannot install|no matching|could not find|peer|not found/i.test(
+        line,
+      )
+    ) {
+      out.push(line);
+    }
+  });
+  return (out.length > 0 ? out : lines)
+    .filter((l, i, all) => all.indexOf(l) === i)
+    .slice(0, max)
+    .map((l) => (l.length > 160 ? `${l.slice(0, 159)}…` : l));
+}
+
+const RUNTIME_PACKAGES: Record<string, 'python' | 'r' | 'java'> = {
+  python: 'python',
+  'r-base': 'r',
+  openjdk: 'java',
+};
+
+/** Where a requirement of a step is written: its list item, or the runtime it came from. */
+function requirementPath(
+  workflow: Workflow,
+  stepId: string,
+  ecosystem: SolvedEcosystem,
+  text: string,
+): NodePath {
+  const step = workflow.steps.find((s) => s.id === stepId);
+  const i = step?.software[ecosystem].indexOf(text) ?? -1;
+  if (i >= 0) return ['steps', stepId, 'software', ecosystem, i];
+  const runtime = RUNTIME_PACKAGES[text.split(/[=<>\s]/)[0]!];
+  if (runtime && step?.software[runtime] !== undefined)
+    return ['steps', stepId, 'software', runtime];
+  return ['steps', stepId, 'software'];
+}
+
+function listSteps(ids: readonly string[]): string {
+  const quoted = ids.slice(0, 4).map((s) => `"${s}"`);
+  const more = ids.length > 4 ? ` and ${ids.length - 4} more` : '';
+  return `step${ids.length === 1 ? '' : 's'} ${quoted.join(', ')}${more}`;
+}
+
+/** STW430 at every step a solver conflict kept apart from others. */
+function splitFindings(
+  workflow: Workflow,
+  plan: Plan,
+  conflicts: readonly SolverConflict[],
+): Finding[] {
+  const findings: Finding[] = [];
+  const groupOf = new Map(plan.groups.flatMap((g) => g.steps.map((s) => [s, g] as const)));
+  for (const c of conflicts) {
+    const holders = c.requirements.map((text) =>
+      plan.groups.flatMap((g) =>
+        g.packages
+          .filter((p) => p.ecosystem === c.ecosystem && p.spec === text)
+          .flatMap((p) => p.steps),
+      ),
+    );
+    const involved = [...new Set(holders.flat())];
+    if (involved.some((s) => groupOf.get(s)?.pinned)) continue; // STW404 reports pins
+    const explanation = summary(c.explanation)
+      .map((l) => `    ${l}`)
+      .join('\n');
+    const held = (step: string) => c.requirements.filter((_, i) => holders[i]!.includes(step));
+    for (const step of involved) {
+      const own = held(step);
+      // The steps holding a requirement of the conflict this step does not hold.
+      const others = involved.filter((o) => o !== step && held(o).some((t) => !own.includes(t)));
+      if (others.length === 0) continue;
+      const groups = [...new Set([step, ...others].map((s) => groupOf.get(s)?.name ?? '?'))];
+      const message =
+        `Step "${step}" (${own.join(', ')}) cannot share an image with ${listSteps(others)}: the ${c.ecosystem} solver cannot install ` +
+        `${c.requirements.join(' with ')} — they conflict through their dependencies — so the plan keeps them in different groups (${groups.join(', ')}). ` +
+        `The solver says:\n${explanation}`;
+      findings.push(
+        finding(
+          'STW430',
+          workflow.source.locate(requirementPath(workflow, step, c.ecosystem, own[0]!)),
+          message,
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
+/** STW431 at a step whose software does not solve on its own, and at a pin that does not solve. */
+function unsolvableFindings(
+  workflow: Workflow,
+  plan: Plan,
+  isolated: readonly string[],
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const g of plan.groups) {
+    if (g.resolution?.status !== 'unsolvable') continue;
+    const reason = g.resolution.reason ?? 'the solver says no';
+    const alone = g.steps.length === 1 ? g.steps[0]! : undefined;
+    if (alone !== undefined && (isolated.includes(alone) || !g.pinned)) {
+      findings.push(
+        finding(
+          'STW431',
+          workflow.source.locate(['steps', alone, 'software']),
+          `Step "${alone}": its software does not solve, even in an image of its own, so group "${g.name}" is not rendered: ${reason}. Change the versions it asks for.`,
+        ),
+      );
+    } else if (g.pinned) {
+      findings.push(
+        finding(
+          'STW431',
+          workflow.source.locate(['containers', 'groups', g.name]),
+          `Pinned group "${g.name}" does not solve, so it is not rendered: ${reason}. Take a step out of the pin or align the versions.`,
+        ),
+      );
+    }
+  }
+  return findings;
+}
