@@ -38462,6 +38462,189 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
+/***/ 6919:
+/***/ ((__unused_webpack_module, exports) => {
+
+var __webpack_unused_export__;
+
+/*!
+ * content-type
+ * Copyright(c) 2015 Douglas Christopher Wilson
+ * MIT Licensed
+ */
+__webpack_unused_export__ = ({ value: true });
+__webpack_unused_export__ = format;
+exports.qg = parse;
+const TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
+const TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/**
+ * RegExp to match chars that must be quoted-pair in RFC 9110 sec 5.6.4
+ */
+const QUOTE_REGEXP = /[\\"]/g;
+/**
+ * RegExp to match type in RFC 9110 sec 8.3.1
+ *
+ * media-type = type "/" subtype
+ * type       = token
+ * subtype    = token
+ */
+const TYPE_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/**
+ * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
+ */
+const NullObject = /* @__PURE__ */ (() => {
+    const C = function () { };
+    C.prototype = Object.create(null);
+    return C;
+})();
+/**
+ * Format an object into a `Content-Type` header.
+ */
+function format(obj) {
+    const { type, parameters } = obj;
+    if (!type || !TYPE_REGEXP.test(type)) {
+        throw new TypeError(`Invalid type: ${type}`);
+    }
+    let result = type;
+    if (parameters) {
+        for (const param of Object.keys(parameters)) {
+            if (!TOKEN_REGEXP.test(param)) {
+                throw new TypeError(`Invalid parameter name: ${param}`);
+            }
+            result += `; ${param}=${qstring(parameters[param])}`;
+        }
+    }
+    return result;
+}
+/**
+ * Parse a `Content-Type` header.
+ */
+function parse(header, options) {
+    const stopChar = options?.comma === true ? COMMA : 65536; // Sentinel for "no stop char".
+    const len = header.length;
+    let index = skipOWS(header, options?.start ?? 0, len);
+    const valueStart = index;
+    index = skipValue(header, index, len, stopChar);
+    const valueEnd = trailingOWS(header, valueStart, index);
+    const type = header.slice(valueStart, valueEnd).toLowerCase();
+    if (options?.parameters === false) {
+        return { type, index, parameters: new NullObject() };
+    }
+    return parseParameters(header, type, index, len, stopChar);
+}
+const SP = 32; // " "
+const HTAB = 9; // "\t"
+const SEMI = 59; // ";"
+const EQ = 61; // "="
+const DQUOTE = 34; // '"'
+const BSLASH = 92; // "\\"
+const COMMA = 44; // ","
+/**
+ * Parses the parameters of a `Content-Type` header starting at the given index.
+ */
+function parseParameters(header, type, index, len, stopChar) {
+    const parameters = new NullObject();
+    parameter: while (index < len) {
+        if (header.charCodeAt(index) === stopChar)
+            break;
+        index = skipOWS(header, index + 1 /* Skip over ; */, len);
+        const keyStart = index;
+        while (index < len) {
+            const code = header.charCodeAt(index);
+            if (code === stopChar)
+                break parameter;
+            if (code === SEMI)
+                continue parameter;
+            if (code === EQ) {
+                const keyEnd = trailingOWS(header, keyStart, index);
+                const key = header.slice(keyStart, keyEnd).toLowerCase();
+                index = skipOWS(header, index + 1, len);
+                if (index < len && header.charCodeAt(index) === DQUOTE) {
+                    index++;
+                    let value = "";
+                    while (index < len) {
+                        const code = header.charCodeAt(index++);
+                        if (code === DQUOTE) {
+                            index = skipValue(header, index, len, stopChar);
+                            if (parameters[key] === undefined)
+                                parameters[key] = value;
+                            break;
+                        }
+                        if (code === BSLASH && index < len) {
+                            value += header[index++];
+                            continue;
+                        }
+                        value += String.fromCharCode(code);
+                    }
+                    continue parameter;
+                }
+                const valueStart = index;
+                index = skipValue(header, index, len, stopChar);
+                if (parameters[key] === undefined) {
+                    const valueEnd = trailingOWS(header, valueStart, index);
+                    parameters[key] = header.slice(valueStart, valueEnd);
+                }
+                continue parameter;
+            }
+            index++;
+        }
+    }
+    return { type, index, parameters };
+}
+/**
+ * Skip over characters until a semicolon or other exit character.
+ */
+function skipValue(str, index, len, stopChar) {
+    while (index < len) {
+        const code = str.charCodeAt(index);
+        if (code === SEMI || code === stopChar)
+            break;
+        index++;
+    }
+    return index;
+}
+/**
+ * Skip optional whitespace (OWS) in an HTTP header value.
+ *
+ * OWS is defined in RFC 9110 sec 5.6.3 as SP (" ") or HTAB ("\t").
+ */
+function skipOWS(header, index, len) {
+    while (index < len) {
+        const char = header.charCodeAt(index);
+        if (char !== SP && char !== HTAB)
+            break;
+        index++;
+    }
+    return index;
+}
+/**
+ * Trim optional whitespace (OWS) from the end of a substring.
+ *
+ * OWS is defined in RFC 9110 sec 5.6.3 as SP (" ") or HTAB ("\t").
+ */
+function trailingOWS(header, start, end) {
+    while (end > start) {
+        const char = header.charCodeAt(end - 1);
+        if (char !== SP && char !== HTAB)
+            break;
+        end--;
+    }
+    return end;
+}
+/**
+ * Serialize a parameter value.
+ */
+function qstring(str) {
+    if (TOKEN_REGEXP.test(str))
+        return str;
+    if (TEXT_REGEXP.test(str))
+        return `"${str.replace(QUOTE_REGEXP, "\\$&")}"`;
+    throw new TypeError(`Invalid parameter value: ${str}`);
+}
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
 /***/ 8898:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -53432,298 +53615,8 @@ function withDefaults(oldDefaults, newDefaults) {
 var endpoint = withDefaults(null, DEFAULTS);
 
 
-;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
-/*!
- * content-type
- * Copyright(c) 2015 Douglas Christopher Wilson
- * MIT Licensed
- */
-const SP = 32; // " "
-const HTAB = 9; // "\t"
-const SEMI = 59; // ";"
-const EQ = 61; // "="
-const DQUOTE = 34; // '"'
-const BSLASH = 92; // "\\"
-const COMMA = 44; // ","
-const LOWER_CASE = 1;
-const OWS = 2;
-const SEMI_FLAG = 4;
-const COMMA_FLAG = 8;
-const TOKEN_FLAG = 16;
-const NON_ASCII = 0xff00;
-const CASE_FLAGS = LOWER_CASE | NON_ASCII;
-/**
- * Character flags used to normalize HTTP field values while scanning.
- * Out-of-range reads intentionally coerce to zero in bitwise expressions.
- */
-const CHAR_MAP = new Uint8Array(0x100);
-CHAR_MAP[HTAB] |= OWS;
-CHAR_MAP[SP] |= OWS;
-CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
-    CHAR_MAP[code] |= LOWER_CASE;
-}
-for (const char of "!#$%&'*+-.^_`|~") {
-    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
-}
-for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
-    CHAR_MAP[code] |= TOKEN_FLAG;
-}
-for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
-    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
-}
-for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
-    CHAR_MAP[code] |= TOKEN_FLAG;
-}
-/**
- * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
- */
-const NullObject = /* @__PURE__ */ (() => {
-    const C = function () { };
-    C.prototype = Object.create(null);
-    return C;
-})();
-/**
- * Validate a type string against RFC 9110.
- */
-function isTypeValid(type, start = 0, end = type.length) {
-    let hasSlash = false;
-    for (let index = start; index < end; index++) {
-        const code = type.charCodeAt(index);
-        if (code === 47 /* / */) {
-            if (hasSlash || index === start || index >= end - 1)
-                return false;
-            hasSlash = true;
-        }
-        else if (!isTokenCode(code)) {
-            return false;
-        }
-    }
-    return hasSlash;
-}
-/**
- * Validate a token against RFC 9110.
- */
-function isTokenValid(token, start = 0, end = token.length) {
-    if (start >= end)
-        return false;
-    for (let index = start; index < end; index++) {
-        if (!isTokenCode(token.charCodeAt(index)))
-            return false;
-    }
-    return true;
-}
-/**
- * Check whether a character code belongs to the token production in RFC 9110.
- */
-function isTokenCode(code) {
-    return (CHAR_MAP[code] & TOKEN_FLAG) !== 0;
-}
-/**
- * Serialize a parameter value.
- */
-function parameterValue(str) {
-    const len = str.length;
-    if (len === 0)
-        return '""';
-    let index = 0;
-    while (index < len && isTokenCode(str.charCodeAt(index)))
-        index++;
-    if (index === len)
-        return str;
-    let result = '"';
-    let start = 0;
-    while (index < len) {
-        const code = str.charCodeAt(index);
-        if (code !== HTAB && (code < SP || code === 127 || code > 255)) {
-            throw new TypeError(`Invalid parameter value: ${str}`);
-        }
-        if (code === 34 /* " */ || code === 92 /* \\ */) {
-            result += `${str.slice(start, index)}\\`;
-            start = index;
-        }
-        index++;
-    }
-    return `${result}${str.slice(start)}"`;
-}
-/**
- * Format an object into a `Content-Type` header.
- */
-function format(obj) {
-    const { type, parameters } = obj;
-    if (!type || !isTypeValid(type)) {
-        throw new TypeError(`Invalid type: ${type}`);
-    }
-    let result = type;
-    if (parameters) {
-        for (const param of Object.keys(parameters)) {
-            if (!isTokenValid(param)) {
-                throw new TypeError(`Invalid parameter name: ${param}`);
-            }
-            result += `; ${param}=${parameterValue(parameters[param])}`;
-        }
-    }
-    return result;
-}
-/**
- * Parse a `Content-Type` header.
- */
-function dist_parse(header, options) {
-    const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-    const len = header.length;
-    let valueStart = options?.start ?? 0;
-    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
-        valueStart++;
-    }
-    let index = valueStart;
-    let typeFlags = 0;
-    let whitespace = -1;
-    let stop = options?.parameters === false ? COMMA_FLAG : 0;
-    while (index < len) {
-        const code = header.charCodeAt(index);
-        const flags = CHAR_MAP[code];
-        if ((flags & stopFlags) !== 0) {
-            stop |= flags & COMMA_FLAG;
-            break;
-        }
-        if ((flags & OWS) !== 0) {
-            if (whitespace === -1)
-                whitespace = index;
-        }
-        else {
-            whitespace = -1;
-        }
-        typeFlags |= (code & NON_ASCII) | flags;
-        index++;
-    }
-    const valueEnd = whitespace === -1 ? index : whitespace;
-    const value = header.slice(valueStart, valueEnd);
-    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-    if (index === len || stop !== 0) {
-        return { type, index, parameters: new NullObject() };
-    }
-    return parseParameters(header, type, index, len, stopFlags);
-}
-/**
- * Parses the parameters of a `Content-Type` header starting at the given index.
- */
-function parseParameters(header, type, index, len, stopFlags) {
-    const parameters = new NullObject();
-    parameter: while (index < len) {
-        index++; // Skip over ;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-            index++;
-        }
-        const keyStart = index;
-        let keyFlags = 0;
-        let keyWhitespace = -1;
-        while (index < len) {
-            const code = header.charCodeAt(index);
-            const flags = CHAR_MAP[code];
-            if ((flags & stopFlags) !== 0) {
-                if ((flags & COMMA_FLAG) !== 0)
-                    break parameter;
-                continue parameter;
-            }
-            if (code === EQ) {
-                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-                const value = header.slice(keyStart, keyEnd);
-                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-                index++;
-                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-                    index++;
-                }
-                if (index < len && header.charCodeAt(index) === DQUOTE) {
-                    const quotedStart = ++index;
-                    let escaped = false;
-                    while (index < len) {
-                        const code = header.charCodeAt(index);
-                        if (code === DQUOTE) {
-                            if (parameters[key] === undefined) {
-                                parameters[key] = escaped
-                                    ? unescapeQuotedPairs(header, quotedStart, index)
-                                    : header.slice(quotedStart, index);
-                            }
-                            index++;
-                            let stop = 0;
-                            // Discard characters between quote and delimiter.
-                            while (index < len) {
-                                const code = header.charCodeAt(index);
-                                const flags = CHAR_MAP[code];
-                                if ((flags & stopFlags) !== 0) {
-                                    stop = flags & COMMA_FLAG;
-                                    break;
-                                }
-                                index++;
-                            }
-                            if (stop !== 0)
-                                break parameter;
-                            continue parameter;
-                        }
-                        if (code === BSLASH && index + 1 < len) {
-                            escaped = true;
-                            index += 2;
-                            continue;
-                        }
-                        index++;
-                    }
-                    continue parameter;
-                }
-                const valueStart = index;
-                let stop = 0;
-                let valueWhitespace = -1;
-                while (index < len) {
-                    const code = header.charCodeAt(index);
-                    const flags = CHAR_MAP[code];
-                    if ((flags & stopFlags) !== 0) {
-                        stop = flags & COMMA_FLAG;
-                        break;
-                    }
-                    if ((flags & OWS) !== 0) {
-                        if (valueWhitespace === -1)
-                            valueWhitespace = index;
-                    }
-                    else {
-                        valueWhitespace = -1;
-                    }
-                    index++;
-                }
-                if (parameters[key] === undefined) {
-                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-                    parameters[key] = header.slice(valueStart, valueEnd);
-                }
-                if (stop !== 0)
-                    break parameter;
-                continue parameter;
-            }
-            if ((flags & OWS) !== 0) {
-                if (keyWhitespace === -1)
-                    keyWhitespace = index;
-            }
-            else {
-                keyWhitespace = -1;
-            }
-            keyFlags |= (code & NON_ASCII) | flags;
-            index++;
-        }
-    }
-    return { type, index, parameters };
-}
-/**
- * Remove backslashes from quoted pairs in a known-terminated quoted string body.
- */
-function unescapeQuotedPairs(str, start, end) {
-    let result = "";
-    for (let index = start; index < end; index++) {
-        if (str.charCodeAt(index) === BSLASH) {
-            result += str.slice(start, index);
-            start = ++index;
-        }
-    }
-    return result + str.slice(start, end);
-}
-//# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./node_modules/@octokit/request/node_modules/content-type/dist/index.js
+var dist = __nccwpck_require__(6919);
 ;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
 const intRegex = /^-?\d+$/;
 const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
@@ -54503,7 +54396,7 @@ async function getResponseData(response) {
   if (!contentType) {
     return response.text().catch(noop);
   }
-  const mimetype = dist_parse(contentType);
+  const mimetype = (0,dist/* parse */.qg)(contentType);
   if (isJSONResponse(mimetype)) {
     let text = "";
     try {
@@ -60292,7 +60185,7 @@ function finding(id, at, message, severity) {
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
+var yaml_dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/workflow/source.ts
 /**
  * Source positions for YAML documents: maps a node path (`['steps', 'train', 'inputs', 0]`) to the
@@ -60361,20 +60254,20 @@ class YamlSource {
     }
     /** The child of a map (by key) or a sequence (by index), with the key node when there is one. */
     child(node, segment) {
-        const resolved = (0,dist/* isAlias */.Vj)(node) ? node.resolve(this.document) : node;
-        if ((0,dist/* isMap */.jh)(resolved)) {
+        const resolved = (0,yaml_dist/* isAlias */.Vj)(node) ? node.resolve(this.document) : node;
+        if ((0,yaml_dist/* isMap */.jh)(resolved)) {
             const pair = this.pairsOf(resolved).get(String(segment));
             if (!pair)
                 return undefined;
             const k = pair.key;
             const value = pair.value ?? k;
-            return { key: k, value: (0,dist/* isAlias */.Vj)(value) ? value.resolve(this.document) : value };
+            return { key: k, value: (0,yaml_dist/* isAlias */.Vj)(value) ? value.resolve(this.document) : value };
         }
-        if ((0,dist/* isSeq */.oP)(resolved) && typeof segment === 'number') {
+        if ((0,yaml_dist/* isSeq */.oP)(resolved) && typeof segment === 'number') {
             const item = resolved.items[segment];
             if (item === undefined)
                 return undefined;
-            return { value: (0,dist/* isAlias */.Vj)(item) ? item.resolve(this.document) : item };
+            return { value: (0,yaml_dist/* isAlias */.Vj)(item) ? item.resolve(this.document) : item };
         }
         return undefined;
     }
@@ -60387,9 +60280,9 @@ class YamlSource {
         if (!index) {
             index = new Map();
             for (const pair of map.items) {
-                if (!(0,dist/* isPair */.tO)(pair))
+                if (!(0,yaml_dist/* isPair */.tO)(pair))
                     continue;
-                const name = String((0,dist/* isScalar */.jn)(pair.key) ? pair.key.value : pair.key);
+                const name = String((0,yaml_dist/* isScalar */.jn)(pair.key) ? pair.key.value : pair.key);
                 if (!index.has(name))
                     index.set(name, pair);
             }
@@ -60687,8 +60580,8 @@ function checkLintConfig(raw, locate, where) {
 }
 /** Reads `.stowage/config.yml` (or any file of that shape). Invalid parts are reported and skipped. */
 function loadLintConfig(fileText, file) {
-    const lineCounter = new dist/* LineCounter */.HN();
-    const document = (0,dist/* parseDocument */.Tp)(fileText, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const lineCounter = new yaml_dist/* LineCounter */.HN();
+    const document = (0,yaml_dist/* parseDocument */.Tp)(fileText, { lineCounter, prettyErrors: false, uniqueKeys: true });
     if (document.errors.length > 0) {
         const error = document.errors[0];
         const span = spanOf(lineCounter, error.pos[0], Math.max(error.pos[1], error.pos[0] + 1));
@@ -64998,8 +64891,8 @@ function yamlSpan(node, counter) {
  * same for the `pip:` sub-list. Returns findings for an unreadable file or odd entries.
  */
 function readCondaEnvironment(text, file, step, source) {
-    const counter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: counter, prettyErrors: false });
+    const counter = new yaml_dist/* LineCounter */.HN();
+    const doc = (0,yaml_dist/* parseDocument */.Tp)(text, { lineCounter: counter, prettyErrors: false });
     source.addFile(file, text);
     const findings = [];
     if (doc.errors.length > 0) {
@@ -65017,25 +64910,25 @@ function readCondaEnvironment(text, file, step, source) {
     }
     const environment = { channels: [], conda: [], pip: [] };
     const root = doc.contents;
-    if (!(0,dist/* isMap */.jh)(root)) {
+    if (!(0,yaml_dist/* isMap */.jh)(root)) {
         findings.push(importError(file, `Conda environment ${file} is not a mapping with dependencies.`));
         return { findings };
     }
     const channels = root.get('channels', true);
-    if ((0,dist/* isSeq */.oP)(channels)) {
+    if ((0,yaml_dist/* isSeq */.oP)(channels)) {
         for (const item of channels.items)
-            if ((0,dist/* isScalar */.jn)(item))
+            if ((0,yaml_dist/* isScalar */.jn)(item))
                 environment.channels.push(String(item.value));
     }
     const deps = root.get('dependencies', true);
-    if (!(0,dist/* isSeq */.oP)(deps)) {
+    if (!(0,yaml_dist/* isSeq */.oP)(deps)) {
         findings.push(importLimit(file, `Conda environment ${file} lists no dependencies.`));
         return { environment, findings };
     }
     const base = ['steps', step.id, 'software'];
     for (const item of deps.items) {
         const span = yamlSpan(item, counter);
-        if ((0,dist/* isScalar */.jn)(item)) {
+        if ((0,yaml_dist/* isScalar */.jn)(item)) {
             const spec = String(item.value).trim();
             if (spec === '')
                 continue;
@@ -65044,14 +64937,14 @@ function readCondaEnvironment(text, file, step, source) {
             step.software.conda.push(spec);
             environment.conda.push(spec);
         }
-        else if ((0,dist/* isMap */.jh)(item) && (0,dist/* isSeq */.oP)(item.get('pip', true))) {
+        else if ((0,yaml_dist/* isMap */.jh)(item) && (0,yaml_dist/* isSeq */.oP)(item.get('pip', true))) {
             const pipSeq = item.get('pip', true);
-            if (!(0,dist/* isSeq */.oP)(pipSeq))
+            if (!(0,yaml_dist/* isSeq */.oP)(pipSeq))
                 continue;
             if (span)
                 source.record([...base, 'pip'], { file, span });
             for (const pipItem of pipSeq.items) {
-                if (!(0,dist/* isScalar */.jn)(pipItem))
+                if (!(0,yaml_dist/* isScalar */.jn)(pipItem))
                     continue;
                 const pipSpan = yamlSpan(pipItem, counter);
                 if (pipSpan)
@@ -65329,16 +65222,16 @@ function syntaxFinding(error, text, file, lineCounter) {
 /** The first key that repeats within one mapping (merge keys `<<` aside), with its range. */
 function duplicateKey(document) {
     let found;
-    (0,dist/* visit */.YR)(document, {
+    (0,yaml_dist/* visit */.YR)(document, {
         Map(_, map) {
             const seen = new Set();
             for (const pair of map.items) {
-                const key = (0,dist/* isScalar */.jn)(pair.key) ? pair.key.value : pair.key;
+                const key = (0,yaml_dist/* isScalar */.jn)(pair.key) ? pair.key.value : pair.key;
                 if (key === '<<')
                     continue;
-                if (seen.has(key) && (0,dist/* isScalar */.jn)(pair.key) && pair.key.range) {
+                if (seen.has(key) && (0,yaml_dist/* isScalar */.jn)(pair.key) && pair.key.range) {
                     found = { key: String(key), range: [pair.key.range[0], pair.key.range[1]] };
-                    return dist/* visit */.YR.BREAK;
+                    return yaml_dist/* visit */.YR.BREAK;
                 }
                 seen.add(key);
             }
@@ -65349,10 +65242,10 @@ function duplicateKey(document) {
 }
 /** Load a spec from its text. `file` is how findings name it (repository-relative is best). */
 function loadSpecText(text, file) {
-    const lineCounter = new dist/* LineCounter */.HN();
+    const lineCounter = new yaml_dist/* LineCounter */.HN();
     // The parser's own duplicate-key check compares every key with every other (quadratic in a
     // 10,000-step `steps:` map); `duplicateKeys` does the same in one pass with a set per map.
-    const document = (0,dist/* parseDocument */.Tp)(text, {
+    const document = (0,yaml_dist/* parseDocument */.Tp)(text, {
         lineCounter,
         uniqueKeys: false,
         merge: true,
@@ -65697,7 +65590,7 @@ class CwlFile {
     file;
     abs;
     text;
-    counter = new dist/* LineCounter */.HN();
+    counter = new yaml_dist/* LineCounter */.HN();
     doc;
     data;
     aliasError;
@@ -65705,7 +65598,7 @@ class CwlFile {
         this.file = file;
         this.abs = abs;
         this.text = text;
-        this.doc = (0,dist/* parseDocument */.Tp)(text, {
+        this.doc = (0,yaml_dist/* parseDocument */.Tp)(text, {
             lineCounter: this.counter,
             prettyErrors: false,
             uniqueKeys: false,
@@ -69351,7 +69244,7 @@ function exportCwl(input) {
         pinningSentence(pinning),
         `Use: cwltool --overrides ${outDir}/${CWL_OVERRIDES_FILE} <workflow.cwl> <job.yml>`,
     ];
-    const body = (0,dist/* stringify */.As)({ 'cwltool:overrides': overrides }, { lineWidth: 0 });
+    const body = (0,yaml_dist/* stringify */.As)({ 'cwltool:overrides': overrides }, { lineWidth: 0 });
     return {
         engine: 'cwl',
         files: { [CWL_OVERRIDES_FILE]: `${header.map((l) => `# ${l}`).join('\n')}\n${body}` },
@@ -69684,7 +69577,7 @@ function exportSnakemake(input) {
         'Append these two lines to the Snakefile, then run snakemake --use-singularity (or --sdm apptainer):',
         ...snakefileLines(configPath).map((l) => `  ${l}`),
     ];
-    const body = (0,dist/* stringify */.As)({ stowage_pinning: pinning, [SNAKEMAKE_CONFIG_KEY]: images }, { lineWidth: 0 });
+    const body = (0,yaml_dist/* stringify */.As)({ stowage_pinning: pinning, [SNAKEMAKE_CONFIG_KEY]: images }, { lineWidth: 0 });
     return {
         engine: 'snakemake',
         files: { [SNAKEMAKE_CONFIG_FILE]: `${header.map((l) => `# ${l}`).join('\n')}\n${body}` },

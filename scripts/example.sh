@@ -5,14 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-npm ci --no-audit --no-fund >/dev/null
+npm ci --no-audit --no-fund --loglevel=error >/dev/null
 spec=examples/flood/stowage.yml
 out=.stowage/flood
 echo "── stowage plan $spec (lint, plan, Dockerfiles)"
 node dist/cli/index.js plan "$spec" --out-dir "$out" --fail-on never
 if command -v docker >/dev/null && docker info >/dev/null 2>&1 || command -v buildah >/dev/null; then
   echo
-  echo "── stowage build $spec --no-push (local images, no registry)"
+  echo "── stowage build $spec --no-push (build only, nothing pushed)"
   # The example's base images come from Docker Hub: without access to it (or a mirror given with
   # --base-image family=ref in STOWAGE_EXAMPLE_BUILD_ARGS) the build says why and the job goes on.
   # shellcheck disable=SC2086
