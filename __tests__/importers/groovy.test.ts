@@ -37,6 +37,42 @@ describe('tokenizeGroovy', () => {
   });
 
   it.each([
+    ['a regex after =~', 'x = name =~ /\\.bam$/', ['x', '=', 'name', '=~', '\\.bam$']],
+    [
+      'a regex as a call argument',
+      'n.replaceFirst(/\\.tar$/, "")',
+      ['n', '.', 'replaceFirst', '(', '\\.tar$', ',', '', ')'],
+    ],
+    ['a regex as the only argument', 'n.split(/\\./)', ['n', '.', 'split', '(', '\\.', ')']],
+    ['a slashy string with an escaped slash and quotes', 'p = /a\\/b\'c"/', ['p', '=', 'a/b\'c"']],
+    ['a dollar-slashy string', 'p = $/a/b\\c$$/$', ['p', '=', 'a/b\\c$']],
+    ['division stays division', 'a = b / c / 2', ['a', '=', 'b', '/', 'c', '/', '2']],
+    ['division after a call', 'f(x) / 2', ['f', '(', 'x', ')', '/', '2']],
+    ['a comment after code', 'a = 1 // { "\nb', ['a', '=', '1', '\n', 'b']],
+  ])('reads %s', (_name, text, values) => {
+    expect(tokenizeGroovy(text).map((t) => t.value)).toEqual(values);
+  });
+
+  it('reads a GString whose ${…} holds a closure with its own GString, and keeps its segments', () => {
+    const text = 'x = "a ${ list.collect { "<${it}>" }.join(\'}\') } b $meta.id c" + 1';
+    const tokens = tokenizeGroovy(text);
+    expect(tokens.map((t) => t.kind)).toEqual(['ident', 'punct', 'string', 'punct', 'number']);
+    expect(tokens[2]?.segments).toEqual([
+      { text: 'a ' },
+      { code: ' list.collect { "<${it}>" }.join(\'}\') ' },
+      { text: ' b ' },
+      { code: 'meta.id' },
+      { text: ' c' },
+    ]);
+  });
+
+  it('reads a slashy regex inside a GString interpolation', () => {
+    const [t] = tokenizeGroovy('"${ name.replaceAll(/\\.gz$/, \'\') }.txt"');
+    expect(t).toMatchObject({ kind: 'string', interpolated: true });
+    expect(t?.segments?.[1]).toEqual({ text: '.txt' });
+  });
+
+  it.each([
     ['unterminated string', "a = 'open\nb", 4],
     ['unterminated comment', 'a /* open', 2],
     ['unexpected character', 'a ` b', 2],
