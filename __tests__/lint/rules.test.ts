@@ -396,7 +396,7 @@ const CASES: Record<string, RuleCases> = {
           ...head('steps:', '  many:', '    run: gatk A; gatk B; gatk C; gatk D; gatk E; gatk F'),
         ),
         at: { text: 'gatk A; gatk B; gatk C; gatk D; gatk E; gatk F' },
-        says: [/chains 6 commands \(at most 5 advised\)/],
+        says: [/chains 6 tool commands \(at most 5 advised\)/],
       },
     ],
     quiet: [
