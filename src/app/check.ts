@@ -123,14 +123,19 @@ function resolveInput(
   return { resolved, isFolder, format: detected };
 }
 
-/** The plan, unless the import itself failed: a plan of half a file would mislead. */
+/**
+ * The plan, unless the spec itself breaks the schema (a plan of half a spec would mislead). An
+ * imported pipeline is always planned: a file, process, rule or tool the importer could not read
+ * is a finding (STW420) with its position, and everything else is planned; the lint configuration
+ * decides how severe that finding is, and `fail-on` what it does to the exit code.
+ */
 function planIfLoaded(
   workflow: Workflow,
   imported: ImportResult,
   options: CheckOptions,
 ): { plan?: Plan; skipped?: string; findings: Finding[] } {
-  if (imported.findings.some((f) => f.severity === 'error')) {
-    return { skipped: `${workflow.file} has errors; fix them to get a plan.`, findings: [] };
+  if (imported.findings.some((f) => f.rule === 'STW100' && f.severity === 'error')) {
+    return { skipped: `${workflow.file} breaks the schema; fix it to get a plan.`, findings: [] };
   }
   const contextDir = path.resolve(
     options.root,
