@@ -292,6 +292,9 @@ describe('Slurm export', () => {
 
   it('for an imported pipeline, passes the command through as arguments', () => {
     const nf = importWorkflow(`${FIX}/nextflow/nf-core-mini`);
+    // Its GPU count comes from a profile ternary, unknown until run: give it one here.
+    const gpu = nf.workflow!.steps.find((s) => s.id === 'DEEPVARIANT_GPU')!;
+    gpu.resources = { ...gpu.resources, gpus: 1 };
     const out = exportSlurm({ workflow: nf.workflow!, stepImages: imagesFor(nf.workflow!.steps) });
     expect(out.files['DEEPVARIANT_GPU.sbatch']).toContain('apptainer exec --nv "$image" "$@"');
     expect(out.files['GATK4_HAPLOTYPECALLER.sbatch']).toContain('#SBATCH --time=1-06:00:00');

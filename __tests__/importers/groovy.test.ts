@@ -59,9 +59,12 @@ describe('tokenizeGroovy', () => {
     expect(tokens.map((t) => t.kind)).toEqual(['ident', 'punct', 'string', 'punct', 'number']);
     expect(tokens[2]?.segments).toEqual([
       { text: 'a ' },
-      { code: ' list.collect { "<${it}>" }.join(\'}\') ' },
+      {
+        code: ' list.collect { "<${it}>" }.join(\'}\') ',
+        raw: '${ list.collect { "<${it}>" }.join(\'}\') }',
+      },
       { text: ' b ' },
-      { code: 'meta.id' },
+      { code: 'meta.id', raw: '$meta.id' },
       { text: ' c' },
     ]);
   });
@@ -86,9 +89,12 @@ describe('tokenizeGroovy', () => {
   });
 
   it('splits statements at newlines outside brackets, joining lines that end in an operator', () => {
-    const tokens = tokenizeGroovy('a = {\n 1\n}\nb = x ?\n 1 : 2\nc');
-    const parts = statements(tokens, 0, tokens.length).map((s) => s.map((t) => t.value).join(' '));
-    expect(parts).toEqual(['a = { 1 }', 'b = x ? 1 : 2', 'c']);
+    const tokens = tokenizeGroovy('a = {\n 1\n 2\n}\nb = x ?\n 1 : 2\nc');
+    const parts = statements(tokens, 0, tokens.length).map((s) =>
+      s.map((t) => (t.kind === 'newline' ? '⏎' : t.value)).join(' '),
+    );
+    // Newlines inside a block stay, so the block's own statements can be split again.
+    expect(parts).toEqual(['a = { ⏎ 1 ⏎ 2 ⏎ }', 'b = x ? 1 : 2', 'c']);
   });
 });
 
@@ -105,7 +111,8 @@ describe('evaluate (resource expressions at the first attempt)', () => {
     ['{ 4.h * task.attempt }', 'time', 4 * 3600],
     ["'1d 6h'", 'time', 30 * 3600],
     ['90000', 'time', 90],
-    ["{ workflow.profile.contains('gpu') ? 1 : null }", 'accelerator', 1],
+    ['{ task.attempt > 1 ? 12.GB : 6.GB }', 'memory', 6 * GB],
+    ['{ task.attempt == 1 ? 2 : 4 }', 'cpus', 2],
     ['{ Math.min(4, 8) }', 'cpus', 4],
     ['(2 + 2) * 3', 'cpus', 12],
   ] as const)('%s → %s %d', (text, key, expected) => {
@@ -118,6 +125,9 @@ describe('evaluate (resource expressions at the first attempt)', () => {
     ['{ 6.GB * task.attempt }', 'time'],
     ['"${x} GB"', 'memory'],
     ['4 4', 'cpus'],
+    // A ternary on parameters or the profile is unknown, not its first branch (it was read as 1).
+    ["{ workflow.profile.contains('gpu') ? 1 : null }", 'accelerator'],
+    ['{ params.use_gpu ? 4 : 0 }', 'accelerator'],
   ] as const)('gives up on %s as %s', (text, key) => {
     expect(value(text, key)).toBeUndefined();
   });

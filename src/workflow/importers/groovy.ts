@@ -14,8 +14,11 @@
 
 export type TokenKind = 'ident' | 'number' | 'string' | 'punct' | 'newline';
 
-/** A piece of an interpolated string: literal text, or the Groovy code of a `${…}` / `$name`. */
-export type Segment = { text: string } | { code: string };
+/**
+ * A piece of an interpolated string: literal text, or the Groovy code of a `${…}` / `$name`
+ * (`raw`: as written, `${code}` or `$name`).
+ */
+export type Segment = { text: string } | { code: string; raw: string };
 
 export interface Token {
   kind: TokenKind;
@@ -287,7 +290,7 @@ class StringBody {
   /** `raw`: the interpolation as written (`$name` or `${code}`), kept in the value. */
   code(code: string, raw: string): void {
     this.value += raw;
-    this.segments.push({ code });
+    this.segments.push({ code, raw });
     this.interpolated = true;
   }
 
@@ -358,7 +361,7 @@ export function matchingClose(tokens: readonly Token[], openIndex: number): numb
 
 /**
  * Splits tokens[from, to) into statements: a statement ends at a newline or `;` outside any
- * bracket. Empty statements are dropped.
+ * bracket. Empty statements are dropped; newlines inside brackets stay in the statement.
  */
 export function statements(tokens: readonly Token[], from: number, to: number): Token[][] {
   const result: Token[][] = [];
@@ -380,7 +383,8 @@ export function statements(tokens: readonly Token[], from: number, to: number): 
     if (ends && !continues) {
       if (current.length > 0) result.push(current);
       current = [];
-    } else if (t.kind !== 'newline') {
+    } else if (t.kind !== 'newline' || (depth > 0 && current.length > 0)) {
+      // Newlines inside brackets are kept: a block's own statements can then be split again.
       current.push(t);
     }
   }

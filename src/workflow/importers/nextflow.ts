@@ -5,7 +5,7 @@
  * `conf/base.config`, else nf-core's standard label table), and the image it declares today is
  * kept for the comparison with the plan.
  */
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Finding } from '../../common/findings.js';
 import type { Location, NodePath, Resources, Step } from '../model.js';
 import {
@@ -29,6 +29,7 @@ import {
   tokenizeGroovy,
   type Token,
 } from './groovy.js';
+import { DeclaredImages } from './images.js';
 import { OffsetMapper, RecordedSource } from './locator.js';
 import {
   evaluate,
@@ -49,7 +50,8 @@ export interface NextflowOptions {
 }
 
 /** Imports the Nextflow pipeline in `dir`. Never throws for bad input: problems are findings. */
-export function importNextflow(dir: string, options: NextflowOptions = {}): ImportResult {
+export function importNextflow(pipelineDir: string, options: NextflowOptions = {}): ImportResult {
+  const dir = resolve(pipelineDir);
   const root = options.root ?? dir;
   const findings: Finding[] = [];
   const nfFiles = walkFiles(dir, (name) => name.endsWith('.nf'));
@@ -69,6 +71,7 @@ export function importNextflow(dir: string, options: NextflowOptions = {}): Impo
   const engineNames: Record<string, string> = {};
   const taken = new Set<string>();
   const calls: OutCall[] = [];
+  const images = new DeclaredImages(source);
 
   for (const abs of nfFiles) {
     const file = relPath(root, abs);
@@ -79,32 +82,19 @@ export function importNextflow(dir: string, options: NextflowOptions = {}): Impo
     }
     source.addFile(file, text);
     const mapper = new OffsetMapper(text);
-    let processes: ParsedProcess[];
-    try {
-      const tokens = tokenizeGroovy(text);
-      processes = findProcesses(tokens, mapper, file);
-      calls.push(...findOutCalls(tokens));
-    } catch (e) {
-      if (!(e instanceof GroovySyntaxError)) throw e;
-      const span = mapper.span(e.offset, e.offset + 1);
-      findings.push(
-        importError(
-          file,
-          `Cannot parse ${file}: ${e.message}; its processes were not imported.`,
-          span,
-        ),
-      );
-      continue;
-    }
+    const read = readNextflowFile(text, file, mapper, findings);
+    calls.push(...read.calls);
+    const { processes } = read;
     for (const proc of processes) {
       const id = safeName(proc.name, taken);
       engineNames[id] = proc.name;
-      const step = buildStep(id, proc, abs, dir, root, config, source, findings);
+      const step = buildStep(id, proc, abs, dir, root, config, source, findings, images);
       workflow.steps.push(step);
       if (proc.image) currentImages[id] = proc.image;
     }
   }
 
+  findings.push(...images.findings());
   wireCalls(workflow.steps, engineNames, calls);
   // Document order is the order the workflow calls its processes; uncalled ones go last.
   const firstCall = (step: Step): number => {
@@ -143,6 +133,62 @@ export function importNextflow(dir: string, options: NextflowOptions = {}): Impo
     currentImages,
     origin: { format: 'nextflow', engineNames, tools: {} },
   };
+}
+
+/**
+ * The processes and workflow calls of one `.nf` file. When the file does not tokenize (or its
+ * brackets do not balance), each process is read on its own, so one process that cannot be read
+ * costs only itself: it is reported at the problem, the others are imported.
+ */
+function readNextflowFile(
+  text: string,
+  file: string,
+  mapper: OffsetMapper,
+  findings: Finding[],
+): { processes: ParsedProcess[]; calls: OutCall[] } {
+  let whole: GroovySyntaxError;
+  try {
+    const tokens = tokenizeGroovy(text);
+    return { processes: findProcesses(tokens, mapper, file, text), calls: findOutCalls(tokens) };
+  } catch (e) {
+    if (!(e instanceof GroovySyntaxError)) throw e;
+    whole = e;
+  }
+  const processes: ParsedProcess[] = [];
+  const headers = [...text.matchAll(/^[ \t]*process\s+([A-Za-z_][A-Za-z0-9_]*)\s*\{/gm)];
+  const cuts = [...headers.map((h) => h.index ?? 0), text.length];
+  headers.forEach((header, k) => {
+    const from = cuts[k] ?? 0;
+    const to = cuts[k + 1] ?? text.length;
+    try {
+      const tokens = tokenizeGroovy(text.slice(from, to)).map((t) => ({
+        ...t,
+        start: t.start + from,
+        end: t.end + from,
+      }));
+      processes.push(...findProcesses(tokens, mapper, file, text));
+    } catch (e) {
+      if (!(e instanceof GroovySyntaxError)) throw e;
+      const at = e.offset + from;
+      findings.push(
+        importError(
+          file,
+          `Cannot read process ${header[1]} in ${file}: ${e.message}; it was not imported.`,
+          mapper.span(at, at + 1),
+        ),
+      );
+    }
+  });
+  if (headers.length === 0) {
+    findings.push(
+      importError(
+        file,
+        `Cannot parse ${file}: ${whole.message}; its workflow calls were not read.`,
+        mapper.span(whole.offset, whole.offset + 1),
+      ),
+    );
+  }
+  return { processes, calls: [] };
 }
 
 function pipelineName(dir: string): string {
@@ -192,11 +238,27 @@ interface ParsedProcess {
   directives: Directive[];
   labels: string[];
   outputs: { name: string; pattern: string; location: Location }[];
-  script?: { text: string; location: Location };
+  /** The script the process runs: one, or one per `if`/`else` branch of its `script:` block. */
+  scripts: ScriptChoice[];
+  scriptLocation?: Location;
+  /** An `exec:` block: Groovy the engine runs itself. */
+  exec: boolean;
   image?: string;
 }
 
-function findProcesses(tokens: Token[], mapper: OffsetMapper, file: string): ParsedProcess[] {
+/** A script the `script:` block may return, and the Groovy conditions that choose it. */
+interface ScriptChoice {
+  conditions: string[];
+  /** The string that is the script, or the template it names. */
+  body: { string: Token; shell: boolean } | { template: string };
+}
+
+function findProcesses(
+  tokens: Token[],
+  mapper: OffsetMapper,
+  file: string,
+  text: string,
+): ParsedProcess[] {
   const found: ParsedProcess[] = [];
   for (let i = 0; i < tokens.length; i += 1) {
     const t = tokens[i];
@@ -224,8 +286,11 @@ function findProcesses(tokens: Token[], mapper: OffsetMapper, file: string): Par
           directives: [],
           labels: [],
           outputs: [],
+          scripts: [],
+          exec: false,
         },
         mapper,
+        text,
       ),
     );
     i = close;
@@ -239,13 +304,18 @@ function parseProcess(
   to: number,
   proc: ParsedProcess,
   mapper: OffsetMapper,
+  text: string,
 ): ParsedProcess {
   let section = 'directives';
   let outputIndex = 0;
+  const script: Token[][] = [];
+  let shell = false;
   for (let st of statements(tokens, from, to)) {
     const head = st[0];
     if (head?.kind === 'ident' && SECTIONS.has(head.value) && st[1]?.value === ':') {
       section = head.value;
+      if (section === 'exec') proc.exec = true;
+      if (section === 'shell') shell = true;
       st = st.slice(2);
       if (st.length === 0) continue;
     }
@@ -269,15 +339,87 @@ function parseProcess(
       outputIndex += 1;
       if (pattern === undefined || emit === 'versions') continue;
       proc.outputs.push({ name: emit ?? `out${outputIndex}`, pattern, location });
-    } else if (
-      (section === 'script' || section === 'shell') &&
-      first.kind === 'string' &&
-      first.triple
-    ) {
-      proc.script = { text: withoutVersionsHeredoc(dedent(first.value)), location };
+    } else if (section === 'script' || section === 'shell') {
+      script.push(st);
     }
   }
+  if (script.length > 0) {
+    proc.scripts = scriptChoices(script, [], shell, text);
+    const first = script[0]?.[0] as Token;
+    const last = script[script.length - 1]?.slice(-1)[0] as Token;
+    proc.scriptLocation = { file: proc.file, span: mapper.span(first.start, last.end) };
+  }
   return proc;
+}
+
+/**
+ * The scripts a `script:` block may return. Its value is its last expression: a string (or
+ * `template 'file'`) standing alone as a statement, or an `if`/`else` whose branches end in one —
+ * every branch counts, and a branch without a script keeps what came before it.
+ */
+function scriptChoices(
+  sts: readonly Token[][],
+  before: ScriptChoice[],
+  shell: boolean,
+  text: string,
+): ScriptChoice[] {
+  let current = before;
+  for (const st of sts) {
+    const [head] = st;
+    if (st.length === 1 && head?.kind === 'string') {
+      current = [{ conditions: [], body: { string: head, shell } }];
+    } else if (head?.value === 'template' && templateName(st) !== undefined) {
+      current = [{ conditions: [], body: { template: templateName(st) as string } }];
+    } else if (head?.kind === 'ident' && head.value === 'if') {
+      current = ifChoices(st, current, shell, text);
+    }
+  }
+  return current;
+}
+
+/** `template 'x.py'` or `template('x.py')`: the file name. */
+function templateName(st: readonly Token[]): string | undefined {
+  const args = st.slice(1).filter((t) => t.value !== '(' && t.value !== ')');
+  return args.length === 1 && args[0]?.kind === 'string' ? args[0].value : undefined;
+}
+
+/** `if (a) { … } else if (b) { … } else { … }`: the scripts of every branch, with conditions. */
+function ifChoices(
+  st: readonly Token[],
+  before: ScriptChoice[],
+  shell: boolean,
+  text: string,
+): ScriptChoice[] {
+  const choices: ScriptChoice[] = [];
+  let i = 0;
+  let sawElse = false;
+  let changed = false;
+  while (i < st.length) {
+    let condition = 'else';
+    if (st[i]?.value === 'if' && st[i + 1]?.value === '(') {
+      const close = matchingClose(st, i + 1);
+      condition = oneLine(text.slice((st[i + 1] as Token).end, (st[close] as Token).start));
+      i = close + 1;
+    } else {
+      sawElse = true;
+    }
+    if (st[i]?.value !== '{') return before; // a one-statement branch without braces: not read
+    const close = matchingClose(st, i);
+    const inner = scriptChoices(statements(st, i + 1, close), before, shell, text);
+    if (inner !== before) changed = true;
+    choices.push(...inner.map((c) => ({ ...c, conditions: [condition, ...c.conditions] })));
+    i = close + 1;
+    if (st[i]?.value !== 'else') break;
+    i += 1;
+  }
+  if (!changed) return before;
+  if (!sawElse)
+    choices.push(...before.map((c) => ({ ...c, conditions: ['else', ...c.conditions] })));
+  return choices;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** The docker image of a `container` directive, including nf-core's singularity/docker ternary. */
@@ -300,6 +442,79 @@ function containerImage(args: Token[]): string | undefined {
   return images[images.length - 1];
 }
 
+/**
+ * The step's `run`: the script as its shell will read it. Groovy interpolations stay as written
+ * where the shell reads them alike (`$prefix`, `${prefix}`, `$task.cpus`); any other `${…}` becomes
+ * a variable named after its code (`${meta.id}` → `${meta_id}`), so the text parses as shell.
+ * Branches become one shell `if` with a `then` per Groovy branch (its condition in a comment), so
+ * the commands of one run are counted once and every branch's tools are seen. A template runs
+ * with the interpreter its `#!` line (or its extension) names.
+ */
+function scriptRun(
+  choices: readonly ScriptChoice[],
+  moduleDir: string,
+  pipelineDir: string,
+): string | undefined {
+  const texts = choices.map((c) => ({
+    conditions: c.conditions,
+    text:
+      'template' in c.body
+        ? templateRun(c.body.template, moduleDir, pipelineDir)
+        : withoutVersionsHeredoc(dedent(shellText(c.body.string, c.body.shell))),
+  }));
+  if (texts.length <= 1) return texts[0]?.text;
+  const lines: string[] = [];
+  texts.forEach((t, k) => {
+    const label = t.conditions.map((c) => (c === 'else' ? 'else' : `if (${c})`)).join(', ');
+    const keyword = k === 0 ? 'if :; then' : t.conditions[0] === 'else' ? 'else' : 'elif :; then';
+    lines.push(`${keyword} # Groovy: ${label}`, t.text);
+  });
+  lines.push('fi');
+  return lines.join('\n');
+}
+
+function shellText(token: Token, shell: boolean): string {
+  if (shell) return token.value.replace(/!\{([^}]*)\}/g, (_m, code: string) => shellVariable(code));
+  if (!token.segments) return token.value;
+  return token.segments.map((s) => ('text' in s ? s.text : shellVariable(s.code, s.raw))).join('');
+}
+
+/** A Groovy interpolation as a shell variable the shell parses: `${meta.id}` → `${meta_id}`. */
+function shellVariable(code: string, raw?: string): string {
+  const trimmed = code.trim();
+  if (raw !== undefined && !raw.startsWith('${')) return raw; // `$name.field` reads alike
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(trimmed)) return `\${${trimmed}}`;
+  const name = trimmed
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/^[_0-9]+|_+$/g, '')
+    .slice(0, 40)
+    .replace(/_+$/, '');
+  return `\${${name === '' ? 'groovy' : name}}`;
+}
+
+const INTERPRETERS: Record<string, string> = {
+  r: 'Rscript',
+  py: 'python3',
+  pl: 'perl',
+  sh: 'bash',
+  jl: 'julia',
+  rb: 'ruby',
+};
+
+/** `template 'x.r'`: Nextflow looks in the module's `templates/`, then the pipeline's. */
+function templateRun(name: string, moduleDir: string, pipelineDir: string): string {
+  const text =
+    readTextFile(join(moduleDir, 'templates', name)) ??
+    readTextFile(join(pipelineDir, 'templates', name));
+  const shebang = text?.startsWith('#!') ? text.slice(2, text.indexOf('\n')).trim() : undefined;
+  const words = shebang?.split(/\s+/) ?? [];
+  const program = (words[0]?.endsWith('/env') ? words[1] : words[0])?.replace(/^.*\//, '');
+  const interpreter = program ?? INTERPRETERS[name.replace(/^.*\./, '').toLowerCase()] ?? 'bash';
+  if ((interpreter === 'bash' || interpreter === 'sh') && text !== undefined)
+    return text.replace(/\\\$/g, '$').trim();
+  return `${interpreter} ${name}`;
+}
+
 function dedent(text: string): string {
   const lines = text.replace(/^\n+|\s+$/g, '').split('\n');
   const indents = lines.filter((l) => l.trim() !== '').map((l) => /^ */.exec(l)?.[0].length ?? 0);
@@ -316,6 +531,7 @@ function buildStep(
   config: ProcessConfig,
   source: RecordedSource,
   findings: Finding[],
+  images: DeclaredImages,
 ): Step {
   const step = newStep(id);
   const base: NodePath = ['steps', id];
@@ -353,14 +569,14 @@ function buildStep(
 
   const container = proc.directives.find((d) => d.name === 'container');
   if (container) source.record([...base, 'container'], container.location);
-  if (proc.image && step.software.conda.length === 0 && step.software.pip.length === 0) {
-    // Nothing to plan from: keep the declared image, used as is.
-    step.container = proc.image;
-  }
+  if (proc.exec) step.runsIn = 'engine';
+  // Without an environment: the package a BioContainers image names, else the image as is.
+  if (proc.image) images.use(step, proc.image, container?.location);
 
-  if (proc.script) {
-    step.run = proc.script.text;
-    source.record([...base, 'run'], proc.script.location);
+  const run = scriptRun(proc.scripts, moduleDir, pipelineDir);
+  if (run !== undefined) {
+    step.run = run;
+    if (proc.scriptLocation) source.record([...base, 'run'], proc.scriptLocation);
   }
   for (const out of proc.outputs) {
     // Work directories are per task: prefix the process name so equal patterns do not collide.
@@ -374,7 +590,7 @@ function buildStep(
   const model: Resources = {};
   for (const key of RESOURCE_KEYS) {
     const setting = resources[key];
-    if (!setting) continue;
+    if (setting?.value === undefined) continue;
     const field = key === 'accelerator' ? 'gpus' : key;
     model[field] = setting.value;
     const location =
@@ -410,7 +626,7 @@ function resolveResources(
     // `accelerator 2, type: 'nvidia-tesla-v100'`: the count is before the first comma.
     const comma = d.args.findIndex((t) => t.value === ',');
     const value = settingValue(key, evaluate(comma >= 0 ? d.args.slice(0, comma) : d.args));
-    if (value !== undefined) result[key] = { value, ...d.location };
+    result[key] = { value, ...d.location };
   }
   for (const kind of ['label', 'name'] as const) {
     for (const selector of config.selectors) {
