@@ -13,6 +13,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 // The CommonJS build: the ESM build's loader does not survive bundling.
 import type * as TreeSitter from 'web-tree-sitter';
 
@@ -32,6 +33,10 @@ function wasm(bundled: string, module: string): string {
   return existsSync(beside) ? beside : require.resolve(module);
 }
 
+// V8 compiles WebAssembly twice, quickly (Liftoff) then optimised (TurboFan) in the background,
+// and a process cannot exit before the second finishes: 2 s for these 1.5 MB, to parse a few
+// hundred scripts the first compile already parses in milliseconds.
+setFlagsFromString('--liftoff-only');
 await Parser.init({
   locateFile: () => wasm('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm'),
 });
