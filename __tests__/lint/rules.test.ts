@@ -816,6 +816,19 @@ const CASES: Record<string, RuleCases> = {
         at: { text: '"nvidia/cuda:nightly"' },
         says: [/Group "gpu"/],
       },
+      {
+        title: 'one image named by several steps, once',
+        spec: yaml(
+          ...head(
+            'steps:',
+            '  a: { container: "continuumio/miniconda3" }',
+            '  b: { container: "continuumio/miniconda3" }',
+            '  c: { container: "continuumio/miniconda3" }',
+          ),
+        ),
+        at: { text: '"continuumio/miniconda3"' },
+        says: [/Steps "a", "b" and "c" name image "continuumio\/miniconda3", which has no tag/],
+      },
     ],
     quiet: [
       {
