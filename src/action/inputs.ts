@@ -37,6 +37,8 @@ export interface Inputs {
   sarifFile?: string;
   exportEngines: ExportEngine[];
   githubToken?: string;
+  /** Snakemake's `--wrapper-prefix`: where `wrapper:` environments are fetched from. */
+  wrapperPrefix?: string;
 }
 
 type Getter = (name: string) => string;
@@ -127,5 +129,6 @@ export function readInputs(get: Getter): Inputs {
     sarifFile: optional('sarif-file'),
     exportEngines: parseExportEngines(list(get('export'))),
     githubToken: get('github-token') || undefined,
+    wrapperPrefix: optional('wrapper-prefix'),
   };
 }

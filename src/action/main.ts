@@ -16,6 +16,7 @@ import { InputError } from '../common/errors.js';
 import { countBySeverity, failsAt, type Finding } from '../common/findings.js';
 import { RULES } from '../common/rules.js';
 import { execTool } from '../host/exec.js';
+import { fetchText } from '../host/fetch-text.js';
 import { matrixOutput } from '../images/outputs.js';
 import { decidePush, parseTagRules } from '../images/tags.js';
 import type { Plan } from '../plan/types.js';
@@ -77,13 +78,15 @@ export async function run(): Promise<void> {
   }
 }
 
-function checkAndLog(inputs: Inputs, root: string): CheckResult {
-  const checked = check(inputs.spec, {
+async function checkAndLog(inputs: Inputs, root: string): Promise<CheckResult> {
+  const checked = await check(inputs.spec, {
     root,
     configPath: inputs.config,
     importFormat: inputs.importFormat,
     plan: inputs.mode !== 'lint',
     baseImages: inputs.baseImages,
+    wrapperPrefix: inputs.wrapperPrefix,
+    fetchText: fetchText(),
   });
   for (const line of checked.configLog) core.info(line);
   core.info(`${checked.findings.length} finding(s): ${describeCounts(checked.findings)}`);

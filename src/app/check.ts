@@ -15,8 +15,11 @@ import { plan as planWorkflow } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { relPath } from '../workflow/importers/common.js';
 import {
+  checkWrapperPrefix,
   detectFormat,
+  importWithRemote,
   importWorkflow,
+  type FetchText,
   type ImportOrigin,
   type ImportResult,
 } from '../workflow/importers/index.js';
@@ -34,6 +37,13 @@ export interface CheckOptions {
   plan?: boolean;
   /** Base images per family, over the spec's (from the action input or `--base-image`). */
   baseImages?: Record<string, string>;
+  /** Snakemake's `--wrapper-prefix` (default: the public wrappers repository). */
+  wrapperPrefix?: string;
+  /**
+   * Fetches files from outside the repository (Snakemake wrappers' environments); without it,
+   * such steps are reported as not fetched.
+   */
+  fetchText?: FetchText;
 }
 
 export interface CheckResult {
@@ -56,9 +66,19 @@ export interface CheckResult {
 
 const DEFAULT_CONFIG = '.stowage/config.yml';
 
-export function check(specPath: string, options: CheckOptions): CheckResult {
+export async function check(specPath: string, options: CheckOptions): Promise<CheckResult> {
   const { resolved, isFolder, format } = resolveInput(specPath, options);
-  const imported = importWorkflow(resolved, { format, root: options.root });
+  if (options.wrapperPrefix !== undefined) {
+    const problem = checkWrapperPrefix(options.wrapperPrefix);
+    if (problem) throw new InputError(`${problem}.`);
+  }
+  const importOptions = { format, root: options.root, wrapperPrefix: options.wrapperPrefix };
+  const imported = options.fetchText
+    ? await importWithRemote(
+        (remote) => importWorkflow(resolved, { ...importOptions, remote }),
+        options.fetchText,
+      )
+    : importWorkflow(resolved, importOptions);
   const lintConfig = readLintConfig(options);
   const sources = new Map<string, string>(lintConfig.sources);
   const workflow = imported.workflow;

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { SEVERITIES, type Severity } from '../common/findings.js';
 import { EXPORT_ENGINES, type ExportEngine } from '../export/types.js';
 import { BUILDER_KINDS, type BuilderKind } from '../images/builder.js';
+import { DEFAULT_WRAPPER_PREFIX } from '../workflow/importers/wrappers.js';
 import { WORKFLOW_FORMATS, type WorkflowFormat } from '../workflow/model.js';
 
 export const COMMANDS = ['lint', 'plan', 'build', 'export', 'help'] as const;
@@ -37,6 +38,8 @@ export interface CliOptions {
   /** `export <engine>`. */
   engine?: ExportEngine;
   importFormat: WorkflowFormat | 'auto';
+  /** Snakemake's `--wrapper-prefix`. */
+  wrapperPrefix?: string;
 }
 
 export type ParseResult =
@@ -60,6 +63,10 @@ const OPTIONS: readonly OptionHelp[] = [
   },
   { flag: '--config <file>', text: 'lint config (default: .stowage/config.yml when present)' },
   { flag: '--import <format>', text: `auto | ${WORKFLOW_FORMATS.join(' | ')} (default: auto)` },
+  {
+    flag: '--wrapper-prefix <url>',
+    text: `where Snakemake wrappers are: https://…/, file:///folder/ or git+file:///clone (default: ${DEFAULT_WRAPPER_PREFIX})`,
+  },
   {
     flag: '--out-dir <dir>',
     text: 'where plan.json, the Dockerfiles and the exports go (default: .stowage)',
@@ -186,6 +193,7 @@ export function parseCli(
         'fail-on': { type: 'string' },
         config: { type: 'string' },
         import: { type: 'string' },
+        'wrapper-prefix': { type: 'string' },
         'out-dir': { type: 'string' },
         'base-image': { type: 'string', multiple: true },
         registry: { type: 'string' },
@@ -277,6 +285,7 @@ export function parseCli(
       verbose: values.verbose === true,
       engine,
       importFormat: importFormat as WorkflowFormat | 'auto',
+      wrapperPrefix: values['wrapper-prefix'],
     },
   };
 }

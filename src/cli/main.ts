@@ -11,10 +11,12 @@ import { InputError } from '../common/errors.js';
 import { failsAt } from '../common/findings.js';
 import { RULES } from '../common/rules.js';
 import { execTool } from '../host/exec.js';
+import { fetchText } from '../host/fetch-text.js';
 import type { BuildLog } from '../images/build.js';
 import type { ExecFn } from '../images/builder.js';
 import { parseTagRules } from '../images/tags.js';
 import type { Plan } from '../plan/types.js';
+import type { FetchText } from '../workflow/importers/index.js';
 import { formatAnnotation } from '../report/annotations.js';
 import { buildTable } from '../report/build.js';
 import { compareImages, comparisonText } from '../report/comparison.js';
@@ -35,6 +37,8 @@ export interface Io {
   readStdin?: () => Promise<string>;
   /** Runs build tools; default: the real one. */
   exec?: ExecFn;
+  /** Fetches files from outside the repository (Snakemake wrappers); default: the real one. */
+  fetchText?: FetchText;
 }
 
 export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
@@ -54,12 +58,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   const options = parsed.options;
   try {
-    const result = check(options.path, {
+    const result = await check(options.path, {
       root: io.cwd,
       configPath: options.config,
       importFormat: options.importFormat,
       plan: options.command !== 'lint',
       baseImages: options.baseImages,
+      wrapperPrefix: options.wrapperPrefix,
+      fetchText: io.fetchText ?? fetchText(),
     });
     const findingsFail = failsAt(result.findings, options.failOn);
     switch (options.command) {
