@@ -428,7 +428,10 @@ function tokenizePython(text: string, from: number, to: number): PyToken[] {
   return tokens;
 }
 
-/** A Python string; in an f-string `{{`/`}}` are literal braces (Snakemake wildcards). */
+/**
+ * A Python string. In an f-string `{{x}}` is a Snakemake wildcard `{x}`, and `{x}` a Python value,
+ * kept as `<x>` (it is not evaluated).
+ */
 function readPyString(
   text: string,
   start: number,
@@ -449,6 +452,12 @@ function readPyString(
     } else if (formatted && (text.startsWith('{{', i) || text.startsWith('}}', i))) {
       value += c;
       i += 2;
+    } else if (formatted && c === '{') {
+      // A Python value, not a wildcard: kept as `<expr>`, which matches no file pattern.
+      const close = text.indexOf('}', i);
+      const stop = close < 0 || close >= to ? to : close;
+      value += `<${text.slice(i + 1, stop)}>`;
+      i = stop + 1;
     } else {
       value += c;
       i += 1;
