@@ -153,14 +153,14 @@ describe('CWL export', () => {
     parse(result.files['stowage-overrides.yml']!) as Record<string, Record<string, unknown>>
   )['cwltool:overrides']!;
 
-  it('names each tool relative to the overrides file', () => {
+  it('names each tool relative to the main workflow, as cwltool resolves keys', () => {
     expect(Object.keys(overrides)).toEqual([
-      '../../../__tests__/fixtures/cwl/variant/tools/bwa-mem.cwl',
-      '../../../__tests__/fixtures/cwl/variant/tools/samtools-sort.cwl',
-      '../../../__tests__/fixtures/cwl/variant/tools/bcftools-call.cwl',
-      '../../../__tests__/fixtures/cwl/variant/tools/score-gpu.cwl',
+      'tools/bwa-mem.cwl',
+      'tools/samtools-sort.cwl',
+      'tools/bcftools-call.cwl',
+      'tools/score-gpu.cwl',
     ]);
-    expect(overrides['../../../__tests__/fixtures/cwl/variant/tools/bwa-mem.cwl']).toEqual({
+    expect(overrides['tools/bwa-mem.cwl']).toEqual({
       requirements: { DockerRequirement: { dockerPull: stepImages.align!.ref } },
     });
   });
@@ -329,7 +329,7 @@ describe('exportImages', () => {
       'dockerPull',
     );
     expect(result.lines).toContain(
-      'cwl: 4 step(s), images pinned by digest; use: cwltool --overrides .stowage/export/cwl/stowage-overrides.yml <workflow.cwl> <job.yml>',
+      'cwl: 4 step(s), images pinned by digest; use: cwltool --overrides .stowage/export/cwl/stowage-overrides.yml __tests__/fixtures/cwl/variant/workflow.cwl <job.yml>',
     );
     expect(result.ok).toBe(true);
   });
