@@ -251,3 +251,41 @@ describe('importCwl on nested workflows', () => {
     });
   });
 });
+
+it('makes every step inside a conditional nested workflow wait for what its when: reads', () => {
+  const dir = tempDir('cwl-when');
+  const write = (name: string, text: string) => writeFileSync(join(dir, name), `${text}\n`);
+  write(
+    'count.cwl',
+    'cwlVersion: v1.2\nclass: CommandLineTool\nbaseCommand: [wc, -l]\ninputs: { f: File }\noutputs: { n: int }',
+  );
+  write(
+    'sub.cwl',
+    'cwlVersion: v1.2\nclass: Workflow\ninputs: { f: File }\noutputs: {}\nsteps:\n  again:\n    run: count.cwl\n    in: { f: f }\n    out: [n]',
+  );
+  write(
+    'main.cwl',
+    [
+      'cwlVersion: v1.2',
+      'class: Workflow',
+      'requirements: { SubworkflowFeatureRequirement: {}, InlineJavascriptRequirement: {} }',
+      'inputs: { f: File }',
+      'outputs: {}',
+      'steps:',
+      '  count:',
+      '    run: count.cwl',
+      '    in: { f: f }',
+      '    out: [n]',
+      '  sub:',
+      '    run: sub.cwl',
+      '    when: $(inputs.n > 0)',
+      '    in: { f: f, n: count/n }',
+      '    out: []',
+    ].join('\n'),
+  );
+  const result = importCwl(join(dir, 'main.cwl'), { root: dir });
+  expect(result.workflow!.steps.find((s) => s.id === 'sub/again')).toMatchObject({
+    inputs: ['count.n', 'f'],
+    condition: '$(inputs.n > 0)',
+  });
+});

@@ -407,6 +407,8 @@ interface Scope {
   taken: Set<string>;
   /** The `when:` of the enclosing steps. */
   condition?: string;
+  /** What those conditions read: every step inside depends on it. */
+  conditionPorts: string[];
   /** Workflows being flattened (a workflow that runs itself is not followed). */
   open: Set<string>;
 }
@@ -443,7 +445,7 @@ function importWorkflowProcess(
   const pending: { step: Step; port: string; location: Location }[] = [];
   flatten(
     wf,
-    { prefix: '', inherited: [], taken: new Set(), open: new Set([wf.ref]) },
+    { prefix: '', inherited: [], taken: new Set(), open: new Set([wf.ref]), conditionPorts: [] },
     {
       ctx,
       workflow,
@@ -532,6 +534,17 @@ function flatten(wf: Process, scope: Scope, f: Flattening): void {
     const condition =
       [scope.condition, when].filter((c) => c !== undefined).join(' and ') || undefined;
     const tool = resolveRun(value, path, wf, ctx);
+    // `when: $(inputs.count > 0)` reads the step's `count` input: the step waits for it.
+    const conditionPorts = [
+      ...scope.conditionPorts,
+      ...(when === undefined
+        ? []
+        : entries(value.in)
+            .filter(([name]) =>
+              new RegExp(`inputs\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(when),
+            )
+            .flatMap(([, v]) => inSources(v).map((src) => sourcePort(src, wf, scope.prefix)))),
+    ];
 
     if (
       tool?.data.class === 'Workflow' &&
@@ -560,6 +573,7 @@ function flatten(wf: Process, scope: Scope, f: Flattening): void {
         inherited,
         taken: new Set(),
         open: new Set([...scope.open, tool.ref]),
+        conditionPorts,
       };
       if (condition !== undefined) nested.condition = condition;
       flatten(tool, nested, f);
@@ -579,6 +593,8 @@ function flatten(wf: Process, scope: Scope, f: Flattening): void {
     source.record(['steps', id], wf.file.at(path), wf.file.at(path, 'key'));
     out.engineNames[id] = `${scope.prefix}${localName}`;
     if (condition !== undefined) step.condition = condition;
+    for (const port of conditionPorts)
+      f.pending.push({ step, port, location: wf.file.at([...path, 'when']) });
     for (const [, v, k] of entries(value.in)) {
       for (const src of inSources(v)) {
         f.pending.push({
