@@ -288,7 +288,7 @@ describe('importNextflow on the Groovy pipelines really use', () => {
     });
     expect(errors[0]?.message).toMatch(/Cannot read process BAD_ONE .*unterminated string/);
     expect(step('GOOD_ONE')).toBeDefined();
-    expect(result.workflow!.steps).toHaveLength(6);
+    expect(result.workflow!.steps).toHaveLength(7);
   });
 
   it('turns script: branches into one shell if, every branch kept, versions heredoc dropped', () => {
@@ -299,6 +299,10 @@ describe('importNextflow on the Groovy pipelines really use', () => {
     expect(run).not.toContain('versions.yml');
     // Groovy ${…} the shell cannot read become shell variables; $name stays as written.
     expect(run).toContain('--threads ${task_cpus} $args');
+  });
+
+  it('reads the environment a conda ternary names, the plain one first (a GPU is unknown)', () => {
+    expect(step('EMBED').software.conda).toEqual(['conda-forge::pytorch-cpu=2.3.1']);
   });
 
   it('runs a template with the interpreter of its #! line', () => {

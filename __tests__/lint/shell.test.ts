@@ -11,7 +11,7 @@ describe('readScript', () => {
       6,
       ['a', 'b', 'c', 'd', 'e', 'f'],
     ],
-    ['separators inside quotes', 'echo "x && y | z" && pigz out', 1, ['pigz']],
+    ['separators inside quotes', 'echo "x && y | z" && bgzip out', 1, ['bgzip']],
     [
       'interpreters name their script',
       'python scripts/regrid.py --in x && Rscript plot.R',
@@ -119,6 +119,27 @@ describe('readScript', () => {
     expect(readScript('fastqc ${args} --threads ${task_cpus} ${reads}')).toEqual({
       commands: 1,
       tools: ['fastqc'],
+    });
+  });
+});
+
+describe('readScript: interpreters', () => {
+  it.each([
+    ['python -m multiqc .', ['multiqc']],
+    ['java -Xmx4g -jar picard.jar MarkDuplicates', ['picard.jar']],
+    ['java -cp lib.jar org.acme.Main', ['org.acme.Main']],
+    ['perl $(which getCounts.pl) getControlStats -o ControlStats.txt', ['perl']],
+    ["Rscript -e 'library(x)'", ['Rscript']],
+    ['bash -c "samtools index x"', []],
+    ['bash run.sh', ['run.sh']],
+  ])('%s', (run, tools) => {
+    expect(readScript(run).tools).toEqual(tools);
+  });
+
+  it('counts compression and bash built-ins as plumbing', () => {
+    expect(readScript('pigz -cdf g.gz | prodigal -o x\npigz -nm x\ncompgen -G "*.vcf"')).toEqual({
+      commands: 1,
+      tools: ['prodigal'],
     });
   });
 });

@@ -51,6 +51,8 @@ const BUILTINS = [
   ...['[[', 'exit', 'trap', 'unset', 'local', 'shift', ':', 'pwd', 'exec', 'eval', 'wait'],
   ...['read', 'return', 'declare', 'readonly', 'let', 'type', 'command', 'hash', 'ulimit'],
   ...['umask', 'break', 'continue', 'mapfile', 'getopts', 'alias', 'shopt', 'pushd', 'popd'],
+  ...['compgen', 'complete', 'builtin', 'caller', 'dirs', 'disown', 'enable', 'fg', 'bg', 'jobs'],
+  ...['kill', 'typeset', 'times', 'history'],
 ];
 
 /**
@@ -66,7 +68,10 @@ const BASE_UTILITIES = [
   ...['gunzip', 'zcat', 'bzip2', 'bunzip2', 'bzcat', 'xz', 'unxz', 'xzcat', 'tar', 'rev', 'tac'],
   ...['fold', 'column', 'numfmt', 'shuf', 'truncate', 'sync', 'id', 'whoami', 'hostname'],
 ];
-const NOT_TOOLS = new Set([...BUILTINS, ...BASE_UTILITIES]);
+
+/** Compression: plumbing around a tool's files, whichever program does it. */
+const COMPRESSION = ['pigz', 'unpigz', 'pbzip2', 'zstd', 'unzstd', 'lz4', 'zip', 'unzip'];
+const NOT_TOOLS = new Set([...BUILTINS, ...BASE_UTILITIES, ...COMPRESSION]);
 
 /** Interpreters whose first argument names the real tool (`python scripts/regrid.py`). */
 const INTERPRETERS = new Set([
@@ -202,9 +207,22 @@ function toolOf(words: readonly string[]): string | undefined {
   if (program === undefined || program === '' || !/^[\w./+-]+$/.test(program)) return undefined;
   const base = basename(program);
   if (NOT_TOOLS.has(base)) return undefined;
-  if (INTERPRETERS.has(base)) {
-    const script = words.slice(i + 1).find((w) => w !== '' && !w.startsWith('-'));
-    return script ?? base;
+  return INTERPRETERS.has(base) ? scriptOf(base, words.slice(i + 1)) : base;
+}
+
+/**
+ * What an interpreter runs: `python x.py`, `python -m multiqc`, `java -jar picard.jar`; inline code
+ * (`-c`, `-e`) or a script named by an expansion (`perl $(which x.pl)`) is the interpreter itself.
+ */
+function scriptOf(interpreter: string, args: readonly string[]): string | undefined {
+  const shell = SHELLS.has(interpreter);
+  for (let k = 0; k < args.length; k += 1) {
+    const word = args[k] ?? '';
+    if (word === '') return shell ? undefined : interpreter;
+    if (['-c', '-e', '-E'].includes(word)) return shell ? undefined : interpreter;
+    if (word === '-m' || word === '-jar') return args[k + 1] || interpreter;
+    if (['-cp', '-classpath', '-I', '-M'].includes(word)) k += 1;
+    else if (!word.startsWith('-')) return word;
   }
-  return base;
+  return shell ? undefined : interpreter;
 }

@@ -540,9 +540,9 @@ function buildStep(
 
   const conda = proc.directives.find((d) => d.name === 'conda');
   const condaArg = conda?.args.find((t) => t.kind === 'string');
-  const envAbs = condaArg ? condaEnvFile(condaArg.value, moduleDir, pipelineDir) : undefined;
+  const envAbs = condaArg ? condaEnvFile(condaArg, moduleDir, pipelineDir) : undefined;
   const fallbackEnv = join(moduleDir, 'environment.yml');
-  if (conda && condaArg && !envAbs) {
+  if (conda && condaArg && !envAbs && !hasCode(condaArg)) {
     // Old-style inline spec: conda 'bioconda::samtools=1.17 bioconda::htslib=1.17'
     for (const spec of condaArg.value.split(/\s+/).filter(Boolean)) {
       source.record([...base, 'software', 'conda', step.software.conda.length], conda.location);
@@ -601,14 +601,39 @@ function buildStep(
   return step;
 }
 
-/** `"${moduleDir}/environment.yml"` → the absolute file; an inline package spec → undefined. */
-function condaEnvFile(value: string, moduleDir: string, pipelineDir: string): string | undefined {
-  if (!/\.ya?ml$/.test(value.trim())) return undefined;
-  const path = value
-    .trim()
-    .replace(/\$\{?moduleDir\}?/g, moduleDir)
-    .replace(/\$\{?(projectDir|baseDir)\}?/g, pipelineDir);
-  return path.startsWith('/') ? path : join(moduleDir, path);
+/**
+ * The environment file a `conda` directive names: `"${moduleDir}/environment.yml"`, or one of the
+ * files of a ternary (`"${ task.accelerator ? "…/environment.gpu.yml" : "…/environment.yml" }"`),
+ * the plain `environment.yml` first: a GPU is unknown until the run. Undefined for an inline
+ * package spec.
+ */
+function condaEnvFile(arg: Token, moduleDir: string, pipelineDir: string): string | undefined {
+  const resolve = (value: string): string | undefined => {
+    if (!/\.ya?ml$/.test(value.trim())) return undefined;
+    const path = value
+      .trim()
+      .replace(/\$\{?moduleDir\}?/g, moduleDir)
+      .replace(/\$\{?(projectDir|baseDir)\}?/g, pipelineDir);
+    return path.startsWith('/') ? path : join(moduleDir, path);
+  };
+  if (!hasCode(arg)) return resolve(arg.value);
+  const candidates = (arg.segments ?? []).flatMap((s) => {
+    if (!('code' in s)) return [];
+    try {
+      return tokenizeGroovy(s.code).flatMap((t) => (t.kind === 'string' ? [t.value] : []));
+    } catch {
+      return [];
+    }
+  });
+  const files = candidates.map(resolve).filter((f): f is string => f !== undefined);
+  return files.find((f) => basename(f) === 'environment.yml') ?? files[0] ?? resolve(arg.value);
+}
+
+/** A GString whose `${…}` is more than a folder variable such as `${moduleDir}`. */
+function hasCode(arg: Token): boolean {
+  return (arg.segments ?? []).some(
+    (s) => 'code' in s && !/^\s*(moduleDir|projectDir|baseDir)\s*$/.test(s.code),
+  );
 }
 
 /**
