@@ -333,3 +333,18 @@ describe('importNextflow on the Groovy pipelines really use', () => {
     expect(notice?.message).toMatch(/name is a hash of its packages, which cannot be read back/);
   });
 });
+
+it('gives two processes of the same name (in different modules) outputs of their own', () => {
+  const dir = tempPipeline({
+    'main.nf': '',
+    'modules/a.nf':
+      'process MULTIQC {\n    output:\n    path "*.html", emit: report\n    script:\n    "multiqc ."\n}\n',
+    'modules/b.nf':
+      'process MULTIQC {\n    output:\n    path "*.html", emit: report\n    script:\n    "multiqc ."\n}\n',
+  });
+  const steps = importNextflow(dir, { root: dir }).workflow!.steps;
+  expect(steps.map((s) => [s.id, s.outputs])).toEqual([
+    ['MULTIQC', { report: 'MULTIQC/*.html' }],
+    ['MULTIQC-2', { report: 'MULTIQC-2/*.html' }],
+  ]);
+});

@@ -580,7 +580,7 @@ function buildStep(
   }
   for (const out of proc.outputs) {
     // Work directories are per task: prefix the process name so equal patterns do not collide.
-    step.outputs[out.name] = `${proc.name}/${out.pattern}`;
+    step.outputs[out.name] = `${id}/${out.pattern}`;
     source.record([...base, 'outputs', out.name], out.location);
   }
 

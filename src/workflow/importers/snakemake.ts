@@ -123,6 +123,9 @@ export function importSnakemake(path: string, options: SnakemakeOptions = {}): I
     // `rule all` exists, but its inputs are computed by Python: the results are there, unread.
     const why = `which files its target rule \`${target.name}\` asks for (they are computed in Python)`;
     limits.push({ rule: 'STW104', why }, { rule: 'STW105', why });
+  } else if (ctx.unwired > 0) {
+    // An input computed by Python may read any rule's output: none can be called dead.
+    limits.push({ rule: 'STW104', why: 'which rule reads a file that an input function computes' });
   }
   findings.push(
     limitRules(
