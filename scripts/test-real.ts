@@ -126,11 +126,20 @@ function countNextflow(dir: string): Count {
   return { units, declaring };
 }
 
-/** Snakemake: `rule NAME:` blocks; declaring: conda:, container:/singularity: or wrapper:. */
+/**
+ * Snakemake: `rule NAME:` blocks and named `use rule A as B` lines, in the folder of the workflow
+ * (`workflow/` when there is one: test workflows beside it are not the pipeline); declaring:
+ * conda:, container:/singularity: or wrapper:.
+ */
 function countSnakemake(dir: string): Count {
   const declaring: string[] = [];
-  let units = 0;
-  const files = walk(dir, (n) => n === 'Snakefile' || n.endsWith('.smk'));
+  const workflowDir = existsSync(join(dir, 'workflow', 'Snakefile')) ? join(dir, 'workflow') : dir;
+  const files = walk(workflowDir, (n) => n === 'Snakefile' || n.endsWith('.smk'));
+  let units = files.reduce(
+    (n, f) =>
+      n + [...readFileSync(f, 'utf8').matchAll(/^\s*use\s+rule\s+\w+\s.*\bas\s+\w+/gm)].length,
+    0,
+  );
   for (const file of files) {
     const lines = readFileSync(file, 'utf8').split('\n');
     lines.forEach((line, i) => {
