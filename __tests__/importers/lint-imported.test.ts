@@ -58,17 +58,23 @@ describe('lint on imported pipelines', () => {
     expect(found[0]?.message).toMatch(/^Steps "a" and 3 more name image "continuumio\/miniconda3"/);
   });
 
-  it('Snakemake: a rule inside a for block is imported, with its condition', async () => {
+  it('Snakemake: a rule inside a for block is imported with its condition; anonymous rules by name:', async () => {
     const dir = tempDir('smk-for');
     mkdirSync(join(dir, 'envs'));
     writeFileSync(join(dir, 'envs', 'x.yaml'), 'dependencies:\n  - bioconda::samtools=1.21\n');
     writeFileSync(
       join(dir, 'Snakefile'),
-      'for kind in ["a"]:\n\n    rule index:\n        output: "x.bai"\n        conda: "envs/x.yaml"\n        shell: "samtools index x"\n',
+      'for kind in ["a"]:\n\n    rule index:\n        output: "x.bai"\n        conda: "envs/x.yaml"\n        shell: "samtools index x"\n' +
+        '\nrule:\n    name: "faidx"\n    output: "x.fai"\n    conda: "envs/x.yaml"\n    shell: "samtools faidx x"\n',
     );
     const result = await check('.', { root: dir });
     expect(result.workflow?.steps).toEqual([
       expect.objectContaining({ id: 'index', condition: 'for kind in ["a"]' }),
+      // an anonymous rule, named by its name: directive
+      expect.objectContaining({
+        id: 'faidx',
+        software: expect.objectContaining({ conda: ['bioconda::samtools=1.21'] }),
+      }),
     ]);
   });
 

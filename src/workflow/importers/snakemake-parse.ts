@@ -156,7 +156,7 @@ function lastNonBlank(lines: readonly Line[], from: number, to: number): number 
   return (lines[from] as Line).offset;
 }
 
-const RULE = /^(rule|checkpoint)\s+([A-Za-z_][A-Za-z0-9_]*)\s*:/;
+const RULE = /^(rule|checkpoint)(?:\s+([A-Za-z_][A-Za-z0-9_]*))?\s*:/;
 const USE =
   /^use\s+rule\s+(.+?)(?:\s+from\s+([A-Za-z_]\w*))?(?:\s+exclude\s+(.+?))?(?:\s+as\s+(\S+?))?\s*(with\s*:)?\s*(?:#.*)?$/;
 const MODULE = /^module\s+([A-Za-z_]\w*)\s*:/;
@@ -181,7 +181,8 @@ export function readStatements(src: SnakeText): Statement[] {
     const module = MODULE.exec(body);
     const directive = /^(include|container|containerized)\s*:/.exec(body);
     if (rule) {
-      const parsed = parseRule(rule[2] ?? 'rule', src, lines, i, end);
+      // An anonymous `rule:` is named by its `name:` directive, else by its line.
+      const parsed = parseRule(rule[2] ?? `rule_${i + 1}`, src, lines, i, end);
       if (condition !== undefined) parsed.condition = condition;
       statements.push({ kind: 'rule', rule: parsed });
       i = end - 1;
@@ -314,6 +315,9 @@ function applyDirectives(rule: ParsedRule, directives: ReturnType<typeof directi
       case 'run':
         rule.hasAction = true;
         rule.pythonRun = true;
+        break;
+      case 'name':
+        if (d.items()[0]?.pattern !== undefined) rule.name = d.items()[0]?.pattern as string;
         break;
       case 'default_target':
         rule.defaultTarget = d.items()[0]?.text === 'True';
