@@ -348,3 +348,22 @@ it('gives two processes of the same name (in different modules) outputs of their
     ['MULTIQC-2', { report: 'MULTIQC-2/*.html' }],
   ]);
 });
+
+it('a syntax error after a process, in the workflow code, costs no process', () => {
+  const dir = tempPipeline({
+    'main.nf': [
+      'process A {\n    script:\n    "samtools index x"\n}\n',
+      'workflow {\n    A("x)\n}\n', // a string left open
+    ].join('\n'),
+  });
+  const result = importNextflow(dir, { root: dir });
+  expect(result.workflow!.steps.map((s) => s.id)).toEqual(['A']);
+  expect(result.findings.filter((f) => f.rule === 'STW420')).toEqual([
+    expect.objectContaining({
+      file: 'main.nf',
+      message: expect.stringMatching(
+        /its processes were read one by one, its workflow calls were not read/,
+      ),
+    }),
+  ]);
+});

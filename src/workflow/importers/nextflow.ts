@@ -155,21 +155,35 @@ function readNextflowFile(
     whole = e;
   }
   const processes: ParsedProcess[] = [];
+  const read = (from: number, to: number): ParsedProcess[] => {
+    const tokens = tokenizeGroovy(text.slice(from, to)).map((t) => ({
+      ...t,
+      start: t.start + from,
+      end: t.end + from,
+    }));
+    return findProcesses(tokens, mapper, file, text);
+  };
   const headers = [...text.matchAll(/^[ \t]*process\s+([A-Za-z_][A-Za-z0-9_]*)\s*\{/gm)];
   const cuts = [...headers.map((h) => h.index ?? 0), text.length];
+  let processLost = false;
   headers.forEach((header, k) => {
     const from = cuts[k] ?? 0;
-    const to = cuts[k + 1] ?? text.length;
     try {
-      const tokens = tokenizeGroovy(text.slice(from, to)).map((t) => ({
-        ...t,
-        start: t.start + from,
-        end: t.end + from,
-      }));
-      processes.push(...findProcesses(tokens, mapper, file, text));
+      processes.push(...read(from, cuts[k + 1] ?? text.length));
     } catch (e) {
       if (!(e instanceof GroovySyntaxError)) throw e;
       const at = e.offset + from;
+      // The problem may lie after the process, in the code that follows it.
+      try {
+        const before = read(from, at);
+        if (before.length > 0) {
+          processes.push(...before);
+          return;
+        }
+      } catch (inner) {
+        if (!(inner instanceof GroovySyntaxError)) throw inner;
+      }
+      processLost = true;
       findings.push(
         importError(
           file,
@@ -179,11 +193,11 @@ function readNextflowFile(
       );
     }
   });
-  if (headers.length === 0) {
+  if (!processLost) {
     findings.push(
       importError(
         file,
-        `Cannot parse ${file}: ${whole.message}; its workflow calls were not read.`,
+        `Cannot parse ${file}: ${whole.message}; ${headers.length > 0 ? 'its processes were read one by one, ' : ''}its workflow calls were not read.`,
         mapper.span(whole.offset, whole.offset + 1),
       ),
     );
