@@ -510,77 +510,46 @@ function sourcePort(src: string, wf: Process, prefix: string): string {
   return `out:${prefix}${s.slice(0, slash).split('/').pop()}.${s.slice(slash + 1)}`;
 }
 
+const localName = (cwlId: string): string => cwlId.split('/').pop() ?? cwlId;
+
+/** The tool steps of workflow `wf` in `scope`, nested workflows followed. */
 function flatten(wf: Process, scope: Scope, f: Flattening): void {
-  const { ctx, out, ports } = f;
-  const { source } = ctx;
-  const local = (cwlId: string): string => cwlId.split('/').pop() ?? cwlId;
   for (const [cwlId, value, key] of entries(wf.data.steps)) {
     if (!isObj(value)) continue;
     const path = [...wf.path, 'steps', key];
-    const localName = local(cwlId);
-    const id = `${scope.prefix}${safeName(localName, scope.taken)}`;
+    const name = localName(cwlId);
+    const id = `${scope.prefix}${safeName(name, scope.taken)}`;
     const stepLayer = (field: Layer['field']): Layer => ({
       process: { ...wf, data: value, path },
       field,
     });
-    const inherited = [
-      ...scope.inherited,
-      layer(wf, 'hints'),
-      stepLayer('hints'),
-      layer(wf, 'requirements'),
-      stepLayer('requirements'),
-    ];
     const when = typeof value.when === 'string' ? value.when : undefined;
     const condition =
       [scope.condition, when].filter((c) => c !== undefined).join(' and ') || undefined;
-    const tool = resolveRun(value, path, wf, ctx);
-    // `when: $(inputs.count > 0)` reads the step's `count` input: the step waits for it.
-    const conditionPorts = [
-      ...scope.conditionPorts,
-      ...(when === undefined
-        ? []
-        : entries(value.in)
-            .filter(([name]) =>
-              new RegExp(`inputs\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(when),
-            )
-            .flatMap(([, v]) => inSources(v).map((src) => sourcePort(src, wf, scope.prefix)))),
-    ];
-
-    if (
-      tool?.data.class === 'Workflow' &&
-      !scope.open.has(tool.ref) &&
-      scope.open.size < MAX_DEPTH
-    ) {
-      // Its inputs are this step's `in`; its outputs are its own outputSources.
-      const inner = `${id}/`;
-      for (const [name, v] of entries(value.in))
-        ports.alias(
-          `in:${inner}${name}`,
-          inSources(v).map((s) => sourcePort(s, wf, scope.prefix)),
-        );
-      for (const [name, v] of entries(tool.data.outputs)) {
-        const raw = isObj(v) ? v.outputSource : undefined;
-        const list = (Array.isArray(raw) ? raw : [raw]).filter(
-          (s): s is string => typeof s === 'string',
-        );
-        ports.alias(
-          `out:${scope.prefix}${localName}.${local(name)}`,
-          list.map((s) => sourcePort(s, tool, inner)),
-        );
-      }
-      const nested: Scope = {
-        prefix: inner,
-        inherited,
-        taken: new Set(),
-        open: new Set([...scope.open, tool.ref]),
-        conditionPorts,
-      };
-      if (condition !== undefined) nested.condition = condition;
-      flatten(tool, nested, f);
-      continue;
-    }
+    const inner: Scope = {
+      prefix: `${id}/`,
+      inherited: [
+        ...scope.inherited,
+        layer(wf, 'hints'),
+        stepLayer('hints'),
+        layer(wf, 'requirements'),
+        stepLayer('requirements'),
+      ],
+      taken: new Set(),
+      open: scope.open,
+      conditionPorts: [
+        ...scope.conditionPorts,
+        ...(when === undefined ? [] : whenPorts(value, when, wf, scope.prefix)),
+      ],
+    };
+    if (condition !== undefined) inner.condition = condition;
+    const tool = resolveRun(value, path, wf, f.ctx);
     if (tool?.data.class === 'Workflow') {
-      ctx.findings.push(
+      if (!scope.open.has(tool.ref) && scope.open.size < MAX_DEPTH) {
+        nestWorkflow(tool, value, wf, name, scope, inner, f);
+        continue;
+      }
+      f.ctx.findings.push(
         importError(
           wf.file.file,
           `Step ${id} runs ${tool.ref}, which is already being flattened (or nests too deep); it was not followed.`,
@@ -588,35 +557,86 @@ function flatten(wf: Process, scope: Scope, f: Flattening): void {
         ),
       );
     }
-
-    const step = newStep(id);
-    source.record(['steps', id], wf.file.at(path), wf.file.at(path, 'key'));
-    out.engineNames[id] = `${scope.prefix}${localName}`;
-    if (condition !== undefined) step.condition = condition;
-    for (const port of conditionPorts)
-      f.pending.push({ step, port, location: wf.file.at([...path, 'when']) });
-    for (const [, v, k] of entries(value.in)) {
-      for (const src of inSources(v)) {
-        f.pending.push({
-          step,
-          port: sourcePort(src, wf, scope.prefix),
-          location: wf.file.at([...path, 'in', k]),
-        });
-      }
-    }
-    for (const [outId, , k] of entries(value.out)) {
-      const outName = local(outId);
-      // Every step writes into its own folder: outputs are told apart by the step.
-      step.outputs[outName] = `${id}/${toolGlob(tool, outName) ?? outName}`;
-      ports.alias(`out:${scope.prefix}${localName}.${outName}`, [`${id}.${outName}`]);
-      source.record(['steps', id, 'outputs', outName], wf.file.at([...path, 'out', k]));
-    }
-    if (tool) {
-      out.tools[id] = tool.ref;
-      applyTool(step, tool, inherited, ctx, out.currentImages);
-    }
-    f.workflow.steps.push(step);
+    toolStep({ id, name, data: value, path }, tool, wf, scope, inner, f);
   }
+}
+
+/** `when: $(inputs.count > 0)` reads the step's `count` input: the ports that feed it. */
+function whenPorts(step: Obj, when: string, wf: Process, prefix: string): string[] {
+  return entries(step.in)
+    .filter(([name]) =>
+      new RegExp(`inputs\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(when),
+    )
+    .flatMap(([, v]) => inSources(v).map((src) => sourcePort(src, wf, prefix)));
+}
+
+/** A step that runs workflow `tool`: its inputs are the step's `in`, its outputs its outputSources. */
+function nestWorkflow(
+  tool: Process,
+  step: Obj,
+  wf: Process,
+  name: string,
+  scope: Scope,
+  inner: Scope,
+  f: Flattening,
+): void {
+  for (const [input, v] of entries(step.in))
+    f.ports.alias(
+      `in:${inner.prefix}${input}`,
+      inSources(v).map((s) => sourcePort(s, wf, scope.prefix)),
+    );
+  for (const [output, v] of entries(tool.data.outputs)) {
+    const raw = isObj(v) ? v.outputSource : undefined;
+    const list = (Array.isArray(raw) ? raw : [raw]).filter(
+      (s): s is string => typeof s === 'string',
+    );
+    f.ports.alias(
+      `out:${scope.prefix}${name}.${localName(output)}`,
+      list.map((s) => sourcePort(s, tool, inner.prefix)),
+    );
+  }
+  flatten(tool, { ...inner, open: new Set([...scope.open, tool.ref]) }, f);
+}
+
+/** A step that runs a tool (or a `run` that could not be read): one step of the model. */
+function toolStep(
+  {
+    id,
+    name,
+    data: value,
+    path,
+  }: { id: string; name: string; data: Obj; path: (string | number)[] },
+  tool: Process | undefined,
+  wf: Process,
+  scope: Scope,
+  inner: Scope,
+  f: Flattening,
+): void {
+  const { source } = f.ctx;
+  const step = newStep(id);
+  source.record(['steps', id], wf.file.at(path), wf.file.at(path, 'key'));
+  f.out.engineNames[id] = `${scope.prefix}${name}`;
+  if (inner.condition !== undefined) step.condition = inner.condition;
+  for (const port of inner.conditionPorts)
+    f.pending.push({ step, port, location: wf.file.at([...path, 'when']) });
+  for (const [, v, k] of entries(value.in)) {
+    for (const src of inSources(v)) {
+      const location = wf.file.at([...path, 'in', k]);
+      f.pending.push({ step, port: sourcePort(src, wf, scope.prefix), location });
+    }
+  }
+  for (const [outId, , k] of entries(value.out)) {
+    const outName = localName(outId);
+    // Every step writes into its own folder: outputs are told apart by the step.
+    step.outputs[outName] = `${id}/${toolGlob(tool, outName) ?? outName}`;
+    f.ports.alias(`out:${scope.prefix}${name}.${outName}`, [`${id}.${outName}`]);
+    source.record(['steps', id, 'outputs', outName], wf.file.at([...path, 'out', k]));
+  }
+  if (tool) {
+    f.out.tools[id] = tool.ref;
+    applyTool(step, tool, inner.inherited, f.ctx, f.out.currentImages);
+  }
+  f.workflow.steps.push(step);
 }
 
 function toolGlob(tool: Process | undefined, outName: string): string | undefined {
