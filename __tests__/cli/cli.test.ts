@@ -158,3 +158,17 @@ test('the bundled CLI (bin.stowage) runs as npx would run it', () => {
   expect(result.status).toBe(1);
   expect(result.stdout).toContain('unknown key "rnu" (did you mean "run"?) [STW100]');
 });
+
+test('--wrapper-prefix is read, and one in no form Snakemake takes is a usage error', async () => {
+  expect(parseCli(['plan', '.', '--wrapper-prefix', 'file:///srv/w/'])).toMatchObject({
+    options: { wrapperPrefix: 'file:///srv/w/' },
+  });
+  const { code, err } = await cli([
+    'lint',
+    'examples/flood/stowage.yml',
+    '--wrapper-prefix',
+    '/srv/w',
+  ]);
+  expect(code).toBe(2);
+  expect(err).toContain('the wrapper prefix "/srv/w" is no https://, file:// or git+file:// URL');
+});

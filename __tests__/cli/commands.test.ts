@@ -104,7 +104,47 @@ describe('stowage plan', () => {
       os.tmpdir(),
     ]);
     expect(code).toBe(1);
-    expect(err).toContain('no plan: examples/broken/unknown-key.yml has errors');
+    expect(err).toContain('no plan: examples/broken/unknown-key.yml breaks the schema');
+  });
+});
+
+describe('stowage plan on a pipeline with a file it cannot read', () => {
+  const PIPELINE = '__tests__/fixtures/nextflow/groovy-constructs';
+
+  test('plans everything else; --format json prints the findings and the plan', async () => {
+    const out = tempDir('unreadable');
+    const { code, out: stdout } = await cli(repoRoot, [
+      'plan',
+      PIPELINE,
+      '--format',
+      'json',
+      '--out-dir',
+      out,
+    ]);
+    expect(code).toBe(1); // STW420 is an error by default
+    const json = JSON.parse(stdout);
+    expect(json.findings.filter((f: { rule: string }) => f.rule === 'STW420')).toHaveLength(1);
+    expect(json.plan.groups.length).toBeGreaterThan(0);
+    expect(existsSync(path.join(out, 'plan.json'))).toBe(true);
+  });
+
+  test.each([
+    ['--fail-on never', ['--fail-on', 'never'], undefined, 'error'],
+    ['STW420: warning in the config', [], 'warning', 'warning'],
+    ['STW420: off in the config', [], 'off', undefined],
+  ])('%s: exit 0, the finding as configured', async (_title, flags, level, severity) => {
+    const ws = tempDir('unreadable-config');
+    const args = ['plan', path.join(repoRoot, PIPELINE), '--format', 'json', '--out-dir', ws];
+    if (level) {
+      writeFileSync(path.join(ws, 'config.yml'), `rules:\n  STW420: ${level}\n`);
+      args.push('--config', path.join(ws, 'config.yml'));
+    }
+    const { code, out } = await cli(ws, [...args, ...flags]);
+    expect(code).toBe(0);
+    const json = JSON.parse(out);
+    const found = json.findings.filter((f: { rule: string }) => f.rule === 'STW420');
+    expect(found.map((f: { severity: string }) => f.severity)).toEqual(severity ? [severity] : []);
+    expect(json.plan).not.toBeNull();
   });
 });
 

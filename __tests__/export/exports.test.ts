@@ -154,14 +154,14 @@ describe('CWL export', () => {
     parse(result.files['stowage-overrides.yml']!) as Record<string, Record<string, unknown>>
   )['cwltool:overrides']!;
 
-  it('names each tool relative to the overrides file', () => {
+  it('names each tool relative to the main workflow, as cwltool resolves keys', () => {
     expect(Object.keys(overrides)).toEqual([
-      '../../../__tests__/fixtures/cwl/variant/tools/bwa-mem.cwl',
-      '../../../__tests__/fixtures/cwl/variant/tools/samtools-sort.cwl',
-      '../../../__tests__/fixtures/cwl/variant/tools/bcftools-call.cwl',
-      '../../../__tests__/fixtures/cwl/variant/tools/score-gpu.cwl',
+      'tools/bwa-mem.cwl',
+      'tools/samtools-sort.cwl',
+      'tools/bcftools-call.cwl',
+      'tools/score-gpu.cwl',
     ]);
-    expect(overrides['../../../__tests__/fixtures/cwl/variant/tools/bwa-mem.cwl']).toEqual({
+    expect(overrides['tools/bwa-mem.cwl']).toEqual({
       requirements: { DockerRequirement: { dockerPull: stepImages.align!.ref } },
     });
   });
@@ -417,6 +417,9 @@ describe('Slurm export', () => {
 
   it('for an imported pipeline, passes the command through as arguments and writes no submit.sh', () => {
     const nf = importWorkflow(`${FIX}/nextflow/nf-core-mini`);
+    // Its GPU count comes from a profile ternary, unknown until run: give it one here.
+    const gpu = nf.workflow!.steps.find((s) => s.id === 'DEEPVARIANT_GPU')!;
+    gpu.resources = { ...gpu.resources, gpus: 1 };
     const out = exportSlurm({ workflow: nf.workflow!, stepImages: imagesFor(nf.workflow!.steps) });
     expect(out.files['DEEPVARIANT_GPU.sbatch']).toContain('apptainer run --nv');
     expect(out.files['DEEPVARIANT_GPU.sbatch']).toMatch(/"docker:\/\/\$image" "\$@"$/m);
@@ -472,7 +475,7 @@ describe('exportImages', () => {
       'dockerPull',
     );
     expect(result.lines).toContain(
-      'cwl: 4 step(s), images pinned by digest; use: cwltool --overrides .stowage/export/cwl/stowage-overrides.yml <workflow.cwl> <job.yml>',
+      'cwl: 4 step(s), images pinned by digest; use: cwltool --overrides .stowage/export/cwl/stowage-overrides.yml __tests__/fixtures/cwl/variant/workflow.cwl <job.yml>',
     );
     expect(result.ok).toBe(true);
   });

@@ -46,6 +46,21 @@ export function parseOutputFile(text: string): Record<string, string> {
   return outputs;
 }
 
+let bundleCopy: string | undefined;
+
+/**
+ * The committed bundle, copied (once per test file) to a folder with no node_modules above it,
+ * as a runner checks out the action: a module the bundle failed to inline cannot be found there.
+ */
+function actionBundle(): string {
+  if (!bundleCopy) {
+    const dir = tempDir('action-bundle');
+    cpSync(path.join(repoRoot, 'dist'), path.join(dir, 'dist'), { recursive: true });
+    bundleCopy = path.join(dir, 'dist', 'index.js');
+  }
+  return bundleCopy;
+}
+
 export function runAction(
   inputs: Record<string, string>,
   options: { workspace?: string; env?: Record<string, string>; timeout?: number } = {},
@@ -73,7 +88,7 @@ export function runAction(
   const withDefaults = { resolve: 'off', ...inputs };
   for (const [name, value] of Object.entries(withDefaults))
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-  const result = spawnSync(process.execPath, [path.join(repoRoot, 'dist/index.js')], {
+  const result = spawnSync(process.execPath, [actionBundle()], {
     env,
     cwd: options.workspace ?? repoRoot,
     encoding: 'utf8',

@@ -34,8 +34,9 @@ describe('importCwl on a workflow with tools in YAML and JSON, v1.0 to v1.2', ()
   it('wires in/out connections, with output globs from the tools', () => {
     expect(step('sort').inputs).toEqual(['align.sam']);
     expect(step('call').inputs).toEqual(['reference', 'sort.sorted']);
-    expect(step('align').outputs).toEqual({ sam: 'aligned.sam' }); // stdout
-    expect(step('call').outputs).toEqual({ vcf: 'calls.vcf.gz' });
+    // Each step writes into a folder of its own: stdout, then a glob.
+    expect(step('align').outputs).toEqual({ sam: 'align/aligned.sam' });
+    expect(step('call').outputs).toEqual({ vcf: 'call/calls.vcf.gz' });
   });
 
   it('maps SoftwareRequirement packages by their specs: conda channel or PyPI', () => {
@@ -71,7 +72,8 @@ describe('importCwl on a workflow with tools in YAML and JSON, v1.0 to v1.2', ()
     });
     expect(step('score').container).toBe('ghcr.io/acme/variant-scorer:2.0.1');
     expect(step('align').container).toBe('auto');
-    expect(step('align').run).toBe('bwa mem -t $(runtime.cores)');
+    // A CWL parameter reference reads as a shell variable.
+    expect(step('align').run).toBe('bwa mem -t ${runtime_cores}');
   });
 
   it('records each step tool for the overrides export', () => {
@@ -168,5 +170,122 @@ it('locates a CWL step by its key for messages about the step', () => {
   const workflow = importCwl(resolve(REL), { root: ROOT }).workflow!;
   expect(workflow.source.locate(['steps', 'call'], 'key')).toMatchObject({
     span: { line: 33, column: 3, endColumn: 7 },
+  });
+});
+
+describe('importCwl on nested workflows', () => {
+  const NESTED = '__tests__/fixtures/cwl/nested';
+  const result = importCwl(resolve(NESTED, 'main.cwl'), { root: ROOT });
+  const workflow = result.workflow!;
+  const step = (id: string) => workflow.steps.find((s) => s.id === id)!;
+
+  it('flattens them: their tool steps are named outer/inner, wired across the boundaries', () => {
+    expect(workflow.steps.map((s) => [s.id, s.inputs])).toEqual([
+      ['prep/unzip', ['reads']],
+      ['prep/trim', ['prep/unzip.unzipped', 'min_length']],
+      ['prep/stats/compress', ['prep/trim.trimmed']],
+      ['prep/stats/summarise', ['prep/stats/compress.archive']],
+      ['qc', ['prep/trim.trimmed']],
+      ['pick', ['prep/trim.trimmed']],
+    ]);
+    expect(result.origin?.tools['prep/stats/compress']).toBe(`${NESTED}/tools/compress.cwl`);
+  });
+
+  it('locates a nested step in its own workflow file', () => {
+    expect(workflow.source.locate(['steps', 'prep/stats/summarise'], 'key')).toMatchObject({
+      file: `${NESTED}/subworkflows/stats.cwl`,
+      span: { line: 15 },
+    });
+  });
+
+  it('makes every result of a list-valued outputSource a desired output', () => {
+    expect(workflow.outputs).toEqual([
+      { name: 'reports', step: 'qc', output: 'html' },
+      { name: 'reports-2', step: 'prep/stats/summarise', output: 'summary' },
+      { name: 'chosen', step: 'pick', output: 'chosen' },
+    ]);
+  });
+
+  it('admits every version of a version list; bio.tools names a bioconda package', () => {
+    expect(step('prep/trim').software.conda).toEqual(['bioconda::cutadapt=4.8|4.9']);
+  });
+
+  it('maps a packages.debian.org spec to apt', () => {
+    expect(step('prep/stats/compress').software.apt).toEqual(['pigz=2.6-1']);
+  });
+
+  it('installs nothing for a base command, and runs an unconfirmed package in its image', () => {
+    expect(step('prep/unzip')).toMatchObject({ container: 'alpine:3.18' });
+    expect(step('prep/unzip').software.conda).toEqual([]);
+    expect(step('prep/stats/summarise')).toMatchObject({ container: 'python:3.12-slim' });
+    expect(step('prep/stats/summarise').software.conda).toEqual([]);
+    const notes = result.findings.filter((f) => f.message.startsWith('SoftwarePackage'));
+    expect(notes.map((f) => [f.rule, f.file])).toEqual([
+      ['STW421', `${NESTED}/tools/unzip.cwl`],
+      ['STW421', `${NESTED}/tools/summarise.cwl`],
+    ]);
+    expect(notes[0]?.message).toMatch(
+      /"gunzip" \(step prep\/unzip\) is a command every base image has/,
+    );
+    expect(notes[1]?.message).toMatch(
+      /"biopython" .* not installed: the step runs in its DockerRequirement image/,
+    );
+  });
+
+  it('plans a BioContainers image as its bioconda package; keeps when: as the condition', () => {
+    expect(step('qc')).toMatchObject({
+      container: 'auto',
+      software: { conda: ['bioconda::fastqc=0.12.1'] },
+      condition: '$(inputs.reads != null)',
+    });
+  });
+
+  it('an ExpressionTool runs in the engine: no software, no image', () => {
+    expect(step('pick')).toMatchObject({ runsIn: 'engine', container: 'auto' });
+  });
+
+  it('gives each step an output folder of its own (a glob computed at run time: the output name)', () => {
+    expect(step('prep/trim').outputs).toEqual({ trimmed: 'prep/trim/trimmed.fastq' });
+    expect(step('prep/stats/summarise').outputs).toEqual({
+      summary: 'prep/stats/summarise/summary',
+    });
+  });
+});
+
+it('makes every step inside a conditional nested workflow wait for what its when: reads', () => {
+  const dir = tempDir('cwl-when');
+  const write = (name: string, text: string) => writeFileSync(join(dir, name), `${text}\n`);
+  write(
+    'count.cwl',
+    'cwlVersion: v1.2\nclass: CommandLineTool\nbaseCommand: [wc, -l]\ninputs: { f: File }\noutputs: { n: int }',
+  );
+  write(
+    'sub.cwl',
+    'cwlVersion: v1.2\nclass: Workflow\ninputs: { f: File }\noutputs: {}\nsteps:\n  again:\n    run: count.cwl\n    in: { f: f }\n    out: [n]',
+  );
+  write(
+    'main.cwl',
+    [
+      'cwlVersion: v1.2',
+      'class: Workflow',
+      'requirements: { SubworkflowFeatureRequirement: {}, InlineJavascriptRequirement: {} }',
+      'inputs: { f: File }',
+      'outputs: {}',
+      'steps:',
+      '  count:',
+      '    run: count.cwl',
+      '    in: { f: f }',
+      '    out: [n]',
+      '  sub:',
+      '    run: sub.cwl',
+      '    when: $(inputs.n > 0)',
+      '    in: { f: f, n: count/n }',
+      '    out: []',
+    ].join('\n'),
+  );
+  const result = importCwl(join(dir, 'main.cwl'), { root: dir });
+  expect(result.workflow!.steps.find((s) => s.id === 'sub/again')).toMatchObject({
+    inputs: ['count.n', 'f'],
+    condition: '$(inputs.n > 0)',
   });
 });

@@ -37,6 +37,45 @@ describe('tokenizeGroovy', () => {
   });
 
   it.each([
+    ['a regex after =~', 'x = name =~ /\\.bam$/', ['x', '=', 'name', '=~', '\\.bam$']],
+    [
+      'a regex as a call argument',
+      'n.replaceFirst(/\\.tar$/, "")',
+      ['n', '.', 'replaceFirst', '(', '\\.tar$', ',', '', ')'],
+    ],
+    ['a regex as the only argument', 'n.split(/\\./)', ['n', '.', 'split', '(', '\\.', ')']],
+    ['a slashy string with an escaped slash and quotes', 'p = /a\\/b\'c"/', ['p', '=', 'a/b\'c"']],
+    ['a dollar-slashy string', 'p = $/a/b\\c$$/$', ['p', '=', 'a/b\\c$']],
+    ['division stays division', 'a = b / c / 2', ['a', '=', 'b', '/', 'c', '/', '2']],
+    ['division after a call', 'f(x) / 2', ['f', '(', 'x', ')', '/', '2']],
+    ['a comment after code', 'a = 1 // { "\nb', ['a', '=', '1', '\n', 'b']],
+  ])('reads %s', (_name, text, values) => {
+    expect(tokenizeGroovy(text).map((t) => t.value)).toEqual(values);
+  });
+
+  it('reads a GString whose ${…} holds a closure with its own GString, and keeps its segments', () => {
+    const text = 'x = "a ${ list.collect { "<${it}>" }.join(\'}\') } b $meta.id c" + 1';
+    const tokens = tokenizeGroovy(text);
+    expect(tokens.map((t) => t.kind)).toEqual(['ident', 'punct', 'string', 'punct', 'number']);
+    expect(tokens[2]?.segments).toEqual([
+      { text: 'a ' },
+      {
+        code: ' list.collect { "<${it}>" }.join(\'}\') ',
+        raw: '${ list.collect { "<${it}>" }.join(\'}\') }',
+      },
+      { text: ' b ' },
+      { code: 'meta.id', raw: '$meta.id' },
+      { text: ' c' },
+    ]);
+  });
+
+  it('reads a slashy regex inside a GString interpolation', () => {
+    const [t] = tokenizeGroovy('"${ name.replaceAll(/\\.gz$/, \'\') }.txt"');
+    expect(t).toMatchObject({ kind: 'string', interpolated: true });
+    expect(t?.segments?.[1]).toEqual({ text: '.txt' });
+  });
+
+  it.each([
     ['unterminated string', "a = 'open\nb", 4],
     ['unterminated comment', 'a /* open', 2],
     ['unexpected character', 'a ` b', 2],
@@ -50,9 +89,12 @@ describe('tokenizeGroovy', () => {
   });
 
   it('splits statements at newlines outside brackets, joining lines that end in an operator', () => {
-    const tokens = tokenizeGroovy('a = {\n 1\n}\nb = x ?\n 1 : 2\nc');
-    const parts = statements(tokens, 0, tokens.length).map((s) => s.map((t) => t.value).join(' '));
-    expect(parts).toEqual(['a = { 1 }', 'b = x ? 1 : 2', 'c']);
+    const tokens = tokenizeGroovy('a = {\n 1\n 2\n}\nb = x ?\n 1 : 2\nc');
+    const parts = statements(tokens, 0, tokens.length).map((s) =>
+      s.map((t) => (t.kind === 'newline' ? '⏎' : t.value)).join(' '),
+    );
+    // Newlines inside a block stay, so the block's own statements can be split again.
+    expect(parts).toEqual(['a = { ⏎ 1 ⏎ 2 ⏎ }', 'b = x ? 1 : 2', 'c']);
   });
 });
 
@@ -69,7 +111,8 @@ describe('evaluate (resource expressions at the first attempt)', () => {
     ['{ 4.h * task.attempt }', 'time', 4 * 3600],
     ["'1d 6h'", 'time', 30 * 3600],
     ['90000', 'time', 90],
-    ["{ workflow.profile.contains('gpu') ? 1 : null }", 'accelerator', 1],
+    ['{ task.attempt > 1 ? 12.GB : 6.GB }', 'memory', 6 * GB],
+    ['{ task.attempt == 1 ? 2 : 4 }', 'cpus', 2],
     ['{ Math.min(4, 8) }', 'cpus', 4],
     ['(2 + 2) * 3', 'cpus', 12],
   ] as const)('%s → %s %d', (text, key, expected) => {
@@ -82,6 +125,9 @@ describe('evaluate (resource expressions at the first attempt)', () => {
     ['{ 6.GB * task.attempt }', 'time'],
     ['"${x} GB"', 'memory'],
     ['4 4', 'cpus'],
+    // A ternary on parameters or the profile is unknown, not its first branch (it was read as 1).
+    ["{ workflow.profile.contains('gpu') ? 1 : null }", 'accelerator'],
+    ['{ params.use_gpu ? 4 : 0 }', 'accelerator'],
   ] as const)('gives up on %s as %s', (text, key) => {
     expect(value(text, key)).toBeUndefined();
   });

@@ -84,8 +84,9 @@ describe('importNextflow on an nf-core-style pipeline', () => {
     ['GATK4_HAPLOTYPECALLER', { cpus: 6, memory: 48 * GB, time: 30 * 3600 }],
     // the label beats the process's own cpus 3 / memory 4.GB
     ['SUMMARIZE_CALLS', { cpus: 2, memory: 12 * GB, time: 4 * 3600 }],
-    // own directives over config defaults; accelerator from the directive
-    ['DEEPVARIANT_GPU', { cpus: 8, memory: 30 * GB, time: 2 * 3600, gpus: 1 }],
+    // own directives over config defaults; the process_gpu label's `{ workflow.profile…
+    // ? 1 : null }` wins over the directive's accelerator 1, and cannot be known: no GPU count
+    ['DEEPVARIANT_GPU', { cpus: 8, memory: 30 * GB, time: 2 * 3600 }],
   ])('resolves %s resources with Nextflow precedence', (id, resources) => {
     expect(step(id).resources).toEqual(resources);
   });
@@ -128,8 +129,6 @@ describe('importNextflow on an nf-core-style pipeline', () => {
     [['steps', 'SAMTOOLS_SORT'], `${REL}/modules/nf-core/samtools/sort/main.nf`, 1],
     [['steps', 'SAMTOOLS_SORT', 'container'], `${REL}/modules/nf-core/samtools/sort/main.nf`, 6],
     [['steps', 'GATK4_HAPLOTYPECALLER', 'resources', 'memory'], `${REL}/conf/base.config`, 39],
-    // the process_gpu label in base.config wins over the process's own accelerator directive
-    [['steps', 'DEEPVARIANT_GPU', 'resources', 'gpus'], `${REL}/conf/base.config`, 36],
     [
       ['steps', 'DEEPVARIANT_GPU', 'resources', 'cpus'],
       `${REL}/modules/local/deepvariant_gpu.nf`,
@@ -263,4 +262,108 @@ it('reads older nf-core syntax: conda behind params, quay.io images, regex label
   expect(result.currentImages.OLD).toBe('quay.io/biocontainers/samtools:1.15.1--h1170115_0');
   expect(step.resources).toEqual({ cpus: 3 });
   expect(step.run).toBe('samtools --version');
+});
+
+describe('importNextflow on the Groovy pipelines really use', () => {
+  const CONSTRUCTS = '__tests__/fixtures/nextflow/groovy-constructs';
+  const result = importNextflow(resolve(CONSTRUCTS), { root: ROOT });
+  const step = (id: string) => result.workflow!.steps.find((s) => s.id === id)!;
+
+  it('reads regex literals, dollar-slashy strings and closures inside ${…} without an error', () => {
+    // ALIGN holds `=~ /\.bam$/`, `replaceFirst(/\.tar$/, "")`, `.split(/\./)`, `$/…$$/$`, a
+    // division and a GString whose ${…} holds a closure with a GString of its own.
+    expect(step('ALIGN').software.conda).toEqual([
+      'bioconda::bowtie2=2.5.4',
+      'bioconda::samtools=1.21',
+    ]);
+    expect(step('DUPCHECK').inputs).toEqual(['ALIGN.bam']); // main.nf's `.split(/\./)` too
+  });
+
+  it('reports the one process it cannot read, at its position, and imports the rest', () => {
+    const errors = result.findings.filter((f) => f.rule === 'STW420');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      file: `${CONSTRUCTS}/modules/local/broken/main.nf`,
+      span: { line: 12, column: 5 },
+    });
+    expect(errors[0]?.message).toMatch(/Cannot read process BAD_ONE .*unterminated string/);
+    expect(step('GOOD_ONE')).toBeDefined();
+    expect(result.workflow!.steps).toHaveLength(7);
+  });
+
+  it('turns script: branches into one shell if, every branch kept, versions heredoc dropped', () => {
+    const run = step('ALIGN').run!;
+    expect(run).toMatch(/^if :; then # Groovy: if \(meta\.single_end\)\nbowtie2 -x index -U/);
+    expect(run).toContain('\nelse # Groovy: else\nbowtie2 -x index -1 ${reads_0} -2 ${reads_1}');
+    expect(run).toContain('samtools index ${prefix}.bam\nfi');
+    expect(run).not.toContain('versions.yml');
+    // Groovy ${…} the shell cannot read become shell variables; $name stays as written.
+    expect(run).toContain('--threads ${task_cpus} $args');
+  });
+
+  it('reads the environment a conda ternary names, the plain one first (a GPU is unknown)', () => {
+    expect(step('EMBED').software.conda).toEqual(['conda-forge::pytorch-cpu=2.3.1']);
+  });
+
+  it('runs a template with the interpreter of its #! line', () => {
+    expect(step('DUPCHECK').run).toBe('Rscript dupcheck.r');
+  });
+
+  it('marks an exec: process as work the engine does itself', () => {
+    expect(step('SAMPLESHEET')).toMatchObject({ runsIn: 'engine', container: 'auto' });
+    expect(step('SAMPLESHEET').run).toBeUndefined();
+  });
+
+  it('plans a BioContainers single-tool image as its bioconda package', () => {
+    expect(step('FASTQC')).toMatchObject({
+      container: 'auto',
+      software: { conda: ['bioconda::fastqc=0.12.1'] },
+    });
+    expect(result.currentImages.FASTQC).toBe('quay.io/biocontainers/fastqc:0.12.1--hdfd78af_0');
+    expect(step('GOOD_ONE').software.conda).toEqual(['bioconda::multiqc=1.25']);
+  });
+
+  it('keeps a mulled-v2 image as is and says its name cannot be read back', () => {
+    expect(step('ALIGN_SORT').container).toMatch(/^quay\.io\/biocontainers\/mulled-v2-/);
+    const notice = result.findings.find((f) => f.message.includes('multi-tool image'));
+    expect(notice).toMatchObject({
+      rule: 'STW421',
+      file: `${CONSTRUCTS}/modules/local/mulled/main.nf`,
+    });
+    expect(notice?.message).toMatch(/name is a hash of its packages, which cannot be read back/);
+  });
+});
+
+it('gives two processes of the same name (in different modules) outputs of their own', () => {
+  const dir = tempPipeline({
+    'main.nf': '',
+    'modules/a.nf':
+      'process MULTIQC {\n    output:\n    path "*.html", emit: report\n    script:\n    "multiqc ."\n}\n',
+    'modules/b.nf':
+      'process MULTIQC {\n    output:\n    path "*.html", emit: report\n    script:\n    "multiqc ."\n}\n',
+  });
+  const steps = importNextflow(dir, { root: dir }).workflow!.steps;
+  expect(steps.map((s) => [s.id, s.outputs])).toEqual([
+    ['MULTIQC', { report: 'MULTIQC/*.html' }],
+    ['MULTIQC-2', { report: 'MULTIQC-2/*.html' }],
+  ]);
+});
+
+it('a syntax error after a process, in the workflow code, costs no process', () => {
+  const dir = tempPipeline({
+    'main.nf': [
+      'process A {\n    script:\n    "samtools index x"\n}\n',
+      'workflow {\n    A("x)\n}\n', // a string left open
+    ].join('\n'),
+  });
+  const result = importNextflow(dir, { root: dir });
+  expect(result.workflow!.steps.map((s) => s.id)).toEqual(['A']);
+  expect(result.findings.filter((f) => f.rule === 'STW420')).toEqual([
+    expect.objectContaining({
+      file: 'main.nf',
+      message: expect.stringMatching(
+        /its processes were read one by one, its workflow calls were not read/,
+      ),
+    }),
+  ]);
 });

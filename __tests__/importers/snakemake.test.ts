@@ -1,6 +1,14 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { fetchText } from '../../src/host/fetch-text.js';
+import type { ImportResult } from '../../src/workflow/importers/common.js';
+import { importWithRemote } from '../../src/workflow/importers/remote.js';
 import { importSnakemake, patternsMatch } from '../../src/workflow/importers/snakemake.js';
+import { wrapperFileUrl } from '../../src/workflow/importers/wrappers.js';
 import { tempDir } from '../helpers/temp.js';
 
 const ROOT = process.cwd();
@@ -152,6 +160,8 @@ describe('importSnakemake on broken workflows', () => {
         message: expect.stringContaining('1 input(s) computed by Python'),
       }),
     ]);
+    // Such an input may read any rule's output: STW104 dead-step cannot tell, and is off.
+    expect(result.workflow?.lint?.rules.STW104).toBe('off');
   });
 
   it('reports a directory without a Snakefile', () => {
@@ -160,5 +170,227 @@ describe('importSnakemake on broken workflows', () => {
       rule: 'STW420',
       severity: 'error',
     });
+  });
+});
+
+describe('importSnakemake on the constructs real workflows use', () => {
+  const DIR = resolve('__tests__/fixtures/snakemake/constructs');
+  const REL_C = '__tests__/fixtures/snakemake/constructs/workflow';
+  const prefix = `${pathToFileURL(join(DIR, 'wrappers')).href}/`;
+  let result: ImportResult;
+  const step = (id: string) => result.workflow!.steps.find((s) => s.id === id)!;
+  beforeAll(async () => {
+    result = await importWithRemote(
+      (remote) => importSnakemake(DIR, { root: ROOT, wrapperPrefix: prefix, remote }),
+      fetchText({ timeoutMs: 2000 }),
+    );
+  });
+
+  it('imports local modules, use rule, rules inside if/else; collecting rules are targets', () => {
+    expect(result.workflow!.steps.map((s) => s.id)).toEqual([
+      'get_genome',
+      'genome_faidx',
+      'bwa_index',
+      'fastp_se',
+      'fastp_pe',
+      'fastp_pe_umi',
+      'qc_fastqc',
+      'qc_multiqc',
+      'call',
+      'call_skip',
+      'unreachable',
+    ]);
+    expect(result.origin?.targets).toEqual(['all']);
+  });
+
+  it("reads a wrapper's environment.yaml through a file:// prefix, at the line of the wrapper", () => {
+    expect(step('fastp_se').software.conda).toEqual(['fastp =0.24.0']);
+    expect(step('genome_faidx').software.conda).toEqual(['samtools =1.21']);
+    expect(result.workflow!.source.locate(['steps', 'fastp_se', 'software', 'conda', 0])).toEqual({
+      file: `${REL_C}/rules/trim.smk`,
+      span: { line: 10, column: 9, endLine: 10, endColumn: 27 },
+    });
+  });
+
+  it('says once per wrapper it cannot read, and never falls back to the base image', () => {
+    const notices = result.findings.filter((f) => f.message.includes('uses wrapper'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({ rule: 'STW421', file: `${REL_C}/Snakefile` });
+    expect(notices[0]?.message).toMatch(/v9\.9\.9\/bio\/does-not-exist.*ENOENT/);
+    expect(step('unreachable')).toMatchObject({
+      container: 'auto',
+      softwareUnknown: expect.any(String),
+    });
+  });
+
+  it('use rule A as B with: copies A, overriding the directives the with: block sets', () => {
+    expect(step('fastp_pe_umi')).toMatchObject({
+      software: { conda: ['fastp =0.24.0'] },
+      outputs: { trimmed: 'results/umi/{sample}_R1.fastq.gz', json: 'results/umi/{sample}.json' },
+      resources: { cpus: 16 },
+    });
+  });
+
+  it('use rule * from M as M_*: the module rules, renamed, their envs relative to the module', () => {
+    expect(step('qc_fastqc').software.conda).toEqual(['bioconda::fastqc=0.12.1']);
+    expect(step('qc_fastqc').inputs).toEqual(['fastp_pe.trimmed']);
+    expect(step('qc_multiqc').inputs).toEqual(['qc_fastqc.out']);
+  });
+
+  it('marks rules inside if/else with their condition; rules with the same output are alternatives', () => {
+    expect(step('call').condition).toBe('if config["call"]["activate"]');
+    expect(step('call_skip').condition).toBe('else (after if config["call"]["activate"])');
+    expect(step('call').alternatives).toEqual(['call_skip']);
+    expect(step('fastp_se').alternatives).toEqual(['fastp_pe']);
+  });
+
+  it('reads multiext as one output per extension (no clash with the prefix file)', () => {
+    expect(step('bwa_index').outputs).toEqual({
+      idx: 'resources/genome.fasta.amb',
+      idx2: 'resources/genome.fasta.ann',
+      idx3: 'resources/genome.fasta.bwt',
+      idx4: 'resources/genome.fasta.pac',
+      idx5: 'resources/genome.fasta.sa',
+    });
+    expect(step('bwa_index').inputs).toEqual(['get_genome.out']);
+  });
+
+  it('plans a rule that names only a BioContainers image from its bioconda package', () => {
+    expect(step('get_genome')).toMatchObject({
+      container: 'auto',
+      software: { conda: ['bioconda::samtools=1.17'] },
+    });
+    expect(step('call_skip').container).toBe('continuumio/miniconda3'); // the top-level container
+  });
+
+  it('turns off the output rules when the target rule computes its inputs in Python', () => {
+    expect(result.workflow!.lint?.rules).toMatchObject({ STW104: 'off', STW105: 'off' });
+    expect(result.findings.at(-1)?.message).toMatch(/which files its target rule `all` asks for/);
+  });
+});
+
+describe('wrapper prefixes, as Snakemake takes them', () => {
+  const WRAPPERS = resolve('__tests__/fixtures/snakemake/constructs/wrappers');
+  const workflow = (): string =>
+    tempWorkflow({
+      Snakefile:
+        'rule faidx:\n    output: "g.fa.fai"\n    wrapper:\n        "v7.2.0/bio/samtools/faidx"\n',
+    });
+  const importWith = (
+    dir: string,
+    wrapperPrefix: string | undefined,
+    fetch = fetchText({ timeoutMs: 2000 }),
+  ) =>
+    importWithRemote((remote) => importSnakemake(dir, { root: dir, wrapperPrefix, remote }), fetch);
+
+  it.each([
+    [
+      'v7.2.0/bio/fastp',
+      undefined,
+      'https://raw.githubusercontent.com/snakemake/snakemake-wrappers/v7.2.0/bio/fastp/environment.yaml',
+    ],
+    [
+      'v7.2.0/bio/fastp',
+      'https://mirror.example.org/wrappers',
+      'https://mirror.example.org/wrappers/v7.2.0/bio/fastp/environment.yaml',
+    ],
+    [
+      'v7.2.0/bio/fastp',
+      'file:///srv/wrappers/',
+      'file:///srv/wrappers/v7.2.0/bio/fastp/environment.yaml',
+    ],
+    [
+      'v7.2.0/bio/fastp',
+      'git+file:///srv/clone',
+      'git+file:///srv/clone/bio/fastp/environment.yaml@v7.2.0',
+    ],
+    [
+      'v7.2.0/bio/fastp',
+      'git+file:///srv/clone@',
+      'git+file:///srv/clone/bio/fastp/environment.yaml@v7.2.0',
+    ],
+    [
+      'https://example.org/w/fastp',
+      'file:///ignored/',
+      'https://example.org/w/fastp/environment.yaml',
+    ],
+  ])('%s with prefix %s → %s', (value, prefix, url) => {
+    expect(wrapperFileUrl(value, 'environment.yaml', prefix)).toBe(url);
+  });
+
+  it('an https:// mirror: a 127.0.0.1 server laid out like the wrappers repository', async () => {
+    const server = createServer((req, res) => {
+      const file = join(WRAPPERS, decodeURIComponent(req.url ?? '').replace(/^\/wrappers\//, ''));
+      try {
+        res.end(readFileSync(file));
+      } catch {
+        res.statusCode = 404;
+        res.end();
+      }
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const result = await importWith(workflow(), `http://127.0.0.1:${port}/wrappers/`);
+      expect(result.workflow!.steps[0]?.software.conda).toEqual(['samtools =1.21']);
+      const missing = await importWith(
+        tempWorkflow({ Snakefile: 'rule x:\n    output: "x"\n    wrapper: "v1.0.0/bio/none"\n' }),
+        `http://127.0.0.1:${port}/wrappers/`,
+      );
+      expect(missing.findings[0]?.message).toMatch(/cannot be read \(HTTP 404\)/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a git+file:// clone, read at the wrapper version tag', async () => {
+    const clone = tempDir('wrappers-git');
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', clone, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args]);
+    git('init', '-q');
+    mkdirSync(join(clone, 'bio/samtools/faidx'), { recursive: true });
+    writeFileSync(
+      join(clone, 'bio/samtools/faidx/environment.yaml'),
+      'dependencies:\n  - samtools =1.20\n',
+    );
+    git('add', '.');
+    git('commit', '-qm', 'v7.2.0');
+    git('tag', 'v7.2.0');
+    // A later commit: the tag, not the work tree, is what counts.
+    writeFileSync(
+      join(clone, 'bio/samtools/faidx/environment.yaml'),
+      'dependencies:\n  - samtools =1.22\n',
+    );
+    git('commit', '-qam', 'later');
+    const result = await importWith(workflow(), `git+file://${clone}`);
+    expect(result.workflow!.steps[0]?.software.conda).toEqual(['samtools =1.20']);
+  });
+
+  it('an unreachable prefix: one notice per wrapper, each wrapper fetched once per run', async () => {
+    const calls: string[] = [];
+    const dir = tempWorkflow({
+      Snakefile: [
+        'rule a:\n    output: "a"\n    wrapper: "v7.2.0/bio/samtools/faidx"\n',
+        'rule b:\n    output: "b"\n    wrapper: "v7.2.0/bio/samtools/faidx"\n',
+      ].join('\n'),
+    });
+    const result = await importWith(dir, 'https://wrappers.invalid/', async (url) => {
+      calls.push(url);
+      throw new Error('no answer within 10 s');
+    });
+    expect(calls).toEqual(['https://wrappers.invalid/v7.2.0/bio/samtools/faidx/environment.yaml']);
+    const notices = result.findings.filter((f) => f.message.includes('uses wrapper'));
+    expect(notices.map((f) => f.span.line)).toEqual([3, 7]);
+    expect(notices[0]?.message).toMatch(/cannot be read \(no answer within 10 s\)/);
+    expect(result.workflow!.steps.map((s) => s.container)).toEqual(['auto', 'auto']);
+  });
+
+  it('reads containerized: like a top-level container', () => {
+    const dir = tempWorkflow({
+      Snakefile:
+        'containerized: "docker://ghcr.io/acme/wf:1.0"\n\nrule a:\n    output: "a"\n    shell: "touch {output}"\n',
+    });
+    const result = importSnakemake(dir, { root: dir });
+    expect(result.currentImages.a).toBe('ghcr.io/acme/wf:1.0');
   });
 });

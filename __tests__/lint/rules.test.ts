@@ -396,7 +396,7 @@ const CASES: Record<string, RuleCases> = {
           ...head('steps:', '  many:', '    run: gatk A; gatk B; gatk C; gatk D; gatk E; gatk F'),
         ),
         at: { text: 'gatk A; gatk B; gatk C; gatk D; gatk E; gatk F' },
-        says: [/chains 6 commands \(at most 5 advised\)/],
+        says: [/chains 6 tool commands \(at most 5 advised\)/],
       },
     ],
     quiet: [
@@ -815,6 +815,19 @@ const CASES: Record<string, RuleCases> = {
         ),
         at: { text: '"nvidia/cuda:nightly"' },
         says: [/Group "gpu"/],
+      },
+      {
+        title: 'one image named by several steps, once',
+        spec: yaml(
+          ...head(
+            'steps:',
+            '  a: { container: "continuumio/miniconda3" }',
+            '  b: { container: "continuumio/miniconda3" }',
+            '  c: { container: "continuumio/miniconda3" }',
+          ),
+        ),
+        at: { text: '"continuumio/miniconda3"' },
+        says: [/Steps "a", "b" and "c" name image "continuumio\/miniconda3", which has no tag/],
       },
     ],
     quiet: [

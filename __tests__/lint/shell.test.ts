@@ -1,26 +1,145 @@
-/** The light reading of `run` commands that STW201 counts. */
+/** What STW201 counts in a `run` command, read by tree-sitter-bash. */
 import { describe, expect, it } from '@jest/globals';
-import { splitCommands, toolsOf } from '../../src/lint/shell.js';
+import { readScript } from '../../src/lint/shell.js';
 
-describe('splitCommands', () => {
+describe('readScript', () => {
   it.each([
-    ['bwa mem ref r.fq | samtools sort -o a.bam', ['bwa', 'samtools']],
-    ['a && b || c; d & e\nf', ['a', 'b', 'c', 'd', 'e', 'f']],
-    ['echo "x && y | z" && gzip out', [undefined, 'gzip']],
-    ["printf 'a;b' ; tar cf x.tar .", [undefined, 'tar']],
-    ['python scripts/regrid.py --in x && Rscript plot.R', ['scripts/regrid.py', 'plot.R']],
-    ['OMP_NUM_THREADS=4 time -p /usr/bin/solver --grid g', ['solver']],
-    ['cmake -S . -B b \\\n  -DX=1 && cmake --build b', ['cmake', 'cmake']],
-    ['# only a comment\nmkdir -p out && cd out', [undefined, undefined]],
-  ])('%j', (run, tools) => {
-    expect(splitCommands(run).map((c) => c.tool)).toEqual(tools);
+    ['a pipe of two tools', 'bwa mem ref r.fq | samtools sort -o a.bam', 2, ['bwa', 'samtools']],
+    [
+      'lists, sequences and background jobs',
+      'a && b || c; d & e\nf',
+      6,
+      ['a', 'b', 'c', 'd', 'e', 'f'],
+    ],
+    ['separators inside quotes', 'echo "x && y | z" && bgzip out', 1, ['bgzip']],
+    [
+      'interpreters name their script',
+      'python scripts/regrid.py --in x && Rscript plot.R',
+      2,
+      ['scripts/regrid.py', 'plot.R'],
+    ],
+    [
+      'wrappers and assignments before the program',
+      'OMP_NUM_THREADS=4 time -p /usr/bin/solver --grid g',
+      1,
+      ['solver'],
+    ],
+    [
+      'continued lines are one command',
+      'cmake -S . -B b \\\n  -DX=1 && cmake --build b',
+      2,
+      ['cmake'],
+    ],
+    ['comments and shell chores count nothing', '# only a comment\nmkdir -p out && cd out', 0, []],
+    [
+      'base utilities are plumbing, not tools',
+      'zcat a.gz | sed s/x/y/ | awk "{print}" | sort | gzip > b.gz',
+      0,
+      [],
+    ],
+  ])('%s', (_title, run, commands, tools) => {
+    expect(readScript(run)).toEqual({ commands, tools });
   });
 
-  it('lists distinct tools in order of first use', () => {
-    expect(toolsOf(splitCommands('gatk A && samtools x && gatk B | bcftools y'))).toEqual([
-      'gatk',
-      'samtools',
-      'bcftools',
-    ]);
+  it('reads flags, numbers and process substitutions as arguments, not tools', () => {
+    // The hand-made splitter took `-L`, `2`, `>(tee` and `fi)` for tools.
+    const run = [
+      'INDEX=`find -L ./ -name "*.rev.1.bt2" | sed "s/\\.rev.1.bt2$//"`',
+      'bowtie2 -x $INDEX -U r.fq \\',
+      '    2>| >(tee x.log >&2) \\',
+      '    | samtools view -o x.bam -',
+      'if [ -f x.unmapped.fastq.1.gz ]; then',
+      '    mv x.unmapped.fastq.1.gz x.unmapped_1.fastq.gz',
+      'fi',
+    ].join('\n');
+    expect(readScript(run)).toEqual({ commands: 2, tools: ['bowtie2', 'samtools'] });
+  });
+
+  it('reads a heredoc body as data', () => {
+    const run = [
+      'cat <<-EOF > plot.R',
+      'library(ggplot2)',
+      'x <- read.csv("a.csv"); y <- run(x) | head',
+      'ggsave("a.png")',
+      'EOF',
+      'Rscript plot.R',
+    ].join('\n');
+    expect(readScript(run)).toEqual({ commands: 1, tools: ['plot.R'] });
+  });
+
+  it('counts the largest branch of an if and of a case, and every branch’s tools', () => {
+    const run = [
+      'if [ "$single" = true ]; then',
+      '  hisat2 -U r.fq | samtools view -o x.bam -',
+      'elif [ -n "$x" ]; then',
+      '  hisat2 -1 a -2 b | samtools view -o x.bam - && samtools index x.bam && picard X',
+      'else',
+      '  bowtie2 x',
+      'fi',
+      'case "$mode" in',
+      '  a|b) gatk A ;;',
+      '  *) bcftools norm x ;;',
+      'esac',
+    ].join('\n');
+    expect(readScript(run)).toEqual({
+      commands: 5,
+      tools: ['hisat2', 'samtools', 'picard', 'bowtie2', 'gatk', 'bcftools'],
+    });
+  });
+
+  it('does not count elif, fi, case patterns or variables as tools', () => {
+    const run =
+      'case $x in\n  *.gz) $decompress "$x" ;;\nesac\nif true; then :; elif false; then :; fi';
+    expect(readScript(run)).toEqual({ commands: 0, tools: [] });
+  });
+
+  it('reads a script of another language (#!) as one command of its interpreter', () => {
+    expect(readScript('#!/usr/bin/env Rscript\nlibrary(x)\nif (a) { b() }')).toEqual({
+      commands: 1,
+      tools: ['Rscript'],
+    });
+    expect(readScript('#!/bin/bash\nsamtools index x.bam')).toEqual({
+      commands: 1,
+      tools: ['samtools'],
+    });
+  });
+
+  it('calls of a function defined in the script are not tools', () => {
+    expect(readScript('run() { samtools view "$1"; }\nrun a\nrun b')).toEqual({
+      commands: 1,
+      tools: ['samtools'],
+    });
+  });
+
+  it('reads Snakemake and Groovy placeholders as words', () => {
+    expect(readScript('samtools sort -@ {threads} -o {output} {input} 2> {log}')).toEqual({
+      commands: 1,
+      tools: ['samtools'],
+    });
+    expect(readScript('fastqc ${args} --threads ${task_cpus} ${reads}')).toEqual({
+      commands: 1,
+      tools: ['fastqc'],
+    });
+  });
+});
+
+describe('readScript: interpreters', () => {
+  it.each([
+    ['python -m multiqc .', ['multiqc']],
+    ['java -Xmx4g -jar picard.jar MarkDuplicates', ['picard.jar']],
+    ['java -cp lib.jar org.acme.Main', ['org.acme.Main']],
+    ['perl $(which getCounts.pl) getControlStats -o ControlStats.txt', ['perl']],
+    ["Rscript -e 'library(x)'", ['Rscript']],
+    ['bash -c "samtools index x"', []],
+    ['bash run.sh', ['run.sh']],
+  ])('%s', (run, tools) => {
+    expect(readScript(run).tools).toEqual(tools);
+  });
+
+  it('counts compression and bash built-ins as plumbing', () => {
+    expect(readScript('pigz -cdf g.gz | prodigal -o x\npigz -nm x\ncompgen -G "*.vcf"')).toEqual({
+      commands: 1,
+      tools: ['prodigal'],
+    });
   });
 });

@@ -58,6 +58,8 @@ export interface Inputs {
   channelUrls: Record<string, string>;
   pipIndexUrl?: string;
   npmRegistry?: string;
+  /** Snakemake's `--wrapper-prefix`: where `wrapper:` environments are fetched from. */
+  wrapperPrefix?: string;
 }
 
 type Getter = (name: string) => string;
@@ -173,5 +175,6 @@ export function readInputs(get: Getter): Inputs {
     channelUrls: parseChannelUrls(get('channel-urls').split('\n'), 'input "channel-urls"'),
     pipIndexUrl: sourceUrl(get, 'pip-index-url'),
     npmRegistry: sourceUrl(get, 'npm-registry'),
+    wrapperPrefix: optional('wrapper-prefix'),
   };
 }

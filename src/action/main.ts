@@ -18,6 +18,7 @@ import { countBySeverity, failsAt, type Finding } from '../common/findings.js';
 import { RULES } from '../common/rules.js';
 import { execTool } from '../host/exec.js';
 import { runTool } from '../host/run.js';
+import { fetchText } from '../host/fetch-text.js';
 import { matrixOutput } from '../images/outputs.js';
 import { decidePush, parseTagRules } from '../images/tags.js';
 import type { Plan } from '../plan/types.js';
@@ -112,6 +113,8 @@ async function checkAndLog(inputs: Inputs, root: string): Promise<CheckResult> {
       fetch,
       run: runTool,
     },
+    wrapperPrefix: inputs.wrapperPrefix,
+    fetchText: fetchText(),
   });
   for (const line of checked.configLog) log.info(line);
   const stats = checked.resolved?.stats;

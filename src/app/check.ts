@@ -16,8 +16,11 @@ import { plan as planWorkflow } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { relPath } from '../workflow/importers/common.js';
 import {
+  checkWrapperPrefix,
   detectFormat,
+  importWithRemote,
   importWorkflow,
+  type FetchText,
   type ImportOrigin,
   type ImportResult,
 } from '../workflow/importers/index.js';
@@ -46,6 +49,13 @@ export interface CheckOptions {
    * without it, or with mode `off`, the plan is name-level.
    */
   resolve?: ResolveOptions;
+  /** Snakemake's `--wrapper-prefix` (default: the public wrappers repository). */
+  wrapperPrefix?: string;
+  /**
+   * Fetches files from outside the repository (Snakemake wrappers' environments); without it,
+   * such steps are reported as not fetched.
+   */
+  fetchText?: FetchText;
 }
 
 export interface CheckResult {
@@ -72,7 +82,17 @@ const DEFAULT_CONFIG = '.stowage/config.yml';
 
 export async function check(specPath: string, options: CheckOptions): Promise<CheckResult> {
   const { resolved, isFolder, format } = resolveInput(specPath, options);
-  const imported = importWorkflow(resolved, { format, root: options.root });
+  if (options.wrapperPrefix !== undefined) {
+    const problem = checkWrapperPrefix(options.wrapperPrefix);
+    if (problem) throw new InputError(`${problem}.`);
+  }
+  const importOptions = { format, root: options.root, wrapperPrefix: options.wrapperPrefix };
+  const imported = options.fetchText
+    ? await importWithRemote(
+        (remote) => importWorkflow(resolved, { ...importOptions, remote }),
+        options.fetchText,
+      )
+    : importWorkflow(resolved, importOptions);
   const lintConfig = readLintConfig(options);
   const sources = new Map<string, string>(lintConfig.sources);
   const workflow = imported.workflow;
@@ -142,7 +162,10 @@ function resolveInput(
 }
 
 /**
- * The plan, unless the import itself failed: a plan of half a file would mislead. Resolved by
+ * The plan, unless the spec itself breaks the schema (a plan of half a spec would mislead). An
+ * imported pipeline is always planned: a file, process, rule or tool the importer could not read
+ * is a finding (STW420) with its position, and everything else is planned; the lint configuration
+ * decides how severe that finding is, and `fail-on` what it does to the exit code. Resolved by
  * the ecosystems' solvers when asked (the lock file beside the spec answers what it can).
  */
 async function planIfLoaded(
@@ -151,8 +174,8 @@ async function planIfLoaded(
   options: CheckOptions,
   lockPath: string,
 ): Promise<{ plan?: Plan; skipped?: string; findings: Finding[]; resolved?: ResolveOutcome }> {
-  if (imported.findings.some((f) => f.severity === 'error')) {
-    return { skipped: `${workflow.file} has errors; fix them to get a plan.`, findings: [] };
+  if (imported.findings.some((f) => f.rule === 'STW100' && f.severity === 'error')) {
+    return { skipped: `${workflow.file} breaks the schema; fix it to get a plan.`, findings: [] };
   }
   const contextDir = path.resolve(
     options.root,

@@ -18,6 +18,7 @@ import {
   type BuildNetwork,
 } from '../images/builder.js';
 import { RESOLVE_MODES, type ResolveMode } from '../resolve/types.js';
+import { DEFAULT_WRAPPER_PREFIX } from '../workflow/importers/wrappers.js';
 import { WORKFLOW_FORMATS, type WorkflowFormat } from '../workflow/model.js';
 
 export const COMMANDS = ['lint', 'plan', 'lock', 'build', 'export', 'help'] as const;
@@ -64,6 +65,8 @@ export interface CliOptions {
   npmRegistry?: string;
   /** `--platform`: what to lock (and build) for. */
   platforms: string[];
+  /** Snakemake's `--wrapper-prefix`. */
+  wrapperPrefix?: string;
 }
 
 export type ParseResult =
@@ -87,6 +90,10 @@ const OPTIONS: readonly OptionHelp[] = [
   },
   { flag: '--config <file>', text: 'lint config (default: .stowage/config.yml when present)' },
   { flag: '--import <format>', text: `auto | ${WORKFLOW_FORMATS.join(' | ')} (default: auto)` },
+  {
+    flag: '--wrapper-prefix <url>',
+    text: `where Snakemake wrappers are: https://…/, file:///folder/ or git+file:///clone (default: ${DEFAULT_WRAPPER_PREFIX})`,
+  },
   {
     flag: '--out-dir <dir>',
     text: 'where plan.json, the Dockerfiles and the exports go (default: .stowage)',
@@ -259,6 +266,7 @@ export function parseCli(
         'fail-on': { type: 'string' },
         config: { type: 'string' },
         import: { type: 'string' },
+        'wrapper-prefix': { type: 'string' },
         'out-dir': { type: 'string' },
         'base-image': { type: 'string', multiple: true },
         registry: { type: 'string' },
@@ -382,6 +390,7 @@ export function parseCli(
       pipIndexUrl: values['pip-index-url'],
       npmRegistry: values['npm-registry'],
       platforms: values.platform ?? [],
+      wrapperPrefix: values['wrapper-prefix'],
     },
   };
 }

@@ -14,12 +14,14 @@ import { RULES } from '../common/rules.js';
 import { escapeText } from '../common/text.js';
 import { execTool } from '../host/exec.js';
 import { runTool } from '../host/run.js';
+import { fetchText } from '../host/fetch-text.js';
 import type { BuildLog } from '../images/build.js';
 import type { ExecFn } from '../images/builder.js';
 import { parseTagRules } from '../images/tags.js';
 import type { Plan } from '../plan/types.js';
 import { parseChannelUrls } from '../resolve/sources.js';
 import type { FetchFn, RunFn } from '../resolve/types.js';
+import type { FetchText } from '../workflow/importers/index.js';
 import { formatAnnotation } from '../report/annotations.js';
 import { buildTable } from '../report/build.js';
 import { compareImages, comparisonText } from '../report/comparison.js';
@@ -43,6 +45,8 @@ export interface Io {
   /** The network and the programs (pip, npm) the resolve stage uses; default: the real ones. */
   fetch?: FetchFn;
   run?: RunFn;
+  /** Fetches files from outside the repository (Snakemake wrappers); default: the real one. */
+  fetchText?: FetchText;
 }
 
 export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
@@ -78,6 +82,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         fetch: io.fetch ?? fetch,
         run: io.run ?? runTool,
       },
+      wrapperPrefix: options.wrapperPrefix,
+      fetchText: io.fetchText ?? fetchText(),
     });
     for (const note of result.resolved?.notes ?? []) io.stderr(`stowage: notice: ${note}\n`);
     const findingsFail = failsAt(result.findings, options.failOn);

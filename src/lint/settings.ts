@@ -40,7 +40,7 @@ export const SETTINGS = {
     kind: 'count',
     default: 5,
     rule: 'STW201',
-    description: "The most commands one step's run may chain with &&, ;, | or new lines.",
+    description: "The most commands one step's run may chain that run a tool.",
   },
 } as const satisfies Record<string, SettingMeta>;
 

@@ -153,11 +153,11 @@ function analyzeStep(
     ctx.report(path, message);
   };
   // Step ids name build scripts and dispatcher cases; the spec schema already restricts them,
-  // but other importers may not.
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(step.id)) {
+  // but other importers may not. A flattened CWL step is named `outer/inner`.
+  if (!/^(?=.{1,128}$)[A-Za-z0-9][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/.test(step.id)) {
     bad(
       ['steps', step.id],
-      `Step "${oneLine(step.id)}": its id may hold only letters, digits and . _ -.`,
+      `Step "${oneLine(step.id)}": its id may hold only letters, digits and . _ - (and / between the names of nested steps).`,
     );
   }
   for (const kindName of RUNTIME_KINDS) {

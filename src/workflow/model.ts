@@ -128,6 +128,26 @@ export interface Step {
   container: string;
   entrypoint?: string[];
   service: boolean;
+  /**
+   * Imported steps only. `engine`: the workflow engine does this work itself — a CWL
+   * ExpressionTool, a Nextflow `exec:` block — so the step needs no software and no image.
+   */
+  runsIn?: 'engine';
+  /**
+   * Imported steps only: the engine runs the step only when this holds (a Snakemake rule inside
+   * an `if`, a CWL `when:`), as written in the source.
+   */
+  condition?: string;
+  /**
+   * Imported steps only: other steps that make the same files, of which the engine runs one per
+   * file (Snakemake picks one rule for each output it needs).
+   */
+  alternatives?: string[];
+  /**
+   * Imported steps only: the step names its software in a form Stowage could not read (a
+   * Snakemake wrapper that could not be fetched): why. The import reported it once.
+   */
+  softwareUnknown?: string;
 }
 
 export type RuleLevel = 'off' | 'error' | 'warning' | 'notice';

@@ -1,7 +1,7 @@
 /**
  * STW403 mutable-image: an image reference with `latest`, another moving tag, or no tag or digest.
  * Checked where images enter a plan: a step's `container`, `containers.base-images` and the `base`
- * of pinned groups.
+ * of pinned groups — once per image, at the first step that names it.
  */
 import type { NodePath } from '../../workflow/model.js';
 import { pinnedGroupNames } from '../../software/family.js';
@@ -12,20 +12,35 @@ const MOVING_TAGS = new Set(['latest', 'stable', 'edge', 'nightly', 'rolling', '
 
 export default defineRule('STW403', (ctx) => {
   const { workflow } = ctx;
-  const check = (ref: string, path: NodePath, where: string): void => {
+  const check = (ref: string, path: NodePath, where: string, plural = false): void => {
     const problem = mutability(ref);
     if (!problem) return;
     ctx.report(
       path,
-      `${where} names image "${ref}", which ${problem}; rebuilds and reruns may get different ` +
-        `software. Use a version tag (e.g. "${repository(ref)}:<version>") or a digest ` +
-        `("${repository(ref)}@sha256:…").`,
+      `${where} ${plural ? 'name' : 'names'} image "${ref}", which ${problem}; ` +
+        `rebuilds and reruns may get different software. Use a version tag (e.g. ` +
+        `"${repository(ref)}:<version>") or a digest ("${repository(ref)}@sha256:…").`,
     );
   };
+  // Once per image: a pipeline's top-level container is every step's.
   const pinned = pinnedGroupNames(workflow);
+  const byImage = new Map<string, string[]>();
   for (const step of workflow.steps) {
     if (step.container === 'auto' || pinned.has(step.container)) continue;
-    check(step.container, ['steps', step.id, 'container'], `Step "${step.id}"`);
+    byImage.set(step.container, [...(byImage.get(step.container) ?? []), step.id]);
+  }
+  for (const [ref, steps] of byImage) {
+    const first = steps[0] as string;
+    const who =
+      steps.length === 1
+        ? `Step "${first}"`
+        : steps.length <= 3
+          ? `Steps ${steps
+              .map((s) => `"${s}"`)
+              .join(', ')
+              .replace(/, ([^,]*)$/, ' and $1')}`
+          : `Steps "${first}" and ${steps.length - 1} more`;
+    check(ref, ['steps', first, 'container'], who, steps.length > 1);
   }
   for (const [family, ref] of Object.entries(workflow.containers.baseImages)) {
     check(ref, ['containers', 'base-images', family], `The ${family} base image`);

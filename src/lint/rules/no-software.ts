@@ -1,4 +1,8 @@
-/** STW401 no-software: a step that declares no software and no container. */
+/**
+ * STW401 no-software: a step that declares no software and no container. Not for work the engine
+ * does itself (a CWL ExpressionTool, a Nextflow `exec:` block), nor for a step whose software the
+ * import could not read (it said so once, e.g. a Snakemake wrapper it could not fetch).
+ */
 import { familyOf, pinnedGroupNames } from '../../software/family.js';
 import { defineRule } from '../rule.js';
 
@@ -7,6 +11,7 @@ export default defineRule('STW401', (ctx) => {
   const pinnedBase = new Map(ctx.workflow.containers.groups.map((g) => [g.name, g.base]));
   for (const step of ctx.workflow.steps) {
     if (familyOf(step, pinned).family !== 'none') continue;
+    if (step.runsIn === 'engine' || step.softwareUnknown !== undefined) continue;
     // A step pinned to a group with its own base image takes its software from that image.
     if (pinnedBase.get(step.container) !== undefined) continue;
     const tool = step.run?.trim().split(/\s+/)[0];

@@ -1,11 +1,12 @@
 /**
  * STW201 step-too-big: one step mixing language runtimes, calling many tools, or chaining many
  * commands. Such a step forces one image to hold everything and cannot be rerun, resourced or
- * cached piece by piece.
+ * cached piece by piece. Commands are read by a shell parser (shell.ts): shell built-ins, base
+ * utilities and heredoc bodies do not count, and of alternative branches only the largest.
  */
 import type { Software } from '../../workflow/model.js';
 import { defineRule } from '../rule.js';
-import { splitCommands, toolsOf } from '../shell.js';
+import { readScript } from '../shell.js';
 
 /** Language runtimes and the `software` keys that imply them (apt/build/files go with any). */
 const RUNTIMES: readonly { runtime: string; keys: readonly (keyof Software)[] }[] = [
@@ -31,13 +32,12 @@ export default defineRule('STW201', (ctx) => {
       );
     }
     if (step.run === undefined) continue;
-    const commands = splitCommands(step.run);
-    const tools = toolsOf(commands);
-    if (tools.length <= maxTools && commands.length <= maxCommands) continue;
+    const { commands, tools } = readScript(step.run);
+    if (tools.length <= maxTools && commands <= maxCommands) continue;
     const what =
       tools.length > maxTools
         ? `calls ${tools.length} tools (${tools.join(', ')}; at most ${maxTools} advised)`
-        : `chains ${commands.length} commands (at most ${maxCommands} advised)`;
+        : `chains ${commands} tool commands (at most ${maxCommands} advised)`;
     const split =
       tools.length > 1
         ? `Split it into steps with one tool each (${tools.map((t) => `"${t}"`).join(', ')}) ` +

@@ -7,7 +7,7 @@ import { join, posix, relative, sep } from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Finding, Span } from '../../common/findings.js';
 import { finding, ruleMeta, type RuleId } from '../../common/rules.js';
-import type { NodePath, RuleLevel, Step, Workflow, WorkflowFormat } from '../model.js';
+import type { Location, NodePath, RuleLevel, Step, Workflow, WorkflowFormat } from '../model.js';
 import { emptySoftware } from '../model.js';
 import type { RecordedSource } from './locator.js';
 import { isInside } from '../../common/paths.js';
@@ -25,6 +25,8 @@ export interface ImportOrigin {
    * tool inside a packed `$graph` or inline in the workflow). Overrides are keyed by it.
    */
   tools: Record<string, string>;
+  /** Snakemake only: rules read as targets (they collect inputs, run nothing), not as steps. */
+  targets?: string[];
 }
 
 export interface ImportResult {
@@ -33,6 +35,11 @@ export interface ImportResult {
   /** Step id → the image the pipeline declares today (docker form), for the comparison. */
   currentImages: Record<string, string>;
   origin?: ImportOrigin;
+  /**
+   * URLs of files outside the repository the import needed but was not given (see remote.ts):
+   * a Snakemake wrapper's environment, a meta-wrapper's rules.
+   */
+  remote?: string[];
 }
 
 const LINE_ONE: Span = { line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -191,22 +198,31 @@ export function readCondaEnvironment(
   file: string,
   step: Step,
   source: RecordedSource,
+  at?: Location,
 ): { environment?: CondaEnvironment; findings: Finding[] } {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
-  source.addFile(file, text);
+  if (!at) source.addFile(file, text);
   const findings: Finding[] = [];
+  // A file from elsewhere (a wrapper's environment): its nodes are located at `at`.
+  const where = (node: YamlNode | null | undefined): Location | undefined => {
+    if (at) return at;
+    const span = yamlSpan(node, counter);
+    return span ? { file, span } : undefined;
+  };
+  const reportAt = (span: Span | undefined): { file: string; span?: Span } =>
+    at ? { file: at.file, span: at.span } : { file, span };
   if (doc.errors.length > 0) {
     for (const e of doc.errors.slice(0, 1)) {
       const a = counter.linePos(e.pos[0]);
       const b = counter.linePos(e.pos[1]);
+      const target = reportAt({ line: a.line, column: a.col, endLine: b.line, endColumn: b.col });
       findings.push(
-        importError(file, `Cannot read conda environment ${file}: ${e.message.split('\n')[0]}.`, {
-          line: a.line,
-          column: a.col,
-          endLine: b.line,
-          endColumn: b.col,
-        }),
+        importError(
+          target.file,
+          `Cannot read conda environment ${file}: ${e.message.split('\n')[0]}.`,
+          target.span,
+        ),
       );
     }
     return { findings };
@@ -214,8 +230,13 @@ export function readCondaEnvironment(
   const environment: CondaEnvironment = { channels: [], conda: [], pip: [] };
   const root = doc.contents;
   if (!isMap(root)) {
+    const target = reportAt(undefined);
     findings.push(
-      importError(file, `Conda environment ${file} is not a mapping with dependencies.`),
+      importError(
+        target.file,
+        `Conda environment ${file} is not a mapping with dependencies.`,
+        target.span,
+      ),
     );
     return { findings };
   }
@@ -226,38 +247,44 @@ export function readCondaEnvironment(
   }
   const deps = root.get('dependencies', true);
   if (!isSeq(deps)) {
-    findings.push(importLimit(file, `Conda environment ${file} lists no dependencies.`));
+    const target = reportAt(undefined);
+    findings.push(
+      importLimit(target.file, `Conda environment ${file} lists no dependencies.`, target.span),
+    );
     return { environment, findings };
   }
   const base: NodePath = ['steps', step.id, 'software'];
   for (const item of deps.items) {
-    const span = yamlSpan(item as YamlNode, counter);
+    const location = where(item as YamlNode);
     if (isScalar(item)) {
       const spec = String(item.value).trim();
       if (spec === '') continue;
-      if (span) source.record([...base, 'conda', step.software.conda.length], { file, span });
+      if (location) source.record([...base, 'conda', step.software.conda.length], location);
       step.software.conda.push(spec);
       environment.conda.push(spec);
     } else if (isMap(item) && isSeq(item.get('pip', true))) {
       const pipSeq = item.get('pip', true);
       if (!isSeq(pipSeq)) continue;
-      if (span) source.record([...base, 'pip'], { file, span });
+      if (location) source.record([...base, 'pip'], location);
       for (const pipItem of pipSeq.items) {
         if (!isScalar(pipItem)) continue;
-        const pipSpan = yamlSpan(pipItem as YamlNode, counter);
-        if (pipSpan)
-          source.record([...base, 'pip', step.software.pip.length], { file, span: pipSpan });
+        const pipLocation = where(pipItem as YamlNode);
+        if (pipLocation) source.record([...base, 'pip', step.software.pip.length], pipLocation);
         step.software.pip.push(String(pipItem.value).trim());
         environment.pip.push(String(pipItem.value).trim());
       }
-    } else if (span) {
+    } else if (location) {
       findings.push(
-        importLimit(file, `Unrecognised dependency entry in ${file}; it was skipped.`, span),
+        importLimit(
+          location.file,
+          `Unrecognised dependency entry in ${file}; it was skipped.`,
+          location.span,
+        ),
       );
     }
   }
-  const depsSpan = yamlSpan(deps, counter);
-  if (depsSpan) source.record([...base, 'conda'], { file, span: depsSpan });
+  const depsLocation = where(deps);
+  if (depsLocation) source.record([...base, 'conda'], depsLocation);
   return { environment, findings };
 }
 

@@ -8,10 +8,12 @@
 import { basename, dirname, join } from 'node:path';
 import { LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { Finding } from '../../common/findings.js';
+import { shellQuote } from '../../common/shell.js';
 import type { Location, Step, Workflow } from '../model.js';
 import {
   dockerImage,
   importError,
+  importLimit,
   IMPORTED_LIMITS,
   limitRules,
   newStep,
@@ -24,6 +26,7 @@ import {
   yamlSpan,
   type ImportResult,
 } from './common.js';
+import { DeclaredImages, imageSoftware } from './images.js';
 import { RecordedSource } from './locator.js';
 import { MIB } from './units.js';
 
@@ -138,7 +141,36 @@ interface Context {
   findings: Finding[];
   files: Map<string, CwlFile | undefined>;
   expressions: number;
-  nested: number;
+  images: DeclaredImages;
+  packageNotes: PackageNotes;
+}
+
+/** SoftwarePackages said once per name: commands of the base system, names nothing confirms. */
+class PackageNotes {
+  private readonly notes = new Map<
+    string,
+    { kind: 'base' | 'image' | 'conda'; name: string; steps: string[]; at: Location }
+  >();
+
+  note(kind: 'base' | 'image' | 'conda', name: string, step: string, at: Location): void {
+    const seen = this.notes.get(`${kind} ${name}`);
+    if (seen) seen.steps.push(step);
+    else this.notes.set(`${kind} ${name}`, { kind, name, steps: [step], at });
+  }
+
+  findings(): Finding[] {
+    return [...this.notes.values()].map(({ kind, name, steps, at }) => {
+      const who = `${steps.length === 1 ? 'step' : 'steps'} ${steps.join(', ')}`;
+      const add = `Add a spec such as https://anaconda.org/bioconda/${name.toLowerCase()} to plan it.`;
+      const message =
+        kind === 'base'
+          ? `SoftwarePackage "${name}" (${who}) is a command every base image has, not a package: nothing is installed for it.`
+          : kind === 'image'
+            ? `SoftwarePackage "${name}" (${who}) names no package channel (no anaconda.org, PyPI, Debian, bio.tools or BioContainers spec), so it is not installed: the step runs in its DockerRequirement image, as cwltool runs it. ${add}`
+            : `SoftwarePackage "${name}" (${who}) names no package channel; it is planned as the conda package "${name.toLowerCase()}", the way cwltool's conda resolver installs it, and the build fails if no channel has it. ${add}`;
+      return importLimit(at.file, message, at.span);
+    });
+  }
 }
 
 export function importCwl(path: string, options: CwlOptions = {}): ImportResult {
@@ -149,7 +181,15 @@ export function importCwl(path: string, options: CwlOptions = {}): ImportResult 
   const root = options.root ?? (abs ? dirname(abs) : path);
   const mainFile = relPath(root, abs ?? join(path, 'workflow.cwl'));
   const source = new RecordedSource(mainFile);
-  const ctx: Context = { root, source, findings: [], files: new Map(), expressions: 0, nested: 0 };
+  const ctx: Context = {
+    root,
+    source,
+    findings: [],
+    files: new Map(),
+    expressions: 0,
+    images: new DeclaredImages(source),
+    packageNotes: new PackageNotes(),
+  };
   if (!abs) {
     ctx.findings.push(
       importError(mainFile, `No CWL document (*.cwl) found in ${relPath(root, path) || '.'}.`),
@@ -194,10 +234,7 @@ export function importCwl(path: string, options: CwlOptions = {}): ImportResult 
     limits.push(
       `${ctx.expressions} resource figure(s) are JavaScript expressions, which Stowage does not evaluate.`,
     );
-  if (ctx.nested > 0)
-    limits.push(
-      `${ctx.nested} step(s) run a nested Workflow, imported as one step without its tools' software.`,
-    );
+  ctx.findings.push(...ctx.images.findings(), ...ctx.packageNotes.findings());
   ctx.findings.push(limitRules(workflow, 'CWL', IMPORTED_LIMITS, limits.join(' ')));
   return {
     workflow,
@@ -348,6 +385,46 @@ interface Collected {
   tools: Record<string, string>;
 }
 
+/**
+ * Nested workflows are flattened: their tool steps become steps named `outer/inner`. Connections
+ * cross workflow boundaries through ports: `in:<scope><input>` (a workflow's input) and
+ * `out:<scope><step>.<output>` (a step's output), each an alias of other ports, down to a
+ * workflow input of the main workflow or a tool step's output (`<step id>.<output>`).
+ */
+class Ports {
+  private readonly aliases = new Map<string, string[]>();
+
+  alias(port: string, targets: string[]): void {
+    this.aliases.set(port, targets);
+  }
+
+  /** The model references a port stands for (none when it is not connected). */
+  resolve(port: string, seen = new Set<string>()): string[] {
+    if (!port.startsWith('in:') && !port.startsWith('out:')) return [port];
+    if (seen.has(port)) return [];
+    seen.add(port);
+    return [...new Set((this.aliases.get(port) ?? []).flatMap((p) => this.resolve(p, seen)))];
+  }
+}
+
+/** Where a flattened workflow sits: its step id prefix, and what it inherits. */
+interface Scope {
+  /** `''` for the main workflow, `outer/` inside step `outer`. */
+  prefix: string;
+  /** Hints and requirements of the enclosing workflows and steps, outermost first. */
+  inherited: Layer[];
+  /** Steps ids taken in this workflow. */
+  taken: Set<string>;
+  /** The `when:` of the enclosing steps. */
+  condition?: string;
+  /** What those conditions read: every step inside depends on it. */
+  conditionPorts: string[];
+  /** Workflows being flattened (a workflow that runs itself is not followed). */
+  open: Set<string>;
+}
+
+const MAX_DEPTH = 20;
+
 function importWorkflowProcess(
   wf: Process,
   workflow: Workflow,
@@ -355,6 +432,7 @@ function importWorkflowProcess(
   out: Collected,
 ): void {
   const { source } = ctx;
+  const ports = new Ports();
   for (const [name, value, key] of entries(wf.data.inputs)) {
     const def = isObj(value) ? value.default : undefined;
     const location =
@@ -367,83 +445,208 @@ function importWorkflowProcess(
     if (isObj(value) && typeof value.doc === 'string')
       Object.assign(input, { description: value.doc });
     workflow.inputs.push(input);
+    ports.alias(`in:${name}`, [name]);
     source.record(
       ['inputs', name],
       wf.file.at([...wf.path, 'inputs', key]),
       wf.file.at([...wf.path, 'inputs', key], 'key'),
     );
   }
-
-  const taken = new Set<string>();
-  const stepIds = new Map<string, string>();
-  const parsedSteps: { id: string; cwlId: string; data: Obj; path: (string | number)[] }[] = [];
-  for (const [cwlId, value, key] of entries(wf.data.steps)) {
-    if (!isObj(value)) continue;
-    const id = safeName(cwlId.split('/').pop() ?? cwlId, taken);
-    stepIds.set(cwlId.split('/').pop() ?? cwlId, id);
-    parsedSteps.push({ id, cwlId, data: value, path: [...wf.path, 'steps', key] });
-  }
-
-  const sourceRef = (src: string): string => {
-    const s = stripId(src);
-    const slash = s.lastIndexOf('/');
-    if (slash < 0) return s;
-    const stepId = stepIds.get(s.slice(0, slash).split('/').pop() ?? '') ?? s.slice(0, slash);
-    return `${stepId}.${s.slice(slash + 1)}`;
-  };
-
-  for (const s of parsedSteps) {
-    const step = newStep(s.id);
-    source.record(['steps', s.id], wf.file.at(s.path), wf.file.at(s.path, 'key'));
-    out.engineNames[s.id] = s.cwlId.split('/').pop() ?? s.cwlId;
-    for (const [, value, key] of entries(s.data.in)) {
-      const raw = isObj(value) ? value.source : value;
-      const sources = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
-      for (const src of sources) {
-        if (typeof src !== 'string') continue;
-        const ref = sourceRef(src);
-        if (step.inputs.includes(ref)) continue;
-        source.record(
-          ['steps', s.id, 'inputs', step.inputs.length],
-          wf.file.at([...s.path, 'in', key]),
-        );
-        step.inputs.push(ref);
-      }
+  const pending: { step: Step; port: string; location: Location }[] = [];
+  flatten(
+    wf,
+    { prefix: '', inherited: [], taken: new Set(), open: new Set([wf.ref]), conditionPorts: [] },
+    {
+      ctx,
+      workflow,
+      out,
+      ports,
+      pending,
+    },
+  );
+  for (const { step, port, location } of pending) {
+    for (const ref of ports.resolve(port)) {
+      if (step.inputs.includes(ref)) continue;
+      source.record(['steps', step.id, 'inputs', step.inputs.length], location);
+      step.inputs.push(ref);
     }
-    const tool = resolveRun(s.data, s.path, wf, ctx);
-    for (const [outId, , key] of entries(s.data.out)) {
-      const outName = outId.split('/').pop() ?? outId;
-      step.outputs[outName] = toolGlob(tool, outName) ?? `${s.id}/${outName}`;
-      source.record(['steps', s.id, 'outputs', outName], wf.file.at([...s.path, 'out', key]));
-    }
-    if (tool) {
-      out.tools[s.id] = tool.ref;
-      if (tool.data.class === 'Workflow') ctx.nested += 1;
-      const inherited: Layer[] = [
-        layer(wf, 'hints'),
-        { process: { ...wf, data: s.data, path: s.path }, field: 'hints' },
-        layer(wf, 'requirements'),
-        { process: { ...wf, data: s.data, path: s.path }, field: 'requirements' },
-      ];
-      applyTool(step, tool, inherited, ctx, out.currentImages);
-    }
-    workflow.steps.push(step);
   }
 
   for (const [name, value, key] of entries(wf.data.outputs)) {
-    const src = isObj(value) ? value.outputSource : undefined;
-    const first = Array.isArray(src) ? src[0] : src;
-    if (typeof first !== 'string') continue;
-    const ref = sourceRef(first);
-    const dot = ref.indexOf('.');
-    if (dot < 0) continue;
-    workflow.outputs.push({ name, step: ref.slice(0, dot), output: ref.slice(dot + 1) });
-    source.record(
-      ['outputs', name],
-      wf.file.at([...wf.path, 'outputs', key]),
-      wf.file.at([...wf.path, 'outputs', key], 'key'),
+    const raw = isObj(value) ? value.outputSource : undefined;
+    const sources = (Array.isArray(raw) ? raw : [raw]).filter(
+      (s): s is string => typeof s === 'string',
+    );
+    // A list-valued outputSource names several results: each is desired.
+    const refs = sources.flatMap((src) => ports.resolve(sourcePort(src, wf, '')));
+    refs.forEach((ref, k) => {
+      const dot = ref.indexOf('.');
+      if (dot < 0) return;
+      const outName = k === 0 ? name : `${name}-${k + 1}`;
+      workflow.outputs.push({ name: outName, step: ref.slice(0, dot), output: ref.slice(dot + 1) });
+      source.record(
+        ['outputs', outName],
+        wf.file.at([...wf.path, 'outputs', key]),
+        wf.file.at([...wf.path, 'outputs', key], 'key'),
+      );
+    });
+  }
+}
+
+interface Flattening {
+  ctx: Context;
+  workflow: Workflow;
+  out: Collected;
+  ports: Ports;
+  /** Step inputs to resolve once every workflow is flattened. */
+  pending: { step: Step; port: string; location: Location }[];
+}
+
+/** The sources of a step's `in` entry: `source: a`, `source: [a, b]`, or the value itself. */
+function inSources(value: Json): string[] {
+  const raw = isObj(value) ? value.source : value;
+  const list = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
+  return list.filter((s): s is string => typeof s === 'string');
+}
+
+/** The port a `source` of workflow `wf` (flattened at `prefix`) names. */
+function sourcePort(src: string, wf: Process, prefix: string): string {
+  let s = stripId(src);
+  // In a packed file, ids inside a nested workflow start with its own id.
+  const own = stripHash(String(wf.data.id ?? ''));
+  if (own !== '' && s.startsWith(`${own}/`)) s = s.slice(own.length + 1);
+  const slash = s.lastIndexOf('/');
+  if (slash < 0) return `in:${prefix}${s}`;
+  return `out:${prefix}${s.slice(0, slash).split('/').pop()}.${s.slice(slash + 1)}`;
+}
+
+const localName = (cwlId: string): string => cwlId.split('/').pop() ?? cwlId;
+
+/** The tool steps of workflow `wf` in `scope`, nested workflows followed. */
+function flatten(wf: Process, scope: Scope, f: Flattening): void {
+  for (const [cwlId, value, key] of entries(wf.data.steps)) {
+    if (!isObj(value)) continue;
+    const path = [...wf.path, 'steps', key];
+    const name = localName(cwlId);
+    const id = `${scope.prefix}${safeName(name, scope.taken)}`;
+    const stepLayer = (field: Layer['field']): Layer => ({
+      process: { ...wf, data: value, path },
+      field,
+    });
+    const when = typeof value.when === 'string' ? value.when : undefined;
+    const condition =
+      [scope.condition, when].filter((c) => c !== undefined).join(' and ') || undefined;
+    const inner: Scope = {
+      prefix: `${id}/`,
+      inherited: [
+        ...scope.inherited,
+        layer(wf, 'hints'),
+        stepLayer('hints'),
+        layer(wf, 'requirements'),
+        stepLayer('requirements'),
+      ],
+      taken: new Set(),
+      open: scope.open,
+      conditionPorts: [
+        ...scope.conditionPorts,
+        ...(when === undefined ? [] : whenPorts(value, when, wf, scope.prefix)),
+      ],
+    };
+    if (condition !== undefined) inner.condition = condition;
+    const tool = resolveRun(value, path, wf, f.ctx);
+    if (tool?.data.class === 'Workflow') {
+      if (!scope.open.has(tool.ref) && scope.open.size < MAX_DEPTH) {
+        nestWorkflow(tool, value, wf, name, scope, inner, f);
+        continue;
+      }
+      f.ctx.findings.push(
+        importError(
+          wf.file.file,
+          `Step ${id} runs ${tool.ref}, which is already being flattened (or nests too deep); it was not followed.`,
+          wf.file.at([...path, 'run']).span,
+        ),
+      );
+    }
+    toolStep({ id, name, data: value, path }, tool, wf, scope, inner, f);
+  }
+}
+
+/** `when: $(inputs.count > 0)` reads the step's `count` input: the ports that feed it. */
+function whenPorts(step: Obj, when: string, wf: Process, prefix: string): string[] {
+  return entries(step.in)
+    .filter(([name]) =>
+      new RegExp(`inputs\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(when),
+    )
+    .flatMap(([, v]) => inSources(v).map((src) => sourcePort(src, wf, prefix)));
+}
+
+/** A step that runs workflow `tool`: its inputs are the step's `in`, its outputs its outputSources. */
+function nestWorkflow(
+  tool: Process,
+  step: Obj,
+  wf: Process,
+  name: string,
+  scope: Scope,
+  inner: Scope,
+  f: Flattening,
+): void {
+  for (const [input, v] of entries(step.in))
+    f.ports.alias(
+      `in:${inner.prefix}${input}`,
+      inSources(v).map((s) => sourcePort(s, wf, scope.prefix)),
+    );
+  for (const [output, v] of entries(tool.data.outputs)) {
+    const raw = isObj(v) ? v.outputSource : undefined;
+    const list = (Array.isArray(raw) ? raw : [raw]).filter(
+      (s): s is string => typeof s === 'string',
+    );
+    f.ports.alias(
+      `out:${scope.prefix}${name}.${localName(output)}`,
+      list.map((s) => sourcePort(s, tool, inner.prefix)),
     );
   }
+  flatten(tool, { ...inner, open: new Set([...scope.open, tool.ref]) }, f);
+}
+
+/** A step that runs a tool (or a `run` that could not be read): one step of the model. */
+function toolStep(
+  {
+    id,
+    name,
+    data: value,
+    path,
+  }: { id: string; name: string; data: Obj; path: (string | number)[] },
+  tool: Process | undefined,
+  wf: Process,
+  scope: Scope,
+  inner: Scope,
+  f: Flattening,
+): void {
+  const { source } = f.ctx;
+  const step = newStep(id);
+  source.record(['steps', id], wf.file.at(path), wf.file.at(path, 'key'));
+  f.out.engineNames[id] = `${scope.prefix}${name}`;
+  if (inner.condition !== undefined) step.condition = inner.condition;
+  for (const port of inner.conditionPorts)
+    f.pending.push({ step, port, location: wf.file.at([...path, 'when']) });
+  for (const [, v, k] of entries(value.in)) {
+    for (const src of inSources(v)) {
+      const location = wf.file.at([...path, 'in', k]);
+      f.pending.push({ step, port: sourcePort(src, wf, scope.prefix), location });
+    }
+  }
+  for (const [outId, , k] of entries(value.out)) {
+    const outName = localName(outId);
+    // Every step writes into its own folder: outputs are told apart by the step.
+    step.outputs[outName] = `${id}/${toolGlob(tool, outName) ?? outName}`;
+    f.ports.alias(`out:${scope.prefix}${name}.${outName}`, [`${id}.${outName}`]);
+    source.record(['steps', id, 'outputs', outName], wf.file.at([...path, 'out', k]));
+  }
+  if (tool) {
+    f.out.tools[id] = tool.ref;
+    applyTool(step, tool, inner.inherited, f.ctx, f.out.currentImages);
+  }
+  f.workflow.steps.push(step);
 }
 
 function toolGlob(tool: Process | undefined, outName: string): string | undefined {
@@ -468,9 +671,15 @@ const layer = (process: Process, field: Layer['field']): Layer => ({ process, fi
 /** Requirement class without its namespace: `cwltool:CUDARequirement` → `CUDARequirement`. */
 const className = (cls: string): string => cls.replace(/^.*[:#/]/, '');
 
-function requirementsOf(
-  l: Layer,
-): { cls: string; data: Obj; path: (string | number)[]; file: CwlFile }[] {
+/** One requirement or hint: its class, its data, and where it is. */
+interface Requirement {
+  cls: string;
+  data: Obj;
+  path: (string | number)[];
+  file: CwlFile;
+}
+
+function requirementsOf(l: Layer): Requirement[] {
   const field = l.process.data[l.field];
   return entries(field, 'class').flatMap(([cls, value, key]) =>
     isObj(value)
@@ -504,45 +713,27 @@ function applyTool(
   const winning = new Map<string, ReturnType<typeof requirementsOf>[number]>();
   for (const l of layers) for (const r of requirementsOf(l)) winning.set(r.cls, r);
 
+  if (tool.data.class === 'ExpressionTool') step.runsIn = 'engine';
   const command = [tool.data.baseCommand, tool.data.arguments]
     .flatMap((v) => (Array.isArray(v) ? v : v === undefined ? [] : [v]))
     .filter((v): v is string => typeof v === 'string');
-  if (command.length > 0) step.run = command.join(' ');
+  if (command.length > 0) step.run = command.map(shellWord).join(' ');
   if (typeof tool.data.doc === 'string') step.description = tool.data.doc.trim();
 
-  const software = winning.get('SoftwareRequirement');
-  if (software) {
-    for (const [pkg, value, key] of entries(software.data.packages, 'package')) {
-      const spec = softwareSpec(pkg, value);
-      // A map entry (`samtools: {version: …}`) is shown at its key, a list entry as a whole.
-      const location = software.file.at(
-        [...software.path, 'packages', key],
-        typeof key === 'string' ? 'key' : 'value',
-      );
-      ctx.source.record(
-        [...base, 'software', spec.ecosystem, step.software[spec.ecosystem].length],
-        location,
-      );
-      step.software[spec.ecosystem].push(spec.spec);
-    }
-  }
   const docker = winning.get('DockerRequirement');
-  if (docker) {
-    const raw = docker.data.dockerPull ?? docker.data.dockerImageId;
-    const image = typeof raw === 'string' ? dockerImage(raw) : undefined;
-    ctx.source.record(
-      [...base, 'container'],
-      docker.file.at([
-        ...docker.path,
-        docker.data.dockerPull !== undefined ? 'dockerPull' : 'dockerImageId',
-      ]),
-    );
-    if (image) {
-      currentImages[step.id] = image;
-      if (step.software.conda.length === 0 && step.software.pip.length === 0)
-        step.container = image;
-    }
-  }
+  const rawImage = docker?.data.dockerPull ?? docker?.data.dockerImageId;
+  const image = typeof rawImage === 'string' ? dockerImage(rawImage) : undefined;
+  const imageAt = docker?.file.at([
+    ...docker.path,
+    docker.data.dockerPull !== undefined ? 'dockerPull' : 'dockerImageId',
+  ]);
+  if (imageAt) ctx.source.record([...base, 'container'], imageAt);
+  if (image) currentImages[step.id] = image;
+  if (step.runsIn === 'engine') return; // the engine evaluates it: no software, no image
+
+  const software = winning.get('SoftwareRequirement');
+  if (software) installPackages(step, software, image, ctx);
+  if (image) ctx.images.use(step, image, imageAt);
   const resources: NonNullable<Step['resources']> = {};
   const figure = (
     r: ReturnType<typeof requirementsOf>[number],
@@ -582,28 +773,147 @@ function applyTool(
 }
 
 /**
- * A SoftwarePackage as a stowage requirement. Its `specs` URLs say where it comes from: an
- * anaconda.org channel → conda `channel::name=version`, PyPI → pip `name==version`; without
- * such a hint it is a conda package, which is how cwltool resolves SoftwareRequirement.
+ * The packages of a SoftwareRequirement, installed only where something says what they are: a
+ * `specs` URL that names an ecosystem, or the tool's BioContainers image of the same name. A
+ * name of a command every base image has (`gunzip`) installs nothing. Names nothing confirms are
+ * not installed when the tool names an image — the step runs in it, as cwltool runs it; without
+ * an image they are planned from conda by name, as cwltool's conda resolver does. Either way a
+ * notice names them once.
  */
-function softwareSpec(pkg: string, value: Json): { ecosystem: 'conda' | 'pip'; spec: string } {
+function installPackages(
+  step: Step,
+  software: Requirement,
+  image: string | undefined,
+  ctx: Context,
+): void {
+  const fromImage = image ? imageSoftware(image) : undefined;
+  const planned: { spec: PackageSpec; location: Location }[] = [];
+  for (const [pkg, value, key] of entries(software.data.packages, 'package')) {
+    // A map entry (`samtools: {version: …}`) is shown at its key, a list entry as a whole.
+    const location = software.file.at(
+      [...software.path, 'packages', key],
+      typeof key === 'string' ? 'key' : 'value',
+    );
+    const spec = softwareSpec(pkg, value, fromImage?.kind === 'bioconda' ? fromImage.name : '');
+    if (spec.kind === 'base') ctx.packageNotes.note('base', spec.name, step.id, location);
+    else planned.push({ spec, location });
+  }
+  const unconfirmed = planned.filter((p) => p.spec.kind === 'package' && !p.spec.confirmed);
+  for (const p of unconfirmed)
+    ctx.packageNotes.note(image ? 'image' : 'conda', p.spec.name, step.id, p.location);
+  if (image && unconfirmed.length > 0) return; // the step runs in its image
+  for (const { spec, location } of planned) {
+    if (spec.kind !== 'package') continue;
+    const list = step.software[spec.ecosystem];
+    ctx.source.record(['steps', step.id, 'software', spec.ecosystem, list.length], location);
+    list.push(spec.spec);
+  }
+}
+
+type PackageSpec =
+  | { kind: 'base'; name: string }
+  | {
+      kind: 'package';
+      name: string;
+      ecosystem: 'conda' | 'pip' | 'apt';
+      spec: string;
+      /** A spec URL (or the image) says which package this is. */
+      confirmed: boolean;
+    };
+
+/** Commands every base image has: a SoftwarePackage naming one needs no install. */
+const BASE_COMMANDS = new Set([
+  ...['gunzip', 'gzip', 'zcat', 'tar', 'cat', 'awk', 'sed', 'grep', 'bash', 'sh', 'find'],
+  ...['coreutils', 'cut', 'sort', 'head', 'tail', 'wc', 'tr', 'cp', 'mv', 'ls', 'echo', 'touch'],
+]);
+
+/**
+ * A SoftwarePackage as a requirement. `specs` URLs that name an ecosystem decide it: an
+ * anaconda.org channel → `channel::name`, PyPI → pip, packages.debian.org (or Ubuntu's) → apt,
+ * bio.tools and BioContainers identifiers → bioconda. `version` lists the versions known to work
+ * (CWL); all of them are admitted (`name=1.65|1.66|1.69`), so the plan may share the step's image
+ * with any of them and a solver installs the newest that fits. pip cannot express alternatives:
+ * there the newest listed version wins, for the same reason. apt is pinned only to a Debian
+ * version (`1.17-1`), since upstream versions are no apt versions.
+ */
+function softwareSpec(pkg: string, value: Json, imagePackage: string): PackageSpec {
   const obj = isObj(value) ? value : {};
-  const name = typeof obj.package === 'string' ? obj.package : pkg;
-  const versions = Array.isArray(value) ? value : Array.isArray(obj.version) ? obj.version : [];
-  const version = versions.find(
-    (v): v is string | number => typeof v === 'string' || typeof v === 'number',
-  );
+  const name = (typeof obj.package === 'string' ? obj.package : pkg).replace(/^.*[#/]/, '');
+  if (BASE_COMMANDS.has(name)) return { kind: 'base', name };
+  const raw = Array.isArray(value)
+    ? value
+    : Array.isArray(obj.version)
+      ? obj.version
+      : [obj.version];
+  const versions = raw
+    .filter((v): v is string | number => typeof v === 'string' || typeof v === 'number')
+    .map(String)
+    .filter((v) => /^[0-9A-Za-z][0-9A-Za-z._+~-]*$/.test(v));
   const specs = (Array.isArray(obj.specs) ? obj.specs : []).filter(
     (s): s is string => typeof s === 'string',
   );
-  const pypi = specs.some((s) => /pypi\.(org|python\.org)\//.test(s));
-  if (pypi) return { ecosystem: 'pip', spec: version !== undefined ? `${name}==${version}` : name };
-  const channel = specs
-    .map((s) => /anaconda\.org\/([^/]+)\//.exec(s)?.[1])
-    .find((c) => c !== undefined);
-  const prefix = channel !== undefined ? `${channel}::` : '';
-  return {
-    ecosystem: 'conda',
-    spec: `${prefix}${name}${version !== undefined ? `=${version}` : ''}`,
-  };
+  const match = (re: RegExp): string | undefined =>
+    specs.map((s) => re.exec(s)?.[1]).find((m) => m !== undefined);
+  const pkgSpec = (
+    ecosystem: 'conda' | 'pip' | 'apt',
+    spec: string,
+    confirmed = true,
+  ): PackageSpec => ({
+    kind: 'package',
+    name,
+    ecosystem,
+    spec,
+    confirmed,
+  });
+  if (
+    match(/^https?:\/\/(?:pypi\.org\/project|pypi\.python\.org\/pypi)\/([^/?#]+)/) !== undefined
+  ) {
+    const newest = [...versions].sort(compareVersions).pop();
+    return pkgSpec('pip', newest !== undefined ? `${name}==${newest}` : name);
+  }
+  const deb = match(
+    /^https?:\/\/packages\.(?:debian\.org|ubuntu\.com)\/(?:[^/]+\/)?([a-z0-9][a-z0-9+.-]+)\/?$/,
+  );
+  if (deb !== undefined) {
+    const debian = versions.find((v) => /^[0-9][^-]*-[0-9A-Za-z.+~]+$/.test(v));
+    return pkgSpec('apt', debian !== undefined ? `${deb}=${debian}` : deb);
+  }
+  const conda = (channel: string | undefined, confirmed: boolean): PackageSpec =>
+    pkgSpec(
+      'conda',
+      `${channel !== undefined ? `${channel}::` : ''}${name.toLowerCase()}${versions.length > 0 ? `=${versions.join('|')}` : ''}`,
+      confirmed,
+    );
+  const channel = match(/^https?:\/\/anaconda\.org\/([^/]+)\//);
+  if (channel !== undefined) return conda(channel, true);
+  const bioconda =
+    match(/^https?:\/\/bio\.tools\/([^/?#]+)/) ??
+    match(/^https?:\/\/identifiers\.org\/biotools[:/]([^/?#]+)/) ??
+    match(/^https?:\/\/biocontainers\.pro\/tools\/([^/?#]+)/) ??
+    match(/^https?:\/\/identifiers\.org\/biocontainers[:/]([^/?#]+)/);
+  if (bioconda !== undefined || imagePackage === name.toLowerCase()) return conda('bioconda', true);
+  return conda(undefined, false);
+}
+
+/** Dotted versions compared part by part, numbers as numbers. */
+function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.-]/);
+  const pb = b.split(/[.-]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
+    const x = pa[i] ?? '';
+    const y = pb[i] ?? '';
+    const d = /^\d+$/.test(x) && /^\d+$/.test(y) ? Number(x) - Number(y) : x.localeCompare(y);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** A word of a tool's command: CWL parameter references read as shell variables; quoted if needed. */
+function shellWord(word: string): string {
+  const text = word.replace(
+    /\$\(([^()]*)\)/g,
+    (_m, ref: string) =>
+      `\${${ref.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'cwl'}}`,
+  );
+  return /^[\w@%+=:,./${}-]+$/.test(text) ? text : shellQuote(text);
 }

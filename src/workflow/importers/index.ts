@@ -10,6 +10,7 @@ import { loadSpecFile } from '../load.js';
 import { importCwl, findCwlWorkflow } from './cwl.js';
 import { importError, readTextFile, walkFiles, type ImportResult } from './common.js';
 import { importNextflow } from './nextflow.js';
+import type { RemoteTexts } from './remote.js';
 import { findSnakefile, importSnakemake } from './snakemake.js';
 
 import { WORKFLOW_FORMATS, type WorkflowFormat } from '../model.js';
@@ -17,6 +18,8 @@ import { WORKFLOW_FORMATS, type WorkflowFormat } from '../model.js';
 export { WORKFLOW_FORMATS, type WorkflowFormat };
 
 export type { ImportOrigin, ImportResult } from './common.js';
+export { importWithRemote, type FetchText, type RemoteTexts } from './remote.js';
+export { checkWrapperPrefix, DEFAULT_WRAPPER_PREFIX } from './wrappers.js';
 
 function isDir(path: string): boolean {
   try {
@@ -65,12 +68,17 @@ export interface ImportOptions {
   format?: WorkflowFormat | 'auto';
   /** Repository root: reported paths are relative to it (default: the current directory). */
   root?: string;
+  /** Snakemake's `--wrapper-prefix`: where `wrapper:` files are (see wrappers.ts). */
+  wrapperPrefix?: string;
+  /** Files from outside the repository fetched so far, by URL (see remote.ts). */
+  remote?: RemoteTexts;
 }
 
 /**
  * Reads the workflow at `pathOrDir` in any supported format. Never throws for bad input: an
  * unreadable or unparsable file is a finding with a position (STW420), and what a format cannot
- * express is one notice (STW421).
+ * express is one notice (STW421). Reads local files only: what it needs from elsewhere (a
+ * Snakemake wrapper's environment) is listed in `remote`; `importWithRemote` fetches it.
  */
 export function importWorkflow(pathOrDir: string, options: ImportOptions = {}): ImportResult {
   const root = resolve(options.root ?? process.cwd());
@@ -98,7 +106,11 @@ export function importWorkflow(pathOrDir: string, options: ImportOptions = {}): 
     case 'nextflow':
       return importNextflow(isDir(path) ? path : dirname(path), { root: readRoot(root, path) });
     case 'snakemake':
-      return importSnakemake(path, { root: readRoot(root, path) });
+      return importSnakemake(path, {
+        root: readRoot(root, path),
+        wrapperPrefix: options.wrapperPrefix,
+        remote: options.remote,
+      });
     case 'cwl':
       return importCwl(path, { root: readRoot(root, path) });
     default:

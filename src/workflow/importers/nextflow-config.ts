@@ -20,7 +20,8 @@ export type ResourceKey = 'cpus' | 'memory' | 'time' | 'accelerator';
 export const RESOURCE_KEYS: readonly ResourceKey[] = ['cpus', 'memory', 'time', 'accelerator'];
 
 export interface Setting {
-  value: number;
+  /** Undefined when the value cannot be known before the run (a parameter, a ternary on one). */
+  value: number | undefined;
   file: string;
   span: Span;
 }
@@ -41,18 +42,35 @@ export interface ProcessConfig {
 
 type Value = { kind: 'number' | 'memory' | 'duration'; n: number };
 
-/** Evaluates a resource expression (a closure body or a plain value) for `task.attempt == 1`. */
+/**
+ * Evaluates a resource expression (a closure body or a plain value) for `task.attempt == 1`. A
+ * ternary is evaluated only when its condition is (`task.attempt > 1 ? 12.GB : 6.GB`); one that
+ * depends on parameters or the profile (`params.gpu ? 1 : null`) is unknown, not its first branch.
+ */
 export function evaluate(tokens: readonly Token[]): Value | undefined {
   let body = tokens.filter((t) => t.kind !== 'newline');
   if (body[0]?.value === '{' && body[body.length - 1]?.value === '}') body = body.slice(1, -1);
-  body = optimisticBranch(body);
-  const parser = new ExpressionParser(body);
+  const branch = ternaryBranch(body);
+  if (branch === undefined) return undefined;
+  const parser = new ExpressionParser(branch);
   const value = parser.expression();
   return parser.done() ? value : undefined;
 }
 
-/** For `cond ? a : b` at top level, the tokens of `a` (the setting when the condition holds). */
-function optimisticBranch(tokens: Token[]): Token[] {
+const COMPARISONS: Record<string, (a: number, b: number) => boolean> = {
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+  '==': (a, b) => a === b,
+  '!=': (a, b) => a !== b,
+};
+
+/**
+ * For `cond ? a : b` at top level, the tokens of the branch the condition picks when it compares
+ * two evaluable figures; undefined when it cannot be decided. Other tokens are returned as they are.
+ */
+function ternaryBranch(tokens: Token[]): Token[] | undefined {
   let depth = 0;
   let question = -1;
   for (let i = 0; i < tokens.length; i += 1) {
@@ -60,9 +78,28 @@ function optimisticBranch(tokens: Token[]): Token[] {
     if (v === '(' || v === '[' || v === '{') depth += 1;
     if (v === ')' || v === ']' || v === '}') depth -= 1;
     if (depth === 0 && v === '?' && question === -1) question = i;
-    if (depth === 0 && v === ':' && question !== -1) return tokens.slice(question + 1, i);
+    if (depth === 0 && v === ':' && question !== -1) {
+      const holds = condition(tokens.slice(0, question));
+      if (holds === undefined) return undefined;
+      return holds ? tokens.slice(question + 1, i) : tokens.slice(i + 1);
+    }
   }
   return tokens;
+}
+
+/** `a > b` (figures the parser evaluates, `task.attempt` = 1); undefined when not decidable. */
+function condition(tokens: Token[]): boolean | undefined {
+  const at = tokens.findIndex((t) => t.kind === 'punct' && t.value in COMPARISONS);
+  if (at <= 0) return undefined;
+  const side = (part: Token[]): Value | undefined => {
+    const parser = new ExpressionParser(part);
+    const value = parser.expression();
+    return parser.done() ? value : undefined;
+  };
+  const a = side(tokens.slice(0, at));
+  const b = side(tokens.slice(at + 1));
+  if (!a || !b || a.kind !== b.kind) return undefined;
+  return COMPARISONS[(tokens[at] as Token).value]?.(a.n, b.n);
 }
 
 class ExpressionParser {
@@ -280,8 +317,8 @@ function settingsOf(
     if (!RESOURCE_KEYS.includes(key) || st[1]?.value !== '=') continue;
     const value = settingValue(key, evaluate(st.slice(2)));
     const last = st[st.length - 1] as Token;
-    if (value !== undefined)
-      settings[key] = { value, file, span: mapper.span(head.start, last.end) };
+    // An unknown value still overrides: the setting is then unknown, not the one it replaces.
+    settings[key] = { value, file, span: mapper.span(head.start, last.end) };
   }
   return settings;
 }

@@ -5,7 +5,7 @@
  * `conf/base.config`, else nf-core's standard label table), and the image it declares today is
  * kept for the comparison with the plan.
  */
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Finding } from '../../common/findings.js';
 import type { Location, NodePath, Resources, Step } from '../model.js';
 import {
@@ -30,6 +30,7 @@ import {
   tokenizeGroovy,
   type Token,
 } from './groovy.js';
+import { DeclaredImages } from './images.js';
 import { OffsetMapper, RecordedSource } from './locator.js';
 import {
   evaluate,
@@ -50,7 +51,8 @@ export interface NextflowOptions {
 }
 
 /** Imports the Nextflow pipeline in `dir`. Never throws for bad input: problems are findings. */
-export function importNextflow(dir: string, options: NextflowOptions = {}): ImportResult {
+export function importNextflow(pipelineDir: string, options: NextflowOptions = {}): ImportResult {
+  const dir = resolve(pipelineDir);
   const root = options.root ?? dir;
   const findings: Finding[] = [];
   const nfFiles = walkFiles(dir, (name) => name.endsWith('.nf'));
@@ -70,6 +72,7 @@ export function importNextflow(dir: string, options: NextflowOptions = {}): Impo
   const engineNames: Record<string, string> = {};
   const taken = new Set<string>();
   const calls: OutCall[] = [];
+  const images = new DeclaredImages(source);
 
   for (const abs of nfFiles) {
     const file = relPath(root, abs);
@@ -80,32 +83,19 @@ export function importNextflow(dir: string, options: NextflowOptions = {}): Impo
     }
     source.addFile(file, text);
     const mapper = new OffsetMapper(text);
-    let processes: ParsedProcess[];
-    try {
-      const tokens = tokenizeGroovy(text);
-      processes = findProcesses(tokens, mapper, file);
-      calls.push(...findOutCalls(tokens));
-    } catch (e) {
-      if (!(e instanceof GroovySyntaxError)) throw e;
-      const span = mapper.span(e.offset, e.offset + 1);
-      findings.push(
-        importError(
-          file,
-          `Cannot parse ${file}: ${e.message}; its processes were not imported.`,
-          span,
-        ),
-      );
-      continue;
-    }
+    const read = readNextflowFile(text, file, mapper, findings);
+    calls.push(...read.calls);
+    const { processes } = read;
     for (const proc of processes) {
       const id = safeName(proc.name, taken);
       engineNames[id] = proc.name;
-      const step = buildStep(id, proc, abs, dir, root, config, source, findings);
+      const step = buildStep(id, proc, abs, dir, root, config, source, findings, images);
       workflow.steps.push(step);
       if (proc.image) currentImages[id] = proc.image;
     }
   }
 
+  findings.push(...images.findings());
   wireCalls(workflow.steps, engineNames, calls);
   // Document order is the order the workflow calls its processes; uncalled ones go last.
   const firstCall = (step: Step): number => {
@@ -144,6 +134,76 @@ export function importNextflow(dir: string, options: NextflowOptions = {}): Impo
     currentImages,
     origin: { format: 'nextflow', engineNames, tools: {} },
   };
+}
+
+/**
+ * The processes and workflow calls of one `.nf` file. When the file does not tokenize (or its
+ * brackets do not balance), each process is read on its own, so one process that cannot be read
+ * costs only itself: it is reported at the problem, the others are imported.
+ */
+function readNextflowFile(
+  text: string,
+  file: string,
+  mapper: OffsetMapper,
+  findings: Finding[],
+): { processes: ParsedProcess[]; calls: OutCall[] } {
+  let whole: GroovySyntaxError;
+  try {
+    const tokens = tokenizeGroovy(text);
+    return { processes: findProcesses(tokens, mapper, file, text), calls: findOutCalls(tokens) };
+  } catch (e) {
+    if (!(e instanceof GroovySyntaxError)) throw e;
+    whole = e;
+  }
+  const processes: ParsedProcess[] = [];
+  const read = (from: number, to: number): ParsedProcess[] => {
+    const tokens = tokenizeGroovy(text.slice(from, to)).map((t) => ({
+      ...t,
+      start: t.start + from,
+      end: t.end + from,
+    }));
+    return findProcesses(tokens, mapper, file, text);
+  };
+  const headers = [...text.matchAll(/^[ \t]*process\s+([A-Za-z_][A-Za-z0-9_]*)\s*\{/gm)];
+  const cuts = [...headers.map((h) => h.index ?? 0), text.length];
+  let processLost = false;
+  headers.forEach((header, k) => {
+    const from = cuts[k] ?? 0;
+    try {
+      processes.push(...read(from, cuts[k + 1] ?? text.length));
+    } catch (e) {
+      if (!(e instanceof GroovySyntaxError)) throw e;
+      const at = e.offset + from;
+      // The problem may lie after the process, in the code that follows it.
+      try {
+        const before = read(from, at);
+        if (before.length > 0) {
+          processes.push(...before);
+          return;
+        }
+      } catch (inner) {
+        if (!(inner instanceof GroovySyntaxError)) throw inner;
+      }
+      processLost = true;
+      findings.push(
+        importError(
+          file,
+          `Cannot read process ${header[1]} in ${file}: ${e.message}; it was not imported.`,
+          mapper.span(at, at + 1),
+        ),
+      );
+    }
+  });
+  if (!processLost) {
+    findings.push(
+      importError(
+        file,
+        `Cannot parse ${file}: ${whole.message}; ${headers.length > 0 ? 'its processes were read one by one, ' : ''}its workflow calls were not read.`,
+        mapper.span(whole.offset, whole.offset + 1),
+      ),
+    );
+  }
+  return { processes, calls: [] };
 }
 
 function pipelineName(dir: string): string {
@@ -193,11 +253,27 @@ interface ParsedProcess {
   directives: Directive[];
   labels: string[];
   outputs: { name: string; pattern: string; location: Location }[];
-  script?: { text: string; location: Location };
+  /** The script the process runs: one, or one per `if`/`else` branch of its `script:` block. */
+  scripts: ScriptChoice[];
+  scriptLocation?: Location;
+  /** An `exec:` block: Groovy the engine runs itself. */
+  exec: boolean;
   image?: string;
 }
 
-function findProcesses(tokens: Token[], mapper: OffsetMapper, file: string): ParsedProcess[] {
+/** A script the `script:` block may return, and the Groovy conditions that choose it. */
+interface ScriptChoice {
+  conditions: string[];
+  /** The string that is the script, or the template it names. */
+  body: { string: Token; shell: boolean } | { template: string };
+}
+
+function findProcesses(
+  tokens: Token[],
+  mapper: OffsetMapper,
+  file: string,
+  text: string,
+): ParsedProcess[] {
   const found: ParsedProcess[] = [];
   for (let i = 0; i < tokens.length; i += 1) {
     const t = tokens[i];
@@ -225,8 +301,11 @@ function findProcesses(tokens: Token[], mapper: OffsetMapper, file: string): Par
           directives: [],
           labels: [],
           outputs: [],
+          scripts: [],
+          exec: false,
         },
         mapper,
+        text,
       ),
     );
     i = close;
@@ -240,13 +319,18 @@ function parseProcess(
   to: number,
   proc: ParsedProcess,
   mapper: OffsetMapper,
+  text: string,
 ): ParsedProcess {
   let section = 'directives';
   let outputIndex = 0;
+  const script: Token[][] = [];
+  let shell = false;
   for (let st of statements(tokens, from, to)) {
     const head = st[0];
     if (head?.kind === 'ident' && SECTIONS.has(head.value) && st[1]?.value === ':') {
       section = head.value;
+      if (section === 'exec') proc.exec = true;
+      if (section === 'shell') shell = true;
       st = st.slice(2);
       if (st.length === 0) continue;
     }
@@ -270,15 +354,87 @@ function parseProcess(
       outputIndex += 1;
       if (pattern === undefined || emit === 'versions') continue;
       proc.outputs.push({ name: emit ?? `out${outputIndex}`, pattern, location });
-    } else if (
-      (section === 'script' || section === 'shell') &&
-      first.kind === 'string' &&
-      first.triple
-    ) {
-      proc.script = { text: withoutVersionsHeredoc(dedent(first.value)), location };
+    } else if (section === 'script' || section === 'shell') {
+      script.push(st);
     }
   }
+  if (script.length > 0) {
+    proc.scripts = scriptChoices(script, [], shell, text);
+    const first = script[0]?.[0] as Token;
+    const last = script[script.length - 1]?.slice(-1)[0] as Token;
+    proc.scriptLocation = { file: proc.file, span: mapper.span(first.start, last.end) };
+  }
   return proc;
+}
+
+/**
+ * The scripts a `script:` block may return. Its value is its last expression: a string (or
+ * `template 'file'`) standing alone as a statement, or an `if`/`else` whose branches end in one —
+ * every branch counts, and a branch without a script keeps what came before it.
+ */
+function scriptChoices(
+  sts: readonly Token[][],
+  before: ScriptChoice[],
+  shell: boolean,
+  text: string,
+): ScriptChoice[] {
+  let current = before;
+  for (const st of sts) {
+    const [head] = st;
+    if (st.length === 1 && head?.kind === 'string') {
+      current = [{ conditions: [], body: { string: head, shell } }];
+    } else if (head?.value === 'template' && templateName(st) !== undefined) {
+      current = [{ conditions: [], body: { template: templateName(st) as string } }];
+    } else if (head?.kind === 'ident' && head.value === 'if') {
+      current = ifChoices(st, current, shell, text);
+    }
+  }
+  return current;
+}
+
+/** `template 'x.py'` or `template('x.py')`: the file name. */
+function templateName(st: readonly Token[]): string | undefined {
+  const args = st.slice(1).filter((t) => t.value !== '(' && t.value !== ')');
+  return args.length === 1 && args[0]?.kind === 'string' ? args[0].value : undefined;
+}
+
+/** `if (a) { … } else if (b) { … } else { … }`: the scripts of every branch, with conditions. */
+function ifChoices(
+  st: readonly Token[],
+  before: ScriptChoice[],
+  shell: boolean,
+  text: string,
+): ScriptChoice[] {
+  const choices: ScriptChoice[] = [];
+  let i = 0;
+  let sawElse = false;
+  let changed = false;
+  while (i < st.length) {
+    let condition = 'else';
+    if (st[i]?.value === 'if' && st[i + 1]?.value === '(') {
+      const close = matchingClose(st, i + 1);
+      condition = oneLine(text.slice((st[i + 1] as Token).end, (st[close] as Token).start));
+      i = close + 1;
+    } else {
+      sawElse = true;
+    }
+    if (st[i]?.value !== '{') return before; // a one-statement branch without braces: not read
+    const close = matchingClose(st, i);
+    const inner = scriptChoices(statements(st, i + 1, close), before, shell, text);
+    if (inner !== before) changed = true;
+    choices.push(...inner.map((c) => ({ ...c, conditions: [condition, ...c.conditions] })));
+    i = close + 1;
+    if (st[i]?.value !== 'else') break;
+    i += 1;
+  }
+  if (!changed) return before;
+  if (!sawElse)
+    choices.push(...before.map((c) => ({ ...c, conditions: ['else', ...c.conditions] })));
+  return choices;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** The docker image of a `container` directive, including nf-core's singularity/docker ternary. */
@@ -301,6 +457,80 @@ function containerImage(args: Token[]): string | undefined {
   return images[images.length - 1];
 }
 
+/**
+ * The step's `run`: the script as its shell will read it. Groovy interpolations stay as written
+ * where the shell reads them alike (`$prefix`, `${prefix}`, `$task.cpus`); any other `${…}` becomes
+ * a variable named after its code (`${meta.id}` → `${meta_id}`), so the text parses as shell.
+ * Branches become one shell `if` with a `then` per Groovy branch (its condition in a comment), so
+ * the commands of one run are counted once and every branch's tools are seen. A template runs
+ * with the interpreter its `#!` line (or its extension) names.
+ */
+function scriptRun(
+  choices: readonly ScriptChoice[],
+  moduleDir: string,
+  pipelineDir: string,
+): string | undefined {
+  const texts = choices.map((c) => ({
+    conditions: c.conditions,
+    text:
+      'template' in c.body
+        ? templateRun(c.body.template, moduleDir, pipelineDir)
+        : withoutVersionsHeredoc(dedent(shellText(c.body.string, c.body.shell))),
+  }));
+  if (texts.length <= 1) return texts[0]?.text;
+  const lines: string[] = [];
+  texts.forEach((t, k) => {
+    const label = t.conditions.map((c) => (c === 'else' ? 'else' : `if (${c})`)).join(', ');
+    const keyword = k === 0 ? 'if :; then' : t.conditions[0] === 'else' ? 'else' : 'elif :; then';
+    lines.push(`${keyword} # Groovy: ${label}`, t.text);
+  });
+  lines.push('fi');
+  return lines.join('\n');
+}
+
+function shellText(token: Token, shell: boolean): string {
+  if (shell) return token.value.replace(/!\{([^}]*)\}/g, (_m, code: string) => shellVariable(code));
+  if (!token.segments) return token.value;
+  return token.segments.map((s) => ('text' in s ? s.text : shellVariable(s.code, s.raw))).join('');
+}
+
+/** A Groovy interpolation as a shell variable the shell parses: `${meta.id}` → `${meta_id}`. */
+function shellVariable(code: string, raw?: string): string {
+  const trimmed = code.trim();
+  if (raw !== undefined && !raw.startsWith('${')) return raw; // `$name.field` reads alike
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(trimmed)) return `\${${trimmed}}`;
+  const name = trimmed
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/^[_0-9]+|_+$/g, '')
+    .slice(0, 40)
+    .replace(/_+$/, '');
+  return `\${${name === '' ? 'groovy' : name}}`;
+}
+
+const INTERPRETERS: Record<string, string> = {
+  r: 'Rscript',
+  py: 'python3',
+  pl: 'perl',
+  sh: 'bash',
+  jl: 'julia',
+  rb: 'ruby',
+};
+
+/** `template 'x.r'`: Nextflow looks in the module's `templates/`, then the pipeline's. */
+function templateRun(name: string, moduleDir: string, pipelineDir: string): string {
+  // Templates are read inside the pipeline only (a name like ../../x stays unread).
+  const text =
+    readTextFile(join(moduleDir, 'templates', name), pipelineDir) ??
+    readTextFile(join(pipelineDir, 'templates', name), pipelineDir);
+  const shebang = text?.startsWith('#!') ? text.slice(2, text.indexOf('\n')).trim() : undefined;
+  const words = shebang?.split(/\s+/) ?? [];
+  const program = (words[0]?.endsWith('/env') ? words[1] : words[0])?.replace(/^.*\//, '');
+  const interpreter = program ?? INTERPRETERS[name.replace(/^.*\./, '').toLowerCase()] ?? 'bash';
+  if ((interpreter === 'bash' || interpreter === 'sh') && text !== undefined)
+    return text.replace(/\\\$/g, '$').trim();
+  return `${interpreter} ${name}`;
+}
+
 function dedent(text: string): string {
   const lines = text.replace(/^\n+|\s+$/g, '').split('\n');
   const indents = lines.filter((l) => l.trim() !== '').map((l) => /^ */.exec(l)?.[0].length ?? 0);
@@ -317,6 +547,7 @@ function buildStep(
   config: ProcessConfig,
   source: RecordedSource,
   findings: Finding[],
+  images: DeclaredImages,
 ): Step {
   const step = newStep(id);
   const base: NodePath = ['steps', id];
@@ -325,9 +556,9 @@ function buildStep(
 
   const conda = proc.directives.find((d) => d.name === 'conda');
   const condaArg = conda?.args.find((t) => t.kind === 'string');
-  const envAbs = condaArg ? condaEnvFile(condaArg.value, moduleDir, pipelineDir) : undefined;
+  const envAbs = condaArg ? condaEnvFile(condaArg, moduleDir, pipelineDir) : undefined;
   const fallbackEnv = join(moduleDir, 'environment.yml');
-  if (conda && condaArg && !envAbs) {
+  if (conda && condaArg && !envAbs && !hasCode(condaArg)) {
     // Old-style inline spec: conda 'bioconda::samtools=1.17 bioconda::htslib=1.17'
     for (const spec of condaArg.value.split(/\s+/).filter(Boolean)) {
       source.record([...base, 'software', 'conda', step.software.conda.length], conda.location);
@@ -355,18 +586,18 @@ function buildStep(
 
   const container = proc.directives.find((d) => d.name === 'container');
   if (container) source.record([...base, 'container'], container.location);
-  if (proc.image && step.software.conda.length === 0 && step.software.pip.length === 0) {
-    // Nothing to plan from: keep the declared image, used as is.
-    step.container = proc.image;
-  }
+  if (proc.exec) step.runsIn = 'engine';
+  // Without an environment: the package a BioContainers image names, else the image as is.
+  if (proc.image) images.use(step, proc.image, container?.location);
 
-  if (proc.script) {
-    step.run = proc.script.text;
-    source.record([...base, 'run'], proc.script.location);
+  const run = scriptRun(proc.scripts, moduleDir, pipelineDir);
+  if (run !== undefined) {
+    step.run = run;
+    if (proc.scriptLocation) source.record([...base, 'run'], proc.scriptLocation);
   }
   for (const out of proc.outputs) {
     // Work directories are per task: prefix the process name so equal patterns do not collide.
-    step.outputs[out.name] = `${proc.name}/${out.pattern}`;
+    step.outputs[out.name] = `${id}/${out.pattern}`;
     source.record([...base, 'outputs', out.name], out.location);
   }
 
@@ -376,7 +607,7 @@ function buildStep(
   const model: Resources = {};
   for (const key of RESOURCE_KEYS) {
     const setting = resources[key];
-    if (!setting) continue;
+    if (setting?.value === undefined) continue;
     const field = key === 'accelerator' ? 'gpus' : key;
     model[field] = setting.value;
     const location =
@@ -387,14 +618,39 @@ function buildStep(
   return step;
 }
 
-/** `"${moduleDir}/environment.yml"` → the absolute file; an inline package spec → undefined. */
-function condaEnvFile(value: string, moduleDir: string, pipelineDir: string): string | undefined {
-  if (!/\.ya?ml$/.test(value.trim())) return undefined;
-  const path = value
-    .trim()
-    .replace(/\$\{?moduleDir\}?/g, moduleDir)
-    .replace(/\$\{?(projectDir|baseDir)\}?/g, pipelineDir);
-  return path.startsWith('/') ? path : join(moduleDir, path);
+/**
+ * The environment file a `conda` directive names: `"${moduleDir}/environment.yml"`, or one of the
+ * files of a ternary (`"${ task.accelerator ? "…/environment.gpu.yml" : "…/environment.yml" }"`),
+ * the plain `environment.yml` first: a GPU is unknown until the run. Undefined for an inline
+ * package spec.
+ */
+function condaEnvFile(arg: Token, moduleDir: string, pipelineDir: string): string | undefined {
+  const resolve = (value: string): string | undefined => {
+    if (!/\.ya?ml$/.test(value.trim())) return undefined;
+    const path = value
+      .trim()
+      .replace(/\$\{?moduleDir\}?/g, moduleDir)
+      .replace(/\$\{?(projectDir|baseDir)\}?/g, pipelineDir);
+    return path.startsWith('/') ? path : join(moduleDir, path);
+  };
+  if (!hasCode(arg)) return resolve(arg.value);
+  const candidates = (arg.segments ?? []).flatMap((s) => {
+    if (!('code' in s)) return [];
+    try {
+      return tokenizeGroovy(s.code).flatMap((t) => (t.kind === 'string' ? [t.value] : []));
+    } catch {
+      return [];
+    }
+  });
+  const files = candidates.map(resolve).filter((f): f is string => f !== undefined);
+  return files.find((f) => basename(f) === 'environment.yml') ?? files[0] ?? resolve(arg.value);
+}
+
+/** A GString whose `${…}` is more than a folder variable such as `${moduleDir}`. */
+function hasCode(arg: Token): boolean {
+  return (arg.segments ?? []).some(
+    (s) => 'code' in s && !/^\s*(moduleDir|projectDir|baseDir)\s*$/.test(s.code),
+  );
 }
 
 /**
@@ -412,7 +668,7 @@ function resolveResources(
     // `accelerator 2, type: 'nvidia-tesla-v100'`: the count is before the first comma.
     const comma = d.args.findIndex((t) => t.value === ',');
     const value = settingValue(key, evaluate(comma >= 0 ? d.args.slice(0, comma) : d.args));
-    if (value !== undefined) result[key] = { value, ...d.location };
+    result[key] = { value, ...d.location };
   }
   for (const kind of ['label', 'name'] as const) {
     for (const selector of config.selectors) {

@@ -1,11 +1,14 @@
 /**
- * Snakemake importer. Rules of the `Snakefile` and the `.smk` files it `include:`s become steps:
- * `conda:` environment files give the software, `threads` and `resources` the resources, and
- * `input`/`output` file patterns wire the steps together — wildcards are matched against each
- * other, never evaluated. The first rule is Snakemake's default target: when it only collects
- * inputs (`rule all`), those inputs become the workflow's desired outputs.
+ * Snakemake importer. Rules of the `Snakefile`, the files it `include:`s, and the modules it uses
+ * (`module … snakefile:` or `meta_wrapper:`, `use rule * from M as M_*`, `use rule A as B with:`)
+ * become steps — also rules inside `if`/`else`/`for` blocks, marked with their condition. Software
+ * comes from `conda:` environment files, from a `wrapper:`'s environment.yaml (fetched through the
+ * wrapper prefix, see wrappers.ts and remote.ts), else from a BioContainers image; `threads` and
+ * `resources` give the resources, and `input`/`output` file patterns wire the steps — wildcards are
+ * matched against each other, never evaluated. The default target (`rule all`) gives the
+ * workflow's desired outputs.
  */
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, posix } from 'node:path';
 import type { Finding } from '../../common/findings.js';
 import type { Location, Step } from '../model.js';
 import {
@@ -22,13 +25,31 @@ import {
   relPath,
   safeName,
   type ImportResult,
+  type RuleLimit,
 } from './common.js';
+import { DeclaredImages } from './images.js';
 import { OffsetMapper, RecordedSource } from './locator.js';
+import type { RemoteTexts } from './remote.js';
+import {
+  localText,
+  readStatements,
+  remoteText,
+  type Item,
+  type ModuleDecl,
+  type ParsedRule,
+  type SnakeText,
+  type UseRule,
+} from './snakemake-parse.js';
+import { DEFAULT_WRAPPER_PREFIX, isWrapperUrl, wrapperFileUrl } from './wrappers.js';
 import { parseDuration } from '../../common/units.js';
 import { MIB, parseMemory } from './units.js';
 
 export interface SnakemakeOptions {
   root?: string;
+  /** Snakemake's `--wrapper-prefix` (default: the public wrappers repository). */
+  wrapperPrefix?: string;
+  /** Files fetched from outside the repository, by URL (see remote.ts). */
+  remote?: RemoteTexts;
 }
 
 const SNAKEFILES = ['Snakefile', 'snakefile', 'workflow/Snakefile', 'workflow/snakefile'];
@@ -61,12 +82,16 @@ export function importSnakemake(path: string, options: SnakemakeOptions = {}): I
     contextDir: dir,
     source,
     findings,
-    rules: [],
     seen: new Set(),
     unwired: 0,
     pythonRuns: 0,
+    prefix: options.wrapperPrefix ?? DEFAULT_WRAPPER_PREFIX,
+    remote: options.remote ?? new Map(),
+    wanted: new Set(),
+    images: new DeclaredImages(source),
   };
-  readSnakefile(snakefile, ctx, undefined);
+  const main = newNamespace();
+  readFile({ kind: 'local', abs: snakefile }, ctx, main, undefined, undefined);
 
   const taken = new Set<string>();
   const engineNames: Record<string, string> = {};
@@ -74,26 +99,42 @@ export function importSnakemake(path: string, options: SnakemakeOptions = {}): I
   // The default target: a rule marked `default_target: True`, else the first rule of the main
   // Snakefile (included files do not override it).
   const first =
-    ctx.rules.find((r) => r.defaultTarget) ?? ctx.rules.find((r) => r.absFile === snakefile);
+    main.rules.find((r) => r.defaultTarget) ??
+    main.rules.find((r) => r.file === mainFile && !r.remote);
   const target = first && first.outputs.length === 0 && !first.hasAction ? first : undefined;
   const steps = new Map<ParsedRule, Step>();
-  for (const rule of ctx.rules) {
-    if (rule === target) continue;
+  const targets: string[] = [];
+  for (const rule of main.rules) {
+    // Rules that only collect inputs (`rule all`, other targets) run nothing: not steps.
+    if (rule === target || (rule.outputs.length === 0 && !rule.hasAction)) {
+      targets.push(rule.name);
+      continue;
+    }
     const id = safeName(rule.name, taken);
     engineNames[id] = rule.name;
-    const step = buildStep(id, rule, ctx);
+    const { step, image } = buildStep(id, rule, ctx, main);
     steps.set(rule, step);
     workflow.steps.push(step);
-    const image = rule.container ?? ctx.globalContainer;
     if (image) currentImages[id] = image;
   }
+  findings.push(...ctx.images.findings());
   wire(workflow, steps, ctx, target);
+  markAlternatives(steps);
 
+  const limits: RuleLimit[] = [...IMPORTED_LIMITS];
+  if (target && workflow.outputs.length === 0) {
+    // `rule all` exists, but its inputs are computed by Python: the results are there, unread.
+    const why = `which files its target rule \`${target.name}\` asks for (they are computed in Python)`;
+    limits.push({ rule: 'STW104', why }, { rule: 'STW105', why });
+  } else if (ctx.unwired > 0) {
+    // An input computed by Python may read any rule's output: none can be called dead.
+    limits.push({ rule: 'STW104', why: 'which rule reads a file that an input function computes' });
+  }
   findings.push(
     limitRules(
       workflow,
       'Snakemake',
-      IMPORTED_LIMITS,
+      limits,
       ctx.unwired > 0
         ? `${ctx.unwired} input(s) computed by Python code (functions, config lookups) could not be wired to the step that makes them.`
         : '',
@@ -107,44 +148,14 @@ export function importSnakemake(path: string, options: SnakemakeOptions = {}): I
       ),
     );
   }
-  return {
+  const result: ImportResult = {
     workflow,
     findings,
     currentImages,
-    origin: { format: 'snakemake', engineNames, tools: {} },
+    origin: { format: 'snakemake', engineNames, tools: {}, targets },
   };
-}
-
-interface Item {
-  name?: string;
-  /** A file pattern, when the value is a string (or a wrapper around one). */
-  pattern?: string;
-  /** `rules.X.output.name` → { rule: X, output: name }. */
-  ref?: { rule: string; output?: string };
-  /** A number or other literal value. */
-  text: string;
-  location: Location;
-}
-
-interface ParsedRule {
-  name: string;
-  file: string;
-  absFile: string;
-  nameLocation: Location;
-  blockLocation: Location;
-  inputs: Item[];
-  outputs: Item[];
-  /** Output name (named, or `out`/`outN`) per output item index. */
-  outputNames: string[];
-  conda?: Item;
-  container?: string;
-  containerLocation?: Location;
-  defaultTarget: boolean;
-  threads?: Item;
-  resources: Item[];
-  shell?: string;
-  script?: string;
-  hasAction: boolean;
+  if (ctx.wanted.size > 0) result.remote = [...ctx.wanted];
+  return result;
 }
 
 interface Context {
@@ -153,369 +164,290 @@ interface Context {
   contextDir: string;
   source: RecordedSource;
   findings: Finding[];
-  rules: ParsedRule[];
   seen: Set<string>;
   unwired: number;
   pythonRuns: number;
-  /** A top-level `container:`: the image of every rule without its own. */
-  globalContainer?: string;
+  prefix: string;
+  remote: RemoteTexts;
+  /** URLs needed and not in `remote`. */
+  wanted: Set<string>;
+  images: DeclaredImages;
 }
 
-function readSnakefile(abs: string, ctx: Context, includedFrom: Location | undefined): void {
-  if (ctx.seen.has(abs)) return;
-  ctx.seen.add(abs);
-  const file = relPath(ctx.root, abs);
-  const text = readTextFile(abs, ctx.root);
+/** The rules, modules and top-level container of one workflow (the main one, or a module's). */
+interface Namespace {
+  rules: ParsedRule[];
+  modules: Map<string, { decl: ModuleDecl; from: SnakeText; rules?: ParsedRule[] }>;
+  container?: { image?: string; item?: Item };
+}
+
+function newNamespace(): Namespace {
+  return { rules: [], modules: new Map() };
+}
+
+type FileRef = { kind: 'local'; abs: string } | { kind: 'remote'; url: string; at: Location };
+
+/** The text of a local file or of a fetched one; undefined (and reported or wanted) when absent. */
+function openFile(ref: FileRef, ctx: Context, from: Location | undefined): SnakeText | undefined {
+  if (ref.kind === 'remote') {
+    const got = ctx.remote.get(ref.url);
+    if (got === undefined) {
+      ctx.wanted.add(ref.url);
+      return undefined;
+    }
+    if ('error' in got) {
+      ctx.findings.push(
+        importLimit(
+          ref.at.file,
+          `Cannot fetch ${ref.url} (${got.error}); the rules it holds were not imported.`,
+          ref.at.span,
+        ),
+      );
+      return undefined;
+    }
+    return remoteText(ref.url, got.text, ref.at);
+  }
+  const file = relPath(ctx.root, ref.abs);
+  const text = readTextFile(ref.abs, ctx.root);
   if (text === undefined) {
-    const at = includedFrom ?? { file, span: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
+    const at = from ?? { file, span: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
     ctx.findings.push(
       importError(
         at.file,
-        `Cannot read Snakemake file ${file}${unreadable(abs, ctx.root)}.`,
+        `Cannot read Snakemake file ${file}${unreadable(ref.abs, ctx.root)}.`,
         at.span,
       ),
     );
-    return;
+    return undefined;
   }
   ctx.source.addFile(file, text);
-  const mapper = new OffsetMapper(text);
-  const lines = splitLines(text);
-  for (let i = 0; i < lines.length; i += 1) {
-    const line = lines[i] as Line;
-    if (line.indent !== 0 || line.blank) continue;
-    const include = /^include\s*:\s*(.*)$/.exec(line.text);
-    if (include) {
-      const items = parseItems(
-        line.offset + line.text.indexOf(':') + 1,
-        text,
-        line.offset + line.text.length,
-        file,
-        mapper,
-      );
-      for (const item of items) {
-        if (item.pattern === undefined) continue;
-        readSnakefile(join(dirname(abs), item.pattern), ctx, item.location);
-      }
-      continue;
-    }
-    const container = /^container\s*:/.exec(line.text);
-    if (container) {
-      const [item] = parseItems(
-        line.offset + container[0].length,
-        text,
-        line.offset + line.text.length,
-        file,
-        mapper,
-      );
-      ctx.globalContainer = item?.pattern !== undefined ? dockerImage(item.pattern) : undefined;
-      continue;
-    }
-    const rule = /^(rule|checkpoint)\s+([A-Za-z_][A-Za-z0-9_]*)\s*:/.exec(line.text);
-    if (!rule) continue;
-    let end = i + 1;
-    while (end < lines.length && ((lines[end] as Line).blank || (lines[end] as Line).indent > 0))
-      end += 1;
-    const blockEnd = lastNonBlank(lines, i, end);
-    const parsed = parseRule(
-      rule[2] ?? 'rule',
-      { file, absFile: abs, text, lines, mapper },
-      i,
-      end,
-      ctx,
-    );
-    parsed.blockLocation = { file, span: mapper.span(line.offset, blockEnd) };
-    ctx.rules.push(parsed);
-    i = end - 1;
-  }
+  return localText(file, dirname(ref.abs), text, new OffsetMapper(text));
 }
 
-interface Line {
-  text: string;
-  offset: number;
-  indent: number;
-  blank: boolean;
+/** A path or URL relative to `base` (a folder or a URL's folder). */
+function resolveIn(base: string, path: string): string {
+  if (/^[a-z+]+:/.test(path) || path.startsWith('/')) return path;
+  return /^[a-z+]+:/.test(base) ? `${base}/${posix.normalize(path)}` : join(base, path);
 }
 
-function splitLines(text: string): Line[] {
-  const lines: Line[] = [];
-  let offset = 0;
-  for (const raw of text.split('\n')) {
-    const body = raw.replace(/\r$/, '');
-    const trimmed = body.trim();
-    lines.push({
-      text: body,
-      offset,
-      indent: body.length - body.trimStart().length,
-      blank: trimmed === '' || trimmed.startsWith('#'),
-    });
-    offset += raw.length + 1;
-  }
-  return lines;
+function refFor(base: string, path: string, at: Location): FileRef {
+  const target = resolveIn(base, path);
+  return /^[a-z+]+:/.test(target)
+    ? { kind: 'remote', url: target, at }
+    : { kind: 'local', abs: target };
 }
 
-function lastNonBlank(lines: Line[], from: number, to: number): number {
-  for (let k = to - 1; k >= from; k -= 1) {
-    const l = lines[k] as Line;
-    if (!l.blank) return l.offset + l.text.length;
-  }
-  return (lines[from] as Line).offset;
-}
-
-/** One Snakefile as the parser reads it: its text, lines and offsets, by both of its names. */
-interface SourceText {
-  /** Repository-relative name (findings use it). */
-  file: string;
-  absFile: string;
-  text: string;
-  lines: Line[];
-  mapper: OffsetMapper;
-}
-
-/** The rule whose header is `lines[start]`, its block ending before `lines[end]`. */
-function parseRule(
-  name: string,
-  src: SourceText,
-  start: number,
-  end: number,
+function readFile(
+  ref: FileRef,
   ctx: Context,
-): ParsedRule {
-  const { lines, text, file, absFile, mapper } = src;
-  const head = lines[start] as Line;
-  const rule: ParsedRule = {
-    name,
-    file,
-    absFile,
-    nameLocation: { file, span: mapper.span(head.offset, head.offset + head.text.indexOf(':')) },
-    blockLocation: { file, span: mapper.span(head.offset, head.offset) },
-    inputs: [],
-    outputs: [],
-    outputNames: [],
-    resources: [],
-    hasAction: false,
-    defaultTarget: false,
-  };
-  let directiveIndent = -1;
-  for (let i = start + 1; i < end; i += 1) {
-    const line = lines[i] as Line;
-    if (line.blank) continue;
-    if (directiveIndent < 0) directiveIndent = line.indent;
-    if (line.indent !== directiveIndent) continue;
-    const m = /^\s*([A-Za-z_]+)\s*:/.exec(line.text);
-    if (!m) continue;
-    let stop = i + 1;
-    while (
-      stop < end &&
-      ((lines[stop] as Line).blank || (lines[stop] as Line).indent > directiveIndent)
-    )
-      stop += 1;
-    const from = line.offset + m[0].length;
-    const to = lastNonBlank(lines, i, stop);
-    const directive = m[1] ?? '';
-    const items = () => parseItems(from, text, to, file, mapper);
-    switch (directive) {
-      case 'input':
-        rule.inputs = items();
-        break;
-      case 'output':
-        rule.outputs = items();
-        break;
-      case 'conda':
-        rule.conda = items()[0];
-        break;
-      case 'container':
-      case 'singularity': {
-        const [item] = items();
-        rule.container = item?.pattern !== undefined ? dockerImage(item.pattern) : undefined;
-        rule.containerLocation = item?.location;
+  ns: Namespace,
+  from: Location | undefined,
+  condition: string | undefined,
+): void {
+  const key = ref.kind === 'local' ? ref.abs : ref.url;
+  if (ctx.seen.has(key)) return;
+  ctx.seen.add(key);
+  const src = openFile(ref, ctx, from);
+  if (!src) return;
+  const both = (inner: string | undefined): string | undefined =>
+    [condition, inner].filter((c) => c !== undefined).join(' and ') || undefined;
+  for (const st of readStatements(src)) {
+    switch (st.kind) {
+      case 'rule': {
+        const cond = both(st.rule.condition);
+        if (cond !== undefined) st.rule.condition = cond;
+        addRule(ns, st.rule);
         break;
       }
-      case 'threads':
-        rule.threads = items()[0];
+      case 'include':
+        for (const item of st.items) {
+          if (item.pattern === undefined) continue;
+          readFile(
+            refFor(src.baseDir, item.pattern, item.location),
+            ctx,
+            ns,
+            item.location,
+            both(st.condition),
+          );
+        }
         break;
-      case 'resources':
-        rule.resources = items();
+      case 'container': {
+        const pattern = st.item?.pattern;
+        ns.container = {
+          image: pattern !== undefined ? dockerImage(pattern) : undefined,
+          item: st.item,
+        };
         break;
-      case 'shell':
-        rule.hasAction = true;
-        rule.shell = items()
-          .map((it) => it.pattern ?? '')
-          .join('');
-        break;
-      case 'script':
-      case 'notebook':
-        rule.hasAction = true;
-        rule.script = items()[0]?.pattern;
-        break;
-      case 'run':
-        rule.hasAction = true;
-        ctx.pythonRuns += 1;
-        break;
-      case 'default_target':
-        rule.defaultTarget = items()[0]?.text === 'True';
-        break;
-      case 'wrapper':
-      case 'cwl':
-        rule.hasAction = true;
-        break;
-    }
-    i = stop - 1;
-  }
-  const unnamed = rule.outputs.filter((o) => o.name === undefined).length;
-  let n = 0;
-  rule.outputNames = rule.outputs.map((o) => {
-    if (o.name !== undefined) return o.name;
-    n += 1;
-    return unnamed === 1 ? 'out' : `out${n}`;
-  });
-  return rule;
-}
-
-// ---- A small Python expression tokenizer: enough to read directive values. ----
-
-interface PyToken {
-  kind: 'string' | 'name' | 'number' | 'op';
-  value: string;
-  start: number;
-  end: number;
-}
-
-function tokenizePython(text: string, from: number, to: number): PyToken[] {
-  const tokens: PyToken[] = [];
-  let i = from;
-  while (i < to) {
-    const c = text[i] ?? '';
-    if (/\s/.test(c)) {
-      i += 1;
-    } else if (c === '#') {
-      while (i < to && text[i] !== '\n') i += 1;
-    } else if (/[A-Za-z_]/.test(c)) {
-      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i, Math.min(to, i + 200)));
-      const word = m?.[0] ?? c;
-      const next = text[i + word.length];
-      if (/^[rRbBfFuU]{1,2}$/.test(word) && (next === '"' || next === "'")) {
-        const s = readPyString(text, i + word.length, to);
-        tokens.push({ kind: 'string', value: s.value, start: i, end: s.end });
-        i = s.end;
-      } else {
-        tokens.push({ kind: 'name', value: word, start: i, end: i + word.length });
-        i += word.length;
       }
-    } else if (c === '"' || c === "'") {
-      const s = readPyString(text, i, to);
-      tokens.push({ kind: 'string', value: s.value, start: i, end: s.end });
-      i = s.end;
-    } else if (/[0-9]/.test(c)) {
-      const m = /^[0-9][0-9_]*(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 100));
-      const num = m?.[0] ?? c;
-      tokens.push({ kind: 'number', value: num, start: i, end: i + num.length });
-      i += num.length;
-    } else {
-      tokens.push({ kind: 'op', value: c, start: i, end: i + 1 });
-      i += 1;
+      case 'module':
+        ns.modules.set(st.module.name, { decl: st.module, from: src });
+        break;
+      case 'use':
+        useRules(st.use, ctx, ns, both(st.use.condition));
+        break;
     }
   }
-  return tokens;
 }
 
-function readPyString(text: string, start: number, to: number): { value: string; end: number } {
-  const q = text[start] ?? '"';
-  const triple = text.startsWith(q.repeat(3), start);
-  const delim = triple ? q.repeat(3) : q;
-  let i = start + delim.length;
-  let value = '';
-  while (i < to) {
-    if (text.startsWith(delim, i)) return { value, end: i + delim.length };
-    const c = text[i] ?? '';
-    if (c === '\\') {
-      value += text.slice(i, i + 2);
-      i += 2;
-    } else {
-      value += c;
-      i += 1;
-    }
-  }
-  return { value, end: to };
+/** A rule defined again (`use rule * from M`, then `use rule A from M with:`) replaces the first. */
+function addRule(ns: Namespace, rule: ParsedRule): void {
+  const k = ns.rules.findIndex((r) => r.name === rule.name);
+  if (k >= 0) ns.rules[k] = rule;
+  else ns.rules.push(rule);
 }
 
-const WRAPPERS = new Set([
-  'temp',
-  'protected',
-  'directory',
-  'ancient',
-  'touch',
-  'pipe',
-  'expand',
-  'ensure',
-  'multiext',
-  'local',
-  'service',
-  'report',
-  'storage',
-]);
-
-/** Splits a directive's value into comma-separated items, reading names and file patterns. */
-function parseItems(
-  from: number,
-  text: string,
-  to: number,
-  file: string,
-  mapper: OffsetMapper,
-): Item[] {
-  const tokens = tokenizePython(text, from, to);
-  const groups: PyToken[][] = [[]];
-  let depth = 0;
-  for (const t of tokens) {
-    if (t.kind === 'op' && '([{'.includes(t.value)) depth += 1;
-    if (t.kind === 'op' && ')]}'.includes(t.value)) depth -= 1;
-    if (depth === 0 && t.kind === 'op' && t.value === ',') groups.push([]);
-    else groups[groups.length - 1]?.push(t);
-  }
-  const items: Item[] = [];
-  for (const g of groups) {
-    if (g.length === 0) continue;
-    let body = g;
-    let name: string | undefined;
-    if (g[0]?.kind === 'name' && g[1]?.value === '=' && g[2]?.value !== '=') {
-      name = g[0].value;
-      body = g.slice(2);
+/** `use rule …`: copies of rules of this workflow or of a module, renamed and overridden. */
+function useRules(use: UseRule, ctx: Context, ns: Namespace, condition: string | undefined): void {
+  let pool: ParsedRule[];
+  if (use.from !== undefined) {
+    const module = ns.modules.get(use.from);
+    if (!module) {
+      ctx.findings.push(
+        importLimit(
+          use.location.file,
+          `No module ${use.from} is declared before this \`use rule\`; its rules were not imported.`,
+          use.location.span,
+        ),
+      );
+      return;
     }
-    const first = g[0] as PyToken;
-    const last = g[g.length - 1] as PyToken;
-    const item: Item = {
-      text: text.slice((body[0] ?? first).start, last.end),
-      location: { file, span: mapper.span(first.start, last.end) },
+    module.rules ??= moduleRules(module.decl, module.from, ctx);
+    pool = module.rules;
+  } else {
+    pool = ns.rules;
+  }
+  const chosen = use.names.includes('*')
+    ? pool.filter((r) => !use.exclude.includes(r.name))
+    : use.names.flatMap((name) => {
+        const found = pool.find((r) => r.name === name);
+        // An empty pool is a module not read (yet): reported where it is read.
+        if (!found && pool.length > 0)
+          ctx.findings.push(
+            importLimit(
+              use.location.file,
+              `\`use rule ${name}\`: no rule ${name} ${use.from !== undefined ? `in module ${use.from}` : 'is defined before it'}; it was not imported.`,
+              use.location.span,
+            ),
+          );
+        return found ? [found] : [];
+      });
+  for (const rule of chosen) {
+    const name = use.as === undefined ? rule.name : use.as.replace('*', rule.name);
+    const copy: ParsedRule = {
+      ...rule,
+      name,
+      nameLocation: use.location,
+      blockLocation: rule.remote ? use.location : rule.blockLocation,
+      inputs: [...rule.inputs],
+      outputs: [...rule.outputs],
+      resources: [...rule.resources],
     };
-    if (name !== undefined) item.name = name;
-    // "a" "b" (implicit concatenation) or wrapper("a", …)
-    let k = 0;
-    while (
-      body[k]?.kind === 'name' &&
-      WRAPPERS.has(body[k]?.value ?? '') &&
-      body[k + 1]?.value === '('
-    )
-      k += 2;
-    if (body[k]?.kind === 'string') {
-      let pattern = '';
-      while (body[k]?.kind === 'string') pattern += body[k++]?.value ?? '';
-      item.pattern = pattern;
-    } else if (body[0]?.value === 'rules' && body[1]?.value === '.' && body[2]?.kind === 'name') {
-      const output =
-        body[4]?.value === 'output' && body[5]?.value === '.' ? body[6]?.value : undefined;
-      item.ref = output !== undefined ? { rule: body[2].value, output } : { rule: body[2].value };
-    }
-    items.push(item);
+    const cond = [condition, rule.condition].filter((c) => c !== undefined).join(' and ');
+    if (cond !== '') copy.condition = cond;
+    else delete copy.condition;
+    if (use.with) overrideWith(copy, use.with);
+    addRule(ns, copy);
   }
-  return items;
+}
+
+/** The directives a `with:` block sets replace the rule's own. */
+function overrideWith(rule: ParsedRule, overrides: ParsedRule): void {
+  if (overrides.inputs.length > 0) rule.inputs = overrides.inputs;
+  if (overrides.outputs.length > 0) rule.outputs = overrides.outputs;
+  if (overrides.resources.length > 0) rule.resources = overrides.resources;
+  for (const key of ['conda', 'container', 'wrapper', 'threads', 'shell', 'script'] as const)
+    if (overrides[key] !== undefined) Object.assign(rule, { [key]: overrides[key] });
+  if (overrides.hasAction) rule.pythonRun = overrides.pythonRun;
+  // Paths in the overrides are the using file's, not the module's.
+  if (overrides.conda !== undefined || overrides.script !== undefined)
+    rule.baseDir = overrides.baseDir;
+}
+
+/**
+ * The rules of a module: its `snakefile:` (relative to the file that declares it, a URL, or
+ * `github("owner/repo", path=…, tag=…)`) or its `meta_wrapper:` (through the wrapper prefix). A
+ * module's `prefix:` and `pathvars:` are applied to its file patterns.
+ */
+function moduleRules(decl: ModuleDecl, from: SnakeText, ctx: Context): ParsedRule[] {
+  const ns = newNamespace();
+  let ref: FileRef | undefined;
+  let version: string | undefined;
+  if (decl.metaWrapper?.pattern !== undefined) {
+    const value = decl.metaWrapper.pattern;
+    version = isWrapperUrl(value) ? undefined : value.split('/')[0];
+    ref = {
+      kind: 'remote',
+      url: wrapperFileUrl(value, 'meta_wrapper.smk', ctx.prefix),
+      at: decl.location,
+    };
+  } else if (decl.snakefile?.pattern !== undefined) {
+    ref = refFor(from.baseDir, decl.snakefile.pattern, decl.snakefile.location);
+  } else if (decl.snakefile) {
+    const url = githubUrl(decl.snakefile.text);
+    if (url) ref = { kind: 'remote', url, at: decl.location };
+  }
+  if (!ref) {
+    ctx.findings.push(
+      importLimit(
+        decl.location.file,
+        `Module ${decl.name} names its Snakefile in a form Stowage cannot read (${decl.snakefile?.text ?? 'none'}); its rules were not imported.`,
+        decl.location.span,
+      ),
+    );
+    return [];
+  }
+  readFile(ref, ctx, ns, decl.location, undefined);
+  const vars: Record<string, string> = {
+    results: 'results',
+    resources: 'resources',
+    logs: 'logs',
+    benchmarks: 'benchmarks',
+    ...decl.pathvars,
+  };
+  const rewrite = (item: Item): Item => {
+    if (item.pattern === undefined) return item;
+    let pattern = item.pattern.replace(/<([A-Za-z_]\w*)>/g, (m, v: string) => vars[v] ?? m);
+    if (decl.prefix !== undefined && !pattern.startsWith('/') && !/^[a-z+]+:/.test(pattern))
+      pattern = posix.join(decl.prefix, pattern);
+    return { ...item, pattern };
+  };
+  return ns.rules.map((rule) => {
+    const copy = { ...rule, inputs: rule.inputs.map(rewrite), outputs: rule.outputs.map(rewrite) };
+    // A meta-wrapper's rules name `master/…` wrappers: Snakemake runs them at its own version.
+    if (version !== undefined && copy.wrapper?.pattern?.startsWith('master/'))
+      copy.wrapper = {
+        ...copy.wrapper,
+        pattern: copy.wrapper.pattern.replace(/^master\//, `${version}/`),
+      };
+    return copy;
+  });
+}
+
+/** `github("owner/repo", path="workflow/Snakefile", tag="v1.0")` → its raw file URL. */
+function githubUrl(call: string): string | undefined {
+  const repo = /^github\(\s*["']([\w.-]+\/[\w.-]+)["']/.exec(call.trim())?.[1];
+  const arg = (name: string) => new RegExp(`${name}\\s*=\\s*["']([^"']+)["']`).exec(call)?.[1];
+  const ref = arg('tag') ?? arg('commit') ?? arg('branch');
+  const path = arg('path');
+  if (!repo || !ref || !path) return undefined;
+  return `https://raw.githubusercontent.com/${repo}/${ref}/${path.replace(/^\/+/, '')}`;
 }
 
 // ---- Model ----
 
-function buildStep(id: string, rule: ParsedRule, ctx: Context): Step {
+function buildStep(
+  id: string,
+  rule: ParsedRule,
+  ctx: Context,
+  ns: Namespace,
+): { step: Step; image?: string } {
   const step = newStep(id);
   const base = ['steps', id] as const;
   ctx.source.record(base, rule.blockLocation, rule.nameLocation);
+  if (rule.condition !== undefined) step.condition = rule.condition;
+  const names = outputNames(rule);
   rule.outputs.forEach((out, k) => {
-    const outName = rule.outputNames[k] ?? `out${k + 1}`;
+    const outName = names[k] ?? `out${k + 1}`;
     if (out.pattern === undefined) return;
     step.outputs[outName] = out.pattern;
     ctx.source.record([...base, 'outputs', outName], out.location);
@@ -528,38 +460,23 @@ function buildStep(id: string, rule: ParsedRule, ctx: Context): Step {
         ? 'Rscript '
         : '';
     step.run = `${interpreter}${rule.script}`;
-    step.software.files.push(relPath(ctx.contextDir, join(dirname(rule.absFile), rule.script)));
+    if (!rule.remote)
+      step.software.files.push(relPath(ctx.contextDir, join(rule.baseDir, rule.script)));
   }
+  if (rule.pythonRun) ctx.pythonRuns += 1;
 
-  if (rule.conda?.pattern !== undefined) {
-    const envAbs = join(dirname(rule.absFile), rule.conda.pattern);
-    const text = /\.ya?ml$/.test(rule.conda.pattern) ? readTextFile(envAbs, ctx.root) : undefined;
-    if (text !== undefined) {
-      ctx.findings.push(
-        ...readCondaEnvironment(text, relPath(ctx.root, envAbs), step, ctx.source).findings,
-      );
-    } else if (/\.ya?ml$/.test(rule.conda.pattern)) {
-      ctx.findings.push(
-        importError(
-          rule.file,
-          `Rule ${rule.name} names conda environment ${rule.conda.pattern}, which cannot be read${unreadable(envAbs, ctx.root)}.`,
-          rule.conda.location.span,
-        ),
-      );
-    } else {
-      ctx.findings.push(
-        importLimit(
-          rule.file,
-          `Rule ${rule.name} uses the named conda environment "${rule.conda.pattern}"; Stowage can only read environment files.`,
-          rule.conda.location.span,
-        ),
-      );
-    }
-  }
-  if (rule.containerLocation) ctx.source.record([...base, 'container'], rule.containerLocation);
-  const image = rule.container ?? ctx.globalContainer;
-  if (image && step.software.conda.length === 0 && step.software.pip.length === 0)
-    step.container = image;
+  if (rule.conda?.pattern !== undefined) condaEnvironment(step, rule, rule.conda, ctx);
+  else if (rule.wrapper?.pattern !== undefined) wrapperEnvironment(step, rule.wrapper, ctx);
+
+  const declared = rule.container ?? ns.container?.item;
+  const image =
+    rule.container?.pattern !== undefined
+      ? dockerImage(rule.container.pattern)
+      : rule.container === undefined
+        ? ns.container?.image
+        : undefined;
+  if (declared) ctx.source.record([...base, 'container'], declared.location);
+  if (image && step.softwareUnknown === undefined) ctx.images.use(step, image, declared?.location);
 
   const threads = rule.threads ? Number(rule.threads.text) : NaN;
   if (Number.isFinite(threads) && threads > 0) {
@@ -572,7 +489,85 @@ function buildStep(id: string, rule: ParsedRule, ctx: Context): Step {
     step.resources = { ...step.resources, [field]: value };
     ctx.source.record([...base, 'resources', field], r.location);
   }
-  return step;
+  return image ? { step, image } : { step };
+}
+
+function condaEnvironment(step: Step, rule: ParsedRule, conda: Item, ctx: Context): void {
+  const pattern = conda.pattern as string;
+  if (!/\.ya?ml$/.test(pattern)) {
+    ctx.findings.push(
+      importLimit(
+        conda.location.file,
+        `Rule ${rule.name} uses the named conda environment "${pattern}"; Stowage can only read environment files.`,
+        conda.location.span,
+      ),
+    );
+    return;
+  }
+  const target = resolveIn(rule.baseDir, pattern);
+  if (/^[a-z+]+:/.test(target)) {
+    const got = ctx.remote.get(target);
+    if (got === undefined) ctx.wanted.add(target);
+    else if ('text' in got)
+      ctx.findings.push(
+        ...readCondaEnvironment(got.text, target, step, ctx.source, conda.location).findings,
+      );
+    return;
+  }
+  const text = readTextFile(target, ctx.root);
+  if (text === undefined) {
+    ctx.findings.push(
+      importError(
+        conda.location.file,
+        `Rule ${rule.name} names conda environment ${pattern}, which cannot be read${unreadable(target, ctx.root)}.`,
+        conda.location.span,
+      ),
+    );
+    return;
+  }
+  ctx.findings.push(
+    ...readCondaEnvironment(text, relPath(ctx.root, target), step, ctx.source).findings,
+  );
+}
+
+/**
+ * A wrapper's software is its environment.yaml, fetched through the wrapper prefix. When it
+ * cannot be had, one notice says so at the `wrapper:` line and the step keeps no software — it
+ * never silently falls back to the workflow's base image.
+ */
+function wrapperEnvironment(step: Step, wrapper: Item, ctx: Context): void {
+  const url = wrapperFileUrl(wrapper.pattern as string, 'environment.yaml', ctx.prefix);
+  const got = ctx.remote.get(url);
+  if (got !== undefined && 'text' in got) {
+    ctx.findings.push(
+      ...readCondaEnvironment(got.text, url, step, ctx.source, wrapper.location).findings,
+    );
+    if (step.software.conda.length + step.software.pip.length > 0) return;
+  }
+  if (got === undefined) ctx.wanted.add(url);
+  const why =
+    got === undefined ? 'it was not fetched' : 'error' in got ? got.error : 'it lists no packages';
+  step.softwareUnknown = `wrapper ${wrapper.pattern}: ${url}: ${why}`;
+  ctx.findings.push(
+    importLimit(
+      wrapper.location.file,
+      `Rule ${step.id} uses wrapper ${wrapper.pattern}, whose environment ${url} cannot be read (${why}), ` +
+        `so its software is unknown and it is left out of the plan. Point the wrapper prefix ` +
+        `(--wrapper-prefix, the action's wrapper-prefix) at a reachable mirror or a local clone.`,
+      wrapper.location.span,
+    ),
+  );
+}
+
+/** Output name (named, or `out`/`outN`) per output item index. */
+function outputNames(rule: ParsedRule): string[] {
+  const unnamed = rule.outputs.filter((o) => o.name === undefined).length;
+  let n = 0;
+  return rule.outputs.map((o) => {
+    if (o.name !== undefined) return o.name;
+    n += 1;
+    return unnamed === 1 ? 'out' : `out${n}`;
+  });
 }
 
 function resourceValue(item: Item): [field?: 'memory' | 'time' | 'gpus', value?: number] {
@@ -623,6 +618,27 @@ export function patternsMatch(a: string, b: string): boolean {
   return wildcardRegex(b).test(sa) || wildcardRegex(a).test(sb);
 }
 
+/**
+ * Rules that write the same file pattern are alternatives: Snakemake runs one job per file it
+ * needs, choosing the rule by the input it can find (or `ruleorder`), so both never write it.
+ */
+function markAlternatives(steps: Map<ParsedRule, Step>): void {
+  const byPattern = new Map<string, Step[]>();
+  for (const step of steps.values()) {
+    for (const pattern of new Set(Object.values(step.outputs))) {
+      const key = pattern.replace(/\{([^{},]*)(,[^{}]*)?\}/g, '{}');
+      byPattern.set(key, [...(byPattern.get(key) ?? []), step]);
+    }
+  }
+  for (const group of byPattern.values()) {
+    if (group.length < 2) continue;
+    for (const step of group) {
+      const others = group.filter((s) => s !== step).map((s) => s.id);
+      step.alternatives = [...new Set([...(step.alternatives ?? []), ...others])];
+    }
+  }
+}
+
 function wire(
   workflow: ReturnType<typeof newWorkflow>,
   steps: Map<ParsedRule, Step>,
@@ -631,12 +647,14 @@ function wire(
 ): void {
   const byRuleName = new Map<string, { rule: ParsedRule; step: Step }>();
   for (const [rule, step] of steps) byRuleName.set(rule.name, { rule, step });
+  const names = new Map<ParsedRule, string[]>();
+  for (const rule of steps.keys()) names.set(rule, outputNames(rule));
   const producers = (pattern: string): string | undefined => {
     for (const [rule, step] of steps) {
       const k = rule.outputs.findIndex(
         (o) => o.pattern !== undefined && patternsMatch(pattern, o.pattern),
       );
-      if (k >= 0) return `${step.id}.${rule.outputNames[k]}`;
+      if (k >= 0) return `${step.id}.${names.get(rule)?.[k]}`;
     }
     return undefined;
   };
@@ -646,7 +664,7 @@ function wire(
     if (item.ref) {
       const p = byRuleName.get(item.ref.rule);
       if (!p) return undefined;
-      const outName = item.ref.output ?? p.rule.outputNames[0];
+      const outName = item.ref.output ?? names.get(p.rule)?.[0];
       return outName !== undefined && outName in p.step.outputs
         ? `${p.step.id}.${outName}`
         : undefined;

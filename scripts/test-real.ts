@@ -1,0 +1,359 @@
+/**
+ * `npm run test:real [paths…] [--wrapper-prefix <url>]`: import → lint → plan over real pipelines
+ * checked out locally (opt-in, not in CI), one child process each, and a table of what came out.
+ *
+ * Paths are pipeline folders or main files (a CWL workflow); `STOWAGE_REAL` (colon-separated)
+ * replaces the default list. The counts in the `grep` and `declare` columns do not use the
+ * importers: a regular expression over the files (Nextflow processes, Snakemake rules), or a
+ * plain YAML walk of `run:` (CWL tool steps, nested workflows followed).
+ *
+ * For Snakemake wrappers the prefix is `--wrapper-prefix`, else `STOWAGE_WRAPPER_PREFIX`, else a
+ * local copy when one is found: a git clone of snakemake-wrappers (each wrapper read at its
+ * version tag), or a snapshot, laid out as a `file://` folder with one entry per version used.
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse } from 'yaml';
+
+const DEFAULTS = [
+  '/work/real/rnaseq',
+  '/work/real/fetchngs',
+  '/work/real/rna-seq-star-deseq2',
+  '/work/real/pipeline-v5/workflows/raw-reads-wf--v.5-cond.cwl',
+  '/work/real/pipeline-v5/workflows/amplicon-wf--v.5-cond.cwl',
+  '/work/real/pipeline-v5/workflows/assembly-wf--v.5-cond.cwl',
+];
+const WRAPPER_CLONES = ['/work/.mirror/snakemake+snakemake-wrappers/repo'];
+const WRAPPER_SNAPSHOTS = ['/work/real/snakemake-wrappers'];
+
+/** What the child reports for one pipeline. */
+interface Outcome {
+  format: string;
+  /** Engine names of the steps, and whether each got software (packages or an image). */
+  steps: { name: string; software: boolean }[];
+  targets: number;
+  groups: number;
+  lowerBound: number;
+  byRule: Record<string, number>;
+  importErrors: string[];
+  ms: number;
+  maxRssMb: number;
+  planned: boolean;
+}
+
+/** The independent count: units found, and the names of those that declare software. */
+interface Count {
+  units: number;
+  declaring: string[];
+}
+
+// ---- the child: one pipeline, in its own process (time and peak memory are its own) ----
+
+async function one(path: string, wrapperPrefix: string | undefined): Promise<void> {
+  const { check } = await import('../src/app/check.js');
+  const { fetchText } = await import('../src/host/fetch-text.js');
+  const started = performance.now();
+  const result = await check(path, {
+    root: dirname(path),
+    plan: true,
+    wrapperPrefix,
+    fetchText: fetchText({ timeoutMs: 5000 }),
+  });
+  const ms = performance.now() - started;
+  const workflow = result.workflow;
+  const names = result.origin?.engineNames ?? {};
+  const byRule: Record<string, number> = {};
+  for (const f of result.findings) byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+  const outcome: Outcome = {
+    format: workflow?.format ?? '?',
+    steps: (workflow?.steps ?? []).map((s) => ({
+      name: names[s.id] ?? s.id,
+      software:
+        s.container !== 'auto' ||
+        Object.values(s.software).some((v) => (Array.isArray(v) ? v.length > 0 : v !== undefined)),
+    })),
+    targets: result.origin?.targets?.length ?? 0,
+    groups: result.plan?.groups.length ?? 0,
+    lowerBound: result.plan?.lowerBound ?? 0,
+    byRule,
+    importErrors: result.findings
+      .filter((f) => f.rule === 'STW420')
+      .map((f) => `${f.file}:${f.span.line}: ${f.message}`),
+    ms: Math.round(ms),
+    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    planned: result.plan !== undefined,
+  };
+  process.stdout.write(JSON.stringify(outcome));
+}
+
+// ---- the independent counts ----
+
+function walk(dir: string, accept: (name: string) => boolean, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    if (name === '.git' || name === 'work' || name === 'node_modules') continue;
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) walk(full, accept, out);
+    else if (accept(name)) out.push(full);
+  }
+  return out;
+}
+
+/** Nextflow: `process NAME {` blocks; declaring: a conda/container directive or an environment.yml beside. */
+function countNextflow(dir: string): Count {
+  const declaring: string[] = [];
+  let units = 0;
+  for (const file of walk(dir, (n) => n.endsWith('.nf'))) {
+    const text = readFileSync(file, 'utf8');
+    const heads = [...text.matchAll(/^\s*process\s+(\w+)\s*\{/gm)];
+    heads.forEach((m, k) => {
+      units += 1;
+      const body = text.slice(m.index, heads[k + 1]?.index ?? text.length);
+      const env = existsSync(join(dirname(file), 'environment.yml'));
+      if (env || /^\s*(conda|container)\s/m.test(body)) declaring.push(m[1] ?? '');
+    });
+  }
+  return { units, declaring };
+}
+
+/**
+ * Snakemake: `rule NAME:` blocks and named `use rule A as B` lines, in the folder of the workflow
+ * (`workflow/` when there is one: test workflows beside it are not the pipeline); declaring:
+ * conda:, container:/singularity: or wrapper:.
+ */
+function countSnakemake(dir: string): Count {
+  const declaring: string[] = [];
+  const workflowDir = existsSync(join(dir, 'workflow', 'Snakefile')) ? join(dir, 'workflow') : dir;
+  const files = walk(workflowDir, (n) => n === 'Snakefile' || n.endsWith('.smk'));
+  let units = files.reduce(
+    (n, f) =>
+      n + [...readFileSync(f, 'utf8').matchAll(/^\s*use\s+rule\s+\w+\s.*\bas\s+\w+/gm)].length,
+    0,
+  );
+  for (const file of files) {
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines.forEach((line, i) => {
+      const m = /^(\s*)(?:rule|checkpoint)\s+(\w+)\s*:/.exec(line);
+      if (!m) return;
+      units += 1;
+      const indent = (m[1] ?? '').length;
+      let body = '';
+      for (let j = i + 1; j < lines.length; j += 1) {
+        const l = lines[j] ?? '';
+        if (l.trim() !== '' && l.length - l.trimStart().length <= indent) break;
+        body += `${l}\n`;
+      }
+      if (/^\s*(conda|container|singularity|wrapper)\s*:/m.test(body)) declaring.push(m[2] ?? '');
+    });
+  }
+  return { units, declaring };
+}
+
+/** CWL: tool steps of the workflow, nested workflows followed; declaring: Software/DockerRequirement. */
+function countCwl(file: string): Count {
+  const declaring: string[] = [];
+  let units = 0;
+  const cache = new Map<string, unknown>();
+  const load = (path: string): Record<string, unknown> | undefined => {
+    if (!cache.has(path)) {
+      try {
+        cache.set(path, parse(readFileSync(path, 'utf8')));
+      } catch {
+        cache.set(path, undefined);
+      }
+    }
+    return cache.get(path) as Record<string, unknown> | undefined;
+  };
+  const declares = (doc: unknown): boolean =>
+    /(SoftwareRequirement|DockerRequirement)/.test(
+      JSON.stringify({
+        h: (doc as Record<string, unknown>)?.hints,
+        r: (doc as Record<string, unknown>)?.requirements,
+      }),
+    );
+  const visit = (
+    doc: Record<string, unknown>,
+    base: string,
+    prefix: string,
+    inherited: boolean,
+    depth: number,
+  ): void => {
+    const steps = doc.steps;
+    const list = Array.isArray(steps)
+      ? steps.map((s) => [String((s as Record<string, unknown>).id ?? ''), s] as const)
+      : Object.entries((steps ?? {}) as Record<string, unknown>);
+    for (const [id, step] of list) {
+      const s = step as Record<string, unknown>;
+      const name = `${prefix}${id.replace(/^.*[#/]/, '')}`;
+      const run = s.run;
+      const target =
+        typeof run === 'string' && !run.startsWith('#')
+          ? resolve(base, run.split('#')[0] ?? run)
+          : undefined;
+      const tool =
+        typeof run === 'object'
+          ? (run as Record<string, unknown>)
+          : target
+            ? load(target)
+            : undefined;
+      const here = inherited || declares(doc) || declares(s);
+      if (tool?.class === 'Workflow' && depth < 20) {
+        visit(tool, target ? dirname(target) : base, `${name}/`, here, depth + 1);
+        continue;
+      }
+      units += 1;
+      if (tool?.class === 'ExpressionTool') continue; // runs in the engine
+      if (here || declares(tool)) declaring.push(name);
+    }
+  };
+  const main = load(file);
+  if (main) visit(main, dirname(file), '', false, 0);
+  return { units, declaring };
+}
+
+/** Names compared loosely: the importers make names safe for image tools. */
+const loose = (name: string): string => name.toLowerCase().replace(/[^a-z0-9/]+/g, '');
+
+// ---- wrapper prefix ----
+
+function wrapperPrefix(
+  paths: readonly string[],
+  given: string | undefined,
+): { prefix?: string; cleanup?: () => void } {
+  if (given) return { prefix: given };
+  const clone = WRAPPER_CLONES.find((p) => existsSync(p));
+  if (clone) return { prefix: `git+file://${clone}` };
+  const snapshot = WRAPPER_SNAPSHOTS.find((p) => existsSync(join(p, 'bio')));
+  if (!snapshot) return {};
+  // A file:// folder with one entry per version the pipelines use, each the snapshot.
+  const versions = new Set<string>();
+  for (const path of paths) {
+    if (!statSync(path).isDirectory()) continue;
+    for (const file of walk(path, (n) => n === 'Snakefile' || n.endsWith('.smk')))
+      for (const m of readFileSync(file, 'utf8').matchAll(/["']([^"'/\s]+)\/(?:bio|meta)\//g))
+        versions.add(m[1] ?? '');
+  }
+  const farm = mkdtempSync(join(tmpdir(), 'stowage-real-wrappers-'));
+  for (const v of versions) if (v) symlinkSync(snapshot, join(farm, v));
+  return {
+    prefix: `${pathToFileURL(farm).href}/`,
+    cleanup: () => rmSync(farm, { recursive: true, force: true }),
+  };
+}
+
+// ---- the parent ----
+
+function pad(cells: string[][]): string {
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  return cells
+    .map((r) =>
+      r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '),
+    )
+    .join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === '--one') {
+    await one(argv[1]!, argv[2] || undefined);
+    return 0;
+  }
+  let given: string | undefined = process.env.STOWAGE_WRAPPER_PREFIX;
+  const paths: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    if (argv[i] === '--wrapper-prefix') given = argv[(i += 1)];
+    else paths.push(resolve(argv[i]!));
+  }
+  const chosen = (
+    paths.length > 0 ? paths : (process.env.STOWAGE_REAL?.split(':') ?? DEFAULTS)
+  ).filter((p) => {
+    if (existsSync(p)) return true;
+    process.stderr.write(`skipping ${p}: not found\n`);
+    return false;
+  });
+  const wrappers = wrapperPrefix(chosen, given);
+  if (wrappers.prefix) process.stdout.write(`wrapper prefix: ${wrappers.prefix}\n`);
+  const rows = [
+    [
+      'pipeline',
+      'format',
+      'grep',
+      'imported',
+      'declare sw',
+      'get sw',
+      'groups',
+      'lower bd',
+      'time',
+      'peak MB',
+      'findings by rule',
+    ],
+  ];
+  let failed = false;
+  try {
+    for (const path of chosen) {
+      const child = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', process.argv[1]!, '--one', path, wrappers.prefix ?? ''],
+        { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      );
+      if (child.status !== 0) {
+        process.stderr.write(`${path}: ${child.stderr}\n`);
+        failed = true;
+        continue;
+      }
+      const o = JSON.parse(child.stdout) as Outcome;
+      const count =
+        o.format === 'nextflow'
+          ? countNextflow(path)
+          : o.format === 'snakemake'
+            ? countSnakemake(path)
+            : countCwl(path);
+      const got = new Map(o.steps.map((s) => [loose(s.name), s.software]));
+      const served = count.declaring.filter((n) => got.get(loose(n)) === true).length;
+      const imported = o.steps.length + o.targets;
+      const label =
+        existsSync(path) && statSync(path).isDirectory()
+          ? basename(path)
+          : `${basename(dirname(dirname(path)))}/${basename(path)}`;
+      rows.push([
+        label,
+        o.format,
+        String(count.units),
+        `${imported} (${Math.round((100 * imported) / Math.max(1, count.units))}%)`,
+        String(count.declaring.length),
+        `${served} (${Math.round((100 * served) / Math.max(1, count.declaring.length))}%)`,
+        String(o.groups),
+        String(o.lowerBound),
+        `${(o.ms / 1000).toFixed(2)} s`,
+        String(o.maxRssMb),
+        Object.entries(o.byRule)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([r, n]) => `${r}×${n}`)
+          .join(' '),
+      ]);
+      for (const e of o.importErrors)
+        process.stdout.write(`  import error: ${relative(process.cwd(), e)}\n`);
+      if (!o.planned) process.stdout.write(`  ${label}: no plan\n`);
+    }
+  } finally {
+    wrappers.cleanup?.();
+  }
+  process.stdout.write(`${pad(rows)}\n`);
+  process.stdout.write(
+    'grep: processes / rules / CWL tool steps counted without the importers; imported: steps + target rules;\n' +
+      'declare sw: of those, the ones that name software (env file, conda, container, wrapper, Software/DockerRequirement);\n' +
+      'get sw: of those, the steps the import gave packages or an image; time: import + lint + plan in the child process.\n',
+  );
+  return failed ? 1 : 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));
