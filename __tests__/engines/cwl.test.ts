@@ -80,9 +80,15 @@ describe('CWL engines run the workflow in Stowage images', () => {
     ]);
     timings.push(`stowage build (apt from deb.debian.org): ${seconds(since)}`);
 
-    const exported = stowage(['export', 'cwl', '.', '--registry', registryRef], workspace);
+    // The same plan as the build's (same base image), so the same content-hash tags.
+    const exported = stowage(
+      ['export', 'cwl', '.', '--registry', registryRef, '--base-image', `native=${base}`],
+      workspace,
+    );
     expect([exported.status, exported.stderr]).toEqual([0, expect.any(String)]);
-    expect(exported.stdout).toContain('cwl: 3 step(s), images pinned by digest');
+    expect(`${exported.stdout}${exported.stderr}`).toContain(
+      'cwl: 3 step(s), images pinned by digest',
+    );
     overrides = join(workspace, '.stowage/export/cwl/stowage-overrides.yml');
     engineEnv = {
       ...dockerd.env,
@@ -123,6 +129,7 @@ describe('CWL engines run the workflow in Stowage images', () => {
       ],
       { cwd: workspace, env: { ...process.env, ...engineEnv }, encoding: 'utf8' },
     );
+    if (run.status !== 0) console.log(`cwltool:\n${run.stderr.slice(-4000)}`);
     expect([run.status, run.stderr.slice(-3000)]).toEqual([0, expect.stringContaining('success')]);
     timings.push(`cwltool run: ${seconds(since)}`);
     expectOutputs(out);
@@ -139,6 +146,8 @@ describe('CWL engines run the workflow in Stowage images', () => {
       [
         '--batchSystem',
         'slurm',
+        // One Slurm job per tool (Toil would otherwise run a tool's successors in its job).
+        '--disableChaining',
         '--jobStore',
         join(dir, 'toil-jobstore'),
         '--workDir',
@@ -157,6 +166,7 @@ describe('CWL engines run the workflow in Stowage images', () => {
         timeout: 600_000,
       },
     );
+    if (run.status !== 0) console.log(`toil-cwl-runner:\n${run.stderr.slice(-4000)}`);
     expect([run.status, run.stderr.slice(-3000)]).toEqual([
       0,
       expect.stringContaining('Finished toil run successfully'),

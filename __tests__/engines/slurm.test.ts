@@ -76,6 +76,7 @@ describe('Slurm runs the workflow in Stowage images through submit.sh', () => {
     runtime: string,
     env: Record<string, string>,
     registryHost = registry!.host,
+    failureExpected = false,
   ): Promise<{ states: Record<string, string>; out: string }> {
     const outDir = `.stowage-${runtime}`;
     const exported = stowage(
@@ -113,7 +114,7 @@ describe('Slurm runs the workflow in Stowage images through submit.sh', () => {
     // A job's output, to read when a test fails: Slurm writes it in the job's folder.
     for (const [step, id] of ids) {
       const log = join(workspace, `slurm-${id}.out`);
-      if (states[id] !== 'COMPLETED' && existsSync(log))
+      if (!failureExpected && states[id] !== 'COMPLETED' && existsSync(log))
         console.log(`${runtime} ${step} (${states[id]}):\n${readFileSync(log, 'utf8')}`);
     }
     return {
@@ -202,7 +203,7 @@ describe('Slurm runs the workflow in Stowage images through submit.sh', () => {
     );
     spawnSync('rm', [join(workspace, 'data/raw.txt')]);
     try {
-      const { states } = await submitWith('docker', dockerd!.env);
+      const { states } = await submitWith('docker', dockerd!.env, registry!.host, true);
       expect(states.clean).toBe('FAILED');
       expect(states.tally).toBe('CANCELLED');
       expect(states.summarise).toBe('CANCELLED');
