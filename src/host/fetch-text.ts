@@ -2,7 +2,9 @@
  * The real `FetchText` the adapters hand to imports that need files from outside the repository
  * (Snakemake wrappers): `https://` and `http://` through fetch, `file:` from disk, and
  * `git+file:///clone/path@version` from a local git clone at that version, as Snakemake reads
- * them. Bounded: a time limit per file and a size limit; tests inject their own.
+ * them. Bounded: a time limit per file and a size limit; tests inject their own. The importer
+ * decides which URLs may be fetched at all (importers/wrappers.ts `mayFetch`); this fetcher still
+ * refuses what no such URL holds (a query, an option-like git version, a file that is no file).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FetchText } from '../workflow/importers/remote.js';
+import { GIT_VERSION } from '../workflow/importers/wrappers.js';
 
 export interface FetchTextOptions {
   /** Per file (default 10 s). */
@@ -27,9 +30,13 @@ export function fetchText(options: FetchTextOptions = {}): FetchText {
     return text;
   };
   return async (url) => {
+    if (/[?#]/.test(url)) throw new Error('a URL with a query or a fragment is not fetched');
     if (url.startsWith('git+file:')) return limited(await gitShow(url, timeoutMs));
     if (url.startsWith('file:')) {
       const path = url.startsWith('file://') ? fileURLToPath(url) : url.slice('file:'.length);
+      const stat = statSync(path);
+      if (!stat.isFile()) throw new Error('not a regular file');
+      if (stat.size > maxBytes) throw new Error(`larger than ${Math.round(maxBytes / 1000)} kB`);
       return limited(await readFile(path, 'utf8'));
     }
     if (!/^https?:\/\//.test(url)) throw new Error('not an https://, file: or git+file: URL');
@@ -40,8 +47,27 @@ export function fetchText(options: FetchTextOptions = {}): FetchText {
       throw new Error(networkReason(error, url, timeoutMs));
     }
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return limited(await response.text());
+    return readCapped(response, maxBytes);
   };
+}
+
+/** The body as text, stopping (and failing) at `maxBytes` instead of reading it all first. */
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new Error(`larger than ${Math.round(maxBytes / 1000)} kB`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Why a request failed, in words: fetch's own message is "fetch failed". */
@@ -68,13 +94,25 @@ async function gitShow(url: string, timeoutMs: number): Promise<string> {
   if (at < 0) throw new Error('a git+file: URL needs @<version>');
   const path = url.slice(0, at).replace(/^git\+file:\/*/, '/');
   const version = url.slice(at + 1);
+  if (!GIT_VERSION.test(version)) throw new Error(`"${version}" is not a tag or branch name`);
   const repo = gitRoot(path);
   if (!repo) throw new Error(`no git repository holds ${path}`);
   const inside = relative(repo.top, path).split('\\').join('/');
+  if (inside.startsWith('..') || inside.startsWith('-'))
+    throw new Error(`${path} is not inside ${repo.top}`);
   return new Promise((resolve, reject) => {
     execFile(
       'git',
-      [`--git-dir=${repo.gitDir}`, 'show', `${version}:${inside}`],
+      [
+        `--git-dir=${repo.gitDir}`,
+        // No attribute or config of the clone may run a program (textconv, diff drivers).
+        '-c',
+        'core.attributesFile=/dev/null',
+        'show',
+        '--no-textconv',
+        '--end-of-options',
+        `${version}:${inside}`,
+      ],
       { timeout: timeoutMs, maxBuffer: 4_000_000, encoding: 'utf8' },
       (error, stdout, stderr) => {
         if (error) reject(new Error(stderr.trim().split('\n')[0] || error.message));

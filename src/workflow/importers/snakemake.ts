@@ -40,7 +40,13 @@ import {
   type SnakeText,
   type UseRule,
 } from './snakemake-parse.js';
-import { DEFAULT_WRAPPER_PREFIX, isWrapperUrl, wrapperFileUrl } from './wrappers.js';
+import {
+  DEFAULT_WRAPPER_PREFIX,
+  isWrapperName,
+  isWrapperUrl,
+  mayFetch,
+  wrapperFileUrl,
+} from './wrappers.js';
 import { parseDuration } from '../../common/units.js';
 import { MIB, parseMemory } from './units.js';
 
@@ -187,14 +193,27 @@ function newNamespace(): Namespace {
 
 type FileRef = { kind: 'local'; abs: string } | { kind: 'remote'; url: string; at: Location };
 
+/**
+ * A file from outside the repository: its text, why it could not be had, or undefined when it is
+ * still to be fetched (then it is wanted). Only what `mayFetch` allows is ever fetched.
+ */
+function remote(ctx: Context, url: string): { text: string } | { error: string } | undefined {
+  if (!mayFetch(url, ctx.prefix)) {
+    return {
+      error:
+        'Stowage fetches only from the wrapper prefix (--wrapper-prefix) and GitHub modules, not from URLs a workflow names',
+    };
+  }
+  const got = ctx.remote.get(url);
+  if (got === undefined) ctx.wanted.add(url);
+  return got;
+}
+
 /** The text of a local file or of a fetched one; undefined (and reported or wanted) when absent. */
 function openFile(ref: FileRef, ctx: Context, from: Location | undefined): SnakeText | undefined {
   if (ref.kind === 'remote') {
-    const got = ctx.remote.get(ref.url);
-    if (got === undefined) {
-      ctx.wanted.add(ref.url);
-      return undefined;
-    }
+    const got = remote(ctx, ref.url);
+    if (got === undefined) return undefined;
     if ('error' in got) {
       ctx.findings.push(
         importLimit(
@@ -506,11 +525,18 @@ function condaEnvironment(step: Step, rule: ParsedRule, conda: Item, ctx: Contex
   }
   const target = resolveIn(rule.baseDir, pattern);
   if (/^[a-z+]+:/.test(target)) {
-    const got = ctx.remote.get(target);
-    if (got === undefined) ctx.wanted.add(target);
-    else if ('text' in got)
+    const got = remote(ctx, target);
+    if (got && 'text' in got)
       ctx.findings.push(
         ...readCondaEnvironment(got.text, target, step, ctx.source, conda.location).findings,
+      );
+    else if (got)
+      ctx.findings.push(
+        importLimit(
+          conda.location.file,
+          `Rule ${rule.name} names conda environment ${pattern}, which was not read (${got.error}).`,
+          conda.location.span,
+        ),
       );
     return;
   }
@@ -536,15 +562,19 @@ function condaEnvironment(step: Step, rule: ParsedRule, conda: Item, ctx: Contex
  * never silently falls back to the workflow's base image.
  */
 function wrapperEnvironment(step: Step, wrapper: Item, ctx: Context): void {
-  const url = wrapperFileUrl(wrapper.pattern as string, 'environment.yaml', ctx.prefix);
-  const got = ctx.remote.get(url);
+  const name = wrapper.pattern as string;
+  const url = isWrapperName(name)
+    ? wrapperFileUrl(name, 'environment.yaml', ctx.prefix)
+    : `(not a wrapper name: ${name})`;
+  const got = isWrapperName(name)
+    ? remote(ctx, url)
+    : { error: 'only wrapper names such as v3.0.0/bio/fastp are read, never a URL or a path' };
   if (got !== undefined && 'text' in got) {
     ctx.findings.push(
       ...readCondaEnvironment(got.text, url, step, ctx.source, wrapper.location).findings,
     );
     if (step.software.conda.length + step.software.pip.length > 0) return;
   }
-  if (got === undefined) ctx.wanted.add(url);
   const why =
     got === undefined ? 'it was not fetched' : 'error' in got ? got.error : 'it lists no packages';
   step.softwareUnknown = `wrapper ${wrapper.pattern}: ${url}: ${why}`;
