@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 import path from 'node:path';
@@ -311,4 +311,19 @@ test('re-planning removes the folder of a group that no longer exists', async ()
   expect(code).toBe(0);
   expect(existsSync(path.join(ws, '.stowage/gpu/Dockerfile'))).toBe(true);
   expect(existsSync(path.join(ws, '.stowage/python-gpu'))).toBe(false);
+});
+
+test('a committed stowage.lock linked outside the repository is refused, and never echoed', async () => {
+  const ws = tempDir('lock-link');
+  const outside = tempDir('lock-secret');
+  writeFileSync(path.join(outside, 'env'), 'SECRET_TOKEN=hunter2-do-not-print\n');
+  writeFileSync(
+    path.join(ws, 'stowage.yml'),
+    'version: 1\nname: w\nsteps:\n  a:\n    run: python a.py\n    software: { python: "3.12", pip: [pandas==2.2.2] }\n',
+  );
+  symlinkSync(path.join(outside, 'env'), path.join(ws, 'stowage.lock'));
+  const { code, out, err } = await cli(ws, ['plan', 'stowage.yml']);
+  expect(code).toBe(2);
+  expect(err).toMatch(/stowage\.lock resolves outside the repository/);
+  expect(`${out}${err}`).not.toContain('hunter2');
 });

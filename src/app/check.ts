@@ -189,6 +189,7 @@ async function planIfLoaded(
     planOptions,
     lockPath,
     options.resolve,
+    options.root,
   );
   return { plan, findings, resolved: outcome };
 }

@@ -14,7 +14,7 @@ import { existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../common/errors.js';
 import type { Finding } from '../common/findings.js';
-import { assertNoLinkOnTheWay, UnsafePathError } from '../common/paths.js';
+import { assertNoLinkOnTheWay, readWorkspaceFile, UnsafePathError } from '../common/paths.js';
 import type { PlanOptions } from '../plan/plan.js';
 import type { Arch, Plan } from '../plan/types.js';
 import type { NetworkLimits } from '../resolve/network.js';
@@ -75,16 +75,22 @@ export function archesOf(platforms: readonly string[] | undefined): Arch[] {
   return (['amd64', 'arm64'] as const).filter((a) => arches.has(a));
 }
 
+/** A lock file is small: a generous cap keeps a committed link to a device from being read. */
+const LOCK_FILE_MAX_BYTES = 64_000_000;
+
 export async function resolveWorkflow(
   workflow: Workflow,
   planOptions: PlanOptions,
   lockPath: string,
   options: ResolveOptions,
+  root: string,
 ): Promise<{ plan: Plan; findings: Finding[]; outcome: ResolveOutcome }> {
   if (options.mode === 'off') throw new Error('resolveWorkflow: mode off means a name-level plan');
   const mode = options.mode;
   const shown = path.basename(lockPath);
-  const before = existsSync(lockPath) ? readFileSync(lockPath, 'utf8') : undefined;
+  const before = existsSync(lockPath)
+    ? readWorkspaceFile(root, lockPath, { maxBytes: LOCK_FILE_MAX_BYTES, shown })
+    : undefined;
   const store = before === undefined ? new LockStore() : LockStore.parse(before, shown);
   const spec = workflow.containers;
   const result = await resolvePlan(

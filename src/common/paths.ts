@@ -16,6 +16,7 @@ import {
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   readlinkSync,
   realpathSync,
   renameSync,
@@ -110,6 +111,27 @@ export function realPathInside(root: string, relative: string): string {
  * `shown` names it in the message. A target outside root (an output folder the user named) is
  * checked from its own folder down only.
  */
+/**
+ * The text of a file of the workspace, read only when it resolves (through links) to a regular
+ * file inside `root` and is at most `maxBytes`: a committed link to `/proc/self/environ` or
+ * `/dev/zero` is refused before a byte is read.
+ */
+export function readWorkspaceFile(
+  root: string,
+  target: string,
+  options: { maxBytes: number; shown?: string },
+): string {
+  const shown = options.shown ?? target;
+  const real = realPathInside(root, path.relative(root, path.resolve(root, target)));
+  const stat = statSync(real);
+  if (!stat.isFile()) throw new UnsafePathError(`${shown} is not a regular file`);
+  if (stat.size > options.maxBytes)
+    throw new UnsafePathError(
+      `${shown} is ${stat.size} bytes, more than the ${options.maxBytes} Stowage reads`,
+    );
+  return readFileSync(real, 'utf8');
+}
+
 export function assertWritable(root: string, target: string, shown = target): void {
   const absolute = path.resolve(root, target);
   const base = within(path.resolve(root), absolute) ? path.resolve(root) : path.dirname(absolute);

@@ -107,9 +107,10 @@ export class LockStore {
     let doc: unknown;
     try {
       doc = JSON.parse(text);
-    } catch (error) {
+    } catch {
+      // The parser's message quotes the text: never echo a file's content into a log.
       throw new InputError(
-        `${file} is not valid JSON (${(error as Error).message}); fix it or delete it and run \`stowage lock\``,
+        `${file} is not valid JSON; fix it or delete it and run \`stowage lock\``,
       );
     }
     const d = doc as { lockfileVersion?: unknown; solves?: unknown };
