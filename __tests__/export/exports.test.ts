@@ -495,3 +495,59 @@ describe('exportImages', () => {
     expect(result.lines.some((l) => l.startsWith('cwl: skipped step bwa_map'))).toBe(true);
   });
 });
+
+describe('Nextflow export: processes of one name', () => {
+  const w = newWorkflow('nf', 'main.nf', 'nextflow', new RecordedSource('main.nf'));
+  const a = newStep('modules/a/FASTQC');
+  const b = newStep('modules/b/FASTQC');
+  const c = newStep('MULTIQC');
+  w.steps.push(a, b, c);
+  const origin = {
+    format: 'nextflow' as const,
+    engineNames: { [a.id]: 'FASTQC', [b.id]: 'FASTQC', [c.id]: 'MULTIQC' },
+    tools: {},
+  };
+  const image = (n: number) => ({ ref: `r/g${n}@${digest(n)}`, pinned: 'digest' as const });
+
+  it('with different images: both left out, with the reason; never the last one for both', () => {
+    const out = exportNextflow({
+      workflow: w,
+      origin,
+      stepImages: { [a.id]: image(1), [b.id]: image(2), [c.id]: image(3) },
+    });
+    const text = out.files['stowage.config']!;
+    expect(text.match(/withName: 'FASTQC'/g)).toBeNull();
+    expect(text).toContain("withName: 'MULTIQC'");
+    expect(out.skipped.map((s) => s.step)).toEqual([a.id, b.id]);
+    expect(out.skipped[0]!.reason).toContain('withName cannot tell them apart');
+  });
+
+  it('with one image: written once', () => {
+    const out = exportNextflow({
+      workflow: w,
+      origin,
+      stepImages: { [a.id]: image(1), [b.id]: image(1), [c.id]: image(3) },
+    });
+    expect(out.files['stowage.config']!.match(/withName: 'FASTQC'/g)).toHaveLength(1);
+    expect(out.skipped).toEqual([]);
+  });
+});
+
+test('Slurm: steps whose names clean to one file name get a file each', () => {
+  const w = newWorkflow('n', 'stowage.yml', 'stowage', new RecordedSource('stowage.yml'));
+  w.steps.push(newStep('a/b'), newStep('a_b'), newStep('submit.sh'));
+  const image = { ref: `r/x@${digest(4)}`, pinned: 'digest' as const };
+  const out = exportSlurm({
+    workflow: w,
+    stepImages: { 'a/b': image, a_b: image, 'submit.sh': image },
+  });
+  expect(Object.keys(out.files).sort()).toEqual([
+    'a_b-2.sbatch',
+    'a_b.sbatch',
+    'submit.sh',
+    'submit.sh.sbatch',
+  ]);
+  expect(out.files['a_b.sbatch']).toContain("'a/b'");
+  expect(out.files['a_b-2.sbatch']).toContain("'a_b'");
+  expect(out.files['submit.sh']).toContain("'a_b-2.sbatch'");
+});

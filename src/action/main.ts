@@ -103,6 +103,7 @@ async function checkAndLog(inputs: Inputs, root: string): Promise<CheckResult> {
     importFormat: inputs.importFormat,
     plan: inputs.mode !== 'lint',
     baseImages: inputs.baseImages,
+    platforms: inputs.platforms,
     resolve: {
       mode: inputs.resolve,
       channelUrls: inputs.channelUrls,

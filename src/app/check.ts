@@ -49,6 +49,8 @@ export interface CheckOptions {
    * without it, or with mode `off`, the plan is name-level.
    */
   resolve?: ResolveOptions;
+  /** The platforms the images will be built for (they are part of each content hash). */
+  platforms?: readonly string[];
   /** Snakemake's `--wrapper-prefix` (default: the public wrappers repository). */
   wrapperPrefix?: string;
   /**
@@ -181,7 +183,11 @@ async function planIfLoaded(
     options.root,
     workflow.file === '.' ? '.' : path.dirname(workflow.file),
   );
-  const planOptions = { baseImages: options.baseImages, readFile: contextReader(contextDir) };
+  const planOptions = {
+    baseImages: options.baseImages,
+    readFile: contextReader(contextDir),
+    platforms: options.platforms,
+  };
   if (!options.resolve || options.resolve.mode === 'off')
     return planWorkflow(workflow, planOptions);
   const { plan, findings, outcome } = await resolveWorkflow(

@@ -62,7 +62,9 @@ export function lockFilePath(specPath: string, isFolder: boolean): string {
 
 /** `linux/amd64`, `linux/arm64/v8` → the architectures to lock for. */
 export function archesOf(platforms: readonly string[] | undefined): Arch[] {
-  if (!platforms || platforms.length === 0) return [process.arch === 'arm64' ? 'arm64' : 'amd64'];
+  // Not this machine's architecture: a lock made on an arm64 laptop must still serve the amd64
+  // runners most images are built on (and a run for one arch keeps the other's entries).
+  if (!platforms || platforms.length === 0) return ['amd64'];
   const arches = new Set<Arch>();
   for (const p of platforms) {
     const arch = /^linux\/(amd64|arm64)(?:\/v\d+)?$/.exec(p.trim())?.[1] as Arch | undefined;

@@ -72,6 +72,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       importFormat: options.importFormat,
       plan: options.command !== 'lint',
       baseImages: options.baseImages,
+      platforms: options.platforms,
       resolve: {
         mode: options.resolve,
         channelUrls: parseChannelUrls(options.channelUrls, '--channel-url'),

@@ -43,7 +43,8 @@ export function budArgs(req: BuildRequest): string[] {
   for (const tag of req.tags) args.push('--tag', tag);
   for (const [k, v] of Object.entries(req.labels)) args.push('--label', `${k}=${v}`);
   if (req.platforms.length === 1) args.push('--platform', req.platforms[0] ?? '');
-  if (req.insecureRegistry || req.insecureBase) args.push('--tls-verify=false');
+  // Only a loopback base is pulled without TLS checks; the push keeps its own setting (pushArgs).
+  if (req.insecureBase) args.push('--tls-verify=false');
   if (req.network && req.network !== 'default') args.push('--network', req.network);
   args.push(req.contextDir);
   return args;

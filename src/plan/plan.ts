@@ -57,6 +57,11 @@ export interface PlanOptions {
   /** Steps whose own software does not solve: each is placed in a group of its own. */
   isolated?: readonly string[];
   /**
+   * The platforms the images are built for (`linux/amd64`, `linux/arm64`); none: the engine's
+   * own. Part of the content hash, so an image built for other platforms is never taken for one.
+   */
+  platforms?: readonly string[];
+  /**
    * The resolve stage's outcome per group name: the resolution goes into the plan, and the
    * Dockerfile installs from the locks it carries.
    */
@@ -458,18 +463,25 @@ function renderDraft(d: DraftGroup, rc: RenderContext): PlannedGroup {
     workflowName: rc.workflow.name,
     ...(lock ? { lock } : {}),
   });
-  group.contentHash = contentHash(group, fileBytes, rc.options.readFile !== undefined);
+  group.contentHash = contentHash(
+    group,
+    fileBytes,
+    rc.options.readFile !== undefined,
+    rc.options.platforms,
+  );
   return group;
 }
 
 /**
- * sha256 over: a format tag, the base image, every generated file (name and text) and every
- * copied file (path and bytes), each length-prefixed so no two inputs can collide by concatenation.
+ * sha256 over: a format tag, the base image, every generated file (name and text), every copied
+ * file (path and bytes) and the target platforms when given, each length-prefixed so no two
+ * inputs can collide by concatenation. (Without platforms the hash is what it always was.)
  */
 export function contentHash(
   group: Pick<PlannedGroup, 'baseImage' | 'generated' | 'contextFiles'>,
   fileBytes: ReadonlyMap<string, Uint8Array | string>,
   withBytes: boolean,
+  platforms: readonly string[] = [],
 ): string {
   const h = createHash('sha256');
   const put = (data: Uint8Array | string) => {
@@ -486,6 +498,10 @@ export function contentHash(
   for (const path of group.contextFiles) {
     put(path);
     put(withBytes ? (fileBytes.get(path) ?? '') : '<unread>');
+  }
+  if (platforms.length > 0) {
+    put('platforms');
+    put([...new Set(platforms.map((p) => p.trim()))].sort(byText).join(','));
   }
   return h.digest('hex');
 }

@@ -39,11 +39,14 @@ export function requestKey(request: SolveRequest): string {
 
 export class LockStore {
   private readonly entries = new Map<string, Entry>();
-  /** Keys asked for in this run: only they are written back. */
+  /** Keys asked for in this run: written back, with the entries of architectures not asked. */
   private readonly used = new Set<string>();
+  /** Architectures this run solved for: their unused entries are stale and dropped. */
+  private readonly arches = new Set<string>();
 
   /** The stored answer to `request`, if any (marks it used). */
   get(request: SolveRequest): StoredOutcome | undefined {
+    this.arches.add(request.arch);
     const key = requestKey(request);
     const hit = this.entries.get(key);
     if (hit) this.used.add(key);
@@ -51,6 +54,7 @@ export class LockStore {
   }
 
   set(request: SolveRequest, outcome: StoredOutcome): void {
+    this.arches.add(request.arch);
     const key = requestKey(request);
     this.entries.set(key, { request, outcome });
     this.used.add(key);
@@ -60,9 +64,14 @@ export class LockStore {
     return this.entries.size;
   }
 
-  /** The file: the entries this run used, sorted by key. */
+  /**
+   * The file, sorted by key: the entries this run used, and those of architectures it did not
+   * solve for (a run for amd64 keeps the arm64 locks another run made).
+   */
   serialize(): string {
-    const keys = [...this.used].filter((k) => this.entries.has(k)).sort();
+    const keys = [...this.entries.keys()]
+      .filter((k) => this.used.has(k) || !this.arches.has(this.entries.get(k)!.request.arch))
+      .sort();
     const out = [
       '{',
       `  "lockfileVersion": ${LOCKFILE_VERSION},`,
