@@ -10,7 +10,7 @@
  * an air-gapped cluster — finds it without the `--out-dir` it was made with. The out-dir holds
  * what is generated from it and may be thrown away.
  */
-import { existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../common/errors.js';
 import type { Finding } from '../common/findings.js';
