@@ -96,7 +96,18 @@ export async function solvePip(
         kind: 'unreachable',
         reason: `pip did not finish within ${PIP_TIMEOUT_MS / 1000} s`,
       };
-    if (result.exitCode === 0) return { kind: 'solved', packages: packagesOf(reportFile, request) };
+    if (result.exitCode === 0) {
+      const packages = packagesOf(reportFile, request);
+      // A lock without hashes could not be installed with --require-hashes: such an index
+      // (some mirrors, a flat folder) leaves the group unverified rather than half-locked.
+      const unhashed = packages.filter((p) => !p.sha256).map((p) => p.name);
+      if (unhashed.length > 0)
+        return {
+          kind: 'unreachable',
+          reason: `${request.sources[0]} gives no sha256 for ${unhashed.slice(0, 5).join(', ')}${unhashed.length > 5 ? ', …' : ''}: a lock needs hashes (use an index that gives them, e.g. a PEP 503 page with #sha256= links)`,
+        };
+      return { kind: 'solved', packages };
+    }
     return failureOf(`${result.stdout}\n${result.stderr}`, request);
   } finally {
     rmSync(dir, { recursive: true, force: true });
