@@ -55,3 +55,56 @@ test('the content hash covers the target platforms, and is unchanged without the
   expect(both).not.toBe(plain);
   expect(contentHash(group, new Map(), true, ['linux/arm64', 'linux/amd64'])).toBe(both);
 });
+
+describe('a lock file edited by hand (or by a pull request)', () => {
+  const source = 'https://conda.anaconda.org/conda-forge';
+  const solved = (pkg: Record<string, string>) => {
+    const store = new LockStore();
+    store.set(
+      { ecosystem: 'conda', arch: 'amd64', specs: ['samtools 1.17.*'], sources: [source] },
+      {
+        kind: 'solved',
+        packages: [
+          {
+            ecosystem: 'conda',
+            name: 'samtools',
+            version: '1.17',
+            build: 'h00cdaf9_0',
+            source,
+            url: `${source}/linux-64/samtools-1.17-h00cdaf9_0.tar.bz2`,
+            sha256: 'a'.repeat(64),
+            arch: 'amd64',
+            ...pkg,
+          },
+        ],
+      },
+    );
+    return store.serialize();
+  };
+
+  test('as written by the solver, it reads back', () => {
+    expect(() => LockStore.parse(solved({}), 'stowage.lock')).not.toThrow();
+  });
+
+  test.each<[string, (text: string) => string, RegExp]>([
+    [
+      'a package pointed at another host',
+      (t) => t.replace(`${source}/linux-64/`, 'https://evil.example.org/'),
+      /is not under its source/,
+    ],
+    [
+      "a source that is not the entry's",
+      (t) => t.replace(`"source":"${source}"`, '"source":"https://evil.example.org"'),
+      /is not one of the entry's sources/,
+    ],
+    [
+      'a conda package without a hash',
+      (t) => t.replace(/,"sha256":"a+"/, ''),
+      /needs its sha256 or md5/,
+    ],
+  ])('%s is refused', (_name, edit, message) => {
+    const text = edit(solved({}));
+    expect(text).not.toBe(solved({}));
+    expect(() => LockStore.parse(text, 'stowage.lock')).toThrow(message);
+  });
+});

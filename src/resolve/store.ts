@@ -206,14 +206,33 @@ function readEntry(raw: unknown, where: string): Entry {
   const outcome: StoredOutcome = { kind: 'solved', packages };
   if (e.npmLockfile !== undefined) {
     if (typeof e.npmLockfile !== 'string') bad('npmLockfile must be a string');
+    let lock: unknown;
     try {
-      JSON.parse(e.npmLockfile as string);
+      lock = JSON.parse(e.npmLockfile as string);
     } catch {
       bad('npmLockfile is not JSON');
     }
+    const outside = resolvedUrls(lock).find((u) => !request.sources.some((s) => underSource(u, s)));
+    if (outside !== undefined)
+      bad(
+        `npmLockfile resolves ${JSON.stringify(outside)}, outside the registry it was solved against`,
+      );
     outcome.npmLockfile = e.npmLockfile as string;
   }
   return { request, outcome };
+}
+
+/** A download URL under a channel, index or registry URL (same scheme, host and leading path). */
+function underSource(url: string, source: string): boolean {
+  return url.startsWith(source.endsWith('/') ? source : `${source}/`);
+}
+
+/** Every `resolved` URL of an npm lock file (lockfileVersion 2 and 3: `packages`). */
+function resolvedUrls(lock: unknown): string[] {
+  const packages = (lock as { packages?: Record<string, { resolved?: unknown }> } | null)?.packages;
+  return Object.values(packages ?? {})
+    .map((p) => p?.resolved)
+    .filter((r): r is string => typeof r === 'string');
 }
 
 function readPackage(raw: unknown, request: SolveRequest, where: string): ResolvedPackage {
@@ -233,6 +252,13 @@ function readPackage(raw: unknown, request: SolveRequest, where: string): Resolv
       bad(`${field} ${JSON.stringify(p[field])} is not a plain http(s) URL`);
   }
   if (request.ecosystem === 'pip' && p.sha256 === undefined) bad('a pip package needs its sha256');
+  if (request.ecosystem === 'conda' && p.sha256 === undefined && p.md5 === undefined)
+    bad('a conda package needs its sha256 or md5');
+  // Tied to the sources the entry was solved against: an edit cannot point one package elsewhere.
+  if (!request.sources.includes(p.source as string))
+    bad(`source ${JSON.stringify(p.source)} is not one of the entry's sources`);
+  if (request.ecosystem !== 'pip' && !underSource(p.url as string, p.source as string))
+    bad(`url ${JSON.stringify(p.url)} is not under its source ${JSON.stringify(p.source)}`);
   // The order the solvers write, so a plan from the lock file is byte for byte the solver's.
   const out: ResolvedPackage = {
     ecosystem: request.ecosystem,
