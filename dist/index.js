@@ -40954,8 +40954,18 @@ async function solvePip(request, run, settings) {
                 kind: 'unreachable',
                 reason: `pip did not finish within ${PIP_TIMEOUT_MS / 1000} s`,
             };
-        if (result.exitCode === 0)
-            return { kind: 'solved', packages: pip_packagesOf(reportFile, request) };
+        if (result.exitCode === 0) {
+            const packages = pip_packagesOf(reportFile, request);
+            // A lock without hashes could not be installed with --require-hashes: such an index
+            // (some mirrors, a flat folder) leaves the group unverified rather than half-locked.
+            const unhashed = packages.filter((p) => !p.sha256).map((p) => p.name);
+            if (unhashed.length > 0)
+                return {
+                    kind: 'unreachable',
+                    reason: `${request.sources[0]} gives no sha256 for ${unhashed.slice(0, 5).join(', ')}${unhashed.length > 5 ? ', …' : ''}: a lock needs hashes (use an index that gives them, e.g. a PEP 503 page with #sha256= links)`,
+                };
+            return { kind: 'solved', packages };
+        }
         return pip_failureOf(`${result.stdout}\n${result.stderr}`, request);
     }
     finally {
@@ -41604,15 +41614,30 @@ function readEntry(raw, where) {
     if (e.npmLockfile !== undefined) {
         if (typeof e.npmLockfile !== 'string')
             bad('npmLockfile must be a string');
+        let lock;
         try {
-            JSON.parse(e.npmLockfile);
+            lock = JSON.parse(e.npmLockfile);
         }
         catch {
             bad('npmLockfile is not JSON');
         }
+        const outside = resolvedUrls(lock).find((u) => !request.sources.some((s) => underSource(u, s)));
+        if (outside !== undefined)
+            bad(`npmLockfile resolves ${JSON.stringify(outside)}, outside the registry it was solved against`);
         outcome.npmLockfile = e.npmLockfile;
     }
     return { request, outcome };
+}
+/** A download URL under a channel, index or registry URL (same scheme, host and leading path). */
+function underSource(url, source) {
+    return url.startsWith(source.endsWith('/') ? source : `${source}/`);
+}
+/** Every `resolved` URL of an npm lock file (lockfileVersion 2 and 3: `packages`). */
+function resolvedUrls(lock) {
+    const packages = lock?.packages;
+    return Object.values(packages ?? {})
+        .map((p) => p?.resolved)
+        .filter((r) => typeof r === 'string');
 }
 function readPackage(raw, request, where) {
     const bad = (what) => {
@@ -41634,6 +41659,13 @@ function readPackage(raw, request, where) {
     }
     if (request.ecosystem === 'pip' && p.sha256 === undefined)
         bad('a pip package needs its sha256');
+    if (request.ecosystem === 'conda' && p.sha256 === undefined && p.md5 === undefined)
+        bad('a conda package needs its sha256 or md5');
+    // Tied to the sources the entry was solved against: an edit cannot point one package elsewhere.
+    if (!request.sources.includes(p.source))
+        bad(`source ${JSON.stringify(p.source)} is not one of the entry's sources`);
+    if (request.ecosystem !== 'pip' && !underSource(p.url, p.source))
+        bad(`url ${JSON.stringify(p.url)} is not under its source ${JSON.stringify(p.source)}`);
     // The order the solvers write, so a plan from the lock file is byte for byte the solver's.
     const out = {
         ecosystem: request.ecosystem,
@@ -43255,7 +43287,6 @@ class PlanBuild {
             }),
             push: this.options.push,
             platforms: this.options.platforms ?? [],
-            ...(this.options.network ? { network: this.options.network } : {}),
             cache: this.cache,
             cacheFrom: await this.cacheFrom(repo),
             network: this.options.network,
@@ -43312,6 +43343,12 @@ class PlanBuild {
     async applyMovingTags(results) {
         if (this.moving.length === 0)
             return;
+        // One job of a matrix (a `groups` filter) cannot know whether the other groups succeeded:
+        // it never moves a tag, so `latest` never mixes two runs. A final job without a filter does.
+        if (this.options.groups && this.options.groups.length > 0 && this.options.push) {
+            this.log.info(`moving tags ${this.moving.join(', ')} not applied: this job builds only some groups (groups: …); run one job without groups after the matrix to move them`);
+            return;
+        }
         if (!this.options.push || !this.client) {
             for (const r of results)
                 if (r.status !== 'failed')

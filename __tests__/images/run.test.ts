@@ -153,6 +153,20 @@ describe('buildPlan', () => {
     expect(results[0]?.tags).not.toContain('latest');
   });
 
+  test('a matrix job (groups filter) pushes its group but moves no tag', async () => {
+    const { reg, options } = await setup();
+    const p = plan([group('python', 'a'), group('jvm', 'b')]);
+    const results = await buildPlan(p, { ...options, groups: ['jvm'] });
+    expect(results.map((r) => r.status)).toEqual(['built']);
+    expect(reg.tags.has('acme/jvm:sha-aaaaaaa')).toBe(true);
+    expect(reg.tags.has('acme/jvm:latest')).toBe(false);
+    expect(results[0]?.tags).not.toContain('latest');
+    // The final job without a filter finds every group built and moves the tags.
+    await buildPlan(p, options);
+    expect(reg.tags.has('acme/jvm:latest')).toBe(true);
+    expect(reg.tags.has('acme/python:latest')).toBe(true);
+  });
+
   test('pushes nothing when push is false, and reports the engine size', async () => {
     const { reg, builder, options } = await setup();
     const results = await buildPlan(plan([group('python', 'a')]), { ...options, push: false });

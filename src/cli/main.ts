@@ -86,7 +86,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       wrapperPrefix: options.wrapperPrefix,
       fetchText: io.fetchText ?? fetchText(),
     });
-    for (const note of result.resolved?.notes ?? []) io.stderr(`stowage: notice: ${note}\n`);
+    for (const note of result.resolved?.notes ?? [])
+      io.stderr(`stowage: notice: ${escapeText(note)}\n`);
     const findingsFail = failsAt(result.findings, options.failOn);
     if (options.command !== 'lint') {
       // Every place this command writes is checked before the first write.

@@ -438,7 +438,6 @@ class PlanBuild {
       }),
       push: this.options.push,
       platforms: this.options.platforms ?? [],
-      ...(this.options.network ? { network: this.options.network } : {}),
       cache: this.cache,
       cacheFrom: await this.cacheFrom(repo),
       network: this.options.network,
@@ -495,6 +494,14 @@ class PlanBuild {
    */
   private async applyMovingTags(results: BuildResult[]): Promise<void> {
     if (this.moving.length === 0) return;
+    // One job of a matrix (a `groups` filter) cannot know whether the other groups succeeded:
+    // it never moves a tag, so `latest` never mixes two runs. A final job without a filter does.
+    if (this.options.groups && this.options.groups.length > 0 && this.options.push) {
+      this.log.info(
+        `moving tags ${this.moving.join(', ')} not applied: this job builds only some groups (groups: …); run one job without groups after the matrix to move them`,
+      );
+      return;
+    }
     if (!this.options.push || !this.client) {
       for (const r of results) if (r.status !== 'failed') r.tags.push(...this.moving);
       return;
