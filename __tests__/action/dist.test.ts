@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { copyExamples, runAction } from '../helpers/run-action.js';
 import { sarifValidator } from '../helpers/sarif.js';
@@ -63,6 +63,23 @@ describe('node dist/index.js, as a runner runs it', () => {
     expect(run.summary).toMatch(/subgraph .*python-gpu/);
     expect(run.summary).toContain('| One image per step | 6 |');
     expect(run.stdout).toContain('Lint configuration: defaults');
+  });
+
+  test('an export that would run no step in an image fails the step and says what to do', () => {
+    // No registry in the spec or the inputs, and no build: nothing can say where an image is.
+    const ws = copyExamples();
+    const spec = readFileSync(path.join(ws, 'examples/word-count/stowage.yml'), 'utf8');
+    writeFileSync(
+      path.join(ws, 'no-registry.yml'),
+      spec.replace(/^containers:\n\s+registry:.*\n/m, ''),
+    );
+    const run = runAction(
+      { spec: 'no-registry.yml', mode: 'plan', export: 'nextflow', resolve: 'off' },
+      { workspace: ws },
+    );
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/::error::export: no step has an image yet.*build the images first/);
+    expect(run.outputs.plan).toBeDefined();
   });
 
   test('broken examples: annotations within the budget, summary with Mermaid, valid SARIF', () => {

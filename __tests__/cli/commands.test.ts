@@ -327,3 +327,31 @@ test('a committed stowage.lock linked outside the repository is refused, and nev
   expect(err).toMatch(/stowage\.lock resolves outside the repository/);
   expect(`${out}${err}`).not.toContain('hunter2');
 });
+
+describe('huge values', () => {
+  test('50,000 pip packages on one line: planned, every package in the Dockerfile, no crash', async () => {
+    const ws = tempDir('pip50k');
+    const packages = Array.from({ length: 50_000 }, (_, i) => `pkg${i}==1.0.${i % 7}`);
+    writeFileSync(
+      path.join(ws, 'stowage.yml'),
+      [
+        'version: 1',
+        'name: big',
+        'outputs: { o: a.out }',
+        'steps:',
+        '  a:',
+        '    run: python x.py',
+        '    outputs: { out: a.out }',
+        '    duration: 1h',
+        `    software: { python: "3.12", pip: [${packages.join(', ')}] }`,
+        '',
+      ].join('\n'),
+    );
+    const { code, out, err } = await cli(ws, ['plan', '--resolve', 'off', 'stowage.yml']);
+    expect([code, err]).toEqual([0, '']);
+    expect(out).toContain('Plan: 1 image');
+    const dockerfile = readFileSync(path.join(ws, '.stowage/python/Dockerfile'), 'utf8');
+    for (const p of [packages[0]!, packages[25_000]!, packages[49_999]!])
+      expect(dockerfile).toContain(p);
+  });
+});

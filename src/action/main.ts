@@ -75,13 +75,19 @@ export async function run(): Promise<void> {
 
     const build =
       inputs.mode === 'build' && plan ? await buildStep(plan, inputs, result, root) : undefined;
-    if (plan && result.workflow && inputs.exportEngines.length > 0) {
-      await exportForEngines(inputs, result, plan, build, root);
-    }
+    const exported =
+      plan && result.workflow && inputs.exportEngines.length > 0
+        ? await exportForEngines(inputs, result, plan, build, root)
+        : true;
     if (build && build.failed.length > 0) {
       throw new Error(
         `${build.failed.length} of ${build.results.length} group(s) failed: ` +
           build.failed.map((r) => `${r.group} (${reasonOf(r.error)})`).join('; '),
+      );
+    }
+    if (!exported) {
+      throw new Error(
+        'export: no step has an image yet, so the engine configuration would run none of them; build the images first (mode: build) or give the registry they were pushed to.',
       );
     }
     if (failsAt(result.findings, inputs.failOn)) {
@@ -259,7 +265,7 @@ async function exportForEngines(
   plan: Plan,
   build: BuildOutcome | undefined,
   root: string,
-): Promise<void> {
+): Promise<boolean> {
   const { map, notes } = build
     ? { map: build.stepImages, notes: [] }
     : await findStepImages(plan, {
@@ -278,6 +284,7 @@ async function exportForEngines(
     slurmRuntime: inputs.slurmRuntime,
   });
   for (const line of outcome.lines) log.info(line);
+  return outcome.ok;
 }
 
 /** Bytes this run has written to the job summary: GitHub refuses a step's summary over 1 MiB. */

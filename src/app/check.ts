@@ -2,7 +2,7 @@
  * The check use case both adapters start with: load (or import) a workflow, validate its software,
  * plan it when asked, and lint it. Plan findings (STW404–406, STW410) go through the lint engine
  * with the loader's and the importers', so one configuration and one set of suppression comments
- * governs every finding. Reads files; writes nothing (see `writePlan`).
+ * governs every finding. Reads files; writes nothing (see `writePlanFiles`).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';

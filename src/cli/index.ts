@@ -1,5 +1,8 @@
 #!/usr/bin/env node
+import { boundHeapGrowth } from '../host/heap.js';
 import { main } from './main.js';
+
+boundHeapGrowth();
 
 main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),

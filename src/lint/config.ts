@@ -9,6 +9,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { Finding } from '../common/findings.js';
 import type { LintConfig, Location, NodePath, RuleLevel } from '../workflow/model.js';
+import { positionsOfDocument } from '../workflow/positions.js';
 import { spanOf, YamlSource } from '../workflow/source.js';
 import { finding, RULES, ruleByIdOrName } from '../common/rules.js';
 import {
@@ -148,7 +149,7 @@ export function loadLintConfig(
     const message = `The lint config is not valid YAML (${error.message.split('\n')[0]}); it is ignored.`;
     return { config: emptyLintConfig(), findings: [badConfig({ file, span }, message)] };
   }
-  const source = new YamlSource(file, fileText, document, lineCounter);
+  const source = new YamlSource(file, fileText, positionsOfDocument(document));
   let raw: unknown;
   try {
     raw = document.toJS({ maxAliasCount: 100 });

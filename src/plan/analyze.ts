@@ -98,8 +98,6 @@ class AnalysisContext {
   readonly findings: Finding[] = [];
   readonly pinNames: Set<string>;
   readonly pinOf = new Map<string, string>();
-  // Large specs repeat the same requirement text many times: parse each once.
-  private readonly parsed = new Map<string, ParsedRequirement>();
 
   constructor(readonly workflow: Workflow) {
     this.pinNames = new Set(workflow.containers.groups.map((g) => g.name));
@@ -109,10 +107,7 @@ class AnalysisContext {
   }
 
   parse(eco: Ecosystem, text: string): ParsedRequirement {
-    const key = `${eco}\0${text}`;
-    let hit = this.parsed.get(key);
-    if (hit === undefined) this.parsed.set(key, (hit = parseRequirement(eco, text)));
-    return hit;
+    return parseRequirement(eco, text);
   }
 
   report(path: NodePath, message: string): void {

@@ -82,8 +82,26 @@ function invalid(reason: string): InvalidRequirement {
 
 const MAX_LENGTH = 300;
 
+/**
+ * Requirements repeat across steps (the same `numpy==2.0.1` in thousands of them): each distinct
+ * text is parsed once. Results are shared, so they are frozen; the cache is bounded.
+ */
+const parsedTexts = new Map<string, ParsedRequirement>();
+const PARSED_CACHE_SIZE = 20_000;
+
 export function parseRequirement(ecosystem: Ecosystem, text: string): ParsedRequirement {
   if (typeof text !== 'string') return invalid('a requirement must be a string');
+  const key = `${ecosystem}\u0000${text}`;
+  let parsed = parsedTexts.get(key);
+  if (!parsed) {
+    if (parsedTexts.size >= PARSED_CACHE_SIZE) parsedTexts.clear();
+    parsed = Object.freeze(parseUncached(ecosystem, text));
+    parsedTexts.set(key, parsed);
+  }
+  return parsed;
+}
+
+function parseUncached(ecosystem: Ecosystem, text: string): ParsedRequirement {
   const trimmed = text.trim();
   if (trimmed === '') return invalid('the requirement is empty');
   if (trimmed.length > MAX_LENGTH)

@@ -28,6 +28,7 @@ import {
 } from './model.js';
 import schema from './schema.json' with { type: 'json' };
 import { explainSchemaErrors } from './schema-errors.js';
+import { positionsOfDocument, readWithPositions, type PositionNode } from './positions.js';
 import { spanOf, YamlSource } from './source.js';
 import { parseDuration, parseSize } from '../common/units.js';
 
@@ -108,11 +109,14 @@ function duplicateKey(document: Document): { key: string; range: [number, number
   return found;
 }
 
-/** Load a spec from its text. `file` is how findings name it (repository-relative is best). */
-export function loadSpecText(text: string, file: string): LoadResult {
+/** The `yaml` package's reading: its syntax and duplicate-key findings, its bounded aliases. */
+function readWithYaml(
+  text: string,
+  file: string,
+): { data: unknown; root: PositionNode | undefined } | { findings: Finding[] } {
   const lineCounter = new LineCounter();
   // The parser's own duplicate-key check compares every key with every other (quadratic in a
-  // 10,000-step `steps:` map); `duplicateKeys` does the same in one pass with a set per map.
+  // 10,000-step `steps:` map); `duplicateKey` does the same in one pass with a set per map.
   const document = parseDocument(text, {
     lineCounter,
     uniqueKeys: false,
@@ -141,16 +145,25 @@ export function loadSpecText(text: string, file: string): LoadResult {
       first.message += `; ${more} more syntax error${more === 1 ? '' : 's'} may follow from it, fix this one first`;
     return { findings: [first] };
   }
-  const source = new YamlSource(file, text, document, lineCounter);
-  let data: unknown;
+  const root = positionsOfDocument(document);
   try {
-    data = document.toJS({ maxAliasCount: 1000 });
+    return { data: document.toJS({ maxAliasCount: 1000 }), root };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return {
-      findings: [schemaFinding(file, source.locate([]).span, `cannot read the YAML: ${message}`)],
-    };
+    const span = new YamlSource(file, text, root).locate([]).span;
+    return { findings: [schemaFinding(file, span, `cannot read the YAML: ${message}`)] };
   }
+}
+
+/** Load a spec from its text. `file` is how findings name it (repository-relative is best). */
+export function loadSpecText(text: string, file: string): LoadResult {
+  // The fast reader takes plain documents; anything it refuses or leaves (a syntax error, a
+  // repeated key, aliases) is read by `yaml`, whose messages and alias limits are the reference.
+  const fast = readWithPositions(text);
+  const read = fast ?? readWithYaml(text, file);
+  if ('findings' in read) return { findings: read.findings };
+  const source = new YamlSource(file, text, read.root);
+  const data = read.data;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     const got =
       data === null || data === undefined

@@ -2,20 +2,10 @@
  * Source positions for YAML documents: maps a node path (`['steps', 'train', 'inputs', 0]`) to the
  * exact span of that node, or of its mapping key, in the file it was read from.
  */
-import {
-  Document,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  type Pair,
-  type YAMLMap,
-} from 'yaml';
+import type { LineCounter } from 'yaml';
 import type { Span } from '../common/findings.js';
 import type { Location, NodePath, SourceLocator } from './model.js';
+import { LineIndex, unfold, type PositionNode } from './positions.js';
 
 /** Span of the character range [start, end) in a file whose line starts `lineCounter` knows. */
 export function spanOf(lineCounter: LineCounter, start: number, end: number): Span {
@@ -37,29 +27,32 @@ function trimmedEnd(text: string, start: number, end: number): number {
 }
 
 export class YamlSource implements SourceLocator {
-  private readonly lines: string[];
-  private readonly pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+  private readonly lineIndex: LineIndex;
+  private readonly unfoldedNodes = new Map<PositionNode, PositionNode>();
 
   constructor(
     readonly file: string,
     readonly text: string,
-    readonly document: Document,
-    readonly lineCounter: LineCounter,
+    private readonly root: PositionNode | undefined,
   ) {
-    this.lines = splitLines(text);
+    this.lineIndex = new LineIndex(text);
   }
 
   locate(path: NodePath, part: 'key' | 'value' = 'value'): Location {
-    let node: unknown = this.document.contents;
-    let key: Node | undefined;
+    let node = this.root;
+    let key: [number, number] | undefined;
     for (const segment of path) {
-      const next = this.child(node, segment);
+      if (node?.folded) node = this.unfolded(node);
+      const next =
+        typeof segment === 'number' && node?.items
+          ? node.items[segment]
+          : node?.entries?.get(String(segment));
       if (!next) break;
-      node = next.value;
+      node = next;
       key = next.key;
     }
-    const target = part === 'key' && key ? key : (node as Node | null);
-    const range = target?.range ?? key?.range;
+    const range: [number, number] | undefined =
+      part === 'key' && key ? key : node ? [node.start, node.end] : key;
     if (!range) return { file: this.file, span: this.documentStart() };
     let end = trimmedEnd(this.text, range[0], range[1]);
     if (part === 'key' && !key) {
@@ -67,57 +60,36 @@ export class YamlSource implements SourceLocator {
       const lineEnd = this.text.indexOf('\n', range[0]);
       if (lineEnd !== -1) end = Math.min(end, trimmedEnd(this.text, range[0], lineEnd));
     }
-    return { file: this.file, span: spanOf(this.lineCounter, range[0], end) };
+    return { file: this.file, span: this.span(range[0], end) };
+  }
+
+  /** A folded node read again; the last few are kept, as findings come a step at a time. */
+  private unfolded(node: PositionNode): PositionNode {
+    let found = this.unfoldedNodes.get(node);
+    if (!found) {
+      if (this.unfoldedNodes.size >= 64) this.unfoldedNodes.clear();
+      found = unfold(this.text, node) ?? { ...node, folded: false };
+      this.unfoldedNodes.set(node, found);
+    }
+    return found;
   }
 
   lineText(file: string, line: number): string | undefined {
-    return file === this.file ? this.lines[line - 1] : undefined;
+    return file === this.file ? this.lineIndex.line(line) : undefined;
   }
 
   files(): ReadonlyMap<string, string> {
     return new Map([[this.file, this.text]]);
   }
 
-  /** The child of a map (by key) or a sequence (by index), with the key node when there is one. */
-  private child(
-    node: unknown,
-    segment: string | number,
-  ): { key?: Node; value: unknown } | undefined {
-    const resolved = isAlias(node) ? node.resolve(this.document) : node;
-    if (isMap(resolved)) {
-      const pair = this.pairsOf(resolved).get(String(segment));
-      if (!pair) return undefined;
-      const k = pair.key as Node;
-      const value = pair.value ?? k;
-      return { key: k, value: isAlias(value) ? value.resolve(this.document) : value };
-    }
-    if (isSeq(resolved) && typeof segment === 'number') {
-      const item = resolved.items[segment];
-      if (item === undefined) return undefined;
-      return { value: isAlias(item) ? item.resolve(this.document) : item };
-    }
-    return undefined;
-  }
-
-  /**
-   * A mapping's pairs by key, built once per mapping: rules locate thousands of nodes, and a
-   * linear scan of a 10,000-step `steps:` map per lookup would make reporting quadratic.
-   */
-  private pairsOf(map: YAMLMap): Map<string, Pair> {
-    let index = this.pairIndex.get(map);
-    if (!index) {
-      index = new Map();
-      for (const pair of map.items) {
-        if (!isPair(pair)) continue;
-        const name = String(isScalar(pair.key) ? pair.key.value : pair.key);
-        if (!index.has(name)) index.set(name, pair);
-      }
-      this.pairIndex.set(map, index);
-    }
-    return index;
+  private span(start: number, end: number): Span {
+    const from = this.lineIndex.position(start);
+    const to = this.lineIndex.position(Math.max(start, end));
+    return { line: from.line, column: from.col, endLine: to.line, endColumn: to.col };
   }
 
   private documentStart(): Span {
-    return { line: 1, column: 1, endLine: 1, endColumn: 1 + (this.lines[0]?.length ?? 0) };
+    const first = this.lineIndex.line(1) ?? '';
+    return { line: 1, column: 1, endLine: 1, endColumn: 1 + first.length };
   }
 }
