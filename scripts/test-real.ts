@@ -60,12 +60,28 @@ interface Count {
 
 // ---- the child: one pipeline, in its own process (time and peak memory are its own) ----
 
+/**
+ * The repository a pipeline path is in, as a checkout's root would be (Stowage reads nothing
+ * outside it): the nearest folder with `.git`, else (snapshots without one) with a LICENSE or
+ * README, else the path's own folder.
+ */
+function repositoryOf(path: string): string {
+  const start =
+    existsSync(path) && statSync(path).isDirectory() ? resolve(path) : dirname(resolve(path));
+  for (const marks of [['.git'], ['LICENSE', 'README.md']]) {
+    for (let dir = start; dir !== dirname(dir); dir = dirname(dir)) {
+      if (marks.some((m) => existsSync(join(dir, m)))) return dir;
+    }
+  }
+  return start;
+}
+
 async function one(path: string, wrapperPrefix: string | undefined): Promise<void> {
   const { check } = await import('../src/app/check.js');
   const { fetchText } = await import('../src/host/fetch-text.js');
   const started = performance.now();
   const result = await check(path, {
-    root: dirname(path),
+    root: repositoryOf(path),
     plan: true,
     wrapperPrefix,
     fetchText: fetchText({ timeoutMs: 5000 }),
