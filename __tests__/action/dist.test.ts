@@ -78,7 +78,10 @@ describe('node dist/index.js, as a runner runs it', () => {
       { workspace: ws },
     );
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(/::error::export: no step has an image yet.*build the images first/);
+    expect(run.stdout).toMatch(
+      /::error::export: the nextflow configuration would run none of the workflow's steps.*build first/,
+    );
+    expect(run.stdout).toMatch(/nextflow: skipped step clean: /);
     expect(run.outputs.plan).toBeDefined();
   });
 

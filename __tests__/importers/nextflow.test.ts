@@ -173,6 +173,34 @@ describe('importNextflow on broken or bare pipelines', () => {
     });
   });
 
+  it('a module without a conda directive runs in its container, not from an environment.yml beside it', () => {
+    const dir = tempPipeline({
+      'main.nf': [
+        'process CNN {',
+        '  // Conda is not supported for this tool',
+        '  container "quay.io/nf-core/gatk:4.5.0.0"',
+        '  script:',
+        "  'gatk CNNScoreVariants'",
+        '}',
+        'process WITH_CONDA {',
+        '  conda "${moduleDir}/environment.yml"',
+        '  container "quay.io/biocontainers/gatk4:4.5.0.0--py36hdfd78af_0"',
+        '  script:',
+        "  'gatk HaplotypeCaller'",
+        '}',
+        '',
+      ].join('\n'),
+      'environment.yml': 'channels: [bioconda]\ndependencies:\n  - bioconda::gatk4=4.5.0.0\n',
+    });
+    const steps = importNextflow(dir, { root: dir }).workflow!.steps;
+    const cnn = steps.find((s) => s.id === 'CNN')!;
+    expect(cnn.software.conda).toEqual([]);
+    expect(cnn.container).toBe('quay.io/nf-core/gatk:4.5.0.0');
+    expect(steps.find((s) => s.id === 'WITH_CONDA')!.software.conda).toEqual([
+      'bioconda::gatk4=4.5.0.0',
+    ]);
+  });
+
   it('reports a broken environment.yml with its position', () => {
     const dir = tempPipeline({
       'main.nf': 'process P {\n  conda "${moduleDir}/environment.yml"\n  script:\n  \'x\'\n}\n',

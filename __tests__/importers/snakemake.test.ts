@@ -148,6 +148,33 @@ describe('importSnakemake on broken workflows', () => {
     expect(result.workflow?.steps.map((s) => s.id)).toEqual(['a']);
   });
 
+  it('a conda: given as a Python value is said at its line, never replaced by the base image', () => {
+    const dir = tempWorkflow({
+      Snakefile: [
+        'container: "continuumio/miniconda3"',
+        'my_env = render_env()',
+        '',
+        'rule plot:',
+        '    output: "x.pdf"',
+        '    conda: my_env',
+        '    script: "x.R"',
+        '',
+      ].join('\n'),
+    });
+    const result = importSnakemake(dir, { root: dir });
+    const plot = result.workflow!.steps.find((s) => s.id === 'plot')!;
+    expect(plot.softwareUnknown).toMatch(/my_env/);
+    expect(plot.container).not.toBe('continuumio/miniconda3');
+    expect(result.findings).toContainEqual(
+      expect.objectContaining({
+        rule: 'STW421',
+        file: 'Snakefile',
+        span: expect.objectContaining({ line: 6 }),
+        message: expect.stringContaining('Python value my_env'),
+      }),
+    );
+  });
+
   it('counts inputs computed by Python code in its one notice', () => {
     const dir = tempWorkflow({
       Snakefile:

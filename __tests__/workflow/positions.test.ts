@@ -116,6 +116,44 @@ describe('readWithPositions', () => {
     compare('\ufeffversion: 1\nname: x\nsteps:\n  a: {run: echo}');
   });
 
+  // Found in review: each either reads exactly as `yaml` does, or is left to it.
+  test.each([
+    ['an empty sequence item', 'steps:\n  a:\n    inputs:\n      -\n      - data.csv\n', 'fast'],
+    ['an empty item at depth 1', 'steps:\n  - # c\n  - a\n', 'yaml'],
+    ['a lone CR in a comment', 'a: 1\nb: # c\r  2\n', 'yaml'],
+    ['CR line breaks', 'version: 1\rname: x\r', 'yaml'],
+    ['binary and signed hex', 'a: 0b101\nb: -0x1F\nc: +0o7\nd: 1_000\n', 'yaml'],
+    ['a float without a leading digit', 'a: -.5\nb: +.5\nc: .5\n', 'yaml'],
+    ['a tag', 'a: !!float 1\nb: !!str 2\n', 'yaml'],
+    ['a YAML 1.1 directive', '%YAML 1.1\n---\na: yes\nb: 017\n', 'yaml'],
+    ['a flow collection under its parent', 'a:\n  b: [x,\n  y]\n', 'yaml'],
+    ['a flow collection over lines', 'a: [\n  x, y]\n', 'yaml'],
+    ['a null key', '~: a\nnull: b\n', 'yaml'],
+    ['a collection key', '[a, b]: c\n', 'yaml'],
+    ['an explicit key', 'steps:\n  a:\n    ? run\n    : echo\n', 'yaml'],
+    ['a key-only flow entry', 'a: {b, c: 1}\n', 'yaml'],
+    ['a pair in a flow sequence', 'a: [b: 1]\n', 'yaml'],
+    ['anchors without aliases', '&k a: 1\nb: &s\n  run: x\nc: &t [1, 2]\n', 'fast'],
+    ['a key over 1024 characters', `${'k'.repeat(1100)}: 1\n`, 'yaml'],
+  ])('%s: read by %s', (_, text, reader) => {
+    const fast = readWithPositions(text);
+    expect(fast === undefined ? 'yaml' : 'fast').toBe(reader);
+    if (fast) compare(text);
+  });
+
+  test('a deep path into a step the fast reader cannot place is placed by yaml', () => {
+    const text = 'steps:\n  a:\n    inputs:\n      -\n      - data.csv\n    run: echo\n';
+    const fast = readWithPositions(text)!;
+    const source = new YamlSource('s.yml', text, fast.root);
+    const reference = new YamlSource('s.yml', text, positionsOfDocument(parseDocument(text)));
+    for (const path of [
+      ['steps', 'a', 'inputs', 1],
+      ['steps', 'a', 'inputs', 0],
+      ['steps', 'a', 'run'],
+    ])
+      expect(source.locate(path).span).toEqual(reference.locate(path).span);
+  });
+
   test('leaves aliases, repeated keys and syntax errors to the yaml package', () => {
     expect(readWithPositions('a: &x [1]\nb: *x\n')).toBeUndefined();
     expect(readWithPositions('a: 1\na: 2\n')).toBeUndefined();

@@ -24863,7 +24863,10 @@ function buildStep(id, proc, absFile, pipelineDir, root, config, source, finding
         }
     }
     else {
-        const envPath = envAbs ?? ((0,common/* readTextFile */.Gu)(fallbackEnv, root) !== undefined ? fallbackEnv : undefined);
+        // The module's environment.yml only when a `conda` directive is there and its file could
+        // not be told: a module without one (nf-core's "conda is not supported" modules) runs in its
+        // container, whatever file lies beside it.
+        const envPath = envAbs ?? (conda && (0,common/* readTextFile */.Gu)(fallbackEnv, root) !== undefined ? fallbackEnv : undefined);
         if (envPath) {
             const envFile = (0,common/* relPath */.nA)(root, envPath);
             const text = (0,common/* readTextFile */.Gu)(envPath, root);
@@ -25906,6 +25909,8 @@ function snakemake_buildStep(id, rule, ctx, ns) {
         ctx.pythonRuns += 1;
     if (rule.conda?.pattern !== undefined)
         condaEnvironment(step, rule, rule.conda, ctx);
+    else if (rule.conda)
+        condaExpression(step, rule.conda, ctx);
     else if (rule.wrapper?.pattern !== undefined)
         wrapperEnvironment(step, rule.wrapper, ctx);
     const declared = rule.container ?? ns.container?.item;
@@ -25953,6 +25958,17 @@ function condaEnvironment(step, rule, conda, ctx) {
         return;
     }
     ctx.findings.push(...(0,common/* readCondaEnvironment */.l2)(text, (0,common/* relPath */.nA)(ctx.root, target), step, ctx.source).findings);
+}
+/**
+ * `conda: my_env`, a Python value computed when Snakemake runs: Stowage cannot evaluate it, so
+ * the step's software is unknown — said at the line, and the step is left out of the plan rather
+ * than put in the workflow's base image, which may not hold its tools.
+ */
+function condaExpression(step, conda, ctx) {
+    const expression = conda.text.trim();
+    step.softwareUnknown = `conda: ${expression} is a Python value`;
+    ctx.findings.push((0,common/* importLimit */.jc)(conda.location.file, `Rule ${step.id} takes its conda environment from the Python value ${expression}, which Stowage cannot evaluate, ` +
+        'so its software is unknown and it is left out of the plan. Name the environment file as a string (conda: "envs/x.yaml").', conda.location.span));
 }
 /**
  * A wrapper's software is its environment.yaml, fetched through the wrapper prefix. When it
@@ -29487,12 +29503,27 @@ const SCHEMA = CORE_SCHEMA.extend({
  * tree costs four times the data itself; a step's text is read again in microseconds.
  */
 const FOLD_DEPTH = 2;
-/** The data of an alias-free YAML document and its positions; undefined when js-yaml cannot read
- * it or it has aliases (left to `yaml`, which bounds alias expansion). */
+/**
+ * Texts js-yaml reads otherwise than `yaml` does, left to `yaml` whole: a lone CR (js-yaml ends a
+ * comment there), a directive (`%YAML 1.1` changes the schema), an explicit `? key`.
+ */
+const LEFT_TO_YAML = /\r(?!\n)|^%|^[ \t-]*\?(?:[ \t]|$)/m;
+/** A plain scalar YAML 1.2's core schema reads as a number (`yaml`'s patterns). */
+const CORE_NUMBER = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+/** The longest implicit key YAML allows (`yaml` refuses longer ones). */
+const MAX_KEY_LENGTH = 1024;
+/**
+ * The data of a YAML document and its positions, or undefined when the document is one js-yaml
+ * cannot read or might read differently from `yaml` — aliases (left to `yaml`, which bounds their
+ * expansion), tags, null or collection keys, number forms outside the core schema, and the texts
+ * of LEFT_TO_YAML — so that the two readers never disagree on a document this one accepts.
+ */
 function readWithPositions(text, options = {}) {
+    if (LEFT_TO_YAML.test(text))
+        return undefined;
     const foldDepth = options.fold === false ? Infinity : FOLD_DEPTH;
     const open = [{ start: 0, end: 0, lastEnd: 0, kind: null, children: [] }];
-    let aliases = 0;
+    let leftToYaml = false;
     // js-yaml drops a byte-order mark and appends a final line break: offsets are into its copy.
     const shift = text.charCodeAt(0) === 0xfeff ? 1 : 0;
     const offset = (position) => Math.min(position + shift, text.length);
@@ -29505,18 +29536,30 @@ function readWithPositions(text, options = {}) {
         const event = open.pop();
         const depth = open.length - 1;
         const end = offset(state.position);
-        const start = skipBlank(text, event.start, end);
+        const start = skipProperties(text, skipBlank(text, event.start, end), end);
         // An empty value stays where it was opened (after its key's colon), as `yaml` places it.
         if (start < end)
             event.start = start;
         event.end = Math.max(event.start, end);
         event.kind = state.kind ?? null;
-        if (text.charCodeAt(event.start) === 0x2a /* * */)
-            aliases += 1;
-        if (event.kind === 'scalar')
+        const first = text.charCodeAt(event.start);
+        if (first === 0x2a /* * alias */ || first === 0x21 /* ! tag */)
+            leftToYaml = true;
+        if (event.kind === 'scalar') {
             event.value = state.result;
-        else if (event.kind === 'mapping' || event.kind === 'sequence')
-            event.node = collect(text, event, depth >= foldDepth);
+            if (readsOtherwise(text, event))
+                leftToYaml = true;
+        }
+        else if (event.kind === 'mapping' || event.kind === 'sequence') {
+            if (followedByColon(text, event.end))
+                leftToYaml = true; // a collection as a key
+            // A flow collection over several lines: `yaml` checks its indentation, js-yaml does not.
+            if ((first === 0x5b || first === 0x7b) && text.lastIndexOf('\n', event.end - 1) > event.start)
+                leftToYaml = true;
+            event.node = collect(text, event, depth >= foldDepth, state.result);
+            if (!event.node)
+                leftToYaml = true;
+        }
         event.children = [];
         const parent = open[open.length - 1];
         parent.lastEnd = event.node?.end ?? event.end;
@@ -29530,15 +29573,41 @@ function readWithPositions(text, options = {}) {
     catch {
         return undefined;
     }
-    if (aliases > 0)
+    if (leftToYaml)
         return undefined;
     const top = open[0].children.at(-1);
     if (!top || data === null || data === undefined)
         return { data, root: undefined };
     return { data, root: top.node ?? { start: top.start, end: top.end } };
 }
+/** Whether `yaml` would read this scalar otherwise: as another number or string, or as a key it
+ * names differently (null) or refuses (over 1024 characters). */
+function readsOtherwise(text, event) {
+    const { value, start, end } = event;
+    if (end > start && followedByColon(text, end)) {
+        if (value === null || end - start > MAX_KEY_LENGTH)
+            return true;
+    }
+    const c = text.charCodeAt(start);
+    const maybeNumber = c === 0x2b || c === 0x2d || c === 0x2e || (c >= 0x30 && c <= 0x39); // + - . 0-9
+    if (typeof value === 'number')
+        return !CORE_NUMBER.test(text.slice(start, end).trimEnd());
+    if (typeof value === 'string' && maybeNumber)
+        return CORE_NUMBER.test(text.slice(start, end).trimEnd());
+    return false;
+}
+/** Past an anchor (`&name`) before a node: a node's range starts at its content, as in `yaml`. */
+function skipProperties(text, from, to) {
+    let i = from;
+    while (i < to && text.charCodeAt(i) === 0x26 /* & */) {
+        while (i < to && !/\s/.test(text[i]))
+            i += 1;
+        i = skipBlank(text, i, to);
+    }
+    return i;
+}
 /** A collection's tree from the events of its children (none when folded). */
-function collect(text, event, folded) {
+function collect(text, event, folded, result) {
     // A flow collection where a block key could start is read as a would-be key and kept.
     const only = event.children.length === 1 ? event.children[0] : undefined;
     if (only?.node && only.kind === event.kind && only.start === event.start)
@@ -29553,6 +29622,9 @@ function collect(text, event, folded) {
     }
     const leaf = (e) => e.node ?? { start: e.start, end: e.end };
     if (event.kind === 'sequence') {
+        // An empty item (`-` alone) has no event of its own: its place cannot be told.
+        if (event.children.length !== result.length)
+            return undefined;
         node.items = event.children.map(leaf);
         return node;
     }
@@ -29574,6 +29646,9 @@ function collect(text, event, folded) {
         if (isValue)
             i += 1;
     }
+    // Every key found, unless merge keys add some (a key-only flow entry `{a}` is not found).
+    if (!entries.has('<<') && entries.size !== Object.keys(result).length)
+        return undefined;
     node.entries = entries;
     return node;
 }
@@ -29585,8 +29660,12 @@ function unfold(text, node) {
     const anchor = node.key?.[0] ?? node.start;
     const lineStart = text.lastIndexOf('\n', anchor - 1) + 1;
     const slice = ' '.repeat(anchor - lineStart) + text.slice(anchor, node.end);
-    const read = readWithPositions(slice, { fold: false });
-    let root = read?.root;
+    let root = readWithPositions(slice, { fold: false })?.root;
+    if (!root) {
+        const document = (0,dist/* parseDocument */.Tp)(slice, { uniqueKeys: false, merge: true });
+        if (document.errors.length === 0)
+            root = positionsOfDocument(document);
+    }
     if (root && node.key)
         root = root.entries?.values().next().value;
     if (!root)
@@ -29613,7 +29692,7 @@ function skipBlank(text, from, to) {
             i += 1;
         else if (c === 0x23 /* # */) {
             const eol = text.indexOf('\n', i);
-            i = eol === -1 ? to : eol + 1;
+            i = eol === -1 ? to : Math.min(eol + 1, to);
         }
         else
             break;

@@ -75,19 +75,19 @@ export async function run(): Promise<void> {
 
     const build =
       inputs.mode === 'build' && plan ? await buildStep(plan, inputs, result, root) : undefined;
-    const exported =
+    const empty =
       plan && result.workflow && inputs.exportEngines.length > 0
         ? await exportForEngines(inputs, result, plan, build, root)
-        : true;
+        : [];
     if (build && build.failed.length > 0) {
       throw new Error(
         `${build.failed.length} of ${build.results.length} group(s) failed: ` +
           build.failed.map((r) => `${r.group} (${reasonOf(r.error)})`).join('; '),
       );
     }
-    if (!exported) {
+    if (empty.length > 0) {
       throw new Error(
-        'export: no step has an image yet, so the engine configuration would run none of them; build the images first (mode: build) or give the registry they were pushed to.',
+        `export: the ${empty.join(', ')} configuration would run none of the workflow's steps in an image (each skipped step and why is listed above; when it is "no image", build first — mode: build — or give the registry the images were pushed to).`,
       );
     }
     if (failsAt(result.findings, inputs.failOn)) {
@@ -265,7 +265,7 @@ async function exportForEngines(
   plan: Plan,
   build: BuildOutcome | undefined,
   root: string,
-): Promise<boolean> {
+): Promise<string[]> {
   const { map, notes } = build
     ? { map: build.stepImages, notes: [] }
     : await findStepImages(plan, {
@@ -284,7 +284,10 @@ async function exportForEngines(
     slurmRuntime: inputs.slurmRuntime,
   });
   for (const line of outcome.lines) log.info(line);
-  return outcome.ok;
+  // The engines whose configuration holds no step (what `outcome.ok` is false for).
+  return outcome.results
+    .filter((r) => r.steps.length === 0 && result.workflow!.steps.length > 0)
+    .map((r) => r.engine);
 }
 
 /** Bytes this run has written to the job summary: GitHub refuses a step's summary over 1 MiB. */

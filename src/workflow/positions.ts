@@ -9,7 +9,16 @@
  */
 import { CORE_SCHEMA, load, type Schema, type State, type Type } from 'js-yaml';
 import * as jsYaml from 'js-yaml';
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Document,
+  type Node,
+} from 'yaml';
 
 /** A node's range [start, end) and, for collections, its children. */
 export interface PositionNode {
@@ -49,15 +58,33 @@ interface Event {
  */
 const FOLD_DEPTH = 2;
 
-/** The data of an alias-free YAML document and its positions; undefined when js-yaml cannot read
- * it or it has aliases (left to `yaml`, which bounds alias expansion). */
+/**
+ * Texts js-yaml reads otherwise than `yaml` does, left to `yaml` whole: a lone CR (js-yaml ends a
+ * comment there), a directive (`%YAML 1.1` changes the schema), an explicit `? key`.
+ */
+const LEFT_TO_YAML = /\r(?!\n)|^%|^[ \t-]*\?(?:[ \t]|$)/m;
+
+/** A plain scalar YAML 1.2's core schema reads as a number (`yaml`'s patterns). */
+const CORE_NUMBER =
+  /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+/** The longest implicit key YAML allows (`yaml` refuses longer ones). */
+const MAX_KEY_LENGTH = 1024;
+
+/**
+ * The data of a YAML document and its positions, or undefined when the document is one js-yaml
+ * cannot read or might read differently from `yaml` — aliases (left to `yaml`, which bounds their
+ * expansion), tags, null or collection keys, number forms outside the core schema, and the texts
+ * of LEFT_TO_YAML — so that the two readers never disagree on a document this one accepts.
+ */
 export function readWithPositions(
   text: string,
   options: { fold?: boolean } = {},
 ): { data: unknown; root: PositionNode | undefined } | undefined {
+  if (LEFT_TO_YAML.test(text)) return undefined;
   const foldDepth = options.fold === false ? Infinity : FOLD_DEPTH;
   const open: Event[] = [{ start: 0, end: 0, lastEnd: 0, kind: null, children: [] }];
-  let aliases = 0;
+  let leftToYaml = false;
   // js-yaml drops a byte-order mark and appends a final line break: offsets are into its copy.
   const shift = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const offset = (position: number): number => Math.min(position + shift, text.length);
@@ -70,15 +97,24 @@ export function readWithPositions(
     const event = open.pop()!;
     const depth = open.length - 1;
     const end = offset(state.position);
-    const start = skipBlank(text, event.start, end);
+    const start = skipProperties(text, skipBlank(text, event.start, end), end);
     // An empty value stays where it was opened (after its key's colon), as `yaml` places it.
     if (start < end) event.start = start;
     event.end = Math.max(event.start, end);
     event.kind = (state.kind as string | null) ?? null;
-    if (text.charCodeAt(event.start) === 0x2a /* * */) aliases += 1;
-    if (event.kind === 'scalar') event.value = state.result;
-    else if (event.kind === 'mapping' || event.kind === 'sequence')
-      event.node = collect(text, event, depth >= foldDepth);
+    const first = text.charCodeAt(event.start);
+    if (first === 0x2a /* * alias */ || first === 0x21 /* ! tag */) leftToYaml = true;
+    if (event.kind === 'scalar') {
+      event.value = state.result;
+      if (readsOtherwise(text, event)) leftToYaml = true;
+    } else if (event.kind === 'mapping' || event.kind === 'sequence') {
+      if (followedByColon(text, event.end)) leftToYaml = true; // a collection as a key
+      // A flow collection over several lines: `yaml` checks its indentation, js-yaml does not.
+      if ((first === 0x5b || first === 0x7b) && text.lastIndexOf('\n', event.end - 1) > event.start)
+        leftToYaml = true;
+      event.node = collect(text, event, depth >= foldDepth, state.result);
+      if (!event.node) leftToYaml = true;
+    }
     event.children = [];
     const parent = open[open.length - 1]!;
     parent.lastEnd = event.node?.end ?? event.end;
@@ -90,14 +126,44 @@ export function readWithPositions(
   } catch {
     return undefined;
   }
-  if (aliases > 0) return undefined;
+  if (leftToYaml) return undefined;
   const top = open[0]!.children.at(-1);
   if (!top || data === null || data === undefined) return { data, root: undefined };
   return { data, root: top.node ?? { start: top.start, end: top.end } };
 }
 
+/** Whether `yaml` would read this scalar otherwise: as another number or string, or as a key it
+ * names differently (null) or refuses (over 1024 characters). */
+function readsOtherwise(text: string, event: Event): boolean {
+  const { value, start, end } = event;
+  if (end > start && followedByColon(text, end)) {
+    if (value === null || end - start > MAX_KEY_LENGTH) return true;
+  }
+  const c = text.charCodeAt(start);
+  const maybeNumber = c === 0x2b || c === 0x2d || c === 0x2e || (c >= 0x30 && c <= 0x39); // + - . 0-9
+  if (typeof value === 'number') return !CORE_NUMBER.test(text.slice(start, end).trimEnd());
+  if (typeof value === 'string' && maybeNumber)
+    return CORE_NUMBER.test(text.slice(start, end).trimEnd());
+  return false;
+}
+
+/** Past an anchor (`&name`) before a node: a node's range starts at its content, as in `yaml`. */
+function skipProperties(text: string, from: number, to: number): number {
+  let i = from;
+  while (i < to && text.charCodeAt(i) === 0x26 /* & */) {
+    while (i < to && !/\s/.test(text[i]!)) i += 1;
+    i = skipBlank(text, i, to);
+  }
+  return i;
+}
+
 /** A collection's tree from the events of its children (none when folded). */
-function collect(text: string, event: Event, folded: boolean): PositionNode {
+function collect(
+  text: string,
+  event: Event,
+  folded: boolean,
+  result: unknown,
+): PositionNode | undefined {
   // A flow collection where a block key could start is read as a would-be key and kept.
   const only = event.children.length === 1 ? event.children[0] : undefined;
   if (only?.node && only.kind === event.kind && only.start === event.start) return only.node;
@@ -110,6 +176,8 @@ function collect(text: string, event: Event, folded: boolean): PositionNode {
   }
   const leaf = (e: Event): PositionNode => e.node ?? { start: e.start, end: e.end };
   if (event.kind === 'sequence') {
+    // An empty item (`-` alone) has no event of its own: its place cannot be told.
+    if (event.children.length !== (result as unknown[]).length) return undefined;
     node.items = event.children.map(leaf);
     return node;
   }
@@ -128,6 +196,8 @@ function collect(text: string, event: Event, folded: boolean): PositionNode {
     if (!entries.has(name)) entries.set(name, value);
     if (isValue) i += 1;
   }
+  // Every key found, unless merge keys add some (a key-only flow entry `{a}` is not found).
+  if (!entries.has('<<') && entries.size !== Object.keys(result as object).length) return undefined;
   node.entries = entries;
   return node;
 }
@@ -140,8 +210,11 @@ export function unfold(text: string, node: PositionNode): PositionNode | undefin
   const anchor = node.key?.[0] ?? node.start;
   const lineStart = text.lastIndexOf('\n', anchor - 1) + 1;
   const slice = ' '.repeat(anchor - lineStart) + text.slice(anchor, node.end);
-  const read = readWithPositions(slice, { fold: false });
-  let root = read?.root;
+  let root = readWithPositions(slice, { fold: false })?.root;
+  if (!root) {
+    const document = parseDocument(slice, { uniqueKeys: false, merge: true });
+    if (document.errors.length === 0) root = positionsOfDocument(document);
+  }
   if (root && node.key) root = root.entries?.values().next().value;
   if (!root) return undefined;
   const moved = shifted(root, lineStart);
@@ -164,7 +237,7 @@ function skipBlank(text: string, from: number, to: number): number {
     if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i += 1;
     else if (c === 0x23 /* # */) {
       const eol = text.indexOf('\n', i);
-      i = eol === -1 ? to : eol + 1;
+      i = eol === -1 ? to : Math.min(eol + 1, to);
     } else break;
   }
   return i;

@@ -565,8 +565,11 @@ function buildStep(
       step.software.conda.push(spec);
     }
   } else {
+    // The module's environment.yml only when a `conda` directive is there and its file could
+    // not be told: a module without one (nf-core's "conda is not supported" modules) runs in its
+    // container, whatever file lies beside it.
     const envPath =
-      envAbs ?? (readTextFile(fallbackEnv, root) !== undefined ? fallbackEnv : undefined);
+      envAbs ?? (conda && readTextFile(fallbackEnv, root) !== undefined ? fallbackEnv : undefined);
     if (envPath) {
       const envFile = relPath(root, envPath);
       const text = readTextFile(envPath, root);

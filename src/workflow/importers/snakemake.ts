@@ -485,6 +485,7 @@ function buildStep(
   if (rule.pythonRun) ctx.pythonRuns += 1;
 
   if (rule.conda?.pattern !== undefined) condaEnvironment(step, rule, rule.conda, ctx);
+  else if (rule.conda) condaExpression(step, rule.conda, ctx);
   else if (rule.wrapper?.pattern !== undefined) wrapperEnvironment(step, rule.wrapper, ctx);
 
   const declared = rule.container ?? ns.container?.item;
@@ -553,6 +554,24 @@ function condaEnvironment(step: Step, rule: ParsedRule, conda: Item, ctx: Contex
   }
   ctx.findings.push(
     ...readCondaEnvironment(text, relPath(ctx.root, target), step, ctx.source).findings,
+  );
+}
+
+/**
+ * `conda: my_env`, a Python value computed when Snakemake runs: Stowage cannot evaluate it, so
+ * the step's software is unknown — said at the line, and the step is left out of the plan rather
+ * than put in the workflow's base image, which may not hold its tools.
+ */
+function condaExpression(step: Step, conda: Item, ctx: Context): void {
+  const expression = conda.text.trim();
+  step.softwareUnknown = `conda: ${expression} is a Python value`;
+  ctx.findings.push(
+    importLimit(
+      conda.location.file,
+      `Rule ${step.id} takes its conda environment from the Python value ${expression}, which Stowage cannot evaluate, ` +
+        'so its software is unknown and it is left out of the plan. Name the environment file as a string (conda: "envs/x.yaml").',
+      conda.location.span,
+    ),
   );
 }
 
