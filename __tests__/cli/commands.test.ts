@@ -328,6 +328,33 @@ test('a committed stowage.lock linked outside the repository is refused, and nev
   expect(`${out}${err}`).not.toContain('hunter2');
 });
 
+describe('an empty plan', () => {
+  test('says there is nothing to build, without the lower-bound lecture or folders', async () => {
+    const ws = tempDir('emptyplan');
+    writeFileSync(
+      path.join(ws, 'stowage.yml'),
+      [
+        'version: 1',
+        'name: ext',
+        'outputs: { o: a.out }',
+        'steps:',
+        '  a:',
+        '    run: tool x',
+        '    outputs: { out: a.out }',
+        '    duration: 1h',
+        '    container: "ghcr.io/acme/tool:1.0@sha256:' + 'a'.repeat(64) + '"',
+        '',
+      ].join('\n'),
+    );
+    const { code, out } = await cli(ws, ['plan', '--resolve', 'off', 'stowage.yml']);
+    expect(code).toBe(0);
+    expect(out).toContain('Plan: no image to build');
+    expect(out).not.toContain('no plan can use fewer');
+    expect(out).not.toContain('a folder per group');
+    expect(out).toMatch(/Wrote \.stowage\/plan\.json\.\n/);
+  });
+});
+
 describe('huge values', () => {
   test('50,000 pip packages on one line: planned, every package in the Dockerfile, no crash', async () => {
     const ws = tempDir('pip50k');

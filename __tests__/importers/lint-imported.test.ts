@@ -22,6 +22,86 @@ describe('lint on imported pipelines', () => {
     expect(result.findings.filter((f) => f.rule === 'STW201')).toEqual([]);
   });
 
+  it('Nextflow: STW401 names the tools a script runs (not its comment) and the directives to add', async () => {
+    const dir = tempDir('nf401');
+    writeFileSync(
+      join(dir, 'main.nf'),
+      [
+        'process FETCH_DB {',
+        '  script:',
+        '  """',
+        '  # just in case the folder is left from a run before',
+        '  rm -rf db',
+        '  wget -q https://example.org/db.tar.gz && tar xzf db.tar.gz',
+        '  """',
+        '}',
+        'process CONCATENATE {',
+        '  script:',
+        '  """',
+        '  # merge the parts',
+        '  ls parts | head -n 5 | grep -v skip',
+        '  cat parts/* > all.txt',
+        '  """',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const result = await check('.', { root: dir });
+    const stw401 = result.findings.filter((f) => f.rule === 'STW401');
+    expect(stw401.map((f) => f.message)).toEqual([
+      expect.stringMatching(
+        /Step "FETCH_DB" .*`run` calls "wget"\)\. Give the process a `conda` directive .* or a `container`/,
+      ),
+    ]);
+  });
+
+  it('Snakemake: an unpinned package of an environment file many rules use is one finding', async () => {
+    const dir = tempDir('smk402');
+    mkdirSync(join(dir, 'envs'));
+    writeFileSync(
+      join(dir, 'envs', 'sleuth.yaml'),
+      'channels: [conda-forge, bioconda]\ndependencies:\n  - r-base >=4.1\n  - r-sleuth =0.30.1\n',
+    );
+    const rule = (name: string): string =>
+      `rule ${name}:\n    output: "${name}.rds"\n    conda: "envs/sleuth.yaml"\n    script: "${name}.R"\n`;
+    writeFileSync(join(dir, 'Snakefile'), ['a', 'b', 'c', 'd', 'e'].map(rule).join('\n'));
+    const result = await check('.', { root: dir });
+    const stw402 = result.findings.filter((f) => f.rule === 'STW402');
+    expect(stw402).toEqual([
+      expect.objectContaining({
+        file: 'envs/sleuth.yaml',
+        span: expect.objectContaining({ line: 3 }),
+        message: expect.stringMatching(
+          /^conda package "r-base" of steps "a", "b", "c" and 2 more has no exact version \(r-base >=4\.1\).*Pin it/,
+        ),
+      }),
+    ]);
+  });
+
+  it('Snakemake: an unpinned package of a wrapper points at the wrapper, not at a pin to write', async () => {
+    const dir = tempDir('smk402w');
+    mkdirSync(join(dir, 'wrappers', 'v1.0.0', 'bio', 'fetch'), { recursive: true });
+    writeFileSync(
+      join(dir, 'wrappers', 'v1.0.0', 'bio', 'fetch', 'environment.yaml'),
+      'channels: [conda-forge]\ndependencies:\n  - curl\n',
+    );
+    writeFileSync(
+      join(dir, 'Snakefile'),
+      'rule get:\n    output: "ref.fa"\n    wrapper: "v1.0.0/bio/fetch"\n',
+    );
+    const result = await check('Snakefile', {
+      root: dir,
+      wrapperPrefix: `${pathToFileURL(join(dir, 'wrappers')).href}/`,
+      fetchText: fetchText({ timeoutMs: 2000 }),
+    });
+    const stw402 = result.findings.filter((f) => f.rule === 'STW402').map((f) => f.message);
+    expect(stw402).toEqual([
+      expect.stringMatching(
+        /^conda package "curl" of step "get" has no exact version; .*It comes from the wrapper's own environment \(wrapper: "v1\.0\.0\/bio\/fetch"\), not a file of yours: use a wrapper version that pins it\.$/,
+      ),
+    ]);
+  });
+
   it('Snakemake: alternatives, multiext and a target computed in Python raise nothing', async () => {
     const prefix = `${pathToFileURL(resolve('__tests__/fixtures/snakemake/constructs/wrappers')).href}/`;
     const result = await check('__tests__/fixtures/snakemake/constructs', {

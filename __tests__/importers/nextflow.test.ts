@@ -201,6 +201,24 @@ describe('importNextflow on broken or bare pipelines', () => {
     ]);
   });
 
+  it("images without a registry host are pulled from nextflow.config's docker.registry, as Nextflow does", () => {
+    const dir = tempPipeline({
+      'nextflow.config': "docker.registry = 'quay.io'\nparams.x = 1\n",
+      'main.nf': [
+        "process BALLOON {\n  container 'microbiome-informatics/r_balloon:3.1.2'\n  script:\n  'balloon.R'\n}",
+        "process RUBY {\n  container 'quay.io/microbiome-informatics/bioruby:2.0.1'\n  script:\n  'x.rb'\n}",
+        "process LOCAL {\n  container 'localhost:5000/tools/x:1'\n  script:\n  'x'\n}",
+        '',
+      ].join('\n'),
+    });
+    const result = importNextflow(dir, { root: dir });
+    expect(result.currentImages).toEqual({
+      BALLOON: 'quay.io/microbiome-informatics/r_balloon:3.1.2',
+      RUBY: 'quay.io/microbiome-informatics/bioruby:2.0.1',
+      LOCAL: 'localhost:5000/tools/x:1',
+    });
+  });
+
   it('reports a broken environment.yml with its position', () => {
     const dir = tempPipeline({
       'main.nf': 'process P {\n  conda "${moduleDir}/environment.yml"\n  script:\n  \'x\'\n}\n',

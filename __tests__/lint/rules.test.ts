@@ -663,17 +663,29 @@ const CASES: Record<string, RuleCases> = {
     fires: [
       {
         title: 'a bare run',
-        spec: yaml(...head('steps:', '  count:', '    run: wc -l data.csv')),
+        spec: yaml(...head('steps:', '  count:', '    run: samtools flagstat x.bam | wc -l')),
         at: { text: 'count' },
-        says: [/Step "count" declares no software and no container image/, /`run` calls "wc"/],
+        says: [
+          /Step "count" declares no software and no container image/,
+          /`run` calls "samtools"\)/,
+          /List what it needs under `software:`/,
+        ],
       },
       {
         title: 'an empty software mapping',
-        spec: yaml(...head('steps:', '  count:', '    run: wc -l data.csv', '    software: {}')),
+        spec: yaml(
+          ...head('steps:', '  count:', '    run: samtools flagstat x.bam', '    software: {}'),
+        ),
         at: { text: 'software' },
       },
     ],
     quiet: [
+      {
+        title: 'a script of built-ins and base utilities only (the base system has them)',
+        spec: yaml(
+          ...head('steps:', '  count:', '    run: "# count\\n  wc -l data.csv | sort > n.txt"'),
+        ),
+      },
       {
         title: 'apt software',
         spec: yaml(...head('steps:', '  a: { run: wc, software: { apt: [coreutils] } }')),

@@ -54,6 +54,7 @@ describe('compareImages', () => {
       bytes: 600,
       estimated: true,
       stepsWithoutImage: ['e|x'],
+      runtimeEnvironments: 0,
     });
     // two groups (300 + 200) and the external image (~200)
     expect(c.after).toEqual({ images: 3, bytes: 700, estimated: true });
@@ -64,6 +65,23 @@ describe('compareImages', () => {
       current: 'biocontainers/a:1',
       planned: 'ghcr.io/acme/w/conda',
     });
+  });
+
+  it('Snakemake: counts the conda environments built inside the current container at run time', () => {
+    const smk = newWorkflow('s', 'Snakefile', 'snakemake', new RecordedSource('Snakefile'));
+    for (const id of ['a', 'b', 'c', 'd']) smk.steps.push(newStep(id));
+    smk.steps[0]!.software.conda.push('bioconda::bwa=0.7.18');
+    smk.steps[1]!.software.conda.push('bioconda::bwa=0.7.18');
+    smk.steps[2]!.software.conda.push('bioconda::samtools=1.21', 'bioconda::htslib=1.21');
+    const image = 'continuumio/miniconda3:4.8.2';
+    const c = compareImages(smk, { a: image, b: image, c: image, d: image }, plan);
+    expect(c.before).toMatchObject({ images: 1, runtimeEnvironments: 2 });
+    expect(comparisonText(c)).toMatch(
+      /^current containers \(\+ 2 conda environments built in them at run time\)\s+1 /m,
+    );
+    expect(comparisonMarkdown(c)).toContain(
+      '| current containers (+ 2 conda environments built in them at run time) | 1 |',
+    );
   });
 
   it('uses measured sizes when given', () => {

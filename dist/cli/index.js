@@ -12516,7 +12516,8 @@ function planCommand(result, options, io, findingsFail) {
     const blocked = plan.groups.filter((g) => g.blocked).map((g) => g.name);
     if (lockFile)
         table(`Wrote ${node_path__WEBPACK_IMPORTED_MODULE_0___default().relative(io.cwd, lockFile)}: commit it, so reruns reuse its answers.\n`);
-    table(`Wrote ${node_path__WEBPACK_IMPORTED_MODULE_0___default().join(options.outDir, 'plan.json')} and a folder per group under ${options.outDir}/` +
+    table(`Wrote ${node_path__WEBPACK_IMPORTED_MODULE_0___default().join(options.outDir, 'plan.json')}` +
+        (plan.groups.length > 0 ? ` and a folder per group under ${options.outDir}/` : '') +
         (blocked.length > 0
             ? ` (no Dockerfile for ${blocked.join(', ')}: see the findings).\n`
             : '.\n'));
@@ -16965,8 +16966,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _missing_resources_js__WEBPACK_IMPORTED_MODULE_17__ = __nccwpck_require__(853);
 /* harmony import */ var _exceeds_cluster_js__WEBPACK_IMPORTED_MODULE_18__ = __nccwpck_require__(8951);
 /* harmony import */ var _duration_exceeds_time_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(7051);
-var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([_step_too_big_js__WEBPACK_IMPORTED_MODULE_6__]);
-_step_too_big_js__WEBPACK_IMPORTED_MODULE_6__ = (__webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__)[0];
+var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([_step_too_big_js__WEBPACK_IMPORTED_MODULE_6__, _no_software_js__WEBPACK_IMPORTED_MODULE_11__]);
+([_step_too_big_js__WEBPACK_IMPORTED_MODULE_6__, _no_software_js__WEBPACK_IMPORTED_MODULE_11__] = __webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__);
 
 
 
@@ -17204,13 +17205,17 @@ function repository(ref) {
 /***/ }),
 
 /***/ 9634:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+/***/ ((module, __webpack_exports__, __nccwpck_require__) => {
 
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   A: () => (__WEBPACK_DEFAULT_EXPORT__)
 /* harmony export */ });
-/* harmony import */ var _software_family_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(786);
+/* harmony import */ var _software_family_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(786);
 /* harmony import */ var _rule_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5619);
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6383);
+var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([_shell_js__WEBPACK_IMPORTED_MODULE_1__]);
+_shell_js__WEBPACK_IMPORTED_MODULE_1__ = (__webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__)[0];
 /**
  * STW401 no-software: a step that declares no software and no container. Not for work the engine
  * does itself (a CWL ExpressionTool, a Nextflow `exec:` block), nor for a step whose software the
@@ -17218,25 +17223,40 @@ function repository(ref) {
  */
 
 
+
+/** How each format declares a step's software. */
+const DECLARE = {
+    stowage: 'List what it needs under `software:`, or set `container:` to an image that has it.',
+    nextflow: 'Give the process a `conda` directive (an environment.yml) or a `container` that has it.',
+    snakemake: 'Give the rule a `conda:` environment file, a `wrapper:` or a `container:`.',
+    cwl: 'Give the tool a SoftwareRequirement (packages) or a DockerRequirement (an image).',
+};
 /* harmony default export */ const __WEBPACK_DEFAULT_EXPORT__ = ((0,_rule_js__WEBPACK_IMPORTED_MODULE_0__/* .defineRule */ .K)('STW401', (ctx) => {
-    const pinned = (0,_software_family_js__WEBPACK_IMPORTED_MODULE_1__/* .pinnedGroupNames */ .KJ)(ctx.workflow);
+    const pinned = (0,_software_family_js__WEBPACK_IMPORTED_MODULE_2__/* .pinnedGroupNames */ .KJ)(ctx.workflow);
     const pinnedBase = new Map(ctx.workflow.containers.groups.map((g) => [g.name, g.base]));
     for (const step of ctx.workflow.steps) {
-        if ((0,_software_family_js__WEBPACK_IMPORTED_MODULE_1__/* .familyOf */ .Ap)(step, pinned).family !== 'none')
+        if ((0,_software_family_js__WEBPACK_IMPORTED_MODULE_2__/* .familyOf */ .Ap)(step, pinned).family !== 'none')
             continue;
         if (step.runsIn === 'engine' || step.softwareUnknown !== undefined)
             continue;
         // A step pinned to a group with its own base image takes its software from that image.
         if (pinnedBase.get(step.container) !== undefined)
             continue;
-        const tool = step.run?.trim().split(/\s+/)[0];
-        const hint = tool ? ` (\`run\` calls "${tool}")` : '';
+        // A script of shell built-ins and base utilities (cat, grep, awk…) needs nothing more.
+        const tools = step.run === undefined ? undefined : (0,_shell_js__WEBPACK_IMPORTED_MODULE_1__/* .readScript */ .U)(step.run).tools;
+        if (tools?.length === 0)
+            continue;
+        const named = (tools ?? []).slice(0, 3).map((t) => `"${t}"`);
+        const hint = named.length > 0
+            ? ` (\`run\` calls ${named.join(', ')}${tools.length > 3 ? ', …' : ''})`
+            : '';
         ctx.reportMissing(['steps', step.id, 'software'], `Step "${step.id}" declares no software and no container image, so its image would hold ` +
-            `only the base system${hint}. List what it needs under \`software:\`, or set ` +
-            `\`container:\` to an image that has it.`);
+            `only the base system${hint}. ${DECLARE[ctx.workflow.format]}`);
     }
 }));
 
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } });
 
 /***/ }),
 
@@ -17719,6 +17739,7 @@ const EXAMPLES = {
     npm: (n) => `${n}@<version>`,
 };
 /* harmony default export */ const __WEBPACK_DEFAULT_EXPORT__ = ((0,_rule_js__WEBPACK_IMPORTED_MODULE_1__/* .defineRule */ .K)('STW402', (ctx) => {
+    const shared = new Map();
     for (const step of ctx.workflow.steps) {
         for (const { key, exact, example } of RUNTIMES) {
             const version = step.software[key];
@@ -17732,12 +17753,36 @@ const EXAMPLES = {
                 const parsed = (0,_software_requirements_js__WEBPACK_IMPORTED_MODULE_0__/* .parseRequirement */ .pP)(ecosystem, text);
                 if (!parsed.ok || parsed.pinned)
                     return; // invalid ones are STW410's
-                const written = parsed.versioned ? ` (${text.trim()})` : '';
+                const path = ['steps', step.id, 'software', ecosystem, index];
+                const { file, span } = ctx.workflow.source.locate(path);
+                // One finding per place: an environment file's line that ten rules use is one fix.
+                const at = `${file}:${span.line}:${span.column}:${ecosystem}:${text.trim()}`;
+                const seen = shared.get(at);
+                if (seen) {
+                    seen.steps.push(step.id);
+                    return;
+                }
                 const name = ecosystem === 'maven' ? text.trim().split(':').slice(0, 2).join(':') : parsed.name;
-                ctx.report(['steps', step.id, 'software', ecosystem, index], `${ecosystem} package "${name}" of step "${step.id}" has no exact version${written}; ` +
-                    `rebuilding the image could silently change it. Pin it, e.g. ${EXAMPLES[ecosystem](name)}.`);
+                const written = parsed.versioned ? ` (${text.trim()})` : '';
+                // A Snakemake wrapper's packages are placed at its `wrapper:` line: not the user's to pin.
+                const line = ctx.workflow.source.lineText(file, span.line)?.trim() ?? '';
+                const wrapper = /^wrapper\s*:/.test(line) ? line : undefined;
+                shared.set(at, { path, ecosystem, name, written, wrapper, steps: [step.id] });
             });
         }
+    }
+    for (const { path, ecosystem, name, written, wrapper, steps } of shared.values()) {
+        const users = steps.length === 1
+            ? `step "${steps[0]}"`
+            : `steps ${steps
+                .slice(0, 3)
+                .map((s) => `"${s}"`)
+                .join(', ')}${steps.length > 3 ? ` and ${steps.length - 3} more` : ''}`;
+        const fix = wrapper
+            ? `It comes from the wrapper's own environment (${wrapper}), not a file of yours: use a wrapper version that pins it.`
+            : `Pin it, e.g. ${EXAMPLES[ecosystem](name)}.`;
+        ctx.report(path, `${ecosystem} package "${name}" of ${users} has no exact version${written}; ` +
+            `rebuilding the image could silently change it. ${fix}`);
     }
 }));
 
@@ -20358,6 +20403,7 @@ function compareImages(workflow, currentImages, plan, options = {}) {
             stepsWithoutImage: workflow.steps
                 .filter((s) => currentImages[s.id] === undefined)
                 .map((s) => s.id),
+            runtimeEnvironments: runtimeEnvironments(workflow, currentImages),
         },
         after: {
             images: plan.groups.length + external.length,
@@ -20378,6 +20424,24 @@ function compareImages(workflow, currentImages, plan, options = {}) {
         }),
     };
 }
+function runtimeEnvironments(workflow, currentImages) {
+    if (workflow.format !== 'snakemake')
+        return 0;
+    const environments = new Set();
+    for (const s of workflow.steps) {
+        const packages = [...s.software.conda, ...s.software.pip];
+        if (currentImages[s.id] !== undefined && packages.length > 0)
+            environments.add([...packages].sort().join('\n'));
+    }
+    return environments.size;
+}
+/** "current containers", and what Snakemake builds inside them at run time. */
+function currentLabel(c) {
+    const n = c.before.runtimeEnvironments;
+    return n > 0
+        ? `current containers (+ ${n} conda environment${n === 1 ? '' : 's'} built in them at run time)`
+        : 'current containers';
+}
 function bytes(side) {
     return `${side.estimated ? '~' : ''}${(0,_common_units_js__WEBPACK_IMPORTED_MODULE_0__/* .formatBytes */ .z3)(side.bytes)}`;
 }
@@ -20386,7 +20450,7 @@ function comparisonMarkdown(c) {
     const lines = [
         '| | images pulled per run | bytes pulled per run |',
         '| --- | ---: | ---: |',
-        `| current containers | ${c.before.images} | ${bytes(c.before)} |`,
+        `| ${currentLabel(c)} | ${c.before.images} | ${bytes(c.before)} |`,
         `| stowage plan | ${c.after.images} | ${bytes(c.after)} |`,
         `| lower bound | ${c.lowerBound} | |`,
         '',
@@ -20408,7 +20472,7 @@ function comparisonMarkdown(c) {
 function comparisonText(c) {
     const rows = [
         ['', 'images', 'bytes per run'],
-        ['current containers', String(c.before.images), bytes(c.before)],
+        [currentLabel(c), String(c.before.images), bytes(c.before)],
         ['stowage plan', String(c.after.images), bytes(c.after)],
         ['lower bound', String(c.lowerBound), ''],
     ];
@@ -20522,6 +20586,8 @@ function kindName(kind) {
  * image, so kinds never share one), more where steps of a kind conflict pairwise.
  */
 function lowerBoundSentence(plan) {
+    if (plan.lowerBound === 0)
+        return 'Lower bound: 0 images: no step needs an image built.';
     const parts = plan.lowerBoundByKind.map((k) => `${kindName(k.kind)} ${k.bound}`);
     const s = plan.lowerBound === 1 ? '' : 's';
     return (`Lower bound: ${plan.lowerBound} image${s} (${parts.join(', ') || 'no steps to build'}): ` +
@@ -20546,13 +20612,18 @@ function monolithSentence(plan) {
     const mixing = kinds.length > 1
         ? `mixing ${kinds.length} kinds of image (${kinds.map(kindName).join(', ')}) and `
         : '';
-    return (`One image for everything: ${monolith.images} image, ${(0,_common_units_js__WEBPACK_IMPORTED_MODULE_2__/* .formatBytes */ .z3)(monolith.estimatedTotalSize)}, ` +
+    return (`One image for everything: ${monolith.images} image${monolith.images === 1 ? '' : 's'}, ${(0,_common_units_js__WEBPACK_IMPORTED_MODULE_2__/* .formatBytes */ .z3)(monolith.estimatedTotalSize)}, ` +
         `${mixing}${monolith.conflicts} conflict${monolith.conflicts === 1 ? '' : 's'} inside.`);
 }
 function summaryLines(plan) {
     const images = plan.groups.length;
     const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
     const { perStep } = plan.baselines;
+    if (images === 0) {
+        return [
+            'Plan: no image to build: no step names software Stowage can install (steps that run in an image of their own are listed as external).',
+        ];
+    }
     const splits = splitLines(plan);
     const unverified = plan.groups.filter((g) => g.resolution?.status === 'unverified').length;
     return [
@@ -20564,7 +20635,7 @@ function summaryLines(plan) {
             : []),
         lowerBoundSentence(plan),
         ...(splits.length > 0 ? ['Split inside a kind of image:', ...splits.map((l) => `  ${l}`)] : []),
-        `One image per step: ${perStep.images} images, ${(0,_common_units_js__WEBPACK_IMPORTED_MODULE_2__/* .formatBytes */ .z3)(perStep.estimatedTotalSize)}.`,
+        `One image per step: ${perStep.images} image${perStep.images === 1 ? '' : 's'}, ${(0,_common_units_js__WEBPACK_IMPORTED_MODULE_2__/* .formatBytes */ .z3)(perStep.estimatedTotalSize)}.`,
         monolithSentence(plan),
     ];
 }
@@ -24464,6 +24535,7 @@ function importNextflow(pipelineDir, options = {}) {
     }
     const workflow = (0,common/* newWorkflow */.iU)(pipelineName(dir), mainFile, 'nextflow', source);
     const config = loadProcessConfig(dir, root, source, findings);
+    const registry = dockerRegistry(dir);
     const currentImages = {};
     const engineNames = {};
     const taken = new Set();
@@ -24482,6 +24554,8 @@ function importNextflow(pipelineDir, options = {}) {
         calls.push(...read.calls);
         const { processes } = read;
         for (const proc of processes) {
+            if (proc.image)
+                proc.image = withRegistry(proc.image, registry);
             const id = (0,common/* safeName */.jC)(proc.name, taken);
             engineNames[id] = proc.name;
             const step = buildStep(id, proc, abs, dir, root, config, source, findings, images);
@@ -24584,6 +24658,25 @@ function pipelineName(dir) {
     const config = (0,common/* readTextFile */.Gu)((0,external_node_path_.join)(dir, 'nextflow.config'), dir);
     const m = config && /manifest\s*\{[^}]*?\bname\s*=\s*['"]([^'"]+)['"]/s.exec(config);
     return (m?.[1] ?? (0,external_node_path_.basename)(dir)).replace(/^nf-core\//, 'nf-core-');
+}
+/** `docker.registry = 'quay.io'` (or a `docker { registry = … }` scope) in nextflow.config. */
+function dockerRegistry(dir) {
+    const config = (0,common/* readTextFile */.Gu)((0,external_node_path_.join)(dir, 'nextflow.config'), dir);
+    const m = config &&
+        (/^\s*docker\s*\.\s*registry\s*=\s*['"]([A-Za-z0-9.:-]+)['"]/m.exec(config) ??
+            /^\s*docker\s*\{[^}]*?\bregistry\s*=\s*['"]([A-Za-z0-9.:-]+)['"]/ms.exec(config));
+    return m ? m[1] : undefined;
+}
+/**
+ * An image as Nextflow pulls it with Docker: a name without a registry host (`org/tool:1.0`) is
+ * pulled from `docker.registry` when the config sets one, as Nextflow itself does.
+ */
+function withRegistry(image, registry) {
+    if (!registry || /^[a-z]+:\/\//.test(image))
+        return image;
+    const first = image.split('/')[0];
+    const hasHost = image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+    return hasHost ? image : `${registry}/${image}`;
 }
 function loadProcessConfig(dir, root, source, findings) {
     const abs = (0,external_node_path_.join)(dir, 'conf', 'base.config');

@@ -181,7 +181,8 @@ function planCommand(
   if (lockFile)
     table(`Wrote ${path.relative(io.cwd, lockFile)}: commit it, so reruns reuse its answers.\n`);
   table(
-    `Wrote ${path.join(options.outDir, 'plan.json')} and a folder per group under ${options.outDir}/` +
+    `Wrote ${path.join(options.outDir, 'plan.json')}` +
+      (plan.groups.length > 0 ? ` and a folder per group under ${options.outDir}/` : '') +
       (blocked.length > 0
         ? ` (no Dockerfile for ${blocked.join(', ')}: see the findings).\n`
         : '.\n'),

@@ -42,6 +42,7 @@ function kindName(kind: string): string {
  * image, so kinds never share one), more where steps of a kind conflict pairwise.
  */
 export function lowerBoundSentence(plan: Plan): string {
+  if (plan.lowerBound === 0) return 'Lower bound: 0 images: no step needs an image built.';
   const parts = plan.lowerBoundByKind.map((k) => `${kindName(k.kind)} ${k.bound}`);
   const s = plan.lowerBound === 1 ? '' : 's';
   return (
@@ -74,7 +75,7 @@ function monolithSentence(plan: Plan): string {
       ? `mixing ${kinds.length} kinds of image (${kinds.map(kindName).join(', ')}) and `
       : '';
   return (
-    `One image for everything: ${monolith.images} image, ${formatBytes(monolith.estimatedTotalSize)}, ` +
+    `One image for everything: ${monolith.images} image${monolith.images === 1 ? '' : 's'}, ${formatBytes(monolith.estimatedTotalSize)}, ` +
     `${mixing}${monolith.conflicts} conflict${monolith.conflicts === 1 ? '' : 's'} inside.`
   );
 }
@@ -83,6 +84,11 @@ function summaryLines(plan: Plan): string[] {
   const images = plan.groups.length;
   const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
   const { perStep } = plan.baselines;
+  if (images === 0) {
+    return [
+      'Plan: no image to build: no step names software Stowage can install (steps that run in an image of their own are listed as external).',
+    ];
+  }
   const splits = splitLines(plan);
   const unverified = plan.groups.filter((g) => g.resolution?.status === 'unverified').length;
   return [
@@ -94,7 +100,7 @@ function summaryLines(plan: Plan): string[] {
       : []),
     lowerBoundSentence(plan),
     ...(splits.length > 0 ? ['Split inside a kind of image:', ...splits.map((l) => `  ${l}`)] : []),
-    `One image per step: ${perStep.images} images, ${formatBytes(perStep.estimatedTotalSize)}.`,
+    `One image per step: ${perStep.images} image${perStep.images === 1 ? '' : 's'}, ${formatBytes(perStep.estimatedTotalSize)}.`,
     monolithSentence(plan),
   ];
 }

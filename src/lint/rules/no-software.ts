@@ -5,6 +5,17 @@
  */
 import { familyOf, pinnedGroupNames } from '../../software/family.js';
 import { defineRule } from '../rule.js';
+import { readScript } from '../shell.js';
+import type { WorkflowFormat } from '../../workflow/model.js';
+
+/** How each format declares a step's software. */
+const DECLARE: Record<WorkflowFormat, string> = {
+  stowage: 'List what it needs under `software:`, or set `container:` to an image that has it.',
+  nextflow:
+    'Give the process a `conda` directive (an environment.yml) or a `container` that has it.',
+  snakemake: 'Give the rule a `conda:` environment file, a `wrapper:` or a `container:`.',
+  cwl: 'Give the tool a SoftwareRequirement (packages) or a DockerRequirement (an image).',
+};
 
 export default defineRule('STW401', (ctx) => {
   const pinned = pinnedGroupNames(ctx.workflow);
@@ -14,13 +25,18 @@ export default defineRule('STW401', (ctx) => {
     if (step.runsIn === 'engine' || step.softwareUnknown !== undefined) continue;
     // A step pinned to a group with its own base image takes its software from that image.
     if (pinnedBase.get(step.container) !== undefined) continue;
-    const tool = step.run?.trim().split(/\s+/)[0];
-    const hint = tool ? ` (\`run\` calls "${tool}")` : '';
+    // A script of shell built-ins and base utilities (cat, grep, awk…) needs nothing more.
+    const tools = step.run === undefined ? undefined : readScript(step.run).tools;
+    if (tools?.length === 0) continue;
+    const named = (tools ?? []).slice(0, 3).map((t) => `"${t}"`);
+    const hint =
+      named.length > 0
+        ? ` (\`run\` calls ${named.join(', ')}${tools!.length > 3 ? ', …' : ''})`
+        : '';
     ctx.reportMissing(
       ['steps', step.id, 'software'],
       `Step "${step.id}" declares no software and no container image, so its image would hold ` +
-        `only the base system${hint}. List what it needs under \`software:\`, or set ` +
-        `\`container:\` to an image that has it.`,
+        `only the base system${hint}. ${DECLARE[ctx.workflow.format]}`,
     );
   }
 });

@@ -4,6 +4,7 @@
  */
 import { ECOSYSTEMS, parseRequirement } from '../../software/requirements.js';
 import { defineRule } from '../rule.js';
+import type { NodePath } from '../../workflow/model.js';
 
 /** Runtimes pinned enough at `major.minor` (Java releases are numbered by major alone). */
 const RUNTIMES = [
@@ -22,7 +23,19 @@ const EXAMPLES: Record<string, (name: string) => string> = {
   npm: (n) => `${n}@<version>`,
 };
 
+/** Steps that share one unpinned package at one place (an environment file many rules use). */
+interface Shared {
+  path: NodePath;
+  ecosystem: string;
+  name: string;
+  written: string;
+  /** The `wrapper: "…"` line the package comes from, when it does. */
+  wrapper?: string;
+  steps: string[];
+}
+
 export default defineRule('STW402', (ctx) => {
+  const shared = new Map<string, Shared>();
   for (const step of ctx.workflow.steps) {
     for (const { key, exact, example } of RUNTIMES) {
       const version = step.software[key];
@@ -37,15 +50,40 @@ export default defineRule('STW402', (ctx) => {
       step.software[ecosystem].forEach((text, index) => {
         const parsed = parseRequirement(ecosystem, text);
         if (!parsed.ok || parsed.pinned) return; // invalid ones are STW410's
-        const written = parsed.versioned ? ` (${text.trim()})` : '';
+        const path: NodePath = ['steps', step.id, 'software', ecosystem, index];
+        const { file, span } = ctx.workflow.source.locate(path);
+        // One finding per place: an environment file's line that ten rules use is one fix.
+        const at = `${file}:${span.line}:${span.column}:${ecosystem}:${text.trim()}`;
+        const seen = shared.get(at);
+        if (seen) {
+          seen.steps.push(step.id);
+          return;
+        }
         const name =
           ecosystem === 'maven' ? text.trim().split(':').slice(0, 2).join(':') : parsed.name;
-        ctx.report(
-          ['steps', step.id, 'software', ecosystem, index],
-          `${ecosystem} package "${name}" of step "${step.id}" has no exact version${written}; ` +
-            `rebuilding the image could silently change it. Pin it, e.g. ${EXAMPLES[ecosystem]!(name)}.`,
-        );
+        const written = parsed.versioned ? ` (${text.trim()})` : '';
+        // A Snakemake wrapper's packages are placed at its `wrapper:` line: not the user's to pin.
+        const line = ctx.workflow.source.lineText(file, span.line)?.trim() ?? '';
+        const wrapper = /^wrapper\s*:/.test(line) ? line : undefined;
+        shared.set(at, { path, ecosystem, name, written, wrapper, steps: [step.id] });
       });
     }
+  }
+  for (const { path, ecosystem, name, written, wrapper, steps } of shared.values()) {
+    const users =
+      steps.length === 1
+        ? `step "${steps[0]}"`
+        : `steps ${steps
+            .slice(0, 3)
+            .map((s) => `"${s}"`)
+            .join(', ')}${steps.length > 3 ? ` and ${steps.length - 3} more` : ''}`;
+    const fix = wrapper
+      ? `It comes from the wrapper's own environment (${wrapper}), not a file of yours: use a wrapper version that pins it.`
+      : `Pin it, e.g. ${EXAMPLES[ecosystem]!(name)}.`;
+    ctx.report(
+      path,
+      `${ecosystem} package "${name}" of ${users} has no exact version${written}; ` +
+        `rebuilding the image could silently change it. ${fix}`,
+    );
   }
 });

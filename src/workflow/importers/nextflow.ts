@@ -68,6 +68,7 @@ export function importNextflow(pipelineDir: string, options: NextflowOptions = {
 
   const workflow = newWorkflow(pipelineName(dir), mainFile, 'nextflow', source);
   const config = loadProcessConfig(dir, root, source, findings);
+  const registry = dockerRegistry(dir);
   const currentImages: Record<string, string> = {};
   const engineNames: Record<string, string> = {};
   const taken = new Set<string>();
@@ -87,6 +88,7 @@ export function importNextflow(pipelineDir: string, options: NextflowOptions = {
     calls.push(...read.calls);
     const { processes } = read;
     for (const proc of processes) {
+      if (proc.image) proc.image = withRegistry(proc.image, registry);
       const id = safeName(proc.name, taken);
       engineNames[id] = proc.name;
       const step = buildStep(id, proc, abs, dir, root, config, source, findings, images);
@@ -210,6 +212,28 @@ function pipelineName(dir: string): string {
   const config = readTextFile(join(dir, 'nextflow.config'), dir);
   const m = config && /manifest\s*\{[^}]*?\bname\s*=\s*['"]([^'"]+)['"]/s.exec(config);
   return (m?.[1] ?? basename(dir)).replace(/^nf-core\//, 'nf-core-');
+}
+
+/** `docker.registry = 'quay.io'` (or a `docker { registry = … }` scope) in nextflow.config. */
+function dockerRegistry(dir: string): string | undefined {
+  const config = readTextFile(join(dir, 'nextflow.config'), dir);
+  const m =
+    config &&
+    (/^\s*docker\s*\.\s*registry\s*=\s*['"]([A-Za-z0-9.:-]+)['"]/m.exec(config) ??
+      /^\s*docker\s*\{[^}]*?\bregistry\s*=\s*['"]([A-Za-z0-9.:-]+)['"]/ms.exec(config));
+  return m ? m[1] : undefined;
+}
+
+/**
+ * An image as Nextflow pulls it with Docker: a name without a registry host (`org/tool:1.0`) is
+ * pulled from `docker.registry` when the config sets one, as Nextflow itself does.
+ */
+export function withRegistry(image: string, registry: string | undefined): string {
+  if (!registry || /^[a-z]+:\/\//.test(image)) return image;
+  const first = image.split('/')[0]!;
+  const hasHost =
+    image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  return hasHost ? image : `${registry}/${image}`;
 }
 
 function loadProcessConfig(
