@@ -9052,7 +9052,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   rd: () => (/* binding */ buildImages)
 });
 
-// UNUSED EXPORTS: DEFAULT_REGISTRY_TIMEOUT_MS, privateAuthFiles
+// UNUSED EXPORTS: DEFAULT_REGISTRY_TIMEOUT_MS, privateAuthFiles, registryCredentials
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -9439,13 +9439,24 @@ var step_images = __nccwpck_require__(8636);
 
 /** The default of `registry-timeout`: every registry wait is bounded, and all of them together. */
 const DEFAULT_REGISTRY_TIMEOUT_MS = 5 * 60_000;
+/**
+ * Credentials go only to a registry the user named, or when pushing (which the user asked for):
+ * a pull request could otherwise point `containers.registry` of the spec at a host that collects
+ * them while Stowage only asks which images exist.
+ */
+function registryCredentials(options) {
+    return options.credentials && (options.registryNamedByUser || options.push)
+        ? options.credentials
+        : undefined;
+}
 async function buildImages(plan, options, deps) {
     const registry = options.registry?.trim() || undefined;
     if (options.push && !registry) {
         throw new errors/* InputError */.d('nothing to push to: give a registry (host[:port]/path, the registry input or --registry, or containers.registry in the spec), or build without pushing');
     }
+    const credentials = registryCredentials(options);
     // A login writes the credentials to the tool's file: keep that file private to this run.
-    const auth = options.push && options.credentials ? privateAuthFiles() : undefined;
+    const auth = options.push && credentials ? privateAuthFiles() : undefined;
     let results;
     try {
         results = await (0,build/* buildPlan */.Gg)(plan, {
@@ -9460,7 +9471,7 @@ async function buildImages(plan, options, deps) {
             context: options.context,
             push: options.push,
             tagRules: options.tagRules,
-            credentials: options.credentials,
+            credentials,
             parallel: options.parallel,
             groups: options.groups,
             cache: options.cache,
@@ -12565,6 +12576,7 @@ async function buildCommand(result, options, io, findingsFail) {
             context: {},
             tagRules: (0,_images_tags_js__WEBPACK_IMPORTED_MODULE_12__/* .parseTagRules */ .hh)(options.tags.join('\n')),
             credentials: options.username && password ? { username: options.username, password } : undefined,
+            registryNamedByUser: options.registry !== undefined,
             builder: options.builder,
             network: options.network,
             platforms: options.platforms,

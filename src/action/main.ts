@@ -231,12 +231,11 @@ async function buildStep(
       push: decision.push,
       context,
       tagRules: parseTagRules(inputs.tags.join('\n')),
-      // Credentials go only to a registry the workflow names, or when pushing: a pull request
-      // could otherwise point `containers.registry` of the spec at a host that collects them.
       credentials:
-        inputs.username && inputs.password && (inputs.registry || decision.push)
+        inputs.username && inputs.password
           ? { username: inputs.username, password: inputs.password }
           : undefined,
+      registryNamedByUser: Boolean(inputs.registry),
       builder: inputs.builder,
       network: inputs.network,
       dockerBinary: process.env.STOWAGE_DOCKER,

@@ -32,7 +32,10 @@ export interface BuildImagesOptions {
   push: boolean;
   context: RunContext;
   tagRules?: readonly TagRule[];
+  /** Given by the user; sent only as `registryCredentials` allows. */
   credentials?: Credentials;
+  /** True when the user named the registry (an input or option), not only the spec. */
+  registryNamedByUser?: boolean;
   builder?: BuilderKind;
   /** The docker client; default: `docker` from PATH when it can run BuildKit builds, else `/usr/bin/docker`. */
   dockerBinary?: string;
@@ -70,6 +73,19 @@ export interface BuildOutcome {
   pushed: boolean;
 }
 
+/**
+ * Credentials go only to a registry the user named, or when pushing (which the user asked for):
+ * a pull request could otherwise point `containers.registry` of the spec at a host that collects
+ * them while Stowage only asks which images exist.
+ */
+export function registryCredentials(
+  options: Pick<BuildImagesOptions, 'credentials' | 'registryNamedByUser' | 'push'>,
+): Credentials | undefined {
+  return options.credentials && (options.registryNamedByUser || options.push)
+    ? options.credentials
+    : undefined;
+}
+
 export async function buildImages(
   plan: Plan,
   options: BuildImagesOptions,
@@ -81,8 +97,9 @@ export async function buildImages(
       'nothing to push to: give a registry (host[:port]/path, the registry input or --registry, or containers.registry in the spec), or build without pushing',
     );
   }
+  const credentials = registryCredentials(options);
   // A login writes the credentials to the tool's file: keep that file private to this run.
-  const auth = options.push && options.credentials ? privateAuthFiles() : undefined;
+  const auth = options.push && credentials ? privateAuthFiles() : undefined;
   let results;
   try {
     results = await buildPlan(plan, {
@@ -98,7 +115,7 @@ export async function buildImages(
       context: options.context,
       push: options.push,
       tagRules: options.tagRules,
-      credentials: options.credentials,
+      credentials,
       parallel: options.parallel,
       groups: options.groups,
       cache: options.cache,

@@ -244,6 +244,7 @@ async function buildCommand(
         tagRules: parseTagRules(options.tags.join('\n')),
         credentials:
           options.username && password ? { username: options.username, password } : undefined,
+        registryNamedByUser: options.registry !== undefined,
         builder: options.builder,
         network: options.network,
         platforms: options.platforms,
