@@ -39799,7 +39799,7 @@ function uniqueByName(input, candidates, skipped) {
         for (const c of same)
             skipped.push({
                 step: c.step.id,
-                reason: `another process is also named ${name} and runs a different image; withName cannot tell them apart (include one under an alias: include { ${name} as ${name}_2 })`,
+                reason: `another process is also named ${name} and runs a different image; withName cannot tell them apart by that name. Nextflow also matches the alias a process is included under (include { ${name} as ${name}_QC }): Stowage does not read include aliases yet, so add a withName: '<alias>' { container = … } selector per alias by hand, with this step's image from the plan`,
             });
     }
     return kept;
