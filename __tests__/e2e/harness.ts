@@ -230,6 +230,8 @@ export interface DockerDaemon extends Daemon {
 /** A dockerd with its own data root and socket (default bridge, no iptables). */
 export async function startDockerd(dir: string): Promise<DockerDaemon> {
   mkdirSync(join(dir, 'config'), { recursive: true });
+  // containerd writes its stack dump on shutdown to TMPDIR: keep it in the daemon's folder.
+  mkdirSync(join(dir, 'tmp'), { recursive: true });
   const socket = join(dir, 'docker.sock');
   const child = spawn(
     'dockerd',
@@ -244,7 +246,7 @@ export async function startDockerd(dir: string): Promise<DockerDaemon> {
       join(dir, 'docker.pid'),
       '--iptables=false',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: join(dir, 'tmp') } },
   );
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));

@@ -148,6 +148,9 @@ describe('CWL engines run the workflow in Stowage images', () => {
         'slurm',
         // One Slurm job per tool (Toil would otherwise run a tool's successors in its job).
         '--disableChaining',
+        // Toil's message log would otherwise be a file left in /tmp.
+        '--writeMessages',
+        join(dir, 'toil-messages'),
         '--jobStore',
         join(dir, 'toil-jobstore'),
         '--workDir',

@@ -217,6 +217,42 @@ describe('importNextflow on broken or bare pipelines', () => {
       RUBY: 'quay.io/microbiome-informatics/bioruby:2.0.1',
       LOCAL: 'localhost:5000/tools/x:1',
     });
+    const balloon = result.workflow!.steps.find((s) => s.id === 'BALLOON')!;
+    expect(balloon.container).toBe('quay.io/microbiome-informatics/r_balloon:3.1.2');
+  });
+
+  it.each([
+    [
+      'a mirror with a path, in a docker scope',
+      "docker {\n  enabled = true\n  registry = 'mirror.example.com/hub'\n}\n",
+      'mirror.example.com/hub/',
+    ],
+    [
+      "a profile's setting (applies only when chosen)",
+      "profiles {\n  docker { docker.registry = 'quay.io' }\n}\n",
+      '',
+    ],
+    [
+      'a commented-out setting',
+      "// docker.registry = 'quay.io'\n/* docker.registry = 'x.io' */\n",
+      '',
+    ],
+    ['another engine inside the docker scope', "docker {\n  podman.registry = 'quay.io'\n}\n", ''],
+  ])('docker.registry: %s', (_, config, prefix) => {
+    const dir = tempPipeline({
+      'nextflow.config': config,
+      'main.nf': [
+        "process TOOL {\n  container 'org/tool:1.0'\n  script:\n  'tool'\n}",
+        "process SAMTOOLS {\n  container 'biocontainers/samtools:1.21--h50ea8bc_0'\n  script:\n  'samtools'\n}",
+        '',
+      ].join('\n'),
+    });
+    const result = importNextflow(dir, { root: dir });
+    expect(result.currentImages.TOOL).toBe(`${prefix}org/tool:1.0`);
+    // The image as written still names its bioconda package, whatever registry it is pulled from.
+    expect(result.workflow!.steps.find((s) => s.id === 'SAMTOOLS')!.software.conda).toEqual([
+      'bioconda::samtools=1.21',
+    ]);
   });
 
   it('reports a broken environment.yml with its position', () => {

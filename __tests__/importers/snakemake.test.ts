@@ -159,11 +159,18 @@ describe('importSnakemake on broken workflows', () => {
         '    conda: my_env',
         '    script: "x.R"',
         '',
+        'rule concat:',
+        '    output: "y.pdf"',
+        '    conda: "envs/" + ENV + ".yaml"',
+        '    script: "y.R"',
+        '',
       ].join('\n'),
     });
     const result = importSnakemake(dir, { root: dir });
     const plot = result.workflow!.steps.find((s) => s.id === 'plot')!;
     expect(plot.softwareUnknown).toMatch(/my_env/);
+    const concat = result.workflow!.steps.find((s) => s.id === 'concat')!;
+    expect(concat.softwareUnknown).toMatch(/"envs\/" \+ ENV \+ ".yaml"/);
     expect(plot.container).not.toBe('continuumio/miniconda3');
     expect(result.findings).toContainEqual(
       expect.objectContaining({

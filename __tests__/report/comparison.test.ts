@@ -82,6 +82,12 @@ describe('compareImages', () => {
     expect(comparisonMarkdown(c)).toContain(
       '| current containers (+ 2 conda environments built in them at run time) | 1 |',
     );
+    // A package read from a BioContainers image name is that image, not an environment.
+    smk.steps[0]!.softwareFrom = { kind: 'image', name: image };
+    smk.steps[1]!.softwareFrom = { kind: 'image', name: image };
+    expect(
+      compareImages(smk, { a: image, b: image, c: image }, plan).before.runtimeEnvironments,
+    ).toBe(1);
   });
 
   it('uses measured sizes when given', () => {

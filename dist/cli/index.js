@@ -17254,11 +17254,10 @@ const DECLARE = {
         // A step pinned to a group with its own base image takes its software from that image.
         if (pinnedBase.get(step.container) !== undefined)
             continue;
-        // A script of shell built-ins and base utilities (cat, grep, awk…) needs nothing more.
-        const tools = step.run === undefined ? undefined : (0,_shell_js__WEBPACK_IMPORTED_MODULE_1__/* .readScript */ .U)(step.run).tools;
-        if (tools?.length === 0)
-            continue;
-        const named = (tools ?? []).slice(0, 3).map((t) => `"${t}"`);
+        // The tools the shell parser finds (never a comment or a built-in); a script whose tool it
+        // cannot see (a variable, `bash -c`, `timeout …`) still needs software: no hint, same finding.
+        const tools = step.run === undefined ? [] : (0,_shell_js__WEBPACK_IMPORTED_MODULE_1__/* .readScript */ .U)(step.run).tools;
+        const named = tools.slice(0, 3).map((t) => `"${t}"`);
         const hint = named.length > 0
             ? ` (\`run\` calls ${named.join(', ')}${tools.length > 3 ? ', …' : ''})`
             : '';
@@ -17771,14 +17770,14 @@ const EXAMPLES = {
                 const at = `${file}:${span.line}:${span.column}:${ecosystem}:${text.trim()}`;
                 const seen = shared.get(at);
                 if (seen) {
-                    seen.steps.push(step.id);
+                    if (!seen.steps.includes(step.id))
+                        seen.steps.push(step.id);
                     return;
                 }
                 const name = ecosystem === 'maven' ? text.trim().split(':').slice(0, 2).join(':') : parsed.name;
                 const written = parsed.versioned ? ` (${text.trim()})` : '';
-                // A Snakemake wrapper's packages are placed at its `wrapper:` line: not the user's to pin.
-                const line = ctx.workflow.source.lineText(file, span.line)?.trim() ?? '';
-                const wrapper = /^wrapper\s*:/.test(line) ? line : undefined;
+                // A Snakemake wrapper's environment is not the user's to pin.
+                const wrapper = step.softwareFrom?.kind === 'wrapper' ? step.softwareFrom.name : undefined;
                 shared.set(at, { path, ecosystem, name, written, wrapper, steps: [step.id] });
             });
         }
@@ -17791,7 +17790,7 @@ const EXAMPLES = {
                 .map((s) => `"${s}"`)
                 .join(', ')}${steps.length > 3 ? ` and ${steps.length - 3} more` : ''}`;
         const fix = wrapper
-            ? `It comes from the wrapper's own environment (${wrapper}), not a file of yours: use a wrapper version that pins it.`
+            ? `It comes from the environment of wrapper ${wrapper}, not a file of yours: use a wrapper version that pins it.`
             : `Pin it, e.g. ${EXAMPLES[ecosystem](name)}.`;
         ctx.report(path, `${ecosystem} package "${name}" of ${users} has no exact version${written}; ` +
             `rebuilding the image could silently change it. ${fix}`);
@@ -20441,8 +20440,11 @@ function runtimeEnvironments(workflow, currentImages) {
         return 0;
     const environments = new Set();
     for (const s of workflow.steps) {
+        // An image's own bioconda package is not an environment built at run time.
         const packages = [...s.software.conda, ...s.software.pip];
-        if (currentImages[s.id] !== undefined && packages.length > 0)
+        if (currentImages[s.id] !== undefined &&
+            packages.length > 0 &&
+            s.softwareFrom?.kind !== 'image')
             environments.add([...packages].sort().join('\n'));
     }
     return environments.size;
@@ -23016,6 +23018,7 @@ class DeclaredImages {
             if (at)
                 this.source.record(['steps', step.id, 'software', 'conda', 0], at);
             step.software.conda.push(`bioconda::${software.name}=${software.version}`);
+            step.softwareFrom = { kind: 'image', name: image };
             return;
         }
         step.container = image;
@@ -24566,14 +24569,17 @@ function importNextflow(pipelineDir, options = {}) {
         calls.push(...read.calls);
         const { processes } = read;
         for (const proc of processes) {
-            if (proc.image)
-                proc.image = withRegistry(proc.image, registry);
             const id = (0,common/* safeName */.jC)(proc.name, taken);
             engineNames[id] = proc.name;
+            // The image as written names its software (BioContainers); as pulled, it has the registry.
             const step = buildStep(id, proc, abs, dir, root, config, source, findings, images);
             workflow.steps.push(step);
-            if (proc.image)
-                currentImages[id] = proc.image;
+            if (!proc.image)
+                continue;
+            const pulled = withRegistry(proc.image, registry);
+            currentImages[id] = pulled;
+            if (step.container === proc.image)
+                step.container = pulled;
         }
     }
     findings.push(...images.findings());
@@ -24671,20 +24677,55 @@ function pipelineName(dir) {
     const m = config && /manifest\s*\{[^}]*?\bname\s*=\s*['"]([^'"]+)['"]/s.exec(config);
     return (m?.[1] ?? (0,external_node_path_.basename)(dir)).replace(/^nf-core\//, 'nf-core-');
 }
-/** `docker.registry = 'quay.io'` (or a `docker { registry = … }` scope) in nextflow.config. */
+/**
+ * `docker.registry = 'quay.io'`, or `registry = …` in a `docker { … }` scope, at the top level of
+ * nextflow.config (a profile's setting applies only when the profile is chosen: not read).
+ */
 function dockerRegistry(dir) {
     const config = (0,common/* readTextFile */.Gu)((0,external_node_path_.join)(dir, 'nextflow.config'), dir);
-    const m = config &&
-        (/^\s*docker\s*\.\s*registry\s*=\s*['"]([A-Za-z0-9.:-]+)['"]/m.exec(config) ??
-            /^\s*docker\s*\{[^}]*?\bregistry\s*=\s*['"]([A-Za-z0-9.:-]+)['"]/ms.exec(config));
-    return m ? m[1] : undefined;
+    if (config === undefined)
+        return undefined;
+    let tokens;
+    try {
+        tokens = tokenizeGroovy(config);
+    }
+    catch {
+        return undefined;
+    }
+    const value = (i) => tokens[i]?.value === '=' && tokens[i + 1]?.kind === 'string' && !tokens[i + 1]?.interpolated
+        ? tokens[i + 1].value
+        : undefined;
+    let found;
+    let depth = 0;
+    let dockerScope = -1; // the depth inside a top-level `docker {`
+    tokens.forEach((t, i) => {
+        if (t.value === '{') {
+            if (depth === 0 && tokens[i - 1]?.value === 'docker')
+                dockerScope = 1;
+            depth += 1;
+        }
+        else if (t.value === '}') {
+            depth -= 1;
+            if (depth === 0)
+                dockerScope = -1;
+        }
+        else if (t.kind === 'ident' && t.value === 'docker' && depth === 0) {
+            if (tokens[i + 1]?.value === '.' && tokens[i + 2]?.value === 'registry')
+                found = value(i + 3) ?? found;
+        }
+        else if (t.kind === 'ident' && t.value === 'registry' && depth === dockerScope) {
+            if (tokens[i - 1]?.value !== '.')
+                found = value(i + 1) ?? found;
+        }
+    });
+    return found && /^[A-Za-z0-9.:/-]+$/.test(found) ? found.replace(/\/+$/, '') : undefined;
 }
 /**
  * An image as Nextflow pulls it with Docker: a name without a registry host (`org/tool:1.0`) is
  * pulled from `docker.registry` when the config sets one, as Nextflow itself does.
  */
 function withRegistry(image, registry) {
-    if (!registry || /^[a-z]+:\/\//.test(image))
+    if (!registry || image === '' || /^[a-z]+:\/\//.test(image) || /^[/.]/.test(image))
         return image;
     const first = image.split('/')[0];
     const hasHost = image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
@@ -25559,7 +25600,10 @@ function parseItems(from, to, src) {
             let pattern = '';
             while (body[k]?.kind === 'string')
                 pattern += body[k++]?.value ?? '';
-            item.pattern = pattern;
+            // "envs/" + name + ".yaml", "{}.txt".format(x), "%s" % x: Python computes it, not a pattern.
+            const computed = body[k]?.kind === 'op' && ['+', '%', '.', '*'].includes(body[k].value);
+            if (!computed)
+                item.pattern = pattern;
         }
         else if (body[0]?.value === 'rules' && body[1]?.value === '.' && body[2]?.kind === 'name') {
             const output = body[4]?.value === 'output' && body[5]?.value === '.' ? body[6]?.value : undefined;
@@ -26090,8 +26134,10 @@ function wrapperEnvironment(step, wrapper, ctx) {
         : { error: 'only wrapper names such as v3.0.0/bio/fastp are read, never a URL or a path' };
     if (got !== undefined && 'text' in got) {
         ctx.findings.push(...(0,common/* readCondaEnvironment */.l2)(got.text, url, step, ctx.source, wrapper.location).findings);
-        if (step.software.conda.length + step.software.pip.length > 0)
+        if (step.software.conda.length + step.software.pip.length > 0) {
+            step.softwareFrom = { kind: 'wrapper', name };
             return;
+        }
     }
     const why = got === undefined ? 'it was not fetched' : 'error' in got ? got.error : 'it lists no packages';
     step.softwareUnknown = `wrapper ${wrapper.pattern}: ${url}: ${why}`;

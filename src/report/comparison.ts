@@ -114,8 +114,13 @@ function runtimeEnvironments(workflow: Workflow, currentImages: Record<string, s
   if (workflow.format !== 'snakemake') return 0;
   const environments = new Set<string>();
   for (const s of workflow.steps) {
+    // An image's own bioconda package is not an environment built at run time.
     const packages = [...s.software.conda, ...s.software.pip];
-    if (currentImages[s.id] !== undefined && packages.length > 0)
+    if (
+      currentImages[s.id] !== undefined &&
+      packages.length > 0 &&
+      s.softwareFrom?.kind !== 'image'
+    )
       environments.add([...packages].sort().join('\n'));
   }
   return environments.size;

@@ -148,6 +148,12 @@ export interface Step {
    * Snakemake wrapper that could not be fetched): why. The import reported it once.
    */
   softwareUnknown?: string;
+  /**
+   * Imported steps only: software that is not written in a file of the pipeline — the
+   * environment of a Snakemake wrapper (`wrapper`, its name), or the bioconda package a
+   * BioContainers image names (`image`, the image).
+   */
+  softwareFrom?: { kind: 'wrapper' | 'image'; name: string };
 }
 
 export type RuleLevel = 'off' | 'error' | 'warning' | 'notice';

@@ -25,13 +25,13 @@ export default defineRule('STW401', (ctx) => {
     if (step.runsIn === 'engine' || step.softwareUnknown !== undefined) continue;
     // A step pinned to a group with its own base image takes its software from that image.
     if (pinnedBase.get(step.container) !== undefined) continue;
-    // A script of shell built-ins and base utilities (cat, grep, awk…) needs nothing more.
-    const tools = step.run === undefined ? undefined : readScript(step.run).tools;
-    if (tools?.length === 0) continue;
-    const named = (tools ?? []).slice(0, 3).map((t) => `"${t}"`);
+    // The tools the shell parser finds (never a comment or a built-in); a script whose tool it
+    // cannot see (a variable, `bash -c`, `timeout …`) still needs software: no hint, same finding.
+    const tools = step.run === undefined ? [] : readScript(step.run).tools;
+    const named = tools.slice(0, 3).map((t) => `"${t}"`);
     const hint =
       named.length > 0
-        ? ` (\`run\` calls ${named.join(', ')}${tools!.length > 3 ? ', …' : ''})`
+        ? ` (\`run\` calls ${named.join(', ')}${tools.length > 3 ? ', …' : ''})`
         : '';
     ctx.reportMissing(
       ['steps', step.id, 'software'],

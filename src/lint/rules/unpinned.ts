@@ -29,7 +29,7 @@ interface Shared {
   ecosystem: string;
   name: string;
   written: string;
-  /** The `wrapper: "…"` line the package comes from, when it does. */
+  /** The Snakemake wrapper whose environment the package comes from, when it does. */
   wrapper?: string;
   steps: string[];
 }
@@ -56,15 +56,14 @@ export default defineRule('STW402', (ctx) => {
         const at = `${file}:${span.line}:${span.column}:${ecosystem}:${text.trim()}`;
         const seen = shared.get(at);
         if (seen) {
-          seen.steps.push(step.id);
+          if (!seen.steps.includes(step.id)) seen.steps.push(step.id);
           return;
         }
         const name =
           ecosystem === 'maven' ? text.trim().split(':').slice(0, 2).join(':') : parsed.name;
         const written = parsed.versioned ? ` (${text.trim()})` : '';
-        // A Snakemake wrapper's packages are placed at its `wrapper:` line: not the user's to pin.
-        const line = ctx.workflow.source.lineText(file, span.line)?.trim() ?? '';
-        const wrapper = /^wrapper\s*:/.test(line) ? line : undefined;
+        // A Snakemake wrapper's environment is not the user's to pin.
+        const wrapper = step.softwareFrom?.kind === 'wrapper' ? step.softwareFrom.name : undefined;
         shared.set(at, { path, ecosystem, name, written, wrapper, steps: [step.id] });
       });
     }
@@ -78,7 +77,7 @@ export default defineRule('STW402', (ctx) => {
             .map((s) => `"${s}"`)
             .join(', ')}${steps.length > 3 ? ` and ${steps.length - 3} more` : ''}`;
     const fix = wrapper
-      ? `It comes from the wrapper's own environment (${wrapper}), not a file of yours: use a wrapper version that pins it.`
+      ? `It comes from the environment of wrapper ${wrapper}, not a file of yours: use a wrapper version that pins it.`
       : `Pin it, e.g. ${EXAMPLES[ecosystem]!(name)}.`;
     ctx.report(
       path,

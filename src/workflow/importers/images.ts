@@ -53,6 +53,7 @@ export class DeclaredImages {
     if (software.kind === 'bioconda') {
       if (at) this.source.record(['steps', step.id, 'software', 'conda', 0], at);
       step.software.conda.push(`bioconda::${software.name}=${software.version}`);
+      step.softwareFrom = { kind: 'image', name: image };
       return;
     }
     step.container = image;

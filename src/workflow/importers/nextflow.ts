@@ -88,12 +88,15 @@ export function importNextflow(pipelineDir: string, options: NextflowOptions = {
     calls.push(...read.calls);
     const { processes } = read;
     for (const proc of processes) {
-      if (proc.image) proc.image = withRegistry(proc.image, registry);
       const id = safeName(proc.name, taken);
       engineNames[id] = proc.name;
+      // The image as written names its software (BioContainers); as pulled, it has the registry.
       const step = buildStep(id, proc, abs, dir, root, config, source, findings, images);
       workflow.steps.push(step);
-      if (proc.image) currentImages[id] = proc.image;
+      if (!proc.image) continue;
+      const pulled = withRegistry(proc.image, registry);
+      currentImages[id] = pulled;
+      if (step.container === proc.image) step.container = pulled;
     }
   }
 
@@ -214,14 +217,41 @@ function pipelineName(dir: string): string {
   return (m?.[1] ?? basename(dir)).replace(/^nf-core\//, 'nf-core-');
 }
 
-/** `docker.registry = 'quay.io'` (or a `docker { registry = … }` scope) in nextflow.config. */
+/**
+ * `docker.registry = 'quay.io'`, or `registry = …` in a `docker { … }` scope, at the top level of
+ * nextflow.config (a profile's setting applies only when the profile is chosen: not read).
+ */
 function dockerRegistry(dir: string): string | undefined {
   const config = readTextFile(join(dir, 'nextflow.config'), dir);
-  const m =
-    config &&
-    (/^\s*docker\s*\.\s*registry\s*=\s*['"]([A-Za-z0-9.:-]+)['"]/m.exec(config) ??
-      /^\s*docker\s*\{[^}]*?\bregistry\s*=\s*['"]([A-Za-z0-9.:-]+)['"]/ms.exec(config));
-  return m ? m[1] : undefined;
+  if (config === undefined) return undefined;
+  let tokens;
+  try {
+    tokens = tokenizeGroovy(config);
+  } catch {
+    return undefined;
+  }
+  const value = (i: number): string | undefined =>
+    tokens[i]?.value === '=' && tokens[i + 1]?.kind === 'string' && !tokens[i + 1]?.interpolated
+      ? tokens[i + 1]!.value
+      : undefined;
+  let found: string | undefined;
+  let depth = 0;
+  let dockerScope = -1; // the depth inside a top-level `docker {`
+  tokens.forEach((t, i) => {
+    if (t.value === '{') {
+      if (depth === 0 && tokens[i - 1]?.value === 'docker') dockerScope = 1;
+      depth += 1;
+    } else if (t.value === '}') {
+      depth -= 1;
+      if (depth === 0) dockerScope = -1;
+    } else if (t.kind === 'ident' && t.value === 'docker' && depth === 0) {
+      if (tokens[i + 1]?.value === '.' && tokens[i + 2]?.value === 'registry')
+        found = value(i + 3) ?? found;
+    } else if (t.kind === 'ident' && t.value === 'registry' && depth === dockerScope) {
+      if (tokens[i - 1]?.value !== '.') found = value(i + 1) ?? found;
+    }
+  });
+  return found && /^[A-Za-z0-9.:/-]+$/.test(found) ? found.replace(/\/+$/, '') : undefined;
 }
 
 /**
@@ -229,7 +259,7 @@ function dockerRegistry(dir: string): string | undefined {
  * pulled from `docker.registry` when the config sets one, as Nextflow itself does.
  */
 export function withRegistry(image: string, registry: string | undefined): string {
-  if (!registry || /^[a-z]+:\/\//.test(image)) return image;
+  if (!registry || image === '' || /^[a-z]+:\/\//.test(image) || /^[/.]/.test(image)) return image;
   const first = image.split('/')[0]!;
   const hasHost =
     image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');

@@ -535,7 +535,9 @@ export function parseItems(from: number, to: number, src: SnakeText): Item[] {
       // "a" "b" (implicit concatenation), or wrapper("a", …)
       let pattern = '';
       while (body[k]?.kind === 'string') pattern += body[k++]?.value ?? '';
-      item.pattern = pattern;
+      // "envs/" + name + ".yaml", "{}.txt".format(x), "%s" % x: Python computes it, not a pattern.
+      const computed = body[k]?.kind === 'op' && ['+', '%', '.', '*'].includes(body[k]!.value);
+      if (!computed) item.pattern = pattern;
     } else if (body[0]?.value === 'rules' && body[1]?.value === '.' && body[2]?.kind === 'name') {
       const output =
         body[4]?.value === 'output' && body[5]?.value === '.' ? body[6]?.value : undefined;

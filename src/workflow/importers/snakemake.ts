@@ -592,7 +592,10 @@ function wrapperEnvironment(step: Step, wrapper: Item, ctx: Context): void {
     ctx.findings.push(
       ...readCondaEnvironment(got.text, url, step, ctx.source, wrapper.location).findings,
     );
-    if (step.software.conda.length + step.software.pip.length > 0) return;
+    if (step.software.conda.length + step.software.pip.length > 0) {
+      step.softwareFrom = { kind: 'wrapper', name };
+      return;
+    }
   }
   const why =
     got === undefined ? 'it was not fetched' : 'error' in got ? got.error : 'it lists no packages';
