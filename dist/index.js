@@ -46125,9 +46125,13 @@ const WRAPPERS = new Set([
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh']);
 /** Reads a `run` command; a script with a `#!` line of another language is one command. */
 function readScript(run) {
-    const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(run);
+    const shebang = /^#![ \t]*(\S+)([^\n]*)/.exec(run);
     if (shebang) {
-        const program = basename(shebang[1]?.endsWith('/env') ? (shebang[2] ?? '') : (shebang[1] ?? ''));
+        // `#!/usr/bin/env -S python3 -u`: env's own options and assignments come before the program.
+        const args = (shebang[2] ?? '').trim().split(/\s+/);
+        const viaEnv = shebang[1]?.endsWith('/env');
+        const named = viaEnv ? args.find((a) => !a.startsWith('-') && !a.includes('=')) : shebang[1];
+        const program = basename(named ?? '');
         if (program !== '' && !SHELLS.has(program))
             return { commands: 1, tools: [program] };
     }
@@ -46137,6 +46141,13 @@ function readScript(run) {
     try {
         const reader = new Reader();
         return { commands: reader.count(tree.rootNode), tools: [...reader.tools] };
+    }
+    catch (error) {
+        // A script nested deeper than the reader's recursion (thousands of `$(`) is not a real
+        // script: read as one command rather than stop the whole lint.
+        if (error instanceof RangeError)
+            return { commands: 1, tools: [] };
+        throw error;
     }
     finally {
         tree.delete();
@@ -46267,6 +46278,9 @@ function scriptOf(interpreter, args) {
             return shell ? undefined : interpreter;
         if (['-c', '-e', '-E'].includes(word))
             return shell ? undefined : interpreter;
+        // perl -ne '…', ruby -lane '…': a cluster of switches ending in e is inline code too.
+        if ((interpreter === 'perl' || interpreter === 'ruby') && /^-[A-Za-z]*e$/.test(word))
+            return interpreter;
         if (word === '-m' || word === '-jar')
             return args[k + 1] || interpreter;
         if (['-cp', '-classpath', '-I', '-M'].includes(word))

@@ -104,6 +104,16 @@ describe('readScript', () => {
     });
   });
 
+  it('env options in a #! line, perl switch clusters, and absurd nesting', () => {
+    expect(readScript('#!/usr/bin/env -S python3 -u\nprint(1)\n').tools).toEqual(['python3']);
+    expect(readScript('#!/usr/bin/env LC_ALL=C perl\nprint 1;\n').tools).toEqual(['perl']);
+    expect(readScript("perl -ne 'print if /x/' in.txt > out.txt").tools).toEqual(['perl']);
+    expect(readScript("ruby -lane 'puts $F[0]' in.txt").tools).toEqual(['ruby']);
+    // Thousands of nested substitutions: read as one command, never a stack overflow.
+    const deep = `${'echo $('.repeat(5000)}x${')'.repeat(5000)}`;
+    expect(() => readScript(deep)).not.toThrow();
+  });
+
   it('calls of a function defined in the script are not tools', () => {
     expect(readScript('run() { samtools view "$1"; }\nrun a\nrun b')).toEqual({
       commands: 1,
