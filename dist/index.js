@@ -38945,10 +38945,7 @@ async function exportForEngines(inputs, result, plan, build, root) {
     });
     for (const line of outcome.lines)
         _log_js__WEBPACK_IMPORTED_MODULE_26__/* .log */ .R.info(line);
-    // The engines whose configuration holds no step (what `outcome.ok` is false for).
-    return outcome.results
-        .filter((r) => r.steps.length === 0 && result.workflow.steps.length > 0)
-        .map((r) => r.engine);
+    return outcome.empty;
 }
 /** Bytes this run has written to the job summary: GitHub refuses a step's summary over 1 MiB. */
 let summaryBytes = 0;
@@ -40252,7 +40249,7 @@ async function findStepImages(plan, options) {
 }
 function exportImages(options) {
     const root = (0,external_node_path_.resolve)(options.root);
-    const outcome = { results: [], written: [], lines: [], ok: true };
+    const outcome = { results: [], written: [], lines: [], empty: [] };
     for (const engine of options.engines) {
         const dir = (0,external_node_path_.resolve)(root, options.outDir, engine);
         const outDir = (0,external_node_path_.relative)(root, dir).split('\\').join('/') || '.';
@@ -40275,7 +40272,7 @@ function exportImages(options) {
         for (const s of result.skipped)
             outcome.lines.push(`${engine}: skipped step ${s.step}: ${s.reason}`);
         if (result.steps.length === 0 && options.workflow.steps.length > 0)
-            outcome.ok = false;
+            outcome.empty.push(engine);
     }
     return outcome;
 }

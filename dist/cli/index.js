@@ -10339,7 +10339,7 @@ async function findStepImages(plan, options) {
 }
 function exportImages(options) {
     const root = (0,external_node_path_.resolve)(options.root);
-    const outcome = { results: [], written: [], lines: [], ok: true };
+    const outcome = { results: [], written: [], lines: [], empty: [] };
     for (const engine of options.engines) {
         const dir = (0,external_node_path_.resolve)(root, options.outDir, engine);
         const outDir = (0,external_node_path_.relative)(root, dir).split('\\').join('/') || '.';
@@ -10362,7 +10362,7 @@ function exportImages(options) {
         for (const s of result.skipped)
             outcome.lines.push(`${engine}: skipped step ${s.step}: ${s.reason}`);
         if (result.steps.length === 0 && options.workflow.steps.length > 0)
-            outcome.ok = false;
+            outcome.empty.push(engine);
     }
     return outcome;
 }
@@ -12644,7 +12644,7 @@ async function exportCommand(result, options, io) {
     });
     for (const line of outcome.lines)
         io.stdout(`${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_8__/* .escapeText */ .X1)(line)}\n`);
-    return outcome.ok ? EXIT.clean : EXIT.findings;
+    return outcome.empty.length === 0 ? EXIT.clean : EXIT.findings;
 }
 /** Our own multi-line text with foreign parts: each line escaped on its own. */
 function escapeLines(text) {

@@ -283,10 +283,7 @@ async function exportForEngines(
     slurmRuntime: inputs.slurmRuntime,
   });
   for (const line of outcome.lines) log.info(line);
-  // The engines whose configuration holds no step (what `outcome.ok` is false for).
-  return outcome.results
-    .filter((r) => r.steps.length === 0 && result.workflow!.steps.length > 0)
-    .map((r) => r.engine);
+  return outcome.empty;
 }
 
 /** Bytes this run has written to the job summary: GitHub refuses a step's summary over 1 MiB. */

@@ -125,13 +125,13 @@ export interface ExportOutcome {
   written: string[];
   /** What to print, one line each. */
   lines: string[];
-  /** False when an engine exported no step of a workflow that has steps. */
-  ok: boolean;
+  /** The engines that exported no step of a workflow that has steps (a failure). */
+  empty: ExportEngine[];
 }
 
 export function exportImages(options: ExportImagesOptions): ExportOutcome {
   const root = resolve(options.root);
-  const outcome: ExportOutcome = { results: [], written: [], lines: [], ok: true };
+  const outcome: ExportOutcome = { results: [], written: [], lines: [], empty: [] };
   for (const engine of options.engines) {
     const dir = resolve(root, options.outDir, engine);
     const outDir = relative(root, dir).split('\\').join('/') || '.';
@@ -156,7 +156,7 @@ export function exportImages(options: ExportImagesOptions): ExportOutcome {
     );
     for (const s of result.skipped)
       outcome.lines.push(`${engine}: skipped step ${s.step}: ${s.reason}`);
-    if (result.steps.length === 0 && options.workflow.steps.length > 0) outcome.ok = false;
+    if (result.steps.length === 0 && options.workflow.steps.length > 0) outcome.empty.push(engine);
   }
   return outcome;
 }

@@ -310,7 +310,7 @@ async function exportCommand(result: CheckResult, options: CliOptions, io: Io): 
     root: io.cwd,
   });
   for (const line of outcome.lines) io.stdout(`${escapeText(line)}\n`);
-  return outcome.ok ? EXIT.clean : EXIT.findings;
+  return outcome.empty.length === 0 ? EXIT.clean : EXIT.findings;
 }
 
 /** Our own multi-line text with foreign parts: each line escaped on its own. */
