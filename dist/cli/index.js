@@ -12740,6 +12740,28 @@ function countBySeverity(findings) {
 
 /***/ }),
 
+/***/ 5614:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   p: () => (/* binding */ registryHostOf)
+/* harmony export */ });
+/**
+ * The registry host an image name names, read as the docker CLI reads it: the first component
+ * when it holds `.` or `:` or is `localhost` and more follows; undefined for a Docker Hub name
+ * (`debian:12`, `acme/tool`). One reading for the registry client, builders and importers.
+ */
+function registryHostOf(name) {
+    const slash = name.indexOf('/');
+    if (slash === -1)
+        return undefined;
+    const first = name.slice(0, slash);
+    return first.includes('.') || first.includes(':') || first === 'localhost' ? first : undefined;
+}
+
+
+/***/ }),
+
 /***/ 9353:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -14932,6 +14954,7 @@ const runTool = (command, args, options) => new Promise((resolve, reject) => {
 /* harmony import */ var _reference_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4719);
 /* harmony import */ var _registry_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9283);
 /* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2629);
+/* harmony import */ var _common_image_name_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5614);
 /**
  * Builds a plan: find a builder, then for each group stage its context, ask the registry whether
  * the content-hash tag exists (then only add the run's tags: `skipped`), else build and push.
@@ -14944,6 +14967,7 @@ const runTool = (command, args, options) => new Promise((resolve, reject) => {
  * Each group builds in its own staged context in a fresh temporary folder: the generated files
  * plus copies of the context files the Dockerfile copies (see `stageBuildContext`).
  */
+
 
 
 
@@ -15402,10 +15426,7 @@ function groupOf(plan, name) {
 }
 /** The registry host of a base image reference (`docker.io` when it names none). */
 function baseImageHost(ref) {
-    const first = ref.split('/')[0] ?? '';
-    return ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')
-        ? first
-        : 'docker.io';
+    return (0,_common_image_name_js__WEBPACK_IMPORTED_MODULE_8__/* .registryHostOf */ .p)(ref) ?? 'docker.io';
 }
 
 
@@ -15500,11 +15521,13 @@ function digestFromPushOutput(output) {
 /* harmony export */   r_: () => (/* binding */ isValidTag)
 /* harmony export */ });
 /* unused harmony exports DOCKER_HUB, ImageReferenceError, isValidPathComponent, taggedName, loginHost */
+/* harmony import */ var _common_image_name_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5614);
 /**
  * Image references in the docker reference grammar (distribution/reference): the registry host,
  * the repository path and tags. Every piece of a spec or an input that ends up in a tag, an
  * argv or a registry URL goes through these checks first.
  */
+
 /** A host name or IP, with an optional port: `ghcr.io`, `127.0.0.1:5000`, `[::1]:5000`. */
 const DOMAIN = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[0-9a-fA-F:.]+\])(?::[0-9]{1,5})?$/;
 /** One path component of a repository name. */
@@ -15539,9 +15562,9 @@ function assertTag(tag, what = 'tag') {
  */
 function parseRepository(name) {
     const parts = name.split('/');
-    const first = parts[0] ?? '';
-    const hasHost = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
-    const host = hasHost ? first : DOCKER_HUB;
+    const named = (0,_common_image_name_js__WEBPACK_IMPORTED_MODULE_0__/* .registryHostOf */ .p)(name);
+    const hasHost = named !== undefined;
+    const host = named ?? DOCKER_HUB;
     const pathParts = hasHost ? parts.slice(1) : parts;
     if (hasHost && !DOMAIN.test(host)) {
         throw new ImageReferenceError(`registry host ${JSON.stringify(host)} in ${JSON.stringify(name)} is not a valid host[:port]`);
@@ -15560,10 +15583,11 @@ function parseRepository(name) {
  */
 function normaliseRegistry(registry) {
     const trimmed = registry.trim().replace(/\/+$/, '');
-    const parts = trimmed.split('/');
-    const first = parts[0] ?? '';
-    const hasHost = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
-    return parts.map((p, i) => (hasHost && i === 0 ? p : p.toLowerCase())).join('/');
+    const hasHost = (0,_common_image_name_js__WEBPACK_IMPORTED_MODULE_0__/* .registryHostOf */ .p)(trimmed) !== undefined;
+    return trimmed
+        .split('/')
+        .map((p, i) => (hasHost && i === 0 ? p : p.toLowerCase()))
+        .join('/');
 }
 /** The repository of a group's image: `<registry>/<group>`. */
 function groupRepository(registry, group) {
@@ -24534,6 +24558,8 @@ function isGroovySyntaxError(e) {
     return e instanceof GroovySyntaxError;
 }
 
+// EXTERNAL MODULE: ./src/common/image-name.ts
+var image_name = __nccwpck_require__(5614);
 ;// CONCATENATED MODULE: ./src/workflow/importers/nextflow.ts
 /**
  * nf-core / Nextflow importer. Every `process` in the pipeline's `.nf` files (nf-core modules,
@@ -24542,6 +24568,7 @@ function isGroovySyntaxError(e) {
  * `conf/base.config`, else nf-core's standard label table), and the image it declares today is
  * kept for the comparison with the plan.
  */
+
 
 
 
@@ -24741,9 +24768,7 @@ function dockerRegistry(dir) {
 function withRegistry(image, registry) {
     if (!registry || image === '' || /^[a-z]+:\/\//.test(image) || /^[/.]/.test(image))
         return image;
-    const first = image.split('/')[0];
-    const hasHost = image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-    return hasHost ? image : `${registry}/${image}`;
+    return (0,image_name/* registryHostOf */.p)(image) !== undefined ? image : `${registry}/${image}`;
 }
 function loadProcessConfig(dir, root, source, findings) {
     const abs = (0,external_node_path_.join)(dir, 'conf', 'base.config');

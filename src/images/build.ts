@@ -39,6 +39,7 @@ import {
   type RunTag,
   type TagRule,
 } from './tags.js';
+import { registryHostOf } from '../common/image-name.js';
 
 export type BuildStatus = 'built' | 'skipped' | 'failed';
 
@@ -606,10 +607,7 @@ function groupOf(plan: Plan, name: string): PlannedGroup {
 
 /** The registry host of a base image reference (`docker.io` when it names none). */
 function baseImageHost(ref: string): string {
-  const first = ref.split('/')[0] ?? '';
-  return ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')
-    ? first
-    : 'docker.io';
+  return registryHostOf(ref) ?? 'docker.io';
 }
 
 export type { RunTag };

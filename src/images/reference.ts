@@ -3,6 +3,7 @@
  * the repository path and tags. Every piece of a spec or an input that ends up in a tag, an
  * argv or a registry URL goes through these checks first.
  */
+import { registryHostOf } from '../common/image-name.js';
 
 /** A host name or IP, with an optional port: `ghcr.io`, `127.0.0.1:5000`, `[::1]:5000`. */
 const DOMAIN =
@@ -54,10 +55,9 @@ export function assertTag(tag: string, what = 'tag'): string {
  */
 export function parseRepository(name: string): Repository {
   const parts = name.split('/');
-  const first = parts[0] ?? '';
-  const hasHost =
-    parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  const host = hasHost ? first : DOCKER_HUB;
+  const named = registryHostOf(name);
+  const hasHost = named !== undefined;
+  const host = named ?? DOCKER_HUB;
   const pathParts = hasHost ? parts.slice(1) : parts;
   if (hasHost && !DOMAIN.test(host)) {
     throw new ImageReferenceError(
@@ -80,11 +80,11 @@ export function parseRepository(name: string): Repository {
  */
 export function normaliseRegistry(registry: string): string {
   const trimmed = registry.trim().replace(/\/+$/, '');
-  const parts = trimmed.split('/');
-  const first = parts[0] ?? '';
-  const hasHost =
-    parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  return parts.map((p, i) => (hasHost && i === 0 ? p : p.toLowerCase())).join('/');
+  const hasHost = registryHostOf(trimmed) !== undefined;
+  return trimmed
+    .split('/')
+    .map((p, i) => (hasHost && i === 0 ? p : p.toLowerCase()))
+    .join('/');
 }
 
 /** The repository of a group's image: `<registry>/<group>`. */

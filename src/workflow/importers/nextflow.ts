@@ -42,6 +42,7 @@ import {
   type ResourceKey,
   type Setting,
 } from './nextflow-config.js';
+import { registryHostOf } from '../../common/image-name.js';
 
 const SECTIONS = new Set(['input', 'output', 'when', 'script', 'shell', 'exec', 'stub']);
 
@@ -260,10 +261,7 @@ function dockerRegistry(dir: string): string | undefined {
  */
 export function withRegistry(image: string, registry: string | undefined): string {
   if (!registry || image === '' || /^[a-z]+:\/\//.test(image) || /^[/.]/.test(image)) return image;
-  const first = image.split('/')[0]!;
-  const hasHost =
-    image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  return hasHost ? image : `${registry}/${image}`;
+  return registryHostOf(image) !== undefined ? image : `${registry}/${image}`;
 }
 
 function loadProcessConfig(
