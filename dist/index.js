@@ -53099,9 +53099,10 @@ function importNextflow(pipelineDir, options = {}) {
         findings.push((0,common/* importError */.y9)(mainFile, `No Nextflow script (*.nf) found in ${(0,common/* relPath */.nA)(root, dir) || '.'}.`));
         return { findings, currentImages: {} };
     }
-    const workflow = (0,common/* newWorkflow */.iU)(pipelineName(dir), mainFile, 'nextflow', source);
+    const nextflowConfig = (0,common/* readTextFile */.Gu)((0,external_node_path_.join)(dir, 'nextflow.config'), dir);
+    const workflow = (0,common/* newWorkflow */.iU)(pipelineName(dir, nextflowConfig), mainFile, 'nextflow', source);
     const config = loadProcessConfig(dir, root, source, findings);
-    const registry = dockerRegistry(dir);
+    const registry = nextflowConfig === undefined ? undefined : dockerRegistry(nextflowConfig);
     const currentImages = {};
     const engineNames = {};
     const taken = new Set();
@@ -53223,8 +53224,7 @@ function readNextflowFile(text, file, mapper, findings) {
     }
     return { processes, calls: [] };
 }
-function pipelineName(dir) {
-    const config = (0,common/* readTextFile */.Gu)((0,external_node_path_.join)(dir, 'nextflow.config'), dir);
+function pipelineName(dir, config) {
     const m = config && /manifest\s*\{[^}]*?\bname\s*=\s*['"]([^'"]+)['"]/s.exec(config);
     return (m?.[1] ?? (0,external_node_path_.basename)(dir)).replace(/^nf-core\//, 'nf-core-');
 }
@@ -53232,10 +53232,7 @@ function pipelineName(dir) {
  * `docker.registry = 'quay.io'`, or `registry = …` in a `docker { … }` scope, at the top level of
  * nextflow.config (a profile's setting applies only when the profile is chosen: not read).
  */
-function dockerRegistry(dir) {
-    const config = (0,common/* readTextFile */.Gu)((0,external_node_path_.join)(dir, 'nextflow.config'), dir);
-    if (config === undefined)
-        return undefined;
+function dockerRegistry(config) {
     let tokens;
     try {
         tokens = tokenizeGroovy(config);

@@ -67,9 +67,10 @@ export function importNextflow(pipelineDir: string, options: NextflowOptions = {
     return { findings, currentImages: {} };
   }
 
-  const workflow = newWorkflow(pipelineName(dir), mainFile, 'nextflow', source);
+  const nextflowConfig = readTextFile(join(dir, 'nextflow.config'), dir);
+  const workflow = newWorkflow(pipelineName(dir, nextflowConfig), mainFile, 'nextflow', source);
   const config = loadProcessConfig(dir, root, source, findings);
-  const registry = dockerRegistry(dir);
+  const registry = nextflowConfig === undefined ? undefined : dockerRegistry(nextflowConfig);
   const currentImages: Record<string, string> = {};
   const engineNames: Record<string, string> = {};
   const taken = new Set<string>();
@@ -212,8 +213,7 @@ function readNextflowFile(
   return { processes, calls: [] };
 }
 
-function pipelineName(dir: string): string {
-  const config = readTextFile(join(dir, 'nextflow.config'), dir);
+function pipelineName(dir: string, config: string | undefined): string {
   const m = config && /manifest\s*\{[^}]*?\bname\s*=\s*['"]([^'"]+)['"]/s.exec(config);
   return (m?.[1] ?? basename(dir)).replace(/^nf-core\//, 'nf-core-');
 }
@@ -222,9 +222,7 @@ function pipelineName(dir: string): string {
  * `docker.registry = 'quay.io'`, or `registry = …` in a `docker { … }` scope, at the top level of
  * nextflow.config (a profile's setting applies only when the profile is chosen: not read).
  */
-function dockerRegistry(dir: string): string | undefined {
-  const config = readTextFile(join(dir, 'nextflow.config'), dir);
-  if (config === undefined) return undefined;
+function dockerRegistry(config: string): string | undefined {
   let tokens;
   try {
     tokens = tokenizeGroovy(config);
