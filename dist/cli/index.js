@@ -18395,9 +18395,6 @@ class AnalysisContext {
                     this.pinOf.set(id, pin.name);
         }
     }
-    parse(eco, text) {
-        return (0,_software_requirements_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRequirement */ .pP)(eco, text);
-    }
     report(path, message) {
         this.findings.push((0,_common_rules_js__WEBPACK_IMPORTED_MODULE_1__/* .finding */ .gk)('STW410', this.workflow.source.locate(path), message));
     }
@@ -18453,14 +18450,14 @@ function analyzeStep(ctx, step, index, kind) {
             const version = analyzed.runtimes[kindName];
             if (version === undefined)
                 continue;
-            const parsed = ctx.parse('conda', `${runtimePackages[kindName]}=${version}`);
+            const parsed = (0,_software_requirements_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRequirement */ .pP)('conda', `${runtimePackages[kindName]}=${version}`);
             if (parsed.ok)
                 analyzed.requirements.push(parsed);
         }
     }
     for (const eco of _software_requirements_js__WEBPACK_IMPORTED_MODULE_3__/* .ECOSYSTEMS */ .SQ) {
         step.software[eco].forEach((text, i) => {
-            const parsed = ctx.parse(eco, text);
+            const parsed = (0,_software_requirements_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRequirement */ .pP)(eco, text);
             if (parsed.ok)
                 analyzed.requirements.push(parsed);
             else

@@ -12,8 +12,6 @@ import {
   ECOSYSTEMS,
   parseRequirement,
   parseRuntime,
-  type Ecosystem,
-  type ParsedRequirement,
   type Requirement,
   type RuntimeKind,
 } from '../software/requirements.js';
@@ -106,10 +104,6 @@ class AnalysisContext {
     }
   }
 
-  parse(eco: Ecosystem, text: string): ParsedRequirement {
-    return parseRequirement(eco, text);
-  }
-
   report(path: NodePath, message: string): void {
     this.findings.push(finding('STW410', this.workflow.source.locate(path), message));
   }
@@ -168,13 +162,13 @@ function analyzeStep(
     for (const kindName of RUNTIME_KINDS) {
       const version = analyzed.runtimes[kindName];
       if (version === undefined) continue;
-      const parsed = ctx.parse('conda', `${runtimePackages[kindName]}=${version}`);
+      const parsed = parseRequirement('conda', `${runtimePackages[kindName]}=${version}`);
       if (parsed.ok) analyzed.requirements.push(parsed);
     }
   }
   for (const eco of ECOSYSTEMS) {
     step.software[eco].forEach((text, i) => {
-      const parsed = ctx.parse(eco, text);
+      const parsed = parseRequirement(eco, text);
       if (parsed.ok) analyzed.requirements.push(parsed);
       else
         bad(
