@@ -48764,7 +48764,7 @@ function lowerBoundSentence(plan) {
         return 'Lower bound: 0 images: no step needs an image built.';
     const parts = plan.lowerBoundByKind.map((k) => `${kindName(k.kind)} ${k.bound}`);
     const s = plan.lowerBound === 1 ? '' : 's';
-    return (`Lower bound: ${plan.lowerBound} image${s} (${parts.join(', ') || 'no steps to build'}): ` +
+    return (`Lower bound: ${plan.lowerBound} image${s} (${parts.join(', ')}): ` +
         'no plan can use fewer. Each family and GPU build needs an image of its own, from its own ' +
         'base (a Python, a JVM, an R, a conda image…); within one, the largest set of steps whose ' +
         `requirements conflict pairwise needs that many (${conflictBasis(plan)}).`);
