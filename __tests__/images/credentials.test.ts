@@ -14,6 +14,7 @@ import type { BuildRequest, Builder } from '../../src/images/builder.js';
 import { RegistryClient } from '../../src/images/registry.js';
 import type { RunContext } from '../../src/images/tags.js';
 import type { Plan, PlannedGroup } from '../../src/plan/types.js';
+import { testGroup, testPlan } from '../helpers/plans.js';
 import { tempDir } from '../helpers/temp.js';
 import { FakeRegistry, type FakeRegistryOptions } from './fake-registry.js';
 
@@ -117,34 +118,13 @@ test('all registry work has one time limit, however many retries are left', asyn
 });
 
 function group(name: string, hashChar: string): PlannedGroup {
-  return {
-    name,
-    family: 'python',
-    gpu: false,
-    pinned: false,
-    steps: [name],
-    runtimes: {},
-    packages: [],
-    baseImage: 'python:3.12-slim',
-    estimatedSize: 1,
+  return testGroup(name, [name], {
     generated: { Dockerfile: `FROM python:3.12-slim\n# ${name}\n` },
-    contextFiles: [],
     contentHash: hashChar.repeat(64),
-  };
+  });
 }
 
-function plan(groups: PlannedGroup[]): Plan {
-  const b = { images: 1, estimatedTotalSize: 0, conflicts: 0 };
-  return {
-    version: 1,
-    workflow: 'w',
-    context: '.',
-    groups,
-    external: [],
-    lowerBound: 1,
-    baselines: { perStep: b, monolith: b },
-  } as unknown as Plan;
-}
+const plan = (groups: PlannedGroup[]): Plan => testPlan(groups);
 
 /** Pushes into the fake registry; counts logins. */
 class FakeBuilder implements Builder {
