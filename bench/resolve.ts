@@ -18,7 +18,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { resolvePlan, type ResolveSettings } from '../src/resolve/resolve.js';
 import { LockStore } from '../src/resolve/store.js';
-import type { FetchFn, RunFn } from '../src/resolve/types.js';
+import type { RunProcess } from '../src/common/process.js';
+import type { FetchFn } from '../src/resolve/types.js';
 import { loadSpecText } from '../src/workflow/load.js';
 
 function rng(seed: number): () => number {
@@ -159,7 +160,7 @@ async function main(): Promise<void> {
       python: 'python3',
       npm: 'npm',
     };
-    const noTools: RunFn = () => Promise.reject(new Error('no tools in this benchmark'));
+    const noTools: RunProcess = () => Promise.reject(new Error('no tools in this benchmark'));
     const realFetch = fetch;
 
     const store = new LockStore();

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BuilderKind } from '../../src/images/builder.js';
-import { execTool } from '../../src/host/exec.js';
+import { runProcess } from '../../src/host/process.js';
 import { imagesOutput, type ImageOutput } from '../../src/images/outputs.js';
 import { stepImageMap, stepImagesOutput } from '../../src/app/step-images.js';
 import { buildPlan, type BuildLog } from '../../src/images/build.js';
@@ -81,7 +81,7 @@ async function driveDirect(req: DriveRequest): Promise<DriveResult> {
   };
   try {
     const builder = (): ReturnType<typeof selectBuilder> =>
-      selectBuilder(req.builder, { exec: execTool, dockerBinary: DOCKER, env: req.env });
+      selectBuilder(req.builder, { exec: runProcess, dockerBinary: DOCKER, env: req.env });
     const plan = planWorkspace(req.workspace, req.baseImages);
     const results = await buildPlan(plan, {
       registry: req.registry,

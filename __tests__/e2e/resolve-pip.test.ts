@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main, type Io } from '../../src/cli/main.js';
-import { execTool } from '../../src/host/exec.js';
-import type { ExecFn } from '../../src/images/builder.js';
+import { runProcess } from '../../src/host/process.js';
+import type { RunProcess } from '../../src/common/process.js';
 import type { Plan } from '../../src/plan/types.js';
 import { wheelBuilder, writePipIndex } from '../helpers/pip-index.js';
 import { serveDir, type Served } from '../helpers/serve.js';
@@ -80,14 +80,14 @@ describeHere('a pip group locked against a local index, built FROM Debian', () =
     let out = '';
     let err = '';
     // Not spawnSync or a child CLI: the index is served by this process.
-    const exec: ExecFn = (command, argv, opts = {}) =>
-      execTool(command, argv, { ...opts, env: { ...dockerd?.env, ...opts.env } });
+    const run: RunProcess = (command, argv, opts = {}) =>
+      runProcess(command, argv, { ...opts, env: { ...dockerd?.env, ...opts.env } });
     const io: Io = {
       stdout: (t) => (out += t),
       stderr: (t) => (err += t),
       cwd: workspace,
       env: { STOWAGE_DOCKER: DOCKER, NO_COLOR: '1' },
-      exec,
+      run,
     };
     const code = await main(args, io);
     return { code, out, err };

@@ -4,11 +4,12 @@
  * never reach conda-forge, PyPI or npm from CI (the resolve stage then reports the groups as
  * unverified, which is also what an air-gapped runner without a lock file gets).
  */
-import type { FetchFn, RunFn } from '../../src/resolve/types.js';
+import type { RunProcess } from '../../src/common/process.js';
+import type { FetchFn } from '../../src/resolve/types.js';
 
 export const offlineFetch: FetchFn = () =>
   Promise.reject(new TypeError('fetch failed', { cause: { code: 'ENETUNREACH' } }));
 
-export const offlineRun: RunFn = () => Promise.reject(new Error('no tools in this test'));
+export const offlineRun: RunProcess = () => Promise.reject(new Error('no tools in this test'));
 
 export const offline = { fetch: offlineFetch, run: offlineRun };

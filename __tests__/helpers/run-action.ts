@@ -2,7 +2,7 @@
  * Runs the bundled action (`node dist/index.js`) exactly as a runner does: inputs as `INPUT_*`
  * environment variables, outputs and the job summary through the files GitHub provides.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -61,10 +61,14 @@ function actionBundle(): string {
   return bundleCopy;
 }
 
-export function runAction(
-  inputs: Record<string, string>,
-  options: { workspace?: string; env?: Record<string, string>; timeout?: number } = {},
-): ActionRun {
+interface RunActionOptions {
+  workspace?: string;
+  env?: Record<string, string>;
+  timeout?: number;
+}
+
+/** The process a runner starts: inputs as `INPUT_*`, the files GitHub provides. */
+function actionProcess(inputs: Record<string, string>, options: RunActionOptions) {
   const dir = tempDir('action');
   const outputFile = path.join(dir, 'output');
   const summaryFile = path.join(dir, 'summary');
@@ -88,18 +92,48 @@ export function runAction(
   const withDefaults = { resolve: 'off', ...inputs };
   for (const [name, value] of Object.entries(withDefaults))
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  const finish = (status: number | null, stdout: string, stderr: string): ActionRun => ({
+    status,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+    summary: readFileSync(summaryFile, 'utf8'),
+    commands: stdout.split('\n').filter((l) => l.startsWith('::')),
+  });
+  return { env, cwd: options.workspace ?? repoRoot, finish };
+}
+
+export function runAction(
+  inputs: Record<string, string>,
+  options: RunActionOptions = {},
+): ActionRun {
+  const { env, cwd, finish } = actionProcess(inputs, options);
   const result = spawnSync(process.execPath, [actionBundle()], {
     env,
-    cwd: options.workspace ?? repoRoot,
+    cwd,
     encoding: 'utf8',
     timeout: options.timeout ?? 60_000,
   });
-  return {
-    status: result.status,
-    stdout: result.stdout,
-    stderr: result.stderr,
-    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
-    summary: readFileSync(summaryFile, 'utf8'),
-    commands: result.stdout.split('\n').filter((l) => l.startsWith('::')),
-  };
+  return finish(result.status, result.stdout, result.stderr);
+}
+
+/** `runAction` without blocking this process: for servers the test itself runs (an index). */
+export function runActionAsync(
+  inputs: Record<string, string>,
+  options: RunActionOptions = {},
+): Promise<ActionRun> {
+  const { env, cwd, finish } = actionProcess(inputs, options);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [actionBundle()], { env, cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeout ?? 60_000);
+    child.once('error', reject);
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve(finish(status, stdout, stderr));
+    });
+  });
 }

@@ -1,16 +1,12 @@
 /**
  * The builders' argv, as tables: what each backend runs for a request, and how `auto` chooses.
- * Commands go to a recording ExecFn; real runs are in __tests__/e2e.
+ * Commands go to a recording RunProcess; real runs are in __tests__/e2e.
  */
 import { describe, expect, test } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { budArgs, BuildahBuilder, pushArgs } from '../../src/images/buildah.js';
-import {
-  digestFromPushOutput,
-  type BuildRequest,
-  type ExecFn,
-  type ExecOptions,
-} from '../../src/images/builder.js';
+import { digestFromPushOutput, type BuildRequest } from '../../src/images/builder.js';
+import type { ProcessOptions, RunProcess } from '../../src/common/process.js';
 import { buildxArgs, DockerBuilder, engineBuildArgs } from '../../src/images/docker.js';
 import { selectBuilder } from '../../src/images/select.js';
 
@@ -33,21 +29,21 @@ const request = (over: Partial<BuildRequest> = {}): BuildRequest => ({
 interface Call {
   command: string;
   args: string[];
-  options?: ExecOptions;
+  options?: ProcessOptions;
 }
 
-/** An ExecFn that records calls and answers from a table keyed by the first arguments. */
+/** An RunProcess that records calls and answers from a table keyed by the first arguments. */
 function recorder(
   answers: Record<
     string,
     { exitCode?: number; stdout?: string; stderr?: string; throws?: boolean }
   >,
 ): {
-  exec: ExecFn;
+  exec: RunProcess;
   calls: Call[];
 } {
   const calls: Call[] = [];
-  const exec: ExecFn = async (command, args, options) => {
+  const exec: RunProcess = async (command, args, options) => {
     calls.push({ command, args: [...args], options });
     const key = Object.keys(answers).find((k) => `${command} ${args.join(' ')}`.startsWith(k));
     const a = key ? answers[key] : undefined;
@@ -199,7 +195,7 @@ describe('DockerBuilder', () => {
 
   test('buildx reads the digest from the metadata file', async () => {
     const digest = `sha256:${'e'.repeat(64)}`;
-    const exec: ExecFn = async (_command, args) => {
+    const exec: RunProcess = async (_command, args) => {
       const i = args.indexOf('--metadata-file');
       if (i >= 0)
         writeFileSync(args[i + 1] ?? '', JSON.stringify({ 'containerimage.digest': digest }));
@@ -233,7 +229,7 @@ describe('buildah argv', () => {
   test('a loopback base image turns TLS checks off for the pull, never for the push', async () => {
     expect(budArgs(request({ insecureBase: true }))).toContain('--tls-verify=false');
     const calls: Call[] = [];
-    const exec: ExecFn = async (command, args, options) => {
+    const exec: RunProcess = async (command, args, options) => {
       calls.push({ command, args: [...args], options });
       if (args[0] === 'push') writeFileSync(args[2] ?? '', `sha256:${'c'.repeat(64)}\n`);
       return { exitCode: 0, stdout: '', stderr: '' };
@@ -254,7 +250,7 @@ describe('buildah argv', () => {
   test('build then push per tag, digest from the digest file; login on stdin', async () => {
     const digest = `sha256:${'b'.repeat(64)}`;
     const calls: Call[] = [];
-    const exec: ExecFn = async (command, args, options) => {
+    const exec: RunProcess = async (command, args, options) => {
       calls.push({ command, args: [...args], options });
       if (args[0] === 'push') writeFileSync(args[2] ?? '', digest + '\n');
       return { exitCode: 0, stdout: '', stderr: '' };

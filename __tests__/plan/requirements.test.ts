@@ -67,6 +67,13 @@ describe('parseRequirement', () => {
     ['conda', 'numpy\r>=1'],
     ['pip', ''],
     ['conda', 'numpy=1.26;rm -rf /'],
+    // Files pip would build on the runner (their setup.py runs), and paths.
+    ['pip', 'evil-1.0.tar.gz'],
+    ['pip', 'evil-1.0-py3-none-any.whl'],
+    ['pip', 'evil.zip'],
+    ['pip', 'Evil-1.0.TGZ'],
+    ['pip', 'sub/evil'],
+    ['pip', 'evil\\x'],
     ['conda', 'numpy=1.26 py$(id)'],
     ['conda', 'numpy[version=">=1"]'],
     ['npm', 'lodash@latest'],

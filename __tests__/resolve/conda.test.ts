@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import path from 'node:path';
-import { runTool } from '../../src/host/run.js';
+import { runProcess } from '../../src/host/process.js';
 import type { Plan, PlannedGroup } from '../../src/plan/types.js';
 import { planTable } from '../../src/report/plan.js';
 import { resolvePlan, type ResolveSettings } from '../../src/resolve/resolve.js';
@@ -95,7 +95,7 @@ describe('conflicts through dependencies', () => {
     store = new LockStore();
     first = await resolvePlan(workflowOf(PLANTED_STEPS), {}, settings, store, {
       fetch,
-      run: runTool,
+      run: runProcess,
     });
   });
 
@@ -200,7 +200,7 @@ describe('when the solver says no, or cannot be asked', () => {
     });
     const result = await resolvePlan(workflow, {}, settings, new LockStore(), {
       fetch,
-      run: runTool,
+      run: runProcess,
     });
     const both = groupOf(result.plan, 'both');
     expect(both.steps).toEqual(['both']);
@@ -225,7 +225,7 @@ describe('when the solver says no, or cannot be asked', () => {
       new LockStore(),
       {
         fetch,
-        run: runTool,
+        run: runProcess,
       },
     );
     expect(result.plan.groups[0]!.resolution?.status).toBe('unsolvable');
@@ -241,7 +241,7 @@ describe('when the solver says no, or cannot be asked', () => {
     );
     const result = await resolvePlan(workflow, {}, settings, new LockStore(), {
       fetch,
-      run: runTool,
+      run: runProcess,
     });
     expect(result.plan.groups.map((g) => g.name)).toEqual(['tools']);
     expect(result.plan.groups[0]!.blocked).toBeDefined();
@@ -258,7 +258,7 @@ describe('when the solver says no, or cannot be asked', () => {
       {},
       { ...settings, arches: ['amd64', 'arm64'] },
       new LockStore(),
-      { fetch, run: runTool },
+      { fetch, run: runProcess },
     );
     const g = result.plan.groups[0]!;
     expect(g.resolution?.arches).toEqual(['amd64', 'arm64']);
@@ -288,7 +288,7 @@ describe('when the solver says no, or cannot be asked', () => {
         },
       },
       new LockStore(),
-      { fetch: hang, run: runTool, limits: { budgetMs: 1500, requestMs: 1000, bodyMs: 1000 } },
+      { fetch: hang, run: runProcess, limits: { budgetMs: 1500, requestMs: 1000, bodyMs: 1000 } },
     );
     expect(Date.now() - started).toBeLessThan(5000);
     expect(result.plan.groups).toHaveLength(1); // the name-level plan: one conda group
@@ -314,7 +314,7 @@ describe('when the solver says no, or cannot be asked', () => {
       store,
       {
         fetch,
-        run: runTool,
+        run: runProcess,
       },
     );
     expect(gpu.plan.groups[0]).toMatchObject({
@@ -328,7 +328,7 @@ describe('when the solver says no, or cannot be asked', () => {
       store,
       {
         fetch,
-        run: runTool,
+        run: runProcess,
       },
     );
     expect(cpu.plan.groups[0]!.resolution?.status).toBe('unsolvable');
@@ -345,7 +345,7 @@ describe('when the solver says no, or cannot be asked', () => {
       new LockStore(),
       {
         fetch: counting(calls),
-        run: runTool,
+        run: runProcess,
       },
     );
     expect(calls).toEqual([]);
@@ -356,10 +356,10 @@ describe('when the solver says no, or cannot be asked', () => {
   test('update: solves again although the lock file has the answers', async () => {
     const store = new LockStore();
     const workflow = workflowOf({ qc: ['bioconda::fastqc=0.12.1'] });
-    await resolvePlan(workflow, {}, settings, store, { fetch, run: runTool });
+    await resolvePlan(workflow, {}, settings, store, { fetch, run: runProcess });
     const again = await resolvePlan(workflow, {}, { ...settings, mode: 'update' }, store, {
       fetch,
-      run: runTool,
+      run: runProcess,
     });
     expect(again.stats.solverCalls).toBe(1);
     expect(again.plan.groups[0]!.resolution?.fromLock).toBe(false);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runTool } from '../../src/host/run.js';
+import { runProcess } from '../../src/host/process.js';
 import { resolvePlan, type ResolveSettings } from '../../src/resolve/resolve.js';
 import { LockStore } from '../../src/resolve/store.js';
 import { loadSpecText } from '../../src/workflow/load.js';
@@ -69,7 +69,7 @@ const workflowOf = (npm: string) => {
 test('npm locks the group, transitive packages included, and the Dockerfile runs npm ci', async () => {
   const result = await resolvePlan(workflowOf('wordy@1.0.0'), {}, settings, new LockStore(), {
     fetch,
-    run: runTool,
+    run: runProcess,
   });
   const g = result.plan.groups[0]!;
   expect(g.resolution).toMatchObject({ status: 'solved', solved: ['npm'] });
@@ -92,7 +92,7 @@ test('npm locks the group, transitive packages included, and the Dockerfile runs
 test('a version the registry does not have is unsolvable', async () => {
   const result = await resolvePlan(workflowOf('wordy@9.9.9'), {}, settings, new LockStore(), {
     fetch,
-    run: runTool,
+    run: runProcess,
   });
   expect(result.plan.groups[0]!.resolution?.status).toBe('unsolvable');
   expect(result.findings.find((f) => f.rule === 'STW431')?.message).toContain(

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runTool } from '../../src/host/run.js';
+import { runProcess } from '../../src/host/process.js';
 import { resolvePlan, type ResolveSettings } from '../../src/resolve/resolve.js';
 import { LockStore } from '../../src/resolve/store.js';
 import { loadSpecText } from '../../src/workflow/load.js';
@@ -75,7 +75,7 @@ run('pip', () => {
       {},
       settings,
       new LockStore(),
-      { fetch, run: runTool },
+      { fetch, run: runProcess },
     );
   }, 120_000);
 
@@ -119,7 +119,7 @@ run('pip', () => {
     // Not spawnSync: the index is served by this process.
     const args = ['-m', 'pip', 'install', '--isolated', '--no-deps', '--require-hashes'];
     const install = () =>
-      runTool('python3', [...args, '--target', path.join(dir, 't'), '-r', lock], {
+      runProcess('python3', [...args, '--target', path.join(dir, 't'), '-r', lock], {
         timeoutMs: 60_000,
       });
     expect((await install()).exitCode).toBe(0);
@@ -143,7 +143,7 @@ run('pip', () => {
       {},
       settings,
       new LockStore(),
-      { fetch, run: runTool },
+      { fetch, run: runProcess },
     );
     expect(missing.findings.find((f) => f.rule === 'STW431')?.message).toContain(
       'No matching distribution found for alpha==9.0',

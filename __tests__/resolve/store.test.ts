@@ -2,6 +2,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { archesOf } from '../../src/app/resolve.js';
 import { contentHash } from '../../src/plan/plan.js';
+import type { ResolvedPackage } from '../../src/plan/types.js';
 import { LockStore } from '../../src/resolve/store.js';
 import type { SolveRequest } from '../../src/resolve/types.js';
 
@@ -56,55 +57,270 @@ test('the content hash covers the target platforms, and is unchanged without the
   expect(contentHash(group, new Map(), true, ['linux/arm64', 'linux/amd64'])).toBe(both);
 });
 
-describe('a lock file edited by hand (or by a pull request)', () => {
+describe('a lock file edited by hand (or by a pull request) is a cache, checked like one', () => {
   const source = 'https://conda.anaconda.org/conda-forge';
-  const solved = (pkg: Record<string, string>) => {
+  const request: SolveRequest = {
+    ecosystem: 'conda',
+    arch: 'amd64',
+    specs: ['samtools 1.17.*'],
+    sources: [source],
+  };
+  const pkg = (name: string, version: string, depends: string[]): ResolvedPackage => ({
+    ecosystem: 'conda',
+    name,
+    version,
+    build: 'h00cdaf9_0',
+    source,
+    url: `${source}/linux-64/${name}-${version}-h00cdaf9_0.tar.bz2`,
+    sha256: 'a'.repeat(64),
+    depends,
+    arch: 'amd64',
+  });
+  const solved = (): string => {
     const store = new LockStore();
-    store.set(
-      { ecosystem: 'conda', arch: 'amd64', specs: ['samtools 1.17.*'], sources: [source] },
-      {
-        kind: 'solved',
-        packages: [
-          {
-            ecosystem: 'conda',
-            name: 'samtools',
-            version: '1.17',
-            build: 'h00cdaf9_0',
-            source,
-            url: `${source}/linux-64/samtools-1.17-h00cdaf9_0.tar.bz2`,
-            sha256: 'a'.repeat(64),
-            arch: 'amd64',
-            ...pkg,
-          },
-        ],
-      },
-    );
+    store.set(request, {
+      kind: 'solved',
+      packages: [pkg('htslib', '1.17', []), pkg('samtools', '1.17', ['htslib'])],
+    });
     return store.serialize();
   };
+  const answer = (text: string) => {
+    const store = LockStore.parse(text, 'stowage.lock');
+    return { outcome: store.get(request), refusal: store.refusal(request) };
+  };
 
-  test('as written by the solver, it reads back', () => {
-    expect(() => LockStore.parse(solved({}), 'stowage.lock')).not.toThrow();
+  test('as written by the solver, it reads back and answers its request', () => {
+    const { outcome, refusal } = answer(solved());
+    expect(refusal).toBeUndefined();
+    expect(outcome?.kind).toBe('solved');
   });
 
   test.each<[string, (text: string) => string, RegExp]>([
     [
       'a package pointed at another host',
-      (t) => t.replace(`${source}/linux-64/`, 'https://evil.example.org/'),
-      /is not under its source/,
+      (t) => t.replace(`${source}/linux-64/samtools`, 'https://evil.example.org/samtools'),
+      /is not under https:\/\/conda\.anaconda\.org\/conda-forge/,
+    ],
+    [
+      'a path that climbs out of the channel',
+      (t) =>
+        t.replace(`${source}/linux-64/samtools`, `${source}/../mallory-channel/linux-64/samtools`),
+      /is not a plain URL/,
+    ],
+    [
+      'an encoded climb',
+      (t) => t.replace(`${source}/linux-64/samtools`, `${source}/%2e%2e/mallory/linux-64/samtools`),
+      /is not a plain URL/,
+    ],
+    [
+      'credentials in the URL',
+      (t) =>
+        t.replace(
+          `${source}/linux-64/samtools`,
+          'https://u:p@conda.anaconda.org/conda-forge/linux-64/samtools',
+        ),
+      /credentials/,
+    ],
+    [
+      'a look-alike channel that starts with the same name',
+      (t) => t.replace(`${source}/linux-64/samtools`, `${source}-evil/linux-64/samtools`),
+      /is not under/,
     ],
     [
       "a source that is not the entry's",
-      (t) => t.replace(`"source":"${source}"`, '"source":"https://evil.example.org"'),
-      /is not one of the entry's sources/,
+      (t) =>
+        t.replace(
+          `"source":"${source}","url":"${source}/linux-64/samtools`,
+          `"source":"https://evil.example.org","url":"https://evil.example.org/linux-64/samtools`,
+        ),
+      /not one of the request's/,
     ],
     [
-      'a conda package without a hash',
-      (t) => t.replace(/,"sha256":"a+"/, ''),
-      /needs its sha256 or md5/,
+      'a conda package without its sha256',
+      (t) => t.replace(/,"sha256":"a+"(,"depends":\["htslib"\])/, '$1'),
+      /samtools has no sha256/,
     ],
-  ])('%s is refused', (_name, edit, message) => {
-    const text = edit(solved({}));
-    expect(text).not.toBe(solved({}));
-    expect(() => LockStore.parse(text, 'stowage.lock')).toThrow(message);
+    [
+      'a requested package at a version outside the request',
+      (t) => t.replace(/"name":"samtools","version":"1\.17"/, '"name":"samtools","version":"1.16"'),
+      /samtools 1\.16 is outside the requested "samtools 1\.17\.\*"/,
+    ],
+    [
+      'a requested package left out',
+      (t) => t.replace(/"name":"samtools"/, '"name":"samtoolz"'),
+      /samtools, requested as "samtools 1\.17\.\*", is not in it/,
+    ],
+    [
+      'a package nothing requested needs',
+      (t) => t.replace('"depends":["htslib"]', '"depends":[]'),
+      /htslib is in it, but nothing requested needs it/,
+    ],
+    [
+      'an entry of an earlier Stowage, without dependencies',
+      (t) => t.replace(/,"depends":\[[^\]]*\]/g, ''),
+      /no recorded dependencies/,
+    ],
+  ])('%s: the answer is not used, and the reason is kept', (_name, edit, reason) => {
+    const text = edit(solved());
+    expect(text).not.toBe(solved());
+    const { outcome, refusal } = answer(text);
+    expect(outcome).toBeUndefined();
+    expect(refusal).toMatch(reason);
+  });
+
+  test('a field that is not what it claims to be is still refused as the file is read', () => {
+    const text = solved().replace('"sha256":"aaaa', '"sha256":"zzzz');
+    expect(() => LockStore.parse(text, 'stowage.lock')).toThrow(/sha256 .* is not valid/);
+  });
+});
+
+describe('pip and npm answers', () => {
+  const pypi = 'https://pypi.org/simple';
+  const pipRequest: SolveRequest = {
+    ecosystem: 'pip',
+    arch: 'amd64',
+    specs: ['requests==2.32.3'],
+    sources: [pypi],
+    python: '3.12',
+  };
+  const wheel = (name: string, version: string, url: string, depends: string[]) => ({
+    ecosystem: 'pip' as const,
+    name,
+    version,
+    source: pypi,
+    url,
+    sha256: 'b'.repeat(64),
+    depends,
+    arch: 'amd64' as const,
+  });
+  const files = 'https://files.pythonhosted.org/packages/aa/bb';
+
+  test.each<[string, ResolvedPackage[], RegExp | undefined]>([
+    [
+      "PyPI's files host",
+      [
+        wheel('requests', '2.32.3', `${files}/requests-2.32.3-py3-none-any.whl`, ['idna']),
+        wheel('idna', '3.7', `${files}/idna-3.7-py3-none-any.whl`, []),
+      ],
+      undefined,
+    ],
+    [
+      'a wheel on any other host',
+      [
+        wheel(
+          'requests',
+          '2.32.3',
+          'https://evil.example.org/requests-2.32.3-py3-none-any.whl',
+          [],
+        ),
+      ],
+      /not on the index's host/,
+    ],
+    [
+      'an extra wheel',
+      [
+        wheel('requests', '2.32.3', `${files}/requests-2.32.3-py3-none-any.whl`, []),
+        wheel('evil', '1.0', `${files}/evil-1.0-py3-none-any.whl`, []),
+      ],
+      /evil is in it, but nothing requested needs it/,
+    ],
+  ])('pip: %s', (_name, packages, problem) => {
+    const store = new LockStore();
+    store.set(pipRequest, { kind: 'solved', packages });
+    const read = LockStore.parse(store.serialize(), 'stowage.lock');
+    expect(read.get(pipRequest) === undefined).toBe(problem !== undefined);
+    if (problem) expect(read.refusal(pipRequest)).toMatch(problem);
+  });
+
+  const registry = 'https://registry.npmjs.org';
+  const npmRequest: SolveRequest = {
+    ecosystem: 'npm',
+    arch: 'amd64',
+    specs: ['left-pad@^1.3.0'],
+    sources: [registry],
+  };
+  const tarball = `${registry}/left-pad/-/left-pad-1.3.0.tgz`;
+  // The npm lock file's JSON, edited the way a pull request could.
+  type NpmLock = { packages: Record<string, Record<string, unknown>> };
+  const lockfile = (edit: (lock: NpmLock) => void = () => undefined): string => {
+    const lock: NpmLock & Record<string, unknown> = {
+      name: 'stowage-resolve',
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'stowage-resolve', dependencies: { 'left-pad': '^1.3.0' } },
+        'node_modules/left-pad': { version: '1.3.0', resolved: tarball, integrity: 'sha512-AAAA' },
+      },
+    };
+    edit(lock);
+    return JSON.stringify(lock);
+  };
+  const npmAnswer = (npmLockfile: string) => {
+    const store = new LockStore();
+    store.set(npmRequest, {
+      kind: 'solved',
+      packages: [
+        {
+          ecosystem: 'npm',
+          name: 'left-pad',
+          version: '1.3.0',
+          source: registry,
+          url: tarball,
+          integrity: 'sha512-AAAA',
+          arch: 'amd64',
+        },
+      ],
+      npmLockfile,
+    });
+    const read = LockStore.parse(store.serialize(), 'stowage.lock');
+    return { outcome: read.get(npmRequest), refusal: read.refusal(npmRequest) };
+  };
+
+  test('npm: the lock as npm wrote it answers', () => {
+    expect(npmAnswer(lockfile()).refusal).toBeUndefined();
+  });
+
+  test.each<[string, (lock: NpmLock) => void, RegExp]>([
+    [
+      'a root that asks for a git repository',
+      (l) =>
+        ((l.packages['']!.dependencies as Record<string, string>).evil =
+          'git+https://evil.example.org/x.git'),
+      /asks for .*evil/,
+    ],
+    [
+      'a root that asks for a folder of the runner',
+      (l) =>
+        ((l.packages['']!.dependencies as Record<string, string>)['left-pad'] = 'file:../../..'),
+      /asks for/,
+    ],
+    [
+      'a tarball from elsewhere',
+      (l) => (l.packages['node_modules/left-pad']!.resolved = 'https://evil.example.org/x.tgz'),
+      /is not under https:\/\/registry\.npmjs\.org/,
+    ],
+    [
+      'a linked folder',
+      (l) => (l.packages['node_modules/left-pad'] = { link: true, resolved: '../../..' }),
+      /links "node_modules\/left-pad"/,
+    ],
+    [
+      'a package nothing needs',
+      (l) =>
+        (l.packages['node_modules/evil'] = {
+          version: '1.0.0',
+          resolved: `${registry}/evil/-/evil-1.0.0.tgz`,
+          integrity: 'sha512-BBBB',
+        }),
+      /installs evil, which nothing requested needs/,
+    ],
+    [
+      'a package without integrity',
+      (l) => delete l.packages['node_modules/left-pad']!.integrity,
+      /no registry tarball and integrity/,
+    ],
+  ])('npm: %s is not used', (_name, edit, reason) => {
+    const { outcome, refusal } = npmAnswer(lockfile(edit));
+    expect(outcome).toBeUndefined();
+    expect(refusal).toMatch(reason);
   });
 });

@@ -16,8 +16,7 @@ import { InputError, writeFailure } from '../common/errors.js';
 import { assertWritable, isInside, writeFileAtomic } from '../common/paths.js';
 import { countBySeverity, failsAt, type Finding } from '../common/findings.js';
 import { RULES } from '../common/rules.js';
-import { execTool } from '../host/exec.js';
-import { runTool } from '../host/run.js';
+import { runProcess } from '../host/process.js';
 import { fetchText } from '../host/fetch-text.js';
 import { matrixOutput } from '../images/outputs.js';
 import { decidePush, parseTagRules } from '../images/tags.js';
@@ -34,7 +33,7 @@ import { formatSarif } from '../report/sarif.js';
 import { capMarkdown, SUMMARY_MAX_BYTES, summaryMarkdown } from '../report/summary.js';
 import { VERSION } from '../version.js';
 import { upsertStickyComment } from './comment.js';
-import { actionLog, resolveCacheMode, runContextFromGithub } from './context.js';
+import { actionLog, cacheServiceEnv, resolveCacheMode, runContextFromGithub } from './context.js';
 import { readInputs, type Inputs } from './inputs.js';
 import { log } from './log.js';
 
@@ -118,7 +117,7 @@ async function checkAndLog(inputs: Inputs, root: string): Promise<CheckResult> {
       platforms: inputs.platforms,
       python: process.env.STOWAGE_PYTHON,
       fetch,
-      run: runTool,
+      run: runProcess,
     },
     wrapperPrefix: inputs.wrapperPrefix,
     fetchText: fetchText(),
@@ -223,6 +222,7 @@ async function buildStep(
   const decision = decidePush(inputs.push, context);
   log.info(`push: ${decision.push ? 'yes' : 'no'} (${decision.reason})`);
   const registry = inputs.registry || result.workflow?.containers.registry;
+  const cache = resolveCacheMode(inputs.cache);
   const outcome = await buildImages(
     plan,
     {
@@ -241,14 +241,15 @@ async function buildStep(
       dockerBinary: process.env.STOWAGE_DOCKER,
       provenance: inputs.provenance ? 'min' : 'false',
       platforms: inputs.platforms,
-      cache: resolveCacheMode(inputs.cache),
+      cache,
+      builderEnv: cacheServiceEnv(cache),
       parallel: inputs.parallel,
       groups: inputs.groups,
       outDir: PLAN_DIR,
       registryTimeoutMs: inputs.registryTimeoutMs,
       authHosts: inputs.registryAuthHosts,
     },
-    { exec: execTool, log: actionLog },
+    { exec: runProcess, log: actionLog },
   );
   core.setOutput('images', JSON.stringify(outcome.images));
   core.setOutput('matrix', JSON.stringify(outcome.matrix));

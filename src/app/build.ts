@@ -3,19 +3,14 @@
  * plan, record the results in `<out-dir>/images.json`, and compute what later steps take — the
  * `images`, `matrix` and `step-images` outputs. Commands run through the injected `exec`.
  */
+import type { RunProcess } from '../common/process.js';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { InputError, writeFailure } from '../common/errors.js';
 import { assertWritable, writeFileAtomic } from '../common/paths.js';
 import { buildPlan, type BuildLog, type BuildResult } from '../images/build.js';
-import type {
-  BuilderKind,
-  BuildNetwork,
-  CacheMode,
-  ExecFn,
-  Provenance,
-} from '../images/builder.js';
+import type { BuilderKind, BuildNetwork, CacheMode, Provenance } from '../images/builder.js';
 import { imagesOutput, matrixOutput, type ImageOutput } from '../images/outputs.js';
 import type { Credentials } from '../images/registry.js';
 import { selectBuilder } from '../images/select.js';
@@ -51,13 +46,18 @@ export interface BuildImagesOptions {
   registryTimeoutMs?: number;
   /** Hosts besides the registry that may receive the credentials as its token service. */
   authHosts?: readonly string[];
+  /**
+   * Variables the builder needs beyond the allow-listed ones (src/host/process.ts): the GitHub
+   * cache service's URL and token for `cache: gha`, which buildx reads from its environment.
+   */
+  builderEnv?: Readonly<Record<string, string>>;
 }
 
 /** The default of `registry-timeout`: every registry wait is bounded, and all of them together. */
 export const DEFAULT_REGISTRY_TIMEOUT_MS = 5 * 60_000;
 
 export interface BuildImagesDeps {
-  exec: ExecFn;
+  exec: RunProcess;
   log: BuildLog;
 }
 
@@ -109,7 +109,7 @@ export async function buildImages(
           exec: deps.exec,
           dockerBinary: options.dockerBinary,
           provenance: options.provenance,
-          env: auth?.env,
+          env: { ...options.builderEnv, ...auth?.env },
         }),
       workspace: options.workspace,
       context: options.context,

@@ -10,6 +10,7 @@
  * an air-gapped cluster — finds it without the `--out-dir` it was made with. The out-dir holds
  * what is generated from it and may be thrown away.
  */
+import type { RunProcess } from '../common/process.js';
 import { existsSync, lstatSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../common/errors.js';
@@ -26,7 +27,7 @@ import {
   parseChannelUrls,
 } from '../resolve/sources.js';
 import { LockStore } from '../resolve/store.js';
-import type { FetchFn, ResolveMode, RunFn } from '../resolve/types.js';
+import type { FetchFn, ResolveMode } from '../resolve/types.js';
 import type { Workflow } from '../workflow/model.js';
 
 export interface ResolveOptions {
@@ -41,7 +42,7 @@ export interface ResolveOptions {
   python?: string;
   npm?: string;
   fetch: FetchFn;
-  run: RunFn;
+  run: RunProcess;
   limits?: NetworkLimits;
 }
 

@@ -12,15 +12,14 @@ import { InputError } from '../common/errors.js';
 import { failsAt } from '../common/findings.js';
 import { RULES } from '../common/rules.js';
 import { escapeText } from '../common/text.js';
-import { execTool } from '../host/exec.js';
-import { runTool } from '../host/run.js';
+import { runProcess } from '../host/process.js';
 import { fetchText } from '../host/fetch-text.js';
 import type { BuildLog } from '../images/build.js';
-import type { ExecFn } from '../images/builder.js';
 import { parseTagRules } from '../images/tags.js';
 import type { Plan } from '../plan/types.js';
 import { parseChannelUrls } from '../resolve/sources.js';
-import type { FetchFn, RunFn } from '../resolve/types.js';
+import type { RunProcess } from '../common/process.js';
+import type { FetchFn } from '../resolve/types.js';
 import type { FetchText } from '../workflow/importers/index.js';
 import { formatAnnotation } from '../report/annotations.js';
 import { buildTable } from '../report/build.js';
@@ -40,11 +39,10 @@ export interface Io {
   isTTY?: boolean;
   /** Reads all of standard input (for `--password-stdin`). */
   readStdin?: () => Promise<string>;
-  /** Runs build tools; default: the real one. */
-  exec?: ExecFn;
-  /** The network and the programs (pip, npm) the resolve stage uses; default: the real ones. */
+  /** Runs programs (builders, pip, npm); default: the real runner (src/host/process.ts). */
+  run?: RunProcess;
+  /** The network the resolve stage uses; default: the real one. */
   fetch?: FetchFn;
-  run?: RunFn;
   /** Fetches files from outside the repository (Snakemake wrappers); default: the real one. */
   fetchText?: FetchText;
 }
@@ -81,7 +79,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         platforms: options.platforms,
         python: io.env.STOWAGE_PYTHON,
         fetch: io.fetch ?? fetch,
-        run: io.run ?? runTool,
+        run: io.run ?? runProcess,
       },
       wrapperPrefix: options.wrapperPrefix,
       fetchText: io.fetchText ?? fetchText(),
@@ -255,7 +253,7 @@ async function buildCommand(
         registryTimeoutMs: options.registryTimeoutMs,
         authHosts: options.authHosts,
       },
-      { exec: io.exec ?? execTool, log: terminalLog(io, options.verbose) },
+      { exec: io.run ?? runProcess, log: terminalLog(io, options.verbose) },
     );
   } catch (error) {
     if (error instanceof InputError) throw error;

@@ -2,6 +2,7 @@
  * The buildah backend, for runners without a daemon: `buildah bud --isolation chroot` (works
  * unprivileged in containers without nested namespaces) and `buildah push --digestfile` per tag.
  */
+import type { RunProcess } from '../common/process.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,11 +12,11 @@ import {
   type BuildOutput,
   type BuildRequest,
   type Builder,
-  type ExecFn,
+  withUserHome,
 } from './builder.js';
 
 export interface BuildahOptions {
-  exec: ExecFn;
+  exec: RunProcess;
   /** Default `buildah`. */
   binary?: string;
   /** Extra environment (e.g. CONTAINERS_STORAGE_CONF, REGISTRY_AUTH_FILE). */
@@ -23,7 +24,7 @@ export interface BuildahOptions {
 }
 
 export async function buildahAvailable(
-  exec: ExecFn,
+  exec: RunProcess,
   binary: string,
   env?: Record<string, string>,
 ): Promise<boolean> {
@@ -62,7 +63,10 @@ export class BuildahBuilder implements Builder {
   readonly description = 'buildah bud (daemonless, chroot isolation)';
   private readonly binary: string;
 
-  constructor(private readonly opts: BuildahOptions) {
+  private readonly opts: BuildahOptions;
+
+  constructor(opts: BuildahOptions) {
+    this.opts = { ...opts, exec: withUserHome(opts.exec) };
     this.binary = opts.binary ?? 'buildah';
   }
 

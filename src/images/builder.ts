@@ -1,36 +1,19 @@
 /**
  * The builder interface: what the build layer asks of docker or buildah. A backend builds one
  * Dockerfile into an image with the given tags and labels and pushes it when asked; choosing the
- * tags, skipping unchanged groups and retagging belong to `run.ts`.
+ * tags, skipping unchanged groups and retagging belong to `build.ts`.
  *
- * Commands run through an injected `ExecFn`, so tests can check argv exactly; the adapters pass
- * the real one (src/host/exec.ts: no shell, every argument reaches the tool as one argv entry).
+ * Commands run through an injected `RunProcess`, so tests can check argv exactly; the adapters
+ * pass the real one (src/host/process.ts: no shell, a fresh folder, an allow-listed environment).
  */
-export interface ExecOptions {
-  /** Bytes for the child's stdin (secrets go here, never in argv). */
-  input?: Buffer;
-  /** Added to the current environment. */
-  env?: Record<string, string>;
-  cwd?: string;
-  /** Each line of stdout and stderr as it comes. */
-  onLine?: (line: string) => void;
-}
+import type { ProcessOptions, ProcessResult, RunProcess } from '../common/process.js';
 
-export interface ExecResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-export type ExecFn = (
-  command: string,
-  args: readonly string[],
-  options?: ExecOptions,
-) => Promise<ExecResult>;
-
-/** Thrown when a tool cannot be started at all (not installed). */
-export class ToolMissingError extends Error {
-  override name = 'ToolMissingError';
+/**
+ * The runner as builders use it: container tools keep their image store and settings in the
+ * user's home (rootless storage, docker's config and plugins), so they run with it.
+ */
+export function withUserHome(run: RunProcess): RunProcess {
+  return (command, args, options = {}) => run(command, args, { home: 'user', ...options });
 }
 
 export class BuildError extends Error {
@@ -103,12 +86,12 @@ export interface Builder {
 
 /** Runs a tool and throws a BuildError that leads with the reason, then the tail of its output. */
 export async function runOrThrow(
-  exec: ExecFn,
+  exec: RunProcess,
   what: string,
   command: string,
   args: readonly string[],
-  options: ExecOptions = {},
-): Promise<ExecResult> {
+  options: ProcessOptions = {},
+): Promise<ProcessResult> {
   const result = await exec(command, args, options);
   if (result.exitCode !== 0) {
     const lines = `${result.stdout}\n${result.stderr}`

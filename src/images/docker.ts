@@ -5,6 +5,7 @@
  * - only an engine with built-in BuildKit (e.g. Debian's dockerd 20.10): `DOCKER_BUILDKIT=1
  *   docker build` with inline cache, then `docker push` per tag.
  */
+import type { RunProcess } from '../common/process.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,12 +16,12 @@ import {
   type BuildOutput,
   type BuildRequest,
   type Builder,
-  type ExecFn,
   type Provenance,
+  withUserHome,
 } from './builder.js';
 
 export interface DockerOptions {
-  exec: ExecFn;
+  exec: RunProcess;
   /** The docker client. Default `docker`. */
   binary?: string;
   provenance?: Provenance;
@@ -30,7 +31,7 @@ export interface DockerOptions {
 
 /** True when a docker daemon answers. */
 export async function dockerDaemonAnswers(
-  exec: ExecFn,
+  exec: RunProcess,
   binary: string,
   env?: Record<string, string>,
 ): Promise<boolean> {
@@ -44,7 +45,7 @@ export async function dockerDaemonAnswers(
 
 /** The buildx version, or undefined when buildx is not installed. */
 export async function detectBuildx(
-  exec: ExecFn,
+  exec: RunProcess,
   binary: string,
   env?: Record<string, string>,
 ): Promise<string | undefined> {
@@ -134,7 +135,12 @@ export class DockerBuilder implements Builder {
   }
 
   static async create(options: DockerOptions): Promise<DockerBuilder> {
-    const opts = { binary: 'docker', provenance: 'false' as Provenance, ...options };
+    const opts = {
+      binary: 'docker',
+      provenance: 'false' as Provenance,
+      ...options,
+      exec: withUserHome(options.exec),
+    };
     const buildx = await detectBuildx(opts.exec, opts.binary, opts.env);
     return new DockerBuilder(opts, buildx);
   }

@@ -1,17 +1,18 @@
 /** Chooses the builder backend: the `builder` input (`auto|docker|buildah`). */
+import type { RunProcess } from '../common/process.js';
 import { BuildahBuilder, buildahAvailable } from './buildah.js';
 import {
   BuildError,
   type Builder,
   type BuilderKind,
-  type ExecFn,
   type Provenance,
+  withUserHome,
 } from './builder.js';
 import { DockerBuilder, detectBuildx, dockerDaemonAnswers } from './docker.js';
 
 export interface SelectBuilderOptions {
-  /** Runs the tools (the adapters pass src/host/exec.ts). */
-  exec: ExecFn;
+  /** Runs the tools (the adapters pass src/host/process.ts). */
+  exec: RunProcess;
   /** The docker client (default `docker`; on hosts with an old client first on PATH, `/usr/bin/docker`). */
   dockerBinary?: string;
   buildahBinary?: string;
@@ -22,7 +23,7 @@ export interface SelectBuilderOptions {
 
 /** Docker 23+ clients hand BuildKit builds to buildx; older ones run them in the engine. */
 async function canBuildKit(
-  exec: ExecFn,
+  exec: RunProcess,
   binary: string,
   env?: Record<string, string>,
 ): Promise<boolean> {
@@ -41,7 +42,7 @@ async function canBuildKit(
  * cannot run BuildKit builds here (23+ without buildx) and the engine's own `/usr/bin/docker` can.
  */
 export async function findDockerClient(
-  exec: ExecFn,
+  exec: RunProcess,
   env?: Record<string, string>,
 ): Promise<string> {
   for (const candidate of ['docker', '/usr/bin/docker']) {
@@ -63,7 +64,7 @@ export async function selectBuilder(
   kind: BuilderKind,
   options: SelectBuilderOptions,
 ): Promise<Builder> {
-  const exec = options.exec;
+  const exec = withUserHome(options.exec);
   const dockerBinary = options.dockerBinary ?? (await findDockerClient(exec, options.env));
   const buildahBinary = options.buildahBinary ?? 'buildah';
   const docker = (): Promise<DockerBuilder> =>

@@ -81,6 +81,11 @@ export interface ResolvedPackage {
   md5?: string;
   /** npm: the `integrity` (SRI) string. */
   integrity?: string;
+  /**
+   * conda and pip: the names of the packages it depends on (as the channel or index says), so a
+   * lock's answer can be checked for packages nothing needs.
+   */
+  depends?: string[];
   arch: Arch;
 }
 

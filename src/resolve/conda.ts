@@ -125,20 +125,32 @@ export async function solveConda(request: SolveRequest, network: Network): Promi
       return { kind: 'unreachable', reason: `the conda solver failed: ${text.split('\n')[0]}` };
     return { kind: 'conflict', explanation: explanationOf(text), names: namesInExplanation(text) };
   }
-  const packages = installOrder(records.filter((r) => !r.packageName.startsWith('__'))).map(
-    (r): ResolvedPackage => ({
-      ecosystem: 'conda',
-      name: r.packageName,
-      version: r.version,
-      build: r.build,
-      source: sourceOf(r, request.sources),
-      url: r.url,
-      ...(r.sha256 ? { sha256: r.sha256 } : {}),
-      ...(r.md5 ? { md5: r.md5 } : {}),
-      arch: request.arch,
-    }),
-  );
+  const chosen = records.filter((r) => !r.packageName.startsWith('__'));
+  const unhashed = chosen.filter((r) => !r.sha256).map((r) => r.packageName);
+  // A lock must pin each file by sha256 (md5 alone is not enough to trust a mirror's file).
+  if (unhashed.length > 0)
+    return {
+      kind: 'unreachable',
+      reason: `the channel gives no sha256 for ${unhashed.slice(0, 5).join(', ')}${unhashed.length > 5 ? ', …' : ''}: a lock needs them`,
+    };
+  const packages = installOrder(chosen).map((r): ResolvedPackage => ({
+    ecosystem: 'conda',
+    name: r.packageName,
+    version: r.version,
+    build: r.build,
+    source: sourceOf(r, request.sources),
+    url: r.url,
+    ...(r.sha256 ? { sha256: r.sha256 } : {}),
+    ...(r.md5 ? { md5: r.md5 } : {}),
+    depends: dependencyNames(r.depends ?? []),
+    arch: request.arch,
+  }));
   return { kind: 'solved', packages };
+}
+
+/** `htslib >=1.17,<1.18` → `htslib`: the names a record depends on, sorted, once each. */
+function dependencyNames(depends: readonly string[]): string[] {
+  return [...new Set(depends.map((d) => d.trim().split(/[\s=<>!~]/)[0]!).filter(Boolean))].sort();
 }
 
 /** The configured channel URL a record came from (the solver reports it with a trailing slash). */

@@ -3,11 +3,12 @@
  * `package.json` lists the group's packages. Only metadata is fetched, nothing installed or run;
  * the `package-lock.json` it writes is the group's lock (`npm ci` installs from it).
  */
+import type { RunProcess } from '../common/process.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ResolvedPackage } from '../plan/types.js';
-import type { RunFn, SolveOutcome, SolveRequest } from './types.js';
+import type { SolveOutcome, SolveRequest } from './types.js';
 
 const NPM_TIMEOUT_MS = 300_000;
 
@@ -44,7 +45,7 @@ interface Lockfile {
 
 export async function solveNpm(
   request: SolveRequest,
-  run: RunFn,
+  run: RunProcess,
   npm: string,
 ): Promise<SolveOutcome> {
   const dir = mkdtempSync(path.join(tmpdir(), 'stowage-npm-'));

@@ -4,12 +4,13 @@
  * `--only-binary=:all:` (wheels only, so nothing is built to find the answer). The report names
  * every file with its sha256; a conflict comes back as pip's "The conflict is caused by" text.
  */
+import type { RunProcess } from '../common/process.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Arch, ResolvedPackage } from '../plan/types.js';
 import { normalizePipName } from '../software/requirements.js';
-import type { RunFn, SolveOutcome, SolveRequest } from './types.js';
+import type { SolveOutcome, SolveRequest } from './types.js';
 
 const MACHINE: Record<Arch, string> = { amd64: 'x86_64', arm64: 'aarch64' };
 
@@ -35,6 +36,9 @@ export interface PipSettings {
 /** argv of pip's dry run for a request (pure, for tests). */
 export function pipArgs(request: SolveRequest, reportFile: string, targetDir: string): string[] {
   return [
+    // Isolated: neither the working folder nor PYTHON* variables nor the user's site-packages
+    // can put a module of their own in front of pip.
+    '-I',
     '-m',
     'pip',
     'install',
@@ -67,7 +71,7 @@ export function pipArgs(request: SolveRequest, reportFile: string, targetDir: st
 
 interface Report {
   install?: {
-    metadata?: { name?: string; version?: string };
+    metadata?: { name?: string; version?: string; requires_dist?: string[] };
     download_info?: {
       url?: string;
       archive_info?: { hash?: string; hashes?: Record<string, string> };
@@ -77,7 +81,7 @@ interface Report {
 
 export async function solvePip(
   request: SolveRequest,
-  run: RunFn,
+  run: RunProcess,
   settings: PipSettings,
 ): Promise<SolveOutcome> {
   const dir = mkdtempSync(path.join(tmpdir(), 'stowage-pip-'));
@@ -129,6 +133,9 @@ function packagesOf(reportFile: string, request: SolveRequest): ResolvedPackage[
         source: request.sources[0]!,
         url: info.url ?? '',
         ...(sha256 ? { sha256 } : {}),
+        depends: [...new Set((item.metadata?.requires_dist ?? []).map(nameOf))]
+          .filter(Boolean)
+          .sort(),
         arch: request.arch,
       };
     })

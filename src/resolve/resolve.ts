@@ -13,6 +13,7 @@
  * solver's explanation. A source that cannot be reached leaves its groups name-level, marked
  * unverified, with one notice per source.
  */
+import type { RunProcess } from '../common/process.js';
 import type { Finding } from '../common/findings.js';
 import { finding } from '../common/rules.js';
 import { defaultRuntime, plan as planWorkflow, type PlanOptions } from '../plan/plan.js';
@@ -34,7 +35,7 @@ import { solveNpm } from './npm.js';
 import { solvePip } from './pip.js';
 import { channelUrl, DEFAULT_CHANNELS } from './sources.js';
 import { LockStore } from './store.js';
-import type { FetchFn, RunFn, SolveOutcome, SolveRequest } from './types.js';
+import type { FetchFn, SolveOutcome, SolveRequest } from './types.js';
 
 export interface ResolveSettings {
   /** `auto`: answers from the lock file, the solvers for the rest; `update`: solve everything; `offline`: the lock file only. */
@@ -52,7 +53,7 @@ export interface ResolveSettings {
 
 export interface ResolveDeps {
   fetch: FetchFn;
-  run: RunFn;
+  run: RunProcess;
   limits?: NetworkLimits;
 }
 
@@ -126,6 +127,8 @@ type GroupResult =
 class Resolver {
   readonly network: Network;
   private readonly memo = new Map<string, Promise<Solved>>();
+  /** Lock-file answers that could not be the answer to their request, and why. */
+  private readonly refusals: string[] = [];
   calls = 0;
   hits = 0;
 
@@ -266,9 +269,13 @@ class Resolver {
         return { outcome: stored, fromLock: true };
       }
     }
+    const refusal = this.store.refusal(request);
+    if (refusal !== undefined) this.refusals.push(`${describeRequest(request)}: ${refusal}`);
     if (this.settings.mode === 'offline') {
       const reason =
-        'offline: the lock file has no answer for this group (run `stowage lock` where the sources are reachable)';
+        refusal !== undefined
+          ? `offline, and the lock file's answer cannot be used (${refusal}); run \`stowage lock\` where the sources are reachable`
+          : 'offline: the lock file has no answer for this group (run `stowage lock` where the sources are reachable)';
       return { outcome: { kind: 'unreachable', reason }, fromLock: false };
     }
     this.calls++;
@@ -355,11 +362,24 @@ class Resolver {
       const reason = g.resolution.reason ?? 'unknown';
       byReason.set(reason, [...(byReason.get(reason) ?? []), g.name]);
     }
-    return [...byReason].map(
-      ([reason, groups]) =>
-        `Not solved: ${reason}. Group${groups.length === 1 ? '' : 's'} ${groups.join(', ')} keep${groups.length === 1 ? 's' : ''} the name-level plan (unverified, installs not locked). Run again when the source answers, point Stowage at a mirror (--channel-url NAME=URL, --pip-index-url URL), or commit a lock file made where it answers (stowage lock).`,
+    const refused = this.refusals.map(
+      (r) =>
+        `The lock file's answer to ${r}. It was not used${this.settings.mode === 'offline' ? '' : ' (solved again)'}: a lock entry must be what the solver answered.`,
     );
+    return [
+      ...refused,
+      ...[...byReason].map(
+        ([reason, groups]) =>
+          `Not solved: ${reason}. Group${groups.length === 1 ? '' : 's'} ${groups.join(', ')} keep${groups.length === 1 ? 's' : ''} the name-level plan (unverified, installs not locked). Run again when the source answers, point Stowage at a mirror (--channel-url NAME=URL, --pip-index-url URL), or commit a lock file made where it answers (stowage lock).`,
+      ),
+    ];
   }
+}
+
+/** `conda linux-64 [samtools 1.17.*, …]` for messages. */
+function describeRequest(request: SolveRequest): string {
+  const specs = request.specs.slice(0, 4).join(', ');
+  return `${request.ecosystem} (${request.arch}) [${specs}${request.specs.length > 4 ? ', …' : ''}]`;
 }
 
 function unsolvable(settings: ResolveSettings, reason: string): GroupLock {

@@ -57,6 +57,46 @@ export function parseChannelUrls(entries: readonly string[], what: string): Reco
   return urls;
 }
 
+/** Hosts that serve an index's files besides the index's own (PyPI's files live elsewhere). */
+const FILE_ORIGINS: Readonly<Record<string, readonly string[]>> = {
+  'https://pypi.org': ['https://files.pythonhosted.org'],
+};
+
+/**
+ * Why a file's URL (from a lock file, so possibly edited) is not a file of `source`, or undefined.
+ * Compared as parsed URLs, and only in their plain form: `…/bioconda/../mallory/x` is refused
+ * rather than normalised. conda and npm files live under their channel's or registry's path; pip
+ * files on the index's host (or PyPI's files host).
+ */
+export function fileUrlProblem(
+  url: string,
+  source: string,
+  ecosystem: 'conda' | 'pip' | 'npm',
+): string | undefined {
+  let file: URL;
+  let base: URL;
+  try {
+    file = new URL(url);
+    base = new URL(source);
+  } catch {
+    return `"${url}" is not a URL`;
+  }
+  if (file.href !== url) return `"${url}" is not a plain URL (it reads as ${file.href})`;
+  if (file.protocol !== 'https:' && file.protocol !== 'http:') return `"${url}" is not http(s)`;
+  if (file.username || file.password || file.search || file.hash)
+    return `"${url}" carries credentials, a query or a fragment`;
+  if (ecosystem === 'pip') {
+    const origins = [base.origin, ...(FILE_ORIGINS[base.origin] ?? [])];
+    return origins.includes(file.origin)
+      ? undefined
+      : `"${url}" is not on the index's host (${origins.join(' or ')})`;
+  }
+  const prefix = base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`;
+  if (file.origin !== base.origin || !file.pathname.startsWith(prefix))
+    return `"${url}" is not under ${source}`;
+  return undefined;
+}
+
 /** One package source URL from an option; a bad one is a usage error. */
 export function checkedSourceUrl(url: string, what: string): string {
   const problem = sourceUrlProblem(url.trim());

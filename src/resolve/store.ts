@@ -5,18 +5,17 @@
  * A rerun asks the same questions, finds the answers here and needs neither network nor solver;
  * a changed group asks a new question and only that one is solved.
  *
- * The file is read as untrusted input: every URL, hash and name is checked before it can reach a
- * lock file or a Dockerfile. It is written in a stable order, one package a line, so a change of
+ * The file is read as untrusted input (a pull request can edit it): every field is checked as it
+ * is read, and an answer is used only when it can be the answer to its request (answer-check.ts). It is written in a stable order, one package a line, so a change of
  * the spec shows as a readable diff.
  */
 import { createHash } from 'node:crypto';
 import { InputError } from '../common/errors.js';
 import type { Arch, ResolvedPackage, SolvedEcosystem } from '../plan/types.js';
-import type { SolveOutcome, SolveRequest } from './types.js';
+import { answerProblem } from './answer-check.js';
+import type { SolveRequest, StoredOutcome } from './types.js';
 
 export const LOCKFILE_VERSION = 1;
-
-export type StoredOutcome = Exclude<SolveOutcome, { kind: 'unreachable' }>;
 
 interface Entry {
   request: SolveRequest;
@@ -43,14 +42,30 @@ export class LockStore {
   private readonly used = new Set<string>();
   /** Architectures this run solved for: their unused entries are stale and dropped. */
   private readonly arches = new Set<string>();
+  /** Keys whose stored answers were refused, and why. */
+  private readonly refused = new Map<string, string>();
 
-  /** The stored answer to `request`, if any (marks it used). */
+  /**
+   * The stored answer to `request`, if there is one that can be its answer (marks it used). An
+   * answer that cannot (see answer-check.ts) is not returned; `refusal` tells why.
+   */
   get(request: SolveRequest): StoredOutcome | undefined {
     this.arches.add(request.arch);
     const key = requestKey(request);
     const hit = this.entries.get(key);
-    if (hit) this.used.add(key);
-    return hit?.outcome;
+    if (!hit) return undefined;
+    const problem = answerProblem(request, hit.outcome);
+    if (problem !== undefined) {
+      this.refused.set(key, problem);
+      return undefined;
+    }
+    this.used.add(key);
+    return hit.outcome;
+  }
+
+  /** Why the stored answer to `request` was not used, when it was refused. */
+  refusal(request: SolveRequest): string | undefined {
+    return this.refused.get(requestKey(request));
   }
 
   set(request: SolveRequest, outcome: StoredOutcome): void {
@@ -136,14 +151,15 @@ export class LockStore {
 }
 
 /** What a line of the file holds: the entry says the ecosystem and architecture. */
-function storedPackage(p: ResolvedPackage): Record<string, string> {
-  const out: Record<string, string> = { name: p.name, version: p.version };
+function storedPackage(p: ResolvedPackage): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = { name: p.name, version: p.version };
   if (p.build !== undefined) out.build = p.build;
   out.source = p.source;
   out.url = p.url;
   if (p.sha256) out.sha256 = p.sha256;
   if (p.md5) out.md5 = p.md5;
   if (p.integrity) out.integrity = p.integrity;
+  if (p.depends) out.depends = p.depends;
   return out;
 }
 
@@ -206,33 +222,9 @@ function readEntry(raw: unknown, where: string): Entry {
   const outcome: StoredOutcome = { kind: 'solved', packages };
   if (e.npmLockfile !== undefined) {
     if (typeof e.npmLockfile !== 'string') bad('npmLockfile must be a string');
-    let lock: unknown;
-    try {
-      lock = JSON.parse(e.npmLockfile as string);
-    } catch {
-      bad('npmLockfile is not JSON');
-    }
-    const outside = resolvedUrls(lock).find((u) => !request.sources.some((s) => underSource(u, s)));
-    if (outside !== undefined)
-      bad(
-        `npmLockfile resolves ${JSON.stringify(outside)}, outside the registry it was solved against`,
-      );
     outcome.npmLockfile = e.npmLockfile as string;
   }
   return { request, outcome };
-}
-
-/** A download URL under a channel, index or registry URL (same scheme, host and leading path). */
-function underSource(url: string, source: string): boolean {
-  return url.startsWith(source.endsWith('/') ? source : `${source}/`);
-}
-
-/** Every `resolved` URL of an npm lock file (lockfileVersion 2 and 3: `packages`). */
-function resolvedUrls(lock: unknown): string[] {
-  const packages = (lock as { packages?: Record<string, { resolved?: unknown }> } | null)?.packages;
-  return Object.values(packages ?? {})
-    .map((p) => p?.resolved)
-    .filter((r): r is string => typeof r === 'string');
 }
 
 function readPackage(raw: unknown, request: SolveRequest, where: string): ResolvedPackage {
@@ -251,14 +243,13 @@ function readPackage(raw: unknown, request: SolveRequest, where: string): Resolv
     if (typeof p[field] !== 'string' || !URL_LINE.test(p[field] as string))
       bad(`${field} ${JSON.stringify(p[field])} is not a plain http(s) URL`);
   }
-  if (request.ecosystem === 'pip' && p.sha256 === undefined) bad('a pip package needs its sha256');
-  if (request.ecosystem === 'conda' && p.sha256 === undefined && p.md5 === undefined)
-    bad('a conda package needs its sha256 or md5');
-  // Tied to the sources the entry was solved against: an edit cannot point one package elsewhere.
-  if (!request.sources.includes(p.source as string))
-    bad(`source ${JSON.stringify(p.source)} is not one of the entry's sources`);
-  if (request.ecosystem !== 'pip' && !underSource(p.url as string, p.source as string))
-    bad(`url ${JSON.stringify(p.url)} is not under its source ${JSON.stringify(p.source)}`);
+  const depends = p.depends;
+  if (
+    depends !== undefined &&
+    !(Array.isArray(depends) && depends.every((d) => typeof d === 'string' && CHECKS.name!.test(d)))
+  )
+    bad('depends must be a list of package names');
+  // Whether the entry can answer its request (sources, URLs, hashes) is checked where it is used.
   // The order the solvers write, so a plan from the lock file is byte for byte the solver's.
   const out: ResolvedPackage = {
     ecosystem: request.ecosystem,
@@ -270,6 +261,7 @@ function readPackage(raw: unknown, request: SolveRequest, where: string): Resolv
     ...(p.sha256 !== undefined ? { sha256: p.sha256 as string } : {}),
     ...(p.md5 !== undefined ? { md5: p.md5 as string } : {}),
     ...(p.integrity !== undefined ? { integrity: p.integrity as string } : {}),
+    ...(depends !== undefined ? { depends: depends as string[] } : {}),
     arch: request.arch,
   };
   return out;

@@ -1,34 +1,11 @@
 /**
  * What the resolve stage asks of the outside world and of its solvers. Everything that does I/O
- * arrives injected (`fetch`, `run`), so tests drive real solvers against channels and indexes
+ * arrives injected (`fetch`, `run`: a `RunProcess`), so tests drive real solvers against channels and indexes
  * served on 127.0.0.1, and the adapters pass the real ones.
  */
 import type { Arch, ResolvedPackage, SolvedEcosystem } from '../plan/types.js';
 
 export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
-
-export interface RunOptions {
-  cwd?: string;
-  /** Added to the environment. */
-  env?: Record<string, string>;
-  /** The child is killed after this long. */
-  timeoutMs: number;
-}
-
-export interface RunResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-  /** True when the child was killed at `timeoutMs`. */
-  timedOut?: boolean;
-}
-
-/** Runs a program without a shell (every argument one argv entry); rejects when it cannot start. */
-export type RunFn = (
-  command: string,
-  args: readonly string[],
-  options: RunOptions,
-) => Promise<RunResult>;
 
 /** One call of a solver: the key of the lock file's entry is computed from exactly this. */
 export interface SolveRequest {
@@ -54,3 +31,6 @@ export type SolveOutcome =
 /** How far to resolve. */
 export const RESOLVE_MODES = ['auto', 'update', 'offline', 'off'] as const;
 export type ResolveMode = (typeof RESOLVE_MODES)[number];
+
+/** What the lock file keeps of an answer: a solution or a conflict (never an outage). */
+export type StoredOutcome = Exclude<SolveOutcome, { kind: 'unreachable' }>;

@@ -29,6 +29,7 @@ import {
   except,
   exceptBetween,
   exactly,
+  contains,
   intersect,
   isEmpty,
 } from './ranges.js';
@@ -142,12 +143,23 @@ export function normalizePipName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
 }
 
+/**
+ * What pip reads as a file to build rather than a project to look up: an archive or wheel name
+ * (`evil-1.0.tar.gz`). pip would build such a file and run its `setup.py` on the runner.
+ */
+const PIP_FILE = /\.(?:tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.lz|tlz|tar|zip|whl|egg)$/i;
+
 function parsePip(text: string): ParsedRequirement {
   if (text.includes(';')) return invalid('environment markers (`;`) are not supported');
   if (text.includes('@')) return invalid('direct URL references (`@`) are not supported');
+  if (/[/\\]/.test(text)) return invalid('paths are not supported: name a project of the index');
   const m = PIP_NAME.exec(text);
   if (!m) return invalid('it does not start with a valid Python project name');
   const [, name = '', extrasText, rest = ''] = m;
+  if (PIP_FILE.test(name))
+    return invalid(
+      `"${name}" names an archive file, which pip would build on the runner: name a project of the index (e.g. evil==1.0)`,
+    );
   const extras = extrasText === undefined ? [] : extrasText.split(',').map((e) => e.trim());
   if (extras.some((e) => !/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(e))) {
     return invalid('an extra is not a valid name');
@@ -578,6 +590,14 @@ export function conflicts(a: Requirement, b: Requirement): boolean {
   const compare = COMPARE[x.kind];
   if (!compare) return false;
   return isEmpty(intersect(x.set, (y as typeof x).set, compare));
+}
+
+/** True when `version` (of the requirement's package) satisfies the requirement's constraint. */
+export function allows(requirement: Requirement, version: string): boolean {
+  const c = requirement.constraint;
+  if (c.kind === 'semver') return semver.satisfies(version, c.range);
+  const compare = COMPARE[c.kind];
+  return compare === undefined || contains(c.set, version, compare);
 }
 
 /** CRAN and Bioconductor share one R library, so a name clash across them counts too. */
