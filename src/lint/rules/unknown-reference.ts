@@ -2,21 +2,22 @@
  * STW101 unknown-reference: a step input that names no workflow input and no step output, or a
  * desired output that names no step output. Messages suggest the closest existing name.
  */
-import { closest } from '../../common/suggest.js';
+import { NameIndex, SuggestionBudget } from '../../common/suggest.js';
 import type { DependencyGraph } from '../../workflow/graph.js';
 import { defineRule } from '../rule.js';
 
 export default defineRule('STW101', (ctx) => {
   const { graph } = ctx;
+  const names = new KnownNames(graph);
   for (const step of ctx.workflow.steps) {
     for (const ref of graph.references.get(step.id) ?? []) {
       if (ref.kind !== 'unknown') continue;
       const message =
         ref.reason === 'no-input'
           ? `names no workflow input and no step output.` +
-            (suggest(ref.raw, [...graph.inputs, ...everyOutput(graph)]) ??
+            (suggest(ref.raw, names.inputsThenOutputs()) ??
               ` Declare it under \`inputs:\`, or write <step>.<output> to use a step's result.`)
-          : whatIsMissing(graph, ref.step!, ref.output!, true);
+          : whatIsMissing(graph, names, ref.step!, ref.output!, true);
       ctx.report(
         ['steps', step.id, 'inputs', ref.index],
         `Step "${step.id}" input "${ref.raw}" ${message}`,
@@ -34,10 +35,10 @@ export default defineRule('STW101', (ctx) => {
           ? graph.inputs.has(output!)
             ? undefined
             : `names no workflow input "${output}".` +
-              (suggest(output!, graph.inputs) ?? ` Declare it under \`inputs:\`.`)
+              (suggest(output!, names.inputs()) ?? ` Declare it under \`inputs:\`.`)
           : graph.steps.get(name!) && Object.hasOwn(graph.steps.get(name!)!.outputs, output!)
             ? undefined
-            : whatIsMissing(graph, name!, output!, false);
+            : whatIsMissing(graph, names, name!, output!, false);
       if (message) {
         ctx.report(
           ['steps', step.id, 'run'],
@@ -52,36 +53,38 @@ export default defineRule('STW101', (ctx) => {
     ctx.report(
       ['outputs', desired.name],
       `Desired output "${desired.name}" (${desired.step}.${desired.output}) ` +
-        whatIsMissing(graph, desired.step, desired.output, false),
+        whatIsMissing(graph, names, desired.step, desired.output, false),
     );
   }
 });
 
 const PLACEHOLDER = /\{([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\}/g;
 
+/** A step's outputs named in a message: the first few, then how many in all. */
+const OUTPUTS_NAMED = 10;
+
 /** Why `step.output` resolves to nothing, and the closest name that would. */
 function whatIsMissing(
   graph: DependencyGraph,
+  names: KnownNames,
   step: string,
   output: string,
   inputsAllowed: boolean,
 ): string {
   const producer = graph.steps.get(step);
   if (!producer) {
-    const candidates = [...everyOutput(graph), ...(inputsAllowed ? graph.inputs : [])];
     return (
       `names step "${step}", which does not exist.` +
-      (suggest(`${step}.${output}`, candidates) ??
-        suggest(step, graph.steps.keys()) ??
+      (suggest(`${step}.${output}`, inputsAllowed ? names.outputsThenInputs() : names.outputs()) ??
+        suggest(step, names.steps()) ??
         ` Name an output of an existing step as <step>.<output>.`)
     );
   }
   const outputs = Object.keys(producer.outputs);
-  const has =
-    outputs.length > 0
-      ? `it has ${outputs.map((o) => `"${o}"`).join(', ')}`
-      : 'it declares no outputs';
-  const near = closest(output, outputs);
+  const listed = outputs.slice(0, OUTPUTS_NAMED).map((o) => `"${o}"`);
+  if (outputs.length > OUTPUTS_NAMED) listed.push(`… (${outputs.length} outputs in all)`);
+  const has = outputs.length > 0 ? `it has ${listed.join(', ')}` : 'it declares no outputs';
+  const near = names.outputsOf(step).closest(output);
   return (
     `names output "${output}" of step "${step}", but ${has}.` +
     (near !== undefined
@@ -90,13 +93,62 @@ function whatIsMissing(
   );
 }
 
-function everyOutput(graph: DependencyGraph): string[] {
-  return [...graph.steps.values()].flatMap((s) =>
-    Object.keys(s.outputs).map((o) => `${s.id}.${o}`),
-  );
+/**
+ * The names a reference may have meant to write, each list indexed once per lint run (not once
+ * per unknown reference), all sharing one work budget: a spec with thousands of unknown
+ * references costs a bounded amount of "did you mean".
+ */
+class KnownNames {
+  private readonly budget = new SuggestionBudget();
+  private readonly indexes = new Map<string, NameIndex>();
+
+  constructor(private readonly graph: DependencyGraph) {}
+
+  inputs(): NameIndex {
+    return this.index('inputs', () => this.graph.inputs);
+  }
+
+  outputs(): NameIndex {
+    return this.index('outputs', () => this.everyOutput());
+  }
+
+  /** Workflow inputs, then every `step.output` (the order decides between equally close names). */
+  inputsThenOutputs(): NameIndex {
+    return this.index('inputs, outputs', () => [...this.graph.inputs, ...this.everyOutput()]);
+  }
+
+  outputsThenInputs(): NameIndex {
+    return this.index('outputs, inputs', () => [...this.everyOutput(), ...this.graph.inputs]);
+  }
+
+  steps(): NameIndex {
+    return this.index('steps', () => this.graph.steps.keys());
+  }
+
+  /** The output names of one step. */
+  outputsOf(step: string): NameIndex {
+    return this.index(`outputs of ${step}`, () =>
+      Object.keys(this.graph.steps.get(step)?.outputs ?? {}),
+    );
+  }
+
+  private index(key: string, names: () => Iterable<string>): NameIndex {
+    let index = this.indexes.get(key);
+    if (!index) {
+      index = new NameIndex(names(), this.budget);
+      this.indexes.set(key, index);
+    }
+    return index;
+  }
+
+  private everyOutput(): string[] {
+    return [...this.graph.steps.values()].flatMap((s) =>
+      Object.keys(s.outputs).map((o) => `${s.id}.${o}`),
+    );
+  }
 }
 
-function suggest(word: string, candidates: Iterable<string>): string | undefined {
-  const near = closest(word, candidates);
+function suggest(word: string, names: NameIndex): string | undefined {
+  const near = names.closest(word);
   return near === undefined ? undefined : ` Did you mean "${near}"?`;
 }
