@@ -6,11 +6,11 @@
  * decides which URLs may be fetched at all (importers/wrappers.ts `mayFetch`); this fetcher still
  * refuses what no such URL holds (a query, an option-like git version, a file that is no file).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runProcess } from './process.js';
 import type { FetchText } from '../workflow/importers/remote.js';
 import { GIT_VERSION } from '../workflow/importers/wrappers.js';
 
@@ -100,26 +100,26 @@ async function gitShow(url: string, timeoutMs: number): Promise<string> {
   const inside = relative(repo.top, path).split('\\').join('/');
   if (inside.startsWith('..') || inside.startsWith('-'))
     throw new Error(`${path} is not inside ${repo.top}`);
-  return new Promise((resolve, reject) => {
-    execFile(
-      'git',
-      [
-        `--git-dir=${repo.gitDir}`,
-        // No attribute or config of the clone may run a program (textconv, diff drivers).
-        '-c',
-        'core.attributesFile=/dev/null',
-        'show',
-        '--no-textconv',
-        '--end-of-options',
-        `${version}:${inside}`,
-      ],
-      { timeout: timeoutMs, maxBuffer: 4_000_000, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (error) reject(new Error(stderr.trim().split('\n')[0] || error.message));
-        else resolve(stdout);
-      },
+  const result = await runProcess(
+    'git',
+    [
+      `--git-dir=${repo.gitDir}`,
+      // No attribute or config of the clone may run a program (textconv, diff drivers).
+      '-c',
+      'core.attributesFile=/dev/null',
+      'show',
+      '--no-textconv',
+      '--end-of-options',
+      `${version}:${inside}`,
+    ],
+    { timeoutMs },
+  );
+  if (result.timedOut) throw new Error(`git show did not finish within ${timeoutMs / 1000} s`);
+  if (result.exitCode !== 0)
+    throw new Error(
+      result.stderr.trim().split('\n')[0] || `git show failed (exit ${result.exitCode})`,
     );
-  });
+  return result.stdout;
 }
 
 /** The nearest folder above `path` that is a git work tree (`.git`) or a git directory itself. */
