@@ -2,7 +2,7 @@
  * What every importer shares: the result shape, the import findings, conda environment files
  * (used by nf-core modules and Snakemake rules alike), and a small file walker.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Finding, Span } from '../../common/findings.js';
@@ -131,30 +131,44 @@ const SKIPPED_DIRS = new Set([
   '.stowage',
 ]);
 
-/** Files under `dir` (absolute paths, sorted) whose name passes `accept`. */
+/**
+ * Files under `dir` (absolute paths, sorted) whose name passes `accept`, at most `depth` folders
+ * down. Symbolic links are neither followed nor listed: a committed link to a parent folder would
+ * make the walk endless (k links to itself: k^depth folders), and one out of the repository would
+ * make it name files there. Each real folder is read once (a bind mount is not read again).
+ */
 export function walkFiles(dir: string, accept: (name: string) => boolean, depth = 8): string[] {
   const found: string[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync(dir).sort();
-  } catch {
-    return found;
-  }
-  for (const name of entries) {
-    const full = join(dir, name);
-    let isDir = false;
-    try {
-      isDir = statSync(full).isDirectory();
-    } catch {
-      continue;
-    }
-    if (isDir) {
-      if (depth > 0 && !SKIPPED_DIRS.has(name)) found.push(...walkFiles(full, accept, depth - 1));
-    } else if (accept(name)) {
-      found.push(full);
-    }
-  }
+  walkInto(dir, accept, depth, found, new Set());
   return found;
+}
+
+function walkInto(
+  dir: string,
+  accept: (name: string) => boolean,
+  depth: number,
+  found: string[],
+  visited: Set<string>,
+): void {
+  let entries: Dirent[];
+  try {
+    const { dev, ino } = statSync(dir, { bigint: true });
+    if (visited.has(`${dev}:${ino}`)) return;
+    visited.add(`${dev}:${ino}`);
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    // A Dirent describes the entry itself: a link is neither a directory nor a file here.
+    if (entry.isDirectory()) {
+      if (depth > 0 && !SKIPPED_DIRS.has(entry.name))
+        walkInto(join(dir, entry.name), accept, depth - 1, found, visited);
+    } else if (entry.isFile() && accept(entry.name)) {
+      found.push(join(dir, entry.name));
+    }
+  }
 }
 
 /** A step or input name the stowage model accepts, derived from an engine's name. */
