@@ -1,5 +1,6 @@
 import {
   GroovySyntaxError,
+  MAX_INTERPOLATION_DEPTH,
   statements,
   tokenizeGroovy,
 } from '../../src/workflow/importers/groovy.js';
@@ -85,6 +86,16 @@ describe('tokenizeGroovy', () => {
       tokenizeGroovy(text);
     } catch (e) {
       expect((e as GroovySyntaxError).offset).toBe(offset);
+    }
+  });
+
+  it('reads strings nested 100 levels deep in ${…}; deeper is an error at the place, not a stack overflow', () => {
+    const nested = (levels: number): string => '"${'.repeat(levels) + 'x' + '}"'.repeat(levels);
+    expect(tokenizeGroovy(nested(MAX_INTERPOLATION_DEPTH))).toHaveLength(1);
+    for (const levels of [MAX_INTERPOLATION_DEPTH + 1, 1800, 18_000]) {
+      expect(() => tokenizeGroovy(nested(levels))).toThrow(
+        new GroovySyntaxError('strings nested more than 100 levels deep in ${…}', 301),
+      );
     }
   });
 

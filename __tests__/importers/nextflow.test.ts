@@ -449,3 +449,24 @@ it('a syntax error after a process, in the workflow code, costs no process', () 
     }),
   ]);
 });
+
+it('a GString nested 1,800 levels deep costs only its process, reported at its place', () => {
+  const nested = '"${'.repeat(1800) + 'x' + '}"'.repeat(1800);
+  const dir = tempPipeline({
+    'main.nf': [
+      'process A {\n    script:\n    "samtools index x"\n}\n',
+      `process DEEP {\n    script:\n    ${nested}\n}\n`,
+      'process C {\n    script:\n    "bcftools index x"\n}\n',
+    ].join('\n'),
+  });
+  const result = importNextflow(dir, { root: dir });
+  expect(result.workflow!.steps.map((s) => s.id)).toEqual(['A', 'C']);
+  expect(result.findings.filter((f) => f.rule === 'STW420')).toEqual([
+    expect.objectContaining({
+      file: 'main.nf',
+      span: expect.objectContaining({ line: 8, column: 306 }),
+      message:
+        'Cannot read process DEEP in main.nf: strings nested more than 100 levels deep in ${…}; it was not imported.',
+    }),
+  ]);
+});

@@ -120,7 +120,18 @@ const ESCAPES: Record<string, string> = {
   '/': '/',
 };
 
+/**
+ * How many `${…}` may nest inside one another (each may hold a string holding the next). Real
+ * pipelines nest two or three; the reader recurses once per level, so a crafted file nesting
+ * thousands would overflow the stack and end the whole run: past this depth the file is a syntax
+ * error at that place, and the importer reads the file's other processes on their own.
+ */
+export const MAX_INTERPOLATION_DEPTH = 100;
+
 class Lexer {
+  /** The `${…}` levels open at the current position. */
+  private interpolationDepth = 0;
+
   constructor(private readonly text: string) {}
 
   /**
@@ -256,7 +267,15 @@ class Lexer {
   private interpolation(at: number, body: StringBody): number {
     const { text } = this;
     if (text[at + 1] === '{') {
+      if (this.interpolationDepth >= MAX_INTERPOLATION_DEPTH) {
+        throw new GroovySyntaxError(
+          `strings nested more than ${MAX_INTERPOLATION_DEPTH} levels deep in \${…}`,
+          at,
+        );
+      }
+      this.interpolationDepth += 1;
       const { end } = this.code(at + 2, true);
+      this.interpolationDepth -= 1;
       body.code(text.slice(at + 2, end - 1), text.slice(at, end));
       return end;
     }
