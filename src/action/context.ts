@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
-import { escapeText } from '../common/text.js';
+import { escapeOutputLine, escapeText, outputLines } from '../common/text.js';
 import type { BuildLog } from '../images/build.js';
 import type { CacheMode } from '../images/builder.js';
 import type { RunContext } from '../images/tags.js';
@@ -19,6 +19,27 @@ export function resolveCacheMode(
   return env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL)
     ? 'gha'
     : 'inline';
+}
+
+/**
+ * What buildx's `gha` cache reads from its environment: the cache service's URL and the runtime
+ * token. Programs get an allow-listed environment, so these are handed to the builder by name,
+ * and only when the cache is `gha`.
+ */
+export function cacheServiceEnv(
+  cache: CacheMode,
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  if (cache !== 'gha') return {};
+  const names = [
+    'ACTIONS_CACHE_URL',
+    'ACTIONS_RESULTS_URL',
+    'ACTIONS_RUNTIME_TOKEN',
+    'ACTIONS_CACHE_SERVICE_V2',
+  ];
+  return Object.fromEntries(
+    names.flatMap((n) => (env[n] !== undefined ? [[n, env[n]!] as const] : [])),
+  );
 }
 
 /** The parts of `@actions/github`'s `context` the build reads. */
@@ -66,6 +87,15 @@ export function codeFromFork(ctx: GithubContextLike): boolean {
   return false;
 }
 
+/**
+ * Whether the spec may be an attacker's: a pull request's (any `pull_request*` event, whose
+ * checkout is the pull request's code) or code from a fork. Such a spec cannot choose the package
+ * sources the solvers ask.
+ */
+export function specFromPullRequest(ctx: GithubContextLike): boolean {
+  return ctx.eventName.startsWith('pull_request') || codeFromFork(ctx);
+}
+
 export function runContextFromGithub(ctx: GithubContextLike): RunContext {
   const repository = `${ctx.repo.owner}/${ctx.repo.repo}`;
   const fromFork = codeFromFork(ctx);
@@ -89,11 +119,14 @@ export const actionLog: BuildLog = {
   warning: (m) => log.warning(m),
   group: (title, lines) => {
     core.startGroup(escapeText(title));
-    // Build output is the project's, not ours: stop the runner from reading `::…::` lines in it
-    // as workflow commands (a RUN step could otherwise annotate, mask or set state).
+    // Build output is the project's, not ours: stop the runner from reading `::…::` and `##[…]`
+    // lines in it as workflow commands (a RUN step could otherwise annotate, mask or set state;
+    // the runner stops both forms until the token). Its log viewer still draws `##[group]`,
+    // `##[error]` lines, and ends lines at a lone CR too: those are escaped (escapeOutputLine).
     const token = randomUUID();
     core.info(`::stop-commands::${token}`);
-    for (const line of lines) for (const part of line.split(/\r?\n/)) core.info(part);
+    for (const line of lines)
+      for (const part of outputLines(line)) core.info(escapeOutputLine(part));
     core.info(`::${token}::`);
     core.endGroup();
   },

@@ -1,14 +1,14 @@
 /**
- * What the action prints, through the one escaper (`escapeText`): a name from the workflow, a
- * file name or a registry's answer can neither start a workflow command, nor drive the log's
- * terminal, nor reorder what a reader sees. Log lines are kept on one line; annotations (notice,
+ * What the action prints, through the log escapers (src/common/escape/log.ts): a name from the
+ * workflow, a file name or a registry's answer can neither start a workflow command (`::` at a
+ * line's start, `##[` anywhere), nor drive the log's terminal, nor reorder what a reader sees. Log lines are kept on one line; annotations (notice,
  * warning, error) keep their line breaks, which `@actions/core` encodes as `%0A`.
  */
 import * as core from '@actions/core';
-import { escapeText } from '../common/text.js';
+import { annotationText, logLine } from '../common/escape/log.js';
 
-const oneLine = (message: string): string => escapeText(message);
-const annotation = (message: string): string => escapeText(message, { lineBreaks: true });
+const oneLine = logLine;
+const annotation = annotationText;
 
 export const log = {
   info: (message: string): void => core.info(oneLine(message)),

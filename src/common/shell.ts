@@ -1,4 +1,2 @@
-/** POSIX single-quote: the only character that needs care inside '…' is the quote itself. */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+/** Shell quoting lives with the other escapers (src/common/escape/shell.ts). */
+export { shellQuote, shellComment } from './escape/shell.js';

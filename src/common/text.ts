@@ -5,7 +5,9 @@
  *
  * - start a line of its own (LF, CR, NEL, U+2028/2029): on a runner's log a new line that starts
  *   with `::` is a workflow command (`::error …`, `::add-mask::`, `::stop-commands::`);
- * - be a workflow command where it is printed first on a line (a leading `::`);
+ * - be a workflow command where it is printed first on a line (a leading `::`), or anywhere on a
+ *   line in the runner's older form: the runner reads `##[add-mask]…`, `##[set-output …]…` wherever
+ *   `##[` appears in a line, and the log viewer draws `##[group]`, `##[error]` lines as its own;
  * - drive a terminal (ANSI escape sequences: ESC, CSI and other C0/C1 controls);
  * - reorder what a reader sees (bidirectional controls, the "Trojan Source" characters).
  *
@@ -17,8 +19,16 @@
 // eslint-disable-next-line no-control-regex
 export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
-/** Bidirectional controls and line/paragraph separators (shown as `\uNNNN`). */
-const INVISIBLE = /[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * Bidirectional controls, line/paragraph separators, the byte-order mark (invisible), the
+ * non-characters U+FFFE/U+FFFF and unpaired surrogates (which YAML readers refuse, and which no
+ * UTF-8 file can hold), all shown as `\uNNNN`.
+ */
+const INVISIBLE =
+  /[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The runner's older command prefix, read anywhere in a line. */
+const RUNNER_COMMAND = /##\[/g;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
@@ -41,18 +51,39 @@ export interface EscapeOptions {
 /**
  * `text` made safe for any output channel: controls, bidirectional and separator characters shown
  * as escapes, and line breaks too unless `lineBreaks` (then the channel encodes them itself, so no
- * line of the log can start inside the text). On one line, a leading `::` is written `\x3a:`:
- * printed first on a log line, the text still cannot be a workflow command. Idempotent.
+ * line of the log can start inside the text). A `::` that starts a line is written `\x3a:`:
+ * printed first on a log line, the text still cannot be a workflow command. `##[` anywhere is
+ * written `#\x23[`, so the runner's older commands cannot start inside it either. Idempotent.
  */
 export function escapeText(text: string, options: EscapeOptions = {}): string {
-  const out = String(text).replace(CONTROL_CHARACTERS, hex).replace(INVISIBLE, unicode);
-  if (options.lineBreaks) return out;
+  const out = showControlCharacters(text).replace(RUNNER_COMMAND, '#\\x23[');
+  if (options.lineBreaks) return out.replace(/^([^\S\r\n]*):(?=:)/gm, '$1\\x3a');
   return out.replace(/[\n\r\t]/g, (c) => NAMED[c]!).replace(/^(\s*):(?=:)/, '$1\\x3a');
 }
 
-/** Control characters shown as visible escapes, line breaks kept (the old name of a common use). */
+/**
+ * A line of a child process's output (a build log) for the runner's log, where it is printed
+ * between `::stop-commands::` tokens: the runner then ignores `::` and `##[` commands, but its log
+ * viewer still draws a `##[group]`, `##[endgroup]` or `##[error]` line as its own, and a lone CR
+ * starts a new line for it. Such prefixes are written `#\x23[`; colours and the rest are kept.
+ * Split the output at `\r\n`, `\r` and `\n` first (`outputLines`).
+ */
+export function escapeOutputLine(line: string): string {
+  return String(line).replace(RUNNER_COMMAND, '#\\x23[');
+}
+
+/** A child process's output split into the lines the runner sees (it ends lines at CR too). */
+export function outputLines(text: string): string[] {
+  return String(text).split(/\r\n|\r|\n/);
+}
+
+/**
+ * Only control, bidirectional and invisible characters shown as visible escapes; line breaks,
+ * `::` and `##[` kept. For a value that must stay exact and reaches no line by itself: an
+ * annotation's `file` property, which the command %-encodes and GitHub matches to a file.
+ */
 export function showControlCharacters(text: string): string {
-  return escapeText(text, { lineBreaks: true });
+  return String(text).replace(CONTROL_CHARACTERS, hex).replace(INVISIBLE, unicode);
 }
 
 /** Quote user text in a message on one line, shortened; anything unsafe shown escaped. */

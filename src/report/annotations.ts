@@ -8,7 +8,8 @@
  */
 import { compareFindings, severityRank, SEVERITIES } from '../common/findings.js';
 import type { Finding, Severity } from '../common/findings.js';
-import { escapeText } from '../common/text.js';
+import { annotationText } from '../common/escape/log.js';
+import { showControlCharacters } from '../common/text.js';
 
 /** How many annotations of each level GitHub shows per step. */
 export const GITHUB_ANNOTATION_LIMIT: Readonly<Record<Severity, number>> = {
@@ -81,8 +82,9 @@ export interface AnnotationProps {
 export function annotationProperties(finding: Finding): AnnotationProps {
   const { line, column, endLine, endColumn } = finding.span;
   const props: AnnotationProps = {
-    title: escapeText(`${finding.rule} ${finding.name}`, { lineBreaks: true }),
-    file: escapeText(repoRelativePath(finding.file), { lineBreaks: true }),
+    title: annotationText(`${finding.rule} ${finding.name}`),
+    // Exact, so that GitHub finds the file; inside the property it can start no command.
+    file: showControlCharacters(repoRelativePath(finding.file)),
     startLine: line,
     endLine,
   };
@@ -121,7 +123,7 @@ export function formatAnnotation(finding: Finding): string {
  * as escapes; line breaks stay (the command encodes them as `%0A`, and GitHub shows them).
  */
 export function annotationMessage(finding: Finding): string {
-  return escapeText(finding.message, { lineBreaks: true });
+  return annotationText(finding.message);
 }
 
 /** Escapes a command's message: `%`, CR and LF would otherwise end or corrupt the command. */
