@@ -33,7 +33,13 @@ import { formatSarif } from '../report/sarif.js';
 import { capMarkdown, SUMMARY_MAX_BYTES, summaryMarkdown } from '../report/summary.js';
 import { VERSION } from '../version.js';
 import { upsertStickyComment } from './comment.js';
-import { actionLog, cacheServiceEnv, resolveCacheMode, runContextFromGithub } from './context.js';
+import {
+  actionLog,
+  cacheServiceEnv,
+  resolveCacheMode,
+  runContextFromGithub,
+  specFromPullRequest,
+} from './context.js';
 import { readInputs, type Inputs } from './inputs.js';
 import { log } from './log.js';
 
@@ -118,6 +124,7 @@ async function checkAndLog(inputs: Inputs, root: string): Promise<CheckResult> {
       python: process.env.STOWAGE_PYTHON,
       fetch,
       run: runProcess,
+      specSources: !specFromPullRequest(github.context),
     },
     wrapperPrefix: inputs.wrapperPrefix,
     fetchText: fetchText(),

@@ -44,6 +44,12 @@ export interface ResolveOptions {
   fetch: FetchFn;
   run: RunProcess;
   limits?: NetworkLimits;
+  /**
+   * False where the spec may be an attacker's (a pull request): its `containers.channel-urls`,
+   * `pip-index-url` and `npm-registry` are not used, so a pull request cannot point the solvers
+   * at a host of its choosing; sources come from the options and the defaults only.
+   */
+  specSources?: boolean;
 }
 
 export interface ResolveOutcome {
@@ -95,7 +101,7 @@ export async function resolveWorkflow(
     ? readWorkspaceFile(root, lockPath, { maxBytes: LOCK_FILE_MAX_BYTES, shown })
     : undefined;
   const store = before === undefined ? new LockStore() : LockStore.parse(before, shown);
-  const spec = workflow.containers;
+  const { spec, ignored } = specSourcesOf(workflow, options.specSources ?? true);
   const result = await resolvePlan(
     workflow,
     planOptions,
@@ -125,15 +131,37 @@ export async function resolveWorkflow(
   );
   const text = store.serialize();
   const changed = store.size > 0 && text !== before && mode !== 'offline';
+  const notes = ignored.length
+    ? [
+        `The spec's ${ignored.join(', ')} ${ignored.length === 1 ? 'is' : 'are'} not used on a pull request: a pull request cannot choose where packages come from. Give mirrors through the action's inputs (channel-urls, pip-index-url, npm-registry).`,
+        ...result.notes,
+      ]
+    : result.notes;
   return {
     plan: result.plan,
     findings: result.findings,
     outcome: {
-      notes: result.notes,
+      notes,
       stats: result.stats,
       ...(changed ? { lockFile: { path: lockPath, text } } : {}),
     },
   };
+}
+
+/** The spec's own package sources, or none (with the keys left out) where it may be an attacker's. */
+function specSourcesOf(
+  workflow: Workflow,
+  trusted: boolean,
+): { spec: Workflow['containers']; ignored: string[] } {
+  const spec = workflow.containers;
+  if (trusted) return { spec, ignored: [] };
+  const ignored = [
+    spec.channelUrls && Object.keys(spec.channelUrls).length > 0 ? 'containers.channel-urls' : '',
+    spec.pipIndexUrl ? 'containers.pip-index-url' : '',
+    spec.npmRegistry ? 'containers.npm-registry' : '',
+  ].filter(Boolean);
+  const { channelUrls: _c, pipIndexUrl: _p, npmRegistry: _n, ...rest } = spec;
+  return { spec: rest, ignored };
 }
 
 /** Writes the lock file when the resolve changed it; refuses a link between `root` and it. */

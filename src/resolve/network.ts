@@ -55,12 +55,6 @@ function bounded<T>(work: Promise<T>, ms: number, abort: () => void, what: strin
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Unreachable) return error.message;
-  const e = error as { cause?: { code?: string; message?: string }; message?: string };
-  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(error);
-}
-
 export class Network {
   /** origin → why it is down. */
   readonly down = new Map<string, string>();
@@ -128,9 +122,11 @@ export class Network {
         headers,
         body: new Uint8Array(body),
       };
-    } catch (error) {
+    } catch {
       this.spentMs += this.now() - started;
-      const reason = `${origin} cannot be reached: ${describe(error)}`;
+      // One message for every failure: a refused port and a silent one read alike, so a notice
+      // cannot be used to map which ports of a host are open.
+      const reason = `${origin} cannot be reached (the connection failed, or no answer came within ${Math.round(this.limits.requestMs / 1000)} s)`;
       this.down.set(origin, reason);
       throw new Unreachable(reason);
     }
