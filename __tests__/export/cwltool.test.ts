@@ -104,7 +104,7 @@ function runCwltool(root: string, overrides: string): { calls: string[]; stderr:
       root,
     });
     const file = join(root, '.stowage/export/cwl/stowage-overrides.yml');
-    expect(readFileSync(file, 'utf8')).toContain('../tools/echo.cwl:');
+    expect(readFileSync(file, 'utf8')).toContain('"../tools/echo.cwl":');
     expect(outcome.lines.at(-1)).toContain(
       'cwltool --overrides .stowage/export/cwl/stowage-overrides.yml pipelines/main.cwl',
     );

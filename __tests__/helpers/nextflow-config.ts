@@ -29,7 +29,7 @@ export class ConfigCheckError extends Error {
 export function readNextflowConfig(text: string): ConfigSetting[] {
   let tokens: Token[];
   try {
-    tokens = tokenizeGroovy(text).filter((t) => t.value !== ';');
+    tokens = tokenizeGroovy(text).filter((t) => !(t.kind === 'punct' && t.value === ';'));
   } catch (e) {
     if (e instanceof GroovySyntaxError) throw new ConfigCheckError(e.message, e.offset);
     throw e;

@@ -1,5 +1,4 @@
 import { isImageReference } from '../software/image-ref.js';
-export { shellQuote } from '../common/shell.js';
 import type { Step } from '../workflow/model.js';
 import type { ExportInput, ExportResult, Pinning, StepImage } from './types.js';
 

@@ -1,9 +1,11 @@
 /**
  * Snakemake export: a YAML config mapping each rule to its image (`docker://…`, the form
  * Snakemake's `container:` directive and Apptainer take), plus the two lines a Snakefile needs
- * to apply it. YAML is written by the yaml library, so every value is quoted as YAML requires.
+ * to apply it. The YAML is written through yamlDocument and yamlComment, the two Snakefile lines
+ * through pythonString, so no name or path can add a key or a statement.
  */
-import { stringify } from 'yaml';
+import { pythonString } from '../common/escape/python.js';
+import { yamlComment, yamlDocument } from '../common/escape/yaml.js';
 import { engineName, exportableSteps, pinningOf, pinningSentence } from './common.js';
 import type { ExportInput, ExportResult } from './types.js';
 
@@ -13,8 +15,8 @@ export const SNAKEMAKE_CONFIG_KEY = 'stowage_images';
 /** The two lines to append to the Snakefile (after its rules), given the config's path from it. */
 export function snakefileLines(configPath: string): string[] {
   return [
-    `configfile: ${JSON.stringify(configPath)}`,
-    `for _rule in workflow.rules: _rule.container_img = config[${JSON.stringify(SNAKEMAKE_CONFIG_KEY)}].get(_rule.name, _rule.container_img)`,
+    `configfile: ${pythonString(configPath)}`,
+    `for _rule in workflow.rules: _rule.container_img = config[${pythonString(SNAKEMAKE_CONFIG_KEY)}].get(_rule.name, _rule.container_img)`,
   ];
 }
 
@@ -37,13 +39,10 @@ export function exportSnakemake(input: ExportInput): ExportResult {
     'Append these two lines to the Snakefile, then run snakemake --use-singularity (or --sdm apptainer):',
     ...snakefileLines(configPath).map((l) => `  ${l}`),
   ];
-  const body = stringify(
-    { stowage_pinning: pinning, [SNAKEMAKE_CONFIG_KEY]: images },
-    { lineWidth: 0 },
-  );
+  const body = yamlDocument({ stowage_pinning: pinning, [SNAKEMAKE_CONFIG_KEY]: images });
   return {
     engine: 'snakemake',
-    files: { [SNAKEMAKE_CONFIG_FILE]: `${header.map((l) => `# ${l}`).join('\n')}\n${body}` },
+    files: { [SNAKEMAKE_CONFIG_FILE]: `${header.map(yamlComment).join('\n')}\n${body}` },
     pinning,
     steps: steps.map((s) => s.step.id).filter((id) => engineName(input, id) in images),
     skipped,
