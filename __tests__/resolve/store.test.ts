@@ -142,13 +142,22 @@ describe('a lock file edited by hand (or by a pull request) is a cache, checked 
     ],
     [
       'a requested package at a version outside the request',
-      (t) => t.replace(/"name":"samtools","version":"1\.17"/, '"name":"samtools","version":"1.16"'),
+      (t) =>
+        t
+          .replace(/"name":"samtools","version":"1\.17"/, '"name":"samtools","version":"1.16"')
+          .replace('samtools-1.17-', 'samtools-1.16-'),
       /samtools 1\.16 is outside the requested "samtools 1\.17\.\*"/,
     ],
     [
       'a requested package left out',
-      (t) => t.replace(/"name":"samtools"/, '"name":"samtoolz"'),
+      (t) =>
+        t.replace(/"name":"samtools"/, '"name":"samtoolz"').replace('/samtools-', '/samtoolz-'),
       /samtools, requested as "samtools 1\.17\.\*", is not in it/,
+    ],
+    [
+      "another package's file under the right channel",
+      (t) => t.replace('linux-64/samtools-1.17-h00cdaf9_0', 'linux-64/htslib-1.17-h00cdaf9_0'),
+      /is not samtools-1\.17-h00cdaf9_0\.conda \(or \.tar\.bz2\) in linux-64\/ or noarch\//,
     ],
     [
       'a package nothing requested needs',
@@ -215,6 +224,11 @@ describe('pip and npm answers', () => {
         ),
       ],
       /not on the index's host/,
+    ],
+    [
+      "another project's wheel on PyPI's host",
+      [wheel('requests', '2.32.3', `${files}/evil-2.32.3-py3-none-any.whl`, [])],
+      /is not a wheel of requests 2\.32\.3/,
     ],
     [
       'an extra wheel',
@@ -304,6 +318,11 @@ describe('pip and npm answers', () => {
       /links "node_modules\/left-pad"/,
     ],
     [
+      "another package's tarball under the registry",
+      (l) => (l.packages['node_modules/left-pad']!.resolved = `${registry}/evil/-/evil-1.3.0.tgz`),
+      /installs "https:\/\/registry\.npmjs\.org\/evil\/-\/evil-1\.3\.0\.tgz" as node_modules\/left-pad/,
+    ],
+    [
       'a package nothing needs',
       (l) =>
         (l.packages['node_modules/evil'] = {
@@ -316,7 +335,7 @@ describe('pip and npm answers', () => {
     [
       'a package without integrity',
       (l) => delete l.packages['node_modules/left-pad']!.integrity,
-      /no registry tarball and integrity/,
+      /no registry tarball, version and integrity/,
     ],
   ])('npm: %s is not used', (_name, edit, reason) => {
     const { outcome, refusal } = npmAnswer(lockfile(edit));

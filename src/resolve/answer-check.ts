@@ -15,6 +15,7 @@
  */
 import type { ResolvedPackage } from '../plan/types.js';
 import { allows, normalizePipName, parseRequirement } from '../software/requirements.js';
+import { CONDA_SUBDIR } from './conda.js';
 import { npmDependencies } from './npm.js';
 import { fileUrlProblem } from './sources.js';
 import type { SolveRequest, StoredOutcome } from './types.js';
@@ -27,7 +28,8 @@ export function answerProblem(request: SolveRequest, outcome: StoredOutcome): st
     if (p.arch !== request.arch) return `${p.name} is locked for ${p.arch}, not ${request.arch}`;
     if (!request.sources.includes(p.source))
       return `${p.name} names the source ${p.source}, which is not one of the request's`;
-    const problem = fileUrlProblem(p.url, p.source, request.ecosystem);
+    const problem =
+      fileUrlProblem(p.url, p.source, request.ecosystem) ?? fileNameProblem(request, p);
     if (problem) return `${p.name}: ${problem}`;
     if (request.ecosystem !== 'npm' && !p.sha256) return `${p.name} has no sha256`;
     if (request.ecosystem === 'npm' && !p.integrity) return `${p.name} has no integrity`;
@@ -38,6 +40,45 @@ export function answerProblem(request: SolveRequest, outcome: StoredOutcome): st
       ? npmLockfileProblem(request, outcome.npmLockfile)
       : extraProblem(request, packages))
   );
+}
+
+/**
+ * The file a URL names is the package's own: conda `<subdir>/<name>-<version>-<build>.conda`, a pip
+ * wheel `<name>-<version>-….whl`, an npm `<name>/-/<name>-<version>.tgz` — so a URL under the
+ * right source cannot swap in another package's file.
+ */
+function fileNameProblem(request: SolveRequest, p: ResolvedPackage): string | undefined {
+  const file = p.url.slice(p.url.lastIndexOf('/') + 1);
+  const folder = p.url.slice(0, p.url.lastIndexOf('/'));
+  const expected = (() => {
+    switch (request.ecosystem) {
+      case 'conda': {
+        const subdirs = [CONDA_SUBDIR[request.arch], 'noarch'].map((d) => `${p.source}/${d}`);
+        const stem = `${p.name}-${p.version}-${p.build ?? ''}`;
+        return subdirs.includes(folder) && (file === `${stem}.conda` || file === `${stem}.tar.bz2`)
+          ? undefined
+          : `${stem}.conda (or .tar.bz2) in ${CONDA_SUBDIR[request.arch]}/ or noarch/`;
+      }
+      case 'pip': {
+        const [name = '', version = ''] = file.split('-');
+        return file.endsWith('.whl') &&
+          normalizePipName(name) === normalizePipName(p.name) &&
+          version === p.version
+          ? undefined
+          : `a wheel of ${p.name} ${p.version}`;
+      }
+      case 'npm':
+        return p.url === npmTarball(p.source, p.name, p.version)
+          ? undefined
+          : npmTarball(p.source, p.name, p.version);
+    }
+  })();
+  return expected === undefined ? undefined : `"${p.url}" is not ${expected}`;
+}
+
+/** Where a registry keeps a version's tarball: `<registry>/@scope/name/-/name-1.0.0.tgz`. */
+function npmTarball(registry: string, name: string, version: string): string {
+  return `${registry}/${name}/-/${name.slice(name.lastIndexOf('/') + 1)}-${version}.tgz`;
 }
 
 const nameKey = (ecosystem: SolveRequest['ecosystem'], name: string): string =>
@@ -104,6 +145,7 @@ function npmLockfileProblem(request: SolveRequest, text: string | undefined): st
     return 'its npm lock file is not JSON';
   }
   const entries = Object.entries(lock.packages ?? {});
+  const nameOf = (where: string) => where.slice(where.lastIndexOf('node_modules/') + 13);
   const root = lock.packages?.[''];
   const asked = JSON.stringify(npmDependencies(request.specs));
   const rootDeps = JSON.stringify(sortedKeys(root?.dependencies ?? {}));
@@ -114,13 +156,19 @@ function npmLockfileProblem(request: SolveRequest, text: string | undefined): st
     if (!/^(?:node_modules\/(?:@[^/]+\/)?[^/@][^/]*\/?)+$/.test(where) || where.endsWith('/'))
       return `its npm lock file installs "${where}", which is not a registry package`;
     if (entry.link !== undefined) return `its npm lock file links "${where}"`;
-    if (typeof entry.resolved !== 'string' || typeof entry.integrity !== 'string')
-      return `its npm lock file has no registry tarball and integrity for "${where}"`;
+    if (
+      typeof entry.resolved !== 'string' ||
+      typeof entry.integrity !== 'string' ||
+      typeof entry.version !== 'string'
+    )
+      return `its npm lock file has no registry tarball, version and integrity for "${where}"`;
     const problem = fileUrlProblem(entry.resolved, request.sources[0]!, 'npm');
     if (problem) return `its npm lock file: ${where}: ${problem}`;
+    const tarball = npmTarball(request.sources[0]!, nameOf(where), entry.version);
+    if (entry.resolved !== tarball)
+      return `its npm lock file installs "${entry.resolved}" as ${where}, not ${tarball}`;
   }
   // Every installed package is reached from the root through dependencies, by name.
-  const nameOf = (where: string) => where.slice(where.lastIndexOf('node_modules/') + 13);
   const reached = new Set<string>();
   const byName = new Map<string, NpmLockEntry[]>();
   for (const [where, entry] of entries)
