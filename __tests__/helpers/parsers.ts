@@ -110,12 +110,16 @@ for path in sys.argv[2:]:
 }
 
 /**
- * Each script as bash reads it: `bash -n` first (a syntax error is `{ error }`), then the body
+ * Each script as bash reads it: `bash -n` first (a syntax error is `{ error }`; with `posix`,
+ * `sh -n` before it), then the body
  * bash prints back for it as a function (`declare -f`): comments dropped, one command per line.
  * The definition runs in a restricted bash (no PATH, no redirection, no `exec`), in a folder of
  * its own, so even a script whose text broke out of the function can do nothing.
  */
-export function bashCanonical(texts: readonly string[]): ({ body: string } | { error: string })[] {
+export function bashCanonical(
+  texts: readonly string[],
+  options: { posix?: boolean } = {},
+): ({ body: string } | { error: string })[] {
   const dir = tempDir('bash');
   const paths = files('sh', texts, '.sh');
   const driver = join(dir, 'driver.sh');
@@ -123,6 +127,12 @@ export function bashCanonical(texts: readonly string[]): ({ body: string } | { e
     driver,
     [
       'for f in "$@"; do',
+      // With `posix`, a POSIX shell (dash on Debian) must accept the script too.
+      ...(options.posix
+        ? [
+            '  if ! err=$(/bin/sh -n "$f" 2>&1) || [ -n "$err" ]; then printf "ERROR sh: %s\\0" "$err"; continue; fi',
+          ]
+        : []),
       '  if ! err=$(/bin/bash -n "$f" 2>&1) || [ -n "$err" ]; then printf "ERROR %s\\0" "$err"; continue; fi',
       '  body=$(/bin/bash --norc --noprofile -r -c "$(printf \'__f() {\\n%s\\n}\\n\' "$(cat "$f")"); declare -f __f" 2>&1)',
       '  printf "%s\\0" "$body"',
@@ -141,12 +151,4 @@ export function bashCanonical(texts: readonly string[]): ({ body: string } | { e
     .split('\0')
     .slice(0, texts.length)
     .map((out) => (out.startsWith('ERROR ') ? { error: out.slice(6) } : { body: out }));
-}
-
-/** Each script checked by a POSIX shell (`sh -n`, dash on Debian): null or the error. */
-export function shSyntax(texts: readonly string[]): (string | null)[] {
-  return files('sh', texts, '.sh').map((path) => {
-    const run = spawnSync('/bin/sh', ['-n', path], { encoding: 'utf8' });
-    return run.status === 0 && run.stderr === '' ? null : run.stderr || `status ${run.status}`;
-  });
 }

@@ -172,7 +172,7 @@ describe('quoting helpers', () => {
   });
 
   it('escapes label values and keeps them on one line', () => {
-    expect(dockerString('a "b" $c\\d\ne')).toBe('"a \\"b\\" \\$c\\\\d e"');
+    expect(dockerString('a "b" $c\\d\ne')).toBe('"a \\"b\\" \\$c\\\\d\\\\ne"');
   });
 
   it('leaves unknown placeholders alone', () => {

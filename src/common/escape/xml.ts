@@ -1,6 +1,6 @@
 /**
  * XML text and attribute values (the Maven stage's pom.xml): `&`, `<`, `>`, `"` and `'` as
- * entities, and characters XML 1.0 cannot hold at all (C0 controls but tab, LF, CR; unpaired
+ * entities, CR as `&#13;` (a reader turns a raw CR into LF), and characters XML 1.0 cannot hold at all (C0 controls but tab, LF, CR; unpaired
  * surrogates; U+FFFE/U+FFFF) shown as visible `\uNNNN` text.
  */
 const NOT_XML =
@@ -13,10 +13,11 @@ const ENTITY: Record<string, string> = {
   '>': '&gt;',
   '"': '&quot;',
   "'": '&apos;',
+  '\r': '&#13;',
 };
 
 export function xmlText(value: string): string {
   return String(value)
     .replace(NOT_XML, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .replace(/[&<>"']/g, (c) => ENTITY[c]!);
+    .replace(/[&<>"'\r]/g, (c) => ENTITY[c]!);
 }
