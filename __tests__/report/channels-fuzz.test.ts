@@ -4,10 +4,17 @@
  * the log or terminal shows can start a workflow command that Stowage did not write.
  */
 import fc from 'fast-check';
+import { JSDOM } from 'jsdom';
+import { marked } from 'marked';
+import type { Log } from 'sarif';
+import { RULES } from '../../src/common/rules.js';
+import { formatSarif } from '../../src/report/sarif.js';
+import { hostile as hostileNames } from '../helpers/hostile.js';
+import { sarifValidator } from '../helpers/sarif.js';
 import { formatAnnotation } from '../../src/report/annotations.js';
 import { buildSummaryMarkdown, buildTable } from '../../src/report/build.js';
 import { escapeLabel } from '../../src/report/mermaid.js';
-import { planTable } from '../../src/report/plan.js';
+import { planMarkdown, planTable } from '../../src/report/plan.js';
 import { summaryMarkdown } from '../../src/report/summary.js';
 import { formatText } from '../../src/report/text.js';
 import { escapeText } from '../../src/common/text.js';
@@ -18,6 +25,7 @@ import { finding, step, workflow } from './helpers.js';
 const hostile = fc.string({
   unit: fc.constantFrom(
     ...'ab:: \n\r\t\u001b[31m\u009b\u202e\u2066\u2028\u2029\u0085\u0000%,|<>`@#'.split(''),
+    '##[',
   ),
   minLength: 1,
   maxLength: 30,
@@ -27,11 +35,17 @@ const RAW =
   // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
-/** No raw unsafe character; no line starts a command unless it is the one we wrote. */
+/**
+ * No raw unsafe character; no line starts a command unless it is the one we wrote; no `##[`
+ * (the runner's older commands, read anywhere in a line).
+ */
 function expectSafe(text: string, ownCommand?: RegExp): void {
   expect(text).not.toMatch(RAW);
   for (const line of text.split(/\r?\n|\r/)) {
+    // Our own command is read as one (a `::` command first), so a `##[` in its file property,
+    // kept exact for GitHub to find the file, starts nothing.
     if (ownCommand && ownCommand.test(line)) continue;
+    expect(line).not.toContain('##[');
     expect(line.trimStart().startsWith('::')).toBe(false);
   }
 }
@@ -98,4 +112,69 @@ test('every channel, every hostile name', () => {
     }),
     { numRuns: 300 },
   );
+});
+
+describe('Markdown and SARIF, read by their parsers', () => {
+  const names = hostileNames({ maxPieces: 5 });
+  const repoUrl = 'https://github.com/acme/flood';
+  const window = new JSDOM('').window;
+
+  /** The HTML GitHub-flavoured Markdown gives (marked, with GFM autolinks), as a DOM. */
+  function rendered(markdown: string): Document {
+    const html = marked.parse(markdown, { async: false, gfm: true });
+    return new window.DOMParser().parseFromString(`<body>${html}</body>`, 'text/html');
+  }
+
+  /**
+   * What a reader sees of the document's structure: every element but `<br>` and `<code>` (the
+   * two that escaped text may add), and every link's target.
+   */
+  function structure(doc: Document): { tags: string[]; links: string[] } {
+    const tags = [...doc.body.querySelectorAll('*')]
+      .map((e) => e.tagName.toLowerCase())
+      .filter((t) => t !== 'br' && t !== 'code');
+    const links = [...doc.body.querySelectorAll('a')].map((a) => a.getAttribute('href') ?? '');
+    return { tags, links };
+  }
+
+  const summaryOf = (a: string, b: string, c: string) =>
+    summaryMarkdown({
+      workflow: workflow({ name: a, steps: [step(a), step(`${b}2`, { inputs: [`${a}.x`] })] }),
+      findings: [finding({ file: 'stowage.yml', message: c, name: 'unknown-reference' })],
+      omittedFromAnnotations: [finding({ file: 'stowage.yml', message: b })],
+      plan: plan(b),
+      planMarkdown: planMarkdown(plan(c)),
+      repoUrl,
+      sha: 'abc1234',
+    });
+
+  it('fuzz: no link, HTML element or table cell comes from a name or a message', () => {
+    const reference = structure(rendered(summaryOf('a', 'b', 'c')));
+    const referenceBuild = structure(rendered(buildSummaryMarkdown([result('a')])));
+    fc.assert(
+      fc.property(names, names, names, (a, b, c) => {
+        expect(structure(rendered(summaryOf(a, b, c)))).toEqual(reference);
+        expect(structure(rendered(buildSummaryMarkdown([result(c)])))).toEqual(referenceBuild);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('fuzz: the SARIF file is valid SARIF whose messages read back, with no embedded link', () => {
+    const validate = sarifValidator();
+    /** A SARIF message string read as the specification says: `\[`, `\]` and `\\` before them. */
+    const read = (text: string) => text.replace(/\\(\\*)(?=[[\]])|\\([[\]])/g, '$1$2');
+    fc.assert(
+      fc.property(names, names, (message, file) => {
+        const text = formatSarif([finding({ message, file })], { rules: RULES, toolVersion: '0' });
+        const log = JSON.parse(text) as Log;
+        expect(validate(log)).toBe(true);
+        const shown = log.runs[0]!.results![0]!.message.text!;
+        // Every bracket escaped by an odd run of backslashes: none can open a link.
+        for (const m of shown.matchAll(/(\\*)[[\]]/g)) expect(m[1]!.length % 2).toBe(1);
+        expect(read(shown)).toBe(message);
+      }),
+      { numRuns: 100 },
+    );
+  });
 });

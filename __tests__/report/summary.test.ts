@@ -1,7 +1,8 @@
 import { marked } from 'marked';
 import type { Finding } from '../../src/common/findings.js';
 import { selectAnnotations } from '../../src/report/annotations.js';
-import { escapeCell, lineUrl, messageCell, summaryMarkdown } from '../../src/report/summary.js';
+import { markdownMessage, markdownText } from '../../src/common/escape/markdown.js';
+import { lineUrl, summaryMarkdown } from '../../src/report/summary.js';
 import { finding, step, workflow } from './helpers.js';
 import { parseMermaid, stopMermaid } from './mermaid-parse.js';
 
@@ -88,12 +89,9 @@ describe('summaryMarkdown', () => {
   it.each([
     ['a pipe', 'a | b', 'a | b'],
     ['HTML', '<img src=x onerror=alert(1)>', '&lt;img src=x onerror=alert(1)&gt;'],
-    // "click" never becomes link text; the bare URL is autolinked as GitHub does with any URL.
-    [
-      'a link',
-      '[click](https://evil.example)',
-      '[click](<a href="https://evil.example">https://evil.example</a>)',
-    ],
+    // "click" never becomes link text, and the URL is shown as code, not autolinked.
+    ['a link', '[click](https://evil.example)', '[click](<code>https&#58;//evil.example</code>)'],
+    ['a bare URL', 'see www.evil.example.', 'see <code>www&#46;evil.example</code>.'],
     ['a mention', 'ask @octocat', 'ask &#64;octocat'],
     ['emphasis', '*not bold* _nor this_', '*not bold* _nor this_'],
     ['a line break', 'one\ntwo', 'one<br>two'],
@@ -208,18 +206,21 @@ describe('lineUrl', () => {
   });
 });
 
-describe('messageCell', () => {
+describe('markdownMessage', () => {
   it.each([
     ['Set `duration:`.', 'Set <code>duration:</code>.'],
     ['`a|b` and `c`', '<code>a\\|b</code> and <code>c</code>'],
     ['one ` two', 'one \\` two'],
     ['``', '\\`\\`'],
+    ['see https://evil.example/x now', 'see <code>https&#58;//evil.example/x</code> now'],
+    ['www.evil.example', '<code>www&#46;evil.example</code>'],
+    ['mail a@b.example', 'mail <code>a&#64;b.example</code>'],
   ])('%j → %j', (input, expected) => {
-    expect(messageCell(input)).toBe(expected);
+    expect(markdownMessage(input)).toBe(expected);
   });
 });
 
-describe('escapeCell', () => {
+describe('markdownText', () => {
   it.each([
     ['plain text', 'plain text'],
     ['a|b', 'a\\|b'],
@@ -227,7 +228,9 @@ describe('escapeCell', () => {
     ['@team', '&#64;team'],
     ['#12', '\\#12'],
     ['a\r\nb', 'a<br>b'],
+    ['https://x.example', 'https&#58;//x.example'],
+    ['##[error]x', '\\#\\\\x23\\[error\\]x'],
   ])('%j → %j', (input, expected) => {
-    expect(escapeCell(input)).toBe(expected);
+    expect(markdownText(input)).toBe(expected);
   });
 });

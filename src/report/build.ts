@@ -5,7 +5,7 @@
  */
 import { formatBytes } from '../common/units.js';
 import type { BuildResult } from '../images/build.js';
-import { codeCell, escapeCell } from './escape.js';
+import { markdownCode, markdownMessage, markdownText } from '../common/escape/markdown.js';
 import { escapeText } from '../common/text.js';
 
 const STATUS_TEXT: Record<BuildResult['status'], string> = {
@@ -55,19 +55,22 @@ export function buildSummaryMarkdown(results: readonly BuildResult[]): string {
     '| --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
-    const digest = r.digest ? `\`${r.digest.slice(0, 19)}…\`` : '—';
+    const digest = r.digest ? markdownCode(`${r.digest.slice(0, 19)}…`) : '—';
     const status =
       STATUS_TEXT[r.status] + (r.status !== 'failed' && !r.pushed ? ', not pushed' : '');
-    const tags = r.tags.map((t) => codeCell(t)).join(' ');
+    const tags = r.tags.map((t) => markdownCode(t)).join(' ');
     lines.push(
-      `| ${escapeCell(r.group)} | ${status} | ${codeCell(r.image)} ${tags} | ${digest} | ${size(r.size)} / ${size(r.estimatedSize)} | ${(r.durationMs / 1000).toFixed(1)} s |`,
+      `| ${markdownText(r.group)} | ${status} | ${markdownCode(r.image)} ${tags} | ${digest} | ${size(r.size)} / ${size(r.estimatedSize)} | ${(r.durationMs / 1000).toFixed(1)} s |`,
     );
   }
   const failed = results.filter((r) => r.error);
   if (failed.length > 0) {
     lines.push('', '**Failures**', '');
     for (const r of failed)
-      lines.push(`- **${escapeCell(r.group)}**: ${escapeCell(reasonOf(r.error))}`);
+      // `<strong>`, not `**`: emphasis around text that ends in a space would not close.
+      lines.push(
+        `- <strong>${markdownText(r.group)}</strong>: ${markdownMessage(reasonOf(r.error))}`,
+      );
   }
   lines.push('', counts(results));
   return `${lines.join('\n')}\n`;

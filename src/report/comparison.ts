@@ -6,7 +6,7 @@
 import type { Plan } from '../plan/types.js';
 import type { Workflow } from '../workflow/model.js';
 import { formatBytes } from '../common/units.js';
-import { codeCell, escapeCell } from './escape.js';
+import { markdownCode, markdownText } from '../common/escape/markdown.js';
 
 export interface ComparisonSide {
   /** Distinct images a node pulls for one run. */
@@ -154,13 +154,13 @@ export function comparisonMarkdown(c: Comparison): string {
   ];
   if (c.before.stepsWithoutImage.length > 0) {
     lines.push(
-      `Steps without a declared image today: ${c.before.stepsWithoutImage.map((s) => codeCell(s)).join(', ')}.`,
+      `Steps without a declared image today: ${c.before.stepsWithoutImage.map((s) => markdownCode(s)).join(', ')}.`,
     );
   }
   lines.push('', '| step | current image | planned image |', '| --- | --- | --- |');
   for (const row of c.steps) {
     lines.push(
-      `| ${escapeCell(row.step)} | ${row.current ? codeCell(row.current) : '—'} | ${row.planned ? codeCell(row.planned) : '—'} |`,
+      `| ${markdownText(row.step)} | ${row.current ? markdownCode(row.current) : '—'} | ${row.planned ? markdownCode(row.planned) : '—'} |`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -11,7 +11,7 @@ import { SEVERITIES, severityRank } from '../common/findings.js';
 import type { Finding, Severity } from '../common/findings.js';
 import type { Plan } from '../plan/types.js';
 import type { Workflow } from '../workflow/model.js';
-import { escapeText } from '../common/text.js';
+import { mermaidLabel } from '../common/escape/mermaid.js';
 
 export interface MermaidOptions {
   findings?: readonly Finding[];
@@ -281,19 +281,8 @@ function quote(label: string): string {
   return `"${escapeLabel(label)}"`;
 }
 
-/**
- * Writes every character outside a small safe set as a Mermaid entity code (`#34;` for `"`), so a
- * label cannot close its quotes, start HTML, or close the surrounding ```mermaid fence.
- */
-export function escapeLabel(text: string): string {
-  let out = '';
-  // Entity codes are drawn as the character they name: controls and bidirectional characters are
-  // first made visible escapes, so a label cannot reorder or hide what the diagram shows.
-  for (const char of escapeText(text)) {
-    out += /^[A-Za-z0-9 _.\-/+=,()@]$/.test(char) ? char : `#${char.codePointAt(0)};`;
-  }
-  return out;
-}
+/** A label's text as Mermaid entity codes (src/common/escape/mermaid.ts). */
+export const escapeLabel = mermaidLabel;
 
 /**
  * Generated node ids (`step_0`, …), stable per name and never derived from the name's characters.

@@ -2,7 +2,7 @@
  * The plan for people: a fixed-width table for terminals and Markdown for the job summary, each
  * with the lower bound and the two baselines (one image per step, one image for everything).
  */
-import { escapeCell } from './escape.js';
+import { markdownCode, markdownText } from '../common/escape/markdown.js';
 import { escapeText } from '../common/text.js';
 import { formatBytes } from '../common/units.js';
 import type { Plan, PlannedGroup } from '../plan/types.js';
@@ -143,7 +143,7 @@ export function planTable(plan: Plan): string {
 }
 
 /** Markdown-escape a table cell (npm scopes must not @-mention anyone in a PR comment). */
-const cell = escapeCell;
+const cell = markdownText;
 
 /** Items shown in one cell of the summary; a group of 20,000 steps lists the first ones. */
 const MAX_CELL_ITEMS = 50;
@@ -184,9 +184,9 @@ export function planMarkdown(plan: Plan): string {
   const splits = splitLines(plan);
   out.push(
     '',
-    escapeCell(lowerBoundSentence(plan)),
+    markdownText(lowerBoundSentence(plan)),
     ...(splits.length > 0
-      ? ['', '**Split inside a kind of image:**', '', ...splits.map((l) => `- ${escapeCell(l)}`)]
+      ? ['', '**Split inside a kind of image:**', '', ...splits.map((l) => `- ${markdownText(l)}`)]
       : []),
     '',
     '| | Images | Est. total size | Conflicts inside |',
@@ -199,7 +199,7 @@ export function planMarkdown(plan: Plan): string {
   const blocked = plan.groups.filter((g) => g.blocked);
   if (blocked.length > 0) {
     out.push(
-      `Not rendered: ${blocked.map((g) => `\`${g.name}\``).join(', ')} (see the findings).`,
+      `Not rendered: ${blocked.map((g) => markdownCode(g.name)).join(', ')} (see the findings).`,
       '',
     );
   }

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { Finding, Severity } from '../common/findings.js';
 import type { RuleMeta } from '../common/rules.js';
+import { sarifText } from '../common/escape/sarif.js';
 import { repoRelativePath } from './annotations.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -49,7 +50,8 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): Lo
     ruleId: finding.rule,
     ruleIndex: index.get(finding.rule),
     level: LEVEL[finding.severity],
-    message: { text: finding.message },
+    // `[text](target)` in a message is a SARIF embedded link: brackets from a name stay text.
+    message: { text: sarifText(finding.message) },
     locations: [
       {
         physicalLocation: {

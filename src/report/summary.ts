@@ -2,8 +2,9 @@
  * The job summary (Markdown): counts, a findings table with links to the exact lines, the
  * findings GitHub's annotation budget left out, a Mermaid picture of the workflow and the plan.
  *
- * Every value from the spec or a finding is escaped for a table cell, so a message cannot break the
- * table, inject HTML, mention someone or link somewhere; link targets are built from encoded parts.
+ * Every value from the spec or a finding is escaped for a table cell (src/common/escape/markdown.ts),
+ * so a message cannot break the table, inject HTML, mention someone or link somewhere (a URL in a
+ * message is shown as code); link targets are built from encoded parts.
  */
 import { countBySeverity, SEVERITIES } from '../common/findings.js';
 import type { Finding, Severity } from '../common/findings.js';
@@ -15,10 +16,8 @@ import {
   GITHUB_ANNOTATION_LIMIT,
   repoRelativePath,
 } from './annotations.js';
-import { escapeCell } from './escape.js';
+import { markdownMessage, markdownText } from '../common/escape/markdown.js';
 import { workflowMermaid } from './mermaid.js';
-
-export { escapeCell };
 
 export interface SummaryInput {
   /** Undefined when the spec did not load: the summary then has findings but no diagram. */
@@ -46,7 +45,7 @@ const ICON: Record<Severity, string> = { error: '❌', warning: '⚠️', notice
 
 export function summaryMarkdown(input: SummaryInput): string {
   const sections: string[] = [];
-  const title = input.workflow ? `Stowage: ${escapeCell(input.workflow.name)}` : 'Stowage';
+  const title = input.workflow ? `Stowage: ${markdownText(input.workflow.name)}` : 'Stowage';
   sections.push(`## ${title}`);
   sections.push(countsLine(input.findings));
 
@@ -124,7 +123,7 @@ function findingsTable(findings: readonly Finding[], input: SummaryInput, maxRow
       `${ICON[f.severity]} ${f.severity}`,
       ruleCell(f),
       locationCell(f, input.repoUrl, input.sha),
-      messageCell(f.message),
+      markdownMessage(f.message),
     ];
     return `| ${cells.join(' | ')} |`;
   });
@@ -137,14 +136,14 @@ function findingsTable(findings: readonly Finding[], input: SummaryInput, maxRow
 }
 
 function ruleCell(finding: Finding): string {
-  const label = `${escapeCell(finding.rule)} ${escapeCell(finding.name)}`;
+  const label = `${markdownText(finding.rule)} ${markdownText(finding.name)}`;
   const docs = ruleById(finding.rule)?.docsUrl;
   return docs && isHttpUrl(docs) ? `[${label}](${docs})` : label;
 }
 
 function locationCell(finding: Finding, repoUrl?: string, sha?: string): string {
   const file = repoRelativePath(finding.file);
-  const label = escapeCell(`${file}:${finding.span.line}:${finding.span.column}`);
+  const label = markdownText(`${file}:${finding.span.line}:${finding.span.column}`);
   const url = lineUrl(finding, repoUrl, sha);
   return url ? `[${label}](${url})` : label;
 }
@@ -184,17 +183,4 @@ function diagram(input: SummaryInput): string {
   const edges = text.split('\n').filter((line) => /-->|-\.->/.test(line)).length;
   if (text.length > MERMAID_MAX_CHARS || edges > MERMAID_MAX_EDGES) return tooLarge(edges);
   return `\`\`\`mermaid\n${text}\n\`\`\``;
-}
-
-/**
- * A message for a table cell: `code` spans (messages quote keys that way) become `<code>` with
- * escaped contents; everything else, including an unpaired backtick, is escaped as plain text.
- */
-export function messageCell(message: string): string {
-  return message
-    .split(/(`[^`\r\n]+`)/)
-    .map((part) =>
-      /^`[^`]+`$/.test(part) ? `<code>${escapeCell(part.slice(1, -1))}</code>` : escapeCell(part),
-    )
-    .join('');
 }

@@ -4,7 +4,8 @@
  */
 import { countBySeverity, type Finding } from '../common/findings.js';
 import { splitLines } from '../workflow/source.js';
-import { CONTROL_CHARACTERS, escapeText } from '../common/text.js';
+import { logColumns } from '../common/escape/log.js';
+import { escapeText } from '../common/text.js';
 
 export interface TextOptions {
   /** File text by the file name findings use; lines of files not given are not shown. */
@@ -27,14 +28,12 @@ const COLORS = {
 };
 
 /**
- * Tabs are shown as single spaces so the caret lines up without knowing the terminal's tab width;
- * other control characters (a spec could carry terminal escape sequences) as `?`, one column each.
+ * The source line under a caret (src/common/escape/log.ts): tabs as single spaces so the caret
+ * lines up without knowing the terminal's tab width; control characters (a spec could carry
+ * terminal escape sequences) as `?` and `##[` as `##?`, one column each — printed in a runner's
+ * log, the line cannot be one of its commands.
  */
-const untab = (s: string): string =>
-  s
-    .replace(/\t/g, ' ')
-    .replace(CONTROL_CHARACTERS, '?')
-    .replace(/[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '?');
+const untab = logColumns;
 
 export function formatFinding(finding: Finding, options: TextOptions = {}): string {
   const { span } = finding;
