@@ -54,6 +54,8 @@ export interface Inputs {
   slurmRuntime: SlurmRuntime;
   githubToken?: string;
   resolve: ResolveMode;
+  /** `verify`: where images are published, lock answers changed since the last push are solved again. */
+  lockPolicy: 'verify' | 'trust';
   /** Channel name → URL, from `NAME=URL` lines. */
   channelUrls: Record<string, string>;
   pipIndexUrl?: string;
@@ -172,6 +174,7 @@ export function readInputs(get: Getter): Inputs {
     slurmRuntime: oneOf(get, 'slurm-runtime', SLURM_RUNTIMES, 'apptainer'),
     githubToken: get('github-token') || undefined,
     resolve: oneOf(get, 'resolve', RESOLVE_MODES, 'auto'),
+    lockPolicy: oneOf(get, 'lock-policy', ['verify', 'trust'] as const, 'verify'),
     channelUrls: parseChannelUrls(get('channel-urls').split('\n'), 'input "channel-urls"'),
     pipIndexUrl: sourceUrl(get, 'pip-index-url'),
     npmRegistry: sourceUrl(get, 'npm-registry'),

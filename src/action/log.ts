@@ -14,6 +14,7 @@ export const log = {
   info: (message: string): void => core.info(oneLine(message)),
   notice: (message: string): void => core.notice(annotation(message)),
   warning: (message: string): void => core.warning(annotation(message)),
+  error: (message: string): void => core.error(annotation(message)),
   /** Fails the step with an error annotation. */
   failed: (message: string): void => core.setFailed(annotation(message)),
   group: <T>(title: string, fn: () => Promise<T>): Promise<T> => core.group(oneLine(title), fn),

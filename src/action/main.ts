@@ -68,6 +68,13 @@ export async function run(): Promise<void> {
     );
     if (inputs.sarifFile) writeSarif(inputs.sarifFile, result, root);
 
+    const mismatches = result.resolved?.lockMismatches ?? [];
+    if (mismatches.length > 0) {
+      for (const m of mismatches) log.error(`stowage.lock: ${m}`);
+      throw new Error(
+        `${mismatches.length} answer(s) of the lock file are not what the solvers answer (lock-policy: verify), so nothing is built or pushed. If the lock was made honestly, the sources changed since: run \`stowage lock\`, review the diff and commit it.`,
+      );
+    }
     const plan = result.plan;
     if (inputs.mode !== 'lint' && !plan) log.warning(result.planSkipped ?? 'No plan was computed.');
     if (plan) publishPlan(plan, inputs, root);
@@ -125,6 +132,7 @@ async function checkAndLog(inputs: Inputs, root: string): Promise<CheckResult> {
       fetch,
       run: runProcess,
       specSources: !specFromPullRequest(github.context),
+      ...(lockVerification(inputs) ?? {}),
     },
     wrapperPrefix: inputs.wrapperPrefix,
     fetchText: fetchText(),
@@ -138,6 +146,24 @@ async function checkAndLog(inputs: Inputs, root: string): Promise<CheckResult> {
   for (const note of checked.resolved?.notes ?? []) log.notice(note);
   log.info(`${checked.findings.length} finding(s): ${describeCounts(checked.findings)}`);
   return checked;
+}
+
+/**
+ * `lock-policy: verify` on a run that publishes: the lock answers changed since the pushed-over
+ * commit are solved again (all of them for a new branch or tag, which have none).
+ */
+function lockVerification(inputs: Inputs): { verifyLock: { since?: string } } | undefined {
+  if (inputs.lockPolicy !== 'verify' || inputs.mode !== 'build') return undefined;
+  if (!decidePush(inputs.push, runContextFromGithub(github.context)).push) return undefined;
+  const before = (github.context.payload as { before?: unknown }).before;
+  const since =
+    github.context.eventName === 'push' &&
+    typeof before === 'string' &&
+    /^[0-9a-f]{40}$/.test(before) &&
+    !/^0+$/.test(before)
+      ? before
+      : undefined;
+  return { verifyLock: since === undefined ? {} : { since } };
 }
 
 /** Annotates the findings GitHub will show; returns the ones left out of its budget. */

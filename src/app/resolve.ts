@@ -27,7 +27,7 @@ import {
   parseChannelUrls,
 } from '../resolve/sources.js';
 import { LockStore } from '../resolve/store.js';
-import type { FetchFn, ResolveMode } from '../resolve/types.js';
+import type { FetchFn, ResolveMode, SolveRequest } from '../resolve/types.js';
 import type { Workflow } from '../workflow/model.js';
 
 export interface ResolveOptions {
@@ -50,11 +50,20 @@ export interface ResolveOptions {
    * at a host of its choosing; sources come from the options and the defaults only.
    */
   specSources?: boolean;
+  /**
+   * `lock-policy: verify`: lock answers that changed since the git revision `since` are solved
+   * again before they are trusted (all of them without a revision, or when it cannot be read); an
+   * answer that differs is a mismatch, and the adapters fail the run. Used where images are
+   * published.
+   */
+  verifyLock?: { since?: string };
 }
 
 export interface ResolveOutcome {
   /** One line per source that could not be reached; print each as a notice. */
   notes: string[];
+  /** Lock answers that differ from the solver's (`verifyLockSince`): the run must fail. */
+  lockMismatches: string[];
   stats: ResolveResult['stats'];
   /** The lock file to write (absolute path and text), when it changed. */
   lockFile?: { path: string; text: string };
@@ -102,6 +111,10 @@ export async function resolveWorkflow(
     : undefined;
   const store = before === undefined ? new LockStore() : LockStore.parse(before, shown);
   const { spec, ignored } = specSourcesOf(workflow, options.specSources ?? true);
+  const verification =
+    options.verifyLock === undefined || before === undefined
+      ? undefined
+      : await lockVerification(store, options.verifyLock.since, lockPath, root, options.run);
   const result = await resolvePlan(
     workflow,
     planOptions,
@@ -125,27 +138,74 @@ export async function resolveWorkflow(
       arches: archesOf(options.platforms),
       python: options.python ?? 'python3',
       npm: options.npm ?? 'npm',
+      ...(verification ? { verify: verification.verify } : {}),
     },
     store,
     { fetch: options.fetch, run: options.run, limits: options.limits },
   );
   const text = store.serialize();
   const changed = store.size > 0 && text !== before && mode !== 'offline';
-  const notes = ignored.length
-    ? [
-        `The spec's ${ignored.join(', ')} ${ignored.length === 1 ? 'is' : 'are'} not used on a pull request: a pull request cannot choose where packages come from. Give mirrors through the action's inputs (channel-urls, pip-index-url, npm-registry).`,
-        ...result.notes,
-      ]
-    : result.notes;
+  const notes = [
+    ...(ignored.length
+      ? [
+          `The spec's ${ignored.join(', ')} ${ignored.length === 1 ? 'is' : 'are'} not used on a pull request: a pull request cannot choose where packages come from. Give mirrors through the action's inputs (channel-urls, pip-index-url, npm-registry).`,
+        ]
+      : []),
+    ...(verification?.note ? [verification.note] : []),
+    ...result.notes,
+  ];
   return {
     plan: result.plan,
     findings: result.findings,
     outcome: {
       notes,
+      lockMismatches: result.lockMismatches,
       stats: result.stats,
       ...(changed ? { lockFile: { path: lockPath, text } } : {}),
     },
   };
+}
+
+/**
+ * Which lock answers to verify: those not in the lock file as committed at `revision` (read with
+ * `git show`); every answer when that file cannot be read there (a shallow clone), with a note.
+ */
+async function lockVerification(
+  store: LockStore,
+  revision: string | undefined,
+  lockPath: string,
+  root: string,
+  run: RunProcess,
+): Promise<{ verify: (request: SolveRequest) => boolean; note?: string }> {
+  const shown = path.relative(root, lockPath).split(path.sep).join('/');
+  const everything = (why: string) => ({
+    verify: () => true,
+    note: `Every answer of ${shown} is verified by solving it again: ${why}.`,
+  });
+  if (revision === undefined) return everything('no earlier revision to compare with was given');
+  if (!/^[0-9A-Za-z._/~^-]{1,200}$/.test(revision) || revision.startsWith('-'))
+    return everything(`"${revision}" is not a git revision`);
+  const git = (args: string[]) => run('git', ['-C', root, ...args], { timeoutMs: 30_000 });
+  let result;
+  try {
+    const known = await git(['cat-file', '-e', `${revision}^{commit}`]);
+    if (known.exitCode !== 0)
+      return everything(
+        `${revision} is not in this clone (a shallow clone? fetch-depth: 2 in actions/checkout fetches it)`,
+      );
+    result = await git(['show', `${revision}:./${shown}`]);
+  } catch (error) {
+    return everything(`git cannot run (${(error as Error).message})`);
+  }
+  // No lock file at that revision: every answer is new.
+  if (result.exitCode !== 0) return { verify: () => true };
+  let base: LockStore;
+  try {
+    base = LockStore.parse(result.stdout, `${shown} at ${revision}`);
+  } catch {
+    return { verify: () => true };
+  }
+  return { verify: (request) => !store.sameEntryIn(base, request) };
 }
 
 /** The spec's own package sources, or none (with the keys left out) where it may be an attacker's. */

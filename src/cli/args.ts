@@ -67,6 +67,8 @@ export interface CliOptions {
   platforms: string[];
   /** Snakemake's `--wrapper-prefix`. */
   wrapperPrefix?: string;
+  /** `--verify-lock <rev|all>`: solve again the lock answers changed since `rev` (or all). */
+  verifyLock?: { since?: string };
 }
 
 export type ParseResult =
@@ -123,6 +125,11 @@ const OPTIONS: readonly OptionHelp[] = [
     flag: '--npm-registry <url>',
     text: 'the registry npm resolves against (default: containers.npm-registry, else https://registry.npmjs.org)',
     commands: ['plan', 'lock', 'build', 'export'],
+  },
+  {
+    flag: '--verify-lock <rev>',
+    text: 'solve again every answer of stowage.lock changed since the git revision <rev> (or `all`), and fail when the solvers answer otherwise (before publishing a lock a pull request changed)',
+    commands: ['plan', 'build', 'export'],
   },
   {
     flag: '--platform <p>',
@@ -287,6 +294,7 @@ export function parseCli(
         'pip-index-url': { type: 'string' },
         'npm-registry': { type: 'string' },
         platform: { type: 'string', multiple: true },
+        'verify-lock': { type: 'string' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -391,6 +399,11 @@ export function parseCli(
       npmRegistry: values['npm-registry'],
       platforms: values.platform ?? [],
       wrapperPrefix: values['wrapper-prefix'],
+      ...(values['verify-lock'] !== undefined
+        ? {
+            verifyLock: values['verify-lock'] === 'all' ? {} : { since: values['verify-lock'] },
+          }
+        : {}),
     },
   };
 }

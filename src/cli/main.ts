@@ -80,12 +80,21 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         python: io.env.STOWAGE_PYTHON,
         fetch: io.fetch ?? fetch,
         run: io.run ?? runProcess,
+        ...(options.verifyLock ? { verifyLock: options.verifyLock } : {}),
       },
       wrapperPrefix: options.wrapperPrefix,
       fetchText: io.fetchText ?? fetchText(),
     });
     for (const note of result.resolved?.notes ?? [])
       io.stderr(`stowage: notice: ${escapeText(note)}\n`);
+    const mismatches = result.resolved?.lockMismatches ?? [];
+    if (mismatches.length > 0) {
+      for (const m of mismatches) io.stderr(`stowage: error: stowage.lock: ${escapeText(m)}\n`);
+      io.stderr(
+        'stowage: the lock file is not what the solvers answer; if it was made honestly, the sources changed since: run `stowage lock`, review the diff and commit it.\n',
+      );
+      return EXIT.findings;
+    }
     const findingsFail = failsAt(result.findings, options.failOn);
     if (options.command !== 'lint') {
       // Every place this command writes is checked before the first write.

@@ -26,7 +26,7 @@ export interface CachedResponse {
   url: string;
   status: number;
   headers: [string, string][];
-  body: Uint8Array;
+  body: Uint8Array<ArrayBuffer>;
 }
 
 export class Unreachable extends Error {

@@ -35,7 +35,7 @@ import { solveNpm } from './npm.js';
 import { solvePip } from './pip.js';
 import { channelUrl, DEFAULT_CHANNELS } from './sources.js';
 import { LockStore } from './store.js';
-import type { FetchFn, SolveOutcome, SolveRequest } from './types.js';
+import type { FetchFn, SolveOutcome, SolveRequest, StoredOutcome } from './types.js';
 
 export interface ResolveSettings {
   /** `auto`: answers from the lock file, the solvers for the rest; `update`: solve everything; `offline`: the lock file only. */
@@ -49,6 +49,11 @@ export interface ResolveSettings {
   /** Commands: the Python that runs pip, and npm. */
   python: string;
   npm: string;
+  /**
+   * Lock answers to solve again before they are trusted (`lock-policy: verify`: those changed
+   * since the base revision); a different answer is a mismatch in the result.
+   */
+  verify?: (request: SolveRequest) => boolean;
 }
 
 export interface ResolveDeps {
@@ -62,6 +67,8 @@ export interface ResolveResult {
   findings: Finding[];
   /** One line per source that could not be reached (or tool that could not run). */
   notes: string[];
+  /** Lock answers that were verified (`settings.verify`) and are not what the solver answers. */
+  lockMismatches: string[];
   stats: { solverCalls: number; fromLock: number; rounds: number };
 }
 
@@ -110,6 +117,7 @@ export async function resolvePlan(
       ...unsolvableFindings(workflow, final.plan, isolated),
     ],
     notes: resolver.notes(final.plan),
+    lockMismatches: resolver.mismatches,
     stats: { solverCalls: resolver.calls, fromLock: resolver.hits, rounds },
   };
 }
@@ -129,6 +137,8 @@ class Resolver {
   private readonly memo = new Map<string, Promise<Solved>>();
   /** Lock-file answers that could not be the answer to their request, and why. */
   private readonly refusals: string[] = [];
+  /** Lock-file answers that were verified and differ from the solver's (see `verify`). */
+  readonly mismatches: string[] = [];
   calls = 0;
   hits = 0;
 
@@ -264,6 +274,7 @@ class Resolver {
   private async solveOnce(request: SolveRequest): Promise<Solved> {
     if (this.settings.mode !== 'update') {
       const stored = this.store.get(request);
+      if (stored && this.settings.verify?.(request)) return this.verified(request, stored);
       if (stored) {
         this.hits++;
         return { outcome: stored, fromLock: true };
@@ -282,6 +293,27 @@ class Resolver {
     const outcome = await this.callSolver(request);
     if (outcome.kind !== 'unreachable') this.store.set(request, outcome);
     return { outcome, fromLock: false };
+  }
+
+  /**
+   * A lock answer that must be checked before it is trusted (it changed since the base revision):
+   * the solver is asked again, and an answer that differs is a mismatch. The run goes on with the
+   * solver's answer; the adapters fail it.
+   */
+  private async verified(request: SolveRequest, stored: StoredOutcome): Promise<Solved> {
+    this.calls++;
+    const fresh = await this.callSolver(request);
+    const what = describeRequest(request);
+    if (fresh.kind === 'unreachable') {
+      this.mismatches.push(
+        `${what}: cannot be verified, the solver could not run (${fresh.reason})`,
+      );
+      return { outcome: stored, fromLock: true };
+    }
+    const difference = answerDifference(stored, fresh);
+    if (difference !== undefined) this.mismatches.push(`${what}: ${difference}`);
+    this.store.set(request, fresh);
+    return { outcome: fresh, fromLock: false };
   }
 
   private async callSolver(request: SolveRequest): Promise<SolveOutcome> {
@@ -374,6 +406,29 @@ class Resolver {
       ),
     ];
   }
+}
+
+/** How the lock's answer and the solver's differ (package by package), or undefined when alike. */
+export function answerDifference(stored: StoredOutcome, fresh: StoredOutcome): string | undefined {
+  if (stored.kind !== fresh.kind)
+    return `the lock says ${stored.kind}, the solver says ${fresh.kind}`;
+  if (stored.kind === 'conflict' || fresh.kind === 'conflict') return undefined;
+  const line = (p: ResolvedPackage) =>
+    [p.name, p.version, p.build ?? '', p.url, p.sha256 ?? '', p.integrity ?? ''].join(' ');
+  const mine = new Set(stored.packages.map(line));
+  const theirs = new Set(fresh.packages.map(line));
+  const onlyLock = [...mine].filter((l) => !theirs.has(l));
+  const onlySolver = [...theirs].filter((l) => !mine.has(l));
+  const lockfileChanged = (stored.npmLockfile ?? '') !== (fresh.npmLockfile ?? '');
+  if (onlyLock.length === 0 && onlySolver.length === 0 && !lockfileChanged) return undefined;
+  const short = (l: string) => l.split(' ').slice(0, 2).join(' ');
+  const list = (ls: string[]) =>
+    ls.length === 0
+      ? 'nothing'
+      : `${ls.slice(0, 5).map(short).join(', ')}${ls.length > 5 ? ', …' : ''}`;
+  if (onlyLock.length === 0 && onlySolver.length === 0)
+    return 'its npm lock file is not the one npm writes for the request';
+  return `the lock installs ${list(onlyLock)} where the solver installs ${list(onlySolver)}`;
 }
 
 /** `conda linux-64 [samtools 1.17.*, …]` for messages. */

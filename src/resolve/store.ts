@@ -10,6 +10,7 @@
  * the spec shows as a readable diff.
  */
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { InputError } from '../common/errors.js';
 import type { Arch, ResolvedPackage, SolvedEcosystem } from '../plan/types.js';
 import { answerProblem } from './answer-check.js';
@@ -73,6 +74,14 @@ export class LockStore {
     const key = requestKey(request);
     this.entries.set(key, { request, outcome });
     this.used.add(key);
+  }
+
+  /** True when `base` holds the same entry for `request` (key and answer), as it was committed. */
+  sameEntryIn(base: LockStore, request: SolveRequest): boolean {
+    const key = requestKey(request);
+    const mine = this.entries.get(key);
+    const theirs = base.entries.get(key);
+    return mine !== undefined && theirs !== undefined && isDeepStrictEqual(mine, theirs);
   }
 
   get size(): number {
