@@ -16,6 +16,23 @@ const rules = (findings: readonly Finding[]): string[] =>
   [...new Set(findings.map((f) => f.rule))].sort();
 
 describe('lint on imported pipelines', () => {
+  it("Snakemake: an archive in an environment's pip list is refused (pip would build it on the runner)", async () => {
+    const dir = tempDir('smk-archive');
+    mkdirSync(join(dir, 'envs'));
+    writeFileSync(
+      join(dir, 'Snakefile'),
+      'rule a:\n    output: "a.txt"\n    conda: "envs/a.yaml"\n    shell: "python -c 1 > {output}"\n',
+    );
+    writeFileSync(
+      join(dir, 'envs', 'a.yaml'),
+      'channels: [conda-forge]\ndependencies:\n  - python=3.12\n  - pip\n  - pip:\n    - evil-1.0.tar.gz\n',
+    );
+    const result = await check(dir, { root: dir, plan: true });
+    const refused = result.findings.filter((f) => f.rule === 'STW410');
+    expect(refused.map((f) => [f.file, f.span.line])).toEqual([['envs/a.yaml', 6]]);
+    expect(refused[0]?.message).toMatch(/names an archive file/);
+  });
+
   it('Nextflow: an exec: process needs no software; script branches are no long chain', async () => {
     const result = await check('__tests__/fixtures/nextflow/groovy-constructs', { root: ROOT });
     expect(result.findings.filter((f) => f.rule === 'STW401').map((f) => f.message)).toEqual([]);
