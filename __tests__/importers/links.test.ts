@@ -3,22 +3,20 @@
  * k^8 folders: k = 4 took more than ten minutes), and a link out of the repository never makes a
  * finding name what is there.
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { selfLinkedPipeline, writeTree } from '../../bench/hostile-inputs.js';
 import { walkFiles } from '../../src/workflow/importers/common.js';
 import { importWorkflow } from '../../src/workflow/importers/index.js';
 import { tempDir } from '../helpers/temp.js';
 
 function folderWith(prefix: string, files: Record<string, string>): string {
   const dir = tempDir(prefix);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
+  writeTree(dir, { files });
   return dir;
 }
 
-const process = (name: string): string =>
+const nextflowProcess = (name: string): string =>
   `process ${name} {\n  conda 'bioconda::samtools=1.20'\n  script:\n  """\n  samtools --version\n  """\n}\n`;
 
 /** Everything the import says, for checking that a name never appears in it. */
@@ -31,11 +29,8 @@ function everythingSaid(result: ReturnType<typeof importWorkflow>): string {
 }
 
 describe('a Nextflow pipeline with a folder of four links to itself', () => {
-  const dir = folderWith('nf-loop', {
-    'main.nf': process('MAIN'),
-    'modules/local/tool/main.nf': process('TOOL'),
-  });
-  for (const k of [1, 2, 3, 4]) symlinkSync('.', join(dir, 'modules', `again${k}`));
+  const dir = tempDir('nf-loop');
+  writeTree(dir, selfLinkedPipeline(4));
 
   it('walks each real folder once: the links are not followed', () => {
     expect(walkFiles(dir, (name) => name.endsWith('.nf'))).toEqual([
@@ -53,12 +48,12 @@ describe('a Nextflow pipeline with a folder of four links to itself', () => {
 
 describe('links out of the repository', () => {
   const outside = folderWith('elsewhere', {
-    'secret-pipeline/private.nf': process('PRIVATE'),
+    'secret-pipeline/private.nf': nextflowProcess('PRIVATE'),
     'secret-pipeline/private-workflow.cwl': 'cwlVersion: v1.2\nclass: Workflow\nsteps: {}\n',
   });
 
   it('Nextflow: a linked folder and a linked file are neither read nor named', () => {
-    const dir = folderWith('nf-out', { 'main.nf': process('MAIN') });
+    const dir = folderWith('nf-out', { 'main.nf': nextflowProcess('MAIN') });
     symlinkSync(join(outside, 'secret-pipeline'), join(dir, 'vendor'));
     symlinkSync(join(outside, 'secret-pipeline', 'private.nf'), join(dir, 'extra.nf'));
     const result = importWorkflow(dir, { root: dir });

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { nestedGStringPipeline, writeTree } from '../../bench/hostile-inputs.js';
 import { importNextflow } from '../../src/workflow/importers/nextflow.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -451,14 +452,8 @@ it('a syntax error after a process, in the workflow code, costs no process', () 
 });
 
 it('a GString nested 1,800 levels deep costs only its process, reported at its place', () => {
-  const nested = '"${'.repeat(1800) + 'x' + '}"'.repeat(1800);
-  const dir = tempPipeline({
-    'main.nf': [
-      'process A {\n    script:\n    "samtools index x"\n}\n',
-      `process DEEP {\n    script:\n    ${nested}\n}\n`,
-      'process C {\n    script:\n    "bcftools index x"\n}\n',
-    ].join('\n'),
-  });
+  const dir = tempDir('nf-deep');
+  writeTree(dir, nestedGStringPipeline(1800));
   const result = importNextflow(dir, { root: dir });
   expect(result.workflow!.steps.map((s) => s.id)).toEqual(['A', 'C']);
   expect(result.findings.filter((f) => f.rule === 'STW420')).toEqual([

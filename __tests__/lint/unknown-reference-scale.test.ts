@@ -5,20 +5,8 @@
  */
 import { lintWorkflow } from '../../src/lint/index.js';
 import { loadSpecText } from '../../src/workflow/load.js';
+import { misspeltSpec } from '../../bench/hostile-inputs.js';
 import { findingsOf, yaml } from './helpers.js';
-
-function misspeltSpec(n: number): string {
-  const lines = ['version: 1', 'name: misspelt', 'steps:'];
-  for (let i = 0; i < n; i += 1) {
-    lines.push(
-      `  s${i}:`,
-      '    run: echo',
-      `    inputs: [t${i}.out]`,
-      `    outputs: { out: work/s${i} }`,
-    );
-  }
-  return yaml(...lines);
-}
 
 test('3,000 references to missing steps: each reported, the first ones with a suggestion', () => {
   const { workflow } = loadSpecText(misspeltSpec(3000), 'stowage.yml');
