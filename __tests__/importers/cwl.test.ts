@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { importCwl } from '../../src/workflow/importers/cwl.js';
+import { cwlFanOut, writeTree } from '../../bench/hostile-inputs.js';
+import { importCwl, MAX_FLATTENED_STEPS } from '../../src/workflow/importers/cwl.js';
 import { tempDir } from '../helpers/temp.js';
 
 const ROOT = process.cwd();
@@ -287,5 +288,48 @@ it('makes every step inside a conditional nested workflow wait for what its when
   expect(result.workflow!.steps.find((s) => s.id === 'sub/again')).toMatchObject({
     inputs: ['count.n', 'f'],
     condition: '$(inputs.n > 0)',
+  });
+});
+
+describe('nested workflows that each run the next four times', () => {
+  const imported = (files: number) => {
+    const dir = tempDir('cwl-fan');
+    writeTree(dir, cwlFanOut(files));
+    return importCwl(join(dir, 'wf1.cwl'), { root: dir });
+  };
+
+  it('are flattened in full while within the budget (6 files: 4^5 steps), each file read once', () => {
+    const result = imported(6);
+    expect(result.workflow!.steps).toHaveLength(4 ** 5);
+    expect(result.workflow!.steps[1]).toMatchObject({
+      id: 's0/s0/s0/s0/s1',
+      inputs: ['s0/s0/s0/s0/s0.y'],
+    });
+    expect(result.findings.map((f) => f.message)).not.toContainEqual(
+      expect.stringMatching(/budget/),
+    );
+    expect([...result.workflow!.source.files().keys()].sort()).toEqual(
+      ['wf1.cwl', 'wf2.cwl', 'wf3.cwl', 'wf4.cwl', 'wf5.cwl', 'wf6.cwl'].sort(),
+    );
+  });
+
+  it('past the budget, stop a level early and say so (12 files: 4^11 steps in full)', () => {
+    const result = imported(12);
+    const steps = result.workflow!.steps;
+    expect(steps.length).toBeLessThanOrEqual(MAX_FLATTENED_STEPS);
+    expect(steps).toHaveLength(4 ** 6);
+    // The deepest steps flattened run the next workflow as one step each, still wired.
+    expect(steps[1]).toMatchObject({ id: 's0/s0/s0/s0/s0/s1', inputs: ['s0/s0/s0/s0/s0/s0.y'] });
+    expect(result.origin!.tools['s0/s0/s0/s0/s0/s0']).toBe('wf7.cwl');
+    expect(result.findings.filter((f) => /budget/.test(f.message))).toEqual([
+      expect.objectContaining({
+        rule: 'STW421',
+        file: 'wf6.cwl',
+        span: expect.objectContaining({ line: 7 }),
+        message:
+          'Nested workflows are flattened 5 level(s) deep (4,096 steps): one level more would pass the budget of 10,000 steps. ' +
+          "The 4,096 step(s) that run a workflow one level deeper (the first is here) are imported as one step each, with that workflow's own requirements; the tools inside it are not read.",
+      }),
+    ]);
   });
 });

@@ -6,7 +6,17 @@
  * connections and the workflow's `outputSource`s wire the model.
  */
 import { basename, dirname, join } from 'node:path';
-import { LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node as YamlNode,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 import type { Finding } from '../../common/findings.js';
 import { shellQuote } from '../../common/shell.js';
 import type { Location, Step, Workflow } from '../model.js';
@@ -80,6 +90,30 @@ class CwlFile {
     this.data = data;
   }
 
+  private graphIds: Map<string, number> | undefined;
+  /** The process the file stands for, found once (null: not looked for yet). */
+  private top: Process | undefined | null = null;
+
+  /** The file's process: its one process, or the main Workflow of its `$graph`. */
+  topProcess(): Process | undefined {
+    if (this.top === null) this.top = findTopProcess(this);
+    return this.top;
+  }
+
+  /** Index in `$graph` of the process with id `id` (`#` and file prefixes aside), or -1. */
+  graphIndex(id: string): number {
+    const graph = isObj(this.data) ? this.data.$graph : undefined;
+    if (!Array.isArray(graph)) return -1;
+    if (!this.graphIds) {
+      this.graphIds = new Map();
+      graph.forEach((p, k) => {
+        const key = isObj(p) ? stripHash(String(p.id ?? '')) : undefined;
+        if (key !== undefined && !this.graphIds!.has(key)) this.graphIds!.set(key, k);
+      });
+    }
+    return this.graphIds.get(stripHash(id)) ?? -1;
+  }
+
   firstError(): { message: string; location: Location } | undefined {
     const e = this.doc.errors[0];
     if (!e && this.aliasError !== undefined) {
@@ -105,23 +139,44 @@ class CwlFile {
       span: { line: 1, column: 1, endLine: 1, endColumn: 1 },
     };
     if (part === 'key' && path.length > 0) {
-      const parent = this.doc.getIn(path.slice(0, -1), true) as YamlNode | undefined;
-      const last = path[path.length - 1];
-      const pair =
-        parent && 'items' in parent
-          ? (parent.items as { key?: YamlNode }[]).find(
-              (p) => (p.key as { value?: unknown } | undefined)?.value === last,
-            )
-          : undefined;
-      const span = yamlSpan(pair?.key, this.counter);
+      const parent = this.nodeAt(path.slice(0, -1));
+      const pair = isMap(parent) ? this.pairOf(parent, path[path.length - 1]!) : undefined;
+      const span = yamlSpan(pair?.key as YamlNode | undefined, this.counter);
       if (span) return { file: this.file, span };
     }
     for (let n = path.length; n >= 0; n -= 1) {
-      const node = this.doc.getIn(path.slice(0, n), true) as YamlNode | undefined;
-      const span = yamlSpan(node, this.counter);
+      const span = yamlSpan(this.nodeAt(path.slice(0, n)), this.counter);
       if (span) return { file: this.file, span };
     }
     return fallback;
+  }
+
+  /** Each mapping's pairs by key, indexed when first asked (yaml's getIn scans every pair). */
+  private readonly pairs = new WeakMap<YAMLMap, Map<unknown, Pair>>();
+
+  /** The node at `path`, as `doc.getIn(path, true)` finds it, in time linear in the path. */
+  private nodeAt(path: (string | number)[]): YamlNode | undefined {
+    let node: unknown = this.doc.contents;
+    for (const key of path) {
+      if (isMap(node)) node = this.pairOf(node, key)?.value;
+      else if (isSeq(node) && typeof key === 'number') node = node.items[key];
+      else return undefined;
+    }
+    return (node ?? undefined) as YamlNode | undefined;
+  }
+
+  /** The first pair of `map` with this key (a repeated key is read as its first). */
+  private pairOf(map: YAMLMap, key: string | number): Pair | undefined {
+    let byKey = this.pairs.get(map);
+    if (!byKey) {
+      byKey = new Map();
+      for (const pair of map.items) {
+        const k = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (!byKey.has(k)) byKey.set(k, pair);
+      }
+      this.pairs.set(map, byKey);
+    }
+    return byKey.get(key);
   }
 }
 
@@ -140,6 +195,8 @@ interface Context {
   source: RecordedSource;
   findings: Finding[];
   files: Map<string, CwlFile | undefined>;
+  /** Each step's `run`, resolved once however often nested workflows reach the step. */
+  runs: WeakMap<Obj, Process | undefined>;
   expressions: number;
   images: DeclaredImages;
   packageNotes: PackageNotes;
@@ -186,6 +243,7 @@ export function importCwl(path: string, options: CwlOptions = {}): ImportResult 
     source,
     findings: [],
     files: new Map(),
+    runs: new WeakMap(),
     expressions: 0,
     images: new DeclaredImages(source),
     packageNotes: new PackageNotes(),
@@ -198,7 +256,7 @@ export function importCwl(path: string, options: CwlOptions = {}): ImportResult 
   }
   const main = loadFile(abs, ctx, undefined);
   if (!main) return { findings: ctx.findings, currentImages: {} };
-  const top = topProcess(main);
+  const top = main.topProcess();
   if (!top) {
     ctx.findings.push(
       importError(main.file, `${main.file} holds no CWL Workflow or CommandLineTool.`),
@@ -285,14 +343,15 @@ function loadFile(abs: string, ctx: Context, from: Location | undefined): CwlFil
 
 const stripHash = (id: string): string => id.replace(/^#/, '').replace(/^.*#/, '');
 
-function topProcess(file: CwlFile): Process | undefined {
+function findTopProcess(file: CwlFile): Process | undefined {
   const data = file.data as Obj;
   const graph = data.$graph;
   if (Array.isArray(graph)) {
-    const index = graph.findIndex(
-      (p) => isObj(p) && p.class === 'Workflow' && stripHash(String(p.id ?? '')) === 'main',
-    );
-    const k = index >= 0 ? index : graph.findIndex((p) => isObj(p) && p.class === 'Workflow');
+    const main = file.graphIndex('main');
+    const k =
+      isObj(graph[main]) && graph[main].class === 'Workflow'
+        ? main
+        : graph.findIndex((p) => isObj(p) && p.class === 'Workflow');
     const entry = graph[k];
     if (!isObj(entry)) return undefined;
     return {
@@ -305,8 +364,19 @@ function topProcess(file: CwlFile): Process | undefined {
   return typeof data.class === 'string' ? { data, file, path: [], ref: file.file } : undefined;
 }
 
-/** Resolves a step's `run`: a relative file, a `#id` in the packed graph, or an inline process. */
+/** The process a step runs, read once (nested workflows may reach one step many times). */
 function resolveRun(
+  step: Obj,
+  stepPath: (string | number)[],
+  parent: Process,
+  ctx: Context,
+): Process | undefined {
+  if (!ctx.runs.has(step)) ctx.runs.set(step, readRun(step, stepPath, parent, ctx));
+  return ctx.runs.get(step);
+}
+
+/** Reads a step's `run`: a relative file, a `#id` in the packed graph, or an inline process. */
+function readRun(
   step: Obj,
   stepPath: (string | number)[],
   parent: Process,
@@ -324,9 +394,7 @@ function resolveRun(
   const where = parent.file.at([...stepPath, 'run']);
   if (run.startsWith('#')) {
     const graph = (parent.file.data as Obj).$graph;
-    const k = Array.isArray(graph)
-      ? graph.findIndex((p) => isObj(p) && stripHash(String(p.id ?? '')) === stripHash(run))
-      : -1;
+    const k = parent.file.graphIndex(run);
     const entry = Array.isArray(graph) ? graph[k] : undefined;
     if (!isObj(entry)) {
       ctx.findings.push(
@@ -350,14 +418,12 @@ function resolveRun(
   if (!file) return undefined;
   if (fragment !== undefined) {
     const graph = (file.data as Obj).$graph;
-    const k = Array.isArray(graph)
-      ? graph.findIndex((p) => isObj(p) && stripHash(String(p.id ?? '')) === fragment)
-      : -1;
+    const k = file.graphIndex(fragment);
     const entry = Array.isArray(graph) ? graph[k] : undefined;
     if (isObj(entry))
       return { data: entry, file, path: ['$graph', k], ref: `${file.file}#${fragment}` };
   }
-  const top = topProcess(file);
+  const top = file.topProcess();
   return top && top.data.class !== 'Workflow' ? { ...top, ref: file.file } : top;
 }
 
@@ -393,17 +459,27 @@ interface Collected {
  */
 class Ports {
   private readonly aliases = new Map<string, string[]>();
+  /** Ports already resolved: many steps read one workflow input, each resolves it once. */
+  private readonly resolved = new Map<string, string[]>();
+  /** Ports being resolved: met again, they are a loop, which adds nothing. */
+  private readonly resolving = new Set<string>();
 
   alias(port: string, targets: string[]): void {
     this.aliases.set(port, targets);
+    this.resolved.clear();
   }
 
   /** The model references a port stands for (none when it is not connected). */
-  resolve(port: string, seen = new Set<string>()): string[] {
+  resolve(port: string): string[] {
     if (!port.startsWith('in:') && !port.startsWith('out:')) return [port];
-    if (seen.has(port)) return [];
-    seen.add(port);
-    return [...new Set((this.aliases.get(port) ?? []).flatMap((p) => this.resolve(p, seen)))];
+    const known = this.resolved.get(port);
+    if (known) return known;
+    if (this.resolving.has(port)) return [];
+    this.resolving.add(port);
+    const refs = [...new Set((this.aliases.get(port) ?? []).flatMap((p) => this.resolve(p)))];
+    this.resolving.delete(port);
+    this.resolved.set(port, refs);
+    return refs;
   }
 }
 
@@ -424,6 +500,39 @@ interface Scope {
 }
 
 const MAX_DEPTH = 20;
+
+/**
+ * The most steps nested workflows are flattened into (the main workflow's own steps always count
+ * in full): workflows that each run the next several times multiply (12 files, each running the
+ * next four times, are 4^11 steps). Past it, nested workflows are flattened fewer levels deep.
+ */
+export const MAX_FLATTENED_STEPS = 10_000;
+
+/**
+ * How many levels of nested workflows to flatten: the most that keep the flattened workflow
+ * within MAX_FLATTENED_STEPS. Each workflow's size is counted once per depth, so the count costs
+ * the number of workflows, not the number of steps they would make.
+ */
+function flatteningDepth(main: Process, ctx: Context): number {
+  const counted = new WeakMap<Obj, Map<number, number>>();
+  const stepsAt = (wf: Process, depth: number): number => {
+    const known = counted.get(wf.data)?.get(depth);
+    if (known !== undefined) return known;
+    let total = 0;
+    for (const [, value, key] of entries(wf.data.steps)) {
+      if (total > MAX_FLATTENED_STEPS) break; // too many already: the exact figure does not matter
+      if (!isObj(value)) continue;
+      const tool = depth > 0 ? resolveRun(value, [...wf.path, 'steps', key], wf, ctx) : undefined;
+      total += tool?.data.class === 'Workflow' ? stepsAt(tool, depth - 1) : 1;
+    }
+    const byDepth = counted.get(wf.data) ?? new Map<number, number>();
+    counted.set(wf.data, byDepth.set(depth, total));
+    return total;
+  };
+  let depth = MAX_DEPTH - 1;
+  while (depth > 0 && stepsAt(main, depth) > MAX_FLATTENED_STEPS) depth -= 1;
+  return depth;
+}
 
 function importWorkflowProcess(
   wf: Process,
@@ -453,20 +562,28 @@ function importWorkflowProcess(
     );
   }
   const pending: { step: Step; port: string; location: Location }[] = [];
+  const flattening: Flattening = {
+    ctx,
+    workflow,
+    out,
+    ports,
+    pending,
+    depth: flatteningDepth(wf, ctx),
+    unflattened: [],
+  };
   flatten(
     wf,
     { prefix: '', inherited: [], taken: new Set(), open: new Set([wf.ref]), conditionPorts: [] },
-    {
-      ctx,
-      workflow,
-      out,
-      ports,
-      pending,
-    },
+    flattening,
   );
+  if (flattening.unflattened.length > 0) ctx.findings.push(budgetFinding(flattening));
+  const inputsOf = new Map<Step, Set<string>>();
   for (const { step, port, location } of pending) {
+    const known = inputsOf.get(step) ?? new Set(step.inputs);
+    inputsOf.set(step, known);
     for (const ref of ports.resolve(port)) {
-      if (step.inputs.includes(ref)) continue;
+      if (known.has(ref)) continue;
+      known.add(ref);
       source.record(['steps', step.id, 'inputs', step.inputs.length], location);
       step.inputs.push(ref);
     }
@@ -500,6 +617,26 @@ interface Flattening {
   ports: Ports;
   /** Step inputs to resolve once every workflow is flattened. */
   pending: { step: Step; port: string; location: Location }[];
+  /** Levels of nested workflows flattened (see flatteningDepth). */
+  depth: number;
+  /** Where a step runs a workflow nested deeper than `depth`: it stays one step. */
+  unflattened: Location[];
+}
+
+const figure = (n: number): string => n.toLocaleString('en');
+
+/** The notice that nested workflows were flattened only so deep, to stay within the budget. */
+function budgetFinding(f: Flattening): Finding {
+  const [first] = f.unflattened;
+  const count = f.unflattened.length;
+  return importLimit(
+    first!.file,
+    `Nested workflows are flattened ${f.depth} level(s) deep (${figure(f.workflow.steps.length)} steps): ` +
+      `one level more would pass the budget of ${figure(MAX_FLATTENED_STEPS)} steps. ` +
+      `The ${figure(count)} step(s) that run a workflow one level deeper (the first is here) are imported ` +
+      `as one step each, with that workflow's own requirements; the tools inside it are not read.`,
+    first!.span,
+  );
 }
 
 /** The sources of a step's `in` entry: `source: a`, `source: [a, b]`, or the value itself. */
@@ -555,17 +692,20 @@ function flatten(wf: Process, scope: Scope, f: Flattening): void {
     if (condition !== undefined) inner.condition = condition;
     const tool = resolveRun(value, path, wf, f.ctx);
     if (tool?.data.class === 'Workflow') {
-      if (!scope.open.has(tool.ref) && scope.open.size < MAX_DEPTH) {
+      if (scope.open.has(tool.ref) || scope.open.size >= MAX_DEPTH) {
+        f.ctx.findings.push(
+          importError(
+            wf.file.file,
+            `Step ${id} runs ${tool.ref}, which is already being flattened (or nests too deep); it was not followed.`,
+            wf.file.at([...path, 'run']).span,
+          ),
+        );
+      } else if (scope.open.size > f.depth) {
+        f.unflattened.push(wf.file.at([...path, 'run']));
+      } else {
         nestWorkflow(tool, value, wf, name, scope, inner, f);
         continue;
       }
-      f.ctx.findings.push(
-        importError(
-          wf.file.file,
-          `Step ${id} runs ${tool.ref}, which is already being flattened (or nests too deep); it was not followed.`,
-          wf.file.at([...path, 'run']).span,
-        ),
-      );
     }
     toolStep({ id, name, data: value, path }, tool, wf, scope, inner, f);
   }
