@@ -352,7 +352,8 @@ describe('Slurm scripts', () => {
     // Outputs in folders, so mkdir lines are written too.
     input.workflow.steps.forEach((s, i) => (s.outputs = { out: `results/${i}/x.txt` }));
     const files = exportSlurm(input).files;
-    const workflowDir = posix.dirname(c.file);
+    // As submit.sh finds the workflow's folder (backslashes read as `/`).
+    const workflowDir = posix.dirname(c.file.replace(/\\/g, '/'));
     const relative = posix.relative(c.outDir, workflowDir === '' ? '.' : workflowDir) || '.';
     return { files, values: [...c.steps, relative] };
   }
@@ -383,6 +384,8 @@ describe('Slurm scripts', () => {
         });
         const body = (script.result as { body: string }).body;
         const safeBody = (reference.result as { body: string }).body;
+        // bash read the whole script (not an empty function: every script sets its options).
+        expect(safeBody).toContain('set -euo pipefail');
         expect({ case: c, file: script.file, shape: shape(body, hostileRuns[i]!.values) }).toEqual({
           case: c,
           file: script.file,

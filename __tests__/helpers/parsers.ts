@@ -134,7 +134,7 @@ export function bashCanonical(
           ]
         : []),
       '  if ! err=$(/bin/bash -n "$f" 2>&1) || [ -n "$err" ]; then printf "ERROR %s\\0" "$err"; continue; fi',
-      '  body=$(/bin/bash --norc --noprofile -r -c "$(printf \'__f() {\\n%s\\n}\\n\' "$(cat "$f")"); declare -f __f" 2>&1)',
+      '  body=$(/bin/bash --norc --noprofile -r -c "$(printf \'__f() {\\n%s\\n}\\n\' "$(<"$f")"); declare -f __f" 2>&1)',
       '  printf "%s\\0" "$body"',
       'done',
     ].join('\n'),
@@ -150,5 +150,10 @@ export function bashCanonical(
   return run.stdout
     .split('\0')
     .slice(0, texts.length)
-    .map((out) => (out.startsWith('ERROR ') ? { error: out.slice(6) } : { body: out }));
+    .map((out) => {
+      if (out.startsWith('ERROR ')) return { error: out.slice(6) };
+      // bash printed the function back: anything else (a message) is an error too.
+      if (!out.startsWith('__f () \n{')) return { error: out };
+      return { body: out };
+    });
 }

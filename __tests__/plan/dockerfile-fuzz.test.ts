@@ -196,6 +196,8 @@ describe('generated shell scripts (entrypoint, build scripts)', () => {
       mineRead[i]!.forEach((result, k) => {
         const reference = theirsRead[i]![k]!;
         expect({ case: c, result }).toEqual({ case: c, result: { body: expect.any(String) } });
+        // bash read the whole script (not an empty function: every script sets its options).
+        expect((reference as { body: string }).body).toContain('set -eu');
         expect({
           case: c,
           shape: shape((result as { body: string }).body, mine[i]!.values),
