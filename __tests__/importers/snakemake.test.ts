@@ -7,7 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { fetchText } from '../../src/host/fetch-text.js';
 import type { ImportResult } from '../../src/workflow/importers/common.js';
 import { importWithRemote } from '../../src/workflow/importers/remote.js';
-import { importSnakemake, patternsMatch } from '../../src/workflow/importers/snakemake.js';
+import { importSnakemake } from '../../src/workflow/importers/snakemake.js';
+import { patternsMatch } from '../../src/workflow/importers/snakemake-outputs.js';
 import { wrapperFileUrl } from '../../src/workflow/importers/wrappers.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -274,8 +275,11 @@ describe('importSnakemake on the constructs real workflows use', () => {
   it('marks rules inside if/else with their condition; rules with the same output are alternatives', () => {
     expect(step('call').condition).toBe('if config["call"]["activate"]');
     expect(step('call_skip').condition).toBe('else (after if config["call"]["activate"])');
-    expect(step('call').alternatives).toEqual(['call_skip']);
-    expect(step('fastp_se').alternatives).toEqual(['fastp_pe']);
+    expect(step('call').alternativeOutputs).toEqual(['out']);
+    expect(step('call_skip').alternativeOutputs).toEqual(['out']);
+    // Only the report both make: fastp_se's other output is its own.
+    expect(step('fastp_se').alternativeOutputs).toEqual(['json']);
+    expect(step('fastp_pe').alternativeOutputs).toEqual(['json']);
   });
 
   it('reads multiext as one output per extension (no clash with the prefix file)', () => {

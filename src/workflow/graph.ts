@@ -67,10 +67,18 @@ export function buildGraph(workflow: Workflow): DependencyGraph {
     upstream.set(step.id, []);
   }
 
+  // A set per input beside its list: a star of thousands of readers checks each in constant time.
+  const readerSets = new Map<string, Set<string>>();
   const addReader = (input: string, step: string): void => {
-    const readers = readersOf.get(input) ?? [];
-    if (!readers.includes(step)) readers.push(step);
-    readersOf.set(input, readers);
+    let seen = readerSets.get(input);
+    if (!seen) {
+      seen = new Set();
+      readerSets.set(input, seen);
+      readersOf.set(input, []);
+    }
+    if (seen.has(step)) return;
+    seen.add(step);
+    readersOf.get(input)!.push(step);
   };
 
   for (const step of workflow.steps) {
@@ -81,7 +89,9 @@ export function buildGraph(workflow: Workflow): DependencyGraph {
       if (ref.kind !== 'output') continue;
       const edge: Edge = { from: ref.step, to: step.id, output: ref.output, index: ref.index };
       const key = outputKey(ref.step, ref.output);
-      consumersOf.set(key, [...(consumersOf.get(key) ?? []), edge]);
+      const consumers = consumersOf.get(key);
+      if (consumers) consumers.push(edge);
+      else consumersOf.set(key, [edge]);
       downstream.get(ref.step)!.push(edge);
       upstream.get(step.id)!.push(edge);
     }

@@ -139,10 +139,11 @@ export interface Step {
    */
   condition?: string;
   /**
-   * Imported steps only: other steps that make the same files, of which the engine runs one per
-   * file (Snakemake picks one rule for each output it needs).
+   * Imported steps only: the outputs whose file pattern other steps make too, of which the engine
+   * runs one per file (Snakemake picks one rule for each output it needs), so they never write one
+   * file twice. Marked per output, not as pairs of steps: thousands of rules may share a pattern.
    */
-  alternatives?: string[];
+  alternativeOutputs?: string[];
   /**
    * Imported steps only: the step names its software in a form Stowage could not read (a
    * Snakemake wrapper that could not be fetched): why. The import reported it once.

@@ -171,6 +171,13 @@ function walkInto(
   }
 }
 
+/**
+ * For each set of taken names, the next number to try after each base (`reads-7`): thousands of
+ * inputs named `reads` then cost one try each, not one per name before them. Sets of taken names
+ * only grow, so every number below it is taken.
+ */
+const nextNumber = new WeakMap<Set<string>, Map<string, number>>();
+
 /** A step or input name the stowage model accepts, derived from an engine's name. */
 export function safeName(raw: string, taken: Set<string>, fallback = 'step'): string {
   let base = raw
@@ -179,8 +186,13 @@ export function safeName(raw: string, taken: Set<string>, fallback = 'step'): st
     .replace(/-+$/, '');
   if (base === '') base = fallback;
   base = base.slice(0, 56);
+  const numbers = nextNumber.get(taken) ?? new Map<string, number>();
+  nextNumber.set(taken, numbers);
   let name = base;
-  for (let n = 2; taken.has(name); n += 1) name = `${base}-${n}`;
+  for (let n = numbers.get(base) ?? 2; taken.has(name); n += 1) {
+    name = `${base}-${n}`;
+    numbers.set(base, n + 1);
+  }
   taken.add(name);
   return name;
 }

@@ -29,6 +29,7 @@ import {
 } from './common.js';
 import { DeclaredImages } from './images.js';
 import { OffsetMapper, RecordedSource } from './locator.js';
+import { MAX_COMPARED, OutputIndex } from './snakemake-outputs.js';
 import type { RemoteTexts } from './remote.js';
 import {
   localText,
@@ -183,12 +184,14 @@ interface Context {
 /** The rules, modules and top-level container of one workflow (the main one, or a module's). */
 interface Namespace {
   rules: ParsedRule[];
+  /** Rule name → its index in `rules` (a rule defined again replaces the first). */
+  ruleIndex: Map<string, number>;
   modules: Map<string, { decl: ModuleDecl; from: SnakeText; rules?: ParsedRule[] }>;
   container?: { image?: string; item?: Item };
 }
 
 function newNamespace(): Namespace {
-  return { rules: [], modules: new Map() };
+  return { rules: [], ruleIndex: new Map(), modules: new Map() };
 }
 
 type FileRef = { kind: 'local'; abs: string } | { kind: 'remote'; url: string; at: Location };
@@ -310,9 +313,13 @@ function readFile(
 
 /** A rule defined again (`use rule * from M`, then `use rule A from M with:`) replaces the first. */
 function addRule(ns: Namespace, rule: ParsedRule): void {
-  const k = ns.rules.findIndex((r) => r.name === rule.name);
-  if (k >= 0) ns.rules[k] = rule;
-  else ns.rules.push(rule);
+  const k = ns.ruleIndex.get(rule.name);
+  if (k !== undefined) {
+    ns.rules[k] = rule;
+  } else {
+    ns.ruleIndex.set(rule.name, ns.rules.length);
+    ns.rules.push(rule);
+  }
 }
 
 /** `use rule …`: copies of rules of this workflow or of a module, renamed and overridden. */
@@ -653,41 +660,26 @@ function resourceValue(item: Item): [field?: 'memory' | 'time' | 'gpus', value?:
   }
 }
 
-const SENTINEL = '\u0001';
-
-function wildcardRegex(pattern: string): RegExp {
-  const parts = pattern.split(/\{[^{}]*\}/);
-  return new RegExp(
-    `^${parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`,
-    's',
-  );
-}
-
-/** True when a file matching `a` could be a file matching `b`: wildcards on either side. */
-export function patternsMatch(a: string, b: string): boolean {
-  const sa = a.replace(/\{[^{}]*\}/g, SENTINEL);
-  const sb = b.replace(/\{[^{}]*\}/g, SENTINEL);
-  return wildcardRegex(b).test(sa) || wildcardRegex(a).test(sb);
-}
-
 /**
- * Rules that write the same file pattern are alternatives: Snakemake runs one job per file it
- * needs, choosing the rule by the input it can find (or `ruleorder`), so both never write it.
+ * Rules that write the same file pattern (wildcard names aside) are alternatives: Snakemake runs
+ * one job per file it needs, choosing the rule by the input it can find (or `ruleorder`), so both
+ * never write it. Each such output is marked, not paired with every other (which is quadratic when
+ * thousands of rules share one pattern).
  */
 function markAlternatives(steps: Map<ParsedRule, Step>): void {
-  const byPattern = new Map<string, Step[]>();
+  const writers = new Map<string, { step: Step; output: string }[]>();
   for (const step of steps.values()) {
-    for (const pattern of new Set(Object.values(step.outputs))) {
+    for (const [output, pattern] of Object.entries(step.outputs)) {
       const key = pattern.replace(/\{([^{},]*)(,[^{}]*)?\}/g, '{}');
-      byPattern.set(key, [...(byPattern.get(key) ?? []), step]);
+      const list = writers.get(key);
+      if (list) list.push({ step, output });
+      else writers.set(key, [{ step, output }]);
     }
   }
-  for (const group of byPattern.values()) {
-    if (group.length < 2) continue;
-    for (const step of group) {
-      const others = group.filter((s) => s !== step).map((s) => s.id);
-      step.alternatives = [...new Set([...(step.alternatives ?? []), ...others])];
-    }
+  for (const list of writers.values()) {
+    // Two outputs of one step on one pattern are no alternatives: both are written.
+    if (new Set(list.map((w) => w.step)).size < 2) continue;
+    for (const { step, output } of list) (step.alternativeOutputs ??= []).push(output);
   }
 }
 
@@ -700,16 +692,14 @@ function wire(
   const byRuleName = new Map<string, { rule: ParsedRule; step: Step }>();
   for (const [rule, step] of steps) byRuleName.set(rule.name, { rule, step });
   const names = new Map<ParsedRule, string[]>();
-  for (const rule of steps.keys()) names.set(rule, outputNames(rule));
-  const producers = (pattern: string): string | undefined => {
-    for (const [rule, step] of steps) {
-      const k = rule.outputs.findIndex(
-        (o) => o.pattern !== undefined && patternsMatch(pattern, o.pattern),
-      );
-      if (k >= 0) return `${step.id}.${names.get(rule)?.[k]}`;
-    }
-    return undefined;
-  };
+  const outputs = new OutputIndex<string>();
+  for (const [rule, step] of steps) {
+    const ruleNames = outputNames(rule);
+    names.set(rule, ruleNames);
+    rule.outputs.forEach((o, k) => {
+      if (o.pattern !== undefined) outputs.add(o.pattern, `${step.id}.${ruleNames[k]}`);
+    });
+  }
   const inputNames = new Map<string, string>();
   const takenInputs = new Set<string>();
   const resolve = (item: Item): string | undefined => {
@@ -722,14 +712,20 @@ function wire(
         : undefined;
     }
     if (item.pattern === undefined) return undefined;
-    return producers(item.pattern);
+    return outputs.find(item.pattern);
   };
 
   for (const [rule, step] of steps) {
+    const wired = new Set(step.inputs);
+    const addInput = (input: string): void => {
+      if (wired.has(input)) return;
+      wired.add(input);
+      step.inputs.push(input);
+    };
     for (const item of rule.inputs) {
       const ref = resolve(item);
       if (ref !== undefined) {
-        if (!step.inputs.includes(ref)) step.inputs.push(ref);
+        addInput(ref);
       } else if (item.pattern !== undefined) {
         let name = inputNames.get(item.pattern);
         if (name === undefined) {
@@ -742,7 +738,7 @@ function wire(
           ctx.source.record(['inputs', name], item.location);
           workflow.inputs.push({ name, path: item.pattern });
         }
-        if (!step.inputs.includes(name)) step.inputs.push(name);
+        addInput(name);
       } else {
         ctx.unwired += 1;
         continue;
@@ -752,14 +748,25 @@ function wire(
   }
   if (target) {
     ctx.source.record(['outputs'], target.blockLocation, target.nameLocation);
+    const desired = new Set(workflow.outputs.map((o) => `${o.step}.${o.output}`));
+    const taken = new Set(workflow.outputs.map((o) => o.name));
     for (const item of target.inputs) {
       const ref = resolve(item);
-      if (ref === undefined) continue;
+      if (ref === undefined || desired.has(ref)) continue;
+      desired.add(ref);
       const [stepId, output] = ref.split('.') as [string, string];
-      const name = safeName(`${stepId}-${output}`, new Set(workflow.outputs.map((o) => o.name)));
-      if (workflow.outputs.some((o) => o.step === stepId && o.output === output)) continue;
+      const name = safeName(`${stepId}-${output}`, taken);
       ctx.source.record(['outputs', name], item.location);
       workflow.outputs.push({ name, step: stepId, output });
     }
+  }
+  if (outputs.gaveUp > 0) {
+    ctx.findings.push(
+      importLimit(
+        workflow.file,
+        `${outputs.gaveUp} input(s) were compared with ${MAX_COMPARED.toLocaleString('en')} output patterns each without ` +
+          'finding the first rule that makes them; each was wired to the first match found by then, or read as a workflow input.',
+      ),
+    );
   }
 }
