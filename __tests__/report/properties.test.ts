@@ -11,6 +11,7 @@ import { workflowMermaid } from '../../src/report/mermaid.js';
 import { summaryMarkdown } from '../../src/report/summary.js';
 import { finding, step, workflow } from './helpers.js';
 import { mermaidError, stopMermaid } from './mermaid-parse.js';
+import { hostile } from '../helpers/hostile.js';
 
 afterAll(stopMermaid);
 
@@ -100,5 +101,24 @@ it('a diagram parses in Mermaid whatever the names', async () => {
       expect(await mermaidError(text)).toBeNull();
     }),
     { numRuns: 60 },
+  );
+});
+
+it('a diagram parses in Mermaid with the hostile names of the escaping fuzz tests', async () => {
+  await fc.assert(
+    fc.asyncProperty(hostile(), hostile(), async (stepName, output) => {
+      const wf = workflow({
+        name: output,
+        outputs: [{ name: output, step: stepName, output }],
+        steps: [
+          step(stepName, { outputs: { [output]: 'x' } }),
+          step(`${stepName}2`, { inputs: [`${stepName}.${output}`, `${output}.missing`] }),
+        ],
+      });
+      const text = workflowMermaid(wf);
+      expect(text).not.toContain('```');
+      expect(await mermaidError(text)).toBeNull();
+    }),
+    { numRuns: 40 },
   );
 });
