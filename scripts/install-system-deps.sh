@@ -4,13 +4,13 @@
 # htpasswd; debootstrap for a real Debian base image; pip with setuptools and wheel (the resolve
 # tests build wheels for a local index and run pip's resolver); and the engines and scheduler the
 # images must run under: cwltool, Toil, Snakemake, a one-node Slurm (slurm-wlm, munge), Podman,
-# Charliecloud.
+# Charliecloud; Lua and Tcl, which read back the values the modulefile escapers write.
 # Skips what is already there; needs root (or sudo) only when something is missing.
 set -euo pipefail
 
 packages=(docker.io docker-registry buildah skopeo busybox-static apache2-utils debootstrap
   python3-pip python3-setuptools python3-wheel
-  cwltool toil snakemake slurm-wlm munge podman charliecloud)
+  cwltool toil snakemake slurm-wlm munge podman charliecloud lua5.4 tcl)
 missing=()
 for p in "${packages[@]}"; do
   # A Docker engine from another package (GitHub's runners ship moby/docker-ce) serves as well, and
