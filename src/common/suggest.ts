@@ -167,13 +167,24 @@ export class NameIndex {
   }
 }
 
-/** The closest candidate within a distance that still reads as a typo, if any. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  return new NameIndex(candidates).closest(word);
+/**
+ * The closest candidate within a distance that still reads as a typo, if any. Callers that ask
+ * many times share a `budget`, so that all their lookups together stay bounded.
+ */
+export function closest(
+  word: string,
+  candidates: Iterable<string>,
+  budget = new SuggestionBudget(),
+): string | undefined {
+  return new NameIndex(candidates, budget).closest(word);
 }
 
 /** ` Did you mean "x"?` or the empty string. */
-export function didYouMean(word: string, candidates: Iterable<string>): string {
-  const match = closest(word, candidates);
+export function didYouMean(
+  word: string,
+  candidates: Iterable<string>,
+  budget = new SuggestionBudget(),
+): string {
+  const match = closest(word, candidates, budget);
   return match === undefined ? '' : ` Did you mean "${match}"?`;
 }

@@ -19,7 +19,7 @@ import {
   SETTINGS,
   type Settings,
 } from './settings.js';
-import { didYouMean } from '../common/suggest.js';
+import { didYouMean, SuggestionBudget } from '../common/suggest.js';
 
 export const LEVELS: readonly RuleLevel[] = ['off', 'error', 'warning', 'notice'];
 
@@ -74,6 +74,8 @@ export function checkLintConfig(
     const location = locate(path, part);
     findings.push(badConfig(location, message));
   };
+  // One budget for every "did you mean" of this configuration, however many keys are wrong.
+  const budget = new SuggestionBudget();
   if (raw === undefined || raw === null) return findings;
   if (!isRecord(raw)) {
     report([], 'value', `${where} must be a mapping with \`rules:\` and \`settings:\`.`);
@@ -84,7 +86,7 @@ export function checkLintConfig(
       report(
         [key],
         'key',
-        `${where} has an unknown key "${key}"; it takes \`rules:\` and \`settings:\`.${didYouMean(key, ['rules', 'settings'])}`,
+        `${where} has an unknown key "${key}"; it takes \`rules:\` and \`settings:\`.${didYouMean(key, ['rules', 'settings'], budget)}`,
       );
     }
   }
@@ -102,13 +104,13 @@ export function checkLintConfig(
       report(
         ['rules', key],
         'key',
-        `"${key}" is not a Stowage rule ID or name.${didYouMean(key, known) || ' See docs/rules/README.md for the list.'}`,
+        `"${key}" is not a Stowage rule ID or name.${didYouMean(key, known, budget) || ' See docs/rules/README.md for the list.'}`,
       );
     } else if (!LEVELS.includes(level as RuleLevel) && level !== false) {
       report(
         ['rules', key],
         'value',
-        `Rule "${key}" is set to ${JSON.stringify(level)}; use one of off, error, warning, notice.${typeof level === 'string' ? didYouMean(level, LEVELS) : ''}`,
+        `Rule "${key}" is set to ${JSON.stringify(level)}; use one of off, error, warning, notice.${typeof level === 'string' ? didYouMean(level, LEVELS, budget) : ''}`,
       );
     }
   }
@@ -121,7 +123,7 @@ export function checkLintConfig(
       report(
         ['settings', name],
         'key',
-        `"${name}" is not a lint setting.${didYouMean(name, Object.keys(SETTINGS)) || ` Known settings: ${Object.keys(SETTINGS).join(', ')}.`}`,
+        `"${name}" is not a lint setting.${didYouMean(name, Object.keys(SETTINGS), budget) || ` Known settings: ${Object.keys(SETTINGS).join(', ')}.`}`,
       );
       continue;
     }

@@ -7,7 +7,7 @@
 import type { Finding, Span } from '../common/findings.js';
 import { splitLines } from '../workflow/source.js';
 import { finding as ruleFinding, RULES, ruleByIdOrName } from '../common/rules.js';
-import { didYouMean } from '../common/suggest.js';
+import { didYouMean, SuggestionBudget } from '../common/suggest.js';
 
 /** One rule named in a suppression comment. */
 export interface SuppressedRule {
@@ -95,6 +95,27 @@ export interface SuppressionResult {
   problems: Finding[];
 }
 
+const placeKey = (file: string, line: number | 'file', rule: string): string =>
+  `${file}\u0000${line}\u0000${rule}`;
+
+/**
+ * The rules suppressions name, by the place they cover (a file, or a line of it) and the rule:
+ * each finding then looks up only the entries that can silence it, not every comment there is.
+ */
+function suppressedByPlace(suppressions: readonly Suppression[]): Map<string, SuppressedRule[]> {
+  const byPlace = new Map<string, SuppressedRule[]>();
+  for (const s of suppressions) {
+    for (const r of s.rules) {
+      if (r.id === undefined) continue;
+      const key = placeKey(s.file, s.scope === 'file' ? 'file' : s.target, r.id);
+      const list = byPlace.get(key);
+      if (list) list.push(r);
+      else byPlace.set(key, [r]);
+    }
+  }
+  return byPlace;
+}
+
 /**
  * Apply suppressions to findings. `checked(id)` says whether the rule ran in this lint (so a
  * suppression of it that matches nothing really is unused).
@@ -106,26 +127,27 @@ export function applySuppressions(
 ): SuppressionResult {
   const used = new Set<SuppressedRule>();
   const problems: Finding[] = [];
-  const usable = suppressions.filter((s) => s.placed && s.reason !== '');
+  const usable = suppressedByPlace(suppressions.filter((s) => s.placed && s.reason !== ''));
 
   const kept: Finding[] = [];
   const suppressed: Finding[] = [];
+  // Lists of entries that silenced something: each is marked used once, at the end.
+  const silencing = new Set<SuppressedRule[]>();
   for (const finding of findings) {
     let hit = false;
     if (!UNSUPPRESSIBLE.has(finding.rule)) {
-      for (const s of usable) {
-        if (s.file !== finding.file) continue;
-        if (s.scope === 'line' && s.target !== finding.span.line) continue;
-        for (const r of s.rules) {
-          if (r.id !== finding.rule) continue;
-          used.add(r);
-          hit = true;
-        }
+      for (const line of ['file', finding.span.line] as const) {
+        const covering = usable.get(placeKey(finding.file, line, finding.rule));
+        if (!covering) continue;
+        silencing.add(covering);
+        hit = true;
       }
     }
     (hit ? suppressed : kept).push(finding);
   }
+  for (const list of silencing) for (const r of list) used.add(r);
 
+  const budget = new SuggestionBudget();
   for (const s of suppressions) {
     const directive = s.scope === 'file' ? 'stowage-ignore-file' : 'stowage-ignore';
     if (s.rules.length === 0) {
@@ -168,7 +190,7 @@ export function applySuppressions(
             'STW001',
             s.file,
             r.span,
-            `\`${r.written}\` is not a Stowage rule ID or name.${didYouMean(r.written, known) || ' See docs/rules/README.md for the list.'}`,
+            `\`${r.written}\` is not a Stowage rule ID or name.${didYouMean(r.written, known, budget) || ' See docs/rules/README.md for the list.'}`,
           ),
         );
       } else if (UNSUPPRESSIBLE.has(r.id)) {

@@ -4,7 +4,7 @@
  * (anyOf/oneOf) instead of one error per branch.
  */
 import type { ErrorObject } from 'ajv';
-import { closest } from '../common/suggest.js';
+import { closest, SuggestionBudget } from '../common/suggest.js';
 import type { NodePath } from './model.js';
 
 export interface SchemaProblem {
@@ -82,12 +82,14 @@ export function explainSchemaErrors(
   data: unknown,
 ): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
+  // One budget for every "did you mean" of the document: thousands of unknown keys stay bounded.
+  const budget = new SuggestionBudget();
   const byNode = new Map<string, ErrorObject[]>();
   for (const error of errors) {
     if (error.keyword === 'additionalProperties') {
       const key = (error.params as { additionalProperty: string }).additionalProperty;
       const known = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {});
-      const suggestion = closest(key, known);
+      const suggestion = closest(key, known, budget);
       const where = pointerToPath(error.instancePath, data);
       problems.push({
         path: [...where, key],
@@ -133,7 +135,7 @@ export function explainSchemaErrors(
       continue;
     }
     const chosen = union ?? [...list].sort((a, b) => rank(a) - rank(b))[0]!;
-    problems.push(problemFor(chosen, path, data));
+    problems.push(problemFor(chosen, path, data, budget));
   }
   return problems;
 }
@@ -143,7 +145,12 @@ function rank(error: ErrorObject): number {
   return i === -1 ? PRIORITY.length : i;
 }
 
-function problemFor(error: ErrorObject, path: NodePath, data: unknown): SchemaProblem {
+function problemFor(
+  error: ErrorObject,
+  path: NodePath,
+  data: unknown,
+  budget: SuggestionBudget,
+): SchemaProblem {
   const schema = error.parentSchema as { 'x-message'?: string; enum?: unknown[] } | undefined;
   const custom = schema?.['x-message'];
   const value = valueAt(data, path);
@@ -169,7 +176,7 @@ function problemFor(error: ErrorObject, path: NodePath, data: unknown): SchemaPr
     }
     case 'enum': {
       const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
-      const suggestion = typeof value === 'string' ? closest(value, allowed) : undefined;
+      const suggestion = typeof value === 'string' ? closest(value, allowed, budget) : undefined;
       return {
         path,
         part: 'value',
