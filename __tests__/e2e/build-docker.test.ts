@@ -340,5 +340,58 @@ describeWithTools(['dockerd', 'docker', 'docker-registry', 'busybox', 'htpasswd'
         readFileSync(join(workspace, '.local/export/slurm', script!.split('/').pop()!), 'utf8'),
       ).toContain('localhost/stowage/');
     });
+
+    test('the smoke test: a tool called by an absolute path is linked; a missing tool fails its group before any push', async () => {
+      const original = readFileSync(join(workspace, 'stowage.yml'), 'utf8');
+      const withStep = (step: string) => original.replace(/^steps:\n/m, `steps:\n${step}`);
+      // /usr/local/bin/wc is not in the busybox base, wc is: the image links one to the other.
+      writeFileSync(
+        join(workspace, 'stowage.yml'),
+        withStep(
+          '  count:\n    run: /usr/local/bin/wc -l work/clean.txt\n    software: { build: "true" }\n    duration: 1m\n',
+        ),
+      );
+      const linked = await drive(request({ sha: SHA1.replace(/1/g, '6') }));
+      expect(linked.error).toBeUndefined();
+      const native = linked.images.find((i) => i.group === 'native');
+      expect(native).toMatchObject({ status: 'built', smokeTest: { status: 'passed' } });
+      expect(
+        docker(
+          'run',
+          '--rm',
+          `${native?.image}@${native?.digest}`,
+          '/usr/local/bin/wc',
+          '-c',
+          '/etc/passwd',
+        ),
+      ).toMatch(/^\d+ \/etc\/passwd$/);
+
+      writeFileSync(
+        join(workspace, 'stowage.yml'),
+        withStep(
+          '  call:\n    run: bcftools call -mv work/clean.txt\n    software: { build: "true" }\n    duration: 1m\n',
+        ),
+      );
+      const plan = planWorkspace(workspace, baseImagesFor(base));
+      const group = plan.groups.find((g) => g.steps.includes('call'))!;
+      const run = await drive(request({ sha: SHA1.replace(/1/g, '7') }));
+      const failed = run.images.find((i) => i.group === group.name);
+      expect(failed).toMatchObject({
+        status: 'failed',
+        pushed: false,
+        smokeTest: { status: 'failed', missing: { call: ['bcftools'] }, undispatched: [] },
+      });
+      expect(failed?.error).toMatch(
+        /the smoke test inside the image failed, so nothing was pushed: step call lacks bcftools/,
+      );
+      expect(
+        await client().headManifest(`demo/${group.name}`, contentHashTag(group.contentHash)),
+      ).toBeUndefined();
+      if (DRIVER === 'dist')
+        expect(run.log).toMatch(
+          /::error title=STW440 missing-command,file=stowage\.yml,line=\d+.*Step "call" calls "bcftools"/,
+        );
+      writeFileSync(join(workspace, 'stowage.yml'), original);
+    });
   },
 );

@@ -19,6 +19,7 @@ export function testGroup(
     estimatedSize: 1,
     generated: {},
     contextFiles: [],
+    commands: {},
     contentHash: 'a'.repeat(64),
     ...over,
   };
@@ -33,6 +34,7 @@ export function testPlan(groups: PlannedGroup[], over: Partial<Plan> = {}): Plan
     context: '.',
     groups,
     external: [],
+    unplanned: [],
     lowerBound: 1,
     lowerBoundByKind: [{ kind: 'python', bound: 1 }],
     baselines: { perStep: baseline, monolith: baseline },

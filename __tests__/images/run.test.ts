@@ -340,9 +340,9 @@ describe('outputs', () => {
   test('summary: a row per group, failures escaped', () => {
     const md = buildSummaryMarkdown(results);
     expect(md).toContain(
-      '| python | 🔨 built | <code>ghcr.io/acme/python</code> <code>hash-1</code> <code>latest</code> | `sha256:111111111111…` | 123 MB / 200 MB | 12.3 s |',
+      '| python | 🔨 built | <code>ghcr.io/acme/python</code> <code>hash-1</code> <code>latest</code> | <code>sha256:111111111111…</code> | 123 MB / 200 MB | — | 12.3 s |',
     );
-    expect(md).toContain('- **jvm**: pip \\| broke');
+    expect(md).toContain('- <strong>jvm</strong>: pip \\| broke');
     expect(md).toContain('1 built, 0 skipped, 1 failed.');
   });
 });

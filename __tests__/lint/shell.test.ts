@@ -38,7 +38,7 @@ describe('readScript', () => {
       [],
     ],
   ])('%s', (_title, run, commands, tools) => {
-    expect(readScript(run)).toEqual({ commands, tools });
+    expect(readScript(run)).toMatchObject({ commands, tools });
   });
 
   it('reads flags, numbers and process substitutions as arguments, not tools', () => {
@@ -52,7 +52,7 @@ describe('readScript', () => {
       '    mv x.unmapped.fastq.1.gz x.unmapped_1.fastq.gz',
       'fi',
     ].join('\n');
-    expect(readScript(run)).toEqual({ commands: 2, tools: ['bowtie2', 'samtools'] });
+    expect(readScript(run)).toMatchObject({ commands: 2, tools: ['bowtie2', 'samtools'] });
   });
 
   it('reads a heredoc body as data', () => {
@@ -64,7 +64,7 @@ describe('readScript', () => {
       'EOF',
       'Rscript plot.R',
     ].join('\n');
-    expect(readScript(run)).toEqual({ commands: 1, tools: ['plot.R'] });
+    expect(readScript(run)).toMatchObject({ commands: 1, tools: ['plot.R'] });
   });
 
   it('counts the largest branch of an if and of a case, and every branch’s tools', () => {
@@ -81,7 +81,7 @@ describe('readScript', () => {
       '  *) bcftools norm x ;;',
       'esac',
     ].join('\n');
-    expect(readScript(run)).toEqual({
+    expect(readScript(run)).toMatchObject({
       commands: 5,
       tools: ['hisat2', 'samtools', 'picard', 'bowtie2', 'gatk', 'bcftools'],
     });
@@ -90,15 +90,15 @@ describe('readScript', () => {
   it('does not count elif, fi, case patterns or variables as tools', () => {
     const run =
       'case $x in\n  *.gz) $decompress "$x" ;;\nesac\nif true; then :; elif false; then :; fi';
-    expect(readScript(run)).toEqual({ commands: 0, tools: [] });
+    expect(readScript(run)).toMatchObject({ commands: 0, tools: [] });
   });
 
   it('reads a script of another language (#!) as one command of its interpreter', () => {
-    expect(readScript('#!/usr/bin/env Rscript\nlibrary(x)\nif (a) { b() }')).toEqual({
+    expect(readScript('#!/usr/bin/env Rscript\nlibrary(x)\nif (a) { b() }')).toMatchObject({
       commands: 1,
       tools: ['Rscript'],
     });
-    expect(readScript('#!/bin/bash\nsamtools index x.bam')).toEqual({
+    expect(readScript('#!/bin/bash\nsamtools index x.bam')).toMatchObject({
       commands: 1,
       tools: ['samtools'],
     });
@@ -115,18 +115,18 @@ describe('readScript', () => {
   });
 
   it('calls of a function defined in the script are not tools', () => {
-    expect(readScript('run() { samtools view "$1"; }\nrun a\nrun b')).toEqual({
+    expect(readScript('run() { samtools view "$1"; }\nrun a\nrun b')).toMatchObject({
       commands: 1,
       tools: ['samtools'],
     });
   });
 
   it('reads Snakemake and Groovy placeholders as words', () => {
-    expect(readScript('samtools sort -@ {threads} -o {output} {input} 2> {log}')).toEqual({
+    expect(readScript('samtools sort -@ {threads} -o {output} {input} 2> {log}')).toMatchObject({
       commands: 1,
       tools: ['samtools'],
     });
-    expect(readScript('fastqc ${args} --threads ${task_cpus} ${reads}')).toEqual({
+    expect(readScript('fastqc ${args} --threads ${task_cpus} ${reads}')).toMatchObject({
       commands: 1,
       tools: ['fastqc'],
     });
@@ -147,9 +147,37 @@ describe('readScript: interpreters', () => {
   });
 
   it('counts compression and bash built-ins as plumbing', () => {
-    expect(readScript('pigz -cdf g.gz | prodigal -o x\npigz -nm x\ncompgen -G "*.vcf"')).toEqual({
+    expect(
+      readScript('pigz -cdf g.gz | prodigal -o x\npigz -nm x\ncompgen -G "*.vcf"'),
+    ).toMatchObject({
       commands: 1,
       tools: ['prodigal'],
     });
+  });
+});
+
+describe('the programs a script starts (what its image must provide)', () => {
+  it.each([
+    ['a pipe of two tools', 'bwa mem ref r.fq | samtools sort -o a.bam', ['bwa', 'samtools']],
+    [
+      'an absolute path, past assignments and wrappers',
+      'OMP=4 time -p /usr/bin/solver -g g',
+      ['/usr/bin/solver'],
+    ],
+    ["timeout's duration is its own", 'timeout 5 samtools index x.bam', ['samtools']],
+    ['interpreters themselves', 'python scripts/x.py && Rscript plot.R', ['python', 'Rscript']],
+    ['base utilities too', 'zcat a.gz | gzip > b.gz', ['zcat', 'gzip']],
+    ['every branch', 'if [ -f a ]; then samtools a; else bcftools b; fi', ['samtools', 'bcftools']],
+    [
+      'not files of the working folder, expansions or placeholders',
+      './run.sh && bin/x && $TOOL a && {params.x} b',
+      [],
+    ],
+    ["not the script's own functions", 'f() { samtools "$@"; }\nf a', ['samtools']],
+    ['not built-ins', 'cd /x && echo hi && export A=1', []],
+    ['not a path that climbs', '/opt/../etc/x a', []],
+    ['a #! line names the interpreter', '#!/usr/bin/env Rscript\nlibrary(x)', ['Rscript']],
+  ])('%s', (_title, run, programs) => {
+    expect(readScript(run).programs).toEqual(programs);
   });
 });

@@ -24,7 +24,7 @@ execFileSync('mkdir', ['-p', join(dir, 'bin')]);
 writeFileSync(tool, '#!/bin/sh\nprintf "prefetch"; printf " [%s]" "$@"; echo\n');
 chmodSync(tool, 0o755);
 
-function script(name: string, steps: Step[]): string {
+function script(name: string, steps: Step[], commands: Record<string, string[]> = {}): string {
   const path = join(dir, `${name}.sh`);
   writeFileSync(
     path,
@@ -40,6 +40,7 @@ function script(name: string, steps: Step[]): string {
       steps,
       placeholders: {},
       files: [],
+      commands,
       mavenImage: 'm',
       workflowName: 'w',
     }),
@@ -54,6 +55,15 @@ const twoSteps = script('two', [
   step('tidy', {}, { run: "printf '%s,' '#' x" }),
 ]);
 
+const smokeOk = script('smoke-ok', [step('fetch', {}, { run: 'prefetch -O .' })], {
+  fetch: ['prefetch', tool],
+});
+const smokeMissing = script(
+  'smoke-missing',
+  [step('fetch', {}, { run: 'prefetch -O .' }), step('call', {}, { run: 'bcftools call' })],
+  { fetch: ['prefetch'], call: ['no-such-tool-here', '/usr/local/bin/no-such-tool'] },
+);
+
 describe.each(SHELLS)('with %s', (...shell) => {
   const run = (path: string, args: string[]) =>
     spawnSync(shell[0]!, [...shell.slice(1), path, ...args], {
@@ -61,6 +71,21 @@ describe.each(SHELLS)('with %s', (...shell) => {
       cwd: dir,
       env: { PATH: `${join(dir, 'bin')}:/usr/bin:/bin` },
     });
+
+  test('the smoke test finds every command of every step, by name and by absolute path', () => {
+    const r = run(smokeOk, ['--stowage-smoke-test']);
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, 'stowage-smoke-test: step fetch: ok\n', '']);
+  });
+
+  test('the smoke test names each step and the commands it lacks, and fails', () => {
+    const r = run(smokeMissing, ['--stowage-smoke-test']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('stowage-smoke-test: step fetch: ok\n');
+    expect(r.stderr).toBe(
+      'stowage-smoke-test: step call: missing no-such-tool-here /usr/local/bin/no-such-tool\n',
+    );
+    expect(existsSync(join(dir, 'PWNED'))).toBe(false);
+  });
 
   test('a one-step group never runs its arguments as a command', () => {
     const r = run(oneStep, ['summarise', 'touch', 'PWNED']);
@@ -110,7 +135,7 @@ test.each([
   expect(withoutComment(line)).toBe(expected);
 });
 
-test('a NUL in run is refused and no script is rendered for its group', () => {
+test('a NUL in run is refused: its step is unplanned, no script is rendered for it', () => {
   const spec = [
     'version: 1',
     'name: w',
@@ -125,6 +150,8 @@ test('a NUL in run is refused and no script is rendered for its group', () => {
   expect(result.findings.map((f) => f.message)).toContainEqual(
     expect.stringContaining('its run holds a NUL character'),
   );
-  expect(result.plan.groups[0]!.blocked).toBeDefined();
-  expect(result.plan.groups[0]!.generated['stowage-entrypoint.sh']).toBeUndefined();
+  expect(result.plan.groups).toEqual([]);
+  expect(result.plan.unplanned).toEqual([
+    { step: 'a', reason: expect.stringContaining('NUL') as string },
+  ]);
 });

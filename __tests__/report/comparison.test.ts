@@ -16,6 +16,7 @@ function group(name: string, steps: string[], estimatedSize: number): PlannedGro
     estimatedSize,
     generated: {},
     contextFiles: [],
+    commands: {},
     contentHash: 'x',
   };
 }
@@ -26,6 +27,7 @@ const plan: Plan = {
   context: '.',
   groups: [group('conda', ['a', 'b'], 300), group('conda-2', ['c'], 200)],
   external: [{ step: 'd', image: 'google/deepvariant:1.6.1-gpu' }],
+  unplanned: [],
   lowerBound: 2,
   lowerBoundByKind: [{ kind: 'python', bound: 2 }],
   baselines: {

@@ -150,10 +150,12 @@ describe('summaryMarkdown', () => {
             estimatedSize: 1,
             generated: {},
             contextFiles: [],
+            commands: {},
             contentHash: 'h',
           },
         ],
         external: [],
+        unplanned: [],
         lowerBound: 1,
         lowerBoundByKind: [{ kind: 'python', bound: 1 }],
         baselines: {

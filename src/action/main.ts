@@ -8,7 +8,7 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { buildImages, type BuildOutcome } from '../app/build.js';
 import { check, type CheckResult } from '../app/check.js';
-import { exportImages, findStepImages } from '../app/export.js';
+import { exportImages, findStepImages, noImageReasons } from '../app/export.js';
 import { checkOutputs, writePlanFiles } from '../app/plan-files.js';
 import { writeLockFile } from '../app/resolve.js';
 import { stepImagesOutput } from '../app/step-images.js';
@@ -281,9 +281,13 @@ async function buildStep(
       outDir: PLAN_DIR,
       registryTimeoutMs: inputs.registryTimeoutMs,
       authHosts: inputs.registryAuthHosts,
+      workflow: result.workflow,
     },
     { exec: runProcess, log: actionLog },
   );
+  // A failed smoke test, at the steps' lines (the group's failure says it in the log too).
+  if (inputs.annotations)
+    for (const f of outcome.findings) core.error(annotationMessage(f), annotationProperties(f));
   core.setOutput('images', JSON.stringify(outcome.images));
   core.setOutput('matrix', JSON.stringify(outcome.matrix));
   core.setOutput('step-images', JSON.stringify(outcome.stepImagesOutput));
@@ -311,6 +315,7 @@ async function exportForEngines(
     engines: inputs.exportEngines,
     workflow: result.workflow!,
     stepImages: map.images,
+    noImage: noImageReasons(plan, map.missing),
     origin: result.origin,
     outDir: path.join(PLAN_DIR, 'export'),
     root,

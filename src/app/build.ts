@@ -8,6 +8,8 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { InputError, writeFailure } from '../common/errors.js';
+import type { Finding } from '../common/findings.js';
+import { finding } from '../common/rules.js';
 import { assertWritable, writeFileAtomic } from '../common/paths.js';
 import { buildPlan, type BuildLog, type BuildResult } from '../images/build.js';
 import type { BuilderKind, BuildNetwork, CacheMode, Provenance } from '../images/builder.js';
@@ -16,6 +18,7 @@ import type { Credentials } from '../images/registry.js';
 import { selectBuilder } from '../images/select.js';
 import type { RunContext, TagRule } from '../images/tags.js';
 import type { Plan } from '../plan/types.js';
+import type { Workflow } from '../workflow/model.js';
 import { stepImageMap, stepImagesOutput, type StepImageMap } from './step-images.js';
 
 export interface BuildImagesOptions {
@@ -51,6 +54,8 @@ export interface BuildImagesOptions {
    * cache service's URL and token for `cache: gha`, which buildx reads from its environment.
    */
   builderEnv?: Readonly<Record<string, string>>;
+  /** The workflow the plan was made from: a failed smoke test is reported at its steps' lines. */
+  workflow?: Workflow;
 }
 
 /** The default of `registry-timeout`: every registry wait is bounded, and all of them together. */
@@ -71,6 +76,8 @@ export interface BuildOutcome {
   failed: BuildResult[];
   /** True when this run wrote an image or a tag to the registry (for any group). */
   pushed: boolean;
+  /** STW440 at each step whose image lacks a command it calls (the smoke test). */
+  findings: Finding[];
 }
 
 /**
@@ -142,7 +149,38 @@ export async function buildImages(
     stepImagesOutput: stepImagesOutput(stepImages),
     failed,
     pushed: results.some((r) => r.pushed),
+    findings: options.workflow ? smokeTestFindings(options.workflow, results) : [],
   };
+}
+
+/** One STW440 per step whose image lacked a command, at the step, naming the commands. */
+export function smokeTestFindings(workflow: Workflow, results: readonly BuildResult[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const r of results) {
+    if (r.smokeTest?.status !== 'failed') continue;
+    for (const [step, commands] of Object.entries(r.smokeTest.missing)) {
+      const names = commands.map((c) => `"${c}"`).join(', ');
+      const absolute = commands.some((c) => c.startsWith('/'))
+        ? ' (an absolute path is linked to the program of that name on PATH when there is one)'
+        : '';
+      findings.push(
+        finding(
+          'STW440',
+          workflow.source.locate(['steps', step], 'key'),
+          `Step "${step}" calls ${names}, which its image (group ${r.group}) does not provide${absolute}: the smoke test inside the built image found ${commands.length === 1 ? 'it' : 'them'} missing, so the group was not pushed. Add the package that provides ${commands.length === 1 ? 'it' : 'each'} to the step's software, or correct the command.`,
+        ),
+      );
+    }
+    for (const step of r.smokeTest.undispatched)
+      findings.push(
+        finding(
+          'STW440',
+          workflow.source.locate(['steps', step], 'key'),
+          `Step "${step}": the entrypoint of its image (group ${r.group}) does not dispatch it, so the group was not pushed. This is a bug of Stowage's; please report it.`,
+        ),
+      );
+  }
+  return findings;
 }
 
 /** `<outDir>/images.json`, atomically and never through a link. */

@@ -11,7 +11,7 @@
 import type { Finding, Location, Severity } from './findings.js';
 
 /** Which layer reports a rule: lint rules run in `lintWorkflow`; the others arrive as `extra`. */
-export type RuleOwner = 'lint' | 'loader' | 'plan' | 'importer' | 'resolve';
+export type RuleOwner = 'lint' | 'loader' | 'plan' | 'importer' | 'resolve' | 'build';
 
 interface RuleEntry {
   name: string;
@@ -228,6 +228,13 @@ const CATALOGUE = {
     owner: 'resolve',
     description: "A step's (or a pinned group's) packages do not solve at all.",
     help: 'The solver found no set of packages that satisfies the requirements, even with the step alone in its image: a version that does not exist, or requirements of the step that exclude each other. The group is not rendered; change the versions the message names.',
+  },
+  STW440: {
+    name: 'missing-command',
+    severity: 'error',
+    owner: 'build',
+    description: "A built image lacks a command its step calls (the build's smoke test).",
+    help: "Every build ends by checking, inside the image, that each command a step calls resolves — on PATH, or at the absolute path the step names — and that the entrypoint dispatches each step. A command that does not is a step that would fail at run time: the group is not pushed. Add the package that provides the command to the step's software, or correct the command.",
   },
   STW501: {
     name: 'missing-resources',

@@ -60,7 +60,17 @@ export interface BuildResult {
   estimatedSize: number;
   durationMs: number;
   error?: string;
+  /**
+   * The smoke test run inside the image as the build's last step (docs/build.md): `passed` for a
+   * built image, and for a skipped one (the same content hash, so the same test passed when it was
+   * built); `failed` with each step's missing commands when a build stopped there.
+   */
+  smokeTest?: SmokeTest;
 }
+
+export type SmokeTest =
+  | { status: 'passed' }
+  | { status: 'failed'; missing: Record<string, string[]>; undispatched: string[] };
 
 /** Where progress and build output go. The action maps `group` to `core.group`. */
 export interface BuildLog {
@@ -108,6 +118,38 @@ const quietLog: BuildLog = {
   warning: () => undefined,
   group: () => undefined,
 };
+
+/** What a build log says of the smoke test (its lines, past the builder's `#12 0.35 ` prefixes). */
+export function smokeTestOf(lines: readonly string[]): SmokeTest {
+  const missing: Record<string, string[]> = {};
+  const undispatched: string[] = [];
+  for (const line of lines) {
+    const m = /stowage-smoke-test: step (\S+): missing(.*)$/.exec(line);
+    if (!m) continue;
+    const step = m[1]!;
+    let rest = m[2]!;
+    if (rest.includes('(the entrypoint does not dispatch it)')) {
+      undispatched.push(step);
+      rest = rest.replace('(the entrypoint does not dispatch it)', '');
+    }
+    const commands = rest.trim().split(/\s+/).filter(Boolean);
+    if (commands.length > 0) missing[step] = commands;
+  }
+  return Object.keys(missing).length > 0 || undispatched.length > 0
+    ? { status: 'failed', missing, undispatched }
+    : { status: 'passed' };
+}
+
+/** The one line a failed smoke test is reported by: each step and what it lacks. */
+function smokeTestError(smoke: Extract<SmokeTest, { status: 'failed' }>): string {
+  const parts = [
+    ...Object.entries(smoke.missing).map(
+      ([step, commands]) => `step ${step} lacks ${commands.join(', ')}`,
+    ),
+    ...smoke.undispatched.map((step) => `the entrypoint does not dispatch step ${step}`),
+  ];
+  return `the smoke test inside the image failed, so nothing was pushed: ${parts.join('; ')}. Add the package that provides each command to the step's software (or correct the command).`;
+}
 
 /** `dir/name`, refusing names that are absolute or climb out of `dir`. */
 function inside(dir: string, name: string, what: string): string {
@@ -351,7 +393,11 @@ class PlanBuild {
     const result = await this.buildGroup(group, repo, lines).catch((err: unknown): BuildResult => {
       // A tool's output is in the log already; other errors (registry, staging) are said here.
       if (!(err instanceof ToolFailure)) lines.push(`error: ${errorText(err)}`);
-      return { ...this.baseResult(group, repo), status: 'failed', error: errorText(err) };
+      const failed = { ...this.baseResult(group, repo), status: 'failed' as const };
+      const smoke = smokeTestOf(lines);
+      if (smoke.status === 'failed')
+        return { ...failed, smokeTest: smoke, error: smokeTestError(smoke) };
+      return { ...failed, error: errorText(err) };
     });
     result.durationMs = Date.now() - started;
     this.log.group(`${group.name}: ${result.status}`, lines, result.status !== 'failed');
@@ -393,6 +439,7 @@ class PlanBuild {
       result.digest = built.digest;
     }
     result.tags = [hashTag, ...this.fixed];
+    result.smokeTest = { status: 'passed' };
     await this.addFixedTags(repo, result, existing !== undefined);
     return result;
   }

@@ -16,6 +16,8 @@ export interface ImageOutput {
   estimatedSize: number;
   durationMs: number;
   error?: string;
+  /** The smoke test inside the image: `passed`, or the commands each step lacks. */
+  smokeTest?: BuildResult['smokeTest'];
 }
 
 /** `images`: per group, image, tags, digest, status and real size. */
@@ -31,6 +33,7 @@ export function imagesOutput(results: readonly BuildResult[]): ImageOutput[] {
     estimatedSize: r.estimatedSize,
     durationMs: r.durationMs,
     ...(r.error ? { error: r.error } : {}),
+    ...(r.smokeTest ? { smokeTest: r.smokeTest } : {}),
   }));
 }
 

@@ -23,6 +23,13 @@ export interface ScriptReading {
   commands: number;
   /** The distinct tools, in order of first use (`samtools`; `python x.py` → `x.py`). */
   tools: string[];
+  /**
+   * Every program the script starts, as written (a name looked up on PATH, or an absolute path),
+   * past wrappers (`timeout 5 samtools` → `samtools`), in every branch, base utilities and
+   * interpreters included: what an image must provide to run it. Relative paths (files of the
+   * working folder), expansions and the script's own functions are left out.
+   */
+  programs: string[];
 }
 
 const require = createRequire(import.meta.url);
@@ -103,17 +110,20 @@ export function readScript(run: string): ScriptReading {
     const viaEnv = shebang[1]?.endsWith('/env');
     const named = viaEnv ? args.find((a) => !a.startsWith('-') && !a.includes('=')) : shebang[1];
     const program = basename(named ?? '');
-    if (program !== '' && !SHELLS.has(program)) return { commands: 1, tools: [program] };
+    if (program !== '' && !SHELLS.has(program))
+      return { commands: 1, tools: [program], programs: named ? [named] : [] };
   }
   const tree = parser.parse(run);
-  if (!tree) return { commands: 0, tools: [] };
+  if (!tree) return { commands: 0, tools: [], programs: [] };
   try {
     const reader = new Reader();
-    return { commands: reader.count(tree.rootNode), tools: [...reader.tools] };
+    const commands = reader.count(tree.rootNode);
+    const programs = [...reader.programs].filter((p) => !reader.functions.has(p));
+    return { commands, tools: [...reader.tools], programs };
   } catch (error) {
     // A script nested deeper than the reader's recursion (thousands of `$(`) is not a real
     // script: read as one command rather than stop the whole lint.
-    if (error instanceof RangeError) return { commands: 1, tools: [] };
+    if (error instanceof RangeError) return { commands: 1, tools: [], programs: [] };
     throw error;
   } finally {
     tree.delete();
@@ -126,7 +136,8 @@ function basename(path: string): string {
 
 class Reader {
   readonly tools = new Set<string>();
-  private readonly functions = new Set<string>();
+  readonly programs = new Set<string>();
+  readonly functions = new Set<string>();
 
   /** Tool commands of `node` in one run. */
   count(node: TreeSitter.Node): number {
@@ -192,6 +203,8 @@ class Reader {
       if (child.type !== 'command_name') nested += this.count(child);
       else nested += this.sum(child.namedChildren);
     }
+    const program = programOf(words);
+    if (program !== undefined) this.programs.add(program);
     const tool = toolOf(words);
     if (tool === undefined || this.functions.has(tool)) return nested;
     this.tools.add(tool);
@@ -206,17 +219,35 @@ function literal(node: TreeSitter.Node): string {
   if (node.type === 'string' && !/[$`]/.test(text)) return text.slice(1, -1);
   if (node.type === 'command_name')
     return node.namedChildren[0] ? literal(node.namedChildren[0]) : text;
+  if (node.type === 'number') return text;
   return node.type === 'word' ? text.replace(/\\(.)/g, '$1') : '';
 }
 
-/** The tool a simple command runs: past wrappers, into interpreters; undefined for chores. */
-function toolOf(words: readonly string[]): string | undefined {
+/** Where the command itself starts: past wrappers (`timeout 5`, `env A=1`) and their options. */
+function commandStart(words: readonly string[]): number {
   let i = 0;
   while (i < words.length && WRAPPERS.has(words[i] ?? '')) {
     i += 1;
     while (i < words.length && (words[i]?.startsWith('-') || /^[A-Za-z_]\w*=/.test(words[i] ?? '')))
       i += 1;
+    // `timeout 5 cmd`: the duration is the wrapper's.
+    if (/^\d+(?:\.\d+)?[smhd]?$/.test(words[i] ?? '')) i += 1;
   }
+  return i;
+}
+
+/** The program a simple command starts, as written: a name or an absolute path; not a builtin. */
+function programOf(words: readonly string[]): string | undefined {
+  const program = words[commandStart(words)];
+  if (program === undefined || !/^(?:\/[\w.+-]+(?:\/[\w.+-]+)*|[\w.+-]+)$/.test(program))
+    return undefined;
+  if (program.split('/').includes('..') || BUILTINS.includes(program)) return undefined;
+  return program;
+}
+
+/** The tool a simple command runs: past wrappers, into interpreters; undefined for chores. */
+function toolOf(words: readonly string[]): string | undefined {
+  const i = commandStart(words);
   const program = words[i];
   if (program === undefined || program === '' || !/^[\w./+-]+$/.test(program)) return undefined;
   const base = basename(program);

@@ -13,6 +13,7 @@ import { shellComment, shellQuote, shellWord } from '../common/escape/shell.js';
 import { xmlText } from '../common/escape/xml.js';
 import type { Step } from '../workflow/model.js';
 import { LOCK_DIR, lockFiles } from './locks.js';
+import { absoluteCommands } from './commands.js';
 import type { Arch, Family, GroupLock, PlannedGroup, PlannedPackage } from './types.js';
 
 export const ENTRYPOINT_SCRIPT = 'stowage-entrypoint.sh';
@@ -29,6 +30,8 @@ export interface RenderInput {
   /** Validated, sorted paths relative to the context root. */
   files: readonly string[];
   /** Image for the Maven stage that resolves `maven:` artifacts. */
+  /** Step → the commands it calls (src/plan/commands.ts): linked and checked in the image. */
+  commands?: Readonly<Record<string, readonly string[]>>;
   mavenImage: string;
   workflowName: string;
   /** The resolve stage's locks: a solved group installs its conda, pip and npm packages from them. */
@@ -214,6 +217,7 @@ export function renderEntrypoint(input: RenderInput): string {
     '',
   ];
   const only = input.steps.length === 1 ? input.steps[0] : undefined;
+  out.push(...smokeTest(input), '');
   out.push('if [ "$#" -eq 0 ]; then');
   if (only) out.push(...stepCommand(only, input).map((c) => `  ${c}`));
   else out.push('  list_steps', '  exit 0');
@@ -222,6 +226,7 @@ export function renderEntrypoint(input: RenderInput): string {
     out.push(
       `  ${shellQuote(s.id)})`,
       ...wholeCommandLine(s, input).map((c) => `    ${c}`),
+      `    if [ "\${${DISPATCH_CHECK}:-}" = 1 ]; then exit 0; fi`,
       '    shift',
       ...stepCommand(s, input).map((c) => `    ${c}`),
       '    ;;',
@@ -245,6 +250,49 @@ export function renderEntrypoint(input: RenderInput): string {
 }
 
 /**
+/** The entrypoint's argument that runs the smoke test instead of a step. */
+export const SMOKE_TEST_ARG = '--stowage-smoke-test';
+/** What the smoke test prints for a step: `stowage-smoke-test: step <id>: ok` or `: missing a b`. */
+export const SMOKE_TEST_PREFIX = 'stowage-smoke-test: step ';
+/** Set by the smoke test when it asks the dispatcher for a step: the step's branch exits 0. */
+const DISPATCH_CHECK = 'STOWAGE_SMOKE_TEST_DISPATCH';
+
+/**
+ * `IMAGE --stowage-smoke-test` (run as the last step of every build, inside the image): every
+ * command each step calls resolves (on PATH, or executable at its absolute path), and the
+ * dispatcher reaches each step. Prints a line per step; exits 1 when any is missing.
+ */
+function smokeTest(input: RenderInput): string[] {
+  const lines = [
+    `if [ "\${1:-}" = ${SMOKE_TEST_ARG} ]; then`,
+    '  failed=0',
+    '  check() {',
+    '    step=$1',
+    '    shift',
+    "    lack=''",
+    '    for c in "$@"; do',
+    '      case $c in',
+    '        /*) [ -x "$c" ] || lack="$lack $c" ;;',
+    '        *) command -v "$c" >/dev/null 2>&1 || lack="$lack $c" ;;',
+    '      esac',
+    '    done',
+    `    if ! ${DISPATCH_CHECK}=1 /bin/sh "$0" "$step" >/dev/null 2>&1; then`,
+    '      lack="$lack (the entrypoint does not dispatch it)"',
+    '    fi',
+    '    if [ -n "$lack" ]; then',
+    `      echo "${SMOKE_TEST_PREFIX}$step: missing$lack" >&2`,
+    '      failed=1',
+    '    else',
+    `      echo "${SMOKE_TEST_PREFIX}$step: ok"`,
+    '    fi',
+    '  }',
+  ];
+  for (const s of input.steps)
+    lines.push(`  check ${[s.id, ...(input.commands?.[s.id] ?? [])].map(shellQuote).join(' ')}`);
+  lines.push('  exit "$failed"', 'fi');
+  return lines;
+}
+
  * The step's command with the script's arguments appended. A one-line command gets them after a
  * trailing comment is dropped (`run: x # note` must not swallow them); a multi-line script, or one
  * ending in an operator, sees them as "$@" only: appended there they would be run as a command.
@@ -520,6 +568,7 @@ function finalLayers(input: RenderInput, generated: Record<string, string>): str
     // Label values went through dockerString (no newline, no `$`), so the continuations are ours.
     `LABEL org.opencontainers.image.title=${dockerString(group.name)} \\\n` +
       `      org.opencontainers.image.description=${dockerString(
+    ...absoluteLinks(input),
         `Stowage group ${group.name} of workflow ${input.workflowName}: steps ${group.steps.join(', ')}`,
       )} \\\n` +
       `      io.stowage.group=${dockerString(group.name)} \\\n` +
@@ -528,5 +577,23 @@ function finalLayers(input: RenderInput, generated: Record<string, string>): str
     `USER ${USER}`,
     `ENTRYPOINT ["/bin/sh", "/usr/local/bin/${ENTRYPOINT_SCRIPT}"]`,
     '',
+  ];
+    // Last: the image is checked from the inside, as its steps will run; a miss fails the build.
+    `RUN ["/bin/sh", "/usr/local/bin/${ENTRYPOINT_SCRIPT}", "${SMOKE_TEST_ARG}"]`,
+}
+
+/**
+ * A step that calls a tool by an absolute path the base does not have (`/usr/local/bin/samtools`,
+ * the BioContainers layout) finds it there: a link to the program of that name on PATH. A path
+ * that exists is left alone; a program that is not there is left to the smoke test to report.
+ */
+function absoluteLinks(input: RenderInput): string[] {
+  const paths = absoluteCommands(input.commands ?? {});
+  if (paths.length === 0) return [];
+  // Searched on PATH by hand: `command -v` names a shell's built-in applets without a path.
+  return [
+    line(
+      `RUN for p in ${paths.map(shellQuote).join(' ')}; do [ -e "$p" ] && continue; n=\${p##*/}; IFS=:; for d in $PATH; do if [ -x "$d/$n" ]; then mkdir -p "\${p%/*}" && ln -s "$d/$n" "$p"; break; fi; done; unset IFS; done`,
+    ),
   ];
 }

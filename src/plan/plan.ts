@@ -9,6 +9,7 @@ import { formatBytes } from '../common/units.js';
 import type { Step, Workflow } from '../workflow/model.js';
 import { analyzeWorkflow, RUNTIME_KINDS, type AnalyzedStep } from './analyze.js';
 import table from './data/package-sizes.json' with { type: 'json' };
+import { stepCommands } from './commands.js';
 import { renderGroup } from './dockerfile.js';
 import {
   cliqueLowerBound,
@@ -416,6 +417,9 @@ function renderDraft(d: DraftGroup, rc: RenderContext): PlannedGroup {
     generated: {},
     contextFiles,
     contentHash: '',
+    commands: Object.fromEntries(
+      members.map((m) => [m.step.id, stepCommands(m.step, rc.workflow)]),
+    ),
   };
   const blocked = [...members.flatMap((m) => m.invalid), ...(d.blockedBy ?? [])];
   if (!isGroupName(d.name)) blocked.push(`the group name "${d.name}" is not a valid image name`);
@@ -460,6 +464,7 @@ function renderDraft(d: DraftGroup, rc: RenderContext): PlannedGroup {
     placeholders: rc.placeholders,
     files: contextFiles,
     mavenImage: rc.mavenImage,
+    commands: group.commands,
     workflowName: rc.workflow.name,
     ...(lock ? { lock } : {}),
   });

@@ -40,6 +40,11 @@ export interface PlannedGroup {
   generated: Record<string, string>;
   /** Files copied from the build context (paths relative to the context root, sorted). */
   contextFiles: string[];
+  /**
+   * Step → the commands it is known to call (programs its `run` starts, absolute paths kept), which
+   * the image must provide: the smoke test checks each inside the built image.
+   */
+  commands: Record<string, string[]>;
   /** sha256 (hex) over the Dockerfile, the generated files, the copied files' bytes and the base image. */
   contentHash: string;
   /**

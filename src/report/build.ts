@@ -18,6 +18,14 @@ function size(bytes: number | undefined): string {
   return bytes === undefined ? '—' : formatBytes(bytes);
 }
 
+/** Whether every command of every step was found inside the image (see docs/build.md). */
+function smokeCell(r: BuildResult): string {
+  if (r.smokeTest?.status === 'passed') return '✅ passed';
+  if (r.smokeTest?.status !== 'failed') return '—';
+  const steps = new Set([...Object.keys(r.smokeTest.missing), ...r.smokeTest.undispatched]);
+  return `❌ ${steps.size} step(s) lack commands`;
+}
+
 /** The first line of an error: the reason (see `BuildError`). */
 export function reasonOf(error: string | undefined): string {
   return (error ?? '').split('\n')[0]!.trim();
@@ -51,8 +59,8 @@ export function buildSummaryMarkdown(results: readonly BuildResult[]): string {
   const lines = [
     '### Images',
     '',
-    '| group | status | image | digest | size (real / estimated) | duration |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| group | status | image | digest | size (real / estimated) | smoke test | duration |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     const digest = r.digest ? markdownCode(`${r.digest.slice(0, 19)}…`) : '—';
@@ -60,7 +68,7 @@ export function buildSummaryMarkdown(results: readonly BuildResult[]): string {
       STATUS_TEXT[r.status] + (r.status !== 'failed' && !r.pushed ? ', not pushed' : '');
     const tags = r.tags.map((t) => markdownCode(t)).join(' ');
     lines.push(
-      `| ${markdownText(r.group)} | ${status} | ${markdownCode(r.image)} ${tags} | ${digest} | ${size(r.size)} / ${size(r.estimatedSize)} | ${(r.durationMs / 1000).toFixed(1)} s |`,
+      `| ${markdownText(r.group)} | ${status} | ${markdownCode(r.image)} ${tags} | ${digest} | ${size(r.size)} / ${size(r.estimatedSize)} | ${smokeCell(r)} | ${(r.durationMs / 1000).toFixed(1)} s |`,
     );
   }
   const failed = results.filter((r) => r.error);

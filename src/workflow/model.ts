@@ -185,6 +185,11 @@ export interface Workflow {
   /** The format it was read from. */
   format: WorkflowFormat;
   /**
+   * Imported workflows only: commands the engine puts on PATH for every step itself (Nextflow's
+   * `bin/` scripts), so no image needs to provide them.
+   */
+  engineCommands?: string[];
+  /**
    * Fields that are written but invalid (each already an STW100 finding), including the field a
    * misspelt key was meant to be. Rules that report a missing field stay quiet about these.
    */
