@@ -1,6 +1,8 @@
 /**
  * CWL end to end: a workflow of our own (three tools whose software is Debian packages named
- * through SoftwareRequirement specs, and DockerRequirement images that cannot be pulled) is
+ * through SoftwareRequirement specs, and DockerRequirement images that cannot be pulled; two carry
+ * an `id:`, which cwltool puts in the tool's name, and one calls its tool by an absolute path in
+ * /usr/local/bin, the BioContainers layout, which the image must provide) is
  * imported, planned, built FROM a real Debian base into a local registry, exported, and run by
  * the real cwltool with the exported overrides — then by Toil on a one-node Slurm cluster. The
  * outputs must be right, so the original images (which do not exist) cannot have run.
@@ -79,6 +81,11 @@ describe('CWL engines run the workflow in Stowage images', () => {
       expect.stringMatching(/built\s+native/),
     ]);
     timings.push(`stowage build (apt from deb.debian.org): ${seconds(since)}`);
+    // The smoke test inside the image found every command, /usr/local/bin/gawk among them.
+    const images = JSON.parse(readFileSync(join(workspace, '.stowage/images.json'), 'utf8')) as {
+      smokeTest?: { status: string };
+    }[];
+    expect(images.map((i) => i.smokeTest?.status)).toEqual(['passed']);
 
     // The same plan as the build's (same base image), so the same content-hash tags.
     const exported = stowage(
