@@ -89,9 +89,13 @@ function inputOf(c: Case, format: Workflow['format'], engineNames?: string[]): E
 function expectedOverrides(c: Case): Map<string, string> {
   const expected = new Map<string, string>();
   c.steps.forEach((_, i) => {
-    const [file = '', fragment] = c.tools[i]!.split('#');
-    const key =
-      posix.relative(posix.dirname(c.file), file) + (fragment !== undefined ? `#${fragment}` : '');
+    // The fragment is all after the first `#`; an absolute id is kept whole.
+    const tool = c.tools[i]!;
+    const hash = tool.indexOf('#');
+    const file = hash < 0 ? tool : tool.slice(0, hash);
+    const key = /^(?:https?|file):\/\//.test(tool)
+      ? tool
+      : posix.relative(posix.dirname(c.file), file) + (hash < 0 ? '' : tool.slice(hash));
     if (!expected.has(key)) expected.set(key, `ghcr.io/acme/pipe/g${i}@${digest(i + 1)}`);
   });
   return expected;

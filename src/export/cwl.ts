@@ -1,9 +1,12 @@
 /**
  * CWL export: an overrides file for `cwltool --overrides`, setting `DockerRequirement.dockerPull`
- * of each step's tool. cwltool resolves a relative key against the main workflow document (not
- * against the overrides file), and a key that matches no tool is only a warning: so tools are
- * named relative to the main workflow's folder, with `#id` for a tool in a packed `$graph` — the
- * overrides then hold wherever the repository is checked out.
+ * of each step's tool. cwltool applies an override to the process whose id equals the key, and a
+ * key that matches nothing is only a warning: so each key is the tool's id exactly as cwltool's
+ * loader resolves it (the importer records it: `tools/x.cwl`, `tools/x.cwl#id`, `packed.cwl#x`,
+ * `wf.cwl#step/run/id`, or the step `wf.cwl#step` for an inline tool without an id), written
+ * relative to the main workflow's folder — cwltool resolves a relative key against the main
+ * workflow document, not against the overrides file — so it holds wherever the repository is
+ * checked out.
  */
 import { posix } from 'node:path';
 import { yamlComment, yamlDocument } from '../common/escape/yaml.js';
@@ -11,6 +14,19 @@ import { exportableSteps, pinningOf, pinningSentence } from './common.js';
 import type { ExportInput, ExportResult } from './types.js';
 
 export const CWL_OVERRIDES_FILE = 'stowage-overrides.yml';
+
+/**
+ * The key naming `target` relative to the main workflow's folder, as cwltool resolves keys:
+ * `target` is a repository-relative `file` or `file#fragment` (normalized: it never holds `//`),
+ * or an absolute `http(s)://` / `file://` id, kept whole.
+ */
+export function overrideKey(target: string, mainWorkflow: string): string {
+  if (/^(?:https?|file):\/\//.test(target)) return target;
+  const hash = target.indexOf('#');
+  const file = hash < 0 ? target : target.slice(0, hash);
+  const relative = posix.relative(posix.dirname(mainWorkflow), file);
+  return relative + (hash < 0 ? '' : target.slice(hash));
+}
 
 export function exportCwl(input: ExportInput): ExportResult {
   const { steps, skipped } = exportableSteps(input);
@@ -20,16 +36,19 @@ export function exportCwl(input: ExportInput): ExportResult {
   const exported: typeof steps = [];
   for (const entry of steps) {
     const tool = input.origin?.tools[entry.step.id];
+    const unreachable = input.origin?.toolsUnreachable?.[entry.step.id];
     if (tool === undefined) {
       skipped.push({
         step: entry.step.id,
-        reason: 'no CWL tool is known for it (the workflow was not imported from CWL)',
+        reason:
+          unreachable ??
+          (input.origin?.format === 'cwl'
+            ? 'its tool could not be read'
+            : 'no CWL tool is known for it (the workflow was not imported from CWL)'),
       });
       continue;
     }
-    const [file = tool, fragment] = tool.split('#');
-    const relative = posix.relative(posix.dirname(input.workflow.file), file);
-    const key = relative + (fragment !== undefined ? `#${fragment}` : '');
+    const key = overrideKey(tool, input.workflow.file);
     const existing = overrides[key];
     if (existing && existing.requirements.DockerRequirement.dockerPull !== entry.image.ref) {
       skipped.push({

@@ -21,10 +21,14 @@ export interface ImportOrigin {
   /** Step id → the engine's name for it: process name, rule name, CWL step id. */
   engineNames: Record<string, string>;
   /**
-   * CWL only: step id → the tool document it runs (repository-relative path, with `#id` for a
-   * tool inside a packed `$graph` or inline in the workflow). Overrides are keyed by it.
+   * CWL only: step id → what an override of its tool must name, as cwltool resolves ids, in
+   * repository-relative form: the tool's file (`tools/x.cwl`), `file#id` for a tool with an `id:`
+   * or in a packed `$graph` (`packed.cwl#main`), `wf.cwl#step/run/id` for an inline tool with an
+   * id, and the step (`wf.cwl#step`) for an inline tool without one.
    */
   tools: Record<string, string>;
+  /** CWL only: steps whose tool no override can reach, with the reason. */
+  toolsUnreachable?: Record<string, string>;
   /** Snakemake only: rules read as targets (they collect inputs, run nothing), not as steps. */
   targets?: string[];
 }
@@ -271,6 +275,8 @@ export function readCondaEnvironment(
     for (const item of channels.items)
       if (isScalar(item)) environment.channels.push(String(item.value));
   }
+  // The packages come from these channels, in this order (solving, the lock, the Dockerfile).
+  if (environment.channels.length > 0) step.software.channels = [...environment.channels];
   const deps = root.get('dependencies', true);
   if (!isSeq(deps)) {
     const target = reportAt(undefined);

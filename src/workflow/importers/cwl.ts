@@ -5,7 +5,7 @@
  * CWL's precedence (tool over step over workflow; requirements over hints). `in`/`out`
  * connections and the workflow's `outputSource`s wire the model.
  */
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, posix } from 'node:path';
 import {
   isMap,
   isScalar,
@@ -186,8 +186,52 @@ interface Process {
   file: CwlFile;
   /** Path of this process inside `file`. */
   path: (string | number)[];
-  /** What cwltool calls it in an overrides file: `tools/x.cwl`, `packed.cwl#x`. */
+  /** Its identity here: the file, `file#id` in a `$graph`, `file#step` when inline (loops, caches). */
   ref: string;
+  /**
+   * The id cwltool gives it, which an override must name (see cwlId): `tools/x.cwl`,
+   * `tools/x.cwl#id`, `packed.cwl#x`, `wf.cwl#step/run/id`; undefined when cwltool gives it a
+   * blank id (an inline process without `id:`), which no override can name.
+   */
+  target?: string;
+  /** The fragment ids inside it are resolved under (`''` at a file's top, `main` in `#main`). */
+  scope?: string;
+}
+
+/**
+ * An `id` as cwltool's loader (schema-salad) resolves it, in repository-relative form: `#x` is
+ * fragment `x` of the file; a bare `x` is scoped under the enclosing id (`step/run/x` for a tool
+ * inline in a step, `main/x` inside `#main`), `other.cwl#x` is in another file, an id with a scheme
+ * is kept whole, and `_:…` is a blank node (no id at all).
+ */
+function cwlId(
+  id: string,
+  file: string,
+  scope: string | undefined,
+): { target: string; scope: string } | undefined {
+  if (id.startsWith('_:')) return undefined;
+  // Only the schemes cwltool's fetcher knows are absolute; other `x:y` ids are scoped like names.
+  if (/^(?:file|https?):/.test(id)) {
+    const hash = id.indexOf('#');
+    return { target: id, scope: hash < 0 ? '' : id.slice(hash + 1) };
+  }
+  const hash = id.indexOf('#');
+  if (hash >= 0) {
+    const path = id.slice(0, hash);
+    const fragment = id.slice(hash + 1);
+    const doc = path === '' ? file : posix.normalize(posix.join(posix.dirname(file), path));
+    return { target: fragment === '' ? doc : `${doc}#${fragment}`, scope: fragment };
+  }
+  if (scope === undefined) return undefined; // inside a blank node: blank too
+  const fragment = scope === '' ? id : `${scope}/${id}`;
+  return { target: `${file}#${fragment}`, scope: fragment };
+}
+
+/** The target and scope of a process that is a file's top or a `$graph` entry. */
+function documentId(data: Obj, file: string): Pick<Process, 'target' | 'scope'> {
+  if (typeof data.id !== 'string') return { target: file, scope: '' };
+  const id = cwlId(data.id, file, '');
+  return id ? { target: id.target, scope: id.scope } : {};
 }
 
 interface Context {
@@ -273,16 +317,22 @@ export function importCwl(path: string, options: CwlOptions = {}): ImportResult 
   const currentImages: Record<string, string> = {};
   const engineNames: Record<string, string> = {};
   const tools: Record<string, string> = {};
+  const toolsUnreachable: Record<string, string> = {};
 
   if (top.data.class === 'Workflow') {
-    importWorkflowProcess(top, workflow, ctx, { currentImages, engineNames, tools });
+    importWorkflowProcess(top, workflow, ctx, {
+      currentImages,
+      engineNames,
+      tools,
+      toolsUnreachable,
+    });
   } else {
     // A single tool: a workflow of one step.
     const id = safeName(basename(abs).replace(/\.cwl$/, ''), new Set());
     const step = newStep(id);
     source.record(['steps', id], top.file.at(top.path));
     engineNames[id] = id;
-    tools[id] = top.ref;
+    if (top.target !== undefined) tools[id] = top.target;
     applyTool(step, top, [], ctx, currentImages);
     workflow.steps.push(step);
   }
@@ -298,7 +348,7 @@ export function importCwl(path: string, options: CwlOptions = {}): ImportResult 
     workflow,
     findings: ctx.findings,
     currentImages,
-    origin: { format: 'cwl', engineNames, tools },
+    origin: { format: 'cwl', engineNames, tools, toolsUnreachable },
   };
 }
 
@@ -359,9 +409,12 @@ function findTopProcess(file: CwlFile): Process | undefined {
       file,
       path: ['$graph', k],
       ref: `${file.file}#${stripHash(String(entry.id ?? 'main'))}`,
+      ...documentId(entry.id === undefined ? { ...entry, id: '#main' } : entry, file.file),
     };
   }
-  return typeof data.class === 'string' ? { data, file, path: [], ref: file.file } : undefined;
+  return typeof data.class === 'string'
+    ? { data, file, path: [], ref: file.file, ...documentId(data, file.file) }
+    : undefined;
 }
 
 /** The process a step runs, read once (nested workflows may reach one step many times). */
@@ -383,13 +436,24 @@ function readRun(
   ctx: Context,
 ): Process | undefined {
   const run = step.run;
-  if (isObj(run))
+  if (isObj(run)) {
+    // An inline process is scoped under its step: `wf.cwl#step/run/<its id>` from CWL v1.1 on
+    // (the `run` field's subscope), `wf.cwl#step/<its id>` in v1.0.
+    const own = stepId(step, stepPath, parent);
+    const version = (parent.file.data as Obj).cwlVersion;
+    const subscope = typeof version === 'string' && /^(v1\.0|draft-)/.test(version) ? '' : '/run';
+    const id =
+      typeof run.id === 'string' && own !== undefined
+        ? cwlId(run.id, parent.file.file, `${own.scope}${subscope}`)
+        : undefined;
     return {
       data: run,
       file: parent.file,
       path: [...stepPath, 'run'],
       ref: `${parent.file.file}#${String(step.id ?? stepPath[stepPath.length - 1])}`,
+      ...(id ? { target: id.target, scope: id.scope } : {}),
     };
+  }
   if (typeof run !== 'string') return undefined;
   const where = parent.file.at([...stepPath, 'run']);
   if (run.startsWith('#')) {
@@ -411,6 +475,7 @@ function readRun(
       file: parent.file,
       path: ['$graph', k],
       ref: `${parent.file.file}#${stripHash(run)}`,
+      ...documentId(entry, parent.file.file),
     };
   }
   const [filePart, fragment] = run.split('#');
@@ -421,10 +486,27 @@ function readRun(
     const k = file.graphIndex(fragment);
     const entry = Array.isArray(graph) ? graph[k] : undefined;
     if (isObj(entry))
-      return { data: entry, file, path: ['$graph', k], ref: `${file.file}#${fragment}` };
+      return {
+        data: entry,
+        file,
+        path: ['$graph', k],
+        ref: `${file.file}#${fragment}`,
+        ...documentId(entry, file.file),
+      };
   }
   const top = file.topProcess();
   return top && top.data.class !== 'Workflow' ? { ...top, ref: file.file } : top;
+}
+
+/** cwltool's id of a step of `wf` (map key or `id:`), or undefined inside a blank node. */
+function stepId(
+  step: Obj,
+  stepPath: (string | number)[],
+  wf: Process,
+): { target: string; scope: string } | undefined {
+  const key = stepPath[stepPath.length - 1];
+  const raw = typeof key === 'string' ? key : typeof step.id === 'string' ? step.id : undefined;
+  return raw === undefined ? undefined : cwlId(raw, wf.file.file, wf.scope);
 }
 
 /** Entries of a CWL map-or-list field (`inputs`, `steps`, `in`, `out`…) as [id, value, pathKey]. */
@@ -449,6 +531,7 @@ interface Collected {
   currentImages: Record<string, string>;
   engineNames: Record<string, string>;
   tools: Record<string, string>;
+  toolsUnreachable: Record<string, string>;
 }
 
 /**
@@ -783,10 +866,40 @@ function toolStep(
     source.record(['steps', id, 'outputs', outName], wf.file.at([...path, 'out', k]));
   }
   if (tool) {
-    f.out.tools[id] = tool.ref;
+    const key = overrideKey(tool, value, path, wf);
+    if ('target' in key) f.out.tools[id] = key.target;
+    else f.out.toolsUnreachable[id] = key.reason;
     applyTool(step, tool, inner.inherited, f.ctx, f.out.currentImages);
   }
   f.workflow.steps.push(step);
+}
+
+/**
+ * What an override of this step must name for cwltool to apply it: the tool's id; for an inline
+ * tool without an id (a blank node to cwltool) the step's id — cwltool adds a step's overrides to
+ * the requirements the tool inherits, which beat its hints but not its own requirements — or why
+ * no override can reach the tool.
+ */
+function overrideKey(
+  tool: Process,
+  step: Obj,
+  stepPath: (string | number)[],
+  wf: Process,
+): { target: string } | { reason: string } {
+  if (tool.target !== undefined) return { target: tool.target };
+  const own = requirementsOf(layer(tool, 'requirements')).some(
+    (r) => r.cls === 'DockerRequirement',
+  );
+  const id = stepId(step, stepPath, wf);
+  if (!own && id !== undefined) return { target: id.target };
+  return {
+    reason:
+      'its tool is written inline without an `id:`, so cwltool gives it a blank id that no override can name' +
+      (own
+        ? ', and it sets DockerRequirement under `requirements`, which an override of its step cannot replace'
+        : '') +
+      '. Give the inline tool an id (`id: my_tool`) and export again',
+  };
 }
 
 function toolGlob(tool: Process | undefined, outName: string): string | undefined {
