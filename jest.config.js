@@ -3,15 +3,23 @@ export default {
   preset: 'ts-jest/presets/default-esm',
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
-  // The engine suite runs apart: npm run test:engines (jest.engines.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/engines/'],
+  // Unit and integration tests only. Real builds and pip against served wheels run apart
+  // (npm run test:e2e, jest.e2e.config.js: __tests__/e2e and *.e2e.test.ts), and so do the
+  // engines (npm run test:engines, jest.engines.config.js).
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/__tests__/engines/',
+    '<rootDir>/__tests__/e2e/',
+    '\\.e2e\\.test\\.ts$',
+  ],
   testMatch: ['**/*.test.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 30000,
-  // Temporary folders go with their test file; the run fails when any is left in /tmp.
+  // Each run gets its own temporary root (TMPDIR); temporary folders go with their test file,
+  // and the run fails when any is left there.
   setupFilesAfterEnv: ['<rootDir>/__tests__/helpers/cleanup.ts'],
   globalSetup: '<rootDir>/__tests__/helpers/tmp-before.mjs',
   globalTeardown: '<rootDir>/__tests__/helpers/tmp-after.mjs',

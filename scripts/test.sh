@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: system packages, npm packages, then `npm test` (unit and
-# end-to-end tests) and `npm run test:engines` (real engines and a one-node Slurm cluster run
-# workflows in Stowage's images). Prints a closing "N passed, N failed" line and the time of each.
-# Extra arguments go to both jest runs (e.g. a test name filter).
+# integration tests), `npm run test:e2e` (real builds with dockerd and buildah against a loopback
+# registry, pip's resolver against served wheels) and `npm run test:engines` (real engines and a
+# one-node Slurm cluster run workflows in Stowage's images). Prints a closing "N passed, N failed"
+# line and the time of each. Extra arguments go to every jest run (e.g. a test name filter).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,12 +12,12 @@ npm ci --no-audit --no-fund
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 status=0
-started=$SECONDS
-npm test -- --json --outputFile="$results/main.json" "$@" || status=$?
-main_seconds=$((SECONDS - started))
-started=$SECONDS
-npm run test:engines -- --json --outputFile="$results/engines.json" "$@" || status=$?
-engine_seconds=$((SECONDS - started))
+times=()
+for suite in test test:e2e test:engines; do
+  started=$SECONDS
+  npm run "$suite" -- --json --outputFile="$results/${suite//:/-}.json" "$@" || status=$?
+  times+=("npm run $suite $((SECONDS - started)) s")
+done
 node -e '
   const fs = require("fs");
   let passed = 0, failed = 0, skipped = 0;
@@ -26,6 +27,6 @@ node -e '
     passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests;
   }
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-' "$results/main.json" "$results/engines.json" || true
-echo "times: npm test ${main_seconds} s, engine suite ${engine_seconds} s"
+' "$results/test.json" "$results/test-e2e.json" "$results/test-engines.json" || true
+echo "times: $(IFS=';'; echo "${times[*]}")"
 exit $status

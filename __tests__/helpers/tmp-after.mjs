@@ -1,13 +1,15 @@
-// jest globalTeardown: the suite fails when it left new `stowage-*` entries in /tmp.
-import { readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// jest globalTeardown: the run fails when its tests left anything in its temporary root (see
+// tmp-before.mjs); the root is removed either way, so /tmp is as the run found it.
+import { readdirSync, rmSync } from 'node:fs';
 
 export default function after() {
-  const before = new Set(globalThis.stowageTmpBefore ?? []);
-  const left = readdirSync(tmpdir()).filter((n) => n.startsWith('stowage-') && !before.has(n));
+  const root = globalThis.stowageTmpRoot;
+  if (!root) return;
+  const left = readdirSync(root);
+  rmSync(root, { recursive: true, force: true });
   if (left.length > 0) {
     throw new Error(
-      `the tests left ${left.length} entr${left.length === 1 ? 'y' : 'ies'} in ${tmpdir()}: ${left.slice(0, 10).join(', ')}`,
+      `the tests left ${left.length} entr${left.length === 1 ? 'y' : 'ies'} in their temporary folder: ${left.slice(0, 10).join(', ')}`,
     );
   }
 }

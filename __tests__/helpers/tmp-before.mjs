@@ -1,7 +1,12 @@
-// jest globalSetup: the `stowage-*` names in /tmp before the run (read back by tmp-after.mjs).
-import { readdirSync } from 'node:fs';
+// jest globalSetup: this run's own temporary root. Every test file (the workers start after this)
+// and every program they start (TMPDIR is inherited) make their temporary files under it, so the
+// leftover check in tmp-after.mjs looks at this run's files only, whatever else uses /tmp.
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export default function before() {
-  globalThis.stowageTmpBefore = readdirSync(tmpdir()).filter((n) => n.startsWith('stowage-'));
+  const root = mkdtempSync(join(tmpdir(), 'stowage-test-run-'));
+  globalThis.stowageTmpRoot = root;
+  process.env.TMPDIR = root;
 }
