@@ -81,7 +81,7 @@ describe('stowage plan', () => {
     );
   });
 
-  test('an injection attempt gets a finding and no Dockerfile', async () => {
+  test('an injection attempt gets a finding, and its step no image', async () => {
     const ws = copyExamples();
     writeFileSync(
       path.join(ws, 'evil.yml'),
@@ -90,10 +90,17 @@ describe('stowage plan', () => {
     const { code, out } = await cli(ws, ['plan', 'evil.yml']);
     expect(code).toBe(1);
     expect(out).toMatch(/evil\.yml:6:\d+: error: .*\[STW410\]/);
-    expect(existsSync(path.join(ws, '.stowage/python/Dockerfile'))).toBe(false);
-    expect(readFileSync(path.join(ws, '.stowage/python/BLOCKED.txt'), 'utf8')).toContain(
-      'numpy; rm -rf /',
+    expect(existsSync(path.join(ws, '.stowage/python'))).toBe(false);
+    // The step is accounted for: unplanned, with the reason.
+    expect(out).toMatch(
+      /Not planned: 1 step .*\n {2}a: pip requirement "numpy; rm -rf \/" is refused/,
     );
+    const written = JSON.parse(readFileSync(path.join(ws, '.stowage/plan.json'), 'utf8')) as {
+      unplanned: unknown[];
+    };
+    expect(written.unplanned).toEqual([
+      { step: 'a', reason: expect.stringContaining('numpy; rm -rf /') },
+    ]);
   });
 
   test('a spec with errors gets no plan and exit 1', async () => {

@@ -65,10 +65,16 @@ describe('runPlanCommand', () => {
     expect(readFileSync(join(out, 'python', 'context.txt'), 'utf8')).toContain(
       'scripts/a.py\nscripts/lib\n',
     );
-    expect(existsSync(join(out, 'native', 'Dockerfile'))).toBe(false);
-    expect(readFileSync(join(out, 'native', 'BLOCKED.txt'), 'utf8')).toContain('curl; id');
+    // The refused step is unplanned, said in the plan: no group, no folder is made for it.
+    expect(existsSync(join(out, 'native'))).toBe(false);
+    expect(p.unplanned).toEqual([
+      { step: 'bad', reason: expect.stringContaining('curl; id') as string },
+    ]);
     expect(printed).toMatch(/^GROUP\s+FAMILY\s+STEPS\s+PACKAGES\s+EST\. SIZE\s+HASH/);
-    expect(printed).toContain('Lower bound: 3 images (python 2, native 1)');
+    expect(printed).toContain('Lower bound: 2 images (python 2)');
+    expect(printed).toMatch(
+      /Not planned: 1 step .*\n {2}bad: apt requirement "curl; id" is refused/,
+    );
     expect(printed).toContain(
       'python-2 apart from python: numpy==2.0.1 in "a" vs numpy==1.26.4 in "b"',
     );

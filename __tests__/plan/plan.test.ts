@@ -283,31 +283,35 @@ describe('injection', () => {
     ['npm', 'x@`id`'],
     ['maven', 'a:b:1.0\nRUN id'],
     ['cran', 'x"); system("id'],
-  ] as const)('refuses %s %j: a finding at the item, and no Dockerfile', (eco, text) => {
-    const w = workflow([
-      step('evil', { [eco]: ['ok-package', text] }),
-      step('fine', { apt: ['curl'] }),
-    ]);
-    if (eco === 'maven') w.steps[0]!.software.maven = ['org.ok:fine:1.0', text];
-    if (eco === 'cran') w.steps[0]!.software.cran = ['ggplot2', text];
-    const { plan: p, findings } = plan(w);
-    expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({
-      rule: 'STW410',
-      name: 'invalid-requirement',
-      severity: 'error',
-      file: `#["steps","evil","software","${eco}",1]`,
-    });
-    const evil = p.groups.find((g) => g.steps.includes('evil'))!;
-    expect(evil.blocked).toHaveLength(1);
-    expect(evil.generated).toEqual({});
-    expect(evil.contentHash).toBe('');
-    const rendered = p.groups.flatMap((g) => Object.values(g.generated)).join('\n');
-    expect(rendered).not.toContain(text);
-    expect(rendered).not.toMatch(/\bid\b|system\(|curl evil/);
-    const fine = p.groups.find((g) => g.steps.includes('fine'));
-    if (fine && fine !== evil) expect(fine.generated['Dockerfile']).toBeDefined();
-  });
+  ] as const)(
+    'refuses %s %j: a finding at the item, its step unplanned, the rest planned',
+    (eco, text) => {
+      const w = workflow([
+        step('evil', { [eco]: ['ok-package', text] }),
+        step('fine', { apt: ['curl'] }),
+      ]);
+      if (eco === 'maven') w.steps[0]!.software.maven = ['org.ok:fine:1.0', text];
+      if (eco === 'cran') w.steps[0]!.software.cran = ['ggplot2', text];
+      const { plan: p, findings } = plan(w);
+      expect(findings).toHaveLength(1);
+      expect(findings[0]).toMatchObject({
+        rule: 'STW410',
+        name: 'invalid-requirement',
+        severity: 'error',
+        file: `#["steps","evil","software","${eco}",1]`,
+      });
+      expect(p.groups.some((g) => g.steps.includes('evil'))).toBe(false);
+      expect(p.unplanned).toEqual([
+        { step: 'evil', reason: expect.stringContaining(`${eco} requirement`) as string },
+      ]);
+      const rendered = p.groups.flatMap((g) => Object.values(g.generated)).join('\n');
+      expect(rendered).not.toContain(text);
+      expect(rendered).not.toMatch(/\bid\b|system\(|curl evil/);
+      const fine = p.groups.find((g) => g.steps.includes('fine'))!;
+      expect(fine.blocked).toBeUndefined();
+      expect(fine.generated['Dockerfile']).toBeDefined();
+    },
+  );
 
   it.each([
     ['../secrets.txt'],
@@ -320,7 +324,10 @@ describe('injection', () => {
     expect(findings.map((f) => [f.rule, f.file])).toEqual([
       ['STW410', '#["steps","s","software","files",0]'],
     ]);
-    expect(p.groups[0]!.blocked).toBeDefined();
+    expect(p.groups).toEqual([]);
+    expect(p.unplanned).toEqual([
+      { step: 's', reason: expect.stringContaining('is refused') as string },
+    ]);
   });
 
   it.each([

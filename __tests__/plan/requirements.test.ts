@@ -75,7 +75,7 @@ describe('parseRequirement', () => {
     ['pip', 'sub/evil'],
     ['pip', 'evil\\x'],
     ['conda', 'numpy=1.26 py$(id)'],
-    ['conda', 'numpy[version=">=1"]'],
+    ['conda', 'numpy[url=https://evil.example/x.conda]'],
     ['npm', 'lodash@latest'],
     ['npm', 'lodash@git+https://evil/x.git'],
     ['npm', 'Lodash'],

@@ -70,6 +70,7 @@ const plan = (name: string): Plan =>
       },
     ],
     external: [{ step: name, image: name }],
+    unplanned: [],
     lowerBound: 1,
     lowerBoundByKind: [{ kind: 'python', bound: 1 }],
     baselines: {

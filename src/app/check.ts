@@ -13,6 +13,7 @@ import { closest } from '../common/suggest.js';
 import { lintWorkflow, loadLintConfig } from '../lint/index.js';
 import { analyzeWorkflow } from '../plan/analyze.js';
 import { plan as planWorkflow } from '../plan/plan.js';
+import { prepareRequirements } from '../software/requirements.js';
 import type { Plan } from '../plan/types.js';
 import { relPath } from '../workflow/importers/common.js';
 import {
@@ -111,6 +112,8 @@ export async function check(specPath: string, options: CheckOptions): Promise<Ch
     };
   }
   if (options.baseImages) checkBaseImageKeys(options.baseImages, workflow);
+  // A conda spec the fast grammar refuses gets conda's own verdict (rattler, loaded only then).
+  await prepareRequirements(workflow.steps.flatMap((s) => s.software.conda));
   const planned = options.plan
     ? await planIfLoaded(workflow, imported, options, lockFilePath(resolved, isFolder))
     : undefined;

@@ -107,10 +107,30 @@ export async function findStepImages(
   return { map, notes };
 }
 
+/**
+ * Why each step without an image has none, for the exports to say: the plan's reason for an
+ * unplanned step, its group's for a step of a group that got no image.
+ */
+export function noImageReasons(
+  plan: Plan,
+  missing: StepImageMap['missing'] = [],
+): Record<string, string> {
+  const reasons: Record<string, string> = {};
+  for (const u of plan.unplanned) reasons[u.step] = `not planned: ${u.reason}`;
+  for (const m of missing) {
+    const group = plan.groups.find((g) => g.name === m.group);
+    for (const step of group?.steps ?? [])
+      reasons[step] = `group ${m.group} has no image: ${m.reason}`;
+  }
+  return reasons;
+}
+
 export interface ExportImagesOptions {
   engines: readonly ExportEngine[];
   workflow: Workflow;
   stepImages: StepImages;
+  /** Why steps have no image (`noImageReasons`), said for each skipped step. */
+  noImage?: Readonly<Record<string, string>>;
   /** Folder for the exports, relative to `root` (e.g. `.stowage/export`). */
   outDir: string;
   origin?: ImportOrigin;
@@ -141,6 +161,7 @@ export function exportImages(options: ExportImagesOptions): ExportOutcome {
       origin: options.origin,
       outDir,
       slurmRuntime: options.slurmRuntime,
+      ...(options.noImage ? { noImage: options.noImage } : {}),
     });
     outcome.results.push(result);
     writeExport(root, dir, outDir, result.files);

@@ -11,7 +11,11 @@ export function exportableSteps(input: ExportInput): {
   const skipped: ExportResult['skipped'] = [];
   for (const step of input.workflow.steps) {
     const image = input.stepImages[step.id];
-    if (!image) skipped.push({ step: step.id, reason: 'no image was built or declared for it' });
+    if (!image)
+      skipped.push({
+        step: step.id,
+        reason: input.noImage?.[step.id] ?? 'no image was built or declared for it',
+      });
     else if (!isImageReference(image.ref)) {
       skipped.push({ step: step.id, reason: `"${image.ref}" is not a valid image reference` });
     } else if (image.pinned === 'digest' && !/@sha256:[a-f0-9]{64}$/.test(image.ref)) {

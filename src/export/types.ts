@@ -33,6 +33,11 @@ export interface ExportInput {
   outDir?: string;
   /** The runtime the Slurm scripts start images with (default apptainer). */
   slurmRuntime?: SlurmRuntime;
+  /**
+   * Why a step has no image, by step: the plan's reason for an unplanned step (no software, a
+   * refused requirement, …) or its group's (blocked, build failed). Said for each skipped step.
+   */
+  noImage?: Readonly<Record<string, string>>;
 }
 
 /** How the images are pinned across the exported steps. */

@@ -6,6 +6,7 @@ import { oneLine } from '../common/text.js';
 import type { Finding } from '../common/findings.js';
 import { finding } from '../common/rules.js';
 import type { NodePath, Step, Workflow } from '../workflow/model.js';
+import { channelProblem } from '../software/channels.js';
 import { familyOf } from '../software/family.js';
 import { isImageReference } from '../software/image-ref.js';
 import {
@@ -38,9 +39,18 @@ export interface AnalyzedStep {
   invalid: string[];
 }
 
+/** A step that is in no group and runs in no image of its own, and why (document order). */
+export interface UnplannedStep {
+  step: string;
+  reason: string;
+}
+
 export interface Analysis {
+  /** The steps to group: their software is valid (or they are pinned). */
   steps: AnalyzedStep[];
   external: { step: string; image: string }[];
+  /** Every other step, with the reason: no software, an invalid container, refused software. */
+  unplanned: UnplannedStep[];
   findings: Finding[];
 }
 
@@ -71,24 +81,49 @@ export function analyzeWorkflow(workflow: Workflow): Analysis {
   const ctx = new AnalysisContext(workflow);
   const steps: AnalyzedStep[] = [];
   const external: { step: string; image: string }[] = [];
+  const unplanned: UnplannedStep[] = [];
   workflow.steps.forEach((step, index) => {
     const { family, gpu } = familyOf(step, ctx.pinNames);
     if (family === 'external') {
       if (isImageReference(step.container)) external.push({ step: step.id, image: step.container });
-      else
-        ctx.report(
-          ['steps', step.id, 'container'],
-          `Step "${step.id}": container "${step.container}" is neither \`auto\`, a pinned group, nor a valid image reference.`,
-        );
+      else {
+        const problem = `container "${oneLine(step.container)}" is neither \`auto\`, a pinned group, nor a valid image reference`;
+        ctx.report(['steps', step.id, 'container'], `Step "${oneLine(step.id)}": ${problem}.`);
+        unplanned.push({ step: step.id, reason: problem });
+      }
       return;
     }
     const pin =
       ctx.pinOf.get(step.id) ?? (ctx.pinNames.has(step.container) ? step.container : undefined);
-    if (family === 'none' && pin === undefined) return;
+    if (family === 'none' && pin === undefined) {
+      unplanned.push({ step: step.id, reason: noSoftwareReason(step) });
+      return;
+    }
     const base = family === 'none' ? 'native' : family;
-    steps.push(analyzeStep(ctx, step, index, { family: base, gpu, pin }));
+    const analyzed = analyzeStep(ctx, step, index, { family: base, gpu, pin });
+    // Software that fails its grammar keeps only its own step out of the plan.
+    if (analyzed.invalid.length > 0)
+      unplanned.push({ step: step.id, reason: analyzed.invalid.join('; ') });
+    else steps.push(analyzed);
   });
-  return { steps, external, findings: ctx.findings };
+  ctx.reportRefused();
+  return { steps, external, unplanned, findings: ctx.findings };
+}
+
+/** Why a step without software gets no image. */
+function noSoftwareReason(step: Step): string {
+  if (step.runsIn === 'engine') return 'the workflow engine runs it itself: it needs no image';
+  if (step.softwareUnknown !== undefined)
+    return `its software is unknown: ${oneLine(step.softwareUnknown)}`;
+  return 'it declares no software and no container image (STW401)';
+}
+
+/** `"a"`, `"a" and "b"`, `"a", "b", "c", "d" and 9 more`: steps named in one finding. */
+export function stepList(ids: readonly string[], max = 4): string {
+  const quoted = ids.slice(0, max).map((s) => `"${oneLine(s)}"`);
+  if (ids.length > max) return `${quoted.join(', ')} and ${ids.length - max} more`;
+  if (quoted.length <= 1) return quoted.join('');
+  return `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
 }
 
 /** What every step's analysis shares: pins, one parse per distinct requirement, the findings. */
@@ -106,6 +141,29 @@ class AnalysisContext {
 
   report(path: NodePath, message: string): void {
     this.findings.push(finding('STW410', this.workflow.source.locate(path), message));
+  }
+
+  /** Refused requirements by place (file and span) and text: one finding each, naming the steps. */
+  private readonly refused = new Map<string, { path: NodePath; what: string; steps: string[] }>();
+
+  refuse(path: NodePath, stepId: string, what: string): void {
+    const at = this.workflow.source.locate(path);
+    const s = at.span;
+    const key = `${at.file}\u0000${s.line}:${s.column}:${s.endLine}:${s.endColumn}\u0000${what}`;
+    const entry = this.refused.get(key);
+    if (entry) entry.steps.push(stepId);
+    else this.refused.set(key, { path, what, steps: [stepId] });
+  }
+
+  reportRefused(): void {
+    for (const { path, what, steps } of this.refused.values()) {
+      const who = steps.length === 1 ? `Step ${stepList(steps)}` : `Steps ${stepList(steps)}`;
+      const left =
+        steps.length === 1
+          ? 'The step is left out of the plan (unplanned) until it is fixed; the rest of its group is planned.'
+          : `These ${steps.length} steps are left out of the plan (unplanned) until it is fixed; the rest of their groups is planned.`;
+      this.report(path, `${who}: ${what}. ${left}`);
+    }
   }
 }
 
@@ -137,16 +195,17 @@ function analyzeStep(
     invalid: [],
   };
   if (kind.pin !== undefined) analyzed.pin = kind.pin;
-  const bad = (path: NodePath, message: string) => {
-    analyzed.invalid.push(message);
-    ctx.report(path, message);
+  // `what` names no step: it is the step's reason for being unplanned, and the finding's text.
+  const bad = (path: NodePath, what: string) => {
+    analyzed.invalid.push(what);
+    ctx.report(path, `Step "${oneLine(step.id)}": ${what}.`);
   };
   // Step ids name build scripts and dispatcher cases; the spec schema already restricts them,
   // but other importers may not. A flattened CWL step is named `outer/inner`.
   if (!/^(?=.{1,128}$)[A-Za-z0-9][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/.test(step.id)) {
     bad(
       ['steps', step.id],
-      `Step "${oneLine(step.id)}": its id may hold only letters, digits and . _ - (and / between the names of nested steps).`,
+      'its id may hold only letters, digits and . _ - (and / between the names of nested steps)',
     );
   }
   for (const kindName of RUNTIME_KINDS) {
@@ -154,7 +213,7 @@ function analyzeStep(
     if (value === undefined) continue;
     const parsed = parseRuntime(kindName, value);
     if (parsed.ok) analyzed.runtimes[kindName] = parsed.version;
-    else bad(['steps', step.id, 'software', kindName], `Step "${step.id}": ${parsed.reason}.`);
+    else bad(['steps', step.id, 'software', kindName], parsed.reason);
   }
   if (analyzed.family === 'conda') {
     // In a conda image the runtimes are conda packages, so they take part in the solve.
@@ -170,12 +229,21 @@ function analyzeStep(
     step.software[eco].forEach((text, i) => {
       const parsed = parseRequirement(eco, text);
       if (parsed.ok) analyzed.requirements.push(parsed);
-      else
-        bad(
-          ['steps', step.id, 'software', eco, i],
-          `Step "${step.id}": ${eco} requirement "${oneLine(text)}" is refused: ${parsed.reason}. No image is rendered for its group until it is fixed.`,
-        );
+      else {
+        const what = `${eco} requirement "${oneLine(text)}" is refused: ${parsed.reason}`;
+        analyzed.invalid.push(what);
+        ctx.refuse(['steps', step.id, 'software', eco, i], step.id, what);
+      }
     });
+  }
+  if (step.software.conda.length > 0) {
+    for (const channel of step.software.channels ?? []) {
+      const problem = channelProblem(channel);
+      if (problem === undefined) continue;
+      const what = `conda channel "${oneLine(channel)}" is refused: ${problem}`;
+      analyzed.invalid.push(what);
+      ctx.refuse(['steps', step.id, 'software', 'conda'], step.id, what);
+    }
   }
   // A NUL cannot be in a shell script (sh stops reading the line there): refuse it, rather than
   // write a script that runs something other than what the spec says.
@@ -183,7 +251,7 @@ function analyzeStep(
     if (text.includes('\u0000'))
       bad(
         ['steps', step.id, ...field],
-        `Step "${step.id}": its ${field.join('.')} holds a NUL character, which no shell script can carry. Remove it.`,
+        `its ${field.join('.')} holds a NUL character, which no shell script can carry: remove it`,
       );
   }
   step.software.files.forEach((path, i) => {
@@ -191,7 +259,7 @@ function analyzeStep(
     if (problem)
       bad(
         ['steps', step.id, 'software', 'files', i],
-        `Step "${step.id}": file "${oneLine(path)}" is refused: ${problem}.`,
+        `file "${oneLine(path)}" is refused: ${problem}`,
       );
     else analyzed.files.push(normalizeContextPath(path));
   });

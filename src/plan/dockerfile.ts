@@ -11,9 +11,10 @@
 import { dockerComment, dockerJsonArray, dockerString } from '../common/escape/dockerfile.js';
 import { shellComment, shellQuote, shellWord } from '../common/escape/shell.js';
 import { xmlText } from '../common/escape/xml.js';
+import { condaForms } from '../software/requirements.js';
 import type { Step } from '../workflow/model.js';
-import { LOCK_DIR, lockFiles } from './locks.js';
 import { absoluteCommands } from './commands.js';
+import { LOCK_DIR, lockFiles } from './locks.js';
 import type { Arch, Family, GroupLock, PlannedGroup, PlannedPackage } from './types.js';
 
 export const ENTRYPOINT_SCRIPT = 'stowage-entrypoint.sh';
@@ -22,16 +23,19 @@ export const APP_DIR = '/opt/stowage';
 export const USER = '10001:10001';
 
 export interface RenderInput {
-  group: Pick<PlannedGroup, 'name' | 'family' | 'gpu' | 'steps' | 'packages' | 'baseImage'>;
+  group: Pick<
+    PlannedGroup,
+    'name' | 'family' | 'gpu' | 'steps' | 'packages' | 'channels' | 'baseImage'
+  >;
   /** The group's steps, in document order. */
   steps: readonly Step[];
   /** `inputs.reanalysis` → `data/era5/*.nc`, `regrid.grid` → `work/grid.zarr`. */
   placeholders: Readonly<Record<string, string>>;
   /** Validated, sorted paths relative to the context root. */
   files: readonly string[];
-  /** Image for the Maven stage that resolves `maven:` artifacts. */
   /** Step → the commands it calls (src/plan/commands.ts): linked and checked in the image. */
   commands?: Readonly<Record<string, readonly string[]>>;
+  /** Image for the Maven stage that resolves `maven:` artifacts. */
   mavenImage: string;
   workflowName: string;
   /** The resolve stage's locks: a solved group installs its conda, pip and npm packages from them. */
@@ -216,8 +220,8 @@ export function renderEntrypoint(input: RenderInput): string {
     '}',
     '',
   ];
-  const only = input.steps.length === 1 ? input.steps[0] : undefined;
   out.push(...smokeTest(input), '');
+  const only = input.steps.length === 1 ? input.steps[0] : undefined;
   out.push('if [ "$#" -eq 0 ]; then');
   if (only) out.push(...stepCommand(only, input).map((c) => `  ${c}`));
   else out.push('  list_steps', '  exit 0');
@@ -225,8 +229,8 @@ export function renderEntrypoint(input: RenderInput): string {
   for (const s of input.steps) {
     out.push(
       `  ${shellQuote(s.id)})`,
-      ...wholeCommandLine(s, input).map((c) => `    ${c}`),
       `    if [ "\${${DISPATCH_CHECK}:-}" = 1 ]; then exit 0; fi`,
+      ...wholeCommandLine(s, input).map((c) => `    ${c}`),
       '    shift',
       ...stepCommand(s, input).map((c) => `    ${c}`),
       '    ;;',
@@ -249,7 +253,6 @@ export function renderEntrypoint(input: RenderInput): string {
   return out.join('\n');
 }
 
-/**
 /** The entrypoint's argument that runs the smoke test instead of a step. */
 export const SMOKE_TEST_ARG = '--stowage-smoke-test';
 /** What the smoke test prints for a step: `stowage-smoke-test: step <id>: ok` or `: missing a b`. */
@@ -293,6 +296,7 @@ function smokeTest(input: RenderInput): string[] {
   return lines;
 }
 
+/**
  * The step's command with the script's arguments appended. A one-line command gets them after a
  * trailing comment is dropped (`run: x # note` must not swallow them); a multi-line script, or one
  * ending in an operator, sees them as "$@" only: appended there they would be run as a command.
@@ -504,7 +508,7 @@ function packageLayers(group: RenderInput['group'], lock: Locked): string[] {
       ...copyLines,
       line(`RUN micromamba install -y -n base --file ${path} && micromamba clean --all --yes`),
     );
-  } else df.push(...condaLayers(packages));
+  } else df.push(...condaLayers(packages, group.channels));
   const python = family === 'conda' ? '/opt/conda/bin/python' : 'python3';
   if (has('pip-')) {
     const { copy: copyLines, path } = lockSteps('pip', lock);
@@ -544,15 +548,23 @@ function packageLayers(group: RenderInput['group'], lock: Locked): string[] {
 /** Where a locked group's npm packages are installed (`npm ci` needs a project folder). */
 const NPM_DIR = '/opt/stowage-node';
 
-/** conda by name (an unresolved group): shared packages first, pip added when pip packages follow. */
-function condaLayers(packages: readonly PlannedPackage[]): string[] {
+/**
+ * conda by name (an unresolved group): shared packages first, pip added when pip packages follow;
+ * from the group's channels in their order (its environment files'), else conda-forge and bioconda.
+ */
+function condaLayers(packages: readonly PlannedPackage[], channels?: readonly string[]): string[] {
   const layers = layersOf(packages, 'conda');
   if (layers.length > 0 && packages.some((p) => p.ecosystem === 'pip')) {
     if (!packages.some((p) => p.ecosystem === 'conda' && p.name === 'pip')) layers.push(['pip']);
   }
+  // A spec only conda's grammar reads is installed in conda's canonical form (condaForms).
+  const install = (spec: string) => shellQuote(condaForms(spec).install);
+  const from = channels
+    ? channels.map((c) => `-c ${shellWord(c)}`).join(' ')
+    : '-c conda-forge -c bioconda';
   return layers.map((layer) =>
     line(
-      `RUN micromamba install -y -n base -c conda-forge -c bioconda ${layer.map(shellQuote).join(' ')} && micromamba clean --all --yes`,
+      `RUN micromamba install -y -n base ${from} ${layer.map(install).join(' ')} && micromamba clean --all --yes`,
     ),
   );
 }
@@ -565,21 +577,21 @@ function finalLayers(input: RenderInput, generated: Record<string, string>): str
     ...input.files.map((file) => copy(file, `${APP_DIR}/${file}`)),
     copy(ENTRYPOINT_SCRIPT, `/usr/local/bin/${ENTRYPOINT_SCRIPT}`),
     `RUN mkdir -p ${APP_DIR} && chown -R ${USER} ${APP_DIR} && chmod 0755 /usr/local/bin/${ENTRYPOINT_SCRIPT}`,
+    ...absoluteLinks(input),
     // Label values went through dockerString (no newline, no `$`), so the continuations are ours.
     `LABEL org.opencontainers.image.title=${dockerString(group.name)} \\\n` +
       `      org.opencontainers.image.description=${dockerString(
-    ...absoluteLinks(input),
         `Stowage group ${group.name} of workflow ${input.workflowName}: steps ${group.steps.join(', ')}`,
       )} \\\n` +
       `      io.stowage.group=${dockerString(group.name)} \\\n` +
       `      io.stowage.steps=${dockerString(group.steps.join(','))}`,
     `WORKDIR ${APP_DIR}`,
     `USER ${USER}`,
+    // Last: the image is checked from the inside, as its steps will run; a miss fails the build.
+    `RUN ["/bin/sh", "/usr/local/bin/${ENTRYPOINT_SCRIPT}", "${SMOKE_TEST_ARG}"]`,
     `ENTRYPOINT ["/bin/sh", "/usr/local/bin/${ENTRYPOINT_SCRIPT}"]`,
     '',
   ];
-    // Last: the image is checked from the inside, as its steps will run; a miss fails the build.
-    `RUN ["/bin/sh", "/usr/local/bin/${ENTRYPOINT_SCRIPT}", "${SMOKE_TEST_ARG}"]`,
 }
 
 /**

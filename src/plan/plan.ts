@@ -21,6 +21,7 @@ import {
   soloBytes,
 } from './grouping.js';
 import { isGroupName, isImageReference } from '../software/image-ref.js';
+import { groupChannels } from '../software/channels.js';
 import type { Requirement } from '../software/requirements.js';
 import { finding } from '../common/rules.js';
 import { rule as forcedConflict } from './rules/forced-conflict.js';
@@ -128,6 +129,7 @@ export function plan(workflow: Workflow, options: PlanOptions = {}): PlanResult 
       return reasons ? { ...group, apart: reasons } : group;
     }),
     external: [...analysis.external].sort((a, b) => byText(a.step, b.step)),
+    unplanned: analysis.unplanned,
     lowerBound: byKind.reduce((n, k) => n + k.bound, 0),
     lowerBoundByKind: byKind,
     ...(options.solverConflicts ? { solverConflicts: [...options.solverConflicts] } : {}),
@@ -421,6 +423,11 @@ function renderDraft(d: DraftGroup, rc: RenderContext): PlannedGroup {
       members.map((m) => [m.step.id, stepCommands(m.step, rc.workflow)]),
     ),
   };
+  // conda packages come from the channels their steps' environment files list (else the defaults).
+  if (group.packages.some((p) => p.ecosystem === 'conda')) {
+    const channels = groupChannels(members.map((m) => m.step.software.channels));
+    if (channels) group.channels = channels;
+  }
   const blocked = [...members.flatMap((m) => m.invalid), ...(d.blockedBy ?? [])];
   if (!isGroupName(d.name)) blocked.push(`the group name "${d.name}" is not a valid image name`);
   if (!isImageReference(d.baseImage))

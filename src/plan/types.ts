@@ -30,6 +30,12 @@ export interface PlannedGroup {
   /** Runtime versions the image provides, e.g. `{ python: '3.12' }`. */
   runtimes: Record<string, string>;
   packages: PlannedPackage[];
+  /**
+   * The conda channels (names or URLs), in priority order, when the steps' environment files
+   * list others than Stowage's defaults (conda-forge, bioconda): solved against, locked from, and
+   * installed from by name in an unsolved group's Dockerfile.
+   */
+  channels?: string[];
   baseImage: string;
   /** Estimated image size in bytes. */
   estimatedSize: number;
@@ -149,6 +155,16 @@ export interface ExternalStep {
   image: string;
 }
 
+/**
+ * A step in no group and in no image of its own, and why: it declares no software (or the engine
+ * runs it itself), its container is not a valid image reference, or its software is refused
+ * (STW410). Every step of a workflow is in exactly one of `groups`, `external` and `unplanned`.
+ */
+export interface UnplannedStep {
+  step: string;
+  reason: string;
+}
+
 export interface Baseline {
   images: number;
   estimatedTotalSize: number;
@@ -166,6 +182,8 @@ export interface Plan {
   context: string;
   groups: PlannedGroup[];
   external: ExternalStep[];
+  /** The steps no image is planned for, with the reason, in document order. */
+  unplanned: UnplannedStep[];
   /**
    * No plan can use fewer built images: one per kind of image (family + GPU flag, each with its
    * own base image) at least, and within a kind the largest set of steps found that conflict

@@ -80,6 +80,27 @@ function monolithSentence(plan: Plan): string {
   );
 }
 
+/**
+ * The steps no image is planned for, by reason (each reason once, its steps after it), in
+ * document order of each reason's first step.
+ */
+export function unplannedByReason(plan: Plan): { reason: string; steps: string[] }[] {
+  const byReason = new Map<string, string[]>();
+  for (const u of plan.unplanned)
+    byReason.set(u.reason, [...(byReason.get(u.reason) ?? []), u.step]);
+  return [...byReason].map(([reason, steps]) => ({ reason, steps }));
+}
+
+/** `Not planned: 13 steps` and a line per reason: every step of the workflow is named somewhere. */
+function unplannedLines(plan: Plan): string[] {
+  const n = plan.unplanned.length;
+  if (n === 0) return [];
+  return [
+    `Not planned: ${n} step${n === 1 ? '' : 's'} (no image; an export leaves ${n === 1 ? 'it' : 'them'} out, saying why):`,
+    ...unplannedByReason(plan).map((u) => `  ${u.steps.join(', ')}: ${u.reason}`),
+  ];
+}
+
 function summaryLines(plan: Plan): string[] {
   const images = plan.groups.length;
   const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
@@ -87,6 +108,7 @@ function summaryLines(plan: Plan): string[] {
   if (images === 0) {
     return [
       'Plan: no image to build: no step names software Stowage can install (steps that run in an image of their own are listed as external).',
+      ...unplannedLines(plan),
     ];
   }
   const splits = splitLines(plan);
@@ -102,6 +124,7 @@ function summaryLines(plan: Plan): string[] {
     ...(splits.length > 0 ? ['Split inside a kind of image:', ...splits.map((l) => `  ${l}`)] : []),
     `One image per step: ${perStep.images} image${perStep.images === 1 ? '' : 's'}, ${formatBytes(perStep.estimatedTotalSize)}.`,
     monolithSentence(plan),
+    ...unplannedLines(plan),
   ];
 }
 
@@ -139,7 +162,8 @@ export function planTable(plan: Plan): string {
       .map((c, i) => c.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  return [format(header), ...rows.map(format), '', ...summaryLines(plan), ''].join('\n');
+  const summary = summaryLines(plan).map((l) => escapeText(l));
+  return [format(header), ...rows.map(format), '', ...summary, ''].join('\n');
 }
 
 /** Markdown-escape a table cell (npm scopes must not @-mention anyone in a PR comment). */
@@ -202,6 +226,16 @@ export function planMarkdown(plan: Plan): string {
       `Not rendered: ${blocked.map((g) => markdownCode(g.name)).join(', ')} (see the findings).`,
       '',
     );
+  }
+  const unplanned = unplannedByReason(plan);
+  if (unplanned.length > 0) {
+    const n = plan.unplanned.length;
+    out.push(`**Not planned: ${n} step${n === 1 ? '' : 's'}** (no image):`, '');
+    for (const u of unplanned.slice(0, MAX_CELL_ITEMS))
+      out.push(`- ${listCell(u.steps)}: ${markdownText(u.reason)}`);
+    if (unplanned.length > MAX_CELL_ITEMS)
+      out.push(`- …and ${unplanned.length - MAX_CELL_ITEMS} more reasons (see plan.json)`);
+    out.push('');
   }
   return out.join('\n');
 }

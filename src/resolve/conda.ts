@@ -9,6 +9,8 @@
  * to the Network must be a function object, not a lookup of the global `fetch` at call time.)
  */
 import type { Arch, ResolvedPackage } from '../plan/types.js';
+import { loadRattler } from '../software/conda-spec.js';
+import { condaForms, parseRequirement } from '../software/requirements.js';
 import type { Network } from './network.js';
 import { normalizeUrl } from './sources.js';
 import type { SolveOutcome, SolveRequest } from './types.js';
@@ -64,9 +66,12 @@ type SimpleSolve = (
 
 let solver: Promise<SimpleSolve> | undefined;
 
-/** The bindings load on first use (a few MB of WebAssembly), never for a name-level plan. */
+/**
+ * The bindings load on first use (a few MB of WebAssembly), never for a name-level plan; the
+ * requirement grammar shares them (conda-spec.ts).
+ */
 function loadSolver(): Promise<SimpleSolve> {
-  solver ??= import('@conda-org/rattler').then((m) => m.simpleSolve as unknown as SimpleSolve);
+  solver ??= loadRattler().then((m) => m.simpleSolve as unknown as SimpleSolve);
   return solver;
 }
 
@@ -88,16 +93,18 @@ function withGlobalFetch<T>(fetchFn: typeof globalThis.fetch, work: () => Promis
 }
 
 /**
- * A conda requirement as the solver takes it. The channel prefix goes: the channel is in the
- * channel list (and the bindings cannot parse `channel::name` without a file system).
+ * A conda requirement as the solver takes it. The channel goes (`channel::` or `[channel=…]`):
+ * the channel is in the channel list, and the bindings cannot parse a channel without a file
+ * system (they abort). A spec only conda's grammar reads is passed in conda's canonical form.
  */
 export function matchSpecOf(text: string): string {
-  const i = text.indexOf('::');
-  return i >= 0 ? text.slice(i + 2) : text;
+  return condaForms(text).solver;
 }
 
 /** The channel a requirement names (`bioconda::samtools=1.20` → `bioconda`). */
 export function channelOf(text: string): string | undefined {
+  const parsed = parseRequirement('conda', text);
+  if (parsed.ok && parsed.constraint.kind === 'conda') return parsed.constraint.channel;
   const i = text.indexOf('::');
   return i > 0 ? text.slice(0, i) : undefined;
 }

@@ -229,7 +229,8 @@ class Resolver {
       .map(channelOf)
       .filter((c): c is string => c !== undefined)
       .sort();
-    const channels = [...new Set([...DEFAULT_CHANNELS, ...named])].map((c) =>
+    // The environment files' channels in their order (else the defaults), then those specs name.
+    const channels = [...new Set([...(group.channels ?? DEFAULT_CHANNELS), ...named])].map((c) =>
       channelUrl(c, this.settings.channelUrls),
     );
     return {

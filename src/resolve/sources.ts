@@ -4,9 +4,13 @@
  * each can name them; the first that names one wins.
  */
 import { InputError } from '../common/errors.js';
+import { DEFAULT_CONDA_CHANNELS } from '../software/channels.js';
 
-/** The channels every conda group solves against (a `channel::name` spec adds its own). */
-export const DEFAULT_CHANNELS = ['conda-forge', 'bioconda'] as const;
+/**
+ * The channels a conda group solves against when its steps' environment files list none (a
+ * `channel::name` spec adds its own).
+ */
+export const DEFAULT_CHANNELS = DEFAULT_CONDA_CHANNELS;
 /** A channel name without a URL of its own lives here, as conda's `channel_alias` says. */
 export const CHANNEL_ALIAS = 'https://conda.anaconda.org';
 export const DEFAULT_PIP_INDEX = 'https://pypi.org/simple';
@@ -104,7 +108,8 @@ export function checkedSourceUrl(url: string, what: string): string {
   return normalizeUrl(url.trim());
 }
 
-/** The URL of a channel: its mapping, else under conda's channel alias. */
+/** The URL of a channel: its mapping, else itself when it is a URL, else under conda's channel alias. */
 export function channelUrl(name: string, urls: Readonly<Record<string, string>>): string {
-  return urls[name] ?? `${CHANNEL_ALIAS}/${name}`;
+  if (urls[name] !== undefined) return urls[name];
+  return /^https?:\/\//i.test(name) ? normalizeUrl(name) : `${CHANNEL_ALIAS}/${name}`;
 }

@@ -9,7 +9,10 @@
  * - pip: PEP 508 name, optional `[extras]`, optional PEP 440 specifier (`numpy==2.0.1`,
  *   `zarr>=2.18,<3`, `pandas~=2.2`, `scipy==1.*`). No environment markers, no URLs.
  * - conda: match specs `[channel::]name`, `name=1.2` (fuzzy: 1.2.*), `name=1.2=build`,
- *   `name==1.2`, `name>=1.2,<2`, `name>=1|<0.5`, `name 1.2.* build*`.
+ *   `name==1.2`, `name>=1.2,<2`, `name>=1|<0.5`, `name 1.2.* build*`; what this grammar refuses
+ *   is read as conda reads it (`conda-spec.ts`: conda's split, rattler's version parser), so
+ *   every spec conda accepts is accepted (`ucsc-bedgraphtobigwig == 377`, brackets), once
+ *   `prepareRequirements` has loaded rattler.
  * - npm: `name`, `@scope/name`, `name@<semver range>` (no dist-tags, no URLs).
  * - apt: `pkg` or `pkg=<debian version>`.
  * - maven: `group:artifact` or `group:artifact:version` (a version or a range like `[1.0,2.0)`).
@@ -34,6 +37,7 @@ import {
   isEmpty,
 } from './ranges.js';
 import { compareConda, compareDebian, compareMaven, compareR } from './version-order.js';
+import { condaVersionMatches, loadRattler, rattlerLoaded, readCondaSpec } from './conda-spec.js';
 
 /** The package ecosystems a step's `software` lists. */
 export type Ecosystem = 'pip' | 'conda' | 'cran' | 'bioconductor' | 'maven' | 'apt' | 'npm';
@@ -51,7 +55,19 @@ export const ECOSYSTEMS: readonly Ecosystem[] = [
 export type Constraint =
   | { kind: 'pep440'; specifier: string; extras: string[]; set: VersionSet }
   | { kind: 'semver'; range: string }
-  | { kind: 'conda'; channel?: string; versionSpec: string; build?: string; set: VersionSet }
+  | {
+      kind: 'conda';
+      channel?: string;
+      versionSpec: string;
+      build?: string;
+      set: VersionSet;
+      /**
+       * Read by conda's grammar and rattler (a spec the fast grammar refuses): the form the
+       * solver takes (no channel) and the one micromamba installs. Versions are compared by
+       * rattler (`allows`); `set` is an approximation for grouping (ANY when it cannot be made).
+       */
+      conda?: { solverSpec: string; installSpec: string };
+    }
   | { kind: 'debian'; version?: string; set: VersionSet }
   | { kind: 'maven'; group: string; artifact: string; version?: string; set: VersionSet }
   | { kind: 'r'; specifier: string; set: VersionSet };
@@ -95,11 +111,30 @@ export function parseRequirement(ecosystem: Ecosystem, text: string): ParsedRequ
   const key = `${ecosystem}\u0000${text}`;
   let parsed = parsedTexts.get(key);
   if (!parsed) {
-    if (parsedTexts.size >= PARSED_CACHE_SIZE) parsedTexts.clear();
     parsed = Object.freeze(parseUncached(ecosystem, text));
-    parsedTexts.set(key, parsed);
+    // A conda refusal before rattler is loaded is not conda's verdict yet: not kept.
+    if (parsed.ok || ecosystem !== 'conda' || rattlerLoaded()) {
+      if (parsedTexts.size >= PARSED_CACHE_SIZE) parsedTexts.clear();
+      parsedTexts.set(key, parsed);
+    }
   }
   return parsed;
+}
+
+/**
+ * Loads rattler (once) when one of these conda requirements is refused by the fast grammar, so
+ * that `parseRequirement` gives conda's own verdict on it. Call before linting or planning a
+ * workflow (the check use case does); a workflow whose conda specs all pass the fast grammar
+ * never loads it.
+ */
+export async function prepareRequirements(condaTexts: Iterable<string>): Promise<void> {
+  if (rattlerLoaded()) return;
+  for (const text of condaTexts) {
+    if (typeof text === 'string' && !parseRequirement('conda', text).ok) {
+      await loadRattler();
+      return;
+    }
+  }
 }
 
 function parseUncached(ecosystem: Ecosystem, text: string): ParsedRequirement {
@@ -293,13 +328,64 @@ function pep440Clauses(specifier: string): Pep440Clause[] | undefined {
 // conda match specs
 
 const CONDA_SPEC = /^(?:([A-Za-z0-9][A-Za-z0-9._/-]*)::)?([A-Za-z0-9_][A-Za-z0-9._-]*)(.*)$/;
-const CONDA_VERSION = /^[0-9A-Za-z][0-9A-Za-z._+!]*(?:\.?\*)?$|^\*$/;
+// No empty segments (`1..2`, `1._2`): conda's VersionOrder refuses them.
+const CONDA_VERSION = /^[0-9A-Za-z](?:[._+!]?[0-9A-Za-z])*(?:\.?\*)?$|^\*$/;
 const CONDA_BUILD = /^[A-Za-z0-9_.*+-]+$/;
 
 function parseConda(text: string): ParsedRequirement {
+  const fast = parseCondaFast(text);
+  if (fast.ok) return fast;
+  const verdict = readCondaSpec(text);
+  if (verdict === undefined) return fast;
+  if (!verdict.ok) return invalid(verdict.reason);
+  const { parts } = verdict;
+  const version = parts.version ?? '';
+  // Grouping compares version sets; conda reads `1.4.4-0` as `1.4.4_0` (the same VersionOrder).
+  const approximate =
+    version === ''
+      ? { set: ANY }
+      : (condaVersionSet(version.includes('_') ? version : version.replace(/-/g, '_'), false) ?? {
+          set: ANY,
+        });
+  const constraint: Constraint = {
+    kind: 'conda',
+    versionSpec: version,
+    set: approximate.set,
+    conda: { solverSpec: verdict.solverSpec, installSpec: verdict.installSpec },
+  };
+  if (parts.channel !== undefined) constraint.channel = parts.channel;
+  if (parts.build !== undefined) constraint.build = parts.build;
+  return requirement(
+    'conda',
+    parts.name.toLowerCase(),
+    text,
+    constraint,
+    parts.single === true,
+    version !== '' || parts.build !== undefined,
+  );
+}
+
+/**
+ * How the solver and micromamba take a conda requirement: the text without its `channel::`
+ * prefix (`solver`) and as written (`install`), or conda's canonical forms for a spec only
+ * conda's grammar reads.
+ */
+export function condaForms(text: string): { solver: string; install: string } {
+  const parsed = parseRequirement('conda', text);
+  if (parsed.ok && parsed.constraint.kind === 'conda' && parsed.constraint.conda)
+    return {
+      solver: parsed.constraint.conda.solverSpec,
+      install: parsed.constraint.conda.installSpec,
+    };
+  const i = text.indexOf('::');
+  return { solver: i >= 0 ? text.slice(i + 2) : text, install: text };
+}
+
+function parseCondaFast(text: string): ParsedRequirement {
   const m = CONDA_SPEC.exec(text);
   if (!m) return invalid('it is not a conda match spec (`[channel::]name[=version[=build]]`)');
   const [, channel, rawName = '', rest = ''] = m;
+  if (/\.(?:conda|tar\.bz2)$/.test(rawName)) return invalid(`"${rawName}" names a package file`);
   const name = rawName.toLowerCase();
   let versionSpec = '';
   let build: string | undefined;
@@ -596,6 +682,10 @@ export function conflicts(a: Requirement, b: Requirement): boolean {
 export function allows(requirement: Requirement, version: string): boolean {
   const c = requirement.constraint;
   if (c.kind === 'semver') return semver.satisfies(version, c.range);
+  if (c.kind === 'conda' && c.conda && c.versionSpec !== '') {
+    const matches = condaVersionMatches(c.versionSpec, version);
+    if (matches !== undefined) return matches;
+  }
   const compare = COMPARE[c.kind];
   return compare === undefined || contains(c.set, version, compare);
 }

@@ -101,6 +101,12 @@ export interface Software {
   build?: string;
   /** Paths (relative to the spec's directory) copied into the image. */
   files: string[];
+  /**
+   * The conda channels the `conda` packages come from, as their environment file lists them
+   * (`channels:`, names or URLs, in priority order; `defaults`, `nodefaults` as conda reads them).
+   * Absent: Stowage's defaults (conda-forge, bioconda). Set by the importers.
+   */
+  channels?: string[];
 }
 
 export interface Resources {

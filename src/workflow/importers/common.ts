@@ -277,6 +277,8 @@ export function readCondaEnvironment(
   }
   // The packages come from these channels, in this order (solving, the lock, the Dockerfile).
   if (environment.channels.length > 0) step.software.channels = [...environment.channels];
+  // The packages come from these channels, in this order (solving, the lock, the Dockerfile).
+  if (environment.channels.length > 0) step.software.channels = [...environment.channels];
   const deps = root.get('dependencies', true);
   if (!isSeq(deps)) {
     const target = reportAt(undefined);
