@@ -52,7 +52,7 @@ export interface CliOptions {
   authHosts: string[];
   /** Print every group's build output, not only the failed ones'. */
   verbose: boolean;
-  /** `export <engine>`: one engine, or every one for `all`. */
+  /** `export <engine>`: one engine, or every one for `all`; `build --export`: those to write after the build. */
   engines: ExportEngine[];
   /** `export slurm --runtime`: what the jobs start images with. */
   runtime: SlurmRuntime;
@@ -185,9 +185,14 @@ const OPTIONS: readonly OptionHelp[] = [
     commands: ['build'],
   },
   {
+    flag: '--export <list>',
+    text: `after the build, write the step → image files of the images just built for ${EXPORT_ENGINES.join(' | ')} | all (repeatable, or a comma list)`,
+    commands: ['build'],
+  },
+  {
     flag: '--runtime <r>',
     text: `${SLURM_RUNTIMES.join(' | ')}: what Slurm jobs start images with (default: apptainer)`,
-    commands: ['export'],
+    commands: ['build', 'export'],
   },
   { flag: '--no-color', text: 'plain text output' },
 ];
@@ -280,6 +285,7 @@ export function parseCli(
         builder: { type: 'string' },
         network: { type: 'string' },
         runtime: { type: 'string' },
+        export: { type: 'string', multiple: true },
         'no-push': { type: 'boolean' },
         tag: { type: 'string', multiple: true },
         username: { type: 'string' },
@@ -333,6 +339,24 @@ export function parseCli(
         kind: 'error',
         message: `export needs an engine: ${EXPORT_ENGINES.join(', ')} or all`,
       };
+  }
+  if (values.export !== undefined) {
+    if (command !== 'build')
+      return {
+        kind: 'error',
+        message: `--export is an option of build (${command === 'export' ? 'export takes the engine as its argument' : `not of ${command}`})`,
+      };
+    for (const name of values.export.flatMap((v) => v.split(',')).map((v) => v.trim())) {
+      if (name === 'all') engines.push(...EXPORT_ENGINES);
+      else if ((EXPORT_ENGINES as readonly string[]).includes(name))
+        engines.push(name as ExportEngine);
+      else
+        return {
+          kind: 'error',
+          message: `--export takes ${EXPORT_ENGINES.join(', ')} or all, got "${name}"`,
+        };
+    }
+    engines = [...new Set(engines)];
   }
   if (rest.length > 1)
     return { kind: 'error', message: `expected one path, got: ${rest.join(' ')}` };

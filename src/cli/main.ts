@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { buildImages } from '../app/build.js';
 import { check, type CheckResult } from '../app/check.js';
-import { exportImages, findStepImages } from '../app/export.js';
+import { exportImages, findStepImages, noImageReasons } from '../app/export.js';
 import { checkOutputs, writePlanFiles } from '../app/plan-files.js';
 import { writeLockFile } from '../app/resolve.js';
 import { InputError } from '../common/errors.js';
@@ -20,6 +20,7 @@ import type { Plan } from '../plan/types.js';
 import { parseChannelUrls } from '../resolve/sources.js';
 import type { RunProcess } from '../common/process.js';
 import type { FetchFn } from '../resolve/types.js';
+import type { StepImageMap } from '../app/step-images.js';
 import type { FetchText } from '../workflow/importers/index.js';
 import { formatAnnotation } from '../report/annotations.js';
 import { buildTable } from '../report/build.js';
@@ -114,7 +115,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       case 'build':
         return await buildCommand(result, options, io, findingsFail);
       case 'export':
-        return await exportCommand(result, options, io);
+        return await exportCommand(result, options, io, findingsFail);
     }
   } catch (error) {
     if (error instanceof InputError) {
@@ -271,8 +272,41 @@ async function buildCommand(
   }
   if (options.format === 'json') io.stdout(`${JSON.stringify(outcome.images, null, 2)}\n`);
   else io.stdout(buildTable(outcome.results));
-  if (outcome.failed.length > 0) return EXIT.findings;
+  // `--export`: the images this run built (and pushed), never a record of an earlier build.
+  const exported =
+    options.engines.length > 0 && result.workflow
+      ? writeExports(result, options, io, plan, outcome.stepImages)
+      : { empty: [] };
+  if (outcome.failed.length > 0 || exported.empty.length > 0) return EXIT.findings;
   return findingsFail ? EXIT.findings : EXIT.clean;
+}
+
+/** The exports for `options.engines` from a step → image map; prints what it wrote and skipped. */
+function writeExports(
+  result: CheckResult,
+  options: CliOptions,
+  io: Io,
+  plan: Plan,
+  map: StepImageMap,
+): { empty: string[] } {
+  const outcome = exportImages({
+    engines: options.engines,
+    slurmRuntime: options.runtime,
+    workflow: result.workflow!,
+    stepImages: map.images,
+    noImage: noImageReasons(plan, map.missing),
+    outDir: path.join(options.outDir, 'export'),
+    origin: result.origin,
+    root: io.cwd,
+  });
+  // After a build with --format json, stdout holds the images' JSON alone.
+  const print = options.command === 'build' && options.format === 'json' ? io.stderr : io.stdout;
+  for (const line of outcome.lines) print(`${escapeText(line)}\n`);
+  for (const engine of outcome.empty)
+    io.stderr(
+      `stowage: the ${engine} export would run none of the workflow's steps in an image (each skipped step and why is listed above).\n`,
+    );
+  return outcome;
 }
 
 /** Progress on stdout; a group's build output only when it failed (all of it with --verbose). */
@@ -292,7 +326,12 @@ function terminalLog(io: Io, verbose: boolean): BuildLog {
  * Step → image for an engine: the registry's digests of the plan's content-hash tags when it has
  * them, else those tags (a build pushes them); local images when there is no registry.
  */
-async function exportCommand(result: CheckResult, options: CliOptions, io: Io): Promise<number> {
+async function exportCommand(
+  result: CheckResult,
+  options: CliOptions,
+  io: Io,
+  findingsFail: boolean,
+): Promise<number> {
   findingsBeforeResults(result, options, io);
   const plan = result.plan;
   if (!plan || !result.workflow) {
@@ -307,17 +346,9 @@ async function exportCommand(result: CheckResult, options: CliOptions, io: Io): 
     registryOptions: { budgetMs: options.registryTimeoutMs },
   });
   for (const note of notes) io.stderr(`${escapeText(note)}\n`);
-  const outcome = exportImages({
-    engines: options.engines,
-    slurmRuntime: options.runtime,
-    workflow: result.workflow,
-    stepImages: map.images,
-    outDir: path.join(options.outDir, 'export'),
-    origin: result.origin,
-    root: io.cwd,
-  });
-  for (const line of outcome.lines) io.stdout(`${escapeText(line)}\n`);
-  return outcome.empty.length === 0 ? EXIT.clean : EXIT.findings;
+  const outcome = writeExports(result, options, io, plan, map);
+  // As `plan`: findings at or above --fail-on fail the run, the files are written all the same.
+  return outcome.empty.length > 0 || findingsFail ? EXIT.findings : EXIT.clean;
 }
 
 /** Our own multi-line text with foreign parts: each line escaped on its own. */
