@@ -7,7 +7,7 @@ import type { Finding } from '../common/findings.js';
 import { finding } from '../common/rules.js';
 import type { NodePath, Step, Workflow } from '../workflow/model.js';
 import { channelProblem } from '../software/channels.js';
-import { familyOf } from '../software/family.js';
+import { familyOf, needsOnlyBase } from '../software/family.js';
 import { isImageReference } from '../software/image-ref.js';
 import {
   ECOSYSTEMS,
@@ -51,6 +51,11 @@ export interface Analysis {
   external: { step: string; image: string }[];
   /** Every other step, with the reason: no software, an invalid container, refused software. */
   unplanned: UnplannedStep[];
+  /**
+   * Steps that name an image but declare only software every base has (`needsOnlyBase`): they
+   * go in the smallest group instead (`image`: the one they named).
+   */
+  baseOnly: { analyzed: AnalyzedStep; image: string }[];
   findings: Finding[];
 }
 
@@ -82,8 +87,16 @@ export function analyzeWorkflow(workflow: Workflow): Analysis {
   const steps: AnalyzedStep[] = [];
   const external: { step: string; image: string }[] = [];
   const unplanned: UnplannedStep[] = [];
+  const baseOnly: Analysis['baseOnly'] = [];
   workflow.steps.forEach((step, index) => {
     const { family, gpu } = familyOf(step, ctx.pinNames);
+    if (family === 'external' && !gpu && needsOnlyBase(step) && isImageReference(step.container)) {
+      const analyzed = analyzeStep(ctx, step, index, { family: 'native', gpu: false });
+      if (analyzed.invalid.length > 0)
+        unplanned.push({ step: step.id, reason: analyzed.invalid.join('; ') });
+      else baseOnly.push({ analyzed, image: step.container });
+      return;
+    }
     if (family === 'external') {
       if (isImageReference(step.container)) external.push({ step: step.id, image: step.container });
       else {
@@ -107,7 +120,7 @@ export function analyzeWorkflow(workflow: Workflow): Analysis {
     else steps.push(analyzed);
   });
   ctx.reportRefused();
-  return { steps, external, unplanned, findings: ctx.findings };
+  return { steps, external, unplanned, baseOnly, findings: ctx.findings };
 }
 
 /** Why a step without software gets no image. */

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { compareFindings, type Finding } from '../common/findings.js';
 import { formatBytes } from '../common/units.js';
 import type { Step, Workflow } from '../workflow/model.js';
-import { analyzeWorkflow, RUNTIME_KINDS, type AnalyzedStep } from './analyze.js';
+import { analyzeWorkflow, RUNTIME_KINDS, type Analysis, type AnalyzedStep } from './analyze.js';
 import table from './data/package-sizes.json' with { type: 'json' };
 import { stepCommands } from './commands.js';
 import { renderGroup } from './dockerfile.js';
@@ -100,7 +100,9 @@ export function plan(workflow: Workflow, options: PlanOptions = {}): PlanResult 
     new Set(options.isolated),
   );
   const drafts = [...pinnedDrafts(workflow, analysis.steps, ctx)];
-  drafts.push(...colouredDrafts(analysis.steps, ctx, new Set(drafts.map((d) => d.name))));
+  const taken = new Set(drafts.map((d) => d.name));
+  drafts.push(...colouredDrafts(analysis.steps, ctx, taken));
+  const baseOnly = placeBaseOnly(analysis.baseOnly, drafts, ctx, taken);
   drafts.sort((a, b) => a.first - b.first || byText(a.name, b.name));
   findings.push(...assignBaseImages(drafts, workflow, options));
 
@@ -117,7 +119,11 @@ export function plan(workflow: Workflow, options: PlanOptions = {}): PlanResult 
       DEFAULT_BASES['maven-builder']!,
     findings,
   };
-  const byKind = lowerBoundByKind(analysis.steps, ctx);
+  // Steps that need only base utilities add no kind of image, unless nothing else needs one.
+  const byKind =
+    analysis.steps.length === 0 && analysis.baseOnly.length > 0
+      ? [{ kind: 'native', bound: 1 }]
+      : lowerBoundByKind(analysis.steps, ctx);
   const apart = splitReasons(drafts, ctx);
   const result: Plan = {
     version: 1,
@@ -130,10 +136,11 @@ export function plan(workflow: Workflow, options: PlanOptions = {}): PlanResult 
     }),
     external: [...analysis.external].sort((a, b) => byText(a.step, b.step)),
     unplanned: analysis.unplanned,
+    ...(baseOnly.length > 0 ? { baseOnly } : {}),
     lowerBound: byKind.reduce((n, k) => n + k.bound, 0),
     lowerBoundByKind: byKind,
     ...(options.solverConflicts ? { solverConflicts: [...options.solverConflicts] } : {}),
-    baselines: baselines(analysis.steps, ctx),
+    baselines: baselines([...analysis.steps, ...analysis.baseOnly.map((b) => b.analyzed)], ctx),
   };
   return { plan: result, findings: findings.sort(compareFindings) };
 }
@@ -187,6 +194,44 @@ function colouredDrafts(
     }
   }
   return drafts;
+}
+
+/**
+ * Steps that named an image but need only what every base has go into the smallest group that
+ * takes other steps (not a pin, not a GPU image, none that cannot solve), or one `native` group
+ * of their own when there is none: no step is left on an image Stowage did not build.
+ */
+function placeBaseOnly(
+  baseOnly: Analysis['baseOnly'],
+  drafts: OrderedDraft[],
+  ctx: PlanContext,
+  taken: Set<string>,
+): NonNullable<Plan['baseOnly']> {
+  if (baseOnly.length === 0) return [];
+  let target: OrderedDraft | undefined;
+  for (const d of drafts) {
+    if (d.pinned || d.classKey.endsWith('-gpu')) continue;
+    if (d.state.members.some((m) => ctx.isolated.has(m.step.id))) continue;
+    if (!target || d.state.size < target.state.size) target = d;
+  }
+  if (!target) {
+    let name = 'native';
+    for (let n = 2; taken.has(name); n++) name = `native-${n}`;
+    taken.add(name);
+    const state = new GroupState('native', baseImageBytes('native'));
+    target = { name, pinned: false, classKey: 'native', baseImage: '', state, first: Infinity };
+    drafts.push(target);
+  }
+  for (const { analyzed } of baseOnly) {
+    target.state.add(analyzed, ctx);
+    target.first = Math.min(target.first, analyzed.index);
+  }
+  return baseOnly.map(({ analyzed, image }) => ({
+    step: analyzed.step.id,
+    image,
+    software: [...(analyzed.step.baseSoftware ?? [])],
+    group: target.name,
+  }));
 }
 
 function byClass(steps: readonly AnalyzedStep[]): Map<string, AnalyzedStep[]> {

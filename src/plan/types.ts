@@ -185,6 +185,12 @@ export interface Plan {
   /** The steps no image is planned for, with the reason, in document order. */
   unplanned: UnplannedStep[];
   /**
+   * Steps that name an image (a CWL DockerRequirement) but declare only software every base has
+   * (`coreutils`, `gzip`…): placed in `group` (the smallest that takes them), so no step needs an
+   * image Stowage did not build. Absent when there are none.
+   */
+  baseOnly?: { step: string; image: string; software: string[]; group: string }[];
+  /**
    * No plan can use fewer built images: one per kind of image (family + GPU flag, each with its
    * own base image) at least, and within a kind the largest set of steps found that conflict
    * pairwise — by name-level conflicts, and the solvers' when the plan was resolved.

@@ -101,6 +101,18 @@ function unplannedLines(plan: Plan): string[] {
   ];
 }
 
+/** Steps moved off an image Stowage does not build, because they need only base utilities. */
+function baseOnlyLines(plan: Plan): string[] {
+  const moved = plan.baseOnly ?? [];
+  if (moved.length === 0) return [];
+  return [
+    `On a Stowage image instead of their own: ${moved.length} step${moved.length === 1 ? '' : 's'} that need only what every base has:`,
+    ...moved.map(
+      (m) => `  ${m.step} (${m.software.join(', ')}; named ${m.image}) in group ${m.group}`,
+    ),
+  ];
+}
+
 function summaryLines(plan: Plan): string[] {
   const images = plan.groups.length;
   const total = plan.groups.reduce((n, g) => n + g.estimatedSize, 0);
@@ -124,6 +136,7 @@ function summaryLines(plan: Plan): string[] {
     ...(splits.length > 0 ? ['Split inside a kind of image:', ...splits.map((l) => `  ${l}`)] : []),
     `One image per step: ${perStep.images} image${perStep.images === 1 ? '' : 's'}, ${formatBytes(perStep.estimatedTotalSize)}.`,
     monolithSentence(plan),
+    ...baseOnlyLines(plan),
     ...unplannedLines(plan),
   ];
 }
@@ -224,6 +237,13 @@ export function planMarkdown(plan: Plan): string {
   if (blocked.length > 0) {
     out.push(
       `Not rendered: ${blocked.map((g) => markdownCode(g.name)).join(', ')} (see the findings).`,
+      '',
+    );
+  }
+  const moved = plan.baseOnly ?? [];
+  if (moved.length > 0) {
+    out.push(
+      `**On a Stowage image instead of their own** (they need only what every base has): ${listCell(moved.map((m) => `${m.step} → ${m.group}`))}.`,
       '',
     );
   }

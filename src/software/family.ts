@@ -95,3 +95,37 @@ export function familyOf(step: Step, groupNames: ReadonlySet<string> = new Set()
 export function pinnedGroupNames(workflow: Workflow): ReadonlySet<string> {
   return new Set(workflow.containers.groups.map((g) => g.name));
 }
+
+/**
+ * Programs every Stowage base image has: the default bases are Debian or Ubuntu images (micromamba,
+ * python-slim, eclipse-temurin, rocker, node-slim, debian-slim), all with coreutils, gzip, tar,
+ * grep, sed, findutils, an awk and bash.
+ */
+export const BASE_UTILITIES: ReadonlySet<string> = new Set([
+  ...['coreutils', 'gzip', 'gunzip', 'zcat', 'tar', 'grep', 'egrep', 'fgrep', 'sed', 'awk', 'mawk'],
+  ...['bash', 'sh', 'dash', 'findutils', 'find', 'xargs', 'cat', 'cut', 'sort', 'uniq', 'head'],
+  ...['tail', 'wc', 'tr', 'cp', 'mv', 'rm', 'ln', 'ls', 'mkdir', 'echo', 'printf', 'touch', 'tee'],
+  ...['paste', 'join', 'split', 'date', 'env', 'basename', 'dirname', 'test', 'true', 'false'],
+]);
+
+/** The program a command line starts: its first word, unquoted. */
+function firstWord(run: string): string | undefined {
+  const m = /^\s*(?:'([^']*)'|"([^"]*)"|([^\s;|&<>()]+))/.exec(run);
+  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+}
+
+/**
+ * A step that declares only software every base image has (`baseSoftware`: a CWL SoftwarePackage
+ * `coreutils`, `gzip`), nothing else, and runs one of those programs (by name, or from /bin or
+ * /usr/bin) or nothing: any Stowage image runs it, so it needs no image of its own.
+ */
+export function needsOnlyBase(step: Step): boolean {
+  if (!step.baseSoftware || step.baseSoftware.length === 0) return false;
+  if (softwareFamily(step) !== 'none') return false;
+  if (!step.baseSoftware.every((name) => BASE_UTILITIES.has(name.toLowerCase()))) return false;
+  if (step.run === undefined || step.run.trim() === '') return true;
+  const program = firstWord(step.run);
+  if (program === undefined) return false;
+  const name = /^\/(?:usr\/)?bin\/([^/]+)$/.exec(program)?.[1] ?? program;
+  return !name.includes('/') && BASE_UTILITIES.has(name);
+}

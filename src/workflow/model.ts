@@ -161,6 +161,12 @@ export interface Step {
    * BioContainers image names (`image`, the image).
    */
   softwareFrom?: { kind: 'wrapper' | 'image'; name: string };
+  /**
+   * Imported steps only: the software the step declares that every base image has (a CWL
+   * SoftwarePackage `coreutils`, `gzip`, …): nothing to install, so the step needs no image of its
+   * own; the plan puts it in the smallest group (docs/plan.md).
+   */
+  baseSoftware?: string[];
 }
 
 export type RuleLevel = 'off' | 'error' | 'warning' | 'notice';

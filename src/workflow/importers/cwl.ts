@@ -1048,8 +1048,11 @@ function installPackages(
       typeof key === 'string' ? 'key' : 'value',
     );
     const spec = softwareSpec(pkg, value, fromImage?.kind === 'bioconda' ? fromImage.name : '');
-    if (spec.kind === 'base') ctx.packageNotes.note('base', spec.name, step.id, location);
-    else planned.push({ spec, location });
+    if (spec.kind === 'base') {
+      ctx.packageNotes.note('base', spec.name, step.id, location);
+      // Recorded for the plan: a step that needs only these needs no image of its own.
+      (step.baseSoftware ??= []).push(spec.name);
+    } else planned.push({ spec, location });
   }
   const unconfirmed = planned.filter((p) => p.spec.kind === 'package' && !p.spec.confirmed);
   for (const p of unconfirmed)
