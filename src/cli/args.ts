@@ -30,6 +30,11 @@ export interface CliOptions {
   command: Exclude<Command, 'help'>;
   /** Spec file, or a pipeline folder for importers. */
   path: string;
+  /**
+   * The repository root (`--root`); `main` sets the one it settled on (else the git top-level of
+   * `path`, else the current folder).
+   */
+  root?: string;
   format: Format;
   failOn: Severity | 'never';
   config?: string;
@@ -91,6 +96,10 @@ const OPTIONS: readonly OptionHelp[] = [
     text: `${[...SEVERITIES, 'never'].join(' | ')}: exit 1 at or above it (default: error)`,
   },
   { flag: '--config <file>', text: 'lint config (default: .stowage/config.yml when present)' },
+  {
+    flag: '--root <dir>',
+    text: 'the repository: nothing outside it is read, findings name files from it (default: the git top-level of the path, else the current folder)',
+  },
   { flag: '--import <format>', text: `auto | ${WORKFLOW_FORMATS.join(' | ')} (default: auto)` },
   {
     flag: '--wrapper-prefix <url>',
@@ -277,6 +286,7 @@ export function parseCli(
         format: { type: 'string' },
         'fail-on': { type: 'string' },
         config: { type: 'string' },
+        root: { type: 'string' },
         import: { type: 'string' },
         'wrapper-prefix': { type: 'string' },
         'out-dir': { type: 'string' },
@@ -396,6 +406,7 @@ export function parseCli(
     options: {
       command,
       path: rest[0] ?? 'stowage.yml',
+      ...(values.root !== undefined ? { root: values.root } : {}),
       format: format as Format,
       failOn: failOn as Severity | 'never',
       config: values.config,

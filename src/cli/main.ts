@@ -31,6 +31,7 @@ import { formatSarif } from '../report/sarif.js';
 import { formatText } from '../report/text.js';
 import { VERSION } from '../version.js';
 import { commandUsage, parseCli, USAGE, type CliOptions } from './args.js';
+import { repositoryRoot } from './root.js';
 
 export interface Io {
   stdout(text: string): void;
@@ -65,9 +66,15 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   const options = parsed.options;
   try {
-    const result = await check(options.path, {
-      root: io.cwd,
-      configPath: options.config,
+    // The repository root: --root, else the git top-level of the path given, else this folder.
+    const root = repositoryRoot(io.cwd, options.path, options.root);
+    options.root = root;
+    const result = await check(path.relative(root, path.resolve(io.cwd, options.path)) || '.', {
+      root,
+      configPath:
+        options.config === undefined
+          ? undefined
+          : path.relative(root, path.resolve(io.cwd, options.config)),
       importFormat: options.importFormat,
       plan: options.command !== 'lint',
       baseImages: options.baseImages,
@@ -137,7 +144,7 @@ function findingsText(result: CheckResult, options: CliOptions, io: Io): string 
       return formatSarif(result.findings, {
         rules: RULES,
         toolVersion: VERSION,
-        srcRoot: io.cwd,
+        srcRoot: rootOf(options, io),
         suppressed: result.suppressed,
       });
     default:
@@ -161,7 +168,7 @@ function planCommand(
 ): number {
   const plan = result.plan;
   if (plan) writePlanFiles(plan, path.resolve(io.cwd, options.outDir), io.cwd);
-  const lockFile = writeLockFile(result.resolved, io.cwd);
+  const lockFile = writeLockFile(result.resolved, rootOf(options, io));
   if (options.format === 'json') {
     const out = {
       ...findingsDocument(result.findings),
@@ -217,7 +224,7 @@ function plannedForBuild(result: CheckResult, options: CliOptions, io: Io): Plan
     return undefined;
   }
   writePlanFiles(result.plan, path.resolve(io.cwd, options.outDir), io.cwd);
-  writeLockFile(result.resolved, io.cwd);
+  writeLockFile(result.resolved, rootOf(options, io));
   return result.plan;
 }
 
@@ -245,7 +252,8 @@ async function buildCommand(
     outcome = await buildImages(
       plan,
       {
-        workspace: io.cwd,
+        // The plan's context is relative to the repository root; images.json goes to --out-dir.
+        workspace: rootOf(options, io),
         registry,
         push: options.push,
         context: {},
@@ -259,7 +267,7 @@ async function buildCommand(
         dockerBinary: io.env.STOWAGE_DOCKER,
         parallel: options.parallel,
         groups: options.groups,
-        outDir: options.outDir,
+        outDir: path.relative(rootOf(options, io), path.resolve(io.cwd, options.outDir)),
         registryTimeoutMs: options.registryTimeoutMs,
         authHosts: options.authHosts,
       },
@@ -295,9 +303,10 @@ function writeExports(
     workflow: result.workflow!,
     stepImages: map.images,
     noImage: noImageReasons(plan, map.missing),
-    outDir: path.join(options.outDir, 'export'),
+    // Relative to the repository root, where CWL overrides name the tools from.
+    outDir: path.relative(rootOf(options, io), path.resolve(io.cwd, options.outDir, 'export')),
     origin: result.origin,
-    root: io.cwd,
+    root: rootOf(options, io),
   });
   // After a build with --format json, stdout holds the images' JSON alone.
   const print = options.command === 'build' && options.format === 'json' ? io.stderr : io.stdout;
@@ -349,6 +358,11 @@ async function exportCommand(
   const outcome = writeExports(result, options, io, plan, map);
   // As `plan`: findings at or above --fail-on fail the run, the files are written all the same.
   return outcome.empty.length > 0 || findingsFail ? EXIT.findings : EXIT.clean;
+}
+
+/** The repository root `main` settled on (`options.root`), else the current folder. */
+function rootOf(options: CliOptions, io: Io): string {
+  return options.root ?? io.cwd;
 }
 
 /** Our own multi-line text with foreign parts: each line escaped on its own. */
