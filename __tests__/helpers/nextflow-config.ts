@@ -113,3 +113,48 @@ export function readNextflowConfig(text: string): ConfigSetting[] {
   block([], false);
   return settings;
 }
+
+/** One run of a process: the names Nextflow matches `withName` selectors against. */
+export interface ProcessRun {
+  /** The name the process is defined with. */
+  base: string;
+  /** The alias it is included under (its simple name). */
+  name: string;
+  /** Its fully qualified name: the workflows it runs in, then its alias (`WF:SUB:ALIAS`). */
+  fqn: string;
+}
+
+/**
+ * The value a setting of `process { withName: … { key = … } }` takes for one run, as Nextflow
+ * decides it (ProcessConfigBuilder.applyConfig, nextflow-io/nextflow): the selectors are matched
+ * against the base name, then the simple name when it differs, then the fully qualified name;
+ * for each target every `withName` selector is tried in config order, as a Java regular
+ * expression that must match the whole name (`Pattern.matcher(name).matches()`), a leading `!`
+ * negating it; each match applies its settings, so the last one wins. Written apart from the
+ * export's own model, from Nextflow's source.
+ */
+export function withNameSetting(
+  settings: readonly ConfigSetting[],
+  run: ProcessRun,
+  key = 'container',
+): ConfigSetting['value'] | undefined {
+  const rules: { pattern: string; value: ConfigSetting['value'] }[] = [];
+  for (const s of settings) {
+    const [scope, selector, ...rest] = s.path;
+    if (scope !== 'process' || !selector?.startsWith('withName:') || rest.join('.') !== key)
+      continue;
+    rules.push({ pattern: selector.slice('withName:'.length).trim(), value: s.value });
+  }
+  const matches = (name: string, pattern: string): boolean => {
+    const negated = pattern.startsWith('!');
+    const body = negated ? pattern.slice(1).trim() : pattern;
+    return new RegExp(`^(?:${body})$`, 'u').test(name) !== negated;
+  };
+  const targets = [run.base];
+  if (run.name !== run.base) targets.push(run.name);
+  if (run.fqn !== run.name || run.fqn !== run.base) targets.push(run.fqn);
+  let value: ConfigSetting['value'] | undefined;
+  for (const target of targets)
+    for (const rule of rules) if (matches(target, rule.pattern)) value = rule.value;
+  return value;
+}

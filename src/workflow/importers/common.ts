@@ -29,6 +29,14 @@ export interface ImportOrigin {
   tools: Record<string, string>;
   /** CWL only: steps whose tool no override can reach, with the reason. */
   toolsUnreachable?: Record<string, string>;
+  /**
+   * Nextflow only: step id → each run of its process the entry workflow reaches, by the names
+   * `withName` selectors are matched against (besides the process's own name, `engineNames`):
+   * the alias it is included under and the fully qualified name (`WF:SUB:ALIAS`).
+   */
+  invocations?: Record<string, { name: string; fqn: string }[]>;
+  /** Nextflow only: every run is in `invocations` (false when there were too many to record). */
+  invocationsComplete?: boolean;
   /** Snakemake only: rules read as targets (they collect inputs, run nothing), not as steps. */
   targets?: string[];
 }
@@ -275,8 +283,6 @@ export function readCondaEnvironment(
     for (const item of channels.items)
       if (isScalar(item)) environment.channels.push(String(item.value));
   }
-  // The packages come from these channels, in this order (solving, the lock, the Dockerfile).
-  if (environment.channels.length > 0) step.software.channels = [...environment.channels];
   // The packages come from these channels, in this order (solving, the lock, the Dockerfile).
   if (environment.channels.length > 0) step.software.channels = [...environment.channels];
   const deps = root.get('dependencies', true);

@@ -11,6 +11,7 @@ import type { Location, NodePath, Resources, Step } from '../model.js';
 import {
   dockerImage,
   importError,
+  importLimit,
   IMPORTED_LIMITS,
   limitRules,
   newStep,
@@ -43,6 +44,14 @@ import {
   type Setting,
 } from './nextflow-config.js';
 import { registryHostOf } from '../../common/image-name.js';
+import {
+  fileInfo,
+  processKey,
+  reachableProcesses,
+  type NfFileInfo,
+  type NfInvocation,
+  type Reach,
+} from './nextflow-includes.js';
 
 const SECTIONS = new Set(['input', 'output', 'when', 'script', 'shell', 'exec', 'stub']);
 
@@ -77,6 +86,9 @@ export function importNextflow(pipelineDir: string, options: NextflowOptions = {
   const calls: OutCall[] = [];
   const images = new DeclaredImages(source);
 
+  const parsed: { abs: string; proc: ParsedProcess }[] = [];
+  const infos = new Map<string, NfFileInfo>();
+  const nfSet = new Set(nfFiles);
   for (const abs of nfFiles) {
     const file = relPath(root, abs);
     const text = readTextFile(abs, root);
@@ -88,20 +100,37 @@ export function importNextflow(pipelineDir: string, options: NextflowOptions = {
     const mapper = new OffsetMapper(text);
     const read = readNextflowFile(text, file, mapper, findings);
     calls.push(...read.calls);
-    const { processes } = read;
-    for (const proc of processes) {
-      const id = safeName(proc.name, taken);
-      engineNames[id] = proc.name;
-      // The image as written names its software (BioContainers); as pulled, it has the registry.
-      const step = buildStep(id, proc, abs, dir, root, config, source, findings, images);
-      workflow.steps.push(step);
-      if (!proc.image) continue;
-      const pulled = withRegistry(proc.image, registry);
-      currentImages[id] = pulled;
-      if (step.container === proc.image) step.container = pulled;
-    }
+    for (const proc of read.processes) parsed.push({ abs, proc });
+    infos.set(
+      abs,
+      read.tokens
+        ? fileInfo(read.tokens, abs, dir, nfSet)
+        : partialFileInfo(text, abs, dir, nfSet, read.processes),
+    );
   }
 
+  // Only what the entry workflow reaches through `include` runs: the rest is not planned.
+  const reach = reachableProcesses(mainAbs, infos);
+  const invocations: Record<string, NfInvocation[]> = {};
+  const leftOut: string[] = [];
+  for (const { abs, proc } of parsed) {
+    const runs = reach?.processes.get(processKey(abs, proc.name));
+    if (reach && !runs) {
+      leftOut.push(proc.name);
+      continue;
+    }
+    const id = safeName(proc.name, taken);
+    engineNames[id] = proc.name;
+    if (runs && runs.length > 0) invocations[id] = runs;
+    // The image as written names its software (BioContainers); as pulled, it has the registry.
+    const step = buildStep(id, proc, abs, dir, root, config, source, findings, images);
+    workflow.steps.push(step);
+    if (!proc.image) continue;
+    const pulled = withRegistry(proc.image, registry);
+    currentImages[id] = pulled;
+    if (step.container === proc.image) step.container = pulled;
+  }
+  if (reach) findings.push(...reachFindings(reach, leftOut, parsed.length, mainFile, root));
   findings.push(...images.findings());
   wireCalls(workflow.steps, engineNames, calls);
   // Document order is the order the workflow calls its processes; uncalled ones go last.
@@ -139,7 +168,12 @@ export function importNextflow(pipelineDir: string, options: NextflowOptions = {
     workflow,
     findings,
     currentImages,
-    origin: { format: 'nextflow', engineNames, tools: {} },
+    origin: {
+      format: 'nextflow',
+      engineNames,
+      tools: {},
+      ...(reach ? { invocations, invocationsComplete: reach.complete } : {}),
+    },
   };
 }
 
@@ -153,11 +187,15 @@ function readNextflowFile(
   file: string,
   mapper: OffsetMapper,
   findings: Finding[],
-): { processes: ParsedProcess[]; calls: OutCall[] } {
+): { processes: ParsedProcess[]; calls: OutCall[]; tokens?: Token[] } {
   let whole: GroovySyntaxError;
   try {
     const tokens = tokenizeGroovy(text);
-    return { processes: findProcesses(tokens, mapper, file, text), calls: findOutCalls(tokens) };
+    return {
+      processes: findProcesses(tokens, mapper, file, text),
+      calls: findOutCalls(tokens),
+      tokens,
+    };
   } catch (e) {
     if (!(e instanceof GroovySyntaxError)) throw e;
     whole = e;
@@ -211,6 +249,72 @@ function readNextflowFile(
     );
   }
   return { processes, calls: [] };
+}
+
+/**
+ * What can still be told of a file that did not tokenize whole: its processes (read one by one)
+ * and the includes a plain reading finds. Reached by any name, all of it is taken to run.
+ */
+function partialFileInfo(
+  text: string,
+  abs: string,
+  pipelineDir: string,
+  nfFiles: ReadonlySet<string>,
+  processes: readonly ParsedProcess[],
+): NfFileInfo {
+  const includes: NfFileInfo['includes'] = new Map();
+  for (const m of text.matchAll(/^[ \t]*include\s*\{([^}]*)\}\s*from\s*(['"])([^'"\n]+)\2/gm)) {
+    let tokens: Token[];
+    try {
+      tokens = tokenizeGroovy(`include {${m[1] ?? ''}} from ${m[2]}${m[3]}${m[2]}`);
+    } catch {
+      continue;
+    }
+    for (const [local, inc] of fileInfo(tokens, abs, pipelineDir, nfFiles).includes)
+      includes.set(local, inc);
+  }
+  return {
+    processes: new Set(processes.map((p) => p.name)),
+    workflows: new Map(),
+    includes,
+    partial: true,
+  };
+}
+
+/** One notice for the processes no workflow reaches, one for includes that name no file. */
+function reachFindings(
+  reach: Reach,
+  leftOut: readonly string[],
+  defined: number,
+  mainFile: string,
+  root: string,
+): Finding[] {
+  const findings: Finding[] = [];
+  if (leftOut.length > 0) {
+    const shown = leftOut.slice(0, 10).join(', ') + (leftOut.length > 10 ? ', …' : '');
+    findings.push(
+      importLimit(
+        mainFile,
+        `${leftOut.length} of the ${defined} processes defined in the pipeline's .nf files are not reached from the entry workflow of ${mainFile} through \`include\`, so Nextflow never runs them and they are not planned: ${shown}.`,
+      ),
+    );
+  }
+  for (const { file, path } of reach.unresolved.slice(0, 10)) {
+    findings.push(
+      importLimit(
+        relPath(root, file),
+        `\`include … from '${path}'\` in ${relPath(root, file)} names no .nf file of the pipeline; the processes it would include are not planned.`,
+      ),
+    );
+  }
+  if (!reach.complete)
+    findings.push(
+      importLimit(
+        mainFile,
+        'Workflows call each other too many times to record every run of every process by its fully qualified name; each process is planned, and the Nextflow export tells same-named processes apart by their aliases only.',
+      ),
+    );
+  return findings;
 }
 
 function pipelineName(dir: string, config: string | undefined): string {
