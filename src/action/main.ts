@@ -235,7 +235,8 @@ async function report(inputs: Inputs, result: CheckResult, omitted: Finding[]): 
 
 function planSection(plan: Plan, result: CheckResult): string {
   let text = planMarkdown(plan);
-  if (result.workflow && Object.keys(result.currentImages).length > 0) {
+  // Nothing planned: nothing to compare (each step keeps its own image).
+  if (result.workflow && Object.keys(result.currentImages).length > 0 && plan.groups.length > 0) {
     text += `\n### Current containers against the plan\n\n${comparisonMarkdown(compareImages(result.workflow, result.currentImages, plan))}\n`;
   }
   return text;

@@ -188,7 +188,8 @@ function planCommand(
   }
   const table = options.format === 'text' ? io.stdout : io.stderr;
   table(`\n${planTable(plan)}`);
-  if (result.workflow && Object.keys(result.currentImages).length > 0) {
+  // Nothing planned: nothing to compare (each step keeps its own image).
+  if (result.workflow && Object.keys(result.currentImages).length > 0 && plan.groups.length > 0) {
     const comparison = compareImages(result.workflow, result.currentImages, plan);
     table(`\nCurrent containers against the plan:\n${comparisonText(comparison)}\n`);
   }

@@ -100,7 +100,10 @@ export function analyzeWorkflow(workflow: Workflow): Analysis {
     if (family === 'external') {
       if (isImageReference(step.container)) external.push({ step: step.id, image: step.container });
       else {
-        const problem = `container "${oneLine(step.container)}" is neither \`auto\`, a pinned group, nor a valid image reference`;
+        const problem =
+          step.container.trim() === ''
+            ? 'its `container:` is empty: it is neither `auto`, a pinned group, nor a valid image reference'
+            : `container "${oneLine(step.container)}" is neither \`auto\`, a pinned group, nor a valid image reference`;
         ctx.report(['steps', step.id, 'container'], `Step "${oneLine(step.id)}": ${problem}.`);
         unplanned.push({ step: step.id, reason: problem });
       }

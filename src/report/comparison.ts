@@ -15,6 +15,11 @@ export interface ComparisonSide {
   bytes: number;
   /** True when any size in `bytes` is an estimate rather than a measured size. */
   estimated: boolean;
+  /**
+   * True when an image's size could not even be estimated (no planned step to estimate it from):
+   * `bytes` is then no figure at all, and is shown as unknown.
+   */
+  unknown?: boolean;
 }
 
 export interface Comparison {
@@ -62,6 +67,8 @@ export function compareImages(
     if (size === undefined) beforeEstimated = true;
     return sum + (size ?? averageImage);
   }, 0);
+  // Without a planned step there is nothing to estimate an unmeasured image by.
+  const guessless = averageImage === 0;
 
   const plannedByStep = new Map<string, string>();
   const registry = workflow.containers.registry;
@@ -87,6 +94,7 @@ export function compareImages(
       images: current.length,
       bytes: beforeBytes,
       estimated: beforeEstimated,
+      ...(beforeEstimated && guessless ? { unknown: true } : {}),
       stepsWithoutImage: workflow.steps
         .filter((s) => currentImages[s.id] === undefined)
         .map((s) => s.id),
@@ -96,6 +104,9 @@ export function compareImages(
       images: plan.groups.length + external.length,
       bytes: afterBytes,
       estimated: afterEstimated,
+      ...(external.some((ref) => imageSizes[ref] === undefined) && guessless
+        ? { unknown: true }
+        : {}),
     },
     conflicts: plan.baselines.monolith.conflicts,
     lowerBound: plan.lowerBound,
@@ -135,6 +146,7 @@ function currentLabel(c: Comparison): string {
 }
 
 function bytes(side: ComparisonSide): string {
+  if (side.unknown) return 'unknown';
   return `${side.estimated ? '~' : ''}${formatBytes(side.bytes)}`;
 }
 

@@ -2,6 +2,7 @@
  * The family of a step: which kind of base image its software needs, and whether it needs a GPU.
  */
 import type { Step, Workflow } from '../workflow/model.js';
+import { parseRequirement } from './requirements.js';
 /** What kind of runtime a group's image is built around. */
 export type Family = 'conda' | 'python' | 'r' | 'jvm' | 'native' | 'node';
 
@@ -47,19 +48,58 @@ function packageName(text: string): string {
   return (m?.[0] ?? '').toLowerCase().replace(/_/g, '-');
 }
 
-export function isGpuPackage(text: string): boolean {
+/**
+ * conda packages that channels build both ways: conda-forge's `tensorflow`, `pytorch` … are CPU
+ * builds unless a CUDA driver is present or a `cuda` build string is asked for. Their GPU-only
+ * relatives (`tensorflow-gpu`, `pytorch-cuda`, `cudatoolkit`) stay in GPU_PACKAGES.
+ */
+const CONDA_EITHER = new Set([
+  'tensorflow',
+  'tensorflow-base',
+  'tensorflow-cpu',
+  'pytorch',
+  'torch',
+  'torchvision',
+  'torchaudio',
+  'jax',
+  'jaxlib',
+  'cupy-core',
+]);
+
+/**
+ * Whether a requirement installs a GPU build: `gpu` (it needs one), `either` (a conda package
+ * built both ways, asked for without a `cuda` build: a CPU build unless the group is a GPU one)
+ * or `none`. pip's tensorflow and torch wheels bring their CUDA libraries, so they are `gpu`.
+ */
+export function gpuBuild(
+  text: string,
+  ecosystem: 'pip' | 'conda' | 'apt' = 'pip',
+): 'gpu' | 'either' | 'none' {
   const name = packageName(text);
   const bare = name.replace(/\[.*$/, ''); // `tensorflow[and-cuda]` is tensorflow too
-  return GPU_PACKAGES.some((p) =>
+  if (ecosystem === 'conda' && CONDA_EITHER.has(bare)) {
+    const parsed = parseRequirement('conda', text);
+    const build =
+      parsed.ok && parsed.constraint.kind === 'conda' ? (parsed.constraint.build ?? '') : text;
+    return /cuda/i.test(build) ? 'gpu' : 'either';
+  }
+  const gpu = GPU_PACKAGES.some((p) =>
     p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : name === p || bare === p,
   );
+  return gpu ? 'gpu' : 'none';
+}
+
+export function isGpuPackage(text: string, ecosystem: 'pip' | 'conda' | 'apt' = 'pip'): boolean {
+  return gpuBuild(text, ecosystem) === 'gpu';
 }
 
 /** A step needs a GPU when it asks for GPUs or uses GPU builds of its packages. */
 export function isGpuStep(step: Step): boolean {
   if ((step.resources?.gpus ?? 0) > 0) return true;
   const s = step.software;
-  return [...s.pip, ...s.conda, ...s.apt].some(isGpuPackage);
+  return (['pip', 'conda', 'apt'] as const).some((eco) =>
+    s[eco].some((text) => isGpuPackage(text, eco)),
+  );
 }
 
 /**

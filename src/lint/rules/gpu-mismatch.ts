@@ -2,7 +2,7 @@
  * STW407 gpu-mismatch: GPU builds of software without a GPU request, or a GPU request with no
  * software that uses one.
  */
-import { familyOf, isGpuPackage, pinnedGroupNames } from '../../software/family.js';
+import { familyOf, gpuBuild, pinnedGroupNames } from '../../software/family.js';
 import { defineRule } from '../rule.js';
 
 const GPU_ECOSYSTEMS = ['pip', 'conda', 'apt'] as const;
@@ -16,9 +16,12 @@ export default defineRule('STW407', (ctx) => {
   const groupBase = new Map(workflow.containers.groups.map((g) => [g.name, g.base ?? '']));
   for (const step of workflow.steps) {
     const gpus = step.resources?.gpus ?? 0;
-    const gpuPackage = GPU_ECOSYSTEMS.flatMap((eco) =>
-      step.software[eco].map((text, index) => ({ eco, text, index })),
-    ).find((p) => isGpuPackage(p.text));
+    const packages = GPU_ECOSYSTEMS.flatMap((eco) =>
+      step.software[eco].map((text, index) => ({ eco, text, index, build: gpuBuild(text, eco) })),
+    );
+    // conda's tensorflow, pytorch … are CPU builds unless a `cuda` build is asked for ('either').
+    const gpuPackage = packages.find((p) => p.build === 'gpu');
+    const gpuCapable = packages.some((p) => p.build === 'either');
 
     if (gpuPackage && gpus <= 0) {
       ctx.report(
@@ -45,7 +48,7 @@ export default defineRule('STW407', (ctx) => {
           `or set \`containers.base-images.python-gpu\` to a CUDA image.`,
       );
     }
-    if (gpus > 0 && !gpuPackage) {
+    if (gpus > 0 && !gpuPackage && !gpuCapable) {
       const external = familyOf(step, pinned).family === 'external';
       const hints = [step.software.build ?? '', groupBase.get(step.container) ?? ''];
       // An image used as is, a native CUDA build or a GPU base image may well use the GPU.

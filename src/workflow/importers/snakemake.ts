@@ -521,6 +521,17 @@ function buildStep(
 
 function condaEnvironment(step: Step, rule: ParsedRule, conda: Item, ctx: Context): void {
   const pattern = conda.pattern as string;
+  // `conda: ""` names nothing: Snakemake runs the rule without an environment.
+  if (pattern.trim() === '') {
+    ctx.findings.push(
+      importLimit(
+        conda.location.file,
+        `Rule ${rule.name} has an empty \`conda:\` directive, which names no environment: nothing is installed from it.`,
+        conda.location.span,
+      ),
+    );
+    return;
+  }
   if (!/\.ya?ml$/.test(pattern)) {
     ctx.findings.push(
       importLimit(
