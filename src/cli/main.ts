@@ -271,6 +271,7 @@ async function buildCommand(
         outDir: path.relative(rootOf(options, io), path.resolve(io.cwd, options.outDir)),
         registryTimeoutMs: options.registryTimeoutMs,
         authHosts: options.authHosts,
+        workflow: result.workflow,
       },
       { exec: io.run ?? runProcess, log: terminalLog(io, options.verbose) },
     );
@@ -280,7 +281,17 @@ async function buildCommand(
     return EXIT.findings;
   }
   if (options.format === 'json') io.stdout(`${JSON.stringify(outcome.images, null, 2)}\n`);
-  else io.stdout(buildTable(outcome.results));
+  else {
+    // A failed smoke test, compiler style at the steps' lines.
+    if (outcome.findings.length > 0)
+      io.stderr(
+        formatText(outcome.findings, {
+          sources: result.sources,
+          color: options.color && io.isTTY === true,
+        }),
+      );
+    io.stdout(buildTable(outcome.results));
+  }
   // `--export`: the images this run built (and pushed), never a record of an earlier build.
   const exported =
     options.engines.length > 0 && result.workflow
