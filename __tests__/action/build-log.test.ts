@@ -32,7 +32,7 @@ function printed(fn: () => void): string[] {
 it('fuzz: build output and titles start no command and draw no runner line of their own', () => {
   fc.assert(
     fc.property(hostile(), fc.array(hostile(), { maxLength: 4 }), (title, output) => {
-      const lines = printed(() => actionLog.group(title, output));
+      const lines = printed(() => actionLog.group(title, output, true));
       expect(lines[0]).toMatch(/^::group::/);
       expect(lines[1]).toMatch(/^::stop-commands::[0-9a-f-]{36}$/);
       const token = lines[1]!.slice('::stop-commands::'.length);
