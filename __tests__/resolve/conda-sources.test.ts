@@ -79,14 +79,27 @@ describe("an environment file's channels", () => {
     expect(effectiveChannels(listed)).toEqual(effective);
   });
 
-  test("a group takes its steps' channels in order, and none when they are the defaults", () => {
-    expect(groupChannels([undefined, ['conda-forge', 'bioconda']])).toBeUndefined();
-    expect(groupChannels([['lab', 'conda-forge'], undefined, ['other']])).toEqual([
-      'lab',
-      'conda-forge',
-      'bioconda',
-      'other',
-    ]);
+  test.each<[(string[] | undefined)[], string[] | undefined]>([
+    [[undefined, ['conda-forge', 'bioconda']], undefined],
+    [
+      [['lab', 'conda-forge'], undefined, ['other']],
+      ['lab', 'other', 'conda-forge', 'bioconda'],
+    ],
+    // A project channel a later step lists first stays before the defaults of an earlier step.
+    [
+      [undefined, ['https://lab.example/c', 'conda-forge', 'bioconda']],
+      ['https://lab.example/c', 'conda-forge', 'bioconda'],
+    ],
+    // Steps that disagree: the first in document order wins.
+    [
+      [
+        ['bioconda', 'conda-forge'],
+        ['conda-forge', 'bioconda'],
+      ],
+      ['bioconda', 'conda-forge'],
+    ],
+  ])("a group's channels from its steps' %j are %j", (lists, expected) => {
+    expect(groupChannels(lists)).toEqual(expected);
   });
 
   test('are solved against in their order, recorded in the lock, mapped by --channel-url', async () => {

@@ -57,16 +57,34 @@ export function effectiveChannels(listed: readonly string[] | undefined): string
 }
 
 /**
- * The channels of a group: each step's (document order), each channel once, in the order it
- * first appears. Undefined when that is just Stowage's defaults, so plans of specs that name no
- * channels stay as they were.
+ * The channels of a group: every step's, each once, in an order that keeps each step's own order
+ * (a project channel one file lists first stays before conda-forge, though another step of the
+ * group lists only the defaults); where steps disagree (`[bioconda, conda-forge]` beside
+ * `[conda-forge, bioconda]`) the channel that appears first in document order goes first.
+ * Undefined when that is just Stowage's defaults, so plans that name no channels stay as they were.
  */
 export function groupChannels(
   lists: readonly (readonly string[] | undefined)[],
 ): string[] | undefined {
+  const seen: string[] = [];
+  const before = new Map<string, Set<string>>(); // channel → channels some step lists before it
+  for (const list of lists) {
+    const channels = effectiveChannels(list);
+    channels.forEach((c, i) => {
+      if (!seen.includes(c)) seen.push(c);
+      const set = before.get(c) ?? new Set<string>();
+      for (const earlier of channels.slice(0, i)) set.add(earlier);
+      before.set(c, set);
+    });
+  }
+  // Kahn's order, ties (and cycles) broken by first appearance.
   const out: string[] = [];
-  for (const list of lists)
-    for (const c of effectiveChannels(list)) if (!out.includes(c)) out.push(c);
+  const left = [...seen];
+  while (left.length > 0) {
+    const ready = left.find((c) => [...before.get(c)!].every((b) => out.includes(b))) ?? left[0]!;
+    out.push(ready);
+    left.splice(left.indexOf(ready), 1);
+  }
   const isDefault =
     out.length === DEFAULT_CONDA_CHANNELS.length &&
     out.every((c, i) => c === DEFAULT_CONDA_CHANNELS[i]);
