@@ -35,6 +35,8 @@ export interface ParsedRule {
   conda?: Item;
   container?: Item;
   wrapper?: Item;
+  /** `wildcard_constraints: name="a|b"`. */
+  wildcardConstraints: Item[];
   defaultTarget: boolean;
   threads?: Item;
   resources: Item[];
@@ -75,6 +77,9 @@ export interface ModuleDecl {
 export type Statement =
   | { kind: 'rule'; rule: ParsedRule }
   | { kind: 'include'; items: Item[]; condition?: string }
+  | { kind: 'configfile'; item?: Item }
+  /** `NAME = <expression>`: a Python value a later path may be built from. */
+  | { kind: 'assign'; name: string; text: string }
   | { kind: 'container'; item?: Item }
   | { kind: 'module'; module: ModuleDecl }
   | { kind: 'use'; use: UseRule };
@@ -179,7 +184,8 @@ export function readStatements(src: SnakeText): Statement[] {
     const rule = RULE.exec(body);
     const use = USE.exec(body);
     const module = MODULE.exec(body);
-    const directive = /^(include|container|containerized)\s*:/.exec(body);
+    const directive = /^(include|container|containerized|configfile)\s*:/.exec(body);
+    const assign = /^([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)/.exec(body);
     if (rule) {
       // An anonymous `rule:` is named by its `name:` directive, else by its line.
       const parsed = parseRule(rule[2] ?? `rule_${i + 1}`, src, lines, i, end);
@@ -197,8 +203,15 @@ export function readStatements(src: SnakeText): Statement[] {
       const to = lastNonBlank(lines, i, end);
       const items = parseItems(from, to, src);
       if (directive[1] === 'include') statements.push({ kind: 'include', items, condition });
+      else if (directive[1] === 'configfile')
+        statements.push({ kind: 'configfile', item: items[0] });
       else statements.push({ kind: 'container', item: items[0] });
       i = end - 1;
+    } else if (assign) {
+      const from = line.offset + line.indent + assign[0].length;
+      const to = expressionEnd(src.text, from);
+      statements.push({ kind: 'assign', name: assign[1] ?? '', text: src.text.slice(from, to) });
+      while (i + 1 < lines.length && (lines[i + 1] as Line).offset < to) i += 1;
     } else if (/^(def|class|async\s+def)\s/.test(body)) {
       i = end - 1; // Python: not Snakemake's business
     } else {
@@ -216,6 +229,34 @@ export function readStatements(src: SnakeText): Statement[] {
     }
   }
   return statements;
+}
+
+/**
+ * Where a Python expression starting at `from` ends: the first line end outside brackets and
+ * strings, not after a backslash.
+ */
+function expressionEnd(text: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < text.length; i += 1) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      const delim = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+      i += delim.length;
+      while (i < text.length && !text.startsWith(delim, i)) {
+        if (text[i] === '\\') i += 1;
+        else if (text[i] === '\n' && delim.length === 1) break;
+        i += 1;
+      }
+      i += delim.length - 1;
+    } else if (c === '#') {
+      while (i < text.length && text[i] !== '\n') i += 1;
+      i -= 1;
+    } else if (c === '(' || c === '[' || c === '{') depth += 1;
+    else if (c === ')' || c === ']' || c === '}') depth -= 1;
+    else if (c === '\\' && text[i + 1] === '\n') i += 1;
+    else if (c === '\n' && depth <= 0) return i;
+  }
+  return text.length;
 }
 
 /** The directives of the block `lines[start+1, end)`: name → its items and where the values are. */
@@ -256,6 +297,7 @@ function emptyRule(name: string, src: SnakeText, at: Location): ParsedRule {
     inputs: [],
     outputs: [],
     resources: [],
+    wildcardConstraints: [],
     defaultTarget: false,
     pythonRun: false,
     hasAction: false,
@@ -328,6 +370,9 @@ function applyDirectives(rule: ParsedRule, directives: ReturnType<typeof directi
         break;
       case 'cwl':
         rule.hasAction = true;
+        break;
+      case 'wildcard_constraints':
+        rule.wildcardConstraints = d.items();
         break;
     }
   }

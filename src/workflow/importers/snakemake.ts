@@ -9,6 +9,7 @@
  * workflow's desired outputs.
  */
 import { basename, dirname, join, posix } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { Finding } from '../../common/findings.js';
 import type { Location, Step } from '../model.js';
 import {
@@ -30,6 +31,7 @@ import {
 import { DeclaredImages } from './images.js';
 import { OffsetMapper, RecordedSource } from './locator.js';
 import { MAX_COMPARED, OutputIndex } from './snakemake-outputs.js';
+import { evaluatePath, evaluatePython, type EvalScope } from './snakemake-eval.js';
 import type { RemoteTexts } from './remote.js';
 import {
   localText,
@@ -97,7 +99,10 @@ export function importSnakemake(path: string, options: SnakemakeOptions = {}): I
     wanted: new Set(),
     images: new DeclaredImages(source),
   };
-  const main = newNamespace();
+  const main = newNamespace(dir);
+  // configfile: paths are relative to the folder Snakemake runs in: the repository's (the
+  // parent of workflow/) in the standard layout, else the Snakefile's.
+  ctx.workdirs = basename(dir) === 'workflow' ? [dirname(dir), dir] : [dir];
   readFile({ kind: 'local', abs: snakefile }, ctx, main, undefined, undefined);
 
   const taken = new Set<string>();
@@ -179,6 +184,8 @@ interface Context {
   /** URLs needed and not in `remote`. */
   wanted: Set<string>;
   images: DeclaredImages;
+  /** Where `configfile:` paths are looked for, in order. */
+  workdirs?: string[];
 }
 
 /** The rules, modules and top-level container of one workflow (the main one, or a module's). */
@@ -188,10 +195,34 @@ interface Namespace {
   ruleIndex: Map<string, number>;
   modules: Map<string, { decl: ModuleDecl; from: SnakeText; rules?: ParsedRule[] }>;
   container?: { image?: string; item?: Item };
+  /** The Python values paths are built from: assignments, `workflow.basedir`, the config. */
+  scope: EvalScope;
+  /** The files its rules ask for by name, found once (see requestedFiles). */
+  requested?: string[];
 }
 
-function newNamespace(): Namespace {
-  return { rules: [], ruleIndex: new Map(), modules: new Map() };
+function newNamespace(basedir: string, config?: EvalScope['config']): Namespace {
+  const scope: EvalScope = { vars: new Map(), basedir, currentBasedir: basedir };
+  if (config) scope.config = config;
+  return { rules: [], ruleIndex: new Map(), modules: new Map(), scope };
+}
+
+/** The scope for a value written in a file of folder `baseDir` (`workflow.current_basedir`). */
+const scopeIn = (ns: Namespace, baseDir: string): EvalScope => ({
+  ...ns.scope,
+  currentBasedir: baseDir,
+});
+
+/**
+ * A path a directive names: its string, or the value of the Python expression that builds it
+ * (os.path.join, workflow.basedir, Path / "x", f-strings, + of constants; see snakemake-eval.ts).
+ */
+function pathOf(item: Item, ns: Namespace, baseDir: string): string | undefined {
+  // An f-string's `{value}` is kept as `<value>` in the pattern (a file pattern that matches
+  // nothing); as a path, its value is needed.
+  const formatted = /^\s*(?:[rRbBuU]?[fF]|[fF][rR])["']/.test(item.text);
+  if (item.pattern !== undefined && !formatted) return item.pattern;
+  return evaluatePath(item.text, scopeIn(ns, baseDir));
 }
 
 type FileRef = { kind: 'local'; abs: string } | { kind: 'remote'; url: string; at: Location };
@@ -259,6 +290,57 @@ function refFor(base: string, path: string, at: Location): FileRef {
     : { kind: 'local', abs: target };
 }
 
+/**
+ * `configfile: "config/config.yaml"`: the file is read (relative to the folder Snakemake runs
+ * in) and merged into the config that `config["…"]` reads, as Snakemake's update_config does.
+ */
+function readConfigfile(item: Item, ns: Namespace, src: SnakeText, ctx: Context): void {
+  const path = pathOf(item, ns, src.baseDir);
+  const candidates =
+    path === undefined
+      ? []
+      : path.startsWith('/')
+        ? [path]
+        : (ctx.workdirs ?? [src.baseDir]).map((d) => join(d, path));
+  for (const abs of candidates) {
+    const text = src.remote ? undefined : readTextFile(abs, ctx.root);
+    if (text === undefined) continue;
+    let data: unknown;
+    try {
+      data = parseYaml(text, { maxAliasCount: 100 });
+    } catch {
+      data = undefined;
+    }
+    if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
+      ns.scope.config = mergeConfig(ns.scope.config ?? {}, data as Record<string, never>);
+      return;
+    }
+  }
+  // Not found: Snakemake is often given `--configfile` instead. Nothing to say here; a path or
+  // image that needs a config value says so where it is used.
+}
+
+/** Snakemake's update_config: nested mappings merge, anything else is replaced. */
+function mergeConfig(
+  into: NonNullable<EvalScope['config']>,
+  from: NonNullable<EvalScope['config']>,
+): NonNullable<EvalScope['config']> {
+  const out = { ...into };
+  for (const [key, value] of Object.entries(from)) {
+    const old = out[key];
+    out[key] =
+      typeof old === 'object' &&
+      old !== null &&
+      !Array.isArray(old) &&
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value)
+        ? mergeConfig(old, value)
+        : value;
+  }
+  return out;
+}
+
 function readFile(
   ref: FileRef,
   ctx: Context,
@@ -281,11 +363,30 @@ function readFile(
         addRule(ns, st.rule);
         break;
       }
+      case 'assign': {
+        const value = evaluatePython(st.text, scopeIn(ns, src.baseDir));
+        if (value !== undefined) ns.scope.vars.set(st.name, value);
+        else ns.scope.vars.delete(st.name);
+        break;
+      }
+      case 'configfile':
+        if (st.item) readConfigfile(st.item, ns, src, ctx);
+        break;
       case 'include':
         for (const item of st.items) {
-          if (item.pattern === undefined) continue;
+          const path = pathOf(item, ns, src.baseDir);
+          if (path === undefined) {
+            ctx.findings.push(
+              importError(
+                item.location.file,
+                `include: ${item.text.trim()} is computed in a way Stowage cannot evaluate (it reads constants, os.path.join, workflow.basedir, Path(…) / "x", f-strings, + and config values); the rules of that file are not imported. Name the file as a string (include: "rules/x.smk").`,
+                item.location.span,
+              ),
+            );
+            continue;
+          }
           readFile(
-            refFor(src.baseDir, item.pattern, item.location),
+            refFor(src.baseDir, path, item.location),
             ctx,
             ns,
             item.location,
@@ -294,7 +395,7 @@ function readFile(
         }
         break;
       case 'container': {
-        const pattern = st.item?.pattern;
+        const pattern = st.item ? pathOf(st.item, ns, src.baseDir) : undefined;
         ns.container = {
           image: pattern !== undefined ? dockerImage(pattern) : undefined,
           item: st.item,
@@ -337,7 +438,7 @@ function useRules(use: UseRule, ctx: Context, ns: Namespace, condition: string |
       );
       return;
     }
-    module.rules ??= moduleRules(module.decl, module.from, ctx);
+    module.rules ??= moduleRules(module.decl, module.from, ctx, ns.scope.config);
     pool = module.rules;
   } else {
     pool = ns.rules;
@@ -394,8 +495,12 @@ function overrideWith(rule: ParsedRule, overrides: ParsedRule): void {
  * `github("owner/repo", path=…, tag=…)`) or its `meta_wrapper:` (through the wrapper prefix). A
  * module's `prefix:` and `pathvars:` are applied to its file patterns.
  */
-function moduleRules(decl: ModuleDecl, from: SnakeText, ctx: Context): ParsedRule[] {
-  const ns = newNamespace();
+function moduleRules(
+  decl: ModuleDecl,
+  from: SnakeText,
+  ctx: Context,
+  config: EvalScope['config'],
+): ParsedRule[] {
   let ref: FileRef | undefined;
   let version: string | undefined;
   if (decl.metaWrapper?.pattern !== undefined) {
@@ -422,6 +527,8 @@ function moduleRules(decl: ModuleDecl, from: SnakeText, ctx: Context): ParsedRul
     );
     return [];
   }
+  const basedir = ref.kind === 'local' ? dirname(ref.abs) : ref.url.replace(/\/[^/]*$/, '');
+  const ns = newNamespace(basedir, config);
   readFile(ref, ctx, ns, decl.location, undefined);
   const vars: Record<string, string> = {
     results: 'results',
@@ -490,20 +597,15 @@ function buildStep(
       step.software.files.push(relPath(ctx.contextDir, join(rule.baseDir, rule.script)));
   }
   if (rule.pythonRun) ctx.pythonRuns += 1;
-
-  if (rule.conda?.pattern !== undefined) condaEnvironment(step, rule, rule.conda, ctx);
-  else if (rule.conda) condaExpression(step, rule.conda, ctx);
-  else if (rule.wrapper?.pattern !== undefined) wrapperEnvironment(step, rule.wrapper, ctx);
-
-  const declared = rule.container ?? ns.container?.item;
-  const image =
-    rule.container?.pattern !== undefined
-      ? dockerImage(rule.container.pattern)
-      : rule.container === undefined
-        ? ns.container?.image
-        : undefined;
-  if (declared) ctx.source.record([...base, 'container'], declared.location);
-  if (image && step.softwareUnknown === undefined) ctx.images.use(step, image, declared?.location);
+  // A `run:` block is Python that Snakemake runs in its own process: Snakemake applies no
+  // conda: or container: to it (it refuses them), so there is no image to plan.
+  const runOnly =
+    rule.pythonRun &&
+    rule.shell === undefined &&
+    rule.script === undefined &&
+    rule.wrapper === undefined;
+  if (runOnly) step.runsIn = 'engine';
+  const image = runOnly ? undefined : ruleSoftware(step, rule, ctx, ns);
 
   const threads = rule.threads ? Number(rule.threads.text) : NaN;
   if (Number.isFinite(threads) && threads > 0) {
@@ -519,8 +621,182 @@ function buildStep(
   return image ? { step, image } : { step };
 }
 
-function condaEnvironment(step: Step, rule: ParsedRule, conda: Item, ctx: Context): void {
-  const pattern = conda.pattern as string;
+/**
+ * The rule's software: its conda environment file(s) or wrapper, and the image its `container:`
+ * (or the workflow's) names — each a string or a Python value built from constants. Returns the
+ * image, for the comparison.
+ */
+function ruleSoftware(
+  step: Step,
+  rule: ParsedRule,
+  ctx: Context,
+  ns: Namespace,
+): string | undefined {
+  const base = ['steps', step.id] as const;
+  if (rule.conda) {
+    const path = pathOf(rule.conda, ns, rule.baseDir);
+    if (path === undefined) condaExpression(step, rule.conda, ctx);
+    else condaEnvironments(step, rule, path, rule.conda, ctx, ns);
+  } else if (rule.wrapper?.pattern !== undefined) wrapperEnvironment(step, rule.wrapper, ctx);
+
+  const declared = rule.container ?? ns.container?.item;
+  const written = rule.container ? pathOf(rule.container, ns, rule.baseDir) : undefined;
+  const image = rule.container
+    ? written !== undefined
+      ? dockerImage(written)
+      : undefined
+    : ns.container?.image;
+  if (declared) ctx.source.record([...base, 'container'], declared.location);
+  const software = step.software.conda.length + step.software.pip.length > 0;
+  if (declared && image === undefined && !software && step.softwareUnknown === undefined) {
+    const value = declared.pattern === undefined ? pathOf(declared, ns, rule.baseDir) : undefined;
+    if (declared.pattern === undefined && value === undefined) {
+      // `container: config["image"]` and the config is not known: an image, but which one?
+      step.softwareUnknown = `container: ${declared.text.trim()} is a Python value`;
+      ctx.findings.push(
+        importLimit(
+          declared.location.file,
+          `Rule ${step.id} runs in the container ${declared.text.trim()}, a Python value Stowage cannot evaluate, so its software is unknown and it is left out of the plan.`,
+          declared.location.span,
+        ),
+      );
+    }
+  }
+  if (image && step.softwareUnknown === undefined) ctx.images.use(step, image, declared?.location);
+  return image;
+}
+
+/**
+ * `conda: "envs/{env}.yaml"`: Snakemake fills the rule's wildcards in per job. Each value the
+ * workflow gives the wildcards (a constraint `{env,a|b}`, `wildcard_constraints:`, or the files
+ * other rules ask for, `expand(…)` included) names one environment file; the rule's image holds
+ * them all. When the values cannot be told, a notice says so and the step is left out of the plan.
+ */
+function condaEnvironments(
+  step: Step,
+  rule: ParsedRule,
+  path: string,
+  conda: Item,
+  ctx: Context,
+  ns: Namespace,
+): void {
+  const names = [...new Set([...path.matchAll(/\{([A-Za-z_]\w*)\}/g)].map((m) => m[1]!))];
+  if (names.length === 0) {
+    condaEnvironment(step, rule, path, conda.location, ctx);
+    return;
+  }
+  let combos: Map<string, string>[] = [new Map()];
+  const unknown: string[] = [];
+  for (const name of names) {
+    const values = wildcardValues(rule, name, ns);
+    if (values.length === 0) unknown.push(name);
+    combos = combos.flatMap((c) => values.map((v) => new Map(c).set(name, v)));
+    if (combos.length > 100) unknown.push(name);
+  }
+  if (unknown.length > 0) {
+    step.softwareUnknown = `conda: ${path} depends on wildcards whose values are unknown`;
+    ctx.findings.push(
+      importLimit(
+        conda.location.file,
+        `Rule ${rule.name} takes its conda environment from ${path}, which depends on the wildcard(s) ${unknown.map((n) => `{${n}}`).join(', ')}; Stowage cannot tell their values (no constraint such as {${unknown[0]}, a|b} and no file another rule asks for), so its software is unknown and it is left out of the plan.`,
+        conda.location.span,
+      ),
+    );
+    return;
+  }
+  const files = new Set(
+    combos.map((c) => path.replace(/\{([A-Za-z_]\w*)\}/g, (m, n: string) => c.get(n) ?? m)),
+  );
+  for (const file of files) condaEnvironment(step, rule, file, conda.location, ctx);
+}
+
+/** The values wildcard `name` of `rule` takes in this workflow (sorted), or none when unknown. */
+function wildcardValues(rule: ParsedRule, name: string, ns: Namespace): string[] {
+  const values = new Set<string>();
+  const alternatives = (regex: string): string[] | undefined => {
+    const inner = /^\(?([\w.+-]+(?:\|[\w.+-]+)*)\)?$/.exec(regex.trim())?.[1];
+    return inner?.split('|');
+  };
+  for (const out of rule.outputs)
+    for (const m of (out.pattern ?? '').matchAll(/\{\s*([A-Za-z_]\w*)\s*,([^{}]*)\}/g))
+      if (m[1] === name) for (const v of alternatives(m[2] ?? '') ?? []) values.add(v);
+  for (const c of rule.wildcardConstraints)
+    if (c.name === name && c.pattern !== undefined)
+      for (const v of alternatives(c.pattern) ?? []) values.add(v);
+  if (values.size > 0) return [...values].sort();
+  for (const out of rule.outputs) {
+    const matcher = out.pattern === undefined ? undefined : wildcardMatcher(out.pattern);
+    if (!matcher || !matcher.names.includes(name)) continue;
+    for (const file of requestedFiles(ns)) {
+      const got = matcher.match(file);
+      const value = got?.get(name);
+      if (value !== undefined) values.add(value);
+    }
+  }
+  return [...values].sort();
+}
+
+/** A file pattern as a matcher: `{name}` is `.+` (Snakemake's default), `{name,re}` is `re`. */
+function wildcardMatcher(
+  pattern: string,
+): { names: string[]; match: (file: string) => Map<string, string> | undefined } | undefined {
+  const names: string[] = [];
+  let source = '';
+  let last = 0;
+  for (const m of pattern.matchAll(/\{\s*([A-Za-z_]\w*)\s*(?:,([^{}]*))?\}/g)) {
+    source += pattern.slice(last, m.index).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    source += `(${m[2] ?? '.+'})`;
+    names.push(m[1]!);
+    last = (m.index ?? 0) + m[0].length;
+  }
+  source += pattern.slice(last).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  let re: RegExp;
+  try {
+    re = new RegExp(`^${source}$`);
+  } catch {
+    return undefined;
+  }
+  return {
+    names,
+    match: (file) => {
+      const m = re.exec(file);
+      if (!m) return undefined;
+      const got = new Map<string, string>();
+      for (const [k, n] of names.entries()) {
+        const v = m[k + 1] ?? '';
+        if (got.has(n) && got.get(n) !== v) return undefined;
+        got.set(n, v);
+      }
+      return got;
+    },
+  };
+}
+
+/** Files the rules of `ns` ask for by name: plain inputs and the lists `expand(…)` makes. */
+function requestedFiles(ns: Namespace): string[] {
+  if (ns.requested) return ns.requested;
+  const files: string[] = [];
+  for (const r of ns.rules)
+    for (const item of r.inputs) {
+      if (item.pattern !== undefined && !item.pattern.includes('{')) files.push(item.pattern);
+      else if (/^\s*expand\s*\(/.test(item.text)) {
+        const value = evaluatePython(item.text, scopeIn(ns, r.baseDir));
+        if (Array.isArray(value))
+          for (const v of value) if (typeof v === 'string' && !v.includes('{')) files.push(v);
+      }
+    }
+  ns.requested = files;
+  return files;
+}
+
+function condaEnvironment(
+  step: Step,
+  rule: ParsedRule,
+  pattern: string,
+  at: Location,
+  ctx: Context,
+): void {
+  const conda = { location: at };
   // `conda: ""` names nothing: Snakemake runs the rule without an environment.
   if (pattern.trim() === '') {
     ctx.findings.push(
