@@ -7,7 +7,11 @@
  * runs itself (it applies no conda: or container: there), so STW401 does not ask it for conda.
  */
 import { lintWorkflow } from '../../src/lint/index.js';
-import { evaluatePython, type EvalScope } from '../../src/workflow/importers/snakemake-eval.js';
+import {
+  evaluatePython,
+  type EvalScope,
+  type PyValue,
+} from '../../src/workflow/importers/snakemake-eval.js';
 import { importWorkflow } from '../../src/workflow/importers/index.js';
 
 const DIR = '__tests__/fixtures/snakemake/paths';
@@ -54,7 +58,7 @@ describe('Snakemake paths built in Python', () => {
 
 describe('the evaluator of path expressions', () => {
   const scope: EvalScope = {
-    vars: new Map([
+    vars: new Map<string, PyValue>([
       ['RULES', '/repo/workflow/rules'],
       ['NAMES', ['a', 'b']],
       ['N', 3],
