@@ -27,7 +27,7 @@ await Promise.all([
 ]);
 
 // The shell parser of STW201 loads its CommonJS build and its WebAssembly from beside the bundle
-// (src/lint/shell.ts): ncc leaves a require through createRequire unbundled.
+// (src/workflow/shell.ts): ncc leaves a require through createRequire unbundled.
 const require = createRequire(import.meta.url);
 for (const file of [
   require.resolve('web-tree-sitter/web-tree-sitter.wasm'),

@@ -8,7 +8,7 @@
  * Left out: commands the engine puts on PATH itself (Nextflow's `bin/` scripts), files of the
  * working folder (relative paths), expansions, and the script's own functions.
  */
-import { readScript } from '../lint/shell.js';
+import { readScript } from '../workflow/shell.js';
 import type { Step, Workflow } from '../workflow/model.js';
 
 /** A path a link may be made at: absolute, plain words, no `..`. */

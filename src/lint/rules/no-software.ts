@@ -5,7 +5,7 @@
  */
 import { familyOf, pinnedGroupNames } from '../../software/family.js';
 import { defineRule } from '../rule.js';
-import { readScript } from '../shell.js';
+import { readScript } from '../../workflow/shell.js';
 import type { WorkflowFormat } from '../../workflow/model.js';
 
 /** How each format declares a step's software. */

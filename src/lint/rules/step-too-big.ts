@@ -6,7 +6,7 @@
  */
 import type { Software } from '../../workflow/model.js';
 import { defineRule } from '../rule.js';
-import { readScript } from '../shell.js';
+import { readScript } from '../../workflow/shell.js';
 
 /** Language runtimes and the `software` keys that imply them (apt/build/files go with any). */
 const RUNTIMES: readonly { runtime: string; keys: readonly (keyof Software)[] }[] = [

@@ -1,6 +1,6 @@
 /** What STW201 counts in a `run` command, read by tree-sitter-bash. */
 import { describe, expect, it } from '@jest/globals';
-import { readScript } from '../../src/lint/shell.js';
+import { readScript } from '../../src/workflow/shell.js';
 
 describe('readScript', () => {
   it.each([
