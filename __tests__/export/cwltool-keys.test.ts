@@ -13,20 +13,28 @@ import { importWorkflow } from '../../src/workflow/importers/index.js';
 import { cwltoolImages, hasCwltoolLoader, type CwltoolLoad } from '../helpers/cwltool.js';
 import { tempDir } from '../helpers/temp.js';
 
-const FIXTURE = resolve('__tests__/fixtures/cwl/ids');
+const FIXTURES = resolve('__tests__/fixtures/cwl');
 
 /** A distinct image per step, pinned by digest: a key that reaches the wrong tool shows. */
 const imageFor = (k: number): string =>
   `127.0.0.1:5000/stowage/conda-${k}@sha256:${k.toString(16).padStart(64, '0')}`;
 
-/** Each main workflow, and the steps no override can reach (with a word of the reason). */
-const CASES: { main: string; unreachable: Record<string, RegExp> }[] = [
-  { main: 'workflows/main.cwl', unreachable: { inline_required: /under `requirements`/ } },
-  { main: 'packed-v1.0.cwl', unreachable: {} },
+/**
+ * Each main workflow (in the repository `root`), and the steps no override can reach (with a
+ * word of the reason). `lenient` is YAML only cwltool's loader reads (cwl-lenient.test.ts).
+ */
+const CASES: { root: string; main: string; unreachable: Record<string, RegExp> }[] = [
+  {
+    root: 'ids',
+    main: 'workflows/main.cwl',
+    unreachable: { inline_required: /under `requirements`/ },
+  },
+  { root: 'ids', main: 'packed-v1.0.cwl', unreachable: {} },
+  { root: 'lenient', main: 'workflow.cwl', unreachable: {} },
 ];
 
-function exported(main: string) {
-  const imported = importWorkflow(main, { root: FIXTURE });
+function exported(root: string, main: string) {
+  const imported = importWorkflow(main, { root: join(FIXTURES, root) });
   const workflow = imported.workflow!;
   const stepImages = Object.fromEntries(
     workflow.steps.map((s, k) => [s.id, { ref: imageFor(k + 1), pinned: 'digest' as const }]),
@@ -39,15 +47,15 @@ function exported(main: string) {
 (hasCwltoolLoader() ? describe : describe.skip)('CWL overrides, loaded by cwltool', () => {
   it('gives every exported step its image as cwltool resolves the tool, in every form', () => {
     const dir = tempDir('cwltool-keys');
-    const runs = CASES.map(({ main }, k) => {
-      const out = exported(main);
+    const runs = CASES.map(({ root, main }, k) => {
+      const out = exported(root, main);
       const file = join(dir, `overrides-${k}.yml`);
       writeFileSync(file, out.result.files['stowage-overrides.yml']!);
       return { ...out, file };
     });
     const loads = cwltoolImages(
-      FIXTURE,
-      CASES.map((c, k) => ({ workflow: c.main, overrides: runs[k]!.file })),
+      FIXTURES,
+      CASES.map((c, k) => ({ workflow: join(c.root, c.main), overrides: runs[k]!.file })),
     );
     CASES.forEach(({ main, unreachable }, k) => {
       const { result, stepImages, names, steps } = runs[k]!;

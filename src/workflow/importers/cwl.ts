@@ -38,6 +38,7 @@ import {
 } from './common.js';
 import { DeclaredImages, imageSoftware } from './images.js';
 import { RecordedSource } from './locator.js';
+import { relaxFlowIndentation } from './yaml-lenient.js';
 import { MIB } from './units.js';
 
 export interface CwlOptions {
@@ -64,7 +65,7 @@ const isObj = (v: Json | undefined): v is Obj =>
 
 /** A parsed CWL file: its data and a way to find any node's position in it. */
 class CwlFile {
-  private readonly counter = new LineCounter();
+  private counter = new LineCounter();
   readonly doc: Document;
   readonly data: Json;
   private aliasError: string | undefined;
@@ -73,11 +74,21 @@ class CwlFile {
     readonly abs: string,
     readonly text: string,
   ) {
-    this.doc = parseDocument(text, {
-      lineCounter: this.counter,
-      prettyErrors: false,
-      uniqueKeys: false,
-    });
+    const parse = (source: string, counter: LineCounter): Document =>
+      parseDocument(source, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
+    let doc = parse(text, this.counter);
+    if (doc.errors.length > 0) {
+      // What cwltool's loader (ruamel.yaml) accepts and the YAML spec does not: flow constructs
+      // whose continuation lines are not indented deeper than the line that opens them.
+      const relaxed = relaxFlowIndentation(text);
+      const counter = new LineCounter();
+      const again = relaxed === undefined ? undefined : parse(relaxed, counter);
+      if (again && again.errors.length === 0) {
+        doc = again;
+        this.counter = counter;
+      }
+    }
+    this.doc = doc;
     let data: Json = null;
     if (this.doc.errors.length === 0) {
       try {
