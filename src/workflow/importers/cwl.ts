@@ -809,7 +809,9 @@ function flatten(wf: Process, scope: Scope, f: Flattening): void {
 function whenPorts(step: Obj, when: string, wf: Process, prefix: string): string[] {
   return entries(step.in)
     .filter(([name]) =>
-      new RegExp(`inputs\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(when),
+      new RegExp(`inputs\\.${localName(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(
+        when,
+      ),
     )
     .flatMap(([, v]) => inSources(v).map((src) => sourcePort(src, wf, prefix)));
 }
@@ -824,9 +826,11 @@ function nestWorkflow(
   inner: Scope,
   f: Flattening,
 ): void {
+  // A packed file names the step's inputs by full id (`#main/step/reads`): the nested
+  // workflow's input is the last part.
   for (const [input, v] of entries(step.in))
     f.ports.alias(
-      `in:${inner.prefix}${input}`,
+      `in:${inner.prefix}${localName(input)}`,
       inSources(v).map((s) => sourcePort(s, wf, scope.prefix)),
     );
   for (const [output, v] of entries(tool.data.outputs)) {
@@ -913,10 +917,20 @@ function overrideKey(
   };
 }
 
+/**
+ * The file an output names: its glob (or the tool's `stdout`). An output that is a value — an
+ * `int`, a `string`… read from a file's contents (`loadContents`, `outputEval`) — writes no file
+ * of its own: it is named after itself, so it shares no path with the file it reads.
+ */
 function toolGlob(tool: Process | undefined, outName: string): string | undefined {
   if (!tool) return undefined;
   for (const [id, value] of entries(tool.data.outputs)) {
     if ((id.split('/').pop() ?? id) !== outName || !isObj(value)) continue;
+    if (
+      value.type !== undefined &&
+      !/\b(File|Directory|stdout|stderr)\b/.test(JSON.stringify(value.type))
+    )
+      return undefined;
     if (value.type === 'stdout' && typeof tool.data.stdout === 'string') return tool.data.stdout;
     const binding = value.outputBinding;
     if (isObj(binding) && typeof binding.glob === 'string' && !binding.glob.includes('$('))

@@ -636,10 +636,27 @@ function scriptRun(
   texts.forEach((t, k) => {
     const label = t.conditions.map((c) => (c === 'else' ? 'else' : `if (${c})`)).join(', ');
     const keyword = k === 0 ? 'if :; then' : t.conditions[0] === 'else' ? 'else' : 'elif :; then';
-    lines.push(`${keyword} # Groovy: ${label}`, t.text);
+    lines.push(`${keyword} # Groovy: ${label}`, interpreted(t.text));
   });
   lines.push('fi');
   return lines.join('\n');
+}
+
+/**
+ * A branch's script as shell: one whose `#!` line names another language (an R or Python script,
+ * as Nextflow runs it with that interpreter) is that interpreter reading the script, so its code
+ * is never read as shell commands: `Rscript - <<'STOWAGE_SCRIPT'` … `STOWAGE_SCRIPT`.
+ */
+function interpreted(script: string): string {
+  const shebang = /^#![ \t]*(\S+)([^\n]*)/.exec(script);
+  if (!shebang) return script;
+  const args = (shebang[2] ?? '').trim().split(/\s+/);
+  const named = shebang[1]?.endsWith('/env')
+    ? args.find((a) => !a.startsWith('-') && !a.includes('='))
+    : shebang[1];
+  const program = (named ?? '').replace(/^.*\//, '');
+  if (program === '' || /^(ba|da|z|k)?sh$/.test(program)) return script;
+  return `${program} - <<'STOWAGE_SCRIPT'\n${script}\nSTOWAGE_SCRIPT`;
 }
 
 function shellText(token: Token, shell: boolean): string {
