@@ -127,7 +127,6 @@ describeWithTools(['dockerd', 'docker', 'docker-registry', 'busybox', 'htpasswd'
     });
 
     test('an unchanged rerun builds nothing and still adds the run tags', async () => {
-      const started = Date.now();
       const run = await drive(request({ sha: SHA2 }));
       expect(run.error).toBeUndefined();
       expect(run.images.map((i) => i.status)).toEqual(['skipped', 'skipped']);
@@ -139,7 +138,6 @@ describeWithTools(['dockerd', 'docker', 'docker-registry', 'busybox', 'htpasswd'
         expect((await client().headManifest(path, 'sha-2222222'))?.digest).toBe(image.digest);
         expect(image.size).toBeGreaterThan(100_000);
       }
-      expect(Date.now() - started).toBeLessThan(10_000);
     });
 
     test("changing one step's software rebuilds only its group", async () => {

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { check } from '../../src/app/check.js';
+import { lintAndPlan } from '../../src/app/lint-and-plan.js';
 import type { Finding } from '../../src/common/findings.js';
 import { fetchText } from '../../src/host/fetch-text.js';
 import { tempDir } from '../helpers/temp.js';
@@ -27,14 +27,16 @@ describe('lint on imported pipelines', () => {
       join(dir, 'envs', 'a.yaml'),
       'channels: [conda-forge]\ndependencies:\n  - python=3.12\n  - pip\n  - pip:\n    - evil-1.0.tar.gz\n',
     );
-    const result = await check(dir, { root: dir, plan: true });
+    const result = await lintAndPlan(dir, { root: dir, plan: true });
     const refused = result.findings.filter((f) => f.rule === 'STW410');
     expect(refused.map((f) => [f.file, f.span.line])).toEqual([['envs/a.yaml', 6]]);
     expect(refused[0]?.message).toMatch(/names an archive file/);
   });
 
   it('Nextflow: an exec: process needs no software; script branches are no long chain', async () => {
-    const result = await check('__tests__/fixtures/nextflow/groovy-constructs', { root: ROOT });
+    const result = await lintAndPlan('__tests__/fixtures/nextflow/groovy-constructs', {
+      root: ROOT,
+    });
     expect(result.findings.filter((f) => f.rule === 'STW401').map((f) => f.message)).toEqual([]);
     expect(result.findings.filter((f) => f.rule === 'STW201')).toEqual([]);
   });
@@ -63,7 +65,7 @@ describe('lint on imported pipelines', () => {
         '',
       ].join('\n'),
     );
-    const result = await check('.', { root: dir });
+    const result = await lintAndPlan('.', { root: dir });
     const stw401 = result.findings.filter((f) => f.rule === 'STW401');
     expect(stw401.map((f) => f.message)).toEqual([
       expect.stringMatching(
@@ -84,7 +86,7 @@ describe('lint on imported pipelines', () => {
     const rule = (name: string): string =>
       `rule ${name}:\n    output: "${name}.rds"\n    conda: "envs/sleuth.yaml"\n    script: "${name}.R"\n`;
     writeFileSync(join(dir, 'Snakefile'), ['a', 'b', 'c', 'd', 'e'].map(rule).join('\n'));
-    const result = await check('.', { root: dir });
+    const result = await lintAndPlan('.', { root: dir });
     const stw402 = result.findings.filter((f) => f.rule === 'STW402');
     expect(stw402).toEqual([
       expect.objectContaining({
@@ -109,7 +111,7 @@ describe('lint on imported pipelines', () => {
       join(dir, 'Snakefile'),
       'rule get:\n    output: "ref.fa"\n    wrapper:\n        "v1.0.0/bio/fetch"  # the reference\n',
     );
-    const result = await check('Snakefile', {
+    const result = await lintAndPlan('Snakefile', {
       root: dir,
       wrapperPrefix: `${pathToFileURL(join(dir, 'wrappers')).href}/`,
       fetchText: fetchText({ timeoutMs: 2000 }),
@@ -124,7 +126,7 @@ describe('lint on imported pipelines', () => {
 
   it('Snakemake: alternatives, multiext and a target computed in Python raise nothing', async () => {
     const prefix = `${pathToFileURL(resolve('__tests__/fixtures/snakemake/constructs/wrappers')).href}/`;
-    const result = await check('__tests__/fixtures/snakemake/constructs', {
+    const result = await lintAndPlan('__tests__/fixtures/snakemake/constructs', {
       root: ROOT,
       wrapperPrefix: prefix,
       fetchText: fetchText({ timeoutMs: 2000 }),
@@ -151,7 +153,7 @@ describe('lint on imported pipelines', () => {
         rule('d'),
       ].join('\n'),
     );
-    const result = await check('.', { root: dir });
+    const result = await lintAndPlan('.', { root: dir });
     const found = result.findings.filter((f) => f.rule === 'STW403');
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ file: 'Snakefile', span: { line: 1 } });
@@ -167,7 +169,7 @@ describe('lint on imported pipelines', () => {
       'for kind in ["a"]:\n\n    rule index:\n        output: "x.bai"\n        conda: "envs/x.yaml"\n        shell: "samtools index x"\n' +
         '\nrule:\n    name: "faidx"\n    output: "x.fai"\n    conda: "envs/x.yaml"\n    shell: "samtools faidx x"\n',
     );
-    const result = await check('.', { root: dir });
+    const result = await lintAndPlan('.', { root: dir });
     expect(result.workflow?.steps).toEqual([
       expect.objectContaining({ id: 'index', condition: 'for kind in ["a"]' }),
       // an anonymous rule, named by its name: directive
@@ -179,7 +181,7 @@ describe('lint on imported pipelines', () => {
   });
 
   it('CWL: an ExpressionTool needs no software; per-step folders and listed results raise nothing', async () => {
-    const result = await check('__tests__/fixtures/cwl/nested/main.cwl', {
+    const result = await lintAndPlan('__tests__/fixtures/cwl/nested/main.cwl', {
       root: ROOT,
       plan: true,
     });

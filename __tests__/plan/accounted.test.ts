@@ -4,7 +4,7 @@
  * `unplanned` with a reason — and the text plan names each of them.
  */
 import path from 'node:path';
-import { check } from '../../src/app/check.js';
+import { lintAndPlan } from '../../src/app/lint-and-plan.js';
 import { planTable } from '../../src/report/plan.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -23,7 +23,7 @@ test.each([
   '__tests__/fixtures/cwl/words',
   '__tests__/fixtures/cwl/nested',
 ])('%s: each step once, in a group, external or unplanned', async (spec) => {
-  const result = await check(spec, { root: ROOT, plan: true });
+  const result = await lintAndPlan(spec, { root: ROOT, plan: true });
   if (!result.plan) return; // a spec that breaks the schema gets no plan at all
   const plan = result.plan;
   const placed = [

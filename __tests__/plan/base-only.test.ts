@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check } from '../../src/app/check.js';
+import { lintAndPlan } from '../../src/app/lint-and-plan.js';
 import { planTable } from '../../src/report/plan.js';
 import { needsOnlyBase } from '../../src/software/family.js';
 import { tempDir } from '../helpers/temp.js';
@@ -74,7 +74,7 @@ describe('a step that needs only base utilities', () => {
       ),
       count: tool('count', 'alpine:3.20', '{ coreutils: {} }', '[/usr/bin/wc, -l]'),
     });
-    const { plan } = await check('workflow.cwl', { root, plan: true });
+    const { plan } = await lintAndPlan('workflow.cwl', { root, plan: true });
     expect(plan!.external).toEqual([]);
     expect(plan!.groups.map((g) => [g.name, g.steps])).toEqual([
       ['conda', ['unzip', 'sort', 'count']],
@@ -98,7 +98,7 @@ describe('a step that needs only base utilities', () => {
     const root = pipeline({
       unzip: tool('unzip', 'debian:bookworm-slim', '[gzip]', '[gunzip, -c]'),
     });
-    const { plan } = await check('workflow.cwl', { root, plan: true });
+    const { plan } = await lintAndPlan('workflow.cwl', { root, plan: true });
     expect(plan!.external).toEqual([]);
     expect(plan!.groups.map((g) => [g.name, g.family, g.steps, g.blocked])).toEqual([
       ['native', 'native', ['unzip'], undefined],
@@ -132,7 +132,7 @@ describe('a step that needs only base utilities', () => {
         '[samtools, view]',
       ),
     });
-    const { plan } = await check('workflow.cwl', { root, plan: true });
+    const { plan } = await lintAndPlan('workflow.cwl', { root, plan: true });
     expect(plan!.external).toEqual([
       { step: 'view', image: 'registry.example.org/lab/samtools:1.20' },
     ]);

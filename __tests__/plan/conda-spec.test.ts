@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { check } from '../../src/app/check.js';
+import { lintAndPlan } from '../../src/app/lint-and-plan.js';
 import { plan } from '../../src/plan/plan.js';
 import { renderGroup } from '../../src/plan/dockerfile.js';
 import { splitCondaSpec } from '../../src/software/conda-spec.js';
@@ -181,7 +181,7 @@ describe('a refused requirement', () => {
       join(root, 'Snakefile'),
       ['one', 'two', 'three'].map((n) => rule(n, 'shared')).join('\n') + rule('wig', 'good'),
     );
-    const result = await check('.', { root, plan: true });
+    const result = await lintAndPlan('.', { root, plan: true });
     const refused = result.findings.filter((f) => f.rule === 'STW410');
     expect(refused).toHaveLength(1);
     expect(refused[0]).toMatchObject({ file: 'envs/shared.yaml', span: { line: 4 } });

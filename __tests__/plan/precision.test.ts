@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { check } from '../../src/app/check.js';
+import { lintAndPlan } from '../../src/app/lint-and-plan.js';
 import { main, type Io } from '../../src/cli/main.js';
 import { compareImages, comparisonText } from '../../src/report/comparison.js';
 import { familyOf, gpuBuild } from '../../src/software/family.js';
@@ -62,7 +62,7 @@ describe('STW407 on conda tensorflow', () => {
   async function stw407(text: string): Promise<string[]> {
     const root = tempDir('precision');
     writeFileSync(path.join(root, 'stowage.yml'), text);
-    const result = await check('stowage.yml', { root });
+    const result = await lintAndPlan('stowage.yml', { root });
     return result.findings.filter((f) => f.rule === 'STW407').map((f) => f.message);
   }
 
@@ -129,7 +129,7 @@ describe('no empty name quoted in a message', () => {
       path.join(root, 'Snakefile'),
       'rule get:\n    output: "x.txt"\n    conda: ""\n    shell: "touch {output}"\n',
     );
-    const result = await check('.', { root, plan: true });
+    const result = await lintAndPlan('.', { root, plan: true });
     const messages = result.findings.map((f) => f.message);
     expect(messages.filter((m) => m.includes('""'))).toEqual([]);
     expect(messages).toContainEqual(

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { check } from '../../src/app/check.js';
+import { lintAndPlan } from '../../src/app/lint-and-plan.js';
 import { runProcess } from '../../src/host/process.js';
 import { resolvePlan, type ResolveSettings } from '../../src/resolve/resolve.js';
 import { LockStore } from '../../src/resolve/store.js';
@@ -166,7 +166,7 @@ describe("an environment file's channels", () => {
       path.join(root, 'Snakefile'),
       'rule sort:\n    output: "x.bam"\n    conda: "envs/tools.yaml"\n    shell: "samtools sort -o {output}"\n',
     );
-    const result = await check('.', { root, plan: true });
+    const result = await lintAndPlan('.', { root, plan: true });
     const group = result.plan!.groups[0]!;
     expect(group.channels).toEqual([
       'lab',

@@ -1,6 +1,7 @@
 /**
- * The check use case both adapters start with: load (or import) a workflow, validate its software,
- * plan it when asked, and lint it. Plan findings (STW404–406, STW410) go through the lint engine
+ * The first stage of every run (src/app/run.ts): load (or import) a workflow, validate its
+ * software, plan it when asked — solving the groups with the ecosystems' solvers, which may ask
+ * the network — and lint it. Plan findings (STW404–406, STW410) go through the lint engine
  * with the loader's and the importers', so one configuration and one set of suppression comments
  * governs every finding. Reads files; writes nothing (see `writePlanFiles`).
  */
@@ -35,7 +36,7 @@ import {
   type ResolveOutcome,
 } from './resolve.js';
 
-export interface CheckOptions {
+export interface LintAndPlanOptions {
   /** Repository root: file names in findings are relative to it. */
   root: string;
   /** Lint config file; default `.stowage/config.yml` under root when it exists. */
@@ -61,7 +62,7 @@ export interface CheckOptions {
   fetchText?: FetchText;
 }
 
-export interface CheckResult {
+export interface LintAndPlanResult {
   workflow?: Workflow;
   /** Sorted, with configuration and suppressions applied. */
   findings: Finding[];
@@ -83,7 +84,10 @@ export interface CheckResult {
 
 const DEFAULT_CONFIG = '.stowage/config.yml';
 
-export async function check(specPath: string, options: CheckOptions): Promise<CheckResult> {
+export async function lintAndPlan(
+  specPath: string,
+  options: LintAndPlanOptions,
+): Promise<LintAndPlanResult> {
   const { resolved, isFolder, format } = resolveInput(specPath, options);
   if (options.wrapperPrefix !== undefined) {
     const problem = checkWrapperPrefix(options.wrapperPrefix);
@@ -145,7 +149,7 @@ export async function check(specPath: string, options: CheckOptions): Promise<Ch
  */
 function resolveInput(
   specPath: string,
-  options: CheckOptions,
+  options: LintAndPlanOptions,
 ): { resolved: string; isFolder: boolean; format: WorkflowFormat | 'auto' } {
   const resolved = path.resolve(options.root, specPath);
   if (!existsSync(resolved)) {
@@ -176,7 +180,7 @@ function resolveInput(
 async function planIfLoaded(
   workflow: Workflow,
   imported: ImportResult,
-  options: CheckOptions,
+  options: LintAndPlanOptions,
   lockPath: string,
 ): Promise<{ plan?: Plan; skipped?: string; findings: Finding[]; resolved?: ResolveOutcome }> {
   if (imported.findings.some((f) => f.rule === 'STW100' && f.severity === 'error')) {
@@ -219,7 +223,7 @@ function checkBaseImageKeys(baseImages: Record<string, string>, workflow: Workfl
   }
 }
 
-function readLintConfig(options: CheckOptions): {
+function readLintConfig(options: LintAndPlanOptions): {
   config?: LintConfig;
   configFile?: string;
   findings: Finding[];
