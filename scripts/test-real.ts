@@ -1,11 +1,21 @@
 /**
- * `npm run test:real [paths…] [--wrapper-prefix <url>]`: import → lint → plan over real pipelines
- * checked out locally (opt-in, not in CI), one child process each, and a table of what came out.
+ * `npm run test:real [paths…] [--wrapper-prefix <url>]`: import → lint → plan → export over real
+ * pipelines checked out locally (opt-in, not in CI), one child process each, and a table of what
+ * came out.
  *
  * Paths are pipeline folders or main files (a CWL workflow); `STOWAGE_REAL` (colon-separated)
  * replaces the default list. The counts in the `grep` and `declare` columns do not use the
  * importers: a regular expression over the files (Nextflow processes, Snakemake rules), or a
  * plain YAML walk of `run:` (CWL tool steps, nested workflows followed).
+ *
+ * The `in image` column is how many of the steps the plan put in a group the engine would really
+ * run in that group's image, with the export Stowage writes for it (images named as an export
+ * without a build names them, `<registry>/<group>:<content-hash tag>`): for CWL, measured through
+ * cwltool's own loader with the exported overrides (`__tests__/helpers/cwltool-images.py`: the
+ * DockerRequirement cwltool gives each tool as it loads the workflow); for Snakemake, the rule →
+ * image map the two Snakefile lines apply, read back as YAML, by rule name; for Nextflow, the
+ * exported config read back by the Groovy config reader and each run of each process (its name,
+ * alias and fully qualified name, as imported) put through Nextflow's `withName` rules.
  *
  * For Snakemake wrappers the prefix is `--wrapper-prefix`, else `STOWAGE_WRAPPER_PREFIX`, else a
  * local copy when one is found: a git clone of snakemake-wrappers (each wrapper read at its
@@ -20,6 +30,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -28,12 +39,25 @@ import { parse } from 'yaml';
 
 const DEFAULTS = [
   '/work/real/rnaseq',
+  '/work/real/ampliseq',
+  '/work/real/chipseq',
+  '/work/real/taxprofiler',
   '/work/real/fetchngs',
   '/work/real/rna-seq-star-deseq2',
+  '/work/real/smk-chipseq',
+  '/work/real/single-cell-rna-seq',
   '/work/real/pipeline-v5/workflows/raw-reads-wf--v.5-cond.cwl',
   '/work/real/pipeline-v5/workflows/amplicon-wf--v.5-cond.cwl',
   '/work/real/pipeline-v5/workflows/assembly-wf--v.5-cond.cwl',
+  '/work/real/analysis-workflows/definitions/pipelines/rnaseq.cwl',
+  '/work/real/analysis-workflows/definitions/pipelines/somatic_exome.cwl',
+  '/work/real/analysis-workflows/definitions/pipelines/germline_exome.cwl',
+  '/work/real/workflows/workflows/rnaseq-se.cwl',
+  '/work/real/workflows/workflows/chipseq-pe.cwl',
+  '/work/real/workflows/workflows/trim-rnaseq-pe.cwl',
 ];
+/** The registry the exports name images in (nothing is pulled from it). */
+const REGISTRY = 'registry.test/stowage';
 const WRAPPER_CLONES = ['/work/.mirror/snakemake+snakemake-wrappers/repo'];
 const WRAPPER_SNAPSHOTS = ['/work/real/snakemake-wrappers'];
 
@@ -50,6 +74,10 @@ interface Outcome {
   ms: number;
   maxRssMb: number;
   planned: boolean;
+  /** Steps in a group, and how many of them the engine would run in the group's image. */
+  engine: { grouped: number; inImage?: number; note?: string };
+  /** Nextflow: processes defined but reached by no workflow (not imported; a notice counts them). */
+  unreached: number;
 }
 
 /** The independent count: units found, and the names of those that declare software. */
@@ -77,16 +105,18 @@ function repositoryOf(path: string): string {
 }
 
 async function one(path: string, wrapperPrefix: string | undefined): Promise<void> {
-  const { check } = await import('../src/app/check.js');
+  const { lintAndPlan } = await import('../src/app/lint-and-plan.js');
   const { fetchText } = await import('../src/host/fetch-text.js');
   const started = performance.now();
-  const result = await check(path, {
-    root: repositoryOf(path),
+  const root = repositoryOf(path);
+  const result = await lintAndPlan(path, {
+    root,
     plan: true,
     wrapperPrefix,
     fetchText: fetchText({ timeoutMs: 5000 }),
   });
   const ms = performance.now() - started;
+  const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   const workflow = result.workflow;
   const names = result.origin?.engineNames ?? {};
   const byRule: Record<string, number> = {};
@@ -107,10 +137,86 @@ async function one(path: string, wrapperPrefix: string | undefined): Promise<voi
       .filter((f) => f.rule === 'STW420')
       .map((f) => `${f.file}:${f.span.line}: ${f.message}`),
     ms: Math.round(ms),
-    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    maxRssMb,
     planned: result.plan !== undefined,
+    unreached: result.findings.reduce(
+      (n, f) => n + Number(/^(\d+) of the \d+ processes defined/.exec(f.message)?.[1] ?? 0),
+      0,
+    ),
+    engine:
+      workflow && result.plan
+        ? await inImage(workflow, result.plan, result.origin, root, path)
+        : { grouped: 0, note: 'no plan' },
   };
   process.stdout.write(JSON.stringify(outcome));
+}
+
+// ---- what the engine would run in Stowage's images ----
+
+type Workflow = import('../src/workflow/model.js').Workflow;
+type Plan = import('../src/plan/types.js').Plan;
+type ImportOrigin = import('../src/workflow/importers/common.js').ImportOrigin;
+
+async function inImage(
+  workflow: Workflow,
+  plan: Plan,
+  origin: ImportOrigin | undefined,
+  root: string,
+  path: string,
+): Promise<Outcome['engine']> {
+  const { stepImageMap } = await import('../src/app/step-images.js');
+  const { exportFor } = await import('../src/export/index.js');
+  const grouped = plan.groups.flatMap((g) => g.steps);
+  const images = stepImageMap(plan, { registry: REGISTRY }).images;
+  const input = { workflow, stepImages: images, origin, outDir: '.stowage/export' };
+  const name = (id: string): string => origin?.engineNames[id] ?? id;
+  if (workflow.format === 'snakemake') {
+    const file = exportFor('snakemake', input).files['stowage-images.yaml']!;
+    const map = (parse(file) as { stowage_images?: Record<string, string> }).stowage_images ?? {};
+    const inImage = grouped.filter((id) => map[name(id)] === `docker://${images[id]?.ref}`);
+    return { grouped: grouped.length, inImage: inImage.length };
+  }
+  if (workflow.format === 'nextflow') {
+    const { readNextflowConfig, withNameSetting } =
+      await import('../__tests__/helpers/nextflow-config.js');
+    const settings = readNextflowConfig(exportFor('nextflow', input).files['stowage.config']!);
+    const inImage = grouped.filter((id) => {
+      const runs = origin?.invocations?.[id] ?? [{ name: name(id), fqn: name(id) }];
+      return runs.every(
+        (r) =>
+          withNameSetting(settings, { base: name(id), name: r.name, fqn: r.fqn }) ===
+          images[id]?.ref,
+      );
+    });
+    return { grouped: grouped.length, inImage: inImage.length };
+  }
+  if (workflow.format !== 'cwl') return { grouped: grouped.length };
+  const { cwltoolImages, hasCwltoolLoader } = await import('../__tests__/helpers/cwltool.js');
+  if (!hasCwltoolLoader()) return { grouped: grouped.length, note: 'no cwltool' };
+  const dir = mkdtempSync(join(tmpdir(), 'stowage-real-cwl-'));
+  try {
+    const overrides = join(dir, 'stowage-overrides.yml');
+    writeFileSync(overrides, exportFor('cwl', input).files['stowage-overrides.yml']!);
+    const [load] = cwltoolImages(root, [{ workflow: relative(root, path), overrides }], 600_000);
+    if (!load || 'error' in load)
+      return { grouped: grouped.length, note: `cwltool: ${load?.error.slice(0, 200)}` };
+    const idOf = new Map(workflow.steps.map((s) => [name(s.id), s.id]));
+    const seen = new Set(
+      load.tools
+        .filter((t) => {
+          const id = idOf.get(t.step);
+          return id !== undefined && t.image === images[id]?.ref;
+        })
+        .map((t) => idOf.get(t.step)),
+    );
+    return {
+      grouped: grouped.length,
+      inImage: grouped.filter((id) => seen.has(id)).length,
+      note: `cwltool built ${load.tools.length} tools`,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // ---- the independent counts ----
@@ -308,6 +414,7 @@ async function main(argv: string[]): Promise<number> {
       'get sw',
       'groups',
       'lower bd',
+      'in image',
       'time',
       'peak MB',
       'findings by rule',
@@ -335,20 +442,25 @@ async function main(argv: string[]): Promise<number> {
             : countCwl(path);
       const got = new Map(o.steps.map((s) => [loose(s.name), s.software]));
       const served = count.declaring.filter((n) => got.get(loose(n)) === true).length;
+      // Nextflow leaves out the processes no workflow reaches: counted beside, from the notice.
       const imported = o.steps.length + o.targets;
+      const accounted = imported + o.unreached;
       const label =
         existsSync(path) && statSync(path).isDirectory()
           ? basename(path)
-          : `${basename(dirname(dirname(path)))}/${basename(path)}`;
+          : relative(dirname(repositoryOf(path)), path);
       rows.push([
         label,
         o.format,
         String(count.units),
-        `${imported} (${Math.round((100 * imported) / Math.max(1, count.units))}%)`,
+        `${imported}${o.unreached > 0 ? ` + ${o.unreached} unreached` : ''} (${Math.round((100 * accounted) / Math.max(1, count.units))}%)`,
         String(count.declaring.length),
         `${served} (${Math.round((100 * served) / Math.max(1, count.declaring.length))}%)`,
         String(o.groups),
         String(o.lowerBound),
+        o.engine.inImage === undefined
+          ? `- / ${o.engine.grouped}`
+          : `${o.engine.inImage} / ${o.engine.grouped}`,
         `${(o.ms / 1000).toFixed(2)} s`,
         String(o.maxRssMb),
         Object.entries(o.byRule)
@@ -359,15 +471,19 @@ async function main(argv: string[]): Promise<number> {
       for (const e of o.importErrors)
         process.stdout.write(`  import error: ${relative(process.cwd(), e)}\n`);
       if (!o.planned) process.stdout.write(`  ${label}: no plan\n`);
+      if (o.engine.note) process.stdout.write(`  ${label}: ${o.engine.note}\n`);
     }
   } finally {
     wrappers.cleanup?.();
   }
   process.stdout.write(`${pad(rows)}\n`);
   process.stdout.write(
-    'grep: processes / rules / CWL tool steps counted without the importers; imported: steps + target rules;\n' +
+    'grep: processes / rules / CWL tool steps counted without the importers; imported: steps + target rules\n' +
+      '(+ the processes no Nextflow workflow reaches, which are not imported: the notice counts them);\n' +
       'declare sw: of those, the ones that name software (env file, conda, container, wrapper, Software/DockerRequirement);\n' +
-      'get sw: of those, the steps the import gave packages or an image; time: import + lint + plan in the child process.\n',
+      'get sw: of those, the steps the import gave packages or an image; time: import + lint + plan in the child process;\n' +
+      'in image: of the steps the plan put in a group, those the engine runs in that image with the export\n' +
+      "(CWL: as cwltool loads the workflow with the overrides; Snakemake/Nextflow: by the export's own selectors).\n",
   );
   return failed ? 1 : 0;
 }
