@@ -457,12 +457,18 @@ function readRun(
       typeof run.id === 'string' && own !== undefined
         ? cwlId(run.id, parent.file.file, `${own.scope}${subscope}`)
         : undefined;
+    // Without an id, cwltool gives the process a blank id; what it holds is still scoped under
+    // `step/run` from v1.1 on (in v1.0 under a random id: nothing inside can be named).
+    const blankScope =
+      own !== undefined && subscope !== '' && typeof run.id !== 'string'
+        ? { scope: `${own.scope}${subscope}` }
+        : {};
     return {
       data: run,
       file: parent.file,
       path: [...stepPath, 'run'],
       ref: `${parent.file.file}#${String(step.id ?? stepPath[stepPath.length - 1])}`,
-      ...(id ? { target: id.target, scope: id.scope } : {}),
+      ...(id ? { target: id.target, scope: id.scope } : blankScope),
     };
   }
   if (typeof run !== 'string') return undefined;
