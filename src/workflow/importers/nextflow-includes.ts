@@ -60,7 +60,7 @@ export function fileInfo(
     if (t.kind !== 'ident' || !atStart) continue;
     if (t.value === 'process' && tokens[i + 1]?.kind === 'ident' && tokens[i + 2]?.value === '{') {
       info.processes.add(tokens[i + 1]!.value);
-      i = skipBlock(tokens, i + 2);
+      i = closeOf(tokens, i + 2);
     } else if (t.value === 'workflow') {
       const named = tokens[i + 1]?.kind === 'ident';
       const open = i + (named ? 2 : 1);
@@ -99,10 +99,6 @@ function closeOf(tokens: readonly Token[], open: number): number {
   } catch {
     return tokens.length - 1;
   }
-}
-
-function skipBlock(tokens: readonly Token[], open: number): number {
-  return closeOf(tokens, open);
 }
 
 /**
