@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { readInputs } from '../../src/action/inputs.js';
+import { INPUT_NAMES, readInputs } from '../../src/action/inputs.js';
 import { repoRoot } from '../helpers/run-action.js';
 
 const text = readFileSync(path.join(repoRoot, 'action.yml'), 'utf8');
@@ -24,6 +24,8 @@ test('every input the action reads is declared with a description, and nothing e
     return '';
   });
   expect(Object.keys(action.inputs).sort()).toEqual([...read].sort());
+  // The options table is what the action reads.
+  expect([...read].sort()).toEqual([...INPUT_NAMES].sort());
   for (const [name, input] of Object.entries(action.inputs)) {
     expect([name, input.description.length > 10]).toEqual([name, true]);
   }
@@ -39,4 +41,18 @@ test('the design outputs are declared', () => {
     'sarif-file',
     'step-images',
   ]);
+});
+
+test('a deprecated input name is still read, with a warning', () => {
+  const inputs = readInputs((name) => (name === 'format' ? 'cwl' : ''));
+  expect(inputs.importFormat).toBe('cwl');
+  expect(inputs.deprecations).toEqual([
+    'input "format" is deprecated: name it "import" (it says what the spec is read as)',
+  ]);
+});
+
+test("each input's default in action.yml is the table's", () => {
+  const defaults = readInputs(() => '');
+  const given = readInputs((name) => action.inputs[name]?.default ?? '');
+  expect({ ...given, githubToken: undefined }).toEqual({ ...defaults, githubToken: undefined });
 });

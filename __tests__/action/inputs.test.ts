@@ -76,12 +76,12 @@ describe('readInputs', () => {
 });
 
 test('base-images takes JSON or family=image lines', () => {
-  expect(parseBaseImages('{"python": "127.0.0.1:5000/py:3.12"}')).toEqual({
+  expect(parseBaseImages(['{"python": "127.0.0.1:5000/py:3.12"}'])).toEqual({
     python: '127.0.0.1:5000/py:3.12',
   });
-  expect(parseBaseImages('python=127.0.0.1:5000/py:3.12\nnative = debian:12')).toEqual({
+  expect(parseBaseImages(['python=127.0.0.1:5000/py:3.12\nnative = debian:12'])).toEqual({
     python: '127.0.0.1:5000/py:3.12',
     native: 'debian:12',
   });
-  expect(list(' a,,b \n c ')).toEqual(['a', 'b', 'c']);
+  expect(list([' a,,b \n c '])).toEqual(['a', 'b', 'c']);
 });

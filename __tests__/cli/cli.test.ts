@@ -84,10 +84,38 @@ describe('stowage lint', () => {
     [['lint', '--fail-on', 'always']],
     [['lint', 'a.yml', 'b.yml']],
     [['lint', '--bogus']],
-  ])('usage error %j exits 2 with the usage', async (args) => {
+  ])('usage error %j exits 2 with one line, not the whole usage', async (args) => {
     const { code, err } = await cli(args);
     expect(code).toBe(2);
-    expect(err).toContain('Usage: stowage');
+    expect(err).toMatch(/^stowage: [^\n]+\n$/);
+    expect(err).not.toContain('Usage:');
+  });
+
+  test.each([
+    [['exprt'], `stowage: "exprt" is not a command (did you mean export?); see 'stowage help'`],
+    [
+      ['plan', '--frmat', 'json'],
+      "stowage: unknown option --frmat (did you mean --format?); see 'stowage help'",
+    ],
+    [
+      ['lint', '--no-push', '--parallel', '99'],
+      "stowage: --no-push is not an option of lint (it is an option of build); see 'stowage help lint'",
+    ],
+    [['export', 'nextflw'], /unknown export engine "nextflw".*\(did you mean "nextflow"\?\)/],
+    [
+      ['build', '--parallel', '99'],
+      'stowage: --parallel is "99"; expected a whole number from 1 to 32',
+    ],
+    [['plan', '--format'], /^stowage: --format needs a value/],
+    [
+      ['lint', '--fail-on', 'warnings'],
+      /expected one of: error, warning, notice, never \(did you mean "warning"\?\)/,
+    ],
+  ])('%j says what was meant', async (args, message) => {
+    const { code, err } = await cli(args);
+    expect(code).toBe(2);
+    if (typeof message === 'string') expect(err).toBe(`${message}\n`);
+    else expect(err).toMatch(message);
   });
 
   test('--help and --version', async () => {
@@ -103,7 +131,7 @@ describe('stowage lint', () => {
       expect(out).toMatch(/^Usage: stowage build \[path\] \[options\]/);
       expect(out).toContain('--no-push');
       expect(out).not.toContain('Commands:');
-      expect(out).not.toContain('export <engine>');
+      expect(out).not.toContain('export <engine> [path]');
     },
   );
 
@@ -116,7 +144,7 @@ describe('stowage lint', () => {
 
 test('parseCli reads repeatable base images and defaults', () => {
   const parsed = parseCli([
-    'plan',
+    'build',
     'x.yml',
     '--base-image',
     'python=reg/py:1',
@@ -127,7 +155,7 @@ test('parseCli reads repeatable base images and defaults', () => {
   expect(parsed).toMatchObject({
     kind: 'run',
     options: {
-      command: 'plan',
+      command: 'build',
       path: 'x.yml',
       baseImages: { python: 'reg/py:1', native: 'reg/deb:12' },
       push: false,

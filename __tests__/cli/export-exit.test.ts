@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { main, type Io } from '../../src/cli/main.js';
 import type { RunProcess } from '../../src/common/process.js';
+import { EXPORT_ENGINES } from '../../src/export/types.js';
 import { parseCli } from '../../src/cli/args.js';
 import { offline } from '../helpers/offline.js';
 import { tempDir } from '../helpers/temp.js';
@@ -95,18 +96,15 @@ describe('stowage build --export', () => {
       ['--export', 'slurm,cwl', '--export', 'nextflow'],
       ['slurm', 'cwl', 'nextflow'],
     ],
-    [
-      ['--export', 'all'],
-      ['nextflow', 'snakemake', 'cwl', 'slurm'],
-    ],
+    [['--export', 'all'], [...EXPORT_ENGINES]],
   ])('%j exports for %j', (args, engines) => {
     const parsed = parseCli(['build', 'stowage.yml', ...args]);
     expect(parsed).toMatchObject({ kind: 'run', options: { engines } });
   });
 
   test.each([
-    [['plan', '--export', 'slurm'], '--export is an option of build'],
-    [['build', '--export', 'docker'], '--export takes nextflow, snakemake, cwl, slurm or all'],
+    [['plan', '--export', 'slurm'], '--export is not an option of plan (it is an option of build)'],
+    [['build', '--export', 'docker'], '--export: unknown export engine "docker"; expected one of:'],
   ])('%j is a usage error', (args, message) => {
     expect(parseCli(args)).toEqual({ kind: 'error', message: expect.stringContaining(message) });
   });

@@ -172,7 +172,7 @@ test('bad mirror options are usage errors', async () => {
     '--channel-url takes NAME=URL',
   );
   expect((await cli(['plan', '--resolve', 'sometimes'])).err).toContain(
-    '--resolve must be one of: auto, update, offline, off',
+    '--resolve is "sometimes"; expected one of: auto, update, offline, off',
   );
   expect((await cli(['plan', '--platform', 'linux/s390x'])).err).toContain(
     'solved and locked for linux/amd64 and linux/arm64 only',

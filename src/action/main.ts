@@ -46,6 +46,7 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs((name) => core.getInput(name));
     if (inputs.password) core.setSecret(inputs.password);
+    for (const warning of inputs.deprecations) log.warning(warning);
     const root = process.env.GITHUB_WORKSPACE || process.cwd();
     const outcome = await runStowage(
       runOptions(inputs, root),
@@ -73,6 +74,7 @@ function runOptions(inputs: Inputs, root: string): Parameters<typeof runStowage>
   const cache = resolveCacheMode(inputs.cache);
   return {
     command: inputs.mode,
+    adapter: 'action',
     spec: inputs.spec,
     root,
     workspace: root,
@@ -112,11 +114,11 @@ function runOptions(inputs: Inputs, root: string): Parameters<typeof runStowage>
       parallel: inputs.parallel,
       groups: inputs.groups,
       registryTimeoutMs: inputs.registryTimeoutMs,
-      authHosts: inputs.registryAuthHosts,
+      authHosts: inputs.authHosts,
     },
     export: {
       engines: inputs.exportEngines,
-      slurmRuntime: inputs.slurmRuntime,
+      slurmRuntime: inputs.runtime,
       registry,
       registryOptions: { budgetMs: inputs.registryTimeoutMs },
     },

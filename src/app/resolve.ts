@@ -14,6 +14,7 @@ import type { RunProcess } from '../common/process.js';
 import { existsSync, lstatSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../common/errors.js';
+import { optionRef } from '../common/option-names.js';
 import type { Finding } from '../common/findings.js';
 import { assertNoLinkOnTheWay, readWorkspaceFile, UnsafePathError } from '../common/paths.js';
 import type { PlanOptions } from '../plan/plan.js';
@@ -148,7 +149,7 @@ export async function resolveWorkflow(
   const notes = [
     ...(ignored.length
       ? [
-          `The spec's ${ignored.join(', ')} ${ignored.length === 1 ? 'is' : 'are'} not used on a pull request: a pull request cannot choose where packages come from. Give mirrors through the action's inputs (channel-urls, pip-index-url, npm-registry).`,
+          `The spec's ${ignored.join(', ')} ${ignored.length === 1 ? 'is' : 'are'} not used on a pull request: a pull request cannot choose where packages come from. Give mirrors through ${optionRef('channelUrls')}, ${optionRef('pipIndexUrl')} and ${optionRef('npmRegistry')}.`,
         ]
       : []),
     ...(verification?.note ? [verification.note] : []),

@@ -14,6 +14,8 @@ import { InputError } from '../common/errors.js';
 import type { RunProcess } from '../common/process.js';
 import type { ExportEngine, SlurmRuntime } from '../export/types.js';
 import type { BuildLog } from '../images/build.js';
+import { nameOptions } from '../common/option-names.js';
+import { optionName, type RunCommand } from './options.js';
 import type { RegistryOptions } from '../images/registry.js';
 import { reasonOf } from '../report/build.js';
 import type { FetchFn } from '../resolve/types.js';
@@ -26,11 +28,12 @@ import { checkOutputs, writePlanFiles } from './plan-files.js';
 import { writeLockFile, type ResolveOptions } from './resolve.js';
 import type { StepImageMap } from './step-images.js';
 
-/** What a run does: the CLI's commands; the action's modes map onto them. */
-export type RunCommand = 'lint' | 'plan' | 'lock' | 'build' | 'export';
+export type { RunCommand };
 
 export interface RunOptions {
   command: RunCommand;
+  /** Whose words the messages use for options (`--channel-url` or the `channel-urls` input). */
+  adapter: 'cli' | 'action';
   /** The spec or pipeline folder, relative to `root`. */
   spec: string;
   /** The repository root: file names in findings are relative to it; nothing outside is read. */
@@ -106,6 +109,12 @@ export async function runStowage(
   deps: RunDeps,
   reporter: RunReporter = {},
 ): Promise<RunOutcome> {
+  const say = (text: string) => nameOptions(text, (key) => optionName(key, options.adapter));
+  const buildLog: BuildLog = {
+    info: (m) => deps.buildLog.info(say(m)),
+    warning: (m) => deps.buildLog.warning(say(m)),
+    group: (title, lines, ok) => deps.buildLog.group(title, lines, ok),
+  };
   const check = await lintAndPlan(options.spec, {
     root: options.root,
     configPath: options.config,
@@ -117,6 +126,7 @@ export async function runStowage(
     wrapperPrefix: options.wrapperPrefix,
     fetchText: deps.fetchText,
   });
+  if (check.resolved) check.resolved.notes = check.resolved.notes.map(say);
   const outcome: RunOutcome = {
     options,
     check,
@@ -161,7 +171,7 @@ export async function runStowage(
           platforms: options.platforms,
           workflow: check.workflow,
         },
-        { exec: deps.run, log: deps.buildLog },
+        { exec: deps.run, log: buildLog },
       );
     } catch (error) {
       // A usage error is the adapter's to show; anything else ends the build, said in one line.

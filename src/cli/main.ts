@@ -21,7 +21,6 @@ import { findingsDocument, formatJson } from '../report/json.js';
 import { planTable } from '../report/plan.js';
 import { formatSarif } from '../report/sarif.js';
 import { formatText } from '../report/text.js';
-import { parseChannelUrls } from '../resolve/sources.js';
 import type { FetchFn } from '../resolve/types.js';
 import type { FetchText } from '../workflow/importers/index.js';
 import { VERSION } from '../version.js';
@@ -56,7 +55,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stdout(`stowage ${VERSION}\n`);
       return EXIT.clean;
     case 'error':
-      io.stderr(`stowage: ${escapeText(parsed.message)}\n\n${USAGE}`);
+      // One line, as git's: what is wrong and where the help is (not the whole usage).
+      io.stderr(`stowage: ${escapeText(parsed.message)}\n`);
       return EXIT.usage;
   }
   const options = parsed.options;
@@ -101,6 +101,7 @@ function runOptions(
   const fromCwd = (p: string) => path.relative(root, path.resolve(io.cwd, p));
   return {
     command: options.command,
+    adapter: 'cli',
     spec: fromCwd(options.path) || '.',
     root,
     workspace: io.cwd,
@@ -113,7 +114,7 @@ function runOptions(
     platforms: options.platforms,
     resolve: {
       mode: options.resolve,
-      channelUrls: parseChannelUrls(options.channelUrls, '--channel-url'),
+      channelUrls: options.channelUrls,
       pipIndexUrl: options.pipIndexUrl,
       npmRegistry: options.npmRegistry,
       python: io.env.STOWAGE_PYTHON,

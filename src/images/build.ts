@@ -14,6 +14,7 @@ import { cpSync, lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Plan, PlannedGroup } from '../plan/types.js';
+import { optionRef } from '../common/option-names.js';
 import { realPathInside } from '../common/paths.js';
 import {
   BuildError,
@@ -546,7 +547,7 @@ class PlanBuild {
     // it never moves a tag, so `latest` never mixes two runs. A final job without a filter does.
     if (this.options.groups && this.options.groups.length > 0 && this.options.push) {
       this.log.info(
-        `moving tags ${this.moving.join(', ')} not applied: this job builds only some groups (groups: …); run one job without groups after the matrix to move them`,
+        `moving tags ${this.moving.join(', ')} not applied: this run builds only some groups (${optionRef('groups')}); run once without it, after the others, to move them`,
       );
       return;
     }

@@ -15,6 +15,7 @@
  */
 import type { RunProcess } from '../common/process.js';
 import type { Finding } from '../common/findings.js';
+import { optionRef } from '../common/option-names.js';
 import { finding } from '../common/rules.js';
 import { defaultRuntime, plan as planWorkflow, type PlanOptions } from '../plan/plan.js';
 import {
@@ -403,7 +404,7 @@ class Resolver {
       ...refused,
       ...[...byReason].map(
         ([reason, groups]) =>
-          `Not solved: ${reason}. Group${groups.length === 1 ? '' : 's'} ${groups.join(', ')} keep${groups.length === 1 ? 's' : ''} the name-level plan (unverified, installs not locked). Run again when the source answers, point Stowage at a mirror (--channel-url NAME=URL, --pip-index-url URL), or commit a lock file made where it answers (stowage lock).`,
+          `Not solved: ${reason}. Group${groups.length === 1 ? '' : 's'} ${groups.join(', ')} keep${groups.length === 1 ? 's' : ''} the name-level plan (unverified, installs not locked). Run again when the source answers, point Stowage at a mirror (${optionRef('channelUrls')}, ${optionRef('pipIndexUrl')}), or commit a lock file made where it answers (stowage lock).`,
       ),
     ];
   }
