@@ -51,6 +51,14 @@ module.exports = {
       to: { path: '@actions/' },
     },
     {
+      name: 'adapters-through-app',
+      severity: 'error',
+      comment:
+        'The adapters map options and render: they reach the core only through src/app (the run, the options table), besides the reporters, common helpers and host I/O.',
+      from: { path: '^src/(action|cli)/' },
+      to: { path: '^src/(workflow|software|lint|plan|resolve|images|export)/' },
+    },
+    {
       name: 'src-not-tests',
       severity: 'error',
       comment: 'Shipped code never imports test helpers.',

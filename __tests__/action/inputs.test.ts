@@ -31,7 +31,12 @@ describe('readInputs', () => {
       { comment: 'true', annotations: 'false' },
       { comment: true, annotations: false },
     ],
-    [{ tags: 'type=raw,value=stable\ntype=sha' }, { tags: ['type=raw,value=stable', 'type=sha'] }],
+    [
+      { tags: 'type=raw,value=stable\ntype=sha' },
+      {
+        tags: [expect.objectContaining({ type: 'raw' }), expect.objectContaining({ type: 'sha' })],
+      },
+    ],
     [{ parallel: '4' }, { parallel: 4 }],
     [{}, { resolve: 'auto', channelUrls: {} }],
     [{ resolve: 'offline' }, { resolve: 'offline' }],

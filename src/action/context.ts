@@ -5,9 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
 import { escapeOutputLine, escapeText, outputLines } from '../common/text.js';
-import type { BuildLog } from '../images/build.js';
-import type { CacheMode } from '../images/builder.js';
-import type { RunContext } from '../images/tags.js';
+import type { BuildLog, CacheMode, RunContext } from '../app/run.js';
 import { log } from './log.js';
 
 /** `auto` cache: the GitHub Actions cache when the runtime token is there (JS actions get it), else inline. */

@@ -6,7 +6,14 @@
 import path from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { runFailures, runStowage, describeCounts, type RunOutcome } from '../app/run.js';
+import {
+  decidePush,
+  describeCounts,
+  runFailures,
+  runStowage,
+  type Plan,
+  type RunOutcome,
+} from '../app/run.js';
 import { stepImagesOutput } from '../app/step-images.js';
 import { InputError, writeFailure } from '../common/errors.js';
 import { countBySeverity, type Finding } from '../common/findings.js';
@@ -14,9 +21,6 @@ import { assertWritable, isInside, writeFileAtomic } from '../common/paths.js';
 import { RULES } from '../common/rules.js';
 import { fetchText } from '../host/fetch-text.js';
 import { runProcess } from '../host/process.js';
-import { matrixOutput } from '../images/outputs.js';
-import { decidePush, parseTagRules } from '../images/tags.js';
-import type { Plan } from '../plan/types.js';
 import {
   annotationMessage,
   annotationProperties,
@@ -102,7 +106,7 @@ function runOptions(inputs: Inputs, root: string): Parameters<typeof runStowage>
       push: push.push,
       pushReason: push.reason,
       context,
-      tagRules: parseTagRules(inputs.tags.join('\n')),
+      tagRules: inputs.tags,
       credentials: credentials(inputs),
       registryNamedByUser: Boolean(inputs.registry),
       builder: inputs.builder,
@@ -173,7 +177,7 @@ async function checked(outcome: RunOutcome, inputs: Inputs): Promise<void> {
       `Plan: ${plan.groups.length} group(s) (lower bound ${plan.lowerBound}); files in ${PLAN_DIR}/`,
     );
     core.setOutput('plan', JSON.stringify(plan));
-    core.setOutput('matrix', JSON.stringify(matrixOutput(plan, inputs.groups)));
+    core.setOutput('matrix', JSON.stringify(outcome.matrix));
   }
   if (outcome.lockFile)
     core.info(

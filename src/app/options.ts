@@ -26,11 +26,13 @@ import {
   type BuildNetwork,
   type CacheMode,
 } from '../images/builder.js';
-import { PUSH_MODES, type PushMode } from '../images/tags.js';
+import { parseTagRules, PUSH_MODES, type PushMode, type TagRule } from '../images/tags.js';
 import { checkedSourceUrl, parseChannelUrls } from '../resolve/sources.js';
 import { RESOLVE_MODES, type ResolveMode } from '../resolve/types.js';
 import { DEFAULT_WRAPPER_PREFIX } from '../workflow/importers/wrappers.js';
 import { WORKFLOW_FORMATS, type WorkflowFormat } from '../workflow/model.js';
+
+export { EXPORT_ENGINES, type ExportEngine, type ResolveMode };
 
 /** What a run does: the CLI's commands; the action's modes map onto them. */
 export type RunCommand = 'lint' | 'plan' | 'lock' | 'build' | 'export';
@@ -57,7 +59,7 @@ export interface Settings {
   registry?: string;
   builder: BuilderKind;
   network: BuildNetwork;
-  tags: string[];
+  tags: TagRule[];
   username?: string;
   registryTimeoutMs: number;
   authHosts: string[];
@@ -428,7 +430,7 @@ export const OPTIONS = [
     commands: ['build'],
     input: 'tags',
     help: 'extra tag or tag rule for every image (repeatable; the input: one a line)',
-    parse: lines,
+    parse: (raw) => parseTagRules(lines(raw).join('\n')),
   }),
   option({
     key: 'username',

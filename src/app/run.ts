@@ -14,6 +14,7 @@ import { InputError } from '../common/errors.js';
 import type { RunProcess } from '../common/process.js';
 import type { ExportEngine, SlurmRuntime } from '../export/types.js';
 import type { BuildLog } from '../images/build.js';
+import { matrixOutput } from '../images/outputs.js';
 import { nameOptions } from '../common/option-names.js';
 import { optionName, type RunCommand } from './options.js';
 import type { RegistryOptions } from '../images/registry.js';
@@ -29,6 +30,14 @@ import { writeLockFile, type ResolveOptions } from './resolve.js';
 import type { StepImageMap } from './step-images.js';
 
 export type { RunCommand };
+// What the adapters hand in and render, named here so they import only the app layer.
+export type { BuildLog } from '../images/build.js';
+export type { CacheMode } from '../images/builder.js';
+export type { RunContext } from '../images/tags.js';
+export type { Plan } from '../plan/types.js';
+export type { FetchFn } from '../resolve/types.js';
+export type { FetchText } from '../workflow/importers/index.js';
+export { decidePush } from '../images/tags.js';
 
 export interface RunOptions {
   command: RunCommand;
@@ -94,6 +103,8 @@ export interface RunOutcome {
   lockFile?: string;
   /** plan.json and the group folders were written. */
   planWritten: boolean;
+  /** The `matrix` output: a job per group (of the `groups` filter when given). */
+  matrix?: { include: { group: string }[] };
   build?: BuildOutcome;
   /** Why the build could not start or went wrong as a whole (no builder, …), when it did. */
   buildError?: string;
@@ -153,6 +164,7 @@ export async function runStowage(
   if (plan && writesPlan(options.command)) {
     writePlanFiles(plan, options.outDir, options.workspace);
     outcome.planWritten = true;
+    outcome.matrix = matrixOutput(plan, options.build?.groups);
   }
   if (options.command !== 'lint' && options.command !== 'export')
     outcome.lockFile = writeLockFile(check.resolved, options.root);

@@ -6,18 +6,19 @@
  */
 import { parseArgs } from 'node:util';
 import {
+  EXPORT_ENGINES,
   FLAGS,
   OPTIONS,
   readSettings,
   takes,
+  type ExportEngine,
   type OptionSpec,
+  type ResolveMode,
+  type RunCommand,
   type Settings,
 } from '../app/options.js';
-import type { RunCommand } from '../app/run.js';
 import { InputError } from '../common/errors.js';
 import { closest } from '../common/suggest.js';
-import { EXPORT_ENGINES, type ExportEngine } from '../export/types.js';
-import type { ResolveMode } from '../resolve/types.js';
 
 export const COMMANDS = ['lint', 'plan', 'lock', 'build', 'export', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];

@@ -5,15 +5,21 @@
  */
 import path from 'node:path';
 import type { LintAndPlanResult } from '../app/lint-and-plan.js';
-import { runFailures, runStowage, type RunOptions, type RunOutcome } from '../app/run.js';
+import {
+  runFailures,
+  runStowage,
+  type BuildLog,
+  type FetchFn,
+  type FetchText,
+  type RunOptions,
+  type RunOutcome,
+} from '../app/run.js';
 import { InputError } from '../common/errors.js';
 import type { RunProcess } from '../common/process.js';
 import { RULES } from '../common/rules.js';
 import { escapeText } from '../common/text.js';
 import { fetchText } from '../host/fetch-text.js';
 import { runProcess } from '../host/process.js';
-import type { BuildLog } from '../images/build.js';
-import { parseTagRules } from '../images/tags.js';
 import { formatAnnotation } from '../report/annotations.js';
 import { buildTable } from '../report/build.js';
 import { compareImages, comparisonText } from '../report/comparison.js';
@@ -21,8 +27,6 @@ import { findingsDocument, formatJson } from '../report/json.js';
 import { planTable } from '../report/plan.js';
 import { formatSarif } from '../report/sarif.js';
 import { formatText } from '../report/text.js';
-import type { FetchFn } from '../resolve/types.js';
-import type { FetchText } from '../workflow/importers/index.js';
 import { VERSION } from '../version.js';
 import { commandUsage, parseCli, USAGE, type CliOptions } from './args.js';
 import { repositoryRoot } from './root.js';
@@ -124,7 +128,7 @@ function runOptions(
       registry: options.registry,
       push: options.push,
       context: {},
-      tagRules: parseTagRules(options.tags.join('\n')),
+      tagRules: options.tags,
       credentials:
         options.username && password ? { username: options.username, password } : undefined,
       registryNamedByUser: options.registry !== undefined,
