@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../common/errors.js';
+import { optionRef } from '../common/option-names.js';
 import { assertReadable } from '../common/paths.js';
 import { type Finding } from '../common/findings.js';
 import { closest } from '../common/suggest.js';
@@ -20,6 +21,7 @@ import { relPath } from '../workflow/importers/common.js';
 import {
   checkWrapperPrefix,
   detectFormat,
+  formatMarkers,
   importWithRemote,
   importWorkflow,
   type FetchText,
@@ -164,7 +166,7 @@ function resolveInput(
   const detected = detectFormat(resolved);
   if (!detected) {
     throw new InputError(
-      `cannot tell the workflow format of ${specPath}: no stowage.yml, main.nf, Snakefile or *.cwl in it. Pass the spec file, or the format (--import, or the action's format input).`,
+      `cannot tell the workflow format of ${specPath}: no ${formatMarkers()} in it. Pass the spec file, or the format (${optionRef('importFormat')}).`,
     );
   }
   return { resolved, isFolder, format: detected };

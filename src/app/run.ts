@@ -121,6 +121,21 @@ export async function runStowage(
   reporter: RunReporter = {},
 ): Promise<RunOutcome> {
   const say = (text: string) => nameOptions(text, (key) => optionName(key, options.adapter));
+  try {
+    return await runSequence(options, deps, reporter, say);
+  } catch (error) {
+    // A usage error names options in the adapter's words too.
+    if (error instanceof InputError) throw new InputError(say(error.message));
+    throw error;
+  }
+}
+
+async function runSequence(
+  options: RunOptions,
+  deps: RunDeps,
+  reporter: RunReporter,
+  say: (text: string) => string,
+): Promise<RunOutcome> {
   const buildLog: BuildLog = {
     info: (m) => deps.buildLog.info(say(m)),
     warning: (m) => deps.buildLog.warning(say(m)),

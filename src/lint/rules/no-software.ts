@@ -6,16 +6,7 @@
 import { familyOf, pinnedGroupNames } from '../../software/family.js';
 import { defineRule } from '../rule.js';
 import { readScript } from '../../workflow/shell.js';
-import type { WorkflowFormat } from '../../workflow/model.js';
-
-/** How each format declares a step's software. */
-const DECLARE: Record<WorkflowFormat, string> = {
-  stowage: 'List what it needs under `software:`, or set `container:` to an image that has it.',
-  nextflow:
-    'Give the process a `conda` directive (an environment.yml) or a `container` that has it.',
-  snakemake: 'Give the rule a `conda:` environment file, a `wrapper:` or a `container:`.',
-  cwl: 'Give the tool a SoftwareRequirement (packages) or a DockerRequirement (an image).',
-};
+import { importerOf } from '../../workflow/importers/formats.js';
 
 export default defineRule('STW401', (ctx) => {
   const pinned = pinnedGroupNames(ctx.workflow);
@@ -36,7 +27,7 @@ export default defineRule('STW401', (ctx) => {
     ctx.reportMissing(
       ['steps', step.id, 'software'],
       `Step "${step.id}" declares no software and no container image, so its image would hold ` +
-        `only the base system${hint}. ${DECLARE[ctx.workflow.format]}`,
+        `only the base system${hint}. ${importerOf(ctx.workflow.format).declareSoftware}`,
     );
   }
 });

@@ -5,17 +5,15 @@
  * comparison with the plan) and the engine-side names the exports need.
  */
 import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { loadSpecFile } from '../load.js';
-import { importCwl, findCwlWorkflow } from './cwl.js';
-import { importError, readTextFile, walkFiles, type ImportResult } from './common.js';
-import { importNextflow } from './nextflow.js';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { importError, type ImportResult } from './common.js';
+import { detectFormat, formatMarkers, importerOf } from './formats.js';
 import type { RemoteTexts } from './remote.js';
-import { findSnakefile, importSnakemake } from './snakemake.js';
 
 import { WORKFLOW_FORMATS, type WorkflowFormat } from '../model.js';
 
 export { WORKFLOW_FORMATS, type WorkflowFormat };
+export { detectFormat, formatMarkers, importerOf, IMPORTERS } from './formats.js';
 
 export type { ImportOrigin, ImportResult } from './common.js';
 export { importWithRemote, type FetchText, type RemoteTexts } from './remote.js';
@@ -27,30 +25,6 @@ function isDir(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * The format of the workflow at `path` (a directory or a file), judged from the files present:
- * `stowage.yml` first (an explicit spec wins), then a Nextflow `main.nf`/`nextflow.config`, a
- * Snakefile, a CWL document. Undefined when none is there.
- */
-export function detectFormat(path: string): WorkflowFormat | undefined {
-  if (!isDir(path)) {
-    const name = basename(path);
-    if (/\.ya?ml$/.test(name)) return 'stowage';
-    if (name.endsWith('.nf') || name === 'nextflow.config') return 'nextflow';
-    if (/^snakefile$/i.test(name) || name.endsWith('.smk')) return 'snakemake';
-    if (name.endsWith('.cwl')) return 'cwl';
-    return undefined;
-  }
-  if (existsSync(join(path, 'stowage.yml')) || existsSync(join(path, 'stowage.yaml')))
-    return 'stowage';
-  if (existsSync(join(path, 'main.nf')) || existsSync(join(path, 'nextflow.config')))
-    return 'nextflow';
-  if (findSnakefile(path)) return 'snakemake';
-  if (walkFiles(path, (n) => n.endsWith('.cwl'), 1).length > 0 && findCwlWorkflow(path))
-    return 'cwl';
-  return undefined;
 }
 
 /**
@@ -88,40 +62,21 @@ export function importWorkflow(pathOrDir: string, options: ImportOptions = {}): 
   if (!existsSync(path)) {
     return { findings: [importError(shown, `${shown} does not exist.`)], currentImages: {} };
   }
-  switch (format) {
-    case 'stowage': {
-      const file = isDir(path)
-        ? existsSync(join(path, 'stowage.yml'))
-          ? join(path, 'stowage.yml')
-          : join(path, 'stowage.yaml')
-        : path;
-      if (readTextFile(file, dirname(file)) === undefined) {
-        return {
-          findings: [importError(shown, `Cannot read the stowage spec ${shown}.`)],
-          currentImages: {},
-        };
-      }
-      return { ...loadSpecFile(file, { root }), currentImages: {} };
-    }
-    case 'nextflow':
-      return importNextflow(isDir(path) ? path : dirname(path), { root: readRoot(root, path) });
-    case 'snakemake':
-      return importSnakemake(path, {
-        root: readRoot(root, path),
-        wrapperPrefix: options.wrapperPrefix,
-        remote: options.remote,
-      });
-    case 'cwl':
-      return importCwl(path, { root: readRoot(root, path) });
-    default:
-      return {
-        findings: [
-          importError(
-            shown,
-            `Cannot tell the workflow format of ${shown}: no stowage.yml, main.nf, Snakefile or *.cwl found. Pass the format (${WORKFLOW_FORMATS.join(', ')}) explicitly.`,
-          ),
-        ],
-        currentImages: {},
-      };
-  }
+  if (format === undefined)
+    return {
+      findings: [
+        importError(
+          shown,
+          `Cannot tell the workflow format of ${shown}: no ${formatMarkers()} found. Pass the format (${WORKFLOW_FORMATS.join(', ')}) explicitly.`,
+        ),
+      ],
+      currentImages: {},
+    };
+  return importerOf(format).read(path, {
+    root,
+    readRoot: readRoot(root, path),
+    shown,
+    wrapperPrefix: options.wrapperPrefix,
+    remote: options.remote,
+  });
 }
