@@ -131,6 +131,7 @@ describe('Dockerfile', () => {
           'org.opencontainers.image.description',
           'io.stowage.group',
           'io.stowage.steps',
+          'io.stowage.commands',
         ]);
         expect(label['io.stowage.group']).toBe(commentText(c.group));
         expect(label['io.stowage.steps']).toBe(commentText(input.group.steps.join(',')));

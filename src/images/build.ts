@@ -31,6 +31,7 @@ import {
   repositoryName,
   type Repository,
 } from './reference.js';
+import { registryCommands } from './commands.js';
 import { RegistryClient, type Credentials, type RegistryOptions } from './registry.js';
 import {
   contentHashTag,
@@ -67,6 +68,12 @@ export interface BuildResult {
    * built); `failed` with each step's missing commands when a build stopped there.
    */
   smokeTest?: SmokeTest;
+  /**
+   * The executables on the image's PATH that its base does not have (the environment's `bin/`,
+   * the apt packages' commands, what `build:` installed), sorted: read back from the image after
+   * the build (src/images/commands.ts). Absent when they could not be read.
+   */
+  commands?: string[];
 }
 
 export type SmokeTest =
@@ -442,7 +449,36 @@ class PlanBuild {
     result.tags = [hashTag, ...this.fixed];
     result.smokeTest = { status: 'passed' };
     await this.addFixedTags(repo, result, existing !== undefined);
+    result.commands = await this.providedCommands(repo, hashTag, result, lines);
     return result;
+  }
+
+  /**
+   * What the image provides, from the registry when it is there (pushed, or found unchanged),
+   * else from the engine's local store. Never fails the group: a list that cannot be read is
+   * said in its log and left out.
+   */
+  private async providedCommands(
+    repo: Repository,
+    hashTag: string,
+    result: BuildResult,
+    lines: string[],
+  ): Promise<string[] | undefined> {
+    try {
+      if (this.client && (result.pushed || result.status === 'skipped')) {
+        const found = await registryCommands(this.client, repo.path, result.digest ?? hashTag);
+        if (found) return found;
+      } else if (this.builder && !(this.builder instanceof Error) && this.builder.readCommands) {
+        const found = await this.builder.readCommands(`${repositoryName(repo)}:${hashTag}`);
+        if (found) return found;
+      }
+      lines.push(
+        `note: the image lists no commands it provides (built before Stowage listed them)`,
+      );
+    } catch (err) {
+      lines.push(`note: cannot read the commands the image provides: ${errorText(err)}`);
+    }
+    return undefined;
   }
 
   /** The digest of the content-hash tag when the registry has it already. */

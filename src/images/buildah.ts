@@ -14,6 +14,7 @@ import {
   type Builder,
   withUserHome,
 } from './builder.js';
+import { localCommands } from './commands.js';
 
 export interface BuildahOptions {
   exec: RunProcess;
@@ -78,6 +79,14 @@ export class BuildahBuilder implements Builder {
       input: Buffer.from(password),
       env: this.opts.env,
     });
+  }
+
+  async readCommands(image: string): Promise<string[] | undefined> {
+    return localCommands(
+      this.opts.exec,
+      { kind: 'buildah', binary: this.binary, env: this.opts.env },
+      image,
+    );
   }
 
   async build(req: BuildRequest): Promise<BuildOutput> {

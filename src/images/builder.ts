@@ -82,6 +82,11 @@ export interface Builder {
   /** Logs in with the password on stdin. */
   login(host: string, username: string, password: string, insecure: boolean): Promise<void>;
   build(request: BuildRequest): Promise<BuildOutput>;
+  /**
+   * The commands a local image it built provides (src/images/commands.ts), or undefined when
+   * they cannot be read. Used when nothing was pushed: otherwise the registry is read.
+   */
+  readCommands?(image: string): Promise<string[] | undefined>;
 }
 
 /** Runs a tool and throws a BuildError that leads with the reason, then the tail of its output. */

@@ -19,6 +19,7 @@ import {
   type Provenance,
   withUserHome,
 } from './builder.js';
+import { localCommands } from './commands.js';
 
 export interface DockerOptions {
   exec: RunProcess;
@@ -220,6 +221,14 @@ export class DockerBuilder implements Builder {
       }
     }
     return { digest, localSize: await this.localSize(req.tags[0]) };
+  }
+
+  async readCommands(image: string): Promise<string[] | undefined> {
+    return localCommands(
+      this.opts.exec,
+      { kind: 'docker', binary: this.opts.binary, env: this.opts.env },
+      image,
+    );
   }
 
   private async localSize(ref: string | undefined): Promise<number | undefined> {

@@ -18,6 +18,8 @@ export interface ImageOutput {
   error?: string;
   /** The smoke test inside the image: `passed`, or the commands each step lacks. */
   smokeTest?: BuildResult['smokeTest'];
+  /** The executables the image adds to its base (absent when they could not be read). */
+  commands?: string[];
 }
 
 /** `images`: per group, image, tags, digest, status and real size. */
@@ -34,6 +36,7 @@ export function imagesOutput(results: readonly BuildResult[]): ImageOutput[] {
     durationMs: r.durationMs,
     ...(r.error ? { error: r.error } : {}),
     ...(r.smokeTest ? { smokeTest: r.smokeTest } : {}),
+    ...(r.commands ? { commands: r.commands } : {}),
   }));
 }
 

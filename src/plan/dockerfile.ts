@@ -465,10 +465,32 @@ function runtimeBase(input: RenderInput, aptLayers: readonly string[][]): string
     // Debian); the image is ours, so pip may install system-wide. python:* images ignore it.
     df.push('ENV PIP_BREAK_SYSTEM_PACKAGES=1');
   }
+  // What the base provides, so the image's own commands can be told apart at the end.
+  df.push(line(`RUN mkdir -p ${COMMANDS_DIR} && ${listCommands()} > ${BASE_COMMANDS_FILE}`));
   for (const layer of aptLayers) df.push(aptLayer(layer));
   if (input.steps.some((s) => (s.software.build ?? '').trim() !== ''))
     df.push(copy('/usr/local', '/usr/local', 'builder'));
   return df;
+}
+
+/** Where an image lists the commands it provides (docs/build.md, "The commands of an image"). */
+export const COMMANDS_DIR = '/usr/local/share/stowage';
+/** The executables on PATH the image adds to its base, one name a line, sorted. */
+export const COMMANDS_FILE = `${COMMANDS_DIR}/commands.txt`;
+/** The executables on PATH of the base image, listed before anything is installed. */
+export const BASE_COMMANDS_FILE = `${COMMANDS_DIR}/base-commands.txt`;
+
+/**
+ * A shell pipeline printing the names of the executables on PATH, sorted, once each: only names
+ * of plain characters (a name that could not be a shim's file name is left out), never the
+ * entrypoint itself. POSIX sh and busybox alike.
+ */
+function listCommands(): string {
+  return [
+    'IFS=:; for d in $PATH; do for f in "$d"/*; do n=${f##*/};',
+    `case $n in .*|-*|*[!A-Za-z0-9._+-]*|${ENTRYPOINT_SCRIPT}) continue ;; esac;`,
+    '[ -f "$f" ] && [ -x "$f" ] && echo "$n"; done; done | sort -u',
+  ].join(' ');
 }
 
 /** The group's lock files, added to `generated`; what the install layers need to know of them. */
@@ -578,13 +600,18 @@ function finalLayers(input: RenderInput, generated: Record<string, string>): str
     copy(ENTRYPOINT_SCRIPT, `/usr/local/bin/${ENTRYPOINT_SCRIPT}`),
     `RUN mkdir -p ${APP_DIR} && chown -R ${USER} ${APP_DIR} && chmod 0755 /usr/local/bin/${ENTRYPOINT_SCRIPT}`,
     ...absoluteLinks(input),
+    // The commands the image adds to its base, read back after the build (src/images/commands.ts).
+    line(
+      `RUN ${listCommands()} | { grep -vxF -f ${BASE_COMMANDS_FILE} || true; } > ${COMMANDS_FILE}`,
+    ),
     // Label values went through dockerString (no newline, no `$`), so the continuations are ours.
     `LABEL org.opencontainers.image.title=${dockerString(group.name)} \\\n` +
       `      org.opencontainers.image.description=${dockerString(
         `Stowage group ${group.name} of workflow ${input.workflowName}: steps ${group.steps.join(', ')}`,
       )} \\\n` +
       `      io.stowage.group=${dockerString(group.name)} \\\n` +
-      `      io.stowage.steps=${dockerString(group.steps.join(','))}`,
+      `      io.stowage.steps=${dockerString(group.steps.join(','))} \\\n` +
+      `      io.stowage.commands=${dockerString(knownCommands(input.commands ?? {}).join(','))}`,
     `WORKDIR ${APP_DIR}`,
     `USER ${USER}`,
     // Last: the image is checked from the inside, as its steps will run; a miss fails the build.
@@ -608,4 +635,16 @@ function absoluteLinks(input: RenderInput): string[] {
       `RUN for p in ${paths.map(shellQuote).join(' ')}; do [ -e "$p" ] && continue; n=\${p##*/}; IFS=:; for d in $PATH; do if [ -x "$d/$n" ]; then mkdir -p "\${p%/*}" && ln -s "$d/$n" "$p"; break; fi; done; unset IFS; done`,
     ),
   ];
+}
+
+/**
+ * The commands the steps are known to call (by name: `/usr/local/bin/gawk` is `gawk`), sorted: the
+ * `io.stowage.commands` label. Known before the build, which the smoke test proves the image has;
+ * the full list of what the image adds is the file at COMMANDS_FILE, known only after it.
+ */
+export function knownCommands(commands: Readonly<Record<string, readonly string[]>>): string[] {
+  const names = Object.values(commands)
+    .flat()
+    .map((c) => c.slice(c.lastIndexOf('/') + 1));
+  return [...new Set(names)].filter(Boolean).sort(byText);
 }
