@@ -20,7 +20,10 @@ export default {
   testTimeout: 30000,
   // Each run gets its own temporary root (TMPDIR); temporary folders go with their test file,
   // and the run fails when any is left there.
-  setupFilesAfterEnv: ['<rootDir>/__tests__/helpers/cleanup.ts'],
+  setupFilesAfterEnv: [
+    '<rootDir>/__tests__/helpers/cleanup.ts',
+    '<rootDir>/__tests__/helpers/shell-parser.ts',
+  ],
   globalSetup: '<rootDir>/__tests__/helpers/tmp-before.mjs',
   globalTeardown: '<rootDir>/__tests__/helpers/tmp-after.mjs',
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',

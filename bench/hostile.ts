@@ -24,6 +24,10 @@ import {
   writeTree,
   type Tree,
 } from './hostile-inputs.js';
+import { loadShellParser } from '../src/workflow/shell.js';
+
+// Lint and plan read scripts with the shell parser (a run loads it when a script needs it).
+await loadShellParser();
 
 interface Case {
   name: string;

@@ -8,6 +8,10 @@ import { generateSpec } from './generate.js';
 import { loadSpecText } from '../src/workflow/load.js';
 import { lintWorkflow } from '../src/lint/index.js';
 import { plan } from '../src/plan/plan.js';
+import { loadShellParser } from '../src/workflow/shell.js';
+
+// Lint and plan read scripts with the shell parser (a run loads it when a script needs it).
+await loadShellParser();
 
 const steps = Number(process.argv[2] ?? 30_000);
 const gc = (globalThis as { gc?: () => void }).gc;

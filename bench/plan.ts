@@ -8,6 +8,10 @@ import { parse } from 'yaml';
 import { plan } from '../src/plan/plan.js';
 import { loadSpecText } from '../src/workflow/load.js';
 import { generateSpec } from './generate.js';
+import { loadShellParser } from '../src/workflow/shell.js';
+
+// Lint and plan read scripts with the shell parser (a run loads it when a script needs it).
+await loadShellParser();
 
 type Lint = (workflow: NonNullable<ReturnType<typeof loadSpecText>['workflow']>) => unknown;
 

@@ -1,5 +1,4 @@
-import { run } from './action/main.js';
-import { boundHeapGrowth } from './host/heap.js';
+// The action, run from the sources (the bundle's entry is dist/index.js: see src/bundle.ts).
+import { runAction } from './bundle.js';
 
-boundHeapGrowth();
-void run();
+runAction();

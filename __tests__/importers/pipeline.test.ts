@@ -6,6 +6,10 @@ import { compareImages, comparisonMarkdown } from '../../src/report/comparison.j
 import { lintWorkflow } from '../../src/lint/index.js';
 import { plan } from '../../src/plan/plan.js';
 import { importWorkflow } from '../../src/workflow/importers/index.js';
+import { loadShellParser } from '../../src/workflow/shell.js';
+
+// The plans are made while the tests are collected, before any beforeAll.
+await loadShellParser();
 
 const FIX = '__tests__/fixtures';
 

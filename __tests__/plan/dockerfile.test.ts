@@ -12,6 +12,10 @@ import { plan } from '../../src/plan/plan.js';
 import { loadSpecText } from '../../src/workflow/load.js';
 import { step } from './helpers.js';
 import { tempDir } from '../helpers/temp.js';
+import { loadShellParser } from '../../src/workflow/shell.js';
+
+// The golden plans are made while the tests are collected, before any beforeAll.
+await loadShellParser();
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixture = join(here, '..', 'fixtures', 'plan', 'golden');

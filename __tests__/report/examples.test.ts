@@ -14,6 +14,10 @@ import { toSarif } from '../../src/report/sarif.js';
 import { summaryMarkdown } from '../../src/report/summary.js';
 import { loadSpecFile } from '../../src/workflow/load.js';
 import { parseMermaid, stopMermaid } from './mermaid-parse.js';
+import { loadShellParser } from '../../src/workflow/shell.js';
+
+// The plans are made while the tests are collected, before any beforeAll.
+await loadShellParser();
 
 afterAll(stopMermaid);
 

@@ -1,6 +1,7 @@
 /** What STW201 counts in a `run` command, read by tree-sitter-bash. */
 import { describe, expect, it } from '@jest/globals';
-import { readScript } from '../../src/workflow/shell.js';
+import fc from 'fast-check';
+import { parseScript, readScript } from '../../src/workflow/shell.js';
 
 describe('readScript', () => {
   it.each([
@@ -180,4 +181,24 @@ describe('the programs a script starts (what its image must provide)', () => {
   ])('%s', (_title, run, programs) => {
     expect(readScript(run).programs).toEqual(programs);
   });
+});
+
+test('a plain command line is read without the parser exactly as the parser reads it', () => {
+  const word = fc.constantFrom(
+    ...['samtools', 'python', 'Rscript', 'timeout', '5', 'env', 'A=1', 'OMP_NUM_THREADS=4'],
+    ...['/usr/local/bin/gawk', 'scripts/x.py', './run.sh', '-o', 'out.bam', '{inputs.x}'],
+    ...['--in', 'a,b', 'x=y', 'cd', 'echo', 'sort', '-m', 'multiqc', '-jar', 'a.jar', 'time'],
+    ...['out_{x}.txt', '{a}', 'x{y}', '{threads}', 'A={x}', 'nice', '-n', '10', 'xargs', 'bash'],
+  );
+  fc.assert(
+    fc.property(
+      fc.array(word, { minLength: 1, maxLength: 7 }),
+      fc.constantFrom(' ', '  ', '\t'),
+      (words, blank) => {
+        const line = words.join(blank);
+        expect(readScript(line)).toEqual(parseScript(line));
+      },
+    ),
+    { numRuns: 500 },
+  );
 });

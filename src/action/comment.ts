@@ -7,7 +7,6 @@
  * any other error is logged as a warning. It never throws.
  */
 import { readFileSync } from 'node:fs';
-import * as github from '@actions/github';
 import { log as printed } from './log.js';
 
 export const DEFAULT_MARKER = '<!-- stowage -->';
@@ -78,6 +77,8 @@ export async function upsertStickyComment(options: UpsertOptions): Promise<Upser
   const apiUrl = options.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com';
   const where = `${target.owner}/${target.repo}#${target.number}`;
   try {
+    // Octokit loads only for a comment: a run without one never pays for it.
+    const github = await import('@actions/github');
     const octokit = github.getOctokit(options.token, { baseUrl: apiUrl.replace(/\/+$/, '') });
     const comments = await octokit.paginate(octokit.rest.issues.listComments, {
       owner: target.owner,

@@ -3,7 +3,8 @@
  * runner supports, and a build log that writes collapsible groups.
  */
 import { randomUUID } from 'node:crypto';
-import * as core from '@actions/core';
+import { readFileSync } from 'node:fs';
+import * as core from './runner.js';
 import { escapeOutputLine, escapeText, outputLines } from '../common/text.js';
 import type { BuildLog, CacheMode, RunContext } from '../app/run.js';
 import { log } from './log.js';
@@ -40,6 +41,31 @@ export function cacheServiceEnv(
   );
 }
 
+/**
+ * The run's GitHub context from the runner's environment and event file — what `@actions/github`'s
+ * `context` reads, without loading Octokit (and its HTTP client) at start: a lint run never needs
+ * them. Only the comment loads `@actions/github`, when it is asked for.
+ */
+export function githubContext(env: NodeJS.ProcessEnv = process.env): GithubContextLike {
+  let payload: GithubContextLike['payload'] = {};
+  if (env.GITHUB_EVENT_PATH) {
+    try {
+      payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as typeof payload;
+    } catch {
+      payload = {};
+    }
+  }
+  const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  return {
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    ref: env.GITHUB_REF ?? '',
+    sha: env.GITHUB_SHA ?? '',
+    serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+    repo: { owner, repo },
+    payload,
+  };
+}
+
 /** The parts of `@actions/github`'s `context` the build reads. */
 export interface GithubContextLike {
   eventName: string;
@@ -48,6 +74,8 @@ export interface GithubContextLike {
   serverUrl?: string;
   repo: { owner: string; repo: string };
   payload: {
+    /** `push`: the commit the branch was moved from. */
+    before?: string;
     repository?: {
       default_branch?: string;
       full_name?: string;

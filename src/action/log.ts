@@ -4,7 +4,7 @@
  * line's start, `##[` anywhere), nor drive the log's terminal, nor reorder what a reader sees. Log lines are kept on one line; annotations (notice,
  * warning, error) keep their line breaks, which `@actions/core` encodes as `%0A`.
  */
-import * as core from '@actions/core';
+import * as core from './runner.js';
 import { annotationText, logLine } from '../common/escape/log.js';
 
 const oneLine = logLine;

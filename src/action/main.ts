@@ -4,8 +4,7 @@
  * Nothing here decides anything about the workflow.
  */
 import path from 'node:path';
-import * as core from '@actions/core';
-import * as github from '@actions/github';
+import * as core from './runner.js';
 import {
   decidePush,
   describeCounts,
@@ -36,6 +35,8 @@ import { upsertStickyComment } from './comment.js';
 import {
   actionLog,
   cacheServiceEnv,
+  githubContext,
+  type GithubContextLike,
   resolveCacheMode,
   runContextFromGithub,
   specFromPullRequest,
@@ -47,13 +48,14 @@ import { log } from './log.js';
 const PLAN_DIR = '.stowage';
 
 export async function run(): Promise<void> {
+  const github = { context: githubContext() };
   try {
     const inputs = readInputs((name) => core.getInput(name));
     if (inputs.password) core.setSecret(inputs.password);
     for (const warning of inputs.deprecations) log.warning(warning);
     const root = process.env.GITHUB_WORKSPACE || process.cwd();
     const outcome = await runStowage(
-      runOptions(inputs, root),
+      runOptions(inputs, root, github.context),
       { run: runProcess, fetch, fetchText: fetchText(), buildLog: actionLog },
       {
         checked: (o) => checked(o, inputs),
@@ -71,8 +73,12 @@ export async function run(): Promise<void> {
 }
 
 /** The inputs as the run's options. */
-function runOptions(inputs: Inputs, root: string): Parameters<typeof runStowage>[0] {
-  const context = runContextFromGithub(github.context);
+function runOptions(
+  inputs: Inputs,
+  root: string,
+  github: GithubContextLike,
+): Parameters<typeof runStowage>[0] {
+  const context = runContextFromGithub(github);
   const push = decidePush(inputs.push, context);
   const registry = inputs.registry || undefined;
   const cache = resolveCacheMode(inputs.cache);
@@ -96,9 +102,9 @@ function runOptions(inputs: Inputs, root: string): Parameters<typeof runStowage>
       npmRegistry: inputs.npmRegistry,
       python: process.env.STOWAGE_PYTHON,
       // A pull request's spec cannot choose where packages come from.
-      specSources: !specFromPullRequest(github.context),
+      specSources: !specFromPullRequest(github),
       ...(inputs.lockPolicy === 'verify' && inputs.mode === 'build' && push.push
-        ? { verifyLock: { since: pushedOver() } }
+        ? { verifyLock: { since: pushedOver(github) } }
         : {}),
     },
     build: {
@@ -139,9 +145,9 @@ function credentials(inputs: Inputs): { username: string; password: string } | u
 }
 
 /** The commit a push moved the branch from (none for a new branch or tag: verify everything). */
-function pushedOver(): string | undefined {
-  const before = (github.context.payload as { before?: unknown }).before;
-  return github.context.eventName === 'push' &&
+function pushedOver(github: GithubContextLike): string | undefined {
+  const before = github.payload.before;
+  return github.eventName === 'push' &&
     typeof before === 'string' &&
     /^[0-9a-f]{40}$/.test(before) &&
     !/^0+$/.test(before)
@@ -289,7 +295,7 @@ async function writeSummary(markdown: string, keep = 0): Promise<void> {
     `the full plan is in ${PLAN_DIR}/plan.json and the \`plan\` output`,
   );
   summaryBytes += Buffer.byteLength(text);
-  await core.summary.addRaw(text).write();
+  core.appendSummary(text);
 }
 
 function repositoryUrl(): string | undefined {

@@ -14,8 +14,8 @@ import { type Finding } from '../common/findings.js';
 import { closest } from '../common/suggest.js';
 import { lintWorkflow, loadLintConfig } from '../lint/index.js';
 import { analyzeWorkflow } from '../plan/analyze.js';
-import { plan as planWorkflow } from '../plan/plan.js';
 import { prepareRequirements } from '../software/requirements.js';
+import { prepareScripts } from '../workflow/shell.js';
 import type { Plan } from '../plan/types.js';
 import { relPath } from '../workflow/importers/common.js';
 import {
@@ -31,12 +31,7 @@ import {
 import type { LintConfig, Workflow, WorkflowFormat } from '../workflow/model.js';
 import schema from '../workflow/schema.json' with { type: 'json' };
 import { contextReader } from './plan-files.js';
-import {
-  lockFilePath,
-  resolveWorkflow,
-  type ResolveOptions,
-  type ResolveOutcome,
-} from './resolve.js';
+import type { ResolveOptions, ResolveOutcome } from './resolve.js';
 
 export interface LintAndPlanOptions {
   /** Repository root: file names in findings are relative to it. */
@@ -118,10 +113,12 @@ export async function lintAndPlan(
     };
   }
   if (options.baseImages) checkBaseImageKeys(options.baseImages, workflow);
-  // A conda spec the fast grammar refuses gets conda's own verdict (rattler, loaded only then).
+  // A conda spec the fast grammar refuses gets conda's own verdict (rattler, loaded only then);
+  // a script that is more than a plain command line, the shell parser (loaded only then).
   await prepareRequirements(workflow.steps.flatMap((s) => s.software.conda));
+  await prepareScripts(workflow.steps.map((s) => s.run));
   const planned = options.plan
-    ? await planIfLoaded(workflow, imported, options, lockFilePath(resolved, isFolder))
+    ? await planIfLoaded(workflow, imported, options, { resolved, isFolder })
     : undefined;
   // Software that fails its grammar is reported by lint too (STW410), not only by `plan`.
   const softwareFindings = planned ? planned.findings : analyzeWorkflow(workflow).findings;
@@ -183,7 +180,7 @@ async function planIfLoaded(
   workflow: Workflow,
   imported: ImportResult,
   options: LintAndPlanOptions,
-  lockPath: string,
+  spec: { resolved: string; isFolder: boolean },
 ): Promise<{ plan?: Plan; skipped?: string; findings: Finding[]; resolved?: ResolveOutcome }> {
   if (imported.findings.some((f) => f.rule === 'STW100' && f.severity === 'error')) {
     return { skipped: `${workflow.file} breaks the schema; fix it to get a plan.`, findings: [] };
@@ -197,12 +194,15 @@ async function planIfLoaded(
     readFile: contextReader(contextDir),
     platforms: options.platforms,
   };
+  // Loaded only for a plan: a lint run never pays for the planner or the solvers.
+  const { plan: planWorkflow } = await import('../plan/plan.js');
   if (!options.resolve || options.resolve.mode === 'off')
     return planWorkflow(workflow, planOptions);
+  const { lockFilePath, resolveWorkflow } = await import('./resolve.js');
   const { plan, findings, outcome } = await resolveWorkflow(
     workflow,
     planOptions,
-    lockPath,
+    lockFilePath(spec.resolved, spec.isFolder),
     options.resolve,
     options.root,
   );

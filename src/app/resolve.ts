@@ -11,12 +11,12 @@
  * what is generated from it and may be thrown away.
  */
 import type { RunProcess } from '../common/process.js';
-import { existsSync, lstatSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../common/errors.js';
 import { optionRef } from '../common/option-names.js';
 import type { Finding } from '../common/findings.js';
-import { assertNoLinkOnTheWay, readWorkspaceFile, UnsafePathError } from '../common/paths.js';
+import { readWorkspaceFile } from '../common/paths.js';
 import type { PlanOptions } from '../plan/plan.js';
 import type { Arch, Plan } from '../plan/types.js';
 import type { NetworkLimits } from '../resolve/network.js';
@@ -225,18 +225,3 @@ function specSourcesOf(
   return { spec: rest, ignored };
 }
 
-/** Writes the lock file when the resolve changed it; refuses a link between `root` and it. */
-export function writeLockFile(
-  outcome: ResolveOutcome | undefined,
-  root: string,
-): string | undefined {
-  if (!outcome?.lockFile) return undefined;
-  const file = outcome.lockFile.path;
-  assertNoLinkOnTheWay(root, path.dirname(file));
-  if (existsSync(file) && lstatSync(file).isSymbolicLink())
-    throw new UnsafePathError(
-      `${path.relative(root, file)} is a symbolic link; Stowage writes only real files of the repository`,
-    );
-  writeFileSync(outcome.lockFile.path, outcome.lockFile.text);
-  return outcome.lockFile.path;
-}

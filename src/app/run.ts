@@ -22,11 +22,12 @@ import { reasonOf } from '../report/build.js';
 import type { FetchFn } from '../resolve/types.js';
 import type { FetchText } from '../workflow/importers/index.js';
 import type { WorkflowFormat } from '../workflow/model.js';
-import { buildImages, type BuildImagesOptions, type BuildOutcome } from './build.js';
-import { exportImages, findStepImages, noImageReasons, type ExportOutcome } from './export.js';
+import type { BuildImagesOptions, BuildOutcome } from './build.js';
+import type { ExportOutcome } from './export.js';
 import { lintAndPlan, type LintAndPlanResult } from './lint-and-plan.js';
 import { checkOutputs, writePlanFiles } from './plan-files.js';
-import { writeLockFile, type ResolveOptions } from './resolve.js';
+import type { ResolveOptions } from './resolve.js';
+import { writeLockFile } from './lock-file.js';
 import type { StepImageMap } from './step-images.js';
 
 export type { RunCommand };
@@ -187,6 +188,8 @@ async function runSequence(
 
   const registry = (given?: string) => given ?? check.workflow?.containers.registry;
   if (options.command === 'build' && plan && options.build) {
+    // The build and the exports load when a run gets to them (builders, registry client).
+    const { buildImages } = await import('./build.js');
     try {
       outcome.build = await buildImages(
         plan,
@@ -211,6 +214,7 @@ async function runSequence(
   }
 
   if (engines.length > 0 && plan && check.workflow && options.export) {
+    const { exportImages, findStepImages, noImageReasons } = await import('./export.js');
     if (!outcome.stepImages) {
       const found = await findStepImages(plan, {
         registry: registry(options.export.registry),

@@ -1,28 +1,5 @@
 #!/usr/bin/env node
-import { boundHeapGrowth } from '../host/heap.js';
-import { main } from './main.js';
+// The command line, run from the sources (the bundle's entry is dist/cli/index.js: see src/bundle.ts).
+import { runCli } from './run-cli.js';
 
-boundHeapGrowth();
-
-main(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  cwd: process.cwd(),
-  env: process.env,
-  isTTY: process.stdout.isTTY,
-  readStdin: async () => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  },
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `stowage: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exitCode = 2;
-  },
-);
+runCli();

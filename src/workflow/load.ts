@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import compiledValidator from './schema-validator.generated.js';
 import { isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { Finding, Span } from '../common/findings.js';
 import { finding } from '../common/rules.js';
@@ -26,7 +27,6 @@ import {
   type Workflow,
   type WorkflowInput,
 } from './model.js';
-import schema from './schema.json' with { type: 'json' };
 import { explainSchemaErrors } from './schema-errors.js';
 import { positionsOfDocument, readWithPositions, type PositionNode } from './positions.js';
 import { spanOf, YamlSource } from './source.js';
@@ -42,16 +42,13 @@ function schemaFinding(file: string, span: Span, message: string): Finding {
   return finding('STW100', { file, span }, message);
 }
 
-let validator: ValidateFunction | undefined;
-
-/** The compiled schema, built once per process (compiling dominates a small load). */
+/**
+ * The schema's validator, compiled ahead of time (scripts/schema-validator.mjs writes it from
+ * schema.json with these ajv options: allErrors, verbose, strict, the x-message vocabulary):
+ * compiling it at start took longer than the rest of a small lint.
+ */
 function validate(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
-    ajv.addVocabulary(['x-message']);
-    validator = ajv.compile(schema);
-  }
-  return validator;
+  return compiledValidator;
 }
 
 /** Friendlier words for the YAML parser's error codes. */

@@ -43,21 +43,45 @@ function wasm(bundled: string, module: string): string {
   return existsSync(beside) ? beside : require.resolve(module);
 }
 
-const { Parser, Language } = require(
-  wasm('web-tree-sitter.cjs', 'web-tree-sitter'),
-) as typeof TreeSitter;
+let parser: TreeSitter.Parser | undefined;
+let loading: Promise<void> | undefined;
 
-// V8 compiles WebAssembly twice, quickly (Liftoff) then optimised (TurboFan) in the background,
-// and a process cannot exit before the second finishes: 2 s for these 1.5 MB, to parse a few
-// hundred scripts the first compile already parses in milliseconds.
-setFlagsFromString('--liftoff-only');
-await Parser.init({
-  locateFile: () => wasm('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm'),
-});
-const parser = new Parser();
-parser.setLanguage(
-  await Language.load(wasm('tree-sitter-bash.wasm', 'tree-sitter-bash/tree-sitter-bash.wasm')),
-);
+/**
+ * Loads the parser (a few MB of WebAssembly to compile), once. A run loads it only when one of its
+ * scripts needs it (`prepareScripts`): a plain command line is read without it.
+ */
+export function loadShellParser(): Promise<void> {
+  loading ??= (async () => {
+    const { Parser, Language } = require(
+      wasm('web-tree-sitter.cjs', 'web-tree-sitter'),
+    ) as typeof TreeSitter;
+    // V8 compiles WebAssembly twice, quickly (Liftoff) then optimised (TurboFan) in the
+    // background, and a process cannot exit before the second finishes: 2 s for these 1.5 MB, to
+    // parse a few hundred scripts the first compile already parses in milliseconds.
+    setFlagsFromString('--liftoff-only');
+    await Parser.init({
+      locateFile: () => wasm('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm'),
+    });
+    const loaded = new Parser();
+    loaded.setLanguage(
+      await Language.load(wasm('tree-sitter-bash.wasm', 'tree-sitter-bash/tree-sitter-bash.wasm')),
+    );
+    parser = loaded;
+  })();
+  return loading;
+}
+
+/**
+ * One line of plain words — no quotes, expansions, operators, globs or comments — which the shell
+ * splits at blanks and nothing else: read without the parser, exactly as the parser reads it.
+ */
+const PLAIN_LINE = /^[ \t]*[\w./{}=:,+@%-]+(?:[ \t]+[\w./{}=:,+@%-]+)*[ \t]*$/;
+
+/** Loads the parser when one of `scripts` is more than a plain command line. */
+export async function prepareScripts(scripts: Iterable<string | undefined>): Promise<void> {
+  for (const script of scripts)
+    if (script !== undefined && !PLAIN_LINE.test(script)) return loadShellParser();
+}
 
 /** Commands that arrange the shell rather than do the work: built-ins, no-ops, keywords. */
 const BUILTINS = [
@@ -113,6 +137,14 @@ export function readScript(run: string): ScriptReading {
     if (program !== '' && !SHELLS.has(program))
       return { commands: 1, tools: [program], programs: named ? [named] : [] };
   }
+  const plain = PLAIN_LINE.test(run) ? readPlainLine(run) : undefined;
+  return plain ?? parseScript(run);
+}
+
+/** `run` read by the parser (which must be loaded), whatever its form. */
+export function parseScript(run: string): ScriptReading {
+  if (!parser)
+    throw new Error('readScript: the shell parser is not loaded (await prepareScripts first)');
   const tree = parser.parse(run);
   if (!tree) return { commands: 0, tools: [], programs: [] };
   try {
@@ -128,6 +160,25 @@ export function readScript(run: string): ScriptReading {
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * A plain command line (see PLAIN_LINE): its words, past leading assignments, as one command; a
+ * word with braces (a placeholder such as `{inputs.x}`) is not a literal to the parser either.
+ * Undefined when the command itself has braces: the parser reads those (a group, a placeholder).
+ */
+function readPlainLine(run: string): ScriptReading | undefined {
+  const words = run.trim().split(/[ \t]+/);
+  const start = words.findIndex((w) => !/^[A-Za-z_]\w*=/.test(w));
+  if (start >= 0 && /[{}]/.test(words[start]!)) return undefined;
+  const command = start < 0 ? [] : words.slice(start).map((w) => (/[{}]/.test(w) ? '' : w));
+  const program = programOf(command);
+  const tool = toolOf(command);
+  return {
+    commands: tool === undefined ? 0 : 1,
+    tools: tool === undefined ? [] : [tool],
+    programs: program === undefined ? [] : [program],
+  };
 }
 
 function basename(path: string): string {
