@@ -25,6 +25,7 @@ function mermaidBlock(markdown: string): string | undefined {
 }
 
 const flood = workflow({
+  name: 'coastal-flood-model',
   inputs: [{ name: 'reanalysis' }],
   outputs: [{ name: 'maps', step: 'plot', output: 'maps' }],
   steps: [
