@@ -18,7 +18,7 @@ import {
   type Requirement,
 } from '../../src/software/requirements.js';
 import { tempDir } from '../helpers/temp.js';
-import { step, workflow } from './helpers.js';
+import { step, workflow } from '../plan/helpers.js';
 
 /** Specs conda accepts and the fast grammar does not: [text, name, solver form, install form, pinned]. */
 const ACCEPTED: [string, string, string, string, boolean][] = [

@@ -1,5 +1,5 @@
 import { familyOf, isGpuPackage, isGpuStep } from '../../src/software/family.js';
-import { step } from './helpers.js';
+import { step } from '../plan/helpers.js';
 
 describe('familyOf', () => {
   it.each([
