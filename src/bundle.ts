@@ -6,10 +6,14 @@
  */
 import { run } from './action/main.js';
 import { boundHeapGrowth } from './host/heap.js';
+import { interruptOnSignals } from './host/signals.js';
 
 export { runCli } from './cli/run-cli.js';
 
 export function runAction(): void {
   boundHeapGrowth();
-  void run();
+  const interrupted = interruptOnSignals();
+  void run(interrupted.signal).then(() => {
+    if (interrupted.signal.aborted) process.exitCode = interrupted.exitCode();
+  });
 }

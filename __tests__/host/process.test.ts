@@ -123,3 +123,23 @@ test('a program that outlives its time is killed', async () => {
 test('a program that is not there is a ToolMissingError', async () => {
   await expect(runProcess('no-such-tool-stowage', [])).rejects.toBeInstanceOf(ToolMissingError);
 });
+
+test('a program that writes nothing for its idle time is stopped; output keeps it alive', async () => {
+  const silent = await runProcess('sh', ['-c', 'echo start; sleep 30'], { idleTimeoutMs: 300 });
+  expect(silent).toMatchObject({ idle: true, stdout: 'start\n' });
+  const chatty = await runProcess(
+    'sh',
+    ['-c', 'for i in 1 2 3 4 5 6; do echo $i; sleep 0.1; done'],
+    { idleTimeoutMs: 400 },
+  );
+  expect(chatty.idle).toBeUndefined();
+  expect(chatty.exitCode).toBe(0);
+});
+
+test('an aborted signal stops the program (SIGTERM) and says so', async () => {
+  const controller = new AbortController();
+  const running = runProcess('sleep', ['30'], { signal: controller.signal });
+  setTimeout(() => controller.abort(), 100);
+  const r = await running;
+  expect(r).toMatchObject({ interrupted: true, exitCode: 143 });
+});

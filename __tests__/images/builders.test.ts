@@ -85,9 +85,10 @@ describe('docker buildx argv', () => {
     ],
   ])('%s', (_name, over, fragments) => {
     const args = buildxArgs(request(over), '/tmp/meta.json', 'false');
-    expect(args.slice(0, 4)).toEqual([
+    expect(args.slice(0, 5)).toEqual([
       'buildx',
       'build',
+      '--progress=plain',
       '--file',
       '/ws/.stowage/python/Dockerfile',
     ]);
@@ -116,6 +117,7 @@ describe('docker engine argv (BuildKit built in, no buildx)', () => {
   test('tags, labels, inline cache', () => {
     expect(engineBuildArgs(request({ cacheFrom: ['r/p:latest'] }))).toEqual([
       'build',
+      '--progress=plain',
       '--file',
       '/ws/.stowage/python/Dockerfile',
       '--tag',

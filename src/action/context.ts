@@ -143,6 +143,8 @@ export function runContextFromGithub(ctx: GithubContextLike): RunContext {
 export const actionLog: BuildLog = {
   info: (m) => log.info(m),
   warning: (m) => log.warning(m),
+  // A line per Dockerfile step as groups build (they build in parallel: outside any log group).
+  progress: (m) => log.info(m),
   group: (title, lines) => {
     core.startGroup(escapeText(title));
     // Build output is the project's, not ours: stop the runner from reading `::…::` and `##[…]`

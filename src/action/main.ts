@@ -13,6 +13,7 @@ import {
   type Plan,
   type RunOutcome,
 } from '../app/run.js';
+import { optionName } from '../app/options.js';
 import { stepImagesOutput } from '../app/step-images.js';
 import { InputError, writeFailure } from '../common/errors.js';
 import { countBySeverity, type Finding } from '../common/findings.js';
@@ -47,7 +48,7 @@ import { log } from './log.js';
 /** Where the plan's files go inside the workspace, for later steps (and the build) to use. */
 const PLAN_DIR = '.stowage';
 
-export async function run(): Promise<void> {
+export async function run(signal?: AbortSignal): Promise<void> {
   const github = { context: githubContext() };
   try {
     const inputs = readInputs((name) => core.getInput(name));
@@ -56,7 +57,13 @@ export async function run(): Promise<void> {
     const root = process.env.GITHUB_WORKSPACE || process.cwd();
     const outcome = await runStowage(
       runOptions(inputs, root, github.context),
-      { run: runProcess, fetch, fetchText: fetchText(), buildLog: actionLog },
+      {
+        run: runProcess,
+        fetch,
+        fetchText: fetchText(),
+        buildLog: actionLog,
+        ...(signal ? { signal } : {}),
+      },
       {
         checked: (o) => checked(o, inputs),
         built: (o) => built(o, inputs),
@@ -125,6 +132,7 @@ function runOptions(
       groups: inputs.groups,
       registryTimeoutMs: inputs.registryTimeoutMs,
       authHosts: inputs.authHosts,
+      stallTimeoutMs: inputs.stallTimeoutMs,
     },
     export: {
       engines: inputs.exportEngines,
@@ -202,6 +210,8 @@ async function checked(outcome: RunOutcome, inputs: Inputs): Promise<void> {
     sha: process.env.GITHUB_SHA,
     plan,
     planMarkdown: plan ? planSection(plan, outcome) : undefined,
+    diagram: inputs.diagram,
+    name: actionName,
   });
   // In build mode the images table comes after: keep room for it.
   if (inputs.summary) await writeSummary(summary, inputs.mode === 'build' ? 100_000 : 0);
@@ -274,13 +284,16 @@ function writeSarif(file: string, outcome: RunOutcome): void {
 
 function planSection(plan: Plan, outcome: RunOutcome): string {
   const { workflow, currentImages } = outcome.check;
-  let text = planMarkdown(plan);
+  let text = planMarkdown(plan, { name: actionName });
   // Nothing planned: nothing to compare (each step keeps its own image).
   if (workflow && Object.keys(currentImages).length > 0 && plan.groups.length > 0) {
     text += `\n### Current containers against the plan\n\n${comparisonMarkdown(compareImages(workflow, currentImages, plan))}\n`;
   }
   return text;
 }
+
+/** An option as the action's user names it: `the resolve input`. */
+const actionName = (key: string): string => optionName(key, 'action');
 
 /** Bytes this run has written to the job summary: GitHub refuses a step's summary over 1 MiB. */
 let summaryBytes = 0;

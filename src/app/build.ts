@@ -56,6 +56,12 @@ export interface BuildImagesOptions {
   builderEnv?: Readonly<Record<string, string>>;
   /** The workflow the plan was made from: a failed smoke test is reported at its steps' lines. */
   workflow?: Workflow;
+  /** Progress shows every line of the builds' output. */
+  verbose?: boolean;
+  /** A build that writes nothing for this long is stopped (default 5 minutes; 0: never). */
+  stallTimeoutMs?: number;
+  /** Names the options a failure's reason tells the user to set, in the adapter's words. */
+  say?: (text: string) => string;
 }
 
 /** The default of `registry-timeout`: every registry wait is bounded, and all of them together. */
@@ -64,6 +70,8 @@ export const DEFAULT_REGISTRY_TIMEOUT_MS = 5 * 60_000;
 export interface BuildImagesDeps {
   exec: RunProcess;
   log: BuildLog;
+  /** Aborted when the run is interrupted: no group starts, and images.json is left as it was. */
+  signal?: AbortSignal;
 }
 
 export interface BuildOutcome {
@@ -129,6 +137,9 @@ export async function buildImages(
       platforms: options.platforms,
       network: options.network,
       log: deps.log,
+      verbose: options.verbose,
+      stallTimeoutMs: options.stallTimeoutMs,
+      signal: deps.signal,
       registryOptions: {
         budgetMs: options.registryTimeoutMs ?? DEFAULT_REGISTRY_TIMEOUT_MS,
         authHosts: options.authHosts,
@@ -137,8 +148,12 @@ export async function buildImages(
   } finally {
     auth?.remove();
   }
+  if (options.say)
+    for (const r of results) if (r.error !== undefined) r.error = options.say(r.error);
   const images = imagesOutput(results);
-  if (options.outDir) writeImagesJson(options.workspace, options.outDir, images);
+  // An interrupted run leaves the last images.json as it was: this one is incomplete.
+  if (options.outDir && !deps.signal?.aborted)
+    writeImagesJson(options.workspace, options.outDir, images);
   const stepImages = stepImageMap(plan, { registry, builds: results });
   const failed = results.filter((r) => r.status === 'failed');
   return {

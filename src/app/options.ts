@@ -27,6 +27,7 @@ import {
   type CacheMode,
 } from '../images/builder.js';
 import { parseTagRules, PUSH_MODES, type PushMode, type TagRule } from '../images/tags.js';
+import { DIAGRAM_DETAILS, type DiagramDetail } from '../report/mermaid.js';
 import { checkedSourceUrl, parseChannelUrls } from '../resolve/sources.js';
 import { RESOLVE_MODES, type ResolveMode } from '../resolve/types.js';
 import { DEFAULT_WRAPPER_PREFIX } from '../workflow/importers/wrappers.js';
@@ -62,6 +63,8 @@ export interface Settings {
   tags: TagRule[];
   username?: string;
   registryTimeoutMs: number;
+  /** 0: never. */
+  stallTimeoutMs: number;
   authHosts: string[];
   groups: string[];
   parallel: number;
@@ -87,6 +90,7 @@ export interface Settings {
   annotations: boolean;
   summary: boolean;
   comment: boolean;
+  diagram: DiagramDetail;
   sarifFile?: string;
   githubToken?: string;
 }
@@ -464,6 +468,15 @@ export const OPTIONS = [
     parse: duration('5m', 86_400),
   }),
   option({
+    key: 'stallTimeoutMs',
+    flag: 'stall-timeout',
+    arg: '<d>',
+    commands: ['build'],
+    input: 'stall-timeout',
+    help: 'stop a build that writes nothing for this long, e.g. 10m; 0: never (default: 5m)',
+    parse: (raw, where) => (last(raw) === '0' ? 0 : duration('5m', 86_400)(raw, where)),
+  }),
+  option({
     key: 'authHosts',
     flag: 'registry-auth-host',
     arg: '<h>',
@@ -495,8 +508,8 @@ export const OPTIONS = [
   option({
     key: 'verbose',
     flag: 'verbose',
-    commands: ['build'],
-    help: "print every group's build output, not only failed ones",
+    commands: ['plan', 'lock', 'build'],
+    help: "plan: every step and package of each group, not the first few; build: every group's build output, not only failed ones",
     parse: flag,
   }),
   option({
@@ -562,6 +575,12 @@ export const OPTIONS = [
     help: 'one sticky pull-request comment',
     parse: bool(false),
   }),
+  option({
+    key: 'diagram',
+    input: 'diagram',
+    help: '`auto` (a node per container group above 25 steps, else a box per step), `groups` or `steps`: how the job summary draws the workflow',
+    parse: choice(DIAGRAM_DETAILS, 'auto'),
+  }),
   option({ key: 'sarifFile', input: 'sarif-file', help: 'write SARIF 2.1.0 here', parse: text }),
   option({
     key: 'githubToken',
@@ -607,14 +626,17 @@ export function readSettings(
 }
 
 /**
- * How an adapter's user names the option `key` (a key of `Settings`): `--channel-url <n=url>` on
- * the command line, `the channel-urls input` in the action — for messages that say what to set.
+ * How an adapter's user names the option `key` (a key of `Settings`), with the value to give when
+ * there is one: `--channel-url <n=url>`, `--network host` on the command line; `the channel-urls
+ * input`, `network: host` in the action — for messages that say what to set.
  */
-export function optionName(key: string, adapter: 'cli' | 'action'): string {
+export function optionName(key: string, adapter: 'cli' | 'action', value?: string): string {
   const specs = (OPTIONS as readonly OptionSpec[]).filter((o) => o.key === key);
   for (const spec of specs) {
-    if (adapter === 'cli' && spec.flag) return `--${spec.flag}${spec.arg ? ` ${spec.arg}` : ''}`;
-    if (adapter === 'action' && spec.input) return `the ${spec.input} input`;
+    if (adapter === 'cli' && spec.flag)
+      return `--${spec.flag}${value !== undefined ? ` ${value}` : spec.arg ? ` ${spec.arg}` : ''}`;
+    if (adapter === 'action' && spec.input)
+      return value !== undefined ? `${spec.input}: ${value}` : `the ${spec.input} input`;
   }
-  return key;
+  return value === undefined ? key : `${key} ${value}`;
 }

@@ -85,6 +85,11 @@ export interface RunDeps {
   fetch: FetchFn;
   fetchText: FetchText;
   buildLog: BuildLog;
+  /**
+   * Aborted when the user interrupts the run (Ctrl-C, SIGTERM): the programs it runs are stopped,
+   * no build starts, nothing more is written, and the outcome says `interrupted`.
+   */
+  signal?: AbortSignal;
 }
 
 /** Called as each stage ends, in this order; each may be left out. */
@@ -109,6 +114,8 @@ export interface RunOutcome {
   build?: BuildOutcome;
   /** Why the build could not start or went wrong as a whole (no builder, …), when it did. */
   buildError?: string;
+  /** The run was interrupted (its signal aborted): what it did so far, nothing after. */
+  interrupted?: boolean;
   /** Where each step's image came from, for the exports (this build, or the registry). */
   stepImages?: StepImageMap;
   /** What finding the images in the registry said (a group not pushed yet, …). */
@@ -121,7 +128,8 @@ export async function runStowage(
   deps: RunDeps,
   reporter: RunReporter = {},
 ): Promise<RunOutcome> {
-  const say = (text: string) => nameOptions(text, (key) => optionName(key, options.adapter));
+  const say = (text: string) =>
+    nameOptions(text, (key, value) => optionName(key, options.adapter, value));
   try {
     return await runSequence(options, deps, reporter, say);
   } catch (error) {
@@ -133,14 +141,20 @@ export async function runStowage(
 
 async function runSequence(
   options: RunOptions,
-  deps: RunDeps,
+  given: RunDeps,
   reporter: RunReporter,
   say: (text: string) => string,
 ): Promise<RunOutcome> {
+  // Every program the run starts stops when the run is interrupted.
+  const signal = given.signal;
+  const deps: RunDeps = signal
+    ? { ...given, run: (command, args, o = {}) => given.run(command, args, { signal, ...o }) }
+    : given;
   const buildLog: BuildLog = {
-    info: (m) => deps.buildLog.info(say(m)),
-    warning: (m) => deps.buildLog.warning(say(m)),
-    group: (title, lines, ok) => deps.buildLog.group(title, lines, ok),
+    info: (m) => given.buildLog.info(say(m)),
+    warning: (m) => given.buildLog.warning(say(m)),
+    group: (title, lines, ok) => given.buildLog.group(title, lines, ok),
+    progress: (line) => given.buildLog.progress?.(line),
   };
   const check = await lintAndPlan(options.spec, {
     root: options.root,
@@ -200,8 +214,9 @@ async function runSequence(
           outDir: path.relative(options.root, options.outDir),
           platforms: options.platforms,
           workflow: check.workflow,
+          say,
         },
-        { exec: deps.run, log: buildLog },
+        { exec: deps.run, log: buildLog, signal },
       );
     } catch (error) {
       // A usage error is the adapter's to show; anything else ends the build, said in one line.
@@ -210,6 +225,10 @@ async function runSequence(
       return outcome;
     }
     outcome.stepImages = outcome.build.stepImages;
+    if (signal?.aborted) {
+      outcome.interrupted = true;
+      return outcome;
+    }
     await reporter.built?.(outcome);
   }
 
@@ -252,6 +271,7 @@ function writesPlan(command: RunCommand): boolean {
 export function runFailures(outcome: RunOutcome): string[] {
   const { options, check } = outcome;
   const failures: string[] = [];
+  if (outcome.interrupted) failures.push('interrupted');
   if (outcome.lockMismatches.length > 0)
     failures.push(
       `${outcome.lockMismatches.length} answer(s) of the lock file are not what the solvers answer, so nothing is built or pushed. If the lock was made honestly, the sources changed since: run \`stowage lock\`, review the diff and commit it.`,

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { LintAndPlanResult } from '../app/lint-and-plan.js';
+import { optionName } from '../app/options.js';
 import {
   runFailures,
   runStowage,
@@ -45,9 +46,11 @@ export interface Io {
   fetch?: FetchFn;
   /** Fetches files from outside the repository (Snakemake wrappers); default: the real one. */
   fetchText?: FetchText;
+  /** Aborted when the user interrupts (Ctrl-C): running programs stop, nothing more is written. */
+  signal?: AbortSignal;
 }
 
-export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
+export const EXIT = { clean: 0, findings: 1, usage: 2, interrupted: 130 } as const;
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const parsed = parseCli(argv, io.env);
@@ -76,6 +79,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         fetch: io.fetch ?? fetch,
         fetchText: io.fetchText ?? fetchText(),
         buildLog: terminalLog(io, options.verbose),
+        ...(io.signal ? { signal: io.signal } : {}),
       },
       {
         checked: (o) => checked(o, options, io),
@@ -83,6 +87,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         exported: (o) => exported(o, options, io),
       },
     );
+    if (outcome.interrupted) {
+      io.stderr('stowage: interrupted\n');
+      return EXIT.interrupted;
+    }
     if (outcome.buildError !== undefined)
       io.stderr(`stowage build: ${escapeLines(outcome.buildError)}\n`);
     return runFailures(outcome).length > 0 ? EXIT.findings : EXIT.clean;
@@ -139,6 +147,8 @@ function runOptions(
       groups: options.groups,
       registryTimeoutMs: options.registryTimeoutMs,
       authHosts: options.authHosts,
+      verbose: options.verbose,
+      stallTimeoutMs: options.stallTimeoutMs,
     },
     export: {
       engines: options.engines,
@@ -237,7 +247,9 @@ function planOutput(outcome: RunOutcome, options: CliOptions, io: Io): void {
     return;
   }
   const table = options.format === 'text' ? io.stdout : io.stderr;
-  table(`\n${planTable(plan)}`);
+  table(
+    `\n${planTable(plan, { verbose: options.verbose, name: (key) => optionName(key, 'cli') })}`,
+  );
   // Nothing planned: nothing to compare (each step keeps its own image).
   if (result.workflow && Object.keys(result.currentImages).length > 0 && plan.groups.length > 0) {
     const comparison = compareImages(result.workflow, result.currentImages, plan);
@@ -286,15 +298,27 @@ function exported(outcome: RunOutcome, options: CliOptions, io: Io): void {
     );
 }
 
-/** Progress on stdout; a group's build output only when it failed (all of it with --verbose). */
+/** How many lines of a failed group's output are printed again at its end. */
+const FAILURE_TAIL = 30;
+
+/**
+ * Progress on stdout, as each group builds (a line per Dockerfile step; every line with
+ * --verbose); a group's whole output again when it failed.
+ */
 function terminalLog(io: Io, verbose: boolean): BuildLog {
   return {
     info: (m) => io.stdout(`${escapeText(m)}\n`),
     warning: (m) => io.stderr(`warning: ${escapeLines(m)}\n`),
+    progress: (line) => io.stdout(`${escapeText(line)}\n`),
     group: (title, lines, ok) => {
-      if (lines.length === 0 || (ok && !verbose)) return;
+      // A failed group's last lines say why (the progress above said where it was).
+      if (lines.length === 0 || ok) return;
+      const tail = lines.slice(-FAILURE_TAIL);
+      const cut = lines.length > tail.length && !verbose ? ' (--verbose shows every line)' : '';
       // A build's output is the project's: it must not drive the terminal either.
-      io.stdout(`── ${escapeText(title)}\n${lines.map((l) => `   ${escapeText(l)}\n`).join('')}`);
+      io.stdout(
+        `── ${escapeText(title)}: its last ${tail.length} lines${cut}\n${tail.map((l) => `   ${escapeText(l)}\n`).join('')}`,
+      );
     },
   };
 }

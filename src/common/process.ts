@@ -20,6 +20,13 @@ export interface ProcessOptions {
   home?: 'private' | 'user';
   /** The child is killed when it outlives this; `timedOut` is set in the result. */
   timeoutMs?: number;
+  /**
+   * The child is killed when it writes nothing (stdout nor stderr) for this long — a stalled build
+   * step; `idle` is set in the result.
+   */
+  idleTimeoutMs?: number;
+  /** The child is stopped (SIGTERM) when this aborts (Ctrl-C); `interrupted` is set in the result. */
+  signal?: AbortSignal;
   /** Each line of stdout and stderr as it comes. */
   onLine?: (line: string) => void;
 }
@@ -30,6 +37,10 @@ export interface ProcessResult {
   stderr: string;
   /** True when the child was killed at `timeoutMs`. */
   timedOut?: boolean;
+  /** True when the child was killed for writing nothing for `idleTimeoutMs`. */
+  idle?: boolean;
+  /** True when the child was stopped because `signal` aborted. */
+  interrupted?: boolean;
 }
 
 /** Runs a program without a shell (every argument one argv entry); never throws on exit codes. */

@@ -81,32 +81,67 @@ export const runProcess: RunProcess = async (command, args, options = {}) => {
           ...options.env,
         },
         stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+        // A process group of its own: a stop reaches the program's own children too (a shell's
+        // `sleep`, pip's workers), so its output closes; and a terminal's Ctrl-C reaches it only
+        // through the run's signal, which stops it in order.
+        detached: true,
       });
+      const kill = (signal: NodeJS.Signals) => {
+        try {
+          process.kill(-child.pid!, signal);
+        } catch {
+          child.kill(signal);
+        }
+      };
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let timedOut = false;
+      let idle = false;
+      let interrupted = false;
       const timer =
         options.timeoutMs === undefined
           ? undefined
           : setTimeout(() => {
               timedOut = true;
-              child.kill('SIGKILL');
+              kill('SIGKILL');
             }, options.timeoutMs);
+      // Restarted by every chunk of output: silence for idleTimeoutMs stops the child.
+      let idleTimer: NodeJS.Timeout | undefined;
+      const quiet = () => {
+        if (options.idleTimeoutMs === undefined) return;
+        clearTimeout(idleTimer);
+        idleTimer = setTimeout(() => {
+          idle = true;
+          kill('SIGKILL');
+        }, options.idleTimeoutMs);
+      };
+      quiet();
+      const stop = () => {
+        interrupted = true;
+        kill('SIGTERM');
+      };
+      if (options.signal?.aborted) stop();
+      else options.signal?.addEventListener('abort', stop, { once: true });
       const outLines = lineSplitter(options.onLine);
       const errLines = lineSplitter(options.onLine);
-      child.stdout!.on('data', (d: Buffer) => (out.push(d), outLines.feed(d)));
-      child.stderr!.on('data', (d: Buffer) => (err.push(d), errLines.feed(d)));
+      child.stdout!.on('data', (d: Buffer) => (out.push(d), outLines.feed(d), quiet()));
+      child.stderr!.on('data', (d: Buffer) => (err.push(d), errLines.feed(d), quiet()));
       if (options.input && child.stdin) {
         // A child that exits before reading all of stdin is not an error of ours.
         child.stdin.on('error', () => undefined);
         child.stdin.end(options.input);
       }
-      child.once('error', (error) => {
+      const settle = () => {
         clearTimeout(timer);
+        clearTimeout(idleTimer);
+        options.signal?.removeEventListener('abort', stop);
+      };
+      child.once('error', (error) => {
+        settle();
         reject(new ToolMissingError(`cannot run ${command}: ${error.message}`));
       });
       child.once('close', (code, signal) => {
-        clearTimeout(timer);
+        settle();
         outLines.flush();
         errLines.flush();
         resolve({
@@ -114,6 +149,8 @@ export const runProcess: RunProcess = async (command, args, options = {}) => {
           stdout: Buffer.concat(out).toString('utf8'),
           stderr: Buffer.concat(err).toString('utf8'),
           ...(timedOut ? { timedOut } : {}),
+          ...(idle ? { idle } : {}),
+          ...(interrupted ? { interrupted } : {}),
         });
       });
     });

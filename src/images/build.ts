@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Plan, PlannedGroup } from '../plan/types.js';
 import { optionRef } from '../common/option-names.js';
+import { BuildProgress, elapsed } from './progress.js';
 import { realPathInside } from '../common/paths.js';
 import {
   BuildError,
@@ -84,6 +85,8 @@ export type SmokeTest =
 export interface BuildLog {
   info(message: string): void;
   warning(message: string): void;
+  /** A line of a group's progress while it builds (`[python] step 3/9 RUN …`), at once. */
+  progress?(line: string): void;
   /** A finished group's output under a title; `ok` is false when the group failed. */
   group(title: string, lines: readonly string[], ok: boolean): void;
 }
@@ -114,6 +117,17 @@ export interface BuildOptions {
   /** The `created` label. Default: now. */
   created?: Date;
   log?: BuildLog;
+  /** Progress shows every line of the builds' output, not only their steps. */
+  verbose?: boolean;
+  /**
+   * A build that writes nothing for this long is stopped and fails with the likely cause (a RUN
+   * step waiting on a network with no route out). Default 5 minutes; 0: never.
+   */
+  stallTimeoutMs?: number;
+  /** How often a line says a long step is still running. Default a minute. */
+  heartbeatMs?: number;
+  /** Aborted when the run is interrupted: no group starts after it. */
+  signal?: AbortSignal;
   /** Retries, backoff, a fetch for tests. */
   registryOptions?: Omit<RegistryOptions, 'credentials'>;
 }
@@ -126,6 +140,20 @@ const quietLog: BuildLog = {
   warning: () => undefined,
   group: () => undefined,
 };
+
+/** A build that writes nothing for this long is stopped (see BuildOptions.stallTimeoutMs). */
+export const DEFAULT_STALL_TIMEOUT_MS = 5 * 60_000;
+
+/** Why a stopped build stalled: the step it was on, and what usually makes a step wait. */
+function stalled(progress: BuildProgress, ms: number): ToolFailure {
+  const step = progress.step;
+  const where = step ? ` on step ${step.step} (${step.instruction.slice(0, 80)})` : '';
+  const failure = new ToolFailure(
+    `the build made no progress for ${elapsed(ms)}${where} and was stopped: a step that reaches the network waits silently when the builder's network has no route out (a daemon without NAT, a firewall) — build with ${optionRef('network', 'host')}, or point the step at a mirror it can reach`,
+  );
+  failure.stalled = true;
+  return failure;
+}
 
 /** What a build log says of the smoke test (its lines, past the builder's `#12 0.35 ` prefixes). */
 export function smokeTestOf(lines: readonly string[]): SmokeTest {
@@ -344,6 +372,11 @@ class PlanBuild {
     await this.findBuilder();
     let done = 0;
     const results = await pool(this.groups, this.options.parallel ?? 2, async (group) => {
+      // Interrupted: no group starts; the ones running stop with their builder (its signal).
+      if (this.options.signal?.aborted) {
+        const repo = groupRepository(this.registry, group.name);
+        return { ...this.baseResult(group, repo), error: 'interrupted before it started' };
+      }
       const result = await this.buildGroupLogged(group);
       done += 1;
       this.log.info(
@@ -353,7 +386,7 @@ class PlanBuild {
       );
       return result;
     });
-    await this.applyMovingTags(results);
+    if (!this.options.signal?.aborted) await this.applyMovingTags(results);
     return results;
   }
 
@@ -508,28 +541,47 @@ class PlanBuild {
     const image = repositoryName(repo);
     const builder = await this.readyBuilder();
     lines.push(`building ${image}:${hashTag}`);
-    const output = await builder.build({
+    const progress = new BuildProgress({
       group: group.name,
-      contextDir: staged.contextDir,
-      dockerfile: staged.dockerfile,
-      image,
-      tags: [`${image}:${hashTag}`],
-      labels: ociLabels(this.options.context, {
-        workflow: this.plan.workflow,
-        group: group.name,
-        steps: group.steps,
-        contentHash: group.contentHash,
-        created: this.created,
-      }),
-      push: this.options.push,
-      platforms: this.options.platforms ?? [],
-      cache: this.cache,
-      cacheFrom: await this.cacheFrom(repo),
-      network: this.options.network,
-      insecureRegistry: this.insecure,
-      insecureBase: isLoopbackHost(baseImageHost(group.baseImage)),
-      log: (line) => lines.push(line),
+      verbose: this.options.verbose === true,
+      print: (line) => this.log.progress?.(line),
     });
+    const heartbeatMs = this.options.heartbeatMs ?? 60_000;
+    const heartbeat = setInterval(() => {
+      if ((progress.step?.runningMs ?? 0) >= heartbeatMs) progress.heartbeat();
+    }, heartbeatMs);
+    const stallTimeoutMs = this.options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+    const output = await builder
+      .build({
+        group: group.name,
+        contextDir: staged.contextDir,
+        dockerfile: staged.dockerfile,
+        image,
+        tags: [`${image}:${hashTag}`],
+        labels: ociLabels(this.options.context, {
+          workflow: this.plan.workflow,
+          group: group.name,
+          steps: group.steps,
+          contentHash: group.contentHash,
+          created: this.created,
+        }),
+        push: this.options.push,
+        platforms: this.options.platforms ?? [],
+        cache: this.cache,
+        cacheFrom: await this.cacheFrom(repo),
+        network: this.options.network,
+        insecureRegistry: this.insecure,
+        insecureBase: isLoopbackHost(baseImageHost(group.baseImage)),
+        log: (line) => {
+          lines.push(line);
+          progress.feed(line);
+        },
+        ...(stallTimeoutMs > 0 ? { stallTimeoutMs } : {}),
+      })
+      .catch((err: unknown) => {
+        throw err instanceof ToolFailure && err.stalled ? stalled(progress, stallTimeoutMs) : err;
+      })
+      .finally(() => clearInterval(heartbeat));
     if (!this.options.push || !this.client) return { size: output.localSize };
     // The registry's digest is the truth (a tool's report may name a local manifest).
     const pushed = await this.client.headManifest(repo.path, hashTag);

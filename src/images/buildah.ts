@@ -93,6 +93,7 @@ export class BuildahBuilder implements Builder {
     await runOrThrow(this.opts.exec, `buildah bud of ${req.group}`, this.binary, budArgs(req), {
       env: this.opts.env,
       onLine: req.log,
+      idleTimeoutMs: req.stallTimeoutMs,
     });
     if (!req.push) return {};
     const dir = mkdtempSync(join(tmpdir(), 'stowage-digest-'));

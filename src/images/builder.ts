@@ -23,6 +23,10 @@ export class BuildError extends Error {
 /** A tool that ran and failed: its output is already in the group's log, the message leads with why. */
 export class ToolFailure extends BuildError {
   override name = 'ToolFailure';
+  /** The tool was stopped for writing nothing for its idle time (a stalled build step). */
+  stalled = false;
+  /** The tool was stopped because the run was interrupted (Ctrl-C, SIGTERM). */
+  interrupted = false;
 }
 
 export const CACHE_MODES = ['gha', 'registry', 'inline', 'none'] as const;
@@ -66,6 +70,8 @@ export interface BuildRequest {
   insecureBase?: boolean;
   /** Where build output goes, line by line. */
   log: (line: string) => void;
+  /** Stop a build that writes nothing for this long (a RUN step that waits on a network, say). */
+  stallTimeoutMs?: number;
 }
 
 export interface BuildOutput {
@@ -98,6 +104,16 @@ export async function runOrThrow(
   options: ProcessOptions = {},
 ): Promise<ProcessResult> {
   const result = await exec(command, args, options);
+  if (result.idle || result.interrupted) {
+    const failure = new ToolFailure(
+      result.idle
+        ? `${what} made no progress: no output for ${Math.round((options.idleTimeoutMs ?? 0) / 1000)} s`
+        : `${what} was interrupted`,
+    );
+    failure.stalled = result.idle === true;
+    failure.interrupted = result.interrupted === true;
+    throw failure;
+  }
   if (result.exitCode !== 0) {
     const lines = `${result.stdout}\n${result.stderr}`
       .split('\n')

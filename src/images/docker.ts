@@ -69,7 +69,8 @@ export function buildxArgs(
   metadataFile: string,
   provenance: Provenance,
 ): string[] {
-  const args = ['buildx', 'build', '--file', req.dockerfile];
+  // Plain progress: one line per event, which the build's progress view reads (images/progress.ts).
+  const args = ['buildx', 'build', '--progress=plain', '--file', req.dockerfile];
   for (const tag of req.tags) args.push('--tag', tag);
   args.push(...labelArgs(req.labels));
   if (req.platforms.length > 0) args.push('--platform', req.platforms.join(','));
@@ -108,7 +109,7 @@ export function engineBuildArgs(req: BuildRequest): string[] {
       `building ${req.group} for ${req.platforms.join(', ')} needs docker buildx; this engine builds one platform`,
     );
   }
-  const args = ['build', '--file', req.dockerfile];
+  const args = ['build', '--progress=plain', '--file', req.dockerfile];
   for (const tag of req.tags) args.push('--tag', tag);
   args.push(...labelArgs(req.labels));
   if (req.platforms.length === 1) args.push('--platform', req.platforms[0] ?? '');
@@ -176,6 +177,7 @@ export class DockerBuilder implements Builder {
         {
           env: this.opts.env,
           onLine: req.log,
+          idleTimeoutMs: req.stallTimeoutMs,
         },
       );
       let digest: string | undefined;
@@ -202,6 +204,7 @@ export class DockerBuilder implements Builder {
       {
         env,
         onLine: req.log,
+        idleTimeoutMs: req.stallTimeoutMs,
       },
     );
     let digest: string | undefined;
