@@ -2,10 +2,14 @@
  * A conda channel in the real repodata format (`<subdir>/repodata.json`, records keyed by file
  * name with name, version, build, build_number, depends, subdir, md5, sha256, size), written by
  * the tests and served on 127.0.0.1. Package files themselves are never fetched by a solve.
+ * `writeChannel(dir, records, { zst, sharded })` also writes `repodata.json.zst` and CEP-16
+ * sharded repodata (`repodata_shards.msgpack.zst` + `shards/<sha256>.msgpack.zst`).
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { encode } from '@msgpack/msgpack';
 
 export interface CondaRecord {
   name: string;
@@ -22,8 +26,42 @@ export function fileName(r: CondaRecord): string {
   return `${r.name}-${r.version}-${r.build ?? 'h0_0'}.conda`;
 }
 
+export interface ChannelForms {
+  /** Also `repodata.json.zst`. */
+  zst?: boolean;
+  /** Also sharded repodata (CEP-16). */
+  sharded?: boolean;
+}
+
+/**
+ * zstd-compressed bytes: the `zstd` command when there is one, else a valid frame of raw
+ * (stored) blocks, which every decoder reads.
+ */
+export function zstd(bytes: Uint8Array): Buffer {
+  const run = spawnSync('zstd', ['-q', '-c', '-3'], { input: bytes, maxBuffer: 1 << 30 });
+  if (run.status === 0 && run.stdout.length > 0) return run.stdout;
+  const parts: Buffer[] = [Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0xe0])];
+  const size = Buffer.alloc(8);
+  size.writeBigUInt64LE(BigInt(bytes.length));
+  parts.push(size);
+  const BLOCK = 1 << 17;
+  for (let at = 0; at < bytes.length || at === 0; at += BLOCK) {
+    const block = bytes.subarray(at, at + BLOCK);
+    const last = at + BLOCK >= bytes.length ? 1 : 0;
+    const header = (block.length << 3) | last; // block type 0: raw
+    parts.push(Buffer.from([header & 0xff, (header >> 8) & 0xff, (header >> 16) & 0xff]));
+    parts.push(Buffer.from(block));
+    if (bytes.length === 0) break;
+  }
+  return Buffer.concat(parts);
+}
+
 /** Writes `<dir>/<subdir>/repodata.json` for every subdir (linux-64, linux-aarch64 and noarch always). */
-export function writeChannel(dir: string, records: readonly CondaRecord[]): void {
+export function writeChannel(
+  dir: string,
+  records: readonly CondaRecord[],
+  forms: ChannelForms = {},
+): void {
   const bySubdir = new Map<string, Record<string, unknown>>([
     ['linux-64', {}],
     ['linux-aarch64', {}],
@@ -63,8 +101,40 @@ export function writeChannel(dir: string, records: readonly CondaRecord[]): void
       'packages.conda': packages,
       repodata_version: 1,
     };
-    writeFileSync(path.join(dir, subdir, 'repodata.json'), JSON.stringify(repodata));
+    const json = Buffer.from(JSON.stringify(repodata));
+    writeFileSync(path.join(dir, subdir, 'repodata.json'), json);
+    if (forms.zst) writeFileSync(path.join(dir, subdir, 'repodata.json.zst'), zstd(json));
+    if (forms.sharded) writeShards(path.join(dir, subdir), subdir, packages);
   }
+}
+
+/** CEP-16: one shard per name (hashes as bytes), named by the sha256 of its compressed bytes. */
+function writeShards(folder: string, subdir: string, packages: Record<string, unknown>): void {
+  const byName = new Map<string, Record<string, unknown>>();
+  for (const [file, raw] of Object.entries(packages)) {
+    const record = raw as Record<string, unknown>;
+    const shard = byName.get(record.name as string) ?? {};
+    shard[file] = {
+      ...record,
+      md5: Buffer.from(record.md5 as string, 'hex'),
+      sha256: Buffer.from(record.sha256 as string, 'hex'),
+    };
+    byName.set(record.name as string, shard);
+  }
+  const shards: Record<string, Uint8Array> = {};
+  mkdirSync(path.join(folder, 'shards'), { recursive: true });
+  for (const [name, conda] of byName) {
+    const bytes = zstd(encode({ packages: {}, 'packages.conda': conda, removed: [] }));
+    const digest = createHash('sha256').update(bytes).digest();
+    writeFileSync(path.join(folder, 'shards', `${digest.toString('hex')}.msgpack.zst`), bytes);
+    shards[name] = digest;
+  }
+  const index = {
+    version: 1,
+    info: { subdir, base_url: './', shards_base_url: './shards/' },
+    shards,
+  };
+  writeFileSync(path.join(folder, 'repodata_shards.msgpack.zst'), zstd(encode(index)));
 }
 
 /**

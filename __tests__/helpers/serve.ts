@@ -1,6 +1,7 @@
 /**
  * A static file server on 127.0.0.1 for the tests' package sources (a conda channel, a PEP 503
- * index, an npm registry's documents): files under `root`, 404 for the rest, every request logged.
+ * index, an npm registry's documents): files under `root`, 404 for the rest, every request logged;
+ * ETag and Last-Modified on each file, 304 when a request holds the current ETag.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -33,7 +34,15 @@ export async function serveDir(
       : file.endsWith('.json')
         ? 'application/json'
         : contentType;
-    res.writeHead(200, { 'content-type': type, 'content-length': statSync(file).size });
+    // Validators as a CDN gives them; a request that holds the current one gets a 304.
+    const stat = statSync(file);
+    const etag = `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+    const validators = { etag, 'last-modified': stat.mtime.toUTCString() };
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, validators).end();
+      return;
+    }
+    res.writeHead(200, { ...validators, 'content-type': type, 'content-length': stat.size });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

@@ -3,15 +3,17 @@
  * `@conda-org/rattler`: the same repodata, match specs and explanations conda users know, with no
  * conda installation on the runner.
  *
- * The bindings fetch repodata with the global `fetch`. For the length of a solve it is the run's
- * `Network.fetch` (bounded waits, one attempt per unreachable host, repodata kept in memory
- * between groups); solves run one at a time, so nothing else sees the swap. (So the fetch given
- * to the Network must be a function object, not a lookup of the global `fetch` at call time.)
+ * The bindings fetch repodata with the global `fetch`. For the length of a solve it answers from
+ * the run's `CondaGateway` (conda-gateway.ts): each channel read once per run, through the run's
+ * `Network` (bounded waits, one attempt per unreachable host) and the disk cache, and each solve
+ * served only the records its specs can reach. Solves run one at a time, so nothing else sees the
+ * swap.
  */
 import type { Arch, ResolvedPackage } from '../plan/types.js';
 import { loadRattler } from '../software/conda-spec.js';
 import { condaForms, parseRequirement } from '../software/requirements.js';
-import type { Network } from './network.js';
+import { CondaGateway, RepodataError } from './conda-gateway.js';
+import { Unreachable, type Network } from './network.js';
 import { normalizeUrl } from './sources.js';
 import type { SolveOutcome, SolveRequest } from './types.js';
 
@@ -109,12 +111,29 @@ export function channelOf(text: string): string | undefined {
   return i > 0 ? text.slice(0, i) : undefined;
 }
 
-export async function solveConda(request: SolveRequest, network: Network): Promise<SolveOutcome> {
+export async function solveConda(
+  request: SolveRequest,
+  network: Network,
+  gateway: CondaGateway,
+): Promise<SolveOutcome> {
   const simpleSolve = await loadSolver();
   const platforms = [CONDA_SUBDIR[request.arch], 'noarch'];
+  let served;
+  try {
+    served = await gateway.repodataFor(request.specs, request.sources, platforms);
+  } catch (error) {
+    if (error instanceof Unreachable) return { kind: 'unreachable', reason: error.message };
+    if (error instanceof RepodataError)
+      return {
+        kind: 'unreachable',
+        reason: `a channel's repodata cannot be read: ${error.message}`,
+      };
+    throw error;
+  }
   let records: SolvedRecord[];
   try {
-    records = await withGlobalFetch(network.fetch as typeof globalThis.fetch, () =>
+    const fetchFn = CondaGateway.fetchFor(served) as typeof globalThis.fetch;
+    records = await withGlobalFetch(fetchFn, () =>
       simpleSolve(
         request.specs,
         request.sources,

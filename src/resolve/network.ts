@@ -4,6 +4,7 @@
  * down costs one clear notice, never a hang. Responses are kept for the run: the solver fetches
  * the same repodata for every group it solves, and gets it from memory after the first time.
  */
+import { setMaxListeners } from 'node:events';
 import type { FetchFn } from './types.js';
 
 export interface NetworkLimits {
@@ -55,17 +56,32 @@ function bounded<T>(work: Promise<T>, ms: number, abort: () => void, what: strin
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** A GET that may be answered 304 from what the caller keeps (its validators). */
+export interface Conditional {
+  etag?: string;
+  lastModified?: string;
+}
+
 export class Network {
   /** origin → why it is down. */
   readonly down = new Map<string, string>();
+  /** Requests sent and response bytes read, for the run's figures and the tests. */
+  requests = 0;
+  bytesFetched = 0;
   private spentMs = 0;
   private readonly cache = new Map<string, Promise<CachedResponse>>();
+  /** Aborted when the run stops (its time is up): every request then fails at once. */
+  private readonly stopped = new AbortController();
+  private stopReason: string | undefined;
 
   constructor(
     private readonly fetchFn: FetchFn,
     readonly limits: NetworkLimits = DEFAULT_LIMITS,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    // One listener per request in flight, and shards are fetched many at once.
+    setMaxListeners(0, this.stopped.signal);
+  }
 
   /** A GET, answered from this run's memory after the first time (errors are remembered too). */
   get(url: string): Promise<CachedResponse> {
@@ -75,6 +91,23 @@ export class Network {
       this.cache.set(url, hit);
     }
     return hit;
+  }
+
+  /**
+   * A GET not kept in this run's memory (the caller keeps what it needs of large bodies), with
+   * the caller's validators: a `304` means its copy is current (and reads no body).
+   */
+  getFresh(url: string, conditional: Conditional = {}): Promise<CachedResponse> {
+    const headers: Record<string, string> = {};
+    if (conditional.etag) headers['if-none-match'] = conditional.etag;
+    if (conditional.lastModified) headers['if-modified-since'] = conditional.lastModified;
+    return this.request(url, headers, false);
+  }
+
+  /** Stops the run's network: requests in flight are aborted, later ones refused with `reason`. */
+  stop(reason: string): void {
+    this.stopReason = reason;
+    this.stopped.abort();
   }
 
   /** Why `url`'s host cannot be reached, or undefined when it answers (any HTTP status). */
@@ -87,7 +120,12 @@ export class Network {
     }
   }
 
-  private async request(url: string): Promise<CachedResponse> {
+  private async request(
+    url: string,
+    requestHeaders: Record<string, string> = {},
+    errorBodies = true,
+  ): Promise<CachedResponse> {
+    if (this.stopReason !== undefined) throw new Unreachable(this.stopReason);
     const origin = originOf(url);
     const known = this.down.get(origin);
     if (known !== undefined) throw new Unreachable(known);
@@ -99,19 +137,37 @@ export class Network {
     }
     const started = this.now();
     const controller = new AbortController();
+    const onStop = () => controller.abort();
+    this.stopped.signal.addEventListener('abort', onStop);
     try {
+      this.requests++;
+      // A connection the server closed while this process was busy (a long solve keeps the event
+      // loop from seeing it) fails at once: asked again once, on a new connection.
+      const send = (): Promise<Response> =>
+        this.fetchFn(url, {
+          signal: controller.signal,
+          redirect: 'follow',
+          headers: requestHeaders,
+        });
       const response = await bounded(
-        this.fetchFn(url, { signal: controller.signal, redirect: 'follow' }),
+        send().catch((error: unknown) => {
+          if (controller.signal.aborted || this.now() - started > 1000) throw error;
+          return send();
+        }),
         Math.min(this.limits.requestMs, left),
         () => controller.abort(),
         origin,
       );
+      // Only what a caller uses is read: not the page of a 404 that only says "not found".
+      const skip = !errorBodies && response.status !== 200;
+      if (skip) await response.body?.cancel().catch(() => undefined);
       const body = await bounded(
-        response.arrayBuffer(),
+        skip ? Promise.resolve(new ArrayBuffer(0)) : response.arrayBuffer(),
         this.limits.bodyMs,
         () => controller.abort(),
         `reading ${url}`,
       );
+      this.bytesFetched += body.byteLength;
       // The body is already decoded: its encoding and length headers no longer apply.
       const headers = [...response.headers].filter(
         ([k]) => k !== 'content-encoding' && k !== 'content-length',
@@ -123,12 +179,15 @@ export class Network {
         body: new Uint8Array(body),
       };
     } catch {
+      if (this.stopReason !== undefined) throw new Unreachable(this.stopReason);
       this.spentMs += this.now() - started;
       // One message for every failure: a refused port and a silent one read alike, so a notice
       // cannot be used to map which ports of a host are open.
       const reason = `${origin} cannot be reached (the connection failed, or no answer came within ${Math.round(this.limits.requestMs / 1000)} s)`;
       this.down.set(origin, reason);
       throw new Unreachable(reason);
+    } finally {
+      this.stopped.signal.removeEventListener('abort', onStop);
     }
   }
 

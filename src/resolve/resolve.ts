@@ -31,9 +31,11 @@ import {
 import { normalizePipName } from '../software/requirements.js';
 import type { NodePath, Workflow } from '../workflow/model.js';
 import { channelOf, matchSpecOf, solveConda } from './conda.js';
+import { CondaGateway } from './conda-gateway.js';
 import { DEFAULT_LIMITS, Network, type NetworkLimits } from './network.js';
 import { solveNpm } from './npm.js';
 import { solvePip } from './pip.js';
+import { RepodataCache } from './repodata-cache.js';
 import { channelUrl, DEFAULT_CHANNELS } from './sources.js';
 import { LockStore } from './store.js';
 import type { FetchFn, SolveOutcome, SolveRequest, StoredOutcome } from './types.js';
@@ -55,6 +57,11 @@ export interface ResolveSettings {
    * since the base revision); a different answer is a mismatch in the result.
    */
   verify?: (request: SolveRequest) => boolean;
+  /**
+   * Where conda repodata is kept between runs (repodata-cache.ts; `defaultCacheDir`); none: read
+   * from the channels every run.
+   */
+  cacheDir?: string;
 }
 
 export interface ResolveDeps {
@@ -70,7 +77,14 @@ export interface ResolveResult {
   notes: string[];
   /** Lock answers that were verified (`settings.verify`) and are not what the solver answers. */
   lockMismatches: string[];
-  stats: { solverCalls: number; fromLock: number; rounds: number };
+  stats: {
+    solverCalls: number;
+    fromLock: number;
+    rounds: number;
+    /** Requests sent and response bytes read by this run (a 304 reads none). */
+    requests: number;
+    bytesFetched: number;
+  };
 }
 
 /** Plenty for real pipelines (each round learns at least one conflict); a guard against loops. */
@@ -119,7 +133,13 @@ export async function resolvePlan(
     ],
     notes: resolver.notes(final.plan),
     lockMismatches: resolver.mismatches,
-    stats: { solverCalls: resolver.calls, fromLock: resolver.hits, rounds },
+    stats: {
+      solverCalls: resolver.calls,
+      fromLock: resolver.hits,
+      rounds,
+      requests: resolver.network.requests,
+      bytesFetched: resolver.network.bytesFetched,
+    },
   };
 }
 
@@ -135,6 +155,8 @@ type GroupResult =
 
 class Resolver {
   readonly network: Network;
+  readonly cache: RepodataCache | undefined;
+  private readonly gateway: CondaGateway;
   private readonly memo = new Map<string, Promise<Solved>>();
   /** Lock-file answers that could not be the answer to their request, and why. */
   private readonly refusals: string[] = [];
@@ -149,6 +171,13 @@ class Resolver {
     private readonly deps: ResolveDeps,
   ) {
     this.network = new Network(deps.fetch, deps.limits ?? DEFAULT_LIMITS);
+    // A run that verifies lock answers before publishing does not take mutable repodata from a
+    // cache a writer of the folder could have forged; content-addressed shards are checked anyway.
+    this.cache =
+      settings.cacheDir === undefined
+        ? undefined
+        : new RepodataCache(settings.cacheDir, settings.verify === undefined);
+    this.gateway = new CondaGateway(this.network, this.cache);
   }
 
   /** Solves every ecosystem of a group that has a solver, per architecture. */
@@ -319,7 +348,7 @@ class Resolver {
   }
 
   private async callSolver(request: SolveRequest): Promise<SolveOutcome> {
-    if (request.ecosystem === 'conda') return solveConda(request, this.network);
+    if (request.ecosystem === 'conda') return solveConda(request, this.network, this.gateway);
     // pip and npm fetch by themselves: ask the source once first, within the run's limits.
     const source = request.sources[0]!;
     const first = request.specs[0]!;
@@ -400,8 +429,12 @@ class Resolver {
       (r) =>
         `The lock file's answer to ${r}. It was not used${this.settings.mode === 'offline' ? '' : ' (solved again)'}: a lock entry must be what the solver answered.`,
     );
+    const cache = [...new Set(this.cache?.problems ?? [])].map(
+      (p) => `The repodata cache (${this.cache!.dir}): ${p}.`,
+    );
     return [
       ...refused,
+      ...cache,
       ...[...byReason].map(
         ([reason, groups]) =>
           `Not solved: ${reason}. Group${groups.length === 1 ? '' : 's'} ${groups.join(', ')} keep${groups.length === 1 ? 's' : ''} the name-level plan (unverified, installs not locked). Run again when the source answers, point Stowage at a mirror (${optionRef('channelUrls')}, ${optionRef('pipIndexUrl')}), or commit a lock file made where it answers (stowage lock).`,

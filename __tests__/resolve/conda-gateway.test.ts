@@ -1,0 +1,199 @@
+/**
+ * Stowage as rattler's gateway (issue 21): each channel read once per run in the best form it
+ * offers — sharded repodata (CEP-16), `repodata.json.zst`, `repodata.json` — and every form gives
+ * the plan and the lock of the plain one; the disk cache makes a second cold run fetch no
+ * repodata bytes, and a corrupted cache entry is refused and fetched again. Real rattler against
+ * channels served on 127.0.0.1.
+ */
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { runProcess } from '../../src/host/process.js';
+import { resolvePlan, type ResolveSettings } from '../../src/resolve/resolve.js';
+import { LockStore } from '../../src/resolve/store.js';
+import { loadSpecText } from '../../src/workflow/load.js';
+import type { Workflow } from '../../src/workflow/model.js';
+import { PLANTED, writeChannel, type ChannelForms } from '../helpers/conda-channel.js';
+import { serveDir, type Served } from '../helpers/serve.js';
+import { tempDir } from '../helpers/temp.js';
+
+jest.setTimeout(90_000);
+
+const FORGE = new Set(['python', 'pip', 'libzlib', 'openjdk', 'r-base']);
+const FORMS: Record<string, ChannelForms> = {
+  plain: {},
+  zst: { zst: true },
+  sharded: { zst: true, sharded: true },
+};
+let server: Served;
+let root: string;
+
+beforeAll(async () => {
+  root = tempDir('gateway');
+  for (const [form, forms] of Object.entries(FORMS)) {
+    writeChannel(
+      path.join(root, form, 'conda-forge'),
+      PLANTED.filter((r) => FORGE.has(r.name)),
+      forms,
+    );
+    writeChannel(
+      path.join(root, form, 'bioconda'),
+      PLANTED.filter((r) => !FORGE.has(r.name)),
+      forms,
+    );
+  }
+  server = await serveDir(root);
+});
+
+afterAll(() => server.close());
+
+function settingsFor(form: string, cacheDir?: string): ResolveSettings {
+  return {
+    mode: 'auto',
+    channelUrls: {
+      'conda-forge': `${server.url}/${form}/conda-forge`,
+      bioconda: `${server.url}/${form}/bioconda`,
+    },
+    pipIndexUrl: `${server.url}/simple`,
+    npmRegistry: `${server.url}/npm`,
+    arches: ['amd64'],
+    python: 'python3',
+    npm: 'npm',
+    ...(cacheDir ? { cacheDir } : {}),
+  };
+}
+
+const STEPS: Record<string, string[]> = {
+  align: ['bioconda::samtools=1.17', 'bioconda::bwa=0.7.18'],
+  call: ['bioconda::bcftools=1.20'],
+  qc: ['bioconda::fastqc=0.12.1'],
+  sv: ['bioconda::manta=1.6.0'],
+  report: ['multiqc=1.25'],
+  de: ['bioconductor-deseq2=1.46.0'],
+  tx: ['bioconductor-tximeta=1.20.1'],
+};
+
+function workflow(): Workflow {
+  const lines = ['version: 1', 'name: forms', 'steps:'];
+  for (const [id, conda] of Object.entries(STEPS))
+    lines.push(
+      `  ${id}:`,
+      `    run: ${id}`,
+      `    software: { conda: [${conda.map((c) => `'${c}'`).join(', ')}] }`,
+    );
+  return loadSpecText(`${lines.join('\n')}\n`, 'stowage.yml').workflow!;
+}
+
+async function resolve(form: string, cacheDir?: string, store = new LockStore()) {
+  const result = await resolvePlan(workflow(), {}, settingsFor(form, cacheDir), store, {
+    fetch,
+    run: runProcess,
+  });
+  // The same plan and lock from every form: URLs differ only by the form's folder (and so do the
+  // content hashes, which cover the locks).
+  const plan = JSON.stringify(result.plan.groups)
+    .replaceAll(`/${form}/`, '/FORM/')
+    .replace(/"contentHash":"[0-9a-f]+"/g, '"contentHash":"…"');
+  // The lock's entries (their keys hash the URLs), in the order of their requests.
+  const solves = (
+    JSON.parse(store.serialize().replaceAll(`/${form}/`, '/FORM/')) as {
+      solves: Record<string, { specs: string[] }>;
+    }
+  ).solves;
+  const lock = JSON.stringify(
+    Object.values(solves).sort((a, b) => (a.specs.join() < b.specs.join() ? -1 : 1)),
+    null,
+    1,
+  );
+  return { result, plan, lock };
+}
+
+describe('every form of a channel', () => {
+  const answers: Record<string, { plan: string; lock: string; calls: number }> = {};
+  const requests: Record<string, string[]> = {};
+
+  beforeAll(async () => {
+    for (const form of Object.keys(FORMS)) {
+      const from = server.requests.length;
+      const { result, plan, lock } = await resolve(form);
+      answers[form] = { plan, lock, calls: result.stats.solverCalls };
+      requests[form] = server.requests.slice(from);
+      expect(result.plan.groups.every((g) => g.resolution?.status === 'solved')).toBe(true);
+    }
+  });
+
+  test('sharded and zst give the plain answers (groups, Dockerfiles, locks)', () => {
+    expect(answers.plain!.lock).toContain('"result": "solved"');
+    expect(answers.plain!.lock).toContain('"result": "conflict"');
+    expect(answers.plain!.calls).toBeGreaterThan(1);
+    expect(answers.zst!.plan === answers.plain!.plan).toBe(true);
+    expect(answers.zst!.lock).toBe(answers.plain!.lock);
+    expect(answers.sharded!.plan === answers.plain!.plan).toBe(true);
+    expect(answers.sharded!.lock).toBe(answers.plain!.lock);
+  });
+
+  test('each channel is read once per run, in the best form it offers', () => {
+    const asked = (form: string) => requests[form]!;
+    const count = (form: string, tail: string) =>
+      asked(form).filter((p) => p.endsWith(tail)).length;
+    // Two channels × linux-64 and noarch, once each for the whole run (several solver calls).
+    expect(count('plain', '/repodata.json')).toBe(4);
+    expect(count('zst', '/repodata.json.zst')).toBe(4);
+    expect(count('zst', '/repodata.json')).toBe(0);
+    expect(count('sharded', '/repodata_shards.msgpack.zst')).toBe(4);
+    expect(count('sharded', '/repodata.json.zst')).toBe(0);
+    // Only the shards of names a solve reaches, each once.
+    const shards = asked('sharded').filter((p) => p.includes('/shards/'));
+    expect(shards.length).toBeGreaterThan(0);
+    expect(new Set(shards).size).toBe(shards.length);
+  });
+});
+
+describe('the repodata cache', () => {
+  test('a second cold run fetches no repodata bytes; the same answers', async () => {
+    for (const form of Object.keys(FORMS)) {
+      const cache = tempDir(`cache-${form}`);
+      const first = await resolve(form, cache);
+      expect(first.result.stats.bytesFetched).toBeGreaterThan(0);
+      const second = await resolve(form, cache);
+      expect(second.result.stats.solverCalls).toBe(first.result.stats.solverCalls);
+      expect(second.result.stats.bytesFetched).toBe(0);
+      expect(second.plan).toBe(first.plan);
+      expect(second.lock).toBe(first.lock);
+    }
+  });
+
+  test('a corrupted entry is refused, fetched again and noted', async () => {
+    const cache = tempDir('cache-corrupt');
+    const first = await resolve('zst', cache);
+    const entries = path.join(cache, 'v1', 'entries');
+    const bodies = readdirSync(entries).filter((f) => f.endsWith('.body'));
+    expect(bodies.length).toBe(4);
+    for (const body of bodies) {
+      const file = path.join(entries, body);
+      // Same size, other content: an edited record.
+      writeFileSync(file, readFileSync(file, 'utf8').replace('"1.17"', '"9.17"'));
+    }
+    const second = await resolve('zst', cache);
+    expect(second.result.stats.bytesFetched).toBeGreaterThan(0);
+    expect(second.lock).toBe(first.lock);
+    expect(second.result.notes.join('\n')).toMatch(
+      /cached copy of .*repodata\.json\.zst does not match its sha256/,
+    );
+  });
+
+  test('a corrupted shard is refused and fetched again', async () => {
+    const cache = tempDir('cache-shard');
+    const first = await resolve('sharded', cache);
+    const shardDir = path.join(cache, 'v1', 'shards');
+    for (const sub of readdirSync(shardDir))
+      for (const f of readdirSync(path.join(shardDir, sub)))
+        writeFileSync(path.join(shardDir, sub, f), 'not a shard');
+    const second = await resolve('sharded', cache);
+    expect(second.result.stats.bytesFetched).toBeGreaterThan(0);
+    expect(second.lock).toBe(first.lock);
+    expect(second.result.notes.join('\n')).toMatch(
+      /cached shard [0-9a-f]{12}… does not match its name/,
+    );
+  });
+});
