@@ -197,3 +197,49 @@ describe('the repodata cache', () => {
     );
   });
 });
+
+describe('resolve-timeout', () => {
+  test('a stage out of time stops, keeps the name-level plan unverified and names the groups', async () => {
+    // The channel never answers (until the request is aborted); the network alone would wait 60 s.
+    const hang: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))),
+      );
+    const started = Date.now();
+    const result = await resolvePlan(
+      workflow(),
+      {},
+      { ...settingsFor('plain'), timeoutMs: 1500 },
+      new LockStore(),
+      {
+        fetch: hang,
+        run: runProcess,
+        limits: { budgetMs: 60_000, requestMs: 60_000, bodyMs: 60_000 },
+      },
+    );
+    expect(Date.now() - started).toBeLessThan(6000);
+    expect(result.plan.groups).toHaveLength(1); // the name-level plan
+    expect(result.plan.groups[0]!.resolution).toMatchObject({ status: 'unverified' });
+    expect(result.notes).toEqual([
+      expect.stringMatching(
+        /^Not solved: the resolve stage stopped at its time limit \(resolve-timeout 2s\)\. Group conda keeps the name-level plan \(unverified, installs not locked\)\. Raise resolve-timeout/,
+      ),
+    ]);
+  });
+
+  test('what was solved before the limit stays solved; the rest is left unverified', async () => {
+    const store = new LockStore();
+    // Solved once: these answers are in the lock and need no solver.
+    await resolve('plain', undefined, store);
+    const result = await resolvePlan(
+      workflow(),
+      {},
+      { ...settingsFor('plain'), timeoutMs: 0 },
+      LockStore.parse(store.serialize(), 'stowage.lock'),
+      { fetch, run: runProcess },
+    );
+    expect(result.stats.solverCalls).toBe(0);
+    expect(result.plan.groups.every((g) => g.resolution?.status === 'solved')).toBe(true);
+    expect(result.notes).toEqual([]);
+  });
+});

@@ -27,6 +27,7 @@ import {
   DEFAULT_PIP_INDEX,
   parseChannelUrls,
 } from '../resolve/sources.js';
+import { defaultCacheDir } from '../resolve/repodata-cache.js';
 import { LockStore } from '../resolve/store.js';
 import type { FetchFn, ResolveMode, SolveRequest } from '../resolve/types.js';
 import type { Workflow } from '../workflow/model.js';
@@ -58,6 +59,15 @@ export interface ResolveOptions {
    * published.
    */
   verifyLock?: { since?: string };
+  /** resolve-timeout: the resolve stage's time; the groups left then stay unverified. */
+  timeoutMs?: number;
+  /**
+   * Where conda repodata is kept between runs: a folder, or the environment and home folder it
+   * follows (`$STOWAGE_CACHE/repodata`, else `$XDG_CACHE_HOME` or `~/.cache`, `stowage/repodata`);
+   * none: not kept.
+   */
+  repodataCache?:
+    { dir: string } | { env: Readonly<Record<string, string | undefined>>; home: string };
 }
 
 export interface ResolveOutcome {
@@ -140,6 +150,15 @@ export async function resolveWorkflow(
       python: options.python ?? 'python3',
       npm: options.npm ?? 'npm',
       ...(verification ? { verify: verification.verify } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.repodataCache
+        ? {
+            cacheDir:
+              'dir' in options.repodataCache
+                ? options.repodataCache.dir
+                : defaultCacheDir(options.repodataCache.env, options.repodataCache.home),
+          }
+        : {}),
     },
     store,
     { fetch: options.fetch, run: options.run, limits: options.limits },

@@ -47,7 +47,10 @@ export async function solveNpm(
   request: SolveRequest,
   run: RunProcess,
   npm: string,
+  /** What is left of the resolve stage's time (resolve-timeout), when less than npm's own limit. */
+  timeoutMs = NPM_TIMEOUT_MS,
 ): Promise<SolveOutcome> {
+  const limit = Math.min(NPM_TIMEOUT_MS, timeoutMs);
   const dir = mkdtempSync(path.join(tmpdir(), 'stowage-npm-'));
   try {
     const manifest = {
@@ -60,7 +63,7 @@ export async function solveNpm(
     try {
       result = await run(npm, npmArgs(request.sources[0]!, path.join(dir, 'cache')), {
         cwd: dir,
-        timeoutMs: NPM_TIMEOUT_MS,
+        timeoutMs: limit,
       });
     } catch (error) {
       return { kind: 'unreachable', reason: `cannot run npm: ${(error as Error).message}` };
@@ -68,7 +71,7 @@ export async function solveNpm(
     if (result.timedOut)
       return {
         kind: 'unreachable',
-        reason: `npm did not finish within ${NPM_TIMEOUT_MS / 1000} s`,
+        reason: `npm did not finish within ${Math.round(limit / 1000)} s`,
       };
     if (result.exitCode !== 0) return failureOf(`${result.stdout}\n${result.stderr}`);
     const text = readFileSync(path.join(dir, 'package-lock.json'), 'utf8');

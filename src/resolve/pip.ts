@@ -31,6 +31,8 @@ const PIP_TIMEOUT_MS = 300_000;
 export interface PipSettings {
   /** The Python that runs pip (its own version does not matter: pip targets `python`). */
   python: string;
+  /** What is left of the resolve stage's time (resolve-timeout), when less than pip's own limit. */
+  timeoutMs?: number;
 }
 
 /** argv of pip's dry run for a request (pure, for tests). */
@@ -84,13 +86,14 @@ export async function solvePip(
   run: RunProcess,
   settings: PipSettings,
 ): Promise<SolveOutcome> {
+  const limit = Math.min(PIP_TIMEOUT_MS, settings.timeoutMs ?? PIP_TIMEOUT_MS);
   const dir = mkdtempSync(path.join(tmpdir(), 'stowage-pip-'));
   try {
     const reportFile = path.join(dir, 'report.json');
     let result;
     try {
       result = await run(settings.python, pipArgs(request, reportFile, path.join(dir, 'target')), {
-        timeoutMs: PIP_TIMEOUT_MS,
+        timeoutMs: limit,
       });
     } catch (error) {
       return { kind: 'unreachable', reason: `cannot run pip: ${(error as Error).message}` };
@@ -98,7 +101,7 @@ export async function solvePip(
     if (result.timedOut)
       return {
         kind: 'unreachable',
-        reason: `pip did not finish within ${PIP_TIMEOUT_MS / 1000} s`,
+        reason: `pip did not finish within ${Math.round(limit / 1000)} s`,
       };
     if (result.exitCode === 0) {
       const packages = packagesOf(reportFile, request);

@@ -17,6 +17,7 @@ import type { RunProcess } from '../common/process.js';
 import type { Finding } from '../common/findings.js';
 import { optionRef } from '../common/option-names.js';
 import { finding } from '../common/rules.js';
+import { formatDuration } from '../common/units.js';
 import { defaultRuntime, plan as planWorkflow, type PlanOptions } from '../plan/plan.js';
 import {
   SOLVED_ECOSYSTEMS,
@@ -62,6 +63,12 @@ export interface ResolveSettings {
    * from the channels every run.
    */
   cacheDir?: string;
+  /**
+   * The resolve stage's time (resolve-timeout): when it is up, requests in flight are aborted, no
+   * solver is started again, and the groups not solved yet keep the name-level plan, unverified,
+   * with a notice that names them. None: no limit but the network's.
+   */
+  timeoutMs?: number;
 }
 
 export interface ResolveDeps {
@@ -100,6 +107,19 @@ export async function resolvePlan(
   deps: ResolveDeps,
 ): Promise<ResolveResult> {
   const resolver = new Resolver(settings, store, deps);
+  try {
+    return await resolveWith(resolver, workflow, options, settings);
+  } finally {
+    resolver.close();
+  }
+}
+
+async function resolveWith(
+  resolver: Resolver,
+  workflow: Workflow,
+  options: PlanOptions,
+  settings: ResolveSettings,
+): Promise<ResolveResult> {
   const conflicts: SolverConflict[] = [];
   const isolated: string[] = [];
   let locks: Record<string, GroupLock> = {};
@@ -116,6 +136,11 @@ export async function resolvePlan(
       const result = await resolver.group(group);
       if ('lock' in result) {
         locks[group.name] = result.lock;
+        continue;
+      }
+      // Out of time: no more splitting; the group stays as planned, unverified.
+      if (resolver.timedOut) {
+        locks[group.name] = unverified(group, settings, resolver.timeoutReason);
         continue;
       }
       const lesson = await resolver.learn(group, result.conflict, conflicts, isolated, frozen);
@@ -164,6 +189,10 @@ class Resolver {
   readonly mismatches: string[] = [];
   calls = 0;
   hits = 0;
+  /** When the stage's time (settings.timeoutMs) is up; set from then on. */
+  timedOut = false;
+  private readonly deadline: number;
+  private readonly timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly settings: ResolveSettings,
@@ -178,6 +207,28 @@ class Resolver {
         ? undefined
         : new RepodataCache(settings.cacheDir, settings.verify === undefined);
     this.gateway = new CondaGateway(this.network, this.cache);
+    this.deadline = Date.now() + (settings.timeoutMs ?? Number.POSITIVE_INFINITY);
+    if (settings.timeoutMs !== undefined) {
+      this.timer = setTimeout(() => {
+        this.timedOut = true;
+        this.network.stop(this.timeoutReason);
+      }, settings.timeoutMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Why groups are left unverified when the stage runs out of time. */
+  get timeoutReason(): string {
+    return `the resolve stage stopped at its time limit (resolve-timeout ${formatDuration((this.settings.timeoutMs ?? 0) / 1000)})`;
+  }
+
+  /** What is left of the stage's time, in ms (Infinity without a limit). */
+  private left(): number {
+    return this.deadline - Date.now();
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
   }
 
   /** Solves every ecosystem of a group that has a solver, per architecture. */
@@ -313,6 +364,10 @@ class Resolver {
     }
     const refusal = this.store.refusal(request);
     if (refusal !== undefined) this.refusals.push(`${describeRequest(request)}: ${refusal}`);
+    if (this.timedOut || this.left() <= 0) {
+      this.timedOut = true;
+      return { outcome: { kind: 'unreachable', reason: this.timeoutReason }, fromLock: false };
+    }
     if (this.settings.mode === 'offline') {
       const reason =
         refusal !== undefined
@@ -323,6 +378,9 @@ class Resolver {
     this.calls++;
     const outcome = await this.callSolver(request);
     if (outcome.kind !== 'unreachable') this.store.set(request, outcome);
+    // A request cut short by the time limit is not the source's fault: say so.
+    if (outcome.kind === 'unreachable' && this.timedOut)
+      return { outcome: { kind: 'unreachable', reason: this.timeoutReason }, fromLock: false };
     return { outcome, fromLock: false };
   }
 
@@ -358,9 +416,18 @@ class Resolver {
         : `${source}/${encodeURIComponent(first.slice(0, first.indexOf('@', 1) > 0 ? first.indexOf('@', 1) : undefined)).replace('%40', '@')}`;
     const down = await this.network.probe(probe);
     if (down) return { kind: 'unreachable', reason: down };
+    const left = Math.max(1, this.left());
     return request.ecosystem === 'pip'
-      ? solvePip(request, this.deps.run, { python: this.settings.python })
-      : solveNpm(request, this.deps.run, this.settings.npm);
+      ? solvePip(request, this.deps.run, {
+          python: this.settings.python,
+          ...(Number.isFinite(left) ? { timeoutMs: left } : {}),
+        })
+      : solveNpm(
+          request,
+          this.deps.run,
+          this.settings.npm,
+          Number.isFinite(left) ? left : undefined,
+        );
   }
 
   /**
@@ -435,9 +502,10 @@ class Resolver {
     return [
       ...refused,
       ...cache,
-      ...[...byReason].map(
-        ([reason, groups]) =>
-          `Not solved: ${reason}. Group${groups.length === 1 ? '' : 's'} ${groups.join(', ')} keep${groups.length === 1 ? 's' : ''} the name-level plan (unverified, installs not locked). Run again when the source answers, point Stowage at a mirror (${optionRef('channelUrls')}, ${optionRef('pipIndexUrl')}), or commit a lock file made where it answers (stowage lock).`,
+      ...[...byReason].map(([reason, groups]) =>
+        reason === this.timeoutReason
+          ? `Not solved: ${reason}. Group${groups.length === 1 ? '' : 's'} ${groups.join(', ')} keep${groups.length === 1 ? 's' : ''} the name-level plan (unverified, installs not locked). Raise resolve-timeout, or commit a lock file made with more time (stowage lock): its answers need no solver.`
+          : `Not solved: ${reason}. Group${groups.length === 1 ? '' : 's'} ${groups.join(', ')} keep${groups.length === 1 ? 's' : ''} the name-level plan (unverified, installs not locked). Run again when the source answers, point Stowage at a mirror (${optionRef('channelUrls')}, ${optionRef('pipIndexUrl')}), or commit a lock file made where it answers (stowage lock).`,
       ),
     ];
   }
