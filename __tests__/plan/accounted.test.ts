@@ -1,7 +1,8 @@
 /**
  * Every step accounted for (issue 17.8): on every example and importer fixture, plan.json lists
  * each step of the workflow exactly once — in a group, in `external` (its own image) or in
- * `unplanned` with a reason — and the text plan names each of them.
+ * `unplanned` with a reason — and the text plan names each of them with `--verbose` (without it,
+ * long lists show their first steps and `+ N more`).
  */
 import path from 'node:path';
 import { lintAndPlan } from '../../src/app/lint-and-plan.js';
@@ -34,6 +35,6 @@ test.each([
   const ids = result.workflow!.steps.map((s) => s.id);
   expect([...placed].sort()).toEqual([...ids].sort());
   for (const u of plan.unplanned) expect(u.reason).toMatch(/\w{3,}/);
-  const table = planTable(plan);
+  const table = planTable(plan, { verbose: true });
   for (const id of ids) expect(table).toContain(id);
 });

@@ -117,7 +117,7 @@ describe('the comparison with the current containers', () => {
     });
     const text = comparisonText(compareImages(w, { x: 'registry.example.org/lab/x:1.0' }, plan));
     expect(text).toMatch(/^current containers\s+1\s+unknown$/m);
-    expect(text).toMatch(/^stowage plan\s+1\s+unknown$/m);
+    expect(text).toMatch(/^stowage plan \(0 to build \+ 1 used as is\)\s+1\s+unknown$/m);
     expect(text).not.toContain('0 B');
   });
 });

@@ -58,8 +58,8 @@ describe('compareImages', () => {
       stepsWithoutImage: ['e|x'],
       runtimeEnvironments: 0,
     });
-    // two groups (300 + 200) and the external image (~200)
-    expect(c.after).toEqual({ images: 3, bytes: 700, estimated: true });
+    // two groups (300 + 200) and the external image (~200): 2 to build and 1 used as is
+    expect(c.after).toEqual({ images: 3, built: 2, usedAsIs: 1, bytes: 700, estimated: true });
     expect(c.conflicts).toBe(2);
     expect(c.lowerBound).toBe(2);
     expect(c.steps[0]).toEqual({
@@ -108,12 +108,24 @@ describe('compareImages', () => {
 
   it('renders markdown with table-safe cells and a plain-text table', () => {
     const md = comparisonMarkdown(compareImages(workflow, current, plan));
+    expect(md).toContain('| | images a run that calls every step pulls | bytes it pulls |');
     expect(md).toContain('| current containers | 3 | ~600 B |');
-    expect(md).toContain('| stowage plan | 3 | ~700 B |');
-    expect(md).toContain('| lower bound | 2 | |');
+    expect(md).toContain('| stowage plan (2 to build + 1 used as is) | 3 | ~700 B |');
+    expect(md).toContain('| lower bound (images to build) | 2 | |');
     expect(md).toContain('| e\\|x | — | — |');
-    expect(comparisonText(compareImages(workflow, current, plan)).split('\n')[1]).toBe(
-      'current containers       3  ~600 B',
-    );
+    const text = comparisonText(compareImages(workflow, current, plan)).split('\n');
+    expect(text.slice(0, 5)).toEqual([
+      '                                          images  bytes',
+      'current containers                             3  ~600 B',
+      'stowage plan (2 to build + 1 used as is)       3  ~700 B',
+      'lower bound (images to build)                  2',
+      'Images and bytes are what a run that calls every step pulls, each distinct image once (shared layers not subtracted).',
+    ]);
+  });
+
+  it('labels the plan by its images to build alone when no step brings its own', () => {
+    const built = { ...plan, external: [] };
+    const text = comparisonText(compareImages(workflow, current, built));
+    expect(text).toMatch(/^stowage plan\s+2\s+~500 B$/m);
   });
 });

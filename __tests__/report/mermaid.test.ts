@@ -212,3 +212,127 @@ describe('findingsByStep', () => {
     expect([...placed.keys()]).toEqual(expected ? [expected] : []);
   });
 });
+
+describe('workflowMermaid at real size: a node per container group', () => {
+  /**
+   * nf-core-like: 40 steps in two groups, a chain across them, an image used as is, a step
+   * without an image; 12 workflow inputs (drawn as one node) and a desired output.
+   */
+  function big(stepCount = 40) {
+    const ids = Array.from({ length: stepCount }, (_, i) => `P${i}`);
+    const wf = workflow({
+      inputs: Array.from({ length: 12 }, (_, i) => ({ name: `in${i}` })),
+      outputs: [{ name: 'report', step: 'P39', output: 'out' }],
+      steps: [
+        ...ids.map((id, i) =>
+          step(id, {
+            inputs: i === 0 ? ['in0', 'in1'] : [`P${i - 1}.out`],
+            outputs: { out: `${id}/out` },
+          }),
+        ),
+        step('GPU', { inputs: ['P10.out'] }),
+        step('LOCAL', { inputs: ['P20.out'] }),
+      ],
+    });
+    const p = plan(
+      [
+        group('conda', ids.slice(0, 20), { family: 'conda' }),
+        group('conda-2', ids.slice(20), { family: 'conda' }),
+      ],
+      [{ step: 'GPU', image: 'nvcr.io/nvidia/clara/parabricks:4.6.0-1' }],
+    );
+    p.unplanned = [{ step: 'LOCAL', reason: 'the engine runs it' }];
+    return { wf, p };
+  }
+
+  const nodes = (text: string) => text.split('\n').filter((l) => /^ {2}\w+[[(]/.test(l));
+  const edges = (text: string) => text.split('\n').filter((l) => /-->|-\.->/.test(l));
+
+  it.each<[number, 'auto' | 'groups' | 'steps' | undefined, 'groups' | 'steps']>([
+    [40, undefined, 'groups'],
+    [40, 'auto', 'groups'],
+    [40, 'steps', 'steps'],
+    [26, 'auto', 'groups'],
+    [25, 'auto', 'steps'],
+    [25, 'groups', 'groups'],
+  ])('%i steps with detail %s: drawn by %s', async (n, detail, drawn) => {
+    const { wf, p } = big(40);
+    wf.steps = [...wf.steps.slice(0, n - 2), ...wf.steps.slice(40)];
+    const text = workflowMermaid(wf, { plan: p, ...(detail ? { detail } : {}) });
+    expect(text.includes('subgraph')).toBe(drawn === 'steps');
+    expect(text.includes('step_0')).toBe(drawn === 'steps');
+    await parseMermaid(text);
+  });
+
+  it('draws each group once with its step count, the image used as is, and the edges between them', async () => {
+    const { wf, p } = big();
+    const text = workflowMermaid(wf, { plan: p });
+    expect(nodes(text)).toEqual([
+      '  in_all(["12 workflow inputs"])',
+      '  group_0["conda<br/>20 steps"]',
+      '  group_1["conda-2 (conda)<br/>20 steps"]',
+      '  image_0[["nvcr.io/nvidia/clara/parabricks#58;4.6.0-1<br/>1 step, used as is"]]',
+      '  none_0("no image (not planned)<br/>1 step")',
+      '  result_0[/"report"/]',
+    ]);
+    // Each pair once: 20 step-to-step edges inside groups are not drawn.
+    expect(edges(text)).toEqual([
+      '  in_all --> group_0',
+      '  group_0 --> group_1',
+      '  group_0 --> image_0',
+      '  group_1 --> none_0',
+      '  group_1 --> result_0',
+    ]);
+    expect(text).toContain('  class image_0,none_0 asis');
+    await parseMermaid(text);
+  });
+
+  it('a group takes its worst finding and the counts of its steps', async () => {
+    const { wf, p } = big();
+    const spans: Record<
+      string,
+      { line: number; column: number; endLine: number; endColumn: number }
+    > = {};
+    wf.steps.forEach((s, i) => {
+      spans[`steps.${s.id}#key`] = {
+        line: i * 10 + 1,
+        column: 3,
+        endLine: i * 10 + 1,
+        endColumn: 5,
+      };
+      spans[`steps.${s.id}`] = { line: i * 10 + 2, column: 5, endLine: i * 10 + 9, endColumn: 9 };
+    });
+    wf.source = tableLocator('stowage.yml', spans);
+    const at = (line: number, severity: 'error' | 'warning') =>
+      finding({ severity, span: { line, column: 6, endLine: line, endColumn: 7 } });
+    const text = workflowMermaid(wf, {
+      plan: p,
+      findings: [at(3, 'warning'), at(13, 'error'), at(403, 'warning')],
+    });
+    expect(text).toContain('  group_0["conda<br/>20 steps<br/>1 error, 1 warning"]');
+    expect(text).toContain(
+      '  image_0[["nvcr.io/nvidia/clara/parabricks#58;4.6.0-1<br/>1 step, used as is<br/>1 warning"]]',
+    );
+    expect(text).toContain('  class group_0 error');
+    expect(text).toContain('  class image_0 warning');
+    await parseMermaid(text);
+  });
+
+  it('the group view of nf-core/rnaseq’s size stays a handful of nodes', async () => {
+    // 76 steps in 4 groups and an image: 5 nodes instead of 76 boxes.
+    const ids = Array.from({ length: 76 }, (_, i) => `S${i}`);
+    const wf = workflow({ steps: ids.map((id) => step(id)) });
+    const p = plan(
+      [
+        group('conda', ids.slice(0, 18)),
+        group('conda-2', ids.slice(18, 62)),
+        group('conda-3', ids.slice(62, 72)),
+        group('conda-4', ids.slice(72, 75)),
+      ],
+      [{ step: 'S75', image: 'nvcr.io/x:1' }],
+    );
+    const text = workflowMermaid(wf, { plan: p });
+    expect(nodes(text)).toHaveLength(5);
+    await parseMermaid(text);
+  });
+});

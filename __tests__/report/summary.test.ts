@@ -3,6 +3,8 @@ import type { Finding } from '../../src/common/findings.js';
 import { selectAnnotations } from '../../src/report/annotations.js';
 import { markdownMessage, markdownText } from '../../src/common/escape/markdown.js';
 import { lineUrl, summaryMarkdown } from '../../src/report/summary.js';
+import { optionName } from '../../src/app/options.js';
+import { testGroup, testPlan } from '../helpers/plans.js';
 import { finding, step, workflow } from './helpers.js';
 import { parseMermaid, stopMermaid } from './mermaid-parse.js';
 
@@ -181,6 +183,44 @@ describe('summaryMarkdown', () => {
     expect(md).not.toContain('```mermaid');
     expect(md).toContain(
       'The workflow has 600 steps and 599 connections: too large for GitHub to draw',
+    );
+  });
+
+  it.each<[string, 'auto' | 'steps', string | undefined]>([
+    ['by group, with a caption naming the input', 'auto', 'set the diagram input to `steps`'],
+    ['per step on request: too large then', 'steps', undefined],
+  ])('600 planned steps are drawn %s', async (_, diagram, caption) => {
+    const steps = Array.from({ length: 600 }, (_, i) =>
+      step(`s${i}`, { inputs: i === 0 ? [] : [`s${i - 1}.out`], outputs: { out: `o${i}` } }),
+    );
+    const plan = testPlan([
+      testGroup(
+        'python',
+        steps.slice(0, 300).map((s) => s.id),
+      ),
+      testGroup(
+        'python-2',
+        steps.slice(300).map((s) => s.id),
+      ),
+    ]);
+    const md = summaryMarkdown({
+      workflow: workflow({ steps }),
+      findings: [],
+      plan,
+      diagram,
+      name: (key) => optionName(key, 'action'),
+    });
+    const block = mermaidBlock(md);
+    if (caption === undefined) {
+      expect(block).toBeUndefined();
+      expect(md).toContain('too large for GitHub to draw');
+      return;
+    }
+    expect(block).toContain('group_0["python<br/>300 steps"]');
+    expect(block).toContain('group_0 --> group_1');
+    await parseMermaid(block!);
+    expect(md).toContain(
+      `A node per container group and per image used as is, with its number of steps (600 steps in all); ${caption} for a box per step.`,
     );
   });
 

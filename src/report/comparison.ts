@@ -1,7 +1,7 @@
 /**
- * The pipeline's current containers against the stowage plan: how many images a cluster node
- * pulls for one run before and after, the conflicts the plan had to keep apart, and the lower
- * bound on the number of images. Pure; the summary and `stowage plan` print its table.
+ * The pipeline's current containers against the stowage plan: how many images a run that calls
+ * every step pulls before and after, the conflicts the plan had to keep apart, and the lower
+ * bound on the number of images to build. Pure; the summary and `stowage plan` print its table.
  */
 import type { Plan } from '../plan/types.js';
 import type { Workflow } from '../workflow/model.js';
@@ -9,9 +9,12 @@ import { formatBytes } from '../common/units.js';
 import { markdownCode, markdownText } from '../common/escape/markdown.js';
 
 export interface ComparisonSide {
-  /** Distinct images a node pulls for one run. */
+  /** Distinct images a run that calls every step pulls. */
   images: number;
-  /** Bytes pulled for one run (sum over distinct images; shared layers not subtracted). */
+  /** Of those (the plan's side): the images Stowage builds, and the images steps name, used as is. */
+  built?: number;
+  usedAsIs?: number;
+  /** Bytes such a run pulls (sum over distinct images; shared layers not subtracted). */
   bytes: number;
   /** True when any size in `bytes` is an estimate rather than a measured size. */
   estimated: boolean;
@@ -34,7 +37,7 @@ export interface Comparison {
   after: ComparisonSide;
   /** Conflicting requirement pairs across the pipeline (what one image for all would hold). */
   conflicts: number;
-  /** No plan can use fewer built images than this. */
+  /** No plan can use fewer images to build than this. */
   lowerBound: number;
   /** Per step: the image it uses today and the image the plan gives it. */
   steps: { step: string; current?: string; planned?: string }[];
@@ -102,6 +105,8 @@ export function compareImages(
     },
     after: {
       images: plan.groups.length + external.length,
+      built: plan.groups.length,
+      usedAsIs: external.length,
       bytes: afterBytes,
       estimated: afterEstimated,
       ...(external.some((ref) => imageSizes[ref] === undefined) && guessless
@@ -137,6 +142,18 @@ function runtimeEnvironments(workflow: Workflow, currentImages: Record<string, s
   return environments.size;
 }
 
+/** What the figures are: the images and bytes of a run that calls every step. */
+const PER_RUN_NOTE =
+  'Images and bytes are what a run that calls every step pulls, each distinct image once (shared layers not subtracted).';
+
+/** `stowage plan (4 to build + 1 used as is)`: how the plan's images count, as the plan says it. */
+function planLabel(c: Comparison): string {
+  const { built, usedAsIs } = c.after;
+  return usedAsIs
+    ? `stowage plan (${built ?? 0} to build + ${usedAsIs} used as is)`
+    : 'stowage plan';
+}
+
 /** "current containers", and what Snakemake builds inside them at run time. */
 function currentLabel(c: Comparison): string {
   const n = c.before.runtimeEnvironments;
@@ -153,11 +170,11 @@ function bytes(side: ComparisonSide): string {
 /** The comparison as markdown: a summary table, then one row per step. */
 export function comparisonMarkdown(c: Comparison): string {
   const lines = [
-    '| | images pulled per run | bytes pulled per run |',
+    '| | images a run that calls every step pulls | bytes it pulls |',
     '| --- | ---: | ---: |',
     `| ${currentLabel(c)} | ${c.before.images} | ${bytes(c.before)} |`,
-    `| stowage plan | ${c.after.images} | ${bytes(c.after)} |`,
-    `| lower bound | ${c.lowerBound} | |`,
+    `| ${planLabel(c)} | ${c.after.images} | ${bytes(c.after)} |`,
+    `| lower bound (images to build) | ${c.lowerBound} | |`,
     '',
     `Conflicting requirement pairs the plan keeps in separate images: ${c.conflicts}.` +
       (c.before.estimated || c.after.estimated
@@ -181,13 +198,13 @@ export function comparisonMarkdown(c: Comparison): string {
 /** The same comparison as plain text for the terminal. */
 export function comparisonText(c: Comparison): string {
   const rows: [string, string, string][] = [
-    ['', 'images', 'bytes per run'],
+    ['', 'images', 'bytes'],
     [currentLabel(c), String(c.before.images), bytes(c.before)],
-    ['stowage plan', String(c.after.images), bytes(c.after)],
-    ['lower bound', String(c.lowerBound), ''],
+    [planLabel(c), String(c.after.images), bytes(c.after)],
+    ['lower bound (images to build)', String(c.lowerBound), ''],
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
   const table = rows.map(([a, b, d]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${d}`.trimEnd());
-  return `${table.join('\n')}\nconflicting requirement pairs kept apart: ${c.conflicts}\n`;
+  return `${table.join('\n')}\n${PER_RUN_NOTE}\nConflicting requirement pairs kept apart: ${c.conflicts}.\n`;
 }

@@ -1,7 +1,9 @@
 /**
  * A Mermaid flowchart of a workflow: its inputs, its steps and its desired outputs, with the data
  * flowing between them. Steps with findings carry a class for their worst severity; with a plan,
- * steps are boxed by the container group (image) they run in.
+ * steps are boxed by the container group (image) they run in. Above DIAGRAM_STEP_LIMIT steps (or
+ * on request) a planned workflow is drawn a level up: a node per container group and per image
+ * used as is, with its step count, and the data flowing between them.
  *
  * Every name in the chart comes from the spec, so node ids are generated (`in_0`, `step_0`, `result_0`, …)
  * rather than derived from names, and every label is quoted with its unsafe characters written as
@@ -13,12 +15,32 @@ import type { Plan } from '../plan/types.js';
 import type { Workflow } from '../workflow/model.js';
 import { mermaidLabel } from '../common/escape/mermaid.js';
 
+/** How the diagram draws a planned workflow: `auto` is by group above DIAGRAM_STEP_LIMIT steps. */
+export const DIAGRAM_DETAILS = ['auto', 'groups', 'steps'] as const;
+export type DiagramDetail = (typeof DIAGRAM_DETAILS)[number];
+
+/** Above this many steps a box per step is no longer a picture anyone reads. */
+export const DIAGRAM_STEP_LIMIT = 25;
+/** By group, more workflow inputs (or desired outputs) than this are one node. */
+const DIAGRAM_ENDS_LIMIT = 8;
+
 export interface MermaidOptions {
   findings?: readonly Finding[];
   plan?: Plan;
+  /** `steps`: a box per step; `groups`: a node per container group (needs a plan); default `auto`. */
+  detail?: DiagramDetail;
+}
+
+/** Whether the diagram is drawn by group: there is a plan, and it is asked for or the steps are many. */
+export function drawsGroups(workflow: Workflow, options: MermaidOptions): boolean {
+  const detail = options.detail ?? 'auto';
+  if (!options.plan || detail === 'steps') return false;
+  return detail === 'groups' || workflow.steps.length > DIAGRAM_STEP_LIMIT;
 }
 
 export function workflowMermaid(workflow: Workflow, options: MermaidOptions = {}): string {
+  if (drawsGroups(workflow, options))
+    return groupMermaid(workflow, options.plan!, options.findings ?? []);
   const lines: string[] = ['flowchart LR'];
   const ids = new NodeIds();
 
@@ -143,6 +165,140 @@ function groupedSteps(
     if (!placed.has(step.id)) lines.push(`  ${stepLines.get(step.id)}`);
   }
   return lines;
+}
+
+/**
+ * The workflow a level up: a node per container group (`conda-2 (conda)`, its step count and its
+ * steps' findings), per image used as is, and one for the steps no image is planned for; an edge
+ * wherever a step of one reads an output of another (each pair once), from the workflow inputs
+ * that feed them and to the desired outputs they make.
+ */
+function groupMermaid(workflow: Workflow, plan: Plan, findings: readonly Finding[]): string {
+  const lines: string[] = ['flowchart LR'];
+  const unitOf = new Map<string, string>();
+  const units: { id: string; label: string; kind: 'group' | 'image' | 'none'; steps: string[] }[] =
+    [];
+  plan.groups.forEach((group, index) => {
+    const kind = `${group.family}${group.gpu ? ', GPU' : ''}`;
+    const id = `group_${index}`;
+    units.push({
+      id,
+      label: kind === group.name ? group.name : `${group.name} (${kind})`,
+      kind: 'group',
+      steps: group.steps,
+    });
+  });
+  const byImage = new Map<string, string[]>();
+  for (const e of plan.external) byImage.set(e.image, [...(byImage.get(e.image) ?? []), e.step]);
+  [...byImage].forEach(([image, steps], index) =>
+    units.push({ id: `image_${index}`, label: image, kind: 'image', steps }),
+  );
+  for (const unit of units) for (const s of unit.steps) unitOf.set(s, unit.id);
+  const none = workflow.steps.filter((s) => !unitOf.has(s.id)).map((s) => s.id);
+  if (none.length > 0) {
+    units.push({ id: 'none_0', label: 'no image (not planned)', kind: 'none', steps: none });
+    for (const s of none) unitOf.set(s, 'none_0');
+  }
+  const ids = new NodeIds();
+  const byStep = findingsByStep(workflow, findings);
+  const severityOf = new Map<string, Severity>();
+  // Many inputs or outputs are one node each side: the picture is of the groups.
+  const manyInputs = workflow.inputs.length > DIAGRAM_ENDS_LIMIT;
+  const manyOutputs = workflow.outputs.length > DIAGRAM_ENDS_LIMIT;
+  const inputId = (name: string) => (manyInputs ? 'in_all' : ids.input(name));
+  const outputId = (name: string) => (manyOutputs ? 'result_all' : ids.output(name));
+  if (manyInputs)
+    lines.push(`  in_all${shape('input', `${workflow.inputs.length} workflow inputs`)}`);
+  else
+    for (const input of workflow.inputs)
+      lines.push(`  ${ids.input(input.name)}${shape('input', input.name)}`);
+  for (const unit of units) {
+    const counts: Record<Severity, number> = { error: 0, warning: 0, notice: 0 };
+    for (const s of unit.steps) {
+      const found = byStep.get(s);
+      if (!found) continue;
+      for (const sev of SEVERITIES) counts[sev] += found.counts[sev];
+      const worst = severityOf.get(unit.id);
+      if (worst === undefined || severityRank(found.severity) < severityRank(worst))
+        severityOf.set(unit.id, found.severity);
+    }
+    const n = unit.steps.length;
+    const what = `${n} step${n === 1 ? '' : 's'}${unit.kind === 'image' ? ', used as is' : ''}`;
+    const found = SEVERITIES.some((sev) => counts[sev] > 0) ? `<br/>${countLabel(counts)}` : '';
+    const text = `"${escapeLabel(unit.label)}<br/>${what}${found}"`;
+    lines.push(
+      `  ${unit.id}${unit.kind === 'image' ? `[[${text}]]` : unit.kind === 'none' ? `(${text})` : `[${text}]`}`,
+    );
+  }
+  if (manyOutputs)
+    lines.push(`  result_all${shape('output', `${workflow.outputs.length} desired outputs`)}`);
+  else
+    for (const output of workflow.outputs)
+      lines.push(`  ${ids.output(output.name)}${shape('output', output.name)}`);
+
+  const outputsByStep = new Map(workflow.steps.map((s) => [s.id, new Set(Object.keys(s.outputs))]));
+  const inputNames = new Set(workflow.inputs.map((i) => i.name));
+  const edges = new Set<string>();
+  const missing: string[] = [];
+  const edge = (text: string) => {
+    if (edges.has(text)) return;
+    edges.add(text);
+    lines.push(`  ${text}`);
+  };
+  for (const step of workflow.steps) {
+    const to = unitOf.get(step.id)!;
+    for (const reference of step.inputs) {
+      const producer = producerOf(reference, outputsByStep, inputNames);
+      if (producer.kind === 'input') edge(`${inputId(reference)} --> ${to}`);
+      else if (producer.kind === 'step') {
+        const from = unitOf.get(producer.step)!;
+        if (from !== to) edge(`${from} --> ${to}`);
+      } else {
+        if (!ids.hasMissing(reference)) missing.push(reference);
+        edge(`${ids.missing(reference)} -.-> ${to}`);
+      }
+    }
+  }
+  for (const output of workflow.outputs) {
+    if (outputsByStep.get(output.step)?.has(output.output))
+      edge(`${unitOf.get(output.step)!} --> ${outputId(output.name)}`);
+    else {
+      const reference = `${output.step}.${output.output}`;
+      if (!ids.hasMissing(reference)) missing.push(reference);
+      edge(`${ids.missing(reference)} -.-> ${outputId(output.name)}`);
+    }
+  }
+  for (const reference of missing)
+    lines.push(`  ${ids.missing(reference)}${shape('missing', `${reference} (missing)`)}`);
+
+  lines.push(
+    '  classDef input fill:#eef6ff,stroke:#0969da',
+    '  classDef output fill:#eefbf1,stroke:#1a7f37',
+    '  classDef missing fill:#fff,stroke:#cf222e,stroke-dasharray:4 3',
+    '  classDef asis fill:#f6f8fa,stroke:#57606a,stroke-dasharray:3 3',
+    '  classDef error fill:#ffebe9,stroke:#cf222e,stroke-width:2px',
+    '  classDef warning fill:#fff8c5,stroke:#9a6700,stroke-width:2px',
+    '  classDef notice fill:#ddf4ff,stroke:#0969da',
+  );
+  const assign = (cls: string, nodeIds: string[]) => {
+    if (nodeIds.length > 0) lines.push(`  class ${nodeIds.join(',')} ${cls}`);
+  };
+  assign('input', [...new Set(workflow.inputs.map((i) => inputId(i.name)))]);
+  assign('output', [...new Set(workflow.outputs.map((o) => outputId(o.name)))]);
+  assign(
+    'missing',
+    missing.map((m) => ids.missing(m)),
+  );
+  assign(
+    'asis',
+    units.filter((u) => u.kind !== 'group' && !severityOf.has(u.id)).map((u) => u.id),
+  );
+  for (const severity of SEVERITIES)
+    assign(
+      severity,
+      units.filter((u) => severityOf.get(u.id) === severity).map((u) => u.id),
+    );
+  return lines.join('\n');
 }
 
 type Producer =

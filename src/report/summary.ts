@@ -17,7 +17,8 @@ import {
   repoRelativePath,
 } from './annotations.js';
 import { markdownMessage, markdownText } from '../common/escape/markdown.js';
-import { workflowMermaid } from './mermaid.js';
+import { optionRef } from '../common/option-names.js';
+import { drawsGroups, workflowMermaid, type DiagramDetail } from './mermaid.js';
 
 export interface SummaryInput {
   /** Undefined when the spec did not load: the summary then has findings but no diagram. */
@@ -35,6 +36,13 @@ export interface SummaryInput {
   planMarkdown?: string;
   /** Rows shown in each findings table; the rest are counted. Default 200. */
   maxRows?: number;
+  /** How the diagram draws a planned workflow (src/report/mermaid.ts); default `auto`. */
+  diagram?: DiagramDetail;
+  /**
+   * How the adapter names an option (the action: `the diagram input`); default the
+   * `{option:key}` placeholder (src/common/option-names.ts).
+   */
+  name?: (key: string) => string;
 }
 
 /** Mermaid on GitHub refuses diagrams past these sizes; we say so instead of a broken picture. */
@@ -171,16 +179,22 @@ function isHttpUrl(text: string): boolean {
 
 function diagram(input: SummaryInput): string {
   const workflow = input.workflow!;
+  const options = { findings: input.findings, plan: input.plan, detail: input.diagram };
+  const byGroup = drawsGroups(workflow, options);
+  const name = input.name ?? optionRef;
   // Count the connections first: a diagram GitHub will not draw is never built (at 100,000 steps
-  // building it cost more than a gigabyte).
+  // building it cost more than a gigabyte). By group, it has a node per group, whatever the size.
   const connections =
     workflow.steps.reduce((n, s) => n + s.inputs.length, 0) + workflow.outputs.length;
   const tooLarge = (edges: number) =>
     `The workflow has ${workflow.steps.length} steps and ${edges} connections: too large for ` +
     `GitHub to draw (at most ${MERMAID_MAX_EDGES} connections and ${MERMAID_MAX_CHARS} characters).`;
-  if (connections > MERMAID_MAX_EDGES) return tooLarge(connections);
-  const text = workflowMermaid(workflow, { findings: input.findings, plan: input.plan });
+  if (!byGroup && connections > MERMAID_MAX_EDGES) return tooLarge(connections);
+  const text = workflowMermaid(workflow, options);
   const edges = text.split('\n').filter((line) => /-->|-\.->/.test(line)).length;
   if (text.length > MERMAID_MAX_CHARS || edges > MERMAID_MAX_EDGES) return tooLarge(edges);
-  return `\`\`\`mermaid\n${text}\n\`\`\``;
+  const caption = byGroup
+    ? `\n\nA node per container group and per image used as is, with its number of steps (${workflow.steps.length} steps in all); set ${name('diagram')} to \`steps\` for a box per step.`
+    : '';
+  return `\`\`\`mermaid\n${text}\n\`\`\`${caption}`;
 }
