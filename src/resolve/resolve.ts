@@ -156,7 +156,7 @@ async function resolveWith(
       ...splitFindings(workflow, final.plan, conflicts),
       ...unsolvableFindings(workflow, final.plan, isolated),
     ],
-    notes: resolver.notes(final.plan),
+    notes: [...resolver.notes(final.plan), ...callsNote(resolver.calls, final.plan, rounds)],
     lockMismatches: resolver.mismatches,
     stats: {
       solverCalls: resolver.calls,
@@ -509,6 +509,19 @@ class Resolver {
       ),
     ];
   }
+}
+
+/**
+ * When the solvers were asked more than once per group: how often, and why (the conflicts they
+ * found, each checked by solving just its requirements, and the rounds of planning again).
+ */
+function callsNote(calls: number, plan: Plan, rounds: number): string[] {
+  const groups = plan.groups.filter((g) => g.resolution && g.resolution.solved.length > 0).length;
+  if (calls <= Math.max(groups, 1)) return [];
+  const conflicts = plan.solverConflicts?.length ?? 0;
+  return [
+    `Resolving took ${calls} solver calls for ${groups} solved group${groups === 1 ? '' : 's'}: ${conflicts} conflict${conflicts === 1 ? '' : 's'} found through dependencies (each checked by solving just its requirements) in ${rounds} round${rounds === 1 ? '' : 's'} of planning again. A committed stowage.lock answers them all on the next run.`,
+  ];
 }
 
 /** How the lock's answer and the solver's differ (package by package), or undefined when alike. */
