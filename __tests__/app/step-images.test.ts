@@ -69,7 +69,11 @@ describe('stepImageMap', () => {
     ['no build, no digest: the plan tag', { registry: 'r.io/w' }, `r.io/w/python:${tag}`, 'tag'],
   ])('%s', (_name, sources, ref, pinned) => {
     const map = stepImageMap(plan, sources);
-    expect(map.images.a).toEqual({ ref, pinned });
+    expect(map.images.a).toEqual({
+      ref,
+      pinned,
+      group: expect.objectContaining({ name: 'python' }),
+    });
     expect(map.images.b).toEqual(map.images.a);
     expect(map.images.ext).toEqual({ ref: 'google/deepvariant:1.6.1', pinned: 'tag' });
     expect(map.missing).toEqual([]);

@@ -4,20 +4,22 @@
  * to workflow engines under `<outDir>/<engine>/`. Never reads a committed record of a past build:
  * a pull request could point it anywhere.
  */
-import { writeFileSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { InputError, writeFailure } from '../common/errors.js';
 import { assertWritable, replaceFolder } from '../common/paths.js';
 import {
   EXPORT_ENGINES,
   exportFor,
   type ExportEngine,
+  type ExportInput,
   type ExportResult,
   type SlurmRuntime,
   type StepImages,
 } from '../export/index.js';
 import { LOCAL_REGISTRY, type BuildResult } from '../images/build.js';
 import { groupRepository, parseRepository } from '../images/reference.js';
+import { registryCommands } from '../images/commands.js';
 import { RegistryClient, type RegistryOptions } from '../images/registry.js';
 import { contentHashTag } from '../images/tags.js';
 import type { Plan } from '../plan/types.js';
@@ -76,8 +78,9 @@ export async function findStepImages(
   );
   const digests: Record<string, string> = {};
   const wanted = plan.groups.filter((g) => g.contentHash && !built.has(g.name));
+  let client: RegistryClient | undefined;
   if (given && wanted.length > 0 && options.lookUp !== false) {
-    const client = new RegistryClient(parseRepository(`${given}/x`).host, {
+    client = new RegistryClient(parseRepository(`${given}/x`).host, {
       retries: 2,
       timeoutMs: 10_000,
       budgetMs: 60_000,
@@ -104,7 +107,36 @@ export async function findStepImages(
   }
   const map = stepImageMap(plan, { registry, builds: options.builds, digests });
   for (const m of map.missing) notes.push(`group ${m.group}: no image: ${m.reason}`);
+  if (client && given) await readGroupCommands(client, given, map, digests, notes);
   return { map, notes };
+}
+
+/**
+ * The commands each image found in the registry provides, read from the image itself (a layer of
+ * a few kilobytes), for the shims and modules; the plan's list stays where it cannot be read.
+ */
+async function readGroupCommands(
+  client: RegistryClient,
+  registry: string,
+  map: StepImageMap,
+  digests: Readonly<Record<string, string>>,
+  notes: string[],
+): Promise<void> {
+  const groups = new Map(
+    Object.values(map.images).flatMap((i) => (i.group ? [[i.group.name, i.group] as const] : [])),
+  );
+  for (const [name, group] of groups) {
+    const digest = digests[name];
+    if (!digest || group.commandsFrom === 'image') continue;
+    try {
+      const found = await registryCommands(client, groupRepository(registry, name).path, digest);
+      if (found) Object.assign(group, { commands: found, commandsFrom: 'image' });
+    } catch (error) {
+      notes.push(
+        `group ${name}: cannot read the commands its image provides (${(error as Error).message}): using the commands its steps call`,
+      );
+    }
+  }
 }
 
 /**
@@ -161,14 +193,16 @@ export function exportImages(options: ExportImagesOptions): ExportOutcome {
       origin: options.origin,
       outDir,
       slurmRuntime: options.slurmRuntime,
+      host: hostOf(),
       ...(options.noImage ? { noImage: options.noImage } : {}),
     });
     outcome.results.push(result);
-    writeExport(root, dir, outDir, result.files);
-    for (const name of Object.keys(result.files)) {
-      outcome.written.push(`${outDir}/${name}`);
-      outcome.lines.push(`wrote ${outDir}/${name}`);
-    }
+    writeExport(root, dir, outDir, result.files, result.executable);
+    const names = Object.keys(result.files);
+    for (const name of names) outcome.written.push(`${outDir}/${name}`);
+    // Shims and modules write a file per command: counted, not listed.
+    if (names.length > 12) outcome.lines.push(`wrote ${names.length} files under ${outDir}/`);
+    else for (const name of names) outcome.lines.push(`wrote ${outDir}/${name}`);
     // A usage of several lines (the Snakefile's two) is printed a line each, each escaped alone.
     const [usage, ...more] = result.usage.split('\n');
     outcome.lines.push(
@@ -182,26 +216,45 @@ export function exportImages(options: ExportImagesOptions): ExportOutcome {
   return outcome;
 }
 
+/** The user exporting, for the Compose file's default user. */
+function hostOf(): ExportInput['host'] {
+  return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+}
+
+/** Dot files an export may write: the modulefiles' defaults. */
+const DOT_FILES = new Set(['.modulerc', '.modulerc.lua']);
+
 /**
  * One engine's files, replacing its folder whole (see `replaceFolder`): a link at the folder, on the
- * way to it or at a file of it is refused first, and nothing is ever written through one.
+ * way to it or at a file of it is refused first, and nothing is ever written through one. Names
+ * may hold folders (`bin/samtools`), each part plain; `executable` files get mode 0755.
  */
 function writeExport(
   root: string,
   dir: string,
   shown: string,
   files: Readonly<Record<string, string>>,
+  executable: readonly string[] = [],
 ): void {
   try {
     assertWritable(root, dir, shown);
     for (const name of Object.keys(files)) {
-      if (basename(name) !== name || name.startsWith('.'))
+      const parts = name.split('/');
+      if (
+        parts.some((p) => p === '' || basename(p) !== p || (p.startsWith('.') && !DOT_FILES.has(p)))
+      )
         throw new InputError(`export file name ${JSON.stringify(name)} is not a plain file name`);
       assertWritable(root, join(dir, name), `${shown}/${name}`);
     }
+    const modes = new Set(executable);
     replaceFolder(dir, (fresh) => {
-      for (const [name, content] of Object.entries(files))
-        writeFileSync(join(fresh, name), content, { flag: 'wx' });
+      // Made 0700 as a temporary folder: others may read an export (shims on a shared PATH).
+      chmodSync(fresh, 0o755);
+      for (const [name, content] of Object.entries(files)) {
+        const target = join(fresh, name);
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, content, { flag: 'wx', mode: modes.has(name) ? 0o755 : 0o644 });
+      }
     });
   } catch (error) {
     throw writeFailure(error, `the ${basename(dir)} export to ${shown}`);

@@ -15,8 +15,9 @@
  */
 import { contentHashTag } from '../images/tags.js';
 import type { BuildResult } from '../images/build.js';
-import type { Plan } from '../plan/types.js';
-import type { StepImage, StepImages } from '../export/types.js';
+import { knownCommands } from '../plan/dockerfile.js';
+import type { Plan, PlannedGroup } from '../plan/types.js';
+import type { GroupImage, StepImage, StepImages } from '../export/types.js';
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
@@ -49,7 +50,10 @@ export function stepImageMap(plan: Plan, sources: StepImageSources): StepImageMa
       sources.digests?.[group.name],
     );
     if ('reason' in image) missing.push({ group: group.name, reason: image.reason });
-    else for (const step of group.steps) images[step] = image;
+    else {
+      image.group = groupImageOf(plan, group, builds.get(group.name)?.commands);
+      for (const step of group.steps) images[step] = image;
+    }
   }
   for (const ext of plan.external) {
     images[ext.step] = {
@@ -58,6 +62,34 @@ export function stepImageMap(plan: Plan, sources: StepImageSources): StepImageMa
     };
   }
   return { images, missing };
+}
+
+/**
+ * The group as the shims, modules and compose exports need it: the commands its build read from
+ * the image, else the plan's (the commands its steps call); the groups its requirements conflict
+ * with (a later group kept apart from an earlier one for a reason other than the size budget).
+ */
+function groupImageOf(
+  plan: Plan,
+  group: PlannedGroup,
+  commands: readonly string[] | undefined,
+): GroupImage {
+  const conflicts = new Set<string>();
+  for (const other of plan.groups)
+    for (const apart of other.apart ?? []) {
+      if (apart.reason.startsWith('together they would exceed the size budget')) continue;
+      if (other.name === group.name) conflicts.add(apart.from);
+      else if (apart.from === group.name) conflicts.add(other.name);
+    }
+  return {
+    name: group.name,
+    contentHash: group.contentHash,
+    gpu: group.gpu,
+    steps: [...group.steps],
+    commands: commands ? [...commands] : knownCommands(group.commands),
+    commandsFrom: commands ? 'image' : 'plan',
+    conflicts: [...conflicts].sort(),
+  };
 }
 
 function groupImage(

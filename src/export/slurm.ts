@@ -88,7 +88,7 @@ function scriptNames(steps: readonly Step[]): Map<string, string> {
 }
 
 /** Output folders a step writes into (created before it runs); only plain relative paths. */
-function outputFolders(step: Step): string[] {
+export function outputFolders(step: Step): string[] {
   const folders = new Set<string>();
   for (const path of Object.values(step.outputs)) {
     if (!/^[A-Za-z0-9._@+=,/*?[\]{}~:%-]+$/.test(path) || path.startsWith('/')) continue;

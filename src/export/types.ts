@@ -9,11 +9,38 @@ import type { ImportOrigin } from '../workflow/importers/common.js';
 export interface StepImage {
   ref: string;
   pinned: 'digest' | 'tag';
+  /** The planned group whose image this is (absent for a step's own `container` image). */
+  group?: GroupImage;
+}
+
+/** A planned group's image as the shims, modules and compose exports need it. */
+export interface GroupImage {
+  name: string;
+  /** The plan's content hash (hex); its first 12 characters version the group's module. */
+  contentHash: string;
+  gpu: boolean;
+  steps: string[];
+  /**
+   * The executables the image adds to its base, read from the image (`image`), or — when the
+   * image could not be read — the commands the plan knows its steps call (`plan`).
+   */
+  commands: string[];
+  commandsFrom: 'image' | 'plan';
+  /** Groups kept apart from this one because their requirements conflict (module conflicts). */
+  conflicts: string[];
 }
 
 export type StepImages = Record<string, StepImage>;
 
-export const EXPORT_ENGINES = ['nextflow', 'snakemake', 'cwl', 'slurm'] as const;
+export const EXPORT_ENGINES = [
+  'nextflow',
+  'snakemake',
+  'cwl',
+  'slurm',
+  'shims',
+  'modules',
+  'compose',
+] as const;
 export type ExportEngine = (typeof EXPORT_ENGINES)[number];
 
 /** The container runtimes a Slurm job can start an image with (Apptainer is the clusters' usual). */
@@ -31,8 +58,13 @@ export interface ExportInput {
    * script finds the workflow's folder from it.
    */
   outDir?: string;
-  /** The runtime the Slurm scripts start images with (default apptainer). */
+  /** The runtime the Slurm scripts, shims and modules start images with (default apptainer). */
   slurmRuntime?: SlurmRuntime;
+  /**
+   * The user exporting, for the Compose file's default user (whose files the steps write); it
+   * can be overridden when Compose runs.
+   */
+  host?: { uid: number; gid: number };
   /**
    * Why a step has no image, by step: the plan's reason for an unplanned step (no software, a
    * refused requirement, …) or its group's (blocked, build failed). Said for each skipped step.
@@ -45,8 +77,10 @@ export type Pinning = 'digest' | 'tag' | 'mixed' | 'none';
 
 export interface ExportResult {
   engine: ExportEngine;
-  /** File name (relative to the engine's output folder) → contents. */
+  /** File name (relative to the engine's output folder; `/` between folders) → contents. */
   files: Record<string, string>;
+  /** The files among them to write executable (shims). */
+  executable?: string[];
   pinning: Pinning;
   /** Steps written to the export, in workflow order. */
   steps: string[];
