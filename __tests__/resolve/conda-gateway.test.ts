@@ -243,3 +243,39 @@ describe('resolve-timeout', () => {
     expect(result.notes).toEqual([]);
   });
 });
+
+describe('fewer solver calls', () => {
+  test('a step that conflicts with many others gets an image of its own after three conflicts', async () => {
+    const dir = path.join(root, 'hub');
+    const py3 = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => ({
+      name: `py3${x}`,
+      version: '1.0',
+      depends: ['python >=3.8'],
+    }));
+    writeChannel(dir, [...PLANTED, ...py3]);
+    const steps = ['  sv:', '    run: sv', "    software: { conda: ['manta=1.6.0'] }"];
+    for (const r of py3)
+      steps.push(
+        `  ${r.name}:`,
+        `    run: ${r.name}`,
+        `    software: { conda: ['${r.name}=1.0'] }`,
+      );
+    const { workflow: w } = loadSpecText(
+      `version: 1\nname: hub\nsteps:\n${steps.join('\n')}\n`,
+      'stowage.yml',
+    );
+    const url = `${server.url}/hub`;
+    const result = await resolvePlan(
+      w!,
+      {},
+      { ...settingsFor('plain'), channelUrls: { 'conda-forge': url, bioconda: url } },
+      new LockStore(),
+      { fetch, run: runProcess },
+    );
+    expect(result.plan.groups.map((g) => g.steps)).toEqual([['sv'], py3.map((r) => r.name)]);
+    // Three conflicts learned, not six (one a round, each checked by solving just its two specs).
+    expect(result.plan.solverConflicts).toHaveLength(3);
+    expect(result.stats.solverCalls).toBeLessThanOrEqual(10);
+    expect(result.notes.join('\n')).toMatch(/Resolving took \d+ solver calls for 2 solved groups/);
+  });
+});

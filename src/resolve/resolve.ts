@@ -94,6 +94,9 @@ export interface ResolveResult {
   };
 }
 
+/** Conflicts through dependencies after which a step gets an image of its own (see `learn`). */
+const HUB_CONFLICTS = 3;
+
 /** Plenty for real pipelines (each round learns at least one conflict); a guard against loops. */
 const MAX_ROUNDS = 200;
 
@@ -478,6 +481,19 @@ class Resolver {
     if (alone === undefined && !known) {
       // Pinned groups are not split, but the conflict still counts: STW404 then names the pin.
       conflicts.push({ ecosystem, requirements: texts, explanation });
+      // A step whose software conflicts with that of many others (a Python 2 tool among Python 3
+      // ones) would be found apart from each of them one round at a time: after HUB_CONFLICTS
+      // such conflicts it gets an image of its own (one image more, instead of a round each).
+      const hub = group.steps.find(
+        (step) =>
+          !isolated.includes(step) &&
+          conflicts.filter(
+            (c) =>
+              c.ecosystem === ecosystem &&
+              c.requirements.some((t) => mine.some((p) => p.spec === t && p.steps.includes(step))),
+          ).length >= HUB_CONFLICTS,
+      );
+      if (hub !== undefined && !group.pinned) isolated.push(hub);
       return 'learned';
     }
     const reason = `${solver} cannot install ${texts.join(', ')} together: ${summary(explanation, 3).join(' ')}`;
