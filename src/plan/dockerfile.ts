@@ -13,6 +13,7 @@ import { shellComment, shellQuote, shellWord } from '../common/escape/shell.js';
 import { xmlText } from '../common/escape/xml.js';
 import { condaForms } from '../software/requirements.js';
 import type { Step } from '../workflow/model.js';
+import { outputFolders } from '../workflow/output-folders.js';
 import { absoluteCommands } from './commands.js';
 import { LOCK_DIR, lockFiles } from './locks.js';
 import type { Arch, Family, GroupLock, PlannedGroup, PlannedPackage } from './types.js';
@@ -40,6 +41,11 @@ export interface RenderInput {
   workflowName: string;
   /** The resolve stage's locks: a solved group installs its conda, pip and npm packages from them. */
   lock?: GroupLock;
+  /**
+   * The steps' outputs are paths they write where they run (a Stowage spec; an imported pipeline's
+   * outputs are the engine's): the entrypoint creates their folders before running a step.
+   */
+  outputFolders?: boolean;
 }
 
 export { dockerString };
@@ -212,10 +218,12 @@ export function renderEntrypoint(input: RenderInput): string {
     '',
     'list_steps() {',
     `  echo ${shellQuote(`Steps in this image (group ${input.group.name}):`)}`,
-    ...input.steps.map(
-      (s) =>
-        `  echo ${shellQuote(`  ${s.id}${s.description ? `  ${s.description.replace(/[\r\n]+/g, ' ')}` : ''}`)}`,
-    ),
+    ...input.steps.flatMap((s) => [
+      `  echo ${shellQuote(`  ${s.id}${s.description ? `  ${s.description.replace(/[\r\n]+/g, ' ')}` : ''}`)}`,
+      ...stepInputs(s, input).map(
+        (v) => `  echo ${shellQuote(`      reads ${v.path} (set ${v.variable} to read another)`)}`,
+      ),
+    ]),
     `  echo ${shellQuote('Usage: docker run IMAGE <step> [args...]  |  IMAGE <command> [args...]')}`,
     '}',
     '',
@@ -302,15 +310,19 @@ function smokeTest(input: RenderInput): string[] {
  * ending in an operator, sees them as "$@" only: appended there they would be run as a command.
  */
 function stepCommand(s: Step, input: RenderInput): string[] {
+  const vars = stepInputs(s, input);
+  const prelude = [...folderLines(s, input), ...vars.flatMap(defaultLines)];
   if (s.entrypoint && s.entrypoint.length > 0) {
     return [
-      `exec ${s.entrypoint.map((a) => shellQuote(substitutePlaceholders(a, input.placeholders))).join(' ')} "$@"`,
+      ...prelude,
+      `exec ${s.entrypoint.map((a) => entrypointWord(a, input, vars)).join(' ')} "$@"`,
     ];
   }
-  const run = runText(s, input);
+  const run = runText(s, input, vars);
   if (run !== undefined) {
     const appendable = !/[\r\n]/.test(run) && !/[;&|\\]$/.test(run);
     return [
+      ...prelude,
       `exec /bin/sh -c ${shellQuote(appendable ? `${run} "$@"` : run)} ${shellQuote(s.id)} "$@"`,
     ];
   }
@@ -320,11 +332,121 @@ function stepCommand(s: Step, input: RenderInput): string[] {
   ];
 }
 
-/** The step's `run` with placeholders filled and a one-line command's trailing comment dropped. */
-function runText(s: Step, input: RenderInput): string | undefined {
+/**
+ * The step's `run` with placeholders filled and a one-line command's trailing comment dropped.
+ * With `vars`, each input placeholder outside single quotes reads its variable instead
+ * (`${STOWAGE_INPUT_RAW}`, set to the declared path unless the caller set it), expanded as the
+ * path written there would be: unquoted it is split and globbed like the path, which has no
+ * space (the schema's grammar); in double quotes it is one word.
+ */
+function runText(
+  s: Step,
+  input: RenderInput,
+  vars: readonly InputVariable[] = [],
+): string | undefined {
   if (!s.run || s.run.trim() === '') return undefined;
-  const run = substitutePlaceholders(s.run.trim(), input.placeholders);
-  return /[\r\n]/.test(run) ? run : withoutComment(run).trimEnd();
+  const raw = s.run.trim();
+  const text = /[\r\n]/.test(raw) ? raw : withoutComment(raw).trimEnd();
+  return substitutePlaceholders(withVariables(text, vars), input.placeholders);
+}
+
+/** A declared input of a step that its command reads through a variable the caller may set. */
+export interface InputVariable {
+  /** `STOWAGE_INPUT_RAW` for input `raw`, `STOWAGE_INPUT_CLEAN_CLEANED` for `clean.cleaned`. */
+  variable: string;
+  /** The placeholder it stands for, `inputs.raw` or `clean.cleaned`, and the declared path. */
+  key: string;
+  path: string;
+}
+
+/**
+ * The step's declared inputs its command names by placeholder, each with its variable: only for a
+ * one-line `run` without command substitution (`$(…)`, backquotes: their own quoting) or an
+ * `entrypoint`, a path of the schema's grammar that does not start with `~` (a variable gets no
+ * tilde expansion), and a variable name no other input of the step maps to.
+ */
+export function stepInputs(s: Step, input: RenderInput): InputVariable[] {
+  const text = s.entrypoint && s.entrypoint.length > 0 ? s.entrypoint.join(' ') : (s.run ?? '');
+  if (!s.entrypoint?.length && (/[\r\n]/.test(text.trim()) || /\$\(|`/.test(text))) return [];
+  const found: InputVariable[] = [];
+  for (const ref of s.inputs) {
+    const key = ref.includes('.') ? ref : `inputs.${ref}`;
+    const path = input.placeholders[key];
+    if (path === undefined || path.startsWith('~') || !text.includes(`{${key}}`)) continue;
+    found.push({
+      variable: `STOWAGE_INPUT_${ref.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`,
+      key,
+      path,
+    });
+  }
+  const names = found.map((v) => v.variable);
+  return found.filter((v) => names.indexOf(v.variable) === names.lastIndexOf(v.variable));
+}
+
+/** `{inputs.raw}` → `${STOWAGE_INPUT_RAW}` outside single quotes (a quoted one keeps the path). */
+function withVariables(text: string, vars: readonly InputVariable[]): string {
+  if (vars.length === 0) return text;
+  const byKey = new Map(vars.map((v) => [`{${v.key}}`, v.variable]));
+  let out = '';
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i]!;
+    if (quote !== "'" && c === '{') {
+      const end = text.indexOf('}', i);
+      const variable = end > i ? byKey.get(text.slice(i, end + 1)) : undefined;
+      if (variable !== undefined) {
+        out += `\${${variable}}`;
+        i = end;
+        continue;
+      }
+    }
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+    } else if (c === '\\') {
+      out += c + (text[i + 1] ?? '');
+      i += 1;
+      continue;
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+    } else if (c === "'" || c === '"') quote = c;
+    out += c;
+  }
+  return out;
+}
+
+/** An `entrypoint` word with its input placeholders as variables, each part quoted. */
+function entrypointWord(word: string, input: RenderInput, vars: readonly InputVariable[]): string {
+  const parts: string[] = [];
+  let rest = word;
+  for (;;) {
+    const at = vars
+      .map((v) => ({ v, i: rest.indexOf(`{${v.key}}`) }))
+      .filter((x) => x.i >= 0)
+      .sort((a, b) => a.i - b.i)[0];
+    if (!at) break;
+    if (at.i > 0)
+      parts.push(shellQuote(substitutePlaceholders(rest.slice(0, at.i), input.placeholders)));
+    parts.push(`"\${${at.v.variable}}"`);
+    rest = rest.slice(at.i + at.v.key.length + 2);
+  }
+  if (rest !== '' || parts.length === 0)
+    parts.push(shellQuote(substitutePlaceholders(rest, input.placeholders)));
+  return parts.join('');
+}
+
+/** The variable set to the declared path unless the caller gave one, for the step's command. */
+function defaultLines(v: InputVariable): string[] {
+  return [
+    `[ -n "\${${v.variable}:-}" ] || ${v.variable}=${shellQuote(v.path)}`,
+    `export ${v.variable}`,
+  ];
+}
+
+/** The folders the step's outputs go into, created where it runs (a Stowage spec only). */
+function folderLines(s: Step, input: RenderInput): string[] {
+  if (!input.outputFolders) return [];
+  const folders = outputFolders(s);
+  return folders.length > 0 ? [`mkdir -p -- ${folders.map(shellQuote).join(' ')}`] : [];
 }
 
 /**

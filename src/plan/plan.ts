@@ -518,6 +518,8 @@ function renderDraft(d: DraftGroup, rc: RenderContext): PlannedGroup {
     mavenImage: rc.mavenImage,
     commands: group.commands,
     workflowName: rc.workflow.name,
+    // A Stowage spec's outputs are the paths its steps write; an imported pipeline's, the engine's.
+    outputFolders: rc.workflow.format === 'stowage',
     ...(lock ? { lock } : {}),
   });
   group.contentHash = contentHash(
