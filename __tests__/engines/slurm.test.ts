@@ -99,7 +99,7 @@ describe('Slurm runs the workflow in Stowage images through submit.sh', () => {
     // The registry client speaks plain HTTP to loopback registries (as dockerd does), so it
     // cannot ask the HTTPS one for digests: that export pins by the content-hash tags.
     expect(exported.stdout).toContain(
-      `images pinned by ${registryHost === registry!.host ? 'digest' : 'tag'}`,
+      registryHost === registry!.host ? 'images pinned by digest' : 'images named by tag only',
     );
     // From another folder: submit.sh finds the workflow folder itself.
     const submitted = spawnSync('bash', [join(workspace, outDir, 'export/slurm/submit.sh')], {

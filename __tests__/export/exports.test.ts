@@ -14,6 +14,8 @@ import {
 } from '../../src/export/index.js';
 import { ConfigCheckError, readNextflowConfig } from '../helpers/nextflow-config.js';
 import { slurmTime } from '../../src/export/slurm.js';
+import { pinningPhrase, pinningSentence } from '../../src/export/common.js';
+import type { Pinning } from '../../src/export/types.js';
 import type { SlurmRuntime } from '../../src/export/types.js';
 import { importWorkflow } from '../../src/workflow/importers/index.js';
 import { newStep, newWorkflow } from '../../src/workflow/importers/common.js';
@@ -218,15 +220,20 @@ describe('CWL export', () => {
     ]);
   });
 
-  it('skips steps of a workflow that did not come from CWL', () => {
-    const nf = importWorkflow(`${FIX}/nextflow/nf-core-mini`);
+  it.each([
+    ['nextflow/nf-core-mini', 'main.nf is a Nextflow pipeline', 'the nextflow export'],
+    ['snakemake/calling', 'Snakefile is a Snakemake workflow', 'the snakemake export'],
+  ])('writes nothing for a workflow that is not CWL (%s), saying why', (fixture, what, instead) => {
+    const imported = importWorkflow(`${FIX}/${fixture}`);
     const out = exportCwl({
-      workflow: nf.workflow!,
-      stepImages: imagesFor(nf.workflow!.steps),
-      origin: nf.origin,
+      workflow: imported.workflow!,
+      stepImages: imagesFor(imported.workflow!.steps),
+      origin: imported.origin,
     });
-    expect(out.steps).toEqual([]);
-    expect(out.skipped).toHaveLength(13);
+    expect([out.files, out.steps, out.skipped, out.usage]).toEqual([{}, [], [], '']);
+    expect(out.notApplicable).toContain(`${what}, not CWL.`);
+    expect(out.notApplicable).toContain('has no CWL tool');
+    expect(out.notApplicable).toContain(instead);
   });
 });
 
@@ -485,15 +492,47 @@ describe('exportImages', () => {
     const root = tempDir('export');
     const imported = importWorkflow(`${FIX}/snakemake/calling`);
     const result = exportImages({
-      engines: ['cwl'],
+      engines: ['snakemake'],
+      workflow: imported.workflow!,
+      stepImages: {},
+      origin: imported.origin,
+      outDir: 'out',
+      root,
+    });
+    expect(result.empty).toEqual(['snakemake']);
+    expect(result.lines.some((l) => l.startsWith('snakemake: skipped step bwa_map'))).toBe(true);
+  });
+
+  it('an export that does not apply writes nothing and says why, and is not "empty"', () => {
+    const root = tempDir('export');
+    const imported = importWorkflow(`${FIX}/snakemake/calling`);
+    const result = exportImages({
+      engines: ['cwl', 'snakemake'],
       workflow: imported.workflow!,
       stepImages: imagesFor(imported.workflow!.steps),
       origin: imported.origin,
       outDir: 'out',
       root,
     });
-    expect(result.empty).toEqual(['cwl']);
-    expect(result.lines.some((l) => l.startsWith('cwl: skipped step bwa_map'))).toBe(true);
+    expect(result.empty).toEqual([]);
+    expect(result.notApplicable.map((n) => n.engine)).toEqual(['cwl']);
+    expect(result.lines[0]).toMatch(
+      /^cwl: nothing to override: .*Snakefile is a Snakemake workflow/,
+    );
+    expect(existsSync(join(root, 'out/cwl'))).toBe(false);
+    expect(result.lines).toContain(
+      'snakemake: 6 step(s), images pinned by digest; use: append to the Snakefile:',
+    );
+  });
+
+  it.each<[Pinning, string]>([
+    ['digest', 'images pinned by digest'],
+    ['tag', 'images named by tag only, no digest (a tag can be moved)'],
+    ['mixed', 'images pinned by digest where pushed, the others named by tag only'],
+    ['none', 'no image'],
+  ])('says how images are pinned in plain words: %s', (pinning, phrase) => {
+    expect(pinningPhrase(pinning)).toBe(phrase);
+    expect(pinningSentence(pinning)).not.toMatch(/pinned by (mixed|none|tag)\b/);
   });
 });
 

@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { InputError, writeFailure } from '../common/errors.js';
 import { assertWritable, replaceFolder } from '../common/paths.js';
+import { pinningPhrase } from '../export/common.js';
 import {
   EXPORT_ENGINES,
   exportFor,
@@ -179,11 +180,19 @@ export interface ExportOutcome {
   lines: string[];
   /** The engines that exported no step of a workflow that has steps (a failure). */
   empty: ExportEngine[];
+  /** The engines whose export does not apply to the workflow (CWL overrides of a spec), and why. */
+  notApplicable: { engine: ExportEngine; reason: string }[];
 }
 
 export function exportImages(options: ExportImagesOptions): ExportOutcome {
   const root = resolve(options.root);
-  const outcome: ExportOutcome = { results: [], written: [], lines: [], empty: [] };
+  const outcome: ExportOutcome = {
+    results: [],
+    written: [],
+    lines: [],
+    empty: [],
+    notApplicable: [],
+  };
   for (const engine of options.engines) {
     const dir = resolve(root, options.outDir, engine);
     const outDir = relative(root, dir).split('\\').join('/') || '.';
@@ -197,6 +206,12 @@ export function exportImages(options: ExportImagesOptions): ExportOutcome {
       ...(options.noImage ? { noImage: options.noImage } : {}),
     });
     outcome.results.push(result);
+    if (result.notApplicable !== undefined) {
+      // Nothing is written: an empty file would suggest there is something to use.
+      outcome.lines.push(`${engine}: ${result.notApplicable}`);
+      outcome.notApplicable.push({ engine, reason: result.notApplicable });
+      continue;
+    }
     writeExport(root, dir, outDir, result.files, result.executable);
     const names = Object.keys(result.files);
     for (const name of names) outcome.written.push(`${outDir}/${name}`);
@@ -206,7 +221,7 @@ export function exportImages(options: ExportImagesOptions): ExportOutcome {
     // A usage of several lines (the Snakefile's two) is printed a line each, each escaped alone.
     const [usage, ...more] = result.usage.split('\n');
     outcome.lines.push(
-      `${engine}: ${result.steps.length} step(s), images pinned by ${result.pinning}; use: ${usage}`,
+      `${engine}: ${result.steps.length} step(s), ${pinningPhrase(result.pinning)}; use: ${usage}`,
       ...more,
     );
     for (const s of result.skipped)

@@ -285,6 +285,12 @@ export function runFailures(outcome: RunOutcome): string[] {
       `${failed.length} of ${outcome.build!.results.length} group(s) failed: ` +
         failed.map((r) => `${r.group} (${reasonOf(r.error)})`).join('; '),
     );
+  const notApplicable = outcome.exported?.notApplicable ?? [];
+  // Every export asked for does not apply to this workflow: nothing was exported.
+  if (notApplicable.length > 0 && notApplicable.length === outcome.exported!.results.length)
+    failures.push(
+      `export: nothing to export: ${notApplicable.map((n) => `${n.engine}: ${n.reason}`).join(' ')}`,
+    );
   const empty = outcome.exported?.empty ?? [];
   if (empty.length > 0)
     failures.push(

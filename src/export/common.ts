@@ -35,14 +35,32 @@ export function pinningOf(images: readonly StepImage[]): Pinning {
   return digest === 0 ? 'tag' : 'mixed';
 }
 
+/**
+ * How the images of an export are pinned, in words, for the line each export prints: `images
+ * pinned by digest`, or which are named by a tag only (a tag can be moved to another image).
+ */
+export function pinningPhrase(pinning: Pinning): string {
+  switch (pinning) {
+    case 'digest':
+      return 'images pinned by digest';
+    case 'tag':
+      return 'images named by tag only, no digest (a tag can be moved)';
+    case 'mixed':
+      return 'images pinned by digest where pushed, the others named by tag only';
+    case 'none':
+      return 'no image';
+  }
+}
+
+/** The same as a sentence, for the header of an export's file. */
 export function pinningSentence(pinning: Pinning): string {
   switch (pinning) {
     case 'digest':
       return 'Images are pinned by digest: a rerun uses exactly the images that were built.';
     case 'tag':
-      return 'Images are pinned by tag (no digests were available): a tag can be moved, rebuild with a push to pin by digest.';
+      return 'Images are named by tag only, not pinned by digest (none was available): a tag can be moved to another image; build with a push to pin them by digest.';
     case 'mixed':
-      return 'Some images are pinned by digest, others only by tag (those that were not pushed).';
+      return 'Images that were pushed are pinned by digest; the others are named by tag only, and a tag can be moved to another image.';
     case 'none':
       return 'No step has an image yet.';
   }

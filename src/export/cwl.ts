@@ -28,7 +28,40 @@ export function overrideKey(target: string, mainWorkflow: string): string {
   return relative + (hash < 0 ? '' : target.slice(hash));
 }
 
+/** How a workflow of another format is called, for the message that there is nothing to override. */
+const NOT_CWL: Record<string, { what: string; instead: string }> = {
+  stowage: {
+    what: 'a Stowage spec',
+    instead: 'the slurm, shims, modules or compose export runs its steps in their images',
+  },
+  nextflow: {
+    what: 'a Nextflow pipeline',
+    instead: "the nextflow export sets its processes' images",
+  },
+  snakemake: {
+    what: 'a Snakemake workflow',
+    instead: "the snakemake export sets its rules' images",
+  },
+};
+
 export function exportCwl(input: ExportInput): ExportResult {
+  const format = input.workflow.format;
+  if (format !== 'cwl') {
+    // Overrides set the image of CWL tools for cwltool: a workflow read from elsewhere has none.
+    const known = NOT_CWL[format] ?? {
+      what: `a ${format} workflow`,
+      instead: 'use its own export',
+    };
+    return {
+      engine: 'cwl',
+      files: {},
+      pinning: 'none',
+      steps: [],
+      skipped: [],
+      usage: '',
+      notApplicable: `nothing to override: ${input.workflow.file} is ${known.what}, not CWL. The CWL export writes cwltool overrides that set the image of each CWL tool, and this workflow has no CWL tool; ${known.instead}.`,
+    };
+  }
   const { steps, skipped } = exportableSteps(input);
   const outDir = input.outDir ?? '.stowage/export/cwl';
   const overrides: Record<string, { requirements: { DockerRequirement: { dockerPull: string } } }> =

@@ -82,6 +82,11 @@ export interface ExportResult {
   /** The files among them to write executable (shims). */
   executable?: string[];
   pinning: Pinning;
+  /**
+   * Why this engine's export does not apply to the workflow at all (the CWL overrides of a
+   * workflow that is not CWL): no file is written, and the run says so instead.
+   */
+  notApplicable?: string;
   /** Steps written to the export, in workflow order. */
   steps: string[];
   /** Steps left out, each with the reason (no image, an invalid reference, no engine name). */
