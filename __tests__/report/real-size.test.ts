@@ -204,6 +204,22 @@ describe('one count of images everywhere', () => {
       /^Why 3 images and not one: the steps need 3 kinds of image \(python, python \(GPU\), r\), each from its own base \(a GPU build needs CUDA in its base\)\.$/,
     ],
     [
+      'kinds and one conflict, in one sentence',
+      {
+        groups: [group('python', ['a']), group('jvm', ['b'], { family: 'jvm' })],
+        lowerBound: 2,
+        lowerBoundByKind: [
+          { kind: 'python', bound: 1 },
+          { kind: 'jvm', bound: 1 },
+        ],
+        baselines: {
+          perStep: { images: 2, estimatedTotalSize: 2, conflicts: 0 },
+          monolith: { images: 1, estimatedTotalSize: 9e9, conflicts: 1 },
+        },
+      },
+      /^Why 2 images and not one: the steps need 2 kinds of image \(python, jvm\), each from its own base; 1 pair of requirements conflicts, and no image can hold both sides of a pair\.$/,
+    ],
+    [
       'a plan above its lower bound says so',
       { lowerBound: 2 },
       /The planner's grouping uses 3, 1 more than the lower bound: fewer may be possible\.$/,

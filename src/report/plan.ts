@@ -127,7 +127,7 @@ export function whyNotOneSentence(plan: Plan): string | undefined {
     .find((a) => !a.reason.startsWith('together they would exceed'));
   if (monolith.conflicts > 0)
     reasons.push(
-      `${plural(monolith.conflicts, 'pair')} of requirements conflict, and no image can hold both sides of a pair${conflictSplit ? ` (e.g. ${conflictSplit.reason})` : ''}`,
+      `${plural(monolith.conflicts, 'pair')} of requirements conflict${monolith.conflicts === 1 ? 's' : ''}, and no image can hold both sides of a pair${conflictSplit ? ` (e.g. ${conflictSplit.reason})` : ''}`,
     );
   if (
     plan.groups.some((g) =>
@@ -146,7 +146,7 @@ export function whyNotOneSentence(plan: Plan): string | undefined {
       : '';
   if (reasons.length === 0)
     return `Why ${n} images and not one: no conflict or kind of image forces it.${gap}`;
-  return `Why ${n} images and not one: ${reasons.join('; and ')}${smaller}.${gap}`;
+  return `Why ${n} images and not one: ${reasons.join('; ')}${smaller}.${gap}`;
 }
 
 /**
