@@ -28,7 +28,7 @@ import {
 } from '../report/annotations.js';
 import { buildSummaryMarkdown } from '../report/build.js';
 import { compareImages, comparisonMarkdown } from '../report/comparison.js';
-import { planMarkdown } from '../report/plan.js';
+import { imageCountSentence, planMarkdown } from '../report/plan.js';
 import { formatSarif } from '../report/sarif.js';
 import { capMarkdown, SUMMARY_MAX_BYTES, summaryMarkdown } from '../report/summary.js';
 import { VERSION } from '../version.js';
@@ -187,9 +187,7 @@ async function checked(outcome: RunOutcome, inputs: Inputs): Promise<void> {
   if (inputs.mode !== 'lint' && !plan && outcome.lockMismatches.length === 0)
     log.warning(check.planSkipped ?? 'No plan was computed.');
   if (plan && outcome.planWritten) {
-    log.info(
-      `Plan: ${plan.groups.length} group(s) (lower bound ${plan.lowerBound}); files in ${PLAN_DIR}/`,
-    );
+    log.info(`${imageCountSentence(plan)} Lower bound: ${plan.lowerBound}. Files in ${PLAN_DIR}/`);
     core.setOutput('plan', JSON.stringify(plan));
     core.setOutput('matrix', JSON.stringify(outcome.matrix));
   }
