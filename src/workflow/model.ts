@@ -128,6 +128,11 @@ export interface Step {
   outputs: Record<string, string>;
   software: Software;
   resources?: Resources;
+  /**
+   * Imported steps only: requests the pipeline sets to a figure known only at run time (a
+   * parameter, a function of the input): requested, but not checked against the cluster.
+   */
+  resourcesUnknown?: (keyof Resources)[];
   /** Expected processing time per run, seconds. */
   duration?: number;
   /** `auto`, a group name, or an image reference used as is. */

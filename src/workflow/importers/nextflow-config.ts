@@ -1,8 +1,10 @@
 /**
- * The parts of Nextflow configuration that decide a process's resources: the `process` scope of
- * `conf/base.config` (defaults, `withLabel:` and `withName:` selectors) and a small evaluator for
- * the values nf-core writes there (`{ 6.GB * task.attempt }`, `check_max(…)`, `'8 GB'`, `2.h`),
- * evaluated for the first attempt.
+ * The parts of Nextflow configuration that decide a process's resources, read as Nextflow reads
+ * its configuration: `nextflow.config` and the files it `includeConfig`s (outside `profiles`, which
+ * apply only when chosen) — the `process` scope (defaults, `withLabel:` and `withName:` selectors,
+ * `resourceLimits`), and the `params` nf-core's `check_max(…)` caps requests at (`max_cpus`,
+ * `max_memory`, `max_time`) — and a small evaluator for the values nf-core writes there
+ * (`{ 6.GB * task.attempt }`, `check_max(…)`, `'8 GB'`, `2.h`), evaluated for the first attempt.
  */
 import type { Span } from '../../common/findings.js';
 import {
@@ -38,7 +40,19 @@ export interface Selector {
 export interface ProcessConfig {
   defaults: Settings;
   selectors: Selector[];
+  /**
+   * `process.resourceLimits` (Nextflow 24.04 and later): every request is lowered to these, so the
+   * figure a job gets is the limit's, set on the limit's line.
+   */
+  limits: Settings;
 }
+
+/**
+ * What `check_max(value, 'memory')` caps at: `params.max_memory` (and `max_cpus`, `max_time`),
+ * with the line that sets it. The closure runs at task time, so the params' final values count,
+ * wherever the config sets them.
+ */
+export type Caps = Partial<Record<'cpus' | 'memory' | 'time', Setting>>;
 
 type Value = { kind: 'number' | 'memory' | 'duration'; n: number };
 
@@ -47,14 +61,22 @@ type Value = { kind: 'number' | 'memory' | 'duration'; n: number };
  * ternary is evaluated only when its condition is (`task.attempt > 1 ? 12.GB : 6.GB`); one that
  * depends on parameters or the profile (`params.gpu ? 1 : null`) is unknown, not its first branch.
  */
-export function evaluate(tokens: readonly Token[]): Value | undefined {
+export function evaluate(tokens: readonly Token[], caps: Caps = {}): Value | undefined {
+  return evaluateCapped(tokens, caps).value;
+}
+
+/** `evaluate`, and the cap `check_max` lowered the value to, when it did. */
+export function evaluateCapped(
+  tokens: readonly Token[],
+  caps: Caps,
+): { value?: Value; capped?: Setting } {
   let body = tokens.filter((t) => t.kind !== 'newline');
   if (body[0]?.value === '{' && body[body.length - 1]?.value === '}') body = body.slice(1, -1);
   const branch = ternaryBranch(body);
-  if (branch === undefined) return undefined;
-  const parser = new ExpressionParser(branch);
+  if (branch === undefined) return {};
+  const parser = new ExpressionParser(branch, caps);
   const value = parser.expression();
-  return parser.done() ? value : undefined;
+  return parser.done() ? { value, capped: parser.capped } : {};
 }
 
 const COMPARISONS: Record<string, (a: number, b: number) => boolean> = {
@@ -104,7 +126,12 @@ function condition(tokens: Token[]): boolean | undefined {
 
 class ExpressionParser {
   private i = 0;
-  constructor(private readonly tokens: Token[]) {}
+  /** The `params.max_*` a `check_max` lowered the value to. */
+  capped: Setting | undefined;
+  constructor(
+    private readonly tokens: Token[],
+    private readonly caps: Caps = {},
+  ) {}
 
   done(): boolean {
     return this.i >= this.tokens.length;
@@ -133,12 +160,21 @@ class ExpressionParser {
   }
 
   private term(): Value | undefined {
-    let left = this.factor();
+    let left = this.power();
     for (;;) {
-      if (this.accept('*')) left = combine(left, this.factor(), (a, b) => a * b, 'scale');
-      else if (this.accept('/')) left = combine(left, this.factor(), (a, b) => a / b, 'scale');
+      if (this.accept('*')) left = combine(left, this.power(), (a, b) => a * b, 'scale');
+      else if (this.accept('/')) left = combine(left, this.power(), (a, b) => a / b, 'scale');
       else return left;
     }
+  }
+
+  /** `2 ** (task.attempt - 1)`: numbers only (right-associative, as Groovy's). */
+  private power(): Value | undefined {
+    const base = this.factor();
+    if (!this.accept('**')) return base;
+    const exponent = this.power();
+    if (base?.kind !== 'number' || exponent?.kind !== 'number') return undefined;
+    return { kind: 'number', n: base.n ** exponent.n };
   }
 
   private factor(): Value | undefined {
@@ -179,6 +215,22 @@ class ExpressionParser {
     return undefined;
   }
 
+  /**
+   * nf-core's `check_max(value, type)` (pipelines before the 3.0 template): the value, lowered to
+   * `params.max_<type>` when the config sets a smaller one.
+   */
+  private checkMax(value: Value | undefined): Value | undefined {
+    if (!value) return value;
+    const key = value.kind === 'number' ? 'cpus' : value.kind;
+    const cap = key === 'cpus' || key === 'memory' ? this.caps[key] : this.caps.time;
+    const limit = cap?.value;
+    if (limit === undefined) return value;
+    // Caps are in the model's units: seconds for time, whole bytes for memory.
+    if (value.n <= limit) return value;
+    this.capped = cap;
+    return { kind: value.kind, n: limit };
+  }
+
   /** `task.attempt`, `check_max(x, 'memory')`, `Math.min(a, b)`, `Math.max(a, b)`. */
   private identifier(name: string): Value | undefined {
     if (name === 'task' && this.accept('.')) {
@@ -201,7 +253,7 @@ class ExpressionParser {
     }
     if (!this.accept(')')) return undefined;
     const [a, b] = args;
-    if (fn === 'check_max') return a;
+    if (fn === 'check_max') return this.checkMax(a);
     if ((fn === 'Math.min' || fn === 'Math.max') && a && b && a.kind === b.kind) {
       return { kind: a.kind, n: fn === 'Math.min' ? Math.min(a.n, b.n) : Math.max(a.n, b.n) };
     }
@@ -255,6 +307,7 @@ export function nfCoreDefaultConfig(): ProcessConfig {
   });
   return {
     defaults: {},
+    limits: {},
     selectors: [
       label('process_single', { cpus: s(1), memory: s(6 * GB), time: s(4 * H) }),
       label('process_low', { cpus: s(2), memory: s(12 * GB), time: s(4 * H) }),
@@ -278,24 +331,26 @@ function selectorPattern(raw: string): { pattern: RegExp; negate: boolean } | un
   }
 }
 
+/** Where the settings of one scope go: its selectors, and `resourceLimits`. */
+interface ScopeSink {
+  selectors: Selector[];
+  limits: Settings;
+}
+
 function settingsOf(
   tokens: readonly Token[],
   from: number,
   to: number,
-  file: string,
-  mapper: OffsetMapper,
-  selectors: Selector[] | undefined,
+  text: ConfigText,
+  caps: Caps,
+  sink: ScopeSink | undefined,
 ): Settings {
   const settings: Settings = {};
   for (const st of statements(tokens, from, to)) {
     const head = st[0];
     if (!head || head.kind !== 'ident') continue;
     // withLabel:process_low { … } / withName:'FOO|BAR' { … }
-    if (
-      (head.value === 'withLabel' || head.value === 'withName') &&
-      st[1]?.value === ':' &&
-      selectors
-    ) {
+    if ((head.value === 'withLabel' || head.value === 'withName') && st[1]?.value === ':' && sink) {
       const open = st.findIndex((t) => t.kind === 'punct' && t.value === '{');
       if (open < 0) continue;
       const raw = st
@@ -306,46 +361,230 @@ function settingsOf(
       const openIndex = tokens.indexOf(st[open] as Token);
       const closeIndex = tokens.indexOf(st[st.length - 1] as Token);
       if (!parsed || openIndex < 0 || closeIndex < 0) continue;
-      selectors.push({
+      sink.selectors.push({
         kind: head.value === 'withLabel' ? 'label' : 'name',
         ...parsed,
-        settings: settingsOf(tokens, openIndex + 1, closeIndex, file, mapper, undefined),
+        settings: settingsOf(tokens, openIndex + 1, closeIndex, text, caps, undefined),
       });
+      continue;
+    }
+    if (head.value === 'resourceLimits' && st[1]?.value === '=' && sink) {
+      Object.assign(sink.limits, resourceLimits(st, text));
       continue;
     }
     const key = head.value as ResourceKey;
     if (!RESOURCE_KEYS.includes(key) || st[1]?.value !== '=') continue;
-    const value = settingValue(key, evaluate(st.slice(2)));
-    const last = st[st.length - 1] as Token;
-    // An unknown value still overrides: the setting is then unknown, not the one it replaces.
-    settings[key] = { value, file, span: mapper.span(head.start, last.end) };
+    Object.assign(settings, { [key]: setting(key, st.slice(2), head, st, text, caps) });
   }
   return settings;
 }
 
 /**
- * Reads the `process { … }` scopes of a Nextflow config file. Throws GroovySyntaxError when the
- * text does not tokenize or its brackets do not balance.
+ * One directive's setting. An unknown value still overrides: the setting is then unknown, not the
+ * one it replaces. A value `check_max` lowered is set where the cap is (`params.max_memory`).
+ */
+function setting(
+  key: ResourceKey,
+  value: readonly Token[],
+  head: Token,
+  st: readonly Token[],
+  text: ConfigText,
+  caps: Caps,
+): Setting {
+  const { value: evaluated, capped } = evaluateCapped(value, caps);
+  if (capped) return capped;
+  const last = st[st.length - 1] as Token;
+  return {
+    value: settingValue(key, evaluated),
+    file: text.file,
+    span: text.mapper.span(head.start, last.end),
+  };
+}
+
+/** `resourceLimits = [cpus: 24, memory: 768.GB, time: 72.h]`, each located at the statement. */
+function resourceLimits(st: readonly Token[], text: ConfigText): Settings {
+  const limits: Settings = {};
+  const open = st.findIndex((t) => t.kind === 'punct' && t.value === '[');
+  if (open < 0) return limits;
+  const close = matchingClose(st, open);
+  const span = text.mapper.span((st[0] as Token).start, (st[close] as Token).end);
+  const entries = statements(
+    st.map((t) => (t.kind === 'punct' && t.value === ',' ? { ...t, value: ';' } : t)),
+    open + 1,
+    close,
+  );
+  for (const entry of entries) {
+    const key = entry[0]?.value;
+    if (key !== 'cpus' && key !== 'memory' && key !== 'time') continue;
+    if (entry[1]?.value !== ':') continue;
+    const value = settingValue(key, evaluate(entry.slice(2)));
+    if (value !== undefined) limits[key] = { value, file: text.file, span };
+  }
+  return limits;
+}
+
+/**
+ * Throws GroovySyntaxError at the first bracket that does not close (or closes the wrong one), so
+ * a config file is refused as a whole before any of it is read.
+ */
+export function checkBrackets(tokens: readonly Token[]): void {
+  for (let i = 0; i < tokens.length; i += 1) {
+    const t = tokens[i] as Token;
+    if (t.kind !== 'punct') continue;
+    if (t.value === '{' || t.value === '(' || t.value === '[') i = matchingClose(tokens, i);
+    else if (t.value === '}' || t.value === ')' || t.value === ']')
+      throw new GroovySyntaxError(`found ${t.value} with nothing open`, t.start);
+  }
+}
+
+/** One file of a pipeline's configuration, read. */
+export interface ConfigText {
+  /** Repository-relative, as findings name it. */
+  file: string;
+  tokens: Token[];
+  mapper: OffsetMapper;
+}
+
+/**
+ * The file `includeConfig 'path'` names, relative to the file `from` that includes it, read —
+ * or undefined when it cannot be (missing, outside the repository, already read, unparsable: the
+ * loader reports what it must).
+ */
+export type ConfigLoader = (path: string, from: ConfigText) => ConfigText | undefined;
+
+/** A block of `process` or `params` settings, or one dotted setting, in reading order. */
+interface ConfigPart {
+  scope: 'process' | 'params';
+  text: ConfigText;
+  /** Token range of the block's body, or of one `process.x = …` statement without its prefix. */
+  from: number;
+  to: number;
+}
+
+/**
+ * The `process` configuration of a pipeline from its main config file (`nextflow.config`) and the
+ * files it includes, in Nextflow's reading order. `profiles { … }` are skipped: a profile applies
+ * only when the run chooses it.
+ */
+export function readProcessConfig(main: ConfigText, load: ConfigLoader): ProcessConfig {
+  const parts: ConfigPart[] = [];
+  collectParts(main, load, parts, 0);
+  const caps = paramCaps(parts);
+  const config: ProcessConfig = { defaults: {}, selectors: [], limits: {} };
+  for (const part of parts) {
+    if (part.scope !== 'process') continue;
+    const sink = { selectors: config.selectors, limits: config.limits };
+    const { tokens } = part.text;
+    Object.assign(config.defaults, settingsOf(tokens, part.from, part.to, part.text, caps, sink));
+  }
+  return config;
+}
+
+/** Includes nest at most this deep (a file including itself is read once anyway). */
+const MAX_INCLUDE_DEPTH = 16;
+
+function collectParts(
+  text: ConfigText,
+  load: ConfigLoader,
+  parts: ConfigPart[],
+  depth: number,
+): void {
+  const { tokens } = text;
+  for (let i = 0; i < tokens.length; i += 1) {
+    const t = tokens[i] as Token;
+    const next = tokens[i + 1];
+    if (t.kind === 'punct' && (t.value === '{' || t.value === '(' || t.value === '[')) {
+      // Any other block (manifest, docker, a function body): nothing of ours inside.
+      i = matchingClose(tokens, i);
+      continue;
+    }
+    if (t.kind !== 'ident') continue;
+    if ((t.value === 'process' || t.value === 'params') && next?.value === '{') {
+      const close = matchingClose(tokens, i + 1);
+      parts.push({ scope: t.value, text, from: i + 2, to: close });
+      i = close;
+    } else if (t.value === 'profiles' && next?.value === '{') {
+      i = matchingClose(tokens, i + 1);
+    } else if (
+      (t.value === 'process' || t.value === 'params') &&
+      next?.value === '.' &&
+      tokens[i + 2]?.kind === 'ident'
+    ) {
+      const end = statementEnd(tokens, i);
+      parts.push({ scope: t.value, text, from: i + 2, to: end });
+      i = end - 1;
+    } else if (t.value === 'includeConfig' && next?.kind === 'string') {
+      // A path built at run time (`"${params.custom_config_base}/…"`) is not followed.
+      const path = includePath(next);
+      const included =
+        path !== undefined && depth < MAX_INCLUDE_DEPTH ? load(path, text) : undefined;
+      if (included) collectParts(included, load, parts, depth + 1);
+      i += 1;
+    }
+  }
+}
+
+/** An include's path: a plain string, or one that names only `${projectDir}` (or `baseDir`). */
+function includePath(token: Token): string | undefined {
+  if (!token.interpolated) return token.value;
+  let path = '';
+  for (const segment of token.segments ?? []) {
+    if ('text' in segment) path += segment.text;
+    else if (/^\s*(projectDir|baseDir)\s*$/.test(segment.code))
+      path += `\${${segment.code.trim()}}`;
+    else return undefined;
+  }
+  return path;
+}
+
+/** The index just past the statement starting at `from`: its line's end, brackets included. */
+function statementEnd(tokens: readonly Token[], from: number): number {
+  for (let i = from; i < tokens.length; i += 1) {
+    const t = tokens[i] as Token;
+    if (t.kind === 'punct' && (t.value === '{' || t.value === '(' || t.value === '['))
+      i = matchingClose(tokens, i);
+    else if (t.kind === 'newline' || (t.kind === 'punct' && t.value === ';')) {
+      const last = tokens[i - 1];
+      const continues =
+        last?.kind === 'punct' && ['=', '+', '-', '*', '?', ':', ','].includes(last.value);
+      if (!continues) return i;
+    }
+  }
+  return tokens.length;
+}
+
+const CAP_PARAMS = { max_cpus: 'cpus', max_memory: 'memory', max_time: 'time' } as const;
+
+/** `params.max_cpus`, `max_memory`, `max_time`: what `check_max` caps at (the last setting wins). */
+function paramCaps(parts: readonly ConfigPart[]): Caps {
+  const caps: Caps = {};
+  for (const part of parts) {
+    if (part.scope !== 'params') continue;
+    for (const st of statements(part.text.tokens, part.from, part.to)) {
+      const name = st[0]?.value;
+      if (!name || !(name in CAP_PARAMS) || st[1]?.value !== '=') continue;
+      const key = CAP_PARAMS[name as keyof typeof CAP_PARAMS];
+      const last = st[st.length - 1] as Token;
+      caps[key] = {
+        value: settingValue(key, evaluate(st.slice(2))),
+        file: part.text.file,
+        span: part.text.mapper.span((st[0] as Token).start, last.end),
+      };
+    }
+  }
+  return caps;
+}
+
+/**
+ * Reads the `process { … }` scopes of one Nextflow config file (no includes followed). Throws
+ * GroovySyntaxError when the text does not tokenize or its brackets do not balance.
  */
 export function parseProcessConfig(
   text: string,
   file: string,
   mapper: OffsetMapper,
 ): ProcessConfig {
-  const tokens = tokenizeGroovy(text);
-  const config: ProcessConfig = { defaults: {}, selectors: [] };
-  for (let i = 0; i < tokens.length; i += 1) {
-    const t = tokens[i];
-    if (t?.kind === 'ident' && t.value === 'process' && tokens[i + 1]?.value === '{') {
-      const close = matchingClose(tokens, i + 1);
-      Object.assign(
-        config.defaults,
-        settingsOf(tokens, i + 2, close, file, mapper, config.selectors),
-      );
-      i = close;
-    }
-  }
-  return config;
+  return readProcessConfig({ file, tokens: tokenizeGroovy(text), mapper }, () => undefined);
 }
 
 export function isGroovySyntaxError(e: unknown): e is GroovySyntaxError {

@@ -35,9 +35,11 @@ import { DeclaredImages } from './images.js';
 import { OffsetMapper, RecordedSource } from './locator.js';
 import {
   evaluate,
+  checkBrackets,
   nfCoreDefaultConfig,
-  parseProcessConfig,
+  readProcessConfig,
   settingValue,
+  type ConfigText,
   RESOURCE_KEYS,
   type ProcessConfig,
   type ResourceKey,
@@ -123,7 +125,9 @@ export function importNextflow(pipelineDir: string, options: NextflowOptions = {
     engineNames[id] = proc.name;
     if (runs && runs.length > 0) invocations[id] = runs;
     // The image as written names its software (BioContainers); as pulled, it has the registry.
-    const step = buildStep(id, proc, abs, dir, root, config, source, findings, images);
+    // `withName` selectors match a run's alias or fully qualified name too.
+    const names = [proc.name, ...(runs ?? []).flatMap((r) => [r.name, r.fqn])];
+    const step = buildStep(id, proc, names, abs, dir, root, config, source, findings, images);
     workflow.steps.push(step);
     if (!proc.image) continue;
     const pulled = withRegistry(proc.image, registry);
@@ -366,31 +370,67 @@ export function withRegistry(image: string, registry: string | undefined): strin
   return registryHostOf(image) !== undefined ? image : `${registry}/${image}`;
 }
 
+/**
+ * The pipeline's process configuration, as Nextflow reads it: `nextflow.config` and every file it
+ * includes (outside `profiles`), else `conf/base.config` alone; nf-core's standard label table
+ * when neither sets any resource. A file that does not parse is one STW420 and is left out.
+ */
 function loadProcessConfig(
   dir: string,
   root: string,
   source: RecordedSource,
   findings: Finding[],
 ): ProcessConfig {
-  const abs = join(dir, 'conf', 'base.config');
-  const text = readTextFile(abs, root);
-  if (text === undefined) return nfCoreDefaultConfig();
-  const file = relPath(root, abs);
-  source.addFile(file, text);
-  const mapper = new OffsetMapper(text);
+  const seen = new Set<string>();
+  const read = (abs: string): ConfigText | undefined => {
+    if (seen.has(abs)) return undefined;
+    seen.add(abs);
+    const text = readTextFile(abs, root);
+    if (text === undefined) return undefined;
+    const file = relPath(root, abs);
+    const mapper = new OffsetMapper(text);
+    try {
+      const tokens = tokenizeGroovy(text);
+      checkBrackets(tokens);
+      source.addFile(file, text);
+      return { file, tokens, mapper };
+    } catch (e) {
+      if (!(e instanceof GroovySyntaxError)) throw e;
+      findings.push(
+        importError(
+          file,
+          `Cannot parse ${file}: ${e.message}; the resources it sets are not read.`,
+          mapper.span(e.offset, e.offset + 1),
+        ),
+      );
+      return undefined;
+    }
+  };
+  const main = read(join(dir, 'nextflow.config')) ?? read(join(dir, 'conf', 'base.config'));
+  if (!main) return nfCoreDefaultConfig();
+  // Relative to the including file; `${projectDir}` is the pipeline's folder.
+  const load = (path: string, from: ConfigText): ConfigText | undefined =>
+    read(
+      resolve(dirname(join(root, from.file)), path.replace(/\$\{?(projectDir|baseDir)\}?/g, dir)),
+    );
+  let config: ProcessConfig;
   try {
-    return parseProcessConfig(text, file, mapper);
+    config = readProcessConfig(main, load);
   } catch (e) {
     if (!(e instanceof GroovySyntaxError)) throw e;
     findings.push(
       importError(
-        file,
-        `Cannot parse ${file}: ${e.message}; nf-core's standard label table is used instead.`,
-        mapper.span(e.offset, e.offset + 1),
+        main.file,
+        `Cannot parse ${main.file}: ${e.message}; nf-core's standard label table is used instead.`,
+        main.mapper.span(e.offset, e.offset + 1),
       ),
     );
     return nfCoreDefaultConfig();
   }
+  const setsResources =
+    Object.keys(config.defaults).length > 0 ||
+    config.selectors.some((s) => Object.keys(s.settings).length > 0);
+  return setsResources ? config : { ...nfCoreDefaultConfig(), limits: config.limits };
 }
 
 interface Directive {
@@ -712,6 +752,7 @@ function dedent(text: string): string {
 function buildStep(
   id: string,
   proc: ParsedProcess,
+  names: readonly string[],
   absFile: string,
   pipelineDir: string,
   root: string,
@@ -775,20 +816,23 @@ function buildStep(
     source.record([...base, 'outputs', out.name], out.location);
   }
 
-  const resources = resolveResources(proc, config);
+  const resources = resolveResources(proc, names, config);
   const labelDirective = proc.directives.find((d) => d.name === 'label');
   if (labelDirective) source.record([...base, 'resources'], labelDirective.location);
   const model: Resources = {};
+  const unknown: (keyof Resources)[] = [];
   for (const key of RESOURCE_KEYS) {
     const setting = resources[key];
-    if (setting?.value === undefined) continue;
     const field = key === 'accelerator' ? 'gpus' : key;
+    if (setting && setting.value === undefined) unknown.push(field);
+    if (setting?.value === undefined) continue;
     model[field] = setting.value;
     const location =
       setting.file === '' ? (labelDirective?.location ?? proc.nameLocation) : setting;
     source.record([...base, 'resources', field], { file: location.file, span: location.span });
   }
   if (Object.keys(model).length > 0) step.resources = model;
+  if (unknown.length > 0) step.resourcesUnknown = unknown;
   return step;
 }
 
@@ -829,10 +873,13 @@ function hasCode(arg: Token): boolean {
 
 /**
  * Nextflow's precedence: config defaults < the process's own directives < `withLabel`
- * selectors < `withName` selectors (each in config order).
+ * selectors < `withName` selectors (each in config order); then `process.resourceLimits` lowers
+ * what exceeds it. A `withName` selector applies when it matches the process's name, or the alias
+ * or fully qualified name of one of its runs (`names`).
  */
 function resolveResources(
   proc: ParsedProcess,
+  names: readonly string[],
   config: ProcessConfig,
 ): Partial<Record<ResourceKey, Setting>> {
   const result: Partial<Record<ResourceKey, Setting>> = { ...config.defaults };
@@ -847,10 +894,16 @@ function resolveResources(
   for (const kind of ['label', 'name'] as const) {
     for (const selector of config.selectors) {
       if (selector.kind !== kind) continue;
-      const candidates = kind === 'label' ? proc.labels : [proc.name];
+      const candidates = kind === 'label' ? proc.labels : names;
       const matches = candidates.some((c) => selector.pattern.test(c)) !== selector.negate;
       if (matches) Object.assign(result, selector.settings);
     }
+  }
+  for (const key of ['cpus', 'memory', 'time'] as const) {
+    const limit = config.limits[key];
+    const asked = result[key]?.value;
+    if (limit?.value !== undefined && asked !== undefined && asked > limit.value)
+      result[key] = limit;
   }
   return result;
 }

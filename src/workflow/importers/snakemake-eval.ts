@@ -32,6 +32,8 @@ export interface EvalScope {
   currentBasedir: string;
   /** The merged `configfile:`s, when any was read. */
   config?: { [key: string]: Json };
+  /** Names whose value is unknown here (a lambda's parameters nobody gave), hiding outer ones. */
+  unknown?: ReadonlySet<string>;
 }
 
 /** The most strings `expand` makes (a product of lists grows fast). */
@@ -292,6 +294,21 @@ function builtin(name: string, scope: EvalScope): PyValue | undefined {
       return fn((args) => (args.length === 1 ? asText(args[0]) : undefined));
     case 'expand':
       return expand;
+    case 'min':
+    case 'max':
+      return fn((args) => {
+        const list = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
+        if (list.length === 0 || !list.every((v) => typeof v === 'number')) return undefined;
+        return name === 'min' ? Math.min(...(list as number[])) : Math.max(...(list as number[]));
+      });
+    case 'int':
+    case 'round':
+      return fn((args) => {
+        const v = args[0];
+        const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
+        if (args.length !== 1 || !Number.isFinite(n)) return undefined;
+        return name === 'int' ? Math.trunc(n) : Math.round(n);
+      });
     default:
       return undefined;
   }
@@ -348,10 +365,14 @@ class Evaluator {
 
   private additive(): PyValue | undefined {
     let left = this.multiplicative();
-    while (this.peek('+')) {
+    while (this.peek('+') || this.peek('-')) {
+      const minus = this.peek('-');
       this.i += 1;
       const right = this.multiplicative();
-      if (typeof left === 'string' && typeof right === 'string') left = left + right;
+      if (typeof left === 'number' && typeof right === 'number')
+        left = minus ? left - right : left + right;
+      else if (minus) left = undefined;
+      else if (typeof left === 'string' && typeof right === 'string') left = left + right;
       else if (Array.isArray(left) && Array.isArray(right)) left = [...left, ...right];
       else left = undefined;
     }
@@ -359,11 +380,15 @@ class Evaluator {
   }
 
   private multiplicative(): PyValue | undefined {
-    let left = this.postfix();
-    while (this.peek('/') || this.peek('%') || this.peek('*')) {
+    let left = this.unary();
+    while (this.peek('/') || this.peek('%') || this.peek('*') || this.peek('//')) {
       const op = this.tokens[this.i]!.value;
       this.i += 1;
-      const right = this.postfix();
+      const right = this.unary();
+      if (typeof left === 'number' && typeof right === 'number') {
+        left = arithmetic(op, left, right);
+        continue;
+      }
       const r = asText(right);
       left =
         op === '/' && isPath(left) && r !== undefined
@@ -371,6 +396,13 @@ class Evaluator {
           : undefined;
     }
     return left;
+  }
+
+  private unary(): PyValue | undefined {
+    if (!this.peek('-')) return this.postfix();
+    this.i += 1;
+    const value = this.unary();
+    return typeof value === 'number' ? -value : undefined;
   }
 
   private postfix(): PyValue | undefined {
@@ -455,10 +487,12 @@ class Evaluator {
       return text;
     }
     if (t.kind === 'num') return Number(t.value.replace(/_/g, ''));
-    if (t.kind === 'name')
+    if (t.kind === 'name') {
+      if (this.scope.unknown?.has(t.value)) return undefined;
       return this.scope.vars.has(t.value)
         ? this.scope.vars.get(t.value)
         : builtin(t.value, this.scope);
+    }
     if (t.value === '(') {
       const value = this.additive();
       if (!this.peek(')')) return undefined;
@@ -486,12 +520,52 @@ class Evaluator {
   }
 }
 
+/** `a * b`, `a / b`, `a // b`, `a % b` on numbers, as Python computes them; undefined on ÷ 0. */
+function arithmetic(op: string, a: number, b: number): number | undefined {
+  if (op === '*') return a * b;
+  if (b === 0) return undefined;
+  if (op === '/') return a / b;
+  if (op === '//') return Math.floor(a / b);
+  return ((a % b) + b) % b;
+}
+
+/**
+ * `lambda a, b: body` as a whole expression: a function whose call evaluates `body` with the
+ * parameters it is given by name or position (Snakemake passes `wildcards`, `input`, `threads`,
+ * `attempt` by name); a parameter it is not given is unknown, and so is a body that uses it.
+ */
+function lambda(tokens: readonly Tok[], scope: EvalScope): PyValue | undefined {
+  const colon = tokens.findIndex((t) => t.kind === 'op' && t.value === ':');
+  if (colon < 0) return undefined;
+  const params: string[] = [];
+  for (const t of tokens.slice(1, colon)) {
+    if (t.kind === 'name') params.push(t.value);
+    else if (!(t.kind === 'op' && t.value === ',')) return undefined;
+  }
+  const body = tokens.slice(colon + 1);
+  return fn((args, kwargs) => {
+    const vars = new Map(scope.vars);
+    const unknown = new Set<string>();
+    params.forEach((name, k) => {
+      const value = kwargs.get(name) ?? args[k];
+      if (value === undefined) unknown.add(name);
+      else vars.set(name, value);
+    });
+    try {
+      return new Evaluator([...body], { ...scope, vars, unknown }).run();
+    } catch {
+      return undefined;
+    }
+  });
+}
+
 /** The value of Python expression `text`, or undefined when Stowage cannot tell it. */
 export function evaluatePython(text: string, scope: EvalScope): PyValue | undefined {
   if (text.length > 10_000) return undefined;
   const tokens = tokenize(text);
   if (!tokens || tokens.length === 0) return undefined;
   try {
+    if (tokens[0]?.kind === 'name' && tokens[0].value === 'lambda') return lambda(tokens, scope);
     return new Evaluator(tokens, scope).run();
   } catch {
     return undefined;

@@ -538,10 +538,14 @@ export function parseItems(from: number, to: number, src: SnakeText): Item[] {
   const tokens = tokenizePython(src.text, from, to);
   const groups: PyToken[][] = [[]];
   let depth = 0;
+  // `mem_mb=lambda wildcards, attempt: …`: the lambda's parameters are one item's.
+  let lambdaParams = false;
   for (const t of tokens) {
     if (t.kind === 'op' && '([{'.includes(t.value)) depth += 1;
     if (t.kind === 'op' && ')]}'.includes(t.value)) depth -= 1;
-    if (depth === 0 && t.kind === 'op' && t.value === ',') groups.push([]);
+    if (depth === 0 && t.kind === 'name' && t.value === 'lambda') lambdaParams = true;
+    if (depth === 0 && t.kind === 'op' && t.value === ':') lambdaParams = false;
+    if (depth === 0 && t.kind === 'op' && t.value === ',' && !lambdaParams) groups.push([]);
     else groups[groups.length - 1]?.push(t);
   }
   const items: Item[] = [];

@@ -50,8 +50,11 @@ import {
   mayFetch,
   wrapperFileUrl,
 } from './wrappers.js';
-import { parseDuration } from '../../common/units.js';
-import { MIB, parseMemory } from './units.js';
+import {
+  readWorkflowProfile,
+  ruleResources,
+  type SnakemakeProfile,
+} from './snakemake-resources.js';
 
 export interface SnakemakeOptions {
   root?: string;
@@ -104,6 +107,9 @@ export function importSnakemake(path: string, options: SnakemakeOptions = {}): I
   // parent of workflow/) in the standard layout, else the Snakefile's.
   ctx.workdirs = basename(dir) === 'workflow' ? [dirname(dir), dir] : [dir];
   readFile({ kind: 'local', abs: snakefile }, ctx, main, undefined, undefined);
+  const profile = readWorkflowProfile(ctx.workdirs, root, source);
+  ctx.profile = profile.profile;
+  findings.push(...profile.findings);
 
   const taken = new Set<string>();
   const engineNames: Record<string, string> = {};
@@ -186,6 +192,8 @@ interface Context {
   images: DeclaredImages;
   /** Where `configfile:` paths are looked for, in order. */
   workdirs?: string[];
+  /** The workflow profile Snakemake reads by itself (profiles/default), when there is one. */
+  profile?: SnakemakeProfile;
 }
 
 /** The rules, modules and top-level container of one workflow (the main one, or a module's). */
@@ -607,17 +615,15 @@ function buildStep(
   if (runOnly) step.runsIn = 'engine';
   const image = runOnly ? undefined : ruleSoftware(step, rule, ctx, ns);
 
-  const threads = rule.threads ? Number(rule.threads.text) : NaN;
-  if (Number.isFinite(threads) && threads > 0) {
-    step.resources = { cpus: threads };
-    ctx.source.record([...base, 'resources', 'cpus'], (rule.threads as Item).location);
-  }
-  for (const r of rule.resources) {
-    const [field, value] = resourceValue(r);
-    if (!field || value === undefined) continue;
-    step.resources = { ...step.resources, [field]: value };
-    ctx.source.record([...base, 'resources', field], r.location);
-  }
+  const { resources, locations, unknown } = ruleResources(
+    rule,
+    scopeIn(ns, rule.baseDir),
+    ctx.profile,
+  );
+  if (Object.keys(resources).length > 0) step.resources = resources;
+  if (unknown.length > 0) step.resourcesUnknown = unknown;
+  for (const [field, location] of Object.entries(locations))
+    ctx.source.record([...base, 'resources', field], location);
   return image ? { step, image } : { step };
 }
 
@@ -914,37 +920,6 @@ function outputNames(rule: ParsedRule): string[] {
     n += 1;
     return unnamed === 1 ? 'out' : `out${n}`;
   });
-}
-
-function resourceValue(item: Item): [field?: 'memory' | 'time' | 'gpus', value?: number] {
-  const n = Number(item.text);
-  const str = item.pattern;
-  switch (item.name) {
-    case 'mem_mb':
-    case 'mem_mib':
-      return ['memory', Number.isFinite(n) ? Math.round(n * MIB) : undefined];
-    case 'mem_gb':
-      return ['memory', Number.isFinite(n) ? Math.round(n * 1024 * MIB) : undefined];
-    case 'mem':
-      return ['memory', str !== undefined ? parseMemory(str) : undefined];
-    case 'runtime':
-    case 'time_min':
-      // Minutes when a number; Snakemake ≥ 8 also accepts "2h".
-      return [
-        'time',
-        Number.isFinite(n)
-          ? Math.round(n * 60)
-          : str !== undefined
-            ? parseDuration(str)
-            : undefined,
-      ];
-    case 'gpu':
-    case 'gpus':
-    case 'nvidia_gpu':
-      return ['gpus', Number.isFinite(n) ? n : undefined];
-    default:
-      return [];
-  }
 }
 
 /**
