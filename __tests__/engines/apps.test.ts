@@ -22,10 +22,13 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pushDebianBase } from '../e2e/debian.js';
 import {
@@ -110,6 +113,7 @@ describe('the images as applications: shims, modules and Compose', () => {
   let workspace: string;
   let base: string;
   let images: { group: string; digest: string; commands?: string[] }[];
+  let podmanStorage: string | undefined;
   const timings: string[] = [];
 
   beforeAll(async () => {
@@ -177,6 +181,7 @@ describe('the images as applications: shims, modules and Compose', () => {
   afterAll(async () => {
     for (const line of timings) console.log(line);
     await stopAll([secure, dockerd, registry]);
+    if (podmanStorage) rmSync(podmanStorage, { recursive: true, force: true });
   });
 
   test('the build read back what each image provides: samtools and its scripts, busybox', () => {
@@ -392,9 +397,12 @@ describe('the images as applications: shims, modules and Compose', () => {
   test('podman: Lmod and Environment Modules; podman ran the pinned image', async () => {
     const podman = join(dir, 'podman');
     mkdirSync(podman, { recursive: true });
+    // Podman's storage at a short path: under a deep one (this file's folder) conmon's socket
+    // path is too long and every `podman run` waits out conmon's 20 s timeout before it returns.
+    podmanStorage = mkdtempSync(join(tmpdir(), 'p'));
     writeFileSync(
       join(podman, 'storage.conf'),
-      `[storage]\ndriver = "overlay"\nrunroot = "${join(podman, 'run')}"\ngraphroot = "${join(podman, 'root')}"\n`,
+      `[storage]\ndriver = "overlay"\nrunroot = "${join(podmanStorage, 'u')}"\ngraphroot = "${join(podmanStorage, 'r')}"\n`,
     );
     writeFileSync(
       join(podman, 'registries.conf'),

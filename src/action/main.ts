@@ -98,6 +98,7 @@ function runOptions(
     outDir: path.join(root, PLAN_DIR),
     config: inputs.config,
     importFormat: inputs.importFormat,
+    cluster: inputs.cluster,
     failOn: inputs.failOn,
     wrapperPrefix: inputs.wrapperPrefix,
     baseImages: inputs.baseImages,

@@ -36,7 +36,10 @@ import { WORKFLOW_FORMATS, type WorkflowFormat } from '../workflow/model.js';
 export { EXPORT_ENGINES, type ExportEngine, type ResolveMode };
 
 /** What a run does: the CLI's commands; the action's modes map onto them. */
-export type RunCommand = 'lint' | 'plan' | 'lock' | 'build' | 'export';
+export type RunCommand = 'lint' | 'plan' | 'lock' | 'build' | 'export' | 'cluster';
+
+/** The commands that read a workflow: what an option without `commands` applies to. */
+export const WORKFLOW_COMMANDS: readonly RunCommand[] = ['lint', 'plan', 'lock', 'build', 'export'];
 
 export const OUTPUT_FORMATS = ['text', 'json', 'github', 'sarif'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -51,6 +54,8 @@ export interface Settings {
   config?: string;
   importFormat: WorkflowFormat | 'auto';
   wrapperPrefix?: string;
+  /** A cluster profile file (the keys of the spec's `cluster:`). */
+  cluster?: string;
   baseImages: Record<string, string>;
   resolve: ResolveMode;
   channelUrls: Record<string, string>;
@@ -80,6 +85,8 @@ export interface Settings {
   noColor: boolean;
   verifyLock?: { since?: string };
   // The action only.
+  fromSlurm: boolean;
+  partition?: string;
   spec: string;
   mode: Mode;
   password?: string;
@@ -106,7 +113,7 @@ export interface OptionSpec<K extends keyof Settings = keyof Settings> {
   arg?: string;
   /** The flag may be given more than once. */
   repeat?: boolean;
-  /** The commands that take the flag; none: every command. */
+  /** The commands that take the flag; none: every command that reads a workflow. */
   commands?: readonly RunCommand[];
   /** The action input; none: the command line only. */
   input?: string;
@@ -300,6 +307,29 @@ export const OPTIONS = [
     parse: text,
   }),
   option({
+  option({
+    key: 'cluster',
+    flag: 'cluster',
+    arg: '<file>',
+    input: 'cluster',
+    help: "a cluster profile: YAML with the keys of the spec's `cluster:` (max-cpus, max-memory, max-time, gpus) to check every step's resources against, imported pipelines too (over the spec's `cluster:`)",
+    parse: text,
+  }),
+  option({
+    key: 'fromSlurm',
+    flag: 'from-slurm',
+    commands: ['cluster'],
+    help: 'draft the profile from the Slurm cluster this runs on (scontrol show partition, sinfo)',
+    parse: flag,
+  }),
+  option({
+    key: 'partition',
+    flag: 'partition',
+    arg: '<name>',
+    commands: ['cluster'],
+    help: 'the Slurm partition to describe (default: the default partition)',
+    parse: text,
+  }),
     key: 'outDir',
     flag: 'out-dir',
     arg: '<dir>',
@@ -608,7 +638,7 @@ export const INPUTS: ReadonlyMap<string, OptionSpec> = new Map(
 
 /** Whether `command` takes the flag of `spec`. */
 export function takes(spec: OptionSpec, command: RunCommand): boolean {
-  return spec.commands === undefined || spec.commands.includes(command);
+  return (spec.commands ?? WORKFLOW_COMMANDS).includes(command);
 }
 
 /**

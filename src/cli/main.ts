@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { LintAndPlanResult } from '../app/lint-and-plan.js';
+import { draftClusterProfile } from '../app/cluster.js';
 import { optionName } from '../app/options.js';
 import {
   runFailures,
@@ -69,6 +70,16 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const options = parsed.options;
   try {
     // The repository root: --root, else the git top-level of the path given, else this folder.
+    if (options.command === 'cluster') {
+      // A profile for --cluster, printed: redirect it into a file and check it.
+      io.stdout(
+        await draftClusterProfile(io.run ?? runProcess, {
+          partition: options.partition,
+          slurmConf: io.env.SLURM_CONF,
+        }),
+      );
+      return EXIT.clean;
+    }
     const root = repositoryRoot(io.cwd, options.path, options.root);
     options.root = root;
     const password = await registryPassword(options, io);
@@ -120,6 +131,7 @@ function runOptions(
     outDir: path.resolve(io.cwd, options.outDir),
     config: options.config === undefined ? undefined : fromCwd(options.config),
     importFormat: options.importFormat,
+    cluster: options.cluster === undefined ? undefined : fromCwd(options.cluster),
     failOn: options.failOn,
     wrapperPrefix: options.wrapperPrefix,
     baseImages: options.baseImages,
