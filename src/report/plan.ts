@@ -92,7 +92,7 @@ export function imageCountSentence(plan: Plan): string {
   const built = plan.groups.length;
   const asIs = externalImages(plan).length;
   const total = formatBytes(plan.groups.reduce((n, g) => n + g.estimatedSize, 0));
-  const ownImages = `${plural(asIs, 'image')} used as is (${asIs === 1 ? 'an image steps name' : 'images steps name'} themselves, not built)`;
+  const ownImages = `${plural(asIs, 'image')} used as is (named by the steps that use ${asIs === 1 ? 'it' : 'them'}; not built)`;
   if (built === 0)
     return asIs === 0
       ? 'Plan: no image to build: no step names software Stowage can install.'
