@@ -28,9 +28,13 @@ function run(command: string, args: string[], env: Record<string, string>): stri
 }
 
 export async function startSlurm(dir: string): Promise<SlurmCluster> {
-  // munged wants its socket reachable: every folder down to it open to others (mkdtemp's are 0700).
+  // munged wants its socket reachable: every folder down to it open to others (mkdtemp's are 0700),
+  // the jest run's own temporary root too (tmp-before.mjs) — but never the system's /tmp itself.
   mkdirSync(dir, { recursive: true });
-  for (let d = dir; d !== '/' && d !== tmpdir(); d = dirname(d)) chmodSync(d, 0o755);
+  for (let d = dir; d !== '/' && d !== '/tmp'; d = dirname(d)) {
+    chmodSync(d, 0o755);
+    if (d === tmpdir()) break;
+  }
   for (const sub of ['munge', 'run', 'state', 'spool', 'log'])
     mkdirSync(join(dir, sub), { recursive: true });
   chmodSync(join(dir, 'munge'), 0o700);

@@ -28,6 +28,7 @@ import {
   type ImportOrigin,
   type ImportResult,
 } from '../workflow/importers/index.js';
+import { readClusterProfile, type ClusterProfile } from '../workflow/cluster.js';
 import type { LintConfig, Workflow, WorkflowFormat } from '../workflow/model.js';
 import schema from '../workflow/schema.json' with { type: 'json' };
 import { contextReader } from './plan-files.js';
@@ -38,6 +39,11 @@ export interface LintAndPlanOptions {
   root: string;
   /** Lint config file; default `.stowage/config.yml` under root when it exists. */
   configPath?: string;
+  /**
+   * A cluster profile file (the keys of the spec's `cluster:`), relative to root: the cluster the
+   * cluster-fit rules check every step against, over the spec's own `cluster:`.
+   */
+  clusterPath?: string;
   importFormat?: WorkflowFormat | 'auto';
   /** Also compute the plan (when the workflow loads without errors). */
   plan?: boolean;
@@ -98,7 +104,8 @@ export async function lintAndPlan(
       )
     : importWorkflow(resolved, importOptions);
   const lintConfig = readLintConfig(options);
-  const sources = new Map<string, string>(lintConfig.sources);
+  const cluster = readCluster(options);
+  const sources = new Map<string, string>([...lintConfig.sources, ...cluster.sources]);
   const workflow = imported.workflow;
   if (workflow) for (const [file, text] of workflow.source.files()) sources.set(file, text);
   else if (!isFolder) sources.set(relPath(options.root, resolved), readFileSync(resolved, 'utf8'));
@@ -107,11 +114,13 @@ export async function lintAndPlan(
   if (!workflow) {
     return {
       ...base,
-      findings: [...imported.findings, ...lintConfig.findings],
+      findings: [...imported.findings, ...lintConfig.findings, ...cluster.findings],
       suppressed: [],
       configLog: [],
     };
   }
+  if (cluster.profile)
+    workflow.cluster = { ...cluster.profile.cluster, file: cluster.profile.file };
   if (options.baseImages) checkBaseImageKeys(options.baseImages, workflow);
   // A conda spec the fast grammar refuses gets conda's own verdict (rattler, loaded only then);
   // a script that is more than a plain command line, the shell parser (loaded only then).
@@ -125,7 +134,7 @@ export async function lintAndPlan(
   const lint = lintWorkflow(workflow, {
     config: lintConfig.config,
     configFile: lintConfig.configFile,
-    extra: [...imported.findings, ...lintConfig.findings, ...softwareFindings],
+    extra: [...imported.findings, ...lintConfig.findings, ...cluster.findings, ...softwareFindings],
   });
   return {
     ...base,
@@ -135,6 +144,7 @@ export async function lintAndPlan(
     configLog: [
       `Lint configuration: ${lint.configSource}`,
       `Active rules (${lint.activeRules.length}): ${lint.activeRules.join(', ')}`,
+      ...(cluster.profile ? [`Cluster profile: ${cluster.profile.file}`] : []),
     ],
     plan: planned?.plan,
     planSkipped: planned?.skipped,
@@ -223,6 +233,25 @@ function checkBaseImageKeys(baseImages: Record<string, string>, workflow: Workfl
       `base image for "${key}": no such family or pinned group${near ? ` (did you mean "${near}"?)` : ''}; use one of: ${known.join(', ')}`,
     );
   }
+}
+
+/** The cluster profile `--cluster` names: its limits, and its problems as STW100 findings. */
+function readCluster(options: LintAndPlanOptions): {
+  profile?: ClusterProfile;
+  findings: Finding[];
+  sources: [string, string][];
+} {
+  if (options.clusterPath === undefined) return { findings: [], sources: [] };
+  const resolved = path.resolve(options.root, options.clusterPath);
+  if (!existsSync(resolved) || statSync(resolved).isDirectory())
+    throw new InputError(
+      `cannot read the cluster profile ${options.clusterPath}: no such file (draft one on the cluster with \`stowage cluster --from-slurm\`).`,
+    );
+  assertReadable(options.root, resolved, options.clusterPath);
+  const text = readFileSync(resolved, 'utf8');
+  const shown = relPath(options.root, resolved);
+  const { profile, findings } = readClusterProfile(text, shown);
+  return { profile, findings, sources: [[shown, text]] };
 }
 
 function readLintConfig(options: LintAndPlanOptions): {

@@ -84,9 +84,9 @@ export interface Settings {
   verbose: boolean;
   noColor: boolean;
   verifyLock?: { since?: string };
-  // The action only.
   fromSlurm: boolean;
   partition?: string;
+  // The action only.
   spec: string;
   mode: Mode;
   password?: string;
@@ -307,7 +307,6 @@ export const OPTIONS = [
     parse: text,
   }),
   option({
-  option({
     key: 'cluster',
     flag: 'cluster',
     arg: '<file>',
@@ -330,6 +329,7 @@ export const OPTIONS = [
     help: 'the Slurm partition to describe (default: the default partition)',
     parse: text,
   }),
+  option({
     key: 'outDir',
     flag: 'out-dir',
     arg: '<dir>',

@@ -54,6 +54,8 @@ export interface RunOptions {
   outDir: string;
   /** The lint config, relative to `root`. */
   config?: string;
+  /** A cluster profile file (the spec's `cluster:` keys), relative to `root`: over the spec's. */
+  cluster?: string;
   importFormat: WorkflowFormat | 'auto';
   failOn: Severity | 'never';
   wrapperPrefix?: string;
@@ -159,6 +161,7 @@ async function runSequence(
   const check = await lintAndPlan(options.spec, {
     root: options.root,
     configPath: options.config,
+    clusterPath: options.cluster,
     importFormat: options.importFormat,
     plan: options.command !== 'lint',
     baseImages: options.baseImages,

@@ -11,6 +11,7 @@ import {
   OPTIONS,
   readSettings,
   takes,
+  WORKFLOW_COMMANDS,
   type ExportEngine,
   type OptionSpec,
   type ResolveMode,
@@ -20,7 +21,7 @@ import {
 import { InputError } from '../common/errors.js';
 import { closest } from '../common/suggest.js';
 
-export const COMMANDS = ['lint', 'plan', 'lock', 'build', 'export', 'help'] as const;
+export const COMMANDS = ['lint', 'plan', 'lock', 'build', 'export', 'cluster', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** What a run of the command line was asked to do, with every option's value. */
@@ -49,6 +50,8 @@ const SUMMARIES: Record<RunCommand, string> = {
   lock: 'lock [path]             solve every group again and rewrite stowage.lock (then plan)',
   build: 'build [path]            plan, then build (and push) the image of every group',
   export: `export <engine> [path]  write the step → image map for ${EXPORT_ENGINES.join(' | ')} | all`,
+  cluster:
+    'cluster --from-slurm    print a cluster profile (for --cluster) drafted from this Slurm cluster',
 };
 
 const RUN_COMMANDS = Object.keys(SUMMARIES) as RunCommand[];
@@ -181,6 +184,11 @@ export function parseCli(
     if (typeof engine === 'string') return error(engine);
     engines = engine;
   }
+  if (command === 'cluster') {
+    if (rest.length > 0) return error(`cluster takes no path, got: ${rest.join(' ')}`);
+    if (!given.has('from-slurm'))
+      return error(`cluster needs a source: --from-slurm; see 'stowage help cluster'`);
+  }
   if (rest.length > 1) return error(`expected one path, got: ${rest.join(' ')}`);
 
   let settings: Settings;
@@ -212,7 +220,7 @@ export function parseCli(
 
 /** "an option of build", "an option of plan, build and export". */
 function describeCommands(spec: OptionSpec): string {
-  const commands = spec.commands ?? RUN_COMMANDS;
+  const commands = spec.commands ?? WORKFLOW_COMMANDS;
   const list =
     commands.length === 1
       ? commands[0]

@@ -4,8 +4,8 @@
  * in-process.
  */
 import path from 'node:path';
-import type { LintAndPlanResult } from '../app/lint-and-plan.js';
 import { draftClusterProfile } from '../app/cluster.js';
+import type { LintAndPlanResult } from '../app/lint-and-plan.js';
 import { optionName } from '../app/options.js';
 import {
   runFailures,
@@ -69,7 +69,6 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   const options = parsed.options;
   try {
-    // The repository root: --root, else the git top-level of the path given, else this folder.
     if (options.command === 'cluster') {
       // A profile for --cluster, printed: redirect it into a file and check it.
       io.stdout(
@@ -80,6 +79,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       );
       return EXIT.clean;
     }
+    // The repository root: --root, else the git top-level of the path given, else this folder.
     const root = repositoryRoot(io.cwd, options.path, options.root);
     options.root = root;
     const password = await registryPassword(options, io);
@@ -130,8 +130,8 @@ function runOptions(
     workspace: io.cwd,
     outDir: path.resolve(io.cwd, options.outDir),
     config: options.config === undefined ? undefined : fromCwd(options.config),
-    importFormat: options.importFormat,
     cluster: options.cluster === undefined ? undefined : fromCwd(options.cluster),
+    importFormat: options.importFormat,
     failOn: options.failOn,
     wrapperPrefix: options.wrapperPrefix,
     baseImages: options.baseImages,

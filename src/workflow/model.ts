@@ -53,6 +53,11 @@ export interface Economics {
 }
 
 export interface Cluster {
+  /**
+   * The cluster profile file the limits were read from (`--cluster`), when they are not the
+   * spec's own `cluster:`.
+   */
+  file?: string;
   scheduler?: string;
   maxCpus?: number;
   /** Bytes. */
