@@ -759,15 +759,19 @@ describe('compose', () => {
     }
   });
 
-  it('an imported pipeline is not composed: each step says why', () => {
+  it('an imported pipeline, or a spec without services, is not composed: the export says why', () => {
     const imported = { ...input, workflow: { ...input.workflow, format: 'cwl' as const } };
     const out = exportCompose(imported);
     expect(out.files).toEqual({});
-    expect(out.skipped.map((s) => s.reason)).toEqual([
-      expect.stringContaining('run under its engine'),
-      expect.stringContaining('run under its engine'),
-      expect.stringContaining('run under its engine'),
-    ]);
+    expect(out.notApplicable).toMatch(/run under its engine, not as composed services/);
+    const batchOnly = {
+      ...input,
+      workflow: {
+        ...input.workflow,
+        steps: input.workflow.steps.map((s) => ({ ...s, service: false })),
+      },
+    };
+    expect(exportCompose(batchOnly).notApplicable).toMatch(/no step is a service/);
   });
 
   const cases = samples(

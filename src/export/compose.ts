@@ -65,16 +65,25 @@ function variable(name: string, fallback: string | undefined, why: string): stri
 }
 
 export function exportCompose(input: ExportInput): ExportResult {
+  // Composed services are for a Stowage spec with long-running steps; nothing else has them.
+  const notApplicable =
+    input.workflow.format !== 'stowage'
+      ? `a ${input.workflow.format} pipeline's steps run under its engine, not as composed services: there is nothing to compose`
+      : !input.workflow.steps.some((s) => s.service)
+        ? 'no step is a service (`service: true`): there is nothing to compose'
+        : undefined;
+  if (notApplicable !== undefined)
+    return {
+      engine: 'compose',
+      files: {},
+      pinning: 'none',
+      notApplicable,
+      steps: [],
+      skipped: [],
+      usage: '',
+    };
   const { steps: all, skipped } = exportableSteps(input);
-  const stowage = input.workflow.format === 'stowage';
   const steps = all.filter(({ step, image }) => {
-    if (!stowage) {
-      skipped.push({
-        step: step.id,
-        reason: `a ${input.workflow.format} pipeline's steps run under its engine, not as composed services`,
-      });
-      return false;
-    }
     if (image.group) return true;
     skipped.push({
       step: step.id,
