@@ -1,7 +1,8 @@
 /**
  * The lint engine: runs every active rule over a workflow, then applies the configuration
- * (levels, off) and the suppression comments to those findings and to the findings other layers
- * hand in (`extra`: the loader's STW100, the plan's STW404–406 and STW410).
+ * (levels, off), the attribution of findings in upstream code (upstream.ts) and the suppression
+ * comments to those findings and to the findings other layers hand in (`extra`: the loader's
+ * STW100, the plan's STW404–406 and STW410).
  */
 import { compareFindings, type Finding } from '../common/findings.js';
 import type { LintConfig, RuleLevel, Workflow } from '../workflow/model.js';
@@ -11,6 +12,7 @@ import { buildGraph } from '../workflow/graph.js';
 import { runRule } from './rule.js';
 import { LINT_RULES } from './rules/index.js';
 import { applySuppressions, parseSuppressions } from './suppress.js';
+import { attributeUpstream } from './upstream.js';
 
 export { RULES, ruleById, ruleByIdOrName, type RuleMeta } from '../common/rules.js';
 export { loadLintConfig, mergeLintConfig } from './config.js';
@@ -63,10 +65,13 @@ export function lintWorkflow(workflow: Workflow, options: LintOptions = {}): Lin
   }
   raw.push(...(options.extra ?? []));
 
-  const configured = raw.flatMap((f): Finding[] => {
-    const l = level(f.rule);
-    return l === 'off' ? [] : [{ ...f, severity: l }];
-  });
+  const configured = attributeUpstream(
+    raw.flatMap((f): Finding[] => {
+      const l = level(f.rule);
+      return l === 'off' ? [] : [{ ...f, severity: l }];
+    }),
+    workflow.upstream,
+  );
 
   const suppressions = [...workflow.source.files()].flatMap(([file, text]) =>
     parseSuppressions(file, text),

@@ -179,6 +179,21 @@ export interface Step {
   baseSoftware?: string[];
 }
 
+/**
+ * Imported workflows only: code of the pipeline its user does not own — a module installed from
+ * nf-core/modules, a Snakemake wrapper's environment. Findings inside it are the upstream's.
+ */
+export interface UpstreamCode {
+  /** What it is, for messages: `nf-core module samtools/sort`, `Snakemake wrapper v7.2.0/bio/fastp`. */
+  name: string;
+  /** Every file under this repository-relative folder is the upstream's (`modules/nf-core/fastp/`). */
+  folder?: string;
+  /** Or these places: a wrapper's environment, read from elsewhere, is located at its `wrapper:` line. */
+  at?: Location[];
+  /** How to take the upstream's fix: the version to update to where known, else how to update. */
+  update: string;
+}
+
 export type RuleLevel = 'off' | 'error' | 'warning' | 'notice';
 
 export interface LintConfig {
@@ -211,6 +226,8 @@ export interface Workflow {
    * `bin/` scripts), so no image needs to provide them.
    */
   engineCommands?: string[];
+  /** Imported workflows only: the parts of it that are upstream code (see UpstreamCode). */
+  upstream?: UpstreamCode[];
   /**
    * Fields that are written but invalid (each already an STW100 finding), including the field a
    * misspelt key was meant to be. Rules that report a missing field stay quiet about these.

@@ -76,13 +76,13 @@ export default defineRule('STW402', (ctx) => {
             .slice(0, 3)
             .map((s) => `"${s}"`)
             .join(', ')}${steps.length > 3 ? ` and ${steps.length - 3} more` : ''}`;
-    const fix = wrapper
-      ? `It comes from the environment of wrapper ${wrapper}, not a file of yours: use a wrapper version that pins it.`
-      : `Pin it, e.g. ${EXAMPLES[ecosystem]!(name)}.`;
+    // The wrapper's environment is upstream code: the lint engine says whose it is and how to
+    // take its fix (lint/upstream.ts); a pin to write here would be lost.
+    const fix = wrapper ? '' : ` Pin it, e.g. ${EXAMPLES[ecosystem]!(name)}.`;
     ctx.report(
       path,
       `${ecosystem} package "${name}" of ${users} has no exact version${written}; ` +
-        `rebuilding the image could silently change it. ${fix}`,
+        `rebuilding the image could silently change it.${fix}`,
     );
   }
 });

@@ -32,6 +32,7 @@ import {
   type Token,
 } from './groovy.js';
 import { DeclaredImages } from './images.js';
+import { installedModules } from './upstream.js';
 import { OffsetMapper, RecordedSource } from './locator.js';
 import {
   evaluate,
@@ -89,6 +90,8 @@ export function importNextflow(pipelineDir: string, options: NextflowOptions = {
   const images = new DeclaredImages(source);
 
   const parsed: { abs: string; proc: ParsedProcess }[] = [];
+  /** The file of each imported process. */
+  const processFiles: string[] = [];
   const infos = new Map<string, NfFileInfo>();
   const nfSet = new Set(nfFiles);
   for (const abs of nfFiles) {
@@ -128,6 +131,7 @@ export function importNextflow(pipelineDir: string, options: NextflowOptions = {
     // `withName` selectors match a run's alias or fully qualified name too.
     const names = [proc.name, ...(runs ?? []).flatMap((r) => [r.name, r.fqn])];
     const step = buildStep(id, proc, names, abs, dir, root, config, source, findings, images);
+    processFiles.push(abs);
     workflow.steps.push(step);
     if (!proc.image) continue;
     const pulled = withRegistry(proc.image, registry);
@@ -135,6 +139,12 @@ export function importNextflow(pipelineDir: string, options: NextflowOptions = {
     if (step.container === proc.image) step.container = pulled;
   }
   if (reach) findings.push(...reachFindings(reach, leftOut, parsed.length, mainFile, root));
+  const upstream = installedModules(
+    processFiles.map((abs) => relPath(dir, abs)),
+    readTextFile(join(dir, 'modules.json'), dir),
+    relPath(root, dir),
+  );
+  if (upstream.length > 0) workflow.upstream = upstream;
   findings.push(...images.findings());
   wireCalls(workflow.steps, engineNames, calls);
   // Document order is the order the workflow calls its processes; uncalled ones go last.

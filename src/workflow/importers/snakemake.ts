@@ -29,6 +29,7 @@ import {
   type RuleLimit,
 } from './common.js';
 import { DeclaredImages } from './images.js';
+import { wrapperCode } from './upstream.js';
 import { OffsetMapper, RecordedSource } from './locator.js';
 import { MAX_COMPARED, OutputIndex } from './snakemake-outputs.js';
 import { evaluatePath, evaluatePython, type EvalScope } from './snakemake-eval.js';
@@ -136,6 +137,8 @@ export function importSnakemake(path: string, options: SnakemakeOptions = {}): I
     if (image) currentImages[id] = image;
   }
   findings.push(...ctx.images.findings());
+  const upstream = wrapperCode(workflow.steps, source);
+  if (upstream.length > 0) workflow.upstream = upstream;
   wire(workflow, steps, ctx, target);
   markAlternatives(steps);
 
