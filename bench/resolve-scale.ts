@@ -33,6 +33,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { RunProcess } from '../src/common/process.js';
+import type { Plan } from '../src/plan/types.js';
 import { resolvePlan, type ResolveSettings } from '../src/resolve/resolve.js';
 import { LockStore } from '../src/resolve/store.js';
 import type { FetchFn } from '../src/resolve/types.js';
@@ -208,11 +209,7 @@ async function child(form: Form, url: string): Promise<void> {
       conflicts: cold.plan.solverConflicts?.length ?? 0,
       lowerBound: cold.plan.lowerBound,
       notes: cold.notes,
-      fingerprint: createHash('sha256')
-        .update(groups(cold.plan))
-        .update(lockText)
-        .digest('hex')
-        .slice(0, 16),
+      fingerprint: fingerprint(cold.plan, lockText, channel),
       sameFromLock:
         groups(again.plan) === groups(cold.plan) && groups(warm.plan) === groups(cold.plan),
     };
@@ -220,6 +217,24 @@ async function child(form: Form, url: string): Promise<void> {
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The plan and the lock of a form as any form gives them: its URLs differ only by the channel's
+ * (each form is served from its own folder), so the channel is written CHANNEL; the groups by name, steps and generated files
+ * (whose content hashes cover those URLs); the lock's entries in the order of their requests
+ * (their keys hash the URLs).
+ */
+function fingerprint(plan: Plan, lockText: string, channel: string): string {
+  const same = (text: string) => text.replaceAll(channel, 'CHANNEL');
+  const groups = plan.groups.map((g) => [g.name, g.steps, same(JSON.stringify(g.generated))]);
+  const solves = Object.values(
+    (JSON.parse(same(lockText)) as { solves: Record<string, { specs: string[] }> }).solves,
+  ).sort((a, b) => (a.specs.join() < b.specs.join() ? -1 : 1));
+  return createHash('sha256')
+    .update(JSON.stringify([groups, solves]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
