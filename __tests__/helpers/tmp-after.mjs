@@ -5,7 +5,8 @@ import { readdirSync, rmSync } from 'node:fs';
 export default function after() {
   const root = globalThis.stowageTmpRoot;
   if (!root) return;
-  const left = readdirSync(root);
+  // The run's repodata cache (STOWAGE_CACHE) is meant to stay until the end.
+  const left = readdirSync(root).filter((name) => name !== 'cache');
   rmSync(root, { recursive: true, force: true });
   if (left.length > 0) {
     throw new Error(

@@ -9,4 +9,6 @@ export default function before() {
   const root = mkdtempSync(join(tmpdir(), 'stowage-test-run-'));
   globalThis.stowageTmpRoot = root;
   process.env.TMPDIR = root;
+  // The repodata cache too: a run starts cold and leaves nothing in ~/.cache.
+  process.env.STOWAGE_CACHE = join(root, 'cache');
 }

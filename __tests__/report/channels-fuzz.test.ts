@@ -168,8 +168,9 @@ describe('Markdown and SARIF, read by their parsers', () => {
      * is one backslash and a last `\` escapes the bracket.
      */
     const read = (text: string) =>
-      text.replace(/(\\+)([[\]])/g, (_m, run: string, bracket: string) =>
-        '\\'.repeat(Math.floor(run.length / 2)) + bracket,
+      text.replace(
+        /(\\+)([[\]])/g,
+        (_m, run: string, bracket: string) => '\\'.repeat(Math.floor(run.length / 2)) + bracket,
       );
     fc.assert(
       fc.property(names, names, (message, file) => {

@@ -3,6 +3,7 @@
  * runner shows of it — the log, annotations, the job summary, outputs, the SARIF file, a comment.
  * Nothing here decides anything about the workflow.
  */
+import { homedir } from 'node:os';
 import path from 'node:path';
 import * as core from './runner.js';
 import {
@@ -107,6 +108,8 @@ function runOptions(
       mode: inputs.resolve,
       channelUrls: inputs.channelUrls,
       pipIndexUrl: inputs.pipIndexUrl,
+      timeoutMs: inputs.resolveTimeoutMs,
+      repodataCache: { env: process.env, home: homedir() },
       npmRegistry: inputs.npmRegistry,
       python: process.env.STOWAGE_PYTHON,
       // A pull request's spec cannot choose where packages come from.

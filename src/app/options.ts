@@ -58,6 +58,7 @@ export interface Settings {
   cluster?: string;
   baseImages: Record<string, string>;
   resolve: ResolveMode;
+  resolveTimeoutMs: number;
   channelUrls: Record<string, string>;
   pipIndexUrl?: string;
   npmRegistry?: string;
@@ -367,6 +368,15 @@ export const OPTIONS = [
       if (value === undefined) return undefined;
       return value === 'all' ? {} : { since: value };
     },
+  }),
+  option({
+    key: 'resolveTimeoutMs',
+    flag: 'resolve-timeout',
+    arg: '<d>',
+    commands: SOLVING,
+    input: 'resolve-timeout',
+    help: 'time limit of the resolve stage, e.g. 5m; the groups not solved by then keep the name-level plan, unverified (default: 10m)',
+    parse: duration('10m', 86_400),
   }),
   option({
     key: 'lockPolicy',

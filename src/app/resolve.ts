@@ -243,4 +243,3 @@ function specSourcesOf(
   const { channelUrls: _c, pipIndexUrl: _p, npmRegistry: _n, ...rest } = spec;
   return { spec: rest, ignored };
 }
-

@@ -3,6 +3,7 @@
  * it prints — like a compiler. Returns the exit code instead of exiting, so tests drive it
  * in-process.
  */
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { draftClusterProfile } from '../app/cluster.js';
 import type { LintAndPlanResult } from '../app/lint-and-plan.js';
@@ -140,6 +141,8 @@ function runOptions(
       mode: options.resolve,
       channelUrls: options.channelUrls,
       pipIndexUrl: options.pipIndexUrl,
+      timeoutMs: options.resolveTimeoutMs,
+      repodataCache: { env: io.env, home: homedir() },
       npmRegistry: options.npmRegistry,
       python: io.env.STOWAGE_PYTHON,
       ...(options.verifyLock ? { verifyLock: options.verifyLock } : {}),
