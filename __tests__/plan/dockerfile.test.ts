@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { shellQuote } from '../../src/common/shell.js';
+import { shellQuote } from '../../src/common/escape/shell.js';
 import {
   dockerString,
   renderEntrypoint,

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as core from './runner.js';
-import { escapeOutputLine, escapeText, outputLines } from '../common/text.js';
+import { escapeOutputLine, escapeText, outputLines } from '../common/escape/log.js';
 import type { BuildLog, CacheMode, RunContext } from '../app/run.js';
 import { log } from './log.js';
 

@@ -10,7 +10,6 @@ import { InputError, writeFailure } from '../common/errors.js';
 import { assertWritable, replaceFolder } from '../common/paths.js';
 import { pinningPhrase } from '../export/common.js';
 import {
-  EXPORT_ENGINES,
   exportFor,
   type ExportEngine,
   type ExportInput,
@@ -27,25 +26,6 @@ import type { Plan } from '../plan/types.js';
 import type { ImportOrigin } from '../workflow/importers/common.js';
 import type { Workflow } from '../workflow/model.js';
 import { stepImageMap, type StepImageMap } from './step-images.js';
-
-export function isExportEngine(value: string): value is ExportEngine {
-  return (EXPORT_ENGINES as readonly string[]).includes(value);
-}
-
-/** The engines of the `export` input or argument; an unknown one is a usage error. */
-export function parseExportEngines(values: readonly string[]): ExportEngine[] {
-  const engines: ExportEngine[] = [];
-  for (const value of values) {
-    const engine = value.trim().toLowerCase();
-    if (engine === 'all') engines.push(...EXPORT_ENGINES);
-    else if (isExportEngine(engine)) engines.push(engine);
-    else
-      throw new InputError(
-        `unknown export engine "${value}"; expected one of: ${EXPORT_ENGINES.join(', ')}, all`,
-      );
-  }
-  return [...new Set(engines)];
-}
 
 export interface FindImagesOptions {
   /** `<registry>` of `<registry>/<group>`. */

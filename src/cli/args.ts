@@ -21,9 +21,6 @@ import {
 import { InputError } from '../common/errors.js';
 import { closest } from '../common/suggest.js';
 
-export const COMMANDS = ['lint', 'plan', 'lock', 'build', 'export', 'cluster', 'help'] as const;
-export type Command = (typeof COMMANDS)[number];
-
 /** What a run of the command line was asked to do, with every option's value. */
 export interface CliOptions extends Omit<Settings, 'push' | 'resolve'> {
   command: RunCommand;

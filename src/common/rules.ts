@@ -292,10 +292,6 @@ export const RULES: readonly RuleMeta[] = (Object.keys(CATALOGUE) as RuleId[]).s
 const BY_ID = new Map<string, RuleMeta>(RULES.map((r) => [r.id, r]));
 const BY_NAME = new Map<string, RuleMeta>(RULES.map((r) => [r.name, r]));
 
-export function isRuleId(value: string): value is RuleId {
-  return BY_ID.has(value);
-}
-
 /** The metadata of a known rule. */
 export function ruleMeta(id: RuleId): RuleMeta {
   return BY_ID.get(id)!;

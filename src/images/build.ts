@@ -746,4 +746,3 @@ function baseImageHost(ref: string): string {
   return registryHostOf(ref) ?? 'docker.io';
 }
 
-export type { RunTag };

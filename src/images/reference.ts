@@ -34,10 +34,6 @@ export function isValidDigest(digest: string): boolean {
   return DIGEST.test(digest);
 }
 
-export function isValidPathComponent(component: string): boolean {
-  return PATH_COMPONENT.test(component);
-}
-
 export function assertTag(tag: string, what = 'tag'): string {
   if (!isValidTag(tag)) {
     throw new ImageReferenceError(
@@ -104,17 +100,8 @@ export function repositoryName(repo: Repository): string {
   return `${host}/${repo.path}`;
 }
 
-export function taggedName(repo: Repository, tag: string): string {
-  return `${repositoryName(repo)}:${assertTag(tag)}`;
-}
-
 /** Loopback registries are plain HTTP by default, as dockerd treats 127.0.0.0/8 as insecure. */
 export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/:[0-9]+$/, '').replace(/^\[|\]$/g, '');
   return bare === 'localhost' || bare === '::1' || /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(bare);
-}
-
-/** The host a login talks to: docker's `docker.io` alias for Docker Hub. */
-export function loginHost(repo: Repository): string {
-  return repo.host === DOCKER_HUB ? 'docker.io' : repo.host;
 }

@@ -12,7 +12,7 @@ const defaultMB: Record<string, number> = table.defaultPackageMB;
 const baseMB: Record<string, number> = table.baseImageMB;
 
 export const BUILD_STEP_BYTES = table.buildStepMB * MB;
-export const FOREIGN_RUNTIME_BYTES: Record<'pip' | 'npm', number> = {
+const FOREIGN_RUNTIME_BYTES: Record<'pip' | 'npm', number> = {
   pip: table.runtimeMB['pip-in-foreign-base'] * MB,
   npm: table.runtimeMB['npm-in-foreign-base'] * MB,
 };

@@ -24,7 +24,7 @@ import { createHash } from 'node:crypto';
 import { decode } from '@msgpack/msgpack';
 import { decompress } from 'fzstd';
 import { loadRattler } from '../software/conda-spec.js';
-import { Unreachable, type CachedResponse, type Network } from './network.js';
+import type { CachedResponse, Network } from './network.js';
 import { indexRepodata, recordText, RepodataError, type RepodataIndex } from './repodata-index.js';
 import type { RepodataCache, Validators } from './repodata-cache.js';
 import type { FetchFn } from './types.js';
@@ -512,4 +512,4 @@ async function mapLimit<T>(tasks: readonly (() => Promise<T>)[], limit: number):
   return results;
 }
 
-export { RepodataError, Unreachable };
+export { RepodataError };

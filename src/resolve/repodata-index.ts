@@ -13,9 +13,6 @@ export class RepodataError extends Error {
   override name = 'RepodataError';
 }
 
-/** Which map of the file a record is in: `packages` (.tar.bz2) or `packages.conda`. */
-export type RecordMap = 'packages' | 'packages.conda';
-
 export interface RepodataIndex {
   /** The file's `info` object as written (`{}` when it has none). */
   info: string;

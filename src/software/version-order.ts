@@ -165,14 +165,6 @@ export function compareR(a: string, b: string): number {
   return 0;
 }
 
-/**
- * Runtime versions (`python: "3.12"`, `java: "21"`, `r: "4.4.1"`): numeric components; a shorter
- * version is a prefix that any longer one with the same leading components satisfies.
- */
-export function compareRuntime(a: string, b: string): number {
-  return compareR(a, b);
-}
-
 /** Two runtime requests are compatible when one is a component prefix of the other (3.12 ~ 3.12.4). */
 export function runtimesCompatible(a: string, b: string): boolean {
   const x = a.trim().split('.');

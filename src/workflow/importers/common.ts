@@ -3,7 +3,7 @@
  * (used by nf-core modules and Snakemake rules alike), and a small file walker.
  */
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
-import { join, posix, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Finding, Span } from '../../common/findings.js';
 import { finding, ruleMeta, type RuleId } from '../../common/rules.js';
@@ -102,10 +102,6 @@ export function newWorkflow(
 /** `a/b` relative to `root`, always with forward slashes. */
 export function relPath(root: string, absolute: string): string {
   return relative(root, absolute).split(sep).join('/');
-}
-
-export function joinRel(...parts: string[]): string {
-  return posix.normalize(posix.join(...parts));
 }
 
 /**

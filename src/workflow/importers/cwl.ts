@@ -18,7 +18,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import type { Finding } from '../../common/findings.js';
-import { shellQuote } from '../../common/shell.js';
+import { shellQuote } from '../../common/escape/shell.js';
 import type { Location, Step, Workflow } from '../model.js';
 import {
   dockerImage,

@@ -13,11 +13,11 @@ import type { RemoteTexts } from './remote.js';
 import { WORKFLOW_FORMATS, type WorkflowFormat } from '../model.js';
 
 export { WORKFLOW_FORMATS, type WorkflowFormat };
-export { detectFormat, formatMarkers, importerOf, IMPORTERS } from './formats.js';
+export { detectFormat, formatMarkers } from './formats.js';
 
 export type { ImportOrigin, ImportResult } from './common.js';
 export { importWithRemote, type FetchText, type RemoteTexts } from './remote.js';
-export { checkWrapperPrefix, DEFAULT_WRAPPER_PREFIX } from './wrappers.js';
+export { checkWrapperPrefix } from './wrappers.js';
 
 function isDir(path: string): boolean {
   try {

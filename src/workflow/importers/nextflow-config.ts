@@ -11,7 +11,6 @@ import {
   GroovySyntaxError,
   matchingClose,
   statements,
-  tokenizeGroovy,
   type Token,
 } from './groovy.js';
 import { durationUnit, parseDuration } from '../../common/units.js';
@@ -575,18 +574,3 @@ function paramCaps(parts: readonly ConfigPart[]): Caps {
   return caps;
 }
 
-/**
- * Reads the `process { … }` scopes of one Nextflow config file (no includes followed). Throws
- * GroovySyntaxError when the text does not tokenize or its brackets do not balance.
- */
-export function parseProcessConfig(
-  text: string,
-  file: string,
-  mapper: OffsetMapper,
-): ProcessConfig {
-  return readProcessConfig({ file, tokens: tokenizeGroovy(text), mapper }, () => undefined);
-}
-
-export function isGroovySyntaxError(e: unknown): e is GroovySyntaxError {
-  return e instanceof GroovySyntaxError;
-}
