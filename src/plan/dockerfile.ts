@@ -8,26 +8,22 @@
  * quoting goes through src/common/escape. No heredocs, so any builder (classic docker, BuildKit,
  * buildah) accepts the file.
  */
-import { dockerComment, dockerJsonArray, dockerString } from '../common/escape/dockerfile.js';
+import { dockerComment, dockerString } from '../common/escape/dockerfile.js';
 import { shellComment, shellQuote, shellWord } from '../common/escape/shell.js';
-import { xmlText } from '../common/escape/xml.js';
-import { condaForms } from '../software/requirements.js';
 import type { Step } from '../workflow/model.js';
 import { outputFolders } from '../workflow/output-folders.js';
 import { absoluteCommands } from './commands.js';
-import { LOCK_DIR, lockFiles } from './locks.js';
-import type { Arch, Family, GroupLock, PlannedGroup, PlannedPackage } from './types.js';
+import { APP_DIR, byText, copy, layersOf, line } from './dockerfile-lines.js';
+import { INSTALLERS, installersOf, lockFiles } from './ecosystems/index.js';
+import type { InstallGroup, Locked } from './ecosystems/installer.js';
+import type { Family, GroupLock, PlannedPackage } from './types.js';
 
 export const ENTRYPOINT_SCRIPT = 'stowage-entrypoint.sh';
-/** Where `files:` are copied, the working directory of every step. */
-export const APP_DIR = '/opt/stowage';
+export { APP_DIR };
 export const USER = '10001:10001';
 
 export interface RenderInput {
-  group: Pick<
-    PlannedGroup,
-    'name' | 'family' | 'gpu' | 'steps' | 'packages' | 'channels' | 'baseImage'
-  >;
+  group: InstallGroup;
   /** The group's steps, in document order. */
   steps: readonly Step[];
   /** `inputs.reanalysis` → `data/era5/*.nc`, `regrid.grid` → `work/grid.zarr`. */
@@ -50,17 +46,6 @@ export interface RenderInput {
 
 export { dockerString };
 
-/** Instruction arguments must stay on one line: a newline here would be a bug upstream. */
-function line(text: string): string {
-  if (/[\r\n]/.test(text))
-    throw new Error(`refusing to render a Dockerfile line with a newline: ${text}`);
-  return text;
-}
-
-function copy(from: string, to: string, stage?: string): string {
-  return line(`COPY ${stage ? `--from=${stage} ` : ''}${dockerJsonArray([from, to])}`);
-}
-
 /** `{inputs.x}` and `{step.output}` become the declared paths; unknown placeholders stay. */
 export function substitutePlaceholders(
   text: string,
@@ -75,19 +60,6 @@ export function buildScriptName(stepId: string): string {
   return `build-${stepId}.sh`;
 }
 
-/** Packages by ecosystem: those several steps share first (own layer), then the rest; sorted. */
-function layersOf(packages: readonly PlannedPackage[], ecosystem: PlannedPackage['ecosystem']) {
-  const mine = packages.filter((p) => p.ecosystem === ecosystem);
-  const specs = (list: PlannedPackage[]) => [...new Set(list.map((p) => p.spec))].sort(byText);
-  const shared = specs(mine.filter((p) => p.steps.length > 1));
-  const own = specs(mine.filter((p) => p.steps.length <= 1)).filter((s) => !shared.includes(s));
-  return [shared, own].filter((l) => l.length > 0);
-}
-
-function byText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function aptLayer(specs: readonly string[]): string {
   return line(
     `RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${specs
@@ -96,101 +68,9 @@ function aptLayer(specs: readonly string[]): string {
   );
 }
 
-/** Extra apt packages a family's base lacks for an ecosystem it must host. */
+/** Extra apt packages a family's base lacks for the ecosystems it must host. */
 function helperApt(family: Family, packages: readonly PlannedPackage[]): string[] {
-  const has = (e: PlannedPackage['ecosystem']) => packages.some((p) => p.ecosystem === e);
-  const extra: string[] = [];
-  if (has('pip') && family !== 'python' && family !== 'conda') extra.push('python3', 'python3-pip');
-  if (has('npm') && family !== 'node') extra.push('nodejs', 'npm');
-  if ((has('cran') || has('bioconductor')) && family !== 'r' && family !== 'conda') {
-    extra.push('r-base-core');
-  }
-  if (has('maven') && family !== 'jvm') extra.push('default-jre-headless');
-  return extra;
-}
-
-function rString(value: string): string {
-  // Names and versions passed the R grammar ([A-Za-z0-9.], digits, `.`/`-`): no quotes inside.
-  return JSON.stringify(value);
-}
-
-function rInstallLayers(family: Family, packages: readonly PlannedPackage[]): string[] {
-  const out: string[] = [];
-  const repos = family === 'r' ? '' : ', repos = "https://cloud.r-project.org"';
-  const cran = packages.filter((p) => p.ecosystem === 'cran');
-  const bioc = packages.filter((p) => p.ecosystem === 'bioconductor');
-  const exprs: string[] = [];
-  const plain = [...new Set(cran.filter((p) => !/[=<>]/.test(p.spec)).map((p) => p.name))].sort(
-    byText,
-  );
-  const versioned = cran.filter((p) => /[=<>]/.test(p.spec)).sort((a, b) => byText(a.spec, b.spec));
-  if (plain.length > 0) exprs.push(`install.packages(c(${plain.map(rString).join(', ')})${repos})`);
-  if (versioned.length > 0) {
-    exprs.push(
-      `if (!requireNamespace("remotes", quietly = TRUE)) install.packages("remotes"${repos})`,
-    );
-    for (const p of versioned) {
-      const m = /(==|>=)\s*(.+)$/.exec(p.spec);
-      const version = m?.[1] === '>=' ? `>= ${m[2]}` : (m?.[2] ?? '');
-      exprs.push(
-        `remotes::install_version(${rString(p.name)}, version = ${rString(version)}, upgrade = "never"${repos})`,
-      );
-    }
-  }
-  if (bioc.length > 0) {
-    const names = [...new Set(bioc.map((p) => p.name))].sort(byText);
-    exprs.push(
-      `if (!requireNamespace("BiocManager", quietly = TRUE)) install.packages("BiocManager"${repos})`,
-    );
-    exprs.push(
-      `BiocManager::install(c(${names.map(rString).join(', ')}), update = FALSE, ask = FALSE)`,
-    );
-  }
-  if (exprs.length > 0) {
-    // R only warns when a package fails to install, and the image would build without it:
-    // turn warnings into errors, and check that every package loads.
-    const all = [...new Set([...cran, ...bioc].map((p) => p.name))].sort(byText);
-    exprs.unshift('options(warn = 2)');
-    exprs.push(
-      `for (p in c(${all.map(rString).join(', ')})) if (!requireNamespace(p, quietly = TRUE)) stop("package ", p, " did not install")`,
-    );
-    out.push(
-      line(
-        `RUN Rscript ${exprs.map((e) => `-e ${shellQuote(e)}`).join(' ')} && rm -rf /tmp/downloaded_packages /tmp/Rtmp*`,
-      ),
-    );
-  }
-  return out;
-}
-
-/** The Maven stage's pom: artifacts were validated to [A-Za-z0-9_.-] (plus range brackets). */
-export function renderPom(groupName: string, packages: readonly PlannedPackage[]): string {
-  const deps = packages
-    .filter((p) => p.ecosystem === 'maven')
-    .map((p) => p.spec.split(':'))
-    .filter((parts) => parts.length === 3)
-    .map(([g, a, v]) => `${g}:${a}:${v}`)
-    .filter((v, i, all) => all.indexOf(v) === i)
-    .sort(byText)
-    .map((coordinates) => {
-      const [g, a, v] = coordinates.split(':');
-      return `    <dependency><groupId>${xmlText(g!)}</groupId><artifactId>${xmlText(a!)}</artifactId><version>${xmlText(v!)}</version></dependency>`;
-    });
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    '<!-- Generated by Stowage: the Maven artifacts of this group, resolved into /opt/stowage/lib. -->',
-    '<project xmlns="http://maven.apache.org/POM/4.0.0">',
-    '  <modelVersion>4.0.0</modelVersion>',
-    '  <groupId>io.stowage.generated</groupId>',
-    `  <artifactId>${xmlText(groupName)}</artifactId>`,
-    '  <version>0</version>',
-    '  <packaging>pom</packaging>',
-    '  <dependencies>',
-    ...deps,
-    '  </dependencies>',
-    '</project>',
-    '',
-  ].join('\n');
+  return installersOf(packages).flatMap((i) => i.helperApt?.(family) ?? []);
 }
 
 /**
@@ -512,7 +392,7 @@ export function renderGroup(input: RenderInput): Record<string, string> {
     ),
     '# Do not edit: change the spec and run `stowage plan` again.',
     '',
-    ...mavenStage(input, generated),
+    ...installersOf(input.group.packages).flatMap((i) => i.stage?.(input, generated) ?? []),
     ...builderStage(input, aptLayers, generated),
     ...runtimeBase(input, aptLayers),
     ...packageLayers(input.group, locked(input, generated)),
@@ -531,18 +411,6 @@ function systemLayers(group: RenderInput['group']): string[][] {
   const layers = layersOf(group.packages, 'apt');
   if (helper.length > 0) layers.push(helper.sort(byText));
   return layers;
-}
-
-/** A stage that resolves the `maven:` artifacts into a folder the image copies. */
-function mavenStage(input: RenderInput, generated: Record<string, string>): string[] {
-  if (!input.group.packages.some((p) => p.ecosystem === 'maven')) return [];
-  generated['pom.xml'] = renderPom(input.group.name, input.group.packages);
-  return [
-    line(`FROM ${input.mavenImage} AS maven`),
-    copy('pom.xml', '/stowage/pom.xml'),
-    `RUN mvn -q -B -f /stowage/pom.xml dependency:copy-dependencies -DoutputDirectory=${APP_DIR}/lib && rm -rf /root/.m2`,
-    '',
-  ];
 }
 
 /** A stage that runs each step's `build:` script; the image copies its /usr/local. */
@@ -582,11 +450,7 @@ function runtimeBase(input: RenderInput, aptLayers: readonly string[][]): string
   const { family, packages } = input.group;
   const df = [line(`FROM ${input.group.baseImage}`), 'USER root'];
   if (family === 'conda') df.push('ENV MAMBA_ROOT_PREFIX=/opt/conda PATH=/opt/conda/bin:$PATH');
-  if (packages.some((p) => p.ecosystem === 'pip') && family !== 'conda') {
-    // Debian's python3 is "externally managed" (also under a python group whose base is plain
-    // Debian); the image is ours, so pip may install system-wide. python:* images ignore it.
-    df.push('ENV PIP_BREAK_SYSTEM_PACKAGES=1');
-  }
+  for (const installer of installersOf(packages)) df.push(...(installer.env?.(family) ?? []));
   // What the base provides, so the image's own commands can be told apart at the end.
   df.push(line(`RUN mkdir -p ${COMMANDS_DIR} && ${listCommands()} > ${BASE_COMMANDS_FILE}`));
   for (const layer of aptLayers) df.push(aptLayer(layer));
@@ -616,11 +480,6 @@ function listCommands(): string {
 }
 
 /** The group's lock files, added to `generated`; what the install layers need to know of them. */
-interface Locked {
-  files: ReadonlySet<string>;
-  arches: readonly Arch[];
-}
-
 function locked(input: RenderInput, generated: Record<string, string>): Locked {
   const files = lockFiles(input.group.name, input.lock);
   Object.assign(generated, files);
@@ -628,89 +487,12 @@ function locked(input: RenderInput, generated: Record<string, string>): Locked {
 }
 
 /**
- * The lock of an ecosystem, copied into the image and named for the install command: the file
- * itself for one architecture, `<eco>-$TARGETARCH.lock` (all of them copied) for several.
+ * The language packages, each ecosystem's in the order of INSTALLERS (conda, pip, R, npm, Maven):
+ * a solved ecosystem installs from its lock in one step, without solving again; the others install
+ * by name, each ecosystem's shared packages first.
  */
-function lockSteps(ecosystem: 'conda' | 'pip', lock: Locked): { copy: string[]; path: string } {
-  const names = lock.arches.map((a) => `${ecosystem}-${a}.lock`).filter((n) => lock.files.has(n));
-  const copyLine = line(`COPY ${dockerJsonArray([...names, `${LOCK_DIR}/`])}`);
-  if (names.length === 1) return { copy: [copyLine], path: `${LOCK_DIR}/${names[0]}` };
-  return { copy: ['ARG TARGETARCH', copyLine], path: `${LOCK_DIR}/${ecosystem}-$TARGETARCH.lock` };
-}
-
-/**
- * conda, pip, R, npm and Maven packages. A solved ecosystem installs from its lock in one step,
- * without solving again; the others install by name, each ecosystem's shared packages first.
- */
-function packageLayers(group: RenderInput['group'], lock: Locked): string[] {
-  const { family, packages } = group;
-  const df: string[] = [];
-  const has = (prefix: string) => [...lock.files].some((f) => f.startsWith(prefix));
-  if (has('conda-')) {
-    const { copy: copyLines, path } = lockSteps('conda', lock);
-    df.push(
-      ...copyLines,
-      line(`RUN micromamba install -y -n base --file ${path} && micromamba clean --all --yes`),
-    );
-  } else df.push(...condaLayers(packages, group.channels));
-  const python = family === 'conda' ? '/opt/conda/bin/python' : 'python3';
-  if (has('pip-')) {
-    const { copy: copyLines, path } = lockSteps('pip', lock);
-    df.push(
-      ...copyLines,
-      line(`RUN ${python} -m pip install --no-cache-dir --no-deps --require-hashes -r ${path}`),
-    );
-  } else {
-    for (const layer of layersOf(packages, 'pip')) {
-      df.push(
-        line(`RUN ${python} -m pip install --no-cache-dir ${layer.map(shellQuote).join(' ')}`),
-      );
-    }
-  }
-  df.push(...rInstallLayers(family, packages));
-  if (lock.files.has('package-lock.json')) {
-    df.push(
-      copy('package.json', `${NPM_DIR}/package.json`),
-      copy('package-lock.json', `${NPM_DIR}/package-lock.json`),
-      line(
-        `RUN cd ${NPM_DIR} && npm ci --omit=dev --no-audit --no-fund && npm cache clean --force`,
-      ),
-      `ENV PATH=${NPM_DIR}/node_modules/.bin:$PATH NODE_PATH=${NPM_DIR}/node_modules`,
-    );
-  } else {
-    for (const layer of layersOf(packages, 'npm')) {
-      df.push(
-        line(`RUN npm install -g ${layer.map(shellQuote).join(' ')} && npm cache clean --force`),
-      );
-    }
-  }
-  if (packages.some((p) => p.ecosystem === 'maven'))
-    df.push(copy(`${APP_DIR}/lib`, `${APP_DIR}/lib`, 'maven'), `ENV CLASSPATH=${APP_DIR}/lib/*`);
-  return df;
-}
-
-/** Where a locked group's npm packages are installed (`npm ci` needs a project folder). */
-const NPM_DIR = '/opt/stowage-node';
-
-/**
- * conda by name (an unresolved group): shared packages first, pip added when pip packages follow;
- * from the group's channels in their order (its environment files'), else conda-forge and bioconda.
- */
-function condaLayers(packages: readonly PlannedPackage[], channels?: readonly string[]): string[] {
-  const layers = layersOf(packages, 'conda');
-  if (layers.length > 0 && packages.some((p) => p.ecosystem === 'pip')) {
-    if (!packages.some((p) => p.ecosystem === 'conda' && p.name === 'pip')) layers.push(['pip']);
-  }
-  // A spec only conda's grammar reads is installed in conda's canonical form (condaForms).
-  const install = (spec: string) => shellQuote(condaForms(spec).install);
-  const from = channels
-    ? channels.map((c) => `-c ${shellWord(c)}`).join(' ')
-    : '-c conda-forge -c bioconda';
-  return layers.map((layer) =>
-    line(
-      `RUN micromamba install -y -n base ${from} ${layer.map(install).join(' ')} && micromamba clean --all --yes`,
-    ),
-  );
+function packageLayers(group: InstallGroup, lock: Locked): string[] {
+  return INSTALLERS.flatMap((i) => i.install(group, lock));
 }
 
 /** The steps' files, the entrypoint, the labels, the working folder and the non-root user. */
