@@ -18,6 +18,9 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 30000,
+  // Jest's default on 2 cores is one worker (cores − 1): the unit suite is CPU-bound and the
+  // machine has two, so both run test files.
+  maxWorkers: 2,
   // Each run gets its own temporary root (TMPDIR); temporary folders go with their test file,
   // and the run fails when any is left there.
   setupFilesAfterEnv: [

@@ -10,4 +10,6 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/engines/'],
   testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts', '**/*.e2e.test.ts'],
   testTimeout: 300_000,
+  // Real builds share one dockerd and one machine: one file at a time.
+  maxWorkers: 1,
 };

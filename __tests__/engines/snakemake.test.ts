@@ -9,6 +9,7 @@ import { describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { tempDir } from '../helpers/temp.js';
 import { requireTools, stowage } from './engines.js';
 
@@ -58,9 +59,11 @@ describe('the Snakemake export, read by the real Snakemake', () => {
     expect(exported.status).toBe(0);
     const usage = exported.stdout.split('append to the Snakefile:\n')[1]!.trim().split('\n');
     expect(usage).toHaveLength(2);
-    const images = readFileSync(join(dir, '.stowage/export/snakemake/stowage-images.yaml'), 'utf8');
-    const count = /^ {2}count: (docker:\/\/\S+)$/m.exec(images)?.[1];
-    const report = /^ {2}report: (docker:\/\/\S+)$/m.exec(images)?.[1];
+    // Read as YAML, as Snakemake's configfile reads it (keys and values are written quoted).
+    const { stowage_images: images } = parse(
+      readFileSync(join(dir, '.stowage/export/snakemake/stowage-images.yaml'), 'utf8'),
+    ) as { stowage_images: Record<string, string> };
+    const { count, report } = images;
     expect(count).toMatch(/^docker:\/\/127\.0\.0\.1:1\/smk\/conda:hash-[0-9a-f]{20}$/);
     expect(report).toMatch(/^docker:\/\/127\.0\.0\.1:1\/smk\/conda-2:hash-[0-9a-f]{20}$/);
 

@@ -128,6 +128,9 @@ export function runtimeCommand(runtime: SlurmRuntime, gpu: boolean, args: string
       // ch-run starts no entrypoint and pulls nothing: pull into the storage, then call it.
       return [
         'ch-image pull "$image" >/dev/null',
+        // ch-run mounts $TMPDIR at /tmp: a workflow folder under the host's /tmp is reachable
+        // (and bindable) only when that mount is the host's /tmp.
+        'case "$workdir" in /tmp/*) unset TMPDIR ;; esac',
         `exec ch-run --bind "$workdir:$workdir" --cd "$workdir" $STOWAGE_RUNTIME_OPTS "$image" -- /bin/sh ${ENTRYPOINT} ${args}`,
       ];
   }
