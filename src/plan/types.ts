@@ -71,9 +71,11 @@ export interface PlannedGroup {
   resolution?: GroupResolution;
 }
 
-/** Ecosystems with a real solver in the resolve stage; the others stay name-level. */
-export const SOLVED_ECOSYSTEMS = ['conda', 'pip', 'npm'] as const;
-export type SolvedEcosystem = (typeof SOLVED_ECOSYSTEMS)[number];
+/**
+ * Ecosystems with a real solver in the resolve stage, one file each in src/resolve/solvers/ (whose
+ * list the compiler holds to this union); the others stay name-level.
+ */
+export type SolvedEcosystem = 'conda' | 'pip' | 'npm';
 
 /** CPU architectures a lock is made for, named as Docker's `TARGETARCH`. */
 export type Arch = 'amd64' | 'arm64';

@@ -18,58 +18,30 @@ import type { Finding } from '../common/findings.js';
 import { optionRef } from '../common/option-names.js';
 import { finding } from '../common/rules.js';
 import { formatDuration } from '../common/units.js';
-import { defaultRuntime, plan as planWorkflow, type PlanOptions } from '../plan/plan.js';
-import {
-  SOLVED_ECOSYSTEMS,
-  type Arch,
-  type GroupLock,
-  type Plan,
-  type PlannedGroup,
-  type ResolvedPackage,
-  type SolvedEcosystem,
-  type SolverConflict,
+import { plan as planWorkflow, type PlanOptions } from '../plan/plan.js';
+import type {
+  GroupLock,
+  Plan,
+  PlannedGroup,
+  ResolvedPackage,
+  SolvedEcosystem,
+  SolverConflict,
 } from '../plan/types.js';
-import { normalizePipName } from '../software/requirements.js';
 import type { NodePath, Workflow } from '../workflow/model.js';
-import { channelOf, matchSpecOf, solveConda } from './conda.js';
-import { CondaGateway } from './conda-gateway.js';
 import { DEFAULT_LIMITS, Network, type NetworkLimits } from './network.js';
-import { solveNpm } from './npm.js';
-import { solvePip } from './pip.js';
 import { RepodataCache } from './repodata-cache.js';
-import { channelUrl, DEFAULT_CHANNELS } from './sources.js';
+import { SOLVERS, solverOf } from './solvers/index.js';
+import type { Solver, SolverIo } from './solvers/solver.js';
 import { LockStore } from './store.js';
-import type { FetchFn, SolveOutcome, SolveRequest, StoredOutcome } from './types.js';
+import type {
+  FetchFn,
+  ResolveSettings,
+  SolveOutcome,
+  SolveRequest,
+  StoredOutcome,
+} from './types.js';
 
-export interface ResolveSettings {
-  /** `auto`: answers from the lock file, the solvers for the rest; `update`: solve everything; `offline`: the lock file only. */
-  mode: 'auto' | 'update' | 'offline';
-  /** Channel name → URL (mirrors); unnamed channels live under conda.anaconda.org. */
-  channelUrls: Readonly<Record<string, string>>;
-  pipIndexUrl: string;
-  npmRegistry: string;
-  /** Architectures to lock for: `amd64`, and `arm64` when the build targets it. */
-  arches: readonly Arch[];
-  /** Commands: the Python that runs pip, and npm. */
-  python: string;
-  npm: string;
-  /**
-   * Lock answers to solve again before they are trusted (`lock-policy: verify`: those changed
-   * since the base revision); a different answer is a mismatch in the result.
-   */
-  verify?: (request: SolveRequest) => boolean;
-  /**
-   * Where conda repodata is kept between runs (repodata-cache.ts; `defaultCacheDir`); none: read
-   * from the channels every run.
-   */
-  cacheDir?: string;
-  /**
-   * The resolve stage's time (resolve-timeout): when it is up, requests in flight are aborted, no
-   * solver is started again, and the groups not solved yet keep the name-level plan, unverified,
-   * with a notice that names them. None: no limit but the network's.
-   */
-  timeoutMs?: number;
-}
+export type { ResolveSettings };
 
 export interface ResolveDeps {
   fetch: FetchFn;
@@ -184,7 +156,8 @@ type GroupResult =
 class Resolver {
   readonly network: Network;
   readonly cache: RepodataCache | undefined;
-  private readonly gateway: CondaGateway;
+  /** Each solver as opened for this run (on its first call). */
+  private readonly opened = new Map<Solver, (request: SolveRequest) => Promise<SolveOutcome>>();
   private readonly memo = new Map<string, Promise<Solved>>();
   /** Lock-file answers that could not be the answer to their request, and why. */
   private readonly refusals: string[] = [];
@@ -209,7 +182,6 @@ class Resolver {
       settings.cacheDir === undefined
         ? undefined
         : new RepodataCache(settings.cacheDir, settings.verify === undefined);
-    this.gateway = new CondaGateway(this.network, this.cache);
     this.deadline = Date.now() + (settings.timeoutMs ?? Number.POSITIVE_INFINITY);
     if (settings.timeoutMs !== undefined) {
       this.timer = setTimeout(() => {
@@ -237,17 +209,15 @@ class Resolver {
   /** Solves every ecosystem of a group that has a solver, per architecture. */
   async group(group: PlannedGroup): Promise<GroupResult> {
     const present = [...new Set(group.packages.map((p) => p.ecosystem as string))].sort();
-    const solvable = SOLVED_ECOSYSTEMS.filter(
-      (e) =>
-        present.includes(e) &&
-        (e !== 'pip' || group.family === 'python' || group.family === 'conda'),
+    const solvers = SOLVERS.filter(
+      (s) => present.includes(s.ecosystem) && (s.solves?.(group) ?? true),
     );
     const base = {
-      solved: [...solvable],
-      nameLevel: present.filter((e) => !(solvable as string[]).includes(e)),
+      solved: solvers.map((s) => s.ecosystem),
+      nameLevel: present.filter((e) => !solvers.some((s) => s.ecosystem === e)),
       arches: [...this.settings.arches],
     };
-    if (solvable.length === 0) {
+    if (solvers.length === 0) {
       return {
         lock: {
           resolution: { status: 'name-level', fromLock: false, ...base, solved: [], packages: [] },
@@ -277,72 +247,22 @@ class Resolver {
       };
       return { lock: { resolution } };
     };
-    for (const arch of this.settings.arches) {
-      if (solvable.includes('conda')) {
-        const stop = await step(this.condaRequest(group, arch));
+    // Each architecture in turn (a solver reads what those before it chose), then the solvers
+    // whose one answer serves every architecture.
+    const context = { settings: this.settings, solved: packages };
+    const rounds = [
+      ...this.settings.arches.map((arch) => ({ arch, arches: 'each' })),
+      { arch: this.settings.arches[0]!, arches: 'first' },
+    ];
+    for (const { arch, arches } of rounds) {
+      for (const solver of solvers.filter((s) => s.arches === arches)) {
+        const stop = await step(solver.request(group, arch, context));
         if (stop) return stop;
       }
-      if (solvable.includes('pip')) {
-        const python =
-          group.family === 'conda'
-            ? condaPython(packages, arch)
-            : (group.runtimes.python ?? defaultRuntime('python'));
-        const stop = await step(this.request(group, 'pip', arch, python));
-        if (stop) return stop;
-      }
-    }
-    if (solvable.includes('npm')) {
-      const stop = await step(this.request(group, 'npm', this.settings.arches[0]!));
-      if (stop) return stop;
     }
     const lock: GroupLock = { resolution: { status: 'solved', fromLock, ...base, packages } };
     if (npmLockfile !== undefined) lock.npmLockfile = npmLockfile;
     return { lock };
-  }
-
-  private condaRequest(group: PlannedGroup, arch: Arch): SolveRequest {
-    const texts = group.packages.filter((p) => p.ecosystem === 'conda').map((p) => p.spec);
-    const specs = new Set(texts.map(matchSpecOf));
-    // pip installs into the conda environment: it must be part of the solve.
-    if (
-      group.packages.some((p) => p.ecosystem === 'pip') &&
-      !group.packages.some((p) => p.ecosystem === 'conda' && p.name === 'pip')
-    )
-      specs.add('pip');
-    const named = texts
-      .map(channelOf)
-      .filter((c): c is string => c !== undefined)
-      .sort();
-    // The environment files' channels in their order (else the defaults), then those specs name.
-    const channels = [...new Set([...(group.channels ?? DEFAULT_CHANNELS), ...named])].map((c) =>
-      channelUrl(c, this.settings.channelUrls),
-    );
-    return {
-      ecosystem: 'conda',
-      arch,
-      specs: [...specs].sort(),
-      sources: [...new Set(channels)],
-      ...(group.gpu ? { gpu: true as const } : {}),
-    };
-  }
-
-  private request(
-    group: PlannedGroup,
-    ecosystem: 'pip' | 'npm',
-    arch: Arch,
-    python?: string,
-  ): SolveRequest {
-    const specs = [
-      ...new Set(group.packages.filter((p) => p.ecosystem === ecosystem).map((p) => p.spec)),
-    ].sort();
-    const source = ecosystem === 'pip' ? this.settings.pipIndexUrl : this.settings.npmRegistry;
-    return {
-      ecosystem,
-      arch,
-      specs,
-      sources: [source],
-      ...(python !== undefined ? { python } : {}),
-    };
   }
 
   /** One solver call: this run's memory, then the lock file, then the solver itself. */
@@ -409,28 +329,32 @@ class Resolver {
   }
 
   private async callSolver(request: SolveRequest): Promise<SolveOutcome> {
-    if (request.ecosystem === 'conda') return solveConda(request, this.network, this.gateway);
-    // pip and npm fetch by themselves: ask the source once first, within the run's limits.
-    const source = request.sources[0]!;
-    const first = request.specs[0]!;
-    const probe =
-      request.ecosystem === 'pip'
-        ? `${source}/${normalizePipName(first.split(/[\s[<>=!~,]/)[0]!)}/`
-        : `${source}/${encodeURIComponent(first.slice(0, first.indexOf('@', 1) > 0 ? first.indexOf('@', 1) : undefined)).replace('%40', '@')}`;
-    const down = await this.network.probe(probe);
-    if (down) return { kind: 'unreachable', reason: down };
-    const left = Math.max(1, this.left());
-    return request.ecosystem === 'pip'
-      ? solvePip(request, this.deps.run, {
-          python: this.settings.python,
-          ...(Number.isFinite(left) ? { timeoutMs: left } : {}),
-        })
-      : solveNpm(
-          request,
-          this.deps.run,
-          this.settings.npm,
-          Number.isFinite(left) ? left : undefined,
-        );
+    const solver = solverOf(request.ecosystem)!;
+    // A solver that fetches by itself: ask the source once first, within the run's limits.
+    if (solver.probe) {
+      const down = await this.network.probe(solver.probe(request));
+      if (down) return { kind: 'unreachable', reason: down };
+    }
+    let solve = this.opened.get(solver);
+    if (!solve) {
+      solve = solver.open(this.io());
+      this.opened.set(solver, solve);
+    }
+    return solve(request);
+  }
+
+  /** What a solver may use of the run: its network, cache, program runner, settings and time. */
+  private io(): SolverIo {
+    return {
+      network: this.network,
+      cache: this.cache,
+      run: this.deps.run,
+      settings: this.settings,
+      timeLeft: () => {
+        const left = Math.max(1, this.left());
+        return Number.isFinite(left) ? left : undefined;
+      },
+    };
   }
 
   /**
@@ -460,7 +384,7 @@ class Resolver {
     if (texts.length === 0) texts = all;
     else if (texts.length < all.length) {
       // The named requirements alone must fail too, or the conflict needs more of the group.
-      const specs = ecosystem === 'conda' ? texts.map(matchSpecOf) : texts;
+      const specs = solverOf(ecosystem)!.specs(texts);
       const core = await this.solve({ ...request, specs: [...new Set(specs)].sort() });
       if (core.outcome.kind === 'unreachable')
         return unverified(group, this.settings, core.outcome.reason);
@@ -581,20 +505,12 @@ function unverified(group: PlannedGroup, settings: ResolveSettings, reason: stri
       status: 'unverified',
       fromLock: false,
       solved: [],
-      nameLevel: present.filter((e) => !(SOLVED_ECOSYSTEMS as readonly string[]).includes(e)),
+      nameLevel: present.filter((e) => solverOf(e) === undefined),
       arches: [...settings.arches],
       reason,
       packages: [],
     },
   };
-}
-
-/** `3.12` from the solved `python` package of one architecture. */
-function condaPython(packages: readonly ResolvedPackage[], arch: Arch): string {
-  const python = packages.find(
-    (p) => p.ecosystem === 'conda' && p.arch === arch && p.name === 'python',
-  );
-  return python ? python.version.split('.').slice(0, 2).join('.') : defaultRuntime('python');
 }
 
 /**

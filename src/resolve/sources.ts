@@ -69,13 +69,13 @@ const FILE_ORIGINS: Readonly<Record<string, readonly string[]>> = {
 /**
  * Why a file's URL (from a lock file, so possibly edited) is not a file of `source`, or undefined.
  * Compared as parsed URLs, and only in their plain form: `…/bioconda/../mallory/x` is refused
- * rather than normalised. conda and npm files live under their channel's or registry's path; pip
- * files on the index's host (or PyPI's files host).
+ * rather than normalised. Files live `under-source` (conda channels, npm registries: under its
+ * path) or `on-host` (a pip index: on its host, or PyPI's files host).
  */
 export function fileUrlProblem(
   url: string,
   source: string,
-  ecosystem: 'conda' | 'pip' | 'npm',
+  files: 'under-source' | 'on-host',
 ): string | undefined {
   let file: URL;
   let base: URL;
@@ -89,7 +89,7 @@ export function fileUrlProblem(
   if (file.protocol !== 'https:' && file.protocol !== 'http:') return `"${url}" is not http(s)`;
   if (file.username || file.password || file.search || file.hash)
     return `"${url}" carries credentials, a query or a fragment`;
-  if (ecosystem === 'pip') {
+  if (files === 'on-host') {
     const origins = [base.origin, ...(FILE_ORIGINS[base.origin] ?? [])];
     return origins.includes(file.origin)
       ? undefined

@@ -14,6 +14,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { InputError } from '../common/errors.js';
 import type { Arch, ResolvedPackage, SolvedEcosystem } from '../plan/types.js';
 import { answerProblem } from './answer-check.js';
+import { SOLVERS, solverOf } from './solvers/index.js';
 import type { SolveRequest, StoredOutcome } from './types.js';
 
 export const LOCKFILE_VERSION = 1;
@@ -55,7 +56,7 @@ export class LockStore {
     const key = requestKey(request);
     const hit = this.entries.get(key);
     if (!hit) return undefined;
-    const problem = answerProblem(request, hit.outcome);
+    const problem = answerProblem(request, hit.outcome, solverOf(request.ecosystem)!.answer);
     if (problem !== undefined) {
       this.refused.set(key, problem);
       return undefined;
@@ -172,7 +173,7 @@ function storedPackage(p: ResolvedPackage): Record<string, string | string[]> {
   return out;
 }
 
-const ECOSYSTEMS: readonly SolvedEcosystem[] = ['conda', 'pip', 'npm'];
+const ECOSYSTEMS: readonly SolvedEcosystem[] = SOLVERS.map((s) => s.ecosystem);
 const ARCHES: readonly Arch[] = ['amd64', 'arm64'];
 const URL_LINE = /^https?:\/\/[^\s#"'\\]+$/;
 const CHECKS: Record<string, RegExp> = {

@@ -7,6 +7,36 @@ import type { Arch, ResolvedPackage, SolvedEcosystem } from '../plan/types.js';
 
 export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
+export interface ResolveSettings {
+  /** `auto`: answers from the lock file, the solvers for the rest; `update`: solve everything; `offline`: the lock file only. */
+  mode: 'auto' | 'update' | 'offline';
+  /** Channel name → URL (mirrors); unnamed channels live under conda.anaconda.org. */
+  channelUrls: Readonly<Record<string, string>>;
+  pipIndexUrl: string;
+  npmRegistry: string;
+  /** Architectures to lock for: `amd64`, and `arm64` when the build targets it. */
+  arches: readonly Arch[];
+  /** Commands: the Python that runs pip, and npm. */
+  python: string;
+  npm: string;
+  /**
+   * Lock answers to solve again before they are trusted (`lock-policy: verify`: those changed
+   * since the base revision); a different answer is a mismatch in the result.
+   */
+  verify?: (request: SolveRequest) => boolean;
+  /**
+   * Where conda repodata is kept between runs (repodata-cache.ts; `defaultCacheDir`); none: read
+   * from the channels every run.
+   */
+  cacheDir?: string;
+  /**
+   * The resolve stage's time (resolve-timeout): when it is up, requests in flight are aborted, no
+   * solver is started again, and the groups not solved yet keep the name-level plan, unverified,
+   * with a notice that names them. None: no limit but the network's.
+   */
+  timeoutMs?: number;
+}
+
 /** One call of a solver: the key of the lock file's entry is computed from exactly this. */
 export interface SolveRequest {
   ecosystem: SolvedEcosystem;
