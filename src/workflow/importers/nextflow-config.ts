@@ -7,12 +7,7 @@
  * (`{ 6.GB * task.attempt }`, `check_max(…)`, `'8 GB'`, `2.h`), evaluated for the first attempt.
  */
 import type { Span } from '../../common/findings.js';
-import {
-  GroovySyntaxError,
-  matchingClose,
-  statements,
-  type Token,
-} from './groovy.js';
+import { GroovySyntaxError, matchingClose, statements, type Token } from './groovy.js';
 import { durationUnit, parseDuration } from '../../common/units.js';
 import { memoryUnit, parseMemory } from './units.js';
 import type { OffsetMapper } from './locator.js';
@@ -573,4 +568,3 @@ function paramCaps(parts: readonly ConfigPart[]): Caps {
   }
   return caps;
 }
-
