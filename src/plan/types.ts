@@ -95,6 +95,11 @@ export interface ResolvedPackage {
   /** npm: the `integrity` (SRI) string. */
   integrity?: string;
   /**
+   * Bytes of the file `url` names (conda: the record's `size`; pip and npm: the `Content-Length`
+   * the source answers), when known: the plan's size estimate starts from it (sizes.ts).
+   */
+  size?: number;
+  /**
    * conda and pip: the names of the packages it depends on (as the channel or index says), so a
    * lock's answer can be checked for packages nothing needs.
    */

@@ -388,7 +388,6 @@ function fromShard(bytes: Uint8Array, name: string, indexUrl: string): NameRecor
 const UNREAD = new Set([
   'license',
   'license_family',
-  'size',
   'legacy_bz2_md5',
   'legacy_bz2_size',
   'purls',

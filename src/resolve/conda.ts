@@ -57,6 +57,7 @@ interface SolvedRecord {
   md5?: string;
   sha256?: string;
   depends?: string[];
+  size?: bigint | number;
 }
 
 type SimpleSolve = (
@@ -169,6 +170,7 @@ export async function solveConda(
     ...(r.sha256 ? { sha256: r.sha256 } : {}),
     ...(r.md5 ? { md5: r.md5 } : {}),
     depends: dependencyNames(r.depends ?? []),
+    ...(r.size !== undefined && r.size !== null ? { size: Number(r.size) } : {}),
     arch: request.arch,
   }));
   return { kind: 'solved', packages };

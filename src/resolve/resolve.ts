@@ -29,6 +29,7 @@ import type {
 } from '../plan/types.js';
 import type { NodePath, Workflow } from '../workflow/model.js';
 import { DEFAULT_LIMITS, Network, type NetworkLimits } from './network.js';
+import { withFileSizes } from './file-sizes.js';
 import { RepodataCache } from './repodata-cache.js';
 import { SOLVERS, solverOf } from './solvers/index.js';
 import type { Solver, SolverIo } from './solvers/solver.js';
@@ -299,7 +300,11 @@ class Resolver {
       return { outcome: { kind: 'unreachable', reason }, fromLock: false };
     }
     this.calls++;
-    const outcome = await this.callSolver(request);
+    const outcome = await withFileSizes(
+      await this.callSolver(request),
+      this.deps.fetch,
+      this.left(),
+    );
     if (outcome.kind !== 'unreachable') this.store.set(request, outcome);
     // A request cut short by the time limit is not the source's fault: say so.
     if (outcome.kind === 'unreachable' && this.timedOut)
@@ -314,7 +319,7 @@ class Resolver {
    */
   private async verified(request: SolveRequest, stored: StoredOutcome): Promise<Solved> {
     this.calls++;
-    const fresh = await this.callSolver(request);
+    const fresh = await withFileSizes(await this.callSolver(request), this.deps.fetch, this.left());
     const what = describeRequest(request);
     if (fresh.kind === 'unreachable') {
       this.mismatches.push(

@@ -161,8 +161,8 @@ export class LockStore {
 }
 
 /** What a line of the file holds: the entry says the ecosystem and architecture. */
-function storedPackage(p: ResolvedPackage): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = { name: p.name, version: p.version };
+function storedPackage(p: ResolvedPackage): Record<string, string | string[] | number> {
+  const out: Record<string, string | string[] | number> = { name: p.name, version: p.version };
   if (p.build !== undefined) out.build = p.build;
   out.source = p.source;
   out.url = p.url;
@@ -170,6 +170,7 @@ function storedPackage(p: ResolvedPackage): Record<string, string | string[]> {
   if (p.md5) out.md5 = p.md5;
   if (p.integrity) out.integrity = p.integrity;
   if (p.depends) out.depends = p.depends;
+  if (p.size !== undefined) out.size = p.size;
   return out;
 }
 
@@ -259,6 +260,8 @@ function readPackage(raw: unknown, request: SolveRequest, where: string): Resolv
     !(Array.isArray(depends) && depends.every((d) => typeof d === 'string' && CHECKS.name!.test(d)))
   )
     bad('depends must be a list of package names');
+  if (p.size !== undefined && !(Number.isSafeInteger(p.size) && (p.size as number) >= 0))
+    bad('size must be a number of bytes');
   // Whether the entry can answer its request (sources, URLs, hashes) is checked where it is used.
   // The order the solvers write, so a plan from the lock file is byte for byte the solver's.
   const out: ResolvedPackage = {
@@ -272,6 +275,7 @@ function readPackage(raw: unknown, request: SolveRequest, where: string): Resolv
     ...(p.md5 !== undefined ? { md5: p.md5 as string } : {}),
     ...(p.integrity !== undefined ? { integrity: p.integrity as string } : {}),
     ...(depends !== undefined ? { depends: depends as string[] } : {}),
+    ...(p.size !== undefined ? { size: p.size as number } : {}),
     arch: request.arch,
   };
   return out;
