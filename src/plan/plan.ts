@@ -28,7 +28,7 @@ import { rule as forcedConflict } from './rules/forced-conflict.js';
 import { rule as overBudget } from './rules/over-budget.js';
 import { rule as overSplit } from './rules/over-split.js';
 import type { DraftGroup, PlanRuleInput } from './rules/rule.js';
-import { baseImageBytes } from './sizes.js';
+import { baseImageBytes, groupEstimate } from './sizes.js';
 import type {
   Baseline,
   Family,
@@ -460,7 +460,7 @@ function renderDraft(d: DraftGroup, rc: RenderContext): PlannedGroup {
     runtimes,
     packages: plannedPackages(members),
     baseImage: d.baseImage,
-    estimatedSize: d.state.size,
+    estimatedSize: d.state.size, // the solvers' figure below, when they answered
     generated: {},
     contextFiles,
     contentHash: '',
@@ -507,6 +507,14 @@ function renderDraft(d: DraftGroup, rc: RenderContext): PlannedGroup {
   }
   const lock = rc.options.locks?.[d.name];
   if (lock) group.resolution = lock.resolution;
+  group.estimatedSize = groupEstimate({
+    classKey: d.classKey,
+    baseImage: d.baseImage,
+    nameLevel: d.state.size,
+    packageBytes: d.state.packages,
+    overrides: rc.workflow.containers.packageSizes ?? {},
+    ...(lock ? { resolution: lock.resolution } : {}),
+  });
   if (lock?.resolution.status === 'unsolvable')
     blocked.push(lock.resolution.reason ?? 'it does not solve');
   if (blocked.length > 0) return { ...group, blocked };
