@@ -130,7 +130,8 @@ describe('buildPlan', () => {
     for (const r of results) {
       expect(r.tags).toEqual([expect.stringMatching(/^hash-/), 'sha-aaaaaaa', 'main', 'latest']);
       expect(reg.tags.get(`acme/${r.group}:latest`)).toBe(r.digest);
-      expect(r.size).toBeGreaterThan(2000);
+      // What a pull downloads, from the registry; the unpacked size is the engine's (none here).
+      expect(r.pullSize).toBeGreaterThan(2000);
       expect(r.pushed).toBe(true);
     }
     expect(builder.requests[0]?.tags).toEqual([
@@ -303,6 +304,7 @@ describe('outputs', () => {
       pushed: true,
       size: 123_456_789,
       estimatedSize: 200_000_000,
+      pullSize: 45_600_000,
       durationMs: 12_300,
     },
     {
@@ -329,6 +331,7 @@ describe('outputs', () => {
       pushed: false,
       size: null,
       estimatedSize: 1,
+      pullSize: null,
       durationMs: 1,
       error: 'pip | broke\nbadly',
     });
@@ -340,7 +343,7 @@ describe('outputs', () => {
   test('summary: a row per group, failures escaped', () => {
     const md = buildSummaryMarkdown(results);
     expect(md).toContain(
-      '| python | 🔨 built | <code>ghcr.io/acme/python</code> <code>hash-1</code> <code>latest</code> | <code>sha256:111111111111…</code> | 123 MB / 200 MB | — | 12.3 s |',
+      '| python | 🔨 built | <code>ghcr.io/acme/python</code> <code>hash-1</code> <code>latest</code> | <code>sha256:111111111111…</code> | 123 MB (est. 200 MB, +62%) | 46 MB | — | 12.3 s |',
     );
     expect(md).toContain('- <strong>jvm</strong>: pip \\| broke');
     expect(md).toContain('1 built, 0 skipped, 1 failed.');

@@ -58,9 +58,15 @@ export interface BuildResult {
   status: BuildStatus;
   /** Whether the run's tags were written to the registry. */
   pushed: boolean;
-  /** Real size in bytes: compressed pull size from the registry, else the engine's image size. */
+  /**
+   * Real size in bytes: the unpacked image as the engine that built it reports it (`docker image
+   * inspect`'s `Size`), which is what `estimatedSize` estimates. Unknown for an image this run
+   * did not build (unchanged) or built where the engine keeps no copy (buildx push, buildah).
+   */
   size?: number;
   estimatedSize: number;
+  /** What a pull downloads: config and compressed layers, from the registry (when pushed or found). */
+  pullSize?: number;
   durationMs: number;
   error?: string;
   /**
@@ -604,7 +610,7 @@ class PlanBuild {
     return refs;
   }
 
-  /** The run's fixed tags (`sha-…`, a version) on the image, and its real size from the registry. */
+  /** The run's fixed tags (`sha-…`, a version) on the image, and its pull size from the registry. */
   private async addFixedTags(
     repo: Repository,
     result: BuildResult,
@@ -617,9 +623,10 @@ class PlanBuild {
       await this.client.addTags(repo.path, ref, this.fixed);
       result.pushed = true;
       const info = await this.client.imageInfo(repo.path, ref);
-      if (info) result.size = info.size;
+      if (info) result.pullSize = info.size;
     } else if (existed) {
-      result.size = (await this.client.imageInfo(repo.path, ref).catch(() => undefined))?.size;
+      const info = await this.client.imageInfo(repo.path, ref).catch(() => undefined);
+      if (info) result.pullSize = info.size;
     }
   }
 
@@ -745,4 +752,3 @@ function groupOf(plan: Plan, name: string): PlannedGroup {
 function baseImageHost(ref: string): string {
   return registryHostOf(ref) ?? 'docker.io';
 }
-

@@ -12,8 +12,11 @@ export interface ImageOutput {
   digest: string | null;
   status: BuildResult['status'];
   pushed: boolean;
+  /** The unpacked image's bytes as its engine reports them (what `estimatedSize` estimates). */
   size: number | null;
   estimatedSize: number;
+  /** Bytes a pull downloads (config and compressed layers), from the registry. */
+  pullSize: number | null;
   durationMs: number;
   error?: string;
   /** The smoke test inside the image: `passed`, or the commands each step lacks. */
@@ -22,7 +25,7 @@ export interface ImageOutput {
   commands?: string[];
 }
 
-/** `images`: per group, image, tags, digest, status and real size. */
+/** `images`: per group, image, tags, digest, status, real size against the estimate, pull size. */
 export function imagesOutput(results: readonly BuildResult[]): ImageOutput[] {
   return results.map((r) => ({
     group: r.group,
@@ -33,6 +36,7 @@ export function imagesOutput(results: readonly BuildResult[]): ImageOutput[] {
     pushed: r.pushed,
     size: r.size ?? null,
     estimatedSize: r.estimatedSize,
+    pullSize: r.pullSize ?? null,
     durationMs: r.durationMs,
     ...(r.error ? { error: r.error } : {}),
     ...(r.smokeTest ? { smokeTest: r.smokeTest } : {}),

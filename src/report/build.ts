@@ -18,6 +18,13 @@ function size(bytes: number | undefined): string {
   return bytes === undefined ? '—' : formatBytes(bytes);
 }
 
+/** `93 MB (est. 120 MB, +29%)`; the estimate alone when the real size is not known. */
+export function sizeAgainstEstimate(r: Pick<BuildResult, 'size' | 'estimatedSize'>): string {
+  if (r.size === undefined || r.size <= 0) return `est. ${formatBytes(r.estimatedSize)}`;
+  const off = Math.round(((r.estimatedSize - r.size) / r.size) * 100);
+  return `${formatBytes(r.size)} (est. ${formatBytes(r.estimatedSize)}, ${off > 0 ? '+' : ''}${off}%)`;
+}
+
 /** Whether every command of every step was found inside the image (see docs/build.md). */
 function smokeCell(r: BuildResult): string {
   if (r.smokeTest?.status === 'passed') return '✅ passed';
@@ -36,7 +43,10 @@ function counts(results: readonly BuildResult[]): string {
   return `${n('built')} built, ${n('skipped')} skipped, ${n('failed')} failed.`;
 }
 
-/** The terminal's closing table: status, group, image reference, real size; a reason for failures. */
+/**
+ * The terminal's closing table: status, group, image reference, real size against the estimate;
+ * a reason for failures.
+ */
 export function buildTable(results: readonly BuildResult[]): string {
   const lines: string[] = [];
   for (const r of results) {
@@ -46,7 +56,7 @@ export function buildTable(results: readonly BuildResult[]): string {
         ? `${r.image}:${r.tags[0]}`
         : r.image;
     lines.push(
-      `${r.status.padEnd(7)} ${escapeText(r.group).padEnd(16)} ${escapeText(ref)}  ${size(r.size)}`.trimEnd(),
+      `${r.status.padEnd(7)} ${escapeText(r.group).padEnd(16)} ${escapeText(ref)}  ${r.status === 'failed' ? '' : sizeAgainstEstimate(r)}`.trimEnd(),
     );
     if (r.status === 'failed') lines.push(`        ${escapeText(reasonOf(r.error))}`);
   }
@@ -59,8 +69,8 @@ export function buildSummaryMarkdown(results: readonly BuildResult[]): string {
   const lines = [
     '### Images',
     '',
-    '| group | status | image | digest | size (real / estimated) | smoke test | duration |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| group | status | image | digest | size (real, estimated) | pull | smoke test | duration |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     const digest = r.digest ? markdownCode(`${r.digest.slice(0, 19)}…`) : '—';
@@ -68,7 +78,7 @@ export function buildSummaryMarkdown(results: readonly BuildResult[]): string {
       STATUS_TEXT[r.status] + (r.status !== 'failed' && !r.pushed ? ', not pushed' : '');
     const tags = r.tags.map((t) => markdownCode(t)).join(' ');
     lines.push(
-      `| ${markdownText(r.group)} | ${status} | ${markdownCode(r.image)} ${tags} | ${digest} | ${size(r.size)} / ${size(r.estimatedSize)} | ${smokeCell(r)} | ${(r.durationMs / 1000).toFixed(1)} s |`,
+      `| ${markdownText(r.group)} | ${status} | ${markdownCode(r.image)} ${tags} | ${digest} | ${sizeAgainstEstimate(r)} | ${size(r.pullSize)} | ${smokeCell(r)} | ${(r.durationMs / 1000).toFixed(1)} s |`,
     );
   }
   const failed = results.filter((r) => r.error);
