@@ -17,6 +17,9 @@ import {
 import { createServer, Socket, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { main, type Io } from '../../src/cli/main.js';
+import type { RunProcess } from '../../src/common/process.js';
+import { runProcess } from '../../src/host/process.js';
 import { plan } from '../../src/plan/plan.js';
 import { loadSpecFile } from '../../src/workflow/load.js';
 import type { Plan } from '../../src/plan/types.js';
@@ -350,6 +353,30 @@ export async function stopAll(daemons: readonly (Daemon | undefined)[]): Promise
       // keep stopping the rest
     }
   }
+}
+
+/**
+ * The CLI in this process (not a child: the test's package sources are served by this process),
+ * in `workspace`, its programs talking to the test's dockerd.
+ */
+export async function cliInProcess(
+  workspace: string,
+  dockerEnv: Record<string, string> | undefined,
+  args: string[],
+): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const run: RunProcess = (command, argv, opts = {}) =>
+    runProcess(command, argv, { ...opts, env: { ...dockerEnv, ...opts.env } });
+  const io: Io = {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    cwd: workspace,
+    env: { STOWAGE_DOCKER: DOCKER, NO_COLOR: '1' },
+    run,
+  };
+  const code = await main(args, io);
+  return { code, out, err };
 }
 
 export function removeDir(dir: string | undefined): void {

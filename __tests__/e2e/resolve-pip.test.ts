@@ -8,14 +8,12 @@ import { jest } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main, type Io } from '../../src/cli/main.js';
-import { runProcess } from '../../src/host/process.js';
-import type { RunProcess } from '../../src/common/process.js';
 import type { Plan } from '../../src/plan/types.js';
 import { wheelBuilder, writePipIndex } from '../helpers/pip-index.js';
 import { serveDir, type Served } from '../helpers/serve.js';
 import { debianBaseUnavailable, pushDebianBase } from './debian.js';
 import {
+  cliInProcess,
   DOCKER,
   describeWithTools,
   removeDir,
@@ -76,22 +74,7 @@ describeHere('a pip group locked against a local index, built FROM Debian', () =
     removeDir(dir);
   }, 60_000);
 
-  async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    // Not spawnSync or a child CLI: the index is served by this process.
-    const run: RunProcess = (command, argv, opts = {}) =>
-      runProcess(command, argv, { ...opts, env: { ...dockerd?.env, ...opts.env } });
-    const io: Io = {
-      stdout: (t) => (out += t),
-      stderr: (t) => (err += t),
-      cwd: workspace,
-      env: { STOWAGE_DOCKER: DOCKER, NO_COLOR: '1' },
-      run,
-    };
-    const code = await main(args, io);
-    return { code, out, err };
-  }
+  const cli = (args: string[]) => cliInProcess(workspace, dockerd?.env, args);
 
   const plan = (): Plan => JSON.parse(readFileSync(join(workspace, '.stowage/plan.json'), 'utf8'));
 
