@@ -13,8 +13,6 @@ __webpack_require__.d(__webpack_exports__, {
   noImageReasons: () => (/* binding */ noImageReasons)
 });
 
-// UNUSED EXPORTS: isExportEngine, parseExportEngines
-
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
@@ -302,6 +300,9 @@ function runtimeCommand(runtime, gpu, args) {
             // ch-run starts no entrypoint and pulls nothing: pull into the storage, then call it.
             return [
                 'ch-image pull "$image" >/dev/null',
+                // ch-run mounts $TMPDIR at /tmp: a workflow folder under the host's /tmp is reachable
+                // (and bindable) only when that mount is the host's /tmp.
+                'case "$workdir" in /tmp/*) unset TMPDIR ;; esac',
                 `exec ch-run --bind "$workdir:$workdir" --cd "$workdir" $STOWAGE_RUNTIME_OPTS "$image" -- /bin/sh ${ENTRYPOINT} ${args}`,
             ];
     }
@@ -1627,23 +1628,6 @@ var step_images = __webpack_require__(8636);
 
 
 
-function isExportEngine(value) {
-    return EXPORT_ENGINES.includes(value);
-}
-/** The engines of the `export` input or argument; an unknown one is a usage error. */
-function parseExportEngines(values) {
-    const engines = [];
-    for (const value of values) {
-        const engine = value.trim().toLowerCase();
-        if (engine === 'all')
-            engines.push(...EXPORT_ENGINES);
-        else if (isExportEngine(engine))
-            engines.push(engine);
-        else
-            throw new InputError(`unknown export engine "${value}"; expected one of: ${EXPORT_ENGINES.join(', ')}, all`);
-    }
-    return [...new Set(engines)];
-}
 /**
  * Each step's image: this run's builds first; for the other groups, the registry's digest of the
  * plan's content-hash tag when it has one (pinned by digest), else that tag. Notes say what was

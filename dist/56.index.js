@@ -23,17 +23,19 @@ var units = __webpack_require__(8570);
 // EXTERNAL MODULE: ./src/plan/analyze.ts
 var analyze = __webpack_require__(3835);
 ;// CONCATENATED MODULE: ./src/plan/data/package-sizes.json
-const package_sizes_namespaceObject = /*#__PURE__*/JSON.parse('{"xk":{"pip":25,"conda":40,"apt":15,"npm":10,"maven":5,"cran":15,"bioconductor":40},"iT":150,"iu":{"D":60,"j":80},"rd":{"python":"docker.io/library/python:{python}-slim","python-gpu":"docker.io/library/python:{python}-slim","conda":"docker.io/mambaorg/micromamba:1.5.10","conda-gpu":"docker.io/mambaorg/micromamba:1.5.10","r":"docker.io/rocker/r-ver:{r}","jvm":"docker.io/library/eclipse-temurin:{java}-jre","native":"docker.io/library/debian:bookworm-slim","native-gpu":"docker.io/nvidia/cuda:12.4.1-runtime-ubuntu22.04","node":"docker.io/library/node:22-bookworm-slim","maven-builder":"docker.io/library/maven:3.9-eclipse-temurin-21"},"RJ":{"python":"3.12","r":"4.4.1","java":"21"},"a3":{"python":150,"python-gpu":150,"conda":130,"conda-gpu":130,"r":850,"jvm":270,"native":75,"native-gpu":2900,"node":200},"j6":{"pip:tensorflow":2200,"pip:tensorflow-gpu":2200,"pip:tensorflow-cpu":650,"pip:tf-nightly":2200,"pip:torch":4300,"pip:torchvision":30,"pip:torchaudio":20,"pip:jax":6,"pip:jaxlib":300,"pip:cupy-cuda12x":450,"pip:cupy-cuda11x":420,"pip:nvidia-cudnn-cu12":1300,"pip:nvidia-cublas-cu12":800,"pip:numpy":60,"pip:scipy":120,"pip:pandas":70,"pip:polars":120,"pip:pyarrow":180,"pip:scikit-learn":45,"pip:matplotlib":50,"pip:xarray":10,"pip:dask":15,"pip:netcdf4":20,"pip:h5py":25,"pip:zarr":5,"pip:opencv-python":180,"pip:opencv-python-headless":160,"pip:transformers":60,"pip:xgboost":500,"pip:lightgbm":15,"pip:numba":15,"pip:llvmlite":130,"pip:gdal":100,"pip:rasterio":90,"pip:geopandas":10,"pip:shapely":10,"pip:pysam":60,"pip:biopython":25,"conda:tensorflow":2000,"conda:pytorch":3500,"conda:pytorch-cuda":3000,"conda:cudatoolkit":2800,"conda:cuda-toolkit":4000,"conda:cuda-runtime":1500,"conda:cudnn":1000,"conda:python":110,"conda:r-base":300,"conda:numpy":40,"conda:gdal":350,"conda:libgdal":300,"conda:samtools":15,"conda:bcftools":15,"conda:gatk4":500,"conda:bwa":5,"conda:bowtie2":30,"conda:star":20,"conda:salmon":90,"conda:openjdk":330,"conda:mkl":700,"apt:default-jdk":400,"apt:default-jdk-headless":350,"apt:default-jre-headless":220,"apt:openjdk-17-jdk-headless":350,"apt:build-essential":250,"apt:cmake":40,"apt:git":40,"apt:gfortran":40,"apt:libopenmpi-dev":120,"apt:libhdf5-dev":60,"apt:libnetcdf-dev":40,"apt:libgdal-dev":350,"apt:gdal-bin":150,"apt:texlive-full":5500,"apt:cuda-toolkit-12-4":6000,"apt:libcudnn9-cuda-12":1000,"apt:r-base":250,"apt:python3":30,"npm:@mermaid-js/mermaid-cli":400,"npm:puppeteer":350,"npm:typescript":25,"maven:org.apache.spark:spark-core_2.13":60,"maven:org.broadinstitute:gatk":450,"cran:tidyverse":180,"cran:sf":120,"cran:terra":80,"cran:rstan":300,"cran:arrow":150,"bioconductor:DESeq2":200,"bioconductor:edgeR":60,"bioconductor:limma":20,"bioconductor:GenomicRanges":80,"bioconductor:Biostrings":90,"bioconductor:SingleCellExperiment":120,"bioconductor:BSgenome.Hsapiens.UCSC.hg38":900}}');
+const package_sizes_namespaceObject = /*#__PURE__*/JSON.parse('{"xk":{"pip":25,"conda":40,"apt":35,"npm":10,"maven":5,"cran":15,"bioconductor":40},"lM":{"S":{"perDownloadedByte":3,"perPackageBytes":0},"yF":{"perDownloadedByte":6,"perPackageBytes":0},"wm":{"perDownloadedByte":5,"perPackageBytes":0}},"iT":150,"rd":{"python":"docker.io/library/python:{python}-slim","python-gpu":"docker.io/library/python:{python}-slim","conda":"docker.io/mambaorg/micromamba:1.5.10","conda-gpu":"docker.io/mambaorg/micromamba:1.5.10","r":"docker.io/rocker/r-ver:{r}","jvm":"docker.io/library/eclipse-temurin:{java}-jre","native":"docker.io/library/debian:bookworm-slim","native-gpu":"docker.io/nvidia/cuda:12.4.1-runtime-ubuntu22.04","node":"docker.io/library/node:22-bookworm-slim","maven-builder":"docker.io/library/maven:3.9-eclipse-temurin-21"},"RJ":{"python":"3.12","r":"4.4.1","java":"21"},"a3":{"python":150,"python-gpu":150,"conda":130,"conda-gpu":130,"r":850,"jvm":270,"native":75,"native-gpu":2900,"node":200},"j6":{"pip:tensorflow":2200,"pip:tensorflow-gpu":2200,"pip:tensorflow-cpu":650,"pip:tf-nightly":2200,"pip:torch":4300,"pip:torchvision":30,"pip:torchaudio":20,"pip:jax":6,"pip:jaxlib":300,"pip:cupy-cuda12x":450,"pip:cupy-cuda11x":420,"pip:nvidia-cudnn-cu12":1300,"pip:nvidia-cublas-cu12":800,"pip:numpy":60,"pip:scipy":120,"pip:pandas":70,"pip:polars":120,"pip:pyarrow":180,"pip:scikit-learn":45,"pip:matplotlib":50,"pip:xarray":10,"pip:dask":15,"pip:netcdf4":20,"pip:h5py":25,"pip:zarr":5,"pip:opencv-python":180,"pip:opencv-python-headless":160,"pip:transformers":60,"pip:xgboost":500,"pip:lightgbm":15,"pip:numba":15,"pip:llvmlite":130,"pip:gdal":100,"pip:rasterio":90,"pip:geopandas":10,"pip:shapely":10,"pip:pysam":60,"pip:biopython":25,"conda:tensorflow":2000,"conda:pytorch":3500,"conda:pytorch-cuda":3000,"conda:cudatoolkit":2800,"conda:cuda-toolkit":4000,"conda:cuda-runtime":1500,"conda:cudnn":1000,"conda:python":110,"conda:r-base":300,"conda:numpy":40,"conda:gdal":350,"conda:libgdal":300,"conda:samtools":15,"conda:bcftools":15,"conda:gatk4":500,"conda:bwa":5,"conda:bowtie2":30,"conda:star":20,"conda:salmon":90,"conda:openjdk":330,"conda:mkl":700,"apt:default-jdk":400,"apt:default-jdk-headless":350,"apt:default-jre-headless":220,"apt:openjdk-17-jdk-headless":350,"apt:build-essential":250,"apt:cmake":40,"apt:git":40,"apt:gfortran":40,"apt:libopenmpi-dev":120,"apt:libhdf5-dev":60,"apt:libnetcdf-dev":40,"apt:libgdal-dev":350,"apt:gdal-bin":150,"apt:texlive-full":5500,"apt:cuda-toolkit-12-4":6000,"apt:libcudnn9-cuda-12":1000,"apt:r-base":250,"apt:python3":70,"npm:@mermaid-js/mermaid-cli":400,"npm:puppeteer":350,"npm:typescript":25,"maven:org.apache.spark:spark-core_2.13":60,"maven:org.broadinstitute:gatk":450,"cran:tidyverse":180,"cran:sf":120,"cran:terra":80,"cran:rstan":300,"cran:arrow":150,"bioconductor:DESeq2":200,"bioconductor:edgeR":60,"bioconductor:limma":20,"bioconductor:GenomicRanges":80,"bioconductor:Biostrings":90,"bioconductor:SingleCellExperiment":120,"bioconductor:BSgenome.Hsapiens.UCSC.hg38":900}}');
 // EXTERNAL MODULE: ./src/plan/commands.ts
 var commands = __webpack_require__(4593);
-// EXTERNAL MODULE: ./src/plan/dockerfile.ts + 4 modules
-var dockerfile = __webpack_require__(1029);
+// EXTERNAL MODULE: ./src/plan/dockerfile.ts + 11 modules
+var dockerfile = __webpack_require__(4644);
 // EXTERNAL MODULE: ./src/software/requirements.ts + 1 modules
 var requirements = __webpack_require__(7092);
 ;// CONCATENATED MODULE: ./src/plan/sizes.ts
 /**
  * Size estimates: base images per family, a table of known heavy packages, a default per
- * ecosystem for the rest, and the spec's `containers.package-sizes` overrides.
+ * ecosystem for the rest, and the spec's `containers.package-sizes` overrides. A group the
+ * solvers answered is counted again from the files they chose (`groupEstimate`); docs/plan.md
+ * says how, and how far off it was on real builds.
  */
 
 const MB = 1_000_000;
@@ -41,10 +43,6 @@ const packagesMB = package_sizes_namespaceObject.j6;
 const defaultMB = package_sizes_namespaceObject.xk;
 const baseMB = package_sizes_namespaceObject.a3;
 const BUILD_STEP_BYTES = package_sizes_namespaceObject.iT * MB;
-const FOREIGN_RUNTIME_BYTES = {
-    pip: package_sizes_namespaceObject.iu.D * MB,
-    npm: package_sizes_namespaceObject.iu.j * MB,
-};
 /**
  * Estimated installed bytes of one requirement. Overrides are looked up by the requirement as
  * written, then by its name; the table is keyed `<ecosystem>:<name>`.
@@ -58,10 +56,59 @@ function packageBytes(req, overrides) {
         return known * MB;
     return (defaultMB[req.ecosystem] ?? 20) * MB;
 }
-/** Estimated bytes of a family's default base image (`python`, `python-gpu`, …). */
-function baseImageBytes(familyKey) {
+/**
+ * Estimated bytes of a family's base image (`python`, `python-gpu`, …): the spec's
+ * `containers.package-sizes` entry for the image's reference when there is one (a base of your
+ * own, measured with `docker image inspect`), else the table's figure for the family's default.
+ */
+function baseImageBytes(familyKey, image, overrides = {}) {
+    const configured = image === undefined ? undefined : overrides[image];
+    if (configured !== undefined)
+        return configured;
     const family = familyKey.replace(/-gpu$/, '');
     return (baseMB[familyKey] ?? baseMB[family] ?? 100) * MB;
+}
+/** Installed bytes per downloaded byte of a solved ecosystem's files, and bytes per package. */
+const installed = {
+    conda: package_sizes_namespaceObject.lM.S,
+    pip: package_sizes_namespaceObject.lM.yF,
+    npm: package_sizes_namespaceObject.lM.wm,
+};
+/**
+ * Installed bytes of one ecosystem's packages as a solver chose them (one architecture: the
+ * image's), from the sizes of their files; undefined when a file's size is not known.
+ */
+function solvedBytes(resolution, ecosystem) {
+    const arch = resolution.arches[0];
+    const packages = resolution.packages.filter((p) => p.ecosystem === ecosystem && p.arch === arch);
+    if (packages.length === 0 || packages.some((p) => p.size === undefined))
+        return undefined;
+    const factor = installed[ecosystem];
+    const downloaded = packages.reduce((n, p) => n + p.size, 0);
+    return Math.round(downloaded * factor.perDownloadedByte + packages.length * factor.perPackageBytes);
+}
+/**
+ * A planned group's estimate: the name-level figure the grouping used (`nameLevel`, with the
+ * family's base and each package's bytes by `sizeKey`), its base swapped for the image's own when
+ * configured, and each solved ecosystem's packages counted from the solver's files instead.
+ */
+function groupEstimate(input) {
+    let bytes = input.nameLevel -
+        baseImageBytes(input.classKey) +
+        baseImageBytes(input.classKey, input.baseImage, input.overrides);
+    const r = input.resolution;
+    if (r?.status !== 'solved')
+        return bytes;
+    for (const ecosystem of r.solved) {
+        const solved = solvedBytes(r, ecosystem);
+        if (solved === undefined)
+            continue;
+        for (const [key, b] of input.packageBytes)
+            if (key.startsWith(`${ecosystem}:`))
+                bytes -= b;
+        bytes += solved;
+    }
+    return bytes;
 }
 
 // EXTERNAL MODULE: ./src/software/version-order.ts
@@ -1099,7 +1146,7 @@ function renderDraft(d, rc) {
         runtimes,
         packages: plannedPackages(members),
         baseImage: d.baseImage,
-        estimatedSize: d.state.size,
+        estimatedSize: d.state.size, // the solvers' figure below, when they answered
         generated: {},
         contextFiles,
         contentHash: '',
@@ -1148,6 +1195,14 @@ function renderDraft(d, rc) {
     const lock = rc.options.locks?.[d.name];
     if (lock)
         group.resolution = lock.resolution;
+    group.estimatedSize = groupEstimate({
+        classKey: d.classKey,
+        baseImage: d.baseImage,
+        nameLevel: d.state.size,
+        packageBytes: d.state.packages,
+        overrides: rc.workflow.containers.packageSizes ?? {},
+        ...(lock ? { resolution: lock.resolution } : {}),
+    });
     if (lock?.resolution.status === 'unsolvable')
         blocked.push(lock.resolution.reason ?? 'it does not solve');
     if (blocked.length > 0)

@@ -540,7 +540,7 @@ class PlanBuild {
         }
         return refs;
     }
-    /** The run's fixed tags (`sha-…`, a version) on the image, and its real size from the registry. */
+    /** The run's fixed tags (`sha-…`, a version) on the image, and its pull size from the registry. */
     async addFixedTags(repo, result, existed) {
         if (!this.client)
             return;
@@ -551,10 +551,12 @@ class PlanBuild {
             result.pushed = true;
             const info = await this.client.imageInfo(repo.path, ref);
             if (info)
-                result.size = info.size;
+                result.pullSize = info.size;
         }
         else if (existed) {
-            result.size = (await this.client.imageInfo(repo.path, ref).catch(() => undefined))?.size;
+            const info = await this.client.imageInfo(repo.path, ref).catch(() => undefined);
+            if (info)
+                result.pullSize = info.size;
         }
     }
     /**
@@ -686,7 +688,7 @@ function baseImageHost(ref) {
 /* unused harmony exports COMMAND_NAME, parseCommandsFile, fileInTar */
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8522);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _plan_dockerfile_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1029);
+/* harmony import */ var _plan_dockerfile_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4644);
 /**
  * The commands an image provides: the executables on its PATH that its base does not have. The
  * Dockerfile lists them as its last layer but one (`COMMANDS_FILE`, src/plan/dockerfile.ts), and

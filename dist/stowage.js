@@ -3278,7 +3278,7 @@ module.exports = validRange
 /* harmony export */   w: () => (/* binding */ stepImageMap)
 /* harmony export */ });
 /* harmony import */ var _images_tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2629);
-/* harmony import */ var _plan_dockerfile_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1029);
+/* harmony import */ var _plan_dockerfile_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4644);
 /**
  * The step → image map every consumer takes (the `step-images` output, the exports for engines):
  * one function, so a pushed, an unpushed, a skipped and a failed build each give the same answer
@@ -3769,7 +3769,6 @@ function replaceFolder(target, fill) {
 /* harmony export */   gk: () => (/* binding */ finding),
 /* harmony export */   y0: () => (/* binding */ RULES)
 /* harmony export */ });
-/* unused harmony export isRuleId */
 const CATALOGUE = {
     STW001: {
         name: 'bad-suppression',
@@ -4019,9 +4018,6 @@ const RULES = Object.keys(CATALOGUE).sort().map((id) => {
 });
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));
 const BY_NAME = new Map(RULES.map((r) => [r.name, r]));
-function isRuleId(value) {
-    return BY_ID.has(value);
-}
 /** The metadata of a known rule. */
 function ruleMeta(id) {
     return BY_ID.get(id);
@@ -4377,7 +4373,7 @@ function digestFromPushOutput(output) {
 /* harmony export */   F: () => (/* binding */ matrixOutput),
 /* harmony export */   K: () => (/* binding */ imagesOutput)
 /* harmony export */ });
-/** `images`: per group, image, tags, digest, status and real size. */
+/** `images`: per group, image, tags, digest, status, real size against the estimate, pull size. */
 function imagesOutput(results) {
     return results.map((r) => ({
         group: r.group,
@@ -4388,6 +4384,7 @@ function imagesOutput(results) {
         pushed: r.pushed,
         size: r.size ?? null,
         estimatedSize: r.estimatedSize,
+        pullSize: r.pullSize ?? null,
         durationMs: r.durationMs,
         ...(r.error ? { error: r.error } : {}),
         ...(r.smokeTest ? { smokeTest: r.smokeTest } : {}),
@@ -4418,7 +4415,7 @@ function matrixOutput(plan, groups) {
 /* harmony export */   fH: () => (/* binding */ isValidDigest),
 /* harmony export */   r_: () => (/* binding */ isValidTag)
 /* harmony export */ });
-/* unused harmony exports DOCKER_HUB, ImageReferenceError, isValidPathComponent, taggedName, loginHost */
+/* unused harmony exports DOCKER_HUB, ImageReferenceError */
 /* harmony import */ var _common_image_name_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5614);
 /**
  * Image references in the docker reference grammar (distribution/reference): the registry host,
@@ -4442,9 +4439,6 @@ function isValidTag(tag) {
 }
 function isValidDigest(digest) {
     return DIGEST.test(digest);
-}
-function isValidPathComponent(component) {
-    return PATH_COMPONENT.test(component);
 }
 function assertTag(tag, what = 'tag') {
     if (!isValidTag(tag)) {
@@ -4500,17 +4494,10 @@ function repositoryName(repo) {
     const host = repo.host === DOCKER_HUB ? 'docker.io' : repo.host;
     return `${host}/${repo.path}`;
 }
-function taggedName(repo, tag) {
-    return `${repositoryName(repo)}:${assertTag(tag)}`;
-}
 /** Loopback registries are plain HTTP by default, as dockerd treats 127.0.0.0/8 as insecure. */
 function isLoopbackHost(host) {
     const bare = host.replace(/:[0-9]+$/, '').replace(/^\[|\]$/g, '');
     return bare === 'localhost' || bare === '::1' || /^127\.[0-9]+\.[0-9]+\.[0-9]+$/.test(bare);
-}
-/** The host a login talks to: docker's `docker.io` alias for Docker Hub. */
-function loginHost(repo) {
-    return repo.host === DOCKER_HUB ? 'docker.io' : repo.host;
 }
 
 
@@ -5130,7 +5117,7 @@ function absoluteCommands(commands) {
 
 /***/ }),
 
-/***/ 1029:
+/***/ 4644:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5141,7 +5128,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   sx: () => (/* binding */ renderGroup)
 });
 
-// UNUSED EXPORTS: APP_DIR, BASE_COMMANDS_FILE, COMMANDS_DIR, ENTRYPOINT_SCRIPT, SMOKE_TEST_ARG, SMOKE_TEST_PREFIX, USER, buildScriptName, dockerString, renderEntrypoint, renderPom, stepInputs, substitutePlaceholders, withoutComment
+// UNUSED EXPORTS: APP_DIR, BASE_COMMANDS_FILE, COMMANDS_DIR, ENTRYPOINT_SCRIPT, SMOKE_TEST_ARG, SMOKE_TEST_PREFIX, USER, buildScriptName, dockerString, renderEntrypoint, stepInputs, substitutePlaceholders, withoutComment
 
 // EXTERNAL MODULE: ./src/common/escape/comment.ts
 var comment = __nccwpck_require__(5676);
@@ -5187,31 +5174,6 @@ function dockerJsonArray(values) {
 
 // EXTERNAL MODULE: ./src/common/escape/shell.ts
 var shell = __nccwpck_require__(9899);
-;// CONCATENATED MODULE: ./src/common/escape/xml.ts
-/**
- * XML text and attribute values (the Maven stage's pom.xml): `&`, `<`, `>`, `"` and `'` as
- * entities, CR as `&#13;` (a reader turns a raw CR into LF), and characters XML 1.0 cannot hold at all (C0 controls but tab, LF, CR; unpaired
- * surrogates; U+FFFE/U+FFFF) shown as visible `\uNNNN` text.
- */
-const NOT_XML = 
-// eslint-disable-next-line no-control-regex
-/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-const ENTITY = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&apos;',
-    '\r': '&#13;',
-};
-function xmlText(value) {
-    return String(value)
-        .replace(NOT_XML, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-        .replace(/[&<>"'\r]/g, (c) => ENTITY[c]);
-}
-
-// EXTERNAL MODULE: ./src/software/requirements.ts + 1 modules
-var requirements = __nccwpck_require__(7092);
 ;// CONCATENATED MODULE: ./src/workflow/output-folders.ts
 /**
  * The folders a step's declared outputs are written into, relative to where it runs, sorted: what
@@ -5237,98 +5199,12 @@ function outputFolders(step) {
 
 // EXTERNAL MODULE: ./src/plan/commands.ts
 var commands = __nccwpck_require__(4593);
-;// CONCATENATED MODULE: ./src/plan/locks.ts
-/** Where the locks are copied inside the image (kept: the image carries its own record). */
-const LOCK_DIR = '/usr/local/share/stowage';
-/** Conda's name for the platform of an architecture. */
-const CONDA_PLATFORM = { amd64: 'linux-64', arm64: 'linux-aarch64' };
-function lockFileName(ecosystem, arch) {
-    return `${ecosystem}-${arch}.lock`;
-}
-function packagesOf(lock, ecosystem, arch) {
-    return lock.resolution.packages.filter((p) => p.ecosystem === ecosystem && p.arch === arch);
-}
-/** A URL goes on one line of a lock file: no whitespace, no `#` but the hash separator. */
-function checkedUrl(url) {
-    if (!/^https?:\/\/[^\s#]+$/.test(url))
-        throw new Error(`refusing to write a lock line for the URL "${url}"`);
-    return url;
-}
-/** `@EXPLICIT` list in install order; sha256 when the channel gives it, else md5. */
-function condaExplicitLock(group, lock, arch) {
-    const lines = [
-        `# Generated by Stowage for group ${group}: the conda packages the solver chose for ${CONDA_PLATFORM[arch]}.`,
-        `# Installed without solving: micromamba install -y -n base --file ${lockFileName('conda', arch)}`,
-        `# platform: ${CONDA_PLATFORM[arch]}`,
-        '@EXPLICIT',
-    ];
-    for (const p of packagesOf(lock, 'conda', arch)) {
-        const hash = p.sha256 ? `sha256:${p.sha256}` : (p.md5 ?? '');
-        lines.push(`${checkedUrl(p.url)}${hash ? `#${hash}` : ''}`);
-    }
-    return `${lines.join('\n')}\n`;
-}
-/** One requirement per file: `name @ URL --hash=sha256:…`; pip then installs exactly that file. */
-function pipRequirementsLock(group, lock, arch) {
-    const lines = [
-        `# Generated by Stowage for group ${group}: the packages pip's resolver chose for ${arch}.`,
-        `# Installed with: pip install --no-deps --require-hashes -r ${lockFileName('pip', arch)}`,
-    ];
-    for (const p of packagesOf(lock, 'pip', arch)) {
-        if (!p.sha256 || !/^[0-9a-f]{64}$/.test(p.sha256))
-            throw new Error(`no sha256 for ${p.name} ${p.version}: cannot write a hash-checked lock`);
-        if (!/^[A-Za-z0-9._-]+$/.test(p.name))
-            throw new Error(`invalid pip name "${p.name}"`);
-        lines.push(`${p.name} @ ${checkedUrl(p.url)} \\`, `    --hash=sha256:${p.sha256}`);
-    }
-    return `${lines.join('\n')}\n`;
-}
-/** `package.json` for `npm ci`: the group's direct npm requirements, as npm wrote them at resolve time. */
-function npmManifest(group, lockfile) {
-    const parsed = JSON.parse(lockfile);
-    const dependencies = parsed.packages?.['']?.dependencies ?? {};
-    return `${JSON.stringify({ name: `stowage-${group}`, private: true, dependencies }, null, 2)}\n`;
-}
-/** The lock files of a group, by file name (empty when it was not solved). */
-function lockFiles(group, lock) {
-    if (!lock || lock.resolution.status !== 'solved')
-        return {};
-    const files = {};
-    for (const arch of lock.resolution.arches) {
-        if (packagesOf(lock, 'conda', arch).length > 0)
-            files[lockFileName('conda', arch)] = condaExplicitLock(group, lock, arch);
-        if (packagesOf(lock, 'pip', arch).length > 0)
-            files[lockFileName('pip', arch)] = pipRequirementsLock(group, lock, arch);
-    }
-    if (lock.npmLockfile !== undefined) {
-        files['package-lock.json'] = lock.npmLockfile;
-        files['package.json'] = npmManifest(group, lock.npmLockfile);
-    }
-    return files;
-}
-
-;// CONCATENATED MODULE: ./src/plan/dockerfile.ts
+;// CONCATENATED MODULE: ./src/plan/dockerfile-lines.ts
 /**
- * Renders one group's Dockerfile and the files generated beside it, deterministically.
- *
- * Safety: every value that reaches a shell line is a requirement that passed its ecosystem's
- * grammar (`requirements.ts`) and is also single-quoted; file paths passed `checkContextPath` and
- * go into JSON-array `COPY`; label values and comments are escaped; a step's `run` text never
- * enters the Dockerfile — it goes into the generated `stowage-entrypoint.sh`, single-quoted. All
- * quoting goes through src/common/escape. No heredocs, so any builder (classic docker, BuildKit,
- * buildah) accepts the file.
+ * The pieces every part of a Dockerfile is written with (dockerfile.ts, and each ecosystem's
+ * install steps in ecosystems/): one instruction on one line, `COPY` as a JSON array, and
+ * packages in layers, shared ones first.
  */
-
-
-
-
-
-
-
-const ENTRYPOINT_SCRIPT = 'stowage-entrypoint.sh';
-/** Where `files:` are copied, the working directory of every step. */
-const APP_DIR = '/opt/stowage';
-const USER = '10001:10001';
 
 /** Instruction arguments must stay on one line: a newline here would be a bug upstream. */
 function line(text) {
@@ -5339,12 +5215,8 @@ function line(text) {
 function copy(from, to, stage) {
     return line(`COPY ${stage ? `--from=${stage} ` : ''}${dockerJsonArray([from, to])}`);
 }
-/** `{inputs.x}` and `{step.output}` become the declared paths; unknown placeholders stay. */
-function substitutePlaceholders(text, placeholders) {
-    return text.replace(/\{([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\}/g, (whole, key) => Object.hasOwn(placeholders, key) ? placeholders[key] : whole);
-}
-function buildScriptName(stepId) {
-    return `build-${stepId}.sh`;
+function byText(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
 }
 /** Packages by ecosystem: those several steps share first (own layer), then the rest; sorted. */
 function layersOf(packages, ecosystem) {
@@ -5354,29 +5226,291 @@ function layersOf(packages, ecosystem) {
     const own = specs(mine.filter((p) => p.steps.length <= 1)).filter((s) => !shared.includes(s));
     return [shared, own].filter((l) => l.length > 0);
 }
-function byText(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
+/** Where `files:` are copied, the working directory of every step. */
+const APP_DIR = '/opt/stowage';
+
+// EXTERNAL MODULE: ./src/software/requirements.ts + 1 modules
+var requirements = __nccwpck_require__(7092);
+;// CONCATENATED MODULE: ./src/plan/ecosystems/installer.ts
+/**
+ * How an ecosystem's packages get into a group's image: the apt packages a base of another family
+ * lacks for them, the build stage or environment they need, the lock files a solved group installs
+ * from, and the install steps themselves. The Dockerfile renderer (dockerfile.ts) asks each entry
+ * of INSTALLERS (index.ts) in turn and knows no ecosystem by name; the resolve stage's solvers
+ * (src/resolve/solvers/) make the locks these files render.
+ *
+ * Pure: plain data in, Dockerfile lines and file texts out.
+ */
+
+
+/** Where the locks are copied inside the image (kept: the image carries its own record). */
+const LOCK_DIR = '/usr/local/share/stowage';
+/** `conda-amd64.lock`, `pip-arm64.lock`: a lock made for one architecture. */
+function lockFileName(ecosystem, arch) {
+    return `${ecosystem}-${arch}.lock`;
 }
-function aptLayer(specs) {
-    return line(`RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${specs
-        .map(shell/* shellQuote */.ZL)
-        .join(' ')} && rm -rf /var/lib/apt/lists/*`);
+/** The packages a lock pins for one ecosystem and architecture. */
+function lockedPackages(lock, ecosystem, arch) {
+    return lock.resolution.packages.filter((p) => p.ecosystem === ecosystem && p.arch === arch);
 }
-/** Extra apt packages a family's base lacks for an ecosystem it must host. */
-function helperApt(family, packages) {
-    const has = (e) => packages.some((p) => p.ecosystem === e);
-    const extra = [];
-    if (has('pip') && family !== 'python' && family !== 'conda')
-        extra.push('python3', 'python3-pip');
-    if (has('npm') && family !== 'node')
-        extra.push('nodejs', 'npm');
-    if ((has('cran') || has('bioconductor')) && family !== 'r' && family !== 'conda') {
-        extra.push('r-base-core');
+/** One lock file per architecture the ecosystem has packages for (`<ecosystem>-<arch>.lock`). */
+function locksPerArch(lock, ecosystem, render) {
+    const files = {};
+    for (const arch of lock.resolution.arches)
+        if (lockedPackages(lock, ecosystem, arch).length > 0)
+            files[lockFileName(ecosystem, arch)] = render(arch);
+    return files;
+}
+/** A URL goes on one line of a lock file: no whitespace, no `#` but the hash separator. */
+function checkedUrl(url) {
+    if (!/^https?:\/\/[^\s#]+$/.test(url))
+        throw new Error(`refusing to write a lock line for the URL "${url}"`);
+    return url;
+}
+/**
+ * The per-architecture lock of an ecosystem, copied into the image and named for the install
+ * command: the file itself for one architecture, `<eco>-$TARGETARCH.lock` (all of them copied)
+ * for several. Undefined when the group has no such lock.
+ */
+function lockSteps(ecosystem, locked) {
+    const names = locked.arches
+        .map((a) => lockFileName(ecosystem, a))
+        .filter((n) => locked.files.has(n));
+    if (names.length === 0)
+        return undefined;
+    const copyLine = line(`COPY ${dockerJsonArray([...names, `${LOCK_DIR}/`])}`);
+    if (names.length === 1)
+        return { copy: [copyLine], path: `${LOCK_DIR}/${names[0]}` };
+    return { copy: ['ARG TARGETARCH', copyLine], path: `${LOCK_DIR}/${ecosystem}-$TARGETARCH.lock` };
+}
+
+;// CONCATENATED MODULE: ./src/plan/ecosystems/conda.ts
+/**
+ * conda packages: installed with micromamba into the base environment. A solved group installs
+ * from conda's explicit format (`conda-<arch>.lock`: `@EXPLICIT`, one URL a line with its hash,
+ * dependencies first), which `micromamba install --file` and `conda create --file` install without
+ * solving; an unsolved one by name from its channels.
+ */
+
+
+
+
+/** Conda's name for the platform of an architecture. */
+const CONDA_PLATFORM = { amd64: 'linux-64', arm64: 'linux-aarch64' };
+/** `@EXPLICIT` list in install order; sha256 when the channel gives it, else md5. */
+function condaExplicitLock(group, lock, arch) {
+    const lines = [
+        `# Generated by Stowage for group ${group}: the conda packages the solver chose for ${CONDA_PLATFORM[arch]}.`,
+        `# Installed without solving: micromamba install -y -n base --file ${lockFileName('conda', arch)}`,
+        `# platform: ${CONDA_PLATFORM[arch]}`,
+        '@EXPLICIT',
+    ];
+    for (const p of lockedPackages(lock, 'conda', arch)) {
+        const hash = p.sha256 ? `sha256:${p.sha256}` : (p.md5 ?? '');
+        lines.push(`${checkedUrl(p.url)}${hash ? `#${hash}` : ''}`);
     }
-    if (has('maven') && family !== 'jvm')
-        extra.push('default-jre-headless');
-    return extra;
+    return `${lines.join('\n')}\n`;
 }
+/**
+ * conda by name (an unresolved group): shared packages first, pip added when pip packages follow;
+ * from the group's channels in their order (its environment files'), else conda-forge and bioconda.
+ */
+function condaLayers(packages, channels) {
+    const layers = layersOf(packages, 'conda');
+    if (layers.length > 0 && packages.some((p) => p.ecosystem === 'pip')) {
+        if (!packages.some((p) => p.ecosystem === 'conda' && p.name === 'pip'))
+            layers.push(['pip']);
+    }
+    // A spec only conda's grammar reads is installed in conda's canonical form (condaForms).
+    const install = (spec) => (0,shell/* shellQuote */.ZL)((0,requirements/* condaForms */.rS)(spec).install);
+    const from = channels
+        ? channels.map((c) => `-c ${(0,shell/* shellWord */.r7)(c)}`).join(' ')
+        : '-c conda-forge -c bioconda';
+    return layers.map((layer) => line(`RUN micromamba install -y -n base ${from} ${layer.map(install).join(' ')} && micromamba clean --all --yes`));
+}
+const conda = {
+    ecosystems: ['conda'],
+    lockFiles: (group, lock) => locksPerArch(lock, 'conda', (arch) => condaExplicitLock(group, lock, arch)),
+    install(group, locked) {
+        const lock = lockSteps('conda', locked);
+        if (!lock)
+            return condaLayers(group.packages, group.channels);
+        return [
+            ...lock.copy,
+            line(`RUN micromamba install -y -n base --file ${lock.path} && micromamba clean --all --yes`),
+        ];
+    },
+};
+
+;// CONCATENATED MODULE: ./src/common/escape/xml.ts
+/**
+ * XML text and attribute values (the Maven stage's pom.xml): `&`, `<`, `>`, `"` and `'` as
+ * entities, CR as `&#13;` (a reader turns a raw CR into LF), and characters XML 1.0 cannot hold at all (C0 controls but tab, LF, CR; unpaired
+ * surrogates; U+FFFE/U+FFFF) shown as visible `\uNNNN` text.
+ */
+const NOT_XML = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const ENTITY = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&apos;',
+    '\r': '&#13;',
+};
+function xmlText(value) {
+    return String(value)
+        .replace(NOT_XML, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replace(/[&<>"'\r]/g, (c) => ENTITY[c]);
+}
+
+;// CONCATENATED MODULE: ./src/plan/ecosystems/maven.ts
+/**
+ * Maven artifacts (`maven:`): resolved in a stage of their own (`mvn dependency:copy-dependencies`
+ * from a generated pom.xml) into a folder the image copies and puts on the CLASSPATH. Not solved:
+ * the plan says so per group (`resolution.nameLevel`).
+ */
+
+
+/** The Maven stage's pom: artifacts were validated to [A-Za-z0-9_.-] (plus range brackets). */
+function renderPom(groupName, packages) {
+    const deps = packages
+        .filter((p) => p.ecosystem === 'maven')
+        .map((p) => p.spec.split(':'))
+        .filter((parts) => parts.length === 3)
+        .map(([g, a, v]) => `${g}:${a}:${v}`)
+        .filter((v, i, all) => all.indexOf(v) === i)
+        .sort(byText)
+        .map((coordinates) => {
+        const [g, a, v] = coordinates.split(':');
+        return `    <dependency><groupId>${xmlText(g)}</groupId><artifactId>${xmlText(a)}</artifactId><version>${xmlText(v)}</version></dependency>`;
+    });
+    return [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<!-- Generated by Stowage: the Maven artifacts of this group, resolved into /opt/stowage/lib. -->',
+        '<project xmlns="http://maven.apache.org/POM/4.0.0">',
+        '  <modelVersion>4.0.0</modelVersion>',
+        '  <groupId>io.stowage.generated</groupId>',
+        `  <artifactId>${xmlText(groupName)}</artifactId>`,
+        '  <version>0</version>',
+        '  <packaging>pom</packaging>',
+        '  <dependencies>',
+        ...deps,
+        '  </dependencies>',
+        '</project>',
+        '',
+    ].join('\n');
+}
+const maven = {
+    ecosystems: ['maven'],
+    helperApt: (family) => (family !== 'jvm' ? ['default-jre-headless'] : []),
+    /** A stage that resolves the `maven:` artifacts into a folder the image copies. */
+    stage({ group, mavenImage }, generated) {
+        generated['pom.xml'] = renderPom(group.name, group.packages);
+        return [
+            line(`FROM ${mavenImage} AS maven`),
+            copy('pom.xml', '/stowage/pom.xml'),
+            `RUN mvn -q -B -f /stowage/pom.xml dependency:copy-dependencies -DoutputDirectory=${APP_DIR}/lib && rm -rf /root/.m2`,
+            '',
+        ];
+    },
+    install: (group) => group.packages.some((p) => p.ecosystem === 'maven')
+        ? [copy(`${APP_DIR}/lib`, `${APP_DIR}/lib`, 'maven'), `ENV CLASSPATH=${APP_DIR}/lib/*`]
+        : [],
+};
+
+;// CONCATENATED MODULE: ./src/plan/ecosystems/npm.ts
+/**
+ * npm packages. A solved group installs with `npm ci` from the `package-lock.json` npm wrote when
+ * it solved the group (kept as npm wrote it) and a `package.json` of the group's direct
+ * requirements, into a project folder on PATH and NODE_PATH; an unsolved one globally by name.
+ */
+
+
+/** Where a locked group's npm packages are installed (`npm ci` needs a project folder). */
+const NPM_DIR = '/opt/stowage-node';
+/** `package.json` for `npm ci`: the group's direct npm requirements, as npm wrote them at resolve time. */
+function npmManifest(group, lockfile) {
+    const parsed = JSON.parse(lockfile);
+    const dependencies = parsed.packages?.['']?.dependencies ?? {};
+    return `${JSON.stringify({ name: `stowage-${group}`, private: true, dependencies }, null, 2)}\n`;
+}
+const npm = {
+    ecosystems: ['npm'],
+    helperApt: (family) => (family !== 'node' ? ['nodejs', 'npm'] : []),
+    lockFiles(group, lock) {
+        if (lock.npmLockfile === undefined)
+            return {};
+        return {
+            'package-lock.json': lock.npmLockfile,
+            'package.json': npmManifest(group, lock.npmLockfile),
+        };
+    },
+    install(group, locked) {
+        if (locked.files.has('package-lock.json'))
+            return [
+                copy('package.json', `${NPM_DIR}/package.json`),
+                copy('package-lock.json', `${NPM_DIR}/package-lock.json`),
+                line(`RUN cd ${NPM_DIR} && npm ci --omit=dev --no-audit --no-fund && npm cache clean --force`),
+                `ENV PATH=${NPM_DIR}/node_modules/.bin:$PATH NODE_PATH=${NPM_DIR}/node_modules`,
+            ];
+        return layersOf(group.packages, 'npm').map((layer) => line(`RUN npm install -g ${layer.map(shell/* shellQuote */.ZL).join(' ')} && npm cache clean --force`));
+    },
+};
+
+;// CONCATENATED MODULE: ./src/plan/ecosystems/pip.ts
+/**
+ * pip packages: installed with the image's Python (conda's in a conda group). A solved group
+ * installs from `pip-<arch>.lock`, one requirement per file pinned to its URL and sha256, with
+ * `--no-deps --require-hashes`; an unsolved one by name.
+ */
+
+
+
+/** One requirement per file: `name @ URL --hash=sha256:…`; pip then installs exactly that file. */
+function pipRequirementsLock(group, lock, arch) {
+    const lines = [
+        `# Generated by Stowage for group ${group}: the packages pip's resolver chose for ${arch}.`,
+        `# Installed with: pip install --no-deps --require-hashes -r ${lockFileName('pip', arch)}`,
+    ];
+    for (const p of lockedPackages(lock, 'pip', arch)) {
+        if (!p.sha256 || !/^[0-9a-f]{64}$/.test(p.sha256))
+            throw new Error(`no sha256 for ${p.name} ${p.version}: cannot write a hash-checked lock`);
+        if (!/^[A-Za-z0-9._-]+$/.test(p.name))
+            throw new Error(`invalid pip name "${p.name}"`);
+        lines.push(`${p.name} @ ${checkedUrl(p.url)} \\`, `    --hash=sha256:${p.sha256}`);
+    }
+    return `${lines.join('\n')}\n`;
+}
+const pip = {
+    ecosystems: ['pip'],
+    helperApt: (family) => family !== 'python' && family !== 'conda' ? ['python3', 'python3-pip'] : [],
+    // Debian's python3 is "externally managed" (also under a python group whose base is plain
+    // Debian); the image is ours, so pip may install system-wide. python:* images ignore it.
+    env: (family) => (family !== 'conda' ? ['ENV PIP_BREAK_SYSTEM_PACKAGES=1'] : []),
+    lockFiles: (group, lock) => locksPerArch(lock, 'pip', (arch) => pipRequirementsLock(group, lock, arch)),
+    install(group, locked) {
+        const python = group.family === 'conda' ? '/opt/conda/bin/python' : 'python3';
+        const lock = lockSteps('pip', locked);
+        if (lock)
+            return [
+                ...lock.copy,
+                line(`RUN ${python} -m pip install --no-cache-dir --no-deps --require-hashes -r ${lock.path}`),
+            ];
+        return layersOf(group.packages, 'pip').map((layer) => line(`RUN ${python} -m pip install --no-cache-dir ${layer.map(shell/* shellQuote */.ZL).join(' ')}`));
+    },
+};
+
+;// CONCATENATED MODULE: ./src/plan/ecosystems/r.ts
+/**
+ * R packages (`cran:`, `bioconductor:`): installed by name with Rscript — CRAN's
+ * `install.packages`, `remotes::install_version` for a version, BiocManager for Bioconductor —
+ * warnings turned into errors and every package checked to load. Not solved: the plan says so
+ * per group (`resolution.nameLevel`).
+ */
+
+
 function rString(value) {
     // Names and versions passed the R grammar ([A-Za-z0-9.], digits, `.`/`-`): no quotes inside.
     return JSON.stringify(value);
@@ -5414,34 +5548,66 @@ function rInstallLayers(family, packages) {
     }
     return out;
 }
-/** The Maven stage's pom: artifacts were validated to [A-Za-z0-9_.-] (plus range brackets). */
-function renderPom(groupName, packages) {
-    const deps = packages
-        .filter((p) => p.ecosystem === 'maven')
-        .map((p) => p.spec.split(':'))
-        .filter((parts) => parts.length === 3)
-        .map(([g, a, v]) => `${g}:${a}:${v}`)
-        .filter((v, i, all) => all.indexOf(v) === i)
-        .sort(byText)
-        .map((coordinates) => {
-        const [g, a, v] = coordinates.split(':');
-        return `    <dependency><groupId>${xmlText(g)}</groupId><artifactId>${xmlText(a)}</artifactId><version>${xmlText(v)}</version></dependency>`;
-    });
-    return [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<!-- Generated by Stowage: the Maven artifacts of this group, resolved into /opt/stowage/lib. -->',
-        '<project xmlns="http://maven.apache.org/POM/4.0.0">',
-        '  <modelVersion>4.0.0</modelVersion>',
-        '  <groupId>io.stowage.generated</groupId>',
-        `  <artifactId>${xmlText(groupName)}</artifactId>`,
-        '  <version>0</version>',
-        '  <packaging>pom</packaging>',
-        '  <dependencies>',
-        ...deps,
-        '  </dependencies>',
-        '</project>',
-        '',
-    ].join('\n');
+const r = {
+    ecosystems: ['cran', 'bioconductor'],
+    helperApt: (family) => (family !== 'r' && family !== 'conda' ? ['r-base-core'] : []),
+    install: (group) => rInstallLayers(group.family, group.packages),
+};
+
+;// CONCATENATED MODULE: ./src/plan/ecosystems/index.ts
+
+
+
+
+
+const INSTALLERS = [conda, pip, r, npm, maven];
+/** The installers of the ecosystems a group has packages of, in install order. */
+function installersOf(packages) {
+    return INSTALLERS.filter((i) => packages.some((p) => i.ecosystems.includes(p.ecosystem)));
+}
+/** The lock files of a group, by file name (empty when it was not solved). */
+function lockFiles(group, lock) {
+    if (!lock || lock.resolution.status !== 'solved')
+        return {};
+    return Object.assign({}, ...INSTALLERS.map((i) => i.lockFiles?.(group, lock) ?? {}));
+}
+
+;// CONCATENATED MODULE: ./src/plan/dockerfile.ts
+/**
+ * Renders one group's Dockerfile and the files generated beside it, deterministically.
+ *
+ * Safety: every value that reaches a shell line is a requirement that passed its ecosystem's
+ * grammar (`requirements.ts`) and is also single-quoted; file paths passed `checkContextPath` and
+ * go into JSON-array `COPY`; label values and comments are escaped; a step's `run` text never
+ * enters the Dockerfile — it goes into the generated `stowage-entrypoint.sh`, single-quoted. All
+ * quoting goes through src/common/escape. No heredocs, so any builder (classic docker, BuildKit,
+ * buildah) accepts the file.
+ */
+
+
+
+
+
+
+const ENTRYPOINT_SCRIPT = 'stowage-entrypoint.sh';
+
+const USER = '10001:10001';
+
+/** `{inputs.x}` and `{step.output}` become the declared paths; unknown placeholders stay. */
+function substitutePlaceholders(text, placeholders) {
+    return text.replace(/\{([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\}/g, (whole, key) => Object.hasOwn(placeholders, key) ? placeholders[key] : whole);
+}
+function buildScriptName(stepId) {
+    return `build-${stepId}.sh`;
+}
+function aptLayer(specs) {
+    return line(`RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${specs
+        .map(shell/* shellQuote */.ZL)
+        .join(' ')} && rm -rf /var/lib/apt/lists/*`);
+}
+/** Extra apt packages a family's base lacks for the ecosystems it must host. */
+function helperApt(family, packages) {
+    return installersOf(packages).flatMap((i) => i.helperApt?.(family) ?? []);
 }
 /**
  * The entrypoint dispatcher. Its rule (docs/build.md, "The entrypoint"):
@@ -5738,7 +5904,7 @@ function renderGroup(input) {
         dockerComment(`Generated by Stowage for workflow ${input.workflowName}, group ${input.group.name}.`),
         '# Do not edit: change the spec and run `stowage plan` again.',
         '',
-        ...mavenStage(input, generated),
+        ...installersOf(input.group.packages).flatMap((i) => i.stage?.(input, generated) ?? []),
         ...builderStage(input, aptLayers, generated),
         ...runtimeBase(input, aptLayers),
         ...packageLayers(input.group, locked(input, generated)),
@@ -5755,18 +5921,6 @@ function systemLayers(group) {
     if (helper.length > 0)
         layers.push(helper.sort(byText));
     return layers;
-}
-/** A stage that resolves the `maven:` artifacts into a folder the image copies. */
-function mavenStage(input, generated) {
-    if (!input.group.packages.some((p) => p.ecosystem === 'maven'))
-        return [];
-    generated['pom.xml'] = renderPom(input.group.name, input.group.packages);
-    return [
-        line(`FROM ${input.mavenImage} AS maven`),
-        copy('pom.xml', '/stowage/pom.xml'),
-        `RUN mvn -q -B -f /stowage/pom.xml dependency:copy-dependencies -DoutputDirectory=${APP_DIR}/lib && rm -rf /root/.m2`,
-        '',
-    ];
 }
 /** A stage that runs each step's `build:` script; the image copies its /usr/local. */
 function builderStage(input, aptLayers, generated) {
@@ -5802,11 +5956,8 @@ function runtimeBase(input, aptLayers) {
     const df = [line(`FROM ${input.group.baseImage}`), 'USER root'];
     if (family === 'conda')
         df.push('ENV MAMBA_ROOT_PREFIX=/opt/conda PATH=/opt/conda/bin:$PATH');
-    if (packages.some((p) => p.ecosystem === 'pip') && family !== 'conda') {
-        // Debian's python3 is "externally managed" (also under a python group whose base is plain
-        // Debian); the image is ours, so pip may install system-wide. python:* images ignore it.
-        df.push('ENV PIP_BREAK_SYSTEM_PACKAGES=1');
-    }
+    for (const installer of installersOf(packages))
+        df.push(...(installer.env?.(family) ?? []));
     // What the base provides, so the image's own commands can be told apart at the end.
     df.push(line(`RUN mkdir -p ${COMMANDS_DIR} && ${listCommands()} > ${BASE_COMMANDS_FILE}`));
     for (const layer of aptLayers)
@@ -5833,77 +5984,19 @@ function listCommands() {
         '[ -f "$f" ] && [ -x "$f" ] && echo "$n"; done; done | sort -u',
     ].join(' ');
 }
+/** The group's lock files, added to `generated`; what the install layers need to know of them. */
 function locked(input, generated) {
     const files = lockFiles(input.group.name, input.lock);
     Object.assign(generated, files);
     return { files: new Set(Object.keys(files)), arches: input.lock?.resolution.arches ?? [] };
 }
 /**
- * The lock of an ecosystem, copied into the image and named for the install command: the file
- * itself for one architecture, `<eco>-$TARGETARCH.lock` (all of them copied) for several.
- */
-function lockSteps(ecosystem, lock) {
-    const names = lock.arches.map((a) => `${ecosystem}-${a}.lock`).filter((n) => lock.files.has(n));
-    const copyLine = line(`COPY ${dockerJsonArray([...names, `${LOCK_DIR}/`])}`);
-    if (names.length === 1)
-        return { copy: [copyLine], path: `${LOCK_DIR}/${names[0]}` };
-    return { copy: ['ARG TARGETARCH', copyLine], path: `${LOCK_DIR}/${ecosystem}-$TARGETARCH.lock` };
-}
-/**
- * conda, pip, R, npm and Maven packages. A solved ecosystem installs from its lock in one step,
- * without solving again; the others install by name, each ecosystem's shared packages first.
+ * The language packages, each ecosystem's in the order of INSTALLERS (conda, pip, R, npm, Maven):
+ * a solved ecosystem installs from its lock in one step, without solving again; the others install
+ * by name, each ecosystem's shared packages first.
  */
 function packageLayers(group, lock) {
-    const { family, packages } = group;
-    const df = [];
-    const has = (prefix) => [...lock.files].some((f) => f.startsWith(prefix));
-    if (has('conda-')) {
-        const { copy: copyLines, path } = lockSteps('conda', lock);
-        df.push(...copyLines, line(`RUN micromamba install -y -n base --file ${path} && micromamba clean --all --yes`));
-    }
-    else
-        df.push(...condaLayers(packages, group.channels));
-    const python = family === 'conda' ? '/opt/conda/bin/python' : 'python3';
-    if (has('pip-')) {
-        const { copy: copyLines, path } = lockSteps('pip', lock);
-        df.push(...copyLines, line(`RUN ${python} -m pip install --no-cache-dir --no-deps --require-hashes -r ${path}`));
-    }
-    else {
-        for (const layer of layersOf(packages, 'pip')) {
-            df.push(line(`RUN ${python} -m pip install --no-cache-dir ${layer.map(shell/* shellQuote */.ZL).join(' ')}`));
-        }
-    }
-    df.push(...rInstallLayers(family, packages));
-    if (lock.files.has('package-lock.json')) {
-        df.push(copy('package.json', `${NPM_DIR}/package.json`), copy('package-lock.json', `${NPM_DIR}/package-lock.json`), line(`RUN cd ${NPM_DIR} && npm ci --omit=dev --no-audit --no-fund && npm cache clean --force`), `ENV PATH=${NPM_DIR}/node_modules/.bin:$PATH NODE_PATH=${NPM_DIR}/node_modules`);
-    }
-    else {
-        for (const layer of layersOf(packages, 'npm')) {
-            df.push(line(`RUN npm install -g ${layer.map(shell/* shellQuote */.ZL).join(' ')} && npm cache clean --force`));
-        }
-    }
-    if (packages.some((p) => p.ecosystem === 'maven'))
-        df.push(copy(`${APP_DIR}/lib`, `${APP_DIR}/lib`, 'maven'), `ENV CLASSPATH=${APP_DIR}/lib/*`);
-    return df;
-}
-/** Where a locked group's npm packages are installed (`npm ci` needs a project folder). */
-const NPM_DIR = '/opt/stowage-node';
-/**
- * conda by name (an unresolved group): shared packages first, pip added when pip packages follow;
- * from the group's channels in their order (its environment files'), else conda-forge and bioconda.
- */
-function condaLayers(packages, channels) {
-    const layers = layersOf(packages, 'conda');
-    if (layers.length > 0 && packages.some((p) => p.ecosystem === 'pip')) {
-        if (!packages.some((p) => p.ecosystem === 'conda' && p.name === 'pip'))
-            layers.push(['pip']);
-    }
-    // A spec only conda's grammar reads is installed in conda's canonical form (condaForms).
-    const install = (spec) => (0,shell/* shellQuote */.ZL)((0,requirements/* condaForms */.rS)(spec).install);
-    const from = channels
-        ? channels.map((c) => `-c ${(0,shell/* shellWord */.r7)(c)}`).join(' ')
-        : '-c conda-forge -c bioconda';
-    return layers.map((layer) => line(`RUN micromamba install -y -n base ${from} ${layer.map(install).join(' ')} && micromamba clean --all --yes`));
+    return INSTALLERS.flatMap((i) => i.install(group, lock));
 }
 /** The steps' files, the entrypoint, the labels, the working folder and the non-root user. */
 function finalLayers(input, generated) {
@@ -6042,10 +6135,10 @@ const FILE_ORIGINS = {
 /**
  * Why a file's URL (from a lock file, so possibly edited) is not a file of `source`, or undefined.
  * Compared as parsed URLs, and only in their plain form: `…/bioconda/../mallory/x` is refused
- * rather than normalised. conda and npm files live under their channel's or registry's path; pip
- * files on the index's host (or PyPI's files host).
+ * rather than normalised. Files live `under-source` (conda channels, npm registries: under its
+ * path) or `on-host` (a pip index: on its host, or PyPI's files host).
  */
-function fileUrlProblem(url, source, ecosystem) {
+function fileUrlProblem(url, source, files) {
     let file;
     let base;
     try {
@@ -6061,7 +6154,7 @@ function fileUrlProblem(url, source, ecosystem) {
         return `"${url}" is not http(s)`;
     if (file.username || file.password || file.search || file.hash)
         return `"${url}" carries credentials, a query or a fragment`;
-    if (ecosystem === 'pip') {
+    if (files === 'on-host') {
         const origins = [base.origin, ...(FILE_ORIGINS[base.origin] ?? [])];
         return origins.includes(file.origin)
             ? undefined
@@ -7436,7 +7529,6 @@ function parseRuntime(kind, text) {
 /* harmony export */   mh: () => (/* binding */ compareR),
 /* harmony export */   r_: () => (/* binding */ compareConda)
 /* harmony export */ });
-/* unused harmony export compareRuntime */
 /**
  * Version orderings per ecosystem. PEP 440 and semver come from their libraries; conda, Debian,
  * Maven and R orderings are small re-implementations of the documented algorithms.
@@ -7611,13 +7703,6 @@ function compareR(a, b) {
             return d;
     }
     return 0;
-}
-/**
- * Runtime versions (`python: "3.12"`, `java: "21"`, `r: "4.4.1"`): numeric components; a shorter
- * version is a prefix that any longer one with the same leading components satisfies.
- */
-function compareRuntime(a, b) {
-    return compareR(a, b);
 }
 /** Two runtime requests are compatible when one is a component prefix of the other (3.12 ~ 3.12.4). */
 function runtimesCompatible(a, b) {
@@ -19577,6 +19662,13 @@ const STATUS_TEXT = {
 function size(bytes) {
     return bytes === undefined ? '—' : (0,units/* formatBytes */.z3)(bytes);
 }
+/** `93 MB (est. 120 MB, +29%)`; the estimate alone when the real size is not known. */
+function sizeAgainstEstimate(r) {
+    if (r.size === undefined || r.size <= 0)
+        return `est. ${(0,units/* formatBytes */.z3)(r.estimatedSize)}`;
+    const off = Math.round(((r.estimatedSize - r.size) / r.size) * 100);
+    return `${(0,units/* formatBytes */.z3)(r.size)} (est. ${(0,units/* formatBytes */.z3)(r.estimatedSize)}, ${off > 0 ? '+' : ''}${off}%)`;
+}
 /** Whether every command of every step was found inside the image (see docs/build.md). */
 function smokeCell(r) {
     if (r.smokeTest?.status === 'passed')
@@ -19594,7 +19686,10 @@ function counts(results) {
     const n = (s) => results.filter((r) => r.status === s).length;
     return `${n('built')} built, ${n('skipped')} skipped, ${n('failed')} failed.`;
 }
-/** The terminal's closing table: status, group, image reference, real size; a reason for failures. */
+/**
+ * The terminal's closing table: status, group, image reference, real size against the estimate;
+ * a reason for failures.
+ */
 function buildTable(results) {
     const lines = [];
     for (const r of results) {
@@ -19603,7 +19698,7 @@ function buildTable(results) {
             : r.tags[0]
                 ? `${r.image}:${r.tags[0]}`
                 : r.image;
-        lines.push(`${r.status.padEnd(7)} ${(0,common_text/* escapeText */.X1)(r.group).padEnd(16)} ${(0,common_text/* escapeText */.X1)(ref)}  ${size(r.size)}`.trimEnd());
+        lines.push(`${r.status.padEnd(7)} ${(0,common_text/* escapeText */.X1)(r.group).padEnd(16)} ${(0,common_text/* escapeText */.X1)(ref)}  ${r.status === 'failed' ? '' : sizeAgainstEstimate(r)}`.trimEnd());
         if (r.status === 'failed')
             lines.push(`        ${(0,common_text/* escapeText */.X1)(reasonOf(r.error))}`);
     }
@@ -19615,14 +19710,14 @@ function buildSummaryMarkdown(results) {
     const lines = [
         '### Images',
         '',
-        '| group | status | image | digest | size (real / estimated) | smoke test | duration |',
-        '| --- | --- | --- | --- | --- | --- | --- |',
+        '| group | status | image | digest | size (real, estimated) | pull | smoke test | duration |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ];
     for (const r of results) {
         const digest = r.digest ? markdownCode(`${r.digest.slice(0, 19)}…`) : '—';
         const status = STATUS_TEXT[r.status] + (r.status !== 'failed' && !r.pushed ? ', not pushed' : '');
         const tags = r.tags.map((t) => markdownCode(t)).join(' ');
-        lines.push(`| ${markdownText(r.group)} | ${status} | ${markdownCode(r.image)} ${tags} | ${digest} | ${size(r.size)} / ${size(r.estimatedSize)} | ${smokeCell(r)} | ${(r.durationMs / 1000).toFixed(1)} s |`);
+        lines.push(`| ${markdownText(r.group)} | ${status} | ${markdownCode(r.image)} ${tags} | ${digest} | ${sizeAgainstEstimate(r)} | ${size(r.pullSize)} | ${smokeCell(r)} | ${(r.durationMs / 1000).toFixed(1)} s |`);
     }
     const failed = results.filter((r) => r.error);
     if (failed.length > 0) {
@@ -24419,10 +24514,6 @@ function load_toLintConfig(d) {
 
 // EXTERNAL MODULE: ./src/common/escape/shell.ts
 var escape_shell = __nccwpck_require__(9899);
-;// CONCATENATED MODULE: ./src/common/shell.ts
-/** Shell quoting lives with the other escapers (src/common/escape/shell.ts). */
-
-
 ;// CONCATENATED MODULE: ./src/workflow/importers/common.ts
 /**
  * What every importer shares: the result shape, the import findings, conda environment files
@@ -24472,9 +24563,6 @@ function newWorkflow(name, file, format, source) {
 /** `a/b` relative to `root`, always with forward slashes. */
 function relPath(root, absolute) {
     return (0,external_node_path_.relative)(root, absolute).split(external_node_path_.sep).join('/');
-}
-function joinRel(...parts) {
-    return posix.normalize(posix.join(...parts));
 }
 /**
  * The text of a file the workflow names, or undefined when it cannot be read — or when it lies
@@ -25933,7 +26021,7 @@ function shellWord(word) {
  * `.nf` files of nf-core/modules, rnaseq, fetchngs and sarek without an error node; this tokenizer
  * reads all of them (docs/formats.md, "Reading Groovy").
  */
-class groovy_GroovySyntaxError extends Error {
+class GroovySyntaxError extends Error {
     offset;
     constructor(message, offset) {
         super(message);
@@ -25989,7 +26077,7 @@ const EXPRESSION_KEYWORDS = new Set([
     'not',
 ]);
 /** Tokenizes `text`; throws GroovySyntaxError on an unterminated string or comment. */
-function groovy_tokenizeGroovy(text) {
+function tokenizeGroovy(text) {
     const lexer = new Lexer(text);
     const start = text.startsWith('#!') ? lineEnd(text, 0) : 0;
     return lexer.code(start, false).tokens;
@@ -26052,7 +26140,7 @@ class Lexer {
             else if (text.startsWith('/*', i)) {
                 const close = text.indexOf('*/', i + 2);
                 if (close === -1)
-                    throw new groovy_GroovySyntaxError('unterminated /* comment', i);
+                    throw new GroovySyntaxError('unterminated /* comment', i);
                 i = close + 2;
             }
             else if (c === '"' || c === "'") {
@@ -26087,7 +26175,7 @@ class Lexer {
                     PUNCT2.find((p) => text.startsWith(p, i)) ??
                     (PUNCT1.includes(c) ? c : undefined);
                 if (p === undefined)
-                    throw new groovy_GroovySyntaxError(`unexpected character ${JSON.stringify(c)}`, i);
+                    throw new GroovySyntaxError(`unexpected character ${JSON.stringify(c)}`, i);
                 if (nested && p === '}' && depth === 0)
                     return { tokens, end: i + 1 };
                 if (p === '{')
@@ -26099,7 +26187,7 @@ class Lexer {
             }
         }
         if (nested)
-            throw new groovy_GroovySyntaxError('unterminated ${ in string', from - 2);
+            throw new GroovySyntaxError('unterminated ${ in string', from - 2);
         return { tokens, end: i };
     }
     /** '…', "…", '''…''', """…""": only double quotes interpolate. */
@@ -26130,7 +26218,7 @@ class Lexer {
                 i += 1;
             }
         }
-        throw new groovy_GroovySyntaxError(`unterminated string starting with ${delim}`, start);
+        throw new GroovySyntaxError(`unterminated string starting with ${delim}`, start);
     }
     /**
      * Slashy /…/ (only `\/` is an escape) and dollar-slashy $/…/$ (`$$` and `$/` are escapes):
@@ -26167,14 +26255,14 @@ class Lexer {
                 i += 1;
             }
         }
-        throw new groovy_GroovySyntaxError(`unterminated string starting with ${open}`, start);
+        throw new GroovySyntaxError(`unterminated string starting with ${open}`, start);
     }
     /** At a `$` in an interpolating string: `${code}`, `$name.field`, or a literal `$`. */
     interpolation(at, body) {
         const { text } = this;
         if (text[at + 1] === '{') {
             if (this.interpolationDepth >= MAX_INTERPOLATION_DEPTH) {
-                throw new groovy_GroovySyntaxError(`strings nested more than ${MAX_INTERPOLATION_DEPTH} levels deep in \${…}`, at);
+                throw new GroovySyntaxError(`strings nested more than ${MAX_INTERPOLATION_DEPTH} levels deep in \${…}`, at);
             }
             this.interpolationDepth += 1;
             const { end } = this.code(at + 2, true);
@@ -26269,14 +26357,14 @@ function matchingClose(tokens, openIndex) {
         else if (t.value === '}' || t.value === ')' || t.value === ']') {
             const expected = stack.pop();
             if (expected !== t.value) {
-                throw new groovy_GroovySyntaxError(`expected ${expected ?? 'nothing'} but found ${t.value}`, t.start);
+                throw new GroovySyntaxError(`expected ${expected ?? 'nothing'} but found ${t.value}`, t.start);
             }
             if (stack.length === 0)
                 return i;
         }
     }
     const open = tokens[openIndex];
-    throw new groovy_GroovySyntaxError(`unclosed ${open?.value ?? 'bracket'}`, open?.start ?? 0);
+    throw new GroovySyntaxError(`unclosed ${open?.value ?? 'bracket'}`, open?.start ?? 0);
 }
 /**
  * Splits tokens[from, to) into statements: a statement ends at a newline or `;` outside any
@@ -26805,7 +26893,7 @@ function checkBrackets(tokens) {
         if (t.value === '{' || t.value === '(' || t.value === '[')
             i = matchingClose(tokens, i);
         else if (t.value === '}' || t.value === ')' || t.value === ']')
-            throw new groovy_GroovySyntaxError(`found ${t.value} with nothing open`, t.start);
+            throw new GroovySyntaxError(`found ${t.value} with nothing open`, t.start);
     }
 }
 /**
@@ -26917,16 +27005,6 @@ function paramCaps(parts) {
         }
     }
     return caps;
-}
-/**
- * Reads the `process { … }` scopes of one Nextflow config file (no includes followed). Throws
- * GroovySyntaxError when the text does not tokenize or its brackets do not balance.
- */
-function parseProcessConfig(text, file, mapper) {
-    return readProcessConfig({ file, tokens: tokenizeGroovy(text), mapper }, () => undefined);
-}
-function isGroovySyntaxError(e) {
-    return e instanceof GroovySyntaxError;
 }
 
 // EXTERNAL MODULE: ./src/common/image-name.ts
@@ -27261,7 +27339,7 @@ function importNextflow(pipelineDir, options = {}) {
 function readNextflowFile(text, file, mapper, findings) {
     let whole;
     try {
-        const tokens = groovy_tokenizeGroovy(text);
+        const tokens = tokenizeGroovy(text);
         return {
             processes: findProcesses(tokens, mapper, file, text),
             calls: findOutCalls(tokens),
@@ -27269,13 +27347,13 @@ function readNextflowFile(text, file, mapper, findings) {
         };
     }
     catch (e) {
-        if (!(e instanceof groovy_GroovySyntaxError))
+        if (!(e instanceof GroovySyntaxError))
             throw e;
         whole = e;
     }
     const processes = [];
     const read = (from, to) => {
-        const tokens = groovy_tokenizeGroovy(text.slice(from, to)).map((t) => ({
+        const tokens = tokenizeGroovy(text.slice(from, to)).map((t) => ({
             ...t,
             start: t.start + from,
             end: t.end + from,
@@ -27291,7 +27369,7 @@ function readNextflowFile(text, file, mapper, findings) {
             processes.push(...read(from, cuts[k + 1] ?? text.length));
         }
         catch (e) {
-            if (!(e instanceof groovy_GroovySyntaxError))
+            if (!(e instanceof GroovySyntaxError))
                 throw e;
             const at = e.offset + from;
             // The problem may lie after the process, in the code that follows it.
@@ -27303,7 +27381,7 @@ function readNextflowFile(text, file, mapper, findings) {
                 }
             }
             catch (inner) {
-                if (!(inner instanceof groovy_GroovySyntaxError))
+                if (!(inner instanceof GroovySyntaxError))
                     throw inner;
             }
             processLost = true;
@@ -27324,7 +27402,7 @@ function partialFileInfo(text, abs, pipelineDir, nfFiles, processes) {
     for (const m of text.matchAll(/^[ \t]*include\s*\{([^}]*)\}\s*from\s*(['"])([^'"\n]+)\2/gm)) {
         let tokens;
         try {
-            tokens = groovy_tokenizeGroovy(`include {${m[1] ?? ''}} from ${m[2]}${m[3]}${m[2]}`);
+            tokens = tokenizeGroovy(`include {${m[1] ?? ''}} from ${m[2]}${m[3]}${m[2]}`);
         }
         catch {
             continue;
@@ -27364,7 +27442,7 @@ function pipelineName(dir, config) {
 function dockerRegistry(config) {
     let tokens;
     try {
-        tokens = groovy_tokenizeGroovy(config);
+        tokens = tokenizeGroovy(config);
     }
     catch {
         return undefined;
@@ -27423,13 +27501,13 @@ function loadProcessConfig(dir, root, source, findings) {
         const file = relPath(root, abs);
         const mapper = new OffsetMapper(text);
         try {
-            const tokens = groovy_tokenizeGroovy(text);
+            const tokens = tokenizeGroovy(text);
             checkBrackets(tokens);
             source.addFile(file, text);
             return { file, tokens, mapper };
         }
         catch (e) {
-            if (!(e instanceof groovy_GroovySyntaxError))
+            if (!(e instanceof GroovySyntaxError))
                 throw e;
             findings.push(importError(file, `Cannot parse ${file}: ${e.message}; the resources it sets are not read.`, mapper.span(e.offset, e.offset + 1)));
             return undefined;
@@ -27445,7 +27523,7 @@ function loadProcessConfig(dir, root, source, findings) {
         config = readProcessConfig(main, load);
     }
     catch (e) {
-        if (!(e instanceof groovy_GroovySyntaxError))
+        if (!(e instanceof GroovySyntaxError))
             throw e;
         findings.push(importError(main.file, `Cannot parse ${main.file}: ${e.message}; nf-core's standard label table is used instead.`, main.mapper.span(e.offset, e.offset + 1)));
         return nfCoreDefaultConfig();
@@ -27613,7 +27691,7 @@ function containerImage(args) {
         return undefined;
     let literals;
     try {
-        literals = groovy_tokenizeGroovy(inner).filter((t) => t.kind === 'string' && !t.interpolated);
+        literals = tokenizeGroovy(inner).filter((t) => t.kind === 'string' && !t.interpolated);
     }
     catch {
         return undefined;
@@ -27811,7 +27889,7 @@ function condaEnvFile(arg, moduleDir, pipelineDir) {
         if (!('code' in s))
             return [];
         try {
-            return groovy_tokenizeGroovy(s.code).flatMap((t) => (t.kind === 'string' ? [t.value] : []));
+            return tokenizeGroovy(s.code).flatMap((t) => (t.kind === 'string' ? [t.value] : []));
         }
         catch {
             return [];
@@ -31686,7 +31764,7 @@ async function planIfLoaded(workflow, imported, options, spec) {
     const { plan: planWorkflow } = await __nccwpck_require__.e(/* import() */ 56).then(__nccwpck_require__.bind(__nccwpck_require__, 3056));
     if (!options.resolve || options.resolve.mode === 'off')
         return planWorkflow(workflow, planOptions);
-    const { lockFilePath, resolveWorkflow } = await Promise.all(/* import() */[__nccwpck_require__.e(845), __nccwpck_require__.e(56), __nccwpck_require__.e(293)]).then(__nccwpck_require__.bind(__nccwpck_require__, 293));
+    const { lockFilePath, resolveWorkflow } = await Promise.all(/* import() */[__nccwpck_require__.e(845), __nccwpck_require__.e(56), __nccwpck_require__.e(875)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4875));
     const { plan, findings, outcome } = await resolveWorkflow(workflow, planOptions, lockFilePath(spec.resolved, spec.isFolder), options.resolve, options.root);
     return { plan, findings, resolved: outcome };
 }
@@ -33897,7 +33975,6 @@ var external_node_util_ = __nccwpck_require__(7975);
 
 
 
-const COMMANDS = (/* unused pure expression or super */ null && (['lint', 'plan', 'lock', 'build', 'export', 'cluster', 'help']));
 const SUMMARIES = {
     lint: 'lint [path]             check a workflow spec or pipeline for planning smells (default path: stowage.yml)',
     plan: 'plan [path]             lint, then write the container plan and a Dockerfile per group',
