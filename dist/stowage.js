@@ -28948,7 +28948,8 @@ function applyDirectives(rule, directives) {
                 rule.outputs = d.items();
                 break;
             case 'conda':
-                rule.conda = d.items()[0];
+                // `conda: None` says the rule has no environment.
+                rule.conda = d.items()[0]?.text.trim() === 'None' ? undefined : d.items()[0];
                 break;
             case 'container':
             case 'singularity':
@@ -28975,6 +28976,10 @@ function applyDirectives(rule, directives) {
             case 'run':
                 rule.hasAction = true;
                 rule.pythonRun = true;
+                break;
+            case 'template_engine':
+                rule.hasAction = true;
+                rule.template = true;
                 break;
             case 'name':
                 if (d.items()[0]?.pattern !== undefined)
@@ -29951,8 +29956,9 @@ function snakemake_buildStep(id, rule, ctx, ns) {
     if (rule.pythonRun)
         ctx.pythonRuns += 1;
     // A `run:` block is Python that Snakemake runs in its own process: Snakemake applies no
-    // conda: or container: to it (it refuses them), so there is no image to plan.
-    const runOnly = rule.pythonRun &&
+    // conda: or container: to it (it refuses them), so there is no image to plan. A template
+    // rule (`template_engine:`) is rendered in that process too.
+    const runOnly = (rule.pythonRun || rule.template === true) &&
         rule.shell === undefined &&
         rule.script === undefined &&
         rule.wrapper === undefined;

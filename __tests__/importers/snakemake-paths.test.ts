@@ -51,6 +51,11 @@ describe('Snakemake paths built in Python', () => {
 
   it('a run: rule runs in Snakemake itself: no image, and STW401 does not ask it for conda', () => {
     expect(step('summary').runsIn).toBe('engine');
+    // A template rule (`template_engine:`) is rendered by Snakemake too; `conda: None` is no
+    // environment, not a Python value Stowage cannot evaluate.
+    expect(step('scenario').runsIn).toBe('engine');
+    expect(step('scenario').softwareUnknown).toBeUndefined();
+    expect(result.findings.filter((f) => /None/.test(f.message))).toEqual([]);
     const lint = lintWorkflow(workflow, { extra: result.findings });
     expect(lint.findings.filter((f) => f.rule === 'STW401' || f.rule === 'STW420')).toEqual([]);
   });

@@ -44,6 +44,8 @@ export interface ParsedRule {
   script?: string;
   /** A `run:` block: Python the Snakemake process runs. */
   pythonRun: boolean;
+  /** `template_engine:`: Snakemake renders the output itself, in its own process. */
+  template?: boolean;
   hasAction: boolean;
   /** The enclosing `if`/`else`/`for` headers, when the rule is defined inside one. */
   condition?: string;
@@ -330,7 +332,8 @@ function applyDirectives(rule: ParsedRule, directives: ReturnType<typeof directi
         rule.outputs = d.items();
         break;
       case 'conda':
-        rule.conda = d.items()[0];
+        // `conda: None` says the rule has no environment.
+        rule.conda = d.items()[0]?.text.trim() === 'None' ? undefined : d.items()[0];
         break;
       case 'container':
       case 'singularity':
@@ -357,6 +360,10 @@ function applyDirectives(rule: ParsedRule, directives: ReturnType<typeof directi
       case 'run':
         rule.hasAction = true;
         rule.pythonRun = true;
+        break;
+      case 'template_engine':
+        rule.hasAction = true;
+        rule.template = true;
         break;
       case 'name':
         if (d.items()[0]?.pattern !== undefined) rule.name = d.items()[0]?.pattern as string;

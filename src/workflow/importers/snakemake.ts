@@ -609,9 +609,10 @@ function buildStep(
   }
   if (rule.pythonRun) ctx.pythonRuns += 1;
   // A `run:` block is Python that Snakemake runs in its own process: Snakemake applies no
-  // conda: or container: to it (it refuses them), so there is no image to plan.
+  // conda: or container: to it (it refuses them), so there is no image to plan. A template
+  // rule (`template_engine:`) is rendered in that process too.
   const runOnly =
-    rule.pythonRun &&
+    (rule.pythonRun || rule.template === true) &&
     rule.shell === undefined &&
     rule.script === undefined &&
     rule.wrapper === undefined;
