@@ -50,6 +50,24 @@ function exportableSteps(input) {
     }
     return { steps, skipped };
 }
+/**
+ * The exportable steps whose image is a planned group's (the shims, modules and Compose exports
+ * need what Stowage built into it); a step on an image of its own is left out, its reason ending
+ * with `consequence` (e.g. ", so it has no group module").
+ */
+function stepsInGroupImages(input, consequence) {
+    const { steps: all, skipped } = exportableSteps(input);
+    const steps = all.filter(({ step, image }) => {
+        if (image.group)
+            return true;
+        skipped.push({
+            step: step.id,
+            reason: `its image ${image.ref} is not one Stowage built${consequence}`,
+        });
+        return false;
+    });
+    return { steps, skipped };
+}
 function pinningOf(images) {
     if (images.length === 0)
         return 'none';
@@ -175,271 +193,8 @@ function composeString(value) {
 var workflow_graph = __webpack_require__(4201);
 // EXTERNAL MODULE: ./src/common/escape/shell.ts
 var shell = __webpack_require__(9899);
-;// CONCATENATED MODULE: ./src/export/slurm.ts
-/**
- * Slurm export: one `sbatch` script per step, which runs the step in its image through a
- * container runtime (Apptainer by default; Docker, Podman or Charliecloud), and `submit.sh`,
- * which submits every step in dependency order (`--dependency=afterok:…`).
- *
- * Each job runs in the workflow's folder (`submit.sh` passes `--chdir`), with that folder bound
- * into the container at the same path and set as its working directory, so the step's inputs and
- * outputs are where the spec says; it runs as the submitting user (never root, never the image's
- * uid 10001), so the files it writes are that user's. `#SBATCH` lines are not shell: only
- * validated numbers and a sanitised job name reach them; everything else reaches the shell
- * single-quoted.
- */
-
-
-
-
-const MIB = 1024 ** 2;
-const SUBMIT_SCRIPT = 'submit.sh';
-/** Where the images' entrypoint lives (see src/plan/dockerfile.ts). */
-const ENTRYPOINT = '/usr/local/bin/stowage-entrypoint.sh';
-/** Slurm's `--time`: `D-HH:MM:SS`, rounded up to the minute. */
-function slurmTime(seconds) {
-    const minutes = Math.max(1, Math.ceil(seconds / 60));
-    const d = Math.floor(minutes / 1440);
-    const h = Math.floor((minutes % 1440) / 60);
-    const m = minutes % 60;
-    const pad = (n) => String(n).padStart(2, '0');
-    return `${d}-${pad(h)}:${pad(m)}:00`;
-}
-const positiveInt = (n) => n !== undefined && Number.isFinite(n) && n > 0;
-/**
- * The largest values Slurm takes: CPUs per task and GPUs are 16-bit counts, `--mem` is in MiB
- * (64-bit, kept to what a double holds exactly), `--time` is 32-bit minutes.
- */
-const SLURM_LIMITS = {
-    cpus: 65_535,
-    gpus: 65_535,
-    memory: Number.MAX_SAFE_INTEGER * MIB,
-    time: 4_294_967_294 * 60,
-};
-/** A request Slurm cannot take (`cpus: 1e308`): the step is left out of the export, with why. */
-class SlurmRangeError extends Error {
-}
-function sbatchDirectives(step) {
-    const r = step.resources ?? {};
-    for (const key of ['cpus', 'gpus', 'memory', 'time']) {
-        const value = r[key];
-        if (value !== undefined && (!Number.isFinite(value) || value < 0 || value > SLURM_LIMITS[key]))
-            throw new SlurmRangeError(`resources.${key} ${value} is outside what Slurm accepts (0 to ${SLURM_LIMITS[key]}${key === 'memory' ? ' bytes' : key === 'time' ? ' seconds' : ''})`);
-    }
-    const lines = [`#SBATCH --job-name=${jobName(step.id)}`];
-    if (positiveInt(r.cpus))
-        lines.push(`#SBATCH --cpus-per-task=${Math.ceil(r.cpus)}`);
-    if (positiveInt(r.memory))
-        lines.push(`#SBATCH --mem=${Math.ceil(r.memory / MIB)}M`);
-    if (positiveInt(r.time))
-        lines.push(`#SBATCH --time=${slurmTime(r.time)}`);
-    if (positiveInt(r.gpus))
-        lines.push(`#SBATCH --gres=gpu:${Math.ceil(r.gpus)}`);
-    return lines;
-}
-function jobName(id) {
-    return `stowage-${id.replace(/[^A-Za-z0-9_.-]/g, '_')}`.slice(0, 64);
-}
-/**
- * A script file name per step: the id with other characters as `_`, made unique (`a/b` and
- * `a_b` would otherwise write one file, and the second step would silently replace the first).
- */
-function scriptNames(steps) {
-    const names = new Map();
-    const taken = new Set();
-    for (const step of steps) {
-        const base = step.id.replace(/[^A-Za-z0-9_.-]/g, '_');
-        let name = base;
-        for (let n = 2; taken.has(name.toLowerCase()); n++)
-            name = `${base}-${n}`;
-        taken.add(name.toLowerCase());
-        names.set(step.id, `${name}.sbatch`);
-    }
-    return names;
-}
-/** Output folders a step writes into (created before it runs); only plain relative paths. */
-function outputFolders(step) {
-    const folders = new Set();
-    for (const path of Object.values(step.outputs)) {
-        if (!/^[A-Za-z0-9._@+=,/*?[\]{}~:%-]+$/.test(path) || path.startsWith('/'))
-            continue;
-        const parts = path.split('/').filter((p) => p !== '' && p !== '.');
-        if (parts.includes('..'))
-            continue;
-        // A glob's folder is the part before the first wildcard.
-        const wild = parts.findIndex((p) => /[*?[{]/.test(p));
-        const dir = wild >= 0 ? parts.slice(0, wild) : parts.slice(0, -1);
-        if (dir.length > 0)
-            folders.add(dir.join('/'));
-    }
-    return [...folders].sort();
-}
-/**
- * The command line that starts the step in its image with the runtime, from the workflow's folder
- * (`$workdir`) and as the submitting user; `args` are the words after the image (the step's name
- * for the images' entrypoint, or the job's own arguments).
- */
-function runtimeCommand(runtime, gpu, args) {
-    switch (runtime) {
-        case 'apptainer':
-            // `run` starts the image's entrypoint; Apptainer runs as the calling user and binds here.
-            return [
-                `exec apptainer run${gpu ? ' --nv' : ''} --bind "$workdir" --pwd "$workdir" $STOWAGE_RUNTIME_OPTS "docker://$image" ${args}`,
-            ];
-        case 'docker':
-            return [
-                `exec docker run --rm${gpu ? ' --gpus all' : ''} --user "$(id -u):$(id -g)" --volume "$workdir:$workdir" --workdir "$workdir" $STOWAGE_RUNTIME_OPTS "$image" ${args}`,
-            ];
-        case 'podman':
-            return [
-                // Rootless Podman maps the user in with keep-id; as root, the user is named outright.
-                'if [ "$(id -u)" -eq 0 ]; then who=(--user 0:0); else who=(--userns=keep-id); fi',
-                `exec podman run --rm${gpu ? ' --device nvidia.com/gpu=all' : ''} "\${who[@]}" --volume "$workdir:$workdir" --workdir "$workdir" $STOWAGE_RUNTIME_OPTS "$image" ${args}`,
-            ];
-        case 'charliecloud':
-            // ch-run starts no entrypoint and pulls nothing: pull into the storage, then call it.
-            return [
-                'ch-image pull "$image" >/dev/null',
-                // ch-run mounts $TMPDIR at /tmp: a workflow folder under the host's /tmp is reachable
-                // (and bindable) only when that mount is the host's /tmp.
-                'case "$workdir" in /tmp/*) unset TMPDIR ;; esac',
-                `exec ch-run --bind "$workdir:$workdir" --cd "$workdir" $STOWAGE_RUNTIME_OPTS "$image" -- /bin/sh ${ENTRYPOINT} ${args}`,
-            ];
-    }
-}
-function sbatchScript(input, step, image, runtime, file) {
-    const gpu = positiveInt(step.resources?.gpus);
-    // A stowage step runs through the entrypoint by name; an engine's step needs its own command.
-    const stowage = input.workflow.format === 'stowage';
-    const args = stowage ? `${(0,shell/* shellQuote */.ZL)(step.id)} "$@"` : '"$@"';
-    const folders = outputFolders(step);
-    return [
-        '#!/usr/bin/env bash',
-        ...sbatchDirectives(step),
-        (0,shell/* shellComment */.Eu)(`Generated by Stowage: step ${JSON.stringify(step.id)} of workflow ${JSON.stringify(input.workflow.name)} in its image, with ${runtime}.`),
-        `# ${image.pinned === 'digest' ? 'Pinned by digest.' : 'Pinned by tag only (no digest was available).'}`,
-        (0,shell/* shellComment */.Eu)(stowage
-            ? `Submit with ${SUBMIT_SCRIPT} (it orders the steps and sets the working folder), or: sbatch --chdir <workflow folder> ${file}`
-            : `Pass the step's command as arguments: sbatch --chdir <workflow folder> ${file} <command> [args…]`),
-        '# Extra runtime options (e.g. binds for data outside the workflow folder): STOWAGE_RUNTIME_OPTS.',
-        'set -euo pipefail',
-        `image=${(0,shell/* shellQuote */.ZL)(image.ref)}`,
-        'workdir="$PWD"',
-        ': "${STOWAGE_RUNTIME_OPTS:=}"',
-        ...(folders.length > 0 ? [`mkdir -p ${folders.map(shell/* shellQuote */.ZL).join(' ')}`] : []),
-        '# shellcheck disable=SC2086 # STOWAGE_RUNTIME_OPTS is split into words on purpose',
-        ...runtimeCommand(runtime, gpu, args),
-        '',
-    ].join('\n');
-}
-/**
- * Steps in an order where each comes after the steps whose outputs it reads (document order
- * else); undefined with the loop when they depend on each other in one.
- */
-function dependencyOrder(workflow) {
-    const graph = (0,workflow_graph/* buildGraph */.Z)(workflow);
-    if (graph.cycles.length > 0) {
-        return { loop: graph.cycles[0].map((e) => e.from).join(' → ') };
-    }
-    const after = new Map();
-    for (const step of workflow.steps) {
-        after.set(step.id, [...new Set((graph.upstream.get(step.id) ?? []).map((e) => e.from))]);
-    }
-    const done = new Set();
-    const order = [];
-    const visit = (step) => {
-        if (done.has(step.id))
-            return;
-        done.add(step.id);
-        for (const dep of after.get(step.id) ?? [])
-            visit(graph.steps.get(dep));
-        order.push(step);
-    };
-    for (const step of workflow.steps)
-        visit(step);
-    return { order, after };
-}
-function submitScript(input, steps, after, outDir, files) {
-    const workflowDir = external_node_path_.posix.dirname(input.workflow.file.replace(/\\/g, '/'));
-    const relative = external_node_path_.posix.relative(outDir, workflowDir === '' ? '.' : workflowDir) || '.';
-    const variable = new Map(steps.map((s, i) => [s.id, `job_${i + 1}`]));
-    const lines = [
-        '#!/usr/bin/env bash',
-        (0,shell/* shellComment */.Eu)(`Generated by Stowage: submits every step of workflow ${JSON.stringify(input.workflow.name)} to Slurm in dependency order.`),
-        (0,shell/* shellComment */.Eu)(`Use: bash ${external_node_path_.posix.join(outDir, SUBMIT_SCRIPT)}   (from anywhere; STOWAGE_WORKDIR overrides the workflow's folder,`),
-        "# e.g. its path on the cluster's shared file system). Extra sbatch options: STOWAGE_SBATCH_OPTS.",
-        'set -euo pipefail',
-        'here="$(cd "$(dirname "$0")" && pwd)"',
-        `workdir="\${STOWAGE_WORKDIR:-$(cd "$here"/${(0,shell/* shellQuote */.ZL)(relative)} && pwd)}"`,
-        ': "${STOWAGE_SBATCH_OPTS:=}"',
-        '# A job whose dependency failed is cancelled, not left pending for ever.',
-        '# shellcheck disable=SC2086 # STOWAGE_SBATCH_OPTS is split into words on purpose',
-        'submit() { sbatch --parsable --kill-on-invalid-dep=yes --chdir "$workdir" $STOWAGE_SBATCH_OPTS "$@" | cut -d";" -f1; }',
-    ];
-    for (const step of steps) {
-        const deps = (after.get(step.id) ?? []).filter((d) => variable.has(d));
-        const dependency = deps.length > 0
-            ? `--dependency=afterok:${deps.map((d) => `$${variable.get(d)}`).join(':')} `
-            : '';
-        lines.push(`${variable.get(step.id)}=$(submit ${dependency}"$here"/${(0,shell/* shellQuote */.ZL)(files.get(step.id))})  ${(0,shell/* shellComment */.Eu)(step.id)}`);
-    }
-    lines.push(`echo "submitted ${steps.length} job(s): ${steps.map((s) => `${s.id.replace(/[^A-Za-z0-9_.-]/g, '_')}=$${variable.get(s.id)}`).join(' ')}"`, '');
-    return lines.join('\n');
-}
-function exportSlurm(input) {
-    const { steps: candidates, skipped } = exportableSteps(input);
-    const steps = candidates.filter((c) => {
-        try {
-            sbatchDirectives(c.step);
-            return true;
-        }
-        catch (error) {
-            if (!(error instanceof SlurmRangeError))
-                throw error;
-            skipped.push({ step: c.step.id, reason: error.message });
-            return false;
-        }
-    });
-    const runtime = input.slurmRuntime ?? 'apptainer';
-    const outDir = input.outDir ?? '.stowage/export/slurm';
-    const pinning = pinningOf(steps.map((s) => s.image));
-    const files = {};
-    const names = scriptNames(steps.map((s) => s.step));
-    for (const { step, image } of steps)
-        files[names.get(step.id)] = sbatchScript(input, step, image, runtime, names.get(step.id));
-    const exported = new Set(steps.map((s) => s.step.id));
-    const stowage = input.workflow.format === 'stowage';
-    if (stowage && steps.length > 0) {
-        const ordered = dependencyOrder(input.workflow);
-        const missing = 'loop' in ordered ? [] : ordered.order.filter((s) => !exported.has(s.id)).map((s) => s.id);
-        if ('loop' in ordered) {
-            skipped.push({
-                step: ordered.loop,
-                reason: `no ${SUBMIT_SCRIPT}: these steps depend on each other in a loop (see STW102)`,
-            });
-        }
-        else if (missing.length === 0) {
-            files[SUBMIT_SCRIPT] = submitScript(input, ordered.order, ordered.after, outDir, names);
-        }
-        else {
-            skipped.push({
-                step: missing.join(', '),
-                reason: `no ${SUBMIT_SCRIPT}: these steps are not exported (see their reasons), so the workflow cannot run whole`,
-            });
-        }
-    }
-    return {
-        engine: 'slurm',
-        files,
-        pinning,
-        steps: steps.map((s) => s.step.id),
-        skipped,
-        usage: files[SUBMIT_SCRIPT]
-            ? `bash ${external_node_path_.posix.join(outDir, SUBMIT_SCRIPT)} (${runtime}) — ${pinningSentence(pinning)}`
-            : `sbatch --chdir <workflow folder> <step>.sbatch <command> (${runtime}) — ${pinningSentence(pinning)}`,
-    };
-}
-
+// EXTERNAL MODULE: ./src/workflow/output-folders.ts
+var output_folders = __webpack_require__(2952);
 ;// CONCATENATED MODULE: ./src/export/compose.ts
 /**
  * Compose export: the workflow as composed services (the Compose specification), for workflows
@@ -474,7 +229,7 @@ const COMPOSE_FILE = 'compose.yaml';
 const WORKDIR = '/workflow';
 const NETWORK = 'private';
 /** Where the images' entrypoint lives (see src/plan/dockerfile.ts). */
-const compose_ENTRYPOINT = '/usr/local/bin/stowage-entrypoint.sh';
+const ENTRYPOINT = '/usr/local/bin/stowage-entrypoint.sh';
 /**
  * Healthy once something in the container listens on TCP (state 0A in /proc/net/tcp or tcp6,
  * which belong to the container's own network namespace).
@@ -517,16 +272,7 @@ function exportCompose(input) {
             skipped: [],
             usage: '',
         };
-    const { steps: all, skipped } = exportableSteps(input);
-    const steps = all.filter(({ step, image }) => {
-        if (image.group)
-            return true;
-        skipped.push({
-            step: step.id,
-            reason: `its image ${image.ref} is not one Stowage built: its entrypoint cannot start the step`,
-        });
-        return false;
-    });
+    const { steps, skipped } = stepsInGroupImages(input, ': its entrypoint cannot start the step');
     const outDir = input.outDir ?? '.stowage/export/compose';
     const graph = (0,workflow_graph/* buildGraph */.Z)(input.workflow);
     const names = serviceNames(steps.map((s) => s.step));
@@ -584,14 +330,14 @@ function exportCompose(input) {
 }
 function serviceLines(step, image, names, user, source) {
     const gpu = image.group?.gpu ?? false;
-    const folders = outputFolders(step);
+    const folders = (0,output_folders/* outputFolders */.P)(step);
     return [
         `  ${yamlString(names.get(step.id))}:`,
         `    image: ${composeString(image.ref)}`,
         // The image's entrypoint runs the step by its name, once the folders of its outputs exist.
         ...(folders.length > 0
             ? [
-                `    entrypoint: ["/bin/sh", "-c", ${composeString(`mkdir -p ${folders.map(shell/* shellQuote */.ZL).join(' ')} && exec /bin/sh ${compose_ENTRYPOINT} "$@"`)}, "stowage"]`,
+                `    entrypoint: ["/bin/sh", "-c", ${composeString(`mkdir -p ${folders.map(shell/* shellQuote */.ZL).join(' ')} && exec /bin/sh ${ENTRYPOINT} "$@"`)}, "stowage"]`,
             ]
             : []),
         `    command: [${composeString(step.id)}]`,
@@ -893,7 +639,7 @@ makeFolders = true) {
             name: step.id,
             group: image.group,
             image,
-            folders: makeFolders ? outputFolders(step) : [],
+            folders: makeFolders ? (0,output_folders/* outputFolders */.P)(step) : [],
         });
     }
     return { shims, shadowed, refused };
@@ -1085,16 +831,7 @@ function shimFolder(shims, runtime, workflow, prefix = '') {
     return { files, executable: Object.keys(files) };
 }
 function exportShims(input) {
-    const { steps: all, skipped } = exportableSteps(input);
-    const steps = all.filter(({ step, image }) => {
-        if (image.group)
-            return true;
-        skipped.push({
-            step: step.id,
-            reason: `its image ${image.ref} is not one Stowage built, so its commands are not known`,
-        });
-        return false;
-    });
+    const { steps, skipped } = stepsInGroupImages(input, ', so its commands are not known');
     const runtime = input.slurmRuntime ?? 'apptainer';
     const outDir = input.outDir ?? '.stowage/export/shims';
     const groups = exportedGroups(steps);
@@ -1213,16 +950,7 @@ function tclModulefile(m, workflow, runtime) {
     ].join('\n');
 }
 function exportModules(input) {
-    const { steps: all, skipped } = exportableSteps(input);
-    const steps = all.filter(({ step, image }) => {
-        if (image.group)
-            return true;
-        skipped.push({
-            step: step.id,
-            reason: `its image ${image.ref} is not one Stowage built, so it has no group module`,
-        });
-        return false;
-    });
+    const { steps, skipped } = stepsInGroupImages(input, ', so it has no group module');
     const runtime = input.slurmRuntime ?? 'apptainer';
     const outDir = input.outDir ?? '.stowage/export/modules';
     const workflow = moduleSegment(input.workflow.name);
@@ -1496,6 +1224,255 @@ function exportNextflow(input) {
         steps: steps.map((s) => s.step.id),
         skipped,
         usage: `nextflow run <pipeline> -c ${NEXTFLOW_CONFIG_FILE} (add -profile singularity/apptainer on clusters without Docker)`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/export/slurm.ts
+/**
+ * Slurm export: one `sbatch` script per step, which runs the step in its image through a
+ * container runtime (Apptainer by default; Docker, Podman or Charliecloud), and `submit.sh`,
+ * which submits every step in dependency order (`--dependency=afterok:…`).
+ *
+ * Each job runs in the workflow's folder (`submit.sh` passes `--chdir`), with that folder bound
+ * into the container at the same path and set as its working directory, so the step's inputs and
+ * outputs are where the spec says; it runs as the submitting user (never root, never the image's
+ * uid 10001), so the files it writes are that user's. `#SBATCH` lines are not shell: only
+ * validated numbers and a sanitised job name reach them; everything else reaches the shell
+ * single-quoted.
+ */
+
+
+
+
+
+const MIB = 1024 ** 2;
+const SUBMIT_SCRIPT = 'submit.sh';
+/** Where the images' entrypoint lives (see src/plan/dockerfile.ts). */
+const slurm_ENTRYPOINT = '/usr/local/bin/stowage-entrypoint.sh';
+/** Slurm's `--time`: `D-HH:MM:SS`, rounded up to the minute. */
+function slurmTime(seconds) {
+    const minutes = Math.max(1, Math.ceil(seconds / 60));
+    const d = Math.floor(minutes / 1440);
+    const h = Math.floor((minutes % 1440) / 60);
+    const m = minutes % 60;
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${d}-${pad(h)}:${pad(m)}:00`;
+}
+const positiveInt = (n) => n !== undefined && Number.isFinite(n) && n > 0;
+/**
+ * The largest values Slurm takes: CPUs per task and GPUs are 16-bit counts, `--mem` is in MiB
+ * (64-bit, kept to what a double holds exactly), `--time` is 32-bit minutes.
+ */
+const SLURM_LIMITS = {
+    cpus: 65_535,
+    gpus: 65_535,
+    memory: Number.MAX_SAFE_INTEGER * MIB,
+    time: 4_294_967_294 * 60,
+};
+/** A request Slurm cannot take (`cpus: 1e308`): the step is left out of the export, with why. */
+class SlurmRangeError extends Error {
+}
+function sbatchDirectives(step) {
+    const r = step.resources ?? {};
+    for (const key of ['cpus', 'gpus', 'memory', 'time']) {
+        const value = r[key];
+        if (value !== undefined && (!Number.isFinite(value) || value < 0 || value > SLURM_LIMITS[key]))
+            throw new SlurmRangeError(`resources.${key} ${value} is outside what Slurm accepts (0 to ${SLURM_LIMITS[key]}${key === 'memory' ? ' bytes' : key === 'time' ? ' seconds' : ''})`);
+    }
+    const lines = [`#SBATCH --job-name=${jobName(step.id)}`];
+    if (positiveInt(r.cpus))
+        lines.push(`#SBATCH --cpus-per-task=${Math.ceil(r.cpus)}`);
+    if (positiveInt(r.memory))
+        lines.push(`#SBATCH --mem=${Math.ceil(r.memory / MIB)}M`);
+    if (positiveInt(r.time))
+        lines.push(`#SBATCH --time=${slurmTime(r.time)}`);
+    if (positiveInt(r.gpus))
+        lines.push(`#SBATCH --gres=gpu:${Math.ceil(r.gpus)}`);
+    return lines;
+}
+function jobName(id) {
+    return `stowage-${id.replace(/[^A-Za-z0-9_.-]/g, '_')}`.slice(0, 64);
+}
+/**
+ * A script file name per step: the id with other characters as `_`, made unique (`a/b` and
+ * `a_b` would otherwise write one file, and the second step would silently replace the first).
+ */
+function scriptNames(steps) {
+    const names = new Map();
+    const taken = new Set();
+    for (const step of steps) {
+        const base = step.id.replace(/[^A-Za-z0-9_.-]/g, '_');
+        let name = base;
+        for (let n = 2; taken.has(name.toLowerCase()); n++)
+            name = `${base}-${n}`;
+        taken.add(name.toLowerCase());
+        names.set(step.id, `${name}.sbatch`);
+    }
+    return names;
+}
+/**
+ * The command line that starts the step in its image with the runtime, from the workflow's folder
+ * (`$workdir`) and as the submitting user; `args` are the words after the image (the step's name
+ * for the images' entrypoint, or the job's own arguments).
+ */
+function runtimeCommand(runtime, gpu, args) {
+    switch (runtime) {
+        case 'apptainer':
+            // `run` starts the image's entrypoint; Apptainer runs as the calling user and binds here.
+            return [
+                `exec apptainer run${gpu ? ' --nv' : ''} --bind "$workdir" --pwd "$workdir" $STOWAGE_RUNTIME_OPTS "docker://$image" ${args}`,
+            ];
+        case 'docker':
+            return [
+                `exec docker run --rm${gpu ? ' --gpus all' : ''} --user "$(id -u):$(id -g)" --volume "$workdir:$workdir" --workdir "$workdir" $STOWAGE_RUNTIME_OPTS "$image" ${args}`,
+            ];
+        case 'podman':
+            return [
+                // Rootless Podman maps the user in with keep-id; as root, the user is named outright.
+                'if [ "$(id -u)" -eq 0 ]; then who=(--user 0:0); else who=(--userns=keep-id); fi',
+                `exec podman run --rm${gpu ? ' --device nvidia.com/gpu=all' : ''} "\${who[@]}" --volume "$workdir:$workdir" --workdir "$workdir" $STOWAGE_RUNTIME_OPTS "$image" ${args}`,
+            ];
+        case 'charliecloud':
+            // ch-run starts no entrypoint and pulls nothing: pull into the storage, then call it.
+            return [
+                'ch-image pull "$image" >/dev/null',
+                // ch-run mounts $TMPDIR at /tmp: a workflow folder under the host's /tmp is reachable
+                // (and bindable) only when that mount is the host's /tmp.
+                'case "$workdir" in /tmp/*) unset TMPDIR ;; esac',
+                `exec ch-run --bind "$workdir:$workdir" --cd "$workdir" $STOWAGE_RUNTIME_OPTS "$image" -- /bin/sh ${slurm_ENTRYPOINT} ${args}`,
+            ];
+    }
+}
+function sbatchScript(input, step, image, runtime, file) {
+    const gpu = positiveInt(step.resources?.gpus);
+    // A stowage step runs through the entrypoint by name; an engine's step needs its own command.
+    const stowage = input.workflow.format === 'stowage';
+    const args = stowage ? `${(0,shell/* shellQuote */.ZL)(step.id)} "$@"` : '"$@"';
+    const folders = (0,output_folders/* outputFolders */.P)(step);
+    return [
+        '#!/usr/bin/env bash',
+        ...sbatchDirectives(step),
+        (0,shell/* shellComment */.Eu)(`Generated by Stowage: step ${JSON.stringify(step.id)} of workflow ${JSON.stringify(input.workflow.name)} in its image, with ${runtime}.`),
+        `# ${image.pinned === 'digest' ? 'Pinned by digest.' : 'Pinned by tag only (no digest was available).'}`,
+        (0,shell/* shellComment */.Eu)(stowage
+            ? `Submit with ${SUBMIT_SCRIPT} (it orders the steps and sets the working folder), or: sbatch --chdir <workflow folder> ${file}`
+            : `Pass the step's command as arguments: sbatch --chdir <workflow folder> ${file} <command> [args…]`),
+        '# Extra runtime options (e.g. binds for data outside the workflow folder): STOWAGE_RUNTIME_OPTS.',
+        'set -euo pipefail',
+        `image=${(0,shell/* shellQuote */.ZL)(image.ref)}`,
+        'workdir="$PWD"',
+        ': "${STOWAGE_RUNTIME_OPTS:=}"',
+        ...(folders.length > 0 ? [`mkdir -p ${folders.map(shell/* shellQuote */.ZL).join(' ')}`] : []),
+        '# shellcheck disable=SC2086 # STOWAGE_RUNTIME_OPTS is split into words on purpose',
+        ...runtimeCommand(runtime, gpu, args),
+        '',
+    ].join('\n');
+}
+/**
+ * Steps in an order where each comes after the steps whose outputs it reads (document order
+ * else); undefined with the loop when they depend on each other in one.
+ */
+function dependencyOrder(workflow) {
+    const graph = (0,workflow_graph/* buildGraph */.Z)(workflow);
+    if (graph.cycles.length > 0) {
+        return { loop: graph.cycles[0].map((e) => e.from).join(' → ') };
+    }
+    const after = new Map();
+    for (const step of workflow.steps) {
+        after.set(step.id, [...new Set((graph.upstream.get(step.id) ?? []).map((e) => e.from))]);
+    }
+    const done = new Set();
+    const order = [];
+    const visit = (step) => {
+        if (done.has(step.id))
+            return;
+        done.add(step.id);
+        for (const dep of after.get(step.id) ?? [])
+            visit(graph.steps.get(dep));
+        order.push(step);
+    };
+    for (const step of workflow.steps)
+        visit(step);
+    return { order, after };
+}
+function submitScript(input, steps, after, outDir, files) {
+    const workflowDir = external_node_path_.posix.dirname(input.workflow.file.replace(/\\/g, '/'));
+    const relative = external_node_path_.posix.relative(outDir, workflowDir === '' ? '.' : workflowDir) || '.';
+    const variable = new Map(steps.map((s, i) => [s.id, `job_${i + 1}`]));
+    const lines = [
+        '#!/usr/bin/env bash',
+        (0,shell/* shellComment */.Eu)(`Generated by Stowage: submits every step of workflow ${JSON.stringify(input.workflow.name)} to Slurm in dependency order.`),
+        (0,shell/* shellComment */.Eu)(`Use: bash ${external_node_path_.posix.join(outDir, SUBMIT_SCRIPT)}   (from anywhere; STOWAGE_WORKDIR overrides the workflow's folder,`),
+        "# e.g. its path on the cluster's shared file system). Extra sbatch options: STOWAGE_SBATCH_OPTS.",
+        'set -euo pipefail',
+        'here="$(cd "$(dirname "$0")" && pwd)"',
+        `workdir="\${STOWAGE_WORKDIR:-$(cd "$here"/${(0,shell/* shellQuote */.ZL)(relative)} && pwd)}"`,
+        ': "${STOWAGE_SBATCH_OPTS:=}"',
+        '# A job whose dependency failed is cancelled, not left pending for ever.',
+        '# shellcheck disable=SC2086 # STOWAGE_SBATCH_OPTS is split into words on purpose',
+        'submit() { sbatch --parsable --kill-on-invalid-dep=yes --chdir "$workdir" $STOWAGE_SBATCH_OPTS "$@" | cut -d";" -f1; }',
+    ];
+    for (const step of steps) {
+        const deps = (after.get(step.id) ?? []).filter((d) => variable.has(d));
+        const dependency = deps.length > 0
+            ? `--dependency=afterok:${deps.map((d) => `$${variable.get(d)}`).join(':')} `
+            : '';
+        lines.push(`${variable.get(step.id)}=$(submit ${dependency}"$here"/${(0,shell/* shellQuote */.ZL)(files.get(step.id))})  ${(0,shell/* shellComment */.Eu)(step.id)}`);
+    }
+    lines.push(`echo "submitted ${steps.length} job(s): ${steps.map((s) => `${s.id.replace(/[^A-Za-z0-9_.-]/g, '_')}=$${variable.get(s.id)}`).join(' ')}"`, '');
+    return lines.join('\n');
+}
+function exportSlurm(input) {
+    const { steps: candidates, skipped } = exportableSteps(input);
+    const steps = candidates.filter((c) => {
+        try {
+            sbatchDirectives(c.step);
+            return true;
+        }
+        catch (error) {
+            if (!(error instanceof SlurmRangeError))
+                throw error;
+            skipped.push({ step: c.step.id, reason: error.message });
+            return false;
+        }
+    });
+    const runtime = input.slurmRuntime ?? 'apptainer';
+    const outDir = input.outDir ?? '.stowage/export/slurm';
+    const pinning = pinningOf(steps.map((s) => s.image));
+    const files = {};
+    const names = scriptNames(steps.map((s) => s.step));
+    for (const { step, image } of steps)
+        files[names.get(step.id)] = sbatchScript(input, step, image, runtime, names.get(step.id));
+    const exported = new Set(steps.map((s) => s.step.id));
+    const stowage = input.workflow.format === 'stowage';
+    if (stowage && steps.length > 0) {
+        const ordered = dependencyOrder(input.workflow);
+        const missing = 'loop' in ordered ? [] : ordered.order.filter((s) => !exported.has(s.id)).map((s) => s.id);
+        if ('loop' in ordered) {
+            skipped.push({
+                step: ordered.loop,
+                reason: `no ${SUBMIT_SCRIPT}: these steps depend on each other in a loop (see STW102)`,
+            });
+        }
+        else if (missing.length === 0) {
+            files[SUBMIT_SCRIPT] = submitScript(input, ordered.order, ordered.after, outDir, names);
+        }
+        else {
+            skipped.push({
+                step: missing.join(', '),
+                reason: `no ${SUBMIT_SCRIPT}: these steps are not exported (see their reasons), so the workflow cannot run whole`,
+            });
+        }
+    }
+    return {
+        engine: 'slurm',
+        files,
+        pinning,
+        steps: steps.map((s) => s.step.id),
+        skipped,
+        usage: files[SUBMIT_SCRIPT]
+            ? `bash ${external_node_path_.posix.join(outDir, SUBMIT_SCRIPT)} (${runtime}) — ${pinningSentence(pinning)}`
+            : `sbatch --chdir <workflow folder> <step>.sbatch <command> (${runtime}) — ${pinningSentence(pinning)}`,
     };
 }
 

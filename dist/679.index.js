@@ -688,7 +688,7 @@ function baseImageHost(ref) {
 /* unused harmony exports COMMAND_NAME, parseCommandsFile, fileInTar */
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8522);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _plan_dockerfile_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4644);
+/* harmony import */ var _plan_dockerfile_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1636);
 /**
  * The commands an image provides: the executables on its PATH that its base does not have. The
  * Dockerfile lists them as its last layer but one (`COMMANDS_FILE`, src/plan/dockerfile.ts), and

@@ -3278,7 +3278,7 @@ module.exports = validRange
 /* harmony export */   w: () => (/* binding */ stepImageMap)
 /* harmony export */ });
 /* harmony import */ var _images_tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2629);
-/* harmony import */ var _plan_dockerfile_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4644);
+/* harmony import */ var _plan_dockerfile_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1636);
 /**
  * The step → image map every consumer takes (the `step-images` output, the exports for engines):
  * one function, so a pushed, an unpushed, a skipped and a failed build each give the same answer
@@ -5117,7 +5117,7 @@ function absoluteCommands(commands) {
 
 /***/ }),
 
-/***/ 4644:
+/***/ 1636:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5174,29 +5174,8 @@ function dockerJsonArray(values) {
 
 // EXTERNAL MODULE: ./src/common/escape/shell.ts
 var shell = __nccwpck_require__(9899);
-;// CONCATENATED MODULE: ./src/workflow/output-folders.ts
-/**
- * The folders a step's declared outputs are written into, relative to where it runs, sorted: what
- * a runner creates before the step starts (a step writing `work/clean.txt` fails when `work/` is
- * not there). Only plain relative paths count — no `..`, no absolute path, nothing a shell would
- * read as more than a path; a glob's folder is the part before its first wildcard.
- */
-function outputFolders(step) {
-    const folders = new Set();
-    for (const path of Object.values(step.outputs)) {
-        if (!/^[A-Za-z0-9._@+=,/*?[\]{}~:%-]+$/.test(path) || /^[/~]/.test(path))
-            continue;
-        const parts = path.split('/').filter((p) => p !== '' && p !== '.');
-        if (parts.includes('..'))
-            continue;
-        const wild = parts.findIndex((p) => /[*?[{]/.test(p));
-        const dir = wild >= 0 ? parts.slice(0, wild) : parts.slice(0, -1);
-        if (dir.length > 0)
-            folders.add(dir.join('/'));
-    }
-    return [...folders].sort();
-}
-
+// EXTERNAL MODULE: ./src/workflow/output-folders.ts
+var output_folders = __nccwpck_require__(2952);
 // EXTERNAL MODULE: ./src/plan/commands.ts
 var commands = __nccwpck_require__(4593);
 ;// CONCATENATED MODULE: ./src/plan/dockerfile-lines.ts
@@ -5834,7 +5813,7 @@ function defaultLines(v) {
 function folderLines(s, input) {
     if (!input.outputFolders)
         return [];
-    const folders = outputFolders(s);
+    const folders = (0,output_folders/* outputFolders */.P)(s);
     return folders.length > 0 ? [`mkdir -p -- ${folders.map(shell/* shellQuote */.ZL).join(' ')}`] : [];
 }
 /**
@@ -7903,6 +7882,37 @@ function shortestLoop(start, members, downstream) {
         }
     }
     return [];
+}
+
+
+/***/ }),
+
+/***/ 2952:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ outputFolders)
+/* harmony export */ });
+/**
+ * The folders a step's declared outputs are written into, relative to where it runs, sorted: what
+ * a runner creates before the step starts (a step writing `work/clean.txt` fails when `work/` is
+ * not there). Only plain relative paths count — no `..`, no absolute path, nothing a shell would
+ * read as more than a path; a glob's folder is the part before its first wildcard.
+ */
+function outputFolders(step) {
+    const folders = new Set();
+    for (const path of Object.values(step.outputs)) {
+        if (!/^[A-Za-z0-9._@+=,/*?[\]{}~:%-]+$/.test(path) || /^[/~]/.test(path))
+            continue;
+        const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+        if (parts.includes('..'))
+            continue;
+        const wild = parts.findIndex((p) => /[*?[{]/.test(p));
+        const dir = wild >= 0 ? parts.slice(0, wild) : parts.slice(0, -1);
+        if (dir.length > 0)
+            folders.add(dir.join('/'));
+    }
+    return [...folders].sort();
 }
 
 

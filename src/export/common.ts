@@ -28,6 +28,27 @@ export function exportableSteps(input: ExportInput): {
   return { steps, skipped };
 }
 
+/**
+ * The exportable steps whose image is a planned group's (the shims, modules and Compose exports
+ * need what Stowage built into it); a step on an image of its own is left out, its reason ending
+ * with `consequence` (e.g. ", so it has no group module").
+ */
+export function stepsInGroupImages(
+  input: ExportInput,
+  consequence: string,
+): ReturnType<typeof exportableSteps> {
+  const { steps: all, skipped } = exportableSteps(input);
+  const steps = all.filter(({ step, image }) => {
+    if (image.group) return true;
+    skipped.push({
+      step: step.id,
+      reason: `its image ${image.ref} is not one Stowage built${consequence}`,
+    });
+    return false;
+  });
+  return { steps, skipped };
+}
+
 export function pinningOf(images: readonly StepImage[]): Pinning {
   if (images.length === 0) return 'none';
   const digest = images.filter((i) => i.pinned === 'digest').length;

@@ -25,8 +25,8 @@ import { composeString, yamlComment, yamlString } from '../common/escape/yaml.js
 import { buildGraph } from '../workflow/graph.js';
 import type { Step } from '../workflow/model.js';
 import { shellQuote } from '../common/escape/shell.js';
-import { exportableSteps, pinningOf, pinningSentence } from './common.js';
-import { outputFolders } from './slurm.js';
+import { pinningOf, pinningSentence, stepsInGroupImages } from './common.js';
+import { outputFolders } from '../workflow/output-folders.js';
 import type { ExportInput, ExportResult, StepImage } from './types.js';
 
 export const COMPOSE_FILE = 'compose.yaml';
@@ -82,15 +82,7 @@ export function exportCompose(input: ExportInput): ExportResult {
       skipped: [],
       usage: '',
     };
-  const { steps: all, skipped } = exportableSteps(input);
-  const steps = all.filter(({ step, image }) => {
-    if (image.group) return true;
-    skipped.push({
-      step: step.id,
-      reason: `its image ${image.ref} is not one Stowage built: its entrypoint cannot start the step`,
-    });
-    return false;
-  });
+  const { steps, skipped } = stepsInGroupImages(input, ': its entrypoint cannot start the step');
   const outDir = input.outDir ?? '.stowage/export/compose';
   const graph = buildGraph(input.workflow);
   const names = serviceNames(steps.map((s) => s.step));

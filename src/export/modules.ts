@@ -18,7 +18,7 @@
 import { posix } from 'node:path';
 import { luaString } from '../common/escape/lua.js';
 import { tclString } from '../common/escape/tcl.js';
-import { exportableSteps, pinningOf, pinningSentence } from './common.js';
+import { pinningOf, pinningSentence, stepsInGroupImages } from './common.js';
 import { exportedGroups, planShims, shimFolder, type Shim } from './shims.js';
 import type { ExportInput, ExportResult, GroupImage, SlurmRuntime, StepImage } from './types.js';
 
@@ -103,15 +103,7 @@ export function tclModulefile(m: ModuleGroup, workflow: string, runtime: SlurmRu
 }
 
 export function exportModules(input: ExportInput): ExportResult {
-  const { steps: all, skipped } = exportableSteps(input);
-  const steps = all.filter(({ step, image }) => {
-    if (image.group) return true;
-    skipped.push({
-      step: step.id,
-      reason: `its image ${image.ref} is not one Stowage built, so it has no group module`,
-    });
-    return false;
-  });
+  const { steps, skipped } = stepsInGroupImages(input, ', so it has no group module');
   const runtime = input.slurmRuntime ?? 'apptainer';
   const outDir = input.outDir ?? '.stowage/export/modules';
   const workflow = moduleSegment(input.workflow.name);

@@ -17,8 +17,8 @@
 import { posix } from 'node:path';
 import { shellComment, shellQuote } from '../common/escape/shell.js';
 import type { Step } from '../workflow/model.js';
-import { exportableSteps, pinningOf, pinningSentence } from './common.js';
-import { outputFolders } from './slurm.js';
+import { pinningOf, pinningSentence, stepsInGroupImages } from './common.js';
+import { outputFolders } from '../workflow/output-folders.js';
 import type { ExportInput, ExportResult, GroupImage, SlurmRuntime, StepImage } from './types.js';
 
 /** Where the images' entrypoint lives (see src/plan/dockerfile.ts). */
@@ -344,15 +344,7 @@ export function shimFolder(
 }
 
 export function exportShims(input: ExportInput): ExportResult {
-  const { steps: all, skipped } = exportableSteps(input);
-  const steps = all.filter(({ step, image }) => {
-    if (image.group) return true;
-    skipped.push({
-      step: step.id,
-      reason: `its image ${image.ref} is not one Stowage built, so its commands are not known`,
-    });
-    return false;
-  });
+  const { steps, skipped } = stepsInGroupImages(input, ', so its commands are not known');
   const runtime = input.slurmRuntime ?? 'apptainer';
   const outDir = input.outDir ?? '.stowage/export/shims';
   const groups = exportedGroups(steps);

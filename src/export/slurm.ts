@@ -14,6 +14,7 @@ import { posix } from 'node:path';
 import type { Step, Workflow } from '../workflow/model.js';
 import { buildGraph } from '../workflow/graph.js';
 import { shellComment, shellQuote } from '../common/escape/shell.js';
+import { outputFolders } from '../workflow/output-folders.js';
 import { exportableSteps, pinningOf, pinningSentence } from './common.js';
 import type { ExportInput, ExportResult, SlurmRuntime, StepImage } from './types.js';
 
@@ -85,21 +86,6 @@ function scriptNames(steps: readonly Step[]): Map<string, string> {
     names.set(step.id, `${name}.sbatch`);
   }
   return names;
-}
-
-/** Output folders a step writes into (created before it runs); only plain relative paths. */
-export function outputFolders(step: Step): string[] {
-  const folders = new Set<string>();
-  for (const path of Object.values(step.outputs)) {
-    if (!/^[A-Za-z0-9._@+=,/*?[\]{}~:%-]+$/.test(path) || path.startsWith('/')) continue;
-    const parts = path.split('/').filter((p) => p !== '' && p !== '.');
-    if (parts.includes('..')) continue;
-    // A glob's folder is the part before the first wildcard.
-    const wild = parts.findIndex((p) => /[*?[{]/.test(p));
-    const dir = wild >= 0 ? parts.slice(0, wild) : parts.slice(0, -1);
-    if (dir.length > 0) folders.add(dir.join('/'));
-  }
-  return [...folders].sort();
 }
 
 /**
