@@ -584,10 +584,7 @@ class Scanner {
         this.ws();
         this.expect(OPEN_OBJECT);
         this.members(() => {
-            const key = this.string();
-            this.ws();
-            this.expect(COLON);
-            this.ws();
+            const key = this.memberName();
             if (key === 'packages' || key === 'packages.conda') {
                 this.records(key === 'packages' ? 0 : 1);
             }
@@ -628,10 +625,7 @@ class Scanner {
     records(map) {
         this.expect(OPEN_OBJECT);
         this.members(() => {
-            const file = this.string();
-            this.ws();
-            this.expect(COLON);
-            this.ws();
+            const file = this.memberName();
             const from = this.i;
             const name = this.record();
             this.add(file, name, from, this.i, map);
@@ -642,10 +636,7 @@ class Scanner {
         let name;
         this.expect(OPEN_OBJECT);
         this.members(() => {
-            const key = this.string();
-            this.ws();
-            this.expect(COLON);
-            this.ws();
+            const key = this.memberName();
             if (key === 'name' && this.bytes[this.i] === QUOTE)
                 name = this.string();
             else
@@ -679,6 +670,14 @@ class Scanner {
             this.names.set(key, [i]);
     }
     /** The members of an object or elements of an array after its opening bracket, to its close. */
+    /** An object member's name and its `:`, up to the value. */
+    memberName() {
+        const name = this.string();
+        this.ws();
+        this.expect(COLON);
+        this.ws();
+        return name;
+    }
     members(each, close = CLOSE_OBJECT) {
         this.ws();
         if (this.bytes[this.i] === close) {

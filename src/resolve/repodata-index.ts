@@ -64,10 +64,7 @@ class Scanner {
     this.ws();
     this.expect(OPEN_OBJECT);
     this.members(() => {
-      const key = this.string();
-      this.ws();
-      this.expect(COLON);
-      this.ws();
+      const key = this.memberName();
       if (key === 'packages' || key === 'packages.conda') {
         this.records(key === 'packages' ? 0 : 1);
       } else if (key === 'info') {
@@ -103,10 +100,7 @@ class Scanner {
   private records(map: 0 | 1): void {
     this.expect(OPEN_OBJECT);
     this.members(() => {
-      const file = this.string();
-      this.ws();
-      this.expect(COLON);
-      this.ws();
+      const file = this.memberName();
       const from = this.i;
       const name = this.record();
       this.add(file, name, from, this.i, map);
@@ -118,10 +112,7 @@ class Scanner {
     let name: string | undefined;
     this.expect(OPEN_OBJECT);
     this.members(() => {
-      const key = this.string();
-      this.ws();
-      this.expect(COLON);
-      this.ws();
+      const key = this.memberName();
       if (key === 'name' && this.bytes[this.i] === QUOTE) name = this.string();
       else this.value();
     });
@@ -152,6 +143,15 @@ class Scanner {
   }
 
   /** The members of an object or elements of an array after its opening bracket, to its close. */
+  /** An object member's name and its `:`, up to the value. */
+  private memberName(): string {
+    const name = this.string();
+    this.ws();
+    this.expect(COLON);
+    this.ws();
+    return name;
+  }
+
   private members(each: () => void, close = CLOSE_OBJECT): void {
     this.ws();
     if (this.bytes[this.i] === close) {
