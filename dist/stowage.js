@@ -24535,6 +24535,15 @@ var escape_shell = __nccwpck_require__(9899);
 
 
 
+/** Whether `path` is a folder (following links); false when it cannot be read. */
+function isDir(path) {
+    try {
+        return (0,external_node_fs_.statSync)(path).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
 const LINE_ONE = { line: 1, column: 1, endLine: 1, endColumn: 1 };
 /** A file the importer could not read or parse, or a part of it it could not understand. */
 function importError(file, message, span = LINE_ONE) {
@@ -30342,14 +30351,6 @@ function wire(workflow, steps, ctx, target) {
 
 const GIB = 1024 ** 3;
 const formats_MIB = 1024 ** 2;
-function isDir(path) {
-    try {
-        return (0,external_node_fs_.statSync)(path).isDirectory();
-    }
-    catch {
-        return false;
-    }
-}
 const stowage = {
     format: 'stowage',
     marker: 'stowage.yml',
@@ -31169,14 +31170,6 @@ async function importWithRemote(run, fetchText, cache = new Map()) {
 
 
 
-function importers_isDir(path) {
-    try {
-        return (0,external_node_fs_.statSync)(path).isDirectory();
-    }
-    catch {
-        return false;
-    }
-}
 /**
  * The folder a pipeline's references must stay in: the repository when the pipeline is in it, else
  * (a pipeline named outside it, on the command line) the pipeline's own folder.
@@ -31185,7 +31178,7 @@ function readRoot(root, path) {
     const rel = (0,external_node_path_.relative)(root, path);
     if (!rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel))
         return root;
-    return importers_isDir(path) ? path : (0,external_node_path_.dirname)(path);
+    return isDir(path) ? path : (0,external_node_path_.dirname)(path);
 }
 /**
  * Reads the workflow at `pathOrDir` in any supported format. Never throws for bad input: an

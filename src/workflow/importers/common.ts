@@ -12,6 +12,15 @@ import { emptySoftware } from '../model.js';
 import type { RecordedSource } from './locator.js';
 import { isInside } from '../../common/paths.js';
 
+/** Whether `path` is a folder (following links); false when it cannot be read. */
+export function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** A format read by an importer (every one but Stowage's own spec). */
 export type ImportFormat = Exclude<WorkflowFormat, 'stowage'>;
 

@@ -7,13 +7,13 @@
  * A new format is one importer file and one entry here (its `format` must also be one of
  * WORKFLOW_FORMATS in model.ts: the compiler says so).
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadSpecFile } from '../load.js';
 import type { Resources, WorkflowFormat } from '../model.js';
 import { formatDuration } from '../../common/units.js';
 import { findCwlWorkflow, importCwl } from './cwl.js';
-import { importError, readTextFile, walkFiles, type ImportResult } from './common.js';
+import { importError, isDir, readTextFile, walkFiles, type ImportResult } from './common.js';
 import { importNextflow } from './nextflow.js';
 import type { RemoteTexts } from './remote.js';
 import { findSnakefile, importSnakemake } from './snakemake.js';
@@ -57,14 +57,6 @@ export interface WorkflowImporter {
 
 const GIB = 1024 ** 3;
 const MIB = 1024 ** 2;
-
-function isDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 const stowage: WorkflowImporter = {
   format: 'stowage',

@@ -4,9 +4,9 @@
  * build work unchanged; importers also return the images the pipeline declares today (for the
  * comparison with the plan) and the engine-side names the exports need.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { importError, type ImportResult } from './common.js';
+import { importError, isDir, type ImportResult } from './common.js';
 import { detectFormat, formatMarkers, importerOf } from './formats.js';
 import type { RemoteTexts } from './remote.js';
 
@@ -18,14 +18,6 @@ export { detectFormat, formatMarkers } from './formats.js';
 export type { ImportOrigin, ImportResult } from './common.js';
 export { importWithRemote, type FetchText, type RemoteTexts } from './remote.js';
 export { checkWrapperPrefix } from './wrappers.js';
-
-function isDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The folder a pipeline's references must stay in: the repository when the pipeline is in it, else
