@@ -42,13 +42,12 @@ import {
   type RegistryDaemon,
 } from '../e2e/harness.js';
 import { repoRoot } from '../helpers/run-action.js';
-import { requireTools } from './engines.js';
+import { requireTools, seconds } from './engines.js';
 
 jest.setTimeout(900_000);
 
 const FIXTURE = join(repoRoot, '__tests__/fixtures/apps');
 const MODULE = 'stowage/apps-demo/tools';
-const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 /** Where Environment Modules is: installed, or unpacked beside Lmod by install-system-deps.sh. */
 const ENVIRONMENT_MODULES = ['', '/opt/environment-modules'].find((root) =>

@@ -22,13 +22,12 @@ import {
   type RegistryDaemon,
 } from '../e2e/harness.js';
 import { repoRoot } from '../helpers/run-action.js';
-import { requireTools, stowage } from './engines.js';
+import { requireTools, seconds, stowage } from './engines.js';
 import { startSlurm, type SlurmCluster } from './slurm-cluster.js';
 
 jest.setTimeout(900_000);
 
 const FIXTURE = join(repoRoot, '__tests__/fixtures/cwl/words');
-const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 describe('CWL engines run the workflow in Stowage images', () => {
   let dir: string;

@@ -29,3 +29,8 @@ export function requireTools(tools: readonly string[]): void {
     );
   }
 }
+
+/** The time since `since` (a Date.now()), as the engine tests print it: `12.3 s`. */
+export function seconds(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
+}
