@@ -15,6 +15,7 @@
  *   npm run bench:resolve-scale                 # every form
  *   npm run bench:resolve-scale -- --form plain # one form
  *   STOWAGE_BENCH_CHANNEL=/var/tmp/ch …          # keep the generated channel between runs
+ *   STOWAGE_BENCH_NODE_FLAGS='--cpu-prof' …      # Node flags for each form's process
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -117,6 +118,7 @@ interface ChildReport {
   cold: {
     ms: number;
     calls: number;
+    recordChecks: number;
     rounds: number;
     peakMb: number;
     bytes: number;
@@ -199,6 +201,7 @@ async function child(form: Form, url: string): Promise<void> {
       cold: {
         ms: coldMs,
         calls: cold.stats.solverCalls,
+        recordChecks: cold.stats.recordChecks,
         rounds: cold.stats.rounds,
         peakMb,
         ...coldCount,
@@ -276,6 +279,8 @@ async function main(): Promise<void> {
             const p = spawn(
               process.execPath,
               [
+                // Node flags for the child (`--cpu-prof`, which NODE_OPTIONS does not take).
+                ...(process.env.STOWAGE_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
                 '--import',
                 fileURLToPath(new URL('./register.mjs', import.meta.url)),
                 fileURLToPath(import.meta.url),
@@ -300,7 +305,7 @@ async function main(): Promise<void> {
         reports.push(report);
         const r = report;
         console.log(
-          `\n${form}: cold ${s(r.cold.ms)} — ${r.cold.calls} solver calls in ${r.cold.rounds} rounds, ${r.groups} groups (lower bound ${r.lowerBound}), ${r.conflicts} conflicts; fetched ${mb(r.cold.bytes)} in ${r.cold.requests.toLocaleString('en')} requests; peak ${r.cold.peakMb.toFixed(0)} MB`,
+          `\n${form}: cold ${s(r.cold.ms)} — ${r.cold.calls} solver calls (and ${r.cold.recordChecks} requests answered by their records' conflicts) in ${r.cold.rounds} rounds, ${r.groups} groups (lower bound ${r.lowerBound}), ${r.conflicts} conflicts; fetched ${mb(r.cold.bytes)} in ${r.cold.requests.toLocaleString('en')} requests; peak ${r.cold.peakMb.toFixed(0)} MB`,
         );
         console.log(
           `  cold again with the repodata cache: ${s(r.warmCache.ms)}, ${r.warmCache.calls} solver calls, fetched ${mb(r.warmCache.bytes)} in ${r.warmCache.requests.toLocaleString('en')} requests`,

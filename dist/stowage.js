@@ -6273,11 +6273,11 @@ function groupChannels(lists) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Cj: () => (/* binding */ rattlerLoaded),
+/* harmony export */   XD: () => (/* binding */ splitCondaSpec),
 /* harmony export */   n_: () => (/* binding */ loadRattler),
 /* harmony export */   pq: () => (/* binding */ condaVersionMatches),
 /* harmony export */   z6: () => (/* binding */ readCondaSpec)
 /* harmony export */ });
-/* unused harmony export splitCondaSpec */
 /**
  * Conda match specs as conda reads them, for the requirements the project's own grammar
  * (`requirements.ts`) refuses: `bioconda::metabinner=1.4.4-0`, `ucsc-bedgraphtobigwig == 377`,
@@ -31773,7 +31773,7 @@ async function planIfLoaded(workflow, imported, options, spec) {
     const { plan: planWorkflow } = await __nccwpck_require__.e(/* import() */ 56).then(__nccwpck_require__.bind(__nccwpck_require__, 3056));
     if (!options.resolve || options.resolve.mode === 'off')
         return planWorkflow(workflow, planOptions);
-    const { lockFilePath, resolveWorkflow } = await Promise.all(/* import() */[__nccwpck_require__.e(845), __nccwpck_require__.e(56), __nccwpck_require__.e(875)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4875));
+    const { lockFilePath, resolveWorkflow } = await Promise.all(/* import() */[__nccwpck_require__.e(845), __nccwpck_require__.e(56), __nccwpck_require__.e(550)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7550));
     const { plan, findings, outcome } = await resolveWorkflow(workflow, planOptions, lockFilePath(spec.resolved, spec.isFolder), options.resolve, options.root);
     return { plan, findings, resolved: outcome };
 }

@@ -16,6 +16,7 @@ export interface CondaRecord {
   version: string;
   build?: string;
   depends?: string[];
+  constrains?: string[];
   subdir?: 'linux-64' | 'linux-aarch64' | 'noarch';
   noarch?: 'python' | 'generic';
 }
@@ -86,6 +87,7 @@ export function writeChannel(
       build,
       build_number: Number(/_(\d+)$/.exec(build)?.[1] ?? 0),
       depends: r.depends ?? [],
+      ...(r.constrains ? { constrains: r.constrains } : {}),
       subdir,
       ...(r.noarch ? { noarch: r.noarch } : {}),
       md5: digest('md5', `${subdir}/${file}`),

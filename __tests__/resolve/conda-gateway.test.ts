@@ -13,7 +13,12 @@ import { resolvePlan, type ResolveSettings } from '../../src/resolve/resolve.js'
 import { LockStore } from '../../src/resolve/store.js';
 import { loadSpecText } from '../../src/workflow/load.js';
 import type { Workflow } from '../../src/workflow/model.js';
-import { PLANTED, writeChannel, type ChannelForms } from '../helpers/conda-channel.js';
+import {
+  PLANTED,
+  writeChannel,
+  type ChannelForms,
+  type CondaRecord,
+} from '../helpers/conda-channel.js';
 import { serveDir, type Served } from '../helpers/serve.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -245,14 +250,14 @@ describe('resolve-timeout', () => {
 });
 
 describe('fewer solver calls', () => {
-  test('a step that conflicts with many others gets an image of its own after three conflicts', async () => {
-    const dir = path.join(root, 'hub');
+  /** manta (Python 2.7) beside six Python 3 tools, one step each, in one channel at `dir`. */
+  async function hub(dir: string, manta: CondaRecord) {
     const py3 = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => ({
       name: `py3${x}`,
       version: '1.0',
       depends: ['python >=3.8'],
     }));
-    writeChannel(dir, [...PLANTED, ...py3]);
+    writeChannel(dir, [...PLANTED.filter((r) => r.name !== 'manta'), manta, ...py3]);
     const steps = ['  sv:', '    run: sv', "    software: { conda: ['manta=1.6.0'] }"];
     for (const r of py3)
       steps.push(
@@ -264,7 +269,7 @@ describe('fewer solver calls', () => {
       `version: 1\nname: hub\nsteps:\n${steps.join('\n')}\n`,
       'stowage.yml',
     );
-    const url = `${server.url}/hub`;
+    const url = `${server.url}/${path.relative(root, dir)}`;
     const result = await resolvePlan(
       w!,
       {},
@@ -272,10 +277,50 @@ describe('fewer solver calls', () => {
       new LockStore(),
       { fetch, run: runProcess },
     );
-    expect(result.plan.groups.map((g) => g.steps)).toEqual([['sv'], py3.map((r) => r.name)]);
+    return { result, steps: py3.map((r) => r.name) };
+  }
+
+  test('conflicts the records show are all learned at once, before any solve', async () => {
+    // manta needs Python 2.7; each py3 tool needs Python >=3.8: six conflicts, no solve needed.
+    const { result, steps } = await hub(path.join(root, 'hub-records'), {
+      name: 'manta',
+      version: '1.6.0',
+      depends: ['python >=2.7,<2.8'],
+    });
+    expect(result.plan.groups.map((g) => g.steps)).toEqual([['sv'], steps]);
+    const conflicts = result.plan.solverConflicts ?? [];
+    expect(conflicts.map((c) => c.requirements)).toEqual(
+      steps.map((s) => ['manta=1.6.0', `${s}=1.0`]),
+    );
+    expect(conflicts.every((c) => c.by === 'records')).toBe(true);
+    expect(conflicts[0]!.explanation).toBe(
+      'manta=1.6.0 needs python 2.7.18, which conflicts with py3a=1.0, which needs python 3.12.4',
+    );
+    // One solve per group; the first draft's group was answered by its records.
+    expect([result.stats.solverCalls, result.stats.recordChecks]).toEqual([2, 1]);
+    expect(result.notes).toEqual([]);
+    const findings = result.findings.filter((f) => f.rule === 'STW430');
+    expect(findings.find((f) => f.message.startsWith('Step "py3a"'))?.message).toMatch(
+      /The channels' records show:\n {4}manta=1\.6\.0 needs python 2\.7\.18, which conflicts with py3a=1\.0/,
+    );
+  });
+
+  test('a step that conflicts with many others gets an image of its own after three conflicts the solver names', async () => {
+    // The records cannot show this one: manta's Python 2 comes through `constrains`, which only the
+    // solver reads, so each conflict is named by a failed solve, one a round.
+    const { result, steps } = await hub(path.join(root, 'hub-solver'), {
+      name: 'manta',
+      version: '1.6.0',
+      constrains: ['python >=2.7,<2.8'],
+      depends: ['python'],
+    });
+    expect(result.plan.groups.map((g) => g.steps)).toEqual([['sv'], steps]);
     // Three conflicts learned, not six (one a round, each checked by solving just its two specs).
     expect(result.plan.solverConflicts).toHaveLength(3);
+    expect(result.plan.solverConflicts!.some((c) => c.by === 'records')).toBe(false);
     expect(result.stats.solverCalls).toBeLessThanOrEqual(10);
-    expect(result.notes.join('\n')).toMatch(/Resolving took \d+ solver calls for 2 solved groups/);
+    expect(result.notes.join('\n')).toMatch(
+      /Resolving took \d+ solver calls for 2 solved groups: 3 conflicts found through dependencies \(3 named by the solver, each checked by solving just its requirements\)/,
+    );
   });
 });

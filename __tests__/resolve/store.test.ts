@@ -38,6 +38,26 @@ describe('the lock store', () => {
     expect(third.get(request('amd64', ['old']))).toBeUndefined();
   });
 
+  test("a conflict the records showed keeps its pairs; a pair must name the request's specs", () => {
+    const pairs = {
+      ...conflict,
+      pairs: [
+        { specs: ['conflicting-a', 'conflicting-b'] as [string, string], explanation: 'why' },
+      ],
+    };
+    const first = new LockStore();
+    first.set(request('amd64'), pairs);
+    const text = first.serialize();
+    expect(LockStore.parse(text, 'stowage.lock').get(request('amd64'))).toEqual(pairs);
+    for (const bad of ['"specs":["conflicting-a","other"]', '"specs":["conflicting-a"]'])
+      expect(() =>
+        LockStore.parse(
+          text.replace('"specs":["conflicting-a","conflicting-b"]', bad),
+          'stowage.lock',
+        ),
+      ).toThrow(/each pair needs two of the request's specs and an explanation/);
+  });
+
   test('no platform given: locks for amd64, whatever this machine is', () => {
     expect(archesOf(undefined)).toEqual(['amd64']);
     expect(archesOf(['linux/arm64', 'linux/amd64'])).toEqual(['amd64', 'arm64']);

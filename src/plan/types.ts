@@ -154,6 +154,8 @@ export interface SolverConflict {
   requirements: string[];
   /** The solver's explanation, a few lines. */
   explanation: string;
+  /** Read from the channels' records before any solve (they need versions no record offers together). */
+  by?: 'records';
 }
 
 /** A step whose `container` is an image reference: used as is, never built. */

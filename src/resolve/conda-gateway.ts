@@ -17,13 +17,17 @@
  *    repodata.json of just those records. Sharded and .zst requests of the solver are answered
  *    404, so it reads that file. The solver sees every record it could choose from the whole
  *    channel, so it chooses what it would choose from the whole channel.
- * 3. What was fetched is kept on disk (repodata-cache.ts) by the channel's ETag/Last-Modified;
+ * 3. Before a solve, the records walked are read for conflicts no solve could get past
+ *    (conda-needs.ts): a group whose requirements need versions of one package that no record
+ *    offers together is answered with every such pair at once, and not solved.
+ * 4. What was fetched is kept on disk (repodata-cache.ts) by the channel's ETag/Last-Modified;
  *    shards by their sha256.
  */
 import { createHash } from 'node:crypto';
 import { decode } from '@msgpack/msgpack';
 import { decompress } from 'fzstd';
-import { loadRattler } from '../software/conda-spec.js';
+import { loadRattler, splitCondaSpec } from '../software/conda-spec.js';
+import { NeedsAnalysis, type NeedConflict } from './conda-needs.js';
 import type { CachedResponse, Network } from './network.js';
 import { indexRepodata, recordText, RepodataError, type RepodataIndex } from './repodata-index.js';
 import type { RepodataCache, Validators } from './repodata-cache.js';
@@ -64,8 +68,16 @@ interface Subdir {
 /** Shards fetched at once from one channel (each is a few KB). */
 const SHARD_CONCURRENCY = 32;
 
+/** The names a run has read from one list of channel subdirs, all their records, and what they need. */
+interface SourcesView {
+  loaded: Map<string, readonly ChannelRecord[]>;
+  analysis: NeedsAnalysis<ChannelRecord>;
+}
+
 export class CondaGateway {
   private readonly subdirs = new Map<string, Promise<Subdir>>();
+  private readonly views = new Map<string, SourcesView>();
+  private shared: Promise<Matcher> | undefined;
   /** `<channel>/<subdir>` → the form it was read in (for the run's figures and the tests). */
   readonly forms = new Map<string, RepodataForm>();
 
@@ -75,78 +87,117 @@ export class CondaGateway {
   ) {}
 
   /**
-   * The `repodata.json` each of `channels` × `subdirs` serves a solve of `specs`: the records the
-   * solver could install. Throws `Unreachable` when a channel cannot be reached and
-   * `RepodataError` when what it serves cannot be read.
+   * What a solve of `specs` from `channels` × `subdirs` is given: the pairs of specs no
+   * installation can hold together, read from the records (conda-needs.ts) — then there is
+   * nothing to solve — else the `repodata.json` each channel subdir serves the solver. Throws
+   * `Unreachable` when a channel cannot be reached and `RepodataError` when what it serves cannot
+   * be read.
+   */
+  async forSolve(
+    specs: readonly string[],
+    channels: readonly string[],
+    subdirs: readonly string[],
+  ): Promise<
+    { conflicts: NeedConflict[] } | { served: Map<string, { status: number; body?: string }> }
+  > {
+    const { sources, kept, analysis } = await this.reach(specs, channels, subdirs);
+    const real = specs.filter((s) => !specName(s).startsWith('__'));
+    const conflicts = analysis.conflicts(real);
+    if (conflicts.length > 0) return { conflicts };
+    return { served: repodataFiles(sources, kept) };
+  }
+
+  /**
+   * The records a solve of `specs` could install, per channel × subdir.
    *
    * A record can be installed only if a spec naming its package matches it — a requested spec, or
    * a dependency of a record that can itself be installed — so the walk starts from the requested
    * specs and follows the dependencies of the records they match, until no new spec comes up
    * (matched by the solver's own version reading). Every other record could not be chosen, and is
-   * left out; the names are visited in rounds, each round's shards fetched at once.
+   * left out; the names are visited in rounds, each round's shards fetched at once. Every name
+   * visited is kept with all its records, for the needs analysis.
    */
-  async repodataFor(
+  private async reach(
     specs: readonly string[],
     channels: readonly string[],
     subdirs: readonly string[],
-  ): Promise<Map<string, { status: number; body?: string }>> {
+  ): Promise<{
+    sources: Subdir[];
+    kept: Set<ChannelRecord>[];
+    analysis: NeedsAnalysis<ChannelRecord>;
+  }> {
     const sources = await Promise.all(
       channels.flatMap((c) => subdirs.map((s) => this.subdir(`${c.replace(/\/+$/, '')}/${s}`))),
     );
-    const matcher = await Matcher.load();
-    try {
-      const kept = sources.map(() => new Set<ChannelRecord>());
-      const seen = new Map<string, Set<string>>(); // name → the specs on it applied so far
-      let pending = new Map<string, string[]>(); // name → specs on it not yet applied
-      const add = (spec: string) => {
-        const name = specName(spec);
-        if (name === '' || name.startsWith('__')) return; // virtual packages are the target's
-        const known = seen.get(name) ?? new Set<string>();
-        seen.set(name, known);
-        if (known.has(spec)) return;
-        known.add(spec);
-        pending.set(name, [...(pending.get(name) ?? []), spec]);
-      };
-      specs.forEach(add);
-      while (pending.size > 0) {
-        const round = [...pending];
-        pending = new Map();
-        const lists = await mapLimit(
-          sources.flatMap((source) =>
-            round.map(
-              ([name]) =>
-                () =>
-                  source.records(name),
-            ),
+    const matcher = await this.matcher();
+    const view = this.view(sources, matcher);
+    const kept = sources.map(() => new Set<ChannelRecord>());
+    const seen = new Map<string, Set<string>>(); // name → the specs on it applied so far
+    let pending = new Map<string, string[]>(); // name → specs on it not yet applied
+    const add = (spec: string) => {
+      const name = specName(spec);
+      if (name === '' || name.startsWith('__')) return; // virtual packages are the target's
+      const known = seen.get(name) ?? new Set<string>();
+      seen.set(name, known);
+      if (known.has(spec)) return;
+      known.add(spec);
+      pending.set(name, [...(pending.get(name) ?? []), spec]);
+    };
+    specs.forEach(add);
+    while (pending.size > 0) {
+      const round = [...pending];
+      pending = new Map();
+      const lists = await mapLimit(
+        sources.flatMap((source) =>
+          round.map(
+            ([name]) =>
+              () =>
+                source.records(name),
           ),
-          SHARD_CONCURRENCY,
-        );
-        lists.forEach((records, k) => {
-          const into = kept[Math.floor(k / round.length)]!;
-          const fresh = round[k % round.length]![1];
-          for (const record of records) {
-            if (into.has(record) || !fresh.some((spec) => matcher.matches(spec, record))) continue;
-            into.add(record);
-            record.depends.forEach(add);
-          }
-        });
-      }
-      const served = new Map<string, { status: number; body?: string }>();
-      sources.forEach((source, k) => {
-        const url = `${source.url}/repodata.json`;
-        if (source.status !== 200) {
-          served.set(url, { status: source.status });
-          return;
-        }
-        const maps: [string[], string[]] = [[], []];
-        for (const r of kept[k]!) maps[r.conda ? 1 : 0].push(`${JSON.stringify(r.file)}:${r.json}`);
-        const body = `{"info":${source.info},"packages":{${maps[0].join(',')}},"packages.conda":{${maps[1].join(',')}},"repodata_version":${source.version}}`;
-        served.set(url, { status: 200, body });
+        ),
+        SHARD_CONCURRENCY,
+      );
+      round.forEach(([name], i) => {
+        if (!view.loaded.has(name))
+          view.loaded.set(
+            name,
+            sources.flatMap((_, k) => lists[k * round.length + i]!),
+          );
       });
-      return served;
-    } finally {
-      matcher.free();
+      lists.forEach((records, k) => {
+        const into = kept[Math.floor(k / round.length)]!;
+        const fresh = round[k % round.length]![1];
+        for (const record of records) {
+          if (into.has(record) || !fresh.some((spec) => matcher.matches(spec, record))) continue;
+          into.add(record);
+          record.depends.forEach(add);
+        }
+      });
     }
+    return { sources, kept, analysis: view.analysis };
+  }
+
+  /** One matcher for the run (its parsed specs and versions are reused by every walk). */
+  private matcher(): Promise<Matcher> {
+    this.shared ??= Matcher.load();
+    return this.shared;
+  }
+
+  /** The records read so far of one list of channel subdirs, and their needs analysis. */
+  private view(sources: readonly Subdir[], matcher: Matcher): SourcesView {
+    const key = sources.map((s) => s.url).join('\n');
+    let hit = this.views.get(key);
+    if (!hit) {
+      const loaded = new Map<string, readonly ChannelRecord[]>();
+      const analysis = new NeedsAnalysis<ChannelRecord>(
+        (name) => loaded.get(name) ?? NONE,
+        (spec, record) => matcher.matches(spec, record),
+        specName,
+      );
+      hit = { loaded, analysis };
+      this.views.set(key, hit);
+    }
+    return hit;
   }
 
   /** A `fetch` for the solver that answers from `served` (404 for every other form it tries). */
@@ -233,6 +284,26 @@ export class CondaGateway {
     this.cache?.writeShard(sha256, response.body);
     return response.body;
   }
+}
+
+/** Each channel subdir as a `repodata.json` of just the records kept from it. */
+function repodataFiles(
+  sources: readonly Subdir[],
+  kept: readonly Set<ChannelRecord>[],
+): Map<string, { status: number; body?: string }> {
+  const served = new Map<string, { status: number; body?: string }>();
+  sources.forEach((source, k) => {
+    const url = `${source.url}/repodata.json`;
+    if (source.status !== 200) {
+      served.set(url, { status: source.status });
+      return;
+    }
+    const maps: [string[], string[]] = [[], []];
+    for (const r of kept[k]!) maps[r.conda ? 1 : 0].push(`${JSON.stringify(r.file)}:${r.json}`);
+    const body = `{"info":${source.info},"packages":{${maps[0].join(',')}},"packages.conda":{${maps[1].join(',')}},"repodata_version":${source.version}}`;
+    served.set(url, { status: 200, body });
+  });
+  return served;
 }
 
 function validatorsOf(response: CachedResponse): Validators {
@@ -462,17 +533,21 @@ class Matcher {
     return version === null || parsed.version.matches(version);
   }
 
-  /** `name [version [build]]`; null (matches every record) for any other form. */
+  /**
+   * The version and build a spec asks for, split as conda splits it (conda-spec.ts); null
+   * (matches every record) for a spec it refuses. Channel, subdir and bracket keys are not read:
+   * they could only rule out more records.
+   */
   private parse(spec: string): ParsedSpec {
-    const text = spec.includes('::') ? spec.slice(spec.lastIndexOf('::') + 2) : spec;
-    if (/[[\]()]/.test(text)) return null;
-    const words = text.trim().split(/\s+/);
-    if (words.length > 3 || specName(words[0]!) !== specName(text)) return null;
-    const [, version, build] = words;
+    const split = splitCondaSpec(spec);
+    if (!split.ok) return null;
+    const { version, build } = split.parts;
     const out: { version?: VersionSpecObject; build?: RegExp } = {};
     if (version !== undefined && version !== '*') {
       try {
-        out.version = new this.rattler.VersionSpec(version, 'lenient');
+        // A bare version is exact to conda; rattler's strict reading wants the `==` said.
+        const text = /^[^=*,|<>!~]+$/.test(version) ? `==${version}` : version;
+        out.version = new this.rattler.VersionSpec(text, 'lenient');
       } catch {
         return null;
       }
@@ -482,11 +557,6 @@ class Matcher {
       out.build = new RegExp(`^${build.replace(/[.+!-]/g, '\\$&').replace(/\*/g, '.*')}$`);
     }
     return out;
-  }
-
-  free(): void {
-    for (const s of this.specs.values()) s?.version?.free();
-    for (const v of this.versions.values()) v?.free();
   }
 }
 

@@ -7,12 +7,13 @@
  * the run's `CondaGateway` (conda-gateway.ts): each channel read once per run, through the run's
  * `Network` (bounded waits, one attempt per unreachable host) and the disk cache, and each solve
  * served only the records its specs can reach. Solves run one at a time, so nothing else sees the
- * swap.
+ * swap. A request whose records already show conflicts (conda-needs.ts) is answered with all of
+ * them and not solved.
  */
 import type { Arch, ResolvedPackage } from '../plan/types.js';
 import { loadRattler } from '../software/conda-spec.js';
 import { condaForms, parseRequirement } from '../software/requirements.js';
-import { CondaGateway, RepodataError } from './conda-gateway.js';
+import { CondaGateway, RepodataError, specName } from './conda-gateway.js';
 import { Unreachable, type Network } from './network.js';
 import { normalizeUrl } from './sources.js';
 import type { SolveOutcome, SolveRequest } from './types.js';
@@ -119,9 +120,9 @@ export async function solveConda(
 ): Promise<SolveOutcome> {
   const simpleSolve = await loadSolver();
   const platforms = [CONDA_SUBDIR[request.arch], 'noarch'];
-  let served;
+  let prepared;
   try {
-    served = await gateway.repodataFor(request.specs, request.sources, platforms);
+    prepared = await gateway.forSolve(request.specs, request.sources, platforms);
   } catch (error) {
     if (error instanceof Unreachable) return { kind: 'unreachable', reason: error.message };
     if (error instanceof RepodataError)
@@ -131,9 +132,18 @@ export async function solveConda(
       };
     throw error;
   }
+  if ('conflicts' in prepared) {
+    const pairs = prepared.conflicts;
+    return {
+      kind: 'conflict',
+      explanation: pairs.map((p) => p.explanation).join('\n'),
+      names: [...new Set(pairs.flatMap((p) => p.specs.map(specName)))].sort(),
+      pairs,
+    };
+  }
   let records: SolvedRecord[];
   try {
-    const fetchFn = CondaGateway.fetchFor(served) as typeof globalThis.fetch;
+    const fetchFn = CondaGateway.fetchFor(prepared.served) as typeof globalThis.fetch;
     records = await withGlobalFetch(fetchFn, () =>
       simpleSolve(
         request.specs,

@@ -39,6 +39,7 @@ import type {
   ResolveSettings,
   SolveOutcome,
   SolveRequest,
+  SpecPair,
   StoredOutcome,
 } from './types.js';
 
@@ -59,6 +60,8 @@ export interface ResolveResult {
   lockMismatches: string[];
   stats: {
     solverCalls: number;
+    /** Requests answered by the conflicts their records show, without a solve. */
+    recordChecks: number;
     fromLock: number;
     rounds: number;
     /** Requests sent and response bytes read by this run (a 304 reads none). */
@@ -108,7 +111,8 @@ async function resolveWith(
     const frozen = rounds >= MAX_ROUNDS;
     const draft = planWorkflow(workflow, { ...options, solverConflicts: conflicts, isolated });
     for (const group of draft.plan.groups) {
-      if (group.blocked) continue;
+      // Once this draft is known to change, its other groups wait for the next one.
+      if (group.blocked || learned) continue;
       const result = await resolver.group(group);
       if ('lock' in result) {
         locks[group.name] = result.lock;
@@ -136,6 +140,7 @@ async function resolveWith(
     lockMismatches: resolver.mismatches,
     stats: {
       solverCalls: resolver.calls,
+      recordChecks: resolver.recordChecks,
       fromLock: resolver.hits,
       rounds,
       requests: resolver.network.requests,
@@ -165,6 +170,8 @@ class Resolver {
   /** Lock-file answers that were verified and differ from the solver's (see `verify`). */
   readonly mismatches: string[] = [];
   calls = 0;
+  /** Requests answered by their records' conflicts (conda-needs.ts), not solved. */
+  recordChecks = 0;
   hits = 0;
   /** When the stage's time (settings.timeoutMs) is up; set from then on. */
   timedOut = false;
@@ -299,12 +306,12 @@ class Resolver {
           : 'offline: the lock file has no answer for this group (run `stowage lock` where the sources are reachable)';
       return { outcome: { kind: 'unreachable', reason }, fromLock: false };
     }
-    this.calls++;
     const outcome = await withFileSizes(
       await this.callSolver(request),
       this.deps.fetch,
       this.left(),
     );
+    this.count(outcome);
     if (outcome.kind !== 'unreachable') this.store.set(request, outcome);
     // A request cut short by the time limit is not the source's fault: say so.
     if (outcome.kind === 'unreachable' && this.timedOut)
@@ -318,8 +325,8 @@ class Resolver {
    * solver's answer; the adapters fail it.
    */
   private async verified(request: SolveRequest, stored: StoredOutcome): Promise<Solved> {
-    this.calls++;
     const fresh = await withFileSizes(await this.callSolver(request), this.deps.fetch, this.left());
+    this.count(fresh);
     const what = describeRequest(request);
     if (fresh.kind === 'unreachable') {
       this.mismatches.push(
@@ -331,6 +338,12 @@ class Resolver {
     if (difference !== undefined) this.mismatches.push(`${what}: ${difference}`);
     this.store.set(request, fresh);
     return { outcome: fresh, fromLock: false };
+  }
+
+  /** A solve, or a conflict the records showed without one. */
+  private count(outcome: SolveOutcome): void {
+    if (outcome.kind === 'conflict' && outcome.pairs) this.recordChecks++;
+    else this.calls++;
   }
 
   private async callSolver(request: SolveRequest): Promise<SolveOutcome> {
@@ -381,6 +394,7 @@ class Resolver {
       return unsolvable(this.settings, reason);
     }
     const mine = group.packages.filter((p) => p.ecosystem === ecosystem);
+    if (outcome.pairs && learnPairs(group, ecosystem, outcome.pairs, conflicts)) return 'learned';
     const all = [...new Set(mine.map((p) => p.spec))].sort();
     let texts = [
       ...new Set(mine.filter((p) => outcome.names.includes(p.name)).map((p) => p.spec)),
@@ -457,15 +471,59 @@ class Resolver {
 }
 
 /**
+ * The pairs a request's records showed in conflict, as conflicts between the group's
+ * requirements: all learned at once, no solve needed. A pair one step holds alone is left to the
+ * usual path (that step's software does not install by itself). True when one was new.
+ */
+function learnPairs(
+  group: PlannedGroup,
+  ecosystem: SolvedEcosystem,
+  pairs: readonly SpecPair[],
+  conflicts: SolverConflict[],
+): boolean {
+  const solver = solverOf(ecosystem)!;
+  const mine = group.packages.filter((p) => p.ecosystem === ecosystem);
+  const textsOf = (spec: string) => [
+    ...new Set(mine.filter((p) => solver.specs([p.spec])[0] === spec).map((p) => p.spec)),
+  ];
+  let learned = false;
+  for (const pair of pairs) {
+    for (const a of textsOf(pair.specs[0])) {
+      for (const b of textsOf(pair.specs[1])) {
+        const steps = (text: string) => mine.filter((p) => p.spec === text).flatMap((p) => p.steps);
+        const inA = new Set(steps(a));
+        if (a === b || steps(b).some((s) => inA.has(s))) continue;
+        const requirements = [a, b].sort();
+        const known = conflicts.some(
+          (c) => c.ecosystem === ecosystem && c.requirements.join('\n') === requirements.join('\n'),
+        );
+        if (known) continue;
+        conflicts.push({ ecosystem, requirements, explanation: pair.explanation, by: 'records' });
+        learned = true;
+      }
+    }
+  }
+  return learned;
+}
+
+/**
  * When the solvers were asked more than once per group: how often, and why (the conflicts they
  * found, each checked by solving just its requirements, and the rounds of planning again).
  */
 function callsNote(calls: number, plan: Plan, rounds: number): string[] {
   const groups = plan.groups.filter((g) => g.resolution && g.resolution.solved.length > 0).length;
   if (calls <= Math.max(groups, 1)) return [];
-  const conflicts = plan.solverConflicts?.length ?? 0;
+  const found = plan.solverConflicts ?? [];
+  const byRecords = found.filter((c) => c.by === 'records').length;
+  const bySolver = found.length - byRecords;
+  const how = [
+    ...(byRecords > 0 ? [`${byRecords} read from the channels' records before solving`] : []),
+    ...(bySolver > 0
+      ? [`${bySolver} named by the solver, each checked by solving just its requirements`]
+      : []),
+  ];
   return [
-    `Resolving took ${calls} solver calls for ${groups} solved group${groups === 1 ? '' : 's'}: ${conflicts} conflict${conflicts === 1 ? '' : 's'} found through dependencies (each checked by solving just its requirements) in ${rounds} round${rounds === 1 ? '' : 's'} of planning again. A committed stowage.lock answers them all on the next run.`,
+    `Resolving took ${calls} solver calls for ${groups} solved group${groups === 1 ? '' : 's'}: ${found.length} conflict${found.length === 1 ? '' : 's'} found through dependencies${how.length > 0 ? ` (${how.join('; ')})` : ''} in ${rounds} round${rounds === 1 ? '' : 's'} of planning again. A committed stowage.lock answers them all on the next run.`,
   ];
 }
 
@@ -602,10 +660,11 @@ function splitFindings(
       const others = involved.filter((o) => o !== step && held(o).some((t) => !own.includes(t)));
       if (others.length === 0) continue;
       const groups = [...new Set([step, ...others].map((s) => groupOf.get(s)?.name ?? '?'))];
+      const says = c.by === 'records' ? "The channels' records show" : 'The solver says';
       const message =
         `Step "${step}" (${own.join(', ')}) cannot share an image with ${listSteps(others)}: the ${c.ecosystem} solver cannot install ` +
         `${c.requirements.join(' with ')} — they conflict through their dependencies — so the plan keeps them in different groups (${groups.join(', ')}). ` +
-        `The solver says:\n${explanation}`;
+        `${says}:\n${explanation}`;
       findings.push(
         finding(
           'STW430',

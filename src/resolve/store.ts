@@ -15,7 +15,7 @@ import { InputError } from '../common/errors.js';
 import type { Arch, ResolvedPackage, SolvedEcosystem } from '../plan/types.js';
 import { answerProblem } from './answer-check.js';
 import { SOLVERS, solverOf } from './solvers/index.js';
-import type { SolveRequest, StoredOutcome } from './types.js';
+import type { SolveRequest, SpecPair, StoredOutcome } from './types.js';
 
 export const LOCKFILE_VERSION = 1;
 
@@ -126,6 +126,10 @@ export class LockStore {
         fields.push('      "result": "conflict"');
         fields.push(`      "names": ${JSON.stringify(outcome.names)}`);
         fields.push(`      "explanation": ${JSON.stringify(outcome.explanation)}`);
+        if (outcome.pairs !== undefined) {
+          const lines = outcome.pairs.map((p) => `        ${JSON.stringify(p)}`);
+          fields.push(`      "pairs": [\n${lines.join(',\n')}\n      ]`);
+        }
       }
       out.push(
         `    ${JSON.stringify(key)}: {\n${fields.join(',\n')}\n    }${i < keys.length - 1 ? ',' : ''}`,
@@ -216,14 +220,13 @@ function readEntry(raw: unknown, where: string): Entry {
   }
   if (e.result === 'conflict') {
     if (typeof e.explanation !== 'string') bad('a conflict needs its explanation');
-    return {
-      request,
-      outcome: {
-        kind: 'conflict',
-        explanation: e.explanation as string,
-        names: strings(e.names, 'names'),
-      },
+    const outcome: StoredOutcome = {
+      kind: 'conflict',
+      explanation: e.explanation as string,
+      names: strings(e.names, 'names'),
     };
+    if (e.pairs !== undefined) outcome.pairs = readPairs(e.pairs, request, bad);
+    return { request, outcome };
   }
   if (e.result !== 'solved' || !Array.isArray(e.packages))
     return bad('result must be "solved" (with packages) or "conflict"');
@@ -236,6 +239,27 @@ function readEntry(raw: unknown, where: string): Entry {
     outcome.npmLockfile = e.npmLockfile as string;
   }
   return { request, outcome };
+}
+
+/** A conflict's pairs: two of the request's specs each, and why they cannot be installed together. */
+function readPairs(value: unknown, request: SolveRequest, bad: (why: string) => never): SpecPair[] {
+  if (!Array.isArray(value)) return bad('pairs must be a list');
+  return value.map((p: unknown) => {
+    const pair = p as { specs?: unknown; explanation?: unknown };
+    if (
+      typeof pair !== 'object' ||
+      pair === null ||
+      !Array.isArray(pair.specs) ||
+      pair.specs.length !== 2 ||
+      !pair.specs.every((s) => typeof s === 'string' && request.specs.includes(s)) ||
+      typeof pair.explanation !== 'string'
+    )
+      return bad("each pair needs two of the request's specs and an explanation");
+    return {
+      specs: [pair.specs[0] as string, pair.specs[1] as string],
+      explanation: pair.explanation,
+    };
+  });
 }
 
 function readPackage(raw: unknown, request: SolveRequest, where: string): ResolvedPackage {

@@ -53,10 +53,20 @@ export interface SolveRequest {
 
 export type SolveOutcome =
   | { kind: 'solved'; packages: ResolvedPackage[]; npmLockfile?: string }
-  /** The solver says no: its explanation and the requested packages it names. */
-  | { kind: 'conflict'; explanation: string; names: string[] }
+  /**
+   * The solver says no: its explanation and the requested packages it names. With `pairs`, the
+   * channels' records said it before any solve (conda-needs.ts): every pair of the request's
+   * specs that cannot be installed together.
+   */
+  | { kind: 'conflict'; explanation: string; names: string[]; pairs?: SpecPair[] }
   /** The channel, index or tool could not be reached or run: no answer either way. */
   | { kind: 'unreachable'; reason: string };
+
+/** Two specs of a request (as the solver takes them) that cannot be installed together, and why. */
+export interface SpecPair {
+  specs: [string, string];
+  explanation: string;
+}
 
 /** How far to resolve. */
 export const RESOLVE_MODES = ['auto', 'update', 'offline', 'off'] as const;

@@ -1,0 +1,196 @@
+/**
+ * Conflicts a conda group holds, read from the channels' records before any solve.
+ *
+ * A requirement *needs* a package when every installable record it matches depends on that
+ * package, directly or through other needs: `samtools=1.17` needs `htslib 1.17.*`, a tool built
+ * for Python 3.11–3.13 needs `python >=3.11,<3.14`. Two requirements whose needs on one package
+ * share no record cannot be installed together — no solve can change that — so the resolve stage
+ * learns every such pair of a group at once, where the solver names one conflict per failed solve
+ * (a group of 140 requirements was solved six times to find five conflicts).
+ *
+ * This is a necessary condition, not a solver: what it finds is a proof (each record set is an
+ * over-approximation of what an installation could hold), and what it misses the solver still
+ * finds. Over-approximations keep it sound: a dependency cycle or a chain deeper than
+ * `MAX_DEPTH` stops at the package's own records (and what is computed inside a cycle is kept
+ * with fewer needs than it could have); `constrains`, channel priority and virtual
+ * packages are not read (they only remove records); a spec the matcher cannot read matches every
+ * record of its name.
+ */
+import type { SpecPair } from './types.js';
+
+/** What the analysis reads of a record. */
+export interface NeedRecord {
+  readonly version: string;
+  readonly build: string;
+  readonly depends: readonly string[];
+}
+
+/**
+ * A requirement's needs: package name → the records of that name an installation could hold.
+ * Only names it narrows (fewer records than the channel has) are kept: a name every record of
+ * which would do cannot take part in a conflict.
+ */
+export type Needs<R> = ReadonlyMap<string, ReadonlySet<R>>;
+
+/** Two requirements of a request that no installation can hold together, and why. */
+export type NeedConflict = SpecPair;
+
+/** Deeper dependency chains are cut at the package's own records (a bound on the stack). */
+const MAX_DEPTH = 400;
+
+export class NeedsAnalysis<R extends NeedRecord> {
+  private readonly bySpec = new Map<string, Needs<R> | null>();
+  private readonly byRecord = new Map<R, Needs<R> | null>();
+  private readonly active = new Set<string>();
+
+  constructor(
+    /** Every record of a name, across the request's channels and subdirs. */
+    private readonly records: (name: string) => readonly R[],
+    private readonly matches: (spec: string, record: R) => boolean,
+    private readonly nameOf: (spec: string) => string,
+  ) {}
+
+  /** The conflicting pairs among `specs`, the first package that shows each; sorted. */
+  conflicts(specs: readonly string[]): NeedConflict[] {
+    const sorted = [...new Set(specs)].sort();
+    const needs = sorted.map((s) => this.needsOf(s, 0));
+    const holders = new Map<string, number[]>();
+    needs.forEach((n, i) => {
+      for (const name of n?.keys() ?? []) holders.set(name, [...(holders.get(name) ?? []), i]);
+    });
+    const found = new Map<string, NeedConflict>();
+    for (const name of [...holders.keys()].sort()) {
+      const list = holders.get(name)!;
+      for (let x = 0; x < list.length; x++) {
+        for (let y = x + 1; y < list.length; y++) {
+          const [i, j] = [list[x]!, list[y]!];
+          const key = `${i}\0${j}`;
+          if (found.has(key)) continue;
+          const a = needs[i]!.get(name)!;
+          const b = needs[j]!.get(name)!;
+          if (disjoint(a, b))
+            found.set(key, {
+              specs: [sorted[i]!, sorted[j]!],
+              explanation: explain(sorted[i]!, sorted[j]!, name, a, b),
+            });
+        }
+      }
+    }
+    return [...found.values()].sort((p, q) =>
+      `${p.specs[0]}\0${p.specs[1]}` < `${q.specs[0]}\0${q.specs[1]}` ? -1 : 1,
+    );
+  }
+
+  /** A spec's needs; null when no record it matches can be installed. */
+  private needsOf(spec: string, depth: number): Needs<R> | null {
+    const memo = this.bySpec.get(spec);
+    if (memo !== undefined) return memo;
+    const name = this.nameOf(spec);
+    if (name === '' || name.startsWith('__')) return EMPTY; // the target's virtual packages
+    const all = this.records(name);
+    const candidates = all.filter((r) => this.matches(spec, r));
+    if (candidates.length === 0) return this.remember(spec, null);
+    // In a cycle or too deep: the package's own records only (fewer needs, never wrong ones).
+    if (this.active.has(spec) || depth > MAX_DEPTH) return own(name, candidates, all.length);
+    this.active.add(spec);
+    let shared: Map<string, Set<R>> | undefined;
+    const installable: R[] = [];
+    for (const record of candidates) {
+      const needs = this.recordNeeds(record, depth);
+      if (needs === null) continue;
+      installable.push(record);
+      shared = shared === undefined ? copy(needs) : either(shared, needs, this.records);
+    }
+    this.active.delete(spec);
+    if (installable.length === 0) return this.remember(spec, null);
+    const result = shared ?? new Map<string, Set<R>>();
+    if (installable.length < all.length) result.set(name, new Set(installable));
+    return this.remember(spec, result);
+  }
+
+  /** What one record needs: the needs of all its dependencies at once; null if it cannot be installed. */
+  private recordNeeds(record: R, depth: number): Needs<R> | null {
+    const memo = this.byRecord.get(record);
+    if (memo !== undefined) return memo;
+    let all: Map<string, Set<R>> | null = new Map();
+    for (const dependency of record.depends) {
+      const needs = this.needsOf(dependency, depth + 1);
+      all = needs === null ? null : both(all, needs);
+      if (all === null) break;
+    }
+    this.byRecord.set(record, all);
+    return all;
+  }
+
+  private remember(spec: string, needs: Needs<R> | null): Needs<R> | null {
+    this.bySpec.set(spec, needs);
+    return needs;
+  }
+}
+
+const EMPTY: Needs<never> = new Map();
+
+function own<R>(name: string, records: readonly R[], total: number): Needs<R> {
+  return records.length < total ? new Map([[name, new Set(records)]]) : EMPTY;
+}
+
+function copy<R>(needs: Needs<R>): Map<string, Set<R>> {
+  return new Map([...needs].map(([name, set]) => [name, new Set(set)]));
+}
+
+/** Needs of one record or another: the names both need, with the records of either. */
+function either<R>(
+  into: Map<string, Set<R>>,
+  other: Needs<R>,
+  records: (name: string) => readonly R[],
+): Map<string, Set<R>> {
+  for (const [name, set] of into) {
+    const more = other.get(name);
+    if (!more) {
+      into.delete(name);
+      continue;
+    }
+    for (const r of more) set.add(r);
+    if (set.size >= records(name).length) into.delete(name);
+  }
+  return into;
+}
+
+/** Needs of one dependency and another: every name, with the records both allow; null if none. */
+function both<R>(into: Map<string, Set<R>>, other: Needs<R>): Map<string, Set<R>> | null {
+  for (const [name, set] of other) {
+    const held = into.get(name);
+    if (!held) {
+      into.set(name, new Set(set));
+      continue;
+    }
+    for (const r of held) if (!set.has(r)) held.delete(r);
+    if (held.size === 0) return null;
+  }
+  return into;
+}
+
+function disjoint<R>(a: ReadonlySet<R>, b: ReadonlySet<R>): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const r of small) if (large.has(r)) return false;
+  return true;
+}
+
+function explain<R extends NeedRecord>(
+  a: string,
+  b: string,
+  name: string,
+  as: ReadonlySet<R>,
+  bs: ReadonlySet<R>,
+): string {
+  return `${a} needs ${describe(name, as)}, which conflicts with ${b}, which needs ${describe(name, bs)}`;
+}
+
+/** `htslib 1.17`, `python 3.11.0 … 3.13.7 (24 versions)`. */
+function describe<R extends NeedRecord>(name: string, records: ReadonlySet<R>): string {
+  const versions = [...new Set([...records].map((r) => r.version))].sort((x, y) =>
+    x.localeCompare(y, 'en', { numeric: true }),
+  );
+  if (versions.length <= 3) return `${name} ${versions.join(' or ')}`;
+  return `${name} ${versions[0]} … ${versions[versions.length - 1]} (${versions.length} versions)`;
+}
