@@ -112,8 +112,12 @@ class Scanner {
     let name: string | undefined;
     this.expect(OPEN_OBJECT);
     this.members(() => {
-      const key = this.memberName();
-      if (key === 'name' && this.bytes[this.i] === QUOTE) name = this.string();
+      // A record has a dozen keys and only `name` is read: the others are not decoded.
+      const isName = this.keyIsName();
+      this.ws();
+      this.expect(COLON);
+      this.ws();
+      if (isName && this.bytes[this.i] === QUOTE) name = this.string();
       else this.value();
     });
     if (name === undefined || name === '') throw this.error('a record without a name');
@@ -222,6 +226,20 @@ class Scanner {
     }
     this.i = j + 1;
     return j;
+  }
+
+  /** Whether the member name at `i` is `"name"`; leaves `i` past it. */
+  private keyIsName(): boolean {
+    const from = this.i;
+    const to = this.skipString();
+    const b = this.bytes;
+    if (to - from === 5)
+      return (
+        b[from + 1] === 0x6e && b[from + 2] === 0x61 && b[from + 3] === 0x6d && b[from + 4] === 0x65
+      );
+    // Written with escapes (`"na\u006de"`): read as JSON.parse reads it.
+    if (!b.subarray(from + 1, to).includes(BACKSLASH)) return false;
+    return JSON.parse(decoder.decode(b.subarray(from, to + 1))) === 'name';
   }
 
   private string(): string {
