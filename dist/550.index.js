@@ -539,6 +539,10 @@ var esm = __webpack_require__(8339);
 ;// CONCATENATED MODULE: ./src/resolve/conda-needs.ts
 /** Deeper dependency chains are cut at the package's own records (a bound on the stack). */
 const MAX_DEPTH = 400;
+/** Needs kept per spec and record, the narrowest first (a bound on memory; fewer is still sound). */
+const MAX_NEEDS = 64;
+/** Pairs reported per request (a bound on time; the solver finds any others). */
+const MAX_PAIRS = 10_000;
 class NeedsAnalysis {
     records;
     matches;
@@ -546,6 +550,7 @@ class NeedsAnalysis {
     bySpec = new Map();
     byRecord = new Map();
     active = new Set();
+    ids = new Map();
     constructor(
     /** Every record of a name, across the request's channels and subdirs. */
     records, matches, nameOf) {
@@ -553,35 +558,61 @@ class NeedsAnalysis {
         this.matches = matches;
         this.nameOf = nameOf;
     }
-    /** The conflicting pairs among `specs`, the first package that shows each; sorted. */
+    /**
+     * The conflicting pairs among `specs`, each with the first package (by name) that shows it;
+     * sorted, at most `MAX_PAIRS`. Specs with the same need on a package are compared once.
+     */
     conflicts(specs) {
         const sorted = [...new Set(specs)].sort();
         const needs = sorted.map((s) => this.needsOf(s, 0));
-        const holders = new Map();
+        // name → the distinct record sets needed of it → the specs needing each
+        const kinds = new Map();
         needs.forEach((n, i) => {
-            for (const name of n?.keys() ?? [])
-                holders.set(name, [...(holders.get(name) ?? []), i]);
+            for (const [name, set] of n ?? []) {
+                const ofName = kinds.get(name) ?? new Map();
+                kinds.set(name, ofName);
+                const key = this.fingerprint(set);
+                const kind = ofName.get(key) ?? { set, holders: [] };
+                ofName.set(key, kind);
+                kind.holders.push(i);
+            }
         });
         const found = new Map();
-        for (const name of [...holders.keys()].sort()) {
-            const list = holders.get(name);
+        for (const name of [...kinds.keys()].sort()) {
+            const list = [...kinds.get(name).values()];
             for (let x = 0; x < list.length; x++) {
                 for (let y = x + 1; y < list.length; y++) {
-                    const [i, j] = [list[x], list[y]];
-                    const key = `${i}\0${j}`;
-                    if (found.has(key))
+                    if (!disjoint(list[x].set, list[y].set))
                         continue;
-                    const a = needs[i].get(name);
-                    const b = needs[j].get(name);
-                    if (disjoint(a, b))
-                        found.set(key, {
-                            specs: [sorted[i], sorted[j]],
-                            explanation: explain(sorted[i], sorted[j], name, a, b),
-                        });
+                    for (const p of list[x].holders) {
+                        for (const q of list[y].holders) {
+                            const [i, j] = p < q ? [p, q] : [q, p];
+                            const key = `${i}\0${j}`;
+                            if (found.has(key))
+                                continue;
+                            if (found.size >= MAX_PAIRS)
+                                return ordered(found);
+                            found.set(key, {
+                                specs: [sorted[i], sorted[j]],
+                                explanation: explain(sorted[i], sorted[j], name, needs[i].get(name), needs[j].get(name)),
+                            });
+                        }
+                    }
                 }
             }
         }
-        return [...found.values()].sort((p, q) => `${p.specs[0]}\0${p.specs[1]}` < `${q.specs[0]}\0${q.specs[1]}` ? -1 : 1);
+        return ordered(found);
+    }
+    /** The same records, the same text. */
+    fingerprint(set) {
+        const ids = [];
+        for (const r of set) {
+            let id = this.ids.get(r);
+            if (id === undefined)
+                this.ids.set(r, (id = this.ids.size));
+            ids.push(id);
+        }
+        return ids.sort((a, b) => a - b).join(',');
     }
     /** A spec's needs; null when no record it matches can be installed. */
     needsOf(spec, depth) {
@@ -614,7 +645,7 @@ class NeedsAnalysis {
         const result = shared ?? new Map();
         if (installable.length < all.length)
             result.set(name, new Set(installable));
-        return this.remember(spec, result);
+        return this.remember(spec, trim(result));
     }
     /** What one record needs: the needs of all its dependencies at once; null if it cannot be installed. */
     recordNeeds(record, depth) {
@@ -628,8 +659,9 @@ class NeedsAnalysis {
             if (all === null)
                 break;
         }
-        this.byRecord.set(record, all);
-        return all;
+        const needs = all && trim(all);
+        this.byRecord.set(record, needs);
+        return needs;
     }
     remember(spec, needs) {
         this.bySpec.set(spec, needs);
@@ -637,6 +669,18 @@ class NeedsAnalysis {
     }
 }
 const EMPTY = new Map();
+/** At most `MAX_NEEDS` needs: the narrowest (fewest records), then by name. */
+function trim(needs) {
+    if (needs.size <= MAX_NEEDS)
+        return needs;
+    const kept = [...needs]
+        .sort(([a, x], [b, y]) => x.size - y.size || (a < b ? -1 : 1))
+        .slice(0, MAX_NEEDS);
+    return new Map(kept);
+}
+function ordered(found) {
+    return [...found.values()].sort((p, q) => `${p.specs[0]}\0${p.specs[1]}` < `${q.specs[0]}\0${q.specs[1]}` ? -1 : 1);
+}
 function own(name, records, total) {
     return records.length < total ? new Map([[name, new Set(records)]]) : EMPTY;
 }
@@ -2529,22 +2573,30 @@ class Resolver {
  */
 function learnPairs(group, ecosystem, pairs, conflicts) {
     const solver = solverOf(ecosystem);
-    const mine = group.packages.filter((p) => p.ecosystem === ecosystem);
-    const textsOf = (spec) => [
-        ...new Set(mine.filter((p) => solver.specs([p.spec])[0] === spec).map((p) => p.spec)),
-    ];
+    const textsOf = new Map(); // spec as the solver takes it → texts
+    const stepsOf = new Map(); // text → steps holding it
+    for (const p of group.packages) {
+        if (p.ecosystem !== ecosystem)
+            continue;
+        const spec = solver.specs([p.spec])[0];
+        textsOf.set(spec, (textsOf.get(spec) ?? new Set()).add(p.spec));
+        const steps = stepsOf.get(p.spec) ?? new Set();
+        p.steps.forEach((s) => steps.add(s));
+        stepsOf.set(p.spec, steps);
+    }
+    const keyOf = (requirements) => requirements.join('\n');
+    const known = new Set(conflicts.filter((c) => c.ecosystem === ecosystem).map((c) => keyOf(c.requirements)));
     let learned = false;
     for (const pair of pairs) {
-        for (const a of textsOf(pair.specs[0])) {
-            for (const b of textsOf(pair.specs[1])) {
-                const steps = (text) => mine.filter((p) => p.spec === text).flatMap((p) => p.steps);
-                const inA = new Set(steps(a));
-                if (a === b || steps(b).some((s) => inA.has(s)))
+        for (const a of textsOf.get(pair.specs[0]) ?? []) {
+            for (const b of textsOf.get(pair.specs[1]) ?? []) {
+                const inA = stepsOf.get(a);
+                if (a === b || [...stepsOf.get(b)].some((s) => inA.has(s)))
                     continue;
                 const requirements = [a, b].sort();
-                const known = conflicts.some((c) => c.ecosystem === ecosystem && c.requirements.join('\n') === requirements.join('\n'));
-                if (known)
+                if (known.has(keyOf(requirements)))
                     continue;
+                known.add(keyOf(requirements));
                 conflicts.push({ ecosystem, requirements, explanation: pair.explanation, by: 'records' });
                 learned = true;
             }

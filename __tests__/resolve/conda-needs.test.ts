@@ -142,6 +142,19 @@ describe('what it leaves to the solver', () => {
 });
 
 describe('bounded', () => {
+  test('3,000 requirements on two sides of one need: 10,000 pairs at most, each side compared once', () => {
+    const tools = Array.from({ length: 3000 }, (_, i) =>
+      rec(`t${i}`, '1.0', [i % 2 === 0 ? 'python <3' : 'python >=3']),
+    );
+    const a = analysis([rec('python', '2.7'), rec('python', '3.12'), ...tools]);
+    const found = a.conflicts(tools.map((t) => t.name));
+    expect(found).toHaveLength(10_000);
+    // Each pair: one tool of each side.
+    const sides = (specs: string[]) => specs.map((t) => Number(t.slice(1)) % 2).sort();
+    expect(found.every((c) => sides(c.specs).join() === '0,1')).toBe(true);
+    expect(found[0]!.specs[0] < found[0]!.specs[1]).toBe(true);
+  });
+
   test('a chain of 5,000 names is read without running out of stack', () => {
     const chain = Array.from({ length: 5000 }, (_, i) =>
       rec(`n${i}`, '1.0', i + 1 < 5000 ? [`n${i + 1}`] : ['zlib >=1.3']),

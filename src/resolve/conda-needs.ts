@@ -37,11 +37,16 @@ export type NeedConflict = SpecPair;
 
 /** Deeper dependency chains are cut at the package's own records (a bound on the stack). */
 const MAX_DEPTH = 400;
+/** Needs kept per spec and record, the narrowest first (a bound on memory; fewer is still sound). */
+const MAX_NEEDS = 64;
+/** Pairs reported per request (a bound on time; the solver finds any others). */
+const MAX_PAIRS = 10_000;
 
 export class NeedsAnalysis<R extends NeedRecord> {
   private readonly bySpec = new Map<string, Needs<R> | null>();
   private readonly byRecord = new Map<R, Needs<R> | null>();
   private readonly active = new Set<string>();
+  private readonly ids = new Map<R, number>();
 
   constructor(
     /** Every record of a name, across the request's channels and subdirs. */
@@ -50,35 +55,65 @@ export class NeedsAnalysis<R extends NeedRecord> {
     private readonly nameOf: (spec: string) => string,
   ) {}
 
-  /** The conflicting pairs among `specs`, the first package that shows each; sorted. */
+  /**
+   * The conflicting pairs among `specs`, each with the first package (by name) that shows it;
+   * sorted, at most `MAX_PAIRS`. Specs with the same need on a package are compared once.
+   */
   conflicts(specs: readonly string[]): NeedConflict[] {
     const sorted = [...new Set(specs)].sort();
     const needs = sorted.map((s) => this.needsOf(s, 0));
-    const holders = new Map<string, number[]>();
+    // name → the distinct record sets needed of it → the specs needing each
+    const kinds = new Map<string, Map<string, { set: ReadonlySet<R>; holders: number[] }>>();
     needs.forEach((n, i) => {
-      for (const name of n?.keys() ?? []) holders.set(name, [...(holders.get(name) ?? []), i]);
+      for (const [name, set] of n ?? []) {
+        const ofName =
+          kinds.get(name) ?? new Map<string, { set: ReadonlySet<R>; holders: number[] }>();
+        kinds.set(name, ofName);
+        const key = this.fingerprint(set);
+        const kind = ofName.get(key) ?? { set, holders: [] };
+        ofName.set(key, kind);
+        kind.holders.push(i);
+      }
     });
     const found = new Map<string, NeedConflict>();
-    for (const name of [...holders.keys()].sort()) {
-      const list = holders.get(name)!;
+    for (const name of [...kinds.keys()].sort()) {
+      const list = [...kinds.get(name)!.values()];
       for (let x = 0; x < list.length; x++) {
         for (let y = x + 1; y < list.length; y++) {
-          const [i, j] = [list[x]!, list[y]!];
-          const key = `${i}\0${j}`;
-          if (found.has(key)) continue;
-          const a = needs[i]!.get(name)!;
-          const b = needs[j]!.get(name)!;
-          if (disjoint(a, b))
-            found.set(key, {
-              specs: [sorted[i]!, sorted[j]!],
-              explanation: explain(sorted[i]!, sorted[j]!, name, a, b),
-            });
+          if (!disjoint(list[x]!.set, list[y]!.set)) continue;
+          for (const p of list[x]!.holders) {
+            for (const q of list[y]!.holders) {
+              const [i, j] = p < q ? [p, q] : [q, p];
+              const key = `${i}\0${j}`;
+              if (found.has(key)) continue;
+              if (found.size >= MAX_PAIRS) return ordered(found);
+              found.set(key, {
+                specs: [sorted[i]!, sorted[j]!],
+                explanation: explain(
+                  sorted[i]!,
+                  sorted[j]!,
+                  name,
+                  needs[i]!.get(name)!,
+                  needs[j]!.get(name)!,
+                ),
+              });
+            }
+          }
         }
       }
     }
-    return [...found.values()].sort((p, q) =>
-      `${p.specs[0]}\0${p.specs[1]}` < `${q.specs[0]}\0${q.specs[1]}` ? -1 : 1,
-    );
+    return ordered(found);
+  }
+
+  /** The same records, the same text. */
+  private fingerprint(set: ReadonlySet<R>): string {
+    const ids: number[] = [];
+    for (const r of set) {
+      let id = this.ids.get(r);
+      if (id === undefined) this.ids.set(r, (id = this.ids.size));
+      ids.push(id);
+    }
+    return ids.sort((a, b) => a - b).join(',');
   }
 
   /** A spec's needs; null when no record it matches can be installed. */
@@ -105,7 +140,7 @@ export class NeedsAnalysis<R extends NeedRecord> {
     if (installable.length === 0) return this.remember(spec, null);
     const result = shared ?? new Map<string, Set<R>>();
     if (installable.length < all.length) result.set(name, new Set(installable));
-    return this.remember(spec, result);
+    return this.remember(spec, trim(result));
   }
 
   /** What one record needs: the needs of all its dependencies at once; null if it cannot be installed. */
@@ -118,8 +153,9 @@ export class NeedsAnalysis<R extends NeedRecord> {
       all = needs === null ? null : both(all, needs);
       if (all === null) break;
     }
-    this.byRecord.set(record, all);
-    return all;
+    const needs = all && trim(all);
+    this.byRecord.set(record, needs);
+    return needs;
   }
 
   private remember(spec: string, needs: Needs<R> | null): Needs<R> | null {
@@ -129,6 +165,21 @@ export class NeedsAnalysis<R extends NeedRecord> {
 }
 
 const EMPTY: Needs<never> = new Map();
+
+/** At most `MAX_NEEDS` needs: the narrowest (fewest records), then by name. */
+function trim<R>(needs: Map<string, Set<R>>): Map<string, Set<R>> {
+  if (needs.size <= MAX_NEEDS) return needs;
+  const kept = [...needs]
+    .sort(([a, x], [b, y]) => x.size - y.size || (a < b ? -1 : 1))
+    .slice(0, MAX_NEEDS);
+  return new Map(kept);
+}
+
+function ordered(found: ReadonlyMap<string, NeedConflict>): NeedConflict[] {
+  return [...found.values()].sort((p, q) =>
+    `${p.specs[0]}\0${p.specs[1]}` < `${q.specs[0]}\0${q.specs[1]}` ? -1 : 1,
+  );
+}
 
 function own<R>(name: string, records: readonly R[], total: number): Needs<R> {
   return records.length < total ? new Map([[name, new Set(records)]]) : EMPTY;

@@ -482,22 +482,29 @@ function learnPairs(
   conflicts: SolverConflict[],
 ): boolean {
   const solver = solverOf(ecosystem)!;
-  const mine = group.packages.filter((p) => p.ecosystem === ecosystem);
-  const textsOf = (spec: string) => [
-    ...new Set(mine.filter((p) => solver.specs([p.spec])[0] === spec).map((p) => p.spec)),
-  ];
+  const textsOf = new Map<string, Set<string>>(); // spec as the solver takes it → texts
+  const stepsOf = new Map<string, Set<string>>(); // text → steps holding it
+  for (const p of group.packages) {
+    if (p.ecosystem !== ecosystem) continue;
+    const spec = solver.specs([p.spec])[0]!;
+    textsOf.set(spec, (textsOf.get(spec) ?? new Set()).add(p.spec));
+    const steps = stepsOf.get(p.spec) ?? new Set();
+    p.steps.forEach((s) => steps.add(s));
+    stepsOf.set(p.spec, steps);
+  }
+  const keyOf = (requirements: readonly string[]) => requirements.join('\n');
+  const known = new Set(
+    conflicts.filter((c) => c.ecosystem === ecosystem).map((c) => keyOf(c.requirements)),
+  );
   let learned = false;
   for (const pair of pairs) {
-    for (const a of textsOf(pair.specs[0])) {
-      for (const b of textsOf(pair.specs[1])) {
-        const steps = (text: string) => mine.filter((p) => p.spec === text).flatMap((p) => p.steps);
-        const inA = new Set(steps(a));
-        if (a === b || steps(b).some((s) => inA.has(s))) continue;
+    for (const a of textsOf.get(pair.specs[0]) ?? []) {
+      for (const b of textsOf.get(pair.specs[1]) ?? []) {
+        const inA = stepsOf.get(a)!;
+        if (a === b || [...stepsOf.get(b)!].some((s) => inA.has(s))) continue;
         const requirements = [a, b].sort();
-        const known = conflicts.some(
-          (c) => c.ecosystem === ecosystem && c.requirements.join('\n') === requirements.join('\n'),
-        );
-        if (known) continue;
+        if (known.has(keyOf(requirements))) continue;
+        known.add(keyOf(requirements));
         conflicts.push({ ecosystem, requirements, explanation: pair.explanation, by: 'records' });
         learned = true;
       }
