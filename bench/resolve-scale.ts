@@ -38,6 +38,8 @@ import type { Plan } from '../src/plan/types.js';
 import { resolvePlan, type ResolveSettings } from '../src/resolve/resolve.js';
 import { LockStore } from '../src/resolve/store.js';
 import type { FetchFn } from '../src/resolve/types.js';
+import { zstdDecoder } from '../src/resolve/zstd.js';
+import { boundHeapGrowth } from '../src/host/heap.js';
 import { loadSpecText } from '../src/workflow/load.js';
 import { CHAIN, FAMILIES, lib, rng, tool, TOOLS, writeScaleChannel } from './resolve-channel.js';
 
@@ -137,6 +139,7 @@ interface ChildReport {
 
 /** One form, in this process: cold, cold with the cache left by the first, rerun from the lock. */
 async function child(form: Form, url: string): Promise<void> {
+  boundHeapGrowth(); // as the action and the CLI run
   const { workflow } = loadSpecText(scaleSpec(), 'stowage.yml');
   if (!workflow) throw new Error('the benchmark spec does not load');
   const cacheDir = mkdtempSync(path.join(tmpdir(), 'stowage-bench-cache-'));
@@ -269,6 +272,7 @@ async function main(): Promise<void> {
       `channel: ${written.records.toLocaleString('en')} records, ${written.names.toLocaleString('en')} names (linux-64 + noarch); repodata.json ${mb(written.bytes.json)}, .zst ${mb(written.bytes.zst)}, shard index ${mb(written.bytes.shardIndex)} + ${written.shardFiles.toLocaleString('en')} shards ${mb(written.bytes.shards)}; ${FAMILIES} library families in chains of ${CHAIN} (${lib(0, 0)} …)`,
     );
     console.log('spec: 60 conda steps (54 × three tools, six planted conflicts), one architecture');
+    console.log(`Node ${process.version}, zstd by ${zstdDecoder}`);
     const { server, url } = await serve(root);
     const reports: ChildReport[] = [];
     try {

@@ -31773,7 +31773,7 @@ async function planIfLoaded(workflow, imported, options, spec) {
     const { plan: planWorkflow } = await __nccwpck_require__.e(/* import() */ 56).then(__nccwpck_require__.bind(__nccwpck_require__, 3056));
     if (!options.resolve || options.resolve.mode === 'off')
         return planWorkflow(workflow, planOptions);
-    const { lockFilePath, resolveWorkflow } = await Promise.all(/* import() */[__nccwpck_require__.e(845), __nccwpck_require__.e(56), __nccwpck_require__.e(550)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7550));
+    const { lockFilePath, resolveWorkflow } = await Promise.all(/* import() */[__nccwpck_require__.e(845), __nccwpck_require__.e(56), __nccwpck_require__.e(849)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3849));
     const { plan, findings, outcome } = await resolveWorkflow(workflow, planOptions, lockFilePath(spec.resolved, spec.isFolder), options.resolve, options.root);
     return { plan, findings, resolved: outcome };
 }

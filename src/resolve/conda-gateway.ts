@@ -25,13 +25,13 @@
  */
 import { createHash } from 'node:crypto';
 import { decode } from '@msgpack/msgpack';
-import { decompress } from 'fzstd';
 import { loadRattler, splitCondaSpec } from '../software/conda-spec.js';
 import { NeedsAnalysis, type NeedConflict } from './conda-needs.js';
 import type { CachedResponse, Network } from './network.js';
 import { indexRepodata, recordText, RepodataError, type RepodataIndex } from './repodata-index.js';
 import type { RepodataCache, Validators } from './repodata-cache.js';
 import type { FetchFn } from './types.js';
+import { unzstd } from './zstd.js';
 
 /** The form a subdir was read in. */
 export type RepodataForm = 'sharded' | 'zst' | 'json' | 'missing';
@@ -229,7 +229,7 @@ export class CondaGateway {
   private async open(url: string): Promise<Subdir> {
     const index = await this.get(`${url}/repodata_shards.msgpack.zst`);
     if (index.status === 200) return this.remember(shardedSubdir(url, index.body!, this));
-    const zst = await this.get(`${url}/repodata.json.zst`, (b) => decompress(b));
+    const zst = await this.get(`${url}/repodata.json.zst`, unzstd);
     if (zst.status === 200) return this.remember(jsonSubdir(url, zst.body!, 'zst'));
     const json = await this.get(`${url}/repodata.json`);
     if (json.status === 200) return this.remember(jsonSubdir(url, json.body!, 'json'));
@@ -371,7 +371,7 @@ function shardedSubdir(url: string, compressed: Uint8Array, gateway: CondaGatewa
   const indexUrl = `${url}/repodata_shards.msgpack.zst`;
   let index: ShardIndex;
   try {
-    index = decode(decompress(compressed)) as ShardIndex;
+    index = decode(unzstd(compressed)) as ShardIndex;
   } catch (error) {
     throw new RepodataError(`${indexUrl} cannot be read: ${(error as Error).message}`);
   }
@@ -429,7 +429,7 @@ function shardedSubdir(url: string, compressed: Uint8Array, gateway: CondaGatewa
 function fromShard(bytes: Uint8Array, name: string, indexUrl: string): NameRecords {
   let shard: { packages?: unknown; 'packages.conda'?: unknown };
   try {
-    shard = decode(decompress(bytes)) as typeof shard;
+    shard = decode(unzstd(bytes)) as typeof shard;
   } catch (error) {
     throw new RepodataError(
       `a shard of ${indexUrl} (${name}) cannot be read: ${(error as Error).message}`,

@@ -56,6 +56,34 @@ function bounded<T>(work: Promise<T>, ms: number, abort: () => void, what: strin
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * A response's body, read into one buffer of the announced length where the length is known
+ * (`arrayBuffer()` holds every chunk and their copy at once: twice a 220 MB repodata.json).
+ */
+async function readBody(response: Response): Promise<Uint8Array<ArrayBuffer>> {
+  const announced = Number(response.headers.get('content-length'));
+  const known =
+    response.body !== null &&
+    !response.headers.has('content-encoding') &&
+    Number.isSafeInteger(announced) &&
+    announced > 0;
+  if (!known) return new Uint8Array(await response.arrayBuffer());
+  let body = new Uint8Array(announced);
+  let length = 0;
+  const reader = response.body.getReader();
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    if (length + chunk.value.length > body.length) {
+      // More than announced: grow (a server that lies about the length still reads as fetch reads).
+      const grown = new Uint8Array(Math.max(body.length * 2, length + chunk.value.length));
+      grown.set(body.subarray(0, length));
+      body = grown;
+    }
+    body.set(chunk.value, length);
+    length += chunk.value.length;
+  }
+  return length === body.length ? body : body.slice(0, length);
+}
+
 /** A GET that may be answered 304 from what the caller keeps (its validators). */
 export interface Conditional {
   etag?: string;
@@ -162,7 +190,7 @@ export class Network {
       const skip = !errorBodies && response.status !== 200;
       if (skip) await response.body?.cancel().catch(() => undefined);
       const body = await bounded(
-        skip ? Promise.resolve(new ArrayBuffer(0)) : response.arrayBuffer(),
+        skip ? Promise.resolve(new Uint8Array(0)) : readBody(response),
         this.limits.bodyMs,
         () => controller.abort(),
         `reading ${url}`,
@@ -176,7 +204,7 @@ export class Network {
         url: response.url || url,
         status: response.status,
         headers,
-        body: new Uint8Array(body),
+        body,
       };
     } catch {
       if (this.stopReason !== undefined) throw new Unreachable(this.stopReason);
