@@ -284,6 +284,8 @@ async function contentLength(url, fetch, timeoutMs) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
 ;// CONCATENATED MODULE: ./src/resolve/repodata-cache.ts
 /**
  * conda repodata kept on disk between runs, so the next run's cold resolve asks the channel only
@@ -308,6 +310,7 @@ var external_node_crypto_ = __webpack_require__(7598);
 
 
 
+
 /** The folder a run uses when it is given none (see the file comment). */
 function defaultCacheDir(env, home) {
     if (env.STOWAGE_CACHE)
@@ -326,6 +329,9 @@ class RepodataCache {
     /** What was wrong with entries read back (each then deleted and fetched again). */
     problems = [];
     writable = true;
+    pending = new Set();
+    /** Folders made by this run. */
+    folders = new Set();
     /**
      * @param dir the cache folder
      * @param mutable read back mutable files (repodata, shard index); false: only shards, which are
@@ -412,12 +418,15 @@ class RepodataCache {
         if (this.put(paths.body, body))
             this.put(paths.meta, Buffer.from(JSON.stringify(meta)));
     }
-    /** A shard by the sha256 the index gives for it; refused (and deleted) when its bytes differ. */
-    readShard(sha256) {
+    /**
+     * A shard by the sha256 the index gives for it; refused (and deleted) when its bytes differ.
+     * Shards are read and written off the main thread: a solve reaches a thousand of them.
+     */
+    async readShard(sha256) {
         if (!HEX64.test(sha256))
             return undefined;
         const file = this.shardPath(sha256);
-        const body = readRegular(file, 64_000_000);
+        const body = await readRegularAsync(file, 64_000_000);
         if (body === undefined)
             return undefined;
         if ((0,external_node_crypto_.createHash)('sha256').update(body).digest('hex') !== sha256) {
@@ -427,9 +436,34 @@ class RepodataCache {
         }
         return body;
     }
+    /** Keeps a shard; the write finishes in the background (`flush` waits for it). */
     writeShard(sha256, body) {
-        if (HEX64.test(sha256))
-            this.put(this.shardPath(sha256), body);
+        if (!HEX64.test(sha256) || !this.writable)
+            return;
+        const work = this.putAsync(this.shardPath(sha256), body).finally(() => this.pending.delete(work));
+        this.pending.add(work);
+    }
+    /** Waits for the writes in the background. */
+    async flush() {
+        while (this.pending.size > 0)
+            await Promise.all([...this.pending]);
+    }
+    /** `put`, off the main thread. */
+    async putAsync(file, body) {
+        const tmp = `${file}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`;
+        try {
+            const dir = external_node_path_default().dirname(file);
+            if (!this.folders.has(dir)) {
+                await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
+                this.folders.add(dir);
+            }
+            await (0,promises_.writeFile)(tmp, body, { mode: 0o600, flag: 'wx' });
+            await (0,promises_.rename)(tmp, file);
+        }
+        catch {
+            await (0,promises_.rm)(tmp, { force: true }).catch(() => undefined);
+            this.writable = false;
+        }
     }
     /** Writes atomically; a cache that cannot be written is simply not used for writing again. */
     put(file, body) {
@@ -478,6 +512,36 @@ function readRegular(file, max) {
     }
     finally {
         (0,external_node_fs_.closeSync)(fd);
+    }
+}
+/** `readRegular`, off the main thread. */
+async function readRegularAsync(file, max) {
+    let handle;
+    try {
+        handle = await (0,promises_.open)(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW);
+    }
+    catch {
+        return undefined;
+    }
+    try {
+        const stat = await handle.stat();
+        if (!stat.isFile() || stat.size > max)
+            return undefined;
+        const body = Buffer.allocUnsafe(stat.size);
+        let read = 0;
+        while (read < body.length) {
+            const { bytesRead } = await handle.read(body, read, body.length - read, read);
+            if (bytesRead === 0)
+                return undefined; // shrank under us
+            read += bytesRead;
+        }
+        return body;
+    }
+    catch {
+        return undefined;
+    }
+    finally {
+        await handle.close().catch(() => undefined);
     }
 }
 function remove(file) {
@@ -1251,7 +1315,7 @@ class CondaGateway {
     }
     /** A shard by its sha256: from the disk cache (checked), else fetched and checked. */
     async shard(url, sha256) {
-        const kept = this.cache?.readShard(sha256);
+        const kept = await this.cache?.readShard(sha256);
         if (kept)
             return kept;
         const response = await this.network.getFresh(url);
@@ -2272,7 +2336,7 @@ async function resolvePlan(workflow, options, settings, store, deps) {
         return await resolveWith(resolver, workflow, options, settings);
     }
     finally {
-        resolver.close();
+        await resolver.close();
     }
 }
 async function resolveWith(resolver, workflow, options, settings) {
@@ -2377,9 +2441,11 @@ class Resolver {
     left() {
         return this.deadline - Date.now();
     }
-    close() {
+    /** Stops the timer; the repodata cache's writes in the background are finished. */
+    async close() {
         if (this.timer)
             clearTimeout(this.timer);
+        await this.cache?.flush();
     }
     /** Solves every ecosystem of a group that has a solver, per architecture. */
     async group(group) {

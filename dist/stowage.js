@@ -8368,6 +8368,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -32024,8 +32031,8 @@ function describeCounts(findings) {
 
 // EXTERNAL MODULE: ./src/app/step-images.ts
 var step_images = __nccwpck_require__(8636);
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -32255,7 +32262,7 @@ function fetchText(options = {}) {
                 throw new Error('not a regular file');
             if (stat.size > maxBytes)
                 throw new Error(`larger than ${Math.round(maxBytes / 1000)} kB`);
-            return limited(await (0,promises_namespaceObject.readFile)(path, 'utf8'));
+            return limited(await (0,promises_.readFile)(path, 'utf8'));
         }
         if (!/^https?:\/\//.test(url))
             throw new Error('not an https://, file: or git+file: URL');

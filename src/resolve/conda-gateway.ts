@@ -272,7 +272,7 @@ export class CondaGateway {
 
   /** A shard by its sha256: from the disk cache (checked), else fetched and checked. */
   async shard(url: string, sha256: string): Promise<Uint8Array> {
-    const kept = this.cache?.readShard(sha256);
+    const kept = await this.cache?.readShard(sha256);
     if (kept) return kept;
     const response = await this.network.getFresh(url);
     if (response.status !== 200)

@@ -30,6 +30,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The folder a run uses when it is given none (see the file comment). */
@@ -64,6 +65,9 @@ export class RepodataCache {
   /** What was wrong with entries read back (each then deleted and fetched again). */
   readonly problems: string[] = [];
   private writable = true;
+  private readonly pending = new Set<Promise<void>>();
+  /** Folders made by this run. */
+  private readonly folders = new Set<string>();
 
   /**
    * @param dir the cache folder
@@ -150,11 +154,14 @@ export class RepodataCache {
     if (this.put(paths.body, body)) this.put(paths.meta, Buffer.from(JSON.stringify(meta)));
   }
 
-  /** A shard by the sha256 the index gives for it; refused (and deleted) when its bytes differ. */
-  readShard(sha256: string): Uint8Array | undefined {
+  /**
+   * A shard by the sha256 the index gives for it; refused (and deleted) when its bytes differ.
+   * Shards are read and written off the main thread: a solve reaches a thousand of them.
+   */
+  async readShard(sha256: string): Promise<Uint8Array | undefined> {
     if (!HEX64.test(sha256)) return undefined;
     const file = this.shardPath(sha256);
-    const body = readRegular(file, 64_000_000);
+    const body = await readRegularAsync(file, 64_000_000);
     if (body === undefined) return undefined;
     if (createHash('sha256').update(body).digest('hex') !== sha256) {
       this.problems.push(
@@ -166,8 +173,35 @@ export class RepodataCache {
     return body;
   }
 
+  /** Keeps a shard; the write finishes in the background (`flush` waits for it). */
   writeShard(sha256: string, body: Uint8Array): void {
-    if (HEX64.test(sha256)) this.put(this.shardPath(sha256), body);
+    if (!HEX64.test(sha256) || !this.writable) return;
+    const work = this.putAsync(this.shardPath(sha256), body).finally(() =>
+      this.pending.delete(work),
+    );
+    this.pending.add(work);
+  }
+
+  /** Waits for the writes in the background. */
+  async flush(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  /** `put`, off the main thread. */
+  private async putAsync(file: string, body: Uint8Array): Promise<void> {
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      const dir = path.dirname(file);
+      if (!this.folders.has(dir)) {
+        await mkdir(dir, { recursive: true, mode: 0o700 });
+        this.folders.add(dir);
+      }
+      await writeFile(tmp, body, { mode: 0o600, flag: 'wx' });
+      await rename(tmp, file);
+    } catch {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      this.writable = false;
+    }
   }
 
   /** Writes atomically; a cache that cannot be written is simply not used for writing again. */
@@ -211,6 +245,32 @@ function readRegular(file: string, max: number): Buffer | undefined {
     return undefined;
   } finally {
     closeSync(fd);
+  }
+}
+
+/** `readRegular`, off the main thread. */
+async function readRegularAsync(file: string, max: number): Promise<Buffer | undefined> {
+  let handle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile() || stat.size > max) return undefined;
+    const body = Buffer.allocUnsafe(stat.size);
+    let read = 0;
+    while (read < body.length) {
+      const { bytesRead } = await handle.read(body, read, body.length - read, read);
+      if (bytesRead === 0) return undefined; // shrank under us
+      read += bytesRead;
+    }
+    return body;
+  } catch {
+    return undefined;
+  } finally {
+    await handle.close().catch(() => undefined);
   }
 }
 

@@ -89,7 +89,7 @@ export async function resolvePlan(
   try {
     return await resolveWith(resolver, workflow, options, settings);
   } finally {
-    resolver.close();
+    await resolver.close();
   }
 }
 
@@ -210,8 +210,10 @@ class Resolver {
     return this.deadline - Date.now();
   }
 
-  close(): void {
+  /** Stops the timer; the repodata cache's writes in the background are finished. */
+  async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
+    await this.cache?.flush();
   }
 
   /** Solves every ecosystem of a group that has a solver, per architecture. */
