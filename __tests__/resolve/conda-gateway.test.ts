@@ -251,7 +251,7 @@ describe('resolve-timeout', () => {
 
 describe('fewer solver calls', () => {
   /** manta (Python 2.7) beside six Python 3 tools, one step each, in one channel at `dir`. */
-  async function hub(dir: string, manta: CondaRecord) {
+  async function hub(dir: string, manta: CondaRecord, extra: Record<string, string> = {}) {
     const py3 = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => ({
       name: `py3${x}`,
       version: '1.0',
@@ -265,6 +265,8 @@ describe('fewer solver calls', () => {
         `    run: ${r.name}`,
         `    software: { conda: ['${r.name}=1.0'] }`,
       );
+    for (const [id, req] of Object.entries(extra))
+      steps.push(`  ${id}:`, `    run: ${id}`, `    software: { conda: ['${req}'] }`);
     const { workflow: w } = loadSpecText(
       `version: 1\nname: hub\nsteps:\n${steps.join('\n')}\n`,
       'stowage.yml',
@@ -303,6 +305,30 @@ describe('fewer solver calls', () => {
     expect(findings.find((f) => f.message.startsWith('Step "py3a"'))?.message).toMatch(
       /The channels' records show:\n {4}manta=1\.6\.0 needs python 2\.7\.18, which conflicts with py3a=1\.0/,
     );
+  });
+
+  test('conflicts read from the records do not make a step a hub when the solver names one more', async () => {
+    // manta: Python 2 (six conflicts the records show) and, through `constrains`, no openjdk 11
+    // (one only the solver names, with fastqc): kept apart from all seven, not given an image of
+    // its own — bwa, which agrees with everyone, may still share its image.
+    const { result } = await hub(
+      path.join(root, 'hub-mixed'),
+      {
+        name: 'manta',
+        version: '1.6.0',
+        depends: ['python >=2.7,<2.8'],
+        constrains: ['openjdk <11'],
+      },
+      { qc: 'fastqc=0.12.1', aln: 'bwa=0.7.18' },
+    );
+    const conflicts = result.plan.solverConflicts ?? [];
+    expect(conflicts.filter((c) => c.by !== 'records').map((c) => c.requirements)).toEqual([
+      ['fastqc=0.12.1', 'manta=1.6.0'],
+    ]);
+    expect(result.plan.groups.map((g) => g.steps)).toEqual([
+      ['sv', 'aln'],
+      ['py3a', 'py3b', 'py3c', 'py3d', 'py3e', 'py3f', 'qc'],
+    ]);
   });
 
   test('a step that conflicts with many others gets an image of its own after three conflicts the solver names', async () => {

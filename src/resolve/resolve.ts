@@ -429,12 +429,14 @@ class Resolver {
       // A step whose software conflicts with that of many others (a Python 2 tool among Python 3
       // ones) would be found apart from each of them one round at a time: after HUB_CONFLICTS
       // such conflicts it gets an image of its own (one image more, instead of a round each).
+      // Conflicts read from the records came all at once and cost no round: they do not count.
       const hub = group.steps.find(
         (step) =>
           !isolated.includes(step) &&
           conflicts.filter(
             (c) =>
               c.ecosystem === ecosystem &&
+              c.by !== 'records' &&
               c.requirements.some((t) => mine.some((p) => p.spec === t && p.steps.includes(step))),
           ).length >= HUB_CONFLICTS,
       );
