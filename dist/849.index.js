@@ -305,7 +305,8 @@ var promises_ = __webpack_require__(1455);
  * and fetched again. An entry can still be one a writer of the folder forged with a matching
  * hash: a mutable file (repodata.json, the shard index) is therefore not read from the cache when
  * `mutable` is false (runs that publish images); shards are checked against the index fetched now.
- * Writes go to a temporary file renamed into place, so a reader never sees half a file.
+ * Writes go to a temporary file renamed into place, so a reader never sees half a file; they run
+ * in the background (off the main thread), and a run waits for them before it returns (`flush`).
  */
 
 
@@ -414,9 +415,12 @@ class RepodataCache {
             sha256: (0,external_node_crypto_.createHash)('sha256').update(body).digest('hex'),
         };
         const paths = this.entryPaths(url);
-        // Body first: an entry is only ever read with the body it describes.
-        if (this.put(paths.body, body))
-            this.put(paths.meta, Buffer.from(JSON.stringify(meta)));
+        // Body first: an entry is only ever read with the body it describes. In the background, as
+        // shards are (a repodata.json is a few hundred MB).
+        this.background(async () => {
+            if (await this.putAsync(paths.body, body))
+                await this.putAsync(paths.meta, Buffer.from(JSON.stringify(meta)));
+        });
     }
     /**
      * A shard by the sha256 the index gives for it; refused (and deleted) when its bytes differ.
@@ -438,9 +442,13 @@ class RepodataCache {
     }
     /** Keeps a shard; the write finishes in the background (`flush` waits for it). */
     writeShard(sha256, body) {
-        if (!HEX64.test(sha256) || !this.writable)
+        if (HEX64.test(sha256))
+            this.background(() => this.putAsync(this.shardPath(sha256), body));
+    }
+    background(write) {
+        if (!this.writable)
             return;
-        const work = this.putAsync(this.shardPath(sha256), body).finally(() => this.pending.delete(work));
+        const work = write().then(() => void this.pending.delete(work), () => void this.pending.delete(work));
         this.pending.add(work);
     }
     /** Waits for the writes in the background. */
@@ -448,8 +456,10 @@ class RepodataCache {
         while (this.pending.size > 0)
             await Promise.all([...this.pending]);
     }
-    /** `put`, off the main thread. */
+    /** Writes atomically, off the main thread; a cache that cannot be written is not written again. */
     async putAsync(file, body) {
+        if (!this.writable)
+            return false;
         const tmp = `${file}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`;
         try {
             const dir = external_node_path_default().dirname(file);
@@ -459,25 +469,10 @@ class RepodataCache {
             }
             await (0,promises_.writeFile)(tmp, body, { mode: 0o600, flag: 'wx' });
             await (0,promises_.rename)(tmp, file);
-        }
-        catch {
-            await (0,promises_.rm)(tmp, { force: true }).catch(() => undefined);
-            this.writable = false;
-        }
-    }
-    /** Writes atomically; a cache that cannot be written is simply not used for writing again. */
-    put(file, body) {
-        if (!this.writable)
-            return false;
-        const tmp = `${file}.${process.pid}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`;
-        try {
-            (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(file), { recursive: true, mode: 0o700 });
-            (0,external_node_fs_.writeFileSync)(tmp, body, { mode: 0o600, flag: 'wx' });
-            (0,external_node_fs_.renameSync)(tmp, file);
             return true;
         }
         catch {
-            remove(tmp);
+            await (0,promises_.rm)(tmp, { force: true }).catch(() => undefined);
             this.writable = false;
             return false;
         }

@@ -16,20 +16,11 @@
  * and fetched again. An entry can still be one a writer of the folder forged with a matching
  * hash: a mutable file (repodata.json, the shard index) is therefore not read from the cache when
  * `mutable` is false (runs that publish images); shards are checked against the index fetched now.
- * Writes go to a temporary file renamed into place, so a reader never sees half a file.
+ * Writes go to a temporary file renamed into place, so a reader never sees half a file; they run
+ * in the background (off the main thread), and a run waits for them before it returns (`flush`).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, rmSync } from 'node:fs';
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -150,8 +141,12 @@ export class RepodataCache {
       sha256: createHash('sha256').update(body).digest('hex'),
     };
     const paths = this.entryPaths(url);
-    // Body first: an entry is only ever read with the body it describes.
-    if (this.put(paths.body, body)) this.put(paths.meta, Buffer.from(JSON.stringify(meta)));
+    // Body first: an entry is only ever read with the body it describes. In the background, as
+    // shards are (a repodata.json is a few hundred MB).
+    this.background(async () => {
+      if (await this.putAsync(paths.body, body))
+        await this.putAsync(paths.meta, Buffer.from(JSON.stringify(meta)));
+    });
   }
 
   /**
@@ -175,9 +170,14 @@ export class RepodataCache {
 
   /** Keeps a shard; the write finishes in the background (`flush` waits for it). */
   writeShard(sha256: string, body: Uint8Array): void {
-    if (!HEX64.test(sha256) || !this.writable) return;
-    const work = this.putAsync(this.shardPath(sha256), body).finally(() =>
-      this.pending.delete(work),
+    if (HEX64.test(sha256)) this.background(() => this.putAsync(this.shardPath(sha256), body));
+  }
+
+  private background(write: () => Promise<unknown>): void {
+    if (!this.writable) return;
+    const work: Promise<void> = write().then(
+      () => void this.pending.delete(work),
+      () => void this.pending.delete(work),
     );
     this.pending.add(work);
   }
@@ -187,8 +187,9 @@ export class RepodataCache {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
-  /** `put`, off the main thread. */
-  private async putAsync(file: string, body: Uint8Array): Promise<void> {
+  /** Writes atomically, off the main thread; a cache that cannot be written is not written again. */
+  private async putAsync(file: string, body: Uint8Array): Promise<boolean> {
+    if (!this.writable) return false;
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       const dir = path.dirname(file);
@@ -198,23 +199,9 @@ export class RepodataCache {
       }
       await writeFile(tmp, body, { mode: 0o600, flag: 'wx' });
       await rename(tmp, file);
-    } catch {
-      await rm(tmp, { force: true }).catch(() => undefined);
-      this.writable = false;
-    }
-  }
-
-  /** Writes atomically; a cache that cannot be written is simply not used for writing again. */
-  private put(file: string, body: Uint8Array): boolean {
-    if (!this.writable) return false;
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-      writeFileSync(tmp, body, { mode: 0o600, flag: 'wx' });
-      renameSync(tmp, file);
       return true;
     } catch {
-      remove(tmp);
+      await rm(tmp, { force: true }).catch(() => undefined);
       this.writable = false;
       return false;
     }
