@@ -6,7 +6,8 @@
 # images must run under: cwltool, Toil, Snakemake, a one-node Slurm (slurm-wlm, munge), Podman,
 # Charliecloud (and catatonit, Podman's init for signals); Lua and Tcl, which read back the values
 # the modulefile escapers write; Lmod and Environment Modules, which load the exported modules;
-# docker-compose and podman-compose, which bring the exported Compose file up.
+# docker-compose and podman-compose, which bring the exported Compose file up; zstd, which writes
+# the compressed repodata and shards the conda tests serve.
 # Debian lets only one of Lmod and Environment Modules be installed (each Conflicts: the other):
 # Lmod is installed, Environment Modules unpacked from its package into /opt/environment-modules
 # (its modulecmd.tcl runs from there; nothing else of the system changes).
@@ -16,7 +17,7 @@ set -euo pipefail
 packages=(docker.io docker-registry buildah skopeo busybox-static apache2-utils debootstrap
   python3-pip python3-setuptools python3-wheel
   cwltool toil snakemake slurm-wlm munge podman catatonit charliecloud lua5.4 tcl
-  lmod docker-compose podman-compose)
+  lmod docker-compose podman-compose zstd)
 environment_modules=/opt/environment-modules
 unpack_environment_modules() {
   [ -e "$environment_modules/usr/lib/x86_64-linux-gnu/modulecmd.tcl" ] && return 0

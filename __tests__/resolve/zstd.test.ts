@@ -4,8 +4,9 @@
  * bytes that are not zstd.
  */
 import { expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { unzstd } from '../../src/resolve/zstd.js';
+import { frameContentSize, unzstd } from '../../src/resolve/zstd.js';
 import { zstd } from '../helpers/conda-channel.js';
 
 test('what zstd wrote comes back byte for byte', () => {
@@ -20,4 +21,18 @@ test('what zstd wrote comes back byte for byte', () => {
 
 test('bytes that are not zstd are refused', () => {
   expect(() => unzstd(Buffer.from('{"not": "zstd"}'))).toThrow();
+});
+
+test("a frame's header says its content size when zstd knew it", () => {
+  for (const n of [0, 200, 70_000, 3_000_000]) {
+    const input = Buffer.alloc(n, 'x');
+    const known = spawnSync('zstd', ['-q', '-c', `--stream-size=${n}`], { input });
+    expect(known.status).toBe(0);
+    expect(frameContentSize(known.stdout)).toBe(n);
+    expect(Buffer.from(unzstd(known.stdout)).equals(input)).toBe(true);
+    // From a pipe, zstd does not know the size: the header says nothing.
+    const piped = spawnSync('zstd', ['-q', '-c'], { input });
+    expect(frameContentSize(piped.stdout)).toBe(n === 0 ? 0 : undefined);
+  }
+  expect(frameContentSize(Buffer.from('not zstd at all'))).toBeUndefined();
 });
