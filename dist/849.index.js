@@ -70,6 +70,8 @@ function bounded(work, ms, abort, what) {
     });
     return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
+/** Bodies announced larger are read as they come (a header cannot make this process reserve more). */
+const MAX_PREALLOCATED = 1_000_000_000;
 /**
  * A response's body, read into one buffer of the announced length where the length is known
  * (`arrayBuffer()` holds every chunk and their copy at once: twice a 220 MB repodata.json).
@@ -79,7 +81,8 @@ async function readBody(response) {
     const known = response.body !== null &&
         !response.headers.has('content-encoding') &&
         Number.isSafeInteger(announced) &&
-        announced > 0;
+        announced > 0 &&
+        announced <= MAX_PREALLOCATED;
     if (!known)
         return new Uint8Array(await response.arrayBuffer());
     let body = new Uint8Array(announced);
@@ -418,8 +421,11 @@ class RepodataCache {
         // Body first: an entry is only ever read with the body it describes. In the background, as
         // shards are (a repodata.json is a few hundred MB).
         this.background(async () => {
-            if (await this.putAsync(paths.body, body))
-                await this.putAsync(paths.meta, Buffer.from(JSON.stringify(meta)));
+            if (!(await this.putAsync(paths.body, body)))
+                return;
+            // A body without its entry is never read: not left behind to fill the folder.
+            if (!(await this.putAsync(paths.meta, Buffer.from(JSON.stringify(meta)))))
+                remove(paths.body);
         });
     }
     /**
@@ -471,8 +477,10 @@ class RepodataCache {
             await (0,promises_.rename)(tmp, file);
             return true;
         }
-        catch {
+        catch (error) {
             await (0,promises_.rm)(tmp, { force: true }).catch(() => undefined);
+            if (this.writable)
+                this.problems.push(`cannot be written (${error.code ?? error.message}), so the next run is as cold as this one`);
             this.writable = false;
             return false;
         }
@@ -627,13 +635,19 @@ const MAX_DEPTH = 400;
 const MAX_NEEDS = 64;
 /** Pairs reported per request (a bound on time; the solver finds any others). */
 const MAX_PAIRS = 10_000;
+/** Specs read a request, at most (cycles are read again from each place they are reached). */
+const MAX_STEPS = 1_000_000;
 class NeedsAnalysis {
     records;
     matches;
     nameOf;
     bySpec = new Map();
     byRecord = new Map();
-    active = new Set();
+    /** The specs being read, by their depth. */
+    active = new Map();
+    low = Number.POSITIVE_INFINITY;
+    /** Specs read in the current request (a bound on cycles read again and again). */
+    steps = 0;
     ids = new Map();
     constructor(
     /** Every record of a name, across the request's channels and subdirs. */
@@ -647,6 +661,7 @@ class NeedsAnalysis {
      * sorted, at most `MAX_PAIRS`. Specs with the same need on a package are compared once.
      */
     conflicts(specs) {
+        this.steps = 0;
         const sorted = [...new Set(specs)].sort();
         const needs = sorted.map((s) => this.needsOf(s, 0));
         // name → the distinct record sets needed of it → the specs needing each
@@ -698,7 +713,15 @@ class NeedsAnalysis {
         }
         return ids.sort((a, b) => a - b).join(',');
     }
-    /** A spec's needs; null when no record it matches can be installed. */
+    /**
+     * A spec's needs; null when no record it matches can be installed.
+     *
+     * A result is kept only when no dependency cycle runs through it and nothing under it was cut
+     * (`low`, as in Tarjan's algorithm, is the shallowest spec still being read that a cut referred
+     * to): a cycle member's needs depend on where the cycle was entered, and a kept one would make
+     * the answer depend on the order of earlier requests. Members of a cycle are read again from
+     * each place they are reached, within `MAX_STEPS` a request.
+     */
     needsOf(spec, depth) {
         const memo = this.bySpec.get(spec);
         if (memo !== undefined)
@@ -710,10 +733,16 @@ class NeedsAnalysis {
         const candidates = all.filter((r) => this.matches(spec, r));
         if (candidates.length === 0)
             return this.remember(spec, null);
-        // In a cycle or too deep: the package's own records only (fewer needs, never wrong ones).
-        if (this.active.has(spec) || depth > MAX_DEPTH)
-            return own(name, candidates, all.length);
-        this.active.add(spec);
+        // In a cycle, too deep or out of steps: the package's own records only (fewer needs, never
+        // wrong ones), and nothing read above it is kept.
+        const cycle = this.active.get(spec);
+        if (cycle !== undefined || depth > MAX_DEPTH || ++this.steps > MAX_STEPS) {
+            this.low = Math.min(this.low, cycle ?? Number.NEGATIVE_INFINITY);
+            return ownRecordsOnly(name, candidates, all.length);
+        }
+        const outer = this.low;
+        this.low = Number.POSITIVE_INFINITY;
+        this.active.set(spec, depth);
         let shared;
         const installable = [];
         for (const record of candidates) {
@@ -721,30 +750,39 @@ class NeedsAnalysis {
             if (needs === null)
                 continue;
             installable.push(record);
-            shared = shared === undefined ? copy(needs) : either(shared, needs, this.records);
+            shared = shared === undefined ? copy(needs) : unionOfCandidates(shared, needs, this.records);
         }
         this.active.delete(spec);
-        if (installable.length === 0)
-            return this.remember(spec, null);
-        const result = shared ?? new Map();
-        if (installable.length < all.length)
-            result.set(name, new Set(installable));
-        return this.remember(spec, trim(result));
+        const complete = this.low > depth;
+        this.low = Math.min(outer, this.low >= depth ? Number.POSITIVE_INFINITY : this.low);
+        let result = null;
+        if (installable.length > 0) {
+            const needs = shared ?? new Map();
+            if (installable.length < all.length)
+                needs.set(name, new Set(installable));
+            result = trim(needs);
+        }
+        return complete ? this.remember(spec, result) : result;
     }
     /** What one record needs: the needs of all its dependencies at once; null if it cannot be installed. */
     recordNeeds(record, depth) {
         const memo = this.byRecord.get(record);
         if (memo !== undefined)
             return memo;
+        const outer = this.low;
+        this.low = Number.POSITIVE_INFINITY;
         let all = new Map();
         for (const dependency of record.depends) {
             const needs = this.needsOf(dependency, depth + 1);
-            all = needs === null ? null : both(all, needs);
+            all = needs === null ? null : intersectionOfDependencies(all, needs);
             if (all === null)
                 break;
         }
         const needs = all && trim(all);
-        this.byRecord.set(record, needs);
+        // Kept only when nothing it read was cut at its own spec or above (see `needsOf`).
+        if (this.low > depth)
+            this.byRecord.set(record, needs);
+        this.low = Math.min(outer, this.low);
         return needs;
     }
     remember(spec, needs) {
@@ -765,14 +803,14 @@ function trim(needs) {
 function ordered(found) {
     return [...found.values()].sort((p, q) => `${p.specs[0]}\0${p.specs[1]}` < `${q.specs[0]}\0${q.specs[1]}` ? -1 : 1);
 }
-function own(name, records, total) {
+function ownRecordsOnly(name, records, total) {
     return records.length < total ? new Map([[name, new Set(records)]]) : EMPTY;
 }
 function copy(needs) {
     return new Map([...needs].map(([name, set]) => [name, new Set(set)]));
 }
 /** Needs of one record or another: the names both need, with the records of either. */
-function either(into, other, records) {
+function unionOfCandidates(into, other, records) {
     for (const [name, set] of into) {
         const more = other.get(name);
         if (!more) {
@@ -787,7 +825,7 @@ function either(into, other, records) {
     return into;
 }
 /** Needs of one dependency and another: every name, with the records both allow; null if none. */
-function both(into, other) {
+function intersectionOfDependencies(into, other) {
     for (const [name, set] of other) {
         const held = into.get(name);
         if (!held) {
@@ -810,7 +848,7 @@ function disjoint(a, b) {
     return true;
 }
 function explain(a, b, name, as, bs) {
-    return `${a} needs ${describe(name, as)}, which conflicts with ${b}, which needs ${describe(name, bs)}`;
+    return `${a} needs ${describe(name, as)}, ${b} needs ${describe(name, bs)}: no ${name} satisfies both`;
 }
 /** `htslib 1.17`, `python 3.11.0 … 3.13.7 (24 versions)`. */
 function describe(name, records) {
@@ -1113,10 +1151,13 @@ function unzstd(bytes) {
         return (0,esm/* decompress */.mF)(bytes);
     // Node's zlib writes into chunks and joins them: output in one chunk of the frame's own size
     // is never held twice (a 190 MB repodata.json: 264 MB peak instead of 458 MB).
+    // The header is the sender's word: a chunk is never reserved beyond what JSON compresses from
+    // this many bytes (JSON compresses five to ten times; 64 leaves room).
     const size = frameContentSize(bytes);
+    const chunk = size === undefined ? undefined : Math.min(size + 1, bytes.length * 64, MAX_OUTPUT);
     return zstd_native(bytes, {
         maxOutputLength: MAX_OUTPUT,
-        ...(size !== undefined && size < MAX_OUTPUT ? { chunkSize: Math.max(64, size + 1) } : {}),
+        ...(chunk !== undefined ? { chunkSize: Math.max(64, chunk) } : {}),
     });
 }
 /** The size a zstd frame's header says its content has (Frame_Content_Size), if it says. */
@@ -1194,8 +1235,7 @@ class CondaGateway {
      */
     async forSolve(specs, channels, subdirs) {
         const { sources, kept, analysis } = await this.reach(specs, channels, subdirs);
-        const real = specs.filter((s) => !specName(s).startsWith('__'));
-        const conflicts = analysis.conflicts(real);
+        const conflicts = analysis.conflicts(specs);
         if (conflicts.length > 0)
             return { conflicts };
         return { served: repodataFiles(sources, kept) };
@@ -1252,7 +1292,10 @@ class CondaGateway {
     }
     /** One matcher for the run (its parsed specs and versions are reused by every walk). */
     matcher() {
-        this.shared ??= Matcher.load();
+        if (!this.shared) {
+            this.shared = Matcher.load();
+            this.shared.catch(() => (this.shared = undefined)); // asked again by the next solve
+        }
         return this.shared;
     }
     /** The records read so far of one list of channel subdirs, and their needs analysis. */
@@ -1617,17 +1660,29 @@ function specName(spec) {
     const after = text.includes('::') ? text.slice(text.lastIndexOf('::') + 2) : text;
     return (/^[^\s=<>!~[(,|]+/.exec(after)?.[0] ?? '').toLowerCase();
 }
-/** Runs `tasks` with at most `limit` at once, results in order. */
+/**
+ * Runs `tasks` with at most `limit` at once, results in order. After a failure no task starts,
+ * and the failure is thrown once those running have ended (none is left writing to the cache
+ * after the run returns).
+ */
 async function mapLimit(tasks, limit) {
     const results = new Array(tasks.length);
     let next = 0;
+    let failure;
     const worker = async () => {
-        while (next < tasks.length) {
+        while (next < tasks.length && !failure) {
             const i = next++;
-            results[i] = await tasks[i]();
+            try {
+                results[i] = await tasks[i]();
+            }
+            catch (error) {
+                failure ??= { error };
+            }
         }
     };
     await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+    if (failure)
+        throw failure.error;
     return results;
 }
 
@@ -1730,7 +1785,11 @@ async function solveConda(request, network, gateway) {
         const pairs = prepared.conflicts;
         return {
             kind: 'conflict',
-            explanation: pairs.map((p) => p.explanation).join('\n'),
+            // The pairs carry every reason; the explanation, a few (the lock keeps both).
+            explanation: [
+                ...pairs.slice(0, 3).map((p) => p.explanation),
+                ...(pairs.length > 3 ? [`and ${pairs.length - 3} more pairs`] : []),
+            ].join('\n'),
             names: [...new Set(pairs.flatMap((p) => p.specs.map(specName)))].sort(),
             pairs,
         };
@@ -2395,6 +2454,7 @@ async function resolveWith(resolver, workflow, options, settings) {
         }
     }
     const final = (0,plan.plan)(workflow, { ...options, solverConflicts: conflicts, isolated, locks });
+    await resolver.cache?.flush(); // what it could not write is among the notes
     return {
         plan: final.plan,
         findings: [
@@ -2639,6 +2699,8 @@ class Resolver {
         const mine = group.packages.filter((p) => p.ecosystem === ecosystem);
         if (outcome.pairs && learnPairs(group, ecosystem, outcome.pairs, conflicts))
             return 'learned';
+        // Otherwise (no new pair, or each held by one step) as a solver's conflict: the path below
+        // checks the named requirements alone and isolates a step that holds them all.
         const all = [...new Set(mine.map((p) => p.spec))].sort();
         let texts = [
             ...new Set(mine.filter((p) => outcome.names.includes(p.name)).map((p) => p.spec)),
@@ -2765,8 +2827,15 @@ function callsNote(calls, plan, rounds) {
 function answerDifference(stored, fresh) {
     if (stored.kind !== fresh.kind)
         return `the lock says ${stored.kind}, the solver says ${fresh.kind}`;
-    if (stored.kind === 'conflict' || fresh.kind === 'conflict')
-        return undefined;
+    if (stored.kind === 'conflict' || fresh.kind === 'conflict') {
+        // A conflict read from the records names its pairs: a lock cannot add or drop one unseen.
+        const pairs = (o) => o.kind === 'conflict' ? (o.pairs ?? []).map((p) => p.specs.join(' with ')).sort() : [];
+        const [was, is] = [pairs(stored), pairs(fresh)];
+        if (was.join('\n') === is.join('\n'))
+            return undefined;
+        const only = (a, b) => a.filter((x) => !b.includes(x)).slice(0, 3);
+        return `the lock's conflicts differ from the records': only in the lock ${only(was, is).join('; ') || 'none'}, only in the records ${only(is, was).join('; ') || 'none'}`;
+    }
     const line = (p) => [p.name, p.version, p.build ?? '', p.url, p.sha256 ?? '', p.integrity ?? ''].join(' ');
     const mine = new Set(stored.packages.map(line));
     const theirs = new Set(fresh.packages.map(line));
@@ -3114,8 +3183,11 @@ function readEntry(raw, where) {
             explanation: e.explanation,
             names: strings(e.names, 'names'),
         };
-        if (e.pairs !== undefined)
+        if (e.pairs !== undefined) {
+            if (request.ecosystem !== 'conda')
+                bad('only conda conflicts are read from records (pairs)');
             outcome.pairs = readPairs(e.pairs, request, bad);
+        }
         return { request, outcome };
     }
     if (e.result !== 'solved' || !Array.isArray(e.packages))
@@ -3131,17 +3203,18 @@ function readEntry(raw, where) {
 }
 /** A conflict's pairs: two of the request's specs each, and why they cannot be installed together. */
 function readPairs(value, request, bad) {
-    if (!Array.isArray(value))
-        return bad('pairs must be a list');
+    if (!Array.isArray(value) || value.length === 0)
+        return bad('pairs must be a list, not empty');
     return value.map((p) => {
         const pair = p;
         if (typeof pair !== 'object' ||
             pair === null ||
             !Array.isArray(pair.specs) ||
             pair.specs.length !== 2 ||
+            pair.specs[0] === pair.specs[1] ||
             !pair.specs.every((s) => typeof s === 'string' && request.specs.includes(s)) ||
             typeof pair.explanation !== 'string')
-            return bad("each pair needs two of the request's specs and an explanation");
+            return bad("each pair needs two different specs of the request's and an explanation");
         return {
             specs: [pair.specs[0], pair.specs[1]],
             explanation: pair.explanation,

@@ -187,6 +187,21 @@ describe('the repodata cache', () => {
     );
   });
 
+  test('a cache folder that cannot be written is noted once; the run is not affected', async () => {
+    for (const form of ['zst', 'sharded']) {
+      // A file where the folder should be: no entry and no shard can be made under it.
+      const blocked = path.join(tempDir(`cache-blocked-${form}`), 'file');
+      writeFileSync(blocked, 'not a folder');
+      const plain = await resolve(form);
+      const run = await resolve(form, blocked);
+      expect(run.lock).toBe(plain.lock);
+      const notes = run.result.notes.filter((n) => n.startsWith('The repodata cache'));
+      expect(notes).toEqual([
+        `The repodata cache (${blocked}): cannot be written (ENOTDIR), so the next run is as cold as this one.`,
+      ]);
+    }
+  });
+
   test('a corrupted shard is refused and fetched again', async () => {
     const cache = tempDir('cache-shard');
     const first = await resolve('sharded', cache);
@@ -296,14 +311,14 @@ describe('fewer solver calls', () => {
     );
     expect(conflicts.every((c) => c.by === 'records')).toBe(true);
     expect(conflicts[0]!.explanation).toBe(
-      'manta=1.6.0 needs python 2.7.18, which conflicts with py3a=1.0, which needs python 3.12.4',
+      'manta=1.6.0 needs python 2.7.18, py3a=1.0 needs python 3.12.4: no python satisfies both',
     );
     // One solve per group; the first draft's group was answered by its records.
     expect([result.stats.solverCalls, result.stats.recordChecks]).toEqual([2, 1]);
     expect(result.notes).toEqual([]);
     const findings = result.findings.filter((f) => f.rule === 'STW430');
     expect(findings.find((f) => f.message.startsWith('Step "py3a"'))?.message).toMatch(
-      /The channels' records show:\n {4}manta=1\.6\.0 needs python 2\.7\.18, which conflicts with py3a=1\.0/,
+      /The channels' records show:\n {4}manta=1\.6\.0 needs python 2\.7\.18, py3a=1\.0 needs python 3\.12\.4/,
     );
   });
 

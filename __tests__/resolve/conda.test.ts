@@ -132,7 +132,7 @@ describe('conflicts through dependencies', () => {
     expect(call.span.line).toBe(9); // the bcftools item of step call
     expect(call.message).toContain('cannot share an image with step "align"');
     expect(call.message).toContain(
-      "The channels' records show:\n    bcftools=1.20 needs htslib 1.20, which conflicts with samtools=1.17, which needs htslib 1.17",
+      "The channels' records show:\n    bcftools=1.20 needs htslib 1.20, samtools=1.17 needs htslib 1.17: no htslib satisfies both",
     );
     expect(splits.map((f) => /^Step "([^"]+)"/.exec(f.message)![1]).sort()).toEqual([
       'align',

@@ -3,6 +3,7 @@ import { describe, expect, test } from '@jest/globals';
 import { archesOf } from '../../src/app/resolve.js';
 import { contentHash } from '../../src/plan/plan.js';
 import type { ResolvedPackage } from '../../src/plan/types.js';
+import { answerDifference } from '../../src/resolve/resolve.js';
 import { LockStore } from '../../src/resolve/store.js';
 import type { SolveRequest } from '../../src/resolve/types.js';
 
@@ -49,13 +50,36 @@ describe('the lock store', () => {
     first.set(request('amd64'), pairs);
     const text = first.serialize();
     expect(LockStore.parse(text, 'stowage.lock').get(request('amd64'))).toEqual(pairs);
-    for (const bad of ['"specs":["conflicting-a","other"]', '"specs":["conflicting-a"]'])
+    for (const bad of [
+      '"specs":["conflicting-a","other"]',
+      '"specs":["conflicting-a"]',
+      '"specs":["conflicting-a","conflicting-a"]',
+    ])
       expect(() =>
         LockStore.parse(
           text.replace('"specs":["conflicting-a","conflicting-b"]', bad),
           'stowage.lock',
         ),
-      ).toThrow(/each pair needs two of the request's specs and an explanation/);
+      ).toThrow(/each pair needs two different specs of the request's and an explanation/);
+    const empty = text.replace(/"pairs": \[\n[^\n]*\n\s*\]/, '"pairs": []');
+    expect(empty).toContain('"pairs": []');
+    expect(() => LockStore.parse(empty, 'stowage.lock')).toThrow(/pairs must be a list, not empty/);
+    expect(() =>
+      LockStore.parse(text.replace('"ecosystem": "conda"', '"ecosystem": "pip"'), 'stowage.lock'),
+    ).toThrow(/only conda conflicts are read from records/);
+  });
+
+  test('verifying a lock: a conflict read from the records is its pairs, which must agree', () => {
+    const read = (...pairs: [string, string][]) => ({
+      ...conflict,
+      pairs: pairs.map((specs) => ({ specs, explanation: 'why' })),
+    });
+    expect(answerDifference(read(['a', 'b']), read(['a', 'b']))).toBeUndefined();
+    expect(answerDifference(conflict, conflict)).toBeUndefined();
+    expect(answerDifference(read(['a', 'b'], ['a', 'c']), read(['a', 'c'], ['b', 'd']))).toBe(
+      "the lock's conflicts differ from the records': only in the lock a with b, only in the records b with d",
+    );
+    expect(answerDifference(conflict, read(['a', 'b']))).toMatch(/only in the records a with b/);
   });
 
   test('no platform given: locks for amd64, whatever this machine is', () => {

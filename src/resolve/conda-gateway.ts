@@ -26,11 +26,11 @@
 import { createHash } from 'node:crypto';
 import { decode } from '@msgpack/msgpack';
 import { loadRattler, splitCondaSpec } from '../software/conda-spec.js';
-import { NeedsAnalysis, type NeedConflict } from './conda-needs.js';
+import { NeedsAnalysis } from './conda-needs.js';
 import type { CachedResponse, Network } from './network.js';
 import { indexRepodata, recordText, RepodataError, type RepodataIndex } from './repodata-index.js';
 import type { RepodataCache, Validators } from './repodata-cache.js';
-import type { FetchFn } from './types.js';
+import type { FetchFn, SpecPair } from './types.js';
 import { unzstd } from './zstd.js';
 
 /** The form a subdir was read in. */
@@ -98,11 +98,10 @@ export class CondaGateway {
     channels: readonly string[],
     subdirs: readonly string[],
   ): Promise<
-    { conflicts: NeedConflict[] } | { served: Map<string, { status: number; body?: string }> }
+    { conflicts: SpecPair[] } | { served: Map<string, { status: number; body?: string }> }
   > {
     const { sources, kept, analysis } = await this.reach(specs, channels, subdirs);
-    const real = specs.filter((s) => !specName(s).startsWith('__'));
-    const conflicts = analysis.conflicts(real);
+    const conflicts = analysis.conflicts(specs);
     if (conflicts.length > 0) return { conflicts };
     return { served: repodataFiles(sources, kept) };
   }
@@ -179,7 +178,10 @@ export class CondaGateway {
 
   /** One matcher for the run (its parsed specs and versions are reused by every walk). */
   private matcher(): Promise<Matcher> {
-    this.shared ??= Matcher.load();
+    if (!this.shared) {
+      this.shared = Matcher.load();
+      this.shared.catch(() => (this.shared = undefined)); // asked again by the next solve
+    }
     return this.shared;
   }
 
@@ -567,17 +569,27 @@ export function specName(spec: string): string {
   return (/^[^\s=<>!~[(,|]+/.exec(after)?.[0] ?? '').toLowerCase();
 }
 
-/** Runs `tasks` with at most `limit` at once, results in order. */
+/**
+ * Runs `tasks` with at most `limit` at once, results in order. After a failure no task starts,
+ * and the failure is thrown once those running have ended (none is left writing to the cache
+ * after the run returns).
+ */
 async function mapLimit<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (next < tasks.length) {
+    while (next < tasks.length && !failure) {
       const i = next++;
-      results[i] = await tasks[i]!();
+      try {
+        results[i] = await tasks[i]!();
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  if (failure) throw failure.error;
   return results;
 }
 

@@ -32,20 +32,23 @@ export interface NeedRecord {
  */
 export type Needs<R> = ReadonlyMap<string, ReadonlySet<R>>;
 
-/** Two requirements of a request that no installation can hold together, and why. */
-export type NeedConflict = SpecPair;
-
 /** Deeper dependency chains are cut at the package's own records (a bound on the stack). */
 const MAX_DEPTH = 400;
 /** Needs kept per spec and record, the narrowest first (a bound on memory; fewer is still sound). */
 const MAX_NEEDS = 64;
 /** Pairs reported per request (a bound on time; the solver finds any others). */
 const MAX_PAIRS = 10_000;
+/** Specs read a request, at most (cycles are read again from each place they are reached). */
+const MAX_STEPS = 1_000_000;
 
 export class NeedsAnalysis<R extends NeedRecord> {
   private readonly bySpec = new Map<string, Needs<R> | null>();
   private readonly byRecord = new Map<R, Needs<R> | null>();
-  private readonly active = new Set<string>();
+  /** The specs being read, by their depth. */
+  private readonly active = new Map<string, number>();
+  private low = Number.POSITIVE_INFINITY;
+  /** Specs read in the current request (a bound on cycles read again and again). */
+  private steps = 0;
   private readonly ids = new Map<R, number>();
 
   constructor(
@@ -59,7 +62,8 @@ export class NeedsAnalysis<R extends NeedRecord> {
    * The conflicting pairs among `specs`, each with the first package (by name) that shows it;
    * sorted, at most `MAX_PAIRS`. Specs with the same need on a package are compared once.
    */
-  conflicts(specs: readonly string[]): NeedConflict[] {
+  conflicts(specs: readonly string[]): SpecPair[] {
+    this.steps = 0;
     const sorted = [...new Set(specs)].sort();
     const needs = sorted.map((s) => this.needsOf(s, 0));
     // name → the distinct record sets needed of it → the specs needing each
@@ -75,7 +79,7 @@ export class NeedsAnalysis<R extends NeedRecord> {
         kind.holders.push(i);
       }
     });
-    const found = new Map<string, NeedConflict>();
+    const found = new Map<string, SpecPair>();
     for (const name of [...kinds.keys()].sort()) {
       const list = [...kinds.get(name)!.values()];
       for (let x = 0; x < list.length; x++) {
@@ -116,7 +120,15 @@ export class NeedsAnalysis<R extends NeedRecord> {
     return ids.sort((a, b) => a - b).join(',');
   }
 
-  /** A spec's needs; null when no record it matches can be installed. */
+  /**
+   * A spec's needs; null when no record it matches can be installed.
+   *
+   * A result is kept only when no dependency cycle runs through it and nothing under it was cut
+   * (`low`, as in Tarjan's algorithm, is the shallowest spec still being read that a cut referred
+   * to): a cycle member's needs depend on where the cycle was entered, and a kept one would make
+   * the answer depend on the order of earlier requests. Members of a cycle are read again from
+   * each place they are reached, within `MAX_STEPS` a request.
+   */
   private needsOf(spec: string, depth: number): Needs<R> | null {
     const memo = this.bySpec.get(spec);
     if (memo !== undefined) return memo;
@@ -125,36 +137,52 @@ export class NeedsAnalysis<R extends NeedRecord> {
     const all = this.records(name);
     const candidates = all.filter((r) => this.matches(spec, r));
     if (candidates.length === 0) return this.remember(spec, null);
-    // In a cycle or too deep: the package's own records only (fewer needs, never wrong ones).
-    if (this.active.has(spec) || depth > MAX_DEPTH) return own(name, candidates, all.length);
-    this.active.add(spec);
+    // In a cycle, too deep or out of steps: the package's own records only (fewer needs, never
+    // wrong ones), and nothing read above it is kept.
+    const cycle = this.active.get(spec);
+    if (cycle !== undefined || depth > MAX_DEPTH || ++this.steps > MAX_STEPS) {
+      this.low = Math.min(this.low, cycle ?? Number.NEGATIVE_INFINITY);
+      return ownRecordsOnly(name, candidates, all.length);
+    }
+    const outer = this.low;
+    this.low = Number.POSITIVE_INFINITY;
+    this.active.set(spec, depth);
     let shared: Map<string, Set<R>> | undefined;
     const installable: R[] = [];
     for (const record of candidates) {
       const needs = this.recordNeeds(record, depth);
       if (needs === null) continue;
       installable.push(record);
-      shared = shared === undefined ? copy(needs) : either(shared, needs, this.records);
+      shared = shared === undefined ? copy(needs) : unionOfCandidates(shared, needs, this.records);
     }
     this.active.delete(spec);
-    if (installable.length === 0) return this.remember(spec, null);
-    const result = shared ?? new Map<string, Set<R>>();
-    if (installable.length < all.length) result.set(name, new Set(installable));
-    return this.remember(spec, trim(result));
+    const complete = this.low > depth;
+    this.low = Math.min(outer, this.low >= depth ? Number.POSITIVE_INFINITY : this.low);
+    let result: Needs<R> | null = null;
+    if (installable.length > 0) {
+      const needs = shared ?? new Map<string, Set<R>>();
+      if (installable.length < all.length) needs.set(name, new Set(installable));
+      result = trim(needs);
+    }
+    return complete ? this.remember(spec, result) : result;
   }
 
   /** What one record needs: the needs of all its dependencies at once; null if it cannot be installed. */
   private recordNeeds(record: R, depth: number): Needs<R> | null {
     const memo = this.byRecord.get(record);
     if (memo !== undefined) return memo;
+    const outer = this.low;
+    this.low = Number.POSITIVE_INFINITY;
     let all: Map<string, Set<R>> | null = new Map();
     for (const dependency of record.depends) {
       const needs = this.needsOf(dependency, depth + 1);
-      all = needs === null ? null : both(all, needs);
+      all = needs === null ? null : intersectionOfDependencies(all, needs);
       if (all === null) break;
     }
     const needs = all && trim(all);
-    this.byRecord.set(record, needs);
+    // Kept only when nothing it read was cut at its own spec or above (see `needsOf`).
+    if (this.low > depth) this.byRecord.set(record, needs);
+    this.low = Math.min(outer, this.low);
     return needs;
   }
 
@@ -175,13 +203,13 @@ function trim<R>(needs: Map<string, Set<R>>): Map<string, Set<R>> {
   return new Map(kept);
 }
 
-function ordered(found: ReadonlyMap<string, NeedConflict>): NeedConflict[] {
+function ordered(found: ReadonlyMap<string, SpecPair>): SpecPair[] {
   return [...found.values()].sort((p, q) =>
     `${p.specs[0]}\0${p.specs[1]}` < `${q.specs[0]}\0${q.specs[1]}` ? -1 : 1,
   );
 }
 
-function own<R>(name: string, records: readonly R[], total: number): Needs<R> {
+function ownRecordsOnly<R>(name: string, records: readonly R[], total: number): Needs<R> {
   return records.length < total ? new Map([[name, new Set(records)]]) : EMPTY;
 }
 
@@ -190,7 +218,7 @@ function copy<R>(needs: Needs<R>): Map<string, Set<R>> {
 }
 
 /** Needs of one record or another: the names both need, with the records of either. */
-function either<R>(
+function unionOfCandidates<R>(
   into: Map<string, Set<R>>,
   other: Needs<R>,
   records: (name: string) => readonly R[],
@@ -208,7 +236,10 @@ function either<R>(
 }
 
 /** Needs of one dependency and another: every name, with the records both allow; null if none. */
-function both<R>(into: Map<string, Set<R>>, other: Needs<R>): Map<string, Set<R>> | null {
+function intersectionOfDependencies<R>(
+  into: Map<string, Set<R>>,
+  other: Needs<R>,
+): Map<string, Set<R>> | null {
   for (const [name, set] of other) {
     const held = into.get(name);
     if (!held) {
@@ -234,7 +265,7 @@ function explain<R extends NeedRecord>(
   as: ReadonlySet<R>,
   bs: ReadonlySet<R>,
 ): string {
-  return `${a} needs ${describe(name, as)}, which conflicts with ${b}, which needs ${describe(name, bs)}`;
+  return `${a} needs ${describe(name, as)}, ${b} needs ${describe(name, bs)}: no ${name} satisfies both`;
 }
 
 /** `htslib 1.17`, `python 3.11.0 … 3.13.7 (24 versions)`. */

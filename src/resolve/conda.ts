@@ -136,7 +136,11 @@ export async function solveConda(
     const pairs = prepared.conflicts;
     return {
       kind: 'conflict',
-      explanation: pairs.map((p) => p.explanation).join('\n'),
+      // The pairs carry every reason; the explanation, a few (the lock keeps both).
+      explanation: [
+        ...pairs.slice(0, 3).map((p) => p.explanation),
+        ...(pairs.length > 3 ? [`and ${pairs.length - 3} more pairs`] : []),
+      ].join('\n'),
       names: [...new Set(pairs.flatMap((p) => p.specs.map(specName)))].sort(),
       pairs,
     };

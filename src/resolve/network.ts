@@ -56,6 +56,9 @@ function bounded<T>(work: Promise<T>, ms: number, abort: () => void, what: strin
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Bodies announced larger are read as they come (a header cannot make this process reserve more). */
+const MAX_PREALLOCATED = 1_000_000_000;
+
 /**
  * A response's body, read into one buffer of the announced length where the length is known
  * (`arrayBuffer()` holds every chunk and their copy at once: twice a 220 MB repodata.json).
@@ -66,7 +69,8 @@ async function readBody(response: Response): Promise<Uint8Array<ArrayBuffer>> {
     response.body !== null &&
     !response.headers.has('content-encoding') &&
     Number.isSafeInteger(announced) &&
-    announced > 0;
+    announced > 0 &&
+    announced <= MAX_PREALLOCATED;
   if (!known) return new Uint8Array(await response.arrayBuffer());
   let body = new Uint8Array(announced);
   let length = 0;

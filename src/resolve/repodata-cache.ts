@@ -144,8 +144,9 @@ export class RepodataCache {
     // Body first: an entry is only ever read with the body it describes. In the background, as
     // shards are (a repodata.json is a few hundred MB).
     this.background(async () => {
-      if (await this.putAsync(paths.body, body))
-        await this.putAsync(paths.meta, Buffer.from(JSON.stringify(meta)));
+      if (!(await this.putAsync(paths.body, body))) return;
+      // A body without its entry is never read: not left behind to fill the folder.
+      if (!(await this.putAsync(paths.meta, Buffer.from(JSON.stringify(meta))))) remove(paths.body);
     });
   }
 
@@ -200,8 +201,12 @@ export class RepodataCache {
       await writeFile(tmp, body, { mode: 0o600, flag: 'wx' });
       await rename(tmp, file);
       return true;
-    } catch {
+    } catch (error) {
       await rm(tmp, { force: true }).catch(() => undefined);
+      if (this.writable)
+        this.problems.push(
+          `cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}), so the next run is as cold as this one`,
+        );
       this.writable = false;
       return false;
     }

@@ -129,6 +129,7 @@ async function resolveWith(
     }
   }
   const final = planWorkflow(workflow, { ...options, solverConflicts: conflicts, isolated, locks });
+  await resolver.cache?.flush(); // what it could not write is among the notes
   return {
     plan: final.plan,
     findings: [
@@ -397,6 +398,8 @@ class Resolver {
     }
     const mine = group.packages.filter((p) => p.ecosystem === ecosystem);
     if (outcome.pairs && learnPairs(group, ecosystem, outcome.pairs, conflicts)) return 'learned';
+    // Otherwise (no new pair, or each held by one step) as a solver's conflict: the path below
+    // checks the named requirements alone and isolates a step that holds them all.
     const all = [...new Set(mine.map((p) => p.spec))].sort();
     let texts = [
       ...new Set(mine.filter((p) => outcome.names.includes(p.name)).map((p) => p.spec)),
@@ -542,7 +545,15 @@ function callsNote(calls: number, plan: Plan, rounds: number): string[] {
 export function answerDifference(stored: StoredOutcome, fresh: StoredOutcome): string | undefined {
   if (stored.kind !== fresh.kind)
     return `the lock says ${stored.kind}, the solver says ${fresh.kind}`;
-  if (stored.kind === 'conflict' || fresh.kind === 'conflict') return undefined;
+  if (stored.kind === 'conflict' || fresh.kind === 'conflict') {
+    // A conflict read from the records names its pairs: a lock cannot add or drop one unseen.
+    const pairs = (o: StoredOutcome) =>
+      o.kind === 'conflict' ? (o.pairs ?? []).map((p) => p.specs.join(' with ')).sort() : [];
+    const [was, is] = [pairs(stored), pairs(fresh)];
+    if (was.join('\n') === is.join('\n')) return undefined;
+    const only = (a: string[], b: string[]) => a.filter((x) => !b.includes(x)).slice(0, 3);
+    return `the lock's conflicts differ from the records': only in the lock ${only(was, is).join('; ') || 'none'}, only in the records ${only(is, was).join('; ') || 'none'}`;
+  }
   const line = (p: ResolvedPackage) =>
     [p.name, p.version, p.build ?? '', p.url, p.sha256 ?? '', p.integrity ?? ''].join(' ');
   const mine = new Set(stored.packages.map(line));

@@ -225,7 +225,10 @@ function readEntry(raw: unknown, where: string): Entry {
       explanation: e.explanation as string,
       names: strings(e.names, 'names'),
     };
-    if (e.pairs !== undefined) outcome.pairs = readPairs(e.pairs, request, bad);
+    if (e.pairs !== undefined) {
+      if (request.ecosystem !== 'conda') bad('only conda conflicts are read from records (pairs)');
+      outcome.pairs = readPairs(e.pairs, request, bad);
+    }
     return { request, outcome };
   }
   if (e.result !== 'solved' || !Array.isArray(e.packages))
@@ -243,7 +246,7 @@ function readEntry(raw: unknown, where: string): Entry {
 
 /** A conflict's pairs: two of the request's specs each, and why they cannot be installed together. */
 function readPairs(value: unknown, request: SolveRequest, bad: (why: string) => never): SpecPair[] {
-  if (!Array.isArray(value)) return bad('pairs must be a list');
+  if (!Array.isArray(value) || value.length === 0) return bad('pairs must be a list, not empty');
   return value.map((p: unknown) => {
     const pair = p as { specs?: unknown; explanation?: unknown };
     if (
@@ -251,10 +254,11 @@ function readPairs(value: unknown, request: SolveRequest, bad: (why: string) => 
       pair === null ||
       !Array.isArray(pair.specs) ||
       pair.specs.length !== 2 ||
+      pair.specs[0] === pair.specs[1] ||
       !pair.specs.every((s) => typeof s === 'string' && request.specs.includes(s)) ||
       typeof pair.explanation !== 'string'
     )
-      return bad("each pair needs two of the request's specs and an explanation");
+      return bad("each pair needs two different specs of the request's and an explanation");
     return {
       specs: [pair.specs[0] as string, pair.specs[1] as string],
       explanation: pair.explanation,

@@ -24,10 +24,13 @@ export function unzstd(bytes: Uint8Array): Uint8Array {
   if (!native) return decompress(bytes);
   // Node's zlib writes into chunks and joins them: output in one chunk of the frame's own size
   // is never held twice (a 190 MB repodata.json: 264 MB peak instead of 458 MB).
+  // The header is the sender's word: a chunk is never reserved beyond what JSON compresses from
+  // this many bytes (JSON compresses five to ten times; 64 leaves room).
   const size = frameContentSize(bytes);
+  const chunk = size === undefined ? undefined : Math.min(size + 1, bytes.length * 64, MAX_OUTPUT);
   return native(bytes, {
     maxOutputLength: MAX_OUTPUT,
-    ...(size !== undefined && size < MAX_OUTPUT ? { chunkSize: Math.max(64, size + 1) } : {}),
+    ...(chunk !== undefined ? { chunkSize: Math.max(64, chunk) } : {}),
   });
 }
 
