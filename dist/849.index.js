@@ -354,11 +354,11 @@ class RepodataCache {
         return external_node_path_default().join(this.dir, 'v1', 'shards', sha256.slice(0, 2), `${sha256}.msgpack.zst`);
     }
     /** The kept copy of `url`, checked; undefined when there is none (or it was refused). */
-    read(url) {
+    async read(url) {
         if (!this.mutable)
             return undefined;
         const paths = this.entryPaths(url);
-        const metaText = readRegular(paths.meta, 64_000);
+        const metaText = await readRegular(paths.meta, 64_000);
         if (metaText === undefined)
             return undefined;
         const refuse = (why) => {
@@ -389,7 +389,7 @@ class RepodataCache {
                 (typeof meta.lastModified !== 'string' || !HEADER_VALUE.test(meta.lastModified))) ||
             (meta.etag === undefined && meta.lastModified === undefined))
             return refuse('has an entry of the wrong form');
-        const body = readRegular(paths.body, MAX_BODY);
+        const body = await readRegular(paths.body, MAX_BODY);
         if (body === undefined)
             return refuse('has no body');
         if (body.length !== meta.size)
@@ -436,7 +436,7 @@ class RepodataCache {
         if (!HEX64.test(sha256))
             return undefined;
         const file = this.shardPath(sha256);
-        const body = await readRegularAsync(file, 64_000_000);
+        const body = await readRegular(file, 64_000_000);
         if (body === undefined)
             return undefined;
         if ((0,external_node_crypto_.createHash)('sha256').update(body).digest('hex') !== sha256) {
@@ -486,39 +486,11 @@ class RepodataCache {
         }
     }
 }
-/** A regular file's bytes (never through a link), or undefined when absent, odd or too large. */
-function readRegular(file, max) {
-    let fd;
-    try {
-        // O_NOFOLLOW: a link put in place of the file is not followed (checked on the open file).
-        fd = (0,external_node_fs_.openSync)(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW);
-    }
-    catch {
-        return undefined;
-    }
-    try {
-        const stat = (0,external_node_fs_.fstatSync)(fd);
-        if (!stat.isFile() || stat.size > max)
-            return undefined;
-        const body = Buffer.allocUnsafe(stat.size);
-        let read = 0;
-        while (read < body.length) {
-            const n = (0,external_node_fs_.readSync)(fd, body, read, body.length - read, read);
-            if (n === 0)
-                return undefined; // shrank under us
-            read += n;
-        }
-        return body;
-    }
-    catch {
-        return undefined;
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
-}
-/** `readRegular`, off the main thread. */
-async function readRegularAsync(file, max) {
+/**
+ * A regular file's bytes (never through a link), or undefined when absent, odd or too large; read
+ * off the main thread.
+ */
+async function readRegular(file, max) {
     let handle;
     try {
         handle = await (0,promises_.open)(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW);
@@ -1362,7 +1334,7 @@ class CondaGateway {
      * the fresh body, `decoded` (a .zst decompressed) and kept. Any status but 200 passes through.
      */
     async get(url, decoded = (b) => b) {
-        const kept = this.cache?.read(url);
+        const kept = await this.cache?.read(url);
         const response = await this.network.getFresh(url, kept?.validators);
         if (response.status === 304 && kept)
             return { status: 200, body: kept.body };

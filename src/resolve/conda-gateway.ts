@@ -258,7 +258,7 @@ export class CondaGateway {
     url: string,
     decoded: (body: Uint8Array) => Uint8Array = (b) => b,
   ): Promise<{ status: number; body?: Uint8Array }> {
-    const kept = this.cache?.read(url);
+    const kept = await this.cache?.read(url);
     const response = await this.network.getFresh(url, kept?.validators);
     if (response.status === 304 && kept) return { status: 200, body: kept.body };
     if (response.status !== 200) return { status: response.status };

@@ -20,7 +20,7 @@
  * in the background (off the main thread), and a run waits for them before it returns (`flush`).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readSync, rmSync } from 'node:fs';
+import { constants, rmSync } from 'node:fs';
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -81,10 +81,10 @@ export class RepodataCache {
   }
 
   /** The kept copy of `url`, checked; undefined when there is none (or it was refused). */
-  read(url: string): { validators: Validators; body: Uint8Array } | undefined {
+  async read(url: string): Promise<{ validators: Validators; body: Uint8Array } | undefined> {
     if (!this.mutable) return undefined;
     const paths = this.entryPaths(url);
-    const metaText = readRegular(paths.meta, 64_000);
+    const metaText = await readRegular(paths.meta, 64_000);
     if (metaText === undefined) return undefined;
     const refuse = (why: string) => {
       this.problems.push(`the cached copy of ${url} ${why}; it was fetched again`);
@@ -115,7 +115,7 @@ export class RepodataCache {
       (meta.etag === undefined && meta.lastModified === undefined)
     )
       return refuse('has an entry of the wrong form');
-    const body = readRegular(paths.body, MAX_BODY);
+    const body = await readRegular(paths.body, MAX_BODY);
     if (body === undefined) return refuse('has no body');
     if (body.length !== meta.size) return refuse('has a body of the wrong size');
     if (createHash('sha256').update(body).digest('hex') !== meta.sha256)
@@ -157,7 +157,7 @@ export class RepodataCache {
   async readShard(sha256: string): Promise<Uint8Array | undefined> {
     if (!HEX64.test(sha256)) return undefined;
     const file = this.shardPath(sha256);
-    const body = await readRegularAsync(file, 64_000_000);
+    const body = await readRegular(file, 64_000_000);
     if (body === undefined) return undefined;
     if (createHash('sha256').update(body).digest('hex') !== sha256) {
       this.problems.push(
@@ -213,35 +213,11 @@ export class RepodataCache {
   }
 }
 
-/** A regular file's bytes (never through a link), or undefined when absent, odd or too large. */
-function readRegular(file: string, max: number): Buffer | undefined {
-  let fd: number;
-  try {
-    // O_NOFOLLOW: a link put in place of the file is not followed (checked on the open file).
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
-    return undefined;
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.size > max) return undefined;
-    const body = Buffer.allocUnsafe(stat.size);
-    let read = 0;
-    while (read < body.length) {
-      const n = readSync(fd, body, read, body.length - read, read);
-      if (n === 0) return undefined; // shrank under us
-      read += n;
-    }
-    return body;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** `readRegular`, off the main thread. */
-async function readRegularAsync(file: string, max: number): Promise<Buffer | undefined> {
+/**
+ * A regular file's bytes (never through a link), or undefined when absent, odd or too large; read
+ * off the main thread.
+ */
+async function readRegular(file: string, max: number): Promise<Buffer | undefined> {
   let handle;
   try {
     handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
