@@ -17,6 +17,7 @@ import type { Plan, PlannedGroup } from '../plan/types.js';
 import { optionRef } from '../common/option-names.js';
 import { BuildProgress, elapsed } from './progress.js';
 import { realPathInside } from '../common/paths.js';
+import { pool } from '../common/pool.js';
 import {
   BuildError,
   ToolFailure,
@@ -260,24 +261,6 @@ export function stageBuildContext(
     }
   }
   return { contextDir: dir, dockerfile: join(dir, 'Dockerfile') };
-}
-
-/** Runs `tasks` with at most `limit` at once; results in input order. */
-async function pool<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await task(items[i] as T, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
 }
 
 function selectGroups(plan: Plan, filter: readonly string[] | undefined): PlannedGroup[] {

@@ -25,6 +25,7 @@
  */
 import { createHash } from 'node:crypto';
 import { decode } from '@msgpack/msgpack';
+import { pool } from '../common/pool.js';
 import { loadRattler, splitCondaSpec } from '../software/conda-spec.js';
 import { NeedsAnalysis } from './conda-needs.js';
 import type { CachedResponse, Network } from './network.js';
@@ -146,15 +147,10 @@ export class CondaGateway {
     while (pending.size > 0) {
       const round = [...pending];
       pending = new Map();
-      const lists = await mapLimit(
-        sources.flatMap((source) =>
-          round.map(
-            ([name]) =>
-              () =>
-                source.records(name),
-          ),
-        ),
+      const lists = await pool(
+        sources.flatMap((source) => round.map(([name]) => [source, name] as const)),
         SHARD_CONCURRENCY,
+        ([source, name]) => source.records(name),
       );
       round.forEach(([name], i) => {
         if (!view.loaded.has(name))
@@ -567,30 +563,6 @@ export function specName(spec: string): string {
   const text = spec.trim();
   const after = text.includes('::') ? text.slice(text.lastIndexOf('::') + 2) : text;
   return (/^[^\s=<>!~[(,|]+/.exec(after)?.[0] ?? '').toLowerCase();
-}
-
-/**
- * Runs `tasks` with at most `limit` at once, results in order. After a failure no task starts,
- * and the failure is thrown once those running have ended (none is left writing to the cache
- * after the run returns).
- */
-async function mapLimit<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (next < tasks.length && !failure) {
-      const i = next++;
-      try {
-        results[i] = await tasks[i]!();
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  if (failure) throw failure.error;
-  return results;
 }
 
 export { RepodataError };

@@ -5,6 +5,7 @@
  * cannot be had (no answer within the time, no length) is left without one, and the plan counts
  * that package by name instead. What is found is kept in the lock file with the answer.
  */
+import { pool } from '../common/pool.js';
 import type { ResolvedPackage } from '../plan/types.js';
 import type { FetchFn, SolveOutcome } from './types.js';
 
@@ -27,15 +28,11 @@ export async function withFileSizes(
   const sizes = new Map<string, number>();
   const deadline = Date.now() + Math.min(TOTAL_MS, timeLeftMs);
   const urls = [...new Set(missing.map((p) => p.url))];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < urls.length && Date.now() < deadline) {
-      const url = urls[next++]!;
-      const bytes = await contentLength(url, fetch, Math.min(REQUEST_MS, deadline - Date.now()));
-      if (bytes !== undefined) sizes.set(url, bytes);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, urls.length) }, worker));
+  await pool(urls, PARALLEL, async (url) => {
+    // Past the deadline, what is left is not asked (contentLength answers at once).
+    const bytes = await contentLength(url, fetch, Math.min(REQUEST_MS, deadline - Date.now()));
+    if (bytes !== undefined) sizes.set(url, bytes);
+  });
   const packages = outcome.packages.map((p): ResolvedPackage => {
     const size = p.size ?? sizes.get(p.url);
     if (size === undefined) return p;
