@@ -2,6 +2,44 @@ export const id = 679;
 export const ids = [679];
 export const modules = {
 
+/***/ 3211:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ pool)
+/* harmony export */ });
+/**
+ * Work on a list, at most `limit` items at once (builds, shard fetches, HEAD requests).
+ */
+/**
+ * Runs `task` on each item with at most `limit` running at once; results in input order. After a
+ * task fails no other starts, and the failure is thrown once those running have ended (nothing
+ * is left working after the call returns).
+ */
+async function pool(items, limit, task) {
+    const results = new Array(items.length);
+    let next = 0;
+    let failure;
+    const worker = async () => {
+        while (next < items.length && !failure) {
+            const i = next++;
+            try {
+                results[i] = await task(items[i], i);
+            }
+            catch (error) {
+                failure ??= { error };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    if (failure)
+        throw failure.error;
+    return results;
+}
+
+
+/***/ }),
+
 /***/ 9679:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -87,6 +125,8 @@ function shorten(text, max = 100) {
 
 // EXTERNAL MODULE: ./src/common/paths.ts
 var paths = __webpack_require__(9353);
+// EXTERNAL MODULE: ./src/common/pool.ts
+var pool = __webpack_require__(3211);
 // EXTERNAL MODULE: ./src/images/builder.ts
 var images_builder = __webpack_require__(3437);
 // EXTERNAL MODULE: ./src/images/reference.ts
@@ -112,6 +152,7 @@ var image_name = __webpack_require__(5614);
  * Each group builds in its own staged context in a fresh temporary folder: the generated files
  * plus copies of the context files the Dockerfile copies (see `stageBuildContext`).
  */
+
 
 
 
@@ -232,19 +273,6 @@ function stageBuildContext(contextRoot, group, stagingRoot) {
     }
     return { contextDir: dir, dockerfile: (0,external_node_path_.join)(dir, 'Dockerfile') };
 }
-/** Runs `tasks` with at most `limit` at once; results in input order. */
-async function pool(items, limit, task) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await task(items[i], i);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    return results;
-}
 function selectGroups(plan, filter) {
     if (!filter || filter.length === 0)
         return plan.groups;
@@ -331,7 +359,7 @@ class PlanBuild {
             `run tags: ${this.tags.map((t) => t.tag + (t.moving ? ' (moving)' : '')).join(', ') || 'none'}`);
         await this.findBuilder();
         let done = 0;
-        const results = await pool(this.groups, this.options.parallel ?? 2, async (group) => {
+        const results = await (0,pool/* pool */.d)(this.groups, this.options.parallel ?? 2, async (group) => {
             // Interrupted: no group starts; the ones running stop with their builder (its signal).
             if (this.options.signal?.aborted) {
                 const repo = (0,reference/* groupRepository */.Kk)(this.registry, group.name);

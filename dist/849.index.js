@@ -229,7 +229,17 @@ class Network {
     };
 }
 
+// EXTERNAL MODULE: ./src/common/pool.ts
+var pool = __webpack_require__(3211);
 ;// CONCATENATED MODULE: ./src/resolve/file-sizes.ts
+/**
+ * The size of each file a pip or npm answer names, for the plan's size estimate: neither pip's
+ * `--report` nor npm's lock carries it, so the source is asked with a `HEAD` of each file
+ * (`Content-Length`). A conda record has its `size` already. Best effort: a file whose size
+ * cannot be had (no answer within the time, no length) is left without one, and the plan counts
+ * that package by name instead. What is found is kept in the lock file with the answer.
+ */
+
 /** Files asked for at once. */
 const PARALLEL = 8;
 /** Waiting on one answer, and on all of them together. */
@@ -247,16 +257,12 @@ timeLeftMs = TOTAL_MS) {
     const sizes = new Map();
     const deadline = Date.now() + Math.min(TOTAL_MS, timeLeftMs);
     const urls = [...new Set(missing.map((p) => p.url))];
-    let next = 0;
-    const worker = async () => {
-        while (next < urls.length && Date.now() < deadline) {
-            const url = urls[next++];
-            const bytes = await contentLength(url, fetch, Math.min(REQUEST_MS, deadline - Date.now()));
-            if (bytes !== undefined)
-                sizes.set(url, bytes);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL, urls.length) }, worker));
+    await (0,pool/* pool */.d)(urls, PARALLEL, async (url) => {
+        // Past the deadline, what is left is not asked (contentLength answers at once).
+        const bytes = await contentLength(url, fetch, Math.min(REQUEST_MS, deadline - Date.now()));
+        if (bytes !== undefined)
+            sizes.set(url, bytes);
+    });
     const packages = outcome.packages.map((p) => {
         const size = p.size ?? sizes.get(p.url);
         if (size === undefined)
@@ -932,9 +938,7 @@ class Scanner {
         this.members(() => {
             // A record has a dozen keys and only `name` is read: the others are not decoded.
             const isName = this.keyIsName();
-            this.ws();
-            this.expect(COLON);
-            this.ws();
+            this.colon();
             if (isName && this.bytes[this.i] === QUOTE)
                 name = this.string();
             else
@@ -967,15 +971,19 @@ class Scanner {
         else
             this.names.set(key, [i]);
     }
-    /** The members of an object or elements of an array after its opening bracket, to its close. */
     /** An object member's name and its `:`, up to the value. */
     memberName() {
         const name = this.string();
+        this.colon();
+        return name;
+    }
+    /** The `:` after a member's name, with the spaces around it. */
+    colon() {
         this.ws();
         this.expect(COLON);
         this.ws();
-        return name;
     }
+    /** The members of an object or elements of an array after its opening bracket, to its close. */
     members(each, close = CLOSE_OBJECT) {
         this.ws();
         if (this.bytes[this.i] === close) {
@@ -1183,6 +1191,7 @@ function frameContentSize(bytes) {
 
 
 
+
 const NONE = [];
 /** Shards fetched at once from one channel (each is a few KB). */
 const SHARD_CONCURRENCY = 32;
@@ -1244,7 +1253,7 @@ class CondaGateway {
         while (pending.size > 0) {
             const round = [...pending];
             pending = new Map();
-            const lists = await mapLimit(sources.flatMap((source) => round.map(([name]) => () => source.records(name))), SHARD_CONCURRENCY);
+            const lists = await (0,pool/* pool */.d)(sources.flatMap((source) => round.map(([name]) => [source, name])), SHARD_CONCURRENCY, ([source, name]) => source.records(name));
             round.forEach(([name], i) => {
                 if (!view.loaded.has(name))
                     view.loaded.set(name, sources.flatMap((_, k) => lists[k * round.length + i]));
@@ -1631,31 +1640,6 @@ function specName(spec) {
     const text = spec.trim();
     const after = text.includes('::') ? text.slice(text.lastIndexOf('::') + 2) : text;
     return (/^[^\s=<>!~[(,|]+/.exec(after)?.[0] ?? '').toLowerCase();
-}
-/**
- * Runs `tasks` with at most `limit` at once, results in order. After a failure no task starts,
- * and the failure is thrown once those running have ended (none is left writing to the cache
- * after the run returns).
- */
-async function mapLimit(tasks, limit) {
-    const results = new Array(tasks.length);
-    let next = 0;
-    let failure;
-    const worker = async () => {
-        while (next < tasks.length && !failure) {
-            const i = next++;
-            try {
-                results[i] = await tasks[i]();
-            }
-            catch (error) {
-                failure ??= { error };
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-    if (failure)
-        throw failure.error;
-    return results;
 }
 
 
@@ -2593,8 +2577,7 @@ class Resolver {
                 : 'offline: the lock file has no answer for this group (run `stowage lock` where the sources are reachable)';
             return { outcome: { kind: 'unreachable', reason }, fromLock: false };
         }
-        const outcome = await withFileSizes(await this.callSolver(request), this.deps.fetch, this.left());
-        this.count(outcome);
+        const outcome = await this.callSolver(request);
         if (outcome.kind !== 'unreachable')
             this.store.set(request, outcome);
         // A request cut short by the time limit is not the source's fault: say so.
@@ -2608,8 +2591,7 @@ class Resolver {
      * solver's answer; the adapters fail it.
      */
     async verified(request, stored) {
-        const fresh = await withFileSizes(await this.callSolver(request), this.deps.fetch, this.left());
-        this.count(fresh);
+        const fresh = await this.callSolver(request);
         const what = describeRequest(request);
         if (fresh.kind === 'unreachable') {
             this.mismatches.push(`${what}: cannot be verified, the solver could not run (${fresh.reason})`);
@@ -2621,14 +2603,19 @@ class Resolver {
         this.store.set(request, fresh);
         return { outcome: fresh, fromLock: false };
     }
-    /** A solve, or a conflict the records showed without one. */
-    count(outcome) {
+    /**
+     * The solver's answer with the sizes of the files it names, counted: a solve, or (with `pairs`)
+     * the conflicts its records showed without one.
+     */
+    async callSolver(request) {
+        const outcome = await withFileSizes(await this.solverAnswer(request), this.deps.fetch, this.left());
         if (outcome.kind === 'conflict' && outcome.pairs)
             this.recordChecks++;
         else
             this.calls++;
+        return outcome;
     }
-    async callSolver(request) {
+    async solverAnswer(request) {
         const solver = solverOf(request.ecosystem);
         // A solver that fetches by itself: ask the source once first, within the run's limits.
         if (solver.probe) {
@@ -3376,6 +3363,44 @@ function specSourcesOf(workflow, trusted) {
     ].filter(Boolean);
     const { channelUrls: _c, pipIndexUrl: _p, npmRegistry: _n, ...rest } = spec;
     return { spec: rest, ignored };
+}
+
+
+/***/ }),
+
+/***/ 3211:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ pool)
+/* harmony export */ });
+/**
+ * Work on a list, at most `limit` items at once (builds, shard fetches, HEAD requests).
+ */
+/**
+ * Runs `task` on each item with at most `limit` running at once; results in input order. After a
+ * task fails no other starts, and the failure is thrown once those running have ended (nothing
+ * is left working after the call returns).
+ */
+async function pool(items, limit, task) {
+    const results = new Array(items.length);
+    let next = 0;
+    let failure;
+    const worker = async () => {
+        while (next < items.length && !failure) {
+            const i = next++;
+            try {
+                results[i] = await task(items[i], i);
+            }
+            catch (error) {
+                failure ??= { error };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    if (failure)
+        throw failure.error;
+    return results;
 }
 
 

@@ -114,9 +114,7 @@ class Scanner {
     this.members(() => {
       // A record has a dozen keys and only `name` is read: the others are not decoded.
       const isName = this.keyIsName();
-      this.ws();
-      this.expect(COLON);
-      this.ws();
+      this.colon();
       if (isName && this.bytes[this.i] === QUOTE) name = this.string();
       else this.value();
     });
@@ -146,16 +144,21 @@ class Scanner {
     else this.names.set(key, [i]);
   }
 
-  /** The members of an object or elements of an array after its opening bracket, to its close. */
   /** An object member's name and its `:`, up to the value. */
   private memberName(): string {
     const name = this.string();
-    this.ws();
-    this.expect(COLON);
-    this.ws();
+    this.colon();
     return name;
   }
 
+  /** The `:` after a member's name, with the spaces around it. */
+  private colon(): void {
+    this.ws();
+    this.expect(COLON);
+    this.ws();
+  }
+
+  /** The members of an object or elements of an array after its opening bracket, to its close. */
   private members(each: () => void, close = CLOSE_OBJECT): void {
     this.ws();
     if (this.bytes[this.i] === close) {

@@ -309,12 +309,7 @@ class Resolver {
           : 'offline: the lock file has no answer for this group (run `stowage lock` where the sources are reachable)';
       return { outcome: { kind: 'unreachable', reason }, fromLock: false };
     }
-    const outcome = await withFileSizes(
-      await this.callSolver(request),
-      this.deps.fetch,
-      this.left(),
-    );
-    this.count(outcome);
+    const outcome = await this.callSolver(request);
     if (outcome.kind !== 'unreachable') this.store.set(request, outcome);
     // A request cut short by the time limit is not the source's fault: say so.
     if (outcome.kind === 'unreachable' && this.timedOut)
@@ -328,8 +323,7 @@ class Resolver {
    * solver's answer; the adapters fail it.
    */
   private async verified(request: SolveRequest, stored: StoredOutcome): Promise<Solved> {
-    const fresh = await withFileSizes(await this.callSolver(request), this.deps.fetch, this.left());
-    this.count(fresh);
+    const fresh = await this.callSolver(request);
     const what = describeRequest(request);
     if (fresh.kind === 'unreachable') {
       this.mismatches.push(
@@ -343,13 +337,22 @@ class Resolver {
     return { outcome: fresh, fromLock: false };
   }
 
-  /** A solve, or a conflict the records showed without one. */
-  private count(outcome: SolveOutcome): void {
+  /**
+   * The solver's answer with the sizes of the files it names, counted: a solve, or (with `pairs`)
+   * the conflicts its records showed without one.
+   */
+  private async callSolver(request: SolveRequest): Promise<SolveOutcome> {
+    const outcome = await withFileSizes(
+      await this.solverAnswer(request),
+      this.deps.fetch,
+      this.left(),
+    );
     if (outcome.kind === 'conflict' && outcome.pairs) this.recordChecks++;
     else this.calls++;
+    return outcome;
   }
 
-  private async callSolver(request: SolveRequest): Promise<SolveOutcome> {
+  private async solverAnswer(request: SolveRequest): Promise<SolveOutcome> {
     const solver = solverOf(request.ecosystem)!;
     // A solver that fetches by itself: ask the source once first, within the run's limits.
     if (solver.probe) {
