@@ -2605,13 +2605,14 @@ class Resolver {
     }
     /**
      * The solver's answer with the sizes of the files it names, counted: a solve, or (with `pairs`)
-     * the conflicts its records showed without one.
+     * the conflicts its records showed without one; an unreachable source is neither.
      */
     async callSolver(request) {
         const outcome = await withFileSizes(await this.solverAnswer(request), this.deps.fetch, this.left());
+        // A source that could not be reached was not solved against: not a call.
         if (outcome.kind === 'conflict' && outcome.pairs)
             this.recordChecks++;
-        else
+        else if (outcome.kind !== 'unreachable')
             this.calls++;
         return outcome;
     }

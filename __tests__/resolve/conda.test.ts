@@ -298,6 +298,8 @@ describe('when the solver says no, or cannot be asked', () => {
     expect(result.plan.groups[0]!.generated['Dockerfile']).toContain(
       'micromamba install -y -n base -c conda-forge',
     );
+    // Nothing was solved against: no solver call counted (nor a notice about calls per group).
+    expect(result.stats.solverCalls).toBe(0);
     expect(result.notes).toHaveLength(1);
     expect(result.notes[0]).toMatch(
       /^Not solved: http:\/\/192\.0\.2\.1 cannot be reached \(the connection failed, or no answer came within 1 s\)/,

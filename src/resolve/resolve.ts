@@ -339,7 +339,7 @@ class Resolver {
 
   /**
    * The solver's answer with the sizes of the files it names, counted: a solve, or (with `pairs`)
-   * the conflicts its records showed without one.
+   * the conflicts its records showed without one; an unreachable source is neither.
    */
   private async callSolver(request: SolveRequest): Promise<SolveOutcome> {
     const outcome = await withFileSizes(
@@ -347,8 +347,9 @@ class Resolver {
       this.deps.fetch,
       this.left(),
     );
+    // A source that could not be reached was not solved against: not a call.
     if (outcome.kind === 'conflict' && outcome.pairs) this.recordChecks++;
-    else this.calls++;
+    else if (outcome.kind !== 'unreachable') this.calls++;
     return outcome;
   }
 
